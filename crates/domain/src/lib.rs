@@ -1,0 +1,13 @@
+//! Samhandling's domain: the words of the Norwegian mental-health and substance-abuse field as types,
+//! and the rules that hold whatever stores or serves them. Nothing here does I/O, so every rule can be
+//! tested in isolation and every outer layer (storage, auth, HTTP) depends inward on it.
+
+pub mod access;
+pub mod api_client;
+pub mod audit;
+pub mod organisation;
+pub mod page;
+pub mod role;
+
+pub use access::Caller;
+pub use role::Role;

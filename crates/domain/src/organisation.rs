@@ -1,0 +1,295 @@
+//! Organisations: the actors that coordinate (kommuner, NAV-kontor, LINK-sentre, kompetansesentre,
+//! Statsforvalteren, brukerorganisasjoner). Every record in Samhandling belongs to one, and every
+//! token acts for one.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// What sort of actor an organisation is; decides which rules and resources apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    /// Kommune: has a kommunenummer and refers people to help.
+    Municipality,
+    /// NAV-kontor: labour and welfare office, refers people to groups.
+    NavOffice,
+    /// Selvhjelpssenter (LINK): runs intake and starts self-help groups.
+    SelfHelpCentre,
+    /// Kompetansesenter (KoRus, NAPHA, KBT): trains and supervises professionals.
+    CompetenceCentre,
+    /// Statsforvalteren: holds dialogue meetings with municipalities.
+    CountyGovernor,
+    /// Brukerorganisasjon (Mental Helse, RIO): represents service users.
+    UserOrganisation,
+    /// Anything else that takes part.
+    Other,
+}
+
+impl OrganisationKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [OrganisationKind; 7] = [
+        OrganisationKind::Municipality,
+        OrganisationKind::NavOffice,
+        OrganisationKind::SelfHelpCentre,
+        OrganisationKind::CompetenceCentre,
+        OrganisationKind::CountyGovernor,
+        OrganisationKind::UserOrganisation,
+        OrganisationKind::Other,
+    ];
+
+    /// The wire and storage name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::Municipality => "municipality",
+            OrganisationKind::NavOffice => "nav_office",
+            OrganisationKind::SelfHelpCentre => "self_help_centre",
+            OrganisationKind::CompetenceCentre => "competence_centre",
+            OrganisationKind::CountyGovernor => "county_governor",
+            OrganisationKind::UserOrganisation => "user_organisation",
+            OrganisationKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for OrganisationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored kind name that this build does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown organisation kind `{0}`")]
+pub struct UnknownKind(pub String);
+
+impl FromStr for OrganisationKind {
+    type Err = UnknownKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OrganisationKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| UnknownKind(s.to_owned()))
+    }
+}
+
+/// A kommunenummer: exactly four ASCII digits, e.g. `5035` for Stjørdal. Built only valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "String", into = "String")]
+#[schema(value_type = String, pattern = "^[0-9]{4}$", example = "5035")]
+pub struct MunicipalityNumber(String);
+
+/// A string that is not four ASCII digits.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a kommunenummer is exactly four digits")]
+pub struct InvalidMunicipalityNumber;
+
+impl MunicipalityNumber {
+    /// The four digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for MunicipalityNumber {
+    type Error = InvalidMunicipalityNumber;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        if value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(MunicipalityNumber(value))
+        } else {
+            Err(InvalidMunicipalityNumber)
+        }
+    }
+}
+
+impl From<MunicipalityNumber> for String {
+    fn from(value: MunicipalityNumber) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for MunicipalityNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An organisation as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a61",
+    "kind": "municipality",
+    "name": "Stjørdal kommune",
+    "municipality_number": "5035",
+    "county": "Trøndelag",
+    "region": "Værnesregionen",
+    "version": 1,
+    "created_at": "2026-11-23T10:00:00Z",
+    "updated_at": "2026-11-23T10:00:00Z"
+}))]
+pub struct Organisation {
+    /// Identifier (UUIDv7).
+    pub id: Uuid,
+    /// What sort of actor this is.
+    pub kind: OrganisationKind,
+    /// Display name, e.g. "LINK Trondheim".
+    pub name: String,
+    /// Kommunenummer: required for and unique among municipalities; for others, where they are.
+    pub municipality_number: Option<MunicipalityNumber>,
+    /// Fylke, e.g. "Trøndelag".
+    pub county: Option<String>,
+    /// Inter-municipal region, e.g. "Værnesregionen".
+    pub region: Option<String>,
+    /// Increases with every change; the `ETag` and `If-Match` value.
+    pub version: i32,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The fields of an organisation that a client sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationDraft {
+    /// See [`Organisation::kind`].
+    pub kind: OrganisationKind,
+    /// See [`Organisation::name`].
+    pub name: String,
+    /// See [`Organisation::municipality_number`].
+    pub municipality_number: Option<MunicipalityNumber>,
+    /// See [`Organisation::county`].
+    pub county: Option<String>,
+    /// See [`Organisation::region`].
+    pub region: Option<String>,
+}
+
+/// A change to an organisation: `None` keeps a field, `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrganisationChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New or cleared kommunenummer.
+    pub municipality_number: Option<Option<MunicipalityNumber>>,
+    /// New or cleared county.
+    pub county: Option<Option<String>>,
+    /// New or cleared region.
+    pub region: Option<Option<String>>,
+}
+
+/// A rule an organisation would break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OrganisationRule {
+    /// Municipalities are identified by their kommunenummer.
+    #[error("a municipality must have a municipality_number")]
+    MunicipalityNeedsNumber,
+}
+
+impl OrganisationRule {
+    /// The field the rule concerns, for validation reports.
+    pub const fn field(self) -> &'static str {
+        match self {
+            OrganisationRule::MunicipalityNeedsNumber => "municipality_number",
+        }
+    }
+}
+
+impl OrganisationDraft {
+    /// Checks the rules that span fields; shape (lengths, digits) is checked where input is parsed.
+    pub fn check(&self) -> Result<(), OrganisationRule> {
+        if self.kind == OrganisationKind::Municipality && self.municipality_number.is_none() {
+            return Err(OrganisationRule::MunicipalityNeedsNumber);
+        }
+        Ok(())
+    }
+
+    /// The draft that results from applying `changes`, checked.
+    pub fn apply(mut self, changes: OrganisationChanges) -> Result<Self, OrganisationRule> {
+        if let Some(name) = changes.name {
+            self.name = name;
+        }
+        if let Some(number) = changes.municipality_number {
+            self.municipality_number = number;
+        }
+        if let Some(county) = changes.county {
+            self.county = county;
+        }
+        if let Some(region) = changes.region {
+            self.region = region;
+        }
+        self.check()?;
+        Ok(self)
+    }
+}
+
+impl From<Organisation> for OrganisationDraft {
+    fn from(organisation: Organisation) -> Self {
+        OrganisationDraft {
+            kind: organisation.kind,
+            name: organisation.name,
+            municipality_number: organisation.municipality_number,
+            county: organisation.county,
+            region: organisation.region,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(s: &str) -> Option<MunicipalityNumber> {
+        MunicipalityNumber::try_from(s.to_owned()).ok()
+    }
+
+    #[test]
+    fn kommunenummer_is_exactly_four_digits() {
+        assert!(number("5035").is_some());
+        assert!(number("0301").is_some());
+        assert!(number("503").is_none());
+        assert!(number("50355").is_none());
+        assert!(number("50a5").is_none());
+        assert!(number("５０３５").is_none());
+    }
+
+    #[test]
+    fn a_municipality_needs_its_number_and_keeps_it() {
+        let draft = OrganisationDraft {
+            kind: OrganisationKind::Municipality,
+            name: "Selbu kommune".into(),
+            municipality_number: None,
+            county: None,
+            region: None,
+        };
+        assert_eq!(draft.check(), Err(OrganisationRule::MunicipalityNeedsNumber));
+        let draft = OrganisationDraft {
+            municipality_number: number("5032"),
+            ..draft
+        };
+        assert_eq!(draft.check(), Ok(()));
+        let cleared = OrganisationChanges {
+            municipality_number: Some(None),
+            ..OrganisationChanges::default()
+        };
+        assert_eq!(
+            draft.apply(cleared),
+            Err(OrganisationRule::MunicipalityNeedsNumber)
+        );
+    }
+
+    #[test]
+    fn other_kinds_need_no_number() {
+        let draft = OrganisationDraft {
+            kind: OrganisationKind::SelfHelpCentre,
+            name: "LINK Trondheim".into(),
+            municipality_number: None,
+            county: None,
+            region: None,
+        };
+        assert_eq!(draft.check(), Ok(()));
+    }
+}

@@ -1,0 +1,158 @@
+//! Idempotent creation, written once for every creating POST. Integrating systems retry on network
+//! failure; with the same `Idempotency-Key` and body they get the first response again (same
+//! status, same id), with a different body a 422. Keys live in PostgreSQL next to the records, so
+//! every instance honours them, and the key is claimed in the creation's own transaction.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use samhandling_domain::Caller;
+use samhandling_persistence::idempotency::{self, Claim, KeyScope, StoredResponse};
+use samhandling_persistence::PgConnection;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The request header naming the key.
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Set on a replayed response, so a client can tell it from a fresh one.
+pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// The client's `Idempotency-Key`, if it sent one: 1 to 255 visible ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.headers().get(IDEMPOTENCY_KEY) {
+            None => Ok(IdempotencyKey(None)),
+            Some(value) => value
+                .to_str()
+                .ok()
+                .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()))
+                .map(|key| IdempotencyKey(Some(key.to_owned())))
+                .ok_or_else(|| ApiError::bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters")),
+        };
+        std::future::ready(result)
+    }
+}
+
+/// What a creation produced.
+#[derive(Debug)]
+pub struct Created {
+    /// The representation sent to the client.
+    pub body: serde_json::Value,
+    /// What is kept for replays, when it must differ from `body` (a secret shown once is never
+    /// stored in clear text).
+    pub replay_body: Option<serde_json::Value>,
+    /// The new resource's path.
+    pub location: String,
+    /// The new resource's version, for the `ETag`.
+    pub version: Option<i32>,
+}
+
+impl Created {
+    /// A created resource at `location`.
+    pub fn new(resource: &impl Serialize, location: String, version: Option<i32>) -> Result<Created, ApiError> {
+        Ok(Created {
+            body: to_json(resource)?,
+            replay_body: None,
+            location,
+            version,
+        })
+    }
+}
+
+fn to_json(value: &impl Serialize) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(|error| ApiError::Internal(format!("serialising a response failed: {error}")))
+}
+
+/// A fingerprint of the request: the path and the parsed body, so whitespace does not matter but
+/// any change of content does.
+fn fingerprint(path: &str, request: &impl Serialize) -> Result<Vec<u8>, ApiError> {
+    let mut hasher = Sha256::new();
+    hasher.update(path.as_bytes());
+    hasher.update([0]);
+    hasher.update(serde_json::to_vec(request).map_err(|error| ApiError::Internal(error.to_string()))?);
+    Ok(hasher.finalize().to_vec())
+}
+
+fn headers_of(created: &Created) -> serde_json::Value {
+    let mut headers = serde_json::Map::new();
+    headers.insert(header::LOCATION.as_str().to_owned(), created.location.clone().into());
+    if let Some(version) = created.version {
+        headers.insert(header::ETAG.as_str().to_owned(), crate::etag::etag(version).into());
+    }
+    serde_json::Value::Object(headers)
+}
+
+fn respond(stored: &StoredResponse, body: &serde_json::Value, replayed: bool) -> HttpResponse {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::CREATED);
+    let mut response = HttpResponse::build(status);
+    if let Some(headers) = stored.headers.as_object() {
+        for (name, value) in headers {
+            if let (Ok(name), Some(Ok(value))) = (
+                HeaderName::try_from(name.as_str()),
+                value.as_str().map(HeaderValue::from_str),
+            ) {
+                response.insert_header((name, value));
+            }
+        }
+    }
+    if replayed {
+        response.insert_header((IDEMPOTENT_REPLAYED, HeaderValue::from_static("true")));
+    }
+    response.json(body)
+}
+
+/// Runs `create` in a transaction guarded by the caller's idempotency key (when given), and answers
+/// 201 with `Location`, `ETag` and the body, or the first response again on a replay.
+pub async fn create<F>(
+    state: &AppState,
+    caller: &Caller,
+    key: IdempotencyKey,
+    path: &str,
+    request: &impl Serialize,
+    create: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<Created, ApiError> + Send + 'static,
+{
+    let request_hash = fingerprint(path, request)?;
+    let organisation_id = caller.organisation_id;
+    let subject = caller.subject.clone();
+    let (stored, body, replayed) = crate::db::transaction(state, move |conn| {
+        let scope = key.0.as_deref().map(|key| KeyScope {
+            organisation_id,
+            subject: &subject,
+            key,
+        });
+        if let Some(scope) = &scope {
+            match idempotency::claim(conn, scope, &request_hash)? {
+                Claim::Fresh => {}
+                Claim::Replay(stored) => {
+                    let body = stored.body.clone();
+                    return Ok((stored, body, true));
+                }
+                Claim::Mismatch => return Err(ApiError::IdempotencyKeyReused),
+            }
+        }
+        let created = create(conn)?;
+        let stored = StoredResponse {
+            status: StatusCode::CREATED.as_u16(),
+            body: created.replay_body.clone().unwrap_or_else(|| created.body.clone()),
+            headers: headers_of(&created),
+        };
+        if let Some(scope) = &scope {
+            idempotency::complete(conn, scope, &stored)?;
+        }
+        Ok((stored, created.body, false))
+    })
+    .await?;
+    Ok(respond(&stored, &body, replayed))
+}

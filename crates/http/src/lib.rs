@@ -1,0 +1,108 @@
+//! Samhandling's HTTP API. Resources live in [`resources`], one module each; everything they share
+//! (errors, the caller, input parsing, pagination, idempotency, ETags, the request context) is
+//! written once in the modules beside it.
+
+pub mod auth;
+pub mod context;
+pub mod db;
+pub mod error;
+pub mod etag;
+pub mod idempotency;
+pub mod input;
+pub mod openapi;
+pub mod pagination;
+pub mod resources;
+pub mod routing;
+pub mod state;
+pub mod text;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, Condition};
+use actix_web::{web, App};
+use error::ApiError;
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use state::AppState;
+
+/// Where the document is served.
+pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+
+/// The routes, and the document generated from them.
+pub(crate) fn routes() -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    OpenApi,
+) {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .service(utoipa_actix_web::scope("/api/v1").configure(resources::configure_v1))
+        .service(utoipa_actix_web::scope("/health").configure(resources::health::configure))
+        .split_for_parts();
+    (app, openapi::finish(api))
+}
+
+/// Cross-origin settings: only the configured origins, and only the headers the API uses.
+fn cors(allowed_origins: &[String]) -> Cors {
+    allowed_origins.iter().fold(
+        Cors::default()
+            .allowed_methods(["GET", "POST", "PATCH"])
+            .allowed_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_MATCH,
+                idempotency::IDEMPOTENCY_KEY,
+                context::REQUEST_ID_HEADER,
+            ])
+            .expose_headers([
+                header::ETAG,
+                header::LOCATION,
+                context::REQUEST_ID_HEADER,
+                idempotency::IDEMPOTENT_REPLAYED,
+            ])
+            .max_age(3600),
+        |cors, origin| cors.allowed_origin(origin),
+    )
+}
+
+/// The complete application: API, Swagger UI, problem+json for everything that fails.
+pub fn build_app(
+    state: web::Data<AppState>,
+    allowed_origins: &[String],
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = routes();
+    let route_table = routing::RouteTable::new(&api);
+    app.app_data(state)
+        .app_data(web::PayloadConfig::new(input::BODY_LIMIT))
+        .app_data(web::PathConfig::default().error_handler(|error, _| {
+            ApiError::bad_request(format!("a path parameter is invalid: {error}")).into()
+        }))
+        .app_data(web::QueryConfig::default().error_handler(|error, _| {
+            ApiError::bad_request(format!("a query parameter is invalid: {error}")).into()
+        }))
+        .app_data(web::Data::new(route_table))
+        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url(OPENAPI_PATH, api))
+        .default_service(web::to(routing::fallback))
+        .wrap(Condition::new(!allowed_origins.is_empty(), cors(allowed_origins)))
+        .wrap(from_fn(context::request_context))
+}

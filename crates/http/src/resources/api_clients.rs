@@ -1,0 +1,229 @@
+//! `/api/v1/api-clients`: administrators register the systems that integrate with Samhandling.
+//! The secret is shown once, in the response to registration, and stored only as a hash.
+
+use crate::auth::{AdminOnly, Authorized};
+use crate::error::{ApiError, FieldError};
+use crate::idempotency::{self, Created, IdempotencyKey};
+use crate::input::{ValidJson, ValidQuery};
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::state::AppState;
+use crate::text::{check_plain_text, Name};
+use actix_web::{get, post, web, HttpResponse};
+use samhandling_auth::secrets;
+use samhandling_domain::api_client::{check_client_roles, ApiClient};
+use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::Role;
+use samhandling_persistence::api_clients::{self as store, NewApiClient};
+use samhandling_persistence::{audit, organisations};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_api_client)
+        .service(list_api_clients)
+        .service(get_api_client)
+        .service(revoke_api_client);
+}
+
+/// A system to register.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a61",
+    "name": "Stjørdal fagsystem",
+    "roles": ["referrer"]
+}))]
+pub struct CreateApiClient {
+    /// The organisation its tokens act for.
+    pub organisation_id: Uuid,
+    /// A name people recognise.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub name: String,
+    /// The roles its tokens carry; at least one, never `admin`.
+    #[validate(length(min = 1, max = 7))]
+    #[schema(min_items = 1, max_items = 7)]
+    pub roles: Vec<Role>,
+}
+
+/// A registered client with its secret: the only time the secret is shown.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a62",
+    "organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a61",
+    "name": "Stjørdal fagsystem",
+    "roles": ["referrer"],
+    "created_at": "2026-11-23T10:00:00Z",
+    "revoked_at": null,
+    "client_secret": "q7Vh2m0Xw1fYk3c9Zr5Ls8Tn4Pb6Jd0Ae2Gu7Ni1Ko"
+}))]
+pub struct RegisteredApiClient {
+    /// The client, as later reads show it.
+    #[serde(flatten)]
+    pub client: ApiClient,
+    /// The secret for the client-credentials grant. Shown once: store it now. A replay of the
+    /// registration (same Idempotency-Key) returns `null` here, as the secret is kept only hashed.
+    pub client_secret: Option<String>,
+}
+
+/// Filters for the list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApiClientQuery {
+    /// Only clients of this organisation.
+    organisation_id: Option<Uuid>,
+}
+
+/// The path of one client.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ApiClientPath {
+    /// The client's id.
+    id: Uuid,
+}
+
+/// Register an API client.
+///
+/// Administrators only. The response holds `client_secret`, shown this once.
+#[utoipa::path(
+    tag = "api-clients",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the first response.")),
+    request_body = CreateApiClient,
+    responses((status = 201, description = "Registered", body = RegisteredApiClient,
+        headers(("Location" = String, description = "The new client")))),
+    security(("bearer" = []))
+)]
+#[post("/api-clients")]
+async fn create_api_client(
+    caller: Authorized<AdminOnly>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateApiClient>,
+) -> Result<HttpResponse, ApiError> {
+    let mut request = body.into_inner();
+    check_client_roles(&request.roles).map_err(|rule| ApiError::invalid_field("roles", "roles", rule.to_string()))?;
+    request.roles.sort();
+    request.roles.dedup();
+    let audit_event = caller.audit(AuditAction::Created, ResourceType::ApiClient, Uuid::nil());
+    let secret = secrets::generate();
+    let secret_hash = web::block({
+        let secret = secret.clone();
+        move || secrets::hash(&secret)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.to_string()))?
+    .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let path = "/api/v1/api-clients";
+    let fingerprint = &request;
+    let organisation_id = request.organisation_id;
+    let name = request.name.clone();
+    let roles = request.roles.clone();
+    idempotency::create(&state, &caller.caller, key, path, fingerprint, move |conn| {
+        if organisations::find(conn, organisation_id)?.is_none() {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "organisation_id",
+                "not_found",
+                "no organisation has this id",
+            )]));
+        }
+        let id = Uuid::now_v7();
+        let client = store::insert(
+            conn,
+            &NewApiClient {
+                id,
+                organisation_id,
+                name: &name,
+                roles: &roles,
+                secret_hash: &secret_hash,
+            },
+        )?;
+        audit::record(conn, &NewAuditEvent { resource_id: id, ..audit_event })?;
+        let location = format!("{path}/{id}");
+        let mut created = Created::new(
+            &RegisteredApiClient {
+                client: client.clone(),
+                client_secret: Some(secret),
+            },
+            location,
+            None,
+        )?;
+        created.replay_body = Some(
+            serde_json::to_value(RegisteredApiClient {
+                client,
+                client_secret: None,
+            })
+            .map_err(|error| ApiError::Internal(error.to_string()))?,
+        );
+        Ok(created)
+    })
+    .await
+}
+
+/// List API clients.
+#[utoipa::path(
+    tag = "api-clients",
+    params(ApiClientQuery, PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<ApiClient>)),
+    security(("bearer" = []))
+)]
+#[get("/api-clients")]
+async fn list_api_clients(
+    _caller: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    query: ValidQuery<ApiClientQuery>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<ApiClient>>, ApiError> {
+    let organisation_id = query.0.organisation_id;
+    let found = crate::db::run(&state, move |conn| Ok(store::list(conn, organisation_id, page.0)?)).await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |client| client)?))
+}
+
+/// Get an API client.
+#[utoipa::path(
+    tag = "api-clients",
+    params(ApiClientPath),
+    responses((status = 200, description = "The client; never its secret", body = ApiClient)),
+    security(("bearer" = []))
+)]
+#[get("/api-clients/{id}")]
+async fn get_api_client(
+    _caller: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    path: web::Path<ApiClientPath>,
+) -> Result<web::Json<ApiClient>, ApiError> {
+    let id = path.id;
+    let client = crate::db::run(&state, move |conn| store::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
+    Ok(web::Json(client))
+}
+
+/// Revoke an API client.
+///
+/// From now on it obtains no new tokens; tokens already issued expire with their lifetime
+/// (`TOKEN_TTL`). Revoking twice is harmless.
+#[utoipa::path(
+    tag = "api-clients",
+    params(ApiClientPath),
+    responses((status = 200, description = "Revoked", body = ApiClient)),
+    security(("bearer" = []))
+)]
+#[post("/api-clients/{id}/revoke")]
+async fn revoke_api_client(
+    caller: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    path: web::Path<ApiClientPath>,
+) -> Result<web::Json<ApiClient>, ApiError> {
+    let id = path.id;
+    let audit_event = caller.audit(AuditAction::Revoked, ResourceType::ApiClient, id);
+    let client = crate::db::transaction(&state, move |conn| {
+        let client = store::revoke(conn, id)?.ok_or(ApiError::NotFound)?;
+        audit::record(conn, &audit_event)?;
+        Ok(client)
+    })
+    .await?;
+    Ok(web::Json(client))
+}

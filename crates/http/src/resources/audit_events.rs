@@ -1,0 +1,74 @@
+//! `GET /api/v1/audit-events`: the trail of who did what, for administrators answering a
+//! supervisory authority or a person's request to know who saw their data.
+
+use crate::auth::{AdminOnly, Authorized};
+use crate::error::ApiError;
+use crate::input::ValidQuery;
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::state::AppState;
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, ResourceType};
+use samhandling_persistence::audit;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the route.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(list_audit_events);
+}
+
+/// Filters; they combine with AND.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditEventQuery {
+    /// Only events by this token subject.
+    #[validate(length(min = 1, max = 255))]
+    #[param(min_length = 1, max_length = 255)]
+    actor: Option<String>,
+    /// Only events by callers acting for this organisation.
+    actor_organisation_id: Option<Uuid>,
+    /// Only this action.
+    action: Option<AuditAction>,
+    /// Only this kind of record.
+    resource_type: Option<ResourceType>,
+    /// Only this record.
+    resource_id: Option<Uuid>,
+    /// Only events at or after this time (RFC 3339).
+    occurred_after: Option<DateTime<Utc>>,
+    /// Only events before this time (RFC 3339).
+    occurred_before: Option<DateTime<Utc>>,
+}
+
+/// List audit events.
+///
+/// Administrators only. Oldest first, with keyset pagination.
+#[utoipa::path(
+    tag = "audit-events",
+    params(AuditEventQuery, PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<AuditEvent>)),
+    security(("bearer" = []))
+)]
+#[get("/audit-events")]
+async fn list_audit_events(
+    _caller: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    query: ValidQuery<AuditEventQuery>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<AuditEvent>>, ApiError> {
+    let query = query.0;
+    let filter = AuditFilter {
+        actor: query.actor,
+        actor_organisation_id: query.actor_organisation_id,
+        action: query.action,
+        resource_type: query.resource_type,
+        resource_id: query.resource_id,
+        occurred_after: query.occurred_after,
+        occurred_before: query.occurred_before,
+    };
+    let found = crate::db::run(&state, move |conn| Ok(audit::list(conn, &filter, page.0)?)).await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |event| event)?))
+}

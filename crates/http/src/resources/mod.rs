@@ -1,0 +1,17 @@
+//! One module per resource; each registers its own routes, which utoipa documents as it goes.
+
+pub mod api_clients;
+pub mod audit_events;
+pub mod health;
+pub mod oauth;
+pub mod organisations;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every resource under `/api/v1`.
+pub fn configure_v1(config: &mut ServiceConfig) {
+    organisations::configure(config);
+    api_clients::configure(config);
+    oauth::configure(config);
+    audit_events::configure(config);
+}

@@ -1,0 +1,272 @@
+//! `POST /api/v1/oauth/token`: the OAuth 2.0 client-credentials grant (RFC 6749 §4.4). Errors here
+//! follow RFC 6749 §5.2 (`{"error": "invalid_client"}`), not problem+json, because OAuth client
+//! libraries parse exactly that shape.
+
+use crate::context::RequestId;
+use crate::error::ApiError;
+use crate::input::read_body;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use samhandling_auth::secrets;
+use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::Role;
+use samhandling_persistence::{api_clients, audit};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+/// Registers the route.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(issue_token);
+}
+
+/// A token request (form-encoded). The client authenticates with HTTP Basic or with
+/// `client_id` and `client_secret` in the form, not both.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// Must be `client_credentials`.
+    #[schema(example = "client_credentials")]
+    pub grant_type: Option<String>,
+    /// The client id, unless sent with HTTP Basic.
+    pub client_id: Option<String>,
+    /// The client secret, unless sent with HTTP Basic.
+    pub client_secret: Option<String>,
+    /// Space-separated roles to narrow the token to; all of the client's roles when omitted.
+    #[schema(example = "referrer")]
+    pub scope: Option<String>,
+}
+
+/// An issued access token.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9...", "token_type": "Bearer", "expires_in": 3600, "scope": "referrer"}))]
+pub struct TokenResponse {
+    /// The bearer token.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until it expires.
+    pub expires_in: u64,
+    /// The roles it carries, space-separated.
+    pub scope: String,
+}
+
+/// An RFC 6749 §5.2 error.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": "invalid_client", "error_description": "client authentication failed"}))]
+pub struct OAuthError {
+    /// One of `invalid_request`, `invalid_client`, `unsupported_grant_type`, `invalid_scope`.
+    pub error: &'static str,
+    /// For people.
+    pub error_description: String,
+}
+
+enum Refusal {
+    InvalidRequest(&'static str),
+    InvalidClient { basic: bool },
+    UnsupportedGrantType,
+    InvalidScope,
+    Server(ApiError),
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Refusal::Server(error)
+    }
+}
+
+impl Refusal {
+    fn into_response(self) -> Result<HttpResponse, ApiError> {
+        let (status, error, description) = match self {
+            Refusal::InvalidRequest(description) => (StatusCode::BAD_REQUEST, "invalid_request", description),
+            Refusal::InvalidClient { basic } => {
+                let mut response = oauth_response(StatusCode::UNAUTHORIZED);
+                if basic {
+                    response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"samhandling\""));
+                }
+                return Ok(response.json(OAuthError {
+                    error: "invalid_client",
+                    error_description: "client authentication failed".into(),
+                }));
+            }
+            Refusal::UnsupportedGrantType => (
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "only the client_credentials grant is supported",
+            ),
+            Refusal::InvalidScope => (
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                "scope must name roles the client holds, separated by spaces",
+            ),
+            Refusal::Server(error) => return Err(error),
+        };
+        Ok(oauth_response(status).json(OAuthError {
+            error,
+            error_description: description.to_owned(),
+        }))
+    }
+}
+
+/// RFC 6749 §5.1: token responses must not be cached.
+fn oauth_response(status: StatusCode) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
+    response
+}
+
+/// Client credentials from HTTP Basic (RFC 6749 §2.3.1: each part form-urlencoded).
+fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refusal> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let invalid = || Refusal::InvalidClient { basic: true };
+    let encoded = value
+        .to_str()
+        .ok()
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .map(|(_, encoded)| encoded.trim().to_owned())
+        .ok_or_else(invalid)?;
+    let decoded = STANDARD.decode(encoded).ok().and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(invalid)?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(invalid)?;
+    let unescape = |part: &str| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={part}"))
+            .ok()
+            .and_then(|mut pairs| pairs.pop())
+            .map(|(_, value)| value)
+    };
+    Ok(Some((unescape(id).ok_or_else(invalid)?, unescape(secret).ok_or_else(invalid)?)))
+}
+
+fn requested_roles(scope: Option<&str>, granted: &[Role]) -> Result<Vec<Role>, Refusal> {
+    let Some(scope) = scope.map(str::trim).filter(|scope| !scope.is_empty()) else {
+        return Ok(granted.to_vec());
+    };
+    let mut roles = Vec::new();
+    for name in scope.split(' ').filter(|name| !name.is_empty()) {
+        let role: Role = name.parse().map_err(|_| Refusal::InvalidScope)?;
+        if !granted.contains(&role) {
+            return Err(Refusal::InvalidScope);
+        }
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
+}
+
+/// A hash that no secret matches, verified when the client is unknown so that the answer takes as
+/// long as for a known client and client ids cannot be probed by timing.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FtaGFuZGxpbmdzYWx0$0OyVEVZOF7sGHAPiJpGx2pZhfLyiY5lXzMLKgd4xmUI";
+
+/// Obtain an access token (client-credentials grant).
+///
+/// For registered API clients. Authenticate with HTTP Basic (`client_id:client_secret`) or with
+/// `client_id` and `client_secret` in the form. A revoked client is refused with `invalid_client`.
+#[utoipa::path(
+    tag = "oauth",
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Issued", body = TokenResponse),
+        (status = 400, description = "Malformed request, unsupported grant type or invalid scope", body = OAuthError),
+        (status = 401, description = "Client authentication failed", body = OAuthError),
+    ),
+    security(())
+)]
+#[post("/oauth/token")]
+async fn issue_token(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    match grant(&req, payload.into_inner(), &state).await {
+        Ok(response) => Ok(response),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn grant(req: &HttpRequest, payload: Payload, state: &AppState) -> Result<HttpResponse, Refusal> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(Refusal::InvalidRequest("the body must be application/x-www-form-urlencoded"));
+    }
+    let mut payload = payload;
+    let body = read_body(req, &mut payload)
+        .await
+        .map_err(|_| Refusal::InvalidRequest("the body could not be read or is too large"))?;
+    let form: TokenRequest =
+        serde_urlencoded::from_bytes(&body).map_err(|_| Refusal::InvalidRequest("the form is malformed"))?;
+    match form.grant_type.as_deref() {
+        None => return Err(Refusal::InvalidRequest("grant_type is required")),
+        Some("client_credentials") => {}
+        Some(_) => return Err(Refusal::UnsupportedGrantType),
+    }
+    let basic = basic_credentials(req)?;
+    let used_basic = basic.is_some();
+    let (client_id, client_secret) = match (basic, form.client_id, form.client_secret) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(Refusal::InvalidRequest("use one client authentication method, not two"))
+        }
+        (Some(credentials), None, None) => credentials,
+        (None, Some(id), Some(secret)) => (id, secret),
+        (None, _, _) => return Err(Refusal::InvalidClient { basic: false }),
+    };
+    let scope = form.scope;
+    let invalid_client = Refusal::InvalidClient { basic: used_basic };
+    let Ok(client_id) = Uuid::parse_str(&client_id) else {
+        return Err(invalid_client);
+    };
+    let tokens = state.tokens.clone();
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map_or_else(String::new, |id| id.0.clone());
+    let outcome = crate::db::transaction(state, move |conn| {
+        let found = api_clients::find_credentials(conn, client_id)?;
+        let hash = found.as_ref().map_or(DUMMY_HASH, |found| found.secret_hash.as_str());
+        let verified = secrets::verify(&client_secret, hash);
+        let Some(found) = found.filter(|found| verified && found.client.is_active()) else {
+            return Ok(Err(false));
+        };
+        let Ok(roles) = requested_roles(scope.as_deref(), &found.client.roles) else {
+            return Ok(Err(true));
+        };
+        let subject = format!("client:{}", found.client.id);
+        let issued = tokens
+            .issue(&subject, found.client.organisation_id, &roles, None)
+            .map_err(|error| ApiError::Internal(error.to_string()))?;
+        audit::record(
+            conn,
+            &NewAuditEvent {
+                actor: subject,
+                actor_organisation_id: found.client.organisation_id,
+                action: AuditAction::TokenIssued,
+                resource_type: ResourceType::ApiClient,
+                resource_id: found.client.id,
+                request_id,
+            },
+        )?;
+        let scope: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
+        Ok(Ok(TokenResponse {
+            access_token: issued.token,
+            token_type: "Bearer",
+            expires_in: issued.expires_in,
+            scope: scope.join(" "),
+        }))
+    })
+    .await?;
+    match outcome {
+        Ok(token) => Ok(oauth_response(StatusCode::OK).json(token)),
+        Err(true) => Err(Refusal::InvalidScope),
+        Err(false) => Err(invalid_client),
+    }
+}

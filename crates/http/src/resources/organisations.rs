@@ -1,0 +1,271 @@
+//! `/api/v1/organisations`: the directory of actors. Anyone with a token may read it (it holds no
+//! personal data); only administrators register or change organisations, and every change is
+//! audited.
+
+use crate::auth::{AdminOnly, Authorized};
+use crate::error::ApiError;
+use crate::etag::{etag, IfMatch};
+use crate::idempotency::{self, Created, IdempotencyKey};
+use crate::input::{ValidJson, ValidQuery};
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::state::AppState;
+use crate::text::{check_municipality_number, check_plain_text, present, Label, MunicipalityNumberText, Name};
+use actix_web::http::header;
+use actix_web::{get, patch, post, web, HttpResponse};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::organisation::{
+    MunicipalityNumber, Organisation, OrganisationChanges, OrganisationDraft, OrganisationKind, OrganisationRule,
+};
+use samhandling_persistence::organisations::{self as store, OrganisationFilter, MUNICIPALITY_NUMBER_KEY};
+use samhandling_persistence::{audit, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_organisation)
+        .service(list_organisations)
+        .service(get_organisation)
+        .service(update_organisation);
+}
+
+/// A new organisation.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "municipality",
+    "name": "Stjørdal kommune",
+    "municipality_number": "5035",
+    "county": "Trøndelag",
+    "region": "Værnesregionen"
+}))]
+pub struct CreateOrganisation {
+    /// What sort of actor it is; cannot be changed later.
+    pub kind: OrganisationKind,
+    /// Display name.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub name: String,
+    /// Kommunenummer; required when `kind` is `municipality`.
+    #[validate(custom(function = "check_municipality_number"))]
+    #[schema(value_type = Option<MunicipalityNumberText>)]
+    pub municipality_number: Option<String>,
+    /// Fylke.
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Label>)]
+    pub county: Option<String>,
+    /// Inter-municipal region, e.g. Værnesregionen.
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Label>)]
+    pub region: Option<String>,
+}
+
+/// A change to an organisation (JSON merge patch): omitted fields stay, `null` clears an optional
+/// field. The kind cannot be changed.
+#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"region": "Værnesregionen"}))]
+pub struct UpdateOrganisation {
+    /// New display name.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name, required = false)]
+    pub name: Option<String>,
+    /// New kommunenummer, or `null` to clear it (not for municipalities).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "check_municipality_number"))]
+    #[schema(value_type = Option<MunicipalityNumberText>, nullable = true)]
+    pub municipality_number: Option<Option<String>>,
+    /// New county, or `null` to clear it.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Label>, nullable = true)]
+    pub county: Option<Option<String>>,
+    /// New region, or `null` to clear it.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Label>, nullable = true)]
+    pub region: Option<Option<String>>,
+}
+
+/// Filters for the list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationQuery {
+    /// Only organisations of this kind.
+    kind: Option<OrganisationKind>,
+    /// Only organisations with this kommunenummer.
+    #[validate(custom(function = "check_municipality_number"))]
+    #[param(pattern = "^[0-9]{4}$")]
+    municipality_number: Option<String>,
+    /// Only organisations in this region.
+    #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
+    region: Option<String>,
+}
+
+/// The path of one organisation.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct OrganisationPath {
+    /// The organisation's id.
+    id: Uuid,
+}
+
+fn parse_number(value: Option<String>) -> Option<MunicipalityNumber> {
+    // Already validated: conversion cannot fail here, and `None` would only drop an invalid value.
+    value.and_then(|number| MunicipalityNumber::try_from(number).ok())
+}
+
+fn rule_violation(rule: OrganisationRule) -> ApiError {
+    ApiError::invalid_field(rule.field(), "required", rule.to_string())
+}
+
+fn number_taken(error: StoreError) -> ApiError {
+    match &error {
+        StoreError::UniqueViolation(constraint) if constraint == MUNICIPALITY_NUMBER_KEY => {
+            ApiError::Conflict("a municipality with this municipality_number is already registered".into())
+        }
+        _ => error.into(),
+    }
+}
+
+fn location(id: Uuid) -> String {
+    format!("/api/v1/organisations/{id}")
+}
+
+/// Register an organisation.
+///
+/// Administrators only. Send an `Idempotency-Key` so that a retry cannot register it twice.
+#[utoipa::path(
+    tag = "organisations",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the first response.")),
+    request_body = CreateOrganisation,
+    responses(
+        (status = 201, description = "Registered", body = Organisation,
+            headers(("Location" = String, description = "The new organisation"), ("ETag" = String, description = "Its version"))),
+        (status = 409, description = "A municipality with this kommunenummer exists", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/organisations")]
+async fn create_organisation(
+    caller: Authorized<AdminOnly>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let draft = OrganisationDraft {
+        kind: request.kind,
+        name: request.name.clone(),
+        municipality_number: parse_number(request.municipality_number.clone()),
+        county: request.county.clone(),
+        region: request.region.clone(),
+    };
+    draft.check().map_err(rule_violation)?;
+    let audit_event = caller.audit(AuditAction::Created, ResourceType::Organisation, Uuid::nil());
+    idempotency::create(&state, &caller.caller, key, "/api/v1/organisations", &request, move |conn| {
+        let id = Uuid::now_v7();
+        let organisation = store::insert(conn, id, &draft).map_err(number_taken)?;
+        audit::record(conn, &samhandling_domain::audit::NewAuditEvent { resource_id: id, ..audit_event })?;
+        Created::new(&organisation, location(id), Some(organisation.version))
+    })
+    .await
+}
+
+/// List organisations.
+///
+/// In registration order, with keyset pagination.
+#[utoipa::path(
+    tag = "organisations",
+    params(OrganisationQuery, PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<Organisation>)),
+    security(("bearer" = []))
+)]
+#[get("/organisations")]
+async fn list_organisations(
+    _caller: Authorized,
+    state: web::Data<AppState>,
+    query: ValidQuery<OrganisationQuery>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<Organisation>>, ApiError> {
+    let query = query.0;
+    let filter = OrganisationFilter {
+        kind: query.kind,
+        municipality_number: parse_number(query.municipality_number),
+        region: query.region,
+    };
+    let found = crate::db::run(&state, move |conn| Ok(store::list(conn, &filter, page.0)?)).await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |organisation| organisation)?))
+}
+
+/// Get an organisation.
+#[utoipa::path(
+    tag = "organisations",
+    params(OrganisationPath),
+    responses((status = 200, description = "The organisation", body = Organisation,
+        headers(("ETag" = String, description = "Its version, for If-Match")))),
+    security(("bearer" = []))
+)]
+#[get("/organisations/{id}")]
+async fn get_organisation(
+    _caller: Authorized,
+    state: web::Data<AppState>,
+    path: web::Path<OrganisationPath>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let organisation = crate::db::run(&state, move |conn| store::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(organisation.version)))
+        .json(organisation))
+}
+
+/// Change an organisation.
+///
+/// Administrators only. Send `If-Match` with the `ETag` you read: a change based on an older
+/// version is refused with 412 instead of silently overwriting someone else's.
+#[utoipa::path(
+    tag = "organisations",
+    params(OrganisationPath, ("If-Match" = String, Header, description = "The ETag of the version the change is based on.")),
+    request_body = UpdateOrganisation,
+    responses(
+        (status = 200, description = "Changed", body = Organisation, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "A municipality with this kommunenummer exists", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/organisations/{id}")]
+async fn update_organisation(
+    caller: Authorized<AdminOnly>,
+    if_match: IfMatch,
+    state: web::Data<AppState>,
+    path: web::Path<OrganisationPath>,
+    body: ValidJson<UpdateOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let changes = OrganisationChanges {
+        name: request.name,
+        municipality_number: request.municipality_number.map(parse_number),
+        county: request.county,
+        region: request.region,
+    };
+    let audit_event = caller.audit(AuditAction::Updated, ResourceType::Organisation, id);
+    let organisation = crate::db::transaction(&state, move |conn| {
+        let current = store::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
+        if_match.check(current.version)?;
+        let draft = OrganisationDraft::from(current).apply(changes).map_err(rule_violation)?;
+        let updated = store::update(conn, id, &draft).map_err(number_taken)?;
+        audit::record(conn, &audit_event)?;
+        Ok(updated)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(organisation.version)))
+        .json(organisation))
+}

@@ -1,0 +1,98 @@
+//! Rules for free-text input shared by every resource: no control characters (PostgreSQL refuses
+//! NUL, logs and terminals misread the rest) and not blank. The same rule is published as a
+//! JSON Schema pattern so generated clients and contract tests agree with the server.
+
+use std::borrow::Cow;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
+use validator::ValidationError;
+
+/// The published pattern for a non-blank line of plain text without control characters.
+pub const PLAIN_TEXT_PATTERN: &str =
+    r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$";
+
+/// Declares a documentation-only string schema: fields stay `String` and name it with
+/// `#[schema(value_type = ...)]`, so the constraint is written once for every resource.
+macro_rules! string_schema {
+    ($(#[$meta:meta])* $name:ident, min = $min:expr, max = $max:expr, pattern = $pattern:expr, example = $example:expr) => {
+        $(#[$meta])*
+        pub struct $name;
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some($min))
+                    .max_length(Some($max))
+                    .pattern(Some($pattern))
+                    .examples([serde_json::Value::from($example)])
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+
+string_schema!(
+    /// A name: a non-blank line of plain text of at most 200 characters.
+    Name, min = 1, max = 200, pattern = PLAIN_TEXT_PATTERN, example = "LINK Trondheim"
+);
+string_schema!(
+    /// A short label (county, region): a non-blank line of plain text of at most 100 characters.
+    Label, min = 1, max = 100, pattern = PLAIN_TEXT_PATTERN, example = "Værnesregionen"
+);
+string_schema!(
+    /// A kommunenummer: four digits.
+    MunicipalityNumberText, min = 4, max = 4, pattern = "^[0-9]{4}$", example = "5035"
+);
+
+/// A validator check: non-blank text without control characters.
+pub fn check_plain_text(value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(char::is_control) {
+        return Err(ValidationError::new("control_character")
+            .with_message(Cow::Borrowed("control characters are not allowed")));
+    }
+    if value.chars().all(char::is_whitespace) {
+        return Err(ValidationError::new("blank").with_message(Cow::Borrowed("must not be blank")));
+    }
+    Ok(())
+}
+
+/// A validator check: a kommunenummer (four ASCII digits).
+pub fn check_municipality_number(value: &str) -> Result<(), ValidationError> {
+    if value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("municipality_number")
+            .with_message(Cow::Borrowed("a kommunenummer is exactly four digits")))
+    }
+}
+
+/// Deserialises a present field as `Some`, so that `null` is refused for a field that may be
+/// omitted but not nulled, and `Option<Option<T>>` tells "absent" from "set to null".
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_refuses_blank_and_control_characters() {
+        assert!(check_plain_text("LINK Trondheim").is_ok());
+        assert!(check_plain_text("  ").is_err());
+        assert!(check_plain_text("a\u{0}b").is_err());
+        assert!(check_plain_text("a\nb").is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! PostgreSQL storage for Samhandling. Knows nothing of HTTP: it takes domain values and the
+//! caller's scope, runs diesel queries, and returns domain values or a [`StoreError`].
+//!
+//! Every function takes `&mut PgConnection`, so callers decide the transaction: a change, its
+//! audit event and its idempotency record commit together or not at all.
+
+pub mod api_clients;
+pub mod audit;
+mod error;
+pub mod idempotency;
+pub mod migrations;
+pub mod organisations;
+mod pagination;
+mod pool;
+/// The tables, as `diesel print-schema` writes them.
+#[allow(missing_docs)]
+pub mod schema;
+mod transaction;
+
+pub use diesel::PgConnection;
+pub use error::StoreError;
+pub use pool::{Db, DbOptions, PooledConnection};
+pub use transaction::in_transaction;

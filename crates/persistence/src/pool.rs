@@ -1,0 +1,95 @@
+//! The connection pool. Checked out through [`Db::connection`], which never blocks longer than the
+//! configured checkout timeout, so a database outage becomes a quick error instead of a hang.
+
+use crate::error::StoreError;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::connection::SimpleConnection;
+use diesel::RunQueryDsl;
+use std::time::Duration;
+
+/// A connection checked out of the pool; returned to it when dropped.
+pub type PooledConnection = diesel::r2d2::PooledConnection<ConnectionManager<PgConnection>>;
+
+/// How the pool behaves.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// Most connections open at once. Size it to what PostgreSQL can run in parallel, not to the
+    /// number of HTTP connections: excess requests queue for a connection instead of for the CPU.
+    pub max_size: u32,
+    /// Longest wait for a free connection before the request is answered 503.
+    pub checkout_timeout: Duration,
+    /// Longest a single statement may run before PostgreSQL cancels it.
+    pub statement_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions {
+            max_size: 10,
+            checkout_timeout: Duration::from_secs(3),
+            statement_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A shared handle on the pool; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager<PgConnection>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("state", &self.pool.state()).finish()
+    }
+}
+
+/// Sets per-session limits on every new connection.
+#[derive(Debug)]
+struct SessionSettings {
+    statement_timeout_ms: u128,
+}
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&format!(
+            "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = 60000",
+            self.statement_timeout_ms
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+impl Db {
+    /// Creates the pool without connecting: connections open on first use, so a server can start
+    /// (and report not-ready) while the database is still coming up.
+    pub fn new(database_url: &str, options: &DbOptions) -> Db {
+        let manager = ConnectionManager::<PgConnection>::new(database_url);
+        let pool = Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(0))
+            .connection_timeout(options.checkout_timeout)
+            // The default health check costs a `SELECT 1` round trip per checkout; a lost
+            // connection is instead detected by the failing query and discarded by diesel.
+            .test_on_check_out(false)
+            .connection_customizer(Box::new(SessionSettings {
+                statement_timeout_ms: options.statement_timeout.as_millis(),
+            }))
+            .build_unchecked(manager);
+        Db { pool }
+    }
+
+    /// Checks out a connection, waiting at most the checkout timeout. Blocking: call it from a
+    /// blocking thread, never from an async task.
+    pub fn connection(&self) -> Result<PooledConnection, StoreError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Whether the database answers a trivial query now.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.connection()?;
+        diesel::sql_query("SELECT 1").execute(&mut conn)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,144 @@
+//! The Samhandling server and its administrative commands.
+
+mod config;
+mod demo_data;
+
+use actix_web::{web, HttpServer};
+use clap::{Parser, Subcommand};
+use samhandling_auth::TokenService;
+use samhandling_domain::Role;
+use samhandling_http::{build_app, AppState};
+use samhandling_persistence::{migrations, Db, DbOptions};
+use std::process::ExitCode;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Samhandling: coordination for Norway's municipal mental-health and substance-abuse field.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Print a signed token, for testers and the README walkthrough.
+    Token {
+        /// The organisation the token acts for.
+        #[arg(long)]
+        org: Uuid,
+        /// A role to grant; repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<Role>,
+        /// Lifetime, e.g. `1h` or `30m` (default: TOKEN_TTL).
+        #[arg(long, value_parser = humantime::parse_duration)]
+        ttl: Option<Duration>,
+        /// The subject (who acts).
+        #[arg(long, default_value = "tester")]
+        sub: String,
+    },
+    /// Load the demo organisations (idempotent) and print their ids.
+    DemoData,
+}
+
+/// What can stop a command.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] samhandling_persistence::StoreError),
+    #[error(transparent)]
+    Token(#[from] samhandling_auth::TokenError),
+    #[error("serving failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the OpenAPI document cannot be printed: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(),
+        Command::Migrate => migrate(),
+        Command::Openapi => print_openapi(),
+        Command::Token { org, roles, ttl, sub } => print_token(org, &roles, ttl, &sub),
+        Command::DemoData => load_demo_data(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            log::error!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn migrate_with(db: &Db) -> Result<(), Failure> {
+    let mut conn = db.connection()?;
+    for name in migrations::run_pending(&mut conn)? {
+        log::info!("applied migration {name}");
+    }
+    Ok(())
+}
+
+fn migrate() -> Result<(), Failure> {
+    let db = Db::new(&config::database_url()?, &DbOptions::default());
+    migrate_with(&db)
+}
+
+fn print_openapi() -> Result<(), Failure> {
+    println!("{}", serde_json::to_string_pretty(&samhandling_http::openapi::document())?);
+    Ok(())
+}
+
+fn print_token(org: Uuid, roles: &[Role], ttl: Option<Duration>, subject: &str) -> Result<(), Failure> {
+    let (settings, _) = config::token_settings()?;
+    let issued = TokenService::new(&settings)?.issue(subject, org, roles, ttl)?;
+    println!("{}", issued.token);
+    Ok(())
+}
+
+fn load_demo_data() -> Result<(), Failure> {
+    let db = Db::new(&config::database_url()?, &DbOptions::default());
+    migrate_with(&db)?;
+    let mut conn = db.connection()?;
+    let loaded = demo_data::load(&mut conn)?;
+    let created = loaded.organisations.iter().filter(|(_, created)| *created).count();
+    log::info!("demo data: {created} organisations created, {} already present", loaded.organisations.len() - created);
+    for (organisation, _) in &loaded.organisations {
+        println!("{}\t{}\t{}", organisation.id, organisation.kind, organisation.name);
+    }
+    Ok(())
+}
+
+fn serve() -> Result<(), Failure> {
+    let config = config::load()?;
+    if config.dev_mode {
+        log::warn!("development mode: weak secrets and relaxed checks are allowed");
+    }
+    let db = Db::new(&config.database_url, &config.db);
+    migrate_with(&db)?;
+    let tokens = TokenService::new(&config.tokens)?;
+    let state = web::Data::new(AppState::new(db, tokens, &config.tokens.secret));
+    let origins = config.cors_allowed_origins.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || build_app(state.clone(), &origins))
+            .shutdown_timeout(30)
+            .bind(&config.bind_addr)?;
+        for address in server.addrs() {
+            log::info!("serving on http://{address} (Swagger UI: http://{address}/swagger-ui/)");
+        }
+        server.run().await
+    })?;
+    log::info!("stopped");
+    Ok(())
+}
