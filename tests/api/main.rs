@@ -1,1 +1,15 @@
+//! Integration tests of the HTTP API against a real PostgreSQL, one database per test.
 
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc, missing_docs)]
+
+mod api_clients;
+mod audit_events;
+mod authentication;
+mod errors;
+mod health;
+mod idempotency;
+mod migrations;
+mod openapi;
+mod organisations;
+mod pagination;
+mod server;

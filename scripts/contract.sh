@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Contract test: fuzz the running API against its own OpenAPI document with Schemathesis.
+#
+#   scripts/contract.sh [SERVER_BINARY]        (default: target/debug/samhandling)
+#
+# Environment:
+#   PG_ADMIN_URL          PostgreSQL URL with rights to create/drop databases
+#                         (default: postgres://postgres@127.0.0.1:5432/postgres)
+#   CONTRACT_MAX_EXAMPLES test cases per operation and phase (default: 50)
+#   CONTRACT_WORKERS      concurrent Schemathesis workers (default: 2)
+#   CONTRACT_SEED         fix the random seed to replay a run (default: random)
+#
+# It creates a throw-away database, loads the demo data, starts the server on a free
+# loopback port, mints an operator admin token and runs every Schemathesis check against
+# /api-docs/openapi.json. The server and the database are removed on exit, and the script
+# exits with Schemathesis's exit code. Everything talks to 127.0.0.1 only.
+#
+# Outputs (all under target/, which is ignored by git):
+#   target/contract-server.log   the server's log
+#   target/schemathesis/         JUnit + HAR reports, and the example database that
+#                                replays earlier failures first on the next run
+set -Eeuo pipefail
+
+readonly SCHEMATHESIS_VERSION=4.32.5
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+BIN=${1:-target/debug/samhandling}
+PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+MAX_EXAMPLES=${CONTRACT_MAX_EXAMPLES:-50}
+WORKERS=${CONTRACT_WORKERS:-2}
+VENV="$ROOT/.venv"
+OUT="$ROOT/target/schemathesis"
+SERVER_LOG="$ROOT/target/contract-server.log"
+
+log() { printf 'contract: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 2; }
+
+[[ -x $BIN ]] || die "server binary '$BIN' not found or not executable (build it first)"
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+for tool in python3 psql curl; do
+    command -v "$tool" >/dev/null || die "'$tool' is required"
+done
+
+# --- Schemathesis, pinned, in a project-local virtualenv -------------------------------
+installed_version() {
+    "$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null || true
+}
+if [[ ! -x $VENV/bin/python ]]; then
+    log "creating virtualenv $VENV"
+    python3 -m venv "$VENV"
+fi
+if [[ $(installed_version) != "$SCHEMATHESIS_VERSION" ]]; then
+    log "installing schemathesis==$SCHEMATHESIS_VERSION"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+[[ $(installed_version) == "$SCHEMATHESIS_VERSION" ]] || die "schemathesis $SCHEMATHESIS_VERSION is not installed in $VENV"
+
+# --- Database URLs: the admin URL's server, a fresh database name -----------------------
+DB_NAME="samhandling_contract_$$"
+DATABASE_URL=$(python3 - "$PG_ADMIN_URL" "$DB_NAME" <<'PY'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+url, name = sys.argv[1], sys.argv[2]
+parts = urlsplit(url)
+if parts.scheme not in ("postgres", "postgresql"):
+    sys.exit(f"PG_ADMIN_URL must be a postgres:// URL, got scheme {parts.scheme!r}")
+if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+    sys.exit(f"PG_ADMIN_URL must point at the loopback interface, got host {parts.hostname!r}")
+print(urlunsplit(parts._replace(path="/" + name)))
+PY
+) || die "bad PG_ADMIN_URL"
+
+SERVER_PID=""
+DB_CREATED=""
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [[ -n $DB_CREATED ]]; then
+        psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 \
+            -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" >/dev/null 2>&1 \
+            || log "warning: could not drop database $DB_NAME"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null \
+    || die "could not create database $DB_NAME via $PG_ADMIN_URL"
+DB_CREATED=1
+log "database $DB_NAME created"
+
+# --- Demo data: the first line is the operator organisation ----------------------------
+mkdir -p "$ROOT/target" "$OUT"
+DEMO=$(DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" demo-data) || die "'$BIN demo-data' failed"
+OPERATOR_ORG=$(printf '%s\n' "$DEMO" | awk -F'\t' 'NR == 1 { print $1 }')
+[[ -n $OPERATOR_ORG ]] || die "'$BIN demo-data' printed no organisations"
+log "demo data loaded: $(printf '%s\n' "$DEMO" | wc -l) organisations, operator $OPERATOR_ORG"
+
+# --- Server on a free loopback port ---------------------------------------------------------
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+JWT_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
+BASE="http://127.0.0.1:$PORT"
+
+DATABASE_URL=$DATABASE_URL BIND_ADDR="127.0.0.1:$PORT" JWT_SECRET=$JWT_SECRET RUST_LOG=warn \
+    "$BIN" serve >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+log "server pid $SERVER_PID on $BASE (log: ${SERVER_LOG#"$ROOT"/})"
+
+ready=""
+for _ in $(seq 120); do  # 60 s at most
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$SERVER_LOG" >&2; die "server exited before becoming ready"; }
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/health/ready" || true) == 200 ]]; then
+        ready=1
+        break
+    fi
+    sleep 0.5
+done
+[[ -n $ready ]] || { tail -n 20 "$SERVER_LOG" >&2; die "server not ready at $BASE/health/ready after 60 s"; }
+log "server ready"
+
+TOKEN=$(JWT_SECRET=$JWT_SECRET "$BIN" token --org "$OPERATOR_ORG" --role admin --ttl 2h) || die "could not mint a token"
+
+# --- Schemathesis ----------------------------------------------------------------------------
+# Every check (`--checks all`), both positive and negative data, all default phases
+# (examples, coverage, fuzzing, stateful). Nothing is excluded and no expected status is overridden.
+st_args=(
+    run "$BASE/api-docs/openapi.json"
+    --checks all
+    --mode all
+    --max-examples "$MAX_EXAMPLES"
+    --workers "$WORKERS"
+    --header "Authorization: Bearer $TOKEN"
+    --request-timeout 10
+    --generation-database "$OUT/examples"
+    --report junit,har
+    --report-dir "$OUT"
+    --no-color
+)
+[[ -n ${CONTRACT_SEED:-} ]] && st_args+=(--seed "$CONTRACT_SEED")
+
+log "running schemathesis $SCHEMATHESIS_VERSION: ${st_args[*]/#Authorization: Bearer */Authorization: Bearer ***}"
+set +e
+"$VENV/bin/schemathesis" "${st_args[@]}"
+rc=$?
+set -e
+log "schemathesis exited with $rc (reports in ${OUT#"$ROOT"/})"
+exit "$rc"
