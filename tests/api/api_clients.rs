@@ -27,7 +27,11 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     let t = TestApp::new();
     let app = t.service().await;
     let admin = t.admin_token();
-    let municipality = t.organisation(OrganisationKind::Municipality, "Stjørdal kommune", Some("5035"));
+    let municipality = t.organisation(
+        OrganisationKind::Municipality,
+        "Stjørdal kommune",
+        Some("5035"),
+    );
 
     let registered = send(
         &app,
@@ -38,7 +42,10 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     .await;
     assert_eq!(registered.status, 201, "{}", registered.text);
     let client_id = registered.body["id"].as_str().unwrap().to_owned();
-    let secret = registered.body["client_secret"].as_str().unwrap().to_owned();
+    let secret = registered.body["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(secret.len() >= 40);
 
     // Stored only as an Argon2 hash; never shown again.
@@ -47,14 +54,23 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
         .unwrap();
     assert!(stored.secret_hash.starts_with("$argon2id$"));
     assert!(!stored.secret_hash.contains(&secret));
-    let read = send(&app, authorized(TestRequest::get().uri(&format!("/api/v1/api-clients/{client_id}")), &admin)).await;
+    let read = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/api-clients/{client_id}")),
+            &admin,
+        ),
+    )
+    .await;
     assert_eq!(read.status, 200);
     assert!(read.body.get("client_secret").is_none());
 
     // The grant, with credentials in the form.
     let issued = send(
         &app,
-        token_request(&format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}")),
+        token_request(&format!(
+            "grant_type=client_credentials&client_id={client_id}&client_secret={secret}"
+        )),
     )
     .await;
     assert_eq!(issued.status, 200, "{}", issued.text);
@@ -65,16 +81,28 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     let caller = t.tokens.verify(&access_token).unwrap();
     assert_eq!(caller.organisation_id, municipality.id);
     assert_eq!(caller.roles, vec![Role::Referrer]);
-    let listed = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations"), &access_token)).await;
+    let listed = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/organisations"),
+            &access_token,
+        ),
+    )
+    .await;
     assert_eq!(listed.status, 200);
-    let forbidden = send(&app, authorized(TestRequest::get().uri("/api/v1/api-clients"), &access_token)).await;
+    let forbidden = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/api-clients"), &access_token),
+    )
+    .await;
     forbidden.assert_problem(403);
 
     // The grant, with HTTP Basic.
     let basic = STANDARD.encode(format!("{client_id}:{secret}"));
     let issued = send(
         &app,
-        token_request("grant_type=client_credentials").insert_header(("authorization", format!("Basic {basic}"))),
+        token_request("grant_type=client_credentials")
+            .insert_header(("authorization", format!("Basic {basic}"))),
     )
     .await;
     assert_eq!(issued.status, 200, "{}", issued.text);
@@ -82,7 +110,9 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     // A wrong secret.
     let refused = send(
         &app,
-        token_request(&format!("grant_type=client_credentials&client_id={client_id}&client_secret=wrong")),
+        token_request(&format!(
+            "grant_type=client_credentials&client_id={client_id}&client_secret=wrong"
+        )),
     )
     .await;
     assert_eq!(refused.status, 401);
@@ -90,19 +120,32 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     let wrong_basic = STANDARD.encode(format!("{client_id}:wrong"));
     let refused = send(
         &app,
-        token_request("grant_type=client_credentials").insert_header(("authorization", format!("Basic {wrong_basic}"))),
+        token_request("grant_type=client_credentials")
+            .insert_header(("authorization", format!("Basic {wrong_basic}"))),
     )
     .await;
     assert_eq!(refused.status, 401);
-    assert_eq!(refused.header("www-authenticate"), Some("Basic realm=\"samhandling\""));
+    assert_eq!(
+        refused.header("www-authenticate"),
+        Some("Basic realm=\"samhandling\"")
+    );
 
     // Revoked: no new tokens.
-    let revoked = send(&app, authorized(TestRequest::post().uri(&format!("/api/v1/api-clients/{client_id}/revoke")), &admin)).await;
+    let revoked = send(
+        &app,
+        authorized(
+            TestRequest::post().uri(&format!("/api/v1/api-clients/{client_id}/revoke")),
+            &admin,
+        ),
+    )
+    .await;
     assert_eq!(revoked.status, 200);
     assert!(revoked.body["revoked_at"].is_string());
     let refused = send(
         &app,
-        token_request(&format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}")),
+        token_request(&format!(
+            "grant_type=client_credentials&client_id={client_id}&client_secret={secret}"
+        )),
     )
     .await;
     assert_eq!(refused.status, 401);
@@ -116,9 +159,17 @@ async fn the_token_endpoint_answers_in_rfc_6749_terms() {
     let unknown = uuid::Uuid::now_v7();
     let cases = [
         ("client_id=x&client_secret=y", 400, "invalid_request"),
-        ("grant_type=password&username=a&password=b", 400, "unsupported_grant_type"),
+        (
+            "grant_type=password&username=a&password=b",
+            400,
+            "unsupported_grant_type",
+        ),
         ("grant_type=client_credentials", 401, "invalid_client"),
-        ("grant_type=client_credentials&client_id=not-a-uuid&client_secret=y", 401, "invalid_client"),
+        (
+            "grant_type=client_credentials&client_id=not-a-uuid&client_secret=y",
+            401,
+            "invalid_client",
+        ),
     ];
     for (form, status, error) in cases {
         let reply = send(&app, token_request(form)).await;
@@ -127,11 +178,15 @@ async fn the_token_endpoint_answers_in_rfc_6749_terms() {
     }
     let reply = send(
         &app,
-        token_request(&format!("grant_type=client_credentials&client_id={unknown}&client_secret=y")),
+        token_request(&format!(
+            "grant_type=client_credentials&client_id={unknown}&client_secret=y"
+        )),
     )
     .await;
     assert_eq!(reply.body["error"], "invalid_client");
-    let json_body = TestRequest::post().uri("/api/v1/oauth/token").set_json(json!({"grant_type": "client_credentials"}));
+    let json_body = TestRequest::post()
+        .uri("/api/v1/oauth/token")
+        .set_json(json!({"grant_type": "client_credentials"}));
     let reply = send(&app, json_body).await;
     assert_eq!(reply.status, 400);
     assert_eq!(reply.body["error"], "invalid_request");
@@ -142,11 +197,16 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
     let t = TestApp::new();
     let app = t.service().await;
     let admin = t.admin_token();
-    let centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Bergen og omegn", Some("4601"));
+    let centre = t.organisation(
+        OrganisationKind::SelfHelpCentre,
+        "LINK Bergen og omegn",
+        Some("4601"),
+    );
     let refused = send(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin)
-            .set_json(json!({"organisation_id": centre.id, "name": "Too powerful", "roles": ["admin"]})),
+        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(
+            json!({"organisation_id": centre.id, "name": "Too powerful", "roles": ["admin"]}),
+        ),
     )
     .await;
     refused.assert_problem(422);
@@ -167,11 +227,16 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
     .await;
     let client_id = registered.body["id"].as_str().unwrap();
     let secret = registered.body["client_secret"].as_str().unwrap();
-    let form = |scope: &str| format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}&scope={scope}");
+    let form = |scope: &str| {
+        format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}&scope={scope}")
+    };
     let narrowed = send(&app, token_request(&form("facilitator"))).await;
     assert_eq!(narrowed.status, 200);
     assert_eq!(narrowed.body["scope"], "facilitator");
-    let caller = t.tokens.verify(narrowed.body["access_token"].as_str().unwrap()).unwrap();
+    let caller = t
+        .tokens
+        .verify(narrowed.body["access_token"].as_str().unwrap())
+        .unwrap();
     assert_eq!(caller.roles, vec![Role::Facilitator]);
     let widened = send(&app, token_request(&form("admin"))).await;
     assert_eq!(widened.status, 400);

@@ -21,17 +21,23 @@ async fn organisation_changes_are_audited_with_actor_and_request() {
     let id = created.body["id"].as_str().unwrap().to_owned();
     let changed = send(
         &app,
-        authorized(TestRequest::patch().uri(&format!("/api/v1/organisations/{id}")), &admin)
-            .insert_header(("if-match", "\"1\""))
-            .insert_header(("x-request-id", "rename-napha"))
-            .set_json(json!({"name": "NAPHA – Nasjonalt kompetansesenter for psykisk helsearbeid"})),
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/organisations/{id}")),
+            &admin,
+        )
+        .insert_header(("if-match", "\"1\""))
+        .insert_header(("x-request-id", "rename-napha"))
+        .set_json(json!({"name": "NAPHA – Nasjonalt kompetansesenter for psykisk helsearbeid"})),
     )
     .await;
     assert_eq!(changed.status, 200);
 
     let trail = send(
         &app,
-        authorized(TestRequest::get().uri(&format!("/api/v1/audit-events?resource_id={id}")), &admin),
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/audit-events?resource_id={id}")),
+            &admin,
+        ),
     )
     .await;
     assert_eq!(trail.status, 200, "{}", trail.text);
@@ -46,7 +52,12 @@ async fn organisation_changes_are_audited_with_actor_and_request() {
 
     let only_updates = send(
         &app,
-        authorized(TestRequest::get().uri(&format!("/api/v1/audit-events?resource_id={id}&action=updated")), &admin),
+        authorized(
+            TestRequest::get().uri(&format!(
+                "/api/v1/audit-events?resource_id={id}&action=updated"
+            )),
+            &admin,
+        ),
     )
     .await;
     assert_eq!(only_updates.body["items"].as_array().unwrap().len(), 1);
@@ -56,7 +67,16 @@ async fn organisation_changes_are_audited_with_actor_and_request() {
 async fn only_admins_read_the_trail() {
     let t = TestApp::new();
     let app = t.service().await;
-    let governor = t.organisation(OrganisationKind::CountyGovernor, "Statsforvalteren i Trøndelag", None);
+    let governor = t.organisation(
+        OrganisationKind::CountyGovernor,
+        "Statsforvalteren i Trøndelag",
+        None,
+    );
     let adviser = t.token(governor.id, &[Role::GovernorAdviser]);
-    send(&app, authorized(TestRequest::get().uri("/api/v1/audit-events"), &adviser)).await.assert_problem(403);
+    send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/audit-events"), &adviser),
+    )
+    .await
+    .assert_problem(403);
 }

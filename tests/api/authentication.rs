@@ -32,7 +32,9 @@ async fn assert_unauthorized(t: &TestApp, token: Option<&str>) {
     }
     let reply = send(&app, request).await;
     reply.assert_problem(401);
-    assert!(reply.header("www-authenticate").is_some_and(|value| value.starts_with("Bearer")));
+    assert!(reply
+        .header("www-authenticate")
+        .is_some_and(|value| value.starts_with("Bearer")));
 }
 
 #[actix_web::test]
@@ -48,7 +50,10 @@ async fn a_token_for_another_audience_is_401() {
         ..token_settings()
     })
     .unwrap();
-    let token = other.issue("tester", Uuid::now_v7(), &[Role::Admin], None).unwrap().token;
+    let token = other
+        .issue("tester", Uuid::now_v7(), &[Role::Admin], None)
+        .unwrap()
+        .token;
     assert_unauthorized(&t, Some(&token)).await;
 }
 
@@ -60,7 +65,10 @@ async fn a_token_from_another_issuer_is_401() {
         ..token_settings()
     })
     .unwrap();
-    let token = other.issue("tester", Uuid::now_v7(), &[Role::Admin], None).unwrap().token;
+    let token = other
+        .issue("tester", Uuid::now_v7(), &[Role::Admin], None)
+        .unwrap()
+        .token;
     assert_unauthorized(&t, Some(&token)).await;
 }
 
@@ -94,7 +102,10 @@ async fn a_tampered_token_is_401() {
 #[actix_web::test]
 async fn a_token_with_the_none_algorithm_is_401() {
     let t = TestApp::new();
-    let header = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, br#"{"alg":"none","typ":"JWT"}"#);
+    let header = base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        br#"{"alg":"none","typ":"JWT"}"#,
+    );
     let payload = base64::Engine::encode(
         &base64::engine::general_purpose::URL_SAFE_NO_PAD,
         serde_json::to_vec(&claims(Uuid::now_v7(), vec![Role::Admin], 600)).unwrap(),
@@ -106,21 +117,37 @@ async fn a_token_with_the_none_algorithm_is_401() {
 async fn a_non_admin_creating_an_organisation_is_403_and_nothing_is_stored() {
     let t = TestApp::new();
     let app = t.service().await;
-    let municipality = t.organisation(OrganisationKind::Municipality, "Stjørdal kommune", Some("5035"));
+    let municipality = t.organisation(
+        OrganisationKind::Municipality,
+        "Stjørdal kommune",
+        Some("5035"),
+    );
     let token = t.token(municipality.id, &[Role::Referrer, Role::MunicipalContact]);
     let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &token)
         .set_json(json!({"kind": "other", "name": "Not allowed"}));
     let reply = send(&app, request).await;
     reply.assert_problem(403);
-    let listed = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations"), &token)).await;
+    let listed = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/organisations"), &token),
+    )
+    .await;
     assert_eq!(listed.status, 200);
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
 }
 
 #[actix_web::test]
 async fn tokens_signed_by_a_configured_external_key_are_accepted() {
-    let public_key = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/external-issuer.pub")).unwrap();
-    let private_key = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/external-issuer.key")).unwrap();
+    let public_key = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/external-issuer.pub"
+    ))
+    .unwrap();
+    let private_key = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/external-issuer.key"
+    ))
+    .unwrap();
     let external = encode(
         &Header::new(Algorithm::RS256),
         &claims(Uuid::now_v7(), vec![Role::Referrer], 600),
@@ -136,9 +163,20 @@ async fn tokens_signed_by_a_configured_external_key_are_accepted() {
         ..token_settings()
     });
     let app = t.service().await;
-    let reply = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations"), &external)).await;
+    let reply = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/organisations"), &external),
+    )
+    .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let own = t.token(Uuid::now_v7(), &[Role::Referrer]);
-    let reply = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations"), &own)).await;
-    assert_eq!(reply.status, 200, "HS256 tokens keep working beside the external key");
+    let reply = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/organisations"), &own),
+    )
+    .await;
+    assert_eq!(
+        reply.status, 200,
+        "HS256 tokens keep working beside the external key"
+    );
 }

@@ -20,7 +20,11 @@ async fn a_wrong_method_is_a_405_problem_naming_the_allowed_ones() {
     let reply = send(&app, TestRequest::delete().uri("/api/v1/organisations")).await;
     reply.assert_problem(405);
     assert_eq!(reply.header("allow"), Some("GET, POST"));
-    let reply = send(&app, TestRequest::put().uri(&format!("/api/v1/organisations/{}", uuid::Uuid::now_v7()))).await;
+    let reply = send(
+        &app,
+        TestRequest::put().uri(&format!("/api/v1/organisations/{}", uuid::Uuid::now_v7())),
+    )
+    .await;
     reply.assert_problem(405);
     assert_eq!(reply.header("allow"), Some("GET, PATCH"));
 }
@@ -53,7 +57,10 @@ async fn an_oversized_body_is_a_413_problem() {
     let t = TestApp::new();
     let app = t.service().await;
     let token = t.admin_token();
-    let huge = format!(r#"{{"kind": "other", "name": "{}"}}"#, "x".repeat(300 * 1024));
+    let huge = format!(
+        r#"{{"kind": "other", "name": "{}"}}"#,
+        "x".repeat(300 * 1024)
+    );
     let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &token)
         .insert_header(("content-type", "application/json"))
         .set_payload(huge);
@@ -90,31 +97,53 @@ async fn validation_reports_every_failing_field_at_once() {
     let t = TestApp::new();
     let app = t.service().await;
     let token = t.admin_token();
-    let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &token).set_json(json!({
-        "kind": "other",
-        "name": "   ",
-        "municipality_number": "50a5",
-        "county": "x".repeat(101),
-    }));
+    let request =
+        authorized(TestRequest::post().uri("/api/v1/organisations"), &token).set_json(json!({
+            "kind": "other",
+            "name": "   ",
+            "municipality_number": "50a5",
+            "county": "x".repeat(101),
+        }));
     let reply = send(&app, request).await;
     let body = reply.assert_problem(422);
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert!(fields.contains(&"name"), "{fields:?}");
     assert!(fields.contains(&"municipality_number"), "{fields:?}");
     assert!(fields.contains(&"county"), "{fields:?}");
-    let listed = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations"), &token)).await;
-    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1, "only the admin's own organisation exists");
+    let listed = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/organisations"), &token),
+    )
+    .await;
+    assert_eq!(
+        listed.body["items"].as_array().unwrap().len(),
+        1,
+        "only the admin's own organisation exists"
+    );
 }
 
 #[actix_web::test]
 async fn a_request_id_is_echoed_and_named_in_problems() {
     let t = TestApp::new();
     let app = t.service().await;
-    let reply = send(&app, TestRequest::get().uri("/nowhere").insert_header(("x-request-id", "trace-42"))).await;
+    let reply = send(
+        &app,
+        TestRequest::get()
+            .uri("/nowhere")
+            .insert_header(("x-request-id", "trace-42")),
+    )
+    .await;
     assert_eq!(reply.header("x-request-id"), Some("trace-42"));
     assert_eq!(reply.body["request_id"], "trace-42");
     let reply = send(&app, TestRequest::get().uri("/health/live")).await;
-    assert!(reply.header("x-request-id").is_some_and(|id| !id.is_empty()));
+    assert!(reply
+        .header("x-request-id")
+        .is_some_and(|id| !id.is_empty()));
 }
 
 #[actix_web::test]
@@ -122,6 +151,13 @@ async fn a_malformed_path_id_is_a_400_problem() {
     let t = TestApp::new();
     let app = t.service().await;
     let token = t.admin_token();
-    let reply = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations/not-a-uuid"), &token)).await;
+    let reply = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/organisations/not-a-uuid"),
+            &token,
+        ),
+    )
+    .await;
     reply.assert_problem(400);
 }

@@ -33,17 +33,36 @@ async fn without_a_database_the_api_answers_503_quickly() {
     );
     let settings = token_settings();
     let tokens = TokenService::new(&settings).unwrap();
-    let token = tokens.issue("tester", uuid::Uuid::now_v7(), &[Role::Admin], None).unwrap().token;
-    let app = test::init_service(build_app(web::Data::new(AppState::new(db, tokens, &settings.secret)), &[])).await;
+    let token = tokens
+        .issue("tester", uuid::Uuid::now_v7(), &[Role::Admin], None)
+        .unwrap()
+        .token;
+    let app = test::init_service(build_app(
+        web::Data::new(AppState::new(db, tokens, &settings.secret)),
+        &[],
+    ))
+    .await;
 
     let started = Instant::now();
     let ready = send(&app, TestRequest::get().uri("/health/ready")).await;
     ready.assert_problem(503);
     assert!(ready.header("retry-after").is_some());
-    let listed = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations"), &token)).await;
+    let listed = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/organisations"), &token),
+    )
+    .await;
     listed.assert_problem(503);
-    assert!(!listed.text.contains("127.0.0.1"), "no internals in the body: {}", listed.text);
-    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert!(
+        !listed.text.contains("127.0.0.1"),
+        "no internals in the body: {}",
+        listed.text
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
     let live = send(&app, TestRequest::get().uri("/health/live")).await;
     assert_eq!(live.status, 200, "the process itself is alive");
 }

@@ -14,7 +14,10 @@ struct Count {
 }
 
 fn count(t: &TestApp, sql: &str) -> i64 {
-    diesel::sql_query(sql).get_result::<Count>(&mut t.database.connect()).unwrap().count
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut t.database.connect())
+        .unwrap()
+        .count
 }
 
 #[actix_web::test]
@@ -36,7 +39,13 @@ async fn a_replay_returns_the_first_response_and_creates_nothing_more() {
     assert_eq!(again.body, first.body);
     assert_eq!(again.header("location"), first.header("location"));
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
-    assert_eq!(count(&t, "SELECT count(*) AS count FROM organisations WHERE name = 'RIO'"), 1);
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) AS count FROM organisations WHERE name = 'RIO'"
+        ),
+        1
+    );
     assert_eq!(
         count(&t, "SELECT count(*) AS count FROM audit_events WHERE resource_type = 'organisation' AND action = 'created'"),
         1
@@ -54,8 +63,16 @@ async fn the_same_key_with_a_different_body_is_422_and_creates_nothing() {
             .set_json(json!({"kind": "other", "name": name}))
     };
     assert_eq!(send(&app, create("Mental Helse")).await.status, 201);
-    send(&app, create("Mental Helse Ungdom")).await.assert_problem(422);
-    assert_eq!(count(&t, "SELECT count(*) AS count FROM organisations WHERE name LIKE 'Mental Helse%'"), 1);
+    send(&app, create("Mental Helse Ungdom"))
+        .await
+        .assert_problem(422);
+    assert_eq!(
+        count(
+            &t,
+            "SELECT count(*) AS count FROM organisations WHERE name LIKE 'Mental Helse%'"
+        ),
+        1
+    );
 }
 
 #[actix_web::test]

@@ -11,29 +11,61 @@ async fn an_admin_registers_a_municipality_and_anyone_can_read_it() {
     let t = TestApp::new();
     let app = t.service().await;
     let admin = t.admin_token();
-    let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &admin).set_json(json!({
-        "kind": "municipality", "name": "Selbu kommune", "municipality_number": "5032",
-        "county": "Trøndelag", "region": "Værnesregionen"
-    }));
+    let request =
+        authorized(TestRequest::post().uri("/api/v1/organisations"), &admin).set_json(json!({
+            "kind": "municipality", "name": "Selbu kommune", "municipality_number": "5032",
+            "county": "Trøndelag", "region": "Værnesregionen"
+        }));
     let created = send(&app, request).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.body["id"].as_str().unwrap().to_owned();
-    assert_eq!(created.header("location"), Some(format!("/api/v1/organisations/{id}").as_str()));
+    assert_eq!(
+        created.header("location"),
+        Some(format!("/api/v1/organisations/{id}").as_str())
+    );
     assert_eq!(created.header("etag"), Some("\"1\""));
     assert_eq!(created.body["version"], 1);
     assert_eq!(created.body["region"], "Værnesregionen");
 
     let reader = t.token(uuid::Uuid::now_v7(), &[Role::Facilitator]);
-    let read = send(&app, authorized(TestRequest::get().uri(&format!("/api/v1/organisations/{id}")), &reader)).await;
+    let read = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/organisations/{id}")),
+            &reader,
+        ),
+    )
+    .await;
     assert_eq!(read.status, 200);
     assert_eq!(read.body, created.body);
     assert_eq!(read.header("etag"), Some("\"1\""));
 
-    let filtered = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations?municipality_number=5032"), &reader)).await;
+    let filtered = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/organisations?municipality_number=5032"),
+            &reader,
+        ),
+    )
+    .await;
     assert_eq!(filtered.body["items"][0]["id"], id.as_str());
-    let by_kind = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations?kind=self_help_centre"), &reader)).await;
+    let by_kind = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/organisations?kind=self_help_centre"),
+            &reader,
+        ),
+    )
+    .await;
     assert_eq!(by_kind.body["items"], json!([]));
-    let by_region = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations?region=V%C3%A6rnesregionen"), &reader)).await;
+    let by_region = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/organisations?region=V%C3%A6rnesregionen"),
+            &reader,
+        ),
+    )
+    .await;
     assert_eq!(by_region.body["items"].as_array().unwrap().len(), 1);
 }
 
@@ -42,15 +74,43 @@ async fn a_municipality_needs_a_unique_kommunenummer() {
     let t = TestApp::new();
     let app = t.service().await;
     let admin = t.admin_token();
-    let create = |body: serde_json::Value| authorized(TestRequest::post().uri("/api/v1/organisations"), &admin).set_json(body);
-    let reply = send(&app, create(json!({"kind": "municipality", "name": "Tydal kommune"}))).await;
-    assert_eq!(reply.assert_problem(422)["errors"][0]["field"], "municipality_number");
-    let first = send(&app, create(json!({"kind": "municipality", "name": "Tydal kommune", "municipality_number": "5033"}))).await;
+    let create = |body: serde_json::Value| {
+        authorized(TestRequest::post().uri("/api/v1/organisations"), &admin).set_json(body)
+    };
+    let reply = send(
+        &app,
+        create(json!({"kind": "municipality", "name": "Tydal kommune"})),
+    )
+    .await;
+    assert_eq!(
+        reply.assert_problem(422)["errors"][0]["field"],
+        "municipality_number"
+    );
+    let first = send(
+        &app,
+        create(
+            json!({"kind": "municipality", "name": "Tydal kommune", "municipality_number": "5033"}),
+        ),
+    )
+    .await;
     assert_eq!(first.status, 201);
-    let second = send(&app, create(json!({"kind": "municipality", "name": "Tydal igjen", "municipality_number": "5033"}))).await;
+    let second = send(
+        &app,
+        create(
+            json!({"kind": "municipality", "name": "Tydal igjen", "municipality_number": "5033"}),
+        ),
+    )
+    .await;
     second.assert_problem(409);
-    let centre = send(&app, create(json!({"kind": "nav_office", "name": "NAV Tydal", "municipality_number": "5033"}))).await;
-    assert_eq!(centre.status, 201, "other kinds may share the number of where they are");
+    let centre = send(
+        &app,
+        create(json!({"kind": "nav_office", "name": "NAV Tydal", "municipality_number": "5033"})),
+    )
+    .await;
+    assert_eq!(
+        centre.status, 201,
+        "other kinds may share the number of where they are"
+    );
 }
 
 #[actix_web::test]
@@ -58,12 +118,21 @@ async fn a_change_needs_the_current_etag() {
     let t = TestApp::new();
     let app = t.service().await;
     let admin = t.admin_token();
-    let centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Trondheim", Some("5001"));
+    let centre = t.organisation(
+        OrganisationKind::SelfHelpCentre,
+        "LINK Trondheim",
+        Some("5001"),
+    );
     let uri = format!("/api/v1/organisations/{}", centre.id);
-    let patch = || authorized(TestRequest::patch().uri(&uri), &admin).set_json(json!({"region": "Trondheimsregionen"}));
+    let patch = || {
+        authorized(TestRequest::patch().uri(&uri), &admin)
+            .set_json(json!({"region": "Trondheimsregionen"}))
+    };
 
     send(&app, patch()).await.assert_problem(428);
-    send(&app, patch().insert_header(("if-match", "\"7\""))).await.assert_problem(412);
+    send(&app, patch().insert_header(("if-match", "\"7\"")))
+        .await
+        .assert_problem(412);
 
     let changed = send(&app, patch().insert_header(("if-match", "\"1\""))).await;
     assert_eq!(changed.status, 200, "{}", changed.text);
@@ -93,16 +162,26 @@ async fn a_change_cannot_break_the_rules() {
     let t = TestApp::new();
     let app = t.service().await;
     let admin = t.admin_token();
-    let municipality = t.organisation(OrganisationKind::Municipality, "Frosta kommune", Some("5036"));
+    let municipality = t.organisation(
+        OrganisationKind::Municipality,
+        "Frosta kommune",
+        Some("5036"),
+    );
     let uri = format!("/api/v1/organisations/{}", municipality.id);
     let change = |body: serde_json::Value| {
         authorized(TestRequest::patch().uri(&uri), &admin)
             .insert_header(("if-match", "\"1\""))
             .set_json(body)
     };
-    send(&app, change(json!({"municipality_number": null}))).await.assert_problem(422);
-    send(&app, change(json!({"name": null}))).await.assert_problem(400);
-    send(&app, change(json!({"kind": "other"}))).await.assert_problem(422);
+    send(&app, change(json!({"municipality_number": null})))
+        .await
+        .assert_problem(422);
+    send(&app, change(json!({"name": null})))
+        .await
+        .assert_problem(400);
+    send(&app, change(json!({"kind": "other"})))
+        .await
+        .assert_problem(422);
     let unknown = format!("/api/v1/organisations/{}", uuid::Uuid::now_v7());
     let missing = authorized(TestRequest::patch().uri(&unknown), &admin)
         .insert_header(("if-match", "\"1\""))
@@ -116,8 +195,11 @@ async fn only_admins_change_organisations() {
     let app = t.service().await;
     let centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301"));
     let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
-    let request = authorized(TestRequest::patch().uri(&format!("/api/v1/organisations/{}", centre.id)), &coordinator)
-        .insert_header(("if-match", "\"1\""))
-        .set_json(json!({"name": "LINK Oslo og omegn"}));
+    let request = authorized(
+        TestRequest::patch().uri(&format!("/api/v1/organisations/{}", centre.id)),
+        &coordinator,
+    )
+    .insert_header(("if-match", "\"1\""))
+    .set_json(json!({"name": "LINK Oslo og omegn"}));
     send(&app, request).await.assert_problem(403);
 }

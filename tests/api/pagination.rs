@@ -38,10 +38,15 @@ async fn paging_through_250_organisations_returns_each_exactly_once() {
         let items = page.body["items"].as_array().unwrap();
         assert!(items.len() <= 50);
         for item in items {
-            assert!(seen.insert(item["id"].as_str().unwrap().to_owned()), "seen twice: {item}");
+            assert!(
+                seen.insert(item["id"].as_str().unwrap().to_owned()),
+                "seen twice: {item}"
+            );
         }
         match page.body["next_cursor"].as_str() {
-            Some(cursor) => uri = format!("/api/v1/organisations?kind=other&limit=50&cursor={cursor}"),
+            Some(cursor) => {
+                uri = format!("/api/v1/organisations?kind=other&limit=50&cursor={cursor}");
+            }
             None => break,
         }
         assert!(pages < 10, "pagination does not end");
@@ -59,7 +64,14 @@ async fn a_tampered_cursor_or_a_bad_limit_is_400() {
     for n in 0..3 {
         t.organisation(OrganisationKind::Other, &format!("Org {n}"), None);
     }
-    let first = send(&app, authorized(TestRequest::get().uri("/api/v1/organisations?limit=1"), &admin)).await;
+    let first = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/organisations?limit=1"),
+            &admin,
+        ),
+    )
+    .await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
     let (payload, signature) = cursor.split_once('.').unwrap();
     let mut forged = payload.to_owned().into_bytes();
@@ -72,10 +84,24 @@ async fn a_tampered_cursor_or_a_bad_limit_is_400() {
         "limit=201".to_owned(),
         "limit=ten".to_owned(),
     ] {
-        let reply = send(&app, authorized(TestRequest::get().uri(&format!("/api/v1/organisations?{query}")), &admin)).await;
+        let reply = send(
+            &app,
+            authorized(
+                TestRequest::get().uri(&format!("/api/v1/organisations?{query}")),
+                &admin,
+            ),
+        )
+        .await;
         reply.assert_problem(400);
     }
-    let second = send(&app, authorized(TestRequest::get().uri(&format!("/api/v1/organisations?limit=1&cursor={cursor}")), &admin)).await;
+    let second = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/organisations?limit=1&cursor={cursor}")),
+            &admin,
+        ),
+    )
+    .await;
     assert_eq!(second.status, 200);
     assert_ne!(second.body["items"][0]["id"], first.body["items"][0]["id"]);
 }

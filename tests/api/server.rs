@@ -22,7 +22,9 @@ async fn the_server_answers_over_tcp() {
     let response = actix_web::web::block(move || {
         let mut stream = TcpStream::connect(address).unwrap();
         stream
-            .write_all(b"GET /health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .write_all(
+                b"GET /health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            )
             .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();

@@ -11,13 +11,16 @@ use uuid::Uuid;
 
 /// The server's maintenance database, from `TEST_DATABASE_URL`.
 pub fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// `admin_url` with another database name.
 pub fn url_for(database: &str) -> String {
     let admin = admin_url();
-    let (base, _) = admin.rsplit_once('/').expect("TEST_DATABASE_URL names a database");
+    let (base, _) = admin
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL names a database");
     format!("{base}/{database}")
 }
 
@@ -26,7 +29,12 @@ fn migrations_fingerprint() -> String {
     let mut files: Vec<_> = std::fs::read_dir(&root)
         .expect("migrations directory")
         .flatten()
-        .flat_map(|dir| std::fs::read_dir(dir.path()).into_iter().flatten().flatten())
+        .flat_map(|dir| {
+            std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
         .map(|file| file.path())
         .collect();
     files.sort();
@@ -36,7 +44,11 @@ fn migrations_fingerprint() -> String {
         hasher.update(std::fs::read(&file).expect("readable migration"));
     }
     let digest = hasher.finalize();
-    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    digest.iter().take(6).fold(String::new(), |mut hex, byte| {
+        use std::fmt::Write;
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
 }
 
 fn template_name() -> String {
@@ -66,7 +78,8 @@ fn ensure_template(admin: &mut PgConnection) -> String {
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("creates the template");
-        let mut template = PgConnection::establish(&url_for(&name)).expect("connects to the template");
+        let mut template =
+            PgConnection::establish(&url_for(&name)).expect("connects to the template");
         migrations::run_pending(&mut template).expect("migrates the template");
         drop(template);
     }
@@ -111,7 +124,10 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Ok(mut admin) = PgConnection::establish(&admin_url()) {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }

@@ -13,7 +13,9 @@ use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use samhandling_auth::{TokenService, TokenSettings};
-use samhandling_domain::organisation::{MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind};
+use samhandling_domain::organisation::{
+    MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
+};
 use samhandling_domain::Role;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{organisations, Db, DbOptions};
@@ -31,7 +33,7 @@ pub fn token_settings() -> TokenSettings {
         secret: SECRET.to_vec(),
         issuer: "samhandling".into(),
         audience: "samhandling-api".into(),
-        ttl: Duration::from_secs(600),
+        ttl: Duration::from_mins(10),
         public_key_pem: None,
     }
 }
@@ -72,12 +74,28 @@ impl Reply {
 
     /// Asserts a problem+json body with this status, and returns its body.
     pub fn assert_problem(&self, status: u16) -> &serde_json::Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
-        assert_eq!(self.content_type(), "application/problem+json", "body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "body: {}",
+            self.text
+        );
         assert_eq!(self.body["status"], status, "body: {}", self.text);
-        assert!(self.body["type"].as_str().is_some_and(|t| t.starts_with("urn:samhandling:problem:")));
+        assert!(self.body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("urn:samhandling:problem:")));
         assert!(self.body["title"].is_string());
-        assert!(self.body["request_id"].is_string(), "problem without request id: {}", self.text);
+        assert!(
+            self.body["request_id"].is_string(),
+            "problem without request id: {}",
+            self.text
+        );
         &self.body
     }
 }
@@ -100,13 +118,21 @@ impl TestApp {
         );
         let tokens = TokenService::new(settings).expect("token settings are valid");
         let state = web::Data::new(AppState::new(db, tokens.clone(), &settings.secret));
-        TestApp { database, state, tokens }
+        TestApp {
+            database,
+            state,
+            tokens,
+        }
     }
 
     /// The application, ready to be called in-process.
     pub async fn service(
         &self,
-    ) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+    ) -> impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    > {
         test::init_service(build_app(self.state.clone(), &[])).await
     }
 
@@ -119,12 +145,18 @@ impl TestApp {
     }
 
     /// Stores an organisation directly, bypassing the API.
-    pub fn organisation(&self, kind: OrganisationKind, name: &str, number: Option<&str>) -> Organisation {
+    pub fn organisation(
+        &self,
+        kind: OrganisationKind,
+        name: &str,
+        number: Option<&str>,
+    ) -> Organisation {
         let mut conn = self.state.db.connection().expect("connects");
         let draft = OrganisationDraft {
             kind,
             name: name.to_owned(),
-            municipality_number: number.map(|n| MunicipalityNumber::try_from(n.to_owned()).expect("valid number")),
+            municipality_number: number
+                .map(|n| MunicipalityNumber::try_from(n.to_owned()).expect("valid number")),
             county: None,
             region: None,
         };

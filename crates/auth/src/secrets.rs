@@ -1,7 +1,9 @@
 //! Client secrets: generated with the OS's CSPRNG, shown once, stored only as Argon2id hashes, so a
 //! copy of the database does not let anyone act as a municipality's system.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

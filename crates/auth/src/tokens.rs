@@ -3,7 +3,9 @@
 //! customer's own), with the same claims and the same issuer and audience checks.
 
 use chrono::Utc;
-use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use samhandling_domain::{Caller, Role};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -52,7 +54,10 @@ impl std::fmt::Debug for TokenSettings {
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("ttl", &self.ttl)
-            .field("public_key_pem", &self.public_key_pem.as_ref().map(|_| "<configured>"))
+            .field(
+                "public_key_pem",
+                &self.public_key_pem.as_ref().map(|_| "<configured>"),
+            )
             .finish()
     }
 }
@@ -226,7 +231,7 @@ mod tests {
             secret: secret.to_vec(),
             issuer: "samhandling".into(),
             audience: audience.into(),
-            ttl: Duration::from_secs(3600),
+            ttl: Duration::from_hours(1),
             public_key_pem: None,
         })
         .expect("no public key to read")
@@ -253,9 +258,13 @@ mod tests {
         let theirs = service(SECRET, "another-api");
         let forged = service(b"another secret, also 32 bytes long", "samhandling-api");
         let org = Uuid::now_v7();
-        let token = theirs.issue("kari", org, &[Role::Referrer], None).expect("signs");
+        let token = theirs
+            .issue("kari", org, &[Role::Referrer], None)
+            .expect("signs");
         assert_eq!(ours.verify(&token.token), Err(TokenError::WrongAudience));
-        let token = forged.issue("kari", org, &[Role::Admin], None).expect("signs");
+        let token = forged
+            .issue("kari", org, &[Role::Admin], None)
+            .expect("signs");
         assert_eq!(ours.verify(&token.token), Err(TokenError::BadSignature));
         assert_eq!(ours.verify("not.a.token"), Err(TokenError::Malformed));
     }

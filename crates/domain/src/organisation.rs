@@ -265,7 +265,10 @@ mod tests {
             county: None,
             region: None,
         };
-        assert_eq!(draft.check(), Err(OrganisationRule::MunicipalityNeedsNumber));
+        assert_eq!(
+            draft.check(),
+            Err(OrganisationRule::MunicipalityNeedsNumber)
+        );
         let draft = OrganisationDraft {
             municipality_number: number("5032"),
             ..draft

@@ -44,7 +44,11 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` rows fetched in order: the extra row only tells that
     /// another page exists, and is dropped.
-    pub fn from_overfetched(mut rows: Vec<T>, limit: u16, position: impl Fn(&T) -> Position) -> Self {
+    pub fn from_overfetched(
+        mut rows: Vec<T>,
+        limit: u16,
+        position: impl Fn(&T) -> Position,
+    ) -> Self {
         let limit = usize::from(limit);
         let next = if rows.len() > limit {
             rows.truncate(limit);

@@ -7,7 +7,9 @@ use std::str::FromStr;
 use utoipa::ToSchema;
 
 /// What a caller may do. A token carries one or more roles for one organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Operates the platform: organisations, API clients, the audit trail.

@@ -48,7 +48,12 @@ pub struct Authorized<P: Policy = AnyRole> {
 
 impl<P: Policy> Authorized<P> {
     /// An audit event of this caller doing `action` to a record, in this request.
-    pub fn audit(&self, action: AuditAction, resource_type: ResourceType, resource_id: Uuid) -> NewAuditEvent {
+    pub fn audit(
+        &self,
+        action: AuditAction,
+        resource_type: ResourceType,
+        resource_id: Uuid,
+    ) -> NewAuditEvent {
         NewAuditEvent {
             actor: self.caller.subject.clone(),
             actor_organisation_id: self.caller.organisation_id,

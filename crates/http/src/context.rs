@@ -29,7 +29,10 @@ impl RequestId {
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
             })
-            .map_or_else(|| RequestId(Uuid::now_v7().to_string()), |id| RequestId(id.to_owned()))
+            .map_or_else(
+                || RequestId(Uuid::now_v7().to_string()),
+                |id| RequestId(id.to_owned()),
+            )
     }
 }
 
@@ -42,7 +45,9 @@ impl FromRequest for RequestId {
             .extensions()
             .get::<RequestId>()
             .cloned()
-            .unwrap_or_else(|| RequestId::from_header(req.headers().get(REQUEST_ID_HEADER)))))
+            .unwrap_or_else(|| {
+                RequestId::from_header(req.headers().get(REQUEST_ID_HEADER))
+            })))
     }
 }
 
@@ -117,13 +122,15 @@ fn log_internal(error: &actix_web::Error, request_id: &RequestId) {
             log::error!("request_id={} internal error: {message}", request_id.0);
         }
         Some(ApiError::Unavailable(message)) => {
-            log::warn!("request_id={} database unavailable: {message}", request_id.0);
+            log::warn!(
+                "request_id={} database unavailable: {message}",
+                request_id.0
+            );
         }
-        Some(_) => {}
         None if error.as_response_error().status_code().is_server_error() => {
             log::error!("request_id={} internal error: {error}", request_id.0);
         }
-        None => {}
+        Some(_) | None => {}
     }
 }
 
@@ -148,7 +155,9 @@ fn problem_for<B>(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json") || value.starts_with(PROBLEM_JSON));
+        .is_some_and(|value| {
+            value.starts_with("application/json") || value.starts_with(PROBLEM_JSON)
+        });
     if response.status().as_u16() >= 400 && !is_json {
         return Some(
             ApiError::from_status(response.status())

@@ -27,7 +27,11 @@ pub struct FieldError {
 
 impl FieldError {
     /// A failing field.
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         FieldError {
             field: field.into(),
             code: code.into(),
@@ -146,7 +150,10 @@ impl ApiError {
             415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
             503 => ApiError::Unavailable(String::new()),
             400..=499 => ApiError::bad_request(
-                status.canonical_reason().unwrap_or("bad request").to_owned(),
+                status
+                    .canonical_reason()
+                    .unwrap_or("bad request")
+                    .to_owned(),
             ),
             _ => ApiError::Internal(format!("upstream component answered {status}")),
         }
@@ -162,7 +169,9 @@ impl ApiError {
             ApiError::Conflict(_) => ("conflict", "The request conflicts with the current state"),
             ApiError::PreconditionFailed => ("precondition-failed", "The resource has changed"),
             ApiError::PayloadTooLarge => ("payload-too-large", "The request body is too large"),
-            ApiError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            ApiError::UnsupportedMediaType(_) => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
             ApiError::Validation(_) => ("validation", "The request is invalid"),
             ApiError::IdempotencyKeyReused => (
                 "idempotency-key-reused",
@@ -177,8 +186,8 @@ impl ApiError {
     /// What the client is told; internals of 500 and 503 stay in the log.
     fn detail(&self) -> Option<String> {
         match self {
-            ApiError::BadRequest { detail, .. } => Some(detail.clone()),
-            ApiError::Unauthorized(detail)
+            ApiError::BadRequest { detail, .. }
+            | ApiError::Unauthorized(detail)
             | ApiError::Forbidden(detail)
             | ApiError::Conflict(detail)
             | ApiError::UnsupportedMediaType(detail) => Some(detail.clone()),
@@ -223,7 +232,11 @@ impl ApiError {
     }
 
     /// The full response, with the problem's headers; the middleware adds instance and request id.
-    pub fn to_response(&self, instance: Option<String>, request_id: Option<String>) -> HttpResponse {
+    pub fn to_response(
+        &self,
+        instance: Option<String>,
+        request_id: Option<String>,
+    ) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         match self {

@@ -34,9 +34,15 @@ impl FromRequest for IdempotencyKey {
             Some(value) => value
                 .to_str()
                 .ok()
-                .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()))
+                .filter(|key| {
+                    (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+                })
                 .map(|key| IdempotencyKey(Some(key.to_owned())))
-                .ok_or_else(|| ApiError::bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters")),
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    )
+                }),
         };
         std::future::ready(result)
     }
@@ -58,7 +64,11 @@ pub struct Created {
 
 impl Created {
     /// A created resource at `location`.
-    pub fn new(resource: &impl Serialize, location: String, version: Option<i32>) -> Result<Created, ApiError> {
+    pub fn new(
+        resource: &impl Serialize,
+        location: String,
+        version: Option<i32>,
+    ) -> Result<Created, ApiError> {
         Ok(Created {
             body: to_json(resource)?,
             replay_body: None,
@@ -69,7 +79,8 @@ impl Created {
 }
 
 fn to_json(value: &impl Serialize) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(|error| ApiError::Internal(format!("serialising a response failed: {error}")))
+    serde_json::to_value(value)
+        .map_err(|error| ApiError::Internal(format!("serialising a response failed: {error}")))
 }
 
 /// A fingerprint of the request: the path and the parsed body, so whitespace does not matter but
@@ -78,15 +89,23 @@ fn fingerprint(path: &str, request: &impl Serialize) -> Result<Vec<u8>, ApiError
     let mut hasher = Sha256::new();
     hasher.update(path.as_bytes());
     hasher.update([0]);
-    hasher.update(serde_json::to_vec(request).map_err(|error| ApiError::Internal(error.to_string()))?);
+    hasher.update(
+        serde_json::to_vec(request).map_err(|error| ApiError::Internal(error.to_string()))?,
+    );
     Ok(hasher.finalize().to_vec())
 }
 
 fn headers_of(created: &Created) -> serde_json::Value {
     let mut headers = serde_json::Map::new();
-    headers.insert(header::LOCATION.as_str().to_owned(), created.location.clone().into());
+    headers.insert(
+        header::LOCATION.as_str().to_owned(),
+        created.location.clone().into(),
+    );
     if let Some(version) = created.version {
-        headers.insert(header::ETAG.as_str().to_owned(), crate::etag::etag(version).into());
+        headers.insert(
+            header::ETAG.as_str().to_owned(),
+            crate::etag::etag(version).into(),
+        );
     }
     serde_json::Value::Object(headers)
 }
@@ -145,7 +164,10 @@ where
         let created = create(conn)?;
         let stored = StoredResponse {
             status: StatusCode::CREATED.as_u16(),
-            body: created.replay_body.clone().unwrap_or_else(|| created.body.clone()),
+            body: created
+                .replay_body
+                .clone()
+                .unwrap_or_else(|| created.body.clone()),
             headers: headers_of(&created),
         };
         if let Some(scope) = &scope {

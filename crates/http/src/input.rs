@@ -31,11 +31,17 @@ fn declares_json(req: &HttpRequest) -> bool {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
         .map(|essence| essence.trim().to_ascii_lowercase())
-        .is_some_and(|essence| essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")))
+        .is_some_and(|essence| {
+            essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
+        })
 }
 
 /// Reads the body, mapping an oversized one to 413.
-pub(crate) async fn read_body(req: &HttpRequest, payload: &mut Payload) -> Result<web::Bytes, ApiError> {
+pub(crate) async fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> Result<web::Bytes, ApiError> {
     let mut config_payload = payload.take();
     let bytes = web::Bytes::from_request(req, &mut config_payload).await;
     bytes.map_err(|error| match error.as_error::<PayloadError>() {
@@ -79,7 +85,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             )]);
         }
         if let Some(name) = backticked(&message, "missing field `") {
-            return ApiError::Validation(vec![FieldError::new(joined(name), "required", "this field is required")]);
+            return ApiError::Validation(vec![FieldError::new(
+                joined(name),
+                "required",
+                "this field is required",
+            )]);
         }
         let field = if path == "." { String::new() } else { path };
         ApiError::BadRequest {
@@ -90,7 +100,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 }
 
 fn backticked<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
-    message.strip_prefix(prefix).and_then(|rest| rest.split('`').next())
+    message
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.split('`').next())
 }
 
 /// Every failing field of a validator report, with dotted paths, in a stable order.
@@ -105,11 +117,15 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
             match kind {
                 ValidationErrorsKind::Field(failures) => {
                     for failure in failures {
-                        let message = failure
-                            .message
-                            .as_ref()
-                            .map_or_else(|| format!("failed the `{}` check", failure.code), ToString::to_string);
-                        out.push(FieldError::new(path.clone(), failure.code.to_string(), message));
+                        let message = failure.message.as_ref().map_or_else(
+                            || format!("failed the `{}` check", failure.code),
+                            ToString::to_string,
+                        );
+                        out.push(FieldError::new(
+                            path.clone(),
+                            failure.code.to_string(),
+                            message,
+                        ));
                     }
                 }
                 ValidationErrorsKind::Struct(nested) => collect(&path, nested, out),
@@ -129,7 +145,9 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
 
 /// Validates `value`, reporting every failing field at once.
 pub fn validate(value: &impl Validate) -> Result<(), ApiError> {
-    value.validate().map_err(|errors| ApiError::Validation(field_errors(&errors)))
+    value
+        .validate()
+        .map_err(|errors| ApiError::Validation(field_errors(&errors)))
 }
 
 impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {

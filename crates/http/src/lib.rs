@@ -103,6 +103,9 @@ pub fn build_app(
         .app_data(web::Data::new(route_table))
         .service(SwaggerUi::new("/swagger-ui/{_:.*}").url(OPENAPI_PATH, api))
         .default_service(web::to(routing::fallback))
-        .wrap(Condition::new(!allowed_origins.is_empty(), cors(allowed_origins)))
+        .wrap(Condition::new(
+            !allowed_origins.is_empty(),
+            cors(allowed_origins),
+        ))
         .wrap(from_fn(context::request_context))
 }

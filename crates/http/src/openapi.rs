@@ -41,6 +41,8 @@ struct StandardProblem {
     applies: fn(&OperationFacts) -> bool,
 }
 
+/// What decides which problems an operation can answer with.
+#[allow(clippy::struct_excessive_bools)]
 struct OperationFacts {
     secured: bool,
     has_path_id: bool,
@@ -66,9 +68,9 @@ const STANDARD_PROBLEMS: [StandardProblem; 11] = [
 
 fn facts(path: &str, operation: &Operation, is_patch: bool) -> OperationFacts {
     let secured = operation.security.as_ref().is_some_and(|requirements| {
-        requirements
-            .iter()
-            .any(|requirement| serde_json::to_value(requirement).is_ok_and(|value| value != json!({})))
+        requirements.iter().any(|requirement| {
+            serde_json::to_value(requirement).is_ok_and(|value| value != json!({}))
+        })
     });
     let json_body = operation
         .request_body
@@ -77,7 +79,8 @@ fn facts(path: &str, operation: &Operation, is_patch: bool) -> OperationFacts {
     OperationFacts {
         secured,
         has_path_id: path.contains('{'),
-        has_input: operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) || operation.request_body.is_some(),
+        has_input: operation.parameters.as_ref().is_some_and(|p| !p.is_empty())
+            || operation.request_body.is_some(),
         json_body,
         is_patch,
         uses_database: path != "/health/live",
@@ -114,7 +117,9 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             HttpBuilder::new()
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
-                .description(Some("A token from `samhandling token` or `POST /api/v1/oauth/token`."))
+                .description(Some(
+                    "A token from `samhandling token` or `POST /api/v1/oauth/token`.",
+                ))
                 .build(),
         ),
     );
@@ -127,7 +132,9 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             (&mut item.patch, true),
         ];
         for (operation, is_patch) in operations {
-            let Some(operation) = operation.as_mut() else { continue };
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
             let facts = facts(path, operation, is_patch);
             for problem in &STANDARD_PROBLEMS {
                 if (problem.applies)(&facts) {

@@ -59,7 +59,11 @@ pub fn encode_cursor(key: &[u8; 32], position: &Position) -> Result<String, ApiE
 pub fn decode_cursor(key: &[u8; 32], cursor: &str) -> Result<Position, ApiError> {
     let invalid = || ApiError::BadRequest {
         detail: "the cursor is invalid: pass next_cursor from the previous page unchanged".into(),
-        errors: vec![FieldError::new("cursor", "invalid_value", "not a cursor issued by this API")],
+        errors: vec![FieldError::new(
+            "cursor",
+            "invalid_value",
+            "not a cursor issued by this API",
+        )],
     };
     let (payload, signature) = cursor.split_once('.').ok_or_else(invalid)?;
     let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid())?;
@@ -87,10 +91,15 @@ impl FromRequest for Pagination {
 }
 
 fn parse_page(req: &HttpRequest) -> Result<Pagination, ApiError> {
-    let query: PageQuery = serde_urlencoded::from_str(req.query_string()).map_err(|_| ApiError::BadRequest {
-        detail: "limit must be an integer from 1 to 200".into(),
-        errors: vec![FieldError::new("limit", "invalid_value", "limit must be an integer from 1 to 200")],
-    })?;
+    let query: PageQuery =
+        serde_urlencoded::from_str(req.query_string()).map_err(|_| ApiError::BadRequest {
+            detail: "limit must be an integer from 1 to 200".into(),
+            errors: vec![FieldError::new(
+                "limit",
+                "invalid_value",
+                "limit must be an integer from 1 to 200",
+            )],
+        })?;
     let limit = match query.limit {
         None => PageRequest::DEFAULT_LIMIT,
         Some(limit) => u16::try_from(limit)
@@ -98,7 +107,11 @@ fn parse_page(req: &HttpRequest) -> Result<Pagination, ApiError> {
             .filter(|limit| (PageRequest::MIN_LIMIT..=PageRequest::MAX_LIMIT).contains(limit))
             .ok_or_else(|| ApiError::BadRequest {
                 detail: "limit must be an integer from 1 to 200".into(),
-                errors: vec![FieldError::new("limit", "range", "limit must be from 1 to 200")],
+                errors: vec![FieldError::new(
+                    "limit",
+                    "range",
+                    "limit must be from 1 to 200",
+                )],
             })?,
     };
     let after = match query.cursor {
@@ -114,7 +127,11 @@ fn parse_page(req: &HttpRequest) -> Result<Pagination, ApiError> {
 }
 
 /// Converts a domain page to the wire shape, signing the next cursor.
-pub fn to_wire<T, U>(state: &AppState, page: Page<T>, show: impl FnMut(T) -> U) -> Result<Paginated<U>, ApiError> {
+pub fn to_wire<T, U>(
+    state: &AppState,
+    page: Page<T>,
+    show: impl FnMut(T) -> U,
+) -> Result<Paginated<U>, ApiError> {
     let next_cursor = page
         .next
         .map(|position| encode_cursor(&state.cursor_key, &position))

@@ -14,7 +14,10 @@ pub struct RouteTable {
 }
 
 fn segments(path: &str) -> Vec<String> {
-    path.trim_end_matches('/').split('/').map(str::to_owned).collect()
+    path.trim_end_matches('/')
+        .split('/')
+        .map(str::to_owned)
+        .collect()
 }
 
 impl RouteTable {
@@ -59,7 +62,10 @@ impl RouteTable {
 }
 
 /// The default service.
-pub async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+pub async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
     let allowed = routes.allowed_methods(req.path());
     if allowed.is_empty() {
         Err(ApiError::NotFound)

@@ -135,9 +135,11 @@ pub fn list(
         .into_iter()
         .map(ApiClient::try_from)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetched(rows, page.limit, |client| Position {
-        created_at: client.created_at,
-        id: client.id,
+    Ok(Page::from_overfetched(rows, page.limit, |client| {
+        Position {
+            created_at: client.created_at,
+            id: client.id,
+        }
     }))
 }
 

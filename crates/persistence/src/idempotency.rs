@@ -91,14 +91,12 @@ pub fn complete(
 ) -> Result<(), StoreError> {
     let status = i16::try_from(response.status)
         .map_err(|_| StoreError::Corrupt(format!("status {} out of range", response.status)))?;
-    diesel::update(
-        idempotency_keys::table.find((scope.organisation_id, scope.subject, scope.key)),
-    )
-    .set((
-        idempotency_keys::response_status.eq(status),
-        idempotency_keys::response_body.eq(&response.body),
-        idempotency_keys::response_headers.eq(&response.headers),
-    ))
-    .execute(conn)?;
+    diesel::update(idempotency_keys::table.find((scope.organisation_id, scope.subject, scope.key)))
+        .set((
+            idempotency_keys::response_status.eq(status),
+            idempotency_keys::response_body.eq(&response.body),
+            idempotency_keys::response_headers.eq(&response.headers),
+        ))
+        .execute(conn)?;
     Ok(())
 }

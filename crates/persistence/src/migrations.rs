@@ -18,8 +18,8 @@ pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>, StoreError> {
 
 /// Reverts every applied migration, newest first; for tests of the down scripts.
 pub fn revert_all(conn: &mut PgConnection) -> Result<Vec<String>, StoreError> {
-    let reverted = conn
-        .revert_all_migrations(MIGRATIONS)
-        .map_err(|error| StoreError::Unavailable(format!("reverting migrations failed: {error}")))?;
+    let reverted = conn.revert_all_migrations(MIGRATIONS).map_err(|error| {
+        StoreError::Unavailable(format!("reverting migrations failed: {error}"))
+    })?;
     Ok(reverted.iter().map(ToString::to_string).collect())
 }

@@ -1,5 +1,8 @@
 //! Organisations in storage.
 
+// diesel's `AsChangeset` derive takes `&Option<&str>` for optional borrowed columns.
+#![allow(clippy::ref_option_ref)]
+
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
 use crate::schema::organisations;
@@ -67,7 +70,10 @@ impl<'a> From<&'a OrganisationDraft> for OrganisationFields<'a> {
         OrganisationFields {
             kind: draft.kind.as_str(),
             name: &draft.name,
-            municipality_number: draft.municipality_number.as_ref().map(MunicipalityNumber::as_str),
+            municipality_number: draft
+                .municipality_number
+                .as_ref()
+                .map(MunicipalityNumber::as_str),
             county: draft.county.as_deref(),
             region: draft.region.as_deref(),
         }

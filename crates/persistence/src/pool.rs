@@ -2,9 +2,9 @@
 //! configured checkout timeout, so a database outage becomes a quick error instead of a hang.
 
 use crate::error::StoreError;
+use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
-use diesel::connection::SimpleConnection;
 use diesel::RunQueryDsl;
 use std::time::Duration;
 
@@ -41,7 +41,9 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("state", &self.pool.state()).finish()
+        f.debug_struct("Db")
+            .field("state", &self.pool.state())
+            .finish()
     }
 }
 

@@ -61,7 +61,9 @@ impl std::fmt::Debug for Config {
 pub const MIN_SECRET_BYTES: usize = 32;
 
 fn var(name: &'static str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
 fn duration(name: &'static str, default: Duration) -> Result<Duration, ConfigError> {
@@ -75,7 +77,8 @@ fn duration(name: &'static str, default: Duration) -> Result<Duration, ConfigErr
 
 /// Reads only what token commands need (secret, issuer, audience, lifetime).
 pub fn token_settings() -> Result<(TokenSettings, bool), ConfigError> {
-    let dev_mode = var("SAMHANDLING_DEV_MODE").is_some_and(|value| value == "1" || value.eq_ignore_ascii_case("true"));
+    let dev_mode = var("SAMHANDLING_DEV_MODE")
+        .is_some_and(|value| value == "1" || value.eq_ignore_ascii_case("true"));
     let secret = match var("JWT_SECRET") {
         Some(secret) => secret.into_bytes(),
         None if dev_mode => b"samhandling-development-secret-not-for-production".to_vec(),
@@ -93,7 +96,7 @@ pub fn token_settings() -> Result<(TokenSettings, bool), ConfigError> {
             secret,
             issuer: var("JWT_ISSUER").unwrap_or_else(|| "samhandling".into()),
             audience: var("JWT_AUDIENCE").unwrap_or_else(|| "samhandling-api".into()),
-            ttl: duration("TOKEN_TTL", Duration::from_secs(3600))?,
+            ttl: duration("TOKEN_TTL", Duration::from_hours(1))?,
             public_key_pem,
         },
         dev_mode,

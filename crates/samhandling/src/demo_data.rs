@@ -2,7 +2,9 @@
 //! newcomer's `make run` has a realistic directory to try the API against.
 
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
-use samhandling_domain::organisation::{MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind};
+use samhandling_domain::organisation::{
+    MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
+};
 use samhandling_persistence::{audit, in_transaction, organisations, PgConnection, StoreError};
 use uuid::Uuid;
 
@@ -15,7 +17,12 @@ struct Seed {
     region: Option<&'static str>,
 }
 
-const fn municipality(name: &'static str, number: &'static str, county: &'static str, region: Option<&'static str>) -> Seed {
+const fn municipality(
+    name: &'static str,
+    number: &'static str,
+    county: &'static str,
+    region: Option<&'static str>,
+) -> Seed {
     Seed {
         kind: OrganisationKind::Municipality,
         name,
@@ -53,7 +60,12 @@ const SEEDS: &[Seed] = &[
     municipality("Verdal kommune", "5038", TRONDELAG, Some("Innherred")),
     municipality("Steinkjer kommune", "5006", TRONDELAG, Some("Innherred")),
     municipality("Namsos kommune", "5007", TRONDELAG, Some("Namdalen")),
-    municipality("Stjørdal kommune", "5035", TRONDELAG, Some("Værnesregionen")),
+    municipality(
+        "Stjørdal kommune",
+        "5035",
+        TRONDELAG,
+        Some("Værnesregionen"),
+    ),
     municipality("Selbu kommune", "5032", TRONDELAG, Some("Værnesregionen")),
     municipality("Tydal kommune", "5033", TRONDELAG, Some("Værnesregionen")),
     municipality("Meråker kommune", "5034", TRONDELAG, Some("Værnesregionen")),
@@ -65,16 +77,66 @@ const SEEDS: &[Seed] = &[
     municipality("Trondheim kommune", "5001", TRONDELAG, None),
     municipality("Bergen kommune", "4601", "Vestland", None),
     municipality("Oslo kommune", "0301", "Oslo", None),
-    located(OrganisationKind::SelfHelpCentre, "LINK Bergen og omegn", Some("4601"), Some("Vestland")),
-    located(OrganisationKind::SelfHelpCentre, "LINK Trondheim", Some("5001"), Some(TRONDELAG)),
-    located(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301"), Some("Oslo")),
-    located(OrganisationKind::CompetenceCentre, "KoRus Midt (Kompetansesenter rus – Midt-Norge)", Some("5001"), Some(TRONDELAG)),
-    located(OrganisationKind::CompetenceCentre, "NAPHA (Nasjonalt kompetansesenter for psykisk helsearbeid)", Some("5001"), Some(TRONDELAG)),
-    located(OrganisationKind::CompetenceCentre, "KBT (Kompetansesenter for brukererfaring og tjenesteutvikling)", Some("5001"), Some(TRONDELAG)),
-    located(OrganisationKind::CountyGovernor, "Statsforvalteren i Trøndelag", Some("5006"), Some(TRONDELAG)),
-    located(OrganisationKind::UserOrganisation, "Mental Helse", None, None),
-    located(OrganisationKind::UserOrganisation, "RIO (Rusmisbrukernes interesseorganisasjon)", None, None),
-    located(OrganisationKind::NavOffice, "NAV Årstad", Some("4601"), Some("Vestland")),
+    located(
+        OrganisationKind::SelfHelpCentre,
+        "LINK Bergen og omegn",
+        Some("4601"),
+        Some("Vestland"),
+    ),
+    located(
+        OrganisationKind::SelfHelpCentre,
+        "LINK Trondheim",
+        Some("5001"),
+        Some(TRONDELAG),
+    ),
+    located(
+        OrganisationKind::SelfHelpCentre,
+        "LINK Oslo",
+        Some("0301"),
+        Some("Oslo"),
+    ),
+    located(
+        OrganisationKind::CompetenceCentre,
+        "KoRus Midt (Kompetansesenter rus – Midt-Norge)",
+        Some("5001"),
+        Some(TRONDELAG),
+    ),
+    located(
+        OrganisationKind::CompetenceCentre,
+        "NAPHA (Nasjonalt kompetansesenter for psykisk helsearbeid)",
+        Some("5001"),
+        Some(TRONDELAG),
+    ),
+    located(
+        OrganisationKind::CompetenceCentre,
+        "KBT (Kompetansesenter for brukererfaring og tjenesteutvikling)",
+        Some("5001"),
+        Some(TRONDELAG),
+    ),
+    located(
+        OrganisationKind::CountyGovernor,
+        "Statsforvalteren i Trøndelag",
+        Some("5006"),
+        Some(TRONDELAG),
+    ),
+    located(
+        OrganisationKind::UserOrganisation,
+        "Mental Helse",
+        None,
+        None,
+    ),
+    located(
+        OrganisationKind::UserOrganisation,
+        "RIO (Rusmisbrukernes interesseorganisasjon)",
+        None,
+        None,
+    ),
+    located(
+        OrganisationKind::NavOffice,
+        "NAV Årstad",
+        Some("4601"),
+        Some("Vestland"),
+    ),
 ];
 
 /// What the load found and did, organisation by organisation.
@@ -105,16 +167,17 @@ pub fn load(conn: &mut PgConnection) -> Result<Loaded, StoreError> {
         let mut operator_id = None;
         for seed in SEEDS {
             let draft = draft(seed)?;
-            let existing = match &draft.municipality_number {
-                Some(number) if seed.kind == OrganisationKind::Municipality => organisations::find_municipality(conn, number)?,
-                _ => organisations::find_by_kind_and_name(conn, seed.kind, seed.name)?,
+            let existing = if let (OrganisationKind::Municipality, Some(number)) =
+                (seed.kind, &draft.municipality_number)
+            {
+                organisations::find_municipality(conn, number)?
+            } else {
+                organisations::find_by_kind_and_name(conn, seed.kind, seed.name)?
             };
-            let (organisation, created) = match existing {
-                Some(organisation) => (organisation, false),
-                None => {
-                    let id = Uuid::now_v7();
-                    (organisations::insert(conn, id, &draft)?, true)
-                }
+            let (organisation, created) = if let Some(organisation) = existing {
+                (organisation, false)
+            } else {
+                (organisations::insert(conn, Uuid::now_v7(), &draft)?, true)
             };
             let operator = *operator_id.get_or_insert(organisation.id);
             if created {
@@ -132,6 +195,8 @@ pub fn load(conn: &mut PgConnection) -> Result<Loaded, StoreError> {
             }
             loaded.push((organisation, created));
         }
-        Ok(Loaded { organisations: loaded })
+        Ok(Loaded {
+            organisations: loaded,
+        })
     })
 }

@@ -70,7 +70,12 @@ fn main() -> ExitCode {
         Command::Serve => serve(),
         Command::Migrate => migrate(),
         Command::Openapi => print_openapi(),
-        Command::Token { org, roles, ttl, sub } => print_token(org, &roles, ttl, &sub),
+        Command::Token {
+            org,
+            roles,
+            ttl,
+            sub,
+        } => print_token(org, &roles, ttl, &sub),
         Command::DemoData => load_demo_data(),
     };
     match result {
@@ -96,11 +101,19 @@ fn migrate() -> Result<(), Failure> {
 }
 
 fn print_openapi() -> Result<(), Failure> {
-    println!("{}", serde_json::to_string_pretty(&samhandling_http::openapi::document())?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&samhandling_http::openapi::document())?
+    );
     Ok(())
 }
 
-fn print_token(org: Uuid, roles: &[Role], ttl: Option<Duration>, subject: &str) -> Result<(), Failure> {
+fn print_token(
+    org: Uuid,
+    roles: &[Role],
+    ttl: Option<Duration>,
+    subject: &str,
+) -> Result<(), Failure> {
     let (settings, _) = config::token_settings()?;
     let issued = TokenService::new(&settings)?.issue(subject, org, roles, ttl)?;
     println!("{}", issued.token);
@@ -112,10 +125,20 @@ fn load_demo_data() -> Result<(), Failure> {
     migrate_with(&db)?;
     let mut conn = db.connection()?;
     let loaded = demo_data::load(&mut conn)?;
-    let created = loaded.organisations.iter().filter(|(_, created)| *created).count();
-    log::info!("demo data: {created} organisations created, {} already present", loaded.organisations.len() - created);
+    let created = loaded
+        .organisations
+        .iter()
+        .filter(|(_, created)| *created)
+        .count();
+    log::info!(
+        "demo data: {created} organisations created, {} already present",
+        loaded.organisations.len() - created
+    );
     for (organisation, _) in &loaded.organisations {
-        println!("{}\t{}\t{}", organisation.id, organisation.kind, organisation.name);
+        println!(
+            "{}\t{}\t{}",
+            organisation.id, organisation.kind, organisation.name
+        );
     }
     Ok(())
 }

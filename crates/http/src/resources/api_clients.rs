@@ -106,7 +106,8 @@ async fn create_api_client(
     body: ValidJson<CreateApiClient>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = body.into_inner();
-    check_client_roles(&request.roles).map_err(|rule| ApiError::invalid_field("roles", "roles", rule.to_string()))?;
+    check_client_roles(&request.roles)
+        .map_err(|rule| ApiError::invalid_field("roles", "roles", rule.to_string()))?;
     request.roles.sort();
     request.roles.dedup();
     let audit_event = caller.audit(AuditAction::Created, ResourceType::ApiClient, Uuid::nil());
@@ -123,44 +124,57 @@ async fn create_api_client(
     let organisation_id = request.organisation_id;
     let name = request.name.clone();
     let roles = request.roles.clone();
-    idempotency::create(&state, &caller.caller, key, path, fingerprint, move |conn| {
-        if organisations::find(conn, organisation_id)?.is_none() {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                "organisation_id",
-                "not_found",
-                "no organisation has this id",
-            )]));
-        }
-        let id = Uuid::now_v7();
-        let client = store::insert(
-            conn,
-            &NewApiClient {
-                id,
-                organisation_id,
-                name: &name,
-                roles: &roles,
-                secret_hash: &secret_hash,
-            },
-        )?;
-        audit::record(conn, &NewAuditEvent { resource_id: id, ..audit_event })?;
-        let location = format!("{path}/{id}");
-        let mut created = Created::new(
-            &RegisteredApiClient {
-                client: client.clone(),
-                client_secret: Some(secret),
-            },
-            location,
-            None,
-        )?;
-        created.replay_body = Some(
-            serde_json::to_value(RegisteredApiClient {
-                client,
-                client_secret: None,
-            })
-            .map_err(|error| ApiError::Internal(error.to_string()))?,
-        );
-        Ok(created)
-    })
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        path,
+        fingerprint,
+        move |conn| {
+            if organisations::find(conn, organisation_id)?.is_none() {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "organisation_id",
+                    "not_found",
+                    "no organisation has this id",
+                )]));
+            }
+            let id = Uuid::now_v7();
+            let client = store::insert(
+                conn,
+                &NewApiClient {
+                    id,
+                    organisation_id,
+                    name: &name,
+                    roles: &roles,
+                    secret_hash: &secret_hash,
+                },
+            )?;
+            audit::record(
+                conn,
+                &NewAuditEvent {
+                    resource_id: id,
+                    ..audit_event
+                },
+            )?;
+            let location = format!("{path}/{id}");
+            let mut created = Created::new(
+                &RegisteredApiClient {
+                    client: client.clone(),
+                    client_secret: Some(secret),
+                },
+                location,
+                None,
+            )?;
+            created.replay_body = Some(
+                serde_json::to_value(RegisteredApiClient {
+                    client,
+                    client_secret: None,
+                })
+                .map_err(|error| ApiError::Internal(error.to_string()))?,
+            );
+            Ok(created)
+        },
+    )
     .await
 }
 
@@ -179,8 +193,13 @@ async fn list_api_clients(
     page: Pagination,
 ) -> Result<web::Json<Paginated<ApiClient>>, ApiError> {
     let organisation_id = query.0.organisation_id;
-    let found = crate::db::run(&state, move |conn| Ok(store::list(conn, organisation_id, page.0)?)).await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |client| client)?))
+    let found = crate::db::run(&state, move |conn| {
+        Ok(store::list(conn, organisation_id, page.0)?)
+    })
+    .await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |client| {
+        client
+    })?))
 }
 
 /// Get an API client.
@@ -197,7 +216,10 @@ async fn get_api_client(
     path: web::Path<ApiClientPath>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
-    let client = crate::db::run(&state, move |conn| store::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
+    let client = crate::db::run(&state, move |conn| {
+        store::find(conn, id)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
     Ok(web::Json(client))
 }
 

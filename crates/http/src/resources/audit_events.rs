@@ -70,5 +70,7 @@ async fn list_audit_events(
         occurred_before: query.occurred_before,
     };
     let found = crate::db::run(&state, move |conn| Ok(audit::list(conn, &filter, page.0)?)).await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |event| event)?))
+    Ok(web::Json(pagination::to_wire(&state, found, |event| {
+        event
+    })?))
 }

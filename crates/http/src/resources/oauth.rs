@@ -83,11 +83,14 @@ impl From<ApiError> for Refusal {
 impl Refusal {
     fn into_response(self) -> Result<HttpResponse, ApiError> {
         let (status, error, description) = match self {
-            Refusal::InvalidRequest(description) => (StatusCode::BAD_REQUEST, "invalid_request", description),
+            Refusal::InvalidRequest(description) => {
+                (StatusCode::BAD_REQUEST, "invalid_request", description)
+            }
             Refusal::InvalidClient { basic } => {
                 let mut response = oauth_response(StatusCode::UNAUTHORIZED);
                 if basic {
-                    response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"samhandling\""));
+                    response
+                        .insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"samhandling\""));
                 }
                 return Ok(response.json(OAuthError {
                     error: "invalid_client",
@@ -135,7 +138,11 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refu
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
         .map(|(_, encoded)| encoded.trim().to_owned())
         .ok_or_else(invalid)?;
-    let decoded = STANDARD.decode(encoded).ok().and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(invalid)?;
+    let decoded = STANDARD
+        .decode(encoded)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(invalid)?;
     let (id, secret) = decoded.split_once(':').ok_or_else(invalid)?;
     let unescape = |part: &str| {
         serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={part}"))
@@ -143,7 +150,10 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refu
             .and_then(|mut pairs| pairs.pop())
             .map(|(_, value)| value)
     };
-    Ok(Some((unescape(id).ok_or_else(invalid)?, unescape(secret).ok_or_else(invalid)?)))
+    Ok(Some((
+        unescape(id).ok_or_else(invalid)?,
+        unescape(secret).ok_or_else(invalid)?,
+    )))
 }
 
 fn requested_roles(scope: Option<&str>, granted: &[Role]) -> Result<Vec<Role>, Refusal> {
@@ -182,29 +192,43 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FtaGFuZGxpbmdzYWx0$0O
     security(())
 )]
 #[post("/oauth/token")]
-async fn issue_token(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn issue_token(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     match grant(&req, payload.into_inner(), &state).await {
         Ok(response) => Ok(response),
         Err(refusal) => refusal.into_response(),
     }
 }
 
-async fn grant(req: &HttpRequest, payload: Payload, state: &AppState) -> Result<HttpResponse, Refusal> {
+async fn grant(
+    req: &HttpRequest,
+    payload: Payload,
+    state: &AppState,
+) -> Result<HttpResponse, Refusal> {
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        .is_some_and(|essence| {
+            essence
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
     if !is_form {
-        return Err(Refusal::InvalidRequest("the body must be application/x-www-form-urlencoded"));
+        return Err(Refusal::InvalidRequest(
+            "the body must be application/x-www-form-urlencoded",
+        ));
     }
     let mut payload = payload;
     let body = read_body(req, &mut payload)
         .await
         .map_err(|_| Refusal::InvalidRequest("the body could not be read or is too large"))?;
-    let form: TokenRequest =
-        serde_urlencoded::from_bytes(&body).map_err(|_| Refusal::InvalidRequest("the form is malformed"))?;
+    let form: TokenRequest = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| Refusal::InvalidRequest("the form is malformed"))?;
     match form.grant_type.as_deref() {
         None => return Err(Refusal::InvalidRequest("grant_type is required")),
         Some("client_credentials") => {}
@@ -214,7 +238,9 @@ async fn grant(req: &HttpRequest, payload: Payload, state: &AppState) -> Result<
     let used_basic = basic.is_some();
     let (client_id, client_secret) = match (basic, form.client_id, form.client_secret) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Err(Refusal::InvalidRequest("use one client authentication method, not two"))
+            return Err(Refusal::InvalidRequest(
+                "use one client authentication method, not two",
+            ))
         }
         (Some(credentials), None, None) => credentials,
         (None, Some(id), Some(secret)) => (id, secret),
@@ -232,7 +258,9 @@ async fn grant(req: &HttpRequest, payload: Payload, state: &AppState) -> Result<
         .map_or_else(String::new, |id| id.0.clone());
     let outcome = crate::db::transaction(state, move |conn| {
         let found = api_clients::find_credentials(conn, client_id)?;
-        let hash = found.as_ref().map_or(DUMMY_HASH, |found| found.secret_hash.as_str());
+        let hash = found
+            .as_ref()
+            .map_or(DUMMY_HASH, |found| found.secret_hash.as_str());
         let verified = secrets::verify(&client_secret, hash);
         let Some(found) = found.filter(|found| verified && found.client.is_active()) else {
             return Ok(Err(false));

@@ -9,14 +9,19 @@ use crate::idempotency::{self, Created, IdempotencyKey};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::state::AppState;
-use crate::text::{check_municipality_number, check_plain_text, present, Label, MunicipalityNumberText, Name};
+use crate::text::{
+    check_municipality_number, check_plain_text, present, Label, MunicipalityNumberText, Name,
+};
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::organisation::{
-    MunicipalityNumber, Organisation, OrganisationChanges, OrganisationDraft, OrganisationKind, OrganisationRule,
+    MunicipalityNumber, Organisation, OrganisationChanges, OrganisationDraft, OrganisationKind,
+    OrganisationRule,
 };
-use samhandling_persistence::organisations::{self as store, OrganisationFilter, MUNICIPALITY_NUMBER_KEY};
+use samhandling_persistence::organisations::{
+    self as store, OrganisationFilter, MUNICIPALITY_NUMBER_KEY,
+};
 use samhandling_persistence::{audit, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -71,22 +76,38 @@ pub struct CreateOrganisation {
 #[schema(example = json!({"region": "Værnesregionen"}))]
 pub struct UpdateOrganisation {
     /// New display name.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
     #[schema(value_type = Name, required = false)]
     pub name: Option<String>,
     /// New kommunenummer, or `null` to clear it (not for municipalities).
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(custom(function = "check_municipality_number"))]
     #[schema(value_type = Option<MunicipalityNumberText>, nullable = true)]
     pub municipality_number: Option<Option<String>>,
     /// New county, or `null` to clear it.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
     #[schema(value_type = Option<Label>, nullable = true)]
     pub county: Option<Option<String>>,
     /// New region, or `null` to clear it.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
     #[schema(value_type = Option<Label>, nullable = true)]
     pub region: Option<Option<String>>,
@@ -128,7 +149,9 @@ fn rule_violation(rule: OrganisationRule) -> ApiError {
 fn number_taken(error: StoreError) -> ApiError {
     match &error {
         StoreError::UniqueViolation(constraint) if constraint == MUNICIPALITY_NUMBER_KEY => {
-            ApiError::Conflict("a municipality with this municipality_number is already registered".into())
+            ApiError::Conflict(
+                "a municipality with this municipality_number is already registered".into(),
+            )
         }
         _ => error.into(),
     }
@@ -168,13 +191,30 @@ async fn create_organisation(
         region: request.region.clone(),
     };
     draft.check().map_err(rule_violation)?;
-    let audit_event = caller.audit(AuditAction::Created, ResourceType::Organisation, Uuid::nil());
-    idempotency::create(&state, &caller.caller, key, "/api/v1/organisations", &request, move |conn| {
-        let id = Uuid::now_v7();
-        let organisation = store::insert(conn, id, &draft).map_err(number_taken)?;
-        audit::record(conn, &samhandling_domain::audit::NewAuditEvent { resource_id: id, ..audit_event })?;
-        Created::new(&organisation, location(id), Some(organisation.version))
-    })
+    let audit_event = caller.audit(
+        AuditAction::Created,
+        ResourceType::Organisation,
+        Uuid::nil(),
+    );
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        "/api/v1/organisations",
+        &request,
+        move |conn| {
+            let id = Uuid::now_v7();
+            let organisation = store::insert(conn, id, &draft).map_err(number_taken)?;
+            audit::record(
+                conn,
+                &samhandling_domain::audit::NewAuditEvent {
+                    resource_id: id,
+                    ..audit_event
+                },
+            )?;
+            Created::new(&organisation, location(id), Some(organisation.version))
+        },
+    )
     .await
 }
 
@@ -201,7 +241,11 @@ async fn list_organisations(
         region: query.region,
     };
     let found = crate::db::run(&state, move |conn| Ok(store::list(conn, &filter, page.0)?)).await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |organisation| organisation)?))
+    Ok(web::Json(pagination::to_wire(
+        &state,
+        found,
+        |organisation| organisation,
+    )?))
 }
 
 /// Get an organisation.
@@ -219,7 +263,10 @@ async fn get_organisation(
     path: web::Path<OrganisationPath>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
-    let organisation = crate::db::run(&state, move |conn| store::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
+    let organisation = crate::db::run(&state, move |conn| {
+        store::find(conn, id)?.ok_or(ApiError::NotFound)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(organisation.version)))
         .json(organisation))
@@ -259,7 +306,9 @@ async fn update_organisation(
     let organisation = crate::db::transaction(&state, move |conn| {
         let current = store::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
         if_match.check(current.version)?;
-        let draft = OrganisationDraft::from(current).apply(changes).map_err(rule_violation)?;
+        let draft = OrganisationDraft::from(current)
+            .apply(changes)
+            .map_err(rule_violation)?;
         let updated = store::update(conn, id, &draft).map_err(number_taken)?;
         audit::record(conn, &audit_event)?;
         Ok(updated)

@@ -1,0 +1,47 @@
+# Samhandling: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+BIN := target/debug/samhandling
+
+.PHONY: build run test lint fmt openapi contract clean-db
+
+build:
+	$(CARGO) build --bin samhandling
+
+## Build, bring up a database (DATABASE_URL, else 127.0.0.1:5432, else a project-local cluster),
+## load the demo organisations and serve on 127.0.0.1:8080 with Swagger UI.
+run: build
+	scripts/run.sh $(BIN)
+
+## Every test, against a real PostgreSQL; each test gets its own database.
+test:
+	@server=$$(scripts/pg.sh server); \
+	export TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$server/postgres}"; \
+	if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		$(CARGO) nextest run --workspace --no-fail-fast; \
+	else \
+		$(CARGO) test --workspace --no-fail-fast; \
+	fi
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+## Rewrite the committed contract from the code.
+openapi: build
+	$(BIN) openapi > openapi/openapi.json
+
+## Schemathesis against the served spec, on a fresh database.
+contract: build
+	@server=$$(scripts/pg.sh server); PG_ADMIN_URL="$$server/postgres" scripts/contract.sh $(BIN)
+
+## Drop test databases left behind by interrupted test runs.
+clean-db:
+	@server=$$(scripts/pg.sh server); \
+	for db in $$(psql -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'samhandling_test_%' OR datname LIKE 'samhandling_template_%'" "$$server/postgres"); do \
+		psql -qc "DROP DATABASE IF EXISTS \"$$db\" WITH (FORCE)" "$$server/postgres"; \
+	done
