@@ -161,3 +161,33 @@ async fn a_malformed_path_id_is_a_400_problem() {
     .await;
     reply.assert_problem(400);
 }
+
+#[actix_web::test]
+async fn cors_admits_only_configured_origins() {
+    let t = TestApp::new();
+    let app = actix_web::test::init_service(samhandling_http::build_app(
+        t.state.clone(),
+        &["https://frontend.samhandling.test".to_owned()],
+    ))
+    .await;
+    let preflight = |origin: &str| {
+        TestRequest::default()
+            .method(actix_web::http::Method::OPTIONS)
+            .uri("/api/v1/organisations")
+            .insert_header(("origin", origin.to_owned()))
+            .insert_header(("access-control-request-method", "POST"))
+            .insert_header((
+                "access-control-request-headers",
+                "authorization, idempotency-key, content-type",
+            ))
+    };
+    let allowed = send(&app, preflight("https://frontend.samhandling.test")).await;
+    assert_eq!(allowed.status, 200, "{}", allowed.text);
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://frontend.samhandling.test")
+    );
+    let refused = send(&app, preflight("https://evil.example")).await;
+    assert!(refused.header("access-control-allow-origin").is_none());
+    assert!(refused.status.is_client_error());
+}

@@ -25,7 +25,7 @@ use actix_web::{web, App};
 use error::ApiError;
 use utoipa::openapi::OpenApi;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 pub use state::AppState;
 
@@ -101,7 +101,17 @@ pub fn build_app(
             ApiError::bad_request(format!("a query parameter is invalid: {error}")).into()
         }))
         .app_data(web::Data::new(route_table))
-        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url(OPENAPI_PATH, api))
+        .service(
+            SwaggerUi::new("/swagger-ui/{_:.*}")
+                .url(OPENAPI_PATH, api)
+                .config(
+                    SwaggerConfig::default()
+                        .persist_authorization(true)
+                        .try_it_out_enabled(true),
+                ),
+        )
+        .service(web::redirect("/swagger-ui", "/swagger-ui/"))
+        .service(web::redirect("/", "/swagger-ui/"))
         .default_service(web::to(routing::fallback))
         .wrap(Condition::new(
             !allowed_origins.is_empty(),

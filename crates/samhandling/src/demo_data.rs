@@ -200,3 +200,59 @@ pub fn load(conn: &mut PgConnection) -> Result<Loaded, StoreError> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use samhandling_domain::page::PageRequest;
+    use samhandling_persistence::organisations::{list, OrganisationFilter};
+    use samhandling_tests::TestDatabase;
+
+    #[test]
+    fn loading_twice_creates_each_organisation_once() {
+        let database = TestDatabase::create();
+        let mut conn = database.connect();
+        let first = load(&mut conn).expect("loads");
+        assert!(first.organisations.iter().all(|(_, created)| *created));
+        let second = load(&mut conn).expect("loads again");
+        assert!(second.organisations.iter().all(|(_, created)| !*created));
+        let ids = |loaded: &Loaded| {
+            loaded
+                .organisations
+                .iter()
+                .map(|(o, _)| o.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&first), ids(&second));
+
+        let municipalities = list(
+            &mut conn,
+            &OrganisationFilter {
+                kind: Some(OrganisationKind::Municipality),
+                ..OrganisationFilter::default()
+            },
+            PageRequest {
+                limit: 200,
+                after: None,
+            },
+        )
+        .expect("lists");
+        let numbers: Vec<&str> = municipalities
+            .items
+            .iter()
+            .filter_map(|o| {
+                o.municipality_number
+                    .as_ref()
+                    .map(MunicipalityNumber::as_str)
+            })
+            .collect();
+        // The twelve of the dialogue meetings, and the three LINK cities.
+        for number in [
+            "5037", "5038", "5006", "5007", "5035", "5032", "5033", "5034", "5036", "5056", "5014",
+            "5055", "5001", "4601", "0301",
+        ] {
+            assert!(numbers.contains(&number), "{number} missing");
+        }
+        assert_eq!(numbers.len(), 15);
+    }
+}
