@@ -104,3 +104,26 @@ async fn a_malformed_key_is_400() {
         .set_json(json!({"kind": "other", "name": "KBT"}));
     send(&app, request).await.assert_problem(400);
 }
+
+#[actix_web::test]
+async fn a_key_older_than_a_day_starts_afresh() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let admin = t.admin_token();
+    let create = |name: &str| {
+        authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)
+            .insert_header(("idempotency-key", "yearly-import"))
+            .set_json(json!({"kind": "other", "name": name}))
+    };
+    let first = send(&app, create("Import 2025")).await;
+    assert_eq!(first.status, 201);
+    diesel::sql_query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours'")
+        .execute(&mut t.database.connect())
+        .unwrap();
+    let second = send(&app, create("Import 2026")).await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    assert_ne!(second.body["id"], first.body["id"]);
+    assert!(second.header("idempotent-replayed").is_none());
+    let replay = send(&app, create("Import 2026")).await;
+    assert_eq!(replay.body["id"], second.body["id"]);
+}

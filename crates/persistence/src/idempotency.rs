@@ -5,6 +5,7 @@
 use crate::error::StoreError;
 use crate::schema::idempotency_keys;
 use diesel::prelude::*;
+use diesel::query_dsl::methods::FilterDsl;
 use uuid::Uuid;
 
 /// Whose key it is: keys of different callers never collide.
@@ -40,13 +41,18 @@ pub enum Claim {
     Mismatch,
 }
 
-/// Claims `scope` for a request whose fingerprint is `request_hash`.
+/// How long a key is remembered: far longer than any client's retries, short enough that a key
+/// reused by a client months later starts afresh instead of replaying an ancient response.
+pub const KEY_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// Claims `scope` for a request whose fingerprint is `request_hash`. A key older than
+/// [`KEY_LIFETIME`] is claimed afresh.
 pub fn claim(
     conn: &mut PgConnection,
     scope: &KeyScope<'_>,
     request_hash: &[u8],
 ) -> Result<Claim, StoreError> {
-    let inserted = diesel::insert_into(idempotency_keys::table)
+    let upsert = diesel::insert_into(idempotency_keys::table)
         .values((
             idempotency_keys::organisation_id.eq(scope.organisation_id),
             idempotency_keys::subject.eq(scope.subject),
@@ -56,8 +62,25 @@ pub fn claim(
             idempotency_keys::response_body.eq(serde_json::Value::Null),
             idempotency_keys::response_headers.eq(serde_json::Value::Null),
         ))
-        .on_conflict_do_nothing()
-        .execute(conn)?;
+        .on_conflict((
+            idempotency_keys::organisation_id,
+            idempotency_keys::subject,
+            idempotency_keys::key,
+        ))
+        .do_update()
+        .set((
+            idempotency_keys::request_hash.eq(request_hash),
+            idempotency_keys::response_status.eq(0_i16),
+            idempotency_keys::response_body.eq(serde_json::Value::Null),
+            idempotency_keys::response_headers.eq(serde_json::Value::Null),
+            idempotency_keys::created_at.eq(diesel::dsl::now),
+        ));
+    // Only an expired key is taken over; a live one makes this a no-op that affects no row.
+    let inserted = FilterDsl::filter(
+        upsert,
+        idempotency_keys::created_at.lt(chrono::Utc::now() - KEY_LIFETIME),
+    )
+    .execute(conn)?;
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
