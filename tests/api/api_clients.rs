@@ -216,7 +216,8 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
             .set_json(json!({"organisation_id": uuid::Uuid::now_v7(), "name": "Nowhere", "roles": ["referrer"]})),
     )
     .await;
-    unknown_org.assert_problem(422);
+    let body = unknown_org.assert_problem(404);
+    assert!(body["detail"].as_str().unwrap().contains("organisation_id"));
 
     let registered = send(
         &app,

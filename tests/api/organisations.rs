@@ -175,7 +175,7 @@ async fn a_change_cannot_break_the_rules() {
     };
     send(&app, change(json!({"municipality_number": null})))
         .await
-        .assert_problem(422);
+        .assert_problem(409);
     send(&app, change(json!({"name": null})))
         .await
         .assert_problem(400);

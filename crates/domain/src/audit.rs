@@ -12,9 +12,13 @@ use uuid::Uuid;
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident, $unknown:literal { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
+        // The wire names are the snake_case variant names: serde and utoipa both derive them from
+        // `rename_all`, so the documented enum cannot drift from what is sent (a unit test checks
+        // that `as_str` agrees).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $wire)] $variant),+
+            $($(#[$vmeta])* $variant),+
         }
 
         impl $name {
@@ -148,4 +152,49 @@ pub struct AuditFilter {
     pub occurred_after: Option<DateTime<Utc>>,
     /// Only events before this time.
     pub occurred_before: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_names<T: utoipa::PartialSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap_or_default();
+        schema["enum"]
+            .as_array()
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn wire_schema_and_storage_names_agree() {
+        for action in AuditAction::ALL {
+            assert_eq!(
+                serde_json::to_value(action).ok(),
+                Some(action.as_str().into())
+            );
+            assert_eq!(action.as_str().parse::<AuditAction>().ok(), Some(*action));
+        }
+        for resource in ResourceType::ALL {
+            assert_eq!(
+                serde_json::to_value(resource).ok(),
+                Some(resource.as_str().into())
+            );
+        }
+        let actions: Vec<String> = AuditAction::ALL
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect();
+        assert_eq!(schema_names::<AuditAction>(), actions);
+        let resources: Vec<String> = ResourceType::ALL
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect();
+        assert_eq!(schema_names::<ResourceType>(), resources);
+    }
 }

@@ -93,6 +93,9 @@ pub enum ApiError {
     /// No such resource, or one the caller may not know of.
     #[error("not found")]
     NotFound,
+    /// A field of the body names a record that does not exist (or that the caller may not see).
+    #[error("{0} names no record")]
+    MissingReference(&'static str),
     /// The path exists but not with this method.
     #[error("method not allowed")]
     MethodNotAllowed(Vec<Method>),
@@ -164,7 +167,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => ("bad-request", "The request is malformed"),
             ApiError::Unauthorized(_) => ("unauthorized", "Authentication is required"),
             ApiError::Forbidden(_) => ("forbidden", "The operation is not allowed for this caller"),
-            ApiError::NotFound => ("not-found", "Not found"),
+            ApiError::NotFound | ApiError::MissingReference(_) => ("not-found", "Not found"),
             ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "The request conflicts with the current state"),
             ApiError::PreconditionFailed => ("precondition-failed", "The resource has changed"),
@@ -192,6 +195,7 @@ impl ApiError {
             | ApiError::Conflict(detail)
             | ApiError::UnsupportedMediaType(detail) => Some(detail.clone()),
             ApiError::NotFound => Some("no such resource".into()),
+            ApiError::MissingReference(field) => Some(format!("{field} names no record that exists")),
             ApiError::MethodNotAllowed(_) => Some("the path does not support this method".into()),
             ApiError::PreconditionFailed => Some(
                 "the If-Match version is not the current one: read the resource again and reapply the change".into(),
@@ -268,7 +272,7 @@ impl ResponseError for ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::MissingReference(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,

@@ -3,51 +3,96 @@
 
 use crate::error::ApiError;
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// The strong entity tag for a version.
 pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
-/// The version a change expects to replace.
+/// The `If-Match` header of a change, as documented.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatchHeader {
+    /// The `ETag` of the version the change is based on (`*` for any).
+    #[param(
+        rename = "If-Match",
+        pattern = r#"^(\*|(W/)?"[^"]*")$"#,
+        example = "\"1\""
+    )]
+    pub if_match: String,
+}
+
+/// The `If-Match` header as sent. Extracting it never fails: the handler asks for the
+/// [`Precondition`] after parsing the body, because a malformed body is the cheaper failure to
+/// report and must not be masked by a precondition (RFC 9110 §13.2.1).
+#[derive(Debug, Clone)]
+pub struct IfMatch(Option<HeaderValue>);
+
+/// What the client expects the current version to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IfMatch {
+pub enum Precondition {
     /// `If-Match: *`: any current version.
     Any,
     /// This version.
     Version(i32),
+    /// A well-formed tag this API never issued: it matches nothing.
+    Unmatchable,
 }
 
 impl IfMatch {
+    /// The precondition: 428 when the header is missing, 400 when it is not an entity tag.
+    pub fn precondition(&self) -> Result<Precondition, ApiError> {
+        let value = self.0.as_ref().ok_or(ApiError::PreconditionRequired)?;
+        value.to_str().ok().and_then(parse).ok_or_else(|| {
+            ApiError::bad_request("If-Match must be an entity tag such as \"3\", as sent in ETag")
+        })
+    }
+}
+
+impl Precondition {
     /// Fails with 412 unless `current` is what the client expects.
     pub fn check(self, current: i32) -> Result<(), ApiError> {
-        let matches = match self {
-            IfMatch::Any => true,
-            IfMatch::Version(expected) => expected == current,
-        };
-        if matches {
-            Ok(())
-        } else {
-            Err(ApiError::PreconditionFailed)
+        match self {
+            Precondition::Any => Ok(()),
+            Precondition::Version(expected) if expected == current => Ok(()),
+            Precondition::Version(_) | Precondition::Unmatchable => {
+                Err(ApiError::PreconditionFailed)
+            }
         }
     }
 }
 
-fn parse(value: &str) -> Option<IfMatch> {
+fn parse(value: &str) -> Option<Precondition> {
     let value = value.trim();
     if value == "*" {
-        return Some(IfMatch::Any);
+        return Some(Precondition::Any);
     }
-    // Only the first tag is honoured; clients send the one ETag they read.
-    let first = value.split(',').next()?.trim();
+    // A single tag (which may itself contain commas), else the first of a list: clients send the
+    // one ETag they read.
+    let single = value.strip_prefix("W/").unwrap_or(value);
+    let is_single = single.len() >= 2
+        && single.starts_with('"')
+        && single.ends_with('"')
+        && !single[1..single.len() - 1].contains('"');
+    let first = if is_single {
+        value
+    } else {
+        value.split(',').next()?.trim()
+    };
     let quoted = first.strip_prefix("W/").unwrap_or(first);
-    quoted
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-        .and_then(|version| version.parse::<i32>().ok())
-        .map(IfMatch::Version)
+    let opaque = quoted.strip_prefix('"')?.strip_suffix('"')?;
+    if opaque.contains('"') {
+        return None;
+    }
+    Some(
+        opaque
+            .parse::<i32>()
+            .map_or(Precondition::Unmatchable, Precondition::Version),
+    )
 }
 
 impl FromRequest for IfMatch {
@@ -55,15 +100,7 @@ impl FromRequest for IfMatch {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = match req.headers().get(header::IF_MATCH) {
-            None => Err(ApiError::PreconditionRequired),
-            Some(value) => match value.to_str().ok().and_then(parse) {
-                Some(if_match) => Ok(if_match),
-                // A tag that is not one of ours cannot match the current version.
-                None => Err(ApiError::PreconditionFailed),
-            },
-        };
-        std::future::ready(result)
+        std::future::ready(Ok(IfMatch(req.headers().get(header::IF_MATCH).cloned())))
     }
 }
 
@@ -72,12 +109,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_strong_weak_and_any() {
-        assert_eq!(parse("\"3\""), Some(IfMatch::Version(3)));
-        assert_eq!(parse("W/\"3\""), Some(IfMatch::Version(3)));
-        assert_eq!(parse("*"), Some(IfMatch::Any));
+    fn parses_strong_weak_any_and_foreign_tags() {
+        assert_eq!(parse("\"3\""), Some(Precondition::Version(3)));
+        assert_eq!(parse("W/\"3\""), Some(Precondition::Version(3)));
+        assert_eq!(parse("*"), Some(Precondition::Any));
+        assert_eq!(parse("\"abc\""), Some(Precondition::Unmatchable));
+        assert_eq!(parse("W/\"a,b\""), Some(Precondition::Unmatchable));
+        assert_eq!(parse("\"4\", \"5\""), Some(Precondition::Version(4)));
         assert_eq!(parse("3"), None);
-        assert!(IfMatch::Version(3).check(3).is_ok());
-        assert!(IfMatch::Version(2).check(3).is_err());
+        assert_eq!(parse(""), None);
+        assert!(Precondition::Version(3).check(3).is_ok());
+        assert!(Precondition::Version(2).check(3).is_err());
+        assert!(Precondition::Unmatchable.check(3).is_err());
     }
 }

@@ -12,13 +12,30 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use samhandling_domain::Caller;
 use samhandling_persistence::idempotency::{self, Claim, KeyScope, StoredResponse};
 use samhandling_persistence::PgConnection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
 
 /// The request header naming the key.
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// Set on a replayed response, so a client can tell it from a fresh one.
 pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// The `Idempotency-Key` header of a creating POST, as documented.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKeyHeader {
+    /// Makes a retry safe: the same key and body return the first response again; the same key
+    /// with another body is 422. Keys are per caller and remembered for 24 hours.
+    #[param(
+        rename = "Idempotency-Key",
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]+$",
+        nullable = false
+    )]
+    pub idempotency_key: Option<String>,
+}
 
 /// The client's `Idempotency-Key`, if it sent one: 1 to 255 visible ASCII characters.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -92,6 +92,7 @@ pub fn build_app(
 > {
     let (app, api) = routes();
     let route_table = routing::RouteTable::new(&api);
+    let document = web::Data::new(openapi::to_document(&api));
     app.app_data(state)
         .app_data(web::PayloadConfig::new(input::BODY_LIMIT))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
@@ -101,14 +102,14 @@ pub fn build_app(
             ApiError::bad_request(format!("a query parameter is invalid: {error}")).into()
         }))
         .app_data(web::Data::new(route_table))
+        .app_data(document)
+        .route(OPENAPI_PATH, web::get().to(openapi::serve))
         .service(
-            SwaggerUi::new("/swagger-ui/{_:.*}")
-                .url(OPENAPI_PATH, api)
-                .config(
-                    SwaggerConfig::default()
-                        .persist_authorization(true)
-                        .try_it_out_enabled(true),
-                ),
+            SwaggerUi::new("/swagger-ui/{_:.*}").config(
+                SwaggerConfig::from(OPENAPI_PATH)
+                    .persist_authorization(true)
+                    .try_it_out_enabled(true),
+            ),
         )
         .service(web::redirect("/swagger-ui", "/swagger-ui/"))
         .service(web::redirect("/", "/swagger-ui/"))

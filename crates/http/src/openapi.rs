@@ -3,7 +3,9 @@
 //! once: the bearer scheme and the problem responses each operation can give.
 
 use crate::error::{FieldError, Problem, PROBLEM_JSON};
+use crate::text::{Label, MunicipalityNumberText, Name, Subject};
 use serde_json::json;
+use serde_json::Value;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
@@ -20,7 +22,7 @@ referrals to self-help groups, group intake, meeting logs and the county governo
 Authenticate with a bearer token (\"Authorize\" above). Errors are RFC 9457 problem+json. Lists use keyset \
 pagination (`limit`, `cursor` → `next_cursor`). Creating POSTs accept `Idempotency-Key`; changes need `If-Match`."
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, Name, Label, Subject, MunicipalityNumberText)),
     tags(
         (name = "organisations", description = "Organisations (kommuner, NAV-kontor, LINK-sentre, kompetansesentre, Statsforvalteren, brukerorganisasjoner)."),
         (name = "api-clients", description = "Third-party systems that obtain tokens with the client-credentials grant."),
@@ -108,6 +110,91 @@ fn problem_response(problem: &StandardProblem) -> utoipa::openapi::Response {
         .build()
 }
 
+/// OpenAPI links, so that generated clients and stateful testers know how responses feed the
+/// next request: a created resource's id (and `ETag`) into its reads, changes and actions, a read's
+/// `ETag` into a change, a list's first item into its read, and `next_cursor` into the next page.
+///
+/// Added to the JSON rather than utoipa's types, whose `Link` serialises `operation_id` in
+/// snake_case where OpenAPI requires `operationId`.
+fn add_links(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let index: Vec<(String, String, String)> = paths
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(move |(method, operation)| {
+                    operation["operationId"]
+                        .as_str()
+                        .map(|id| (path.clone(), method.clone(), id.to_owned()))
+                })
+        })
+        .collect();
+    let link = |operation_id: &str, method: &str, id_from: &str| {
+        let mut parameters = json!({ "path.id": id_from });
+        if method == "patch" {
+            parameters["header.If-Match"] = json!("$response.header.ETag");
+        }
+        json!({ "operationId": operation_id, "parameters": parameters })
+    };
+    for (path, item) in paths.iter_mut() {
+        let item_prefix = format!("{path}/{{id}}");
+        let under_item = |accept: &dyn Fn(&str) -> bool| {
+            index
+                .iter()
+                .filter(|(target, method, _)| target.starts_with(&item_prefix) && accept(method))
+                .collect::<Vec<_>>()
+        };
+        let mut links = Vec::new();
+        for (target, method, operation_id) in under_item(&|_| true) {
+            links.push((
+                "post",
+                "201",
+                operation_id.clone(),
+                link(operation_id, method, "$response.body#/id"),
+            ));
+            if target == &item_prefix && method == "get" {
+                let first_item = json!({ "operationId": operation_id, "parameters": { "path.id": "$response.body#/items/0/id" } });
+                links.push(("get", "200", operation_id.clone(), first_item));
+            }
+        }
+        if path.ends_with("/{id}") {
+            for (target, method, operation_id) in &index {
+                if target == path && method == "patch" {
+                    links.push((
+                        "get",
+                        "200",
+                        operation_id.clone(),
+                        link(operation_id, method, "$request.path.id"),
+                    ));
+                }
+            }
+        }
+        let lists = item["get"]["parameters"]
+            .as_array()
+            .is_some_and(|parameters| parameters.iter().any(|p| p["name"] == "cursor"));
+        if let (true, Some(operation_id)) = (
+            lists,
+            item["get"]["operationId"].as_str().map(str::to_owned),
+        ) {
+            let next = json!({
+                "operationId": operation_id,
+                "parameters": { "query.cursor": "$response.body#/next_cursor" },
+                "description": "The next page, while `next_cursor` is not null."
+            });
+            links.push(("get", "200", "next_page".to_owned(), next));
+        }
+        for (method, status, name, link) in links {
+            if let Some(response) = item.pointer_mut(&format!("/{method}/responses/{status}")) {
+                response["links"][name] = link;
+            }
+        }
+    }
+}
+
 /// Completes the generated document: the bearer scheme and every operation's problem responses.
 pub fn finish(mut api: OpenApi) -> OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
@@ -150,12 +237,34 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
     api
 }
 
-/// The document with every route, as served and committed.
-pub fn document() -> OpenApi {
-    crate::routes().1
+/// The document with every route and its links, as served and committed.
+pub fn document() -> Value {
+    to_document(&crate::routes().1)
+}
+
+/// The JSON document for a finished [`OpenApi`].
+pub(crate) fn to_document(api: &OpenApi) -> Value {
+    let mut document = serde_json::to_value(api).unwrap_or_default();
+    add_links(&mut document);
+    for (name, rule) in crate::resources::schema_rules() {
+        if let (Some(schema), Some(rule)) = (
+            document
+                .pointer_mut(&format!("/components/schemas/{name}"))
+                .and_then(Value::as_object_mut),
+            rule.as_object(),
+        ) {
+            schema.extend(rule.clone());
+        }
+    }
+    document
 }
 
 /// The fixed parts, before routes are added.
 pub(crate) fn base() -> OpenApi {
     ApiDoc::openapi()
+}
+
+/// Serves the document (built once per worker at start-up).
+pub(crate) async fn serve(document: actix_web::web::Data<Value>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().json(document.get_ref())
 }

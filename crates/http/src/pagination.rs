@@ -20,8 +20,12 @@ pub struct PageQuery {
     /// Items per page, 1 to 200.
     #[param(minimum = 1, maximum = 200, default = 50)]
     limit: Option<i64>,
-    /// Opaque cursor from the previous page's `next_cursor`.
-    #[param(min_length = 1, max_length = 512)]
+    /// Opaque cursor from the previous page's `next_cursor`; a made-up or modified one is 400.
+    #[param(
+        min_length = 3,
+        max_length = 512,
+        pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+    )]
     cursor: Option<String>,
 }
 
@@ -91,6 +95,7 @@ impl FromRequest for Pagination {
 }
 
 fn parse_page(req: &HttpRequest) -> Result<Pagination, ApiError> {
+    crate::input::check_query_text(req.query_string())?;
     let query: PageQuery =
         serde_urlencoded::from_str(req.query_string()).map_err(|_| ApiError::BadRequest {
             detail: "limit must be an integer from 1 to 200".into(),

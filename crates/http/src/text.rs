@@ -48,6 +48,10 @@ string_schema!(
     Label, min = 1, max = 100, pattern = PLAIN_TEXT_PATTERN, example = "Værnesregionen"
 );
 string_schema!(
+    /// A token subject: a non-blank line of plain text of at most 255 characters.
+    Subject, min = 1, max = 255, pattern = PLAIN_TEXT_PATTERN, example = "client:0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a62"
+);
+string_schema!(
     /// A kommunenummer: four digits.
     MunicipalityNumberText, min = 4, max = 4, pattern = "^[0-9]{4}$", example = "5035"
 );

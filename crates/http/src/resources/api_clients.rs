@@ -2,8 +2,8 @@
 //! The secret is shown once, in the response to registration, and stored only as a hash.
 
 use crate::auth::{AdminOnly, Authorized};
-use crate::error::{ApiError, FieldError};
-use crate::idempotency::{self, Created, IdempotencyKey};
+use crate::error::ApiError;
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::state::AppState;
@@ -16,6 +16,10 @@ use samhandling_domain::Role;
 use samhandling_persistence::api_clients::{self as store, NewApiClient};
 use samhandling_persistence::{audit, organisations};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::PartialSchema;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -47,8 +51,31 @@ pub struct CreateApiClient {
     pub name: String,
     /// The roles its tokens carry; at least one, never `admin`.
     #[validate(length(min = 1, max = 7))]
-    #[schema(min_items = 1, max_items = 7)]
+    #[schema(value_type = Vec<ClientRole>, min_items = 1, max_items = 7)]
     pub roles: Vec<Role>,
+}
+
+/// A role an API client may hold: every role the domain rule admits (all but `admin`). Derived
+/// from that rule, so the documented enum cannot drift from what registration accepts.
+pub struct ClientRole;
+
+impl PartialSchema for ClientRole {
+    fn schema() -> RefOr<Schema> {
+        let admitted = Role::ALL
+            .into_iter()
+            .filter(|role| check_client_roles(&[*role]).is_ok())
+            .map(Role::as_str);
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(admitted))
+            .into()
+    }
+}
+
+impl ToSchema for ClientRole {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ClientRole")
+    }
 }
 
 /// A registered client with its secret: the only time the secret is shown.
@@ -92,10 +119,13 @@ pub struct ApiClientPath {
 /// Administrators only. The response holds `client_secret`, shown this once.
 #[utoipa::path(
     tag = "api-clients",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the first response.")),
+    params(IdempotencyKeyHeader),
     request_body = CreateApiClient,
-    responses((status = 201, description = "Registered", body = RegisteredApiClient,
-        headers(("Location" = String, description = "The new client")))),
+    responses(
+        (status = 201, description = "Registered", body = RegisteredApiClient,
+            headers(("Location" = String, description = "The new client"))),
+        (status = 404, description = "No organisation has this `organisation_id`", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
     security(("bearer" = []))
 )]
 #[post("/api-clients")]
@@ -132,11 +162,7 @@ async fn create_api_client(
         fingerprint,
         move |conn| {
             if organisations::find(conn, organisation_id)?.is_none() {
-                return Err(ApiError::Validation(vec![FieldError::new(
-                    "organisation_id",
-                    "not_found",
-                    "no organisation has this id",
-                )]));
+                return Err(ApiError::MissingReference("organisation_id"));
             }
             let id = Uuid::now_v7();
             let client = store::insert(

@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::state::AppState;
+use crate::text::{check_plain_text, Subject};
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, ResourceType};
@@ -26,8 +27,8 @@ pub fn configure(config: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct AuditEventQuery {
     /// Only events by this token subject.
-    #[validate(length(min = 1, max = 255))]
-    #[param(min_length = 1, max_length = 255)]
+    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
+    #[param(value_type = Option<Subject>)]
     actor: Option<String>,
     /// Only events by callers acting for this organisation.
     actor_organisation_id: Option<Uuid>,

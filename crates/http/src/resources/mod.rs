@@ -15,3 +15,8 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     oauth::configure(config);
     audit_events::configure(config);
 }
+
+/// JSON Schema rules that span fields, per schema name, merged into the published document.
+pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    organisations::schema_rules()
+}

@@ -31,15 +31,25 @@ pub fn configure(config: &mut ServiceConfig) {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// Must be `client_credentials`.
-    #[schema(example = "client_credentials")]
+    #[schema(value_type = GrantType, required = true)]
     pub grant_type: Option<String>,
     /// The client id, unless sent with HTTP Basic.
+    #[schema(nullable = false)]
     pub client_id: Option<String>,
     /// The client secret, unless sent with HTTP Basic.
+    #[schema(nullable = false)]
     pub client_secret: Option<String>,
     /// Space-separated roles to narrow the token to; all of the client's roles when omitted.
-    #[schema(example = "referrer")]
+    #[schema(nullable = false, example = "referrer")]
     pub scope: Option<String>,
+}
+
+/// The grants this endpoint supports.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum GrantType {
+    /// RFC 6749 §4.4.
+    ClientCredentials,
 }
 
 /// An issued access token.

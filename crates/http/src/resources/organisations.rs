@@ -4,8 +4,8 @@
 
 use crate::auth::{AdminOnly, Authorized};
 use crate::error::ApiError;
-use crate::etag::{etag, IfMatch};
-use crate::idempotency::{self, Created, IdempotencyKey};
+use crate::etag::{etag, IfMatch, IfMatchHeader};
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::state::AppState;
@@ -121,11 +121,11 @@ pub struct OrganisationQuery {
     kind: Option<OrganisationKind>,
     /// Only organisations with this kommunenummer.
     #[validate(custom(function = "check_municipality_number"))]
-    #[param(pattern = "^[0-9]{4}$")]
+    #[param(value_type = Option<MunicipalityNumberText>)]
     municipality_number: Option<String>,
     /// Only organisations in this region.
-    #[validate(length(min = 1, max = 100))]
-    #[param(min_length = 1, max_length = 100)]
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[param(value_type = Option<Label>)]
     region: Option<String>,
 }
 
@@ -140,6 +140,21 @@ pub struct OrganisationPath {
 fn parse_number(value: Option<String>) -> Option<MunicipalityNumber> {
     // Already validated: conversion cannot fail here, and `None` would only drop an invalid value.
     value.and_then(|number| MunicipalityNumber::try_from(number).ok())
+}
+
+/// The rule of [`OrganisationDraft::check`] in JSON Schema terms, merged into the published
+/// `CreateOrganisation` schema so that the contract states it too.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![(
+        "CreateOrganisation",
+        serde_json::json!({
+            "if": { "properties": { "kind": { "const": "municipality" } }, "required": ["kind"] },
+            "then": {
+                "required": ["municipality_number"],
+                "properties": { "municipality_number": { "type": "string" } }
+            }
+        }),
+    )]
 }
 
 fn rule_violation(rule: OrganisationRule) -> ApiError {
@@ -166,7 +181,7 @@ fn location(id: Uuid) -> String {
 /// Administrators only. Send an `Idempotency-Key` so that a retry cannot register it twice.
 #[utoipa::path(
     tag = "organisations",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the first response.")),
+    params(IdempotencyKeyHeader),
     request_body = CreateOrganisation,
     responses(
         (status = 201, description = "Registered", body = Organisation,
@@ -278,11 +293,11 @@ async fn get_organisation(
 /// version is refused with 412 instead of silently overwriting someone else's.
 #[utoipa::path(
     tag = "organisations",
-    params(OrganisationPath, ("If-Match" = String, Header, description = "The ETag of the version the change is based on.")),
+    params(OrganisationPath, IfMatchHeader),
     request_body = UpdateOrganisation,
     responses(
         (status = 200, description = "Changed", body = Organisation, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "A municipality with this kommunenummer exists", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A municipality with this kommunenummer exists, or the change would leave a municipality without one", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -296,6 +311,7 @@ async fn update_organisation(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let request = body.into_inner();
+    let precondition = if_match.precondition()?;
     let changes = OrganisationChanges {
         name: request.name,
         municipality_number: request.municipality_number.map(parse_number),
@@ -305,10 +321,12 @@ async fn update_organisation(
     let audit_event = caller.audit(AuditAction::Updated, ResourceType::Organisation, id);
     let organisation = crate::db::transaction(&state, move |conn| {
         let current = store::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
-        if_match.check(current.version)?;
+        precondition.check(current.version)?;
+        // The rule depends on the stored kind, not on the request alone: a conflict with the
+        // resource's current state.
         let draft = OrganisationDraft::from(current)
             .apply(changes)
-            .map_err(rule_violation)?;
+            .map_err(|rule| ApiError::Conflict(format!("{rule}: the change cannot clear it")))?;
         let updated = store::update(conn, id, &draft).map_err(number_taken)?;
         audit::record(conn, &audit_event)?;
         Ok(updated)

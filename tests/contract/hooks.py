@@ -1,0 +1,45 @@
+"""Schemathesis hooks for `make contract`.
+
+Two request parts are server state that no schema can describe, so a generator cannot invent a
+valid one:
+
+- `cursor` is an opaque, signed position that only a previous page's `next_cursor` provides (a
+  made-up one is rightly 400). Positive cases keep a cursor only if the server issued it; the
+  stateful phase follows the `next_page` links with real ones.
+- `Idempotency-Key`: a key reused with another body is rightly 422. Positive cases get a fresh key,
+  as a well-behaved client would for a new request.
+
+Negative cases are left untouched: invented values are still sent there and must be rejected.
+"""
+
+import uuid
+
+import schemathesis
+
+_ISSUED_CURSORS = set()
+
+
+def _is_positive(case):
+    return case.meta is not None and case.meta.generation.mode.is_positive
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    try:
+        body = response.json()
+    except Exception:
+        return
+    if isinstance(body, dict) and isinstance(body.get("next_cursor"), str):
+        _ISSUED_CURSORS.add(body["next_cursor"])
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    if not _is_positive(case):
+        return
+    if case.query and "cursor" in case.query and case.query["cursor"] not in _ISSUED_CURSORS:
+        del case.query["cursor"]
+    if case.headers:
+        for name in list(case.headers):
+            if name.lower() == "idempotency-key":
+                case.headers[name] = str(uuid.uuid4())
