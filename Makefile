@@ -4,7 +4,7 @@ SHELL := bash
 CARGO ?= cargo
 BIN := target/debug/samhandling
 
-.PHONY: build run test lint fmt openapi contract clean-db
+.PHONY: build run test lint fmt openapi schema schema-check contract clean-db
 
 build:
 	$(CARGO) build --bin samhandling
@@ -34,6 +34,13 @@ fmt:
 ## Rewrite the committed contract from the code.
 openapi: build
 	$(BIN) openapi > openapi/openapi.json
+
+## Regenerate crates/persistence/src/schema.rs with `diesel print-schema`; schema-check compares.
+schema: build
+	scripts/schema.sh $(BIN)
+
+schema-check: build
+	scripts/schema.sh --check $(BIN)
 
 ## Schemathesis against the served spec, on a fresh database.
 contract: build
