@@ -96,7 +96,10 @@ fn migrate_with(db: &Db) -> Result<(), Failure> {
 }
 
 fn migrate() -> Result<(), Failure> {
-    let db = Db::new(&config::database_url()?, &DbOptions::default());
+    let db = Db::new(
+        &config::database_url(&config::Environment::process())?,
+        &DbOptions::default(),
+    );
     migrate_with(&db)
 }
 
@@ -114,14 +117,17 @@ fn print_token(
     ttl: Option<Duration>,
     subject: &str,
 ) -> Result<(), Failure> {
-    let (settings, _) = config::token_settings()?;
+    let (settings, _) = config::token_settings(&config::Environment::process())?;
     let issued = TokenService::new(&settings)?.issue(subject, org, roles, ttl)?;
     println!("{}", issued.token);
     Ok(())
 }
 
 fn load_demo_data() -> Result<(), Failure> {
-    let db = Db::new(&config::database_url()?, &DbOptions::default());
+    let db = Db::new(
+        &config::database_url(&config::Environment::process())?,
+        &DbOptions::default(),
+    );
     migrate_with(&db)?;
     let mut conn = db.connection()?;
     let loaded = demo_data::load(&mut conn)?;
@@ -144,7 +150,7 @@ fn load_demo_data() -> Result<(), Failure> {
 }
 
 fn serve() -> Result<(), Failure> {
-    let config = config::load()?;
+    let config = config::load(&config::Environment::process())?;
     if config.dev_mode {
         log::warn!("development mode: weak secrets and relaxed checks are allowed");
     }
