@@ -2,68 +2,17 @@
 //! people's mental health and drug use (GDPR art. 9; Normen), so an event is written in the same
 //! transaction as the change or read it describes: there is never a change without its event.
 
+use crate::wire::wire_enum;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
+use serde::Serialize;
 use utoipa::ToSchema;
+
+pub use crate::wire::UnknownName;
 use uuid::Uuid;
-
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident, $unknown:literal { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        // The wire names are the snake_case variant names: serde and utoipa both derive them from
-        // `rename_all`, so the documented enum cannot drift from what is sent (a unit test checks
-        // that `as_str` agrees).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in a stable order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The wire and storage name.
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = UnknownName;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|value| value.as_str() == s)
-                    .ok_or_else(|| UnknownName { what: $unknown, name: s.to_owned() })
-            }
-        }
-    };
-}
-
-/// A stored name this build does not know.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} `{name}`")]
-pub struct UnknownName {
-    /// Which enumeration.
-    pub what: &'static str,
-    /// The name found.
-    pub name: String,
-}
 
 wire_enum! {
     /// What was done.
-    AuditAction, "audit action" {
+    AuditAction {
         /// A record was created.
         Created => "created",
         /// A record was changed.
@@ -74,16 +23,26 @@ wire_enum! {
         Revoked => "revoked",
         /// An API client obtained an access token.
         TokenIssued => "token_issued",
+        /// A referral moved to another status.
+        Transitioned => "transitioned",
+        /// Personal data was erased, on request or by the retention sweep.
+        Erased => "erased",
+        /// The person withdrew consent to feedback to the referrer.
+        ConsentWithdrawn => "consent_withdrawn",
     }
 }
 
 wire_enum! {
     /// What kind of record it was done to.
-    ResourceType, "resource type" {
+    ResourceType {
         /// An organisation.
         Organisation => "organisation",
         /// An API client.
         ApiClient => "api_client",
+        /// A referral or self-registration.
+        Referral => "referral",
+        /// A webhook subscription.
+        WebhookSubscription => "webhook_subscription",
     }
 }
 
@@ -92,8 +51,8 @@ wire_enum! {
 pub struct NewAuditEvent {
     /// The token subject who acted.
     pub actor: String,
-    /// The organisation the actor acted for.
-    pub actor_organisation_id: Uuid,
+    /// The organisation the actor acted for; none for the public and for system jobs.
+    pub actor_organisation_id: Option<Uuid>,
     /// What was done.
     pub action: AuditAction,
     /// To what kind of record.
@@ -121,10 +80,10 @@ pub struct AuditEvent {
     pub id: Uuid,
     /// When it happened (the transaction's time).
     pub occurred_at: DateTime<Utc>,
-    /// The token subject who acted.
+    /// The token subject who acted (`anonymous` for the public, `system:<job>` for jobs).
     pub actor: String,
-    /// The organisation the actor acted for.
-    pub actor_organisation_id: Uuid,
+    /// The organisation the actor acted for; none for the public and for system jobs.
+    pub actor_organisation_id: Option<Uuid>,
     /// What was done.
     pub action: AuditAction,
     /// To what kind of record.

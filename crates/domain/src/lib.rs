@@ -7,7 +7,10 @@ pub mod api_client;
 pub mod audit;
 pub mod organisation;
 pub mod page;
+pub mod referral;
 pub mod role;
+pub mod webhook;
+mod wire;
 
 pub use access::Caller;
 pub use role::Role;

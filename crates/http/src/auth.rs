@@ -56,7 +56,7 @@ impl<P: Policy> Authorized<P> {
     ) -> NewAuditEvent {
         NewAuditEvent {
             actor: self.caller.subject.clone(),
-            actor_organisation_id: self.caller.organisation_id,
+            actor_organisation_id: Some(self.caller.organisation_id),
             action,
             resource_type,
             resource_id,

@@ -36,6 +36,16 @@ impl RequestId {
     }
 }
 
+impl RequestId {
+    /// The current request's id, for handlers that hold the request.
+    pub fn from_request_sync(req: &HttpRequest) -> RequestId {
+        req.extensions()
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or_else(|| RequestId::from_header(req.headers().get(REQUEST_ID_HEADER)))
+    }
+}
+
 impl FromRequest for RequestId {
     type Error = ApiError;
     type Future = Ready<Result<Self, Self::Error>>;

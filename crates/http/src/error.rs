@@ -71,6 +71,9 @@ pub struct Problem {
     /// Every failing field, for validation problems.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// For an illegal transition: the statuses the caller may move to instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_transitions: Option<Vec<String>>,
 }
 
 /// Everything that can go wrong in a request, as the client should see it.
@@ -102,6 +105,17 @@ pub enum ApiError {
     /// The change conflicts with the current state or another record.
     #[error("{0}")]
     Conflict(String),
+    /// A state machine refused the transition; names the allowed ones.
+    #[error("{detail}")]
+    IllegalTransition {
+        /// What was refused.
+        detail: String,
+        /// What is allowed instead.
+        allowed: Vec<String>,
+    },
+    /// Too many requests from this client; try again after the given seconds.
+    #[error("rate limited")]
+    TooManyRequests(u64),
     /// `If-Match` names a version that is no longer current.
     #[error("the resource has changed since it was read")]
     PreconditionFailed,
@@ -147,6 +161,7 @@ impl ApiError {
         match status.as_u16() {
             401 => ApiError::Unauthorized("authentication is required".into()),
             403 => ApiError::Forbidden("not allowed".into()),
+            429 => ApiError::TooManyRequests(60),
             404 => ApiError::NotFound,
             405 => ApiError::MethodNotAllowed(Vec::new()),
             413 => ApiError::PayloadTooLarge,
@@ -170,6 +185,10 @@ impl ApiError {
             ApiError::NotFound | ApiError::MissingReference(_) => ("not-found", "Not found"),
             ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict(_) => ("conflict", "The request conflicts with the current state"),
+            ApiError::IllegalTransition { .. } => {
+                ("illegal-transition", "The transition is not allowed")
+            }
+            ApiError::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
             ApiError::PreconditionFailed => ("precondition-failed", "The resource has changed"),
             ApiError::PayloadTooLarge => ("payload-too-large", "The request body is too large"),
             ApiError::UnsupportedMediaType(_) => {
@@ -193,7 +212,9 @@ impl ApiError {
             | ApiError::Unauthorized(detail)
             | ApiError::Forbidden(detail)
             | ApiError::Conflict(detail)
+            | ApiError::IllegalTransition { detail, .. }
             | ApiError::UnsupportedMediaType(detail) => Some(detail.clone()),
+            ApiError::TooManyRequests(seconds) => Some(format!("try again in {seconds} seconds")),
             ApiError::NotFound => Some("no such resource".into()),
             ApiError::MissingReference(field) => Some(format!("{field} names no record that exists")),
             ApiError::MethodNotAllowed(_) => Some("the path does not support this method".into()),
@@ -232,6 +253,10 @@ impl ApiError {
             instance,
             request_id,
             errors,
+            allowed_transitions: match self {
+                ApiError::IllegalTransition { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
         }
     }
 
@@ -258,6 +283,9 @@ impl ApiError {
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
+            ApiError::TooManyRequests(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
             _ => {}
         }
         response.insert_header((header::CACHE_CONTROL, "no-store"));
@@ -274,7 +302,8 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::MissingReference(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

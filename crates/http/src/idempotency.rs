@@ -68,13 +68,15 @@ impl FromRequest for IdempotencyKey {
 /// What a creation produced.
 #[derive(Debug)]
 pub struct Created {
+    /// The status to answer with: 201, or 202 for work accepted but not addressable.
+    pub status: StatusCode,
     /// The representation sent to the client.
     pub body: serde_json::Value,
     /// What is kept for replays, when it must differ from `body` (a secret shown once is never
     /// stored in clear text).
     pub replay_body: Option<serde_json::Value>,
-    /// The new resource's path.
-    pub location: String,
+    /// The new resource's path, when the caller may read it.
+    pub location: Option<String>,
     /// The new resource's version, for the `ETag`.
     pub version: Option<i32>,
 }
@@ -87,10 +89,22 @@ impl Created {
         version: Option<i32>,
     ) -> Result<Created, ApiError> {
         Ok(Created {
+            status: StatusCode::CREATED,
             body: to_json(resource)?,
             replay_body: None,
-            location,
+            location: Some(location),
             version,
+        })
+    }
+
+    /// Work accepted (202) with a body and nothing the caller can fetch.
+    pub fn accepted(body: &impl Serialize) -> Result<Created, ApiError> {
+        Ok(Created {
+            status: StatusCode::ACCEPTED,
+            body: to_json(body)?,
+            replay_body: None,
+            location: None,
+            version: None,
         })
     }
 }
@@ -180,7 +194,7 @@ where
         }
         let created = create(conn)?;
         let stored = StoredResponse {
-            status: StatusCode::CREATED.as_u16(),
+            status: created.status.as_u16(),
             body: created
                 .replay_body
                 .clone()

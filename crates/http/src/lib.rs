@@ -9,12 +9,15 @@ pub mod error;
 pub mod etag;
 pub mod idempotency;
 pub mod input;
+pub mod jobs;
 pub mod openapi;
 pub mod pagination;
+pub mod rate_limit;
 pub mod resources;
 pub mod routing;
 pub mod state;
 pub mod text;
+pub mod webhook_target;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -27,7 +30,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
-pub use state::AppState;
+pub use state::{AppState, Policies};
 
 /// Where the document is served.
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";

@@ -1,9 +1,34 @@
-//! What every handler shares: the pool, the token service and the key that signs cursors.
-//! Nothing here is mutable, so any number of instances can serve side by side.
+//! What every handler shares: the pool, the token service, the key that signs cursors and the
+//! policies set by configuration. Nothing here is mutable, so any number of instances can serve
+//! side by side.
 
 use samhandling_auth::TokenService;
 use samhandling_persistence::Db;
 use sha2::{Digest, Sha256};
+
+/// Behaviour that configuration decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policies {
+    /// Self-registrations one client address may send per hour.
+    pub self_registrations_per_hour: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Allow `http://` webhook targets (development only).
+    pub webhook_allow_http: bool,
+    /// Allow webhook targets in private, loopback and link-local ranges (development only).
+    pub webhook_allow_private_targets: bool,
+}
+
+impl Default for Policies {
+    fn default() -> Self {
+        Policies {
+            self_registrations_per_hour: 10,
+            trust_forwarded_for: false,
+            webhook_allow_http: false,
+            webhook_allow_private_targets: false,
+        }
+    }
+}
 
 /// Shared, immutable application state.
 #[derive(Debug, Clone)]
@@ -14,19 +39,37 @@ pub struct AppState {
     pub tokens: TokenService,
     /// Signs pagination cursors, so a tampered cursor is recognised.
     pub cursor_key: [u8; 32],
+    /// Hashes client addresses for rate limiting, so no address is stored.
+    pub client_key: [u8; 32],
+    /// Configured behaviour.
+    pub policies: Policies,
+}
+
+fn derive_key(purpose: &[u8], secret: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(purpose);
+    hasher.update([0]);
+    hasher.update(secret);
+    hasher.finalize().into()
 }
 
 impl AppState {
-    /// Builds the state. The cursor key is derived from the token secret, so every instance that
-    /// shares the secret accepts the others' cursors.
+    /// Builds the state with default policies. Keys are derived from the token secret, so every
+    /// instance that shares the secret accepts the others' cursors and counts the same clients.
     pub fn new(db: Db, tokens: TokenService, token_secret: &[u8]) -> AppState {
-        let mut hasher = Sha256::new();
-        hasher.update(b"samhandling pagination cursor v1\0");
-        hasher.update(token_secret);
         AppState {
             db,
             tokens,
-            cursor_key: hasher.finalize().into(),
+            cursor_key: derive_key(b"samhandling pagination cursor v1", token_secret),
+            client_key: derive_key(b"samhandling client address v1", token_secret),
+            policies: Policies::default(),
         }
+    }
+
+    /// The same state with other policies.
+    #[must_use]
+    pub fn with_policies(mut self, policies: Policies) -> AppState {
+        self.policies = policies;
+        self
     }
 }

@@ -52,6 +52,18 @@ string_schema!(
     Subject, min = 1, max = 255, pattern = PLAIN_TEXT_PATTERN, example = "client:0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a62"
 );
 string_schema!(
+    /// The person's own words: up to 2000 characters, line breaks allowed.
+    FreeText, min = 1, max = 2000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$", example = "Jeg vil gjerne møte andre i samme situasjon, helst på kveldstid."
+);
+string_schema!(
+    /// A phone number: 8 to 15 digits, optionally with a leading `+`.
+    Phone, min = 8, max = 16, pattern = r"^\+?[0-9]{8,15}$", example = "+4791234567"
+);
+string_schema!(
+    /// A BCP 47 language tag.
+    LanguageTag, min = 2, max = 35, pattern = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", example = "nb"
+);
+string_schema!(
     /// A kommunenummer: four digits.
     MunicipalityNumberText, min = 4, max = 4, pattern = "^[0-9]{4}$", example = "5035"
 );
@@ -66,6 +78,54 @@ pub fn check_plain_text(value: &str) -> Result<(), ValidationError> {
         return Err(ValidationError::new("blank").with_message(Cow::Borrowed("must not be blank")));
     }
     Ok(())
+}
+
+/// A validator check: free text in several lines (the person's own words): no control characters
+/// but line breaks and tabs, and not blank.
+pub fn check_free_text(value: &str) -> Result<(), ValidationError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(
+            ValidationError::new("control_character").with_message(Cow::Borrowed(
+                "control characters other than line breaks are not allowed",
+            )),
+        );
+    }
+    if value.chars().all(char::is_whitespace) {
+        return Err(ValidationError::new("blank").with_message(Cow::Borrowed("must not be blank")));
+    }
+    Ok(())
+}
+
+/// A validator check: a phone number of 8 to 15 digits, optionally with a leading `+`.
+pub fn check_phone(value: &str) -> Result<(), ValidationError> {
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("phone").with_message(Cow::Borrowed(
+            "8 to 15 digits, optionally starting with +, e.g. +4791234567",
+        )))
+    }
+}
+
+/// A validator check: a BCP 47 language tag of the common shape (`nb`, `en`, `ar`, `pt-BR`).
+pub fn check_language(value: &str) -> Result<(), ValidationError> {
+    let mut parts = value.split('-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()));
+    let rest_ok =
+        parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok && value.len() <= 35 {
+        Ok(())
+    } else {
+        Err(ValidationError::new("language").with_message(Cow::Borrowed(
+            "a BCP 47 language tag such as nb, en, ar or pt-BR",
+        )))
+    }
 }
 
 /// A validator check: a kommunenummer (four ASCII digits).

@@ -16,7 +16,7 @@ struct AuditEventRow {
     id: Uuid,
     occurred_at: DateTime<Utc>,
     actor: String,
-    actor_organisation_id: Uuid,
+    actor_organisation_id: Option<Uuid>,
     action: String,
     resource_type: String,
     resource_id: Uuid,

@@ -123,3 +123,12 @@ pub fn complete(
         .execute(conn)?;
     Ok(())
 }
+
+/// Forgets keys past [`KEY_LIFETIME`].
+pub fn purge_expired(conn: &mut PgConnection) -> Result<usize, StoreError> {
+    Ok(diesel::delete(QueryDsl::filter(
+        idempotency_keys::table,
+        idempotency_keys::created_at.lt(chrono::Utc::now() - KEY_LIFETIME),
+    ))
+    .execute(conn)?)
+}

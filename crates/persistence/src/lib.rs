@@ -12,10 +12,13 @@ pub mod migrations;
 pub mod organisations;
 mod pagination;
 mod pool;
+pub mod rate_limits;
+pub mod referrals;
 /// The tables, as `diesel print-schema` writes them.
 #[allow(missing_docs)]
 pub mod schema;
 mod transaction;
+pub mod webhooks;
 
 pub use diesel::PgConnection;
 pub use error::StoreError;

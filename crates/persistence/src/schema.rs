@@ -17,7 +17,7 @@ diesel::table! {
         id -> Uuid,
         occurred_at -> Timestamptz,
         actor -> Text,
-        actor_organisation_id -> Uuid,
+        actor_organisation_id -> Nullable<Uuid>,
         action -> Text,
         resource_type -> Text,
         resource_id -> Uuid,
@@ -52,11 +52,122 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_limit_windows (bucket, client_hash, window_start) {
+        bucket -> Text,
+        client_hash -> Bytea,
+        window_start -> Timestamptz,
+        hits -> Int4,
+    }
+}
+
+diesel::table! {
+    referral_people (referral_id) {
+        referral_id -> Uuid,
+        given_name -> Text,
+        family_name -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        preferred_language -> Text,
+        birth_year -> Nullable<Int2>,
+        wishes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    referral_transitions (id) {
+        id -> Uuid,
+        referral_id -> Uuid,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+        actor -> Text,
+        actor_organisation_id -> Nullable<Uuid>,
+        occurred_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Uuid,
+        reference -> Text,
+        source -> Text,
+        target_centre_id -> Uuid,
+        referring_organisation_id -> Nullable<Uuid>,
+        referring_subject -> Nullable<Text>,
+        external_reference -> Nullable<Text>,
+        offer -> Text,
+        status -> Text,
+        target_groups -> Array<Nullable<Text>>,
+        preferred_format -> Text,
+        residence_municipality -> Nullable<Text>,
+        consent_contact -> Bool,
+        consent_feedback -> Bool,
+        consent_method -> Text,
+        consent_obtained_at -> Timestamptz,
+        feedback_withdrawn_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        erased_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Uuid,
+        delivery_id -> Uuid,
+        attempted_at -> Timestamptz,
+        status_code -> Nullable<Int2>,
+        error -> Nullable<Text>,
+        duration_ms -> Int4,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        subscription_id -> Uuid,
+        event_type -> Text,
+        payload -> Jsonb,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+        abandoned_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        url -> Text,
+        event_types -> Array<Nullable<Text>>,
+        secret -> Text,
+        created_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(api_clients -> organisations (organisation_id));
+diesel::joinable!(referral_people -> referrals (referral_id));
+diesel::joinable!(referral_transitions -> referrals (referral_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::joinable!(webhook_subscriptions -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
     idempotency_keys,
     organisations,
+    rate_limit_windows,
+    referral_people,
+    referral_transitions,
+    referrals,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_subscriptions,
 );

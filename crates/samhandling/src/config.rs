@@ -1,7 +1,11 @@
 //! Configuration from environment variables, read once at start-up. Secrets never reach `Debug`
 //! output or logs.
 
+use chrono::TimeDelta;
 use samhandling_auth::TokenSettings;
+use samhandling_domain::webhook::RetryPolicy;
+use samhandling_http::jobs::delivery::DeliverySettings;
+use samhandling_http::Policies;
 use samhandling_persistence::DbOptions;
 use std::time::Duration;
 
@@ -42,6 +46,14 @@ pub struct Config {
     pub db: DbOptions,
     /// Whether weak development settings are allowed.
     pub dev_mode: bool,
+    /// Request-handling policies.
+    pub policies: Policies,
+    /// The webhook worker.
+    pub delivery: DeliverySettings,
+    /// How long personal data of ended referrals is kept.
+    pub retention: TimeDelta,
+    /// How often the retention sweep runs.
+    pub retention_sweep_interval: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -53,6 +65,10 @@ impl std::fmt::Debug for Config {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("db", &self.db)
             .field("dev_mode", &self.dev_mode)
+            .field("policies", &self.policies)
+            .field("delivery", &self.delivery)
+            .field("retention", &self.retention)
+            .field("retention_sweep_interval", &self.retention_sweep_interval)
             .finish()
     }
 }
@@ -75,6 +91,44 @@ impl Environment<'_> {
     /// A variable's value; empty counts as unset.
     fn var(&self, name: &str) -> Option<String> {
         (self.0)(name).filter(|value| !value.trim().is_empty())
+    }
+
+    /// A yes/no variable: `1`/`true`/`yes` or `0`/`false`/`no`.
+    fn flag(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+        self.var(name).map_or(Ok(default), |value| {
+            match value.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" => Ok(true),
+                "0" | "false" | "no" => Ok(false),
+                _ => Err(ConfigError::Invalid {
+                    name,
+                    reason: "must be true or false".into(),
+                }),
+            }
+        })
+    }
+
+    /// A whole number within `range`.
+    fn number(
+        &self,
+        name: &'static str,
+        default: u32,
+        range: std::ops::RangeInclusive<u32>,
+    ) -> Result<u32, ConfigError> {
+        self.var(name).map_or(Ok(default), |value| {
+            value
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|number| range.contains(number))
+                .ok_or(ConfigError::Invalid {
+                    name,
+                    reason: format!(
+                        "must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                })
+        })
     }
 }
 
@@ -134,17 +188,17 @@ pub fn database_url(env: &Environment<'_>) -> Result<String, ConfigError> {
 /// Reads the whole configuration.
 pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
     let (tokens, dev_mode) = token_settings(env)?;
-    let pool_size = env.var("DB_POOL_SIZE").map_or(Ok(10), |value| {
-        value
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|size| (1..=200).contains(size))
-            .ok_or(ConfigError::Invalid {
-                name: "DB_POOL_SIZE",
-                reason: "must be a whole number from 1 to 200".into(),
-            })
-    })?;
+    let pool_size = env.number("DB_POOL_SIZE", 10, 1..=200)?;
+    let retry = RetryPolicy {
+        base: TimeDelta::from_std(duration(
+            env,
+            "WEBHOOK_RETRY_BASE",
+            Duration::from_secs(10),
+        )?)
+        .unwrap_or(TimeDelta::seconds(10)),
+        ..RetryPolicy::default()
+    };
+    let allow_private_targets = env.flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?;
     Ok(Config {
         database_url: database_url(env)?,
         bind_addr: env
@@ -168,6 +222,28 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
             statement_timeout: duration(env, "DB_STATEMENT_TIMEOUT", Duration::from_secs(10))?,
         },
         dev_mode,
+        policies: Policies {
+            self_registrations_per_hour: env.number(
+                "SELF_REGISTRATION_RATE_LIMIT",
+                10,
+                1..=100_000,
+            )?,
+            trust_forwarded_for: env.flag("TRUST_X_FORWARDED_FOR", false)?,
+            webhook_allow_http: env.flag("WEBHOOK_ALLOW_HTTP", dev_mode)?,
+            webhook_allow_private_targets: allow_private_targets,
+        },
+        delivery: DeliverySettings {
+            poll_interval: duration(env, "WEBHOOK_POLL_INTERVAL", Duration::from_secs(1))?,
+            retry,
+            allow_private_targets,
+            ..DeliverySettings::default()
+        },
+        retention: TimeDelta::days(i64::from(env.number("RETENTION_DAYS", 180, 1..=3650)?)),
+        retention_sweep_interval: duration(
+            env,
+            "RETENTION_SWEEP_INTERVAL",
+            Duration::from_hours(1),
+        )?,
     })
 }
 

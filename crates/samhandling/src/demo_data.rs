@@ -164,7 +164,6 @@ fn draft(seed: &Seed) -> Result<OrganisationDraft, StoreError> {
 pub fn load(conn: &mut PgConnection) -> Result<Loaded, StoreError> {
     in_transaction(conn, |conn| {
         let mut loaded = Vec::with_capacity(SEEDS.len());
-        let mut operator_id = None;
         for seed in SEEDS {
             let draft = draft(seed)?;
             let existing = if let (OrganisationKind::Municipality, Some(number)) =
@@ -179,13 +178,12 @@ pub fn load(conn: &mut PgConnection) -> Result<Loaded, StoreError> {
             } else {
                 (organisations::insert(conn, Uuid::now_v7(), &draft)?, true)
             };
-            let operator = *operator_id.get_or_insert(organisation.id);
             if created {
                 audit::record(
                     conn,
                     &NewAuditEvent {
                         actor: "system:demo-data".into(),
-                        actor_organisation_id: operator,
+                        actor_organisation_id: None,
                         action: AuditAction::Created,
                         resource_type: ResourceType::Organisation,
                         resource_id: organisation.id,

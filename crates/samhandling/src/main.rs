@@ -7,6 +7,8 @@ use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
 use samhandling_auth::TokenService;
 use samhandling_domain::Role;
+use samhandling_http::jobs::delivery::Deliverer;
+use samhandling_http::jobs::retention;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{migrations, Db, DbOptions};
 use std::process::ExitCode;
@@ -46,6 +48,17 @@ enum Command {
     },
     /// Load the demo organisations (idempotent) and print their ids.
     DemoData,
+    /// Data retention.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RetentionCommand {
+    /// Erase the personal data of referrals that ended more than RETENTION_DAYS ago, now.
+    Run,
 }
 
 /// What can stop a command.
@@ -77,6 +90,9 @@ fn main() -> ExitCode {
             sub,
         } => print_token(org, &roles, ttl, &sub),
         Command::DemoData => load_demo_data(),
+        Command::Retention {
+            command: RetentionCommand::Run,
+        } => run_retention(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -149,6 +165,18 @@ fn load_demo_data() -> Result<(), Failure> {
     Ok(())
 }
 
+fn run_retention() -> Result<(), Failure> {
+    let config = config::load(&config::Environment::process())?;
+    let db = Db::new(&config.database_url, &config.db);
+    migrate_with(&db)?;
+    let report = retention::sweep(&db, config.retention)?;
+    println!(
+        "erased the personal data of {} referrals; forgot {} idempotency keys and {} rate-limit windows",
+        report.erased, report.idempotency_keys, report.rate_limit_windows
+    );
+    Ok(())
+}
+
 fn serve() -> Result<(), Failure> {
     let config = config::load(&config::Environment::process())?;
     if config.dev_mode {
@@ -157,9 +185,19 @@ fn serve() -> Result<(), Failure> {
     let db = Db::new(&config.database_url, &config.db);
     migrate_with(&db)?;
     let tokens = TokenService::new(&config.tokens)?;
-    let state = web::Data::new(AppState::new(db, tokens, &config.tokens.secret));
+    let state = web::Data::new(
+        AppState::new(db.clone(), tokens, &config.tokens.secret)
+            .with_policies(config.policies.clone()),
+    );
     let origins = config.cors_allowed_origins.clone();
+    let deliverer = Deliverer::new(db.clone(), config.delivery);
     actix_web::rt::System::new().block_on(async move {
+        actix_web::rt::spawn(deliverer.run());
+        actix_web::rt::spawn(retention::run(
+            db,
+            config.retention,
+            config.retention_sweep_interval,
+        ));
         let server = HttpServer::new(move || build_app(state.clone(), &origins))
             .shutdown_timeout(30)
             .bind(&config.bind_addr)?;

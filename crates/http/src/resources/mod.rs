@@ -5,6 +5,10 @@ pub mod audit_events;
 pub mod health;
 pub mod oauth;
 pub mod organisations;
+pub mod referral_input;
+pub mod referrals;
+pub mod self_registrations;
+pub mod webhook_subscriptions;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -14,9 +18,14 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     api_clients::configure(config);
     oauth::configure(config);
     audit_events::configure(config);
+    referrals::configure(config);
+    self_registrations::configure(config);
+    webhook_subscriptions::configure(config);
 }
 
 /// JSON Schema rules that span fields, per schema name, merged into the published document.
 pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
-    organisations::schema_rules()
+    let mut rules = organisations::schema_rules();
+    rules.extend(referral_input::schema_rules());
+    rules
 }

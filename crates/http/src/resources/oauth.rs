@@ -286,7 +286,7 @@ async fn grant(
             conn,
             &NewAuditEvent {
                 actor: subject,
-                actor_organisation_id: found.client.organisation_id,
+                actor_organisation_id: Some(found.client.organisation_id),
                 action: AuditAction::TokenIssued,
                 resource_type: ResourceType::ApiClient,
                 resource_id: found.client.id,

@@ -1,0 +1,141 @@
+//! Webhooks close the loop: a referring organisation is told when a referral it sent changes, so
+//! its case-management system need not poll. The rules here (which addresses may be called, when
+//! to retry) are pure, so they are tested without a network.
+
+use crate::wire::wire_enum;
+use chrono::{DateTime, TimeDelta, Utc};
+use std::net::IpAddr;
+
+wire_enum! {
+    /// What a subscription can be told about.
+    EventType {
+        /// A referral's status, as the referrer may see it, changed.
+        ReferralStatusChanged => "referral_status_changed",
+    }
+}
+
+/// When to try a failed delivery again: exponential backoff from `base`, capped at `cap`, until
+/// `give_up_after` has passed since the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Delay after the first failure; doubled after each further one.
+    pub base: TimeDelta,
+    /// Longest delay between two attempts.
+    pub cap: TimeDelta,
+    /// How long after the event the last attempt may start.
+    pub give_up_after: TimeDelta,
+}
+
+impl Default for RetryPolicy {
+    /// 10 s, 20 s, 40 s … capped at an hour, for 25 hours: a receiver that is down for a day
+    /// still gets every event.
+    fn default() -> Self {
+        RetryPolicy {
+            base: TimeDelta::seconds(10),
+            cap: TimeDelta::hours(1),
+            give_up_after: TimeDelta::hours(25),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// When to try again after `failed_attempts` failures of an event created at `created_at`;
+    /// `None` to give up.
+    pub fn next_attempt(
+        self,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        failed_attempts: u32,
+    ) -> Option<DateTime<Utc>> {
+        let exponent = failed_attempts.saturating_sub(1).min(30);
+        let delay = self
+            .base
+            .checked_mul(1_i32 << exponent.min(30))
+            .map_or(self.cap, |delay| delay.min(self.cap));
+        let next = now + delay;
+        (next <= created_at + self.give_up_after).then_some(next)
+    }
+}
+
+/// Whether a delivery may connect to `address`. Private, loopback, link-local and other
+/// non-public ranges are refused, so a subscription cannot make the server probe its own network
+/// (SSRF).
+pub fn is_public_address(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_address(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_addresses_are_called() {
+        for refused in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(
+                !is_public_address(refused.parse().expect("address")),
+                "{refused}"
+            );
+        }
+        for allowed in ["93.184.216.34", "151.101.1.1", "2a00:1450:4001:80b::200e"] {
+            assert!(
+                is_public_address(allowed.parse().expect("address")),
+                "{allowed}"
+            );
+        }
+    }
+
+    #[test]
+    fn retries_back_off_and_stop_after_a_day() {
+        let policy = RetryPolicy::default();
+        let created = Utc::now();
+        let first = policy.next_attempt(created, created, 1).expect("retries");
+        assert_eq!(first - created, TimeDelta::seconds(10));
+        let second = policy.next_attempt(created, created, 2).expect("retries");
+        assert_eq!(second - created, TimeDelta::seconds(20));
+        let late = policy
+            .next_attempt(created, created, 20)
+            .expect("still within a day");
+        assert_eq!(late - created, TimeDelta::hours(1));
+        let after_a_day = created + TimeDelta::hours(24) + TimeDelta::minutes(30);
+        assert_eq!(policy.next_attempt(created, after_a_day, 40), None);
+    }
+}

@@ -1,0 +1,25 @@
+//! Work the service does on its own, beside requests: delivering webhooks from the outbox and
+//! erasing personal data past its retention. Each job keeps its state in PostgreSQL and is safe to
+//! run in several instances at once.
+
+pub mod delivery;
+pub mod retention;
+
+use std::time::Duration;
+
+/// Runs `work` on a blocking thread every `interval`, logging failures, until the runtime stops.
+pub(crate) async fn every<T, F>(interval: Duration, name: &'static str, work: F)
+where
+    F: Fn() -> Result<T, samhandling_persistence::StoreError> + Send + Sync + Clone + 'static,
+    T: Send + 'static,
+{
+    loop {
+        let job = work.clone();
+        match actix_web::web::block(job).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => log::warn!("{name}: {error}"),
+            Err(error) => log::error!("{name}: the job's thread failed: {error}"),
+        }
+        actix_web::rt::time::sleep(interval).await;
+    }
+}

@@ -1,0 +1,222 @@
+//! The input a referral and a self-registration share: the person, what they want, and the
+//! target centre. Validated once here for both resources.
+
+use crate::error::ApiError;
+use crate::text::{
+    check_language, check_municipality_number, check_phone, check_plain_text, LanguageTag,
+    MunicipalityNumberText, Phone,
+};
+use chrono::{DateTime, Utc};
+use samhandling_domain::organisation::OrganisationKind;
+use samhandling_domain::referral::{
+    Consent, ConsentMethod, Offer, Person, PreferredFormat, TargetGroup,
+};
+use samhandling_persistence::{organisations, PgConnection};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+/// The person: who to contact and how. At least one of `phone` and `email`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "check_reachable"))]
+pub struct PersonInput {
+    /// Fornavn.
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[schema(value_type = crate::text::Label)]
+    pub given_name: String,
+    /// Etternavn.
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[schema(value_type = crate::text::Label)]
+    pub family_name: String,
+    /// Phone number.
+    #[validate(custom(function = "check_phone"))]
+    #[schema(value_type = Option<Phone>, nullable = false)]
+    pub phone: Option<String>,
+    /// E-mail address.
+    #[validate(email, length(max = 254))]
+    #[schema(format = Email, max_length = 254, nullable = false)]
+    pub email: Option<String>,
+    /// Preferred language as a BCP 47 tag (`nb`, `nn`, `en`, `ar`, `so`, `uk` …).
+    #[validate(custom(function = "check_language"))]
+    #[schema(value_type = LanguageTag)]
+    pub preferred_language: String,
+    /// Birth year, if the person wants to give it.
+    #[validate(range(min = 1900, max = 2030))]
+    #[schema(minimum = 1900, maximum = 2030, nullable = false)]
+    pub birth_year: Option<i16>,
+    /// Kommunenummer of the municipality the person lives in.
+    #[validate(custom(function = "check_municipality_number"))]
+    #[schema(value_type = Option<MunicipalityNumberText>, nullable = false)]
+    pub municipality_number: Option<String>,
+}
+
+fn check_reachable(person: &PersonInput) -> Result<(), ValidationError> {
+    if person.phone.is_none() && person.email.is_none() {
+        return Err(ValidationError::new("contact").with_message(Cow::Borrowed(
+            "give a phone number or an e-mail address, or both",
+        )));
+    }
+    Ok(())
+}
+
+impl PersonInput {
+    /// The person as stored.
+    pub fn to_person(&self, wishes: Option<String>) -> Person {
+        Person {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            preferred_language: self.preferred_language.clone(),
+            birth_year: self.birth_year,
+            wishes,
+        }
+    }
+}
+
+/// Declares a request body with the fields referrals and self-registrations share (written once
+/// here), plus its own. Flattening would be the obvious tool, but serde cannot combine `flatten`
+/// with `deny_unknown_fields`, and a misspelt field must never be dropped silently.
+macro_rules! referral_request {
+    // The extra fields' types come in parentheses and are passed on as raw tokens, so that
+    // derives that read a field's type (validator looks for `Option<…>`) see it as written.
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : ($($ty:tt)+),)* }) => {
+        #[derive(Debug, Clone, serde::Deserialize, serde::Serialize, validator::Validate, utoipa::ToSchema)]
+        $(#[$meta])*
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// The self-help centre (an organisation of kind `self_help_centre`).
+            pub target_centre_id: uuid::Uuid,
+            /// What the person is referred to.
+            pub offer: samhandling_domain::referral::Offer,
+            /// The person.
+            #[validate(nested)]
+            pub person: $crate::resources::referral_input::PersonInput,
+            /// Target groups the person belongs to, if any.
+            #[serde(default)]
+            #[validate(length(max = 4))]
+            #[schema(max_items = 4)]
+            pub target_groups: Vec<samhandling_domain::referral::TargetGroup>,
+            /// What the person wishes, in their own words (at most 2000 characters).
+            #[validate(length(min = 1, max = 2000), custom(function = "crate::text::check_free_text"))]
+            #[schema(value_type = Option<crate::text::FreeText>, nullable = false)]
+            pub wishes: Option<String>,
+            /// How the person would like to meet (default `no_preference`).
+            #[serde(default = "crate::resources::referral_input::no_preference")]
+            pub preferred_format: samhandling_domain::referral::PreferredFormat,
+            $($(#[$fmeta])* pub $field: $($ty)+,)*
+        }
+
+        impl $crate::resources::referral_input::ReferralRequest for $name {
+            fn common(&self) -> $crate::resources::referral_input::Common<'_> {
+                $crate::resources::referral_input::Common {
+                    target_centre_id: self.target_centre_id,
+                    offer: self.offer,
+                    person: &self.person,
+                    target_groups: &self.target_groups,
+                    wishes: self.wishes.as_deref(),
+                    preferred_format: self.preferred_format,
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use referral_request;
+
+/// The shared fields of a request, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Common<'a> {
+    /// See the request.
+    pub target_centre_id: Uuid,
+    /// See the request.
+    pub offer: Offer,
+    /// See the request.
+    pub person: &'a PersonInput,
+    /// See the request.
+    pub target_groups: &'a [TargetGroup],
+    /// See the request.
+    pub wishes: Option<&'a str>,
+    /// See the request.
+    pub preferred_format: PreferredFormat,
+}
+
+/// A request built with [`referral_request!`].
+pub trait ReferralRequest {
+    /// Its shared fields.
+    fn common(&self) -> Common<'_>;
+}
+
+/// The default format.
+pub(crate) fn no_preference() -> PreferredFormat {
+    PreferredFormat::NoPreference
+}
+
+/// Consent as the referrer recorded it. Checked fail-closed: without `contact: true` there is
+/// no referral.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    /// The person agrees to be contacted by the centre. Must be true.
+    pub contact: bool,
+    /// The person agrees that the referrer is told how it goes.
+    #[serde(default)]
+    pub feedback_to_referrer: bool,
+    /// How consent was obtained.
+    pub obtained_via: ConsentMethod,
+    /// When consent was obtained.
+    pub obtained_at: DateTime<Utc>,
+}
+
+impl ConsentInput {
+    /// The consent as stored; 422 unless the person agreed to be contacted.
+    pub fn to_consent(&self) -> Result<Consent, ApiError> {
+        if !self.contact {
+            return Err(ApiError::invalid_field(
+                "consent.contact",
+                "required",
+                "the person must consent to being contacted by the centre",
+            ));
+        }
+        Ok(Consent {
+            contact: true,
+            feedback_to_referrer: self.feedback_to_referrer,
+            method: self.obtained_via,
+            obtained_at: self.obtained_at,
+            feedback_withdrawn_at: None,
+        })
+    }
+}
+
+/// Checks that `id` names a self-help centre: 404 when it names nothing, 422 when it names
+/// another kind of organisation.
+pub fn check_centre(conn: &mut PgConnection, id: Uuid) -> Result<(), ApiError> {
+    let centre =
+        organisations::find(conn, id)?.ok_or(ApiError::MissingReference("target_centre_id"))?;
+    if centre.kind != OrganisationKind::SelfHelpCentre {
+        return Err(ApiError::invalid_field(
+            "target_centre_id",
+            "kind",
+            "must name a self-help centre (kind self_help_centre)",
+        ));
+    }
+    Ok(())
+}
+
+/// JSON Schema rules that span fields: a person needs a phone or an e-mail address, and
+/// consent to contact must be given.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![
+        (
+            "PersonInput",
+            serde_json::json!({ "anyOf": [ { "required": ["phone"] }, { "required": ["email"] } ] }),
+        ),
+        (
+            "ConsentInput",
+            serde_json::json!({ "properties": { "contact": { "type": "boolean", "const": true } } }),
+        ),
+    ]
+}

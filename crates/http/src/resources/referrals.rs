@@ -1,0 +1,837 @@
+//! `/api/v1/referrals`: referrals from municipalities and NAV to self-help centres, worked by the
+//! centre through an explicit lifecycle, followed by the referrer as far as the person allows.
+//!
+//! Who sees what is decided in SQL ([`ReferralScope`]): the target centre's coordinators see
+//! referrals addressed to their centre, with contact details (every such read audited); the
+//! referrer sees its own referrals, with the detailed status only under the person's feedback
+//! consent; anyone else gets 404 for every id.
+
+use crate::auth::{Authorized, Policy};
+use crate::error::ApiError;
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::{ValidJson, ValidQuery};
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::resources::referral_input::{
+    check_centre, referral_request, ConsentInput, ReferralRequest,
+};
+use crate::state::AppState;
+use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use samhandling_domain::audit::{
+    AuditAction, AuditEvent, AuditFilter, NewAuditEvent, ResourceType,
+};
+use samhandling_domain::referral::{
+    check_transition, CoarseStatus, ConsentMethod, Offer, Party, PreferredFormat, ReasonCode,
+    Referral, ReferralStatus, Source, TargetGroup, Transition,
+};
+use samhandling_domain::webhook::EventType;
+use samhandling_domain::{Caller, Role};
+use samhandling_persistence::referrals::{
+    self as store, NewReferral, ReferralFilter, ReferralScope, EXTERNAL_REFERENCE_KEY,
+};
+use samhandling_persistence::{audit, webhooks, PgConnection, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_referral)
+        .service(list_referrals)
+        .service(get_referral)
+        .service(transition_referral)
+        .service(withdraw_feedback_consent)
+        .service(erase_referral)
+        .service(referral_access_log);
+}
+
+/// Referrers create referrals.
+#[derive(Debug)]
+pub struct Referrers;
+impl Policy for Referrers {
+    const ROLES: &'static [Role] = &[Role::Referrer];
+}
+
+/// Centre coordinators and referrers work and follow referrals.
+#[derive(Debug)]
+pub struct ReferralParties;
+impl Policy for ReferralParties {
+    const ROLES: &'static [Role] = &[Role::CentreCoordinator, Role::Referrer];
+}
+
+/// Centre coordinators record what the person says.
+#[derive(Debug)]
+pub struct Coordinators;
+impl Policy for Coordinators {
+    const ROLES: &'static [Role] = &[Role::CentreCoordinator];
+}
+
+/// Centre coordinators and administrators answer for the person's rights (erasure, access log).
+#[derive(Debug)]
+pub struct DataStewards;
+impl Policy for DataStewards {
+    const ROLES: &'static [Role] = &[Role::CentreCoordinator, Role::Admin];
+}
+
+referral_request! {
+    /// A new referral. The referring organisation is the caller's; no diagnosis is asked for.
+    #[schema(example = json!({
+        "target_centre_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+        "offer": "self_help_group",
+        "person": {
+            "given_name": "Kari", "family_name": "Nordmann", "phone": "+4791234567",
+            "preferred_language": "nb", "birth_year": 1990, "municipality_number": "5035"
+        },
+        "target_groups": ["work_assessment_allowance"],
+        "wishes": "Ønsker en gruppe på dagtid, gjerne digitalt.",
+        "preferred_format": "digital",
+        "external_reference": "SAK-2026-00412",
+        "consent": {"contact": true, "feedback_to_referrer": true, "obtained_via": "in_person", "obtained_at": "2026-11-20T10:15:00Z"}
+    }))]
+    pub struct CreateReferral {
+        /// The referrer's own case reference, unique among its referrals; find it again with
+        /// `GET /api/v1/referrals?external_reference=…`.
+        #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+        #[schema(value_type = Option<Label>, nullable = false)]
+        pub external_reference: (Option<String>),
+        /// The person's consent.
+        #[validate(nested)]
+        pub consent: (ConsentInput),
+    }
+}
+
+/// One step of a referral's history. Codes only: no free text, no names.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionView {
+    /// The status before (none for the first step).
+    pub from_status: Option<ReferralStatus>,
+    /// The status after.
+    pub to_status: ReferralStatus,
+    /// Why.
+    pub reason: Option<ReasonCode>,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl From<Transition> for TransitionView {
+    fn from(step: Transition) -> Self {
+        TransitionView {
+            from_status: step.from_status,
+            to_status: step.to_status,
+            reason: step.reason,
+            occurred_at: step.occurred_at,
+        }
+    }
+}
+
+/// The person, as the centre sees them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonView {
+    /// Fornavn.
+    pub given_name: String,
+    /// Etternavn.
+    pub family_name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Preferred language (BCP 47).
+    pub preferred_language: String,
+    /// Birth year.
+    pub birth_year: Option<i16>,
+    /// The person's wishes in their own words.
+    pub wishes: Option<String>,
+}
+
+/// The consent as recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentView {
+    /// The centre may contact the person.
+    pub contact: bool,
+    /// The referrer may be told how it goes.
+    pub feedback_to_referrer: bool,
+    /// How consent was obtained.
+    pub obtained_via: ConsentMethod,
+    /// When.
+    pub obtained_at: DateTime<Utc>,
+    /// When the person withdrew consent to feedback.
+    pub feedback_withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// A referral as the target centre sees it. Lists leave out `person` and `history`; reading one
+/// referral shows them, and that read is audited.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CentreReferral {
+    /// Identifier.
+    pub id: Uuid,
+    /// Short reference to quote on the phone.
+    pub reference: String,
+    /// Referred or self-registered.
+    pub source: Source,
+    /// The centre.
+    pub target_centre_id: Uuid,
+    /// The referring organisation, for referrals.
+    pub referring_organisation_id: Option<Uuid>,
+    /// The referrer's case reference.
+    pub external_reference: Option<String>,
+    /// What the person is referred to.
+    pub offer: Offer,
+    /// Where it is.
+    pub status: ReferralStatus,
+    /// What the caller may move it to.
+    pub allowed_transitions: Vec<ReferralStatus>,
+    /// Target groups.
+    pub target_groups: Vec<TargetGroup>,
+    /// How the person would like to meet.
+    pub preferred_format: PreferredFormat,
+    /// Kommunenummer of residence.
+    pub municipality_number: Option<String>,
+    /// The consent.
+    pub consent: ConsentView,
+    /// The person; absent in lists, `null` once erased.
+    #[allow(clippy::option_option)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<Option<PersonView>>,
+    /// Every step so far; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<TransitionView>>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// When the person's data was erased.
+    pub erased_at: Option<DateTime<Utc>>,
+    /// Version, also the `ETag`.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A referral as its referrer sees it: never the person, and the detailed status and history only
+/// while the person consents to feedback.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferrerReferral {
+    /// Identifier.
+    pub id: Uuid,
+    /// Short reference.
+    pub reference: String,
+    /// The centre.
+    pub target_centre_id: Uuid,
+    /// The referrer's case reference.
+    pub external_reference: Option<String>,
+    /// What the person is referred to.
+    pub offer: Offer,
+    /// The status as far as the referrer may know it.
+    pub coarse_status: CoarseStatus,
+    /// The detailed status; `null` without the person's consent to feedback.
+    pub status: Option<ReferralStatus>,
+    /// Whether the person consents to feedback now.
+    pub feedback_consent: bool,
+    /// What the caller may move it to.
+    pub allowed_transitions: Vec<ReferralStatus>,
+    /// Every step so far, with feedback consent; absent otherwise and in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<TransitionView>>,
+    /// Version, also the `ETag`.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A referral as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum ReferralView {
+    /// The target centre's view.
+    Centre(Box<CentreReferral>),
+    /// The referrer's view.
+    Referrer(ReferrerReferral),
+}
+
+/// A status change.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to": "received"}))]
+pub struct TransitionRequest {
+    /// The status to move to; see `allowed_transitions`.
+    pub to: ReferralStatus,
+    /// Why, as a code.
+    #[schema(nullable = false)]
+    pub reason: Option<ReasonCode>,
+}
+
+/// Filters for the list; they combine with AND.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralQuery {
+    /// Only this status.
+    status: Option<ReferralStatus>,
+    /// Only this offer.
+    offer: Option<Offer>,
+    /// Only referrals tagged with this target group.
+    target_group: Option<TargetGroup>,
+    /// Only people living in this municipality (kommunenummer).
+    #[validate(custom(function = "check_municipality_number"))]
+    #[param(value_type = Option<MunicipalityNumberText>)]
+    municipality: Option<String>,
+    /// Only referrals created at or after this time.
+    created_after: Option<DateTime<Utc>>,
+    /// Only referrals created before this time.
+    created_before: Option<DateTime<Utc>>,
+    /// Only referrals changed after this time: for syncing deltas.
+    updated_after: Option<DateTime<Utc>>,
+    /// Only the referral with this external reference (yours, as referrer).
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[param(value_type = Option<Label>)]
+    external_reference: Option<String>,
+}
+
+/// The path of one referral.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReferralPath {
+    /// The referral's id.
+    id: Uuid,
+}
+
+/// What the caller may do with referrals, from its roles and organisation.
+#[derive(Debug, Clone, Copy)]
+struct Access {
+    organisation_id: Uuid,
+    coordinator: bool,
+    referrer: bool,
+    admin: bool,
+}
+
+impl Access {
+    fn of(caller: &Caller) -> Access {
+        Access {
+            organisation_id: caller.organisation_id,
+            coordinator: caller.has_role(Role::CentreCoordinator),
+            referrer: caller.has_role(Role::Referrer),
+            admin: caller.has_role(Role::Admin),
+        }
+    }
+
+    /// The referrals the caller's roles reach, as a SQL scope.
+    fn scope(self) -> ReferralScope {
+        ReferralScope {
+            centre: self.coordinator.then_some(self.organisation_id),
+            referrer: self.referrer.then_some(self.organisation_id),
+            everything: false,
+        }
+    }
+
+    /// As [`Access::scope`], plus every referral for an administrator (erasure, access log).
+    fn stewardship_scope(self) -> ReferralScope {
+        ReferralScope {
+            everything: self.admin,
+            referrer: None,
+            ..self.scope()
+        }
+    }
+
+    fn is_centre_of(self, referral: &Referral) -> bool {
+        self.coordinator && referral.target_centre_id == self.organisation_id
+    }
+
+    fn is_referrer_of(self, referral: &Referral) -> bool {
+        self.referrer && referral.referring_organisation_id == Some(self.organisation_id)
+    }
+
+    /// What the caller may move the referral to, as centre and as referrer.
+    fn allowed(self, referral: &Referral) -> Vec<ReferralStatus> {
+        let mut allowed = Vec::new();
+        if self.is_centre_of(referral) {
+            allowed.extend(referral.status.allowed_transitions(Party::Centre));
+        }
+        if self.is_referrer_of(referral) {
+            allowed.extend(referral.status.allowed_transitions(Party::Referrer));
+        }
+        allowed
+    }
+
+    /// The party the caller acts as for a move to `to`.
+    fn party_for(self, referral: &Referral, to: ReferralStatus) -> Option<Party> {
+        if self.is_referrer_of(referral) && to == ReferralStatus::Withdrawn {
+            Some(Party::Referrer)
+        } else if self.is_centre_of(referral) {
+            Some(Party::Centre)
+        } else if self.is_referrer_of(referral) {
+            Some(Party::Referrer)
+        } else {
+            None
+        }
+    }
+}
+
+/// What a read adds to the bare referral. `person` is absent (lists, referrers), erased, or shown.
+#[allow(clippy::option_option)]
+struct Details {
+    person: Option<Option<PersonView>>,
+    history: Option<Vec<TransitionView>>,
+}
+
+impl Details {
+    const NONE: Details = Details {
+        person: None,
+        history: None,
+    };
+}
+
+fn consent_view(referral: &Referral) -> ConsentView {
+    ConsentView {
+        contact: referral.consent.contact,
+        feedback_to_referrer: referral.consent.feedback_to_referrer,
+        obtained_via: referral.consent.method,
+        obtained_at: referral.consent.obtained_at,
+        feedback_withdrawn_at: referral.consent.feedback_withdrawn_at,
+    }
+}
+
+fn view(access: Access, referral: Referral, details: Details) -> ReferralView {
+    let allowed_transitions = access.allowed(&referral);
+    if access.is_centre_of(&referral) {
+        return ReferralView::Centre(Box::new(CentreReferral {
+            consent: consent_view(&referral),
+            id: referral.id,
+            reference: referral.reference,
+            source: referral.source,
+            target_centre_id: referral.target_centre_id,
+            referring_organisation_id: referral.referring_organisation_id,
+            external_reference: referral.external_reference,
+            offer: referral.offer,
+            status: referral.status,
+            allowed_transitions,
+            target_groups: referral.target_groups,
+            preferred_format: referral.preferred_format,
+            municipality_number: referral.residence_municipality,
+            person: details.person,
+            history: details.history,
+            ended_at: referral.ended_at,
+            erased_at: referral.erased_at,
+            version: referral.version,
+            created_at: referral.created_at,
+            updated_at: referral.updated_at,
+        }));
+    }
+    let (coarse_status, status) = referral.status_for_referrer();
+    let feedback_consent = referral.consent.allows_feedback();
+    ReferralView::Referrer(ReferrerReferral {
+        id: referral.id,
+        reference: referral.reference,
+        target_centre_id: referral.target_centre_id,
+        external_reference: referral.external_reference,
+        offer: referral.offer,
+        coarse_status,
+        status,
+        feedback_consent,
+        allowed_transitions,
+        history: details.history.filter(|_| feedback_consent),
+        version: referral.version,
+        created_at: referral.created_at,
+        updated_at: referral.updated_at,
+    })
+}
+
+fn person_view(person: samhandling_domain::referral::Person) -> PersonView {
+    PersonView {
+        given_name: person.given_name,
+        family_name: person.family_name,
+        phone: person.phone,
+        email: person.email,
+        preferred_language: person.preferred_language,
+        birth_year: person.birth_year,
+        wishes: person.wishes,
+    }
+}
+
+fn location(id: Uuid) -> String {
+    format!("/api/v1/referrals/{id}")
+}
+
+fn external_reference_taken(error: StoreError) -> ApiError {
+    match &error {
+        StoreError::UniqueViolation(constraint) if constraint == EXTERNAL_REFERENCE_KEY => {
+            ApiError::Conflict("a referral of yours already has this external_reference".into())
+        }
+        _ => error.into(),
+    }
+}
+
+/// The webhook payload for a change the referrer may see; none when what it may see is unchanged.
+/// Carries no personal data: ids, the visible status, the time.
+fn status_event(before: &Referral, after: &Referral) -> Option<(Uuid, serde_json::Value)> {
+    let referrer = after.referring_organisation_id?;
+    if before.status_for_referrer() == after.status_for_referrer() {
+        return None;
+    }
+    let (coarse, detailed) = after.status_for_referrer();
+    let payload = serde_json::json!({
+        "id": Uuid::now_v7(),
+        "type": EventType::ReferralStatusChanged.as_str(),
+        "occurred_at": after.updated_at,
+        "referral": {
+            "id": after.id,
+            "external_reference": after.external_reference,
+            "coarse_status": coarse,
+            "status": detailed,
+        }
+    });
+    Some((referrer, payload))
+}
+
+/// Stores a referral with its audit event, for referrals and self-registrations alike.
+pub(crate) fn store_new(
+    conn: &mut PgConnection,
+    new: &NewReferral<'_>,
+    actor: &str,
+    audit_event: NewAuditEvent,
+) -> Result<Referral, ApiError> {
+    check_centre(conn, new.target_centre_id)?;
+    let referral = store::insert(conn, new, actor).map_err(external_reference_taken)?;
+    audit::record(
+        conn,
+        &NewAuditEvent {
+            resource_id: referral.id,
+            ..audit_event
+        },
+    )?;
+    Ok(referral)
+}
+
+/// Refer a person to a self-help centre.
+///
+/// For referrers (kommunal saksbehandler, NAV-veileder, or their case-management system). The
+/// referring organisation is the caller's. `consent.contact` must be true. Send an
+/// `Idempotency-Key` so that a retry cannot refer the person twice.
+#[utoipa::path(
+    tag = "referrals",
+    params(IdempotencyKeyHeader),
+    request_body = CreateReferral,
+    responses(
+        (status = 201, description = "Referred; the referrer's view", body = ReferrerReferral,
+            headers(("Location" = String, description = "The referral"), ("ETag" = String, description = "Its version"))),
+        (status = 404, description = "`target_centre_id` names no organisation", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A referral of yours already has this `external_reference`", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/referrals")]
+async fn create_referral(
+    caller: Authorized<Referrers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateReferral>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let consent = request.consent.to_consent()?;
+    let common = request.common();
+    let person = common.person.to_person(common.wishes.map(str::to_owned));
+    let (target_centre_id, offer, preferred_format) = (
+        common.target_centre_id,
+        common.offer,
+        common.preferred_format,
+    );
+    let target_groups = common.target_groups.to_vec();
+    let residence = common.person.municipality_number.clone();
+    let access = Access::of(&caller.caller);
+    let subject = caller.caller.subject.clone();
+    let audit_event = caller.audit(AuditAction::Created, ResourceType::Referral, Uuid::nil());
+    let mut reference_bytes = [0_u8; 5];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut reference_bytes);
+    let external_reference = request.external_reference.clone();
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        "/api/v1/referrals",
+        &request,
+        move |conn| {
+            let id = Uuid::now_v7();
+            let reference = samhandling_domain::referral::reference_from(reference_bytes);
+            let new = NewReferral {
+                id,
+                reference: &reference,
+                source: Source::Referral,
+                target_centre_id,
+                referrer: Some((access.organisation_id, &subject)),
+                external_reference: external_reference.as_deref(),
+                offer,
+                target_groups: &target_groups,
+                preferred_format,
+                residence_municipality: residence.as_deref(),
+                consent: &consent,
+                person: &person,
+            };
+            let referral = store_new(conn, &new, &subject, audit_event)?;
+            let version = referral.version;
+            let ReferralView::Referrer(shown) = view(
+                Access {
+                    coordinator: false,
+                    ..access
+                },
+                referral,
+                Details::NONE,
+            ) else {
+                return Err(ApiError::Internal(
+                    "a new referral is shown to its referrer".into(),
+                ));
+            };
+            Created::new(&shown, location(id), Some(version))
+        },
+    )
+    .await
+}
+
+/// List referrals.
+///
+/// Centre coordinators see the referrals and self-registrations addressed to their centre;
+/// referrers see their own referrals. Items leave out the person and the history: read one
+/// referral for those. Use `updated_after` to sync changes.
+#[utoipa::path(
+    tag = "referrals",
+    params(ReferralQuery, PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<ReferralView>)),
+    security(("bearer" = []))
+)]
+#[get("/referrals")]
+async fn list_referrals(
+    caller: Authorized<ReferralParties>,
+    state: web::Data<AppState>,
+    query: ValidQuery<ReferralQuery>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<ReferralView>>, ApiError> {
+    let access = Access::of(&caller.caller);
+    let query = query.0;
+    let filter = ReferralFilter {
+        status: query.status,
+        offer: query.offer,
+        target_group: query.target_group,
+        municipality: query.municipality,
+        created_after: query.created_after,
+        created_before: query.created_before,
+        updated_after: query.updated_after,
+        external_reference: query.external_reference,
+    };
+    let found = crate::db::run(&state, move |conn| {
+        Ok(store::list(conn, access.scope(), &filter, page.0)?)
+    })
+    .await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |referral| {
+        view(access, referral, Details::NONE)
+    })?))
+}
+
+/// Read a referral.
+///
+/// The target centre sees the person and the history, and this read is recorded in the access
+/// log. The referrer sees the coarse status, or with the person's feedback consent the detailed
+/// status and history. Anyone else: 404.
+#[utoipa::path(
+    tag = "referrals",
+    params(ReferralPath),
+    responses((status = 200, description = "The referral, as the caller may see it", body = ReferralView,
+        headers(("ETag" = String, description = "Its version")))),
+    security(("bearer" = []))
+)]
+#[get("/referrals/{id}")]
+async fn get_referral(
+    caller: Authorized<ReferralParties>,
+    state: web::Data<AppState>,
+    path: web::Path<ReferralPath>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let access = Access::of(&caller.caller);
+    let audit_event = caller.audit(AuditAction::Read, ResourceType::Referral, id);
+    let (referral, details) = crate::db::transaction(&state, move |conn| {
+        let referral = store::find(conn, id, access.scope())?.ok_or(ApiError::NotFound)?;
+        let history = Some(
+            store::history(conn, id)?
+                .into_iter()
+                .map(TransitionView::from)
+                .collect(),
+        );
+        let person = if access.is_centre_of(&referral) {
+            audit::record(conn, &audit_event)?;
+            Some(store::person(conn, id)?.map(person_view))
+        } else {
+            None
+        };
+        Ok((referral, Details { person, history }))
+    })
+    .await?;
+    let version = referral.version;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, crate::etag::etag(version)))
+        .json(view(access, referral, details)))
+}
+
+/// Move a referral to another status.
+///
+/// The centre moves it along `submitted → received → contacted → intake_scheduled →
+/// intake_completed → waiting_for_group → placed → closed`, or to an exit (`declined_by_person`,
+/// `not_reachable`, `redirected`); only the referrer withdraws (`withdrawn`). A move that is not
+/// allowed is 409 with `allowed_transitions`. The referrer's webhooks are told of changes it may
+/// see.
+#[utoipa::path(
+    tag = "referrals",
+    params(ReferralPath),
+    request_body = TransitionRequest,
+    responses(
+        (status = 200, description = "Moved", body = ReferralView, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not allowed from the current status; `allowed_transitions` names what is", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/referrals/{id}/transitions")]
+async fn transition_referral(
+    caller: Authorized<ReferralParties>,
+    state: web::Data<AppState>,
+    path: web::Path<ReferralPath>,
+    body: ValidJson<TransitionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let access = Access::of(&caller.caller);
+    let actor = caller.caller.subject.clone();
+    let audit_event = caller.audit(AuditAction::Transitioned, ResourceType::Referral, id);
+    let referral = crate::db::transaction(&state, move |conn| {
+        let current =
+            store::find_for_update(conn, id, access.scope())?.ok_or(ApiError::NotFound)?;
+        let party = access
+            .party_for(&current, request.to)
+            .ok_or(ApiError::NotFound)?;
+        check_transition(current.status, request.to, party).map_err(|refused| {
+            ApiError::IllegalTransition {
+                detail: refused.to_string(),
+                allowed: access
+                    .allowed(&current)
+                    .iter()
+                    .map(|status| status.as_str().to_owned())
+                    .collect(),
+            }
+        })?;
+        let moved = store::transition(
+            conn,
+            &current,
+            request.to,
+            request.reason,
+            &actor,
+            Some(access.organisation_id),
+        )?;
+        audit::record(conn, &audit_event)?;
+        if let Some((referrer, payload)) = status_event(&current, &moved) {
+            webhooks::enqueue(conn, referrer, EventType::ReferralStatusChanged, &payload)?;
+        }
+        Ok(moved)
+    })
+    .await?;
+    let version = referral.version;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, crate::etag::etag(version)))
+        .json(view(access, referral, Details::NONE)))
+}
+
+/// Record that the person withdrew consent to feedback.
+///
+/// For the target centre's coordinators. From now on the referrer sees only the coarse status.
+#[utoipa::path(
+    tag = "referrals",
+    params(ReferralPath),
+    responses((status = 204, description = "Recorded (again, if already withdrawn)")),
+    security(("bearer" = []))
+)]
+#[post("/referrals/{id}/feedback-consent/withdrawal")]
+async fn withdraw_feedback_consent(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<ReferralPath>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let access = Access::of(&caller.caller);
+    let audit_event = caller.audit(AuditAction::ConsentWithdrawn, ResourceType::Referral, id);
+    crate::db::transaction(&state, move |conn| {
+        let scope = ReferralScope {
+            referrer: None,
+            ..access.scope()
+        };
+        store::find_for_update(conn, id, scope)?.ok_or(ApiError::NotFound)?;
+        store::withdraw_feedback_consent(conn, id)?;
+        audit::record(conn, &audit_event)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Erase the person's data.
+///
+/// For the target centre's coordinators and administrators, to honour a request for erasure.
+/// Removes the name, contact details, birth year and wishes; keeps a tombstone with dates,
+/// statuses and tags so that statistics stay true. Erasing twice is harmless.
+#[utoipa::path(
+    tag = "referrals",
+    params(ReferralPath),
+    responses((status = 204, description = "Erased")),
+    security(("bearer" = []))
+)]
+#[post("/referrals/{id}/erase")]
+async fn erase_referral(
+    caller: Authorized<DataStewards>,
+    state: web::Data<AppState>,
+    path: web::Path<ReferralPath>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let access = Access::of(&caller.caller);
+    let audit_event = caller.audit(AuditAction::Erased, ResourceType::Referral, id);
+    crate::db::transaction(&state, move |conn| {
+        store::find_for_update(conn, id, access.stewardship_scope())?.ok_or(ApiError::NotFound)?;
+        store::erase(conn, id)?;
+        audit::record(conn, &audit_event)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Who read or changed a referral.
+///
+/// For the target centre's coordinators and administrators: the basis for answering a person's
+/// request to know who has seen their data. Oldest first.
+#[utoipa::path(
+    tag = "referrals",
+    params(ReferralPath, PageQuery),
+    responses((status = 200, description = "One page of audit events", body = Paginated<AuditEvent>)),
+    security(("bearer" = []))
+)]
+#[get("/referrals/{id}/access-log")]
+async fn referral_access_log(
+    caller: Authorized<DataStewards>,
+    state: web::Data<AppState>,
+    path: web::Path<ReferralPath>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<AuditEvent>>, ApiError> {
+    let id = path.id;
+    let access = Access::of(&caller.caller);
+    let found = crate::db::run(&state, move |conn| {
+        store::find(conn, id, access.stewardship_scope())?.ok_or(ApiError::NotFound)?;
+        let filter = AuditFilter {
+            resource_type: Some(ResourceType::Referral),
+            resource_id: Some(id),
+            ..AuditFilter::default()
+        };
+        Ok(audit::list(conn, &filter, page.0)?)
+    })
+    .await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |event| {
+        event
+    })?))
+}

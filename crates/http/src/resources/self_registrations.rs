@@ -1,0 +1,164 @@
+//! `POST /api/v1/self-registrations`: a person signs up without a referral, because the offer is
+//! low-threshold. Public (no token), rate-limited per client address, and it answers with a short
+//! reference and nothing else: nothing about the record can be read back without a token.
+
+use crate::error::ApiError;
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::ValidJson;
+use crate::rate_limit::Limit;
+use crate::resources::referral_input::{referral_request, ReferralRequest};
+use crate::resources::referrals::store_new;
+use crate::state::AppState;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::referral::{reference_from, Consent, ConsentMethod, Source};
+use samhandling_domain::Caller;
+use samhandling_persistence::referrals::NewReferral;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the route.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(create_self_registration);
+}
+
+/// The person's agreement, given in the form itself.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelfConsent {
+    /// The person agrees to be contacted by the centre. Must be true.
+    pub contact: bool,
+}
+
+referral_request! {
+    /// A person signing themselves up.
+    #[schema(example = json!({
+        "target_centre_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+        "offer": "self_help_group",
+        "person": {"given_name": "Ola", "family_name": "Nordmann", "email": "ola@example.no", "preferred_language": "nb"},
+        "wishes": "Jeg har mistet en nær venn og vil snakke med andre som har opplevd det samme.",
+        "consent": {"contact": true}
+    }))]
+    pub struct SelfRegistration {
+        /// The person's agreement to be contacted.
+        #[validate(nested)]
+        pub consent: (SelfConsent),
+    }
+}
+
+/// The answer: a reference to quote when the centre calls, and nothing else.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"reference": "7K3M-Q9X2"}))]
+pub struct SelfRegistrationReceipt {
+    /// Short reference.
+    pub reference: String,
+}
+
+/// The actor recorded for the public.
+const ANONYMOUS: &str = "anonymous";
+/// The rate limit's counter.
+const BUCKET: &str = "self_registrations";
+
+/// Sign up for a self-help group or network meeting, without a referral.
+///
+/// Public: no token. The centre contacts the person. At most `SELF_REGISTRATION_RATE_LIMIT`
+/// registrations per client address and hour (429 beyond that, with `Retry-After`).
+#[utoipa::path(
+    tag = "self-registrations",
+    params(IdempotencyKeyHeader),
+    request_body = SelfRegistration,
+    responses(
+        (status = 202, description = "Received; the centre will make contact", body = SelfRegistrationReceipt),
+        (status = 404, description = "`target_centre_id` names no organisation", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many registrations from this address; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/self-registrations")]
+async fn create_self_registration(
+    req: HttpRequest,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<SelfRegistration>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    if !request.consent.contact {
+        return Err(ApiError::invalid_field(
+            "consent.contact",
+            "required",
+            "you must agree to be contacted by the centre",
+        ));
+    }
+    let limit = Limit::for_request(
+        &req,
+        &state,
+        BUCKET,
+        state.policies.self_registrations_per_hour,
+    )?;
+    let request_id = crate::context::RequestId::from_request_sync(&req);
+    let common = request.common();
+    let person = common.person.to_person(common.wishes.map(str::to_owned));
+    let (target_centre_id, offer, preferred_format) = (
+        common.target_centre_id,
+        common.offer,
+        common.preferred_format,
+    );
+    let target_groups = common.target_groups.to_vec();
+    let residence = common.person.municipality_number.clone();
+    let mut reference_bytes = [0_u8; 5];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut reference_bytes);
+    // Public callers share one idempotency scope; keys are random UUIDs, so they do not collide.
+    let public = Caller {
+        subject: ANONYMOUS.to_owned(),
+        organisation_id: Uuid::nil(),
+        roles: Vec::new(),
+    };
+    // Counted in its own transaction: a refused registration still counts against the limit.
+    crate::db::run(&state, move |conn| limit.check(conn)).await?;
+    idempotency::create(
+        &state,
+        &public,
+        key,
+        "/api/v1/self-registrations",
+        &request,
+        move |conn| {
+            let reference = reference_from(reference_bytes);
+            let consent = Consent {
+                contact: true,
+                feedback_to_referrer: false,
+                method: ConsentMethod::Digital,
+                obtained_at: Utc::now(),
+                feedback_withdrawn_at: None,
+            };
+            let new = NewReferral {
+                id: Uuid::now_v7(),
+                reference: &reference,
+                source: Source::SelfRegistration,
+                target_centre_id,
+                referrer: None,
+                external_reference: None,
+                offer,
+                target_groups: &target_groups,
+                preferred_format,
+                residence_municipality: residence.as_deref(),
+                consent: &consent,
+                person: &person,
+            };
+            let audit_event = NewAuditEvent {
+                actor: ANONYMOUS.to_owned(),
+                actor_organisation_id: None,
+                action: AuditAction::Created,
+                resource_type: ResourceType::Referral,
+                resource_id: Uuid::nil(),
+                request_id: request_id.0,
+            };
+            store_new(conn, &new, ANONYMOUS, audit_event)?;
+            Created::accepted(&SelfRegistrationReceipt { reference })
+        },
+    )
+    .await
+}

@@ -1,0 +1,73 @@
+//! Which URLs a webhook subscription may name. Checked at registration (scheme, credentials,
+//! literal addresses) and again at every delivery, where the resolved addresses are checked,
+//! since a name can resolve elsewhere later (DNS rebinding).
+
+use crate::error::ApiError;
+use crate::state::Policies;
+use samhandling_domain::webhook::is_public_address;
+use std::net::IpAddr;
+use url::{Host, Url};
+
+/// A target URL that passed the registration checks.
+pub fn check(raw: &str, policies: &Policies) -> Result<Url, ApiError> {
+    let invalid = |message: &str| ApiError::invalid_field("url", "url", message.to_owned());
+    let url = Url::parse(raw).map_err(|_| invalid("not an absolute URL"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if policies.webhook_allow_http => {}
+        _ => return Err(invalid("must be an https:// URL")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "must not carry credentials; the signature authenticates deliveries",
+        ));
+    }
+    let host = url.host().ok_or_else(|| invalid("must name a host"))?;
+    if !policies.webhook_allow_private_targets {
+        let literal = match host {
+            Host::Ipv4(v4) => Some(IpAddr::V4(v4)),
+            Host::Ipv6(v6) => Some(IpAddr::V6(v6)),
+            Host::Domain(_) => None,
+        };
+        let local_name = matches!(host, Host::Domain(name) if name == "localhost" || name.ends_with(".localhost"));
+        if local_name || literal.is_some_and(|address| !is_public_address(address)) {
+            return Err(invalid(
+                "must not point at a private, loopback or link-local address",
+            ));
+        }
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_https_targets_by_default() {
+        let strict = Policies::default();
+        assert!(check(
+            "https://fagsystem.stjordal.kommune.no/hooks/samhandling",
+            &strict
+        )
+        .is_ok());
+        for refused in [
+            "http://fagsystem.example.no/hook",
+            "https://127.0.0.1/hook",
+            "https://[::1]/hook",
+            "https://169.254.169.254/latest/meta-data",
+            "https://10.0.0.5/hook",
+            "https://localhost:8443/hook",
+            "https://user:pass@example.no/hook",
+            "not a url",
+        ] {
+            assert!(check(refused, &strict).is_err(), "{refused}");
+        }
+        let development = Policies {
+            webhook_allow_http: true,
+            webhook_allow_private_targets: true,
+            ..Policies::default()
+        };
+        assert!(check("http://127.0.0.1:9999/hook", &development).is_ok());
+    }
+}
