@@ -12,4 +12,8 @@ mod migrations;
 mod openapi;
 mod organisations;
 mod pagination;
+mod privacy;
+mod referrals;
+mod self_registrations;
 mod server;
+mod webhooks;

@@ -5,6 +5,8 @@
 #![allow(clippy::missing_panics_doc)]
 
 pub mod database;
+pub mod logs;
+pub mod receiver;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -17,7 +19,7 @@ use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
 };
 use samhandling_domain::Role;
-use samhandling_http::{build_app, AppState};
+use samhandling_http::{build_app, AppState, Policies};
 use samhandling_persistence::{organisations, Db, DbOptions};
 use std::time::Duration;
 use uuid::Uuid;
@@ -104,6 +106,22 @@ impl TestApp {
     /// A fresh database with every migration, and state for the application.
     pub fn new() -> TestApp {
         Self::with_settings(&token_settings())
+    }
+
+    /// As [`TestApp::new`], with other policies.
+    pub fn with_policies(policies: Policies) -> TestApp {
+        let mut t = Self::new();
+        t.state = web::Data::new(t.state.get_ref().clone().with_policies(policies));
+        t
+    }
+
+    /// As [`TestApp::new`], with policies that let webhooks reach a receiver on 127.0.0.1.
+    pub fn with_local_webhooks() -> TestApp {
+        Self::with_policies(Policies {
+            webhook_allow_http: true,
+            webhook_allow_private_targets: true,
+            ..Policies::default()
+        })
     }
 
     /// As [`TestApp::new`], with other token settings (e.g. an external public key).
@@ -199,4 +217,38 @@ where
 /// A request with a bearer token.
 pub fn authorized(request: TestRequest, token: &str) -> TestRequest {
     request.insert_header(("Authorization", format!("Bearer {token}")))
+}
+
+/// Tables (and how many rows in each) whose rows contain `needle` anywhere, as text.
+pub fn tables_containing(database: &TestDatabase, needle: &str) -> Vec<(String, i64)> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Table {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+    let mut conn = database.connect();
+    let tables: Vec<Table> = diesel::sql_query(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    )
+    .load(&mut conn)
+    .expect("lists tables");
+    tables
+        .into_iter()
+        .filter_map(|table| {
+            let count: Count = diesel::sql_query(format!(
+                "SELECT count(*) AS count FROM \"{}\" t WHERE t::text ILIKE '%' || $1 || '%'",
+                table.name
+            ))
+            .bind::<diesel::sql_types::Text, _>(needle)
+            .get_result(&mut conn)
+            .expect("searches a table");
+            (count.count > 0).then_some((table.name, count.count))
+        })
+        .collect()
 }

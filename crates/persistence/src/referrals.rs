@@ -464,14 +464,26 @@ pub fn withdraw_feedback_consent(
     row.try_into()
 }
 
-/// Erases the person of a referral, keeping the tombstone. Erasing twice keeps the first time.
+/// Erases the person of a referral, keeping the tombstone. The referrer's external reference goes
+/// too, wherever it was copied (webhook payloads, stored idempotent responses), since a case
+/// reference may itself identify the person. Erasing twice keeps the first time.
 pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> {
     diesel::delete(referral_people::table.find(id)).execute(conn)?;
+    diesel::sql_query(
+        "UPDATE webhook_deliveries SET payload = jsonb_set(payload, '{referral,external_reference}', 'null') \
+         WHERE payload -> 'referral' ->> 'id' = $1::text",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .execute(conn)?;
+    diesel::sql_query("DELETE FROM idempotency_keys WHERE response_body ->> 'id' = $1::text")
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .execute(conn)?;
     let row: ReferralRow = diesel::update(referrals::table.find(id))
         .set((
             referrals::erased_at.eq(sql::<
                 diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
             >("coalesce(erased_at, now())")),
+            referrals::external_reference.eq(None::<String>),
             referrals::version.eq(referrals::version + 1),
             referrals::updated_at.eq(diesel::dsl::now),
         ))

@@ -517,7 +517,7 @@ pub(crate) fn store_new(
     params(IdempotencyKeyHeader),
     request_body = CreateReferral,
     responses(
-        (status = 201, description = "Referred; the referrer's view", body = ReferrerReferral,
+        (status = 201, description = "Referred; the referrer's view", body = ReferralView,
             headers(("Location" = String, description = "The referral"), ("ETag" = String, description = "Its version"))),
         (status = 404, description = "`target_centre_id` names no organisation", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A referral of yours already has this `external_reference`", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -573,18 +573,15 @@ async fn create_referral(
             };
             let referral = store_new(conn, &new, &subject, audit_event)?;
             let version = referral.version;
-            let ReferralView::Referrer(shown) = view(
+            // The creator sees the referrer's view, whatever other roles it holds.
+            let shown = view(
                 Access {
                     coordinator: false,
                     ..access
                 },
                 referral,
                 Details::NONE,
-            ) else {
-                return Err(ApiError::Internal(
-                    "a new referral is shown to its referrer".into(),
-                ));
-            };
+            );
             Created::new(&shown, location(id), Some(version))
         },
     )

@@ -1,0 +1,516 @@
+//! Referrals: consent-bound, closed-loop, audited, scoped to the organisations involved.
+
+use actix_web::test::TestRequest;
+use samhandling_domain::organisation::{Organisation, OrganisationKind};
+use samhandling_domain::Role;
+use samhandling_tests::{authorized, send, TestApp};
+use serde_json::{json, Value};
+
+/// A centre, a referring municipality, a second municipality and a second centre, with tokens.
+pub struct Field {
+    pub centre: Organisation,
+    pub coordinator: String,
+    pub referrer: String,
+    pub other_municipality: String,
+    pub other_centre: String,
+}
+
+pub fn field(t: &TestApp) -> Field {
+    let centre = t.organisation(
+        OrganisationKind::SelfHelpCentre,
+        "LINK Trondheim",
+        Some("5001"),
+    );
+    let municipality = t.organisation(
+        OrganisationKind::Municipality,
+        "Stjørdal kommune",
+        Some("5035"),
+    );
+    let other = t.organisation(
+        OrganisationKind::Municipality,
+        "Levanger kommune",
+        Some("5037"),
+    );
+    let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301"));
+    Field {
+        coordinator: t.token(centre.id, &[Role::CentreCoordinator]),
+        referrer: t.token(municipality.id, &[Role::Referrer]),
+        other_municipality: t.token(other.id, &[Role::Referrer]),
+        other_centre: t.token(other_centre.id, &[Role::CentreCoordinator]),
+        centre,
+    }
+}
+
+pub fn referral_body(centre: &Organisation, given_name: &str, feedback: bool) -> Value {
+    json!({
+        "target_centre_id": centre.id,
+        "offer": "self_help_group",
+        "person": {
+            "given_name": given_name, "family_name": "Nordmann", "phone": "+4791234567",
+            "preferred_language": "nb", "birth_year": 1990, "municipality_number": "5035"
+        },
+        "target_groups": ["work_assessment_allowance"],
+        "wishes": format!("{given_name} ønsker en gruppe på dagtid."),
+        "preferred_format": "digital",
+        "external_reference": format!("SAK-{given_name}"),
+        "consent": {"contact": true, "feedback_to_referrer": feedback, "obtained_via": "in_person", "obtained_at": "2026-11-20T10:15:00Z"}
+    })
+}
+
+pub async fn refer<S, B>(app: &S, token: &str, body: &Value) -> Value
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let reply = send(
+        app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), token).set_json(body),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body
+}
+
+pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
+    authorized(
+        TestRequest::post().uri(&format!("/api/v1/referrals/{id}/transitions")),
+        token,
+    )
+    .set_json(json!({"to": to}))
+}
+
+#[actix_web::test]
+async fn a_referral_travels_from_referrer_to_centre_and_back() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Kari", true)).await;
+    assert_eq!(created["view"], "referrer");
+    assert_eq!(created["coarse_status"], "received");
+    assert_eq!(created["status"], "submitted");
+    assert_eq!(created["allowed_transitions"], json!(["withdrawn"]));
+    assert!(
+        created.get("person").is_none(),
+        "the referrer's view never holds the person"
+    );
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let listed = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/referrals?status=submitted"),
+            &f.coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(listed.body["items"][0]["id"], id.as_str());
+    assert_eq!(listed.body["items"][0]["view"], "centre");
+    assert!(
+        listed.body["items"][0].get("person").is_none(),
+        "lists leave the person out"
+    );
+
+    let read = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
+            &f.coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(read.body["person"]["given_name"], "Kari");
+    assert_eq!(read.body["person"]["phone"], "+4791234567");
+    assert_eq!(
+        read.body["allowed_transitions"],
+        json!(["received", "redirected"])
+    );
+
+    for step in [
+        "received",
+        "contacted",
+        "intake_scheduled",
+        "intake_completed",
+        "waiting_for_group",
+        "placed",
+    ] {
+        let moved = send(&app, transition(&id, &f.coordinator, step)).await;
+        assert_eq!(moved.status, 200, "{step}: {}", moved.text);
+        assert_eq!(moved.body["status"], step);
+    }
+    let followed = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
+            &f.referrer,
+        ),
+    )
+    .await;
+    assert_eq!(followed.body["status"], "placed");
+    assert_eq!(followed.body["coarse_status"], "completed");
+    assert_eq!(followed.body["history"].as_array().unwrap().len(), 7);
+    assert!(followed.body.get("person").is_none());
+    assert_eq!(
+        followed.body["allowed_transitions"],
+        json!([]),
+        "no withdrawal once placed"
+    );
+
+    let log = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}/access-log")),
+            &f.coordinator,
+        ),
+    )
+    .await;
+    let actions: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions[0], "created");
+    assert_eq!(actions[1], "read", "reading contact details is audited");
+    assert_eq!(actions.iter().filter(|a| **a == "transitioned").count(), 6);
+}
+
+#[actix_web::test]
+async fn another_organisation_finds_nothing() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Per", true)).await;
+    let id = created["id"].as_str().unwrap();
+    for token in [&f.other_municipality, &f.other_centre] {
+        send(
+            &app,
+            authorized(
+                TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
+                token,
+            ),
+        )
+        .await
+        .assert_problem(404);
+        send(&app, transition(id, token, "withdrawn"))
+            .await
+            .assert_problem(404);
+        send(&app, transition(id, token, "received"))
+            .await
+            .assert_problem(404);
+        let listed = send(
+            &app,
+            authorized(TestRequest::get().uri("/api/v1/referrals"), token),
+        )
+        .await;
+        assert_eq!(listed.body["items"], json!([]));
+    }
+    let erase = |token: &str| {
+        authorized(
+            TestRequest::post().uri(&format!("/api/v1/referrals/{id}/erase")),
+            token,
+        )
+    };
+    send(&app, erase(&f.other_centre)).await.assert_problem(404);
+    send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}/access-log")),
+            &f.other_centre,
+        ),
+    )
+    .await
+    .assert_problem(404);
+    let read = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
+            &f.coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(read.body["status"], "submitted", "nothing changed");
+}
+
+#[actix_web::test]
+async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let without = refer(&app, &f.referrer, &referral_body(&f.centre, "Ola", false)).await;
+    let id = without["id"].as_str().unwrap();
+    assert_eq!(without["status"], Value::Null);
+    for step in ["received", "contacted"] {
+        send(&app, transition(id, &f.coordinator, step)).await;
+    }
+    let seen = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
+            &f.referrer,
+        ),
+    )
+    .await;
+    assert_eq!(seen.body["coarse_status"], "in_progress");
+    assert_eq!(seen.body["status"], Value::Null);
+    assert!(seen.body.get("history").is_none());
+    assert_eq!(seen.body["feedback_consent"], false);
+
+    // With consent, then withdrawn: from then on coarse only.
+    let with = refer(&app, &f.referrer, &referral_body(&f.centre, "Anne", true)).await;
+    let id = with["id"].as_str().unwrap();
+    send(&app, transition(id, &f.coordinator, "received")).await;
+    let before = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
+            &f.referrer,
+        ),
+    )
+    .await;
+    assert_eq!(before.body["status"], "received");
+    let withdrawn = send(
+        &app,
+        authorized(
+            TestRequest::post().uri(&format!(
+                "/api/v1/referrals/{id}/feedback-consent/withdrawal"
+            )),
+            &f.coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(withdrawn.status, 204, "{}", withdrawn.text);
+    send(
+        &app,
+        authorized(
+            TestRequest::post().uri(&format!(
+                "/api/v1/referrals/{id}/feedback-consent/withdrawal"
+            )),
+            &f.referrer,
+        ),
+    )
+    .await
+    .assert_problem(403);
+    let after = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
+            &f.referrer,
+        ),
+    )
+    .await;
+    assert_eq!(after.body["status"], Value::Null);
+    assert_eq!(after.body["coarse_status"], "received");
+    assert!(after.body.get("history").is_none());
+    let listed = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/referrals"), &f.referrer),
+    )
+    .await;
+    assert!(listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|item| item["status"].is_null()));
+}
+
+#[actix_web::test]
+async fn an_illegal_transition_is_409_naming_the_allowed_ones() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Siri", true)).await;
+    let id = created["id"].as_str().unwrap();
+    let refused = send(&app, transition(id, &f.coordinator, "placed")).await;
+    let body = refused.assert_problem(409);
+    assert_eq!(
+        body["allowed_transitions"],
+        json!(["received", "redirected"])
+    );
+    let refused = send(&app, transition(id, &f.referrer, "received")).await;
+    assert_eq!(
+        refused.assert_problem(409)["allowed_transitions"],
+        json!(["withdrawn"])
+    );
+    send(&app, transition(id, &f.coordinator, "withdrawn"))
+        .await
+        .assert_problem(409);
+    let withdrawn = send(&app, transition(id, &f.referrer, "withdrawn")).await;
+    assert_eq!(withdrawn.status, 200);
+    assert_eq!(withdrawn.body["coarse_status"], "ended");
+    let after_end = send(&app, transition(id, &f.coordinator, "received")).await;
+    assert_eq!(
+        after_end.assert_problem(409)["allowed_transitions"],
+        json!([])
+    );
+}
+
+#[actix_web::test]
+async fn creation_is_idempotent_and_external_references_are_unique() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let body = referral_body(&f.centre, "Liv", true);
+    let create = || {
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
+            .insert_header(("idempotency-key", "nav-2026-0001"))
+            .set_json(&body)
+    };
+    let first = send(&app, create()).await;
+    let again = send(&app, create()).await;
+    assert_eq!(first.status, 201);
+    assert_eq!(again.status, 201);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let duplicate = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&body),
+    )
+    .await;
+    duplicate.assert_problem(409);
+    let found = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/referrals?external_reference=SAK-Liv"),
+            &f.referrer,
+        ),
+    )
+    .await;
+    assert_eq!(found.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found.body["items"][0]["id"], first.body["id"]);
+}
+
+#[actix_web::test]
+async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let mut no_consent = referral_body(&f.centre, "Evelina", true);
+    no_consent["consent"]["contact"] = json!(false);
+    let reply = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&no_consent),
+    )
+    .await;
+    assert_eq!(
+        reply.assert_problem(422)["errors"][0]["field"],
+        "consent.contact"
+    );
+
+    let mut unreachable = referral_body(&f.centre, "Evelina", true);
+    unreachable["person"]
+        .as_object_mut()
+        .unwrap()
+        .remove("phone");
+    unreachable["person"]["birth_year"] = json!(1850);
+    let reply = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
+            .set_json(&unreachable),
+    )
+    .await;
+    let fields: Vec<&str> = reply.assert_problem(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"person.birth_year"), "{fields:?}");
+    assert!(fields.iter().any(|f| f.starts_with("person")), "{fields:?}");
+
+    let mut diagnosis = referral_body(&f.centre, "Evelina", true);
+    diagnosis["diagnosis"] = json!("F32.1");
+    let reply = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&diagnosis),
+    )
+    .await;
+    assert_eq!(reply.assert_problem(422)["errors"][0]["field"], "diagnosis");
+
+    let municipality = t.organisation(
+        OrganisationKind::Municipality,
+        "Frosta kommune",
+        Some("5036"),
+    );
+    let mut not_a_centre = referral_body(&f.centre, "Evelina", true);
+    not_a_centre["target_centre_id"] = json!(municipality.id);
+    send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
+            .set_json(&not_a_centre),
+    )
+    .await
+    .assert_problem(422);
+    let mut nowhere = referral_body(&f.centre, "Evelina", true);
+    nowhere["target_centre_id"] = json!(uuid::Uuid::now_v7());
+    send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&nowhere),
+    )
+    .await
+    .assert_problem(404);
+
+    send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.coordinator)
+            .set_json(referral_body(&f.centre, "Evelina", true)),
+    )
+    .await
+    .assert_problem(403);
+    assert!(
+        samhandling_tests::tables_containing(&t.database, "Evelina").is_empty(),
+        "nothing stored"
+    );
+}
+
+#[actix_web::test]
+async fn lists_filter_by_what_integrations_need() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let first = refer(&app, &f.referrer, &referral_body(&f.centre, "Tor", true)).await;
+    let mut network = referral_body(&f.centre, "Ida", true);
+    network["offer"] = json!("network_meeting");
+    network["target_groups"] = json!(["immigrant_or_refugee"]);
+    network["person"]["municipality_number"] = json!("5037");
+    let second = refer(&app, &f.referrer, &network).await;
+    let count = |uri: String| {
+        let app = &app;
+        let token = f.coordinator.clone();
+        async move {
+            let reply = send(app, authorized(TestRequest::get().uri(&uri), &token)).await;
+            assert_eq!(reply.status, 200, "{uri}: {}", reply.text);
+            reply.body["items"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(count("/api/v1/referrals".into()).await, 2);
+    assert_eq!(
+        count("/api/v1/referrals?offer=network_meeting".into()).await,
+        1
+    );
+    assert_eq!(
+        count("/api/v1/referrals?target_group=immigrant_or_refugee".into()).await,
+        1
+    );
+    assert_eq!(
+        count("/api/v1/referrals?target_group=work_assessment_allowance".into()).await,
+        1
+    );
+    assert_eq!(count("/api/v1/referrals?municipality=5037".into()).await, 1);
+    let since = second["updated_at"].as_str().unwrap().replace('+', "%2B");
+    send(
+        &app,
+        transition(first["id"].as_str().unwrap(), &f.coordinator, "received"),
+    )
+    .await;
+    assert_eq!(
+        count(format!("/api/v1/referrals?updated_after={since}")).await,
+        1,
+        "only the changed one"
+    );
+    assert_eq!(count("/api/v1/referrals?status=received".into()).await, 1);
+}

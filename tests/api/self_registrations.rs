@@ -1,0 +1,115 @@
+//! Self-registration: public, minimal answer, rate-limited.
+
+use crate::referrals::field;
+use actix_web::test::TestRequest;
+use samhandling_http::Policies;
+use samhandling_tests::{authorized, send, TestApp};
+use serde_json::json;
+
+fn registration(centre: uuid::Uuid, name: &str) -> serde_json::Value {
+    json!({
+        "target_centre_id": centre,
+        "offer": "self_help_group",
+        "person": {"given_name": name, "family_name": "Hansen", "email": "person@example.no", "preferred_language": "en"},
+        "wishes": "I would like to meet others who have lost someone.",
+        "consent": {"contact": true}
+    })
+}
+
+fn post(body: &serde_json::Value) -> TestRequest {
+    TestRequest::post()
+        .uri("/api/v1/self-registrations")
+        .peer_addr("203.0.113.7:50000".parse().unwrap())
+        .set_json(body)
+}
+
+#[actix_web::test]
+async fn a_person_signs_up_without_a_token_and_the_centre_sees_it() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let reply = send(&app, post(&registration(f.centre.id, "Amina"))).await;
+    assert_eq!(reply.status, 202, "{}", reply.text);
+    let reference = reply.body["reference"].as_str().unwrap();
+    assert_eq!(
+        reply.body.as_object().unwrap().len(),
+        1,
+        "only the reference: {}",
+        reply.text
+    );
+    assert!(reply.header("location").is_none());
+    let listed = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/referrals"), &f.coordinator),
+    )
+    .await;
+    assert_eq!(listed.body["items"][0]["reference"], reference);
+    assert_eq!(listed.body["items"][0]["source"], "self_registration");
+    assert_eq!(
+        listed.body["items"][0]["referring_organisation_id"],
+        serde_json::Value::Null
+    );
+    let id = listed.body["items"][0]["id"].as_str().unwrap();
+    let read = send(
+        &app,
+        authorized(
+            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
+            &f.coordinator,
+        ),
+    )
+    .await;
+    assert_eq!(read.body["person"]["given_name"], "Amina");
+    assert_eq!(
+        read.body["allowed_transitions"],
+        json!(["received", "redirected"])
+    );
+    let referrers = send(
+        &app,
+        authorized(TestRequest::get().uri("/api/v1/referrals"), &f.referrer),
+    )
+    .await;
+    assert_eq!(referrers.body["items"], json!([]));
+
+    let mut no_consent = registration(f.centre.id, "Amina");
+    no_consent["consent"]["contact"] = json!(false);
+    send(&app, post(&no_consent)).await.assert_problem(422);
+}
+
+#[actix_web::test]
+async fn too_many_registrations_from_one_address_get_429() {
+    let t = TestApp::with_policies(Policies {
+        self_registrations_per_hour: 3,
+        ..Policies::default()
+    });
+    let app = t.service().await;
+    let f = field(&t);
+    for n in 0..3 {
+        assert_eq!(
+            send(
+                &app,
+                post(&registration(f.centre.id, &format!("Person{n}")))
+            )
+            .await
+            .status,
+            202
+        );
+    }
+    let refused = send(&app, post(&registration(f.centre.id, "Person3"))).await;
+    refused.assert_problem(429);
+    assert!(refused
+        .header("retry-after")
+        .is_some_and(|seconds| seconds.parse::<u64>().unwrap() > 0));
+    let elsewhere = TestRequest::post()
+        .uri("/api/v1/self-registrations")
+        .peer_addr("198.51.100.9:40000".parse().unwrap())
+        .set_json(registration(f.centre.id, "Person4"));
+    assert_eq!(
+        send(&app, elsewhere).await.status,
+        202,
+        "another address has its own allowance"
+    );
+    assert!(
+        samhandling_tests::tables_containing(&t.database, "203.0.113.7").is_empty(),
+        "addresses are not stored"
+    );
+}

@@ -1,0 +1,112 @@
+//! A webhook receiver started by a test on 127.0.0.1: it records what it is sent and answers
+//! 500 to the first `failures` requests, 200 after.
+
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// One request the receiver got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// Its headers, lower-cased names.
+    pub headers: Vec<(String, String)>,
+    /// Its body.
+    pub body: Vec<u8>,
+    /// What the receiver answered.
+    pub answered: u16,
+}
+
+impl Received {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+#[derive(Default)]
+struct Script {
+    failures: usize,
+    seen: AtomicUsize,
+    received: Mutex<Vec<Received>>,
+}
+
+/// A running receiver.
+pub struct Receiver {
+    /// Where to send.
+    pub url: String,
+    script: Arc<Script>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+async fn receive(
+    req: HttpRequest,
+    body: web::Bytes,
+    script: web::Data<Arc<Script>>,
+) -> HttpResponse {
+    let number = script.seen.fetch_add(1, Ordering::SeqCst);
+    let answered = if number < script.failures { 500 } else { 200 };
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                value.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    if let Ok(mut received) = script.received.lock() {
+        received.push(Received {
+            headers,
+            body: body.to_vec(),
+            answered,
+        });
+    }
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(answered).unwrap_or_default())
+        .finish()
+}
+
+impl Receiver {
+    /// Starts a receiver on the current actix runtime.
+    pub fn start(failures: usize) -> Receiver {
+        let script = Arc::new(Script {
+            failures,
+            ..Script::default()
+        });
+        let data = web::Data::new(script.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .route("/hook", web::post().to(receive))
+        })
+        .workers(1)
+        .bind("127.0.0.1:0")
+        .expect("binds a free port");
+        let address = server.addrs()[0];
+        let running = server.run();
+        let handle = running.handle();
+        actix_web::rt::spawn(running);
+        Receiver {
+            url: format!("http://{address}/hook"),
+            script,
+            handle,
+        }
+    }
+
+    /// Everything received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.script
+            .received
+            .lock()
+            .map(|received| received.clone())
+            .unwrap_or_default()
+    }
+
+    /// Stops the receiver.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+    }
+}
