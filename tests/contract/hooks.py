@@ -8,10 +8,14 @@ valid one:
   stateful phase follows the `next_page` links with real ones.
 - `Idempotency-Key`: a key reused with another body is rightly 422. Positive cases get a fresh key,
   as a well-behaved client would for a new request.
+- `target_centre_id` must name an existing self-help centre (a random id is rightly 404). Positive
+  cases address the demo centre the caller acts for (`CONTRACT_CENTRE_ID`), so that referrals are
+  really created and the stateful phase can read, move and erase them.
 
 Negative cases are left untouched: invented values are still sent there and must be rejected.
 """
 
+import os
 import uuid
 
 import schemathesis
@@ -43,3 +47,6 @@ def before_call(context, case, kwargs):
         for name in list(case.headers):
             if name.lower() == "idempotency-key":
                 case.headers[name] = str(uuid.uuid4())
+    centre = os.environ.get("CONTRACT_CENTRE_ID")
+    if centre and isinstance(case.body, dict) and "target_centre_id" in case.body:
+        case.body["target_centre_id"] = centre

@@ -247,16 +247,23 @@ pub(crate) fn to_document(api: &OpenApi) -> Value {
     let mut document = serde_json::to_value(api).unwrap_or_default();
     add_links(&mut document);
     for (name, rule) in crate::resources::schema_rules() {
-        if let (Some(schema), Some(rule)) = (
-            document
-                .pointer_mut(&format!("/components/schemas/{name}"))
-                .and_then(Value::as_object_mut),
-            rule.as_object(),
-        ) {
-            schema.extend(rule.clone());
+        if let Some(schema) = document.pointer_mut(&format!("/components/schemas/{name}")) {
+            merge(schema, rule);
         }
     }
     document
+}
+
+/// Merges `addition` into `target`: objects key by key, anything else replaced.
+fn merge(target: &mut Value, addition: Value) {
+    match (target, addition) {
+        (Value::Object(target), Value::Object(addition)) => {
+            for (key, value) in addition {
+                merge(target.entry(key).or_insert(Value::Null), value);
+            }
+        }
+        (target, addition) => *target = addition,
+    }
 }
 
 /// The fixed parts, before routes are added.

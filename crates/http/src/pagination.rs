@@ -18,8 +18,8 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1 to 200.
-    #[param(minimum = 1, maximum = 200, default = 50)]
-    limit: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    limit: Option<String>,
     /// Opaque cursor from the previous page's `next_cursor`; a made-up or modified one is 400.
     #[param(
         min_length = 3,
@@ -107,8 +107,12 @@ fn parse_page(req: &HttpRequest) -> Result<Pagination, ApiError> {
         })?;
     let limit = match query.limit {
         None => PageRequest::DEFAULT_LIMIT,
-        Some(limit) => u16::try_from(limit)
+        // `50` or `50.0`: both are the integer 50 to JSON Schema.
+        Some(limit) => limit
+            .parse::<f64>()
             .ok()
+            .filter(|limit| limit.fract() == 0.0)
+            .and_then(|limit| format!("{limit:.0}").parse::<u16>().ok())
             .filter(|limit| (PageRequest::MIN_LIMIT..=PageRequest::MAX_LIMIT).contains(limit))
             .ok_or_else(|| ApiError::BadRequest {
                 detail: "limit must be an integer from 1 to 200".into(),

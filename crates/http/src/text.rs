@@ -2,6 +2,7 @@
 //! NUL, logs and terminals misread the rest) and not blank. The same rule is published as a
 //! JSON Schema pattern so generated clients and contract tests agree with the server.
 
+use serde::Deserialize;
 use std::borrow::Cow;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
@@ -159,4 +160,29 @@ mod tests {
         assert!(check_plain_text("a\u{0}b").is_err());
         assert!(check_plain_text("a\nb").is_err());
     }
+}
+
+/// Deserialises a whole number that JSON may spell `1990` or `1990.0` (JSON Schema calls both
+/// integers), refusing fractions and values out of range.
+pub fn integral<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error;
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let whole = number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|float| float.fract() == 0.0 && float.abs() < 1e15)
+            .map(|float| {
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = float as i64;
+                whole
+            })
+    });
+    whole
+        .and_then(|whole| T::try_from(whole).ok())
+        .map(Some)
+        .ok_or_else(|| D::Error::custom("expected a whole number in range"))
 }

@@ -27,5 +27,6 @@ pub fn configure_v1(config: &mut ServiceConfig) {
 pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     let mut rules = organisations::schema_rules();
     rules.extend(referral_input::schema_rules());
+    rules.extend(self_registrations::schema_rules());
     rules
 }

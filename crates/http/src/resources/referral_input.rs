@@ -32,10 +32,12 @@ pub struct PersonInput {
     #[schema(value_type = crate::text::Label)]
     pub family_name: String,
     /// Phone number.
+    #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(custom(function = "check_phone"))]
     #[schema(value_type = Option<Phone>, nullable = false)]
     pub phone: Option<String>,
     /// E-mail address.
+    #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254, nullable = false)]
     pub email: Option<String>,
@@ -44,10 +46,12 @@ pub struct PersonInput {
     #[schema(value_type = LanguageTag)]
     pub preferred_language: String,
     /// Birth year, if the person wants to give it.
+    #[serde(default, deserialize_with = "crate::text::integral")]
     #[validate(range(min = 1900, max = 2030))]
     #[schema(minimum = 1900, maximum = 2030, nullable = false)]
     pub birth_year: Option<i16>,
     /// Kommunenummer of the municipality the person lives in.
+    #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(custom(function = "check_municipality_number"))]
     #[schema(value_type = Option<MunicipalityNumberText>, nullable = false)]
     pub municipality_number: Option<String>,
@@ -101,6 +105,7 @@ macro_rules! referral_request {
             #[schema(max_items = 4)]
             pub target_groups: Vec<samhandling_domain::referral::TargetGroup>,
             /// What the person wishes, in their own words (at most 2000 characters).
+            #[serde(default, deserialize_with = "crate::text::present")]
             #[validate(length(min = 1, max = 2000), custom(function = "crate::text::check_free_text"))]
             #[schema(value_type = Option<crate::text::FreeText>, nullable = false)]
             pub wishes: Option<String>,

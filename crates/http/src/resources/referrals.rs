@@ -96,6 +96,7 @@ referral_request! {
     pub struct CreateReferral {
         /// The referrer's own case reference, unique among its referrals; find it again with
         /// `GET /api/v1/referrals?external_reference=…`.
+        #[serde(default, deserialize_with = "crate::text::present")]
         #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
         #[schema(value_type = Option<Label>, nullable = false)]
         pub external_reference: (Option<String>),
@@ -114,6 +115,9 @@ pub struct TransitionView {
     pub to_status: ReferralStatus,
     /// Why.
     pub reason: Option<ReasonCode>,
+    /// The organisation that made the change (the centre or the referrer); none for a
+    /// self-registration.
+    pub actor_organisation_id: Option<Uuid>,
     /// When.
     pub occurred_at: DateTime<Utc>,
 }
@@ -124,6 +128,7 @@ impl From<Transition> for TransitionView {
             from_status: step.from_status,
             to_status: step.to_status,
             reason: step.reason,
+            actor_organisation_id: step.actor_organisation_id,
             occurred_at: step.occurred_at,
         }
     }
@@ -263,6 +268,7 @@ pub struct TransitionRequest {
     /// The status to move to; see `allowed_transitions`.
     pub to: ReferralStatus,
     /// Why, as a code.
+    #[serde(default, deserialize_with = "crate::text::present")]
     #[schema(nullable = false)]
     pub reason: Option<ReasonCode>,
 }

@@ -58,6 +58,14 @@ pub struct SelfRegistrationReceipt {
     pub reference: String,
 }
 
+/// The rule of the form in JSON Schema terms: agreeing to be contacted is required.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![(
+        "SelfConsent",
+        serde_json::json!({ "properties": { "contact": { "type": "boolean", "const": true } } }),
+    )]
+}
+
 /// The actor recorded for the public.
 const ANONYMOUS: &str = "anonymous";
 /// The rate limit's counter.
