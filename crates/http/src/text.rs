@@ -149,19 +149,6 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_text_refuses_blank_and_control_characters() {
-        assert!(check_plain_text("LINK Trondheim").is_ok());
-        assert!(check_plain_text("  ").is_err());
-        assert!(check_plain_text("a\u{0}b").is_err());
-        assert!(check_plain_text("a\nb").is_err());
-    }
-}
-
 /// Deserialises a whole number that JSON may spell `1990` or `1990.0` (JSON Schema calls both
 /// integers), refusing fractions and values out of range.
 pub fn integral<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
@@ -185,4 +172,17 @@ where
         .and_then(|whole| T::try_from(whole).ok())
         .map(Some)
         .ok_or_else(|| D::Error::custom("expected a whole number in range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_refuses_blank_and_control_characters() {
+        assert!(check_plain_text("LINK Trondheim").is_ok());
+        assert!(check_plain_text("  ").is_err());
+        assert!(check_plain_text("a\u{0}b").is_err());
+        assert!(check_plain_text("a\nb").is_err());
+    }
 }
