@@ -116,19 +116,7 @@ pub struct AuditFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn schema_names<T: utoipa::PartialSchema>() -> Vec<String> {
-        let schema = serde_json::to_value(T::schema()).unwrap_or_default();
-        schema["enum"]
-            .as_array()
-            .map(|names| {
-                names
-                    .iter()
-                    .filter_map(|n| n.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
+    use crate::wire::schema_names;
 
     #[test]
     fn wire_schema_and_storage_names_agree() {

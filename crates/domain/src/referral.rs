@@ -253,7 +253,7 @@ impl Consent {
 }
 
 /// The person a referral is about: everything here is erased on request or after retention.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Person {
     /// Fornavn.
     pub given_name: String,
@@ -448,17 +448,7 @@ mod tests {
 
     #[test]
     fn wire_names_are_the_schema_enums() {
-        fn schema_names<T: utoipa::PartialSchema>() -> Vec<String> {
-            serde_json::to_value(T::schema()).unwrap_or_default()["enum"]
-                .as_array()
-                .map(|names| {
-                    names
-                        .iter()
-                        .filter_map(|n| n.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        }
+        use crate::wire::schema_names;
         let names = |all: &[ReferralStatus]| {
             all.iter()
                 .map(|s| s.as_str().to_owned())

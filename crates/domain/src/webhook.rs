@@ -14,6 +14,40 @@ wire_enum! {
     }
 }
 
+/// One attempt to deliver an event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Attempt {
+    /// When.
+    pub attempted_at: DateTime<Utc>,
+    /// The receiver's status, if it answered.
+    pub status_code: Option<i16>,
+    /// Why it failed, if it did (never the receiver's body).
+    pub error: Option<String>,
+    /// How long it took.
+    pub duration_ms: i32,
+}
+
+/// An event for one subscription, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Delivery {
+    /// Identifier, sent as `Samhandling-Delivery` (the same on every retry).
+    pub id: uuid::Uuid,
+    /// The event's type.
+    pub event_type: String,
+    /// What is sent (no personal data).
+    pub payload: serde_json::Value,
+    /// When the event happened.
+    pub created_at: DateTime<Utc>,
+    /// When the receiver acknowledged it with a 2xx.
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// When retrying stopped.
+    pub abandoned_at: Option<DateTime<Utc>>,
+    /// When the next attempt is due, while pending.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Every attempt, oldest first.
+    pub attempts: Vec<Attempt>,
+}
+
 /// When to try a failed delivery again: exponential backoff from `base`, capped at `cap`, until
 /// `give_up_after` has passed since the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -52,3 +52,17 @@ macro_rules! wire_enum {
 }
 
 pub(crate) use wire_enum;
+
+/// The names a schema's `enum` lists, for tests that the documented enum is the one sent.
+#[cfg(test)]
+pub(crate) fn schema_names<T: utoipa::PartialSchema>() -> Vec<String> {
+    serde_json::to_value(T::schema()).unwrap_or_default()["enum"]
+        .as_array()
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

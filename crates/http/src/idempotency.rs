@@ -97,6 +97,13 @@ impl Created {
         })
     }
 
+    /// Keeps `body` for replays instead of the response: for a secret shown once, which must not
+    /// be stored in clear text.
+    pub fn replaying(mut self, body: &impl Serialize) -> Result<Created, ApiError> {
+        self.replay_body = Some(to_json(body)?);
+        Ok(self)
+    }
+
     /// Work accepted (202) with a body and nothing the caller can fetch.
     pub fn accepted(body: &impl Serialize) -> Result<Created, ApiError> {
         Ok(Created {

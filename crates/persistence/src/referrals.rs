@@ -277,14 +277,7 @@ pub fn find(
     id: Uuid,
     scope: ReferralScope,
 ) -> Result<Option<Referral>, StoreError> {
-    referrals::table
-        .filter(referrals::id.eq(id))
-        .filter(scope.condition())
-        .select(ReferralRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Referral::try_from)
-        .transpose()
+    find_scoped(conn, id, scope, false)
 }
 
 /// As [`find`], locking the row until the transaction ends.
@@ -293,15 +286,27 @@ pub fn find_for_update(
     id: Uuid,
     scope: ReferralScope,
 ) -> Result<Option<Referral>, StoreError> {
-    referrals::table
-        .filter(referrals::id.eq(id))
-        .filter(scope.condition())
-        .select(ReferralRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .map(Referral::try_from)
-        .transpose()
+    find_scoped(conn, id, scope, true)
+}
+
+fn find_scoped(
+    conn: &mut PgConnection,
+    id: Uuid,
+    scope: ReferralScope,
+    lock: bool,
+) -> Result<Option<Referral>, StoreError> {
+    let query = || {
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(scope.condition())
+            .select(ReferralRow::as_select())
+    };
+    let row = if lock {
+        query().for_update().first(conn)
+    } else {
+        query().first(conn)
+    };
+    row.optional()?.map(Referral::try_from).transpose()
 }
 
 /// The person of a referral; `None` once erased.

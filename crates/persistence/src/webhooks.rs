@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Interval, Jsonb, Text, Timestamptz, Uuid as SqlUuid};
 use samhandling_domain::page::{Page, PageRequest, Position};
-use samhandling_domain::webhook::EventType;
+use samhandling_domain::webhook::{Attempt, Delivery, EventType};
 use uuid::Uuid;
 
 /// A subscription as its organisation sees it (never the secret).
@@ -273,40 +273,6 @@ pub fn record_attempt(
             .execute(conn)?,
     };
     Ok(())
-}
-
-/// One attempt, as shown to the subscriber.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attempt {
-    /// When.
-    pub attempted_at: DateTime<Utc>,
-    /// The receiver's status, if it answered.
-    pub status_code: Option<i16>,
-    /// Why it failed.
-    pub error: Option<String>,
-    /// How long it took.
-    pub duration_ms: i32,
-}
-
-/// A delivery and its attempts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delivery {
-    /// Identifier; also the event id the receiver sees.
-    pub id: Uuid,
-    /// The event's type.
-    pub event_type: String,
-    /// What was (or will be) sent.
-    pub payload: serde_json::Value,
-    /// When it was enqueued.
-    pub created_at: DateTime<Utc>,
-    /// When the receiver acknowledged it.
-    pub delivered_at: Option<DateTime<Utc>>,
-    /// When it was given up.
-    pub abandoned_at: Option<DateTime<Utc>>,
-    /// When it is next due, if pending.
-    pub next_attempt_at: Option<DateTime<Utc>>,
-    /// Every attempt, oldest first.
-    pub attempts: Vec<Attempt>,
 }
 
 type DeliveryRow = (

@@ -183,7 +183,7 @@ async fn create_api_client(
                 },
             )?;
             let location = format!("{path}/{id}");
-            let mut created = Created::new(
+            let created = Created::new(
                 &RegisteredApiClient {
                     client: client.clone(),
                     client_secret: Some(secret),
@@ -191,14 +191,10 @@ async fn create_api_client(
                 location,
                 None,
             )?;
-            created.replay_body = Some(
-                serde_json::to_value(RegisteredApiClient {
-                    client,
-                    client_secret: None,
-                })
-                .map_err(|error| ApiError::Internal(error.to_string()))?,
-            );
-            Ok(created)
+            created.replaying(&RegisteredApiClient {
+                client,
+                client_secret: None,
+            })
         },
     )
     .await

@@ -9,8 +9,9 @@ use crate::text::{
 use chrono::{DateTime, Utc};
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::referral::{
-    Consent, ConsentMethod, Offer, Person, PreferredFormat, TargetGroup,
+    reference_from, Consent, ConsentMethod, Offer, Person, PreferredFormat, Source, TargetGroup,
 };
+use samhandling_persistence::referrals::NewReferral;
 use samhandling_persistence::{organisations, PgConnection};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -153,6 +154,61 @@ pub struct Common<'a> {
 pub trait ReferralRequest {
     /// Its shared fields.
     fn common(&self) -> Common<'_>;
+}
+
+/// A request's shared fields, owned and ready to be stored from inside a transaction, with a
+/// fresh short reference.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    person: Person,
+    target_centre_id: Uuid,
+    offer: Offer,
+    preferred_format: PreferredFormat,
+    target_groups: Vec<TargetGroup>,
+    residence: Option<String>,
+    reference: String,
+}
+
+impl Prepared {
+    /// Takes the shared fields of `request`.
+    pub fn from_request(request: &impl ReferralRequest) -> Prepared {
+        let common = request.common();
+        let mut random = [0_u8; 5];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random);
+        Prepared {
+            person: common.person.to_person(common.wishes.map(str::to_owned)),
+            target_centre_id: common.target_centre_id,
+            offer: common.offer,
+            preferred_format: common.preferred_format,
+            target_groups: common.target_groups.to_vec(),
+            residence: common.person.municipality_number.clone(),
+            reference: reference_from(random),
+        }
+    }
+
+    /// The referral to store.
+    pub fn new_referral<'a>(
+        &'a self,
+        source: Source,
+        referrer: Option<(Uuid, &'a str)>,
+        external_reference: Option<&'a str>,
+        consent: &'a Consent,
+    ) -> NewReferral<'a> {
+        NewReferral {
+            id: Uuid::now_v7(),
+            reference: &self.reference,
+            source,
+            target_centre_id: self.target_centre_id,
+            referrer,
+            external_reference,
+            offer: self.offer,
+            target_groups: &self.target_groups,
+            preferred_format: self.preferred_format,
+            residence_municipality: self.residence.as_deref(),
+            consent,
+            person: &self.person,
+        }
+    }
 }
 
 /// The default format.

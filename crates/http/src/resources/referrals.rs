@@ -11,9 +11,7 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
-use crate::resources::referral_input::{
-    check_centre, referral_request, ConsentInput, ReferralRequest,
-};
+use crate::resources::referral_input::{check_centre, referral_request, ConsentInput, Prepared};
 use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::http::header;
@@ -23,8 +21,8 @@ use samhandling_domain::audit::{
     AuditAction, AuditEvent, AuditFilter, NewAuditEvent, ResourceType,
 };
 use samhandling_domain::referral::{
-    check_transition, CoarseStatus, ConsentMethod, Offer, Party, PreferredFormat, ReasonCode,
-    Referral, ReferralStatus, Source, TargetGroup, Transition,
+    check_transition, CoarseStatus, ConsentMethod, Offer, Party, Person, PreferredFormat,
+    ReasonCode, Referral, ReferralStatus, Source, TargetGroup, Transition,
 };
 use samhandling_domain::webhook::EventType;
 use samhandling_domain::{Caller, Role};
@@ -134,25 +132,6 @@ impl From<Transition> for TransitionView {
     }
 }
 
-/// The person, as the centre sees them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PersonView {
-    /// Fornavn.
-    pub given_name: String,
-    /// Etternavn.
-    pub family_name: String,
-    /// Phone.
-    pub phone: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-    /// Preferred language (BCP 47).
-    pub preferred_language: String,
-    /// Birth year.
-    pub birth_year: Option<i16>,
-    /// The person's wishes in their own words.
-    pub wishes: Option<String>,
-}
-
 /// The consent as recorded.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsentView {
@@ -201,7 +180,7 @@ pub struct CentreReferral {
     /// The person; absent in lists, `null` once erased.
     #[allow(clippy::option_option)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub person: Option<Option<PersonView>>,
+    pub person: Option<Option<Person>>,
     /// Every step so far; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<TransitionView>>,
@@ -381,7 +360,7 @@ impl Access {
 /// What a read adds to the bare referral. `person` is absent (lists, referrers), erased, or shown.
 #[allow(clippy::option_option)]
 struct Details {
-    person: Option<Option<PersonView>>,
+    person: Option<Option<Person>>,
     history: Option<Vec<TransitionView>>,
 }
 
@@ -445,18 +424,6 @@ fn view(access: Access, referral: Referral, details: Details) -> ReferralView {
         created_at: referral.created_at,
         updated_at: referral.updated_at,
     })
-}
-
-fn person_view(person: samhandling_domain::referral::Person) -> PersonView {
-    PersonView {
-        given_name: person.given_name,
-        family_name: person.family_name,
-        phone: person.phone,
-        email: person.email,
-        preferred_language: person.preferred_language,
-        birth_year: person.birth_year,
-        wishes: person.wishes,
-    }
 }
 
 fn location(id: Uuid) -> String {
@@ -539,20 +506,10 @@ async fn create_referral(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let consent = request.consent.to_consent()?;
-    let common = request.common();
-    let person = common.person.to_person(common.wishes.map(str::to_owned));
-    let (target_centre_id, offer, preferred_format) = (
-        common.target_centre_id,
-        common.offer,
-        common.preferred_format,
-    );
-    let target_groups = common.target_groups.to_vec();
-    let residence = common.person.municipality_number.clone();
+    let prepared = Prepared::from_request(&request);
     let access = Access::of(&caller.caller);
     let subject = caller.caller.subject.clone();
     let audit_event = caller.audit(AuditAction::Created, ResourceType::Referral, Uuid::nil());
-    let mut reference_bytes = [0_u8; 5];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut reference_bytes);
     let external_reference = request.external_reference.clone();
     idempotency::create(
         &state,
@@ -561,22 +518,13 @@ async fn create_referral(
         "/api/v1/referrals",
         &request,
         move |conn| {
-            let id = Uuid::now_v7();
-            let reference = samhandling_domain::referral::reference_from(reference_bytes);
-            let new = NewReferral {
-                id,
-                reference: &reference,
-                source: Source::Referral,
-                target_centre_id,
-                referrer: Some((access.organisation_id, &subject)),
-                external_reference: external_reference.as_deref(),
-                offer,
-                target_groups: &target_groups,
-                preferred_format,
-                residence_municipality: residence.as_deref(),
-                consent: &consent,
-                person: &person,
-            };
+            let new = prepared.new_referral(
+                Source::Referral,
+                Some((access.organisation_id, &subject)),
+                external_reference.as_deref(),
+                &consent,
+            );
+            let id = new.id;
             let referral = store_new(conn, &new, &subject, audit_event)?;
             let version = referral.version;
             // The creator sees the referrer's view, whatever other roles it holds.
@@ -664,7 +612,7 @@ async fn get_referral(
         );
         let person = if access.is_centre_of(&referral) {
             audit::record(conn, &audit_event)?;
-            Some(store::person(conn, id)?.map(person_view))
+            Some(store::person(conn, id)?)
         } else {
             None
         };
@@ -758,21 +706,19 @@ async fn withdraw_feedback_consent(
     state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.id;
-    let access = Access::of(&caller.caller);
-    let audit_event = caller.audit(AuditAction::ConsentWithdrawn, ResourceType::Referral, id);
-    crate::db::transaction(&state, move |conn| {
-        let scope = ReferralScope {
-            referrer: None,
-            ..access.scope()
-        };
-        store::find_for_update(conn, id, scope)?.ok_or(ApiError::NotFound)?;
-        store::withdraw_feedback_consent(conn, id)?;
-        audit::record(conn, &audit_event)?;
-        Ok(())
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    let scope = ReferralScope {
+        referrer: None,
+        ..Access::of(&caller.caller).scope()
+    };
+    act(
+        &state,
+        &caller,
+        path.id,
+        scope,
+        AuditAction::ConsentWithdrawn,
+        store::withdraw_feedback_consent,
+    )
+    .await
 }
 
 /// Erase the person's data.
@@ -792,12 +738,32 @@ async fn erase_referral(
     state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.id;
-    let access = Access::of(&caller.caller);
-    let audit_event = caller.audit(AuditAction::Erased, ResourceType::Referral, id);
-    crate::db::transaction(&state, move |conn| {
-        store::find_for_update(conn, id, access.stewardship_scope())?.ok_or(ApiError::NotFound)?;
-        store::erase(conn, id)?;
+    let scope = Access::of(&caller.caller).stewardship_scope();
+    act(
+        &state,
+        &caller,
+        path.id,
+        scope,
+        AuditAction::Erased,
+        store::erase,
+    )
+    .await
+}
+
+/// A named action on one referral: lock it within `scope` (404 outside it), apply `change`,
+/// audit, answer 204.
+async fn act<P: Policy>(
+    state: &AppState,
+    caller: &Authorized<P>,
+    id: Uuid,
+    scope: ReferralScope,
+    action: AuditAction,
+    change: fn(&mut PgConnection, Uuid) -> Result<Referral, StoreError>,
+) -> Result<HttpResponse, ApiError> {
+    let audit_event = caller.audit(action, ResourceType::Referral, id);
+    crate::db::transaction(state, move |conn| {
+        store::find_for_update(conn, id, scope)?.ok_or(ApiError::NotFound)?;
+        change(conn, id)?;
         audit::record(conn, &audit_event)?;
         Ok(())
     })

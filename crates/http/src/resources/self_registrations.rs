@@ -6,15 +6,14 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::rate_limit::Limit;
-use crate::resources::referral_input::{referral_request, ReferralRequest};
+use crate::resources::referral_input::{referral_request, Prepared};
 use crate::resources::referrals::store_new;
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
-use samhandling_domain::referral::{reference_from, Consent, ConsentMethod, Source};
+use samhandling_domain::referral::{Consent, ConsentMethod, Source};
 use samhandling_domain::Caller;
-use samhandling_persistence::referrals::NewReferral;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -108,17 +107,7 @@ async fn create_self_registration(
         state.policies.self_registrations_per_hour,
     )?;
     let request_id = crate::context::RequestId::from_request_sync(&req);
-    let common = request.common();
-    let person = common.person.to_person(common.wishes.map(str::to_owned));
-    let (target_centre_id, offer, preferred_format) = (
-        common.target_centre_id,
-        common.offer,
-        common.preferred_format,
-    );
-    let target_groups = common.target_groups.to_vec();
-    let residence = common.person.municipality_number.clone();
-    let mut reference_bytes = [0_u8; 5];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut reference_bytes);
+    let prepared = Prepared::from_request(&request);
     // Public callers share one idempotency scope; keys are random UUIDs, so they do not collide.
     let public = Caller {
         subject: ANONYMOUS.to_owned(),
@@ -134,7 +123,6 @@ async fn create_self_registration(
         "/api/v1/self-registrations",
         &request,
         move |conn| {
-            let reference = reference_from(reference_bytes);
             let consent = Consent {
                 contact: true,
                 feedback_to_referrer: false,
@@ -142,20 +130,7 @@ async fn create_self_registration(
                 obtained_at: Utc::now(),
                 feedback_withdrawn_at: None,
             };
-            let new = NewReferral {
-                id: Uuid::now_v7(),
-                reference: &reference,
-                source: Source::SelfRegistration,
-                target_centre_id,
-                referrer: None,
-                external_reference: None,
-                offer,
-                target_groups: &target_groups,
-                preferred_format,
-                residence_municipality: residence.as_deref(),
-                consent: &consent,
-                person: &person,
-            };
+            let new = prepared.new_referral(Source::SelfRegistration, None, None, &consent);
             let audit_event = NewAuditEvent {
                 actor: ANONYMOUS.to_owned(),
                 actor_organisation_id: None,
@@ -165,7 +140,9 @@ async fn create_self_registration(
                 request_id: request_id.0,
             };
             store_new(conn, &new, ANONYMOUS, audit_event)?;
-            Created::accepted(&SelfRegistrationReceipt { reference })
+            Created::accepted(&SelfRegistrationReceipt {
+                reference: new.reference.to_owned(),
+            })
         },
     )
     .await

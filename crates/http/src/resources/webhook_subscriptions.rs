@@ -12,10 +12,11 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_auth::secrets;
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::webhook::Delivery;
 use samhandling_domain::webhook::EventType;
 use samhandling_domain::Role;
 use samhandling_persistence::audit;
-use samhandling_persistence::webhooks::{self as store, Delivery, Subscription};
+use samhandling_persistence::webhooks::{self as store, Subscription};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -58,7 +59,7 @@ pub struct CreateWebhookSubscription {
 }
 
 /// A subscription.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookSubscription {
     /// Identifier.
     pub id: Uuid,
@@ -90,64 +91,6 @@ pub struct CreatedWebhookSubscription {
     /// Verifies the `Samhandling-Signature` header: HMAC-SHA256 over `<t>.<body>` with this
     /// secret, hex-encoded as `v1`. Shown once; `null` on an idempotent replay.
     pub secret: Option<String>,
-}
-
-/// One delivery attempt.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AttemptView {
-    /// When.
-    pub attempted_at: DateTime<Utc>,
-    /// The receiver's status, if it answered.
-    pub status_code: Option<i16>,
-    /// Why it failed, if it did.
-    pub error: Option<String>,
-    /// How long it took.
-    pub duration_ms: i32,
-}
-
-/// An event and what became of it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryView {
-    /// Identifier, sent as `Samhandling-Delivery`.
-    pub id: Uuid,
-    /// The event's type.
-    pub event_type: String,
-    /// What is sent (no personal data).
-    pub payload: serde_json::Value,
-    /// When the event happened.
-    pub created_at: DateTime<Utc>,
-    /// When the receiver acknowledged it with a 2xx.
-    pub delivered_at: Option<DateTime<Utc>>,
-    /// When retrying stopped.
-    pub abandoned_at: Option<DateTime<Utc>>,
-    /// When the next attempt is due, while pending.
-    pub next_attempt_at: Option<DateTime<Utc>>,
-    /// Every attempt, oldest first.
-    pub attempts: Vec<AttemptView>,
-}
-
-impl From<Delivery> for DeliveryView {
-    fn from(delivery: Delivery) -> Self {
-        DeliveryView {
-            id: delivery.id,
-            event_type: delivery.event_type,
-            payload: delivery.payload,
-            created_at: delivery.created_at,
-            delivered_at: delivery.delivered_at,
-            abandoned_at: delivery.abandoned_at,
-            next_attempt_at: delivery.next_attempt_at,
-            attempts: delivery
-                .attempts
-                .into_iter()
-                .map(|attempt| AttemptView {
-                    attempted_at: attempt.attempted_at,
-                    status_code: attempt.status_code,
-                    error: attempt.error,
-                    duration_ms: attempt.duration_ms,
-                })
-                .collect(),
-        }
-    }
 }
 
 /// The path of one subscription.
@@ -202,33 +145,20 @@ async fn create_webhook_subscription(
             },
         )?;
         let shown = WebhookSubscription::from(subscription);
-        let mut created = Created::new(
+        let created = Created::new(
             &CreatedWebhookSubscription {
-                subscription: clone_view(&shown),
+                subscription: shown.clone(),
                 secret: Some(secret),
             },
             format!("{path}/{id}"),
             None,
         )?;
-        created.replay_body = Some(
-            serde_json::to_value(CreatedWebhookSubscription {
-                subscription: shown,
-                secret: None,
-            })
-            .map_err(|error| ApiError::Internal(error.to_string()))?,
-        );
-        Ok(created)
+        created.replaying(&CreatedWebhookSubscription {
+            subscription: shown,
+            secret: None,
+        })
     })
     .await
-}
-
-fn clone_view(view: &WebhookSubscription) -> WebhookSubscription {
-    WebhookSubscription {
-        id: view.id,
-        url: view.url.clone(),
-        event_types: view.event_types.clone(),
-        created_at: view.created_at,
-    }
 }
 
 /// List your subscriptions.
@@ -309,7 +239,7 @@ async fn delete_webhook_subscription(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, PageQuery),
-    responses((status = 200, description = "One page, oldest first", body = Paginated<DeliveryView>)),
+    responses((status = 200, description = "One page, oldest first", body = Paginated<Delivery>)),
     security(("bearer" = []))
 )]
 #[get("/webhook-subscriptions/{id}/deliveries")]
@@ -318,16 +248,14 @@ async fn list_webhook_deliveries(
     state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
     page: Pagination,
-) -> Result<web::Json<Paginated<DeliveryView>>, ApiError> {
+) -> Result<web::Json<Paginated<Delivery>>, ApiError> {
     let (id, organisation_id) = (path.id, caller.caller.organisation_id);
     let found = crate::db::run(&state, move |conn| {
         store::find_subscription(conn, id, organisation_id)?.ok_or(ApiError::NotFound)?;
         Ok(store::list_deliveries(conn, id, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        DeliveryView::from,
-    )?))
+    Ok(web::Json(pagination::to_wire(&state, found, |delivery| {
+        delivery
+    })?))
 }
