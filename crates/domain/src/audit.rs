@@ -63,6 +63,18 @@ pub struct NewAuditEvent {
     pub request_id: String,
 }
 
+impl NewAuditEvent {
+    /// The same event about `resource_id`: for creations, whose id is known only inside the
+    /// transaction that the event was prepared for.
+    #[must_use]
+    pub fn about(self, resource_id: Uuid) -> NewAuditEvent {
+        NewAuditEvent {
+            resource_id,
+            ..self
+        }
+    }
+}
+
 /// An event as stored. Carries no personal data itself: ids only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[schema(example = json!({

@@ -11,7 +11,7 @@ use crate::text::{check_plain_text, Name};
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_auth::secrets;
 use samhandling_domain::api_client::{check_client_roles, ApiClient};
-use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::Role;
 use samhandling_persistence::api_clients::{self as store, NewApiClient};
 use samhandling_persistence::{audit, organisations};
@@ -175,13 +175,7 @@ async fn create_api_client(
                     secret_hash: &secret_hash,
                 },
             )?;
-            audit::record(
-                conn,
-                &NewAuditEvent {
-                    resource_id: id,
-                    ..audit_event
-                },
-            )?;
+            audit::record(conn, &audit_event.about(id))?;
             let location = format!("{path}/{id}");
             let created = Created::new(
                 &RegisteredApiClient {

@@ -220,13 +220,7 @@ async fn create_organisation(
         move |conn| {
             let id = Uuid::now_v7();
             let organisation = store::insert(conn, id, &draft).map_err(number_taken)?;
-            audit::record(
-                conn,
-                &samhandling_domain::audit::NewAuditEvent {
-                    resource_id: id,
-                    ..audit_event
-                },
-            )?;
+            audit::record(conn, &audit_event.about(id))?;
             Created::new(&organisation, location(id), Some(organisation.version))
         },
     )

@@ -470,13 +470,7 @@ pub(crate) fn store_new(
 ) -> Result<Referral, ApiError> {
     check_centre(conn, new.target_centre_id)?;
     let referral = store::insert(conn, new, actor).map_err(external_reference_taken)?;
-    audit::record(
-        conn,
-        &NewAuditEvent {
-            resource_id: referral.id,
-            ..audit_event
-        },
-    )?;
+    audit::record(conn, &audit_event.about(referral.id))?;
     Ok(referral)
 }
 

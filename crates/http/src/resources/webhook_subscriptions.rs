@@ -11,7 +11,7 @@ use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_auth::secrets;
-use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::webhook::Delivery;
 use samhandling_domain::webhook::EventType;
 use samhandling_domain::Role;
@@ -137,13 +137,7 @@ async fn create_webhook_subscription(
         let id = Uuid::now_v7();
         let subscription =
             store::insert_subscription(conn, id, organisation_id, &url, &event_types, &secret)?;
-        audit::record(
-            conn,
-            &NewAuditEvent {
-                resource_id: id,
-                ..audit_event
-            },
-        )?;
+        audit::record(conn, &audit_event.about(id))?;
         let shown = WebhookSubscription::from(subscription);
         let created = Created::new(
             &CreatedWebhookSubscription {
