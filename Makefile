@@ -4,7 +4,7 @@ SHELL := bash
 CARGO ?= cargo
 BIN := target/debug/samhandling
 
-.PHONY: build run test lint fmt openapi schema schema-check contract clean-db
+.PHONY: build run test lint fmt openapi schema schema-check contract bench clean-db
 
 build:
 	$(CARGO) build --bin samhandling
@@ -45,6 +45,13 @@ schema-check: build
 ## Schemathesis against the served spec, on a fresh database.
 contract: build
 	@server=$$(scripts/pg.sh server); PG_ADMIN_URL="$$server/postgres" scripts/contract.sh $(BIN)
+
+## The API against the database's own limit (wrk vs pgbench); the report lands in target/bench/.
+bench:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(CARGO) build --release --bin samhandling
+	python3 scripts/bench/run.py
 
 ## Drop test databases left behind by interrupted test runs.
 clean-db:

@@ -605,6 +605,7 @@ async fn get_referral(
                 .collect(),
         );
         let person = if access.is_centre_of(&referral) {
+            audit::relax_durability_of_read(conn)?;
             audit::record(conn, &audit_event)?;
             Some(store::person(conn, id)?)
         } else {

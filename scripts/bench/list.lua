@@ -1,0 +1,19 @@
+-- GET /api/v1/referrals?status=…&limit=50, following next_cursor, starting over at the end.
+-- wrk pipelines nothing here: each connection waits for its response before the next request.
+local cursor = nil
+
+init = function(args)
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_CENTRE_TOKEN")
+end
+
+request = function()
+  local path = "/api/v1/referrals?status=received&limit=50"
+  if cursor then
+    path = path .. "&cursor=" .. cursor
+  end
+  return wrk.format("GET", path)
+end
+
+response = function(status, headers, body)
+  cursor = body and string.match(body, '"next_cursor":"([^"]+)"') or nil
+end
