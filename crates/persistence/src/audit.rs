@@ -56,12 +56,25 @@ pub fn record(conn: &mut PgConnection, event: &NewAuditEvent) -> Result<(), Stor
     Ok(())
 }
 
-/// Lets the current transaction commit without waiting for its WAL flush. For transactions whose
-/// only write is the audit event of a read: a crash in the fraction of a second before the WAL
-/// writer flushes can lose such events, never a change to data (changes commit synchronously in
-/// their own transactions). Without it, every audited GET waits for a disk flush of its own.
-pub fn relax_durability_of_read(conn: &mut PgConnection) -> Result<(), StoreError> {
-    diesel::sql_query("SET LOCAL synchronous_commit = off").execute(conn)?;
+/// Writes the audit event of a read, and lets the transaction commit without waiting for its WAL
+/// flush, in one round trip. For transactions whose only write is this event: a crash in the
+/// fraction of a second before the WAL writer flushes can lose such events, never a change to
+/// data (changes commit synchronously). Without it, every audited GET waits for a disk flush.
+pub fn record_read(conn: &mut PgConnection, event: &NewAuditEvent) -> Result<(), StoreError> {
+    use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
+    diesel::sql_query(
+        "INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id) \
+         SELECT $1, $2, $3, $4, $5, $6, $7 \
+         FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed",
+    )
+    .bind::<SqlUuid, _>(Uuid::now_v7())
+    .bind::<Text, _>(&event.actor)
+    .bind::<Nullable<SqlUuid>, _>(event.actor_organisation_id)
+    .bind::<Text, _>(event.action.as_str())
+    .bind::<Text, _>(event.resource_type.as_str())
+    .bind::<SqlUuid, _>(event.resource_id)
+    .bind::<Text, _>(&event.request_id)
+    .execute(conn)?;
     Ok(())
 }
 

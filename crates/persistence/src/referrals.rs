@@ -33,25 +33,28 @@ pub struct ReferralScope {
     pub everything: bool,
 }
 
-type Condition = Box<dyn BoxableExpression<referrals::table, Pg, SqlType = Bool>>;
+type Condition<QS> = Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>>;
 
 impl ReferralScope {
-    /// The scope as a WHERE condition; an empty scope matches nothing.
-    fn condition(self) -> Condition {
+    /// The scope as a WHERE condition on any query source holding `referrals`; an empty scope
+    /// matches nothing.
+    fn condition<QS: 'static>(self) -> Condition<QS>
+    where
+        referrals::target_centre_id: diesel::SelectableExpression<QS>,
+    {
         if self.everything {
             return Box::new(sql::<Bool>("true"));
         }
-        let centre: Option<Condition> = self
+        let centre: Option<Condition<QS>> = self
             .centre
-            .map(|centre| Box::new(referrals::target_centre_id.eq(centre)) as Condition);
-        let referrer: Option<Condition> = self.referrer.map(|referrer| {
+            .map(|centre| Box::new(referrals::target_centre_id.eq(centre)) as Condition<QS>);
+        let referrer: Option<Condition<QS>> = self.referrer.map(|referrer| {
+            // Plain `=` (a NULL column compares false in WHERE), written as SQL because diesel
+            // types a nullable comparison as nullable, which a boxed condition cannot be.
             Box::new(
-                referrals::referring_organisation_id.is_not_null().and(
-                    referrals::referring_organisation_id
-                        .assume_not_null()
-                        .eq(referrer),
-                ),
-            ) as Condition
+                sql::<Bool>("referrals.referring_organisation_id = ")
+                    .bind::<diesel::sql_types::Uuid, _>(referrer),
+            ) as Condition<QS>
         });
         match (centre, referrer) {
             (Some(centre), Some(referrer)) => Box::new(centre.or(referrer)),
@@ -61,7 +64,7 @@ impl ReferralScope {
     }
 }
 
-#[derive(Debug, Queryable, Selectable)]
+#[derive(Debug, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = referrals, check_for_backend(diesel::pg::Pg))]
 struct ReferralRow {
     id: Uuid,
@@ -212,63 +215,70 @@ fn record_step(conn: &mut PgConnection, step: &Step<'_>) -> Result<(), StoreErro
     Ok(())
 }
 
+/// The insert chain of a new referral, as one statement: the referral (only if the target is a
+/// self-help centre), its person, and the first step of its history. One round trip instead of
+/// four matters: a create is dominated by waiting on the database, not by work in it.
+const INSERT_REFERRAL: &str = "\
+WITH centre AS (
+    SELECT id FROM organisations WHERE id = $4 AND kind = 'self_help_centre'
+), referral AS (
+    INSERT INTO referrals (id, reference, source, target_centre_id, referring_organisation_id,
+        referring_subject, external_reference, offer, status, target_groups, preferred_format,
+        residence_municipality, consent_contact, consent_feedback, consent_method, consent_obtained_at)
+    SELECT $1, $2, $3, centre.id, $5, $6, $7, $8, 'submitted', $9, $10, $11, true, $12, $13, $14
+    FROM centre
+    RETURNING *
+), person AS (
+    INSERT INTO referral_people (referral_id, given_name, family_name, phone, email,
+        preferred_language, birth_year, wishes)
+    SELECT id, $15, $16, $17, $18, $19, $20, $21 FROM referral
+), step AS (
+    INSERT INTO referral_transitions (id, referral_id, from_status, to_status, actor, actor_organisation_id)
+    SELECT $22, id, NULL, 'submitted', $23, $5 FROM referral
+)
+SELECT * FROM referral";
+
 /// Stores a new referral in `submitted`, its person, and the first step of its history.
+/// `None` when `target_centre_id` names no self-help centre (nothing is stored then).
 pub fn insert(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
     actor: &str,
-) -> Result<Referral, StoreError> {
+) -> Result<Option<Referral>, StoreError> {
+    use diesel::sql_types::{Array, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
     let groups: Vec<&str> = new
         .target_groups
         .iter()
         .map(|group| group.as_str())
         .collect();
-    let row: ReferralRow = diesel::insert_into(referrals::table)
-        .values((
-            referrals::id.eq(new.id),
-            referrals::reference.eq(new.reference),
-            referrals::source.eq(new.source.as_str()),
-            referrals::target_centre_id.eq(new.target_centre_id),
-            referrals::referring_organisation_id
-                .eq(new.referrer.map(|(organisation, _)| organisation)),
-            referrals::referring_subject.eq(new.referrer.map(|(_, subject)| subject)),
-            referrals::external_reference.eq(new.external_reference),
-            referrals::offer.eq(new.offer.as_str()),
-            referrals::status.eq(ReferralStatus::Submitted.as_str()),
-            referrals::target_groups.eq(groups),
-            referrals::preferred_format.eq(new.preferred_format.as_str()),
-            referrals::residence_municipality.eq(new.residence_municipality),
-            referrals::consent_contact.eq(new.consent.contact),
-            referrals::consent_feedback.eq(new.consent.feedback_to_referrer),
-            referrals::consent_method.eq(new.consent.method.as_str()),
-            referrals::consent_obtained_at.eq(new.consent.obtained_at),
-        ))
-        .returning(ReferralRow::as_returning())
-        .get_result(conn)?;
-    diesel::insert_into(referral_people::table)
-        .values(PersonRow {
-            referral_id: new.id,
-            given_name: new.person.given_name.clone(),
-            family_name: new.person.family_name.clone(),
-            phone: new.person.phone.clone(),
-            email: new.person.email.clone(),
-            preferred_language: new.person.preferred_language.clone(),
-            birth_year: new.person.birth_year,
-            wishes: new.person.wishes.clone(),
-        })
-        .execute(conn)?;
-    record_step(
-        conn,
-        &Step {
-            referral_id: new.id,
-            from: None,
-            to: ReferralStatus::Submitted,
-            reason: None,
-            actor,
-            actor_organisation_id: new.referrer.map(|(organisation, _)| organisation),
-        },
-    )?;
-    row.try_into()
+    let referring_organisation = new.referrer.map(|(organisation, _)| organisation);
+    let row: Option<ReferralRow> = diesel::sql_query(INSERT_REFERRAL)
+        .bind::<SqlUuid, _>(new.id)
+        .bind::<Text, _>(new.reference)
+        .bind::<Text, _>(new.source.as_str())
+        .bind::<SqlUuid, _>(new.target_centre_id)
+        .bind::<Nullable<SqlUuid>, _>(referring_organisation)
+        .bind::<Nullable<Text>, _>(new.referrer.map(|(_, subject)| subject))
+        .bind::<Nullable<Text>, _>(new.external_reference)
+        .bind::<Text, _>(new.offer.as_str())
+        .bind::<Array<Text>, _>(groups)
+        .bind::<Text, _>(new.preferred_format.as_str())
+        .bind::<Nullable<Text>, _>(new.residence_municipality)
+        .bind::<Bool, _>(new.consent.feedback_to_referrer)
+        .bind::<Text, _>(new.consent.method.as_str())
+        .bind::<Timestamptz, _>(new.consent.obtained_at)
+        .bind::<Text, _>(&new.person.given_name)
+        .bind::<Text, _>(&new.person.family_name)
+        .bind::<Nullable<Text>, _>(new.person.phone.as_deref())
+        .bind::<Nullable<Text>, _>(new.person.email.as_deref())
+        .bind::<Text, _>(&new.person.preferred_language)
+        .bind::<Nullable<Int2>, _>(new.person.birth_year)
+        .bind::<Nullable<Text>, _>(new.person.wishes.as_deref())
+        .bind::<SqlUuid, _>(Uuid::now_v7())
+        .bind::<Text, _>(actor)
+        .get_result(conn)
+        .optional()?;
+    row.map(Referral::try_from).transpose()
 }
 
 /// Finds a referral the scope may see.
@@ -309,22 +319,36 @@ fn find_scoped(
     row.optional()?.map(Referral::try_from).transpose()
 }
 
-/// The person of a referral; `None` once erased.
-pub fn person(conn: &mut PgConnection, referral_id: Uuid) -> Result<Option<Person>, StoreError> {
-    let row: Option<PersonRow> = referral_people::table
-        .find(referral_id)
-        .select(PersonRow::as_select())
+impl From<PersonRow> for Person {
+    fn from(row: PersonRow) -> Self {
+        Person {
+            given_name: row.given_name,
+            family_name: row.family_name,
+            phone: row.phone,
+            email: row.email,
+            preferred_language: row.preferred_language,
+            birth_year: row.birth_year,
+            wishes: row.wishes,
+        }
+    }
+}
+
+/// As [`find`], with the person (`None` once erased) in the same round trip.
+pub fn find_with_person(
+    conn: &mut PgConnection,
+    id: Uuid,
+    scope: ReferralScope,
+) -> Result<Option<(Referral, Option<Person>)>, StoreError> {
+    let found: Option<(ReferralRow, Option<PersonRow>)> = referrals::table
+        .left_join(referral_people::table)
+        .filter(referrals::id.eq(id))
+        .filter(scope.condition())
+        .select((ReferralRow::as_select(), Option::<PersonRow>::as_select()))
         .first(conn)
         .optional()?;
-    Ok(row.map(|row| Person {
-        given_name: row.given_name,
-        family_name: row.family_name,
-        phone: row.phone,
-        email: row.email,
-        preferred_language: row.preferred_language,
-        birth_year: row.birth_year,
-        wishes: row.wishes,
-    }))
+    found
+        .map(|(referral, person)| Ok((referral.try_into()?, person.map(Person::from))))
+        .transpose()
 }
 
 /// `(from, to, reason, actor organisation, time)` as stored.

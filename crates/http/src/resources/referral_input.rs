@@ -252,19 +252,22 @@ impl ConsentInput {
     }
 }
 
-/// Checks that `id` names a self-help centre: 404 when it names nothing, 422 when it names
-/// another kind of organisation.
-pub fn check_centre(conn: &mut PgConnection, id: Uuid) -> Result<(), ApiError> {
-    let centre =
-        organisations::find(conn, id)?.ok_or(ApiError::MissingReference("target_centre_id"))?;
-    if centre.kind != OrganisationKind::SelfHelpCentre {
-        return Err(ApiError::invalid_field(
+/// Why `id` is not a usable target centre: 404 when it names nothing, 422 when it names another
+/// kind of organisation. Asked only after an insert stored nothing, so the common path pays for
+/// no extra query.
+pub fn why_not_a_centre(conn: &mut PgConnection, id: Uuid) -> ApiError {
+    match organisations::find(conn, id) {
+        Err(error) => error.into(),
+        Ok(None) => ApiError::MissingReference("target_centre_id"),
+        Ok(Some(organisation)) if organisation.kind == OrganisationKind::SelfHelpCentre => {
+            ApiError::Internal("a self-help centre refused a referral".into())
+        }
+        Ok(Some(_)) => ApiError::invalid_field(
             "target_centre_id",
             "kind",
             "must name a self-help centre (kind self_help_centre)",
-        ));
+        ),
     }
-    Ok(())
 }
 
 /// JSON Schema rules that span fields: a person needs a phone or an e-mail address, and

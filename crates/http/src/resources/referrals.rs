@@ -11,7 +11,9 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
-use crate::resources::referral_input::{check_centre, referral_request, ConsentInput, Prepared};
+use crate::resources::referral_input::{
+    referral_request, why_not_a_centre, ConsentInput, Prepared,
+};
 use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::http::header;
@@ -468,8 +470,10 @@ pub(crate) fn store_new(
     actor: &str,
     audit_event: NewAuditEvent,
 ) -> Result<Referral, ApiError> {
-    check_centre(conn, new.target_centre_id)?;
-    let referral = store::insert(conn, new, actor).map_err(external_reference_taken)?;
+    let Some(referral) = store::insert(conn, new, actor).map_err(external_reference_taken)? else {
+        // Nothing was stored: say whether the centre is missing or not a centre.
+        return Err(why_not_a_centre(conn, new.target_centre_id));
+    };
     audit::record(conn, &audit_event.about(referral.id))?;
     Ok(referral)
 }
@@ -597,17 +601,18 @@ async fn get_referral(
     let access = Access::of(&caller.caller);
     let audit_event = caller.audit(AuditAction::Read, ResourceType::Referral, id);
     let (referral, details) = crate::db::transaction(&state, move |conn| {
-        let referral = store::find(conn, id, access.scope())?.ok_or(ApiError::NotFound)?;
+        let (referral, person) =
+            store::find_with_person(conn, id, access.scope())?.ok_or(ApiError::NotFound)?;
         let history = Some(
             store::history(conn, id)?
                 .into_iter()
                 .map(TransitionView::from)
                 .collect(),
         );
+        // Only the target centre is shown the person, and that read is audited.
         let person = if access.is_centre_of(&referral) {
-            audit::relax_durability_of_read(conn)?;
-            audit::record(conn, &audit_event)?;
-            Some(store::person(conn, id)?)
+            audit::record_read(conn, &audit_event)?;
+            Some(person)
         } else {
             None
         };
