@@ -6,7 +6,7 @@ use base64::Engine;
 use diesel::RunQueryDsl;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, send, TestApp};
+use samhandling_tests::{act, authorized, get, send, TestApp};
 use serde_json::json;
 
 fn token_request(form: &str) -> TestRequest {
@@ -54,14 +54,7 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
         .unwrap();
     assert!(stored.secret_hash.starts_with("$argon2id$"));
     assert!(!stored.secret_hash.contains(&secret));
-    let read = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/api-clients/{client_id}")),
-            &admin,
-        ),
-    )
-    .await;
+    let read = get(&app, &format!("/api/v1/api-clients/{client_id}"), &admin).await;
     assert_eq!(read.status, 200);
     assert!(read.body.get("client_secret").is_none());
 
@@ -81,20 +74,9 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     let caller = t.tokens.verify(&access_token).unwrap();
     assert_eq!(caller.organisation_id, municipality.id);
     assert_eq!(caller.roles, vec![Role::Referrer]);
-    let listed = send(
-        &app,
-        authorized(
-            TestRequest::get().uri("/api/v1/organisations"),
-            &access_token,
-        ),
-    )
-    .await;
+    let listed = get(&app, "/api/v1/organisations", &access_token).await;
     assert_eq!(listed.status, 200);
-    let forbidden = send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/api-clients"), &access_token),
-    )
-    .await;
+    let forbidden = get(&app, "/api/v1/api-clients", &access_token).await;
     forbidden.assert_problem(403);
 
     // The grant, with HTTP Basic.
@@ -131,12 +113,10 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     );
 
     // Revoked: no new tokens.
-    let revoked = send(
+    let revoked = act(
         &app,
-        authorized(
-            TestRequest::post().uri(&format!("/api/v1/api-clients/{client_id}/revoke")),
-            &admin,
-        ),
+        &format!("/api/v1/api-clients/{client_id}/revoke"),
+        &admin,
     )
     .await;
     assert_eq!(revoked.status, 200);

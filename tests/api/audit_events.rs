@@ -3,7 +3,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, send, TestApp};
+use samhandling_tests::{authorized, get, send, TestApp};
 use serde_json::json;
 
 #[actix_web::test]
@@ -32,12 +32,10 @@ async fn organisation_changes_are_audited_with_actor_and_request() {
     .await;
     assert_eq!(changed.status, 200);
 
-    let trail = send(
+    let trail = get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/audit-events?resource_id={id}")),
-            &admin,
-        ),
+        &format!("/api/v1/audit-events?resource_id={id}"),
+        &admin,
     )
     .await;
     assert_eq!(trail.status, 200, "{}", trail.text);
@@ -50,14 +48,10 @@ async fn organisation_changes_are_audited_with_actor_and_request() {
     assert_eq!(events[1]["action"], "updated");
     assert_eq!(events[1]["request_id"], "rename-napha");
 
-    let only_updates = send(
+    let only_updates = get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!(
-                "/api/v1/audit-events?resource_id={id}&action=updated"
-            )),
-            &admin,
-        ),
+        &format!("/api/v1/audit-events?resource_id={id}&action=updated"),
+        &admin,
     )
     .await;
     assert_eq!(only_updates.body["items"].as_array().unwrap().len(), 1);
@@ -73,10 +67,7 @@ async fn only_admins_read_the_trail() {
         None,
     );
     let adviser = t.token(governor.id, &[Role::GovernorAdviser]);
-    send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/audit-events"), &adviser),
-    )
-    .await
-    .assert_problem(403);
+    get(&app, "/api/v1/audit-events", &adviser)
+        .await
+        .assert_problem(403);
 }

@@ -6,7 +6,7 @@ use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use samhandling_auth::{Claims, TokenService, TokenSettings};
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, send, token_settings, TestApp};
+use samhandling_tests::{authorized, get, send, token_settings, TestApp};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -120,11 +120,7 @@ async fn a_non_admin_creating_an_organisation_is_403_and_nothing_is_stored() {
         .set_json(json!({"kind": "other", "name": "Not allowed"}));
     let reply = send(&app, request).await;
     reply.assert_problem(403);
-    let listed = send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/organisations"), &token),
-    )
-    .await;
+    let listed = get(&app, "/api/v1/organisations", &token).await;
     assert_eq!(listed.status, 200);
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
 }
@@ -156,18 +152,10 @@ async fn tokens_signed_by_a_configured_external_key_are_accepted() {
         ..token_settings()
     });
     let app = t.service().await;
-    let reply = send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/organisations"), &external),
-    )
-    .await;
+    let reply = get(&app, "/api/v1/organisations", &external).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let own = t.token(Uuid::now_v7(), &[Role::Referrer]);
-    let reply = send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/organisations"), &own),
-    )
-    .await;
+    let reply = get(&app, "/api/v1/organisations", &own).await;
     assert_eq!(
         reply.status, 200,
         "HS256 tokens keep working beside the external key"

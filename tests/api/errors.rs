@@ -1,7 +1,7 @@
 //! Every failure is problem+json with a 4xx status, and changes nothing.
 
 use actix_web::test::TestRequest;
-use samhandling_tests::{authorized, send, TestApp};
+use samhandling_tests::{authorized, get, send, TestApp};
 use serde_json::json;
 
 #[actix_web::test]
@@ -115,11 +115,7 @@ async fn validation_reports_every_failing_field_at_once() {
     assert!(fields.contains(&"name"), "{fields:?}");
     assert!(fields.contains(&"municipality_number"), "{fields:?}");
     assert!(fields.contains(&"county"), "{fields:?}");
-    let listed = send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/organisations"), &token),
-    )
-    .await;
+    let listed = get(&app, "/api/v1/organisations", &token).await;
     assert_eq!(
         listed.body["items"].as_array().unwrap().len(),
         1,
@@ -151,14 +147,7 @@ async fn a_malformed_path_id_is_a_400_problem() {
     let t = TestApp::new();
     let app = t.service().await;
     let token = t.admin_token();
-    let reply = send(
-        &app,
-        authorized(
-            TestRequest::get().uri("/api/v1/organisations/not-a-uuid"),
-            &token,
-        ),
-    )
-    .await;
+    let reply = get(&app, "/api/v1/organisations/not-a-uuid", &token).await;
     reply.assert_problem(400);
 }
 

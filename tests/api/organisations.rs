@@ -3,7 +3,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, send, TestApp};
+use samhandling_tests::{authorized, get, send, TestApp};
 use serde_json::json;
 
 #[actix_web::test]
@@ -28,42 +28,24 @@ async fn an_admin_registers_a_municipality_and_anyone_can_read_it() {
     assert_eq!(created.body["region"], "Værnesregionen");
 
     let reader = t.token(uuid::Uuid::now_v7(), &[Role::Facilitator]);
-    let read = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/organisations/{id}")),
-            &reader,
-        ),
-    )
-    .await;
+    let read = get(&app, &format!("/api/v1/organisations/{id}"), &reader).await;
     assert_eq!(read.status, 200);
     assert_eq!(read.body, created.body);
     assert_eq!(read.header("etag"), Some("\"1\""));
 
-    let filtered = send(
+    let filtered = get(
         &app,
-        authorized(
-            TestRequest::get().uri("/api/v1/organisations?municipality_number=5032"),
-            &reader,
-        ),
+        "/api/v1/organisations?municipality_number=5032",
+        &reader,
     )
     .await;
     assert_eq!(filtered.body["items"][0]["id"], id.as_str());
-    let by_kind = send(
-        &app,
-        authorized(
-            TestRequest::get().uri("/api/v1/organisations?kind=self_help_centre"),
-            &reader,
-        ),
-    )
-    .await;
+    let by_kind = get(&app, "/api/v1/organisations?kind=self_help_centre", &reader).await;
     assert_eq!(by_kind.body["items"], json!([]));
-    let by_region = send(
+    let by_region = get(
         &app,
-        authorized(
-            TestRequest::get().uri("/api/v1/organisations?region=V%C3%A6rnesregionen"),
-            &reader,
-        ),
+        "/api/v1/organisations?region=V%C3%A6rnesregionen",
+        &reader,
     )
     .await;
     assert_eq!(by_region.body["items"].as_array().unwrap().len(), 1);
@@ -146,7 +128,7 @@ async fn a_change_needs_the_current_etag() {
         .insert_header(("if-match", "\"1\""))
         .set_json(json!({"name": "Overwritten"}));
     send(&app, stale).await.assert_problem(412);
-    let read = send(&app, authorized(TestRequest::get().uri(&uri), &admin)).await;
+    let read = get(&app, &uri, &admin).await;
     assert_eq!(read.body["name"], "LINK Trondheim");
 
     let cleared = authorized(TestRequest::patch().uri(&uri), &admin)

@@ -1,9 +1,8 @@
 //! Keyset pagination: every item exactly once, cursors that cannot be forged.
 
-use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{OrganisationDraft, OrganisationKind};
 use samhandling_persistence::{in_transaction, organisations, StoreError};
-use samhandling_tests::{authorized, send, TestApp};
+use samhandling_tests::{get, TestApp};
 use std::collections::HashSet;
 
 #[actix_web::test]
@@ -32,7 +31,7 @@ async fn paging_through_250_organisations_returns_each_exactly_once() {
     let mut pages = 0;
     let mut uri = "/api/v1/organisations?kind=other&limit=50".to_owned();
     loop {
-        let page = send(&app, authorized(TestRequest::get().uri(&uri), &admin)).await;
+        let page = get(&app, &uri, &admin).await;
         assert_eq!(page.status, 200, "{}", page.text);
         pages += 1;
         let items = page.body["items"].as_array().unwrap();
@@ -64,14 +63,7 @@ async fn a_tampered_cursor_or_a_bad_limit_is_400() {
     for n in 0..3 {
         t.organisation(OrganisationKind::Other, &format!("Org {n}"), None);
     }
-    let first = send(
-        &app,
-        authorized(
-            TestRequest::get().uri("/api/v1/organisations?limit=1"),
-            &admin,
-        ),
-    )
-    .await;
+    let first = get(&app, "/api/v1/organisations?limit=1", &admin).await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
     let (payload, signature) = cursor.split_once('.').unwrap();
     let mut forged = payload.to_owned().into_bytes();
@@ -84,22 +76,13 @@ async fn a_tampered_cursor_or_a_bad_limit_is_400() {
         "limit=201".to_owned(),
         "limit=ten".to_owned(),
     ] {
-        let reply = send(
-            &app,
-            authorized(
-                TestRequest::get().uri(&format!("/api/v1/organisations?{query}")),
-                &admin,
-            ),
-        )
-        .await;
+        let reply = get(&app, &format!("/api/v1/organisations?{query}"), &admin).await;
         reply.assert_problem(400);
     }
-    let second = send(
+    let second = get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/organisations?limit=1&cursor={cursor}")),
-            &admin,
-        ),
+        &format!("/api/v1/organisations?limit=1&cursor={cursor}"),
+        &admin,
     )
     .await;
     assert_eq!(second.status, 200);

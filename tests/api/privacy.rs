@@ -7,7 +7,7 @@ use diesel::RunQueryDsl;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_http::jobs::retention;
-use samhandling_tests::{authorized, logs, send, tables_containing, TestApp};
+use samhandling_tests::{act, authorized, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
 
 #[actix_web::test]
@@ -22,14 +22,7 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
     body["person"]["email"] = json!("solveig@example.no");
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap();
-    let read = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.coordinator,
-        ),
-    )
-    .await;
+    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
     assert_eq!(read.body["person"]["family_name"], name);
     for step in ["received", "contacted", "declined_by_person"] {
         send(&app, transition(id, &f.coordinator, step)).await;
@@ -39,12 +32,10 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
         "stored before erasure"
     );
 
-    let erased = send(
+    let erased = act(
         &app,
-        authorized(
-            TestRequest::post().uri(&format!("/api/v1/referrals/{id}/erase")),
-            &f.coordinator,
-        ),
+        &format!("/api/v1/referrals/{id}/erase"),
+        &f.coordinator,
     )
     .await;
     assert_eq!(erased.status, 204, "{}", erased.text);
@@ -61,14 +52,7 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
             "{needle} left behind"
         );
     }
-    let tombstone = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.coordinator,
-        ),
-    )
-    .await;
+    let tombstone = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
     assert_eq!(tombstone.body["person"], serde_json::Value::Null);
     assert!(tombstone.body["erased_at"].is_string());
     assert_eq!(tombstone.body["status"], "declined_by_person");
@@ -106,43 +90,17 @@ async fn admins_erase_but_do_not_read() {
     .await;
     let id = created["id"].as_str().unwrap();
     let admin = t.admin_token();
-    send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &admin,
-        ),
-    )
-    .await
-    .assert_problem(403);
-    let log = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}/access-log")),
-            &admin,
-        ),
-    )
-    .await;
+    get(&app, &format!("/api/v1/referrals/{id}"), &admin)
+        .await
+        .assert_problem(403);
+    let log = get(&app, &format!("/api/v1/referrals/{id}/access-log"), &admin).await;
     assert_eq!(log.status, 200);
-    let erased = send(
-        &app,
-        authorized(
-            TestRequest::post().uri(&format!("/api/v1/referrals/{id}/erase")),
-            &admin,
-        ),
-    )
-    .await;
+    let erased = act(&app, &format!("/api/v1/referrals/{id}/erase"), &admin).await;
     assert_eq!(erased.status, 204);
     assert!(tables_containing(&t.database, "Magnhild").is_empty());
-    send(
-        &app,
-        authorized(
-            TestRequest::post().uri(&format!("/api/v1/referrals/{id}/erase")),
-            &f.referrer,
-        ),
-    )
-    .await
-    .assert_problem(403);
+    act(&app, &format!("/api/v1/referrals/{id}/erase"), &f.referrer)
+        .await
+        .assert_problem(403);
 }
 
 #[actix_web::test]

@@ -3,7 +3,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, send, TestApp};
+use samhandling_tests::{act, authorized, get, send, TestApp};
 use serde_json::{json, Value};
 
 /// A centre, a referring municipality, a second municipality and a second centre, with tokens.
@@ -99,14 +99,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
     );
     let id = created["id"].as_str().unwrap().to_owned();
 
-    let listed = send(
-        &app,
-        authorized(
-            TestRequest::get().uri("/api/v1/referrals?status=submitted"),
-            &f.coordinator,
-        ),
-    )
-    .await;
+    let listed = get(&app, "/api/v1/referrals?status=submitted", &f.coordinator).await;
     assert_eq!(listed.body["items"][0]["id"], id.as_str());
     assert_eq!(listed.body["items"][0]["view"], "centre");
     assert!(
@@ -114,14 +107,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         "lists leave the person out"
     );
 
-    let read = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.coordinator,
-        ),
-    )
-    .await;
+    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
     assert_eq!(read.status, 200, "{}", read.text);
     assert_eq!(read.body["person"]["given_name"], "Kari");
     assert_eq!(read.body["person"]["phone"], "+4791234567");
@@ -142,14 +128,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         assert_eq!(moved.status, 200, "{step}: {}", moved.text);
         assert_eq!(moved.body["status"], step);
     }
-    let followed = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.referrer,
-        ),
-    )
-    .await;
+    let followed = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
     assert_eq!(followed.body["status"], "placed");
     assert_eq!(followed.body["coarse_status"], "completed");
     assert_eq!(followed.body["history"].as_array().unwrap().len(), 7);
@@ -160,12 +139,10 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         "no withdrawal once placed"
     );
 
-    let log = send(
+    let log = get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}/access-log")),
-            &f.coordinator,
-        ),
+        &format!("/api/v1/referrals/{id}/access-log"),
+        &f.coordinator,
     )
     .await;
     let actions: Vec<&str> = log.body["items"]
@@ -187,26 +164,16 @@ async fn another_organisation_finds_nothing() {
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Per", true)).await;
     let id = created["id"].as_str().unwrap();
     for token in [&f.other_municipality, &f.other_centre] {
-        send(
-            &app,
-            authorized(
-                TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-                token,
-            ),
-        )
-        .await
-        .assert_problem(404);
+        get(&app, &format!("/api/v1/referrals/{id}"), token)
+            .await
+            .assert_problem(404);
         send(&app, transition(id, token, "withdrawn"))
             .await
             .assert_problem(404);
         send(&app, transition(id, token, "received"))
             .await
             .assert_problem(404);
-        let listed = send(
-            &app,
-            authorized(TestRequest::get().uri("/api/v1/referrals"), token),
-        )
-        .await;
+        let listed = get(&app, "/api/v1/referrals", token).await;
         assert_eq!(listed.body["items"], json!([]));
     }
     let erase = |token: &str| {
@@ -216,23 +183,14 @@ async fn another_organisation_finds_nothing() {
         )
     };
     send(&app, erase(&f.other_centre)).await.assert_problem(404);
-    send(
+    get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}/access-log")),
-            &f.other_centre,
-        ),
+        &format!("/api/v1/referrals/{id}/access-log"),
+        &f.other_centre,
     )
     .await
     .assert_problem(404);
-    let read = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.coordinator,
-        ),
-    )
-    .await;
+    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
     assert_eq!(read.body["status"], "submitted", "nothing changed");
 }
 
@@ -247,14 +205,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     for step in ["received", "contacted"] {
         send(&app, transition(id, &f.coordinator, step)).await;
     }
-    let seen = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.referrer,
-        ),
-    )
-    .await;
+    let seen = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
     assert_eq!(seen.body["coarse_status"], "in_progress");
     assert_eq!(seen.body["status"], Value::Null);
     assert!(seen.body.get("history").is_none());
@@ -264,53 +215,27 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     let with = refer(&app, &f.referrer, &referral_body(&f.centre, "Anne", true)).await;
     let id = with["id"].as_str().unwrap();
     send(&app, transition(id, &f.coordinator, "received")).await;
-    let before = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.referrer,
-        ),
-    )
-    .await;
+    let before = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
     assert_eq!(before.body["status"], "received");
-    let withdrawn = send(
+    let withdrawn = act(
         &app,
-        authorized(
-            TestRequest::post().uri(&format!(
-                "/api/v1/referrals/{id}/feedback-consent/withdrawal"
-            )),
-            &f.coordinator,
-        ),
+        &format!("/api/v1/referrals/{id}/feedback-consent/withdrawal"),
+        &f.coordinator,
     )
     .await;
     assert_eq!(withdrawn.status, 204, "{}", withdrawn.text);
-    send(
+    act(
         &app,
-        authorized(
-            TestRequest::post().uri(&format!(
-                "/api/v1/referrals/{id}/feedback-consent/withdrawal"
-            )),
-            &f.referrer,
-        ),
+        &format!("/api/v1/referrals/{id}/feedback-consent/withdrawal"),
+        &f.referrer,
     )
     .await
     .assert_problem(403);
-    let after = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.referrer,
-        ),
-    )
-    .await;
+    let after = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
     assert_eq!(after.body["status"], Value::Null);
     assert_eq!(after.body["coarse_status"], "received");
     assert!(after.body.get("history").is_none());
-    let listed = send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/referrals"), &f.referrer),
-    )
-    .await;
+    let listed = get(&app, "/api/v1/referrals", &f.referrer).await;
     assert!(listed.body["items"]
         .as_array()
         .unwrap()
@@ -372,12 +297,10 @@ async fn creation_is_idempotent_and_external_references_are_unique() {
     )
     .await;
     duplicate.assert_problem(409);
-    let found = send(
+    let found = get(
         &app,
-        authorized(
-            TestRequest::get().uri("/api/v1/referrals?external_reference=SAK-Liv"),
-            &f.referrer,
-        ),
+        "/api/v1/referrals?external_reference=SAK-Liv",
+        &f.referrer,
     )
     .await;
     assert_eq!(found.body["items"].as_array().unwrap().len(), 1);

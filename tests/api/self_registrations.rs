@@ -3,7 +3,7 @@
 use crate::referrals::field;
 use actix_web::test::TestRequest;
 use samhandling_http::Policies;
-use samhandling_tests::{authorized, send, TestApp};
+use samhandling_tests::{get, send, TestApp};
 use serde_json::json;
 
 fn registration(centre: uuid::Uuid, name: &str) -> serde_json::Value {
@@ -38,11 +38,7 @@ async fn a_person_signs_up_without_a_token_and_the_centre_sees_it() {
         reply.text
     );
     assert!(reply.header("location").is_none());
-    let listed = send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/referrals"), &f.coordinator),
-    )
-    .await;
+    let listed = get(&app, "/api/v1/referrals", &f.coordinator).await;
     assert_eq!(listed.body["items"][0]["reference"], reference);
     assert_eq!(listed.body["items"][0]["source"], "self_registration");
     assert_eq!(
@@ -50,24 +46,13 @@ async fn a_person_signs_up_without_a_token_and_the_centre_sees_it() {
         serde_json::Value::Null
     );
     let id = listed.body["items"][0]["id"].as_str().unwrap();
-    let read = send(
-        &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/referrals/{id}")),
-            &f.coordinator,
-        ),
-    )
-    .await;
+    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
     assert_eq!(read.body["person"]["given_name"], "Amina");
     assert_eq!(
         read.body["allowed_transitions"],
         json!(["received", "redirected"])
     );
-    let referrers = send(
-        &app,
-        authorized(TestRequest::get().uri("/api/v1/referrals"), &f.referrer),
-    )
-    .await;
+    let referrers = get(&app, "/api/v1/referrals", &f.referrer).await;
     assert_eq!(referrers.body["items"], json!([]));
 
     let mut no_consent = registration(f.centre.id, "Amina");

@@ -6,7 +6,7 @@ use actix_web::test::TestRequest;
 use hmac::{Hmac, Mac};
 use samhandling_http::jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::{authorized, send, TestApp};
+use samhandling_tests::{authorized, get, send, TestApp};
 use serde_json::json;
 use sha2::Sha256;
 use std::time::Duration;
@@ -107,14 +107,10 @@ async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_perso
         assert!(!text.contains(personal), "{personal} in {text}");
     }
 
-    let deliveries = send(
+    let deliveries = get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!(
-                "/api/v1/webhook-subscriptions/{subscription}/deliveries"
-            )),
-            &f.referrer,
-        ),
+        &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),
+        &f.referrer,
     )
     .await;
     assert_eq!(
@@ -123,14 +119,10 @@ async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_perso
     );
     assert!(deliveries.body["items"][0]["delivered_at"].is_string());
     assert_eq!(deliver(&deliverer).await, 0, "nothing left to deliver");
-    send(
+    get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!(
-                "/api/v1/webhook-subscriptions/{subscription}/deliveries"
-            )),
-            &f.other_municipality,
-        ),
+        &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),
+        &f.other_municipality,
     )
     .await
     .assert_problem(404);
@@ -176,14 +168,10 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
         ids.windows(2).all(|pair| pair[0] == pair[1]),
         "retries carry the same delivery id"
     );
-    let deliveries = send(
+    let deliveries = get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!(
-                "/api/v1/webhook-subscriptions/{subscription}/deliveries"
-            )),
-            &f.referrer,
-        ),
+        &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),
+        &f.referrer,
     )
     .await;
     let attempts = deliveries.body["items"][0]["attempts"].as_array().unwrap();
@@ -274,12 +262,10 @@ async fn private_and_plain_http_targets_are_refused_by_default() {
     .await;
     assert_eq!(ok.status, 201);
     let id = ok.body["id"].as_str().unwrap();
-    assert!(send(
+    assert!(get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/webhook-subscriptions/{id}")),
-            &f.referrer
-        )
+        &format!("/api/v1/webhook-subscriptions/{id}"),
+        &f.referrer
     )
     .await
     .body
@@ -294,12 +280,10 @@ async fn private_and_plain_http_targets_are_refused_by_default() {
     )
     .await;
     assert_eq!(deleted.status, 204);
-    send(
+    get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!("/api/v1/webhook-subscriptions/{id}")),
-            &f.referrer,
-        ),
+        &format!("/api/v1/webhook-subscriptions/{id}"),
+        &f.referrer,
     )
     .await
     .assert_problem(404);

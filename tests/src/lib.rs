@@ -214,6 +214,24 @@ where
     }
 }
 
+/// `GET uri` with a bearer token, read whole.
+pub async fn get<S, B>(app: &S, uri: &str, token: &str) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(app, authorized(TestRequest::get().uri(uri), token)).await
+}
+
+/// `POST uri` with a bearer token and no body (a named action), read whole.
+pub async fn act<S, B>(app: &S, uri: &str, token: &str) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(app, authorized(TestRequest::post().uri(uri), token)).await
+}
+
 /// A request with a bearer token.
 pub fn authorized(request: TestRequest, token: &str) -> TestRequest {
     request.insert_header(("Authorization", format!("Bearer {token}")))
