@@ -57,21 +57,34 @@ fn verify(secret: &str, signature: &str, body: &[u8]) -> bool {
     expected == v1
 }
 
+/// Subscribes `token`'s organisation to status changes at `url`.
+async fn subscribe<S, B>(app: &S, token: &str, url: &str) -> samhandling_tests::Reply
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    send(
+        app,
+        authorized(
+            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
+            token,
+        )
+        .set_json(json!({"url": url, "event_types": ["referral_status_changed"]})),
+    )
+    .await
+}
+
 #[actix_web::test]
 async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_personal_data() {
     let t = TestApp::with_local_webhooks();
     let app = t.service().await;
     let f = field(&t);
     let receiver = Receiver::start(0);
-    let subscribed = send(
-        &app,
-        authorized(
-            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
-            &f.referrer,
-        )
-        .set_json(json!({"url": receiver.url, "event_types": ["referral_status_changed"]})),
-    )
-    .await;
+    let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
     assert_eq!(subscribed.status, 201, "{}", subscribed.text);
     let secret = subscribed.body["secret"].as_str().unwrap().to_owned();
     let subscription = subscribed.body["id"].as_str().unwrap().to_owned();
@@ -135,15 +148,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
     let app = t.service().await;
     let f = field(&t);
     let receiver = Receiver::start(2);
-    let subscribed = send(
-        &app,
-        authorized(
-            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
-            &f.referrer,
-        )
-        .set_json(json!({"url": receiver.url, "event_types": ["referral_status_changed"]})),
-    )
-    .await;
+    let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
     let subscription = subscribed.body["id"].as_str().unwrap().to_owned();
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Birgit", true)).await;
     send(
@@ -187,15 +192,7 @@ async fn without_consent_only_coarse_changes_are_announced() {
     let app = t.service().await;
     let f = field(&t);
     let receiver = Receiver::start(0);
-    send(
-        &app,
-        authorized(
-            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
-            &f.referrer,
-        )
-        .set_json(json!({"url": receiver.url, "event_types": ["referral_status_changed"]})),
-    )
-    .await;
+    subscribe(&app, &f.referrer, &receiver.url).await;
     let created = refer(
         &app,
         &f.referrer,
