@@ -94,9 +94,22 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let field = if path == "." { String::new() } else { path };
         ApiError::BadRequest {
             detail: "a field has a value of the wrong type or an unknown enumeration value".into(),
-            errors: vec![FieldError::new(field, "invalid_value", message)],
+            errors: vec![FieldError::new(
+                field,
+                "invalid_value",
+                without_value(&message),
+            )],
         }
     })
+}
+
+/// serde's message without the offending value, which may be personal data: error messages
+/// never carry it (the API conventions). Keeps what was expected, which is the useful part.
+fn without_value(message: &str) -> String {
+    message.split_once(", expected ").map_or_else(
+        || "the value is not valid here".to_owned(),
+        |(_, expected)| format!("expected {expected}"),
+    )
 }
 
 fn backticked<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
@@ -215,7 +228,7 @@ impl<T: DeserializeOwned + Validate> FromRequest for ValidQuery<T> {
                             errors: vec![FieldError::new(
                                 "query",
                                 "invalid_value",
-                                error.to_string(),
+                                without_value(&error.to_string()),
                             )],
                         }
                     })
@@ -228,5 +241,26 @@ impl<T: DeserializeOwned + Validate> FromRequest for ValidQuery<T> {
                     Ok(ValidQuery(value))
                 }),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Person {
+        birth_year: i16,
+    }
+
+    #[test]
+    fn invalid_values_are_not_echoed() {
+        let error = parse_json::<Person>(br#"{"birth_year": "Kari Nordmann"}"#)
+            .expect_err("a string is not a year");
+        let problem = serde_json::to_string(&error.problem(None, None)).expect("serialises");
+        assert!(!problem.contains("Kari"), "{problem}");
+        assert!(problem.contains("birth_year"), "{problem}");
+        assert!(problem.contains("expected"), "{problem}");
     }
 }
