@@ -4,7 +4,7 @@ SHELL := bash
 CARGO ?= cargo
 BIN := target/debug/samhandling
 
-.PHONY: build run test lint fmt openapi schema schema-check contract bench clean-db
+.PHONY: build run test lint fmt openapi schema schema-check contract browser bench clean-db
 
 build:
 	$(CARGO) build --bin samhandling
@@ -45,6 +45,10 @@ schema-check: build
 ## Schemathesis against the served spec, on a fresh database.
 contract: build
 	@server=$$(scripts/pg.sh server); PG_ADMIN_URL="$$server/postgres" scripts/contract.sh $(BIN)
+
+## Swagger UI in headless Chromium against the server on a fresh database; screenshot in target/browser/.
+browser: build
+	scripts/browser.sh $(BIN)
 
 ## The API against the database's own limit (wrk vs pgbench); the report lands in target/bench/.
 bench:

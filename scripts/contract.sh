@@ -25,6 +25,9 @@ readonly SCHEMATHESIS_VERSION=4.32.5
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+LOG_NAME=contract
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 BIN=${1:-target/debug/samhandling}
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
@@ -33,9 +36,6 @@ WORKERS=${CONTRACT_WORKERS:-1}
 VENV="$ROOT/.venv"
 OUT="$ROOT/target/schemathesis"
 SERVER_LOG="$ROOT/target/contract-server.log"
-
-log() { printf 'contract: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 2; }
 
 [[ -x $BIN ]] || die "server binary '$BIN' not found or not executable (build it first)"
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
@@ -77,24 +77,8 @@ DB_CREATED=""
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
-    if [[ -n $SERVER_PID ]]; then
-        if kill -0 "$SERVER_PID" 2>/dev/null; then
-            kill "$SERVER_PID" 2>/dev/null || true
-            for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-            kill -9 "$SERVER_PID" 2>/dev/null || true
-            wait "$SERVER_PID" 2>/dev/null || true
-        else
-            # It went away during the run: say how, as that is a finding in itself.
-            local status=0
-            wait "$SERVER_PID" 2>/dev/null || status=$?
-            log "warning: the server had already exited with status $status$( ((status > 128)) && echo " (signal $((status - 128)))"); see ${SERVER_LOG#"$ROOT"/}"
-        fi
-    fi
-    if [[ -n $DB_CREATED ]]; then
-        psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 \
-            -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" >/dev/null 2>&1 \
-            || log "warning: could not drop database $DB_NAME"
-    fi
+    [[ -n $SERVER_PID ]] && stop_server "$SERVER_PID" "$SERVER_LOG"
+    [[ -n $DB_CREATED ]] && drop_database "$PG_ADMIN_URL" "$DB_NAME"
     exit "$rc"
 }
 trap cleanup EXIT
@@ -114,8 +98,8 @@ OPERATOR_ORG=$(printf '%s\n' "$DEMO" | awk -F'\t' 'NR == 1 { print $1 }')
 log "demo data loaded: $(printf '%s\n' "$DEMO" | wc -l) organisations, operator $OPERATOR_ORG"
 
 # --- Server on a free loopback port ---------------------------------------------------------
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-JWT_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
+PORT=$(free_port)
+JWT_SECRET=$(random_secret)
 BASE="http://127.0.0.1:$PORT"
 
 DATABASE_URL=$DATABASE_URL BIND_ADDR="127.0.0.1:$PORT" JWT_SECRET=$JWT_SECRET RUST_LOG=warn \
@@ -124,21 +108,11 @@ DATABASE_URL=$DATABASE_URL BIND_ADDR="127.0.0.1:$PORT" JWT_SECRET=$JWT_SECRET RU
 SERVER_PID=$!
 log "server pid $SERVER_PID on $BASE (log: ${SERVER_LOG#"$ROOT"/})"
 
-ready=""
-for _ in $(seq 120); do  # 60 s at most
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$SERVER_LOG" >&2; die "server exited before becoming ready"; }
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/health/ready" || true) == 200 ]]; then
-        ready=1
-        break
-    fi
-    sleep 0.5
-done
-[[ -n $ready ]] || { tail -n 20 "$SERVER_LOG" >&2; die "server not ready at $BASE/health/ready after 60 s"; }
-log "server ready"
+wait_ready "$BASE" "$SERVER_PID" "$SERVER_LOG"
 
 # The caller acts for a self-help centre with every role that touches referrals, so that created
 # referrals (addressed to that centre, see tests/contract/hooks.py) can be read and moved.
-CENTRE_ORG=$(printf '%s\n' "$DEMO" | awk -F'\t' '$3 == "LINK Trondheim" { print $1 }')
+CENTRE_ORG=$(demo_org_id "$DEMO" "LINK Trondheim")
 [[ -n $CENTRE_ORG ]] || die "'$BIN demo-data' printed no LINK Trondheim"
 export CONTRACT_CENTRE_ID=$CENTRE_ORG
 TOKEN=$(JWT_SECRET=$JWT_SECRET "$BIN" token --org "$CENTRE_ORG" --role admin --role referrer --role centre_coordinator --ttl 2h) || die "could not mint a token"

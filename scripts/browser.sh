@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Browser test: Swagger UI in headless Chromium against the real server (tests/browser/).
+#
+#   scripts/browser.sh [SERVER_BINARY]        (default: target/debug/samhandling)
+#
+# It finds PostgreSQL with scripts/pg.sh, recreates the database samhandling_browser, migrates it
+# and loads the demo data, starts the server on a free loopback port, mints an operator admin token
+# and runs tests/browser/swagger-ui.test.mjs with node's test runner. Chromium (Debian's package)
+# is installed if missing, and the pinned npm packages with `npm ci` when node_modules is missing
+# or older than package-lock.json. The server is stopped and the database dropped on exit; the
+# script exits with the test runner's exit code.
+#
+# Outputs (under target/, which is ignored by git):
+#   target/browser/swagger-ui.png   full-page screenshot after "Execute" of GET /api/v1/organisations
+#   target/browser/server.log       the server's log
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+LOG_NAME=browser
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+
+BIN=${1:-target/debug/samhandling}
+TEST_DIR="$ROOT/tests/browser"
+OUT="$ROOT/target/browser"
+SERVER_LOG="$OUT/server.log"
+DB_NAME=samhandling_browser
+
+[[ -x $BIN ]] || die "server binary '$BIN' not found or not executable (build it first)"
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+for tool in python3 psql curl node npm; do
+    command -v "$tool" >/dev/null || die "'$tool' is required (Debian: apt-get install nodejs npm for node and npm)"
+done
+
+# --- Chromium (Debian's package; Playwright's own browser downloads are not used) ------------
+if ! command -v chromium >/dev/null; then
+    log "installing chromium"
+    sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+CHROMIUM=$(command -v chromium)
+
+# --- playwright-core, pinned in package-lock.json ---------------------------------------------
+# npm ci writes node_modules/.package-lock.json; a lock file newer than it means a stale install.
+if [[ ! -f $TEST_DIR/node_modules/.package-lock.json
+      || $TEST_DIR/package-lock.json -nt $TEST_DIR/node_modules/.package-lock.json ]]; then
+    log "installing the test's npm packages (npm ci)"
+    (cd "$TEST_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- A fresh database with the demo data ------------------------------------------------------
+PG_SERVER=$(scripts/pg.sh server)
+PG_ADMIN_URL="$PG_SERVER/postgres"
+DATABASE_URL="$PG_SERVER/$DB_NAME"
+
+SERVER_PID=""
+DB_CREATED=""
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    [[ -n $SERVER_PID ]] && stop_server "$SERVER_PID" "$SERVER_LOG"
+    [[ -n $DB_CREATED ]] && drop_database "$PG_ADMIN_URL" "$DB_NAME"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 \
+    -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" \
+    -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null 2>&1 \
+    || die "could not recreate database $DB_NAME via $PG_ADMIN_URL"
+DB_CREATED=1
+log "database $DB_NAME created"
+
+mkdir -p "$OUT"
+rm -f "$OUT/swagger-ui.png"
+DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" migrate || die "'$BIN migrate' failed"
+DEMO=$(DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" demo-data) || die "'$BIN demo-data' failed"
+OPERATOR_ORG=$(demo_org_id "$DEMO" "Samhandling forvaltning")
+[[ -n $OPERATOR_ORG ]] || die "'$BIN demo-data' printed no Samhandling forvaltning"
+log "demo data loaded: $(printf '%s\n' "$DEMO" | wc -l) organisations, operator $OPERATOR_ORG"
+
+# --- Server on a free loopback port ---------------------------------------------------------
+PORT=$(free_port)
+JWT_SECRET=$(random_secret)
+BASE="http://127.0.0.1:$PORT"
+
+DATABASE_URL=$DATABASE_URL BIND_ADDR="127.0.0.1:$PORT" JWT_SECRET=$JWT_SECRET RUST_LOG=warn \
+    "$BIN" serve >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+log "server pid $SERVER_PID on $BASE (log: ${SERVER_LOG#"$ROOT"/})"
+wait_ready "$BASE" "$SERVER_PID" "$SERVER_LOG"
+
+TOKEN=$(JWT_SECRET=$JWT_SECRET "$BIN" token --org "$OPERATOR_ORG" --role admin --ttl 15m) \
+    || die "could not mint a token"
+
+# --- The test -------------------------------------------------------------------------------
+log "running the Swagger UI test with $CHROMIUM"
+set +e
+(cd "$TEST_DIR" && SAMHANDLING_BASE_URL=$BASE SAMHANDLING_TOKEN=$TOKEN CHROMIUM=$CHROMIUM \
+    BROWSER_SCREENSHOT="$OUT/swagger-ui.png" \
+    node --test --test-reporter=tap swagger-ui.test.mjs)
+rc=$?
+set -e
+if [[ -f $OUT/swagger-ui.png ]]; then
+    log "screenshot: ${OUT#"$ROOT"/}/swagger-ui.png"
+fi
+log "node --test exited with $rc"
+exit "$rc"

@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Pieces shared by scripts/contract.sh and scripts/browser.sh, which both run the server on a free
+# loopback port against a throw-away database. Sourced, not run. The caller sets ROOT (the
+# repository) and LOG_NAME (the prefix of its messages) before sourcing it.
+
+log() { printf '%s: %s\n' "$LOG_NAME" "$*" >&2; }
+die() { log "error: $*"; exit 2; }
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# A random token secret of 48 bytes (64 characters), well over the server's 32-byte minimum.
+random_secret() {
+    python3 -c 'import secrets; print(secrets.token_urlsafe(48))'
+}
+
+# demo_org_id DEMO NAME: the id of organisation NAME in the output of `samhandling demo-data`
+# (one "id<TAB>kind<TAB>name" line per organisation); empty if it is not there.
+demo_org_id() {
+    printf '%s\n' "$1" | awk -F'\t' -v name="$2" '$3 == name { print $1 }'
+}
+
+# wait_ready BASE PID LOG: waits until BASE/health/ready answers 200, 60 s at most. Dies with the
+# end of the server's LOG if the process PID exits first or the time runs out.
+wait_ready() {
+    local base=$1 pid=$2 server_log=$3 ready=""
+    for _ in $(seq 120); do  # 60 s at most
+        kill -0 "$pid" 2>/dev/null || { tail -n 20 "$server_log" >&2; die "server exited before becoming ready"; }
+        if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/health/ready" || true) == 200 ]]; then
+            ready=1
+            break
+        fi
+        sleep 0.5
+    done
+    [[ -n $ready ]] || { tail -n 20 "$server_log" >&2; die "server not ready at $base/health/ready after 60 s"; }
+    log "server ready"
+}
+
+# stop_server PID LOG: SIGTERM, up to 10 s for a graceful stop, then SIGKILL. PID must be a child
+# of the calling shell. If the server had already exited, says how, as that is a finding in itself.
+stop_server() {
+    local pid=$1 server_log=$2
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    else
+        local status=0
+        wait "$pid" 2>/dev/null || status=$?
+        log "warning: the server had already exited with status $status$( ((status > 128)) && echo " (signal $((status - 128)))"); see ${server_log#"$ROOT"/}"
+    fi
+}
+
+# drop_database ADMIN_URL NAME: drops database NAME (disconnecting its sessions); warns on failure.
+drop_database() {
+    psql "$1" -q -v ON_ERROR_STOP=1 \
+        -c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" >/dev/null 2>&1 \
+        || log "warning: could not drop database $2"
+}
