@@ -1,14 +1,17 @@
-//! The connection pool. Checked out through [`Db::connection`], which never blocks longer than the
-//! configured checkout timeout, so a database outage becomes a quick error instead of a hang.
+//! The connection pool. Work runs through [`Db::with_connection`], which never waits longer than
+//! the configured checkout timeout for a connection, so a database outage becomes a quick error
+//! instead of a hang.
 
 use crate::error::StoreError;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::RunQueryDsl;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// A connection checked out of the pool; returned to it when dropped.
+/// A connection checked out of the pool; returned to it when dropped. diesel marks one whose
+/// server went away as broken (libpq then reports an unknown transaction status), and the pool
+/// closes it instead of handing it out again.
 pub type PooledConnection = diesel::r2d2::PooledConnection<ConnectionManager<PgConnection>>;
 
 /// How the pool behaves.
@@ -82,16 +85,56 @@ impl Db {
         Db { pool }
     }
 
+    /// The most connections the pool opens.
+    pub fn max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
+    /// The longest a caller waits for a connection.
+    pub fn checkout_timeout(&self) -> Duration {
+        self.pool.connection_timeout()
+    }
+
     /// Checks out a connection, waiting at most the checkout timeout. Blocking: call it from a
     /// blocking thread, never from an async task.
     pub fn connection(&self) -> Result<PooledConnection, StoreError> {
         Ok(self.pool.get()?)
     }
 
+    /// Runs `work` on a pooled connection (blocking), waiting at most the checkout timeout for it.
+    pub fn with_connection<T, E>(
+        &self,
+        work: impl FnOnce(&mut PgConnection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.with_connection_until(Instant::now() + self.checkout_timeout(), work)
+    }
+
+    /// As [`Db::with_connection`], giving up on a connection at `deadline`: for callers that
+    /// already spent part of the checkout timeout waiting for their turn.
+    pub fn with_connection_until<T, E>(
+        &self,
+        deadline: Instant,
+        work: impl FnOnce(&mut PgConnection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let mut conn = self
+            .pool
+            .get_timeout(wait.max(Duration::from_millis(1)))
+            .map_err(StoreError::from)?;
+        work(&mut conn)
+    }
+
     /// Whether the database answers a trivial query now.
     pub fn ping(&self) -> Result<(), StoreError> {
-        let mut conn = self.connection()?;
-        diesel::sql_query("SELECT 1").execute(&mut conn)?;
-        Ok(())
+        self.with_connection(|conn| {
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            Ok(())
+        })
     }
 }

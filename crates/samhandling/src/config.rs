@@ -234,6 +234,7 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
         },
         delivery: DeliverySettings {
             poll_interval: duration(env, "WEBHOOK_POLL_INTERVAL", Duration::from_secs(1))?,
+            timeout: duration(env, "WEBHOOK_TIMEOUT", Duration::from_secs(10))?,
             retry,
             allow_private_targets,
             ..DeliverySettings::default()

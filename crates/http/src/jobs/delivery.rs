@@ -8,7 +8,7 @@ use chrono::Utc;
 use hmac::{Hmac, Mac};
 use samhandling_domain::webhook::{is_public_address, RetryPolicy};
 use samhandling_persistence::webhooks::{self, AttemptOutcome, ClaimedDelivery, NextStep};
-use samhandling_persistence::{in_transaction, Db, StoreError};
+use samhandling_persistence::{in_transaction, Db, PgConnection, StoreError};
 use sha2::Sha256;
 use std::fmt::Write as _;
 use std::io;
@@ -23,11 +23,10 @@ pub struct DeliverySettings {
     pub poll_interval: Duration,
     /// When to retry.
     pub retry: RetryPolicy,
-    /// How long a claimed delivery is reserved for this worker.
-    pub lease: Duration,
-    /// Most deliveries claimed at once.
-    pub batch: i64,
-    /// Longest a receiver may take to answer.
+    /// Most attempts per poll, so one busy outbox cannot starve the other jobs.
+    pub batch: usize,
+    /// Longest a receiver may take to answer. A claimed delivery is leased for three times this
+    /// (see [`DeliverySettings::lease`]).
     pub timeout: Duration,
     /// Allow targets in private, loopback and link-local ranges (development only).
     pub allow_private_targets: bool,
@@ -38,11 +37,19 @@ impl Default for DeliverySettings {
         DeliverySettings {
             poll_interval: Duration::from_secs(1),
             retry: RetryPolicy::default(),
-            lease: Duration::from_mins(1),
             batch: 20,
             timeout: Duration::from_secs(10),
             allow_private_targets: false,
         }
+    }
+}
+
+impl DeliverySettings {
+    /// How long a claimed delivery is reserved for the worker that claimed it. It covers one
+    /// attempt (at most `timeout`) and the recording of its outcome, with room for a slow
+    /// database; a worker that dies holding it only delays that delivery by this much.
+    pub fn lease(&self) -> Duration {
+        self.timeout.saturating_mul(3)
     }
 }
 
@@ -125,14 +132,27 @@ impl Deliverer {
         self.settings
     }
 
-    /// Delivers what is due now, one batch; returns how many attempts were made. Blocking.
+    /// Delivers what is due now, up to `batch` attempts; returns how many were made. Blocking.
+    ///
+    /// Deliveries are claimed one at a time, each under its own lease, so a lease never runs out
+    /// while the delivery waits behind others in this worker: another instance can take a
+    /// delivery over only when the worker holding it has died. What remains possible is the one
+    /// delivery in flight when a worker dies after the receiver answered but before the outcome
+    /// was recorded; it is sent again with the same `Samhandling-Delivery` id.
     pub fn deliver_due(&self) -> Result<usize, StoreError> {
-        let mut conn = self.db.connection()?;
-        let claimed = in_transaction(&mut conn, |conn| {
-            webhooks::claim_due(conn, self.settings.lease, self.settings.batch)
-        })?;
-        for delivery in &claimed {
-            let outcome = self.send(delivery);
+        self.db.with_connection(|conn| self.deliver_due_on(conn))
+    }
+
+    fn deliver_due_on(&self, conn: &mut PgConnection) -> Result<usize, StoreError> {
+        let mut attempts = 0;
+        while attempts < self.settings.batch {
+            let claimed = in_transaction(conn, |conn| {
+                webhooks::claim_due(conn, self.settings.lease(), 1)
+            })?;
+            let Some(delivery) = claimed.into_iter().next() else {
+                break;
+            };
+            let outcome = self.send(&delivery);
             let failed_attempts = u32::try_from(delivery.attempts).unwrap_or(u32::MAX);
             let next = if outcome
                 .status_code
@@ -145,9 +165,10 @@ impl Deliverer {
                     .next_attempt(delivery.created_at, Utc::now(), failed_attempts)
                     .map_or(NextStep::Abandon, NextStep::RetryAt)
             };
-            webhooks::record_attempt(&mut conn, delivery.id, &outcome, next)?;
+            webhooks::record_attempt(conn, delivery.id, &outcome, next)?;
+            attempts += 1;
         }
-        Ok(claimed.len())
+        Ok(attempts)
     }
 
     fn send(&self, delivery: &ClaimedDelivery) -> AttemptOutcome {

@@ -5,7 +5,7 @@
 use chrono::{TimeDelta, Utc};
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
 use samhandling_persistence::{
-    audit, idempotency, in_transaction, rate_limits, referrals, Db, StoreError,
+    audit, idempotency, in_transaction, rate_limits, referrals, Db, PgConnection, StoreError,
 };
 use std::time::Duration;
 use uuid::Uuid;
@@ -28,12 +28,15 @@ const BATCH: i64 = 100;
 /// Erases the personal data of every referral that ended more than `retention` ago, and purges
 /// housekeeping tables. Blocking.
 pub fn sweep(db: &Db, retention: TimeDelta) -> Result<SweepReport, StoreError> {
-    let mut conn = db.connection()?;
+    db.with_connection(|conn| sweep_on(conn, retention))
+}
+
+fn sweep_on(conn: &mut PgConnection, retention: TimeDelta) -> Result<SweepReport, StoreError> {
     let cutoff = Utc::now() - retention;
     let request_id = format!("retention-{}", Uuid::now_v7());
     let mut report = SweepReport::default();
     loop {
-        let erased = in_transaction(&mut conn, |conn| {
+        let erased = in_transaction(conn, |conn| {
             let due = referrals::due_for_erasure(conn, cutoff, BATCH)?;
             for id in &due {
                 referrals::erase(conn, *id)?;
@@ -56,9 +59,8 @@ pub fn sweep(db: &Db, retention: TimeDelta) -> Result<SweepReport, StoreError> {
             break;
         }
     }
-    report.idempotency_keys = idempotency::purge_expired(&mut conn)?;
-    report.rate_limit_windows =
-        rate_limits::purge_before(&mut conn, Utc::now() - TimeDelta::hours(2))?;
+    report.idempotency_keys = idempotency::purge_expired(conn)?;
+    report.rate_limit_windows = rate_limits::purge_before(conn, Utc::now() - TimeDelta::hours(2))?;
     Ok(report)
 }
 
