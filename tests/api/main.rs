@@ -5,6 +5,7 @@
 mod api_clients;
 mod audit_events;
 mod authentication;
+mod database_access;
 mod errors;
 mod health;
 mod idempotency;

@@ -1,11 +1,39 @@
-//! The one way handlers reach the database: check out a pooled connection on a blocking thread
-//! (diesel is synchronous), run the work, map errors once. A pool that cannot hand out a connection
-//! within its checkout timeout yields 503, never a hang.
+//! The one way handlers reach the database: wait for a turn, check out a pooled connection on a
+//! blocking thread (diesel is synchronous), run the work, map errors once.
+//!
+//! Requests queue for a turn here, in async code and in arrival order, rather than as blocked
+//! threads inside the pool, whose wake-ups follow no order: with more concurrent requests than
+//! connections that gave some requests multi-second waits while others went straight through.
+//! Turn and checkout share one deadline (the pool's checkout timeout), after which the answer is
+//! 503, never a hang.
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::web;
 use samhandling_persistence::{in_transaction, PgConnection};
+use std::time::Instant;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// Turns at the database, one per pooled connection, granted first come, first served.
+#[derive(Debug)]
+pub struct Turns(Semaphore);
+
+impl Turns {
+    /// As many turns as the pool has connections.
+    pub fn new(connections: u32) -> Turns {
+        Turns(Semaphore::new(
+            usize::try_from(connections).unwrap_or(usize::MAX),
+        ))
+    }
+
+    async fn take(&self, deadline: Instant) -> Result<SemaphorePermit<'_>, ApiError> {
+        let busy = || ApiError::Unavailable("every database connection stayed busy".into());
+        tokio::time::timeout_at(deadline.into(), self.0.acquire())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())
+    }
+}
 
 /// Runs `work` on a pooled connection, outside any explicit transaction.
 pub async fn run<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
@@ -13,13 +41,12 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
+    let deadline = Instant::now() + state.db.checkout_timeout();
+    let _turn = state.turns.take(deadline).await?;
     let db = state.db.clone();
-    web::block(move || {
-        let mut conn = db.connection()?;
-        work(&mut conn)
-    })
-    .await
-    .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))?
+    web::block(move || db.with_connection_until(deadline, work))
+        .await
+        .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))?
 }
 
 /// Runs `work` in one transaction on a pooled connection: a change and its audit event commit

@@ -77,7 +77,7 @@ pub struct Problem {
 }
 
 /// Everything that can go wrong in a request, as the client should see it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     /// The request is malformed (bad JSON, a bad query parameter or header).
     #[error("{detail}")]

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod openapi;
 pub mod pagination;
 pub mod rate_limit;
+pub mod read_audit;
 pub mod resources;
 pub mod routing;
 pub mod state;

@@ -1,10 +1,14 @@
 //! What every handler shares: the pool, the token service, the key that signs cursors and the
-//! policies set by configuration. Nothing here is mutable, so any number of instances can serve
-//! side by side.
+//! policies set by configuration, the queue for database connections and the writer of read
+//! audit events. No record lives here longer than a request, so any number of instances can
+//! serve side by side.
 
+use crate::db::Turns;
+use crate::read_audit::ReadAudit;
 use samhandling_auth::TokenService;
 use samhandling_persistence::Db;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// Behaviour that configuration decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +39,10 @@ impl Default for Policies {
 pub struct AppState {
     /// The PostgreSQL pool.
     pub db: Db,
+    /// The queue for the pool's connections, shared by every worker thread.
+    pub turns: Arc<Turns>,
+    /// Commits the audit events of reads before their data is sent.
+    pub read_audit: ReadAudit,
     /// Verifies and issues bearer tokens.
     pub tokens: TokenService,
     /// Signs pagination cursors, so a tampered cursor is recognised.
@@ -58,6 +66,8 @@ impl AppState {
     /// instance that shares the secret accepts the others' cursors and counts the same clients.
     pub fn new(db: Db, tokens: TokenService, token_secret: &[u8]) -> AppState {
         AppState {
+            turns: Arc::new(Turns::new(db.max_size())),
+            read_audit: ReadAudit::start(db.clone()),
             db,
             tokens,
             cursor_key: derive_key(b"samhandling pagination cursor v1", token_secret),

@@ -1,9 +1,10 @@
-//! The audit trail in storage: one function writes an event in the caller's transaction, one
-//! lists events for administrators.
+//! The audit trail in storage: events written in the caller's transaction or, for reads, in batches;
+//! and the list administrators read.
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
 use crate::schema::audit_events;
+use crate::statement::statement;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use samhandling_domain::audit::{AuditEvent, AuditFilter, NewAuditEvent};
@@ -56,25 +57,40 @@ pub fn record(conn: &mut PgConnection, event: &NewAuditEvent) -> Result<(), Stor
     Ok(())
 }
 
-/// Writes the audit event of a read, and lets the transaction commit without waiting for its WAL
-/// flush, in one round trip. For transactions whose only write is this event: a crash in the
-/// fraction of a second before the WAL writer flushes can lose such events, never a change to
-/// data (changes commit synchronously). Without it, every audited GET waits for a disk flush.
-pub fn record_read(conn: &mut PgConnection, event: &NewAuditEvent) -> Result<(), StoreError> {
-    use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
-    diesel::sql_query(
-        "INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id) \
-         SELECT $1, $2, $3, $4, $5, $6, $7 \
-         FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed",
-    )
-    .bind::<SqlUuid, _>(Uuid::now_v7())
-    .bind::<Text, _>(&event.actor)
-    .bind::<Nullable<SqlUuid>, _>(event.actor_organisation_id)
-    .bind::<Text, _>(event.action.as_str())
-    .bind::<Text, _>(event.resource_type.as_str())
-    .bind::<SqlUuid, _>(event.resource_id)
-    .bind::<Text, _>(&event.request_id)
-    .execute(conn)?;
+/// Many events as one statement of fixed text (its arrays carry the rows), so it stays prepared
+/// whatever the number of events.
+const RECORD_ALL: &str = "\
+INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[])";
+
+/// Writes `events` in one statement: for the batches of read events, which commit on their own.
+pub fn record_all(conn: &mut PgConnection, events: &[NewAuditEvent]) -> Result<(), StoreError> {
+    use diesel::sql_types::{Array, Nullable, Text, Uuid as SqlUuid};
+    let ids: Vec<Uuid> = events.iter().map(|_| Uuid::now_v7()).collect();
+    statement(RECORD_ALL)
+        .bind::<Array<SqlUuid>, _>(ids)
+        .bind::<Array<Text>, _>(events.iter().map(|e| e.actor.as_str()).collect::<Vec<_>>())
+        .bind::<Array<Nullable<SqlUuid>>, _>(
+            events
+                .iter()
+                .map(|e| e.actor_organisation_id)
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            events
+                .iter()
+                .map(|e| e.resource_type.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<SqlUuid>, _>(events.iter().map(|e| e.resource_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            events
+                .iter()
+                .map(|e| e.request_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .execute(conn)?;
     Ok(())
 }
 

@@ -4,8 +4,9 @@
 
 use crate::error::StoreError;
 use crate::schema::idempotency_keys;
+use crate::statement::statement;
 use diesel::prelude::*;
-use diesel::query_dsl::methods::FilterDsl;
+use diesel::sql_types::{Bytea, Int2, Jsonb, Text, Timestamptz, Uuid as SqlUuid};
 use uuid::Uuid;
 
 /// Whose key it is: keys of different callers never collide.
@@ -45,6 +46,17 @@ pub enum Claim {
 /// reused by a client months later starts afresh instead of replaying an ancient response.
 pub const KEY_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
+/// Takes a new key, or one expired key over; a live key makes this a no-op that affects no row
+/// (and waits, on its primary key, for a transaction that holds it to end).
+const CLAIM: &str = "\
+INSERT INTO idempotency_keys (organisation_id, subject, key, request_hash, response_status,
+    response_body, response_headers)
+VALUES ($1, $2, $3, $4, 0, 'null', 'null')
+ON CONFLICT (organisation_id, subject, key) DO UPDATE
+SET request_hash = EXCLUDED.request_hash, response_status = 0, response_body = 'null',
+    response_headers = 'null', created_at = now()
+WHERE idempotency_keys.created_at < $5";
+
 /// Claims `scope` for a request whose fingerprint is `request_hash`. A key older than
 /// [`KEY_LIFETIME`] is claimed afresh.
 pub fn claim(
@@ -52,36 +64,14 @@ pub fn claim(
     scope: &KeyScope<'_>,
     request_hash: &[u8],
 ) -> Result<Claim, StoreError> {
-    let upsert = diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::organisation_id.eq(scope.organisation_id),
-            idempotency_keys::subject.eq(scope.subject),
-            idempotency_keys::key.eq(scope.key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::response_status.eq(0_i16),
-            idempotency_keys::response_body.eq(serde_json::Value::Null),
-            idempotency_keys::response_headers.eq(serde_json::Value::Null),
-        ))
-        .on_conflict((
-            idempotency_keys::organisation_id,
-            idempotency_keys::subject,
-            idempotency_keys::key,
-        ))
-        .do_update()
-        .set((
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::response_status.eq(0_i16),
-            idempotency_keys::response_body.eq(serde_json::Value::Null),
-            idempotency_keys::response_headers.eq(serde_json::Value::Null),
-            idempotency_keys::created_at.eq(diesel::dsl::now),
-        ));
-    // Only an expired key is taken over; a live one makes this a no-op that affects no row.
-    let inserted = FilterDsl::filter(
-        upsert,
-        idempotency_keys::created_at.lt(chrono::Utc::now() - KEY_LIFETIME),
-    )
-    .execute(conn)?;
-    if inserted == 1 {
+    let claimed = statement(CLAIM)
+        .bind::<SqlUuid, _>(scope.organisation_id)
+        .bind::<Text, _>(scope.subject)
+        .bind::<Text, _>(scope.key)
+        .bind::<Bytea, _>(request_hash)
+        .bind::<Timestamptz, _>(chrono::Utc::now() - KEY_LIFETIME)
+        .execute(conn)?;
+    if claimed == 1 {
         return Ok(Claim::Fresh);
     }
     let (hash, status, body, headers): (Vec<u8>, i16, serde_json::Value, serde_json::Value) =
@@ -106,6 +96,10 @@ pub fn claim(
     }))
 }
 
+const COMPLETE: &str = "\
+UPDATE idempotency_keys SET response_status = $4, response_body = $5, response_headers = $6
+WHERE organisation_id = $1 AND subject = $2 AND key = $3";
+
 /// Records the response to a freshly claimed key.
 pub fn complete(
     conn: &mut PgConnection,
@@ -114,21 +108,22 @@ pub fn complete(
 ) -> Result<(), StoreError> {
     let status = i16::try_from(response.status)
         .map_err(|_| StoreError::Corrupt(format!("status {} out of range", response.status)))?;
-    diesel::update(idempotency_keys::table.find((scope.organisation_id, scope.subject, scope.key)))
-        .set((
-            idempotency_keys::response_status.eq(status),
-            idempotency_keys::response_body.eq(&response.body),
-            idempotency_keys::response_headers.eq(&response.headers),
-        ))
+    statement(COMPLETE)
+        .bind::<SqlUuid, _>(scope.organisation_id)
+        .bind::<Text, _>(scope.subject)
+        .bind::<Text, _>(scope.key)
+        .bind::<Int2, _>(status)
+        .bind::<Jsonb, _>(&response.body)
+        .bind::<Jsonb, _>(&response.headers)
         .execute(conn)?;
     Ok(())
 }
 
 /// Forgets keys past [`KEY_LIFETIME`].
 pub fn purge_expired(conn: &mut PgConnection) -> Result<usize, StoreError> {
-    Ok(diesel::delete(QueryDsl::filter(
-        idempotency_keys::table,
-        idempotency_keys::created_at.lt(chrono::Utc::now() - KEY_LIFETIME),
-    ))
+    Ok(diesel::delete(
+        idempotency_keys::table
+            .filter(idempotency_keys::created_at.lt(chrono::Utc::now() - KEY_LIFETIME)),
+    )
     .execute(conn)?)
 }

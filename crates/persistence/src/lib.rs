@@ -17,6 +17,7 @@ pub mod referrals;
 /// The tables, as `diesel print-schema` writes them.
 #[allow(missing_docs)]
 pub mod schema;
+mod statement;
 mod transaction;
 pub mod webhooks;
 

@@ -1,24 +1,60 @@
 //! The keyset condition every list uses, written once.
 
-use diesel::dsl::sql;
-use diesel::expression::BoxableExpression;
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
 use diesel::pg::Pg;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Timestamptz, Uuid as SqlUuid};
+use diesel::QueryResult;
 use samhandling_domain::page::Position;
 
 /// `(<time_column>, id) > (position)`: a row-value comparison, which PostgreSQL answers with one
-/// range scan of the `(<time_column>, id)` index, where the equivalent `OR` would not.
-pub(crate) fn after<QS>(
+/// range scan of the `(<time_column>, id)` index, where the equivalent `OR` would not. diesel has
+/// no row values, and raw SQL would keep the list from staying a prepared statement, so this is a
+/// small expression of its own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct After {
     time_column: &'static str,
     position: Position,
-) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>> {
-    Box::new(
-        sql::<Bool>(&format!("({time_column}, id) > ("))
-            .bind::<Timestamptz, _>(position.created_at)
-            .sql(", ")
-            .bind::<SqlUuid, _>(position.id)
-            .sql(")"),
-    )
+}
+
+/// The rows after `position` in `(<time_column>, id)` order.
+pub(crate) fn after(time_column: &'static str, position: Position) -> After {
+    After {
+        time_column,
+        position,
+    }
+}
+
+impl Expression for After {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for After {}
+
+impl<QS> SelectableExpression<QS> for After {}
+
+impl ValidGrouping<()> for After {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryId for After {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl QueryFragment<Pg> for After {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("(");
+        out.push_identifier(self.time_column)?;
+        out.push_sql(", id) > (");
+        out.push_bind_param::<Timestamptz, _>(&self.position.created_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<SqlUuid, _>(&self.position.id)?;
+        out.push_sql(")");
+        Ok(())
+    }
 }
 
 /// Fetch one row more than the page holds: its presence tells that another page follows.

@@ -5,12 +5,14 @@
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
 use crate::schema::{referral_people, referral_transitions, referrals};
+use crate::statement::statement;
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Array, Bool, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use samhandling_domain::audit::NewAuditEvent;
 use samhandling_domain::page::{Page, PageRequest, Position};
 use samhandling_domain::referral::{
     Consent, Offer, Person, ReasonCode, Referral, ReferralStatus, Source, TargetGroup, Transition,
@@ -33,33 +35,31 @@ pub struct ReferralScope {
     pub everything: bool,
 }
 
-type Condition<QS> = Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>>;
+type Condition = Box<dyn BoxableExpression<referrals::table, Pg, SqlType = Bool>>;
 
 impl ReferralScope {
-    /// The scope as a WHERE condition on any query source holding `referrals`; an empty scope
+    /// The scope as a WHERE condition on `referrals`; an empty scope
     /// matches nothing.
-    fn condition<QS: 'static>(self) -> Condition<QS>
-    where
-        referrals::target_centre_id: diesel::SelectableExpression<QS>,
-    {
+    fn condition(self) -> Condition {
         if self.everything {
-            return Box::new(sql::<Bool>("true"));
+            return Box::new(referrals::id.is_not_null());
         }
-        let centre: Option<Condition<QS>> = self
+        let centre: Option<Condition> = self
             .centre
-            .map(|centre| Box::new(referrals::target_centre_id.eq(centre)) as Condition<QS>);
-        let referrer: Option<Condition<QS>> = self.referrer.map(|referrer| {
-            // Plain `=` (a NULL column compares false in WHERE), written as SQL because diesel
-            // types a nullable comparison as nullable, which a boxed condition cannot be.
+            .map(|centre| Box::new(referrals::target_centre_id.eq(centre)) as Condition);
+        let referrer: Option<Condition> = self.referrer.map(|referrer| {
+            // Plain `=` (a NULL column compares false in WHERE); `assume_not_null` only keeps
+            // diesel from typing the comparison as nullable, which a boxed condition cannot be.
             Box::new(
-                sql::<Bool>("referrals.referring_organisation_id = ")
-                    .bind::<diesel::sql_types::Uuid, _>(referrer),
-            ) as Condition<QS>
+                referrals::referring_organisation_id
+                    .assume_not_null()
+                    .eq(referrer),
+            ) as Condition
         });
         match (centre, referrer) {
             (Some(centre), Some(referrer)) => Box::new(centre.or(referrer)),
             (Some(one), None) | (None, Some(one)) => one,
-            (None, None) => Box::new(sql::<Bool>("false")),
+            (None, None) => Box::new(referrals::id.is_null()),
         }
     }
 }
@@ -216,8 +216,9 @@ fn record_step(conn: &mut PgConnection, step: &Step<'_>) -> Result<(), StoreErro
 }
 
 /// The insert chain of a new referral, as one statement: the referral (only if the target is a
-/// self-help centre), its person, and the first step of its history. One round trip instead of
-/// four matters: a create is dominated by waiting on the database, not by work in it.
+/// self-help centre), its person, the first step of its history, and the audit event of its
+/// creation. One round trip instead of five matters: a create is dominated by waiting on the
+/// database, not by work in it.
 const INSERT_REFERRAL: &str = "\
 WITH centre AS (
     SELECT id FROM organisations WHERE id = $4 AND kind = 'self_help_centre'
@@ -235,24 +236,28 @@ WITH centre AS (
 ), step AS (
     INSERT INTO referral_transitions (id, referral_id, from_status, to_status, actor, actor_organisation_id)
     SELECT $22, id, NULL, 'submitted', $23, $5 FROM referral
+), audited AS (
+    INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id)
+    SELECT $24, $25, $26, $27, $28, id, $29 FROM referral
 )
 SELECT * FROM referral";
 
-/// Stores a new referral in `submitted`, its person, and the first step of its history.
-/// `None` when `target_centre_id` names no self-help centre (nothing is stored then).
+/// Stores a new referral in `submitted`, its person, the first step of its history, and
+/// `created_event` about it. `None` when `target_centre_id` names no self-help centre (nothing is
+/// stored then).
 pub fn insert(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
     actor: &str,
+    created_event: &NewAuditEvent,
 ) -> Result<Option<Referral>, StoreError> {
-    use diesel::sql_types::{Array, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
     let groups: Vec<&str> = new
         .target_groups
         .iter()
         .map(|group| group.as_str())
         .collect();
     let referring_organisation = new.referrer.map(|(organisation, _)| organisation);
-    let row: Option<ReferralRow> = diesel::sql_query(INSERT_REFERRAL)
+    let row: Option<ReferralRow> = statement(INSERT_REFERRAL)
         .bind::<SqlUuid, _>(new.id)
         .bind::<Text, _>(new.reference)
         .bind::<Text, _>(new.source.as_str())
@@ -276,6 +281,12 @@ pub fn insert(
         .bind::<Nullable<Text>, _>(new.person.wishes.as_deref())
         .bind::<SqlUuid, _>(Uuid::now_v7())
         .bind::<Text, _>(actor)
+        .bind::<SqlUuid, _>(Uuid::now_v7())
+        .bind::<Text, _>(&created_event.actor)
+        .bind::<Nullable<SqlUuid>, _>(created_event.actor_organisation_id)
+        .bind::<Text, _>(created_event.action.as_str())
+        .bind::<Text, _>(created_event.resource_type.as_str())
+        .bind::<Text, _>(&created_event.request_id)
         .get_result(conn)
         .optional()?;
     row.map(Referral::try_from).transpose()
@@ -333,57 +344,150 @@ impl From<PersonRow> for Person {
     }
 }
 
-/// As [`find`], with the person (`None` once erased) in the same round trip.
-pub fn find_with_person(
+/// A referral as its target centre reads it: with the person (`None` once erased) and every step
+/// of its history, oldest first.
+#[derive(Debug)]
+pub struct FullReferral {
+    /// The referral.
+    pub referral: Referral,
+    /// The person, unless erased.
+    pub person: Option<Person>,
+    /// Every step so far.
+    pub history: Vec<Transition>,
+}
+
+/// The read of one referral, as one statement: the referral the scope may see, its person and
+/// its history.
+const READ_REFERRAL: &str = "\
+SELECT r.*, p.referral_id IS NOT NULL AS person_present, p.given_name, p.family_name, p.phone,
+    p.email, p.preferred_language, p.birth_year, p.wishes, steps.*
+FROM referrals r
+LEFT JOIN referral_people p ON p.referral_id = r.id
+LEFT JOIN LATERAL (
+    SELECT array_agg(t.from_status ORDER BY t.occurred_at, t.id) AS step_from,
+        array_agg(t.to_status ORDER BY t.occurred_at, t.id) AS step_to,
+        array_agg(t.reason ORDER BY t.occurred_at, t.id) AS step_reason,
+        array_agg(t.actor_organisation_id ORDER BY t.occurred_at, t.id) AS step_actor_organisation,
+        array_agg(t.occurred_at ORDER BY t.occurred_at, t.id) AS step_occurred_at
+    FROM referral_transitions t WHERE t.referral_id = r.id
+) AS steps ON true
+WHERE r.id = $1 AND ($2 OR r.target_centre_id = $3 OR r.referring_organisation_id = $4)";
+
+#[derive(QueryableByName)]
+struct ReadRow {
+    #[diesel(embed)]
+    referral: ReferralRow,
+    #[diesel(sql_type = Bool)]
+    person_present: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    given_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    family_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    phone: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    email: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    preferred_language: Option<String>,
+    #[diesel(sql_type = Nullable<Int2>)]
+    birth_year: Option<i16>,
+    #[diesel(sql_type = Nullable<Text>)]
+    wishes: Option<String>,
+    #[diesel(sql_type = Nullable<Array<Nullable<Text>>>)]
+    step_from: Option<Vec<Option<String>>>,
+    #[diesel(sql_type = Nullable<Array<Text>>)]
+    step_to: Option<Vec<String>>,
+    #[diesel(sql_type = Nullable<Array<Nullable<Text>>>)]
+    step_reason: Option<Vec<Option<String>>>,
+    #[diesel(sql_type = Nullable<Array<Nullable<SqlUuid>>>)]
+    step_actor_organisation: Option<Vec<Option<Uuid>>>,
+    #[diesel(sql_type = Nullable<Array<Timestamptz>>)]
+    step_occurred_at: Option<Vec<DateTime<Utc>>>,
+}
+
+impl ReadRow {
+    fn person(&mut self) -> Option<Person> {
+        if !self.person_present {
+            return None;
+        }
+        Some(Person {
+            given_name: self.given_name.take().unwrap_or_default(),
+            family_name: self.family_name.take().unwrap_or_default(),
+            phone: self.phone.take(),
+            email: self.email.take(),
+            preferred_language: self.preferred_language.take().unwrap_or_default(),
+            birth_year: self.birth_year,
+            wishes: self.wishes.take(),
+        })
+    }
+
+    fn history(&mut self) -> Result<Vec<Transition>, StoreError> {
+        let to = self.step_to.take().unwrap_or_default();
+        let from = self.step_from.take().unwrap_or_default();
+        let reasons = self.step_reason.take().unwrap_or_default();
+        let actors = self.step_actor_organisation.take().unwrap_or_default();
+        let times = self.step_occurred_at.take().unwrap_or_default();
+        if [from.len(), reasons.len(), actors.len(), times.len()] != [to.len(); 4] {
+            return Err(StoreError::Corrupt(
+                "the history's columns differ in length".into(),
+            ));
+        }
+        to.iter()
+            .zip(from)
+            .zip(reasons)
+            .zip(actors)
+            .zip(times)
+            .map(
+                |((((to, from), reason), actor_organisation_id), occurred_at)| {
+                    step(from, to, reason, actor_organisation_id, occurred_at)
+                },
+            )
+            .collect()
+    }
+}
+
+/// Reads a referral the scope may see, whole, in one round trip. The caller audits the read
+/// when it shows the person.
+pub fn read(
     conn: &mut PgConnection,
     id: Uuid,
     scope: ReferralScope,
-) -> Result<Option<(Referral, Option<Person>)>, StoreError> {
-    let found: Option<(ReferralRow, Option<PersonRow>)> = referrals::table
-        .left_join(referral_people::table)
-        .filter(referrals::id.eq(id))
-        .filter(scope.condition())
-        .select((ReferralRow::as_select(), Option::<PersonRow>::as_select()))
-        .first(conn)
+) -> Result<Option<FullReferral>, StoreError> {
+    let found: Option<ReadRow> = statement(READ_REFERRAL)
+        .bind::<SqlUuid, _>(id)
+        .bind::<Bool, _>(scope.everything)
+        .bind::<Nullable<SqlUuid>, _>(scope.centre)
+        .bind::<Nullable<SqlUuid>, _>(scope.referrer)
+        .get_result(conn)
         .optional()?;
     found
-        .map(|(referral, person)| Ok((referral.try_into()?, person.map(Person::from))))
+        .map(|mut row| {
+            let person = row.person();
+            let history = row.history()?;
+            Ok(FullReferral {
+                referral: row.referral.try_into()?,
+                person,
+                history,
+            })
+        })
         .transpose()
 }
 
-/// `(from, to, reason, actor organisation, time)` as stored.
-type StepRow = (
-    Option<String>,
-    String,
-    Option<String>,
-    Option<Uuid>,
-    DateTime<Utc>,
-);
-
-/// A referral's history, oldest first.
-pub fn history(conn: &mut PgConnection, referral_id: Uuid) -> Result<Vec<Transition>, StoreError> {
-    let rows: Vec<StepRow> = referral_transitions::table
-        .filter(referral_transitions::referral_id.eq(referral_id))
-        .order((referral_transitions::occurred_at, referral_transitions::id))
-        .select((
-            referral_transitions::from_status,
-            referral_transitions::to_status,
-            referral_transitions::reason,
-            referral_transitions::actor_organisation_id,
-            referral_transitions::occurred_at,
-        ))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(from, to, reason, actor_organisation_id, occurred_at)| {
-            Ok(Transition {
-                from_status: from.as_deref().map(parse_stored).transpose()?,
-                to_status: parse_stored(&to)?,
-                reason: reason.as_deref().map(parse_stored).transpose()?,
-                actor_organisation_id,
-                occurred_at,
-            })
-        })
-        .collect()
+/// One step of a history as stored.
+fn step(
+    from: Option<String>,
+    to: &str,
+    reason: Option<String>,
+    actor_organisation_id: Option<Uuid>,
+    occurred_at: DateTime<Utc>,
+) -> Result<Transition, StoreError> {
+    Ok(Transition {
+        from_status: from.as_deref().map(parse_stored).transpose()?,
+        to_status: parse_stored(to)?,
+        reason: reason.as_deref().map(parse_stored).transpose()?,
+        actor_organisation_id,
+        occurred_at,
+    })
 }
 
 /// One page of the referrals the scope may see, in `(created_at, id)` order.

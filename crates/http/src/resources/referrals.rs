@@ -470,11 +470,12 @@ pub(crate) fn store_new(
     actor: &str,
     audit_event: NewAuditEvent,
 ) -> Result<Referral, ApiError> {
-    let Some(referral) = store::insert(conn, new, actor).map_err(external_reference_taken)? else {
+    let Some(referral) =
+        store::insert(conn, new, actor, &audit_event).map_err(external_reference_taken)?
+    else {
         // Nothing was stored: say whether the centre is missing or not a centre.
         return Err(why_not_a_centre(conn, new.target_centre_id));
     };
-    audit::record(conn, &audit_event.about(referral.id))?;
     Ok(referral)
 }
 
@@ -599,26 +600,29 @@ async fn get_referral(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let access = Access::of(&caller.caller);
-    let audit_event = caller.audit(AuditAction::Read, ResourceType::Referral, id);
-    let (referral, details) = crate::db::transaction(&state, move |conn| {
-        let (referral, person) =
-            store::find_with_person(conn, id, access.scope())?.ok_or(ApiError::NotFound)?;
-        let history = Some(
-            store::history(conn, id)?
+    let found = crate::db::run(&state, move |conn| {
+        store::read(conn, id, access.scope())?.ok_or(ApiError::NotFound)
+    })
+    .await?;
+    let referral = found.referral;
+    // Only the target centre is shown the person, and only once the read is on record.
+    let person = if access.is_centre_of(&referral) {
+        let event = caller.audit(AuditAction::Read, ResourceType::Referral, id);
+        state.read_audit.record(event).await?;
+        Some(found.person)
+    } else {
+        None
+    };
+    let details = Details {
+        person,
+        history: Some(
+            found
+                .history
                 .into_iter()
                 .map(TransitionView::from)
                 .collect(),
-        );
-        // Only the target centre is shown the person, and that read is audited.
-        let person = if access.is_centre_of(&referral) {
-            audit::record_read(conn, &audit_event)?;
-            Some(person)
-        } else {
-            None
-        };
-        Ok((referral, Details { person, history }))
-    })
-    .await?;
+        ),
+    };
     let version = referral.version;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, crate::etag::etag(version)))

@@ -1,0 +1,147 @@
+//! How requests share the database: they queue for the pool's connections in arrival order, a
+//! request that gets none within the checkout timeout answers 503 and changes nothing, and
+//! personal data leaves only once the audit event of its read is on record.
+
+use crate::referrals::{field, refer, referral_body};
+use actix_web::test::{self, TestRequest};
+use actix_web::web;
+use diesel::RunQueryDsl;
+use samhandling_http::{build_app, AppState};
+use samhandling_persistence::{Db, DbOptions};
+use samhandling_tests::{authorized, get, send, TestApp, SECRET};
+use serde_json::json;
+use std::time::Duration;
+
+/// The test's database behind a pool of `connections`, waiting at most `checkout` for one.
+fn state_with_pool(t: &TestApp, connections: u32, checkout: Duration) -> web::Data<AppState> {
+    let db = Db::new(
+        &t.database.url,
+        &DbOptions {
+            max_size: connections,
+            checkout_timeout: checkout,
+            ..DbOptions::default()
+        },
+    );
+    web::Data::new(AppState::new(db, t.tokens.clone(), SECRET))
+}
+
+fn sql(t: &TestApp, statement: &str) {
+    let mut conn = t.state.db.connection().unwrap();
+    diesel::sql_query(statement).execute(&mut conn).unwrap();
+}
+
+#[actix_web::test]
+async fn a_request_that_gets_no_connection_in_time_answers_503_and_changes_nothing() {
+    let t = TestApp::new();
+    let admin = t.admin_token();
+    let state = state_with_pool(&t, 1, Duration::from_millis(300));
+    let app = test::init_service(build_app(state.clone(), &[])).await;
+
+    let held = state.db.connection().unwrap();
+    let refused = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)
+            .set_json(json!({"kind": "other", "name": "Mental Helse Trøndelag"})),
+    )
+    .await;
+    refused.assert_problem(503);
+    assert!(refused.header("retry-after").is_some());
+    drop(held);
+
+    let listed = get(&app, "/api/v1/organisations?kind=other", &admin).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let names: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|organisation| organisation["name"].as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"Mental Helse Trøndelag"), "{names:?}");
+}
+
+#[actix_web::test]
+async fn more_concurrent_requests_than_connections_are_all_served_in_turn() {
+    let t = TestApp::new();
+    let admin = t.admin_token();
+    let state = state_with_pool(&t, 1, Duration::from_secs(10));
+    let app = test::init_service(build_app(state, &[])).await;
+
+    let replies = futures_util::future::join_all(
+        (0..24).map(|_| get(&app, "/api/v1/organisations?limit=5", &admin)),
+    )
+    .await;
+    let statuses: Vec<u16> = replies.iter().map(|reply| reply.status.as_u16()).collect();
+    assert_eq!(statuses, vec![200; 24]);
+}
+
+#[actix_web::test]
+async fn every_read_of_the_person_is_on_record_and_only_those() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Ingrid", true)).await;
+    let id = created["id"].as_str().unwrap();
+    let path = format!("/api/v1/referrals/{id}");
+
+    // Concurrent reads share batches; each must have its own event.
+    let centre_reads =
+        futures_util::future::join_all((0..12).map(|_| get(&app, &path, &f.coordinator))).await;
+    assert!(centre_reads
+        .iter()
+        .all(|read| read.status == 200 && read.body["person"]["given_name"] == "Ingrid"));
+    let referrer_read = get(&app, &path, &f.referrer).await;
+    assert_eq!(referrer_read.status, 200);
+    assert!(referrer_read.body.get("person").is_none());
+
+    let log = get(
+        &app,
+        &format!("{path}/access-log?limit=200"),
+        &f.coordinator,
+    )
+    .await;
+    let events = log.body["items"].as_array().unwrap();
+    let reads: Vec<&serde_json::Value> = events.iter().filter(|e| e["action"] == "read").collect();
+    assert_eq!(reads.len(), 12, "one event per read that showed the person");
+    let mut request_ids: Vec<&str> = reads
+        .iter()
+        .map(|e| e["request_id"].as_str().unwrap())
+        .collect();
+    request_ids.sort_unstable();
+    request_ids.dedup();
+    assert_eq!(request_ids.len(), 12, "each event names its own request");
+}
+
+#[actix_web::test]
+async fn no_person_leaves_when_the_read_cannot_be_recorded() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Sigrid", true)).await;
+    let id = created["id"].as_str().unwrap();
+    let path = format!("/api/v1/referrals/{id}");
+    sql(
+        &t,
+        "CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN RAISE EXCEPTION 'the audit trail refuses'; END $$",
+    );
+    sql(
+        &t,
+        "CREATE TRIGGER refuse_reads BEFORE INSERT ON audit_events FOR EACH ROW \
+         WHEN (NEW.action = 'read') EXECUTE FUNCTION refuse_reads()",
+    );
+
+    let refused = get(&app, &path, &f.coordinator).await;
+    assert!(refused.status.is_server_error(), "{}", refused.text);
+    assert!(refused
+        .content_type()
+        .starts_with("application/problem+json"));
+    for personal in ["Sigrid", "Nordmann", "+4791234567", "ønsker"] {
+        assert!(!refused.text.contains(personal), "{personal} disclosed");
+    }
+    // The referrer is never shown the person, so its read needs no event and still works.
+    assert_eq!(get(&app, &path, &f.referrer).await.status, 200);
+
+    sql(&t, "DROP TRIGGER refuse_reads ON audit_events");
+    let read = get(&app, &path, &f.coordinator).await;
+    assert_eq!(read.body["person"]["given_name"], "Sigrid");
+}
