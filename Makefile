@@ -4,7 +4,7 @@ SHELL := bash
 CARGO ?= cargo
 BIN := target/debug/samhandling
 
-.PHONY: build run test lint fmt openapi schema schema-check contract browser bench clean-db
+.PHONY: build run test lint fmt openapi schema schema-check contract browser chaos bench clean-db
 
 build:
 	$(CARGO) build --bin samhandling
@@ -49,6 +49,11 @@ contract: build
 ## Swagger UI in headless Chromium against the server on a fresh database; screenshot in target/browser/.
 browser: build
 	scripts/browser.sh $(BIN)
+
+## Faults under load, on a PostgreSQL cluster of its own: PostgreSQL restarted, the server killed
+## with SIGKILL, two instances on one database. Every invariant is checked; logs in target/chaos/.
+chaos: build
+	python3 scripts/chaos/run.py $(BIN)
 
 ## The API against the database's own limit (wrk vs pgbench); the report lands in target/bench/.
 bench:
