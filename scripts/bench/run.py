@@ -3,31 +3,29 @@
 
 Seeds a database with BENCH_ROWS referrals over 50 organisations (set-based SQL), starts the
 release server, and measures with wrk (32 connections, warm-up first) side by side with pgbench
-doing the same SQL work straight against PostgreSQL:
+doing the same SQL work straight against PostgreSQL, in its default simple protocol and prepared:
 
   create     POST /api/v1/referrals with an Idempotency-Key   vs  a single-row insert
   get        GET /api/v1/referrals/{id} as the centre (audited) vs a primary-key select
   list       GET /api/v1/referrals?status=…&limit=50 by cursor vs a 51-row keyset page
-  list@10k   the same list on a BENCH_SMALL_ROWS database
+  list@10k   the same list, and its twin, on a BENCH_SMALL_ROWS database
 
 Prints one table (also written to target/bench/report.md) with requests/s, p50, p99, max,
-errors, the server's peak memory and each API figure as a ratio to its pgbench twin. Nothing
+errors, the server's peak memory and each API figure as a ratio to its pgbench twins. Nothing
 here is asserted: speed goals live in this report, never in timed tests.
 """
 
 import os
 import pathlib
 import re
-import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from harness import ROOT, Server, pg_tool, psql  # noqa: E402
+
 BIN = ROOT / "target" / "release" / "samhandling"
 OUT = ROOT / "target" / "bench"
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
@@ -42,22 +40,8 @@ def log(message):
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def pg_tool(name):
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(pathlib.Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    if not candidates:
-        sys.exit(f"bench: {name} not found; install postgresql (it ships pgbench)")
-    return str(candidates[-1])
-
-
 def server_url():
     return subprocess.check_output([str(ROOT / "scripts" / "pg.sh"), "server"], text=True).strip()
-
-
-def psql(url, *args, **kwargs):
-    return subprocess.run([pg_tool("psql"), "-q", "-X", url, *args], check=True, text=True, capture_output=True, **kwargs)
 
 
 def fresh_database(base, name, rows):
@@ -71,56 +55,11 @@ def fresh_database(base, name, rows):
     return url
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, database_url):
-        self.secret = secrets.token_urlsafe(48)
-        self.port = free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "BIND_ADDR": f"127.0.0.1:{self.port}",
-            "JWT_SECRET": self.secret,
-            "RUST_LOG": os.environ.get("BENCH_RUST_LOG", "info"),
-            "RETENTION_SWEEP_INTERVAL": "24h",
-        }
-        if POOL:
-            env["DB_POOL_SIZE"] = POOL
-        self.log = open(OUT / f"server-{self.port}.log", "w")
-        self.process = subprocess.Popen([str(BIN), "serve"], env=env, stdout=self.log, stderr=self.log)
-        self.base = f"http://127.0.0.1:{self.port}"
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{self.base}/health/ready", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        sys.exit("bench: the server did not become ready")
-
-    def token(self, organisation, role):
-        return subprocess.check_output(
-            [str(BIN), "token", "--org", organisation, "--role", role, "--ttl", "2h"],
-            env={**os.environ, "JWT_SECRET": self.secret},
-            text=True,
-        ).strip()
-
-    def peak_memory_mib(self):
-        with open(f"/proc/{self.process.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=40)
-        self.log.close()
+def start_server(database_url):
+    env = {"RUST_LOG": os.environ.get("BENCH_RUST_LOG", "info"), "RETENTION_SWEEP_INTERVAL": "24h"}
+    if POOL:
+        env["DB_POOL_SIZE"] = POOL
+    return Server(BIN, database_url, OUT, env=env).start()
 
 
 def milliseconds(text):
@@ -144,10 +83,12 @@ def wrk(server, script, env):
     }
 
 
-def pgbench(url, script, rows):
+def pgbench(url, script, rows, protocol):
+    """pgbench with `script` in `protocol`: `simple` (its default, a query string per call) or
+    `prepared` (parsed and planned once per connection, as the API's statements are)."""
     with tempfile.TemporaryDirectory() as logs:
         command = [
-            pg_tool("pgbench"), "-n", "-c", str(CONNECTIONS), "-j", "2", "-D", f"rows={rows}",
+            pg_tool("pgbench"), "-n", "-M", protocol, "-c", str(CONNECTIONS), "-j", "2", "-D", f"rows={rows}",
             "-f", str(ROOT / "scripts" / "bench" / script), "-l", "--log-prefix", f"{logs}/tx", url,
         ]
         subprocess.run([*command, "-T", str(WARMUP)], check=True, capture_output=True)
@@ -188,7 +129,7 @@ def main():
     small = fresh_database(base, "samhandling_bench_small", SMALL_ROWS)
     results = {}
 
-    server = Server(large)
+    server = start_server(large)
     env = {
         "BENCH_CENTRE_ID": centre,
         "BENCH_CENTRE_TOKEN": server.token(centre, "centre_coordinator"),
@@ -204,7 +145,7 @@ def main():
     memory = server.peak_memory_mib()
     server.stop()
 
-    server = Server(small)
+    server = start_server(small)
     env["BENCH_CENTRE_TOKEN"] = server.token(centre, "centre_coordinator")
     log(f"list page at {SMALL_ROWS:,} rows")
     results["list_small"] = wrk(server, "list.lua", env)
@@ -212,34 +153,46 @@ def main():
     server.stop()
 
     twins = {}
-    for name, script in [("get", "pgbench-select.sql"), ("list", "pgbench-page.sql"), ("create", "pgbench-insert.sql")]:
-        log(f"pgbench twin of {name}")
-        twins[name] = pgbench(large, script, ROWS)
+    for protocol in ("simple", "prepared"):
+        for name, script, url, rows in [
+            ("get", "pgbench-select.sql", large, ROWS),
+            ("list", "pgbench-page.sql", large, ROWS),
+            ("list_small", "pgbench-page.sql", small, SMALL_ROWS),
+            ("create", "pgbench-insert.sql", large, ROWS),
+        ]:
+            log(f"pgbench twin of {name} ({protocol} protocol)")
+            twins[name, protocol] = pgbench(url, script, rows, protocol)
 
     rows = [
-        ("POST /referrals (create)", results["create"], twins["create"]),
-        ("GET /referrals/{id} (audited)", results["get"], twins["get"]),
-        (f"GET /referrals page @ {ROWS:,}", results["list"], twins["list"]),
-        (f"GET /referrals page @ {SMALL_ROWS:,}", results["list_small"], None),
+        ("POST /referrals (create)", "create"),
+        ("GET /referrals/{id} (audited)", "get"),
+        (f"GET /referrals page @ {ROWS:,}", "list"),
+        (f"GET /referrals page @ {SMALL_ROWS:,}", "list_small"),
     ]
     lines = [
         f"# make bench: {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, {CONNECTIONS} connections, {DURATION} s each",
         "",
-        "| scenario | req/s | p50 ms | p99 ms | max ms | errors | pgbench twin req/s | twin p99 ms | ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | req/s | p50 ms | p99 ms | max ms | errors | twin req/s | twin p99 ms | ratio | prepared twin req/s | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, api, twin in rows:
-        ratio = f"{api['rps'] / twin['rps']:.2f}" if twin else "-"
-        twin_rps = f"{twin['rps']:.0f}" if twin else "-"
-        twin_p99 = f"{twin['p99']:.1f}" if twin else "-"
+    for label, name in rows:
+        api, simple, prepared = results[name], twins[name, "simple"], twins[name, "prepared"]
         lines.append(
-            f"| {label} | {api['rps']:.0f} | {api['p50']:.1f} | {api['p99']:.1f} | {api['max']:.0f} | {api['errors']} | {twin_rps} | {twin_p99} | {ratio} |"
+            f"| {label} | {api['rps']:.0f} | {api['p50']:.1f} | {api['p99']:.1f} | {api['max']:.0f} | {api['errors']} "
+            f"| {simple['rps']:.0f} | {simple['p99']:.1f} | {api['rps'] / simple['rps']:.2f} "
+            f"| {prepared['rps']:.0f} | {api['rps'] / prepared['rps']:.2f} |"
         )
     slowdown = results["list_small"]["rps"] / results["list"]["rps"]
+    twin_slowdown = twins["list_small", "simple"]["rps"] / twins["list", "simple"]["rps"]
     lines += [
         "",
+        "Twins: the same SQL work straight against PostgreSQL with pgbench (a single-row insert, a",
+        "primary-key select, a 51-row keyset page), in pgbench's default simple protocol and, as the",
+        "API's own statements run, prepared.",
+        "",
         f"Server peak memory (VmHWM): {memory:.0f} MiB",
-        f"List page at {ROWS:,} rows vs {SMALL_ROWS:,} rows: {slowdown:.2f}x slower (goal <= 1.3)",
+        f"List page at {ROWS:,} rows vs {SMALL_ROWS:,} rows: {slowdown:.2f}x slower (goal <= 1.3);"
+        f" the pgbench page itself: {twin_slowdown:.2f}x",
         "Goals: create >= 0.5 of insert, get >= 0.5 of select, list >= 0.45 of page, p99 <= 50 ms,"
         " no request over 1 s, memory < 150 MiB, zero errors.",
     ]
