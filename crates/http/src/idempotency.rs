@@ -10,11 +10,12 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use samhandling_domain::Caller;
-use samhandling_persistence::idempotency::{self, Claim, KeyScope, StoredResponse};
+use samhandling_persistence::idempotency::{self, Claim, KeyScope, NewKey, StoredResponse};
 use samhandling_persistence::PgConnection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
+use uuid::Uuid;
 
 /// The request header naming the key.
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -148,6 +149,18 @@ fn headers_of(created: &Created) -> serde_json::Value {
     serde_json::Value::Object(headers)
 }
 
+/// What is kept of `created` for replays.
+fn stored_response(created: &Created) -> StoredResponse {
+    StoredResponse {
+        status: created.status.as_u16(),
+        body: created
+            .replay_body
+            .clone()
+            .unwrap_or_else(|| created.body.clone()),
+        headers: headers_of(created),
+    }
+}
+
 fn respond(stored: &StoredResponse, body: &serde_json::Value, replayed: bool) -> HttpResponse {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::CREATED);
     let mut response = HttpResponse::build(status);
@@ -200,18 +213,99 @@ where
             }
         }
         let created = create(conn)?;
-        let stored = StoredResponse {
-            status: created.status.as_u16(),
-            body: created
-                .replay_body
-                .clone()
-                .unwrap_or_else(|| created.body.clone()),
-            headers: headers_of(&created),
-        };
+        let stored = stored_response(&created);
         if let Some(scope) = &scope {
             idempotency::complete(conn, scope, &stored)?;
         }
         Ok((stored, created.body, false))
+    })
+    .await?;
+    Ok(respond(&stored, &body, replayed))
+}
+
+/// The caller's key for a creation that claims it in the very statement that stores the record
+/// (see [`NewKey`]), with the fingerprint of the request.
+#[derive(Debug)]
+pub struct KeyClaim {
+    organisation_id: Uuid,
+    subject: String,
+    key: Option<String>,
+    request_hash: Vec<u8>,
+}
+
+impl KeyClaim {
+    fn scope(&self) -> Option<KeyScope<'_>> {
+        self.key.as_deref().map(|key| KeyScope {
+            organisation_id: self.organisation_id,
+            subject: &self.subject,
+            key,
+        })
+    }
+
+    /// What to keep of `created` for replays.
+    pub fn response(created: &Created) -> StoredResponse {
+        stored_response(created)
+    }
+
+    /// The key to store with the record and `response`, if the client sent one.
+    pub fn key<'a>(&'a self, response: &'a StoredResponse) -> Option<NewKey<'a>> {
+        self.scope().map(|scope| NewKey {
+            scope,
+            request_hash: &self.request_hash,
+            response,
+        })
+    }
+}
+
+/// What a creation that claims its own key did.
+#[derive(Debug)]
+pub enum Attempt {
+    /// It stored the record, and the key (if any) with this as its response.
+    Created(Created),
+    /// It stored nothing; this says why, unless an earlier request holds the key.
+    NotCreated(ApiError),
+}
+
+/// As [`create`], for a creation whose one statement claims the key, stores the record and keeps
+/// the response together (the response is built before the record is stored), so a create is one
+/// round trip instead of a transaction of five. When nothing was stored, an earlier request with
+/// the key is replayed (or refused with 422 if it differed); otherwise the creation's own reason
+/// is the answer.
+pub async fn create_claiming<F>(
+    state: &AppState,
+    caller: &Caller,
+    key: IdempotencyKey,
+    path: &str,
+    request: &impl Serialize,
+    create: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut PgConnection, &KeyClaim) -> Result<Attempt, ApiError> + Send + 'static,
+{
+    let claim = KeyClaim {
+        organisation_id: caller.organisation_id,
+        subject: caller.subject.clone(),
+        key: key.0,
+        request_hash: fingerprint(path, request)?,
+    };
+    let (stored, body, replayed) = crate::db::run(state, move |conn| {
+        let why = match create(conn, &claim)? {
+            Attempt::Created(created) => {
+                return Ok((stored_response(&created), created.body, false))
+            }
+            Attempt::NotCreated(why) => why,
+        };
+        let Some(scope) = claim.scope() else {
+            return Err(why);
+        };
+        match idempotency::find(conn, &scope, &claim.request_hash)? {
+            Some(Claim::Replay(stored)) => {
+                let body = stored.body.clone();
+                Ok((stored, body, true))
+            }
+            Some(Claim::Mismatch) => Err(ApiError::IdempotencyKeyReused),
+            Some(Claim::Fresh) | None => Err(why),
+        }
     })
     .await?;
     Ok(respond(&stored, &body, replayed))

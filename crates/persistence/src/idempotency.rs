@@ -31,6 +31,33 @@ pub struct StoredResponse {
     pub headers: serde_json::Value,
 }
 
+/// A key to store together with the record it guards, by a statement that claims it itself (see
+/// `referrals::insert`): the response is known before the record is stored, so key, record and
+/// response commit in one statement.
+#[derive(Debug, Clone)]
+pub struct NewKey<'a> {
+    /// Whose key.
+    pub scope: KeyScope<'a>,
+    /// The request's fingerprint.
+    pub request_hash: &'a [u8],
+    /// The response to replay.
+    pub response: &'a StoredResponse,
+}
+
+impl NewKey<'_> {
+    /// The stored status, as its column holds it.
+    pub fn status(&self) -> Result<i16, StoreError> {
+        i16::try_from(self.response.status).map_err(|_| {
+            StoreError::Corrupt(format!("status {} out of range", self.response.status))
+        })
+    }
+
+    /// Keys stored before this are expired and may be taken over.
+    pub fn expired_before() -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() - KEY_LIFETIME
+    }
+}
+
 /// The outcome of claiming a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
@@ -69,12 +96,24 @@ pub fn claim(
         .bind::<Text, _>(scope.subject)
         .bind::<Text, _>(scope.key)
         .bind::<Bytea, _>(request_hash)
-        .bind::<Timestamptz, _>(chrono::Utc::now() - KEY_LIFETIME)
+        .bind::<Timestamptz, _>(NewKey::expired_before())
         .execute(conn)?;
     if claimed == 1 {
         return Ok(Claim::Fresh);
     }
-    let (hash, status, body, headers): (Vec<u8>, i16, serde_json::Value, serde_json::Value) =
+    find(conn, scope, request_hash)?.ok_or_else(|| {
+        StoreError::Corrupt("an idempotency key vanished while it was claimed".into())
+    })
+}
+
+/// What an earlier request with this key left: its response to replay, or a mismatch when that
+/// request differed. `None` when no request holds the key.
+pub fn find(
+    conn: &mut PgConnection,
+    scope: &KeyScope<'_>,
+    request_hash: &[u8],
+) -> Result<Option<Claim>, StoreError> {
+    let found: Option<(Vec<u8>, i16, serde_json::Value, serde_json::Value)> =
         idempotency_keys::table
             .find((scope.organisation_id, scope.subject, scope.key))
             .select((
@@ -83,17 +122,21 @@ pub fn claim(
                 idempotency_keys::response_body,
                 idempotency_keys::response_headers,
             ))
-            .first(conn)?;
+            .first(conn)
+            .optional()?;
+    let Some((hash, status, body, headers)) = found else {
+        return Ok(None);
+    };
     if hash != request_hash {
-        return Ok(Claim::Mismatch);
+        return Ok(Some(Claim::Mismatch));
     }
-    Ok(Claim::Replay(StoredResponse {
+    Ok(Some(Claim::Replay(StoredResponse {
         status: u16::try_from(status).map_err(|_| {
             StoreError::Corrupt(format!("stored response status {status} is not a status"))
         })?,
         body,
         headers,
-    }))
+    })))
 }
 
 const COMPLETE: &str = "\

@@ -3,6 +3,7 @@
 //! forgotten check after loading.
 
 use crate::error::{parse_stored, StoreError};
+use crate::idempotency::NewKey;
 use crate::pagination;
 use crate::schema::{referral_people, referral_transitions, referrals};
 use crate::statement::statement;
@@ -167,6 +168,37 @@ pub struct NewReferral<'a> {
     pub consent: &'a Consent,
     /// The person.
     pub person: &'a Person,
+    /// When it is created, to the microsecond PostgreSQL keeps: chosen before it is stored, so
+    /// that its representation is known before the statement that stores it.
+    pub created_at: DateTime<Utc>,
+}
+
+impl NewReferral<'_> {
+    /// The referral as [`insert`] stores it: submitted, version 1.
+    pub fn to_referral(&self) -> Referral {
+        Referral {
+            id: self.id,
+            reference: self.reference.to_owned(),
+            source: self.source,
+            target_centre_id: self.target_centre_id,
+            referring_organisation_id: self.referrer.map(|(organisation, _)| organisation),
+            external_reference: self.external_reference.map(str::to_owned),
+            offer: self.offer,
+            status: ReferralStatus::Submitted,
+            target_groups: self.target_groups.to_vec(),
+            preferred_format: self.preferred_format,
+            residence_municipality: self.residence_municipality.map(str::to_owned),
+            consent: Consent {
+                contact: true,
+                ..self.consent.clone()
+            },
+            ended_at: None,
+            erased_at: None,
+            version: 1,
+            created_at: self.created_at,
+            updated_at: self.created_at,
+        }
+    }
 }
 
 /// Filters for listing; each is optional, and they combine with AND.
@@ -216,41 +248,60 @@ fn record_step(conn: &mut PgConnection, step: &Step<'_>) -> Result<(), StoreErro
 }
 
 /// The insert chain of a new referral, as one statement: the referral (only if the target is a
-/// self-help centre), its person, the first step of its history, and the audit event of its
-/// creation. One round trip instead of five matters: a create is dominated by waiting on the
-/// database, not by work in it.
+/// self-help centre, and only if it claims its idempotency key when given one), its person, the
+/// first step of its history, the audit event of its creation and the key with its response.
+/// Committed on its own, it is one round trip where a transaction of claim, inserts, response and
+/// commit was five; a create is dominated by waiting on the database, not by work in it.
+///
+/// A live key held by an earlier request (or one in flight, which the claim waits for) stores
+/// nothing; an expired one is taken over.
 const INSERT_REFERRAL: &str = "\
 WITH centre AS (
     SELECT id FROM organisations WHERE id = $4 AND kind = 'self_help_centre'
+), claim AS (
+    INSERT INTO idempotency_keys (organisation_id, subject, key, request_hash, response_status,
+        response_body, response_headers)
+    SELECT $30, $31, $32, $33, $34, $35, $36 FROM centre WHERE $32::text IS NOT NULL
+    ON CONFLICT (organisation_id, subject, key) DO UPDATE
+    SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
+        response_body = EXCLUDED.response_body, response_headers = EXCLUDED.response_headers,
+        created_at = now()
+    WHERE idempotency_keys.created_at < $37
+    RETURNING 1
 ), referral AS (
     INSERT INTO referrals (id, reference, source, target_centre_id, referring_organisation_id,
         referring_subject, external_reference, offer, status, target_groups, preferred_format,
-        residence_municipality, consent_contact, consent_feedback, consent_method, consent_obtained_at)
-    SELECT $1, $2, $3, centre.id, $5, $6, $7, $8, 'submitted', $9, $10, $11, true, $12, $13, $14
+        residence_municipality, consent_contact, consent_feedback, consent_method, consent_obtained_at,
+        created_at, updated_at)
+    SELECT $1, $2, $3, centre.id, $5, $6, $7, $8, 'submitted', $9, $10, $11, true, $12, $13, $14, $38, $38
     FROM centre
+    WHERE $32::text IS NULL OR EXISTS (SELECT 1 FROM claim)
     RETURNING *
 ), person AS (
     INSERT INTO referral_people (referral_id, given_name, family_name, phone, email,
         preferred_language, birth_year, wishes)
     SELECT id, $15, $16, $17, $18, $19, $20, $21 FROM referral
 ), step AS (
-    INSERT INTO referral_transitions (id, referral_id, from_status, to_status, actor, actor_organisation_id)
-    SELECT $22, id, NULL, 'submitted', $23, $5 FROM referral
+    INSERT INTO referral_transitions (id, referral_id, from_status, to_status, actor, actor_organisation_id, occurred_at)
+    SELECT $22, id, NULL, 'submitted', $23, $5, $38 FROM referral
 ), audited AS (
     INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id)
     SELECT $24, $25, $26, $27, $28, id, $29 FROM referral
 )
 SELECT * FROM referral";
 
-/// Stores a new referral in `submitted`, its person, the first step of its history, and
-/// `created_event` about it. `None` when `target_centre_id` names no self-help centre (nothing is
-/// stored then).
+/// Stores a new referral in `submitted`, its person, the first step of its history,
+/// `created_event` about it (whatever `resource_id` it names), and `key`, if given, with its
+/// response. `None` when nothing was stored: `target_centre_id` names no self-help centre, or an
+/// earlier request holds `key`.
 pub fn insert(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
     actor: &str,
     created_event: &NewAuditEvent,
+    key: Option<&NewKey<'_>>,
 ) -> Result<Option<Referral>, StoreError> {
+    use diesel::sql_types::{Bytea, Jsonb};
     let groups: Vec<&str> = new
         .target_groups
         .iter()
@@ -287,6 +338,15 @@ pub fn insert(
         .bind::<Text, _>(created_event.action.as_str())
         .bind::<Text, _>(created_event.resource_type.as_str())
         .bind::<Text, _>(&created_event.request_id)
+        .bind::<Nullable<SqlUuid>, _>(key.map(|key| key.scope.organisation_id))
+        .bind::<Nullable<Text>, _>(key.map(|key| key.scope.subject))
+        .bind::<Nullable<Text>, _>(key.map(|key| key.scope.key))
+        .bind::<Nullable<Bytea>, _>(key.map(|key| key.request_hash))
+        .bind::<Nullable<Int2>, _>(key.map(NewKey::status).transpose()?)
+        .bind::<Nullable<Jsonb>, _>(key.map(|key| &key.response.body))
+        .bind::<Nullable<Jsonb>, _>(key.map(|key| &key.response.headers))
+        .bind::<Timestamptz, _>(NewKey::expired_before())
+        .bind::<Timestamptz, _>(new.created_at)
         .get_result(conn)
         .optional()?;
     row.map(Referral::try_from).transpose()

@@ -6,7 +6,7 @@ use crate::text::{
     check_language, check_municipality_number, check_phone, check_plain_text, LanguageTag,
     MunicipalityNumberText, Phone,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::referral::{
     reference_from, Consent, ConsentMethod, Offer, Person, PreferredFormat, Source, TargetGroup,
@@ -207,6 +207,8 @@ impl Prepared {
             residence_municipality: self.residence.as_deref(),
             consent,
             person: &self.person,
+            // PostgreSQL keeps microseconds: the time shown before storing is the time stored.
+            created_at: Utc::now().trunc_subsecs(6),
         }
     }
 }

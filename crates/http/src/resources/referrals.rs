@@ -8,7 +8,7 @@
 
 use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyHeader, KeyClaim};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::resources::referral_input::{
@@ -463,7 +463,8 @@ fn status_event(before: &Referral, after: &Referral) -> Option<(Uuid, serde_json
     Some((referrer, payload))
 }
 
-/// Stores a referral with its audit event, for referrals and self-registrations alike.
+/// Stores a referral with its audit event, for self-registrations, whose idempotency key the
+/// surrounding transaction claims.
 pub(crate) fn store_new(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
@@ -471,7 +472,7 @@ pub(crate) fn store_new(
     audit_event: NewAuditEvent,
 ) -> Result<Referral, ApiError> {
     let Some(referral) =
-        store::insert(conn, new, actor, &audit_event).map_err(external_reference_taken)?
+        store::insert(conn, new, actor, &audit_event, None).map_err(external_reference_taken)?
     else {
         // Nothing was stored: say whether the centre is missing or not a centre.
         return Err(why_not_a_centre(conn, new.target_centre_id));
@@ -510,21 +511,20 @@ async fn create_referral(
     let subject = caller.caller.subject.clone();
     let audit_event = caller.audit(AuditAction::Created, ResourceType::Referral, Uuid::nil());
     let external_reference = request.external_reference.clone();
-    idempotency::create(
+    idempotency::create_claiming(
         &state,
         &caller.caller,
         key,
         "/api/v1/referrals",
         &request,
-        move |conn| {
+        move |conn, claim| {
             let new = prepared.new_referral(
                 Source::Referral,
                 Some((access.organisation_id, &subject)),
                 external_reference.as_deref(),
                 &consent,
             );
-            let id = new.id;
-            let referral = store_new(conn, &new, &subject, audit_event)?;
+            let referral = new.to_referral();
             let version = referral.version;
             // The creator sees the referrer's view, whatever other roles it holds.
             let shown = view(
@@ -535,7 +535,20 @@ async fn create_referral(
                 referral,
                 Details::NONE,
             );
-            Created::new(&shown, location(id), Some(version))
+            let created = Created::new(&shown, location(new.id), Some(version))?;
+            let response = KeyClaim::response(&created);
+            let stored = store::insert(
+                conn,
+                &new,
+                &subject,
+                &audit_event,
+                claim.key(&response).as_ref(),
+            )
+            .map_err(external_reference_taken)?;
+            Ok(match stored {
+                Some(_) => Attempt::Created(created),
+                None => Attempt::NotCreated(why_not_a_centre(conn, new.target_centre_id)),
+            })
         },
     )
     .await
