@@ -128,19 +128,6 @@ impl TryFrom<ReferralRow> for Referral {
     }
 }
 
-#[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = referral_people, check_for_backend(diesel::pg::Pg))]
-struct PersonRow {
-    referral_id: Uuid,
-    given_name: String,
-    family_name: String,
-    phone: Option<String>,
-    email: Option<String>,
-    preferred_language: String,
-    birth_year: Option<i16>,
-    wishes: Option<String>,
-}
-
 /// A referral to store.
 #[derive(Debug)]
 pub struct NewReferral<'a> {
@@ -390,22 +377,8 @@ fn find_scoped(
     row.optional()?.map(Referral::try_from).transpose()
 }
 
-impl From<PersonRow> for Person {
-    fn from(row: PersonRow) -> Self {
-        Person {
-            given_name: row.given_name,
-            family_name: row.family_name,
-            phone: row.phone,
-            email: row.email,
-            preferred_language: row.preferred_language,
-            birth_year: row.birth_year,
-            wishes: row.wishes,
-        }
-    }
-}
-
-/// A referral as its target centre reads it: with the person (`None` once erased) and every step
-/// of its history, oldest first.
+/// A referral read whole: with the person (`None` once erased; shown to the target centre only)
+/// and every step of its history, oldest first.
 #[derive(Debug)]
 pub struct FullReferral {
     /// The referral.
