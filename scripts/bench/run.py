@@ -55,6 +55,11 @@ def fresh_database(base, name, rows):
     return url
 
 
+def settle(url):
+    """Writes out what earlier work left dirty, so no measurement pays for another's checkpoint."""
+    psql(url, "-c", "CHECKPOINT")
+
+
 def start_server(database_url):
     env = {"RUST_LOG": os.environ.get("BENCH_RUST_LOG", "info"), "RETENTION_SWEEP_INTERVAL": "24h"}
     if POOL:
@@ -71,6 +76,7 @@ def wrk(server, script, env):
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", "--latency", "--timeout", "5s", "-s", str(ROOT / "scripts" / "bench" / script)]
     environment = {**os.environ, **env}
     subprocess.run([*command, f"-d{WARMUP}s", server.base], check=True, env=environment, capture_output=True)
+    settle(server.database_url)
     output = subprocess.run([*command, f"-d{DURATION}s", server.base], check=True, env=environment, capture_output=True, text=True).stdout
     (OUT / f"wrk-{script}.txt").write_text(output)
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):? (\d+)", output))
@@ -92,6 +98,7 @@ def pgbench(url, script, rows, protocol):
             "-f", str(ROOT / "scripts" / "bench" / script), "-l", "--log-prefix", f"{logs}/tx", url,
         ]
         subprocess.run([*command, "-T", str(WARMUP)], check=True, capture_output=True)
+        settle(url)
         for stale in pathlib.Path(logs).iterdir():
             stale.unlink()
         output = subprocess.run([*command, "-T", str(DURATION)], check=True, capture_output=True, text=True).stdout
