@@ -55,18 +55,7 @@ PG_SERVER=$(scripts/pg.sh server)
 PG_ADMIN_URL="$PG_SERVER/postgres"
 DATABASE_URL="$PG_SERVER/$DB_NAME"
 
-SERVER_PID=""
-DB_CREATED=""
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    [[ -n $SERVER_PID ]] && stop_server "$SERVER_PID" "$SERVER_LOG"
-    [[ -n $DB_CREATED ]] && drop_database "$PG_ADMIN_URL" "$DB_NAME"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 \
     -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" \

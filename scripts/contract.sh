@@ -72,18 +72,7 @@ print(urlunsplit(parts._replace(path="/" + name)))
 PY
 ) || die "bad PG_ADMIN_URL"
 
-SERVER_PID=""
-DB_CREATED=""
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    [[ -n $SERVER_PID ]] && stop_server "$SERVER_PID" "$SERVER_LOG"
-    [[ -n $DB_CREATED ]] && drop_database "$PG_ADMIN_URL" "$DB_NAME"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null \
     || die "could not create database $DB_NAME via $PG_ADMIN_URL"

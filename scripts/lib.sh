@@ -60,3 +60,22 @@ drop_database() {
         -c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" >/dev/null 2>&1 \
         || log "warning: could not drop database $2"
 }
+
+# cleanup_on_exit: from now on, however the script ends (exit, INT, TERM), stop the server
+# SERVER_PID (its log SERVER_LOG) once it is set and drop DB_NAME at PG_ADMIN_URL once DB_CREATED
+# is set, keeping the script's exit status.
+cleanup_on_exit() {
+    SERVER_PID=""
+    DB_CREATED=""
+    trap _cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+_cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    [[ -n $SERVER_PID ]] && stop_server "$SERVER_PID" "$SERVER_LOG"
+    [[ -n $DB_CREATED ]] && drop_database "$PG_ADMIN_URL" "$DB_NAME"
+    exit "$rc"
+}
