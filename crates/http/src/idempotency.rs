@@ -193,17 +193,11 @@ pub async fn create<F>(
 where
     F: FnOnce(&mut PgConnection) -> Result<Created, ApiError> + Send + 'static,
 {
-    let request_hash = fingerprint(path, request)?;
-    let organisation_id = caller.organisation_id;
-    let subject = caller.subject.clone();
+    let claim = KeyClaim::of(caller, key, path, request)?;
     let (stored, body, replayed) = crate::db::transaction(state, move |conn| {
-        let scope = key.0.as_deref().map(|key| KeyScope {
-            organisation_id,
-            subject: &subject,
-            key,
-        });
+        let scope = claim.scope();
         if let Some(scope) = &scope {
-            match idempotency::claim(conn, scope, &request_hash)? {
+            match idempotency::claim(conn, scope, &claim.request_hash)? {
                 Claim::Fresh => {}
                 Claim::Replay(stored) => {
                     let body = stored.body.clone();
@@ -223,8 +217,8 @@ where
     Ok(respond(&stored, &body, replayed))
 }
 
-/// The caller's key for a creation that claims it in the very statement that stores the record
-/// (see [`NewKey`]), with the fingerprint of the request.
+/// The caller's key, if it sent one, with the fingerprint of the request: claimed by [`create`]'s
+/// transaction, or by the very statement that stores the record (see [`NewKey`]).
 #[derive(Debug)]
 pub struct KeyClaim {
     organisation_id: Uuid,
@@ -234,6 +228,21 @@ pub struct KeyClaim {
 }
 
 impl KeyClaim {
+    /// The caller's key for `request` to `path`.
+    fn of(
+        caller: &Caller,
+        key: IdempotencyKey,
+        path: &str,
+        request: &impl Serialize,
+    ) -> Result<KeyClaim, ApiError> {
+        Ok(KeyClaim {
+            organisation_id: caller.organisation_id,
+            subject: caller.subject.clone(),
+            key: key.0,
+            request_hash: fingerprint(path, request)?,
+        })
+    }
+
     fn scope(&self) -> Option<KeyScope<'_>> {
         self.key.as_deref().map(|key| KeyScope {
             organisation_id: self.organisation_id,
@@ -282,12 +291,7 @@ pub async fn create_claiming<F>(
 where
     F: FnOnce(&mut PgConnection, &KeyClaim) -> Result<Attempt, ApiError> + Send + 'static,
 {
-    let claim = KeyClaim {
-        organisation_id: caller.organisation_id,
-        subject: caller.subject.clone(),
-        key: key.0,
-        request_hash: fingerprint(path, request)?,
-    };
+    let claim = KeyClaim::of(caller, key, path, request)?;
     let (stored, body, replayed) = crate::db::run(state, move |conn| {
         let why = match create(conn, &claim)? {
             Attempt::Created(created) => {
