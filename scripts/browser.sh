@@ -67,21 +67,10 @@ log "database $DB_NAME created"
 mkdir -p "$OUT"
 rm -f "$OUT/swagger-ui.png"
 DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" migrate || die "'$BIN migrate' failed"
-DEMO=$(DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" demo-data) || die "'$BIN demo-data' failed"
-OPERATOR_ORG=$(demo_org_id "$DEMO" "Samhandling forvaltning")
-[[ -n $OPERATOR_ORG ]] || die "'$BIN demo-data' printed no Samhandling forvaltning"
-log "demo data loaded: $(printf '%s\n' "$DEMO" | wc -l) organisations, operator $OPERATOR_ORG"
+load_demo_data "$BIN"
 
 # --- Server on a free loopback port ---------------------------------------------------------
-PORT=$(free_port)
-JWT_SECRET=$(random_secret)
-BASE="http://127.0.0.1:$PORT"
-
-DATABASE_URL=$DATABASE_URL BIND_ADDR="127.0.0.1:$PORT" JWT_SECRET=$JWT_SECRET RUST_LOG=warn \
-    "$BIN" serve >"$SERVER_LOG" 2>&1 &
-SERVER_PID=$!
-log "server pid $SERVER_PID on $BASE (log: ${SERVER_LOG#"$ROOT"/})"
-wait_ready "$BASE" "$SERVER_PID" "$SERVER_LOG"
+serve "$BIN"
 
 TOKEN=$(JWT_SECRET=$JWT_SECRET "$BIN" token --org "$OPERATOR_ORG" --role admin --ttl 15m) \
     || die "could not mint a token"

@@ -79,25 +79,13 @@ psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB_NAME\"" >/d
 DB_CREATED=1
 log "database $DB_NAME created"
 
-# --- Demo data: the first line is the operator organisation ----------------------------
+# --- Demo data ------------------------------------------------------------------------------
 mkdir -p "$ROOT/target" "$OUT"
-DEMO=$(DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" demo-data) || die "'$BIN demo-data' failed"
-OPERATOR_ORG=$(printf '%s\n' "$DEMO" | awk -F'\t' 'NR == 1 { print $1 }')
-[[ -n $OPERATOR_ORG ]] || die "'$BIN demo-data' printed no organisations"
-log "demo data loaded: $(printf '%s\n' "$DEMO" | wc -l) organisations, operator $OPERATOR_ORG"
+load_demo_data "$BIN"
 
 # --- Server on a free loopback port ---------------------------------------------------------
-PORT=$(free_port)
-JWT_SECRET=$(random_secret)
-BASE="http://127.0.0.1:$PORT"
-
-DATABASE_URL=$DATABASE_URL BIND_ADDR="127.0.0.1:$PORT" JWT_SECRET=$JWT_SECRET RUST_LOG=warn \
-    SELF_REGISTRATION_RATE_LIMIT=100000 \
-    "$BIN" serve >"$SERVER_LOG" 2>&1 &
-SERVER_PID=$!
-log "server pid $SERVER_PID on $BASE (log: ${SERVER_LOG#"$ROOT"/})"
-
-wait_ready "$BASE" "$SERVER_PID" "$SERVER_LOG"
+# Schemathesis self-registers far more often than a person could.
+serve "$BIN" SELF_REGISTRATION_RATE_LIMIT=100000
 
 # The caller acts for a self-help centre with every role that touches referrals, so that created
 # referrals (addressed to that centre, see tests/contract/hooks.py) can be read and moved.

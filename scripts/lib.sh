@@ -79,3 +79,29 @@ _cleanup() {
     [[ -n $DB_CREATED ]] && drop_database "$PG_ADMIN_URL" "$DB_NAME"
     exit "$rc"
 }
+
+# load_demo_data BIN: loads the demo organisations into DATABASE_URL. Sets DEMO (its listing) and
+# OPERATOR_ORG (the operator organisation, which admin tokens act for).
+load_demo_data() {
+    local bin=$1
+    DEMO=$(DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$bin" demo-data) || die "'$bin demo-data' failed"
+    OPERATOR_ORG=$(demo_org_id "$DEMO" "Samhandling forvaltning")
+    [[ -n $OPERATOR_ORG ]] || die "'$bin demo-data' printed no Samhandling forvaltning"
+    log "demo data loaded: $(printf '%s\n' "$DEMO" | wc -l) organisations, operator $OPERATOR_ORG"
+}
+
+# serve BIN [NAME=VALUE ...]: starts BIN on a free loopback port against DATABASE_URL with a fresh
+# token secret and the extra environment given, its log in SERVER_LOG, and waits until it is
+# ready. Sets PORT, JWT_SECRET, BASE and SERVER_PID.
+serve() {
+    local bin=$1
+    shift
+    PORT=$(free_port)
+    JWT_SECRET=$(random_secret)
+    BASE="http://127.0.0.1:$PORT"
+    env DATABASE_URL="$DATABASE_URL" BIND_ADDR="127.0.0.1:$PORT" JWT_SECRET="$JWT_SECRET" \
+        RUST_LOG=warn "$@" "$bin" serve >"$SERVER_LOG" 2>&1 &
+    SERVER_PID=$!
+    log "server pid $SERVER_PID on $BASE (log: ${SERVER_LOG#"$ROOT"/})"
+    wait_ready "$BASE" "$SERVER_PID" "$SERVER_LOG"
+}
