@@ -63,3 +63,83 @@ async fn every_operation_is_documented_for_generated_clients() {
     }
     assert!(spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer");
 }
+
+#[actix_web::test]
+async fn every_tag_an_operation_uses_is_described_once() {
+    let spec = samhandling_http::openapi::document();
+    let described: Vec<(&str, &str)> = spec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tag| {
+            (
+                tag["name"].as_str().unwrap(),
+                tag["description"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for tag in operation["tags"].as_array().unwrap() {
+                let tag = tag.as_str().unwrap();
+                let matching: Vec<_> = described.iter().filter(|(name, _)| *name == tag).collect();
+                assert_eq!(
+                    matching.len(),
+                    1,
+                    "{method} {path}: tag {tag} is not declared once"
+                );
+                assert!(
+                    matching[0].1.len() >= 20,
+                    "{method} {path}: tag {tag} has no real description"
+                );
+            }
+        }
+    }
+}
+
+/// Client generators (openapi-python-client, openapi-typescript) need named models: a union is a
+/// `oneOf` of `$ref`s with a discriminator mapping onto them, and a list envelope refers to its
+/// named item schema rather than repeating it inline.
+#[actix_web::test]
+async fn unions_are_discriminated_and_list_items_are_named() {
+    let spec = samhandling_http::openapi::document();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let mut unions = 0;
+    for (name, schema) in schemas {
+        if let Some(variants) = schema.get("oneOf").and_then(|v| v.as_array()) {
+            unions += 1;
+            let discriminator = &schema["discriminator"];
+            let property = discriminator["propertyName"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{name}: a union without a discriminator"));
+            let mapping = discriminator["mapping"].as_object().unwrap();
+            assert_eq!(mapping.len(), variants.len(), "{name}: mapping incomplete");
+            for (value, target) in mapping {
+                let target = target.as_str().unwrap();
+                assert!(
+                    variants.iter().any(|variant| variant["$ref"] == target),
+                    "{name}: {target} is not a variant"
+                );
+                let variant = &schemas[target.trim_start_matches("#/components/schemas/")];
+                assert_eq!(variant["properties"][property]["enum"][0], value.as_str());
+                assert!(variant["required"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|required| required == property));
+            }
+        }
+        if name.starts_with("Paginated_") {
+            let item = &schema["properties"]["items"]["items"];
+            assert_eq!(
+                item["$ref"],
+                format!(
+                    "#/components/schemas/{}",
+                    name.trim_start_matches("Paginated_")
+                ),
+                "{name}: items are not the named schema"
+            );
+        }
+    }
+    assert!(unions >= 1, "ReferralView should be a discriminated union");
+}

@@ -28,6 +28,9 @@ pagination (`limit`, `cursor` → `next_cursor`). Creating POSTs accept `Idempot
         (name = "api-clients", description = "Third-party systems that obtain tokens with the client-credentials grant."),
         (name = "oauth", description = "OAuth 2.0 token endpoint (client-credentials grant)."),
         (name = "audit-events", description = "Who did what to which record (revisjonsspor)."),
+        (name = "referrals", description = "Referrals (henvisninger) from municipalities and NAV to self-help centres: the centre works each one through its lifecycle; the referrer follows it as far as the person's consent allows, and never sees the person."),
+        (name = "self-registrations", description = "People signing up for a self-help group themselves, without a referral or a token (lavterskel): rate-limited per client address, and answered with a receipt only."),
+        (name = "webhook-subscriptions", description = "Status callbacks for integrating systems: signed deliveries of the changes an organisation may see, retried from a durable outbox, with the delivery log."),
         (name = "health", description = "Liveness and readiness for load balancers."),
     )
 )]
@@ -246,12 +249,113 @@ pub fn document() -> Value {
 pub(crate) fn to_document(api: &OpenApi) -> Value {
     let mut document = serde_json::to_value(api).unwrap_or_default();
     add_links(&mut document);
+    if let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        discriminate_unions(schemas);
+        name_list_items(schemas);
+    }
     for (name, rule) in crate::resources::schema_rules() {
         if let Some(schema) = document.pointer_mut(&format!("/components/schemas/{name}")) {
             merge(schema, rule);
         }
     }
     document
+}
+
+/// Rewrites every internally tagged union (serde's `#[serde(tag = "…")]`, which utoipa renders as
+/// a `oneOf` of `allOf` wrappers around a named schema and an inline one-value enum) into the shape
+/// client generators understand: a `oneOf` of plain `$ref`s with a `discriminator` and its
+/// `mapping`, the tag declared as a required single-value property on each named variant.
+fn discriminate_unions(schemas: &mut serde_json::Map<String, Value>) {
+    let mut tags: Vec<(String, String, String)> = Vec::new();
+    for union in schemas.values_mut() {
+        let Some(variants) = union.get("oneOf").and_then(Value::as_array) else {
+            continue;
+        };
+        let parsed: Option<Vec<(String, String, String)>> =
+            variants.iter().map(tagged_variant).collect();
+        let Some(parsed) = parsed.filter(|parsed| !parsed.is_empty()) else {
+            continue;
+        };
+        let property = parsed[0].1.clone();
+        if parsed.iter().any(|(_, tag, _)| *tag != property) {
+            continue;
+        }
+        let mapping: serde_json::Map<String, Value> = parsed
+            .iter()
+            .map(|(name, _, value)| (value.clone(), json!(schema_ref(name))))
+            .collect();
+        union["oneOf"] = parsed
+            .iter()
+            .map(|(name, _, _)| json!({ "$ref": schema_ref(name) }))
+            .collect();
+        union["discriminator"] = json!({ "propertyName": property, "mapping": mapping });
+        tags.extend(parsed);
+    }
+    for (name, property, value) in tags {
+        let Some(variant) = schemas.get_mut(&name) else {
+            continue;
+        };
+        variant["properties"][&property] = json!({
+            "type": "string",
+            "enum": [value],
+            "description": "Which variant this is."
+        });
+        match variant.get_mut("required").and_then(Value::as_array_mut) {
+            Some(required) if !required.contains(&json!(property)) => {
+                required.insert(0, json!(property));
+            }
+            Some(_) => {}
+            None => variant["required"] = json!([property]),
+        }
+    }
+}
+
+/// `(schema name, tag property, tag value)` of one `allOf: [{$ref}, {tag enum}]` variant.
+fn tagged_variant(variant: &Value) -> Option<(String, String, String)> {
+    let parts = variant.get("allOf")?.as_array()?;
+    let [named, tag] = parts.as_slice() else {
+        return None;
+    };
+    let name = named
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")?;
+    let properties = tag.get("properties")?.as_object()?;
+    let (property, schema) = properties.iter().next().filter(|_| properties.len() == 1)?;
+    let value = match schema.get("enum")?.as_array()?.as_slice() {
+        [value] => value.as_str()?.to_owned(),
+        _ => return None,
+    };
+    Some((name.to_owned(), property.clone(), value))
+}
+
+/// `#/components/schemas/{name}`.
+fn schema_ref(name: &str) -> String {
+    format!("#/components/schemas/{name}")
+}
+
+/// utoipa inlines a generic's argument, so `Paginated<Organisation>` would repeat the whole
+/// organisation schema and generators would name it `paginated_organisation_items_item`. Every
+/// list envelope `Paginated_{Item}` refers to its named item schema instead.
+fn name_list_items(schemas: &mut serde_json::Map<String, Value>) {
+    let names: Vec<String> = schemas.keys().cloned().collect();
+    for name in names {
+        let Some(item) = name.strip_prefix("Paginated_") else {
+            continue;
+        };
+        if !schemas.contains_key(item) {
+            continue;
+        }
+        if let Some(items) = schemas
+            .get_mut(&name)
+            .and_then(|envelope| envelope.pointer_mut("/properties/items/items"))
+        {
+            *items = json!({ "$ref": schema_ref(item) });
+        }
+    }
 }
 
 /// Merges `addition` into `target`: objects key by key, anything else replaced.
