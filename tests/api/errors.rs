@@ -180,3 +180,75 @@ async fn cors_admits_only_configured_origins() {
     assert!(refused.header("access-control-allow-origin").is_none());
     assert!(refused.status.is_client_error());
 }
+
+#[actix_web::test]
+async fn a_browser_may_call_every_method_the_api_serves() {
+    let t = TestApp::new();
+    let origin = "https://frontend.samhandling.test";
+    let app = actix_web::test::init_service(samhandling_http::build_app(
+        t.state.clone(),
+        &[origin.to_owned()],
+    ))
+    .await;
+    let spec = samhandling_http::openapi::document();
+    let mut methods: Vec<(String, String)> = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let method = method.to_uppercase();
+            if !methods.iter().any(|(known, _)| *known == method) {
+                methods.push((
+                    method,
+                    path.replace("{id}", &uuid::Uuid::now_v7().to_string()),
+                ));
+            }
+        }
+    }
+    assert!(methods.iter().any(|(method, _)| method == "DELETE"));
+    for (method, path) in methods {
+        let reply = send(
+            &app,
+            TestRequest::default()
+                .method(actix_web::http::Method::OPTIONS)
+                .uri(&path)
+                .insert_header(("origin", origin))
+                .insert_header(("access-control-request-method", method.as_str()))
+                .insert_header(("access-control-request-headers", "authorization, if-match")),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{method} {path}: {}", reply.text);
+        let allowed = reply
+            .header("access-control-allow-methods")
+            .unwrap_or_default();
+        assert!(
+            allowed.split(',').any(|m| m.trim() == method),
+            "{method} not allowed cross-origin: {allowed}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn responses_carry_the_headers_health_data_needs() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let token = t.admin_token();
+    for reply in [
+        get(&app, "/api/v1/organisations", &token).await,
+        get(&app, "/api/v1/organisations/not-a-uuid", &token).await,
+        send(&app, TestRequest::get().uri("/api/v1/organisations")).await,
+    ] {
+        assert_eq!(
+            reply.header("cache-control"),
+            Some("no-store"),
+            "{}",
+            reply.text
+        );
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+    }
+    let ui = send(&app, TestRequest::get().uri("/swagger-ui/")).await;
+    assert_eq!(ui.status, 200);
+    assert_eq!(ui.header("x-content-type-options"), Some("nosniff"));
+    let policy = ui.header("content-security-policy").unwrap_or_default();
+    assert!(policy.contains("default-src 'none'") && policy.contains("script-src 'self'"));
+    let health = send(&app, TestRequest::get().uri("/health/live")).await;
+    assert_eq!(health.header("x-content-type-options"), Some("nosniff"));
+}

@@ -58,11 +58,13 @@ pub(crate) fn routes() -> (
     (app, openapi::finish(api))
 }
 
-/// Cross-origin settings: only the configured origins, and only the headers the API uses.
-fn cors(allowed_origins: &[String]) -> Cors {
+/// Cross-origin settings: only the configured origins, the methods the routes serve (read from
+/// the same table as 405's `Allow`, so a new route's method is allowed the day it lands) and the
+/// headers the API uses.
+fn cors(allowed_origins: &[String], methods: Vec<actix_web::http::Method>) -> Cors {
     allowed_origins.iter().fold(
         Cors::default()
-            .allowed_methods(["GET", "POST", "PATCH"])
+            .allowed_methods(methods)
             .allowed_headers([
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,
@@ -96,6 +98,7 @@ pub fn build_app(
 > {
     let (app, api) = routes();
     let route_table = routing::RouteTable::new(&api);
+    let methods = route_table.methods();
     let document = web::Data::new(openapi::to_document(&api));
     app.app_data(state)
         .app_data(web::PayloadConfig::new(input::BODY_LIMIT))
@@ -120,7 +123,7 @@ pub fn build_app(
         .default_service(web::to(routing::fallback))
         .wrap(Condition::new(
             !allowed_origins.is_empty(),
-            cors(allowed_origins),
+            cors(allowed_origins, methods),
         ))
         .wrap(from_fn(context::request_context))
 }

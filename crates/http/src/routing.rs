@@ -44,6 +44,17 @@ impl RouteTable {
         RouteTable { routes }
     }
 
+    /// Every method some route supports, each once: what a browser may be allowed cross-origin.
+    pub fn methods(&self) -> Vec<Method> {
+        let mut methods: Vec<Method> = Vec::new();
+        for method in self.routes.iter().flat_map(|(_, methods)| methods) {
+            if !methods.contains(method) {
+                methods.push(method.clone());
+            }
+        }
+        methods
+    }
+
     /// The methods a concrete path supports; empty when no template matches.
     pub fn allowed_methods(&self, path: &str) -> Vec<Method> {
         let actual = segments(path);
