@@ -437,3 +437,65 @@ async fn lists_filter_by_what_integrations_need() {
     );
     assert_eq!(count("/api/v1/referrals?status=received".into()).await, 1);
 }
+
+/// The server chooses a referral's reference; when its random choice is taken, it chooses again
+/// inside the create, for referrals and self-registrations alike, and the client never sees a 409.
+#[actix_web::test]
+async fn a_taken_reference_is_chosen_again_never_answered_with_409() {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+    let mut t = TestApp::new();
+    let draws: Arc<Mutex<VecDeque<&str>>> = Arc::new(Mutex::new(VecDeque::from([
+        "AAAA-1111", // the first referral
+        "AAAA-1111", // the second collides twice
+        "AAAA-1111",
+        "BBBB-2222",
+        "BBBB-2222", // the self-registration collides once
+        "CCCC-3333",
+    ])));
+    let queue = draws.clone();
+    let references = samhandling_http::state::References::from_fn(move || {
+        queue
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or("ZZZZ-ZZZZ")
+            .to_owned()
+    });
+    t.state = actix_web::web::Data::new(t.state.get_ref().clone().with_references(references));
+    let app = t.service().await;
+    let f = field(&t);
+
+    let first = refer(&app, &f.referrer, &referral_body(&f.centre, "Kari", true)).await;
+    assert_eq!(first["reference"], "AAAA-1111");
+    let second = refer(&app, &f.referrer, &referral_body(&f.centre, "Ola", true)).await;
+    assert_eq!(second["reference"], "BBBB-2222");
+    let registered = send(
+        &app,
+        TestRequest::post()
+            .uri("/api/v1/self-registrations")
+            .peer_addr("203.0.113.9:50000".parse().unwrap())
+            .set_json(json!({
+                "target_centre_id": f.centre.id,
+                "offer": "self_help_group",
+                "person": {"given_name": "Amina", "family_name": "Hansen", "email": "amina@example.no", "preferred_language": "en"},
+                "consent": {"contact": true}
+            })),
+    )
+    .await;
+    assert_eq!(registered.status, 202, "{}", registered.text);
+    assert_eq!(registered.body["reference"], "CCCC-3333");
+    assert!(
+        draws.lock().unwrap().is_empty(),
+        "every collision drew again"
+    );
+
+    let listed = get(&app, "/api/v1/referrals", &f.coordinator).await;
+    let references: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(references, ["AAAA-1111", "BBBB-2222", "CCCC-3333"]);
+}

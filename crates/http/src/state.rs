@@ -5,6 +5,7 @@
 
 use crate::db::Turns;
 use crate::read_audit::ReadAudit;
+pub use crate::resources::referral_input::References;
 use samhandling_auth::TokenService;
 use samhandling_persistence::Db;
 use sha2::{Digest, Sha256};
@@ -51,6 +52,8 @@ pub struct AppState {
     pub client_key: [u8; 32],
     /// Configured behaviour.
     pub policies: Policies,
+    /// Where referrals' short references come from.
+    pub references: References,
 }
 
 fn derive_key(purpose: &[u8], secret: &[u8]) -> [u8; 32] {
@@ -73,7 +76,15 @@ impl AppState {
             cursor_key: derive_key(b"samhandling pagination cursor v1", token_secret),
             client_key: derive_key(b"samhandling client address v1", token_secret),
             policies: Policies::default(),
+            references: References::random(),
         }
+    }
+
+    /// The same state drawing references from `references` (tests force collisions with it).
+    #[must_use]
+    pub fn with_references(mut self, references: References) -> AppState {
+        self.references = references;
+        self
     }
 
     /// The same state with other policies.

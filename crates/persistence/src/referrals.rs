@@ -277,11 +277,64 @@ WITH centre AS (
 )
 SELECT * FROM referral";
 
+/// What [`insert`] did.
+#[derive(Debug)]
+pub enum Inserted<T> {
+    /// Stored.
+    Stored(T),
+    /// Nothing was stored: `target_centre_id` names no self-help centre, or an earlier request
+    /// holds the idempotency key.
+    NotAdmitted,
+    /// Nothing was stored because the randomly chosen `reference` is taken: choose another and
+    /// try again. The server chose it, so this is never the client's conflict.
+    ReferenceTaken,
+}
+
+impl<T> Inserted<T> {
+    /// The same outcome carrying something else when stored.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Inserted<U> {
+        match self {
+            Inserted::Stored(value) => Inserted::Stored(f(value)),
+            Inserted::NotAdmitted => Inserted::NotAdmitted,
+            Inserted::ReferenceTaken => Inserted::ReferenceTaken,
+        }
+    }
+}
+
 /// Stores a new referral in `submitted`, its person, the first step of its history,
 /// `created_event` about it (whatever `resource_id` it names), and `key`, if given, with its
-/// response. `None` when nothing was stored: `target_centre_id` names no self-help centre, or an
-/// earlier request holds `key`.
+/// response.
+///
+/// One statement either stores all of it or nothing, so a taken reference leaves nothing behind
+/// (not even the key's claim); inside a transaction the statement runs under a savepoint, so the
+/// transaction survives the collision and the caller can try another reference.
 pub fn insert(
+    conn: &mut PgConnection,
+    new: &NewReferral<'_>,
+    actor: &str,
+    created_event: &NewAuditEvent,
+    key: Option<&NewKey<'_>>,
+) -> Result<Inserted<Referral>, StoreError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let in_transaction = AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .is_ok_and(|depth| depth.is_some());
+    let outcome = if in_transaction {
+        conn.transaction(|conn| insert_statement(conn, new, actor, created_event, key))
+    } else {
+        insert_statement(conn, new, actor, created_event, key)
+    };
+    match outcome {
+        Ok(Some(referral)) => Ok(Inserted::Stored(referral)),
+        Ok(None) => Ok(Inserted::NotAdmitted),
+        Err(StoreError::UniqueViolation(constraint)) if constraint == REFERENCE_KEY => {
+            Ok(Inserted::ReferenceTaken)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+fn insert_statement(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
     actor: &str,

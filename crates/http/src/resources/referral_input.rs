@@ -11,10 +11,11 @@ use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::referral::{
     reference_from, Consent, ConsentMethod, Offer, Person, PreferredFormat, Source, TargetGroup,
 };
-use samhandling_persistence::referrals::NewReferral;
+use samhandling_persistence::referrals::{Inserted, NewReferral};
 use samhandling_persistence::{organisations, PgConnection};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::sync::Arc;
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
@@ -156,8 +157,7 @@ pub trait ReferralRequest {
     fn common(&self) -> Common<'_>;
 }
 
-/// A request's shared fields, owned and ready to be stored from inside a transaction, with a
-/// fresh short reference.
+/// A request's shared fields, owned and ready to be stored from inside a transaction.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     person: Person,
@@ -166,15 +166,12 @@ pub struct Prepared {
     preferred_format: PreferredFormat,
     target_groups: Vec<TargetGroup>,
     residence: Option<String>,
-    reference: String,
 }
 
 impl Prepared {
     /// Takes the shared fields of `request`.
     pub fn from_request(request: &impl ReferralRequest) -> Prepared {
         let common = request.common();
-        let mut random = [0_u8; 5];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random);
         Prepared {
             person: common.person.to_person(common.wishes.map(str::to_owned)),
             target_centre_id: common.target_centre_id,
@@ -182,13 +179,13 @@ impl Prepared {
             preferred_format: common.preferred_format,
             target_groups: common.target_groups.to_vec(),
             residence: common.person.municipality_number.clone(),
-            reference: reference_from(random),
         }
     }
 
-    /// The referral to store.
+    /// The referral to store, under `reference`.
     pub fn new_referral<'a>(
         &'a self,
+        reference: &'a str,
         source: Source,
         referrer: Option<(Uuid, &'a str)>,
         external_reference: Option<&'a str>,
@@ -196,7 +193,7 @@ impl Prepared {
     ) -> NewReferral<'a> {
         NewReferral {
             id: Uuid::now_v7(),
-            reference: &self.reference,
+            reference,
             source,
             target_centre_id: self.target_centre_id,
             referrer,
@@ -211,6 +208,56 @@ impl Prepared {
             created_at: Utc::now().trunc_subsecs(6),
         }
     }
+}
+
+/// Where short references come from: random by default; a test injects a sequence that repeats
+/// itself to prove that a collision is retried rather than answered.
+#[derive(Clone)]
+pub struct References(Arc<dyn Fn() -> String + Send + Sync>);
+
+impl References {
+    /// 40 random bits from the operating system, as a short reference.
+    pub fn random() -> References {
+        References(Arc::new(|| {
+            let mut random = [0_u8; 5];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random);
+            reference_from(random)
+        }))
+    }
+
+    /// References drawn from `draw`.
+    pub fn from_fn(draw: impl Fn() -> String + Send + Sync + 'static) -> References {
+        References(Arc::new(draw))
+    }
+}
+
+impl std::fmt::Debug for References {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("References")
+    }
+}
+
+/// How many references a create draws before it gives up. With 2^40 references a second
+/// collision in a row is already about as likely as a hardware fault.
+const REFERENCE_ATTEMPTS: usize = 8;
+
+/// Runs `insert` under fresh references until one is free, and returns what it stored (`None`
+/// when it was not admitted). The server chose the reference, so a collision is retried inside
+/// the create and never reaches the client as a 409.
+pub(crate) fn with_free_reference<T>(
+    references: &References,
+    mut insert: impl FnMut(&str) -> Result<Inserted<T>, ApiError>,
+) -> Result<Option<T>, ApiError> {
+    for _ in 0..REFERENCE_ATTEMPTS {
+        match insert(&(references.0)())? {
+            Inserted::ReferenceTaken => {}
+            Inserted::Stored(stored) => return Ok(Some(stored)),
+            Inserted::NotAdmitted => return Ok(None),
+        }
+    }
+    Err(ApiError::Unavailable(
+        "no free referral reference was found; retry".into(),
+    ))
 }
 
 /// The default format.

@@ -12,7 +12,7 @@ use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyH
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::resources::referral_input::{
-    referral_request, why_not_a_centre, ConsentInput, Prepared,
+    referral_request, why_not_a_centre, with_free_reference, ConsentInput, Prepared,
 };
 use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
@@ -29,7 +29,7 @@ use samhandling_domain::referral::{
 use samhandling_domain::webhook::EventType;
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::referrals::{
-    self as store, NewReferral, ReferralFilter, ReferralScope, EXTERNAL_REFERENCE_KEY,
+    self as store, Inserted, NewReferral, ReferralFilter, ReferralScope, EXTERNAL_REFERENCE_KEY,
 };
 use samhandling_persistence::{audit, webhooks, PgConnection, StoreError};
 use serde::{Deserialize, Serialize};
@@ -464,20 +464,17 @@ fn status_event(before: &Referral, after: &Referral) -> Option<(Uuid, serde_json
 }
 
 /// Stores a referral with its audit event, for self-registrations, whose idempotency key the
-/// surrounding transaction claims.
+/// surrounding transaction claims; a referral that is not admitted says why.
 pub(crate) fn store_new(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
     actor: &str,
-    audit_event: NewAuditEvent,
-) -> Result<Referral, ApiError> {
-    let Some(referral) =
-        store::insert(conn, new, actor, &audit_event, None).map_err(external_reference_taken)?
-    else {
-        // Nothing was stored: say whether the centre is missing or not a centre.
-        return Err(why_not_a_centre(conn, new.target_centre_id));
-    };
-    Ok(referral)
+    audit_event: &NewAuditEvent,
+) -> Result<Inserted<Referral>, ApiError> {
+    match store::insert(conn, new, actor, audit_event, None).map_err(external_reference_taken)? {
+        Inserted::NotAdmitted => Err(why_not_a_centre(conn, new.target_centre_id)),
+        outcome => Ok(outcome),
+    }
 }
 
 /// Refer a person to a self-help centre.
@@ -511,6 +508,8 @@ async fn create_referral(
     let subject = caller.caller.subject.clone();
     let audit_event = caller.audit(AuditAction::Created, ResourceType::Referral, Uuid::nil());
     let external_reference = request.external_reference.clone();
+    let target_centre_id = request.target_centre_id;
+    let references = state.references.clone();
     idempotency::create_claiming(
         &state,
         &caller.caller,
@@ -518,36 +517,40 @@ async fn create_referral(
         "/api/v1/referrals",
         &request,
         move |conn, claim| {
-            let new = prepared.new_referral(
-                Source::Referral,
-                Some((access.organisation_id, &subject)),
-                external_reference.as_deref(),
-                &consent,
-            );
-            let referral = new.to_referral();
-            let version = referral.version;
-            // The creator sees the referrer's view, whatever other roles it holds.
-            let shown = view(
-                Access {
-                    coordinator: false,
-                    ..access
-                },
-                referral,
-                Details::NONE,
-            );
-            let created = Created::new(&shown, location(new.id), Some(version))?;
-            let response = KeyClaim::response(&created);
-            let stored = store::insert(
-                conn,
-                &new,
-                &subject,
-                &audit_event,
-                claim.key(&response).as_ref(),
-            )
-            .map_err(external_reference_taken)?;
+            let stored = with_free_reference(&references, |reference| {
+                let new = prepared.new_referral(
+                    reference,
+                    Source::Referral,
+                    Some((access.organisation_id, &subject)),
+                    external_reference.as_deref(),
+                    &consent,
+                );
+                let referral = new.to_referral();
+                let version = referral.version;
+                // The creator sees the referrer's view, whatever other roles it holds.
+                let shown = view(
+                    Access {
+                        coordinator: false,
+                        ..access
+                    },
+                    referral,
+                    Details::NONE,
+                );
+                let created = Created::new(&shown, location(new.id), Some(version))?;
+                let response = KeyClaim::response(&created);
+                let stored = store::insert(
+                    conn,
+                    &new,
+                    &subject,
+                    &audit_event,
+                    claim.key(&response).as_ref(),
+                )
+                .map_err(external_reference_taken)?;
+                Ok(stored.map(|_| created))
+            })?;
             Ok(match stored {
-                Some(_) => Attempt::Created(created),
-                None => Attempt::NotCreated(why_not_a_centre(conn, new.target_centre_id)),
+                Some(created) => Attempt::Created(created),
+                None => Attempt::NotCreated(why_not_a_centre(conn, target_centre_id)),
             })
         },
     )

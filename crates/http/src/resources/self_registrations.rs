@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::rate_limit::Limit;
-use crate::resources::referral_input::{referral_request, Prepared};
+use crate::resources::referral_input::{referral_request, with_free_reference, Prepared};
 use crate::resources::referrals::store_new;
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -108,6 +108,7 @@ async fn create_self_registration(
     )?;
     let request_id = crate::context::RequestId::from_request_sync(&req);
     let prepared = Prepared::from_request(&request);
+    let references = state.references.clone();
     // Public callers share one idempotency scope; keys are random UUIDs, so they do not collide.
     let public = Caller {
         subject: ANONYMOUS.to_owned(),
@@ -130,7 +131,6 @@ async fn create_self_registration(
                 obtained_at: Utc::now(),
                 feedback_withdrawn_at: None,
             };
-            let new = prepared.new_referral(Source::SelfRegistration, None, None, &consent);
             let audit_event = NewAuditEvent {
                 actor: ANONYMOUS.to_owned(),
                 actor_organisation_id: None,
@@ -139,10 +139,18 @@ async fn create_self_registration(
                 resource_id: Uuid::nil(),
                 request_id: request_id.0,
             };
-            store_new(conn, &new, ANONYMOUS, audit_event)?;
-            Created::accepted(&SelfRegistrationReceipt {
-                reference: new.reference.to_owned(),
-            })
+            let reference = with_free_reference(&references, |reference| {
+                let new = prepared.new_referral(
+                    reference,
+                    Source::SelfRegistration,
+                    None,
+                    None,
+                    &consent,
+                );
+                Ok(store_new(conn, &new, ANONYMOUS, &audit_event)?.map(|stored| stored.reference))
+            })?
+            .ok_or_else(|| ApiError::Internal("a self-registration was not admitted".into()))?;
+            Created::accepted(&SelfRegistrationReceipt { reference })
         },
     )
     .await
