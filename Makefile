@@ -2,7 +2,10 @@
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
-BIN := target/debug/samhandling
+# The server binary, under cargo's target directory (CARGO_TARGET_DIR, build.target-dir, else target/),
+# asked of cargo when a target needs it. Logs, reports and screenshots stay in the repository's target/.
+TARGET_DIR = $(or $(shell CARGO='$(CARGO)' scripts/target-dir.sh),$(error cannot find cargo's target directory))
+BIN = $(TARGET_DIR)/debug/samhandling
 
 .PHONY: build run test lint fmt openapi schema schema-check contract browser chaos bench clean-db
 
@@ -12,7 +15,7 @@ build:
 ## Build, bring up a database (DATABASE_URL, else 127.0.0.1:5432, else a project-local cluster),
 ## load the demo organisations and serve on 127.0.0.1:8080 with Swagger UI.
 run: build
-	scripts/run.sh $(BIN)
+	scripts/run.sh "$(BIN)"
 
 ## Every test, against a real PostgreSQL; each test gets its own database.
 test:
@@ -33,34 +36,34 @@ fmt:
 
 ## Rewrite the committed contract from the code.
 openapi: build
-	$(BIN) openapi > openapi/openapi.json
+	"$(BIN)" openapi > openapi/openapi.json
 
 ## Regenerate crates/persistence/src/schema.rs with `diesel print-schema`; schema-check compares.
 schema: build
-	scripts/schema.sh $(BIN)
+	scripts/schema.sh "$(BIN)"
 
 schema-check: build
-	scripts/schema.sh --check $(BIN)
+	scripts/schema.sh --check "$(BIN)"
 
 ## Schemathesis against the served spec, on a fresh database.
 contract: build
-	@server=$$(scripts/pg.sh server); PG_ADMIN_URL="$$server/postgres" scripts/contract.sh $(BIN)
+	@server=$$(scripts/pg.sh server); PG_ADMIN_URL="$$server/postgres" scripts/contract.sh "$(BIN)"
 
 ## Swagger UI in headless Chromium against the server on a fresh database; screenshot in target/browser/.
 browser: build
-	scripts/browser.sh $(BIN)
+	scripts/browser.sh "$(BIN)"
 
 ## Faults under load, on a PostgreSQL cluster of its own: PostgreSQL restarted, the server killed
 ## with SIGKILL, two instances on one database. Every invariant is checked; logs in target/chaos/.
 chaos: build
-	python3 scripts/chaos/run.py $(BIN)
+	python3 scripts/chaos/run.py "$(BIN)"
 
 ## The API against the database's own limit (wrk vs pgbench); the report lands in target/bench/.
 bench:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(CARGO) build --release --bin samhandling
-	python3 scripts/bench/run.py
+	python3 scripts/bench/run.py "$(TARGET_DIR)/release/samhandling"
 
 ## Drop test databases left behind by interrupted test runs.
 clean-db:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser test: Swagger UI in headless Chromium against the real server (tests/browser/).
 #
-#   scripts/browser.sh [SERVER_BINARY]        (default: target/debug/samhandling)
+#   scripts/browser.sh [SERVER_BINARY]        (default: debug/samhandling under cargo's target directory,
+#                                              see scripts/target-dir.sh)
 #
 # It finds PostgreSQL with scripts/pg.sh, recreates the database samhandling_browser, migrates it
 # and loads the demo data, starts the server on a free loopback port, mints an operator admin token
@@ -21,7 +22,7 @@ LOG_NAME=browser
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
 
-BIN=${1:-target/debug/samhandling}
+BIN=${1:-$("$ROOT/scripts/target-dir.sh")/debug/samhandling}
 TEST_DIR="$ROOT/tests/browser"
 OUT="$ROOT/target/browser"
 SERVER_LOG="$OUT/server.log"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Contract test: fuzz the running API against its own OpenAPI document with Schemathesis.
 #
-#   scripts/contract.sh [SERVER_BINARY]        (default: target/debug/samhandling)
+#   scripts/contract.sh [SERVER_BINARY]        (default: debug/samhandling under cargo's target directory,
+#                                              see scripts/target-dir.sh)
 #
 # Environment:
 #   PG_ADMIN_URL          PostgreSQL URL with rights to create/drop databases
@@ -31,7 +32,7 @@ LOG_NAME=contract
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
 
-BIN=${1:-target/debug/samhandling}
+BIN=${1:-$("$ROOT/scripts/target-dir.sh")/debug/samhandling}
 PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 MAX_EXAMPLES=${CONTRACT_MAX_EXAMPLES:-100}
 WORKERS=${CONTRACT_WORKERS:-1}

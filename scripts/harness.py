@@ -40,6 +40,13 @@ def psql(url, *args):
     )
 
 
+def cargo_binary(profile):
+    """The server binary of `profile` (debug, release) under cargo's target directory, which
+    scripts/target-dir.sh asks of cargo (CARGO_TARGET_DIR, build.target-dir, else target/)."""
+    target = subprocess.run([str(ROOT / "scripts" / "target-dir.sh")], check=True, text=True, capture_output=True)
+    return pathlib.Path(target.stdout.strip()) / profile / "samhandling"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -3,7 +3,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-bin=${1:-target/debug/samhandling}
+bin=${1:-$(scripts/target-dir.sh)/debug/samhandling}
+[ -x "$bin" ] || { echo "run.sh: server binary '$bin' not found or not executable (build it first: make build)" >&2; exit 1; }
 
 DATABASE_URL=$(scripts/pg.sh database samhandling)
 export DATABASE_URL

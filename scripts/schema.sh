@@ -2,13 +2,13 @@
 # Regenerates crates/persistence/src/schema.rs with `diesel print-schema` from a scratch database
 # migrated by the binary, or with --check fails when the committed file differs.
 #
-#   scripts/schema.sh [--check] [SERVER_BINARY]
+#   scripts/schema.sh [--check] [SERVER_BINARY]   (default: debug/samhandling under cargo's target directory)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 check=""
 if [ "${1:-}" = "--check" ]; then check=1; shift; fi
-bin=${1:-target/debug/samhandling}
+bin=${1:-$(scripts/target-dir.sh)/debug/samhandling}
 
 if ! command -v diesel >/dev/null 2>&1; then
     echo "schema.sh: installing diesel_cli (PostgreSQL only)" >&2

@@ -5,6 +5,8 @@ Seeds a database with BENCH_ROWS referrals over 50 organisations (set-based SQL)
 release server, and measures with wrk (32 connections, warm-up first) side by side with pgbench
 doing the same SQL work straight against PostgreSQL, in its default simple protocol and prepared:
 
+  scripts/bench/run.py [RELEASE_BINARY]     (default: release/samhandling under cargo's target directory)
+
   create     POST /api/v1/referrals with an Idempotency-Key   vs  a single-row insert
   get        GET /api/v1/referrals/{id} as the centre (audited) vs a primary-key select
   list       GET /api/v1/referrals?status=…&limit=50 by cursor vs a 51-row keyset page
@@ -24,9 +26,9 @@ import tempfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from harness import ROOT, Server, pg_tool, psql  # noqa: E402
+from harness import ROOT, Server, cargo_binary, pg_tool, psql  # noqa: E402
 
-BIN = ROOT / "target" / "release" / "samhandling"
+BIN = pathlib.Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else cargo_binary("release")
 OUT = ROOT / "target" / "bench"
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 SMALL_ROWS = int(os.environ.get("BENCH_SMALL_ROWS", "10000"))
@@ -126,7 +128,7 @@ def centre_ids(url, centre, limit=20000):
 
 def main():
     if not BIN.exists():
-        sys.exit("bench: build the release binary first (make bench does)")
+        sys.exit(f"bench: {BIN} not found: build the release binary first (make bench does)")
     OUT.mkdir(parents=True, exist_ok=True)
     base = server_url()
     centre = psql(f"{base}/postgres", "-At", "-c", "SELECT md5('org-1')::uuid").stdout.strip()
