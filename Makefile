@@ -7,7 +7,7 @@ CARGO ?= cargo
 TARGET_DIR = $(or $(shell CARGO='$(CARGO)' scripts/target-dir.sh),$(error cannot find cargo's target directory))
 BIN = $(TARGET_DIR)/debug/samhandling
 
-.PHONY: build run test lint fmt openapi schema schema-check contract browser chaos bench clean-db
+.PHONY: build run test lint fmt openapi schema schema-check contract browser clients chaos bench clean-db
 
 build:
 	$(CARGO) build --bin samhandling
@@ -52,6 +52,12 @@ contract: build
 ## Swagger UI in headless Chromium against the server on a fresh database; screenshot in target/browser/.
 browser: build
 	scripts/browser.sh "$(BIN)"
+
+## Clients generated from openapi/openapi.json, failing on any generator warning: TypeScript types
+## (openapi-typescript) type-checked with tsc --strict, and a Python client (openapi-python-client)
+## that calls the server on a fresh database. Generated code in target/clients/.
+clients: build
+	scripts/clients.sh "$(BIN)"
 
 ## Faults under load, on a PostgreSQL cluster of its own: PostgreSQL restarted, the server killed
 ## with SIGKILL, two instances on one database. Every invariant is checked; logs in target/chaos/.

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Pieces shared by scripts/contract.sh and scripts/browser.sh, which both run the server on a free
-# loopback port against a throw-away database. Sourced, not run. The caller sets ROOT (the
-# repository) and LOG_NAME (the prefix of its messages) before sourcing it.
+# Pieces shared by scripts/contract.sh, scripts/browser.sh and scripts/clients.sh, which all run the
+# server on a free loopback port against a throw-away database. Sourced, not run. The caller sets
+# ROOT (the repository) and LOG_NAME (the prefix of its messages) before sourcing it.
 
 log() { printf '%s: %s\n' "$LOG_NAME" "$*" >&2; }
 die() { log "error: $*"; exit 2; }
