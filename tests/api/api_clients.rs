@@ -24,7 +24,12 @@ struct Hash {
 
 #[actix_web::test]
 async fn a_registered_client_obtains_tokens_until_revoked() {
-    let t = TestApp::new();
+    let mut t = TestApp::new();
+    let mut state = t.state.get_ref().clone();
+    state.directory = std::sync::Arc::new(
+        samhandling_http::directory::Directory::rechecking_clients_after(std::time::Duration::ZERO),
+    );
+    t.state = actix_web::web::Data::new(state);
     let app = t.service().await;
     let admin = t.admin_token();
     let municipality = t.organisation(
@@ -112,7 +117,7 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
         Some("Basic realm=\"samhandling\"")
     );
 
-    // Revoked: no new tokens.
+    // Revoked: no new tokens, and the one it holds stops working.
     let revoked = act(
         &app,
         &format!("/api/v1/api-clients/{client_id}/revoke"),
@@ -130,6 +135,9 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     .await;
     assert_eq!(refused.status, 401);
     assert_eq!(refused.body["error"], "invalid_client");
+    get(&app, "/api/v1/organisations", &access_token)
+        .await
+        .assert_problem(401);
 }
 
 #[actix_web::test]
@@ -207,6 +215,13 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
     )
     .await;
     let client_id = registered.body["id"].as_str().unwrap();
+    let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
+    act(
+        &app,
+        &format!("/api/v1/api-clients/{client_id}/approval"),
+        &coordinator,
+    )
+    .await;
     let secret = registered.body["client_secret"].as_str().unwrap();
     let form = |scope: &str| {
         format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}&scope={scope}")
@@ -222,4 +237,135 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
     let widened = send(&app, token_request(&form("admin"))).await;
     assert_eq!(widened.status, 400);
     assert_eq!(widened.body["error"], "invalid_scope");
+}
+
+/// The operator registers systems, but a system that would read a centre's personal data acts
+/// only once that centre's coordinator has approved it: an administrator alone can never give
+/// itself a way to read people's names.
+#[actix_web::test]
+async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_approves() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let admin = t.admin_token();
+    let centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Trondheim", None);
+    let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", None);
+    let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
+    let stranger = t.token(other_centre.id, &[Role::CentreCoordinator]);
+    let registered = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+            "organisation_id": centre.id, "name": "Intake system", "roles": ["centre_coordinator"]
+        })),
+    )
+    .await;
+    assert_eq!(registered.status, 201, "{}", registered.text);
+    assert_eq!(registered.body["approval"], "pending");
+    let id = registered.body["id"].as_str().unwrap().to_owned();
+    let secret = registered.body["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let grant = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
+
+    let pending = send(&app, token_request(&grant)).await;
+    assert_eq!(pending.status, 400, "{}", pending.text);
+    assert_eq!(pending.body["error"], "unauthorized_client");
+
+    let approval = format!("/api/v1/api-clients/{id}/approval");
+    act(&app, &approval, &admin).await.assert_problem(403);
+    act(&app, &approval, &stranger).await.assert_problem(404);
+    get(&app, &format!("/api/v1/api-clients/{id}"), &stranger)
+        .await
+        .assert_problem(404);
+    let mine = get(&app, "/api/v1/api-clients", &coordinator).await;
+    assert_eq!(mine.body["items"][0]["id"], id.as_str());
+    let theirs = get(&app, "/api/v1/api-clients", &stranger).await;
+    assert_eq!(theirs.body["items"], json!([]));
+
+    let approved = act(&app, &approval, &coordinator).await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+    assert_eq!(approved.body["approval"], "approved");
+    let issued = send(&app, token_request(&grant)).await;
+    assert_eq!(issued.status, 200, "{}", issued.text);
+    let log = get(
+        &app,
+        &format!("/api/v1/audit-events?resource_id={id}"),
+        &admin,
+    )
+    .await;
+    assert!(log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|event| event["action"] == "approved"));
+
+    // A referrer's client reads no personal data: registration is enough.
+    let municipality = t.organisation(
+        OrganisationKind::Municipality,
+        "Stjørdal kommune",
+        Some("5035"),
+    );
+    let referrer_client = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+            "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
+        })),
+    )
+    .await;
+    assert_eq!(referrer_client.body["approval"], "not_needed");
+}
+
+#[actix_web::test]
+async fn a_client_is_registered_only_with_roles_its_organisation_can_hold() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let admin = t.admin_token();
+    let nav = t.organisation(OrganisationKind::NavOffice, "NAV Stjørdal", None);
+    let reply = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+            "organisation_id": nav.id, "name": "NAV system", "roles": ["referrer", "centre_coordinator"]
+        })),
+    )
+    .await;
+    let body = reply.assert_problem(422);
+    assert_eq!(body["errors"][0]["field"], "roles");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("centre_coordinator"));
+    let listed = get(&app, "/api/v1/api-clients", &admin).await;
+    assert_eq!(listed.body["items"], json!([]));
+}
+
+/// A flood of token requests, even for unknown clients, is cut off per address before any hash
+/// is computed, and per client id from any address.
+#[actix_web::test]
+async fn the_token_endpoint_is_rate_limited_per_address_and_per_client() {
+    let t = TestApp::with_policies(samhandling_http::Policies {
+        token_requests_per_hour: 3,
+        ..samhandling_http::Policies::default()
+    });
+    let app = t.service().await;
+    let from = |address: &str, client: uuid::Uuid| {
+        token_request(&format!(
+            "grant_type=client_credentials&client_id={client}&client_secret=guess"
+        ))
+        .peer_addr(format!("{address}:40000").parse().unwrap())
+    };
+    for _ in 0..3 {
+        let reply = send(&app, from("203.0.113.7", uuid::Uuid::now_v7())).await;
+        assert_eq!(reply.status, 401, "{}", reply.text);
+    }
+    let flooded = send(&app, from("203.0.113.7", uuid::Uuid::now_v7())).await;
+    flooded.assert_problem(429);
+    assert!(flooded.header("retry-after").is_some());
+
+    let target = uuid::Uuid::now_v7();
+    for address in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+        assert_eq!(send(&app, from(address, target)).await.status, 401);
+    }
+    send(&app, from("198.51.100.4", target))
+        .await
+        .assert_problem(429);
 }

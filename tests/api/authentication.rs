@@ -3,7 +3,7 @@
 
 use actix_web::test::TestRequest;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
-use samhandling_auth::{Claims, TokenService, TokenSettings};
+use samhandling_auth::{Claims, ExternalTrust, TokenService, TokenSettings};
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{authorized, get, send, token_settings, TestApp};
@@ -125,39 +125,151 @@ async fn a_non_admin_creating_an_organisation_is_403_and_nothing_is_stored() {
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
 }
 
-#[actix_web::test]
-async fn tokens_signed_by_a_configured_external_key_are_accepted() {
-    let public_key = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/external-issuer.pub"
-    ))
-    .unwrap();
+fn external_token(claims: &Claims) -> String {
     let private_key = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/external-issuer.key"
     ))
     .unwrap();
-    let external = encode(
+    encode(
         &Header::new(Algorithm::RS256),
-        &claims(Uuid::now_v7(), vec![Role::Referrer], 600),
+        claims,
         &EncodingKey::from_rsa_pem(&private_key).unwrap(),
     )
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn an_external_issuer_is_trusted_only_with_its_configured_organisations_and_roles() {
+    let public_key = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/external-issuer.pub"
+    ))
     .unwrap();
-
     let without_key = TestApp::new();
-    assert_unauthorized(&without_key, Some(&external)).await;
+    let probe = external_token(&claims(Uuid::now_v7(), vec![Role::Referrer], 600));
+    assert_unauthorized(&without_key, Some(&probe)).await;
 
-    let t = TestApp::with_settings(&TokenSettings {
-        public_key_pem: Some(public_key),
-        ..token_settings()
-    });
+    // The organisations must exist before the trust names them.
+    let directory = TestApp::new();
+    let municipality = directory.organisation(
+        OrganisationKind::Municipality,
+        "Stjørdal kommune",
+        Some("5035"),
+    );
+    let untrusted = directory.organisation(
+        OrganisationKind::Municipality,
+        "Levanger kommune",
+        Some("5037"),
+    );
+    let centre = directory.organisation(OrganisationKind::SelfHelpCentre, "LINK Trondheim", None);
+    let t = TestApp::with_database(
+        directory,
+        &TokenSettings {
+            public_key_pem: Some(public_key),
+            external_trust: ExternalTrust {
+                organisations: vec![municipality.id, centre.id],
+                roles: vec![Role::Referrer, Role::MunicipalContact, Role::Admin],
+            },
+            ..token_settings()
+        },
+    );
     let app = t.service().await;
-    let reply = get(&app, "/api/v1/organisations", &external).await;
+    let trusted = external_token(&claims(municipality.id, vec![Role::Referrer], 600));
+    let reply = get(&app, "/api/v1/organisations", &trusted).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let own = t.token(Uuid::now_v7(), &[Role::Referrer]);
+
+    let refused = [
+        (
+            "an organisation it is not trusted with",
+            claims(untrusted.id, vec![Role::Referrer], 600),
+        ),
+        (
+            "a role it is not trusted with",
+            claims(municipality.id, vec![Role::CentreCoordinator], 600),
+        ),
+        (
+            "admin, even when listed",
+            claims(municipality.id, vec![Role::Admin], 600),
+        ),
+        (
+            "an API client's subject",
+            Claims {
+                sub: format!("client:{}", Uuid::now_v7()),
+                ..claims(municipality.id, vec![Role::Referrer], 600)
+            },
+        ),
+        (
+            "the retention job's subject",
+            Claims {
+                sub: "system:retention".into(),
+                ..claims(municipality.id, vec![Role::Referrer], 600)
+            },
+        ),
+    ];
+    for (what, claims) in refused {
+        let reply = get(&app, "/api/v1/organisations", &external_token(&claims)).await;
+        assert_eq!(reply.status, 401, "{what}: {}", reply.text);
+    }
+    // Trusted with the organisation and the role, but a centre cannot refer.
+    let misfit = external_token(&claims(centre.id, vec![Role::Referrer], 600));
+    get(&app, "/api/v1/organisations", &misfit)
+        .await
+        .assert_problem(403);
+
+    let own = t.token(municipality.id, &[Role::Referrer]);
     let reply = get(&app, "/api/v1/organisations", &own).await;
     assert_eq!(
         reply.status, 200,
         "HS256 tokens keep working beside the external key"
     );
+}
+
+#[actix_web::test]
+async fn a_token_for_an_organisation_outside_the_directory_is_403() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let stranger = t.token(Uuid::now_v7(), &[Role::Referrer]);
+    let reply = get(&app, "/api/v1/referrals", &stranger).await;
+    let body = reply.assert_problem(403);
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("not in the directory"));
+    get(&app, "/api/v1/organisations", &stranger)
+        .await
+        .assert_problem(403);
+}
+
+/// Every role against every kind of organisation: the pairs the domain allows are admitted, and
+/// every other pair is refused with 403, whatever the operation.
+#[actix_web::test]
+async fn every_role_is_admitted_only_for_the_kinds_that_can_hold_it() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    for kind in OrganisationKind::ALL {
+        let number = (kind == OrganisationKind::Municipality).then_some("5035");
+        let organisation = t.organisation(kind, &format!("Test {kind}"), number);
+        for role in Role::ALL {
+            let token = t.token(organisation.id, &[role]);
+            let reply = get(&app, "/api/v1/organisations", &token).await;
+            if role.fits(kind) {
+                assert_eq!(reply.status, 200, "{role} for {kind}: {}", reply.text);
+            } else {
+                let body = reply.assert_problem(403);
+                assert!(
+                    body["detail"].as_str().unwrap().contains(role.as_str()),
+                    "{role} for {kind}: {}",
+                    reply.text
+                );
+            }
+        }
+        // One misfit role spoils the token, even beside a fitting one.
+        if kind == OrganisationKind::Municipality {
+            let token = t.token(organisation.id, &[Role::Referrer, Role::CentreCoordinator]);
+            get(&app, "/api/v1/organisations", &token)
+                .await
+                .assert_problem(403);
+        }
+    }
 }

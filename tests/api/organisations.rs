@@ -27,7 +27,8 @@ async fn an_admin_registers_a_municipality_and_anyone_can_read_it() {
     assert_eq!(created.body["version"], 1);
     assert_eq!(created.body["region"], "Værnesregionen");
 
-    let reader = t.token(uuid::Uuid::now_v7(), &[Role::Facilitator]);
+    let employer = t.organisation(OrganisationKind::UserOrganisation, "Mental Helse", None);
+    let reader = t.token(employer.id, &[Role::Facilitator]);
     let read = get(&app, &format!("/api/v1/organisations/{id}"), &reader).await;
     assert_eq!(read.status, 200);
     assert_eq!(read.body, created.body);

@@ -37,6 +37,7 @@ pub fn token_settings() -> TokenSettings {
         audience: "samhandling-api".into(),
         ttl: Duration::from_mins(10),
         public_key_pem: None,
+        external_trust: samhandling_auth::ExternalTrust::default(),
     }
 }
 
@@ -126,7 +127,15 @@ impl TestApp {
 
     /// As [`TestApp::new`], with other token settings (e.g. an external public key).
     pub fn with_settings(settings: &TokenSettings) -> TestApp {
-        let database = TestDatabase::create();
+        Self::serving(TestDatabase::create(), settings)
+    }
+
+    /// The database of `earlier` (with what was stored in it) served with other token settings.
+    pub fn with_database(earlier: TestApp, settings: &TokenSettings) -> TestApp {
+        Self::serving(earlier.database, settings)
+    }
+
+    fn serving(database: TestDatabase, settings: &TokenSettings) -> TestApp {
         let db = Db::new(
             &database.url,
             &DbOptions {

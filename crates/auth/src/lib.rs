@@ -5,4 +5,7 @@
 pub mod secrets;
 pub mod tokens;
 
-pub use tokens::{Claims, IssuedToken, TokenError, TokenService, TokenSettings};
+pub use tokens::{
+    Claims, ExternalTrust, IssuedToken, TokenError, TokenService, TokenSettings,
+    CLIENT_SUBJECT_PREFIX,
+};

@@ -45,6 +45,27 @@ pub struct TokenSettings {
     pub ttl: Duration,
     /// An external issuer's public key in PEM (RSA or EC P-256), if any.
     pub public_key_pem: Option<Vec<u8>>,
+    /// What an external issuer may assert; nothing unless configured.
+    pub external_trust: ExternalTrust,
+}
+
+/// The organisations and roles an external issuer is trusted to assert. Its key proves who signed
+/// a token, not that the signer may speak for every organisation: a national identity provider
+/// vouches for the municipalities and roles it was set up for, and never for `admin`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExternalTrust {
+    /// The organisations its tokens may act for.
+    pub organisations: Vec<Uuid>,
+    /// The roles its tokens may grant (never `admin`).
+    pub roles: Vec<Role>,
+}
+
+/// The subject of tokens for API clients, `client:<id>`: only the token endpoint issues those.
+pub const CLIENT_SUBJECT_PREFIX: &str = "client:";
+
+/// Subjects the audit trail uses for the system itself; no token may pose as them.
+fn is_system_subject(subject: &str) -> bool {
+    subject == "anonymous" || subject.starts_with("system:")
 }
 
 impl std::fmt::Debug for TokenSettings {
@@ -58,6 +79,7 @@ impl std::fmt::Debug for TokenSettings {
                 "public_key_pem",
                 &self.public_key_pem.as_ref().map(|_| "<configured>"),
             )
+            .field("external_trust", &self.external_trust)
             .finish()
     }
 }
@@ -86,6 +108,15 @@ pub enum TokenError {
     /// Carries no role.
     #[error("the token grants no role")]
     NoRoles,
+    /// Before its `nbf`.
+    #[error("the token is not valid yet")]
+    NotYetValid,
+    /// Names a subject reserved for the system or for API clients.
+    #[error("the token's subject is reserved")]
+    ReservedSubject,
+    /// From the external issuer, for an organisation or role it is not trusted with.
+    #[error("the token's issuer is not trusted with this organisation or role")]
+    Untrusted,
     /// The configured public key is not a usable RSA or EC PEM.
     #[error("the public key is not an RSA or EC public key in PEM")]
     BadPublicKey,
@@ -109,6 +140,7 @@ pub struct TokenService {
     encoding: EncodingKey,
     hs_decoding: DecodingKey,
     external: Option<(DecodingKey, Algorithm)>,
+    external_trust: ExternalTrust,
     issuer: String,
     audience: String,
     ttl: Duration,
@@ -145,6 +177,7 @@ impl TokenService {
             encoding: EncodingKey::from_secret(&settings.secret),
             hs_decoding: DecodingKey::from_secret(&settings.secret),
             external,
+            external_trust: settings.external_trust.clone(),
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             ttl: settings.ttl,
@@ -189,13 +222,14 @@ impl TokenService {
     /// Checks a token's signature, lifetime, issuer and audience, and returns who it names.
     pub fn verify(&self, token: &str) -> Result<Caller, TokenError> {
         let header = decode_header(token).map_err(|_| TokenError::Malformed)?;
-        let key = match (header.alg, &self.external) {
-            (Algorithm::HS256, _) => &self.hs_decoding,
-            (alg, Some((key, expected))) if alg == *expected => key,
+        let (key, external) = match (header.alg, &self.external) {
+            (Algorithm::HS256, _) => (&self.hs_decoding, false),
+            (alg, Some((key, expected))) if alg == *expected => (key, true),
             _ => return Err(TokenError::UnsupportedAlgorithm),
         };
         let mut validation = Validation::new(header.alg);
         validation.leeway = LEEWAY_SECONDS;
+        validation.validate_nbf = true;
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
@@ -203,6 +237,7 @@ impl TokenService {
             use jsonwebtoken::errors::ErrorKind;
             match error.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
+                ErrorKind::ImmatureSignature => TokenError::NotYetValid,
                 ErrorKind::InvalidSignature => TokenError::BadSignature,
                 ErrorKind::InvalidAudience => TokenError::WrongAudience,
                 ErrorKind::InvalidIssuer => TokenError::WrongIssuer,
@@ -214,11 +249,31 @@ impl TokenService {
         if claims.roles.is_empty() {
             return Err(TokenError::NoRoles);
         }
+        if is_system_subject(&claims.sub)
+            || (external && claims.sub.starts_with(CLIENT_SUBJECT_PREFIX))
+        {
+            return Err(TokenError::ReservedSubject);
+        }
+        if external && !self.trusts(&claims) {
+            return Err(TokenError::Untrusted);
+        }
         Ok(Caller {
             subject: claims.sub,
             organisation_id: claims.org,
             roles: claims.roles,
         })
+    }
+}
+
+impl TokenService {
+    /// Whether the external issuer may assert these claims' organisation and every role.
+    fn trusts(&self, claims: &Claims) -> bool {
+        let trust = &self.external_trust;
+        trust.organisations.contains(&claims.org)
+            && claims
+                .roles
+                .iter()
+                .all(|role| *role != Role::Admin && trust.roles.contains(role))
     }
 }
 
@@ -233,6 +288,7 @@ mod tests {
             audience: audience.into(),
             ttl: Duration::from_hours(1),
             public_key_pem: None,
+            external_trust: ExternalTrust::default(),
         })
         .expect("no public key to read")
     }
@@ -267,5 +323,51 @@ mod tests {
             .expect("signs");
         assert_eq!(ours.verify(&token.token), Err(TokenError::BadSignature));
         assert_eq!(ours.verify("not.a.token"), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn system_subjects_cannot_be_posed_as() {
+        let tokens = service(SECRET, "samhandling-api");
+        for subject in ["anonymous", "system:retention", "system:anything"] {
+            let token = tokens
+                .issue(subject, Uuid::now_v7(), &[Role::Referrer], None)
+                .expect("signs");
+            assert_eq!(
+                tokens.verify(&token.token),
+                Err(TokenError::ReservedSubject)
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_before_its_not_before_time_is_refused() {
+        #[derive(Serialize)]
+        struct Early<'a> {
+            #[serde(flatten)]
+            claims: &'a Claims,
+            nbf: i64,
+        }
+        let tokens = service(SECRET, "samhandling-api");
+        let now = Utc::now().timestamp();
+        let claims = Claims {
+            sub: "kari".into(),
+            org: Uuid::now_v7(),
+            roles: vec![Role::Referrer],
+            iat: now,
+            exp: now + 3600,
+            iss: "samhandling".into(),
+            aud: "samhandling-api".into(),
+            jti: Uuid::now_v7(),
+        };
+        let early = encode(
+            &Header::new(Algorithm::HS256),
+            &Early {
+                claims: &claims,
+                nbf: now + 600,
+            },
+            &EncodingKey::from_secret(SECRET),
+        )
+        .expect("signs");
+        assert_eq!(tokens.verify(&early), Err(TokenError::NotYetValid));
     }
 }

@@ -15,6 +15,8 @@ use uuid::Uuid;
     "name": "Stjørdal fagsystem",
     "roles": ["referrer"],
     "created_at": "2026-11-23T10:00:00Z",
+    "approval": "not_needed",
+    "approved_at": "2026-11-23T10:00:00Z",
     "revoked_at": null
 }))]
 pub struct ApiClient {
@@ -28,15 +30,36 @@ pub struct ApiClient {
     pub roles: Vec<Role>,
     /// When it was registered.
     pub created_at: DateTime<Utc>,
-    /// When it was revoked; a revoked client obtains no new tokens.
+    /// Whether its organisation must approve it, and has.
+    pub approval: Approval,
+    /// When it was approved (at registration when no approval is needed).
+    pub approved_at: Option<DateTime<Utc>>,
+    /// When it was revoked; a revoked client obtains no tokens, and its tokens stop working.
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Where a client stands with the organisation whose data it would read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    /// Its roles read no personal data: registration is enough.
+    NotNeeded,
+    /// Its roles read personal data: a coordinator of its organisation must approve it first.
+    Pending,
+    /// Its organisation approved it.
+    Approved,
+}
+
 impl ApiClient {
-    /// Whether the client may still obtain tokens.
+    /// Whether the client may obtain tokens, and its tokens act: approved and not revoked.
     pub fn is_active(&self) -> bool {
-        self.revoked_at.is_none()
+        self.revoked_at.is_none() && self.approved_at.is_some()
     }
+}
+
+/// Whether a client with `roles` needs its organisation's approval before it acts.
+pub fn needs_approval(roles: &[Role]) -> bool {
+    roles.iter().any(|role| role.reads_personal_data())
 }
 
 /// A rule a client registration would break.

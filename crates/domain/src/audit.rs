@@ -29,6 +29,8 @@ wire_enum! {
         Erased => "erased",
         /// The person withdrew consent to feedback to the referrer.
         ConsentWithdrawn => "consent_withdrawn",
+        /// An organisation let an API client read its personal data.
+        Approved => "approved",
     }
 }
 

@@ -1,6 +1,7 @@
 //! Roles a token can carry. Each one maps to a job in the field, so that an operation's
 //! permission reads like the organisation chart it serves.
 
+use crate::organisation::OrganisationKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -54,6 +55,58 @@ impl Role {
     }
 }
 
+impl Role {
+    /// The kinds of organisation this role can be held for. A role is a job in one kind of
+    /// organisation: a token or an API client that pairs it with another kind is refused, so an
+    /// issuer's mistake cannot make a NAV office a self-help centre or a municipality the county
+    /// governor.
+    ///
+    /// - `admin`: the platform operator, registered as `other`.
+    /// - `referrer`: municipalities and NAV offices refer.
+    /// - `centre_coordinator`: self-help centres run intake.
+    /// - `facilitator`: whoever employs a group starter or network-meeting leader: a self-help
+    ///   centre, a municipal service, a NAV office, a user organisation or another employer; never
+    ///   a competence centre or the county governor, who train and oversee rather than lead.
+    /// - `competence_adviser`: competence centres (KoRus, NAPHA, KBT).
+    /// - `governor_adviser`: the county governor.
+    /// - `municipal_contact`: municipalities.
+    pub const fn organisation_kinds(self) -> &'static [OrganisationKind] {
+        use OrganisationKind as Kind;
+        match self {
+            Role::Admin => &[Kind::Other],
+            Role::Referrer => &[Kind::Municipality, Kind::NavOffice],
+            Role::CentreCoordinator => &[Kind::SelfHelpCentre],
+            Role::Facilitator => &[
+                Kind::SelfHelpCentre,
+                Kind::Municipality,
+                Kind::NavOffice,
+                Kind::UserOrganisation,
+                Kind::Other,
+            ],
+            Role::CompetenceAdviser => &[Kind::CompetenceCentre],
+            Role::GovernorAdviser => &[Kind::CountyGovernor],
+            Role::MunicipalContact => &[Kind::Municipality],
+        }
+    }
+
+    /// Whether the role shows people's names and contact details (a centre coordinator reads
+    /// the person behind a referral). An API client holding such a role acts only once the
+    /// organisation whose data it reads has approved it.
+    pub const fn reads_personal_data(self) -> bool {
+        matches!(self, Role::CentreCoordinator)
+    }
+
+    /// Whether an organisation of `kind` can hold this role.
+    pub fn fits(self, kind: OrganisationKind) -> bool {
+        self.organisation_kinds().contains(&kind)
+    }
+}
+
+/// The first of `roles` that an organisation of `kind` cannot hold, if any.
+pub fn misfit(roles: &[Role], kind: OrganisationKind) -> Option<Role> {
+    roles.iter().copied().find(|role| !role.fits(kind))
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -90,5 +143,28 @@ mod tests {
             );
         }
         assert!("superuser".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn every_role_fits_some_kind_and_the_pairs_are_as_documented() {
+        use OrganisationKind as Kind;
+        for role in Role::ALL {
+            assert!(!role.organisation_kinds().is_empty(), "{role}");
+        }
+        assert!(Role::CentreCoordinator.fits(Kind::SelfHelpCentre));
+        assert!(!Role::CentreCoordinator.fits(Kind::NavOffice));
+        assert!(!Role::GovernorAdviser.fits(Kind::Municipality));
+        assert!(!Role::Admin.fits(Kind::SelfHelpCentre));
+        assert_eq!(
+            misfit(
+                &[Role::Referrer, Role::MunicipalContact],
+                Kind::Municipality
+            ),
+            None
+        );
+        assert_eq!(
+            misfit(&[Role::Referrer, Role::MunicipalContact], Kind::NavOffice),
+            Some(Role::MunicipalContact)
+        );
     }
 }

@@ -8,9 +8,9 @@ use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
 use samhandling_domain::{Caller, Role};
-use std::future::{ready, Ready};
 use std::marker::PhantomData;
 use uuid::Uuid;
 
@@ -90,10 +90,11 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
 
 impl<P: Policy> FromRequest for Authorized<P> {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let result = authenticate(req).and_then(|caller| {
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let verified = authenticate(req).and_then(|caller| {
             if !caller.has_any_role(P::ROLES) {
                 let needed: Vec<&str> = P::ROLES.iter().map(|role| role.as_str()).collect();
                 return Err(ApiError::Forbidden(format!(
@@ -101,15 +102,19 @@ impl<P: Policy> FromRequest for Authorized<P> {
                     needed.join(", ")
                 )));
             }
-            let request_id = RequestId::from_request(req, payload)
-                .into_inner()
-                .map_err(|_| ApiError::Internal("request id unavailable".into()))?;
+            Ok(caller)
+        });
+        let request_id = RequestId::from_request_sync(req);
+        Box::pin(async move {
+            let caller = verified?;
+            let state = state
+                .ok_or_else(|| ApiError::Internal("application state is not configured".into()))?;
+            state.directory.admit(&state, &caller).await?;
             Ok(Authorized {
                 caller,
                 request_id,
                 policy: PhantomData,
             })
-        });
-        ready(result)
+        })
     }
 }

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod context;
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod etag;
 pub mod idempotency;
@@ -99,6 +100,7 @@ pub fn build_app(
     let (app, api) = routes();
     let route_table = routing::RouteTable::new(&api);
     let methods = route_table.methods();
+    let persist_authorization = state.policies.development;
     let document = web::Data::new(openapi::to_document(&api));
     app.app_data(state)
         .app_data(web::PayloadConfig::new(input::BODY_LIMIT))
@@ -114,7 +116,7 @@ pub fn build_app(
         .service(
             SwaggerUi::new("/swagger-ui/{_:.*}").config(
                 SwaggerConfig::from(OPENAPI_PATH)
-                    .persist_authorization(true)
+                    .persist_authorization(persist_authorization)
                     .try_it_out_enabled(true),
             ),
         )

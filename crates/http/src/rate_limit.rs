@@ -8,6 +8,7 @@ use chrono::{DurationRound, TimeDelta, Utc};
 use hmac::{Hmac, Mac};
 use samhandling_persistence::{rate_limits, PgConnection};
 use sha2::Sha256;
+use std::net::{IpAddr, Ipv6Addr};
 
 /// One limited endpoint and its hourly allowance.
 #[derive(Debug, Clone)]
@@ -20,20 +21,47 @@ pub struct Limit {
     pub client_hash: Vec<u8>,
 }
 
-/// The client's address: the peer, or the first `X-Forwarded-For` hop when configured to trust it.
-fn client_address(req: &HttpRequest, state: &AppState) -> String {
-    if state.policies.trust_forwarded_for {
-        if let Some(forwarded) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(',').next())
-        {
-            return forwarded.trim().to_owned();
-        }
+/// The client's address as rate limits count it.
+///
+/// Behind `hops` proxies that each append the address they received from to `X-Forwarded-For`,
+/// the client is the `hops`-th entry from the right: everything left of it was written by the
+/// client itself and proves nothing. Without configured hops the header is ignored and the peer
+/// address counts, so behind a proxy every client would share the proxy's allowance.
+///
+/// IPv6 addresses count by their /64: one subscriber usually holds a whole /64, and counting by
+/// /128 would give it 2^64 allowances.
+fn client_address(req: &HttpRequest, hops: u8) -> String {
+    let forwarded = (hops > 0)
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|value| value.to_str().ok())
+        })
+        .flatten()
+        .and_then(|value| {
+            let entries: Vec<&str> = value.split(',').map(str::trim).collect();
+            let index = entries.len().saturating_sub(usize::from(hops));
+            entries
+                .get(index)
+                .and_then(|entry| entry.parse::<IpAddr>().ok())
+        });
+    forwarded
+        .or_else(|| req.peer_addr().map(|address| address.ip()))
+        .map_or_else(|| "unknown".to_owned(), counted_as)
+}
+
+/// An address as counted: IPv4 whole, IPv6 by its /64 prefix.
+fn counted_as(address: IpAddr) -> String {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u128::from(v6) & !((1_u128 << 64) - 1);
+                format!("{}/64", Ipv6Addr::from(prefix))
+            }
+        },
+        IpAddr::V4(v4) => v4.to_string(),
     }
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |address| address.ip().to_string())
 }
 
 impl Limit {
@@ -46,7 +74,26 @@ impl Limit {
     ) -> Result<Limit, ApiError> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&state.client_key)
             .map_err(|_| ApiError::Internal("client key has an invalid length".into()))?;
-        mac.update(client_address(req, state).as_bytes());
+        mac.update(client_address(req, state.policies.forwarded_hops).as_bytes());
+        Ok(Limit {
+            bucket,
+            per_hour,
+            client_hash: mac.finalize().into_bytes().to_vec(),
+        })
+    }
+
+    /// The limit for whatever `name` names (a client id, say) on `bucket`, kept as apart from
+    /// addresses as the bucket is.
+    pub fn for_name(
+        state: &AppState,
+        bucket: &'static str,
+        per_hour: u32,
+        name: &str,
+    ) -> Result<Limit, ApiError> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&state.client_key)
+            .map_err(|_| ApiError::Internal("client key has an invalid length".into()))?;
+        mac.update(b"name\0");
+        mac.update(name.as_bytes());
         Ok(Limit {
             bucket,
             per_hour,
@@ -68,5 +115,46 @@ impl Limit {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn address(forwarded: Option<&str>, hops: u8) -> String {
+        let mut request = TestRequest::default().peer_addr("192.0.2.1:4000".parse().unwrap());
+        if let Some(forwarded) = forwarded {
+            request = request.insert_header(("x-forwarded-for", forwarded));
+        }
+        client_address(&request.to_http_request(), hops)
+    }
+
+    #[test]
+    fn the_client_is_the_entry_the_trusted_proxy_appended() {
+        // The client wrote "6.6.6.6" itself; the proxy appended the address it saw.
+        assert_eq!(address(Some("6.6.6.6, 203.0.113.7"), 1), "203.0.113.7");
+        assert_eq!(
+            address(Some("6.6.6.6, 203.0.113.7, 10.0.0.2"), 2),
+            "203.0.113.7"
+        );
+        // Without trusted hops the header is ignored.
+        assert_eq!(address(Some("203.0.113.7"), 0), "192.0.2.1");
+        assert_eq!(address(None, 1), "192.0.2.1");
+        assert_eq!(address(Some("not an address"), 1), "192.0.2.1");
+    }
+
+    #[test]
+    fn ipv6_counts_by_its_64_prefix() {
+        assert_eq!(
+            address(Some("2001:db8:1:2:aaaa::1"), 1),
+            address(Some("2001:db8:1:2:bbbb::9"), 1)
+        );
+        assert_ne!(
+            address(Some("2001:db8:1:2::1"), 1),
+            address(Some("2001:db8:1:3::1"), 1)
+        );
+        assert_eq!(address(Some("::ffff:203.0.113.7"), 1), "203.0.113.7");
     }
 }

@@ -4,6 +4,8 @@
 //! serve side by side.
 
 use crate::db::Turns;
+use crate::directory::Directory;
+use crate::error::ApiError;
 use crate::read_audit::ReadAudit;
 pub use crate::resources::referral_input::References;
 use samhandling_auth::TokenService;
@@ -16,21 +18,29 @@ use std::sync::Arc;
 pub struct Policies {
     /// Self-registrations one client address may send per hour.
     pub self_registrations_per_hour: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_forwarded_for: bool,
+    /// Token requests one address, and one client id, may send per hour.
+    pub token_requests_per_hour: u32,
+    /// How many proxies in front append to `X-Forwarded-For`; the client address is the entry
+    /// the outermost of them appended. 0 ignores the header.
+    pub forwarded_hops: u8,
     /// Allow `http://` webhook targets (development only).
     pub webhook_allow_http: bool,
     /// Allow webhook targets in private, loopback and link-local ranges (development only).
     pub webhook_allow_private_targets: bool,
+    /// Development mode: Swagger UI keeps the pasted token across reloads (in `localStorage`,
+    /// where any script on the origin could read an admin's token, so never in production).
+    pub development: bool,
 }
 
 impl Default for Policies {
     fn default() -> Self {
         Policies {
             self_registrations_per_hour: 10,
-            trust_forwarded_for: false,
+            token_requests_per_hour: 60,
+            forwarded_hops: 0,
             webhook_allow_http: false,
             webhook_allow_private_targets: false,
+            development: false,
         }
     }
 }
@@ -54,6 +64,39 @@ pub struct AppState {
     pub policies: Policies,
     /// Where referrals' short references come from.
     pub references: References,
+    /// What tokens' organisations and clients are known to be.
+    pub directory: Arc<Directory>,
+    /// Verifies client secrets a few at a time.
+    pub hashing: Arc<Hashing>,
+}
+
+/// Client-secret verification, bounded: Argon2 is slow on purpose (tens of milliseconds of a
+/// core and 19 MiB each), so a burst of token requests must queue here rather than take every
+/// core from the requests behind it.
+#[derive(Debug)]
+pub struct Hashing(tokio::sync::Semaphore);
+
+/// How long a token request waits for its turn to hash before it is answered 503.
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl Hashing {
+    /// One verification at a time per two cores, at least one.
+    pub fn for_this_machine() -> Hashing {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        Hashing(tokio::sync::Semaphore::new((cores / 2).max(1)))
+    }
+
+    /// Whether `secret` matches the PHC string `hash`, verified on a blocking thread.
+    pub async fn verify(&self, secret: String, hash: String) -> Result<bool, ApiError> {
+        let busy = || ApiError::Unavailable("too many token requests at once".into());
+        let _turn = tokio::time::timeout(HASHING_WAIT, self.0.acquire())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        actix_web::web::block(move || samhandling_auth::secrets::verify(&secret, &hash))
+            .await
+            .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))
+    }
 }
 
 fn derive_key(purpose: &[u8], secret: &[u8]) -> [u8; 32] {
@@ -77,6 +120,8 @@ impl AppState {
             client_key: derive_key(b"samhandling client address v1", token_secret),
             policies: Policies::default(),
             references: References::random(),
+            directory: Arc::new(Directory::default()),
+            hashing: Arc::new(Hashing::for_this_machine()),
         }
     }
 

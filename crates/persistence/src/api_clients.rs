@@ -5,7 +5,7 @@ use crate::pagination;
 use crate::schema::api_clients;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use samhandling_domain::api_client::ApiClient;
+use samhandling_domain::api_client::{needs_approval, ApiClient, Approval};
 use samhandling_domain::page::{Page, PageRequest, Position};
 use samhandling_domain::Role;
 use uuid::Uuid;
@@ -19,6 +19,7 @@ struct ApiClientRow {
     roles: Vec<Option<String>>,
     created_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
+    approved_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<ApiClientRow> for ApiClient {
@@ -31,12 +32,19 @@ impl TryFrom<ApiClientRow> for ApiClient {
             .flatten()
             .map(|role| parse_stored::<Role>(role))
             .collect::<Result<Vec<_>, _>>()?;
+        let approval = match (needs_approval(&roles), row.approved_at) {
+            (false, _) => Approval::NotNeeded,
+            (true, None) => Approval::Pending,
+            (true, Some(_)) => Approval::Approved,
+        };
         Ok(ApiClient {
             id: row.id,
             organisation_id: row.organisation_id,
             name: row.name,
             roles,
             created_at: row.created_at,
+            approval,
+            approved_at: row.approved_at,
             revoked_at: row.revoked_at,
         })
     }
@@ -76,6 +84,8 @@ pub fn insert(conn: &mut PgConnection, new: &NewApiClient<'_>) -> Result<ApiClie
             api_clients::name.eq(new.name),
             api_clients::roles.eq(roles),
             api_clients::secret_hash.eq(new.secret_hash),
+            // Approved by registering it unless its roles read personal data.
+            api_clients::approved_at.eq((!needs_approval(new.roles)).then(Utc::now)),
         ))
         .returning(ApiClientRow::as_returning())
         .get_result(conn)?;
@@ -154,4 +164,34 @@ pub fn revoke(conn: &mut PgConnection, id: Uuid) -> Result<Option<ApiClient>, St
         .optional()?
         .map(ApiClient::try_from)
         .transpose()
+}
+
+/// Records that `organisation_id` approved the client, once; approving again keeps the first
+/// time. `None` when the organisation has no such client.
+pub fn approve(
+    conn: &mut PgConnection,
+    id: Uuid,
+    organisation_id: Uuid,
+    approved_by: &str,
+) -> Result<Option<ApiClient>, StoreError> {
+    diesel::update(
+        api_clients::table
+            .find(id)
+            .filter(api_clients::organisation_id.eq(organisation_id)),
+    )
+    .set((
+        api_clients::approved_at.eq(diesel::dsl::sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+        >("coalesce(approved_at, now())")),
+        api_clients::approved_by.eq(diesel::dsl::sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::Text>,
+        >("coalesce(approved_by, ")
+        .bind::<diesel::sql_types::Text, _>(approved_by)
+        .sql(")")),
+    ))
+    .returning(ApiClientRow::as_returning())
+    .get_result(conn)
+    .optional()?
+    .map(ApiClient::try_from)
+    .transpose()
 }

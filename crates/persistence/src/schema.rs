@@ -9,6 +9,8 @@ diesel::table! {
         secret_hash -> Text,
         created_at -> Timestamptz,
         revoked_at -> Nullable<Timestamptz>,
+        approved_at -> Nullable<Timestamptz>,
+        approved_by -> Nullable<Text>,
     }
 }
 

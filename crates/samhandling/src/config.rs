@@ -2,8 +2,9 @@
 //! output or logs.
 
 use chrono::TimeDelta;
-use samhandling_auth::TokenSettings;
+use samhandling_auth::{ExternalTrust, TokenSettings};
 use samhandling_domain::webhook::RetryPolicy;
+use samhandling_domain::Role;
 use samhandling_http::jobs::delivery::DeliverySettings;
 use samhandling_http::Policies;
 use samhandling_persistence::DbOptions;
@@ -29,7 +30,14 @@ pub enum ConfigError {
     /// The public key file cannot be read.
     #[error("JWT_PUBLIC_KEY_FILE cannot be read: {0}")]
     PublicKey(std::io::Error),
+    /// The published development secret would sign tokens for a server others can reach.
+    #[error("without JWT_SECRET, development mode signs with a published secret and may only bind a loopback address; set JWT_SECRET or BIND_ADDR=127.0.0.1:…")]
+    DevSecretBeyondLoopback,
 }
+
+/// The longest lifetime a token may be given: a stolen token is a stolen session, so it must
+/// end within a working day even where revocation cannot reach it.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_hours(12);
 
 /// Everything the server needs.
 #[derive(Clone)]
@@ -152,7 +160,7 @@ pub fn token_settings(env: &Environment<'_>) -> Result<(TokenSettings, bool), Co
         .is_some_and(|value| value == "1" || value.eq_ignore_ascii_case("true"));
     let secret = match env.var("JWT_SECRET") {
         Some(secret) => secret.into_bytes(),
-        None if dev_mode => b"samhandling-development-secret-not-for-production".to_vec(),
+        None if dev_mode => DEVELOPMENT_SECRET.to_vec(),
         None => return Err(ConfigError::Missing("JWT_SECRET")),
     };
     if secret.len() < MIN_SECRET_BYTES && !dev_mode {
@@ -172,11 +180,89 @@ pub fn token_settings(env: &Environment<'_>) -> Result<(TokenSettings, bool), Co
             audience: env
                 .var("JWT_AUDIENCE")
                 .unwrap_or_else(|| "samhandling-api".into()),
-            ttl: duration(env, "TOKEN_TTL", Duration::from_hours(1))?,
+            ttl: token_ttl(env)?,
+            external_trust: if public_key_pem.is_some() {
+                external_trust(env)?
+            } else {
+                ExternalTrust::default()
+            },
             public_key_pem,
         },
         dev_mode,
     ))
+}
+
+/// The secret development mode signs with when none is set: published in this source, so a
+/// server using it binds loopback only.
+const DEVELOPMENT_SECRET: &[u8] = b"samhandling-development-secret-not-for-production";
+
+fn token_ttl(env: &Environment<'_>) -> Result<Duration, ConfigError> {
+    let ttl = duration(env, "TOKEN_TTL", Duration::from_hours(1))?;
+    if ttl.is_zero() || ttl > MAX_TOKEN_TTL {
+        return Err(ConfigError::Invalid {
+            name: "TOKEN_TTL",
+            reason: "must be more than 0 and at most 12h".into(),
+        });
+    }
+    Ok(ttl)
+}
+
+/// `JWT_EXTERNAL_ORGANISATIONS` and `JWT_EXTERNAL_ROLES`: both required with
+/// `JWT_PUBLIC_KEY_FILE`, comma-separated, and `admin` is never among the roles.
+fn external_trust(env: &Environment<'_>) -> Result<ExternalTrust, ConfigError> {
+    fn list<T>(
+        env: &Environment<'_>,
+        name: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Vec<T>, ConfigError> {
+        let value = env.var(name).ok_or(ConfigError::Missing(name))?;
+        let items: Vec<&str> = value
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .collect();
+        if items.is_empty() {
+            return Err(ConfigError::Missing(name));
+        }
+        items
+            .into_iter()
+            .map(|item| {
+                parse(item).ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    reason: "not a list of what it names".into(),
+                })
+            })
+            .collect()
+    }
+    let organisations = list(env, "JWT_EXTERNAL_ORGANISATIONS", |item| {
+        uuid::Uuid::parse_str(item).ok()
+    })?;
+    let roles = list(env, "JWT_EXTERNAL_ROLES", |item| item.parse::<Role>().ok())?;
+    if roles.contains(&Role::Admin) {
+        return Err(ConfigError::Invalid {
+            name: "JWT_EXTERNAL_ROLES",
+            reason: "an external issuer is never trusted with admin".into(),
+        });
+    }
+    Ok(ExternalTrust {
+        organisations,
+        roles,
+    })
+}
+
+/// `TRUSTED_PROXY_HOPS`, or 1 when the older `TRUST_X_FORWARDED_FOR=true` is set.
+fn forwarded_hops(env: &Environment<'_>) -> Result<u8, ConfigError> {
+    let legacy = u8::from(env.flag("TRUST_X_FORWARDED_FOR", false)?);
+    let hops = env.number("TRUSTED_PROXY_HOPS", u32::from(legacy), 0..=10)?;
+    Ok(u8::try_from(hops).unwrap_or(legacy))
+}
+
+/// Whether `bind_addr` listens on loopback only.
+fn is_loopback(bind_addr: &str) -> bool {
+    bind_addr
+        .parse::<std::net::SocketAddr>()
+        .is_ok_and(|address| address.ip().is_loopback())
+        || bind_addr.starts_with("localhost:")
 }
 
 /// Reads the database URL alone, for commands that need nothing else.
@@ -199,11 +285,15 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
         ..RetryPolicy::default()
     };
     let allow_private_targets = env.flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?;
+    let bind_addr = env
+        .var("BIND_ADDR")
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    if tokens.secret == DEVELOPMENT_SECRET && !is_loopback(&bind_addr) {
+        return Err(ConfigError::DevSecretBeyondLoopback);
+    }
     Ok(Config {
         database_url: database_url(env)?,
-        bind_addr: env
-            .var("BIND_ADDR")
-            .unwrap_or_else(|| "127.0.0.1:8080".into()),
+        bind_addr,
         tokens,
         cors_allowed_origins: env
             .var("CORS_ALLOWED_ORIGINS")
@@ -228,9 +318,11 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
                 10,
                 1..=100_000,
             )?,
-            trust_forwarded_for: env.flag("TRUST_X_FORWARDED_FOR", false)?,
+            token_requests_per_hour: env.number("TOKEN_RATE_LIMIT", 60, 1..=100_000)?,
+            forwarded_hops: forwarded_hops(env)?,
             webhook_allow_http: env.flag("WEBHOOK_ALLOW_HTTP", dev_mode)?,
             webhook_allow_private_targets: allow_private_targets,
+            development: dev_mode,
         },
         delivery: DeliverySettings {
             poll_interval: duration(env, "WEBHOOK_POLL_INTERVAL", Duration::from_secs(1))?,
@@ -284,6 +376,76 @@ mod tests {
         let dev =
             load(&env(&[URL, ("SAMHANDLING_DEV_MODE", "true")])).expect("dev mode supplies one");
         assert!(dev.tokens.secret.len() >= MIN_SECRET_BYTES);
+        assert!(matches!(
+            load(&env(&[
+                URL,
+                ("SAMHANDLING_DEV_MODE", "1"),
+                ("BIND_ADDR", "0.0.0.0:8080")
+            ])),
+            Err(ConfigError::DevSecretBeyondLoopback)
+        ));
+        load(&env(&[
+            URL,
+            STRONG,
+            ("SAMHANDLING_DEV_MODE", "1"),
+            ("BIND_ADDR", "0.0.0.0:8080"),
+        ]))
+        .expect("a real secret may bind anywhere");
+    }
+
+    #[test]
+    fn token_lifetimes_are_bounded() {
+        for ttl in ["0s", "13h", "30days"] {
+            assert!(
+                matches!(
+                    load(&env(&[URL, STRONG, ("TOKEN_TTL", ttl)])),
+                    Err(ConfigError::Invalid {
+                        name: "TOKEN_TTL",
+                        ..
+                    })
+                ),
+                "{ttl}"
+            );
+        }
+        load(&env(&[URL, STRONG, ("TOKEN_TTL", "12h")])).expect("a working day is allowed");
+    }
+
+    #[test]
+    fn an_external_issuer_is_trusted_only_with_what_is_configured_and_never_admin() {
+        let key = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/external-issuer.pub"
+        );
+        let org = "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a61";
+        assert!(matches!(
+            load(&env(&[URL, STRONG, ("JWT_PUBLIC_KEY_FILE", key)])),
+            Err(ConfigError::Missing("JWT_EXTERNAL_ORGANISATIONS"))
+        ));
+        assert!(matches!(
+            load(&env(&[
+                URL,
+                STRONG,
+                ("JWT_PUBLIC_KEY_FILE", key),
+                ("JWT_EXTERNAL_ORGANISATIONS", org),
+                ("JWT_EXTERNAL_ROLES", "referrer,admin"),
+            ])),
+            Err(ConfigError::Invalid {
+                name: "JWT_EXTERNAL_ROLES",
+                ..
+            })
+        ));
+        let config = load(&env(&[
+            URL,
+            STRONG,
+            ("JWT_PUBLIC_KEY_FILE", key),
+            ("JWT_EXTERNAL_ORGANISATIONS", org),
+            ("JWT_EXTERNAL_ROLES", "referrer, municipal_contact"),
+        ]))
+        .expect("valid");
+        assert_eq!(
+            config.tokens.external_trust.roles,
+            vec![Role::Referrer, Role::MunicipalContact]
+        );
     }
 
     #[test]

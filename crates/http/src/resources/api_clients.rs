@@ -1,7 +1,7 @@
 //! `/api/v1/api-clients`: administrators register the systems that integrate with Samhandling.
 //! The secret is shown once, in the response to registration, and stored only as a hash.
 
-use crate::auth::{AdminOnly, Authorized};
+use crate::auth::{AdminOnly, Authorized, Policy};
 use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
@@ -12,7 +12,8 @@ use actix_web::{get, post, web, HttpResponse};
 use samhandling_auth::secrets;
 use samhandling_domain::api_client::{check_client_roles, ApiClient};
 use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::Role;
+use samhandling_domain::role::misfit;
+use samhandling_domain::{Caller, Role};
 use samhandling_persistence::api_clients::{self as store, NewApiClient};
 use samhandling_persistence::{audit, organisations};
 use serde::{Deserialize, Serialize};
@@ -31,7 +32,29 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(create_api_client)
         .service(list_api_clients)
         .service(get_api_client)
-        .service(revoke_api_client);
+        .service(revoke_api_client)
+        .service(approve_api_client);
+}
+
+/// Who answers for an API client: administrators register and revoke; the coordinators of the
+/// organisation it acts for see it and approve it when it would read their personal data.
+#[derive(Debug)]
+pub struct ClientStewards;
+impl Policy for ClientStewards {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::CentreCoordinator];
+}
+
+/// The coordinators of the organisation whose personal data a client would read.
+#[derive(Debug)]
+pub struct DataOwners;
+impl Policy for DataOwners {
+    const ROLES: &'static [Role] = &[Role::CentreCoordinator];
+}
+
+/// The organisation whose clients the caller may see: every one for an administrator, its own
+/// otherwise.
+fn visible_organisation(caller: &Caller) -> Option<Uuid> {
+    (!caller.has_role(Role::Admin)).then_some(caller.organisation_id)
 }
 
 /// A system to register.
@@ -116,7 +139,10 @@ pub struct ApiClientPath {
 
 /// Register an API client.
 ///
-/// Administrators only. The response holds `client_secret`, shown this once.
+/// Administrators only. The response holds `client_secret`, shown this once. The roles must fit
+/// the organisation's kind (a NAV office cannot hold `centre_coordinator`). A client whose roles
+/// read personal data (`centre_coordinator`) is registered `pending`: it obtains no token until a
+/// coordinator of its organisation approves it with `POST /api/v1/api-clients/{id}/approval`.
 #[utoipa::path(
     tag = "api-clients",
     params(IdempotencyKeyHeader),
@@ -161,8 +187,17 @@ async fn create_api_client(
         path,
         fingerprint,
         move |conn| {
-            if organisations::find(conn, organisation_id)?.is_none() {
-                return Err(ApiError::MissingReference("organisation_id"));
+            let organisation = organisations::find(conn, organisation_id)?
+                .ok_or(ApiError::MissingReference("organisation_id"))?;
+            if let Some(role) = misfit(&roles, organisation.kind) {
+                return Err(ApiError::invalid_field(
+                    "roles",
+                    "role_not_for_organisation",
+                    format!(
+                        "an organisation of kind {} cannot hold the role {role}",
+                        organisation.kind
+                    ),
+                ));
             }
             let id = Uuid::now_v7();
             let client = store::insert(
@@ -203,12 +238,22 @@ async fn create_api_client(
 )]
 #[get("/api-clients")]
 async fn list_api_clients(
-    _caller: Authorized<AdminOnly>,
+    caller: Authorized<ClientStewards>,
     state: web::Data<AppState>,
     query: ValidQuery<ApiClientQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<ApiClient>>, ApiError> {
-    let organisation_id = query.0.organisation_id;
+    let organisation_id = match visible_organisation(&caller.caller) {
+        // A coordinator asking for another organisation's clients sees none.
+        Some(own) if query.0.organisation_id.is_some_and(|asked| asked != own) => {
+            return Ok(web::Json(Paginated {
+                items: Vec::new(),
+                next_cursor: None,
+            }))
+        }
+        Some(own) => Some(own),
+        None => query.0.organisation_id,
+    };
     let found = crate::db::run(&state, move |conn| {
         Ok(store::list(conn, organisation_id, page.0)?)
     })
@@ -227,13 +272,16 @@ async fn list_api_clients(
 )]
 #[get("/api-clients/{id}")]
 async fn get_api_client(
-    _caller: Authorized<AdminOnly>,
+    caller: Authorized<ClientStewards>,
     state: web::Data<AppState>,
     path: web::Path<ApiClientPath>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
+    let visible = visible_organisation(&caller.caller);
     let client = crate::db::run(&state, move |conn| {
-        store::find(conn, id)?.ok_or(ApiError::NotFound)
+        store::find(conn, id)?
+            .filter(|client| visible.is_none_or(|own| client.organisation_id == own))
+            .ok_or(ApiError::NotFound)
     })
     .await?;
     Ok(web::Json(client))
@@ -241,8 +289,8 @@ async fn get_api_client(
 
 /// Revoke an API client.
 ///
-/// From now on it obtains no new tokens; tokens already issued expire with their lifetime
-/// (`TOKEN_TTL`). Revoking twice is harmless.
+/// From now on it obtains no tokens, and the tokens it already holds stop working within a few
+/// seconds on every instance. Revoking twice is harmless.
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientPath),
@@ -259,6 +307,48 @@ async fn revoke_api_client(
     let audit_event = caller.audit(AuditAction::Revoked, ResourceType::ApiClient, id);
     let client = crate::db::transaction(&state, move |conn| {
         let client = store::revoke(conn, id)?.ok_or(ApiError::NotFound)?;
+        audit::record(conn, &audit_event)?;
+        Ok(client)
+    })
+    .await?;
+    Ok(web::Json(client))
+}
+
+/// Approve an API client to read your organisation's personal data.
+///
+/// For the coordinators of the organisation the client acts for. A client registered with a
+/// role that reads personal data obtains tokens only after this. Approving twice is harmless; a
+/// revoked client cannot be approved. Another organisation's client: 404.
+#[utoipa::path(
+    tag = "api-clients",
+    params(ApiClientPath),
+    responses(
+        (status = 200, description = "Approved", body = ApiClient),
+        (status = 409, description = "The client is revoked", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api-clients/{id}/approval")]
+async fn approve_api_client(
+    caller: Authorized<DataOwners>,
+    state: web::Data<AppState>,
+    path: web::Path<ApiClientPath>,
+) -> Result<web::Json<ApiClient>, ApiError> {
+    let id = path.id;
+    let organisation_id = caller.caller.organisation_id;
+    let approver = caller.caller.subject.clone();
+    let audit_event = caller.audit(AuditAction::Approved, ResourceType::ApiClient, id);
+    let client = crate::db::transaction(&state, move |conn| {
+        let found = store::find(conn, id)?
+            .filter(|client| client.organisation_id == organisation_id)
+            .ok_or(ApiError::NotFound)?;
+        if found.revoked_at.is_some() {
+            return Err(ApiError::Conflict(
+                "a revoked client cannot be approved".into(),
+            ));
+        }
+        let client =
+            store::approve(conn, id, organisation_id, &approver)?.ok_or(ApiError::NotFound)?;
         audit::record(conn, &audit_event)?;
         Ok(client)
     })

@@ -5,6 +5,7 @@
 use crate::context::RequestId;
 use crate::error::ApiError;
 use crate::input::read_body;
+use crate::rate_limit::Limit;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header::{self, HeaderValue};
@@ -12,7 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use samhandling_auth::secrets;
+use samhandling_auth::CLIENT_SUBJECT_PREFIX;
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
 use samhandling_domain::Role;
 use samhandling_persistence::{api_clients, audit};
@@ -78,7 +79,11 @@ pub struct OAuthError {
 
 enum Refusal {
     InvalidRequest(&'static str),
-    InvalidClient { basic: bool },
+    InvalidClient {
+        basic: bool,
+    },
+    /// Authenticated, but its organisation has not approved it yet.
+    UnapprovedClient,
     UnsupportedGrantType,
     InvalidScope,
     Server(ApiError),
@@ -107,6 +112,11 @@ impl Refusal {
                     error_description: "client authentication failed".into(),
                 }));
             }
+            Refusal::UnapprovedClient => (
+                StatusCode::BAD_REQUEST,
+                "unauthorized_client",
+                "the client awaits approval by its organisation",
+            ),
             Refusal::UnsupportedGrantType => (
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
@@ -190,7 +200,10 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FtaGFuZGxpbmdzYWx0$0O
 /// Obtain an access token (client-credentials grant).
 ///
 /// For registered API clients. Authenticate with HTTP Basic (`client_id:client_secret`) or with
-/// `client_id` and `client_secret` in the form. A revoked client is refused with `invalid_client`.
+/// `client_id` and `client_secret` in the form. A revoked client is refused with `invalid_client`,
+/// one awaiting its organisation's approval with `unauthorized_client`. Requests are limited per
+/// address and per client id each hour (`TOKEN_RATE_LIMIT`); a token lasts `TOKEN_TTL`, so
+/// request one when the last expires, not per call.
 #[utoipa::path(
     tag = "oauth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
@@ -198,6 +211,8 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FtaGFuZGxpbmdzYWx0$0O
         (status = 200, description = "Issued", body = TokenResponse),
         (status = 400, description = "Malformed request, unsupported grant type or invalid scope", body = OAuthError),
         (status = 401, description = "Client authentication failed", body = OAuthError),
+        (status = 429, description = "Too many token requests from this address or for this client; retry after `Retry-After` seconds", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the next hour's allowance"))),
     ),
     security(())
 )]
@@ -261,50 +276,69 @@ async fn grant(
     let Ok(client_id) = Uuid::parse_str(&client_id) else {
         return Err(invalid_client);
     };
-    let tokens = state.tokens.clone();
-    let request_id = req
-        .extensions()
-        .get::<RequestId>()
-        .map_or_else(String::new, |id| id.0.clone());
-    let outcome = crate::db::transaction(state, move |conn| {
-        let found = api_clients::find_credentials(conn, client_id)?;
-        let hash = found
-            .as_ref()
-            .map_or(DUMMY_HASH, |found| found.secret_hash.as_str());
-        let verified = secrets::verify(&client_secret, hash);
-        let Some(found) = found.filter(|found| verified && found.client.is_active()) else {
-            return Ok(Err(false));
-        };
-        let Ok(roles) = requested_roles(scope.as_deref(), &found.client.roles) else {
-            return Ok(Err(true));
-        };
-        let subject = format!("client:{}", found.client.id);
-        let issued = tokens
-            .issue(&subject, found.client.organisation_id, &roles, None)
-            .map_err(|error| ApiError::Internal(error.to_string()))?;
-        audit::record(
-            conn,
-            &NewAuditEvent {
-                actor: subject,
-                actor_organisation_id: Some(found.client.organisation_id),
-                action: AuditAction::TokenIssued,
-                resource_type: ResourceType::ApiClient,
-                resource_id: found.client.id,
-                request_id,
-            },
-        )?;
-        let scope: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
-        Ok(Ok(TokenResponse {
-            access_token: issued.token,
-            token_type: "Bearer",
-            expires_in: issued.expires_in,
-            scope: scope.join(" "),
-        }))
+    // Counted before any hashing, per address and per client id, in PostgreSQL so that every
+    // instance counts alike: a flood is refused for the price of one small upsert.
+    let limits = [
+        Limit::for_request(
+            req,
+            state,
+            ADDRESS_BUCKET,
+            state.policies.token_requests_per_hour,
+        )?,
+        Limit::for_name(
+            state,
+            CLIENT_BUCKET,
+            state.policies.token_requests_per_hour,
+            &client_id.to_string(),
+        )?,
+    ];
+    crate::db::run(state, move |conn| {
+        limits.iter().try_for_each(|limit| limit.check(conn))
     })
     .await?;
-    match outcome {
-        Ok(token) => Ok(oauth_response(StatusCode::OK).json(token)),
-        Err(true) => Err(Refusal::InvalidScope),
-        Err(false) => Err(invalid_client),
+    let found = crate::db::run(state, move |conn| {
+        Ok(api_clients::find_credentials(conn, client_id)?)
+    })
+    .await?;
+    // Verified with no connection held and at most a few hashes at once: Argon2 is meant to be
+    // slow, and neither the pool nor the cores may be taken from other requests by it.
+    let hash = found
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.to_owned(), |found| found.secret_hash.clone());
+    let verified = state.hashing.verify(client_secret, hash).await?;
+    let Some(found) = found.filter(|found| verified && found.client.revoked_at.is_none()) else {
+        return Err(invalid_client);
+    };
+    if !found.client.is_active() {
+        return Err(Refusal::UnapprovedClient);
     }
+    let roles = requested_roles(scope.as_deref(), &found.client.roles)?;
+    let subject = format!("{CLIENT_SUBJECT_PREFIX}{}", found.client.id);
+    let issued = state
+        .tokens
+        .issue(&subject, found.client.organisation_id, &roles, None)
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let event = NewAuditEvent {
+        actor: subject,
+        actor_organisation_id: Some(found.client.organisation_id),
+        action: AuditAction::TokenIssued,
+        resource_type: ResourceType::ApiClient,
+        resource_id: found.client.id,
+        request_id: req
+            .extensions()
+            .get::<RequestId>()
+            .map_or_else(String::new, |id| id.0.clone()),
+    };
+    crate::db::run(state, move |conn| Ok(audit::record(conn, &event)?)).await?;
+    let scope: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
+    Ok(oauth_response(StatusCode::OK).json(TokenResponse {
+        access_token: issued.token,
+        token_type: "Bearer",
+        expires_in: issued.expires_in,
+        scope: scope.join(" "),
+    }))
 }
+
+/// The rate-limit counters of the token endpoint.
+const ADDRESS_BUCKET: &str = "oauth-token-address";
+const CLIENT_BUCKET: &str = "oauth-token-client";

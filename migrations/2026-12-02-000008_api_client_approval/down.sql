@@ -1,0 +1,1 @@
+ALTER TABLE api_clients DROP COLUMN approved_by, DROP COLUMN approved_at;
