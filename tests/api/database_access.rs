@@ -7,14 +7,14 @@ use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use diesel::RunQueryDsl;
 use samhandling_http::{build_app, AppState};
-use samhandling_persistence::{Db, DbOptions};
+use samhandling_persistence::{DbOptions, Pools};
 use samhandling_tests::{authorized, get, send, TestApp, SECRET};
 use serde_json::json;
 use std::time::Duration;
 
 /// The test's database behind a pool of `connections`, waiting at most `checkout` for one.
 fn state_with_pool(t: &TestApp, connections: u32, checkout: Duration) -> web::Data<AppState> {
-    let db = Db::new(
+    let pools = Pools::new(
         &t.database.url,
         &DbOptions {
             max_size: connections,
@@ -22,7 +22,7 @@ fn state_with_pool(t: &TestApp, connections: u32, checkout: Duration) -> web::Da
             ..DbOptions::default()
         },
     );
-    web::Data::new(AppState::new(db, t.tokens.clone(), SECRET))
+    web::Data::new(AppState::new(&pools, t.tokens.clone(), SECRET))
 }
 
 fn sql(t: &TestApp, statement: &str) {

@@ -5,7 +5,7 @@ use actix_web::web;
 use samhandling_auth::TokenService;
 use samhandling_domain::Role;
 use samhandling_http::{build_app, AppState};
-use samhandling_persistence::{Db, DbOptions};
+use samhandling_persistence::{DbOptions, Pools};
 use samhandling_tests::{get, send, token_settings, TestApp};
 use std::time::{Duration, Instant};
 
@@ -23,7 +23,7 @@ async fn live_and_ready_answer_when_the_database_does() {
 #[actix_web::test]
 async fn without_a_database_the_api_answers_503_quickly() {
     // Nothing listens on port 1: every connection attempt is refused at once.
-    let db = Db::new(
+    let pools = Pools::new(
         "postgres://postgres@127.0.0.1:1/samhandling",
         &DbOptions {
             max_size: 2,
@@ -38,7 +38,7 @@ async fn without_a_database_the_api_answers_503_quickly() {
         .unwrap()
         .token;
     let app = test::init_service(build_app(
-        web::Data::new(AppState::new(db, tokens, &settings.secret)),
+        web::Data::new(AppState::new(&pools, tokens, &settings.secret)),
         &[],
     ))
     .await;

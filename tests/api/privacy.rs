@@ -4,7 +4,7 @@
 use crate::referrals::{field, refer, referral_body, transition};
 use actix_web::test::TestRequest;
 use diesel::RunQueryDsl;
-use samhandling_http::jobs::retention;
+use samhandling_jobs::retention;
 use samhandling_tests::{act, authorized, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
 

@@ -4,7 +4,7 @@
 use crate::referrals::{field, refer, referral_body, transition};
 use actix_web::test::TestRequest;
 use hmac::{Hmac, Mac};
-use samhandling_http::jobs::delivery::{Deliverer, DeliverySettings};
+use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::{authorized, get, send, TestApp};
 use serde_json::json;
@@ -284,4 +284,43 @@ async fn private_and_plain_http_targets_are_refused_by_default() {
     )
     .await
     .assert_problem(404);
+}
+
+/// A receiver that takes its time holds up its own delivery and nothing that needs the
+/// database: the worker returns its connection before it sends and checks one out again to
+/// record the outcome.
+#[actix_web::test]
+async fn the_worker_holds_no_connection_while_a_receiver_keeps_it_waiting() {
+    let t = TestApp::with_local_webhooks();
+    let app = t.service().await;
+    let f = field(&t);
+    let receiver = Receiver::start_answering_after(0, Duration::from_millis(1500));
+    subscribe(&app, &f.referrer, &receiver.url).await;
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Tormod", true)).await;
+    send(
+        &app,
+        transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
+    )
+    .await;
+    let one_connection = samhandling_persistence::Db::new(
+        &t.database.url,
+        &samhandling_persistence::DbOptions {
+            max_size: 1,
+            checkout_timeout: Duration::from_millis(300),
+            ..samhandling_persistence::DbOptions::default()
+        },
+    );
+    let deliverer = Deliverer::new(one_connection.clone(), immediate_retries());
+    let delivering = actix_web::rt::spawn(async move { deliver(&deliverer).await });
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    let free = actix_web::web::block(move || one_connection.connection().map(drop))
+        .await
+        .unwrap();
+    assert!(
+        free.is_ok(),
+        "the only connection is held while the receiver waits: {free:?}"
+    );
+    assert_eq!(delivering.await.unwrap(), 1);
+    assert_eq!(receiver.received().len(), 1);
+    receiver.stop().await;
 }

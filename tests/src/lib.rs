@@ -20,7 +20,7 @@ use samhandling_domain::organisation::{
 };
 use samhandling_domain::Role;
 use samhandling_http::{build_app, AppState, Policies};
-use samhandling_persistence::{organisations, Db, DbOptions};
+use samhandling_persistence::{organisations, DbOptions, Pools};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -136,7 +136,7 @@ impl TestApp {
     }
 
     fn serving(database: TestDatabase, settings: &TokenSettings) -> TestApp {
-        let db = Db::new(
+        let pools = Pools::new(
             &database.url,
             &DbOptions {
                 max_size: 4,
@@ -144,7 +144,7 @@ impl TestApp {
             },
         );
         let tokens = TokenService::new(settings).expect("token settings are valid");
-        let state = web::Data::new(AppState::new(db, tokens.clone(), &settings.secret));
+        let state = web::Data::new(AppState::new(&pools, tokens.clone(), &settings.secret));
         TestApp {
             database,
             state,

@@ -1,5 +1,5 @@
 //! A webhook receiver started by a test on 127.0.0.1: it records what it is sent and answers
-//! 500 to the first `failures` requests, 200 after.
+//! 500 to the first `failures` requests, 200 after, each after `delay` (a slow receiver).
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,6 +29,7 @@ impl Received {
 #[derive(Default)]
 struct Script {
     failures: usize,
+    delay: std::time::Duration,
     seen: AtomicUsize,
     received: Mutex<Vec<Received>>,
 }
@@ -47,6 +48,9 @@ async fn receive(
     script: web::Data<Arc<Script>>,
 ) -> HttpResponse {
     let number = script.seen.fetch_add(1, Ordering::SeqCst);
+    if !script.delay.is_zero() {
+        actix_web::rt::time::sleep(script.delay).await;
+    }
     let answered = if number < script.failures { 500 } else { 200 };
     let headers = req
         .headers()
@@ -72,8 +76,14 @@ async fn receive(
 impl Receiver {
     /// Starts a receiver on the current actix runtime.
     pub fn start(failures: usize) -> Receiver {
+        Self::start_answering_after(failures, std::time::Duration::ZERO)
+    }
+
+    /// As [`Receiver::start`], answering each request only after `delay`.
+    pub fn start_answering_after(failures: usize, delay: std::time::Duration) -> Receiver {
         let script = Arc::new(Script {
             failures,
+            delay,
             ..Script::default()
         });
         let data = web::Data::new(script.clone());

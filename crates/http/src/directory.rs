@@ -116,21 +116,20 @@ impl Directory {
             .get(&client)
             .filter(|(_, read_at)| read_at.elapsed() < self.client_recheck)
             .map(|(acts_for, _)| *acts_for);
-        let acts_for = match remembered {
-            Some(acts_for) => acts_for,
-            None => {
-                let acts_for = crate::db::run(state, move |conn| {
-                    Ok(api_clients::find(conn, client)?
-                        .filter(samhandling_domain::api_client::ApiClient::is_active)
-                        .map(|found| found.organisation_id))
-                })
-                .await?;
-                self.clients
-                    .write()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(client, (acts_for, Instant::now()));
-                acts_for
-            }
+        let acts_for = if let Some(acts_for) = remembered {
+            acts_for
+        } else {
+            let acts_for = crate::db::run(state, move |conn| {
+                Ok(api_clients::find(conn, client)?
+                    .filter(samhandling_domain::api_client::ApiClient::is_active)
+                    .map(|found| found.organisation_id))
+            })
+            .await?;
+            self.clients
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(client, (acts_for, Instant::now()));
+            acts_for
         };
         Ok(acts_for == Some(organisation))
     }

@@ -10,7 +10,6 @@ pub mod error;
 pub mod etag;
 pub mod idempotency;
 pub mod input;
-pub mod jobs;
 pub mod openapi;
 pub mod pagination;
 pub mod rate_limit;

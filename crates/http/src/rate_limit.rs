@@ -53,13 +53,14 @@ fn client_address(req: &HttpRequest, hops: u8) -> String {
 /// An address as counted: IPv4 whole, IPv6 by its /64 prefix.
 fn counted_as(address: IpAddr) -> String {
     match address {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                v4.to_string()
+            } else {
                 let prefix = u128::from(v6) & !((1_u128 << 64) - 1);
                 format!("{}/64", Ipv6Addr::from(prefix))
             }
-        },
+        }
         IpAddr::V4(v4) => v4.to_string(),
     }
 }
@@ -124,7 +125,8 @@ mod tests {
     use actix_web::test::TestRequest;
 
     fn address(forwarded: Option<&str>, hops: u8) -> String {
-        let mut request = TestRequest::default().peer_addr("192.0.2.1:4000".parse().unwrap());
+        let mut request =
+            TestRequest::default().peer_addr("192.0.2.1:4000".parse().expect("an address"));
         if let Some(forwarded) = forwarded {
             request = request.insert_header(("x-forwarded-for", forwarded));
         }

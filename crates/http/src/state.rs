@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::read_audit::ReadAudit;
 pub use crate::resources::referral_input::References;
 use samhandling_auth::TokenService;
-use samhandling_persistence::Db;
+use samhandling_persistence::{Db, Pools};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -108,12 +108,15 @@ fn derive_key(purpose: &[u8], secret: &[u8]) -> [u8; 32] {
 }
 
 impl AppState {
-    /// Builds the state with default policies. Keys are derived from the token secret, so every
+    /// Builds the state with default policies. Requests draw from `pools.requests`, with one
+    /// turn per connection of it (nothing else draws from it, so a turn is a connection), and read
+    /// events are written on `pools.read_audit`. Keys are derived from the token secret, so every
     /// instance that shares the secret accepts the others' cursors and counts the same clients.
-    pub fn new(db: Db, tokens: TokenService, token_secret: &[u8]) -> AppState {
+    pub fn new(pools: &Pools, tokens: TokenService, token_secret: &[u8]) -> AppState {
+        let db = pools.requests.clone();
         AppState {
             turns: Arc::new(Turns::new(db.max_size())),
-            read_audit: ReadAudit::start(db.clone()),
+            read_audit: ReadAudit::start(pools.read_audit.clone()),
             db,
             tokens,
             cursor_key: derive_key(b"samhandling pagination cursor v1", token_secret),

@@ -23,5 +23,5 @@ pub mod webhooks;
 
 pub use diesel::PgConnection;
 pub use error::StoreError;
-pub use pool::{Db, DbOptions, PooledConnection};
+pub use pool::{Db, DbOptions, PooledConnection, Pools};
 pub use transaction::in_transaction;

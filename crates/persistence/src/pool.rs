@@ -138,3 +138,35 @@ impl Db {
         })
     }
 }
+
+/// The pools of one instance, kept apart so that no party can take a connection another counts
+/// on: requests have every connection of theirs (and wait for a turn at exactly that many), the
+/// read-audit writer has its own, and background jobs share a small one. A job stuck on a slow
+/// statement, or a burst of audited reads, then never makes a request wait.
+#[derive(Debug, Clone)]
+pub struct Pools {
+    /// Requests' connections: `DbOptions::max_size` of them.
+    pub requests: Db,
+    /// The read-audit writer's one connection.
+    pub read_audit: Db,
+    /// The background jobs' connections (webhook delivery, retention).
+    pub jobs: Db,
+}
+
+impl Pools {
+    /// Connections the background jobs share: one each for delivery and retention.
+    pub const JOB_CONNECTIONS: u32 = 2;
+
+    /// The three pools on `database_url`; requests get `options.max_size` connections.
+    pub fn new(database_url: &str, options: &DbOptions) -> Pools {
+        let sized = |max_size| DbOptions {
+            max_size,
+            ..options.clone()
+        };
+        Pools {
+            requests: Db::new(database_url, options),
+            read_audit: Db::new(database_url, &sized(1)),
+            jobs: Db::new(database_url, &sized(Pools::JOB_CONNECTIONS)),
+        }
+    }
+}

@@ -5,8 +5,8 @@ use chrono::TimeDelta;
 use samhandling_auth::{ExternalTrust, TokenSettings};
 use samhandling_domain::webhook::RetryPolicy;
 use samhandling_domain::Role;
-use samhandling_http::jobs::delivery::DeliverySettings;
 use samhandling_http::Policies;
+use samhandling_jobs::delivery::DeliverySettings;
 use samhandling_persistence::DbOptions;
 use std::time::Duration;
 

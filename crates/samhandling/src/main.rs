@@ -7,10 +7,10 @@ use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
 use samhandling_auth::TokenService;
 use samhandling_domain::Role;
-use samhandling_http::jobs::delivery::Deliverer;
-use samhandling_http::jobs::retention;
 use samhandling_http::{build_app, AppState};
-use samhandling_persistence::{migrations, Db, DbOptions};
+use samhandling_jobs::delivery::Deliverer;
+use samhandling_jobs::retention;
+use samhandling_persistence::{migrations, Db, DbOptions, Pools};
 use std::process::ExitCode;
 use std::time::Duration;
 use uuid::Uuid;
@@ -182,14 +182,14 @@ fn serve() -> Result<(), Failure> {
     if config.dev_mode {
         log::warn!("development mode: weak secrets and relaxed checks are allowed");
     }
-    let db = Db::new(&config.database_url, &config.db);
-    migrate_with(&db)?;
+    let pools = Pools::new(&config.database_url, &config.db);
+    migrate_with(&pools.jobs)?;
     let tokens = TokenService::new(&config.tokens)?;
     let state = web::Data::new(
-        AppState::new(db.clone(), tokens, &config.tokens.secret)
-            .with_policies(config.policies.clone()),
+        AppState::new(&pools, tokens, &config.tokens.secret).with_policies(config.policies.clone()),
     );
     let origins = config.cors_allowed_origins.clone();
+    let db = pools.jobs;
     let deliverer = Deliverer::new(db.clone(), config.delivery);
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(deliverer.run());

@@ -271,11 +271,38 @@ async fn grant(
         (None, Some(id), Some(secret)) => (id, secret),
         (None, _, _) => return Err(Refusal::InvalidClient { basic: false }),
     };
-    let scope = form.scope;
-    let invalid_client = Refusal::InvalidClient { basic: used_basic };
     let Ok(client_id) = Uuid::parse_str(&client_id) else {
-        return Err(invalid_client);
+        return Err(Refusal::InvalidClient { basic: used_basic });
     };
+    let credentials = Credentials {
+        client_id,
+        client_secret,
+        used_basic,
+    };
+    issue_for(req, state, credentials, form.scope.as_deref()).await
+}
+
+/// What the client presented.
+struct Credentials {
+    client_id: Uuid,
+    client_secret: String,
+    used_basic: bool,
+}
+
+/// Authenticates the client and issues its token: limits first, then the secret, then the
+/// client's standing and the requested scope.
+async fn issue_for(
+    req: &HttpRequest,
+    state: &AppState,
+    credentials: Credentials,
+    scope: Option<&str>,
+) -> Result<HttpResponse, Refusal> {
+    let Credentials {
+        client_id,
+        client_secret,
+        used_basic,
+    } = credentials;
+    let invalid_client = Refusal::InvalidClient { basic: used_basic };
     // Counted before any hashing, per address and per client id, in PostgreSQL so that every
     // instance counts alike: a flood is refused for the price of one small upsert.
     let limits = [
@@ -312,7 +339,7 @@ async fn grant(
     if !found.client.is_active() {
         return Err(Refusal::UnapprovedClient);
     }
-    let roles = requested_roles(scope.as_deref(), &found.client.roles)?;
+    let roles = requested_roles(scope, &found.client.roles)?;
     let subject = format!("{CLIENT_SUBJECT_PREFIX}{}", found.client.id);
     let issued = state
         .tokens

@@ -1,6 +1,7 @@
 //! Work the service does on its own, beside requests: delivering webhooks from the outbox and
 //! erasing personal data past its retention. Each job keeps its state in PostgreSQL and is safe to
-//! run in several instances at once.
+//! run in several instances at once. It depends on the domain and on persistence only: no job
+//! knows about HTTP requests, and the API knows nothing of how its outbox is drained.
 
 pub mod delivery;
 pub mod retention;
@@ -15,11 +16,11 @@ where
 {
     loop {
         let job = work.clone();
-        match actix_web::web::block(job).await {
+        match tokio::task::spawn_blocking(job).await {
             Ok(Ok(_)) => {}
             Ok(Err(error)) => log::warn!("{name}: {error}"),
             Err(error) => log::error!("{name}: the job's thread failed: {error}"),
         }
-        actix_web::rt::time::sleep(interval).await;
+        tokio::time::sleep(interval).await;
     }
 }

@@ -8,7 +8,7 @@ use chrono::Utc;
 use hmac::{Hmac, Mac};
 use samhandling_domain::webhook::{is_public_address, RetryPolicy};
 use samhandling_persistence::webhooks::{self, AttemptOutcome, ClaimedDelivery, NextStep};
-use samhandling_persistence::{in_transaction, Db, PgConnection, StoreError};
+use samhandling_persistence::{in_transaction, Db, StoreError};
 use sha2::Sha256;
 use std::fmt::Write as _;
 use std::io;
@@ -139,15 +139,17 @@ impl Deliverer {
     /// delivery over only when the worker holding it has died. What remains possible is the one
     /// delivery in flight when a worker dies after the receiver answered but before the outcome
     /// was recorded; it is sent again with the same `Samhandling-Delivery` id.
+    ///
+    /// No connection is held while a receiver is being waited for: the claim and the record are
+    /// two short checkouts around the send, so a receiver that hangs holds up its own delivery and
+    /// nothing that needs the database.
     pub fn deliver_due(&self) -> Result<usize, StoreError> {
-        self.db.with_connection(|conn| self.deliver_due_on(conn))
-    }
-
-    fn deliver_due_on(&self, conn: &mut PgConnection) -> Result<usize, StoreError> {
         let mut attempts = 0;
         while attempts < self.settings.batch {
-            let claimed = in_transaction(conn, |conn| {
-                webhooks::claim_due(conn, self.settings.lease(), 1)
+            let claimed = self.db.with_connection(|conn| {
+                in_transaction(conn, |conn| {
+                    webhooks::claim_due(conn, self.settings.lease(), 1)
+                })
             })?;
             let Some(delivery) = claimed.into_iter().next() else {
                 break;
@@ -165,7 +167,9 @@ impl Deliverer {
                     .next_attempt(delivery.created_at, Utc::now(), failed_attempts)
                     .map_or(NextStep::Abandon, NextStep::RetryAt)
             };
-            webhooks::record_attempt(conn, delivery.id, &outcome, next)?;
+            self.db.with_connection(|conn| {
+                webhooks::record_attempt(conn, delivery.id, &outcome, next)
+            })?;
             attempts += 1;
         }
         Ok(attempts)
