@@ -324,3 +324,27 @@ async fn the_worker_holds_no_connection_while_a_receiver_keeps_it_waiting() {
     assert_eq!(receiver.received().len(), 1);
     receiver.stop().await;
 }
+
+/// The server accepts exactly the targets the schema documents: the published pattern is the
+/// one registration enforces, and a URL outside it is a 422 however well `Url` parses it.
+#[actix_web::test]
+async fn registration_enforces_the_published_target_pattern() {
+    let spec = samhandling_http::openapi::document();
+    assert_eq!(
+        spec["components"]["schemas"]["CreateWebhookSubscription"]["properties"]["url"]["pattern"],
+        samhandling_http::webhook_target::TARGET_PATTERN
+    );
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    for url in [
+        "https://8m0swrci055.25-0.i2z6.jbvurd*",
+        "https://Fagsystem.example.no/hook",
+        "https://203.0.113.7/hook",
+        "https://fagsystem.example.no:10443/hook",
+    ] {
+        subscribe(&app, &f.referrer, url).await.assert_problem(422);
+    }
+    let accepted = subscribe(&app, &f.referrer, "https://fagsystem.example.no:8443/hook").await;
+    assert_eq!(accepted.status, 201, "{}", accepted.text);
+}

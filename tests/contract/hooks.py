@@ -12,6 +12,12 @@ valid one:
   cases address the demo centre the caller acts for (`CONTRACT_CENTRE_ID`), so that referrals are
   really created and the stateful phase can read, move and erase them.
 
+- The token request's `client_id` and `client_secret` must name a registered client (invented
+  ones are rightly 401). Positive cases send the client contract.sh registered
+  (`CONTRACT_CLIENT_ID`, `CONTRACT_CLIENT_SECRET`), with a scope it holds.
+
+Which party calls which operation is set in schemathesis.toml, not here.
+
 Negative cases are left untouched: invented values are still sent there and must be rejected.
 """
 
@@ -47,6 +53,12 @@ def before_call(context, case, kwargs):
         for name in list(case.headers):
             if name.lower() == "idempotency-key":
                 case.headers[name] = str(uuid.uuid4())
+    client = os.environ.get("CONTRACT_CLIENT_ID")
+    if client and case.operation.path == "/api/v1/oauth/token" and isinstance(case.body, dict):
+        case.body["client_id"] = client
+        case.body["client_secret"] = os.environ.get("CONTRACT_CLIENT_SECRET", "")
+        if "scope" in case.body:
+            case.body["scope"] = "referrer"
     centre = os.environ.get("CONTRACT_CENTRE_ID")
     if centre and isinstance(case.body, dict) and "target_centre_id" in case.body:
         case.body["target_centre_id"] = centre

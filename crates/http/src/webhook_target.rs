@@ -4,13 +4,32 @@
 
 use crate::error::ApiError;
 use crate::state::Policies;
+use regex::Regex;
 use samhandling_domain::webhook::is_public_address;
 use std::net::IpAddr;
+use std::sync::LazyLock;
 use url::{Host, Url};
 
-/// A target URL that passed the registration checks.
+/// The shape of a production target, as published in the schema: https, a DNS name (no address
+/// literals, no credentials), a port below 10000 if any, printable ASCII in the path.
+pub const TARGET_PATTERN: &str =
+    r"^https://([a-z0-9-]+\.)+[a-z]{2,63}(:[1-9][0-9]{0,3})?(/[!-~]*)?$";
+
+static TARGET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(TARGET_PATTERN).unwrap_or_else(|error| panic!("the target pattern: {error}"))
+});
+
+/// A target URL that passed the registration checks. Unless development settings relax them, it
+/// must match [`TARGET_PATTERN`] exactly, so that the server accepts what the schema documents
+/// and nothing more.
 pub fn check(raw: &str, policies: &Policies) -> Result<Url, ApiError> {
     let invalid = |message: &str| ApiError::invalid_field("url", "url", message.to_owned());
+    let relaxed = policies.webhook_allow_http || policies.webhook_allow_private_targets;
+    if !relaxed && !TARGET.is_match(raw) {
+        return Err(invalid(
+            "must be https:// with a lower-case DNS name, an optional port below 10000 and a printable path",
+        ));
+    }
     let url = Url::parse(raw).map_err(|_| invalid("not an absolute URL"))?;
     match url.scheme() {
         "https" => {}

@@ -151,13 +151,16 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, Refu
         return Ok(None);
     };
     let invalid = || Refusal::InvalidClient { basic: true };
-    let encoded = value
-        .to_str()
-        .ok()
-        .and_then(|value| value.split_once(' '))
+    let value = value.to_str().map_err(|_| invalid())?;
+    // Another scheme (a bearer token a client library sends everywhere) is no client
+    // authentication at all: the form's credentials decide.
+    let Some(encoded) = value
+        .split_once(' ')
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
         .map(|(_, encoded)| encoded.trim().to_owned())
-        .ok_or_else(invalid)?;
+    else {
+        return Ok(None);
+    };
     let decoded = STANDARD
         .decode(encoded)
         .ok()

@@ -48,6 +48,7 @@ pub struct CreateWebhookSubscription {
     /// Where to POST events: https, and not in a private, loopback or link-local range.
     #[validate(length(min = 1, max = 2000))]
     #[schema(
+        // webhook_target::TARGET_PATTERN; a test keeps the two equal.
         pattern = r"^https://([a-z0-9-]+\.)+[a-z]{2,63}(:[1-9][0-9]{0,3})?(/[!-~]*)?$",
         max_length = 2000
     )]
