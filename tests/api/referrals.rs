@@ -499,3 +499,84 @@ async fn a_taken_reference_is_chosen_again_never_answered_with_409() {
         .collect();
     assert_eq!(references, ["AAAA-1111", "BBBB-2222", "CCCC-3333"]);
 }
+
+/// Hiding a field is not hiding a fact: without the person's consent to feedback, nothing the
+/// referrer can ask or read (a filter, a refused move, a version, an `ETag`, a time, a delta
+/// sync) tells it the detailed status or counts the centre's steps.
+#[actix_web::test]
+async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_status() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let mut body = referral_body(&f.centre, "Ola", false);
+    body["external_reference"] = json!("SAK-1");
+    let created = refer(&app, &f.referrer, &body).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    send(&app, transition(&id, &f.coordinator, "received")).await;
+    let first = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    for step in ["contacted", "intake_scheduled"] {
+        let moved = send(&app, transition(&id, &f.coordinator, step)).await;
+        assert_eq!(moved.status, 200, "{}", moved.text);
+    }
+
+    // The filter by detailed status finds nothing, whatever the status really is.
+    for status in ["intake_scheduled", "contacted", "submitted"] {
+        let found = get(
+            &app,
+            &format!("/api/v1/referrals?external_reference=SAK-1&status={status}"),
+            &f.referrer,
+        )
+        .await;
+        assert_eq!(found.body["items"], json!([]), "status={status}");
+    }
+    let coarse = get(
+        &app,
+        "/api/v1/referrals?external_reference=SAK-1&coarse_status=in_progress",
+        &f.referrer,
+    )
+    .await;
+    assert_eq!(coarse.body["items"][0]["id"], id.as_str());
+
+    // A refused move names the rule, not the status.
+    let refused = send(&app, transition(&id, &f.referrer, "received")).await;
+    let problem = refused.assert_problem(409);
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(!detail.contains("intake_scheduled"), "{detail}");
+
+    // Two steps inside "in_progress" moved nothing the referrer holds, except the one coarse
+    // change from received to in_progress.
+    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    assert_eq!(
+        read.body["version"],
+        first.body["version"].as_i64().unwrap() + 1
+    );
+    let reread = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    send(&app, transition(&id, &f.coordinator, "intake_completed")).await;
+    let after_step = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    assert_eq!(after_step.header("etag"), reread.header("etag"));
+    assert_eq!(after_step.body["version"], reread.body["version"]);
+    assert_eq!(after_step.body["updated_at"], reread.body["updated_at"]);
+    let since = get(
+        &app,
+        &format!(
+            "/api/v1/referrals?updated_after={}",
+            after_step.body["updated_at"]
+                .as_str()
+                .unwrap()
+                .replace('+', "%2B")
+        ),
+        &f.referrer,
+    )
+    .await;
+    assert_eq!(
+        since.body["items"],
+        json!([]),
+        "a delta sync saw a hidden step"
+    );
+
+    // The centre sees every step in its own counters.
+    let centre = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    assert!(
+        centre.body["version"].as_i64().unwrap() > after_step.body["version"].as_i64().unwrap()
+    );
+}

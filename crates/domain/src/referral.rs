@@ -308,6 +308,11 @@ pub struct Referral {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
+    /// Increases with every change its referrer may see, and only then (see
+    /// [`Referral::referrer_notices`]).
+    pub referrer_version: i32,
+    /// When its referrer's view last changed.
+    pub referrer_updated_at: DateTime<Utc>,
 }
 
 impl Referral {
@@ -315,6 +320,14 @@ impl Referral {
     pub fn status_for_referrer(&self) -> (CoarseStatus, Option<ReferralStatus>) {
         let detailed = self.consent.allows_feedback().then_some(self.status);
         (self.status.coarse(), detailed)
+    }
+
+    /// Whether its referrer's view changes when the referral moves to `to`. Without consent to
+    /// feedback only a change of the coarse status shows; every counter, time and filter the
+    /// referrer has moves with this and nothing else, so none of them counts the centre's steps.
+    pub fn referrer_notices(&self, to: ReferralStatus) -> bool {
+        let detailed = self.consent.allows_feedback().then_some(to);
+        self.status_for_referrer() != (to.coarse(), detailed)
     }
 }
 
@@ -435,6 +448,41 @@ mod tests {
             CoarseStatus::InProgress
         );
         assert_eq!(ReferralStatus::Redirected.coarse(), CoarseStatus::Ended);
+    }
+
+    #[test]
+    fn without_consent_the_referrer_notices_only_coarse_changes() {
+        let mut referral = Referral {
+            id: uuid::Uuid::nil(),
+            reference: "0000-0000".into(),
+            source: Source::Referral,
+            target_centre_id: uuid::Uuid::nil(),
+            referring_organisation_id: Some(uuid::Uuid::nil()),
+            external_reference: None,
+            offer: Offer::SelfHelpGroup,
+            status: ReferralStatus::Contacted,
+            target_groups: Vec::new(),
+            preferred_format: PreferredFormat::NoPreference,
+            residence_municipality: None,
+            consent: Consent {
+                contact: true,
+                feedback_to_referrer: false,
+                method: ConsentMethod::InPerson,
+                obtained_at: Utc::now(),
+                feedback_withdrawn_at: None,
+            },
+            ended_at: None,
+            erased_at: None,
+            version: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            referrer_version: 1,
+            referrer_updated_at: Utc::now(),
+        };
+        assert!(!referral.referrer_notices(ReferralStatus::IntakeScheduled));
+        assert!(referral.referrer_notices(ReferralStatus::Placed));
+        referral.consent.feedback_to_referrer = true;
+        assert!(referral.referrer_notices(ReferralStatus::IntakeScheduled));
     }
 
     #[test]

@@ -16,7 +16,8 @@ use diesel::sql_types::{Array, Bool, Int2, Nullable, Text, Timestamptz, Uuid as 
 use samhandling_domain::audit::NewAuditEvent;
 use samhandling_domain::page::{Page, PageRequest, Position};
 use samhandling_domain::referral::{
-    Consent, Offer, Person, ReasonCode, Referral, ReferralStatus, Source, TargetGroup, Transition,
+    CoarseStatus, Consent, Offer, Person, ReasonCode, Referral, ReferralStatus, Source,
+    TargetGroup, Transition,
 };
 use uuid::Uuid;
 
@@ -89,6 +90,8 @@ struct ReferralRow {
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    referrer_version: i32,
+    referrer_updated_at: DateTime<Utc>,
 }
 
 impl TryFrom<ReferralRow> for Referral {
@@ -124,6 +127,8 @@ impl TryFrom<ReferralRow> for Referral {
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            referrer_version: row.referrer_version,
+            referrer_updated_at: row.referrer_updated_at,
         })
     }
 }
@@ -184,6 +189,8 @@ impl NewReferral<'_> {
             version: 1,
             created_at: self.created_at,
             updated_at: self.created_at,
+            referrer_version: 1,
+            referrer_updated_at: self.created_at,
         }
     }
 }
@@ -191,8 +198,11 @@ impl NewReferral<'_> {
 /// Filters for listing; each is optional, and they combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReferralFilter {
-    /// Only this status.
+    /// Only this status. For a referrer, only among referrals whose detailed status it may see
+    /// (with the person's consent to feedback), so the filter tells it nothing its view hides.
     pub status: Option<ReferralStatus>,
+    /// Only this coarse status.
+    pub coarse_status: Option<CoarseStatus>,
     /// Only this offer.
     pub offer: Option<Offer>,
     /// Only referrals tagged with this target group.
@@ -203,7 +213,7 @@ pub struct ReferralFilter {
     pub created_after: Option<DateTime<Utc>>,
     /// Only referrals created before.
     pub created_before: Option<DateTime<Utc>>,
-    /// Only referrals changed after (for delta sync).
+    /// Only referrals changed after (for delta sync); for a referrer, changed in its view.
     pub updated_after: Option<DateTime<Utc>>,
     /// Only the referral with this external reference.
     pub external_reference: Option<String>,
@@ -259,8 +269,8 @@ WITH centre AS (
     INSERT INTO referrals (id, reference, source, target_centre_id, referring_organisation_id,
         referring_subject, external_reference, offer, status, target_groups, preferred_format,
         residence_municipality, consent_contact, consent_feedback, consent_method, consent_obtained_at,
-        created_at, updated_at)
-    SELECT $1, $2, $3, centre.id, $5, $6, $7, $8, 'submitted', $9, $10, $11, true, $12, $13, $14, $38, $38
+        created_at, updated_at, referrer_updated_at)
+    SELECT $1, $2, $3, centre.id, $5, $6, $7, $8, 'submitted', $9, $10, $11, true, $12, $13, $14, $38, $38, $38
     FROM centre
     WHERE $32::text IS NULL OR EXISTS (SELECT 1 FROM claim)
     RETURNING *
@@ -589,8 +599,24 @@ pub fn list(
         .order((referrals::created_at, referrals::id))
         .limit(pagination::overfetch(page.limit))
         .into_boxed();
+    // A referrer's filters see what its view shows: the detailed status only under consent, the
+    // time of the last change it could see.
+    let as_referrer = scope.centre.is_none() && scope.referrer.is_some();
     if let Some(status) = filter.status {
         query = query.filter(referrals::status.eq(status.as_str()));
+        if as_referrer {
+            query = query
+                .filter(referrals::consent_feedback)
+                .filter(referrals::feedback_withdrawn_at.is_null());
+        }
+    }
+    if let Some(coarse) = filter.coarse_status {
+        let statuses: Vec<&str> = ReferralStatus::ALL
+            .iter()
+            .filter(|status| status.coarse() == coarse)
+            .map(|status| status.as_str())
+            .collect();
+        query = query.filter(referrals::status.eq_any(statuses));
     }
     if let Some(offer) = filter.offer {
         query = query.filter(referrals::offer.eq(offer.as_str()));
@@ -609,7 +635,11 @@ pub fn list(
         query = query.filter(referrals::created_at.lt(before));
     }
     if let Some(after) = filter.updated_after {
-        query = query.filter(referrals::updated_at.gt(after));
+        query = if as_referrer {
+            query.filter(referrals::referrer_updated_at.gt(after))
+        } else {
+            query.filter(referrals::updated_at.gt(after))
+        };
     }
     if let Some(external) = &filter.external_reference {
         query = query.filter(referrals::external_reference.eq(external.clone()));
@@ -640,12 +670,14 @@ pub fn transition(
     actor_organisation_id: Option<Uuid>,
 ) -> Result<Referral, StoreError> {
     let ended_at = to.is_terminal().then(Utc::now);
+    let noticed = current.referrer_notices(to);
     let row: ReferralRow = diesel::update(referrals::table.find(current.id))
         .set((
             referrals::status.eq(to.as_str()),
             referrals::ended_at.eq(ended_at),
             referrals::version.eq(referrals::version + 1),
             referrals::updated_at.eq(diesel::dsl::now),
+            referrer_view_changed(noticed),
         ))
         .returning(ReferralRow::as_returning())
         .get_result(conn)?;
@@ -663,6 +695,33 @@ pub fn transition(
     row.try_into()
 }
 
+/// The assignments that move the referrer's version and time, when `noticed`.
+type ReferrerViewChange = (
+    diesel::dsl::Eq<
+        referrals::referrer_version,
+        diesel::expression::SqlLiteral<diesel::sql_types::Integer>,
+    >,
+    diesel::dsl::Eq<referrals::referrer_updated_at, diesel::expression::SqlLiteral<Timestamptz>>,
+);
+
+/// Moves the referrer's version and time if `noticed` (see `Referral::referrer_notices`).
+fn referrer_view_changed(noticed: bool) -> ReferrerViewChange {
+    referrer_view_changed_when(if noticed { "true" } else { "false" })
+}
+
+/// As [`referrer_view_changed`], decided in SQL by `condition` on the row as it was before the
+/// change.
+fn referrer_view_changed_when(condition: &str) -> ReferrerViewChange {
+    (
+        referrals::referrer_version.eq(sql(&format!(
+            "referrer_version + CASE WHEN {condition} THEN 1 ELSE 0 END"
+        ))),
+        referrals::referrer_updated_at.eq(sql(&format!(
+            "CASE WHEN {condition} THEN now() ELSE referrer_updated_at END"
+        ))),
+    )
+}
+
 /// Records that the person withdrew consent to feedback; withdrawing twice keeps the first time.
 pub fn withdraw_feedback_consent(
     conn: &mut PgConnection,
@@ -677,6 +736,8 @@ pub fn withdraw_feedback_consent(
             )),
             referrals::version.eq(referrals::version + 1),
             referrals::updated_at.eq(diesel::dsl::now),
+            // The referrer's view loses the detailed status the first time only.
+            referrer_view_changed_when("consent_feedback AND feedback_withdrawn_at IS NULL"),
         ))
         .returning(ReferralRow::as_returning())
         .get_result(conn)?;
@@ -705,6 +766,8 @@ pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> 
             referrals::external_reference.eq(None::<String>),
             referrals::version.eq(referrals::version + 1),
             referrals::updated_at.eq(diesel::dsl::now),
+            // The referrer's view loses its external reference the first time only.
+            referrer_view_changed_when("external_reference IS NOT NULL"),
         ))
         .returning(ReferralRow::as_returning())
         .get_result(conn)?;

@@ -113,6 +113,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        referrer_version -> Int4,
+        referrer_updated_at -> Timestamptz,
     }
 }
 

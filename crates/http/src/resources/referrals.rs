@@ -223,11 +223,12 @@ pub struct ReferrerReferral {
     /// Every step so far, with feedback consent; absent otherwise and in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<TransitionView>>,
-    /// Version, also the `ETag`.
+    /// The version of this view, also the `ETag`: it moves only when something shown here
+    /// changes, never with the centre's steps the view does not show.
     pub version: i32,
     /// Created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// When this view last changed (not when the centre last worked the referral).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -239,6 +240,16 @@ pub enum ReferralView {
     Centre(Box<CentreReferral>),
     /// The referrer's view.
     Referrer(ReferrerReferral),
+}
+
+impl ReferralView {
+    /// The version of this view, which its `ETag` carries.
+    fn version(&self) -> i32 {
+        match self {
+            ReferralView::Centre(centre) => centre.version,
+            ReferralView::Referrer(referrer) => referrer.version,
+        }
+    }
 }
 
 /// A status change.
@@ -258,8 +269,11 @@ pub struct TransitionRequest {
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReferralQuery {
-    /// Only this status.
+    /// Only this status. A referrer finds by it only the referrals whose detailed status it may
+    /// see (with the person's consent to feedback); `coarse_status` works for all of its own.
     status: Option<ReferralStatus>,
+    /// Only this coarse status.
+    coarse_status: Option<CoarseStatus>,
     /// Only this offer.
     offer: Option<Offer>,
     /// Only referrals tagged with this target group.
@@ -272,7 +286,8 @@ pub struct ReferralQuery {
     created_after: Option<DateTime<Utc>>,
     /// Only referrals created before this time.
     created_before: Option<DateTime<Utc>>,
-    /// Only referrals changed after this time: for syncing deltas.
+    /// Only referrals changed after this time: for syncing deltas. For a referrer, changed in
+    /// its view (`updated_at` of its view).
     updated_after: Option<DateTime<Utc>>,
     /// Only the referral with this external reference (yours, as referrer).
     #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
@@ -422,9 +437,9 @@ fn view(access: Access, referral: Referral, details: Details) -> ReferralView {
         feedback_consent,
         allowed_transitions,
         history: details.history.filter(|_| feedback_consent),
-        version: referral.version,
+        version: referral.referrer_version,
         created_at: referral.created_at,
-        updated_at: referral.updated_at,
+        updated_at: referral.referrer_updated_at,
     })
 }
 
@@ -526,7 +541,6 @@ async fn create_referral(
                     &consent,
                 );
                 let referral = new.to_referral();
-                let version = referral.version;
                 // The creator sees the referrer's view, whatever other roles it holds.
                 let shown = view(
                     Access {
@@ -536,7 +550,7 @@ async fn create_referral(
                     referral,
                     Details::NONE,
                 );
-                let created = Created::new(&shown, location(new.id), Some(version))?;
+                let created = Created::new(&shown, location(new.id), Some(shown.version()))?;
                 let response = KeyClaim::response(&created);
                 let stored = store::insert(
                     conn,
@@ -579,6 +593,7 @@ async fn list_referrals(
     let query = query.0;
     let filter = ReferralFilter {
         status: query.status,
+        coarse_status: query.coarse_status,
         offer: query.offer,
         target_group: query.target_group,
         municipality: query.municipality,
@@ -639,10 +654,10 @@ async fn get_referral(
                 .collect(),
         ),
     };
-    let version = referral.version;
+    let shown = view(access, referral, details);
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, crate::etag::etag(version)))
-        .json(view(access, referral, details)))
+        .insert_header((header::ETAG, crate::etag::etag(shown.version())))
+        .json(shown))
 }
 
 /// Move a referral to another status.
@@ -682,7 +697,14 @@ async fn transition_referral(
             .ok_or(ApiError::NotFound)?;
         check_transition(current.status, request.to, party).map_err(|refused| {
             ApiError::IllegalTransition {
-                detail: refused.to_string(),
+                // A referrer is told the rule, never the detailed status it may not see.
+                detail: match party {
+                    Party::Centre => refused.to_string(),
+                    Party::Referrer => {
+                        "a referrer may only withdraw a referral, and only before the person is placed"
+                            .to_owned()
+                    }
+                },
                 allowed: access
                     .allowed(&current)
                     .iter()
@@ -705,10 +727,10 @@ async fn transition_referral(
         Ok(moved)
     })
     .await?;
-    let version = referral.version;
+    let shown = view(access, referral, Details::NONE);
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, crate::etag::etag(version)))
-        .json(view(access, referral, Details::NONE)))
+        .insert_header((header::ETAG, crate::etag::etag(shown.version())))
+        .json(shown))
 }
 
 /// Record that the person withdrew consent to feedback.
