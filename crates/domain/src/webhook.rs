@@ -97,7 +97,7 @@ impl RetryPolicy {
 pub fn is_public_address(address: IpAddr) -> bool {
     match address {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             !(v4.is_private()
                 || v4.is_loopback()
                 || v4.is_link_local()
@@ -107,6 +107,8 @@ pub fn is_public_address(address: IpAddr) -> bool {
                 || v4.is_documentation()
                 || a == 0
                 || (a == 100 && (64..128).contains(&b))
+                // IETF protocol assignments (RFC 6890), including DS-Lite and NAT64 discovery.
+                || (a == 192 && b == 0 && c == 0)
                 || (a == 198 && (b == 18 || b == 19))
                 || a >= 240)
         }
@@ -114,13 +116,31 @@ pub fn is_public_address(address: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public_address(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let segments = v6.segments();
+            let [first, second, ..] = segments;
+            // An IPv4 address wrapped in IPv6 reaches that IPv4 address: the deprecated
+            // IPv4-compatible form (::a.b.c.d) and the NAT64 prefixes (64:ff9b::/96 well-known,
+            // 64:ff9b:1::/48 local use) are judged by the address inside.
+            let embedded = |segments: [u16; 8]| {
+                let [a, b] = segments[6].to_be_bytes();
+                let [c, d] = segments[7].to_be_bytes();
+                IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d))
+            };
+            if segments[..6] == [0; 6] && !v6.is_loopback() && !v6.is_unspecified() {
+                return is_public_address(embedded(segments));
+            }
+            if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return is_public_address(embedded(segments));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
+                || (first == 0x64 && second == 0xff9b && segments[2] == 1)
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                // Site-local (deprecated, RFC 3879) still routes inside sites.
+                || (first & 0xffc0) == 0xfec0
+                || first == 0x2001 && second == 0x0db8)
         }
     }
 }
@@ -143,13 +163,25 @@ mod tests {
             "fe80::1",
             "fd00::1",
             "::ffff:127.0.0.1",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::5db8:d822",
+            "fec0::1",
+            "192.0.0.8",
         ] {
             assert!(
                 !is_public_address(refused.parse().expect("address")),
                 "{refused}"
             );
         }
-        for allowed in ["93.184.216.34", "151.101.1.1", "2a00:1450:4001:80b::200e"] {
+        for allowed in [
+            "93.184.216.34",
+            "151.101.1.1",
+            "2a00:1450:4001:80b::200e",
+            "64:ff9b::5db8:d822",
+        ] {
             assert!(
                 is_public_address(allowed.parse().expect("address")),
                 "{allowed}"
