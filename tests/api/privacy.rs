@@ -8,6 +8,15 @@ use samhandling_jobs::retention;
 use samhandling_tests::{act, authorized, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
 
+/// A row of what erasure keeps for statistics.
+#[derive(diesel::QueryableByName)]
+struct Statistic {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    final_status: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    groups: String,
+}
+
 #[actix_web::test]
 async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
     logs::capture();
@@ -54,11 +63,36 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
     assert_eq!(tombstone.body["person"], serde_json::Value::Null);
     assert!(tombstone.body["erased_at"].is_string());
     assert_eq!(tombstone.body["status"], "declined_by_person");
+    // The tombstone keeps what the referrer's view shows, and nothing statistics could link back
+    // through the id or the reference that the referrer, the centre and the person hold.
+    assert_eq!(tombstone.body["target_groups"], json!([]));
     assert_eq!(
-        tombstone.body["target_groups"],
-        json!(["work_assessment_allowance"])
+        tombstone.body["municipality_number"],
+        serde_json::Value::Null
     );
-    assert_eq!(tombstone.body["history"].as_array().unwrap().len(), 4);
+    assert_eq!(tombstone.body["history"], json!([]));
+    let reference = created["reference"].as_str().unwrap();
+    for handle in [id, reference] {
+        let holding: Vec<String> = tables_containing(&t.database, handle)
+            .into_iter()
+            .map(|(table, _)| table)
+            .collect();
+        assert!(
+            holding
+                .iter()
+                .all(|table| table == "referrals" || table == "audit_events"),
+            "{handle} still links {holding:?}"
+        );
+    }
+    // The statistics survive, to the month, under an id of their own.
+    let kept: Vec<Statistic> = diesel::sql_query(
+        "SELECT final_status, array_to_string(target_groups, ',') AS groups FROM referral_statistics",
+    )
+    .load(&mut t.database.connect())
+    .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].final_status, "declined_by_person");
+    assert_eq!(kept[0].groups, "work_assessment_allowance");
 
     let lines = logs::lines();
     assert!(

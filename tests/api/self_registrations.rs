@@ -98,3 +98,74 @@ async fn too_many_registrations_from_one_address_get_429() {
         "addresses are not stored"
     );
 }
+
+/// Public callers do not share one idempotency scope: a key reused from another address is a
+/// fresh request (no 422 telling that someone used it, no replay of another person's
+/// reference), keys must be UUIDs, and erasure forgets the stored receipt.
+#[actix_web::test]
+async fn idempotency_keys_are_per_address_uuids_and_erasure_forgets_the_receipt() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let key = uuid::Uuid::new_v4().to_string();
+    let from = |address: &str, body: &serde_json::Value, key: &str| {
+        TestRequest::post()
+            .uri("/api/v1/self-registrations")
+            .peer_addr(format!("{address}:50000").parse().unwrap())
+            .insert_header(("Idempotency-Key", key.to_owned()))
+            .set_json(body)
+    };
+    let first = send(
+        &app,
+        from("203.0.113.7", &registration(f.centre.id, "Amina"), &key),
+    )
+    .await;
+    assert_eq!(first.status, 202, "{}", first.text);
+    let replay = send(
+        &app,
+        from("203.0.113.7", &registration(f.centre.id, "Amina"), &key),
+    )
+    .await;
+    assert_eq!(replay.body, first.body);
+    let stranger = send(
+        &app,
+        from("198.51.100.9", &registration(f.centre.id, "Jonas"), &key),
+    )
+    .await;
+    assert_eq!(stranger.status, 202, "{}", stranger.text);
+    assert_ne!(stranger.body["reference"], first.body["reference"]);
+    send(
+        &app,
+        from(
+            "203.0.113.7",
+            &registration(f.centre.id, "Amina"),
+            "not-a-uuid",
+        ),
+    )
+    .await
+    .assert_problem(400);
+
+    let reference = first.body["reference"].as_str().unwrap();
+    let listed = get(&app, "/api/v1/referrals", &f.coordinator).await;
+    let id = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["reference"] == reference)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let erased = samhandling_tests::act(
+        &app,
+        &format!("/api/v1/referrals/{id}/erase"),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(erased.status, 204);
+    let holding: Vec<String> = samhandling_tests::tables_containing(&t.database, reference)
+        .into_iter()
+        .map(|(table, _)| table)
+        .collect();
+    assert_eq!(holding, ["referrals"], "the stored receipt is forgotten");
+}

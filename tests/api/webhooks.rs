@@ -3,12 +3,10 @@
 
 use crate::referrals::{field, refer, referral_body, transition};
 use actix_web::test::TestRequest;
-use hmac::{Hmac, Mac};
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::{authorized, get, send, TestApp};
+use samhandling_tests::{act, authorized, get, send, TestApp};
 use serde_json::json;
-use sha2::Sha256;
 use std::time::Duration;
 
 fn immediate_retries() -> DeliverySettings {
@@ -31,30 +29,23 @@ async fn deliver(deliverer: &Deliverer) -> usize {
         .unwrap()
 }
 
-fn verify(secret: &str, signature: &str, body: &[u8]) -> bool {
-    let (Some(t), Some(v1)) = (
-        signature
-            .split(',')
-            .find_map(|part| part.strip_prefix("t=")),
-        signature
-            .split(',')
-            .find_map(|part| part.strip_prefix("v1=")),
-    ) else {
-        return false;
-    };
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{t}.").as_bytes());
-    mac.update(body);
-    let expected = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .fold(String::new(), |mut hex, byte| {
-            use std::fmt::Write;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        });
-    expected == v1
+/// The id of a subscription's first delivery, as its log shows it.
+async fn deliveries_id<S, B>(app: &S, token: &str, subscription: &str) -> String
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let log = get(
+        app,
+        &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),
+        token,
+    )
+    .await;
+    log.body["items"][0]["id"].as_str().unwrap().to_owned()
 }
 
 /// Subscribes `token`'s organisation to status changes at `url`.
@@ -100,21 +91,26 @@ async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_perso
     let received = receiver.received();
     assert_eq!(received.len(), 1);
     let delivery = &received[0];
-    assert!(verify(
-        &secret,
-        delivery.header("samhandling-signature").unwrap(),
-        &delivery.body
-    ));
-    assert!(!verify(
-        "another secret",
-        delivery.header("samhandling-signature").unwrap(),
-        &delivery.body
-    ));
-    let payload: serde_json::Value = serde_json::from_slice(&delivery.body).unwrap();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    assert!(delivery.verifies_with(&secret));
+    assert!(!delivery.verifies_with(&samhandling_auth::webhook_signatures::generate_secret()));
+    assert_eq!(
+        delivery.header("webhook-id"),
+        Some(
+            deliveries_id(&app, &f.referrer, &subscription)
+                .await
+                .as_str()
+        )
+    );
+    let payload = delivery.json();
     assert_eq!(payload["type"], "referral_status_changed");
-    assert_eq!(payload["referral"]["id"], id);
-    assert_eq!(payload["referral"]["status"], "received");
-    assert_eq!(payload["referral"]["external_reference"], "SAK-2026-0001");
+    assert!(payload["timestamp"].is_string());
+    assert_eq!(payload["data"]["referral"]["id"], id);
+    assert_eq!(payload["data"]["referral"]["status"], "received");
+    assert_eq!(
+        payload["data"]["referral"]["external_reference"],
+        "SAK-2026-0001"
+    );
     let text = String::from_utf8_lossy(&delivery.body);
     for personal in ["Hallvard", "Nordmann", "+47", "1990", "dagtid"] {
         assert!(!text.contains(personal), "{personal} in {text}");
@@ -167,7 +163,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
     );
     let ids: Vec<&str> = received
         .iter()
-        .map(|r| r.header("samhandling-delivery").unwrap())
+        .map(|r| r.header("webhook-id").unwrap())
         .collect();
     assert!(
         ids.windows(2).all(|pair| pair[0] == pair[1]),
@@ -213,7 +209,7 @@ async fn without_consent_only_coarse_changes_are_announced() {
     let statuses: Vec<serde_json::Value> = receiver
         .received()
         .iter()
-        .map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["referral"].clone())
+        .map(|r| r.json()["data"]["referral"].clone())
         .collect();
     assert_eq!(
         statuses.len(),
@@ -347,4 +343,456 @@ async fn registration_enforces_the_published_target_pattern() {
     }
     let accepted = subscribe(&app, &f.referrer, "https://fagsystem.example.no:8443/hook").await;
     assert_eq!(accepted.status, 201, "{}", accepted.text);
+}
+
+fn settings(
+    timeout: Duration,
+    retry: samhandling_domain::webhook::RetryPolicy,
+) -> DeliverySettings {
+    DeliverySettings {
+        poll_interval: Duration::from_millis(100),
+        retry,
+        timeout,
+        concurrency: 4,
+        allow_private_targets: true,
+        ..DeliverySettings::default()
+    }
+}
+
+fn retry(
+    base_ms: i64,
+    give_up_after: chrono::TimeDelta,
+) -> samhandling_domain::webhook::RetryPolicy {
+    samhandling_domain::webhook::RetryPolicy {
+        base: chrono::TimeDelta::milliseconds(base_ms),
+        cap: chrono::TimeDelta::milliseconds(base_ms.max(1000)),
+        give_up_after,
+    }
+}
+
+/// Waits up to `limit` for `done`, polling.
+async fn eventually(limit: Duration, done: impl Fn() -> bool) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if done() {
+            return true;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    done()
+}
+
+/// One organisation's broken endpoint silences no one else: with hundreds of deliveries queued
+/// for receivers that hang, another organisation's prompt receiver gets its event within the
+/// poll interval plus two seconds.
+#[actix_web::test]
+async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang() {
+    let t = TestApp::with_local_webhooks();
+    let app = t.service().await;
+    let f = field(&t);
+    let hanging = Receiver::start_answering_after(0, Duration::from_secs(4));
+    for _ in 0..10 {
+        subscribe(&app, &f.referrer, &hanging.url).await;
+    }
+    for n in 0..30 {
+        let created = refer(
+            &app,
+            &f.referrer,
+            &referral_body(&f.centre, &format!("Hang{n}"), true),
+        )
+        .await;
+        send(
+            &app,
+            transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
+        )
+        .await;
+    }
+    let queued: i64 = {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            count: i64,
+        }
+        diesel::sql_query("SELECT count(*) AS count FROM webhook_deliveries")
+            .get_result::<Count>(&mut t.database.connect())
+            .unwrap()
+            .count
+    };
+    assert_eq!(queued, 300);
+    // Fewer slots than hanging subscriptions: the hard case.
+    let deliverer = Deliverer::new(
+        t.state.db.clone(),
+        DeliverySettings {
+            concurrency: 8,
+            ..settings(
+                Duration::from_secs(1),
+                retry(10_000, chrono::TimeDelta::hours(25)),
+            )
+        },
+    );
+    let running = actix_web::rt::spawn(deliverer.run());
+    // Let the hanging receivers take the worker's attention first.
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+
+    let prompt = Receiver::start(0);
+    subscribe(&app, &f.other_municipality, &prompt.url).await;
+    let other = refer(
+        &app,
+        &f.other_municipality,
+        &referral_body(&f.centre, "Prompt", true),
+    )
+    .await;
+    let moved_at = std::time::Instant::now();
+    send(
+        &app,
+        transition(other["id"].as_str().unwrap(), &f.coordinator, "received"),
+    )
+    .await;
+    assert!(
+        eventually(Duration::from_millis(2100), || !prompt
+            .received()
+            .is_empty())
+        .await,
+        "the prompt receiver waited behind the hanging ones"
+    );
+    assert!(moved_at.elapsed() < Duration::from_millis(2100));
+    // A hanging subscription tried once waits as a whole, its 29 other deliveries untried.
+    let listed = get(&app, "/api/v1/webhook-subscriptions", &f.referrer).await;
+    let tried: Vec<&serde_json::Value> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|subscription| !subscription["health"]["last_outcome"].is_null())
+        .collect();
+    assert!(tried.len() >= 8, "{}", listed.text);
+    assert!(
+        tried.iter().all(|subscription| {
+            subscription["health"]["state"] == "paused"
+                && subscription["health"]["last_outcome"] == "timeout"
+                && subscription["health"]["consecutive_failures"] == 1
+        }),
+        "{}",
+        listed.text
+    );
+    running.abort();
+    prompt.stop().await;
+    hanging.stop().await;
+}
+
+/// A receiver sees one referral's moves in the order they happened, across retries of the
+/// oldest one and with two instances' workers sharing the outbox, each delivered once.
+#[actix_web::test]
+async fn order_is_kept_per_subscription_across_retries_and_two_instances() {
+    let t = TestApp::with_local_webhooks();
+    let app = t.service().await;
+    let f = field(&t);
+    let receiver = Receiver::start(3);
+    subscribe(&app, &f.referrer, &receiver.url).await;
+    let created = refer(
+        &app,
+        &f.referrer,
+        &referral_body(&f.centre, "Ordnung", true),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    let steps = [
+        "received",
+        "contacted",
+        "intake_scheduled",
+        "intake_completed",
+        "waiting_for_group",
+    ];
+    for step in steps {
+        assert_eq!(
+            send(&app, transition(id, &f.coordinator, step))
+                .await
+                .status,
+            200
+        );
+    }
+    let instance = || {
+        let pool = samhandling_persistence::Pools::new(
+            &t.database.url,
+            &samhandling_persistence::DbOptions::default(),
+        );
+        Deliverer::new(
+            pool.jobs,
+            settings(
+                Duration::from_secs(2),
+                retry(0, chrono::TimeDelta::hours(25)),
+            ),
+        )
+    };
+    let first = actix_web::rt::spawn(instance().run());
+    let second = actix_web::rt::spawn(instance().run());
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            receiver
+                .received()
+                .iter()
+                .filter(|r| r.answered == 200)
+                .count()
+                == steps.len()
+        })
+        .await
+    );
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    first.abort();
+    second.abort();
+    let received = receiver.received();
+    let statuses: Vec<String> = received
+        .iter()
+        .map(|r| {
+            r.json()["data"]["referral"]["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    // Three failures of the first, then each in turn.
+    let mut expected = vec!["received"; 3];
+    expected.extend(steps);
+    assert_eq!(statuses, expected);
+    let acknowledged: std::collections::HashSet<&str> = received
+        .iter()
+        .filter(|r| r.answered == 200)
+        .map(|r| r.header("webhook-id").unwrap())
+        .collect();
+    assert_eq!(
+        acknowledged.len(),
+        steps.len(),
+        "each delivered exactly once"
+    );
+    receiver.stop().await;
+}
+
+/// A subscription that keeps failing is paused as a whole, then abandoned and marked failing,
+/// while another organisation's deliveries flow. Its owner re-enables it with a replay, which
+/// delivers what was abandoned minus what the person has since withdrawn consent to.
+#[actix_web::test]
+async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_consent() {
+    let t = TestApp::with_local_webhooks();
+    let app = t.service().await;
+    let f = field(&t);
+    let broken = Receiver::start(usize::MAX);
+    let subscribed = subscribe(&app, &f.referrer, &broken.url).await;
+    let subscription = subscribed.body["id"].as_str().unwrap().to_owned();
+    let healthy = Receiver::start(0);
+    subscribe(&app, &f.other_municipality, &healthy.url).await;
+
+    // Two referrals with consent; each makes a coarse move and a detailed one.
+    let mut ids = Vec::new();
+    for name in ["Kari", "Ola"] {
+        let created = refer(&app, &f.referrer, &referral_body(&f.centre, name, true)).await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        for step in ["received", "contacted", "intake_scheduled"] {
+            send(&app, transition(&id, &f.coordinator, step)).await;
+        }
+        ids.push(id);
+    }
+    let theirs = refer(
+        &app,
+        &f.other_municipality,
+        &referral_body(&f.centre, "Anne", true),
+    )
+    .await;
+    send(
+        &app,
+        transition(theirs["id"].as_str().unwrap(), &f.coordinator, "received"),
+    )
+    .await;
+
+    // Paused: one failure makes the whole subscription wait, however much is queued.
+    let pausing = Deliverer::new(
+        t.state.db.clone(),
+        settings(
+            Duration::from_secs(2),
+            retry(60_000, chrono::TimeDelta::hours(25)),
+        ),
+    );
+    let attempts = deliver(&pausing).await;
+    assert_eq!(
+        attempts, 2,
+        "one attempt for the broken subscription, one for the healthy one"
+    );
+    assert_eq!(healthy.received().len(), 1);
+    let paused = get(
+        &app,
+        &format!("/api/v1/webhook-subscriptions/{subscription}"),
+        &f.referrer,
+    )
+    .await;
+    assert_eq!(paused.body["health"]["state"], "paused", "{}", paused.text);
+    assert_eq!(paused.body["health"]["consecutive_failures"], 1);
+    assert_eq!(paused.body["health"]["last_outcome"], "http_5xx");
+    assert!(paused.body["health"]["paused_until"].is_string());
+    assert_eq!(deliver(&pausing).await, 0, "nothing is tried while paused");
+
+    // Past the retry window: abandoned, failing.
+    let since = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+    let giving_up = Deliverer::new(
+        t.state.db.clone(),
+        settings(Duration::from_secs(2), retry(0, chrono::TimeDelta::zero())),
+    );
+    {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("UPDATE webhook_subscriptions SET paused_until = NULL")
+            .execute(&mut t.database.connect())
+            .unwrap();
+    }
+    assert_eq!(deliver(&giving_up).await, 1);
+    let failing = get(
+        &app,
+        &format!("/api/v1/webhook-subscriptions/{subscription}"),
+        &f.referrer,
+    )
+    .await;
+    assert_eq!(
+        failing.body["health"]["state"], "failing",
+        "{}",
+        failing.text
+    );
+    let log = get(
+        &app,
+        &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),
+        &f.referrer,
+    )
+    .await;
+    let items = log.body["items"].as_array().unwrap();
+    // With consent every step is told: received and intake_scheduled are detailed steps only,
+    // contacted also changes the coarse status.
+    assert_eq!(items.len(), 6);
+    assert!(items.iter().all(|item| item["abandoned_at"].is_string()));
+    assert_eq!(items[0]["attempts"][0]["outcome"], "http_5xx");
+    assert!(
+        items[0]["attempts"][0].get("error").is_none(),
+        "no transport text"
+    );
+
+    // Kari withdraws consent: her detailed-only step is withdrawn, her coarse one loses detail.
+    let withdrawn = act(
+        &app,
+        &format!("/api/v1/referrals/{}/feedback-consent/withdrawal", ids[0]),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(withdrawn.status, 204);
+
+    broken.stop().await;
+    let fixed = Receiver::start(0);
+    {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("UPDATE webhook_subscriptions SET url = $1 WHERE id = $2::uuid")
+            .bind::<diesel::sql_types::Text, _>(&fixed.url)
+            .bind::<diesel::sql_types::Text, _>(&subscription)
+            .execute(&mut t.database.connect())
+            .unwrap();
+    }
+    let replay = |key: &str| {
+        authorized(
+            TestRequest::post().uri(&format!(
+                "/api/v1/webhook-subscriptions/{subscription}/replay"
+            )),
+            &f.referrer,
+        )
+        .insert_header(("Idempotency-Key", key.to_owned()))
+        .set_json(json!({"since": since}))
+    };
+    let replayed = send(&app, replay("replay-1")).await;
+    assert_eq!(replayed.status, 200, "{}", replayed.text);
+    assert_eq!(
+        replayed.body["replayed"], 4,
+        "Kari's two detailed-only steps are withdrawn"
+    );
+    assert_eq!(replayed.body["subscription"]["health"]["state"], "active");
+    let again = send(&app, replay("replay-1")).await;
+    assert_eq!(
+        again.body, replayed.body,
+        "a retried replay replays nothing more"
+    );
+    deliver(&giving_up).await;
+    let sent: Vec<serde_json::Value> = fixed
+        .received()
+        .iter()
+        .map(|r| r.json()["data"]["referral"].clone())
+        .collect();
+    assert_eq!(sent.len(), 4, "{sent:?}");
+    for event in &sent {
+        if event["id"] == ids[0].as_str() {
+            assert_eq!(
+                event["status"],
+                serde_json::Value::Null,
+                "consent withdrawn: {event}"
+            );
+        }
+    }
+    assert_eq!(
+        sent.iter()
+            .filter(|event| event["id"] == ids[1].as_str() && event["status"].is_string())
+            .count(),
+        3,
+        "Ola's events, detailed, in full"
+    );
+    fixed.stop().await;
+    healthy.stop().await;
+}
+
+/// A rotation returns a new secret once; for the overlap both the new and the previous secret
+/// sign every delivery, so a receiver verifies with either while it switches.
+#[actix_web::test]
+async fn during_a_secret_rotation_both_secrets_verify() {
+    let t = TestApp::with_local_webhooks();
+    let app = t.service().await;
+    let f = field(&t);
+    let receiver = Receiver::start(0);
+    let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
+    let old = subscribed.body["secret"].as_str().unwrap().to_owned();
+    let id = subscribed.body["id"].as_str().unwrap().to_owned();
+    let rotation = || {
+        authorized(
+            TestRequest::post().uri(&format!(
+                "/api/v1/webhook-subscriptions/{id}/secret-rotation"
+            )),
+            &f.referrer,
+        )
+        .insert_header(("Idempotency-Key", "rotate-1"))
+    };
+    let rotated = send(&app, rotation()).await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text);
+    let new = rotated.body["secret"].as_str().unwrap().to_owned();
+    assert_ne!(new, old);
+    assert!(rotated.body["previous_secret_valid_until"].is_string());
+    let retried = send(&app, rotation()).await;
+    assert_eq!(
+        retried.body["secret"],
+        serde_json::Value::Null,
+        "shown once, and not rotated again"
+    );
+
+    let created = refer(
+        &app,
+        &f.referrer,
+        &referral_body(&f.centre, "Rotasjon", true),
+    )
+    .await;
+    send(
+        &app,
+        transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
+    )
+    .await;
+    deliver(&Deliverer::new(t.state.db.clone(), immediate_retries())).await;
+    let delivery = &receiver.received()[0];
+    assert_eq!(
+        delivery
+            .header("webhook-signature")
+            .unwrap()
+            .split(' ')
+            .count(),
+        2
+    );
+    assert!(delivery.verifies_with(&new));
+    assert!(delivery.verifies_with(&old));
+    assert!(!delivery.verifies_with(&samhandling_auth::webhook_signatures::generate_secret()));
+    receiver.stop().await;
 }

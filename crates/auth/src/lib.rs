@@ -1,9 +1,11 @@
 //! Authentication for Samhandling: signed bearer tokens that name a subject, an organisation and
-//! roles, and the hashed secrets of API clients. No HTTP and no storage here: the HTTP layer
-//! extracts the token, storage keeps the hashes.
+//! roles, the hashed secrets of API clients, and the signatures that let webhook receivers
+//! authenticate deliveries. No HTTP and no storage here: the HTTP layer extracts the token,
+//! storage keeps the hashes.
 
 pub mod secrets;
 pub mod tokens;
+pub mod webhook_signatures;
 
 pub use tokens::{
     Claims, ExternalTrust, IssuedToken, TokenError, TokenService, TokenSettings,

@@ -85,6 +85,15 @@ pub fn check_client_roles(roles: &[Role]) -> Result<(), ApiClientRule> {
     Ok(())
 }
 
+impl crate::page::Keyed for ApiClient {
+    fn position(&self) -> crate::page::Position {
+        crate::page::Position {
+            created_at: self.created_at,
+            id: self.id,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

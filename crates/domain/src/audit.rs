@@ -31,6 +31,13 @@ wire_enum! {
         ConsentWithdrawn => "consent_withdrawn",
         /// An organisation let an API client read its personal data.
         Approved => "approved",
+        /// A subscription was re-enabled and its abandoned deliveries queued again.
+        Replayed => "replayed",
+        /// A subscription's signing secret was replaced.
+        SecretRotated => "secret_rotated",
+        /// A caller asked for a record outside what it may see (a 404 it was given): probing
+        /// another organisation's ids leaves a trace.
+        AccessDenied => "access_denied",
     }
 }
 
@@ -125,6 +132,15 @@ pub struct AuditFilter {
     pub occurred_after: Option<DateTime<Utc>>,
     /// Only events before this time.
     pub occurred_before: Option<DateTime<Utc>>,
+}
+
+impl crate::page::Keyed for AuditEvent {
+    fn position(&self) -> crate::page::Position {
+        crate::page::Position {
+            created_at: self.occurred_at,
+            id: self.id,
+        }
+    }
 }
 
 #[cfg(test)]

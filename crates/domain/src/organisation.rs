@@ -238,6 +238,15 @@ impl From<Organisation> for OrganisationDraft {
     }
 }
 
+impl crate::page::Keyed for Organisation {
+    fn position(&self) -> crate::page::Position {
+        crate::page::Position {
+            created_at: self.created_at,
+            id: self.id,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

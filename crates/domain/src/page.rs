@@ -14,6 +14,12 @@ pub struct Position {
     pub id: Uuid,
 }
 
+/// A record a list pages through: where it sits in the list's order.
+pub trait Keyed {
+    /// Its position, `(time, id)`.
+    fn position(&self) -> Position;
+}
+
 /// How many items a page may hold, and where it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {

@@ -2,6 +2,7 @@
 //! its case-management system need not poll. The rules here (which addresses may be called, when
 //! to retry) are pure, so they are tested without a network.
 
+use crate::referral::{CoarseStatus, Referral, ReferralStatus};
 use crate::wire::wire_enum;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::net::IpAddr;
@@ -14,6 +15,71 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// What became of an attempt, in words that say what to fix and nothing about the receiver's
+    /// network: never transport error text, which would make the delivery log a port scanner.
+    DeliveryOutcome {
+        /// The receiver answered 2xx.
+        Delivered => "delivered",
+        /// No answer within `WEBHOOK_TIMEOUT`.
+        Timeout => "timeout",
+        /// The connection was refused.
+        Refused => "refused",
+        /// The name did not resolve to an address deliveries may reach, or TLS failed.
+        Unreachable => "unreachable",
+        /// The receiver answered 4xx (or another status that is not 2xx or 5xx).
+        Http4xx => "http_4xx",
+        /// The receiver answered 5xx.
+        Http5xx => "http_5xx",
+    }
+}
+
+impl DeliveryOutcome {
+    /// The outcome of an HTTP answer with `status`.
+    pub fn of_status(status: u16) -> DeliveryOutcome {
+        match status {
+            200..=299 => DeliveryOutcome::Delivered,
+            500..=599 => DeliveryOutcome::Http5xx,
+            _ => DeliveryOutcome::Http4xx,
+        }
+    }
+
+    /// Whether the receiver acknowledged the delivery.
+    pub fn is_delivered(self) -> bool {
+        self == DeliveryOutcome::Delivered
+    }
+}
+
+wire_enum! {
+    /// Where a subscription stands.
+    SubscriptionState {
+        /// Deliveries flow.
+        Active => "active",
+        /// Recent attempts failed: the subscription as a whole waits until `paused_until`
+        /// before its next attempt (a circuit breaker), so a broken receiver costs one attempt
+        /// per back-off step, not one per queued event.
+        Paused => "paused",
+        /// Its deliveries were abandoned after failing for longer than the retry window. Nothing
+        /// is sent until its owner re-enables it with a replay.
+        Failing => "failing",
+    }
+}
+
+/// A subscription's health, as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SubscriptionHealth {
+    /// Where it stands.
+    pub state: SubscriptionState,
+    /// Failed attempts since the last success.
+    pub consecutive_failures: i32,
+    /// Until when it waits after failures (while `paused`).
+    pub paused_until: Option<DateTime<Utc>>,
+    /// The last time a receiver acknowledged a delivery.
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// What became of the last attempt.
+    pub last_outcome: Option<DeliveryOutcome>,
+}
+
 /// One attempt to deliver an event.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Attempt {
@@ -21,8 +87,8 @@ pub struct Attempt {
     pub attempted_at: DateTime<Utc>,
     /// The receiver's status, if it answered.
     pub status_code: Option<i16>,
-    /// Why it failed, if it did (never the receiver's body).
-    pub error: Option<String>,
+    /// What became of it.
+    pub outcome: DeliveryOutcome,
     /// How long it took.
     pub duration_ms: i32,
 }
@@ -30,11 +96,12 @@ pub struct Attempt {
 /// An event for one subscription, and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Delivery {
-    /// Identifier, sent as `Samhandling-Delivery` (the same on every retry).
+    /// Identifier, sent as `webhook-id` (the same on every retry and replay).
     pub id: uuid::Uuid,
     /// The event's type.
-    pub event_type: String,
-    /// What is sent (no personal data).
+    pub event_type: EventType,
+    /// What is sent (no personal data), as it would be sent now: a detail the person has since
+    /// withdrawn consent to, or an erased reference, is gone from it too.
     pub payload: serde_json::Value,
     /// When the event happened.
     pub created_at: DateTime<Utc>,
@@ -42,10 +109,85 @@ pub struct Delivery {
     pub delivered_at: Option<DateTime<Utc>>,
     /// When retrying stopped.
     pub abandoned_at: Option<DateTime<Utc>>,
-    /// When the next attempt is due, while pending.
-    pub next_attempt_at: Option<DateTime<Utc>>,
     /// Every attempt, oldest first.
     pub attempts: Vec<Attempt>,
+}
+
+/// What a subscriber is told, typed: the outbox stores these fields as columns (so erasure and
+/// consent withdrawal change columns, not JSON paths), and the body is rendered from them when
+/// it is sent or shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookEvent {
+    /// A referral's status, as its referrer may see it, changed.
+    ReferralStatusChanged(ReferralStatusChanged),
+}
+
+/// The referrer's view of a referral's move: ids and statuses, no personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralStatusChanged {
+    /// The referral.
+    pub referral_id: uuid::Uuid,
+    /// The referrer's case reference; gone once the referral is erased.
+    pub external_reference: Option<String>,
+    /// The coarse status after the move.
+    pub coarse_status: CoarseStatus,
+    /// The detailed status, while the person consents to feedback.
+    pub status: Option<ReferralStatus>,
+    /// Whether the coarse status changed: an event that told only a detailed step is withdrawn
+    /// with the consent that allowed it.
+    pub coarse_changed: bool,
+}
+
+impl WebhookEvent {
+    /// The event for the referrer of a referral that moved from `before` to `after`, with the
+    /// referrer's organisation; none when the referrer's view did not change.
+    pub fn of_referral_move(
+        before: &Referral,
+        after: &Referral,
+    ) -> Option<(uuid::Uuid, WebhookEvent)> {
+        let referrer = after.referring_organisation_id?;
+        if !before.referrer_notices(after.status) {
+            return None;
+        }
+        let (coarse_status, status) = after.status_for_referrer();
+        Some((
+            referrer,
+            WebhookEvent::ReferralStatusChanged(ReferralStatusChanged {
+                referral_id: after.id,
+                external_reference: after.external_reference.clone(),
+                coarse_status,
+                status,
+                coarse_changed: before.status.coarse() != coarse_status,
+            }),
+        ))
+    }
+
+    /// Its type.
+    pub fn event_type(&self) -> EventType {
+        match self {
+            WebhookEvent::ReferralStatusChanged(_) => EventType::ReferralStatusChanged,
+        }
+    }
+
+    /// The body a receiver gets, in the envelope Standard Webhooks recommends: `type`,
+    /// `timestamp` (when the event happened) and `data`.
+    pub fn body(&self, occurred_at: DateTime<Utc>) -> serde_json::Value {
+        let data = match self {
+            WebhookEvent::ReferralStatusChanged(event) => serde_json::json!({
+                "referral": {
+                    "id": event.referral_id,
+                    "external_reference": event.external_reference,
+                    "coarse_status": event.coarse_status,
+                    "status": event.status,
+                }
+            }),
+        };
+        serde_json::json!({
+            "type": self.event_type(),
+            "timestamp": occurred_at,
+            "data": data,
+        })
+    }
 }
 
 /// When to try a failed delivery again: exponential backoff from `base`, capped at `cap`, until
@@ -141,6 +283,15 @@ pub fn is_public_address(address: IpAddr) -> bool {
                 // Site-local (deprecated, RFC 3879) still routes inside sites.
                 || (first & 0xffc0) == 0xfec0
                 || first == 0x2001 && second == 0x0db8)
+        }
+    }
+}
+
+impl crate::page::Keyed for Delivery {
+    fn position(&self) -> crate::page::Position {
+        crate::page::Position {
+            created_at: self.created_at,
+            id: self.id,
         }
     }
 }

@@ -38,9 +38,32 @@ pub struct IdempotencyKeyHeader {
     pub idempotency_key: Option<String>,
 }
 
+/// The `Idempotency-Key` of a public operation: a UUID, so that keys of strangers sharing an
+/// address cannot meet by accident, and a guess at someone else's key is hopeless.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct PublicIdempotencyKeyHeader {
+    /// Makes a retry safe: the same key and body return the first response again. A UUID, per
+    /// client address, remembered for 24 hours.
+    #[param(rename = "Idempotency-Key", format = Uuid, nullable = false)]
+    pub idempotency_key: Option<String>,
+}
+
 /// The client's `Idempotency-Key`, if it sent one: 1 to 255 visible ASCII characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyKey(pub Option<String>);
+
+impl IdempotencyKey {
+    /// The key if it is a UUID (or absent); 400 otherwise. For public operations.
+    pub fn uuid_only(self) -> Result<IdempotencyKey, ApiError> {
+        match &self.0 {
+            Some(key) if Uuid::parse_str(key).is_err() => {
+                Err(ApiError::bad_request("Idempotency-Key must be a UUID here"))
+            }
+            _ => Ok(self),
+        }
+    }
+}
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
@@ -66,7 +89,7 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
-/// What a creation produced.
+/// What a creating (or otherwise unrepeatable) POST produced.
 #[derive(Debug)]
 pub struct Created {
     /// The status to answer with: 201, or 202 for work accepted but not addressable.
@@ -103,6 +126,18 @@ impl Created {
     pub fn replaying(mut self, body: &impl Serialize) -> Result<Created, ApiError> {
         self.replay_body = Some(to_json(body)?);
         Ok(self)
+    }
+
+    /// An action done (200) with its result, for a POST that must not be repeated by a retry
+    /// (a replay, a secret rotation) but creates nothing addressable.
+    pub fn done(body: &impl Serialize) -> Result<Created, ApiError> {
+        Ok(Created {
+            status: StatusCode::OK,
+            body: to_json(body)?,
+            replay_body: None,
+            location: None,
+            version: None,
+        })
     }
 
     /// Work accepted (202) with a body and nothing the caller can fetch.

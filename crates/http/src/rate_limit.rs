@@ -4,6 +4,8 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::HttpRequest;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use chrono::{DurationRound, TimeDelta, Utc};
 use hmac::{Hmac, Mac};
 use samhandling_persistence::{rate_limits, PgConnection};
@@ -100,6 +102,11 @@ impl Limit {
             per_hour,
             client_hash: mac.finalize().into_bytes().to_vec(),
         })
+    }
+
+    /// The client's keyed hash as text: an identity for the client that reveals no address.
+    pub fn client_tag(&self) -> String {
+        URL_SAFE_NO_PAD.encode(&self.client_hash)
     }
 
     /// Counts this request; 429 with `Retry-After` when the client is over its allowance.

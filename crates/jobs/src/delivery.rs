@@ -1,32 +1,42 @@
-//! The webhook delivery worker. It claims due deliveries from the outbox (several instances share
-//! them through `FOR UPDATE SKIP LOCKED` and a lease), POSTs each with an HMAC-SHA256 signature,
-//! records the attempt, and schedules a retry with exponential backoff until the event is more
-//! than a day old. Connections go only to public addresses unless configured otherwise, checked
-//! on every attempt against what the name resolves to then.
+//! The webhook delivery worker.
+//!
+//! Each instance keeps up to `WEBHOOK_CONCURRENCY` attempts in flight, each on a different
+//! subscription: it claims subscriptions that have something to send (under a lease, so
+//! instances share the outbox), sends each one's oldest pending delivery signed as Standard
+//! Webhooks 1.0 specifies, and records the outcome. Per subscription there is one attempt at a
+//! time, in the order the events happened, so a receiver sees a referral's moves in order. A
+//! failure pauses the subscription as a whole with exponential back-off (a circuit breaker);
+//! past the retry window its deliveries are abandoned and it is marked failing until its owner
+//! replays. A slow or failing receiver therefore delays only its own deliveries, and no pooled
+//! connection is held while a receiver is waited for.
+//!
+//! Delivery is at least once: a worker that dies after the receiver answered and before the
+//! outcome was recorded leaves that one delivery to be sent again, with the same `webhook-id`.
 
 use chrono::Utc;
-use hmac::{Hmac, Mac};
-use samhandling_domain::webhook::{is_public_address, RetryPolicy};
+use samhandling_auth::webhook_signatures::signature_header;
+use samhandling_domain::webhook::{is_public_address, DeliveryOutcome, RetryPolicy};
 use samhandling_persistence::webhooks::{self, AttemptOutcome, ClaimedDelivery, NextStep};
 use samhandling_persistence::{in_transaction, Db, StoreError};
-use sha2::Sha256;
-use std::fmt::Write as _;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::{Notify, Semaphore};
 
 /// How the worker behaves.
 #[derive(Debug, Clone, Copy)]
 pub struct DeliverySettings {
-    /// Pause between polls of the outbox.
+    /// Longest pause between looks at the outbox when nothing is in flight.
     pub poll_interval: Duration,
-    /// When to retry.
+    /// When a failing subscription is tried again, and when it is given up.
     pub retry: RetryPolicy,
-    /// Most attempts per poll, so one busy outbox cannot starve the other jobs.
+    /// Most attempts one call of [`Deliverer::deliver_due`] makes.
     pub batch: usize,
-    /// Longest a receiver may take to answer. A claimed delivery is leased for three times this
-    /// (see [`DeliverySettings::lease`]).
+    /// Most attempts in flight at once in this instance, each on its own subscription.
+    pub concurrency: usize,
+    /// Longest a receiver may take to answer. A claimed subscription is leased for three times
+    /// this (see [`DeliverySettings::lease`]).
     pub timeout: Duration,
     /// Allow targets in private, loopback and link-local ranges (development only).
     pub allow_private_targets: bool,
@@ -38,6 +48,7 @@ impl Default for DeliverySettings {
             poll_interval: Duration::from_secs(1),
             retry: RetryPolicy::default(),
             batch: 20,
+            concurrency: 16,
             timeout: Duration::from_secs(10),
             allow_private_targets: false,
         }
@@ -45,39 +56,21 @@ impl Default for DeliverySettings {
 }
 
 impl DeliverySettings {
-    /// How long a claimed delivery is reserved for the worker that claimed it. It covers one
+    /// How long a claimed subscription is reserved for the worker that claimed it. It covers one
     /// attempt (at most `timeout`) and the recording of its outcome, with room for a slow
-    /// database; a worker that dies holding it only delays that delivery by this much.
+    /// database; a worker that dies holding it only delays that subscription by this much.
     pub fn lease(&self) -> Duration {
         self.timeout.saturating_mul(3)
     }
 }
 
-/// The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
-pub const SIGNATURE_HEADER: &str = "Samhandling-Signature";
-/// The header naming the delivery (stable across retries: receivers deduplicate on it).
-pub const DELIVERY_HEADER: &str = "Samhandling-Delivery";
-/// The header naming the event type.
-pub const EVENT_HEADER: &str = "Samhandling-Event";
-
-/// The signature header's value for `body` signed with `secret` at `timestamp`.
-pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| {
-        <Hmac<Sha256> as Mac>::new_from_slice(b"-")
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
-    });
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    let digest = mac.finalize().into_bytes();
-    let hex = digest
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        });
-    format!("t={timestamp},v1={hex}")
-}
+/// The Standard Webhooks header naming the delivery (the same on every retry and replay:
+/// receivers deduplicate on it).
+pub const ID_HEADER: &str = "webhook-id";
+/// The Standard Webhooks header with the Unix time of the attempt, signed with the body.
+pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
+/// The Standard Webhooks header with the signatures.
+pub const SIGNATURE_HEADER: &str = "webhook-signature";
 
 /// Delivers webhooks.
 #[derive(Clone)]
@@ -110,6 +103,20 @@ fn resolve(netloc: &str, allow_private: bool) -> io::Result<Vec<SocketAddr>> {
     Ok(allowed)
 }
 
+/// What a transport failure comes to, in the coarse terms the owner is shown.
+fn transport_outcome(transport: &ureq::Transport) -> DeliveryOutcome {
+    let io_kind = std::error::Error::source(transport)
+        .and_then(|source| source.downcast_ref::<io::Error>())
+        .map(io::Error::kind);
+    match (transport.kind(), io_kind) {
+        (_, Some(io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)) => DeliveryOutcome::Timeout,
+        (_, Some(io::ErrorKind::ConnectionRefused)) | (ureq::ErrorKind::ConnectionFailed, _) => {
+            DeliveryOutcome::Refused
+        }
+        _ => DeliveryOutcome::Unreachable,
+    }
+}
+
 impl Deliverer {
     /// A worker on `db`.
     pub fn new(db: Db, settings: DeliverySettings) -> Deliverer {
@@ -132,109 +139,132 @@ impl Deliverer {
         self.settings
     }
 
-    /// Delivers what is due now, up to `batch` attempts; returns how many were made. Blocking.
-    ///
-    /// Deliveries are claimed one at a time, each under its own lease, so a lease never runs out
-    /// while the delivery waits behind others in this worker: another instance can take a
-    /// delivery over only when the worker holding it has died. What remains possible is the one
-    /// delivery in flight when a worker dies after the receiver answered but before the outcome
-    /// was recorded; it is sent again with the same `Samhandling-Delivery` id.
-    ///
-    /// No connection is held while a receiver is being waited for: the claim and the record are
-    /// two short checkouts around the send, so a receiver that hangs holds up its own delivery and
-    /// nothing that needs the database.
+    /// Claims up to `limit` subscriptions with something to send. Blocking.
+    fn claim(&self, limit: usize) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.db.with_connection(|conn| {
+            in_transaction(conn, |conn| {
+                webhooks::claim_due(conn, self.settings.lease(), limit)
+            })
+        })
+    }
+
+    /// Sends one claimed delivery and records what became of it. Blocking; no connection is
+    /// held while the receiver is waited for.
+    fn attempt(&self, claimed: &ClaimedDelivery) -> Result<(), StoreError> {
+        let outcome = self.send(claimed);
+        let next = if outcome.outcome.is_delivered() {
+            NextStep::Delivered
+        } else {
+            let failures = u32::try_from(claimed.consecutive_failures)
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            self.settings
+                .retry
+                .next_attempt(claimed.created_at, Utc::now(), failures)
+                .map_or(NextStep::Abandon, NextStep::PauseUntil)
+        };
+        self.db
+            .with_connection(|conn| webhooks::record_attempt(conn, claimed, &outcome, next))
+    }
+
+    /// Delivers what is due now, one attempt at a time, up to `batch` attempts; returns how many
+    /// were made. Blocking: for tests and one-off runs; the server runs [`Deliverer::run`].
     pub fn deliver_due(&self) -> Result<usize, StoreError> {
         let mut attempts = 0;
         while attempts < self.settings.batch {
-            let claimed = self.db.with_connection(|conn| {
-                in_transaction(conn, |conn| {
-                    webhooks::claim_due(conn, self.settings.lease(), 1)
-                })
-            })?;
-            let Some(delivery) = claimed.into_iter().next() else {
+            let Some(claimed) = self.claim(1)?.into_iter().next() else {
                 break;
             };
-            let outcome = self.send(&delivery);
-            let failed_attempts = u32::try_from(delivery.attempts).unwrap_or(u32::MAX);
-            let next = if outcome
-                .status_code
-                .is_some_and(|code| (200..300).contains(&code))
-            {
-                NextStep::Delivered
-            } else {
-                self.settings
-                    .retry
-                    .next_attempt(delivery.created_at, Utc::now(), failed_attempts)
-                    .map_or(NextStep::Abandon, NextStep::RetryAt)
-            };
-            self.db.with_connection(|conn| {
-                webhooks::record_attempt(conn, delivery.id, &outcome, next)
-            })?;
+            self.attempt(&claimed)?;
             attempts += 1;
         }
         Ok(attempts)
     }
 
-    fn send(&self, delivery: &ClaimedDelivery) -> AttemptOutcome {
+    fn send(&self, claimed: &ClaimedDelivery) -> AttemptOutcome {
         let started = Instant::now();
-        let body = serde_json::to_vec(&delivery.payload).unwrap_or_default();
+        let body = serde_json::to_vec(&claimed.event.body(claimed.created_at)).unwrap_or_default();
+        let id = claimed.id.to_string();
+        let timestamp = Utc::now().timestamp();
         let result = self
             .agent
-            .post(&delivery.url)
+            .post(&claimed.url)
             .set("Content-Type", "application/json")
+            .set(ID_HEADER, &id)
+            .set(TIMESTAMP_HEADER, &timestamp.to_string())
             .set(
                 SIGNATURE_HEADER,
-                &signature(&delivery.secret, Utc::now().timestamp(), &body),
+                &signature_header(&claimed.secrets, &id, timestamp, &body),
             )
-            .set(DELIVERY_HEADER, &delivery.id.to_string())
-            .set(EVENT_HEADER, &delivery.event_type)
             .send_bytes(&body);
         let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
-        match result {
-            Ok(response) => AttemptOutcome {
-                status_code: Some(response.status()),
-                error: (!(200..300).contains(&response.status()))
-                    .then(|| "the receiver did not answer 2xx".to_owned()),
-                duration_ms,
-            },
-            Err(ureq::Error::Status(code, _)) => AttemptOutcome {
-                status_code: Some(code),
-                error: Some(format!("the receiver answered {code}")),
-                duration_ms,
-            },
-            Err(ureq::Error::Transport(transport)) => AttemptOutcome {
-                status_code: None,
-                error: Some(
-                    transport.kind().to_string()
-                        + &transport
-                            .message()
-                            .map(|message| format!(": {message}"))
-                            .unwrap_or_default(),
-                ),
-                duration_ms,
-            },
+        let (status_code, outcome) = match result {
+            Ok(response) => (
+                Some(response.status()),
+                DeliveryOutcome::of_status(response.status()),
+            ),
+            Err(ureq::Error::Status(code, _)) => (Some(code), DeliveryOutcome::of_status(code)),
+            Err(ureq::Error::Transport(transport)) => (None, transport_outcome(&transport)),
+        };
+        AttemptOutcome {
+            status_code,
+            outcome,
+            duration_ms,
         }
     }
 
-    /// Polls the outbox until the runtime stops; spawn it on the server's runtime.
+    /// Delivers until the runtime stops, with up to `concurrency` attempts in flight; spawn it on
+    /// the server's runtime. Each attempt runs on a blocking thread; a finished one wakes the
+    /// loop at once, so a subscription's next delivery follows without waiting for a poll.
     pub async fn run(self) {
-        let interval = self.settings.poll_interval;
         let worker = Arc::new(self);
-        super::every(interval, "webhook delivery", move || worker.deliver_due()).await;
+        let slots = Arc::new(Semaphore::new(worker.settings.concurrency.max(1)));
+        let finished = Arc::new(Notify::new());
+        loop {
+            let free = slots.available_permits();
+            if free == 0 {
+                finished.notified().await;
+                continue;
+            }
+            let claiming = worker.clone();
+            let claimed = match tokio::task::spawn_blocking(move || claiming.claim(free)).await {
+                Ok(Ok(claimed)) => claimed,
+                Ok(Err(error)) => {
+                    log::warn!("webhook delivery: {error}");
+                    Vec::new()
+                }
+                Err(error) => {
+                    log::error!("webhook delivery: the claim's thread failed: {error}");
+                    Vec::new()
+                }
+            };
+            if claimed.is_empty() {
+                let _ =
+                    tokio::time::timeout(worker.settings.poll_interval, finished.notified()).await;
+                continue;
+            }
+            for delivery in claimed {
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    break;
+                };
+                let attempting = worker.clone();
+                let finished = finished.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(error) = attempting.attempt(&delivery) {
+                        log::warn!("webhook delivery: {error}");
+                    }
+                    drop(slot);
+                    finished.notify_one();
+                });
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signatures_are_stripe_style_hmac() {
-        let signed = signature("whsec", 1_700_000_000, b"{\"a\":1}");
-        assert!(signed.starts_with("t=1700000000,v1="));
-        assert_eq!(signed.len(), "t=1700000000,v1=".len() + 64);
-        assert_ne!(signed, signature("other", 1_700_000_000, b"{\"a\":1}"));
-    }
 
     #[test]
     fn private_targets_are_not_resolved_unless_allowed() {

@@ -6,7 +6,7 @@ use crate::schema::api_clients;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use samhandling_domain::api_client::{needs_approval, ApiClient, Approval};
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::Role;
 use uuid::Uuid;
 
@@ -132,25 +132,11 @@ pub fn list(
     let mut query = api_clients::table
         .select(ApiClientRow::as_select())
         .order((api_clients::created_at, api_clients::id))
-        .limit(pagination::overfetch(page.limit))
         .into_boxed();
     if let Some(organisation_id) = organisation_id {
         query = query.filter(api_clients::organisation_id.eq(organisation_id));
     }
-    if let Some(position) = page.after {
-        query = query.filter(pagination::after("created_at", position));
-    }
-    let rows = query
-        .load(conn)?
-        .into_iter()
-        .map(ApiClient::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetched(rows, page.limit, |client| {
-        Position {
-            created_at: client.created_at,
-            id: client.id,
-        }
-    }))
+    pagination::load_page::<_, ApiClientRow, ApiClient>(conn, query, "created_at", page)
 }
 
 /// Revokes a client; revoking twice keeps the first time. `None` when there is no such client.

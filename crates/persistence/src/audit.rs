@@ -8,7 +8,7 @@ use crate::statement::statement;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use samhandling_domain::audit::{AuditEvent, AuditFilter, NewAuditEvent};
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
 #[derive(Debug, Queryable, Selectable)]
@@ -103,7 +103,6 @@ pub fn list(
     let mut query = audit_events::table
         .select(AuditEventRow::as_select())
         .order((audit_events::occurred_at, audit_events::id))
-        .limit(pagination::overfetch(page.limit))
         .into_boxed();
     if let Some(actor) = &filter.actor {
         query = query.filter(audit_events::actor.eq(actor.clone()));
@@ -126,16 +125,5 @@ pub fn list(
     if let Some(before) = filter.occurred_before {
         query = query.filter(audit_events::occurred_at.lt(before));
     }
-    if let Some(position) = page.after {
-        query = query.filter(pagination::after("occurred_at", position));
-    }
-    let rows = query
-        .load(conn)?
-        .into_iter()
-        .map(AuditEvent::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetched(rows, page.limit, |event| Position {
-        created_at: event.occurred_at,
-        id: event.id,
-    }))
+    pagination::load_page::<_, AuditEventRow, AuditEvent>(conn, query, "occurred_at", page)
 }

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
 };
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
 /// The unique index that makes a kommunenummer identify one municipality.
@@ -171,7 +171,6 @@ pub fn list(
     let mut query = organisations::table
         .select(OrganisationRow::as_select())
         .order((organisations::created_at, organisations::id))
-        .limit(pagination::overfetch(page.limit))
         .into_boxed();
     if let Some(kind) = filter.kind {
         query = query.filter(organisations::kind.eq(kind.as_str()));
@@ -182,20 +181,7 @@ pub fn list(
     if let Some(region) = &filter.region {
         query = query.filter(organisations::region.eq(region.clone()));
     }
-    if let Some(position) = page.after {
-        query = query.filter(pagination::after("created_at", position));
-    }
-    let rows = query
-        .load(conn)?
-        .into_iter()
-        .map(Organisation::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetched(rows, page.limit, |organisation| {
-        Position {
-            created_at: organisation.created_at,
-            id: organisation.id,
-        }
-    }))
+    pagination::load_page::<_, OrganisationRow, Organisation>(conn, query, "created_at", page)
 }
 
 /// Replaces the client-set fields, bumping the version.

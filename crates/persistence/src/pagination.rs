@@ -1,20 +1,23 @@
 //! The keyset condition every list uses, written once.
 
+use crate::error::StoreError;
 use diesel::expression::{
     is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
 };
 use diesel::pg::Pg;
+use diesel::pg::PgConnection;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, LoadQuery};
 use diesel::sql_types::{Bool, Timestamptz, Uuid as SqlUuid};
 use diesel::QueryResult;
-use samhandling_domain::page::Position;
+use samhandling_domain::page::{Keyed, Page, PageRequest, Position};
 
 /// `(<time_column>, id) > (position)`: a row-value comparison, which PostgreSQL answers with one
 /// range scan of the `(<time_column>, id)` index, where the equivalent `OR` would not. diesel has
 /// no row values, and raw SQL would keep the list from staying a prepared statement, so this is a
 /// small expression of its own.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct After {
+pub struct After {
     time_column: &'static str,
     position: Position,
 }
@@ -58,6 +61,33 @@ impl QueryFragment<Pg> for After {
 }
 
 /// Fetch one row more than the page holds: its presence tells that another page follows.
-pub(crate) fn overfetch(limit: u16) -> i64 {
+fn overfetch(limit: u16) -> i64 {
     i64::from(limit) + 1
+}
+
+/// Loads one page of `query`: a boxed select with its filters, ordered by `(time_column, id)`.
+/// Only rows after the page's start are read, one row more than the page holds is fetched (its
+/// presence tells that another page follows), and each row becomes an item.
+///
+/// Every list goes through here, so a new list is its filters and its order, nothing else.
+pub(crate) fn load_page<'a, Q, Row, Item>(
+    conn: &mut PgConnection,
+    query: Q,
+    time_column: &'static str,
+    page: PageRequest,
+) -> Result<Page<Item>, StoreError>
+where
+    Q: LimitDsl<Output = Q> + FilterDsl<After, Output = Q> + LoadQuery<'a, PgConnection, Row>,
+    Item: TryFrom<Row, Error = StoreError> + Keyed,
+{
+    let mut query = query.limit(overfetch(page.limit));
+    if let Some(position) = page.after {
+        query = query.filter(after(time_column, position));
+    }
+    let items = query
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(Item::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetched(items, page.limit, Keyed::position))
 }

@@ -154,8 +154,9 @@ pub struct Pools {
 }
 
 impl Pools {
-    /// Connections the background jobs share: one each for delivery and retention.
-    pub const JOB_CONNECTIONS: u32 = 2;
+    /// Connections the background jobs share: the delivery worker's claims and records (short
+    /// statements, never held across a send) and the retention sweep.
+    pub const JOB_CONNECTIONS: u32 = 4;
 
     /// The three pools on `database_url`; requests get `options.max_size` connections.
     pub fn new(database_url: &str, options: &DbOptions) -> Pools {

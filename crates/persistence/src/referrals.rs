@@ -14,10 +14,10 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use samhandling_domain::audit::NewAuditEvent;
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{
-    CoarseStatus, Consent, Offer, Person, ReasonCode, Referral, ReferralStatus, Source,
-    TargetGroup, Transition,
+    CoarseStatus, Consent, Offer, Person, PreferredFormat, ReasonCode, Referral, ReferralStatus,
+    Source, TargetGroup, Transition,
 };
 use uuid::Uuid;
 
@@ -597,7 +597,6 @@ pub fn list(
         .filter(scope.condition())
         .select(ReferralRow::as_select())
         .order((referrals::created_at, referrals::id))
-        .limit(pagination::overfetch(page.limit))
         .into_boxed();
     // A referrer's filters see what its view shows: the detailed status only under consent, the
     // time of the last change it could see.
@@ -644,20 +643,7 @@ pub fn list(
     if let Some(external) = &filter.external_reference {
         query = query.filter(referrals::external_reference.eq(external.clone()));
     }
-    if let Some(position) = page.after {
-        query = query.filter(pagination::after("created_at", position));
-    }
-    let rows = query
-        .load(conn)?
-        .into_iter()
-        .map(Referral::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetched(rows, page.limit, |referral| {
-        Position {
-            created_at: referral.created_at,
-            id: referral.id,
-        }
-    }))
+    pagination::load_page::<_, ReferralRow, Referral>(conn, query, "created_at", page)
 }
 
 /// Moves a referral (already locked and checked) to `to`, recording the step.
@@ -723,10 +709,13 @@ fn referrer_view_changed_when(condition: &str) -> ReferrerViewChange {
 }
 
 /// Records that the person withdrew consent to feedback; withdrawing twice keeps the first time.
+///
+/// What was queued or logged for the referrer's webhooks loses the detailed status with it.
 pub fn withdraw_feedback_consent(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<Referral, StoreError> {
+    crate::webhooks::redact_for_withdrawn_consent(conn, id)?;
     let row: ReferralRow = diesel::update(referrals::table.find(id))
         .set((
             referrals::feedback_withdrawn_at.eq(sql::<
@@ -744,26 +733,44 @@ pub fn withdraw_feedback_consent(
     row.try_into()
 }
 
-/// Erases the person of a referral, keeping the tombstone. The referrer's external reference goes
-/// too, wherever it was copied (webhook payloads, stored idempotent responses), since a case
-/// reference may itself identify the person. Erasing twice keeps the first time.
+/// Erases the person of a referral, leaving a tombstone that holds only what its referrer's view
+/// shows. What statistics need (centre, referrer, offer, groups, municipality, final status,
+/// months) is copied first to `referral_statistics`, under no id anyone outside holds; the
+/// history, the groups and the municipality leave the tombstone, the referrer's external
+/// reference goes wherever it was copied, and the delivery log of its webhooks goes. Stored
+/// idempotent responses naming it (by id, or by reference for self-registrations, whose receipt
+/// holds only that) are forgotten. Erasing twice keeps the first time.
 pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> {
-    diesel::delete(referral_people::table.find(id)).execute(conn)?;
     diesel::sql_query(
-        "UPDATE webhook_deliveries SET payload = jsonb_set(payload, '{referral,external_reference}', 'null') \
-         WHERE payload -> 'referral' ->> 'id' = $1::text",
+        "INSERT INTO referral_statistics (target_centre_id, referring_organisation_id, source, \
+             offer, target_groups, residence_municipality, final_status, created_month, \
+             ended_month, erased_month) \
+         SELECT target_centre_id, referring_organisation_id, source, offer, target_groups, \
+             residence_municipality, status, date_trunc('month', created_at)::date, \
+             date_trunc('month', ended_at)::date, date_trunc('month', now())::date \
+         FROM referrals WHERE id = $1 AND erased_at IS NULL",
     )
-    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<SqlUuid, _>(id)
     .execute(conn)?;
-    diesel::sql_query("DELETE FROM idempotency_keys WHERE response_body ->> 'id' = $1::text")
-        .bind::<diesel::sql_types::Uuid, _>(id)
+    diesel::delete(referral_people::table.find(id)).execute(conn)?;
+    diesel::delete(referral_transitions::table.filter(referral_transitions::referral_id.eq(id)))
         .execute(conn)?;
+    crate::webhooks::forget_referral(conn, id)?;
+    diesel::sql_query(
+        "DELETE FROM idempotency_keys WHERE response_body ->> 'id' = $1::text \
+         OR response_body ->> 'reference' = (SELECT reference FROM referrals WHERE id = $1)",
+    )
+    .bind::<SqlUuid, _>(id)
+    .execute(conn)?;
     let row: ReferralRow = diesel::update(referrals::table.find(id))
         .set((
             referrals::erased_at.eq(sql::<
                 diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
             >("coalesce(erased_at, now())")),
             referrals::external_reference.eq(None::<String>),
+            referrals::target_groups.eq(Vec::<String>::new()),
+            referrals::residence_municipality.eq(None::<String>),
+            referrals::preferred_format.eq(PreferredFormat::NoPreference.as_str()),
             referrals::version.eq(referrals::version + 1),
             referrals::updated_at.eq(diesel::dsl::now),
             // The referrer's view loses its external reference the first time only.

@@ -77,6 +77,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    referral_statistics (id) {
+        id -> Uuid,
+        target_centre_id -> Uuid,
+        referring_organisation_id -> Nullable<Uuid>,
+        source -> Text,
+        offer -> Text,
+        target_groups -> Array<Nullable<Text>>,
+        residence_municipality -> Nullable<Text>,
+        final_status -> Text,
+        created_month -> Date,
+        ended_month -> Nullable<Date>,
+        erased_month -> Date,
+    }
+}
+
+diesel::table! {
     referral_transitions (id) {
         id -> Uuid,
         referral_id -> Uuid,
@@ -124,8 +140,8 @@ diesel::table! {
         delivery_id -> Uuid,
         attempted_at -> Timestamptz,
         status_code -> Nullable<Int2>,
-        error -> Nullable<Text>,
         duration_ms -> Int4,
+        outcome -> Text,
     }
 }
 
@@ -134,12 +150,15 @@ diesel::table! {
         id -> Uuid,
         subscription_id -> Uuid,
         event_type -> Text,
-        payload -> Jsonb,
         attempts -> Int4,
-        next_attempt_at -> Timestamptz,
         delivered_at -> Nullable<Timestamptz>,
         abandoned_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        referral_id -> Nullable<Uuid>,
+        external_reference -> Nullable<Text>,
+        coarse_status -> Nullable<Text>,
+        detailed_status -> Nullable<Text>,
+        coarse_changed -> Bool,
     }
 }
 
@@ -152,6 +171,15 @@ diesel::table! {
         secret -> Text,
         created_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        state -> Text,
+        consecutive_failures -> Int4,
+        paused_until -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_success_at -> Nullable<Timestamptz>,
+        last_outcome -> Nullable<Text>,
+        lease_until -> Nullable<Timestamptz>,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamptz>,
     }
 }
 
@@ -169,6 +197,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     rate_limit_windows,
     referral_people,
+    referral_statistics,
     referral_transitions,
     referrals,
     webhook_attempts,

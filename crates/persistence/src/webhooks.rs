@@ -1,16 +1,26 @@
-//! Webhook subscriptions and the outbox in storage. Events are enqueued in the transaction of the
-//! change they report; workers claim due deliveries with `FOR UPDATE SKIP LOCKED` and a lease, so
-//! any number of instances share the work without delivering one event twice at the same time,
-//! and a crashed worker's deliveries come due again when the lease runs out.
+//! Webhook subscriptions and the outbox in storage.
+//!
+//! Events are enqueued in the transaction of the change they report, one row per subscription,
+//! as typed columns. A subscription is the unit of delivery: a worker claims a subscription (not
+//! a delivery) under a lease with `FOR UPDATE SKIP LOCKED`, sends its oldest pending delivery,
+//! and records the outcome, which also decides when the subscription may be tried again. So any
+//! number of workers and instances share the outbox, a receiver sees its events one at a time
+//! and in order, and a receiver that fails or hangs delays only its own subscription.
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
 use crate::schema::{webhook_attempts, webhook_deliveries, webhook_subscriptions};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Interval, Jsonb, Text, Timestamptz, Uuid as SqlUuid};
-use samhandling_domain::page::{Page, PageRequest, Position};
-use samhandling_domain::webhook::{Attempt, Delivery, EventType};
+use diesel::sql_types::{
+    BigInt, Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid,
+};
+use samhandling_domain::page::{Keyed, Page, PageRequest, Position};
+use samhandling_domain::referral::ReferralStatus;
+use samhandling_domain::webhook::{
+    Attempt, Delivery, DeliveryOutcome, EventType, ReferralStatusChanged, SubscriptionHealth,
+    SubscriptionState, WebhookEvent,
+};
 use uuid::Uuid;
 
 /// A subscription as its organisation sees it (never the secret).
@@ -24,8 +34,21 @@ pub struct Subscription {
     pub url: String,
     /// What it is told about.
     pub event_types: Vec<EventType>,
+    /// How its deliveries fare.
+    pub health: SubscriptionHealth,
+    /// Until when the secret before the last rotation still signs deliveries.
+    pub previous_secret_until: Option<DateTime<Utc>>,
     /// When it was registered.
     pub created_at: DateTime<Utc>,
+}
+
+impl Keyed for Subscription {
+    fn position(&self) -> Position {
+        Position {
+            created_at: self.created_at,
+            id: self.id,
+        }
+    }
 }
 
 #[derive(Debug, Queryable, Selectable)]
@@ -36,12 +59,25 @@ struct SubscriptionRow {
     url: String,
     event_types: Vec<Option<String>>,
     created_at: DateTime<Utc>,
+    state: String,
+    consecutive_failures: i32,
+    paused_until: Option<DateTime<Utc>>,
+    last_success_at: Option<DateTime<Utc>>,
+    last_outcome: Option<String>,
+    previous_secret_until: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<SubscriptionRow> for Subscription {
     type Error = StoreError;
 
     fn try_from(row: SubscriptionRow) -> Result<Self, Self::Error> {
+        let now = Utc::now();
+        let paused_until = row.paused_until.filter(|until| *until > now);
+        let state = match row.state.as_str() {
+            "failing" => SubscriptionState::Failing,
+            _ if paused_until.is_some() => SubscriptionState::Paused,
+            _ => SubscriptionState::Active,
+        };
         Ok(Subscription {
             id: row.id,
             organisation_id: row.organisation_id,
@@ -52,6 +88,14 @@ impl TryFrom<SubscriptionRow> for Subscription {
                 .flatten()
                 .map(|name| parse_stored(name))
                 .collect::<Result<_, _>>()?,
+            health: SubscriptionHealth {
+                state,
+                consecutive_failures: row.consecutive_failures,
+                paused_until,
+                last_success_at: row.last_success_at,
+                last_outcome: row.last_outcome.as_deref().map(parse_stored).transpose()?,
+            },
+            previous_secret_until: row.previous_secret_until.filter(|until| *until > now),
             created_at: row.created_at,
         })
     }
@@ -80,16 +124,24 @@ pub fn insert_subscription(
     row.try_into()
 }
 
+/// The active subscriptions of `organisation_id`.
+fn of_organisation(
+    organisation_id: Uuid,
+) -> webhook_subscriptions::BoxedQuery<'static, diesel::pg::Pg> {
+    webhook_subscriptions::table
+        .filter(webhook_subscriptions::organisation_id.eq(organisation_id))
+        .filter(webhook_subscriptions::deleted_at.is_null())
+        .into_boxed()
+}
+
 /// Finds an active subscription of `organisation_id`.
 pub fn find_subscription(
     conn: &mut PgConnection,
     id: Uuid,
     organisation_id: Uuid,
 ) -> Result<Option<Subscription>, StoreError> {
-    webhook_subscriptions::table
+    of_organisation(organisation_id)
         .filter(webhook_subscriptions::id.eq(id))
-        .filter(webhook_subscriptions::organisation_id.eq(organisation_id))
-        .filter(webhook_subscriptions::deleted_at.is_null())
         .select(SubscriptionRow::as_select())
         .first(conn)
         .optional()?
@@ -103,27 +155,10 @@ pub fn list_subscriptions(
     organisation_id: Uuid,
     page: PageRequest,
 ) -> Result<Page<Subscription>, StoreError> {
-    let mut query = webhook_subscriptions::table
-        .filter(webhook_subscriptions::organisation_id.eq(organisation_id))
-        .filter(webhook_subscriptions::deleted_at.is_null())
+    let query = of_organisation(organisation_id)
         .select(SubscriptionRow::as_select())
-        .order((webhook_subscriptions::created_at, webhook_subscriptions::id))
-        .limit(pagination::overfetch(page.limit))
-        .into_boxed();
-    if let Some(position) = page.after {
-        query = query.filter(pagination::after("created_at", position));
-    }
-    let rows = query
-        .load(conn)?
-        .into_iter()
-        .map(Subscription::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetched(rows, page.limit, |subscription| {
-        Position {
-            created_at: subscription.created_at,
-            id: subscription.id,
-        }
-    }))
+        .order((webhook_subscriptions::created_at, webhook_subscriptions::id));
+    pagination::load_page::<_, SubscriptionRow, Subscription>(conn, query, "created_at", page)
 }
 
 /// Ends a subscription; its pending deliveries are abandoned. `false` when there was none.
@@ -140,153 +175,431 @@ pub fn delete_subscription(
     )
     .set(webhook_subscriptions::deleted_at.eq(diesel::dsl::now))
     .execute(conn)?;
-    diesel::update(
+    abandon_pending(conn, id)?;
+    Ok(deleted == 1)
+}
+
+fn abandon_pending(conn: &mut PgConnection, subscription_id: Uuid) -> Result<usize, StoreError> {
+    Ok(diesel::update(
         webhook_deliveries::table
-            .filter(webhook_deliveries::subscription_id.eq(id))
+            .filter(webhook_deliveries::subscription_id.eq(subscription_id))
             .filter(webhook_deliveries::delivered_at.is_null())
             .filter(webhook_deliveries::abandoned_at.is_null()),
     )
     .set(webhook_deliveries::abandoned_at.eq(diesel::dsl::now))
-    .execute(conn)?;
-    Ok(deleted == 1)
-}
-
-/// Enqueues `payload` for every active subscription of `organisation_id` to `event_type`, in the
-/// caller's transaction. Returns how many deliveries were enqueued.
-pub fn enqueue(
-    conn: &mut PgConnection,
-    organisation_id: Uuid,
-    event_type: EventType,
-    payload: &serde_json::Value,
-) -> Result<usize, StoreError> {
-    Ok(diesel::sql_query(
-        "INSERT INTO webhook_deliveries (id, subscription_id, event_type, payload) \
-         SELECT gen_random_uuid(), id, $2, $3 FROM webhook_subscriptions \
-         WHERE organisation_id = $1 AND deleted_at IS NULL AND $2 = ANY (event_types)",
-    )
-    .bind::<SqlUuid, _>(organisation_id)
-    .bind::<Text, _>(event_type.as_str())
-    .bind::<Jsonb, _>(payload)
     .execute(conn)?)
 }
 
-/// A delivery a worker has claimed, with what it needs to send it.
-#[derive(Debug, Clone, QueryableByName)]
-pub struct ClaimedDelivery {
-    /// The delivery.
-    #[diesel(sql_type = SqlUuid)]
-    pub id: Uuid,
-    /// The event's type.
-    #[diesel(sql_type = Text)]
-    pub event_type: String,
-    /// The body to send.
-    #[diesel(sql_type = Jsonb)]
-    pub payload: serde_json::Value,
-    /// Attempts including this one.
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    pub attempts: i32,
-    /// When the event was enqueued.
-    #[diesel(sql_type = Timestamptz)]
-    pub created_at: DateTime<Utc>,
-    /// Where to send it.
-    #[diesel(sql_type = Text)]
-    pub url: String,
-    /// The key to sign it with.
-    #[diesel(sql_type = Text)]
-    pub secret: String,
+/// Makes `secret` the subscription's signing secret. The one it replaces goes on signing beside
+/// it until `overlap` has passed, so receivers can switch without missing a delivery. `false`
+/// when the organisation has no such subscription.
+pub fn rotate_secret(
+    conn: &mut PgConnection,
+    id: Uuid,
+    organisation_id: Uuid,
+    secret: &str,
+    overlap: std::time::Duration,
+) -> Result<Option<Subscription>, StoreError> {
+    let rotated = diesel::sql_query(
+        "UPDATE webhook_subscriptions SET previous_secret = secret, secret = $3, \
+             previous_secret_until = now() + $4 \
+         WHERE id = $1 AND organisation_id = $2 AND deleted_at IS NULL",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<SqlUuid, _>(organisation_id)
+    .bind::<Text, _>(secret)
+    .bind::<Interval, _>(interval(overlap))
+    .execute(conn)?;
+    if rotated == 0 {
+        return Ok(None);
+    }
+    find_subscription(conn, id, organisation_id)
 }
 
-/// Claims up to `limit` due deliveries for `lease`: until then no other worker takes them.
+/// Re-enables a subscription and queues again what was abandoned since `since`, in the order it
+/// happened. Returns how many deliveries were queued, or `None` when the organisation has no
+/// such subscription.
+pub fn replay(
+    conn: &mut PgConnection,
+    id: Uuid,
+    organisation_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<Option<usize>, StoreError> {
+    let enabled = diesel::update(
+        webhook_subscriptions::table
+            .filter(webhook_subscriptions::id.eq(id))
+            .filter(webhook_subscriptions::organisation_id.eq(organisation_id))
+            .filter(webhook_subscriptions::deleted_at.is_null()),
+    )
+    .set((
+        webhook_subscriptions::state.eq("active"),
+        webhook_subscriptions::consecutive_failures.eq(0),
+        webhook_subscriptions::paused_until.eq(None::<DateTime<Utc>>),
+    ))
+    .execute(conn)?;
+    if enabled == 0 {
+        return Ok(None);
+    }
+    let queued = diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::subscription_id.eq(id))
+            .filter(webhook_deliveries::delivered_at.is_null())
+            .filter(webhook_deliveries::abandoned_at.is_not_null())
+            .filter(webhook_deliveries::created_at.ge(since)),
+    )
+    .set((
+        webhook_deliveries::abandoned_at.eq(None::<DateTime<Utc>>),
+        webhook_deliveries::attempts.eq(0),
+    ))
+    .execute(conn)?;
+    Ok(Some(queued))
+}
+
+/// Enqueues `event` for every active subscription of `organisation_id` to its type, in the
+/// caller's transaction. A failing subscription gets it as abandoned, to be replayed. Returns
+/// how many deliveries were enqueued.
+pub fn enqueue(
+    conn: &mut PgConnection,
+    organisation_id: Uuid,
+    event: &WebhookEvent,
+) -> Result<usize, StoreError> {
+    let WebhookEvent::ReferralStatusChanged(change) = event;
+    Ok(diesel::sql_query(
+        "INSERT INTO webhook_deliveries (id, subscription_id, event_type, referral_id, \
+             external_reference, coarse_status, detailed_status, coarse_changed, abandoned_at) \
+         SELECT gen_random_uuid(), id, $2, $3, $4, $5, $6, $7, \
+             CASE WHEN state = 'failing' THEN now() END \
+         FROM webhook_subscriptions \
+         WHERE organisation_id = $1 AND deleted_at IS NULL AND $2 = ANY (event_types)",
+    )
+    .bind::<SqlUuid, _>(organisation_id)
+    .bind::<Text, _>(event.event_type().as_str())
+    .bind::<SqlUuid, _>(change.referral_id)
+    .bind::<Nullable<Text>, _>(change.external_reference.as_deref())
+    .bind::<Text, _>(change.coarse_status.as_str())
+    .bind::<Nullable<Text>, _>(change.status.map(ReferralStatus::as_str))
+    .bind::<Bool, _>(change.coarse_changed)
+    .execute(conn)?)
+}
+
+/// The columns of a delivery that make its event.
+#[derive(Debug, Clone, QueryableByName, Queryable)]
+struct EventColumns {
+    #[diesel(sql_type = Text)]
+    event_type: String,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    referral_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    external_reference: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    coarse_status: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    detailed_status: Option<String>,
+    #[diesel(sql_type = Bool)]
+    coarse_changed: bool,
+}
+
+impl EventColumns {
+    fn event(self) -> Result<WebhookEvent, StoreError> {
+        let corrupt =
+            || StoreError::Corrupt(format!("a {} delivery lacks its event", self.event_type));
+        match parse_stored::<EventType>(&self.event_type)? {
+            EventType::ReferralStatusChanged => {
+                Ok(WebhookEvent::ReferralStatusChanged(ReferralStatusChanged {
+                    referral_id: self.referral_id.ok_or_else(corrupt)?,
+                    external_reference: self.external_reference.clone(),
+                    coarse_status: parse_stored(
+                        self.coarse_status.as_deref().ok_or_else(corrupt)?,
+                    )?,
+                    status: self
+                        .detailed_status
+                        .as_deref()
+                        .map(parse_stored)
+                        .transpose()?,
+                    coarse_changed: self.coarse_changed,
+                }))
+            }
+        }
+    }
+}
+
+/// A subscription a worker has claimed, with its next delivery and what it needs to send it.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    /// The subscription, leased to this worker.
+    pub subscription_id: Uuid,
+    /// The delivery: its oldest pending one.
+    pub id: Uuid,
+    /// What to tell.
+    pub event: WebhookEvent,
+    /// Earlier attempts of this delivery.
+    pub attempts: i32,
+    /// Failed attempts of the subscription since its last success.
+    pub consecutive_failures: i32,
+    /// When the event happened.
+    pub created_at: DateTime<Utc>,
+    /// Where to send it.
+    pub url: String,
+    /// The secrets to sign it with, the current one first.
+    pub secrets: Vec<String>,
+}
+
+#[derive(Debug, QueryableByName)]
+struct ClaimedRow {
+    #[diesel(sql_type = SqlUuid)]
+    subscription_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(embed)]
+    event: EventColumns,
+    #[diesel(sql_type = Integer)]
+    attempts: i32,
+    #[diesel(sql_type = Integer)]
+    consecutive_failures: i32,
+    #[diesel(sql_type = Timestamptz)]
+    created_at: DateTime<Utc>,
+    #[diesel(sql_type = Text)]
+    url: String,
+    #[diesel(sql_type = Text)]
+    secret: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    previous_secret: Option<String>,
+}
+
+fn interval(duration: std::time::Duration) -> diesel::pg::data_types::PgInterval {
+    diesel::pg::data_types::PgInterval::from_microseconds(
+        i64::try_from(duration.as_micros()).unwrap_or(i64::MAX),
+    )
+}
+
+/// Claims up to `limit` subscriptions that have a delivery to send now, each for `lease`, with
+/// the oldest pending delivery of each. A subscription is due when it is active, not waiting
+/// after failures and not leased to another worker; those tried longest ago come first, so every
+/// subscription gets its turn.
 pub fn claim_due(
     conn: &mut PgConnection,
     lease: std::time::Duration,
     limit: i64,
 ) -> Result<Vec<ClaimedDelivery>, StoreError> {
-    let lease = diesel::pg::data_types::PgInterval::from_microseconds(
-        i64::try_from(lease.as_micros()).unwrap_or(i64::MAX),
-    );
-    Ok(diesel::sql_query(
-        "WITH due AS ( \
-             SELECT d.id FROM webhook_deliveries d \
-             WHERE d.delivered_at IS NULL AND d.abandoned_at IS NULL AND d.next_attempt_at <= now() \
-             ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) \
-         UPDATE webhook_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + $1 \
-         FROM due, webhook_subscriptions s \
-         WHERE d.id = due.id AND s.id = d.subscription_id \
-         RETURNING d.id, d.event_type, d.payload, d.attempts, d.created_at, s.url, s.secret",
+    let rows: Vec<ClaimedRow> = diesel::sql_query(
+        "WITH ready AS ( \
+             SELECT s.id FROM webhook_subscriptions s \
+             WHERE s.deleted_at IS NULL AND s.state = 'active' \
+               AND (s.paused_until IS NULL OR s.paused_until <= now()) \
+               AND (s.lease_until IS NULL OR s.lease_until <= now()) \
+               AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.subscription_id = s.id \
+                   AND d.delivered_at IS NULL AND d.abandoned_at IS NULL) \
+             ORDER BY s.last_attempt_at NULLS FIRST, s.id \
+             LIMIT $2 FOR UPDATE OF s SKIP LOCKED), \
+         leased AS ( \
+             UPDATE webhook_subscriptions s SET lease_until = now() + $1, last_attempt_at = now() \
+             FROM ready WHERE s.id = ready.id \
+             RETURNING s.id, s.url, s.secret, s.consecutive_failures, \
+                 CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret) \
+         SELECT l.id AS subscription_id, d.id, d.event_type, d.referral_id, d.external_reference, \
+             d.coarse_status, d.detailed_status, d.coarse_changed, d.attempts, \
+             l.consecutive_failures, d.created_at, l.url, l.secret, l.previous_secret \
+         FROM leased l CROSS JOIN LATERAL ( \
+             SELECT * FROM webhook_deliveries d WHERE d.subscription_id = l.id \
+               AND d.delivered_at IS NULL AND d.abandoned_at IS NULL \
+             ORDER BY d.created_at, d.id LIMIT 1) d",
     )
-    .bind::<Interval, _>(lease)
+    .bind::<Interval, _>(interval(lease))
     .bind::<BigInt, _>(limit)
-    .load(conn)?)
+    .load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(ClaimedDelivery {
+                subscription_id: row.subscription_id,
+                id: row.id,
+                event: row.event.event()?,
+                attempts: row.attempts,
+                consecutive_failures: row.consecutive_failures,
+                created_at: row.created_at,
+                url: row.url,
+                secrets: std::iter::once(row.secret)
+                    .chain(row.previous_secret)
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 /// What became of one attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptOutcome {
     /// The receiver's status, if it answered.
     pub status_code: Option<u16>,
-    /// Why it failed, if it did (never the response body).
-    pub error: Option<String>,
+    /// What it comes to.
+    pub outcome: DeliveryOutcome,
     /// How long it took.
     pub duration_ms: i32,
 }
 
-/// What to do with a delivery after an attempt.
+/// What the subscription does after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NextStep {
-    /// The receiver acknowledged it.
+    /// The receiver acknowledged the delivery: on to the next one.
     Delivered,
-    /// Try again at this time.
-    RetryAt(DateTime<Utc>),
-    /// Stop trying.
+    /// It failed: the subscription waits until then.
+    PauseUntil(DateTime<Utc>),
+    /// It kept failing past the retry window: every pending delivery of the subscription is
+    /// abandoned and the subscription is marked failing.
     Abandon,
 }
 
-/// Records an attempt and its consequence.
+/// Records an attempt of `claimed`, applies `next` to its delivery and subscription, and
+/// releases the lease, in one transaction.
 pub fn record_attempt(
     conn: &mut PgConnection,
-    delivery_id: Uuid,
+    claimed: &ClaimedDelivery,
     outcome: &AttemptOutcome,
     next: NextStep,
 ) -> Result<(), StoreError> {
-    diesel::insert_into(webhook_attempts::table)
-        .values((
-            webhook_attempts::id.eq(Uuid::now_v7()),
-            webhook_attempts::delivery_id.eq(delivery_id),
-            webhook_attempts::status_code.eq(outcome
-                .status_code
-                .and_then(|code| i16::try_from(code).ok())),
-            webhook_attempts::error.eq(outcome.error.as_deref()),
-            webhook_attempts::duration_ms.eq(outcome.duration_ms),
-        ))
-        .execute(conn)?;
-    let target = webhook_deliveries::table.find(delivery_id);
-    match next {
-        NextStep::Delivered => diesel::update(target)
-            .set(webhook_deliveries::delivered_at.eq(diesel::dsl::now))
-            .execute(conn)?,
-        NextStep::RetryAt(at) => diesel::update(target)
-            .set(webhook_deliveries::next_attempt_at.eq(at))
-            .execute(conn)?,
-        NextStep::Abandon => diesel::update(target)
-            .set(webhook_deliveries::abandoned_at.eq(diesel::dsl::now))
-            .execute(conn)?,
-    };
+    crate::in_transaction(conn, |conn| {
+        diesel::insert_into(webhook_attempts::table)
+            .values((
+                webhook_attempts::id.eq(Uuid::now_v7()),
+                webhook_attempts::delivery_id.eq(claimed.id),
+                webhook_attempts::status_code.eq(outcome
+                    .status_code
+                    .and_then(|code| i16::try_from(code).ok())),
+                webhook_attempts::outcome.eq(outcome.outcome.as_str()),
+                webhook_attempts::duration_ms.eq(outcome.duration_ms),
+            ))
+            .execute(conn)?;
+        let delivered = next == NextStep::Delivered;
+        diesel::update(webhook_deliveries::table.find(claimed.id))
+            .set((
+                webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+                webhook_deliveries::delivered_at.eq(delivered.then(Utc::now)),
+            ))
+            .execute(conn)?;
+        let subscription = webhook_subscriptions::table.find(claimed.subscription_id);
+        let recorded = (
+            webhook_subscriptions::last_outcome.eq(outcome.outcome.as_str()),
+            webhook_subscriptions::lease_until.eq(None::<DateTime<Utc>>),
+        );
+        match next {
+            NextStep::Delivered => diesel::update(subscription)
+                .set((
+                    recorded,
+                    webhook_subscriptions::consecutive_failures.eq(0),
+                    webhook_subscriptions::paused_until.eq(None::<DateTime<Utc>>),
+                    webhook_subscriptions::last_success_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)?,
+            NextStep::PauseUntil(until) => diesel::update(subscription)
+                .set((
+                    recorded,
+                    webhook_subscriptions::consecutive_failures
+                        .eq(webhook_subscriptions::consecutive_failures + 1),
+                    webhook_subscriptions::paused_until.eq(until),
+                ))
+                .execute(conn)?,
+            NextStep::Abandon => {
+                abandon_pending(conn, claimed.subscription_id)?;
+                diesel::update(subscription)
+                    .set((
+                        recorded,
+                        webhook_subscriptions::consecutive_failures
+                            .eq(webhook_subscriptions::consecutive_failures + 1),
+                        webhook_subscriptions::paused_until.eq(None::<DateTime<Utc>>),
+                        webhook_subscriptions::state.eq("failing"),
+                    ))
+                    .execute(conn)?
+            }
+        };
+        Ok(())
+    })
+}
+
+/// The person withdrew consent to feedback: what was queued or logged for the referrer loses
+/// the detailed status, and events that told nothing but a detailed step are withdrawn (still
+/// pending or abandoned ones; a delivered one is in the receiver's hands already, and its log
+/// keeps only the coarse status).
+pub fn redact_for_withdrawn_consent(
+    conn: &mut PgConnection,
+    referral_id: Uuid,
+) -> Result<(), StoreError> {
+    diesel::delete(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::referral_id.eq(referral_id))
+            .filter(webhook_deliveries::delivered_at.is_null())
+            .filter(webhook_deliveries::coarse_changed.eq(false)),
+    )
+    .execute(conn)?;
+    diesel::update(
+        webhook_deliveries::table.filter(webhook_deliveries::referral_id.eq(referral_id)),
+    )
+    .set(webhook_deliveries::detailed_status.eq(None::<String>))
+    .execute(conn)?;
     Ok(())
 }
 
-type DeliveryRow = (
-    Uuid,
-    String,
-    serde_json::Value,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-);
+/// The referral was erased: its delivery log goes (a history of its statuses under its id), and
+/// what is still to be sent loses the referrer's case reference.
+pub fn forget_referral(conn: &mut PgConnection, referral_id: Uuid) -> Result<(), StoreError> {
+    let of_referral = webhook_deliveries::referral_id.eq(referral_id);
+    diesel::delete(
+        webhook_deliveries::table.filter(of_referral).filter(
+            webhook_deliveries::delivered_at
+                .is_not_null()
+                .or(webhook_deliveries::abandoned_at.is_not_null()),
+        ),
+    )
+    .execute(conn)?;
+    diesel::update(webhook_deliveries::table.filter(of_referral))
+        .set(webhook_deliveries::external_reference.eq(None::<String>))
+        .execute(conn)?;
+    Ok(())
+}
 
-/// `(delivery, time, status, error, duration)` as stored.
-type AttemptRow = (Uuid, DateTime<Utc>, Option<i16>, Option<String>, i32);
+/// Forgets delivered and abandoned deliveries that happened before `cutoff`, with their attempts.
+pub fn purge_finished_before(
+    conn: &mut PgConnection,
+    cutoff: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    Ok(diesel::delete(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::created_at.lt(cutoff))
+            .filter(
+                webhook_deliveries::delivered_at
+                    .is_not_null()
+                    .or(webhook_deliveries::abandoned_at.is_not_null()),
+            ),
+    )
+    .execute(conn)?)
+}
+
+#[derive(Debug, Queryable)]
+struct DeliveryRow {
+    id: Uuid,
+    event: EventColumns,
+    created_at: DateTime<Utc>,
+    delivered_at: Option<DateTime<Utc>>,
+    abandoned_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<DeliveryRow> for Delivery {
+    type Error = StoreError;
+
+    fn try_from(row: DeliveryRow) -> Result<Self, Self::Error> {
+        let event = row.event.event()?;
+        Ok(Delivery {
+            id: row.id,
+            event_type: event.event_type(),
+            payload: event.body(row.created_at),
+            created_at: row.created_at,
+            delivered_at: row.delivered_at,
+            abandoned_at: row.abandoned_at,
+            attempts: Vec::new(),
+        })
+    }
+}
+
+/// `(delivery, time, status, outcome, duration)` as stored.
+type AttemptRow = (Uuid, DateTime<Utc>, Option<i16>, String, i32);
 
 /// One page of a subscription's deliveries, oldest first, with their attempts.
 pub fn list_deliveries(
@@ -294,25 +607,27 @@ pub fn list_deliveries(
     subscription_id: Uuid,
     page: PageRequest,
 ) -> Result<Page<Delivery>, StoreError> {
-    let mut query = webhook_deliveries::table
+    let query = webhook_deliveries::table
         .filter(webhook_deliveries::subscription_id.eq(subscription_id))
         .select((
             webhook_deliveries::id,
-            webhook_deliveries::event_type,
-            webhook_deliveries::payload,
+            (
+                webhook_deliveries::event_type,
+                webhook_deliveries::referral_id,
+                webhook_deliveries::external_reference,
+                webhook_deliveries::coarse_status,
+                webhook_deliveries::detailed_status,
+                webhook_deliveries::coarse_changed,
+            ),
             webhook_deliveries::created_at,
             webhook_deliveries::delivered_at,
             webhook_deliveries::abandoned_at,
-            webhook_deliveries::next_attempt_at,
         ))
         .order((webhook_deliveries::created_at, webhook_deliveries::id))
-        .limit(pagination::overfetch(page.limit))
         .into_boxed();
-    if let Some(position) = page.after {
-        query = query.filter(pagination::after("created_at", position));
-    }
-    let rows: Vec<DeliveryRow> = query.load(conn)?;
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.0).collect();
+    let mut found =
+        pagination::load_page::<_, DeliveryRow, Delivery>(conn, query, "created_at", page)?;
+    let ids: Vec<Uuid> = found.items.iter().map(|delivery| delivery.id).collect();
     let attempts: Vec<AttemptRow> = webhook_attempts::table
         .filter(webhook_attempts::delivery_id.eq_any(&ids))
         .order((webhook_attempts::attempted_at, webhook_attempts::id))
@@ -320,43 +635,23 @@ pub fn list_deliveries(
             webhook_attempts::delivery_id,
             webhook_attempts::attempted_at,
             webhook_attempts::status_code,
-            webhook_attempts::error,
+            webhook_attempts::outcome,
             webhook_attempts::duration_ms,
         ))
         .load(conn)?;
-    let deliveries = rows
-        .into_iter()
-        .map(
-            |(id, event_type, payload, created_at, delivered_at, abandoned_at, next_attempt_at)| {
-                let pending = delivered_at.is_none() && abandoned_at.is_none();
-                Delivery {
-                    id,
-                    event_type,
-                    payload,
-                    created_at,
-                    delivered_at,
-                    abandoned_at,
-                    next_attempt_at: pending.then_some(next_attempt_at),
-                    attempts: attempts
-                        .iter()
-                        .filter(|attempt| attempt.0 == id)
-                        .map(
-                            |(_, attempted_at, status_code, error, duration_ms)| Attempt {
-                                attempted_at: *attempted_at,
-                                status_code: *status_code,
-                                error: error.clone(),
-                                duration_ms: *duration_ms,
-                            },
-                        )
-                        .collect(),
-                }
-            },
-        )
-        .collect();
-    Ok(Page::from_overfetched(deliveries, page.limit, |delivery| {
-        Position {
-            created_at: delivery.created_at,
-            id: delivery.id,
-        }
-    }))
+    for delivery in &mut found.items {
+        delivery.attempts = attempts
+            .iter()
+            .filter(|attempt| attempt.0 == delivery.id)
+            .map(|(_, attempted_at, status_code, outcome, duration_ms)| {
+                Ok(Attempt {
+                    attempted_at: *attempted_at,
+                    status_code: *status_code,
+                    outcome: parse_stored(outcome)?,
+                    duration_ms: *duration_ms,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+    }
+    Ok(found)
 }

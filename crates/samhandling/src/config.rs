@@ -327,6 +327,8 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
         delivery: DeliverySettings {
             poll_interval: duration(env, "WEBHOOK_POLL_INTERVAL", Duration::from_secs(1))?,
             timeout: duration(env, "WEBHOOK_TIMEOUT", Duration::from_secs(10))?,
+            concurrency: usize::try_from(env.number("WEBHOOK_CONCURRENCY", 16, 1..=256)?)
+                .unwrap_or(16),
             retry,
             allow_private_targets,
             ..DeliverySettings::default()

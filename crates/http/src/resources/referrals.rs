@@ -26,7 +26,7 @@ use samhandling_domain::referral::{
     check_transition, CoarseStatus, ConsentMethod, Offer, Party, Person, PreferredFormat,
     ReasonCode, Referral, ReferralStatus, Source, TargetGroup, Transition,
 };
-use samhandling_domain::webhook::EventType;
+use samhandling_domain::webhook::WebhookEvent;
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::referrals::{
     self as store, Inserted, NewReferral, ReferralFilter, ReferralScope, EXTERNAL_REFERENCE_KEY,
@@ -456,28 +456,6 @@ fn external_reference_taken(error: StoreError) -> ApiError {
     }
 }
 
-/// The webhook payload for a change the referrer may see; none when what it may see is unchanged.
-/// Carries no personal data: ids, the visible status, the time.
-fn status_event(before: &Referral, after: &Referral) -> Option<(Uuid, serde_json::Value)> {
-    let referrer = after.referring_organisation_id?;
-    if before.status_for_referrer() == after.status_for_referrer() {
-        return None;
-    }
-    let (coarse, detailed) = after.status_for_referrer();
-    let payload = serde_json::json!({
-        "id": Uuid::now_v7(),
-        "type": EventType::ReferralStatusChanged.as_str(),
-        "occurred_at": after.updated_at,
-        "referral": {
-            "id": after.id,
-            "external_reference": after.external_reference,
-            "coarse_status": coarse,
-            "status": detailed,
-        }
-    });
-    Some((referrer, payload))
-}
-
 /// Stores a referral with its audit event, for self-registrations, whose idempotency key the
 /// surrounding transaction claims; a referral that is not admitted says why.
 pub(crate) fn store_new(
@@ -721,8 +699,8 @@ async fn transition_referral(
             Some(access.organisation_id),
         )?;
         audit::record(conn, &audit_event)?;
-        if let Some((referrer, payload)) = status_event(&current, &moved) {
-            webhooks::enqueue(conn, referrer, EventType::ReferralStatusChanged, &payload)?;
+        if let Some((referrer, event)) = WebhookEvent::of_referral_move(&current, &moved) {
+            webhooks::enqueue(conn, referrer, &event)?;
         }
         Ok(moved)
     })

@@ -3,7 +3,7 @@
 //! reference and nothing else: nothing about the record can be read back without a token.
 
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{self, Created, IdempotencyKey, PublicIdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::rate_limit::Limit;
 use crate::resources::referral_input::{referral_request, with_free_reference, Prepared};
@@ -76,7 +76,7 @@ const BUCKET: &str = "self_registrations";
 /// registrations per client address and hour (429 beyond that, with `Retry-After`).
 #[utoipa::path(
     tag = "self-registrations",
-    params(IdempotencyKeyHeader),
+    params(PublicIdempotencyKeyHeader),
     request_body = SelfRegistration,
     responses(
         (status = 202, description = "Received; the centre will make contact", body = SelfRegistrationReceipt),
@@ -92,6 +92,7 @@ async fn create_self_registration(
     state: web::Data<AppState>,
     body: ValidJson<SelfRegistration>,
 ) -> Result<HttpResponse, ApiError> {
+    let key = key.uuid_only()?;
     let request = body.into_inner();
     if !request.consent.contact {
         return Err(ApiError::invalid_field(
@@ -109,9 +110,12 @@ async fn create_self_registration(
     let request_id = crate::context::RequestId::from_request_sync(&req);
     let prepared = Prepared::from_request(&request);
     let references = state.references.clone();
-    // Public callers share one idempotency scope; keys are random UUIDs, so they do not collide.
+    // Each client address has its own idempotency scope (by the same keyed hash the rate limit
+    // counts, never the address): a key reused from another address is a fresh request, so a key
+    // tells no one whether someone else used it, and a replay never shows another person's
+    // reference.
     let public = Caller {
-        subject: ANONYMOUS.to_owned(),
+        subject: format!("{ANONYMOUS}:{}", limit.client_tag()),
         organisation_id: Uuid::nil(),
         roles: Vec::new(),
     };

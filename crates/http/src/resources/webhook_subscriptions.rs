@@ -1,6 +1,8 @@
 //! `/api/v1/webhook-subscriptions`: a referring organisation asks to be told when its referrals
-//! change. Deliveries are signed with the subscription's secret (shown once) and retried for more
-//! than a day; every attempt is visible to the subscriber.
+//! change. Deliveries follow Standard Webhooks 1.0 (`webhook-id`, `webhook-timestamp`,
+//! `webhook-signature`, `whsec_` secrets shown once), in order per subscription, retried with a
+//! back-off of the whole subscription for more than a day; every attempt is visible to the
+//! subscriber, and what was abandoned can be replayed.
 
 use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
@@ -10,10 +12,9 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_auth::secrets;
+use samhandling_auth::webhook_signatures;
 use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::webhook::Delivery;
-use samhandling_domain::webhook::EventType;
+use samhandling_domain::webhook::{Delivery, EventType, SubscriptionHealth};
 use samhandling_domain::Role;
 use samhandling_persistence::audit;
 use samhandling_persistence::webhooks::{self as store, Subscription};
@@ -30,8 +31,14 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_webhook_subscriptions)
         .service(get_webhook_subscription)
         .service(delete_webhook_subscription)
-        .service(list_webhook_deliveries);
+        .service(list_webhook_deliveries)
+        .service(replay_webhook_deliveries)
+        .service(rotate_webhook_secret);
 }
+
+/// How long the secret a rotation replaces goes on signing beside the new one: a working day,
+/// time for a receiver's operator to deploy the new secret without missing a delivery.
+pub const SECRET_OVERLAP: std::time::Duration = std::time::Duration::from_hours(24);
 
 /// Referring organisations subscribe to news of their referrals.
 #[derive(Debug)]
@@ -68,6 +75,11 @@ pub struct WebhookSubscription {
     pub url: String,
     /// What it is told about.
     pub event_types: Vec<EventType>,
+    /// How its deliveries fare: `paused` after failures (until `paused_until`), `failing` once
+    /// they were abandoned (replay to re-enable it).
+    pub health: SubscriptionHealth,
+    /// Until when the secret replaced by the last rotation still signs beside the current one.
+    pub previous_secret_valid_until: Option<DateTime<Utc>>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -78,6 +90,8 @@ impl From<Subscription> for WebhookSubscription {
             id: subscription.id,
             url: subscription.url,
             event_types: subscription.event_types,
+            health: subscription.health,
+            previous_secret_valid_until: subscription.previous_secret_until,
             created_at: subscription.created_at,
         }
     }
@@ -89,9 +103,36 @@ pub struct CreatedWebhookSubscription {
     /// The subscription.
     #[serde(flatten)]
     pub subscription: WebhookSubscription,
-    /// Verifies the `Samhandling-Signature` header: HMAC-SHA256 over `<t>.<body>` with this
-    /// secret, hex-encoded as `v1`. Shown once; `null` on an idempotent replay.
+    /// The Standard Webhooks secret (`whsec_…`) that signs deliveries; verify them with the
+    /// `standardwebhooks` package. Shown once; `null` on an idempotent replay.
     pub secret: Option<String>,
+}
+
+/// What to replay.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"since": "2026-12-01T00:00:00Z"}))]
+pub struct ReplayRequest {
+    /// Queue again the abandoned deliveries of events that happened at or after this time.
+    pub since: DateTime<Utc>,
+}
+
+/// What a replay did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplayResult {
+    /// Deliveries queued again, sent in the order their events happened.
+    pub replayed: usize,
+    /// The subscription, active again.
+    pub subscription: WebhookSubscription,
+}
+
+/// A rotated secret: the only time it is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RotatedSecret {
+    /// The new secret (`whsec_…`); `null` on an idempotent replay.
+    pub secret: Option<String>,
+    /// Until when the previous secret goes on signing beside it.
+    pub previous_secret_valid_until: Option<DateTime<Utc>>,
 }
 
 /// The path of one subscription.
@@ -104,8 +145,8 @@ pub struct SubscriptionPath {
 
 /// Subscribe to events.
 ///
-/// For referrers: events about your organisation's referrals are POSTed to `url`, signed with the
-/// returned `secret` (shown once).
+/// For referrers: events about your organisation's referrals are POSTed to `url` as Standard
+/// Webhooks, signed with the returned `secret` (shown once).
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(IdempotencyKeyHeader),
@@ -131,7 +172,7 @@ async fn create_webhook_subscription(
         ResourceType::WebhookSubscription,
         Uuid::nil(),
     );
-    let secret = secrets::generate();
+    let secret = webhook_signatures::generate_secret();
     let event_types = request.event_types.clone();
     let path = "/api/v1/webhook-subscriptions";
     idempotency::create(&state, &caller.caller, key, path, &request, move |conn| {
@@ -204,7 +245,7 @@ async fn get_webhook_subscription(
 
 /// End a subscription.
 ///
-/// Pending deliveries are abandoned; the delivery history stays for the record.
+/// Pending deliveries are abandoned. Its deliveries are no longer listed.
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath),
@@ -253,4 +294,87 @@ async fn list_webhook_deliveries(
     Ok(web::Json(pagination::to_wire(&state, found, |delivery| {
         delivery
     })?))
+}
+
+/// Re-enable a subscription and replay what was abandoned.
+///
+/// Queues again, in the order the events happened, the abandoned deliveries of events at or after
+/// `since`, and makes a `failing` subscription active. What the person has since withdrawn consent
+/// to, or had erased, is not sent. Send an `Idempotency-Key` so a retry cannot replay twice.
+#[utoipa::path(
+    tag = "webhook-subscriptions",
+    params(SubscriptionPath, IdempotencyKeyHeader),
+    request_body = ReplayRequest,
+    responses((status = 200, description = "Replayed", body = ReplayResult)),
+    security(("bearer" = []))
+)]
+#[post("/webhook-subscriptions/{id}/replay")]
+async fn replay_webhook_deliveries(
+    caller: Authorized<Subscribers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<SubscriptionPath>,
+    body: ValidJson<ReplayRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let (id, organisation_id) = (path.id, caller.caller.organisation_id);
+    let audit_event = caller.audit(AuditAction::Replayed, ResourceType::WebhookSubscription, id);
+    let since = request.since;
+    let path = format!("/api/v1/webhook-subscriptions/{id}/replay");
+    idempotency::create(&state, &caller.caller, key, &path, &request, move |conn| {
+        let replayed =
+            store::replay(conn, id, organisation_id, since)?.ok_or(ApiError::NotFound)?;
+        let subscription =
+            store::find_subscription(conn, id, organisation_id)?.ok_or(ApiError::NotFound)?;
+        audit::record(conn, &audit_event)?;
+        Created::done(&ReplayResult {
+            replayed,
+            subscription: subscription.into(),
+        })
+    })
+    .await
+}
+
+/// Rotate a subscription's signing secret.
+///
+/// Returns a new secret, shown once. For `SECRET_OVERLAP` (24 hours) deliveries carry signatures
+/// under both the new and the previous secret, space-separated in `webhook-signature`, so a
+/// receiver keeps verifying while it switches. Send an `Idempotency-Key` so that a retry cannot
+/// rotate twice (and retire the secret you still use).
+#[utoipa::path(
+    tag = "webhook-subscriptions",
+    params(SubscriptionPath, IdempotencyKeyHeader),
+    responses((status = 200, description = "Rotated", body = RotatedSecret)),
+    security(("bearer" = []))
+)]
+#[post("/webhook-subscriptions/{id}/secret-rotation")]
+async fn rotate_webhook_secret(
+    caller: Authorized<Subscribers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<SubscriptionPath>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, organisation_id) = (path.id, caller.caller.organisation_id);
+    let audit_event = caller.audit(
+        AuditAction::SecretRotated,
+        ResourceType::WebhookSubscription,
+        id,
+    );
+    let secret = webhook_signatures::generate_secret();
+    let path = format!("/api/v1/webhook-subscriptions/{id}/secret-rotation");
+    idempotency::create(&state, &caller.caller, key, &path, &(), move |conn| {
+        let rotated = store::rotate_secret(conn, id, organisation_id, &secret, SECRET_OVERLAP)?
+            .ok_or(ApiError::NotFound)?;
+        audit::record(conn, &audit_event)?;
+        let valid_until = rotated.previous_secret_until;
+        Created::done(&RotatedSecret {
+            secret: Some(secret),
+            previous_secret_valid_until: valid_until,
+        })?
+        .replaying(&RotatedSecret {
+            secret: None,
+            previous_secret_valid_until: valid_until,
+        })
+    })
+    .await
 }
