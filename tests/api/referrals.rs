@@ -580,3 +580,36 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
         centre.body["version"].as_i64().unwrap() > after_step.body["version"].as_i64().unwrap()
     );
 }
+
+/// Probing another organisation's ids is answered 404 like any unknown id, and leaves an
+/// `access_denied` event for the operator; an id that names nothing leaves none.
+#[actix_web::test]
+async fn probing_another_organisations_ids_leaves_a_trace() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Probe", true)).await;
+    let id = created["id"].as_str().unwrap();
+    let unknown = uuid::Uuid::now_v7();
+    get(&app, &format!("/api/v1/referrals/{id}"), &f.other_centre)
+        .await
+        .assert_problem(404);
+    send(&app, transition(id, &f.other_municipality, "withdrawn"))
+        .await
+        .assert_problem(404);
+    get(
+        &app,
+        &format!("/api/v1/referrals/{unknown}"),
+        &f.other_centre,
+    )
+    .await
+    .assert_problem(404);
+    let admin = t.admin_token();
+    let denied = get(&app, "/api/v1/audit-events?action=access_denied", &admin).await;
+    let events = denied.body["items"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{}", denied.text);
+    assert!(events.iter().all(|event| event["resource_id"] == id));
+    assert!(events
+        .iter()
+        .all(|event| event["resource_type"] == "referral"));
+}

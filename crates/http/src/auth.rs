@@ -65,6 +65,38 @@ impl<P: Policy> Authorized<P> {
     }
 }
 
+impl<P: Policy> Authorized<P> {
+    /// `result`, after leaving a trace when it is a 404 for a record that exists: the caller
+    /// asked for something outside what it may see. The answer stays the 404 it was (it must not
+    /// tell whether the record exists); the `access_denied` event lets the audit trail show who
+    /// probes other organisations' ids. Writing it is best effort: a failure is logged, and the
+    /// caller still gets its 404.
+    pub async fn noting_denial<T>(
+        &self,
+        state: &AppState,
+        resource_type: ResourceType,
+        id: Uuid,
+        result: Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        if matches!(result, Err(ApiError::NotFound)) {
+            let event = self.audit(AuditAction::AccessDenied, resource_type, id);
+            let noted = crate::db::run(state, move |conn| {
+                Ok(samhandling_persistence::audit::record_if_exists(
+                    conn, &event,
+                )?)
+            })
+            .await;
+            if let Err(error) = noted {
+                log::warn!(
+                    "request_id={} an access denial was not recorded: {error}",
+                    self.request_id.0
+                );
+            }
+        }
+        result
+    }
+}
+
 fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()

@@ -13,6 +13,42 @@ pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
+/// A versioned representation: a JSON 200 carrying its `ETag`, so no handler writes the header
+/// by hand (and none forgets it).
+#[derive(Debug)]
+pub struct Tagged<T> {
+    /// The version the `ETag` names.
+    pub version: i32,
+    /// The representation.
+    pub body: T,
+}
+
+impl<T: Versioned> Tagged<T> {
+    /// `body` with its own version.
+    pub fn new(body: T) -> Tagged<T> {
+        Tagged {
+            version: body.version(),
+            body,
+        }
+    }
+}
+
+/// A representation that knows the version its `ETag` carries.
+pub trait Versioned {
+    /// The version.
+    fn version(&self) -> i32;
+}
+
+impl<T: serde::Serialize> actix_web::Responder for Tagged<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::Ok()
+            .insert_header((header::ETAG, etag(self.version)))
+            .json(self.body)
+    }
+}
+
 /// The `If-Match` header of a change, as documented.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Header)]

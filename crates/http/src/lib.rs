@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod rate_limit;
 pub mod read_audit;
+pub mod record;
 pub mod resources;
 pub mod routing;
 pub mod state;

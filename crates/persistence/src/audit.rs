@@ -57,6 +57,36 @@ pub fn record(conn: &mut PgConnection, event: &NewAuditEvent) -> Result<(), Stor
     Ok(())
 }
 
+/// Writes `event` only if the record it names exists: for a refusal that must not tell the
+/// caller whether it exists, but should leave a trace when it does. Returns whether it was
+/// written.
+pub fn record_if_exists(
+    conn: &mut PgConnection,
+    event: &NewAuditEvent,
+) -> Result<bool, StoreError> {
+    use samhandling_domain::audit::ResourceType;
+    let table = match event.resource_type {
+        ResourceType::Organisation => "organisations",
+        ResourceType::ApiClient => "api_clients",
+        ResourceType::Referral => "referrals",
+        ResourceType::WebhookSubscription => "webhook_subscriptions",
+    };
+    let written = diesel::sql_query(format!(
+        "INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, \
+             resource_id, request_id) \
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM {table} WHERE id = $6)"
+    ))
+    .bind::<diesel::sql_types::Uuid, _>(Uuid::now_v7())
+    .bind::<diesel::sql_types::Text, _>(&event.actor)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(event.actor_organisation_id)
+    .bind::<diesel::sql_types::Text, _>(event.action.as_str())
+    .bind::<diesel::sql_types::Text, _>(event.resource_type.as_str())
+    .bind::<diesel::sql_types::Uuid, _>(event.resource_id)
+    .bind::<diesel::sql_types::Text, _>(&event.request_id)
+    .execute(conn)?;
+    Ok(written == 1)
+}
+
 /// Many events as one statement of fixed text (its arrays carry the rows), so it stays prepared
 /// whatever the number of events.
 const RECORD_ALL: &str = "\

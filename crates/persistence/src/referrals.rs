@@ -16,8 +16,8 @@ use diesel::sql_types::{Array, Bool, Int2, Nullable, Text, Timestamptz, Uuid as 
 use samhandling_domain::audit::NewAuditEvent;
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{
-    CoarseStatus, Consent, Offer, Person, PreferredFormat, ReasonCode, Referral, ReferralStatus,
-    Source, TargetGroup, Transition,
+    CoarseStatus, Consent, Offer, Person, PreferredFormat, ReasonCode, Referral, ReferralScope,
+    ReferralStatus, Source, TargetGroup, Transition,
 };
 use uuid::Uuid;
 
@@ -26,43 +26,29 @@ pub const EXTERNAL_REFERENCE_KEY: &str = "referrals_external_reference_key";
 /// The unique constraint on short references.
 pub const REFERENCE_KEY: &str = "referrals_reference_key";
 
-/// Which referrals a caller may see: those addressed to its centre, those it referred, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ReferralScope {
-    /// The caller's organisation, when the caller coordinates a centre.
-    pub centre: Option<Uuid>,
-    /// The caller's organisation, when the caller refers.
-    pub referrer: Option<Uuid>,
-    /// Every referral: for administrators' erasure and access log only, never for reading.
-    pub everything: bool,
-}
-
 type Condition = Box<dyn BoxableExpression<referrals::table, Pg, SqlType = Bool>>;
 
-impl ReferralScope {
-    /// The scope as a WHERE condition on `referrals`; an empty scope
-    /// matches nothing.
-    fn condition(self) -> Condition {
-        if self.everything {
-            return Box::new(referrals::id.is_not_null());
-        }
-        let centre: Option<Condition> = self
-            .centre
-            .map(|centre| Box::new(referrals::target_centre_id.eq(centre)) as Condition);
-        let referrer: Option<Condition> = self.referrer.map(|referrer| {
-            // Plain `=` (a NULL column compares false in WHERE); `assume_not_null` only keeps
-            // diesel from typing the comparison as nullable, which a boxed condition cannot be.
-            Box::new(
-                referrals::referring_organisation_id
-                    .assume_not_null()
-                    .eq(referrer),
-            ) as Condition
-        });
-        match (centre, referrer) {
-            (Some(centre), Some(referrer)) => Box::new(centre.or(referrer)),
-            (Some(one), None) | (None, Some(one)) => one,
-            (None, None) => Box::new(referrals::id.is_null()),
-        }
+/// `scope` as a WHERE condition on `referrals`; an empty scope matches nothing.
+fn condition(scope: ReferralScope) -> Condition {
+    if scope.everything {
+        return Box::new(referrals::id.is_not_null());
+    }
+    let centre: Option<Condition> = scope
+        .centre
+        .map(|centre| Box::new(referrals::target_centre_id.eq(centre)) as Condition);
+    let referrer: Option<Condition> = scope.referrer.map(|referrer| {
+        // Plain `=` (a NULL column compares false in WHERE); `assume_not_null` only keeps
+        // diesel from typing the comparison as nullable, which a boxed condition cannot be.
+        Box::new(
+            referrals::referring_organisation_id
+                .assume_not_null()
+                .eq(referrer),
+        ) as Condition
+    });
+    match (centre, referrer) {
+        (Some(centre), Some(referrer)) => Box::new(centre.or(referrer)),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => Box::new(referrals::id.is_null()),
     }
 }
 
@@ -429,7 +415,7 @@ fn find_scoped(
     let query = || {
         referrals::table
             .filter(referrals::id.eq(id))
-            .filter(scope.condition())
+            .filter(condition(scope))
             .select(ReferralRow::as_select())
     };
     let row = if lock {
@@ -594,13 +580,13 @@ pub fn list(
     page: PageRequest,
 ) -> Result<Page<Referral>, StoreError> {
     let mut query = referrals::table
-        .filter(scope.condition())
+        .filter(condition(scope))
         .select(ReferralRow::as_select())
         .order((referrals::created_at, referrals::id))
         .into_boxed();
     // A referrer's filters see what its view shows: the detailed status only under consent, the
     // time of the last change it could see.
-    let as_referrer = scope.centre.is_none() && scope.referrer.is_some();
+    let as_referrer = scope.is_referrer_only();
     if let Some(status) = filter.status {
         query = query.filter(referrals::status.eq(status.as_str()));
         if as_referrer {

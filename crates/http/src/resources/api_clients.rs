@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
 use crate::state::AppState;
 use crate::text::{check_plain_text, Name};
 use actix_web::{get, post, web, HttpResponse};
@@ -278,10 +279,9 @@ async fn get_api_client(
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
     let visible = visible_organisation(&caller.caller);
-    let client = crate::db::run(&state, move |conn| {
-        store::find(conn, id)?
-            .filter(|client| visible.is_none_or(|own| client.organisation_id == own))
-            .ok_or(ApiError::NotFound)
+    let client = record::read(&state, &caller, ResourceType::ApiClient, id, move |conn| {
+        Ok(store::find(conn, id)?
+            .filter(|client| visible.is_none_or(|own| client.organisation_id == own)))
     })
     .await?;
     Ok(web::Json(client))
@@ -304,12 +304,14 @@ async fn revoke_api_client(
     path: web::Path<ApiClientPath>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
-    let audit_event = caller.audit(AuditAction::Revoked, ResourceType::ApiClient, id);
-    let client = crate::db::transaction(&state, move |conn| {
-        let client = store::revoke(conn, id)?.ok_or(ApiError::NotFound)?;
-        audit::record(conn, &audit_event)?;
-        Ok(client)
-    })
+    let client = record::change(
+        &state,
+        &caller,
+        ResourceType::ApiClient,
+        AuditAction::Revoked,
+        id,
+        move |conn| Ok(store::revoke(conn, id)?),
+    )
     .await?;
     Ok(web::Json(client))
 }
@@ -337,21 +339,26 @@ async fn approve_api_client(
     let id = path.id;
     let organisation_id = caller.caller.organisation_id;
     let approver = caller.caller.subject.clone();
-    let audit_event = caller.audit(AuditAction::Approved, ResourceType::ApiClient, id);
-    let client = crate::db::transaction(&state, move |conn| {
-        let found = store::find(conn, id)?
-            .filter(|client| client.organisation_id == organisation_id)
-            .ok_or(ApiError::NotFound)?;
-        if found.revoked_at.is_some() {
-            return Err(ApiError::Conflict(
-                "a revoked client cannot be approved".into(),
-            ));
-        }
-        let client =
-            store::approve(conn, id, organisation_id, &approver)?.ok_or(ApiError::NotFound)?;
-        audit::record(conn, &audit_event)?;
-        Ok(client)
-    })
+    let client = record::change(
+        &state,
+        &caller,
+        ResourceType::ApiClient,
+        AuditAction::Approved,
+        id,
+        move |conn| {
+            let Some(found) =
+                store::find(conn, id)?.filter(|client| client.organisation_id == organisation_id)
+            else {
+                return Ok(None);
+            };
+            if found.revoked_at.is_some() {
+                return Err(ApiError::Conflict(
+                    "a revoked client cannot be approved".into(),
+                ));
+            }
+            Ok(store::approve(conn, id, organisation_id, &approver)?)
+        },
+    )
     .await?;
     Ok(web::Json(client))
 }

@@ -4,15 +4,16 @@
 
 use crate::auth::{AdminOnly, Authorized};
 use crate::error::ApiError;
-use crate::etag::{etag, IfMatch, IfMatchHeader};
+use crate::etag::{IfMatch, IfMatchHeader};
+use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
 use crate::state::AppState;
 use crate::text::{
     check_municipality_number, check_plain_text, present, Label, MunicipalityNumberText, Name,
 };
-use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::organisation::{
@@ -267,18 +268,20 @@ async fn list_organisations(
 )]
 #[get("/organisations/{id}")]
 async fn get_organisation(
-    _caller: Authorized,
+    caller: Authorized,
     state: web::Data<AppState>,
     path: web::Path<OrganisationPath>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged<Organisation>, ApiError> {
     let id = path.id;
-    let organisation = crate::db::run(&state, move |conn| {
-        store::find(conn, id)?.ok_or(ApiError::NotFound)
-    })
+    let organisation = record::read(
+        &state,
+        &caller,
+        ResourceType::Organisation,
+        id,
+        move |conn| Ok(store::find(conn, id)?),
+    )
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(organisation.version)))
-        .json(organisation))
+    Ok(Tagged::new(organisation))
 }
 
 /// Change an organisation.
@@ -302,7 +305,7 @@ async fn update_organisation(
     state: web::Data<AppState>,
     path: web::Path<OrganisationPath>,
     body: ValidJson<UpdateOrganisation>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged<Organisation>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let precondition = if_match.precondition()?;
@@ -312,21 +315,33 @@ async fn update_organisation(
         county: request.county,
         region: request.region,
     };
-    let audit_event = caller.audit(AuditAction::Updated, ResourceType::Organisation, id);
-    let organisation = crate::db::transaction(&state, move |conn| {
-        let current = store::find_for_update(conn, id)?.ok_or(ApiError::NotFound)?;
-        precondition.check(current.version)?;
-        // The rule depends on the stored kind, not on the request alone: a conflict with the
-        // resource's current state.
-        let draft = OrganisationDraft::from(current)
-            .apply(changes)
-            .map_err(|rule| ApiError::Conflict(format!("{rule}: the change cannot clear it")))?;
-        let updated = store::update(conn, id, &draft).map_err(number_taken)?;
-        audit::record(conn, &audit_event)?;
-        Ok(updated)
-    })
+    let organisation = record::change(
+        &state,
+        &caller,
+        ResourceType::Organisation,
+        AuditAction::Updated,
+        id,
+        move |conn| {
+            let Some(current) = store::find_for_update(conn, id)? else {
+                return Ok(None);
+            };
+            precondition.check(current.version)?;
+            // The rule depends on the stored kind, not on the request alone: a conflict with the
+            // resource's current state.
+            let draft = OrganisationDraft::from(current)
+                .apply(changes)
+                .map_err(|rule| {
+                    ApiError::Conflict(format!("{rule}: the change cannot clear it"))
+                })?;
+            Ok(Some(store::update(conn, id, &draft).map_err(number_taken)?))
+        },
+    )
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(organisation.version)))
-        .json(organisation))
+    Ok(Tagged::new(organisation))
+}
+
+impl Versioned for Organisation {
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

@@ -8,28 +8,29 @@
 
 use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
+use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyHeader, KeyClaim};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
 use crate::resources::referral_input::{
     referral_request, why_not_a_centre, with_free_reference, ConsentInput, Prepared,
 };
 use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
-use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{
     AuditAction, AuditEvent, AuditFilter, NewAuditEvent, ResourceType,
 };
 use samhandling_domain::referral::{
-    check_transition, CoarseStatus, ConsentMethod, Offer, Party, Person, PreferredFormat,
-    ReasonCode, Referral, ReferralStatus, Source, TargetGroup, Transition,
+    CoarseStatus, ConsentMethod, MoveRefusal, Offer, Person, PreferredFormat, ReasonCode, Referral,
+    ReferralAccess, ReferralScope, ReferralStatus, Source, TargetGroup, Transition,
 };
 use samhandling_domain::webhook::WebhookEvent;
-use samhandling_domain::{Caller, Role};
+use samhandling_domain::Role;
 use samhandling_persistence::referrals::{
-    self as store, Inserted, NewReferral, ReferralFilter, ReferralScope, EXTERNAL_REFERENCE_KEY,
+    self as store, Inserted, NewReferral, ReferralFilter, EXTERNAL_REFERENCE_KEY,
 };
 use samhandling_persistence::{audit, webhooks, PgConnection, StoreError};
 use serde::{Deserialize, Serialize};
@@ -242,8 +243,7 @@ pub enum ReferralView {
     Referrer(ReferrerReferral),
 }
 
-impl ReferralView {
-    /// The version of this view, which its `ETag` carries.
+impl Versioned for ReferralView {
     fn version(&self) -> i32 {
         match self {
             ReferralView::Centre(centre) => centre.version,
@@ -303,77 +303,6 @@ pub struct ReferralPath {
     id: Uuid,
 }
 
-/// What the caller may do with referrals, from its roles and organisation.
-#[derive(Debug, Clone, Copy)]
-struct Access {
-    organisation_id: Uuid,
-    coordinator: bool,
-    referrer: bool,
-    admin: bool,
-}
-
-impl Access {
-    fn of(caller: &Caller) -> Access {
-        Access {
-            organisation_id: caller.organisation_id,
-            coordinator: caller.has_role(Role::CentreCoordinator),
-            referrer: caller.has_role(Role::Referrer),
-            admin: caller.has_role(Role::Admin),
-        }
-    }
-
-    /// The referrals the caller's roles reach, as a SQL scope.
-    fn scope(self) -> ReferralScope {
-        ReferralScope {
-            centre: self.coordinator.then_some(self.organisation_id),
-            referrer: self.referrer.then_some(self.organisation_id),
-            everything: false,
-        }
-    }
-
-    /// As [`Access::scope`], plus every referral for an administrator (erasure, access log).
-    fn stewardship_scope(self) -> ReferralScope {
-        ReferralScope {
-            everything: self.admin,
-            referrer: None,
-            ..self.scope()
-        }
-    }
-
-    fn is_centre_of(self, referral: &Referral) -> bool {
-        self.coordinator && referral.target_centre_id == self.organisation_id
-    }
-
-    fn is_referrer_of(self, referral: &Referral) -> bool {
-        self.referrer && referral.referring_organisation_id == Some(self.organisation_id)
-    }
-
-    /// What the caller may move the referral to, as centre and as referrer.
-    fn allowed(self, referral: &Referral) -> Vec<ReferralStatus> {
-        let mut allowed = Vec::new();
-        if self.is_centre_of(referral) {
-            allowed.extend(referral.status.allowed_transitions(Party::Centre));
-        }
-        if self.is_referrer_of(referral) {
-            allowed.extend(referral.status.allowed_transitions(Party::Referrer));
-        }
-        allowed
-    }
-
-    /// The party the caller acts as for a move to `to`.
-    fn party_for(self, referral: &Referral, to: ReferralStatus) -> Option<Party> {
-        if self.is_referrer_of(referral) && to == ReferralStatus::Withdrawn {
-            Some(Party::Referrer)
-        } else if self.is_centre_of(referral) {
-            Some(Party::Centre)
-        } else if self.is_referrer_of(referral) {
-            Some(Party::Referrer)
-        } else {
-            None
-        }
-    }
-}
-
 /// What a read adds to the bare referral. `person` is absent (lists, referrers), erased, or shown.
 #[allow(clippy::option_option)]
 struct Details {
@@ -398,7 +327,7 @@ fn consent_view(referral: &Referral) -> ConsentView {
     }
 }
 
-fn view(access: Access, referral: Referral, details: Details) -> ReferralView {
+fn view(access: ReferralAccess, referral: Referral, details: Details) -> ReferralView {
     let allowed_transitions = access.allowed(&referral);
     if access.is_centre_of(&referral) {
         return ReferralView::Centre(Box::new(CentreReferral {
@@ -497,7 +426,7 @@ async fn create_referral(
     let request = body.into_inner();
     let consent = request.consent.to_consent()?;
     let prepared = Prepared::from_request(&request);
-    let access = Access::of(&caller.caller);
+    let access = ReferralAccess::of(&caller.caller);
     let subject = caller.caller.subject.clone();
     let audit_event = caller.audit(AuditAction::Created, ResourceType::Referral, Uuid::nil());
     let external_reference = request.external_reference.clone();
@@ -514,20 +443,13 @@ async fn create_referral(
                 let new = prepared.new_referral(
                     reference,
                     Source::Referral,
-                    Some((access.organisation_id, &subject)),
+                    Some((access.organisation_id(), &subject)),
                     external_reference.as_deref(),
                     &consent,
                 );
                 let referral = new.to_referral();
                 // The creator sees the referrer's view, whatever other roles it holds.
-                let shown = view(
-                    Access {
-                        coordinator: false,
-                        ..access
-                    },
-                    referral,
-                    Details::NONE,
-                );
+                let shown = view(access.as_referrer(), referral, Details::NONE);
                 let created = Created::new(&shown, location(new.id), Some(shown.version()))?;
                 let response = KeyClaim::response(&created);
                 let stored = store::insert(
@@ -567,7 +489,7 @@ async fn list_referrals(
     query: ValidQuery<ReferralQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<ReferralView>>, ApiError> {
-    let access = Access::of(&caller.caller);
+    let access = ReferralAccess::of(&caller.caller);
     let query = query.0;
     let filter = ReferralFilter {
         status: query.status,
@@ -606,11 +528,11 @@ async fn get_referral(
     caller: Authorized<ReferralParties>,
     state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged<ReferralView>, ApiError> {
     let id = path.id;
-    let access = Access::of(&caller.caller);
-    let found = crate::db::run(&state, move |conn| {
-        store::read(conn, id, access.scope())?.ok_or(ApiError::NotFound)
+    let access = ReferralAccess::of(&caller.caller);
+    let found = record::read(&state, &caller, ResourceType::Referral, id, move |conn| {
+        Ok(store::read(conn, id, access.scope())?)
     })
     .await?;
     let referral = found.referral;
@@ -632,10 +554,7 @@ async fn get_referral(
                 .collect(),
         ),
     };
-    let shown = view(access, referral, details);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, crate::etag::etag(shown.version())))
-        .json(shown))
+    Ok(Tagged::new(view(access, referral, details)))
 }
 
 /// Move a referral to another status.
@@ -661,54 +580,63 @@ async fn transition_referral(
     state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
     body: ValidJson<TransitionRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<Tagged<ReferralView>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
-    let access = Access::of(&caller.caller);
+    let access = ReferralAccess::of(&caller.caller);
     let actor = caller.caller.subject.clone();
-    let audit_event = caller.audit(AuditAction::Transitioned, ResourceType::Referral, id);
-    let referral = crate::db::transaction(&state, move |conn| {
-        let current =
-            store::find_for_update(conn, id, access.scope())?.ok_or(ApiError::NotFound)?;
-        let party = access
-            .party_for(&current, request.to)
-            .ok_or(ApiError::NotFound)?;
-        check_transition(current.status, request.to, party).map_err(|refused| {
-            ApiError::IllegalTransition {
-                // A referrer is told the rule, never the detailed status it may not see.
-                detail: match party {
-                    Party::Centre => refused.to_string(),
-                    Party::Referrer => {
-                        "a referrer may only withdraw a referral, and only before the person is placed"
-                            .to_owned()
-                    }
-                },
-                allowed: access
-                    .allowed(&current)
+    let moved = record::change(
+        &state,
+        &caller,
+        ResourceType::Referral,
+        AuditAction::Transitioned,
+        id,
+        move |conn| move_referral(conn, access, id, request.to, request.reason, &actor),
+    )
+    .await?;
+    Ok(Tagged::new(view(access, moved, Details::NONE)))
+}
+
+/// The one way a referral moves, inside the caller's transaction: lock it within the caller's
+/// scope (`None` outside it), check the move against the state machine and the caller's part,
+/// store it with its history step, and queue the referrer's webhook event when its view changes.
+/// The transitions endpoint calls it, and so will whatever else moves referrals (intakes,
+/// placements); the caller of this records the audit event.
+pub(crate) fn move_referral(
+    conn: &mut PgConnection,
+    access: ReferralAccess,
+    id: Uuid,
+    to: ReferralStatus,
+    reason: Option<ReasonCode>,
+    actor: &str,
+) -> Result<Option<Referral>, ApiError> {
+    let Some(current) = store::find_for_update(conn, id, access.scope())? else {
+        return Ok(None);
+    };
+    access
+        .check_move(&current, to)
+        .map_err(|refusal| match refusal {
+            MoveRefusal::NotAParty => ApiError::NotFound,
+            MoveRefusal::NotAllowed { detail, allowed } => ApiError::IllegalTransition {
+                detail,
+                allowed: allowed
                     .iter()
                     .map(|status| status.as_str().to_owned())
                     .collect(),
-            }
+            },
         })?;
-        let moved = store::transition(
-            conn,
-            &current,
-            request.to,
-            request.reason,
-            &actor,
-            Some(access.organisation_id),
-        )?;
-        audit::record(conn, &audit_event)?;
-        if let Some((referrer, event)) = WebhookEvent::of_referral_move(&current, &moved) {
-            webhooks::enqueue(conn, referrer, &event)?;
-        }
-        Ok(moved)
-    })
-    .await?;
-    let shown = view(access, referral, Details::NONE);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, crate::etag::etag(shown.version())))
-        .json(shown))
+    let moved = store::transition(
+        conn,
+        &current,
+        to,
+        reason,
+        actor,
+        Some(access.organisation_id()),
+    )?;
+    if let Some((referrer, event)) = WebhookEvent::of_referral_move(&current, &moved) {
+        webhooks::enqueue(conn, referrer, &event)?;
+    }
+    Ok(Some(moved))
 }
 
 /// Record that the person withdrew consent to feedback.
@@ -726,10 +654,7 @@ async fn withdraw_feedback_consent(
     state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = ReferralScope {
-        referrer: None,
-        ..Access::of(&caller.caller).scope()
-    };
+    let scope = ReferralAccess::of(&caller.caller).centre_scope();
     act(
         &state,
         &caller,
@@ -758,7 +683,7 @@ async fn erase_referral(
     state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = Access::of(&caller.caller).stewardship_scope();
+    let scope = ReferralAccess::of(&caller.caller).stewardship_scope();
     act(
         &state,
         &caller,
@@ -771,7 +696,7 @@ async fn erase_referral(
 }
 
 /// A named action on one referral: lock it within `scope` (404 outside it), apply `change`,
-/// audit, answer 204.
+/// audited, answer 204.
 async fn act<P: Policy>(
     state: &AppState,
     caller: &Authorized<P>,
@@ -780,13 +705,19 @@ async fn act<P: Policy>(
     action: AuditAction,
     change: fn(&mut PgConnection, Uuid) -> Result<Referral, StoreError>,
 ) -> Result<HttpResponse, ApiError> {
-    let audit_event = caller.audit(action, ResourceType::Referral, id);
-    crate::db::transaction(state, move |conn| {
-        store::find_for_update(conn, id, scope)?.ok_or(ApiError::NotFound)?;
-        change(conn, id)?;
-        audit::record(conn, &audit_event)?;
-        Ok(())
-    })
+    record::change(
+        state,
+        caller,
+        ResourceType::Referral,
+        action,
+        id,
+        move |conn| {
+            if store::find_for_update(conn, id, scope)?.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(change(conn, id)?))
+        },
+    )
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -809,15 +740,17 @@ async fn referral_access_log(
     page: Pagination,
 ) -> Result<web::Json<Paginated<AuditEvent>>, ApiError> {
     let id = path.id;
-    let access = Access::of(&caller.caller);
-    let found = crate::db::run(&state, move |conn| {
-        store::find(conn, id, access.stewardship_scope())?.ok_or(ApiError::NotFound)?;
+    let scope = ReferralAccess::of(&caller.caller).stewardship_scope();
+    let found = record::read(&state, &caller, ResourceType::Referral, id, move |conn| {
+        if store::find(conn, id, scope)?.is_none() {
+            return Ok(None);
+        }
         let filter = AuditFilter {
             resource_type: Some(ResourceType::Referral),
             resource_id: Some(id),
             ..AuditFilter::default()
         };
-        Ok(audit::list(conn, &filter, page.0)?)
+        Ok(Some(audit::list(conn, &filter, page.0)?))
     })
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |event| {

@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -236,9 +237,13 @@ async fn get_webhook_subscription(
     path: web::Path<SubscriptionPath>,
 ) -> Result<web::Json<WebhookSubscription>, ApiError> {
     let (id, organisation_id) = (path.id, caller.caller.organisation_id);
-    let found = crate::db::run(&state, move |conn| {
-        store::find_subscription(conn, id, organisation_id)?.ok_or(ApiError::NotFound)
-    })
+    let found = record::read(
+        &state,
+        &caller,
+        ResourceType::WebhookSubscription,
+        id,
+        move |conn| Ok(store::find_subscription(conn, id, organisation_id)?),
+    )
     .await?;
     Ok(web::Json(found.into()))
 }
@@ -259,14 +264,14 @@ async fn delete_webhook_subscription(
     path: web::Path<SubscriptionPath>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, organisation_id) = (path.id, caller.caller.organisation_id);
-    let audit_event = caller.audit(AuditAction::Revoked, ResourceType::WebhookSubscription, id);
-    crate::db::transaction(&state, move |conn| {
-        if !store::delete_subscription(conn, id, organisation_id)? {
-            return Err(ApiError::NotFound);
-        }
-        audit::record(conn, &audit_event)?;
-        Ok(())
-    })
+    record::change(
+        &state,
+        &caller,
+        ResourceType::WebhookSubscription,
+        AuditAction::Revoked,
+        id,
+        move |conn| Ok(store::delete_subscription(conn, id, organisation_id)?.then_some(())),
+    )
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -286,10 +291,18 @@ async fn list_webhook_deliveries(
     page: Pagination,
 ) -> Result<web::Json<Paginated<Delivery>>, ApiError> {
     let (id, organisation_id) = (path.id, caller.caller.organisation_id);
-    let found = crate::db::run(&state, move |conn| {
-        store::find_subscription(conn, id, organisation_id)?.ok_or(ApiError::NotFound)?;
-        Ok(store::list_deliveries(conn, id, page.0)?)
-    })
+    let found = record::read(
+        &state,
+        &caller,
+        ResourceType::WebhookSubscription,
+        id,
+        move |conn| {
+            if store::find_subscription(conn, id, organisation_id)?.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(store::list_deliveries(conn, id, page.0)?))
+        },
+    )
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |delivery| {
         delivery

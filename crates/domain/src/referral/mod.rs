@@ -3,6 +3,10 @@
 //! So the record asks for no diagnosis, and a referrer sees the person's progress only where the
 //! person has consented to feedback.
 
+pub mod access;
+
+pub use access::{MoveRefusal, ReferralAccess, ReferralScope};
+
 use crate::wire::wire_enum;
 use chrono::{DateTime, Utc};
 
