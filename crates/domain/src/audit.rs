@@ -72,14 +72,31 @@ pub struct NewAuditEvent {
     pub request_id: String,
 }
 
-impl NewAuditEvent {
-    /// The same event about `resource_id`: for creations, whose id is known only inside the
-    /// transaction that the event was prepared for.
-    #[must_use]
-    pub fn about(self, resource_id: Uuid) -> NewAuditEvent {
+/// The audit event of a creation, while the record has no id yet: the id is all that is missing,
+/// and [`Creation::of`] is the one way to complete it, so no event is ever written about a
+/// placeholder id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Creation {
+    /// The token subject who acted.
+    pub actor: String,
+    /// The organisation the actor acted for; none for the public.
+    pub actor_organisation_id: Option<Uuid>,
+    /// The kind of record created.
+    pub resource_type: ResourceType,
+    /// The request that did it.
+    pub request_id: String,
+}
+
+impl Creation {
+    /// The event of creating the record `resource_id`.
+    pub fn of(&self, resource_id: Uuid) -> NewAuditEvent {
         NewAuditEvent {
+            actor: self.actor.clone(),
+            actor_organisation_id: self.actor_organisation_id,
+            action: AuditAction::Created,
+            resource_type: self.resource_type,
             resource_id,
-            ..self
+            request_id: self.request_id.clone(),
         }
     }
 }

@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::{AuditAction, Creation, NewAuditEvent, ResourceType};
 use samhandling_domain::{Caller, Role};
 use std::marker::PhantomData;
 use uuid::Uuid;
@@ -47,6 +47,17 @@ pub struct Authorized<P: Policy = AnyRole> {
 }
 
 impl<P: Policy> Authorized<P> {
+    /// The audit event of this caller creating a record of `resource_type`, in this request,
+    /// to be completed with the new record's id.
+    pub fn audit_creation(&self, resource_type: ResourceType) -> Creation {
+        Creation {
+            actor: self.caller.subject.clone(),
+            actor_organisation_id: Some(self.caller.organisation_id),
+            resource_type,
+            request_id: self.request_id.0.clone(),
+        }
+    }
+
     /// An audit event of this caller doing `action` to a record, in this request.
     pub fn audit(
         &self,

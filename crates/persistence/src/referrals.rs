@@ -13,7 +13,7 @@ use diesel::expression::BoxableExpression;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-use samhandling_domain::audit::NewAuditEvent;
+use samhandling_domain::audit::{AuditAction, Creation};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{
     CoarseStatus, Consent, Offer, Person, PreferredFormat, ReasonCode, Referral, ReferralScope,
@@ -297,9 +297,8 @@ impl<T> Inserted<T> {
     }
 }
 
-/// Stores a new referral in `submitted`, its person, the first step of its history,
-/// `created_event` about it (whatever `resource_id` it names), and `key`, if given, with its
-/// response.
+/// Stores a new referral in `submitted`, its person, the first step of its history, the event
+/// of its creation, and `key`, if given, with its response.
 ///
 /// One statement either stores all of it or nothing, so a taken reference leaves nothing behind
 /// (not even the key's claim); inside a transaction the statement runs under a savepoint, so the
@@ -308,7 +307,7 @@ pub fn insert(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
     actor: &str,
-    created_event: &NewAuditEvent,
+    created_event: &Creation,
     key: Option<&NewKey<'_>>,
 ) -> Result<Inserted<Referral>, StoreError> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
@@ -334,7 +333,7 @@ fn insert_statement(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
     actor: &str,
-    created_event: &NewAuditEvent,
+    created_event: &Creation,
     key: Option<&NewKey<'_>>,
 ) -> Result<Option<Referral>, StoreError> {
     use diesel::sql_types::{Bytea, Jsonb};
@@ -371,7 +370,7 @@ fn insert_statement(
         .bind::<SqlUuid, _>(Uuid::now_v7())
         .bind::<Text, _>(&created_event.actor)
         .bind::<Nullable<SqlUuid>, _>(created_event.actor_organisation_id)
-        .bind::<Text, _>(created_event.action.as_str())
+        .bind::<Text, _>(AuditAction::Created.as_str())
         .bind::<Text, _>(created_event.resource_type.as_str())
         .bind::<Text, _>(&created_event.request_id)
         .bind::<Nullable<SqlUuid>, _>(key.map(|key| key.scope.organisation_id))

@@ -167,7 +167,7 @@ async fn create_api_client(
         .map_err(|rule| ApiError::invalid_field("roles", "roles", rule.to_string()))?;
     request.roles.sort();
     request.roles.dedup();
-    let audit_event = caller.audit(AuditAction::Created, ResourceType::ApiClient, Uuid::nil());
+    let audit_event = caller.audit_creation(ResourceType::ApiClient);
     let secret = secrets::generate();
     let secret_hash = web::block({
         let secret = secret.clone();
@@ -211,7 +211,7 @@ async fn create_api_client(
                     secret_hash: &secret_hash,
                 },
             )?;
-            audit::record(conn, &audit_event.about(id))?;
+            audit::record(conn, &audit_event.of(id))?;
             let location = format!("{path}/{id}");
             let created = Created::new(
                 &RegisteredApiClient {

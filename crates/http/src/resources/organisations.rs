@@ -3,7 +3,7 @@
 //! audited.
 
 use crate::auth::{AdminOnly, Authorized};
-use crate::error::ApiError;
+use crate::error::{unique_conflict, ApiError};
 use crate::etag::{IfMatch, IfMatchHeader};
 use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
@@ -163,14 +163,10 @@ fn rule_violation(rule: OrganisationRule) -> ApiError {
 }
 
 fn number_taken(error: StoreError) -> ApiError {
-    match &error {
-        StoreError::UniqueViolation(constraint) if constraint == MUNICIPALITY_NUMBER_KEY => {
-            ApiError::Conflict(
-                "a municipality with this municipality_number is already registered".into(),
-            )
-        }
-        _ => error.into(),
-    }
+    unique_conflict(
+        MUNICIPALITY_NUMBER_KEY,
+        "a municipality with this municipality_number is already registered",
+    )(error)
 }
 
 fn location(id: Uuid) -> String {
@@ -207,11 +203,7 @@ async fn create_organisation(
         region: request.region.clone(),
     };
     draft.check().map_err(rule_violation)?;
-    let audit_event = caller.audit(
-        AuditAction::Created,
-        ResourceType::Organisation,
-        Uuid::nil(),
-    );
+    let audit_event = caller.audit_creation(ResourceType::Organisation);
     idempotency::create(
         &state,
         &caller.caller,
@@ -221,7 +213,7 @@ async fn create_organisation(
         move |conn| {
             let id = Uuid::now_v7();
             let organisation = store::insert(conn, id, &draft).map_err(number_taken)?;
-            audit::record(conn, &audit_event.about(id))?;
+            audit::record(conn, &audit_event.of(id))?;
             Created::new(&organisation, location(id), Some(organisation.version))
         },
     )

@@ -7,7 +7,7 @@
 //! consent; anyone else gets 404 for every id.
 
 use crate::auth::{Authorized, Policy};
-use crate::error::ApiError;
+use crate::error::{unique_conflict, ApiError};
 use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyHeader, KeyClaim};
 use crate::input::{ValidJson, ValidQuery};
@@ -20,9 +20,7 @@ use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_domain::audit::{
-    AuditAction, AuditEvent, AuditFilter, NewAuditEvent, ResourceType,
-};
+use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, Creation, ResourceType};
 use samhandling_domain::referral::{
     CoarseStatus, ConsentMethod, MoveRefusal, Offer, Person, PreferredFormat, ReasonCode, Referral,
     ReferralAccess, ReferralScope, ReferralStatus, Source, TargetGroup, Transition,
@@ -377,12 +375,10 @@ fn location(id: Uuid) -> String {
 }
 
 fn external_reference_taken(error: StoreError) -> ApiError {
-    match &error {
-        StoreError::UniqueViolation(constraint) if constraint == EXTERNAL_REFERENCE_KEY => {
-            ApiError::Conflict("a referral of yours already has this external_reference".into())
-        }
-        _ => error.into(),
-    }
+    unique_conflict(
+        EXTERNAL_REFERENCE_KEY,
+        "a referral of yours already has this external_reference",
+    )(error)
 }
 
 /// Stores a referral with its audit event, for self-registrations, whose idempotency key the
@@ -391,7 +387,7 @@ pub(crate) fn store_new(
     conn: &mut PgConnection,
     new: &NewReferral<'_>,
     actor: &str,
-    audit_event: &NewAuditEvent,
+    audit_event: &Creation,
 ) -> Result<Inserted<Referral>, ApiError> {
     match store::insert(conn, new, actor, audit_event, None).map_err(external_reference_taken)? {
         Inserted::NotAdmitted => Err(why_not_a_centre(conn, new.target_centre_id)),
@@ -428,7 +424,7 @@ async fn create_referral(
     let prepared = Prepared::from_request(&request);
     let access = ReferralAccess::of(&caller.caller);
     let subject = caller.caller.subject.clone();
-    let audit_event = caller.audit(AuditAction::Created, ResourceType::Referral, Uuid::nil());
+    let audit_event = caller.audit_creation(ResourceType::Referral);
     let external_reference = request.external_reference.clone();
     let target_centre_id = request.target_centre_id;
     let references = state.references.clone();

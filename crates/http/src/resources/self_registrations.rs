@@ -11,7 +11,7 @@ use crate::resources::referrals::store_new;
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::{Creation, ResourceType};
 use samhandling_domain::referral::{Consent, ConsentMethod, Source};
 use samhandling_domain::Caller;
 use serde::{Deserialize, Serialize};
@@ -135,12 +135,10 @@ async fn create_self_registration(
                 obtained_at: Utc::now(),
                 feedback_withdrawn_at: None,
             };
-            let audit_event = NewAuditEvent {
+            let audit_event = Creation {
                 actor: ANONYMOUS.to_owned(),
                 actor_organisation_id: None,
-                action: AuditAction::Created,
                 resource_type: ResourceType::Referral,
-                resource_id: Uuid::nil(),
                 request_id: request_id.0,
             };
             let reference = with_free_reference(&references, |reference| {

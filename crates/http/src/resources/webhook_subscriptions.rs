@@ -168,11 +168,7 @@ async fn create_webhook_subscription(
     request.event_types.sort();
     request.event_types.dedup();
     let organisation_id = caller.caller.organisation_id;
-    let audit_event = caller.audit(
-        AuditAction::Created,
-        ResourceType::WebhookSubscription,
-        Uuid::nil(),
-    );
+    let audit_event = caller.audit_creation(ResourceType::WebhookSubscription);
     let secret = webhook_signatures::generate_secret();
     let event_types = request.event_types.clone();
     let path = "/api/v1/webhook-subscriptions";
@@ -180,7 +176,7 @@ async fn create_webhook_subscription(
         let id = Uuid::now_v7();
         let subscription =
             store::insert_subscription(conn, id, organisation_id, &url, &event_types, &secret)?;
-        audit::record(conn, &audit_event.about(id))?;
+        audit::record(conn, &audit_event.of(id))?;
         let shown = WebhookSubscription::from(subscription);
         let created = Created::new(
             &CreatedWebhookSubscription {
