@@ -165,7 +165,18 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
         )
         .execute(&mut t.database.connect())
         .unwrap();
-    let report = retention::sweep(&t.state.db, chrono::TimeDelta::days(180)).unwrap();
+    let policy = samhandling_domain::referral::RetentionPolicy::default();
+    // First the centre is told; nothing is erased sooner than the notice period after that.
+    let told = retention::sweep(&t.state.db, &policy).unwrap();
+    assert_eq!((told.notices, told.erased), (1, 0));
+    assert!(!tables_containing(&t.database, "Gammel").is_empty());
+    diesel::sql_query(
+        "UPDATE referrals SET erasure_notice_at = now() - interval '31 days' WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(uuid::Uuid::parse_str(old["id"].as_str().unwrap()).unwrap())
+    .execute(&mut t.database.connect())
+    .unwrap();
+    let report = retention::sweep(&t.state.db, &policy).unwrap();
     assert_eq!(report.erased, 1);
     assert!(tables_containing(&t.database, "Gammel").is_empty());
     assert!(!tables_containing(&t.database, "Fersk").is_empty());
@@ -184,10 +195,137 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
     .await;
     assert_eq!(trail.body["items"][0]["actor"], "system:retention");
     assert_eq!(
-        retention::sweep(&t.state.db, chrono::TimeDelta::days(180))
-            .unwrap()
-            .erased,
+        retention::sweep(&t.state.db, &policy).unwrap().erased,
         0,
         "idempotent"
     );
+}
+
+/// A referral nobody works on keeps no one's name forever: the centre sees when it is due and is
+/// told by webhook a notice period before; only after that does the sweep end it as expired and
+/// erase the person (the referrer sees it ended). Working on it in between starts the clock over.
+#[actix_web::test]
+async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
+    use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
+    use samhandling_tests::receiver::Receiver;
+    let t = TestApp::with_local_webhooks();
+    let app = t.service().await;
+    let f = crate::referrals::field(&t);
+    let receiver = Receiver::start(0);
+    let subscribed = send(
+        &app,
+        authorized(
+            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
+            &f.coordinator,
+        )
+        .set_json(json!({"url": receiver.url, "event_types": ["referral_erasure_due"]})),
+    )
+    .await;
+    assert_eq!(subscribed.status, 201, "{}", subscribed.text);
+    let refused = send(
+        &app,
+        authorized(
+            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
+            &f.referrer,
+        )
+        .set_json(json!({"url": receiver.url, "event_types": ["referral_erasure_due"]})),
+    )
+    .await;
+    refused.assert_problem(422);
+
+    let idle = refer(&app, &f.referrer, &referral_body(&f.centre, "Glemt", false)).await;
+    let worked = refer(
+        &app,
+        &f.referrer,
+        &referral_body(&f.centre, "Husket", false),
+    )
+    .await;
+    let idle_id = idle["id"].as_str().unwrap().to_owned();
+    let worked_id = worked["id"].as_str().unwrap().to_owned();
+    diesel::sql_query("UPDATE referrals SET updated_at = now() - interval '350 days'")
+        .execute(&mut t.database.connect())
+        .unwrap();
+    let read = get(
+        &app,
+        &format!("/api/v1/referrals/{idle_id}"),
+        &f.coordinator,
+    )
+    .await;
+    let due = read.body["erasure_due_at"].as_str().unwrap().to_owned();
+    let soon = chrono::Utc::now() + chrono::TimeDelta::days(20);
+    let listed = get(
+        &app,
+        &format!(
+            "/api/v1/referrals?erasure_due_before={}",
+            soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(
+        listed.body["items"].as_array().unwrap().len(),
+        2,
+        "{}",
+        listed.text
+    );
+
+    let policy = samhandling_domain::referral::RetentionPolicy::default();
+    let told = retention::sweep(&t.state.db, &policy).unwrap();
+    assert_eq!(
+        (told.notices, told.erased),
+        (2, 0),
+        "told 15 days ahead, nothing erased"
+    );
+    let deliverer = Deliverer::new(
+        t.state.db.clone(),
+        DeliverySettings {
+            allow_private_targets: true,
+            ..DeliverySettings::default()
+        },
+    );
+    actix_web::web::block(move || deliverer.deliver_due())
+        .await
+        .unwrap()
+        .unwrap();
+    let notices: Vec<serde_json::Value> = receiver
+        .received()
+        .iter()
+        .map(samhandling_tests::receiver::Received::json)
+        .collect();
+    assert_eq!(notices.len(), 2);
+    assert!(notices
+        .iter()
+        .all(|notice| notice["type"] == "referral_erasure_due"));
+    assert!(notices.iter().any(
+        |notice| notice["data"]["referral"]["id"] == idle_id.as_str()
+            && notice["data"]["referral"]["erasure_due_at"]
+                .as_str()
+                .is_some_and(|at| at[..16] == due[..16])
+    ));
+    assert!(!tables_containing(&t.database, "Glemt").is_empty());
+
+    // The centre works on one; the other stays idle past its due time and the notice period.
+    send(&app, transition(&worked_id, &f.coordinator, "received")).await;
+    diesel::sql_query(
+        "UPDATE referrals SET updated_at = now() - interval '400 days', \
+         erasure_notice_at = now() - interval '31 days' WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(uuid::Uuid::parse_str(&idle_id).unwrap())
+    .execute(&mut t.database.connect())
+    .unwrap();
+    let swept = retention::sweep(&t.state.db, &policy).unwrap();
+    assert_eq!((swept.expired, swept.erased), (1, 1));
+    assert!(tables_containing(&t.database, "Glemt").is_empty());
+    assert!(!tables_containing(&t.database, "Husket").is_empty());
+    let seen = get(&app, &format!("/api/v1/referrals/{idle_id}"), &f.referrer).await;
+    assert_eq!(seen.body["coarse_status"], "ended");
+    let tombstone = get(
+        &app,
+        &format!("/api/v1/referrals/{idle_id}"),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(tombstone.body["status"], "expired");
+    assert_eq!(tombstone.body["erasure_due_at"], serde_json::Value::Null);
+    receiver.stop().await;
 }

@@ -10,8 +10,21 @@ use std::net::IpAddr;
 wire_enum! {
     /// What a subscription can be told about.
     EventType {
-        /// A referral's status, as the referrer may see it, changed.
+        /// A referral's status, as the referrer may see it, changed. For referrers.
         ReferralStatusChanged => "referral_status_changed",
+        /// A referral's person will be erased by the retention sweep unless the centre works on
+        /// it before `erasure_due_at`. For centres.
+        ReferralErasureDue => "referral_erasure_due",
+    }
+}
+
+impl EventType {
+    /// The role an event is for: a subscriber must hold it to be told.
+    pub const fn audience(self) -> crate::role::Role {
+        match self {
+            EventType::ReferralStatusChanged => crate::role::Role::Referrer,
+            EventType::ReferralErasureDue => crate::role::Role::CentreCoordinator,
+        }
     }
 }
 
@@ -120,6 +133,17 @@ pub struct Delivery {
 pub enum WebhookEvent {
     /// A referral's status, as its referrer may see it, changed.
     ReferralStatusChanged(ReferralStatusChanged),
+    /// A referral's person is due for erasure; to the centre.
+    ReferralErasureDue(ReferralErasureDue),
+}
+
+/// The centre is told that a referral's person will be erased unless it acts: ids and a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralErasureDue {
+    /// The referral.
+    pub referral_id: uuid::Uuid,
+    /// When the retention sweep erases it, unless the referral changes first.
+    pub erasure_due_at: DateTime<Utc>,
 }
 
 /// The referrer's view of a referral's move: ids and statuses, no personal data.
@@ -166,6 +190,7 @@ impl WebhookEvent {
     pub fn event_type(&self) -> EventType {
         match self {
             WebhookEvent::ReferralStatusChanged(_) => EventType::ReferralStatusChanged,
+            WebhookEvent::ReferralErasureDue(_) => EventType::ReferralErasureDue,
         }
     }
 
@@ -179,6 +204,12 @@ impl WebhookEvent {
                     "external_reference": event.external_reference,
                     "coarse_status": event.coarse_status,
                     "status": event.status,
+                }
+            }),
+            WebhookEvent::ReferralErasureDue(event) => serde_json::json!({
+                "referral": {
+                    "id": event.referral_id,
+                    "erasure_due_at": event.erasure_due_at,
                 }
             }),
         };

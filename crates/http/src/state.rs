@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::read_audit::ReadAudit;
 pub use crate::resources::referral_input::References;
 use samhandling_auth::TokenService;
+use samhandling_domain::referral::RetentionPolicy;
 use samhandling_persistence::{Db, Pools};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -30,6 +31,8 @@ pub struct Policies {
     /// Development mode: Swagger UI keeps the pasted token across reloads (in `localStorage`,
     /// where any script on the origin could read an admin's token, so never in production).
     pub development: bool,
+    /// How long personal data is kept, shown to the centre as each referral's `erasure_due_at`.
+    pub retention: RetentionPolicy,
 }
 
 impl Default for Policies {
@@ -41,6 +44,7 @@ impl Default for Policies {
             webhook_allow_http: false,
             webhook_allow_private_targets: false,
             development: false,
+            retention: RetentionPolicy::default(),
         }
     }
 }

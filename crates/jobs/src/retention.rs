@@ -1,11 +1,19 @@
-//! The retention sweep: personal data of referrals that ended more than `RETENTION_DAYS` ago is
-//! erased (each erasure audited), and housekeeping tables forget what they no longer need. Runs
-//! periodically in the server and on demand with `samhandling retention run`.
+//! The retention sweep. Personal data is kept no longer than [`RetentionPolicy`] says: for
+//! `RETENTION_DAYS` after a referral ended, and for `RETENTION_INACTIVE_DAYS` after the last
+//! change of one nobody works on, which the sweep then ends as `expired`. The centre is told
+//! `RETENTION_NOTICE_DAYS` before (a `referral_erasure_due` webhook event; the centre's view
+//! shows `erasure_due_at` throughout), and nothing is erased sooner than that long after it was
+//! told; a change of the referral in between withdraws the notice. Every expiry and erasure is
+//! audited. Housekeeping tables forget what they no longer need. Runs periodically in the server
+//! and on demand with `samhandling retention run`; instances share the work row by row.
 
 use chrono::{TimeDelta, Utc};
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::referral::{ReferralScope, ReferralStatus, RetentionPolicy};
+use samhandling_domain::webhook::{ReferralErasureDue, WebhookEvent};
 use samhandling_persistence::{
-    audit, idempotency, in_transaction, rate_limits, referrals, Db, PgConnection, StoreError,
+    audit, idempotency, in_transaction, rate_limits, referrals, webhooks, Db, PgConnection,
+    StoreError,
 };
 use std::time::Duration;
 use uuid::Uuid;
@@ -13,64 +21,124 @@ use uuid::Uuid;
 /// What a sweep did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SweepReport {
+    /// Centres told that a referral's person will be erased.
+    pub notices: usize,
+    /// Open referrals ended as expired.
+    pub expired: usize,
     /// Referrals whose personal data was erased.
     pub erased: usize,
     /// Expired idempotency keys forgotten.
     pub idempotency_keys: usize,
     /// Old rate-limit windows forgotten.
     pub rate_limit_windows: usize,
+    /// Delivered and abandoned webhook deliveries past [`DELIVERY_LOG_DAYS`] forgotten.
+    pub deliveries: usize,
 }
 
-/// The actor recorded for erasures by the sweep.
+/// The actor recorded for the sweep's changes.
 pub const RETENTION_ACTOR: &str = "system:retention";
+/// How long a subscription's delivery log keeps what was delivered or abandoned.
+pub const DELIVERY_LOG_DAYS: i64 = 30;
 const BATCH: i64 = 100;
 
-/// Erases the personal data of every referral that ended more than `retention` ago, and purges
-/// housekeeping tables. Blocking.
-pub fn sweep(db: &Db, retention: TimeDelta) -> Result<SweepReport, StoreError> {
-    db.with_connection(|conn| sweep_on(conn, retention))
+/// One sweep. Blocking.
+pub fn sweep(db: &Db, policy: &RetentionPolicy) -> Result<SweepReport, StoreError> {
+    db.with_connection(|conn| sweep_on(conn, policy))
 }
 
-fn sweep_on(conn: &mut PgConnection, retention: TimeDelta) -> Result<SweepReport, StoreError> {
-    let cutoff = Utc::now() - retention;
-    let request_id = format!("retention-{}", Uuid::now_v7());
-    let mut report = SweepReport::default();
+/// Runs `step` in batches of its own transactions until a batch comes back short.
+fn in_batches(
+    conn: &mut PgConnection,
+    mut step: impl FnMut(&mut PgConnection) -> Result<usize, StoreError>,
+) -> Result<usize, StoreError> {
+    let mut total = 0;
     loop {
-        let erased = in_transaction(conn, |conn| {
-            let due = referrals::due_for_erasure(conn, cutoff, BATCH)?;
-            for id in &due {
-                referrals::erase(conn, *id)?;
-                audit::record(
-                    conn,
-                    &NewAuditEvent {
-                        actor: RETENTION_ACTOR.to_owned(),
-                        actor_organisation_id: None,
-                        action: AuditAction::Erased,
-                        resource_type: ResourceType::Referral,
-                        resource_id: *id,
-                        request_id: request_id.clone(),
-                    },
-                )?;
-            }
-            Ok::<_, StoreError>(due.len())
-        })?;
-        report.erased += erased;
-        if erased < usize::try_from(BATCH).unwrap_or(usize::MAX) {
-            break;
+        let done = in_transaction(conn, &mut step)?;
+        total += done;
+        if done < usize::try_from(BATCH).unwrap_or(usize::MAX) {
+            return Ok(total);
         }
     }
+}
+
+fn sweep_on(conn: &mut PgConnection, policy: &RetentionPolicy) -> Result<SweepReport, StoreError> {
+    let request_id = format!("retention-{}", Uuid::now_v7());
+    let event = |action, id| NewAuditEvent {
+        actor: RETENTION_ACTOR.to_owned(),
+        actor_organisation_id: None,
+        action,
+        resource_type: ResourceType::Referral,
+        resource_id: id,
+        request_id: request_id.clone(),
+    };
+    let mut report = SweepReport {
+        notices: in_batches(conn, |conn| {
+            let notices = referrals::take_erasure_notices(conn, policy, BATCH)?;
+            for notice in &notices {
+                let due = WebhookEvent::ReferralErasureDue(ReferralErasureDue {
+                    referral_id: notice.id,
+                    erasure_due_at: notice.due_at,
+                });
+                webhooks::enqueue(conn, notice.target_centre_id, &due)?;
+            }
+            Ok(notices.len())
+        })?,
+        ..SweepReport::default()
+    };
+    let mut expired = 0;
+    report.erased = in_batches(conn, |conn| {
+        let due = referrals::due_for_erasure(conn, policy, BATCH)?;
+        for &(id, open) in &due {
+            if open {
+                expire(conn, id)?;
+                audit::record(conn, &event(AuditAction::Transitioned, id))?;
+                expired += 1;
+            }
+            referrals::erase(conn, id)?;
+            audit::record(conn, &event(AuditAction::Erased, id))?;
+        }
+        Ok(due.len())
+    })?;
+    report.expired = expired;
     report.idempotency_keys = idempotency::purge_expired(conn)?;
     report.rate_limit_windows = rate_limits::purge_before(conn, Utc::now() - TimeDelta::hours(2))?;
+    report.deliveries =
+        webhooks::purge_finished_before(conn, Utc::now() - TimeDelta::days(DELIVERY_LOG_DAYS))?;
     Ok(report)
 }
 
+/// Ends an open referral nobody worked on as `expired`; its referrer is told as of any move.
+fn expire(conn: &mut PgConnection, id: Uuid) -> Result<(), StoreError> {
+    let everything = ReferralScope {
+        everything: true,
+        ..ReferralScope::default()
+    };
+    let Some(current) = referrals::find_for_update(conn, id, everything)? else {
+        return Ok(());
+    };
+    let expired = referrals::transition(
+        conn,
+        &current,
+        ReferralStatus::Expired,
+        None,
+        RETENTION_ACTOR,
+        None,
+    )?;
+    if let Some((referrer, event)) = WebhookEvent::of_referral_move(&current, &expired) {
+        webhooks::enqueue(conn, referrer, &event)?;
+    }
+    Ok(())
+}
+
 /// Sweeps every `interval` until the runtime stops; spawn it on the server's runtime.
-pub async fn run(db: Db, retention: TimeDelta, interval: Duration) {
+pub async fn run(db: Db, policy: RetentionPolicy, interval: Duration) {
     super::every(interval, "retention sweep", move || {
-        let report = sweep(&db, retention)?;
-        if report.erased > 0 {
+        let report = sweep(&db, &policy)?;
+        if report.erased > 0 || report.notices > 0 {
             log::info!(
-                "retention sweep erased the personal data of {} referrals",
+                "retention sweep: {} centres told, {} referrals expired, {} erased",
+                report.notices,
+                report.expired,
                 report.erased
             );
         }

@@ -17,7 +17,7 @@ use samhandling_domain::audit::{AuditAction, Creation};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{
     CoarseStatus, Consent, Offer, Person, PreferredFormat, ReasonCode, Referral, ReferralScope,
-    ReferralStatus, Source, TargetGroup, Transition,
+    ReferralStatus, RetentionPolicy, Source, TargetGroup, Transition,
 };
 use uuid::Uuid;
 
@@ -203,6 +203,8 @@ pub struct ReferralFilter {
     pub updated_after: Option<DateTime<Utc>>,
     /// Only the referral with this external reference.
     pub external_reference: Option<String>,
+    /// Only referrals whose person is due for erasure before the time, under the policy.
+    pub erasure_due_before: Option<(DateTime<Utc>, RetentionPolicy)>,
 }
 
 /// One step of the history, written in the transaction of the change.
@@ -625,6 +627,15 @@ pub fn list(
             query.filter(referrals::updated_at.gt(after))
         };
     }
+    if let Some((before, policy)) = filter.erasure_due_before {
+        let ended_before = before - policy.after_end;
+        let idle_since = before - policy.when_inactive;
+        query = query.filter(referrals::erased_at.is_null()).filter(
+            referrals::ended_at.lt(ended_before).or(referrals::ended_at
+                .is_null()
+                .and(referrals::updated_at.lt(idle_since))),
+        );
+    }
     if let Some(external) = &filter.external_reference {
         query = query.filter(referrals::external_reference.eq(external.clone()));
     }
@@ -648,6 +659,8 @@ pub fn transition(
             referrals::ended_at.eq(ended_at),
             referrals::version.eq(referrals::version + 1),
             referrals::updated_at.eq(diesel::dsl::now),
+            // A change is work on the referral: the inactivity clock and its notice start over.
+            referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
             referrer_view_changed(noticed),
         ))
         .returning(ReferralRow::as_returning())
@@ -766,20 +779,76 @@ pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> 
     row.try_into()
 }
 
-/// Ids of referrals that ended before `cutoff` and still hold personal data, locked for erasure
-/// (skipping rows another instance's sweep holds).
+/// `policy` as SQL: the referrals holding personal data whose erasure is due before `$1`
+/// (ended longer ago than `after_end`, or untouched for `when_inactive` while open).
+const ERASURE_DUE_BEFORE: &str = "erased_at IS NULL AND CASE WHEN ended_at IS NOT NULL \
+     THEN ended_at + $2 < $1 ELSE updated_at + $3 < $1 END";
+
+fn interval(delta: chrono::TimeDelta) -> diesel::pg::data_types::PgInterval {
+    diesel::pg::data_types::PgInterval::from_microseconds(
+        delta.num_microseconds().unwrap_or(i64::MAX),
+    )
+}
+
+/// A referral whose centre is to be told that its person will be erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+pub struct ErasureNotice {
+    /// The referral.
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    /// Its centre.
+    #[diesel(sql_type = SqlUuid)]
+    pub target_centre_id: Uuid,
+    /// When it is due.
+    #[diesel(sql_type = Timestamptz)]
+    pub due_at: DateTime<Utc>,
+}
+
+/// Referrals due for erasure within the notice period whose centre has not been told yet, marked
+/// as told (each instance's sweep skips the rows another holds).
+pub fn take_erasure_notices(
+    conn: &mut PgConnection,
+    policy: &RetentionPolicy,
+    limit: i64,
+) -> Result<Vec<ErasureNotice>, StoreError> {
+    Ok(diesel::sql_query(format!(
+        "WITH due AS (SELECT id FROM referrals WHERE erasure_notice_at IS NULL AND {ERASURE_DUE_BEFORE} \
+             ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+         UPDATE referrals r SET erasure_notice_at = now() FROM due WHERE r.id = due.id \
+         RETURNING r.id, r.target_centre_id, \
+             CASE WHEN r.ended_at IS NOT NULL THEN r.ended_at + $2 ELSE r.updated_at + $3 END AS due_at"
+    ))
+    .bind::<Timestamptz, _>(Utc::now() + policy.notice)
+    .bind::<diesel::sql_types::Interval, _>(interval(policy.after_end))
+    .bind::<diesel::sql_types::Interval, _>(interval(policy.when_inactive))
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)?)
+}
+
+/// Ids of referrals due for erasure now whose centre was told at least the notice period ago,
+/// with whether each is still open (to be ended as expired first), locked for erasure.
 pub fn due_for_erasure(
     conn: &mut PgConnection,
-    cutoff: DateTime<Utc>,
+    policy: &RetentionPolicy,
     limit: i64,
-) -> Result<Vec<Uuid>, StoreError> {
-    Ok(referrals::table
-        .filter(referrals::erased_at.is_null())
-        .filter(referrals::ended_at.lt(cutoff))
-        .select(referrals::id)
-        .order(referrals::ended_at)
-        .limit(limit)
-        .for_update()
-        .skip_locked()
-        .load(conn)?)
+) -> Result<Vec<(Uuid, bool)>, StoreError> {
+    #[derive(QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+        #[diesel(sql_type = Bool)]
+        open: bool,
+    }
+    let due: Vec<Due> = diesel::sql_query(format!(
+        "SELECT id, ended_at IS NULL AS open FROM referrals \
+         WHERE erasure_notice_at <= $5 AND {ERASURE_DUE_BEFORE} \
+         ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED"
+    ))
+    .bind::<Timestamptz, _>(Utc::now())
+    .bind::<diesel::sql_types::Interval, _>(interval(policy.after_end))
+    .bind::<diesel::sql_types::Interval, _>(interval(policy.when_inactive))
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<Timestamptz, _>(Utc::now() - policy.notice)
+    .load(conn)?;
+    Ok(due.into_iter().map(|due| (due.id, due.open)).collect())
 }

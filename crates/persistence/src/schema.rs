@@ -131,6 +131,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         referrer_version -> Int4,
         referrer_updated_at -> Timestamptz,
+        erasure_notice_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -159,6 +160,7 @@ diesel::table! {
         coarse_status -> Nullable<Text>,
         detailed_status -> Nullable<Text>,
         coarse_changed -> Bool,
+        due_at -> Nullable<Timestamptz>,
     }
 }
 

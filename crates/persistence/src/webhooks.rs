@@ -16,10 +16,9 @@ use diesel::sql_types::{
     BigInt, Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid,
 };
 use samhandling_domain::page::{Keyed, Page, PageRequest, Position};
-use samhandling_domain::referral::ReferralStatus;
 use samhandling_domain::webhook::{
-    Attempt, Delivery, DeliveryOutcome, EventType, ReferralStatusChanged, SubscriptionHealth,
-    SubscriptionState, WebhookEvent,
+    Attempt, Delivery, DeliveryOutcome, EventType, ReferralErasureDue, ReferralStatusChanged,
+    SubscriptionHealth, SubscriptionState, WebhookEvent,
 };
 use uuid::Uuid;
 
@@ -263,22 +262,24 @@ pub fn enqueue(
     organisation_id: Uuid,
     event: &WebhookEvent,
 ) -> Result<usize, StoreError> {
-    let WebhookEvent::ReferralStatusChanged(change) = event;
+    let columns = EventColumns::of(event);
     Ok(diesel::sql_query(
         "INSERT INTO webhook_deliveries (id, subscription_id, event_type, referral_id, \
-             external_reference, coarse_status, detailed_status, coarse_changed, abandoned_at) \
-         SELECT gen_random_uuid(), id, $2, $3, $4, $5, $6, $7, \
+             external_reference, coarse_status, detailed_status, coarse_changed, due_at, \
+             abandoned_at) \
+         SELECT gen_random_uuid(), id, $2, $3, $4, $5, $6, $7, $8, \
              CASE WHEN state = 'failing' THEN now() END \
          FROM webhook_subscriptions \
          WHERE organisation_id = $1 AND deleted_at IS NULL AND $2 = ANY (event_types)",
     )
     .bind::<SqlUuid, _>(organisation_id)
-    .bind::<Text, _>(event.event_type().as_str())
-    .bind::<SqlUuid, _>(change.referral_id)
-    .bind::<Nullable<Text>, _>(change.external_reference.as_deref())
-    .bind::<Text, _>(change.coarse_status.as_str())
-    .bind::<Nullable<Text>, _>(change.status.map(ReferralStatus::as_str))
-    .bind::<Bool, _>(change.coarse_changed)
+    .bind::<Text, _>(columns.event_type)
+    .bind::<Nullable<SqlUuid>, _>(columns.referral_id)
+    .bind::<Nullable<Text>, _>(columns.external_reference)
+    .bind::<Nullable<Text>, _>(columns.coarse_status)
+    .bind::<Nullable<Text>, _>(columns.detailed_status)
+    .bind::<Bool, _>(columns.coarse_changed)
+    .bind::<Nullable<Timestamptz>, _>(columns.due_at)
     .execute(conn)?)
 }
 
@@ -297,9 +298,36 @@ struct EventColumns {
     detailed_status: Option<String>,
     #[diesel(sql_type = Bool)]
     coarse_changed: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    due_at: Option<DateTime<Utc>>,
 }
 
 impl EventColumns {
+    /// The columns that store `event`.
+    fn of(event: &WebhookEvent) -> EventColumns {
+        let event_type = event.event_type().as_str().to_owned();
+        match event {
+            WebhookEvent::ReferralStatusChanged(change) => EventColumns {
+                event_type,
+                referral_id: Some(change.referral_id),
+                external_reference: change.external_reference.clone(),
+                coarse_status: Some(change.coarse_status.as_str().to_owned()),
+                detailed_status: change.status.map(|status| status.as_str().to_owned()),
+                coarse_changed: change.coarse_changed,
+                due_at: None,
+            },
+            WebhookEvent::ReferralErasureDue(due) => EventColumns {
+                event_type,
+                referral_id: Some(due.referral_id),
+                external_reference: None,
+                coarse_status: None,
+                detailed_status: None,
+                coarse_changed: true,
+                due_at: Some(due.erasure_due_at),
+            },
+        }
+    }
+
     fn event(self) -> Result<WebhookEvent, StoreError> {
         let corrupt =
             || StoreError::Corrupt(format!("a {} delivery lacks its event", self.event_type));
@@ -317,6 +345,12 @@ impl EventColumns {
                         .map(parse_stored)
                         .transpose()?,
                     coarse_changed: self.coarse_changed,
+                }))
+            }
+            EventType::ReferralErasureDue => {
+                Ok(WebhookEvent::ReferralErasureDue(ReferralErasureDue {
+                    referral_id: self.referral_id.ok_or_else(corrupt)?,
+                    erasure_due_at: self.due_at.ok_or_else(corrupt)?,
                 }))
             }
         }
@@ -397,7 +431,7 @@ pub fn claim_due(
              RETURNING s.id, s.url, s.secret, s.consecutive_failures, \
                  CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret) \
          SELECT l.id AS subscription_id, d.id, d.event_type, d.referral_id, d.external_reference, \
-             d.coarse_status, d.detailed_status, d.coarse_changed, d.attempts, \
+             d.coarse_status, d.detailed_status, d.coarse_changed, d.due_at, d.attempts, \
              l.consecutive_failures, d.created_at, l.url, l.secret, l.previous_secret \
          FROM leased l CROSS JOIN LATERAL ( \
              SELECT * FROM webhook_deliveries d WHERE d.subscription_id = l.id \
@@ -618,6 +652,7 @@ pub fn list_deliveries(
                 webhook_deliveries::coarse_status,
                 webhook_deliveries::detailed_status,
                 webhook_deliveries::coarse_changed,
+                webhook_deliveries::due_at,
             ),
             webhook_deliveries::created_at,
             webhook_deliveries::delivered_at,

@@ -3,6 +3,7 @@
 
 use chrono::TimeDelta;
 use samhandling_auth::{ExternalTrust, TokenSettings};
+use samhandling_domain::referral::RetentionPolicy;
 use samhandling_domain::webhook::RetryPolicy;
 use samhandling_domain::Role;
 use samhandling_http::Policies;
@@ -58,8 +59,8 @@ pub struct Config {
     pub policies: Policies,
     /// The webhook worker.
     pub delivery: DeliverySettings,
-    /// How long personal data of ended referrals is kept.
-    pub retention: TimeDelta,
+    /// How long personal data is kept, and the centre's notice before it goes.
+    pub retention: RetentionPolicy,
     /// How often the retention sweep runs.
     pub retention_sweep_interval: Duration,
 }
@@ -285,6 +286,18 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
         ..RetryPolicy::default()
     };
     let allow_private_targets = env.flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?;
+    let days = |name, default| -> Result<TimeDelta, ConfigError> {
+        Ok(TimeDelta::days(i64::from(env.number(
+            name,
+            default,
+            1..=3650,
+        )?)))
+    };
+    let retention = RetentionPolicy {
+        after_end: days("RETENTION_DAYS", 180)?,
+        when_inactive: days("RETENTION_INACTIVE_DAYS", 365)?,
+        notice: days("RETENTION_NOTICE_DAYS", 30)?,
+    };
     let bind_addr = env
         .var("BIND_ADDR")
         .unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -323,6 +336,7 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
             webhook_allow_http: env.flag("WEBHOOK_ALLOW_HTTP", dev_mode)?,
             webhook_allow_private_targets: allow_private_targets,
             development: dev_mode,
+            retention,
         },
         delivery: DeliverySettings {
             poll_interval: duration(env, "WEBHOOK_POLL_INTERVAL", Duration::from_secs(1))?,
@@ -333,7 +347,7 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
             allow_private_targets,
             ..DeliverySettings::default()
         },
-        retention: TimeDelta::days(i64::from(env.number("RETENTION_DAYS", 180, 1..=3650)?)),
+        retention,
         retention_sweep_interval: duration(
             env,
             "RETENTION_SWEEP_INTERVAL",

@@ -169,10 +169,16 @@ fn run_retention() -> Result<(), Failure> {
     let config = config::load(&config::Environment::process())?;
     let db = Db::new(&config.database_url, &config.db);
     migrate_with(&db)?;
-    let report = retention::sweep(&db, config.retention)?;
+    let report = retention::sweep(&db, &config.retention)?;
     println!(
-        "erased the personal data of {} referrals; forgot {} idempotency keys and {} rate-limit windows",
-        report.erased, report.idempotency_keys, report.rate_limit_windows
+        "told {} centres of erasures due; expired {} idle referrals; erased the personal data of {} \
+         referrals; forgot {} idempotency keys, {} rate-limit windows and {} webhook deliveries",
+        report.notices,
+        report.expired,
+        report.erased,
+        report.idempotency_keys,
+        report.rate_limit_windows,
+        report.deliveries
     );
     Ok(())
 }

@@ -4,8 +4,10 @@
 //! person has consented to feedback.
 
 pub mod access;
+pub mod retention;
 
 pub use access::{MoveRefusal, ReferralAccess, ReferralScope};
+pub use retention::RetentionPolicy;
 
 use crate::wire::wire_enum;
 use chrono::{DateTime, Utc};
@@ -115,6 +117,9 @@ wire_enum! {
         Withdrawn => "withdrawn",
         /// Sent on to another service.
         Redirected => "redirected",
+        /// Nobody worked on it for the inactivity limit (`RETENTION_INACTIVE_DAYS`): the
+        /// retention sweep ended it, after telling the centre, and erased the person.
+        Expired => "expired",
     }
 }
 
@@ -151,6 +156,7 @@ impl ReferralStatus {
                 | ReferralStatus::NotReachable
                 | ReferralStatus::Withdrawn
                 | ReferralStatus::Redirected
+                | ReferralStatus::Expired
         )
     }
 
@@ -166,7 +172,8 @@ impl ReferralStatus {
             ReferralStatus::DeclinedByPerson
             | ReferralStatus::NotReachable
             | ReferralStatus::Withdrawn
-            | ReferralStatus::Redirected => CoarseStatus::Ended,
+            | ReferralStatus::Redirected
+            | ReferralStatus::Expired => CoarseStatus::Ended,
         }
     }
 

@@ -23,7 +23,8 @@ use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, Creation, ResourceType};
 use samhandling_domain::referral::{
     CoarseStatus, ConsentMethod, MoveRefusal, Offer, Person, PreferredFormat, ReasonCode, Referral,
-    ReferralAccess, ReferralScope, ReferralStatus, Source, TargetGroup, Transition,
+    ReferralAccess, ReferralScope, ReferralStatus, RetentionPolicy, Source, TargetGroup,
+    Transition,
 };
 use samhandling_domain::webhook::WebhookEvent;
 use samhandling_domain::Role;
@@ -187,6 +188,11 @@ pub struct CentreReferral {
     pub history: Option<Vec<TransitionView>>,
     /// When it ended.
     pub ended_at: Option<DateTime<Utc>>,
+    /// When the retention sweep will erase the person unless the referral changes first
+    /// (`RETENTION_DAYS` after the end, or `RETENTION_INACTIVE_DAYS` after the last change of an
+    /// open one, which it then ends as `expired`); you are told `RETENTION_NOTICE_DAYS` before
+    /// by a `referral_erasure_due` webhook event. `null` once erased.
+    pub erasure_due_at: Option<DateTime<Utc>>,
     /// When the person's data was erased.
     pub erased_at: Option<DateTime<Utc>>,
     /// Version, also the `ETag`.
@@ -287,6 +293,9 @@ pub struct ReferralQuery {
     /// Only referrals changed after this time: for syncing deltas. For a referrer, changed in
     /// its view (`updated_at` of its view).
     updated_after: Option<DateTime<Utc>>,
+    /// Only referrals whose person is due for erasure before this time (for the centre: what
+    /// the retention sweep will erase unless someone acts).
+    erasure_due_before: Option<DateTime<Utc>>,
     /// Only the referral with this external reference (yours, as referrer).
     #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
     #[param(value_type = Option<Label>)]
@@ -325,9 +334,15 @@ fn consent_view(referral: &Referral) -> ConsentView {
     }
 }
 
-fn view(access: ReferralAccess, referral: Referral, details: Details) -> ReferralView {
+fn view(
+    access: ReferralAccess,
+    retention: &RetentionPolicy,
+    referral: Referral,
+    details: Details,
+) -> ReferralView {
     let allowed_transitions = access.allowed(&referral);
     if access.is_centre_of(&referral) {
+        let erasure_due_at = retention.erasure_due_at(&referral);
         return ReferralView::Centre(Box::new(CentreReferral {
             consent: consent_view(&referral),
             id: referral.id,
@@ -345,6 +360,7 @@ fn view(access: ReferralAccess, referral: Referral, details: Details) -> Referra
             person: details.person,
             history: details.history,
             ended_at: referral.ended_at,
+            erasure_due_at,
             erased_at: referral.erased_at,
             version: referral.version,
             created_at: referral.created_at,
@@ -428,6 +444,7 @@ async fn create_referral(
     let external_reference = request.external_reference.clone();
     let target_centre_id = request.target_centre_id;
     let references = state.references.clone();
+    let retention = state.policies.retention;
     idempotency::create_claiming(
         &state,
         &caller.caller,
@@ -445,7 +462,7 @@ async fn create_referral(
                 );
                 let referral = new.to_referral();
                 // The creator sees the referrer's view, whatever other roles it holds.
-                let shown = view(access.as_referrer(), referral, Details::NONE);
+                let shown = view(access.as_referrer(), &retention, referral, Details::NONE);
                 let created = Created::new(&shown, location(new.id), Some(shown.version()))?;
                 let response = KeyClaim::response(&created);
                 let stored = store::insert(
@@ -497,13 +514,16 @@ async fn list_referrals(
         created_before: query.created_before,
         updated_after: query.updated_after,
         external_reference: query.external_reference,
+        erasure_due_before: query
+            .erasure_due_before
+            .map(|before| (before, state.policies.retention)),
     };
     let found = crate::db::run(&state, move |conn| {
         Ok(store::list(conn, access.scope(), &filter, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |referral| {
-        view(access, referral, Details::NONE)
+        view(access, &state.policies.retention, referral, Details::NONE)
     })?))
 }
 
@@ -550,7 +570,12 @@ async fn get_referral(
                 .collect(),
         ),
     };
-    Ok(Tagged::new(view(access, referral, details)))
+    Ok(Tagged::new(view(
+        access,
+        &state.policies.retention,
+        referral,
+        details,
+    )))
 }
 
 /// Move a referral to another status.
@@ -590,7 +615,12 @@ async fn transition_referral(
         move |conn| move_referral(conn, access, id, request.to, request.reason, &actor),
     )
     .await?;
-    Ok(Tagged::new(view(access, moved, Details::NONE)))
+    Ok(Tagged::new(view(
+        access,
+        &state.policies.retention,
+        moved,
+        Details::NONE,
+    )))
 }
 
 /// The one way a referral moves, inside the caller's transaction: lock it within the caller's

@@ -41,11 +41,11 @@ pub fn configure(config: &mut ServiceConfig) {
 /// time for a receiver's operator to deploy the new secret without missing a delivery.
 pub const SECRET_OVERLAP: std::time::Duration = std::time::Duration::from_hours(24);
 
-/// Referring organisations subscribe to news of their referrals.
+/// Referrers subscribe to news of their referrals, centres to notices about theirs.
 #[derive(Debug)]
 pub struct Subscribers;
 impl Policy for Subscribers {
-    const ROLES: &'static [Role] = &[Role::Referrer];
+    const ROLES: &'static [Role] = &[Role::Referrer, Role::CentreCoordinator];
 }
 
 /// A subscription to create.
@@ -61,7 +61,8 @@ pub struct CreateWebhookSubscription {
         max_length = 2000
     )]
     pub url: String,
-    /// What to be told about.
+    /// What to be told about: `referral_status_changed` for referrers, `referral_erasure_due`
+    /// for centre coordinators.
     #[validate(length(min = 1, max = 10))]
     #[schema(min_items = 1, max_items = 10)]
     pub event_types: Vec<EventType>,
@@ -146,8 +147,9 @@ pub struct SubscriptionPath {
 
 /// Subscribe to events.
 ///
-/// For referrers: events about your organisation's referrals are POSTed to `url` as Standard
-/// Webhooks, signed with the returned `secret` (shown once).
+/// For referrers (status changes of your referrals) and centre coordinators (notices of erasures
+/// due): events are POSTed to `url` as Standard Webhooks, signed with the returned `secret`
+/// (shown once).
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(IdempotencyKeyHeader),
@@ -165,6 +167,17 @@ async fn create_webhook_subscription(
 ) -> Result<HttpResponse, ApiError> {
     let mut request = body.into_inner();
     let url = crate::webhook_target::check(&request.url, &state.policies)?.to_string();
+    if let Some(event) = request
+        .event_types
+        .iter()
+        .find(|event| !caller.caller.has_role(event.audience()))
+    {
+        return Err(ApiError::invalid_field(
+            "event_types",
+            "not_for_role",
+            format!("{event} is for the role {}", event.audience()),
+        ));
+    }
     request.event_types.sort();
     request.event_types.dedup();
     let organisation_id = caller.caller.organisation_id;
