@@ -77,7 +77,7 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     assert_eq!(issued.header("cache-control"), Some("no-store"));
     let access_token = issued.body["access_token"].as_str().unwrap().to_owned();
     let caller = t.tokens.verify(&access_token).unwrap();
-    assert_eq!(caller.organisation_id, municipality.id);
+    assert_eq!(caller.organisation_id.uuid(), municipality.id);
     assert_eq!(caller.roles, vec![Role::Referrer]);
     let listed = get(&app, "/api/v1/organisations", &access_token).await;
     assert_eq!(listed.status, 200);

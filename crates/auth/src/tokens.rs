@@ -259,7 +259,7 @@ impl TokenService {
         }
         Ok(Caller {
             subject: claims.sub,
-            organisation_id: claims.org,
+            organisation_id: claims.org.into(),
             roles: claims.roles,
         })
     }
@@ -304,7 +304,7 @@ mod tests {
             .expect("signs");
         let caller = tokens.verify(&issued.token).expect("verifies");
         assert_eq!(caller.subject, "kari");
-        assert_eq!(caller.organisation_id, org);
+        assert_eq!(caller.organisation_id.uuid(), org);
         assert_eq!(caller.roles, vec![Role::Referrer]);
     }
 

@@ -1,8 +1,8 @@
 //! Who is calling. Every query is scoped by the caller's organisation, so the caller is a domain
 //! value that storage can take, not an HTTP detail.
 
+use crate::ids::OrganisationId;
 use crate::role::Role;
-use uuid::Uuid;
 
 /// An authenticated caller: a person or a system acting for one organisation with some roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,7 +10,7 @@ pub struct Caller {
     /// The token's subject: a user id from the identity provider, or `client:<id>` for API clients.
     pub subject: String,
     /// The organisation the caller acts for; all scoping is by this id.
-    pub organisation_id: Uuid,
+    pub organisation_id: OrganisationId,
     /// The roles granted by the token.
     pub roles: Vec<Role>,
 }

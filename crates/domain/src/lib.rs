@@ -5,6 +5,7 @@
 pub mod access;
 pub mod api_client;
 pub mod audit;
+pub mod ids;
 pub mod organisation;
 pub mod page;
 pub mod referral;
@@ -13,4 +14,5 @@ pub mod webhook;
 mod wire;
 
 pub use access::Caller;
+pub use ids::OrganisationId;
 pub use role::Role;

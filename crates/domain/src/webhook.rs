@@ -168,8 +168,8 @@ impl WebhookEvent {
     pub fn of_referral_move(
         before: &Referral,
         after: &Referral,
-    ) -> Option<(uuid::Uuid, WebhookEvent)> {
-        let referrer = after.referring_organisation_id?;
+    ) -> Option<(crate::OrganisationId, WebhookEvent)> {
+        let referrer = crate::OrganisationId::new(after.referring_organisation_id?);
         if !before.referrer_notices(after.status) {
             return None;
         }

@@ -52,7 +52,7 @@ impl<P: Policy> Authorized<P> {
     pub fn audit_creation(&self, resource_type: ResourceType) -> Creation {
         Creation {
             actor: self.caller.subject.clone(),
-            actor_organisation_id: Some(self.caller.organisation_id),
+            actor_organisation_id: Some(self.caller.organisation_id.uuid()),
             resource_type,
             request_id: self.request_id.0.clone(),
         }
@@ -67,7 +67,7 @@ impl<P: Policy> Authorized<P> {
     ) -> NewAuditEvent {
         NewAuditEvent {
             actor: self.caller.subject.clone(),
-            actor_organisation_id: Some(self.caller.organisation_id),
+            actor_organisation_id: Some(self.caller.organisation_id.uuid()),
             action,
             resource_type,
             resource_id,

@@ -53,7 +53,7 @@ impl Directory {
     /// cannot hold one of the token's roles, 401 for the token of a revoked or unknown client.
     pub async fn admit(&self, state: &AppState, caller: &Caller) -> Result<(), ApiError> {
         let kind = self
-            .kind_of(state, caller.organisation_id)
+            .kind_of(state, caller.organisation_id.uuid())
             .await?
             .ok_or_else(|| {
                 ApiError::Forbidden("the token's organisation is not in the directory".into())
@@ -67,7 +67,7 @@ impl Directory {
             let revoked = || ApiError::Unauthorized("the API client is revoked or unknown".into());
             let client = Uuid::parse_str(client).map_err(|_| revoked())?;
             if !self
-                .client_in_good_standing(state, client, caller.organisation_id)
+                .client_in_good_standing(state, client, caller.organisation_id.uuid())
                 .await?
             {
                 return Err(revoked());

@@ -271,7 +271,7 @@ impl KeyClaim {
         request: &impl Serialize,
     ) -> Result<KeyClaim, ApiError> {
         Ok(KeyClaim {
-            organisation_id: caller.organisation_id,
+            organisation_id: caller.organisation_id.uuid(),
             subject: caller.subject.clone(),
             key: key.0,
             request_hash: fingerprint(path, request)?,

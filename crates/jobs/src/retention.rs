@@ -79,7 +79,7 @@ fn sweep_on(conn: &mut PgConnection, policy: &RetentionPolicy) -> Result<SweepRe
                     referral_id: notice.id,
                     erasure_due_at: notice.due_at,
                 });
-                webhooks::enqueue(conn, notice.target_centre_id, &due)?;
+                webhooks::enqueue(conn, notice.target_centre_id.into(), &due)?;
             }
             Ok(notices.len())
         })?,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use samhandling_domain::api_client::{needs_approval, ApiClient, Approval};
 use samhandling_domain::page::{Page, PageRequest};
-use samhandling_domain::Role;
+use samhandling_domain::{OrganisationId, Role};
 use uuid::Uuid;
 
 #[derive(Debug, Queryable, Selectable)]
@@ -157,13 +157,13 @@ pub fn revoke(conn: &mut PgConnection, id: Uuid) -> Result<Option<ApiClient>, St
 pub fn approve(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
     approved_by: &str,
 ) -> Result<Option<ApiClient>, StoreError> {
     diesel::update(
         api_clients::table
             .find(id)
-            .filter(api_clients::organisation_id.eq(organisation_id)),
+            .filter(api_clients::organisation_id.eq(organisation_id.uuid())),
     )
     .set((
         api_clients::approved_at.eq(diesel::dsl::sql::<

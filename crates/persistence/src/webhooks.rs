@@ -20,6 +20,7 @@ use samhandling_domain::webhook::{
     Attempt, Delivery, DeliveryOutcome, EventType, ReferralErasureDue, ReferralStatusChanged,
     SubscriptionHealth, SubscriptionState, WebhookEvent,
 };
+use samhandling_domain::OrganisationId;
 use uuid::Uuid;
 
 /// A subscription as its organisation sees it (never the secret).
@@ -28,7 +29,7 @@ pub struct Subscription {
     /// Identifier.
     pub id: Uuid,
     /// The subscribing organisation.
-    pub organisation_id: Uuid,
+    pub organisation_id: OrganisationId,
     /// Where events are POSTed.
     pub url: String,
     /// What it is told about.
@@ -79,7 +80,7 @@ impl TryFrom<SubscriptionRow> for Subscription {
         };
         Ok(Subscription {
             id: row.id,
-            organisation_id: row.organisation_id,
+            organisation_id: row.organisation_id.into(),
             url: row.url,
             event_types: row
                 .event_types
@@ -104,7 +105,7 @@ impl TryFrom<SubscriptionRow> for Subscription {
 pub fn insert_subscription(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
     url: &str,
     event_types: &[EventType],
     secret: &str,
@@ -113,7 +114,7 @@ pub fn insert_subscription(
     let row: SubscriptionRow = diesel::insert_into(webhook_subscriptions::table)
         .values((
             webhook_subscriptions::id.eq(id),
-            webhook_subscriptions::organisation_id.eq(organisation_id),
+            webhook_subscriptions::organisation_id.eq(organisation_id.uuid()),
             webhook_subscriptions::url.eq(url),
             webhook_subscriptions::event_types.eq(names),
             webhook_subscriptions::secret.eq(secret),
@@ -125,10 +126,10 @@ pub fn insert_subscription(
 
 /// The active subscriptions of `organisation_id`.
 fn of_organisation(
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
 ) -> webhook_subscriptions::BoxedQuery<'static, diesel::pg::Pg> {
     webhook_subscriptions::table
-        .filter(webhook_subscriptions::organisation_id.eq(organisation_id))
+        .filter(webhook_subscriptions::organisation_id.eq(organisation_id.uuid()))
         .filter(webhook_subscriptions::deleted_at.is_null())
         .into_boxed()
 }
@@ -137,7 +138,7 @@ fn of_organisation(
 pub fn find_subscription(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
 ) -> Result<Option<Subscription>, StoreError> {
     of_organisation(organisation_id)
         .filter(webhook_subscriptions::id.eq(id))
@@ -151,7 +152,7 @@ pub fn find_subscription(
 /// One page of an organisation's active subscriptions.
 pub fn list_subscriptions(
     conn: &mut PgConnection,
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
     page: PageRequest,
 ) -> Result<Page<Subscription>, StoreError> {
     let query = of_organisation(organisation_id)
@@ -164,12 +165,12 @@ pub fn list_subscriptions(
 pub fn delete_subscription(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
 ) -> Result<bool, StoreError> {
     let deleted = diesel::update(
         webhook_subscriptions::table
             .filter(webhook_subscriptions::id.eq(id))
-            .filter(webhook_subscriptions::organisation_id.eq(organisation_id))
+            .filter(webhook_subscriptions::organisation_id.eq(organisation_id.uuid()))
             .filter(webhook_subscriptions::deleted_at.is_null()),
     )
     .set(webhook_subscriptions::deleted_at.eq(diesel::dsl::now))
@@ -195,7 +196,7 @@ fn abandon_pending(conn: &mut PgConnection, subscription_id: Uuid) -> Result<usi
 pub fn rotate_secret(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
     secret: &str,
     overlap: std::time::Duration,
 ) -> Result<Option<Subscription>, StoreError> {
@@ -205,7 +206,7 @@ pub fn rotate_secret(
          WHERE id = $1 AND organisation_id = $2 AND deleted_at IS NULL",
     )
     .bind::<SqlUuid, _>(id)
-    .bind::<SqlUuid, _>(organisation_id)
+    .bind::<SqlUuid, _>(organisation_id.uuid())
     .bind::<Text, _>(secret)
     .bind::<Interval, _>(interval(overlap))
     .execute(conn)?;
@@ -221,13 +222,13 @@ pub fn rotate_secret(
 pub fn replay(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
     since: DateTime<Utc>,
 ) -> Result<Option<usize>, StoreError> {
     let enabled = diesel::update(
         webhook_subscriptions::table
             .filter(webhook_subscriptions::id.eq(id))
-            .filter(webhook_subscriptions::organisation_id.eq(organisation_id))
+            .filter(webhook_subscriptions::organisation_id.eq(organisation_id.uuid()))
             .filter(webhook_subscriptions::deleted_at.is_null()),
     )
     .set((
@@ -259,7 +260,7 @@ pub fn replay(
 /// how many deliveries were enqueued.
 pub fn enqueue(
     conn: &mut PgConnection,
-    organisation_id: Uuid,
+    organisation_id: OrganisationId,
     event: &WebhookEvent,
 ) -> Result<usize, StoreError> {
     let columns = EventColumns::of(event);
@@ -272,7 +273,7 @@ pub fn enqueue(
          FROM webhook_subscriptions \
          WHERE organisation_id = $1 AND deleted_at IS NULL AND $2 = ANY (event_types)",
     )
-    .bind::<SqlUuid, _>(organisation_id)
+    .bind::<SqlUuid, _>(organisation_id.uuid())
     .bind::<Text, _>(columns.event_type)
     .bind::<Nullable<SqlUuid>, _>(columns.referral_id)
     .bind::<Nullable<Text>, _>(columns.external_reference)

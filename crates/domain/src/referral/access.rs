@@ -55,7 +55,7 @@ impl ReferralAccess {
     /// The access of `caller`.
     pub fn of(caller: &Caller) -> ReferralAccess {
         ReferralAccess {
-            organisation_id: caller.organisation_id,
+            organisation_id: caller.organisation_id.uuid(),
             coordinator: caller.has_role(Role::CentreCoordinator),
             referrer: caller.has_role(Role::Referrer),
             admin: caller.has_role(Role::Admin),

@@ -55,7 +55,7 @@ impl Policy for DataOwners {
 /// The organisation whose clients the caller may see: every one for an administrator, its own
 /// otherwise.
 fn visible_organisation(caller: &Caller) -> Option<Uuid> {
-    (!caller.has_role(Role::Admin)).then_some(caller.organisation_id)
+    (!caller.has_role(Role::Admin)).then_some(caller.organisation_id.uuid())
 }
 
 /// A system to register.
@@ -346,8 +346,8 @@ async fn approve_api_client(
         AuditAction::Approved,
         id,
         move |conn| {
-            let Some(found) =
-                store::find(conn, id)?.filter(|client| client.organisation_id == organisation_id)
+            let Some(found) = store::find(conn, id)?
+                .filter(|client| client.organisation_id == organisation_id.uuid())
             else {
                 return Ok(None);
             };

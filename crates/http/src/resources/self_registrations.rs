@@ -116,7 +116,7 @@ async fn create_self_registration(
     // reference.
     let public = Caller {
         subject: format!("{ANONYMOUS}:{}", limit.client_tag()),
-        organisation_id: Uuid::nil(),
+        organisation_id: Uuid::nil().into(),
         roles: Vec::new(),
     };
     // Counted in its own transaction: a refused registration still counts against the limit.
