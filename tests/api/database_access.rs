@@ -2,12 +2,12 @@
 //! request that gets none within the checkout timeout answers 503 and changes nothing, and
 //! personal data leaves only once the audit event of its read is on record.
 
-use crate::referrals::{field, refer, referral_body};
 use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use diesel::RunQueryDsl;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{DbOptions, Pools};
+use samhandling_tests::referrals::{field, refer, referral_body};
 use samhandling_tests::{authorized, get, send, TestApp, SECRET};
 use serde_json::json;
 use std::time::Duration;

@@ -131,9 +131,9 @@ async fn a_key_older_than_a_day_starts_afresh() {
 /// A referral's create claims its key in the statement that stores it; these cover that path.
 mod referrals {
     use super::count;
-    use crate::referrals::{field, referral_body};
     use actix_web::test::TestRequest;
     use diesel::RunQueryDsl;
+    use samhandling_tests::referrals::{field, referral_body};
     use samhandling_tests::{authorized, get, send, TestApp};
     use serde_json::{json, Value};
 

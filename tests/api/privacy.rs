@@ -1,10 +1,10 @@
 //! Erasure, retention and logs: a person's name leaves no trace once erased, and never reaches
 //! the logs.
 
-use crate::referrals::{field, refer, referral_body, transition};
 use actix_web::test::TestRequest;
 use diesel::RunQueryDsl;
 use samhandling_jobs::retention;
+use samhandling_tests::referrals::{field, refer, referral_body, transition};
 use samhandling_tests::{act, authorized, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
 
@@ -210,7 +210,7 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     use samhandling_tests::receiver::Receiver;
     let t = TestApp::with_local_webhooks();
     let app = t.service().await;
-    let f = crate::referrals::field(&t);
+    let f = samhandling_tests::referrals::field(&t);
     let receiver = Receiver::start(0);
     let subscribed = send(
         &app,

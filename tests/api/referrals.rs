@@ -1,87 +1,10 @@
 //! Referrals: consent-bound, closed-loop, audited, scoped to the organisations involved.
 
 use actix_web::test::TestRequest;
-use samhandling_domain::organisation::{Organisation, OrganisationKind};
-use samhandling_domain::Role;
+use samhandling_domain::organisation::OrganisationKind;
+use samhandling_tests::referrals::{field, refer, referral_body, transition};
 use samhandling_tests::{act, authorized, get, send, TestApp};
 use serde_json::{json, Value};
-
-/// A centre, a referring municipality, a second municipality and a second centre, with tokens.
-pub struct Field {
-    pub centre: Organisation,
-    pub coordinator: String,
-    pub referrer: String,
-    pub other_municipality: String,
-    pub other_centre: String,
-}
-
-pub fn field(t: &TestApp) -> Field {
-    let centre = t.organisation(
-        OrganisationKind::SelfHelpCentre,
-        "LINK Trondheim",
-        Some("5001"),
-    );
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
-    let other = t.organisation(
-        OrganisationKind::Municipality,
-        "Levanger kommune",
-        Some("5037"),
-    );
-    let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301"));
-    Field {
-        coordinator: t.token(centre.id, &[Role::CentreCoordinator]),
-        referrer: t.token(municipality.id, &[Role::Referrer]),
-        other_municipality: t.token(other.id, &[Role::Referrer]),
-        other_centre: t.token(other_centre.id, &[Role::CentreCoordinator]),
-        centre,
-    }
-}
-
-pub fn referral_body(centre: &Organisation, given_name: &str, feedback: bool) -> Value {
-    json!({
-        "target_centre_id": centre.id,
-        "offer": "self_help_group",
-        "person": {
-            "given_name": given_name, "family_name": "Nordmann", "phone": "+4791234567",
-            "preferred_language": "nb", "birth_year": 1990, "municipality_number": "5035"
-        },
-        "target_groups": ["work_assessment_allowance"],
-        "wishes": format!("{given_name} ønsker en gruppe på dagtid."),
-        "preferred_format": "digital",
-        "external_reference": format!("SAK-{given_name}"),
-        "consent": {"contact": true, "feedback_to_referrer": feedback, "obtained_via": "in_person", "obtained_at": "2026-11-20T10:15:00Z"}
-    })
-}
-
-pub async fn refer<S, B>(app: &S, token: &str, body: &Value) -> Value
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
-    let reply = send(
-        app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), token).set_json(body),
-    )
-    .await;
-    assert_eq!(reply.status, 201, "{}", reply.text);
-    reply.body
-}
-
-pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
-    authorized(
-        TestRequest::post().uri(&format!("/api/v1/referrals/{id}/transitions")),
-        token,
-    )
-    .set_json(json!({"to": to}))
-}
 
 #[actix_web::test]
 async fn a_referral_travels_from_referrer_to_centre_and_back() {

@@ -1,8 +1,8 @@
 //! Self-registration: public, minimal answer, rate-limited.
 
-use crate::referrals::field;
 use actix_web::test::TestRequest;
 use samhandling_http::Policies;
+use samhandling_tests::referrals::field;
 use samhandling_tests::{get, send, TestApp};
 use serde_json::json;
 

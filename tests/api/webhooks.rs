@@ -1,10 +1,10 @@
 //! Webhooks close the loop: signed, retried, delivered once, never carrying personal data, never
 //! sent to private addresses unless configured.
 
-use crate::referrals::{field, refer, referral_body, transition};
 use actix_web::test::TestRequest;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
+use samhandling_tests::referrals::{field, refer, referral_body, transition};
 use samhandling_tests::{act, authorized, get, send, TestApp};
 use serde_json::json;
 use std::time::Duration;

@@ -7,6 +7,7 @@
 pub mod database;
 pub mod logs;
 pub mod receiver;
+pub mod referrals;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};

@@ -85,14 +85,7 @@ pub fn check_client_roles(roles: &[Role]) -> Result<(), ApiClientRule> {
     Ok(())
 }
 
-impl crate::page::Keyed for ApiClient {
-    fn position(&self) -> crate::page::Position {
-        crate::page::Position {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
+crate::page::keyed_by!(ApiClient, created_at);
 
 #[cfg(test)]
 mod tests {

@@ -151,14 +151,7 @@ pub struct AuditFilter {
     pub occurred_before: Option<DateTime<Utc>>,
 }
 
-impl crate::page::Keyed for AuditEvent {
-    fn position(&self) -> crate::page::Position {
-        crate::page::Position {
-            created_at: self.occurred_at,
-            id: self.id,
-        }
-    }
-}
+crate::page::keyed_by!(AuditEvent, occurred_at);
 
 #[cfg(test)]
 mod tests {

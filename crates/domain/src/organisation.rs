@@ -238,14 +238,7 @@ impl From<Organisation> for OrganisationDraft {
     }
 }
 
-impl crate::page::Keyed for Organisation {
-    fn position(&self) -> crate::page::Position {
-        crate::page::Position {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
+crate::page::keyed_by!(Organisation, created_at);
 
 #[cfg(test)]
 mod tests {

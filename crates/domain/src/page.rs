@@ -20,6 +20,22 @@ pub trait Keyed {
     fn position(&self) -> Position;
 }
 
+/// Implements [`Keyed`] for a record listed by `(<time field>, id)`.
+macro_rules! keyed_by {
+    ($record:ty, $time:ident) => {
+        impl $crate::page::Keyed for $record {
+            fn position(&self) -> $crate::page::Position {
+                $crate::page::Position {
+                    created_at: self.$time,
+                    id: self.id,
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use keyed_by;
+
 /// How many items a page may hold, and where it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {

@@ -318,14 +318,7 @@ pub fn is_public_address(address: IpAddr) -> bool {
     }
 }
 
-impl crate::page::Keyed for Delivery {
-    fn position(&self) -> crate::page::Position {
-        crate::page::Position {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
+crate::page::keyed_by!(Delivery, created_at);
 
 #[cfg(test)]
 mod tests {

@@ -374,14 +374,7 @@ pub fn reference_from(random: [u8; 5]) -> String {
     )
 }
 
-impl crate::page::Keyed for Referral {
-    fn position(&self) -> crate::page::Position {
-        crate::page::Position {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
+crate::page::keyed_by!(Referral, created_at);
 
 #[cfg(test)]
 mod tests {

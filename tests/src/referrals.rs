@@ -1,0 +1,95 @@
+//! The referral fixtures every test module shares: the organisations a referral involves, with
+//! their tokens, a valid referral body, and the calls that refer and move.
+
+use crate::{authorized, send, TestApp};
+use actix_web::test::TestRequest;
+use samhandling_domain::organisation::{Organisation, OrganisationKind};
+use samhandling_domain::Role;
+use serde_json::{json, Value};
+
+/// A centre, a referring municipality, a second municipality and a second centre, with tokens.
+pub struct Field {
+    /// LINK Trondheim, the centre referrals go to.
+    pub centre: Organisation,
+    /// Its coordinator.
+    pub coordinator: String,
+    /// A referrer of Stjørdal kommune.
+    pub referrer: String,
+    /// A referrer of Levanger kommune, which referred nothing.
+    pub other_municipality: String,
+    /// A coordinator of LINK Oslo, to which nothing was referred.
+    pub other_centre: String,
+}
+
+/// Stores the organisations of a [`Field`] and signs their tokens.
+pub fn field(t: &TestApp) -> Field {
+    let centre = t.organisation(
+        OrganisationKind::SelfHelpCentre,
+        "LINK Trondheim",
+        Some("5001"),
+    );
+    let municipality = t.organisation(
+        OrganisationKind::Municipality,
+        "Stjørdal kommune",
+        Some("5035"),
+    );
+    let other = t.organisation(
+        OrganisationKind::Municipality,
+        "Levanger kommune",
+        Some("5037"),
+    );
+    let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301"));
+    Field {
+        coordinator: t.token(centre.id, &[Role::CentreCoordinator]),
+        referrer: t.token(municipality.id, &[Role::Referrer]),
+        other_municipality: t.token(other.id, &[Role::Referrer]),
+        other_centre: t.token(other_centre.id, &[Role::CentreCoordinator]),
+        centre,
+    }
+}
+
+/// A valid referral to `centre` for a person called `given_name`, with or without consent to
+/// feedback; its external reference is `SAK-<given_name>`.
+pub fn referral_body(centre: &Organisation, given_name: &str, feedback: bool) -> Value {
+    json!({
+        "target_centre_id": centre.id,
+        "offer": "self_help_group",
+        "person": {
+            "given_name": given_name, "family_name": "Nordmann", "phone": "+4791234567",
+            "preferred_language": "nb", "birth_year": 1990, "municipality_number": "5035"
+        },
+        "target_groups": ["work_assessment_allowance"],
+        "wishes": format!("{given_name} ønsker en gruppe på dagtid."),
+        "preferred_format": "digital",
+        "external_reference": format!("SAK-{given_name}"),
+        "consent": {"contact": true, "feedback_to_referrer": feedback, "obtained_via": "in_person", "obtained_at": "2026-11-20T10:15:00Z"}
+    })
+}
+
+/// Refers with `body` as `token`'s organisation; asserts 201 and returns the body.
+pub async fn refer<S, B>(app: &S, token: &str, body: &Value) -> Value
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let reply = send(
+        app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), token).set_json(body),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply.body
+}
+
+/// The request that moves referral `id` to `to` as `token`.
+pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
+    authorized(
+        TestRequest::post().uri(&format!("/api/v1/referrals/{id}/transitions")),
+        token,
+    )
+    .set_json(json!({"to": to}))
+}
