@@ -112,6 +112,14 @@ client=$(curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $
 CONTRACT_CLIENT_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' <<<"$client")
 CONTRACT_CLIENT_SECRET=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["client_secret"])' <<<"$client")
 export CONTRACT_CLIENT_ID CONTRACT_CLIENT_SECRET
+# A client that reads the centre's personal data, so pending its approval: positive approval
+# cases name it (an invented id is rightly 404).
+pending=$(curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' \
+    -d "{\"organisation_id\": \"$CENTRE_ORG\", \"name\": \"Contract intake system\", \"roles\": [\"centre_coordinator\"]}") \
+    || die "could not register a pending API client"
+CONTRACT_PENDING_CLIENT_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' <<<"$pending")
+export CONTRACT_PENDING_CLIENT_ID
 
 # --- Schemathesis ----------------------------------------------------------------------------
 # Every check (`--checks all`), positive and negative data, all phases (examples, coverage,

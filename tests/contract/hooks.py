@@ -16,6 +16,9 @@ valid one:
   ones are rightly 401). Positive cases send the client contract.sh registered
   (`CONTRACT_CLIENT_ID`, `CONTRACT_CLIENT_SECRET`), with a scope it holds.
 
+- An approval must name a client of the approving centre (another id is rightly 404): positive
+  cases approve the pending client contract.sh registered (`CONTRACT_PENDING_CLIENT_ID`).
+
 Which party calls which operation is set in schemathesis.toml, not here.
 
 Negative cases are left untouched: invented values are still sent there and must be rejected.
@@ -59,6 +62,9 @@ def before_call(context, case, kwargs):
         case.body["client_secret"] = os.environ.get("CONTRACT_CLIENT_SECRET", "")
         if "scope" in case.body:
             case.body["scope"] = "referrer"
+    pending = os.environ.get("CONTRACT_PENDING_CLIENT_ID")
+    if pending and case.operation.path == "/api/v1/api-clients/{id}/approval" and case.path_parameters:
+        case.path_parameters["id"] = pending
     centre = os.environ.get("CONTRACT_CENTRE_ID")
     if centre and isinstance(case.body, dict) and "target_centre_id" in case.body:
         case.body["target_centre_id"] = centre
