@@ -145,3 +145,102 @@ async fn no_person_leaves_when_the_read_cannot_be_recorded() {
     let read = get(&app, &path, &f.coordinator).await;
     assert_eq!(read.body["person"]["given_name"], "Sigrid");
 }
+
+/// Requests have every connection of their pool: the read-audit writer and the background
+/// jobs draw from pools of their own, so with every request connection taken, an audited read's
+/// event is still committed and a job still gets its connection (and a request that wins a turn
+/// always finds a connection).
+#[actix_web::test]
+async fn background_work_and_the_read_audit_never_take_a_request_connection() {
+    let t = TestApp::new();
+    let pools = Pools::new(
+        &t.database.url,
+        &DbOptions {
+            max_size: 2,
+            checkout_timeout: Duration::from_millis(300),
+            ..DbOptions::default()
+        },
+    );
+    let state = web::Data::new(AppState::new(&pools, t.tokens.clone(), SECRET));
+    let requests = pools.requests.clone();
+    let held = web::block(move || (requests.connection(), requests.connection()))
+        .await
+        .unwrap();
+    assert!(held.0.is_ok() && held.1.is_ok());
+    let event = samhandling_domain::audit::NewAuditEvent {
+        actor: "tester".into(),
+        actor_organisation_id: None,
+        action: samhandling_domain::audit::AuditAction::Read,
+        resource_type: samhandling_domain::audit::ResourceType::Referral,
+        resource_id: uuid::Uuid::now_v7(),
+        request_id: "held".into(),
+    };
+    state
+        .read_audit
+        .record(event)
+        .await
+        .expect("the read audit has its own connection");
+    let jobs = pools.jobs.clone();
+    let job = web::block(move || jobs.connection().map(drop))
+        .await
+        .unwrap();
+    assert!(job.is_ok(), "a job found no connection: {job:?}");
+    drop(held);
+}
+
+/// A token request holds no connection while Argon2 verifies its secret: with one request
+/// connection, a read made while a (wrong) secret is being verified is served, not 503.
+#[actix_web::test]
+async fn a_token_request_holds_no_connection_while_its_secret_is_verified() {
+    let t = TestApp::new();
+    let admin = t.admin_token();
+    let app = t.service().await;
+    let municipality = t.organisation(
+        samhandling_domain::organisation::OrganisationKind::Municipality,
+        "Stjørdal kommune",
+        Some("5035"),
+    );
+    let registered = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+            "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
+        })),
+    )
+    .await;
+    let client_id = registered.body["id"].as_str().unwrap().to_owned();
+    let state = state_with_pool(&t, 1, Duration::from_millis(200));
+    let app = test::init_service(build_app(state, &[])).await;
+    // Warm the directory, so the read below needs only its own query.
+    assert_eq!(
+        get(&app, "/api/v1/organisations?limit=1", &admin)
+            .await
+            .status,
+        200
+    );
+    let started = std::time::Instant::now();
+    let guesses = (0..4).map(|_| {
+        send(
+            &app,
+            TestRequest::post()
+                .uri("/api/v1/oauth/token")
+                .insert_header(("content-type", "application/x-www-form-urlencoded"))
+                .set_payload(format!(
+                    "grant_type=client_credentials&client_id={client_id}&client_secret=guess"
+                )),
+        )
+    });
+    let reads = (0..4).map(|_| get(&app, "/api/v1/organisations?limit=1", &admin));
+    let (guessed, read) = futures_util::future::join(
+        futures_util::future::join_all(guesses),
+        futures_util::future::join_all(reads),
+    )
+    .await;
+    let hashing = started.elapsed();
+    assert!(guessed.iter().all(|reply| reply.status == 401));
+    let statuses: Vec<u16> = read.iter().map(|reply| reply.status.as_u16()).collect();
+    assert_eq!(
+        statuses,
+        vec![200; 4],
+        "reads waited behind hashing for {hashing:?}"
+    );
+}
