@@ -90,10 +90,10 @@ load_demo_data "$BIN"
 # Schemathesis self-registers far more often than a person could.
 serve "$BIN" SELF_REGISTRATION_RATE_LIMIT=100000
 
-# Each operation is called by the party it is for (tests/contract/hooks.py picks the token): an
-# administrator of the operator, a referrer of a municipality, a coordinator of the demo centre
-# that created referrals are addressed to (so they can be read, moved and erased). A token may
-# hold only roles its organisation's kind can hold, so no one token can do everything.
+# Each operation is called by the party it is for (tests/contract/schemathesis.toml picks the
+# token): an administrator of the operator, a referrer of a municipality, a coordinator of the
+# demo centre that created referrals are addressed to (so they can be read, moved and erased). A
+# token may hold only roles its organisation's kind can hold, so no one token can do everything.
 CENTRE_ORG=$(demo_org_id "$DEMO" "LINK Trondheim")
 MUNICIPALITY_ORG=$(demo_org_id "$DEMO" "Stjørdal kommune")
 [[ -n $CENTRE_ORG && -n $MUNICIPALITY_ORG ]] || die "'$BIN demo-data' printed no LINK Trondheim or Stjørdal kommune"

@@ -1,6 +1,7 @@
 //! The audit trail: who did what to which record, when, and in which request. Records here concern
-//! people's mental health and drug use (GDPR art. 9; Normen), so an event is written in the same
-//! transaction as the change or read it describes: there is never a change without its event.
+//! people's mental health and drug use (GDPR art. 9; Normen), so a change's event is written in
+//! the transaction of the change (there is never a change without its event), and a read's event
+//! is committed, in a batch with other reads', before the data it records leaves the server.
 
 use crate::wire::wire_enum;
 use chrono::{DateTime, Utc};

@@ -1,6 +1,7 @@
-//! Webhooks close the loop: a referring organisation is told when a referral it sent changes, so
-//! its case-management system need not poll. The rules here (which addresses may be called, when
-//! to retry) are pure, so they are tested without a network.
+//! Webhooks close the loop: a referring organisation is told when a referral it sent changes, and
+//! a centre when a referral's person is due for erasure, so their case-management systems need
+//! not poll. The rules here (what is told to whom, which addresses may be called, when to retry)
+//! are pure, so they are tested without a network.
 
 use crate::referral::{CoarseStatus, Referral, ReferralStatus};
 use crate::wire::wire_enum;

@@ -50,7 +50,8 @@ impl Directory {
     }
 
     /// Admits `caller` or says why not: 403 for an organisation that is not in the directory or
-    /// cannot hold one of the token's roles, 401 for the token of a revoked or unknown client.
+    /// cannot hold one of the token's roles, 401 for the token of a revoked, unknown or
+    /// unapproved client.
     pub async fn admit(&self, state: &AppState, caller: &Caller) -> Result<(), ApiError> {
         let kind = self
             .kind_of(state, caller.organisation_id.uuid())
@@ -64,7 +65,12 @@ impl Directory {
             )));
         }
         if let Some(client) = caller.subject.strip_prefix(CLIENT_SUBJECT_PREFIX) {
-            let revoked = || ApiError::Unauthorized("the API client is revoked or unknown".into());
+            let revoked = || {
+                ApiError::Unauthorized(
+                    "the API client is revoked, unknown or awaiting its organisation's approval"
+                        .into(),
+                )
+            };
             let client = Uuid::parse_str(client).map_err(|_| revoked())?;
             if !self
                 .client_in_good_standing(state, client, caller.organisation_id.uuid())

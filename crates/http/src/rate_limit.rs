@@ -42,7 +42,9 @@ fn client_address(req: &HttpRequest, hops: u8) -> String {
         .flatten()
         .and_then(|value| {
             let entries: Vec<&str> = value.split(',').map(str::trim).collect();
-            let index = entries.len().saturating_sub(usize::from(hops));
+            // Fewer entries than proxies: the request did not come through them all, and the
+            // leftmost entry is the client's own word.
+            let index = entries.len().checked_sub(usize::from(hops))?;
             entries
                 .get(index)
                 .and_then(|entry| entry.parse::<IpAddr>().ok())
@@ -152,6 +154,8 @@ mod tests {
         assert_eq!(address(Some("203.0.113.7"), 0), "192.0.2.1");
         assert_eq!(address(None, 1), "192.0.2.1");
         assert_eq!(address(Some("not an address"), 1), "192.0.2.1");
+        // Fewer entries than trusted proxies: only the peer is known.
+        assert_eq!(address(Some("6.6.6.6"), 2), "192.0.2.1");
     }
 
     #[test]

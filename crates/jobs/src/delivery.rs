@@ -10,8 +10,9 @@
 //! replays. A slow or failing receiver therefore delays only its own deliveries, and no pooled
 //! connection is held while a receiver is waited for.
 //!
-//! Delivery is at least once: a worker that dies after the receiver answered and before the
-//! outcome was recorded leaves that one delivery to be sent again, with the same `webhook-id`.
+//! Delivery is at least once: a worker that dies after receivers answered and before the outcomes
+//! were recorded leaves those deliveries (at most one per subscription, the one in flight) to be
+//! sent again, with the same `webhook-id`.
 
 use chrono::Utc;
 use samhandling_auth::webhook_signatures::signature_header;

@@ -1,7 +1,8 @@
 //! Work the service does on its own, beside requests: delivering webhooks from the outbox and
 //! erasing personal data past its retention. Each job keeps its state in PostgreSQL and is safe to
-//! run in several instances at once. It depends on the domain and on persistence only: no job
-//! knows about HTTP requests, and the API knows nothing of how its outbox is drained.
+//! run in several instances at once. It depends on the domain, persistence and auth (for webhook
+//! signatures): no job knows about HTTP requests, and the API knows nothing of how its outbox is
+//! drained.
 
 pub mod delivery;
 pub mod retention;

@@ -723,6 +723,8 @@ pub fn withdraw_feedback_consent(
             )),
             referrals::version.eq(referrals::version + 1),
             referrals::updated_at.eq(diesel::dsl::now),
+            // A change is work on the referral: the inactivity clock and its notice start over.
+            referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
             // The referrer's view loses the detailed status the first time only.
             referrer_view_changed_when("consent_feedback AND feedback_withdrawn_at IS NULL"),
         ))

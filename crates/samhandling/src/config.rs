@@ -156,9 +156,7 @@ fn duration(
 
 /// Reads only what token commands need (secret, issuer, audience, lifetime).
 pub fn token_settings(env: &Environment<'_>) -> Result<(TokenSettings, bool), ConfigError> {
-    let dev_mode = env
-        .var("SAMHANDLING_DEV_MODE")
-        .is_some_and(|value| value == "1" || value.eq_ignore_ascii_case("true"));
+    let dev_mode = env.flag("SAMHANDLING_DEV_MODE", false)?;
     let secret = match env.var("JWT_SECRET") {
         Some(secret) => secret.into_bytes(),
         None if dev_mode => DEVELOPMENT_SECRET.to_vec(),

@@ -57,7 +57,8 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum RetentionCommand {
-    /// Erase the personal data of referrals that ended more than RETENTION_DAYS ago, now.
+    /// One retention sweep now: tell centres of erasures due, end idle referrals as expired and
+    /// erase what is due (after the notice period), and forget old housekeeping rows.
     Run,
 }
 
@@ -134,6 +135,13 @@ fn print_token(
     subject: &str,
 ) -> Result<(), Failure> {
     let (settings, _) = config::token_settings(&config::Environment::process())?;
+    if ttl.is_some_and(|ttl| ttl > config::MAX_TOKEN_TTL) {
+        return Err(config::ConfigError::Invalid {
+            name: "--ttl",
+            reason: "a token lives at most 12h".into(),
+        }
+        .into());
+    }
     let issued = TokenService::new(&settings)?.issue(subject, org, roles, ttl)?;
     println!("{}", issued.token);
     Ok(())

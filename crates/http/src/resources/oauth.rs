@@ -71,7 +71,8 @@ pub struct TokenResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"error": "invalid_client", "error_description": "client authentication failed"}))]
 pub struct OAuthError {
-    /// One of `invalid_request`, `invalid_client`, `unsupported_grant_type`, `invalid_scope`.
+    /// One of `invalid_request`, `invalid_client`, `unauthorized_client` (awaiting its
+    /// organisation's approval), `unsupported_grant_type`, `invalid_scope`.
     pub error: &'static str,
     /// For people.
     pub error_description: String,

@@ -504,6 +504,14 @@ async fn list_referrals(
 ) -> Result<web::Json<Paginated<ReferralView>>, ApiError> {
     let access = ReferralAccess::of(&caller.caller);
     let query = query.0;
+    if query.erasure_due_before.is_some() && access.scope().is_referrer_only() {
+        // Due dates count from the centre's last change, which a referrer's view hides.
+        return Err(ApiError::invalid_field(
+            "erasure_due_before",
+            "not_for_role",
+            "erasure_due_before is for the centre",
+        ));
+    }
     let filter = ReferralFilter {
         status: query.status,
         coarse_status: query.coarse_status,
@@ -695,8 +703,10 @@ async fn withdraw_feedback_consent(
 /// Erase the person's data.
 ///
 /// For the target centre's coordinators and administrators, to honour a request for erasure.
-/// Removes the name, contact details, birth year and wishes; keeps a tombstone with dates,
-/// statuses and tags so that statistics stay true. Erasing twice is harmless.
+/// Removes the name, contact details, birth year and wishes, the history, target groups and
+/// municipality, and the referral's webhook delivery log. The tombstone keeps what the referrer's
+/// view shows (its status and dates); statistics keep counts by month under no id you or the
+/// referrer hold. Erasing twice is harmless.
 #[utoipa::path(
     tag = "referrals",
     params(ReferralPath),

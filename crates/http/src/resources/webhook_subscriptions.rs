@@ -343,7 +343,7 @@ async fn replay_webhook_deliveries(
     let audit_event = caller.audit(AuditAction::Replayed, ResourceType::WebhookSubscription, id);
     let since = request.since;
     let path = format!("/api/v1/webhook-subscriptions/{id}/replay");
-    idempotency::create(&state, &caller.caller, key, &path, &request, move |conn| {
+    let replayed = idempotency::create(&state, &caller.caller, key, &path, &request, move |conn| {
         let replayed =
             store::replay(conn, id, organisation_id, since)?.ok_or(ApiError::NotFound)?;
         let subscription =
@@ -354,7 +354,10 @@ async fn replay_webhook_deliveries(
             subscription: subscription.into(),
         })
     })
-    .await
+    .await;
+    caller
+        .noting_denial(&state, ResourceType::WebhookSubscription, id, replayed)
+        .await
 }
 
 /// Rotate a subscription's signing secret.
@@ -384,7 +387,7 @@ async fn rotate_webhook_secret(
     );
     let secret = webhook_signatures::generate_secret();
     let path = format!("/api/v1/webhook-subscriptions/{id}/secret-rotation");
-    idempotency::create(&state, &caller.caller, key, &path, &(), move |conn| {
+    let rotated = idempotency::create(&state, &caller.caller, key, &path, &(), move |conn| {
         let rotated = store::rotate_secret(conn, id, organisation_id, &secret, SECRET_OVERLAP)?
             .ok_or(ApiError::NotFound)?;
         audit::record(conn, &audit_event)?;
@@ -398,5 +401,8 @@ async fn rotate_webhook_secret(
             previous_secret_valid_until: valid_until,
         })
     })
-    .await
+    .await;
+    caller
+        .noting_denial(&state, ResourceType::WebhookSubscription, id, rotated)
+        .await
 }
