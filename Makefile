@@ -60,9 +60,18 @@ clients: build
 	scripts/clients.sh "$(BIN)"
 
 ## Faults under load, on a PostgreSQL cluster of its own: PostgreSQL restarted, the server killed
-## with SIGKILL, two instances on one database. Every invariant is checked; logs in target/chaos/.
+## with SIGKILL, two instances on one database, hanging webhook receivers and a token flood. Every
+## invariant is checked, every delivery verified with the standardwebhooks package (pinned in
+## scripts/chaos/requirements.txt, installed into the virtualenv target/chaos/venv when it changes);
+## logs in target/chaos/.
+CHAOS_VENV = target/chaos/venv
 chaos: build
-	python3 scripts/chaos/run.py "$(BIN)"
+	@[ -x $(CHAOS_VENV)/bin/python ] || python3 -m venv $(CHAOS_VENV)
+	@cmp -s scripts/chaos/requirements.txt $(CHAOS_VENV)/requirements.installed.txt || { \
+		echo "chaos: installing scripts/chaos/requirements.txt into $(CHAOS_VENV)"; \
+		$(CHAOS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/chaos/requirements.txt && \
+		cp scripts/chaos/requirements.txt $(CHAOS_VENV)/requirements.installed.txt; }
+	$(CHAOS_VENV)/bin/python scripts/chaos/run.py "$(BIN)"
 
 ## The API against the database's own limit (wrk vs pgbench); the report lands in target/bench/.
 bench:

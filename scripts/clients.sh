@@ -20,8 +20,11 @@
 #    fails, so one run shows every warning.
 # 3. The server on a free loopback port against a recreated database samhandling_clients with the
 #    demo data, and tests/clients/usage.py calling it through the generated Python client with
-#    minted tokens. The server is stopped and the database dropped on exit; the script exits with
-#    the first failure's status.
+#    minted tokens. Then tests/clients/webhooks.py subscribes a receiver of its own on 127.0.0.1
+#    (the server runs with WEBHOOK_ALLOW_HTTP=1, WEBHOOK_ALLOW_PRIVATE_TARGETS=1 and
+#    WEBHOOK_POLL_INTERVAL=200ms for it) and verifies the deliveries with the standardwebhooks
+#    package (pinned in requirements.txt), across a secret rotation. The server is stopped and the
+#    database dropped on exit; the script exits with the first failure's status.
 #
 # Outputs (under target/, which is ignored by git):
 #   target/clients/ts/, target/clients/python/   the generated clients
@@ -136,7 +139,8 @@ DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" migrate || die "'$BIN migrate' f
 load_demo_data "$BIN"
 
 # --- Server on a free loopback port ---------------------------------------------------------
-serve "$BIN"
+# Webhooks to a receiver on 127.0.0.1 over http, looked for every 200 ms (webhooks.py).
+serve "$BIN" WEBHOOK_ALLOW_HTTP=1 WEBHOOK_ALLOW_PRIVATE_TARGETS=1 WEBHOOK_POLL_INTERVAL=200ms
 
 MUNICIPALITY_ORG=$(demo_org_id "$DEMO" "Stjørdal kommune")
 CENTRE_ORG=$(demo_org_id "$DEMO" "LINK Trondheim")
@@ -155,4 +159,14 @@ PYTHONPATH="$OUT/python" SAMHANDLING_BASE_URL=$BASE SAMHANDLING_ADMIN_TOKEN=$ADM
 rc=$?
 set -e
 log "usage.py exited with $rc"
+
+log "receiving webhooks as an integrator: standardwebhooks $("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("standardwebhooks"))') (tests/clients/webhooks.py)"
+set +e
+PYTHONPATH="$OUT/python" SAMHANDLING_BASE_URL=$BASE SAMHANDLING_REFERRER_TOKEN=$REFERRER_TOKEN \
+    SAMHANDLING_CENTRE_TOKEN=$CENTRE_TOKEN SAMHANDLING_CENTRE_ID=$CENTRE_ORG \
+    "$VENV/bin/python" "$TEST_DIR/webhooks.py"
+webhooks_rc=$?
+set -e
+log "webhooks.py exited with $webhooks_rc"
+((rc != 0)) || rc=$webhooks_rc
 exit "$rc"

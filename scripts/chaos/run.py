@@ -14,18 +14,43 @@ without touching any other server), is bounded in time and traffic, and stops by
                      is repeated only if the kill fell between its acknowledgement and its record.
   two instances      two servers on one database: the same create sent to both at once gives one
                      referral and one id; every webhook delivery reaches the receiver once.
+  hanging receivers  one municipality subscribes ten times to a receiver that answers only after
+                     WEBHOOK_TIMEOUT, another once to a prompt one, under creates and reads flat
+                     out and moves (webhook events) ten a second: no request fails or hangs, read
+                     and create p99 stay near a baseline measured before, the prompt receiver gets
+                     every move within the poll interval plus 2 s, and the hanging subscriptions
+                     show as paused after timeouts. Then 48 parallel clients ask for tokens with
+                     unknown client ids while the load goes on: 401 up to the hourly allowance,
+                     429 after it, and the reads' p99 near the baseline still.
+
+Every receiver verifies every delivery with the `standardwebhooks` package (Standard Webhooks
+1.0), and once per scenario the verifier is shown to refuse a tampered body and a correctly
+signed but 10 minutes old timestamp. `make chaos` runs this with the interpreter of the
+virtualenv target/chaos/venv, into which it installs scripts/chaos/requirements.txt.
 
 Prints one line per check and a closing `N passed, N failed`; exits non-zero on any failure.
 """
 
-import hashlib
-import hmac
+import datetime
+import http.client
+import json
+import math
+import multiprocessing
 import pathlib
+import random
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+try:
+    from standardwebhooks import Webhook, WebhookVerificationError
+except ImportError:
+    sys.exit("chaos: the standardwebhooks package is missing; run `make chaos`, which installs "
+             "scripts/chaos/requirements.txt into target/chaos/venv and runs this with it")
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from harness import ROOT, LocalCluster, Server, psql, request  # noqa: E402
@@ -44,6 +69,8 @@ SERVER_ENV = {
     "RETENTION_SWEEP_INTERVAL": "24h",
 }
 CREATORS = 4
+# The server's WEBHOOK_POLL_INTERVAL, in seconds.
+POLL_INTERVAL = 0.2
 # Every instance signs and checks tokens with the same secret, as instances behind one balancer do.
 SECRET = "chaos-secret-that-is-more-than-32-bytes-long"
 
@@ -69,51 +96,128 @@ class Checks:
 
 
 class Receiver:
-    """A webhook receiver on 127.0.0.1 that acknowledges every delivery and remembers it."""
+    """A webhook receiver on 127.0.0.1 that verifies every delivery with the `standardwebhooks`
+    package, under the secret of the subscription whose URL (path) it came to, remembers it and
+    acknowledges it, after `delay` seconds (a receiver that hangs, when that is longer than the
+    server's WEBHOOK_TIMEOUT: the threading server keeps one sleeper from holding up another)."""
 
-    def __init__(self):
+    def __init__(self, delay=0.0):
         self.lock = threading.Lock()
-        self.deliveries = []  # (delivery id, signature valid)
-        self.secret = None
+        self.deliveries = []  # (webhook-id, verified)
+        self.records = []  # every delivery: path, webhook-id, verified, monotonic time, body, headers
+        self.secrets = {}  # path -> the subscription's secret
+        self.delay = delay
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                valid = receiver.verify(self.headers.get("Samhandling-Signature", ""), body)
-                with receiver.lock:
-                    receiver.deliveries.append((self.headers.get("Samhandling-Delivery"), valid))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                arrived = time.monotonic()
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                receiver.record(self.path, body, headers, arrived)
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                except OSError:
+                    pass  # the server gave up waiting and closed the connection
 
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/samhandling"
+        class Quiet(ThreadingHTTPServer):
+            daemon_threads = True
+            # Room for every worker's connection at once: beyond the listen backlog a connection
+            # waits for a SYN retransmission (1 s) and the server times out before we see it.
+            request_queue_size = 128
+
+            def handle_error(self, request, client_address):
+                pass  # a connection the server closed while the handler slept
+
+        self.server = Quiet(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = self.url_for("samhandling")
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def verify(self, header, body):
-        fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
-        if self.secret is None or "t" not in fields or "v1" not in fields:
-            return False
-        expected = hmac.new(self.secret.encode(), fields["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, fields["v1"])
+    def url_for(self, name):
+        return f"{self.base}/hooks/{name}"
+
+    def register(self, url, secret):
+        with self.lock:
+            self.secrets[urllib.parse.urlsplit(url).path] = secret
+
+    def record(self, path, body, headers, arrived):
+        with self.lock:
+            secret = self.secrets.get(path)
+        verified = False
+        if secret is not None:
+            try:
+                Webhook(secret).verify(body, headers)
+                verified = True
+            except WebhookVerificationError:
+                pass
+        with self.lock:
+            self.deliveries.append((headers.get("webhook-id"), verified))
+            self.records.append({"path": path, "id": headers.get("webhook-id"), "verified": verified,
+                                 "arrived": arrived, "body": body, "headers": headers, "secret": secret})
 
     def received(self):
         with self.lock:
             return list(self.deliveries)
+
+    def all_records(self):
+        with self.lock:
+            return list(self.records)
 
     def close(self):
         self.server.shutdown()
         self.server.server_close()
 
 
+def refused(webhook, body, headers):
+    try:
+        webhook.verify(body, headers)
+    except WebhookVerificationError:
+        return True
+    return False
+
+
+def check_verifier(checks, scenario, receiver):
+    """The verifier is not vacuous: on a delivery it accepted, a body changed to name another
+    referral, and the same body correctly signed under a webhook-timestamp 10 minutes old, are
+    each refused with WebhookVerificationError, while the same body signed now is accepted."""
+    sample = next((record for record in receiver.all_records() if record["verified"]), None)
+    name = "the verifier refuses a tampered body and a correctly signed 10 minutes old webhook-timestamp"
+    if sample is None:
+        checks.check(scenario, name, False, "no verified delivery to try it on")
+        return
+    webhook = Webhook(sample["secret"])
+    body, headers = sample["body"], sample["headers"]
+    referral_id = json.loads(body)["data"]["referral"]["id"]
+    tampered = body.replace(referral_id.encode(), str(uuid.uuid4()).encode())
+
+    def signed_at(seconds):
+        at = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+        return {**headers, "webhook-timestamp": str(seconds),
+                "webhook-signature": webhook.sign(headers["webhook-id"], at, body.decode())}
+
+    now = int(time.time())
+    outcomes = {
+        "as received accepted": not refused(webhook, body, headers),
+        "tampered body refused": tampered != body and refused(webhook, tampered, headers),
+        "signed 10 min ago refused": refused(webhook, body, signed_at(now - 600)),
+        "signed now accepted": not refused(webhook, body, signed_at(now)),
+    }
+    checks.check(scenario, name, all(outcomes.values()), ", ".join(f"{k}: {v}" for k, v in outcomes.items()))
+
+
 class Attempt:
     """One request as the client saw it."""
 
-    def __init__(self, started, seconds, status=None, content_type="", retry_after=None, error=None):
+    def __init__(self, started, seconds, status=None, content_type="", retry_after=None, error=None, kind=None):
+        self.kind = kind
         self.started = started
         self.seconds = seconds
         self.status = status
@@ -149,7 +253,7 @@ class Ledger:
             return list(self.acknowledged.values())
 
 
-def attempt(ledger, method, url, token, body=None, key=None):
+def attempt(ledger, method, url, token, body=None, key=None, kind=None):
     """Sends one request and records it; returns the reply, or None when it failed in transport."""
     headers = {"Authorization": f"Bearer {token}"}
     if key:
@@ -158,9 +262,10 @@ def attempt(ledger, method, url, token, body=None, key=None):
     try:
         reply = request(method, url, headers=headers, body=body, timeout=CLIENT_TIMEOUT)
     except OSError as error:
-        ledger.record(Attempt(started, time.monotonic() - started, error=type(error).__name__))
+        ledger.record(Attempt(started, time.monotonic() - started, error=type(error).__name__, kind=kind))
         return None
-    ledger.record(Attempt(started, reply.seconds, reply.status, reply.headers.get("content-type", ""), reply.headers.get("retry-after")))
+    ledger.record(Attempt(started, reply.seconds, reply.status, reply.headers.get("content-type", ""),
+                          reply.headers.get("retry-after"), kind=kind))
     return reply
 
 
@@ -265,34 +370,49 @@ class Workload:
             time.sleep(0.05)
 
 
-def stage(binary, cluster, database, instances=1):
-    """A fresh database with the demo organisations, `instances` servers on it, and the world the
-    clients act in: LINK Trondheim's coordinator and Stjørdal kommune as referrer."""
+# Every server started, so that none outlives the run however a scenario ends.
+STARTED = []
+
+
+def stage(binary, cluster, database, instances=1, server_env=None, referrers=("Stjørdal kommune",)):
+    """A fresh database with the demo organisations, `instances` servers on it (with `server_env`,
+    else SERVER_ENV), and the world the clients act in: LINK Trondheim's coordinator and `referrers`
+    (municipalities) as referrers, the first of them as `referrer_token`."""
     url = cluster.create_database(database)
     env = {"DATABASE_URL": url, "JWT_SECRET": SECRET, "RUST_LOG": "warn"}
     subprocess.run([binary, "migrate"], check=True, env=env, capture_output=True)
     listing = subprocess.run([binary, "demo-data"], check=True, env=env, capture_output=True, text=True).stdout
     ids = {line.split("\t")[2]: line.split("\t")[0] for line in listing.splitlines() if line.count("\t") == 2}
-    servers = [Server(binary, url, OUT, secret=SECRET, env=SERVER_ENV).start() for _ in range(instances)]
-    centre, municipality = ids["LINK Trondheim"], ids["Stjørdal kommune"]
+    servers = []
+    for _ in range(instances):
+        servers.append(Server(binary, url, OUT, secret=SECRET, env=server_env or SERVER_ENV))
+        STARTED.append(servers[-1])
+        servers[-1].start()
+    centre = ids["LINK Trondheim"]
+    tokens = {name: servers[0].token(ids[name], "referrer") for name in referrers}
     world = {
         "centre": centre,
         "centre_token": servers[0].token(centre, "centre_coordinator"),
-        "referrer_token": servers[0].token(municipality, "referrer"),
+        "referrers": tokens,
+        "referrer_token": tokens[referrers[0]],
     }
     return url, servers, world
 
 
-def subscribe(server, world, receiver):
+def subscribe(server, token, receiver, url=None):
+    """Subscribes the referrer of `token` to `url` (the receiver's default URL unless given) and
+    tells the receiver the secret; returns the subscription's id."""
+    url = url or receiver.url
     reply = request(
         "POST",
         f"{server.base}/api/v1/webhook-subscriptions",
-        headers={"Authorization": f"Bearer {world['referrer_token']}"},
-        body={"url": receiver.url, "event_types": ["referral_status_changed"]},
+        headers={"Authorization": f"Bearer {token}"},
+        body={"url": url, "event_types": ["referral_status_changed"]},
     )
     if reply.status != 201:
-        sys.exit(f"chaos: subscribing failed with {reply.status}: {reply.body!r}")
-    receiver.secret = reply.json()["secret"]
+        raise RuntimeError(f"subscribing failed with {reply.status}: {reply.body!r}")
+    receiver.register(url, reply.json()["secret"])
+    return reply.json()["id"]
 
 
 def stored_referrals(url, name):
@@ -348,7 +468,7 @@ def check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats):
         counts[delivery_id] = counts.get(delivery_id, 0) + 1
     moved_without_event = int(psql(url, "-At", "-c",
         "SELECT count(*) FROM referrals r WHERE r.status = 'received' AND NOT EXISTS "
-        "(SELECT 1 FROM webhook_deliveries d WHERE d.payload -> 'referral' ->> 'id' = r.id::text)").stdout)
+        "(SELECT 1 FROM webhook_deliveries d WHERE d.referral_id = r.id)").stdout)
     checks.check(scenario, "every status change has its webhook delivery in the outbox",
                  len(outbox) >= len(ledger.moved) and moved_without_event == 0,
                  f"{len(outbox)} deliveries for {len(ledger.moved)} acknowledged changes; {moved_without_event} changes without one")
@@ -357,8 +477,10 @@ def check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats):
     repeated = sum(count - 1 for count in counts.values())
     checks.check(scenario, f"acknowledged deliveries were not sent again (at most {allowed_repeats} in flight at a kill)",
                  repeated <= allowed_repeats, f"{repeated} repeated")
-    checks.check(scenario, "every delivery was signed with the subscription's secret",
-                 all(valid for _, valid in received), f"{sum(1 for _, valid in received if not valid)} bad signatures")
+    checks.check(scenario, "every delivery was signed with the subscription's secret (standardwebhooks verify)",
+                 bool(received) and all(valid for _, valid in received),
+                 f"{len(received)} received, {sum(1 for _, valid in received if not valid)} refused")
+    check_verifier(checks, scenario, receiver)
 
 
 def database_restart(checks, binary, cluster):
@@ -426,7 +548,7 @@ def server_kill(checks, binary, cluster):
     scenario = "server SIGKILL"
     url, (server,), world = stage(binary, cluster, "chaos_kill")
     receiver = Receiver()
-    subscribe(server, world, receiver)
+    subscribe(server, world["referrer_token"], receiver)
     ledger = Ledger()
     workload = Workload("kill", [server.base], world, ledger).start()
     try:
@@ -454,7 +576,7 @@ def two_instances(checks, binary, cluster):
     scenario = "two instances"
     url, (first, second), world = stage(binary, cluster, "chaos_two", instances=2)
     receiver = Receiver()
-    subscribe(first, world, receiver)
+    subscribe(first, world["referrer_token"], receiver)
     ledger = Ledger()
     workload = Workload("two", [first.base, second.base], world, ledger, creators=3, racing=True).start()
     try:
@@ -470,8 +592,353 @@ def two_instances(checks, binary, cluster):
         receiver.close()
 
 
+# --- hanging receivers and a token flood ---------------------------------------------------------
+
+# The hanging-receivers server gives a receiver one second, and retries a failing subscription
+# after 1, 2, 4 … s, so the hanging subscriptions keep taking attempts (and worker slots) all along.
+HANG_TIMEOUT = 1.0
+# Token requests allowed per address (and per client id) an hour. Every request within the
+# allowance costs an Argon2 verification, one at a time on two cores, of 0.5 s and more in a debug
+# build under this load (20-30 ms in release), and a request waits at most 5 s for its turn: at
+# the default of 60 most of the 48 parallel first requests would be answered 503, not 401.
+TOKEN_RATE_LIMIT = 3
+HANG_ENV = {**SERVER_ENV, "WEBHOOK_TIMEOUT": f"{HANG_TIMEOUT:g}s", "WEBHOOK_RETRY_BASE": "1s",
+            "TOKEN_RATE_LIMIT": str(TOKEN_RATE_LIMIT)}
+# How long the hanging receiver sleeps before it answers: well past the server's timeout.
+HANG_SLEEP = 3.0
+HANGING_SUBSCRIPTIONS = 10
+# Of a second municipality, subscribed once to a receiver that answers at once.
+PROMPT_MUNICIPALITY = "Levanger kommune"
+HANGING_MUNICIPALITY = "Stjørdal kommune"
+# Seconds of each phase, after a warm-up the measurements leave out.
+WARM_UP = 1.0
+BASELINE = 5.0
+HANGING = 12.0
+FLOOD = 4.0
+FLOOD_THREADS = 48
+# Each flood thread's pause between its requests: 48 clients at up to 4 requests a second each,
+# nearly 200 a second from one address in all. Unpaced, the 48 threads would take the 2-core
+# machine's CPU from the server and the readers, as a flood of /health/live does just as well.
+FLOOD_PAUSE = 0.25
+READERS = 4
+# Moves a second, all municipalities together (each a webhook event for its referrer). Creates
+# and reads run flat out; moves are paced because one subscription's deliveries go one at a time,
+# and a worker's claim skips a subscription while any transaction that enqueued an event for it
+# is still open (its foreign key holds a KEY SHARE lock on the subscription's row, which FOR
+# UPDATE SKIP LOCKED will not wait for), after which it waits a poll interval. At dozens of
+# moves a second for one municipality that backlog grows by itself, hanging receivers or not.
+MOVES_PER_SECOND = 10.0
+# A move reaches a prompt receiver within the poll interval plus this.
+PROMPT_SLACK = 2.0
+SCENARIO_BOUND = 45.0
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile; NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def near(p99, baseline):
+    """The bound a phase's p99 must stay within: twice the baseline's, or 50 ms above it."""
+    return p99 <= max(2 * baseline, baseline + 0.050)
+
+
+class MixedLoad:
+    """Every referrer's creator (with Idempotency-Keys, retrying a failure with the same key and
+    body) and READERS readers that read random referrals as the centre, flat out, and a mover
+    that has the centre receive the oldest referrals not yet received, MOVES_PER_SECOND of them a
+    second (each move an event for its referrer's subscriptions). Every request is recorded with
+    its kind in the ledger."""
+
+    def __init__(self, name, base, world, ledger, readers=READERS):
+        self.name = name
+        self.base = base
+        self.world = world
+        self.ledger = ledger
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.deadline = None
+        self.ids = []  # referral ids, as acknowledged
+        self.origin = {}  # referral id -> referring municipality
+        self.moves = {}  # referral id -> (municipality, started, acknowledged)
+        referrers = list(world["referrers"].items())
+        self.threads = [threading.Thread(target=self.create_loop, args=(n, org, token))
+                        for n, (org, token) in enumerate(referrers)]
+        self.threads += [threading.Thread(target=self.read_loop, args=(n,)) for n in range(readers)]
+        self.threads.append(threading.Thread(target=self.move_loop))
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def finish(self, within=10.0):
+        self.deadline = time.monotonic() + within
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+    def create_loop(self, number, org, token):
+        sequence = 0
+        while not self.stop.is_set():
+            key = f"{self.name}-{number}-{sequence}"
+            body = referral_body(self.world["centre"], key)
+            while self.deadline is None or time.monotonic() < self.deadline:
+                reply = attempt(self.ledger, "POST", f"{self.base}/api/v1/referrals", token, body, key, kind="create")
+                if reply is not None and reply.status == 201:
+                    referral_id = reply.json()["id"]
+                    self.ledger.acknowledge(key, referral_id)
+                    with self.lock:
+                        self.ids.append(referral_id)
+                        self.origin[referral_id] = org
+                    break
+                time.sleep(0.1)
+            sequence += 1
+
+    def read_loop(self, number):
+        chooser = random.Random(number)
+        while not self.stop.is_set():
+            with self.lock:
+                referral_id = chooser.choice(self.ids) if self.ids else None
+            if referral_id is None:
+                time.sleep(0.02)
+                continue
+            attempt(self.ledger, "GET", f"{self.base}/api/v1/referrals/{referral_id}", self.world["centre_token"], kind="read")
+
+    def move_loop(self):
+        tried = set()
+        next_move = time.monotonic()
+        while not self.stop.is_set():
+            with self.lock:
+                pending = [referral_id for referral_id in self.ids if referral_id not in tried]
+            if not pending:
+                time.sleep(0.02)
+                continue
+            for referral_id in pending[:20]:
+                self.stop.wait(max(0.0, next_move - time.monotonic()))
+                if self.stop.is_set():
+                    break
+                next_move = max(next_move + 1 / MOVES_PER_SECOND, time.monotonic() - 1.0)
+                tried.add(referral_id)
+                started = time.monotonic()
+                reply = attempt(self.ledger, "POST", f"{self.base}/api/v1/referrals/{referral_id}/transitions",
+                                self.world["centre_token"], {"to": "received"}, kind="move")
+                if reply is not None and reply.status == 200:
+                    with self.lock:
+                        self.moves[referral_id] = (self.origin[referral_id], started, time.monotonic())
+                    with self.ledger.lock:
+                        self.ledger.moved.add(referral_id)
+
+
+def flood(base, seconds, threads, pause, results):
+    """In a process of its own (its threads must not slow the measuring process's): `threads`
+    threads that each ask for a token for a fresh unknown client id, one request after another
+    `pause` seconds apart, for `seconds`. Sends back (started, seconds, status, retry-after,
+    content type, error) of each request."""
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    lock = threading.Lock()
+    answers = []
+    until = time.monotonic() + seconds
+
+    def loop():
+        while time.monotonic() < until:
+            form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": str(uuid.uuid4()),
+                                           "client_secret": "not-the-secret"})
+            started = time.monotonic()
+            connection = http.client.HTTPConnection(host, port, timeout=CLIENT_TIMEOUT)
+            try:
+                connection.request("POST", "/api/v1/oauth/token", body=form,
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+                response = connection.getresponse()
+                response.read()
+                answer = (started, time.monotonic() - started, response.status, response.getheader("retry-after"),
+                          response.getheader("content-type", ""), None)
+            except (OSError, http.client.HTTPException) as error:
+                answer = (started, time.monotonic() - started, None, None, "", type(error).__name__)
+            finally:
+                connection.close()
+            with lock:
+                answers.append(answer)
+            time.sleep(pause)
+
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    results.send(answers)
+    results.close()
+
+
+def run_flood(base, seconds, threads, pause):
+    context = multiprocessing.get_context("spawn")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=flood, args=(base, seconds, threads, pause, sending), daemon=True)
+    process.start()
+    sending.close()
+    answers = receiving.recv() if receiving.poll(seconds + 2 * CLIENT_TIMEOUT + 10) else None
+    process.join(timeout=10)
+    if process.is_alive():
+        process.kill()
+    return answers
+
+
+def hanging_receivers(checks, binary, cluster):
+    scenario = "hanging receivers"
+    began = time.monotonic()
+    url, (server,), world = stage(binary, cluster, "chaos_hanging", server_env=HANG_ENV,
+                                  referrers=(HANGING_MUNICIPALITY, PROMPT_MUNICIPALITY))
+    prompt = Receiver()
+    hanging = Receiver(delay=HANG_SLEEP)
+    tokens = world["referrers"]
+    prompt_subscription = subscribe(server, tokens[PROMPT_MUNICIPALITY], prompt)
+    ledger = Ledger()
+    load = MixedLoad("hang", server.base, world, ledger).start()
+    answers = None
+    try:
+        time.sleep(WARM_UP)
+        baseline = (time.monotonic(), time.monotonic() + BASELINE)
+        time.sleep(BASELINE)
+        log(f"subscribing {HANGING_MUNICIPALITY} {HANGING_SUBSCRIPTIONS} times to a receiver that sleeps {HANG_SLEEP:g} s")
+        hanging_ids = [subscribe(server, tokens[HANGING_MUNICIPALITY], hanging, hanging.url_for(f"hanging-{n}"))
+                       for n in range(HANGING_SUBSCRIPTIONS)]
+        during = (time.monotonic(), time.monotonic() + HANGING)
+        time.sleep(HANGING)
+        log(f"{FLOOD_THREADS} parallel token requests with unknown client ids for {FLOOD:g} s "
+            f"(each thread {FLOOD_PAUSE:g} s between requests)")
+        flooding_from = time.monotonic()
+        answers = run_flood(server.base, FLOOD, FLOOD_THREADS, FLOOD_PAUSE)
+        flooding = (flooding_from, time.monotonic())
+    finally:
+        load.finish()
+    try:
+        # Every move's delivery has had the poll interval and the slack since the last move.
+        last_move = max((acknowledged for _, _, acknowledged in load.moves.values()), default=time.monotonic())
+        time.sleep(max(0.0, last_move + POLL_INTERVAL + PROMPT_SLACK + 0.5 - time.monotonic()))
+        listing = request("GET", f"{server.base}/api/v1/webhook-subscriptions?limit=50",
+                          headers={"Authorization": f"Bearer {tokens[HANGING_MUNICIPALITY]}"}).json()
+        prompt_state = request("GET", f"{server.base}/api/v1/webhook-subscriptions/{prompt_subscription}",
+                               headers={"Authorization": f"Bearer {tokens[PROMPT_MUNICIPALITY]}"}).json()
+        # Every attempt, for a look afterwards at what the worker did when.
+        psql(url, "-c", "\\copy (SELECT d.subscription_id, d.created_at, a.attempted_at, a.duration_ms, a.outcome "
+             "FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id ORDER BY a.attempted_at) "
+             f"TO '{OUT / 'hanging-attempts.csv'}' WITH (FORMAT csv, HEADER)")
+        timeouts = psql(url, "-At", "-F", "\t", "-c",
+                        "SELECT count(*), coalesce(max(duration_ms), 0) FROM webhook_attempts WHERE outcome = 'timeout'").stdout.split()
+    finally:
+        server.stop()
+        prompt.close()
+        hanging.close()
+
+    attempts = list(ledger.attempts)
+
+    def within(window, kinds):
+        return [a for a in attempts if a.kind in kinds and window[0] <= a.started < window[1]]
+
+    phases = {"baseline": baseline, "hanging": during}
+    if answers is not None:
+        phases["flood"] = flooding
+    failed = [a for a in attempts if a.error or (a.status or 0) >= 500]
+    counts = {status: sum(1 for a in attempts if a.status == status) for status in sorted({a.status for a in attempts if a.status})}
+    checks.check(scenario, "no request was answered 5xx (503 included) or hung, in any phase",
+                 bool(attempts) and not failed,
+                 f"{len(attempts)} requests, statuses {counts}, "
+                 f"{sum(1 for a in attempts if a.status == 503)} answered 503, {sum(1 for a in attempts if a.error)} hung")
+    for kind in ("read", "create"):
+        figures = {name: [a.seconds for a in within(window, {kind}) if a.status and a.status < 500]
+                   for name, window in phases.items()}
+        base_p99 = percentile(figures["baseline"], 0.99)
+        # The flood is about reads; creates are held to the bound in the hanging phase.
+        for name in ("hanging", "flood") if kind == "read" else ("hanging",):
+            if name not in figures:
+                continue
+            p99 = percentile(figures[name], 0.99)
+            checks.check(scenario, f"{kind} p99 in the {name} phase stays near the baseline (≤ max(2 × baseline, baseline + 50 ms))",
+                         len(figures["baseline"]) >= 50 and len(figures[name]) >= 50 and near(p99, base_p99),
+                         f"baseline p99 {base_p99 * 1000:.0f} ms over {len(figures['baseline'])}, "
+                         f"{name} p99 {p99 * 1000:.0f} ms over {len(figures[name])}, "
+                         f"max {max(figures[name], default=0) * 1000:.0f} ms")
+
+    # Every move of the prompt municipality's referrals reached its receiver in time.
+    arrivals = {}
+    for record in prompt.all_records():
+        referral_id = json.loads(record["body"])["data"]["referral"]["id"]
+        arrivals.setdefault(referral_id, record["arrived"])
+    delays = {name: [] for name in phases}
+    late = []
+    missing = []
+    for referral_id, (org, started, _) in load.moves.items():
+        if org != PROMPT_MUNICIPALITY:
+            continue
+        if referral_id not in arrivals:
+            missing.append(referral_id)
+            continue
+        delay = arrivals[referral_id] - started
+        if delay > POLL_INTERVAL + PROMPT_SLACK:
+            late.append(delay)
+        for name, window in phases.items():
+            if window[0] <= started < window[1]:
+                delays[name].append(delay)
+    moved = sum(1 for org, _, _ in load.moves.values() if org == PROMPT_MUNICIPALITY)
+    checks.check(scenario, f"every move of {PROMPT_MUNICIPALITY}'s referrals reached its prompt receiver within "
+                           f"{POLL_INTERVAL + PROMPT_SLACK:g} s of the move",
+                 moved > 0 and not missing and not late,
+                 f"{moved} moves, {len(missing)} never delivered, {len(late)} late; "
+                 + "; ".join(f"{name}: {len(values)} moves, p99 {percentile(values, 0.99) * 1000:.0f} ms, "
+                             f"max {max(values, default=0) * 1000:.0f} ms" for name, values in delays.items()))
+    received = prompt.received() + hanging.received()
+    checks.check(scenario, "every delivery to either receiver verified (standardwebhooks)",
+                 bool(prompt.received()) and bool(hanging.received()) and all(valid for _, valid in received),
+                 f"{len(prompt.received())} prompt, {len(hanging.received())} hanging, "
+                 f"{sum(1 for _, valid in received if not valid)} refused")
+    check_verifier(checks, scenario, prompt)
+
+    items = {item["id"]: item for item in listing.get("items", [])}
+    healths = [items.get(subscription_id, {}).get("health", {}) for subscription_id in hanging_ids]
+    wrong = [h for h in healths if h.get("state") != "paused" or h.get("last_outcome") != "timeout"
+             or not h.get("consecutive_failures")]
+    tried = {record["path"] for record in hanging.all_records()}
+    checks.check(scenario, "every hanging subscription was tried and shows health paused, last outcome timeout",
+                 len(tried) == HANGING_SUBSCRIPTIONS and not wrong,
+                 f"{len(tried)} of {HANGING_SUBSCRIPTIONS} tried; health "
+                 f"{sorted({(h.get('state'), h.get('last_outcome'), h.get('consecutive_failures')) for h in healths}, key=str)}")
+    checks.check(scenario, "the prompt subscription stayed active, its last outcome delivered",
+                 prompt_state["health"]["state"] == "active" and prompt_state["health"]["last_outcome"] == "delivered",
+                 f"health {prompt_state['health']}")
+    timeout_count, slowest_ms = int(timeouts[0]), int(timeouts[1])
+    checks.check(scenario, f"the server gave up on the hanging receiver at WEBHOOK_TIMEOUT ({HANG_TIMEOUT:g} s, +0.5 s)",
+                 timeout_count > 0 and slowest_ms <= (HANG_TIMEOUT + 0.5) * 1000,
+                 f"{timeout_count} attempts timed out, the longest after {slowest_ms} ms")
+
+    if answers is None:
+        checks.check(scenario, "the token flood finished", False, "its process sent nothing back")
+    else:
+        statuses = {}
+        for answer in answers:
+            statuses[answer[2]] = statuses.get(answer[2], 0) + 1
+        by_start = sorted(answers, key=lambda answer: answer[0])
+        first_429 = next((i for i, answer in enumerate(by_start) if answer[2] == 429), len(by_start))
+        unauthorized = sum(1 for answer in answers if answer[2] == 401)
+        wrong_429 = [answer for answer in answers if answer[2] == 429
+                     and (not answer[3] or not answer[4].startswith("application/problem+json"))]
+        others = {status: count for status, count in statuses.items() if status not in (401, 429)}
+        checks.check(scenario, f"the token flood was answered 401 up to the allowance ({TOKEN_RATE_LIMIT} an hour), then 429 problem+json with Retry-After",
+                     unauthorized == TOKEN_RATE_LIMIT and statuses.get(429, 0) > 0 and not others and not wrong_429,
+                     f"{len(answers)} requests from {FLOOD_THREADS} threads: statuses {dict(sorted(statuses.items(), key=str))}; "
+                     f"{sum(1 for answer in by_start[first_429:] if answer[2] == 401)} 401s started after the first 429; "
+                     f"401 p99 {percentile([a[1] for a in answers if a[2] == 401], 0.99) * 1000:.0f} ms, "
+                     f"429 p99 {percentile([a[1] for a in answers if a[2] == 429], 0.99) * 1000:.0f} ms")
+
+    check_exactly_once(checks, scenario, url, "hang", ledger)
+    took = time.monotonic() - began
+    checks.check(scenario, f"the scenario stayed within {SCENARIO_BOUND:g} s", took <= SCENARIO_BOUND, f"{took:.1f} s")
+
+
 def main():
-    scenarios = {scenario.__name__: scenario for scenario in (database_restart, server_kill, two_instances)}
+    scenarios = {scenario.__name__: scenario for scenario in (database_restart, server_kill, two_instances, hanging_receivers)}
     if len(sys.argv) < 2 or not set(sys.argv[2:]) <= set(scenarios):
         sys.exit(f"usage: scripts/chaos/run.py path/to/samhandling [{' | '.join(scenarios)} ...]")
     binary = sys.argv[1]
@@ -484,8 +951,12 @@ def main():
     try:
         for scenario in chosen:
             log(f"scenario: {scenario.__name__.replace('_', ' ')}")
+            scenario_started = time.monotonic()
             scenario(checks, binary, cluster)
+            log(f"scenario {scenario.__name__.replace('_', ' ')} took {time.monotonic() - scenario_started:.1f} s")
     finally:
+        for server in STARTED:
+            server.stop()
         cluster.destroy()
     log(f"done in {time.monotonic() - started:.0f} s; server logs in {OUT}")
     print(f"{checks.passed} passed, {checks.failed} failed")
