@@ -73,9 +73,10 @@ chaos: build
 		cp scripts/chaos/requirements.txt $(CHAOS_VENV)/requirements.installed.txt; }
 	$(CHAOS_VENV)/bin/python scripts/chaos/run.py "$(BIN)"
 
-## The API against the database's own limit (wrk vs pgbench); the report lands in target/bench/.
+## The API against the database's own limit (wrk vs pgbench) and webhook delivery; the report lands in
+## target/bench/. BENCH_ONLY=webhooks measures only the webhook delivery (no wrk, no long seeding).
 bench:
-	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+	@[ "$(BENCH_ONLY)" = webhooks ] || command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(CARGO) build --release --bin samhandling
 	python3 scripts/bench/run.py "$(TARGET_DIR)/release/samhandling"

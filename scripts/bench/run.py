@@ -11,10 +11,24 @@ doing the same SQL work straight against PostgreSQL, in its default simple proto
   get        GET /api/v1/referrals/{id} as the centre (audited) vs a primary-key select
   list       GET /api/v1/referrals?status=…&limit=50 by cursor vs a 51-row keyset page
   list@10k   the same list, and its twin, on a BENCH_SMALL_ROWS database
+  webhooks   webhook delivery to 50 receivers of which 5 hang (scripts/bench/webhooks.py), one
+             municipality subscribed 50 times: a burst of 200 moves (10,000 deliveries) and a
+             steady 2 moves/s, each with the deliveries/s the 45 prompt receivers acknowledged,
+             the p50/p99/max delay from a move to its arrival there and the attempts the hanging
+             ones got; on its own BENCH_SMALL_ROWS database, about a minute in all
 
-Prints one table (also written to target/bench/report.md) with requests/s, p50, p99, max,
-errors, the server's peak memory and each API figure as a ratio to its pgbench twins. Nothing
-here is asserted: speed goals live in this report, never in timed tests.
+BENCH_ONLY picks scenarios by group, comma-separated: `wrk` (create, get, list, list@10k and their
+pgbench twins, after seeding BENCH_ROWS referrals, the long part) and `webhooks` (a second of
+seeding, under a minute of measuring; needs no wrk). Unset, both run. Just the webhook figure:
+
+  BENCH_ONLY=webhooks scripts/bench/run.py          (the release binary built already)
+  make bench BENCH_ONLY=webhooks                    (builds it first)
+
+Prints a table per group (also written to target/bench/report.md): for wrk, requests/s, p50, p99,
+max, errors, the server's peak memory and each API figure as a ratio to its pgbench twins; for
+webhooks, the figures above with the machine's CPU split into ours and other processes', so
+contention from other builds shows. Nothing here is asserted: speed goals live in this report,
+never in timed tests.
 """
 
 import os
@@ -25,8 +39,11 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from harness import ROOT, Server, cargo_binary, pg_tool, psql  # noqa: E402
+
+import webhooks  # noqa: E402  (scripts/bench/webhooks.py, beside this file)
 
 BIN = pathlib.Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else cargo_binary("release")
 OUT = ROOT / "target" / "bench"
@@ -36,6 +53,8 @@ DURATION = int(os.environ.get("BENCH_DURATION", "20"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
 CONNECTIONS = 32
 POOL = os.environ.get("BENCH_DB_POOL_SIZE", "")
+GROUPS = ("wrk", "webhooks")
+ONLY = [name.strip() for name in os.environ.get("BENCH_ONLY", ",".join(GROUPS)).split(",") if name.strip()]
 
 
 def log(message):
@@ -62,8 +81,8 @@ def settle(url):
     psql(url, "-c", "CHECKPOINT")
 
 
-def start_server(database_url):
-    env = {"RUST_LOG": os.environ.get("BENCH_RUST_LOG", "info"), "RETENTION_SWEEP_INTERVAL": "24h"}
+def start_server(database_url, extra=None):
+    env = {"RUST_LOG": os.environ.get("BENCH_RUST_LOG", "info"), "RETENTION_SWEEP_INTERVAL": "24h", **(extra or {})}
     if POOL:
         env["DB_POOL_SIZE"] = POOL
     return Server(BIN, database_url, OUT, env=env).start()
@@ -126,14 +145,8 @@ def centre_ids(url, centre, limit=20000):
     return path
 
 
-def main():
-    if not BIN.exists():
-        sys.exit(f"bench: {BIN} not found: build the release binary first (make bench does)")
-    OUT.mkdir(parents=True, exist_ok=True)
-    base = server_url()
-    centre = psql(f"{base}/postgres", "-At", "-c", "SELECT md5('org-1')::uuid").stdout.strip()
-    municipality = psql(f"{base}/postgres", "-At", "-c", "SELECT md5('org-26')::uuid").stdout.strip()
-
+def wrk_scenarios(base, centre, municipality):
+    """create, get, list and list@10k with wrk, and their pgbench twins; the report's lines."""
     large = fresh_database(base, "samhandling_bench", ROWS)
     small = fresh_database(base, "samhandling_bench_small", SMALL_ROWS)
     results = {}
@@ -179,7 +192,7 @@ def main():
         (f"GET /referrals page @ {SMALL_ROWS:,}", "list_small"),
     ]
     lines = [
-        f"# make bench: {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, {CONNECTIONS} connections, {DURATION} s each",
+        f"## API and database: {CONNECTIONS} connections, {DURATION} s each",
         "",
         "| scenario | req/s | p50 ms | p99 ms | max ms | errors | twin req/s | twin p99 ms | ratio | prepared twin req/s | ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -205,6 +218,38 @@ def main():
         "Goals: create >= 0.5 of insert, get >= 0.5 of select, list >= 0.45 of page, p99 <= 50 ms,"
         " no request over 1 s, memory < 150 MiB, zero errors.",
     ]
+    return lines
+
+
+def webhook_scenario(base, centre, municipality):
+    """The webhook delivery scenario (webhooks.py) on its own small database; the report's lines."""
+    url = fresh_database(base, "samhandling_bench_webhooks", SMALL_ROWS)
+    server = start_server(url, webhooks.SERVER_ENV)
+    try:
+        result = webhooks.run(
+            server, centre, municipality, lambda sql: psql(url, "-At", "-c", sql).stdout.strip(), lambda: settle(url), log
+        )
+    finally:
+        server.stop()
+    return webhooks.report(result)
+
+
+def main():
+    unknown = [name for name in ONLY if name not in GROUPS]
+    if unknown or not ONLY:
+        sys.exit(f"bench: BENCH_ONLY names {', '.join(unknown) or 'nothing'}; choose from {', '.join(GROUPS)}")
+    if not BIN.exists():
+        sys.exit(f"bench: {BIN} not found: build the release binary first (make bench does)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    base = server_url()
+    centre = psql(f"{base}/postgres", "-At", "-c", "SELECT md5('org-1')::uuid").stdout.strip()
+    municipality = psql(f"{base}/postgres", "-At", "-c", "SELECT md5('org-26')::uuid").stdout.strip()
+
+    lines = [f"# make bench: {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores ({', '.join(ONLY)})"]
+    if "wrk" in ONLY:
+        lines += ["", *wrk_scenarios(base, centre, municipality)]
+    if "webhooks" in ONLY:
+        lines += webhook_scenario(base, centre, municipality)
     report = "\n".join(lines) + "\n"
     (OUT / "report.md").write_text(report)
     print(report)
