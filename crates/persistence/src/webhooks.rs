@@ -408,7 +408,9 @@ fn interval(duration: std::time::Duration) -> diesel::pg::data_types::PgInterval
 }
 
 /// Claims up to `limit` subscriptions that have a delivery to send now, each for `lease`, with
-/// the oldest pending delivery of each. A subscription is due when it is active, not waiting
+/// the oldest pending delivery of each. Whether a subscription has one is a probe of one row of
+/// the pending index per subscription (a lateral `LIMIT 1`), however the planner's statistics
+/// stand: a semi-join could otherwise read every pending delivery of a large backlog per claim. A subscription is due when it is active, not waiting
 /// after failures and not leased to another worker; those tried longest ago come first, so every
 /// subscription gets its turn.
 pub fn claim_due(
@@ -419,11 +421,12 @@ pub fn claim_due(
     let rows: Vec<ClaimedRow> = diesel::sql_query(
         "WITH ready AS ( \
              SELECT s.id FROM webhook_subscriptions s \
+             CROSS JOIN LATERAL (SELECT 1 FROM webhook_deliveries d \
+                 WHERE d.subscription_id = s.id \
+                   AND d.delivered_at IS NULL AND d.abandoned_at IS NULL LIMIT 1) pending \
              WHERE s.deleted_at IS NULL AND s.state = 'active' \
                AND (s.paused_until IS NULL OR s.paused_until <= now()) \
                AND (s.lease_until IS NULL OR s.lease_until <= now()) \
-               AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.subscription_id = s.id \
-                   AND d.delivered_at IS NULL AND d.abandoned_at IS NULL) \
              ORDER BY s.last_attempt_at NULLS FIRST, s.id \
              LIMIT $2 FOR UPDATE OF s SKIP LOCKED), \
          leased AS ( \
