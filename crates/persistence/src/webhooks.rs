@@ -410,7 +410,10 @@ fn interval(duration: std::time::Duration) -> diesel::pg::data_types::PgInterval
 /// Claims up to `limit` subscriptions that have a delivery to send now, each for `lease`, with
 /// the oldest pending delivery of each. Whether a subscription has one is a probe of one row of
 /// the pending index per subscription (a lateral `LIMIT 1`), however the planner's statistics
-/// stand: a semi-join could otherwise read every pending delivery of a large backlog per claim. A subscription is due when it is active, not waiting
+/// stand: a semi-join could otherwise read every pending delivery of a large backlog per claim.
+/// The lock is `FOR NO KEY UPDATE`: a transaction enqueuing a delivery holds a key-share lock on
+/// the subscription (its foreign key) until it commits, and a plain `FOR UPDATE ... SKIP LOCKED`
+/// would skip a busy subscription for as long as its organisation's referrals keep moving. A subscription is due when it is active, not waiting
 /// after failures and not leased to another worker; those tried longest ago come first, so every
 /// subscription gets its turn.
 pub fn claim_due(
@@ -428,7 +431,7 @@ pub fn claim_due(
                AND (s.paused_until IS NULL OR s.paused_until <= now()) \
                AND (s.lease_until IS NULL OR s.lease_until <= now()) \
              ORDER BY s.last_attempt_at NULLS FIRST, s.id \
-             LIMIT $2 FOR UPDATE OF s SKIP LOCKED), \
+             LIMIT $2 FOR NO KEY UPDATE OF s SKIP LOCKED), \
          leased AS ( \
              UPDATE webhook_subscriptions s SET lease_until = now() + $1, last_attempt_at = now() \
              FROM ready WHERE s.id = ready.id \
