@@ -52,7 +52,9 @@ const TRONDELAG: &str = "Trøndelag";
 /// The operator of this installation: the organisation administrators' tokens name.
 pub const OPERATOR_NAME: &str = "Samhandling forvaltning";
 
-/// The organisations of `../shared/domain.md` and the seed articles, with their real kommunenummer.
+/// Real organisations of the field (the municipalities of the Trøndelag dialogue meetings, the
+/// LINK centres and their cities, the competence centres and the others listed), with their real
+/// kommunenummer.
 const SEEDS: &[Seed] = &[
     located(OrganisationKind::Other, OPERATOR_NAME, None, None),
     // The twelve municipalities of Statsforvalteren i Trøndelag's dialogue meetings.
