@@ -796,3 +796,39 @@ async fn during_a_secret_rotation_both_secrets_verify() {
     assert!(!delivery.verifies_with(&samhandling_auth::webhook_signatures::generate_secret()));
     receiver.stop().await;
 }
+
+/// A delivery withdrawn with the person's consent while it is in flight leaves nothing to
+/// record, and its subscription is released for the next event at once (not after its lease).
+#[actix_web::test]
+async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
+    use samhandling_persistence::webhooks::{self, AttemptOutcome, NextStep};
+    let t = TestApp::with_local_webhooks();
+    let app = t.service().await;
+    let f = field(&t);
+    subscribe(&app, &f.referrer, "http://127.0.0.1:9/hook").await;
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Flyt", true)).await;
+    let id = created["id"].as_str().unwrap();
+    send(&app, transition(id, &f.coordinator, "received")).await;
+    let mut conn = t.database.connect();
+    let claimed = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();
+    assert_eq!(claimed.len(), 1);
+    // received is a detailed step only: withdrawing consent withdraws its event.
+    let withdrawn = act(
+        &app,
+        &format!("/api/v1/referrals/{id}/feedback-consent/withdrawal"),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(withdrawn.status, 204);
+    let answered = AttemptOutcome {
+        status_code: Some(200),
+        outcome: samhandling_domain::webhook::DeliveryOutcome::Delivered,
+        duration_ms: 1,
+    };
+    webhooks::record_attempt(&mut conn, &claimed[0], &answered, NextStep::Delivered)
+        .expect("nothing to record, and no error");
+    send(&app, transition(id, &f.coordinator, "contacted")).await;
+    let next = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();
+    assert_eq!(next.len(), 1, "the subscription waited out its lease");
+    assert_ne!(next[0].id, claimed[0].id);
+}

@@ -498,24 +498,29 @@ pub fn record_attempt(
     next: NextStep,
 ) -> Result<(), StoreError> {
     crate::in_transaction(conn, |conn| {
-        diesel::insert_into(webhook_attempts::table)
-            .values((
-                webhook_attempts::id.eq(Uuid::now_v7()),
-                webhook_attempts::delivery_id.eq(claimed.id),
-                webhook_attempts::status_code.eq(outcome
-                    .status_code
-                    .and_then(|code| i16::try_from(code).ok())),
-                webhook_attempts::outcome.eq(outcome.outcome.as_str()),
-                webhook_attempts::duration_ms.eq(outcome.duration_ms),
-            ))
-            .execute(conn)?;
         let delivered = next == NextStep::Delivered;
-        diesel::update(webhook_deliveries::table.find(claimed.id))
+        // The delivery may be gone while it was in flight (consent withdrawn, referral erased):
+        // then there is no attempt to keep, but the subscription is still released.
+        let still_there = diesel::update(webhook_deliveries::table.find(claimed.id))
             .set((
                 webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
                 webhook_deliveries::delivered_at.eq(delivered.then(Utc::now)),
             ))
-            .execute(conn)?;
+            .execute(conn)?
+            == 1;
+        if still_there {
+            diesel::insert_into(webhook_attempts::table)
+                .values((
+                    webhook_attempts::id.eq(Uuid::now_v7()),
+                    webhook_attempts::delivery_id.eq(claimed.id),
+                    webhook_attempts::status_code.eq(outcome
+                        .status_code
+                        .and_then(|code| i16::try_from(code).ok())),
+                    webhook_attempts::outcome.eq(outcome.outcome.as_str()),
+                    webhook_attempts::duration_ms.eq(outcome.duration_ms),
+                ))
+                .execute(conn)?;
+        }
         let subscription = webhook_subscriptions::table.find(claimed.subscription_id);
         let recorded = (
             webhook_subscriptions::last_outcome.eq(outcome.outcome.as_str()),
