@@ -52,29 +52,17 @@ if [[ ! -f $TEST_DIR/node_modules/.package-lock.json
 fi
 
 # --- A fresh database with the demo data ------------------------------------------------------
-PG_SERVER=$(scripts/pg.sh server)
-PG_ADMIN_URL="$PG_SERVER/postgres"
-DATABASE_URL="$PG_SERVER/$DB_NAME"
-
 cleanup_on_exit
-
-psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 \
-    -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" \
-    -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null 2>&1 \
-    || die "could not recreate database $DB_NAME via $PG_ADMIN_URL"
-DB_CREATED=1
-log "database $DB_NAME created"
+fresh_database "$BIN"
 
 mkdir -p "$OUT"
 rm -f "$OUT/swagger-ui.png"
-DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" migrate || die "'$BIN migrate' failed"
 load_demo_data "$BIN"
 
 # --- Server on a free loopback port ---------------------------------------------------------
 serve "$BIN"
 
-TOKEN=$(JWT_SECRET=$JWT_SECRET "$BIN" token --org "$OPERATOR_ORG" --role admin --ttl 15m) \
-    || die "could not mint a token"
+TOKEN=$(mint_token "$BIN" 15m --org "$OPERATOR_ORG" --role admin)
 
 # --- The test -------------------------------------------------------------------------------
 log "running the Swagger UI test with $CHROMIUM"

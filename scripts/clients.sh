@@ -122,33 +122,19 @@ fi
 log "both clients generated without a warning; TypeScript type-checks"
 
 # --- A fresh database with the demo data ------------------------------------------------------
-PG_SERVER=$(scripts/pg.sh server)
-PG_ADMIN_URL="$PG_SERVER/postgres"
-DATABASE_URL="$PG_SERVER/$DB_NAME"
-
 cleanup_on_exit
+fresh_database "$BIN"
 
-psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 \
-    -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" \
-    -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null 2>&1 \
-    || die "could not recreate database $DB_NAME via $PG_ADMIN_URL"
-DB_CREATED=1
-log "database $DB_NAME created"
-
-DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$BIN" migrate || die "'$BIN migrate' failed"
 load_demo_data "$BIN"
 
 # --- Server on a free loopback port ---------------------------------------------------------
 # Webhooks to a receiver on 127.0.0.1 over http, looked for every 200 ms (webhooks.py).
 serve "$BIN" WEBHOOK_ALLOW_HTTP=1 WEBHOOK_ALLOW_PRIVATE_TARGETS=1 WEBHOOK_POLL_INTERVAL=200ms
 
-MUNICIPALITY_ORG=$(demo_org_id "$DEMO" "Stjørdal kommune")
-CENTRE_ORG=$(demo_org_id "$DEMO" "LINK Trondheim")
-[[ -n $MUNICIPALITY_ORG && -n $CENTRE_ORG ]] || die "'$BIN demo-data' printed no Stjørdal kommune or LINK Trondheim"
-mint() { JWT_SECRET=$JWT_SECRET "$BIN" token --ttl 15m "$@" || die "could not mint a token"; }
-ADMIN_TOKEN=$(mint --org "$OPERATOR_ORG" --role admin)
-REFERRER_TOKEN=$(mint --org "$MUNICIPALITY_ORG" --role referrer)
-CENTRE_TOKEN=$(mint --org "$CENTRE_ORG" --role centre_coordinator)
+demo_parties
+ADMIN_TOKEN=$(mint_token "$BIN" 15m --org "$OPERATOR_ORG" --role admin)
+REFERRER_TOKEN=$(mint_token "$BIN" 15m --org "$MUNICIPALITY_ORG" --role referrer)
+CENTRE_TOKEN=$(mint_token "$BIN" 15m --org "$CENTRE_ORG" --role centre_coordinator)
 
 # --- The generated Python client against the server -------------------------------------------
 log "calling the server through the generated Python client (tests/clients/usage.py)"

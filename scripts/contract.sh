@@ -94,31 +94,29 @@ serve "$BIN" SELF_REGISTRATION_RATE_LIMIT=100000
 # token): an administrator of the operator, a referrer of a municipality, a coordinator of the
 # demo centre that created referrals are addressed to (so they can be read, moved and erased). A
 # token may hold only roles its organisation's kind can hold, so no one token can do everything.
-CENTRE_ORG=$(demo_org_id "$DEMO" "LINK Trondheim")
-MUNICIPALITY_ORG=$(demo_org_id "$DEMO" "Stjørdal kommune")
-[[ -n $CENTRE_ORG && -n $MUNICIPALITY_ORG ]] || die "'$BIN demo-data' printed no LINK Trondheim or Stjørdal kommune"
+demo_parties
 export CONTRACT_CENTRE_ID=$CENTRE_ORG
-mint() { JWT_SECRET=$JWT_SECRET "$BIN" token --ttl 2h "$@" || die "could not mint a token"; }
-TOKEN=$(mint --org "$OPERATOR_ORG" --role admin)
-CONTRACT_REFERRER_TOKEN=$(mint --org "$MUNICIPALITY_ORG" --role referrer)
-CONTRACT_CENTRE_TOKEN=$(mint --org "$CENTRE_ORG" --role centre_coordinator)
+TOKEN=$(mint_token "$BIN" 2h --org "$OPERATOR_ORG" --role admin)
+CONTRACT_REFERRER_TOKEN=$(mint_token "$BIN" 2h --org "$MUNICIPALITY_ORG" --role referrer)
+CONTRACT_CENTRE_TOKEN=$(mint_token "$BIN" 2h --org "$CENTRE_ORG" --role centre_coordinator)
 export CONTRACT_ADMIN_TOKEN=$TOKEN CONTRACT_REFERRER_TOKEN CONTRACT_CENTRE_TOKEN
+# register_client ORG NAME ROLE: registers an API client as the administrator; prints its JSON.
+register_client() {
+    curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: application/json' \
+        -d "{\"organisation_id\": \"$1\", \"name\": \"$2\", \"roles\": [\"$3\"]}" \
+        || die "could not register the API client $2"
+}
+field_of() { python3 -c "import json, sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 # A registered API client, so that positive token requests can succeed (the hooks send its
 # credentials).
-client=$(curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \
-    -H 'Content-Type: application/json' \
-    -d "{\"organisation_id\": \"$MUNICIPALITY_ORG\", \"name\": \"Contract client\", \"roles\": [\"referrer\"]}") \
-    || die "could not register an API client"
-CONTRACT_CLIENT_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' <<<"$client")
-CONTRACT_CLIENT_SECRET=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["client_secret"])' <<<"$client")
+client=$(register_client "$MUNICIPALITY_ORG" "Contract client" referrer)
+CONTRACT_CLIENT_ID=$(field_of id <<<"$client")
+CONTRACT_CLIENT_SECRET=$(field_of client_secret <<<"$client")
 export CONTRACT_CLIENT_ID CONTRACT_CLIENT_SECRET
 # A client that reads the centre's personal data, so pending its approval: positive approval
 # cases name it (an invented id is rightly 404).
-pending=$(curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \
-    -H 'Content-Type: application/json' \
-    -d "{\"organisation_id\": \"$CENTRE_ORG\", \"name\": \"Contract intake system\", \"roles\": [\"centre_coordinator\"]}") \
-    || die "could not register a pending API client"
-CONTRACT_PENDING_CLIENT_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' <<<"$pending")
+CONTRACT_PENDING_CLIENT_ID=$(register_client "$CENTRE_ORG" "Contract intake system" centre_coordinator | field_of id)
 export CONTRACT_PENDING_CLIENT_ID
 
 # --- Schemathesis ----------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """What `make bench` and `make chaos` share: the PostgreSQL tools, a throwaway cluster, the server
-binary as a process, and a plain HTTP client. Standard library only, so a fresh machine needs
+binary as a process, a plain HTTP client and a webhook receiver. Standard library only, so a fresh machine needs
 nothing installed for it.
 """
 
 import http.client
+import http.server
 import json
 import os
 import pathlib
@@ -13,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -206,3 +208,47 @@ def request(method, url, headers=None, body=None, timeout=10):
         raise ConnectionError(f"{type(error).__name__}: {error}") from error
     finally:
         connection.close()
+
+
+class WebhookReceiver:
+    """A webhook receiver on 127.0.0.1: every POST goes to `on_delivery(path, headers, body)`
+    (headers with lower-case names), then is answered 200 after `delay` seconds. A threading
+    server, so a receiver that hangs (a delay longer than the server's WEBHOOK_TIMEOUT) holds up
+    none of its other requests; `keep_alive` answers in HTTP/1.1, as a production receiver would."""
+
+    def __init__(self, on_delivery, delay=0.0, keep_alive=False):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                on_delivery(self.path, {name.lower(): value for name, value in self.headers.items()}, body)
+                if delay:
+                    self.close_connection = True
+                    time.sleep(delay)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                except OSError:
+                    pass  # the server gave up waiting and closed the connection
+
+            def log_message(self, *args):
+                pass
+
+        class Quiet(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+            # Room for every worker's connection at once: beyond the listen backlog a connection
+            # waits for a SYN retransmission (1 s) and the server times out before we see it.
+            request_queue_size = 128
+
+            def handle_error(self, request, client_address):
+                pass  # a connection the server closed while the handler slept
+
+        self.server = Quiet(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -105,3 +105,35 @@ serve() {
     log "server pid $SERVER_PID on $BASE (log: ${SERVER_LOG#"$ROOT"/})"
     wait_ready "$BASE" "$SERVER_PID" "$SERVER_LOG"
 }
+
+# fresh_database BIN: recreates DB_NAME on the server scripts/pg.sh finds, migrated by BIN, and has
+# cleanup_on_exit drop it. Sets PG_ADMIN_URL and DATABASE_URL.
+fresh_database() {
+    local bin=$1 server
+    server=$("$ROOT/scripts/pg.sh" server)
+    PG_ADMIN_URL="$server/postgres"
+    DATABASE_URL="$server/$DB_NAME"
+    psql "$PG_ADMIN_URL" -q -v ON_ERROR_STOP=1 \
+        -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" \
+        -c "CREATE DATABASE \"$DB_NAME\"" >/dev/null 2>&1 \
+        || die "could not recreate database $DB_NAME via $PG_ADMIN_URL"
+    DB_CREATED=1
+    log "database $DB_NAME created"
+    DATABASE_URL=$DATABASE_URL RUST_LOG=warn "$bin" migrate || die "'$bin migrate' failed"
+}
+
+# demo_parties: the demo organisations the scripts act for, from DEMO (see load_demo_data): sets
+# CENTRE_ORG (LINK Trondheim) and MUNICIPALITY_ORG (Stjørdal kommune).
+demo_parties() {
+    CENTRE_ORG=$(demo_org_id "$DEMO" "LINK Trondheim")
+    MUNICIPALITY_ORG=$(demo_org_id "$DEMO" "Stjørdal kommune")
+    [[ -n $CENTRE_ORG && -n $MUNICIPALITY_ORG ]] \
+        || die "'samhandling demo-data' printed no LINK Trondheim or Stjørdal kommune"
+}
+
+# mint_token BIN TTL ARGS...: a token from BIN's `token` command, signed with JWT_SECRET.
+mint_token() {
+    local bin=$1 ttl=$2
+    shift 2
+    JWT_SECRET=$JWT_SECRET "$bin" token --ttl "$ttl" "$@" || die "could not mint a token"
+}

@@ -33,7 +33,6 @@ import collections
 import concurrent.futures
 import hashlib
 import hmac
-import http.server
 import json
 import os
 import threading
@@ -41,7 +40,7 @@ import time
 import uuid
 from datetime import datetime
 
-from harness import request
+from harness import WebhookReceiver, request
 
 RECEIVERS = 50
 HANGING = 5
@@ -66,49 +65,29 @@ SERVER_ENV = {
 
 
 class Receiver:
-    """One webhook receiver on a port of 127.0.0.1 that records every request it gets."""
+    """One webhook receiver on a port of 127.0.0.1 that records every request it gets; one that
+    `hangs` answers only after HANG_SECONDS, longer than the server's WEBHOOK_TIMEOUT."""
 
     def __init__(self, hangs):
         self.hangs = hangs
         self.arrivals = []  # (time.time() at arrival, headers, body)
         self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as a production receiver would
-
-            def do_POST(self):
-                arrived = time.time()
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                with receiver.lock:
-                    receiver.arrivals.append((arrived, headers, body))
-                if receiver.hangs:
-                    self.close_connection = True
-                    time.sleep(HANG_SECONDS)
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                except OSError:
-                    pass  # the server gave up waiting and closed the connection
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.secret = None
+        self.server = None
+
+    def arrive(self, _path, headers, body):
+        arrived = time.time()
+        with self.lock:
+            self.arrivals.append((arrived, headers, body))
 
     def start(self):
-        self.thread.start()
+        delay = HANG_SECONDS if self.hangs else 0.0
+        self.server = WebhookReceiver(self.arrive, delay, keep_alive=True)
+        self.url = f"{self.server.base}/hook"
         return self
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
     def count(self):
         with self.lock:

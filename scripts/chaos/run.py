@@ -44,7 +44,6 @@ import threading
 import time
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 try:
     from standardwebhooks import Webhook, WebhookVerificationError
@@ -53,7 +52,7 @@ except ImportError:
              "scripts/chaos/requirements.txt into target/chaos/venv and runs this with it")
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from harness import ROOT, LocalCluster, Server, psql, request  # noqa: E402
+from harness import ROOT, LocalCluster, Server, WebhookReceiver, psql, request  # noqa: E402
 
 OUT = ROOT / "target" / "chaos"
 # How long a client waits for any answer before it gives up on the attempt and retries.
@@ -107,39 +106,11 @@ class Receiver:
         self.records = []  # every delivery: path, webhook-id, verified, monotonic time, body, headers
         self.secrets = {}  # path -> the subscription's secret
         self.delay = delay
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                arrived = time.monotonic()
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                receiver.record(self.path, body, headers, arrived)
-                if receiver.delay:
-                    time.sleep(receiver.delay)
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                except OSError:
-                    pass  # the server gave up waiting and closed the connection
-
-            def log_message(self, *args):
-                pass
-
-        class Quiet(ThreadingHTTPServer):
-            daemon_threads = True
-            # Room for every worker's connection at once: beyond the listen backlog a connection
-            # waits for a SYN retransmission (1 s) and the server times out before we see it.
-            request_queue_size = 128
-
-            def handle_error(self, request, client_address):
-                pass  # a connection the server closed while the handler slept
-
-        self.server = Quiet(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = WebhookReceiver(
+            lambda path, headers, body: self.record(path, body, headers, time.monotonic()), delay
+        )
+        self.base = self.server.base
         self.url = self.url_for("samhandling")
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def url_for(self, name):
         return f"{self.base}/hooks/{name}"
@@ -172,8 +143,7 @@ class Receiver:
             return list(self.records)
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.close()
 
 
 def refused(webhook, body, headers):

@@ -15,7 +15,6 @@ id, and a referral in both of its views, told apart by `view`. Prints one line p
 """
 
 import datetime
-import os
 import sys
 import uuid
 
@@ -26,26 +25,9 @@ from samhandling_client.api.referrals import create_referral, get_referral, list
 from samhandling_client.models import CreateReferral, Organisation, OrganisationKind, PaginatedOrganisation, Problem
 from samhandling_client.types import Unset
 
-BASE = os.environ["SAMHANDLING_BASE_URL"]
+from common import BASE, Checks, client
 
 
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        suffix = f" ({detail})" if detail else ""
-        print(f"{'PASS' if ok else 'FAIL'} {name}{suffix}", flush=True)
-        return ok
-
-
-def client(token_variable):
-    return AuthenticatedClient(base_url=BASE, token=os.environ[token_variable], timeout=10.0)
 
 
 def is_model(value):

@@ -30,7 +30,6 @@ import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from samhandling_client import AuthenticatedClient
 from samhandling_client.api.referrals import create_referral, transition_referral
 from samhandling_client.api.webhook_subscriptions import (
     create_webhook_subscription,
@@ -47,24 +46,11 @@ from samhandling_client.models import (
 )
 from standardwebhooks import Webhook, WebhookVerificationError
 
-BASE = os.environ["SAMHANDLING_BASE_URL"]
+from common import Checks, client
+
 # How long a delivery may take to arrive: the server looks for due deliveries every 200 ms.
 DELIVERY_WAIT = 10.0
 
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        suffix = f" ({detail})" if detail else ""
-        print(f"{'PASS' if ok else 'FAIL'} {name}{suffix}", flush=True)
-        return ok
 
 
 class Receiver:
@@ -106,9 +92,6 @@ def answer(response):
     text = response.content[:400].decode(errors="replace")
     return f"{response.status_code}: " + re.sub(r'"whsec_[^"]*"', '"whsec_…"', text)
 
-
-def client(token_variable):
-    return AuthenticatedClient(base_url=BASE, token=os.environ[token_variable], timeout=10.0)
 
 
 def verified(secret, body, headers):
