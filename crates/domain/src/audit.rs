@@ -39,6 +39,8 @@ wire_enum! {
         /// A caller asked for a record outside what it may see (a 404 it was given): probing
         /// another organisation's ids leaves a trace.
         AccessDenied => "access_denied",
+        /// An intake conversation was held and its outcome recorded.
+        Completed => "completed",
     }
 }
 
@@ -53,6 +55,14 @@ wire_enum! {
         Referral => "referral",
         /// A webhook subscription.
         WebhookSubscription => "webhook_subscription",
+        /// A self-help group (with its starters and follow-ups).
+        Group => "group",
+        /// An intake conversation.
+        Intake => "intake",
+        /// A place in a group.
+        Membership => "membership",
+        /// A group's session log.
+        GroupSession => "group_session",
     }
 }
 
@@ -96,6 +106,36 @@ impl Creation {
             actor_organisation_id: self.actor_organisation_id,
             action: AuditAction::Created,
             resource_type: self.resource_type,
+            resource_id,
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+/// Who acts in a request: what the events of the several records one change touches share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The token subject who acted.
+    pub actor: String,
+    /// The organisation the actor acted for.
+    pub actor_organisation_id: Option<Uuid>,
+    /// The request.
+    pub request_id: String,
+}
+
+impl Actor {
+    /// The event of this actor doing `action` to the record `resource_id`.
+    pub fn event(
+        &self,
+        action: AuditAction,
+        resource_type: ResourceType,
+        resource_id: Uuid,
+    ) -> NewAuditEvent {
+        NewAuditEvent {
+            actor: self.actor.clone(),
+            actor_organisation_id: self.actor_organisation_id,
+            action,
+            resource_type,
             resource_id,
             request_id: self.request_id.clone(),
         }

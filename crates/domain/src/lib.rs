@@ -5,11 +5,14 @@
 pub mod access;
 pub mod api_client;
 pub mod audit;
+pub mod group;
 pub mod ids;
+pub mod intake;
 pub mod organisation;
 pub mod page;
 pub mod referral;
 pub mod role;
+pub mod statistics;
 pub mod webhook;
 mod wire;
 

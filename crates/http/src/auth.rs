@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use samhandling_domain::audit::{AuditAction, Creation, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::{Actor, AuditAction, Creation, NewAuditEvent, ResourceType};
 use samhandling_domain::{Caller, Role};
 use std::marker::PhantomData;
 use uuid::Uuid;
@@ -54,6 +54,15 @@ impl<P: Policy> Authorized<P> {
             actor: self.caller.subject.clone(),
             actor_organisation_id: Some(self.caller.organisation_id.uuid()),
             resource_type,
+            request_id: self.request_id.0.clone(),
+        }
+    }
+
+    /// This caller in this request, for the events of every record a change touches.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            actor: self.caller.subject.clone(),
+            actor_organisation_id: Some(self.caller.organisation_id.uuid()),
             request_id: self.request_id.0.clone(),
         }
     }

@@ -18,6 +18,7 @@ pub mod record;
 pub mod resources;
 pub mod routing;
 pub mod state;
+pub mod statistics;
 pub mod text;
 pub mod webhook_target;
 

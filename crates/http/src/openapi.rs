@@ -31,6 +31,9 @@ pagination (`limit`, `cursor` → `next_cursor`). Creating POSTs accept `Idempot
         (name = "referrals", description = "Referrals (henvisninger) from municipalities and NAV to self-help centres: the centre works each one through its lifecycle; the referrer follows it as far as the person's consent allows, and never sees the person."),
         (name = "self-registrations", description = "People signing up for a self-help group themselves, without a referral or a token (lavterskel): rate-limited per client address, and answered with a receipt only."),
         (name = "webhook-subscriptions", description = "Status callbacks for integrating systems: signed deliveries of the changes an organisation may see, retried from a durable outbox, with the delivery log."),
+        (name = "groups", description = "Self-help groups (selvhjelpsgrupper) a centre runs: 4 to 8 adults, started by a starter (igangsetter) and then running themselves. Members are known by pseudonym, inside the centre only; everyone else sees the catalogue of recruiting groups, without members or counts."),
+        (name = "intakes", description = "Intake conversations (inntakssamtaler): what the person looks for, the groups that fit, and the demand of those who wait. Each intake moves its referral through the referral lifecycle."),
+        (name = "statistics", description = "Published counts, with small-cell suppression: below 5 is shown as `<5`, and a second cell is hidden wherever a total would give a small one away."),
         (name = "health", description = "Liveness and readiness for load balancers."),
     )
 )]

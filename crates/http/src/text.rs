@@ -174,6 +174,17 @@ where
         .ok_or_else(|| D::Error::custom("expected a whole number in range"))
 }
 
+/// As [`integral`], for a number that must be given whenever the field is present (its absence
+/// takes the field's `default`).
+pub fn integral_required<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error;
+    integral(deserializer)?.ok_or_else(|| D::Error::custom("expected a whole number in range"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

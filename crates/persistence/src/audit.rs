@@ -70,6 +70,10 @@ pub fn record_if_exists(
         ResourceType::ApiClient => "api_clients",
         ResourceType::Referral => "referrals",
         ResourceType::WebhookSubscription => "webhook_subscriptions",
+        ResourceType::Group => "groups",
+        ResourceType::Intake => "intakes",
+        ResourceType::Membership => "memberships",
+        ResourceType::GroupSession => "group_sessions",
     };
     let written = diesel::sql_query(format!(
         "INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, \

@@ -7,7 +7,13 @@
 pub mod api_clients;
 pub mod audit;
 mod error;
+pub mod group_sessions;
+pub mod group_statistics;
+pub mod groups;
 pub mod idempotency;
+pub mod intakes;
+pub mod matching;
+pub mod memberships;
 pub mod migrations;
 pub mod organisations;
 mod pagination;

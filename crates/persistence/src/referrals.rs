@@ -737,9 +737,10 @@ pub fn withdraw_feedback_consent(
 /// shows. What statistics need (centre, referrer, offer, groups, municipality, final status,
 /// months) is copied first to `referral_statistics`, under no id anyone outside holds; the
 /// history, the groups and the municipality leave the tombstone, the referrer's external
-/// reference goes wherever it was copied, and the delivery log of its webhooks goes. Stored
-/// idempotent responses naming it (by id, or by reference for self-registrations, whose receipt
-/// holds only that) are forgotten. Erasing twice keeps the first time.
+/// reference goes wherever it was copied, and the delivery log of its webhooks goes. Its intake
+/// is deleted, and its places in groups lose the pseudonym and every link to it (they keep
+/// counting for their groups). Stored idempotent responses naming any of them (by id, or by
+/// reference for self-registrations, whose receipt holds only that) are forgotten. Erasing twice keeps the first time.
 pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> {
     diesel::sql_query(
         "INSERT INTO referral_statistics (target_centre_id, referring_organisation_id, source, \
@@ -756,10 +757,15 @@ pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> 
     diesel::delete(referral_transitions::table.filter(referral_transitions::referral_id.eq(id)))
         .execute(conn)?;
     crate::webhooks::forget_referral(conn, id)?;
+    // The person's place keeps counting for its group, cut loose; the intake goes.
+    let mut named = crate::memberships::erase_for_referral(conn, id)?;
+    named.extend(crate::intakes::erase_for_referral(conn, id)?);
+    named.push(id);
     diesel::sql_query(
-        "DELETE FROM idempotency_keys WHERE response_body ->> 'id' = $1::text \
-         OR response_body ->> 'reference' = (SELECT reference FROM referrals WHERE id = $1)",
+        "DELETE FROM idempotency_keys WHERE response_body ->> 'id' = ANY ($1::uuid[]::text[]) \
+         OR response_body ->> 'reference' = (SELECT reference FROM referrals WHERE id = $2)",
     )
+    .bind::<Array<SqlUuid>, _>(named)
     .bind::<SqlUuid, _>(id)
     .execute(conn)?;
     let row: ReferralRow = diesel::update(referrals::table.find(id))

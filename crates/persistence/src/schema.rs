@@ -28,6 +28,73 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_follow_ups (id) {
+        id -> Uuid,
+        group_id -> Uuid,
+        requested_on -> Date,
+        session_id -> Nullable<Uuid>,
+        visited_on -> Nullable<Date>,
+        visited_by -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    group_sessions (id) {
+        id -> Uuid,
+        group_id -> Uuid,
+        held_on -> Date,
+        held -> Bool,
+        present -> Nullable<Int2>,
+        starter_present -> Bool,
+        format -> Text,
+        follow_up_requested -> Bool,
+        note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    group_starters (id) {
+        id -> Uuid,
+        group_id -> Uuid,
+        subject -> Text,
+        display_name -> Text,
+        planned_meetings -> Int2,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    groups (id) {
+        id -> Uuid,
+        centre_id -> Uuid,
+        title -> Text,
+        theme -> Text,
+        languages -> Array<Nullable<Text>>,
+        format -> Text,
+        municipality -> Text,
+        weekday -> Text,
+        start_time -> Time,
+        interval_weeks -> Int2,
+        min_members -> Int2,
+        max_members -> Int2,
+        age_from -> Nullable<Int2>,
+        age_to -> Nullable<Int2>,
+        address -> Nullable<Text>,
+        confidential_location -> Bool,
+        status -> Text,
+        member_count -> Int2,
+        started_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     idempotency_keys (organisation_id, subject, key) {
         organisation_id -> Uuid,
         subject -> Text,
@@ -36,6 +103,44 @@ diesel::table! {
         response_status -> Int2,
         response_body -> Jsonb,
         response_headers -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    intakes (id) {
+        id -> Uuid,
+        referral_id -> Uuid,
+        centre_id -> Uuid,
+        scheduled_at -> Timestamptz,
+        format -> Text,
+        preferred_themes -> Array<Nullable<Text>>,
+        preferred_languages -> Array<Nullable<Text>>,
+        preferred_weekdays -> Array<Nullable<Text>>,
+        held_at -> Nullable<Timestamptz>,
+        outcome -> Nullable<Text>,
+        outcome_theme -> Nullable<Text>,
+        pseudonym -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> Uuid,
+        group_id -> Uuid,
+        referral_id -> Nullable<Uuid>,
+        intake_id -> Nullable<Uuid>,
+        pseudonym -> Nullable<Text>,
+        joined_at -> Timestamptz,
+        waited_days -> Int4,
+        confidentiality_signed_at -> Nullable<Timestamptz>,
+        left_at -> Nullable<Timestamptz>,
+        leave_reason -> Nullable<Text>,
+        version -> Int4,
         created_at -> Timestamptz,
     }
 }
@@ -186,6 +291,16 @@ diesel::table! {
 }
 
 diesel::joinable!(api_clients -> organisations (organisation_id));
+diesel::joinable!(group_follow_ups -> group_sessions (session_id));
+diesel::joinable!(group_follow_ups -> groups (group_id));
+diesel::joinable!(group_sessions -> groups (group_id));
+diesel::joinable!(group_starters -> groups (group_id));
+diesel::joinable!(groups -> organisations (centre_id));
+diesel::joinable!(intakes -> organisations (centre_id));
+diesel::joinable!(intakes -> referrals (referral_id));
+diesel::joinable!(memberships -> groups (group_id));
+diesel::joinable!(memberships -> intakes (intake_id));
+diesel::joinable!(memberships -> referrals (referral_id));
 diesel::joinable!(referral_people -> referrals (referral_id));
 diesel::joinable!(referral_transitions -> referrals (referral_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
@@ -195,7 +310,13 @@ diesel::joinable!(webhook_subscriptions -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
+    group_follow_ups,
+    group_sessions,
+    group_starters,
+    groups,
     idempotency_keys,
+    intakes,
+    memberships,
     organisations,
     rate_limit_windows,
     referral_people,

@@ -2,7 +2,12 @@
 
 pub mod api_clients;
 pub mod audit_events;
+pub mod group_sessions;
+pub mod group_statistics;
+pub mod groups;
 pub mod health;
+pub mod intakes;
+pub mod memberships;
 pub mod oauth;
 pub mod organisations;
 pub mod referral_input;
@@ -21,6 +26,11 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     referrals::configure(config);
     self_registrations::configure(config);
     webhook_subscriptions::configure(config);
+    groups::configure(config);
+    memberships::configure(config);
+    group_sessions::configure(config);
+    intakes::configure(config);
+    group_statistics::configure(config);
 }
 
 /// JSON Schema rules that span fields, per schema name, merged into the published document.

@@ -20,7 +20,9 @@ use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, Creation, ResourceType};
+use samhandling_domain::audit::{
+    Actor, AuditAction, AuditEvent, AuditFilter, Creation, ResourceType,
+};
 use samhandling_domain::referral::{
     CoarseStatus, ConsentMethod, MoveRefusal, Offer, Person, PreferredFormat, ReasonCode, Referral,
     ReferralAccess, ReferralScope, ReferralStatus, RetentionPolicy, Source, TargetGroup,
@@ -671,6 +673,31 @@ pub(crate) fn move_referral(
         webhooks::enqueue(conn, referrer, &event)?;
     }
     Ok(Some(moved))
+}
+
+/// Moves a referral through `steps` for the centre or the referrer, inside the caller's
+/// transaction: each step through [`move_referral`], so each is checked, kept in the history,
+/// told to the referrer's webhooks when its view changes, and audited as `actor`'s. Intakes and
+/// placements move referrals this way. `None` when the referral is outside the caller's scope.
+pub(crate) fn walk_referral(
+    conn: &mut PgConnection,
+    access: ReferralAccess,
+    id: Uuid,
+    steps: &[(ReferralStatus, Option<ReasonCode>)],
+    actor: &Actor,
+) -> Result<Option<Referral>, ApiError> {
+    let mut moved = None;
+    for (to, reason) in steps {
+        let Some(step) = move_referral(conn, access, id, *to, *reason, &actor.actor)? else {
+            return Ok(None);
+        };
+        audit::record(
+            conn,
+            &actor.event(AuditAction::Transitioned, ResourceType::Referral, id),
+        )?;
+        moved = Some(step);
+    }
+    Ok(moved)
 }
 
 /// Record that the person withdrew consent to feedback.

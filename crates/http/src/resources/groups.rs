@@ -1,0 +1,1151 @@
+//! `/api/v1/groups`: the self-help groups a centre runs, through their lifecycle (`planned →
+//! recruiting → starting → self_running ⇄ paused → ended`), with their starters, follow-up
+//! visits and the people who wait for them.
+//!
+//! A centre's coordinators see and change their own groups ([`GroupScope`] in SQL; another
+//! centre gets 404). Anyone signed in may browse the catalogue: recruiting groups with an open
+//! seat, shown without members, counts, version or a confidential address, so that nothing in
+//! it tells who joined.
+
+use crate::auth::{AnyRole, Authorized};
+use crate::error::{unique_conflict, ApiError};
+use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::{ValidJson, ValidQuery};
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::resources::referrals::Coordinators;
+use crate::state::AppState;
+use crate::text::{
+    check_language, check_municipality_number, check_plain_text, Label, LanguageTag,
+    MunicipalityNumberText, Name, Subject,
+};
+use actix_web::{get, patch, post, web, Either};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::group::{
+    AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupRefusal, GroupStatus, GroupTheme,
+    Schedule, Size, Starter, Weekday,
+};
+use samhandling_domain::intake::MatchCriterion;
+use samhandling_persistence::groups::{self as store, GroupFilter, STARTER_KEY};
+use samhandling_persistence::{audit, matching};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_group)
+        .service(list_groups)
+        .service(get_group)
+        .service(update_group)
+        .service(transition_group)
+        .service(assign_starter)
+        .service(request_follow_up)
+        .service(record_visit)
+        .service(group_candidates);
+}
+
+fn check_start_time(value: &str) -> Result<(), ValidationError> {
+    parse_start_time(value).map(|_| ()).ok_or_else(|| {
+        ValidationError::new("start_time")
+            .with_message(Cow::Borrowed("a local time as HH:MM, e.g. 18:00"))
+    })
+}
+
+fn parse_start_time(value: &str) -> Option<NaiveTime> {
+    if value.len() != 5 {
+        return None;
+    }
+    NaiveTime::parse_from_str(value, "%H:%M").ok()
+}
+
+fn check_languages(languages: &[String]) -> Result<(), ValidationError> {
+    languages
+        .iter()
+        .try_for_each(|language| check_language(language))
+}
+
+/// When a group meets.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleInput {
+    /// The day of the week.
+    pub weekday: Weekday,
+    /// The local time a meeting starts, `HH:MM`.
+    #[validate(custom(function = "check_start_time"))]
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "18:00")]
+    pub start_time: String,
+    /// Every how many weeks it meets (1, weekly, is usual).
+    #[serde(
+        default = "weekly",
+        deserialize_with = "crate::text::integral_required"
+    )]
+    #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4, default = 1)]
+    pub interval_weeks: i16,
+}
+
+fn weekly() -> i16 {
+    1
+}
+
+fn usual_minimum() -> i16 {
+    Size::DEFAULT_MINIMUM
+}
+
+fn usual_maximum() -> i16 {
+    Size::HIGHEST_MAXIMUM
+}
+
+impl ScheduleInput {
+    fn to_schedule(&self) -> Result<Schedule, ApiError> {
+        Ok(Schedule {
+            weekday: self.weekday,
+            start_time: parse_start_time(&self.start_time).ok_or_else(|| {
+                ApiError::invalid_field("schedule.start_time", "start_time", "HH:MM")
+            })?,
+            interval_weeks: self.interval_weeks,
+        })
+    }
+}
+
+/// A new group. It starts `planned`; move it to `recruiting` to open it for members.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Samtalegruppe for pårørende, tirsdager",
+    "theme": "relatives",
+    "languages": ["nb"],
+    "format": "centre_premises",
+    "municipality_number": "5001",
+    "schedule": {"weekday": "tuesday", "start_time": "18:00", "interval_weeks": 1},
+    "min_members": 5,
+    "max_members": 8,
+    "age_from": 18,
+    "address": "Kongens gate 30, Trondheim",
+    "confidential_location": false
+}))]
+pub struct CreateGroup {
+    /// What it is called in the catalogue: describe the theme and time, never a member.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub title: String,
+    /// What it is about.
+    pub theme: GroupTheme,
+    /// The languages it talks in, as BCP 47 tags.
+    #[validate(length(min = 1, max = 5), custom(function = "check_languages"))]
+    #[schema(value_type = Vec<LanguageTag>, min_items = 1, max_items = 5)]
+    pub languages: Vec<String>,
+    /// Where it meets.
+    pub format: GroupFormat,
+    /// The municipality it meets in (kommunenummer).
+    #[validate(custom(function = "check_municipality_number"))]
+    #[schema(value_type = MunicipalityNumberText)]
+    pub municipality_number: String,
+    /// When it meets.
+    #[validate(nested)]
+    pub schedule: ScheduleInput,
+    /// The fewest it starts with: 5 is usual, 4 can be enough.
+    #[serde(
+        default = "usual_minimum",
+        deserialize_with = "crate::text::integral_required"
+    )]
+    #[validate(range(min = 4, max = 8))]
+    #[schema(minimum = 4, maximum = 8, default = 5)]
+    pub min_members: i16,
+    /// The most it takes.
+    #[serde(
+        default = "usual_maximum",
+        deserialize_with = "crate::text::integral_required"
+    )]
+    #[validate(range(min = 4, max = 8))]
+    #[schema(minimum = 4, maximum = 8, default = 8)]
+    pub max_members: i16,
+    /// The youngest it is for (adults only: 18 or more).
+    #[serde(default, deserialize_with = "crate::text::integral")]
+    #[validate(range(min = 18, max = 120))]
+    #[schema(minimum = 18, maximum = 120, nullable = false)]
+    pub age_from: Option<i16>,
+    /// The oldest it is for.
+    #[serde(default, deserialize_with = "crate::text::integral")]
+    #[validate(range(min = 18, max = 120))]
+    #[schema(minimum = 18, maximum = 120, nullable = false)]
+    pub age_to: Option<i16>,
+    /// Where it meets.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Name>, nullable = false)]
+    pub address: Option<String>,
+    /// Whether the address is for the centre and the members only (hidden from the catalogue).
+    #[serde(default)]
+    pub confidential_location: bool,
+}
+
+/// Changes to a group; absent fields stay as they are. Send `If-Match` with the group's `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"schedule": {"weekday": "wednesday", "start_time": "17:30", "interval_weeks": 1}}))]
+pub struct UpdateGroup {
+    /// What it is called.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Name>, nullable = false)]
+    pub title: Option<String>,
+    /// The languages it talks in.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 5), custom(function = "check_languages"))]
+    #[schema(value_type = Option<Vec<LanguageTag>>, min_items = 1, max_items = 5, nullable = false)]
+    pub languages: Option<Vec<String>>,
+    /// Where it meets.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[schema(nullable = false)]
+    pub format: Option<GroupFormat>,
+    /// When it meets.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub schedule: Option<ScheduleInput>,
+    /// The fewest it starts with.
+    #[serde(default, deserialize_with = "crate::text::integral")]
+    #[validate(range(min = 4, max = 8))]
+    #[schema(minimum = 4, maximum = 8, nullable = false)]
+    pub min_members: Option<i16>,
+    /// The most it takes (never below the members it has).
+    #[serde(default, deserialize_with = "crate::text::integral")]
+    #[validate(range(min = 4, max = 8))]
+    #[schema(minimum = 4, maximum = 8, nullable = false)]
+    pub max_members: Option<i16>,
+    /// Where it meets.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Name>, nullable = false)]
+    pub address: Option<String>,
+    /// Whether the address is for the centre and the members only.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[schema(nullable = false)]
+    pub confidential_location: Option<bool>,
+}
+
+/// A group's lifecycle move.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to": "recruiting"}))]
+pub struct GroupTransition {
+    /// Where to move it; see `allowed_transitions`.
+    pub to: GroupStatus,
+}
+
+/// When a group meets, as shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleView {
+    /// The day of the week.
+    pub weekday: Weekday,
+    /// The local start time, `HH:MM`.
+    #[schema(example = "18:00")]
+    pub start_time: String,
+    /// Every how many weeks.
+    pub interval_weeks: i16,
+}
+
+impl From<Schedule> for ScheduleView {
+    fn from(schedule: Schedule) -> Self {
+        ScheduleView {
+            weekday: schedule.weekday,
+            start_time: schedule.start_time.format("%H:%M").to_string(),
+            interval_weeks: schedule.interval_weeks,
+        }
+    }
+}
+
+/// A starter, as shown to the centre.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StarterView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The staff member's token subject.
+    pub subject: String,
+    /// The name the group knows the starter by.
+    pub display_name: String,
+    /// How many of the first meetings the starter plans to attend.
+    pub planned_meetings: i16,
+    /// When assigned.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Starter> for StarterView {
+    fn from(starter: Starter) -> Self {
+        StarterView {
+            id: starter.id,
+            subject: starter.subject,
+            display_name: starter.display_name,
+            planned_meetings: starter.planned_meetings,
+            created_at: starter.created_at,
+        }
+    }
+}
+
+/// A follow-up request and its visit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FollowUpView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The group.
+    pub group_id: Uuid,
+    /// When the group asked.
+    pub requested_on: NaiveDate,
+    /// The session log that asked, if any.
+    pub session_id: Option<Uuid>,
+    /// When the visit was made; `null` while it is due.
+    pub visited_on: Option<NaiveDate>,
+    /// Who made it.
+    pub visited_by: Option<String>,
+    /// Version, also the `ETag`.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<FollowUp> for FollowUpView {
+    fn from(follow_up: FollowUp) -> Self {
+        FollowUpView {
+            id: follow_up.id,
+            group_id: follow_up.group_id,
+            requested_on: follow_up.requested_on,
+            session_id: follow_up.session_id,
+            visited_on: follow_up.visited_on,
+            visited_by: follow_up.visited_by,
+            version: follow_up.version,
+            created_at: follow_up.created_at,
+        }
+    }
+}
+
+impl Versioned for FollowUpView {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// A group as its centre sees it. Lists leave out `starters` and `follow_ups`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CentreGroup {
+    /// Identifier.
+    pub id: Uuid,
+    /// The centre that runs it.
+    pub centre_id: Uuid,
+    /// What it is called.
+    pub title: String,
+    /// What it is about.
+    pub theme: GroupTheme,
+    /// Its languages.
+    pub languages: Vec<String>,
+    /// Where it meets.
+    pub format: GroupFormat,
+    /// The municipality it meets in.
+    pub municipality_number: String,
+    /// When it meets.
+    pub schedule: ScheduleView,
+    /// The fewest it starts with.
+    pub min_members: i16,
+    /// The most it takes.
+    pub max_members: i16,
+    /// The youngest it is for.
+    pub age_from: Option<i16>,
+    /// The oldest it is for.
+    pub age_to: Option<i16>,
+    /// Where it meets.
+    pub address: Option<String>,
+    /// Whether the address is hidden outside the centre.
+    pub confidential_location: bool,
+    /// Where it is in its life.
+    pub status: GroupStatus,
+    /// Where it may move.
+    pub allowed_transitions: Vec<GroupStatus>,
+    /// Members placed and not left.
+    pub member_count: i16,
+    /// Seats free.
+    pub open_seats: i16,
+    /// When it started meeting.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Its starters; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starters: Option<Vec<StarterView>>,
+    /// Its follow-up requests and visits; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_ups: Option<Vec<FollowUpView>>,
+    /// Version, also the `ETag`.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A group as the catalogue shows it to anyone signed in: what a referrer or a person needs to
+/// know to suggest it, and nothing about who is in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogueGroup {
+    /// Identifier.
+    pub id: Uuid,
+    /// The centre that runs it; ask it for a place.
+    pub centre_id: Uuid,
+    /// What it is called.
+    pub title: String,
+    /// What it is about.
+    pub theme: GroupTheme,
+    /// Its languages.
+    pub languages: Vec<String>,
+    /// Where it meets.
+    pub format: GroupFormat,
+    /// The municipality it meets in.
+    pub municipality_number: String,
+    /// When it meets.
+    pub schedule: ScheduleView,
+    /// The youngest it is for.
+    pub age_from: Option<i16>,
+    /// The oldest it is for.
+    pub age_to: Option<i16>,
+    /// Where it meets; `null` when the location is confidential.
+    pub address: Option<String>,
+    /// Whether the location is confidential (ask the centre).
+    pub confidential_location: bool,
+}
+
+/// A group as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum GroupView {
+    /// The running centre's view.
+    Centre(Box<CentreGroup>),
+    /// The catalogue's view, for everyone else.
+    Catalogue(CatalogueGroup),
+}
+
+impl Versioned for CentreGroup {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// What a read adds to a group: its starters and follow-ups.
+struct Details {
+    starters: Option<Vec<StarterView>>,
+    follow_ups: Option<Vec<FollowUpView>>,
+}
+
+impl Details {
+    const NONE: Details = Details {
+        starters: None,
+        follow_ups: None,
+    };
+}
+
+/// The centre's view of a group, as lists show it.
+pub(crate) fn centre_summary(group: Group) -> CentreGroup {
+    centre_view(group, Details::NONE)
+}
+
+fn centre_view(group: Group, details: Details) -> CentreGroup {
+    CentreGroup {
+        allowed_transitions: group.status.allowed_transitions(),
+        open_seats: group.open_seats(),
+        id: group.id,
+        centre_id: group.centre_id,
+        title: group.title,
+        theme: group.theme,
+        languages: group.languages,
+        format: group.format,
+        municipality_number: group.municipality,
+        schedule: group.schedule.into(),
+        min_members: group.size.minimum,
+        max_members: group.size.maximum,
+        age_from: group.age_band.from,
+        age_to: group.age_band.to,
+        address: group.address,
+        confidential_location: group.confidential_location,
+        status: group.status,
+        member_count: group.member_count,
+        started_at: group.started_at,
+        ended_at: group.ended_at,
+        starters: details.starters,
+        follow_ups: details.follow_ups,
+        version: group.version,
+        created_at: group.created_at,
+        updated_at: group.updated_at,
+    }
+}
+
+/// The catalogue's face of a group: no counts, no version, no confidential address.
+pub(crate) fn catalogue_view(group: Group) -> CatalogueGroup {
+    CatalogueGroup {
+        id: group.id,
+        centre_id: group.centre_id,
+        title: group.title,
+        theme: group.theme,
+        languages: group.languages,
+        format: group.format,
+        municipality_number: group.municipality,
+        schedule: group.schedule.into(),
+        age_from: group.age_band.from,
+        age_to: group.age_band.to,
+        address: (!group.confidential_location)
+            .then_some(group.address)
+            .flatten(),
+        confidential_location: group.confidential_location,
+    }
+}
+
+fn view(access: CentreAccess, group: Group, details: Details) -> GroupView {
+    if access.runs(group.centre_id) {
+        GroupView::Centre(Box::new(centre_view(group, details)))
+    } else {
+        GroupView::Catalogue(catalogue_view(group))
+    }
+}
+
+/// A group refusal as the problem its caller (the running centre) reads.
+pub(crate) fn refused(refusal: GroupRefusal) -> ApiError {
+    match refusal {
+        GroupRefusal::IllegalTransition { ref allowed, .. } => ApiError::IllegalTransition {
+            detail: refusal.to_string(),
+            allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
+        },
+        _ => ApiError::Conflict(refusal.to_string()),
+    }
+}
+
+fn check_age_band(from: Option<i16>, to: Option<i16>) -> Result<AgeBand, ApiError> {
+    match (from, to) {
+        (Some(from), Some(to)) if to < from => Err(ApiError::invalid_field(
+            "age_to",
+            "range",
+            "age_to cannot be below age_from",
+        )),
+        _ => Ok(AgeBand { from, to }),
+    }
+}
+
+fn check_size(minimum: i16, maximum: i16) -> Result<Size, ApiError> {
+    Size { minimum, maximum }
+        .check()
+        .map_err(|message| ApiError::invalid_field("max_members", "range", message))
+}
+
+fn location(id: Uuid) -> String {
+    format!("/api/v1/groups/{id}")
+}
+
+/// The path of one group.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct GroupPath {
+    /// The group's id.
+    id: Uuid,
+}
+
+/// The path of one follow-up.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FollowUpPath {
+    /// The follow-up's id.
+    id: Uuid,
+}
+
+/// Finds the group `id` the caller runs, locked, inside the caller's transaction.
+pub(crate) fn own_group_for_update(
+    conn: &mut samhandling_persistence::PgConnection,
+    access: CentreAccess,
+    id: Uuid,
+) -> Result<Option<Group>, ApiError> {
+    Ok(store::find_for_update(conn, id, access.own_groups())?)
+}
+
+/// Start a group.
+///
+/// For the centre's coordinators. The group is `planned`; move it to `recruiting` to show it in
+/// the catalogue. Send an `Idempotency-Key` so that a retry cannot create it twice.
+#[utoipa::path(
+    tag = "groups",
+    params(IdempotencyKeyHeader),
+    request_body = CreateGroup,
+    responses((status = 201, description = "Created; the centre's view", body = CentreGroup,
+        headers(("Location" = String, description = "The group"), ("ETag" = String, description = "Its version")))),
+    security(("bearer" = []))
+)]
+#[post("/groups")]
+async fn create_group(
+    caller: Authorized<Coordinators>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateGroup>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let size = check_size(request.min_members, request.max_members)?;
+    let age_band = check_age_band(request.age_from, request.age_to)?;
+    let now = Utc::now();
+    let group = Group {
+        id: Uuid::now_v7(),
+        centre_id: caller.caller.organisation_id.uuid(),
+        title: request.title.clone(),
+        theme: request.theme,
+        languages: request.languages.clone(),
+        format: request.format,
+        municipality: request.municipality_number.clone(),
+        schedule: request.schedule.to_schedule()?,
+        size,
+        age_band,
+        address: request.address.clone(),
+        confidential_location: request.confidential_location,
+        status: GroupStatus::Planned,
+        member_count: 0,
+        started_at: None,
+        ended_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let audit_event = caller.audit_creation(ResourceType::Group);
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        "/api/v1/groups",
+        &request,
+        move |conn| {
+            let stored = store::insert(conn, &group)?;
+            audit::record(conn, &audit_event.of(stored.id))?;
+            let shown = centre_view(stored, Details::NONE);
+            Created::new(&shown, location(shown.id), Some(shown.version))
+        },
+    )
+    .await
+}
+
+/// Filters for the list; they combine with AND.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupQuery {
+    /// Only the catalogue: recruiting groups with an open seat (what everyone but the running
+    /// centre sees anyway).
+    catalogue: Option<bool>,
+    /// Only this status (the centre's own groups; the catalogue is all `recruiting`).
+    status: Option<GroupStatus>,
+    /// Only this theme.
+    theme: Option<GroupTheme>,
+    /// Only this format.
+    format: Option<GroupFormat>,
+    /// Only groups meeting in this municipality.
+    #[validate(custom(function = "check_municipality_number"))]
+    #[param(value_type = Option<MunicipalityNumberText>)]
+    municipality: Option<String>,
+    /// Only groups talking this language (BCP 47).
+    #[validate(custom(function = "check_language"))]
+    #[param(value_type = Option<LanguageTag>)]
+    language: Option<String>,
+}
+
+/// List groups.
+///
+/// A centre's coordinators see their own groups in every status, and the catalogue. Everyone
+/// else sees the catalogue: recruiting groups with an open seat, without members or counts.
+#[utoipa::path(
+    tag = "groups",
+    params(GroupQuery, PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<GroupView>)),
+    security(("bearer" = []))
+)]
+#[get("/groups")]
+async fn list_groups(
+    caller: Authorized<AnyRole>,
+    state: web::Data<AppState>,
+    query: ValidQuery<GroupQuery>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<GroupView>>, ApiError> {
+    let access = CentreAccess::of(&caller.caller);
+    let query = query.0;
+    let filter = GroupFilter {
+        status: query.status,
+        theme: query.theme,
+        format: query.format,
+        municipality: query.municipality,
+        language: query.language,
+        catalogue_only: query.catalogue.unwrap_or(false),
+    };
+    let found = crate::db::run(&state, move |conn| {
+        Ok(store::list(conn, access.group_scope(), &filter, page.0)?)
+    })
+    .await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |group| {
+        view(access, group, Details::NONE)
+    })?))
+}
+
+/// Read a group.
+///
+/// The running centre sees all of it, with its starters and follow-ups, and an `ETag`. Anyone
+/// else sees a group in the catalogue only (404 otherwise), without members, counts or version.
+#[utoipa::path(
+    tag = "groups",
+    params(GroupPath),
+    responses((status = 200, description = "The group, as the caller may see it", body = GroupView,
+        headers(("ETag" = String, description = "Its version (the centre's view only)")))),
+    security(("bearer" = []))
+)]
+#[get("/groups/{id}")]
+async fn get_group(
+    caller: Authorized<AnyRole>,
+    state: web::Data<AppState>,
+    path: web::Path<GroupPath>,
+) -> Result<Either<Tagged<GroupView>, web::Json<GroupView>>, ApiError> {
+    let id = path.id;
+    let access = CentreAccess::of(&caller.caller);
+    let (group, details) = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
+        let Some(group) = store::find(conn, id, access.group_scope())? else {
+            return Ok(None);
+        };
+        let details = if access.runs(group.centre_id) {
+            Details {
+                starters: Some(
+                    store::starters(conn, id)?
+                        .into_iter()
+                        .map(StarterView::from)
+                        .collect(),
+                ),
+                follow_ups: Some(
+                    store::follow_ups(conn, id)?
+                        .into_iter()
+                        .map(FollowUpView::from)
+                        .collect(),
+                ),
+            }
+        } else {
+            Details::NONE
+        };
+        Ok(Some((group, details)))
+    })
+    .await?;
+    Ok(match view(access, group, details) {
+        GroupView::Centre(centre) => Either::Left(Tagged {
+            version: centre.version,
+            body: GroupView::Centre(centre),
+        }),
+        catalogue @ GroupView::Catalogue(_) => Either::Right(web::Json(catalogue)),
+    })
+}
+
+/// Change a group.
+///
+/// For the running centre's coordinators, with `If-Match`. The maximum cannot go below the
+/// members placed.
+#[utoipa::path(
+    tag = "groups",
+    params(GroupPath, IfMatchHeader),
+    request_body = UpdateGroup,
+    responses(
+        (status = 200, description = "Changed", body = CentreGroup, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "The maximum would be below the members placed", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/groups/{id}")]
+async fn update_group(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<GroupPath>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateGroup>,
+) -> Result<Tagged<CentreGroup>, ApiError> {
+    let id = path.id;
+    let edit = body.into_inner();
+    let precondition = if_match.precondition()?;
+    let access = CentreAccess::of(&caller.caller);
+    let schedule = edit
+        .schedule
+        .as_ref()
+        .map(ScheduleInput::to_schedule)
+        .transpose()?;
+    let changed = record::change(
+        &state,
+        &caller,
+        ResourceType::Group,
+        AuditAction::Updated,
+        id,
+        move |conn| {
+            let Some(mut group) = own_group_for_update(conn, access, id)? else {
+                return Ok(None);
+            };
+            precondition.check(group.version)?;
+            group.size = check_size(
+                edit.min_members.unwrap_or(group.size.minimum),
+                edit.max_members.unwrap_or(group.size.maximum),
+            )?;
+            if group.size.maximum < group.member_count {
+                return Err(ApiError::Conflict(format!(
+                    "the group has {} members: the maximum cannot go below that",
+                    group.member_count
+                )));
+            }
+            if let Some(title) = edit.title {
+                group.title = title;
+            }
+            if let Some(languages) = edit.languages {
+                group.languages = languages;
+            }
+            if let Some(format) = edit.format {
+                group.format = format;
+            }
+            if let Some(schedule) = schedule {
+                group.schedule = schedule;
+            }
+            if let Some(address) = edit.address {
+                group.address = Some(address);
+            }
+            if let Some(confidential) = edit.confidential_location {
+                group.confidential_location = confidential;
+            }
+            Ok(Some(store::update(conn, &group)?))
+        },
+    )
+    .await?;
+    Ok(Tagged::new(centre_view(changed, Details::NONE)))
+}
+
+/// Move a group through its lifecycle.
+///
+/// `planned → recruiting → starting → self_running ⇄ paused`, and `ended` from anywhere.
+/// Starting needs the group's minimum of placed members; short of it the answer is 409 and says
+/// how many are missing.
+#[utoipa::path(
+    tag = "groups",
+    params(GroupPath),
+    request_body = GroupTransition,
+    responses(
+        (status = 200, description = "Moved", body = CentreGroup, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not allowed from here (`allowed_transitions`), or too few members to start", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/groups/{id}/transitions")]
+async fn transition_group(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<GroupPath>,
+    body: ValidJson<GroupTransition>,
+) -> Result<Tagged<CentreGroup>, ApiError> {
+    let id = path.id;
+    let to = body.into_inner().to;
+    let access = CentreAccess::of(&caller.caller);
+    let moved = record::change(
+        &state,
+        &caller,
+        ResourceType::Group,
+        AuditAction::Transitioned,
+        id,
+        move |conn| {
+            let Some(group) = own_group_for_update(conn, access, id)? else {
+                return Ok(None);
+            };
+            group.check_transition(to).map_err(refused)?;
+            Ok(Some(store::transition(conn, &group, to)?))
+        },
+    )
+    .await?;
+    Ok(Tagged::new(centre_view(moved, Details::NONE)))
+}
+
+/// A starter to assign.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"subject": "ansatt-17@link-trondheim.example", "display_name": "Ingrid", "planned_meetings": 3}))]
+pub struct AssignStarter {
+    /// The staff member's token subject.
+    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
+    #[schema(value_type = Subject)]
+    pub subject: String,
+    /// The name the group will know the starter by.
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[schema(value_type = Label)]
+    pub display_name: String,
+    /// How many of the first meetings the starter plans to attend (typically 2 to 5).
+    #[serde(deserialize_with = "crate::text::integral_required")]
+    #[validate(range(min = 1, max = 10))]
+    #[schema(minimum = 1, maximum = 10)]
+    pub planned_meetings: i16,
+}
+
+/// Assign a starter (igangsetter) to a group.
+///
+/// For the running centre's coordinators: staff of the centre who attend the group's first
+/// meetings. A staff member starts a group once (409 again).
+#[utoipa::path(
+    tag = "groups",
+    params(GroupPath, IdempotencyKeyHeader),
+    request_body = AssignStarter,
+    responses(
+        (status = 201, description = "Assigned", body = StarterView),
+        (status = 409, description = "Already a starter of this group", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/groups/{id}/starters")]
+async fn assign_starter(
+    caller: Authorized<Coordinators>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<GroupPath>,
+    body: ValidJson<AssignStarter>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let access = CentreAccess::of(&caller.caller);
+    let event = caller.audit(AuditAction::Updated, ResourceType::Group, id);
+    let route = format!("/api/v1/groups/{id}/starters");
+    let starter = Starter {
+        id: Uuid::now_v7(),
+        group_id: id,
+        subject: request.subject.clone(),
+        display_name: request.display_name.clone(),
+        planned_meetings: request.planned_meetings,
+        created_at: Utc::now(),
+    };
+    let assigned =
+        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+            own_group_for_update(conn, access, id)?.ok_or(ApiError::NotFound)?;
+            let stored = store::insert_starter(conn, &starter).map_err(unique_conflict(
+                STARTER_KEY,
+                "this staff member is already a starter of the group",
+            ))?;
+            audit::record(conn, &event)?;
+            Created::new(&StarterView::from(stored), location(id), None)
+        })
+        .await;
+    caller
+        .noting_denial(&state, ResourceType::Group, id, assigned)
+        .await
+}
+
+/// A group's request for a follow-up visit.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"requested_on": "2026-12-01"}))]
+pub struct RequestFollowUp {
+    /// When the group asked.
+    pub requested_on: NaiveDate,
+}
+
+/// Record that a group asks for a follow-up visit.
+///
+/// A session log with `follow_up_requested` records one too. Often about six weeks in.
+#[utoipa::path(
+    tag = "groups",
+    params(GroupPath, IdempotencyKeyHeader),
+    request_body = RequestFollowUp,
+    responses((status = 201, description = "Recorded", body = FollowUpView)),
+    security(("bearer" = []))
+)]
+#[post("/groups/{id}/follow-ups")]
+async fn request_follow_up(
+    caller: Authorized<Coordinators>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<GroupPath>,
+    body: ValidJson<RequestFollowUp>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let access = CentreAccess::of(&caller.caller);
+    let event = caller.audit(AuditAction::Updated, ResourceType::Group, id);
+    let route = format!("/api/v1/groups/{id}/follow-ups");
+    let requested =
+        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+            own_group_for_update(conn, access, id)?.ok_or(ApiError::NotFound)?;
+            let stored =
+                store::request_follow_up(conn, Uuid::now_v7(), id, request.requested_on, None)?;
+            audit::record(conn, &event)?;
+            Created::new(&FollowUpView::from(stored), location(id), None)
+        })
+        .await;
+    caller
+        .noting_denial(&state, ResourceType::Group, id, requested)
+        .await
+}
+
+/// A follow-up visit made.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"visited_on": "2026-12-08", "visited_by": "ansatt-17@link-trondheim.example"}))]
+pub struct RecordVisit {
+    /// When.
+    pub visited_on: NaiveDate,
+    /// Who (a token subject); the caller when absent.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Subject>, nullable = false)]
+    pub visited_by: Option<String>,
+}
+
+/// Record the visit that answers a follow-up request.
+///
+/// A request is answered once (409 again).
+#[utoipa::path(
+    tag = "groups",
+    params(FollowUpPath),
+    request_body = RecordVisit,
+    responses(
+        (status = 200, description = "Recorded", body = FollowUpView, headers(("ETag" = String, description = "Its version"))),
+        (status = 409, description = "The visit is already recorded", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/follow-ups/{id}/visit")]
+async fn record_visit(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<FollowUpPath>,
+    body: ValidJson<RecordVisit>,
+) -> Result<Tagged<FollowUpView>, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let scope = CentreAccess::of(&caller.caller).scope();
+    let visitor = request
+        .visited_by
+        .unwrap_or_else(|| caller.caller.subject.clone());
+    let actor = caller.actor();
+    let visited = crate::db::transaction(&state, move |conn| {
+        let follow_up =
+            store::find_follow_up_for_update(conn, id, scope)?.ok_or(ApiError::NotFound)?;
+        if follow_up.visited_on.is_some() {
+            return Err(ApiError::Conflict(
+                "the visit for this request is already recorded".into(),
+            ));
+        }
+        let visited = store::record_visit(conn, id, request.visited_on, &visitor)?;
+        audit::record(
+            conn,
+            &actor.event(AuditAction::Updated, ResourceType::Group, visited.group_id),
+        )?;
+        Ok(visited)
+    })
+    .await;
+    let visited = caller
+        .noting_denial(&state, ResourceType::Group, id, visited)
+        .await?;
+    Ok(Tagged::new(FollowUpView::from(visited)))
+}
+
+/// How many to rank.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RankQuery {
+    /// How many, 1 to 50 (default 10).
+    #[validate(range(min = 1, max = 50))]
+    #[param(minimum = 1, maximum = 50, default = 10)]
+    pub limit: Option<u16>,
+}
+
+impl RankQuery {
+    /// The limit asked for, or the default.
+    pub fn limit(&self) -> u16 {
+        self.limit.unwrap_or(10)
+    }
+}
+
+/// How one match fits, criterion by criterion.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchExplanation {
+    /// The rank's score: theme 4, language 2, format 2, municipality 1, weekday 1.
+    pub score: i32,
+    /// The criteria met.
+    pub met: Vec<MatchCriterion>,
+    /// The criteria not met.
+    pub not_met: Vec<MatchCriterion>,
+}
+
+impl MatchExplanation {
+    /// The explanation of `criteria` scored `score`.
+    pub fn of(criteria: samhandling_domain::intake::MatchCriteria, score: i32) -> Self {
+        let (met, not_met) = criteria.explain();
+        MatchExplanation {
+            score,
+            met,
+            not_met,
+        }
+    }
+}
+
+/// A person who waits, as a candidate for a group: known by pseudonym, in the centre only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateView {
+    /// The person's intake; place them with `POST /groups/{id}/members`.
+    pub intake_id: Uuid,
+    /// The name they go by in a group.
+    pub pseudonym: Option<String>,
+    /// The theme they asked for, for a specific group.
+    pub outcome_theme: Option<GroupTheme>,
+    /// When they were referred (their wait counts from here).
+    pub referred_at: DateTime<Utc>,
+    /// How they fit.
+    pub fit: MatchExplanation,
+}
+
+/// Ranked candidates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Candidates {
+    /// Best first.
+    pub items: Vec<CandidateView>,
+}
+
+/// The people who wait, ranked for a group.
+///
+/// For the running centre's coordinators filling a group: people whose referral waits for a
+/// group, ranked by theme, language, format, municipality and weekday (the longest waiting first
+/// among equals), with what fits and what does not.
+#[utoipa::path(
+    tag = "groups",
+    params(GroupPath, RankQuery),
+    responses((status = 200, description = "Ranked, best first", body = Candidates)),
+    security(("bearer" = []))
+)]
+#[get("/groups/{id}/candidates")]
+async fn group_candidates(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<GroupPath>,
+    query: ValidQuery<RankQuery>,
+) -> Result<web::Json<Candidates>, ApiError> {
+    let id = path.id;
+    let limit = query.0.limit();
+    let access = CentreAccess::of(&caller.caller);
+    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
+        let Some(group) = store::find(conn, id, access.own_groups())? else {
+            return Ok(None);
+        };
+        Ok(Some(matching::candidates(
+            conn,
+            group.id,
+            group.centre_id,
+            limit,
+        )?))
+    })
+    .await?;
+    Ok(web::Json(Candidates {
+        items: found
+            .into_iter()
+            .map(|candidate| CandidateView {
+                intake_id: candidate.intake_id,
+                pseudonym: candidate.pseudonym,
+                outcome_theme: candidate.outcome_theme,
+                referred_at: candidate.referred_at,
+                fit: MatchExplanation::of(candidate.criteria, candidate.score),
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,594 @@
+//! `/api/v1/intakes`: the intake conversations (inntakssamtaler) a centre holds with the people
+//! referred to it or signed up, the groups suggested for each, and what those who wait ask for.
+//!
+//! An intake moves its referral through the referral lifecycle, one checked step at a time in
+//! the same transaction (see [`walk_referral`]): booking walks it to `intake_scheduled` (from
+//! `received` through `contacted`, so an intake booked on the first call keeps every step in
+//! the history), and completing it moves it to `intake_completed` and on to `waiting_for_group`
+//! or the exit the outcome names. The referrer's webhooks hear of each step its view shows, and
+//! nothing else: an intake is the centre's alone, and another centre gets 404 on its id.
+
+use crate::auth::Authorized;
+use crate::error::{unique_conflict, ApiError};
+use crate::etag::{Tagged, Versioned};
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::{ValidJson, ValidQuery};
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::resources::groups::{centre_summary, CentreGroup, MatchExplanation, RankQuery};
+use crate::resources::referrals::{walk_referral, Coordinators};
+use crate::state::AppState;
+use crate::text::{check_free_text, check_language, check_plain_text, FreeText, LanguageTag};
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::group::{CentreAccess, GroupTheme, Weekday};
+use samhandling_domain::intake::{
+    steps_to_scheduled, Completion, Intake, IntakeFormat, IntakeOutcome, Preferences,
+};
+use samhandling_domain::referral::{Offer, ReferralAccess, ReferralStatus};
+use samhandling_persistence::intakes::{self as store, IntakeFilter, ONE_PER_REFERRAL_KEY};
+use samhandling_persistence::{audit, matching, referrals};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_intake)
+        .service(list_intakes)
+        .service(get_intake)
+        .service(complete_intake)
+        .service(suggested_groups)
+        .service(waiting_demand);
+}
+
+fn check_languages(languages: &[String]) -> Result<(), ValidationError> {
+    languages
+        .iter()
+        .try_for_each(|language| check_language(language))
+}
+
+/// What the person would like from a group.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesInput {
+    /// Themes, most wanted first.
+    #[serde(default)]
+    #[validate(length(max = 8))]
+    #[schema(max_items = 8)]
+    pub themes: Vec<GroupTheme>,
+    /// Languages, as BCP 47 tags.
+    #[serde(default)]
+    #[validate(length(max = 5), custom(function = "check_languages"))]
+    #[schema(value_type = Vec<LanguageTag>, max_items = 5)]
+    pub languages: Vec<String>,
+    /// Weekdays the person can meet; none means any.
+    #[serde(default)]
+    #[validate(length(max = 7))]
+    #[schema(max_items = 7)]
+    pub weekdays: Vec<Weekday>,
+}
+
+impl PreferencesInput {
+    fn to_preferences(&self) -> Preferences {
+        let mut themes = self.themes.clone();
+        themes.dedup();
+        let mut weekdays = self.weekdays.clone();
+        weekdays.sort();
+        weekdays.dedup();
+        Preferences {
+            themes,
+            languages: self.languages.clone(),
+            weekdays,
+        }
+    }
+}
+
+/// An intake to book.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "referral_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+    "scheduled_at": "2026-12-03T10:00:00Z",
+    "format": "in_person",
+    "preferences": {"themes": ["anxiety_and_depression"], "languages": ["nb"], "weekdays": ["tuesday", "thursday"]}
+}))]
+pub struct CreateIntake {
+    /// The referral or self-registration, addressed to your centre.
+    pub referral_id: Uuid,
+    /// When the conversation is booked.
+    pub scheduled_at: DateTime<Utc>,
+    /// How it is held.
+    pub format: IntakeFormat,
+    /// What the person would like, if already known.
+    #[serde(default)]
+    #[validate(nested)]
+    pub preferences: PreferencesInput,
+    /// The centre's notes. Keep to what the group offer needs: no diagnosis.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, nullable = false)]
+    pub notes: Option<String>,
+}
+
+/// The outcome of a held intake.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "held_at": "2026-12-03T10:00:00Z",
+    "outcome": "specific_group",
+    "outcome_theme": "anxiety_and_depression",
+    "pseudonym": "Kari",
+    "preferences": {"themes": ["anxiety_and_depression"], "languages": ["nb"], "weekdays": ["tuesday"]}
+}))]
+pub struct CompleteIntake {
+    /// When it was held.
+    pub held_at: DateTime<Utc>,
+    /// What it concluded.
+    pub outcome: IntakeOutcome,
+    /// The theme, for `specific_group` (and only then).
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[schema(nullable = false)]
+    pub outcome_theme: Option<GroupTheme>,
+    /// The name the person goes by in a group: a first name or an alias the person chooses.
+    /// Required when the outcome is a group.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 50), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<crate::text::Label>, max_length = 50, nullable = false)]
+    pub pseudonym: Option<String>,
+    /// What the person would like; replaces what booking recorded when given.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub preferences: Option<PreferencesInput>,
+    /// The centre's notes; replace earlier ones when given.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, nullable = false)]
+    pub notes: Option<String>,
+}
+
+/// What the person would like, as shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreferencesView {
+    /// Themes.
+    pub themes: Vec<GroupTheme>,
+    /// Languages.
+    pub languages: Vec<String>,
+    /// Weekdays; none means any.
+    pub weekdays: Vec<Weekday>,
+}
+
+/// An intake, as its centre sees it. Lists leave out `preferences`, `pseudonym` and `notes`;
+/// reading one intake shows them, and that read is audited.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntakeView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The referral or self-registration.
+    pub referral_id: Uuid,
+    /// The centre.
+    pub centre_id: Uuid,
+    /// When it is booked.
+    pub scheduled_at: DateTime<Utc>,
+    /// How it is held.
+    pub format: IntakeFormat,
+    /// When it was held; `null` until then.
+    pub held_at: Option<DateTime<Utc>>,
+    /// What it concluded.
+    pub outcome: Option<IntakeOutcome>,
+    /// The theme, for `specific_group`.
+    pub outcome_theme: Option<GroupTheme>,
+    /// What the person would like; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferences: Option<PreferencesView>,
+    /// The name the person goes by in a group; absent in lists.
+    #[allow(clippy::option_option)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub pseudonym: Option<Option<String>>,
+    /// The centre's notes; absent in lists.
+    #[allow(clippy::option_option)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+    /// Version, also the `ETag`.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Versioned for IntakeView {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+fn view(intake: Intake, whole: bool) -> IntakeView {
+    let completion = intake.completion;
+    IntakeView {
+        id: intake.id,
+        referral_id: intake.referral_id,
+        centre_id: intake.centre_id,
+        scheduled_at: intake.scheduled_at,
+        format: intake.format,
+        held_at: completion.as_ref().map(|c| c.held_at),
+        outcome: completion.as_ref().map(|c| c.outcome),
+        outcome_theme: completion.as_ref().and_then(|c| c.outcome_theme),
+        preferences: whole.then_some(PreferencesView {
+            themes: intake.preferences.themes,
+            languages: intake.preferences.languages,
+            weekdays: intake.preferences.weekdays,
+        }),
+        pseudonym: whole.then(|| completion.and_then(|c| c.pseudonym)),
+        notes: whole.then_some(intake.notes),
+        version: intake.version,
+        created_at: intake.created_at,
+        updated_at: intake.updated_at,
+    }
+}
+
+/// The path of one intake.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct IntakePath {
+    /// The intake's id.
+    id: Uuid,
+}
+
+/// Book an intake conversation.
+///
+/// For the coordinators of the centre the referral is addressed to; one intake per referral
+/// (409 again). The referral moves to `intake_scheduled`, step by step from where it is
+/// (`submitted` or `received` through `contacted`), each step in its history and told to the
+/// referrer as far as its view shows it. A referral past booking, ended or erased is 409.
+#[utoipa::path(
+    tag = "intakes",
+    params(IdempotencyKeyHeader),
+    request_body = CreateIntake,
+    responses(
+        (status = 201, description = "Booked", body = IntakeView,
+            headers(("Location" = String, description = "The intake"), ("ETag" = String, description = "Its version"))),
+        (status = 404, description = "`referral_id` names no referral addressed to your centre", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The referral has an intake already, or is past booking", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/intakes")]
+async fn create_intake(
+    caller: Authorized<Coordinators>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateIntake>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let referral_access = ReferralAccess::of(&caller.caller);
+    let audit_event = caller.audit_creation(ResourceType::Intake);
+    let actor = caller.actor();
+    let now = Utc::now();
+    let intake = Intake {
+        id: Uuid::now_v7(),
+        referral_id: request.referral_id,
+        centre_id: referral_access.organisation_id(),
+        scheduled_at: request.scheduled_at,
+        format: request.format,
+        preferences: request.preferences.to_preferences(),
+        completion: None,
+        notes: request.notes.clone(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        "/api/v1/intakes",
+        &request,
+        move |conn| {
+            let referral = referrals::find_for_update(
+                conn,
+                intake.referral_id,
+                referral_access.centre_scope(),
+            )?
+            .ok_or(ApiError::MissingReference("referral_id"))?;
+            if referral.erased_at.is_some() {
+                return Err(ApiError::Conflict(
+                    "the person's data is erased: there is no one to hold an intake with".into(),
+                ));
+            }
+            if referral.offer != Offer::SelfHelpGroup {
+                return Err(ApiError::Conflict(
+                    "intakes lead to self-help groups: this referral is for another offer".into(),
+                ));
+            }
+            let steps = steps_to_scheduled(referral.status).ok_or_else(|| {
+                ApiError::Conflict(format!(
+                    "a {} referral is past booking an intake",
+                    referral.status
+                ))
+            })?;
+            let stored = store::insert(conn, &intake).map_err(unique_conflict(
+                ONE_PER_REFERRAL_KEY,
+                "this referral already has an intake",
+            ))?;
+            let steps: Vec<_> = steps.into_iter().map(|to| (to, None)).collect();
+            walk_referral(conn, referral_access, stored.referral_id, &steps, &actor)?;
+            audit::record(conn, &audit_event.of(stored.id))?;
+            let shown = view(stored, true);
+            Created::new(
+                &shown,
+                format!("/api/v1/intakes/{}", shown.id),
+                Some(shown.version),
+            )
+        },
+    )
+    .await
+}
+
+/// Filters for the list; they combine with AND.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IntakeQuery {
+    /// Only held (`true`) or only booked (`false`) intakes.
+    held: Option<bool>,
+    /// Only this outcome.
+    outcome: Option<IntakeOutcome>,
+    /// Only intakes booked at or after this time.
+    scheduled_after: Option<DateTime<Utc>>,
+    /// Only intakes booked before this time.
+    scheduled_before: Option<DateTime<Utc>>,
+}
+
+/// List your centre's intakes.
+///
+/// Items leave out the preferences, the pseudonym and the notes: read one intake for those.
+#[utoipa::path(
+    tag = "intakes",
+    params(IntakeQuery, PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<IntakeView>)),
+    security(("bearer" = []))
+)]
+#[get("/intakes")]
+async fn list_intakes(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    query: ValidQuery<IntakeQuery>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<IntakeView>>, ApiError> {
+    let scope = CentreAccess::of(&caller.caller).scope();
+    let query = query.0;
+    let filter = IntakeFilter {
+        held: query.held,
+        outcome: query.outcome,
+        scheduled_after: query.scheduled_after,
+        scheduled_before: query.scheduled_before,
+    };
+    let found = crate::db::run(&state, move |conn| {
+        Ok(store::list(conn, scope, &filter, page.0)?)
+    })
+    .await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |intake| {
+        view(intake, false)
+    })?))
+}
+
+/// Read an intake.
+///
+/// For the centre's coordinators: with the preferences, pseudonym and notes. The read is
+/// audited (an `intake` `read` event) before the answer leaves. Another centre: 404.
+#[utoipa::path(
+    tag = "intakes",
+    params(IntakePath),
+    responses((status = 200, description = "The intake", body = IntakeView,
+        headers(("ETag" = String, description = "Its version")))),
+    security(("bearer" = []))
+)]
+#[get("/intakes/{id}")]
+async fn get_intake(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<IntakePath>,
+) -> Result<Tagged<IntakeView>, ApiError> {
+    let id = path.id;
+    let scope = CentreAccess::of(&caller.caller).scope();
+    let intake = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
+        Ok(store::find(conn, id, scope)?)
+    })
+    .await?;
+    // What the person said leaves only once the read is on record.
+    let event = caller.audit(AuditAction::Read, ResourceType::Intake, id);
+    state.read_audit.record(event).await?;
+    Ok(Tagged::new(view(intake, true)))
+}
+
+/// Record the outcome of a held intake.
+///
+/// The referral moves to `intake_completed`, then to `waiting_for_group` (a group outcome),
+/// `redirected` (`not_suitable_now`) or `declined_by_person` (`declined`); after `wants_to_wait`
+/// it stays at `intake_completed`. A group outcome needs the person's `pseudonym`. An intake is
+/// completed once (409 again).
+#[utoipa::path(
+    tag = "intakes",
+    params(IntakePath),
+    request_body = CompleteIntake,
+    responses(
+        (status = 200, description = "Recorded", body = IntakeView, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Already completed, or the referral has moved on", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/intakes/{id}/completion")]
+async fn complete_intake(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<IntakePath>,
+    body: ValidJson<CompleteIntake>,
+) -> Result<Tagged<IntakeView>, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let completion = Completion {
+        held_at: request.held_at,
+        outcome: request.outcome,
+        outcome_theme: request.outcome_theme,
+        pseudonym: request.pseudonym.clone(),
+    };
+    completion.check().map_err(|refusal| {
+        ApiError::invalid_field(refusal.field(), "required", refusal.to_string())
+    })?;
+    let scope = CentreAccess::of(&caller.caller).scope();
+    let referral_access = ReferralAccess::of(&caller.caller);
+    let actor = caller.actor();
+    let completed = record::change(
+        &state,
+        &caller,
+        ResourceType::Intake,
+        AuditAction::Completed,
+        id,
+        move |conn| {
+            let Some(intake) = store::find_for_update(conn, id, scope)? else {
+                return Ok(None);
+            };
+            if intake.completion.is_some() {
+                return Err(ApiError::Conflict("the intake is already completed".into()));
+            }
+            let preferences = request
+                .preferences
+                .as_ref()
+                .map_or(intake.preferences.clone(), PreferencesInput::to_preferences);
+            let notes = request.notes.clone().or(intake.notes.clone());
+            let completed = store::complete(conn, id, &completion, &preferences, notes.as_deref())?;
+            let mut steps = vec![(ReferralStatus::IntakeCompleted, None)];
+            steps.extend(completion.outcome.referral_next());
+            walk_referral(conn, referral_access, intake.referral_id, &steps, &actor)?;
+            Ok(Some(completed))
+        },
+    )
+    .await?;
+    Ok(Tagged::new(view(completed, true)))
+}
+
+/// A group suggested for a person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionView {
+    /// The group.
+    pub group: CentreGroup,
+    /// How it fits.
+    pub fit: MatchExplanation,
+}
+
+/// Ranked suggestions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Suggestions {
+    /// Best first.
+    pub items: Vec<SuggestionView>,
+}
+
+/// Groups for a person.
+///
+/// Your centre's recruiting and starting groups with an open seat, ranked for the person by
+/// theme (weight 4), language and format (2 each), municipality and weekday (1 each); each with
+/// the criteria it meets and those it does not.
+#[utoipa::path(
+    tag = "intakes",
+    params(IntakePath, RankQuery),
+    responses((status = 200, description = "Ranked, best first", body = Suggestions)),
+    security(("bearer" = []))
+)]
+#[get("/intakes/{id}/suggested-groups")]
+async fn suggested_groups(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<IntakePath>,
+    query: ValidQuery<RankQuery>,
+) -> Result<web::Json<Suggestions>, ApiError> {
+    let id = path.id;
+    let limit = query.0.limit();
+    let access = CentreAccess::of(&caller.caller);
+    let found = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
+        let Some(centre) = access.scope().centre else {
+            return Ok(None);
+        };
+        let found = matching::suggested_groups(conn, id, centre, limit)?;
+        // No suggestion and no intake look alike to the ranking: tell them apart.
+        if found.is_empty() && store::find(conn, id, access.scope())?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(found))
+    })
+    .await?;
+    Ok(web::Json(Suggestions {
+        items: found
+            .into_iter()
+            .map(|suggestion| SuggestionView {
+                group: centre_summary(suggestion.group),
+                fit: MatchExplanation::of(suggestion.criteria, suggestion.score),
+            })
+            .collect(),
+    }))
+}
+
+/// What the people who wait ask for, in one theme and municipality.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DemandView {
+    /// The theme (`general` for a general group).
+    pub theme: String,
+    /// Where they live; `null` when not given.
+    pub municipality_number: Option<String>,
+    /// How many wait.
+    pub waiting: i64,
+    /// The longest wait so far, in days since the referral.
+    pub longest_wait_days: i32,
+    /// The median wait so far, in days.
+    pub median_wait_days: i32,
+    /// Open seats in your recruiting and starting groups of the theme there (or digital): when
+    /// `waiting` outgrows it, a new group of the theme can start.
+    pub open_seats: i64,
+}
+
+/// The demand of those who wait.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WaitingDemand {
+    /// The largest demand first.
+    pub items: Vec<DemandView>,
+}
+
+/// How many of your centre's people wait for a group, by theme and municipality.
+///
+/// For the centre's coordinators: how many wait, for how long, and the open seats that could
+/// take them. Where many wait for a theme with few seats, a new group of that theme can start.
+#[utoipa::path(
+    tag = "intakes",
+    responses((status = 200, description = "By theme and municipality", body = WaitingDemand)),
+    security(("bearer" = []))
+)]
+#[get("/waiting-demand")]
+async fn waiting_demand(
+    caller: Authorized<Coordinators>,
+    state: web::Data<AppState>,
+) -> Result<web::Json<WaitingDemand>, ApiError> {
+    let centre = caller.caller.organisation_id.uuid();
+    let found = crate::db::run(&state, move |conn| {
+        Ok(matching::waiting_demand(conn, centre)?)
+    })
+    .await?;
+    Ok(web::Json(WaitingDemand {
+        items: found
+            .into_iter()
+            .map(|demand| DemandView {
+                theme: demand.theme,
+                municipality_number: demand.municipality,
+                waiting: demand.waiting,
+                longest_wait_days: demand.longest_wait_days,
+                median_wait_days: demand.median_wait_days,
+                open_seats: demand.open_seats,
+            })
+            .collect(),
+    }))
+}
