@@ -7,6 +7,7 @@ mod audit_events;
 mod authentication;
 mod database_access;
 mod errors;
+mod groups;
 mod health;
 mod idempotency;
 mod migrations;

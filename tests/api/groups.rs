@@ -1,0 +1,726 @@
+//! Self-help groups and intakes: from the intake conversation to a started, self-running group,
+//! with the referrer seeing only what its consent allows, another centre seeing nothing, and
+//! statistics that give no small count away.
+
+use actix_web::test::TestRequest;
+use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
+use samhandling_tests::groups::{
+    book_intake, complete_for_group, group_body, place, post, recruiting_group,
+};
+use samhandling_tests::receiver::Receiver;
+use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
+use samhandling_tests::{act, authorized, get, send, tables_containing, TestApp};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+fn immediate_retries() -> DeliverySettings {
+    DeliverySettings {
+        retry: samhandling_domain::webhook::RetryPolicy {
+            base: chrono::TimeDelta::zero(),
+            ..samhandling_domain::webhook::RetryPolicy::default()
+        },
+        timeout: Duration::from_secs(5),
+        allow_private_targets: true,
+        ..DeliverySettings::default()
+    }
+}
+
+fn statuses(history: &Value) -> Vec<String> {
+    history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| step["to_status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees_only_its_part() {
+    let t = TestApp::with_local_webhooks();
+    let app = t.service().await;
+    let f = field(&t);
+    let receiver = Receiver::start(0);
+    let subscribed = post(
+        &app,
+        "/api/v1/webhook-subscriptions",
+        &f.referrer,
+        &json!({"url": receiver.url, "event_types": ["referral_status_changed"]}),
+    )
+    .await;
+    assert_eq!(subscribed.status, 201, "{}", subscribed.text);
+
+    let title = "Pårørendegruppe tirsdager";
+    let mut fitting = group_body(title, "relatives");
+    fitting["format"] = json!("digital");
+    let group = recruiting_group(&app, &f.coordinator, &fitting).await;
+    let mut grief = group_body("Sorggruppe torsdager", "grief");
+    grief["schedule"]["weekday"] = json!("thursday");
+    grief["languages"] = json!(["en"]);
+    let grief = recruiting_group(&app, &f.coordinator, &grief).await;
+
+    // Everything the referrer is shown or sent, to search for the group afterwards.
+    let mut seen_by_referrer: Vec<String> = Vec::new();
+    let names = ["Kari", "Ola", "Per", "Lise", "Nora"];
+    let mut referrals = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let created = refer(
+            &app,
+            &f.referrer,
+            &referral_body(&f.centre, name, index == 0),
+        )
+        .await;
+        seen_by_referrer.push(created.to_string());
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            send(&app, transition(&id, &f.coordinator, "received"))
+                .await
+                .status,
+            200
+        );
+        let intake = book_intake(&app, &f.coordinator, &id).await;
+        let booked = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+        seen_by_referrer.push(booked.text.clone());
+        if index == 0 {
+            assert_eq!(booked.body["status"], "intake_scheduled");
+        } else {
+            assert_eq!(booked.body["status"], Value::Null, "no consent, no detail");
+            assert_eq!(booked.body["coarse_status"], "in_progress");
+        }
+        let completed = complete_for_group(
+            &app,
+            &f.coordinator,
+            &intake,
+            "relatives",
+            &format!("{name}-alias"),
+        )
+        .await;
+        assert_eq!(completed.body["pseudonym"], format!("{name}-alias"));
+
+        let suggested = get(
+            &app,
+            &format!("/api/v1/intakes/{intake}/suggested-groups"),
+            &f.coordinator,
+        )
+        .await;
+        assert_eq!(suggested.status, 200, "{}", suggested.text);
+        let best = &suggested.body["items"][0];
+        assert_eq!(
+            best["group"]["id"],
+            group.as_str(),
+            "the fitting group first"
+        );
+        assert_eq!(
+            best["fit"]["met"],
+            json!(["theme", "language", "format", "municipality", "weekday"])
+        );
+        assert_eq!(suggested.body["items"][1]["group"]["id"], grief.as_str());
+        assert!(suggested.body["items"][1]["fit"]["not_met"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("theme")));
+
+        let placed = place(&app, &f.coordinator, &group, &intake).await;
+        assert_eq!(placed.status, 201, "{}", placed.text);
+        assert_eq!(placed.body["pseudonym"], format!("{name}-alias"));
+        let after = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+        assert_eq!(after.body["coarse_status"], "completed");
+        seen_by_referrer.push(after.text.clone());
+        referrals.push(id);
+    }
+
+    let kari = get(
+        &app,
+        &format!("/api/v1/referrals/{}", referrals[0]),
+        &f.referrer,
+    )
+    .await;
+    assert_eq!(kari.body["status"], "placed");
+    assert_eq!(
+        statuses(&kari.body["history"]),
+        [
+            "submitted",
+            "received",
+            "contacted",
+            "intake_scheduled",
+            "intake_completed",
+            "waiting_for_group",
+            "placed"
+        ],
+        "booking a received referral walks it through contacted, each step recorded"
+    );
+    seen_by_referrer.push(kari.text.clone());
+    let listed = get(&app, "/api/v1/referrals", &f.referrer).await;
+    seen_by_referrer.push(listed.text.clone());
+
+    let started = post(
+        &app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "starting"}),
+    )
+    .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    assert_eq!(started.body["member_count"], 5);
+    assert_eq!(started.body["open_seats"], 3);
+
+    let starter = post(
+        &app,
+        &format!("/api/v1/groups/{group}/starters"),
+        &f.coordinator,
+        &json!({"subject": "ansatt-17", "display_name": "Ingrid", "planned_meetings": 3}),
+    )
+    .await;
+    assert_eq!(starter.status, 201, "{}", starter.text);
+    for (date, follow_up) in [("2026-12-08", false), ("2026-12-15", true)] {
+        let logged = post(
+            &app,
+            &format!("/api/v1/groups/{group}/sessions"),
+            &f.coordinator,
+            &json!({"held_on": date, "held": true, "present": 5, "starter_present": true,
+                    "follow_up_requested": follow_up, "note": "God start."}),
+        )
+        .await;
+        assert_eq!(logged.status, 201, "{}", logged.text);
+    }
+    let sessions = get(
+        &app,
+        &format!("/api/v1/groups/{group}/sessions"),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(sessions.body["items"].as_array().unwrap().len(), 2);
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(read.body["starters"][0]["display_name"], "Ingrid");
+    let follow_up = read.body["follow_ups"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let visited = post(
+        &app,
+        &format!("/api/v1/follow-ups/{follow_up}/visit"),
+        &f.coordinator,
+        &json!({"visited_on": "2026-12-22"}),
+    )
+    .await;
+    assert_eq!(visited.status, 200, "{}", visited.text);
+    assert_eq!(visited.body["visited_by"], "tester");
+    let again = post(
+        &app,
+        &format!("/api/v1/follow-ups/{follow_up}/visit"),
+        &f.coordinator,
+        &json!({"visited_on": "2026-12-23"}),
+    )
+    .await;
+    again.assert_problem(409);
+    let running = post(
+        &app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "self_running"}),
+    )
+    .await;
+    assert_eq!(running.status, 200, "{}", running.text);
+
+    // The referrer's webhooks: every step Kari consented to hear of, in order; for the others
+    // only the changes of the coarse status.
+    let deliverer = Deliverer::new(t.state.db.clone(), immediate_retries());
+    let deliverer_handle = deliverer.clone();
+    actix_web::web::block(move || deliverer_handle.deliver_due())
+        .await
+        .unwrap()
+        .unwrap();
+    let delivered = receiver.received();
+    let events: Vec<Value> = delivered.iter().map(|d| d.json()).collect();
+    let of = |id: &str, field: &str| -> Vec<String> {
+        events
+            .iter()
+            .filter(|e| e["data"]["referral"]["id"] == id)
+            .map(|e| {
+                e["data"]["referral"][field]
+                    .as_str()
+                    .unwrap_or("null")
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        of(&referrals[0], "status"),
+        [
+            "received",
+            "contacted",
+            "intake_scheduled",
+            "intake_completed",
+            "waiting_for_group",
+            "placed"
+        ]
+    );
+    assert_eq!(
+        of(&referrals[1], "coarse_status"),
+        ["in_progress", "completed"]
+    );
+    assert_eq!(of(&referrals[1], "status"), ["null", "null"]);
+    for delivery in &delivered {
+        seen_by_referrer.push(String::from_utf8_lossy(&delivery.body).into_owned());
+    }
+
+    // Nothing the referrer saw or was sent names the group or anyone's pseudonym.
+    let everything = seen_by_referrer.join("\n");
+    assert!(
+        !everything.contains(&group),
+        "the group's id reached the referrer"
+    );
+    assert!(
+        !everything.contains(title),
+        "the group's title reached the referrer"
+    );
+    assert!(
+        !everything.contains("alias"),
+        "a pseudonym reached the referrer"
+    );
+    let probed = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
+    probed.assert_problem(404);
+    let members = get(
+        &app,
+        &format!("/api/v1/groups/{group}/members"),
+        &f.referrer,
+    )
+    .await;
+    members.assert_problem(403);
+}
+
+/// A recruiting group of `f`'s centre with `placed` members; returns the group and the intakes
+/// of its members.
+async fn group_with_members<S, B>(
+    app: &S,
+    f: &Field,
+    body: &Value,
+    placed: usize,
+) -> (String, Vec<String>)
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let group = recruiting_group(app, &f.coordinator, body).await;
+    let mut intakes = Vec::new();
+    for index in 0..placed {
+        let name = format!("{}{index}", body["title"].as_str().unwrap());
+        let created = refer(app, &f.referrer, &referral_body(&f.centre, &name, false)).await;
+        let id = created["id"].as_str().unwrap();
+        let intake = book_intake(app, &f.coordinator, id).await;
+        complete_for_group(app, &f.coordinator, &intake, "relatives", &name).await;
+        let placed = place(app, &f.coordinator, &group, &intake).await;
+        assert_eq!(placed.status, 201, "{}", placed.text);
+        intakes.push(intake);
+    }
+    (group, intakes)
+}
+
+#[actix_web::test]
+async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let (group, _) = group_with_members(&app, &f, &group_body("Samtalegruppe", "general"), 4).await;
+    let refused = post(
+        &app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "starting"}),
+    )
+    .await;
+    let problem = refused.assert_problem(409);
+    assert_eq!(
+        problem["detail"],
+        "the group needs 5 members to start and has 4: 1 missing"
+    );
+    let unchanged = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(unchanged.body["status"], "recruiting");
+
+    let mut small = group_body("Liten gruppe", "general");
+    small["min_members"] = json!(4);
+    let (small, _) = group_with_members(&app, &f, &small, 0).await;
+    let early = post(
+        &app,
+        &format!("/api/v1/groups/{small}/transitions"),
+        &f.coordinator,
+        &json!({"to": "self_running"}),
+    )
+    .await;
+    let problem = early.assert_problem(409);
+    assert_eq!(problem["allowed_transitions"], json!(["starting", "ended"]));
+}
+
+#[actix_web::test]
+async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_agreement() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let mut body = group_body("Liten gruppe", "relatives");
+    body["min_members"] = json!(4);
+    body["max_members"] = json!(4);
+    let (group, intakes) = group_with_members(&app, &f, &body, 4).await;
+
+    let twice = place(&app, &f.coordinator, &group, &intakes[0]).await;
+    let problem = twice.assert_problem(409);
+    assert_eq!(
+        problem["detail"],
+        "this person already has a place in a group"
+    );
+
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Femte", false)).await;
+    let intake = book_intake(&app, &f.coordinator, created["id"].as_str().unwrap()).await;
+    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Femte").await;
+    let full = place(&app, &f.coordinator, &group, &intake).await;
+    assert_eq!(
+        full.assert_problem(409)["detail"],
+        "the group is full: 4 of 4 seats are taken"
+    );
+
+    let (open, _) = group_with_members(&app, &f, &group_body("Åpen", "relatives"), 5).await;
+    for to in ["starting", "self_running"] {
+        let moved = post(
+            &app,
+            &format!("/api/v1/groups/{open}/transitions"),
+            &f.coordinator,
+            &json!({"to": to}),
+        )
+        .await;
+        assert_eq!(moved.status, 200, "{}", moved.text);
+    }
+    let closed = place(&app, &f.coordinator, &open, &intake).await;
+    closed.assert_problem(409);
+    let agreed = post(
+        &app,
+        &format!("/api/v1/groups/{open}/members"),
+        &f.coordinator,
+        &json!({"intake_id": intake, "group_agreed": true, "confidentiality_signed": true}),
+    )
+    .await;
+    assert_eq!(agreed.status, 201, "{}", agreed.text);
+    assert!(agreed.body["confidentiality_signed_at"].is_string());
+    let membership = agreed.body["id"].as_str().unwrap();
+    let left = post(
+        &app,
+        &format!("/api/v1/memberships/{membership}/departure"),
+        &f.coordinator,
+        &json!({"reason": "could_not_attend"}),
+    )
+    .await;
+    assert_eq!(left.status, 200, "{}", left.text);
+    let read = get(&app, &format!("/api/v1/groups/{open}"), &f.coordinator).await;
+    assert_eq!(read.body["member_count"], 5, "the seat is free again");
+    post(
+        &app,
+        &format!("/api/v1/memberships/{membership}/departure"),
+        &f.coordinator,
+        &json!({"reason": "other"}),
+    )
+    .await
+    .assert_problem(409);
+}
+
+#[actix_web::test]
+async fn another_centre_gets_404_on_every_id() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let mut body = group_body("Hemmelig sted", "relatives");
+    body["confidential_location"] = json!(true);
+    let (group, intakes) = group_with_members(&app, &f, &body, 5).await;
+    post(
+        &app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "starting"}),
+    )
+    .await;
+    let session = post(
+        &app,
+        &format!("/api/v1/groups/{group}/sessions"),
+        &f.coordinator,
+        &json!({"held_on": "2026-12-08", "held": true, "present": 5, "follow_up_requested": true}),
+    )
+    .await;
+    assert_eq!(session.status, 201, "{}", session.text);
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let follow_up = read.body["follow_ups"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let members = get(
+        &app,
+        &format!("/api/v1/groups/{group}/members"),
+        &f.coordinator,
+    )
+    .await;
+    let membership = members.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let intake = &intakes[0];
+
+    let other = &f.other_centre;
+    for uri in [
+        format!("/api/v1/groups/{group}"),
+        format!("/api/v1/groups/{group}/members"),
+        format!("/api/v1/groups/{group}/sessions"),
+        format!("/api/v1/groups/{group}/candidates"),
+        format!("/api/v1/intakes/{intake}"),
+        format!("/api/v1/intakes/{intake}/suggested-groups"),
+        format!("/api/v1/memberships/{membership}"),
+    ] {
+        get(&app, &uri, other).await.assert_problem(404);
+    }
+    for (uri, body) in [
+        (
+            format!("/api/v1/groups/{group}/transitions"),
+            json!({"to": "self_running"}),
+        ),
+        (
+            format!("/api/v1/groups/{group}/members"),
+            json!({"intake_id": intake}),
+        ),
+        (
+            format!("/api/v1/groups/{group}/sessions"),
+            json!({"held_on": "2026-12-15", "held": false}),
+        ),
+        (
+            format!("/api/v1/groups/{group}/starters"),
+            json!({"subject": "x", "display_name": "X", "planned_meetings": 2}),
+        ),
+        (
+            format!("/api/v1/groups/{group}/follow-ups"),
+            json!({"requested_on": "2026-12-15"}),
+        ),
+        (
+            format!("/api/v1/follow-ups/{follow_up}/visit"),
+            json!({"visited_on": "2026-12-15"}),
+        ),
+        (
+            format!("/api/v1/intakes/{intake}/completion"),
+            json!({"held_at": "2026-12-03T10:00:00Z", "outcome": "declined"}),
+        ),
+        (
+            format!("/api/v1/memberships/{membership}/departure"),
+            json!({"reason": "other"}),
+        ),
+    ] {
+        post(&app, &uri, other, &body).await.assert_problem(404);
+    }
+    act(
+        &app,
+        &format!("/api/v1/memberships/{membership}/confidentiality-declaration"),
+        other,
+    )
+    .await
+    .assert_problem(404);
+    let patched = send(
+        &app,
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/groups/{group}")),
+            other,
+        )
+        .insert_header(("If-Match", "*"))
+        .set_json(json!({"title": "Kapret"})),
+    )
+    .await;
+    patched.assert_problem(404);
+    let listed = get(&app, "/api/v1/intakes", other).await;
+    assert_eq!(listed.body["items"], json!([]));
+    let demand = get(&app, "/api/v1/waiting-demand", other).await;
+    assert_eq!(demand.body["items"], json!([]));
+
+    // Nothing changed for the running centre.
+    let unchanged = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(unchanged.body["status"], "starting");
+    assert_eq!(unchanged.body["follow_ups"][0]["visited_on"], Value::Null);
+}
+
+#[actix_web::test]
+async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confidential_address() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let mut body = group_body("Hemmelig sted", "relatives");
+    body["confidential_location"] = json!(true);
+    let (group, _) = group_with_members(&app, &f, &body, 2).await;
+    let planned = post(
+        &app,
+        "/api/v1/groups",
+        &f.coordinator,
+        &group_body("Ikke åpen ennå", "grief"),
+    )
+    .await;
+    let planned = planned.body["id"].as_str().unwrap().to_owned();
+
+    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert_eq!(seen.body["view"], "catalogue");
+    assert_eq!(seen.body["address"], Value::Null);
+    assert_eq!(seen.body["confidential_location"], true);
+    for hidden in [
+        "member_count",
+        "open_seats",
+        "version",
+        "status",
+        "starters",
+    ] {
+        assert!(seen.body.get(hidden).is_none(), "{hidden} in the catalogue");
+    }
+    assert!(
+        seen.header("etag").is_none(),
+        "no version counter outside the centre"
+    );
+    assert!(!seen.text.contains("Kongens gate"));
+    get(&app, &format!("/api/v1/groups/{planned}"), &f.referrer)
+        .await
+        .assert_problem(404);
+    let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
+    let ids: Vec<&str> = catalogue.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [group.as_str()]);
+    let own = get(&app, "/api/v1/groups", &f.coordinator).await;
+    assert_eq!(own.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(own.body["items"][0]["view"], "centre");
+    assert_eq!(
+        own.body["items"][0]["address"],
+        "Kongens gate 30, Trondheim"
+    );
+}
+
+#[actix_web::test]
+async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseudonym() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let group = recruiting_group(&app, &f.coordinator, &group_body("Gruppe", "relatives")).await;
+    let created = refer(
+        &app,
+        &f.referrer,
+        &referral_body(&f.centre, "Sigrid", false),
+    )
+    .await;
+    let referral = created["id"].as_str().unwrap().to_owned();
+    let intake = book_intake(&app, &f.coordinator, &referral).await;
+    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Solstråle").await;
+    let placed = place(&app, &f.coordinator, &group, &intake).await;
+    let membership = placed.body["id"].as_str().unwrap().to_owned();
+
+    let read = get(&app, &format!("/api/v1/intakes/{intake}"), &f.coordinator).await;
+    assert_eq!(read.body["pseudonym"], "Solstråle");
+    let admin = t.admin_token();
+    let trail = get(
+        &app,
+        &format!("/api/v1/audit-events?resource_type=intake&resource_id={intake}"),
+        &admin,
+    )
+    .await;
+    let actions: Vec<&str> = trail.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["created", "completed", "read"]);
+    let listed = get(&app, "/api/v1/intakes", &f.coordinator).await;
+    assert!(listed.body["items"][0].get("pseudonym").is_none());
+    assert!(listed.body["items"][0].get("notes").is_none());
+
+    let erased = act(
+        &app,
+        &format!("/api/v1/referrals/{referral}/erase"),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(erased.status, 204, "{}", erased.text);
+    assert_eq!(
+        tables_containing(&t.database, "Solstråle"),
+        Vec::<(String, i64)>::new()
+    );
+    get(&app, &format!("/api/v1/intakes/{intake}"), &f.coordinator)
+        .await
+        .assert_problem(404);
+    let place = get(
+        &app,
+        &format!("/api/v1/memberships/{membership}"),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(place.body["pseudonym"], Value::Null);
+    assert_eq!(place.body["referral_id"], Value::Null);
+    let group_now = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(group_now.body["member_count"], 1, "counts stay true");
+}
+
+#[actix_web::test]
+async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column_totals() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let mut trondheim = group_body("Trondheim", "relatives");
+    trondheim["municipality_number"] = json!("5001");
+    let mut stjordal = group_body("Stjørdal", "relatives");
+    stjordal["municipality_number"] = json!("5035");
+    group_with_members(&app, &f, &trondheim, 3).await;
+    group_with_members(&app, &f, &stjordal, 6).await;
+    let mut stjordal_grief = group_body("Stjørdal sorg", "grief");
+    stjordal_grief["municipality_number"] = json!("5035");
+    group_with_members(&app, &f, &stjordal_grief, 6).await;
+
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let stats = get(
+        &app,
+        &format!("/api/v1/statistics/groups?measure=members_placed&rows=municipality&columns=theme&year={year}"),
+        &f.referrer,
+    )
+    .await;
+    assert_eq!(stats.status, 200, "{}", stats.text);
+    let table = &stats.body["table"];
+    assert_eq!(table["columns"], json!(["grief", "relatives"]));
+    let row = |label: &str| {
+        table["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == label)
+            .unwrap()
+            .clone()
+    };
+    let trondheim = row("5001");
+    assert_eq!(trondheim["cells"][1]["shown"], "<5");
+    assert_eq!(trondheim["cells"][1]["count"], Value::Null);
+    // Its row total and its column total would give the 3 away; they are hidden with it, and
+    // what stays shown cannot be subtracted back to it.
+    assert_eq!(trondheim["total"]["count"], Value::Null);
+    let relatives_total = &table["column_totals"][1];
+    let stjordal = row("5035");
+    let shown_in_column = stjordal["cells"][1]["count"].as_u64();
+    assert!(
+        relatives_total["count"].is_null() || shown_in_column.is_none(),
+        "the relatives column must not show both its total and the other cell: {table}"
+    );
+    assert_eq!(
+        table["total"]["count"], 15,
+        "the grand total is safe to show"
+    );
+    assert!(!stats.text.contains("\"count\":3"), "{}", stats.text);
+    let waits = &stats.body["average_wait_days"];
+    assert_eq!(
+        waits["rows"][0],
+        Value::Null,
+        "an average of 3 people is not shown"
+    );
+
+    let same = get(
+        &app,
+        "/api/v1/statistics/groups?rows=theme&columns=theme",
+        &f.referrer,
+    )
+    .await;
+    same.assert_problem(422);
+}

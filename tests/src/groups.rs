@@ -1,0 +1,115 @@
+//! The group and intake fixtures every test module shares: a valid group, and the calls that
+//! book and complete an intake and place its person, each asserting its success.
+
+use crate::{authorized, send, Reply};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+/// A valid group meeting in Trondheim (5001) on Tuesdays, in Norwegian, on `theme`.
+pub fn group_body(title: &str, theme: &str) -> Value {
+    json!({
+        "title": title,
+        "theme": theme,
+        "languages": ["nb"],
+        "format": "centre_premises",
+        "municipality_number": "5035",
+        "schedule": {"weekday": "tuesday", "start_time": "18:00", "interval_weeks": 1},
+        "address": "Kongens gate 30, Trondheim",
+    })
+}
+
+/// POSTs `body` to `uri` as `token`.
+pub async fn post<S, B>(app: &S, uri: &str, token: &str, body: &Value) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(
+        app,
+        authorized(TestRequest::post().uri(uri), token).set_json(body),
+    )
+    .await
+}
+
+/// Creates a group as `token` (a centre coordinator) and opens it for members; returns its id.
+pub async fn recruiting_group<S, B>(app: &S, token: &str, body: &Value) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let created = post(app, "/api/v1/groups", token, body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_str().unwrap_or_default().to_owned();
+    let opened = post(
+        app,
+        &format!("/api/v1/groups/{id}/transitions"),
+        token,
+        &json!({"to": "recruiting"}),
+    )
+    .await;
+    assert_eq!(opened.status, 200, "{}", opened.text);
+    id
+}
+
+/// Books an intake for `referral` as `token`; returns its id.
+pub async fn book_intake<S, B>(app: &S, token: &str, referral: &str) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let booked = post(
+        app,
+        "/api/v1/intakes",
+        token,
+        &json!({"referral_id": referral, "scheduled_at": "2026-12-03T10:00:00Z", "format": "in_person"}),
+    )
+    .await;
+    assert_eq!(booked.status, 201, "{}", booked.text);
+    booked.body["id"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Completes `intake` with a wish for a `theme` group under `pseudonym`.
+pub async fn complete_for_group<S, B>(
+    app: &S,
+    token: &str,
+    intake: &str,
+    theme: &str,
+    pseudonym: &str,
+) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let completed = post(
+        app,
+        &format!("/api/v1/intakes/{intake}/completion"),
+        token,
+        &json!({
+            "held_at": "2026-12-03T10:00:00Z",
+            "outcome": "specific_group",
+            "outcome_theme": theme,
+            "pseudonym": pseudonym,
+            "preferences": {"themes": [theme], "languages": ["nb"], "weekdays": ["tuesday"]}
+        }),
+    )
+    .await;
+    assert_eq!(completed.status, 200, "{}", completed.text);
+    completed
+}
+
+/// Places the person of `intake` in `group`; returns the reply.
+pub async fn place<S, B>(app: &S, token: &str, group: &str, intake: &str) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    post(
+        app,
+        &format!("/api/v1/groups/{group}/members"),
+        token,
+        &json!({"intake_id": intake}),
+    )
+    .await
+}
