@@ -230,7 +230,10 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         .unwrap()
         .unwrap();
     let delivered = receiver.received();
-    let events: Vec<Value> = delivered.iter().map(|d| d.json()).collect();
+    let events: Vec<Value> = delivered
+        .iter()
+        .map(samhandling_tests::receiver::Received::json)
+        .collect();
     let of = |id: &str, field: &str| -> Vec<String> {
         events
             .iter()
