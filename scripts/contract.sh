@@ -95,7 +95,7 @@ serve "$BIN" SELF_REGISTRATION_RATE_LIMIT=100000
 # demo centre that created referrals are addressed to (so they can be read, moved and erased). A
 # token may hold only roles its organisation's kind can hold, so no one token can do everything.
 demo_parties
-export CONTRACT_CENTRE_ID=$CENTRE_ORG
+export CONTRACT_CENTRE_ID=$CENTRE_ORG CONTRACT_BASE_URL=$BASE
 TOKEN=$(mint_token "$BIN" 2h --org "$OPERATOR_ORG" --role admin)
 CONTRACT_REFERRER_TOKEN=$(mint_token "$BIN" 2h --org "$MUNICIPALITY_ORG" --role referrer)
 CONTRACT_CENTRE_TOKEN=$(mint_token "$BIN" 2h --org "$CENTRE_ORG" --role centre_coordinator)

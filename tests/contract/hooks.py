@@ -19,6 +19,13 @@ valid one:
 - An approval must name a client of the approving centre (another id is rightly 404): positive
   cases approve the pending client contract.sh registered (`CONTRACT_PENDING_CLIENT_ID`).
 
+- Groups, intakes, places and follow-ups are the demo centre's state: a random id is rightly 404,
+  and a referral or intake named in a body must be in the right step of its lifecycle. Positive
+  cases get ids the server issued: a group, an intake, a place and a follow-up prepared once
+  (`_prepared`), a group of their own for lifecycle moves (so that a fuzzed `ended` leaves the
+  other operations something to work on), and a fresh referral, a fresh booked intake or a fresh
+  waiting intake wherever the operation consumes one (booking, completing, placing).
+
 Which party calls which operation is set in schemathesis.toml, not here.
 
 Negative cases are left untouched: invented values are still sent there and must be rejected.
@@ -27,6 +34,7 @@ Negative cases are left untouched: invented values are still sent there and must
 import os
 import uuid
 
+import requests
 import schemathesis
 
 _ISSUED_CURSORS = set()
@@ -68,3 +76,109 @@ def before_call(context, case, kwargs):
     centre = os.environ.get("CONTRACT_CENTRE_ID")
     if centre and isinstance(case.body, dict) and "target_centre_id" in case.body:
         case.body["target_centre_id"] = centre
+    if os.environ.get("CONTRACT_BASE_URL"):
+        _centre_state(case)
+
+
+def _api(method, path, token_variable, body=None):
+    """Calls the API as the party whose token is in `token_variable`; the JSON answer."""
+    response = requests.request(
+        method,
+        os.environ["CONTRACT_BASE_URL"] + path,
+        json=body,
+        headers={
+            "Authorization": "Bearer " + os.environ[token_variable],
+            "Idempotency-Key": str(uuid.uuid4()),
+        },
+        timeout=10,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def _centre(method, path, body=None):
+    return _api(method, path, "CONTRACT_CENTRE_TOKEN", body)
+
+
+def _fresh_referral():
+    """A new referral from the demo municipality to the demo centre, received by the centre."""
+    referral = _api("POST", "/api/v1/referrals", "CONTRACT_REFERRER_TOKEN", {
+        "target_centre_id": os.environ["CONTRACT_CENTRE_ID"],
+        "offer": "self_help_group",
+        "person": {"given_name": "Kontrakt", "family_name": "Test", "phone": "+4791234567",
+                   "preferred_language": "nb", "municipality_number": "5035"},
+        "consent": {"contact": True, "feedback_to_referrer": True, "obtained_via": "in_person",
+                    "obtained_at": "2026-11-20T10:15:00Z"},
+    })
+    return referral["id"]
+
+
+def _fresh_booked_intake():
+    intake = _centre("POST", "/api/v1/intakes", {
+        "referral_id": _fresh_referral(),
+        "scheduled_at": "2026-12-03T10:00:00Z",
+        "format": "in_person",
+    })
+    return intake["id"]
+
+
+def _fresh_waiting_intake():
+    intake = _fresh_booked_intake()
+    _centre("POST", f"/api/v1/intakes/{intake}/completion", {
+        "held_at": "2026-12-03T10:00:00Z", "outcome": "general_group", "pseudonym": "Kontrakt",
+    })
+    return intake
+
+
+def _recruiting_group(title):
+    group = _centre("POST", "/api/v1/groups", {
+        "title": title, "theme": "general", "languages": ["nb"], "format": "digital",
+        "municipality_number": "5035", "min_members": 4,
+        "schedule": {"weekday": "tuesday", "start_time": "18:00"},
+    })["id"]
+    _centre("POST", f"/api/v1/groups/{group}/transitions", {"to": "recruiting"})
+    return group
+
+
+_PREPARED = {}
+
+
+def _prepared():
+    """A group with a member and a follow-up request, and a group for lifecycle moves."""
+    if not _PREPARED:
+        group = _recruiting_group("Kontraktgruppe")
+        intake = _fresh_waiting_intake()
+        membership = _centre("POST", f"/api/v1/groups/{group}/members", {"intake_id": intake})
+        follow_up = _centre("POST", f"/api/v1/groups/{group}/follow-ups",
+                            {"requested_on": "2026-12-01"})
+        _PREPARED.update(group=group, intake=intake, membership=membership["id"],
+                         follow_up=follow_up["id"], moving=_recruiting_group("Kontrakt i bevegelse"))
+    return _PREPARED
+
+
+def _centre_state(case):
+    path = case.operation.path
+    method = case.operation.method.upper()
+    if not path.startswith(("/api/v1/groups", "/api/v1/intakes", "/api/v1/memberships",
+                            "/api/v1/follow-ups")):
+        return
+    if isinstance(case.body, dict):
+        if method == "POST" and path == "/api/v1/intakes" and "referral_id" in case.body:
+            case.body["referral_id"] = _fresh_referral()
+        if method == "POST" and path == "/api/v1/groups/{id}/members" and "intake_id" in case.body:
+            case.body["intake_id"] = _fresh_waiting_intake()
+    if not case.path_parameters or "id" not in case.path_parameters:
+        return
+    prepared = _prepared()
+    if path == "/api/v1/groups/{id}/transitions":
+        case.path_parameters["id"] = prepared["moving"]
+    elif path.startswith("/api/v1/groups/"):
+        case.path_parameters["id"] = prepared["group"]
+    elif path == "/api/v1/intakes/{id}/completion":
+        case.path_parameters["id"] = _fresh_booked_intake()
+    elif path.startswith("/api/v1/intakes/"):
+        case.path_parameters["id"] = prepared["intake"]
+    elif path.startswith("/api/v1/memberships/"):
+        case.path_parameters["id"] = prepared["membership"]
+    elif path.startswith("/api/v1/follow-ups/"):
+        case.path_parameters["id"] = prepared["follow_up"]

@@ -79,6 +79,18 @@ fn check_attendance(session: &LogSession) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// The rule across fields of a session log, as JSON Schema: a cancelled meeting has no
+/// attendance.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![(
+        "LogSession",
+        serde_json::json!({
+            "if": { "properties": { "held": { "const": false } }, "required": ["held"] },
+            "then": { "not": { "required": ["present"] } }
+        }),
+    )]
+}
+
 /// A session log.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionView {

@@ -79,7 +79,10 @@ pub struct GroupStatistics {
 #[utoipa::path(
     tag = "statistics",
     params(StatisticsQuery),
-    responses((status = 200, description = "The table", body = GroupStatistics)),
+    responses(
+        (status = 200, description = "The table", body = GroupStatistics),
+        (status = 422, description = "`rows` and `columns` name the same dimension", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
     security(("bearer" = []))
 )]
 #[get("/statistics/groups")]

@@ -429,12 +429,6 @@ pub enum GroupView {
     Catalogue(CatalogueGroup),
 }
 
-impl Versioned for CentreGroup {
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
 /// What a read adds to a group: its starters and follow-ups.
 struct Details {
     starters: Option<Vec<StarterView>>,
@@ -449,8 +443,16 @@ impl Details {
 }
 
 /// The centre's view of a group, as lists show it.
-pub(crate) fn centre_summary(group: Group) -> CentreGroup {
-    centre_view(group, Details::NONE)
+pub(crate) fn centre_summary(group: Group) -> GroupView {
+    GroupView::Centre(Box::new(centre_view(group, Details::NONE)))
+}
+
+/// The centre's view as a versioned answer: every answer about a group says which `view` it is.
+fn tagged(centre: CentreGroup) -> Tagged<GroupView> {
+    Tagged {
+        version: centre.version,
+        body: GroupView::Centre(Box::new(centre)),
+    }
 }
 
 fn centre_view(group: Group, details: Details) -> CentreGroup {
@@ -576,7 +578,7 @@ pub(crate) fn own_group_for_update(
     tag = "groups",
     params(IdempotencyKeyHeader),
     request_body = CreateGroup,
-    responses((status = 201, description = "Created; the centre's view", body = CentreGroup,
+    responses((status = 201, description = "Created; the centre's view", body = GroupView,
         headers(("Location" = String, description = "The group"), ("ETag" = String, description = "Its version")))),
     security(("bearer" = []))
 )]
@@ -622,8 +624,8 @@ async fn create_group(
         move |conn| {
             let stored = store::insert(conn, &group)?;
             audit::record(conn, &audit_event.of(stored.id))?;
-            let shown = centre_view(stored, Details::NONE);
-            Created::new(&shown, location(shown.id), Some(shown.version))
+            let (id, version) = (stored.id, stored.version);
+            Created::new(&centre_summary(stored), location(id), Some(version))
         },
     )
     .await
@@ -733,10 +735,7 @@ async fn get_group(
     })
     .await?;
     Ok(match view(access, group, details) {
-        GroupView::Centre(centre) => Either::Left(Tagged {
-            version: centre.version,
-            body: GroupView::Centre(centre),
-        }),
+        GroupView::Centre(centre) => Either::Left(tagged(*centre)),
         catalogue @ GroupView::Catalogue(_) => Either::Right(web::Json(catalogue)),
     })
 }
@@ -750,7 +749,7 @@ async fn get_group(
     params(GroupPath, IfMatchHeader),
     request_body = UpdateGroup,
     responses(
-        (status = 200, description = "Changed", body = CentreGroup, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, description = "Changed", body = GroupView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The maximum would be below the members placed", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -762,7 +761,7 @@ async fn update_group(
     path: web::Path<GroupPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateGroup>,
-) -> Result<Tagged<CentreGroup>, ApiError> {
+) -> Result<Tagged<GroupView>, ApiError> {
     let id = path.id;
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
@@ -815,7 +814,7 @@ async fn update_group(
         },
     )
     .await?;
-    Ok(Tagged::new(centre_view(changed, Details::NONE)))
+    Ok(tagged(centre_view(changed, Details::NONE)))
 }
 
 /// Move a group through its lifecycle.
@@ -828,7 +827,7 @@ async fn update_group(
     params(GroupPath),
     request_body = GroupTransition,
     responses(
-        (status = 200, description = "Moved", body = CentreGroup, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, description = "Moved", body = GroupView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from here (`allowed_transitions`), or too few members to start", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -839,7 +838,7 @@ async fn transition_group(
     state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     body: ValidJson<GroupTransition>,
-) -> Result<Tagged<CentreGroup>, ApiError> {
+) -> Result<Tagged<GroupView>, ApiError> {
     let id = path.id;
     let to = body.into_inner().to;
     let access = CentreAccess::of(&caller.caller);
@@ -858,7 +857,7 @@ async fn transition_group(
         },
     )
     .await?;
-    Ok(Tagged::new(centre_view(moved, Details::NONE)))
+    Ok(tagged(centre_view(moved, Details::NONE)))
 }
 
 /// A starter to assign.

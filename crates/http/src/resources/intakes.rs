@@ -15,7 +15,7 @@ use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::groups::{centre_summary, CentreGroup, MatchExplanation, RankQuery};
+use crate::resources::groups::{centre_summary, GroupView, MatchExplanation, RankQuery};
 use crate::resources::referrals::{walk_referral, Coordinators};
 use crate::state::AppState;
 use crate::text::{check_free_text, check_language, check_plain_text, FreeText, LanguageTag};
@@ -150,6 +150,27 @@ pub struct CompleteIntake {
     #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
     #[schema(value_type = Option<FreeText>, nullable = false)]
     pub notes: Option<String>,
+}
+
+/// The rules across fields of a completion, as JSON Schema: `outcome_theme` with
+/// `specific_group` and only then, and a `pseudonym` for every group outcome.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![(
+        "CompleteIntake",
+        serde_json::json!({
+            "allOf": [
+                {
+                    "if": { "properties": { "outcome": { "const": "specific_group" } }, "required": ["outcome"] },
+                    "then": { "required": ["outcome_theme"] },
+                    "else": { "not": { "required": ["outcome_theme"] } }
+                },
+                {
+                    "if": { "properties": { "outcome": { "enum": ["general_group", "specific_group"] } }, "required": ["outcome"] },
+                    "then": { "required": ["pseudonym"] }
+                }
+            ]
+        }),
+    )]
 }
 
 /// What the person would like, as shown.
@@ -478,7 +499,7 @@ async fn complete_intake(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionView {
     /// The group.
-    pub group: CentreGroup,
+    pub group: GroupView,
     /// How it fits.
     pub fit: MatchExplanation,
 }

@@ -38,5 +38,7 @@ pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     let mut rules = organisations::schema_rules();
     rules.extend(referral_input::schema_rules());
     rules.extend(self_registrations::schema_rules());
+    rules.extend(intakes::schema_rules());
+    rules.extend(group_sessions::schema_rules());
     rules
 }
