@@ -727,3 +727,69 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
     .await;
     same.assert_problem(422);
 }
+
+#[actix_web::test]
+async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
+    use diesel::RunQueryDsl;
+    use samhandling_jobs::retention;
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let group = recruiting_group(
+        &app,
+        &f.coordinator,
+        &group_body("Lang gruppe", "relatives"),
+    )
+    .await;
+    let created = refer(
+        &app,
+        &f.referrer,
+        &referral_body(&f.centre, "Trofast", false),
+    )
+    .await;
+    let referral = created["id"].as_str().unwrap().to_owned();
+    let intake = book_intake(&app, &f.coordinator, &referral).await;
+    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Trofast").await;
+    let placed = place(&app, &f.coordinator, &group, &intake).await;
+    let membership = placed.body["id"].as_str().unwrap().to_owned();
+    let idle = "UPDATE referrals SET updated_at = now() - interval '400 days', \
+                erasure_notice_at = now() - interval '31 days' WHERE id = $1";
+    let age = |conn: &mut diesel::PgConnection| {
+        diesel::sql_query(idle)
+            .bind::<diesel::sql_types::Uuid, _>(uuid::Uuid::parse_str(&referral).unwrap())
+            .execute(conn)
+            .unwrap();
+    };
+    age(&mut t.database.connect());
+
+    let policy = samhandling_domain::referral::RetentionPolicy::default();
+    let swept = retention::sweep(&t.state.db, &policy).unwrap();
+    assert_eq!((swept.notices, swept.expired, swept.erased), (0, 0, 0));
+    assert!(!tables_containing(&t.database, "Trofast").is_empty());
+    let due = get(
+        &app,
+        "/api/v1/referrals?erasure_due_before=2100-01-01T00:00:00Z",
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(due.body["items"], json!([]), "{}", due.text);
+
+    let left = post(
+        &app,
+        &format!("/api/v1/memberships/{membership}/departure"),
+        &f.coordinator,
+        &json!({"reason": "completed"}),
+    )
+    .await;
+    assert_eq!(left.status, 200, "{}", left.text);
+    let swept = retention::sweep(&t.state.db, &policy).unwrap();
+    assert_eq!(
+        (swept.expired, swept.erased),
+        (0, 0),
+        "leaving starts the clock, it does not end it"
+    );
+    age(&mut t.database.connect());
+    let swept = retention::sweep(&t.state.db, &policy).unwrap();
+    assert_eq!((swept.expired, swept.erased), (1, 1));
+    assert!(tables_containing(&t.database, "Trofast").is_empty());
+}

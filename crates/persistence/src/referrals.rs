@@ -5,7 +5,7 @@
 use crate::error::{parse_stored, StoreError};
 use crate::idempotency::NewKey;
 use crate::pagination;
-use crate::schema::{referral_people, referral_transitions, referrals};
+use crate::schema::{memberships, referral_people, referral_transitions, referrals};
 use crate::statement::statement;
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
@@ -630,10 +630,16 @@ pub fn list(
     if let Some((before, policy)) = filter.erasure_due_before {
         let ended_before = before - policy.after_end;
         let idle_since = before - policy.when_inactive;
+        let holds_place = diesel::dsl::exists(
+            memberships::table
+                .filter(memberships::referral_id.eq(referrals::id.nullable()))
+                .filter(memberships::left_at.is_null()),
+        );
         query = query.filter(referrals::erased_at.is_null()).filter(
             referrals::ended_at.lt(ended_before).or(referrals::ended_at
                 .is_null()
-                .and(referrals::updated_at.lt(idle_since))),
+                .and(referrals::updated_at.lt(idle_since))
+                .and(diesel::dsl::not(holds_place))),
         );
     }
     if let Some(external) = &filter.external_reference {
@@ -704,6 +710,19 @@ fn referrer_view_changed_when(condition: &str) -> ReferrerViewChange {
             "CASE WHEN {condition} THEN now() ELSE referrer_updated_at END"
         ))),
     )
+}
+
+/// Records work on a referral that moves no status (its person left a group): the inactivity
+/// clock and any erasure notice start over. The referrer's view does not change.
+pub fn touch(conn: &mut PgConnection, id: Uuid) -> Result<(), StoreError> {
+    diesel::update(referrals::table.find(id))
+        .set((
+            referrals::version.eq(referrals::version + 1),
+            referrals::updated_at.eq(diesel::dsl::now),
+            referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Records that the person withdrew consent to feedback; withdrawing twice keeps the first time.
@@ -788,9 +807,11 @@ pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> 
 }
 
 /// `policy` as SQL: the referrals holding personal data whose erasure is due before `$1`
-/// (ended longer ago than `after_end`, or untouched for `when_inactive` while open).
+/// (ended longer ago than `after_end`, or untouched for `when_inactive` while open). A person who
+/// holds a place in a group is not inactive, however long the group runs.
 const ERASURE_DUE_BEFORE: &str = "erased_at IS NULL AND CASE WHEN ended_at IS NOT NULL \
-     THEN ended_at + $2 < $1 ELSE updated_at + $3 < $1 END";
+     THEN ended_at + $2 < $1 ELSE updated_at + $3 < $1 AND NOT EXISTS (SELECT 1 FROM memberships m \
+     WHERE m.referral_id = referrals.id AND m.left_at IS NULL) END";
 
 fn interval(delta: chrono::TimeDelta) -> diesel::pg::data_types::PgInterval {
     diesel::pg::data_types::PgInterval::from_microseconds(

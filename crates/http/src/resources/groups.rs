@@ -1033,10 +1033,7 @@ async fn record_visit(
         )?;
         Ok(visited)
     })
-    .await;
-    let visited = caller
-        .noting_denial(&state, ResourceType::Group, id, visited)
-        .await?;
+    .await?;
     Ok(Tagged::new(FollowUpView::from(visited)))
 }
 

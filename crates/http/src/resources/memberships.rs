@@ -22,7 +22,7 @@ use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
 use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
 use samhandling_persistence::memberships::{self as store, NewMembership, ONE_PLACE_KEY};
-use samhandling_persistence::{audit, groups, intakes};
+use samhandling_persistence::{audit, groups, intakes, referrals};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -324,8 +324,9 @@ async fn sign_declaration(
 
 /// Record that a member left the group.
 ///
-/// The seat is free again. Leaving twice is 409. The referral stays as it is: the centre closes
-/// it when its follow-up is done.
+/// The seat is free again. Leaving twice is 409. The referral keeps its status (the centre closes
+/// it when its follow-up is done), and its inactivity clock for retention starts over: while the
+/// person held a place, the retention sweep did not count the referral as inactive.
 #[utoipa::path(
     tag = "groups",
     params(MembershipPath),
@@ -365,12 +366,12 @@ async fn record_departure(
                 return Err(ApiError::Conflict("the member has left already".into()));
             }
             let left_at = request.left_at.unwrap_or_else(Utc::now);
-            Ok(Some(store::depart(
-                conn,
-                &membership,
-                request.reason,
-                left_at,
-            )?))
+            let left = store::depart(conn, &membership, request.reason, left_at)?;
+            // Holding a place kept the referral from counting as inactive; its clock starts now.
+            if let Some(referral) = left.referral_id {
+                referrals::touch(conn, referral)?;
+            }
+            Ok(Some(left))
         },
     )
     .await?;

@@ -193,7 +193,8 @@ pub struct CentreReferral {
     /// When the retention sweep will erase the person unless the referral changes first
     /// (`RETENTION_DAYS` after the end, or `RETENTION_INACTIVE_DAYS` after the last change of an
     /// open one, which it then ends as `expired`); you are told `RETENTION_NOTICE_DAYS` before
-    /// by a `referral_erasure_due` webhook event. `null` once erased.
+    /// by a `referral_erasure_due` webhook event. `null` once erased. A person who holds a place
+    /// in a group is not inactive: the sweep waits until they leave, and their clock starts then.
     pub erasure_due_at: Option<DateTime<Utc>>,
     /// When the person's data was erased.
     pub erased_at: Option<DateTime<Utc>>,
