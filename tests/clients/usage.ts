@@ -121,3 +121,44 @@ export function movable(page: ReferralPage): string[] {
 // @ts-expect-error the centre's view has a detailed status, not a coarse one
 const wrongView: ReferralView = { view: "centre", coarse_status: "received" };
 void wrongView;
+
+// --- A group, narrowed by its view ------------------------------------------------------------
+export type GroupView = Schemas["GroupView"];
+export type Suggestions = Schemas["Suggestions"];
+export type GroupStatistics = Schemas["GroupStatistics"];
+assertTrue<Equal<Ok<"get_group">, GroupView>>();
+assertTrue<Equal<GroupView["view"], "centre" | "catalogue">>();
+assertTrue<Equal<Ok<"suggested_groups">, Suggestions>>();
+
+export function seats(group: GroupView): string {
+    switch (group.view) {
+        case "centre":
+            // The running centre sees its members counted, and what it may move the group to.
+            return `${group.title}: ${group.member_count} of ${group.max_members}, ${group.status} → ${group.allowed_transitions.join("/")}`;
+        case "catalogue": {
+            // @ts-expect-error the catalogue never counts a group's members
+            void group.member_count;
+            return `${group.title} (${group.theme}) on ${group.schedule.weekday}s at ${group.schedule.start_time}`;
+        }
+        default: {
+            const unknownView: never = group;
+            return unknownView;
+        }
+    }
+}
+
+/** The best group for a person, and why: which criteria it meets and which it does not. */
+export function best(suggestions: Suggestions): string | undefined {
+    const first = suggestions.items[0];
+    if (!first) return undefined;
+    return `${seats(first.group)}: meets ${first.fit.met.join(", ")}; not ${first.fit.not_met.join(", ")}`;
+}
+
+/** A published cell as a person reads it: the count, `<5`, or `x`. */
+export function cells(statistics: GroupStatistics): string[][] {
+    return statistics.table.rows.map((row) => [row.label, ...row.cells.map((cell) => cell.shown), row.total.shown]);
+}
+
+// @ts-expect-error "crowded" is not a match criterion
+const badCriterion: Suggestions["items"][number]["fit"]["met"][number] = "crowded";
+void badCriterion;
