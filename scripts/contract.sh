@@ -99,7 +99,18 @@ export CONTRACT_CENTRE_ID=$CENTRE_ORG CONTRACT_BASE_URL=$BASE
 TOKEN=$(mint_token "$BIN" 2h --org "$OPERATOR_ORG" --role admin)
 CONTRACT_REFERRER_TOKEN=$(mint_token "$BIN" 2h --org "$MUNICIPALITY_ORG" --role referrer)
 CONTRACT_CENTRE_TOKEN=$(mint_token "$BIN" 2h --org "$CENTRE_ORG" --role centre_coordinator)
-export CONTRACT_ADMIN_TOKEN=$TOKEN CONTRACT_REFERRER_TOKEN CONTRACT_CENTRE_TOKEN
+# The county governor of the demo data (county 50) and the contact of one of its municipalities,
+# for the dialogue meetings; the hooks name those municipalities in positive cases.
+GOVERNOR_ORG=$(demo_org_id "$DEMO" "Statsforvalteren i Trøndelag")
+LEVANGER_ORG=$(demo_org_id "$DEMO" "Levanger kommune")
+VERDAL_ORG=$(demo_org_id "$DEMO" "Verdal kommune")
+[[ -n $GOVERNOR_ORG && -n $LEVANGER_ORG && -n $VERDAL_ORG ]] \
+    || die "'samhandling demo-data' printed no Statsforvalteren i Trøndelag, Levanger or Verdal"
+CONTRACT_GOVERNOR_TOKEN=$(mint_token "$BIN" 2h --org "$GOVERNOR_ORG" --role governor_adviser)
+CONTRACT_MUNICIPAL_CONTACT_TOKEN=$(mint_token "$BIN" 2h --org "$LEVANGER_ORG" --role municipal_contact)
+export CONTRACT_ADMIN_TOKEN=$TOKEN CONTRACT_REFERRER_TOKEN CONTRACT_CENTRE_TOKEN \
+    CONTRACT_GOVERNOR_TOKEN CONTRACT_MUNICIPAL_CONTACT_TOKEN
+export CONTRACT_DIALOGUE_MUNICIPALITIES="$LEVANGER_ORG,$VERDAL_ORG"
 # register_client ORG NAME ROLE: registers an API client as the administrator; prints its JSON.
 register_client() {
     curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \

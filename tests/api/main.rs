@@ -6,6 +6,7 @@ mod api_clients;
 mod audit_events;
 mod authentication;
 mod database_access;
+mod dialogue;
 mod errors;
 mod groups;
 mod health;

@@ -20,6 +20,7 @@ async fn paging_through_250_organisations_returns_each_exactly_once() {
                 municipality_number: None,
                 county: None,
                 region: None,
+                county_number: None,
             };
             organisations::insert(conn, uuid::Uuid::now_v7(), &draft)?;
         }

@@ -26,6 +26,12 @@ valid one:
   other operations something to work on), and a fresh referral, a fresh booked intake or a fresh
   waiting intake wherever the operation consumes one (booking, completing, placing).
 
+- Dialogue meetings are the county governor's, with municipalities of its county: a random id is
+  rightly 404, a municipality elsewhere rightly 422. Positive cases name the demo Trøndelag
+  municipalities (`CONTRACT_DIALOGUE_MUNICIPALITIES`, the first of which has the contact token),
+  and a held meeting with them, an action of it, and a meeting of their own for moves, prepared
+  once; the questionnaire of the basis's year is loaded first.
+
 Which party calls which operation is set in schemathesis.toml, not here.
 
 Negative cases are left untouched: invented values are still sent there and must be rejected.
@@ -78,6 +84,7 @@ def before_call(context, case, kwargs):
         case.body["target_centre_id"] = centre
     if os.environ.get("CONTRACT_BASE_URL"):
         _centre_state(case)
+        _dialogue_state(case)
 
 
 def _api(method, path, token_variable, body=None):
@@ -182,3 +189,73 @@ def _centre_state(case):
         case.path_parameters["id"] = prepared["membership"]
     elif path.startswith("/api/v1/follow-ups/"):
         case.path_parameters["id"] = prepared["follow_up"]
+
+
+def _governor(method, path, body=None):
+    return _api(method, path, "CONTRACT_GOVERNOR_TOKEN", body)
+
+
+def _dialogue_municipalities():
+    return os.environ["CONTRACT_DIALOGUE_MUNICIPALITIES"].split(",")
+
+
+def _meeting(title):
+    return _governor("POST", "/api/v1/dialogue-meetings", {
+        "title": title, "held_on": "2026-10-14", "digital": True,
+        "focus_areas": ["substance_abuse", "mental_health"],
+        "municipalities": _dialogue_municipalities(),
+    })["id"]
+
+
+_DIALOGUE = {}
+
+
+def _dialogue_prepared():
+    """A held meeting with the demo municipalities and an action, a meeting for lifecycle moves,
+    and the questionnaire of 2026."""
+    if not _DIALOGUE:
+        meeting = _meeting("Kontraktmøte")
+        _governor("POST", f"/api/v1/dialogue-meetings/{meeting}/transitions", {"to": "held"})
+        action = _governor("POST", f"/api/v1/dialogue-meetings/{meeting}/actions", {
+            "owner_organisation_id": _dialogue_municipalities()[0],
+            "description": "Plan for brukermedvirkning", "due_on": "2026-11-01",
+        })
+        requests.put(
+            os.environ["CONTRACT_BASE_URL"] + "/api/v1/is24-questionnaires/2026",
+            json={"variables": [{"code": "arsverk_rus", "label": "Årsverk i rusarbeid", "unit": "årsverk"}]},
+            headers={"Authorization": "Bearer " + os.environ["CONTRACT_ADMIN_TOKEN"]},
+            timeout=10,
+        ).raise_for_status()
+        _DIALOGUE.update(meeting=meeting, action=action["id"], moving=_meeting("Kontraktmøte i bevegelse"))
+    return _DIALOGUE
+
+
+def _dialogue_state(case):
+    path = case.operation.path
+    if not path.startswith(("/api/v1/dialogue-meetings", "/api/v1/follow-up-actions",
+                            "/api/v1/municipalities")):
+        return
+    municipalities = _dialogue_municipalities()
+    if isinstance(case.body, dict):
+        if path == "/api/v1/dialogue-meetings" and "municipalities" in case.body:
+            case.body["municipalities"] = municipalities
+            case.body["partners"] = []
+        for field in ("municipality_id", "owner_organisation_id"):
+            if field in case.body:
+                case.body[field] = municipalities[0]
+        if path == "/api/v1/dialogue-meetings/{id}/basis":
+            case.body["report_year"] = 2026
+            case.body["figures"] = {"arsverk_rus": 4.5}
+    if not case.path_parameters:
+        return
+    if "municipality_number" in case.path_parameters:
+        case.path_parameters["municipality_number"] = "5037"
+    if "id" not in case.path_parameters:
+        return
+    prepared = _dialogue_prepared()
+    if path == "/api/v1/dialogue-meetings/{id}/transitions":
+        case.path_parameters["id"] = prepared["moving"]
+    elif path.startswith("/api/v1/dialogue-meetings/"):
+        case.path_parameters["id"] = prepared["meeting"]
+    elif path.startswith("/api/v1/follow-up-actions/"):
+        case.path_parameters["id"] = prepared["action"]

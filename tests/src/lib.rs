@@ -188,6 +188,7 @@ impl TestApp {
                 .map(|n| MunicipalityNumber::try_from(n.to_owned()).expect("valid number")),
             county: None,
             region: None,
+            county_number: None,
         };
         organisations::insert(&mut conn, Uuid::now_v7(), &draft).expect("inserts")
     }

@@ -63,6 +63,13 @@ wire_enum! {
         Membership => "membership",
         /// A group's session log.
         GroupSession => "group_session",
+        /// A county governor's dialogue meeting (with its attendees, basis, findings and
+        /// evaluations).
+        DialogueMeeting => "dialogue_meeting",
+        /// A follow-up action after a dialogue meeting.
+        FollowUpAction => "follow_up_action",
+        /// An IS-24/8 questionnaire version (its id is derived from the report year).
+        Questionnaire => "questionnaire",
     }
 }
 

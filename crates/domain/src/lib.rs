@@ -5,6 +5,7 @@
 pub mod access;
 pub mod api_client;
 pub mod audit;
+pub mod dialogue;
 pub mod group;
 pub mod ids;
 pub mod intake;

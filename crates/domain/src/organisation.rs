@@ -128,6 +128,7 @@ impl fmt::Display for MunicipalityNumber {
     "municipality_number": "5035",
     "county": "Trøndelag",
     "region": "Værnesregionen",
+    "county_number": null,
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
     "updated_at": "2026-11-23T10:00:00Z"
@@ -145,6 +146,9 @@ pub struct Organisation {
     pub county: Option<String>,
     /// Inter-municipal region, e.g. "Værnesregionen".
     pub region: Option<String>,
+    /// Fylkesnummer of the county a county governor covers, e.g. `50` for Trøndelag: it acts on
+    /// dialogue meetings with the municipalities whose kommunenummer starts with it.
+    pub county_number: Option<String>,
     /// Increases with every change; the `ETag` and `If-Match` value.
     pub version: i32,
     /// When it was registered.
@@ -166,6 +170,8 @@ pub struct OrganisationDraft {
     pub county: Option<String>,
     /// See [`Organisation::region`].
     pub region: Option<String>,
+    /// See [`Organisation::county_number`].
+    pub county_number: Option<String>,
 }
 
 /// A change to an organisation: `None` keeps a field, `Some(None)` clears an optional one.
@@ -179,6 +185,8 @@ pub struct OrganisationChanges {
     pub county: Option<Option<String>>,
     /// New or cleared region.
     pub region: Option<Option<String>>,
+    /// New or cleared county number.
+    pub county_number: Option<Option<String>>,
 }
 
 /// A rule an organisation would break.
@@ -187,6 +195,9 @@ pub enum OrganisationRule {
     /// Municipalities are identified by their kommunenummer.
     #[error("a municipality must have a municipality_number")]
     MunicipalityNeedsNumber,
+    /// Only a county governor covers a county.
+    #[error("only a county governor has a county_number")]
+    CountyNumberIsForGovernors,
 }
 
 impl OrganisationRule {
@@ -194,6 +205,7 @@ impl OrganisationRule {
     pub const fn field(self) -> &'static str {
         match self {
             OrganisationRule::MunicipalityNeedsNumber => "municipality_number",
+            OrganisationRule::CountyNumberIsForGovernors => "county_number",
         }
     }
 }
@@ -203,6 +215,9 @@ impl OrganisationDraft {
     pub fn check(&self) -> Result<(), OrganisationRule> {
         if self.kind == OrganisationKind::Municipality && self.municipality_number.is_none() {
             return Err(OrganisationRule::MunicipalityNeedsNumber);
+        }
+        if self.kind != OrganisationKind::CountyGovernor && self.county_number.is_some() {
+            return Err(OrganisationRule::CountyNumberIsForGovernors);
         }
         Ok(())
     }
@@ -221,6 +236,9 @@ impl OrganisationDraft {
         if let Some(region) = changes.region {
             self.region = region;
         }
+        if let Some(county_number) = changes.county_number {
+            self.county_number = county_number;
+        }
         self.check()?;
         Ok(self)
     }
@@ -234,6 +252,7 @@ impl From<Organisation> for OrganisationDraft {
             municipality_number: organisation.municipality_number,
             county: organisation.county,
             region: organisation.region,
+            county_number: organisation.county_number,
         }
     }
 }
@@ -266,6 +285,7 @@ mod tests {
             municipality_number: None,
             county: None,
             region: None,
+            county_number: None,
         };
         assert_eq!(
             draft.check(),
@@ -294,6 +314,7 @@ mod tests {
             municipality_number: None,
             county: None,
             region: None,
+            county_number: None,
         };
         assert_eq!(draft.check(), Ok(()));
     }

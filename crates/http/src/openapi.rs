@@ -33,6 +33,7 @@ pagination (`limit`, `cursor` → `next_cursor`). Creating POSTs accept `Idempot
         (name = "webhook-subscriptions", description = "Status callbacks for integrating systems: signed deliveries of the changes an organisation may see, retried from a durable outbox, with the delivery log."),
         (name = "groups", description = "Self-help groups (selvhjelpsgrupper) a centre runs: 4 to 8 adults, started by a starter (igangsetter) and then running themselves. Members are known by pseudonym, inside the centre only; everyone else sees the catalogue of recruiting groups, without members or counts."),
         (name = "intakes", description = "Intake conversations (inntakssamtaler): what the person looks for, the groups that fit, and the demand of those who wait. Each intake moves its referral through the referral lifecycle."),
+        (name = "dialogue", description = "The county governor's dialogue meetings (dialogmøter) with municipalities: attendees, the IS-24/8 basis, findings with the governor's internal risk assessment, evaluations and follow-up actions. A meeting is shown in the governor's, a municipality's or a partner's view."),
         (name = "statistics", description = "Published counts, with small-cell suppression: below 5 is shown as `<5`, and a second cell is hidden wherever a total would give a small one away."),
         (name = "health", description = "Liveness and readiness for load balancers."),
     )

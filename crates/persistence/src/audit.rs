@@ -74,6 +74,10 @@ pub fn record_if_exists(
         ResourceType::Intake => "intakes",
         ResourceType::Membership => "memberships",
         ResourceType::GroupSession => "group_sessions",
+        ResourceType::DialogueMeeting => "dialogue_meetings",
+        ResourceType::FollowUpAction => "follow_up_actions",
+        // Questionnaires are public and keyed by year: there is nothing to probe.
+        ResourceType::Questionnaire => return Ok(false),
     };
     let written = diesel::sql_query(format!(
         "INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, \

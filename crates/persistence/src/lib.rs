@@ -6,12 +6,15 @@
 
 pub mod api_clients;
 pub mod audit;
+pub mod dialogue;
 mod error;
+pub mod follow_up_actions;
 pub mod group_sessions;
 pub mod group_statistics;
 pub mod groups;
 pub mod idempotency;
 pub mod intakes;
+pub mod is24;
 pub mod matching;
 pub mod memberships;
 pub mod migrations;

@@ -27,6 +27,7 @@ struct OrganisationRow {
     municipality_number: Option<String>,
     county: Option<String>,
     region: Option<String>,
+    county_number: Option<String>,
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -47,6 +48,7 @@ impl TryFrom<OrganisationRow> for Organisation {
                 .map_err(|error| StoreError::Corrupt(error.to_string()))?,
             county: row.county,
             region: row.region,
+            county_number: row.county_number,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -63,6 +65,7 @@ struct OrganisationFields<'a> {
     municipality_number: Option<&'a str>,
     county: Option<&'a str>,
     region: Option<&'a str>,
+    county_number: Option<&'a str>,
 }
 
 impl<'a> From<&'a OrganisationDraft> for OrganisationFields<'a> {
@@ -76,6 +79,7 @@ impl<'a> From<&'a OrganisationDraft> for OrganisationFields<'a> {
                 .map(MunicipalityNumber::as_str),
             county: draft.county.as_deref(),
             region: draft.region.as_deref(),
+            county_number: draft.county_number.as_deref(),
         }
     }
 }

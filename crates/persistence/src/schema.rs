@@ -28,6 +28,97 @@ diesel::table! {
 }
 
 diesel::table! {
+    dialogue_attendees (id) {
+        id -> Uuid,
+        meeting_id -> Uuid,
+        municipality_id -> Uuid,
+        role -> Text,
+        title -> Text,
+        name -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    dialogue_basis (meeting_id, municipality_id) {
+        meeting_id -> Uuid,
+        municipality_id -> Uuid,
+        report_year -> Int2,
+    }
+}
+
+diesel::table! {
+    dialogue_evaluations (id) {
+        id -> Uuid,
+        meeting_id -> Uuid,
+        municipality_id -> Uuid,
+        rating -> Int2,
+        comments -> Nullable<Text>,
+        submitted_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    dialogue_findings (id) {
+        id -> Uuid,
+        meeting_id -> Uuid,
+        municipality_id -> Uuid,
+        presented_work -> Nullable<Text>,
+        strengths -> Nullable<Text>,
+        challenges -> Nullable<Text>,
+        improvement_areas -> Nullable<Text>,
+        collaboration_needs -> Jsonb,
+        risk_level -> Nullable<Text>,
+        risk_rationale -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    dialogue_meetings (id) {
+        id -> Uuid,
+        county_governor_id -> Uuid,
+        county_number -> Text,
+        title -> Text,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        digital -> Bool,
+        status -> Text,
+        focus_areas -> Array<Nullable<Text>>,
+        programme -> Array<Nullable<Text>>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    dialogue_participants (meeting_id, organisation_id) {
+        meeting_id -> Uuid,
+        organisation_id -> Uuid,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    follow_up_actions (id) {
+        id -> Uuid,
+        meeting_id -> Uuid,
+        owner_organisation_id -> Uuid,
+        description -> Text,
+        due_on -> Date,
+        follow_up_meeting_on -> Nullable<Date>,
+        follow_up_digital -> Bool,
+        status -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     group_follow_ups (id) {
         id -> Uuid,
         group_id -> Uuid,
@@ -129,6 +220,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    is24_figures (municipality_id, report_year, code) {
+        municipality_id -> Uuid,
+        report_year -> Int2,
+        code -> Text,
+        value -> Float8,
+    }
+}
+
+diesel::table! {
+    is24_variables (report_year, code) {
+        report_year -> Int2,
+        code -> Text,
+        label -> Text,
+        unit -> Text,
+    }
+}
+
+diesel::table! {
     memberships (id) {
         id -> Uuid,
         group_id -> Uuid,
@@ -156,6 +265,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        county_number -> Nullable<Text>,
     }
 }
 
@@ -291,6 +401,19 @@ diesel::table! {
 }
 
 diesel::joinable!(api_clients -> organisations (organisation_id));
+diesel::joinable!(dialogue_attendees -> dialogue_meetings (meeting_id));
+diesel::joinable!(dialogue_attendees -> organisations (municipality_id));
+diesel::joinable!(dialogue_basis -> dialogue_meetings (meeting_id));
+diesel::joinable!(dialogue_basis -> organisations (municipality_id));
+diesel::joinable!(dialogue_evaluations -> dialogue_meetings (meeting_id));
+diesel::joinable!(dialogue_evaluations -> organisations (municipality_id));
+diesel::joinable!(dialogue_findings -> dialogue_meetings (meeting_id));
+diesel::joinable!(dialogue_findings -> organisations (municipality_id));
+diesel::joinable!(dialogue_meetings -> organisations (county_governor_id));
+diesel::joinable!(dialogue_participants -> dialogue_meetings (meeting_id));
+diesel::joinable!(dialogue_participants -> organisations (organisation_id));
+diesel::joinable!(follow_up_actions -> dialogue_meetings (meeting_id));
+diesel::joinable!(follow_up_actions -> organisations (owner_organisation_id));
 diesel::joinable!(group_follow_ups -> group_sessions (session_id));
 diesel::joinable!(group_follow_ups -> groups (group_id));
 diesel::joinable!(group_sessions -> groups (group_id));
@@ -298,6 +421,7 @@ diesel::joinable!(group_starters -> groups (group_id));
 diesel::joinable!(groups -> organisations (centre_id));
 diesel::joinable!(intakes -> organisations (centre_id));
 diesel::joinable!(intakes -> referrals (referral_id));
+diesel::joinable!(is24_figures -> organisations (municipality_id));
 diesel::joinable!(memberships -> groups (group_id));
 diesel::joinable!(memberships -> intakes (intake_id));
 diesel::joinable!(memberships -> referrals (referral_id));
@@ -310,12 +434,21 @@ diesel::joinable!(webhook_subscriptions -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
+    dialogue_attendees,
+    dialogue_basis,
+    dialogue_evaluations,
+    dialogue_findings,
+    dialogue_meetings,
+    dialogue_participants,
+    follow_up_actions,
     group_follow_ups,
     group_sessions,
     group_starters,
     groups,
     idempotency_keys,
     intakes,
+    is24_figures,
+    is24_variables,
     memberships,
     organisations,
     rate_limit_windows,

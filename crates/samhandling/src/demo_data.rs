@@ -159,6 +159,8 @@ fn draft(seed: &Seed) -> Result<OrganisationDraft, StoreError> {
             .map_err(|error| StoreError::Corrupt(format!("{}: {error}", seed.name)))?,
         county: seed.county.map(str::to_owned),
         region: seed.region.map(str::to_owned),
+        // Statsforvalteren i Trøndelag covers county 50.
+        county_number: (seed.kind == OrganisationKind::CountyGovernor).then(|| "50".to_owned()),
     })
 }
 

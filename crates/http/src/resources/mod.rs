@@ -2,12 +2,17 @@
 
 pub mod api_clients;
 pub mod audit_events;
+pub mod dialogue_meetings;
+pub mod dialogue_statistics;
+pub mod follow_up_actions;
 pub mod group_sessions;
 pub mod group_statistics;
 pub mod groups;
 pub mod health;
 pub mod intakes;
+pub mod is24_questionnaires;
 pub mod memberships;
+pub mod municipality_dialogue;
 pub mod oauth;
 pub mod organisations;
 pub mod referral_input;
@@ -31,6 +36,11 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     group_sessions::configure(config);
     intakes::configure(config);
     group_statistics::configure(config);
+    dialogue_meetings::configure(config);
+    follow_up_actions::configure(config);
+    municipality_dialogue::configure(config);
+    is24_questionnaires::configure(config);
+    dialogue_statistics::configure(config);
 }
 
 /// JSON Schema rules that span fields, per schema name, merged into the published document.
@@ -40,5 +50,6 @@ pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     rules.extend(self_registrations::schema_rules());
     rules.extend(intakes::schema_rules());
     rules.extend(group_sessions::schema_rules());
+    rules.extend(dialogue_meetings::schema_rules());
     rules
 }

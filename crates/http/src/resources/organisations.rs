@@ -68,6 +68,24 @@ pub struct CreateOrganisation {
     #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
     #[schema(value_type = Option<Label>)]
     pub region: Option<String>,
+    /// For a county governor: the fylkesnummer of the county it covers (`50` for Trøndelag).
+    /// It acts on dialogue meetings with the municipalities whose kommunenummer starts with it.
+    #[validate(custom(function = "check_county_number"))]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", example = "50")]
+    pub county_number: Option<String>,
+}
+
+/// A validator check: a fylkesnummer (two ASCII digits).
+fn check_county_number(value: &str) -> Result<(), validator::ValidationError> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(
+            validator::ValidationError::new("county_number").with_message(
+                std::borrow::Cow::Borrowed("a fylkesnummer is exactly two digits"),
+            ),
+        )
+    }
 }
 
 /// A change to an organisation (JSON merge patch): omitted fields stay, `null` clears an optional
@@ -112,6 +130,15 @@ pub struct UpdateOrganisation {
     #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
     #[schema(value_type = Option<Label>, nullable = true)]
     pub region: Option<Option<String>>,
+    /// New county number (county governors only), or `null` to clear it.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(custom(function = "check_county_number"))]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", nullable = true)]
+    pub county_number: Option<Option<String>>,
 }
 
 /// Filters for the list.
@@ -149,11 +176,19 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     vec![(
         "CreateOrganisation",
         serde_json::json!({
-            "if": { "properties": { "kind": { "const": "municipality" } }, "required": ["kind"] },
-            "then": {
-                "required": ["municipality_number"],
-                "properties": { "municipality_number": { "type": "string" } }
-            }
+            "allOf": [
+                {
+                    "if": { "properties": { "kind": { "const": "municipality" } }, "required": ["kind"] },
+                    "then": {
+                        "required": ["municipality_number"],
+                        "properties": { "municipality_number": { "type": "string" } }
+                    }
+                },
+                {
+                    "if": { "properties": { "kind": { "const": "county_governor" } }, "required": ["kind"] },
+                    "else": { "not": { "required": ["county_number"] } }
+                }
+            ]
         }),
     )]
 }
@@ -201,6 +236,7 @@ async fn create_organisation(
         municipality_number: parse_number(request.municipality_number.clone()),
         county: request.county.clone(),
         region: request.region.clone(),
+        county_number: request.county_number.clone(),
     };
     draft.check().map_err(rule_violation)?;
     let audit_event = caller.audit_creation(ResourceType::Organisation);
@@ -306,6 +342,7 @@ async fn update_organisation(
         municipality_number: request.municipality_number.map(parse_number),
         county: request.county,
         region: request.region,
+        county_number: request.county_number,
     };
     let organisation = record::change(
         &state,

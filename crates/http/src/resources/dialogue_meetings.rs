@@ -1,0 +1,1440 @@
+//! `/api/v1/dialogue-meetings`: the county governor's dialogue meetings (dialogmøter) with
+//! groups of municipalities, from planning to follow-up: attendees, the IS-24/8 basis, findings
+//! per municipality with the governor's internal risk assessment, the municipalities' evaluations
+//! and the follow-up actions.
+//!
+//! The `governor_adviser` of the `county_governor` whose county the municipalities belong to
+//! writes. A meeting is answered in one of three views, told apart by `view` and each its own
+//! schema: the governor's (everything), a participating municipality's (its own findings without
+//! any risk assessment, its own evaluations and actions) and a partner's (the meeting only).
+//! Anyone else gets 404.
+
+use crate::auth::{Authorized, Policy};
+use crate::error::{unique_conflict, ApiError, FieldError};
+use crate::etag::Tagged;
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::{ValidJson, ValidQuery};
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::state::AppState;
+use crate::text::{check_free_text, check_plain_text, FreeText, Name};
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::dialogue::{
+    county_of, ActionStatus, AttendeeRole, CollaborationNeed, DialogueAccess, DialogueMeeting,
+    DialogueStatus, DialogueView, Finding, FocusArea, FollowUpAction, PartnerKind, RiskAssessment,
+    RiskLevel,
+};
+use samhandling_domain::Role;
+use samhandling_persistence::dialogue::{self as store, EVALUATION_KEY, FINDING_KEY};
+use samhandling_persistence::follow_up_actions::{self as actions, ActionFilter, NewAction};
+use samhandling_persistence::{audit, is24, PgConnection};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_meeting)
+        .service(list_meetings)
+        .service(get_meeting)
+        .service(transition_meeting)
+        .service(add_attendee)
+        .service(record_basis)
+        .service(get_basis)
+        .service(record_finding)
+        .service(submit_evaluation)
+        .service(create_action);
+}
+
+/// The county governor's advisers write.
+#[derive(Debug)]
+pub struct GovernorAdvisers;
+impl Policy for GovernorAdvisers {
+    const ROLES: &'static [Role] = &[Role::GovernorAdviser];
+}
+
+/// The governor, the municipalities' contacts and the partners read.
+#[derive(Debug)]
+pub struct DialogueParties;
+impl Policy for DialogueParties {
+    const ROLES: &'static [Role] = &[
+        Role::GovernorAdviser,
+        Role::MunicipalContact,
+        Role::CompetenceAdviser,
+        Role::Facilitator,
+    ];
+}
+
+/// Municipalities' contacts evaluate.
+#[derive(Debug)]
+pub struct MunicipalContacts;
+impl Policy for MunicipalContacts {
+    const ROLES: &'static [Role] = &[Role::MunicipalContact];
+}
+
+/// The rules JSON Schema can say beyond the derived schemas: a basis has 1 to 500 figures.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![(
+        "RecordBasis",
+        serde_json::json!({ "properties": { "figures": { "minProperties": 1, "maxProperties": 500 } } }),
+    )]
+}
+
+/// The caller's access, with the county its organisation governs (if any).
+pub(crate) fn access_of(
+    conn: &mut PgConnection,
+    caller: &samhandling_domain::Caller,
+) -> Result<DialogueAccess, ApiError> {
+    let county = if caller.has_role(Role::GovernorAdviser) {
+        store::governed_county(conn, caller.organisation_id.uuid())?
+    } else {
+        None
+    };
+    Ok(DialogueAccess::of(caller, county))
+}
+
+/// A new dialogue meeting.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Dialogmøte Innherred og Namdal",
+    "held_on": "2026-10-14",
+    "place": "Levanger rådhus",
+    "digital": false,
+    "focus_areas": ["substance_abuse", "mental_health"],
+    "programme": ["Kommunene presenterer sitt arbeid", "IS-24/8: hva tallene viser", "Behov for bistand"],
+    "municipalities": ["0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70"],
+    "partners": []
+}))]
+pub struct CreateMeeting {
+    /// What it is called.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub title: String,
+    /// The date.
+    pub held_on: NaiveDate,
+    /// Where, unless digital.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Name>, nullable = false)]
+    pub place: Option<String>,
+    /// Whether it is held digitally.
+    #[serde(default)]
+    pub digital: bool,
+    /// What it is about.
+    #[validate(length(min = 1, max = 3))]
+    #[schema(min_items = 1, max_items = 3)]
+    pub focus_areas: Vec<FocusArea>,
+    /// The programme, item by item.
+    #[serde(default)]
+    #[validate(length(max = 30))]
+    #[schema(value_type = Vec<Name>, max_items = 30)]
+    pub programme: Vec<String>,
+    /// The participating municipalities (organisations of kind `municipality` in your county).
+    #[validate(length(min = 1, max = 30))]
+    #[schema(min_items = 1, max_items = 30)]
+    pub municipalities: Vec<Uuid>,
+    /// Partner organisations (Mental Helse, RIO, KoRus, NAPHA, KBT …).
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub partners: Vec<Uuid>,
+}
+
+/// A status change.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to": "held"}))]
+pub struct MeetingTransition {
+    /// The next status: `planned → held → followed_up → closed`.
+    pub to: DialogueStatus,
+}
+
+/// An attendee, by municipality and role.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "role": "unit_leader", "title": "Enhetsleder psykisk helse og rus"}))]
+pub struct AddAttendee {
+    /// The participating municipality the attendee came from.
+    pub municipality_id: Uuid,
+    /// Their role.
+    pub role: AttendeeRole,
+    /// Their title.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub title: String,
+    /// Their name, if they want it recorded.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Name>, nullable = false)]
+    pub name: Option<String>,
+}
+
+/// The IS-24/8 figures a meeting used for one municipality.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "report_year": 2026, "figures": {"arsverk_psykisk_helse": 12.5, "arsverk_rus": 4.0}}))]
+pub struct RecordBasis {
+    /// The participating municipality.
+    pub municipality_id: Uuid,
+    /// The report year; its questionnaire must be loaded (`PUT /api/v1/is24-questionnaires/{year}`).
+    #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub report_year: i16,
+    /// Variable code → value; every code in the year's questionnaire, every value a number.
+    #[validate(length(min = 1, max = 500))]
+    #[schema(value_type = BTreeMap<String, f64>)]
+    pub figures: BTreeMap<String, serde_json::Value>,
+}
+
+/// A need for help, naming the kind of partner.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollaborationNeedInput {
+    /// From whom.
+    pub partner_kind: PartnerKind,
+    /// What.
+    #[validate(length(min = 1, max = 1000), custom(function = "check_free_text"))]
+    #[schema(value_type = FreeText, max_length = 1000)]
+    pub description: String,
+}
+
+/// The governor's risk judgement: internal, seen by the county governor alone.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskInput {
+    /// The level.
+    pub level: RiskLevel,
+    /// Why.
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = FreeText)]
+    pub rationale: String,
+}
+
+/// What the governor found for one municipality.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+    "presented_work": "Lavterskel rustilbud og FACT-team i samarbeid med nabokommunene.",
+    "strengths": "Godt samarbeid med brukerorganisasjonene.",
+    "challenges": "Få årsverk i rustjenesten.",
+    "improvement_areas": "Systematisk brukermedvirkning.",
+    "collaboration_needs": [{"partner_kind": "competence_centre", "description": "Opplæring i kartleggingsverktøy"}],
+    "risk": {"level": "moderate", "rationale": "Bemanningen er sårbar."}
+}))]
+pub struct RecordFinding {
+    /// The participating municipality.
+    pub municipality_id: Uuid,
+    /// The work presented, and good practice.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 4000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, max_length = 4000, nullable = false)]
+    pub presented_work: Option<String>,
+    /// Strengths.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 4000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, max_length = 4000, nullable = false)]
+    pub strengths: Option<String>,
+    /// Challenges.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 4000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, max_length = 4000, nullable = false)]
+    pub challenges: Option<String>,
+    /// Improvement areas.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 4000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, max_length = 4000, nullable = false)]
+    pub improvement_areas: Option<String>,
+    /// What help it needs, and from whom.
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    pub collaboration_needs: Vec<CollaborationNeedInput>,
+    /// The governor's internal risk judgement.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub risk: Option<RiskInput>,
+}
+
+/// A municipality's evaluation of a meeting.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"rating": 4, "comments": "Nyttig å høre hvordan nabokommunene jobber."}))]
+pub struct SubmitEvaluation {
+    /// 1 (poor) to 5 (very good).
+    #[serde(deserialize_with = "crate::text::integral_required")]
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub rating: i16,
+    /// Comments.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, nullable = false)]
+    pub comments: Option<String>,
+}
+
+/// A follow-up action.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"owner_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "description": "Lage plan for brukermedvirkning", "due_on": "2027-03-01", "follow_up_meeting_on": "2027-03-15", "follow_up_digital": true}))]
+pub struct CreateAction {
+    /// Whose action it is: a participant of the meeting, or your own organisation.
+    pub owner_organisation_id: Uuid,
+    /// What to do.
+    #[validate(length(min = 1, max = 1000), custom(function = "check_free_text"))]
+    #[schema(value_type = FreeText, max_length = 1000)]
+    pub description: String,
+    /// By when.
+    pub due_on: NaiveDate,
+    /// A follow-up meeting, if one is planned.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[schema(nullable = false)]
+    pub follow_up_meeting_on: Option<NaiveDate>,
+    /// Whether that meeting is digital.
+    #[serde(default)]
+    pub follow_up_digital: bool,
+}
+
+/// The meeting itself, as every view shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingFacts {
+    /// Identifier.
+    pub id: Uuid,
+    /// The county governor holding it.
+    pub county_governor_id: Uuid,
+    /// The county (fylkesnummer).
+    pub county_number: String,
+    /// What it is called.
+    pub title: String,
+    /// The date.
+    pub held_on: NaiveDate,
+    /// Where, unless digital.
+    pub place: Option<String>,
+    /// Whether digital.
+    pub digital: bool,
+    /// Where it is.
+    pub status: DialogueStatus,
+    /// What it is about.
+    pub focus_areas: Vec<FocusArea>,
+    /// The programme.
+    pub programme: Vec<String>,
+    /// The participating municipalities.
+    pub municipalities: Vec<Uuid>,
+    /// The partners.
+    pub partners: Vec<Uuid>,
+    /// Version.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&DialogueMeeting> for MeetingFacts {
+    fn from(meeting: &DialogueMeeting) -> Self {
+        MeetingFacts {
+            id: meeting.id,
+            county_governor_id: meeting.county_governor_id,
+            county_number: meeting.county_number.clone(),
+            title: meeting.title.clone(),
+            held_on: meeting.held_on,
+            place: meeting.place.clone(),
+            digital: meeting.digital,
+            status: meeting.status,
+            focus_areas: meeting.focus_areas.clone(),
+            programme: meeting.programme.clone(),
+            municipalities: meeting.municipalities.clone(),
+            partners: meeting.partners.clone(),
+            version: meeting.version,
+            created_at: meeting.created_at,
+        }
+    }
+}
+
+/// An attendee.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendeeView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The municipality.
+    pub municipality_id: Uuid,
+    /// Their role.
+    pub role: AttendeeRole,
+    /// Their title.
+    pub title: String,
+    /// Their name, if recorded.
+    pub name: Option<String>,
+}
+
+/// A need for collaboration.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CollaborationNeedView {
+    /// From whom.
+    pub partner_kind: PartnerKind,
+    /// What.
+    pub description: String,
+}
+
+/// The risk judgement, in the governor's view only.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RiskView {
+    /// The level.
+    pub level: RiskLevel,
+    /// Why.
+    pub rationale: String,
+}
+
+/// A finding as the governor sees it: with the risk assessment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GovernorFinding {
+    /// Identifier.
+    pub id: Uuid,
+    /// The municipality.
+    pub municipality_id: Uuid,
+    /// The work presented.
+    pub presented_work: Option<String>,
+    /// Strengths.
+    pub strengths: Option<String>,
+    /// Challenges.
+    pub challenges: Option<String>,
+    /// Improvement areas.
+    pub improvement_areas: Option<String>,
+    /// What help it needs.
+    pub collaboration_needs: Vec<CollaborationNeedView>,
+    /// The internal risk judgement.
+    pub risk: Option<RiskView>,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A finding as its municipality sees it: no risk assessment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MunicipalityFinding {
+    /// Identifier.
+    pub id: Uuid,
+    /// The municipality (yours).
+    pub municipality_id: Uuid,
+    /// The work presented.
+    pub presented_work: Option<String>,
+    /// Strengths.
+    pub strengths: Option<String>,
+    /// Challenges.
+    pub challenges: Option<String>,
+    /// Improvement areas.
+    pub improvement_areas: Option<String>,
+    /// What help it needs.
+    pub collaboration_needs: Vec<CollaborationNeedView>,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+fn needs(finding: &Finding) -> Vec<CollaborationNeedView> {
+    finding
+        .collaboration_needs
+        .iter()
+        .map(|need| CollaborationNeedView {
+            partner_kind: need.partner_kind,
+            description: need.description.clone(),
+        })
+        .collect()
+}
+
+impl From<Finding> for GovernorFinding {
+    fn from(finding: Finding) -> Self {
+        GovernorFinding {
+            collaboration_needs: needs(&finding),
+            risk: finding.risk.map(|risk| RiskView {
+                level: risk.level,
+                rationale: risk.rationale,
+            }),
+            id: finding.id,
+            municipality_id: finding.municipality_id,
+            presented_work: finding.presented_work,
+            strengths: finding.strengths,
+            challenges: finding.challenges,
+            improvement_areas: finding.improvement_areas,
+            created_at: finding.created_at,
+        }
+    }
+}
+
+impl From<Finding> for MunicipalityFinding {
+    fn from(finding: Finding) -> Self {
+        MunicipalityFinding {
+            collaboration_needs: needs(&finding),
+            id: finding.id,
+            municipality_id: finding.municipality_id,
+            presented_work: finding.presented_work,
+            strengths: finding.strengths,
+            challenges: finding.challenges,
+            improvement_areas: finding.improvement_areas,
+            created_at: finding.created_at,
+        }
+    }
+}
+
+/// An evaluation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The municipality.
+    pub municipality_id: Uuid,
+    /// 1 to 5.
+    pub rating: i16,
+    /// Comments.
+    pub comments: Option<String>,
+    /// Submitted.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<store::EvaluationRow> for EvaluationView {
+    fn from(row: store::EvaluationRow) -> Self {
+        EvaluationView {
+            id: row.id,
+            municipality_id: row.municipality_id,
+            rating: row.rating,
+            comments: row.comments,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A follow-up action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The meeting.
+    pub meeting_id: Uuid,
+    /// Whose it is.
+    pub owner_organisation_id: Uuid,
+    /// What to do.
+    pub description: String,
+    /// By when.
+    pub due_on: NaiveDate,
+    /// A follow-up meeting.
+    pub follow_up_meeting_on: Option<NaiveDate>,
+    /// Whether that meeting is digital.
+    pub follow_up_digital: bool,
+    /// Where it is.
+    pub status: ActionStatus,
+    /// Where it may go.
+    pub allowed_transitions: Vec<ActionStatus>,
+    /// Whether it is late today.
+    pub overdue: bool,
+    /// Version, also the `ETag`.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl crate::etag::Versioned for ActionView {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+impl From<FollowUpAction> for ActionView {
+    fn from(action: FollowUpAction) -> Self {
+        ActionView {
+            overdue: action.is_overdue(Utc::now().date_naive()),
+            allowed_transitions: action.status.allowed_transitions(),
+            id: action.id,
+            meeting_id: action.meeting_id,
+            owner_organisation_id: action.owner_organisation_id,
+            description: action.description,
+            due_on: action.due_on,
+            follow_up_meeting_on: action.follow_up_meeting_on,
+            follow_up_digital: action.follow_up_digital,
+            status: action.status,
+            version: action.version,
+            created_at: action.created_at,
+        }
+    }
+}
+
+/// The governor's view of a meeting: everything, with every risk assessment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GovernorMeeting {
+    /// The meeting.
+    #[serde(flatten)]
+    pub meeting: MeetingFacts,
+    /// Where it may move.
+    pub allowed_transitions: Vec<DialogueStatus>,
+    /// Attendees; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendees: Option<Vec<AttendeeView>>,
+    /// Findings per municipality; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<GovernorFinding>>,
+    /// Evaluations; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluations: Option<Vec<EvaluationView>>,
+    /// Follow-up actions; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ActionView>>,
+}
+
+/// A participating municipality's view: its own findings (never a risk assessment), its own
+/// evaluations and actions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MunicipalityMeeting {
+    /// The meeting.
+    #[serde(flatten)]
+    pub meeting: MeetingFacts,
+    /// Your findings; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<MunicipalityFinding>>,
+    /// Your evaluation, once submitted; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluations: Option<Vec<EvaluationView>>,
+    /// Your actions; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<ActionView>>,
+}
+
+/// A partner's view: the meeting, without findings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerMeeting {
+    /// The meeting.
+    #[serde(flatten)]
+    pub meeting: MeetingFacts,
+}
+
+/// A meeting as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum MeetingView {
+    /// The county governor's.
+    Governor(Box<GovernorMeeting>),
+    /// A participating municipality's.
+    Municipality(Box<MunicipalityMeeting>),
+    /// A partner's.
+    Partner(Box<PartnerMeeting>),
+}
+
+/// What a read adds to a meeting, as loaded for the caller's view.
+#[derive(Default)]
+struct Details {
+    attendees: Option<Vec<store::AttendeeRow>>,
+    findings: Option<Vec<Finding>>,
+    evaluations: Option<Vec<store::EvaluationRow>>,
+    actions: Option<Vec<FollowUpAction>>,
+}
+
+fn details(
+    conn: &mut PgConnection,
+    access: &DialogueAccess,
+    meeting: &DialogueMeeting,
+) -> Result<Details, ApiError> {
+    let own = match access.view_of(meeting) {
+        Some(DialogueView::Governor) => None,
+        Some(DialogueView::Municipality) => Some(access.organisation_id()),
+        Some(DialogueView::Partner) | None => return Ok(Details::default()),
+    };
+    let filter = ActionFilter {
+        meeting_id: Some(meeting.id),
+        ..ActionFilter::default()
+    };
+    let page = samhandling_domain::page::PageRequest {
+        limit: samhandling_domain::page::PageRequest::MAX_LIMIT,
+        after: None,
+    };
+    Ok(Details {
+        attendees: Some(store::attendees(conn, meeting.id)?),
+        findings: Some(store::findings(conn, meeting.id, own)?),
+        evaluations: Some(store::evaluations(conn, meeting.id, own)?),
+        actions: Some(actions::list(conn, access.scope(), filter, page)?.items),
+    })
+}
+
+fn view(access: &DialogueAccess, meeting: &DialogueMeeting, details: Details) -> MeetingView {
+    let facts = MeetingFacts::from(meeting);
+    let evaluations = details
+        .evaluations
+        .map(|rows| rows.into_iter().map(EvaluationView::from).collect());
+    let actions = details
+        .actions
+        .map(|rows| rows.into_iter().map(ActionView::from).collect());
+    match access.view_of(meeting) {
+        Some(DialogueView::Governor) => MeetingView::Governor(Box::new(GovernorMeeting {
+            allowed_transitions: meeting.status.next().into_iter().collect(),
+            attendees: details.attendees.map(|rows| {
+                rows.into_iter()
+                    .filter_map(|row| {
+                        Some(AttendeeView {
+                            role: row.role.parse().ok()?,
+                            id: row.id,
+                            municipality_id: row.municipality_id,
+                            title: row.title,
+                            name: row.name,
+                        })
+                    })
+                    .collect()
+            }),
+            findings: details
+                .findings
+                .map(|rows| rows.into_iter().map(GovernorFinding::from).collect()),
+            evaluations,
+            actions,
+            meeting: facts,
+        })),
+        Some(DialogueView::Municipality) => {
+            MeetingView::Municipality(Box::new(MunicipalityMeeting {
+                findings: details
+                    .findings
+                    .map(|rows| rows.into_iter().map(MunicipalityFinding::from).collect()),
+                evaluations,
+                actions,
+                meeting: facts,
+            }))
+        }
+        Some(DialogueView::Partner) | None => {
+            MeetingView::Partner(Box::new(PartnerMeeting { meeting: facts }))
+        }
+    }
+}
+
+/// The path of one meeting.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MeetingPath {
+    /// The meeting's id.
+    id: Uuid,
+}
+
+fn location(id: Uuid) -> String {
+    format!("/api/v1/dialogue-meetings/{id}")
+}
+
+/// Checks who may take part: municipalities of the governor's county, partners that are not
+/// municipalities. A municipality elsewhere is 422, naming it.
+fn check_participants(
+    conn: &mut PgConnection,
+    county: &str,
+    request: &CreateMeeting,
+) -> Result<(), ApiError> {
+    let ids: Vec<Uuid> = request
+        .municipalities
+        .iter()
+        .chain(&request.partners)
+        .copied()
+        .collect();
+    let found = store::kinds_and_numbers(conn, &ids)?;
+    let mut errors = Vec::new();
+    for (index, id) in request.municipalities.iter().enumerate() {
+        let field = format!("municipalities[{index}]");
+        match found.iter().find(|(found, _, _)| found == id) {
+            None => errors.push(FieldError::new(field, "not_found", "names no organisation")),
+            Some((_, kind, number)) if kind != "municipality" => errors.push(FieldError::new(
+                field,
+                "not_a_municipality",
+                format!("names an organisation of kind {kind}"),
+            )),
+            Some((_, _, Some(number))) if county_of(number) != county => {
+                errors.push(FieldError::new(
+                    field,
+                    "outside_county",
+                    format!(
+                        "kommunenummer {number} belongs to county {}, not to your county {county}",
+                        county_of(number)
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for (index, id) in request.partners.iter().enumerate() {
+        let field = format!("partners[{index}]");
+        match found.iter().find(|(found, _, _)| found == id) {
+            None => errors.push(FieldError::new(field, "not_found", "names no organisation")),
+            Some((_, kind, _)) if kind == "municipality" => errors.push(FieldError::new(
+                field,
+                "municipality",
+                "a municipality takes part under municipalities",
+            )),
+            Some(_) => {}
+        }
+    }
+    if request
+        .municipalities
+        .iter()
+        .any(|m| request.partners.contains(m))
+    {
+        errors.push(FieldError::new(
+            "partners",
+            "duplicate",
+            "an organisation takes part once",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Plan a dialogue meeting.
+///
+/// For the `governor_adviser` of a county governor with a `county_number`. Every municipality
+/// must belong to that county (the first two digits of its kommunenummer): a meeting with a
+/// municipality of another county is 422, naming it.
+#[utoipa::path(
+    tag = "dialogue",
+    params(IdempotencyKeyHeader),
+    request_body = CreateMeeting,
+    responses((status = 201, description = "Planned; the governor's view", body = MeetingView,
+        headers(("Location" = String, description = "The meeting")))),
+    security(("bearer" = []))
+)]
+#[post("/dialogue-meetings")]
+async fn create_meeting(
+    caller: Authorized<GovernorAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateMeeting>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    if !request.digital && request.place.is_none() {
+        return Err(ApiError::invalid_field(
+            "place",
+            "required",
+            "a meeting that is not digital needs its place",
+        ));
+    }
+    let who = caller.caller.clone();
+    let audit_event = caller.audit_creation(ResourceType::DialogueMeeting);
+    let stored_request = request.clone();
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        "/api/v1/dialogue-meetings",
+        &request,
+        move |conn| {
+            let access = access_of(conn, &who)?;
+            let county = access.governs().map(str::to_owned).ok_or_else(|| {
+                ApiError::Conflict(
+                    "your organisation has no county_number: set it on the organisation first"
+                        .into(),
+                )
+            })?;
+            check_participants(conn, &county, &stored_request)?;
+            let now = Utc::now();
+            let meeting = DialogueMeeting {
+                id: Uuid::now_v7(),
+                county_governor_id: access.organisation_id(),
+                county_number: county,
+                title: stored_request.title,
+                held_on: stored_request.held_on,
+                place: stored_request.place,
+                digital: stored_request.digital,
+                status: DialogueStatus::Planned,
+                focus_areas: stored_request.focus_areas,
+                programme: stored_request.programme,
+                municipalities: stored_request.municipalities,
+                partners: stored_request.partners,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            let stored = store::insert(conn, &meeting)?;
+            audit::record(conn, &audit_event.of(stored.id))?;
+            let shown = view(&access, &stored, Details::default());
+            Created::new(&shown, location(stored.id), None)
+        },
+    )
+    .await
+}
+
+/// Filters for the list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MeetingQuery {
+    /// Only this status.
+    status: Option<DialogueStatus>,
+}
+
+/// List dialogue meetings.
+///
+/// The governor sees every meeting in its county; a municipality or partner the meetings it took
+/// part in. Items leave out attendees, findings, evaluations and actions.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingQuery, PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<MeetingView>)),
+    security(("bearer" = []))
+)]
+#[get("/dialogue-meetings")]
+async fn list_meetings(
+    caller: Authorized<DialogueParties>,
+    state: web::Data<AppState>,
+    query: ValidQuery<MeetingQuery>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<MeetingView>>, ApiError> {
+    let who = caller.caller.clone();
+    let status = query.0.status;
+    let (access, found) = crate::db::run(&state, move |conn| {
+        let access = access_of(conn, &who)?;
+        let found = store::list(conn, access.scope(), status, page.0)?;
+        Ok((access, found))
+    })
+    .await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |meeting| {
+        view(&access, &meeting, Details::default())
+    })?))
+}
+
+/// Read a dialogue meeting.
+///
+/// In the caller's view: the governor's with every finding and risk assessment; a participating
+/// municipality's with its own findings (no risk assessment), evaluations and actions; a
+/// partner's without findings. Anyone else: 404.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingPath),
+    responses((status = 200, description = "The meeting, as the caller may see it", body = MeetingView)),
+    security(("bearer" = []))
+)]
+#[get("/dialogue-meetings/{id}")]
+async fn get_meeting(
+    caller: Authorized<DialogueParties>,
+    state: web::Data<AppState>,
+    path: web::Path<MeetingPath>,
+) -> Result<web::Json<MeetingView>, ApiError> {
+    let id = path.id;
+    let who = caller.caller.clone();
+    let shown = record::read(
+        &state,
+        &caller,
+        ResourceType::DialogueMeeting,
+        id,
+        move |conn| {
+            let access = access_of(conn, &who)?;
+            let Some(meeting) = store::find(conn, id, access.scope())? else {
+                return Ok(None);
+            };
+            let details = details(conn, &access, &meeting)?;
+            Ok(Some(view(&access, &meeting, details)))
+        },
+    )
+    .await?;
+    Ok(web::Json(shown))
+}
+
+/// Finds the meeting `id` the caller governs, locked; `None` when it may not write to it.
+fn governed_meeting(
+    conn: &mut PgConnection,
+    who: &samhandling_domain::Caller,
+    id: Uuid,
+) -> Result<Option<(DialogueAccess, DialogueMeeting)>, ApiError> {
+    let access = access_of(conn, who)?;
+    let Some(meeting) = store::find_for_update(conn, id, access.scope())? else {
+        return Ok(None);
+    };
+    if access.view_of(&meeting) != Some(DialogueView::Governor) {
+        return Ok(None);
+    }
+    Ok(Some((access, meeting)))
+}
+
+/// Move a meeting on: `planned → held → followed_up → closed`.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingPath),
+    request_body = MeetingTransition,
+    responses(
+        (status = 200, description = "Moved", body = MeetingView),
+        (status = 409, description = "Not the next status; `allowed_transitions` names it", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dialogue-meetings/{id}/transitions")]
+async fn transition_meeting(
+    caller: Authorized<GovernorAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<MeetingPath>,
+    body: ValidJson<MeetingTransition>,
+) -> Result<web::Json<MeetingView>, ApiError> {
+    let id = path.id;
+    let to = body.into_inner().to;
+    let who = caller.caller.clone();
+    let moved = record::change(
+        &state,
+        &caller,
+        ResourceType::DialogueMeeting,
+        AuditAction::Transitioned,
+        id,
+        move |conn| {
+            let Some((access, meeting)) = governed_meeting(conn, &who, id)? else {
+                return Ok(None);
+            };
+            if meeting.status.next() != Some(to) {
+                return Err(ApiError::IllegalTransition {
+                    detail: format!(
+                        "a dialogue meeting cannot move from {} to {to}",
+                        meeting.status
+                    ),
+                    allowed: meeting
+                        .status
+                        .next()
+                        .iter()
+                        .map(|s| s.as_str().to_owned())
+                        .collect(),
+                });
+            }
+            let moved = store::transition(conn, &meeting, to)?;
+            Ok(Some(view(&access, &moved, Details::default())))
+        },
+    )
+    .await?;
+    Ok(web::Json(moved))
+}
+
+fn check_municipality(meeting: &DialogueMeeting, municipality: Uuid) -> Result<(), ApiError> {
+    if meeting.municipalities.contains(&municipality) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_field(
+            "municipality_id",
+            "not_a_participant",
+            "the municipality does not take part in this meeting",
+        ))
+    }
+}
+
+/// Record an attendee of a meeting.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingPath),
+    request_body = AddAttendee,
+    responses((status = 201, description = "Recorded", body = AttendeeView)),
+    security(("bearer" = []))
+)]
+#[post("/dialogue-meetings/{id}/attendees")]
+async fn add_attendee(
+    caller: Authorized<GovernorAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<MeetingPath>,
+    body: ValidJson<AddAttendee>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let who = caller.caller.clone();
+    let added = record::change(
+        &state,
+        &caller,
+        ResourceType::DialogueMeeting,
+        AuditAction::Updated,
+        id,
+        move |conn| {
+            let Some((_, meeting)) = governed_meeting(conn, &who, id)? else {
+                return Ok(None);
+            };
+            check_municipality(&meeting, request.municipality_id)?;
+            let row = store::add_attendee(
+                conn,
+                id,
+                request.municipality_id,
+                request.role,
+                &request.title,
+                request.name.as_deref(),
+            )?;
+            Ok(Some(AttendeeView {
+                id: row.id,
+                municipality_id: row.municipality_id,
+                role: request.role,
+                title: row.title,
+                name: row.name,
+            }))
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(added))
+}
+
+/// Record the IS-24/8 figures a meeting used for a municipality.
+///
+/// Every code must be a variable of the report year's questionnaire and every value a number
+/// (422 naming each that is not). Replaces that year's figures of the municipality.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingPath),
+    request_body = RecordBasis,
+    responses((status = 204, description = "Recorded")),
+    security(("bearer" = []))
+)]
+#[post("/dialogue-meetings/{id}/basis")]
+async fn record_basis(
+    caller: Authorized<GovernorAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<MeetingPath>,
+    body: ValidJson<RecordBasis>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let who = caller.caller.clone();
+    record::change(
+        &state,
+        &caller,
+        ResourceType::DialogueMeeting,
+        AuditAction::Updated,
+        id,
+        move |conn| {
+            let Some((_, meeting)) = governed_meeting(conn, &who, id)? else {
+                return Ok(None);
+            };
+            check_municipality(&meeting, request.municipality_id)?;
+            let known = is24::questionnaire(conn, request.report_year)?;
+            if known.is_empty() {
+                return Err(ApiError::invalid_field(
+                    "report_year",
+                    "no_questionnaire",
+                    format!(
+                        "no IS-24/8 questionnaire is loaded for {}",
+                        request.report_year
+                    ),
+                ));
+            }
+            let mut errors = Vec::new();
+            let mut figures = Vec::new();
+            for (code, value) in &request.figures {
+                let field = format!("figures.{code}");
+                if !known.iter().any(|variable| &variable.code == code) {
+                    errors.push(FieldError::new(
+                        field,
+                        "unknown_variable",
+                        format!(
+                            "{code} is no variable of the {} questionnaire",
+                            request.report_year
+                        ),
+                    ));
+                } else if let Some(number) = value.as_f64().filter(|n| n.is_finite()) {
+                    figures.push((code.clone(), number));
+                } else {
+                    errors.push(FieldError::new(field, "not_a_number", "must be a number"));
+                }
+            }
+            if !errors.is_empty() {
+                return Err(ApiError::Validation(errors));
+            }
+            is24::record_basis(
+                conn,
+                id,
+                request.municipality_id,
+                request.report_year,
+                &figures,
+            )?;
+            Ok(Some(()))
+        },
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// One figure of the basis, with the previous year's when both exist.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FigureView {
+    /// The variable's code.
+    pub code: String,
+    /// What it asks.
+    pub label: String,
+    /// Its unit.
+    pub unit: String,
+    /// The value.
+    pub value: f64,
+    /// The same variable the year before, when reported.
+    pub previous_year: Option<f64>,
+    /// `value - previous_year`, when both exist.
+    pub change: Option<f64>,
+}
+
+/// A municipality's basis in a meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MunicipalityBasis {
+    /// The municipality.
+    pub municipality_id: Uuid,
+    /// The report year used.
+    pub report_year: i16,
+    /// Its figures, by code.
+    pub figures: Vec<FigureView>,
+}
+
+/// The basis of a meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Basis {
+    /// Per municipality (your own, for a municipality; none for a partner).
+    pub items: Vec<MunicipalityBasis>,
+}
+
+/// The IS-24/8 figures a meeting used, compared with the year before.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingPath),
+    responses((status = 200, description = "Per municipality", body = Basis)),
+    security(("bearer" = []))
+)]
+#[get("/dialogue-meetings/{id}/basis")]
+async fn get_basis(
+    caller: Authorized<DialogueParties>,
+    state: web::Data<AppState>,
+    path: web::Path<MeetingPath>,
+) -> Result<web::Json<Basis>, ApiError> {
+    let id = path.id;
+    let who = caller.caller.clone();
+    let figures = record::read(
+        &state,
+        &caller,
+        ResourceType::DialogueMeeting,
+        id,
+        move |conn| {
+            let access = access_of(conn, &who)?;
+            let Some(meeting) = store::find(conn, id, access.scope())? else {
+                return Ok(None);
+            };
+            let figures = match access.view_of(&meeting) {
+                Some(DialogueView::Governor) => is24::basis(conn, id, None)?,
+                Some(DialogueView::Municipality) => {
+                    is24::basis(conn, id, Some(access.organisation_id()))?
+                }
+                Some(DialogueView::Partner) | None => Vec::new(),
+            };
+            Ok(Some(figures))
+        },
+    )
+    .await?;
+    let mut items: Vec<MunicipalityBasis> = Vec::new();
+    for figure in figures {
+        let shown = FigureView {
+            change: figure.previous.map(|previous| figure.value - previous),
+            code: figure.code,
+            label: figure.label,
+            unit: figure.unit,
+            value: figure.value,
+            previous_year: figure.previous,
+        };
+        match items.last_mut() {
+            Some(last) if last.municipality_id == figure.municipality_id => {
+                last.figures.push(shown);
+            }
+            _ => items.push(MunicipalityBasis {
+                municipality_id: figure.municipality_id,
+                report_year: figure.report_year,
+                figures: vec![shown],
+            }),
+        }
+    }
+    Ok(web::Json(Basis { items }))
+}
+
+fn check_held(meeting: &DialogueMeeting) -> Result<(), ApiError> {
+    if meeting.status.has_been_held() {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict(
+            "the meeting has not been held yet: move it to held first".into(),
+        ))
+    }
+}
+
+/// Record what the governor found for one municipality.
+///
+/// For a held meeting, once per municipality (409 again). The risk assessment is internal: no
+/// municipality or partner ever sees it.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingPath, IdempotencyKeyHeader),
+    request_body = RecordFinding,
+    responses(
+        (status = 201, description = "Recorded", body = GovernorFinding),
+        (status = 409, description = "Not held yet, or the municipality's finding is recorded", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dialogue-meetings/{id}/findings")]
+async fn record_finding(
+    caller: Authorized<GovernorAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<MeetingPath>,
+    body: ValidJson<RecordFinding>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let who = caller.caller.clone();
+    let event = caller.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id);
+    let route = format!("/api/v1/dialogue-meetings/{id}/findings");
+    let wanted = request.clone();
+    let recorded =
+        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+            let (_, meeting) = governed_meeting(conn, &who, id)?.ok_or(ApiError::NotFound)?;
+            check_held(&meeting)?;
+            check_municipality(&meeting, wanted.municipality_id)?;
+            let finding = Finding {
+                id: Uuid::now_v7(),
+                meeting_id: id,
+                municipality_id: wanted.municipality_id,
+                presented_work: wanted.presented_work,
+                strengths: wanted.strengths,
+                challenges: wanted.challenges,
+                improvement_areas: wanted.improvement_areas,
+                collaboration_needs: wanted
+                    .collaboration_needs
+                    .into_iter()
+                    .map(|need| CollaborationNeed {
+                        partner_kind: need.partner_kind,
+                        description: need.description,
+                    })
+                    .collect(),
+                risk: wanted.risk.map(|risk| RiskAssessment {
+                    level: risk.level,
+                    rationale: risk.rationale,
+                }),
+                version: 1,
+                created_at: Utc::now(),
+            };
+            let stored = store::insert_finding(conn, &finding).map_err(unique_conflict(
+                FINDING_KEY,
+                "the municipality's finding for this meeting is recorded already",
+            ))?;
+            audit::record(conn, &event)?;
+            Created::new(&GovernorFinding::from(stored), location(id), None)
+        })
+        .await;
+    caller
+        .noting_denial(&state, ResourceType::DialogueMeeting, id, recorded)
+        .await
+}
+
+/// Evaluate a meeting, once, for your municipality.
+///
+/// For the `municipal_contact` of a participating municipality, after the meeting is held. A
+/// second evaluation is 409.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingPath),
+    request_body = SubmitEvaluation,
+    responses(
+        (status = 201, description = "Submitted", body = EvaluationView),
+        (status = 409, description = "Submitted already, or the meeting is not held yet", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/dialogue-meetings/{id}/evaluations")]
+async fn submit_evaluation(
+    caller: Authorized<MunicipalContacts>,
+    state: web::Data<AppState>,
+    path: web::Path<MeetingPath>,
+    body: ValidJson<SubmitEvaluation>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let who = caller.caller.clone();
+    let subject = caller.caller.subject.clone();
+    let submitted = record::change(
+        &state,
+        &caller,
+        ResourceType::DialogueMeeting,
+        AuditAction::Updated,
+        id,
+        move |conn| {
+            let access = access_of(conn, &who)?;
+            let Some(meeting) = store::find_for_update(conn, id, access.scope())? else {
+                return Ok(None);
+            };
+            if !access.is_contact_of(&meeting) {
+                return Ok(None);
+            }
+            check_held(&meeting)?;
+            let row = store::insert_evaluation(
+                conn,
+                id,
+                access.organisation_id(),
+                request.rating,
+                request.comments.as_deref(),
+                &subject,
+            )
+            .map_err(unique_conflict(
+                EVALUATION_KEY,
+                "your municipality has evaluated this meeting already",
+            ))?;
+            Ok(Some(EvaluationView::from(row)))
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(submitted))
+}
+
+/// Agree on a follow-up action.
+///
+/// For the governor: the owner is a participant of the meeting or the governor itself.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MeetingPath, IdempotencyKeyHeader),
+    request_body = CreateAction,
+    responses((status = 201, description = "Created", body = ActionView)),
+    security(("bearer" = []))
+)]
+#[post("/dialogue-meetings/{id}/actions")]
+async fn create_action(
+    caller: Authorized<GovernorAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<MeetingPath>,
+    body: ValidJson<CreateAction>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let who = caller.caller.clone();
+    let event = caller.audit_creation(ResourceType::FollowUpAction);
+    let route = format!("/api/v1/dialogue-meetings/{id}/actions");
+    let wanted = request.clone();
+    let created = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+        let (access, meeting) = governed_meeting(conn, &who, id)?.ok_or(ApiError::NotFound)?;
+        let owner = wanted.owner_organisation_id;
+        if owner != access.organisation_id()
+            && !meeting.municipalities.contains(&owner)
+            && !meeting.partners.contains(&owner)
+        {
+            return Err(ApiError::invalid_field(
+                "owner_organisation_id",
+                "not_a_participant",
+                "the owner must take part in the meeting, or be your own organisation",
+            ));
+        }
+        let action = actions::insert(
+            conn,
+            &NewAction {
+                meeting_id: id,
+                owner_organisation_id: owner,
+                description: &wanted.description,
+                due_on: wanted.due_on,
+                follow_up_meeting_on: wanted.follow_up_meeting_on,
+                follow_up_digital: wanted.follow_up_digital,
+            },
+        )?;
+        audit::record(conn, &event.of(action.id))?;
+        let shown = ActionView::from(action);
+        Created::new(
+            &shown,
+            format!("/api/v1/follow-up-actions/{}", shown.id),
+            Some(shown.version),
+        )
+    })
+    .await;
+    caller
+        .noting_denial(&state, ResourceType::DialogueMeeting, id, created)
+        .await
+}
+
+/// A tagged answer for the action routes beside this module.
+pub(crate) fn tagged_action(action: FollowUpAction) -> Tagged<ActionView> {
+    Tagged::new(ActionView::from(action))
+}

@@ -1,0 +1,125 @@
+//! `GET /api/v1/statistics/dialogue`: per county and year, the dialogue meetings held, the
+//! municipalities reached, the actions opened, done and overdue, and the average evaluation.
+//! Counts of municipalities go through the shared small-cell suppression; an average rests on at
+//! least five evaluations.
+
+use crate::auth::{AnyRole, Authorized};
+use crate::error::ApiError;
+use crate::input::ValidQuery;
+use crate::state::AppState;
+use crate::statistics::Table;
+use actix_web::{get, web};
+use samhandling_domain::statistics::{mean_if_enough, CountTable};
+use samhandling_persistence::dialogue as store;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(dialogue_statistics);
+}
+
+/// Which county.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DialogueStatisticsQuery {
+    /// Only this county (fylkesnummer).
+    #[validate(length(equal = 2), custom(function = "check_county"))]
+    #[param(pattern = "^[0-9]{2}$", example = "50")]
+    county_number: Option<String>,
+}
+
+fn check_county(value: &str) -> Result<(), validator::ValidationError> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("county_number"))
+    }
+}
+
+/// One county's year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountyYear {
+    /// The county.
+    pub county_number: String,
+    /// The year.
+    pub year: i32,
+    /// Meetings held.
+    pub meetings_held: i64,
+    /// Actions agreed at them.
+    pub actions_opened: i64,
+    /// Of those, done.
+    pub actions_done: i64,
+    /// Of those, pending past their due date.
+    pub actions_overdue: i64,
+    /// The average rating, 1 to 5; `null` below 5 evaluations.
+    pub average_rating: Option<f64>,
+}
+
+/// Dialogue statistics.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DialogueStatistics {
+    /// Meetings and actions, per county and year.
+    pub years: Vec<CountyYear>,
+    /// Municipalities reached, county by year, suppressed.
+    pub municipalities_reached: Table,
+    /// Evaluations submitted, county by year, suppressed.
+    pub evaluations: Table,
+}
+
+/// Dialogue statistics.
+///
+/// For anyone signed in. Counts of municipalities and evaluations below 5 are `<5`, with a
+/// second cell hidden (`x`) wherever a total would give one away.
+#[utoipa::path(
+    tag = "statistics",
+    params(DialogueStatisticsQuery),
+    responses((status = 200, description = "Per county and year", body = DialogueStatistics)),
+    security(("bearer" = []))
+)]
+#[get("/statistics/dialogue")]
+async fn dialogue_statistics(
+    _caller: Authorized<AnyRole>,
+    state: web::Data<AppState>,
+    query: ValidQuery<DialogueStatisticsQuery>,
+) -> Result<web::Json<DialogueStatistics>, ApiError> {
+    let county = query.0.county_number;
+    let found = crate::db::run(&state, move |conn| {
+        Ok(store::years(conn, county.as_deref())?)
+    })
+    .await?;
+    let table = |count: fn(&store::DialogueYear) -> i64| {
+        Table::suppressed(&CountTable::from_triples(found.iter().map(|year| {
+            (
+                year.county_number.clone(),
+                year.year.to_string(),
+                u64::try_from(count(year)).unwrap_or(0),
+            )
+        })))
+    };
+    let municipalities_reached = table(|year| year.municipalities_reached);
+    let evaluations = table(|year| year.evaluations);
+    #[allow(clippy::cast_precision_loss)]
+    let years = found
+        .iter()
+        .map(|year| CountyYear {
+            county_number: year.county_number.clone(),
+            year: year.year,
+            meetings_held: year.meetings_held,
+            actions_opened: year.actions_opened,
+            actions_done: year.actions_done,
+            actions_overdue: year.actions_overdue,
+            average_rating: mean_if_enough(
+                year.rating_sum as f64,
+                u64::try_from(year.evaluations).unwrap_or(0),
+            ),
+        })
+        .collect();
+    Ok(web::Json(DialogueStatistics {
+        years,
+        municipalities_reached,
+        evaluations,
+    }))
+}

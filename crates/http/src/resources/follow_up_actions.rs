@@ -1,0 +1,139 @@
+//! `/api/v1/follow-up-actions`: what was agreed after the dialogue meetings, across them. The
+//! governor sees every action of its county's meetings; a municipality sees and moves its own.
+
+use crate::auth::Authorized;
+use crate::error::ApiError;
+use crate::etag::Tagged;
+use crate::input::{ValidJson, ValidQuery};
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::resources::dialogue_meetings::{access_of, tagged_action, ActionView, DialogueParties};
+use crate::state::AppState;
+use actix_web::{get, post, web};
+use chrono::Utc;
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::dialogue::ActionStatus;
+use samhandling_persistence::follow_up_actions::{self as store, ActionFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(list_actions).service(move_action);
+}
+
+/// Filters for the list.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActionQuery {
+    /// Only actions still open or in progress whose due date has passed.
+    overdue: Option<bool>,
+    /// Only the actions of this meeting.
+    meeting_id: Option<Uuid>,
+}
+
+/// A status change.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to": "in_progress"}))]
+pub struct ActionTransition {
+    /// The new status; see `allowed_transitions`.
+    pub to: ActionStatus,
+}
+
+/// The path of one action.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ActionPath {
+    /// The action's id.
+    id: Uuid,
+}
+
+/// List follow-up actions.
+///
+/// `?overdue=true` lists what is late, across the municipalities the caller may see: for the
+/// governor, its county's; for a municipality, its own.
+#[utoipa::path(
+    tag = "dialogue",
+    params(ActionQuery, PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<ActionView>)),
+    security(("bearer" = []))
+)]
+#[get("/follow-up-actions")]
+async fn list_actions(
+    caller: Authorized<DialogueParties>,
+    state: web::Data<AppState>,
+    query: ValidQuery<ActionQuery>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<ActionView>>, ApiError> {
+    let who = caller.caller.clone();
+    let filter = ActionFilter {
+        overdue_on: query
+            .0
+            .overdue
+            .unwrap_or(false)
+            .then(|| Utc::now().date_naive()),
+        meeting_id: query.0.meeting_id,
+    };
+    let found = crate::db::run(&state, move |conn| {
+        let access = access_of(conn, &who)?;
+        Ok(store::list(conn, access.scope(), filter, page.0)?)
+    })
+    .await?;
+    Ok(web::Json(pagination::to_wire(
+        &state,
+        found,
+        ActionView::from,
+    )?))
+}
+
+/// Move a follow-up action.
+///
+/// For the governor, and for the municipality that owns it: `open ⇄ in_progress`, then `done`
+/// or `cancelled`, which are final (409 from there).
+#[utoipa::path(
+    tag = "dialogue",
+    params(ActionPath),
+    request_body = ActionTransition,
+    responses(
+        (status = 200, description = "Moved", body = ActionView, headers(("ETag" = String, description = "Its version"))),
+        (status = 409, description = "Not allowed from the current status", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/follow-up-actions/{id}/transitions")]
+async fn move_action(
+    caller: Authorized<DialogueParties>,
+    state: web::Data<AppState>,
+    path: web::Path<ActionPath>,
+    body: ValidJson<ActionTransition>,
+) -> Result<Tagged<ActionView>, ApiError> {
+    let id = path.id;
+    let to = body.into_inner().to;
+    let who = caller.caller.clone();
+    let moved = crate::record::change(
+        &state,
+        &caller,
+        ResourceType::FollowUpAction,
+        AuditAction::Transitioned,
+        id,
+        move |conn| {
+            let access = access_of(conn, &who)?;
+            let Some(action) = store::find_for_update(conn, id, access.scope())? else {
+                return Ok(None);
+            };
+            let allowed = action.status.allowed_transitions();
+            if !allowed.contains(&to) {
+                return Err(ApiError::IllegalTransition {
+                    detail: format!("an action cannot move from {} to {to}", action.status),
+                    allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
+                });
+            }
+            Ok(Some(store::set_status(conn, id, to)?))
+        },
+    )
+    .await?;
+    Ok(tagged_action(moved))
+}

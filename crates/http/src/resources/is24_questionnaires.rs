@@ -1,0 +1,193 @@
+//! `/api/v1/is24-questionnaires/{year}`: the IS-24/8 questionnaire of a report year, its variable
+//! codes, labels and units. The set changes from year to year, so it is loaded as data by an
+//! administrator, never written into code; a meeting's basis is checked against it.
+
+use crate::auth::{AdminOnly, AnyRole, Authorized};
+use crate::error::ApiError;
+use crate::input::ValidJson;
+use crate::state::AppState;
+use crate::text::{check_plain_text, Label};
+use actix_web::{get, put, web};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_persistence::{audit, is24};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(load_questionnaire)
+        .service(get_questionnaire);
+}
+
+/// The published pattern of a variable code.
+fn check_code(code: &str) -> Result<(), ValidationError> {
+    if !code.is_empty()
+        && code.len() <= 40
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        Ok(())
+    } else {
+        Err(ValidationError::new("code")
+            .with_message(Cow::Borrowed("1 to 40 letters, digits, `_`, `.` or `-`")))
+    }
+}
+
+/// One variable of a questionnaire.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariableInput {
+    /// Its code.
+    #[validate(custom(function = "check_code"))]
+    #[schema(pattern = "^[A-Za-z0-9_.-]{1,40}$", example = "arsverk_psykisk_helse")]
+    pub code: String,
+    /// What it asks.
+    #[validate(length(min = 1, max = 300), custom(function = "check_plain_text"))]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
+        example = "Årsverk i psykisk helsearbeid"
+    )]
+    pub label: String,
+    /// Its unit.
+    #[validate(length(min = 1, max = 50), custom(function = "check_plain_text"))]
+    #[schema(value_type = Label, max_length = 50, example = "årsverk")]
+    pub unit: String,
+}
+
+/// A questionnaire version.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"variables": [
+    {"code": "arsverk_psykisk_helse", "label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"},
+    {"code": "arsverk_rus", "label": "Årsverk i rusarbeid", "unit": "årsverk"}
+]}))]
+pub struct Questionnaire {
+    /// Its variables; codes are unique.
+    #[validate(length(min = 1, max = 500), nested)]
+    #[schema(min_items = 1, max_items = 500)]
+    pub variables: Vec<VariableInput>,
+}
+
+/// A questionnaire as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionnaireView {
+    /// The report year.
+    pub report_year: i16,
+    /// Its variables, by code.
+    pub variables: Vec<VariableInput>,
+}
+
+/// The path of one questionnaire.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct YearPath {
+    /// The report year.
+    #[param(minimum = 2000, maximum = 2100)]
+    year: i16,
+}
+
+fn check_year(year: i16) -> Result<i16, ApiError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(ApiError::bad_request(
+            "the report year lies between 2000 and 2100",
+        ))
+    }
+}
+
+fn shown(year: i16, variables: Vec<is24::Variable>) -> QuestionnaireView {
+    QuestionnaireView {
+        report_year: year,
+        variables: variables
+            .into_iter()
+            .map(|variable| VariableInput {
+                code: variable.code,
+                label: variable.label,
+                unit: variable.unit,
+            })
+            .collect(),
+    }
+}
+
+/// The audit id of a questionnaire: derived from its year, the questionnaire's only key.
+fn audit_id(year: i16) -> Uuid {
+    Uuid::from_u128(u128::from(year.unsigned_abs()))
+}
+
+/// Load the questionnaire of a report year.
+///
+/// For administrators. Replaces the year's variables; a variable some municipality has figures
+/// for stays, so reported figures keep their meaning.
+#[utoipa::path(
+    tag = "dialogue",
+    params(YearPath),
+    request_body = Questionnaire,
+    responses((status = 200, description = "Loaded", body = QuestionnaireView)),
+    security(("bearer" = []))
+)]
+#[put("/is24-questionnaires/{year}")]
+async fn load_questionnaire(
+    caller: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    path: web::Path<YearPath>,
+    body: ValidJson<Questionnaire>,
+) -> Result<web::Json<QuestionnaireView>, ApiError> {
+    let year = check_year(path.year)?;
+    let request = body.into_inner();
+    let mut codes: Vec<&str> = request.variables.iter().map(|v| v.code.as_str()).collect();
+    codes.sort_unstable();
+    if codes.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(ApiError::invalid_field(
+            "variables",
+            "duplicate_code",
+            "each code appears once",
+        ));
+    }
+    let variables: Vec<(String, String, String)> = request
+        .variables
+        .into_iter()
+        .map(|v| (v.code, v.label, v.unit))
+        .collect();
+    let event = caller.audit(
+        AuditAction::Updated,
+        ResourceType::Questionnaire,
+        audit_id(year),
+    );
+    let loaded = crate::db::transaction(&state, move |conn| {
+        let loaded = is24::load_questionnaire(conn, year, &variables)?;
+        audit::record(conn, &event)?;
+        Ok(loaded)
+    })
+    .await?;
+    Ok(web::Json(shown(year, loaded)))
+}
+
+/// Read the questionnaire of a report year.
+#[utoipa::path(
+    tag = "dialogue",
+    params(YearPath),
+    responses((status = 200, description = "The questionnaire", body = QuestionnaireView)),
+    security(("bearer" = []))
+)]
+#[get("/is24-questionnaires/{year}")]
+async fn get_questionnaire(
+    _caller: Authorized<AnyRole>,
+    state: web::Data<AppState>,
+    path: web::Path<YearPath>,
+) -> Result<web::Json<QuestionnaireView>, ApiError> {
+    let year = check_year(path.year)?;
+    let found = crate::db::run(&state, move |conn| Ok(is24::questionnaire(conn, year)?)).await?;
+    if found.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    Ok(web::Json(shown(year, found)))
+}

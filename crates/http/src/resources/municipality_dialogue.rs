@@ -1,0 +1,98 @@
+//! `GET /api/v1/municipalities/{municipality_number}/dialogue`: one municipality's dialogue with
+//! its county governor in date order: every meeting it took part in, its findings (never a risk
+//! assessment), evaluations and actions. For that county's governor and the municipality itself.
+
+use crate::auth::Authorized;
+use crate::error::ApiError;
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::resources::dialogue_meetings::{access_of, DialogueParties};
+use crate::state::AppState;
+use crate::text::MunicipalityNumberText;
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use samhandling_domain::dialogue::county_of;
+use samhandling_persistence::dialogue as store;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(municipality_dialogue);
+}
+
+/// The path of one municipality.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MunicipalityPath {
+    /// Its kommunenummer.
+    #[param(value_type = MunicipalityNumberText)]
+    municipality_number: String,
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntryView {
+    /// `meeting`, `finding`, `evaluation` or `action`.
+    #[schema(example = "meeting")]
+    pub kind: String,
+    /// The record.
+    pub id: Uuid,
+    /// Its meeting.
+    pub meeting_id: Uuid,
+    /// When: the meeting's date (meetings, findings), the submission (evaluations), the due date
+    /// (actions).
+    pub at: DateTime<Utc>,
+    /// A line to show.
+    pub summary: String,
+    /// The meeting's or action's status.
+    pub status: Option<String>,
+}
+
+/// A municipality's dialogue, in date order.
+///
+/// For the governor of the municipality's county and for the municipality itself; anyone else
+/// gets 404.
+#[utoipa::path(
+    tag = "dialogue",
+    params(MunicipalityPath, PageQuery),
+    responses((status = 200, description = "One page, oldest first", body = Paginated<TimelineEntryView>)),
+    security(("bearer" = []))
+)]
+#[get("/municipalities/{municipality_number}/dialogue")]
+async fn municipality_dialogue(
+    caller: Authorized<DialogueParties>,
+    state: web::Data<AppState>,
+    path: web::Path<MunicipalityPath>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<TimelineEntryView>>, ApiError> {
+    let number = path.into_inner().municipality_number;
+    if crate::text::check_municipality_number(&number).is_err() {
+        return Err(ApiError::bad_request(
+            "a kommunenummer is exactly four digits",
+        ));
+    }
+    let who = caller.caller.clone();
+    let found = crate::db::run(&state, move |conn| {
+        let access = access_of(conn, &who)?;
+        let municipality =
+            store::municipality_by_number(conn, &number)?.ok_or(ApiError::NotFound)?;
+        let governs = access.governs() == Some(county_of(&number));
+        if !governs && municipality != access.organisation_id() {
+            return Err(ApiError::NotFound);
+        }
+        Ok(store::timeline(conn, municipality, page.0)?)
+    })
+    .await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |entry| {
+        TimelineEntryView {
+            kind: entry.kind,
+            id: entry.id,
+            meeting_id: entry.meeting_id,
+            at: entry.at,
+            summary: entry.summary,
+            status: entry.status,
+        }
+    })?))
+}

@@ -1,0 +1,191 @@
+//! Follow-up actions after dialogue meetings. An action is reached through its meeting's
+//! [`DialogueScope`]; a municipality reaches only the actions it owns.
+
+use crate::error::{parse_stored, StoreError};
+use crate::pagination;
+use crate::schema::{dialogue_meetings, dialogue_participants, follow_up_actions, organisations};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use samhandling_domain::dialogue::{ActionStatus, DialogueScope, FollowUpAction};
+use samhandling_domain::page::{Page, PageRequest};
+use uuid::Uuid;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = follow_up_actions, check_for_backend(diesel::pg::Pg))]
+struct ActionRow {
+    id: Uuid,
+    meeting_id: Uuid,
+    owner_organisation_id: Uuid,
+    description: String,
+    due_on: NaiveDate,
+    follow_up_meeting_on: Option<NaiveDate>,
+    follow_up_digital: bool,
+    status: String,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<ActionRow> for FollowUpAction {
+    type Error = StoreError;
+
+    fn try_from(row: ActionRow) -> Result<Self, Self::Error> {
+        Ok(FollowUpAction {
+            id: row.id,
+            meeting_id: row.meeting_id,
+            owner_organisation_id: row.owner_organisation_id,
+            description: row.description,
+            due_on: row.due_on,
+            follow_up_meeting_on: row.follow_up_meeting_on,
+            follow_up_digital: row.follow_up_digital,
+            status: parse_stored(&row.status)?,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// Which actions a caller reaches: every action of the meetings of the county it governs, and
+/// the actions its organisation owns in meetings it took part in.
+fn reachable(
+    scope: DialogueScope,
+) -> Box<
+    dyn BoxableExpression<
+        follow_up_actions::table,
+        diesel::pg::Pg,
+        SqlType = diesel::sql_types::Bool,
+    >,
+> {
+    let governed = scope.governor.map(|governor| {
+        follow_up_actions::meeting_id.eq_any(
+            dialogue_meetings::table
+                .filter(
+                    dialogue_meetings::county_number.eq_any(
+                        organisations::table
+                            .filter(organisations::id.eq(governor))
+                            .filter(organisations::kind.eq("county_governor"))
+                            .select(organisations::county_number.assume_not_null()),
+                    ),
+                )
+                .select(dialogue_meetings::id),
+        )
+    });
+    let owned = scope.participant.map(|participant| {
+        follow_up_actions::owner_organisation_id
+            .eq(participant)
+            .and(
+                follow_up_actions::meeting_id.eq_any(
+                    dialogue_participants::table
+                        .filter(dialogue_participants::organisation_id.eq(participant))
+                        .select(dialogue_participants::meeting_id),
+                ),
+            )
+    });
+    match (governed, owned) {
+        (Some(governed), Some(owned)) => Box::new(governed.or(owned)),
+        (Some(governed), None) => Box::new(governed),
+        (None, Some(owned)) => Box::new(owned),
+        (None, None) => Box::new(follow_up_actions::id.is_null()),
+    }
+}
+
+/// An action to store.
+#[derive(Debug)]
+pub struct NewAction<'a> {
+    /// The meeting (found in the caller's scope).
+    pub meeting_id: Uuid,
+    /// Whose it is.
+    pub owner_organisation_id: Uuid,
+    /// What to do.
+    pub description: &'a str,
+    /// By when.
+    pub due_on: NaiveDate,
+    /// A follow-up meeting.
+    pub follow_up_meeting_on: Option<NaiveDate>,
+    /// Whether that meeting is digital.
+    pub follow_up_digital: bool,
+}
+
+/// Stores an action, open.
+pub fn insert(conn: &mut PgConnection, new: &NewAction<'_>) -> Result<FollowUpAction, StoreError> {
+    let row: ActionRow = diesel::insert_into(follow_up_actions::table)
+        .values((
+            follow_up_actions::id.eq(Uuid::now_v7()),
+            follow_up_actions::meeting_id.eq(new.meeting_id),
+            follow_up_actions::owner_organisation_id.eq(new.owner_organisation_id),
+            follow_up_actions::description.eq(new.description),
+            follow_up_actions::due_on.eq(new.due_on),
+            follow_up_actions::follow_up_meeting_on.eq(new.follow_up_meeting_on),
+            follow_up_actions::follow_up_digital.eq(new.follow_up_digital),
+        ))
+        .returning(ActionRow::as_returning())
+        .get_result(conn)?;
+    row.try_into()
+}
+
+/// The action `id`, locked, if `scope` reaches it.
+pub fn find_for_update(
+    conn: &mut PgConnection,
+    id: Uuid,
+    scope: DialogueScope,
+) -> Result<Option<FollowUpAction>, StoreError> {
+    follow_up_actions::table
+        .filter(follow_up_actions::id.eq(id))
+        .filter(reachable(scope))
+        .select(ActionRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()?
+        .map(FollowUpAction::try_from)
+        .transpose()
+}
+
+/// Moves an action (locked and checked) to `to`.
+pub fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    to: ActionStatus,
+) -> Result<FollowUpAction, StoreError> {
+    let row: ActionRow = diesel::update(follow_up_actions::table.find(id))
+        .set((
+            follow_up_actions::status.eq(to.as_str()),
+            follow_up_actions::version.eq(follow_up_actions::version + 1),
+            follow_up_actions::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(ActionRow::as_returning())
+        .get_result(conn)?;
+    row.try_into()
+}
+
+/// Filters for the list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ActionFilter {
+    /// Only pending actions due before this date.
+    pub overdue_on: Option<NaiveDate>,
+    /// Only the actions of this meeting.
+    pub meeting_id: Option<Uuid>,
+}
+
+/// One page of the actions `scope` reaches.
+pub fn list(
+    conn: &mut PgConnection,
+    scope: DialogueScope,
+    filter: ActionFilter,
+    page: PageRequest,
+) -> Result<Page<FollowUpAction>, StoreError> {
+    let mut query = follow_up_actions::table
+        .filter(reachable(scope))
+        .select(ActionRow::as_select())
+        .order((follow_up_actions::created_at, follow_up_actions::id))
+        .into_boxed();
+    if let Some(today) = filter.overdue_on {
+        query = query
+            .filter(follow_up_actions::due_on.lt(today))
+            .filter(follow_up_actions::status.eq_any(["open", "in_progress"]));
+    }
+    if let Some(meeting) = filter.meeting_id {
+        query = query.filter(follow_up_actions::meeting_id.eq(meeting));
+    }
+    pagination::load_page::<_, ActionRow, FollowUpAction>(conn, query, "created_at", page)
+}

@@ -1,0 +1,10 @@
+DROP TABLE follow_up_actions;
+DROP TABLE dialogue_evaluations;
+DROP TABLE dialogue_findings;
+DROP TABLE dialogue_basis;
+DROP TABLE is24_figures;
+DROP TABLE is24_variables;
+DROP TABLE dialogue_attendees;
+DROP TABLE dialogue_participants;
+DROP TABLE dialogue_meetings;
+ALTER TABLE organisations DROP COLUMN county_number;

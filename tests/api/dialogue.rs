@@ -1,0 +1,507 @@
+//! The county governor's dialogue meetings: a county's governor plans and records them, each
+//! municipality sees its own part and never a risk assessment, partners see the meeting only.
+
+use actix_web::test::TestRequest;
+use samhandling_domain::organisation::{Organisation, OrganisationKind};
+use samhandling_domain::Role;
+use samhandling_tests::groups::post;
+use samhandling_tests::{authorized, get, send, TestApp};
+use serde_json::{json, Value};
+
+/// Statsforvalteren i Trøndelag (county 50), the four Innherred and Namdal municipalities, Bergen,
+/// and a partner, with their tokens.
+struct Trondelag {
+    governor: String,
+    municipalities: Vec<Organisation>,
+    contacts: Vec<String>,
+    bergen: Organisation,
+    partner: String,
+    partner_id: uuid::Uuid,
+    admin: String,
+}
+
+fn trondelag(t: &TestApp) -> Trondelag {
+    let governor = t.organisation(
+        OrganisationKind::CountyGovernor,
+        "Statsforvalteren i Trøndelag",
+        None,
+    );
+    let mut conn = t.database.connect();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query("UPDATE organisations SET county_number = '50' WHERE id = $1")
+            .bind::<diesel::sql_types::Uuid, _>(governor.id),
+        &mut conn,
+    )
+    .unwrap();
+    let municipalities: Vec<Organisation> = [
+        ("Levanger kommune", "5037"),
+        ("Verdal kommune", "5038"),
+        ("Steinkjer kommune", "5006"),
+        ("Namsos kommune", "5007"),
+    ]
+    .iter()
+    .map(|(name, number)| t.organisation(OrganisationKind::Municipality, name, Some(number)))
+    .collect();
+    let contacts = municipalities
+        .iter()
+        .map(|m| t.token(m.id, &[Role::MunicipalContact]))
+        .collect();
+    let bergen = t.organisation(
+        OrganisationKind::Municipality,
+        "Bergen kommune",
+        Some("4601"),
+    );
+    let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
+    Trondelag {
+        governor: t.token(governor.id, &[Role::GovernorAdviser]),
+        municipalities,
+        contacts,
+        bergen,
+        partner: t.token(korus.id, &[Role::CompetenceAdviser]),
+        partner_id: korus.id,
+        admin: t.admin_token(),
+    }
+}
+
+fn meeting_body(municipalities: &[&Organisation], partners: &[uuid::Uuid]) -> Value {
+    json!({
+        "title": "Dialogmøte Innherred og Namdal",
+        "held_on": "2026-10-14",
+        "place": "Levanger rådhus",
+        "focus_areas": ["substance_abuse", "mental_health"],
+        "programme": ["Kommunene presenterer sitt arbeid", "IS-24/8"],
+        "municipalities": municipalities.iter().map(|m| m.id).collect::<Vec<_>>(),
+        "partners": partners,
+    })
+}
+
+/// Plans and holds the Namsos-area meeting with KoRus as partner; returns its id.
+async fn held_meeting<S, B>(app: &S, d: &Trondelag) -> String
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let all: Vec<&Organisation> = d.municipalities.iter().collect();
+    let created = post(
+        app,
+        "/api/v1/dialogue-meetings",
+        &d.governor,
+        &meeting_body(&all, &[d.partner_id]),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["view"], "governor");
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let held = post(
+        app,
+        &format!("/api/v1/dialogue-meetings/{id}/transitions"),
+        &d.governor,
+        &json!({"to": "held"}),
+    )
+    .await;
+    assert_eq!(held.status, 200, "{}", held.text);
+    id
+}
+
+#[actix_web::test]
+async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_sees() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = trondelag(&t);
+    let id = held_meeting(&app, &d).await;
+    let [levanger, verdal, ..] = &d.municipalities[..] else {
+        unreachable!()
+    };
+
+    for (municipality, risk) in [(levanger, "high"), (verdal, "low")] {
+        let finding = post(
+            &app,
+            &format!("/api/v1/dialogue-meetings/{id}/findings"),
+            &d.governor,
+            &json!({
+                "municipality_id": municipality.id,
+                "strengths": format!("{} har godt samarbeid med brukerorganisasjonene.", municipality.name),
+                "challenges": format!("Utfordring i {}", municipality.name),
+                "collaboration_needs": [{"partner_kind": "competence_centre", "description": "Opplæring"}],
+                "risk": {"level": risk, "rationale": format!("Vurdering av {}", municipality.name)}
+            }),
+        )
+        .await;
+        assert_eq!(finding.status, 201, "{}", finding.text);
+        assert_eq!(finding.body["risk"]["level"], risk);
+    }
+    let again = post(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{id}/findings"),
+        &d.governor,
+        &json!({"municipality_id": levanger.id, "strengths": "igjen"}),
+    )
+    .await;
+    again.assert_problem(409);
+
+    let governor = get(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{id}"),
+        &d.governor,
+    )
+    .await;
+    assert_eq!(governor.body["view"], "governor");
+    assert_eq!(governor.body["municipalities"].as_array().unwrap().len(), 4);
+    assert_eq!(governor.body["findings"].as_array().unwrap().len(), 2);
+    assert!(governor.text.contains("risk"));
+
+    // Verdal's contact sees its own finding only, and no risk assessment at all: in the JSON.
+    let seen = get(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{id}"),
+        &d.contacts[1],
+    )
+    .await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert_eq!(seen.body["view"], "municipality");
+    let findings = seen.body["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["municipality_id"], verdal.id.to_string());
+    assert!(findings[0].get("risk").is_none());
+    for hidden in [
+        "Levanger kommune",
+        "risk",
+        "\"high\"",
+        "Vurdering",
+        "\"low\"",
+    ] {
+        assert!(
+            !seen.text.contains(hidden),
+            "{hidden} in Verdal's view: {}",
+            seen.text
+        );
+    }
+
+    let partner = get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &d.partner).await;
+    assert_eq!(partner.body["view"], "partner");
+    assert!(partner.body.get("findings").is_none());
+    assert!(!partner.text.contains("Utfordring"));
+
+    let outsider = t.organisation(
+        OrganisationKind::Municipality,
+        "Frøya kommune",
+        Some("5014"),
+    );
+    let frøya = t.token(outsider.id, &[Role::MunicipalContact]);
+    get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &frøya)
+        .await
+        .assert_problem(404);
+    let listed = get(&app, "/api/v1/dialogue-meetings", &frøya).await;
+    assert_eq!(listed.body["items"], json!([]));
+    let listed = get(&app, "/api/v1/dialogue-meetings", &d.contacts[0]).await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
+    let _ = &d.admin;
+}
+
+#[actix_web::test]
+async fn a_meeting_with_bergen_is_422_for_the_trondelag_governor() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = trondelag(&t);
+    let refused = post(
+        &app,
+        "/api/v1/dialogue-meetings",
+        &d.governor,
+        &meeting_body(&[&d.municipalities[0], &d.bergen], &[]),
+    )
+    .await;
+    let problem = refused.assert_problem(422);
+    assert_eq!(problem["errors"][0]["field"], "municipalities[1]");
+    assert_eq!(problem["errors"][0]["code"], "outside_county");
+    let listed = get(&app, "/api/v1/dialogue-meetings", &d.governor).await;
+    assert_eq!(listed.body["items"], json!([]), "nothing was stored");
+}
+
+#[actix_web::test]
+async fn an_evaluation_is_submitted_once() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = trondelag(&t);
+    let id = held_meeting(&app, &d).await;
+    let uri = format!("/api/v1/dialogue-meetings/{id}/evaluations");
+    let first = post(
+        &app,
+        &uri,
+        &d.contacts[2],
+        &json!({"rating": 4, "comments": "Nyttig."}),
+    )
+    .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let second = post(&app, &uri, &d.contacts[2], &json!({"rating": 5})).await;
+    assert_eq!(
+        second.assert_problem(409)["detail"],
+        "your municipality has evaluated this meeting already"
+    );
+    let outsider = t.organisation(
+        OrganisationKind::Municipality,
+        "Hitra kommune",
+        Some("5056"),
+    );
+    post(
+        &app,
+        &uri,
+        &t.token(outsider.id, &[Role::MunicipalContact]),
+        &json!({"rating": 1}),
+    )
+    .await
+    .assert_problem(404);
+}
+
+#[actix_web::test]
+async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_before() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = trondelag(&t);
+    let id = held_meeting(&app, &d).await;
+    for (year, variables) in [
+        (
+            2025,
+            json!([{"code": "arsverk_psykisk_helse", "label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"}]),
+        ),
+        (
+            2026,
+            json!([
+                {"code": "arsverk_psykisk_helse", "label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"},
+                {"code": "arsverk_rus", "label": "Årsverk i rusarbeid", "unit": "årsverk"}
+            ]),
+        ),
+    ] {
+        let loaded = send(
+            &app,
+            authorized(
+                TestRequest::put().uri(&format!("/api/v1/is24-questionnaires/{year}")),
+                &d.admin,
+            )
+            .set_json(json!({"variables": variables})),
+        )
+        .await;
+        assert_eq!(loaded.status, 200, "{}", loaded.text);
+    }
+    let levanger = d.municipalities[0].id;
+    let uri = format!("/api/v1/dialogue-meetings/{id}/basis");
+    let unknown = post(
+        &app,
+        &uri,
+        &d.governor,
+        &json!({"municipality_id": levanger, "report_year": 2025, "figures": {"arsverk_rus": 3}}),
+    )
+    .await;
+    let problem = unknown.assert_problem(422);
+    assert_eq!(problem["errors"][0]["field"], "figures.arsverk_rus");
+    assert_eq!(problem["errors"][0]["code"], "unknown_variable");
+    let text = post(
+        &app,
+        &uri,
+        &d.governor,
+        &json!({"municipality_id": levanger, "report_year": 2026, "figures": {"arsverk_rus": "mange"}}),
+    )
+    .await;
+    assert_eq!(
+        text.assert_problem(422)["errors"][0]["code"],
+        "not_a_number"
+    );
+
+    for (year, figures) in [
+        (2025, json!({"arsverk_psykisk_helse": 10.0})),
+        (
+            2026,
+            json!({"arsverk_psykisk_helse": 12.5, "arsverk_rus": 4}),
+        ),
+    ] {
+        let recorded = post(
+            &app,
+            &uri,
+            &d.governor,
+            &json!({"municipality_id": levanger, "report_year": year, "figures": figures}),
+        )
+        .await;
+        assert_eq!(recorded.status, 204, "{}", recorded.text);
+    }
+    let basis = get(&app, &uri, &d.contacts[0]).await;
+    assert_eq!(basis.status, 200, "{}", basis.text);
+    let figures = &basis.body["items"][0]["figures"];
+    assert_eq!(basis.body["items"][0]["report_year"], 2026);
+    assert_eq!(figures[0]["code"], "arsverk_psykisk_helse");
+    assert_eq!(figures[0]["previous_year"], 10.0);
+    assert_eq!(figures[0]["change"], 2.5);
+    assert_eq!(
+        figures[1]["previous_year"],
+        Value::Null,
+        "no 2025 figure for rus"
+    );
+    let verdal = get(&app, &uri, &d.contacts[1]).await;
+    assert_eq!(
+        verdal.body["items"],
+        json!([]),
+        "Verdal sees only its own figures"
+    );
+}
+
+#[actix_web::test]
+async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_owner() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = trondelag(&t);
+    let id = held_meeting(&app, &d).await;
+    let uri = format!("/api/v1/dialogue-meetings/{id}/actions");
+    let mut actions = Vec::new();
+    for (owner, due) in [
+        (d.municipalities[0].id, "2026-11-01"),
+        (d.municipalities[3].id, "2026-11-15"),
+        (d.municipalities[1].id, "2099-01-01"),
+    ] {
+        let created = post(
+            &app,
+            &uri,
+            &d.governor,
+            &json!({"owner_organisation_id": owner, "description": "Plan for brukermedvirkning", "due_on": due, "follow_up_digital": true}),
+        )
+        .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        actions.push(created.body["id"].as_str().unwrap().to_owned());
+    }
+    let overdue = get(&app, "/api/v1/follow-up-actions?overdue=true", &d.governor).await;
+    let owners: Vec<&str> = overdue.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["owner_organisation_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            d.municipalities[0].id.to_string(),
+            d.municipalities[3].id.to_string()
+        ]
+    );
+    let own = get(
+        &app,
+        "/api/v1/follow-up-actions?overdue=true",
+        &d.contacts[0],
+    )
+    .await;
+    assert_eq!(
+        own.body["items"].as_array().unwrap().len(),
+        1,
+        "Levanger's own"
+    );
+
+    let moved = post(
+        &app,
+        &format!("/api/v1/follow-up-actions/{}/transitions", actions[0]),
+        &d.contacts[0],
+        &json!({"to": "done"}),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.body["overdue"], false);
+    post(
+        &app,
+        &format!("/api/v1/follow-up-actions/{}/transitions", actions[1]),
+        &d.contacts[0],
+        &json!({"to": "done"}),
+    )
+    .await
+    .assert_problem(404);
+    post(
+        &app,
+        &format!("/api/v1/follow-up-actions/{}/transitions", actions[0]),
+        &d.contacts[0],
+        &json!({"to": "open"}),
+    )
+    .await
+    .assert_problem(409);
+
+    let timeline = get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[0]).await;
+    assert_eq!(timeline.status, 200, "{}", timeline.text);
+    let kinds: Vec<&str> = timeline.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["meeting", "action"]);
+    get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[1])
+        .await
+        .assert_problem(404);
+    let governor = get(
+        &app,
+        "/api/v1/municipalities/5037/dialogue?limit=1",
+        &d.governor,
+    )
+    .await;
+    assert!(governor.body["next_cursor"].is_string());
+
+    let stats = get(
+        &app,
+        "/api/v1/statistics/dialogue?county_number=50",
+        &d.governor,
+    )
+    .await;
+    assert_eq!(stats.status, 200, "{}", stats.text);
+    assert_eq!(stats.body["years"][0]["meetings_held"], 1);
+    assert_eq!(stats.body["years"][0]["actions_opened"], 3);
+    assert_eq!(stats.body["years"][0]["actions_overdue"], 1);
+    assert_eq!(
+        stats.body["municipalities_reached"]["rows"][0]["cells"][0]["shown"], "<5",
+        "four municipalities are a small count"
+    );
+}
+
+#[actix_web::test]
+async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let admin = t.admin_token();
+    let governor = post(
+        &app,
+        "/api/v1/organisations",
+        &admin,
+        &json!({"kind": "county_governor", "name": "Statsforvalteren i Vestland", "county_number": "46"}),
+    )
+    .await;
+    assert_eq!(governor.status, 201, "{}", governor.text);
+    assert_eq!(governor.body["county_number"], "46");
+    let municipality = post(
+        &app,
+        "/api/v1/organisations",
+        &admin,
+        &json!({"kind": "municipality", "name": "Askøy kommune", "municipality_number": "4627", "county_number": "46"}),
+    )
+    .await;
+    assert_eq!(
+        municipality.assert_problem(422)["errors"][0]["field"],
+        "county_number"
+    );
+    let bergen = t.organisation(
+        OrganisationKind::Municipality,
+        "Bergen kommune",
+        Some("4601"),
+    );
+    let token = t.token(
+        uuid::Uuid::parse_str(governor.body["id"].as_str().unwrap()).unwrap(),
+        &[Role::GovernorAdviser],
+    );
+    let planned = post(
+        &app,
+        "/api/v1/dialogue-meetings",
+        &token,
+        &meeting_body(&[&bergen], &[]),
+    )
+    .await;
+    assert_eq!(
+        planned.status, 201,
+        "Vestland's governor meets Bergen: {}",
+        planned.text
+    );
+    assert_eq!(planned.body["county_number"], "46");
+}
