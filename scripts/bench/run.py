@@ -11,6 +11,12 @@ doing the same SQL work straight against PostgreSQL, in its default simple proto
   get        GET /api/v1/referrals/{id} as the centre (audited) vs a primary-key select
   list       GET /api/v1/referrals?status=…&limit=50 by cursor vs a 51-row keyset page
   list@10k   the same list, and its twin, on a BENCH_SMALL_ROWS database
+  suggested  GET /api/v1/intakes/{id}/suggested-groups as the centre, random waiting intakes of
+             it  vs  matching.rs's ranking SQL (SUGGESTED_GROUPS written out) for the same ones
+  statistics GET /api/v1/statistics/groups for the whole country's bench year (the last whole
+             calendar one): members_placed by municipality x quarter and groups_running by
+             theme x quarter  vs  the aggregate group_statistics.rs builds for each; and
+             members_placed one request at a time, API and twin, to tell its cost from the queue
   webhooks   webhook delivery to 50 receivers of which 5 hang (scripts/bench/webhooks.py), one
              municipality subscribed 50 times: a burst of 200 moves (10,000 deliveries) and a
              steady 2 moves/s, each with the deliveries/s the 45 prompt receivers acknowledged,
@@ -18,19 +24,25 @@ doing the same SQL work straight against PostgreSQL, in its default simple proto
              ones got; on its own BENCH_SMALL_ROWS database, about a minute in all
 
 BENCH_ONLY picks scenarios by group, comma-separated: `wrk` (create, get, list, list@10k and their
-pgbench twins, after seeding BENCH_ROWS referrals, the long part) and `webhooks` (a second of
-seeding, under a minute of measuring; needs no wrk). Unset, both run. Just the webhook figure:
+pgbench twins, after seeding BENCH_ROWS referrals, the long part), `groups` (suggested and
+statistics and their twins: groups-seed.sql adds BENCH_ROWS / 200 groups, at least 250, and
+BENCH_ROWS / 5 places, with their intakes and sessions, to the BENCH_ROWS database `wrk` seeded,
+or seeds that database itself when `wrk` does not run; about 8 minutes at 1M rows on its own) and
+`webhooks` (a second of seeding, under a minute of measuring; needs no wrk). Unset, all three run.
+Just the webhook figure, or just the groups':
 
   BENCH_ONLY=webhooks scripts/bench/run.py          (the release binary built already)
   make bench BENCH_ONLY=webhooks                    (builds it first)
+  BENCH_ONLY=groups scripts/bench/run.py
 
-Prints a table per group (also written to target/bench/report.md): for wrk, requests/s, p50, p99,
-max, errors, the server's peak memory and each API figure as a ratio to its pgbench twins; for
+Prints a table per group (also written to target/bench/report.md): for wrk and groups, requests/s,
+p50, p99, max, errors, the server's peak memory and each API figure as a ratio to its pgbench twins; for
 webhooks, the figures above with the machine's CPU split into ours and other processes', so
 contention from other builds shows. Nothing here is asserted: speed goals live in this report,
 never in timed tests.
 """
 
+import calendar
 import os
 import pathlib
 import re
@@ -53,7 +65,12 @@ DURATION = int(os.environ.get("BENCH_DURATION", "20"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
 CONNECTIONS = 32
 POOL = os.environ.get("BENCH_DB_POOL_SIZE", "")
-GROUPS = ("wrk", "webhooks")
+GROUPS = ("wrk", "groups", "webhooks")
+LARGE = "samhandling_bench"  # the BENCH_ROWS database, which `groups` reuses when `wrk` seeded it
+# The self-help groups over the BENCH_ROWS referrals: 5,000 groups and 200,000 places at 1M rows.
+GROUP_COUNT = max(250, ROWS // 200)
+PLACES = ROWS // 5
+YEAR = time.gmtime().tm_year - 1  # the bench year of the groups: a whole past one
 ONLY = [name.strip() for name in os.environ.get("BENCH_ONLY", ",".join(GROUPS)).split(",") if name.strip()]
 
 
@@ -93,13 +110,14 @@ def milliseconds(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(server, script, env):
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", "--latency", "--timeout", "5s", "-s", str(ROOT / "scripts" / "bench" / script)]
+def wrk(server, script, env, name=None, connections=CONNECTIONS):
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", "--latency", "--timeout", "5s", "-s", str(ROOT / "scripts" / "bench" / script)]
     environment = {**os.environ, **env}
     subprocess.run([*command, f"-d{WARMUP}s", server.base], check=True, env=environment, capture_output=True)
     settle(server.database_url)
     output = subprocess.run([*command, f"-d{DURATION}s", server.base], check=True, env=environment, capture_output=True, text=True).stdout
-    (OUT / f"wrk-{script}.txt").write_text(output)
+    (OUT / f"wrk-{name or script}.txt").write_text(output)
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):? (\d+)", output))
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
@@ -110,12 +128,14 @@ def wrk(server, script, env):
     }
 
 
-def pgbench(url, script, rows, protocol):
+def pgbench(url, script, rows, protocol, defines=None, connections=CONNECTIONS):
     """pgbench with `script` in `protocol`: `simple` (its default, a query string per call) or
-    `prepared` (parsed and planned once per connection, as the API's statements are)."""
+    `prepared` (parsed and planned once per connection, as the API's statements are); `defines`
+    are more of its variables (-D) beside `rows`."""
     with tempfile.TemporaryDirectory() as logs:
+        variables = [f"-D{name}={value}" for name, value in {"rows": rows, **(defines or {})}.items()]
         command = [
-            pg_tool("pgbench"), "-n", "-M", protocol, "-c", str(CONNECTIONS), "-j", "2", "-D", f"rows={rows}",
+            pg_tool("pgbench"), "-n", "-M", protocol, "-c", str(connections), "-j", str(min(2, connections)), *variables,
             "-f", str(ROOT / "scripts" / "bench" / script), "-l", "--log-prefix", f"{logs}/tx", url,
         ]
         subprocess.run([*command, "-T", str(WARMUP)], check=True, capture_output=True)
@@ -145,9 +165,28 @@ def centre_ids(url, centre, limit=20000):
     return path
 
 
+def table(heading, rows, results, twins):
+    """A table of the report under `heading`: a line per (label, name) of `rows`, the API's figures
+    in `results` beside its pgbench twins' in `twins` (by name and protocol)."""
+    lines = [
+        f"## {heading}: {CONNECTIONS} connections, {DURATION} s each",
+        "",
+        "| scenario | req/s | p50 ms | p99 ms | max ms | errors | twin req/s | twin p99 ms | ratio | prepared twin req/s | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, name in rows:
+        api, simple, prepared = results[name], twins[name, "simple"], twins[name, "prepared"]
+        lines.append(
+            f"| {label} | {api['rps']:.0f} | {api['p50']:.1f} | {api['p99']:.1f} | {api['max']:.0f} | {api['errors']} "
+            f"| {simple['rps']:.0f} | {simple['p99']:.1f} | {api['rps'] / simple['rps']:.2f} "
+            f"| {prepared['rps']:.0f} | {api['rps'] / prepared['rps']:.2f} |"
+        )
+    return lines
+
+
 def wrk_scenarios(base, centre, municipality):
     """create, get, list and list@10k with wrk, and their pgbench twins; the report's lines."""
-    large = fresh_database(base, "samhandling_bench", ROWS)
+    large = fresh_database(base, LARGE, ROWS)
     small = fresh_database(base, "samhandling_bench_small", SMALL_ROWS)
     results = {}
 
@@ -191,19 +230,7 @@ def wrk_scenarios(base, centre, municipality):
         (f"GET /referrals page @ {ROWS:,}", "list"),
         (f"GET /referrals page @ {SMALL_ROWS:,}", "list_small"),
     ]
-    lines = [
-        f"## API and database: {CONNECTIONS} connections, {DURATION} s each",
-        "",
-        "| scenario | req/s | p50 ms | p99 ms | max ms | errors | twin req/s | twin p99 ms | ratio | prepared twin req/s | ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for label, name in rows:
-        api, simple, prepared = results[name], twins[name, "simple"], twins[name, "prepared"]
-        lines.append(
-            f"| {label} | {api['rps']:.0f} | {api['p50']:.1f} | {api['p99']:.1f} | {api['max']:.0f} | {api['errors']} "
-            f"| {simple['rps']:.0f} | {simple['p99']:.1f} | {api['rps'] / simple['rps']:.2f} "
-            f"| {prepared['rps']:.0f} | {api['rps'] / prepared['rps']:.2f} |"
-        )
+    lines = table("API and database", rows, results, twins)
     slowdown = results["list_small"]["rps"] / results["list"]["rps"]
     twin_slowdown = twins["list_small", "simple"]["rps"] / twins["list", "simple"]["rps"]
     lines += [
@@ -217,6 +244,92 @@ def wrk_scenarios(base, centre, municipality):
         f" the pgbench page itself: {twin_slowdown:.2f}x",
         "Goals: create >= 0.5 of insert, get >= 0.5 of select, list >= 0.45 of page, p99 <= 50 ms,"
         " no request over 1 s, memory < 150 MiB, zero errors.",
+    ]
+    return lines
+
+
+def intake_ids(url, centre):
+    """The ids of `centre`'s intakes whose person waits for a group, for suggested.lua."""
+    output = psql(url, "-At", "-c", f"SELECT i.id FROM intakes i JOIN referrals r ON r.id = i.referral_id "
+                  f"WHERE i.centre_id = '{centre}' AND r.status = 'waiting_for_group'").stdout
+    path = OUT / "intake-ids.txt"
+    path.write_text(output)
+    return path
+
+
+# The statistics asked for, a whole country's bench year each: (name, query string, twin script).
+STATISTICS = [
+    ("statistics", f"measure=members_placed&rows=municipality&columns=quarter&year={YEAR}", "pgbench-statistics.sql"),
+    ("statistics_running", f"measure=groups_running&rows=theme&columns=quarter&year={YEAR}",
+     "pgbench-statistics-running.sql"),
+]
+
+
+def groups_scenarios(base, centre, municipality, seeded):
+    """suggested and statistics with wrk, and their pgbench twins, over the self-help groups of
+    groups-seed.sql on the BENCH_ROWS database (the one `wrk` seeded, if `seeded`); the report's
+    lines."""
+    url = f"{base}/{LARGE}" if seeded else fresh_database(base, LARGE, ROWS)
+    started = time.time()
+    psql(url, "-v", f"year={YEAR}", "-v", f"groups={GROUP_COUNT}", "-v", f"places={PLACES}",
+         "-f", str(ROOT / "scripts" / "bench" / "groups-seed.sql"))
+    counts = psql(url, "-At", "-F", " ", "-c", "SELECT (SELECT count(*) FROM groups), (SELECT count(*) FROM intakes), "
+                  "(SELECT count(*) FROM memberships), (SELECT count(*) FROM group_sessions)").stdout.split()
+    log(f"seeded {int(counts[0]):,} groups, {int(counts[1]):,} intakes, {int(counts[2]):,} places and"
+        f" {int(counts[3]):,} sessions in {time.time() - started:.0f} s")
+    results = {}
+
+    server = start_server(url)
+    env = {
+        "BENCH_CENTRE_TOKEN": server.token(centre, "centre_coordinator"),
+        "BENCH_REFERRER_TOKEN": server.token(municipality, "referrer"),
+        "BENCH_INTAKE_IDS_FILE": str(intake_ids(url, centre)),
+    }
+    log("suggested groups for an intake")
+    results["suggested"] = wrk(server, "suggested.lua", env)
+    for name, query, _ in STATISTICS:
+        log(f"group statistics: {query}")
+        results[name] = wrk(server, "statistics.lua", {**env, "BENCH_STATISTICS_QUERY": query}, name=name)
+    # One request at a time: what a statistics request costs by itself, without the queue that 32
+    # connections on the machine's cores build.
+    alone_name, alone_query, alone_script = STATISTICS[0]
+    log(f"group statistics, one connection: {alone_query}")
+    alone = wrk(server, "statistics.lua", {**env, "BENCH_STATISTICS_QUERY": alone_query}, name=f"{alone_name}-alone",
+                connections=1)
+    memory = server.peak_memory_mib()
+    server.stop()
+
+    bounds = {"from": calendar.timegm((YEAR, 1, 1, 0, 0, 0)), "to": calendar.timegm((YEAR + 1, 1, 1, 0, 0, 0))}
+    twins = {}
+    for protocol in ("simple", "prepared"):
+        for name, script, defines in [
+            ("suggested", "pgbench-suggested.sql", None),
+            *[(name, script, bounds) for name, _, script in STATISTICS],
+        ]:
+            log(f"pgbench twin of {name} ({protocol} protocol)")
+            twins[name, protocol] = pgbench(url, script, ROWS, protocol, defines)
+    log("pgbench twin of statistics, one connection (prepared protocol)")
+    twin_alone = pgbench(url, alone_script, ROWS, "prepared", bounds, connections=1)
+    load = os.getloadavg()  # this group's own load included: its share of the 2 cores is plain
+
+    lines = table("Self-help groups", [
+        ("GET /intakes/{id}/suggested-groups", "suggested"),
+        (f"GET /statistics/groups members_placed, municipality x quarter, {YEAR}", "statistics"),
+        (f"GET /statistics/groups groups_running, theme x quarter, {YEAR}", "statistics_running"),
+    ], results, twins)
+    lines += [
+        "",
+        f"Over {int(counts[0]):,} groups, {int(counts[1]):,} intakes, {int(counts[2]):,} places and"
+        f" {int(counts[3]):,} sessions of {YEAR} (groups-seed.sql), beside the {ROWS:,} referrals.",
+        "Twins: matching.rs's ranking SQL for a random waiting intake of the same centre, and the",
+        "aggregate group_statistics.rs builds, straight against PostgreSQL with pgbench.",
+        "",
+        f"Server peak memory (VmHWM): {memory:.0f} MiB; load average at the end {load[0]:.1f} (1 min),"
+        f" {load[2]:.1f} (15 min) on {os.cpu_count()} cores",
+        f"members_placed one request at a time: {alone['rps']:.1f} req/s, p50 {alone['p50']:.0f} ms, p99"
+        f" {alone['p99']:.0f} ms; its prepared twin {twin_alone['rps']:.1f}/s, p50 {twin_alone['p50']:.0f} ms,"
+        f" p99 {twin_alone['p99']:.0f} ms",
+        "Goals: suggested >= 0.45 of its twin with p99 <= 50 ms; statistics p99 <= 200 ms; zero errors.",
     ]
     return lines
 
@@ -248,6 +361,8 @@ def main():
     lines = [f"# make bench: {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores ({', '.join(ONLY)})"]
     if "wrk" in ONLY:
         lines += ["", *wrk_scenarios(base, centre, municipality)]
+    if "groups" in ONLY:
+        lines += ["", *groups_scenarios(base, centre, municipality, seeded="wrk" in ONLY)]
     if "webhooks" in ONLY:
         lines += webhook_scenario(base, centre, municipality)
     report = "\n".join(lines) + "\n"
