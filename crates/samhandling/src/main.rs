@@ -46,8 +46,15 @@ enum Command {
         #[arg(long, default_value = "tester")]
         sub: String,
     },
-    /// Load the demo organisations (idempotent) and print their ids.
-    DemoData,
+    /// Load the demo organisations and, at the LINK centres, a living demo of groups, intakes,
+    /// members and referrals at every status (idempotent), and print their ids: organisations
+    /// as "id<TAB>kind<TAB>name" first, then "id<TAB>kind<TAB>state<TAB>description".
+    DemoData {
+        /// Only the organisations: no groups, referrals or intakes (for scripts that want the
+        /// centres without any work on them).
+        #[arg(long)]
+        organisations_only: bool,
+    },
     /// Data retention.
     Retention {
         #[command(subcommand)]
@@ -70,6 +77,8 @@ enum Failure {
     #[error(transparent)]
     Store(#[from] samhandling_persistence::StoreError),
     #[error(transparent)]
+    Demo(#[from] demo_data::DemoError),
+    #[error(transparent)]
     Token(#[from] samhandling_auth::TokenError),
     #[error("serving failed: {0}")]
     Io(#[from] std::io::Error),
@@ -90,7 +99,7 @@ fn main() -> ExitCode {
             ttl,
             sub,
         } => print_token(org, &roles, ttl, &sub),
-        Command::DemoData => load_demo_data(),
+        Command::DemoData { organisations_only } => load_demo_data(organisations_only),
         Command::Retention {
             command: RetentionCommand::Run,
         } => run_retention(),
@@ -147,14 +156,18 @@ fn print_token(
     Ok(())
 }
 
-fn load_demo_data() -> Result<(), Failure> {
+fn load_demo_data(organisations_only: bool) -> Result<(), Failure> {
     let db = Db::new(
         &config::database_url(&config::Environment::process())?,
         &DbOptions::default(),
     );
     migrate_with(&db)?;
     let mut conn = db.connection()?;
-    let loaded = demo_data::load(&mut conn)?;
+    let loaded = if organisations_only {
+        demo_data::load_organisations(&mut conn)?
+    } else {
+        demo_data::load(&mut conn)?
+    };
     let created = loaded
         .organisations
         .iter()
@@ -164,11 +177,32 @@ fn load_demo_data() -> Result<(), Failure> {
         "demo data: {created} organisations created, {} already present",
         loaded.organisations.len() - created
     );
+    if !organisations_only {
+        let activity = &loaded.activity;
+        log::info!(
+            "demo data: {} stories of groups and referrals created, {} already present; {} groups, \
+             {} referrals and {} intakes at the LINK centres",
+            activity.created,
+            activity.present,
+            activity.groups.len(),
+            activity.referrals.len(),
+            activity.intakes.len()
+        );
+        let (intake, group) = demo_data::walkthrough();
+        log::info!(
+            "demo data: as LINK Trondheim's coordinator, try GET /api/v1/intakes/{intake}/suggested-groups \
+             and place her with POST /api/v1/groups/{group}/members"
+        );
+    }
+    // The organisations first, the operator on the first line: scripts read them.
     for (organisation, _) in &loaded.organisations {
         println!(
             "{}\t{}\t{}",
             organisation.id, organisation.kind, organisation.name
         );
+    }
+    for line in loaded.activity_lines() {
+        println!("{line}");
     }
     Ok(())
 }
