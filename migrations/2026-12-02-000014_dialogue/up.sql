@@ -114,7 +114,7 @@ CREATE TABLE follow_up_actions (
     id                    uuid PRIMARY KEY,
     meeting_id            uuid NOT NULL REFERENCES dialogue_meetings (id),
     owner_organisation_id uuid NOT NULL REFERENCES organisations (id),
-    description           text NOT NULL CHECK (length(description) BETWEEN 1 AND 1000),
+    description           text NOT NULL CHECK (length(description) BETWEEN 1 AND 2000),
     due_on                date NOT NULL,
     follow_up_meeting_on  date,
     follow_up_digital     boolean NOT NULL DEFAULT false,

@@ -1,11 +1,12 @@
 //! Counts of groups, places and sessions for statistics, before suppression (which the domain's
-//! `statistics::suppress` applies to whatever this returns). The period's indexes are
-//! `groups_started_at`, `groups_ended_at`, `memberships_joined_at` and `group_sessions_held_on`.
+//! `statistics::suppress` applies to whatever this returns). They are read from
+//! `group_statistics`, which triggers keep per centre, theme, municipality and quarter as each
+//! placement, session and start or end happens, so a country's year never reads the places.
 
 use crate::error::StoreError;
-use chrono::{DateTime, Utc};
+use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Date, Double, Nullable, Text, Uuid as SqlUuid};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
 use uuid::Uuid;
 
@@ -35,66 +36,56 @@ pub struct CountQuery {
     pub rows: GroupDimension,
     /// The columns.
     pub columns: GroupDimension,
-    /// From (inclusive).
-    pub from: DateTime<Utc>,
-    /// To (exclusive).
-    pub to: DateTime<Utc>,
+    /// The first quarter (its first day).
+    pub from: NaiveDate,
+    /// The quarter after the last (its first day).
+    pub to: NaiveDate,
     /// Only this centre's groups.
     pub centre: Option<Uuid>,
 }
 
-/// The time each measure happens at, its source and what it counts.
-fn source(measure: GroupMeasure) -> (&'static str, &'static str, &'static str, &'static str) {
+/// The column of `group_statistics` a measure adds up.
+fn column(measure: GroupMeasure) -> &'static str {
     match measure {
-        GroupMeasure::GroupsStarted => ("g.started_at", "groups g", "count(*)", "0"),
-        GroupMeasure::GroupsEnded => ("g.ended_at", "groups g", "count(*)", "0"),
-        GroupMeasure::GroupsRunning => (
-            "s.held_on::timestamptz",
-            "group_sessions s JOIN groups g ON g.id = s.group_id AND s.held",
-            "count(DISTINCT g.id)",
-            "0",
-        ),
-        GroupMeasure::SessionsHeld => (
-            "s.held_on::timestamptz",
-            "group_sessions s JOIN groups g ON g.id = s.group_id AND s.held",
-            "count(*)",
-            "0",
-        ),
-        GroupMeasure::MembersPlaced => (
-            "m.joined_at",
-            "memberships m JOIN groups g ON g.id = m.group_id",
-            "count(*)",
-            "sum(m.waited_days)",
-        ),
+        GroupMeasure::GroupsStarted => "groups_started",
+        GroupMeasure::GroupsEnded => "groups_ended",
+        GroupMeasure::GroupsRunning => "groups_running",
+        GroupMeasure::MembersPlaced => "members_placed",
+        GroupMeasure::SessionsHeld => "sessions_held",
     }
 }
 
-fn label(dimension: GroupDimension, at: &str) -> String {
+fn label(dimension: GroupDimension) -> &'static str {
     match dimension {
-        GroupDimension::Centre => "g.centre_id::text".to_owned(),
-        GroupDimension::Theme => "g.theme".to_owned(),
-        GroupDimension::Municipality => "g.municipality".to_owned(),
-        GroupDimension::Quarter => {
-            format!("to_char({at} AT TIME ZONE 'Europe/Oslo', 'YYYY-\"Q\"Q')")
-        }
+        GroupDimension::Centre => "centre_id::text",
+        GroupDimension::Theme => "theme",
+        GroupDimension::Municipality => "municipality",
+        GroupDimension::Quarter => "to_char(quarter, 'YYYY-\"Q\"Q')",
     }
 }
 
-/// The counts of `query`, one per non-empty cell.
+/// The counts of `query`, one per non-empty cell, from the summary the triggers keep (its primary
+/// key, which starts with the quarter, finds a year's rows).
 pub fn counts(conn: &mut PgConnection, query: &CountQuery) -> Result<Vec<Count>, StoreError> {
-    let (at, from, count, wait) = source(query.measure);
+    let measure = column(query.measure);
+    let wait = if query.measure == GroupMeasure::MembersPlaced {
+        "wait_days"
+    } else {
+        "0"
+    };
     // Every piece of the text comes from the whitelists above; the values are binds.
     let sql = format!(
-        "SELECT {rows} AS row_label, {columns} AS column_label, {count} AS count, \
-             coalesce({wait}, 0)::float8 AS wait_days \
-         FROM {from} WHERE {at} >= $1 AND {at} < $2 AND ($3::uuid IS NULL OR g.centre_id = $3) \
-         GROUP BY 1, 2",
-        rows = label(query.rows, at),
-        columns = label(query.columns, at),
+        "SELECT {rows} AS row_label, {columns} AS column_label, sum({measure})::bigint AS count, \
+             sum({wait})::float8 AS wait_days \
+         FROM group_statistics WHERE quarter >= $1 AND quarter < $2 \
+             AND ($3::uuid IS NULL OR centre_id = $3) \
+         GROUP BY 1, 2 HAVING sum({measure}) > 0",
+        rows = label(query.rows),
+        columns = label(query.columns),
     );
     Ok(diesel::sql_query(sql)
-        .bind::<Timestamptz, _>(query.from)
-        .bind::<Timestamptz, _>(query.to)
+        .bind::<Date, _>(query.from)
+        .bind::<Date, _>(query.to)
         .bind::<Nullable<SqlUuid>, _>(query.centre)
         .load(conn)?)
 }

@@ -132,6 +132,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_quarters_met (group_id, quarter) {
+        group_id -> Uuid,
+        quarter -> Date,
+    }
+}
+
+diesel::table! {
     group_sessions (id) {
         id -> Uuid,
         group_id -> Uuid,
@@ -154,6 +161,21 @@ diesel::table! {
         display_name -> Text,
         planned_meetings -> Int2,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    group_statistics (quarter, centre_id, theme, municipality) {
+        quarter -> Date,
+        centre_id -> Uuid,
+        theme -> Text,
+        municipality -> Text,
+        groups_started -> Int4,
+        groups_ended -> Int4,
+        groups_running -> Int4,
+        members_placed -> Int4,
+        wait_days -> Int8,
+        sessions_held -> Int4,
     }
 }
 
@@ -416,6 +438,7 @@ diesel::joinable!(follow_up_actions -> dialogue_meetings (meeting_id));
 diesel::joinable!(follow_up_actions -> organisations (owner_organisation_id));
 diesel::joinable!(group_follow_ups -> group_sessions (session_id));
 diesel::joinable!(group_follow_ups -> groups (group_id));
+diesel::joinable!(group_quarters_met -> groups (group_id));
 diesel::joinable!(group_sessions -> groups (group_id));
 diesel::joinable!(group_starters -> groups (group_id));
 diesel::joinable!(groups -> organisations (centre_id));
@@ -442,8 +465,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     dialogue_participants,
     follow_up_actions,
     group_follow_ups,
+    group_quarters_met,
     group_sessions,
     group_starters,
+    group_statistics,
     groups,
     idempotency_keys,
     intakes,

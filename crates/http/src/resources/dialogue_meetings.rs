@@ -133,7 +133,7 @@ pub struct CreateMeeting {
     pub focus_areas: Vec<FocusArea>,
     /// The programme, item by item.
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "check_programme"))]
     #[schema(value_type = Vec<Name>, max_items = 30)]
     pub programme: Vec<String>,
     /// The participating municipalities (organisations of kind `municipality` in your county).
@@ -145,6 +145,16 @@ pub struct CreateMeeting {
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
     pub partners: Vec<Uuid>,
+}
+
+/// Each programme item is a name: a line of plain text of at most 200 characters.
+fn check_programme(items: &[String]) -> Result<(), validator::ValidationError> {
+    items.iter().try_for_each(|item| {
+        if item.chars().count() > 200 {
+            return Err(validator::ValidationError::new("length"));
+        }
+        check_plain_text(item)
+    })
 }
 
 /// A status change.
@@ -200,8 +210,8 @@ pub struct CollaborationNeedInput {
     /// From whom.
     pub partner_kind: PartnerKind,
     /// What.
-    #[validate(length(min = 1, max = 1000), custom(function = "check_free_text"))]
-    #[schema(value_type = FreeText, max_length = 1000)]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = FreeText)]
     pub description: String,
 }
 
@@ -234,23 +244,23 @@ pub struct RecordFinding {
     pub municipality_id: Uuid,
     /// The work presented, and good practice.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 4000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, max_length = 4000, nullable = false)]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, nullable = false)]
     pub presented_work: Option<String>,
     /// Strengths.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 4000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, max_length = 4000, nullable = false)]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, nullable = false)]
     pub strengths: Option<String>,
     /// Challenges.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 4000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, max_length = 4000, nullable = false)]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, nullable = false)]
     pub challenges: Option<String>,
     /// Improvement areas.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 4000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, max_length = 4000, nullable = false)]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = Option<FreeText>, nullable = false)]
     pub improvement_areas: Option<String>,
     /// What help it needs, and from whom.
     #[serde(default)]
@@ -289,8 +299,8 @@ pub struct CreateAction {
     /// Whose action it is: a participant of the meeting, or your own organisation.
     pub owner_organisation_id: Uuid,
     /// What to do.
-    #[validate(length(min = 1, max = 1000), custom(function = "check_free_text"))]
-    #[schema(value_type = FreeText, max_length = 1000)]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
+    #[schema(value_type = FreeText)]
     pub description: String,
     /// By when.
     pub due_on: NaiveDate,

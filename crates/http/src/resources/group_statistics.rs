@@ -9,7 +9,7 @@ use crate::input::ValidQuery;
 use crate::state::AppState;
 use crate::statistics::Table;
 use actix_web::{get, web};
-use chrono::{Datelike, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
 use samhandling_domain::statistics::{mean_if_enough, CountTable};
 use samhandling_persistence::group_statistics::{self as store, CountQuery};
@@ -75,7 +75,8 @@ pub struct GroupStatistics {
 ///
 /// For anyone signed in. Counts of 1 to 4 are shown as `<5`, and a second cell is hidden (`x`)
 /// wherever a row or column total would otherwise give a small one away. Averages rest on at
-/// least 5 people.
+/// least 5 people. Quarters and years are in Norwegian time; a group meeting in two quarters
+/// counts as running in each.
 #[utoipa::path(
     tag = "statistics",
     params(StatisticsQuery),
@@ -104,8 +105,8 @@ async fn group_statistics(
     }
     let year = query.year.unwrap_or_else(|| Utc::now().year());
     let (Some(from), Some(to)) = (
-        Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single(),
-        Utc.with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0).single(),
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year + 1, 1, 1),
     ) else {
         return Err(ApiError::invalid_field("year", "range", "not a year"));
     };

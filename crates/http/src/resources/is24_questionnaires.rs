@@ -6,7 +6,7 @@ use crate::auth::{AdminOnly, AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidJson;
 use crate::state::AppState;
-use crate::text::{check_plain_text, Label};
+use crate::text::check_plain_text;
 use actix_web::{get, put, web};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_persistence::{audit, is24};
@@ -58,7 +58,12 @@ pub struct VariableInput {
     pub label: String,
     /// Its unit.
     #[validate(length(min = 1, max = 50), custom(function = "check_plain_text"))]
-    #[schema(value_type = Label, max_length = 50, example = "årsverk")]
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
+        example = "årsverk"
+    )]
     pub unit: String,
 }
 

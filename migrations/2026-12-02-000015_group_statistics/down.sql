@@ -1,0 +1,14 @@
+CREATE INDEX memberships_joined_at ON memberships (joined_at) INCLUDE (group_id, waited_days);
+CREATE INDEX group_sessions_held_on ON group_sessions (held_on) INCLUDE (group_id) WHERE held;
+CREATE INDEX groups_started_at ON groups (started_at) WHERE started_at IS NOT NULL;
+CREATE INDEX groups_ended_at ON groups (ended_at) WHERE ended_at IS NOT NULL;
+DROP TRIGGER group_sessions_count ON group_sessions;
+DROP TRIGGER memberships_count_placement ON memberships;
+DROP TRIGGER groups_count_lifecycle ON groups;
+DROP FUNCTION count_group_session();
+DROP FUNCTION count_group_placement();
+DROP FUNCTION count_group_lifecycle();
+DROP FUNCTION count_group_statistics(uuid, date, integer, integer, integer, integer, bigint, integer);
+DROP FUNCTION oslo_quarter(timestamptz);
+DROP TABLE group_quarters_met;
+DROP TABLE group_statistics;
