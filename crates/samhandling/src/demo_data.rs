@@ -2599,6 +2599,7 @@ pub fn load(conn: &mut PgConnection) -> Result<Loaded, DemoError> {
     in_transaction(conn, |conn| {
         let organisations = load_directory(conn)?;
         let activity = load_activity(conn, &Context::new(&organisations))?;
+        crate::demo_dialogue::load(conn, &organisations)?;
         Ok(Loaded {
             organisations,
             activity,

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo_data;
+mod demo_dialogue;
 
 use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
