@@ -222,7 +222,7 @@ def _dialogue_prepared():
         })
         requests.put(
             os.environ["CONTRACT_BASE_URL"] + "/api/v1/is24-questionnaires/2026",
-            json={"variables": [{"code": "arsverk_rus", "label": "Årsverk i rusarbeid", "unit": "årsverk"}]},
+            json={"variables": {"arsverk_rus": {"label": "Årsverk i rusarbeid", "unit": "årsverk"}}},
             headers={"Authorization": "Bearer " + os.environ["CONTRACT_ADMIN_TOKEN"]},
             timeout=10,
         ).raise_for_status()

@@ -12,6 +12,7 @@ use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_persistence::{audit, is24};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -39,14 +40,10 @@ fn check_code(code: &str) -> Result<(), ValidationError> {
     }
 }
 
-/// One variable of a questionnaire.
+/// What one variable asks, and in which unit.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct VariableInput {
-    /// Its code.
-    #[validate(custom(function = "check_code"))]
-    #[schema(pattern = "^[A-Za-z0-9_.-]{1,40}$", example = "arsverk_psykisk_helse")]
-    pub code: String,
+pub struct Variable {
     /// What it asks.
     #[validate(length(min = 1, max = 300), custom(function = "check_plain_text"))]
     #[schema(
@@ -67,18 +64,29 @@ pub struct VariableInput {
     pub unit: String,
 }
 
-/// A questionnaire version.
+/// A questionnaire version: its variables by code (a code appears once).
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"variables": [
-    {"code": "arsverk_psykisk_helse", "label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"},
-    {"code": "arsverk_rus", "label": "Årsverk i rusarbeid", "unit": "årsverk"}
-]}))]
+#[schema(example = json!({"variables": {
+    "arsverk_psykisk_helse": {"label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"},
+    "arsverk_rus": {"label": "Årsverk i rusarbeid", "unit": "årsverk"}
+}}))]
 pub struct Questionnaire {
-    /// Its variables; codes are unique.
+    /// Code (`^[A-Za-z0-9_.-]{1,40}$`) → what it asks; 1 to 500 variables.
     #[validate(length(min = 1, max = 500), nested)]
-    #[schema(min_items = 1, max_items = 500)]
-    pub variables: Vec<VariableInput>,
+    pub variables: BTreeMap<String, Variable>,
+}
+
+/// The rules JSON Schema can say beyond the derived schema: the codes' shape and how many.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![(
+        "Questionnaire",
+        serde_json::json!({ "properties": { "variables": {
+            "propertyNames": { "pattern": "^[A-Za-z0-9_.-]{1,40}$" },
+            "minProperties": 1,
+            "maxProperties": 500
+        } } }),
+    )]
 }
 
 /// A questionnaire as stored.
@@ -87,7 +95,7 @@ pub struct QuestionnaireView {
     /// The report year.
     pub report_year: i16,
     /// Its variables, by code.
-    pub variables: Vec<VariableInput>,
+    pub variables: BTreeMap<String, Variable>,
 }
 
 /// The path of one questionnaire.
@@ -114,10 +122,14 @@ fn shown(year: i16, variables: Vec<is24::Variable>) -> QuestionnaireView {
         report_year: year,
         variables: variables
             .into_iter()
-            .map(|variable| VariableInput {
-                code: variable.code,
-                label: variable.label,
-                unit: variable.unit,
+            .map(|variable| {
+                (
+                    variable.code,
+                    Variable {
+                        label: variable.label,
+                        unit: variable.unit,
+                    },
+                )
             })
             .collect(),
     }
@@ -148,19 +160,21 @@ async fn load_questionnaire(
 ) -> Result<web::Json<QuestionnaireView>, ApiError> {
     let year = check_year(path.year)?;
     let request = body.into_inner();
-    let mut codes: Vec<&str> = request.variables.iter().map(|v| v.code.as_str()).collect();
-    codes.sort_unstable();
-    if codes.windows(2).any(|pair| pair[0] == pair[1]) {
+    if let Some(code) = request
+        .variables
+        .keys()
+        .find(|code| check_code(code).is_err())
+    {
         return Err(ApiError::invalid_field(
-            "variables",
-            "duplicate_code",
-            "each code appears once",
+            &format!("variables.{code}"),
+            "code",
+            "a code is 1 to 40 letters, digits, `_`, `.` or `-`",
         ));
     }
     let variables: Vec<(String, String, String)> = request
         .variables
         .into_iter()
-        .map(|v| (v.code, v.label, v.unit))
+        .map(|(code, v)| (code, v.label, v.unit))
         .collect();
     let event = caller.audit(
         AuditAction::Updated,

@@ -51,5 +51,6 @@ pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     rules.extend(intakes::schema_rules());
     rules.extend(group_sessions::schema_rules());
     rules.extend(dialogue_meetings::schema_rules());
+    rules.extend(is24_questionnaires::schema_rules());
     rules
 }
