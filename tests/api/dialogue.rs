@@ -265,14 +265,14 @@ async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_bef
     for (year, variables) in [
         (
             2025,
-            json!([{"code": "arsverk_psykisk_helse", "label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"}]),
+            json!({"arsverk_psykisk_helse": {"label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"}}),
         ),
         (
             2026,
-            json!([
-                {"code": "arsverk_psykisk_helse", "label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"},
-                {"code": "arsverk_rus", "label": "Årsverk i rusarbeid", "unit": "årsverk"}
-            ]),
+            json!({
+                "arsverk_psykisk_helse": {"label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"},
+                "arsverk_rus": {"label": "Årsverk i rusarbeid", "unit": "årsverk"}
+            }),
         ),
     ] {
         let loaded = send(
