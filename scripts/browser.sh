@@ -5,8 +5,10 @@
 #                                              see scripts/target-dir.sh)
 #
 # It finds PostgreSQL with scripts/pg.sh, recreates the database samhandling_browser, migrates it
-# and loads the demo data, starts the server on a free loopback port, mints an operator admin token
-# and runs tests/browser/swagger-ui.test.mjs with node's test runner. Chromium (Debian's package)
+# and loads the demo data, starts the server on a free loopback port, mints an operator admin token,
+# a referrer token for Stjørdal kommune and a centre coordinator token for LINK Trondheim (the
+# self-help group steps switch between them through Authorize), and runs
+# tests/browser/swagger-ui.test.mjs with node's test runner. Chromium (Debian's package)
 # is installed if missing, and the pinned npm packages with `npm ci` when node_modules is missing
 # or older than package-lock.json. The server is stopped and the database dropped on exit; the
 # script exits with the test runner's exit code.
@@ -63,11 +65,15 @@ load_demo_data "$BIN"
 serve "$BIN"
 
 TOKEN=$(mint_token "$BIN" 15m --org "$OPERATOR_ORG" --role admin)
+demo_parties
+REFERRER_TOKEN=$(mint_token "$BIN" 15m --org "$MUNICIPALITY_ORG" --role referrer)
+CENTRE_TOKEN=$(mint_token "$BIN" 15m --org "$CENTRE_ORG" --role centre_coordinator)
 
 # --- The test -------------------------------------------------------------------------------
 log "running the Swagger UI test with $CHROMIUM"
 set +e
 (cd "$TEST_DIR" && SAMHANDLING_BASE_URL=$BASE SAMHANDLING_TOKEN=$TOKEN CHROMIUM=$CHROMIUM \
+    SAMHANDLING_REFERRER_TOKEN=$REFERRER_TOKEN SAMHANDLING_CENTRE_TOKEN=$CENTRE_TOKEN \
     BROWSER_SCREENSHOT="$OUT/swagger-ui.png" \
     node --test --test-reporter=tap swagger-ui.test.mjs)
 rc=$?

@@ -23,6 +23,17 @@ without touching any other server), is bounded in time and traffic, and stops by
                      unknown client ids while the load goes on: 401 up to the hourly allowance,
                      429 after it, and the reads' p99 near the baseline still.
 
+  self-help groups   in the database restart, the SIGKILL and the two instances alike (see
+                     Places): people go from referral to a booked intake, its recorded outcome and
+                     a place, each into two groups of four seats at once, while a leaver frees a
+                     seat in every full group; every creating POST carries an Idempotency-Key and
+                     is retried through the fault (with two instances, sent to both at once). No
+                     request is answered 500; member_count equals the active memberships and never
+                     exceeds max_members; no person is placed twice; every acknowledged create
+                     exists with its id, and sent again is replayed with that id; every booking,
+                     completion and placement is there whole (with its referral's steps and its
+                     audit events) or not at all.
+
 Every receiver verifies every delivery with the `standardwebhooks` package (Standard Webhooks
 1.0), and once per scenario the verifier is shown to refuse a tampered body and a correctly
 signed but 10 minutes old timestamp. `make chaos` runs this with the interpreter of the
@@ -351,7 +362,9 @@ def stage(binary, cluster, database, instances=1, server_env=None, referrers=("S
     url = cluster.create_database(database)
     env = {"DATABASE_URL": url, "JWT_SECRET": SECRET, "RUST_LOG": "warn"}
     subprocess.run([binary, "migrate"], check=True, env=env, capture_output=True)
-    listing = subprocess.run([binary, "demo-data"], check=True, env=env, capture_output=True, text=True).stdout
+    # The organisations only: every group, referral and intake in the database is the scenario's own.
+    listing = subprocess.run([binary, "demo-data", "--organisations-only"], check=True, env=env, capture_output=True,
+                             text=True).stdout
     ids = {line.split("\t")[2]: line.split("\t")[0] for line in listing.splitlines() if line.count("\t") == 2}
     servers = []
     for _ in range(instances):
@@ -436,8 +449,11 @@ def check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats):
     counts = {}
     for delivery_id, _ in received:
         counts[delivery_id] = counts.get(delivery_id, 0) + 1
+    # The workload's referrals only: the demo data has referrals of its own, made before any
+    # subscription, and the self-help group flows' referrals come from a municipality without one.
     moved_without_event = int(psql(url, "-At", "-c",
-        "SELECT count(*) FROM referrals r WHERE r.status = 'received' AND NOT EXISTS "
+        "SELECT count(*) FROM referrals r JOIN referral_people p ON p.referral_id = r.id "
+        "WHERE r.status = 'received' AND p.wishes LIKE 'chaos %' AND NOT EXISTS "
         "(SELECT 1 FROM webhook_deliveries d WHERE d.referral_id = r.id)").stdout)
     checks.check(scenario, "every status change has its webhook delivery in the outbox",
                  len(outbox) >= len(ledger.moved) and moved_without_event == 0,
@@ -455,16 +471,22 @@ def check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats):
 
 def database_restart(checks, binary, cluster):
     scenario = "database restart"
-    url, (server,), world = stage(binary, cluster, "chaos_restart")
+    url, (server,), world = stage(binary, cluster, "chaos_restart", referrers=("Stjørdal kommune", PLACES_REFERRER))
     ledger = Ledger()
+    places = Places("restart", url, [server.base], world).prepare()
     workload = Workload("restart", [server.base], world, ledger).start()
+    places.start()
     try:
         time.sleep(3)
         log("stopping PostgreSQL")
         down = time.monotonic()
         cluster.stop("fast")
+        # pg_ctl (through runuser) can take seconds to stop the server on a busy machine: the
+        # outage's checks count from when it has, and /health/ready is asked at least three times.
+        stopped = time.monotonic()
+        log(f"PostgreSQL stopped {stopped - down:.2f} s after the stop began")
         ready = []
-        while time.monotonic() < down + 5:
+        while time.monotonic() < down + 5 or len(ready) < 3:
             reply = request("GET", f"{server.base}/health/ready", timeout=CLIENT_TIMEOUT)
             ready.append((reply.status, reply.headers.get("content-type", "")))
             time.sleep(0.25)
@@ -489,10 +511,10 @@ def database_restart(checks, binary, cluster):
         ]
         time.sleep(2)
     finally:
-        workload.finish()
+        finish(workload, places)
         server.stop()
 
-    during = [a for a in ledger.attempts if a.started > down + 0.5 and a.started + a.seconds < up]
+    during = [a for a in ledger.attempts if a.started > max(down + 0.5, stopped) and a.started + a.seconds < up]
     wrong = [a for a in during if a.status != 503 or not a.content_type.startswith("application/problem+json") or not a.retry_after]
     checks.check(scenario, "requests during the outage were answered 503 problem+json with Retry-After",
                  bool(during) and not wrong,
@@ -512,31 +534,37 @@ def database_restart(checks, binary, cluster):
     checks.check(scenario, "every read after the return succeeded (no stale connection kept)",
                  all(status == 200 for status in reads_after), f"statuses {sorted(set(reads_after))} over {len(reads_after)} reads")
     check_exactly_once(checks, scenario, url, "restart", ledger)
+    check_places(checks, scenario, url, places, fault=(down, up), unavailable_allowed=True)
 
 
 def server_kill(checks, binary, cluster):
     scenario = "server SIGKILL"
-    url, (server,), world = stage(binary, cluster, "chaos_kill")
+    url, (server,), world = stage(binary, cluster, "chaos_kill", referrers=("Stjørdal kommune", PLACES_REFERRER))
     receiver = Receiver()
     subscribe(server, world["referrer_token"], receiver)
     ledger = Ledger()
+    places = Places("kill", url, [server.base], world).prepare()
     workload = Workload("kill", [server.base], world, ledger).start()
+    places.start()
     try:
         time.sleep(4)
         log("killing the server with SIGKILL")
+        killed = time.monotonic()
         server.kill()
         received_before = len(receiver.received())
         time.sleep(1)
         log("starting it again")
         server.start()
+        back = time.monotonic()
         time.sleep(4)
     finally:
-        workload.finish()
+        finish(workload, places)
     try:
         checks.check(scenario, "load reached the server before the kill", received_before > 0 and len(ledger.acknowledged) > 0,
                      f"{len(ledger.acknowledged)} creates acknowledged, {received_before} deliveries before the kill")
         check_exactly_once(checks, scenario, url, "kill", ledger)
         check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats=1)
+        check_places(checks, scenario, url, places, fault=(killed, back), unavailable_allowed=True)
     finally:
         server.stop()
         receiver.close()
@@ -544,22 +572,401 @@ def server_kill(checks, binary, cluster):
 
 def two_instances(checks, binary, cluster):
     scenario = "two instances"
-    url, (first, second), world = stage(binary, cluster, "chaos_two", instances=2)
+    url, (first, second), world = stage(binary, cluster, "chaos_two", instances=2,
+                                        referrers=("Stjørdal kommune", PLACES_REFERRER))
     receiver = Receiver()
     subscribe(first, world["referrer_token"], receiver)
     ledger = Ledger()
+    places = Places("two", url, [first.base, second.base], world, racing=True).prepare()
     workload = Workload("two", [first.base, second.base], world, ledger, creators=3, racing=True).start()
+    places.start()
     try:
         time.sleep(8)
     finally:
-        workload.finish()
+        finish(workload, places)
     try:
         check_exactly_once(checks, scenario, url, "two", ledger)
         check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats=0)
+        check_places(checks, scenario, url, places)
     finally:
         first.stop()
         second.stop()
         receiver.close()
+
+
+# --- self-help groups under the same faults ------------------------------------------------------
+
+# Groups of this few seats (min_members = max_members), so that placements keep meeting the last
+# seat and a full group; PLACES_FLOWS people at a time go from referral to a place.
+PLACES_GROUPS = 2
+PLACES_SEATS = 4
+PLACES_FLOWS = 3
+# Refers the people who are placed: a municipality without a webhook subscription, so that their
+# referrals' steps add nothing to the outbox the referral scenarios check.
+PLACES_REFERRER = "Levanger kommune"
+# A final answer is one below 500; these are the ones each step expects (a 409 for a completion or
+# a departure only on a retry, whose first attempt did it before its answer was lost).
+PLACES_EXPECTED = {"group": {201}, "open": {200, 409}, "refer": {201}, "book": {201}, "complete": {200, 409},
+                   "place": {201, 409}, "depart": {200, 409}}
+# The steps without a key, whose retry is 409 when the attempt before it did the work.
+PLACES_DONE_BEFORE = {"open", "complete", "depart"}
+
+
+class Places:
+    """The self-help group writes under the faults. `prepare` creates PLACES_GROUPS recruiting
+    groups of PLACES_SEATS seats as LINK Trondheim's coordinator. Then PLACES_FLOWS flows each
+    take one person after another from PLACES_REFERRER's referral through the booked intake and
+    its recorded outcome (a general group) to a place: the same person into two groups at once,
+    with two keys, of which at most one may succeed. A leaver records a departure from a group as
+    soon as it is full, so that seats keep freeing and filling, and a watcher looks at the groups'
+    counts in the database five times a second. Every creating POST carries an
+    Idempotency-Key and is retried with the same key and body until it has a final answer (below
+    500); with `racing`, every attempt goes to every instance at once. `stop` ends the starting of
+    new people; a person begun is carried on until `deadline`."""
+
+    def __init__(self, name, url, bases, world, racing=False):
+        self.name = name
+        self.url = url
+        self.bases = bases
+        self.world = world
+        self.racing = racing
+        self.centre_token = world["centre_token"]
+        self.referrer_token = world["referrers"][PLACES_REFERRER]
+        self.ledger = Ledger()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.deadline = None
+        self.groups = []
+        self.members = {}  # group id -> acknowledged membership ids not yet departed, oldest first
+        self.placed = {}  # person (referral id) -> membership ids acknowledged for it, any group
+        self.answers = {}  # (kind, status) -> count of final answers
+        self.unexpected = []  # (kind, status, body) of final answers the step does not expect
+        self.replayed = 0  # answers with Idempotent-Replayed: true
+        self.repeats = []  # (kind, status, replayed, same id) of each acknowledged create sent again
+        self.acknowledged_at = {}  # kind -> monotonic times of acknowledgements
+        self.samples = []  # (member_count, active memberships, max_members) of a group, as the watcher saw it
+        self.threads = [threading.Thread(target=self.flow, args=(n,)) for n in range(PLACES_FLOWS)]
+        self.threads += [threading.Thread(target=self.leave_loop), threading.Thread(target=self.watch)]
+
+    def retrying(self):
+        return self.deadline is None or time.monotonic() < self.deadline
+
+    def final(self, kind, method, path, token, body=None, key=None, first=0):
+        """The first final answer (status below 500) to the request, retried with the same key and
+        body on every other outcome; None when the deadline came first."""
+        tries = 0
+        while self.retrying():
+            base = self.bases[(first + tries) % len(self.bases)]
+            reply = attempt(self.ledger, method, f"{base}{path}", token, body, key, kind=kind)
+            if reply is not None and reply.status < 500:
+                return self.note(kind, reply, key, tries)
+            tries += 1
+            time.sleep(0.1)
+        return None
+
+    def note(self, kind, reply, key, tries):
+        expected = reply.status in PLACES_EXPECTED[kind]
+        if reply.status == 409 and kind in PLACES_DONE_BEFORE:
+            expected = tries > 0
+        with self.lock:
+            self.answers[(kind, reply.status)] = self.answers.get((kind, reply.status), 0) + 1
+            if not expected:
+                self.unexpected.append((kind, reply.status, reply.body[:200]))
+            if reply.headers.get("idempotent-replayed") == "true":
+                self.replayed += 1
+            if reply.status in (200, 201):
+                self.acknowledged_at.setdefault(kind, []).append(time.monotonic())
+        if key and reply.status == 201:
+            self.ledger.acknowledge(key, reply.json()["id"])
+        return reply
+
+    def repeat(self, kind, path, token, body, key, created_id):
+        """Sends an acknowledged create once more with its key and body, as a client that never saw
+        the answer would: it must be replayed, with the id first given."""
+        reply = self.final(kind, "POST", path, token, body, key)
+        if reply is not None:
+            same = reply.status == 201 and reply.json()["id"] == created_id
+            with self.lock:
+                self.repeats.append((kind, reply.status, reply.headers.get("idempotent-replayed") == "true", same))
+
+    def final_everywhere(self, kind, method, path, token, body, key):
+        """As `final`; with `racing`, sent to every instance at once, the answers all returned."""
+        if not self.racing:
+            return [self.final(kind, method, path, token, body, key)]
+        replies = [None] * len(self.bases)
+
+        def race(index):
+            replies[index] = self.final(kind, method, path, token, body, key, first=index)
+
+        racers = [threading.Thread(target=race, args=(index,)) for index in range(len(self.bases))]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join()
+        return replies
+
+    def prepare(self):
+        for number in range(PLACES_GROUPS):
+            body = {"title": f"Chaos {self.name} {number}", "theme": "general", "languages": ["nb"],
+                    "format": "digital", "municipality_number": "5001",
+                    "schedule": {"weekday": "tuesday", "start_time": "18:00"},
+                    "min_members": PLACES_SEATS, "max_members": PLACES_SEATS}
+            reply = self.final("group", "POST", "/api/v1/groups", self.centre_token, body, f"group-{self.name}-{number}")
+            if reply is None or reply.status != 201:
+                raise RuntimeError(f"creating a group failed: {reply and reply.status}")
+            group_id = reply.json()["id"]
+            reply = self.final("open", "POST", f"/api/v1/groups/{group_id}/transitions", self.centre_token, {"to": "recruiting"})
+            if reply is not None and reply.status == 409:  # a retry, after an attempt that opened it
+                reply = request("GET", f"{self.bases[0]}/api/v1/groups/{group_id}",
+                                headers={"Authorization": f"Bearer {self.centre_token}"})
+            if reply is None or reply.status != 200 or reply.json()["status"] != "recruiting":
+                raise RuntimeError(f"opening a group failed: {reply and reply.status}")
+            self.groups.append(group_id)
+            self.members[group_id] = []
+        return self
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def flow(self, number):
+        chooser = random.Random(number)
+        sequence = 0
+        while not self.stop.is_set():
+            self.person(f"{self.name}-{number}-{sequence}", chooser)
+            sequence += 1
+
+    def person(self, person, chooser):
+        body = referral_body(self.world["centre"], person)
+        body["wishes"] = f"places {person}"
+        reply = self.final("refer", "POST", "/api/v1/referrals", self.referrer_token, body, f"refer-{person}")
+        if reply is None or reply.status != 201:
+            return
+        referral_id = reply.json()["id"]
+        booking = {"referral_id": referral_id, "scheduled_at": "2026-12-03T10:00:00Z", "format": "phone",
+                   "preferences": {"themes": ["general"], "languages": ["nb"]}}
+        booked = [r for r in self.final_everywhere("book", "POST", "/api/v1/intakes", self.centre_token, booking, f"book-{person}")
+                  if r is not None and r.status == 201]
+        if not booked:
+            return
+        intake_id = booked[0].json()["id"]
+        self.repeat("book", "/api/v1/intakes", self.centre_token, booking, f"book-{person}", intake_id)
+        outcome = {"held_at": "2026-12-03T10:00:00Z", "outcome": "general_group", "pseudonym": f"Deltaker {person}"}
+        reply = self.final("complete", "POST", f"/api/v1/intakes/{intake_id}/completion", self.centre_token, outcome)
+        if reply is None or reply.status not in (200, 409):
+            return
+        # The same person to two groups at once, each with a key of its own.
+        first = chooser.randrange(len(self.groups))
+        targets = [self.groups[first], self.groups[(first + 1) % len(self.groups)]]
+        placements = [threading.Thread(target=self.place, args=(person, referral_id, intake_id, group_id))
+                      for group_id in targets]
+        for placement in placements:
+            placement.start()
+        for placement in placements:
+            placement.join()
+
+    def place(self, person, referral_id, intake_id, group_id):
+        path, body, key = f"/api/v1/groups/{group_id}/members", {"intake_id": intake_id}, f"place-{person}-{group_id}"
+        replies = self.final_everywhere("place", "POST", path, self.centre_token, body, key)
+        for reply in replies:
+            if reply is not None and reply.status == 201:
+                membership_id = reply.json()["id"]
+                with self.lock:
+                    if membership_id not in self.placed.setdefault(referral_id, []):
+                        self.placed[referral_id].append(membership_id)
+                        self.members[group_id].append(membership_id)
+        placed = next((reply for reply in replies if reply is not None and reply.status == 201), None)
+        if placed is not None:
+            self.repeat("place", path, self.centre_token, body, key, placed.json()["id"])
+
+    def watch(self):
+        """Looks at the groups in the database every 0.2 s, each look one snapshot, while the
+        flows run (and the database is up)."""
+        ours = ", ".join(f"'{group_id}'" for group_id in self.groups)
+        query = ("SELECT g.member_count, g.max_members, (SELECT count(*) FROM memberships m "
+                 f"WHERE m.group_id = g.id AND m.left_at IS NULL) FROM groups g WHERE g.id IN ({ours})")
+        while not self.stop.is_set():
+            try:
+                rows = psql(self.url, "-At", "-F", "\t", "-c", query).stdout.splitlines()
+            except subprocess.CalledProcessError:
+                rows = []  # PostgreSQL is down
+            with self.lock:
+                for row in rows:
+                    member_count, maximum, active = map(int, row.split("\t"))
+                    self.samples.append((member_count, active, maximum))
+            self.stop.wait(0.2)
+
+    def leave_loop(self):
+        while not self.stop.is_set():
+            with self.lock:
+                full = [(group_id, ids[0]) for group_id, ids in self.members.items() if len(ids) >= PLACES_SEATS]
+            for group_id, membership_id in full:
+                reply = self.final("depart", "POST", f"/api/v1/memberships/{membership_id}/departure",
+                                   self.centre_token, {"reason": "completed"})
+                if reply is not None and reply.status in (200, 409):
+                    with self.lock:
+                        self.members[group_id].remove(membership_id)
+            time.sleep(0.02)
+
+
+def finish(*loads, within=45.0):
+    """Ends the starting of new work in every load at once, then waits for the work begun, retried
+    until `within` seconds from now."""
+    deadline = time.monotonic() + within
+    for load in loads:
+        load.deadline = deadline
+        load.stop.set()
+    for load in loads:
+        for thread in load.threads:
+            thread.join()
+
+
+# What a person's referral must show, by how far the flow got: (status, the steps of its history).
+PLACES_STEPS = {
+    "referred": ("submitted", ["submitted"]),
+    "booked": ("intake_scheduled", ["submitted", "received", "contacted", "intake_scheduled"]),
+    "completed": ("waiting_for_group", ["submitted", "received", "contacted", "intake_scheduled", "intake_completed",
+                                        "waiting_for_group"]),
+    "placed": ("placed", ["submitted", "received", "contacted", "intake_scheduled", "intake_completed",
+                          "waiting_for_group", "placed"]),
+}
+
+
+def check_places(checks, scenario, url, places, fault=None, unavailable_allowed=False):
+    """The invariants of the self-help group writes, in the database and as the clients saw them.
+    `fault` is the (start, end) of the fault in monotonic time; `unavailable_allowed` lets a 503
+    or a failed connection count as the fault's (a restart, a kill) rather than a finding."""
+    attempts = list(places.ledger.attempts)
+    server_errors = [a for a in attempts if a.status is not None and a.status >= 500 and a.status != 503]
+    unavailable = [a for a in attempts if a.status == 503 or a.error]
+    statuses = {}
+    for a in attempts:
+        statuses[a.status or a.error] = statuses.get(a.status or a.error, 0) + 1
+    in_fault = [a for a in attempts if fault and fault[0] <= a.started <= fault[1]]
+    checks.check(scenario, "groups: no request was answered 500 or any 5xx but the fault's 503" if unavailable_allowed
+                 else "groups: no request was answered 5xx (503 included) or failed",
+                 bool(attempts) and not server_errors and (unavailable_allowed or not unavailable),
+                 f"{len(attempts)} requests, {len(in_fault)} started in the fault; statuses {dict(sorted(statuses.items(), key=str))}")
+    with places.lock:
+        unexpected = list(places.unexpected)
+        answers = dict(places.answers)
+    checks.check(scenario, "groups: every final answer was one its step expects (a 409 only for a full group, a "
+                           "person placed already, or a retry of a completion or departure that was done)",
+                 not unexpected, f"{len(unexpected)} otherwise, e.g. {unexpected[:2]}")
+
+    # The scenario's own groups (the demo data has groups of its own).
+    ours = "ARRAY[" + ", ".join(f"'{group_id}'::uuid" for group_id in places.groups) + "]"
+    rows = psql(url, "-At", "-F", "\t", "-c",
+                "SELECT g.id, g.member_count, g.max_members, "
+                "(SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.left_at IS NULL), "
+                "(SELECT count(*) FROM memberships m WHERE m.group_id = g.id) "
+                f"FROM groups g WHERE g.id = ANY({ours})").stdout.splitlines()
+    groups = [line.split("\t") for line in rows]
+    with places.lock:
+        samples = list(places.samples)
+    samples += [(int(g[1]), int(g[3]), int(g[2])) for g in groups]
+    wrong = [sample for sample in samples if sample[0] != sample[1] or sample[1] > sample[2]]
+    checks.check(scenario, f"groups: member_count equals the active memberships and never exceeds max_members ({PLACES_SEATS}), "
+                           "in every look at the database during the run and after it",
+                 len(groups) == PLACES_GROUPS and len(samples) > len(groups) and not wrong,
+                 f"{len(samples)} looks, {sum(1 for sample in samples if sample[1] == sample[2])} at a full group, "
+                 f"{len(wrong)} wrong, e.g. {wrong[:3]}; at the end (member_count, active, places ever) per group: "
+                 f"{[(int(g[1]), int(g[3]), int(g[4])) for g in groups]}")
+
+    twice = psql(url, "-At", "-F", "\t", "-c",
+                 f"WITH ours AS (SELECT * FROM memberships WHERE group_id = ANY({ours})) "
+                 "SELECT (SELECT count(*) FROM (SELECT 1 FROM ours GROUP BY referral_id HAVING count(*) > 1) r), "
+                 "(SELECT count(*) FROM (SELECT 1 FROM ours GROUP BY intake_id HAVING count(*) > 1) i), "
+                 "(SELECT count(*) FROM ours)").stdout.split()
+    with places.lock:
+        told_twice = [person for person, ids in places.placed.items() if len(ids) > 1]
+    checks.check(scenario, "groups: no person was placed twice (one membership per referral and intake, one 201 per person)",
+                 twice[0] == "0" and twice[1] == "0" and not told_twice,
+                 f"{twice[2]} memberships; {twice[0]} referrals and {twice[1]} intakes with more than one; "
+                 f"{len(told_twice)} people told 201 for two places")
+
+    stored = set(psql(url, "-At", "-c", "SELECT id FROM intakes UNION ALL SELECT id FROM memberships "
+                      "UNION ALL SELECT id FROM referrals UNION ALL SELECT id FROM groups").stdout.split())
+    acknowledged = dict(places.ledger.acknowledged)
+    missing = [key for key, created_id in acknowledged.items() if created_id not in stored]
+    by_kind = {}
+    for key in acknowledged:
+        by_kind[key.split("-")[0]] = by_kind.get(key.split("-")[0], 0) + 1
+    checks.check(scenario, "groups: every acknowledged create (group, referral, intake, place) exists with the id the client was given",
+                 bool(acknowledged) and not missing,
+                 f"{len(acknowledged)} acknowledged {dict(sorted(by_kind.items()))}, {len(missing)} missing, e.g. {missing[:3]}")
+    with places.lock:
+        repeats = list(places.repeats)
+    not_replayed = [r for r in repeats if not (r[1] == 201 and r[2] and r[3])]
+    checks.check(scenario, "groups: every retry with a key was answered with the first answer's id, and every "
+                           "acknowledged booking and placement sent again was replayed (201, Idempotent-Replayed, same id)",
+                 not places.ledger.conflicting_ids and bool(repeats) and not not_replayed,
+                 f"{len(repeats)} sent again, {len(not_replayed)} not replayed, e.g. {not_replayed[:3]}; "
+                 f"{places.replayed} replays in all; {len(places.ledger.conflicting_ids)} keys with two ids")
+
+    # Every person's referral shows exactly the steps of how far the flow got, each step audited:
+    # a booking, a completion and a placement each commit whole (with their referral's steps) or not at all.
+    rows = psql(url, "-At", "-F", "\t", "-c",
+                "SELECT r.id, r.status, i.id IS NOT NULL, coalesce(i.held_at IS NOT NULL, false), "
+                "(SELECT count(*) FROM memberships m WHERE m.referral_id = r.id), "
+                "(SELECT coalesce(string_agg(t.to_status, ',' ORDER BY t.to_status), '') FROM referral_transitions t "
+                " WHERE t.referral_id = r.id), "
+                "(SELECT count(*) FROM audit_events a WHERE a.resource_type = 'referral' AND a.action = 'transitioned' "
+                " AND a.resource_id = r.id), "
+                "(SELECT count(*) FROM audit_events a WHERE a.resource_type = 'intake' AND a.action = 'created' "
+                " AND a.resource_id = i.id), "
+                "(SELECT count(*) FROM audit_events a WHERE a.resource_type = 'intake' AND a.action = 'completed' "
+                " AND a.resource_id = i.id), "
+                "(SELECT count(*) FROM audit_events a JOIN memberships m ON m.id = a.resource_id "
+                " WHERE a.resource_type = 'membership' AND a.action = 'created' AND m.referral_id = r.id) "
+                "FROM referrals r JOIN referral_people p ON p.referral_id = r.id LEFT JOIN intakes i ON i.referral_id = r.id "
+                f"WHERE p.wishes LIKE 'places {places.name}-%'").stdout.splitlines()
+    reached = {stage: 0 for stage in PLACES_STEPS}
+    torn = {"book": [], "complete": [], "place": []}
+    for line in rows:
+        (referral_id, status, has_intake, held, memberships, steps, transitioned,
+         intake_created, intake_completed, membership_created) = line.split("\t")
+        steps = steps.split(",") if steps else []
+        done = {"book": has_intake == "t", "complete": held == "t", "place": memberships != "0"}
+        # Each write's part of the history and its audit events are there once if it was done, else not at all.
+        parts = {
+            "book": (["received", "contacted", "intake_scheduled"], int(intake_created)),
+            "complete": (["intake_completed", "waiting_for_group"], int(intake_completed)),
+            "place": (["placed"], int(membership_created)),
+        }
+        stage = "placed" if done["place"] else "completed" if done["complete"] else "booked" if done["book"] else "referred"
+        reached[stage] += 1
+        expected_status, expected_steps = PLACES_STEPS[stage]
+        whole_history = (status == expected_status and sorted(steps) == sorted(expected_steps)
+                         and int(transitioned) == len(steps) - 1 and int(memberships) <= 1)
+        last = None
+        for write, (write_steps, audited) in parts.items():
+            once = int(done[write])
+            if any(steps.count(step) != once for step in write_steps) or audited != once:
+                torn[write].append((referral_id[-12:], status, steps, audited))
+            elif done[write]:
+                last = write
+        if not whole_history and not any(referral_id[-12:] == t[0] for ts in torn.values() for t in ts):
+            torn[last or "book"].append((referral_id[-12:], status, steps, int(transitioned)))
+    people = sum(reached.values())
+    detail = f"{people} people: {reached}"
+    checks.check(scenario, "groups: every intake booking committed whole (intake, referral received → contacted → "
+                           "intake_scheduled, audit events) or not at all",
+                 reached["booked"] + reached["completed"] + reached["placed"] > 0 and not torn["book"],
+                 f"{detail}; {len(torn['book'])} torn, e.g. {torn['book'][:2]}")
+    checks.check(scenario, "groups: every intake completion and placement committed whole (intake_completed → "
+                           "waiting_for_group, placed, audit events) or not at all",
+                 reached["placed"] > 0 and not torn["complete"] and not torn["place"],
+                 f"{len(torn['complete'])} completions and {len(torn['place'])} placements torn, e.g. "
+                 f"{(torn['complete'] + torn['place'])[:2]}; answers to placements: "
+                 f"{ {status: count for (kind, status), count in sorted(answers.items()) if kind == 'place'} }, "
+                 f"departures {answers.get(('depart', 200), 0)}")
+    if fault:
+        after = [t for kind in ("book", "place") for t in places.acknowledged_at.get(kind, []) if t > fault[1]]
+        checks.check(scenario, "groups: bookings and placements were under way in the fault and acknowledged after it",
+                     bool(in_fault) and bool(after),
+                     f"{len(in_fault)} requests started in the fault, {len(after)} bookings and placements acknowledged after it")
 
 
 # --- hanging receivers and a token flood ---------------------------------------------------------

@@ -3,11 +3,19 @@
 // Run by scripts/browser.sh, which starts the server on a fresh database and sets:
 //   SAMHANDLING_BASE_URL   the server, e.g. http://127.0.0.1:40123
 //   SAMHANDLING_TOKEN      an admin token for the operator organisation
+//   SAMHANDLING_REFERRER_TOKEN  a referrer token for a demo municipality (Stjørdal kommune)
+//   SAMHANDLING_CENTRE_TOKEN    a centre coordinator token for the demo centre (LINK Trondheim)
 //   BROWSER_SCREENSHOT     where to save the full-page screenshot (default target/browser/swagger-ui.png)
 //   CHROMIUM               the browser binary (default /usr/bin/chromium)
 //
 // The tests run in order on one page, as a person would: open the UI, see every tag, authorize,
-// then "Try it out" → "Execute" on GET /api/v1/organisations.
+// then "Try it out" → "Execute" on GET /api/v1/organisations. Then the self-help groups, as an
+// API tester clicks through them: as the municipality, refer a person (POST /api/v1/referrals);
+// as the centre's coordinator, create a group (and create it again with the same Idempotency-Key),
+// open it for recruiting and see it refuse to start without members, book an intake for the
+// referral, see the group suggested for the person, record the intake's outcome and place the
+// person in the group. Every step fills in the form, presses "Execute" and reads the status and
+// the body that Swagger UI shows.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -19,23 +27,27 @@ import { chromium } from 'playwright-core';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BASE = (process.env.SAMHANDLING_BASE_URL ?? '').replace(/\/+$/, '');
 const TOKEN = process.env.SAMHANDLING_TOKEN ?? '';
+const REFERRER_TOKEN = process.env.SAMHANDLING_REFERRER_TOKEN ?? '';
+const CENTRE_TOKEN = process.env.SAMHANDLING_CENTRE_TOKEN ?? '';
 const SCREENSHOT = resolve(ROOT, process.env.BROWSER_SCREENSHOT ?? 'target/browser/swagger-ui.png');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const TIMEOUT = 15_000; // longest wait for any one element or navigation
-const TEST_TIMEOUT = 60_000; // longest any one test (or the browser start) may take
+const TEST_TIMEOUT = 60_000; // longest any one test (or the browser start) may take; the suite 5 times that
 const LIST_PATH = '/api/v1/organisations';
 const DEMO_ORGANISATION = 'LINK Trondheim';
 
 let browser;
 let page;
 let spec; // the served OpenAPI document
+const flow = {}; // what one step hands on to the next: the centre's, referral's, group's, intake's ids
 const pageErrors = []; // uncaught exceptions in the page
 const foreignRequests = []; // requests to anything but the server (blocked)
 
 before(async () => {
     assert.ok(BASE.startsWith('http://'), 'SAMHANDLING_BASE_URL must be set (run scripts/browser.sh)');
     assert.ok(TOKEN, 'SAMHANDLING_TOKEN must be set (run scripts/browser.sh)');
+    assert.ok(REFERRER_TOKEN && CENTRE_TOKEN, 'SAMHANDLING_REFERRER_TOKEN and SAMHANDLING_CENTRE_TOKEN must be set (run scripts/browser.sh)');
 
     const response = await fetch(`${BASE}/api-docs/openapi.json`);
     assert.equal(response.status, 200, 'GET /api-docs/openapi.json');
@@ -75,7 +87,7 @@ after(async () => {
     await browser?.close();
 });
 
-describe('Swagger UI', { timeout: 2 * TEST_TIMEOUT }, () => {
+describe('Swagger UI', { timeout: 5 * TEST_TIMEOUT }, () => {
     test('loads at /swagger-ui/, redirected from /', async () => {
         const response = await page.goto(`${BASE}/`);
         assert.equal(new URL(page.url()).pathname, '/swagger-ui/');
@@ -158,12 +170,143 @@ describe('Swagger UI', { timeout: 2 * TEST_TIMEOUT }, () => {
         const body = await live.locator('.response-col_description .highlight-code pre').innerText();
         const parsed = JSON.parse(body);
         assert.ok(Array.isArray(parsed.items), 'the body is a page of organisations');
-        assert.ok(
-            parsed.items.some((organisation) => organisation.name === DEMO_ORGANISATION),
-            `the body lists "${DEMO_ORGANISATION}"`,
-        );
+        const centre = parsed.items.find((organisation) => organisation.name === DEMO_ORGANISATION);
+        assert.ok(centre, `the body lists "${DEMO_ORGANISATION}"`);
+        flow.centre = centre.id;
         const curl = await operation.locator('.curl-command').innerText();
         assert.ok(curl.includes(`Authorization: Bearer ${TOKEN}`), 'the request carried the pasted token');
+    });
+
+    // --- Self-help groups, step by step as a tester clicks them -------------------------------
+
+    test('as the municipality, POST /api/v1/referrals refers a person to the centre: 201, submitted', async () => {
+        assert.ok(flow.centre, `the organisations step found "${DEMO_ORGANISATION}"`);
+        await authorizeWith(REFERRER_TOKEN);
+
+        const referral = await execute('referrals', 'create_referral', {
+            body: {
+                target_centre_id: flow.centre,
+                offer: 'self_help_group',
+                person: {
+                    given_name: 'Kari',
+                    family_name: 'Nordmann',
+                    phone: '+4791234567',
+                    preferred_language: 'nb',
+                    municipality_number: '5001',
+                },
+                target_groups: ['work_assessment_allowance'],
+                preferred_format: 'in_person',
+                consent: { contact: true, feedback_to_referrer: true, obtained_via: 'in_person', obtained_at: '2026-11-20T10:15:00Z' },
+            },
+        });
+        assert.equal(referral.status, '201', referral.text);
+        assert.equal(referral.body.status, 'submitted');
+        assert.equal(referral.body.target_centre_id, flow.centre);
+        flow.referral = referral.body.id;
+    });
+
+    test('as the centre coordinator, POST /api/v1/groups creates a planned group: 201; the same Idempotency-Key replays it', async () => {
+        assert.ok(flow.referral, 'the referral step ran');
+        await authorizeWith(CENTRE_TOKEN);
+        const key = `browser-group-${Date.now()}`;
+        const group = {
+            title: 'Samtalegruppe for pårørende, tirsdager',
+            theme: 'relatives',
+            languages: ['nb'],
+            format: 'centre_premises',
+            municipality_number: '5001',
+            schedule: { weekday: 'tuesday', start_time: '18:00', interval_weeks: 1 },
+            min_members: 5,
+            max_members: 8,
+        };
+        const created = await execute('groups', 'create_group', { params: { 'Idempotency-Key': key }, body: group, fold: false });
+        assert.equal(created.status, '201', created.text);
+        assert.equal(created.body.status, 'planned');
+        assert.equal(created.body.member_count, 0);
+        assert.equal(created.body.open_seats, 8);
+        assert.deepEqual(created.body.allowed_transitions, ['recruiting', 'ended']);
+        assert.match(created.headers, /location: \/api\/v1\/groups\//i, 'Swagger UI shows the Location header');
+
+        const again = await execute('groups', 'create_group', { params: { 'Idempotency-Key': key }, body: group });
+        assert.equal(again.status, '201', again.text);
+        assert.equal(again.body.id, created.body.id, 'the retry answers with the same group');
+        assert.match(again.headers, /idempotent-replayed: true/i, 'Swagger UI shows the replay header');
+        flow.group = created.body.id;
+    });
+
+    test('POST /api/v1/groups/{id}/transitions opens it for recruiting: 200; starting without members: 409', async () => {
+        assert.ok(flow.group, 'the group step ran');
+        const recruiting = await execute('groups', 'transition_group', {
+            params: { id: flow.group },
+            body: { to: 'recruiting' },
+            fold: false,
+        });
+        assert.equal(recruiting.status, '200', recruiting.text);
+        assert.equal(recruiting.body.status, 'recruiting');
+
+        const starting = await execute('groups', 'transition_group', { params: { id: flow.group }, body: { to: 'starting' } });
+        assert.equal(starting.status, '409', starting.text);
+        assert.equal(starting.body.status, 409);
+        assert.match(starting.body.detail, /needs 5 members to start and has 0/);
+    });
+
+    test('POST /api/v1/intakes books an intake for the referral: 201; the referral is intake_scheduled', async () => {
+        assert.ok(flow.referral, 'the referral step ran');
+        const booked = await execute('intakes', 'create_intake', {
+            params: { 'Idempotency-Key': `browser-intake-${Date.now()}` },
+            body: {
+                referral_id: flow.referral,
+                scheduled_at: '2026-12-03T10:00:00Z',
+                format: 'in_person',
+                preferences: { themes: ['relatives'], languages: ['nb'], weekdays: ['tuesday'] },
+            },
+        });
+        assert.equal(booked.status, '201', booked.text);
+        assert.equal(booked.body.referral_id, flow.referral);
+        assert.equal(booked.body.held_at, null);
+        flow.intake = booked.body.id;
+
+        const referral = await execute('referrals', 'get_referral', { params: { id: flow.referral } });
+        assert.equal(referral.status, '200', referral.text);
+        assert.equal(referral.body.status, 'intake_scheduled');
+    });
+
+    test('GET /api/v1/intakes/{id}/suggested-groups ranks the new group at the top, meeting theme, language and weekday', async () => {
+        assert.ok(flow.intake && flow.group, 'the intake and group steps ran');
+        const suggested = await execute('intakes', 'suggested_groups', { params: { id: flow.intake } });
+        assert.equal(suggested.status, '200', suggested.text);
+        const { items } = suggested.body;
+        const ours = items.find((item) => item.group.id === flow.group);
+        assert.ok(ours, `the new group is among the ${items.length} suggested`);
+        // The demo data's own groups of the centre may tie with it, but none fits better.
+        assert.equal(ours.fit.score, items[0].fit.score, `the new group ranks at the top: ${JSON.stringify(ours.fit)}`);
+        for (const criterion of ['theme', 'language', 'weekday']) {
+            assert.ok(ours.fit.met.includes(criterion), `the fit meets "${criterion}"`);
+        }
+    });
+
+    test('POST /api/v1/intakes/{id}/completion and POST /api/v1/groups/{id}/members place the person: 200, 201', async () => {
+        assert.ok(flow.intake && flow.group, 'the intake and group steps ran');
+        const completed = await execute('intakes', 'complete_intake', {
+            params: { id: flow.intake },
+            body: { held_at: '2026-12-03T10:00:00Z', outcome: 'specific_group', outcome_theme: 'relatives', pseudonym: 'Kari' },
+        });
+        assert.equal(completed.status, '200', completed.text);
+        assert.equal(completed.body.outcome, 'specific_group');
+
+        const placed = await execute('groups', 'place_member', {
+            params: { id: flow.group, 'Idempotency-Key': `browser-place-${Date.now()}` },
+            body: { intake_id: flow.intake },
+        });
+        assert.equal(placed.status, '201', placed.text);
+        assert.equal(placed.body.group_id, flow.group);
+        assert.equal(placed.body.pseudonym, 'Kari');
+        assert.equal(placed.body.left_at, null);
+
+        const group = await execute('groups', 'get_group', { params: { id: flow.group } });
+        assert.equal(group.status, '200', group.text);
+        assert.equal(group.body.member_count, 1);
+        assert.equal(group.body.open_seats, 7);
     });
 
     test('the page raised no errors and fetched nothing from elsewhere', () => {
@@ -171,6 +314,68 @@ describe('Swagger UI', { timeout: 2 * TEST_TIMEOUT }, () => {
         assert.deepEqual(foreignRequests, []);
     });
 });
+
+// Authorize → (Logout) → paste `token` → Authorize → Close, as a tester switches roles.
+async function authorizeWith(token) {
+    await page.locator('.auth-wrapper .btn.authorize').click();
+    const dialog = page.locator('.dialog-ux .modal-ux');
+    const scheme = dialog.locator('.auth-container').filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
+    const logout = scheme.getByRole('button', { name: 'Remove authorization' });
+    if (await logout.isVisible()) await logout.click();
+    await scheme.locator('input#auth-bearer-value').fill(token);
+    await scheme.getByRole('button', { name: 'Apply credentials' }).click();
+    await scheme.locator('h6', { hasText: 'Authorized' }).waitFor();
+    await dialog.locator('.btn-done').click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.auth-wrapper .btn.authorize.locked').waitFor();
+}
+
+// Opens the operation `operationId` under `tag` in "Try it out" mode, fills in `params` (path,
+// query and header parameters by name) and the JSON `body`, presses "Execute" and returns what
+// Swagger UI then shows: the status, the parsed body (and its text) and the response headers as
+// text. Then folds the operation again, unless `fold` is false (it is executed again next).
+async function execute(tag, operationId, { params = {}, body, fold = true } = {}) {
+    const operation = page.locator(`#operations-${tag}-${operationId}`);
+    await operation.scrollIntoViewIfNeeded();
+    if (!(await operation.locator('.opblock-body').isVisible())) {
+        await operation.locator('.opblock-summary-control').click();
+        await operation.locator('.opblock-body').waitFor();
+    }
+    // tryItOutEnabled opens operations in "Try it out" mode already (the button says "Cancel").
+    const tryOut = operation.locator('.try-out__btn', { hasText: /^Try it out$/ });
+    if (await tryOut.isVisible()) await tryOut.click();
+    await operation.locator('.try-out__btn.cancel').waitFor();
+    // A response shown from an earlier "Execute" goes first, so that the one read is this one's.
+    const clear = operation.locator('.btn-clear');
+    if (await clear.isVisible()) await clear.click();
+
+    for (const [name, value] of Object.entries(params)) {
+        await operation.locator(`.parameters tr[data-param-name="${name}"] input`).fill(String(value));
+    }
+    if (body !== undefined) {
+        await operation.locator('textarea.body-param__text').fill(JSON.stringify(body, null, 2));
+    }
+    const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().startsWith(`${BASE}/api/`) && r.request().headers().authorization !== undefined),
+        operation.locator('.btn.execute').click(),
+    ]);
+    const live = operation.locator('.live-responses-table tbody tr.response');
+    await live.locator('.response-col_description .highlight-code pre').waitFor();
+    // The status cell may add "Undocumented" under the code.
+    const status = (await live.locator('td.response-col_status').innerText()).trim().split(/\s+/)[0];
+    assert.equal(status, String(response.status()), `Swagger UI shows the status the server sent for ${operationId}`);
+    const text = await live.locator('.response-col_description .highlight-code pre').innerText();
+    const headers = await live
+        .locator('.response-col_description h5', { hasText: /^Response headers$/ })
+        .locator('xpath=following-sibling::pre[1]')
+        .innerText();
+    // Folded again, as a tester tidies up: every open operation slows every re-render of the page.
+    if (fold) {
+        await operation.locator('.opblock-summary-control').click();
+        await operation.locator('.opblock-body').waitFor({ state: 'detached' });
+    }
+    return { status, body: JSON.parse(text), text, headers };
+}
 
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
