@@ -68,12 +68,16 @@ TOKEN=$(mint_token "$BIN" 15m --org "$OPERATOR_ORG" --role admin)
 demo_parties
 REFERRER_TOKEN=$(mint_token "$BIN" 15m --org "$MUNICIPALITY_ORG" --role referrer)
 CENTRE_TOKEN=$(mint_token "$BIN" 15m --org "$CENTRE_ORG" --role centre_coordinator)
+# The county governor of the demo data (county 50) and the contact of one of its municipalities.
+GOVERNOR_TOKEN=$(mint_token "$BIN" 15m --org "$(demo_org_id "$DEMO" "Statsforvalteren i Trøndelag")" --role governor_adviser)
+CONTACT_TOKEN=$(mint_token "$BIN" 15m --org "$(demo_org_id "$DEMO" "Verdal kommune")" --role municipal_contact)
 
 # --- The test -------------------------------------------------------------------------------
 log "running the Swagger UI test with $CHROMIUM"
 set +e
 (cd "$TEST_DIR" && SAMHANDLING_BASE_URL=$BASE SAMHANDLING_TOKEN=$TOKEN CHROMIUM=$CHROMIUM \
     SAMHANDLING_REFERRER_TOKEN=$REFERRER_TOKEN SAMHANDLING_CENTRE_TOKEN=$CENTRE_TOKEN \
+    SAMHANDLING_GOVERNOR_TOKEN=$GOVERNOR_TOKEN SAMHANDLING_CONTACT_TOKEN=$CONTACT_TOKEN \
     BROWSER_SCREENSHOT="$OUT/swagger-ui.png" \
     node --test --test-reporter=tap swagger-ui.test.mjs)
 rc=$?

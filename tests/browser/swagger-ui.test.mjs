@@ -5,6 +5,8 @@
 //   SAMHANDLING_TOKEN      an admin token for the operator organisation
 //   SAMHANDLING_REFERRER_TOKEN  a referrer token for a demo municipality (Stjørdal kommune)
 //   SAMHANDLING_CENTRE_TOKEN    a centre coordinator token for the demo centre (LINK Trondheim)
+//   SAMHANDLING_GOVERNOR_TOKEN  a governor adviser token for Statsforvalteren i Trøndelag
+//   SAMHANDLING_CONTACT_TOKEN   a municipal contact token for Verdal kommune
 //   BROWSER_SCREENSHOT     where to save the full-page screenshot (default target/browser/swagger-ui.png)
 //   CHROMIUM               the browser binary (default /usr/bin/chromium)
 //
@@ -29,6 +31,8 @@ const BASE = (process.env.SAMHANDLING_BASE_URL ?? '').replace(/\/+$/, '');
 const TOKEN = process.env.SAMHANDLING_TOKEN ?? '';
 const REFERRER_TOKEN = process.env.SAMHANDLING_REFERRER_TOKEN ?? '';
 const CENTRE_TOKEN = process.env.SAMHANDLING_CENTRE_TOKEN ?? '';
+const GOVERNOR_TOKEN = process.env.SAMHANDLING_GOVERNOR_TOKEN ?? '';
+const CONTACT_TOKEN = process.env.SAMHANDLING_CONTACT_TOKEN ?? '';
 const SCREENSHOT = resolve(ROOT, process.env.BROWSER_SCREENSHOT ?? 'target/browser/swagger-ui.png');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -307,6 +311,50 @@ describe('Swagger UI', { timeout: 5 * TEST_TIMEOUT }, () => {
         assert.equal(group.status, '200', group.text);
         assert.equal(group.body.member_count, 1);
         assert.equal(group.body.open_seats, 7);
+    });
+
+    test('as the county governor, POST /api/v1/dialogue-meetings with Verdal, then held, then a finding with its risk: 201, 200, 201', async () => {
+        assert.ok(GOVERNOR_TOKEN && CONTACT_TOKEN, 'SAMHANDLING_GOVERNOR_TOKEN and SAMHANDLING_CONTACT_TOKEN must be set (run scripts/browser.sh)');
+        await authorizeWith(GOVERNOR_TOKEN);
+        const listed = await execute('dialogue', 'list_meetings');
+        assert.equal(listed.status, '200', listed.text);
+        const innherred = listed.body.items.find((m) => m.title === 'Dialogmøte Innherred og Namdal');
+        assert.ok(innherred, 'the demo data\'s Trøndelag meetings are listed');
+        assert.equal(innherred.view, 'governor');
+        const created = await execute('dialogue', 'create_meeting', {
+            params: { 'Idempotency-Key': `browser-meeting-${Date.now()}` },
+            body: {
+                title: 'Oppfølgingsmøte Verdal',
+                held_on: '2026-12-01',
+                digital: true,
+                focus_areas: ['mental_health'],
+                municipalities: innherred.municipalities.slice(1, 2),
+            },
+        });
+        assert.equal(created.status, '201', created.text);
+        assert.equal(created.body.view, 'governor');
+        assert.deepEqual(created.body.allowed_transitions, ['held']);
+        flow.meeting = created.body.id;
+        flow.verdal = innherred.municipalities[1];
+        const held = await execute('dialogue', 'transition_meeting', { params: { id: flow.meeting }, body: { to: 'held' } });
+        assert.equal(held.status, '200', held.text);
+        const finding = await execute('dialogue', 'record_finding', {
+            params: { id: flow.meeting, 'Idempotency-Key': `browser-finding-${Date.now()}` },
+            body: { municipality_id: flow.verdal, strengths: 'Godt pårørendearbeid.', risk: { level: 'low', rationale: 'Stabil bemanning.' } },
+        });
+        assert.equal(finding.status, '201', finding.text);
+        assert.equal(finding.body.risk.level, 'low');
+    });
+
+    test('as Verdal\'s contact, GET /api/v1/dialogue-meetings/{id} shows its finding and no risk assessment', async () => {
+        assert.ok(flow.meeting, 'the meeting step ran');
+        await authorizeWith(CONTACT_TOKEN);
+        const seen = await execute('dialogue', 'get_meeting', { params: { id: flow.meeting } });
+        assert.equal(seen.status, '200', seen.text);
+        assert.equal(seen.body.view, 'municipality');
+        assert.equal(seen.body.findings.length, 1);
+        assert.equal(seen.body.findings[0].strengths, 'Godt pårørendearbeid.');
+        assert.ok(!seen.text.includes('risk') && !seen.text.includes('Stabil bemanning'), 'no risk assessment reaches the municipality');
     });
 
     test('the page raised no errors and fetched nothing from elsewhere', () => {
