@@ -28,7 +28,7 @@ BENCH_ONLY picks scenarios by group, comma-separated: `wrk` (create, get, list, 
 pgbench twins, after seeding BENCH_ROWS referrals, the long part), `groups` (suggested and
 statistics and their twins: groups-seed.sql adds BENCH_ROWS / 200 groups, at least 250, and
 BENCH_ROWS / 5 places, with their intakes and sessions, to the BENCH_ROWS database `wrk` seeded,
-or seeds that database itself when `wrk` does not run; about 8 minutes at 1M rows on its own) and
+or seeds that database itself when `wrk` does not run; about 6 minutes at 1M rows on its own) and
 `webhooks` (a second of seeding, under a minute of measuring; needs no wrk). Unset, all three run.
 Just the webhook figure, or just the groups':
 
