@@ -143,12 +143,21 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
     .await;
     again.assert_problem(409);
 
+    let attendee = post(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{id}/attendees"),
+        &d.governor,
+        &json!({"municipality_id": verdal.id, "role": "unit_leader", "title": "Enhetsleder psykisk helse og rus"}),
+    )
+    .await;
+    assert_eq!(attendee.status, 201, "{}", attendee.text);
     let governor = get(
         &app,
         &format!("/api/v1/dialogue-meetings/{id}"),
         &d.governor,
     )
     .await;
+    assert_eq!(governor.body["attendees"][0]["role"], "unit_leader");
     assert_eq!(governor.body["view"], "governor");
     assert_eq!(governor.body["municipalities"].as_array().unwrap().len(), 4);
     assert_eq!(governor.body["findings"].as_array().unwrap().len(), 2);
@@ -199,7 +208,6 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
     assert_eq!(listed.body["items"], json!([]));
     let listed = get(&app, "/api/v1/dialogue-meetings", &d.contacts[0]).await;
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
-    let _ = &d.admin;
 }
 
 #[actix_web::test]

@@ -129,6 +129,13 @@ pub fn check_language(value: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A validator check: every tag of a list is a BCP 47 language tag.
+pub fn check_languages(languages: &[String]) -> Result<(), ValidationError> {
+    languages
+        .iter()
+        .try_for_each(|language| check_language(language))
+}
+
 /// A validator check: a kommunenummer (four ASCII digits).
 pub fn check_municipality_number(value: &str) -> Result<(), ValidationError> {
     if value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()) {

@@ -1021,9 +1021,11 @@ fn check_municipality(meeting: &DialogueMeeting, municipality: Uuid) -> Result<(
 }
 
 /// Record an attendee of a meeting.
+///
+/// Send an `Idempotency-Key` so that a retry cannot record the attendee twice.
 #[utoipa::path(
     tag = "dialogue",
-    params(MeetingPath),
+    params(MeetingPath, IdempotencyKeyHeader),
     request_body = AddAttendee,
     responses((status = 201, description = "Recorded", body = AttendeeView)),
     security(("bearer" = []))
@@ -1031,6 +1033,7 @@ fn check_municipality(meeting: &DialogueMeeting, municipality: Uuid) -> Result<(
 #[post("/dialogue-meetings/{id}/attendees")]
 async fn add_attendee(
     caller: Authorized<GovernorAdvisers>,
+    key: IdempotencyKey,
     state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     body: ValidJson<AddAttendee>,
@@ -1038,36 +1041,34 @@ async fn add_attendee(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let added = record::change(
-        &state,
-        &caller,
-        ResourceType::DialogueMeeting,
-        AuditAction::Updated,
-        id,
-        move |conn| {
-            let Some((_, meeting)) = governed_meeting(conn, &who, id)? else {
-                return Ok(None);
-            };
-            check_municipality(&meeting, request.municipality_id)?;
-            let row = store::add_attendee(
-                conn,
-                id,
-                request.municipality_id,
-                request.role,
-                &request.title,
-                request.name.as_deref(),
-            )?;
-            Ok(Some(AttendeeView {
-                id: row.id,
-                municipality_id: row.municipality_id,
-                role: request.role,
-                title: row.title,
-                name: row.name,
-            }))
-        },
-    )
-    .await?;
-    Ok(HttpResponse::Created().json(added))
+    let event = caller.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id);
+    let route = format!("/api/v1/dialogue-meetings/{id}/attendees");
+    let wanted = request.clone();
+    let added = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+        let (_, meeting) = governed_meeting(conn, &who, id)?.ok_or(ApiError::NotFound)?;
+        check_municipality(&meeting, wanted.municipality_id)?;
+        let row = store::add_attendee(
+            conn,
+            id,
+            wanted.municipality_id,
+            wanted.role,
+            &wanted.title,
+            wanted.name.as_deref(),
+        )?;
+        audit::record(conn, &event)?;
+        let shown = AttendeeView {
+            id: row.id,
+            municipality_id: row.municipality_id,
+            role: wanted.role,
+            title: row.title,
+            name: row.name,
+        };
+        Created::new(&shown, location(id), None)
+    })
+    .await;
+    caller
+        .noting_denial(&state, ResourceType::DialogueMeeting, id, added)
+        .await
 }
 
 /// Record the IS-24/8 figures a meeting used for a municipality.

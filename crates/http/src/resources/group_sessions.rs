@@ -7,8 +7,7 @@ use crate::error::{unique_conflict, ApiError};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
-use crate::record;
-use crate::resources::groups::{own_group_for_update, refused};
+use crate::resources::groups::{own_group_for_update, read_in_own_group, refused, GroupPath};
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use crate::text::check_plain_text;
@@ -20,7 +19,7 @@ use samhandling_persistence::group_sessions::{self as store, ONE_PER_DAY_KEY};
 use samhandling_persistence::{audit, groups};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
@@ -133,14 +132,6 @@ impl From<Session> for SessionView {
     }
 }
 
-/// The path of one group.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct GroupPath {
-    /// The group's id.
-    id: Uuid,
-}
-
 /// Log a meeting of a group.
 ///
 /// For the running centre's coordinators, for a group that has started (`starting`,
@@ -226,12 +217,8 @@ async fn list_sessions(
     page: Pagination,
 ) -> Result<web::Json<Paginated<SessionView>>, ApiError> {
     let id = path.id;
-    let access = CentreAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        if groups::find(conn, id, access.own_groups())?.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(store::list_for_group(conn, id, page.0)?))
+    let found = read_in_own_group(&state, &caller, id, move |conn, _| {
+        Ok(store::list_for_group(conn, id, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(

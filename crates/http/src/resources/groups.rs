@@ -17,8 +17,8 @@ use crate::record;
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use crate::text::{
-    check_language, check_municipality_number, check_plain_text, Label, LanguageTag,
-    MunicipalityNumberText, Name, Subject,
+    check_language, check_languages, check_municipality_number, check_plain_text, Label,
+    LanguageTag, MunicipalityNumberText, Name, Subject,
 };
 use actix_web::{get, patch, post, web, Either};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -63,12 +63,6 @@ fn parse_start_time(value: &str) -> Option<NaiveTime> {
         return None;
     }
     NaiveTime::parse_from_str(value, "%H:%M").ok()
-}
-
-fn check_languages(languages: &[String]) -> Result<(), ValidationError> {
-    languages
-        .iter()
-        .try_for_each(|language| check_language(language))
 }
 
 /// When a group meets.
@@ -550,7 +544,7 @@ fn location(id: Uuid) -> String {
 #[into_params(parameter_in = Path)]
 pub struct GroupPath {
     /// The group's id.
-    id: Uuid,
+    pub(crate) id: Uuid,
 }
 
 /// The path of one follow-up.
@@ -559,6 +553,35 @@ pub struct GroupPath {
 pub struct FollowUpPath {
     /// The follow-up's id.
     id: Uuid,
+}
+
+/// Reads with `work` what hangs off the group `id` the caller runs (its members, sessions,
+/// candidates): 404 when the caller does not run it, with the denial traced as for the group.
+pub(crate) async fn read_in_own_group<P, T, F>(
+    state: &AppState,
+    caller: &Authorized<P>,
+    id: Uuid,
+    work: F,
+) -> Result<T, ApiError>
+where
+    P: crate::auth::Policy,
+    F: FnOnce(&mut samhandling_persistence::PgConnection, Group) -> Result<T, ApiError>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    let access = CentreAccess::of(&caller.caller);
+    record::read(
+        state,
+        caller,
+        ResourceType::Group,
+        id,
+        move |conn| match store::find(conn, id, access.own_groups())? {
+            Some(group) => work(conn, group).map(Some),
+            None => Ok(None),
+        },
+    )
+    .await
 }
 
 /// Finds the group `id` the caller runs, locked, inside the caller's transaction.
@@ -1119,17 +1142,13 @@ async fn group_candidates(
 ) -> Result<web::Json<Candidates>, ApiError> {
     let id = path.id;
     let limit = query.0.limit();
-    let access = CentreAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        let Some(group) = store::find(conn, id, access.own_groups())? else {
-            return Ok(None);
-        };
-        Ok(Some(matching::candidates(
+    let found = read_in_own_group(&state, &caller, id, move |conn, group| {
+        Ok(matching::candidates(
             conn,
             group.id,
             group.centre_id,
             limit,
-        )?))
+        )?)
     })
     .await?;
     Ok(web::Json(Candidates {

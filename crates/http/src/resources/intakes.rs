@@ -18,7 +18,7 @@ use crate::record;
 use crate::resources::groups::{centre_summary, GroupView, MatchExplanation, RankQuery};
 use crate::resources::referrals::{walk_referral, Coordinators};
 use crate::state::AppState;
-use crate::text::{check_free_text, check_language, check_plain_text, FreeText, LanguageTag};
+use crate::text::{check_free_text, check_languages, check_plain_text, FreeText, LanguageTag};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -44,12 +44,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(complete_intake)
         .service(suggested_groups)
         .service(waiting_demand);
-}
-
-fn check_languages(languages: &[String]) -> Result<(), ValidationError> {
-    languages
-        .iter()
-        .try_for_each(|language| check_language(language))
 }
 
 /// What the person would like from a group.

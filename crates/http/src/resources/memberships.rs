@@ -13,7 +13,7 @@ use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::groups::{own_group_for_update, refused};
+use crate::resources::groups::{own_group_for_update, read_in_own_group, refused, GroupPath};
 use crate::resources::referrals::{walk_referral, Coordinators};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -22,7 +22,7 @@ use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
 use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
 use samhandling_persistence::memberships::{self as store, NewMembership, ONE_PLACE_KEY};
-use samhandling_persistence::{audit, groups, intakes, referrals};
+use samhandling_persistence::{audit, intakes, referrals};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -120,14 +120,6 @@ impl From<Membership> for MembershipView {
             created_at: membership.created_at,
         }
     }
-}
-
-/// The path of one group.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct GroupPath {
-    /// The group's id.
-    id: Uuid,
 }
 
 /// The path of one membership.
@@ -249,12 +241,8 @@ async fn list_members(
     page: Pagination,
 ) -> Result<web::Json<Paginated<MembershipView>>, ApiError> {
     let id = path.id;
-    let access = CentreAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        if groups::find(conn, id, access.own_groups())?.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(store::list_for_group(conn, id, page.0)?))
+    let found = read_in_own_group(&state, &caller, id, move |conn, _| {
+        Ok(store::list_for_group(conn, id, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(
