@@ -23,7 +23,7 @@ SELECT md5('bench-' || n)::uuid,
        md5('org-' || (26 + n % 25))::uuid,
        'bench',
        'BENCH-' || n,
-       CASE WHEN n % 3 = 0 THEN 'network_meeting' ELSE 'self_help_group' END,
+       'self_help_group',
        CASE WHEN n % 3 = 0 THEN 'closed'
             ELSE (ARRAY['submitted', 'received', 'contacted', 'intake_scheduled', 'intake_completed',
                         'waiting_for_group', 'placed', 'declined_by_person', 'not_reachable',

@@ -319,11 +319,10 @@ async fn lists_filter_by_what_integrations_need() {
     let app = t.service().await;
     let f = field(&t);
     let first = refer(&app, &f.referrer, &referral_body(&f.centre, "Tor", true)).await;
-    let mut network = referral_body(&f.centre, "Ida", true);
-    network["offer"] = json!("network_meeting");
-    network["target_groups"] = json!(["immigrant_or_refugee"]);
-    network["person"]["municipality_number"] = json!("5037");
-    let second = refer(&app, &f.referrer, &network).await;
+    let mut ida = referral_body(&f.centre, "Ida", true);
+    ida["target_groups"] = json!(["immigrant_or_refugee"]);
+    ida["person"]["municipality_number"] = json!("5037");
+    let second = refer(&app, &f.referrer, &ida).await;
     let count = |uri: String| {
         let app = &app;
         let token = f.coordinator.clone();
@@ -335,8 +334,8 @@ async fn lists_filter_by_what_integrations_need() {
     };
     assert_eq!(count("/api/v1/referrals".into()).await, 2);
     assert_eq!(
-        count("/api/v1/referrals?offer=network_meeting".into()).await,
-        1
+        count("/api/v1/referrals?offer=self_help_group".into()).await,
+        2
     );
     assert_eq!(
         count("/api/v1/referrals?target_group=immigrant_or_refugee".into()).await,

@@ -173,6 +173,14 @@ impl TestApp {
             .token
     }
 
+    /// A token for the subject `subject` (a person signing in) of `organisation_id` with `roles`.
+    pub fn token_as(&self, subject: &str, organisation_id: Uuid, roles: &[Role]) -> String {
+        self.tokens
+            .issue(subject, organisation_id, roles, None)
+            .expect("signs")
+            .token
+    }
+
     /// Stores an organisation directly, bypassing the API.
     pub fn organisation(
         &self,

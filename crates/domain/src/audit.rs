@@ -70,6 +70,20 @@ wire_enum! {
         FollowUpAction => "follow_up_action",
         /// An IS-24/8 questionnaire version (its id is derived from the report year).
         Questionnaire => "questionnaire",
+        /// A network-meeting course.
+        Course => "course",
+        /// A professional's enrolment on a course.
+        Enrolment => "enrolment",
+        /// A competence centre's link to a facilitator it follows up.
+        Facilitator => "facilitator",
+        /// A network meeting's log.
+        NetworkMeeting => "network_meeting",
+        /// A supervision session.
+        SupervisionSession => "supervision_session",
+        /// A learning network (with its member services).
+        LearningNetwork => "learning_network",
+        /// A learning network's gathering (with its attendance).
+        Gathering => "gathering",
     }
 }
 

@@ -5,10 +5,14 @@
 pub mod access;
 pub mod api_client;
 pub mod audit;
+pub mod course;
 pub mod dialogue;
 pub mod group;
 pub mod ids;
 pub mod intake;
+pub mod learning_network;
+pub mod national_id;
+pub mod network_meeting;
 pub mod organisation;
 pub mod page;
 pub mod referral;

@@ -36,6 +36,23 @@ impl Policy for AdminOnly {
     const ROLES: &'static [Role] = &[Role::Admin];
 }
 
+/// Advisers at competence centres (KoRus, NAPHA, KBT, NK TSB): courses, the facilitators they
+/// follow up, supervision and learning networks.
+#[derive(Debug)]
+pub struct CompetenceAdvisers;
+
+impl Policy for CompetenceAdvisers {
+    const ROLES: &'static [Role] = &[Role::CompetenceAdviser];
+}
+
+/// Facilitators: the professionals who lead network meetings and log them.
+#[derive(Debug)]
+pub struct Facilitators;
+
+impl Policy for Facilitators {
+    const ROLES: &'static [Role] = &[Role::Facilitator];
+}
+
 /// An authenticated caller admitted by policy `P`, with the request id for audit events.
 #[derive(Debug)]
 pub struct Authorized<P: Policy = AnyRole> {

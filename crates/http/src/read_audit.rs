@@ -63,6 +63,34 @@ impl ReadAudit {
             .await
             .map_err(|_| ApiError::Internal("the read-audit writer dropped an event".into()))?
     }
+
+    /// Records every event of `events` durably (the records of one list page); returns once all
+    /// are committed.
+    pub async fn record_all(&self, events: Vec<NewAuditEvent>) -> Result<(), ApiError> {
+        let waiting = events
+            .into_iter()
+            .map(|event| {
+                let (written, committed) = oneshot::channel();
+                self.queue
+                    .try_send(Pending { event, written })
+                    .map(|()| committed)
+                    .map_err(|error| match error {
+                        TrySendError::Full(_) => ApiError::Unavailable(
+                            "too many reads are waiting for their audit".into(),
+                        ),
+                        TrySendError::Disconnected(_) => {
+                            ApiError::Internal("the read-audit writer has stopped".into())
+                        }
+                    })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        for committed in waiting {
+            committed.await.map_err(|_| {
+                ApiError::Internal("the read-audit writer dropped an event".into())
+            })??;
+        }
+        Ok(())
+    }
 }
 
 /// The writer: takes whatever is waiting (at least one event), commits it as one batch, answers

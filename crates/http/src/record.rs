@@ -30,6 +30,42 @@ where
     caller.noting_denial(state, resource_type, id, result).await
 }
 
+/// Reads the record `id` like [`read`], and answers only once the caller's `read` event is
+/// committed: for records every read of which is audited (meeting logs, enrolments, networks).
+pub async fn read_audited<P, T, F>(
+    state: &AppState,
+    caller: &Authorized<P>,
+    resource_type: ResourceType,
+    id: Uuid,
+    work: F,
+) -> Result<T, ApiError>
+where
+    P: Policy,
+    F: FnOnce(&mut PgConnection) -> Result<Option<T>, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let found = read(state, caller, resource_type, id, work).await?;
+    state
+        .read_audit
+        .record(caller.audit(AuditAction::Read, resource_type, id))
+        .await?;
+    Ok(found)
+}
+
+/// Commits one `read` event per record of a list page (`ids`) before the page is answered.
+pub async fn note_list_read<P: Policy>(
+    state: &AppState,
+    caller: &Authorized<P>,
+    resource_type: ResourceType,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<(), ApiError> {
+    let events = ids
+        .into_iter()
+        .map(|id| caller.audit(AuditAction::Read, resource_type, id))
+        .collect();
+    state.read_audit.record_all(events).await
+}
+
 /// Changes the record `id` of `resource_type` with `work` and records `action` by the caller
 /// in the same transaction: the change and its event commit together or not at all.
 pub async fn change<P, T, F>(

@@ -69,6 +69,57 @@ string_schema!(
     MunicipalityNumberText, min = 4, max = 4, pattern = "^[0-9]{4}$", example = "5035"
 );
 
+string_schema!(
+    /// Free text in a meeting log, up to 2000 characters with line breaks. Never a name: the
+    /// people a meeting is about are not identified in its log, and text holding a national
+    /// identity number (11 digits passing the mod-11 check) is refused with 422.
+    LogText, min = 1, max = 2000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$", example = "Familien og en nabo kan hjelpe med henting i barnehagen."
+);
+string_schema!(
+    /// One line in a meeting log (a topic, a highlight, a programme item), up to 300 characters.
+    /// Never a name, and never a national identity number (422).
+    LogLine, min = 1, max = 300, pattern = PLAIN_TEXT_PATTERN, example = "Å holde nettverket samlet mellom møtene"
+);
+
+/// A validator check: free text of a meeting log (several lines) that identifies nobody by a
+/// national identity number.
+pub fn check_log_text(value: &str) -> Result<(), ValidationError> {
+    check_free_text(value)?;
+    check_no_national_id(value)
+}
+
+/// A validator check: one line of a meeting log that identifies nobody by a national identity
+/// number.
+pub fn check_log_line(value: &str) -> Result<(), ValidationError> {
+    check_plain_text(value)?;
+    check_no_national_id(value)
+}
+
+/// A validator check: every line of a list is a [`check_log_line`] line of at most 300
+/// characters.
+pub fn check_log_lines(values: &[String]) -> Result<(), ValidationError> {
+    values.iter().try_for_each(|value| {
+        if value.chars().count() > 300 {
+            return Err(ValidationError::new("length")
+                .with_message(Cow::Borrowed("each line is at most 300 characters")));
+        }
+        check_log_line(value)
+    })
+}
+
+/// Refuses text holding a national identity number; the message never repeats the text.
+fn check_no_national_id(value: &str) -> Result<(), ValidationError> {
+    if samhandling_domain::national_id::contains_national_id(value) {
+        return Err(
+            ValidationError::new("national_id").with_message(Cow::Borrowed(
+                "holds what looks like a national identity number (11 digits passing the mod-11 \
+             check): meeting logs never identify anyone, so leave it out",
+            )),
+        );
+    }
+    Ok(())
+}
+
 /// A validator check: non-blank text without control characters.
 pub fn check_plain_text(value: &str) -> Result<(), ValidationError> {
     if value.chars().any(char::is_control) {

@@ -76,6 +76,13 @@ pub fn record_if_exists(
         ResourceType::GroupSession => "group_sessions",
         ResourceType::DialogueMeeting => "dialogue_meetings",
         ResourceType::FollowUpAction => "follow_up_actions",
+        ResourceType::Course => "courses",
+        ResourceType::Enrolment => "enrolments",
+        ResourceType::Facilitator => "facilitators",
+        ResourceType::NetworkMeeting => "network_meetings",
+        ResourceType::SupervisionSession => "supervision_sessions",
+        ResourceType::LearningNetwork => "learning_networks",
+        ResourceType::Gathering => "gatherings",
         // Questionnaires are public and keyed by year: there is nothing to probe.
         ResourceType::Questionnaire => return Ok(false),
     };

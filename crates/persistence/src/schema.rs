@@ -28,6 +28,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    course_organisers (course_id, organisation_id) {
+        course_id -> Uuid,
+        organisation_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> Uuid,
+        title -> Text,
+        place -> Nullable<Text>,
+        digital -> Bool,
+        dates -> Array<Nullable<Date>>,
+        capacity -> Int4,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     dialogue_attendees (id) {
         id -> Uuid,
         meeting_id -> Uuid,
@@ -103,6 +124,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    enrolments (id) {
+        id -> Uuid,
+        course_id -> Uuid,
+        name -> Text,
+        work_email -> Text,
+        employer_organisation_id -> Uuid,
+        service -> Text,
+        subject -> Text,
+        status -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    facilitators (competence_centre_id, employer_organisation_id, subject) {
+        id -> Uuid,
+        competence_centre_id -> Uuid,
+        employer_organisation_id -> Uuid,
+        subject -> Text,
+        name -> Text,
+        enrolment_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     follow_up_actions (id) {
         id -> Uuid,
         meeting_id -> Uuid,
@@ -112,6 +161,32 @@ diesel::table! {
         follow_up_meeting_on -> Nullable<Date>,
         follow_up_digital -> Bool,
         status -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    gathering_attendance (gathering_id, member_id) {
+        gathering_id -> Uuid,
+        member_id -> Uuid,
+        attendees -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    gatherings (id) {
+        id -> Uuid,
+        network_id -> Uuid,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        digital -> Bool,
+        programme -> Jsonb,
+        respondents -> Nullable<Int4>,
+        average_rating -> Nullable<Float8>,
+        highlights -> Array<Nullable<Text>>,
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -260,6 +335,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    learning_network_members (id) {
+        id -> Uuid,
+        network_id -> Uuid,
+        organisation_id -> Uuid,
+        service -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    learning_networks (id) {
+        id -> Uuid,
+        name -> Text,
+        coordinating_centre_id -> Uuid,
+        target_group -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        steering_group -> Jsonb,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     memberships (id) {
         id -> Uuid,
         group_id -> Uuid,
@@ -273,6 +373,40 @@ diesel::table! {
         leave_reason -> Nullable<Text>,
         version -> Int4,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    network_meetings (id) {
+        id -> Uuid,
+        organisation_id -> Uuid,
+        facilitator_subject -> Text,
+        held_on -> Date,
+        municipality_number -> Text,
+        service -> Text,
+        co_facilitators -> Array<Nullable<Text>>,
+        suggested_by -> Text,
+        age_band -> Text,
+        gender -> Nullable<Text>,
+        family -> Int2,
+        partner -> Int2,
+        friend -> Int2,
+        colleague -> Int2,
+        neighbour -> Int2,
+        professional -> Int2,
+        other -> Int2,
+        network_size -> Nullable<Int2>,
+        themes -> Array<Nullable<Text>>,
+        resources_identified -> Nullable<Text>,
+        next_steps -> Nullable<Text>,
+        next_meeting_planned -> Bool,
+        next_meeting_on -> Nullable<Date>,
+        supervision_wanted -> Bool,
+        supervision_topic -> Nullable<Text>,
+        series_id -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -373,6 +507,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    supervision_answers (network_meeting_id, session_id) {
+        network_meeting_id -> Uuid,
+        session_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    supervision_attendees (session_id, employer_organisation_id, subject) {
+        session_id -> Uuid,
+        employer_organisation_id -> Uuid,
+        subject -> Text,
+    }
+}
+
+diesel::table! {
+    supervision_sessions (id) {
+        id -> Uuid,
+        competence_centre_id -> Uuid,
+        held_on -> Date,
+        adviser_subject -> Text,
+        topics -> Array<Nullable<Text>>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     webhook_attempts (id) {
         id -> Uuid,
         delivery_id -> Uuid,
@@ -423,6 +583,8 @@ diesel::table! {
 }
 
 diesel::joinable!(api_clients -> organisations (organisation_id));
+diesel::joinable!(course_organisers -> courses (course_id));
+diesel::joinable!(course_organisers -> organisations (organisation_id));
 diesel::joinable!(dialogue_attendees -> dialogue_meetings (meeting_id));
 diesel::joinable!(dialogue_attendees -> organisations (municipality_id));
 diesel::joinable!(dialogue_basis -> dialogue_meetings (meeting_id));
@@ -434,8 +596,14 @@ diesel::joinable!(dialogue_findings -> organisations (municipality_id));
 diesel::joinable!(dialogue_meetings -> organisations (county_governor_id));
 diesel::joinable!(dialogue_participants -> dialogue_meetings (meeting_id));
 diesel::joinable!(dialogue_participants -> organisations (organisation_id));
+diesel::joinable!(enrolments -> courses (course_id));
+diesel::joinable!(enrolments -> organisations (employer_organisation_id));
+diesel::joinable!(facilitators -> enrolments (enrolment_id));
 diesel::joinable!(follow_up_actions -> dialogue_meetings (meeting_id));
 diesel::joinable!(follow_up_actions -> organisations (owner_organisation_id));
+diesel::joinable!(gathering_attendance -> gatherings (gathering_id));
+diesel::joinable!(gathering_attendance -> learning_network_members (member_id));
+diesel::joinable!(gatherings -> learning_networks (network_id));
 diesel::joinable!(group_follow_ups -> group_sessions (session_id));
 diesel::joinable!(group_follow_ups -> groups (group_id));
 diesel::joinable!(group_quarters_met -> groups (group_id));
@@ -445,11 +613,20 @@ diesel::joinable!(groups -> organisations (centre_id));
 diesel::joinable!(intakes -> organisations (centre_id));
 diesel::joinable!(intakes -> referrals (referral_id));
 diesel::joinable!(is24_figures -> organisations (municipality_id));
+diesel::joinable!(learning_network_members -> learning_networks (network_id));
+diesel::joinable!(learning_network_members -> organisations (organisation_id));
+diesel::joinable!(learning_networks -> organisations (coordinating_centre_id));
 diesel::joinable!(memberships -> groups (group_id));
 diesel::joinable!(memberships -> intakes (intake_id));
 diesel::joinable!(memberships -> referrals (referral_id));
+diesel::joinable!(network_meetings -> organisations (organisation_id));
 diesel::joinable!(referral_people -> referrals (referral_id));
 diesel::joinable!(referral_transitions -> referrals (referral_id));
+diesel::joinable!(supervision_answers -> network_meetings (network_meeting_id));
+diesel::joinable!(supervision_answers -> supervision_sessions (session_id));
+diesel::joinable!(supervision_attendees -> organisations (employer_organisation_id));
+diesel::joinable!(supervision_attendees -> supervision_sessions (session_id));
+diesel::joinable!(supervision_sessions -> organisations (competence_centre_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(webhook_subscriptions -> organisations (organisation_id));
@@ -457,13 +634,19 @@ diesel::joinable!(webhook_subscriptions -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
+    course_organisers,
+    courses,
     dialogue_attendees,
     dialogue_basis,
     dialogue_evaluations,
     dialogue_findings,
     dialogue_meetings,
     dialogue_participants,
+    enrolments,
+    facilitators,
     follow_up_actions,
+    gathering_attendance,
+    gatherings,
     group_follow_ups,
     group_quarters_met,
     group_sessions,
@@ -474,13 +657,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     intakes,
     is24_figures,
     is24_variables,
+    learning_network_members,
+    learning_networks,
     memberships,
+    network_meetings,
     organisations,
     rate_limit_windows,
     referral_people,
     referral_statistics,
     referral_transitions,
     referrals,
+    supervision_answers,
+    supervision_attendees,
+    supervision_sessions,
     webhook_attempts,
     webhook_deliveries,
     webhook_subscriptions,

@@ -1411,7 +1411,6 @@ const STORIES: &[Story] = &[
             number: 43,
             referrer: Some(TRONDHEIM),
             external_reference: Some("TRD-2026-10340"),
-            offer: Offer::NetworkMeeting,
             given_name: "Kjell",
             family_name: "Opsahl",
             birth_year: Some(1962),
@@ -1846,12 +1845,6 @@ fn book_intake(
                 intake.referral_id
             ))
         })?;
-    if referral.offer != Offer::SelfHelpGroup {
-        return Err(refused(format!(
-            "referral {} is not for a self-help group",
-            referral.id
-        )));
-    }
     let steps = steps_to_scheduled(referral.status)
         .ok_or_else(|| refused(format!("referral {} is past booking", referral.id)))?;
     let stored = intakes::insert(conn, intake)?;
@@ -2784,10 +2777,6 @@ mod tests {
             .referrals
             .iter()
             .any(|r| r.source == Source::SelfRegistration));
-        assert!(seen
-            .referrals
-            .iter()
-            .any(|r| r.offer == Offer::NetworkMeeting));
         let expired = seen
             .referrals
             .iter()

@@ -13,12 +13,12 @@ use crate::wire::wire_enum;
 use chrono::{DateTime, Utc};
 
 wire_enum! {
-    /// What the person is referred to.
+    /// What the person is referred to. Only self-help groups: a network meeting is offered by
+    /// the trained professional who already works with the person, in that person's own service,
+    /// and logged without identity (`/api/v1/network-meetings`), so it is never referred.
     Offer {
         /// Selvhjelpsgruppe: a self-organised conversation group.
         SelfHelpGroup => "self_help_group",
-        /// Nettverksmøte: a meeting with the person's own network.
-        NetworkMeeting => "network_meeting",
     }
 }
 

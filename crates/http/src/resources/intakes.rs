@@ -26,7 +26,7 @@ use samhandling_domain::group::{CentreAccess, GroupTheme, Weekday};
 use samhandling_domain::intake::{
     steps_to_scheduled, Completion, Intake, IntakeFormat, IntakeOutcome, Preferences,
 };
-use samhandling_domain::referral::{Offer, ReferralAccess, ReferralStatus};
+use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
 use samhandling_persistence::intakes::{self as store, IntakeFilter, ONE_PER_REFERRAL_KEY};
 use samhandling_persistence::{audit, matching, referrals};
 use serde::{Deserialize, Serialize};
@@ -316,11 +316,6 @@ async fn create_intake(
             if referral.erased_at.is_some() {
                 return Err(ApiError::Conflict(
                     "the person's data is erased: there is no one to hold an intake with".into(),
-                ));
-            }
-            if referral.offer != Offer::SelfHelpGroup {
-                return Err(ApiError::Conflict(
-                    "intakes lead to self-help groups: this referral is for another offer".into(),
                 ));
             }
             let steps = steps_to_scheduled(referral.status).ok_or_else(|| {

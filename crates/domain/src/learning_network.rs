@@ -1,0 +1,120 @@
+//! Learning networks (læringsnettverk): services with the same target group meet in recurring
+//! gatherings (samlinger), coordinated by a competence centre, to share experience. Attendance is
+//! counted per member service, and an evaluation is summed up without names.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+/// One seat in a network's steering group.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SteeringMember {
+    /// The organisation (ProLAR, BAR, NUBS, a municipality …).
+    pub name: String,
+    /// Whether it is a user organisation (brukerorganisasjon).
+    pub user_organisation: bool,
+}
+
+/// A member service: an organisation's service taking part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberService {
+    /// Identifier.
+    pub id: Uuid,
+    /// The organisation.
+    pub organisation_id: Uuid,
+    /// The service.
+    pub service: String,
+}
+
+/// A learning network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearningNetwork {
+    /// Identifier.
+    pub id: Uuid,
+    /// What it is called.
+    pub name: String,
+    /// The competence centre that coordinates it.
+    pub coordinating_centre_id: Uuid,
+    /// Whom its services serve.
+    pub target_group: String,
+    /// Its period.
+    pub starts_on: NaiveDate,
+    /// The end, if decided.
+    pub ends_on: Option<NaiveDate>,
+    /// The steering group.
+    pub steering_group: Vec<SteeringMember>,
+    /// The member services.
+    pub members: Vec<MemberService>,
+    /// Increases with every change.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One item of a gathering's programme.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProgrammeItem {
+    /// The title.
+    pub title: String,
+    /// The presenter's organisation.
+    pub presenter_organisation: String,
+    /// Whether a user representative presented it.
+    pub by_user_representative: bool,
+}
+
+/// The evaluation of a gathering, summed up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluationSummary {
+    /// How many answered.
+    pub respondents: i32,
+    /// Their average rating, 1 to 5.
+    pub average_rating: f64,
+}
+
+/// A gathering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gathering {
+    /// Identifier.
+    pub id: Uuid,
+    /// The network.
+    pub network_id: Uuid,
+    /// The date.
+    pub held_on: NaiveDate,
+    /// Where, unless digital.
+    pub place: Option<String>,
+    /// Whether it is held digitally.
+    pub digital: bool,
+    /// The programme.
+    pub programme: Vec<ProgrammeItem>,
+    /// The evaluation, once summed up.
+    pub evaluation: Option<EvaluationSummary>,
+    /// Highlights from the evaluation, without names.
+    pub highlights: Vec<String>,
+    /// Attendance: member service id and how many came.
+    pub attendance: Vec<(Uuid, i32)>,
+    /// Increases with every change.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Gathering {
+    /// Whether a user representative presented anything: the network's user involvement.
+    pub fn has_user_involvement(&self) -> bool {
+        self.programme
+            .iter()
+            .any(|item| item.by_user_representative)
+    }
+}
+
+/// Which networks a caller reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LearningNetworkScope {
+    /// A competence centre's adviser: the networks it coordinates.
+    pub coordinator: Option<Uuid>,
+    /// A member organisation's contact: the networks it is a member of.
+    pub member: Option<Uuid>,
+}

@@ -1,0 +1,14 @@
+DROP TABLE gathering_attendance;
+DROP TABLE gatherings;
+DROP TABLE learning_network_members;
+DROP TABLE learning_networks;
+DROP TABLE supervision_answers;
+DROP TABLE supervision_attendees;
+DROP TABLE supervision_sessions;
+DROP TABLE network_meetings;
+DROP TABLE facilitators;
+DROP TABLE enrolments;
+DROP TABLE course_organisers;
+DROP TABLE courses;
+ALTER TABLE referrals DROP CONSTRAINT referrals_offer_check;
+ALTER TABLE referrals ADD CONSTRAINT referrals_offer_check CHECK (offer IN ('self_help_group', 'network_meeting'));
