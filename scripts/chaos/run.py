@@ -376,6 +376,9 @@ def stage(binary, cluster, database, instances=1, server_env=None, referrers=("S
     world = {
         "centre": centre,
         "centre_token": servers[0].token(centre, "centre_coordinator"),
+        "adviser_token": servers[0].token(ids[COURSE_CENTRE], "competence_adviser"),
+        "employer": ids[COURSE_EMPLOYER],
+        "facilitator_token": servers[0].token(ids[COURSE_EMPLOYER], "facilitator"),
         "referrers": tokens,
         "referrer_token": tokens[referrers[0]],
     }
@@ -474,8 +477,10 @@ def database_restart(checks, binary, cluster):
     url, (server,), world = stage(binary, cluster, "chaos_restart", referrers=("Stjørdal kommune", PLACES_REFERRER))
     ledger = Ledger()
     places = Places("restart", url, [server.base], world).prepare()
+    courses = Enrolments("restart", url, [server.base], world).prepare()
     workload = Workload("restart", [server.base], world, ledger).start()
     places.start()
+    courses.start()
     try:
         time.sleep(3)
         log("stopping PostgreSQL")
@@ -511,7 +516,7 @@ def database_restart(checks, binary, cluster):
         ]
         time.sleep(2)
     finally:
-        finish(workload, places)
+        finish(workload, places, courses)
         server.stop()
 
     during = [a for a in ledger.attempts if a.started > max(down + 0.5, stopped) and a.started + a.seconds < up]
@@ -535,6 +540,7 @@ def database_restart(checks, binary, cluster):
                  all(status == 200 for status in reads_after), f"statuses {sorted(set(reads_after))} over {len(reads_after)} reads")
     check_exactly_once(checks, scenario, url, "restart", ledger)
     check_places(checks, scenario, url, places, fault=(down, up), unavailable_allowed=True)
+    check_enrolments(checks, scenario, url, courses, unavailable_allowed=True)
 
 
 def server_kill(checks, binary, cluster):
@@ -544,8 +550,10 @@ def server_kill(checks, binary, cluster):
     subscribe(server, world["referrer_token"], receiver)
     ledger = Ledger()
     places = Places("kill", url, [server.base], world).prepare()
+    courses = Enrolments("kill", url, [server.base], world).prepare()
     workload = Workload("kill", [server.base], world, ledger).start()
     places.start()
+    courses.start()
     try:
         time.sleep(4)
         log("killing the server with SIGKILL")
@@ -558,13 +566,14 @@ def server_kill(checks, binary, cluster):
         back = time.monotonic()
         time.sleep(4)
     finally:
-        finish(workload, places)
+        finish(workload, places, courses)
     try:
         checks.check(scenario, "load reached the server before the kill", received_before > 0 and len(ledger.acknowledged) > 0,
                      f"{len(ledger.acknowledged)} creates acknowledged, {received_before} deliveries before the kill")
         check_exactly_once(checks, scenario, url, "kill", ledger)
         check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats=1)
         check_places(checks, scenario, url, places, fault=(killed, back), unavailable_allowed=True)
+        check_enrolments(checks, scenario, url, courses, unavailable_allowed=True)
     finally:
         server.stop()
         receiver.close()
@@ -578,16 +587,19 @@ def two_instances(checks, binary, cluster):
     subscribe(first, world["referrer_token"], receiver)
     ledger = Ledger()
     places = Places("two", url, [first.base, second.base], world, racing=True).prepare()
+    courses = Enrolments("two", url, [first.base, second.base], world, racing=True).prepare()
     workload = Workload("two", [first.base, second.base], world, ledger, creators=3, racing=True).start()
     places.start()
+    courses.start()
     try:
         time.sleep(8)
     finally:
-        finish(workload, places)
+        finish(workload, places, courses)
     try:
         check_exactly_once(checks, scenario, url, "two", ledger)
         check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats=0)
         check_places(checks, scenario, url, places)
+        check_enrolments(checks, scenario, url, courses)
     finally:
         first.stop()
         second.stop()
@@ -612,41 +624,31 @@ PLACES_EXPECTED = {"group": {201}, "open": {200, 409}, "refer": {201}, "book": {
 PLACES_DONE_BEFORE = {"open", "complete", "depart"}
 
 
-class Places:
-    """The self-help group writes under the faults. `prepare` creates PLACES_GROUPS recruiting
-    groups of PLACES_SEATS seats as LINK Trondheim's coordinator. Then PLACES_FLOWS flows each
-    take one person after another from PLACES_REFERRER's referral through the booked intake and
-    its recorded outcome (a general group) to a place: the same person into two groups at once,
-    with two keys, of which at most one may succeed. A leaver records a departure from a group as
-    soon as it is full, so that seats keep freeing and filling, and a watcher looks at the groups'
-    counts in the database five times a second. Every creating POST carries an
-    Idempotency-Key and is retried with the same key and body until it has a final answer (below
-    500); with `racing`, every attempt goes to every instance at once. `stop` ends the starting of
-    new people; a person begun is carried on until `deadline`."""
+class Writes:
+    """Creating and changing writes under a fault, each retried with the same key and body until it
+    has a final answer (below 500); with `racing`, every attempt goes to every instance at once.
+    A subclass names the final answers each kind of step expects (`EXPECTED`) and the steps without
+    a key, whose retry is 409 when the attempt before it did the work (`DONE_BEFORE`). `stop` ends
+    the starting of new work; work begun is carried on until `deadline`."""
 
-    def __init__(self, name, url, bases, world, racing=False):
+    EXPECTED = {}
+    DONE_BEFORE = set()
+
+    def __init__(self, name, url, bases, racing=False):
         self.name = name
         self.url = url
         self.bases = bases
-        self.world = world
         self.racing = racing
-        self.centre_token = world["centre_token"]
-        self.referrer_token = world["referrers"][PLACES_REFERRER]
         self.ledger = Ledger()
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.deadline = None
-        self.groups = []
-        self.members = {}  # group id -> acknowledged membership ids not yet departed, oldest first
-        self.placed = {}  # person (referral id) -> membership ids acknowledged for it, any group
         self.answers = {}  # (kind, status) -> count of final answers
         self.unexpected = []  # (kind, status, body) of final answers the step does not expect
         self.replayed = 0  # answers with Idempotent-Replayed: true
         self.repeats = []  # (kind, status, replayed, same id) of each acknowledged create sent again
         self.acknowledged_at = {}  # kind -> monotonic times of acknowledgements
-        self.samples = []  # (member_count, active memberships, max_members) of a group, as the watcher saw it
-        self.threads = [threading.Thread(target=self.flow, args=(n,)) for n in range(PLACES_FLOWS)]
-        self.threads += [threading.Thread(target=self.leave_loop), threading.Thread(target=self.watch)]
+        self.threads = []
 
     def retrying(self):
         return self.deadline is None or time.monotonic() < self.deadline
@@ -665,8 +667,8 @@ class Places:
         return None
 
     def note(self, kind, reply, key, tries):
-        expected = reply.status in PLACES_EXPECTED[kind]
-        if reply.status == 409 and kind in PLACES_DONE_BEFORE:
+        expected = reply.status in self.EXPECTED[kind]
+        if reply.status == 409 and kind in self.DONE_BEFORE:
             expected = tries > 0
         with self.lock:
             self.answers[(kind, reply.status)] = self.answers.get((kind, reply.status), 0) + 1
@@ -705,6 +707,37 @@ class Places:
             racer.join()
         return replies
 
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+
+class Places(Writes):
+    """The self-help group writes under the faults. `prepare` creates PLACES_GROUPS recruiting
+    groups of PLACES_SEATS seats as LINK Trondheim's coordinator. Then PLACES_FLOWS flows each
+    take one person after another from PLACES_REFERRER's referral through the booked intake and
+    its recorded outcome (a general group) to a place: the same person into two groups at once,
+    with two keys, of which at most one may succeed. A leaver records a departure from a group as
+    soon as it is full, so that seats keep freeing and filling, and a watcher looks at the groups'
+    counts in the database five times a second. Every creating POST carries an
+    Idempotency-Key; every write is retried as `Writes` says."""
+
+    EXPECTED = PLACES_EXPECTED
+    DONE_BEFORE = PLACES_DONE_BEFORE
+
+    def __init__(self, name, url, bases, world, racing=False):
+        super().__init__(name, url, bases, racing)
+        self.world = world
+        self.centre_token = world["centre_token"]
+        self.referrer_token = world["referrers"][PLACES_REFERRER]
+        self.groups = []
+        self.members = {}  # group id -> acknowledged membership ids not yet departed, oldest first
+        self.placed = {}  # person (referral id) -> membership ids acknowledged for it, any group
+        self.samples = []  # (member_count, active memberships, max_members) of a group, as the watcher saw it
+        self.threads = [threading.Thread(target=self.flow, args=(n,)) for n in range(PLACES_FLOWS)]
+        self.threads += [threading.Thread(target=self.leave_loop), threading.Thread(target=self.watch)]
+
     def prepare(self):
         for number in range(PLACES_GROUPS):
             body = {"title": f"Chaos {self.name} {number}", "theme": "general", "languages": ["nb"],
@@ -723,11 +756,6 @@ class Places:
                 raise RuntimeError(f"opening a group failed: {reply and reply.status}")
             self.groups.append(group_id)
             self.members[group_id] = []
-        return self
-
-    def start(self):
-        for thread in self.threads:
-            thread.start()
         return self
 
     def flow(self, number):
@@ -808,6 +836,149 @@ class Places:
                     with self.lock:
                         self.members[group_id].remove(membership_id)
             time.sleep(0.02)
+
+
+# --- network-meeting courses and logs under the same faults --------------------------------------
+
+# A course of this few seats, so that enrolments keep meeting a full course and the waiting list;
+# ENROLMENT_FLOWS professionals at a time enrol, and about half of them cancel again.
+COURSE_SEATS = 3
+ENROLMENT_FLOWS = 2
+COURSE_CENTRE = "KoRus Midt (Kompetansesenter rus – Midt-Norge)"
+# The employer of the professionals who enrol, and of the facilitator who logs meetings.
+COURSE_EMPLOYER = "Trondheim kommune"
+# A cancellation has no key: its retry is 409 when the attempt before it cancelled.
+ENROLMENT_EXPECTED = {"course": {201}, "enrol": {201}, "cancel": {200, 409}, "log": {201}}
+
+
+class Enrolments(Writes):
+    """The meeting-log writes under the faults. `prepare` creates a course of COURSE_SEATS seats as
+    KoRus Midt's adviser. Then ENROLMENT_FLOWS flows each enrol one professional after another
+    (each enrolment sent again once, which must be replayed), cancel about half of them (freeing a
+    seat for the first who waits), and log a network meeting as a facilitator; a watcher looks at
+    the course's seats and waiting list in the database five times a second."""
+
+    EXPECTED = ENROLMENT_EXPECTED
+    DONE_BEFORE = {"cancel"}
+
+    def __init__(self, name, url, bases, world, racing=False):
+        super().__init__(name, url, bases, racing)
+        self.world = world
+        self.adviser_token = world["adviser_token"]
+        self.facilitator_token = world["facilitator_token"]
+        self.course = None
+        self.cancelled = []  # enrolment ids whose cancellation was acknowledged
+        self.samples = []  # (seats held, waiting, capacity), as the watcher saw them
+        self.threads = [threading.Thread(target=self.flow, args=(n,)) for n in range(ENROLMENT_FLOWS)]
+        self.threads.append(threading.Thread(target=self.watch))
+
+    def prepare(self):
+        body = {"title": f"Nettverksmøter, chaos {self.name}", "digital": True, "dates": ["2027-01-12", "2027-01-13"],
+                "capacity": COURSE_SEATS}
+        reply = self.final("course", "POST", "/api/v1/courses", self.adviser_token, body, f"course-{self.name}")
+        if reply is None or reply.status != 201:
+            raise RuntimeError(f"creating a course failed: {reply and reply.status}")
+        self.course = reply.json()["id"]
+        return self
+
+    def flow(self, number):
+        chooser = random.Random(1000 + number)
+        sequence = 0
+        while not self.stop.is_set():
+            self.professional(f"{self.name}-{number}-{sequence}", chooser)
+            sequence += 1
+
+    def professional(self, who, chooser):
+        path = f"/api/v1/courses/{self.course}/enrolments"
+        body = {"name": f"Fagperson {who}", "work_email": f"{who}@chaos.example", "employer_organisation_id":
+                self.world["employer"], "service": "Oppfølgingstjenesten psykisk helse og rus"}
+        replies = self.final_everywhere("enrol", "POST", path, self.adviser_token, body, f"enrol-{who}")
+        enrolled = next((reply for reply in replies if reply is not None and reply.status == 201), None)
+        if enrolled is None:
+            return
+        enrolment_id = enrolled.json()["id"]
+        self.repeat("enrol", path, self.adviser_token, body, f"enrol-{who}", enrolment_id)
+        if chooser.random() < 0.5:
+            reply = self.final("cancel", "POST", f"{path}/{enrolment_id}/transitions", self.adviser_token, {"to": "cancelled"})
+            if reply is not None and reply.status in (200, 409):
+                with self.lock:
+                    self.cancelled.append(enrolment_id)
+        log_body = {"held_on": "2026-12-01", "municipality_number": "5001", "service": "Oppfølgingstjenesten",
+                    "suggested_by": "professional", "series_id": f"chaos {who}",
+                    "main_person": {"age_group": "30_49", "chose_participants": True},
+                    "participants": {"family": 2, "friend": 1},
+                    "next_meeting": {"planned": False}, "supervision": {"wanted": False}}
+        self.final_everywhere("log", "POST", "/api/v1/network-meetings", self.facilitator_token, log_body, f"log-{who}")
+
+    def watch(self):
+        query = ("SELECT count(*) FILTER (WHERE e.status IN ('enrolled', 'completed')), "
+                 "count(*) FILTER (WHERE e.status = 'waiting'), c.capacity "
+                 f"FROM courses c LEFT JOIN enrolments e ON e.course_id = c.id WHERE c.id = '{self.course}' GROUP BY c.capacity")
+        while not self.stop.is_set():
+            try:
+                rows = psql(self.url, "-At", "-F", "\t", "-c", query).stdout.splitlines()
+            except subprocess.CalledProcessError:
+                rows = []  # PostgreSQL is down
+            with self.lock:
+                self.samples.extend(tuple(map(int, row.split("\t"))) for row in rows)
+            self.stop.wait(0.2)
+
+
+def check_enrolments(checks, scenario, url, load, unavailable_allowed=False):
+    """The invariants of the course and meeting-log writes, in the database and as the clients saw
+    them."""
+    attempts = list(load.ledger.attempts)
+    server_errors = [a for a in attempts if a.status is not None and a.status >= 500 and a.status != 503]
+    unavailable = [a for a in attempts if a.status == 503 or a.error]
+    checks.check(scenario, "courses: no request was answered 500 or any 5xx but the fault's 503" if unavailable_allowed
+                 else "courses: no request was answered 5xx (503 included) or failed",
+                 bool(attempts) and not server_errors and (unavailable_allowed or not unavailable),
+                 f"{len(attempts)} requests, {len(server_errors)} 5xx, {len(unavailable)} unavailable")
+    with load.lock:
+        unexpected = list(load.unexpected)
+        samples = list(load.samples)
+        repeats = list(load.repeats)
+        cancelled = list(load.cancelled)
+    checks.check(scenario, "courses: every final answer was one its step expects (a 409 only for a retried cancellation)",
+                 not unexpected, f"{len(unexpected)} otherwise, e.g. {unexpected[:2]}")
+    final = psql(url, "-At", "-F", "\t", "-c",
+                 "SELECT count(*) FILTER (WHERE e.status IN ('enrolled', 'completed')), "
+                 "count(*) FILTER (WHERE e.status = 'waiting'), c.capacity FROM courses c "
+                 f"LEFT JOIN enrolments e ON e.course_id = c.id WHERE c.id = '{load.course}' GROUP BY c.capacity").stdout
+    samples += [tuple(map(int, row.split("\t"))) for row in final.splitlines()]
+    wrong = [sample for sample in samples if sample[0] > sample[2] or (sample[1] > 0 and sample[0] < sample[2])]
+    checks.check(scenario, f"courses: seats held never exceed the capacity ({COURSE_SEATS}), and nobody waits while a seat is free, "
+                           "in every look at the database during the run and after it",
+                 len(samples) > 1 and not wrong,
+                 f"{len(samples)} looks, {sum(1 for sample in samples if sample[1] > 0)} with a waiting list, "
+                 f"{len(wrong)} wrong, e.g. {wrong[:3]}")
+    rows = psql(url, "-At", "-F", "\t", "-c",
+                "SELECT e.id, e.status, (SELECT count(*) FROM audit_events a WHERE a.resource_type = 'enrolment' "
+                "AND a.action = 'created' AND a.resource_id = e.id) FROM enrolments e "
+                f"WHERE e.course_id = '{load.course}'").stdout.splitlines()
+    stored = {line.split("\t")[0]: (line.split("\t")[1], int(line.split("\t")[2])) for line in rows}
+    logs = set(psql(url, "-At", "-c", "SELECT id FROM network_meetings").stdout.split())
+    acknowledged = dict(load.ledger.acknowledged)
+    missing = [key for key, created_id in acknowledged.items()
+               if created_id not in (logs if key.startswith("log-") else stored) and not key.startswith("course-")]
+    unaudited = [enrolment for enrolment, (_, created) in stored.items() if created != 1]
+    checks.check(scenario, "courses: every acknowledged enrolment and meeting log exists with the id the client was given, "
+                           "each enrolment with exactly one `created` audit event",
+                 bool(acknowledged) and not missing and not unaudited,
+                 f"{len(acknowledged)} acknowledged, {len(missing)} missing, e.g. {missing[:3]}; {len(unaudited)} not audited once")
+    twice = psql(url, "-At", "-c", "SELECT count(*) FROM (SELECT 1 FROM enrolments WHERE status <> 'cancelled' "
+                 f"AND course_id = '{load.course}' GROUP BY lower(work_email) HAVING count(*) > 1) d").stdout.strip()
+    series = psql(url, "-At", "-c", "SELECT count(*) FROM (SELECT 1 FROM network_meetings WHERE series_id LIKE "
+                  f"'chaos {load.name}-%' GROUP BY series_id HAVING count(*) > 1) d").stdout.strip()
+    checks.check(scenario, "courses: no professional enrolled twice and no meeting logged twice by retries",
+                 twice == "0" and series == "0", f"{twice} e-mails with two live enrolments, {series} logs stored twice")
+    not_cancelled = [enrolment for enrolment in cancelled if stored.get(enrolment, ("",))[0] != "cancelled"]
+    not_replayed = [r for r in repeats if not (r[1] == 201 and r[2] and r[3])]
+    checks.check(scenario, "courses: every acknowledged cancellation is stored, and every enrolment sent again was replayed",
+                 bool(cancelled) and not not_cancelled and bool(repeats) and not not_replayed
+                 and not load.ledger.conflicting_ids,
+                 f"{len(cancelled)} cancelled, {len(not_cancelled)} lost; {len(repeats)} sent again, {len(not_replayed)} "
+                 f"not replayed; {len(load.ledger.conflicting_ids)} keys with two ids")
 
 
 def finish(*loads, within=45.0):

@@ -156,6 +156,12 @@ const SEEDS: &[Seed] = &[
         Some(TRONDELAG),
     ),
     located(
+        OrganisationKind::CompetenceCentre,
+        "NK TSB (Nasjonal kompetansetjeneste for tverrfaglig spesialisert rusbehandling)",
+        None,
+        None,
+    ),
+    located(
         OrganisationKind::CountyGovernor,
         "Statsforvalteren i Trøndelag",
         Some("5006"),
