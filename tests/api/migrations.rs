@@ -1,8 +1,9 @@
 //! Every migration runs down and up again cleanly.
 
 use diesel::RunQueryDsl;
-use samhandling_persistence::migrations::{revert_all, run_pending};
-use samhandling_tests::TestDatabase;
+use samhandling_persistence::migrations::{revert_all, revert_last, run_pending};
+use samhandling_tests::referrals::{field, refer, referral_body};
+use samhandling_tests::{get, TestApp, TestDatabase};
 
 #[derive(diesel::QueryableByName)]
 struct TableCount {
@@ -32,4 +33,34 @@ fn every_migration_reverts_and_reapplies() {
     let applied = run_pending(&mut conn).unwrap();
     assert_eq!(applied.len(), reverted.len());
     assert_eq!(tables(&mut conn), before);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Offer {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    offer: String,
+}
+
+#[actix_web::test]
+async fn a_stored_network_meeting_referral_becomes_a_self_help_group_referral() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Kjell", true)).await;
+    let id: uuid::Uuid = referral["id"].as_str().unwrap().parse().unwrap();
+    let mut conn = t.database.connect();
+    assert_eq!(revert_last(&mut conn).unwrap(), "20261202000016");
+    diesel::sql_query("UPDATE referrals SET offer = 'network_meeting' WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(run_pending(&mut conn).unwrap().len(), 1);
+    let stored = diesel::sql_query("SELECT offer FROM referrals WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .get_result::<Offer>(&mut conn)
+        .unwrap();
+    assert_eq!(stored.offer, "self_help_group");
+    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(read.body["offer"], "self_help_group");
 }

@@ -299,6 +299,17 @@ async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored(
     )
     .await
     .assert_problem(404);
+    // Network meetings are offered by the person's own professional and logged without identity,
+    // never referred: the offer is not part of the contract.
+    let mut network_meeting = referral_body(&f.centre, "Evelina", true);
+    network_meeting["offer"] = json!("network_meeting");
+    let refused = send(
+        &app,
+        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
+            .set_json(&network_meeting),
+    )
+    .await;
+    assert_eq!(refused.assert_problem(400)["errors"][0]["field"], "offer");
 
     send(
         &app,

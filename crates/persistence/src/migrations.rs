@@ -23,3 +23,12 @@ pub fn revert_all(conn: &mut PgConnection) -> Result<Vec<String>, StoreError> {
     })?;
     Ok(reverted.iter().map(ToString::to_string).collect())
 }
+
+/// Reverts the newest migration only; returns its name. For tests of what a migration does to
+/// the rows that were there before it.
+pub fn revert_last(conn: &mut PgConnection) -> Result<String, StoreError> {
+    let reverted = conn.revert_last_migration(MIGRATIONS).map_err(|error| {
+        StoreError::Unavailable(format!("reverting the last migration failed: {error}"))
+    })?;
+    Ok(reverted.to_string())
+}
