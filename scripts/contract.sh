@@ -111,6 +111,16 @@ CONTRACT_MUNICIPAL_CONTACT_TOKEN=$(mint_token "$BIN" 2h --org "$LEVANGER_ORG" --
 export CONTRACT_ADMIN_TOKEN=$TOKEN CONTRACT_REFERRER_TOKEN CONTRACT_CENTRE_TOKEN \
     CONTRACT_GOVERNOR_TOKEN CONTRACT_MUNICIPAL_CONTACT_TOKEN
 export CONTRACT_DIALOGUE_MUNICIPALITIES="$LEVANGER_ORG,$VERDAL_ORG"
+# KoRus Midt's adviser runs courses, supervision and a learning network (with Levanger as member);
+# a professional of Trondheim kommune, trained on the hooks' course, logs network meetings.
+KORUS_ORG=$(demo_org_id "$DEMO" "KoRus Midt (Kompetansesenter rus – Midt-Norge)")
+TRONDHEIM_ORG=$(demo_org_id "$DEMO" "Trondheim kommune")
+[[ -n $KORUS_ORG && -n $TRONDHEIM_ORG ]] || die "'samhandling demo-data' printed no KoRus Midt or Trondheim kommune"
+CONTRACT_FACILITATOR_SUBJECT=contract.facilitator@trondheim.kommune.example
+CONTRACT_ADVISER_TOKEN=$(mint_token "$BIN" 2h --org "$KORUS_ORG" --role competence_adviser)
+CONTRACT_FACILITATOR_TOKEN=$(mint_token "$BIN" 2h --org "$TRONDHEIM_ORG" --role facilitator --sub "$CONTRACT_FACILITATOR_SUBJECT")
+export CONTRACT_ADVISER_TOKEN CONTRACT_FACILITATOR_TOKEN CONTRACT_FACILITATOR_SUBJECT \
+    CONTRACT_FACILITATOR_EMPLOYER=$TRONDHEIM_ORG
 # register_client ORG NAME ROLE: registers an API client as the administrator; prints its JSON.
 register_client() {
     curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \

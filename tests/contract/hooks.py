@@ -32,6 +32,16 @@ valid one:
   and a held meeting with them, an action of it, and a meeting of their own for moves, prepared
   once; the questionnaire of the basis's year is loaded first.
 
+- Courses, facilitators, meeting logs, supervision and learning networks are the demo competence
+  centre's (KoRus Midt, `CONTRACT_ADVISER_TOKEN`) and its facilitator's (a professional of
+  Trondheim kommune, `CONTRACT_FACILITATOR_TOKEN`, subject `CONTRACT_FACILITATOR_SUBJECT`):
+  random ids are rightly 404, and a body naming an employer, a facilitator, a supervision request
+  or a member organisation must name one that exists and fits (422 otherwise). Positive cases get
+  a course with an enrolment (a fresh one wherever a case moves it), the completed enrolment that
+  makes the facilitator KoRus Midt's, the facilitator's log asking for supervision, a supervision
+  session, and a learning network with Levanger kommune as member (whose contact holds
+  `CONTRACT_MUNICIPAL_CONTACT_TOKEN`) and a gathering, prepared once.
+
 Which party calls which operation is set in schemathesis.toml, not here.
 
 Negative cases are left untouched: invented values are still sent there and must be rejected.
@@ -85,6 +95,7 @@ def before_call(context, case, kwargs):
     if os.environ.get("CONTRACT_BASE_URL"):
         _centre_state(case)
         _dialogue_state(case)
+        _meeting_logs_state(case)
 
 
 def _api(method, path, token_variable, body=None):
@@ -259,3 +270,103 @@ def _dialogue_state(case):
         case.path_parameters["id"] = prepared["meeting"]
     elif path.startswith("/api/v1/follow-up-actions/"):
         case.path_parameters["id"] = prepared["action"]
+
+
+def _adviser(method, path, body=None):
+    return _api(method, path, "CONTRACT_ADVISER_TOKEN", body)
+
+
+def _facilitator_employer():
+    return os.environ["CONTRACT_FACILITATOR_EMPLOYER"]
+
+
+def _fresh_enrolment(course):
+    return _adviser("POST", f"/api/v1/courses/{course}/enrolments", {
+        "name": "Kontrakt Fagperson", "work_email": f"kontrakt-{uuid.uuid4()}@trondheim.kommune.example",
+        "employer_organisation_id": _facilitator_employer(), "service": "Oppfølgingstjenesten",
+    })["id"]
+
+
+_MEETING_LOGS = {}
+
+
+def _meeting_logs_prepared():
+    """A course with an enrolment, the completed enrolment that makes the contract facilitator
+    KoRus Midt's, its log asking for supervision, a supervision session, and a learning network
+    with Levanger kommune as member and a gathering."""
+    if not _MEETING_LOGS:
+        course = _adviser("POST", "/api/v1/courses", {
+            "title": "Kontraktkurs i nettverksmøter", "digital": True, "dates": ["2027-01-12"], "capacity": 500,
+        })["id"]
+        trained = _adviser("POST", f"/api/v1/courses/{course}/enrolments", {
+            "name": "Kontrakt Fasilitator", "work_email": "kontrakt.fasilitator@trondheim.kommune.example",
+            "employer_organisation_id": _facilitator_employer(), "service": "Oppfølgingstjenesten",
+            "subject": os.environ["CONTRACT_FACILITATOR_SUBJECT"],
+        })["id"]
+        _adviser("POST", f"/api/v1/courses/{course}/enrolments/{trained}/transitions", {"to": "completed"})
+        log = _api("POST", "/api/v1/network-meetings", "CONTRACT_FACILITATOR_TOKEN", {
+            "held_on": "2026-11-20", "municipality_number": "5001", "service": "Oppfølgingstjenesten",
+            "suggested_by": "professional", "main_person": {"age_group": "30_49", "chose_participants": True},
+            "participants": {"family": 2, "friend": 1}, "next_meeting": {"planned": False},
+            "supervision": {"wanted": True, "topic": "Når nettverket er uenig"},
+        })["id"]
+        facilitator = {"employer_organisation_id": _facilitator_employer(),
+                       "subject": os.environ["CONTRACT_FACILITATOR_SUBJECT"]}
+        session = _adviser("POST", "/api/v1/supervision-sessions", {
+            "held_on": "2026-12-01", "topics": ["Kontraktveiledning"], "facilitators": [facilitator], "answers": [],
+        })["id"]
+        levanger = _dialogue_municipalities()[0]
+        network = _adviser("POST", "/api/v1/learning-networks", {
+            "name": "Kontraktnettverk", "target_group": "Tjenester til barn og unge", "starts_on": "2026-09-01",
+            "members": [{"organisation_id": levanger, "service": "Helsestasjon"}],
+        })
+        gathering = _adviser("POST", f"/api/v1/learning-networks/{network['id']}/gatherings", {
+            "held_on": "2026-10-08", "digital": True,
+        })["id"]
+        _MEETING_LOGS.update(course=course, enrolment=_fresh_enrolment(course), log=log, session=session,
+                             facilitator=facilitator, network=network["id"], member=network["members"][0]["id"],
+                             gathering=gathering, levanger=levanger)
+    return _MEETING_LOGS
+
+
+_MEETING_LOG_PATHS = ("/api/v1/courses", "/api/v1/facilitators", "/api/v1/network-meetings",
+                      "/api/v1/supervision-", "/api/v1/learning-networks")
+
+
+def _meeting_logs_state(case):
+    path = case.operation.path
+    method = case.operation.method.upper()
+    if not path.startswith(_MEETING_LOG_PATHS):
+        return
+    prepared = _meeting_logs_prepared()
+    if isinstance(case.body, dict):
+        if "co_organisers" in case.body:
+            case.body["co_organisers"] = []
+        if "employer_organisation_id" in case.body:
+            case.body["employer_organisation_id"] = _facilitator_employer()
+        if path == "/api/v1/supervision-sessions" and method == "POST":
+            case.body["facilitators"] = [prepared["facilitator"]]
+            case.body["answers"] = []
+        if path == "/api/v1/learning-networks" and method == "POST" and "members" in case.body:
+            case.body["members"] = [{"organisation_id": prepared["levanger"], "service": f"Tjeneste {uuid.uuid4()}"}]
+        if path == "/api/v1/learning-networks/{id}/members" and "organisation_id" in case.body:
+            case.body["organisation_id"] = prepared["levanger"]
+            case.body["service"] = f"Tjeneste {uuid.uuid4()}"
+    if not case.path_parameters:
+        return
+    parameters = case.path_parameters
+    if path.startswith("/api/v1/courses/"):
+        parameters["id"] = prepared["course"]
+        if "enrolment_id" in parameters:
+            parameters["enrolment_id"] = (_fresh_enrolment(prepared["course"]) if path.endswith("/transitions")
+                                          else prepared["enrolment"])
+    elif path.startswith("/api/v1/network-meetings/"):
+        parameters["id"] = prepared["log"]
+    elif path.startswith("/api/v1/supervision-sessions/"):
+        parameters["id"] = prepared["session"]
+    elif path.startswith("/api/v1/learning-networks/"):
+        parameters["id"] = prepared["network"]
+        if "gathering_id" in parameters:
+            parameters["gathering_id"] = prepared["gathering"]
+        if "member_id" in parameters:
+            parameters["member_id"] = prepared["member"]
