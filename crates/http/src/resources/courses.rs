@@ -160,7 +160,8 @@ pub struct CourseView {
     pub seats_taken: i64,
     /// Enrolments waiting for a seat.
     pub waiting: i64,
-    /// Version, also the `ETag`.
+    /// Version, also the `ETag`: of the course's own fields, so enrolments (which change
+    /// `seats_taken` and `waiting`) never make an organiser's change fail with 412.
     pub version: i32,
     /// Created.
     pub created_at: DateTime<Utc>,
