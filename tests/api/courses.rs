@@ -709,3 +709,57 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
         7
     );
 }
+
+#[actix_web::test]
+async fn the_line_closes_up_and_a_retried_enrolment_is_stored_once() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = course(&app, &c.korus, &course_body(1, &[])).await;
+    let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
+    let positions: Vec<&Value> = replies
+        .iter()
+        .map(|r| &r.body["waiting_position"])
+        .collect();
+    assert_eq!(positions, [&Value::Null, &json!(1), &json!(2)]);
+    let (ola, siri) = (id_of(&replies[1]), id_of(&replies[2]));
+    let left = post(
+        &app,
+        &transition(&id, &ola),
+        &c.korus,
+        &json!({"to": "cancelled"}),
+    )
+    .await;
+    assert_eq!(left.status, 200, "{}", left.text);
+    let next = get(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
+        &c.korus,
+    )
+    .await;
+    assert_eq!(next.body["status"], "waiting", "a place in line is no seat");
+    assert_eq!(next.body["waiting_position"], 1);
+
+    let retry = || {
+        authorized(
+            TestRequest::post().uri(&format!("/api/v1/courses/{id}/enrolments")),
+            &c.korus,
+        )
+        .insert_header(("Idempotency-Key", "enrol-per-lie"))
+        .set_json(enrolment_body(
+            "Per Lie",
+            "per.lie@levanger.kommune.no",
+            c.levanger_id,
+        ))
+    };
+    let first = send(&app, retry()).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(first.body["waiting_position"], 2);
+    let again = send(&app, retry()).await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(
+        count(&t, "SELECT count(*) AS count FROM enrolments WHERE work_email = 'per.lie@levanger.kommune.no'"),
+        1
+    );
+}
