@@ -3,6 +3,8 @@
 //! enrolment waits, and the first in line moves up when a seat is given back. A completed course
 //! makes the professional a facilitator the organising centres follow up.
 
+use crate::access::Caller;
+use crate::role::Role;
 use crate::wire::wire_enum;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -125,6 +127,60 @@ pub struct Facilitator {
     pub created_at: DateTime<Utc>,
 }
 
+crate::page::keyed_by!(Course, created_at);
+crate::page::keyed_by!(Enrolment, created_at);
+crate::page::keyed_by!(Facilitator, created_at);
+
+/// The courses (and their enrolments and facilitators) a caller reaches: those its competence
+/// centre organises, alone or with others. Anyone else reaches none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CourseScope {
+    /// The caller's centre, when the caller is one of its competence advisers.
+    pub centre: Option<Uuid>,
+}
+
+impl CourseScope {
+    /// The scope of `caller`.
+    pub fn of(caller: &Caller) -> CourseScope {
+        CourseScope {
+            centre: caller
+                .has_role(Role::CompetenceAdviser)
+                .then(|| caller.organisation_id.uuid()),
+        }
+    }
+}
+
+impl Course {
+    /// How many waiting enrolments move up now: the free seats, as far as the line reaches.
+    pub fn seats_to_fill(&self) -> i64 {
+        (i64::from(self.capacity) - self.taken)
+            .max(0)
+            .min(self.waiting)
+    }
+
+    /// Whether the course may have `capacity` seats: never fewer than the seats held. The error
+    /// says how many hold one.
+    pub fn check_capacity(&self, capacity: i32) -> Result<(), String> {
+        if i64::from(capacity) < self.taken {
+            return Err(format!(
+                "{} enrolments hold seats on this course: the capacity cannot go below that",
+                self.taken
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a course given at `place` (or none) and `digital` says where it is: a course that is
+/// not digital needs its place.
+pub fn check_place(place: Option<&str>, digital: bool) -> Result<(), &'static str> {
+    if digital || place.is_some() {
+        Ok(())
+    } else {
+        Err("a course that is not digital needs its place")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +209,33 @@ mod tests {
         assert!(S::Completed.allowed_transitions().is_empty());
         assert!(S::Cancelled.allowed_transitions().is_empty());
         assert!(S::Completed.holds_seat() && !S::Waiting.holds_seat());
+    }
+
+    fn course(capacity: i32, taken: i64, waiting: i64) -> Course {
+        Course {
+            id: Uuid::nil(),
+            title: "Nettverksmøter".into(),
+            organisers: Vec::new(),
+            place: None,
+            digital: true,
+            dates: Vec::new(),
+            capacity,
+            taken,
+            waiting,
+            version: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn free_seats_go_to_the_line_and_capacity_keeps_the_seats_held() {
+        assert_eq!(course(4, 2, 5).seats_to_fill(), 2);
+        assert_eq!(course(4, 2, 1).seats_to_fill(), 1);
+        assert_eq!(course(2, 2, 3).seats_to_fill(), 0);
+        assert!(course(4, 3, 0).check_capacity(2).is_err());
+        assert!(course(4, 3, 0).check_capacity(3).is_ok());
+        assert!(check_place(None, false).is_err());
+        assert!(check_place(None, true).is_ok());
     }
 }

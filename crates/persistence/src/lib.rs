@@ -6,8 +6,10 @@
 
 pub mod api_clients;
 pub mod audit;
+pub mod courses;
 pub mod dialogue;
 mod error;
+pub mod facilitators;
 pub mod follow_up_actions;
 pub mod group_sessions;
 pub mod group_statistics;

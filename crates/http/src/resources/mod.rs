@@ -2,8 +2,11 @@
 
 pub mod api_clients;
 pub mod audit_events;
+pub mod courses;
 pub mod dialogue_meetings;
 pub mod dialogue_statistics;
+pub mod enrolments;
+pub mod facilitators;
 pub mod follow_up_actions;
 pub mod group_sessions;
 pub mod group_statistics;
@@ -41,6 +44,9 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     municipality_dialogue::configure(config);
     is24_questionnaires::configure(config);
     dialogue_statistics::configure(config);
+    courses::configure(config);
+    enrolments::configure(config);
+    facilitators::configure(config);
 }
 
 /// JSON Schema rules that span fields, per schema name, merged into the published document.
@@ -52,5 +58,6 @@ pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     rules.extend(group_sessions::schema_rules());
     rules.extend(dialogue_meetings::schema_rules());
     rules.extend(is24_questionnaires::schema_rules());
+    rules.extend(courses::schema_rules());
     rules
 }

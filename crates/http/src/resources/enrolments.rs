@@ -1,0 +1,425 @@
+//! `/api/v1/courses/{id}/enrolments`: the professionals signed up for a course. Seats go in the
+//! order people enrol, under the course's row lock; past the capacity an enrolment waits in
+//! line, and the first in line moves up when a seat is given back or added. Completing makes the
+//! professional a facilitator of every organising centre. Names and e-mails are personal data:
+//! every read is audited, and only the course's organisers reach them (404 for anyone else).
+
+use crate::auth::{Authorized, CompetenceAdvisers};
+use crate::error::{unique_conflict, ApiError};
+use crate::etag::{Tagged, Versioned};
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::ValidJson;
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::resources::courses::CoursePath;
+use crate::resources::facilitators::check_employer;
+use crate::state::AppState;
+use crate::text::{check_plain_text, Name, Subject};
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use samhandling_domain::audit::{Actor, AuditAction, ResourceType};
+use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus};
+use samhandling_persistence::courses::{self as store, ENROLMENT_ONCE_KEY};
+use samhandling_persistence::{audit, facilitators, PgConnection};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(enrol)
+        .service(list_enrolments)
+        .service(get_enrolment)
+        .service(move_enrolment);
+}
+
+/// A professional to enrol.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Kari Nordmann",
+    "work_email": "kari.nordmann@levanger.kommune.no",
+    "employer_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+    "service": "oppfølgingstjenesten psykisk helse og rus"
+}))]
+pub struct Enrol {
+    /// The professional's name.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub name: String,
+    /// Work e-mail: one live enrolment per e-mail and course (409 again).
+    #[validate(email, length(min = 3, max = 254))]
+    #[schema(format = Email, min_length = 3, max_length = 254)]
+    pub work_email: String,
+    /// The employer: an organisation whose staff can be facilitators (municipality, NAV office,
+    /// self-help centre, user organisation or other; 422 otherwise).
+    pub employer_organisation_id: Uuid,
+    /// The service the professional works in.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name, example = "oppfølgingstjenesten psykisk helse og rus")]
+    pub service: String,
+    /// The token subject (`sub`) the professional will sign in with as a facilitator; the
+    /// lower-cased work e-mail when absent.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Subject>, nullable = false)]
+    pub subject: Option<String>,
+}
+
+/// Where an enrolment can be moved by hand; a waiting one moves up by itself.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrolmentMove {
+    /// Give the seat (or the place in line) back.
+    Cancelled,
+    /// The professional took the whole course.
+    Completed,
+}
+
+impl From<EnrolmentMove> for EnrolmentStatus {
+    fn from(to: EnrolmentMove) -> Self {
+        match to {
+            EnrolmentMove::Cancelled => EnrolmentStatus::Cancelled,
+            EnrolmentMove::Completed => EnrolmentStatus::Completed,
+        }
+    }
+}
+
+/// A status change.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to": "completed"}))]
+pub struct EnrolmentTransition {
+    /// The new status; see `allowed_transitions`.
+    pub to: EnrolmentMove,
+}
+
+/// An enrolment, as the course's organisers see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolmentView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The course.
+    pub course_id: Uuid,
+    /// The professional's name.
+    pub name: String,
+    /// Work e-mail.
+    pub work_email: String,
+    /// The employer (organisation id).
+    pub employer_organisation_id: Uuid,
+    /// The service the professional works in.
+    pub service: String,
+    /// The token subject the professional signs in with as a facilitator.
+    pub subject: String,
+    /// Where it is.
+    pub status: EnrolmentStatus,
+    /// Place in line (1 is next), while waiting; `null` otherwise.
+    pub waiting_position: Option<i64>,
+    /// Where it may be moved.
+    pub allowed_transitions: Vec<EnrolmentStatus>,
+    /// Version, also the `ETag`.
+    pub version: i32,
+    /// Enrolled (the line's order).
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Enrolment> for EnrolmentView {
+    fn from(enrolment: Enrolment) -> Self {
+        EnrolmentView {
+            allowed_transitions: enrolment.status.allowed_transitions(),
+            id: enrolment.id,
+            course_id: enrolment.course_id,
+            name: enrolment.name,
+            work_email: enrolment.work_email,
+            employer_organisation_id: enrolment.employer_organisation_id,
+            service: enrolment.service,
+            subject: enrolment.subject,
+            status: enrolment.status,
+            waiting_position: enrolment.waiting_position,
+            version: enrolment.version,
+            created_at: enrolment.created_at,
+            updated_at: enrolment.updated_at,
+        }
+    }
+}
+
+impl Versioned for EnrolmentView {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// The path of one enrolment.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct EnrolmentPath {
+    /// The course's id.
+    id: Uuid,
+    /// The enrolment's id.
+    enrolment_id: Uuid,
+}
+
+fn location(course_id: Uuid, id: Uuid) -> String {
+    format!("/api/v1/courses/{course_id}/enrolments/{id}")
+}
+
+/// Gives the free seats of `course` (locked, with its counts) to the first in line, in order,
+/// each move audited as `transitioned` on its enrolment; returns how many moved up.
+pub(crate) fn fill_seats(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    course: &Course,
+) -> Result<usize, ApiError> {
+    let count = course.seats_to_fill();
+    if count == 0 {
+        return Ok(0);
+    }
+    let moving = store::first_waiting_for_update(conn, course.id, count)?;
+    for enrolment in &moving {
+        store::set_enrolment_status(conn, enrolment.id, EnrolmentStatus::Enrolled)?;
+        audit::record(
+            conn,
+            &actor.event(
+                AuditAction::Transitioned,
+                ResourceType::Enrolment,
+                enrolment.id,
+            ),
+        )?;
+    }
+    Ok(moving.len())
+}
+
+/// Enrol a professional on a course.
+///
+/// For the course's organisers. The enrolment takes a seat (`enrolled`) while seats are free,
+/// else waits in line (`waiting`, with `waiting_position`, 1 being next). A second live
+/// enrolment of the same work e-mail on the course is 409.
+///
+/// `subject` is the link to the facilitator this professional becomes on completing: they sign
+/// in with a token whose `sub` is this subject, whose organisation is the employer, and with
+/// role `facilitator`.
+#[utoipa::path(
+    tag = "courses",
+    params(CoursePath, IdempotencyKeyHeader),
+    request_body = Enrol,
+    responses(
+        (status = 201, description = "Enrolled, or waiting in line", body = EnrolmentView,
+            headers(("Location" = String, description = "The enrolment"), ("ETag" = String, description = "Its version"))),
+        (status = 409, description = "This e-mail is already enrolled on the course", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or an employer whose staff cannot be facilitators", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/courses/{id}/enrolments")]
+async fn enrol(
+    caller: Authorized<CompetenceAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<CoursePath>,
+    body: ValidJson<Enrol>,
+) -> Result<HttpResponse, ApiError> {
+    let course_id = path.id;
+    let request = body.into_inner();
+    let scope = CourseScope::of(&caller.caller);
+    let audit_event = caller.audit_creation(ResourceType::Enrolment);
+    let route = format!("/api/v1/courses/{course_id}/enrolments");
+    let subject = request
+        .subject
+        .clone()
+        .unwrap_or_else(|| request.work_email.to_lowercase());
+    let professional = request.clone();
+    let enrolled =
+        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+            let course =
+                store::find_for_update(conn, course_id, scope)?.ok_or(ApiError::NotFound)?;
+            check_employer(
+                conn,
+                "employer_organisation_id",
+                professional.employer_organisation_id,
+            )?;
+            let now = Utc::now();
+            let enrolment = Enrolment {
+                id: Uuid::now_v7(),
+                course_id,
+                name: professional.name,
+                work_email: professional.work_email,
+                employer_organisation_id: professional.employer_organisation_id,
+                service: professional.service,
+                subject,
+                status: EnrolmentStatus::on_enrolment(course.taken, course.capacity),
+                waiting_position: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            let stored = store::insert_enrolment(conn, &enrolment).map_err(unique_conflict(
+                ENROLMENT_ONCE_KEY,
+                "this work e-mail is already enrolled on the course",
+            ))?;
+            audit::record(conn, &audit_event.of(stored.id))?;
+            let (id, version) = (stored.id, stored.version);
+            Created::new(
+                &EnrolmentView::from(stored),
+                location(course_id, id),
+                Some(version),
+            )
+        })
+        .await;
+    caller
+        .noting_denial(&state, ResourceType::Course, course_id, enrolled)
+        .await
+}
+
+/// List a course's enrolments.
+///
+/// For the course's organisers, in the order enrolled (the line's order), each with its
+/// `status` and, while waiting, its `waiting_position`. Every enrolment shown is audited as read.
+#[utoipa::path(
+    tag = "courses",
+    params(CoursePath, PageQuery),
+    responses((status = 200, description = "One page, in the order enrolled", body = Paginated<EnrolmentView>)),
+    security(("bearer" = []))
+)]
+#[get("/courses/{id}/enrolments")]
+async fn list_enrolments(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<CoursePath>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<EnrolmentView>>, ApiError> {
+    let course_id = path.id;
+    let scope = CourseScope::of(&caller.caller);
+    let found = record::read(
+        &state,
+        &caller,
+        ResourceType::Course,
+        course_id,
+        move |conn| {
+            if store::find(conn, course_id, scope)?.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(store::list_enrolments(
+                conn, course_id, scope, page.0,
+            )?))
+        },
+    )
+    .await?;
+    record::note_list_read(
+        &state,
+        &caller,
+        ResourceType::Enrolment,
+        found.items.iter().map(|enrolment| enrolment.id),
+    )
+    .await?;
+    Ok(web::Json(pagination::to_wire(
+        &state,
+        found,
+        EnrolmentView::from,
+    )?))
+}
+
+/// Read an enrolment.
+///
+/// For the course's organisers (404 for anyone else), with an `ETag`; audited as read.
+#[utoipa::path(
+    tag = "courses",
+    params(EnrolmentPath),
+    responses((status = 200, description = "The enrolment", body = EnrolmentView,
+        headers(("ETag" = String, description = "Its version")))),
+    security(("bearer" = []))
+)]
+#[get("/courses/{id}/enrolments/{enrolment_id}")]
+async fn get_enrolment(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<EnrolmentPath>,
+) -> Result<Tagged<EnrolmentView>, ApiError> {
+    let (course_id, id) = (path.id, path.enrolment_id);
+    let scope = CourseScope::of(&caller.caller);
+    let enrolment =
+        record::read_audited(&state, &caller, ResourceType::Enrolment, id, move |conn| {
+            Ok(store::find_enrolment(conn, course_id, id, scope)?)
+        })
+        .await?;
+    Ok(Tagged::new(EnrolmentView::from(enrolment)))
+}
+
+/// Cancel or complete an enrolment.
+///
+/// For the course's organisers. `enrolled → cancelled | completed`, `waiting → cancelled`;
+/// anything else is 409 naming `allowed_transitions`. A cancelled seat goes to the first in line
+/// (moved to `enrolled`, audited on that enrolment).
+///
+/// Completing makes the professional a facilitator of every centre that organises the course
+/// (see `GET /facilitators`): they sign in with a token whose `sub` is the enrolment's
+/// `subject`, whose organisation is the enrolment's employer, with role `facilitator`, and those
+/// centres are the ones that see their network-meeting logs.
+#[utoipa::path(
+    tag = "courses",
+    params(EnrolmentPath),
+    request_body = EnrolmentTransition,
+    responses(
+        (status = 200, description = "Moved", body = EnrolmentView, headers(("ETag" = String, description = "Its version"))),
+        (status = 409, description = "Not allowed from the current status (`allowed_transitions`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/courses/{id}/enrolments/{enrolment_id}/transitions")]
+async fn move_enrolment(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<EnrolmentPath>,
+    body: ValidJson<EnrolmentTransition>,
+) -> Result<Tagged<EnrolmentView>, ApiError> {
+    let (course_id, id) = (path.id, path.enrolment_id);
+    let to = EnrolmentStatus::from(body.into_inner().to);
+    let scope = CourseScope::of(&caller.caller);
+    let actor = caller.actor();
+    let moved = record::change(
+        &state,
+        &caller,
+        ResourceType::Enrolment,
+        AuditAction::Transitioned,
+        id,
+        move |conn| {
+            let Some(mut course) = store::find_for_update(conn, course_id, scope)? else {
+                return Ok(None);
+            };
+            let Some(enrolment) = store::find_enrolment_for_update(conn, course_id, id, scope)?
+            else {
+                return Ok(None);
+            };
+            let allowed = enrolment.status.allowed_transitions();
+            if !allowed.contains(&to) {
+                return Err(ApiError::IllegalTransition {
+                    detail: format!("an enrolment cannot move from {} to {to}", enrolment.status),
+                    allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
+                });
+            }
+            let moved = store::set_enrolment_status(conn, id, to)?;
+            match to {
+                EnrolmentStatus::Cancelled if enrolment.status.holds_seat() => {
+                    course.taken -= 1;
+                    fill_seats(conn, &actor, &course)?;
+                }
+                EnrolmentStatus::Completed => {
+                    for link in facilitators::link_trained(conn, &moved, &course.organisers)? {
+                        audit::record(
+                            conn,
+                            &actor.event(AuditAction::Created, ResourceType::Facilitator, link.id),
+                        )?;
+                    }
+                }
+                _ => {}
+            }
+            Ok(Some(moved))
+        },
+    )
+    .await?;
+    Ok(Tagged::new(EnrolmentView::from(moved)))
+}

@@ -1,0 +1,270 @@
+//! `/api/v1/facilitators`: the facilitators a competence centre follows up, trained on its
+//! courses or affiliated with it after training elsewhere.
+//!
+//! A facilitator is not an account here: it is a token subject of an employer. The professional
+//! signs in with a token whose `sub` equals the link's `subject`, whose organisation is the
+//! link's employer, and with role `facilitator`; the centres linked to that facilitator (those
+//! that organised the completed course, or affiliated them) see that facilitator's network-meeting
+//! logs. Only the centre's own links are reached (404 otherwise); every read is audited.
+
+use crate::auth::{Authorized, CompetenceAdvisers};
+use crate::error::{unique_conflict, ApiError};
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::ValidJson;
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::state::AppState;
+use crate::text::{check_plain_text, Name, Subject};
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use samhandling_domain::audit::ResourceType;
+use samhandling_domain::course::Facilitator;
+use samhandling_domain::Role;
+use samhandling_persistence::facilitators::{self as store, LINKED_ONCE_KEY};
+use samhandling_persistence::{audit, courses, PgConnection};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(affiliate_facilitator)
+        .service(list_facilitators)
+        .service(get_facilitator);
+}
+
+/// Checks that `id` (the body's `field`) names an organisation whose staff can hold the
+/// `facilitator` role; 422 naming the field otherwise.
+pub(crate) fn check_employer(
+    conn: &mut PgConnection,
+    field: &str,
+    id: Uuid,
+) -> Result<(), ApiError> {
+    match courses::organisation_kinds(conn, &[id])?.first() {
+        None => Err(ApiError::invalid_field(
+            field,
+            "not_found",
+            "names no organisation",
+        )),
+        Some((_, kind)) if !Role::Facilitator.fits(*kind) => Err(ApiError::invalid_field(
+            field,
+            "cannot_have_facilitators",
+            format!("an organisation of kind {kind} cannot have facilitators"),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A facilitator trained elsewhere, to follow up.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "subject": "ola.hansen@verdal.kommune.no",
+    "name": "Ola Hansen",
+    "employer_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70"
+}))]
+pub struct AffiliateFacilitator {
+    /// The token subject (`sub`) the facilitator signs in with.
+    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
+    #[schema(value_type = Subject)]
+    pub subject: String,
+    /// The facilitator's name.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub name: String,
+    /// The employer the facilitator signs in for: an organisation whose staff can be
+    /// facilitators (municipality, NAV office, self-help centre, user organisation or other).
+    pub employer_organisation_id: Uuid,
+}
+
+/// A facilitator the caller's centre follows up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacilitatorView {
+    /// Identifier of the link.
+    pub id: Uuid,
+    /// The employer the facilitator signs in for (the token's organisation).
+    pub employer_organisation_id: Uuid,
+    /// The token subject (`sub`) the facilitator signs in with.
+    pub subject: String,
+    /// The facilitator's name.
+    pub name: String,
+    /// The course completed with the centre; `null` for an affiliation.
+    pub trained_on_course: Option<Uuid>,
+    /// Linked since.
+    pub since: DateTime<Utc>,
+}
+
+impl FacilitatorView {
+    /// The view of `facilitator`, with the courses of the enrolments (`enrolment, course`).
+    fn of(facilitator: Facilitator, courses: &[(Uuid, Uuid)]) -> Self {
+        FacilitatorView {
+            trained_on_course: facilitator.enrolment_id.and_then(|enrolment| {
+                courses
+                    .iter()
+                    .find(|(id, _)| *id == enrolment)
+                    .map(|(_, course)| *course)
+            }),
+            id: facilitator.id,
+            employer_organisation_id: facilitator.employer_organisation_id,
+            subject: facilitator.subject,
+            name: facilitator.name,
+            since: facilitator.created_at,
+        }
+    }
+}
+
+/// The path of one facilitator link.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FacilitatorPath {
+    /// The link's id.
+    id: Uuid,
+}
+
+fn enrolments_of<'a>(found: impl IntoIterator<Item = &'a Facilitator>) -> Vec<Uuid> {
+    found
+        .into_iter()
+        .filter_map(|facilitator| facilitator.enrolment_id)
+        .collect()
+}
+
+/// Affiliate a facilitator trained elsewhere.
+///
+/// For a competence centre's `competence_adviser`: the centre follows up the facilitator who
+/// signs in with a token whose `sub` is `subject`, whose organisation is
+/// `employer_organisation_id`, with role `facilitator`, and sees that facilitator's
+/// network-meeting logs. 409 if the facilitator is linked to the centre already (trained on its
+/// course or affiliated before).
+#[utoipa::path(
+    tag = "courses",
+    params(IdempotencyKeyHeader),
+    request_body = AffiliateFacilitator,
+    responses(
+        (status = 201, description = "Affiliated", body = FacilitatorView,
+            headers(("Location" = String, description = "The link"))),
+        (status = 409, description = "Already linked to the centre", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or an employer whose staff cannot be facilitators", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/facilitators")]
+async fn affiliate_facilitator(
+    caller: Authorized<CompetenceAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<AffiliateFacilitator>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let facilitator = Facilitator {
+        id: Uuid::now_v7(),
+        competence_centre_id: caller.caller.organisation_id.uuid(),
+        employer_organisation_id: request.employer_organisation_id,
+        subject: request.subject.clone(),
+        name: request.name.clone(),
+        enrolment_id: None,
+        created_at: Utc::now(),
+    };
+    let audit_event = caller.audit_creation(ResourceType::Facilitator);
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        "/api/v1/facilitators",
+        &request,
+        move |conn| {
+            check_employer(
+                conn,
+                "employer_organisation_id",
+                facilitator.employer_organisation_id,
+            )?;
+            let stored = store::affiliate(conn, &facilitator).map_err(unique_conflict(
+                LINKED_ONCE_KEY,
+                "this facilitator is already linked to your centre",
+            ))?;
+            audit::record(conn, &audit_event.of(stored.id))?;
+            let id = stored.id;
+            Created::new(
+                &FacilitatorView::of(stored, &[]),
+                format!("/api/v1/facilitators/{id}"),
+                None,
+            )
+        },
+    )
+    .await
+}
+
+/// List the centre's facilitators.
+///
+/// The facilitators the caller's centre follows up, in the order linked: trained on its courses
+/// (`trained_on_course`) or affiliated (`null`). Each signs in with a token whose `sub` is the
+/// `subject` and whose organisation is the employer, with role `facilitator`; the centre sees
+/// their network-meeting logs.
+#[utoipa::path(
+    tag = "courses",
+    params(PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<FacilitatorView>)),
+    security(("bearer" = []))
+)]
+#[get("/facilitators")]
+async fn list_facilitators(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<FacilitatorView>>, ApiError> {
+    let centre = caller.caller.organisation_id.uuid();
+    let (found, courses) = crate::db::run(&state, move |conn| {
+        let found = store::list(conn, centre, page.0)?;
+        let courses = store::courses_of(conn, &enrolments_of(&found.items))?;
+        Ok((found, courses))
+    })
+    .await?;
+    record::note_list_read(
+        &state,
+        &caller,
+        ResourceType::Facilitator,
+        found.items.iter().map(|facilitator| facilitator.id),
+    )
+    .await?;
+    Ok(web::Json(pagination::to_wire(
+        &state,
+        found,
+        |facilitator| FacilitatorView::of(facilitator, &courses),
+    )?))
+}
+
+/// Read a facilitator link.
+///
+/// One of the caller centre's facilitators (404 for another centre's); audited as read.
+#[utoipa::path(
+    tag = "courses",
+    params(FacilitatorPath),
+    responses((status = 200, description = "The facilitator", body = FacilitatorView)),
+    security(("bearer" = []))
+)]
+#[get("/facilitators/{id}")]
+async fn get_facilitator(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<FacilitatorPath>,
+) -> Result<web::Json<FacilitatorView>, ApiError> {
+    let id = path.id;
+    let centre = caller.caller.organisation_id.uuid();
+    let view = record::read_audited(
+        &state,
+        &caller,
+        ResourceType::Facilitator,
+        id,
+        move |conn| {
+            let Some(facilitator) = store::find(conn, id, centre)? else {
+                return Ok(None);
+            };
+            let courses = store::courses_of(conn, &enrolments_of([&facilitator]))?;
+            Ok(Some(FacilitatorView::of(facilitator, &courses)))
+        },
+    )
+    .await?;
+    Ok(web::Json(view))
+}

@@ -1,0 +1,765 @@
+//! Network-meeting courses: KoRus Midt and NAPHA organise a course together, professionals from
+//! Levanger enrol, the line moves up when a seat frees, and a completed course makes the
+//! professional a facilitator of both centres and of nobody else. Another centre never sees any
+//! of it, and every read leaves its audit event.
+
+use actix_web::test::TestRequest;
+use diesel::RunQueryDsl;
+use samhandling_domain::organisation::OrganisationKind;
+use samhandling_domain::Role;
+use samhandling_tests::groups::post;
+use samhandling_tests::{authorized, get, send, tables_containing, Reply, TestApp};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// Three competence centres, a municipality whose staff take the course, and a county governor
+/// (whose staff cannot be facilitators), with the centres' advisers' tokens.
+struct Centres {
+    korus: String,
+    korus_id: Uuid,
+    napha: String,
+    napha_id: Uuid,
+    kbt: String,
+    levanger_id: Uuid,
+    governor_id: Uuid,
+    contact: String,
+}
+
+fn centres(t: &TestApp) -> Centres {
+    let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
+    let napha = t.organisation(OrganisationKind::CompetenceCentre, "NAPHA", None);
+    let kbt = t.organisation(OrganisationKind::CompetenceCentre, "KBT", None);
+    let levanger = t.organisation(
+        OrganisationKind::Municipality,
+        "Levanger kommune",
+        Some("5037"),
+    );
+    let governor = t.organisation(
+        OrganisationKind::CountyGovernor,
+        "Statsforvalteren i Trøndelag",
+        None,
+    );
+    Centres {
+        korus: t.token_as("adviser@korus", korus.id, &[Role::CompetenceAdviser]),
+        korus_id: korus.id,
+        napha: t.token_as("adviser@napha", napha.id, &[Role::CompetenceAdviser]),
+        napha_id: napha.id,
+        kbt: t.token_as("adviser@kbt", kbt.id, &[Role::CompetenceAdviser]),
+        levanger_id: levanger.id,
+        governor_id: governor.id,
+        contact: t.token(levanger.id, &[Role::MunicipalContact]),
+    }
+}
+
+fn course_body(capacity: i32, co_organisers: &[Uuid]) -> Value {
+    json!({
+        "title": "Nettverksmøter i praksis, vår 2027",
+        "co_organisers": co_organisers,
+        "place": "Scandic Nidelven, Trondheim",
+        "dates": ["2027-03-16", "2027-02-09", "2027-02-10"],
+        "capacity": capacity,
+    })
+}
+
+fn enrolment_body(name: &str, email: &str, employer: Uuid) -> Value {
+    json!({
+        "name": name,
+        "work_email": email,
+        "employer_organisation_id": employer,
+        "service": "oppfølgingstjenesten psykisk helse og rus",
+    })
+}
+
+fn id_of(reply: &Reply) -> String {
+    reply.body["id"].as_str().unwrap().to_owned()
+}
+
+/// Creates a course as `token`; returns its id.
+async fn course<S, B>(app: &S, token: &str, body: &Value) -> String
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let created = post(app, "/api/v1/courses", token, body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    id_of(&created)
+}
+
+/// Enrols the three Levanger professionals Kari, Ola and Siri on `course` as `token`.
+async fn three_enrolments<S, B>(app: &S, token: &str, course: &str, employer: Uuid) -> Vec<Reply>
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let mut replies = Vec::new();
+    for (name, email) in [
+        ("Kari Nordmann", "Kari.Nordmann@levanger.kommune.no"),
+        ("Ola Hansen", "ola.hansen@levanger.kommune.no"),
+        ("Siri Berg", "siri.berg@levanger.kommune.no"),
+    ] {
+        let enrolled = post(
+            app,
+            &format!("/api/v1/courses/{course}/enrolments"),
+            token,
+            &enrolment_body(name, email, employer),
+        )
+        .await;
+        assert_eq!(enrolled.status, 201, "{}", enrolled.text);
+        replies.push(enrolled);
+    }
+    replies
+}
+
+fn transition(course: &str, enrolment: &str) -> String {
+    format!("/api/v1/courses/{course}/enrolments/{enrolment}/transitions")
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
+}
+
+/// How many audit events of `action` there are on the record `id`.
+fn events(t: &TestApp, action: &str, id: &str) -> i64 {
+    diesel::sql_query(
+        "SELECT count(*) AS count FROM audit_events WHERE action = $1 AND resource_id = $2::uuid",
+    )
+    .bind::<diesel::sql_types::Text, _>(action)
+    .bind::<diesel::sql_types::Text, _>(id)
+    .get_result::<Count>(&mut t.database.connect())
+    .unwrap()
+    .count
+}
+
+fn count(t: &TestApp, sql: &str) -> i64 {
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut t.database.connect())
+        .unwrap()
+        .count
+}
+
+#[actix_web::test]
+async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let created = post(&app, "/api/v1/courses", &c.korus, &course_body(2, &[])).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = id_of(&created);
+    assert_eq!(
+        created.header("location"),
+        Some(format!("/api/v1/courses/{id}").as_str())
+    );
+    assert_eq!(created.header("etag"), Some("\"1\""));
+    assert_eq!(created.body["organisers"], json!([c.korus_id]));
+    assert_eq!(
+        created.body["dates"],
+        json!(["2027-02-09", "2027-02-10", "2027-03-16"]),
+        "stored in order"
+    );
+
+    let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
+    let statuses: Vec<&Value> = replies.iter().map(|r| &r.body["status"]).collect();
+    assert_eq!(
+        statuses,
+        [&json!("enrolled"), &json!("enrolled"), &json!("waiting")]
+    );
+    assert_eq!(replies[2].body["waiting_position"], 1);
+    assert_eq!(replies[0].body["waiting_position"], Value::Null);
+    assert_eq!(
+        replies[0].body["subject"], "kari.nordmann@levanger.kommune.no",
+        "the subject defaults to the lower-cased work e-mail"
+    );
+    let read = get(&app, &format!("/api/v1/courses/{id}"), &c.korus).await;
+    assert_eq!(
+        (
+            read.body["seats_taken"].clone(),
+            read.body["waiting"].clone()
+        ),
+        (json!(2), json!(1))
+    );
+
+    let kari = id_of(&replies[0]);
+    let siri = id_of(&replies[2]);
+    let cancelled = post(
+        &app,
+        &transition(&id, &kari),
+        &c.korus,
+        &json!({"to": "cancelled"}),
+    )
+    .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    assert_eq!(cancelled.body["status"], "cancelled");
+
+    let moved = get(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
+        &c.korus,
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.body["status"], "enrolled");
+    assert_eq!(moved.body["waiting_position"], Value::Null);
+    assert_eq!(moved.header("etag"), Some("\"2\""));
+    assert_eq!(
+        events(&t, "transitioned", &siri),
+        1,
+        "the move up is audited"
+    );
+    assert_eq!(events(&t, "transitioned", &kari), 1);
+
+    let listed = get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.korus).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let statuses: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["cancelled", "enrolled", "enrolled"],
+        "in the order enrolled"
+    );
+
+    let again = post(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments"),
+        &c.korus,
+        &enrolment_body(
+            "Ola Hansen",
+            "OLA.HANSEN@levanger.kommune.no",
+            c.levanger_id,
+        ),
+    )
+    .await;
+    assert!(again.assert_problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("already enrolled"));
+    let back = post(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments"),
+        &c.korus,
+        &enrolment_body(
+            "Kari Nordmann",
+            "kari.nordmann@levanger.kommune.no",
+            c.levanger_id,
+        ),
+    )
+    .await;
+    assert_eq!(
+        back.status, 201,
+        "a cancelled enrolment does not block a new one: {}",
+        back.text
+    );
+    assert_eq!(back.body["status"], "waiting");
+}
+
+#[actix_web::test]
+async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_nobody_else() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = course(&app, &c.korus, &course_body(20, &[c.napha_id])).await;
+
+    let co = get(&app, &format!("/api/v1/courses/{id}"), &c.napha).await;
+    assert_eq!(
+        co.status, 200,
+        "the co-organiser reaches the course: {}",
+        co.text
+    );
+    let mut organisers = vec![c.korus_id, c.napha_id];
+    organisers.sort();
+    let mut shown: Vec<Uuid> = serde_json::from_value(co.body["organisers"].clone()).unwrap();
+    shown.sort();
+    assert_eq!(shown, organisers);
+    let napha_courses = get(&app, "/api/v1/courses", &c.napha).await;
+    assert_eq!(napha_courses.body["items"][0]["id"], id.as_str());
+    assert_eq!(
+        get(&app, "/api/v1/courses", &c.kbt).await.body["items"],
+        json!([])
+    );
+
+    let enrolled = post(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments"),
+        &c.napha,
+        &json!({
+            "name": "Kari Nordmann",
+            "work_email": "kari.nordmann@levanger.kommune.no",
+            "employer_organisation_id": c.levanger_id,
+            "service": "barnevernstjenesten",
+            "subject": "levanger-idp|kari",
+        }),
+    )
+    .await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.text);
+    let kari = id_of(&enrolled);
+    let completed = post(
+        &app,
+        &transition(&id, &kari),
+        &c.korus,
+        &json!({"to": "completed"}),
+    )
+    .await;
+    assert_eq!(completed.status, 200, "{}", completed.text);
+    assert_eq!(completed.body["status"], "completed");
+    assert_eq!(completed.body["allowed_transitions"], json!([]));
+
+    for token in [&c.korus, &c.napha] {
+        let listed = get(&app, "/api/v1/facilitators", token).await;
+        assert_eq!(listed.status, 200, "{}", listed.text);
+        let items = listed.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{}", listed.text);
+        assert_eq!(items[0]["subject"], "levanger-idp|kari");
+        assert_eq!(items[0]["name"], "Kari Nordmann");
+        assert_eq!(items[0]["employer_organisation_id"], json!(c.levanger_id));
+        assert_eq!(items[0]["trained_on_course"], id.as_str());
+        assert!(items[0]["since"].is_string());
+    }
+    let elsewhere = get(&app, "/api/v1/facilitators", &c.kbt).await;
+    assert_eq!(elsewhere.status, 200);
+    assert_eq!(elsewhere.body["items"], json!([]));
+    assert_eq!(
+        count(&t, "SELECT count(*) AS count FROM audit_events WHERE resource_type = 'facilitator' AND action = 'created'"),
+        2
+    );
+
+    // KBT follows up the same facilitator by affiliation; a second affiliation is 409.
+    let affiliation = json!({
+        "subject": "levanger-idp|kari",
+        "name": "Kari Nordmann",
+        "employer_organisation_id": c.levanger_id,
+    });
+    let affiliated = post(&app, "/api/v1/facilitators", &c.kbt, &affiliation).await;
+    assert_eq!(affiliated.status, 201, "{}", affiliated.text);
+    assert_eq!(affiliated.body["trained_on_course"], Value::Null);
+    let link = id_of(&affiliated);
+    assert_eq!(
+        get(&app, &format!("/api/v1/facilitators/{link}"), &c.kbt)
+            .await
+            .status,
+        200
+    );
+    get(&app, &format!("/api/v1/facilitators/{link}"), &c.korus)
+        .await
+        .assert_problem(404);
+    post(&app, "/api/v1/facilitators", &c.kbt, &affiliation)
+        .await
+        .assert_problem(409);
+    post(&app, "/api/v1/facilitators", &c.korus, &affiliation)
+        .await
+        .assert_problem(409);
+    let governed = post(
+        &app,
+        "/api/v1/facilitators",
+        &c.kbt,
+        &json!({"subject": "someone", "name": "Per", "employer_organisation_id": c.governor_id}),
+    )
+    .await;
+    assert_eq!(
+        governed.assert_problem(422)["errors"][0]["field"],
+        "employer_organisation_id"
+    );
+}
+
+#[actix_web::test]
+async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transitions() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = course(&app, &c.korus, &course_body(2, &[])).await;
+    let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
+    let kari = id_of(&replies[0]);
+
+    get(&app, &format!("/api/v1/courses/{id}"), &c.kbt)
+        .await
+        .assert_problem(404);
+    get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.kbt)
+        .await
+        .assert_problem(404);
+    get(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments/{kari}"),
+        &c.kbt,
+    )
+    .await
+    .assert_problem(404);
+    post(
+        &app,
+        &transition(&id, &kari),
+        &c.kbt,
+        &json!({"to": "cancelled"}),
+    )
+    .await
+    .assert_problem(404);
+    post(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments"),
+        &c.kbt,
+        &enrolment_body("Per Lie", "per.lie@levanger.kommune.no", c.levanger_id),
+    )
+    .await
+    .assert_problem(404);
+    let patched = send(
+        &app,
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/courses/{id}")),
+            &c.kbt,
+        )
+        .insert_header(("If-Match", "\"1\""))
+        .set_json(json!({"capacity": 100})),
+    )
+    .await;
+    patched.assert_problem(404);
+    // An enrolment reached through another course's path is 404 as well.
+    let other = course(&app, &c.korus, &course_body(2, &[])).await;
+    get(
+        &app,
+        &format!("/api/v1/courses/{other}/enrolments/{kari}"),
+        &c.korus,
+    )
+    .await
+    .assert_problem(404);
+
+    assert!(events(&t, "access_denied", &id) >= 1);
+    assert!(events(&t, "access_denied", &kari) >= 1);
+    let unchanged = get(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments/{kari}"),
+        &c.korus,
+    )
+    .await;
+    assert_eq!(unchanged.body["status"], "enrolled");
+    assert_eq!(
+        get(&app, &format!("/api/v1/courses/{id}"), &c.korus)
+            .await
+            .body["capacity"],
+        2
+    );
+
+    let forbidden = get(&app, "/api/v1/courses", &c.contact).await;
+    forbidden.assert_problem(403);
+}
+
+#[actix_web::test]
+async fn a_co_organiser_that_is_not_a_competence_centre_is_422_and_nothing_is_stored() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let mut body = course_body(10, &[c.napha_id, c.levanger_id]);
+    body["title"] = json!("Kurs som ikke skal lagres");
+    let refused = post(&app, "/api/v1/courses", &c.korus, &body).await;
+    let problem = refused.assert_problem(422);
+    assert_eq!(
+        problem["errors"][0]["field"], "co_organisers[1]",
+        "{problem}"
+    );
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(count(&t, "SELECT count(*) AS count FROM courses"), 0);
+    assert_eq!(
+        count(&t, "SELECT count(*) AS count FROM course_organisers"),
+        0
+    );
+    assert!(tables_containing(&t.database, "Kurs som ikke skal lagres").is_empty());
+
+    body["co_organisers"] = json!([Uuid::now_v7()]);
+    let unknown = post(&app, "/api/v1/courses", &c.korus, &body).await;
+    assert_eq!(
+        unknown.assert_problem(422)["errors"][0]["field"],
+        "co_organisers[0]"
+    );
+
+    let mut no_place = course_body(10, &[]);
+    no_place.as_object_mut().unwrap().remove("place");
+    let placeless = post(&app, "/api/v1/courses", &c.korus, &no_place).await;
+    assert_eq!(placeless.assert_problem(422)["errors"][0]["field"], "place");
+    no_place["digital"] = json!(true);
+    assert_eq!(
+        post(&app, "/api/v1/courses", &c.korus, &no_place)
+            .await
+            .status,
+        201
+    );
+
+    let mut twice = course_body(10, &[]);
+    twice["dates"] = json!(["2027-02-09", "2027-02-09"]);
+    let repeated = post(&app, "/api/v1/courses", &c.korus, &twice).await;
+    assert_eq!(repeated.assert_problem(422)["errors"][0]["field"], "dates");
+    assert_eq!(count(&t, "SELECT count(*) AS count FROM courses"), 1);
+
+    let id = course(&app, &c.korus, &course_body(10, &[])).await;
+    let governed = post(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments"),
+        &c.korus,
+        &enrolment_body("Per Lie", "per.lie@statsforvalteren.no", c.governor_id),
+    )
+    .await;
+    assert_eq!(
+        governed.assert_problem(422)["errors"][0]["field"],
+        "employer_organisation_id"
+    );
+    assert_eq!(count(&t, "SELECT count(*) AS count FROM enrolments"), 0);
+}
+
+#[actix_web::test]
+async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = course(&app, &c.korus, &course_body(2, &[])).await;
+    let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
+    let siri = id_of(&replies[2]);
+    let refused = post(
+        &app,
+        &transition(&id, &siri),
+        &c.korus,
+        &json!({"to": "completed"}),
+    )
+    .await;
+    let problem = refused.assert_problem(409);
+    assert_eq!(
+        problem["allowed_transitions"],
+        json!(["cancelled"]),
+        "{problem}"
+    );
+    assert_eq!(count(&t, "SELECT count(*) AS count FROM facilitators"), 0);
+    let waiting = get(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
+        &c.korus,
+    )
+    .await;
+    assert_eq!(waiting.body["status"], "waiting");
+
+    let cancelled = post(
+        &app,
+        &transition(&id, &siri),
+        &c.korus,
+        &json!({"to": "cancelled"}),
+    )
+    .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let final_ = post(
+        &app,
+        &transition(&id, &siri),
+        &c.korus,
+        &json!({"to": "cancelled"}),
+    )
+    .await;
+    assert_eq!(final_.assert_problem(409)["allowed_transitions"], json!([]));
+    let read = get(&app, &format!("/api/v1/courses/{id}"), &c.korus).await;
+    assert_eq!(
+        (
+            read.body["seats_taken"].clone(),
+            read.body["waiting"].clone()
+        ),
+        (json!(2), json!(0))
+    );
+}
+
+#[actix_web::test]
+async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = course(&app, &c.korus, &course_body(2, &[])).await;
+    let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
+    let patch = |capacity: i32, etag: &str| {
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/courses/{id}")),
+            &c.korus,
+        )
+        .insert_header(("If-Match", etag.to_owned()))
+        .set_json(json!({"capacity": capacity}))
+    };
+    let lowered = send(&app, patch(1, "\"1\"")).await;
+    let problem = lowered.assert_problem(409);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("2 enrolments hold seats"),
+        "{problem}"
+    );
+
+    let raised = send(&app, patch(3, "\"1\"")).await;
+    assert_eq!(raised.status, 200, "{}", raised.text);
+    assert_eq!(raised.header("etag"), Some("\"2\""));
+    assert_eq!(raised.body["capacity"], 3);
+    assert_eq!(raised.body["seats_taken"], 3);
+    assert_eq!(raised.body["waiting"], 0);
+    let siri = id_of(&replies[2]);
+    let moved = get(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
+        &c.korus,
+    )
+    .await;
+    assert_eq!(moved.body["status"], "enrolled");
+    assert_eq!(events(&t, "transitioned", &siri), 1);
+
+    send(&app, patch(4, "\"1\"")).await.assert_problem(412);
+    let renamed = send(
+        &app,
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/courses/{id}")),
+            &c.korus,
+        )
+        .insert_header(("If-Match", "\"2\""))
+        .set_json(json!({"digital": true, "title": "Nettverksmøter, digitalt"})),
+    )
+    .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    assert_eq!(renamed.body["digital"], true);
+    assert_eq!(renamed.body["title"], "Nettverksmøter, digitalt");
+}
+
+#[actix_web::test]
+async fn a_change_without_if_match_is_428() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = course(&app, &c.korus, &course_body(2, &[])).await;
+    let unconditional = send(
+        &app,
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/courses/{id}")),
+            &c.korus,
+        )
+        .set_json(json!({"capacity": 10})),
+    )
+    .await;
+    unconditional.assert_problem(428);
+    assert_eq!(
+        get(&app, &format!("/api/v1/courses/{id}"), &c.korus)
+            .await
+            .body["capacity"],
+        2
+    );
+}
+
+#[actix_web::test]
+async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = course(&app, &c.korus, &course_body(2, &[])).await;
+    let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
+    let kari = id_of(&replies[0]);
+    let ola = id_of(&replies[1]);
+    assert_eq!(events(&t, "read", &id), 0);
+    assert_eq!(events(&t, "created", &kari), 1);
+
+    assert_eq!(
+        get(&app, &format!("/api/v1/courses/{id}"), &c.korus)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(events(&t, "read", &id), 1);
+    assert_eq!(get(&app, "/api/v1/courses", &c.korus).await.status, 200);
+    assert_eq!(events(&t, "read", &id), 2);
+
+    assert_eq!(
+        get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.korus)
+            .await
+            .status,
+        200
+    );
+    for enrolment in replies.iter().map(id_of) {
+        assert_eq!(events(&t, "read", &enrolment), 1, "every listed enrolment");
+    }
+    assert_eq!(
+        get(
+            &app,
+            &format!("/api/v1/courses/{id}/enrolments/{kari}"),
+            &c.korus
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(events(&t, "read", &kari), 2);
+
+    let completed = post(
+        &app,
+        &transition(&id, &ola),
+        &c.korus,
+        &json!({"to": "completed"}),
+    )
+    .await;
+    assert_eq!(completed.status, 200, "{}", completed.text);
+    let listed = get(&app, "/api/v1/facilitators", &c.korus).await;
+    let link = listed.body["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(events(&t, "read", &link), 1);
+    assert_eq!(
+        count(&t, "SELECT count(*) AS count FROM audit_events WHERE action = 'read' AND actor = 'adviser@korus'"),
+        7
+    );
+}
+
+#[actix_web::test]
+async fn the_line_closes_up_and_a_retried_enrolment_is_stored_once() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = course(&app, &c.korus, &course_body(1, &[])).await;
+    let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
+    let positions: Vec<&Value> = replies
+        .iter()
+        .map(|r| &r.body["waiting_position"])
+        .collect();
+    assert_eq!(positions, [&Value::Null, &json!(1), &json!(2)]);
+    let (ola, siri) = (id_of(&replies[1]), id_of(&replies[2]));
+    let left = post(
+        &app,
+        &transition(&id, &ola),
+        &c.korus,
+        &json!({"to": "cancelled"}),
+    )
+    .await;
+    assert_eq!(left.status, 200, "{}", left.text);
+    let next = get(
+        &app,
+        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
+        &c.korus,
+    )
+    .await;
+    assert_eq!(next.body["status"], "waiting", "a place in line is no seat");
+    assert_eq!(next.body["waiting_position"], 1);
+
+    let retry = || {
+        authorized(
+            TestRequest::post().uri(&format!("/api/v1/courses/{id}/enrolments")),
+            &c.korus,
+        )
+        .insert_header(("Idempotency-Key", "enrol-per-lie"))
+        .set_json(enrolment_body(
+            "Per Lie",
+            "per.lie@levanger.kommune.no",
+            c.levanger_id,
+        ))
+    };
+    let first = send(&app, retry()).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(first.body["waiting_position"], 2);
+    let again = send(&app, retry()).await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(
+        count(&t, "SELECT count(*) AS count FROM enrolments WHERE work_email = 'per.lie@levanger.kommune.no'"),
+        1
+    );
+}
