@@ -3,6 +3,7 @@
 //! everyone else gets 404; statistics of gatherings and of network meetings are suppressed.
 
 use actix_web::test::TestRequest;
+use diesel::RunQueryDsl;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::groups::post;
@@ -60,6 +61,26 @@ fn familienettverket(t: &TestApp) -> Familienettverket {
         stjordal,
         malvik,
     }
+}
+
+/// A count, read with SQL.
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
+}
+
+/// An audit event, read with SQL.
+#[derive(diesel::QueryableByName, Debug, PartialEq)]
+struct Event {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    actor: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    action: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    resource_type: String,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    resource_id: uuid::Uuid,
 }
 
 fn network_body(f: &Familienettverket) -> Value {
@@ -489,12 +510,6 @@ async fn a_municipality_outside_the_network_and_another_centre_get_404() {
     .assert_problem(404);
 
     // Their probes are traced.
-    use diesel::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        count: i64,
-    }
     let denied: Count = diesel::sql_query(
         "SELECT count(*) AS count FROM audit_events WHERE action = 'access_denied'",
     )
@@ -730,18 +745,6 @@ async fn reads_and_writes_leave_audit_events() {
     .await;
     assert_eq!(recorded.status, 200, "{}", recorded.text);
 
-    use diesel::RunQueryDsl;
-    #[derive(diesel::QueryableByName, Debug, PartialEq)]
-    struct Event {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        actor: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        action: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        resource_type: String,
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        resource_id: uuid::Uuid,
-    }
     let events: Vec<Event> = diesel::sql_query(
         "SELECT actor, action, resource_type, resource_id FROM audit_events \
          WHERE resource_type IN ('learning_network', 'gathering') ORDER BY occurred_at, id",
@@ -824,7 +827,6 @@ fn log_meetings(
     supervision: i32,
     follow_up: i32,
 ) {
-    use diesel::RunQueryDsl;
     diesel::sql_query(
         "INSERT INTO network_meetings (id, organisation_id, facilitator_subject, held_on, \
              municipality_number, service, suggested_by, age_band, family, partner, friend, \
