@@ -559,7 +559,12 @@ async fn update_gathering(
     tag = "learning-networks",
     params(AttendancePath, IfMatchHeader),
     request_body = RecordAttendance,
-    responses((status = 200, description = "Recorded; the gathering", body = GatheringView, headers(("ETag" = String, description = "The gathering's new version")))),
+    responses(
+        (status = 200, description = "Recorded; the gathering", body = GatheringView, headers(("ETag" = String, description = "The gathering's new version"))),
+        (status = 403, description = "Not your role, or another member organisation's service: only your own services' attendance", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match does not name the gathering's current version", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is required", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
     security(("bearer" = []))
 )]
 #[put("/learning-networks/{id}/gatherings/{gathering_id}/attendance/{member_id}")]
