@@ -611,6 +611,25 @@ async fn the_coordinator_changes_the_network_and_its_gatherings_with_if_match() 
 
     let network = created_network(&app, &f).await;
     let uri = format!("/api/v1/learning-networks/{}", network.id);
+
+    // A retry with the same key is the first answer again, not a second network.
+    let keyed = || {
+        authorized(
+            TestRequest::post().uri("/api/v1/learning-networks"),
+            &f.coordinator,
+        )
+        .insert_header(("Idempotency-Key", "familienettverket-1"))
+        .set_json(network_body(&f))
+    };
+    let first = send(&app, keyed()).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let again = send(&app, keyed()).await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body["id"], first.body["id"]);
+    let listed = get(&app, "/api/v1/learning-networks", &f.coordinator).await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
+
     conditional(
         &app,
         TestRequest::patch().uri(&uri),
@@ -913,4 +932,45 @@ async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
     )
     .await
     .assert_problem(400);
+}
+
+#[actix_web::test]
+async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let network = created_network(&app, &f).await;
+    let uri = format!(
+        "/api/v1/statistics/learning-networks?learning_network_id={}",
+        network.id
+    );
+    for (day, by_user_representative) in [
+        ("2026-02-01", true),
+        ("2026-03-01", false),
+        ("2026-04-01", true),
+        ("2026-05-01", true),
+    ] {
+        created_gathering(
+            &app,
+            &f,
+            &network.id,
+            &gathering_body(day, by_user_representative),
+        )
+        .await;
+    }
+    let four = get(&app, &uri, &f.malvik_contact).await;
+    assert_eq!(four.body["networks"][0]["gatherings_held"], 4);
+    assert_eq!(
+        four.body["networks"][0]["user_involvement_share"],
+        Value::Null
+    );
+    created_gathering(&app, &f, &network.id, &gathering_body("2026-06-01", false)).await;
+    let five = get(&app, &uri, &f.malvik_contact).await;
+    assert_eq!(five.status, 200, "{}", five.text);
+    assert_eq!(five.body["networks"][0]["gatherings_held"], 5);
+    assert_eq!(five.body["networks"][0]["user_involvement_share"], 0.6);
+    // Nothing was recorded: every service shows 0 at every gathering.
+    let table = &five.body["networks"][0]["attendance"];
+    assert_eq!(table["columns"].as_array().unwrap().len(), 5);
+    assert_eq!(table["total"]["count"], 0);
 }
