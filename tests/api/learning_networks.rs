@@ -680,14 +680,17 @@ async fn the_coordinator_changes_the_network_and_its_gatherings_with_if_match() 
     assert_eq!(added.status, 201, "{}", added.text);
     assert_eq!(added.header("etag"), Some("\"3\""));
     assert_eq!(added.body["members"].as_array().unwrap().len(), 4);
-    post(
+    let twice_added = post(
         &app,
         &format!("{uri}/members"),
         &f.coordinator,
         &json!({"organisation_id": f.malvik.id, "service": "Barnevernet"}),
     )
-    .await
-    .assert_problem(409);
+    .await;
+    assert!(twice_added.assert_problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("already a member"));
 
     let digital_without_place = json!({"held_on": "2026-05-05", "digital": true});
     let (gathering, etag) = created_gathering(&app, &f, &network.id, &digital_without_place).await;

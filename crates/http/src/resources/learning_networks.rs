@@ -517,12 +517,12 @@ async fn get_network(
         },
     )
     .await?;
-    Ok(match tagged(scope, network, &names) {
-        Tagged {
-            body: member @ LearningNetworkView::Member(_),
-            ..
-        } => Either::Right(web::Json(member)),
-        coordinator => Either::Left(coordinator),
+    // Only the coordinator's view carries a version, and so an `ETag`.
+    let coordinates = scope.coordinates(&network);
+    Ok(if coordinates {
+        Either::Left(tagged(scope, network, &names))
+    } else {
+        Either::Right(web::Json(view(scope, network, &names)))
     })
 }
 
