@@ -12,6 +12,7 @@ mod errors;
 mod groups;
 mod health;
 mod idempotency;
+mod learning_networks;
 mod migrations;
 mod openapi;
 mod organisations;

@@ -118,3 +118,70 @@ pub struct LearningNetworkScope {
     /// A member organisation's contact: the networks it is a member of.
     pub member: Option<Uuid>,
 }
+
+crate::page::keyed_by!(LearningNetwork, created_at);
+crate::page::keyed_by!(Gathering, created_at);
+
+impl LearningNetworkScope {
+    /// The networks `caller` reaches: a competence adviser those its centre coordinates, a
+    /// municipal contact those its organisation has a member service in.
+    pub fn of(caller: &crate::Caller) -> LearningNetworkScope {
+        let organisation = caller.organisation_id.uuid();
+        LearningNetworkScope {
+            coordinator: caller
+                .has_role(crate::Role::CompetenceAdviser)
+                .then_some(organisation),
+            member: caller
+                .has_role(crate::Role::MunicipalContact)
+                .then_some(organisation),
+        }
+    }
+
+    /// Whether the caller coordinates `network` (and so may change it).
+    pub fn coordinates(&self, network: &LearningNetwork) -> bool {
+        self.coordinator == Some(network.coordinating_centre_id)
+    }
+
+    /// Whether the caller may record attendance for `member`: the coordinator for any member
+    /// service, a member contact for its own organisation's services only.
+    pub fn records_attendance_of(&self, network: &LearningNetwork, member: &MemberService) -> bool {
+        self.coordinates(network) || self.member == Some(member.organisation_id)
+    }
+}
+
+/// Why a network's dates are refused.
+pub fn check_period(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> Result<(), &'static str> {
+    match ends_on {
+        Some(end) if end < starts_on => Err("ends_on cannot be before starts_on"),
+        _ => Ok(()),
+    }
+}
+
+/// Why a gathering's place is refused: one that is not digital needs a place.
+pub fn check_place(digital: bool, place: Option<&str>) -> Result<(), &'static str> {
+    if digital || place.is_some() {
+        Ok(())
+    } else {
+        Err("a gathering that is not digital needs its place")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_network_cannot_end_before_it_starts() {
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        assert!(check_period(start, start.pred_opt()).is_err());
+        assert!(check_period(start, Some(start)).is_ok());
+        assert!(check_period(start, None).is_ok());
+    }
+
+    #[test]
+    fn a_gathering_on_site_needs_a_place() {
+        assert!(check_place(false, None).is_err());
+        assert!(check_place(true, None).is_ok());
+        assert!(check_place(false, Some("Værnes")).is_ok());
+    }
+}

@@ -193,6 +193,14 @@ pub fn mean_if_enough(sum: f64, count: u64) -> Option<f64> {
     mean.map(|m| (m * 10.0).round() / 10.0)
 }
 
+/// The share `part` of `count` (0 to 1, two decimals), shown only when it rests on enough of
+/// them: a share of three meetings would tell too much about each.
+pub fn share_if_enough(part: u64, count: u64) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    let share = (count >= SMALLEST_SHOWN).then(|| part as f64 / count as f64);
+    share.map(|s| (s * 100.0).round() / 100.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +288,11 @@ mod tests {
     fn means_need_five() {
         assert_eq!(mean_if_enough(40.0, 4), None);
         assert_eq!(mean_if_enough(50.0, 5), Some(10.0));
+    }
+
+    #[test]
+    fn shares_need_five() {
+        assert_eq!(share_if_enough(2, 4), None);
+        assert_eq!(share_if_enough(2, 6), Some(0.33));
     }
 }

@@ -8,14 +8,18 @@ pub mod dialogue_statistics;
 pub mod enrolments;
 pub mod facilitators;
 pub mod follow_up_actions;
+pub mod gatherings;
 pub mod group_sessions;
 pub mod group_statistics;
 pub mod groups;
 pub mod health;
 pub mod intakes;
 pub mod is24_questionnaires;
+pub mod learning_network_statistics;
+pub mod learning_networks;
 pub mod memberships;
 pub mod municipality_dialogue;
+pub mod network_meeting_statistics;
 pub mod oauth;
 pub mod organisations;
 pub mod referral_input;
@@ -47,6 +51,10 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     courses::configure(config);
     enrolments::configure(config);
     facilitators::configure(config);
+    learning_networks::configure(config);
+    gatherings::configure(config);
+    network_meeting_statistics::configure(config);
+    learning_network_statistics::configure(config);
 }
 
 /// JSON Schema rules that span fields, per schema name, merged into the published document.
@@ -59,5 +67,7 @@ pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     rules.extend(dialogue_meetings::schema_rules());
     rules.extend(is24_questionnaires::schema_rules());
     rules.extend(courses::schema_rules());
+    rules.extend(learning_networks::schema_rules());
+    rules.extend(gatherings::schema_rules());
     rules
 }

@@ -1,0 +1,609 @@
+//! `/api/v1/learning-networks/{id}/gatherings`: the gatherings (samlinger) of a learning
+//! network, with their programme, the evaluation summed up without names, highlights, and how
+//! many came from each member service.
+//!
+//! The coordinating centre writes. Member organisations' contacts read the gatherings of their
+//! networks (with the `ETag` attendance needs) and record their own services' attendance. A
+//! gathering is reached through its network in the caller's scope: anyone else gets 404.
+
+use crate::auth::{Authorized, CompetenceAdvisers};
+use crate::error::ApiError;
+use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::ValidJson;
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::resources::learning_networks::{
+    coordinator_scope, location as network_location, scope_of, NetworkParties, NetworkPath,
+};
+use crate::state::AppState;
+use crate::text::{check_log_line, check_log_lines, check_plain_text, LogLine, Name};
+use actix_web::{get, patch, post, put, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::learning_network::{
+    check_place, EvaluationSummary, Gathering, LearningNetwork, ProgrammeItem,
+};
+use samhandling_persistence::gatherings as store;
+use samhandling_persistence::learning_networks as networks;
+use samhandling_persistence::{audit, PgConnection};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_gathering)
+        .service(list_gatherings)
+        .service(get_gathering)
+        .service(update_gathering)
+        .service(record_attendance);
+}
+
+/// The rule across fields of a new gathering, as JSON Schema: one that is not digital needs
+/// its place.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![(
+        "CreateGathering",
+        serde_json::json!({
+            "if": { "not": { "properties": { "digital": { "const": true } }, "required": ["digital"] } },
+            "then": { "required": ["place"] }
+        }),
+    )]
+}
+
+/// One item of the programme.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeEntry {
+    /// The title; never a name of a person the services work with.
+    #[validate(length(min = 1, max = 300), custom(function = "check_log_line"))]
+    #[schema(value_type = LogLine)]
+    pub title: String,
+    /// The presenter's organisation.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub presenter_organisation: String,
+    /// Whether a user representative presented it (the network's user involvement).
+    #[serde(default)]
+    pub by_user_representative: bool,
+}
+
+impl From<ProgrammeEntry> for ProgrammeItem {
+    fn from(entry: ProgrammeEntry) -> Self {
+        ProgrammeItem {
+            title: entry.title,
+            presenter_organisation: entry.presenter_organisation,
+            by_user_representative: entry.by_user_representative,
+        }
+    }
+}
+
+impl From<ProgrammeItem> for ProgrammeEntry {
+    fn from(item: ProgrammeItem) -> Self {
+        ProgrammeEntry {
+            title: item.title,
+            presenter_organisation: item.presenter_organisation,
+            by_user_representative: item.by_user_representative,
+        }
+    }
+}
+
+/// The evaluation of a gathering, summed up: how many answered and their average rating.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    /// How many answered.
+    #[serde(deserialize_with = "crate::text::integral_required")]
+    #[validate(range(min = 1, max = 10000))]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub respondents: i32,
+    /// Their average rating, 1 (poor) to 5 (very good).
+    #[validate(range(min = 1.0, max = 5.0))]
+    #[schema(minimum = 1.0, maximum = 5.0)]
+    pub average_rating: f64,
+}
+
+impl From<Evaluation> for EvaluationSummary {
+    fn from(evaluation: Evaluation) -> Self {
+        EvaluationSummary {
+            respondents: evaluation.respondents,
+            average_rating: evaluation.average_rating,
+        }
+    }
+}
+
+impl From<EvaluationSummary> for Evaluation {
+    fn from(summary: EvaluationSummary) -> Self {
+        Evaluation {
+            respondents: summary.respondents,
+            average_rating: summary.average_rating,
+        }
+    }
+}
+
+/// A new gathering.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "held_on": "2026-11-12",
+    "place": "Værnes",
+    "digital": false,
+    "programme": [
+        {"title": "Hvordan vi samarbeider med barnevernet", "presenter_organisation": "Stjørdal kommune", "by_user_representative": false},
+        {"title": "Erfaringer fra en forelder i LAR", "presenter_organisation": "ProLAR", "by_user_representative": true}
+    ],
+    "evaluation": {"respondents": 24, "average_rating": 4.4},
+    "highlights": ["Nyttig å høre hvordan nabokommunene organiserer oppfølgingen"]
+}))]
+pub struct CreateGathering {
+    /// The date.
+    pub held_on: NaiveDate,
+    /// Where; required unless `digital`.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Name>, nullable = false)]
+    pub place: Option<String>,
+    /// Whether it is held digitally.
+    #[serde(default)]
+    pub digital: bool,
+    /// The programme, item by item.
+    #[serde(default)]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
+    pub programme: Vec<ProgrammeEntry>,
+    /// The evaluation, once summed up.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub evaluation: Option<Evaluation>,
+    /// Highlights from the evaluation: free text without names or national identity numbers.
+    #[serde(default)]
+    #[validate(length(max = 20), custom(function = "check_log_lines"))]
+    #[schema(value_type = Vec<LogLine>, max_items = 20)]
+    pub highlights: Vec<String>,
+}
+
+/// Changes to a gathering; absent fields stay as they are. Send `If-Match` with its `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"evaluation": {"respondents": 31, "average_rating": 4.6}}))]
+pub struct UpdateGathering {
+    /// The date.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[schema(nullable = false)]
+    pub held_on: Option<NaiveDate>,
+    /// Where; a gathering that is not digital keeps a place (422).
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Name>, nullable = false)]
+    pub place: Option<String>,
+    /// Whether it is held digitally.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[schema(nullable = false)]
+    pub digital: Option<bool>,
+    /// The programme, replaced whole.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50, nullable = false)]
+    pub programme: Option<Vec<ProgrammeEntry>>,
+    /// The evaluation.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub evaluation: Option<Evaluation>,
+    /// The highlights, replaced whole.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(max = 20), custom(function = "check_log_lines"))]
+    #[schema(value_type = Option<Vec<LogLine>>, max_items = 20, nullable = false)]
+    pub highlights: Option<Vec<String>>,
+}
+
+/// How many came from one member service. Send `If-Match` with the gathering's `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"attendees": 4}))]
+pub struct RecordAttendance {
+    /// How many came, 0 to 1000.
+    #[serde(deserialize_with = "crate::text::integral_required")]
+    #[validate(range(min = 0, max = 1000))]
+    #[schema(minimum = 0, maximum = 1000)]
+    pub attendees: i32,
+}
+
+/// One member service's attendance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceView {
+    /// The member service.
+    pub member_id: Uuid,
+    /// Its organisation.
+    pub organisation_id: Uuid,
+    /// The service.
+    pub service: String,
+    /// How many came; `null` until recorded.
+    pub attendees: Option<i32>,
+}
+
+/// A gathering, as the coordinator and the members see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatheringView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The network.
+    pub network_id: Uuid,
+    /// The date.
+    pub held_on: NaiveDate,
+    /// Where, unless digital.
+    pub place: Option<String>,
+    /// Whether digital.
+    pub digital: bool,
+    /// The programme.
+    pub programme: Vec<ProgrammeEntry>,
+    /// Whether a user representative presented anything.
+    pub user_involvement: bool,
+    /// The evaluation, once summed up.
+    pub evaluation: Option<Evaluation>,
+    /// Highlights from the evaluation.
+    pub highlights: Vec<String>,
+    /// Attendance, per member service of the network.
+    pub attendance: Vec<AttendanceView>,
+    /// Version, also the `ETag`: attendance is recorded against it.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Versioned for GatheringView {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+fn view(network: &LearningNetwork, gathering: Gathering) -> GatheringView {
+    let user_involvement = gathering.has_user_involvement();
+    GatheringView {
+        attendance: network
+            .members
+            .iter()
+            .map(|member| AttendanceView {
+                member_id: member.id,
+                organisation_id: member.organisation_id,
+                service: member.service.clone(),
+                attendees: gathering
+                    .attendance
+                    .iter()
+                    .find(|(id, _)| *id == member.id)
+                    .map(|(_, attendees)| *attendees),
+            })
+            .collect(),
+        user_involvement,
+        id: gathering.id,
+        network_id: gathering.network_id,
+        held_on: gathering.held_on,
+        place: gathering.place,
+        digital: gathering.digital,
+        programme: gathering
+            .programme
+            .into_iter()
+            .map(ProgrammeEntry::from)
+            .collect(),
+        evaluation: gathering.evaluation.map(Evaluation::from),
+        highlights: gathering.highlights,
+        version: gathering.version,
+        created_at: gathering.created_at,
+        updated_at: gathering.updated_at,
+    }
+}
+
+/// The path of one gathering.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct GatheringPath {
+    /// The network's id.
+    id: Uuid,
+    /// The gathering's id.
+    gathering_id: Uuid,
+}
+
+/// The path of one member service's attendance at a gathering.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct AttendancePath {
+    /// The network's id.
+    id: Uuid,
+    /// The gathering's id.
+    gathering_id: Uuid,
+    /// The member service's id.
+    member_id: Uuid,
+}
+
+fn place_refused(message: &'static str) -> ApiError {
+    ApiError::invalid_field("place", "required", message)
+}
+
+/// The gathering `gathering_id` of the network `network_id` in `scope`, locked, with its
+/// network: `None` when either is out of reach.
+fn locked(
+    conn: &mut PgConnection,
+    scope: samhandling_domain::learning_network::LearningNetworkScope,
+    network_id: Uuid,
+    gathering_id: Uuid,
+) -> Result<Option<(LearningNetwork, Gathering)>, ApiError> {
+    let Some(network) = networks::find_for_update(conn, network_id, scope)? else {
+        return Ok(None);
+    };
+    Ok(store::find_for_update(conn, network_id, gathering_id)?.map(|found| (network, found)))
+}
+
+/// Record a gathering of a learning network.
+///
+/// For the coordinating centre's advisers. One that is not digital needs its place (422);
+/// highlights holding a national identity number are refused (422) and nothing is stored.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(NetworkPath, IdempotencyKeyHeader),
+    request_body = CreateGathering,
+    responses((status = 201, description = "Recorded", body = GatheringView,
+        headers(("Location" = String, description = "The gathering"), ("ETag" = String, description = "Its version")))),
+    security(("bearer" = []))
+)]
+#[post("/learning-networks/{id}/gatherings")]
+async fn create_gathering(
+    caller: Authorized<CompetenceAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<NetworkPath>,
+    body: ValidJson<CreateGathering>,
+) -> Result<HttpResponse, ApiError> {
+    let network_id = path.id;
+    let request = body.into_inner();
+    check_place(request.digital, request.place.as_deref()).map_err(place_refused)?;
+    let scope = coordinator_scope(&caller);
+    let now = Utc::now();
+    let gathering = Gathering {
+        id: Uuid::now_v7(),
+        network_id,
+        held_on: request.held_on,
+        place: request.place.clone(),
+        digital: request.digital,
+        programme: request
+            .programme
+            .iter()
+            .cloned()
+            .map(ProgrammeItem::from)
+            .collect(),
+        evaluation: request.evaluation.clone().map(EvaluationSummary::from),
+        highlights: request.highlights.clone(),
+        attendance: Vec::new(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let audit_event = caller.audit_creation(ResourceType::Gathering);
+    let route = format!("{}/gatherings", network_location(network_id));
+    let gatherings_at = route.clone();
+    let created = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+        let network =
+            networks::find_for_update(conn, network_id, scope)?.ok_or(ApiError::NotFound)?;
+        let stored = store::insert(conn, &gathering)?;
+        audit::record(conn, &audit_event.of(stored.id))?;
+        let (id, version) = (stored.id, stored.version);
+        Created::new(
+            &view(&network, stored),
+            format!("{gatherings_at}/{id}"),
+            Some(version),
+        )
+    })
+    .await;
+    caller
+        .noting_denial(&state, ResourceType::LearningNetwork, network_id, created)
+        .await
+}
+
+/// List a learning network's gatherings.
+///
+/// For the coordinating centre and the member organisations' contacts. Each item read is
+/// audited.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(NetworkPath, PageQuery),
+    responses((status = 200, description = "One page, in the order recorded", body = Paginated<GatheringView>)),
+    security(("bearer" = []))
+)]
+#[get("/learning-networks/{id}/gatherings")]
+async fn list_gatherings(
+    caller: Authorized<NetworkParties>,
+    state: web::Data<AppState>,
+    path: web::Path<NetworkPath>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<GatheringView>>, ApiError> {
+    let network_id = path.id;
+    let scope = scope_of(&caller);
+    let (network, found) = record::read(
+        &state,
+        &caller,
+        ResourceType::LearningNetwork,
+        network_id,
+        move |conn| {
+            let Some(network) = networks::find(conn, network_id, scope)? else {
+                return Ok(None);
+            };
+            let found = store::list(conn, network_id, page.0)?;
+            Ok(Some((network, found)))
+        },
+    )
+    .await?;
+    record::note_list_read(
+        &state,
+        &caller,
+        ResourceType::Gathering,
+        found.items.iter().map(|gathering| gathering.id),
+    )
+    .await?;
+    Ok(web::Json(pagination::to_wire(
+        &state,
+        found,
+        |gathering| view(&network, gathering),
+    )?))
+}
+
+/// Read a gathering.
+///
+/// For the coordinating centre and the member organisations' contacts, with the `ETag` that
+/// recording attendance needs. Every read is audited.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(GatheringPath),
+    responses((status = 200, description = "The gathering", body = GatheringView,
+        headers(("ETag" = String, description = "Its version")))),
+    security(("bearer" = []))
+)]
+#[get("/learning-networks/{id}/gatherings/{gathering_id}")]
+async fn get_gathering(
+    caller: Authorized<NetworkParties>,
+    state: web::Data<AppState>,
+    path: web::Path<GatheringPath>,
+) -> Result<Tagged<GatheringView>, ApiError> {
+    let (network_id, gathering_id) = (path.id, path.gathering_id);
+    let scope = scope_of(&caller);
+    let shown = record::read_audited(
+        &state,
+        &caller,
+        ResourceType::Gathering,
+        gathering_id,
+        move |conn| {
+            let Some(network) = networks::find(conn, network_id, scope)? else {
+                return Ok(None);
+            };
+            Ok(store::find(conn, network_id, gathering_id)?.map(|found| view(&network, found)))
+        },
+    )
+    .await?;
+    Ok(Tagged::new(shown))
+}
+
+/// Change a gathering.
+///
+/// For the coordinating centre's advisers, with `If-Match`: programme and highlights are
+/// replaced whole. One that is not digital keeps a place (422).
+#[utoipa::path(
+    tag = "learning-networks",
+    params(GatheringPath, IfMatchHeader),
+    request_body = UpdateGathering,
+    responses((status = 200, description = "Changed", body = GatheringView, headers(("ETag" = String, description = "The new version")))),
+    security(("bearer" = []))
+)]
+#[patch("/learning-networks/{id}/gatherings/{gathering_id}")]
+async fn update_gathering(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<GatheringPath>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateGathering>,
+) -> Result<Tagged<GatheringView>, ApiError> {
+    let (network_id, gathering_id) = (path.id, path.gathering_id);
+    let edit = body.into_inner();
+    let precondition = if_match.precondition()?;
+    let scope = coordinator_scope(&caller);
+    let changed = record::change(
+        &state,
+        &caller,
+        ResourceType::Gathering,
+        AuditAction::Updated,
+        gathering_id,
+        move |conn| {
+            let Some((network, mut gathering)) = locked(conn, scope, network_id, gathering_id)?
+            else {
+                return Ok(None);
+            };
+            precondition.check(gathering.version)?;
+            if let Some(held_on) = edit.held_on {
+                gathering.held_on = held_on;
+            }
+            if let Some(place) = edit.place {
+                gathering.place = Some(place);
+            }
+            if let Some(digital) = edit.digital {
+                gathering.digital = digital;
+            }
+            check_place(gathering.digital, gathering.place.as_deref()).map_err(place_refused)?;
+            if let Some(programme) = edit.programme {
+                gathering.programme = programme.into_iter().map(ProgrammeItem::from).collect();
+            }
+            if let Some(evaluation) = edit.evaluation {
+                gathering.evaluation = Some(evaluation.into());
+            }
+            if let Some(highlights) = edit.highlights {
+                gathering.highlights = highlights;
+            }
+            let changed = store::update(conn, &gathering)?;
+            Ok(Some(view(&network, changed)))
+        },
+    )
+    .await?;
+    Ok(Tagged::new(changed))
+}
+
+/// Record how many came from a member service.
+///
+/// With `If-Match` of the gathering, which becomes a new version (answered with its `ETag`).
+/// The coordinating centre records for any member service; a member organisation's contact for
+/// its own services only (403 for another member's service; 404 for a member id not in this
+/// network). A second recording replaces the first.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(AttendancePath, IfMatchHeader),
+    request_body = RecordAttendance,
+    responses(
+        (status = 200, description = "Recorded; the gathering", body = GatheringView, headers(("ETag" = String, description = "The gathering's new version"))),
+        (status = 403, description = "Not your role, or another member organisation's service: only your own services' attendance", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match does not name the gathering's current version", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is required", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/learning-networks/{id}/gatherings/{gathering_id}/attendance/{member_id}")]
+async fn record_attendance(
+    caller: Authorized<NetworkParties>,
+    state: web::Data<AppState>,
+    path: web::Path<AttendancePath>,
+    if_match: IfMatch,
+    body: ValidJson<RecordAttendance>,
+) -> Result<Tagged<GatheringView>, ApiError> {
+    let (network_id, gathering_id, member_id) = (path.id, path.gathering_id, path.member_id);
+    let attendees = body.into_inner().attendees;
+    let precondition = if_match.precondition()?;
+    let scope = scope_of(&caller);
+    let recorded = record::change(
+        &state,
+        &caller,
+        ResourceType::Gathering,
+        AuditAction::Updated,
+        gathering_id,
+        move |conn| {
+            let Some((network, gathering)) = locked(conn, scope, network_id, gathering_id)? else {
+                return Ok(None);
+            };
+            let Some(member) = network.members.iter().find(|member| member.id == member_id) else {
+                return Ok(None);
+            };
+            if !scope.records_attendance_of(&network, member) {
+                return Err(ApiError::Forbidden(
+                    "only your own services' attendance: this member service belongs to another \
+                     organisation"
+                        .into(),
+                ));
+            }
+            precondition.check(gathering.version)?;
+            let changed = store::record_attendance(conn, gathering_id, member_id, attendees)?;
+            Ok(Some(view(&network, changed)))
+        },
+    )
+    .await?;
+    Ok(Tagged::new(recorded))
+}

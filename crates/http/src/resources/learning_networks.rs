@@ -1,0 +1,643 @@
+//! `/api/v1/learning-networks`: the learning networks (læringsnettverk) competence centres run,
+//! where services with the same target group meet in gatherings to share experience, with their
+//! steering group and member services.
+//!
+//! The coordinating centre's `competence_adviser` writes and sees the network with its version.
+//! A member organisation's `municipal_contact` reads the networks it has a service in, in the
+//! `member` view (no version: it cannot change them). Anyone else gets 404 ([`LearningNetworkScope`]
+//! in SQL). Every read and write is audited.
+
+use crate::auth::{Authorized, CompetenceAdvisers, Policy};
+use crate::error::{unique_conflict, ApiError, FieldError};
+use crate::etag::{IfMatch, IfMatchHeader, Tagged};
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::ValidJson;
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::state::AppState;
+use crate::text::{check_plain_text, Name};
+use actix_web::{get, patch, post, web, Either, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::learning_network::{
+    check_period, LearningNetwork, LearningNetworkScope, MemberService, SteeringMember,
+};
+use samhandling_domain::Role;
+use samhandling_persistence::learning_networks::{self as store, MEMBER_KEY};
+use samhandling_persistence::{audit, PgConnection};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(create_network)
+        .service(list_networks)
+        .service(get_network)
+        .service(update_network)
+        .service(add_member);
+}
+
+/// Who reaches learning networks: the coordinating centres' advisers and the member
+/// organisations' contacts (which networks, the scope decides).
+#[derive(Debug)]
+pub struct NetworkParties;
+impl Policy for NetworkParties {
+    const ROLES: &'static [Role] = &[Role::CompetenceAdviser, Role::MunicipalContact];
+}
+
+/// The rules JSON Schema can say beyond the derived schemas: a service is a member once.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![(
+        "CreateLearningNetwork",
+        serde_json::json!({ "properties": { "members": { "uniqueItems": true } } }),
+    )]
+}
+
+/// The caller's reach among networks.
+pub(crate) fn scope_of<P: Policy>(caller: &Authorized<P>) -> LearningNetworkScope {
+    LearningNetworkScope::of(&caller.caller)
+}
+
+/// The caller's reach as a coordinator only: for the changes only the coordinating centre makes.
+pub(crate) fn coordinator_scope<P: Policy>(caller: &Authorized<P>) -> LearningNetworkScope {
+    LearningNetworkScope {
+        member: None,
+        ..scope_of(caller)
+    }
+}
+
+/// A seat in the steering group.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SteeringSeat {
+    /// The organisation holding it (ProLAR, BAR, NUBS, a municipality …).
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub name: String,
+    /// Whether it is a user organisation (brukerorganisasjon).
+    #[serde(default)]
+    pub user_organisation: bool,
+}
+
+impl From<SteeringSeat> for SteeringMember {
+    fn from(seat: SteeringSeat) -> Self {
+        SteeringMember {
+            name: seat.name,
+            user_organisation: seat.user_organisation,
+        }
+    }
+}
+
+impl From<SteeringMember> for SteeringSeat {
+    fn from(member: SteeringMember) -> Self {
+        SteeringSeat {
+            name: member.name,
+            user_organisation: member.user_organisation,
+        }
+    }
+}
+
+/// A member service to add: an organisation's service taking part.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "service": "Jordmortjenesten"}))]
+pub struct AddMember {
+    /// The organisation (it must exist).
+    pub organisation_id: Uuid,
+    /// Its service in the network.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub service: String,
+}
+
+/// A new learning network, coordinated by the caller's centre.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Familienettverket",
+    "target_group": "Tjenester til gravide og familier med små barn der foreldrene har rusproblemer",
+    "starts_on": "2026-01-15",
+    "ends_on": "2028-12-31",
+    "steering_group": [
+        {"name": "ProLAR", "user_organisation": true},
+        {"name": "BAR", "user_organisation": true},
+        {"name": "NUBS", "user_organisation": true}
+    ],
+    "members": [{"organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "service": "Jordmortjenesten"}]
+}))]
+pub struct CreateLearningNetwork {
+    /// What it is called.
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Name)]
+    pub name: String,
+    /// Whom its services serve.
+    #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    pub target_group: String,
+    /// When it starts.
+    pub starts_on: NaiveDate,
+    /// When it ends, if decided; not before `starts_on` (422).
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[schema(nullable = false)]
+    pub ends_on: Option<NaiveDate>,
+    /// The steering group; mark the user organisations.
+    #[serde(default)]
+    #[validate(length(max = 30), nested)]
+    #[schema(max_items = 30)]
+    pub steering_group: Vec<SteeringSeat>,
+    /// The member services; each organisation must exist, each service is a member once.
+    #[serde(default)]
+    #[validate(length(max = 200), nested)]
+    #[schema(max_items = 200)]
+    pub members: Vec<AddMember>,
+}
+
+/// Changes to a network; absent fields stay as they are. Send `If-Match` with its `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ends_on": "2029-06-30", "steering_group": [{"name": "ProLAR", "user_organisation": true}]}))]
+pub struct UpdateLearningNetwork {
+    /// What it is called.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
+    #[schema(value_type = Option<Name>, nullable = false)]
+    pub name: Option<String>,
+    /// Whom its services serve.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
+        nullable = false
+    )]
+    pub target_group: Option<String>,
+    /// When it ends; not before its start (422).
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[schema(nullable = false)]
+    pub ends_on: Option<NaiveDate>,
+    /// The steering group, replaced whole.
+    #[serde(default, deserialize_with = "crate::text::present")]
+    #[validate(length(max = 30), nested)]
+    #[schema(max_items = 30, nullable = false)]
+    pub steering_group: Option<Vec<SteeringSeat>>,
+}
+
+/// A member service, as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberView {
+    /// Identifier: attendance is recorded per member service.
+    pub id: Uuid,
+    /// The organisation.
+    pub organisation_id: Uuid,
+    /// The organisation's name.
+    pub organisation_name: String,
+    /// The service.
+    pub service: String,
+}
+
+/// The network, as both views show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NetworkFacts {
+    /// Identifier.
+    pub id: Uuid,
+    /// What it is called.
+    pub name: String,
+    /// The competence centre that coordinates it.
+    pub coordinating_centre_id: Uuid,
+    /// Whom its services serve.
+    pub target_group: String,
+    /// When it starts.
+    pub starts_on: NaiveDate,
+    /// When it ends, if decided.
+    pub ends_on: Option<NaiveDate>,
+    /// The steering group.
+    pub steering_group: Vec<SteeringSeat>,
+    /// The member services, in the order they joined.
+    pub members: Vec<MemberView>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The coordinating centre's view: the network with its version, which changes need.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoordinatorNetwork {
+    /// The network.
+    #[serde(flatten)]
+    pub network: NetworkFacts,
+    /// Version, also the `ETag`.
+    pub version: i32,
+}
+
+/// A member organisation's view: the network, without a version (members do not change it).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberNetwork {
+    /// The network.
+    #[serde(flatten)]
+    pub network: NetworkFacts,
+}
+
+/// A learning network as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum LearningNetworkView {
+    /// The coordinating centre's.
+    Coordinator(Box<CoordinatorNetwork>),
+    /// A member organisation's.
+    Member(Box<MemberNetwork>),
+}
+
+/// The member services of `network`, labelled with their organisations' names.
+pub(crate) fn member_views(
+    network: &LearningNetwork,
+    names: &BTreeMap<Uuid, String>,
+) -> Vec<MemberView> {
+    network
+        .members
+        .iter()
+        .map(|member| MemberView {
+            id: member.id,
+            organisation_id: member.organisation_id,
+            organisation_name: names
+                .get(&member.organisation_id)
+                .cloned()
+                .unwrap_or_default(),
+            service: member.service.clone(),
+        })
+        .collect()
+}
+
+/// The names of the organisations of every member service of `networks`.
+pub(crate) fn names_of(
+    conn: &mut PgConnection,
+    networks: &[&LearningNetwork],
+) -> Result<BTreeMap<Uuid, String>, ApiError> {
+    let ids: Vec<Uuid> = networks
+        .iter()
+        .flat_map(|network| network.members.iter().map(|member| member.organisation_id))
+        .collect();
+    Ok(store::organisation_names(conn, &ids)?)
+}
+
+fn view(
+    scope: LearningNetworkScope,
+    network: LearningNetwork,
+    names: &BTreeMap<Uuid, String>,
+) -> LearningNetworkView {
+    let coordinates = scope.coordinates(&network);
+    let version = network.version;
+    let facts = NetworkFacts {
+        members: member_views(&network, names),
+        steering_group: network
+            .steering_group
+            .into_iter()
+            .map(SteeringSeat::from)
+            .collect(),
+        id: network.id,
+        name: network.name,
+        coordinating_centre_id: network.coordinating_centre_id,
+        target_group: network.target_group,
+        starts_on: network.starts_on,
+        ends_on: network.ends_on,
+        created_at: network.created_at,
+        updated_at: network.updated_at,
+    };
+    if coordinates {
+        LearningNetworkView::Coordinator(Box::new(CoordinatorNetwork {
+            network: facts,
+            version,
+        }))
+    } else {
+        LearningNetworkView::Member(Box::new(MemberNetwork { network: facts }))
+    }
+}
+
+/// The coordinator's view as a versioned answer.
+fn tagged(
+    scope: LearningNetworkScope,
+    network: LearningNetwork,
+    names: &BTreeMap<Uuid, String>,
+) -> Tagged<LearningNetworkView> {
+    Tagged {
+        version: network.version,
+        body: view(scope, network, names),
+    }
+}
+
+/// The path of one network.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct NetworkPath {
+    /// The network's id.
+    pub(crate) id: Uuid,
+}
+
+/// Where a network is read.
+pub(crate) fn location(id: Uuid) -> String {
+    format!("/api/v1/learning-networks/{id}")
+}
+
+/// Checks the member services of a new network: each organisation exists, each service is a
+/// member once. A failure is 422 naming `members[i]`.
+fn check_members(members: &[AddMember], names: &BTreeMap<Uuid, String>) -> Result<(), ApiError> {
+    let mut seen = HashSet::new();
+    let mut errors = Vec::new();
+    for (index, member) in members.iter().enumerate() {
+        if !names.contains_key(&member.organisation_id) {
+            errors.push(FieldError::new(
+                format!("members[{index}].organisation_id"),
+                "not_found",
+                "names no organisation",
+            ));
+        }
+        if !seen.insert((member.organisation_id, member.service.as_str())) {
+            errors.push(FieldError::new(
+                format!("members[{index}]"),
+                "duplicate",
+                "this organisation's service is already a member",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn period_refused(message: &'static str) -> ApiError {
+    ApiError::invalid_field("ends_on", "range", message)
+}
+
+/// Start a learning network.
+///
+/// For a competence centre's `competence_adviser`: the caller's centre coordinates it. Every
+/// member organisation must exist (422 naming `members[i]`), and a service is a member once.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(IdempotencyKeyHeader),
+    request_body = CreateLearningNetwork,
+    responses((status = 201, description = "Started; the coordinator's view", body = LearningNetworkView,
+        headers(("Location" = String, description = "The network"), ("ETag" = String, description = "Its version")))),
+    security(("bearer" = []))
+)]
+#[post("/learning-networks")]
+async fn create_network(
+    caller: Authorized<CompetenceAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<CreateLearningNetwork>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    check_period(request.starts_on, request.ends_on).map_err(period_refused)?;
+    let scope = scope_of(&caller);
+    let now = Utc::now();
+    let network = LearningNetwork {
+        id: Uuid::now_v7(),
+        name: request.name.clone(),
+        coordinating_centre_id: caller.caller.organisation_id.uuid(),
+        target_group: request.target_group.clone(),
+        starts_on: request.starts_on,
+        ends_on: request.ends_on,
+        steering_group: request
+            .steering_group
+            .iter()
+            .cloned()
+            .map(SteeringMember::from)
+            .collect(),
+        members: request
+            .members
+            .iter()
+            .map(|member| MemberService {
+                id: Uuid::now_v7(),
+                organisation_id: member.organisation_id,
+                service: member.service.clone(),
+            })
+            .collect(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let members = request.members.clone();
+    let audit_event = caller.audit_creation(ResourceType::LearningNetwork);
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        "/api/v1/learning-networks",
+        &request,
+        move |conn| {
+            let names = names_of(conn, &[&network])?;
+            check_members(&members, &names)?;
+            let stored = store::insert(conn, &network)?;
+            audit::record(conn, &audit_event.of(stored.id))?;
+            let (id, version) = (stored.id, stored.version);
+            Created::new(&view(scope, stored, &names), location(id), Some(version))
+        },
+    )
+    .await
+}
+
+/// List learning networks.
+///
+/// The networks the caller's centre coordinates, and those its organisation has a member
+/// service in. Each item read is audited.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(PageQuery),
+    responses((status = 200, description = "One page, in the order started", body = Paginated<LearningNetworkView>)),
+    security(("bearer" = []))
+)]
+#[get("/learning-networks")]
+async fn list_networks(
+    caller: Authorized<NetworkParties>,
+    state: web::Data<AppState>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<LearningNetworkView>>, ApiError> {
+    let scope = scope_of(&caller);
+    let (found, names) = crate::db::run(&state, move |conn| {
+        let found = store::list(conn, scope, page.0)?;
+        let names = names_of(conn, &found.items.iter().collect::<Vec<_>>())?;
+        Ok((found, names))
+    })
+    .await?;
+    record::note_list_read(
+        &state,
+        &caller,
+        ResourceType::LearningNetwork,
+        found.items.iter().map(|network| network.id),
+    )
+    .await?;
+    Ok(web::Json(pagination::to_wire(&state, found, |network| {
+        view(scope, network, &names)
+    })?))
+}
+
+/// Read a learning network.
+///
+/// The coordinating centre sees it with its version and an `ETag`; a member organisation's
+/// contact in the `member` view, without. Anyone else gets 404. Every read is audited.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(NetworkPath),
+    responses((status = 200, description = "The network, as the caller may see it", body = LearningNetworkView,
+        headers(("ETag" = String, description = "Its version (the coordinator's view only)")))),
+    security(("bearer" = []))
+)]
+#[get("/learning-networks/{id}")]
+async fn get_network(
+    caller: Authorized<NetworkParties>,
+    state: web::Data<AppState>,
+    path: web::Path<NetworkPath>,
+) -> Result<Either<Tagged<LearningNetworkView>, web::Json<LearningNetworkView>>, ApiError> {
+    let id = path.id;
+    let scope = scope_of(&caller);
+    let (network, names) = record::read_audited(
+        &state,
+        &caller,
+        ResourceType::LearningNetwork,
+        id,
+        move |conn| {
+            let Some(network) = store::find(conn, id, scope)? else {
+                return Ok(None);
+            };
+            let names = names_of(conn, &[&network])?;
+            Ok(Some((network, names)))
+        },
+    )
+    .await?;
+    // Only the coordinator's view carries a version, and so an `ETag`.
+    let coordinates = scope.coordinates(&network);
+    Ok(if coordinates {
+        Either::Left(tagged(scope, network, &names))
+    } else {
+        Either::Right(web::Json(view(scope, network, &names)))
+    })
+}
+
+/// Change a learning network.
+///
+/// For the coordinating centre's advisers, with `If-Match`: name, target group, end date and
+/// steering group (replaced whole). The end cannot come before the start (422).
+#[utoipa::path(
+    tag = "learning-networks",
+    params(NetworkPath, IfMatchHeader),
+    request_body = UpdateLearningNetwork,
+    responses((status = 200, description = "Changed", body = LearningNetworkView, headers(("ETag" = String, description = "The new version")))),
+    security(("bearer" = []))
+)]
+#[patch("/learning-networks/{id}")]
+async fn update_network(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<NetworkPath>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateLearningNetwork>,
+) -> Result<Tagged<LearningNetworkView>, ApiError> {
+    let id = path.id;
+    let edit = body.into_inner();
+    let precondition = if_match.precondition()?;
+    let scope = coordinator_scope(&caller);
+    let (changed, names) = record::change(
+        &state,
+        &caller,
+        ResourceType::LearningNetwork,
+        AuditAction::Updated,
+        id,
+        move |conn| {
+            let Some(mut network) = store::find_for_update(conn, id, scope)? else {
+                return Ok(None);
+            };
+            precondition.check(network.version)?;
+            if let Some(ends_on) = edit.ends_on {
+                check_period(network.starts_on, Some(ends_on)).map_err(period_refused)?;
+                network.ends_on = Some(ends_on);
+            }
+            if let Some(name) = edit.name {
+                network.name = name;
+            }
+            if let Some(target_group) = edit.target_group {
+                network.target_group = target_group;
+            }
+            if let Some(steering_group) = edit.steering_group {
+                network.steering_group = steering_group
+                    .into_iter()
+                    .map(SteeringMember::from)
+                    .collect();
+            }
+            let changed = store::update(conn, &network)?;
+            let names = names_of(conn, &[&changed])?;
+            Ok(Some((changed, names)))
+        },
+    )
+    .await?;
+    Ok(tagged(scope, changed, &names))
+}
+
+/// Add a member service to a learning network.
+///
+/// For the coordinating centre's advisers. The organisation must exist (422), and its service
+/// is a member once (409 again). The network becomes a new version.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(NetworkPath, IdempotencyKeyHeader),
+    request_body = AddMember,
+    responses(
+        (status = 201, description = "Added; the coordinator's view of the network", body = LearningNetworkView,
+            headers(("Location" = String, description = "The network"), ("ETag" = String, description = "Its new version"))),
+        (status = 409, description = "This organisation's service is already a member", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/learning-networks/{id}/members")]
+async fn add_member(
+    caller: Authorized<CompetenceAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    path: web::Path<NetworkPath>,
+    body: ValidJson<AddMember>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let request = body.into_inner();
+    let scope = coordinator_scope(&caller);
+    let event = caller.audit(AuditAction::Updated, ResourceType::LearningNetwork, id);
+    let route = format!("/api/v1/learning-networks/{id}/members");
+    let member = MemberService {
+        id: Uuid::now_v7(),
+        organisation_id: request.organisation_id,
+        service: request.service.clone(),
+    };
+    let added = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+        store::find_for_update(conn, id, scope)?.ok_or(ApiError::NotFound)?;
+        if store::organisation_names(conn, &[member.organisation_id])?.is_empty() {
+            return Err(ApiError::invalid_field(
+                "organisation_id",
+                "not_found",
+                "names no organisation",
+            ));
+        }
+        let changed = store::add_member(conn, id, &member).map_err(unique_conflict(
+            MEMBER_KEY,
+            "this organisation's service is already a member of the network",
+        ))?;
+        audit::record(conn, &event)?;
+        let names = names_of(conn, &[&changed])?;
+        let version = changed.version;
+        Created::new(&view(scope, changed, &names), location(id), Some(version))
+    })
+    .await;
+    caller
+        .noting_denial(&state, ResourceType::LearningNetwork, id, added)
+        .await
+}

@@ -1,0 +1,90 @@
+//! `GET /api/v1/statistics/network-meetings`: the network meetings facilitators logged, by
+//! municipality and quarter, with the average network size and how often supervision or a
+//! follow-up meeting was wanted. Counts go through the shared small-cell suppression; averages
+//! and shares rest on at least five meetings.
+
+use crate::auth::{AnyRole, Authorized};
+use crate::error::ApiError;
+use crate::input::ValidQuery;
+use crate::state::AppState;
+use crate::statistics::Table;
+use actix_web::{get, web};
+use samhandling_domain::statistics::{mean_if_enough, share_if_enough, Cell, CountTable};
+use samhandling_persistence::meeting_statistics as store;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(network_meeting_statistics);
+}
+
+/// Which year.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NetworkMeetingStatisticsQuery {
+    /// Only meetings held in this year.
+    #[validate(range(min = 2000, max = 2100))]
+    #[param(minimum = 2000, maximum = 2100, example = 2026)]
+    year: Option<i32>,
+}
+
+/// Network-meeting statistics.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NetworkMeetingStatistics {
+    /// Meetings logged, municipality (kommunenummer) by quarter of the meeting (`2026-Q4`),
+    /// suppressed.
+    pub meetings: Table,
+    /// Meetings logged in all: the table's total, suppressed like it.
+    pub meetings_logged: Cell,
+    /// The average number of people in a meeting's network; `null` below 5 meetings.
+    pub average_network_size: Option<f64>,
+    /// The share (0 to 1) of meetings whose facilitator asked for supervision; `null` below 5.
+    pub supervision_requested_share: Option<f64>,
+    /// The share (0 to 1) of meetings with a next meeting planned; `null` below 5.
+    pub follow_up_meeting_share: Option<f64>,
+}
+
+/// Network-meeting statistics.
+///
+/// For anyone signed in: aggregates only, never a log. Counts below 5 are `<5`, with a second
+/// cell hidden (`x`) wherever a total would give one away.
+#[utoipa::path(
+    tag = "statistics",
+    params(NetworkMeetingStatisticsQuery),
+    responses((status = 200, description = "By municipality and quarter", body = NetworkMeetingStatistics)),
+    security(("bearer" = []))
+)]
+#[get("/statistics/network-meetings")]
+async fn network_meeting_statistics(
+    _caller: Authorized<AnyRole>,
+    state: web::Data<AppState>,
+    query: ValidQuery<NetworkMeetingStatisticsQuery>,
+) -> Result<web::Json<NetworkMeetingStatistics>, ApiError> {
+    let year = query.0.year;
+    let (counts, sums) = crate::db::run(&state, move |conn| {
+        Ok((
+            store::meetings_by_quarter(conn, year)?,
+            store::meeting_sums(conn, year)?,
+        ))
+    })
+    .await?;
+    let meetings = Table::suppressed(&CountTable::from_triples(counts.into_iter().map(|count| {
+        (
+            count.row_label,
+            count.column_label,
+            u64::try_from(count.count).unwrap_or(0),
+        )
+    })));
+    let logged = u64::try_from(sums.meetings).unwrap_or(0);
+    let part = |count: i64| u64::try_from(count).unwrap_or(0);
+    Ok(web::Json(NetworkMeetingStatistics {
+        meetings_logged: meetings.total.clone(),
+        meetings,
+        average_network_size: mean_if_enough(sums.network_size_sum, logged),
+        supervision_requested_share: share_if_enough(part(sums.supervision_wanted), logged),
+        follow_up_meeting_share: share_if_enough(part(sums.next_meeting_planned), logged),
+    }))
+}

@@ -1,0 +1,259 @@
+//! Gatherings (samlinger) of a learning network in storage, with the attendance of each member
+//! service. A gathering is reached through its network: callers find the network in their
+//! scope first (`learning_networks::find`), then the gathering within that network only.
+
+use crate::error::StoreError;
+use crate::pagination;
+use crate::schema::{gathering_attendance, gatherings};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use samhandling_domain::learning_network::{EvaluationSummary, Gathering, ProgrammeItem};
+use samhandling_domain::page::{Page, PageRequest};
+use uuid::Uuid;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = gatherings, check_for_backend(diesel::pg::Pg))]
+struct GatheringRow {
+    id: Uuid,
+    network_id: Uuid,
+    held_on: NaiveDate,
+    place: Option<String>,
+    digital: bool,
+    programme: serde_json::Value,
+    respondents: Option<i32>,
+    average_rating: Option<f64>,
+    highlights: Vec<Option<String>>,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl GatheringRow {
+    fn into_gathering(self, attendance: &[(Uuid, Uuid, i32)]) -> Result<Gathering, StoreError> {
+        Ok(Gathering {
+            attendance: attendance
+                .iter()
+                .filter(|(gathering, _, _)| *gathering == self.id)
+                .map(|(_, member, attendees)| (*member, *attendees))
+                .collect(),
+            programme: serde_json::from_value(self.programme)
+                .map_err(|error| StoreError::Corrupt(format!("programme: {error}")))?,
+            evaluation: self.respondents.zip(self.average_rating).map(
+                |(respondents, average_rating)| EvaluationSummary {
+                    respondents,
+                    average_rating,
+                },
+            ),
+            highlights: self.highlights.into_iter().flatten().collect(),
+            id: self.id,
+            network_id: self.network_id,
+            held_on: self.held_on,
+            place: self.place,
+            digital: self.digital,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+fn programme_json(programme: &[ProgrammeItem]) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(programme)
+        .map_err(|error| StoreError::Corrupt(format!("programme: {error}")))
+}
+
+/// `(gathering, member, attendees)` for `gatherings`.
+fn attendance_of(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid, i32)>, StoreError> {
+    Ok(gathering_attendance::table
+        .filter(gathering_attendance::gathering_id.eq_any(ids))
+        .select((
+            gathering_attendance::gathering_id,
+            gathering_attendance::member_id,
+            gathering_attendance::attendees,
+        ))
+        .order(gathering_attendance::member_id)
+        .load(conn)?)
+}
+
+fn with_attendance(
+    conn: &mut PgConnection,
+    rows: Vec<GatheringRow>,
+) -> Result<Vec<Gathering>, StoreError> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let attendance = attendance_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| row.into_gathering(&attendance))
+        .collect()
+}
+
+fn one(conn: &mut PgConnection, row: GatheringRow) -> Result<Gathering, StoreError> {
+    with_attendance(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("a gathering vanished".into()))
+}
+
+/// Stores a new gathering (its network found in the caller's scope and locked).
+pub fn insert(conn: &mut PgConnection, gathering: &Gathering) -> Result<Gathering, StoreError> {
+    let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
+    let row: GatheringRow = diesel::insert_into(gatherings::table)
+        .values((
+            gatherings::id.eq(gathering.id),
+            gatherings::network_id.eq(gathering.network_id),
+            gatherings::held_on.eq(gathering.held_on),
+            gatherings::place.eq(gathering.place.as_deref()),
+            gatherings::digital.eq(gathering.digital),
+            gatherings::programme.eq(programme_json(&gathering.programme)?),
+            gatherings::respondents.eq(respondents),
+            gatherings::average_rating.eq(average_rating),
+            gatherings::highlights.eq(&gathering.highlights),
+        ))
+        .returning(GatheringRow::as_returning())
+        .get_result(conn)?;
+    one(conn, row)
+}
+
+fn evaluation_columns(evaluation: Option<&EvaluationSummary>) -> (Option<i32>, Option<f64>) {
+    evaluation.map_or((None, None), |evaluation| {
+        (
+            Some(evaluation.respondents),
+            Some(evaluation.average_rating),
+        )
+    })
+}
+
+fn find_in(
+    conn: &mut PgConnection,
+    network_id: Uuid,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<Gathering>, StoreError> {
+    let query = || {
+        gatherings::table
+            .filter(gatherings::id.eq(id))
+            .filter(gatherings::network_id.eq(network_id))
+            .select(GatheringRow::as_select())
+    };
+    let row = if lock {
+        query().for_update().first(conn)
+    } else {
+        query().first(conn)
+    }
+    .optional()?;
+    match row {
+        Some(row) => Ok(Some(one(conn, row)?)),
+        None => Ok(None),
+    }
+}
+
+/// The gathering `id` of the network `network_id` (already found in the caller's scope).
+pub fn find(
+    conn: &mut PgConnection,
+    network_id: Uuid,
+    id: Uuid,
+) -> Result<Option<Gathering>, StoreError> {
+    find_in(conn, network_id, id, false)
+}
+
+/// As [`find`], locked until the transaction ends.
+pub fn find_for_update(
+    conn: &mut PgConnection,
+    network_id: Uuid,
+    id: Uuid,
+) -> Result<Option<Gathering>, StoreError> {
+    find_in(conn, network_id, id, true)
+}
+
+/// One page of the gatherings of the network `network_id`, in the order recorded.
+pub fn list(
+    conn: &mut PgConnection,
+    network_id: Uuid,
+    page: PageRequest,
+) -> Result<Page<Gathering>, StoreError> {
+    let query = gatherings::table
+        .filter(gatherings::network_id.eq(network_id))
+        .select(GatheringRow::as_select())
+        .order((gatherings::created_at, gatherings::id))
+        .into_boxed();
+    let rows: Page<KeyedRow> = pagination::load_page(conn, query, "created_at", page)?;
+    let next = rows.next;
+    Ok(Page {
+        items: with_attendance(conn, rows.items.into_iter().map(|row| row.0).collect())?,
+        next,
+    })
+}
+
+/// A row with its list position, for [`pagination::load_page`].
+struct KeyedRow(GatheringRow);
+
+impl TryFrom<GatheringRow> for KeyedRow {
+    type Error = StoreError;
+    fn try_from(row: GatheringRow) -> Result<Self, Self::Error> {
+        Ok(KeyedRow(row))
+    }
+}
+
+impl samhandling_domain::page::Keyed for KeyedRow {
+    fn position(&self) -> samhandling_domain::page::Position {
+        samhandling_domain::page::Position {
+            created_at: self.0.created_at,
+            id: self.0.id,
+        }
+    }
+}
+
+/// Writes the changeable fields of `gathering` (locked and checked) as a new version.
+pub fn update(conn: &mut PgConnection, gathering: &Gathering) -> Result<Gathering, StoreError> {
+    let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
+    let row: GatheringRow = diesel::update(gatherings::table.find(gathering.id))
+        .set((
+            gatherings::held_on.eq(gathering.held_on),
+            gatherings::place.eq(gathering.place.as_deref()),
+            gatherings::digital.eq(gathering.digital),
+            gatherings::programme.eq(programme_json(&gathering.programme)?),
+            gatherings::respondents.eq(respondents),
+            gatherings::average_rating.eq(average_rating),
+            gatherings::highlights.eq(&gathering.highlights),
+            gatherings::version.eq(gatherings::version + 1),
+            gatherings::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(GatheringRow::as_returning())
+        .get_result(conn)?;
+    one(conn, row)
+}
+
+/// Records how many came from the member service `member_id` to the gathering `gathering_id`
+/// (locked and checked), replacing an earlier count; the gathering becomes a new version.
+pub fn record_attendance(
+    conn: &mut PgConnection,
+    gathering_id: Uuid,
+    member_id: Uuid,
+    attendees: i32,
+) -> Result<Gathering, StoreError> {
+    diesel::insert_into(gathering_attendance::table)
+        .values((
+            gathering_attendance::gathering_id.eq(gathering_id),
+            gathering_attendance::member_id.eq(member_id),
+            gathering_attendance::attendees.eq(attendees),
+        ))
+        .on_conflict((
+            gathering_attendance::gathering_id,
+            gathering_attendance::member_id,
+        ))
+        .do_update()
+        .set((
+            gathering_attendance::attendees.eq(attendees),
+            gathering_attendance::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    let row: GatheringRow = diesel::update(gatherings::table.find(gathering_id))
+        .set((
+            gatherings::version.eq(gatherings::version + 1),
+            gatherings::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(GatheringRow::as_returning())
+        .get_result(conn)?;
+    one(conn, row)
+}

@@ -1,0 +1,308 @@
+//! Learning networks in storage, with their member services. Every query that loads a network
+//! takes a [`LearningNetworkScope`] into its WHERE clause: the networks the caller's centre
+//! coordinates, and those its organisation has a member service in.
+
+use crate::error::StoreError;
+use crate::pagination;
+use crate::schema::{learning_network_members, learning_networks, organisations};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::expression::BoxableExpression;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use samhandling_domain::learning_network::{
+    LearningNetwork, LearningNetworkScope, MemberService, SteeringMember,
+};
+use samhandling_domain::page::{Page, PageRequest};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The unique key that lets an organisation's service be a member of a network once.
+pub const MEMBER_KEY: &str = "learning_network_members_network_id_organisation_id_service_key";
+
+type Condition = Box<dyn BoxableExpression<learning_networks::table, Pg, SqlType = Bool>>;
+
+/// `scope` as a WHERE condition on `learning_networks`; an empty scope matches nothing.
+fn condition(scope: LearningNetworkScope) -> Condition {
+    let coordinated: Option<Condition> = scope
+        .coordinator
+        .map(|centre| Box::new(learning_networks::coordinating_centre_id.eq(centre)) as Condition);
+    let joined: Option<Condition> = scope.member.map(|member| {
+        Box::new(
+            learning_networks::id.eq_any(
+                learning_network_members::table
+                    .filter(learning_network_members::organisation_id.eq(member))
+                    .select(learning_network_members::network_id),
+            ),
+        ) as Condition
+    });
+    match (coordinated, joined) {
+        (Some(coordinated), Some(joined)) => Box::new(coordinated.or(joined)),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => Box::new(learning_networks::id.is_null()),
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = learning_networks, check_for_backend(diesel::pg::Pg))]
+struct NetworkRow {
+    id: Uuid,
+    name: String,
+    coordinating_centre_id: Uuid,
+    target_group: String,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    steering_group: serde_json::Value,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = learning_network_members, check_for_backend(diesel::pg::Pg))]
+struct MemberRow {
+    id: Uuid,
+    network_id: Uuid,
+    organisation_id: Uuid,
+    service: String,
+}
+
+impl From<&MemberRow> for MemberService {
+    fn from(row: &MemberRow) -> Self {
+        MemberService {
+            id: row.id,
+            organisation_id: row.organisation_id,
+            service: row.service.clone(),
+        }
+    }
+}
+
+impl NetworkRow {
+    fn into_network(self, members: &[MemberRow]) -> Result<LearningNetwork, StoreError> {
+        Ok(LearningNetwork {
+            members: members
+                .iter()
+                .filter(|member| member.network_id == self.id)
+                .map(MemberService::from)
+                .collect(),
+            steering_group: serde_json::from_value(self.steering_group)
+                .map_err(|error| StoreError::Corrupt(format!("steering group: {error}")))?,
+            id: self.id,
+            name: self.name,
+            coordinating_centre_id: self.coordinating_centre_id,
+            target_group: self.target_group,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+fn steering_json(steering_group: &[SteeringMember]) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(steering_group)
+        .map_err(|error| StoreError::Corrupt(format!("steering group: {error}")))
+}
+
+/// The member services of `networks`, in the order they joined.
+fn members_of(conn: &mut PgConnection, networks: &[Uuid]) -> Result<Vec<MemberRow>, StoreError> {
+    Ok(learning_network_members::table
+        .filter(learning_network_members::network_id.eq_any(networks))
+        .select(MemberRow::as_select())
+        .order((
+            learning_network_members::created_at,
+            learning_network_members::id,
+        ))
+        .load(conn)?)
+}
+
+fn with_members(
+    conn: &mut PgConnection,
+    rows: Vec<NetworkRow>,
+) -> Result<Vec<LearningNetwork>, StoreError> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let members = members_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| row.into_network(&members))
+        .collect()
+}
+
+/// Stores a new network with its member services (their organisations checked to exist).
+pub fn insert(
+    conn: &mut PgConnection,
+    network: &LearningNetwork,
+) -> Result<LearningNetwork, StoreError> {
+    diesel::insert_into(learning_networks::table)
+        .values((
+            learning_networks::id.eq(network.id),
+            learning_networks::name.eq(&network.name),
+            learning_networks::coordinating_centre_id.eq(network.coordinating_centre_id),
+            learning_networks::target_group.eq(&network.target_group),
+            learning_networks::starts_on.eq(network.starts_on),
+            learning_networks::ends_on.eq(network.ends_on),
+            learning_networks::steering_group.eq(steering_json(&network.steering_group)?),
+        ))
+        .execute(conn)?;
+    let members: Vec<_> = network
+        .members
+        .iter()
+        .map(|member| {
+            (
+                learning_network_members::id.eq(member.id),
+                learning_network_members::network_id.eq(network.id),
+                learning_network_members::organisation_id.eq(member.organisation_id),
+                learning_network_members::service.eq(&member.service),
+            )
+        })
+        .collect();
+    diesel::insert_into(learning_network_members::table)
+        .values(members)
+        .execute(conn)?;
+    find_unscoped(conn, network.id)
+}
+
+fn find_unscoped(conn: &mut PgConnection, id: Uuid) -> Result<LearningNetwork, StoreError> {
+    let row = learning_networks::table
+        .find(id)
+        .select(NetworkRow::as_select())
+        .first(conn)?;
+    with_members(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("a stored network vanished".into()))
+}
+
+fn find_scoped(
+    conn: &mut PgConnection,
+    id: Uuid,
+    scope: LearningNetworkScope,
+    lock: bool,
+) -> Result<Option<LearningNetwork>, StoreError> {
+    let query = || {
+        learning_networks::table
+            .filter(learning_networks::id.eq(id))
+            .filter(condition(scope))
+            .select(NetworkRow::as_select())
+    };
+    let row = if lock {
+        query().for_update().first(conn)
+    } else {
+        query().first(conn)
+    }
+    .optional()?;
+    match row {
+        Some(row) => Ok(with_members(conn, vec![row])?.pop()),
+        None => Ok(None),
+    }
+}
+
+/// The network `id` if `scope` reaches it, with its member services.
+pub fn find(
+    conn: &mut PgConnection,
+    id: Uuid,
+    scope: LearningNetworkScope,
+) -> Result<Option<LearningNetwork>, StoreError> {
+    find_scoped(conn, id, scope, false)
+}
+
+/// As [`find`], locked until the transaction ends: every change to the network, its members or
+/// its gatherings takes this lock first.
+pub fn find_for_update(
+    conn: &mut PgConnection,
+    id: Uuid,
+    scope: LearningNetworkScope,
+) -> Result<Option<LearningNetwork>, StoreError> {
+    find_scoped(conn, id, scope, true)
+}
+
+/// One page of the networks `scope` reaches, with their member services.
+pub fn list(
+    conn: &mut PgConnection,
+    scope: LearningNetworkScope,
+    page: PageRequest,
+) -> Result<Page<LearningNetwork>, StoreError> {
+    let query = learning_networks::table
+        .filter(condition(scope))
+        .select(NetworkRow::as_select())
+        .order((learning_networks::created_at, learning_networks::id))
+        .into_boxed();
+    let rows: Page<KeyedRow> = pagination::load_page(conn, query, "created_at", page)?;
+    let next = rows.next;
+    Ok(Page {
+        items: with_members(conn, rows.items.into_iter().map(|row| row.0).collect())?,
+        next,
+    })
+}
+
+/// A row with its list position, for [`pagination::load_page`].
+struct KeyedRow(NetworkRow);
+
+impl TryFrom<NetworkRow> for KeyedRow {
+    type Error = StoreError;
+    fn try_from(row: NetworkRow) -> Result<Self, Self::Error> {
+        Ok(KeyedRow(row))
+    }
+}
+
+impl samhandling_domain::page::Keyed for KeyedRow {
+    fn position(&self) -> samhandling_domain::page::Position {
+        samhandling_domain::page::Position {
+            created_at: self.0.created_at,
+            id: self.0.id,
+        }
+    }
+}
+
+/// Writes the changeable fields of `network` (locked and checked) as a new version.
+pub fn update(
+    conn: &mut PgConnection,
+    network: &LearningNetwork,
+) -> Result<LearningNetwork, StoreError> {
+    diesel::update(learning_networks::table.find(network.id))
+        .set((
+            learning_networks::name.eq(&network.name),
+            learning_networks::target_group.eq(&network.target_group),
+            learning_networks::ends_on.eq(network.ends_on),
+            learning_networks::steering_group.eq(steering_json(&network.steering_group)?),
+            learning_networks::version.eq(learning_networks::version + 1),
+            learning_networks::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    find_unscoped(conn, network.id)
+}
+
+/// Adds a member service to the network `network_id` (locked), which becomes a new version.
+pub fn add_member(
+    conn: &mut PgConnection,
+    network_id: Uuid,
+    member: &MemberService,
+) -> Result<LearningNetwork, StoreError> {
+    diesel::insert_into(learning_network_members::table)
+        .values((
+            learning_network_members::id.eq(member.id),
+            learning_network_members::network_id.eq(network_id),
+            learning_network_members::organisation_id.eq(member.organisation_id),
+            learning_network_members::service.eq(&member.service),
+        ))
+        .execute(conn)?;
+    diesel::update(learning_networks::table.find(network_id))
+        .set((
+            learning_networks::version.eq(learning_networks::version + 1),
+            learning_networks::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)?;
+    find_unscoped(conn, network_id)
+}
+
+/// The names of the organisations `ids` that exist, by id: to check members and label them.
+pub fn organisation_names(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> Result<BTreeMap<Uuid, String>, StoreError> {
+    Ok(organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select((organisations::id, organisations::name))
+        .load::<(Uuid, String)>(conn)?
+        .into_iter()
+        .collect())
+}

@@ -1,0 +1,979 @@
+//! Learning networks: NK TSB coordinates Familienettverket with services of Stjørdal and Malvik;
+//! the members' contacts read it and record their own services' attendance at its gatherings,
+//! everyone else gets 404; statistics of gatherings and of network meetings are suppressed.
+
+use actix_web::test::TestRequest;
+use diesel::RunQueryDsl;
+use samhandling_domain::organisation::{Organisation, OrganisationKind};
+use samhandling_domain::Role;
+use samhandling_tests::groups::post;
+use samhandling_tests::{authorized, get, send, tables_containing, Reply, TestApp};
+use serde_json::{json, Value};
+
+/// The coordinating centre, two member municipalities, an outside municipality and another
+/// centre, with their tokens.
+struct Familienettverket {
+    coordinator: String,
+    stjordal: Organisation,
+    stjordal_contact: String,
+    malvik: Organisation,
+    malvik_contact: String,
+    oslo_contact: String,
+    other_centre: String,
+}
+
+fn familienettverket(t: &TestApp) -> Familienettverket {
+    let nk_tsb = t.organisation(OrganisationKind::CompetenceCentre, "NK TSB", None);
+    let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Øst", None);
+    let stjordal = t.organisation(
+        OrganisationKind::Municipality,
+        "Stjørdal kommune",
+        Some("5035"),
+    );
+    let malvik = t.organisation(
+        OrganisationKind::Municipality,
+        "Malvik kommune",
+        Some("5031"),
+    );
+    let oslo = t.organisation(OrganisationKind::Municipality, "Oslo kommune", Some("0301"));
+    Familienettverket {
+        coordinator: t.token_as(
+            "radgiver@nktsb.example",
+            nk_tsb.id,
+            &[Role::CompetenceAdviser],
+        ),
+        stjordal_contact: t.token_as(
+            "kontakt@stjordal.example",
+            stjordal.id,
+            &[Role::MunicipalContact],
+        ),
+        malvik_contact: t.token_as(
+            "kontakt@malvik.example",
+            malvik.id,
+            &[Role::MunicipalContact],
+        ),
+        oslo_contact: t.token_as("kontakt@oslo.example", oslo.id, &[Role::MunicipalContact]),
+        other_centre: t.token_as(
+            "radgiver@korus.example",
+            korus.id,
+            &[Role::CompetenceAdviser],
+        ),
+        stjordal,
+        malvik,
+    }
+}
+
+/// A count, read with SQL.
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
+}
+
+/// An audit event, read with SQL.
+#[derive(diesel::QueryableByName, Debug, PartialEq)]
+struct Event {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    actor: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    action: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    resource_type: String,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    resource_id: uuid::Uuid,
+}
+
+fn network_body(f: &Familienettverket) -> Value {
+    json!({
+        "name": "Familienettverket",
+        "target_group": "Tjenester til gravide og familier med små barn der foreldrene har rusproblemer",
+        "starts_on": "2026-01-15",
+        "ends_on": "2028-12-31",
+        "steering_group": [
+            {"name": "ProLAR", "user_organisation": true},
+            {"name": "BAR", "user_organisation": true},
+            {"name": "NUBS", "user_organisation": true},
+            {"name": "NK TSB"}
+        ],
+        "members": [
+            {"organisation_id": f.stjordal.id, "service": "Jordmortjenesten"},
+            {"organisation_id": f.stjordal.id, "service": "Helsestasjonen"},
+            {"organisation_id": f.malvik.id, "service": "Helsestasjonen"}
+        ]
+    })
+}
+
+/// `method uri` as `token` with `If-Match: etag` and `body`.
+async fn conditional<S, B>(
+    app: &S,
+    request: TestRequest,
+    token: &str,
+    etag: Option<&str>,
+    body: &Value,
+) -> Reply
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let request = authorized(request, token).set_json(body);
+    let request = match etag {
+        Some(etag) => request.insert_header(("If-Match", etag)),
+        None => request,
+    };
+    send(app, request).await
+}
+
+/// The created network's id and its member ids by `<organisation>:<service>` order of creation.
+struct Network {
+    id: String,
+    members: Vec<String>,
+}
+
+async fn created_network<S, B>(app: &S, f: &Familienettverket) -> Network
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let created = post(
+        app,
+        "/api/v1/learning-networks",
+        &f.coordinator,
+        &network_body(f),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["view"], "coordinator");
+    assert_eq!(created.header("etag"), Some("\"1\""));
+    Network {
+        id: created.body["id"].as_str().unwrap().to_owned(),
+        members: created.body["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|member| member["id"].as_str().unwrap().to_owned())
+            .collect(),
+    }
+}
+
+fn gathering_body(held_on: &str, by_user_representative: bool) -> Value {
+    json!({
+        "held_on": held_on,
+        "place": "Værnes",
+        "programme": [
+            {"title": "Samarbeid med barnevernet", "presenter_organisation": "Stjørdal kommune"},
+            {"title": "Erfaringer fra en forelder i LAR", "presenter_organisation": "ProLAR",
+             "by_user_representative": by_user_representative}
+        ],
+        "evaluation": {"respondents": 24, "average_rating": 4.4},
+        "highlights": ["Nyttig å høre hvordan nabokommunene organiserer oppfølgingen"]
+    })
+}
+
+/// Records a gathering; returns its id and ETag.
+async fn created_gathering<S, B>(
+    app: &S,
+    f: &Familienettverket,
+    network: &str,
+    body: &Value,
+) -> (String, String)
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let created = post(
+        app,
+        &format!("/api/v1/learning-networks/{network}/gatherings"),
+        &f.coordinator,
+        body,
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    (
+        created.body["id"].as_str().unwrap().to_owned(),
+        created.header("etag").unwrap().to_owned(),
+    )
+}
+
+fn attendance_uri(network: &str, gathering: &str, member: &str) -> String {
+    format!("/api/v1/learning-networks/{network}/gatherings/{gathering}/attendance/{member}")
+}
+
+#[actix_web::test]
+async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let network = created_network(&app, &f).await;
+    let [jordmor, stjordal_helsestasjon, malvik_helsestasjon] = &network.members[..] else {
+        panic!("three members")
+    };
+    for (held_on, counts) in [("2026-03-10", [12, 3, 8]), ("2026-09-22", [9, 7, 6])] {
+        let (gathering, mut etag) =
+            created_gathering(&app, &f, &network.id, &gathering_body(held_on, true)).await;
+        for (member, attendees) in [jordmor, stjordal_helsestasjon, malvik_helsestasjon]
+            .into_iter()
+            .zip(counts)
+        {
+            let recorded = conditional(
+                &app,
+                TestRequest::put().uri(&attendance_uri(&network.id, &gathering, member)),
+                &f.coordinator,
+                Some(&etag),
+                &json!({"attendees": attendees}),
+            )
+            .await;
+            assert_eq!(recorded.status, 200, "{}", recorded.text);
+            etag = recorded.header("etag").unwrap().to_owned();
+        }
+        let read = get(
+            &app,
+            &format!(
+                "/api/v1/learning-networks/{}/gatherings/{gathering}",
+                network.id
+            ),
+            &f.coordinator,
+        )
+        .await;
+        assert_eq!(read.status, 200, "{}", read.text);
+        assert_eq!(read.header("etag"), Some(etag.as_str()));
+        assert_eq!(read.body["version"], 4);
+        assert_eq!(read.body["user_involvement"], true);
+        assert_eq!(read.body["evaluation"]["respondents"], 24);
+        let attendance = read.body["attendance"].as_array().unwrap();
+        assert_eq!(attendance.len(), 3);
+        assert_eq!(attendance[0]["member_id"], jordmor.as_str());
+        assert_eq!(attendance[0]["service"], "Jordmortjenesten");
+        assert_eq!(attendance[0]["attendees"], counts[0]);
+    }
+
+    let listed = get(
+        &app,
+        &format!("/api/v1/learning-networks/{}/gatherings", network.id),
+        &f.stjordal_contact,
+    )
+    .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
+
+    let stats = get(
+        &app,
+        &format!(
+            "/api/v1/statistics/learning-networks?learning_network_id={}",
+            network.id
+        ),
+        &f.oslo_contact,
+    )
+    .await;
+    assert_eq!(stats.status, 200, "{}", stats.text);
+    let networks = stats.body["networks"].as_array().unwrap();
+    assert_eq!(networks.len(), 1);
+    let figures = &networks[0];
+    assert_eq!(figures["name"], "Familienettverket");
+    assert_eq!(figures["gatherings_held"], 2);
+    // Two gatherings are too few for a share.
+    assert_eq!(figures["user_involvement_share"], Value::Null);
+    let table = &figures["attendance"];
+    assert_eq!(table["columns"], json!(["2026-03-10", "2026-09-22"]));
+    let rows = table["rows"].as_array().unwrap();
+    let labels: Vec<&str> = rows
+        .iter()
+        .map(|row| row["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Malvik kommune: Helsestasjonen",
+            "Stjørdal kommune: Helsestasjonen",
+            "Stjørdal kommune: Jordmortjenesten"
+        ]
+    );
+    // Stjørdal's health station brought 3 to the first gathering: too few to show.
+    let small = &rows[1]["cells"][0];
+    assert_eq!(small["shown"], "<5");
+    assert_eq!(small["count"], Value::Null);
+    assert_eq!(small["suppressed"], "primary");
+    // Its row total (10) would give the 3 away next to the 7, so the 7 is hidden too.
+    assert_eq!(rows[1]["cells"][1]["shown"], "x");
+    assert_eq!(rows[1]["total"]["count"], 10);
+    assert_eq!(rows[2]["total"]["count"], 21);
+    assert_eq!(table["total"]["count"], 45);
+    let by_service = figures["attendance_by_service"].as_array().unwrap();
+    assert_eq!(by_service.len(), 3);
+    assert_eq!(
+        by_service[2]["service"],
+        "Stjørdal kommune: Jordmortjenesten"
+    );
+    assert_eq!(by_service[2]["attendees"]["count"], 21);
+    // No cell of the table is a count below 5.
+    for row in rows {
+        for cell in row["cells"].as_array().unwrap() {
+            if let Some(count) = cell["count"].as_u64() {
+                assert!(count == 0 || count >= 5, "{cell}");
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_member_contact_reads_the_network_and_records_only_its_own_services_attendance() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let network = created_network(&app, &f).await;
+    let (gathering, etag) =
+        created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", false)).await;
+
+    let read = get(
+        &app,
+        &format!("/api/v1/learning-networks/{}", network.id),
+        &f.malvik_contact,
+    )
+    .await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(read.body["view"], "member");
+    assert!(read.body.get("version").is_none(), "{}", read.text);
+    assert!(read.header("etag").is_none());
+    assert_eq!(
+        read.body["members"][2]["organisation_name"],
+        "Malvik kommune"
+    );
+    assert_eq!(read.body["steering_group"][0]["user_organisation"], true);
+    let listed = get(&app, "/api/v1/learning-networks", &f.malvik_contact).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.body["items"][0]["id"], network.id.as_str());
+
+    let gathering_uri = format!(
+        "/api/v1/learning-networks/{}/gatherings/{gathering}",
+        network.id
+    );
+    let seen = get(&app, &gathering_uri, &f.malvik_contact).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert_eq!(seen.header("etag"), Some(etag.as_str()));
+    assert_eq!(seen.body["user_involvement"], false);
+
+    let malvik_service = &network.members[2];
+    let stjordal_service = &network.members[0];
+    let without = conditional(
+        &app,
+        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
+        &f.malvik_contact,
+        None,
+        &json!({"attendees": 4}),
+    )
+    .await;
+    without.assert_problem(428);
+    let recorded = conditional(
+        &app,
+        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
+        &f.malvik_contact,
+        Some(&etag),
+        &json!({"attendees": 4}),
+    )
+    .await;
+    assert_eq!(recorded.status, 200, "{}", recorded.text);
+    assert_eq!(recorded.header("etag"), Some("\"2\""));
+    assert_eq!(recorded.body["attendance"][2]["attendees"], 4);
+    assert_eq!(recorded.body["attendance"][0]["attendees"], Value::Null);
+    let stale = conditional(
+        &app,
+        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
+        &f.malvik_contact,
+        Some(&etag),
+        &json!({"attendees": 5}),
+    )
+    .await;
+    stale.assert_problem(412);
+
+    let others = conditional(
+        &app,
+        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, stjordal_service)),
+        &f.malvik_contact,
+        Some("\"2\""),
+        &json!({"attendees": 30}),
+    )
+    .await;
+    let problem = others.assert_problem(403);
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("only your own services' attendance"));
+    let stranger = conditional(
+        &app,
+        TestRequest::put().uri(&attendance_uri(
+            &network.id,
+            &gathering,
+            &uuid::Uuid::now_v7().to_string(),
+        )),
+        &f.malvik_contact,
+        Some("\"2\""),
+        &json!({"attendees": 3}),
+    )
+    .await;
+    stranger.assert_problem(404);
+    let out_of_range = conditional(
+        &app,
+        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
+        &f.malvik_contact,
+        Some("\"2\""),
+        &json!({"attendees": 1001}),
+    )
+    .await;
+    out_of_range.assert_problem(422);
+
+    // Members read; only the coordinator changes the network or its gatherings.
+    let patched = conditional(
+        &app,
+        TestRequest::patch().uri(&format!("/api/v1/learning-networks/{}", network.id)),
+        &f.malvik_contact,
+        Some("\"1\""),
+        &json!({"name": "Vårt nettverk"}),
+    )
+    .await;
+    patched.assert_problem(403);
+    let stored: Vec<(String, i64)> = tables_containing(&t.database, "Vårt nettverk");
+    assert!(stored.is_empty(), "{stored:?}");
+}
+
+#[actix_web::test]
+async fn a_municipality_outside_the_network_and_another_centre_get_404() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let network = created_network(&app, &f).await;
+    let (gathering, etag) =
+        created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", true)).await;
+    let network_uri = format!("/api/v1/learning-networks/{}", network.id);
+    let gathering_uri = format!("{network_uri}/gatherings/{gathering}");
+
+    for outsider in [&f.oslo_contact, &f.other_centre] {
+        get(&app, &network_uri, outsider).await.assert_problem(404);
+        get(&app, &gathering_uri, outsider)
+            .await
+            .assert_problem(404);
+        get(&app, &format!("{network_uri}/gatherings"), outsider)
+            .await
+            .assert_problem(404);
+        let listed = get(&app, "/api/v1/learning-networks", outsider).await;
+        assert_eq!(listed.status, 200, "{}", listed.text);
+        assert_eq!(listed.body["items"], json!([]));
+        conditional(
+            &app,
+            TestRequest::put().uri(&attendance_uri(
+                &network.id,
+                &gathering,
+                &network.members[0],
+            )),
+            outsider,
+            Some(&etag),
+            &json!({"attendees": 3}),
+        )
+        .await
+        .assert_problem(404);
+    }
+    // Another centre cannot change, extend or add to a network it does not coordinate.
+    conditional(
+        &app,
+        TestRequest::patch().uri(&network_uri),
+        &f.other_centre,
+        Some("\"1\""),
+        &json!({"name": "Overtatt"}),
+    )
+    .await
+    .assert_problem(404);
+    post(
+        &app,
+        &format!("{network_uri}/gatherings"),
+        &f.other_centre,
+        &gathering_body("2026-12-01", false),
+    )
+    .await
+    .assert_problem(404);
+    post(
+        &app,
+        &format!("{network_uri}/members"),
+        &f.other_centre,
+        &json!({"organisation_id": f.malvik.id, "service": "Barnevernet"}),
+    )
+    .await
+    .assert_problem(404);
+
+    // Their probes are traced.
+    let denied: Count = diesel::sql_query(
+        "SELECT count(*) AS count FROM audit_events WHERE action = 'access_denied'",
+    )
+    .get_result(&mut t.database.connect())
+    .unwrap();
+    assert!(denied.count >= 2);
+}
+
+#[actix_web::test]
+async fn a_highlight_holding_a_national_identity_number_is_refused_and_nothing_stored() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let network = created_network(&app, &f).await;
+    let mut body = gathering_body("2026-11-12", false);
+    body["highlights"] = json!(["Godt møte", "Mor (15076500565) fortalte om sin erfaring"]);
+    let refused = post(
+        &app,
+        &format!("/api/v1/learning-networks/{}/gatherings", network.id),
+        &f.coordinator,
+        &body,
+    )
+    .await;
+    let problem = refused.assert_problem(422);
+    assert!(problem["errors"][0]["field"]
+        .as_str()
+        .unwrap()
+        .starts_with("highlights"));
+    assert!(!refused.text.contains("15076500565"));
+    assert!(tables_containing(&t.database, "15076500565").is_empty());
+    assert!(tables_containing(&t.database, "Godt møte").is_empty());
+
+    // Nor in a programme title, nor through a change.
+    let mut body = gathering_body("2026-11-12", false);
+    body["programme"][0]["title"] = json!("Saken til 15076500565");
+    post(
+        &app,
+        &format!("/api/v1/learning-networks/{}/gatherings", network.id),
+        &f.coordinator,
+        &body,
+    )
+    .await
+    .assert_problem(422);
+    let (gathering, etag) =
+        created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", false)).await;
+    conditional(
+        &app,
+        TestRequest::patch().uri(&format!(
+            "/api/v1/learning-networks/{}/gatherings/{gathering}",
+            network.id
+        )),
+        &f.coordinator,
+        Some(&etag),
+        &json!({"highlights": ["15076500565 var der"]}),
+    )
+    .await
+    .assert_problem(422);
+    assert!(tables_containing(&t.database, "15076500565").is_empty());
+}
+
+#[actix_web::test]
+async fn the_coordinator_changes_the_network_and_its_gatherings_with_if_match() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+
+    let mut unknown = network_body(&f);
+    unknown["members"][1]["organisation_id"] = json!(uuid::Uuid::now_v7());
+    let refused = post(&app, "/api/v1/learning-networks", &f.coordinator, &unknown).await;
+    assert_eq!(
+        refused.assert_problem(422)["errors"][0]["field"],
+        "members[1].organisation_id"
+    );
+    let mut twice = network_body(&f);
+    twice["members"][2] = twice["members"][0].clone();
+    let refused = post(&app, "/api/v1/learning-networks", &f.coordinator, &twice).await;
+    assert_eq!(
+        refused.assert_problem(422)["errors"][0]["field"],
+        "members[2]"
+    );
+    let mut backwards = network_body(&f);
+    backwards["ends_on"] = json!("2025-12-31");
+    post(
+        &app,
+        "/api/v1/learning-networks",
+        &f.coordinator,
+        &backwards,
+    )
+    .await
+    .assert_problem(422);
+    post(
+        &app,
+        "/api/v1/learning-networks",
+        &f.malvik_contact,
+        &network_body(&f),
+    )
+    .await
+    .assert_problem(403);
+
+    let network = created_network(&app, &f).await;
+    let uri = format!("/api/v1/learning-networks/{}", network.id);
+
+    // A retry with the same key is the first answer again, not a second network.
+    let keyed = || {
+        authorized(
+            TestRequest::post().uri("/api/v1/learning-networks"),
+            &f.coordinator,
+        )
+        .insert_header(("Idempotency-Key", "familienettverket-1"))
+        .set_json(network_body(&f))
+    };
+    let first = send(&app, keyed()).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let again = send(&app, keyed()).await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body["id"], first.body["id"]);
+    let listed = get(&app, "/api/v1/learning-networks", &f.coordinator).await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
+
+    conditional(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.coordinator,
+        None,
+        &json!({"name": "Familienettverket Midt"}),
+    )
+    .await
+    .assert_problem(428);
+    conditional(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.coordinator,
+        Some("\"1\""),
+        &json!({"ends_on": "2025-01-01"}),
+    )
+    .await
+    .assert_problem(422);
+    let changed = conditional(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.coordinator,
+        Some("\"1\""),
+        &json!({"name": "Familienettverket Midt", "steering_group": [{"name": "ProLAR", "user_organisation": true}]}),
+    )
+    .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.header("etag"), Some("\"2\""));
+    assert_eq!(changed.body["name"], "Familienettverket Midt");
+    assert_eq!(changed.body["steering_group"].as_array().unwrap().len(), 1);
+    conditional(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.coordinator,
+        Some("\"1\""),
+        &json!({"name": "Gammel"}),
+    )
+    .await
+    .assert_problem(412);
+
+    let added = post(
+        &app,
+        &format!("{uri}/members"),
+        &f.coordinator,
+        &json!({"organisation_id": f.malvik.id, "service": "Barnevernet"}),
+    )
+    .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    assert_eq!(added.header("etag"), Some("\"3\""));
+    assert_eq!(added.body["members"].as_array().unwrap().len(), 4);
+    let twice_added = post(
+        &app,
+        &format!("{uri}/members"),
+        &f.coordinator,
+        &json!({"organisation_id": f.malvik.id, "service": "Barnevernet"}),
+    )
+    .await;
+    assert!(twice_added.assert_problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("already a member"));
+
+    let digital_without_place = json!({"held_on": "2026-05-05", "digital": true});
+    let (gathering, etag) = created_gathering(&app, &f, &network.id, &digital_without_place).await;
+    post(
+        &app,
+        &format!("{uri}/gatherings"),
+        &f.coordinator,
+        &json!({"held_on": "2026-05-05"}),
+    )
+    .await
+    .assert_problem(422);
+    let gathering_uri = format!("{uri}/gatherings/{gathering}");
+    conditional(
+        &app,
+        TestRequest::patch().uri(&gathering_uri),
+        &f.coordinator,
+        Some(&etag),
+        &json!({"digital": false}),
+    )
+    .await
+    .assert_problem(422);
+    let moved = conditional(
+        &app,
+        TestRequest::patch().uri(&gathering_uri),
+        &f.coordinator,
+        Some(&etag),
+        &json!({"digital": false, "place": "Scandic Hell", "evaluation": {"respondents": 31, "average_rating": 4.6}}),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.body["place"], "Scandic Hell");
+    assert_eq!(moved.body["evaluation"]["average_rating"], 4.6);
+    assert_eq!(moved.header("etag"), Some("\"2\""));
+}
+
+#[actix_web::test]
+async fn reads_and_writes_leave_audit_events() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let network = created_network(&app, &f).await;
+    let (gathering, etag) =
+        created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", true)).await;
+    let network_uri = format!("/api/v1/learning-networks/{}", network.id);
+    assert_eq!(get(&app, &network_uri, &f.malvik_contact).await.status, 200);
+    assert_eq!(
+        get(&app, "/api/v1/learning-networks", &f.stjordal_contact)
+            .await
+            .status,
+        200
+    );
+    let gathering_uri = format!("{network_uri}/gatherings/{gathering}");
+    assert_eq!(
+        get(&app, &gathering_uri, &f.malvik_contact).await.status,
+        200
+    );
+    assert_eq!(
+        get(&app, &format!("{network_uri}/gatherings"), &f.coordinator)
+            .await
+            .status,
+        200
+    );
+    let recorded = conditional(
+        &app,
+        TestRequest::put().uri(&attendance_uri(
+            &network.id,
+            &gathering,
+            &network.members[2],
+        )),
+        &f.malvik_contact,
+        Some(&etag),
+        &json!({"attendees": 6}),
+    )
+    .await;
+    assert_eq!(recorded.status, 200, "{}", recorded.text);
+
+    let events: Vec<Event> = diesel::sql_query(
+        "SELECT actor, action, resource_type, resource_id FROM audit_events \
+         WHERE resource_type IN ('learning_network', 'gathering') ORDER BY occurred_at, id",
+    )
+    .load(&mut t.database.connect())
+    .unwrap();
+    let network_id: uuid::Uuid = network.id.parse().unwrap();
+    let gathering_id: uuid::Uuid = gathering.parse().unwrap();
+    let has = |actor: &str, action: &str, resource_type: &str, id: uuid::Uuid| {
+        events.contains(&Event {
+            actor: actor.into(),
+            action: action.into(),
+            resource_type: resource_type.into(),
+            resource_id: id,
+        })
+    };
+    assert!(
+        has(
+            "radgiver@nktsb.example",
+            "created",
+            "learning_network",
+            network_id
+        ),
+        "{events:?}"
+    );
+    assert!(
+        has(
+            "radgiver@nktsb.example",
+            "created",
+            "gathering",
+            gathering_id
+        ),
+        "{events:?}"
+    );
+    assert!(
+        has(
+            "kontakt@malvik.example",
+            "read",
+            "learning_network",
+            network_id
+        ),
+        "{events:?}"
+    );
+    assert!(
+        has(
+            "kontakt@stjordal.example",
+            "read",
+            "learning_network",
+            network_id
+        ),
+        "{events:?}"
+    );
+    assert!(
+        has("kontakt@malvik.example", "read", "gathering", gathering_id),
+        "{events:?}"
+    );
+    assert!(
+        has("radgiver@nktsb.example", "read", "gathering", gathering_id),
+        "{events:?}"
+    );
+    assert!(
+        has(
+            "kontakt@malvik.example",
+            "updated",
+            "gathering",
+            gathering_id
+        ),
+        "{events:?}"
+    );
+}
+
+/// Stores `count` network meetings in `municipality` on `held_on`, of which the first
+/// `supervision` asked for supervision and the first `follow_up` planned a next meeting.
+fn log_meetings(
+    t: &TestApp,
+    organisation: uuid::Uuid,
+    municipality: &str,
+    held_on: &str,
+    count: i32,
+    supervision: i32,
+    follow_up: i32,
+) {
+    diesel::sql_query(
+        "INSERT INTO network_meetings (id, organisation_id, facilitator_subject, held_on, \
+             municipality_number, service, suggested_by, age_band, family, partner, friend, \
+             colleague, neighbour, professional, other, next_meeting_planned, supervision_wanted) \
+         SELECT gen_random_uuid(), $1, 'veileder@example', $2::date, $3, 'Familieteamet', \
+             'professional', '30-39', 3, 1, 1, 0, 0, 1, 0, n <= $6, n <= $5 \
+         FROM generate_series(1, $4) AS n",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(organisation)
+    .bind::<diesel::sql_types::Text, _>(held_on)
+    .bind::<diesel::sql_types::Text, _>(municipality)
+    .bind::<diesel::sql_types::Integer, _>(count)
+    .bind::<diesel::sql_types::Integer, _>(supervision)
+    .bind::<diesel::sql_types::Integer, _>(follow_up)
+    .execute(&mut t.database.connect())
+    .unwrap();
+}
+
+#[actix_web::test]
+async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    log_meetings(&t, f.stjordal.id, "5035", "2026-10-05", 2, 2, 0);
+    log_meetings(&t, f.malvik.id, "5031", "2026-11-10", 7, 2, 4);
+    log_meetings(&t, f.malvik.id, "5001", "2026-12-01", 9, 2, 5);
+    log_meetings(&t, f.malvik.id, "5001", "2025-06-01", 3, 0, 0);
+
+    let stats = get(
+        &app,
+        "/api/v1/statistics/network-meetings?year=2026",
+        &f.oslo_contact,
+    )
+    .await;
+    assert_eq!(stats.status, 200, "{}", stats.text);
+    let table = &stats.body["meetings"];
+    assert_eq!(table["columns"], json!(["2026-Q4"]));
+    let rows = table["rows"].as_array().unwrap();
+    let row = |label: &str| {
+        rows.iter()
+            .find(|row| row["label"] == label)
+            .unwrap_or_else(|| panic!("no row {label}: {table}"))
+    };
+    // Stjørdal's two meetings are too few to show.
+    assert_eq!(row("5035")["cells"][0]["shown"], "<5");
+    assert_eq!(row("5035")["total"]["shown"], "<5");
+    // The quarter's total would give them away next to Malvik's 7: hidden as `x`.
+    assert_eq!(row("5031")["cells"][0]["shown"], "x");
+    assert_eq!(row("5031")["cells"][0]["suppressed"], "secondary");
+    assert_eq!(row("5031")["total"]["shown"], "x");
+    // Trondheim's nine show.
+    assert_eq!(row("5001")["cells"][0]["count"], 9);
+    assert_eq!(row("5001")["total"]["count"], 9);
+    assert_eq!(table["total"]["count"], 18);
+    assert_eq!(stats.body["meetings_logged"]["count"], 18);
+    // Every meeting had a network of 6.
+    assert_eq!(stats.body["average_network_size"], 6.0);
+    assert_eq!(stats.body["supervision_requested_share"], 0.33);
+    assert_eq!(stats.body["follow_up_meeting_share"], 0.5);
+
+    // 2025 had three meetings: too few for any average or share.
+    let earlier = get(
+        &app,
+        "/api/v1/statistics/network-meetings?year=2025",
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(earlier.status, 200, "{}", earlier.text);
+    assert_eq!(earlier.body["meetings"]["total"]["shown"], "<5");
+    assert_eq!(earlier.body["meetings_logged"]["shown"], "<5");
+    assert_eq!(earlier.body["average_network_size"], Value::Null);
+    assert_eq!(earlier.body["supervision_requested_share"], Value::Null);
+
+    let all = get(&app, "/api/v1/statistics/network-meetings", &f.coordinator).await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    assert_eq!(
+        all.body["meetings"]["columns"],
+        json!(["2025-Q2", "2026-Q4"])
+    );
+    get(
+        &app,
+        "/api/v1/statistics/network-meetings?year=1800",
+        &f.coordinator,
+    )
+    .await
+    .assert_problem(400);
+}
+
+#[actix_web::test]
+async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let network = created_network(&app, &f).await;
+    let uri = format!(
+        "/api/v1/statistics/learning-networks?learning_network_id={}",
+        network.id
+    );
+    for (day, by_user_representative) in [
+        ("2026-02-01", true),
+        ("2026-03-01", false),
+        ("2026-04-01", true),
+        ("2026-05-01", true),
+    ] {
+        created_gathering(
+            &app,
+            &f,
+            &network.id,
+            &gathering_body(day, by_user_representative),
+        )
+        .await;
+    }
+    let four = get(&app, &uri, &f.malvik_contact).await;
+    assert_eq!(four.body["networks"][0]["gatherings_held"], 4);
+    assert_eq!(
+        four.body["networks"][0]["user_involvement_share"],
+        Value::Null
+    );
+    created_gathering(&app, &f, &network.id, &gathering_body("2026-06-01", false)).await;
+    let five = get(&app, &uri, &f.malvik_contact).await;
+    assert_eq!(five.status, 200, "{}", five.text);
+    assert_eq!(five.body["networks"][0]["gatherings_held"], 5);
+    assert_eq!(five.body["networks"][0]["user_involvement_share"], 0.6);
+    // Nothing was recorded: every service shows 0 at every gathering.
+    let table = &five.body["networks"][0]["attendance"];
+    assert_eq!(table["columns"].as_array().unwrap().len(), 5);
+    assert_eq!(table["total"]["count"], 0);
+}
