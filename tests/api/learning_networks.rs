@@ -273,10 +273,17 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
             "/api/v1/statistics/learning-networks?learning_network_id={}",
             network.id
         ),
-        &f.oslo_contact,
+        &f.stjordal_contact,
     )
     .await;
     assert_eq!(stats.status, 200, "{}", stats.text);
+    // A network's name and member services are its own: outside it the statistics hold nothing.
+    for outsider in [&f.oslo_contact, &f.other_centre] {
+        let outside = get(&app, "/api/v1/statistics/learning-networks", outsider).await;
+        assert_eq!(outside.status, 200, "{}", outside.text);
+        assert_eq!(outside.body["networks"], json!([]), "{}", outside.text);
+        assert!(!outside.text.contains("Familienettverket"));
+    }
     let networks = stats.body["networks"].as_array().unwrap();
     assert_eq!(networks.len(), 1);
     let figures = &networks[0];

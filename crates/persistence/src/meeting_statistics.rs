@@ -5,6 +5,7 @@
 use crate::error::StoreError;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text, Uuid as SqlUuid};
+use samhandling_domain::learning_network::LearningNetworkScope;
 use uuid::Uuid;
 
 /// One cell's count: a row label, a column label and how many.
@@ -94,17 +95,23 @@ SELECT n.id AS network_id, n.name,
         WHERE item->>'by_user_representative' = 'true')) AS with_user_involvement
 FROM learning_networks n
 LEFT JOIN gatherings g ON g.network_id = n.id
-WHERE $1::uuid IS NULL OR n.id = $1
+WHERE ($1::uuid IS NULL OR n.id = $1) AND (n.coordinating_centre_id = $2 OR EXISTS (
+    SELECT 1 FROM learning_network_members r WHERE r.network_id = n.id AND r.organisation_id = $3))
 GROUP BY n.id, n.name
 ORDER BY n.name, n.id";
 
-/// Every learning network (or the one `network_id`) with its gatherings summed.
+/// Every learning network `scope` reaches (or the one `network_id`) with its gatherings summed:
+/// a network's name and member services are for its coordinator and members only, so its
+/// statistics are too.
 pub fn network_sums(
     conn: &mut PgConnection,
     network_id: Option<Uuid>,
+    scope: LearningNetworkScope,
 ) -> Result<Vec<NetworkSums>, StoreError> {
     Ok(crate::statement::statement(NETWORK_SUMS)
         .bind::<Nullable<SqlUuid>, _>(network_id)
+        .bind::<Nullable<SqlUuid>, _>(scope.coordinator)
+        .bind::<Nullable<SqlUuid>, _>(scope.member)
         .load(conn)?)
 }
 
@@ -132,16 +139,21 @@ SELECT m.network_id, o.name || ': ' || m.service AS row_label,
 FROM learning_network_members m
 JOIN organisations o ON o.id = m.organisation_id
 JOIN gatherings g ON g.network_id = m.network_id
+JOIN learning_networks n ON n.id = m.network_id
 LEFT JOIN gathering_attendance a ON a.gathering_id = g.id AND a.member_id = m.id
-WHERE $1::uuid IS NULL OR m.network_id = $1";
+WHERE ($1::uuid IS NULL OR m.network_id = $1) AND (n.coordinating_centre_id = $2 OR EXISTS (
+    SELECT 1 FROM learning_network_members r WHERE r.network_id = n.id AND r.organisation_id = $3))";
 
-/// Attendance of every member service at every gathering of every network (or of
-/// `network_id`), 0 where none was recorded, so that every service and date has its cell.
+/// Attendance of every member service at every gathering of every network `scope` reaches (or
+/// of `network_id`), 0 where none was recorded, so that every service and date has its cell.
 pub fn attendance(
     conn: &mut PgConnection,
     network_id: Option<Uuid>,
+    scope: LearningNetworkScope,
 ) -> Result<Vec<AttendanceCount>, StoreError> {
     Ok(crate::statement::statement(ATTENDANCE)
         .bind::<Nullable<SqlUuid>, _>(network_id)
+        .bind::<Nullable<SqlUuid>, _>(scope.coordinator)
+        .bind::<Nullable<SqlUuid>, _>(scope.member)
         .load(conn)?)
 }

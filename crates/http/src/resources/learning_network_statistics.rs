@@ -9,6 +9,7 @@ use crate::input::ValidQuery;
 use crate::state::AppState;
 use crate::statistics::Table;
 use actix_web::{get, web};
+use samhandling_domain::learning_network::LearningNetworkScope;
 use samhandling_domain::statistics::{share_if_enough, Cell, CountTable};
 use samhandling_persistence::meeting_statistics as store;
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,9 @@ pub struct LearningNetworkStatistics {
 
 /// Learning-network statistics.
 ///
-/// For anyone signed in: aggregates only. Attendance below 5 is `<5`, with a second cell
+/// For the networks the caller reaches: the coordinating centre's advisers and the member
+/// organisations' contacts (a network's name and member services are theirs; anyone else gets
+/// an empty list, not someone else's network). Attendance below 5 is `<5`, with a second cell
 /// hidden (`x`) wherever a total would give one away.
 #[utoipa::path(
     tag = "statistics",
@@ -77,15 +80,16 @@ pub struct LearningNetworkStatistics {
 )]
 #[get("/statistics/learning-networks")]
 async fn learning_network_statistics(
-    _caller: Authorized<AnyRole>,
+    caller: Authorized<AnyRole>,
     state: web::Data<AppState>,
     query: ValidQuery<LearningNetworkStatisticsQuery>,
 ) -> Result<web::Json<LearningNetworkStatistics>, ApiError> {
     let network_id = query.0.learning_network_id;
+    let scope = LearningNetworkScope::of(&caller.caller);
     let (sums, attendance) = crate::db::run(&state, move |conn| {
         Ok((
-            store::network_sums(conn, network_id)?,
-            store::attendance(conn, network_id)?,
+            store::network_sums(conn, network_id, scope)?,
+            store::attendance(conn, network_id, scope)?,
         ))
     })
     .await?;
