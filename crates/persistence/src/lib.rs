@@ -18,6 +18,7 @@ pub mod is24;
 pub mod matching;
 pub mod memberships;
 pub mod migrations;
+pub mod network_meetings;
 pub mod organisations;
 mod pagination;
 mod pool;
@@ -27,6 +28,7 @@ pub mod referrals;
 #[allow(missing_docs)]
 pub mod schema;
 mod statement;
+pub mod supervision;
 mod transaction;
 pub mod webhooks;
 

@@ -13,11 +13,14 @@ pub mod intakes;
 pub mod is24_questionnaires;
 pub mod memberships;
 pub mod municipality_dialogue;
+pub mod network_meetings;
 pub mod oauth;
 pub mod organisations;
 pub mod referral_input;
 pub mod referrals;
 pub mod self_registrations;
+pub mod supervision_requests;
+pub mod supervision_sessions;
 pub mod webhook_subscriptions;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -41,6 +44,9 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     municipality_dialogue::configure(config);
     is24_questionnaires::configure(config);
     dialogue_statistics::configure(config);
+    network_meetings::configure(config);
+    supervision_requests::configure(config);
+    supervision_sessions::configure(config);
 }
 
 /// JSON Schema rules that span fields, per schema name, merged into the published document.
@@ -52,5 +58,6 @@ pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     rules.extend(group_sessions::schema_rules());
     rules.extend(dialogue_meetings::schema_rules());
     rules.extend(is24_questionnaires::schema_rules());
+    rules.extend(network_meetings::schema_rules());
     rules
 }
