@@ -12,6 +12,7 @@ mod groups;
 mod health;
 mod idempotency;
 mod migrations;
+mod network_meetings;
 mod openapi;
 mod organisations;
 mod pagination;

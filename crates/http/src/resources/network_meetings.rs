@@ -40,10 +40,10 @@ use validator::{Validate, ValidationError};
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
     config
-        .service(log_meeting)
-        .service(list_meetings)
-        .service(get_meeting)
-        .service(update_meeting);
+        .service(log_network_meeting)
+        .service(list_network_meetings)
+        .service(get_network_meeting)
+        .service(update_network_meeting);
 }
 
 /// Who reads network-meeting logs: facilitators their own, competence advisers those of the
@@ -737,7 +737,7 @@ pub struct MeetingPath {
     security(("bearer" = []))
 )]
 #[post("/network-meetings")]
-async fn log_meeting(
+async fn log_network_meeting(
     caller: Authorized<Facilitators>,
     key: IdempotencyKey,
     state: web::Data<AppState>,
@@ -799,7 +799,11 @@ pub struct MeetingQuery {
     /// Only the logs of your series with this label (facilitators only: a centre never sees the
     /// labels, so it may not filter by one; 400).
     #[validate(length(min = 1, max = 64), custom(function = "check_plain_text"))]
-    #[param(min_length = 1, max_length = 64)]
+    #[param(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     series_id: Option<String>,
 }
 
@@ -818,7 +822,7 @@ pub struct MeetingQuery {
     security(("bearer" = []))
 )]
 #[get("/network-meetings")]
-async fn list_meetings(
+async fn list_network_meetings(
     caller: Authorized<MeetingReaders>,
     state: web::Data<AppState>,
     query: ValidQuery<MeetingQuery>,
@@ -868,7 +872,7 @@ async fn list_meetings(
     security(("bearer" = []))
 )]
 #[get("/network-meetings/{id}")]
-async fn get_meeting(
+async fn get_network_meeting(
     caller: Authorized<MeetingReaders>,
     state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
@@ -909,7 +913,7 @@ async fn get_meeting(
     security(("bearer" = []))
 )]
 #[patch("/network-meetings/{id}")]
-async fn update_meeting(
+async fn update_network_meeting(
     caller: Authorized<Facilitators>,
     state: web::Data<AppState>,
     path: web::Path<MeetingPath>,

@@ -21,7 +21,7 @@ use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
-    config.service(list_requests);
+    config.service(list_supervision_requests);
 }
 
 /// Filters for the queue.
@@ -79,7 +79,7 @@ impl From<SupervisionRequest> for SupervisionRequestView {
     security(("bearer" = []))
 )]
 #[get("/supervision-requests")]
-async fn list_requests(
+async fn list_supervision_requests(
     caller: Authorized<CompetenceAdvisers>,
     state: web::Data<AppState>,
     query: ValidQuery<RequestQuery>,

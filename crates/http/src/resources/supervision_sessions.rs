@@ -24,9 +24,9 @@ use validator::Validate;
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
     config
-        .service(record_session)
-        .service(list_sessions)
-        .service(get_session);
+        .service(record_supervision_session)
+        .service(list_supervision_sessions)
+        .service(get_supervision_session);
 }
 
 /// A facilitator at a session: employer and token subject, as the centre's register of
@@ -187,7 +187,7 @@ pub struct SessionPath {
     security(("bearer" = []))
 )]
 #[post("/supervision-sessions")]
-async fn record_session(
+async fn record_supervision_session(
     caller: Authorized<CompetenceAdvisers>,
     key: IdempotencyKey,
     state: web::Data<AppState>,
@@ -236,7 +236,7 @@ async fn record_session(
     security(("bearer" = []))
 )]
 #[get("/supervision-sessions")]
-async fn list_sessions(
+async fn list_supervision_sessions(
     caller: Authorized<CompetenceAdvisers>,
     state: web::Data<AppState>,
     page: Pagination,
@@ -267,7 +267,7 @@ async fn list_sessions(
     security(("bearer" = []))
 )]
 #[get("/supervision-sessions/{id}")]
-async fn get_session(
+async fn get_supervision_session(
     caller: Authorized<CompetenceAdvisers>,
     state: web::Data<AppState>,
     path: web::Path<SessionPath>,
