@@ -119,7 +119,7 @@ pub struct MainPerson {
 /// Who came besides the main person and the facilitators, counted by relation; nobody is named.
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ParticipantCounts {
+pub struct NetworkParticipants {
     /// Family.
     #[serde(default, deserialize_with = "crate::text::integral_required")]
     #[validate(range(min = 0, max = 50))]
@@ -157,8 +157,8 @@ pub struct ParticipantCounts {
     pub other: i16,
 }
 
-impl From<ParticipantCounts> for Participants {
-    fn from(counts: ParticipantCounts) -> Self {
+impl From<NetworkParticipants> for Participants {
+    fn from(counts: NetworkParticipants) -> Self {
         Participants {
             family: counts.family,
             partner: counts.partner,
@@ -171,9 +171,9 @@ impl From<ParticipantCounts> for Participants {
     }
 }
 
-impl From<Participants> for ParticipantCounts {
+impl From<Participants> for NetworkParticipants {
     fn from(counts: Participants) -> Self {
-        ParticipantCounts {
+        NetworkParticipants {
             family: counts.family,
             partner: counts.partner,
             friend: counts.friend,
@@ -188,7 +188,7 @@ impl From<Participants> for ParticipantCounts {
 /// Whether another meeting is planned, and when if known.
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NextMeeting {
+pub struct NextNetworkMeeting {
     /// Whether another meeting is planned.
     pub planned: bool,
     /// Its date, if known (only when planned).
@@ -221,7 +221,7 @@ pub struct SupervisionWish {
 
 /// The rules across fields that the server checks after each field, named by their path.
 fn check_rules(
-    next_meeting: Option<&NextMeeting>,
+    next_meeting: Option<&NextNetworkMeeting>,
     supervision: Option<&SupervisionWish>,
 ) -> Result<(), ApiError> {
     if next_meeting.is_some_and(|next| !next.planned && next.on.is_some()) {
@@ -246,7 +246,7 @@ fn check_rules(
 pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         (
-            "NextMeeting",
+            "NextNetworkMeeting",
             serde_json::json!({
                 "if": { "properties": { "planned": { "const": false } }, "required": ["planned"] },
                 "then": { "not": { "required": ["on"] } }
@@ -313,7 +313,7 @@ pub struct LogNetworkMeeting {
     /// Who came, by relation; absent relations count 0.
     #[serde(default)]
     #[validate(nested)]
-    pub participants: ParticipantCounts,
+    pub participants: NetworkParticipants,
     /// What it was about: each theme at most once.
     #[serde(default)]
     #[validate(length(max = 9), custom(function = "check_themes"))]
@@ -332,7 +332,7 @@ pub struct LogNetworkMeeting {
     /// Whether another meeting is planned; not planned when absent.
     #[serde(default)]
     #[validate(nested)]
-    pub next_meeting: NextMeeting,
+    pub next_meeting: NextNetworkMeeting,
     /// Whether supervision is wanted; not wanted when absent.
     #[serde(default)]
     #[validate(nested)]
@@ -392,7 +392,7 @@ pub struct UpdateNetworkMeeting {
     #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(nested)]
     #[schema(nullable = false)]
-    pub participants: Option<ParticipantCounts>,
+    pub participants: Option<NetworkParticipants>,
     /// What it was about, replacing the list.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(length(max = 9), custom(function = "check_themes"))]
@@ -420,7 +420,7 @@ pub struct UpdateNetworkMeeting {
     #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(nested)]
     #[schema(nullable = false)]
-    pub next_meeting: Option<NextMeeting>,
+    pub next_meeting: Option<NextNetworkMeeting>,
     /// The supervision wish, replaced whole.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(nested)]
@@ -504,7 +504,7 @@ pub struct SupervisionState {
 
 /// A facilitator as its competence centre knows it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct FacilitatorView {
+pub struct NetworkMeetingFacilitator {
     /// The employer.
     pub employer_organisation_id: Uuid,
     /// The token subject.
@@ -513,9 +513,9 @@ pub struct FacilitatorView {
     pub name: String,
 }
 
-impl From<FollowedFacilitator> for FacilitatorView {
+impl From<FollowedFacilitator> for NetworkMeetingFacilitator {
     fn from(facilitator: FollowedFacilitator) -> Self {
-        FacilitatorView {
+        NetworkMeetingFacilitator {
             employer_organisation_id: facilitator.employer_organisation_id,
             subject: facilitator.subject,
             name: facilitator.name,
@@ -525,7 +525,7 @@ impl From<FollowedFacilitator> for FacilitatorView {
 
 /// What every view of a log shows.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MeetingFacts {
+pub struct NetworkMeetingFacts {
     /// Identifier.
     pub id: Uuid,
     /// The date.
@@ -541,7 +541,7 @@ pub struct MeetingFacts {
     /// The main person.
     pub main_person: MainPerson,
     /// Who came, by relation.
-    pub participants: ParticipantCounts,
+    pub participants: NetworkParticipants,
     /// Everyone who came besides the main person and the facilitators.
     pub network_size: i16,
     /// What it was about.
@@ -551,7 +551,7 @@ pub struct MeetingFacts {
     /// What was agreed next.
     pub next_steps: Option<String>,
     /// The next meeting.
-    pub next_meeting: NextMeeting,
+    pub next_meeting: NextNetworkMeeting,
     /// The supervision request and its answer.
     pub supervision: SupervisionState,
     /// Logged.
@@ -560,10 +560,10 @@ pub struct MeetingFacts {
 
 /// The facilitator's own view: everything, with the series label and the version.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct FacilitatorMeeting {
+pub struct FacilitatorNetworkMeeting {
     /// The log.
     #[serde(flatten)]
-    pub meeting: MeetingFacts,
+    pub meeting: NetworkMeetingFacts,
     /// The facilitator's employer.
     pub organisation_id: Uuid,
     /// The facilitator (token subject).
@@ -579,12 +579,12 @@ pub struct FacilitatorMeeting {
 /// A competence centre's view: the log and who wrote it, without the series label or the
 /// version (either could tell what the view leaves out).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CentreMeeting {
+pub struct CentreNetworkMeeting {
     /// The log.
     #[serde(flatten)]
-    pub meeting: MeetingFacts,
+    pub meeting: NetworkMeetingFacts,
     /// The facilitator who logged it.
-    pub facilitator: FacilitatorView,
+    pub facilitator: NetworkMeetingFacilitator,
 }
 
 /// A log as the caller may see it.
@@ -592,13 +592,13 @@ pub struct CentreMeeting {
 #[serde(tag = "view", rename_all = "snake_case")]
 pub enum NetworkMeetingView {
     /// The facilitator's own.
-    Facilitator(Box<FacilitatorMeeting>),
+    Facilitator(Box<FacilitatorNetworkMeeting>),
     /// A competence centre's.
-    CompetenceCentre(Box<CentreMeeting>),
+    CompetenceCentre(Box<CentreNetworkMeeting>),
 }
 
-fn facts(meeting: &NetworkMeeting) -> MeetingFacts {
-    MeetingFacts {
+fn facts(meeting: &NetworkMeeting) -> NetworkMeetingFacts {
+    NetworkMeetingFacts {
         id: meeting.id,
         held_on: meeting.held_on,
         municipality_number: meeting.municipality_number.clone(),
@@ -615,7 +615,7 @@ fn facts(meeting: &NetworkMeeting) -> MeetingFacts {
         themes: meeting.themes.clone(),
         resources_identified: meeting.resources_identified.clone(),
         next_steps: meeting.next_steps.clone(),
-        next_meeting: NextMeeting {
+        next_meeting: NextNetworkMeeting {
             planned: meeting.next_meeting_planned,
             on: meeting.next_meeting_on,
         },
@@ -628,8 +628,8 @@ fn facts(meeting: &NetworkMeeting) -> MeetingFacts {
     }
 }
 
-fn facilitator_view(meeting: NetworkMeeting) -> FacilitatorMeeting {
-    FacilitatorMeeting {
+fn facilitator_view(meeting: NetworkMeeting) -> FacilitatorNetworkMeeting {
+    FacilitatorNetworkMeeting {
         meeting: facts(&meeting),
         organisation_id: meeting.organisation_id,
         facilitator_subject: meeting.facilitator_subject,
@@ -656,7 +656,7 @@ struct Shown {
 
 fn view(shown: Shown) -> NetworkMeetingView {
     match shown.facilitator {
-        Some(facilitator) => NetworkMeetingView::CompetenceCentre(Box::new(CentreMeeting {
+        Some(facilitator) => NetworkMeetingView::CompetenceCentre(Box::new(CentreNetworkMeeting {
             meeting: facts(&shown.meeting),
             facilitator: facilitator.into(),
         })),

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::network_meetings::FacilitatorView;
+use crate::resources::network_meetings::NetworkMeetingFacilitator;
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -39,7 +39,7 @@ pub struct SupervisionRequestView {
     /// The log that asks (readable in the centre's view).
     pub network_meeting_id: Uuid,
     /// Who asks.
-    pub facilitator: FacilitatorView,
+    pub facilitator: NetworkMeetingFacilitator,
     /// On what.
     pub topic: Option<String>,
     /// When the meeting was held.

@@ -33,7 +33,7 @@ pub fn configure(config: &mut ServiceConfig) {
 /// facilitators names them.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SessionFacilitator {
+pub struct SupervisionAttendee {
     /// The facilitator's employer.
     pub employer_organisation_id: Uuid,
     /// The facilitator's token subject.
@@ -62,7 +62,7 @@ pub struct RecordSupervisionSession {
     /// `facilitators[i]`).
     #[validate(length(min = 1, max = 50), nested)]
     #[schema(min_items = 1, max_items = 50)]
-    pub facilitators: Vec<SessionFacilitator>,
+    pub facilitators: Vec<SupervisionAttendee>,
     /// The requests it answered: ids of logs in your centre's supervision queue (else 422 naming
     /// `answers[i]`).
     #[serde(default)]
@@ -85,7 +85,7 @@ pub struct SupervisionSessionView {
     /// What it was about.
     pub topics: Vec<String>,
     /// The facilitators there.
-    pub facilitators: Vec<SessionFacilitator>,
+    pub facilitators: Vec<SupervisionAttendee>,
     /// The requests (log ids) it answered.
     pub answers: Vec<Uuid>,
     /// Recorded.
@@ -103,7 +103,7 @@ impl From<SupervisionSession> for SupervisionSessionView {
             facilitators: session
                 .facilitators
                 .into_iter()
-                .map(|(employer_organisation_id, subject)| SessionFacilitator {
+                .map(|(employer_organisation_id, subject)| SupervisionAttendee {
                     employer_organisation_id,
                     subject,
                 })
