@@ -551,3 +551,41 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     assert_eq!(events("supervision_session", "read"), 2);
     assert!(events("network_meeting", "read") >= 4);
 }
+
+#[actix_web::test]
+async fn a_retried_log_is_stored_once_and_pages_follow_the_order_logged() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = innherred(&t);
+    let retry = || {
+        authorized(TestRequest::post().uri("/api/v1/network-meetings"), &d.kari)
+            .insert_header(("Idempotency-Key", "nettverksmote-2026-11-24"))
+            .set_json(log_body("5037"))
+    };
+    let first = send(&app, retry()).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let again = send(&app, retry()).await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(
+        count(&t, "SELECT count(*) AS count FROM network_meetings"),
+        1
+    );
+
+    let second = logged(&app, &d.kari, &log_body("5037")).await;
+    let page = get(&app, "/api/v1/network-meetings?limit=1", &d.kari).await;
+    assert_eq!(
+        ids(&page.body),
+        vec![first.body["id"].as_str().unwrap().to_owned()]
+    );
+    let cursor = page.body["next_cursor"].as_str().unwrap();
+    let next = get(
+        &app,
+        &format!("/api/v1/network-meetings?limit=1&cursor={cursor}"),
+        &d.kari,
+    )
+    .await;
+    assert_eq!(ids(&next.body), vec![second]);
+    assert_eq!(next.body["next_cursor"], Value::Null);
+}
