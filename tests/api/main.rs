@@ -14,6 +14,7 @@ mod health;
 mod idempotency;
 mod learning_networks;
 mod migrations;
+mod network_meetings;
 mod openapi;
 mod organisations;
 mod pagination;

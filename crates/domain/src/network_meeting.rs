@@ -192,6 +192,73 @@ pub struct SupervisionSession {
     pub created_at: DateTime<Utc>,
 }
 
+crate::page::keyed_by!(NetworkMeeting, created_at);
+crate::page::keyed_by!(SupervisionSession, created_at);
+
+/// A facilitator a competence centre follows up, as its `facilitators` row names it: the centre
+/// knows its facilitators by name, the logs never do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowedFacilitator {
+    /// The facilitator's employer.
+    pub employer_organisation_id: Uuid,
+    /// The facilitator's token subject.
+    pub subject: String,
+    /// The facilitator's name, as the centre knows it.
+    pub name: String,
+}
+
+/// The first supervision session that answered a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SupervisionAnswer {
+    /// The session.
+    pub session_id: Uuid,
+    /// When it was held.
+    pub held_on: NaiveDate,
+}
+
+/// A log asking for supervision, in a competence centre's queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupervisionRequest {
+    /// The log that asks.
+    pub network_meeting_id: Uuid,
+    /// Who asks.
+    pub facilitator: FollowedFacilitator,
+    /// On what.
+    pub topic: Option<String>,
+    /// When the meeting was held.
+    pub held_on: NaiveDate,
+    /// When the log asking for it was written: the queue's order.
+    pub requested_at: DateTime<Utc>,
+    /// The centre's session that answered it; `None` while open.
+    pub answer: Option<SupervisionAnswer>,
+}
+
+impl crate::page::Keyed for SupervisionRequest {
+    fn position(&self) -> crate::page::Position {
+        crate::page::Position {
+            created_at: self.requested_at,
+            id: self.network_meeting_id,
+        }
+    }
+}
+
+impl NetworkMeetingScope {
+    /// Whether `meeting` is the caller's own log (as its facilitator), not one it follows up.
+    pub fn logged(&self, meeting: &NetworkMeeting) -> bool {
+        self.facilitator
+            .as_ref()
+            .is_some_and(|(organisation, subject)| {
+                *organisation == meeting.organisation_id && *subject == meeting.facilitator_subject
+            })
+    }
+}
+
+/// Whether `themes` names each theme at most once.
+pub fn distinct_themes(themes: &[NetworkTheme]) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    themes.iter().all(|theme| seen.insert(*theme))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +272,17 @@ mod tests {
             ..Participants::default()
         };
         assert_eq!(participants.size(), 4);
+    }
+
+    #[test]
+    fn a_theme_counts_once() {
+        assert!(distinct_themes(&[
+            NetworkTheme::Housing,
+            NetworkTheme::Family
+        ]));
+        assert!(!distinct_themes(&[
+            NetworkTheme::Housing,
+            NetworkTheme::Housing
+        ]));
     }
 }

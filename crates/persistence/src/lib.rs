@@ -23,6 +23,7 @@ pub mod matching;
 pub mod meeting_statistics;
 pub mod memberships;
 pub mod migrations;
+pub mod network_meetings;
 pub mod organisations;
 mod pagination;
 mod pool;
@@ -32,6 +33,7 @@ pub mod referrals;
 #[allow(missing_docs)]
 pub mod schema;
 mod statement;
+pub mod supervision;
 mod transaction;
 pub mod webhooks;
 

@@ -20,11 +20,14 @@ pub mod learning_networks;
 pub mod memberships;
 pub mod municipality_dialogue;
 pub mod network_meeting_statistics;
+pub mod network_meetings;
 pub mod oauth;
 pub mod organisations;
 pub mod referral_input;
 pub mod referrals;
 pub mod self_registrations;
+pub mod supervision_requests;
+pub mod supervision_sessions;
 pub mod webhook_subscriptions;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -55,6 +58,9 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     gatherings::configure(config);
     network_meeting_statistics::configure(config);
     learning_network_statistics::configure(config);
+    network_meetings::configure(config);
+    supervision_requests::configure(config);
+    supervision_sessions::configure(config);
 }
 
 /// JSON Schema rules that span fields, per schema name, merged into the published document.
@@ -69,5 +75,6 @@ pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     rules.extend(courses::schema_rules());
     rules.extend(learning_networks::schema_rules());
     rules.extend(gatherings::schema_rules());
+    rules.extend(network_meetings::schema_rules());
     rules
 }

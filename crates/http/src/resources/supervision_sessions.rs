@@ -1,0 +1,286 @@
+//! `/api/v1/supervision-sessions`: the supervision (veiledning) a competence centre gives the
+//! facilitators it follows up, and the requests each session answers. A centre reaches only its
+//! own sessions; a facilitator sees on its log that the request was answered.
+
+use crate::auth::{Authorized, CompetenceAdvisers};
+use crate::error::{ApiError, FieldError};
+use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::input::ValidJson;
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::state::AppState;
+use crate::text::{check_log_lines, check_plain_text, LogLine, Subject};
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use samhandling_domain::audit::ResourceType;
+use samhandling_domain::network_meeting::SupervisionSession;
+use samhandling_persistence::{audit, network_meetings, supervision as store, PgConnection};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(record_supervision_session)
+        .service(list_supervision_sessions)
+        .service(get_supervision_session);
+}
+
+/// A facilitator at a session: employer and token subject, as the centre's register of
+/// facilitators names them.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisionAttendee {
+    /// The facilitator's employer.
+    pub employer_organisation_id: Uuid,
+    /// The facilitator's token subject.
+    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
+    #[schema(value_type = Subject)]
+    pub subject: String,
+}
+
+/// A supervision session to record.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "held_on": "2026-12-01",
+    "topics": ["Å holde nettverket samlet mellom møtene", "Når hovedpersonen vil avlyse"],
+    "facilitators": [{"employer_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "subject": "veileder-levanger-1"}],
+    "answers": ["0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a71"]
+}))]
+pub struct RecordSupervisionSession {
+    /// The date.
+    pub held_on: NaiveDate,
+    /// What it was about: lines that name nobody.
+    #[validate(length(min = 1, max = 20), custom(function = "check_log_lines"))]
+    #[schema(value_type = Vec<LogLine>, min_items = 1, max_items = 20)]
+    pub topics: Vec<String>,
+    /// The facilitators there: each one your centre follows up (else 422 naming
+    /// `facilitators[i]`).
+    #[validate(length(min = 1, max = 50), nested)]
+    #[schema(min_items = 1, max_items = 50)]
+    pub facilitators: Vec<SupervisionAttendee>,
+    /// The requests it answered: ids of logs in your centre's supervision queue (else 422 naming
+    /// `answers[i]`).
+    #[serde(default)]
+    #[validate(length(max = 100))]
+    #[schema(max_items = 100)]
+    pub answers: Vec<Uuid>,
+}
+
+/// A supervision session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupervisionSessionView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The competence centre that held it.
+    pub competence_centre_id: Uuid,
+    /// The date.
+    pub held_on: NaiveDate,
+    /// The adviser who held it (token subject).
+    pub adviser_subject: String,
+    /// What it was about.
+    pub topics: Vec<String>,
+    /// The facilitators there.
+    pub facilitators: Vec<SupervisionAttendee>,
+    /// The requests (log ids) it answered.
+    pub answers: Vec<Uuid>,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<SupervisionSession> for SupervisionSessionView {
+    fn from(session: SupervisionSession) -> Self {
+        SupervisionSessionView {
+            id: session.id,
+            competence_centre_id: session.competence_centre_id,
+            held_on: session.held_on,
+            adviser_subject: session.adviser_subject,
+            topics: session.topics,
+            facilitators: session
+                .facilitators
+                .into_iter()
+                .map(|(employer_organisation_id, subject)| SupervisionAttendee {
+                    employer_organisation_id,
+                    subject,
+                })
+                .collect(),
+            answers: session.answers,
+            created_at: session.created_at,
+        }
+    }
+}
+
+/// Every facilitator the centre does not follow up, and every answer not in its queue, as
+/// field errors: a log that does not exist and one of someone else's read the same.
+fn check_references(
+    conn: &mut PgConnection,
+    centre: Uuid,
+    request: &RecordSupervisionSession,
+) -> Result<(), ApiError> {
+    let pairs: Vec<(Uuid, String)> = request
+        .facilitators
+        .iter()
+        .map(|f| (f.employer_organisation_id, f.subject.clone()))
+        .collect();
+    let followed = network_meetings::followed_facilitators(conn, centre, &pairs)?;
+    let queued = network_meetings::requests_in_queue(conn, centre, &request.answers)?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    for (index, (employer, subject)) in pairs.iter().enumerate() {
+        if !followed
+            .iter()
+            .any(|f| f.employer_organisation_id == *employer && f.subject == *subject)
+        {
+            errors.push(FieldError::new(
+                format!("facilitators[{index}]"),
+                "not_followed",
+                "your centre does not follow up this facilitator",
+            ));
+        }
+    }
+    for (index, id) in request.answers.iter().enumerate() {
+        if !queued.contains(id) {
+            errors.push(FieldError::new(
+                format!("answers[{index}]"),
+                "not_in_queue",
+                "no request for supervision in your centre's queue has this id",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn location(id: Uuid) -> String {
+    format!("/api/v1/supervision-sessions/{id}")
+}
+
+/// The path of one session.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct SessionPath {
+    /// The session's id.
+    id: Uuid,
+}
+
+/// Record a supervision session.
+///
+/// For competence advisers; the caller is the adviser who held it. The facilitators must be ones
+/// the centre follows up, and the answered requests logs in the centre's queue; each answered
+/// request leaves the open queue, and its facilitator sees on the log that it was answered.
+/// Topics name nobody. Send an `Idempotency-Key` so that a retry cannot record it twice.
+#[utoipa::path(
+    tag = "network-meetings",
+    params(IdempotencyKeyHeader),
+    request_body = RecordSupervisionSession,
+    responses(
+        (status = 201, description = "Recorded", body = SupervisionSessionView,
+            headers(("Location" = String, description = "The session"))),
+        (status = 422, description = "Invalid fields, a facilitator the centre does not follow up, or an answer not in its queue", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/supervision-sessions")]
+async fn record_supervision_session(
+    caller: Authorized<CompetenceAdvisers>,
+    key: IdempotencyKey,
+    state: web::Data<AppState>,
+    body: ValidJson<RecordSupervisionSession>,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let centre = caller.caller.organisation_id.uuid();
+    let session = SupervisionSession {
+        id: Uuid::now_v7(),
+        competence_centre_id: centre,
+        held_on: request.held_on,
+        adviser_subject: caller.caller.subject.clone(),
+        facilitators: request
+            .facilitators
+            .iter()
+            .map(|f| (f.employer_organisation_id, f.subject.clone()))
+            .collect(),
+        topics: request.topics.clone(),
+        answers: request.answers.clone(),
+        created_at: Utc::now(),
+    };
+    let audit_event = caller.audit_creation(ResourceType::SupervisionSession);
+    let checked = request.clone();
+    idempotency::create(
+        &state,
+        &caller.caller,
+        key,
+        "/api/v1/supervision-sessions",
+        &request,
+        move |conn| {
+            check_references(conn, centre, &checked)?;
+            let stored = store::insert(conn, &session)?;
+            audit::record(conn, &audit_event.of(stored.id))?;
+            let id = stored.id;
+            Created::new(&SupervisionSessionView::from(stored), location(id), None)
+        },
+    )
+    .await
+}
+
+/// List your centre's supervision sessions.
+#[utoipa::path(
+    tag = "network-meetings",
+    params(PageQuery),
+    responses((status = 200, description = "One page, in the order recorded", body = Paginated<SupervisionSessionView>)),
+    security(("bearer" = []))
+)]
+#[get("/supervision-sessions")]
+async fn list_supervision_sessions(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<SupervisionSessionView>>, ApiError> {
+    let centre = caller.caller.organisation_id.uuid();
+    let found = crate::db::run(&state, move |conn| Ok(store::list(conn, centre, page.0)?)).await?;
+    record::note_list_read(
+        &state,
+        &caller,
+        ResourceType::SupervisionSession,
+        found.items.iter().map(|session| session.id),
+    )
+    .await?;
+    Ok(web::Json(pagination::to_wire(
+        &state,
+        found,
+        SupervisionSessionView::from,
+    )?))
+}
+
+/// Read a supervision session.
+///
+/// For the centre that held it; anyone else: 404.
+#[utoipa::path(
+    tag = "network-meetings",
+    params(SessionPath),
+    responses((status = 200, description = "The session", body = SupervisionSessionView)),
+    security(("bearer" = []))
+)]
+#[get("/supervision-sessions/{id}")]
+async fn get_supervision_session(
+    caller: Authorized<CompetenceAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<SessionPath>,
+) -> Result<web::Json<SupervisionSessionView>, ApiError> {
+    let id = path.id;
+    let centre = caller.caller.organisation_id.uuid();
+    let session = record::read_audited(
+        &state,
+        &caller,
+        ResourceType::SupervisionSession,
+        id,
+        move |conn| Ok(store::find(conn, id, centre)?),
+    )
+    .await?;
+    Ok(web::Json(SupervisionSessionView::from(session)))
+}
