@@ -54,6 +54,8 @@ CREATE UNIQUE INDEX enrolments_once ON enrolments (course_id, lower(work_email))
 
 -- The facilitators a competence centre follows up: trained on its course (`enrolment_id`) or
 -- affiliated with it. A facilitator is a token subject with role `facilitator` of its employer.
+-- The centre sees a facilitator's logs only once the facilitator has confirmed the link
+-- (`confirmed_at`): a centre cannot make itself the reader of anyone's logs by naming them.
 CREATE TABLE facilitators (
     id                       uuid NOT NULL UNIQUE,
     competence_centre_id     uuid NOT NULL REFERENCES organisations (id),
@@ -62,6 +64,7 @@ CREATE TABLE facilitators (
     name                     text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
     enrolment_id             uuid REFERENCES enrolments (id),
     created_at               timestamptz NOT NULL DEFAULT now(),
+    confirmed_at             timestamptz,
     PRIMARY KEY (competence_centre_id, employer_organisation_id, subject)
 );
 

@@ -8,7 +8,7 @@ use diesel::RunQueryDsl;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::groups::post;
-use samhandling_tests::{authorized, get, send, tables_containing, Reply, TestApp};
+use samhandling_tests::{act, authorized, get, send, tables_containing, Reply, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -20,6 +20,7 @@ struct Centres {
     napha: String,
     napha_id: Uuid,
     kbt: String,
+    kbt_id: Uuid,
     levanger_id: Uuid,
     governor_id: Uuid,
     contact: String,
@@ -45,6 +46,7 @@ fn centres(t: &TestApp) -> Centres {
         napha: t.token_as("adviser@napha", napha.id, &[Role::CompetenceAdviser]),
         napha_id: napha.id,
         kbt: t.token_as("adviser@kbt", kbt.id, &[Role::CompetenceAdviser]),
+        kbt_id: kbt.id,
         levanger_id: levanger.id,
         governor_id: governor.id,
         contact: t.token(levanger.id, &[Role::MunicipalContact]),
@@ -762,4 +764,96 @@ async fn the_line_closes_up_and_a_retried_enrolment_is_stored_once() {
         count(&t, "SELECT count(*) AS count FROM enrolments WHERE work_email = 'per.lie@levanger.kommune.no'"),
         1
     );
+}
+
+/// A facilitator's log, as the facilitator logs it.
+fn log_body() -> Value {
+    json!({
+        "held_on": "2026-11-20", "municipality_number": "5037", "service": "Barnevernstjenesten",
+        "suggested_by": "main_person",
+        "main_person": {"age_group": "18_29", "chose_participants": true},
+        "participants": {"family": 2, "friend": 2},
+        "next_meeting": {"planned": false}, "supervision": {"wanted": true, "topic": "Oppstart"},
+    })
+}
+
+#[actix_web::test]
+async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_the_link() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let facilitator = t.token_as("levanger-idp|kari", c.levanger_id, &[Role::Facilitator]);
+    // KBT names Kari as its facilitator, and she has a log: a link alone shows KBT nothing.
+    let affiliated = post(
+        &app,
+        "/api/v1/facilitators",
+        &c.kbt,
+        &json!({"subject": "levanger-idp|kari", "name": "Kari Nordmann", "employer_organisation_id": c.levanger_id}),
+    )
+    .await;
+    assert_eq!(affiliated.status, 201, "{}", affiliated.text);
+    assert_eq!(affiliated.body["confirmed_at"], Value::Null);
+    let link = id_of(&affiliated);
+    let logged = post(&app, "/api/v1/network-meetings", &facilitator, &log_body()).await;
+    assert_eq!(logged.status, 201, "{}", logged.text);
+    let log = id_of(&logged);
+    let log_uri = format!("/api/v1/network-meetings/{log}");
+    get(&app, &log_uri, &c.kbt).await.assert_problem(404);
+    let listed = get(&app, "/api/v1/network-meetings", &c.kbt).await;
+    assert_eq!(listed.body["items"], json!([]), "{}", listed.text);
+    let queue = get(&app, "/api/v1/supervision-requests", &c.kbt).await;
+    assert_eq!(queue.body["items"], json!([]), "{}", queue.text);
+
+    // Kari sees the pending link; nobody else can confirm it, not even a colleague.
+    let links = get(&app, "/api/v1/facilitator-links", &facilitator).await;
+    assert_eq!(links.status, 200, "{}", links.text);
+    assert_eq!(links.body["items"][0]["id"], link.as_str());
+    assert_eq!(
+        links.body["items"][0]["competence_centre_id"],
+        json!(c.kbt_id)
+    );
+    assert_eq!(links.body["items"][0]["confirmed_at"], Value::Null);
+    let colleague = t.token_as("levanger-idp|ola", c.levanger_id, &[Role::Facilitator]);
+    let confirmation = format!("/api/v1/facilitator-links/{link}/confirmation");
+    act(&app, &confirmation, &colleague)
+        .await
+        .assert_problem(404);
+    assert_eq!(
+        get(&app, "/api/v1/facilitator-links", &colleague)
+            .await
+            .body["items"],
+        json!([])
+    );
+    act(&app, &confirmation, &c.kbt).await.assert_problem(403);
+
+    let confirmed = act(&app, &confirmation, &facilitator).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.text);
+    assert!(confirmed.body["confirmed_at"].is_string());
+    let seen = get(&app, &log_uri, &c.kbt).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert_eq!(seen.body["view"], "competence_centre");
+    let queue = get(&app, "/api/v1/supervision-requests", &c.kbt).await;
+    assert_eq!(queue.body["items"][0]["network_meeting_id"], log.as_str());
+    let facilitators = get(&app, "/api/v1/facilitators", &c.kbt).await;
+    assert!(facilitators.body["items"][0]["confirmed_at"].is_string());
+    assert_eq!(events(&t, "approved", &link), 1);
+
+    // She ends it: KBT sees nothing again, and a new link needs a new confirmation.
+    let withdrawal = format!("/api/v1/facilitator-links/{link}/withdrawal");
+    let ended = act(&app, &withdrawal, &facilitator).await;
+    assert_eq!(ended.status, 204, "{}", ended.text);
+    get(&app, &log_uri, &c.kbt).await.assert_problem(404);
+    act(&app, &withdrawal, &facilitator)
+        .await
+        .assert_problem(404);
+    assert_eq!(events(&t, "revoked", &link), 1);
+    let again = post(
+        &app,
+        "/api/v1/facilitators",
+        &c.kbt,
+        &json!({"subject": "levanger-idp|kari", "name": "Kari Nordmann", "employer_organisation_id": c.levanger_id}),
+    )
+    .await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    get(&app, &log_uri, &c.kbt).await.assert_problem(404);
 }

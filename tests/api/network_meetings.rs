@@ -33,8 +33,8 @@ struct Innherred {
 
 fn follow(t: &TestApp, centre: Uuid, employer: Uuid, subject: &str, name: &str) {
     diesel::sql_query(
-        "INSERT INTO facilitators (id, competence_centre_id, employer_organisation_id, subject, name) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO facilitators (id, competence_centre_id, employer_organisation_id, subject, name, confirmed_at) \
+         VALUES ($1, $2, $3, $4, $5, now())",
     )
     .bind::<diesel::sql_types::Uuid, _>(Uuid::now_v7())
     .bind::<diesel::sql_types::Uuid, _>(centre)

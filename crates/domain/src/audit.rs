@@ -20,7 +20,7 @@ wire_enum! {
         Updated => "updated",
         /// Personal data was shown to the caller.
         Read => "read",
-        /// A credential was withdrawn.
+        /// A credential was withdrawn, or a facilitator ended a centre's link to it.
         Revoked => "revoked",
         /// An API client obtained an access token.
         TokenIssued => "token_issued",
@@ -30,7 +30,8 @@ wire_enum! {
         Erased => "erased",
         /// The person withdrew consent to feedback to the referrer.
         ConsentWithdrawn => "consent_withdrawn",
-        /// An organisation let an API client read its personal data.
+        /// An organisation let an API client read its personal data, or a facilitator confirmed
+        /// a centre's link to it (and so let the centre read its logs).
         Approved => "approved",
         /// A subscription was re-enabled and its abandoned deliveries queued again.
         Replayed => "replayed",

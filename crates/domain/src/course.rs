@@ -125,6 +125,8 @@ pub struct Facilitator {
     pub enrolment_id: Option<Uuid>,
     /// Since.
     pub created_at: DateTime<Utc>,
+    /// When the facilitator confirmed the link; until then the centre sees none of its logs.
+    pub confirmed_at: Option<DateTime<Utc>>,
 }
 
 crate::page::keyed_by!(Course, created_at);

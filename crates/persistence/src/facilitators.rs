@@ -1,6 +1,7 @@
 //! The facilitators a competence centre follows up: professionals who completed one of its
 //! courses, or whom it affiliated after training elsewhere. A link is one centre, one employer
-//! and one token subject; only its own centre reaches it.
+//! and one token subject; its centre and its facilitator reach it, and it gives the centre the
+//! facilitator's logs only once the facilitator has confirmed it.
 
 use crate::error::StoreError;
 use crate::pagination;
@@ -24,6 +25,7 @@ struct FacilitatorRow {
     name: String,
     enrolment_id: Option<Uuid>,
     created_at: DateTime<Utc>,
+    confirmed_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<FacilitatorRow> for Facilitator {
@@ -38,6 +40,7 @@ impl TryFrom<FacilitatorRow> for Facilitator {
             name: row.name,
             enrolment_id: row.enrolment_id,
             created_at: row.created_at,
+            confirmed_at: row.confirmed_at,
         })
     }
 }
@@ -134,4 +137,76 @@ pub fn courses_of(
         .filter(enrolments::id.eq_any(enrolment_ids))
         .select((enrolments::id, enrolments::course_id))
         .load(conn)?)
+}
+
+/// The links naming the facilitator `subject` of `employer`: only the facilitator itself
+/// reaches them this way.
+fn of_facilitator(
+    employer: Uuid,
+    subject: &str,
+) -> diesel::dsl::And<
+    diesel::dsl::Eq<facilitators::employer_organisation_id, Uuid>,
+    diesel::dsl::Eq<facilitators::subject, String>,
+> {
+    facilitators::employer_organisation_id
+        .eq(employer)
+        .and(facilitators::subject.eq(subject.to_owned()))
+}
+
+/// One page of the links naming the facilitator `subject` of `employer`, in the order linked.
+pub fn list_own(
+    conn: &mut PgConnection,
+    employer: Uuid,
+    subject: &str,
+    page: PageRequest,
+) -> Result<Page<Facilitator>, StoreError> {
+    let query = facilitators::table
+        .filter(of_facilitator(employer, subject))
+        .select(FacilitatorRow::as_select())
+        .order((facilitators::created_at, facilitators::id))
+        .into_boxed();
+    pagination::load_page::<_, FacilitatorRow, Facilitator>(conn, query, "created_at", page)
+}
+
+/// Confirms the link `id` if it names the facilitator `subject` of `employer` (a second
+/// confirmation keeps the first time); `None` otherwise.
+pub fn confirm(
+    conn: &mut PgConnection,
+    id: Uuid,
+    employer: Uuid,
+    subject: &str,
+) -> Result<Option<Facilitator>, StoreError> {
+    diesel::update(
+        facilitators::table
+            .filter(facilitators::id.eq(id))
+            .filter(of_facilitator(employer, subject)),
+    )
+    .set(facilitators::confirmed_at.eq(diesel::dsl::sql::<
+        diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+    >("coalesce(confirmed_at, now())")))
+    .returning(FacilitatorRow::as_returning())
+    .get_result(conn)
+    .optional()?
+    .map(Facilitator::try_from)
+    .transpose()
+}
+
+/// Ends the link `id` if it names the facilitator `subject` of `employer`: the centre no
+/// longer sees the facilitator's logs (a new link needs a new confirmation). `None` otherwise.
+pub fn withdraw(
+    conn: &mut PgConnection,
+    id: Uuid,
+    employer: Uuid,
+    subject: &str,
+) -> Result<Option<Facilitator>, StoreError> {
+    diesel::delete(
+        facilitators::table
+            .filter(facilitators::id.eq(id))
+            .filter(of_facilitator(employer, subject)),
+    )
+    .returning(FacilitatorRow::as_returning())
+    .get_result(conn)
+    .optional()?
+    .map(Facilitator::try_from)
+    .transpose()
 }

@@ -103,11 +103,12 @@ type Condition = Box<
 >;
 
 /// The logs of the facilitators `centre` follows up: a `facilitators` row of the centre names
-/// the log's employer and subject together.
+/// the log's employer and subject together, and the facilitator has confirmed it.
 fn followed_by(centre: Uuid) -> Condition {
     Box::new(diesel::dsl::exists(
         facilitators::table
             .filter(facilitators::competence_centre_id.eq(centre))
+            .filter(facilitators::confirmed_at.is_not_null())
             .filter(facilitators::employer_organisation_id.eq(network_meetings::organisation_id))
             .filter(facilitators::subject.eq(network_meetings::facilitator_subject)),
     ))
@@ -359,7 +360,8 @@ pub fn list(
     Ok(found)
 }
 
-/// The facilitators (employer, subject) of `wanted` that `centre` follows up, with their names.
+/// The facilitators (employer, subject) of `wanted` that `centre` follows up (links they have
+/// confirmed), with their names.
 pub fn followed_facilitators(
     conn: &mut PgConnection,
     centre: Uuid,
@@ -368,6 +370,7 @@ pub fn followed_facilitators(
     let subjects: Vec<&str> = wanted.iter().map(|(_, subject)| subject.as_str()).collect();
     let rows: Vec<(Uuid, String, String)> = facilitators::table
         .filter(facilitators::competence_centre_id.eq(centre))
+        .filter(facilitators::confirmed_at.is_not_null())
         .filter(facilitators::subject.eq_any(subjects))
         .select((
             facilitators::employer_organisation_id,

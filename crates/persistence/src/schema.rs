@@ -148,6 +148,7 @@ diesel::table! {
         name -> Text,
         enrolment_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
+        confirmed_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -5,7 +5,9 @@
 //! signs in with a token whose `sub` equals the link's `subject`, whose organisation is the
 //! link's employer, and with role `facilitator`; the centres linked to that facilitator (those
 //! that organised the completed course, or affiliated them) see that facilitator's network-meeting
-//! logs. Only the centre's own links are reached (404 otherwise); every read is audited.
+//! logs, once the facilitator has confirmed the link (`/api/v1/facilitator-links`): a centre
+//! cannot make itself the reader of someone's logs by naming them. Only the centre's own links
+//! are reached (404 otherwise); every read is audited.
 
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::{unique_conflict, ApiError};
@@ -58,7 +60,7 @@ pub(crate) fn check_employer(
     }
 }
 
-/// A facilitator trained elsewhere, to follow up.
+/// A facilitator trained elsewhere, to follow up once it confirms.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -95,6 +97,9 @@ pub struct FacilitatorView {
     pub trained_on_course: Option<Uuid>,
     /// Linked since.
     pub since: DateTime<Utc>,
+    /// When the facilitator confirmed the link (`POST /api/v1/facilitator-links/{id}/confirmation`);
+    /// `null` while pending, and until then the centre sees none of its logs.
+    pub confirmed_at: Option<DateTime<Utc>>,
 }
 
 impl FacilitatorView {
@@ -112,6 +117,7 @@ impl FacilitatorView {
             subject: facilitator.subject,
             name: facilitator.name,
             since: facilitator.created_at,
+            confirmed_at: facilitator.confirmed_at,
         }
     }
 }
@@ -136,7 +142,7 @@ fn enrolments_of<'a>(found: impl IntoIterator<Item = &'a Facilitator>) -> Vec<Uu
 /// For a competence centre's `competence_adviser`: the centre follows up the facilitator who
 /// signs in with a token whose `sub` is `subject`, whose organisation is
 /// `employer_organisation_id`, with role `facilitator`, and sees that facilitator's
-/// network-meeting logs. 409 if the facilitator is linked to the centre already (trained on its
+/// network-meeting logs once the facilitator has confirmed the link (`confirmed_at`). 409 if the facilitator is linked to the centre already (trained on its
 /// course or affiliated before).
 #[utoipa::path(
     tag = "courses",
@@ -166,6 +172,7 @@ async fn affiliate_facilitator(
         name: request.name.clone(),
         enrolment_id: None,
         created_at: Utc::now(),
+        confirmed_at: None,
     };
     let audit_event = caller.audit_creation(ResourceType::Facilitator);
     idempotency::create(

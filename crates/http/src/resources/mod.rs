@@ -6,6 +6,7 @@ pub mod courses;
 pub mod dialogue_meetings;
 pub mod dialogue_statistics;
 pub mod enrolments;
+pub mod facilitator_links;
 pub mod facilitators;
 pub mod follow_up_actions;
 pub mod gatherings;
@@ -54,6 +55,7 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     courses::configure(config);
     enrolments::configure(config);
     facilitators::configure(config);
+    facilitator_links::configure(config);
     learning_networks::configure(config);
     gatherings::configure(config);
     network_meeting_statistics::configure(config);

@@ -1,0 +1,184 @@
+//! `/api/v1/facilitator-links`: the facilitator's own side of the links that let competence
+//! centres follow it up. A centre links a facilitator by a completed course or an affiliation,
+//! naming the facilitator's token subject and employer; the link gives the centre the
+//! facilitator's network-meeting logs only once the facilitator, signed in as that subject of
+//! that employer, has confirmed it here. The facilitator can end a link at any time.
+
+use crate::auth::{Authorized, Facilitators};
+use crate::error::ApiError;
+use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
+use crate::state::AppState;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::course::Facilitator;
+use samhandling_persistence::facilitators as store;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+/// Registers the routes.
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(list_links)
+        .service(confirm_link)
+        .service(withdraw_link);
+}
+
+/// A competence centre's link to the caller, as the facilitator sees it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a71",
+    "competence_centre_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a72",
+    "trained": true,
+    "since": "2026-11-23T10:00:00Z",
+    "confirmed_at": null
+}))]
+pub struct FacilitatorLinkView {
+    /// Identifier of the link.
+    pub id: Uuid,
+    /// The competence centre that follows the facilitator up.
+    pub competence_centre_id: Uuid,
+    /// Whether the link comes from a course the facilitator completed with the centre (else an
+    /// affiliation).
+    pub trained: bool,
+    /// Linked since.
+    pub since: DateTime<Utc>,
+    /// When the facilitator confirmed it; `null` while pending: until then the centre sees none
+    /// of the facilitator's logs.
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+impl From<Facilitator> for FacilitatorLinkView {
+    fn from(link: Facilitator) -> Self {
+        FacilitatorLinkView {
+            id: link.id,
+            competence_centre_id: link.competence_centre_id,
+            trained: link.enrolment_id.is_some(),
+            since: link.created_at,
+            confirmed_at: link.confirmed_at,
+        }
+    }
+}
+
+/// The path of one link.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct LinkPath {
+    /// The link's id.
+    id: Uuid,
+}
+
+/// The caller: its employer and token subject.
+fn facilitator_of(caller: &Authorized<Facilitators>) -> (Uuid, String) {
+    (
+        caller.caller.organisation_id.uuid(),
+        caller.caller.subject.clone(),
+    )
+}
+
+/// List the centres linked to me.
+///
+/// For a `facilitator`: the competence centres that link the caller (its token's `sub` and
+/// organisation) as their facilitator, pending or confirmed, in the order linked. A pending
+/// link gives the centre nothing until it is confirmed.
+#[utoipa::path(
+    tag = "courses",
+    params(PageQuery),
+    responses((status = 200, description = "One page", body = Paginated<FacilitatorLinkView>)),
+    security(("bearer" = []))
+)]
+#[get("/facilitator-links")]
+async fn list_links(
+    caller: Authorized<Facilitators>,
+    state: web::Data<AppState>,
+    page: Pagination,
+) -> Result<web::Json<Paginated<FacilitatorLinkView>>, ApiError> {
+    let (employer, subject) = facilitator_of(&caller);
+    let found = crate::db::run(&state, move |conn| {
+        Ok(store::list_own(conn, employer, &subject, page.0)?)
+    })
+    .await?;
+    record::note_list_read(
+        &state,
+        &caller,
+        ResourceType::Facilitator,
+        found.items.iter().map(|link| link.id),
+    )
+    .await?;
+    Ok(web::Json(pagination::to_wire(
+        &state,
+        found,
+        FacilitatorLinkView::from,
+    )?))
+}
+
+/// Confirm a centre's link to me.
+///
+/// For the facilitator the link names: from now on the centre sees the caller's network-meeting
+/// logs, its supervision requests among them. Confirming again changes nothing. Another
+/// facilitator's link is 404.
+#[utoipa::path(
+    tag = "courses",
+    params(LinkPath),
+    responses(
+        (status = 200, description = "Confirmed", body = FacilitatorLinkView),
+        (status = 404, description = "No such link of the caller's", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/facilitator-links/{id}/confirmation")]
+async fn confirm_link(
+    caller: Authorized<Facilitators>,
+    state: web::Data<AppState>,
+    path: web::Path<LinkPath>,
+) -> Result<web::Json<FacilitatorLinkView>, ApiError> {
+    let id = path.id;
+    let (employer, subject) = facilitator_of(&caller);
+    let confirmed = record::change(
+        &state,
+        &caller,
+        ResourceType::Facilitator,
+        AuditAction::Approved,
+        id,
+        move |conn| Ok(store::confirm(conn, id, employer, &subject)?),
+    )
+    .await?;
+    Ok(web::Json(confirmed.into()))
+}
+
+/// End a centre's link to me.
+///
+/// For the facilitator the link names: the centre no longer sees the caller's logs. The centre
+/// may link the facilitator again, which needs a new confirmation. 204; another facilitator's
+/// link is 404.
+#[utoipa::path(
+    tag = "courses",
+    params(LinkPath),
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 404, description = "No such link of the caller's", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/facilitator-links/{id}/withdrawal")]
+async fn withdraw_link(
+    caller: Authorized<Facilitators>,
+    state: web::Data<AppState>,
+    path: web::Path<LinkPath>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
+    let (employer, subject) = facilitator_of(&caller);
+    record::change(
+        &state,
+        &caller,
+        ResourceType::Facilitator,
+        AuditAction::Revoked,
+        id,
+        move |conn| Ok(store::withdraw(conn, id, employer, &subject)?),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
