@@ -22,9 +22,9 @@ use uuid::Uuid;
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
     config
-        .service(list_links)
-        .service(confirm_link)
-        .service(withdraw_link);
+        .service(list_facilitator_links)
+        .service(confirm_facilitator_link)
+        .service(withdraw_facilitator_link);
 }
 
 /// A competence centre's link to the caller, as the facilitator sees it.
@@ -91,7 +91,7 @@ fn facilitator_of(caller: &Authorized<Facilitators>) -> (Uuid, String) {
     security(("bearer" = []))
 )]
 #[get("/facilitator-links")]
-async fn list_links(
+async fn list_facilitator_links(
     caller: Authorized<Facilitators>,
     state: web::Data<AppState>,
     page: Pagination,
@@ -130,7 +130,7 @@ async fn list_links(
     security(("bearer" = []))
 )]
 #[post("/facilitator-links/{id}/confirmation")]
-async fn confirm_link(
+async fn confirm_facilitator_link(
     caller: Authorized<Facilitators>,
     state: web::Data<AppState>,
     path: web::Path<LinkPath>,
@@ -164,7 +164,7 @@ async fn confirm_link(
     security(("bearer" = []))
 )]
 #[post("/facilitator-links/{id}/withdrawal")]
-async fn withdraw_link(
+async fn withdraw_facilitator_link(
     caller: Authorized<Facilitators>,
     state: web::Data<AppState>,
     path: web::Path<LinkPath>,

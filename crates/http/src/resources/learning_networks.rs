@@ -35,11 +35,11 @@ use validator::Validate;
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
     config
-        .service(create_network)
-        .service(list_networks)
-        .service(get_network)
-        .service(update_network)
-        .service(add_member);
+        .service(create_learning_network)
+        .service(list_learning_networks)
+        .service(get_learning_network)
+        .service(update_learning_network)
+        .service(add_learning_network_member);
 }
 
 /// Who reaches learning networks: the coordinating centres' advisers and the member
@@ -393,7 +393,7 @@ fn period_refused(message: &'static str) -> ApiError {
     security(("bearer" = []))
 )]
 #[post("/learning-networks")]
-async fn create_network(
+async fn create_learning_network(
     caller: Authorized<CompetenceAdvisers>,
     key: IdempotencyKey,
     state: web::Data<AppState>,
@@ -460,7 +460,7 @@ async fn create_network(
     security(("bearer" = []))
 )]
 #[get("/learning-networks")]
-async fn list_networks(
+async fn list_learning_networks(
     caller: Authorized<NetworkParties>,
     state: web::Data<AppState>,
     page: Pagination,
@@ -496,7 +496,7 @@ async fn list_networks(
     security(("bearer" = []))
 )]
 #[get("/learning-networks/{id}")]
-async fn get_network(
+async fn get_learning_network(
     caller: Authorized<NetworkParties>,
     state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
@@ -538,7 +538,7 @@ async fn get_network(
     security(("bearer" = []))
 )]
 #[patch("/learning-networks/{id}")]
-async fn update_network(
+async fn update_learning_network(
     caller: Authorized<CompetenceAdvisers>,
     state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
@@ -601,7 +601,7 @@ async fn update_network(
     security(("bearer" = []))
 )]
 #[post("/learning-networks/{id}/members")]
-async fn add_member(
+async fn add_learning_network_member(
     caller: Authorized<CompetenceAdvisers>,
     key: IdempotencyKey,
     state: web::Data<AppState>,
