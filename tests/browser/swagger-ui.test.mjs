@@ -7,6 +7,9 @@
 //   SAMHANDLING_CENTRE_TOKEN    a centre coordinator token for the demo centre (LINK Trondheim)
 //   SAMHANDLING_GOVERNOR_TOKEN  a governor adviser token for Statsforvalteren i Trøndelag
 //   SAMHANDLING_CONTACT_TOKEN   a municipal contact token for Verdal kommune
+//   SAMHANDLING_ADVISER_TOKEN   a competence adviser token for KoRus Midt
+//   SAMHANDLING_FACILITATOR_TOKEN  a facilitator token for Trondheim kommune, subject
+//                               SAMHANDLING_FACILITATOR_SUBJECT
 //   BROWSER_SCREENSHOT     where to save the full-page screenshot (default target/browser/swagger-ui.png)
 //   CHROMIUM               the browser binary (default /usr/bin/chromium)
 //
@@ -33,6 +36,10 @@ const REFERRER_TOKEN = process.env.SAMHANDLING_REFERRER_TOKEN ?? '';
 const CENTRE_TOKEN = process.env.SAMHANDLING_CENTRE_TOKEN ?? '';
 const GOVERNOR_TOKEN = process.env.SAMHANDLING_GOVERNOR_TOKEN ?? '';
 const CONTACT_TOKEN = process.env.SAMHANDLING_CONTACT_TOKEN ?? '';
+const ADVISER_TOKEN = process.env.SAMHANDLING_ADVISER_TOKEN ?? '';
+const FACILITATOR_TOKEN = process.env.SAMHANDLING_FACILITATOR_TOKEN ?? '';
+const FACILITATOR_SUBJECT = process.env.SAMHANDLING_FACILITATOR_SUBJECT ?? '';
+const TRONDHEIM = process.env.SAMHANDLING_TRONDHEIM_ID ?? '';
 const SCREENSHOT = resolve(ROOT, process.env.BROWSER_SCREENSHOT ?? 'target/browser/swagger-ui.png');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -355,6 +362,105 @@ describe('Swagger UI', { timeout: 5 * TEST_TIMEOUT }, () => {
         assert.equal(seen.body.findings.length, 1);
         assert.equal(seen.body.findings[0].strengths, 'Godt pårørendearbeid.');
         assert.ok(!seen.text.includes('risk') && !seen.text.includes('Stabil bemanning'), 'no risk assessment reaches the municipality');
+    });
+
+    test('as KoRus Midt\'s adviser, POST /api/v1/courses with one seat, then two enrolments: the second waits', async () => {
+        assert.ok(ADVISER_TOKEN && FACILITATOR_TOKEN && FACILITATOR_SUBJECT && TRONDHEIM,
+            'SAMHANDLING_ADVISER_TOKEN, SAMHANDLING_FACILITATOR_TOKEN, SAMHANDLING_FACILITATOR_SUBJECT and SAMHANDLING_TRONDHEIM_ID must be set (run scripts/browser.sh)');
+        await authorizeWith(ADVISER_TOKEN);
+        const course = await execute('courses', 'create_course', {
+            params: { 'Idempotency-Key': `browser-course-${Date.now()}` },
+            body: { title: 'Nettverksmøter – grunnkurs', place: 'Trondheim', dates: ['2027-02-03', '2027-02-02'], capacity: 1 },
+        });
+        assert.equal(course.status, '201', course.text);
+        assert.deepEqual(course.body.dates, ['2027-02-02', '2027-02-03']);
+        flow.course = course.body.id;
+        const enrol = (name, email, subject) => execute('courses', 'enrol', {
+            params: { id: flow.course, 'Idempotency-Key': `browser-enrol-${email}-${Date.now()}` },
+            body: { name, work_email: email, employer_organisation_id: TRONDHEIM, service: 'Oppfølgingstjenesten psykisk helse og rus', ...(subject ? { subject } : {}) },
+        });
+        const first = await enrol('Kari Nordmann', 'kari.nordmann@trondheim.kommune.example', FACILITATOR_SUBJECT);
+        assert.equal(first.status, '201', first.text);
+        assert.equal(first.body.status, 'enrolled');
+        flow.enrolment = first.body.id;
+        const second = await enrol('Ola Hansen', 'ola.hansen@trondheim.kommune.example');
+        assert.equal(second.status, '201', second.text);
+        assert.equal(second.body.status, 'waiting');
+        assert.equal(second.body.waiting_position, 1);
+    });
+
+    test('completing the first enrolment makes Kari a facilitator of KoRus Midt, pending her confirmation', async () => {
+        assert.ok(flow.enrolment, 'the course step ran');
+        const completed = await execute('courses', 'move_enrolment', {
+            params: { id: flow.course, enrolment_id: flow.enrolment }, body: { to: 'completed' },
+        });
+        assert.equal(completed.status, '200', completed.text);
+        assert.equal(completed.body.status, 'completed');
+        const facilitators = await execute('courses', 'list_facilitators');
+        assert.equal(facilitators.status, '200', facilitators.text);
+        const kari = facilitators.body.items.find((f) => f.subject === FACILITATOR_SUBJECT);
+        assert.ok(kari, 'Kari is listed');
+        assert.equal(kari.trained_on_course, flow.course);
+        assert.equal(kari.confirmed_at, null);
+    });
+
+    test('as Kari, she confirms the link and logs a meeting: chose_participants false is 422 with the principle, true is 201', async () => {
+        assert.ok(flow.course, 'the course step ran');
+        await authorizeWith(FACILITATOR_TOKEN);
+        const links = await execute('courses', 'list_facilitator_links');
+        assert.equal(links.status, '200', links.text);
+        const pending = links.body.items.find((link) => link.confirmed_at === null && link.trained);
+        assert.ok(pending, 'KoRus Midt\'s link is pending');
+        const confirmed = await execute('courses', 'confirm_facilitator_link', { params: { id: pending.id } });
+        assert.equal(confirmed.status, '200', confirmed.text);
+        assert.ok(confirmed.body.confirmed_at);
+        const log = (chose) => ({
+            held_on: '2026-11-20', municipality_number: '5001', service: 'Oppfølgingstjenesten', suggested_by: 'professional',
+            main_person: { age_group: '30_49', chose_participants: chose }, participants: { family: 3, friend: 1 },
+            themes: ['mental_health'], next_meeting: { planned: true, on: '2026-12-18' },
+            supervision: { wanted: true, topic: 'Når nettverket er uenig' }, series_id: 'serie-A',
+        });
+        const refused = await execute('network-meetings', 'log_network_meeting', {
+            params: { 'Idempotency-Key': `browser-log-refused-${Date.now()}` }, body: log(false), fold: false,
+        });
+        assert.equal(refused.status, '422', refused.text);
+        assert.equal(refused.body.errors[0].field, 'main_person.chose_participants');
+        assert.match(refused.body.errors[0].message, /chooses/);
+        const logged = await execute('network-meetings', 'log_network_meeting', {
+            params: { 'Idempotency-Key': `browser-log-${Date.now()}` }, body: log(true),
+        });
+        assert.equal(logged.status, '201', logged.text);
+        assert.equal(logged.body.view, 'facilitator');
+        assert.equal(logged.body.series_id, 'serie-A');
+        flow.log = logged.body.id;
+    });
+
+    test('as KoRus Midt, the supervision request is in the queue and a session answers it; the centre\'s view has no series label', async () => {
+        assert.ok(flow.log, 'the log step ran');
+        await authorizeWith(ADVISER_TOKEN);
+        const queue = await execute('network-meetings', 'list_supervision_requests', { params: { answered: 'false' } });
+        assert.equal(queue.status, '200', queue.text);
+        assert.ok(queue.body.items.some((request) => request.network_meeting_id === flow.log), 'the request waits');
+        const session = await execute('network-meetings', 'record_supervision_session', {
+            params: { 'Idempotency-Key': `browser-session-${Date.now()}` },
+            body: { held_on: '2026-12-04', topics: ['Når nettverket er uenig'],
+                facilitators: [{ employer_organisation_id: TRONDHEIM, subject: FACILITATOR_SUBJECT }], answers: [flow.log] },
+        });
+        assert.equal(session.status, '201', session.text);
+        assert.deepEqual(session.body.answers, [flow.log]);
+        const seen = await execute('network-meetings', 'get_network_meeting', { params: { id: flow.log } });
+        assert.equal(seen.status, '200', seen.text);
+        assert.equal(seen.body.view, 'competence_centre');
+        assert.ok(!('series_id' in seen.body) && !('version' in seen.body), 'no series label or version reaches the centre');
+    });
+
+    test('as Kari, her log shows the request answered', async () => {
+        assert.ok(flow.log, 'the log step ran');
+        await authorizeWith(FACILITATOR_TOKEN);
+        const own = await execute('network-meetings', 'get_network_meeting', { params: { id: flow.log } });
+        assert.equal(own.status, '200', own.text);
+        assert.equal(own.body.view, 'facilitator');
+        assert.ok(own.body.supervision.answered_on, own.text);
     });
 
     test('the page raised no errors and fetched nothing from elsewhere', () => {

@@ -62,6 +62,9 @@ def _is_positive(case):
 
 @schemathesis.hook
 def after_call(context, case, response):
+    if (case.operation.path == "/api/v1/facilitator-links/{id}/withdrawal" and response.status_code == 204
+            and os.environ.get("CONTRACT_BASE_URL")):
+        _relinked()
     try:
         body = response.json()
     except Exception:
@@ -290,6 +293,24 @@ def _fresh_enrolment(course):
 _MEETING_LOGS = {}
 
 
+def _confirmed_link():
+    """Confirms, as the contract facilitator, KoRus Midt's pending link to it; its id."""
+    links = _api("GET", "/api/v1/facilitator-links", "CONTRACT_FACILITATOR_TOKEN")["items"]
+    pending = next(link for link in links if link["confirmed_at"] is None)
+    _api("POST", f"/api/v1/facilitator-links/{pending['id']}/confirmation", "CONTRACT_FACILITATOR_TOKEN")
+    return pending["id"]
+
+
+def _relinked():
+    """After a case ended the facilitator's link: KoRus Midt affiliates it again and it confirms,
+    so that the cases after it still find a facilitator the centre follows up."""
+    _adviser("POST", "/api/v1/facilitators", {
+        "subject": os.environ["CONTRACT_FACILITATOR_SUBJECT"], "name": "Kontrakt Fasilitator",
+        "employer_organisation_id": _facilitator_employer(),
+    })
+    _MEETING_LOGS["link"] = _confirmed_link()
+
+
 def _meeting_logs_prepared():
     """A course with an enrolment, the completed enrolment that makes the contract facilitator
     KoRus Midt's, its log asking for supervision, a supervision session, and a learning network
@@ -304,6 +325,7 @@ def _meeting_logs_prepared():
             "subject": os.environ["CONTRACT_FACILITATOR_SUBJECT"],
         })["id"]
         _adviser("POST", f"/api/v1/courses/{course}/enrolments/{trained}/transitions", {"to": "completed"})
+        link = _confirmed_link()
         log = _api("POST", "/api/v1/network-meetings", "CONTRACT_FACILITATOR_TOKEN", {
             "held_on": "2026-11-20", "municipality_number": "5001", "service": "Oppfølgingstjenesten",
             "suggested_by": "professional", "main_person": {"age_group": "30_49", "chose_participants": True},
@@ -323,13 +345,13 @@ def _meeting_logs_prepared():
         gathering = _adviser("POST", f"/api/v1/learning-networks/{network['id']}/gatherings", {
             "held_on": "2026-10-08", "digital": True,
         })["id"]
-        _MEETING_LOGS.update(course=course, enrolment=_fresh_enrolment(course), log=log, session=session,
+        _MEETING_LOGS.update(course=course, enrolment=_fresh_enrolment(course), link=link, log=log, session=session,
                              facilitator=facilitator, network=network["id"], member=network["members"][0]["id"],
                              gathering=gathering, levanger=levanger)
     return _MEETING_LOGS
 
 
-_MEETING_LOG_PATHS = ("/api/v1/courses", "/api/v1/facilitators", "/api/v1/network-meetings",
+_MEETING_LOG_PATHS = ("/api/v1/courses", "/api/v1/facilitator", "/api/v1/network-meetings",
                       "/api/v1/supervision-", "/api/v1/learning-networks")
 
 
@@ -360,6 +382,8 @@ def _meeting_logs_state(case):
         if "enrolment_id" in parameters:
             parameters["enrolment_id"] = (_fresh_enrolment(prepared["course"]) if path.endswith("/transitions")
                                           else prepared["enrolment"])
+    elif path.startswith("/api/v1/facilitator-links/"):
+        parameters["id"] = prepared["link"]
     elif path.startswith("/api/v1/network-meetings/"):
         parameters["id"] = prepared["log"]
     elif path.startswith("/api/v1/supervision-sessions/"):
