@@ -10,13 +10,13 @@ pub struct UnknownName {
     pub name: String,
 }
 
-/// Declares a wire enum whose names are the snake_case variant names, with `ALL`, `as_str` and
+/// Declares a wire enum whose names are the given `$wire` literals (never derived from the
+/// variant names, which cannot spell `18_29`), with `ALL`, `as_str` and
 /// `FromStr`, so storage, JSON and the OpenAPI enum share one spelling.
 macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $wire)] $variant),+
         }
@@ -65,4 +65,30 @@ pub(crate) fn schema_names<T: utoipa::PartialSchema>() -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schema_names;
+
+    fn wire_names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> Vec<String> {
+        all.iter().map(|value| as_str(*value).to_owned()).collect()
+    }
+
+    /// The published enum is the wire spelling even where no variant name could spell it
+    /// (`18_29`, `http_4xx`): the schema is generated from the same literal serde uses.
+    #[test]
+    fn the_schema_spells_names_that_no_variant_name_could() {
+        use crate::network_meeting::AgeGroup;
+        use crate::webhook::DeliveryOutcome;
+        assert_eq!(
+            schema_names::<AgeGroup>(),
+            wire_names(AgeGroup::ALL, AgeGroup::as_str)
+        );
+        assert_eq!(schema_names::<AgeGroup>()[1], "18_29");
+        assert_eq!(
+            schema_names::<DeliveryOutcome>(),
+            wire_names(DeliveryOutcome::ALL, DeliveryOutcome::as_str)
+        );
+    }
 }
