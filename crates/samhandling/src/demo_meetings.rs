@@ -1041,6 +1041,16 @@ pub fn load(
             .supervision_sessions
             .push(load_session(conn, seed, korus, &directory)?);
     }
+    // As their facilitators see them now: with the sessions that answered them.
+    for log in &mut loaded.logs {
+        let own = NetworkMeetingScope {
+            facilitator: Some((log.organisation_id, log.facilitator_subject.clone())),
+            competence_centre: None,
+        };
+        if let Some(now) = network_meetings::find(conn, log.id, &own)? {
+            *log = now;
+        }
+    }
     for seed in NETWORKS {
         let (network, held) = load_network(conn, seed, &directory)?;
         loaded.learning_networks.push(network);
