@@ -1507,6 +1507,9 @@ pub struct Loaded {
     pub organisations: Vec<(Organisation, bool)>,
     /// The living part; empty when only the organisations were loaded.
     pub activity: Activity,
+    /// The courses, facilitators, network-meeting logs, supervision and learning networks;
+    /// empty when only the organisations were loaded.
+    pub meetings: crate::demo_meetings::Meetings,
 }
 
 /// The intake and the group of the walkthrough: ask the intake's suggested groups, place its
@@ -1569,7 +1572,12 @@ impl Loaded {
                 intake.scheduled_at.format("%Y-%m-%d %H:%M UTC")
             )
         });
-        groups.chain(referrals).chain(intakes).collect()
+        let meetings = self.meetings.lines(&name, Utc::now().date_naive());
+        groups
+            .chain(referrals)
+            .chain(intakes)
+            .chain(meetings)
+            .collect()
     }
 }
 
@@ -2599,9 +2607,11 @@ pub fn load(conn: &mut PgConnection) -> Result<Loaded, DemoError> {
         let organisations = load_directory(conn)?;
         let activity = load_activity(conn, &Context::new(&organisations))?;
         crate::demo_dialogue::load(conn, &organisations)?;
+        let meetings = crate::demo_meetings::load(conn, &organisations)?;
         Ok(Loaded {
             organisations,
             activity,
+            meetings,
         })
     })
 }
@@ -2613,6 +2623,7 @@ pub fn load_organisations(conn: &mut PgConnection) -> Result<Loaded, DemoError> 
         Ok(Loaded {
             organisations: load_directory(conn)?,
             activity: Activity::default(),
+            meetings: crate::demo_meetings::Meetings::default(),
         })
     })
 }

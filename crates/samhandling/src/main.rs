@@ -3,6 +3,7 @@
 mod config;
 mod demo_data;
 mod demo_dialogue;
+mod demo_meetings;
 
 use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
@@ -194,6 +195,15 @@ fn load_demo_data(organisations_only: bool) -> Result<(), Failure> {
             "demo data: as LINK Trondheim's coordinator, try GET /api/v1/intakes/{intake}/suggested-groups \
              and place her with POST /api/v1/groups/{group}/members"
         );
+        if let Some(link) = loaded.meetings.kari_links.first() {
+            log::info!(
+                "demo data: facilitator {} is confirmed; sign in with samhandling token --org {} \
+                 --role facilitator --sub {}",
+                demo_meetings::KARI,
+                link.employer_organisation_id,
+                demo_meetings::KARI
+            );
+        }
     }
     // The organisations first, the operator on the first line: scripts read them.
     for (organisation, _) in &loaded.organisations {
