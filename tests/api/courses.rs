@@ -4,11 +4,11 @@
 //! of it, and every read leaves its audit event.
 
 use actix_web::test::TestRequest;
-use diesel::RunQueryDsl;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::groups::post;
-use samhandling_tests::{act, authorized, get, send, tables_containing, Reply, TestApp};
+use samhandling_tests::{
+    act, authorized, created, get, post, send, tables_containing, Reply, TestApp,
+};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -72,10 +72,6 @@ fn enrolment_body(name: &str, email: &str, employer: Uuid) -> Value {
     })
 }
 
-fn id_of(reply: &Reply) -> String {
-    reply.body["id"].as_str().unwrap().to_owned()
-}
-
 /// Creates a course as `token`; returns its id.
 async fn course<S, B>(app: &S, token: &str, body: &Value) -> String
 where
@@ -86,9 +82,7 @@ where
     >,
     B: actix_web::body::MessageBody,
 {
-    let created = post(app, "/api/v1/courses", token, body).await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    id_of(&created)
+    created(app, "/api/v1/courses", token, body).await.id()
 }
 
 /// Enrols the three Levanger professionals Kari, Ola and Siri on `course` as `token`.
@@ -107,15 +101,15 @@ where
         ("Ola Hansen", "ola.hansen@levanger.kommune.no"),
         ("Siri Berg", "siri.berg@levanger.kommune.no"),
     ] {
-        let enrolled = post(
-            app,
-            &format!("/api/v1/courses/{course}/enrolments"),
-            token,
-            &enrolment_body(name, email, employer),
-        )
-        .await;
-        assert_eq!(enrolled.status, 201, "{}", enrolled.text);
-        replies.push(enrolled);
+        replies.push(
+            created(
+                app,
+                &format!("/api/v1/courses/{course}/enrolments"),
+                token,
+                &enrolment_body(name, email, employer),
+            )
+            .await,
+        );
     }
     replies
 }
@@ -124,39 +118,13 @@ fn transition(course: &str, enrolment: &str) -> String {
     format!("/api/v1/courses/{course}/enrolments/{enrolment}/transitions")
 }
 
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    count: i64,
-}
-
-/// How many audit events of `action` there are on the record `id`.
-fn events(t: &TestApp, action: &str, id: &str) -> i64 {
-    diesel::sql_query(
-        "SELECT count(*) AS count FROM audit_events WHERE action = $1 AND resource_id = $2::uuid",
-    )
-    .bind::<diesel::sql_types::Text, _>(action)
-    .bind::<diesel::sql_types::Text, _>(id)
-    .get_result::<Count>(&mut t.database.connect())
-    .unwrap()
-    .count
-}
-
-fn count(t: &TestApp, sql: &str) -> i64 {
-    diesel::sql_query(sql)
-        .get_result::<Count>(&mut t.database.connect())
-        .unwrap()
-        .count
-}
-
 #[actix_web::test]
 async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels() {
     let t = TestApp::new();
     let app = t.service().await;
     let c = centres(&t);
-    let created = post(&app, "/api/v1/courses", &c.korus, &course_body(2, &[])).await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let id = id_of(&created);
+    let created = created(&app, "/api/v1/courses", &c.korus, &course_body(2, &[])).await;
+    let id = created.id();
     assert_eq!(
         created.header("location"),
         Some(format!("/api/v1/courses/{id}").as_str())
@@ -190,8 +158,8 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
         (json!(2), json!(1))
     );
 
-    let kari = id_of(&replies[0]);
-    let siri = id_of(&replies[2]);
+    let kari = replies[0].id();
+    let siri = replies[2].id();
     let cancelled = post(
         &app,
         &transition(&id, &kari),
@@ -213,11 +181,11 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
     assert_eq!(moved.body["waiting_position"], Value::Null);
     assert_eq!(moved.header("etag"), Some("\"2\""));
     assert_eq!(
-        events(&t, "transitioned", &siri),
+        t.database.events("transitioned", &siri),
         1,
         "the move up is audited"
     );
-    assert_eq!(events(&t, "transitioned", &kari), 1);
+    assert_eq!(t.database.events("transitioned", &kari), 1);
 
     let listed = get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.korus).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
@@ -292,7 +260,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
         json!([])
     );
 
-    let enrolled = post(
+    let enrolled = created(
         &app,
         &format!("/api/v1/courses/{id}/enrolments"),
         &c.napha,
@@ -305,8 +273,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
         }),
     )
     .await;
-    assert_eq!(enrolled.status, 201, "{}", enrolled.text);
-    let kari = id_of(&enrolled);
+    let kari = enrolled.id();
     let completed = post(
         &app,
         &transition(&id, &kari),
@@ -333,7 +300,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
     assert_eq!(elsewhere.status, 200);
     assert_eq!(elsewhere.body["items"], json!([]));
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM audit_events WHERE resource_type = 'facilitator' AND action = 'created'"),
+        t.database.count("SELECT count(*) AS count FROM audit_events WHERE resource_type = 'facilitator' AND action = 'created'"),
         2
     );
 
@@ -343,10 +310,9 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
         "name": "Kari Nordmann",
         "employer_organisation_id": c.levanger_id,
     });
-    let affiliated = post(&app, "/api/v1/facilitators", &c.kbt, &affiliation).await;
-    assert_eq!(affiliated.status, 201, "{}", affiliated.text);
+    let affiliated = created(&app, "/api/v1/facilitators", &c.kbt, &affiliation).await;
     assert_eq!(affiliated.body["trained_on_course"], Value::Null);
-    let link = id_of(&affiliated);
+    let link = affiliated.id();
     assert_eq!(
         get(&app, &format!("/api/v1/facilitators/{link}"), &c.kbt)
             .await
@@ -382,7 +348,7 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
     let c = centres(&t);
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
-    let kari = id_of(&replies[0]);
+    let kari = replies[0].id();
 
     get(&app, &format!("/api/v1/courses/{id}"), &c.kbt)
         .await
@@ -434,8 +400,8 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
     .await
     .assert_problem(404);
 
-    assert!(events(&t, "access_denied", &id) >= 1);
-    assert!(events(&t, "access_denied", &kari) >= 1);
+    assert!(t.database.events("access_denied", &id) >= 1);
+    assert!(t.database.events("access_denied", &kari) >= 1);
     let unchanged = get(
         &app,
         &format!("/api/v1/courses/{id}/enrolments/{kari}"),
@@ -468,9 +434,10 @@ async fn a_co_organiser_that_is_not_a_competence_centre_is_422_and_nothing_is_st
         "{problem}"
     );
     assert_eq!(problem["errors"].as_array().unwrap().len(), 1);
-    assert_eq!(count(&t, "SELECT count(*) AS count FROM courses"), 0);
+    assert_eq!(t.database.count("SELECT count(*) AS count FROM courses"), 0);
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM course_organisers"),
+        t.database
+            .count("SELECT count(*) AS count FROM course_organisers"),
         0
     );
     assert!(tables_containing(&t.database, "Kurs som ikke skal lagres").is_empty());
@@ -498,7 +465,7 @@ async fn a_co_organiser_that_is_not_a_competence_centre_is_422_and_nothing_is_st
     twice["dates"] = json!(["2027-02-09", "2027-02-09"]);
     let repeated = post(&app, "/api/v1/courses", &c.korus, &twice).await;
     assert_eq!(repeated.assert_problem(422)["errors"][0]["field"], "dates");
-    assert_eq!(count(&t, "SELECT count(*) AS count FROM courses"), 1);
+    assert_eq!(t.database.count("SELECT count(*) AS count FROM courses"), 1);
 
     let id = course(&app, &c.korus, &course_body(10, &[])).await;
     let governed = post(
@@ -512,7 +479,10 @@ async fn a_co_organiser_that_is_not_a_competence_centre_is_422_and_nothing_is_st
         governed.assert_problem(422)["errors"][0]["field"],
         "employer_organisation_id"
     );
-    assert_eq!(count(&t, "SELECT count(*) AS count FROM enrolments"), 0);
+    assert_eq!(
+        t.database.count("SELECT count(*) AS count FROM enrolments"),
+        0
+    );
 }
 
 #[actix_web::test]
@@ -522,7 +492,7 @@ async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() 
     let c = centres(&t);
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
-    let siri = id_of(&replies[2]);
+    let siri = replies[2].id();
     let refused = post(
         &app,
         &transition(&id, &siri),
@@ -536,7 +506,11 @@ async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() 
         json!(["cancelled"]),
         "{problem}"
     );
-    assert_eq!(count(&t, "SELECT count(*) AS count FROM facilitators"), 0);
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM facilitators"),
+        0
+    );
     let waiting = get(
         &app,
         &format!("/api/v1/courses/{id}/enrolments/{siri}"),
@@ -602,7 +576,7 @@ async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up(
     assert_eq!(raised.body["capacity"], 3);
     assert_eq!(raised.body["seats_taken"], 3);
     assert_eq!(raised.body["waiting"], 0);
-    let siri = id_of(&replies[2]);
+    let siri = replies[2].id();
     let moved = get(
         &app,
         &format!("/api/v1/courses/{id}/enrolments/{siri}"),
@@ -610,7 +584,7 @@ async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up(
     )
     .await;
     assert_eq!(moved.body["status"], "enrolled");
-    assert_eq!(events(&t, "transitioned", &siri), 1);
+    assert_eq!(t.database.events("transitioned", &siri), 1);
 
     send(&app, patch(4, "\"1\"")).await.assert_problem(412);
     let renamed = send(
@@ -659,10 +633,10 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
     let c = centres(&t);
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
-    let kari = id_of(&replies[0]);
-    let ola = id_of(&replies[1]);
-    assert_eq!(events(&t, "read", &id), 0);
-    assert_eq!(events(&t, "created", &kari), 1);
+    let kari = replies[0].id();
+    let ola = replies[1].id();
+    assert_eq!(t.database.events("read", &id), 0);
+    assert_eq!(t.database.events("created", &kari), 1);
 
     assert_eq!(
         get(&app, &format!("/api/v1/courses/{id}"), &c.korus)
@@ -670,9 +644,9 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
             .status,
         200
     );
-    assert_eq!(events(&t, "read", &id), 1);
+    assert_eq!(t.database.events("read", &id), 1);
     assert_eq!(get(&app, "/api/v1/courses", &c.korus).await.status, 200);
-    assert_eq!(events(&t, "read", &id), 2);
+    assert_eq!(t.database.events("read", &id), 2);
 
     assert_eq!(
         get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.korus)
@@ -680,8 +654,12 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
             .status,
         200
     );
-    for enrolment in replies.iter().map(id_of) {
-        assert_eq!(events(&t, "read", &enrolment), 1, "every listed enrolment");
+    for enrolment in replies.iter().map(Reply::id) {
+        assert_eq!(
+            t.database.events("read", &enrolment),
+            1,
+            "every listed enrolment"
+        );
     }
     assert_eq!(
         get(
@@ -693,7 +671,7 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
         .status,
         200
     );
-    assert_eq!(events(&t, "read", &kari), 2);
+    assert_eq!(t.database.events("read", &kari), 2);
 
     let completed = post(
         &app,
@@ -705,9 +683,9 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
     assert_eq!(completed.status, 200, "{}", completed.text);
     let listed = get(&app, "/api/v1/facilitators", &c.korus).await;
     let link = listed.body["items"][0]["id"].as_str().unwrap().to_owned();
-    assert_eq!(events(&t, "read", &link), 1);
+    assert_eq!(t.database.events("read", &link), 1);
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM audit_events WHERE action = 'read' AND actor = 'adviser@korus'"),
+        t.database.count("SELECT count(*) AS count FROM audit_events WHERE action = 'read' AND actor = 'adviser@korus'"),
         7
     );
 }
@@ -724,7 +702,7 @@ async fn the_line_closes_up_and_a_retried_enrolment_is_stored_once() {
         .map(|r| &r.body["waiting_position"])
         .collect();
     assert_eq!(positions, [&Value::Null, &json!(1), &json!(2)]);
-    let (ola, siri) = (id_of(&replies[1]), id_of(&replies[2]));
+    let (ola, siri) = (replies[1].id(), replies[2].id());
     let left = post(
         &app,
         &transition(&id, &ola),
@@ -761,7 +739,7 @@ async fn the_line_closes_up_and_a_retried_enrolment_is_stored_once() {
     assert_eq!(again.status, 201);
     assert_eq!(again.body["id"], first.body["id"]);
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM enrolments WHERE work_email = 'per.lie@levanger.kommune.no'"),
+        t.database.count("SELECT count(*) AS count FROM enrolments WHERE work_email = 'per.lie@levanger.kommune.no'"),
         1
     );
 }
@@ -784,19 +762,16 @@ async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_th
     let c = centres(&t);
     let facilitator = t.token_as("levanger-idp|kari", c.levanger_id, &[Role::Facilitator]);
     // KBT names Kari as its facilitator, and she has a log: a link alone shows KBT nothing.
-    let affiliated = post(
+    let affiliated = created(
         &app,
         "/api/v1/facilitators",
         &c.kbt,
         &json!({"subject": "levanger-idp|kari", "name": "Kari Nordmann", "employer_organisation_id": c.levanger_id}),
-    )
-    .await;
-    assert_eq!(affiliated.status, 201, "{}", affiliated.text);
+    ).await;
     assert_eq!(affiliated.body["confirmed_at"], Value::Null);
-    let link = id_of(&affiliated);
-    let logged = post(&app, "/api/v1/network-meetings", &facilitator, &log_body()).await;
-    assert_eq!(logged.status, 201, "{}", logged.text);
-    let log = id_of(&logged);
+    let link = affiliated.id();
+    let logged = created(&app, "/api/v1/network-meetings", &facilitator, &log_body()).await;
+    let log = logged.id();
     let log_uri = format!("/api/v1/network-meetings/{log}");
     get(&app, &log_uri, &c.kbt).await.assert_problem(404);
     let listed = get(&app, "/api/v1/network-meetings", &c.kbt).await;
@@ -836,7 +811,7 @@ async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_th
     assert_eq!(queue.body["items"][0]["network_meeting_id"], log.as_str());
     let facilitators = get(&app, "/api/v1/facilitators", &c.kbt).await;
     assert!(facilitators.body["items"][0]["confirmed_at"].is_string());
-    assert_eq!(events(&t, "approved", &link), 1);
+    assert_eq!(t.database.events("approved", &link), 1);
 
     // She ends it: KBT sees nothing again, and a new link needs a new confirmation.
     let withdrawal = format!("/api/v1/facilitator-links/{link}/withdrawal");
@@ -846,14 +821,12 @@ async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_th
     act(&app, &withdrawal, &facilitator)
         .await
         .assert_problem(404);
-    assert_eq!(events(&t, "revoked", &link), 1);
-    let again = post(
+    assert_eq!(t.database.events("revoked", &link), 1);
+    created(
         &app,
         "/api/v1/facilitators",
         &c.kbt,
         &json!({"subject": "levanger-idp|kari", "name": "Kari Nordmann", "employer_organisation_id": c.levanger_id}),
-    )
-    .await;
-    assert_eq!(again.status, 201, "{}", again.text);
+    ).await;
     get(&app, &log_uri, &c.kbt).await.assert_problem(404);
 }

@@ -4,8 +4,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::groups::post;
-use samhandling_tests::{authorized, get, send, TestApp};
+use samhandling_tests::{authorized, created, get, post, send, TestApp};
 use serde_json::{json, Value};
 
 /// Statsforvalteren i Trøndelag (county 50), the four Innherred and Namdal municipalities, Bergen,
@@ -86,14 +85,13 @@ where
     B: actix_web::body::MessageBody,
 {
     let all: Vec<&Organisation> = d.municipalities.iter().collect();
-    let created = post(
+    let created = created(
         app,
         "/api/v1/dialogue-meetings",
         &d.governor,
         &meeting_body(&all, &[d.partner_id]),
     )
     .await;
-    assert_eq!(created.status, 201, "{}", created.text);
     assert_eq!(created.body["view"], "governor");
     let id = created.body["id"].as_str().unwrap().to_owned();
     let held = post(
@@ -118,7 +116,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
     };
 
     for (municipality, risk) in [(levanger, "high"), (verdal, "low")] {
-        let finding = post(
+        let finding = created(
             &app,
             &format!("/api/v1/dialogue-meetings/{id}/findings"),
             &d.governor,
@@ -129,9 +127,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
                 "collaboration_needs": [{"partner_kind": "competence_centre", "description": "Opplæring"}],
                 "risk": {"level": risk, "rationale": format!("Vurdering av {}", municipality.name)}
             }),
-        )
-        .await;
-        assert_eq!(finding.status, 201, "{}", finding.text);
+        ).await;
         assert_eq!(finding.body["risk"]["level"], risk);
     }
     let again = post(
@@ -143,14 +139,12 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
     .await;
     again.assert_problem(409);
 
-    let attendee = post(
+    created(
         &app,
         &format!("/api/v1/dialogue-meetings/{id}/attendees"),
         &d.governor,
         &json!({"municipality_id": verdal.id, "role": "unit_leader", "title": "Enhetsleder psykisk helse og rus"}),
-    )
-    .await;
-    assert_eq!(attendee.status, 201, "{}", attendee.text);
+    ).await;
     let governor = get(
         &app,
         &format!("/api/v1/dialogue-meetings/{id}"),
@@ -236,14 +230,13 @@ async fn an_evaluation_is_submitted_once() {
     let d = trondelag(&t);
     let id = held_meeting(&app, &d).await;
     let uri = format!("/api/v1/dialogue-meetings/{id}/evaluations");
-    let first = post(
+    created(
         &app,
         &uri,
         &d.contacts[2],
         &json!({"rating": 4, "comments": "Nyttig."}),
     )
     .await;
-    assert_eq!(first.status, 201, "{}", first.text);
     let second = post(&app, &uri, &d.contacts[2], &json!({"rating": 5})).await;
     assert_eq!(
         second.assert_problem(409)["detail"],
@@ -367,14 +360,12 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
         (d.municipalities[3].id, "2026-11-15"),
         (d.municipalities[1].id, "2099-01-01"),
     ] {
-        let created = post(
+        let created = created(
             &app,
             &uri,
             &d.governor,
             &json!({"owner_organisation_id": owner, "description": "Plan for brukermedvirkning", "due_on": due, "follow_up_digital": true}),
-        )
-        .await;
-        assert_eq!(created.status, 201, "{}", created.text);
+        ).await;
         actions.push(created.body["id"].as_str().unwrap().to_owned());
     }
     let overdue = get(&app, "/api/v1/follow-up-actions?overdue=true", &d.governor).await;
@@ -470,14 +461,12 @@ async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
     let t = TestApp::new();
     let app = t.service().await;
     let admin = t.admin_token();
-    let governor = post(
+    let governor = created(
         &app,
         "/api/v1/organisations",
         &admin,
         &json!({"kind": "county_governor", "name": "Statsforvalteren i Vestland", "county_number": "46"}),
-    )
-    .await;
-    assert_eq!(governor.status, 201, "{}", governor.text);
+    ).await;
     assert_eq!(governor.body["county_number"], "46");
     let municipality = post(
         &app,

@@ -5,11 +5,11 @@
 use actix_web::test::TestRequest;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::groups::{
-    book_intake, complete_for_group, group_body, place, post, recruiting_group,
+    book_intake, complete_for_group, group_body, place, recruiting_group,
 };
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
-use samhandling_tests::{act, authorized, get, send, tables_containing, TestApp};
+use samhandling_tests::{act, authorized, created, get, post, send, tables_containing, TestApp};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -40,14 +40,13 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     let app = t.service().await;
     let f = field(&t);
     let receiver = Receiver::start(0);
-    let subscribed = post(
+    created(
         &app,
         "/api/v1/webhook-subscriptions",
         &f.referrer,
         &json!({"url": receiver.url, "event_types": ["referral_status_changed"]}),
     )
     .await;
-    assert_eq!(subscribed.status, 201, "{}", subscribed.text);
 
     let title = "Pårørendegruppe tirsdager";
     let mut fitting = group_body(title, "relatives");
@@ -163,16 +162,15 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     assert_eq!(started.body["member_count"], 5);
     assert_eq!(started.body["open_seats"], 3);
 
-    let starter = post(
+    created(
         &app,
         &format!("/api/v1/groups/{group}/starters"),
         &f.coordinator,
         &json!({"subject": "ansatt-17", "display_name": "Ingrid", "planned_meetings": 3}),
     )
     .await;
-    assert_eq!(starter.status, 201, "{}", starter.text);
     for (date, follow_up) in [("2026-12-08", false), ("2026-12-15", true)] {
-        let logged = post(
+        created(
             &app,
             &format!("/api/v1/groups/{group}/sessions"),
             &f.coordinator,
@@ -180,7 +178,6 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
                     "follow_up_requested": follow_up, "note": "God start."}),
         )
         .await;
-        assert_eq!(logged.status, 201, "{}", logged.text);
     }
     let sessions = get(
         &app,
@@ -374,8 +371,8 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
         "this person already has a place in a group"
     );
 
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Femte", false)).await;
-    let intake = book_intake(&app, &f.coordinator, created["id"].as_str().unwrap()).await;
+    let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Femte", false)).await;
+    let intake = book_intake(&app, &f.coordinator, referral["id"].as_str().unwrap()).await;
     complete_for_group(&app, &f.coordinator, &intake, "relatives", "Femte").await;
     let full = place(&app, &f.coordinator, &group, &intake).await;
     assert_eq!(
@@ -396,14 +393,13 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
     }
     let closed = place(&app, &f.coordinator, &open, &intake).await;
     closed.assert_problem(409);
-    let agreed = post(
+    let agreed = created(
         &app,
         &format!("/api/v1/groups/{open}/members"),
         &f.coordinator,
         &json!({"intake_id": intake, "group_agreed": true, "confidentiality_signed": true}),
     )
     .await;
-    assert_eq!(agreed.status, 201, "{}", agreed.text);
     assert!(agreed.body["confidentiality_signed_at"].is_string());
     let membership = agreed.body["id"].as_str().unwrap();
     let left = post(
@@ -441,14 +437,13 @@ async fn another_centre_gets_404_on_every_id() {
         &json!({"to": "starting"}),
     )
     .await;
-    let session = post(
+    created(
         &app,
         &format!("/api/v1/groups/{group}/sessions"),
         &f.coordinator,
         &json!({"held_on": "2026-12-08", "held": true, "present": 5, "follow_up_requested": true}),
     )
     .await;
-    assert_eq!(session.status, 201, "{}", session.text);
     let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
     let follow_up = read.body["follow_ups"][0]["id"]
         .as_str()

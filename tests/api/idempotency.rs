@@ -7,19 +7,6 @@ use samhandling_domain::Role;
 use samhandling_tests::{authorized, send, TestApp};
 use serde_json::json;
 
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    count: i64,
-}
-
-fn count(t: &TestApp, sql: &str) -> i64 {
-    diesel::sql_query(sql)
-        .get_result::<Count>(&mut t.database.connect())
-        .unwrap()
-        .count
-}
-
 #[actix_web::test]
 async fn a_replay_returns_the_first_response_and_creates_nothing_more() {
     let t = TestApp::new();
@@ -40,14 +27,12 @@ async fn a_replay_returns_the_first_response_and_creates_nothing_more() {
     assert_eq!(again.header("location"), first.header("location"));
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(
-        count(
-            &t,
-            "SELECT count(*) AS count FROM organisations WHERE name = 'RIO'"
-        ),
+        t.database
+            .count("SELECT count(*) AS count FROM organisations WHERE name = 'RIO'"),
         1
     );
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM audit_events WHERE resource_type = 'organisation' AND action = 'created'"),
+        t.database.count("SELECT count(*) AS count FROM audit_events WHERE resource_type = 'organisation' AND action = 'created'"),
         1
     );
 }
@@ -67,10 +52,8 @@ async fn the_same_key_with_a_different_body_is_422_and_creates_nothing() {
         .await
         .assert_problem(422);
     assert_eq!(
-        count(
-            &t,
-            "SELECT count(*) AS count FROM organisations WHERE name LIKE 'Mental Helse%'"
-        ),
+        t.database
+            .count("SELECT count(*) AS count FROM organisations WHERE name LIKE 'Mental Helse%'"),
         1
     );
 }
@@ -130,7 +113,6 @@ async fn a_key_older_than_a_day_starts_afresh() {
 
 /// A referral's create claims its key in the statement that stores it; these cover that path.
 mod referrals {
-    use super::count;
     use actix_web::test::TestRequest;
     use diesel::RunQueryDsl;
     use samhandling_tests::referrals::{field, referral_body};
@@ -144,7 +126,7 @@ mod referrals {
     }
 
     fn referrals(t: &TestApp) -> i64 {
-        count(t, "SELECT count(*) AS count FROM referrals")
+        t.database.count("SELECT count(*) AS count FROM referrals")
     }
 
     #[actix_web::test]
@@ -164,10 +146,8 @@ mod referrals {
         assert_eq!(again.header("idempotent-replayed"), Some("true"));
         assert_eq!(referrals(&t), 1);
         assert_eq!(
-            count(
-                &t,
-                "SELECT count(*) AS count FROM audit_events WHERE action = 'created'"
-            ),
+            t.database
+                .count("SELECT count(*) AS count FROM audit_events WHERE action = 'created'"),
             1
         );
 
@@ -240,7 +220,8 @@ mod referrals {
             .await
             .assert_problem(404);
         assert_eq!(
-            count(&t, "SELECT count(*) AS count FROM idempotency_keys"),
+            t.database
+                .count("SELECT count(*) AS count FROM idempotency_keys"),
             0
         );
         let fixed = send(

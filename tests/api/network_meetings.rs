@@ -7,8 +7,7 @@ use diesel::RunQueryDsl;
 use samhandling_domain::network_meeting::PRINCIPLE;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::groups::post;
-use samhandling_tests::{authorized, get, send, tables_containing, TestApp};
+use samhandling_tests::{authorized, created, get, ids, post, send, tables_containing, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -98,8 +97,7 @@ where
     >,
     B: actix_web::body::MessageBody,
 {
-    let created = post(app, "/api/v1/network-meetings", token, body).await;
-    assert_eq!(created.status, 201, "{}", created.text);
+    let created = created(app, "/api/v1/network-meetings", token, body).await;
     assert_eq!(created.body["view"], "facilitator");
     assert_eq!(created.header("etag"), Some("\"1\""));
     created.body["id"].as_str().unwrap().to_owned()
@@ -107,27 +105,6 @@ where
 
 fn patch(uri: &str, token: &str, body: &Value) -> TestRequest {
     authorized(TestRequest::patch().uri(uri), token).set_json(body)
-}
-
-fn count(t: &TestApp, sql: &str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        count: i64,
-    }
-    diesel::sql_query(sql)
-        .get_result::<Count>(&mut t.database.connect())
-        .unwrap()
-        .count
-}
-
-fn ids(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["id"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[actix_web::test]
@@ -215,13 +192,10 @@ async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() 
 
     // Every read and write is in the audit trail.
     let events = |action: &str| {
-        count(
-            &t,
-            &format!(
-                "SELECT count(*) AS count FROM audit_events WHERE resource_type = 'network_meeting' \
+        t.database.count(&format!(
+            "SELECT count(*) AS count FROM audit_events WHERE resource_type = 'network_meeting' \
                  AND resource_id = '{karis}' AND action = '{action}'"
-            ),
-        )
+        ))
     };
     assert_eq!(events("created"), 1);
     // Two single reads, and the Midt, Kari and series lists.
@@ -245,7 +219,8 @@ async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logg
     assert_eq!(problem["errors"][0]["code"], "principle");
     assert_eq!(problem["errors"][0]["message"], PRINCIPLE);
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM network_meetings"),
+        t.database
+            .count("SELECT count(*) AS count FROM network_meetings"),
         0
     );
 
@@ -343,7 +318,8 @@ async fn rules_across_fields_are_checked() {
     .await
     .assert_problem(403);
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM network_meetings"),
+        t.database
+            .count("SELECT count(*) AS count FROM network_meetings"),
         0
     );
 }
@@ -391,9 +367,7 @@ async fn a_change_needs_the_current_version() {
     .await
     .assert_problem(412);
     assert_eq!(
-        count(
-            &t,
-            &format!(
+        t.database.count(&format!(
                 "SELECT count(*) AS count FROM audit_events WHERE resource_id = '{id}' AND action = 'updated'"
             )
         ),
@@ -462,11 +436,12 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     assert_eq!(errors[1]["message"], errors[2]["message"]);
     assert_eq!(errors[1]["message"], errors[3]["message"]);
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM supervision_sessions"),
+        t.database
+            .count("SELECT count(*) AS count FROM supervision_sessions"),
         0
     );
 
-    let session = post(
+    let session = created(
         &app,
         "/api/v1/supervision-sessions",
         &d.korus_midt,
@@ -478,7 +453,6 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
         }),
     )
     .await;
-    assert_eq!(session.status, 201, "{}", session.text);
     let session_id = session.body["id"].as_str().unwrap().to_owned();
     assert_eq!(session.body["adviser_subject"], "radgiver-midt");
     assert_eq!(session.body["answers"], json!([karis]));
@@ -539,13 +513,10 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     assert_eq!(ids(&nord_sessions.body), Vec::<String>::new());
 
     let events = |resource: &str, action: &str| {
-        count(
-            &t,
-            &format!(
-                "SELECT count(*) AS count FROM audit_events WHERE resource_type = '{resource}' \
+        t.database.count(&format!(
+            "SELECT count(*) AS count FROM audit_events WHERE resource_type = '{resource}' \
                  AND action = '{action}'"
-            ),
-        )
+        ))
     };
     assert_eq!(events("supervision_session", "created"), 1);
     assert_eq!(events("supervision_session", "read"), 2);
@@ -569,7 +540,8 @@ async fn a_retried_log_is_stored_once_and_pages_follow_the_order_logged() {
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.body["id"], first.body["id"]);
     assert_eq!(
-        count(&t, "SELECT count(*) AS count FROM network_meetings"),
+        t.database
+            .count("SELECT count(*) AS count FROM network_meetings"),
         1
     );
 

@@ -407,19 +407,11 @@ async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang(
         )
         .await;
     }
-    let queued: i64 = {
-        use diesel::RunQueryDsl;
-        #[derive(diesel::QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            count: i64,
-        }
-        diesel::sql_query("SELECT count(*) AS count FROM webhook_deliveries")
-            .get_result::<Count>(&mut t.database.connect())
-            .unwrap()
-            .count
-    };
-    assert_eq!(queued, 300);
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM webhook_deliveries"),
+        300
+    );
     // Fewer slots than hanging subscriptions: the hard case.
     let deliverer = Deliverer::new(
         t.state.db.clone(),

@@ -119,6 +119,35 @@ impl TestDatabase {
     pub fn connect(&self) -> PgConnection {
         PgConnection::establish(&self.url).expect("connects to the test database")
     }
+
+    /// The number `sql` (a `SELECT count(*) AS count …`) returns: how tests assert what is stored
+    /// without a model of each table.
+    pub fn count(&self, sql: &str) -> i64 {
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut self.connect())
+            .expect("counts")
+            .count
+    }
+
+    /// How many audit events of `action` there are on the record `resource_id`.
+    pub fn events(&self, action: &str, resource_id: &str) -> i64 {
+        diesel::sql_query(
+            "SELECT count(*) AS count FROM audit_events WHERE action = $1 AND resource_id = $2::uuid",
+        )
+        .bind::<diesel::sql_types::Text, _>(action)
+        .bind::<diesel::sql_types::Text, _>(resource_id)
+        .get_result::<Count>(&mut self.connect())
+        .expect("counts audit events")
+        .count
+    }
+}
+
+/// The row of a `SELECT count(*) AS count` query.
+#[derive(diesel::QueryableByName)]
+pub struct Count {
+    /// The count.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub count: i64,
 }
 
 impl Drop for TestDatabase {

@@ -1,10 +1,9 @@
 //! The group and intake fixtures every test module shares: a valid group, and the calls that
 //! book and complete an intake and place its person, each asserting its success.
 
-use crate::{authorized, send, Reply};
+use crate::{post, Reply};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
 /// A valid group meeting in Trondheim (5001) on Tuesdays, in Norwegian, on `theme`.
@@ -18,19 +17,6 @@ pub fn group_body(title: &str, theme: &str) -> Value {
         "schedule": {"weekday": "tuesday", "start_time": "18:00", "interval_weeks": 1},
         "address": "Kongens gate 30, Trondheim",
     })
-}
-
-/// POSTs `body` to `uri` as `token`.
-pub async fn post<S, B>(app: &S, uri: &str, token: &str, body: &Value) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    send(
-        app,
-        authorized(TestRequest::post().uri(uri), token).set_json(body),
-    )
-    .await
 }
 
 /// Creates a group as `token` (a centre coordinator) and opens it for members; returns its id.

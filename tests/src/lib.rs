@@ -23,6 +23,7 @@ use samhandling_domain::organisation::{
 use samhandling_domain::Role;
 use samhandling_http::{build_app, AppState, Policies};
 use samhandling_persistence::{organisations, DbOptions, Pools};
+use serde_json::Value;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -70,6 +71,14 @@ impl Reply {
     /// A header's value as text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The `id` of the record in the body.
+    pub fn id(&self) -> String {
+        self.body["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {}", self.text))
+            .to_owned()
     }
 
     /// The content type.
@@ -243,6 +252,61 @@ where
     send(app, authorized(TestRequest::get().uri(uri), token)).await
 }
 
+/// POSTs `body` to `uri` as `token`.
+pub async fn post<S, B>(app: &S, uri: &str, token: &str, body: &Value) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    send(
+        app,
+        authorized(TestRequest::post().uri(uri), token).set_json(body),
+    )
+    .await
+}
+
+/// POSTs `body` to `uri` as `token` and asserts that it was created.
+pub async fn created<S, B>(app: &S, uri: &str, token: &str, body: &Value) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let reply = post(app, uri, token, body).await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    reply
+}
+
+/// Sends `request` with `body` as `token`, with `If-Match: etag` when there is one: a change
+/// made with or without the version the caller last read.
+pub async fn send_if_match<S, B>(
+    app: &S,
+    request: TestRequest,
+    token: &str,
+    etag: Option<&str>,
+    body: &Value,
+) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let request = authorized(request, token).set_json(body);
+    let request = match etag {
+        Some(etag) => request.insert_header(("If-Match", etag)),
+        None => request,
+    };
+    send(app, request).await
+}
+
+/// The ids of a page's items, in order.
+pub fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items in {page}"))
+        .iter()
+        .map(|item| item["id"].as_str().expect("an item id").to_owned())
+        .collect()
+}
+
 /// `POST uri` with a bearer token and no body (a named action), read whole.
 pub async fn act<S, B>(app: &S, uri: &str, token: &str) -> Reply
 where
@@ -265,11 +329,6 @@ pub fn tables_containing(database: &TestDatabase, needle: &str) -> Vec<(String, 
         #[diesel(sql_type = diesel::sql_types::Text)]
         name: String,
     }
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        count: i64,
-    }
     let mut conn = database.connect();
     let tables: Vec<Table> = diesel::sql_query(
         "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
@@ -279,7 +338,7 @@ pub fn tables_containing(database: &TestDatabase, needle: &str) -> Vec<(String, 
     tables
         .into_iter()
         .filter_map(|table| {
-            let count: Count = diesel::sql_query(format!(
+            let count: database::Count = diesel::sql_query(format!(
                 "SELECT count(*) AS count FROM \"{}\" t WHERE t::text ILIKE '%' || $1 || '%'",
                 table.name
             ))

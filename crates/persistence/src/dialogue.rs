@@ -16,7 +16,7 @@ use diesel::sql_types::Bool;
 use samhandling_domain::dialogue::{
     AttendeeRole, DialogueMeeting, DialogueScope, DialogueStatus, Finding, RiskAssessment,
 };
-use samhandling_domain::page::{Page, PageRequest};
+use samhandling_domain::page::{Page, PageRequest, Position};
 use uuid::Uuid;
 
 /// The unique index that gives a municipality one finding per meeting.
@@ -277,33 +277,17 @@ pub fn list(
     if let Some(status) = status {
         query = query.filter(dialogue_meetings::status.eq(status.as_str()));
     }
-    let rows: Page<MeetingRow> =
-        pagination::load_page::<_, MeetingRow, KeyedRow>(conn, query, "created_at", page)?
-            .map(|keyed| keyed.0);
-    let next = rows.next;
-    Ok(Page {
-        items: with_participants(conn, rows.items)?,
-        next,
-    })
-}
-
-/// A row with its list position, for [`pagination::load_page`].
-struct KeyedRow(MeetingRow);
-
-impl TryFrom<MeetingRow> for KeyedRow {
-    type Error = StoreError;
-    fn try_from(row: MeetingRow) -> Result<Self, Self::Error> {
-        Ok(KeyedRow(row))
-    }
-}
-
-impl samhandling_domain::page::Keyed for KeyedRow {
-    fn position(&self) -> samhandling_domain::page::Position {
-        samhandling_domain::page::Position {
-            created_at: self.0.created_at,
-            id: self.0.id,
-        }
-    }
+    pagination::load_assembled_page(
+        conn,
+        query,
+        "created_at",
+        page,
+        |row: &MeetingRow| Position {
+            created_at: row.created_at,
+            id: row.id,
+        },
+        with_participants,
+    )
 }
 
 /// Moves a meeting (locked and checked) to `to`.

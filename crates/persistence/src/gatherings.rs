@@ -8,7 +8,7 @@ use crate::schema::{gathering_attendance, gatherings};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use samhandling_domain::learning_network::{EvaluationSummary, Gathering, ProgrammeItem};
-use samhandling_domain::page::{Page, PageRequest};
+use samhandling_domain::page::{Page, PageRequest, Position};
 use uuid::Uuid;
 
 #[derive(Debug, Queryable, Selectable)]
@@ -177,31 +177,17 @@ pub fn list(
         .select(GatheringRow::as_select())
         .order((gatherings::created_at, gatherings::id))
         .into_boxed();
-    let rows: Page<KeyedRow> = pagination::load_page(conn, query, "created_at", page)?;
-    let next = rows.next;
-    Ok(Page {
-        items: with_attendance(conn, rows.items.into_iter().map(|row| row.0).collect())?,
-        next,
-    })
-}
-
-/// A row with its list position, for [`pagination::load_page`].
-struct KeyedRow(GatheringRow);
-
-impl TryFrom<GatheringRow> for KeyedRow {
-    type Error = StoreError;
-    fn try_from(row: GatheringRow) -> Result<Self, Self::Error> {
-        Ok(KeyedRow(row))
-    }
-}
-
-impl samhandling_domain::page::Keyed for KeyedRow {
-    fn position(&self) -> samhandling_domain::page::Position {
-        samhandling_domain::page::Position {
-            created_at: self.0.created_at,
-            id: self.0.id,
-        }
-    }
+    pagination::load_assembled_page(
+        conn,
+        query,
+        "created_at",
+        page,
+        |row: &GatheringRow| Position {
+            created_at: row.created_at,
+            id: row.id,
+        },
+        with_attendance,
+    )
 }
 
 /// Writes the changeable fields of `gathering` (locked and checked) as a new version.

@@ -13,7 +13,7 @@ use diesel::sql_types::Bool;
 use samhandling_domain::learning_network::{
     LearningNetwork, LearningNetworkScope, MemberService, SteeringMember,
 };
-use samhandling_domain::page::{Page, PageRequest};
+use samhandling_domain::page::{Page, PageRequest, Position};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -226,31 +226,17 @@ pub fn list(
         .select(NetworkRow::as_select())
         .order((learning_networks::created_at, learning_networks::id))
         .into_boxed();
-    let rows: Page<KeyedRow> = pagination::load_page(conn, query, "created_at", page)?;
-    let next = rows.next;
-    Ok(Page {
-        items: with_members(conn, rows.items.into_iter().map(|row| row.0).collect())?,
-        next,
-    })
-}
-
-/// A row with its list position, for [`pagination::load_page`].
-struct KeyedRow(NetworkRow);
-
-impl TryFrom<NetworkRow> for KeyedRow {
-    type Error = StoreError;
-    fn try_from(row: NetworkRow) -> Result<Self, Self::Error> {
-        Ok(KeyedRow(row))
-    }
-}
-
-impl samhandling_domain::page::Keyed for KeyedRow {
-    fn position(&self) -> samhandling_domain::page::Position {
-        samhandling_domain::page::Position {
-            created_at: self.0.created_at,
-            id: self.0.id,
-        }
-    }
+    pagination::load_assembled_page(
+        conn,
+        query,
+        "created_at",
+        page,
+        |row: &NetworkRow| Position {
+            created_at: row.created_at,
+            id: row.id,
+        },
+        with_members,
+    )
 }
 
 /// Writes the changeable fields of `network` (locked and checked) as a new version.

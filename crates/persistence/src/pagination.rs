@@ -80,14 +80,48 @@ where
     Q: LimitDsl<Output = Q> + FilterDsl<After, Output = Q> + LoadQuery<'a, PgConnection, Row>,
     Item: TryFrom<Row, Error = StoreError> + Keyed,
 {
-    let mut query = query.limit(overfetch(page.limit));
-    if let Some(position) = page.after {
-        query = query.filter(after(time_column, position));
-    }
-    let items = query
-        .load::<Row>(conn)?
+    let items = load_overfetched(conn, query, time_column, page)?
         .into_iter()
         .map(Item::try_from)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetched(items, page.limit, Keyed::position))
+}
+
+/// As [`load_page`], for records that are their row plus child rows (members, attendance,
+/// participants): the page is cut at the rows' own `position`, then `assemble` completes the
+/// page's rows together, so the children cost one query per page rather than one per record.
+pub(crate) fn load_assembled_page<'a, Q, Row, Item>(
+    conn: &mut PgConnection,
+    query: Q,
+    time_column: &'static str,
+    page: PageRequest,
+    position: impl Fn(&Row) -> Position,
+    assemble: impl FnOnce(&mut PgConnection, Vec<Row>) -> Result<Vec<Item>, StoreError>,
+) -> Result<Page<Item>, StoreError>
+where
+    Q: LimitDsl<Output = Q> + FilterDsl<After, Output = Q> + LoadQuery<'a, PgConnection, Row>,
+{
+    let rows = load_overfetched(conn, query, time_column, page)?;
+    let rows = Page::from_overfetched(rows, page.limit, position);
+    Ok(Page {
+        items: assemble(conn, rows.items)?,
+        next: rows.next,
+    })
+}
+
+/// The rows of `query` after the page's start, one more than the page holds.
+fn load_overfetched<'a, Q, Row>(
+    conn: &mut PgConnection,
+    query: Q,
+    time_column: &'static str,
+    page: PageRequest,
+) -> Result<Vec<Row>, StoreError>
+where
+    Q: LimitDsl<Output = Q> + FilterDsl<After, Output = Q> + LoadQuery<'a, PgConnection, Row>,
+{
+    let mut query = query.limit(overfetch(page.limit));
+    if let Some(position) = page.after {
+        query = query.filter(after(time_column, position));
+    }
+    Ok(query.load::<Row>(conn)?)
 }
