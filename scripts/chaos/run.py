@@ -780,7 +780,7 @@ class Places(Writes):
             return
         intake_id = booked[0].json()["id"]
         self.repeat("book", "/api/v1/intakes", self.centre_token, booking, f"book-{person}", intake_id)
-        outcome = {"held_at": "2026-12-03T10:00:00Z", "outcome": "general_group", "pseudonym": f"Deltaker {person}"}
+        outcome = {"held_at": datetime.datetime.now(datetime.timezone.utc).isoformat(), "outcome": "general_group", "pseudonym": f"Deltaker {person}"}
         reply = self.final("complete", "POST", f"/api/v1/intakes/{intake_id}/completion", self.centre_token, outcome)
         if reply is None or reply.status not in (200, 409):
             return

@@ -497,7 +497,7 @@ async fn another_centre_gets_404_on_every_id() {
         ),
         (
             format!("/api/v1/intakes/{intake}/completion"),
-            json!({"held_at": "2026-12-03T10:00:00Z", "outcome": "declined"}),
+            json!({"held_at": chrono::Utc::now(), "outcome": "declined"}),
         ),
         (
             format!("/api/v1/memberships/{membership}/departure"),

@@ -5,6 +5,7 @@
 mod api_clients;
 mod audit_events;
 mod authentication;
+mod chronology;
 mod courses;
 mod database_access;
 mod dialogue;

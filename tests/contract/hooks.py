@@ -47,6 +47,7 @@ Which party calls which operation is set in schemathesis.toml, not here.
 Negative cases are left untouched: invented values are still sent there and must be rejected.
 """
 
+import datetime
 import os
 import uuid
 
@@ -54,6 +55,11 @@ import requests
 import schemathesis
 
 _ISSUED_CURSORS = set()
+
+
+def _now():
+    """The current time: a held intake is dated after its referral and not in the future."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat()
 
 
 def _is_positive(case):
@@ -146,7 +152,7 @@ def _fresh_booked_intake():
 def _fresh_waiting_intake():
     intake = _fresh_booked_intake()
     _centre("POST", f"/api/v1/intakes/{intake}/completion", {
-        "held_at": "2026-12-03T10:00:00Z", "outcome": "general_group", "pseudonym": "Kontrakt",
+        "held_at": _now(), "outcome": "general_group", "pseudonym": "Kontrakt",
     })
     return intake
 

@@ -73,7 +73,7 @@ where
         &format!("/api/v1/intakes/{intake}/completion"),
         token,
         &json!({
-            "held_at": "2026-12-03T10:00:00Z",
+            "held_at": chrono::Utc::now(),
             "outcome": "specific_group",
             "outcome_theme": theme,
             "pseudonym": pseudonym,

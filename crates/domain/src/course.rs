@@ -23,6 +23,8 @@ wire_enum! {
     }
 }
 
+crate::lifecycle::lifecycle!(EnrolmentStatus, "an enrolment");
+
 impl EnrolmentStatus {
     /// Where an enrolment may go from here. Only a seated professional completes; a waiting
     /// one moves up by itself when a seat frees.

@@ -5,12 +5,14 @@
 pub mod access;
 pub mod api_client;
 pub mod audit;
+pub mod chronology;
 pub mod course;
 pub mod dialogue;
 pub mod group;
 pub mod ids;
 pub mod intake;
 pub mod learning_network;
+pub mod lifecycle;
 pub mod national_id;
 pub mod network_meeting;
 pub mod organisation;

@@ -5,6 +5,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use samhandling_persistence::StoreError;
+use samhandling_usecases::UseCaseError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -332,6 +333,28 @@ pub fn unique_conflict(
             ApiError::Conflict(message.into())
         }
         _ => error.into(),
+    }
+}
+
+/// The one mapping of a use case's refusal to its problem.
+impl From<UseCaseError> for ApiError {
+    fn from(error: UseCaseError) -> Self {
+        match error {
+            UseCaseError::NotFound => ApiError::NotFound,
+            UseCaseError::MissingReference(field) => ApiError::MissingReference(field),
+            UseCaseError::Conflict(detail) => ApiError::Conflict(detail),
+            UseCaseError::IllegalTransition(illegal) => ApiError::IllegalTransition {
+                detail: illegal.detail,
+                allowed: illegal.allowed.into_iter().map(str::to_owned).collect(),
+            },
+            UseCaseError::Invalid(fields) => ApiError::Validation(
+                fields
+                    .into_iter()
+                    .map(|field| FieldError::new(field.field, field.code, field.message))
+                    .collect(),
+            ),
+            UseCaseError::Store(error) => error.into(),
+        }
     }
 }
 

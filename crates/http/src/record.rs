@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_persistence::{audit, PgConnection};
+use samhandling_usecases::{Context, SystemClock, UseCaseError};
 use uuid::Uuid;
 
 /// Reads the record `id` of `resource_type` with `work`, outside any transaction.
@@ -64,6 +65,29 @@ pub async fn note_list_read<P: Policy>(
         .map(|id| caller.audit(AuditAction::Read, resource_type, id))
         .collect();
     state.read_audit.record_all(events).await
+}
+
+/// Runs the use case `work` on the record `id` of `resource_type` as the caller, in one
+/// transaction; the use case writes its own audit events. A [`UseCaseError::NotFound`] leaves the
+/// trace of a denial, as [`read`] and [`change`] do.
+pub async fn operate<P, T, F>(
+    state: &AppState,
+    caller: &Authorized<P>,
+    resource_type: ResourceType,
+    id: Uuid,
+    work: F,
+) -> Result<T, ApiError>
+where
+    P: Policy,
+    F: FnOnce(&mut Context<'_>) -> Result<T, UseCaseError> + Send + 'static,
+    T: Send + 'static,
+{
+    let actor = caller.actor();
+    let result = crate::db::transaction(state, move |conn| {
+        Ok(work(&mut Context::new(conn, &actor, &SystemClock))?)
+    })
+    .await;
+    caller.noting_denial(state, resource_type, id, result).await
 }
 
 /// Changes the record `id` of `resource_type` with `work` and records `action` by the caller

@@ -8,13 +8,14 @@
 //! and on demand with `samhandling retention run`; instances share the work row by row.
 
 use chrono::{TimeDelta, Utc};
-use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
-use samhandling_domain::referral::{ReferralScope, ReferralStatus, RetentionPolicy};
+use samhandling_domain::audit::Actor;
+use samhandling_domain::referral::RetentionPolicy;
 use samhandling_domain::webhook::{ReferralErasureDue, WebhookEvent};
 use samhandling_persistence::{
-    audit, idempotency, in_transaction, rate_limits, referrals, webhooks, Db, PgConnection,
-    StoreError,
+    idempotency, in_transaction, rate_limits, referrals, webhooks, Db, PgConnection, StoreError,
 };
+use samhandling_usecases::referrals as usecases;
+use samhandling_usecases::{Context, SystemClock, UseCaseError};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -62,14 +63,10 @@ fn in_batches(
 }
 
 fn sweep_on(conn: &mut PgConnection, policy: &RetentionPolicy) -> Result<SweepReport, StoreError> {
-    let request_id = format!("retention-{}", Uuid::now_v7());
-    let event = |action, id| NewAuditEvent {
+    let retention = Actor {
         actor: RETENTION_ACTOR.to_owned(),
         actor_organisation_id: None,
-        action,
-        resource_type: ResourceType::Referral,
-        resource_id: id,
-        request_id: request_id.clone(),
+        request_id: format!("retention-{}", Uuid::now_v7()),
     };
     let mut report = SweepReport {
         notices: in_batches(conn, |conn| {
@@ -88,14 +85,13 @@ fn sweep_on(conn: &mut PgConnection, policy: &RetentionPolicy) -> Result<SweepRe
     let mut expired = 0;
     report.erased = in_batches(conn, |conn| {
         let due = referrals::due_for_erasure(conn, policy, BATCH)?;
+        let ctx = &mut Context::new(conn, &retention, &SystemClock);
         for &(id, open) in &due {
             if open {
-                expire(conn, id)?;
-                audit::record(conn, &event(AuditAction::Transitioned, id))?;
+                usecases::expire(ctx, id).map_err(stored)?;
                 expired += 1;
             }
-            referrals::erase(conn, id)?;
-            audit::record(conn, &event(AuditAction::Erased, id))?;
+            usecases::erase_as_due(ctx, id).map_err(stored)?;
         }
         Ok(due.len())
     })?;
@@ -107,27 +103,14 @@ fn sweep_on(conn: &mut PgConnection, policy: &RetentionPolicy) -> Result<SweepRe
     Ok(report)
 }
 
-/// Ends an open referral nobody worked on as `expired`; its referrer is told as of any move.
-fn expire(conn: &mut PgConnection, id: Uuid) -> Result<(), StoreError> {
-    let everything = ReferralScope {
-        everything: true,
-        ..ReferralScope::default()
-    };
-    let Some(current) = referrals::find_for_update(conn, id, everything)? else {
-        return Ok(());
-    };
-    let expired = referrals::transition(
-        conn,
-        &current,
-        ReferralStatus::Expired,
-        None,
-        RETENTION_ACTOR,
-        None,
-    )?;
-    if let Some((referrer, event)) = WebhookEvent::of_referral_move(&current, &expired) {
-        webhooks::enqueue(conn, referrer, &event)?;
+/// A use case's refusal, as the sweep reports it: a referral found due that the lifecycle will
+/// not expire (it ended meanwhile) is data the sweep did not expect, not a storage failure, but
+/// both end the batch's transaction and are logged.
+fn stored(error: UseCaseError) -> StoreError {
+    match error {
+        UseCaseError::Store(error) => error,
+        refusal => StoreError::Corrupt(format!("the retention sweep was refused: {refusal}")),
     }
-    Ok(())
 }
 
 /// Sweeps every `interval` until the runtime stops; spawn it on the server's runtime.

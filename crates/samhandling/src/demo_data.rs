@@ -23,14 +23,12 @@
 //! intakes, sessions and follow-ups are spread over the weeks before it.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, SubsecRound, TimeDelta, Utc};
-use samhandling_domain::audit::{AuditAction, Creation, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::{Actor, AuditAction, Creation, NewAuditEvent, ResourceType};
 use samhandling_domain::group::{
     AgeBand, CentreAccess, Group, GroupFormat, GroupStatus, GroupTheme, LeaveReason, Schedule,
     Session, Size, Starter, Weekday,
 };
-use samhandling_domain::intake::{
-    steps_to_scheduled, Completion, Intake, IntakeFormat, IntakeOutcome, Preferences,
-};
+use samhandling_domain::intake::{Completion, Intake, IntakeFormat, IntakeOutcome, Preferences};
 use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
 };
@@ -38,13 +36,16 @@ use samhandling_domain::referral::{
     reference_from, Consent, ConsentMethod, Offer, Person, PreferredFormat, ReasonCode, Referral,
     ReferralAccess, ReferralScope, ReferralStatus, Source, TargetGroup,
 };
-use samhandling_domain::webhook::WebhookEvent;
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::referrals::{Inserted, NewReferral};
 use samhandling_persistence::{
     audit, group_sessions, groups, in_transaction, intakes, memberships, organisations, referrals,
-    webhooks, PgConnection, StoreError,
+    PgConnection, StoreError,
 };
+use samhandling_usecases::intakes::{self as intake_cases, IntakeResult};
+use samhandling_usecases::memberships::{self as membership_cases, Placement};
+use samhandling_usecases::referrals as referral_cases;
+use samhandling_usecases::{Context as UseCaseContext, SystemClock, UseCaseError};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -1479,6 +1480,9 @@ pub enum DemoError {
     /// The domain refused a step of the demo.
     #[error("the demo data breaks a rule: {0}")]
     Refused(String),
+    /// A use case refused a step of the demo.
+    #[error("the demo data breaks a rule: {0}")]
+    UseCase(#[from] UseCaseError),
 }
 
 fn refused(what: impl std::fmt::Display) -> DemoError {
@@ -1763,9 +1767,21 @@ fn refer(
     Err(refused("no free referral reference was found"))
 }
 
-/// One move of a referral, as the API's `move_referral` makes it for `caller`: locked in the
-/// caller's scope, checked against the state machine and the caller's part, stored with its
-/// history step, told to the referrer's webhooks when its view changes, and audited.
+/// Runs a use case as the demo, acting for `organisation` (none: the system's own work).
+fn as_demo<T>(
+    conn: &mut PgConnection,
+    organisation: Option<Uuid>,
+    work: impl FnOnce(&mut UseCaseContext<'_>) -> Result<T, UseCaseError>,
+) -> Result<T, DemoError> {
+    let actor = Actor {
+        actor: ACTOR.to_owned(),
+        actor_organisation_id: organisation,
+        request_id: REQUEST_ID.to_owned(),
+    };
+    Ok(work(&mut UseCaseContext::new(conn, &actor, &SystemClock))?)
+}
+
+/// One move of a referral for `caller`, as `POST /referrals/{id}/transitions` makes it.
 fn advance(
     conn: &mut PgConnection,
     caller: &Caller,
@@ -1773,73 +1789,27 @@ fn advance(
     to: ReferralStatus,
     reason: Option<ReasonCode>,
 ) -> Result<Referral, DemoError> {
-    let access = ReferralAccess::of(caller);
-    let current = referrals::find_for_update(conn, id, access.scope())?
-        .ok_or_else(|| refused(format!("referral {id} is not {caller:?}'s")))?;
-    access
-        .check_move(&current, to)
-        .map_err(|refusal| refused(format!("referral {id} to {to}: {refusal:?}")))?;
-    let organisation = caller.organisation_id.uuid();
-    let moved = referrals::transition(conn, &current, to, reason, ACTOR, Some(organisation))?;
-    if let Some((referrer, change)) = WebhookEvent::of_referral_move(&current, &moved) {
-        webhooks::enqueue(conn, referrer, &change)?;
-    }
-    audit::record(
-        conn,
-        &event(
-            Some(organisation),
-            AuditAction::Transitioned,
-            ResourceType::Referral,
-            id,
-        ),
-    )?;
-    Ok(moved)
+    as_demo(conn, Some(caller.organisation_id.uuid()), |ctx| {
+        referral_cases::move_referral(ctx, ReferralAccess::of(caller), id, to, reason)
+    })
 }
 
 /// Ends an open referral as the retention sweep does after a year without work: `expired`,
-/// then the person erased, both audited as the system's.
+/// then the person erased.
 fn expire(conn: &mut PgConnection, id: Uuid) -> Result<(), DemoError> {
-    let everything = ReferralScope {
-        everything: true,
-        ..ReferralScope::default()
-    };
-    let current = referrals::find_for_update(conn, id, everything)?
-        .ok_or_else(|| refused(format!("no referral {id} to expire")))?;
-    if current.status.is_terminal() {
-        return Err(refused(format!("referral {id} has ended already")));
-    }
-    let expired =
-        referrals::transition(conn, &current, ReferralStatus::Expired, None, ACTOR, None)?;
-    if let Some((referrer, change)) = WebhookEvent::of_referral_move(&current, &expired) {
-        webhooks::enqueue(conn, referrer, &change)?;
-    }
-    audit::record(
-        conn,
-        &event(None, AuditAction::Transitioned, ResourceType::Referral, id),
-    )?;
-    referrals::erase(conn, id)?;
-    audit::record(
-        conn,
-        &event(None, AuditAction::Erased, ResourceType::Referral, id),
-    )?;
+    as_demo(conn, None, |ctx| {
+        referral_cases::expire(ctx, id)?;
+        referral_cases::erase_as_due(ctx, id)
+    })?;
     Ok(())
 }
 
 /// Records that the person withdrew consent to feedback, as the centre does.
 fn withdraw_feedback(conn: &mut PgConnection, centre: Uuid, id: Uuid) -> Result<(), DemoError> {
-    let scope = ReferralAccess::of(&staff(centre, Role::CentreCoordinator)).centre_scope();
-    referrals::find_for_update(conn, id, scope)?
-        .ok_or_else(|| refused(format!("referral {id} is not the centre's")))?;
-    referrals::withdraw_feedback_consent(conn, id)?;
-    audit::record(
-        conn,
-        &event(
-            Some(centre),
-            AuditAction::ConsentWithdrawn,
-            ResourceType::Referral,
-            id,
-        ),
-    )?;
+    let access = ReferralAccess::of(&staff(centre, Role::CentreCoordinator));
+    as_demo(conn, Some(centre), |ctx| {
+        referral_cases::withdraw_feedback_consent(ctx, access, id)
+    })?;
     Ok(())
 }
 
@@ -1850,31 +1820,10 @@ fn book_intake(
     centre: Uuid,
     intake: &Intake,
 ) -> Result<Intake, DemoError> {
-    let caller = staff(centre, Role::CentreCoordinator);
-    let scope = ReferralAccess::of(&caller).centre_scope();
-    let referral =
-        referrals::find_for_update(conn, intake.referral_id, scope)?.ok_or_else(|| {
-            refused(format!(
-                "referral {} is not the centre's",
-                intake.referral_id
-            ))
-        })?;
-    let steps = steps_to_scheduled(referral.status)
-        .ok_or_else(|| refused(format!("referral {} is past booking", referral.id)))?;
-    let stored = intakes::insert(conn, intake)?;
-    for to in steps {
-        advance(conn, &caller, referral.id, to, None)?;
-    }
-    audit::record(
-        conn,
-        &event(
-            Some(centre),
-            AuditAction::Created,
-            ResourceType::Intake,
-            stored.id,
-        ),
-    )?;
-    Ok(stored)
+    let access = ReferralAccess::of(&staff(centre, Role::CentreCoordinator));
+    as_demo(conn, Some(centre), |ctx| {
+        intake_cases::book_intake(ctx, access, intake)
+    })
 }
 
 /// Records a held intake as `POST /intakes/{id}/completion` does: the referral moves to
@@ -1889,29 +1838,14 @@ fn complete_intake(
     completion
         .check()
         .map_err(|refusal| refused(format!("intake {id}: {refusal}")))?;
-    let caller = staff(centre, Role::CentreCoordinator);
-    let intake = intakes::find_for_update(conn, id, CentreAccess::of(&caller).scope())?
-        .ok_or_else(|| refused(format!("intake {id} is not the centre's")))?;
-    if intake.completion.is_some() {
-        return Err(refused(format!("intake {id} is completed already")));
-    }
-    let notes = notes.map(str::to_owned).or(intake.notes.clone());
-    let completed = intakes::complete(conn, id, completion, &intake.preferences, notes.as_deref())?;
-    let mut steps = vec![(ReferralStatus::IntakeCompleted, None)];
-    steps.extend(completion.outcome.referral_next());
-    for (to, reason) in steps {
-        advance(conn, &caller, intake.referral_id, to, reason)?;
-    }
-    audit::record(
-        conn,
-        &event(
-            Some(centre),
-            AuditAction::Completed,
-            ResourceType::Intake,
-            id,
-        ),
-    )?;
-    Ok(completed)
+    let result = IntakeResult {
+        completion: completion.clone(),
+        preferences: None,
+        notes: notes.map(str::to_owned),
+    };
+    as_demo(conn, Some(centre), |ctx| {
+        intake_cases::complete_intake(ctx, &staff(centre, Role::CentreCoordinator), id, result)
+    })
 }
 
 /// The intake of a referral, as the centre would book it.
@@ -1993,52 +1927,16 @@ fn place(
     membership_id: Uuid,
     confidentiality_signed: bool,
 ) -> Result<(), DemoError> {
-    let caller = staff(centre, Role::CentreCoordinator);
-    let group = lock_group(conn, centre, group_id)?;
-    let intake = intakes::find_for_update(conn, intake_id, CentreAccess::of(&caller).scope())?
-        .ok_or_else(|| refused(format!("intake {intake_id} is not the centre's")))?;
-    let pseudonym = intake
-        .completion
-        .as_ref()
-        .filter(|completion| completion.outcome.wants_a_group())
-        .and_then(|completion| completion.pseudonym.clone())
-        .ok_or_else(|| refused(format!("intake {intake_id} has not concluded with a group")))?;
-    if memberships::has_place(conn, intake.referral_id)? {
-        return Err(refused(format!(
-            "the person of intake {intake_id} has a place"
-        )));
-    }
-    group
-        .check_placement(false)
-        .map_err(|refusal| refused(format!("group {group_id}: {refusal}")))?;
-    let referral = advance(
-        conn,
-        &caller,
-        intake.referral_id,
-        ReferralStatus::Placed,
-        None,
-    )?;
-    memberships::insert(
-        conn,
-        &memberships::NewMembership {
-            id: membership_id,
-            group_id,
-            referral_id: referral.id,
-            intake_id,
-            pseudonym: &pseudonym,
-            referred_at: referral.created_at,
-            confidentiality_signed_at: confidentiality_signed.then(Utc::now),
-        },
-    )?;
-    audit::record(
-        conn,
-        &event(
-            Some(centre),
-            AuditAction::Created,
-            ResourceType::Membership,
-            membership_id,
-        ),
-    )?;
+    let placement = Placement {
+        id: membership_id,
+        group_id,
+        intake_id,
+        group_agreed: false,
+        confidentiality_signed,
+    };
+    as_demo(conn, Some(centre), |ctx| {
+        membership_cases::place_member(ctx, &staff(centre, Role::CentreCoordinator), placement)
+    })?;
     Ok(())
 }
 
@@ -2060,33 +1958,17 @@ fn sign_declaration(conn: &mut PgConnection, centre: Uuid, id: Uuid) -> Result<(
     Ok(())
 }
 
-/// Records that a member left, as `POST /memberships/{id}/departure` does: the group first,
-/// then the place.
+/// Records that a member left, as `POST /memberships/{id}/departure` does.
 fn depart(
     conn: &mut PgConnection,
     centre: Uuid,
     id: Uuid,
     reason: LeaveReason,
 ) -> Result<(), DemoError> {
-    let scope = CentreAccess::of(&staff(centre, Role::CentreCoordinator)).scope();
-    let found = memberships::find(conn, id, scope)?
-        .ok_or_else(|| refused(format!("membership {id} is not the centre's")))?;
-    lock_group(conn, centre, found.group_id)?;
-    let membership = memberships::find_for_update(conn, id, scope)?
-        .ok_or_else(|| refused(format!("membership {id} is not the centre's")))?;
-    if membership.left_at.is_some() {
-        return Err(refused(format!("membership {id} has ended already")));
-    }
-    memberships::depart(conn, &membership, reason, Utc::now())?;
-    audit::record(
-        conn,
-        &event(
-            Some(centre),
-            AuditAction::Updated,
-            ResourceType::Membership,
-            id,
-        ),
-    )?;
+    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
+    as_demo(conn, Some(centre), |ctx| {
+        membership_cases::record_departure(ctx, access, id, reason, None)
+    })?;
     Ok(())
 }
 

@@ -106,11 +106,19 @@ impl DialogueStatus {
         }
     }
 
+    /// Where a meeting may go from here: only to the next status on its line.
+    pub fn allowed_transitions(self) -> Vec<DialogueStatus> {
+        self.next().into_iter().collect()
+    }
+
     /// Whether the meeting has taken place, so that findings and evaluations belong to it.
     pub const fn has_been_held(self) -> bool {
         !matches!(self, DialogueStatus::Planned)
     }
 }
+
+crate::lifecycle::lifecycle!(DialogueStatus, "a dialogue meeting");
+crate::lifecycle::lifecycle!(ActionStatus, "an action");
 
 impl ActionStatus {
     /// Where an action may go from here: done and cancelled are final.

@@ -6,6 +6,7 @@ pub mod access;
 
 pub use access::{CentreAccess, CentreScope, GroupScope};
 
+use crate::lifecycle::{IllegalTransition, Lifecycle};
 use crate::wire::wire_enum;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
@@ -98,6 +99,8 @@ wire_enum! {
     }
 }
 
+crate::lifecycle::lifecycle!(GroupStatus, "a group");
+
 impl GroupStatus {
     /// The statuses a group may move to from this one. A group may end at any point; only a
     /// running group pauses, and only a paused one resumes.
@@ -126,15 +129,8 @@ impl GroupStatus {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GroupRefusal {
     /// The lifecycle does not allow the move.
-    #[error("a group cannot move from {from} to {to}")]
-    IllegalTransition {
-        /// Where it is.
-        from: GroupStatus,
-        /// Where it was asked to go.
-        to: GroupStatus,
-        /// Where it may go.
-        allowed: Vec<GroupStatus>,
-    },
+    #[error(transparent)]
+    IllegalTransition(IllegalTransition),
     /// Too few members are placed to start.
     #[error("the group needs {minimum} members to start and has {placed}: {missing} missing")]
     TooFewMembers {
@@ -270,14 +266,9 @@ impl Group {
 
     /// Checks a move to `to`: the lifecycle, and that a group starts with its minimum.
     pub fn check_transition(&self, to: GroupStatus) -> Result<(), GroupRefusal> {
-        let allowed = self.status.allowed_transitions();
-        if !allowed.contains(&to) {
-            return Err(GroupRefusal::IllegalTransition {
-                from: self.status,
-                to,
-                allowed,
-            });
-        }
+        self.status
+            .check_transition(to)
+            .map_err(GroupRefusal::IllegalTransition)?;
         if to == GroupStatus::Starting && self.member_count < self.size.minimum {
             return Err(GroupRefusal::TooFewMembers {
                 minimum: self.size.minimum,

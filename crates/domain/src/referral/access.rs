@@ -4,6 +4,7 @@
 
 use super::{check_transition, Party, Referral, ReferralStatus};
 use crate::access::Caller;
+use crate::lifecycle::IllegalTransition;
 use crate::role::Role;
 use uuid::Uuid;
 
@@ -43,12 +44,8 @@ pub enum MoveRefusal {
     NotAParty,
     /// Not allowed from here; `detail` says why in words the caller may read, and `allowed`
     /// names what the caller may do instead.
-    NotAllowed {
-        /// Why, without any status the caller may not know.
-        detail: String,
-        /// What the caller may move it to.
-        allowed: Vec<ReferralStatus>,
-    },
+    /// Its `detail` names no status the caller may not know.
+    NotAllowed(IllegalTransition),
 }
 
 impl ReferralAccess {
@@ -144,16 +141,16 @@ impl ReferralAccess {
     pub fn check_move(self, referral: &Referral, to: ReferralStatus) -> Result<Party, MoveRefusal> {
         let party = self.party_for(referral, to).ok_or(MoveRefusal::NotAParty)?;
         check_transition(referral.status, to, party).map_err(|refused| {
-            MoveRefusal::NotAllowed {
-            detail: match party {
-                Party::Centre => refused.to_string(),
-                Party::Referrer => {
-                    "a referrer may only withdraw a referral, and only before the person is placed"
-                        .to_owned()
-                }
-            },
-            allowed: self.allowed(referral),
-        }
+            MoveRefusal::NotAllowed(IllegalTransition::told_as(
+                match party {
+                    Party::Centre => refused.detail,
+                    Party::Referrer => {
+                        "a referrer may only withdraw a referral, and only before the person is placed"
+                            .to_owned()
+                    }
+                },
+                &self.allowed(referral),
+            ))
         })?;
         Ok(party)
     }

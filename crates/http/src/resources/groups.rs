@@ -509,13 +509,7 @@ fn view(access: CentreAccess, group: Group, details: Details) -> GroupView {
 
 /// A group refusal as the problem its caller (the running centre) reads.
 pub(crate) fn refused(refusal: GroupRefusal) -> ApiError {
-    match refusal {
-        GroupRefusal::IllegalTransition { ref allowed, .. } => ApiError::IllegalTransition {
-            detail: refusal.to_string(),
-            allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-        },
-        _ => ApiError::Conflict(refusal.to_string()),
-    }
+    samhandling_usecases::UseCaseError::from(refusal).into()
 }
 
 fn check_age_band(from: Option<i16>, to: Option<i16>) -> Result<AgeBand, ApiError> {

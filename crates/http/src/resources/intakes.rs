@@ -9,26 +9,26 @@
 //! nothing else: an intake is the centre's alone, and another centre gets 404 on its id.
 
 use crate::auth::Authorized;
-use crate::error::{unique_conflict, ApiError};
+use crate::error::ApiError;
 use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::groups::{centre_summary, GroupView, MatchExplanation, RankQuery};
-use crate::resources::referrals::{walk_referral, Coordinators};
+use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use crate::text::{check_free_text, check_languages, check_plain_text, FreeText, LanguageTag};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::group::{CentreAccess, GroupTheme, Weekday};
-use samhandling_domain::intake::{
-    steps_to_scheduled, Completion, Intake, IntakeFormat, IntakeOutcome, Preferences,
-};
-use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
-use samhandling_persistence::intakes::{self as store, IntakeFilter, ONE_PER_REFERRAL_KEY};
-use samhandling_persistence::{audit, matching, referrals};
+use samhandling_domain::intake::{Completion, Intake, IntakeFormat, IntakeOutcome, Preferences};
+use samhandling_domain::referral::ReferralAccess;
+use samhandling_persistence::intakes::{self as store, IntakeFilter};
+use samhandling_persistence::matching;
+use samhandling_usecases::intakes::{self as usecases, IntakeResult};
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -284,7 +284,6 @@ async fn create_intake(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let referral_access = ReferralAccess::of(&caller.caller);
-    let audit_event = caller.audit_creation(ResourceType::Intake);
     let actor = caller.actor();
     let now = Utc::now();
     let intake = Intake {
@@ -307,30 +306,8 @@ async fn create_intake(
         "/api/v1/intakes",
         &request,
         move |conn| {
-            let referral = referrals::find_for_update(
-                conn,
-                intake.referral_id,
-                referral_access.centre_scope(),
-            )?
-            .ok_or(ApiError::MissingReference("referral_id"))?;
-            if referral.erased_at.is_some() {
-                return Err(ApiError::Conflict(
-                    "the person's data is erased: there is no one to hold an intake with".into(),
-                ));
-            }
-            let steps = steps_to_scheduled(referral.status).ok_or_else(|| {
-                ApiError::Conflict(format!(
-                    "a {} referral is past booking an intake",
-                    referral.status
-                ))
-            })?;
-            let stored = store::insert(conn, &intake).map_err(unique_conflict(
-                ONE_PER_REFERRAL_KEY,
-                "this referral already has an intake",
-            ))?;
-            let steps: Vec<_> = steps.into_iter().map(|to| (to, None)).collect();
-            walk_referral(conn, referral_access, stored.referral_id, &steps, &actor)?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let context = &mut Context::new(conn, &actor, &SystemClock);
+            let stored = usecases::book_intake(context, referral_access, &intake)?;
             let shown = view(stored, true);
             Created::new(
                 &shown,
@@ -452,34 +429,18 @@ async fn complete_intake(
     completion.check().map_err(|refusal| {
         ApiError::invalid_field(refusal.field(), "required", refusal.to_string())
     })?;
-    let scope = CentreAccess::of(&caller.caller).scope();
-    let referral_access = ReferralAccess::of(&caller.caller);
-    let actor = caller.actor();
-    let completed = record::change(
-        &state,
-        &caller,
-        ResourceType::Intake,
-        AuditAction::Completed,
-        id,
-        move |conn| {
-            let Some(intake) = store::find_for_update(conn, id, scope)? else {
-                return Ok(None);
-            };
-            if intake.completion.is_some() {
-                return Err(ApiError::Conflict("the intake is already completed".into()));
-            }
-            let preferences = request
-                .preferences
-                .as_ref()
-                .map_or(intake.preferences.clone(), PreferencesInput::to_preferences);
-            let notes = request.notes.clone().or(intake.notes.clone());
-            let completed = store::complete(conn, id, &completion, &preferences, notes.as_deref())?;
-            let mut steps = vec![(ReferralStatus::IntakeCompleted, None)];
-            steps.extend(completion.outcome.referral_next());
-            walk_referral(conn, referral_access, intake.referral_id, &steps, &actor)?;
-            Ok(Some(completed))
-        },
-    )
+    let result = IntakeResult {
+        completion,
+        preferences: request
+            .preferences
+            .as_ref()
+            .map(PreferencesInput::to_preferences),
+        notes: request.notes.clone(),
+    };
+    let who = caller.caller.clone();
+    let completed = record::operate(&state, &caller, ResourceType::Intake, id, move |ctx| {
+        usecases::complete_intake(ctx, &who, id, result)
+    })
     .await?;
     Ok(Tagged::new(view(completed, true)))
 }

@@ -7,22 +7,22 @@
 //! of the group, the membership or the pseudonym.
 
 use crate::auth::Authorized;
-use crate::error::{unique_conflict, ApiError};
+use crate::error::ApiError;
 use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::groups::{own_group_for_update, read_in_own_group, refused, GroupPath};
-use crate::resources::referrals::{walk_referral, Coordinators};
+use crate::resources::groups::{read_in_own_group, GroupPath};
+use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
-use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
-use samhandling_persistence::memberships::{self as store, NewMembership, ONE_PLACE_KEY};
-use samhandling_persistence::{audit, intakes, referrals};
+use samhandling_persistence::memberships as store;
+use samhandling_usecases::memberships::{self as usecases, Placement};
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -157,64 +157,26 @@ async fn place_member(
 ) -> Result<HttpResponse, ApiError> {
     let group_id = path.id;
     let request = body.into_inner();
-    let access = CentreAccess::of(&caller.caller);
-    let referral_access = ReferralAccess::of(&caller.caller);
-    let audit_event = caller.audit_creation(ResourceType::Membership);
+    let who = caller.caller.clone();
     let actor = caller.actor();
     let route = format!("/api/v1/groups/{group_id}/members");
     let placed = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let group = own_group_for_update(conn, access, group_id)?.ok_or(ApiError::NotFound)?;
-        let intake = intakes::find_for_update(conn, request.intake_id, access.scope())?
-            .ok_or(ApiError::MissingReference("intake_id"))?;
-        let pseudonym = intake
-            .completion
-            .as_ref()
-            .filter(|completion| completion.outcome.wants_a_group())
-            .and_then(|completion| completion.pseudonym.clone())
-            .ok_or_else(|| {
-                ApiError::Conflict(
-                    "the intake has not concluded with a group: complete it with a group outcome first"
-                        .into(),
-                )
-            })?;
-        if store::has_place(conn, intake.referral_id)? {
-            return Err(ApiError::Conflict(
-                "this person already has a place in a group".into(),
-            ));
-        }
-        group
-            .check_placement(request.group_agreed)
-            .map_err(refused)?;
-        let referral = walk_referral(
-            conn,
-            referral_access,
-            intake.referral_id,
-            &[(ReferralStatus::Placed, None)],
-            &actor,
-        )?
-        .ok_or(ApiError::MissingReference("intake_id"))?;
-        let id = Uuid::now_v7();
-        let membership = store::insert(
-            conn,
-            &NewMembership {
-                id,
-                group_id,
-                referral_id: referral.id,
-                intake_id: intake.id,
-                pseudonym: &pseudonym,
-                referred_at: referral.created_at,
-                confidentiality_signed_at: request.confidentiality_signed.then(Utc::now),
-            },
-        )
-        .map_err(unique_conflict(
-            ONE_PLACE_KEY,
-            "this person already has a place in a group",
-        ))?;
-        audit::record(conn, &audit_event.of(id))?;
+        let placement = Placement {
+            id: Uuid::now_v7(),
+            group_id,
+            intake_id: request.intake_id,
+            group_agreed: request.group_agreed,
+            confidentiality_signed: request.confidentiality_signed,
+        };
+        let membership = usecases::place_member(
+            &mut Context::new(conn, &actor, &SystemClock),
+            &who,
+            placement,
+        )?;
         let shown = MembershipView::from(membership);
         Created::new(
             &shown,
-            format!("/api/v1/memberships/{id}"),
+            format!("/api/v1/memberships/{}", shown.id),
             Some(shown.version),
         )
     })
@@ -335,33 +297,9 @@ async fn record_departure(
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let left = record::change(
-        &state,
-        &caller,
-        ResourceType::Membership,
-        AuditAction::Updated,
-        id,
-        move |conn| {
-            let Some(found) = store::find(conn, id, access.scope())? else {
-                return Ok(None);
-            };
-            // The group first, then the place: the order every placement takes too.
-            own_group_for_update(conn, access, found.group_id)?.ok_or(ApiError::NotFound)?;
-            let Some(membership) = store::find_for_update(conn, id, access.scope())? else {
-                return Ok(None);
-            };
-            if membership.left_at.is_some() {
-                return Err(ApiError::Conflict("the member has left already".into()));
-            }
-            let left_at = request.left_at.unwrap_or_else(Utc::now);
-            let left = store::depart(conn, &membership, request.reason, left_at)?;
-            // Holding a place kept the referral from counting as inactive; its clock starts now.
-            if let Some(referral) = left.referral_id {
-                referrals::touch(conn, referral)?;
-            }
-            Ok(Some(left))
-        },
-    )
+    let left = record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
+        usecases::record_departure(ctx, access, id, request.reason, request.left_at)
+    })
     .await?;
     Ok(Tagged::new(MembershipView::from(left)))
 }

@@ -20,20 +20,17 @@ use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_domain::audit::{
-    Actor, AuditAction, AuditEvent, AuditFilter, Creation, ResourceType,
-};
+use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, Creation, ResourceType};
 use samhandling_domain::referral::{
-    CoarseStatus, ConsentMethod, MoveRefusal, Offer, Person, PreferredFormat, ReasonCode, Referral,
-    ReferralAccess, ReferralScope, ReferralStatus, RetentionPolicy, Source, TargetGroup,
-    Transition,
+    CoarseStatus, ConsentMethod, Offer, Person, PreferredFormat, ReasonCode, Referral,
+    ReferralAccess, ReferralStatus, RetentionPolicy, Source, TargetGroup, Transition,
 };
-use samhandling_domain::webhook::WebhookEvent;
 use samhandling_domain::Role;
 use samhandling_persistence::referrals::{
     self as store, Inserted, NewReferral, ReferralFilter, EXTERNAL_REFERENCE_KEY,
 };
-use samhandling_persistence::{audit, webhooks, PgConnection, StoreError};
+use samhandling_persistence::{audit, PgConnection, StoreError};
+use samhandling_usecases::referrals as usecases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -616,15 +613,9 @@ async fn transition_referral(
     let id = path.id;
     let request = body.into_inner();
     let access = ReferralAccess::of(&caller.caller);
-    let actor = caller.caller.subject.clone();
-    let moved = record::change(
-        &state,
-        &caller,
-        ResourceType::Referral,
-        AuditAction::Transitioned,
-        id,
-        move |conn| move_referral(conn, access, id, request.to, request.reason, &actor),
-    )
+    let moved = record::operate(&state, &caller, ResourceType::Referral, id, move |ctx| {
+        usecases::move_referral(ctx, access, id, request.to, request.reason)
+    })
     .await?;
     Ok(Tagged::new(view(
         access,
@@ -632,73 +623,6 @@ async fn transition_referral(
         moved,
         Details::NONE,
     )))
-}
-
-/// The one way a referral moves, inside the caller's transaction: lock it within the caller's
-/// scope (`None` outside it), check the move against the state machine and the caller's part,
-/// store it with its history step, and queue the referrer's webhook event when its view changes.
-/// The transitions endpoint calls it, and so will whatever else moves referrals (intakes,
-/// placements); the caller of this records the audit event.
-pub(crate) fn move_referral(
-    conn: &mut PgConnection,
-    access: ReferralAccess,
-    id: Uuid,
-    to: ReferralStatus,
-    reason: Option<ReasonCode>,
-    actor: &str,
-) -> Result<Option<Referral>, ApiError> {
-    let Some(current) = store::find_for_update(conn, id, access.scope())? else {
-        return Ok(None);
-    };
-    access
-        .check_move(&current, to)
-        .map_err(|refusal| match refusal {
-            MoveRefusal::NotAParty => ApiError::NotFound,
-            MoveRefusal::NotAllowed { detail, allowed } => ApiError::IllegalTransition {
-                detail,
-                allowed: allowed
-                    .iter()
-                    .map(|status| status.as_str().to_owned())
-                    .collect(),
-            },
-        })?;
-    let moved = store::transition(
-        conn,
-        &current,
-        to,
-        reason,
-        actor,
-        Some(access.organisation_id()),
-    )?;
-    if let Some((referrer, event)) = WebhookEvent::of_referral_move(&current, &moved) {
-        webhooks::enqueue(conn, referrer, &event)?;
-    }
-    Ok(Some(moved))
-}
-
-/// Moves a referral through `steps` for the centre or the referrer, inside the caller's
-/// transaction: each step through [`move_referral`], so each is checked, kept in the history,
-/// told to the referrer's webhooks when its view changes, and audited as `actor`'s. Intakes and
-/// placements move referrals this way. `None` when the referral is outside the caller's scope.
-pub(crate) fn walk_referral(
-    conn: &mut PgConnection,
-    access: ReferralAccess,
-    id: Uuid,
-    steps: &[(ReferralStatus, Option<ReasonCode>)],
-    actor: &Actor,
-) -> Result<Option<Referral>, ApiError> {
-    let mut moved = None;
-    for (to, reason) in steps {
-        let Some(step) = move_referral(conn, access, id, *to, *reason, &actor.actor)? else {
-            return Ok(None);
-        };
-        audit::record(
-            conn,
-            &actor.event(AuditAction::Transitioned, ResourceType::Referral, id),
-        )?;
-        moved = Some(step);
-    }
-    Ok(moved)
 }
 
 /// Record that the person withdrew consent to feedback.
@@ -716,16 +640,13 @@ async fn withdraw_feedback_consent(
     state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = ReferralAccess::of(&caller.caller).centre_scope();
-    act(
-        &state,
-        &caller,
-        path.id,
-        scope,
-        AuditAction::ConsentWithdrawn,
-        store::withdraw_feedback_consent,
-    )
-    .await
+    let id = path.id;
+    let access = ReferralAccess::of(&caller.caller);
+    record::operate(&state, &caller, ResourceType::Referral, id, move |ctx| {
+        usecases::withdraw_feedback_consent(ctx, access, id)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Erase the person's data.
@@ -747,41 +668,11 @@ async fn erase_referral(
     state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = path.id;
     let scope = ReferralAccess::of(&caller.caller).stewardship_scope();
-    act(
-        &state,
-        &caller,
-        path.id,
-        scope,
-        AuditAction::Erased,
-        store::erase,
-    )
-    .await
-}
-
-/// A named action on one referral: lock it within `scope` (404 outside it), apply `change`,
-/// audited, answer 204.
-async fn act<P: Policy>(
-    state: &AppState,
-    caller: &Authorized<P>,
-    id: Uuid,
-    scope: ReferralScope,
-    action: AuditAction,
-    change: fn(&mut PgConnection, Uuid) -> Result<Referral, StoreError>,
-) -> Result<HttpResponse, ApiError> {
-    record::change(
-        state,
-        caller,
-        ResourceType::Referral,
-        action,
-        id,
-        move |conn| {
-            if store::find_for_update(conn, id, scope)?.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(change(conn, id)?))
-        },
-    )
+    record::operate(&state, &caller, ResourceType::Referral, id, move |ctx| {
+        usecases::erase(ctx, scope, id)
+    })
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }

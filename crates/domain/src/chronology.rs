@@ -1,0 +1,73 @@
+//! When dated facts are coherent with each other. A record's date may not lie before what it
+//! belongs to (an intake before its referral, a departure before its joining), nor further into
+//! the future than [`FUTURE_MARGIN`] allows for clocks and time zones, for things that have
+//! happened. A date outside these bounds would be stored and counted in the wrong year's
+//! statistics, so it is refused.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// How far past "now" the time of something that has happened may lie: a day covers clocks that
+/// differ and a date entered in Norwegian time.
+pub const FUTURE_MARGIN: TimeDelta = TimeDelta::days(1);
+
+/// Why a dated fact is incoherent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DateRefusal {
+    /// Before what it belongs to.
+    #[error("it cannot be before {0}")]
+    BeforeItsStart(&'static str),
+    /// Further into the future than the margin.
+    #[error("it has happened, so it cannot be later than a day from now")]
+    InTheFuture,
+}
+
+impl DateRefusal {
+    /// The code a 422 names.
+    pub const fn code(self) -> &'static str {
+        match self {
+            DateRefusal::BeforeItsStart(_) => "before_start",
+            DateRefusal::InTheFuture => "in_the_future",
+        }
+    }
+}
+
+/// Checks the time `at` of something that has happened: not before `start` (what it belongs to,
+/// named `start_name` in the refusal) and not past `now` plus [`FUTURE_MARGIN`].
+pub fn check_happened(
+    at: DateTime<Utc>,
+    start: DateTime<Utc>,
+    start_name: &'static str,
+    now: DateTime<Utc>,
+) -> Result<(), DateRefusal> {
+    if at < start {
+        return Err(DateRefusal::BeforeItsStart(start_name));
+    }
+    if at > now + FUTURE_MARGIN {
+        return Err(DateRefusal::InTheFuture);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fact_lies_between_its_start_and_a_day_from_now() {
+        let now = Utc::now();
+        let start = now - TimeDelta::days(30);
+        assert_eq!(check_happened(start, start, "the referral", now), Ok(()));
+        assert_eq!(
+            check_happened(now + TimeDelta::hours(23), start, "x", now),
+            Ok(())
+        );
+        assert_eq!(
+            check_happened(start - TimeDelta::seconds(1), start, "the referral", now),
+            Err(DateRefusal::BeforeItsStart("the referral"))
+        );
+        assert_eq!(
+            check_happened(now + TimeDelta::days(2), start, "x", now),
+            Err(DateRefusal::InTheFuture)
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! Samhandling's use cases: every state-changing operation of the API, written once. The HTTP
+//! handlers, the retention job and the demo loader all call these functions, so a rule, a scope,
+//! an audit event or a webhook event cannot be present in one entry point and missing in another.
+//!
+//! Each operation takes a [`Context`] (the transaction's connection, the acting party for the
+//! audit trail, and a clock) and typed input. It owns the scoped lookup (a record outside the
+//! caller's scope is [`UseCaseError::NotFound`], indistinguishable from one that does not
+//! exist), the domain checks, the write, the audit event and the outbox event, and it answers
+//! with one error enum that the HTTP layer maps to problem+json in one place. The caller opens
+//! and commits the transaction: an `Err` rolls everything back.
+
+pub mod context;
+pub mod error;
+pub mod intakes;
+pub mod memberships;
+pub mod referrals;
+
+pub use context::{Clock, Context, FixedClock, SystemClock};
+pub use error::{InvalidField, UseCaseError};

@@ -1,0 +1,121 @@
+//! Places in groups: placing a person whose intake concluded with a group, and recording that a
+//! member left. Placing moves the referral to `placed` in the same transaction; leaving starts
+//! the referral's inactivity clock over.
+
+use crate::{Context, UseCaseError};
+use chrono::{DateTime, Utc};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::chronology::check_happened;
+use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
+use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
+use samhandling_domain::Caller;
+use samhandling_persistence::memberships::{self as store, NewMembership, ONE_PLACE_KEY};
+use samhandling_persistence::{groups, intakes, referrals};
+use uuid::Uuid;
+
+/// A person to place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// The new membership's id.
+    pub id: Uuid,
+    /// The group.
+    pub group_id: Uuid,
+    /// The person's completed intake.
+    pub intake_id: Uuid,
+    /// For a group that has started: the group agreed to take a new member.
+    pub group_agreed: bool,
+    /// The member signed the confidentiality declaration at placement.
+    pub confidentiality_signed: bool,
+}
+
+const PLACED_ALREADY: &str = "this person already has a place in a group";
+
+/// Places the person of a completed intake in one of the caller's centre's groups. The group is
+/// locked first, then the intake; the intake must have concluded with a group and a pseudonym,
+/// the person may hold one place only, and the group must take members. The referral walks to
+/// `placed`. A group outside the caller's centre is [`UseCaseError::NotFound`]; an intake
+/// outside it names `intake_id`.
+pub fn place_member(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    placement: Placement,
+) -> Result<Membership, UseCaseError> {
+    let access = CentreAccess::of(caller);
+    let group = groups::find_for_update(ctx.conn(), placement.group_id, access.own_groups())?
+        .ok_or(UseCaseError::NotFound)?;
+    let intake = intakes::find_for_update(ctx.conn(), placement.intake_id, access.scope())?
+        .ok_or(UseCaseError::MissingReference("intake_id"))?;
+    let pseudonym = intake
+        .completion
+        .as_ref()
+        .filter(|completion| completion.outcome.wants_a_group())
+        .and_then(|completion| completion.pseudonym.clone())
+        .ok_or_else(|| {
+            UseCaseError::Conflict(
+                "the intake has not concluded with a group: complete it with a group outcome first"
+                    .into(),
+            )
+        })?;
+    if store::has_place(ctx.conn(), intake.referral_id)? {
+        return Err(UseCaseError::Conflict(PLACED_ALREADY.into()));
+    }
+    group.check_placement(placement.group_agreed)?;
+    let referral = crate::referrals::move_referral(
+        ctx,
+        ReferralAccess::of(caller),
+        intake.referral_id,
+        ReferralStatus::Placed,
+        None,
+    )
+    .map_err(|error| match error {
+        UseCaseError::NotFound => UseCaseError::MissingReference("intake_id"),
+        other => other,
+    })?;
+    let signed_at = placement.confidentiality_signed.then(|| ctx.now());
+    let membership = store::insert(
+        ctx.conn(),
+        &NewMembership {
+            id: placement.id,
+            group_id: placement.group_id,
+            referral_id: referral.id,
+            intake_id: intake.id,
+            pseudonym: &pseudonym,
+            referred_at: referral.created_at,
+            confidentiality_signed_at: signed_at,
+        },
+    )
+    .map_err(UseCaseError::unique(ONE_PLACE_KEY, PLACED_ALREADY))?;
+    ctx.audit(AuditAction::Created, ResourceType::Membership, placement.id)?;
+    Ok(membership)
+}
+
+/// Records that the member `id` left, at `left_at` (now when absent): not before joining, not
+/// in the future. The group is locked before the place, the order every placement takes too.
+/// Leaving twice is a conflict. The referral keeps its status, and its inactivity clock starts
+/// over: while the person held a place, the retention sweep did not count it as inactive.
+pub fn record_departure(
+    ctx: &mut Context<'_>,
+    access: CentreAccess,
+    id: Uuid,
+    reason: LeaveReason,
+    left_at: Option<DateTime<Utc>>,
+) -> Result<Membership, UseCaseError> {
+    let found = store::find(ctx.conn(), id, access.scope())?.ok_or(UseCaseError::NotFound)?;
+    groups::find_for_update(ctx.conn(), found.group_id, access.own_groups())?
+        .ok_or(UseCaseError::NotFound)?;
+    let membership =
+        store::find_for_update(ctx.conn(), id, access.scope())?.ok_or(UseCaseError::NotFound)?;
+    if membership.left_at.is_some() {
+        return Err(UseCaseError::Conflict("the member has left already".into()));
+    }
+    let now = ctx.now();
+    let left_at = left_at.unwrap_or(now);
+    check_happened(left_at, membership.joined_at, "the member joined", now)
+        .map_err(|refusal| UseCaseError::invalid("left_at", refusal.code(), refusal.to_string()))?;
+    let left = store::depart(ctx.conn(), &membership, reason, left_at)?;
+    if let Some(referral) = left.referral_id {
+        referrals::touch(ctx.conn(), referral)?;
+    }
+    ctx.audit(AuditAction::Updated, ResourceType::Membership, id)?;
+    Ok(left)
+}

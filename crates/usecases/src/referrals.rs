@@ -1,0 +1,125 @@
+//! Referrals: every way one moves, is erased, or loses its feedback consent. The transitions
+//! endpoint, intakes, placements, the retention sweep and the demo all move referrals here, so
+//! each step is checked by the lifecycle, kept in the history, told to the referrer's webhooks
+//! when its view changes, and audited.
+
+use crate::{Context, UseCaseError};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::lifecycle::IllegalTransition;
+use samhandling_domain::referral::{
+    ReasonCode, Referral, ReferralAccess, ReferralScope, ReferralStatus,
+};
+use samhandling_domain::webhook::WebhookEvent;
+use samhandling_persistence::{referrals as store, webhooks};
+use uuid::Uuid;
+
+/// Every referral: for the system's own work (the retention sweep), never for a caller.
+const EVERY_REFERRAL: ReferralScope = ReferralScope {
+    centre: None,
+    referrer: None,
+    everything: true,
+};
+
+/// Moves the referral `id` to `to` for the caller `access`: locked within the caller's scope,
+/// checked against the lifecycle and the caller's part (a referrer is told the rule, never a
+/// status it may not see), stored with its history step, told to the referrer's webhooks when
+/// its view changes, and audited.
+pub fn move_referral(
+    ctx: &mut Context<'_>,
+    access: ReferralAccess,
+    id: Uuid,
+    to: ReferralStatus,
+    reason: Option<ReasonCode>,
+) -> Result<Referral, UseCaseError> {
+    let current =
+        store::find_for_update(ctx.conn(), id, access.scope())?.ok_or(UseCaseError::NotFound)?;
+    access.check_move(&current, to)?;
+    step(ctx, &current, to, reason, Some(access.organisation_id()))
+}
+
+/// Moves the referral `id` through `steps`, each through [`move_referral`]: intakes and
+/// placements walk a referral this way.
+pub fn walk_referral(
+    ctx: &mut Context<'_>,
+    access: ReferralAccess,
+    id: Uuid,
+    steps: &[(ReferralStatus, Option<ReasonCode>)],
+) -> Result<Option<Referral>, UseCaseError> {
+    let mut moved = None;
+    for &(to, reason) in steps {
+        moved = Some(move_referral(ctx, access, id, to, reason)?);
+    }
+    Ok(moved)
+}
+
+/// Ends an open referral nobody worked on as `expired`: the retention sweep's move, which no
+/// party may make. Its referrer is told as of any move.
+pub fn expire(ctx: &mut Context<'_>, id: Uuid) -> Result<Referral, UseCaseError> {
+    let current =
+        store::find_for_update(ctx.conn(), id, EVERY_REFERRAL)?.ok_or(UseCaseError::NotFound)?;
+    if current.status.is_terminal() {
+        return Err(IllegalTransition::told_as::<ReferralStatus>(
+            format!(
+                "a referral that has ended ({}) cannot expire",
+                current.status
+            ),
+            &[],
+        )
+        .into());
+    }
+    step(ctx, &current, ReferralStatus::Expired, None, None)
+}
+
+/// Erases the person of the referral `id` within `scope` (the centre's, or an administrator's
+/// stewardship): the tombstone keeps only what the referrer's view shows. Erasing twice keeps
+/// the first time, and is audited again.
+pub fn erase(
+    ctx: &mut Context<'_>,
+    scope: ReferralScope,
+    id: Uuid,
+) -> Result<Referral, UseCaseError> {
+    store::find_for_update(ctx.conn(), id, scope)?.ok_or(UseCaseError::NotFound)?;
+    let erased = store::erase(ctx.conn(), id)?;
+    ctx.audit(AuditAction::Erased, ResourceType::Referral, id)?;
+    Ok(erased)
+}
+
+/// Erases the person of the referral `id` as the retention sweep does.
+pub fn erase_as_due(ctx: &mut Context<'_>, id: Uuid) -> Result<Referral, UseCaseError> {
+    erase(ctx, EVERY_REFERRAL, id)
+}
+
+/// Records, for the target centre, that the person withdrew consent to feedback: from now on the
+/// referrer sees only the coarse status. Withdrawing twice keeps the first time.
+pub fn withdraw_feedback_consent(
+    ctx: &mut Context<'_>,
+    access: ReferralAccess,
+    id: Uuid,
+) -> Result<Referral, UseCaseError> {
+    store::find_for_update(ctx.conn(), id, access.centre_scope())?.ok_or(UseCaseError::NotFound)?;
+    let withdrawn = store::withdraw_feedback_consent(ctx.conn(), id)?;
+    ctx.audit(AuditAction::ConsentWithdrawn, ResourceType::Referral, id)?;
+    Ok(withdrawn)
+}
+
+/// Stores a checked move of the locked referral `current`, queues the referrer's event when its
+/// view changed, and audits it.
+fn step(
+    ctx: &mut Context<'_>,
+    current: &Referral,
+    to: ReferralStatus,
+    reason: Option<ReasonCode>,
+    organisation: Option<Uuid>,
+) -> Result<Referral, UseCaseError> {
+    let actor = ctx.actor().actor.clone();
+    let moved = store::transition(ctx.conn(), current, to, reason, &actor, organisation)?;
+    if let Some((referrer, event)) = WebhookEvent::of_referral_move(current, &moved) {
+        webhooks::enqueue(ctx.conn(), referrer, &event)?;
+    }
+    ctx.audit(
+        AuditAction::Transitioned,
+        ResourceType::Referral,
+        current.id,
+    )?;
+    Ok(moved)
+}
