@@ -788,3 +788,89 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
     assert_eq!((swept.expired, swept.erased), (1, 1));
     assert!(tables_containing(&t.database, "Trofast").is_empty());
 }
+
+#[actix_web::test]
+async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let (group, _) = group_with_members(&app, &f, &group_body("Siste runde", "relatives"), 5).await;
+    for to in ["starting", "self_running"] {
+        let moved = post(
+            &app,
+            &format!("/api/v1/groups/{group}/transitions"),
+            &f.coordinator,
+            &json!({"to": to}),
+        )
+        .await;
+        assert_eq!(moved.status, 200, "{}", moved.text);
+    }
+    let members = get(
+        &app,
+        &format!("/api/v1/groups/{group}/members"),
+        &f.coordinator,
+    )
+    .await;
+    let places: Vec<String> = samhandling_tests::ids(&members.body);
+    assert_eq!(places.len(), 5);
+    let done = post(
+        &app,
+        &format!("/api/v1/memberships/{}/departure", places[0]),
+        &f.coordinator,
+        &json!({"reason": "completed"}),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+
+    let ended = post(
+        &app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "ended"}),
+    )
+    .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    assert_eq!(ended.body["status"], "ended");
+    assert_eq!(ended.body["member_count"], 0);
+    assert_eq!(ended.body["open_seats"], 8);
+    assert!(ended.body["ended_at"].is_string());
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(read.body["member_count"], 0);
+    assert_eq!(read.body["open_seats"], 8);
+    assert_eq!(read.header("etag"), ended.header("etag"));
+
+    for (index, place) in places.iter().enumerate() {
+        let membership = get(
+            &app,
+            &format!("/api/v1/memberships/{place}"),
+            &f.coordinator,
+        )
+        .await;
+        assert_eq!(membership.status, 200, "{}", membership.text);
+        assert!(
+            membership.body["left_at"].is_string(),
+            "{}",
+            membership.text
+        );
+        let reason = if index == 0 {
+            "completed"
+        } else {
+            "group_ended"
+        };
+        assert_eq!(
+            membership.body["leave_reason"], reason,
+            "{}",
+            membership.text
+        );
+        assert_eq!(
+            t.database.events("updated", place),
+            1,
+            "each place's end is audited once, as a departure"
+        );
+    }
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM memberships WHERE left_at IS NULL"),
+        0
+    );
+}
