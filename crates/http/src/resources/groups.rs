@@ -3,8 +3,8 @@
 //! visits and the people who wait for them.
 //!
 //! A centre's coordinators see and change their own groups ([`GroupScope`] in SQL; another
-//! centre gets 404). Anyone signed in may browse the catalogue: recruiting groups with an open
-//! seat, shown without members, counts, version or a confidential address, so that nothing in
+//! centre gets 404). Anyone signed in may browse the catalogue: open (recruiting or starting)
+//! groups with an open seat, shown without members, counts, version or a confidential address, so that nothing in
 //! it tells who joined.
 
 use crate::auth::{AnyRole, Authorized};
@@ -658,10 +658,11 @@ async fn create_group(
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GroupQuery {
-    /// Only the catalogue: recruiting groups with an open seat (what everyone but the running
-    /// centre sees anyway).
+    /// Only the catalogue: open (recruiting or starting) groups with an open seat (what everyone
+    /// but the running centre sees anyway).
     catalogue: Option<bool>,
-    /// Only this status (the centre's own groups; the catalogue is all `recruiting`).
+    /// Only this status (the centre's own groups; the catalogue is all `recruiting` or
+    /// `starting`).
     status: Option<GroupStatus>,
     /// Only this theme.
     theme: Option<GroupTheme>,
@@ -680,7 +681,8 @@ pub struct GroupQuery {
 /// List groups.
 ///
 /// A centre's coordinators see their own groups in every status, and the catalogue. Everyone
-/// else sees the catalogue: recruiting groups with an open seat, without members or counts.
+/// else sees the catalogue: open (recruiting or starting) groups with an open seat, without
+/// members or counts.
 #[utoipa::path(
     tag = "groups",
     params(GroupQuery, PageQuery),
