@@ -502,3 +502,111 @@ async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
     );
     assert_eq!(planned.body["county_number"], "46");
 }
+
+#[actix_web::test]
+async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first_time() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = trondelag(&t);
+    let id = held_meeting(&app, &d).await;
+    let uri = format!("/api/v1/dialogue-meetings/{id}/evaluations");
+    let submit = |body: Value| {
+        authorized(TestRequest::post().uri(&uri), &d.contacts[1])
+            .insert_header(("Idempotency-Key", "verdal-evaluering-1"))
+            .set_json(body)
+    };
+    let body = json!({"rating": 5, "comments": "Godt forberedt."});
+    let first = send(&app, submit(body.clone())).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(
+        first.header("location"),
+        Some(format!("/api/v1/dialogue-meetings/{id}").as_str()),
+        "the meeting that shows the evaluation"
+    );
+    let again = send(&app, submit(body)).await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let other = send(&app, submit(json!({"rating": 2}))).await;
+    other.assert_problem(422);
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM dialogue_evaluations"),
+        1
+    );
+    let shown = get(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{id}"),
+        &d.contacts[1],
+    )
+    .await;
+    assert_eq!(shown.body["evaluations"][0]["id"], first.body["id"]);
+    assert_eq!(t.database.events("updated", &id), 1, "audited once");
+}
+
+#[actix_web::test]
+async fn a_county_has_one_county_governor() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let admin = t.admin_token();
+    let first = created(
+        &app,
+        "/api/v1/organisations",
+        &admin,
+        &json!({"kind": "county_governor", "name": "Statsforvalteren i Vestland", "county_number": "46"}),
+    )
+    .await;
+    let second = post(
+        &app,
+        "/api/v1/organisations",
+        &admin,
+        &json!({"kind": "county_governor", "name": "Statsforvalteren i Vestland (kopi)", "county_number": "46"}),
+    )
+    .await;
+    assert_eq!(
+        second.assert_problem(409)["detail"],
+        "a county governor for this county_number is already registered"
+    );
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM organisations WHERE kind = 'county_governor'"),
+        1,
+        "nothing stored"
+    );
+    let rogaland = created(
+        &app,
+        "/api/v1/organisations",
+        &admin,
+        &json!({"kind": "county_governor", "name": "Statsforvalteren i Rogaland", "county_number": "11"}),
+    )
+    .await;
+    let moved = send(
+        &app,
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/organisations/{}", rogaland.id())),
+            &admin,
+        )
+        .insert_header(("If-Match", rogaland.header("etag").unwrap()))
+        .set_json(json!({"county_number": "46"})),
+    )
+    .await;
+    assert_eq!(
+        moved.assert_problem(409)["detail"],
+        "a county governor for this county_number is already registered"
+    );
+    let kept = get(
+        &app,
+        &format!("/api/v1/organisations/{}", rogaland.id()),
+        &admin,
+    )
+    .await;
+    assert_eq!(kept.body["county_number"], "11");
+    let vestland = get(
+        &app,
+        &format!("/api/v1/organisations/{}", first.id()),
+        &admin,
+    )
+    .await;
+    assert_eq!(vestland.body["county_number"], "46");
+}

@@ -429,6 +429,8 @@ async fn another_centre_gets_404_on_every_id() {
     let f = field(&t);
     let mut body = group_body("Hemmelig sted", "relatives");
     body["confidential_location"] = json!(true);
+    // Full, so that it is not in the catalogue, where anyone signed in may read it.
+    body["max_members"] = json!(5);
     let (group, intakes) = group_with_members(&app, &f, &body, 5).await;
     post(
         &app,
@@ -787,4 +789,168 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
     let swept = retention::sweep(&t.state.db, &policy).unwrap();
     assert_eq!((swept.expired, swept.erased), (1, 1));
     assert!(tables_containing(&t.database, "Trofast").is_empty());
+}
+
+#[actix_web::test]
+async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let (group, _) = group_with_members(&app, &f, &group_body("Siste runde", "relatives"), 5).await;
+    for to in ["starting", "self_running"] {
+        let moved = post(
+            &app,
+            &format!("/api/v1/groups/{group}/transitions"),
+            &f.coordinator,
+            &json!({"to": to}),
+        )
+        .await;
+        assert_eq!(moved.status, 200, "{}", moved.text);
+    }
+    let members = get(
+        &app,
+        &format!("/api/v1/groups/{group}/members"),
+        &f.coordinator,
+    )
+    .await;
+    let places: Vec<String> = samhandling_tests::ids(&members.body);
+    assert_eq!(places.len(), 5);
+    let done = post(
+        &app,
+        &format!("/api/v1/memberships/{}/departure", places[0]),
+        &f.coordinator,
+        &json!({"reason": "completed"}),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+
+    let ended = post(
+        &app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "ended"}),
+    )
+    .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    assert_eq!(ended.body["status"], "ended");
+    assert_eq!(ended.body["member_count"], 0);
+    assert_eq!(ended.body["open_seats"], 8);
+    assert!(ended.body["ended_at"].is_string());
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(read.body["member_count"], 0);
+    assert_eq!(read.body["open_seats"], 8);
+    assert_eq!(read.header("etag"), ended.header("etag"));
+
+    for (index, place) in places.iter().enumerate() {
+        let membership = get(
+            &app,
+            &format!("/api/v1/memberships/{place}"),
+            &f.coordinator,
+        )
+        .await;
+        assert_eq!(membership.status, 200, "{}", membership.text);
+        assert!(
+            membership.body["left_at"].is_string(),
+            "{}",
+            membership.text
+        );
+        let reason = if index == 0 {
+            "completed"
+        } else {
+            "group_ended"
+        };
+        assert_eq!(
+            membership.body["leave_reason"], reason,
+            "{}",
+            membership.text
+        );
+        assert_eq!(
+            t.database.events("updated", place),
+            1,
+            "each place's end is audited once, as a departure"
+        );
+    }
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM memberships WHERE left_at IS NULL"),
+        0
+    );
+}
+
+#[actix_web::test]
+async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggestions() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let (group, _) = group_with_members(&app, &f, &group_body("Oppstart", "relatives"), 5).await;
+    let sessions = format!("/api/v1/groups/{group}/sessions");
+    let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 5, "follow_up_requested": false});
+    post(&app, &sessions, &f.coordinator, &session("2026-12-01"))
+        .await
+        .assert_problem(409);
+    let started = post(
+        &app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "starting"}),
+    )
+    .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    // A starting group meets, with its starter.
+    created(&app, &sessions, &f.coordinator, &session("2026-12-08")).await;
+
+    // It is open: in the catalogue for everyone, and among the suggestions.
+    let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
+    assert_eq!(samhandling_tests::ids(&catalogue.body), [group.as_str()]);
+    let own = get(&app, "/api/v1/groups?catalogue=true", &f.coordinator).await;
+    assert_eq!(samhandling_tests::ids(&own.body), [group.as_str()]);
+    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert_eq!(seen.body["view"], "catalogue");
+
+    let waiting = |name: &'static str| {
+        let app = &app;
+        let f = &f;
+        async move {
+            let referral = refer(app, &f.referrer, &referral_body(&f.centre, name, false)).await;
+            let intake = book_intake(app, &f.coordinator, referral["id"].as_str().unwrap()).await;
+            complete_for_group(app, &f.coordinator, &intake, "relatives", name).await;
+            intake
+        }
+    };
+    let sixth = waiting("Sjette").await;
+    let suggested = get(
+        &app,
+        &format!("/api/v1/intakes/{sixth}/suggested-groups"),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(suggested.status, 200, "{}", suggested.text);
+    assert_eq!(suggested.body["items"][0]["group"]["id"], group.as_str());
+
+    // It takes a new member without asking the group.
+    let placed = place(&app, &f.coordinator, &group, &sixth).await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(read.body["member_count"], 6);
+    assert_eq!(read.body["open_seats"], 2);
+
+    // Running itself, it is closed: out of the catalogue, and a new member needs its agreement.
+    let running = post(
+        &app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "self_running"}),
+    )
+    .await;
+    assert_eq!(running.status, 200, "{}", running.text);
+    let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
+    assert_eq!(catalogue.body["items"], json!([]));
+    let seventh = waiting("Sjuende").await;
+    let closed = place(&app, &f.coordinator, &group, &seventh).await;
+    assert_eq!(
+        closed.assert_problem(409)["detail"],
+        "the group has started and is closed: place someone only when the group agrees (group_agreed: true)"
+    );
+    created(&app, &sessions, &f.coordinator, &session("2026-12-15")).await;
 }

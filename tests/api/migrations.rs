@@ -35,6 +35,18 @@ fn every_migration_reverts_and_reapplies() {
     assert_eq!(tables(&mut conn), before);
 }
 
+/// Reverts the newest migrations down to and including `version`; returns how many.
+fn revert_through(conn: &mut diesel::PgConnection, version: &str) -> usize {
+    let mut reverted = 0;
+    loop {
+        let name = revert_last(conn).unwrap();
+        reverted += 1;
+        if name == version {
+            return reverted;
+        }
+    }
+}
+
 #[derive(diesel::QueryableByName)]
 struct Offer {
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -49,12 +61,12 @@ async fn a_stored_network_meeting_referral_becomes_a_self_help_group_referral() 
     let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Kjell", true)).await;
     let id: uuid::Uuid = referral["id"].as_str().unwrap().parse().unwrap();
     let mut conn = t.database.connect();
-    assert_eq!(revert_last(&mut conn).unwrap(), "20261202000016");
+    let reverted = revert_through(&mut conn, "20261202000016");
     diesel::sql_query("UPDATE referrals SET offer = 'network_meeting' WHERE id = $1")
         .bind::<diesel::sql_types::Uuid, _>(id)
         .execute(&mut conn)
         .unwrap();
-    assert_eq!(run_pending(&mut conn).unwrap().len(), 1);
+    assert_eq!(run_pending(&mut conn).unwrap().len(), reverted);
     let stored = diesel::sql_query("SELECT offer FROM referrals WHERE id = $1")
         .bind::<diesel::sql_types::Uuid, _>(id)
         .get_result::<Offer>(&mut conn)
@@ -63,4 +75,32 @@ async fn a_stored_network_meeting_referral_becomes_a_self_help_group_referral() 
     let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
     assert_eq!(read.status, 200, "{}", read.text);
     assert_eq!(read.body["offer"], "self_help_group");
+}
+
+#[test]
+fn one_governor_per_county_stops_on_duplicates_and_names_the_county() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let reverted = revert_through(&mut conn, "20261206000017");
+    let governor = "INSERT INTO organisations (id, kind, name, county_number) \
+                    VALUES (gen_random_uuid(), 'county_governor', $1, '46')";
+    for name in ["Statsforvalteren i Vestland", "Fylkesmannen i Hordaland"] {
+        diesel::sql_query(governor)
+            .bind::<diesel::sql_types::Text, _>(name)
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let refused = run_pending(&mut conn).unwrap_err().to_string();
+    assert!(refused.contains("county_number 46"), "{refused}");
+    assert_eq!(
+        database.count("SELECT count(*) AS count FROM organisations WHERE county_number = '46'"),
+        2,
+        "nothing changed"
+    );
+    diesel::sql_query(
+        "UPDATE organisations SET county_number = NULL WHERE name = 'Fylkesmannen i Hordaland'",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    assert_eq!(run_pending(&mut conn).unwrap().len(), reverted);
 }

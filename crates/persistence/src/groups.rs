@@ -1,6 +1,6 @@
 //! Self-help groups in storage, with their starters and follow-up visits. Every query that loads
 //! a group takes a [`GroupScope`] into its WHERE clause: the centre's own groups, and (for
-//! browsing only) the catalogue of recruiting groups with an open seat.
+//! browsing only) the catalogue of open (recruiting or starting) groups with an open seat.
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
@@ -22,11 +22,12 @@ pub const STARTER_KEY: &str = "group_starters_key";
 
 type Condition = Box<dyn BoxableExpression<groups::table, Pg, SqlType = Bool>>;
 
-/// Recruiting with a free seat: what the catalogue shows.
+/// Open ([`GroupStatus::OPEN`]: recruiting or starting) with a free seat: what the catalogue
+/// shows (the partial index `groups_catalogue`).
 fn in_catalogue() -> Condition {
     Box::new(
         groups::status
-            .eq(GroupStatus::Recruiting.as_str())
+            .eq_any(GroupStatus::OPEN.map(GroupStatus::as_str))
             .and(groups::member_count.lt(groups::max_members)),
     )
 }
@@ -213,7 +214,7 @@ pub struct GroupFilter {
     pub municipality: Option<String>,
     /// Only groups talking this language.
     pub language: Option<String>,
-    /// Only the catalogue (recruiting with open seats), even for the centre's coordinators.
+    /// Only the catalogue (open groups with open seats), even for the centre's coordinators.
     pub catalogue_only: bool,
 }
 

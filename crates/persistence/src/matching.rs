@@ -36,8 +36,8 @@ macro_rules! score {
     };
 }
 
-/// The groups of the intake's centre with an open seat, ranked for the person: the
-/// `groups_open_seats` index finds them, and only they are scored. `$1` intake, `$2` centre,
+/// The open groups (`GroupStatus::OPEN`: recruiting or starting) of the intake's centre with an
+/// open seat, ranked for the person: the `groups_open_seats` index finds them, and only they are scored. `$1` intake, `$2` centre,
 /// `$3` limit.
 pub const SUGGESTED_GROUPS: &str = concat!(
     "WITH p AS (SELECT i.centre_id, i.outcome, i.outcome_theme, i.preferred_themes, \
@@ -218,7 +218,8 @@ pub struct Demand {
     /// The median wait so far, in days.
     #[diesel(sql_type = Int4)]
     pub median_wait_days: i32,
-    /// Open seats in the centre's recruiting groups of the theme there (or digital).
+    /// Open seats in the centre's open (recruiting or starting) groups of the theme there (or
+    /// digital).
     #[diesel(sql_type = BigInt)]
     pub open_seats: i64,
 }
@@ -247,4 +248,20 @@ pub fn waiting_demand(conn: &mut PgConnection, centre_id: Uuid) -> Result<Vec<De
     Ok(statement(WAITING_DEMAND)
         .bind::<SqlUuid, _>(centre_id)
         .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SUGGESTED_GROUPS, WAITING_DEMAND};
+    use samhandling_domain::group::GroupStatus;
+
+    #[test]
+    fn the_queries_take_the_domain_s_open_groups() {
+        let open = GroupStatus::OPEN
+            .map(|status| format!("'{status}'"))
+            .join(", ");
+        let condition = format!("status IN ({open})");
+        assert!(SUGGESTED_GROUPS.contains(&condition), "{condition}");
+        assert!(WAITING_DEMAND.contains(&condition), "{condition}");
+    }
 }

@@ -149,6 +149,24 @@ pub fn find_for_update(
     find_scoped(conn, id, scope, true)
 }
 
+/// The places still held in a group (already locked), locked in their order of joining: what
+/// ending the group ends.
+pub fn open_in_group_for_update(
+    conn: &mut PgConnection,
+    group_id: Uuid,
+) -> Result<Vec<Membership>, StoreError> {
+    memberships::table
+        .filter(memberships::group_id.eq(group_id))
+        .filter(memberships::left_at.is_null())
+        .order((memberships::created_at, memberships::id))
+        .select(MembershipRow::as_select())
+        .for_update()
+        .load(conn)?
+        .into_iter()
+        .map(Membership::try_from)
+        .collect()
+}
+
 /// One page of a group's members (the caller has found the group in its scope).
 pub fn list_for_group(
     conn: &mut PgConnection,

@@ -17,6 +17,9 @@ use uuid::Uuid;
 /// The unique index that makes a kommunenummer identify one municipality.
 pub const MUNICIPALITY_NUMBER_KEY: &str = "organisations_municipality_number_key";
 
+/// The unique index that gives a county (its `county_number`) one county governor.
+pub const COUNTY_GOVERNOR_KEY: &str = "organisations_county_governor_key";
+
 /// A row as stored.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = organisations, check_for_backend(diesel::pg::Pg))]

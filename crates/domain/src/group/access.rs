@@ -15,13 +15,13 @@ pub struct CentreScope {
     pub centre: Option<Uuid>,
 }
 
-/// Which groups a caller may see: its centre's, and the catalogue of recruiting groups with
-/// open seats.
+/// Which groups a caller may see: its centre's, and the catalogue of open groups
+/// ([`GroupStatus::OPEN`](super::GroupStatus::OPEN): recruiting or starting) with open seats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GroupScope {
     /// The centre whose groups the caller runs.
     pub centre: Option<Uuid>,
-    /// Also every recruiting group with an open seat.
+    /// Also every open (recruiting or starting) group with an open seat.
     pub catalogue: bool,
 }
 

@@ -72,7 +72,8 @@ wire_enum! {
         Planned => "planned",
         /// Open for members; shown in the catalogue while it has open seats.
         Recruiting => "recruiting",
-        /// Meeting, with the starter attending the first meetings.
+        /// Has its minimum and begins meeting, with the starter attending the first meetings;
+        /// still open for members, and in the catalogue, while it has open seats.
         Starting => "starting",
         /// Running itself; closed, so new members join only if the group agrees.
         SelfRunning => "self_running",
@@ -115,9 +116,27 @@ impl GroupStatus {
         }
     }
 
-    /// Whether the group has started meeting (and is therefore closed to new members unless
-    /// the group agrees).
+    /// The statuses in which a group takes new members, while it has an open seat, without
+    /// asking the group: recruiting, and starting (it has its minimum and fills its remaining
+    /// seats as it begins). The catalogue and the suggested groups show exactly these; the SQL
+    /// of `groups_catalogue`, `groups_open_seats` and the matching queries spells them out.
+    pub const OPEN: [GroupStatus; 2] = [GroupStatus::Recruiting, GroupStatus::Starting];
+
+    /// Whether the group takes new members without asking it (one of [`GroupStatus::OPEN`]).
+    pub const fn takes_new_members(self) -> bool {
+        matches!(self, GroupStatus::Recruiting | GroupStatus::Starting)
+    }
+
+    /// Whether the group has started running itself (self-running, or paused since): it is then
+    /// closed, and a new member joins only if the group agrees. A starting group has not: it is
+    /// still open. An ended group is neither open nor closed: it takes nobody.
     pub const fn has_started(self) -> bool {
+        matches!(self, GroupStatus::SelfRunning | GroupStatus::Paused)
+    }
+
+    /// Whether the group meets, so that its sessions are logged: from starting (with its starter)
+    /// on, and while paused (for the meetings it cancels).
+    pub const fn meets(self) -> bool {
         matches!(
             self,
             GroupStatus::Starting | GroupStatus::SelfRunning | GroupStatus::Paused
@@ -279,18 +298,15 @@ impl Group {
         Ok(())
     }
 
-    /// Checks that one more member may join: a recruiting or starting group with a free seat,
-    /// or a running one that agreed.
+    /// Checks that one more member may join: an open (recruiting or starting) group with a
+    /// free seat, or a started (self-running or paused) one that agreed.
     pub fn check_placement(&self, group_agreed: bool) -> Result<(), GroupRefusal> {
-        match self.status {
-            GroupStatus::Recruiting | GroupStatus::Starting => {}
-            GroupStatus::SelfRunning | GroupStatus::Paused if group_agreed => {}
-            GroupStatus::SelfRunning | GroupStatus::Paused => {
-                return Err(GroupRefusal::NeedsGroupAgreement)
-            }
-            status @ (GroupStatus::Planned | GroupStatus::Ended) => {
-                return Err(GroupRefusal::NotTakingMembers { status })
-            }
+        let status = self.status;
+        if status.has_started() && !group_agreed {
+            return Err(GroupRefusal::NeedsGroupAgreement);
+        }
+        if !status.takes_new_members() && !status.has_started() {
+            return Err(GroupRefusal::NotTakingMembers { status });
         }
         if self.open_seats() == 0 {
             return Err(GroupRefusal::Full {
@@ -303,7 +319,7 @@ impl Group {
     /// Checks that a session may be logged: the group meets (starting, running or paused, the
     /// last for cancelled meetings).
     pub fn check_session(&self) -> Result<(), GroupRefusal> {
-        if self.status.has_started() {
+        if self.status.meets() {
             Ok(())
         } else {
             Err(GroupRefusal::NotMeeting {
@@ -490,6 +506,49 @@ mod tests {
         assert!(group(GroupStatus::Planned, 0)
             .check_placement(true)
             .is_err());
+    }
+
+    #[test]
+    fn a_starting_group_is_open_and_meets_and_a_running_one_is_closed() {
+        let all = [
+            GroupStatus::Planned,
+            GroupStatus::Recruiting,
+            GroupStatus::Starting,
+            GroupStatus::SelfRunning,
+            GroupStatus::Paused,
+            GroupStatus::Ended,
+        ];
+        for status in all {
+            assert_eq!(
+                status.takes_new_members(),
+                GroupStatus::OPEN.contains(&status),
+                "{status}"
+            );
+            assert!(
+                !(status.takes_new_members() && status.has_started()),
+                "{status}"
+            );
+        }
+        let starting = group(GroupStatus::Starting, 5);
+        assert!(starting.check_placement(false).is_ok());
+        assert!(starting.check_session().is_ok());
+        assert!(!GroupStatus::Starting.has_started());
+        assert_eq!(
+            group(GroupStatus::Paused, 5).check_placement(false),
+            Err(GroupRefusal::NeedsGroupAgreement)
+        );
+        assert_eq!(
+            group(GroupStatus::Recruiting, 5).check_session(),
+            Err(GroupRefusal::NotMeeting {
+                status: GroupStatus::Recruiting
+            })
+        );
+        assert_eq!(
+            group(GroupStatus::Ended, 0).check_placement(true),
+            Err(GroupRefusal::NotTakingMembers {
+                status: GroupStatus::Ended
+            })
+        );
     }
 
     #[test]

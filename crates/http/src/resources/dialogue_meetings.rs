@@ -1327,13 +1327,15 @@ async fn record_finding(
 /// Evaluate a meeting, once, for your municipality.
 ///
 /// For the `municipal_contact` of a participating municipality, after the meeting is held. A
-/// second evaluation is 409.
+/// second evaluation is 409. Send an `Idempotency-Key` so that a retry gets the first answer
+/// again instead of that 409. The evaluation is shown with the meeting (`Location`).
 #[utoipa::path(
     tag = "dialogue",
-    params(MeetingPath),
+    params(MeetingPath, IdempotencyKeyHeader),
     request_body = SubmitEvaluation,
     responses(
-        (status = 201, description = "Submitted", body = EvaluationView),
+        (status = 201, description = "Submitted", body = EvaluationView,
+            headers(("Location" = String, description = "The meeting, which shows the evaluation among its `evaluations`"))),
         (status = 409, description = "Submitted already, or the meeting is not held yet", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -1341,6 +1343,7 @@ async fn record_finding(
 #[post("/dialogue-meetings/{id}/evaluations")]
 async fn submit_evaluation(
     caller: Authorized<MunicipalContacts>,
+    key: IdempotencyKey,
     state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     body: ValidJson<SubmitEvaluation>,
@@ -1349,38 +1352,35 @@ async fn submit_evaluation(
     let request = body.into_inner();
     let who = caller.caller.clone();
     let subject = caller.caller.subject.clone();
-    let submitted = record::change(
-        &state,
-        &caller,
-        ResourceType::DialogueMeeting,
-        AuditAction::Updated,
-        id,
-        move |conn| {
+    let event = caller.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id);
+    let route = format!("/api/v1/dialogue-meetings/{id}/evaluations");
+    let wanted = request.clone();
+    let submitted =
+        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
             let access = access_of(conn, &who)?;
-            let Some(meeting) = store::find_for_update(conn, id, access.scope())? else {
-                return Ok(None);
-            };
-            if !access.is_contact_of(&meeting) {
-                return Ok(None);
-            }
+            let meeting = store::find_for_update(conn, id, access.scope())?
+                .filter(|meeting| access.is_contact_of(meeting))
+                .ok_or(ApiError::NotFound)?;
             check_held(&meeting)?;
             let row = store::insert_evaluation(
                 conn,
                 id,
                 access.organisation_id(),
-                request.rating,
-                request.comments.as_deref(),
+                wanted.rating,
+                wanted.comments.as_deref(),
                 &subject,
             )
             .map_err(unique_conflict(
                 EVALUATION_KEY,
                 "your municipality has evaluated this meeting already",
             ))?;
-            Ok(Some(EvaluationView::from(row)))
-        },
-    )
-    .await?;
-    Ok(HttpResponse::Created().json(submitted))
+            audit::record(conn, &event)?;
+            Created::new(&EvaluationView::from(row), location(id), None)
+        })
+        .await;
+    caller
+        .noting_denial(&state, ResourceType::DialogueMeeting, id, submitted)
+        .await
 }
 
 /// Agree on a follow-up action.

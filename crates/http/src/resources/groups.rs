@@ -3,8 +3,8 @@
 //! visits and the people who wait for them.
 //!
 //! A centre's coordinators see and change their own groups ([`GroupScope`] in SQL; another
-//! centre gets 404). Anyone signed in may browse the catalogue: recruiting groups with an open
-//! seat, shown without members, counts, version or a confidential address, so that nothing in
+//! centre gets 404). Anyone signed in may browse the catalogue: open (recruiting or starting)
+//! groups with an open seat, shown without members, counts, version or a confidential address, so that nothing in
 //! it tells who joined.
 
 use crate::auth::{AnyRole, Authorized};
@@ -22,14 +22,14 @@ use crate::text::{
 };
 use actix_web::{get, patch, post, web, Either};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::{Actor, AuditAction, ResourceType};
 use samhandling_domain::group::{
     AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupRefusal, GroupStatus, GroupTheme,
-    Schedule, Size, Starter, Weekday,
+    LeaveReason, Schedule, Size, Starter, Weekday,
 };
 use samhandling_domain::intake::MatchCriterion;
 use samhandling_persistence::groups::{self as store, GroupFilter, STARTER_KEY};
-use samhandling_persistence::{audit, matching};
+use samhandling_persistence::{audit, matching, memberships, referrals, PgConnection};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
@@ -652,10 +652,11 @@ async fn create_group(
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GroupQuery {
-    /// Only the catalogue: recruiting groups with an open seat (what everyone but the running
-    /// centre sees anyway).
+    /// Only the catalogue: open (recruiting or starting) groups with an open seat (what everyone
+    /// but the running centre sees anyway).
     catalogue: Option<bool>,
-    /// Only this status (the centre's own groups; the catalogue is all `recruiting`).
+    /// Only this status (the centre's own groups; the catalogue is all `recruiting` or
+    /// `starting`).
     status: Option<GroupStatus>,
     /// Only this theme.
     theme: Option<GroupTheme>,
@@ -674,7 +675,8 @@ pub struct GroupQuery {
 /// List groups.
 ///
 /// A centre's coordinators see their own groups in every status, and the catalogue. Everyone
-/// else sees the catalogue: recruiting groups with an open seat, without members or counts.
+/// else sees the catalogue: open (recruiting or starting) groups with an open seat, without
+/// members or counts.
 #[utoipa::path(
     tag = "groups",
     params(GroupQuery, PageQuery),
@@ -838,7 +840,8 @@ async fn update_group(
 ///
 /// `planned → recruiting → starting → self_running ⇄ paused`, and `ended` from anywhere.
 /// Starting needs the group's minimum of placed members; short of it the answer is 409 and says
-/// how many are missing.
+/// how many are missing. Ending a group ends every place still held in it, as a departure with
+/// `leave_reason` `group_ended`, so that `member_count` is 0.
 #[utoipa::path(
     tag = "groups",
     params(GroupPath),
@@ -859,6 +862,7 @@ async fn transition_group(
     let id = path.id;
     let to = body.into_inner().to;
     let access = CentreAccess::of(&caller.caller);
+    let actor = caller.actor();
     let moved = record::change(
         &state,
         &caller,
@@ -870,11 +874,32 @@ async fn transition_group(
                 return Ok(None);
             };
             group.check_transition(to).map_err(refused)?;
+            if to == GroupStatus::Ended {
+                end_places(conn, &actor, group.id)?;
+            }
             Ok(Some(store::transition(conn, &group, to)?))
         },
     )
     .await?;
     Ok(tagged(centre_view(moved, Details::NONE)))
+}
+
+/// Ends every place still held in a group that ends (the group locked first, as for a
+/// departure): each is a departure with `group_ended`, audited as `updated` on the membership as
+/// `POST /memberships/{id}/departure` is, and its referral's inactivity clock starts over.
+fn end_places(conn: &mut PgConnection, actor: &Actor, group_id: Uuid) -> Result<(), ApiError> {
+    let left_at = Utc::now();
+    for place in memberships::open_in_group_for_update(conn, group_id)? {
+        let left = memberships::depart(conn, &place, LeaveReason::GroupEnded, left_at)?;
+        if let Some(referral) = left.referral_id {
+            referrals::touch(conn, referral)?;
+        }
+        audit::record(
+            conn,
+            &actor.event(AuditAction::Updated, ResourceType::Membership, left.id),
+        )?;
+    }
+    Ok(())
 }
 
 /// A starter to assign.

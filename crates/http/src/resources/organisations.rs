@@ -21,7 +21,7 @@ use samhandling_domain::organisation::{
     OrganisationRule,
 };
 use samhandling_persistence::organisations::{
-    self as store, OrganisationFilter, MUNICIPALITY_NUMBER_KEY,
+    self as store, OrganisationFilter, COUNTY_GOVERNOR_KEY, MUNICIPALITY_NUMBER_KEY,
 };
 use samhandling_persistence::{audit, StoreError};
 use serde::{Deserialize, Serialize};
@@ -197,11 +197,19 @@ fn rule_violation(rule: OrganisationRule) -> ApiError {
     ApiError::invalid_field(rule.field(), "required", rule.to_string())
 }
 
+/// The 409 of a number another organisation holds: a municipality's kommunenummer, or a
+/// county governor's county.
 fn number_taken(error: StoreError) -> ApiError {
-    unique_conflict(
-        MUNICIPALITY_NUMBER_KEY,
-        "a municipality with this municipality_number is already registered",
-    )(error)
+    match &error {
+        StoreError::UniqueViolation(index) if index == COUNTY_GOVERNOR_KEY => unique_conflict(
+            COUNTY_GOVERNOR_KEY,
+            "a county governor for this county_number is already registered",
+        )(error),
+        _ => unique_conflict(
+            MUNICIPALITY_NUMBER_KEY,
+            "a municipality with this municipality_number is already registered",
+        )(error),
+    }
 }
 
 fn location(id: Uuid) -> String {
@@ -218,7 +226,7 @@ fn location(id: Uuid) -> String {
     responses(
         (status = 201, description = "Registered", body = Organisation,
             headers(("Location" = String, description = "The new organisation"), ("ETag" = String, description = "Its version"))),
-        (status = 409, description = "A municipality with this kommunenummer exists", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A municipality with this kommunenummer exists, or a county governor for this county_number does", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -322,7 +330,7 @@ async fn get_organisation(
     request_body = UpdateOrganisation,
     responses(
         (status = 200, description = "Changed", body = Organisation, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "A municipality with this kommunenummer exists, or the change would leave a municipality without one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A municipality with this kommunenummer exists, a county governor for this county_number exists, or the change would leave a municipality without one", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -1,0 +1,1 @@
+DROP INDEX organisations_county_governor_key;
