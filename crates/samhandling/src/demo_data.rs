@@ -1768,7 +1768,7 @@ fn refer(
 }
 
 /// Runs a use case as the demo, acting for `organisation` (none: the system's own work).
-fn as_demo<T>(
+pub(crate) fn as_demo<T>(
     conn: &mut PgConnection,
     organisation: Option<Uuid>,
     work: impl FnOnce(&mut UseCaseContext<'_>) -> Result<T, UseCaseError>,
@@ -1884,7 +1884,7 @@ fn preferences(themes: &[GroupTheme], languages: &[&str], weekdays: &[Weekday]) 
     }
 }
 
-/// Moves a group as `POST /groups/{id}/transitions` does.
+/// Moves a group as `POST /groups/{id}/transitions` does (ending it ends its members' places).
 fn move_group(
     conn: &mut PgConnection,
     centre: Uuid,
@@ -1892,22 +1892,9 @@ fn move_group(
     to: GroupStatus,
 ) -> Result<Group, DemoError> {
     let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    let group = groups::find_for_update(conn, id, access.own_groups())?
-        .ok_or_else(|| refused(format!("group {id} is not the centre's")))?;
-    group
-        .check_transition(to)
-        .map_err(|refusal| refused(format!("group {id}: {refusal}")))?;
-    let moved = groups::transition(conn, &group, to)?;
-    audit::record(
-        conn,
-        &event(
-            Some(centre),
-            AuditAction::Transitioned,
-            ResourceType::Group,
-            id,
-        ),
-    )?;
-    Ok(moved)
+    as_demo(conn, Some(centre), |ctx| {
+        samhandling_usecases::groups::move_group(ctx, access, id, to)
+    })
 }
 
 /// Locks a group of the centre for a change of what hangs off it.
@@ -2275,12 +2262,8 @@ fn meet(
             move_group(conn, centre, id, GroupStatus::Paused)?;
         }
         GroupStatus::Ended => {
+            // Its members still in it leave with it, as `group_ended`.
             move_group(conn, centre, id, GroupStatus::Ended)?;
-            for member in seed.members {
-                if member.leaves == Some(LeaveReason::GroupEnded) {
-                    depart(conn, centre, membership(member), LeaveReason::GroupEnded)?;
-                }
-            }
         }
         _ => {}
     }

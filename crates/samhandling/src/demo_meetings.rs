@@ -15,7 +15,7 @@
 //! The free text never holds a name or a national identity number: the logs are about networks,
 //! not people. The one well-known facilitator is a made-up professional, [`KARI`].
 
-use crate::demo_data::{demo_id, DemoError, ACTOR};
+use crate::demo_data::{as_demo, demo_id, DemoError, ACTOR};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
 use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
@@ -33,6 +33,7 @@ use samhandling_persistence::{
     audit, courses, facilitators, gatherings, learning_networks, network_meetings, supervision,
     PgConnection,
 };
+use samhandling_usecases::enrolments::{self as enrolment_cases, MovedEnrolment};
 use uuid::Uuid;
 
 /// The kind digits of a course's fixed id.
@@ -1148,27 +1149,24 @@ fn enrolment_id(course: &CourseSeed, number: u32) -> Uuid {
     demo_id(ENROLMENT, course.number * 100 + number)
 }
 
-/// Moves an enrolment as the API does, audited on it.
+/// Moves an enrolment as `POST /courses/{id}/enrolments/{enrolment_id}/transitions` does, for
+/// KoRus Midt: a cancelled seat goes to the first in line, a completion links the facilitator.
 fn move_enrolment(
     conn: &mut PgConnection,
-    id: Uuid,
+    seed: &CourseSeed,
+    number: u32,
     to: EnrolmentStatus,
     korus: Uuid,
-) -> Result<Enrolment, DemoError> {
-    let moved = courses::set_enrolment_status(conn, id, to)?;
-    audit::record(
-        conn,
-        &event(
-            korus,
-            AuditAction::Transitioned,
-            ResourceType::Enrolment,
-            id,
-        ),
-    )?;
-    Ok(moved)
+    scope: CourseScope,
+) -> Result<MovedEnrolment, DemoError> {
+    let course_id = demo_id(COURSE, seed.number);
+    let id = enrolment_id(seed, number);
+    as_demo(conn, Some(korus), |ctx| {
+        enrolment_cases::move_enrolment(ctx, scope, course_id, id, to)
+    })
 }
 
-/// Cancels a seated sign-up and gives the seat to the first in line, as the API does.
+/// Cancels a seated sign-up; the seat goes to the first in line, as the API does.
 fn cancel(
     conn: &mut PgConnection,
     seed: &CourseSeed,
@@ -1176,18 +1174,7 @@ fn cancel(
     korus: Uuid,
     scope: CourseScope,
 ) -> Result<(), DemoError> {
-    move_enrolment(
-        conn,
-        enrolment_id(seed, number),
-        EnrolmentStatus::Cancelled,
-        korus,
-    )?;
-    let course_id = demo_id(COURSE, seed.number);
-    let course = courses::find_for_update(conn, course_id, scope)?
-        .ok_or_else(|| DemoError::Refused(format!("{}: the course went missing", seed.title)))?;
-    for waiting in courses::first_waiting_for_update(conn, course_id, course.seats_to_fill())? {
-        move_enrolment(conn, waiting.id, EnrolmentStatus::Enrolled, korus)?;
-    }
+    move_enrolment(conn, seed, number, EnrolmentStatus::Cancelled, korus, scope)?;
     Ok(())
 }
 
@@ -1200,8 +1187,6 @@ fn complete(
     scope: CourseScope,
 ) -> Result<(), DemoError> {
     let course_id = demo_id(COURSE, seed.number);
-    let course = courses::find_for_update(conn, course_id, scope)?
-        .ok_or_else(|| DemoError::Refused(format!("{}: the course went missing", seed.title)))?;
     for number in 1..=SIGN_UPS {
         let id = enrolment_id(seed, number);
         let Some(enrolment) = courses::find_enrolment(conn, course_id, id, scope)? else {
@@ -1212,17 +1197,11 @@ fn complete(
         if enrolment.status != EnrolmentStatus::Enrolled || seed.not_completed.contains(&number) {
             continue;
         }
-        let completed = move_enrolment(conn, id, EnrolmentStatus::Completed, korus)?;
-        for link in facilitators::link_trained(conn, &completed, &course.organisers)? {
-            audit::record(
-                conn,
-                &event(
-                    korus,
-                    AuditAction::Created,
-                    ResourceType::Facilitator,
-                    link.id,
-                ),
-            )?;
+        let MovedEnrolment {
+            enrolment: completed,
+            links,
+        } = move_enrolment(conn, seed, number, EnrolmentStatus::Completed, korus, scope)?;
+        for link in links {
             if !confirms(number) {
                 continue;
             }

@@ -10,7 +10,9 @@
 //! and commits the transaction: an `Err` rolls everything back.
 
 pub mod context;
+pub mod enrolments;
 pub mod error;
+pub mod groups;
 pub mod intakes;
 pub mod memberships;
 pub mod referrals;

@@ -10,7 +10,6 @@ use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::enrolments::fill_seats;
 use crate::state::AppState;
 use crate::text::{check_plain_text, Name};
 use actix_web::{get, patch, post, web, HttpResponse};
@@ -20,6 +19,8 @@ use samhandling_domain::course::{check_place, Course, CourseScope};
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_persistence::courses as store;
 use samhandling_persistence::{audit, PgConnection};
+use samhandling_usecases::enrolments::fill_seats;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
@@ -426,7 +427,8 @@ async fn update_course(
                 course.capacity = capacity;
             }
             let updated = store::update(conn, &course)?;
-            if fill_seats(conn, &actor, &updated)? == 0 {
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            if fill_seats(ctx, &updated)? == 0 {
                 return Ok(Some(updated));
             }
             Ok(store::find(conn, id, scope)?)

@@ -17,10 +17,11 @@ use crate::state::AppState;
 use crate::text::{check_plain_text, Name, Subject};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_domain::audit::{Actor, AuditAction, ResourceType};
-use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus};
+use samhandling_domain::audit::ResourceType;
+use samhandling_domain::course::{CourseScope, Enrolment, EnrolmentStatus};
+use samhandling_persistence::audit;
 use samhandling_persistence::courses::{self as store, ENROLMENT_ONCE_KEY};
-use samhandling_persistence::{audit, facilitators, PgConnection};
+use samhandling_usecases::enrolments as usecases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -166,32 +167,6 @@ pub struct EnrolmentPath {
 
 fn location(course_id: Uuid, id: Uuid) -> String {
     format!("/api/v1/courses/{course_id}/enrolments/{id}")
-}
-
-/// Gives the free seats of `course` (locked, with its counts) to the first in line, in order,
-/// each move audited as `transitioned` on its enrolment; returns how many moved up.
-pub(crate) fn fill_seats(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    course: &Course,
-) -> Result<usize, ApiError> {
-    let count = course.seats_to_fill();
-    if count == 0 {
-        return Ok(0);
-    }
-    let moving = store::first_waiting_for_update(conn, course.id, count)?;
-    for enrolment in &moving {
-        store::set_enrolment_status(conn, enrolment.id, EnrolmentStatus::Enrolled)?;
-        audit::record(
-            conn,
-            &actor.event(
-                AuditAction::Transitioned,
-                ResourceType::Enrolment,
-                enrolment.id,
-            ),
-        )?;
-    }
-    Ok(moving.len())
 }
 
 /// Enrol a professional on a course.
@@ -379,47 +354,10 @@ async fn move_enrolment(
     let (course_id, id) = (path.id, path.enrolment_id);
     let to = EnrolmentStatus::from(body.into_inner().to);
     let scope = CourseScope::of(&caller.caller);
-    let actor = caller.actor();
-    let moved = record::change(
-        &state,
-        &caller,
-        ResourceType::Enrolment,
-        AuditAction::Transitioned,
-        id,
-        move |conn| {
-            let Some(mut course) = store::find_for_update(conn, course_id, scope)? else {
-                return Ok(None);
-            };
-            let Some(enrolment) = store::find_enrolment_for_update(conn, course_id, id, scope)?
-            else {
-                return Ok(None);
-            };
-            let allowed = enrolment.status.allowed_transitions();
-            if !allowed.contains(&to) {
-                return Err(ApiError::IllegalTransition {
-                    detail: format!("an enrolment cannot move from {} to {to}", enrolment.status),
-                    allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-                });
-            }
-            let moved = store::set_enrolment_status(conn, id, to)?;
-            match to {
-                EnrolmentStatus::Cancelled if enrolment.status.holds_seat() => {
-                    course.taken -= 1;
-                    fill_seats(conn, &actor, &course)?;
-                }
-                EnrolmentStatus::Completed => {
-                    for link in facilitators::link_trained(conn, &moved, &course.organisers)? {
-                        audit::record(
-                            conn,
-                            &actor.event(AuditAction::Created, ResourceType::Facilitator, link.id),
-                        )?;
-                    }
-                }
-                _ => {}
-            }
-            Ok(Some(moved))
-        },
-    )
-    .await?;
+    let moved = record::operate(&state, &caller, ResourceType::Enrolment, id, move |ctx| {
+        usecases::move_enrolment(ctx, scope, course_id, id, to)
+    })
+    .await?
+    .enrolment;
     Ok(Tagged::new(EnrolmentView::from(moved)))
 }

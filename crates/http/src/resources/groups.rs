@@ -22,14 +22,14 @@ use crate::text::{
 };
 use actix_web::{get, patch, post, web, Either};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use samhandling_domain::audit::{Actor, AuditAction, ResourceType};
+use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::group::{
     AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupRefusal, GroupStatus, GroupTheme,
-    LeaveReason, Schedule, Size, Starter, Weekday,
+    Schedule, Size, Starter, Weekday,
 };
 use samhandling_domain::intake::MatchCriterion;
 use samhandling_persistence::groups::{self as store, GroupFilter, STARTER_KEY};
-use samhandling_persistence::{audit, matching, memberships, referrals, PgConnection};
+use samhandling_persistence::{audit, matching};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
@@ -862,44 +862,11 @@ async fn transition_group(
     let id = path.id;
     let to = body.into_inner().to;
     let access = CentreAccess::of(&caller.caller);
-    let actor = caller.actor();
-    let moved = record::change(
-        &state,
-        &caller,
-        ResourceType::Group,
-        AuditAction::Transitioned,
-        id,
-        move |conn| {
-            let Some(group) = own_group_for_update(conn, access, id)? else {
-                return Ok(None);
-            };
-            group.check_transition(to).map_err(refused)?;
-            if to == GroupStatus::Ended {
-                end_places(conn, &actor, group.id)?;
-            }
-            Ok(Some(store::transition(conn, &group, to)?))
-        },
-    )
+    let moved = record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
+        samhandling_usecases::groups::move_group(ctx, access, id, to)
+    })
     .await?;
     Ok(tagged(centre_view(moved, Details::NONE)))
-}
-
-/// Ends every place still held in a group that ends (the group locked first, as for a
-/// departure): each is a departure with `group_ended`, audited as `updated` on the membership as
-/// `POST /memberships/{id}/departure` is, and its referral's inactivity clock starts over.
-fn end_places(conn: &mut PgConnection, actor: &Actor, group_id: Uuid) -> Result<(), ApiError> {
-    let left_at = Utc::now();
-    for place in memberships::open_in_group_for_update(conn, group_id)? {
-        let left = memberships::depart(conn, &place, LeaveReason::GroupEnded, left_at)?;
-        if let Some(referral) = left.referral_id {
-            referrals::touch(conn, referral)?;
-        }
-        audit::record(
-            conn,
-            &actor.event(AuditAction::Updated, ResourceType::Membership, left.id),
-        )?;
-    }
-    Ok(())
 }
 
 /// A starter to assign.

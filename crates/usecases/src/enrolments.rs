@@ -1,0 +1,75 @@
+//! Enrolments on courses: moving one through its lifecycle, and the waiting line that moves up
+//! when a seat frees. Completing an enrolment makes the professional a facilitator of every
+//! organising centre.
+
+use crate::{Context, UseCaseError};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
+use samhandling_domain::lifecycle::Lifecycle;
+use samhandling_persistence::{courses as store, facilitators};
+use uuid::Uuid;
+
+/// An enrolment after a move, with the facilitator links a completion created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovedEnrolment {
+    /// The enrolment as it is now.
+    pub enrolment: Enrolment,
+    /// One link per organising centre, when the move completed the course.
+    pub links: Vec<Facilitator>,
+}
+
+/// Moves the enrolment `id` of the course `course_id` (both within `scope`, the course locked
+/// first) to `to`, checked by the lifecycle. A cancelled seat goes to the first in line; a
+/// completion links the professional as a facilitator to every organiser, each link audited.
+pub fn move_enrolment(
+    ctx: &mut Context<'_>,
+    scope: CourseScope,
+    course_id: Uuid,
+    id: Uuid,
+    to: EnrolmentStatus,
+) -> Result<MovedEnrolment, UseCaseError> {
+    let mut course =
+        store::find_for_update(ctx.conn(), course_id, scope)?.ok_or(UseCaseError::NotFound)?;
+    let enrolment = store::find_enrolment_for_update(ctx.conn(), course_id, id, scope)?
+        .ok_or(UseCaseError::NotFound)?;
+    enrolment.status.check_transition(to)?;
+    let moved = store::set_enrolment_status(ctx.conn(), id, to)?;
+    ctx.audit(AuditAction::Transitioned, ResourceType::Enrolment, id)?;
+    let mut links = Vec::new();
+    match to {
+        EnrolmentStatus::Cancelled if enrolment.status.holds_seat() => {
+            course.taken -= 1;
+            fill_seats(ctx, &course)?;
+        }
+        EnrolmentStatus::Completed => {
+            links = facilitators::link_trained(ctx.conn(), &moved, &course.organisers)?;
+            for link in &links {
+                ctx.audit(AuditAction::Created, ResourceType::Facilitator, link.id)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(MovedEnrolment {
+        enrolment: moved,
+        links,
+    })
+}
+
+/// Gives the free seats of `course` (locked, with its counts) to the first in line, in order,
+/// each move audited as `transitioned` on its enrolment; returns how many moved up.
+pub fn fill_seats(ctx: &mut Context<'_>, course: &Course) -> Result<usize, UseCaseError> {
+    let count = course.seats_to_fill();
+    if count == 0 {
+        return Ok(0);
+    }
+    let moving = store::first_waiting_for_update(ctx.conn(), course.id, count)?;
+    for enrolment in &moving {
+        store::set_enrolment_status(ctx.conn(), enrolment.id, EnrolmentStatus::Enrolled)?;
+        ctx.audit(
+            AuditAction::Transitioned,
+            ResourceType::Enrolment,
+            enrolment.id,
+        )?;
+    }
+    Ok(moving.len())
+}
