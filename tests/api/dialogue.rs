@@ -610,3 +610,78 @@ async fn a_county_has_one_county_governor() {
     .await;
     assert_eq!(vestland.body["county_number"], "46");
 }
+
+#[actix_web::test]
+async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisation_by_its_facilitators(
+) {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = trondelag(&t);
+    let mental_helse = t.organisation(OrganisationKind::UserOrganisation, "Mental Helse", None);
+    let all: Vec<&Organisation> = d.municipalities.iter().collect();
+    let meeting = created(
+        &app,
+        "/api/v1/dialogue-meetings",
+        &d.governor,
+        &meeting_body(&all, &[d.partner_id, mental_helse.id]),
+    )
+    .await
+    .id();
+    post(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{meeting}/transitions"),
+        &d.governor,
+        &json!({"to": "held"}),
+    )
+    .await;
+    let levanger = d.municipalities[0].id;
+    let action = created(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{meeting}/actions"),
+        &d.governor,
+        &json!({"owner_organisation_id": levanger, "description": "Plan for brukermedvirkning", "due_on": "2027-03-01", "follow_up_digital": true}),
+    )
+    .await
+    .id();
+    let read = format!("/api/v1/dialogue-meetings/{meeting}");
+    let timeline = "/api/v1/municipalities/5037/dialogue";
+    let moved = format!("/api/v1/follow-up-actions/{action}/transitions");
+
+    // Levanger's contact speaks for it: its view, its timeline, its actions.
+    let contact = &d.contacts[0];
+    assert_eq!(get(&app, &read, contact).await.body["view"], "municipality");
+    assert_eq!(get(&app, timeline, contact).await.status, 200);
+    let own = get(&app, "/api/v1/follow-up-actions", contact).await;
+    assert_eq!(own.body["items"].as_array().unwrap().len(), 1);
+
+    // Levanger's facilitator logs network meetings; the dialogue is not theirs to read or move.
+    let facilitator = t.token(levanger, &[Role::Facilitator]);
+    get(&app, &read, &facilitator).await.assert_problem(404);
+    get(&app, timeline, &facilitator).await.assert_problem(404);
+    let none = get(&app, "/api/v1/follow-up-actions", &facilitator).await;
+    assert_eq!(none.status, 200, "{}", none.text);
+    assert_eq!(none.body["items"], json!([]));
+    post(&app, &moved, &facilitator, &json!({"to": "in_progress"}))
+        .await
+        .assert_problem(404);
+
+    // Levanger's referrer works referrals only.
+    let referrer = t.token(levanger, &[Role::Referrer]);
+    get(&app, &read, &referrer).await.assert_problem(403);
+    get(&app, timeline, &referrer).await.assert_problem(403);
+    post(&app, &moved, &referrer, &json!({"to": "in_progress"}))
+        .await
+        .assert_problem(403);
+
+    // The partners see the meeting as partners: KoRus's adviser and Mental Helse's facilitator.
+    assert_eq!(get(&app, &read, &d.partner).await.body["view"], "partner");
+    let user_organisation = t.token(mental_helse.id, &[Role::Facilitator]);
+    assert_eq!(
+        get(&app, &read, &user_organisation).await.body["view"],
+        "partner"
+    );
+
+    // The contact still moves the action nobody else could.
+    let done = post(&app, &moved, contact, &json!({"to": "in_progress"})).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+}

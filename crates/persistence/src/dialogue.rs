@@ -39,20 +39,40 @@ fn condition(scope: DialogueScope) -> Condition {
             ),
         ) as Condition
     });
-    let attended: Option<Condition> = scope.participant.map(|participant| {
-        Box::new(
-            dialogue_meetings::id.eq_any(
-                dialogue_participants::table
-                    .filter(dialogue_participants::organisation_id.eq(participant))
-                    .select(dialogue_participants::meeting_id),
-            ),
-        ) as Condition
-    });
-    match (governed, attended) {
-        (Some(governed), Some(attended)) => Box::new(governed.or(attended)),
-        (Some(one), None) | (None, Some(one)) => one,
-        (None, None) => Box::new(dialogue_meetings::id.is_null()),
-    }
+    let attended = |organisation: Option<Uuid>, role: &'static str| {
+        organisation.map(|organisation| {
+            Box::new(dialogue_meetings::id.eq_any(attended_as(organisation, role))) as Condition
+        })
+    };
+    [
+        governed,
+        attended(scope.municipality, "municipality"),
+        attended(scope.partner, "partner"),
+    ]
+    .into_iter()
+    .flatten()
+    .reduce(|one, other| Box::new(one.or(other)))
+    .unwrap_or_else(|| Box::new(dialogue_meetings::id.is_null()))
+}
+
+/// The meetings one organisation took part in, in one part.
+pub(crate) type AttendedAs = diesel::dsl::Select<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<
+            dialogue_participants::table,
+            diesel::dsl::Eq<dialogue_participants::organisation_id, Uuid>,
+        >,
+        diesel::dsl::Eq<dialogue_participants::role, &'static str>,
+    >,
+    dialogue_participants::meeting_id,
+>;
+
+/// The meetings `organisation` took part in as `role` (`municipality` or `partner`).
+pub(crate) fn attended_as(organisation: Uuid, role: &'static str) -> AttendedAs {
+    dialogue_participants::table
+        .filter(dialogue_participants::organisation_id.eq(organisation))
+        .filter(dialogue_participants::role.eq(role))
+        .select(dialogue_participants::meeting_id)
 }
 
 /// The county an organisation covers, when it is a county governor with a county number.

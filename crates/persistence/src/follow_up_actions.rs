@@ -3,9 +3,12 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::schema::{dialogue_meetings, dialogue_participants, follow_up_actions, organisations};
+use crate::schema::{dialogue_meetings, follow_up_actions, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::expression::BoxableExpression;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use samhandling_domain::dialogue::{ActionStatus, DialogueScope, FollowUpAction};
 use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
@@ -46,48 +49,50 @@ impl TryFrom<ActionRow> for FollowUpAction {
     }
 }
 
+/// A condition on actions.
+type Reach = Box<dyn BoxableExpression<follow_up_actions::table, Pg, SqlType = Bool>>;
+
 /// Which actions a caller reaches: every action of the meetings of the county it governs, and
-/// the actions its organisation owns in meetings it took part in.
-fn reachable(
-    scope: DialogueScope,
-) -> Box<
-    dyn BoxableExpression<
-        follow_up_actions::table,
-        diesel::pg::Pg,
-        SqlType = diesel::sql_types::Bool,
-    >,
-> {
+/// the actions its organisation owns in meetings it took part in, in the part (municipality or
+/// partner) the caller speaks for.
+fn reachable(scope: DialogueScope) -> Reach {
     let governed = scope.governor.map(|governor| {
-        follow_up_actions::meeting_id.eq_any(
-            dialogue_meetings::table
-                .filter(
-                    dialogue_meetings::county_number.eq_any(
-                        organisations::table
-                            .filter(organisations::id.eq(governor))
-                            .filter(organisations::kind.eq("county_governor"))
-                            .select(organisations::county_number.assume_not_null()),
+        Box::new(
+            follow_up_actions::meeting_id.eq_any(
+                dialogue_meetings::table
+                    .filter(
+                        dialogue_meetings::county_number.eq_any(
+                            organisations::table
+                                .filter(organisations::id.eq(governor))
+                                .filter(organisations::kind.eq("county_governor"))
+                                .select(organisations::county_number.assume_not_null()),
+                        ),
+                    )
+                    .select(dialogue_meetings::id),
+            ),
+        ) as Reach
+    });
+    let owned_as = |organisation: Option<Uuid>, role: &'static str| {
+        organisation.map(|organisation| {
+            Box::new(
+                follow_up_actions::owner_organisation_id
+                    .eq(organisation)
+                    .and(
+                        follow_up_actions::meeting_id
+                            .eq_any(crate::dialogue::attended_as(organisation, role)),
                     ),
-                )
-                .select(dialogue_meetings::id),
-        )
-    });
-    let owned = scope.participant.map(|participant| {
-        follow_up_actions::owner_organisation_id
-            .eq(participant)
-            .and(
-                follow_up_actions::meeting_id.eq_any(
-                    dialogue_participants::table
-                        .filter(dialogue_participants::organisation_id.eq(participant))
-                        .select(dialogue_participants::meeting_id),
-                ),
-            )
-    });
-    match (governed, owned) {
-        (Some(governed), Some(owned)) => Box::new(governed.or(owned)),
-        (Some(governed), None) => Box::new(governed),
-        (None, Some(owned)) => Box::new(owned),
-        (None, None) => Box::new(follow_up_actions::id.is_null()),
-    }
+            ) as Reach
+        })
+    };
+    [
+        governed,
+        owned_as(scope.municipality, "municipality"),
+        owned_as(scope.partner, "partner"),
+    ]
+    .into_iter()
+    .flatten()
+    .reduce(|one, other| Box::new(one.or(other)))
+    .unwrap_or_else(|| Box::new(follow_up_actions::id.is_null()))
 }
 
 /// An action to store.

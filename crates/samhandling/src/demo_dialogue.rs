@@ -290,7 +290,8 @@ pub fn load(
     let governor = id_of(GOVERNOR)?;
     let scope = DialogueScope {
         governor: Some(governor),
-        participant: None,
+        municipality: None,
+        partner: None,
     };
     let mut meetings = Vec::new();
     for seed in MEETINGS {

@@ -2,6 +2,12 @@
 //! its own county; a municipality sees the meetings it took part in, its own findings (never a
 //! risk assessment), evaluations and actions; a partner sees the meetings it took part in,
 //! without findings. Storage applies the scope in SQL; anything outside it is 404.
+//!
+//! Who speaks for whom: a municipality is spoken for in the governor's dialogue by its
+//! `municipal_contact`s alone, the people it names for the dialogue. Its other staff
+//! (`referrer`, `facilitator`) work with referrals and meeting logs and reach none of its
+//! dialogue records. A partner is spoken for by the roles its kind of organisation holds: a
+//! competence centre's `competence_adviser`s, a user organisation's `facilitator`s.
 
 use super::DialogueMeeting;
 use crate::access::Caller;
@@ -14,8 +20,12 @@ pub struct DialogueScope {
     /// The caller's organisation, when it is a county governor's adviser: every meeting in the
     /// county this organisation covers.
     pub governor: Option<Uuid>,
-    /// The caller's organisation: the meetings it took part in, as a municipality or a partner.
-    pub participant: Option<Uuid>,
+    /// The caller's organisation, when the caller speaks for it as a municipality: the
+    /// meetings it took part in as a municipality.
+    pub municipality: Option<Uuid>,
+    /// The caller's organisation, when the caller speaks for it as a partner: the meetings it
+    /// took part in as a partner.
+    pub partner: Option<Uuid>,
 }
 
 /// How much of a meeting the caller sees.
@@ -36,6 +46,7 @@ pub struct DialogueAccess {
     organisation_id: Uuid,
     adviser: bool,
     contact: bool,
+    partner: bool,
     /// The county the caller's organisation covers, when it is a county governor.
     pub county: Option<String>,
 }
@@ -47,6 +58,7 @@ impl DialogueAccess {
             organisation_id: caller.organisation_id.uuid(),
             adviser: caller.has_role(Role::GovernorAdviser),
             contact: caller.has_role(Role::MunicipalContact),
+            partner: caller.has_any_role(&[Role::CompetenceAdviser, Role::Facilitator]),
             county,
         }
     }
@@ -60,7 +72,8 @@ impl DialogueAccess {
     pub fn scope(&self) -> DialogueScope {
         DialogueScope {
             governor: self.adviser.then_some(self.organisation_id),
-            participant: Some(self.organisation_id),
+            municipality: self.contact.then_some(self.organisation_id),
+            partner: self.partner.then_some(self.organisation_id),
         }
     }
 
@@ -73,13 +86,18 @@ impl DialogueAccess {
     pub fn view_of(&self, meeting: &DialogueMeeting) -> Option<DialogueView> {
         if self.governs() == Some(meeting.county_number.as_str()) {
             Some(DialogueView::Governor)
-        } else if meeting.municipalities.contains(&self.organisation_id) {
+        } else if self.contact && meeting.municipalities.contains(&self.organisation_id) {
             Some(DialogueView::Municipality)
-        } else if meeting.partners.contains(&self.organisation_id) {
+        } else if self.partner && meeting.partners.contains(&self.organisation_id) {
             Some(DialogueView::Partner)
         } else {
             None
         }
+    }
+
+    /// Whether the caller speaks for the municipality `municipality` (its dialogue timeline).
+    pub fn speaks_for(&self, municipality: Uuid) -> bool {
+        self.contact && self.organisation_id == municipality
     }
 
     /// Whether the caller speaks for a participating municipality (evaluations, its actions).

@@ -79,7 +79,7 @@ async fn municipality_dialogue(
         let municipality =
             store::municipality_by_number(conn, &number)?.ok_or(ApiError::NotFound)?;
         let governs = access.governs() == Some(county_of(&number));
-        if !governs && municipality != access.organisation_id() {
+        if !governs && !access.speaks_for(municipality) {
             return Err(ApiError::NotFound);
         }
         Ok(store::timeline(conn, municipality, page.0)?)
