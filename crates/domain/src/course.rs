@@ -175,16 +175,6 @@ impl Course {
     }
 }
 
-/// Whether a course given at `place` (or none) and `digital` says where it is: a course that is
-/// not digital needs its place.
-pub fn check_place(place: Option<&str>, digital: bool) -> Result<(), &'static str> {
-    if digital || place.is_some() {
-        Ok(())
-    } else {
-        Err("a course that is not digital needs its place")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,7 +229,5 @@ mod tests {
         assert_eq!(course(2, 2, 3).seats_to_fill(), 0);
         assert!(course(4, 3, 0).check_capacity(2).is_err());
         assert!(course(4, 3, 0).check_capacity(3).is_ok());
-        assert!(check_place(None, false).is_err());
-        assert!(check_place(None, true).is_ok());
     }
 }

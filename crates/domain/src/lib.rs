@@ -18,8 +18,10 @@ pub mod network_meeting;
 pub mod organisation;
 pub mod page;
 pub mod referral;
+pub mod refusal;
 pub mod role;
 pub mod statistics;
+pub mod venue;
 pub mod webhook;
 mod wire;
 

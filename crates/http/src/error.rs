@@ -4,6 +4,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use samhandling_domain::refusal::FieldRefusal;
 use samhandling_persistence::StoreError;
 use samhandling_usecases::UseCaseError;
 use serde::Serialize;
@@ -336,6 +337,19 @@ pub fn unique_conflict(
     }
 }
 
+impl From<FieldRefusal> for FieldError {
+    fn from(refusal: FieldRefusal) -> Self {
+        FieldError::new(refusal.field, refusal.code, refusal.message)
+    }
+}
+
+/// A domain rule's refusal of one field is a 422 about that field.
+impl From<FieldRefusal> for ApiError {
+    fn from(refusal: FieldRefusal) -> Self {
+        ApiError::Validation(vec![refusal.into()])
+    }
+}
+
 /// The one mapping of a use case's refusal to its problem.
 impl From<UseCaseError> for ApiError {
     fn from(error: UseCaseError) -> Self {
@@ -347,12 +361,9 @@ impl From<UseCaseError> for ApiError {
                 detail: illegal.detail,
                 allowed: illegal.allowed.into_iter().map(str::to_owned).collect(),
             },
-            UseCaseError::Invalid(fields) => ApiError::Validation(
-                fields
-                    .into_iter()
-                    .map(|field| FieldError::new(field.field, field.code, field.message))
-                    .collect(),
-            ),
+            UseCaseError::Invalid(fields) => {
+                ApiError::Validation(fields.into_iter().map(FieldError::from).collect())
+            }
             UseCaseError::Store(error) => error.into(),
         }
     }

@@ -14,7 +14,8 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 use samhandling_domain::dialogue::{
-    AttendeeRole, DialogueMeeting, DialogueScope, DialogueStatus, Finding, RiskAssessment,
+    AttendeeRole, Candidate, DialogueMeeting, DialogueScope, DialogueStatus, Finding,
+    RiskAssessment,
 };
 use samhandling_domain::page::{Page, PageRequest, Position};
 use uuid::Uuid;
@@ -89,19 +90,26 @@ pub fn governed_county(
         .flatten())
 }
 
-/// Organisations by id with their kind and kommunenummer, to check who may take part.
-pub fn kinds_and_numbers(
-    conn: &mut PgConnection,
-    ids: &[Uuid],
-) -> Result<Vec<(Uuid, String, Option<String>)>, StoreError> {
-    Ok(organisations::table
+/// The organisations named as participants that exist, with their kind and kommunenummer, to
+/// check who may take part.
+pub fn candidates(conn: &mut PgConnection, ids: &[Uuid]) -> Result<Vec<Candidate>, StoreError> {
+    organisations::table
         .filter(organisations::id.eq_any(ids))
         .select((
             organisations::id,
             organisations::kind,
             organisations::municipality_number,
         ))
-        .load(conn)?)
+        .load::<(Uuid, String, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, kind, municipality_number)| {
+            Ok(Candidate {
+                id,
+                kind: parse_stored(&kind)?,
+                municipality_number,
+            })
+        })
+        .collect()
 }
 
 /// The municipality organisation with kommunenummer `number`.

@@ -4,18 +4,8 @@
 use samhandling_domain::group::GroupRefusal;
 use samhandling_domain::lifecycle::IllegalTransition;
 use samhandling_domain::referral::MoveRefusal;
+use samhandling_domain::refusal::FieldRefusal;
 use samhandling_persistence::StoreError;
-
-/// One input field that breaks a rule only the use case can check (it needs stored records).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidField {
-    /// Dotted path of the field.
-    pub field: &'static str,
-    /// Machine-readable reason.
-    pub code: &'static str,
-    /// What to fix, for people; never the value itself.
-    pub message: String,
-}
 
 /// Why a use case did not do what it was asked.
 #[derive(Debug, thiserror::Error)]
@@ -32,9 +22,10 @@ pub enum UseCaseError {
     /// A lifecycle refused the move.
     #[error(transparent)]
     IllegalTransition(#[from] IllegalTransition),
-    /// Well-formed input that is incoherent with what is stored; every failing field.
+    /// Well-formed input that breaks a rule between fields or against what is stored; every
+    /// failing field.
     #[error("the input is invalid")]
-    Invalid(Vec<InvalidField>),
+    Invalid(Vec<FieldRefusal>),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -43,11 +34,7 @@ pub enum UseCaseError {
 impl UseCaseError {
     /// One invalid field.
     pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        UseCaseError::Invalid(vec![InvalidField {
-            field,
-            code,
-            message: message.into(),
-        }])
+        UseCaseError::Invalid(vec![FieldRefusal::new(field, code, message)])
     }
 
     /// Maps a store error as usual, except that a violation of the unique index `constraint` is
@@ -62,6 +49,12 @@ impl UseCaseError {
             }
             _ => error.into(),
         }
+    }
+}
+
+impl From<FieldRefusal> for UseCaseError {
+    fn from(refusal: FieldRefusal) -> Self {
+        UseCaseError::Invalid(vec![refusal])
     }
 }
 

@@ -10,6 +10,7 @@
 //! and commits the transaction: an `Err` rolls everything back.
 
 pub mod context;
+pub mod dialogue;
 pub mod enrolments;
 pub mod error;
 pub mod groups;
@@ -18,4 +19,4 @@ pub mod memberships;
 pub mod referrals;
 
 pub use context::{Clock, Context, FixedClock, SystemClock};
-pub use error::{InvalidField, UseCaseError};
+pub use error::UseCaseError;

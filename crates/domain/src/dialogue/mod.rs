@@ -7,6 +7,8 @@ pub mod access;
 
 pub use access::{DialogueAccess, DialogueScope, DialogueView};
 
+use crate::organisation::OrganisationKind;
+use crate::refusal::FieldRefusal;
 use crate::wire::wire_enum;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -261,6 +263,156 @@ impl FollowUpAction {
 
 crate::page::keyed_by!(DialogueMeeting, created_at);
 crate::page::keyed_by!(FollowUpAction, created_at);
+
+/// An organisation named to take part in a meeting, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Its id.
+    pub id: Uuid,
+    /// Its kind.
+    pub kind: OrganisationKind,
+    /// Its kommunenummer, for a municipality.
+    pub municipality_number: Option<String>,
+}
+
+/// Checks who may take part in a meeting of the governor of `county`: every municipality must
+/// exist, be a municipality and belong to the county; every partner must exist and not be a
+/// municipality; nobody takes part twice. `known` are the named organisations that exist.
+/// Returns every refusal, by field.
+pub fn check_participants(
+    county: &str,
+    municipalities: &[Uuid],
+    partners: &[Uuid],
+    known: &[Candidate],
+) -> Vec<FieldRefusal> {
+    let find = |id: &Uuid| known.iter().find(|candidate| candidate.id == *id);
+    let mut refusals = Vec::new();
+    for (index, id) in municipalities.iter().enumerate() {
+        let field = format!("municipalities[{index}]");
+        match find(id) {
+            None => refusals.push(FieldRefusal::new(
+                field,
+                "not_found",
+                "names no organisation",
+            )),
+            Some(candidate) if candidate.kind != OrganisationKind::Municipality => {
+                refusals.push(FieldRefusal::new(
+                    field,
+                    "not_a_municipality",
+                    format!("names an organisation of kind {}", candidate.kind),
+                ));
+            }
+            Some(Candidate {
+                municipality_number: Some(number),
+                ..
+            }) if county_of(number) != county => refusals.push(FieldRefusal::new(
+                field,
+                "outside_county",
+                format!(
+                    "kommunenummer {number} belongs to county {}, not to your county {county}",
+                    county_of(number)
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    for (index, id) in partners.iter().enumerate() {
+        let field = format!("partners[{index}]");
+        match find(id) {
+            None => refusals.push(FieldRefusal::new(
+                field,
+                "not_found",
+                "names no organisation",
+            )),
+            Some(candidate) if candidate.kind == OrganisationKind::Municipality => {
+                refusals.push(FieldRefusal::new(
+                    field,
+                    "municipality",
+                    "a municipality takes part under municipalities",
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if municipalities.iter().any(|m| partners.contains(m)) {
+        refusals.push(FieldRefusal::new(
+            "partners",
+            "duplicate",
+            "an organisation takes part once",
+        ));
+    }
+    refusals
+}
+
+impl DialogueMeeting {
+    /// Checks that `municipality` takes part in the meeting.
+    pub fn check_municipality(&self, municipality: Uuid) -> Result<(), FieldRefusal> {
+        if self.municipalities.contains(&municipality) {
+            Ok(())
+        } else {
+            Err(FieldRefusal::new(
+                "municipality_id",
+                "not_a_participant",
+                "the municipality does not take part in this meeting",
+            ))
+        }
+    }
+
+    /// Checks that `owner` may own a follow-up action of the meeting: a participant, or the
+    /// governor that holds it.
+    pub fn check_action_owner(&self, owner: Uuid) -> Result<(), FieldRefusal> {
+        if owner == self.county_governor_id
+            || self.municipalities.contains(&owner)
+            || self.partners.contains(&owner)
+        {
+            Ok(())
+        } else {
+            Err(FieldRefusal::new(
+                "owner_organisation_id",
+                "not_a_participant",
+                "the owner must take part in the meeting, or be your own organisation",
+            ))
+        }
+    }
+}
+
+/// Checks the IS-24/8 figures of `year` against the questionnaire's variable codes `known`:
+/// every code must be a variable and every value a number (`None` when the input was not one).
+/// Returns the figures, or every refusal, by field.
+pub fn check_figures(
+    year: i16,
+    known: &[&str],
+    figures: &[(String, Option<f64>)],
+) -> Result<Vec<(String, f64)>, Vec<FieldRefusal>> {
+    if known.is_empty() {
+        return Err(vec![FieldRefusal::new(
+            "report_year",
+            "no_questionnaire",
+            format!("no IS-24/8 questionnaire is loaded for {year}"),
+        )]);
+    }
+    let mut refusals = Vec::new();
+    let mut checked = Vec::new();
+    for (code, value) in figures {
+        let field = format!("figures.{code}");
+        if !known.contains(&code.as_str()) {
+            refusals.push(FieldRefusal::new(
+                field,
+                "unknown_variable",
+                format!("{code} is no variable of the {year} questionnaire"),
+            ));
+        } else if let Some(number) = value.filter(|n| n.is_finite()) {
+            checked.push((code.clone(), number));
+        } else {
+            refusals.push(FieldRefusal::new(field, "not_a_number", "must be a number"));
+        }
+    }
+    if refusals.is_empty() {
+        Ok(checked)
+    } else {
+        Err(refusals)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -15,8 +15,9 @@ use crate::text::{check_plain_text, Name};
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::course::{check_place, Course, CourseScope};
+use samhandling_domain::course::{Course, CourseScope};
 use samhandling_domain::organisation::OrganisationKind;
+use samhandling_domain::venue::Venue;
 use samhandling_persistence::courses as store;
 use samhandling_persistence::{audit, PgConnection};
 use samhandling_usecases::enrolments::fill_seats;
@@ -208,10 +209,6 @@ fn location(id: Uuid) -> String {
 }
 
 /// The place rule as the problem a client reads.
-fn place_required(message: &'static str) -> ApiError {
-    ApiError::invalid_field("place", "required", message)
-}
-
 /// Checks that every co-organiser is a competence centre; 422 naming each one that is not.
 fn check_co_organisers(conn: &mut PgConnection, co_organisers: &[Uuid]) -> Result<(), ApiError> {
     if co_organisers.is_empty() {
@@ -266,7 +263,7 @@ async fn create_course(
     body: ValidJson<CreateCourse>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    check_place(request.place.as_deref(), request.digital).map_err(place_required)?;
+    Venue::new("a course", request.place.clone(), request.digital)?;
     let centre = caller.caller.organisation_id.uuid();
     let mut organisers = vec![centre];
     for id in &request.co_organisers {
@@ -415,7 +412,7 @@ async fn update_course(
             if let Some(digital) = edit.digital {
                 course.digital = digital;
             }
-            check_place(course.place.as_deref(), course.digital).map_err(place_required)?;
+            Venue::new("a course", course.place.clone(), course.digital)?;
             if let Some(mut dates) = edit.dates {
                 dates.sort_unstable();
                 course.dates = dates;

@@ -10,7 +10,7 @@
 //! Anyone else gets 404.
 
 use crate::auth::{Authorized, Policy};
-use crate::error::{unique_conflict, ApiError, FieldError};
+use crate::error::ApiError;
 use crate::etag::Tagged;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
@@ -20,16 +20,18 @@ use crate::state::AppState;
 use crate::text::{check_free_text, check_plain_text, FreeText, Name};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::dialogue::{
-    county_of, ActionStatus, AttendeeRole, CollaborationNeed, DialogueAccess, DialogueMeeting,
-    DialogueStatus, DialogueView, Finding, FocusArea, FollowUpAction, PartnerKind, RiskAssessment,
-    RiskLevel,
+    ActionStatus, AttendeeRole, CollaborationNeed, DialogueAccess, DialogueMeeting, DialogueStatus,
+    DialogueView, Finding, FocusArea, FollowUpAction, PartnerKind, RiskAssessment, RiskLevel,
 };
+use samhandling_domain::venue::Venue;
 use samhandling_domain::Role;
-use samhandling_persistence::dialogue::{self as store, EVALUATION_KEY, FINDING_KEY};
+use samhandling_persistence::dialogue as store;
 use samhandling_persistence::follow_up_actions::{self as actions, ActionFilter, NewAction};
-use samhandling_persistence::{audit, is24, PgConnection};
+use samhandling_persistence::{is24, PgConnection};
+use samhandling_usecases::dialogue::{self as usecases, FindingDraft, MeetingPlan, NewAttendee};
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -91,12 +93,7 @@ pub(crate) fn access_of(
     conn: &mut PgConnection,
     caller: &samhandling_domain::Caller,
 ) -> Result<DialogueAccess, ApiError> {
-    let county = if caller.has_role(Role::GovernorAdviser) {
-        store::governed_county(conn, caller.organisation_id.uuid())?
-    } else {
-        None
-    };
-    Ok(DialogueAccess::of(caller, county))
+    Ok(usecases::access_of(conn, caller)?)
 }
 
 /// A new dialogue meeting.
@@ -724,73 +721,6 @@ fn location(id: Uuid) -> String {
     format!("/api/v1/dialogue-meetings/{id}")
 }
 
-/// Checks who may take part: municipalities of the governor's county, partners that are not
-/// municipalities. A municipality elsewhere is 422, naming it.
-fn check_participants(
-    conn: &mut PgConnection,
-    county: &str,
-    request: &CreateMeeting,
-) -> Result<(), ApiError> {
-    let ids: Vec<Uuid> = request
-        .municipalities
-        .iter()
-        .chain(&request.partners)
-        .copied()
-        .collect();
-    let found = store::kinds_and_numbers(conn, &ids)?;
-    let mut errors = Vec::new();
-    for (index, id) in request.municipalities.iter().enumerate() {
-        let field = format!("municipalities[{index}]");
-        match found.iter().find(|(found, _, _)| found == id) {
-            None => errors.push(FieldError::new(field, "not_found", "names no organisation")),
-            Some((_, kind, number)) if kind != "municipality" => errors.push(FieldError::new(
-                field,
-                "not_a_municipality",
-                format!("names an organisation of kind {kind}"),
-            )),
-            Some((_, _, Some(number))) if county_of(number) != county => {
-                errors.push(FieldError::new(
-                    field,
-                    "outside_county",
-                    format!(
-                        "kommunenummer {number} belongs to county {}, not to your county {county}",
-                        county_of(number)
-                    ),
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-    for (index, id) in request.partners.iter().enumerate() {
-        let field = format!("partners[{index}]");
-        match found.iter().find(|(found, _, _)| found == id) {
-            None => errors.push(FieldError::new(field, "not_found", "names no organisation")),
-            Some((_, kind, _)) if kind == "municipality" => errors.push(FieldError::new(
-                field,
-                "municipality",
-                "a municipality takes part under municipalities",
-            )),
-            Some(_) => {}
-        }
-    }
-    if request
-        .municipalities
-        .iter()
-        .any(|m| request.partners.contains(m))
-    {
-        errors.push(FieldError::new(
-            "partners",
-            "duplicate",
-            "an organisation takes part once",
-        ));
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
 /// Plan a dialogue meeting.
 ///
 /// For the `governor_adviser` of a county governor with a `county_number`. Every municipality
@@ -812,16 +742,17 @@ async fn create_meeting(
     body: ValidJson<CreateMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    if !request.digital && request.place.is_none() {
-        return Err(ApiError::invalid_field(
-            "place",
-            "required",
-            "a meeting that is not digital needs its place",
-        ));
-    }
+    let plan = MeetingPlan {
+        title: request.title.clone(),
+        held_on: request.held_on,
+        venue: Venue::new("a meeting", request.place.clone(), request.digital)?,
+        focus_areas: request.focus_areas.clone(),
+        programme: request.programme.clone(),
+        municipalities: request.municipalities.clone(),
+        partners: request.partners.clone(),
+    };
     let who = caller.caller.clone();
-    let audit_event = caller.audit_creation(ResourceType::DialogueMeeting);
-    let stored_request = request.clone();
+    let actor = caller.actor();
     idempotency::create(
         &state,
         &caller.caller,
@@ -829,34 +760,8 @@ async fn create_meeting(
         "/api/v1/dialogue-meetings",
         &request,
         move |conn| {
-            let access = access_of(conn, &who)?;
-            let county = access.governs().map(str::to_owned).ok_or_else(|| {
-                ApiError::Conflict(
-                    "your organisation has no county_number: set it on the organisation first"
-                        .into(),
-                )
-            })?;
-            check_participants(conn, &county, &stored_request)?;
-            let now = Utc::now();
-            let meeting = DialogueMeeting {
-                id: Uuid::now_v7(),
-                county_governor_id: access.organisation_id(),
-                county_number: county,
-                title: stored_request.title,
-                held_on: stored_request.held_on,
-                place: stored_request.place,
-                digital: stored_request.digital,
-                status: DialogueStatus::Planned,
-                focus_areas: stored_request.focus_areas,
-                programme: stored_request.programme,
-                municipalities: stored_request.municipalities,
-                partners: stored_request.partners,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            let stored = store::insert(conn, &meeting)?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let (access, stored) = usecases::plan_meeting(ctx, &who, Uuid::now_v7(), plan)?;
             let shown = view(&access, &stored, Details::default());
             Created::new(&shown, location(stored.id), None)
         },
@@ -939,22 +844,6 @@ async fn get_meeting(
     Ok(web::Json(shown))
 }
 
-/// Finds the meeting `id` the caller governs, locked; `None` when it may not write to it.
-fn governed_meeting(
-    conn: &mut PgConnection,
-    who: &samhandling_domain::Caller,
-    id: Uuid,
-) -> Result<Option<(DialogueAccess, DialogueMeeting)>, ApiError> {
-    let access = access_of(conn, who)?;
-    let Some(meeting) = store::find_for_update(conn, id, access.scope())? else {
-        return Ok(None);
-    };
-    if access.view_of(&meeting) != Some(DialogueView::Governor) {
-        return Ok(None);
-    }
-    Ok(Some((access, meeting)))
-}
-
 /// Move a meeting on: `planned → held → followed_up → closed`.
 #[utoipa::path(
     tag = "dialogue",
@@ -976,48 +865,15 @@ async fn transition_meeting(
     let id = path.id;
     let to = body.into_inner().to;
     let who = caller.caller.clone();
-    let moved = record::change(
+    let (access, moved) = record::operate(
         &state,
         &caller,
         ResourceType::DialogueMeeting,
-        AuditAction::Transitioned,
         id,
-        move |conn| {
-            let Some((access, meeting)) = governed_meeting(conn, &who, id)? else {
-                return Ok(None);
-            };
-            if meeting.status.next() != Some(to) {
-                return Err(ApiError::IllegalTransition {
-                    detail: format!(
-                        "a dialogue meeting cannot move from {} to {to}",
-                        meeting.status
-                    ),
-                    allowed: meeting
-                        .status
-                        .next()
-                        .iter()
-                        .map(|s| s.as_str().to_owned())
-                        .collect(),
-                });
-            }
-            let moved = store::transition(conn, &meeting, to)?;
-            Ok(Some(view(&access, &moved, Details::default())))
-        },
+        move |ctx| usecases::move_meeting(ctx, &who, id, to),
     )
     .await?;
-    Ok(web::Json(moved))
-}
-
-fn check_municipality(meeting: &DialogueMeeting, municipality: Uuid) -> Result<(), ApiError> {
-    if meeting.municipalities.contains(&municipality) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_field(
-            "municipality_id",
-            "not_a_participant",
-            "the municipality does not take part in this meeting",
-        ))
-    }
+    Ok(web::Json(view(&access, &moved, Details::default())))
 }
 
 /// Record an attendee of a meeting.
@@ -1041,25 +897,21 @@ async fn add_attendee(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let event = caller.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id);
+    let actor = caller.actor();
     let route = format!("/api/v1/dialogue-meetings/{id}/attendees");
-    let wanted = request.clone();
+    let attendee = NewAttendee {
+        municipality_id: request.municipality_id,
+        role: request.role,
+        title: request.title.clone(),
+        name: request.name.clone(),
+    };
     let added = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let (_, meeting) = governed_meeting(conn, &who, id)?.ok_or(ApiError::NotFound)?;
-        check_municipality(&meeting, wanted.municipality_id)?;
-        let row = store::add_attendee(
-            conn,
-            id,
-            wanted.municipality_id,
-            wanted.role,
-            &wanted.title,
-            wanted.name.as_deref(),
-        )?;
-        audit::record(conn, &event)?;
+        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        let row = usecases::add_attendee(ctx, &who, id, &attendee)?;
         let shown = AttendeeView {
             id: row.id,
             municipality_id: row.municipality_id,
-            role: wanted.role,
+            role: attendee.role,
             title: row.title,
             name: row.name,
         };
@@ -1092,58 +944,25 @@ async fn record_basis(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    record::change(
+    let figures: Vec<(String, Option<f64>)> = request
+        .figures
+        .iter()
+        .map(|(code, value)| (code.clone(), value.as_f64()))
+        .collect();
+    record::operate(
         &state,
         &caller,
         ResourceType::DialogueMeeting,
-        AuditAction::Updated,
         id,
-        move |conn| {
-            let Some((_, meeting)) = governed_meeting(conn, &who, id)? else {
-                return Ok(None);
-            };
-            check_municipality(&meeting, request.municipality_id)?;
-            let known = is24::questionnaire(conn, request.report_year)?;
-            if known.is_empty() {
-                return Err(ApiError::invalid_field(
-                    "report_year",
-                    "no_questionnaire",
-                    format!(
-                        "no IS-24/8 questionnaire is loaded for {}",
-                        request.report_year
-                    ),
-                ));
-            }
-            let mut errors = Vec::new();
-            let mut figures = Vec::new();
-            for (code, value) in &request.figures {
-                let field = format!("figures.{code}");
-                if !known.iter().any(|variable| &variable.code == code) {
-                    errors.push(FieldError::new(
-                        field,
-                        "unknown_variable",
-                        format!(
-                            "{code} is no variable of the {} questionnaire",
-                            request.report_year
-                        ),
-                    ));
-                } else if let Some(number) = value.as_f64().filter(|n| n.is_finite()) {
-                    figures.push((code.clone(), number));
-                } else {
-                    errors.push(FieldError::new(field, "not_a_number", "must be a number"));
-                }
-            }
-            if !errors.is_empty() {
-                return Err(ApiError::Validation(errors));
-            }
-            is24::record_basis(
-                conn,
+        move |ctx| {
+            usecases::record_basis(
+                ctx,
+                &who,
                 id,
                 request.municipality_id,
                 request.report_year,
                 &figures,
-            )?;
-            Ok(Some(()))
+            )
         },
     )
     .await?;
@@ -1245,16 +1064,6 @@ async fn get_basis(
     Ok(web::Json(Basis { items }))
 }
 
-fn check_held(meeting: &DialogueMeeting) -> Result<(), ApiError> {
-    if meeting.status.has_been_held() {
-        Ok(())
-    } else {
-        Err(ApiError::Conflict(
-            "the meeting has not been held yet: move it to held first".into(),
-        ))
-    }
-}
-
 /// Record what the governor found for one municipality.
 ///
 /// For a held meeting, once per municipality (409 again). The risk assessment is internal: no
@@ -1280,42 +1089,31 @@ async fn record_finding(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let event = caller.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id);
+    let actor = caller.actor();
     let route = format!("/api/v1/dialogue-meetings/{id}/findings");
-    let wanted = request.clone();
+    let draft = FindingDraft {
+        municipality_id: request.municipality_id,
+        presented_work: request.presented_work.clone(),
+        strengths: request.strengths.clone(),
+        challenges: request.challenges.clone(),
+        improvement_areas: request.improvement_areas.clone(),
+        collaboration_needs: request
+            .collaboration_needs
+            .iter()
+            .map(|need| CollaborationNeed {
+                partner_kind: need.partner_kind,
+                description: need.description.clone(),
+            })
+            .collect(),
+        risk: request.risk.as_ref().map(|risk| RiskAssessment {
+            level: risk.level,
+            rationale: risk.rationale.clone(),
+        }),
+    };
     let recorded =
         idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            let (_, meeting) = governed_meeting(conn, &who, id)?.ok_or(ApiError::NotFound)?;
-            check_held(&meeting)?;
-            check_municipality(&meeting, wanted.municipality_id)?;
-            let finding = Finding {
-                id: Uuid::now_v7(),
-                meeting_id: id,
-                municipality_id: wanted.municipality_id,
-                presented_work: wanted.presented_work,
-                strengths: wanted.strengths,
-                challenges: wanted.challenges,
-                improvement_areas: wanted.improvement_areas,
-                collaboration_needs: wanted
-                    .collaboration_needs
-                    .into_iter()
-                    .map(|need| CollaborationNeed {
-                        partner_kind: need.partner_kind,
-                        description: need.description,
-                    })
-                    .collect(),
-                risk: wanted.risk.map(|risk| RiskAssessment {
-                    level: risk.level,
-                    rationale: risk.rationale,
-                }),
-                version: 1,
-                created_at: Utc::now(),
-            };
-            let stored = store::insert_finding(conn, &finding).map_err(unique_conflict(
-                FINDING_KEY,
-                "the municipality's finding for this meeting is recorded already",
-            ))?;
-            audit::record(conn, &event)?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let stored = usecases::record_finding(ctx, &who, id, Uuid::now_v7(), draft)?;
             Created::new(&GovernorFinding::from(stored), location(id), None)
         })
         .await;
@@ -1351,30 +1149,19 @@ async fn submit_evaluation(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let subject = caller.caller.subject.clone();
-    let event = caller.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id);
+    let actor = caller.actor();
     let route = format!("/api/v1/dialogue-meetings/{id}/evaluations");
     let wanted = request.clone();
     let submitted =
         idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            let access = access_of(conn, &who)?;
-            let meeting = store::find_for_update(conn, id, access.scope())?
-                .filter(|meeting| access.is_contact_of(meeting))
-                .ok_or(ApiError::NotFound)?;
-            check_held(&meeting)?;
-            let row = store::insert_evaluation(
-                conn,
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let row = usecases::submit_evaluation(
+                ctx,
+                &who,
                 id,
-                access.organisation_id(),
                 wanted.rating,
                 wanted.comments.as_deref(),
-                &subject,
-            )
-            .map_err(unique_conflict(
-                EVALUATION_KEY,
-                "your municipality has evaluated this meeting already",
-            ))?;
-            audit::record(conn, &event)?;
+            )?;
             Created::new(&EvaluationView::from(row), location(id), None)
         })
         .await;
@@ -1404,34 +1191,24 @@ async fn create_action(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let event = caller.audit_creation(ResourceType::FollowUpAction);
+    let actor = caller.actor();
     let route = format!("/api/v1/dialogue-meetings/{id}/actions");
     let wanted = request.clone();
     let created = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let (access, meeting) = governed_meeting(conn, &who, id)?.ok_or(ApiError::NotFound)?;
-        let owner = wanted.owner_organisation_id;
-        if owner != access.organisation_id()
-            && !meeting.municipalities.contains(&owner)
-            && !meeting.partners.contains(&owner)
-        {
-            return Err(ApiError::invalid_field(
-                "owner_organisation_id",
-                "not_a_participant",
-                "the owner must take part in the meeting, or be your own organisation",
-            ));
-        }
-        let action = actions::insert(
-            conn,
+        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        let action = usecases::agree_action(
+            ctx,
+            &who,
+            id,
             &NewAction {
                 meeting_id: id,
-                owner_organisation_id: owner,
+                owner_organisation_id: wanted.owner_organisation_id,
                 description: &wanted.description,
                 due_on: wanted.due_on,
                 follow_up_meeting_on: wanted.follow_up_meeting_on,
                 follow_up_digital: wanted.follow_up_digital,
             },
         )?;
-        audit::record(conn, &event.of(action.id))?;
         let shown = ActionView::from(action);
         Created::new(
             &shown,

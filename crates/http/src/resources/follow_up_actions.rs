@@ -10,7 +10,7 @@ use crate::resources::dialogue_meetings::{access_of, tagged_action, ActionView, 
 use crate::state::AppState;
 use actix_web::{get, post, web};
 use chrono::Utc;
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::dialogue::ActionStatus;
 use samhandling_persistence::follow_up_actions::{self as store, ActionFilter};
 use serde::{Deserialize, Serialize};
@@ -113,26 +113,12 @@ async fn move_action(
     let id = path.id;
     let to = body.into_inner().to;
     let who = caller.caller.clone();
-    let moved = crate::record::change(
+    let moved = crate::record::operate(
         &state,
         &caller,
         ResourceType::FollowUpAction,
-        AuditAction::Transitioned,
         id,
-        move |conn| {
-            let access = access_of(conn, &who)?;
-            let Some(action) = store::find_for_update(conn, id, access.scope())? else {
-                return Ok(None);
-            };
-            let allowed = action.status.allowed_transitions();
-            if !allowed.contains(&to) {
-                return Err(ApiError::IllegalTransition {
-                    detail: format!("an action cannot move from {} to {to}", action.status),
-                    allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-                });
-            }
-            Ok(Some(store::set_status(conn, id, to)?))
-        },
+        move |ctx| samhandling_usecases::dialogue::move_action(ctx, &who, id, to),
     )
     .await?;
     Ok(tagged_action(moved))

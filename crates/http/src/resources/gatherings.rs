@@ -22,8 +22,9 @@ use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::learning_network::{
-    check_place, EvaluationSummary, Gathering, LearningNetwork, ProgrammeItem,
+    EvaluationSummary, Gathering, LearningNetwork, ProgrammeItem,
 };
+use samhandling_domain::venue::Venue;
 use samhandling_persistence::gatherings as store;
 use samhandling_persistence::learning_networks as networks;
 use samhandling_persistence::{audit, PgConnection};
@@ -322,10 +323,6 @@ pub struct AttendancePath {
     member_id: Uuid,
 }
 
-fn place_refused(message: &'static str) -> ApiError {
-    ApiError::invalid_field("place", "required", message)
-}
-
 /// The gathering `gathering_id` of the network `network_id` in `scope`, locked, with its
 /// network: `None` when either is out of reach.
 fn locked(
@@ -362,7 +359,7 @@ async fn create_gathering(
 ) -> Result<HttpResponse, ApiError> {
     let network_id = path.id;
     let request = body.into_inner();
-    check_place(request.digital, request.place.as_deref()).map_err(place_refused)?;
+    Venue::new("a gathering", request.place.clone(), request.digital)?;
     let scope = coordinator_scope(&caller);
     let now = Utc::now();
     let gathering = Gathering {
@@ -531,7 +528,7 @@ async fn update_gathering(
             if let Some(digital) = edit.digital {
                 gathering.digital = digital;
             }
-            check_place(gathering.digital, gathering.place.as_deref()).map_err(place_refused)?;
+            Venue::new("a gathering", gathering.place.clone(), gathering.digital)?;
             if let Some(programme) = edit.programme {
                 gathering.programme = programme.into_iter().map(ProgrammeItem::from).collect();
             }

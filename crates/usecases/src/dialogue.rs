@@ -1,0 +1,310 @@
+//! The county governor's dialogue: planning and moving meetings, and what is recorded about them
+//! (attendees, the IS-24/8 basis, findings, evaluations and follow-up actions). The governor's
+//! advisers write to the meetings of their county; a municipality's contacts evaluate and move
+//! its actions. A meeting outside what the caller may write to is [`UseCaseError::NotFound`].
+
+use crate::{Context, UseCaseError};
+use chrono::NaiveDate;
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::dialogue::{
+    check_figures, check_participants, ActionStatus, AttendeeRole, CollaborationNeed,
+    DialogueAccess, DialogueMeeting, DialogueStatus, DialogueView, Finding, FocusArea,
+    FollowUpAction, RiskAssessment,
+};
+use samhandling_domain::lifecycle::Lifecycle;
+use samhandling_domain::venue::Venue;
+use samhandling_domain::{Caller, Role};
+use samhandling_persistence::dialogue::{
+    self as store, AttendeeRow, EvaluationRow, EVALUATION_KEY, FINDING_KEY,
+};
+use samhandling_persistence::follow_up_actions::{self as actions, NewAction};
+use samhandling_persistence::{is24, PgConnection, StoreError};
+use uuid::Uuid;
+
+/// The caller's access to dialogue records, with the county its organisation governs (if any).
+pub fn access_of(conn: &mut PgConnection, caller: &Caller) -> Result<DialogueAccess, StoreError> {
+    let county = if caller.has_role(Role::GovernorAdviser) {
+        store::governed_county(conn, caller.organisation_id.uuid())?
+    } else {
+        None
+    };
+    Ok(DialogueAccess::of(caller, county))
+}
+
+/// The meeting `id` the caller governs, locked.
+fn governed(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(DialogueAccess, DialogueMeeting), UseCaseError> {
+    let access = access_of(ctx.conn(), caller)?;
+    let meeting = store::find_for_update(ctx.conn(), id, access.scope())?
+        .filter(|meeting| access.view_of(meeting) == Some(DialogueView::Governor))
+        .ok_or(UseCaseError::NotFound)?;
+    Ok((access, meeting))
+}
+
+/// A meeting to plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingPlan {
+    /// What it is called.
+    pub title: String,
+    /// The date.
+    pub held_on: NaiveDate,
+    /// Where.
+    pub venue: Venue,
+    /// What it is about.
+    pub focus_areas: Vec<FocusArea>,
+    /// The programme, item by item.
+    pub programme: Vec<String>,
+    /// The participating municipalities.
+    pub municipalities: Vec<Uuid>,
+    /// The partner organisations.
+    pub partners: Vec<Uuid>,
+}
+
+/// Plans the meeting `id` for the caller's county governor: every municipality of its county,
+/// partners that are not municipalities (every refusal named). A governor without a county
+/// number is a conflict.
+pub fn plan_meeting(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    plan: MeetingPlan,
+) -> Result<(DialogueAccess, DialogueMeeting), UseCaseError> {
+    let access = access_of(ctx.conn(), caller)?;
+    let county = access.governs().map(str::to_owned).ok_or_else(|| {
+        UseCaseError::Conflict(
+            "your organisation has no county_number: set it on the organisation first".into(),
+        )
+    })?;
+    let named: Vec<Uuid> = plan
+        .municipalities
+        .iter()
+        .chain(&plan.partners)
+        .copied()
+        .collect();
+    let known = store::candidates(ctx.conn(), &named)?;
+    let refusals = check_participants(&county, &plan.municipalities, &plan.partners, &known);
+    if !refusals.is_empty() {
+        return Err(UseCaseError::Invalid(refusals));
+    }
+    let now = ctx.now();
+    let (place, digital) = plan.venue.into_parts();
+    let meeting = DialogueMeeting {
+        id,
+        county_governor_id: access.organisation_id(),
+        county_number: county,
+        title: plan.title,
+        held_on: plan.held_on,
+        place,
+        digital,
+        status: DialogueStatus::Planned,
+        focus_areas: plan.focus_areas,
+        programme: plan.programme,
+        municipalities: plan.municipalities,
+        partners: plan.partners,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let stored = store::insert(ctx.conn(), &meeting)?;
+    ctx.audit(AuditAction::Created, ResourceType::DialogueMeeting, id)?;
+    Ok((access, stored))
+}
+
+/// Moves the governed meeting `id` on along its line, `planned → held → followed_up → closed`.
+pub fn move_meeting(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    to: DialogueStatus,
+) -> Result<(DialogueAccess, DialogueMeeting), UseCaseError> {
+    let (access, meeting) = governed(ctx, caller, id)?;
+    meeting.status.check_transition(to)?;
+    let moved = store::transition(ctx.conn(), &meeting, to)?;
+    ctx.audit(AuditAction::Transitioned, ResourceType::DialogueMeeting, id)?;
+    Ok((access, moved))
+}
+
+/// Someone who attended for a municipality.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttendee {
+    /// The municipality.
+    pub municipality_id: Uuid,
+    /// In which capacity.
+    pub role: AttendeeRole,
+    /// Their title.
+    pub title: String,
+    /// Their name, if given.
+    pub name: Option<String>,
+}
+
+/// Records an attendee of the governed meeting `id`, for one of its municipalities.
+pub fn add_attendee(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    attendee: &NewAttendee,
+) -> Result<AttendeeRow, UseCaseError> {
+    let (_, meeting) = governed(ctx, caller, id)?;
+    meeting.check_municipality(attendee.municipality_id)?;
+    let row = store::add_attendee(
+        ctx.conn(),
+        id,
+        attendee.municipality_id,
+        attendee.role,
+        &attendee.title,
+        attendee.name.as_deref(),
+    )?;
+    ctx.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id)?;
+    Ok(row)
+}
+
+/// Records the IS-24/8 figures of `year` the governed meeting `id` used for `municipality`,
+/// replacing that year's: every code a variable of the year's questionnaire, every value a
+/// number (`None` where the input was not one).
+pub fn record_basis(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    municipality: Uuid,
+    year: i16,
+    figures: &[(String, Option<f64>)],
+) -> Result<(), UseCaseError> {
+    let (_, meeting) = governed(ctx, caller, id)?;
+    meeting.check_municipality(municipality)?;
+    let variables = is24::questionnaire(ctx.conn(), year)?;
+    let known: Vec<&str> = variables.iter().map(|v| v.code.as_str()).collect();
+    let checked = check_figures(year, &known, figures).map_err(UseCaseError::Invalid)?;
+    is24::record_basis(ctx.conn(), id, municipality, year, &checked)?;
+    ctx.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id)?;
+    Ok(())
+}
+
+/// What the governor found for one municipality.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingDraft {
+    /// The municipality.
+    pub municipality_id: Uuid,
+    /// The work presented, and good practice.
+    pub presented_work: Option<String>,
+    /// Strengths.
+    pub strengths: Option<String>,
+    /// Challenges.
+    pub challenges: Option<String>,
+    /// Improvement areas.
+    pub improvement_areas: Option<String>,
+    /// What help it needs, and from whom.
+    pub collaboration_needs: Vec<CollaborationNeed>,
+    /// The governor's internal judgement.
+    pub risk: Option<RiskAssessment>,
+}
+
+fn check_held(meeting: &DialogueMeeting) -> Result<(), UseCaseError> {
+    if meeting.status.has_been_held() {
+        Ok(())
+    } else {
+        Err(UseCaseError::Conflict(
+            "the meeting has not been held yet: move it to held first".into(),
+        ))
+    }
+}
+
+/// Records the finding `finding_id` of the held, governed meeting `id`: once per municipality.
+pub fn record_finding(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    finding_id: Uuid,
+    draft: FindingDraft,
+) -> Result<Finding, UseCaseError> {
+    let (_, meeting) = governed(ctx, caller, id)?;
+    check_held(&meeting)?;
+    meeting.check_municipality(draft.municipality_id)?;
+    let finding = Finding {
+        id: finding_id,
+        meeting_id: id,
+        municipality_id: draft.municipality_id,
+        presented_work: draft.presented_work,
+        strengths: draft.strengths,
+        challenges: draft.challenges,
+        improvement_areas: draft.improvement_areas,
+        collaboration_needs: draft.collaboration_needs,
+        risk: draft.risk,
+        version: 1,
+        created_at: ctx.now(),
+    };
+    let stored = store::insert_finding(ctx.conn(), &finding).map_err(UseCaseError::unique(
+        FINDING_KEY,
+        "the municipality's finding for this meeting is recorded already",
+    ))?;
+    ctx.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id)?;
+    Ok(stored)
+}
+
+/// Records the caller's municipality's evaluation of the held meeting `id`, once. Only a
+/// contact of a participating municipality reaches the meeting.
+pub fn submit_evaluation(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    rating: i16,
+    comments: Option<&str>,
+) -> Result<EvaluationRow, UseCaseError> {
+    let access = access_of(ctx.conn(), caller)?;
+    let meeting = store::find_for_update(ctx.conn(), id, access.scope())?
+        .filter(|meeting| access.is_contact_of(meeting))
+        .ok_or(UseCaseError::NotFound)?;
+    check_held(&meeting)?;
+    let row = store::insert_evaluation(
+        ctx.conn(),
+        id,
+        access.organisation_id(),
+        rating,
+        comments,
+        &caller.subject,
+    )
+    .map_err(UseCaseError::unique(
+        EVALUATION_KEY,
+        "your municipality has evaluated this meeting already",
+    ))?;
+    ctx.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id)?;
+    Ok(row)
+}
+
+/// Agrees a follow-up action at the governed meeting `id`: its owner takes part in the meeting
+/// or is the governor.
+pub fn agree_action(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    action: &NewAction<'_>,
+) -> Result<FollowUpAction, UseCaseError> {
+    let (_, meeting) = governed(ctx, caller, id)?;
+    meeting.check_action_owner(action.owner_organisation_id)?;
+    let stored = actions::insert(ctx.conn(), action)?;
+    ctx.audit(
+        AuditAction::Created,
+        ResourceType::FollowUpAction,
+        stored.id,
+    )?;
+    Ok(stored)
+}
+
+/// Moves the follow-up action `id` in the caller's reach (the governor's county, or its owner's
+/// contacts) through its lifecycle: done and cancelled are final.
+pub fn move_action(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    to: ActionStatus,
+) -> Result<FollowUpAction, UseCaseError> {
+    let access = access_of(ctx.conn(), caller)?;
+    let action =
+        actions::find_for_update(ctx.conn(), id, access.scope())?.ok_or(UseCaseError::NotFound)?;
+    action.status.check_transition(to)?;
+    let moved = actions::set_status(ctx.conn(), id, to)?;
+    ctx.audit(AuditAction::Transitioned, ResourceType::FollowUpAction, id)?;
+    Ok(moved)
+}
