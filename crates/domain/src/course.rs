@@ -4,6 +4,8 @@
 //! makes the professional a facilitator the organising centres follow up.
 
 use crate::access::Caller;
+use crate::organisation::OrganisationKind;
+use crate::refusal::FieldRefusal;
 use crate::role::Role;
 use crate::wire::wire_enum;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -172,6 +174,50 @@ impl Course {
             ));
         }
         Ok(())
+    }
+}
+
+/// Checks that every co-organiser exists and is a competence centre (`known`: the named
+/// organisations that exist, with their kind); every refusal, by field.
+pub fn check_co_organisers(
+    co_organisers: &[Uuid],
+    known: &[(Uuid, OrganisationKind)],
+) -> Vec<FieldRefusal> {
+    co_organisers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, id)| {
+            let field = format!("co_organisers[{index}]");
+            match known.iter().find(|(found, _)| found == id) {
+                None => Some(FieldRefusal::new(field, "not_found", "names no organisation")),
+                Some((_, OrganisationKind::CompetenceCentre)) => None,
+                Some((_, kind)) => Some(FieldRefusal::new(
+                    field,
+                    "not_a_competence_centre",
+                    format!(
+                        "names an organisation of kind {kind}: only competence centres organise courses"
+                    ),
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Checks that a facilitator's employer (the input's `field`; `kind` when it exists) is an
+/// organisation whose staff can hold the `facilitator` role.
+pub fn check_employer(field: &str, kind: Option<OrganisationKind>) -> Result<(), FieldRefusal> {
+    match kind {
+        None => Err(FieldRefusal::new(
+            field,
+            "not_found",
+            "names no organisation",
+        )),
+        Some(kind) if !Role::Facilitator.fits(kind) => Err(FieldRefusal::new(
+            field,
+            "cannot_have_facilitators",
+            format!("an organisation of kind {kind} cannot have facilitators"),
+        )),
+        Some(_) => Ok(()),
     }
 }
 

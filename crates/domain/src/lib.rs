@@ -22,6 +22,7 @@ pub mod refusal;
 pub mod role;
 pub mod statistics;
 pub mod venue;
+pub mod version;
 pub mod webhook;
 mod wire;
 

@@ -5,6 +5,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use samhandling_domain::refusal::FieldRefusal;
+use samhandling_domain::version::StaleVersion;
 use samhandling_persistence::StoreError;
 use samhandling_usecases::UseCaseError;
 use serde::Serialize;
@@ -343,6 +344,13 @@ impl From<FieldRefusal> for FieldError {
     }
 }
 
+/// A record that moved on since the client read it is 412.
+impl From<StaleVersion> for ApiError {
+    fn from(_: StaleVersion) -> Self {
+        ApiError::PreconditionFailed
+    }
+}
+
 /// A domain rule's refusal of one field is a 422 about that field.
 impl From<FieldRefusal> for ApiError {
     fn from(refusal: FieldRefusal) -> Self {
@@ -364,6 +372,7 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::Invalid(fields) => {
                 ApiError::Validation(fields.into_iter().map(FieldError::from).collect())
             }
+            UseCaseError::StaleVersion(stale) => stale.into(),
             UseCaseError::Store(error) => error.into(),
         }
     }

@@ -68,16 +68,7 @@ pub struct IfMatchHeader {
 #[derive(Debug, Clone)]
 pub struct IfMatch(Option<HeaderValue>);
 
-/// What the client expects the current version to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Precondition {
-    /// `If-Match: *`: any current version.
-    Any,
-    /// This version.
-    Version(i32),
-    /// A well-formed tag this API never issued: it matches nothing.
-    Unmatchable,
-}
+pub use samhandling_domain::version::Precondition;
 
 impl IfMatch {
     /// The precondition: 428 when the header is missing, 400 when it is not an entity tag.
@@ -86,19 +77,6 @@ impl IfMatch {
         value.to_str().ok().and_then(parse).ok_or_else(|| {
             ApiError::bad_request("If-Match must be an entity tag such as \"3\", as sent in ETag")
         })
-    }
-}
-
-impl Precondition {
-    /// Fails with 412 unless `current` is what the client expects.
-    pub fn check(self, current: i32) -> Result<(), ApiError> {
-        match self {
-            Precondition::Any => Ok(()),
-            Precondition::Version(expected) if expected == current => Ok(()),
-            Precondition::Version(_) | Precondition::Unmatchable => {
-                Err(ApiError::PreconditionFailed)
-            }
-        }
     }
 }
 

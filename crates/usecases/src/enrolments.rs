@@ -6,7 +6,8 @@ use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
 use samhandling_domain::lifecycle::Lifecycle;
-use samhandling_persistence::{courses as store, facilitators};
+use samhandling_persistence::courses::{self as store, ENROLMENT_ONCE_KEY};
+use samhandling_persistence::facilitators;
 use uuid::Uuid;
 
 /// An enrolment after a move, with the facilitator links a completion created.
@@ -53,6 +54,61 @@ pub fn move_enrolment(
         enrolment: moved,
         links,
     })
+}
+
+/// A professional to enrol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Professional {
+    /// Their name.
+    pub name: String,
+    /// Their work e-mail.
+    pub work_email: String,
+    /// Their employer.
+    pub employer_organisation_id: Uuid,
+    /// The service they work in.
+    pub service: String,
+    /// The token subject they will sign in with as a facilitator.
+    pub subject: String,
+}
+
+/// Enrols `professional` as `id` on the course `course_id` in `scope`: a seat while seats are
+/// free, else a place in line. Their employer must be able to have facilitators; an e-mail
+/// enrols once.
+pub fn enrol(
+    ctx: &mut Context<'_>,
+    scope: CourseScope,
+    course_id: Uuid,
+    id: Uuid,
+    professional: Professional,
+) -> Result<Enrolment, UseCaseError> {
+    let course =
+        store::find_for_update(ctx.conn(), course_id, scope)?.ok_or(UseCaseError::NotFound)?;
+    crate::facilitators::check_employer_of(
+        ctx.conn(),
+        "employer_organisation_id",
+        professional.employer_organisation_id,
+    )?;
+    let now = ctx.now();
+    let enrolment = Enrolment {
+        id,
+        course_id,
+        name: professional.name,
+        work_email: professional.work_email,
+        employer_organisation_id: professional.employer_organisation_id,
+        service: professional.service,
+        subject: professional.subject,
+        status: EnrolmentStatus::on_enrolment(course.taken, course.capacity),
+        waiting_position: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let stored = store::insert_enrolment(ctx.conn(), &enrolment).map_err(UseCaseError::unique(
+        ENROLMENT_ONCE_KEY,
+        "this work e-mail is already enrolled on the course",
+    ))?;
+    ctx.audit(AuditAction::Created, ResourceType::Enrolment, id)?;
+    Ok(stored)
 }
 
 /// Gives the free seats of `course` (locked, with its counts) to the first in line, in order,

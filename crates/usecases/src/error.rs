@@ -5,6 +5,7 @@ use samhandling_domain::group::GroupRefusal;
 use samhandling_domain::lifecycle::IllegalTransition;
 use samhandling_domain::referral::MoveRefusal;
 use samhandling_domain::refusal::FieldRefusal;
+use samhandling_domain::version::StaleVersion;
 use samhandling_persistence::StoreError;
 
 /// Why a use case did not do what it was asked.
@@ -26,6 +27,9 @@ pub enum UseCaseError {
     /// failing field.
     #[error("the input is invalid")]
     Invalid(Vec<FieldRefusal>),
+    /// The record changed since the caller read it (its `If-Match`).
+    #[error(transparent)]
+    StaleVersion(#[from] StaleVersion),
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -10,9 +10,11 @@
 //! and commits the transaction: an `Err` rolls everything back.
 
 pub mod context;
+pub mod courses;
 pub mod dialogue;
 pub mod enrolments;
 pub mod error;
+pub mod facilitators;
 pub mod groups;
 pub mod intakes;
 pub mod memberships;

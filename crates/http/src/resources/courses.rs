@@ -4,7 +4,7 @@
 //! organisation gets 404. Every read is audited: the enrolments on a course are personal data.
 
 use crate::auth::{Authorized, CompetenceAdvisers};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
@@ -14,13 +14,11 @@ use crate::state::AppState;
 use crate::text::{check_plain_text, Name};
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{Course, CourseScope};
-use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::venue::Venue;
 use samhandling_persistence::courses as store;
-use samhandling_persistence::{audit, PgConnection};
-use samhandling_usecases::enrolments::fill_seats;
+use samhandling_usecases::courses::{self as usecases, CourseDraft, CourseEdit};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -208,36 +206,6 @@ fn location(id: Uuid) -> String {
     format!("/api/v1/courses/{id}")
 }
 
-/// The place rule as the problem a client reads.
-/// Checks that every co-organiser is a competence centre; 422 naming each one that is not.
-fn check_co_organisers(conn: &mut PgConnection, co_organisers: &[Uuid]) -> Result<(), ApiError> {
-    if co_organisers.is_empty() {
-        return Ok(());
-    }
-    let kinds = store::organisation_kinds(conn, co_organisers)?;
-    let errors: Vec<FieldError> = co_organisers
-        .iter()
-        .enumerate()
-        .filter_map(|(index, id)| {
-            let field = format!("co_organisers[{index}]");
-            match kinds.iter().find(|(found, _)| found == id) {
-                None => Some(FieldError::new(field, "not_found", "names no organisation")),
-                Some((_, OrganisationKind::CompetenceCentre)) => None,
-                Some((_, kind)) => Some(FieldError::new(
-                    field,
-                    "not_a_competence_centre",
-                    format!("names an organisation of kind {kind}: only competence centres organise courses"),
-                )),
-            }
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
 /// Create a course.
 ///
 /// For a competence centre's `competence_adviser`. The caller's centre organises it, with the
@@ -263,33 +231,15 @@ async fn create_course(
     body: ValidJson<CreateCourse>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    Venue::new("a course", request.place.clone(), request.digital)?;
-    let centre = caller.caller.organisation_id.uuid();
-    let mut organisers = vec![centre];
-    for id in &request.co_organisers {
-        if !organisers.contains(id) {
-            organisers.push(*id);
-        }
-    }
-    let mut dates = request.dates.clone();
-    dates.sort_unstable();
-    let now = Utc::now();
-    let course = Course {
-        id: Uuid::now_v7(),
+    let draft = CourseDraft {
         title: request.title.clone(),
-        organisers,
-        place: request.place.clone(),
-        digital: request.digital,
-        dates,
+        venue: Venue::new("a course", request.place.clone(), request.digital)?,
+        dates: request.dates.clone(),
         capacity: request.capacity,
-        taken: 0,
-        waiting: 0,
-        version: 1,
-        created_at: now,
-        updated_at: now,
+        co_organisers: request.co_organisers.clone(),
     };
-    let co_organisers = request.co_organisers.clone();
-    let audit_event = caller.audit_creation(ResourceType::Course);
+    let centre = caller.caller.organisation_id.uuid();
+    let actor = caller.actor();
     idempotency::create(
         &state,
         &caller.caller,
@@ -297,9 +247,8 @@ async fn create_course(
         "/api/v1/courses",
         &request,
         move |conn| {
-            check_co_organisers(conn, &co_organisers)?;
-            let stored = store::insert(conn, &course)?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let stored = usecases::create_course(ctx, centre, Uuid::now_v7(), draft)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&CourseView::from(stored), location(id), Some(version))
         },
@@ -391,46 +340,16 @@ async fn update_course(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = CourseScope::of(&caller.caller);
-    let actor = caller.actor();
-    let changed = record::change(
-        &state,
-        &caller,
-        ResourceType::Course,
-        AuditAction::Updated,
-        id,
-        move |conn| {
-            let Some(mut course) = store::find_for_update(conn, id, scope)? else {
-                return Ok(None);
-            };
-            precondition.check(course.version)?;
-            if let Some(title) = edit.title {
-                course.title = title;
-            }
-            if let Some(place) = edit.place {
-                course.place = Some(place);
-            }
-            if let Some(digital) = edit.digital {
-                course.digital = digital;
-            }
-            Venue::new("a course", course.place.clone(), course.digital)?;
-            if let Some(mut dates) = edit.dates {
-                dates.sort_unstable();
-                course.dates = dates;
-            }
-            if let Some(capacity) = edit.capacity {
-                course
-                    .check_capacity(capacity)
-                    .map_err(ApiError::Conflict)?;
-                course.capacity = capacity;
-            }
-            let updated = store::update(conn, &course)?;
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
-            if fill_seats(ctx, &updated)? == 0 {
-                return Ok(Some(updated));
-            }
-            Ok(store::find(conn, id, scope)?)
-        },
-    )
+    let edit = CourseEdit {
+        title: edit.title,
+        place: edit.place,
+        digital: edit.digital,
+        dates: edit.dates,
+        capacity: edit.capacity,
+    };
+    let changed = record::operate(&state, &caller, ResourceType::Course, id, move |ctx| {
+        usecases::update_course(ctx, scope, id, precondition, edit)
+    })
     .await?;
     Ok(Tagged::new(CourseView::from(changed)))
 }

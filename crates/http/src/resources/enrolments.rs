@@ -5,23 +5,22 @@
 //! every read is audited, and only the course's organisers reach them (404 for anyone else).
 
 use crate::auth::{Authorized, CompetenceAdvisers};
-use crate::error::{unique_conflict, ApiError};
+use crate::error::ApiError;
 use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::courses::CoursePath;
-use crate::resources::facilitators::check_employer;
 use crate::state::AppState;
 use crate::text::{check_plain_text, Name, Subject};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{CourseScope, Enrolment, EnrolmentStatus};
-use samhandling_persistence::audit;
-use samhandling_persistence::courses::{self as store, ENROLMENT_ONCE_KEY};
-use samhandling_usecases::enrolments as usecases;
+use samhandling_persistence::courses as store;
+use samhandling_usecases::enrolments::{self as usecases, Professional};
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -201,42 +200,22 @@ async fn enrol(
     let course_id = path.id;
     let request = body.into_inner();
     let scope = CourseScope::of(&caller.caller);
-    let audit_event = caller.audit_creation(ResourceType::Enrolment);
+    let actor = caller.actor();
     let route = format!("/api/v1/courses/{course_id}/enrolments");
-    let subject = request
-        .subject
-        .clone()
-        .unwrap_or_else(|| request.work_email.to_lowercase());
-    let professional = request.clone();
+    let professional = Professional {
+        name: request.name.clone(),
+        work_email: request.work_email.clone(),
+        employer_organisation_id: request.employer_organisation_id,
+        service: request.service.clone(),
+        subject: request
+            .subject
+            .clone()
+            .unwrap_or_else(|| request.work_email.to_lowercase()),
+    };
     let enrolled =
         idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            let course =
-                store::find_for_update(conn, course_id, scope)?.ok_or(ApiError::NotFound)?;
-            check_employer(
-                conn,
-                "employer_organisation_id",
-                professional.employer_organisation_id,
-            )?;
-            let now = Utc::now();
-            let enrolment = Enrolment {
-                id: Uuid::now_v7(),
-                course_id,
-                name: professional.name,
-                work_email: professional.work_email,
-                employer_organisation_id: professional.employer_organisation_id,
-                service: professional.service,
-                subject,
-                status: EnrolmentStatus::on_enrolment(course.taken, course.capacity),
-                waiting_position: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            let stored = store::insert_enrolment(conn, &enrolment).map_err(unique_conflict(
-                ENROLMENT_ONCE_KEY,
-                "this work e-mail is already enrolled on the course",
-            ))?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let stored = usecases::enrol(ctx, scope, course_id, Uuid::now_v7(), professional)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(
                 &EnrolmentView::from(stored),

@@ -11,9 +11,10 @@ use crate::record;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::Facilitator;
 use samhandling_persistence::facilitators as store;
+use samhandling_usecases::facilitators as usecases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -137,14 +138,9 @@ async fn confirm_facilitator_link(
 ) -> Result<web::Json<FacilitatorLinkView>, ApiError> {
     let id = path.id;
     let (employer, subject) = facilitator_of(&caller);
-    let confirmed = record::change(
-        &state,
-        &caller,
-        ResourceType::Facilitator,
-        AuditAction::Approved,
-        id,
-        move |conn| Ok(store::confirm(conn, id, employer, &subject)?),
-    )
+    let confirmed = record::operate(&state, &caller, ResourceType::Facilitator, id, move |ctx| {
+        usecases::confirm_link(ctx, employer, &subject, id)
+    })
     .await?;
     Ok(web::Json(confirmed.into()))
 }
@@ -171,14 +167,9 @@ async fn withdraw_facilitator_link(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let (employer, subject) = facilitator_of(&caller);
-    record::change(
-        &state,
-        &caller,
-        ResourceType::Facilitator,
-        AuditAction::Revoked,
-        id,
-        move |conn| Ok(store::withdraw(conn, id, employer, &subject)?),
-    )
+    record::operate(&state, &caller, ResourceType::Facilitator, id, move |ctx| {
+        usecases::withdraw_link(ctx, employer, &subject, id)
+    })
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,7 +10,7 @@
 //! are reached (404 otherwise); every read is audited.
 
 use crate::auth::{Authorized, CompetenceAdvisers};
-use crate::error::{unique_conflict, ApiError};
+use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
@@ -21,9 +21,9 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::Facilitator;
-use samhandling_domain::Role;
-use samhandling_persistence::facilitators::{self as store, LINKED_ONCE_KEY};
-use samhandling_persistence::{audit, courses, PgConnection};
+use samhandling_persistence::facilitators as store;
+use samhandling_usecases::facilitators as usecases;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -36,28 +36,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(affiliate_facilitator)
         .service(list_facilitators)
         .service(get_facilitator);
-}
-
-/// Checks that `id` (the body's `field`) names an organisation whose staff can hold the
-/// `facilitator` role; 422 naming the field otherwise.
-pub(crate) fn check_employer(
-    conn: &mut PgConnection,
-    field: &str,
-    id: Uuid,
-) -> Result<(), ApiError> {
-    match courses::organisation_kinds(conn, &[id])?.first() {
-        None => Err(ApiError::invalid_field(
-            field,
-            "not_found",
-            "names no organisation",
-        )),
-        Some((_, kind)) if !Role::Facilitator.fits(*kind) => Err(ApiError::invalid_field(
-            field,
-            "cannot_have_facilitators",
-            format!("an organisation of kind {kind} cannot have facilitators"),
-        )),
-        Some(_) => Ok(()),
-    }
 }
 
 /// A facilitator trained elsewhere, to follow up once it confirms.
@@ -174,7 +152,7 @@ async fn affiliate_facilitator(
         created_at: Utc::now(),
         confirmed_at: None,
     };
-    let audit_event = caller.audit_creation(ResourceType::Facilitator);
+    let actor = caller.actor();
     idempotency::create(
         &state,
         &caller.caller,
@@ -182,16 +160,8 @@ async fn affiliate_facilitator(
         "/api/v1/facilitators",
         &request,
         move |conn| {
-            check_employer(
-                conn,
-                "employer_organisation_id",
-                facilitator.employer_organisation_id,
-            )?;
-            let stored = store::affiliate(conn, &facilitator).map_err(unique_conflict(
-                LINKED_ONCE_KEY,
-                "this facilitator is already linked to your centre",
-            ))?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let stored = usecases::affiliate(ctx, &facilitator)?;
             let id = stored.id;
             Created::new(
                 &FacilitatorView::of(stored, &[]),

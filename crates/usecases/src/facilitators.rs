@@ -1,0 +1,67 @@
+//! Facilitators and their links to the competence centres that follow them up: a centre
+//! affiliates a facilitator trained elsewhere, and the facilitator confirms or ends each link.
+//! Only a confirmed link lets the centre read the facilitator's network-meeting logs.
+
+use crate::{Context, UseCaseError};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::course::{check_employer, Facilitator};
+use samhandling_persistence::facilitators::{self as store, LINKED_ONCE_KEY};
+use samhandling_persistence::{courses, PgConnection};
+use uuid::Uuid;
+
+/// Checks that the organisation `id` (the input's `field`) can employ facilitators.
+pub fn check_employer_of(
+    conn: &mut PgConnection,
+    field: &str,
+    id: Uuid,
+) -> Result<(), UseCaseError> {
+    let kind = courses::organisation_kinds(conn, &[id])?
+        .first()
+        .map(|(_, kind)| *kind);
+    Ok(check_employer(field, kind)?)
+}
+
+/// Links `facilitator` (trained elsewhere) to its competence centre, unconfirmed.
+pub fn affiliate(
+    ctx: &mut Context<'_>,
+    facilitator: &Facilitator,
+) -> Result<Facilitator, UseCaseError> {
+    check_employer_of(
+        ctx.conn(),
+        "employer_organisation_id",
+        facilitator.employer_organisation_id,
+    )?;
+    let stored = store::affiliate(ctx.conn(), facilitator).map_err(UseCaseError::unique(
+        LINKED_ONCE_KEY,
+        "this facilitator is already linked to your centre",
+    ))?;
+    ctx.audit(AuditAction::Created, ResourceType::Facilitator, stored.id)?;
+    Ok(stored)
+}
+
+/// The facilitator (`subject` at `employer`) confirms the link `id`; another's link is not
+/// found. Confirming again keeps the first time.
+pub fn confirm_link(
+    ctx: &mut Context<'_>,
+    employer: Uuid,
+    subject: &str,
+    id: Uuid,
+) -> Result<Facilitator, UseCaseError> {
+    let confirmed =
+        store::confirm(ctx.conn(), id, employer, subject)?.ok_or(UseCaseError::NotFound)?;
+    ctx.audit(AuditAction::Approved, ResourceType::Facilitator, id)?;
+    Ok(confirmed)
+}
+
+/// The facilitator (`subject` at `employer`) ends the link `id`; another's link is not found.
+pub fn withdraw_link(
+    ctx: &mut Context<'_>,
+    employer: Uuid,
+    subject: &str,
+    id: Uuid,
+) -> Result<Facilitator, UseCaseError> {
+    let withdrawn =
+        store::withdraw(ctx.conn(), id, employer, subject)?.ok_or(UseCaseError::NotFound)?;
+    ctx.audit(AuditAction::Revoked, ResourceType::Facilitator, id)?;
+    Ok(withdrawn)
+}
