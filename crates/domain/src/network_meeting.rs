@@ -5,6 +5,7 @@
 //! series of meetings by a label the facilitator chooses. Competence centres read the logs of the
 //! facilitators they follow up, and answer requests for supervision (veiledning) in sessions.
 
+use crate::refusal::FieldRefusal;
 use crate::wire::wire_enum;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -239,6 +240,29 @@ impl crate::page::Keyed for SupervisionRequest {
             created_at: self.requested_at,
             id: self.network_meeting_id,
         }
+    }
+}
+
+impl NetworkMeeting {
+    /// The rules across fields of a log: a date only for a planned next meeting, a topic only
+    /// when supervision is wanted. Every refusal, by the field's path.
+    pub fn check_coherent(&self) -> Vec<FieldRefusal> {
+        let mut refusals = Vec::new();
+        if !self.next_meeting_planned && self.next_meeting_on.is_some() {
+            refusals.push(FieldRefusal::new(
+                "next_meeting.on",
+                "only_when_planned",
+                "a date belongs to a planned meeting only: leave `on` out or set `planned`",
+            ));
+        }
+        if !self.supervision_wanted && self.supervision_topic.is_some() {
+            refusals.push(FieldRefusal::new(
+                "supervision.topic",
+                "only_when_wanted",
+                "a topic belongs to a supervision request only: leave `topic` out or set `wanted`",
+            ));
+        }
+        refusals
     }
 }
 

@@ -365,6 +365,7 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::NotFound => ApiError::NotFound,
             UseCaseError::MissingReference(field) => ApiError::MissingReference(field),
             UseCaseError::Conflict(detail) => ApiError::Conflict(detail),
+            UseCaseError::Forbidden(detail) => ApiError::Forbidden(detail),
             UseCaseError::IllegalTransition(illegal) => ApiError::IllegalTransition {
                 detail: illegal.detail,
                 allowed: illegal.allowed.into_iter().map(str::to_owned).collect(),

@@ -17,6 +17,9 @@ pub enum UseCaseError {
     /// A field of the input names a record that does not exist or that the caller may not see.
     #[error("{0} names no record")]
     MissingReference(&'static str),
+    /// The caller reaches the record but may not do this to it.
+    #[error("{0}")]
+    Forbidden(String),
     /// The change conflicts with the record's state or with another record.
     #[error("{0}")]
     Conflict(String),

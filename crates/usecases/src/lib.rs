@@ -17,7 +17,9 @@ pub mod error;
 pub mod facilitators;
 pub mod groups;
 pub mod intakes;
+pub mod learning_networks;
 pub mod memberships;
+pub mod network_meetings;
 pub mod referrals;
 
 pub use context::{Clock, Context, FixedClock, SystemClock};

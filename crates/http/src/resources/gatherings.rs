@@ -20,14 +20,14 @@ use crate::state::AppState;
 use crate::text::{check_log_line, check_log_lines, check_plain_text, LogLine, Name};
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::learning_network::{
     EvaluationSummary, Gathering, LearningNetwork, ProgrammeItem,
 };
-use samhandling_domain::venue::Venue;
 use samhandling_persistence::gatherings as store;
 use samhandling_persistence::learning_networks as networks;
-use samhandling_persistence::{audit, PgConnection};
+use samhandling_usecases::learning_networks::{self as usecases, GatheringEdit};
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -323,20 +323,6 @@ pub struct AttendancePath {
     member_id: Uuid,
 }
 
-/// The gathering `gathering_id` of the network `network_id` in `scope`, locked, with its
-/// network: `None` when either is out of reach.
-fn locked(
-    conn: &mut PgConnection,
-    scope: samhandling_domain::learning_network::LearningNetworkScope,
-    network_id: Uuid,
-    gathering_id: Uuid,
-) -> Result<Option<(LearningNetwork, Gathering)>, ApiError> {
-    let Some(network) = networks::find_for_update(conn, network_id, scope)? else {
-        return Ok(None);
-    };
-    Ok(store::find_for_update(conn, network_id, gathering_id)?.map(|found| (network, found)))
-}
-
 /// Record a gathering of a learning network.
 ///
 /// For the coordinating centre's advisers. One that is not digital needs its place (422);
@@ -359,7 +345,6 @@ async fn create_gathering(
 ) -> Result<HttpResponse, ApiError> {
     let network_id = path.id;
     let request = body.into_inner();
-    Venue::new("a gathering", request.place.clone(), request.digital)?;
     let scope = coordinator_scope(&caller);
     let now = Utc::now();
     let gathering = Gathering {
@@ -381,14 +366,12 @@ async fn create_gathering(
         created_at: now,
         updated_at: now,
     };
-    let audit_event = caller.audit_creation(ResourceType::Gathering);
+    let actor = caller.actor();
     let route = format!("{}/gatherings", network_location(network_id));
     let gatherings_at = route.clone();
     let created = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let network =
-            networks::find_for_update(conn, network_id, scope)?.ok_or(ApiError::NotFound)?;
-        let stored = store::insert(conn, &gathering)?;
-        audit::record(conn, &audit_event.of(stored.id))?;
+        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        let (network, stored) = usecases::record_gathering(ctx, scope, &gathering)?;
         let (id, version) = (stored.id, stored.version);
         Created::new(
             &view(&network, stored),
@@ -507,42 +490,27 @@ async fn update_gathering(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = coordinator_scope(&caller);
-    let changed = record::change(
+    let edit = GatheringEdit {
+        held_on: edit.held_on,
+        place: edit.place,
+        digital: edit.digital,
+        programme: edit
+            .programme
+            .map(|programme| programme.into_iter().map(ProgrammeItem::from).collect()),
+        evaluation: edit.evaluation.map(EvaluationSummary::from),
+        highlights: edit.highlights,
+    };
+    let (network, changed) = record::operate(
         &state,
         &caller,
         ResourceType::Gathering,
-        AuditAction::Updated,
         gathering_id,
-        move |conn| {
-            let Some((network, mut gathering)) = locked(conn, scope, network_id, gathering_id)?
-            else {
-                return Ok(None);
-            };
-            precondition.check(gathering.version)?;
-            if let Some(held_on) = edit.held_on {
-                gathering.held_on = held_on;
-            }
-            if let Some(place) = edit.place {
-                gathering.place = Some(place);
-            }
-            if let Some(digital) = edit.digital {
-                gathering.digital = digital;
-            }
-            Venue::new("a gathering", gathering.place.clone(), gathering.digital)?;
-            if let Some(programme) = edit.programme {
-                gathering.programme = programme.into_iter().map(ProgrammeItem::from).collect();
-            }
-            if let Some(evaluation) = edit.evaluation {
-                gathering.evaluation = Some(evaluation.into());
-            }
-            if let Some(highlights) = edit.highlights {
-                gathering.highlights = highlights;
-            }
-            let changed = store::update(conn, &gathering)?;
-            Ok(Some(view(&network, changed)))
+        move |ctx| {
+            usecases::update_gathering(ctx, scope, (network_id, gathering_id), precondition, edit)
         },
     )
     .await?;
+    let changed = view(&network, changed);
     Ok(Tagged::new(changed))
 }
 
@@ -576,31 +544,22 @@ async fn record_attendance(
     let attendees = body.into_inner().attendees;
     let precondition = if_match.precondition()?;
     let scope = scope_of(&caller);
-    let recorded = record::change(
+    let (network, recorded) = record::operate(
         &state,
         &caller,
         ResourceType::Gathering,
-        AuditAction::Updated,
         gathering_id,
-        move |conn| {
-            let Some((network, gathering)) = locked(conn, scope, network_id, gathering_id)? else {
-                return Ok(None);
-            };
-            let Some(member) = network.members.iter().find(|member| member.id == member_id) else {
-                return Ok(None);
-            };
-            if !scope.records_attendance_of(&network, member) {
-                return Err(ApiError::Forbidden(
-                    "only your own services' attendance: this member service belongs to another \
-                     organisation"
-                        .into(),
-                ));
-            }
-            precondition.check(gathering.version)?;
-            let changed = store::record_attendance(conn, gathering_id, member_id, attendees)?;
-            Ok(Some(view(&network, changed)))
+        move |ctx| {
+            usecases::record_attendance(
+                ctx,
+                scope,
+                (network_id, gathering_id, member_id),
+                precondition,
+                attendees,
+            )
         },
     )
     .await?;
+    let recorded = view(&network, recorded);
     Ok(Tagged::new(recorded))
 }

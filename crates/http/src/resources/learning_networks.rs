@@ -8,7 +8,7 @@
 //! in SQL). Every read and write is audited.
 
 use crate::auth::{Authorized, CompetenceAdvisers, Policy};
-use crate::error::{unique_conflict, ApiError, FieldError};
+use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
@@ -18,15 +18,17 @@ use crate::state::AppState;
 use crate::text::{check_plain_text, Name};
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::learning_network::{
-    check_period, LearningNetwork, LearningNetworkScope, MemberService, SteeringMember,
+    LearningNetwork, LearningNetworkScope, MemberService, SteeringMember,
 };
 use samhandling_domain::Role;
-use samhandling_persistence::learning_networks::{self as store, MEMBER_KEY};
-use samhandling_persistence::{audit, PgConnection};
+use samhandling_persistence::learning_networks as store;
+use samhandling_persistence::PgConnection;
+use samhandling_usecases::learning_networks::{self as usecases, NetworkEdit};
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -278,6 +280,15 @@ pub(crate) fn member_views(
         .collect()
 }
 
+/// The organisations of a network's member services.
+fn member_ids(network: &LearningNetwork) -> Vec<Uuid> {
+    network
+        .members
+        .iter()
+        .map(|member| member.organisation_id)
+        .collect()
+}
+
 /// The names of the organisations of every member service of `networks`.
 pub(crate) fn names_of(
     conn: &mut PgConnection,
@@ -285,7 +296,7 @@ pub(crate) fn names_of(
 ) -> Result<BTreeMap<Uuid, String>, ApiError> {
     let ids: Vec<Uuid> = networks
         .iter()
-        .flat_map(|network| network.members.iter().map(|member| member.organisation_id))
+        .flat_map(|network| member_ids(network))
         .collect();
     Ok(store::organisation_names(conn, &ids)?)
 }
@@ -348,38 +359,6 @@ pub(crate) fn location(id: Uuid) -> String {
     format!("/api/v1/learning-networks/{id}")
 }
 
-/// Checks the member services of a new network: each organisation exists, each service is a
-/// member once. A failure is 422 naming `members[i]`.
-fn check_members(members: &[AddMember], names: &BTreeMap<Uuid, String>) -> Result<(), ApiError> {
-    let mut seen = HashSet::new();
-    let mut errors = Vec::new();
-    for (index, member) in members.iter().enumerate() {
-        if !names.contains_key(&member.organisation_id) {
-            errors.push(FieldError::new(
-                format!("members[{index}].organisation_id"),
-                "not_found",
-                "names no organisation",
-            ));
-        }
-        if !seen.insert((member.organisation_id, member.service.as_str())) {
-            errors.push(FieldError::new(
-                format!("members[{index}]"),
-                "duplicate",
-                "this organisation's service is already a member",
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
-fn period_refused(message: &'static str) -> ApiError {
-    ApiError::invalid_field("ends_on", "range", message)
-}
-
 /// Start a learning network.
 ///
 /// For a competence centre's `competence_adviser`: the caller's centre coordinates it. Every
@@ -400,7 +379,6 @@ async fn create_learning_network(
     body: ValidJson<CreateLearningNetwork>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    check_period(request.starts_on, request.ends_on).map_err(period_refused)?;
     let scope = scope_of(&caller);
     let now = Utc::now();
     let network = LearningNetwork {
@@ -429,8 +407,7 @@ async fn create_learning_network(
         created_at: now,
         updated_at: now,
     };
-    let members = request.members.clone();
-    let audit_event = caller.audit_creation(ResourceType::LearningNetwork);
+    let actor = caller.actor();
     idempotency::create(
         &state,
         &caller.caller,
@@ -438,10 +415,9 @@ async fn create_learning_network(
         "/api/v1/learning-networks",
         &request,
         move |conn| {
-            let names = names_of(conn, &[&network])?;
-            check_members(&members, &names)?;
-            let stored = store::insert(conn, &network)?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let stored =
+                usecases::start_network(&mut Context::new(conn, &actor, &SystemClock), &network)?;
+            let names = names_of(conn, &[&stored])?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&view(scope, stored, &names), location(id), Some(version))
         },
@@ -549,36 +525,23 @@ async fn update_learning_network(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = coordinator_scope(&caller);
-    let (changed, names) = record::change(
+    let edit = NetworkEdit {
+        name: edit.name,
+        target_group: edit.target_group,
+        ends_on: edit.ends_on,
+        steering_group: edit
+            .steering_group
+            .map(|group| group.into_iter().map(SteeringMember::from).collect()),
+    };
+    let (changed, names) = record::operate(
         &state,
         &caller,
         ResourceType::LearningNetwork,
-        AuditAction::Updated,
         id,
-        move |conn| {
-            let Some(mut network) = store::find_for_update(conn, id, scope)? else {
-                return Ok(None);
-            };
-            precondition.check(network.version)?;
-            if let Some(ends_on) = edit.ends_on {
-                check_period(network.starts_on, Some(ends_on)).map_err(period_refused)?;
-                network.ends_on = Some(ends_on);
-            }
-            if let Some(name) = edit.name {
-                network.name = name;
-            }
-            if let Some(target_group) = edit.target_group {
-                network.target_group = target_group;
-            }
-            if let Some(steering_group) = edit.steering_group {
-                network.steering_group = steering_group
-                    .into_iter()
-                    .map(SteeringMember::from)
-                    .collect();
-            }
-            let changed = store::update(conn, &network)?;
-            let names = names_of(conn, &[&changed])?;
-            Ok(Some((changed, names)))
+        move |ctx| {
+            let changed = usecases::update_network(ctx, scope, id, precondition, edit)?;
+            let names = store::organisation_names(ctx.conn(), &member_ids(&changed))?;
+            Ok((changed, names))
         },
     )
     .await?;
@@ -611,7 +574,7 @@ async fn add_learning_network_member(
     let id = path.id;
     let request = body.into_inner();
     let scope = coordinator_scope(&caller);
-    let event = caller.audit(AuditAction::Updated, ResourceType::LearningNetwork, id);
+    let actor = caller.actor();
     let route = format!("/api/v1/learning-networks/{id}/members");
     let member = MemberService {
         id: Uuid::now_v7(),
@@ -619,19 +582,8 @@ async fn add_learning_network_member(
         service: request.service.clone(),
     };
     let added = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        store::find_for_update(conn, id, scope)?.ok_or(ApiError::NotFound)?;
-        if store::organisation_names(conn, &[member.organisation_id])?.is_empty() {
-            return Err(ApiError::invalid_field(
-                "organisation_id",
-                "not_found",
-                "names no organisation",
-            ));
-        }
-        let changed = store::add_member(conn, id, &member).map_err(unique_conflict(
-            MEMBER_KEY,
-            "this organisation's service is already a member of the network",
-        ))?;
-        audit::record(conn, &event)?;
+        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        let changed = usecases::add_member(ctx, scope, id, &member)?;
         let names = names_of(conn, &[&changed])?;
         let version = changed.version;
         Created::new(&view(scope, changed, &names), location(id), Some(version))

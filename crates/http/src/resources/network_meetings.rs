@@ -22,14 +22,16 @@ use crate::text::{
 };
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::network_meeting::{
     distinct_themes, AgeGroup, FollowedFacilitator, Gender, NetworkMeeting, NetworkMeetingScope,
     NetworkTheme, Participants, SuggestedBy, PRINCIPLE,
 };
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::network_meetings::{self as store, MeetingFilter};
-use samhandling_persistence::{audit, PgConnection};
+use samhandling_persistence::PgConnection;
+use samhandling_usecases::network_meetings as usecases;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
@@ -217,28 +219,6 @@ pub struct SupervisionWish {
         nullable = false
     )]
     pub topic: Option<String>,
-}
-
-/// The rules across fields that the server checks after each field, named by their path.
-fn check_rules(
-    next_meeting: Option<&NextNetworkMeeting>,
-    supervision: Option<&SupervisionWish>,
-) -> Result<(), ApiError> {
-    if next_meeting.is_some_and(|next| !next.planned && next.on.is_some()) {
-        return Err(ApiError::invalid_field(
-            "next_meeting.on",
-            "only_when_planned",
-            "a date belongs to a planned meeting only: leave `on` out or set `planned`",
-        ));
-    }
-    if supervision.is_some_and(|wish| !wish.wanted && wish.topic.is_some()) {
-        return Err(ApiError::invalid_field(
-            "supervision.topic",
-            "only_when_wanted",
-            "a topic belongs to a supervision request only: leave `topic` out or set `wanted`",
-        ));
-    }
-    Ok(())
 }
 
 /// The rules across fields of a log, as JSON Schema: a date only for a planned next meeting, a
@@ -744,7 +724,6 @@ async fn log_network_meeting(
     body: ValidJson<LogNetworkMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    check_rules(Some(&request.next_meeting), Some(&request.supervision))?;
     let now = Utc::now();
     let meeting = NetworkMeeting {
         id: Uuid::now_v7(),
@@ -771,7 +750,7 @@ async fn log_network_meeting(
         created_at: now,
         updated_at: now,
     };
-    let audit_event = caller.audit_creation(ResourceType::NetworkMeeting);
+    let actor = caller.actor();
     idempotency::create(
         &state,
         &caller.caller,
@@ -779,8 +758,8 @@ async fn log_network_meeting(
         "/api/v1/network-meetings",
         &request,
         move |conn| {
-            let stored = store::insert(conn, &meeting)?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let stored = usecases::log_meeting(ctx, &meeting)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(
                 &NetworkMeetingView::Facilitator(Box::new(facilitator_view(stored))),
@@ -922,22 +901,15 @@ async fn update_network_meeting(
 ) -> Result<Tagged<NetworkMeetingView>, ApiError> {
     let id = path.id;
     let edit = body.into_inner();
-    check_rules(edit.next_meeting.as_ref(), edit.supervision.as_ref())?;
     let precondition = if_match.precondition()?;
     let scope = own_scope(&caller.caller);
-    let changed = record::change(
+    let changed = record::operate(
         &state,
         &caller,
         ResourceType::NetworkMeeting,
-        AuditAction::Updated,
         id,
-        move |conn| {
-            let Some(mut meeting) = store::find_for_update(conn, id, &scope)? else {
-                return Ok(None);
-            };
-            precondition.check(meeting.version)?;
-            edit.apply(&mut meeting);
-            Ok(Some(store::update(conn, &meeting)?))
+        move |ctx| {
+            usecases::update_meeting(ctx, &scope, id, precondition, |meeting| edit.apply(meeting))
         },
     )
     .await?;

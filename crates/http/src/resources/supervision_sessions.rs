@@ -3,7 +3,7 @@
 //! own sessions; a facilitator sees on its log that the request was answered.
 
 use crate::auth::{Authorized, CompetenceAdvisers};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
@@ -14,7 +14,9 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::network_meeting::SupervisionSession;
-use samhandling_persistence::{audit, network_meetings, supervision as store, PgConnection};
+use samhandling_persistence::supervision as store;
+use samhandling_usecases::network_meetings as usecases;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -114,49 +116,6 @@ impl From<SupervisionSession> for SupervisionSessionView {
     }
 }
 
-/// Every facilitator the centre does not follow up, and every answer not in its queue, as
-/// field errors: a log that does not exist and one of someone else's read the same.
-fn check_references(
-    conn: &mut PgConnection,
-    centre: Uuid,
-    request: &RecordSupervisionSession,
-) -> Result<(), ApiError> {
-    let pairs: Vec<(Uuid, String)> = request
-        .facilitators
-        .iter()
-        .map(|f| (f.employer_organisation_id, f.subject.clone()))
-        .collect();
-    let followed = network_meetings::followed_facilitators(conn, centre, &pairs)?;
-    let queued = network_meetings::requests_in_queue(conn, centre, &request.answers)?;
-    let mut errors: Vec<FieldError> = Vec::new();
-    for (index, (employer, subject)) in pairs.iter().enumerate() {
-        if !followed
-            .iter()
-            .any(|f| f.employer_organisation_id == *employer && f.subject == *subject)
-        {
-            errors.push(FieldError::new(
-                format!("facilitators[{index}]"),
-                "not_followed",
-                "your centre does not follow up this facilitator",
-            ));
-        }
-    }
-    for (index, id) in request.answers.iter().enumerate() {
-        if !queued.contains(id) {
-            errors.push(FieldError::new(
-                format!("answers[{index}]"),
-                "not_in_queue",
-                "no request for supervision in your centre's queue has this id",
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
 fn location(id: Uuid) -> String {
     format!("/api/v1/supervision-sessions/{id}")
 }
@@ -209,8 +168,7 @@ async fn record_supervision_session(
         answers: request.answers.clone(),
         created_at: Utc::now(),
     };
-    let audit_event = caller.audit_creation(ResourceType::SupervisionSession);
-    let checked = request.clone();
+    let actor = caller.actor();
     idempotency::create(
         &state,
         &caller.caller,
@@ -218,9 +176,8 @@ async fn record_supervision_session(
         "/api/v1/supervision-sessions",
         &request,
         move |conn| {
-            check_references(conn, centre, &checked)?;
-            let stored = store::insert(conn, &session)?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let stored = usecases::record_supervision(ctx, &session)?;
             let id = stored.id;
             Created::new(&SupervisionSessionView::from(stored), location(id), None)
         },
