@@ -12,9 +12,10 @@
 //! completing do, and a group starts only with its minimum. Each change has its audit event, as
 //! `system:demo-data` acting for the organisation whose staff would have made it.
 //!
-//! The records of the living part have fixed ids, `de300000-0000-7000-8000-KKKKNNNNNNNN` with the
-//! kind in `KKKK` (0001 group, 0002 referral, 0003 intake, 0004 membership, 0005 session, 0006
-//! starter, 0007 follow-up) and the number below in `NNNNNNNN`, both written in decimal digits;
+//! The organisations and the records of the living part have fixed ids,
+//! `de300000-0000-7000-8000-KKKKNNNNNNNN` with the kind in `KKKK` (0001 group, 0002 referral,
+//! 0003 intake, 0004 membership, 0005 session, 0006 starter, 0007 follow-up, 0016 organisation)
+//! and the number of the seed in `NNNNNNNN`, both written in decimal digits;
 //! a referral's intake and membership share its number. So a walkthrough can name them: see
 //! [`WALKTHROUGH_INTAKE`] and [`WALKTHROUGH_GROUP`]. A story (a group with its members, or one
 //! person's referral) whose first record exists is left alone, so loading again changes nothing,
@@ -46,147 +47,35 @@ use samhandling_usecases::intakes::{self as intake_cases, IntakeResult};
 use samhandling_usecases::memberships::{self as membership_cases, Placement};
 use samhandling_usecases::referrals as referral_cases;
 use samhandling_usecases::{Context as UseCaseContext, SystemClock, UseCaseError};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// One organisation to load.
-struct Seed {
+/// One organisation to load, as `data/demo/organisations.json` lists it: its fixed id is
+/// `demo_id(ORGANISATION, number)`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganisationSeed {
+    number: u32,
     kind: OrganisationKind,
-    name: &'static str,
-    municipality_number: Option<&'static str>,
-    county: Option<&'static str>,
-    region: Option<&'static str>,
+    name: String,
+    municipality_number: Option<String>,
+    county: Option<String>,
+    region: Option<String>,
+    county_number: Option<String>,
 }
 
-const fn municipality(
-    name: &'static str,
-    number: &'static str,
-    county: &'static str,
-    region: Option<&'static str>,
-) -> Seed {
-    Seed {
-        kind: OrganisationKind::Municipality,
-        name,
-        municipality_number: Some(number),
-        county: Some(county),
-        region,
-    }
-}
-
-const fn located(
-    kind: OrganisationKind,
-    name: &'static str,
-    number: Option<&'static str>,
-    county: Option<&'static str>,
-) -> Seed {
-    Seed {
-        kind,
-        name,
-        municipality_number: number,
-        county,
-        region: None,
-    }
-}
-
-const TRONDELAG: &str = "Trøndelag";
-
-/// The operator of this installation: the organisation administrators' tokens name.
-pub const OPERATOR_NAME: &str = "Samhandling forvaltning";
-
-/// Real organisations of the field (the municipalities of the Trøndelag dialogue meetings, the
+/// The organisations of the field (the municipalities of the Trøndelag dialogue meetings, the
 /// LINK centres and their cities, the competence centres and the others listed), with their real
-/// kommunenummer.
-const SEEDS: &[Seed] = &[
-    located(OrganisationKind::Other, OPERATOR_NAME, None, None),
-    // The twelve municipalities of Statsforvalteren i Trøndelag's dialogue meetings.
-    municipality("Levanger kommune", "5037", TRONDELAG, Some("Innherred")),
-    municipality("Verdal kommune", "5038", TRONDELAG, Some("Innherred")),
-    municipality("Steinkjer kommune", "5006", TRONDELAG, Some("Innherred")),
-    municipality("Namsos kommune", "5007", TRONDELAG, Some("Namdalen")),
-    municipality(
-        "Stjørdal kommune",
-        "5035",
-        TRONDELAG,
-        Some("Værnesregionen"),
-    ),
-    municipality("Selbu kommune", "5032", TRONDELAG, Some("Værnesregionen")),
-    municipality("Tydal kommune", "5033", TRONDELAG, Some("Værnesregionen")),
-    municipality("Meråker kommune", "5034", TRONDELAG, Some("Værnesregionen")),
-    municipality("Frosta kommune", "5036", TRONDELAG, Some("Værnesregionen")),
-    municipality("Hitra kommune", "5056", TRONDELAG, None),
-    municipality("Frøya kommune", "5014", TRONDELAG, None),
-    municipality("Heim kommune", "5055", TRONDELAG, None),
-    // The cities of the LINK centres.
-    municipality("Trondheim kommune", "5001", TRONDELAG, None),
-    municipality("Bergen kommune", "4601", "Vestland", None),
-    municipality("Oslo kommune", "0301", "Oslo", None),
-    located(
-        OrganisationKind::SelfHelpCentre,
-        "LINK Bergen og omegn",
-        Some("4601"),
-        Some("Vestland"),
-    ),
-    located(
-        OrganisationKind::SelfHelpCentre,
-        "LINK Trondheim",
-        Some("5001"),
-        Some(TRONDELAG),
-    ),
-    located(
-        OrganisationKind::SelfHelpCentre,
-        "LINK Oslo",
-        Some("0301"),
-        Some("Oslo"),
-    ),
-    located(
-        OrganisationKind::CompetenceCentre,
-        "KoRus Midt (Kompetansesenter rus – Midt-Norge)",
-        Some("5001"),
-        Some(TRONDELAG),
-    ),
-    located(
-        OrganisationKind::CompetenceCentre,
-        "NAPHA (Nasjonalt kompetansesenter for psykisk helsearbeid)",
-        Some("5001"),
-        Some(TRONDELAG),
-    ),
-    located(
-        OrganisationKind::CompetenceCentre,
-        "KBT (Kompetansesenter for brukererfaring og tjenesteutvikling)",
-        Some("5001"),
-        Some(TRONDELAG),
-    ),
-    located(
-        OrganisationKind::CompetenceCentre,
-        "NK TSB (Nasjonal kompetansetjeneste for tverrfaglig spesialisert rusbehandling)",
-        None,
-        None,
-    ),
-    located(
-        OrganisationKind::CountyGovernor,
-        "Statsforvalteren i Trøndelag",
-        Some("5006"),
-        Some(TRONDELAG),
-    ),
-    located(
-        OrganisationKind::UserOrganisation,
-        "Mental Helse",
-        None,
-        None,
-    ),
-    located(
-        OrganisationKind::UserOrganisation,
-        "RIO (Rusmisbrukernes interesseorganisasjon)",
-        None,
-        None,
-    ),
-    located(
-        OrganisationKind::NavOffice,
-        "NAV Årstad",
-        Some("4601"),
-        Some("Vestland"),
-    ),
-];
+/// kommunenummer, and the operator of this installation, whose organisation administrators'
+/// tokens name.
+const ORGANISATIONS: &str = include_str!("../data/demo/organisations.json");
+
+/// Reads one of the demo's data files (embedded in the binary).
+pub(crate) fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, DemoError> {
+    serde_json::from_str(text).map_err(|error| refused(format!("data/demo/{file}: {error}")))
+}
 
 /// Who the loader's changes are recorded as: in the audit trail and the referrals' histories.
 pub const ACTOR: &str = "system:demo-data";
@@ -213,6 +102,8 @@ const MEMBERSHIP: u32 = 4;
 const SESSION: u32 = 5;
 const STARTER: u32 = 6;
 const FOLLOW_UP: u32 = 7;
+/// An organisation (kinds 8 to 15 are the dialogue meetings' and the network meetings').
+pub const ORGANISATION: u32 = 16;
 
 /// The fixed id of demo record `number` of `kind`: `de300000-0000-7000-8000-KKKKNNNNNNNN`, with
 /// both numbers written in decimal digits (a UUIDv7 in shape).
@@ -2416,51 +2307,46 @@ fn load_activity(conn: &mut PgConnection, context: &Context) -> Result<Activity,
     Ok(activity)
 }
 
-fn draft(seed: &Seed) -> Result<OrganisationDraft, StoreError> {
+fn draft(seed: &OrganisationSeed) -> Result<OrganisationDraft, DemoError> {
     Ok(OrganisationDraft {
         kind: seed.kind,
-        name: seed.name.to_owned(),
+        name: seed.name.clone(),
         municipality_number: seed
             .municipality_number
-            .map(|number| MunicipalityNumber::try_from(number.to_owned()))
+            .clone()
+            .map(MunicipalityNumber::try_from)
             .transpose()
-            .map_err(|error| StoreError::Corrupt(format!("{}: {error}", seed.name)))?,
-        county: seed.county.map(str::to_owned),
-        region: seed.region.map(str::to_owned),
-        // Statsforvalteren i Trøndelag covers county 50.
-        county_number: (seed.kind == OrganisationKind::CountyGovernor).then(|| "50".to_owned()),
+            .map_err(|error| refused(format!("{}: {error}", seed.name)))?,
+        county: seed.county.clone(),
+        region: seed.region.clone(),
+        county_number: seed.county_number.clone(),
     })
 }
 
-/// Loads every organisation not yet present.
-fn load_directory(conn: &mut PgConnection) -> Result<Vec<(Organisation, bool)>, StoreError> {
-    let mut loaded = Vec::with_capacity(SEEDS.len());
-    for seed in SEEDS {
+/// Loads every organisation not yet present, with its fixed id. One an older load made with a
+/// random id (found by its kommunenummer, or by kind and name) is kept as it is: its id is
+/// referred to everywhere, so it is not changed.
+fn load_directory(conn: &mut PgConnection) -> Result<Vec<(Organisation, bool)>, DemoError> {
+    let seeds: Vec<OrganisationSeed> = parse("organisations.json", ORGANISATIONS)?;
+    let mut loaded = Vec::with_capacity(seeds.len());
+    for seed in &seeds {
+        let id = demo_id(ORGANISATION, seed.number);
         let draft = draft(seed)?;
-        let existing = if let (OrganisationKind::Municipality, Some(number)) =
-            (seed.kind, &draft.municipality_number)
-        {
-            organisations::find_municipality(conn, number)?
-        } else {
-            organisations::find_by_kind_and_name(conn, seed.kind, seed.name)?
+        let existing = match (organisations::find(conn, id)?, &draft.municipality_number) {
+            (Some(organisation), _) => Some(organisation),
+            (None, Some(number)) if seed.kind == OrganisationKind::Municipality => {
+                organisations::find_municipality(conn, number)?
+            }
+            (None, _) => organisations::find_by_kind_and_name(conn, seed.kind, &seed.name)?,
         };
-        let (organisation, created) = if let Some(organisation) = existing {
-            (organisation, false)
-        } else {
-            (organisations::insert(conn, Uuid::now_v7(), &draft)?, true)
-        };
-        if created {
-            audit::record(
-                conn,
-                &event(
-                    None,
-                    AuditAction::Created,
-                    ResourceType::Organisation,
-                    organisation.id,
-                ),
-            )?;
+        if let Some(organisation) = existing {
+            loaded.push((organisation, false));
+            continue;
         }
-        loaded.push((organisation, created));
+        let organisation = organisations::insert(conn, id, &draft)?;
+        let created = event(None, AuditAction::Created, ResourceType::Organisation, id);
+        audit::record(conn, &created)?;
+        loaded.push((organisation, true));
     }
     Ok(loaded)
 }
@@ -2636,6 +2522,39 @@ mod tests {
             assert!(numbers.contains(&number), "{number} missing");
         }
         assert_eq!(numbers.len(), 15);
+    }
+
+    #[test]
+    fn organisations_have_fixed_ids_and_one_an_older_load_made_is_kept() {
+        let database = TestDatabase::create();
+        let mut conn = database.connect();
+        let older = OrganisationDraft {
+            kind: OrganisationKind::SelfHelpCentre,
+            name: LINK_TRONDHEIM.to_owned(),
+            municipality_number: None,
+            county: None,
+            region: None,
+            county_number: None,
+        };
+        let random = Uuid::now_v7();
+        organisations::insert(&mut conn, random, &older).expect("stores");
+        let loaded = load_organisations(&mut conn).expect("loads");
+        assert_eq!(centre_id(&loaded, LINK_TRONDHEIM), random);
+        let operator = &loaded.organisations[0];
+        assert_eq!(
+            (operator.0.id, operator.1),
+            (demo_id(ORGANISATION, 1), true)
+        );
+        assert_eq!(
+            centre_id(&loaded, "Levanger kommune").to_string(),
+            "de300000-0000-7000-8000-001600000002"
+        );
+        let kept = loaded
+            .organisations
+            .iter()
+            .filter(|(organisation, created)| !created && organisation.id == random)
+            .count();
+        assert_eq!(kept, 1);
     }
 
     #[test]
