@@ -15,7 +15,7 @@
 //! The free text never holds a name or a national identity number: the logs are about networks,
 //! not people. The one well-known facilitator is a made-up professional, [`KARI`].
 
-use crate::demo_data::{as_demo, demo_id, DemoError, ACTOR};
+use crate::demo_data::{demo_id, DemoError, ACTOR};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
 use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
@@ -1011,6 +1011,25 @@ impl Directory<'_> {
             .map(|(organisation, _)| organisation.id)
             .ok_or_else(|| DemoError::Refused(format!("no demo organisation is named {name}")))
     }
+}
+
+/// Runs a use case as the demo, acting for `organisation`, by the system clock.
+fn as_demo<T>(
+    conn: &mut PgConnection,
+    organisation: Option<Uuid>,
+    work: impl FnOnce(
+        &mut samhandling_usecases::Context<'_>,
+    ) -> Result<T, samhandling_usecases::UseCaseError>,
+) -> Result<T, DemoError> {
+    let actor = samhandling_domain::audit::Actor {
+        actor: ACTOR.to_owned(),
+        actor_organisation_id: organisation,
+        request_id: REQUEST_ID.to_owned(),
+    };
+    let clock = samhandling_usecases::SystemClock;
+    Ok(work(&mut samhandling_usecases::Context::new(
+        conn, &actor, &clock,
+    ))?)
 }
 
 /// A page big enough for every demo record of one kind.
