@@ -1365,7 +1365,7 @@ pub fn load_at(conn: &mut PgConnection, clock: &dyn Clock) -> Result<Loaded, Dem
         let demo = Demo::new(&organisations, clock);
         let activity = load_activity(conn, &demo)?;
         crate::demo_dialogue::load(conn, &organisations)?;
-        let meetings = crate::demo_meetings::load(conn, &organisations)?;
+        let meetings = crate::demo_meetings::load(conn, &demo)?;
         Ok(Loaded {
             organisations,
             activity,
