@@ -455,7 +455,7 @@ pub(crate) struct Demo {
 }
 
 impl Demo {
-    fn new(organisations: &[(Organisation, bool)], clock: &dyn Clock) -> Demo {
+    pub(crate) fn new(organisations: &[(Organisation, bool)], clock: &dyn Clock) -> Demo {
         let now = clock.now().trunc_subsecs(6);
         Demo {
             organisations: organisations
@@ -1364,7 +1364,7 @@ pub fn load_at(conn: &mut PgConnection, clock: &dyn Clock) -> Result<Loaded, Dem
         let organisations = load_directory(conn)?;
         let demo = Demo::new(&organisations, clock);
         let activity = load_activity(conn, &demo)?;
-        crate::demo_dialogue::load(conn, &organisations)?;
+        crate::demo_dialogue::load(conn, &demo)?;
         let meetings = crate::demo_meetings::load(conn, &demo)?;
         Ok(Loaded {
             organisations,
