@@ -531,21 +531,24 @@ pub(crate) fn staff(organisation: Uuid, role: Role) -> Caller {
     }
 }
 
-/// An audit event of the loader, acting for `organisation`.
-pub(crate) fn event(
+/// Records that the loader, acting for `organisation`, did `action` to the record `id`.
+pub(crate) fn audited(
+    conn: &mut PgConnection,
     organisation: Option<Uuid>,
     action: AuditAction,
     resource_type: ResourceType,
     resource_id: Uuid,
-) -> NewAuditEvent {
-    NewAuditEvent {
+) -> Result<(), DemoError> {
+    let event = NewAuditEvent {
         actor: ACTOR.to_owned(),
         actor_organisation_id: organisation,
         action,
         resource_type,
         resource_id,
         request_id: REQUEST_ID.to_owned(),
-    }
+    };
+    audit::record(conn, &event)?;
+    Ok(())
 }
 
 /// A short reference from 40 random bits, as the API draws one.
@@ -816,14 +819,12 @@ fn sign_declaration(conn: &mut PgConnection, centre: Uuid, id: Uuid) -> Result<(
     memberships::find_for_update(conn, id, scope)?
         .ok_or_else(|| refused(format!("membership {id} is not the centre's")))?;
     memberships::sign_declaration(conn, id)?;
-    audit::record(
+    audited(
         conn,
-        &event(
-            Some(centre),
-            AuditAction::Updated,
-            ResourceType::Membership,
-            id,
-        ),
+        Some(centre),
+        AuditAction::Updated,
+        ResourceType::Membership,
+        id,
     )?;
     Ok(())
 }
@@ -886,14 +887,12 @@ fn log_session(
             record_visit(conn, centre, follow_up.id, held_on, visit)?;
         }
     }
-    audit::record(
+    audited(
         conn,
-        &event(
-            Some(centre),
-            AuditAction::Created,
-            ResourceType::GroupSession,
-            session.id,
-        ),
+        Some(centre),
+        AuditAction::Created,
+        ResourceType::GroupSession,
+        session.id,
     )?;
     Ok(())
 }
@@ -914,14 +913,12 @@ fn record_visit(
     }
     let visited_on = requested_on + TimeDelta::days(visit.days_later);
     let visited = groups::record_visit(conn, id, visited_on, &visit.by)?;
-    audit::record(
+    audited(
         conn,
-        &event(
-            Some(centre),
-            AuditAction::Updated,
-            ResourceType::Group,
-            visited.group_id,
-        ),
+        Some(centre),
+        AuditAction::Updated,
+        ResourceType::Group,
+        visited.group_id,
     )?;
     Ok(())
 }
@@ -971,9 +968,12 @@ fn create_group(
         updated_at: demo.now,
     };
     groups::insert(conn, &group)?;
-    audit::record(
+    audited(
         conn,
-        &event(Some(centre), AuditAction::Created, ResourceType::Group, id),
+        Some(centre),
+        AuditAction::Created,
+        ResourceType::Group,
+        id,
     )?;
     for (index, starter) in (1..).zip(&seed.starters) {
         lock_group(conn, centre, id)?;
@@ -988,9 +988,12 @@ fn create_group(
                 created_at: demo.now,
             },
         )?;
-        audit::record(
+        audited(
             conn,
-            &event(Some(centre), AuditAction::Updated, ResourceType::Group, id),
+            Some(centre),
+            AuditAction::Updated,
+            ResourceType::Group,
+            id,
         )?;
     }
     Ok(id)
@@ -1094,9 +1097,12 @@ fn group_story(conn: &mut PgConnection, demo: &Demo, seed: &GroupSeed) -> Result
         let number = 900 + seed.number * 10 + index;
         let requested =
             groups::request_follow_up(conn, demo_id(FOLLOW_UP, number), id, requested_on, None)?;
-        audit::record(
+        audited(
             conn,
-            &event(Some(centre), AuditAction::Updated, ResourceType::Group, id),
+            Some(centre),
+            AuditAction::Updated,
+            ResourceType::Group,
+            id,
         )?;
         if let Some(visit) = &follow_up.visit {
             record_visit(conn, centre, requested.id, requested_on, visit)?;
@@ -1345,8 +1351,13 @@ fn load_directory(conn: &mut PgConnection) -> Result<Vec<(Organisation, bool)>, 
             continue;
         }
         let organisation = organisations::insert(conn, id, &draft)?;
-        let created = event(None, AuditAction::Created, ResourceType::Organisation, id);
-        audit::record(conn, &created)?;
+        audited(
+            conn,
+            None,
+            AuditAction::Created,
+            ResourceType::Organisation,
+            id,
+        )?;
         loaded.push((organisation, true));
     }
     Ok(loaded)

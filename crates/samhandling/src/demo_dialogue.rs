@@ -7,7 +7,7 @@
 //!
 //! Every meeting has a fixed id, so loading twice changes nothing.
 
-use crate::demo_data::{demo_id, event, parse, refused, Demo, DemoError, ACTOR};
+use crate::demo_data::{audited, demo_id, parse, refused, Demo, DemoError, ACTOR};
 use chrono::{NaiveDate, TimeDelta};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::dialogue::{
@@ -15,7 +15,7 @@ use samhandling_domain::dialogue::{
     FocusArea, PartnerKind, RiskAssessment, RiskLevel,
 };
 use samhandling_persistence::follow_up_actions::{self, NewAction};
-use samhandling_persistence::{audit, dialogue, is24, PgConnection};
+use samhandling_persistence::{dialogue, is24, PgConnection};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -172,18 +172,6 @@ fn ids(demo: &Demo, names: &[String]) -> Result<Vec<Uuid>, DemoError> {
     names.iter().map(|name| demo.organisation(name)).collect()
 }
 
-/// Records that the loader, acting for `organisation`, did `action` to meeting `id`.
-fn audited(
-    conn: &mut PgConnection,
-    organisation: Uuid,
-    action: AuditAction,
-    resource_type: ResourceType,
-    id: Uuid,
-) -> Result<(), DemoError> {
-    audit::record(conn, &event(Some(organisation), action, resource_type, id))?;
-    Ok(())
-}
-
 /// A meeting, planned and moved on to its status, with its figures and outcomes.
 fn load_meeting(
     conn: &mut PgConnection,
@@ -212,13 +200,19 @@ fn load_meeting(
     };
     let mut stored = dialogue::insert(conn, &meeting)?;
     let meetings = ResourceType::DialogueMeeting;
-    audited(conn, governor, AuditAction::Created, meetings, id)?;
+    audited(conn, Some(governor), AuditAction::Created, meetings, id)?;
     while stored.status != seed.status {
         let Some(next) = stored.status.next() else {
             break;
         };
         stored = dialogue::transition(conn, &stored, next)?;
-        audited(conn, governor, AuditAction::Transitioned, meetings, id)?;
+        audited(
+            conn,
+            Some(governor),
+            AuditAction::Transitioned,
+            meetings,
+            id,
+        )?;
     }
     for figures in &seed.figures {
         let values: Vec<(String, f64)> = figures.values.clone().into_iter().collect();
@@ -268,7 +262,7 @@ fn record_outcomes(
         let comments = Some(evaluation.comments.as_str());
         dialogue::insert_evaluation(conn, id, municipality, evaluation.rating, comments, ACTOR)?;
         let meetings = ResourceType::DialogueMeeting;
-        audited(conn, municipality, AuditAction::Updated, meetings, id)?;
+        audited(conn, Some(municipality), AuditAction::Updated, meetings, id)?;
     }
     for action in &seed.actions {
         let due_on = demo.today + TimeDelta::days(action.due_in_days);
@@ -284,7 +278,13 @@ fn record_outcomes(
         };
         let stored = follow_up_actions::insert(conn, &new)?;
         let actions = ResourceType::FollowUpAction;
-        audited(conn, governor, AuditAction::Created, actions, stored.id)?;
+        audited(
+            conn,
+            Some(governor),
+            AuditAction::Created,
+            actions,
+            stored.id,
+        )?;
         if action.status != ActionStatus::Open {
             follow_up_actions::set_status(conn, stored.id, action.status)?;
         }

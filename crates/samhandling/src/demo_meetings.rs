@@ -18,7 +18,7 @@
 //! The free text never holds a name or a national identity number: the logs are about networks,
 //! not people.
 
-use crate::demo_data::{demo_id, event, parse, refused, Demo, DemoError};
+use crate::demo_data::{audited, demo_id, parse, refused, Demo, DemoError};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
@@ -32,7 +32,7 @@ use samhandling_domain::network_meeting::{
 };
 use samhandling_domain::page::PageRequest;
 use samhandling_persistence::{
-    audit, courses, facilitators, gatherings, learning_networks, network_meetings, supervision,
+    courses, facilitators, gatherings, learning_networks, network_meetings, supervision,
     PgConnection,
 };
 use samhandling_usecases::enrolments::{self as enrolment_cases, MovedEnrolment};
@@ -408,18 +408,6 @@ fn noon(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc() + TimeDelta::hours(12)
 }
 
-/// Records that the loader, acting for `organisation`, did `action` to `id`.
-fn audited(
-    conn: &mut PgConnection,
-    organisation: Uuid,
-    action: AuditAction,
-    resource_type: ResourceType,
-    id: Uuid,
-) -> Result<(), DemoError> {
-    audit::record(conn, &event(Some(organisation), action, resource_type, id))?;
-    Ok(())
-}
-
 /// A page big enough for every demo record of one kind.
 const ALL: PageRequest = PageRequest {
     limit: PageRequest::MAX_LIMIT,
@@ -494,7 +482,13 @@ fn load_course(
         updated_at: from - TimeDelta::days(7),
     };
     courses::insert(conn, &course)?;
-    audited(conn, lead, AuditAction::Created, ResourceType::Course, id)?;
+    audited(
+        conn,
+        Some(lead),
+        AuditAction::Created,
+        ResourceType::Course,
+        id,
+    )?;
     let mut taken = 0;
     for number in 1..=seeds.sign_ups {
         let trainee = seeds.trainee(seed.number, number)?;
@@ -520,7 +514,7 @@ fn load_course(
         let stored = courses::insert_enrolment(conn, &enrolment)?;
         audited(
             conn,
-            lead,
+            Some(lead),
             AuditAction::Created,
             ResourceType::Enrolment,
             stored.id,
@@ -594,7 +588,13 @@ fn complete(
             let employer = enrolment.employer_organisation_id;
             if facilitators::confirm(conn, link.id, employer, &enrolment.subject)?.is_some() {
                 let approved = AuditAction::Approved;
-                audited(conn, employer, approved, ResourceType::Facilitator, link.id)?;
+                audited(
+                    conn,
+                    Some(employer),
+                    approved,
+                    ResourceType::Facilitator,
+                    link.id,
+                )?;
             }
         }
     }
@@ -678,7 +678,13 @@ fn load_meeting(
     };
     let stored = network_meetings::insert(conn, &meeting)?;
     let created = AuditAction::Created;
-    audited(conn, employer, created, ResourceType::NetworkMeeting, id)?;
+    audited(
+        conn,
+        Some(employer),
+        created,
+        ResourceType::NetworkMeeting,
+        id,
+    )?;
     Ok(stored)
 }
 
@@ -722,7 +728,13 @@ fn load_session(
     };
     let stored = supervision::insert(conn, &session)?;
     let created = AuditAction::Created;
-    audited(conn, lead, created, ResourceType::SupervisionSession, id)?;
+    audited(
+        conn,
+        Some(lead),
+        created,
+        ResourceType::SupervisionSession,
+        id,
+    )?;
     Ok(stored)
 }
 
@@ -773,7 +785,13 @@ fn load_network(
         },
     )?;
     let action = AuditAction::Created;
-    audited(conn, coordinator, action, ResourceType::LearningNetwork, id)?;
+    audited(
+        conn,
+        Some(coordinator),
+        action,
+        ResourceType::LearningNetwork,
+        id,
+    )?;
     let mut held = Vec::new();
     for gathering in &seed.gatherings {
         held.push(load_gathering(
@@ -825,7 +843,7 @@ fn load_gathering(
     )?;
     audited(
         conn,
-        coordinator,
+        Some(coordinator),
         AuditAction::Created,
         ResourceType::Gathering,
         id,
@@ -834,7 +852,7 @@ fn load_gathering(
         stored = gatherings::record_attendance(conn, id, member.id, *came)?;
         audited(
             conn,
-            coordinator,
+            Some(coordinator),
             AuditAction::Updated,
             ResourceType::Gathering,
             id,
