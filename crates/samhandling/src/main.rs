@@ -199,9 +199,9 @@ fn load_demo_data(organisations_only: bool) -> Result<(), Failure> {
             log::info!(
                 "demo data: facilitator {} is confirmed; sign in with samhandling token --org {} \
                  --role facilitator --sub {}",
-                demo_meetings::KARI,
+                link.subject,
                 link.employer_organisation_id,
-                demo_meetings::KARI
+                link.subject
             );
         }
     }

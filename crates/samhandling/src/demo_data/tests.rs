@@ -1,0 +1,471 @@
+//! The demo loader's tests: what the README walks through is there, and loading again changes
+//! nothing.
+
+use super::*;
+use samhandling_domain::audit::AuditFilter;
+use samhandling_domain::group::{CentreScope, GroupScope};
+use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_persistence::groups::GroupFilter;
+use samhandling_persistence::intakes::IntakeFilter;
+use samhandling_persistence::matching;
+use samhandling_persistence::organisations::{list, OrganisationFilter};
+use samhandling_persistence::referrals::ReferralFilter;
+use samhandling_tests::TestDatabase;
+use std::collections::BTreeSet;
+
+const FIRST_PAGE: PageRequest = PageRequest {
+    limit: PageRequest::MAX_LIMIT,
+    after: None,
+};
+
+/// Every item of a list, page after page.
+fn every<T>(mut page: impl FnMut(Option<Position>) -> Page<T>) -> Vec<T> {
+    let mut items = Vec::new();
+    let mut after = None;
+    loop {
+        let next = page(after);
+        items.extend(next.items);
+        match next.next {
+            Some(position) => after = Some(position),
+            None => return items,
+        }
+    }
+}
+
+fn from(after: Option<Position>) -> PageRequest {
+    PageRequest {
+        after,
+        ..FIRST_PAGE
+    }
+}
+
+fn centre_id(loaded: &Loaded, name: &str) -> Uuid {
+    loaded
+        .organisations
+        .iter()
+        .find(|(organisation, _)| organisation.name == name)
+        .map(|(organisation, _)| organisation.id)
+        .expect("the centre is loaded")
+}
+
+/// What a centre's coordinators see: its groups, referrals and intakes.
+struct Seen {
+    groups: Vec<Group>,
+    referrals: Vec<Referral>,
+    intakes: Vec<Intake>,
+}
+
+fn seen(conn: &mut PgConnection, centre: Uuid) -> Seen {
+    let own = GroupScope {
+        centre: Some(centre),
+        catalogue: false,
+    };
+    let groups = every(|after| {
+        groups::list(conn, own, &GroupFilter::default(), from(after)).expect("lists groups")
+    });
+    let scope = ReferralScope {
+        centre: Some(centre),
+        ..ReferralScope::default()
+    };
+    let referrals = every(|after| {
+        referrals::list(conn, scope, &ReferralFilter::default(), from(after))
+            .expect("lists referrals")
+    });
+    let scope = CentreScope {
+        centre: Some(centre),
+    };
+    let intakes = every(|after| {
+        intakes::list(conn, scope, &IntakeFilter::default(), from(after)).expect("lists intakes")
+    });
+    Seen {
+        groups,
+        referrals,
+        intakes,
+    }
+}
+
+fn members(conn: &mut PgConnection, group: Uuid) -> Vec<samhandling_domain::group::Membership> {
+    every(|after| memberships::list_for_group(conn, group, from(after)).expect("lists members"))
+}
+
+/// How many stories (groups, and people outside them) the data holds.
+fn stories() -> usize {
+    let seeds = living_seeds().expect("the data parses");
+    seeds.0.len() + seeds.1.len()
+}
+
+fn everything() -> ReferralScope {
+    ReferralScope {
+        everything: true,
+        ..ReferralScope::default()
+    }
+}
+
+#[test]
+fn loading_twice_creates_each_organisation_once() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let first = load(&mut conn).expect("loads");
+    assert!(first.organisations.iter().all(|(_, created)| *created));
+    let second = load(&mut conn).expect("loads again");
+    assert!(second.organisations.iter().all(|(_, created)| !*created));
+    let ids = |loaded: &Loaded| {
+        loaded
+            .organisations
+            .iter()
+            .map(|(o, _)| o.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&first), ids(&second));
+
+    let municipalities = list(
+        &mut conn,
+        &OrganisationFilter {
+            kind: Some(OrganisationKind::Municipality),
+            ..OrganisationFilter::default()
+        },
+        PageRequest {
+            limit: 200,
+            after: None,
+        },
+    )
+    .expect("lists");
+    let numbers: Vec<&str> = municipalities
+        .items
+        .iter()
+        .filter_map(|o| {
+            o.municipality_number
+                .as_ref()
+                .map(MunicipalityNumber::as_str)
+        })
+        .collect();
+    // The twelve of the dialogue meetings, and the three LINK cities.
+    for number in [
+        "5037", "5038", "5006", "5007", "5035", "5032", "5033", "5034", "5036", "5056", "5014",
+        "5055", "5001", "4601", "0301",
+    ] {
+        assert!(numbers.contains(&number), "{number} missing");
+    }
+    assert_eq!(numbers.len(), 15);
+}
+
+#[test]
+fn organisations_have_fixed_ids_and_one_an_older_load_made_is_kept() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let older = OrganisationDraft {
+        kind: OrganisationKind::SelfHelpCentre,
+        name: "LINK Trondheim".to_owned(),
+        municipality_number: None,
+        county: None,
+        region: None,
+        county_number: None,
+    };
+    let random = Uuid::now_v7();
+    organisations::insert(&mut conn, random, &older).expect("stores");
+    let loaded = load_organisations(&mut conn).expect("loads");
+    assert_eq!(centre_id(&loaded, "LINK Trondheim"), random);
+    let operator = &loaded.organisations[0];
+    assert_eq!(
+        (operator.0.id, operator.1),
+        (demo_id(ORGANISATION, 1), true)
+    );
+    assert_eq!(
+        centre_id(&loaded, "Levanger kommune").to_string(),
+        "de300000-0000-7000-8000-001600000002"
+    );
+    let kept = loaded
+        .organisations
+        .iter()
+        .filter(|(organisation, created)| !created && organisation.id == random)
+        .count();
+    assert_eq!(kept, 1);
+}
+
+#[test]
+fn link_trondheim_has_groups_and_referrals_at_every_status() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let loaded = load(&mut conn).expect("loads");
+    let centre = centre_id(&loaded, "LINK Trondheim");
+    let seen = seen(&mut conn, centre);
+
+    let group_statuses: BTreeSet<GroupStatus> = seen.groups.iter().map(|g| g.status).collect();
+    for status in GroupStatus::ALL {
+        assert!(group_statuses.contains(status), "no {status} group");
+    }
+    let referral_statuses: BTreeSet<ReferralStatus> =
+        seen.referrals.iter().map(|r| r.status).collect();
+    for status in ReferralStatus::ALL {
+        assert!(referral_statuses.contains(status), "no {status} referral");
+    }
+    assert!(seen
+        .referrals
+        .iter()
+        .any(|r| r.source == Source::SelfRegistration));
+    let expired = seen
+        .referrals
+        .iter()
+        .find(|r| r.status == ReferralStatus::Expired)
+        .expect("an expired referral");
+    assert!(expired.erased_at.is_some(), "the sweep erases what expires");
+
+    // Intakes: booked, and held with every outcome.
+    assert!(seen.intakes.iter().any(|i| i.completion.is_none()));
+    for outcome in IntakeOutcome::ALL {
+        assert!(
+            seen.intakes
+                .iter()
+                .any(|i| i.completion.as_ref().map(|c| c.outcome) == Some(*outcome)),
+            "no intake concluded {outcome}"
+        );
+    }
+    for intake in &seen.intakes {
+        let referral = referrals::find(&mut conn, intake.referral_id, everything())
+            .expect("finds")
+            .expect("every intake has its referral");
+        assert_eq!(referral.target_centre_id, intake.centre_id);
+        assert_eq!(referral.offer, Offer::SelfHelpGroup);
+        if let Some(completion) = &intake.completion {
+            assert_eq!(completion.check(), Ok(()), "intake {}", intake.id);
+            assert!(!matches!(
+                referral.status,
+                ReferralStatus::IntakeScheduled
+                    | ReferralStatus::Contacted
+                    | ReferralStatus::Received
+                    | ReferralStatus::Submitted
+            ));
+        } else {
+            assert_eq!(referral.status, ReferralStatus::IntakeScheduled);
+        }
+    }
+}
+
+#[test]
+fn members_are_counted_placed_and_known_by_their_intake_pseudonym() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let loaded = load(&mut conn).expect("loads");
+    let centre = centre_id(&loaded, "LINK Trondheim");
+    let seen = seen(&mut conn, centre);
+    let scope = CentreScope {
+        centre: Some(centre),
+    };
+    let (mut signed, mut left, mut aliases) = (0, 0, 0);
+    let mut placed_with_a_place = BTreeSet::new();
+    for group in &seen.groups {
+        let members = members(&mut conn, group.id);
+        let active = members.iter().filter(|m| m.left_at.is_none()).count();
+        assert_eq!(
+            usize::try_from(group.member_count).expect("a count"),
+            active,
+            "{}",
+            group.title
+        );
+        if group.status == GroupStatus::Ended {
+            assert_eq!(active, 0, "an ended group's members have left");
+        }
+        if group.status.has_started() {
+            assert!(active >= usize::try_from(group.size.minimum).expect("a size"));
+        }
+        for membership in &members {
+            let referral_id = membership.referral_id.expect("not erased");
+            let referral = referrals::find(&mut conn, referral_id, everything())
+                .expect("finds")
+                .expect("the member's referral");
+            assert!(
+                matches!(
+                    referral.status,
+                    ReferralStatus::Placed | ReferralStatus::Closed
+                ),
+                "a member's referral is {}",
+                referral.status
+            );
+            if membership.left_at.is_none() {
+                placed_with_a_place.insert(referral_id);
+            } else {
+                left += 1;
+                assert!(membership.leave_reason.is_some());
+            }
+            let intake = intakes::find(&mut conn, membership.intake_id.expect("not erased"), scope)
+                .expect("finds")
+                .expect("the member's intake is the centre's");
+            let completion = intake.completion.expect("held");
+            assert!(completion.outcome.wants_a_group());
+            assert_eq!(completion.pseudonym, membership.pseudonym);
+            let pseudonym = membership.pseudonym.as_deref().expect("a pseudonym");
+            let person = referrals::read(&mut conn, referral_id, everything())
+                .expect("reads")
+                .and_then(|full| full.person)
+                .expect("the person");
+            if person.given_name != pseudonym {
+                aliases += 1;
+            }
+            if membership.confidentiality_signed_at.is_some() {
+                signed += 1;
+            }
+        }
+    }
+    assert!(signed > 0 && left > 0 && aliases > 0);
+    // Every placed referral holds a place.
+    for referral in seen
+        .referrals
+        .iter()
+        .filter(|r| r.status == ReferralStatus::Placed)
+    {
+        assert!(placed_with_a_place.contains(&referral.id));
+        assert!(memberships::has_place(&mut conn, referral.id).expect("asks"));
+    }
+
+    // Starters, follow-ups with and without a visit, sessions held and cancelled.
+    let mut visited = (false, false);
+    let (mut held, mut cancelled, mut starters) = (false, false, 0);
+    for group in &seen.groups {
+        starters += groups::starters(&mut conn, group.id)
+            .expect("starters")
+            .len();
+        for follow_up in groups::follow_ups(&mut conn, group.id).expect("follow-ups") {
+            if follow_up.visited_on.is_some() {
+                visited.0 = true;
+            } else {
+                visited.1 = true;
+            }
+        }
+        let sessions = every(|after| {
+            group_sessions::list_for_group(&mut conn, group.id, from(after)).expect("sessions")
+        });
+        for session in sessions {
+            assert!(session.present.unwrap_or(0) <= group.size.maximum);
+            held |= session.held;
+            cancelled |= !session.held;
+        }
+    }
+    assert!(starters > 0 && held && cancelled && visited == (true, true));
+}
+
+#[test]
+fn the_walkthrough_intake_finds_the_recruiting_group_first() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let loaded = load(&mut conn).expect("loads");
+    let centre = centre_id(&loaded, "LINK Trondheim");
+    let (intake, group) = walkthrough();
+    let suggested = matching::suggested_groups(&mut conn, intake, centre, 5).expect("ranks");
+    let best = suggested.first().expect("a suggestion");
+    assert_eq!(best.group.id, group);
+    assert_eq!(best.group.status, GroupStatus::Recruiting);
+    assert!(best.group.open_seats() > 0);
+    assert!(best.criteria.theme);
+
+    // Her referral walked every step, each audited as the centre's.
+    let full = referrals::read(
+        &mut conn,
+        demo_id(REFERRAL, WALKTHROUGH_INTAKE),
+        everything(),
+    )
+    .expect("reads")
+    .expect("her referral");
+    let path: Vec<ReferralStatus> = full.history.iter().map(|step| step.to_status).collect();
+    assert_eq!(
+        path,
+        [
+            ReferralStatus::Submitted,
+            ReferralStatus::Received,
+            ReferralStatus::Contacted,
+            ReferralStatus::IntakeScheduled,
+            ReferralStatus::IntakeCompleted,
+            ReferralStatus::WaitingForGroup,
+        ]
+    );
+    assert!(full.history[1..]
+        .iter()
+        .all(|step| step.actor_organisation_id == Some(centre)));
+    let events = audit::list(
+        &mut conn,
+        &AuditFilter {
+            resource_id: Some(full.referral.id),
+            ..AuditFilter::default()
+        },
+        FIRST_PAGE,
+    )
+    .expect("lists events");
+    let moves = events
+        .items
+        .iter()
+        .filter(|event| event.action == AuditAction::Transitioned)
+        .count();
+    assert_eq!(moves, path.len() - 1);
+    assert!(events.items.iter().all(|event| event.actor == ACTOR));
+}
+
+#[test]
+fn loading_twice_duplicates_nothing() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let count_events = |conn: &mut PgConnection| {
+        every(|after| {
+            audit::list(conn, &AuditFilter::default(), from(after)).expect("lists events")
+        })
+        .len()
+    };
+    let first = load(&mut conn).expect("loads");
+    assert_eq!(first.activity.present, 0);
+    assert_eq!(first.activity.created, stories());
+    let centre = centre_id(&first, "LINK Trondheim");
+    let before = seen(&mut conn, centre);
+    let members_before: usize = before
+        .groups
+        .iter()
+        .map(|group| members(&mut conn, group.id).len())
+        .sum();
+    let events_before = count_events(&mut conn);
+
+    let second = load(&mut conn).expect("loads again");
+    assert_eq!(second.activity.created, 0);
+    assert_eq!(second.activity.present, stories());
+    assert_eq!(first.activity_lines(), second.activity_lines());
+    let after = seen(&mut conn, centre);
+    let ids = |seen: &Seen| {
+        (
+            seen.groups
+                .iter()
+                .map(|g| (g.id, g.version))
+                .collect::<Vec<_>>(),
+            seen.referrals
+                .iter()
+                .map(|r| (r.id, r.version))
+                .collect::<Vec<_>>(),
+            seen.intakes
+                .iter()
+                .map(|i| (i.id, i.version))
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(ids(&before), ids(&after));
+    let members_after: usize = after
+        .groups
+        .iter()
+        .map(|group| members(&mut conn, group.id).len())
+        .sum();
+    assert_eq!(members_before, members_after);
+    assert_eq!(
+        events_before,
+        count_events(&mut conn),
+        "nothing new to audit"
+    );
+}
+
+#[test]
+fn the_organisations_alone_leave_the_centres_without_work() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let loaded = load_organisations(&mut conn).expect("loads");
+    assert!(loaded.activity_lines().is_empty());
+    let centre = centre_id(&loaded, "LINK Trondheim");
+    let seen = seen(&mut conn, centre);
+    assert!(seen.groups.is_empty() && seen.referrals.is_empty() && seen.intakes.is_empty());
+    // The living part can follow later, on the same organisations.
+    let full = load(&mut conn).expect("loads the rest");
+    assert!(full.organisations.iter().all(|(_, created)| !*created));
+    assert_eq!(full.activity.created, stories());
+}
