@@ -484,12 +484,7 @@ impl Demo {
         organisation: Option<Uuid>,
         work: impl FnOnce(&mut UseCaseContext<'_>) -> Result<T, UseCaseError>,
     ) -> Result<T, DemoError> {
-        let actor = Actor {
-            actor: ACTOR.to_owned(),
-            actor_organisation_id: organisation,
-            request_id: REQUEST_ID.to_owned(),
-        };
-        Ok(work(&mut UseCaseContext::new(conn, &actor, &self.clock))?)
+        as_demo_at(conn, organisation, self.clock.0, work)
     }
 
     /// The meeting day of a group `meetings_ago` meetings back: 1 is its last meeting day
@@ -529,6 +524,25 @@ pub(crate) fn staff(organisation: Uuid, role: Role) -> Caller {
         organisation_id: organisation.into(),
         roles: vec![role],
     }
+}
+
+/// Runs a use case as the demo, acting for `organisation`, at the back-dated time `at`.
+pub(crate) fn as_demo_at<T>(
+    conn: &mut PgConnection,
+    organisation: Option<Uuid>,
+    at: DateTime<Utc>,
+    work: impl FnOnce(&mut UseCaseContext<'_>) -> Result<T, UseCaseError>,
+) -> Result<T, DemoError> {
+    let actor = Actor {
+        actor: ACTOR.to_owned(),
+        actor_organisation_id: organisation,
+        request_id: REQUEST_ID.to_owned(),
+    };
+    Ok(work(&mut UseCaseContext::new(
+        conn,
+        &actor,
+        &FixedClock(at),
+    ))?)
 }
 
 /// Records that the loader, acting for `organisation`, did `action` to the record `id`.

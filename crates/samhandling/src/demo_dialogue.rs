@@ -7,15 +7,17 @@
 //!
 //! Every meeting has a fixed id, so loading twice changes nothing.
 
-use crate::demo_data::{audited, demo_id, parse, refused, Demo, DemoError, ACTOR};
+use crate::demo_data::{demo_id, parse, refused, staff, Demo, DemoError};
 use chrono::{NaiveDate, TimeDelta};
-use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::dialogue::{
-    ActionStatus, CollaborationNeed, DialogueMeeting, DialogueScope, DialogueStatus, Finding,
-    FocusArea, PartnerKind, RiskAssessment, RiskLevel,
+    ActionStatus, CollaborationNeed, DialogueMeeting, DialogueScope, DialogueStatus, FocusArea,
+    PartnerKind, RiskAssessment, RiskLevel,
 };
-use samhandling_persistence::follow_up_actions::{self, NewAction};
+use samhandling_domain::venue::Venue;
+use samhandling_domain::Role;
+use samhandling_persistence::follow_up_actions::NewAction;
 use samhandling_persistence::{dialogue, is24, PgConnection};
+use samhandling_usecases::dialogue::{self as cases, FindingDraft, MeetingPlan};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -35,7 +37,6 @@ const DIALOGUE: &str = include_str!("../data/demo/dialogue.json");
 #[serde(deny_unknown_fields)]
 struct Seeds {
     governor: String,
-    county_number: String,
     focus_areas: Vec<FocusArea>,
     programme: Vec<String>,
     meetings: Vec<MeetingSeed>,
@@ -181,43 +182,38 @@ fn load_meeting(
     governor: Uuid,
 ) -> Result<DialogueMeeting, DemoError> {
     let id = demo_id(MEETING, seed.number);
-    let meeting = DialogueMeeting {
-        id,
-        county_governor_id: governor,
-        county_number: seeds.county_number.clone(),
+    let adviser = staff(governor, Role::GovernorAdviser);
+    let plan = MeetingPlan {
         title: seed.title.clone(),
         held_on: seed.held_on,
-        place: seed.place.clone(),
-        digital: seed.place.is_none(),
-        status: DialogueStatus::Planned,
+        venue: Venue::new("a meeting", seed.place.clone(), seed.place.is_none())
+            .map_err(|refusal| refused(refusal.message))?,
         focus_areas: seeds.focus_areas.clone(),
         programme: seeds.programme.clone(),
         municipalities: ids(demo, &seed.municipalities)?,
         partners: ids(demo, &seed.partners)?,
-        version: 1,
-        created_at: demo.now,
-        updated_at: demo.now,
     };
-    let mut stored = dialogue::insert(conn, &meeting)?;
-    let meetings = ResourceType::DialogueMeeting;
-    audited(conn, Some(governor), AuditAction::Created, meetings, id)?;
+    let (_, mut stored) = demo.as_demo(conn, Some(governor), |ctx| {
+        cases::plan_meeting(ctx, &adviser, id, plan)
+    })?;
     while stored.status != seed.status {
         let Some(next) = stored.status.next() else {
             break;
         };
-        stored = dialogue::transition(conn, &stored, next)?;
-        audited(
-            conn,
-            Some(governor),
-            AuditAction::Transitioned,
-            meetings,
-            id,
-        )?;
+        (_, stored) = demo.as_demo(conn, Some(governor), |ctx| {
+            cases::move_meeting(ctx, &adviser, id, next)
+        })?;
     }
     for figures in &seed.figures {
-        let values: Vec<(String, f64)> = figures.values.clone().into_iter().collect();
+        let values: Vec<(String, Option<f64>)> = figures
+            .values
+            .iter()
+            .map(|(code, value)| (code.clone(), Some(*value)))
+            .collect();
         let municipality = demo.organisation(&figures.municipality)?;
-        is24::record_basis(conn, id, municipality, figures.year, &values)?;
+        demo.as_demo(conn, Some(governor), |ctx| {
+            cases::record_basis(ctx, &adviser, id, municipality, figures.year, &values)
+        })?;
     }
     record_outcomes(conn, demo, seed, id, governor)?;
     Ok(stored)
@@ -231,38 +227,39 @@ fn record_outcomes(
     id: Uuid,
     governor: Uuid,
 ) -> Result<(), DemoError> {
+    let adviser = staff(governor, Role::GovernorAdviser);
     for finding in &seed.findings {
-        let need = CollaborationNeed {
-            partner_kind: finding.need.partner_kind,
-            description: finding.need.description.clone(),
+        let draft = FindingDraft {
+            municipality_id: demo.organisation(&finding.municipality)?,
+            presented_work: None,
+            strengths: Some(finding.strengths.clone()),
+            challenges: Some(finding.challenges.clone()),
+            improvement_areas: Some(finding.improvement_areas.clone()),
+            collaboration_needs: vec![CollaborationNeed {
+                partner_kind: finding.need.partner_kind,
+                description: finding.need.description.clone(),
+            }],
+            risk: Some(RiskAssessment {
+                level: finding.risk.level,
+                rationale: finding.risk.rationale.clone(),
+            }),
         };
-        let risk = RiskAssessment {
-            level: finding.risk.level,
-            rationale: finding.risk.rationale.clone(),
-        };
-        dialogue::insert_finding(
-            conn,
-            &Finding {
-                id: Uuid::now_v7(),
-                meeting_id: id,
-                municipality_id: demo.organisation(&finding.municipality)?,
-                presented_work: None,
-                strengths: Some(finding.strengths.clone()),
-                challenges: Some(finding.challenges.clone()),
-                improvement_areas: Some(finding.improvement_areas.clone()),
-                collaboration_needs: vec![need],
-                risk: Some(risk),
-                version: 1,
-                created_at: demo.now,
-            },
-        )?;
+        demo.as_demo(conn, Some(governor), |ctx| {
+            cases::record_finding(ctx, &adviser, id, Uuid::now_v7(), draft)
+        })?;
     }
     for evaluation in &seed.evaluations {
         let municipality = demo.organisation(&evaluation.municipality)?;
-        let comments = Some(evaluation.comments.as_str());
-        dialogue::insert_evaluation(conn, id, municipality, evaluation.rating, comments, ACTOR)?;
-        let meetings = ResourceType::DialogueMeeting;
-        audited(conn, Some(municipality), AuditAction::Updated, meetings, id)?;
+        let contact = staff(municipality, Role::MunicipalContact);
+        demo.as_demo(conn, Some(municipality), |ctx| {
+            cases::submit_evaluation(
+                ctx,
+                &contact,
+                id,
+                evaluation.rating,
+                Some(evaluation.comments.as_str()),
+            )
+        })?;
     }
     for action in &seed.actions {
         let due_on = demo.today + TimeDelta::days(action.due_in_days);
@@ -276,17 +273,13 @@ fn record_outcomes(
                 .then(|| due_on + TimeDelta::days(14)),
             follow_up_digital: action.follow_up_digital,
         };
-        let stored = follow_up_actions::insert(conn, &new)?;
-        let actions = ResourceType::FollowUpAction;
-        audited(
-            conn,
-            Some(governor),
-            AuditAction::Created,
-            actions,
-            stored.id,
-        )?;
+        let stored = demo.as_demo(conn, Some(governor), |ctx| {
+            cases::agree_action(ctx, &adviser, id, &new)
+        })?;
         if action.status != ActionStatus::Open {
-            follow_up_actions::set_status(conn, stored.id, action.status)?;
+            demo.as_demo(conn, Some(governor), |ctx| {
+                cases::move_action(ctx, &adviser, stored.id, action.status)
+            })?;
         }
     }
     Ok(())

@@ -18,10 +18,9 @@
 //! The free text never holds a name or a national identity number: the logs are about networks,
 //! not people.
 
-use crate::demo_data::{audited, demo_id, parse, refused, Demo, DemoError};
+use crate::demo_data::{as_demo_at, demo_id, parse, refused, Demo, DemoError};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
+use samhandling_domain::course::{Course, CourseScope, EnrolmentStatus, Facilitator};
 use samhandling_domain::learning_network::{
     EvaluationSummary, Gathering, LearningNetwork, LearningNetworkScope, MemberService,
     ProgrammeItem, SteeringMember,
@@ -31,11 +30,17 @@ use samhandling_domain::network_meeting::{
     SupervisionSession,
 };
 use samhandling_domain::page::PageRequest;
+use samhandling_domain::venue::Venue;
+use samhandling_domain::version::Precondition;
 use samhandling_persistence::{
     courses, facilitators, gatherings, learning_networks, network_meetings, supervision,
     PgConnection,
 };
-use samhandling_usecases::enrolments::{self as enrolment_cases, MovedEnrolment};
+use samhandling_usecases::courses::{self as course_cases, CourseDraft};
+use samhandling_usecases::enrolments::{self as enrolment_cases, MovedEnrolment, Professional};
+use samhandling_usecases::facilitators as facilitator_cases;
+use samhandling_usecases::learning_networks as network_cases;
+use samhandling_usecases::network_meetings as meeting_cases;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -464,61 +469,34 @@ fn load_course(
         return Ok(present);
     }
     let from = noon(seed.sign_ups_from);
-    let mut dates = seed.dates.clone();
-    dates.sort_unstable();
-    let organisers = seeds.organisers.iter().map(|name| demo.organisation(name));
-    let course = Course {
-        id,
+    let mut co_organisers = Vec::new();
+    for name in seeds.organisers.iter().skip(1) {
+        co_organisers.push(demo.organisation(name)?);
+    }
+    let draft = CourseDraft {
         title: seed.title.clone(),
-        organisers: organisers.collect::<Result<_, _>>()?,
-        place: Some(seed.place.clone()),
-        digital: false,
-        dates,
+        venue: Venue::new("a course", Some(seed.place.clone()), false)
+            .map_err(|refusal| refused(refusal.message))?,
+        dates: seed.dates.clone(),
         capacity: seeds.capacity,
-        taken: 0,
-        waiting: 0,
-        version: 1,
-        created_at: from - TimeDelta::days(7),
-        updated_at: from - TimeDelta::days(7),
+        co_organisers,
     };
-    courses::insert(conn, &course)?;
-    audited(
-        conn,
-        Some(lead),
-        AuditAction::Created,
-        ResourceType::Course,
-        id,
-    )?;
-    let mut taken = 0;
+    as_demo_at(conn, Some(lead), from - TimeDelta::days(7), |ctx| {
+        course_cases::create_course(ctx, lead, id, draft)
+    })?;
     for number in 1..=seeds.sign_ups {
         let trainee = seeds.trainee(seed.number, number)?;
-        let status = EnrolmentStatus::on_enrolment(taken, seeds.capacity);
-        if status.holds_seat() {
-            taken += 1;
-        }
-        let at = from + TimeDelta::minutes(i64::from(number) * 7);
-        let enrolment = Enrolment {
-            id: enrolment_id(seed, number),
-            course_id: id,
+        let professional = Professional {
             name: trainee.name.clone(),
             work_email: trainee.work_email.clone(),
             employer_organisation_id: demo.organisation(&trainee.municipality.name)?,
             service: trainee.service.to_owned(),
             subject: trainee.subject(),
-            status,
-            waiting_position: None,
-            version: 1,
-            created_at: at,
-            updated_at: at,
         };
-        let stored = courses::insert_enrolment(conn, &enrolment)?;
-        audited(
-            conn,
-            Some(lead),
-            AuditAction::Created,
-            ResourceType::Enrolment,
-            stored.id,
-        )?;
+        let at = from + TimeDelta::minutes(i64::from(number) * 7);
+        as_demo_at(conn, Some(lead), at, |ctx| {
+            enrolment_cases::enrol(ctx, scope, id, enrolment_id(seed, number), professional)
+        })?;
     }
     for number in &seed.cancelled {
         cancel(conn, demo, seed, *number, lead)?;
@@ -584,18 +562,11 @@ fn complete(
         let completed = EnrolmentStatus::Completed;
         let MovedEnrolment { enrolment, links } =
             move_enrolment(conn, demo, seed, number, completed, lead)?;
+        let employer = enrolment.employer_organisation_id;
         for link in links.iter().filter(|_| confirms(number)) {
-            let employer = enrolment.employer_organisation_id;
-            if facilitators::confirm(conn, link.id, employer, &enrolment.subject)?.is_some() {
-                let approved = AuditAction::Approved;
-                audited(
-                    conn,
-                    Some(employer),
-                    approved,
-                    ResourceType::Facilitator,
-                    link.id,
-                )?;
-            }
+            demo.as_demo(conn, Some(employer), |ctx| {
+                facilitator_cases::confirm_link(ctx, employer, &enrolment.subject, link.id)
+            })?;
         }
     }
     Ok(())
@@ -676,16 +647,9 @@ fn load_meeting(
         created_at: logged,
         updated_at: logged,
     };
-    let stored = network_meetings::insert(conn, &meeting)?;
-    let created = AuditAction::Created;
-    audited(
-        conn,
-        Some(employer),
-        created,
-        ResourceType::NetworkMeeting,
-        id,
-    )?;
-    Ok(stored)
+    as_demo_at(conn, Some(employer), logged, |ctx| {
+        meeting_cases::log_meeting(ctx, &meeting)
+    })
 }
 
 /// A supervision session of the lead organiser; as it is now when present already.
@@ -726,16 +690,9 @@ fn load_session(
         answers,
         created_at: noon(seed.held_on),
     };
-    let stored = supervision::insert(conn, &session)?;
-    let created = AuditAction::Created;
-    audited(
-        conn,
-        Some(lead),
-        created,
-        ResourceType::SupervisionSession,
-        id,
-    )?;
-    Ok(stored)
+    as_demo_at(conn, Some(lead), noon(seed.held_on), |ctx| {
+        meeting_cases::record_supervision(ctx, &session)
+    })
 }
 
 /// A learning network with its gatherings and their attendance; as they are now when present
@@ -768,30 +725,22 @@ fn load_network(
         user_organisation: member.user_organisation,
     });
     let created = noon(seed.starts_on);
-    let network = learning_networks::insert(
-        conn,
-        &LearningNetwork {
-            id,
-            name: seed.name.clone(),
-            coordinating_centre_id: coordinator,
-            target_group: seed.target_group.clone(),
-            starts_on: seed.starts_on,
-            ends_on: seed.ends_on,
-            steering_group: steering_group.collect(),
-            members,
-            version: 1,
-            created_at: created,
-            updated_at: created,
-        },
-    )?;
-    let action = AuditAction::Created;
-    audited(
-        conn,
-        Some(coordinator),
-        action,
-        ResourceType::LearningNetwork,
+    let network = LearningNetwork {
         id,
-    )?;
+        name: seed.name.clone(),
+        coordinating_centre_id: coordinator,
+        target_group: seed.target_group.clone(),
+        starts_on: seed.starts_on,
+        ends_on: seed.ends_on,
+        steering_group: steering_group.collect(),
+        members,
+        version: 1,
+        created_at: created,
+        updated_at: created,
+    };
+    let network = as_demo_at(conn, Some(coordinator), created, |ctx| {
+        network_cases::start_network(ctx, &network)
+    })?;
     let mut held = Vec::new();
     for gathering in &seed.gatherings {
         held.push(load_gathering(
@@ -824,39 +773,32 @@ fn load_gathering(
         respondents: e.respondents,
         average_rating: e.average_rating,
     });
-    let mut stored = gatherings::insert(
-        conn,
-        &Gathering {
-            id,
-            network_id: network.id,
-            held_on: gathering.held_on,
-            place: gathering.place.clone(),
-            digital: gathering.place.is_none(),
-            programme: programme.collect(),
-            evaluation,
-            highlights: gathering.highlights.clone(),
-            attendance: Vec::new(),
-            version: 1,
-            created_at: recorded,
-            updated_at: recorded,
-        },
-    )?;
-    audited(
-        conn,
-        Some(coordinator),
-        AuditAction::Created,
-        ResourceType::Gathering,
+    let scope = LearningNetworkScope {
+        coordinator: Some(coordinator),
+        member: None,
+    };
+    let gathering_record = Gathering {
         id,
-    )?;
+        network_id: network.id,
+        held_on: gathering.held_on,
+        place: gathering.place.clone(),
+        digital: gathering.place.is_none(),
+        programme: programme.collect(),
+        evaluation,
+        highlights: gathering.highlights.clone(),
+        attendance: Vec::new(),
+        version: 1,
+        created_at: recorded,
+        updated_at: recorded,
+    };
+    let (_, mut stored) = as_demo_at(conn, Some(coordinator), recorded, |ctx| {
+        network_cases::record_gathering(ctx, scope, &gathering_record)
+    })?;
     for (member, came) in network.members.iter().zip(&gathering.attendance) {
-        stored = gatherings::record_attendance(conn, id, member.id, *came)?;
-        audited(
-            conn,
-            Some(coordinator),
-            AuditAction::Updated,
-            ResourceType::Gathering,
-            id,
-        )?;
+        let attendance = (network.id, id, member.id);
+        (_, stored) = as_demo_at(conn, Some(coordinator), recorded, |ctx| {
+            network_cases::record_attendance(ctx, scope, attendance, Precondition::Any, *came)
+        })?;
     }
     Ok(stored)
 }

@@ -3,6 +3,7 @@
 use super::*;
 use samhandling_domain::dialogue::{DialogueAccess, DialogueView};
 use samhandling_domain::{Caller, Role};
+use samhandling_persistence::follow_up_actions;
 use samhandling_tests::TestDatabase;
 
 #[test]
