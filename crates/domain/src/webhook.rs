@@ -3,7 +3,9 @@
 //! not poll. The rules here (what is told to whom, which addresses may be called, when to retry)
 //! are pure, so they are tested without a network.
 
+use crate::access::Caller;
 use crate::referral::{CoarseStatus, Referral, ReferralStatus};
+use crate::refusal::FieldRefusal;
 use crate::wire::wire_enum;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::net::IpAddr;
@@ -320,6 +322,22 @@ pub fn is_public_address(address: IpAddr) -> bool {
 }
 
 crate::page::keyed_by!(Delivery, created_at);
+
+/// Checks that `caller` may subscribe to every one of `event_types`: each event is for one
+/// role (referral events for referrers, erasure notices for centres).
+pub fn check_audience(caller: &Caller, event_types: &[EventType]) -> Result<(), FieldRefusal> {
+    match event_types
+        .iter()
+        .find(|event| !caller.has_role(event.audience()))
+    {
+        Some(event) => Err(FieldRefusal::new(
+            "event_types",
+            "not_for_role",
+            format!("{event} is for the role {}", event.audience()),
+        )),
+        None => Ok(()),
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -50,6 +50,7 @@ use samhandling_persistence::{
 };
 use samhandling_usecases::intakes::{self as intake_cases, IntakeResult};
 use samhandling_usecases::memberships::{self as membership_cases, Placement};
+use samhandling_usecases::organisations as organisation_cases;
 use samhandling_usecases::referrals as referral_cases;
 use samhandling_usecases::{
     Clock, Context as UseCaseContext, FixedClock, SystemClock, UseCaseError,
@@ -1347,7 +1348,10 @@ fn draft(seed: &OrganisationSeed) -> Result<OrganisationDraft, DemoError> {
 /// Loads every organisation not yet present, with its fixed id. One an older load made with a
 /// random id (found by its kommunenummer, or by kind and name) is kept as it is: its id is
 /// referred to everywhere, so it is not changed.
-fn load_directory(conn: &mut PgConnection) -> Result<Vec<(Organisation, bool)>, DemoError> {
+fn load_directory(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+) -> Result<Vec<(Organisation, bool)>, DemoError> {
     let seeds: Vec<OrganisationSeed> = parse("organisations.json", ORGANISATIONS)?;
     let mut loaded = Vec::with_capacity(seeds.len());
     for seed in &seeds {
@@ -1364,14 +1368,9 @@ fn load_directory(conn: &mut PgConnection) -> Result<Vec<(Organisation, bool)>, 
             loaded.push((organisation, false));
             continue;
         }
-        let organisation = organisations::insert(conn, id, &draft)?;
-        audited(
-            conn,
-            None,
-            AuditAction::Created,
-            ResourceType::Organisation,
-            id,
-        )?;
+        let organisation = as_demo_at(conn, None, clock.now(), |ctx| {
+            organisation_cases::register(ctx, id, &draft)
+        })?;
         loaded.push((organisation, true));
     }
     Ok(loaded)
@@ -1386,7 +1385,7 @@ pub fn load(conn: &mut PgConnection) -> Result<Loaded, DemoError> {
 /// [`load`], with "now" read once from `clock`.
 pub fn load_at(conn: &mut PgConnection, clock: &dyn Clock) -> Result<Loaded, DemoError> {
     in_transaction(conn, |conn| {
-        let organisations = load_directory(conn)?;
+        let organisations = load_directory(conn, clock)?;
         let demo = Demo::new(&organisations, clock);
         let activity = load_activity(conn, &demo)?;
         crate::demo_dialogue::load(conn, &demo)?;
@@ -1405,7 +1404,7 @@ pub fn load_at(conn: &mut PgConnection, clock: &dyn Clock) -> Result<Loaded, Dem
 pub fn load_organisations(conn: &mut PgConnection) -> Result<Loaded, DemoError> {
     in_transaction(conn, |conn| {
         Ok(Loaded {
-            organisations: load_directory(conn)?,
+            organisations: load_directory(conn, &SystemClock)?,
             activity: Activity::default(),
             meetings: crate::demo_meetings::Meetings::default(),
             today: SystemClock.now().date_naive(),

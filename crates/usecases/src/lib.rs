@@ -9,6 +9,7 @@
 //! with one error enum that the HTTP layer maps to problem+json in one place. The caller opens
 //! and commits the transaction: an `Err` rolls everything back.
 
+pub mod api_clients;
 pub mod context;
 pub mod courses;
 pub mod dialogue;
@@ -20,7 +21,9 @@ pub mod intakes;
 pub mod learning_networks;
 pub mod memberships;
 pub mod network_meetings;
+pub mod organisations;
 pub mod referrals;
+pub mod webhooks;
 
 pub use context::{Clock, Context, FixedClock, SystemClock};
 pub use error::UseCaseError;

@@ -12,11 +12,11 @@ use crate::text::{check_plain_text, Name};
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_auth::secrets;
 use samhandling_domain::api_client::{check_client_roles, ApiClient};
-use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::role::misfit;
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::api_clients::{self as store, NewApiClient};
-use samhandling_persistence::{audit, organisations};
+use samhandling_usecases::api_clients as usecases;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
@@ -167,7 +167,7 @@ async fn create_api_client(
         .map_err(|rule| ApiError::invalid_field("roles", "roles", rule.to_string()))?;
     request.roles.sort();
     request.roles.dedup();
-    let audit_event = caller.audit_creation(ResourceType::ApiClient);
+    let actor = caller.actor();
     let secret = secrets::generate();
     let secret_hash = web::block({
         let secret = secret.clone();
@@ -188,21 +188,9 @@ async fn create_api_client(
         path,
         fingerprint,
         move |conn| {
-            let organisation = organisations::find(conn, organisation_id)?
-                .ok_or(ApiError::MissingReference("organisation_id"))?;
-            if let Some(role) = misfit(&roles, organisation.kind) {
-                return Err(ApiError::invalid_field(
-                    "roles",
-                    "role_not_for_organisation",
-                    format!(
-                        "an organisation of kind {} cannot hold the role {role}",
-                        organisation.kind
-                    ),
-                ));
-            }
             let id = Uuid::now_v7();
-            let client = store::insert(
-                conn,
+            let client = usecases::register(
+                &mut Context::new(conn, &actor, &SystemClock),
                 &NewApiClient {
                     id,
                     organisation_id,
@@ -211,7 +199,6 @@ async fn create_api_client(
                     secret_hash: &secret_hash,
                 },
             )?;
-            audit::record(conn, &audit_event.of(id))?;
             let location = format!("{path}/{id}");
             let created = Created::new(
                 &RegisteredApiClient {
@@ -304,14 +291,9 @@ async fn revoke_api_client(
     path: web::Path<ApiClientPath>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
-    let client = record::change(
-        &state,
-        &caller,
-        ResourceType::ApiClient,
-        AuditAction::Revoked,
-        id,
-        move |conn| Ok(store::revoke(conn, id)?),
-    )
+    let client = record::operate(&state, &caller, ResourceType::ApiClient, id, move |ctx| {
+        usecases::revoke(ctx, id)
+    })
     .await?;
     Ok(web::Json(client))
 }
@@ -339,26 +321,9 @@ async fn approve_api_client(
     let id = path.id;
     let organisation_id = caller.caller.organisation_id;
     let approver = caller.caller.subject.clone();
-    let client = record::change(
-        &state,
-        &caller,
-        ResourceType::ApiClient,
-        AuditAction::Approved,
-        id,
-        move |conn| {
-            let Some(found) = store::find(conn, id)?
-                .filter(|client| client.organisation_id == organisation_id.uuid())
-            else {
-                return Ok(None);
-            };
-            if found.revoked_at.is_some() {
-                return Err(ApiError::Conflict(
-                    "a revoked client cannot be approved".into(),
-                ));
-            }
-            Ok(store::approve(conn, id, organisation_id, &approver)?)
-        },
-    )
+    let client = record::operate(&state, &caller, ResourceType::ApiClient, id, move |ctx| {
+        usecases::approve(ctx, organisation_id, &approver, id)
+    })
     .await?;
     Ok(web::Json(client))
 }

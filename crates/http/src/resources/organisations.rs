@@ -3,7 +3,7 @@
 //! audited.
 
 use crate::auth::{AdminOnly, Authorized};
-use crate::error::{unique_conflict, ApiError};
+use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader};
 use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
@@ -15,15 +15,13 @@ use crate::text::{
     check_municipality_number, check_plain_text, present, Label, MunicipalityNumberText, Name,
 };
 use actix_web::{get, patch, post, web, HttpResponse};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationChanges, OrganisationDraft, OrganisationKind,
-    OrganisationRule,
 };
-use samhandling_persistence::organisations::{
-    self as store, OrganisationFilter, COUNTY_GOVERNOR_KEY, MUNICIPALITY_NUMBER_KEY,
-};
-use samhandling_persistence::{audit, StoreError};
+use samhandling_persistence::organisations::{self as store, OrganisationFilter};
+use samhandling_usecases::organisations as usecases;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -193,25 +191,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     )]
 }
 
-fn rule_violation(rule: OrganisationRule) -> ApiError {
-    ApiError::invalid_field(rule.field(), "required", rule.to_string())
-}
-
-/// The 409 of a number another organisation holds: a municipality's kommunenummer, or a
-/// county governor's county.
-fn number_taken(error: StoreError) -> ApiError {
-    match &error {
-        StoreError::UniqueViolation(index) if index == COUNTY_GOVERNOR_KEY => unique_conflict(
-            COUNTY_GOVERNOR_KEY,
-            "a county governor for this county_number is already registered",
-        )(error),
-        _ => unique_conflict(
-            MUNICIPALITY_NUMBER_KEY,
-            "a municipality with this municipality_number is already registered",
-        )(error),
-    }
-}
-
 fn location(id: Uuid) -> String {
     format!("/api/v1/organisations/{id}")
 }
@@ -246,8 +225,7 @@ async fn create_organisation(
         region: request.region.clone(),
         county_number: request.county_number.clone(),
     };
-    draft.check().map_err(rule_violation)?;
-    let audit_event = caller.audit_creation(ResourceType::Organisation);
+    let actor = caller.actor();
     idempotency::create(
         &state,
         &caller.caller,
@@ -256,8 +234,8 @@ async fn create_organisation(
         &request,
         move |conn| {
             let id = Uuid::now_v7();
-            let organisation = store::insert(conn, id, &draft).map_err(number_taken)?;
-            audit::record(conn, &audit_event.of(id))?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let organisation = usecases::register(ctx, id, &draft)?;
             Created::new(&organisation, location(id), Some(organisation.version))
         },
     )
@@ -352,26 +330,12 @@ async fn update_organisation(
         region: request.region,
         county_number: request.county_number,
     };
-    let organisation = record::change(
+    let organisation = record::operate(
         &state,
         &caller,
         ResourceType::Organisation,
-        AuditAction::Updated,
         id,
-        move |conn| {
-            let Some(current) = store::find_for_update(conn, id)? else {
-                return Ok(None);
-            };
-            precondition.check(current.version)?;
-            // The rule depends on the stored kind, not on the request alone: a conflict with the
-            // resource's current state.
-            let draft = OrganisationDraft::from(current)
-                .apply(changes)
-                .map_err(|rule| {
-                    ApiError::Conflict(format!("{rule}: the change cannot clear it"))
-                })?;
-            Ok(Some(store::update(conn, id, &draft).map_err(number_taken)?))
-        },
+        move |ctx| usecases::change(ctx, id, precondition, changes),
     )
     .await?;
     Ok(Tagged::new(organisation))

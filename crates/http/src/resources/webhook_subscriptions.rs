@@ -14,11 +14,12 @@ use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_auth::webhook_signatures;
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::webhook::{Delivery, EventType, SubscriptionHealth};
 use samhandling_domain::Role;
-use samhandling_persistence::audit;
 use samhandling_persistence::webhooks::{self as store, Subscription};
+use samhandling_usecases::webhooks::{self as usecases, NewSubscription};
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -167,29 +168,23 @@ async fn create_webhook_subscription(
 ) -> Result<HttpResponse, ApiError> {
     let mut request = body.into_inner();
     let url = crate::webhook_target::check(&request.url, &state.policies)?.to_string();
-    if let Some(event) = request
-        .event_types
-        .iter()
-        .find(|event| !caller.caller.has_role(event.audience()))
-    {
-        return Err(ApiError::invalid_field(
-            "event_types",
-            "not_for_role",
-            format!("{event} is for the role {}", event.audience()),
-        ));
-    }
     request.event_types.sort();
     request.event_types.dedup();
-    let organisation_id = caller.caller.organisation_id;
-    let audit_event = caller.audit_creation(ResourceType::WebhookSubscription);
+    let who = caller.caller.clone();
+    let actor = caller.actor();
     let secret = webhook_signatures::generate_secret();
     let event_types = request.event_types.clone();
     let path = "/api/v1/webhook-subscriptions";
     idempotency::create(&state, &caller.caller, key, path, &request, move |conn| {
         let id = Uuid::now_v7();
+        let new = NewSubscription {
+            id,
+            url: &url,
+            event_types: &event_types,
+            secret: &secret,
+        };
         let subscription =
-            store::insert_subscription(conn, id, organisation_id, &url, &event_types, &secret)?;
-        audit::record(conn, &audit_event.of(id))?;
+            usecases::subscribe(&mut Context::new(conn, &actor, &SystemClock), &who, &new)?;
         let shown = WebhookSubscription::from(subscription);
         let created = Created::new(
             &CreatedWebhookSubscription {
@@ -272,14 +267,14 @@ async fn delete_webhook_subscription(
     state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, organisation_id) = (path.id, caller.caller.organisation_id);
-    record::change(
+    let id = path.id;
+    let who = caller.caller.clone();
+    record::operate(
         &state,
         &caller,
         ResourceType::WebhookSubscription,
-        AuditAction::Revoked,
         id,
-        move |conn| Ok(store::delete_subscription(conn, id, organisation_id)?.then_some(())),
+        move |ctx| usecases::unsubscribe(ctx, &who, id),
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -339,16 +334,14 @@ async fn replay_webhook_deliveries(
     body: ValidJson<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let (id, organisation_id) = (path.id, caller.caller.organisation_id);
-    let audit_event = caller.audit(AuditAction::Replayed, ResourceType::WebhookSubscription, id);
+    let id = path.id;
+    let who = caller.caller.clone();
+    let actor = caller.actor();
     let since = request.since;
     let path = format!("/api/v1/webhook-subscriptions/{id}/replay");
     let replayed = idempotency::create(&state, &caller.caller, key, &path, &request, move |conn| {
-        let replayed =
-            store::replay(conn, id, organisation_id, since)?.ok_or(ApiError::NotFound)?;
-        let subscription =
-            store::find_subscription(conn, id, organisation_id)?.ok_or(ApiError::NotFound)?;
-        audit::record(conn, &audit_event)?;
+        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        let (replayed, subscription) = usecases::replay(ctx, &who, id, since)?;
         Created::done(&ReplayResult {
             replayed,
             subscription: subscription.into(),
@@ -379,18 +372,14 @@ async fn rotate_webhook_secret(
     state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, organisation_id) = (path.id, caller.caller.organisation_id);
-    let audit_event = caller.audit(
-        AuditAction::SecretRotated,
-        ResourceType::WebhookSubscription,
-        id,
-    );
+    let id = path.id;
+    let who = caller.caller.clone();
+    let actor = caller.actor();
     let secret = webhook_signatures::generate_secret();
     let path = format!("/api/v1/webhook-subscriptions/{id}/secret-rotation");
     let rotated = idempotency::create(&state, &caller.caller, key, &path, &(), move |conn| {
-        let rotated = store::rotate_secret(conn, id, organisation_id, &secret, SECRET_OVERLAP)?
-            .ok_or(ApiError::NotFound)?;
-        audit::record(conn, &audit_event)?;
+        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        let rotated = usecases::rotate_secret(ctx, &who, id, &secret, SECRET_OVERLAP)?;
         let valid_until = rotated.previous_secret_until;
         Created::done(&RotatedSecret {
             secret: Some(secret),

@@ -1,0 +1,93 @@
+//! Webhook subscriptions: an organisation subscribes to the events its roles may hear of, ends
+//! a subscription, replays what was abandoned, and rotates the signing secret.
+
+use crate::{Context, UseCaseError};
+use chrono::{DateTime, Utc};
+use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::webhook::{check_audience, EventType};
+use samhandling_domain::Caller;
+use samhandling_persistence::webhooks::{self as store, Subscription};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// A subscription to make: its checked target and a fresh signing secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSubscription<'a> {
+    /// Its id.
+    pub id: Uuid,
+    /// The checked target.
+    pub url: &'a str,
+    /// What it hears of.
+    pub event_types: &'a [EventType],
+    /// The signing secret.
+    pub secret: &'a str,
+}
+
+/// Subscribes the caller's organisation to events every one of which is for one of the
+/// caller's roles.
+pub fn subscribe(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    new: &NewSubscription<'_>,
+) -> Result<Subscription, UseCaseError> {
+    check_audience(caller, new.event_types)?;
+    let subscription = store::insert_subscription(
+        ctx.conn(),
+        new.id,
+        caller.organisation_id,
+        new.url,
+        new.event_types,
+        new.secret,
+    )?;
+    ctx.audit(
+        AuditAction::Created,
+        ResourceType::WebhookSubscription,
+        new.id,
+    )?;
+    Ok(subscription)
+}
+
+/// Ends the caller's organisation's subscription `id`; pending deliveries are abandoned.
+pub fn unsubscribe(ctx: &mut Context<'_>, caller: &Caller, id: Uuid) -> Result<(), UseCaseError> {
+    if !store::delete_subscription(ctx.conn(), id, caller.organisation_id)? {
+        return Err(UseCaseError::NotFound);
+    }
+    ctx.audit(AuditAction::Revoked, ResourceType::WebhookSubscription, id)?;
+    Ok(())
+}
+
+/// Queues again the abandoned deliveries of the subscription `id` since `since` and makes it
+/// active; returns how many, and the subscription as it is now.
+pub fn replay(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<(usize, Subscription), UseCaseError> {
+    let organisation = caller.organisation_id;
+    let replayed =
+        store::replay(ctx.conn(), id, organisation, since)?.ok_or(UseCaseError::NotFound)?;
+    let subscription =
+        store::find_subscription(ctx.conn(), id, organisation)?.ok_or(UseCaseError::NotFound)?;
+    ctx.audit(AuditAction::Replayed, ResourceType::WebhookSubscription, id)?;
+    Ok((replayed, subscription))
+}
+
+/// Replaces the signing secret of the subscription `id` with `secret`; the previous one stays
+/// valid for `overlap`.
+pub fn rotate_secret(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    id: Uuid,
+    secret: &str,
+    overlap: Duration,
+) -> Result<Subscription, UseCaseError> {
+    let rotated = store::rotate_secret(ctx.conn(), id, caller.organisation_id, secret, overlap)?
+        .ok_or(UseCaseError::NotFound)?;
+    ctx.audit(
+        AuditAction::SecretRotated,
+        ResourceType::WebhookSubscription,
+        id,
+    )?;
+    Ok(rotated)
+}
