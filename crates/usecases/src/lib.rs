@@ -12,6 +12,7 @@
 pub mod context;
 pub mod enrolments;
 pub mod error;
+pub mod group_sessions;
 pub mod groups;
 pub mod intakes;
 pub mod memberships;
