@@ -139,6 +139,32 @@ pub fn record_all(conn: &mut PgConnection, events: &[NewAuditEvent]) -> Result<(
     Ok(())
 }
 
+/// Commits one batch of the read-audit writer in one transaction: every event of `reads`, and
+/// each event of `denials` only if the record it names exists ([`record_if_exists`], each in a
+/// savepoint of its own, so that one failing denial costs neither the reads nor the others).
+/// Returns, per denial, whether it was written or why it failed.
+///
+/// The transaction always takes a transaction id first (`pg_current_xact_id()`), so its commit
+/// writes a commit record and waits for it to be flushed whether or not any row was written:
+/// a batch holding only the denial of an id that never existed costs what one holding the
+/// denial of a record that exists costs, and the time a 404 takes does not tell the two apart.
+pub fn record_batch(
+    conn: &mut PgConnection,
+    reads: &[NewAuditEvent],
+    denials: &[NewAuditEvent],
+) -> Result<Vec<Result<bool, StoreError>>, StoreError> {
+    crate::in_transaction(conn, |conn| {
+        diesel::sql_query("SELECT pg_current_xact_id()").execute(conn)?;
+        if !reads.is_empty() {
+            record_all(conn, reads)?;
+        }
+        Ok(denials
+            .iter()
+            .map(|denial| crate::in_transaction(conn, |conn| record_if_exists(conn, denial)))
+            .collect())
+    })
+}
+
 /// One page of events in `(occurred_at, id)` order.
 pub fn list(
     conn: &mut PgConnection,
