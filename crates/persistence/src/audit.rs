@@ -71,6 +71,7 @@ pub fn record_if_exists(
         ResourceType::Referral => "referrals",
         ResourceType::WebhookSubscription => "webhook_subscriptions",
         ResourceType::Group => "groups",
+        ResourceType::GroupFollowUp => "group_follow_ups",
         ResourceType::Intake => "intakes",
         ResourceType::Membership => "memberships",
         ResourceType::GroupSession => "group_sessions",

@@ -1005,7 +1005,8 @@ pub struct RecordVisit {
 /// Record the visit that answers a follow-up request.
 ///
 /// A request is answered once (409 again). `visited_on` is not before the request nor after
-/// tomorrow (422, `before_start` or `in_the_future`).
+/// tomorrow (422, `before_start` or `in_the_future`). A follow-up of another centre is 404, which
+/// leaves an `access_denied` trace on it.
 #[utoipa::path(
     tag = "groups",
     params(FollowUpPath),
@@ -1032,15 +1033,13 @@ async fn record_visit(
             .visited_by
             .unwrap_or_else(|| caller.caller.subject.clone()),
     };
-    let actor = caller.actor();
-    let visited = crate::db::transaction(&state, move |conn| {
-        Ok(samhandling_usecases::groups::record_visit(
-            &mut Context::new(conn, &actor, &SystemClock),
-            access,
-            id,
-            visit,
-        )?)
-    })
+    let visited = record::operate(
+        &state,
+        &caller,
+        ResourceType::GroupFollowUp,
+        id,
+        move |ctx| samhandling_usecases::groups::record_visit(ctx, access, id, visit),
+    )
     .await?;
     Ok(Tagged::new(FollowUpView::from(visited)))
 }
