@@ -1,9 +1,10 @@
 //! Dated facts coherent with each other: an intake is not held before its referral was made nor
-//! in the future, and a member does not leave before joining. Each refusal is a 422 naming the
-//! field, and stores nothing.
+//! in the future, a member does not leave before joining, a group does not meet before it was
+//! created, and a follow-up visit is not made before it was asked for. Each refusal is a 422
+//! naming the field, and stores nothing.
 
 use samhandling_tests::groups::{
-    book_intake, complete_for_group, group_body, place, recruiting_group,
+    book_intake, complete_for_group, day, group_body, meeting_group, place, recruiting_group,
 };
 use samhandling_tests::referrals::{field, refer, referral_body};
 use samhandling_tests::{get, post, TestApp};
@@ -108,4 +109,108 @@ async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_se
     )
     .await;
     assert_eq!(left.status, 200, "{}", left.text);
+}
+
+#[actix_web::test]
+async fn a_session_dated_before_its_group_or_in_the_future_is_refused_and_stores_nothing() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let group = meeting_group(&app, &f, "Møtedato").await;
+    let sessions = format!("/api/v1/groups/{group}/sessions");
+    let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 4, "follow_up_requested": true});
+
+    for (held_on, code) in [
+        ("2001-03-13".to_owned(), "before_start"),
+        (day(-1), "before_start"),
+        (day(2), "in_the_future"),
+        ("2031-03-11".to_owned(), "in_the_future"),
+    ] {
+        let refused = post(&app, &sessions, &f.coordinator, &session(&held_on)).await;
+        let problem = refused.assert_problem(422);
+        assert_eq!(problem["errors"][0]["field"], "held_on", "{held_on}");
+        assert_eq!(problem["errors"][0]["code"], code, "{held_on}");
+    }
+    let listed = get(&app, &sessions, &f.coordinator).await;
+    assert_eq!(listed.body["items"], json!([]), "no session was logged");
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(
+        read.body["follow_ups"],
+        json!([]),
+        "no follow-up was asked for"
+    );
+
+    for held_on in [day(0), day(1)] {
+        let logged = post(&app, &sessions, &f.coordinator, &session(&held_on)).await;
+        assert_eq!(logged.status, 201, "{held_on}: {}", logged.text);
+    }
+}
+
+#[actix_web::test]
+async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores_nothing() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = field(&t);
+    let group = meeting_group(&app, &f, "Oppfølging").await;
+    let follow_ups = format!("/api/v1/groups/{group}/follow-ups");
+
+    for (requested_on, code) in [
+        ("2001-03-13".to_owned(), "before_start"),
+        (day(-1), "before_start"),
+        (day(2), "in_the_future"),
+    ] {
+        let refused = post(
+            &app,
+            &follow_ups,
+            &f.coordinator,
+            &json!({"requested_on": requested_on}),
+        )
+        .await;
+        let problem = refused.assert_problem(422);
+        assert_eq!(
+            problem["errors"][0]["field"], "requested_on",
+            "{requested_on}"
+        );
+        assert_eq!(problem["errors"][0]["code"], code, "{requested_on}");
+    }
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(read.body["follow_ups"], json!([]), "nothing was asked for");
+
+    let requested = post(
+        &app,
+        &follow_ups,
+        &f.coordinator,
+        &json!({"requested_on": day(1)}),
+    )
+    .await;
+    assert_eq!(requested.status, 201, "{}", requested.text);
+    let visit = format!(
+        "/api/v1/follow-ups/{}/visit",
+        requested.body["id"].as_str().unwrap()
+    );
+    for (visited_on, code) in [
+        ("2001-03-13".to_owned(), "before_start"),
+        (day(0), "before_start"),
+        (day(2), "in_the_future"),
+        ("2031-03-11".to_owned(), "in_the_future"),
+    ] {
+        let refused = post(
+            &app,
+            &visit,
+            &f.coordinator,
+            &json!({"visited_on": visited_on}),
+        )
+        .await;
+        let problem = refused.assert_problem(422);
+        assert_eq!(problem["errors"][0]["field"], "visited_on", "{visited_on}");
+        assert_eq!(problem["errors"][0]["code"], code, "{visited_on}");
+    }
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(
+        read.body["follow_ups"][0]["visited_on"],
+        serde_json::Value::Null
+    );
+
+    let visited = post(&app, &visit, &f.coordinator, &json!({"visited_on": day(1)})).await;
+    assert_eq!(visited.status, 200, "{}", visited.text);
 }

@@ -5,7 +5,7 @@
 use actix_web::test::TestRequest;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::groups::{
-    book_intake, complete_for_group, group_body, place, recruiting_group,
+    book_intake, complete_for_group, day, group_body, place, recruiting_group,
 };
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
@@ -169,7 +169,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         &json!({"subject": "ansatt-17", "display_name": "Ingrid", "planned_meetings": 3}),
     )
     .await;
-    for (date, follow_up) in [("2026-12-08", false), ("2026-12-15", true)] {
+    for (date, follow_up) in [(day(0), false), (day(1), true)] {
         created(
             &app,
             &format!("/api/v1/groups/{group}/sessions"),
@@ -196,7 +196,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         &app,
         &format!("/api/v1/follow-ups/{follow_up}/visit"),
         &f.coordinator,
-        &json!({"visited_on": "2026-12-22"}),
+        &json!({"visited_on": day(1)}),
     )
     .await;
     assert_eq!(visited.status, 200, "{}", visited.text);
@@ -205,7 +205,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         &app,
         &format!("/api/v1/follow-ups/{follow_up}/visit"),
         &f.coordinator,
-        &json!({"visited_on": "2026-12-23"}),
+        &json!({"visited_on": day(1)}),
     )
     .await;
     again.assert_problem(409);
@@ -443,7 +443,7 @@ async fn another_centre_gets_404_on_every_id() {
         &app,
         &format!("/api/v1/groups/{group}/sessions"),
         &f.coordinator,
-        &json!({"held_on": "2026-12-08", "held": true, "present": 5, "follow_up_requested": true}),
+        &json!({"held_on": day(0), "held": true, "present": 5, "follow_up_requested": true}),
     )
     .await;
     let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
@@ -483,7 +483,7 @@ async fn another_centre_gets_404_on_every_id() {
         ),
         (
             format!("/api/v1/groups/{group}/sessions"),
-            json!({"held_on": "2026-12-15", "held": false}),
+            json!({"held_on": day(0), "held": false}),
         ),
         (
             format!("/api/v1/groups/{group}/starters"),
@@ -491,11 +491,11 @@ async fn another_centre_gets_404_on_every_id() {
         ),
         (
             format!("/api/v1/groups/{group}/follow-ups"),
-            json!({"requested_on": "2026-12-15"}),
+            json!({"requested_on": day(0)}),
         ),
         (
             format!("/api/v1/follow-ups/{follow_up}/visit"),
-            json!({"visited_on": "2026-12-15"}),
+            json!({"visited_on": day(0)}),
         ),
         (
             format!("/api/v1/intakes/{intake}/completion"),
@@ -885,7 +885,7 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     let (group, _) = group_with_members(&app, &f, &group_body("Oppstart", "relatives"), 5).await;
     let sessions = format!("/api/v1/groups/{group}/sessions");
     let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 5, "follow_up_requested": false});
-    post(&app, &sessions, &f.coordinator, &session("2026-12-01"))
+    post(&app, &sessions, &f.coordinator, &session(&day(0)))
         .await
         .assert_problem(409);
     let started = post(
@@ -897,7 +897,7 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     .await;
     assert_eq!(started.status, 200, "{}", started.text);
     // A starting group meets, with its starter.
-    created(&app, &sessions, &f.coordinator, &session("2026-12-08")).await;
+    created(&app, &sessions, &f.coordinator, &session(&day(0))).await;
 
     // It is open: in the catalogue for everyone, and among the suggestions.
     let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
@@ -952,5 +952,5 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
         closed.assert_problem(409)["detail"],
         "the group has started and is closed: place someone only when the group agrees (group_agreed: true)"
     );
-    created(&app, &sessions, &f.coordinator, &session("2026-12-15")).await;
+    created(&app, &sessions, &f.coordinator, &session(&day(1))).await;
 }

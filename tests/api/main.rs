@@ -8,6 +8,7 @@ mod authentication;
 mod chronology;
 mod courses;
 mod database_access;
+mod denials;
 mod dialogue;
 mod errors;
 mod groups;

@@ -62,6 +62,12 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat()
 
 
+def _today():
+    """Today's date (UTC): a group's follow-up is asked for no earlier than the group was created
+    (today, by these hooks) and not in the future."""
+    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
 def _is_positive(case):
     return case.meta is not None and case.meta.generation.mode.is_positive
 
@@ -177,7 +183,7 @@ def _prepared():
         intake = _fresh_waiting_intake()
         membership = _centre("POST", f"/api/v1/groups/{group}/members", {"intake_id": intake})
         follow_up = _centre("POST", f"/api/v1/groups/{group}/follow-ups",
-                            {"requested_on": "2026-12-01"})
+                            {"requested_on": _today()})
         _PREPARED.update(group=group, intake=intake, membership=membership["id"],
                          follow_up=follow_up["id"], moving=_recruiting_group("Kontrakt i bevegelse"))
     return _PREPARED

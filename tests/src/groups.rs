@@ -99,3 +99,44 @@ where
     )
     .await
 }
+
+/// The day `days` from today (UTC), as the API writes a date: for dated facts, which must not lie
+/// before what they belong to (records created today) nor after tomorrow.
+pub fn day(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::TimeDelta::days(days)).to_string()
+}
+
+/// A group of `f`'s centre that meets: created today with four members (its minimum) and moved to
+/// `starting`; returns its id.
+pub async fn meeting_group<S, B>(app: &S, f: &crate::referrals::Field, title: &str) -> String
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    use crate::referrals::{refer, referral_body};
+    let mut body = group_body(title, "relatives");
+    body["min_members"] = json!(4);
+    let group = recruiting_group(app, &f.coordinator, &body).await;
+    for index in 0..4 {
+        let name = format!("{title}{index}");
+        let referral = refer(app, &f.referrer, &referral_body(&f.centre, &name, false)).await;
+        let intake = book_intake(
+            app,
+            &f.coordinator,
+            referral["id"].as_str().unwrap_or_default(),
+        )
+        .await;
+        complete_for_group(app, &f.coordinator, &intake, "relatives", &name).await;
+        let placed = place(app, &f.coordinator, &group, &intake).await;
+        assert_eq!(placed.status, 201, "{}", placed.text);
+    }
+    let started = post(
+        app,
+        &format!("/api/v1/groups/{group}/transitions"),
+        &f.coordinator,
+        &json!({"to": "starting"}),
+    )
+    .await;
+    assert_eq!(started.status, 200, "{}", started.text);
+    group
+}

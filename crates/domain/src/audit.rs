@@ -58,6 +58,9 @@ wire_enum! {
         WebhookSubscription => "webhook_subscription",
         /// A self-help group (with its starters and follow-ups).
         Group => "group",
+        /// A group's follow-up request and its visit (changes are audited on the group; a denial
+        /// names the follow-up).
+        GroupFollowUp => "group_follow_up",
         /// An intake conversation.
         Intake => "intake",
         /// A place in a group.

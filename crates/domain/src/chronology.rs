@@ -2,9 +2,10 @@
 //! belongs to (an intake before its referral, a departure before its joining), nor further into
 //! the future than [`FUTURE_MARGIN`] allows for clocks and time zones, for things that have
 //! happened. A date outside these bounds would be stored and counted in the wrong year's
-//! statistics, so it is refused.
+//! statistics, so it is refused. Times are checked with [`check_happened`], calendar dates (a
+//! session's or a visit's day) with [`check_happened_on`].
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 /// How far past "now" the time of something that has happened may lie: a day covers clocks that
 /// differ and a date entered in Norwegian time.
@@ -48,6 +49,31 @@ pub fn check_happened(
     Ok(())
 }
 
+/// Checks the calendar date `on` of something that has happened: not before the date `start`
+/// (what it belongs to, named `start_name`), and not past the date of `now` plus
+/// [`FUTURE_MARGIN`].
+///
+/// Dates are compared in UTC, with the one-day margin standing in for Norway's time zone: a
+/// Norwegian date is never earlier than the UTC date of the same moment, and at most one day
+/// later. So a `start` taken from a time ([`DateTime::date_naive`], its UTC date) never refuses
+/// a Norwegian date on or after it, and today's date in Norway always passes; a date is refused
+/// as in the future only when it lies after tomorrow in UTC, which is in the future everywhere in
+/// Norway.
+pub fn check_happened_on(
+    on: NaiveDate,
+    start: NaiveDate,
+    start_name: &'static str,
+    now: DateTime<Utc>,
+) -> Result<(), DateRefusal> {
+    if on < start {
+        return Err(DateRefusal::BeforeItsStart(start_name));
+    }
+    if on > (now + FUTURE_MARGIN).date_naive() {
+        return Err(DateRefusal::InTheFuture);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +93,29 @@ mod tests {
         );
         assert_eq!(
             check_happened(now + TimeDelta::days(2), start, "x", now),
+            Err(DateRefusal::InTheFuture)
+        );
+    }
+
+    #[test]
+    fn a_date_lies_between_its_start_and_tomorrow() {
+        let now = Utc::now();
+        let today = now.date_naive();
+        let start = today - TimeDelta::days(30);
+        let tomorrow = today + TimeDelta::days(1);
+        assert_eq!(check_happened_on(start, start, "x", now), Ok(()));
+        assert_eq!(check_happened_on(tomorrow, start, "x", now), Ok(()));
+        assert_eq!(
+            check_happened_on(
+                start - TimeDelta::days(1),
+                start,
+                "the group was created",
+                now
+            ),
+            Err(DateRefusal::BeforeItsStart("the group was created"))
+        );
+        assert_eq!(
+            check_happened_on(today + TimeDelta::days(2), start, "x", now),
             Err(DateRefusal::InTheFuture)
         );
     }

@@ -106,8 +106,13 @@ impl<P: Policy> Authorized<P> {
     /// `result`, after leaving a trace when it is a 404 for a record that exists: the caller
     /// asked for something outside what it may see. The answer stays the 404 it was (it must not
     /// tell whether the record exists); the `access_denied` event lets the audit trail show who
-    /// probes other organisations' ids. Writing it is best effort: a failure is logged, and the
-    /// caller still gets its 404.
+    /// probes other organisations' ids.
+    ///
+    /// Every 404 sends its event to the read-audit writer (`ReadAudit::note_denial`), which
+    /// stores it only if the record exists, and waits for the commit of its batch, which is
+    /// flushed either way: a record outside the scope and an id that never existed take the same
+    /// path and the same time. Writing it is best effort: a failure is logged, and the caller
+    /// still gets its 404.
     pub async fn noting_denial<T>(
         &self,
         state: &AppState,
@@ -117,13 +122,7 @@ impl<P: Policy> Authorized<P> {
     ) -> Result<T, ApiError> {
         if matches!(result, Err(ApiError::NotFound)) {
             let event = self.audit(AuditAction::AccessDenied, resource_type, id);
-            let noted = crate::db::run(state, move |conn| {
-                Ok(samhandling_persistence::audit::record_if_exists(
-                    conn, &event,
-                )?)
-            })
-            .await;
-            if let Err(error) = noted {
+            if let Err(error) = state.read_audit.note_denial(event).await {
                 log::warn!(
                     "request_id={} an access denial was not recorded: {error}",
                     self.request_id.0

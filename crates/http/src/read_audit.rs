@@ -10,6 +10,13 @@
 //!
 //! Only events in flight live here, and only until their commit: a crash loses the events of
 //! reads that were never answered, never of one that was.
+//!
+//! The same writer records denials: the `access_denied` event of a 404 that may concern a record
+//! outside the caller's scope ([`ReadAudit::note_denial`]). Every such 404 sends its event here,
+//! whether or not the record exists; the writer stores it only if the record exists, in the same
+//! batch transaction as the reads, whose commit is always flushed (`audit::record_batch`), and the
+//! request waits for that commit either way. So the 404 of a record the caller may not see and
+//! the 404 of an id that never existed take the same path and the same time.
 
 use crate::error::ApiError;
 use samhandling_domain::audit::NewAuditEvent;
@@ -23,8 +30,18 @@ const MAX_BATCH: usize = 500;
 /// bound (far above what the connection limit lets wait).
 const BACKLOG: usize = 10_000;
 
-/// An event and the read waiting for it.
+/// What the writer does with an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A read of personal data: always written.
+    Read,
+    /// A denial: written only if the record it names exists.
+    Denial,
+}
+
+/// An event and the request waiting for it.
 struct Pending {
+    kind: Kind,
     event: NewAuditEvent,
     written: oneshot::Sender<Result<(), ApiError>>,
 }
@@ -48,17 +65,24 @@ impl ReadAudit {
 
     /// Records `event` durably; returns once it is committed.
     pub async fn record(&self, event: NewAuditEvent) -> Result<(), ApiError> {
+        self.queue_one(Kind::Read, event).await
+    }
+
+    /// Records the denial `event` durably if the record it names exists, and nothing otherwise;
+    /// returns once the batch it went into is committed, in both cases alike.
+    pub async fn note_denial(&self, event: NewAuditEvent) -> Result<(), ApiError> {
+        self.queue_one(Kind::Denial, event).await
+    }
+
+    async fn queue_one(&self, kind: Kind, event: NewAuditEvent) -> Result<(), ApiError> {
         let (written, committed) = oneshot::channel();
         self.queue
-            .try_send(Pending { event, written })
-            .map_err(|error| match error {
-                TrySendError::Full(_) => {
-                    ApiError::Unavailable("too many reads are waiting for their audit".into())
-                }
-                TrySendError::Disconnected(_) => {
-                    ApiError::Internal("the read-audit writer has stopped".into())
-                }
-            })?;
+            .try_send(Pending {
+                kind,
+                event,
+                written,
+            })
+            .map_err(refused)?;
         committed
             .await
             .map_err(|_| ApiError::Internal("the read-audit writer dropped an event".into()))?
@@ -72,16 +96,13 @@ impl ReadAudit {
             .map(|event| {
                 let (written, committed) = oneshot::channel();
                 self.queue
-                    .try_send(Pending { event, written })
-                    .map(|()| committed)
-                    .map_err(|error| match error {
-                        TrySendError::Full(_) => ApiError::Unavailable(
-                            "too many reads are waiting for their audit".into(),
-                        ),
-                        TrySendError::Disconnected(_) => {
-                            ApiError::Internal("the read-audit writer has stopped".into())
-                        }
+                    .try_send(Pending {
+                        kind: Kind::Read,
+                        event,
+                        written,
                     })
+                    .map(|()| committed)
+                    .map_err(refused)
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
         for committed in waiting {
@@ -93,27 +114,60 @@ impl ReadAudit {
     }
 }
 
+/// Why an event could not be queued.
+fn refused(error: TrySendError<Pending>) -> ApiError {
+    match error {
+        TrySendError::Full(_) => {
+            ApiError::Unavailable("too many reads are waiting for their audit".into())
+        }
+        TrySendError::Disconnected(_) => {
+            ApiError::Internal("the read-audit writer has stopped".into())
+        }
+    }
+}
+
 /// The writer: takes whatever is waiting (at least one event), commits it as one batch, answers
-/// every read in it, and starts over.
+/// every request in it, and starts over. A failed batch fails every request in it; a denial that
+/// fails alone fails only its own request.
 fn write_batches(db: &Db, pending: &Receiver<Pending>) {
     while let Ok(first) = pending.recv() {
         let mut batch = vec![first];
         batch.extend(pending.try_iter().take(MAX_BATCH - 1));
-        let (events, waiting): (Vec<NewAuditEvent>, Vec<_>) = batch
+        let (reads, denials): (Vec<Pending>, Vec<Pending>) = batch
             .into_iter()
-            .map(|pending| (pending.event, pending.written))
-            .unzip();
-        let result: Result<(), ApiError> =
-            db.with_connection(|conn| Ok(audit::record_all(conn, &events)?));
-        if let Err(error) = &result {
+            .partition(|pending| pending.kind == Kind::Read);
+        let read_events: Vec<NewAuditEvent> =
+            reads.iter().map(|pending| pending.event.clone()).collect();
+        let denial_events: Vec<NewAuditEvent> = denials
+            .iter()
+            .map(|pending| pending.event.clone())
+            .collect();
+        let result: Result<Vec<_>, ApiError> =
+            db.with_connection(|conn| Ok(audit::record_batch(conn, &read_events, &denial_events)?));
+        let batch_result = result.as_ref().map(|_| ()).map_err(Clone::clone);
+        if let Err(error) = &batch_result {
             log::warn!(
                 "read audit: a batch of {} events failed: {error}",
-                events.len()
+                read_events.len() + denial_events.len()
             );
         }
-        for written in waiting {
-            // A read that stopped waiting (its client went away) needs no answer.
-            let _ = written.send(result.clone());
+        // A request that stopped waiting (its client went away) needs no answer.
+        for read in reads {
+            let _ = read.written.send(batch_result.clone());
+        }
+        match result {
+            Ok(noted) => {
+                for (denial, noted) in denials.into_iter().zip(noted) {
+                    let _ = denial
+                        .written
+                        .send(noted.map(|_| ()).map_err(ApiError::from));
+                }
+            }
+            Err(error) => {
+                for denial in denials {
+                    let _ = denial.written.send(Err(error.clone()));
+                }
+            }
         }
     }
 }

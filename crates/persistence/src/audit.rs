@@ -71,6 +71,7 @@ pub fn record_if_exists(
         ResourceType::Referral => "referrals",
         ResourceType::WebhookSubscription => "webhook_subscriptions",
         ResourceType::Group => "groups",
+        ResourceType::GroupFollowUp => "group_follow_ups",
         ResourceType::Intake => "intakes",
         ResourceType::Membership => "memberships",
         ResourceType::GroupSession => "group_sessions",
@@ -137,6 +138,38 @@ pub fn record_all(conn: &mut PgConnection, events: &[NewAuditEvent]) -> Result<(
         )
         .execute(conn)?;
     Ok(())
+}
+
+/// The write every batch begins with: a transactional logical-decoding message, which any role
+/// may emit at any `wal_level`, writes one small log record and changes no table.
+const BATCH_MARK: &str = "SELECT pg_logical_emit_message(true, 'samhandling.read_audit', '')";
+
+/// Commits one batch of the read-audit writer in one transaction: every event of `reads`, and
+/// each event of `denials` only if the record it names exists ([`record_if_exists`], each in a
+/// savepoint of its own, so that one failing denial costs neither the reads nor the others).
+/// Returns, per denial, whether it was written or why it failed.
+///
+/// The transaction always writes to the write-ahead log first ([`BATCH_MARK`], a transactional
+/// logical message that no table keeps), so its commit waits for the log to be flushed whether
+/// or not any row is written. PostgreSQL flushes at commit only a transaction that wrote to the
+/// log (a transaction id alone is not enough), so without it a batch holding only the denial of
+/// an id that never existed would commit without a flush and answer measurably sooner than one
+/// holding the denial of a record that exists.
+pub fn record_batch(
+    conn: &mut PgConnection,
+    reads: &[NewAuditEvent],
+    denials: &[NewAuditEvent],
+) -> Result<Vec<Result<bool, StoreError>>, StoreError> {
+    crate::in_transaction(conn, |conn| {
+        diesel::sql_query(BATCH_MARK).execute(conn)?;
+        if !reads.is_empty() {
+            record_all(conn, reads)?;
+        }
+        Ok(denials
+            .iter()
+            .map(|denial| crate::in_transaction(conn, |conn| record_if_exists(conn, denial)))
+            .collect())
+    })
 }
 
 /// One page of events in `(occurred_at, id)` order.

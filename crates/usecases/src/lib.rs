@@ -16,6 +16,7 @@ pub mod dialogue;
 pub mod enrolments;
 pub mod error;
 pub mod facilitators;
+pub mod group_sessions;
 pub mod groups;
 pub mod intakes;
 pub mod learning_networks;

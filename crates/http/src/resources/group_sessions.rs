@@ -3,11 +3,11 @@
 //! person. Only the running centre reaches them.
 
 use crate::auth::Authorized;
-use crate::error::{unique_conflict, ApiError};
+use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
-use crate::resources::groups::{own_group_for_update, read_in_own_group, refused, GroupPath};
+use crate::resources::groups::{read_in_own_group, GroupPath};
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use crate::text::check_plain_text;
@@ -15,8 +15,9 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, GroupFormat, Session};
-use samhandling_persistence::group_sessions::{self as store, ONE_PER_DAY_KEY};
-use samhandling_persistence::{audit, groups};
+use samhandling_persistence::group_sessions as store;
+use samhandling_usecases::group_sessions::{self as usecases, SessionLog};
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::ToSchema;
@@ -136,7 +137,8 @@ impl From<Session> for SessionView {
 ///
 /// For the running centre's coordinators, for a group that has started (`starting`,
 /// `self_running`, or `paused` for cancelled meetings). One log per group and date (409 again).
-/// With `follow_up_requested`, a follow-up request is recorded too.
+/// `held_on` is not before the day the group was created nor after tomorrow (422, `before_start`
+/// or `in_the_future`). With `follow_up_requested`, a follow-up request is recorded too.
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, IdempotencyKeyHeader),
@@ -158,38 +160,22 @@ async fn log_session(
     let group_id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let audit_event = caller.audit_creation(ResourceType::GroupSession);
+    let actor = caller.actor();
     let route = format!("/api/v1/groups/{group_id}/sessions");
-    let note = request.note.clone();
+    let log = SessionLog {
+        id: Uuid::now_v7(),
+        group_id,
+        held_on: request.held_on,
+        held: request.held,
+        present: request.present,
+        starter_present: request.starter_present,
+        format: request.format,
+        follow_up_requested: request.follow_up_requested,
+        note: request.note.clone(),
+    };
     let logged = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let group = own_group_for_update(conn, access, group_id)?.ok_or(ApiError::NotFound)?;
-        group.check_session().map_err(refused)?;
-        let session = Session {
-            id: Uuid::now_v7(),
-            group_id,
-            held_on: request.held_on,
-            held: request.held,
-            present: request.present,
-            starter_present: request.starter_present,
-            format: request.format.unwrap_or(group.format),
-            follow_up_requested: request.follow_up_requested,
-            note,
-            created_at: Utc::now(),
-        };
-        let stored = store::insert(conn, &session).map_err(unique_conflict(
-            ONE_PER_DAY_KEY,
-            "this group's meeting on that date is logged already",
-        ))?;
-        if stored.follow_up_requested {
-            groups::request_follow_up(
-                conn,
-                Uuid::now_v7(),
-                group_id,
-                stored.held_on,
-                Some(stored.id),
-            )?;
-        }
-        audit::record(conn, &audit_event.of(stored.id))?;
+        let stored =
+            usecases::log_session(&mut Context::new(conn, &actor, &SystemClock), access, log)?;
         Created::new(
             &SessionView::from(stored),
             format!("/api/v1/groups/{group_id}/sessions"),

@@ -24,12 +24,14 @@ use actix_web::{get, patch, post, web, Either};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::group::{
-    AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupRefusal, GroupStatus, GroupTheme,
-    Schedule, Size, Starter, Weekday,
+    AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Schedule, Size,
+    Starter, Weekday,
 };
 use samhandling_domain::intake::MatchCriterion;
 use samhandling_persistence::groups::{self as store, GroupFilter, STARTER_KEY};
 use samhandling_persistence::{audit, matching};
+use samhandling_usecases::groups::Visit;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
@@ -507,11 +509,6 @@ fn view(access: CentreAccess, group: Group, details: Details) -> GroupView {
     }
 }
 
-/// A group refusal as the problem its caller (the running centre) reads.
-pub(crate) fn refused(refusal: GroupRefusal) -> ApiError {
-    samhandling_usecases::UseCaseError::from(refusal).into()
-}
-
 fn check_age_band(from: Option<i16>, to: Option<i16>) -> Result<AgeBand, ApiError> {
     match (from, to) {
         (Some(from), Some(to)) if to < from => Err(ApiError::invalid_field(
@@ -952,6 +949,8 @@ pub struct RequestFollowUp {
 /// Record that a group asks for a follow-up visit.
 ///
 /// A session log with `follow_up_requested` records one too. Often about six weeks in.
+/// `requested_on` is not before the day the group was created nor after tomorrow (422,
+/// `before_start` or `in_the_future`).
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, IdempotencyKeyHeader),
@@ -970,14 +969,17 @@ async fn request_follow_up(
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let event = caller.audit(AuditAction::Updated, ResourceType::Group, id);
     let route = format!("/api/v1/groups/{id}/follow-ups");
+    let actor = caller.actor();
     let requested =
         idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            own_group_for_update(conn, access, id)?.ok_or(ApiError::NotFound)?;
-            let stored =
-                store::request_follow_up(conn, Uuid::now_v7(), id, request.requested_on, None)?;
-            audit::record(conn, &event)?;
+            let stored = samhandling_usecases::groups::request_follow_up(
+                &mut Context::new(conn, &actor, &SystemClock),
+                access,
+                Uuid::now_v7(),
+                id,
+                request.requested_on,
+            )?;
             Created::new(&FollowUpView::from(stored), location(id), None)
         })
         .await;
@@ -1002,7 +1004,9 @@ pub struct RecordVisit {
 
 /// Record the visit that answers a follow-up request.
 ///
-/// A request is answered once (409 again).
+/// A request is answered once (409 again). `visited_on` is not before the request nor after
+/// tomorrow (422, `before_start` or `in_the_future`). A follow-up of another centre is 404, which
+/// leaves an `access_denied` trace on it.
 #[utoipa::path(
     tag = "groups",
     params(FollowUpPath),
@@ -1022,26 +1026,20 @@ async fn record_visit(
 ) -> Result<Tagged<FollowUpView>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
-    let scope = CentreAccess::of(&caller.caller).scope();
-    let visitor = request
-        .visited_by
-        .unwrap_or_else(|| caller.caller.subject.clone());
-    let actor = caller.actor();
-    let visited = crate::db::transaction(&state, move |conn| {
-        let follow_up =
-            store::find_follow_up_for_update(conn, id, scope)?.ok_or(ApiError::NotFound)?;
-        if follow_up.visited_on.is_some() {
-            return Err(ApiError::Conflict(
-                "the visit for this request is already recorded".into(),
-            ));
-        }
-        let visited = store::record_visit(conn, id, request.visited_on, &visitor)?;
-        audit::record(
-            conn,
-            &actor.event(AuditAction::Updated, ResourceType::Group, visited.group_id),
-        )?;
-        Ok(visited)
-    })
+    let access = CentreAccess::of(&caller.caller);
+    let visit = Visit {
+        visited_on: request.visited_on,
+        visited_by: request
+            .visited_by
+            .unwrap_or_else(|| caller.caller.subject.clone()),
+    };
+    let visited = record::operate(
+        &state,
+        &caller,
+        ResourceType::GroupFollowUp,
+        id,
+        move |ctx| samhandling_usecases::groups::record_visit(ctx, access, id, visit),
+    )
     .await?;
     Ok(Tagged::new(FollowUpView::from(visited)))
 }

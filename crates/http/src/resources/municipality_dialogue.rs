@@ -10,6 +10,7 @@ use crate::state::AppState;
 use crate::text::MunicipalityNumberText;
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::dialogue::county_of;
 use samhandling_persistence::dialogue as store;
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,7 @@ pub struct TimelineEntryView {
 /// A municipality's dialogue, in date order.
 ///
 /// For the governor of the municipality's county and for the municipality itself; anyone else
-/// gets 404.
+/// gets 404, which leaves an `access_denied` trace on the municipality's organisation.
 #[utoipa::path(
     tag = "dialogue",
     params(MunicipalityPath, PageQuery),
@@ -76,15 +77,31 @@ async fn municipality_dialogue(
     let who = caller.caller.clone();
     let found = crate::db::run(&state, move |conn| {
         let access = access_of(conn, &who)?;
-        let municipality =
-            store::municipality_by_number(conn, &number)?.ok_or(ApiError::NotFound)?;
+        // An unknown number is denied as the nil id, which names no organisation: the denial
+        // takes the same path as that of a municipality the caller may not see.
+        let Some(municipality) = store::municipality_by_number(conn, &number)? else {
+            return Ok(Err(Uuid::nil()));
+        };
         let governs = access.governs() == Some(county_of(&number));
         if !governs && !access.speaks_for(municipality) {
-            return Err(ApiError::NotFound);
+            return Ok(Err(municipality));
         }
-        Ok(store::timeline(conn, municipality, page.0)?)
+        Ok(Ok(store::timeline(conn, municipality, page.0)?))
     })
     .await?;
+    let found = match found {
+        Ok(found) => found,
+        Err(municipality) => {
+            return caller
+                .noting_denial(
+                    &state,
+                    ResourceType::Organisation,
+                    municipality,
+                    Err(ApiError::NotFound),
+                )
+                .await
+        }
+    };
     Ok(web::Json(pagination::to_wire(&state, found, |entry| {
         TimelineEntryView {
             kind: entry.kind,
