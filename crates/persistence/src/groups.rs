@@ -123,6 +123,9 @@ pub fn insert(conn: &mut PgConnection, group: &Group) -> Result<Group, StoreErro
             groups::id.eq(group.id),
             groups::centre_id.eq(group.centre_id),
             editable(group),
+            // The creator's time (the request's, or a back-dated history's), not the insert's.
+            groups::created_at.eq(group.created_at),
+            groups::updated_at.eq(group.updated_at),
         ))
         .returning(GroupRow::as_returning())
         .get_result(conn)?;

@@ -29,10 +29,10 @@
 //! of the load; referrals, intakes, sessions and follow-ups are spread over the weeks before it.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, SubsecRound, TimeDelta, Utc};
-use samhandling_domain::audit::{Actor, AuditAction, Creation, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::{Actor, Creation, ResourceType};
 use samhandling_domain::group::{
     AgeBand, CentreAccess, Group, GroupFormat, GroupStatus, GroupTheme, LeaveReason, Schedule,
-    Session, Size, Starter, Weekday,
+    Size, Starter, Weekday,
 };
 use samhandling_domain::intake::{Completion, Intake, IntakeFormat, IntakeOutcome, Preferences};
 use samhandling_domain::organisation::{
@@ -45,9 +45,10 @@ use samhandling_domain::referral::{
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::referrals::{Inserted, NewReferral};
 use samhandling_persistence::{
-    audit, group_sessions, groups, in_transaction, intakes, memberships, organisations, referrals,
-    PgConnection, StoreError,
+    groups, in_transaction, intakes, organisations, referrals, PgConnection, StoreError,
 };
+use samhandling_usecases::group_sessions::{self as session_cases, SessionLog};
+use samhandling_usecases::groups::{self as group_cases, Visit as GroupVisit};
 use samhandling_usecases::intakes::{self as intake_cases, IntakeResult};
 use samhandling_usecases::memberships::{self as membership_cases, Placement};
 use samhandling_usecases::organisations as organisation_cases;
@@ -546,26 +547,6 @@ pub(crate) fn as_demo_at<T>(
     ))?)
 }
 
-/// Records that the loader, acting for `organisation`, did `action` to the record `id`.
-pub(crate) fn audited(
-    conn: &mut PgConnection,
-    organisation: Option<Uuid>,
-    action: AuditAction,
-    resource_type: ResourceType,
-    resource_id: Uuid,
-) -> Result<(), DemoError> {
-    let event = NewAuditEvent {
-        actor: ACTOR.to_owned(),
-        actor_organisation_id: organisation,
-        action,
-        resource_type,
-        resource_id,
-        request_id: REQUEST_ID.to_owned(),
-    };
-    audit::record(conn, &event)?;
-    Ok(())
-}
-
 /// A short reference from 40 random bits, as the API draws one.
 fn random_reference() -> String {
     let random = Uuid::new_v4();
@@ -797,13 +778,6 @@ fn move_group(
     })
 }
 
-/// Locks a group of the centre for a change of what hangs off it.
-fn lock_group(conn: &mut PgConnection, centre: Uuid, id: Uuid) -> Result<Group, DemoError> {
-    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    groups::find_for_update(conn, id, access.own_groups())?
-        .ok_or_else(|| refused(format!("group {id} is not the centre's")))
-}
-
 /// Places the person of a completed intake as `POST /groups/{id}/members` does: the referral
 /// moves to `placed`, and the group counts the member.
 fn place(
@@ -829,18 +803,16 @@ fn place(
 }
 
 /// Records the confidentiality declaration, as `POST /memberships/{id}/confidentiality-declaration`.
-fn sign_declaration(conn: &mut PgConnection, centre: Uuid, id: Uuid) -> Result<(), DemoError> {
-    let scope = CentreAccess::of(&staff(centre, Role::CentreCoordinator)).scope();
-    memberships::find_for_update(conn, id, scope)?
-        .ok_or_else(|| refused(format!("membership {id} is not the centre's")))?;
-    memberships::sign_declaration(conn, id)?;
-    audited(
-        conn,
-        Some(centre),
-        AuditAction::Updated,
-        ResourceType::Membership,
-        id,
-    )?;
+fn sign_declaration(
+    conn: &mut PgConnection,
+    demo: &Demo,
+    centre: Uuid,
+    id: Uuid,
+) -> Result<(), DemoError> {
+    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
+    demo.as_demo(conn, Some(centre), |ctx| {
+        membership_cases::sign_declaration(ctx, access, id)
+    })?;
     Ok(())
 }
 
@@ -869,72 +841,37 @@ fn log_session(
     seed: &SessionSeed,
 ) -> Result<(), DemoError> {
     let group_id = demo_id(GROUP, group.number);
-    let locked = lock_group(conn, centre, group_id)?;
-    locked
-        .check_session()
-        .map_err(|refusal| refused(format!("group {group_id}: {refusal}")))?;
     let number = group.number * 10 + index;
     let held_on = demo.meeting_day(group, seed.meetings_ago);
-    let session = group_sessions::insert(
-        conn,
-        &Session {
-            id: demo_id(SESSION, number),
-            group_id,
-            held_on,
-            held: seed.held,
-            present: seed.present,
-            starter_present: seed.starter_present,
-            format: locked.format,
-            follow_up_requested: seed.follow_up.is_some(),
-            note: seed.note.clone(),
-            created_at: demo.now,
-        },
-    )?;
-    if let Some(asked) = &seed.follow_up {
-        let follow_up = groups::request_follow_up(
-            conn,
-            demo_id(FOLLOW_UP, number),
-            group_id,
-            held_on,
-            Some(session.id),
-        )?;
-        if let Some(visit) = &asked.visit {
-            record_visit(conn, centre, follow_up.id, held_on, visit)?;
-        }
+    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
+    let log = SessionLog {
+        id: demo_id(SESSION, number),
+        group_id,
+        held_on,
+        held: seed.held,
+        present: seed.present,
+        starter_present: seed.starter_present,
+        format: None,
+        follow_up_requested: seed.follow_up.is_some(),
+        follow_up_id: demo_id(FOLLOW_UP, number),
+        note: seed.note.clone(),
+    };
+    demo.as_demo(conn, Some(centre), |ctx| {
+        session_cases::log_session(ctx, access, log)
+    })?;
+    if let Some(visit) = seed
+        .follow_up
+        .as_ref()
+        .and_then(|asked| asked.visit.as_ref())
+    {
+        let visit = GroupVisit {
+            visited_on: held_on + TimeDelta::days(visit.days_later),
+            visited_by: visit.by.clone(),
+        };
+        demo.as_demo(conn, Some(centre), |ctx| {
+            group_cases::record_visit(ctx, access, demo_id(FOLLOW_UP, number), visit)
+        })?;
     }
-    audited(
-        conn,
-        Some(centre),
-        AuditAction::Created,
-        ResourceType::GroupSession,
-        session.id,
-    )?;
-    Ok(())
-}
-
-/// Records a follow-up visit as `POST /follow-ups/{id}/visit` does.
-fn record_visit(
-    conn: &mut PgConnection,
-    centre: Uuid,
-    id: Uuid,
-    requested_on: NaiveDate,
-    visit: &Visit,
-) -> Result<(), DemoError> {
-    let scope = CentreAccess::of(&staff(centre, Role::CentreCoordinator)).scope();
-    let follow_up = groups::find_follow_up_for_update(conn, id, scope)?
-        .ok_or_else(|| refused(format!("follow-up {id} is not the centre's")))?;
-    if follow_up.visited_on.is_some() {
-        return Err(refused(format!("follow-up {id} is visited already")));
-    }
-    let visited_on = requested_on + TimeDelta::days(visit.days_later);
-    let visited = groups::record_visit(conn, id, visited_on, &visit.by)?;
-    audited(
-        conn,
-        Some(centre),
-        AuditAction::Updated,
-        ResourceType::Group,
-        visited.group_id,
-    )?;
     Ok(())
 }
 
@@ -954,6 +891,20 @@ fn create_group(
     }
     .check()
     .map_err(|refusal| refused(format!("group {id}: {refusal}")))?;
+    // Created two weeks before its first logged meeting or follow-up, so each lies after it.
+    let sessions = seed
+        .sessions
+        .iter()
+        .map(|session| demo.meeting_day(seed, session.meetings_ago));
+    let follow_ups = seed
+        .follow_ups
+        .iter()
+        .map(|follow_up| demo.today - TimeDelta::days(follow_up.days_ago));
+    let first_meeting = sessions.chain(follow_ups).min().unwrap_or(demo.today);
+    let created = (first_meeting - TimeDelta::days(14))
+        .and_time(NaiveTime::MIN)
+        .and_utc()
+        .min(demo.now);
     let group = Group {
         id,
         centre_id: centre,
@@ -979,37 +930,25 @@ fn create_group(
         started_at: None,
         ended_at: None,
         version: 1,
-        created_at: demo.now,
-        updated_at: demo.now,
+        created_at: created,
+        updated_at: created,
     };
-    groups::insert(conn, &group)?;
-    audited(
-        conn,
-        Some(centre),
-        AuditAction::Created,
-        ResourceType::Group,
-        id,
-    )?;
+    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
+    as_demo_at(conn, Some(centre), created, |ctx| {
+        group_cases::create_group(ctx, &group)
+    })?;
     for (index, starter) in (1..).zip(&seed.starters) {
-        lock_group(conn, centre, id)?;
-        groups::insert_starter(
-            conn,
-            &Starter {
-                id: demo_id(STARTER, seed.number * 10 + index),
-                group_id: id,
-                subject: starter.subject.clone(),
-                display_name: starter.display_name.clone(),
-                planned_meetings: starter.planned_meetings,
-                created_at: demo.now,
-            },
-        )?;
-        audited(
-            conn,
-            Some(centre),
-            AuditAction::Updated,
-            ResourceType::Group,
-            id,
-        )?;
+        let starter = Starter {
+            id: demo_id(STARTER, seed.number * 10 + index),
+            group_id: id,
+            subject: starter.subject.clone(),
+            display_name: starter.display_name.clone(),
+            planned_meetings: starter.planned_meetings,
+            created_at: created,
+        };
+        as_demo_at(conn, Some(centre), created, |ctx| {
+            group_cases::assign_starter(ctx, access, &starter)
+        })?;
     }
     Ok(id)
 }
@@ -1105,22 +1044,23 @@ fn group_story(conn: &mut PgConnection, demo: &Demo, seed: &GroupSeed) -> Result
     for member in seed.members.iter().filter(|member| member.closed) {
         close(conn, demo, centre, member.person.number)?;
     }
+    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
     for (index, follow_up) in (1..).zip(&seed.follow_ups) {
-        lock_group(conn, centre, id)?;
         let requested_on = demo.today - TimeDelta::days(follow_up.days_ago);
         // Apart from the follow-ups of session logs, which share their session's number.
         let number = 900 + seed.number * 10 + index;
-        let requested =
-            groups::request_follow_up(conn, demo_id(FOLLOW_UP, number), id, requested_on, None)?;
-        audited(
-            conn,
-            Some(centre),
-            AuditAction::Updated,
-            ResourceType::Group,
-            id,
-        )?;
+        let follow_up_id = demo_id(FOLLOW_UP, number);
+        demo.as_demo(conn, Some(centre), |ctx| {
+            group_cases::request_follow_up(ctx, access, follow_up_id, id, requested_on)
+        })?;
         if let Some(visit) = &follow_up.visit {
-            record_visit(conn, centre, requested.id, requested_on, visit)?;
+            let visit = GroupVisit {
+                visited_on: requested_on + TimeDelta::days(visit.days_later),
+                visited_by: visit.by.clone(),
+            };
+            demo.as_demo(conn, Some(centre), |ctx| {
+                group_cases::record_visit(ctx, access, follow_up_id, visit)
+            })?;
         }
     }
     Ok(true)
@@ -1139,7 +1079,7 @@ fn meet(
     let membership = |member: &MemberSeed| demo_id(MEMBERSHIP, member.person.number);
     for member in &seed.members {
         if member.signed == Signed::AtFirstMeeting {
-            sign_declaration(conn, centre, membership(member))?;
+            sign_declaration(conn, demo, centre, membership(member))?;
         }
     }
     // The starter's meetings while starting; the rest once the group runs itself.

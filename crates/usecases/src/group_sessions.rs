@@ -30,6 +30,8 @@ pub struct SessionLog {
     pub format: Option<GroupFormat>,
     /// Whether the group asked for a follow-up visit.
     pub follow_up_requested: bool,
+    /// The id the follow-up request gets, when the group asked for one.
+    pub follow_up_id: Uuid,
     /// A short note, never about a person.
     pub note: Option<String>,
 }
@@ -72,7 +74,7 @@ pub fn log_session(
     if stored.follow_up_requested {
         groups::request_follow_up(
             ctx.conn(),
-            Uuid::now_v7(),
+            log.follow_up_id,
             group.id,
             stored.held_on,
             Some(stored.id),

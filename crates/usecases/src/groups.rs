@@ -6,9 +6,100 @@ use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened_on;
-use samhandling_domain::group::{CentreAccess, FollowUp, Group, GroupStatus, LeaveReason};
-use samhandling_persistence::{groups as store, memberships, referrals};
+use samhandling_domain::group::{
+    CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, LeaveReason, Schedule, Size, Starter,
+};
+use samhandling_domain::version::Precondition;
+use samhandling_persistence::groups::{self as store, STARTER_KEY};
+use samhandling_persistence::{memberships, referrals};
 use uuid::Uuid;
+
+/// Creates `group` (planned) for its centre.
+pub fn create_group(ctx: &mut Context<'_>, group: &Group) -> Result<Group, UseCaseError> {
+    let stored = store::insert(ctx.conn(), group)?;
+    ctx.audit(AuditAction::Created, ResourceType::Group, stored.id)?;
+    Ok(stored)
+}
+
+/// What may change on a group; absent fields stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupEdit {
+    /// A new title.
+    pub title: Option<String>,
+    /// New languages.
+    pub languages: Option<Vec<String>>,
+    /// A new format.
+    pub format: Option<GroupFormat>,
+    /// A new schedule.
+    pub schedule: Option<Schedule>,
+    /// A new address.
+    pub address: Option<String>,
+    /// Whether the location is confidential.
+    pub confidential_location: Option<bool>,
+    /// A new minimum.
+    pub min_members: Option<i16>,
+    /// A new maximum: never below the members placed.
+    pub max_members: Option<i16>,
+}
+
+/// Changes the caller's centre's group `id` as of the version the caller read.
+pub fn update_group(
+    ctx: &mut Context<'_>,
+    access: CentreAccess,
+    id: Uuid,
+    read: Precondition,
+    edit: GroupEdit,
+) -> Result<Group, UseCaseError> {
+    let mut group = store::find_for_update(ctx.conn(), id, access.own_groups())?
+        .ok_or(UseCaseError::NotFound)?;
+    read.check(group.version)?;
+    let size = Size {
+        minimum: edit.min_members.unwrap_or(group.size.minimum),
+        maximum: edit.max_members.unwrap_or(group.size.maximum),
+    }
+    .check()
+    .map_err(|message| UseCaseError::invalid("max_members", "range", message))?;
+    group.check_resize(size).map_err(UseCaseError::Conflict)?;
+    group.size = size;
+    if let Some(title) = edit.title {
+        group.title = title;
+    }
+    if let Some(languages) = edit.languages {
+        group.languages = languages;
+    }
+    if let Some(format) = edit.format {
+        group.format = format;
+    }
+    if let Some(schedule) = edit.schedule {
+        group.schedule = schedule;
+    }
+    if let Some(address) = edit.address {
+        group.address = Some(address);
+    }
+    if let Some(confidential) = edit.confidential_location {
+        group.confidential_location = confidential;
+    }
+    let updated = store::update(ctx.conn(), &group)?;
+    ctx.audit(AuditAction::Updated, ResourceType::Group, id)?;
+    Ok(updated)
+}
+
+/// Assigns `starter` (a staff member of the centre) to the caller's centre's group it names;
+/// a staff member starts a group once.
+pub fn assign_starter(
+    ctx: &mut Context<'_>,
+    access: CentreAccess,
+    starter: &Starter,
+) -> Result<Starter, UseCaseError> {
+    store::find_for_update(ctx.conn(), starter.group_id, access.own_groups())?
+        .ok_or(UseCaseError::NotFound)?;
+    let stored = store::insert_starter(ctx.conn(), starter).map_err(UseCaseError::unique(
+        STARTER_KEY,
+        "this staff member is already a starter of the group",
+    ))?;
+    ctx.audit(AuditAction::Updated, ResourceType::Group, starter.group_id)?;
+    Ok(stored)
+}
 
 /// Moves the caller's centre's group `id` to `to`, checked by the lifecycle (a group starts with
 /// its minimum). Ending it closes every open place as a departure with `group_ended`, so the

@@ -119,3 +119,16 @@ pub fn record_departure(
     ctx.audit(AuditAction::Updated, ResourceType::Membership, id)?;
     Ok(left)
 }
+
+/// Records that the member `id` of the caller's centre signed the confidentiality declaration
+/// (taushetserklæring); signing again keeps the first time.
+pub fn sign_declaration(
+    ctx: &mut Context<'_>,
+    access: CentreAccess,
+    id: Uuid,
+) -> Result<Membership, UseCaseError> {
+    store::find_for_update(ctx.conn(), id, access.scope())?.ok_or(UseCaseError::NotFound)?;
+    let signed = store::sign_declaration(ctx.conn(), id)?;
+    ctx.audit(AuditAction::Updated, ResourceType::Membership, id)?;
+    Ok(signed)
+}

@@ -298,8 +298,19 @@ impl Group {
         Ok(())
     }
 
-    /// Checks that one more member may join: an open (recruiting or starting) group with a
-    /// free seat, or a started (self-running or paused) one that agreed.
+    /// Checks a new size against the members placed: the maximum never goes below them.
+    pub fn check_resize(&self, size: Size) -> Result<(), String> {
+        if size.maximum < self.member_count {
+            return Err(format!(
+                "the group has {} members: the maximum cannot go below that",
+                self.member_count
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks that one more member may join: a recruiting or starting group with a free seat,
+    /// or a running one that agreed.
     pub fn check_placement(&self, group_agreed: bool) -> Result<(), GroupRefusal> {
         let status = self.status;
         if status.has_started() && !group_agreed {

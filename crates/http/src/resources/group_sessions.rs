@@ -172,6 +172,7 @@ async fn log_session(
         format: request.format,
         follow_up_requested: request.follow_up_requested,
         note: request.note.clone(),
+        follow_up_id: Uuid::now_v7(),
     };
     let logged = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
         let stored =

@@ -8,7 +8,7 @@
 //! it tells who joined.
 
 use crate::auth::{AnyRole, Authorized};
-use crate::error::{unique_conflict, ApiError};
+use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
@@ -22,15 +22,15 @@ use crate::text::{
 };
 use actix_web::{get, patch, post, web, Either};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{
     AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Schedule, Size,
     Starter, Weekday,
 };
 use samhandling_domain::intake::MatchCriterion;
-use samhandling_persistence::groups::{self as store, GroupFilter, STARTER_KEY};
-use samhandling_persistence::{audit, matching};
-use samhandling_usecases::groups::Visit;
+use samhandling_persistence::groups::{self as store, GroupFilter};
+use samhandling_persistence::matching;
+use samhandling_usecases::groups::{self as usecases, GroupEdit, Visit};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -575,15 +575,6 @@ where
     .await
 }
 
-/// Finds the group `id` the caller runs, locked, inside the caller's transaction.
-pub(crate) fn own_group_for_update(
-    conn: &mut samhandling_persistence::PgConnection,
-    access: CentreAccess,
-    id: Uuid,
-) -> Result<Option<Group>, ApiError> {
-    Ok(store::find_for_update(conn, id, access.own_groups())?)
-}
-
 /// Start a group.
 ///
 /// For the centre's coordinators. The group is `planned`; move it to `recruiting` to show it in
@@ -628,7 +619,7 @@ async fn create_group(
         created_at: now,
         updated_at: now,
     };
-    let audit_event = caller.audit_creation(ResourceType::Group);
+    let actor = caller.actor();
     idempotency::create(
         &state,
         &caller.caller,
@@ -636,8 +627,8 @@ async fn create_group(
         "/api/v1/groups",
         &request,
         move |conn| {
-            let stored = store::insert(conn, &group)?;
-            audit::record(conn, &audit_event.of(stored.id))?;
+            let stored =
+                usecases::create_group(&mut Context::new(conn, &actor, &SystemClock), &group)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&centre_summary(stored), location(id), Some(version))
         },
@@ -787,48 +778,19 @@ async fn update_group(
         .as_ref()
         .map(ScheduleInput::to_schedule)
         .transpose()?;
-    let changed = record::change(
-        &state,
-        &caller,
-        ResourceType::Group,
-        AuditAction::Updated,
-        id,
-        move |conn| {
-            let Some(mut group) = own_group_for_update(conn, access, id)? else {
-                return Ok(None);
-            };
-            precondition.check(group.version)?;
-            group.size = check_size(
-                edit.min_members.unwrap_or(group.size.minimum),
-                edit.max_members.unwrap_or(group.size.maximum),
-            )?;
-            if group.size.maximum < group.member_count {
-                return Err(ApiError::Conflict(format!(
-                    "the group has {} members: the maximum cannot go below that",
-                    group.member_count
-                )));
-            }
-            if let Some(title) = edit.title {
-                group.title = title;
-            }
-            if let Some(languages) = edit.languages {
-                group.languages = languages;
-            }
-            if let Some(format) = edit.format {
-                group.format = format;
-            }
-            if let Some(schedule) = schedule {
-                group.schedule = schedule;
-            }
-            if let Some(address) = edit.address {
-                group.address = Some(address);
-            }
-            if let Some(confidential) = edit.confidential_location {
-                group.confidential_location = confidential;
-            }
-            Ok(Some(store::update(conn, &group)?))
-        },
-    )
+    let edit = GroupEdit {
+        title: edit.title,
+        languages: edit.languages,
+        format: edit.format,
+        schedule,
+        address: edit.address,
+        confidential_location: edit.confidential_location,
+        min_members: edit.min_members,
+        max_members: edit.max_members,
+    };
+    let changed = record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
+        usecases::update_group(ctx, access, id, precondition, edit)
+    })
     .await?;
     Ok(tagged(centre_view(changed, Details::NONE)))
 }
@@ -911,7 +873,7 @@ async fn assign_starter(
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let event = caller.audit(AuditAction::Updated, ResourceType::Group, id);
+    let actor = caller.actor();
     let route = format!("/api/v1/groups/{id}/starters");
     let starter = Starter {
         id: Uuid::now_v7(),
@@ -923,12 +885,8 @@ async fn assign_starter(
     };
     let assigned =
         idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            own_group_for_update(conn, access, id)?.ok_or(ApiError::NotFound)?;
-            let stored = store::insert_starter(conn, &starter).map_err(unique_conflict(
-                STARTER_KEY,
-                "this staff member is already a starter of the group",
-            ))?;
-            audit::record(conn, &event)?;
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let stored = usecases::assign_starter(ctx, access, &starter)?;
             Created::new(&StarterView::from(stored), location(id), None)
         })
         .await;

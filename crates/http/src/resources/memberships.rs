@@ -18,7 +18,7 @@ use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
 use samhandling_persistence::memberships as store;
 use samhandling_usecases::memberships::{self as usecases, Placement};
@@ -254,20 +254,10 @@ async fn sign_declaration(
     path: web::Path<MembershipPath>,
 ) -> Result<Tagged<MembershipView>, ApiError> {
     let id = path.id;
-    let scope = CentreAccess::of(&caller.caller).scope();
-    let signed = record::change(
-        &state,
-        &caller,
-        ResourceType::Membership,
-        AuditAction::Updated,
-        id,
-        move |conn| {
-            if store::find_for_update(conn, id, scope)?.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(store::sign_declaration(conn, id)?))
-        },
-    )
+    let access = CentreAccess::of(&caller.caller);
+    let signed = record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
+        usecases::sign_declaration(ctx, access, id)
+    })
     .await?;
     Ok(Tagged::new(MembershipView::from(signed)))
 }

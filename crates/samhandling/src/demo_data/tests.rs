@@ -2,7 +2,7 @@
 //! nothing.
 
 use super::*;
-use samhandling_domain::audit::AuditFilter;
+use samhandling_domain::audit::{AuditAction, AuditFilter};
 use samhandling_domain::group::{CentreScope, GroupScope};
 use samhandling_domain::page::{Page, PageRequest, Position};
 use samhandling_persistence::groups::GroupFilter;
@@ -10,6 +10,7 @@ use samhandling_persistence::intakes::IntakeFilter;
 use samhandling_persistence::matching;
 use samhandling_persistence::organisations::{list, OrganisationFilter};
 use samhandling_persistence::referrals::ReferralFilter;
+use samhandling_persistence::{audit, group_sessions, memberships};
 use samhandling_tests::TestDatabase;
 use std::collections::BTreeSet;
 
