@@ -4,13 +4,19 @@
 //! when its view changes, and audited.
 
 use crate::{Context, UseCaseError};
+use samhandling_domain::audit::Creation;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::lifecycle::IllegalTransition;
+use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::referral::{
     ReasonCode, Referral, ReferralAccess, ReferralScope, ReferralStatus,
 };
 use samhandling_domain::webhook::WebhookEvent;
-use samhandling_persistence::{referrals as store, webhooks};
+use samhandling_persistence::idempotency::NewKey;
+use samhandling_persistence::referrals::{Inserted, NewReferral, EXTERNAL_REFERENCE_KEY};
+use samhandling_persistence::{
+    organisations, referrals as store, webhooks, PgConnection, StoreError,
+};
 use uuid::Uuid;
 
 /// Every referral: for the system's own work (the retention sweep), never for a caller.
@@ -19,6 +25,50 @@ const EVERY_REFERRAL: ReferralScope = ReferralScope {
     referrer: None,
     everything: true,
 };
+
+/// Stores the referral `new` (or self-registration), submitted, with its first history step,
+/// its creation event and, when given, the idempotency key's claim with its response: one
+/// statement, so a taken reference stores nothing and the caller draws another. A referral the
+/// target does not admit is refused, saying why; a referrer's external reference is its own once.
+pub fn refer(
+    ctx: &mut Context<'_>,
+    new: &NewReferral<'_>,
+    claim: Option<&NewKey<'_>>,
+) -> Result<Inserted<Referral>, UseCaseError> {
+    let actor = ctx.actor();
+    let created = Creation {
+        actor: actor.actor.clone(),
+        actor_organisation_id: actor.actor_organisation_id,
+        resource_type: ResourceType::Referral,
+        request_id: actor.request_id.clone(),
+    };
+    let actor = actor.actor.clone();
+    let stored =
+        store::insert(ctx.conn(), new, &actor, &created, claim).map_err(UseCaseError::unique(
+            EXTERNAL_REFERENCE_KEY,
+            "a referral of yours already has this external_reference",
+        ))?;
+    Ok(stored)
+}
+
+/// Why the organisation `id` refused a referral: it does not exist, or it is no self-help
+/// centre. Asked only after an insert stored nothing, so the common path pays for no extra
+/// query.
+pub fn why_not_admitted(conn: &mut PgConnection, id: Uuid) -> UseCaseError {
+    match organisations::find(conn, id) {
+        Err(error) => error.into(),
+        Ok(None) => UseCaseError::MissingReference("target_centre_id"),
+        // Never expected: a centre admits every referral addressed to it.
+        Ok(Some(organisation)) if organisation.kind == OrganisationKind::SelfHelpCentre => {
+            StoreError::Corrupt("a self-help centre refused a referral".into()).into()
+        }
+        Ok(Some(_)) => UseCaseError::invalid(
+            "target_centre_id",
+            "kind",
+            "must name a self-help centre (kind self_help_centre)",
+        ),
+    }
+}
 
 /// Moves the referral `id` to `to` for the caller `access`: locked within the caller's scope,
 /// checked against the lifecycle and the caller's part (a referrer is told the rule, never a

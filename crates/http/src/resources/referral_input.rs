@@ -7,12 +7,10 @@ use crate::text::{
     MunicipalityNumberText, Phone,
 };
 use chrono::{DateTime, SubsecRound, Utc};
-use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::referral::{
     reference_from, Consent, ConsentMethod, Offer, Person, PreferredFormat, Source, TargetGroup,
 };
 use samhandling_persistence::referrals::{Inserted, NewReferral};
-use samhandling_persistence::{organisations, PgConnection};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -161,7 +159,7 @@ pub trait ReferralRequest {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     person: Person,
-    target_centre_id: Uuid,
+    pub(crate) target_centre_id: Uuid,
     offer: Offer,
     preferred_format: PreferredFormat,
     target_groups: Vec<TargetGroup>,
@@ -298,24 +296,6 @@ impl ConsentInput {
             obtained_at: self.obtained_at,
             feedback_withdrawn_at: None,
         })
-    }
-}
-
-/// Why `id` is not a usable target centre: 404 when it names nothing, 422 when it names another
-/// kind of organisation. Asked only after an insert stored nothing, so the common path pays for
-/// no extra query.
-pub fn why_not_a_centre(conn: &mut PgConnection, id: Uuid) -> ApiError {
-    match organisations::find(conn, id) {
-        Err(error) => error.into(),
-        Ok(None) => ApiError::MissingReference("target_centre_id"),
-        Ok(Some(organisation)) if organisation.kind == OrganisationKind::SelfHelpCentre => {
-            ApiError::Internal("a self-help centre refused a referral".into())
-        }
-        Ok(Some(_)) => ApiError::invalid_field(
-            "target_centre_id",
-            "kind",
-            "must name a self-help centre (kind self_help_centre)",
-        ),
     }
 }
 

@@ -7,30 +7,29 @@
 //! consent; anyone else gets 404 for every id.
 
 use crate::auth::{Authorized, Policy};
-use crate::error::{unique_conflict, ApiError};
+use crate::error::ApiError;
 use crate::etag::{Tagged, Versioned};
 use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyHeader, KeyClaim};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::referral_input::{
-    referral_request, why_not_a_centre, with_free_reference, ConsentInput, Prepared,
+    referral_request, with_free_reference, ConsentInput, Prepared,
 };
 use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, Creation, ResourceType};
+use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, ResourceType};
 use samhandling_domain::referral::{
     CoarseStatus, ConsentMethod, Offer, Person, PreferredFormat, ReasonCode, Referral,
     ReferralAccess, ReferralStatus, RetentionPolicy, Source, TargetGroup, Transition,
 };
 use samhandling_domain::Role;
-use samhandling_persistence::referrals::{
-    self as store, Inserted, NewReferral, ReferralFilter, EXTERNAL_REFERENCE_KEY,
-};
-use samhandling_persistence::{audit, PgConnection, StoreError};
+use samhandling_persistence::audit;
+use samhandling_persistence::referrals::{self as store, ReferralFilter};
 use samhandling_usecases::referrals as usecases;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -390,27 +389,6 @@ fn location(id: Uuid) -> String {
     format!("/api/v1/referrals/{id}")
 }
 
-fn external_reference_taken(error: StoreError) -> ApiError {
-    unique_conflict(
-        EXTERNAL_REFERENCE_KEY,
-        "a referral of yours already has this external_reference",
-    )(error)
-}
-
-/// Stores a referral with its audit event, for self-registrations, whose idempotency key the
-/// surrounding transaction claims; a referral that is not admitted says why.
-pub(crate) fn store_new(
-    conn: &mut PgConnection,
-    new: &NewReferral<'_>,
-    actor: &str,
-    audit_event: &Creation,
-) -> Result<Inserted<Referral>, ApiError> {
-    match store::insert(conn, new, actor, audit_event, None).map_err(external_reference_taken)? {
-        Inserted::NotAdmitted => Err(why_not_a_centre(conn, new.target_centre_id)),
-        outcome => Ok(outcome),
-    }
-}
-
 /// Refer a person to a self-help centre.
 ///
 /// For referrers (kommunal saksbehandler, NAV-veileder, or their case-management system). The
@@ -440,7 +418,7 @@ async fn create_referral(
     let prepared = Prepared::from_request(&request);
     let access = ReferralAccess::of(&caller.caller);
     let subject = caller.caller.subject.clone();
-    let audit_event = caller.audit_creation(ResourceType::Referral);
+    let actor = caller.actor();
     let external_reference = request.external_reference.clone();
     let target_centre_id = request.target_centre_id;
     let references = state.references.clone();
@@ -465,19 +443,15 @@ async fn create_referral(
                 let shown = view(access.as_referrer(), &retention, referral, Details::NONE);
                 let created = Created::new(&shown, location(new.id), Some(shown.version()))?;
                 let response = KeyClaim::response(&created);
-                let stored = store::insert(
-                    conn,
-                    &new,
-                    &subject,
-                    &audit_event,
-                    claim.key(&response).as_ref(),
-                )
-                .map_err(external_reference_taken)?;
+                let ctx = &mut Context::new(conn, &actor, &SystemClock);
+                let stored = usecases::refer(ctx, &new, claim.key(&response).as_ref())?;
                 Ok(stored.map(|_| created))
             })?;
             Ok(match stored {
                 Some(created) => Attempt::Created(created),
-                None => Attempt::NotCreated(why_not_a_centre(conn, target_centre_id)),
+                None => {
+                    Attempt::NotCreated(usecases::why_not_admitted(conn, target_centre_id).into())
+                }
             })
         },
     )

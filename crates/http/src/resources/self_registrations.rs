@@ -7,13 +7,14 @@ use crate::idempotency::{self, Created, IdempotencyKey, PublicIdempotencyKeyHead
 use crate::input::ValidJson;
 use crate::rate_limit::Limit;
 use crate::resources::referral_input::{referral_request, with_free_reference, Prepared};
-use crate::resources::referrals::store_new;
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use samhandling_domain::audit::{Creation, ResourceType};
+use samhandling_domain::audit::Actor;
 use samhandling_domain::referral::{Consent, ConsentMethod, Source};
 use samhandling_domain::Caller;
+use samhandling_usecases::referrals as usecases;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -135,12 +136,12 @@ async fn create_self_registration(
                 obtained_at: Utc::now(),
                 feedback_withdrawn_at: None,
             };
-            let audit_event = Creation {
+            let public = Actor {
                 actor: ANONYMOUS.to_owned(),
                 actor_organisation_id: None,
-                resource_type: ResourceType::Referral,
                 request_id: request_id.0,
             };
+            let target_centre_id = prepared.target_centre_id;
             let reference = with_free_reference(&references, |reference| {
                 let new = prepared.new_referral(
                     reference,
@@ -149,9 +150,10 @@ async fn create_self_registration(
                     None,
                     &consent,
                 );
-                Ok(store_new(conn, &new, ANONYMOUS, &audit_event)?.map(|stored| stored.reference))
+                let ctx = &mut Context::new(conn, &public, &SystemClock);
+                Ok(usecases::refer(ctx, &new, None)?.map(|stored| stored.reference))
             })?
-            .ok_or_else(|| ApiError::Internal("a self-registration was not admitted".into()))?;
+            .ok_or_else(|| ApiError::from(usecases::why_not_admitted(conn, target_centre_id)))?;
             Created::accepted(&SelfRegistrationReceipt { reference })
         },
     )
