@@ -10,6 +10,7 @@
 //! and commits the transaction: an `Err` rolls everything back.
 
 pub mod api_clients;
+pub mod audit;
 pub mod context;
 pub mod courses;
 pub mod dialogue;
