@@ -9,7 +9,7 @@
 use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
 use crate::state::AppState;
-use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::{Actor, AuditAction, ResourceType};
 use samhandling_persistence::{audit, PgConnection};
 use samhandling_usecases::{Context, SystemClock, UseCaseError};
 use uuid::Uuid;
@@ -113,4 +113,17 @@ where
     })
     .await;
     caller.noting_denial(state, resource_type, id, result).await
+}
+
+/// Runs the use case `work` as `actor` in one transaction, for a request no bearer token
+/// authorizes: the token endpoint, where the client authenticates itself and acts as itself.
+pub async fn operate_as<T, F>(state: &AppState, actor: Actor, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut Context<'_>) -> Result<T, UseCaseError> + Send + 'static,
+    T: Send + 'static,
+{
+    crate::db::transaction(state, move |conn| {
+        Ok(work(&mut Context::new(conn, &actor, &SystemClock))?)
+    })
+    .await
 }

@@ -4,10 +4,14 @@
 use crate::{Context, UseCaseError};
 use samhandling_domain::api_client::ApiClient;
 use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::role::misfit;
-use samhandling_domain::OrganisationId;
-use samhandling_persistence::api_clients::{self as store, NewApiClient};
-use samhandling_persistence::organisations;
+use samhandling_domain::{Caller, OrganisationId, Role};
+use samhandling_persistence::api_clients as store;
+use samhandling_persistence::{organisations, PgConnection};
+use uuid::Uuid;
+
+pub use samhandling_persistence::api_clients::{ApiClientCredentials, NewApiClient};
 
 /// Registers `client` for its organisation: the organisation exists (else `organisation_id`
 /// names no record), and every role fits its kind.
@@ -33,7 +37,7 @@ pub fn register(
 }
 
 /// Revokes the client `id`; revoking twice keeps the first time.
-pub fn revoke(ctx: &mut Context<'_>, id: uuid::Uuid) -> Result<ApiClient, UseCaseError> {
+pub fn revoke(ctx: &mut Context<'_>, id: Uuid) -> Result<ApiClient, UseCaseError> {
     let revoked = store::revoke(ctx.conn(), id)?.ok_or(UseCaseError::NotFound)?;
     ctx.audit(AuditAction::Revoked, ResourceType::ApiClient, id)?;
     Ok(revoked)
@@ -46,7 +50,7 @@ pub fn approve(
     ctx: &mut Context<'_>,
     organisation: OrganisationId,
     approver: &str,
-    id: uuid::Uuid,
+    id: Uuid,
 ) -> Result<ApiClient, UseCaseError> {
     let found = store::find(ctx.conn(), id)?
         .filter(|client| client.organisation_id == organisation.uuid())
@@ -60,4 +64,114 @@ pub fn approve(
         store::approve(ctx.conn(), id, organisation, approver)?.ok_or(UseCaseError::NotFound)?;
     ctx.audit(AuditAction::Approved, ResourceType::ApiClient, id)?;
     Ok(granted)
+}
+
+/// The clients a caller may see: every organisation's for an administrator, its own otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientScope {
+    organisation: Option<Uuid>,
+}
+
+impl ClientScope {
+    /// The scope of `caller`.
+    pub fn of(caller: &Caller) -> ClientScope {
+        ClientScope {
+            organisation: (!caller.has_role(Role::Admin)).then_some(caller.organisation_id.uuid()),
+        }
+    }
+
+    /// The scope of a list of the clients of `asked` (of every organisation the scope holds
+    /// when `None`); `None` when it can show none, as when a coordinator asks for another
+    /// organisation's clients.
+    pub fn asking(self, asked: Option<Uuid>) -> Option<ClientScope> {
+        match self.organisation {
+            Some(own) if asked.is_some_and(|asked| asked != own) => None,
+            Some(_) => Some(self),
+            None => Some(ClientScope {
+                organisation: asked,
+            }),
+        }
+    }
+
+    fn holds(self, client: &ApiClient) -> bool {
+        self.organisation
+            .is_none_or(|own| client.organisation_id == own)
+    }
+}
+
+/// A page of the clients in `scope`, in registration order.
+pub fn list(
+    conn: &mut PgConnection,
+    scope: ClientScope,
+    page: PageRequest,
+) -> Result<Page<ApiClient>, UseCaseError> {
+    Ok(store::list(conn, scope.organisation, page)?)
+}
+
+/// The client `id`, if in `scope`; never its secret.
+pub fn find(
+    conn: &mut PgConnection,
+    scope: ClientScope,
+    id: Uuid,
+) -> Result<ApiClient, UseCaseError> {
+    store::find(conn, id)?
+        .filter(|client| scope.holds(client))
+        .ok_or(UseCaseError::NotFound)
+}
+
+/// The client `id` with the hash its presented secret is verified against, for the token
+/// endpoint; `None` when no client has the id (revoked and pending clients are found).
+pub fn credentials(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<ApiClientCredentials>, UseCaseError> {
+    Ok(store::find_credentials(conn, id)?)
+}
+
+/// Records that the client `id`, authenticated by its secret, was issued a token: the
+/// context's actor is the client itself.
+pub fn token_issued(ctx: &mut Context<'_>, id: Uuid) -> Result<(), UseCaseError> {
+    ctx.audit(AuditAction::TokenIssued, ResourceType::ApiClient, id)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role, organisation: Uuid) -> Caller {
+        Caller {
+            subject: "someone".into(),
+            organisation_id: OrganisationId::new(organisation),
+            roles: vec![role],
+        }
+    }
+
+    #[test]
+    fn a_coordinator_lists_only_its_own_organisations_clients() {
+        let (own, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let scope = ClientScope::of(&caller(Role::CentreCoordinator, own));
+        assert_eq!(scope.asking(Some(other)), None);
+        for asked in [None, Some(own)] {
+            assert_eq!(
+                scope.asking(asked),
+                Some(ClientScope {
+                    organisation: Some(own)
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn an_administrator_lists_every_organisations_clients_or_the_one_asked_for() {
+        let scope = ClientScope::of(&caller(Role::Admin, Uuid::from_u128(1)));
+        let other = Uuid::from_u128(2);
+        assert_eq!(scope.asking(None), Some(scope));
+        assert_eq!(
+            scope.asking(Some(other)),
+            Some(ClientScope {
+                organisation: Some(other)
+            })
+        );
+    }
 }

@@ -10,6 +10,7 @@
 //! and commits the transaction: an `Err` rolls everything back.
 
 pub mod api_clients;
+pub mod audit;
 pub mod context;
 pub mod courses;
 pub mod dialogue;
@@ -19,6 +20,7 @@ pub mod facilitators;
 pub mod group_sessions;
 pub mod groups;
 pub mod intakes;
+pub mod is24;
 pub mod learning_networks;
 pub mod memberships;
 pub mod network_meetings;

@@ -5,13 +5,16 @@
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::organisation::{Organisation, OrganisationChanges, OrganisationDraft};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::organisations::{
     self as store, COUNTY_GOVERNOR_KEY, MUNICIPALITY_NUMBER_KEY,
 };
-use samhandling_persistence::StoreError;
+use samhandling_persistence::{PgConnection, StoreError};
 use uuid::Uuid;
+
+pub use samhandling_persistence::organisations::OrganisationFilter;
 
 /// The conflict of a number another organisation holds: a municipality's kommunenummer, or a
 /// county governor's county.
@@ -58,4 +61,19 @@ pub fn change(
     let updated = store::update(ctx.conn(), id, &draft).map_err(number_taken)?;
     ctx.audit(AuditAction::Updated, ResourceType::Organisation, id)?;
     Ok(updated)
+}
+
+/// A page of the organisations `filter` admits, in registration order. The directory holds no
+/// personal data: anyone with a token reads all of it.
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &OrganisationFilter,
+    page: PageRequest,
+) -> Result<Page<Organisation>, UseCaseError> {
+    Ok(store::list(conn, filter, page)?)
+}
+
+/// The organisation `id`.
+pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Organisation, UseCaseError> {
+    store::find(conn, id)?.ok_or(UseCaseError::NotFound)
 }

@@ -4,11 +4,15 @@
 use crate::{Context, UseCaseError};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::webhook::{check_audience, EventType};
+use samhandling_domain::page::{Page, PageRequest};
+use samhandling_domain::webhook::{check_audience, Delivery, EventType};
 use samhandling_domain::Caller;
-use samhandling_persistence::webhooks::{self as store, Subscription};
+use samhandling_persistence::webhooks as store;
+use samhandling_persistence::PgConnection;
 use std::time::Duration;
 use uuid::Uuid;
+
+pub use samhandling_persistence::webhooks::Subscription;
 
 /// A subscription to make: its checked target and a fresh signing secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,4 +94,38 @@ pub fn rotate_secret(
         id,
     )?;
     Ok(rotated)
+}
+
+/// A page of the caller's organisation's subscriptions, oldest first.
+pub fn subscriptions(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    page: PageRequest,
+) -> Result<Page<Subscription>, UseCaseError> {
+    Ok(store::list_subscriptions(
+        conn,
+        caller.organisation_id,
+        page,
+    )?)
+}
+
+/// The caller's organisation's subscription `id`; another organisation's is not found.
+pub fn subscription(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Subscription, UseCaseError> {
+    store::find_subscription(conn, id, caller.organisation_id)?.ok_or(UseCaseError::NotFound)
+}
+
+/// A page of the deliveries of the caller's organisation's subscription `id`, oldest first,
+/// with their attempts; another organisation's subscription is not found.
+pub fn deliveries(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: Uuid,
+    page: PageRequest,
+) -> Result<Page<Delivery>, UseCaseError> {
+    subscription(conn, caller, id)?;
+    Ok(store::list_deliveries(conn, id, page)?)
 }

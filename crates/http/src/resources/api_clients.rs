@@ -13,9 +13,8 @@ use actix_web::{get, post, web, HttpResponse};
 use samhandling_auth::secrets;
 use samhandling_domain::api_client::{check_client_roles, ApiClient};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::{Caller, Role};
-use samhandling_persistence::api_clients::{self as store, NewApiClient};
-use samhandling_usecases::api_clients as usecases;
+use samhandling_domain::Role;
+use samhandling_usecases::api_clients::{self as usecases, ClientScope, NewApiClient};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -50,12 +49,6 @@ impl Policy for ClientStewards {
 pub struct DataOwners;
 impl Policy for DataOwners {
     const ROLES: &'static [Role] = &[Role::CentreCoordinator];
-}
-
-/// The organisation whose clients the caller may see: every one for an administrator, its own
-/// otherwise.
-fn visible_organisation(caller: &Caller) -> Option<Uuid> {
-    (!caller.has_role(Role::Admin)).then_some(caller.organisation_id.uuid())
 }
 
 /// A system to register.
@@ -231,21 +224,15 @@ async fn list_api_clients(
     query: ValidQuery<ApiClientQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<ApiClient>>, ApiError> {
-    let organisation_id = match visible_organisation(&caller.caller) {
+    let Some(scope) = ClientScope::of(&caller.caller).asking(query.0.organisation_id) else {
         // A coordinator asking for another organisation's clients sees none.
-        Some(own) if query.0.organisation_id.is_some_and(|asked| asked != own) => {
-            return Ok(web::Json(Paginated {
-                items: Vec::new(),
-                next_cursor: None,
-            }))
-        }
-        Some(own) => Some(own),
-        None => query.0.organisation_id,
+        return Ok(web::Json(Paginated {
+            items: Vec::new(),
+            next_cursor: None,
+        }));
     };
-    let found = crate::db::run(&state, move |conn| {
-        Ok(store::list(conn, organisation_id, page.0)?)
-    })
-    .await?;
+    let found =
+        crate::db::run(&state, move |conn| Ok(usecases::list(conn, scope, page.0)?)).await?;
     Ok(web::Json(pagination::to_wire(&state, found, |client| {
         client
     })?))
@@ -265,10 +252,9 @@ async fn get_api_client(
     path: web::Path<ApiClientPath>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
-    let visible = visible_organisation(&caller.caller);
+    let scope = ClientScope::of(&caller.caller);
     let client = record::read(&state, &caller, ResourceType::ApiClient, id, move |conn| {
-        Ok(store::find(conn, id)?
-            .filter(|client| visible.is_none_or(|own| client.organisation_id == own)))
+        Ok(Some(usecases::find(conn, scope, id)?))
     })
     .await?;
     Ok(web::Json(client))

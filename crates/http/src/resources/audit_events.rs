@@ -10,7 +10,7 @@ use crate::text::{check_plain_text, Subject};
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, ResourceType};
-use samhandling_persistence::audit;
+use samhandling_usecases::audit;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -70,7 +70,10 @@ async fn list_audit_events(
         occurred_after: query.occurred_after,
         occurred_before: query.occurred_before,
     };
-    let found = crate::db::run(&state, move |conn| Ok(audit::list(conn, &filter, page.0)?)).await?;
+    let found = crate::db::run(&state, move |conn| {
+        Ok(audit::events(conn, &filter, page.0)?)
+    })
+    .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |event| {
         event
     })?))

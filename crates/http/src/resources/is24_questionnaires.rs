@@ -5,17 +5,17 @@
 use crate::auth::{AdminOnly, AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidJson;
+use crate::record;
 use crate::state::AppState;
 use crate::text::check_plain_text;
 use actix_web::{get, put, web};
-use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_persistence::{audit, is24};
+use samhandling_domain::audit::ResourceType;
+use samhandling_usecases::is24;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 /// Registers the routes.
@@ -135,11 +135,6 @@ fn shown(year: i16, variables: Vec<is24::Variable>) -> QuestionnaireView {
     }
 }
 
-/// The audit id of a questionnaire: derived from its year, the questionnaire's only key.
-fn audit_id(year: i16) -> Uuid {
-    Uuid::from_u128(u128::from(year.unsigned_abs()))
-}
-
 /// Load the questionnaire of a report year.
 ///
 /// For administrators. Replaces the year's variables; a variable some municipality has figures
@@ -176,16 +171,13 @@ async fn load_questionnaire(
         .into_iter()
         .map(|(code, v)| (code, v.label, v.unit))
         .collect();
-    let event = caller.audit(
-        AuditAction::Updated,
+    let loaded = record::operate(
+        &state,
+        &caller,
         ResourceType::Questionnaire,
-        audit_id(year),
-    );
-    let loaded = crate::db::transaction(&state, move |conn| {
-        let loaded = is24::load_questionnaire(conn, year, &variables)?;
-        audit::record(conn, &event)?;
-        Ok(loaded)
-    })
+        is24::audit_id(year),
+        move |ctx| is24::load_questionnaire(ctx, year, &variables),
+    )
     .await?;
     Ok(web::Json(shown(year, loaded)))
 }
@@ -205,8 +197,5 @@ async fn get_questionnaire(
 ) -> Result<web::Json<QuestionnaireView>, ApiError> {
     let year = check_year(path.year)?;
     let found = crate::db::run(&state, move |conn| Ok(is24::questionnaire(conn, year)?)).await?;
-    if found.is_empty() {
-        return Err(ApiError::NotFound);
-    }
     Ok(web::Json(shown(year, found)))
 }

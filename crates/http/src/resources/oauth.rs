@@ -6,6 +6,7 @@ use crate::context::RequestId;
 use crate::error::ApiError;
 use crate::input::read_body;
 use crate::rate_limit::Limit;
+use crate::record;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header::{self, HeaderValue};
@@ -14,9 +15,9 @@ use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use samhandling_auth::CLIENT_SUBJECT_PREFIX;
-use samhandling_domain::audit::{AuditAction, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::Actor;
 use samhandling_domain::Role;
-use samhandling_persistence::{api_clients, audit};
+use samhandling_usecases::api_clients;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -328,7 +329,7 @@ async fn issue_for(
     })
     .await?;
     let found = crate::db::run(state, move |conn| {
-        Ok(api_clients::find_credentials(conn, client_id)?)
+        Ok(api_clients::credentials(conn, client_id)?)
     })
     .await?;
     // Verified with no connection held and at most a few hashes at once: Argon2 is meant to be
@@ -349,18 +350,17 @@ async fn issue_for(
         .tokens
         .issue(&subject, found.client.organisation_id, &roles, None)
         .map_err(|error| ApiError::Internal(error.to_string()))?;
-    let event = NewAuditEvent {
+    // The client acts as itself: it authenticated with its secret, not with a token.
+    let actor = Actor {
         actor: subject,
         actor_organisation_id: Some(found.client.organisation_id),
-        action: AuditAction::TokenIssued,
-        resource_type: ResourceType::ApiClient,
-        resource_id: found.client.id,
         request_id: req
             .extensions()
             .get::<RequestId>()
             .map_or_else(String::new, |id| id.0.clone()),
     };
-    crate::db::run(state, move |conn| Ok(audit::record(conn, &event)?)).await?;
+    let id = found.client.id;
+    record::operate_as(state, actor, move |ctx| api_clients::token_issued(ctx, id)).await?;
     let scope: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
     Ok(oauth_response(StatusCode::OK).json(TokenResponse {
         access_token: issued.token,

@@ -19,8 +19,7 @@ use samhandling_domain::audit::ResourceType;
 use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationChanges, OrganisationDraft, OrganisationKind,
 };
-use samhandling_persistence::organisations::{self as store, OrganisationFilter};
-use samhandling_usecases::organisations as usecases;
+use samhandling_usecases::organisations::{self as usecases, OrganisationFilter};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -264,7 +263,10 @@ async fn list_organisations(
         municipality_number: parse_number(query.municipality_number),
         region: query.region,
     };
-    let found = crate::db::run(&state, move |conn| Ok(store::list(conn, &filter, page.0)?)).await?;
+    let found = crate::db::run(&state, move |conn| {
+        Ok(usecases::list(conn, &filter, page.0)?)
+    })
+    .await?;
     Ok(web::Json(pagination::to_wire(
         &state,
         found,
@@ -292,7 +294,7 @@ async fn get_organisation(
         &caller,
         ResourceType::Organisation,
         id,
-        move |conn| Ok(store::find(conn, id)?),
+        move |conn| Ok(Some(usecases::find(conn, id)?)),
     )
     .await?;
     Ok(Tagged::new(organisation))

@@ -17,8 +17,7 @@ use samhandling_auth::webhook_signatures;
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::webhook::{Delivery, EventType, SubscriptionHealth};
 use samhandling_domain::Role;
-use samhandling_persistence::webhooks::{self as store, Subscription};
-use samhandling_usecases::webhooks::{self as usecases, NewSubscription};
+use samhandling_usecases::webhooks::{self as usecases, NewSubscription, Subscription};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -215,9 +214,9 @@ async fn list_webhook_subscriptions(
     state: web::Data<AppState>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<WebhookSubscription>>, ApiError> {
-    let organisation_id = caller.caller.organisation_id;
+    let who = caller.caller.clone();
     let found = crate::db::run(&state, move |conn| {
-        Ok(store::list_subscriptions(conn, organisation_id, page.0)?)
+        Ok(usecases::subscriptions(conn, &who, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(
@@ -240,13 +239,13 @@ async fn get_webhook_subscription(
     state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
 ) -> Result<web::Json<WebhookSubscription>, ApiError> {
-    let (id, organisation_id) = (path.id, caller.caller.organisation_id);
+    let (id, who) = (path.id, caller.caller.clone());
     let found = record::read(
         &state,
         &caller,
         ResourceType::WebhookSubscription,
         id,
-        move |conn| Ok(store::find_subscription(conn, id, organisation_id)?),
+        move |conn| Ok(Some(usecases::subscription(conn, &who, id)?)),
     )
     .await?;
     Ok(web::Json(found.into()))
@@ -294,18 +293,13 @@ async fn list_webhook_deliveries(
     path: web::Path<SubscriptionPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<Delivery>>, ApiError> {
-    let (id, organisation_id) = (path.id, caller.caller.organisation_id);
+    let (id, who) = (path.id, caller.caller.clone());
     let found = record::read(
         &state,
         &caller,
         ResourceType::WebhookSubscription,
         id,
-        move |conn| {
-            if store::find_subscription(conn, id, organisation_id)?.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(store::list_deliveries(conn, id, page.0)?))
-        },
+        move |conn| Ok(Some(usecases::deliveries(conn, &who, id, page.0)?)),
     )
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |delivery| {
