@@ -7,8 +7,10 @@ use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened_on;
 use samhandling_domain::group::{CentreAccess, GroupFormat, Session};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::group_sessions::{self as store, ONE_PER_DAY_KEY};
 use samhandling_persistence::groups;
+use samhandling_persistence::PgConnection;
 use uuid::Uuid;
 
 /// A meeting to log.
@@ -82,4 +84,17 @@ pub fn log_session(
     }
     ctx.audit(AuditAction::Created, ResourceType::GroupSession, stored.id)?;
     Ok(stored)
+}
+
+/// One page of the session logs of the caller's centre's own group `group_id`.
+pub fn list_for_group(
+    conn: &mut PgConnection,
+    access: CentreAccess,
+    group_id: Uuid,
+    page: PageRequest,
+) -> Result<Option<Page<Session>>, UseCaseError> {
+    if crate::groups::own_group(conn, access, group_id)?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(store::list_for_group(conn, group_id, page)?))
 }

@@ -6,11 +6,14 @@ use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened_on;
+use samhandling_domain::group::GroupScope;
 use samhandling_domain::group::{
     CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, LeaveReason, Schedule, Size, Starter,
 };
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::groups::{self as store, STARTER_KEY};
+use samhandling_persistence::{matching, PgConnection};
 use samhandling_persistence::{memberships, referrals};
 use uuid::Uuid;
 
@@ -197,4 +200,83 @@ pub fn record_visit(
     let visited = store::record_visit(ctx.conn(), id, visit.visited_on, &visit.visited_by)?;
     ctx.audit(AuditAction::Updated, ResourceType::Group, visited.group_id)?;
     Ok(visited)
+}
+
+pub use samhandling_persistence::groups::GroupFilter;
+pub use samhandling_persistence::matching::Candidate;
+
+/// One page of the groups in `scope` (the centre's own, or the catalogue) that pass `filter`.
+pub fn list(
+    conn: &mut PgConnection,
+    scope: GroupScope,
+    filter: &GroupFilter,
+    page: PageRequest,
+) -> Result<Page<Group>, UseCaseError> {
+    Ok(store::list(conn, scope, filter, page)?)
+}
+
+/// The running centre's own parts of a group: its starters and follow-ups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupDetails {
+    /// Who starts it.
+    pub starters: Vec<Starter>,
+    /// The visits asked for and made.
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// The group `id` as the caller may see it: in the catalogue, or its own centre's, with its
+/// starters and follow-ups for the centre that runs it.
+pub fn read(
+    conn: &mut PgConnection,
+    access: CentreAccess,
+    id: Uuid,
+) -> Result<Option<(Group, Option<GroupDetails>)>, UseCaseError> {
+    let Some(group) = store::find(conn, id, access.group_scope())? else {
+        return Ok(None);
+    };
+    let details = if access.runs(group.centre_id) {
+        Some(GroupDetails {
+            starters: store::starters(conn, id)?,
+            follow_ups: store::follow_ups(conn, id)?,
+        })
+    } else {
+        None
+    };
+    Ok(Some((group, details)))
+}
+
+/// The caller's centre's own group `id`; `None` for anyone else's.
+pub fn own_group(
+    conn: &mut PgConnection,
+    access: CentreAccess,
+    id: Uuid,
+) -> Result<Option<Group>, UseCaseError> {
+    Ok(store::find(conn, id, access.own_groups())?)
+}
+
+/// The people waiting at the caller's centre ranked for its own group `id`, at most `limit`.
+pub fn candidates(
+    conn: &mut PgConnection,
+    access: CentreAccess,
+    id: Uuid,
+    limit: u16,
+) -> Result<Option<Vec<Candidate>>, UseCaseError> {
+    let Some(group) = own_group(conn, access, id)? else {
+        return Ok(None);
+    };
+    Ok(Some(matching::candidates(
+        conn,
+        group.id,
+        group.centre_id,
+        limit,
+    )?))
+}
+
+pub use samhandling_persistence::group_statistics::{Count, CountQuery};
+
+/// The counts behind the published group statistics, before disclosure control.
+pub fn counts(conn: &mut PgConnection, query: &CountQuery) -> Result<Vec<Count>, UseCaseError> {
+    Ok(samhandling_persistence::group_statistics::counts(
+        conn, query,
+    )?)
 }

@@ -5,11 +5,14 @@ use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened;
 use samhandling_domain::group::CentreAccess;
+use samhandling_domain::group::CentreScope;
 use samhandling_domain::intake::{steps_to_scheduled, Completion, Intake, Preferences};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
 use samhandling_domain::Caller;
 use samhandling_persistence::intakes::{self as store, ONE_PER_REFERRAL_KEY};
 use samhandling_persistence::referrals;
+use samhandling_persistence::{matching, PgConnection};
 use uuid::Uuid;
 
 /// Books `intake` for a referral addressed to the caller's centre (one naming another
@@ -101,4 +104,50 @@ pub fn complete_intake(
     crate::referrals::walk_referral(ctx, referral_access, intake.referral_id, &steps)?;
     ctx.audit(AuditAction::Completed, ResourceType::Intake, id)?;
     Ok(completed)
+}
+
+pub use samhandling_persistence::intakes::IntakeFilter;
+pub use samhandling_persistence::matching::{Demand, Suggestion};
+
+/// One page of the intakes in `scope` that pass `filter`.
+pub fn list(
+    conn: &mut PgConnection,
+    scope: CentreScope,
+    filter: &IntakeFilter,
+    page: PageRequest,
+) -> Result<Page<Intake>, UseCaseError> {
+    Ok(store::list(conn, scope, filter, page)?)
+}
+
+/// The intake `id` in `scope`.
+pub fn find(
+    conn: &mut PgConnection,
+    scope: CentreScope,
+    id: Uuid,
+) -> Result<Option<Intake>, UseCaseError> {
+    Ok(store::find(conn, id, scope)?)
+}
+
+/// The caller's centre's groups ranked for the person of its intake `id`, at most `limit`;
+/// `None` when the intake is not the centre's.
+pub fn suggested_groups(
+    conn: &mut PgConnection,
+    access: CentreAccess,
+    id: Uuid,
+    limit: u16,
+) -> Result<Option<Vec<Suggestion>>, UseCaseError> {
+    let Some(centre) = access.scope().centre else {
+        return Ok(None);
+    };
+    let found = matching::suggested_groups(conn, id, centre, limit)?;
+    // No suggestion and no intake look alike to the ranking: tell them apart.
+    if found.is_empty() && store::find(conn, id, access.scope())?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(found))
+}
+
+/// What the people waiting at `centre` ask for, that no group of it offers yet.
+pub fn waiting_demand(conn: &mut PgConnection, centre: Uuid) -> Result<Vec<Demand>, UseCaseError> {
+    Ok(matching::waiting_demand(conn, centre)?)
 }

@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened;
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
 use samhandling_domain::Caller;
 use samhandling_persistence::memberships::{self as store, NewMembership, ONE_PLACE_KEY};
+use samhandling_persistence::PgConnection;
 use samhandling_persistence::{groups, intakes, referrals};
 use uuid::Uuid;
 
@@ -131,4 +133,26 @@ pub fn sign_declaration(
     let signed = store::sign_declaration(ctx.conn(), id)?;
     ctx.audit(AuditAction::Updated, ResourceType::Membership, id)?;
     Ok(signed)
+}
+
+/// One page of the members of the caller's centre's own group `group_id`, those who left too.
+pub fn list_for_group(
+    conn: &mut PgConnection,
+    access: CentreAccess,
+    group_id: Uuid,
+    page: PageRequest,
+) -> Result<Option<Page<Membership>>, UseCaseError> {
+    if crate::groups::own_group(conn, access, group_id)?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(store::list_for_group(conn, group_id, page)?))
+}
+
+/// The membership `id` of one of the caller's centre's groups.
+pub fn find(
+    conn: &mut PgConnection,
+    access: CentreAccess,
+    id: Uuid,
+) -> Result<Option<Membership>, UseCaseError> {
+    Ok(store::find(conn, id, access.scope())?)
 }

@@ -6,14 +6,18 @@
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::Creation;
 use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::audit::{AuditEvent, AuditFilter};
 use samhandling_domain::lifecycle::IllegalTransition;
 use samhandling_domain::organisation::OrganisationKind;
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{
     ReasonCode, Referral, ReferralAccess, ReferralScope, ReferralStatus,
 };
 use samhandling_domain::webhook::WebhookEvent;
+use samhandling_persistence::audit;
 use samhandling_persistence::idempotency::NewKey;
-use samhandling_persistence::referrals::{Inserted, NewReferral, EXTERNAL_REFERENCE_KEY};
+use samhandling_persistence::referrals::EXTERNAL_REFERENCE_KEY;
+pub use samhandling_persistence::referrals::{Inserted, NewReferral};
 use samhandling_persistence::{
     organisations, referrals as store, webhooks, PgConnection, StoreError,
 };
@@ -172,4 +176,44 @@ fn step(
         current.id,
     )?;
     Ok(moved)
+}
+
+pub use samhandling_persistence::referrals::{FullReferral, ReferralFilter};
+
+/// One page of the referrals in `scope` that pass `filter`.
+pub fn list(
+    conn: &mut PgConnection,
+    scope: ReferralScope,
+    filter: &ReferralFilter,
+    page: PageRequest,
+) -> Result<Page<Referral>, UseCaseError> {
+    Ok(store::list(conn, scope, filter, page)?)
+}
+
+/// The referral `id` in `scope`, with its person and history.
+pub fn read(
+    conn: &mut PgConnection,
+    scope: ReferralScope,
+    id: Uuid,
+) -> Result<Option<FullReferral>, UseCaseError> {
+    Ok(store::read(conn, id, scope)?)
+}
+
+/// Who read or changed the referral `id` (in the steward's `scope`), oldest first: the basis
+/// for answering a person's request to know who has seen their data.
+pub fn access_log(
+    conn: &mut PgConnection,
+    scope: ReferralScope,
+    id: Uuid,
+    page: PageRequest,
+) -> Result<Option<Page<AuditEvent>>, UseCaseError> {
+    if store::find(conn, id, scope)?.is_none() {
+        return Ok(None);
+    }
+    let filter = AuditFilter {
+        resource_type: Some(ResourceType::Referral),
+        resource_id: Some(id),
+        ..AuditFilter::default()
+    };
+    Ok(Some(audit::list(conn, &filter, page)?))
 }

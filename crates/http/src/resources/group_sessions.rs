@@ -7,7 +7,8 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
-use crate::resources::groups::{read_in_own_group, GroupPath};
+use crate::record;
+use crate::resources::groups::GroupPath;
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use crate::text::check_plain_text;
@@ -15,7 +16,6 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, GroupFormat, Session};
-use samhandling_persistence::group_sessions as store;
 use samhandling_usecases::group_sessions::{self as usecases, SessionLog};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -204,8 +204,9 @@ async fn list_sessions(
     page: Pagination,
 ) -> Result<web::Json<Paginated<SessionView>>, ApiError> {
     let id = path.id;
-    let found = read_in_own_group(&state, &caller, id, move |conn, _| {
-        Ok(store::list_for_group(conn, id, page.0)?)
+    let access = CentreAccess::of(&caller.caller);
+    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
+        Ok(usecases::list_for_group(conn, access, id, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(

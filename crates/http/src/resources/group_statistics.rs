@@ -12,7 +12,7 @@ use actix_web::{get, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
 use samhandling_domain::statistics::{mean_if_enough, CountTable};
-use samhandling_persistence::group_statistics::{self as store, CountQuery};
+use samhandling_usecases::groups::{self as usecases, CountQuery};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -118,7 +118,10 @@ async fn group_statistics(
         to,
         centre: query.centre_id,
     };
-    let counts = crate::db::run(&state, move |conn| Ok(store::counts(conn, &count_query)?)).await?;
+    let counts = crate::db::run(&state, move |conn| {
+        Ok(usecases::counts(conn, &count_query)?)
+    })
+    .await?;
     let mut waits: BTreeMap<String, (f64, u64)> = BTreeMap::new();
     let triples: Vec<(String, String, u64)> = counts
         .into_iter()

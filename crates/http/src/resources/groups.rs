@@ -28,9 +28,7 @@ use samhandling_domain::group::{
     Starter, Weekday,
 };
 use samhandling_domain::intake::MatchCriterion;
-use samhandling_persistence::groups::{self as store, GroupFilter};
-use samhandling_persistence::matching;
-use samhandling_usecases::groups::{self as usecases, GroupEdit, Visit};
+use samhandling_usecases::groups::{self as usecases, GroupEdit, GroupFilter, Visit};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -546,35 +544,6 @@ pub struct FollowUpPath {
     id: Uuid,
 }
 
-/// Reads with `work` what hangs off the group `id` the caller runs (its members, sessions,
-/// candidates): 404 when the caller does not run it, with the denial traced as for the group.
-pub(crate) async fn read_in_own_group<P, T, F>(
-    state: &AppState,
-    caller: &Authorized<P>,
-    id: Uuid,
-    work: F,
-) -> Result<T, ApiError>
-where
-    P: crate::auth::Policy,
-    F: FnOnce(&mut samhandling_persistence::PgConnection, Group) -> Result<T, ApiError>
-        + Send
-        + 'static,
-    T: Send + 'static,
-{
-    let access = CentreAccess::of(&caller.caller);
-    record::read(
-        state,
-        caller,
-        ResourceType::Group,
-        id,
-        move |conn| match store::find(conn, id, access.own_groups())? {
-            Some(group) => work(conn, group).map(Some),
-            None => Ok(None),
-        },
-    )
-    .await
-}
-
 /// Start a group.
 ///
 /// For the centre's coordinators. The group is `planned`; move it to `recruiting` to show it in
@@ -689,7 +658,7 @@ async fn list_groups(
         catalogue_only: query.catalogue.unwrap_or(false),
     };
     let found = crate::db::run(&state, move |conn| {
-        Ok(store::list(conn, access.group_scope(), &filter, page.0)?)
+        Ok(usecases::list(conn, access.group_scope(), &filter, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |group| {
@@ -717,28 +686,13 @@ async fn get_group(
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
     let (group, details) = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        let Some(group) = store::find(conn, id, access.group_scope())? else {
-            return Ok(None);
-        };
-        let details = if access.runs(group.centre_id) {
-            Details {
-                starters: Some(
-                    store::starters(conn, id)?
-                        .into_iter()
-                        .map(StarterView::from)
-                        .collect(),
-                ),
-                follow_ups: Some(
-                    store::follow_ups(conn, id)?
-                        .into_iter()
-                        .map(FollowUpView::from)
-                        .collect(),
-                ),
-            }
-        } else {
-            Details::NONE
-        };
-        Ok(Some((group, details)))
+        Ok(usecases::read(conn, access, id)?.map(|(group, details)| {
+            let details = details.map_or(Details::NONE, |own| Details {
+                starters: Some(own.starters.into_iter().map(StarterView::from).collect()),
+                follow_ups: Some(own.follow_ups.into_iter().map(FollowUpView::from).collect()),
+            });
+            (group, details)
+        }))
     })
     .await?;
     Ok(match view(access, group, details) {
@@ -1084,13 +1038,9 @@ async fn group_candidates(
 ) -> Result<web::Json<Candidates>, ApiError> {
     let id = path.id;
     let limit = query.0.limit();
-    let found = read_in_own_group(&state, &caller, id, move |conn, group| {
-        Ok(matching::candidates(
-            conn,
-            group.id,
-            group.centre_id,
-            limit,
-        )?)
+    let access = CentreAccess::of(&caller.caller);
+    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
+        Ok(usecases::candidates(conn, access, id, limit)?)
     })
     .await?;
     Ok(web::Json(Candidates {

@@ -25,9 +25,7 @@ use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::group::{CentreAccess, GroupTheme, Weekday};
 use samhandling_domain::intake::{Completion, Intake, IntakeFormat, IntakeOutcome, Preferences};
 use samhandling_domain::referral::ReferralAccess;
-use samhandling_persistence::intakes::{self as store, IntakeFilter};
-use samhandling_persistence::matching;
-use samhandling_usecases::intakes::{self as usecases, IntakeResult};
+use samhandling_usecases::intakes::{self as usecases, IntakeFilter, IntakeResult};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -358,7 +356,7 @@ async fn list_intakes(
         scheduled_before: query.scheduled_before,
     };
     let found = crate::db::run(&state, move |conn| {
-        Ok(store::list(conn, scope, &filter, page.0)?)
+        Ok(usecases::list(conn, scope, &filter, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |intake| {
@@ -386,7 +384,7 @@ async fn get_intake(
     let id = path.id;
     let scope = CentreAccess::of(&caller.caller).scope();
     let intake = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
-        Ok(store::find(conn, id, scope)?)
+        Ok(usecases::find(conn, scope, id)?)
     })
     .await?;
     // What the person said leaves only once the read is on record.
@@ -483,15 +481,7 @@ async fn suggested_groups(
     let limit = query.0.limit();
     let access = CentreAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
-        let Some(centre) = access.scope().centre else {
-            return Ok(None);
-        };
-        let found = matching::suggested_groups(conn, id, centre, limit)?;
-        // No suggestion and no intake look alike to the ranking: tell them apart.
-        if found.is_empty() && store::find(conn, id, access.scope())?.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(found))
+        Ok(usecases::suggested_groups(conn, access, id, limit)?)
     })
     .await?;
     Ok(web::Json(Suggestions {
@@ -546,7 +536,7 @@ async fn waiting_demand(
 ) -> Result<web::Json<WaitingDemand>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
     let found = crate::db::run(&state, move |conn| {
-        Ok(matching::waiting_demand(conn, centre)?)
+        Ok(usecases::waiting_demand(conn, centre)?)
     })
     .await?;
     Ok(web::Json(WaitingDemand {

@@ -13,14 +13,13 @@ use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::groups::{read_in_own_group, GroupPath};
+use crate::resources::groups::GroupPath;
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
-use samhandling_persistence::memberships as store;
 use samhandling_usecases::memberships::{self as usecases, Placement};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -203,8 +202,9 @@ async fn list_members(
     page: Pagination,
 ) -> Result<web::Json<Paginated<MembershipView>>, ApiError> {
     let id = path.id;
-    let found = read_in_own_group(&state, &caller, id, move |conn, _| {
-        Ok(store::list_for_group(conn, id, page.0)?)
+    let access = CentreAccess::of(&caller.caller);
+    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
+        Ok(usecases::list_for_group(conn, access, id, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(
@@ -229,9 +229,9 @@ async fn get_membership(
     path: web::Path<MembershipPath>,
 ) -> Result<Tagged<MembershipView>, ApiError> {
     let id = path.id;
-    let scope = CentreAccess::of(&caller.caller).scope();
+    let access = CentreAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Membership, id, move |conn| {
-        Ok(store::find(conn, id, scope)?)
+        Ok(usecases::find(conn, access, id)?)
     })
     .await?;
     Ok(Tagged::new(MembershipView::from(found)))

@@ -10,7 +10,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use samhandling_domain::referral::{
     reference_from, Consent, ConsentMethod, Offer, Person, PreferredFormat, Source, TargetGroup,
 };
-use samhandling_persistence::referrals::{Inserted, NewReferral};
+use samhandling_usecases::referrals::{Inserted, NewReferral};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;

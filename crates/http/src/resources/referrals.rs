@@ -20,15 +20,13 @@ use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, ResourceType};
+use samhandling_domain::audit::{AuditAction, AuditEvent, ResourceType};
 use samhandling_domain::referral::{
     CoarseStatus, ConsentMethod, Offer, Person, PreferredFormat, ReasonCode, Referral,
     ReferralAccess, ReferralStatus, RetentionPolicy, Source, TargetGroup, Transition,
 };
 use samhandling_domain::Role;
-use samhandling_persistence::audit;
-use samhandling_persistence::referrals::{self as store, ReferralFilter};
-use samhandling_usecases::referrals as usecases;
+use samhandling_usecases::referrals::{self as usecases, ReferralFilter};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -501,7 +499,7 @@ async fn list_referrals(
             .map(|before| (before, state.policies.retention)),
     };
     let found = crate::db::run(&state, move |conn| {
-        Ok(store::list(conn, access.scope(), &filter, page.0)?)
+        Ok(usecases::list(conn, access.scope(), &filter, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |referral| {
@@ -530,7 +528,7 @@ async fn get_referral(
     let id = path.id;
     let access = ReferralAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Referral, id, move |conn| {
-        Ok(store::read(conn, id, access.scope())?)
+        Ok(usecases::read(conn, access.scope(), id)?)
     })
     .await?;
     let referral = found.referral;
@@ -671,15 +669,7 @@ async fn referral_access_log(
     let id = path.id;
     let scope = ReferralAccess::of(&caller.caller).stewardship_scope();
     let found = record::read(&state, &caller, ResourceType::Referral, id, move |conn| {
-        if store::find(conn, id, scope)?.is_none() {
-            return Ok(None);
-        }
-        let filter = AuditFilter {
-            resource_type: Some(ResourceType::Referral),
-            resource_id: Some(id),
-            ..AuditFilter::default()
-        };
-        Ok(Some(audit::list(conn, &filter, page.0)?))
+        Ok(usecases::access_log(conn, scope, id, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |event| {
