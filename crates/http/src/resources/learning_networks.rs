@@ -65,10 +65,7 @@ pub(crate) fn scope_of<P: Policy>(caller: &Authorized<P>) -> LearningNetworkScop
 
 /// The caller's reach as a coordinator only: for the changes only the coordinating centre makes.
 pub(crate) fn coordinator_scope<P: Policy>(caller: &Authorized<P>) -> LearningNetworkScope {
-    LearningNetworkScope {
-        member: None,
-        ..scope_of(caller)
-    }
+    LearningNetworkScope::coordinator_of(&caller.caller)
 }
 
 /// A seat in the steering group.

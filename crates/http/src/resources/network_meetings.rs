@@ -27,7 +27,7 @@ use samhandling_domain::network_meeting::{
     distinct_themes, AgeGroup, FollowedFacilitator, Gender, NetworkMeeting, NetworkMeetingScope,
     NetworkTheme, Participants, SuggestedBy, PRINCIPLE,
 };
-use samhandling_domain::{Caller, Role};
+use samhandling_domain::Role;
 use samhandling_usecases::network_meetings::{self as usecases, MeetingFilter, ShownMeeting};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -53,27 +53,6 @@ pub struct MeetingReaders;
 
 impl Policy for MeetingReaders {
     const ROLES: &'static [Role] = &[Role::Facilitator, Role::CompetenceAdviser];
-}
-
-/// The logs `caller` reaches: its own as a facilitator, and, as a competence adviser, those of
-/// the facilitators its centre follows up.
-pub(crate) fn scope_of(caller: &Caller) -> NetworkMeetingScope {
-    NetworkMeetingScope {
-        facilitator: caller
-            .has_role(Role::Facilitator)
-            .then(|| (caller.organisation_id.uuid(), caller.subject.clone())),
-        competence_centre: caller
-            .has_role(Role::CompetenceAdviser)
-            .then(|| caller.organisation_id.uuid()),
-    }
-}
-
-/// Only the facilitator's own logs: what it may change.
-fn own_scope(caller: &Caller) -> NetworkMeetingScope {
-    NetworkMeetingScope {
-        facilitator: Some((caller.organisation_id.uuid(), caller.subject.clone())),
-        competence_centre: None,
-    }
 }
 
 // validator hands custom checks a reference.
@@ -757,7 +736,7 @@ async fn list_network_meetings(
     query: ValidQuery<MeetingQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<NetworkMeetingView>>, ApiError> {
-    let scope = scope_of(&caller.caller);
+    let scope = NetworkMeetingScope::of(&caller.caller);
     let filter = MeetingFilter {
         series_id: query.0.series_id,
     };
@@ -795,7 +774,7 @@ async fn get_network_meeting(
     path: web::Path<MeetingPath>,
 ) -> Result<Either<Tagged<NetworkMeetingView>, web::Json<NetworkMeetingView>>, ApiError> {
     let id = path.id;
-    let scope = scope_of(&caller.caller);
+    let scope = NetworkMeetingScope::of(&caller.caller);
     let found = record::read_audited(
         &state,
         &caller,
@@ -835,7 +814,7 @@ async fn update_network_meeting(
     let id = path.id;
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
-    let scope = own_scope(&caller.caller);
+    let scope = NetworkMeetingScope::own(&caller.caller);
     let changed = record::operate(
         &state,
         &caller,
