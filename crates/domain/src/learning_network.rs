@@ -137,6 +137,15 @@ impl LearningNetworkScope {
         }
     }
 
+    /// The networks `caller` reaches as a coordinator only: for the changes only the
+    /// coordinating centre makes.
+    pub fn coordinator_of(caller: &crate::Caller) -> LearningNetworkScope {
+        LearningNetworkScope {
+            member: None,
+            ..LearningNetworkScope::of(caller)
+        }
+    }
+
     /// Whether the caller coordinates `network` (and so may change it).
     pub fn coordinates(&self, network: &LearningNetwork) -> bool {
         self.coordinator == Some(network.coordinating_centre_id)

@@ -267,6 +267,27 @@ impl NetworkMeeting {
 }
 
 impl NetworkMeetingScope {
+    /// The logs `caller` reaches: its own as a facilitator, and, as a competence adviser, those
+    /// of the facilitators its centre follows up.
+    pub fn of(caller: &crate::Caller) -> NetworkMeetingScope {
+        NetworkMeetingScope {
+            facilitator: caller
+                .has_role(crate::Role::Facilitator)
+                .then(|| (caller.organisation_id.uuid(), caller.subject.clone())),
+            competence_centre: caller
+                .has_role(crate::Role::CompetenceAdviser)
+                .then(|| caller.organisation_id.uuid()),
+        }
+    }
+
+    /// Only the facilitator's own logs: what it may change.
+    pub fn own(caller: &crate::Caller) -> NetworkMeetingScope {
+        NetworkMeetingScope {
+            facilitator: Some((caller.organisation_id.uuid(), caller.subject.clone())),
+            competence_centre: None,
+        }
+    }
+
     /// Whether `meeting` is the caller's own log (as its facilitator), not one it follows up.
     pub fn logged(&self, meeting: &NetworkMeeting) -> bool {
         self.facilitator

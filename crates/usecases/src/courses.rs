@@ -6,9 +6,11 @@ use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{check_co_organisers, Course, CourseScope};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::venue::Venue;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::courses as store;
+use samhandling_persistence::PgConnection;
 use uuid::Uuid;
 
 /// A course to create.
@@ -123,4 +125,22 @@ pub fn update_course(
         return Ok(updated);
     }
     store::find(ctx.conn(), id, scope)?.ok_or(UseCaseError::NotFound)
+}
+
+/// The courses the caller's centre organises, alone or with others, in the order created.
+pub fn list_courses(
+    conn: &mut PgConnection,
+    scope: CourseScope,
+    page: PageRequest,
+) -> Result<Page<Course>, UseCaseError> {
+    Ok(store::list(conn, scope, page)?)
+}
+
+/// The course `id`, if the caller's centre organises it.
+pub fn read_course(
+    conn: &mut PgConnection,
+    scope: CourseScope,
+    id: Uuid,
+) -> Result<Course, UseCaseError> {
+    store::find(conn, id, scope)?.ok_or(UseCaseError::NotFound)
 }

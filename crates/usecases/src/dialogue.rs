@@ -7,19 +7,24 @@ use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::dialogue::{
-    check_figures, check_participants, ActionStatus, AttendeeRole, CollaborationNeed,
+    check_figures, check_participants, county_of, ActionStatus, AttendeeRole, CollaborationNeed,
     DialogueAccess, DialogueMeeting, DialogueStatus, DialogueView, Finding, FocusArea,
     FollowUpAction, RiskAssessment,
 };
 use samhandling_domain::lifecycle::Lifecycle;
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::venue::Venue;
 use samhandling_domain::{Caller, Role};
-use samhandling_persistence::dialogue::{
-    self as store, AttendeeRow, EvaluationRow, EVALUATION_KEY, FINDING_KEY,
-};
-use samhandling_persistence::follow_up_actions::{self as actions, NewAction};
+use samhandling_persistence::dialogue::{self as store, EVALUATION_KEY, FINDING_KEY};
+use samhandling_persistence::follow_up_actions as actions;
 use samhandling_persistence::{is24, PgConnection, StoreError};
 use uuid::Uuid;
+
+pub use samhandling_persistence::dialogue::{
+    AttendeeRow, DialogueYear, EvaluationRow, TimelineEntry,
+};
+pub use samhandling_persistence::follow_up_actions::{ActionFilter, NewAction};
+pub use samhandling_persistence::is24::BasisFigure;
 
 /// The caller's access to dialogue records, with the county its organisation governs (if any).
 pub fn access_of(conn: &mut PgConnection, caller: &Caller) -> Result<DialogueAccess, StoreError> {
@@ -307,4 +312,124 @@ pub fn move_action(
     let moved = actions::set_status(ctx.conn(), id, to)?;
     ctx.audit(AuditAction::Transitioned, ResourceType::FollowUpAction, id)?;
     Ok(moved)
+}
+
+// Reads: what each party may see, with the scope in every query.
+
+/// The dialogue meetings the caller may see, with its access for rendering them.
+pub fn list_meetings(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    status: Option<DialogueStatus>,
+    page: PageRequest,
+) -> Result<(DialogueAccess, Page<DialogueMeeting>), UseCaseError> {
+    let access = access_of(conn, caller)?;
+    let found = store::list(conn, access.scope(), status, page)?;
+    Ok((access, found))
+}
+
+/// What a read adds to a meeting, as loaded for the caller's view (`None`: not shown to it).
+#[derive(Debug, Default)]
+pub struct MeetingDetails {
+    /// The attendees.
+    pub attendees: Option<Vec<AttendeeRow>>,
+    /// The findings: every one for the governor, its own for a municipality.
+    pub findings: Option<Vec<Finding>>,
+    /// The evaluations, likewise.
+    pub evaluations: Option<Vec<EvaluationRow>>,
+    /// The follow-up actions in the caller's scope.
+    pub actions: Option<Vec<FollowUpAction>>,
+}
+
+/// The meeting `id` in the caller's scope, with what its view shows: a partner sees the
+/// meeting only, a municipality only its own findings and evaluations.
+pub fn read_meeting(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(DialogueAccess, DialogueMeeting, MeetingDetails), UseCaseError> {
+    let access = access_of(conn, caller)?;
+    let meeting = store::find(conn, id, access.scope())?.ok_or(UseCaseError::NotFound)?;
+    let own = match access.view_of(&meeting) {
+        Some(DialogueView::Governor) => None,
+        Some(DialogueView::Municipality) => Some(access.organisation_id()),
+        Some(DialogueView::Partner) | None => {
+            return Ok((access, meeting, MeetingDetails::default()))
+        }
+    };
+    let filter = ActionFilter {
+        meeting_id: Some(meeting.id),
+        ..ActionFilter::default()
+    };
+    let page = PageRequest {
+        limit: PageRequest::MAX_LIMIT,
+        after: None,
+    };
+    let details = MeetingDetails {
+        attendees: Some(store::attendees(conn, meeting.id)?),
+        findings: Some(store::findings(conn, meeting.id, own)?),
+        evaluations: Some(store::evaluations(conn, meeting.id, own)?),
+        actions: Some(actions::list(conn, access.scope(), filter, page)?.items),
+    };
+    Ok((access, meeting, details))
+}
+
+/// The IS-24/8 basis of the meeting `id` in the caller's scope, municipality by municipality:
+/// every one for the governor, its own for a municipality, none for a partner.
+pub fn read_basis(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Vec<BasisFigure>, UseCaseError> {
+    let access = access_of(conn, caller)?;
+    let meeting = store::find(conn, id, access.scope())?.ok_or(UseCaseError::NotFound)?;
+    Ok(match access.view_of(&meeting) {
+        Some(DialogueView::Governor) => is24::basis(conn, id, None)?,
+        Some(DialogueView::Municipality) => is24::basis(conn, id, Some(access.organisation_id()))?,
+        Some(DialogueView::Partner) | None => Vec::new(),
+    })
+}
+
+/// The follow-up actions in the caller's scope that pass `filter`.
+pub fn list_actions(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    filter: ActionFilter,
+    page: PageRequest,
+) -> Result<Page<FollowUpAction>, UseCaseError> {
+    let access = access_of(conn, caller)?;
+    Ok(actions::list(conn, access.scope(), filter, page)?)
+}
+
+/// A timeline the caller may not see: the organisation its denial is traced on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HiddenTimeline(pub Uuid);
+
+/// The dialogue timeline of the municipality numbered `number`, for its county's governor and
+/// the municipality itself. An unknown number is hidden as the nil id, which names no
+/// organisation, so that its denial takes the same path as a municipality's the caller may not
+/// see.
+pub fn municipality_timeline(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    number: &str,
+    page: PageRequest,
+) -> Result<Result<Page<TimelineEntry>, HiddenTimeline>, UseCaseError> {
+    let access = access_of(conn, caller)?;
+    let Some(municipality) = store::municipality_by_number(conn, number)? else {
+        return Ok(Err(HiddenTimeline(Uuid::nil())));
+    };
+    let governs = access.governs() == Some(county_of(number));
+    if !governs && !access.speaks_for(municipality) {
+        return Ok(Err(HiddenTimeline(municipality)));
+    }
+    Ok(Ok(store::timeline(conn, municipality, page)?))
+}
+
+/// The yearly dialogue counts, of one county or of all.
+pub fn statistics(
+    conn: &mut PgConnection,
+    county: Option<&str>,
+) -> Result<Vec<DialogueYear>, UseCaseError> {
+    Ok(store::years(conn, county)?)
 }

@@ -6,8 +6,10 @@ use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
 use samhandling_domain::lifecycle::Lifecycle;
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::courses::{self as store, ENROLMENT_ONCE_KEY};
 use samhandling_persistence::facilitators;
+use samhandling_persistence::PgConnection;
 use uuid::Uuid;
 
 /// An enrolment after a move, with the facilitator links a completion created.
@@ -128,4 +130,28 @@ pub fn fill_seats(ctx: &mut Context<'_>, course: &Course) -> Result<usize, UseCa
         )?;
     }
     Ok(moving.len())
+}
+
+/// The enrolments of the course `course_id` in the order enrolled, if the caller's centre
+/// organises it (a course outside the scope is not found, not an empty list).
+pub fn list_enrolments(
+    conn: &mut PgConnection,
+    scope: CourseScope,
+    course_id: Uuid,
+    page: PageRequest,
+) -> Result<Page<Enrolment>, UseCaseError> {
+    if store::find(conn, course_id, scope)?.is_none() {
+        return Err(UseCaseError::NotFound);
+    }
+    Ok(store::list_enrolments(conn, course_id, scope, page)?)
+}
+
+/// The enrolment `id` on the course `course_id`, if the caller's centre organises it.
+pub fn read_enrolment(
+    conn: &mut PgConnection,
+    scope: CourseScope,
+    course_id: Uuid,
+    id: Uuid,
+) -> Result<Enrolment, UseCaseError> {
+    store::find_enrolment(conn, course_id, id, scope)?.ok_or(UseCaseError::NotFound)
 }

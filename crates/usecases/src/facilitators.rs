@@ -5,6 +5,7 @@
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{check_employer, Facilitator};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::facilitators::{self as store, LINKED_ONCE_KEY};
 use samhandling_persistence::{courses, PgConnection};
 use uuid::Uuid;
@@ -64,4 +65,64 @@ pub fn withdraw_link(
         store::withdraw(ctx.conn(), id, employer, subject)?.ok_or(UseCaseError::NotFound)?;
     ctx.audit(AuditAction::Revoked, ResourceType::Facilitator, id)?;
     Ok(withdrawn)
+}
+
+/// The courses facilitators were trained on: pairs of enrolment and course.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrainedOn(Vec<(Uuid, Uuid)>);
+
+impl TrainedOn {
+    fn of<'a>(
+        conn: &mut PgConnection,
+        found: impl IntoIterator<Item = &'a Facilitator>,
+    ) -> Result<Self, UseCaseError> {
+        let enrolments: Vec<Uuid> = found
+            .into_iter()
+            .filter_map(|facilitator| facilitator.enrolment_id)
+            .collect();
+        Ok(TrainedOn(store::courses_of(conn, &enrolments)?))
+    }
+
+    /// The course `facilitator` was trained on, if its link came from an enrolment.
+    pub fn course_of(&self, facilitator: &Facilitator) -> Option<Uuid> {
+        let enrolment = facilitator.enrolment_id?;
+        self.0
+            .iter()
+            .find(|(id, _)| *id == enrolment)
+            .map(|(_, course)| *course)
+    }
+}
+
+/// The facilitators the competence centre `centre` follows up, in the order linked, with the
+/// courses they were trained on.
+pub fn list_facilitators(
+    conn: &mut PgConnection,
+    centre: Uuid,
+    page: PageRequest,
+) -> Result<(Page<Facilitator>, TrainedOn), UseCaseError> {
+    let found = store::list(conn, centre, page)?;
+    let trained = TrainedOn::of(conn, &found.items)?;
+    Ok((found, trained))
+}
+
+/// The facilitator `id` of the competence centre `centre`, with the course it was trained on.
+pub fn read_facilitator(
+    conn: &mut PgConnection,
+    centre: Uuid,
+    id: Uuid,
+) -> Result<(Facilitator, TrainedOn), UseCaseError> {
+    let facilitator = store::find(conn, id, centre)?.ok_or(UseCaseError::NotFound)?;
+    let trained = TrainedOn::of(conn, [&facilitator])?;
+    Ok((facilitator, trained))
+}
+
+/// The links of the facilitator `subject` employed by `employer`, pending or confirmed, in the
+/// order linked.
+pub fn list_links(
+    conn: &mut PgConnection,
+    employer: Uuid,
+    subject: &str,
+    page: PageRequest,
+) -> Result<Page<Facilitator>, UseCaseError> {
+    Ok(store::list_own(conn, employer, subject, page)?)
 }

@@ -9,12 +9,15 @@ use samhandling_domain::learning_network::{
     check_period, EvaluationSummary, Gathering, LearningNetwork, LearningNetworkScope,
     MemberService, ProgrammeItem, SteeringMember,
 };
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::venue::Venue;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::learning_networks::{self as store, MEMBER_KEY};
-use samhandling_persistence::{gatherings, PgConnection};
-use std::collections::HashSet;
+use samhandling_persistence::{gatherings, meeting_statistics, PgConnection};
+use std::collections::{BTreeMap, HashSet};
+
+pub use samhandling_persistence::meeting_statistics::{AttendanceCount, NetworkSums};
 use uuid::Uuid;
 
 fn period(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> Result<(), FieldRefusal> {
@@ -233,4 +236,76 @@ pub fn record_attendance(
     let changed = gatherings::record_attendance(ctx.conn(), gathering_id, member_id, attendees)?;
     ctx.audit(AuditAction::Updated, ResourceType::Gathering, gathering_id)?;
     Ok((network, changed))
+}
+
+// Reads.
+
+/// The names of the organisations of every member service of `networks`.
+pub fn names_of(
+    conn: &mut PgConnection,
+    networks: &[&LearningNetwork],
+) -> Result<BTreeMap<Uuid, String>, UseCaseError> {
+    let ids: Vec<Uuid> = networks
+        .iter()
+        .flat_map(|network| network.members.iter().map(|member| member.organisation_id))
+        .collect();
+    Ok(store::organisation_names(conn, &ids)?)
+}
+
+/// The networks in `scope`, in the order started, with their members' names.
+pub fn list_networks(
+    conn: &mut PgConnection,
+    scope: LearningNetworkScope,
+    page: PageRequest,
+) -> Result<(Page<LearningNetwork>, BTreeMap<Uuid, String>), UseCaseError> {
+    let found = store::list(conn, scope, page)?;
+    let names = names_of(conn, &found.items.iter().collect::<Vec<_>>())?;
+    Ok((found, names))
+}
+
+/// The network `id` in `scope`, with its members' names.
+pub fn read_network(
+    conn: &mut PgConnection,
+    scope: LearningNetworkScope,
+    id: Uuid,
+) -> Result<(LearningNetwork, BTreeMap<Uuid, String>), UseCaseError> {
+    let network = store::find(conn, id, scope)?.ok_or(UseCaseError::NotFound)?;
+    let names = names_of(conn, &[&network])?;
+    Ok((network, names))
+}
+
+/// The gatherings of the network `network_id` in `scope`, in the order recorded.
+pub fn list_gatherings(
+    conn: &mut PgConnection,
+    scope: LearningNetworkScope,
+    network_id: Uuid,
+    page: PageRequest,
+) -> Result<(LearningNetwork, Page<Gathering>), UseCaseError> {
+    let network = store::find(conn, network_id, scope)?.ok_or(UseCaseError::NotFound)?;
+    let found = gatherings::list(conn, network_id, page)?;
+    Ok((network, found))
+}
+
+/// The gathering `id` of the network `network_id` in `scope`.
+pub fn read_gathering(
+    conn: &mut PgConnection,
+    scope: LearningNetworkScope,
+    network_id: Uuid,
+    id: Uuid,
+) -> Result<(LearningNetwork, Gathering), UseCaseError> {
+    let network = store::find(conn, network_id, scope)?.ok_or(UseCaseError::NotFound)?;
+    let gathering = gatherings::find(conn, network_id, id)?.ok_or(UseCaseError::NotFound)?;
+    Ok((network, gathering))
+}
+
+/// The sums and attendance of the networks in `scope` (or of the one `network_id`).
+pub fn statistics(
+    conn: &mut PgConnection,
+    scope: LearningNetworkScope,
+    network_id: Option<Uuid>,
+) -> Result<(Vec<NetworkSums>, Vec<AttendanceCount>), UseCaseError> {
+    Ok((
+        meeting_statistics::network_sums(conn, network_id, scope)?,
+        meeting_statistics::attendance(conn, network_id, scope)?,
+    ))
 }

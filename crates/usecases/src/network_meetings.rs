@@ -5,11 +5,17 @@
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::network_meeting::{
-    NetworkMeeting, NetworkMeetingScope, SupervisionSession,
+    FollowedFacilitator, NetworkMeeting, NetworkMeetingScope, SupervisionRequest,
+    SupervisionSession,
 };
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::version::Precondition;
-use samhandling_persistence::{network_meetings as store, supervision};
+use samhandling_persistence::PgConnection;
+use samhandling_persistence::{meeting_statistics, network_meetings as store, supervision};
+
+pub use samhandling_persistence::meeting_statistics::{Count, MeetingSums};
+pub use samhandling_persistence::network_meetings::{MeetingFilter, RequestFilter};
 use uuid::Uuid;
 
 fn coherent(meeting: &NetworkMeeting) -> Result<(), UseCaseError> {
@@ -97,4 +103,127 @@ pub fn record_supervision(
         stored.id,
     )?;
     Ok(stored)
+}
+
+// Reads.
+
+/// A log with what its view needs: for a competence centre's view, the centre's record of the
+/// facilitator who logged it (`None` for the facilitator's own log).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownMeeting {
+    /// The log.
+    pub meeting: NetworkMeeting,
+    /// The facilitator as the centre follows it up.
+    pub facilitator: Option<FollowedFacilitator>,
+}
+
+/// Pairs each log with the centre's record of its facilitator, unless it is the caller's own.
+fn shown(
+    conn: &mut PgConnection,
+    scope: &NetworkMeetingScope,
+    meetings: Vec<NetworkMeeting>,
+) -> Result<Vec<ShownMeeting>, UseCaseError> {
+    let followed = match scope.competence_centre {
+        Some(centre) => {
+            let pairs: Vec<(Uuid, String)> = meetings
+                .iter()
+                .filter(|meeting| !scope.logged(meeting))
+                .map(|meeting| (meeting.organisation_id, meeting.facilitator_subject.clone()))
+                .collect();
+            store::followed_facilitators(conn, centre, &pairs)?
+        }
+        None => Vec::new(),
+    };
+    Ok(meetings
+        .into_iter()
+        .map(|meeting| {
+            let facilitator = (!scope.logged(&meeting)).then(|| {
+                followed
+                    .iter()
+                    .find(|f| {
+                        f.employer_organisation_id == meeting.organisation_id
+                            && f.subject == meeting.facilitator_subject
+                    })
+                    .cloned()
+                    .unwrap_or_else(|| FollowedFacilitator {
+                        employer_organisation_id: meeting.organisation_id,
+                        subject: meeting.facilitator_subject.clone(),
+                        name: String::new(),
+                    })
+            });
+            ShownMeeting {
+                meeting,
+                facilitator,
+            }
+        })
+        .collect())
+}
+
+/// The logs `scope` reaches that pass `filter`, in the order logged. A series label is the
+/// facilitator's own: filtering by one never selects among the logs a centre follows.
+pub fn list_meetings(
+    conn: &mut PgConnection,
+    mut scope: NetworkMeetingScope,
+    filter: &MeetingFilter,
+    page: PageRequest,
+) -> Result<Page<ShownMeeting>, UseCaseError> {
+    if filter.series_id.is_some() {
+        scope.competence_centre = None;
+    }
+    let found = store::list(conn, &scope, filter, page)?;
+    Ok(Page {
+        items: shown(conn, &scope, found.items)?,
+        next: found.next,
+    })
+}
+
+/// The log `id` in `scope`.
+pub fn read_meeting(
+    conn: &mut PgConnection,
+    scope: &NetworkMeetingScope,
+    id: Uuid,
+) -> Result<ShownMeeting, UseCaseError> {
+    let meeting = store::find(conn, id, scope)?.ok_or(UseCaseError::NotFound)?;
+    shown(conn, scope, vec![meeting])?
+        .pop()
+        .ok_or(UseCaseError::NotFound)
+}
+
+/// The supervision requests of the logs the competence centre `centre` follows.
+pub fn list_requests(
+    conn: &mut PgConnection,
+    centre: Uuid,
+    filter: RequestFilter,
+    page: PageRequest,
+) -> Result<Page<SupervisionRequest>, UseCaseError> {
+    Ok(store::supervision_requests(conn, centre, filter, page)?)
+}
+
+/// The supervision sessions the competence centre `centre` held, in the order recorded.
+pub fn list_sessions(
+    conn: &mut PgConnection,
+    centre: Uuid,
+    page: PageRequest,
+) -> Result<Page<SupervisionSession>, UseCaseError> {
+    Ok(supervision::list(conn, centre, page)?)
+}
+
+/// The supervision session `id`, if the competence centre `centre` held it.
+pub fn read_session(
+    conn: &mut PgConnection,
+    centre: Uuid,
+    id: Uuid,
+) -> Result<SupervisionSession, UseCaseError> {
+    supervision::find(conn, id, centre)?.ok_or(UseCaseError::NotFound)
+}
+
+/// The logs of `year` (or of every year), counted by municipality and quarter, and their sums.
+pub fn statistics(
+    conn: &mut PgConnection,
+    year: Option<i32>,
+) -> Result<(Vec<Count>, MeetingSums), UseCaseError> {
+    Ok((
+        meeting_statistics::meetings_by_quarter(conn, year)?,
+        meeting_statistics::meeting_sums(conn, year)?,
+    ))
 }

@@ -17,7 +17,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{Course, CourseScope};
 use samhandling_domain::venue::Venue;
-use samhandling_persistence::courses as store;
 use samhandling_usecases::courses::{self as usecases, CourseDraft, CourseEdit};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -272,7 +271,10 @@ async fn list_courses(
     page: Pagination,
 ) -> Result<web::Json<Paginated<CourseView>>, ApiError> {
     let scope = CourseScope::of(&caller.caller);
-    let found = crate::db::run(&state, move |conn| Ok(store::list(conn, scope, page.0)?)).await?;
+    let found = crate::db::run(&state, move |conn| {
+        Ok(usecases::list_courses(conn, scope, page.0)?)
+    })
+    .await?;
     record::note_list_read(
         &state,
         &caller,
@@ -307,7 +309,7 @@ async fn get_course(
     let id = path.id;
     let scope = CourseScope::of(&caller.caller);
     let course = record::read_audited(&state, &caller, ResourceType::Course, id, move |conn| {
-        Ok(store::find(conn, id, scope)?)
+        Ok(Some(usecases::read_course(conn, scope, id)?))
     })
     .await?;
     Ok(Tagged::new(CourseView::from(course)))

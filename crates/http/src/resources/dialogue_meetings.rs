@@ -27,10 +27,10 @@ use samhandling_domain::dialogue::{
 };
 use samhandling_domain::venue::Venue;
 use samhandling_domain::Role;
-use samhandling_persistence::dialogue as store;
-use samhandling_persistence::follow_up_actions::{self as actions, ActionFilter, NewAction};
-use samhandling_persistence::{is24, PgConnection};
-use samhandling_usecases::dialogue::{self as usecases, FindingDraft, MeetingPlan, NewAttendee};
+use samhandling_usecases::dialogue::{
+    self as usecases, EvaluationRow, FindingDraft, MeetingDetails, MeetingPlan, NewAction,
+    NewAttendee,
+};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -86,14 +86,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
         "RecordBasis",
         serde_json::json!({ "properties": { "figures": { "minProperties": 1, "maxProperties": 500 } } }),
     )]
-}
-
-/// The caller's access, with the county its organisation governs (if any).
-pub(crate) fn access_of(
-    conn: &mut PgConnection,
-    caller: &samhandling_domain::Caller,
-) -> Result<DialogueAccess, ApiError> {
-    Ok(usecases::access_of(conn, caller)?)
 }
 
 /// A new dialogue meeting.
@@ -501,8 +493,8 @@ pub struct EvaluationView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<store::EvaluationRow> for EvaluationView {
-    fn from(row: store::EvaluationRow) -> Self {
+impl From<EvaluationRow> for EvaluationView {
+    fn from(row: EvaluationRow) -> Self {
         EvaluationView {
             id: row.id,
             municipality_id: row.municipality_id,
@@ -627,42 +619,11 @@ pub enum MeetingView {
     Partner(Box<PartnerMeeting>),
 }
 
-/// What a read adds to a meeting, as loaded for the caller's view.
-#[derive(Default)]
-struct Details {
-    attendees: Option<Vec<store::AttendeeRow>>,
-    findings: Option<Vec<Finding>>,
-    evaluations: Option<Vec<store::EvaluationRow>>,
-    actions: Option<Vec<FollowUpAction>>,
-}
-
-fn details(
-    conn: &mut PgConnection,
+fn view(
     access: &DialogueAccess,
     meeting: &DialogueMeeting,
-) -> Result<Details, ApiError> {
-    let own = match access.view_of(meeting) {
-        Some(DialogueView::Governor) => None,
-        Some(DialogueView::Municipality) => Some(access.organisation_id()),
-        Some(DialogueView::Partner) | None => return Ok(Details::default()),
-    };
-    let filter = ActionFilter {
-        meeting_id: Some(meeting.id),
-        ..ActionFilter::default()
-    };
-    let page = samhandling_domain::page::PageRequest {
-        limit: samhandling_domain::page::PageRequest::MAX_LIMIT,
-        after: None,
-    };
-    Ok(Details {
-        attendees: Some(store::attendees(conn, meeting.id)?),
-        findings: Some(store::findings(conn, meeting.id, own)?),
-        evaluations: Some(store::evaluations(conn, meeting.id, own)?),
-        actions: Some(actions::list(conn, access.scope(), filter, page)?.items),
-    })
-}
-
-fn view(access: &DialogueAccess, meeting: &DialogueMeeting, details: Details) -> MeetingView {
+    details: MeetingDetails,
+) -> MeetingView {
     let facts = MeetingFacts::from(meeting);
     let evaluations = details
         .evaluations
@@ -762,7 +723,7 @@ async fn create_meeting(
         move |conn| {
             let ctx = &mut Context::new(conn, &actor, &SystemClock);
             let (access, stored) = usecases::plan_meeting(ctx, &who, Uuid::now_v7(), plan)?;
-            let shown = view(&access, &stored, Details::default());
+            let shown = view(&access, &stored, MeetingDetails::default());
             Created::new(&shown, location(stored.id), None)
         },
     )
@@ -797,13 +758,11 @@ async fn list_meetings(
     let who = caller.caller.clone();
     let status = query.0.status;
     let (access, found) = crate::db::run(&state, move |conn| {
-        let access = access_of(conn, &who)?;
-        let found = store::list(conn, access.scope(), status, page.0)?;
-        Ok((access, found))
+        Ok(usecases::list_meetings(conn, &who, status, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |meeting| {
-        view(&access, &meeting, Details::default())
+        view(&access, &meeting, MeetingDetails::default())
     })?))
 }
 
@@ -832,11 +791,7 @@ async fn get_meeting(
         ResourceType::DialogueMeeting,
         id,
         move |conn| {
-            let access = access_of(conn, &who)?;
-            let Some(meeting) = store::find(conn, id, access.scope())? else {
-                return Ok(None);
-            };
-            let details = details(conn, &access, &meeting)?;
+            let (access, meeting, details) = usecases::read_meeting(conn, &who, id)?;
             Ok(Some(view(&access, &meeting, details)))
         },
     )
@@ -873,7 +828,7 @@ async fn transition_meeting(
         move |ctx| usecases::move_meeting(ctx, &who, id, to),
     )
     .await?;
-    Ok(web::Json(view(&access, &moved, Details::default())))
+    Ok(web::Json(view(&access, &moved, MeetingDetails::default())))
 }
 
 /// Record an attendee of a meeting.
@@ -1024,20 +979,7 @@ async fn get_basis(
         &caller,
         ResourceType::DialogueMeeting,
         id,
-        move |conn| {
-            let access = access_of(conn, &who)?;
-            let Some(meeting) = store::find(conn, id, access.scope())? else {
-                return Ok(None);
-            };
-            let figures = match access.view_of(&meeting) {
-                Some(DialogueView::Governor) => is24::basis(conn, id, None)?,
-                Some(DialogueView::Municipality) => {
-                    is24::basis(conn, id, Some(access.organisation_id()))?
-                }
-                Some(DialogueView::Partner) | None => Vec::new(),
-            };
-            Ok(Some(figures))
-        },
+        move |conn| Ok(Some(usecases::read_basis(conn, &who, id)?)),
     )
     .await?;
     let mut items: Vec<MunicipalityBasis> = Vec::new();

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::statistics::Table;
 use actix_web::{get, web};
 use samhandling_domain::statistics::{mean_if_enough, CountTable};
-use samhandling_persistence::dialogue as store;
+use samhandling_usecases::dialogue::{self as usecases, DialogueYear};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -87,10 +87,10 @@ async fn dialogue_statistics(
 ) -> Result<web::Json<DialogueStatistics>, ApiError> {
     let county = query.0.county_number;
     let found = crate::db::run(&state, move |conn| {
-        Ok(store::years(conn, county.as_deref())?)
+        Ok(usecases::statistics(conn, county.as_deref())?)
     })
     .await?;
-    let table = |count: fn(&store::DialogueYear) -> i64| {
+    let table = |count: fn(&DialogueYear) -> i64| {
         Table::suppressed(&CountTable::from_triples(found.iter().map(|year| {
             (
                 year.county_number.clone(),

@@ -18,7 +18,6 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{CourseScope, Enrolment, EnrolmentStatus};
-use samhandling_persistence::courses as store;
 use samhandling_usecases::enrolments::{self as usecases, Professional};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -254,11 +253,8 @@ async fn list_enrolments(
         ResourceType::Course,
         course_id,
         move |conn| {
-            if store::find(conn, course_id, scope)?.is_none() {
-                return Ok(None);
-            }
-            Ok(Some(store::list_enrolments(
-                conn, course_id, scope, page.0,
+            Ok(Some(usecases::list_enrolments(
+                conn, scope, course_id, page.0,
             )?))
         },
     )
@@ -297,7 +293,7 @@ async fn get_enrolment(
     let scope = CourseScope::of(&caller.caller);
     let enrolment =
         record::read_audited(&state, &caller, ResourceType::Enrolment, id, move |conn| {
-            Ok(store::find_enrolment(conn, course_id, id, scope)?)
+            Ok(Some(usecases::read_enrolment(conn, scope, course_id, id)?))
         })
         .await?;
     Ok(Tagged::new(EnrolmentView::from(enrolment)))

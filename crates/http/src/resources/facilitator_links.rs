@@ -13,7 +13,6 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::Facilitator;
-use samhandling_persistence::facilitators as store;
 use samhandling_usecases::facilitators as usecases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -99,7 +98,7 @@ async fn list_facilitator_links(
 ) -> Result<web::Json<Paginated<FacilitatorLinkView>>, ApiError> {
     let (employer, subject) = facilitator_of(&caller);
     let found = crate::db::run(&state, move |conn| {
-        Ok(store::list_own(conn, employer, &subject, page.0)?)
+        Ok(usecases::list_links(conn, employer, &subject, page.0)?)
     })
     .await?;
     record::note_list_read(

@@ -21,8 +21,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::Facilitator;
-use samhandling_persistence::facilitators as store;
-use samhandling_usecases::facilitators as usecases;
+use samhandling_usecases::facilitators::{self as usecases, TrainedOn};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -81,15 +80,10 @@ pub struct FacilitatorView {
 }
 
 impl FacilitatorView {
-    /// The view of `facilitator`, with the courses of the enrolments (`enrolment, course`).
-    fn of(facilitator: Facilitator, courses: &[(Uuid, Uuid)]) -> Self {
+    /// The view of `facilitator`, with the course it was trained on among `trained`.
+    fn of(facilitator: Facilitator, trained: &TrainedOn) -> Self {
         FacilitatorView {
-            trained_on_course: facilitator.enrolment_id.and_then(|enrolment| {
-                courses
-                    .iter()
-                    .find(|(id, _)| *id == enrolment)
-                    .map(|(_, course)| *course)
-            }),
+            trained_on_course: trained.course_of(&facilitator),
             id: facilitator.id,
             employer_organisation_id: facilitator.employer_organisation_id,
             subject: facilitator.subject,
@@ -106,13 +100,6 @@ impl FacilitatorView {
 pub struct FacilitatorPath {
     /// The link's id.
     id: Uuid,
-}
-
-fn enrolments_of<'a>(found: impl IntoIterator<Item = &'a Facilitator>) -> Vec<Uuid> {
-    found
-        .into_iter()
-        .filter_map(|facilitator| facilitator.enrolment_id)
-        .collect()
 }
 
 /// Affiliate a facilitator trained elsewhere.
@@ -164,7 +151,7 @@ async fn affiliate_facilitator(
             let stored = usecases::affiliate(ctx, &facilitator)?;
             let id = stored.id;
             Created::new(
-                &FacilitatorView::of(stored, &[]),
+                &FacilitatorView::of(stored, &TrainedOn::default()),
                 format!("/api/v1/facilitators/{id}"),
                 None,
             )
@@ -192,10 +179,8 @@ async fn list_facilitators(
     page: Pagination,
 ) -> Result<web::Json<Paginated<FacilitatorView>>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let (found, courses) = crate::db::run(&state, move |conn| {
-        let found = store::list(conn, centre, page.0)?;
-        let courses = store::courses_of(conn, &enrolments_of(&found.items))?;
-        Ok((found, courses))
+    let (found, trained) = crate::db::run(&state, move |conn| {
+        Ok(usecases::list_facilitators(conn, centre, page.0)?)
     })
     .await?;
     record::note_list_read(
@@ -208,7 +193,7 @@ async fn list_facilitators(
     Ok(web::Json(pagination::to_wire(
         &state,
         found,
-        |facilitator| FacilitatorView::of(facilitator, &courses),
+        |facilitator| FacilitatorView::of(facilitator, &trained),
     )?))
 }
 
@@ -235,11 +220,8 @@ async fn get_facilitator(
         ResourceType::Facilitator,
         id,
         move |conn| {
-            let Some(facilitator) = store::find(conn, id, centre)? else {
-                return Ok(None);
-            };
-            let courses = store::courses_of(conn, &enrolments_of([&facilitator]))?;
-            Ok(Some(FacilitatorView::of(facilitator, &courses)))
+            let (facilitator, trained) = usecases::read_facilitator(conn, centre, id)?;
+            Ok(Some(FacilitatorView::of(facilitator, &trained)))
         },
     )
     .await?;

@@ -6,13 +6,13 @@ use crate::error::ApiError;
 use crate::etag::Tagged;
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
-use crate::resources::dialogue_meetings::{access_of, tagged_action, ActionView, DialogueParties};
+use crate::resources::dialogue_meetings::{tagged_action, ActionView, DialogueParties};
 use crate::state::AppState;
 use actix_web::{get, post, web};
 use chrono::Utc;
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::dialogue::ActionStatus;
-use samhandling_persistence::follow_up_actions::{self as store, ActionFilter};
+use samhandling_usecases::dialogue::{self as usecases, ActionFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -78,8 +78,7 @@ async fn list_actions(
         meeting_id: query.0.meeting_id,
     };
     let found = crate::db::run(&state, move |conn| {
-        let access = access_of(conn, &who)?;
-        Ok(store::list(conn, access.scope(), filter, page.0)?)
+        Ok(usecases::list_actions(conn, &who, filter, page.0)?)
     })
     .await?;
     Ok(web::Json(pagination::to_wire(
@@ -118,7 +117,7 @@ async fn move_action(
         &caller,
         ResourceType::FollowUpAction,
         id,
-        move |ctx| samhandling_usecases::dialogue::move_action(ctx, &who, id, to),
+        move |ctx| usecases::move_action(ctx, &who, id, to),
     )
     .await?;
     Ok(tagged_action(moved))

@@ -24,8 +24,6 @@ use samhandling_domain::audit::ResourceType;
 use samhandling_domain::learning_network::{
     EvaluationSummary, Gathering, LearningNetwork, ProgrammeItem,
 };
-use samhandling_persistence::gatherings as store;
-use samhandling_persistence::learning_networks as networks;
 use samhandling_usecases::learning_networks::{self as usecases, GatheringEdit};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -410,11 +408,9 @@ async fn list_gatherings(
         ResourceType::LearningNetwork,
         network_id,
         move |conn| {
-            let Some(network) = networks::find(conn, network_id, scope)? else {
-                return Ok(None);
-            };
-            let found = store::list(conn, network_id, page.0)?;
-            Ok(Some((network, found)))
+            Ok(Some(usecases::list_gatherings(
+                conn, scope, network_id, page.0,
+            )?))
         },
     )
     .await?;
@@ -457,10 +453,8 @@ async fn get_gathering(
         ResourceType::Gathering,
         gathering_id,
         move |conn| {
-            let Some(network) = networks::find(conn, network_id, scope)? else {
-                return Ok(None);
-            };
-            Ok(store::find(conn, network_id, gathering_id)?.map(|found| view(&network, found)))
+            let (network, found) = usecases::read_gathering(conn, scope, network_id, gathering_id)?;
+            Ok(Some(view(&network, found)))
         },
     )
     .await?;

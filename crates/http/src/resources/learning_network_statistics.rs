@@ -11,7 +11,7 @@ use crate::statistics::Table;
 use actix_web::{get, web};
 use samhandling_domain::learning_network::LearningNetworkScope;
 use samhandling_domain::statistics::{share_if_enough, Cell, CountTable};
-use samhandling_persistence::meeting_statistics as store;
+use samhandling_usecases::learning_networks as usecases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -87,10 +87,7 @@ async fn learning_network_statistics(
     let network_id = query.0.learning_network_id;
     let scope = LearningNetworkScope::of(&caller.caller);
     let (sums, attendance) = crate::db::run(&state, move |conn| {
-        Ok((
-            store::network_sums(conn, network_id, scope)?,
-            store::attendance(conn, network_id, scope)?,
-        ))
+        Ok(usecases::statistics(conn, scope, network_id)?)
     })
     .await?;
     let networks = sums

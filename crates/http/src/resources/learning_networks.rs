@@ -23,8 +23,6 @@ use samhandling_domain::learning_network::{
     LearningNetwork, LearningNetworkScope, MemberService, SteeringMember,
 };
 use samhandling_domain::Role;
-use samhandling_persistence::learning_networks as store;
-use samhandling_persistence::PgConnection;
 use samhandling_usecases::learning_networks::{self as usecases, NetworkEdit};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -67,10 +65,7 @@ pub(crate) fn scope_of<P: Policy>(caller: &Authorized<P>) -> LearningNetworkScop
 
 /// The caller's reach as a coordinator only: for the changes only the coordinating centre makes.
 pub(crate) fn coordinator_scope<P: Policy>(caller: &Authorized<P>) -> LearningNetworkScope {
-    LearningNetworkScope {
-        member: None,
-        ..scope_of(caller)
-    }
+    LearningNetworkScope::coordinator_of(&caller.caller)
 }
 
 /// A seat in the steering group.
@@ -280,27 +275,6 @@ pub(crate) fn member_views(
         .collect()
 }
 
-/// The organisations of a network's member services.
-fn member_ids(network: &LearningNetwork) -> Vec<Uuid> {
-    network
-        .members
-        .iter()
-        .map(|member| member.organisation_id)
-        .collect()
-}
-
-/// The names of the organisations of every member service of `networks`.
-pub(crate) fn names_of(
-    conn: &mut PgConnection,
-    networks: &[&LearningNetwork],
-) -> Result<BTreeMap<Uuid, String>, ApiError> {
-    let ids: Vec<Uuid> = networks
-        .iter()
-        .flat_map(|network| member_ids(network))
-        .collect();
-    Ok(store::organisation_names(conn, &ids)?)
-}
-
 fn view(
     scope: LearningNetworkScope,
     network: LearningNetwork,
@@ -417,7 +391,7 @@ async fn create_learning_network(
         move |conn| {
             let stored =
                 usecases::start_network(&mut Context::new(conn, &actor, &SystemClock), &network)?;
-            let names = names_of(conn, &[&stored])?;
+            let names = usecases::names_of(conn, &[&stored])?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&view(scope, stored, &names), location(id), Some(version))
         },
@@ -443,9 +417,7 @@ async fn list_learning_networks(
 ) -> Result<web::Json<Paginated<LearningNetworkView>>, ApiError> {
     let scope = scope_of(&caller);
     let (found, names) = crate::db::run(&state, move |conn| {
-        let found = store::list(conn, scope, page.0)?;
-        let names = names_of(conn, &found.items.iter().collect::<Vec<_>>())?;
-        Ok((found, names))
+        Ok(usecases::list_networks(conn, scope, page.0)?)
     })
     .await?;
     record::note_list_read(
@@ -484,13 +456,7 @@ async fn get_learning_network(
         &caller,
         ResourceType::LearningNetwork,
         id,
-        move |conn| {
-            let Some(network) = store::find(conn, id, scope)? else {
-                return Ok(None);
-            };
-            let names = names_of(conn, &[&network])?;
-            Ok(Some((network, names)))
-        },
+        move |conn| Ok(Some(usecases::read_network(conn, scope, id)?)),
     )
     .await?;
     // Only the coordinator's view carries a version, and so an `ETag`.
@@ -540,7 +506,7 @@ async fn update_learning_network(
         id,
         move |ctx| {
             let changed = usecases::update_network(ctx, scope, id, precondition, edit)?;
-            let names = store::organisation_names(ctx.conn(), &member_ids(&changed))?;
+            let names = usecases::names_of(ctx.conn(), &[&changed])?;
             Ok((changed, names))
         },
     )
@@ -584,7 +550,7 @@ async fn add_learning_network_member(
     let added = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
         let ctx = &mut Context::new(conn, &actor, &SystemClock);
         let changed = usecases::add_member(ctx, scope, id, &member)?;
-        let names = names_of(conn, &[&changed])?;
+        let names = usecases::names_of(conn, &[&changed])?;
         let version = changed.version;
         Created::new(&view(scope, changed, &names), location(id), Some(version))
     })

@@ -5,14 +5,13 @@
 use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
-use crate::resources::dialogue_meetings::{access_of, DialogueParties};
+use crate::resources::dialogue_meetings::DialogueParties;
 use crate::state::AppState;
 use crate::text::MunicipalityNumberText;
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::dialogue::county_of;
-use samhandling_persistence::dialogue as store;
+use samhandling_usecases::dialogue::{self as usecases, HiddenTimeline};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -76,22 +75,14 @@ async fn municipality_dialogue(
     }
     let who = caller.caller.clone();
     let found = crate::db::run(&state, move |conn| {
-        let access = access_of(conn, &who)?;
-        // An unknown number is denied as the nil id, which names no organisation: the denial
-        // takes the same path as that of a municipality the caller may not see.
-        let Some(municipality) = store::municipality_by_number(conn, &number)? else {
-            return Ok(Err(Uuid::nil()));
-        };
-        let governs = access.governs() == Some(county_of(&number));
-        if !governs && !access.speaks_for(municipality) {
-            return Ok(Err(municipality));
-        }
-        Ok(Ok(store::timeline(conn, municipality, page.0)?))
+        Ok(usecases::municipality_timeline(
+            conn, &who, &number, page.0,
+        )?)
     })
     .await?;
     let found = match found {
         Ok(found) => found,
-        Err(municipality) => {
+        Err(HiddenTimeline(municipality)) => {
             return caller
                 .noting_denial(
                     &state,

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::statistics::Table;
 use actix_web::{get, web};
 use samhandling_domain::statistics::{mean_if_enough, share_if_enough, Cell, CountTable};
-use samhandling_persistence::meeting_statistics as store;
+use samhandling_usecases::network_meetings as usecases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -64,13 +64,8 @@ async fn network_meeting_statistics(
     query: ValidQuery<NetworkMeetingStatisticsQuery>,
 ) -> Result<web::Json<NetworkMeetingStatistics>, ApiError> {
     let year = query.0.year;
-    let (counts, sums) = crate::db::run(&state, move |conn| {
-        Ok((
-            store::meetings_by_quarter(conn, year)?,
-            store::meeting_sums(conn, year)?,
-        ))
-    })
-    .await?;
+    let (counts, sums) =
+        crate::db::run(&state, move |conn| Ok(usecases::statistics(conn, year)?)).await?;
     let meetings = Table::suppressed(&CountTable::from_triples(counts.into_iter().map(|count| {
         (
             count.row_label,

@@ -27,10 +27,8 @@ use samhandling_domain::network_meeting::{
     distinct_themes, AgeGroup, FollowedFacilitator, Gender, NetworkMeeting, NetworkMeetingScope,
     NetworkTheme, Participants, SuggestedBy, PRINCIPLE,
 };
-use samhandling_domain::{Caller, Role};
-use samhandling_persistence::network_meetings::{self as store, MeetingFilter};
-use samhandling_persistence::PgConnection;
-use samhandling_usecases::network_meetings as usecases;
+use samhandling_domain::Role;
+use samhandling_usecases::network_meetings::{self as usecases, MeetingFilter, ShownMeeting};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -55,27 +53,6 @@ pub struct MeetingReaders;
 
 impl Policy for MeetingReaders {
     const ROLES: &'static [Role] = &[Role::Facilitator, Role::CompetenceAdviser];
-}
-
-/// The logs `caller` reaches: its own as a facilitator, and, as a competence adviser, those of
-/// the facilitators its centre follows up.
-pub(crate) fn scope_of(caller: &Caller) -> NetworkMeetingScope {
-    NetworkMeetingScope {
-        facilitator: caller
-            .has_role(Role::Facilitator)
-            .then(|| (caller.organisation_id.uuid(), caller.subject.clone())),
-        competence_centre: caller
-            .has_role(Role::CompetenceAdviser)
-            .then(|| caller.organisation_id.uuid()),
-    }
-}
-
-/// Only the facilitator's own logs: what it may change.
-fn own_scope(caller: &Caller) -> NetworkMeetingScope {
-    NetworkMeetingScope {
-        facilitator: Some((caller.organisation_id.uuid(), caller.subject.clone())),
-        competence_centre: None,
-    }
 }
 
 // validator hands custom checks a reference.
@@ -628,13 +605,7 @@ fn tagged(meeting: NetworkMeeting) -> Tagged<NetworkMeetingView> {
     }
 }
 
-/// A log with what its view needs: the facilitator's name for a centre's view.
-struct Shown {
-    meeting: NetworkMeeting,
-    facilitator: Option<FollowedFacilitator>,
-}
-
-fn view(shown: Shown) -> NetworkMeetingView {
+fn view(shown: ShownMeeting) -> NetworkMeetingView {
     match shown.facilitator {
         Some(facilitator) => NetworkMeetingView::CompetenceCentre(Box::new(CentreNetworkMeeting {
             meeting: facts(&shown.meeting),
@@ -642,48 +613,6 @@ fn view(shown: Shown) -> NetworkMeetingView {
         })),
         None => NetworkMeetingView::Facilitator(Box::new(facilitator_view(shown.meeting))),
     }
-}
-
-/// Pairs each log with the centre's record of its facilitator, unless it is the caller's own.
-fn shown(
-    conn: &mut PgConnection,
-    scope: &NetworkMeetingScope,
-    meetings: Vec<NetworkMeeting>,
-) -> Result<Vec<Shown>, ApiError> {
-    let followed = match scope.competence_centre {
-        Some(centre) => {
-            let pairs: Vec<(Uuid, String)> = meetings
-                .iter()
-                .filter(|meeting| !scope.logged(meeting))
-                .map(|meeting| (meeting.organisation_id, meeting.facilitator_subject.clone()))
-                .collect();
-            store::followed_facilitators(conn, centre, &pairs)?
-        }
-        None => Vec::new(),
-    };
-    Ok(meetings
-        .into_iter()
-        .map(|meeting| {
-            let facilitator = (!scope.logged(&meeting)).then(|| {
-                followed
-                    .iter()
-                    .find(|f| {
-                        f.employer_organisation_id == meeting.organisation_id
-                            && f.subject == meeting.facilitator_subject
-                    })
-                    .cloned()
-                    .unwrap_or_else(|| FollowedFacilitator {
-                        employer_organisation_id: meeting.organisation_id,
-                        subject: meeting.facilitator_subject.clone(),
-                        name: String::new(),
-                    })
-            });
-            Shown {
-                meeting,
-                facilitator,
-            }
-        })
-        .collect())
 }
 
 fn location(id: Uuid) -> String {
@@ -807,33 +736,21 @@ async fn list_network_meetings(
     query: ValidQuery<MeetingQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<NetworkMeetingView>>, ApiError> {
-    let mut scope = scope_of(&caller.caller);
+    let scope = NetworkMeetingScope::of(&caller.caller);
     let filter = MeetingFilter {
         series_id: query.0.series_id,
     };
-    if filter.series_id.is_some() {
-        if scope.facilitator.is_none() {
-            return Err(ApiError::bad_request(
-                "series_id filters a facilitator's own logs: the labels are the facilitator's \
-                 alone, so a competence centre cannot filter by one",
-            ));
-        }
-        // A label is the facilitator's own: it never selects among the logs a centre follows.
-        scope.competence_centre = None;
+    if filter.series_id.is_some() && scope.facilitator.is_none() {
+        return Err(ApiError::bad_request(
+            "series_id filters a facilitator's own logs: the labels are the facilitator's \
+             alone, so a competence centre cannot filter by one",
+        ));
     }
-    let (found, ids) = crate::db::run(&state, move |conn| {
-        let page = store::list(conn, &scope, &filter, page.0)?;
-        let ids: Vec<Uuid> = page.items.iter().map(|meeting| meeting.id).collect();
-        let items = shown(conn, &scope, page.items)?;
-        Ok((
-            samhandling_domain::page::Page {
-                items,
-                next: page.next,
-            },
-            ids,
-        ))
+    let found = crate::db::run(&state, move |conn| {
+        Ok(usecases::list_meetings(conn, scope, &filter, page.0)?)
     })
     .await?;
+    let ids: Vec<Uuid> = found.items.iter().map(|shown| shown.meeting.id).collect();
     record::note_list_read(&state, &caller, ResourceType::NetworkMeeting, ids).await?;
     Ok(web::Json(pagination::to_wire(&state, found, view)?))
 }
@@ -857,18 +774,13 @@ async fn get_network_meeting(
     path: web::Path<MeetingPath>,
 ) -> Result<Either<Tagged<NetworkMeetingView>, web::Json<NetworkMeetingView>>, ApiError> {
     let id = path.id;
-    let scope = scope_of(&caller.caller);
+    let scope = NetworkMeetingScope::of(&caller.caller);
     let found = record::read_audited(
         &state,
         &caller,
         ResourceType::NetworkMeeting,
         id,
-        move |conn| {
-            let Some(meeting) = store::find(conn, id, &scope)? else {
-                return Ok(None);
-            };
-            Ok(shown(conn, &scope, vec![meeting])?.pop())
-        },
+        move |conn| Ok(Some(usecases::read_meeting(conn, &scope, id)?)),
     )
     .await?;
     Ok(match found.facilitator {
@@ -902,7 +814,7 @@ async fn update_network_meeting(
     let id = path.id;
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
-    let scope = own_scope(&caller.caller);
+    let scope = NetworkMeetingScope::own(&caller.caller);
     let changed = record::operate(
         &state,
         &caller,

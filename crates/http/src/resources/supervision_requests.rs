@@ -12,7 +12,7 @@ use actix_web::{get, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::network_meeting::SupervisionRequest;
-use samhandling_persistence::network_meetings::{self as store, RequestFilter};
+use samhandling_usecases::network_meetings::{self as usecases, RequestFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -90,7 +90,7 @@ async fn list_supervision_requests(
         answered: query.0.answered,
     };
     let found = crate::db::run(&state, move |conn| {
-        Ok(store::supervision_requests(conn, centre, filter, page.0)?)
+        Ok(usecases::list_requests(conn, centre, filter, page.0)?)
     })
     .await?;
     record::note_list_read(

@@ -14,7 +14,6 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::network_meeting::SupervisionSession;
-use samhandling_persistence::supervision as store;
 use samhandling_usecases::network_meetings as usecases;
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -199,7 +198,10 @@ async fn list_supervision_sessions(
     page: Pagination,
 ) -> Result<web::Json<Paginated<SupervisionSessionView>>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let found = crate::db::run(&state, move |conn| Ok(store::list(conn, centre, page.0)?)).await?;
+    let found = crate::db::run(&state, move |conn| {
+        Ok(usecases::list_sessions(conn, centre, page.0)?)
+    })
+    .await?;
     record::note_list_read(
         &state,
         &caller,
@@ -236,7 +238,7 @@ async fn get_supervision_session(
         &caller,
         ResourceType::SupervisionSession,
         id,
-        move |conn| Ok(store::find(conn, id, centre)?),
+        move |conn| Ok(Some(usecases::read_session(conn, centre, id)?)),
     )
     .await?;
     Ok(web::Json(SupervisionSessionView::from(session)))
