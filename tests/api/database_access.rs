@@ -26,7 +26,7 @@ fn state_with_pool(t: &TestApp, connections: u32, checkout: Duration) -> web::Da
 }
 
 fn sql(t: &TestApp, statement: &str) {
-    let mut conn = t.state.db.connection().unwrap();
+    let mut conn = t.state.database.pool().connection().unwrap();
     diesel::sql_query(statement).execute(&mut conn).unwrap();
 }
 
@@ -37,7 +37,7 @@ async fn a_request_that_gets_no_connection_in_time_answers_503_and_changes_nothi
     let state = state_with_pool(&t, 1, Duration::from_millis(300));
     let app = test::init_service(build_app(state.clone(), &[])).await;
 
-    let held = state.db.connection().unwrap();
+    let held = state.database.pool().connection().unwrap();
     let refused = send(
         &app,
         authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)

@@ -220,7 +220,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
 
     // The referrer's webhooks: every step Kari consented to hear of, in order; for the others
     // only the changes of the coarse status.
-    let deliverer = Deliverer::new(t.state.db.clone(), immediate_retries());
+    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
     let deliverer_handle = deliverer.clone();
     actix_web::web::block(move || deliverer_handle.deliver_due())
         .await
@@ -760,7 +760,7 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
     age(&mut t.database.connect());
 
     let policy = samhandling_domain::referral::RetentionPolicy::default();
-    let swept = retention::sweep(&t.state.db, &policy).unwrap();
+    let swept = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!((swept.notices, swept.expired, swept.erased), (0, 0, 0));
     assert!(!tables_containing(&t.database, "Trofast").is_empty());
     let due = get(
@@ -779,14 +779,14 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
     )
     .await;
     assert_eq!(left.status, 200, "{}", left.text);
-    let swept = retention::sweep(&t.state.db, &policy).unwrap();
+    let swept = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!(
         (swept.expired, swept.erased),
         (0, 0),
         "leaving starts the clock, it does not end it"
     );
     age(&mut t.database.connect());
-    let swept = retention::sweep(&t.state.db, &policy).unwrap();
+    let swept = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!((swept.expired, swept.erased), (1, 1));
     assert!(tables_containing(&t.database, "Trofast").is_empty());
 }

@@ -11,7 +11,7 @@ async fn paging_through_250_organisations_returns_each_exactly_once() {
     let app = t.service().await;
     let admin = t.admin_token();
     // One transaction: all 250 share created_at, so the order rests on the id tie-breaker.
-    let mut conn = t.state.db.connection().unwrap();
+    let mut conn = t.state.database.pool().connection().unwrap();
     in_transaction(&mut conn, |conn| {
         for n in 0..250 {
             let draft = OrganisationDraft {

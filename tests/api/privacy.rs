@@ -167,7 +167,7 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
         .unwrap();
     let policy = samhandling_domain::referral::RetentionPolicy::default();
     // First the centre is told; nothing is erased sooner than the notice period after that.
-    let told = retention::sweep(&t.state.db, &policy).unwrap();
+    let told = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!((told.notices, told.erased), (1, 0));
     assert!(!tables_containing(&t.database, "Gammel").is_empty());
     diesel::sql_query(
@@ -176,7 +176,7 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
     .bind::<diesel::sql_types::Uuid, _>(uuid::Uuid::parse_str(old["id"].as_str().unwrap()).unwrap())
     .execute(&mut t.database.connect())
     .unwrap();
-    let report = retention::sweep(&t.state.db, &policy).unwrap();
+    let report = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!(report.erased, 1);
     assert!(tables_containing(&t.database, "Gammel").is_empty());
     assert!(!tables_containing(&t.database, "Fersk").is_empty());
@@ -195,7 +195,9 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
     .await;
     assert_eq!(trail.body["items"][0]["actor"], "system:retention");
     assert_eq!(
-        retention::sweep(&t.state.db, &policy).unwrap().erased,
+        retention::sweep(t.state.database.pool(), &policy)
+            .unwrap()
+            .erased,
         0,
         "idempotent"
     );
@@ -270,14 +272,14 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     );
 
     let policy = samhandling_domain::referral::RetentionPolicy::default();
-    let told = retention::sweep(&t.state.db, &policy).unwrap();
+    let told = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!(
         (told.notices, told.erased),
         (2, 0),
         "told 15 days ahead, nothing erased"
     );
     let deliverer = Deliverer::new(
-        t.state.db.clone(),
+        t.state.database.pool().clone(),
         DeliverySettings {
             allow_private_targets: true,
             ..DeliverySettings::default()
@@ -313,7 +315,7 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     .bind::<diesel::sql_types::Uuid, _>(uuid::Uuid::parse_str(&idle_id).unwrap())
     .execute(&mut t.database.connect())
     .unwrap();
-    let swept = retention::sweep(&t.state.db, &policy).unwrap();
+    let swept = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!((swept.expired, swept.erased), (1, 1));
     assert!(tables_containing(&t.database, "Glemt").is_empty());
     assert!(!tables_containing(&t.database, "Husket").is_empty());

@@ -85,7 +85,7 @@ async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_perso
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap();
     send(&app, transition(id, &f.coordinator, "received")).await;
-    let deliverer = Deliverer::new(t.state.db.clone(), immediate_retries());
+    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
     assert_eq!(deliver(&deliverer).await, 1);
 
     let received = receiver.received();
@@ -152,7 +152,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
         transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
     )
     .await;
-    let deliverer = Deliverer::new(t.state.db.clone(), immediate_retries());
+    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
     for _ in 0..5 {
         deliver(&deliverer).await;
     }
@@ -204,7 +204,7 @@ async fn without_consent_only_coarse_changes_are_announced() {
     ] {
         send(&app, transition(id, &f.coordinator, step)).await;
     }
-    let deliverer = Deliverer::new(t.state.db.clone(), immediate_retries());
+    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
     deliver(&deliverer).await;
     let statuses: Vec<serde_json::Value> = receiver
         .received()
@@ -414,7 +414,7 @@ async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang(
     );
     // Fewer slots than hanging subscriptions: the hard case.
     let deliverer = Deliverer::new(
-        t.state.db.clone(),
+        t.state.database.pool().clone(),
         DeliverySettings {
             concurrency: 8,
             ..settings(
@@ -597,7 +597,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
 
     // Paused: one failure makes the whole subscription wait, however much is queued.
     let pausing = Deliverer::new(
-        t.state.db.clone(),
+        t.state.database.pool().clone(),
         settings(
             Duration::from_secs(2),
             retry(60_000, chrono::TimeDelta::hours(25)),
@@ -624,7 +624,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
     // Past the retry window: abandoned, failing.
     let since = chrono::Utc::now() - chrono::TimeDelta::hours(1);
     let giving_up = Deliverer::new(
-        t.state.db.clone(),
+        t.state.database.pool().clone(),
         settings(Duration::from_secs(2), retry(0, chrono::TimeDelta::zero())),
     );
     {
@@ -773,7 +773,11 @@ async fn during_a_secret_rotation_both_secrets_verify() {
         transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
     )
     .await;
-    deliver(&Deliverer::new(t.state.db.clone(), immediate_retries())).await;
+    deliver(&Deliverer::new(
+        t.state.database.pool().clone(),
+        immediate_retries(),
+    ))
+    .await;
     let delivery = &receiver.received()[0];
     assert_eq!(
         delivery

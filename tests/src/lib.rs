@@ -197,7 +197,7 @@ impl TestApp {
         name: &str,
         number: Option<&str>,
     ) -> Organisation {
-        let mut conn = self.state.db.connection().expect("connects");
+        let mut conn = self.state.database.pool().connection().expect("connects");
         let draft = OrganisationDraft {
             kind,
             name: name.to_owned(),

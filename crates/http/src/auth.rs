@@ -177,7 +177,7 @@ impl<P: Policy> FromRequest for Authorized<P> {
             let caller = verified?;
             let state = state
                 .ok_or_else(|| ApiError::Internal("application state is not configured".into()))?;
-            state.directory.admit(&state, &caller).await?;
+            state.directory.admit(&state.database, &caller).await?;
             Ok(Authorized {
                 caller,
                 request_id,

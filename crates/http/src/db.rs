@@ -8,9 +8,9 @@
 //! 503, never a hang.
 
 use crate::error::ApiError;
-use crate::state::AppState;
 use actix_web::web;
-use samhandling_persistence::{in_transaction, PgConnection};
+use samhandling_persistence::{in_transaction, Db, PgConnection};
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
@@ -35,15 +35,39 @@ impl Turns {
     }
 }
 
+/// What a request needs to reach the database: the pool and its turns, one per connection.
+/// Requests take this handle, never the whole application state.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pool: Db,
+    turns: Arc<Turns>,
+}
+
+impl Database {
+    /// Requests drawing from `pool`, with one turn per connection of it (nothing else draws from
+    /// it, so a turn is a connection).
+    pub fn new(pool: Db) -> Database {
+        Database {
+            turns: Arc::new(Turns::new(pool.max_size())),
+            pool,
+        }
+    }
+
+    /// The pool itself, for what waits for no turn (readiness) and for tests.
+    pub fn pool(&self) -> &Db {
+        &self.pool
+    }
+}
+
 /// Runs `work` on a pooled connection, outside any explicit transaction.
-pub async fn run<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+pub async fn run<T, F>(database: &Database, work: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let deadline = Instant::now() + state.db.checkout_timeout();
-    let _turn = state.turns.take(deadline).await?;
-    let db = state.db.clone();
+    let deadline = Instant::now() + database.pool.checkout_timeout();
+    let _turn = database.turns.take(deadline).await?;
+    let db = database.pool.clone();
     web::block(move || db.with_connection_until(deadline, work))
         .await
         .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))?
@@ -51,10 +75,10 @@ where
 
 /// Runs `work` in one transaction on a pooled connection: a change and its audit event commit
 /// together or not at all.
-pub async fn transaction<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+pub async fn transaction<T, F>(database: &Database, work: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    run(state, move |conn| in_transaction(conn, work)).await
+    run(database, move |conn| in_transaction(conn, work)).await
 }

@@ -9,8 +9,8 @@
 //! remembered, because another instance may create it a moment later. A client's standing is
 //! remembered for [`CLIENT_RECHECK`] only, so a revocation reaches every instance within that time.
 
+use crate::db::Database;
 use crate::error::ApiError;
-use crate::state::AppState;
 use samhandling_auth::CLIENT_SUBJECT_PREFIX;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::role::misfit;
@@ -52,9 +52,9 @@ impl Directory {
     /// Admits `caller` or says why not: 403 for an organisation that is not in the directory or
     /// cannot hold one of the token's roles, 401 for the token of a revoked, unknown or
     /// unapproved client.
-    pub async fn admit(&self, state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    pub async fn admit(&self, database: &Database, caller: &Caller) -> Result<(), ApiError> {
         let kind = self
-            .kind_of(state, caller.organisation_id.uuid())
+            .kind_of(database, caller.organisation_id.uuid())
             .await?
             .ok_or_else(|| {
                 ApiError::Forbidden("the token's organisation is not in the directory".into())
@@ -73,7 +73,7 @@ impl Directory {
             };
             let client = Uuid::parse_str(client).map_err(|_| revoked())?;
             if !self
-                .client_in_good_standing(state, client, caller.organisation_id.uuid())
+                .client_in_good_standing(database, client, caller.organisation_id.uuid())
                 .await?
             {
                 return Err(revoked());
@@ -84,7 +84,7 @@ impl Directory {
 
     async fn kind_of(
         &self,
-        state: &AppState,
+        database: &Database,
         organisation: Uuid,
     ) -> Result<Option<OrganisationKind>, ApiError> {
         let known = self
@@ -96,7 +96,7 @@ impl Directory {
         if known.is_some() {
             return Ok(known);
         }
-        let found = crate::db::run(state, move |conn| {
+        let found = crate::db::run(database, move |conn| {
             Ok(organisations::find(conn, organisation)?.map(|found| found.kind))
         })
         .await?;
@@ -111,7 +111,7 @@ impl Directory {
 
     async fn client_in_good_standing(
         &self,
-        state: &AppState,
+        database: &Database,
         client: Uuid,
         organisation: Uuid,
     ) -> Result<bool, ApiError> {
@@ -125,7 +125,7 @@ impl Directory {
         let acts_for = if let Some(acts_for) = remembered {
             acts_for
         } else {
-            let acts_for = crate::db::run(state, move |conn| {
+            let acts_for = crate::db::run(database, move |conn| {
                 Ok(api_clients::find(conn, client)?
                     .filter(samhandling_domain::api_client::ApiClient::is_active)
                     .map(|found| found.organisation_id))

@@ -229,7 +229,7 @@ where
     F: FnOnce(&mut PgConnection) -> Result<Created, ApiError> + Send + 'static,
 {
     let claim = KeyClaim::of(caller, key, path, request)?;
-    let (stored, body, replayed) = crate::db::transaction(state, move |conn| {
+    let (stored, body, replayed) = crate::db::transaction(&state.database, move |conn| {
         let scope = claim.scope();
         if let Some(scope) = &scope {
             match idempotency::claim(conn, scope, &claim.request_hash)? {
@@ -327,7 +327,7 @@ where
     F: FnOnce(&mut PgConnection, &KeyClaim) -> Result<Attempt, ApiError> + Send + 'static,
 {
     let claim = KeyClaim::of(caller, key, path, request)?;
-    let (stored, body, replayed) = crate::db::run(state, move |conn| {
+    let (stored, body, replayed) = crate::db::run(&state.database, move |conn| {
         let why = match create(conn, &claim)? {
             Attempt::Created(created) => {
                 return Ok((stored_response(&created), created.body, false))

@@ -27,7 +27,10 @@ where
     F: FnOnce(&mut PgConnection) -> Result<Option<T>, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let result = crate::db::run(state, move |conn| work(conn)?.ok_or(ApiError::NotFound)).await;
+    let result = crate::db::run(&state.database, move |conn| {
+        work(conn)?.ok_or(ApiError::NotFound)
+    })
+    .await;
     caller.noting_denial(state, resource_type, id, result).await
 }
 
@@ -83,7 +86,7 @@ where
     T: Send + 'static,
 {
     let actor = caller.actor();
-    let result = crate::db::transaction(state, move |conn| {
+    let result = crate::db::transaction(&state.database, move |conn| {
         Ok(work(&mut Context::new(conn, &actor, &SystemClock))?)
     })
     .await;
@@ -106,7 +109,7 @@ where
     T: Send + 'static,
 {
     let event = caller.audit(action, resource_type, id);
-    let result = crate::db::transaction(state, move |conn| {
+    let result = crate::db::transaction(&state.database, move |conn| {
         let changed = work(conn)?.ok_or(ApiError::NotFound)?;
         audit::record(conn, &event)?;
         Ok(changed)
@@ -122,7 +125,7 @@ where
     F: FnOnce(&mut Context<'_>) -> Result<T, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
-    crate::db::transaction(state, move |conn| {
+    crate::db::transaction(&state.database, move |conn| {
         Ok(work(&mut Context::new(conn, &actor, &SystemClock))?)
     })
     .await

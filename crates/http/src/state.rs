@@ -3,14 +3,14 @@
 //! audit events. No record lives here longer than a request, so any number of instances can
 //! serve side by side.
 
-use crate::db::Turns;
+use crate::db::Database;
 use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::read_audit::ReadAudit;
-pub use crate::resources::referral_input::References;
+pub use crate::references::References;
 use samhandling_auth::TokenService;
 use samhandling_domain::referral::RetentionPolicy;
-use samhandling_persistence::{Db, Pools};
+use samhandling_persistence::Pools;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -52,10 +52,8 @@ impl Default for Policies {
 /// Shared, immutable application state.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The PostgreSQL pool.
-    pub db: Db,
-    /// The queue for the pool's connections, shared by every worker thread.
-    pub turns: Arc<Turns>,
+    /// The requests' pool and its turns, shared by every worker thread.
+    pub database: Database,
     /// Commits the audit events of reads before their data is sent.
     pub read_audit: ReadAudit,
     /// Verifies and issues bearer tokens.
@@ -117,11 +115,9 @@ impl AppState {
     /// events are written on `pools.read_audit`. Keys are derived from the token secret, so every
     /// instance that shares the secret accepts the others' cursors and counts the same clients.
     pub fn new(pools: &Pools, tokens: TokenService, token_secret: &[u8]) -> AppState {
-        let db = pools.requests.clone();
         AppState {
-            turns: Arc::new(Turns::new(db.max_size())),
+            database: Database::new(pools.requests.clone()),
             read_audit: ReadAudit::start(pools.read_audit.clone()),
-            db,
             tokens,
             cursor_key: derive_key(b"samhandling pagination cursor v1", token_secret),
             client_key: derive_key(b"samhandling client address v1", token_secret),

@@ -231,8 +231,10 @@ async fn list_api_clients(
             next_cursor: None,
         }));
     };
-    let found =
-        crate::db::run(&state, move |conn| Ok(usecases::list(conn, scope, page.0)?)).await?;
+    let found = crate::db::run(&state.database, move |conn| {
+        Ok(usecases::list(conn, scope, page.0)?)
+    })
+    .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |client| {
         client
     })?))

@@ -70,7 +70,7 @@ async fn list_audit_events(
         occurred_after: query.occurred_after,
         occurred_before: query.occurred_before,
     };
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(audit::events(conn, &filter, page.0)?)
     })
     .await?;

@@ -271,7 +271,7 @@ async fn list_courses(
     page: Pagination,
 ) -> Result<web::Json<Paginated<CourseView>>, ApiError> {
     let scope = CourseScope::of(&caller.caller);
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_courses(conn, scope, page.0)?)
     })
     .await?;

@@ -757,7 +757,7 @@ async fn list_meetings(
 ) -> Result<web::Json<Paginated<MeetingView>>, ApiError> {
     let who = caller.caller.clone();
     let status = query.0.status;
-    let (access, found) = crate::db::run(&state, move |conn| {
+    let (access, found) = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_meetings(conn, &who, status, page.0)?)
     })
     .await?;

@@ -86,7 +86,7 @@ async fn dialogue_statistics(
     query: ValidQuery<DialogueStatisticsQuery>,
 ) -> Result<web::Json<DialogueStatistics>, ApiError> {
     let county = query.0.county_number;
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::statistics(conn, county.as_deref())?)
     })
     .await?;

@@ -97,7 +97,7 @@ async fn list_facilitator_links(
     page: Pagination,
 ) -> Result<web::Json<Paginated<FacilitatorLinkView>>, ApiError> {
     let (employer, subject) = facilitator_of(&caller);
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_links(conn, employer, &subject, page.0)?)
     })
     .await?;

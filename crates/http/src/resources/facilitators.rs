@@ -179,7 +179,7 @@ async fn list_facilitators(
     page: Pagination,
 ) -> Result<web::Json<Paginated<FacilitatorView>>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let (found, trained) = crate::db::run(&state, move |conn| {
+    let (found, trained) = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_facilitators(conn, centre, page.0)?)
     })
     .await?;

@@ -77,7 +77,7 @@ async fn list_actions(
             .then(|| Utc::now().date_naive()),
         meeting_id: query.0.meeting_id,
     };
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_actions(conn, &who, filter, page.0)?)
     })
     .await?;

@@ -118,7 +118,7 @@ async fn group_statistics(
         to,
         centre: query.centre_id,
     };
-    let counts = crate::db::run(&state, move |conn| {
+    let counts = crate::db::run(&state.database, move |conn| {
         Ok(usecases::counts(conn, &count_query)?)
     })
     .await?;

@@ -657,7 +657,7 @@ async fn list_groups(
         language: query.language,
         catalogue_only: query.catalogue.unwrap_or(false),
     };
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list(conn, access.group_scope(), &filter, page.0)?)
     })
     .await?;

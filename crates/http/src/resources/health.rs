@@ -31,7 +31,7 @@ async fn live() -> web::Json<Health> {
 #[utoipa::path(tag = "health", operation_id = "check_readiness", responses((status = 200, description = "Ready", body = Health)), security(()))]
 #[get("/ready")]
 async fn ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
-    let db = state.db.clone();
+    let db = state.database.pool().clone();
     web::block(move || db.ping())
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))??;

@@ -355,7 +355,7 @@ async fn list_intakes(
         scheduled_after: query.scheduled_after,
         scheduled_before: query.scheduled_before,
     };
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list(conn, scope, &filter, page.0)?)
     })
     .await?;
@@ -535,7 +535,7 @@ async fn waiting_demand(
     state: web::Data<AppState>,
 ) -> Result<web::Json<WaitingDemand>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::waiting_demand(conn, centre)?)
     })
     .await?;

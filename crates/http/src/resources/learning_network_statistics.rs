@@ -86,7 +86,7 @@ async fn learning_network_statistics(
 ) -> Result<web::Json<LearningNetworkStatistics>, ApiError> {
     let network_id = query.0.learning_network_id;
     let scope = LearningNetworkScope::of(&caller.caller);
-    let (sums, attendance) = crate::db::run(&state, move |conn| {
+    let (sums, attendance) = crate::db::run(&state.database, move |conn| {
         Ok(usecases::statistics(conn, scope, network_id)?)
     })
     .await?;

@@ -416,7 +416,7 @@ async fn list_learning_networks(
     page: Pagination,
 ) -> Result<web::Json<Paginated<LearningNetworkView>>, ApiError> {
     let scope = scope_of(&caller);
-    let (found, names) = crate::db::run(&state, move |conn| {
+    let (found, names) = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_networks(conn, scope, page.0)?)
     })
     .await?;

@@ -74,7 +74,7 @@ async fn municipality_dialogue(
         ));
     }
     let who = caller.caller.clone();
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::municipality_timeline(
             conn, &who, &number, page.0,
         )?)

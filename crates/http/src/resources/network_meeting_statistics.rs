@@ -64,8 +64,10 @@ async fn network_meeting_statistics(
     query: ValidQuery<NetworkMeetingStatisticsQuery>,
 ) -> Result<web::Json<NetworkMeetingStatistics>, ApiError> {
     let year = query.0.year;
-    let (counts, sums) =
-        crate::db::run(&state, move |conn| Ok(usecases::statistics(conn, year)?)).await?;
+    let (counts, sums) = crate::db::run(&state.database, move |conn| {
+        Ok(usecases::statistics(conn, year)?)
+    })
+    .await?;
     let meetings = Table::suppressed(&CountTable::from_triples(counts.into_iter().map(|count| {
         (
             count.row_label,

@@ -746,7 +746,7 @@ async fn list_network_meetings(
              alone, so a competence centre cannot filter by one",
         ));
     }
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_meetings(conn, scope, &filter, page.0)?)
     })
     .await?;

@@ -324,11 +324,11 @@ async fn issue_for(
             &client_id.to_string(),
         )?,
     ];
-    crate::db::run(state, move |conn| {
+    crate::db::run(&state.database, move |conn| {
         limits.iter().try_for_each(|limit| limit.check(conn))
     })
     .await?;
-    let found = crate::db::run(state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(api_clients::credentials(conn, client_id)?)
     })
     .await?;

@@ -263,7 +263,7 @@ async fn list_organisations(
         municipality_number: parse_number(query.municipality_number),
         region: query.region,
     };
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list(conn, &filter, page.0)?)
     })
     .await?;

@@ -13,9 +13,8 @@ use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyH
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::referral_input::{
-    referral_request, with_free_reference, ConsentInput, Prepared,
-};
+use crate::references::with_free_reference;
+use crate::resources::referral_input::{referral_request, ConsentInput, Prepared};
 use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, post, web, HttpResponse};
@@ -498,7 +497,7 @@ async fn list_referrals(
             .erasure_due_before
             .map(|before| (before, state.policies.retention)),
     };
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list(conn, access.scope(), &filter, page.0)?)
     })
     .await?;

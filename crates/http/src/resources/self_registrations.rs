@@ -6,7 +6,8 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, PublicIdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::rate_limit::Limit;
-use crate::resources::referral_input::{referral_request, with_free_reference, Prepared};
+use crate::references::with_free_reference;
+use crate::resources::referral_input::{referral_request, Prepared};
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -121,7 +122,7 @@ async fn create_self_registration(
         roles: Vec::new(),
     };
     // Counted in its own transaction: a refused registration still counts against the limit.
-    crate::db::run(&state, move |conn| limit.check(conn)).await?;
+    crate::db::run(&state.database, move |conn| limit.check(conn)).await?;
     idempotency::create(
         &state,
         &public,

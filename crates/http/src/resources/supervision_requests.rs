@@ -89,7 +89,7 @@ async fn list_supervision_requests(
     let filter = RequestFilter {
         answered: query.0.answered,
     };
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_requests(conn, centre, filter, page.0)?)
     })
     .await?;

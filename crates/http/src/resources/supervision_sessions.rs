@@ -198,7 +198,7 @@ async fn list_supervision_sessions(
     page: Pagination,
 ) -> Result<web::Json<Paginated<SupervisionSessionView>>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_sessions(conn, centre, page.0)?)
     })
     .await?;

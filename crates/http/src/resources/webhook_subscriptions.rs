@@ -215,7 +215,7 @@ async fn list_webhook_subscriptions(
     page: Pagination,
 ) -> Result<web::Json<Paginated<WebhookSubscription>>, ApiError> {
     let who = caller.caller.clone();
-    let found = crate::db::run(&state, move |conn| {
+    let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::subscriptions(conn, &who, page.0)?)
     })
     .await?;
