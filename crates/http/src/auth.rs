@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use samhandling_domain::audit::{Actor, AuditAction, Creation, NewAuditEvent, ResourceType};
+use samhandling_domain::audit::{Actor, AuditAction, NewAuditEvent, ResourceType};
 use samhandling_domain::{Caller, Role};
 use std::marker::PhantomData;
 use uuid::Uuid;
@@ -64,17 +64,6 @@ pub struct Authorized<P: Policy = AnyRole> {
 }
 
 impl<P: Policy> Authorized<P> {
-    /// The audit event of this caller creating a record of `resource_type`, in this request,
-    /// to be completed with the new record's id.
-    pub fn audit_creation(&self, resource_type: ResourceType) -> Creation {
-        Creation {
-            actor: self.caller.subject.clone(),
-            actor_organisation_id: Some(self.caller.organisation_id.uuid()),
-            resource_type,
-            request_id: self.request_id.0.clone(),
-        }
-    }
-
     /// This caller in this request, for the events of every record a change touches.
     pub fn actor(&self) -> Actor {
         Actor {

@@ -324,20 +324,6 @@ impl ResponseError for ApiError {
     }
 }
 
-/// Maps a store error as usual, except that a violation of the unique index `constraint` is the
-/// client's conflict, told as `message` (409): the one way a resource names what it keeps unique.
-pub fn unique_conflict(
-    constraint: &'static str,
-    message: &'static str,
-) -> impl Fn(StoreError) -> ApiError + Copy {
-    move |error| match &error {
-        StoreError::UniqueViolation(violated) if violated == constraint => {
-            ApiError::Conflict(message.into())
-        }
-        _ => error.into(),
-    }
-}
-
 impl From<FieldRefusal> for FieldError {
     fn from(refusal: FieldRefusal) -> Self {
         FieldError::new(refusal.field, refusal.code, refusal.message)
