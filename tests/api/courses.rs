@@ -830,3 +830,21 @@ async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_th
     ).await;
     get(&app, &log_uri, &c.kbt).await.assert_problem(404);
 }
+
+#[actix_web::test]
+async fn a_course_title_or_place_holding_a_national_identity_number_is_refused_and_stored_nowhere()
+{
+    let t = TestApp::new();
+    let app = t.service().await;
+    let c = centres(&t);
+    let id = "01010150074";
+    for field in ["title", "place"] {
+        let mut body = course_body(10, &[]);
+        body[field] = json!(format!("Kurs for {id}"));
+        let refused = post(&app, "/api/v1/courses", &c.korus, &body).await;
+        let problem = refused.assert_problem(422);
+        assert_eq!(problem["errors"][0]["field"], field);
+        assert_eq!(problem["errors"][0]["code"], "national_id");
+    }
+    assert!(tables_containing(&t.database, id).is_empty());
+}

@@ -950,3 +950,51 @@ async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
     assert_eq!(table["columns"].as_array().unwrap().len(), 5);
     assert_eq!(table["total"]["count"], 0);
 }
+
+#[actix_web::test]
+async fn no_text_field_of_a_network_or_gathering_stores_a_national_identity_number() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let id = "15076500565";
+    let mut refused_bodies = Vec::new();
+    for (field, path) in [
+        ("target_group", &["target_group"][..]),
+        (
+            "steering_group[0].name",
+            &["steering_group", "0", "name"][..],
+        ),
+        ("members[0].service", &["members", "0", "service"][..]),
+    ] {
+        let mut body = network_body(&f);
+        let mut slot = &mut body;
+        for step in path {
+            slot = match step.parse::<usize>() {
+                Ok(index) => &mut slot[index],
+                Err(_) => &mut slot[*step],
+            };
+        }
+        *slot = json!(format!("Gjelder {id}"));
+        refused_bodies.push((field, "/api/v1/learning-networks".to_owned(), body));
+    }
+    let network = created_network(&app, &f).await;
+    let gatherings = format!("/api/v1/learning-networks/{}/gatherings", network.id);
+    let mut at_place = gathering_body("2026-11-12", false);
+    at_place["place"] = json!(format!("Hos {id}"));
+    refused_bodies.push(("place", gatherings.clone(), at_place));
+    let mut presenter = gathering_body("2026-11-12", false);
+    presenter["programme"][0]["presenter_organisation"] = json!(id);
+    refused_bodies.push(("programme[0].presenter_organisation", gatherings, presenter));
+
+    for (field, uri, body) in refused_bodies {
+        let refused = post(&app, &uri, &f.coordinator, &body).await;
+        let problem = refused.assert_problem(422);
+        assert_eq!(problem["errors"][0]["field"], field, "{field}");
+        assert_eq!(problem["errors"][0]["code"], "national_id", "{field}");
+        assert!(
+            !refused.text.contains(id),
+            "{field}: the number is not echoed"
+        );
+    }
+    assert!(tables_containing(&t.database, id).is_empty());
+}

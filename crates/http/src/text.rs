@@ -81,21 +81,7 @@ string_schema!(
     LogLine, min = 1, max = 300, pattern = PLAIN_TEXT_PATTERN, example = "Å holde nettverket samlet mellom møtene"
 );
 
-/// A validator check: free text of a meeting log (several lines) that identifies nobody by a
-/// national identity number.
-pub fn check_log_text(value: &str) -> Result<(), ValidationError> {
-    check_free_text(value)?;
-    check_no_national_id(value)
-}
-
-/// A validator check: one line of a meeting log that identifies nobody by a national identity
-/// number.
-pub fn check_log_line(value: &str) -> Result<(), ValidationError> {
-    check_plain_text(value)?;
-    check_no_national_id(value)
-}
-
-/// A validator check: every line of a list is a [`check_log_line`] line of at most 300
+/// A validator check: every line of a list is a [`check_plain_text`] line of at most 300
 /// characters.
 pub fn check_log_lines(values: &[String]) -> Result<(), ValidationError> {
     values.iter().try_for_each(|value| {
@@ -103,24 +89,26 @@ pub fn check_log_lines(values: &[String]) -> Result<(), ValidationError> {
             return Err(ValidationError::new("length")
                 .with_message(Cow::Borrowed("each line is at most 300 characters")));
         }
-        check_log_line(value)
+        check_plain_text(value)
     })
 }
 
-/// Refuses text holding a national identity number; the message never repeats the text.
+/// Refuses text holding a national identity number; the message never repeats the text. Every
+/// text check below calls it, so no text field of any resource stores one.
 fn check_no_national_id(value: &str) -> Result<(), ValidationError> {
     if samhandling_domain::national_id::contains_national_id(value) {
         return Err(
             ValidationError::new("national_id").with_message(Cow::Borrowed(
                 "holds what looks like a national identity number (11 digits passing the mod-11 \
-             check): meeting logs never identify anyone, so leave it out",
+             check): no record here identifies anyone by it, so leave it out",
             )),
         );
     }
     Ok(())
 }
 
-/// A validator check: non-blank text without control characters.
+/// A validator check: non-blank text without control characters, and no national identity
+/// number.
 pub fn check_plain_text(value: &str) -> Result<(), ValidationError> {
     if value.chars().any(char::is_control) {
         return Err(ValidationError::new("control_character")
@@ -129,11 +117,11 @@ pub fn check_plain_text(value: &str) -> Result<(), ValidationError> {
     if value.chars().all(char::is_whitespace) {
         return Err(ValidationError::new("blank").with_message(Cow::Borrowed("must not be blank")));
     }
-    Ok(())
+    check_no_national_id(value)
 }
 
 /// A validator check: free text in several lines (the person's own words): no control characters
-/// but line breaks and tabs, and not blank.
+/// but line breaks and tabs, not blank, and no national identity number.
 pub fn check_free_text(value: &str) -> Result<(), ValidationError> {
     if value
         .chars()
@@ -148,7 +136,7 @@ pub fn check_free_text(value: &str) -> Result<(), ValidationError> {
     if value.chars().all(char::is_whitespace) {
         return Err(ValidationError::new("blank").with_message(Cow::Borrowed("must not be blank")));
     }
-    Ok(())
+    check_no_national_id(value)
 }
 
 /// A validator check: a phone number of 8 to 15 digits, optionally with a leading `+`.

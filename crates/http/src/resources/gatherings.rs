@@ -17,7 +17,7 @@ use crate::resources::learning_networks::{
     coordinator_scope, location as network_location, scope_of, NetworkParties, NetworkPath,
 };
 use crate::state::AppState;
-use crate::text::{check_log_line, check_log_lines, check_plain_text, LogLine, Name};
+use crate::text::{check_log_lines, check_plain_text, LogLine, Name};
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
@@ -59,7 +59,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
 #[serde(deny_unknown_fields)]
 pub struct ProgrammeEntry {
     /// The title; never a name of a person the services work with.
-    #[validate(length(min = 1, max = 300), custom(function = "check_log_line"))]
+    #[validate(length(min = 1, max = 300), custom(function = "check_plain_text"))]
     #[schema(value_type = LogLine)]
     pub title: String,
     /// The presenter's organisation.

@@ -17,8 +17,8 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use crate::text::{
-    check_log_line, check_log_lines, check_log_text, check_municipality_number, check_plain_text,
-    LogLine, LogText, MunicipalityNumberText, Name,
+    check_free_text, check_log_lines, check_municipality_number, check_plain_text, LogLine,
+    LogText, MunicipalityNumberText, Name,
 };
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -188,7 +188,7 @@ pub struct SupervisionWish {
     pub wanted: bool,
     /// On what (only when wanted): one line, never a name.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 500), custom(function = "check_log_line"))]
+    #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
     #[schema(
         min_length = 1,
         max_length = 500,
@@ -254,7 +254,7 @@ pub struct LogNetworkMeeting {
     #[schema(value_type = MunicipalityNumberText)]
     pub municipality_number: String,
     /// The service that held it.
-    #[validate(length(min = 1, max = 200), custom(function = "check_log_line"))]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
     #[schema(value_type = Name)]
     pub service: String,
     /// Co-facilitators: professionals, by name or title (at most 5).
@@ -278,12 +278,12 @@ pub struct LogNetworkMeeting {
     pub themes: Vec<NetworkTheme>,
     /// The resources the person and the network found.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_log_text"))]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
     #[schema(value_type = Option<LogText>, nullable = false)]
     pub resources_identified: Option<String>,
     /// What was agreed next.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_log_text"))]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
     #[schema(value_type = Option<LogText>, nullable = false)]
     pub next_steps: Option<String>,
     /// Whether another meeting is planned; not planned when absent.
@@ -297,7 +297,7 @@ pub struct LogNetworkMeeting {
     /// A label you choose to link the meetings of one main person — never a name, initials or
     /// birth date. Only you see it.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 64), custom(function = "check_log_line"))]
+    #[validate(length(min = 1, max = 64), custom(function = "check_plain_text"))]
     #[schema(
         min_length = 1,
         max_length = 64,
@@ -328,7 +328,7 @@ pub struct UpdateNetworkMeeting {
     pub municipality_number: Option<String>,
     /// The service that held it.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_log_line"))]
+    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
     #[schema(value_type = Option<Name>, nullable = false)]
     pub service: Option<String>,
     /// Co-facilitators, replacing the list.
@@ -361,7 +361,7 @@ pub struct UpdateNetworkMeeting {
         deserialize_with = "crate::text::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_log_text"))]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
     #[schema(value_type = Option<LogText>, nullable = true)]
     pub resources_identified: Option<Option<String>>,
     /// What was agreed next, or `null` to clear it.
@@ -370,7 +370,7 @@ pub struct UpdateNetworkMeeting {
         deserialize_with = "crate::text::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_log_text"))]
+    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
     #[schema(value_type = Option<LogText>, nullable = true)]
     pub next_steps: Option<Option<String>>,
     /// The next meeting, replaced whole.
@@ -389,7 +389,7 @@ pub struct UpdateNetworkMeeting {
         deserialize_with = "crate::text::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 64), custom(function = "check_log_line"))]
+    #[validate(length(min = 1, max = 64), custom(function = "check_plain_text"))]
     #[schema(
         value_type = Option<String>,
         min_length = 1,
