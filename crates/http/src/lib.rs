@@ -15,7 +15,6 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod read_audit;
 pub mod record;
-pub mod references;
 pub mod resources;
 pub mod routing;
 pub mod state;

@@ -7,10 +7,10 @@ use crate::db::Database;
 use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::read_audit::ReadAudit;
-pub use crate::references::References;
 use samhandling_auth::TokenService;
 use samhandling_domain::referral::RetentionPolicy;
 use samhandling_persistence::Pools;
+pub use samhandling_usecases::references::References;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 

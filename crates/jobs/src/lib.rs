@@ -10,10 +10,11 @@ pub mod retention;
 use std::time::Duration;
 
 /// Runs `work` on a blocking thread every `interval`, logging failures, until the runtime stops.
-pub(crate) async fn every<T, F>(interval: Duration, name: &'static str, work: F)
+pub(crate) async fn every<T, E, F>(interval: Duration, name: &'static str, work: F)
 where
-    F: Fn() -> Result<T, samhandling_persistence::StoreError> + Send + Sync + Clone + 'static,
+    F: Fn() -> Result<T, E> + Send + Sync + Clone + 'static,
     T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
 {
     loop {
         let job = work.clone();

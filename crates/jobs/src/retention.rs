@@ -43,15 +43,15 @@ pub const DELIVERY_LOG_DAYS: i64 = 30;
 const BATCH: i64 = 100;
 
 /// One sweep. Blocking.
-pub fn sweep(db: &Db, policy: &RetentionPolicy) -> Result<SweepReport, StoreError> {
+pub fn sweep(db: &Db, policy: &RetentionPolicy) -> Result<SweepReport, UseCaseError> {
     db.with_connection(|conn| sweep_on(conn, policy))
 }
 
 /// Runs `step` in batches of its own transactions until a batch comes back short.
-fn in_batches(
+fn in_batches<E: From<StoreError>>(
     conn: &mut PgConnection,
-    mut step: impl FnMut(&mut PgConnection) -> Result<usize, StoreError>,
-) -> Result<usize, StoreError> {
+    mut step: impl FnMut(&mut PgConnection) -> Result<usize, E>,
+) -> Result<usize, E> {
     let mut total = 0;
     loop {
         let done = in_transaction(conn, &mut step)?;
@@ -62,14 +62,17 @@ fn in_batches(
     }
 }
 
-fn sweep_on(conn: &mut PgConnection, policy: &RetentionPolicy) -> Result<SweepReport, StoreError> {
+fn sweep_on(
+    conn: &mut PgConnection,
+    policy: &RetentionPolicy,
+) -> Result<SweepReport, UseCaseError> {
     let retention = Actor {
         actor: RETENTION_ACTOR.to_owned(),
         actor_organisation_id: None,
         request_id: format!("retention-{}", Uuid::now_v7()),
     };
     let mut report = SweepReport {
-        notices: in_batches(conn, |conn| {
+        notices: in_batches(conn, |conn| -> Result<usize, StoreError> {
             let notices = referrals::take_erasure_notices(conn, policy, BATCH)?;
             for notice in &notices {
                 let due = WebhookEvent::ReferralErasureDue(ReferralErasureDue {
@@ -83,15 +86,15 @@ fn sweep_on(conn: &mut PgConnection, policy: &RetentionPolicy) -> Result<SweepRe
         ..SweepReport::default()
     };
     let mut expired = 0;
-    report.erased = in_batches(conn, |conn| {
+    report.erased = in_batches(conn, |conn| -> Result<usize, UseCaseError> {
         let due = referrals::due_for_erasure(conn, policy, BATCH)?;
         let ctx = &mut Context::new(conn, &retention, &SystemClock);
         for &(id, open) in &due {
             if open {
-                usecases::expire(ctx, id).map_err(stored)?;
+                usecases::expire(ctx, id)?;
                 expired += 1;
             }
-            usecases::erase_as_due(ctx, id).map_err(stored)?;
+            usecases::erase_as_due(ctx, id)?;
         }
         Ok(due.len())
     })?;
@@ -101,16 +104,6 @@ fn sweep_on(conn: &mut PgConnection, policy: &RetentionPolicy) -> Result<SweepRe
     report.deliveries =
         webhooks::purge_finished_before(conn, Utc::now() - TimeDelta::days(DELIVERY_LOG_DAYS))?;
     Ok(report)
-}
-
-/// A use case's refusal, as the sweep reports it: a referral found due that the lifecycle will
-/// not expire (it ended meanwhile) is data the sweep did not expect, not a storage failure, but
-/// both end the batch's transaction and are logged.
-fn stored(error: UseCaseError) -> StoreError {
-    match error {
-        UseCaseError::Store(error) => error,
-        refusal => StoreError::Corrupt(format!("the retention sweep was refused: {refusal}")),
-    }
 }
 
 /// Sweeps every `interval` until the runtime stops; spawn it on the server's runtime.
@@ -125,7 +118,7 @@ pub async fn run(db: Db, policy: RetentionPolicy, interval: Duration) {
                 report.erased
             );
         }
-        Ok(report)
+        Ok::<_, UseCaseError>(report)
     })
     .await;
 }

@@ -29,7 +29,7 @@
 //! of the load; referrals, intakes, sessions and follow-ups are spread over the weeks before it.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, SubsecRound, TimeDelta, Utc};
-use samhandling_domain::audit::{Actor, Creation, ResourceType};
+use samhandling_domain::audit::Actor;
 use samhandling_domain::group::{
     AgeBand, CentreAccess, Group, GroupFormat, GroupStatus, GroupTheme, LeaveReason, Schedule,
     Size, Starter, Weekday,
@@ -39,11 +39,11 @@ use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
 };
 use samhandling_domain::referral::{
-    reference_from, Consent, ConsentMethod, Offer, Person, PreferredFormat, ReasonCode, Referral,
-    ReferralAccess, ReferralScope, ReferralStatus, Source, TargetGroup,
+    Consent, ConsentMethod, Offer, Person, PreferredFormat, ReasonCode, Referral, ReferralAccess,
+    ReferralScope, ReferralStatus, Source, TargetGroup,
 };
 use samhandling_domain::{Caller, Role};
-use samhandling_persistence::referrals::{Inserted, NewReferral};
+use samhandling_persistence::referrals::NewReferral;
 use samhandling_persistence::{
     groups, in_transaction, intakes, organisations, referrals, PgConnection, StoreError,
 };
@@ -52,6 +52,7 @@ use samhandling_usecases::groups::{self as group_cases, Visit as GroupVisit};
 use samhandling_usecases::intakes::{self as intake_cases, IntakeResult};
 use samhandling_usecases::memberships::{self as membership_cases, Placement};
 use samhandling_usecases::organisations as organisation_cases;
+use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::referrals as referral_cases;
 use samhandling_usecases::{
     Clock, Context as UseCaseContext, FixedClock, SystemClock, UseCaseError,
@@ -547,13 +548,6 @@ pub(crate) fn as_demo_at<T>(
     ))?)
 }
 
-/// A short reference from 40 random bits, as the API draws one.
-fn random_reference() -> String {
-    let random = Uuid::new_v4();
-    let bytes = random.as_bytes();
-    reference_from([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4]])
-}
-
 /// A made-up address at a domain reserved for examples.
 fn email(seed: &PersonSeed) -> String {
     let mut local = String::new();
@@ -613,17 +607,10 @@ fn refer(
         birth_year: seed.birth_year,
         wishes: seed.wishes.clone(),
     };
-    let created = Creation {
-        actor: ACTOR.to_owned(),
-        actor_organisation_id: referrer,
-        resource_type: ResourceType::Referral,
-        request_id: REQUEST_ID.to_owned(),
-    };
-    for _ in 0..8 {
-        let reference = random_reference();
+    let stored = with_free_reference(&References::random(), |reference| {
         let new = NewReferral {
             id: demo_id(REFERRAL, seed.number),
-            reference: &reference,
+            reference,
             source: if referrer.is_some() {
                 Source::Referral
             } else {
@@ -642,15 +629,11 @@ fn refer(
             person: &person,
             created_at,
         };
-        match referrals::insert(conn, &new, ACTOR, &created, None)? {
-            Inserted::Stored(referral) => return Ok(referral),
-            Inserted::ReferenceTaken => {}
-            Inserted::NotAdmitted => {
-                return Err(refused(format!("{centre} is not a self-help centre")));
-            }
-        }
-    }
-    Err(refused("no free referral reference was found"))
+        as_demo_at(conn, referrer, created_at, |ctx| {
+            referral_cases::refer(ctx, &new, None)
+        })
+    })?;
+    stored.ok_or_else(|| refused(format!("{centre} is not a self-help centre")))
 }
 
 /// One move of a referral for `caller`, as `POST /referrals/{id}/transitions` makes it.

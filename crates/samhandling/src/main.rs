@@ -79,6 +79,8 @@ enum Failure {
     #[error(transparent)]
     Store(#[from] samhandling_persistence::StoreError),
     #[error(transparent)]
+    UseCase(#[from] samhandling_usecases::UseCaseError),
+    #[error(transparent)]
     Demo(#[from] demo_data::DemoError),
     #[error(transparent)]
     Token(#[from] samhandling_auth::TokenError),

@@ -25,6 +25,7 @@ pub mod learning_networks;
 pub mod memberships;
 pub mod network_meetings;
 pub mod organisations;
+pub mod references;
 pub mod referrals;
 pub mod webhooks;
 

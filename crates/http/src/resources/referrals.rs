@@ -13,7 +13,6 @@ use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyH
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::references::with_free_reference;
 use crate::resources::referral_input::{referral_request, ConsentInput, Prepared};
 use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
@@ -25,6 +24,7 @@ use samhandling_domain::referral::{
     ReferralAccess, ReferralStatus, RetentionPolicy, Source, TargetGroup, Transition,
 };
 use samhandling_domain::Role;
+use samhandling_usecases::references::with_free_reference;
 use samhandling_usecases::referrals::{self as usecases, ReferralFilter};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -427,7 +427,7 @@ async fn create_referral(
         "/api/v1/referrals",
         &request,
         move |conn, claim| {
-            let stored = with_free_reference(&references, |reference| {
+            let stored = with_free_reference::<_, ApiError>(&references, |reference| {
                 let new = prepared.new_referral(
                     reference,
                     Source::Referral,

@@ -6,7 +6,6 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, PublicIdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::rate_limit::Limit;
-use crate::references::with_free_reference;
 use crate::resources::referral_input::{referral_request, Prepared};
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -14,6 +13,7 @@ use chrono::Utc;
 use samhandling_domain::audit::Actor;
 use samhandling_domain::referral::{Consent, ConsentMethod, Source};
 use samhandling_domain::Caller;
+use samhandling_usecases::references::with_free_reference;
 use samhandling_usecases::referrals as usecases;
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
@@ -143,7 +143,7 @@ async fn create_self_registration(
                 request_id: request_id.0,
             };
             let target_centre_id = prepared.target_centre_id;
-            let reference = with_free_reference(&references, |reference| {
+            let reference = with_free_reference::<_, ApiError>(&references, |reference| {
                 let new = prepared.new_referral(
                     reference,
                     Source::SelfRegistration,

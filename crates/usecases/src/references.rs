@@ -1,9 +1,10 @@
 //! The short references people quote on the phone, drawn by the server for every new referral
-//! and self-registration.
+//! and self-registration, by the API and the demo loader alike.
 
-use crate::error::ApiError;
+use crate::UseCaseError;
 use samhandling_domain::referral::reference_from;
-use samhandling_usecases::referrals::Inserted;
+use samhandling_persistence::referrals::Inserted;
+use samhandling_persistence::StoreError;
 use std::sync::Arc;
 
 /// Where short references come from: random by default; a test injects a sequence that repeats
@@ -40,10 +41,10 @@ const REFERENCE_ATTEMPTS: usize = 8;
 /// Runs `insert` under fresh references until one is free, and returns what it stored (`None`
 /// when it was not admitted). The server chose the reference, so a collision is retried inside
 /// the create and never reaches the client as a 409.
-pub(crate) fn with_free_reference<T>(
+pub fn with_free_reference<T, E: From<UseCaseError>>(
     references: &References,
-    mut insert: impl FnMut(&str) -> Result<Inserted<T>, ApiError>,
-) -> Result<Option<T>, ApiError> {
+    mut insert: impl FnMut(&str) -> Result<Inserted<T>, E>,
+) -> Result<Option<T>, E> {
     for _ in 0..REFERENCE_ATTEMPTS {
         match insert(&(references.0)())? {
             Inserted::ReferenceTaken => {}
@@ -51,7 +52,9 @@ pub(crate) fn with_free_reference<T>(
             Inserted::NotAdmitted => return Ok(None),
         }
     }
-    Err(ApiError::Unavailable(
+    // Unavailable, not the client's fault: a retry draws afresh.
+    Err(UseCaseError::Store(StoreError::Unavailable(
         "no free referral reference was found; retry".into(),
     ))
+    .into())
 }
