@@ -773,9 +773,9 @@ fn place(
     confidentiality_signed: bool,
 ) -> Result<(), DemoError> {
     let placement = Placement {
-        id: membership_id,
-        group_id,
-        intake_id,
+        id: membership_id.into(),
+        group_id: group_id.into(),
+        intake_id: intake_id.into(),
         group_agreed: false,
         confidentiality_signed,
     };
@@ -828,15 +828,15 @@ fn log_session(
     let held_on = demo.meeting_day(group, seed.meetings_ago);
     let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
     let log = SessionLog {
-        id: demo_id(SESSION, number),
-        group_id,
+        id: demo_id(SESSION, number).into(),
+        group_id: group_id.into(),
         held_on,
         held: seed.held,
         present: seed.present,
         starter_present: seed.starter_present,
         format: None,
         follow_up_requested: seed.follow_up.is_some(),
-        follow_up_id: demo_id(FOLLOW_UP, number),
+        follow_up_id: demo_id(FOLLOW_UP, number).into(),
         note: seed.note.clone(),
     };
     demo.as_demo(conn, Some(centre), |ctx| {
@@ -852,7 +852,7 @@ fn log_session(
             visited_by: visit.by.clone(),
         };
         demo.as_demo(conn, Some(centre), |ctx| {
-            group_cases::record_visit(ctx, access, demo_id(FOLLOW_UP, number), visit)
+            group_cases::record_visit(ctx, access, demo_id(FOLLOW_UP, number).into(), visit)
         })?;
     }
     Ok(())
@@ -1032,9 +1032,9 @@ fn group_story(conn: &mut PgConnection, demo: &Demo, seed: &GroupSeed) -> Result
         let requested_on = demo.today - TimeDelta::days(follow_up.days_ago);
         // Apart from the follow-ups of session logs, which share their session's number.
         let number = 900 + seed.number * 10 + index;
-        let follow_up_id = demo_id(FOLLOW_UP, number);
+        let follow_up_id = demo_id(FOLLOW_UP, number).into();
         demo.as_demo(conn, Some(centre), |ctx| {
-            group_cases::request_follow_up(ctx, access, follow_up_id, id, requested_on)
+            group_cases::request_follow_up(ctx, access, follow_up_id, id.into(), requested_on)
         })?;
         if let Some(visit) = &follow_up.visit {
             let visit = GroupVisit {

@@ -245,7 +245,7 @@ fn record_outcomes(
             }),
         };
         demo.as_demo(conn, Some(governor), |ctx| {
-            cases::record_finding(ctx, &adviser, id, Uuid::now_v7(), draft)
+            cases::record_finding(ctx, &adviser, id.into(), Uuid::now_v7().into(), draft)
         })?;
     }
     for evaluation in &seed.evaluations {

@@ -495,7 +495,8 @@ fn load_course(
         };
         let at = from + TimeDelta::minutes(i64::from(number) * 7);
         as_demo_at(conn, Some(lead), at, |ctx| {
-            enrolment_cases::enrol(ctx, scope, id, enrolment_id(seed, number), professional)
+            let enrolment = enrolment_id(seed, number).into();
+            enrolment_cases::enrol(ctx, scope, id.into(), enrolment, professional)
         })?;
     }
     for number in &seed.cancelled {
@@ -525,7 +526,7 @@ fn move_enrolment(
     let id = enrolment_id(seed, number);
     let scope = CourseScope { centre: Some(lead) };
     demo.as_demo(conn, Some(lead), |ctx| {
-        enrolment_cases::move_enrolment(ctx, scope, course_id, id, to)
+        enrolment_cases::move_enrolment(ctx, scope, course_id.into(), id.into(), to)
     })
 }
 
@@ -795,7 +796,7 @@ fn load_gathering(
         network_cases::record_gathering(ctx, scope, &gathering_record)
     })?;
     for (member, came) in network.members.iter().zip(&gathering.attendance) {
-        let attendance = (network.id, id, member.id);
+        let attendance = (network.id.into(), id.into(), member.id.into());
         (_, stored) = as_demo_at(conn, Some(coordinator), recorded, |ctx| {
             network_cases::record_attendance(ctx, scope, attendance, Precondition::Any, *came)
         })?;

@@ -11,6 +11,7 @@ use samhandling_domain::dialogue::{
     DialogueAccess, DialogueMeeting, DialogueStatus, DialogueView, Finding, FocusArea,
     FollowUpAction, RiskAssessment,
 };
+use samhandling_domain::ids::{DialogueMeetingId, FindingId};
 use samhandling_domain::lifecycle::Lifecycle;
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::venue::Venue;
@@ -220,15 +221,16 @@ fn check_held(meeting: &DialogueMeeting) -> Result<(), UseCaseError> {
 pub fn record_finding(
     ctx: &mut Context<'_>,
     caller: &Caller,
-    id: Uuid,
-    finding_id: Uuid,
+    meeting_id: DialogueMeetingId,
+    finding_id: FindingId,
     draft: FindingDraft,
 ) -> Result<Finding, UseCaseError> {
+    let id = meeting_id.uuid();
     let (_, meeting) = governed(ctx, caller, id)?;
     check_held(&meeting)?;
     meeting.check_municipality(draft.municipality_id)?;
     let finding = Finding {
-        id: finding_id,
+        id: finding_id.uuid(),
         meeting_id: id,
         municipality_id: draft.municipality_id,
         presented_work: draft.presented_work,

@@ -5,6 +5,7 @@
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
+use samhandling_domain::ids::{CourseId, EnrolmentId};
 use samhandling_domain::lifecycle::Lifecycle;
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::courses::{self as store, ENROLMENT_ONCE_KEY};
@@ -27,17 +28,22 @@ pub struct MovedEnrolment {
 pub fn move_enrolment(
     ctx: &mut Context<'_>,
     scope: CourseScope,
-    course_id: Uuid,
-    id: Uuid,
+    course_id: CourseId,
+    id: EnrolmentId,
     to: EnrolmentStatus,
 ) -> Result<MovedEnrolment, UseCaseError> {
-    let mut course =
-        store::find_for_update(ctx.conn(), course_id, scope)?.ok_or(UseCaseError::NotFound)?;
-    let enrolment = store::find_enrolment_for_update(ctx.conn(), course_id, id, scope)?
+    let mut course = store::find_for_update(ctx.conn(), course_id.uuid(), scope)?
         .ok_or(UseCaseError::NotFound)?;
+    let enrolment =
+        store::find_enrolment_for_update(ctx.conn(), course_id.uuid(), id.uuid(), scope)?
+            .ok_or(UseCaseError::NotFound)?;
     enrolment.status.check_transition(to)?;
-    let moved = store::set_enrolment_status(ctx.conn(), id, to)?;
-    ctx.audit(AuditAction::Transitioned, ResourceType::Enrolment, id)?;
+    let moved = store::set_enrolment_status(ctx.conn(), id.uuid(), to)?;
+    ctx.audit(
+        AuditAction::Transitioned,
+        ResourceType::Enrolment,
+        id.uuid(),
+    )?;
     let mut links = Vec::new();
     match to {
         EnrolmentStatus::Cancelled if enrolment.status.holds_seat() => {
@@ -79,12 +85,12 @@ pub struct Professional {
 pub fn enrol(
     ctx: &mut Context<'_>,
     scope: CourseScope,
-    course_id: Uuid,
-    id: Uuid,
+    course_id: CourseId,
+    id: EnrolmentId,
     professional: Professional,
 ) -> Result<Enrolment, UseCaseError> {
-    let course =
-        store::find_for_update(ctx.conn(), course_id, scope)?.ok_or(UseCaseError::NotFound)?;
+    let course = store::find_for_update(ctx.conn(), course_id.uuid(), scope)?
+        .ok_or(UseCaseError::NotFound)?;
     crate::facilitators::check_employer_of(
         ctx.conn(),
         "employer_organisation_id",
@@ -92,8 +98,8 @@ pub fn enrol(
     )?;
     let now = ctx.now();
     let enrolment = Enrolment {
-        id,
-        course_id,
+        id: id.uuid(),
+        course_id: course_id.uuid(),
         name: professional.name,
         work_email: professional.work_email,
         employer_organisation_id: professional.employer_organisation_id,
@@ -109,7 +115,7 @@ pub fn enrol(
         ENROLMENT_ONCE_KEY,
         "this work e-mail is already enrolled on the course",
     ))?;
-    ctx.audit(AuditAction::Created, ResourceType::Enrolment, id)?;
+    ctx.audit(AuditAction::Created, ResourceType::Enrolment, id.uuid())?;
     Ok(stored)
 }
 

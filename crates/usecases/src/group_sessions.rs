@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened_on;
 use samhandling_domain::group::{CentreAccess, GroupFormat, Session};
+use samhandling_domain::ids::{FollowUpId, GroupId, SessionId};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::group_sessions::{self as store, ONE_PER_DAY_KEY};
 use samhandling_persistence::groups;
@@ -17,9 +18,9 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionLog {
     /// The new log's id.
-    pub id: Uuid,
+    pub id: SessionId,
     /// The group.
-    pub group_id: Uuid,
+    pub group_id: GroupId,
     /// The day it met (or would have).
     pub held_on: NaiveDate,
     /// Whether it took place.
@@ -33,7 +34,7 @@ pub struct SessionLog {
     /// Whether the group asked for a follow-up visit.
     pub follow_up_requested: bool,
     /// The id the follow-up request gets, when the group asked for one.
-    pub follow_up_id: Uuid,
+    pub follow_up_id: FollowUpId,
     /// A short note, never about a person.
     pub note: Option<String>,
 }
@@ -49,7 +50,7 @@ pub fn log_session(
     access: CentreAccess,
     log: SessionLog,
 ) -> Result<Session, UseCaseError> {
-    let group = groups::find_for_update(ctx.conn(), log.group_id, access.own_groups())?
+    let group = groups::find_for_update(ctx.conn(), log.group_id.uuid(), access.own_groups())?
         .ok_or(UseCaseError::NotFound)?;
     group.check_session()?;
     check_happened_on(
@@ -60,7 +61,7 @@ pub fn log_session(
     )
     .map_err(|refusal| UseCaseError::invalid("held_on", refusal.code(), refusal.to_string()))?;
     let session = Session {
-        id: log.id,
+        id: log.id.uuid(),
         group_id: group.id,
         held_on: log.held_on,
         held: log.held,
@@ -76,7 +77,7 @@ pub fn log_session(
     if stored.follow_up_requested {
         groups::request_follow_up(
             ctx.conn(),
-            log.follow_up_id,
+            log.follow_up_id.uuid(),
             group.id,
             stored.held_on,
             Some(stored.id),

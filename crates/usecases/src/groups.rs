@@ -10,6 +10,7 @@ use samhandling_domain::group::GroupScope;
 use samhandling_domain::group::{
     CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, LeaveReason, Schedule, Size, Starter,
 };
+use samhandling_domain::ids::{FollowUpId, GroupId};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::groups::{self as store, STARTER_KEY};
@@ -145,11 +146,11 @@ fn end_places(ctx: &mut Context<'_>, group_id: Uuid) -> Result<(), UseCaseError>
 pub fn request_follow_up(
     ctx: &mut Context<'_>,
     access: CentreAccess,
-    id: Uuid,
-    group_id: Uuid,
+    id: FollowUpId,
+    group_id: GroupId,
     requested_on: NaiveDate,
 ) -> Result<FollowUp, UseCaseError> {
-    let group = store::find_for_update(ctx.conn(), group_id, access.own_groups())?
+    let group = store::find_for_update(ctx.conn(), group_id.uuid(), access.own_groups())?
         .ok_or(UseCaseError::NotFound)?;
     check_happened_on(
         requested_on,
@@ -160,7 +161,7 @@ pub fn request_follow_up(
     .map_err(|refusal| {
         UseCaseError::invalid("requested_on", refusal.code(), refusal.to_string())
     })?;
-    let stored = store::request_follow_up(ctx.conn(), id, group.id, requested_on, None)?;
+    let stored = store::request_follow_up(ctx.conn(), id.uuid(), group.id, requested_on, None)?;
     ctx.audit(AuditAction::Updated, ResourceType::Group, group.id)?;
     Ok(stored)
 }
@@ -180,10 +181,10 @@ pub struct Visit {
 pub fn record_visit(
     ctx: &mut Context<'_>,
     access: CentreAccess,
-    id: Uuid,
+    id: FollowUpId,
     visit: Visit,
 ) -> Result<FollowUp, UseCaseError> {
-    let follow_up = store::find_follow_up_for_update(ctx.conn(), id, access.scope())?
+    let follow_up = store::find_follow_up_for_update(ctx.conn(), id.uuid(), access.scope())?
         .ok_or(UseCaseError::NotFound)?;
     if follow_up.visited_on.is_some() {
         return Err(UseCaseError::Conflict(
@@ -197,7 +198,7 @@ pub fn record_visit(
         ctx.now(),
     )
     .map_err(|refusal| UseCaseError::invalid("visited_on", refusal.code(), refusal.to_string()))?;
-    let visited = store::record_visit(ctx.conn(), id, visit.visited_on, &visit.visited_by)?;
+    let visited = store::record_visit(ctx.conn(), id.uuid(), visit.visited_on, &visit.visited_by)?;
     ctx.audit(AuditAction::Updated, ResourceType::Group, visited.group_id)?;
     Ok(visited)
 }

@@ -17,6 +17,7 @@ use samhandling_persistence::learning_networks::{self as store, MEMBER_KEY};
 use samhandling_persistence::{gatherings, meeting_statistics, PgConnection};
 use std::collections::{BTreeMap, HashSet};
 
+use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
 pub use samhandling_persistence::meeting_statistics::{AttendanceCount, NetworkSums};
 use uuid::Uuid;
 
@@ -179,11 +180,12 @@ fn locked(
 pub fn update_gathering(
     ctx: &mut Context<'_>,
     scope: LearningNetworkScope,
-    (network_id, gathering_id): (Uuid, Uuid),
+    (network_id, gathering_id): (LearningNetworkId, GatheringId),
     read: Precondition,
     edit: GatheringEdit,
 ) -> Result<(LearningNetwork, Gathering), UseCaseError> {
-    let (network, mut gathering) = locked(ctx.conn(), scope, network_id, gathering_id)?;
+    let (network, mut gathering) =
+        locked(ctx.conn(), scope, network_id.uuid(), gathering_id.uuid())?;
     read.check(gathering.version)?;
     if let Some(held_on) = edit.held_on {
         gathering.held_on = held_on;
@@ -205,7 +207,11 @@ pub fn update_gathering(
         gathering.highlights = highlights;
     }
     let changed = gatherings::update(ctx.conn(), &gathering)?;
-    ctx.audit(AuditAction::Updated, ResourceType::Gathering, gathering_id)?;
+    ctx.audit(
+        AuditAction::Updated,
+        ResourceType::Gathering,
+        gathering_id.uuid(),
+    )?;
     Ok((network, changed))
 }
 
@@ -215,15 +221,15 @@ pub fn update_gathering(
 pub fn record_attendance(
     ctx: &mut Context<'_>,
     scope: LearningNetworkScope,
-    (network_id, gathering_id, member_id): (Uuid, Uuid, Uuid),
+    (network_id, gathering_id, member_id): (LearningNetworkId, GatheringId, MemberServiceId),
     read: Precondition,
     attendees: i32,
 ) -> Result<(LearningNetwork, Gathering), UseCaseError> {
-    let (network, gathering) = locked(ctx.conn(), scope, network_id, gathering_id)?;
+    let (network, gathering) = locked(ctx.conn(), scope, network_id.uuid(), gathering_id.uuid())?;
     let member = network
         .members
         .iter()
-        .find(|member| member.id == member_id)
+        .find(|member| member.id == member_id.uuid())
         .ok_or(UseCaseError::NotFound)?;
     if !scope.records_attendance_of(&network, member) {
         return Err(UseCaseError::Forbidden(
@@ -233,8 +239,17 @@ pub fn record_attendance(
         ));
     }
     read.check(gathering.version)?;
-    let changed = gatherings::record_attendance(ctx.conn(), gathering_id, member_id, attendees)?;
-    ctx.audit(AuditAction::Updated, ResourceType::Gathering, gathering_id)?;
+    let changed = gatherings::record_attendance(
+        ctx.conn(),
+        gathering_id.uuid(),
+        member_id.uuid(),
+        attendees,
+    )?;
+    ctx.audit(
+        AuditAction::Updated,
+        ResourceType::Gathering,
+        gathering_id.uuid(),
+    )?;
     Ok((network, changed))
 }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened;
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
+use samhandling_domain::ids::{GroupId, IntakeId, MembershipId};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
 use samhandling_domain::Caller;
@@ -19,11 +20,11 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placement {
     /// The new membership's id.
-    pub id: Uuid,
+    pub id: MembershipId,
     /// The group.
-    pub group_id: Uuid,
+    pub group_id: GroupId,
     /// The person's completed intake.
-    pub intake_id: Uuid,
+    pub intake_id: IntakeId,
     /// For a group that has started: the group agreed to take a new member.
     pub group_agreed: bool,
     /// The member signed the confidentiality declaration at placement.
@@ -43,9 +44,10 @@ pub fn place_member(
     placement: Placement,
 ) -> Result<Membership, UseCaseError> {
     let access = CentreAccess::of(caller);
-    let group = groups::find_for_update(ctx.conn(), placement.group_id, access.own_groups())?
-        .ok_or(UseCaseError::NotFound)?;
-    let intake = intakes::find_for_update(ctx.conn(), placement.intake_id, access.scope())?
+    let group =
+        groups::find_for_update(ctx.conn(), placement.group_id.uuid(), access.own_groups())?
+            .ok_or(UseCaseError::NotFound)?;
+    let intake = intakes::find_for_update(ctx.conn(), placement.intake_id.uuid(), access.scope())?
         .ok_or(UseCaseError::MissingReference("intake_id"))?;
     let pseudonym = intake
         .completion
@@ -77,8 +79,8 @@ pub fn place_member(
     let membership = store::insert(
         ctx.conn(),
         &NewMembership {
-            id: placement.id,
-            group_id: placement.group_id,
+            id: placement.id.uuid(),
+            group_id: placement.group_id.uuid(),
             referral_id: referral.id,
             intake_id: intake.id,
             pseudonym: &pseudonym,
@@ -87,7 +89,11 @@ pub fn place_member(
         },
     )
     .map_err(UseCaseError::unique(ONE_PLACE_KEY, PLACED_ALREADY))?;
-    ctx.audit(AuditAction::Created, ResourceType::Membership, placement.id)?;
+    ctx.audit(
+        AuditAction::Created,
+        ResourceType::Membership,
+        placement.id.uuid(),
+    )?;
     Ok(membership)
 }
 

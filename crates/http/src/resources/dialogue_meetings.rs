@@ -1055,7 +1055,8 @@ async fn record_finding(
     let recorded =
         idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
             let ctx = &mut Context::new(conn, &actor, &SystemClock);
-            let stored = usecases::record_finding(ctx, &who, id, Uuid::now_v7(), draft)?;
+            let stored =
+                usecases::record_finding(ctx, &who, id.into(), Uuid::now_v7().into(), draft)?;
             Created::new(&GovernorFinding::from(stored), location(id), None)
         })
         .await;

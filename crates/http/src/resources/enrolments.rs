@@ -214,7 +214,13 @@ async fn enrol(
     let enrolled =
         idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
             let ctx = &mut Context::new(conn, &actor, &SystemClock);
-            let stored = usecases::enrol(ctx, scope, course_id, Uuid::now_v7(), professional)?;
+            let stored = usecases::enrol(
+                ctx,
+                scope,
+                course_id.into(),
+                Uuid::now_v7().into(),
+                professional,
+            )?;
             let (id, version) = (stored.id, stored.version);
             Created::new(
                 &EnrolmentView::from(stored),
@@ -330,7 +336,7 @@ async fn move_enrolment(
     let to = EnrolmentStatus::from(body.into_inner().to);
     let scope = CourseScope::of(&caller.caller);
     let moved = record::operate(&state, &caller, ResourceType::Enrolment, id, move |ctx| {
-        usecases::move_enrolment(ctx, scope, course_id, id, to)
+        usecases::move_enrolment(ctx, scope, course_id.into(), id.into(), to)
     })
     .await?
     .enrolment;

@@ -500,7 +500,8 @@ async fn update_gathering(
         ResourceType::Gathering,
         gathering_id,
         move |ctx| {
-            usecases::update_gathering(ctx, scope, (network_id, gathering_id), precondition, edit)
+            let gathering = (network_id.into(), gathering_id.into());
+            usecases::update_gathering(ctx, scope, gathering, precondition, edit)
         },
     )
     .await?;
@@ -547,7 +548,7 @@ async fn record_attendance(
             usecases::record_attendance(
                 ctx,
                 scope,
-                (network_id, gathering_id, member_id),
+                (network_id.into(), gathering_id.into(), member_id.into()),
                 precondition,
                 attendees,
             )

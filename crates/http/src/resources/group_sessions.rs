@@ -163,8 +163,8 @@ async fn log_session(
     let actor = caller.actor();
     let route = format!("/api/v1/groups/{group_id}/sessions");
     let log = SessionLog {
-        id: Uuid::now_v7(),
-        group_id,
+        id: Uuid::now_v7().into(),
+        group_id: group_id.into(),
         held_on: request.held_on,
         held: request.held,
         present: request.present,
@@ -172,7 +172,7 @@ async fn log_session(
         format: request.format,
         follow_up_requested: request.follow_up_requested,
         note: request.note.clone(),
-        follow_up_id: Uuid::now_v7(),
+        follow_up_id: Uuid::now_v7().into(),
     };
     let logged = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
         let stored =

@@ -888,8 +888,8 @@ async fn request_follow_up(
             let stored = samhandling_usecases::groups::request_follow_up(
                 &mut Context::new(conn, &actor, &SystemClock),
                 access,
-                Uuid::now_v7(),
-                id,
+                Uuid::now_v7().into(),
+                id.into(),
                 request.requested_on,
             )?;
             Created::new(&FollowUpView::from(stored), location(id), None)
@@ -950,7 +950,7 @@ async fn record_visit(
         &caller,
         ResourceType::GroupFollowUp,
         id,
-        move |ctx| samhandling_usecases::groups::record_visit(ctx, access, id, visit),
+        move |ctx| samhandling_usecases::groups::record_visit(ctx, access, id.into(), visit),
     )
     .await?;
     Ok(Tagged::new(FollowUpView::from(visited)))

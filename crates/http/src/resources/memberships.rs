@@ -161,9 +161,9 @@ async fn place_member(
     let route = format!("/api/v1/groups/{group_id}/members");
     let placed = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
         let placement = Placement {
-            id: Uuid::now_v7(),
-            group_id,
-            intake_id: request.intake_id,
+            id: Uuid::now_v7().into(),
+            group_id: group_id.into(),
+            intake_id: request.intake_id.into(),
             group_agreed: request.group_agreed,
             confidentiality_signed: request.confidentiality_signed,
         };
