@@ -3,6 +3,7 @@
 //! status, same id), with a different body a 422. Keys live in PostgreSQL next to the records, so
 //! every instance honours them, and the key is claimed in the creation's own transaction.
 
+use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -12,6 +13,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use samhandling_domain::Caller;
 use samhandling_persistence::idempotency::{self, Claim, KeyScope, NewKey, StoredResponse};
 use samhandling_persistence::PgConnection;
+use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
@@ -250,6 +252,27 @@ where
     })
     .await?;
     Ok(respond(&stored, &body, replayed))
+}
+
+/// As [`create`], for a creation by a use case run as `caller`: `create` gets the use case's
+/// context (the caller's actor, the system clock) in the key's transaction.
+pub async fn create_by<P, F>(
+    state: &AppState,
+    caller: &Authorized<P>,
+    key: IdempotencyKey,
+    path: &str,
+    request: &impl Serialize,
+    create_with: F,
+) -> Result<HttpResponse, ApiError>
+where
+    P: Policy,
+    F: FnOnce(&mut Context<'_>) -> Result<Created, ApiError> + Send + 'static,
+{
+    let actor = caller.actor();
+    create(state, &caller.caller, key, path, request, move |conn| {
+        create_with(&mut Context::new(conn, &actor, &SystemClock))
+    })
+    .await
 }
 
 /// The caller's key, if it sent one, with the fingerprint of the request: claimed by [`create`]'s

@@ -15,7 +15,6 @@ use samhandling_domain::api_client::{check_client_roles, ApiClient};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::Role;
 use samhandling_usecases::api_clients::{self as usecases, ClientScope, NewApiClient};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
@@ -160,7 +159,6 @@ async fn create_api_client(
         .map_err(|rule| ApiError::invalid_field("roles", "roles", rule.to_string()))?;
     request.roles.sort();
     request.roles.dedup();
-    let actor = caller.actor();
     let secret = secrets::generate();
     let secret_hash = web::block({
         let secret = secret.clone();
@@ -174,39 +172,32 @@ async fn create_api_client(
     let organisation_id = request.organisation_id;
     let name = request.name.clone();
     let roles = request.roles.clone();
-    idempotency::create(
-        &state,
-        &caller.caller,
-        key,
-        path,
-        fingerprint,
-        move |conn| {
-            let id = Uuid::now_v7();
-            let client = usecases::register(
-                &mut Context::new(conn, &actor, &SystemClock),
-                &NewApiClient {
-                    id,
-                    organisation_id,
-                    name: &name,
-                    roles: &roles,
-                    secret_hash: &secret_hash,
-                },
-            )?;
-            let location = format!("{path}/{id}");
-            let created = Created::new(
-                &RegisteredApiClient {
-                    client: client.clone(),
-                    client_secret: Some(secret),
-                },
-                location,
-                None,
-            )?;
-            created.replaying(&RegisteredApiClient {
-                client,
-                client_secret: None,
-            })
-        },
-    )
+    idempotency::create_by(&state, &caller, key, path, fingerprint, move |ctx| {
+        let id = Uuid::now_v7();
+        let client = usecases::register(
+            ctx,
+            &NewApiClient {
+                id,
+                organisation_id,
+                name: &name,
+                roles: &roles,
+                secret_hash: &secret_hash,
+            },
+        )?;
+        let location = format!("{path}/{id}");
+        let created = Created::new(
+            &RegisteredApiClient {
+                client: client.clone(),
+                client_secret: Some(secret),
+            },
+            location,
+            None,
+        )?;
+        created.replaying(&RegisteredApiClient {
+            client,
+            client_secret: None,
+        })
+    })
     .await
 }
 

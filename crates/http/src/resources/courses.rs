@@ -18,7 +18,6 @@ use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{Course, CourseScope};
 use samhandling_domain::venue::Venue;
 use samhandling_usecases::courses::{self as usecases, CourseDraft, CourseEdit};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
@@ -238,15 +237,13 @@ async fn create_course(
         co_organisers: request.co_organisers.clone(),
     };
     let centre = caller.caller.organisation_id.uuid();
-    let actor = caller.actor();
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/courses",
         &request,
-        move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        move |ctx| {
             let stored = usecases::create_course(ctx, centre, Uuid::now_v7(), draft)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&CourseView::from(stored), location(id), Some(version))

@@ -31,7 +31,6 @@ use samhandling_usecases::dialogue::{
     self as usecases, EvaluationRow, FindingDraft, MeetingDetails, MeetingPlan, NewAction,
     NewAttendee,
 };
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -713,15 +712,13 @@ async fn create_meeting(
         partners: request.partners.clone(),
     };
     let who = caller.caller.clone();
-    let actor = caller.actor();
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/dialogue-meetings",
         &request,
-        move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        move |ctx| {
             let (access, stored) = usecases::plan_meeting(ctx, &who, Uuid::now_v7(), plan)?;
             let shown = view(&access, &stored, MeetingDetails::default());
             Created::new(&shown, location(stored.id), None)
@@ -852,7 +849,6 @@ async fn add_attendee(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let actor = caller.actor();
     let route = format!("/api/v1/dialogue-meetings/{id}/attendees");
     let attendee = NewAttendee {
         municipality_id: request.municipality_id,
@@ -860,8 +856,7 @@ async fn add_attendee(
         title: request.title.clone(),
         name: request.name.clone(),
     };
-    let added = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+    let added = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
         let row = usecases::add_attendee(ctx, &who, id, &attendee)?;
         let shown = AttendeeView {
             id: row.id,
@@ -1031,7 +1026,6 @@ async fn record_finding(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let actor = caller.actor();
     let route = format!("/api/v1/dialogue-meetings/{id}/findings");
     let draft = FindingDraft {
         municipality_id: request.municipality_id,
@@ -1052,14 +1046,11 @@ async fn record_finding(
             rationale: risk.rationale.clone(),
         }),
     };
-    let recorded =
-        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
-            let stored =
-                usecases::record_finding(ctx, &who, id.into(), Uuid::now_v7().into(), draft)?;
-            Created::new(&GovernorFinding::from(stored), location(id), None)
-        })
-        .await;
+    let recorded = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
+        let stored = usecases::record_finding(ctx, &who, id.into(), Uuid::now_v7().into(), draft)?;
+        Created::new(&GovernorFinding::from(stored), location(id), None)
+    })
+    .await;
     caller
         .noting_denial(&state, ResourceType::DialogueMeeting, id, recorded)
         .await
@@ -1092,22 +1083,14 @@ async fn submit_evaluation(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let actor = caller.actor();
     let route = format!("/api/v1/dialogue-meetings/{id}/evaluations");
     let wanted = request.clone();
-    let submitted =
-        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
-            let row = usecases::submit_evaluation(
-                ctx,
-                &who,
-                id,
-                wanted.rating,
-                wanted.comments.as_deref(),
-            )?;
-            Created::new(&EvaluationView::from(row), location(id), None)
-        })
-        .await;
+    let submitted = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
+        let row =
+            usecases::submit_evaluation(ctx, &who, id, wanted.rating, wanted.comments.as_deref())?;
+        Created::new(&EvaluationView::from(row), location(id), None)
+    })
+    .await;
     caller
         .noting_denial(&state, ResourceType::DialogueMeeting, id, submitted)
         .await
@@ -1134,11 +1117,9 @@ async fn create_action(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let actor = caller.actor();
     let route = format!("/api/v1/dialogue-meetings/{id}/actions");
     let wanted = request.clone();
-    let created = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+    let created = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
         let action = usecases::agree_action(
             ctx,
             &who,

@@ -19,7 +19,6 @@ use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{CourseScope, Enrolment, EnrolmentStatus};
 use samhandling_usecases::enrolments::{self as usecases, Professional};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -199,7 +198,6 @@ async fn enrol(
     let course_id = path.id;
     let request = body.into_inner();
     let scope = CourseScope::of(&caller.caller);
-    let actor = caller.actor();
     let route = format!("/api/v1/courses/{course_id}/enrolments");
     let professional = Professional {
         name: request.name.clone(),
@@ -211,24 +209,22 @@ async fn enrol(
             .clone()
             .unwrap_or_else(|| request.work_email.to_lowercase()),
     };
-    let enrolled =
-        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
-            let stored = usecases::enrol(
-                ctx,
-                scope,
-                course_id.into(),
-                Uuid::now_v7().into(),
-                professional,
-            )?;
-            let (id, version) = (stored.id, stored.version);
-            Created::new(
-                &EnrolmentView::from(stored),
-                location(course_id, id),
-                Some(version),
-            )
-        })
-        .await;
+    let enrolled = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
+        let stored = usecases::enrol(
+            ctx,
+            scope,
+            course_id.into(),
+            Uuid::now_v7().into(),
+            professional,
+        )?;
+        let (id, version) = (stored.id, stored.version);
+        Created::new(
+            &EnrolmentView::from(stored),
+            location(course_id, id),
+            Some(version),
+        )
+    })
+    .await;
     caller
         .noting_denial(&state, ResourceType::Course, course_id, enrolled)
         .await

@@ -22,7 +22,6 @@ use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::Facilitator;
 use samhandling_usecases::facilitators::{self as usecases, TrainedOn};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -139,15 +138,13 @@ async fn affiliate_facilitator(
         created_at: Utc::now(),
         confirmed_at: None,
     };
-    let actor = caller.actor();
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/facilitators",
         &request,
-        move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        move |ctx| {
             let stored = usecases::affiliate(ctx, &facilitator)?;
             let id = stored.id;
             Created::new(

@@ -25,7 +25,6 @@ use samhandling_domain::learning_network::{
     EvaluationSummary, Gathering, LearningNetwork, ProgrammeItem,
 };
 use samhandling_usecases::learning_networks::{self as usecases, GatheringEdit};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -364,11 +363,9 @@ async fn create_gathering(
         created_at: now,
         updated_at: now,
     };
-    let actor = caller.actor();
     let route = format!("{}/gatherings", network_location(network_id));
     let gatherings_at = route.clone();
-    let created = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+    let created = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
         let (network, stored) = usecases::record_gathering(ctx, scope, &gathering)?;
         let (id, version) = (stored.id, stored.version);
         Created::new(

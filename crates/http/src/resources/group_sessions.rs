@@ -17,7 +17,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, GroupFormat, Session};
 use samhandling_usecases::group_sessions::{self as usecases, SessionLog};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::ToSchema;
@@ -160,7 +159,6 @@ async fn log_session(
     let group_id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let actor = caller.actor();
     let route = format!("/api/v1/groups/{group_id}/sessions");
     let log = SessionLog {
         id: Uuid::now_v7().into(),
@@ -174,9 +172,8 @@ async fn log_session(
         note: request.note.clone(),
         follow_up_id: Uuid::now_v7().into(),
     };
-    let logged = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let stored =
-            usecases::log_session(&mut Context::new(conn, &actor, &SystemClock), access, log)?;
+    let logged = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
+        let stored = usecases::log_session(ctx, access, log)?;
         Created::new(
             &SessionView::from(stored),
             format!("/api/v1/groups/{group_id}/sessions"),

@@ -29,7 +29,6 @@ use samhandling_domain::group::{
 };
 use samhandling_domain::intake::MatchCriterion;
 use samhandling_usecases::groups::{self as usecases, GroupEdit, GroupFilter, Visit};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
@@ -588,16 +587,14 @@ async fn create_group(
         created_at: now,
         updated_at: now,
     };
-    let actor = caller.actor();
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/groups",
         &request,
-        move |conn| {
-            let stored =
-                usecases::create_group(&mut Context::new(conn, &actor, &SystemClock), &group)?;
+        move |ctx| {
+            let stored = usecases::create_group(ctx, &group)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&centre_summary(stored), location(id), Some(version))
         },
@@ -827,7 +824,6 @@ async fn assign_starter(
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let actor = caller.actor();
     let route = format!("/api/v1/groups/{id}/starters");
     let starter = Starter {
         id: Uuid::now_v7(),
@@ -837,13 +833,11 @@ async fn assign_starter(
         planned_meetings: request.planned_meetings,
         created_at: Utc::now(),
     };
-    let assigned =
-        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
-            let stored = usecases::assign_starter(ctx, access, &starter)?;
-            Created::new(&StarterView::from(stored), location(id), None)
-        })
-        .await;
+    let assigned = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
+        let stored = usecases::assign_starter(ctx, access, &starter)?;
+        Created::new(&StarterView::from(stored), location(id), None)
+    })
+    .await;
     caller
         .noting_denial(&state, ResourceType::Group, id, assigned)
         .await
@@ -882,19 +876,17 @@ async fn request_follow_up(
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
     let route = format!("/api/v1/groups/{id}/follow-ups");
-    let actor = caller.actor();
-    let requested =
-        idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-            let stored = samhandling_usecases::groups::request_follow_up(
-                &mut Context::new(conn, &actor, &SystemClock),
-                access,
-                Uuid::now_v7().into(),
-                id.into(),
-                request.requested_on,
-            )?;
-            Created::new(&FollowUpView::from(stored), location(id), None)
-        })
-        .await;
+    let requested = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
+        let stored = samhandling_usecases::groups::request_follow_up(
+            ctx,
+            access,
+            Uuid::now_v7().into(),
+            id.into(),
+            request.requested_on,
+        )?;
+        Created::new(&FollowUpView::from(stored), location(id), None)
+    })
+    .await;
     caller
         .noting_denial(&state, ResourceType::Group, id, requested)
         .await

@@ -26,7 +26,6 @@ use samhandling_domain::group::{CentreAccess, GroupTheme, Weekday};
 use samhandling_domain::intake::{Completion, Intake, IntakeFormat, IntakeOutcome, Preferences};
 use samhandling_domain::referral::ReferralAccess;
 use samhandling_usecases::intakes::{self as usecases, IntakeFilter, IntakeResult};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -282,7 +281,6 @@ async fn create_intake(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let referral_access = ReferralAccess::of(&caller.caller);
-    let actor = caller.actor();
     let now = Utc::now();
     let intake = Intake {
         id: Uuid::now_v7(),
@@ -297,15 +295,14 @@ async fn create_intake(
         created_at: now,
         updated_at: now,
     };
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/intakes",
         &request,
-        move |conn| {
-            let context = &mut Context::new(conn, &actor, &SystemClock);
-            let stored = usecases::book_intake(context, referral_access, &intake)?;
+        move |ctx| {
+            let stored = usecases::book_intake(ctx, referral_access, &intake)?;
             let shown = view(stored, true);
             Created::new(
                 &shown,

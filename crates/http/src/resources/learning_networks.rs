@@ -24,7 +24,6 @@ use samhandling_domain::learning_network::{
 };
 use samhandling_domain::Role;
 use samhandling_usecases::learning_networks::{self as usecases, NetworkEdit};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -381,17 +380,15 @@ async fn create_learning_network(
         created_at: now,
         updated_at: now,
     };
-    let actor = caller.actor();
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/learning-networks",
         &request,
-        move |conn| {
-            let stored =
-                usecases::start_network(&mut Context::new(conn, &actor, &SystemClock), &network)?;
-            let names = usecases::names_of(conn, &[&stored])?;
+        move |ctx| {
+            let stored = usecases::start_network(ctx, &network)?;
+            let names = usecases::names_of(ctx.conn(), &[&stored])?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&view(scope, stored, &names), location(id), Some(version))
         },
@@ -540,17 +537,15 @@ async fn add_learning_network_member(
     let id = path.id;
     let request = body.into_inner();
     let scope = coordinator_scope(&caller);
-    let actor = caller.actor();
     let route = format!("/api/v1/learning-networks/{id}/members");
     let member = MemberService {
         id: Uuid::now_v7(),
         organisation_id: request.organisation_id,
         service: request.service.clone(),
     };
-    let added = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
-        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+    let added = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
         let changed = usecases::add_member(ctx, scope, id, &member)?;
-        let names = usecases::names_of(conn, &[&changed])?;
+        let names = usecases::names_of(ctx.conn(), &[&changed])?;
         let version = changed.version;
         Created::new(&view(scope, changed, &names), location(id), Some(version))
     })

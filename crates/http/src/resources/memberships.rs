@@ -21,7 +21,6 @@ use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
 use samhandling_usecases::memberships::{self as usecases, Placement};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -157,9 +156,8 @@ async fn place_member(
     let group_id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let actor = caller.actor();
     let route = format!("/api/v1/groups/{group_id}/members");
-    let placed = idempotency::create(&state, &caller.caller, key, &route, &request, move |conn| {
+    let placed = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
         let placement = Placement {
             id: Uuid::now_v7().into(),
             group_id: group_id.into(),
@@ -167,11 +165,7 @@ async fn place_member(
             group_agreed: request.group_agreed,
             confidentiality_signed: request.confidentiality_signed,
         };
-        let membership = usecases::place_member(
-            &mut Context::new(conn, &actor, &SystemClock),
-            &who,
-            placement,
-        )?;
+        let membership = usecases::place_member(ctx, &who, placement)?;
         let shown = MembershipView::from(membership);
         Created::new(
             &shown,

@@ -29,7 +29,6 @@ use samhandling_domain::network_meeting::{
 };
 use samhandling_domain::Role;
 use samhandling_usecases::network_meetings::{self as usecases, MeetingFilter, ShownMeeting};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
@@ -679,15 +678,13 @@ async fn log_network_meeting(
         created_at: now,
         updated_at: now,
     };
-    let actor = caller.actor();
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/network-meetings",
         &request,
-        move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        move |ctx| {
             let stored = usecases::log_meeting(ctx, &meeting)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(

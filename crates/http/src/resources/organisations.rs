@@ -20,7 +20,6 @@ use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationChanges, OrganisationDraft, OrganisationKind,
 };
 use samhandling_usecases::organisations::{self as usecases, OrganisationFilter};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -224,16 +223,14 @@ async fn create_organisation(
         region: request.region.clone(),
         county_number: request.county_number.clone(),
     };
-    let actor = caller.actor();
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/organisations",
         &request,
-        move |conn| {
+        move |ctx| {
             let id = Uuid::now_v7();
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
             let organisation = usecases::register(ctx, id, &draft)?;
             Created::new(&organisation, location(id), Some(organisation.version))
         },

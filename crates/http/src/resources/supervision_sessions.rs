@@ -15,7 +15,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::network_meeting::SupervisionSession;
 use samhandling_usecases::network_meetings as usecases;
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -167,15 +166,13 @@ async fn record_supervision_session(
         answers: request.answers.clone(),
         created_at: Utc::now(),
     };
-    let actor = caller.actor();
-    idempotency::create(
+    idempotency::create_by(
         &state,
-        &caller.caller,
+        &caller,
         key,
         "/api/v1/supervision-sessions",
         &request,
-        move |conn| {
-            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+        move |ctx| {
             let stored = usecases::record_supervision(ctx, &session)?;
             let id = stored.id;
             Created::new(&SupervisionSessionView::from(stored), location(id), None)

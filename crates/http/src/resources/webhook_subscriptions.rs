@@ -18,7 +18,6 @@ use samhandling_domain::audit::ResourceType;
 use samhandling_domain::webhook::{Delivery, EventType, SubscriptionHealth};
 use samhandling_domain::Role;
 use samhandling_usecases::webhooks::{self as usecases, NewSubscription, Subscription};
-use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -170,11 +169,10 @@ async fn create_webhook_subscription(
     request.event_types.sort();
     request.event_types.dedup();
     let who = caller.caller.clone();
-    let actor = caller.actor();
     let secret = webhook_signatures::generate_secret();
     let event_types = request.event_types.clone();
     let path = "/api/v1/webhook-subscriptions";
-    idempotency::create(&state, &caller.caller, key, path, &request, move |conn| {
+    idempotency::create_by(&state, &caller, key, path, &request, move |ctx| {
         let id = Uuid::now_v7();
         let new = NewSubscription {
             id,
@@ -182,8 +180,7 @@ async fn create_webhook_subscription(
             event_types: &event_types,
             secret: &secret,
         };
-        let subscription =
-            usecases::subscribe(&mut Context::new(conn, &actor, &SystemClock), &who, &new)?;
+        let subscription = usecases::subscribe(ctx, &who, &new)?;
         let shown = WebhookSubscription::from(subscription);
         let created = Created::new(
             &CreatedWebhookSubscription {
@@ -330,11 +327,9 @@ async fn replay_webhook_deliveries(
     let request = body.into_inner();
     let id = path.id;
     let who = caller.caller.clone();
-    let actor = caller.actor();
     let since = request.since;
     let path = format!("/api/v1/webhook-subscriptions/{id}/replay");
-    let replayed = idempotency::create(&state, &caller.caller, key, &path, &request, move |conn| {
-        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+    let replayed = idempotency::create_by(&state, &caller, key, &path, &request, move |ctx| {
         let (replayed, subscription) = usecases::replay(ctx, &who, id, since)?;
         Created::done(&ReplayResult {
             replayed,
@@ -368,11 +363,9 @@ async fn rotate_webhook_secret(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let who = caller.caller.clone();
-    let actor = caller.actor();
     let secret = webhook_signatures::generate_secret();
     let path = format!("/api/v1/webhook-subscriptions/{id}/secret-rotation");
-    let rotated = idempotency::create(&state, &caller.caller, key, &path, &(), move |conn| {
-        let ctx = &mut Context::new(conn, &actor, &SystemClock);
+    let rotated = idempotency::create_by(&state, &caller, key, &path, &(), move |ctx| {
         let rotated = usecases::rotate_secret(ctx, &who, id, &secret, SECRET_OVERLAP)?;
         let valid_until = rotated.previous_secret_until;
         Created::done(&RotatedSecret {
