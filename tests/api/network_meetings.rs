@@ -325,6 +325,63 @@ async fn rules_across_fields_are_checked() {
 }
 
 #[actix_web::test]
+async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = innherred(&t);
+    let mut body = log_body("5037");
+    body["held_on"] = json!("2031-01-07");
+    body["next_meeting"] = json!({"planned": true, "on": "2031-02-04"});
+    let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
+    let problem = problem.assert_problem(422);
+    assert_eq!(problem["errors"][0]["field"], "held_on");
+    assert_eq!(problem["errors"][0]["code"], "in_the_future");
+    let mut body = log_body("5037");
+    body["next_meeting"] = json!({"planned": true, "on": "2026-11-01"});
+    let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
+    let problem = problem.assert_problem(422);
+    assert_eq!(problem["errors"][0]["field"], "next_meeting.on");
+    assert_eq!(problem["errors"][0]["code"], "before_start");
+
+    // A change is held to the same rules, and leaves the log as it was.
+    let id = logged(&app, &d.kari, &log_body("5037")).await;
+    let uri = format!("/api/v1/network-meetings/{id}");
+    let moved = patch(&uri, &d.kari, &json!({"held_on": "2031-01-07"}))
+        .insert_header(("If-Match", "\"1\""))
+        .send_request(&app)
+        .await;
+    assert_eq!(moved.status(), 422);
+    let stored = get(&app, &uri, &d.kari).await;
+    assert_eq!(stored.body["held_on"], "2026-11-24");
+
+    // A supervision session is recorded once held.
+    let refused = post(
+        &app,
+        "/api/v1/supervision-sessions",
+        &d.korus_midt,
+        &json!({
+            "held_on": "2031-01-07",
+            "topics": ["Å holde nettverket samlet"],
+            "facilitators": [{"employer_organisation_id": d.levanger, "subject": "kari-levanger"}]
+        }),
+    )
+    .await;
+    let refused = refused.assert_problem(422);
+    assert_eq!(refused["errors"][0]["field"], "held_on");
+    assert_eq!(refused["errors"][0]["code"], "in_the_future");
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM supervision_sessions"),
+        0
+    );
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM network_meetings"),
+        1
+    );
+}
+
+#[actix_web::test]
 async fn a_change_needs_the_current_version() {
     let t = TestApp::new();
     let app = t.service().await;

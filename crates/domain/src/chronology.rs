@@ -74,6 +74,19 @@ pub fn check_happened_on(
     Ok(())
 }
 
+/// Checks the calendar date `on` of something that has happened and belongs to nothing dated
+/// before it (a meeting's log): not past the date of `now` plus [`FUTURE_MARGIN`].
+pub fn check_past_on(on: NaiveDate, now: DateTime<Utc>) -> Result<(), DateRefusal> {
+    check_happened_on(on, NaiveDate::MIN, "", now)
+}
+
+impl DateRefusal {
+    /// The refusal as the 422 lists it, for the dated field `field`.
+    pub fn at(self, field: impl Into<String>) -> crate::refusal::FieldRefusal {
+        crate::refusal::FieldRefusal::new(field, self.code(), self.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

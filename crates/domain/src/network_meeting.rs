@@ -244,10 +244,22 @@ impl crate::page::Keyed for SupervisionRequest {
 }
 
 impl NetworkMeeting {
-    /// The rules across fields of a log: a date only for a planned next meeting, a topic only
-    /// when supervision is wanted. Every refusal, by the field's path.
-    pub fn check_coherent(&self) -> Vec<FieldRefusal> {
+    /// The rules across fields of a log: the meeting has happened (`held_on` not past tomorrow,
+    /// or it would be counted in a year still to come), a next meeting not before it, a date only
+    /// for a planned next meeting, a topic only when supervision is wanted. Every refusal, by the
+    /// field's path.
+    pub fn check_coherent(&self, now: DateTime<Utc>) -> Vec<FieldRefusal> {
         let mut refusals = Vec::new();
+        if let Err(refusal) = crate::chronology::check_past_on(self.held_on, now) {
+            refusals.push(refusal.at("held_on"));
+        }
+        if self.next_meeting_on.is_some_and(|next| next < self.held_on) {
+            refusals.push(FieldRefusal::new(
+                "next_meeting.on",
+                "before_start",
+                "the next meeting cannot be before this one",
+            ));
+        }
         if !self.next_meeting_planned && self.next_meeting_on.is_some() {
             refusals.push(FieldRefusal::new(
                 "next_meeting.on",
@@ -263,6 +275,17 @@ impl NetworkMeeting {
             ));
         }
         refusals
+    }
+}
+
+impl SupervisionSession {
+    /// A session is recorded once held: `held_on` not past tomorrow.
+    pub fn check_coherent(&self, now: DateTime<Utc>) -> Vec<FieldRefusal> {
+        crate::chronology::check_past_on(self.held_on, now)
+            .err()
+            .map(|refusal| refusal.at("held_on"))
+            .into_iter()
+            .collect()
     }
 }
 

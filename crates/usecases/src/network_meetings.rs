@@ -18,8 +18,7 @@ pub use samhandling_persistence::meeting_statistics::{Count, MeetingSums};
 pub use samhandling_persistence::network_meetings::{MeetingFilter, RequestFilter};
 use uuid::Uuid;
 
-fn coherent(meeting: &NetworkMeeting) -> Result<(), UseCaseError> {
-    let refusals = meeting.check_coherent();
+fn refused(refusals: Vec<FieldRefusal>) -> Result<(), UseCaseError> {
     if refusals.is_empty() {
         Ok(())
     } else {
@@ -32,7 +31,7 @@ pub fn log_meeting(
     ctx: &mut Context<'_>,
     meeting: &NetworkMeeting,
 ) -> Result<NetworkMeeting, UseCaseError> {
-    coherent(meeting)?;
+    refused(meeting.check_coherent(ctx.now()))?;
     let stored = store::insert(ctx.conn(), meeting)?;
     ctx.audit(
         AuditAction::Created,
@@ -55,7 +54,7 @@ pub fn update_meeting(
         store::find_for_update(ctx.conn(), id, scope)?.ok_or(UseCaseError::NotFound)?;
     read.check(meeting.version)?;
     edit(&mut meeting);
-    coherent(&meeting)?;
+    refused(meeting.check_coherent(ctx.now()))?;
     let updated = store::update(ctx.conn(), &meeting)?;
     ctx.audit(AuditAction::Updated, ResourceType::NetworkMeeting, id)?;
     Ok(updated)
@@ -71,7 +70,7 @@ pub fn record_supervision(
     let centre = session.competence_centre_id;
     let followed = store::followed_facilitators(ctx.conn(), centre, &session.facilitators)?;
     let queued = store::requests_in_queue(ctx.conn(), centre, &session.answers)?;
-    let mut refusals = Vec::new();
+    let mut refusals = session.check_coherent(ctx.now());
     for (index, (employer, subject)) in session.facilitators.iter().enumerate() {
         if !followed
             .iter()
