@@ -21,6 +21,7 @@ pub mod referral;
 pub mod refusal;
 pub mod role;
 pub mod statistics;
+pub mod text;
 pub mod venue;
 pub mod version;
 pub mod webhook;

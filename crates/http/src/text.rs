@@ -1,6 +1,10 @@
-//! Rules for free-text input shared by every resource: no control characters (PostgreSQL refuses
-//! NUL, logs and terminals misread the rest) and not blank. The same rule is published as a
-//! JSON Schema pattern so generated clients and contract tests agree with the server.
+//! Rules for text input shared by every resource. The text types of the domain
+//! (`samhandling_domain::text`: names, labels, free text, log lines) carry their rules and are
+//! re-exported here; the checks below serve the few strings without a type of their own (query
+//! filters, short notes, phone numbers, language tags, kommunenummer). Both refuse control
+//! characters (PostgreSQL refuses NUL, logs and terminals misread the rest), blank text and
+//! national identity numbers, and publish the rule as a JSON Schema pattern so that generated
+//! clients and contract tests agree with the server.
 
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -9,9 +13,9 @@ use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 use validator::ValidationError;
 
-/// The published pattern for a non-blank line of plain text without control characters.
-pub const PLAIN_TEXT_PATTERN: &str =
-    r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$";
+pub use samhandling_domain::text::{
+    FreeText, Label, LogLine, LogText, Name, Subject, PLAIN_TEXT_PATTERN,
+};
 
 /// Declares a documentation-only string schema: fields stay `String` and name it with
 /// `#[schema(value_type = ...)]`, so the constraint is written once for every resource.
@@ -41,22 +45,6 @@ macro_rules! string_schema {
 }
 
 string_schema!(
-    /// A name: a non-blank line of plain text of at most 200 characters.
-    Name, min = 1, max = 200, pattern = PLAIN_TEXT_PATTERN, example = "LINK Trondheim"
-);
-string_schema!(
-    /// A short label (county, region): a non-blank line of plain text of at most 100 characters.
-    Label, min = 1, max = 100, pattern = PLAIN_TEXT_PATTERN, example = "Værnesregionen"
-);
-string_schema!(
-    /// A token subject: a non-blank line of plain text of at most 255 characters.
-    Subject, min = 1, max = 255, pattern = PLAIN_TEXT_PATTERN, example = "client:0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a62"
-);
-string_schema!(
-    /// The person's own words: up to 2000 characters, line breaks allowed.
-    FreeText, min = 1, max = 2000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$", example = "Jeg vil gjerne møte andre i samme situasjon, helst på kveldstid."
-);
-string_schema!(
     /// A phone number: 8 to 15 digits, optionally with a leading `+`.
     Phone, min = 8, max = 16, pattern = r"^\+?[0-9]{8,15}$", example = "+4791234567"
 );
@@ -68,30 +56,6 @@ string_schema!(
     /// A kommunenummer: four digits.
     MunicipalityNumberText, min = 4, max = 4, pattern = "^[0-9]{4}$", example = "5035"
 );
-
-string_schema!(
-    /// Free text in a meeting log, up to 2000 characters with line breaks. Never a name: the
-    /// people a meeting is about are not identified in its log, and text holding a national
-    /// identity number (11 digits passing the mod-11 check) is refused with 422.
-    LogText, min = 1, max = 2000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$", example = "Familien og en nabo kan hjelpe med henting i barnehagen."
-);
-string_schema!(
-    /// One line in a meeting log (a topic, a highlight, a programme item), up to 300 characters.
-    /// Never a name, and never a national identity number (422).
-    LogLine, min = 1, max = 300, pattern = PLAIN_TEXT_PATTERN, example = "Å holde nettverket samlet mellom møtene"
-);
-
-/// A validator check: every line of a list is a [`check_plain_text`] line of at most 300
-/// characters.
-pub fn check_log_lines(values: &[String]) -> Result<(), ValidationError> {
-    values.iter().try_for_each(|value| {
-        if value.chars().count() > 300 {
-            return Err(ValidationError::new("length")
-                .with_message(Cow::Borrowed("each line is at most 300 characters")));
-        }
-        check_plain_text(value)
-    })
-}
 
 /// Refuses text holding a national identity number; the message never repeats the text. Every
 /// text check below calls it, so no text field of any resource stores one.
@@ -113,25 +77,6 @@ pub fn check_plain_text(value: &str) -> Result<(), ValidationError> {
     if value.chars().any(char::is_control) {
         return Err(ValidationError::new("control_character")
             .with_message(Cow::Borrowed("control characters are not allowed")));
-    }
-    if value.chars().all(char::is_whitespace) {
-        return Err(ValidationError::new("blank").with_message(Cow::Borrowed("must not be blank")));
-    }
-    check_no_national_id(value)
-}
-
-/// A validator check: free text in several lines (the person's own words): no control characters
-/// but line breaks and tabs, not blank, and no national identity number.
-pub fn check_free_text(value: &str) -> Result<(), ValidationError> {
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(
-            ValidationError::new("control_character").with_message(Cow::Borrowed(
-                "control characters other than line breaks are not allowed",
-            )),
-        );
     }
     if value.chars().all(char::is_whitespace) {
         return Err(ValidationError::new("blank").with_message(Cow::Borrowed("must not be blank")));

@@ -8,7 +8,7 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_plain_text, Name};
+use crate::text::Name;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_auth::secrets;
 use samhandling_domain::api_client::{check_client_roles, ApiClient};
@@ -62,9 +62,7 @@ pub struct CreateApiClient {
     /// The organisation its tokens act for.
     pub organisation_id: Uuid,
     /// A name people recognise.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub name: String,
+    pub name: Name,
     /// The roles its tokens carry; at least one, never `admin`.
     #[validate(length(min = 1, max = 7))]
     #[schema(value_type = Vec<ClientRole>, min_items = 1, max_items = 7)]
@@ -179,7 +177,7 @@ async fn create_api_client(
             &NewApiClient {
                 id,
                 organisation_id,
-                name: &name,
+                name: name.as_str(),
                 roles: &roles,
                 secret_hash: &secret_hash,
             },

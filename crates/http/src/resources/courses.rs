@@ -11,7 +11,7 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_plain_text, Name};
+use crate::text::Name;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
@@ -58,9 +58,7 @@ fn check_dates(dates: &[NaiveDate]) -> Result<(), ValidationError> {
 }))]
 pub struct CreateCourse {
     /// What it is called.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub title: String,
+    pub title: Name,
     /// Other competence centres that organise it too (organisation ids of kind
     /// `competence_centre`); they reach the course as the caller does.
     #[serde(default)]
@@ -69,9 +67,8 @@ pub struct CreateCourse {
     pub co_organisers: Vec<Uuid>,
     /// Where it is held; required unless `digital`.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub place: Option<String>,
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
     /// Whether it is given digitally.
     #[serde(default)]
     pub digital: bool,
@@ -93,14 +90,12 @@ pub struct CreateCourse {
 pub struct UpdateCourse {
     /// What it is called.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub title: Option<String>,
+    #[schema(nullable = false)]
+    pub title: Option<Name>,
     /// Where it is held (a course that is not digital keeps one).
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub place: Option<String>,
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
     /// Whether it is given digitally.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[schema(nullable = false)]
@@ -230,8 +225,12 @@ async fn create_course(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let draft = CourseDraft {
-        title: request.title.clone(),
-        venue: Venue::new("a course", request.place.clone(), request.digital)?,
+        title: request.title.to_string(),
+        venue: Venue::new(
+            "a course",
+            request.place.clone().map(String::from),
+            request.digital,
+        )?,
         dates: request.dates.clone(),
         capacity: request.capacity,
         co_organisers: request.co_organisers.clone(),
@@ -340,8 +339,8 @@ async fn update_course(
     let precondition = if_match.precondition()?;
     let scope = CourseScope::of(&caller.caller);
     let edit = CourseEdit {
-        title: edit.title,
-        place: edit.place,
+        title: edit.title.map(String::from),
+        place: edit.place.map(String::from),
         digital: edit.digital,
         dates: edit.dates,
         capacity: edit.capacity,

@@ -17,7 +17,7 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_free_text, check_plain_text, FreeText, Name};
+use crate::text::{check_plain_text, FreeText, Name};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
@@ -102,16 +102,13 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
 }))]
 pub struct CreateMeeting {
     /// What it is called.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub title: String,
+    pub title: Name,
     /// The date.
     pub held_on: NaiveDate,
     /// Where, unless digital.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub place: Option<String>,
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
     /// Whether it is held digitally.
     #[serde(default)]
     pub digital: bool,
@@ -164,14 +161,11 @@ pub struct AddAttendee {
     /// Their role.
     pub role: AttendeeRole,
     /// Their title.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub title: String,
+    pub title: Name,
     /// Their name, if they want it recorded.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub name: Option<String>,
+    #[schema(nullable = false)]
+    pub name: Option<Name>,
 }
 
 /// The IS-24/8 figures a meeting used for one municipality.
@@ -198,9 +192,7 @@ pub struct CollaborationNeedInput {
     /// From whom.
     pub partner_kind: PartnerKind,
     /// What.
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = FreeText)]
-    pub description: String,
+    pub description: FreeText,
 }
 
 /// The governor's risk judgement: internal, seen by the county governor alone.
@@ -210,9 +202,7 @@ pub struct RiskInput {
     /// The level.
     pub level: RiskLevel,
     /// Why.
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = FreeText)]
-    pub rationale: String,
+    pub rationale: FreeText,
 }
 
 /// What the governor found for one municipality.
@@ -232,24 +222,20 @@ pub struct RecordFinding {
     pub municipality_id: Uuid,
     /// The work presented, and good practice.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, nullable = false)]
-    pub presented_work: Option<String>,
+    #[schema(nullable = false)]
+    pub presented_work: Option<FreeText>,
     /// Strengths.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, nullable = false)]
-    pub strengths: Option<String>,
+    #[schema(nullable = false)]
+    pub strengths: Option<FreeText>,
     /// Challenges.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, nullable = false)]
-    pub challenges: Option<String>,
+    #[schema(nullable = false)]
+    pub challenges: Option<FreeText>,
     /// Improvement areas.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, nullable = false)]
-    pub improvement_areas: Option<String>,
+    #[schema(nullable = false)]
+    pub improvement_areas: Option<FreeText>,
     /// What help it needs, and from whom.
     #[serde(default)]
     #[validate(length(max = 20), nested)]
@@ -274,9 +260,8 @@ pub struct SubmitEvaluation {
     pub rating: i16,
     /// Comments.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, nullable = false)]
-    pub comments: Option<String>,
+    #[schema(nullable = false)]
+    pub comments: Option<FreeText>,
 }
 
 /// A follow-up action.
@@ -287,9 +272,7 @@ pub struct CreateAction {
     /// Whose action it is: a participant of the meeting, or your own organisation.
     pub owner_organisation_id: Uuid,
     /// What to do.
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = FreeText)]
-    pub description: String,
+    pub description: FreeText,
     /// By when.
     pub due_on: NaiveDate,
     /// A follow-up meeting, if one is planned.
@@ -703,9 +686,13 @@ async fn create_meeting(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let plan = MeetingPlan {
-        title: request.title.clone(),
+        title: request.title.to_string(),
         held_on: request.held_on,
-        venue: Venue::new("a meeting", request.place.clone(), request.digital)?,
+        venue: Venue::new(
+            "a meeting",
+            request.place.clone().map(String::from),
+            request.digital,
+        )?,
         focus_areas: request.focus_areas.clone(),
         programme: request.programme.clone(),
         municipalities: request.municipalities.clone(),
@@ -853,8 +840,8 @@ async fn add_attendee(
     let attendee = NewAttendee {
         municipality_id: request.municipality_id,
         role: request.role,
-        title: request.title.clone(),
-        name: request.name.clone(),
+        title: request.title.to_string(),
+        name: request.name.clone().map(String::from),
     };
     let added = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
         let row = usecases::add_attendee(ctx, &who, id, &attendee)?;
@@ -1029,21 +1016,21 @@ async fn record_finding(
     let route = format!("/api/v1/dialogue-meetings/{id}/findings");
     let draft = FindingDraft {
         municipality_id: request.municipality_id,
-        presented_work: request.presented_work.clone(),
-        strengths: request.strengths.clone(),
-        challenges: request.challenges.clone(),
-        improvement_areas: request.improvement_areas.clone(),
+        presented_work: request.presented_work.clone().map(String::from),
+        strengths: request.strengths.clone().map(String::from),
+        challenges: request.challenges.clone().map(String::from),
+        improvement_areas: request.improvement_areas.clone().map(String::from),
         collaboration_needs: request
             .collaboration_needs
             .iter()
             .map(|need| CollaborationNeed {
                 partner_kind: need.partner_kind,
-                description: need.description.clone(),
+                description: need.description.to_string(),
             })
             .collect(),
         risk: request.risk.as_ref().map(|risk| RiskAssessment {
             level: risk.level,
-            rationale: risk.rationale.clone(),
+            rationale: risk.rationale.to_string(),
         }),
     };
     let recorded = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
@@ -1127,7 +1114,7 @@ async fn create_action(
             &NewAction {
                 meeting_id: id,
                 owner_organisation_id: wanted.owner_organisation_id,
-                description: &wanted.description,
+                description: wanted.description.as_str(),
                 due_on: wanted.due_on,
                 follow_up_meeting_on: wanted.follow_up_meeting_on,
                 follow_up_digital: wanted.follow_up_digital,

@@ -13,7 +13,7 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::courses::CoursePath;
 use crate::state::AppState;
-use crate::text::{check_plain_text, Name, Subject};
+use crate::text::{Name, Subject};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
@@ -45,9 +45,7 @@ pub fn configure(config: &mut ServiceConfig) {
 }))]
 pub struct Enrol {
     /// The professional's name.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub name: String,
+    pub name: Name,
     /// Work e-mail: one live enrolment per e-mail and course (409 again).
     #[validate(email, length(min = 3, max = 254))]
     #[schema(format = Email, min_length = 3, max_length = 254)]
@@ -56,15 +54,13 @@ pub struct Enrol {
     /// self-help centre, user organisation or other; 422 otherwise).
     pub employer_organisation_id: Uuid,
     /// The service the professional works in.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name, example = "oppfølgingstjenesten psykisk helse og rus")]
-    pub service: String,
+    #[schema(example = "oppfølgingstjenesten psykisk helse og rus")]
+    pub service: Name,
     /// The token subject (`sub`) the professional will sign in with as a facilitator; the
     /// lower-cased work e-mail when absent.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Subject>, nullable = false)]
-    pub subject: Option<String>,
+    #[schema(nullable = false)]
+    pub subject: Option<Subject>,
 }
 
 /// Where an enrolment can be moved by hand; a waiting one moves up by itself.
@@ -200,14 +196,14 @@ async fn enrol(
     let scope = CourseScope::of(&caller.caller);
     let route = format!("/api/v1/courses/{course_id}/enrolments");
     let professional = Professional {
-        name: request.name.clone(),
+        name: request.name.to_string(),
         work_email: request.work_email.clone(),
         employer_organisation_id: request.employer_organisation_id,
-        service: request.service.clone(),
+        service: request.service.to_string(),
         subject: request
             .subject
-            .clone()
-            .unwrap_or_else(|| request.work_email.to_lowercase()),
+            .as_deref()
+            .map_or_else(|| request.work_email.to_lowercase(), str::to_owned),
     };
     let enrolled = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
         let stored = usecases::enrol(

@@ -16,7 +16,7 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_plain_text, Name, Subject};
+use crate::text::{Name, Subject};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
@@ -46,13 +46,9 @@ pub fn configure(config: &mut ServiceConfig) {
 }))]
 pub struct AffiliateFacilitator {
     /// The token subject (`sub`) the facilitator signs in with.
-    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
-    #[schema(value_type = Subject)]
-    pub subject: String,
+    pub subject: Subject,
     /// The facilitator's name.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub name: String,
+    pub name: Name,
     /// The employer the facilitator signs in for: an organisation whose staff can be
     /// facilitators (municipality, NAV office, self-help centre, user organisation or other).
     pub employer_organisation_id: Uuid,
@@ -132,8 +128,8 @@ async fn affiliate_facilitator(
         id: Uuid::now_v7(),
         competence_centre_id: caller.caller.organisation_id.uuid(),
         employer_organisation_id: request.employer_organisation_id,
-        subject: request.subject.clone(),
-        name: request.name.clone(),
+        subject: request.subject.to_string(),
+        name: request.name.to_string(),
         enrolment_id: None,
         created_at: Utc::now(),
         confirmed_at: None,

@@ -17,7 +17,7 @@ use crate::resources::learning_networks::{
     coordinator_scope, location as network_location, scope_of, NetworkParties, NetworkPath,
 };
 use crate::state::AppState;
-use crate::text::{check_log_lines, check_plain_text, LogLine, Name};
+use crate::text::{LogLine, Name};
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
@@ -58,13 +58,9 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
 #[serde(deny_unknown_fields)]
 pub struct ProgrammeEntry {
     /// The title; never a name of a person the services work with.
-    #[validate(length(min = 1, max = 300), custom(function = "check_plain_text"))]
-    #[schema(value_type = LogLine)]
-    pub title: String,
+    pub title: LogLine,
     /// The presenter's organisation.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub presenter_organisation: String,
+    pub presenter_organisation: Name,
     /// Whether a user representative presented it (the network's user involvement).
     #[serde(default)]
     pub by_user_representative: bool,
@@ -73,8 +69,8 @@ pub struct ProgrammeEntry {
 impl From<ProgrammeEntry> for ProgrammeItem {
     fn from(entry: ProgrammeEntry) -> Self {
         ProgrammeItem {
-            title: entry.title,
-            presenter_organisation: entry.presenter_organisation,
+            title: String::from(entry.title),
+            presenter_organisation: String::from(entry.presenter_organisation),
             by_user_representative: entry.by_user_representative,
         }
     }
@@ -83,8 +79,8 @@ impl From<ProgrammeEntry> for ProgrammeItem {
 impl From<ProgrammeItem> for ProgrammeEntry {
     fn from(item: ProgrammeItem) -> Self {
         ProgrammeEntry {
-            title: item.title,
-            presenter_organisation: item.presenter_organisation,
+            title: LogLine::from_stored(item.title),
+            presenter_organisation: Name::from_stored(item.presenter_organisation),
             by_user_representative: item.by_user_representative,
         }
     }
@@ -142,9 +138,8 @@ pub struct CreateGathering {
     pub held_on: NaiveDate,
     /// Where; required unless `digital`.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub place: Option<String>,
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
     /// Whether it is held digitally.
     #[serde(default)]
     pub digital: bool,
@@ -160,9 +155,9 @@ pub struct CreateGathering {
     pub evaluation: Option<Evaluation>,
     /// Highlights from the evaluation: free text without names or national identity numbers.
     #[serde(default)]
-    #[validate(length(max = 20), custom(function = "check_log_lines"))]
-    #[schema(value_type = Vec<LogLine>, max_items = 20)]
-    pub highlights: Vec<String>,
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub highlights: Vec<LogLine>,
 }
 
 /// Changes to a gathering; absent fields stay as they are. Send `If-Match` with its `ETag`.
@@ -176,9 +171,8 @@ pub struct UpdateGathering {
     pub held_on: Option<NaiveDate>,
     /// Where; a gathering that is not digital keeps a place (422).
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub place: Option<String>,
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
     /// Whether it is held digitally.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[schema(nullable = false)]
@@ -195,9 +189,9 @@ pub struct UpdateGathering {
     pub evaluation: Option<Evaluation>,
     /// The highlights, replaced whole.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(max = 20), custom(function = "check_log_lines"))]
-    #[schema(value_type = Option<Vec<LogLine>>, max_items = 20, nullable = false)]
-    pub highlights: Option<Vec<String>>,
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20, nullable = false)]
+    pub highlights: Option<Vec<LogLine>>,
 }
 
 /// How many came from one member service. Send `If-Match` with the gathering's `ETag`.
@@ -348,7 +342,7 @@ async fn create_gathering(
         id: Uuid::now_v7(),
         network_id,
         held_on: request.held_on,
-        place: request.place.clone(),
+        place: request.place.clone().map(String::from),
         digital: request.digital,
         programme: request
             .programme
@@ -357,7 +351,12 @@ async fn create_gathering(
             .map(ProgrammeItem::from)
             .collect(),
         evaluation: request.evaluation.clone().map(EvaluationSummary::from),
-        highlights: request.highlights.clone(),
+        highlights: request
+            .highlights
+            .clone()
+            .into_iter()
+            .map(String::from)
+            .collect(),
         attendance: Vec::new(),
         version: 1,
         created_at: now,
@@ -483,13 +482,15 @@ async fn update_gathering(
     let scope = coordinator_scope(&caller);
     let edit = GatheringEdit {
         held_on: edit.held_on,
-        place: edit.place,
+        place: edit.place.map(String::from),
         digital: edit.digital,
         programme: edit
             .programme
             .map(|programme| programme.into_iter().map(ProgrammeItem::from).collect()),
         evaluation: edit.evaluation.map(EvaluationSummary::from),
-        highlights: edit.highlights,
+        highlights: edit
+            .highlights
+            .map(|lines| lines.into_iter().map(String::from).collect()),
     };
     let (network, changed) = record::operate(
         &state,

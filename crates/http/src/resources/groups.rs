@@ -17,8 +17,8 @@ use crate::record;
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use crate::text::{
-    check_language, check_languages, check_municipality_number, check_plain_text, Label,
-    LanguageTag, MunicipalityNumberText, Name, Subject,
+    check_language, check_languages, check_municipality_number, Label, LanguageTag,
+    MunicipalityNumberText, Name, Subject,
 };
 use actix_web::{get, patch, post, web, Either};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -126,9 +126,7 @@ impl ScheduleInput {
 }))]
 pub struct CreateGroup {
     /// What it is called in the catalogue: describe the theme and time, never a member.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub title: String,
+    pub title: Name,
     /// What it is about.
     pub theme: GroupTheme,
     /// The languages it talks in, as BCP 47 tags.
@@ -172,9 +170,8 @@ pub struct CreateGroup {
     pub age_to: Option<i16>,
     /// Where it meets.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub address: Option<String>,
+    #[schema(nullable = false)]
+    pub address: Option<Name>,
     /// Whether the address is for the centre and the members only (hidden from the catalogue).
     #[serde(default)]
     pub confidential_location: bool,
@@ -187,9 +184,8 @@ pub struct CreateGroup {
 pub struct UpdateGroup {
     /// What it is called.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub title: Option<String>,
+    #[schema(nullable = false)]
+    pub title: Option<Name>,
     /// The languages it talks in.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(length(min = 1, max = 5), custom(function = "check_languages"))]
@@ -216,9 +212,8 @@ pub struct UpdateGroup {
     pub max_members: Option<i16>,
     /// Where it meets.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub address: Option<String>,
+    #[schema(nullable = false)]
+    pub address: Option<Name>,
     /// Whether the address is for the centre and the members only.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[schema(nullable = false)]
@@ -569,7 +564,7 @@ async fn create_group(
     let group = Group {
         id: Uuid::now_v7(),
         centre_id: caller.caller.organisation_id.uuid(),
-        title: request.title.clone(),
+        title: request.title.to_string(),
         theme: request.theme,
         languages: request.languages.clone(),
         format: request.format,
@@ -577,7 +572,7 @@ async fn create_group(
         schedule: request.schedule.to_schedule()?,
         size,
         age_band,
-        address: request.address.clone(),
+        address: request.address.clone().map(String::from),
         confidential_location: request.confidential_location,
         status: GroupStatus::Planned,
         member_count: 0,
@@ -730,11 +725,11 @@ async fn update_group(
         .map(ScheduleInput::to_schedule)
         .transpose()?;
     let edit = GroupEdit {
-        title: edit.title,
+        title: edit.title.map(String::from),
         languages: edit.languages,
         format: edit.format,
         schedule,
-        address: edit.address,
+        address: edit.address.map(String::from),
         confidential_location: edit.confidential_location,
         min_members: edit.min_members,
         max_members: edit.max_members,
@@ -785,13 +780,9 @@ async fn transition_group(
 #[schema(example = json!({"subject": "ansatt-17@link-trondheim.example", "display_name": "Ingrid", "planned_meetings": 3}))]
 pub struct AssignStarter {
     /// The staff member's token subject.
-    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
-    #[schema(value_type = Subject)]
-    pub subject: String,
+    pub subject: Subject,
     /// The name the group will know the starter by.
-    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-    #[schema(value_type = Label)]
-    pub display_name: String,
+    pub display_name: Label,
     /// How many of the first meetings the starter plans to attend (typically 2 to 5).
     #[serde(deserialize_with = "crate::text::integral_required")]
     #[validate(range(min = 1, max = 10))]
@@ -828,8 +819,8 @@ async fn assign_starter(
     let starter = Starter {
         id: Uuid::now_v7(),
         group_id: id,
-        subject: request.subject.clone(),
-        display_name: request.display_name.clone(),
+        subject: request.subject.to_string(),
+        display_name: request.display_name.to_string(),
         planned_meetings: request.planned_meetings,
         created_at: Utc::now(),
     };
@@ -901,9 +892,8 @@ pub struct RecordVisit {
     pub visited_on: NaiveDate,
     /// Who (a token subject); the caller when absent.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Subject>, nullable = false)]
-    pub visited_by: Option<String>,
+    #[schema(nullable = false)]
+    pub visited_by: Option<Subject>,
 }
 
 /// Record the visit that answers a follow-up request.
@@ -935,7 +925,7 @@ async fn record_visit(
         visited_on: request.visited_on,
         visited_by: request
             .visited_by
-            .unwrap_or_else(|| caller.caller.subject.clone()),
+            .map_or_else(|| caller.caller.subject.clone(), String::from),
     };
     let visited = record::operate(
         &state,

@@ -18,7 +18,7 @@ use crate::record;
 use crate::resources::groups::{centre_summary, GroupView, MatchExplanation, RankQuery};
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
-use crate::text::{check_free_text, check_languages, check_plain_text, FreeText, LanguageTag};
+use crate::text::{check_languages, check_plain_text, FreeText, LanguageTag};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
@@ -101,9 +101,8 @@ pub struct CreateIntake {
     pub preferences: PreferencesInput,
     /// The centre's notes. Keep to what the group offer needs: no diagnosis.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, nullable = false)]
-    pub notes: Option<String>,
+    #[schema(nullable = false)]
+    pub notes: Option<FreeText>,
 }
 
 /// The outcome of a held intake.
@@ -138,9 +137,8 @@ pub struct CompleteIntake {
     pub preferences: Option<PreferencesInput>,
     /// The centre's notes; replace earlier ones when given.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<FreeText>, nullable = false)]
-    pub notes: Option<String>,
+    #[schema(nullable = false)]
+    pub notes: Option<FreeText>,
 }
 
 /// The rules across fields of a completion, as JSON Schema: `outcome_theme` with
@@ -290,7 +288,7 @@ async fn create_intake(
         format: request.format,
         preferences: request.preferences.to_preferences(),
         completion: None,
-        notes: request.notes.clone(),
+        notes: request.notes.clone().map(String::from),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -430,7 +428,7 @@ async fn complete_intake(
             .preferences
             .as_ref()
             .map(PreferencesInput::to_preferences),
-        notes: request.notes.clone(),
+        notes: request.notes.clone().map(String::from),
     };
     let who = caller.caller.clone();
     let completed = record::operate(&state, &caller, ResourceType::Intake, id, move |ctx| {

@@ -72,9 +72,7 @@ pub(crate) fn coordinator_scope<P: Policy>(caller: &Authorized<P>) -> LearningNe
 #[serde(deny_unknown_fields)]
 pub struct SteeringSeat {
     /// The organisation holding it (ProLAR, BAR, NUBS, a municipality …).
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub name: String,
+    pub name: Name,
     /// Whether it is a user organisation (brukerorganisasjon).
     #[serde(default)]
     pub user_organisation: bool,
@@ -83,7 +81,7 @@ pub struct SteeringSeat {
 impl From<SteeringSeat> for SteeringMember {
     fn from(seat: SteeringSeat) -> Self {
         SteeringMember {
-            name: seat.name,
+            name: String::from(seat.name),
             user_organisation: seat.user_organisation,
         }
     }
@@ -92,7 +90,7 @@ impl From<SteeringSeat> for SteeringMember {
 impl From<SteeringMember> for SteeringSeat {
     fn from(member: SteeringMember) -> Self {
         SteeringSeat {
-            name: member.name,
+            name: Name::from_stored(member.name),
             user_organisation: member.user_organisation,
         }
     }
@@ -106,9 +104,7 @@ pub struct AddMember {
     /// The organisation (it must exist).
     pub organisation_id: Uuid,
     /// Its service in the network.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub service: String,
+    pub service: Name,
 }
 
 /// A new learning network, coordinated by the caller's centre.
@@ -128,9 +124,7 @@ pub struct AddMember {
 }))]
 pub struct CreateLearningNetwork {
     /// What it is called.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub name: String,
+    pub name: Name,
     /// Whom its services serve.
     #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
     #[schema(
@@ -164,9 +158,8 @@ pub struct CreateLearningNetwork {
 pub struct UpdateLearningNetwork {
     /// What it is called.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub name: Option<String>,
+    #[schema(nullable = false)]
+    pub name: Option<Name>,
     /// Whom its services serve.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
@@ -356,7 +349,7 @@ async fn create_learning_network(
     let now = Utc::now();
     let network = LearningNetwork {
         id: Uuid::now_v7(),
-        name: request.name.clone(),
+        name: request.name.to_string(),
         coordinating_centre_id: caller.caller.organisation_id.uuid(),
         target_group: request.target_group.clone(),
         starts_on: request.starts_on,
@@ -373,7 +366,7 @@ async fn create_learning_network(
             .map(|member| MemberService {
                 id: Uuid::now_v7(),
                 organisation_id: member.organisation_id,
-                service: member.service.clone(),
+                service: member.service.to_string(),
             })
             .collect(),
         version: 1,
@@ -489,7 +482,7 @@ async fn update_learning_network(
     let precondition = if_match.precondition()?;
     let scope = coordinator_scope(&caller);
     let edit = NetworkEdit {
-        name: edit.name,
+        name: edit.name.map(String::from),
         target_group: edit.target_group,
         ends_on: edit.ends_on,
         steering_group: edit
@@ -541,7 +534,7 @@ async fn add_learning_network_member(
     let member = MemberService {
         id: Uuid::now_v7(),
         organisation_id: request.organisation_id,
-        service: request.service.clone(),
+        service: request.service.to_string(),
     };
     let added = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
         let changed = usecases::add_member(ctx, scope, id, &member)?;

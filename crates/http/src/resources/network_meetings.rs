@@ -17,8 +17,7 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use crate::text::{
-    check_free_text, check_log_lines, check_municipality_number, check_plain_text, LogLine,
-    LogText, MunicipalityNumberText, Name,
+    check_municipality_number, check_plain_text, LogLine, LogText, MunicipalityNumberText, Name,
 };
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -253,14 +252,12 @@ pub struct LogNetworkMeeting {
     #[schema(value_type = MunicipalityNumberText)]
     pub municipality_number: String,
     /// The service that held it.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub service: String,
+    pub service: Name,
     /// Co-facilitators: professionals, by name or title (at most 5).
     #[serde(default)]
-    #[validate(length(max = 5), custom(function = "check_log_lines"))]
-    #[schema(value_type = Vec<LogLine>, max_items = 5)]
-    pub co_facilitators: Vec<String>,
+    #[validate(length(max = 5))]
+    #[schema(max_items = 5)]
+    pub co_facilitators: Vec<LogLine>,
     /// Who suggested the meeting.
     pub suggested_by: SuggestedBy,
     /// The main person.
@@ -277,14 +274,12 @@ pub struct LogNetworkMeeting {
     pub themes: Vec<NetworkTheme>,
     /// The resources the person and the network found.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<LogText>, nullable = false)]
-    pub resources_identified: Option<String>,
+    #[schema(nullable = false)]
+    pub resources_identified: Option<LogText>,
     /// What was agreed next.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<LogText>, nullable = false)]
-    pub next_steps: Option<String>,
+    #[schema(nullable = false)]
+    pub next_steps: Option<LogText>,
     /// Whether another meeting is planned; not planned when absent.
     #[serde(default)]
     #[validate(nested)]
@@ -327,14 +322,13 @@ pub struct UpdateNetworkMeeting {
     pub municipality_number: Option<String>,
     /// The service that held it.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Name>, nullable = false)]
-    pub service: Option<String>,
+    #[schema(nullable = false)]
+    pub service: Option<Name>,
     /// Co-facilitators, replacing the list.
     #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(max = 5), custom(function = "check_log_lines"))]
-    #[schema(value_type = Option<Vec<LogLine>>, max_items = 5, nullable = false)]
-    pub co_facilitators: Option<Vec<String>>,
+    #[validate(length(max = 5))]
+    #[schema(max_items = 5, nullable = false)]
+    pub co_facilitators: Option<Vec<LogLine>>,
     /// Who suggested the meeting.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[schema(nullable = false)]
@@ -360,18 +354,16 @@ pub struct UpdateNetworkMeeting {
         deserialize_with = "crate::text::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<LogText>, nullable = true)]
-    pub resources_identified: Option<Option<String>>,
+    #[schema(nullable = true)]
+    pub resources_identified: Option<Option<LogText>>,
     /// What was agreed next, or `null` to clear it.
     #[serde(
         default,
         deserialize_with = "crate::text::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 2000), custom(function = "check_free_text"))]
-    #[schema(value_type = Option<LogText>, nullable = true)]
-    pub next_steps: Option<Option<String>>,
+    #[schema(nullable = true)]
+    pub next_steps: Option<Option<LogText>>,
     /// The next meeting, replaced whole.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(nested)]
@@ -409,10 +401,10 @@ impl UpdateNetworkMeeting {
             meeting.municipality_number = number;
         }
         if let Some(service) = self.service {
-            meeting.service = service;
+            meeting.service = String::from(service);
         }
         if let Some(co_facilitators) = self.co_facilitators {
-            meeting.co_facilitators = co_facilitators;
+            meeting.co_facilitators = co_facilitators.into_iter().map(String::from).collect();
         }
         if let Some(suggested_by) = self.suggested_by {
             meeting.suggested_by = suggested_by;
@@ -428,10 +420,10 @@ impl UpdateNetworkMeeting {
             meeting.themes = themes;
         }
         if let Some(resources) = self.resources_identified {
-            meeting.resources_identified = resources;
+            meeting.resources_identified = resources.map(String::from);
         }
         if let Some(next_steps) = self.next_steps {
-            meeting.next_steps = next_steps;
+            meeting.next_steps = next_steps.map(String::from);
         }
         if let Some(next) = self.next_meeting {
             meeting.next_meeting_planned = next.planned;
@@ -659,15 +651,20 @@ async fn log_network_meeting(
         facilitator_subject: caller.caller.subject.clone(),
         held_on: request.held_on,
         municipality_number: request.municipality_number.clone(),
-        service: request.service.clone(),
-        co_facilitators: request.co_facilitators.clone(),
+        service: request.service.to_string(),
+        co_facilitators: request
+            .co_facilitators
+            .clone()
+            .into_iter()
+            .map(String::from)
+            .collect(),
         suggested_by: request.suggested_by,
         age_group: request.main_person.age_group,
         gender: request.main_person.gender,
         participants: request.participants.into(),
         themes: request.themes.clone(),
-        resources_identified: request.resources_identified.clone(),
-        next_steps: request.next_steps.clone(),
+        resources_identified: request.resources_identified.clone().map(String::from),
+        next_steps: request.next_steps.clone().map(String::from),
         next_meeting_planned: request.next_meeting.planned,
         next_meeting_on: request.next_meeting.on,
         supervision_wanted: request.supervision.wanted,

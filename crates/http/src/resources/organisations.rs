@@ -49,21 +49,15 @@ pub struct CreateOrganisation {
     /// What sort of actor it is; cannot be changed later.
     pub kind: OrganisationKind,
     /// Display name.
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name)]
-    pub name: String,
+    pub name: Name,
     /// Kommunenummer; required when `kind` is `municipality`.
     #[validate(custom(function = "check_municipality_number"))]
     #[schema(value_type = Option<MunicipalityNumberText>)]
     pub municipality_number: Option<String>,
     /// Fylke.
-    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Label>)]
-    pub county: Option<String>,
+    pub county: Option<Label>,
     /// Inter-municipal region, e.g. Værnesregionen.
-    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Label>)]
-    pub region: Option<String>,
+    pub region: Option<Label>,
     /// For a county governor: the fylkesnummer of the county it covers (`50` for Trøndelag).
     /// It acts on dialogue meetings with the municipalities whose kommunenummer starts with it.
     #[validate(custom(function = "check_county_number"))]
@@ -96,9 +90,8 @@ pub struct UpdateOrganisation {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 200), custom(function = "check_plain_text"))]
-    #[schema(value_type = Name, required = false)]
-    pub name: Option<String>,
+    #[schema(required = false, nullable = false)]
+    pub name: Option<Name>,
     /// New kommunenummer, or `null` to clear it (not for municipalities).
     #[serde(
         default,
@@ -114,18 +107,16 @@ pub struct UpdateOrganisation {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Label>, nullable = true)]
-    pub county: Option<Option<String>>,
+    #[schema(nullable = true)]
+    pub county: Option<Option<Label>>,
     /// New region, or `null` to clear it.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<Label>, nullable = true)]
-    pub region: Option<Option<String>>,
+    #[schema(nullable = true)]
+    pub region: Option<Option<Label>>,
     /// New county number (county governors only), or `null` to clear it.
     #[serde(
         default,
@@ -217,10 +208,10 @@ async fn create_organisation(
     let request = body.into_inner();
     let draft = OrganisationDraft {
         kind: request.kind,
-        name: request.name.clone(),
+        name: request.name.to_string(),
         municipality_number: parse_number(request.municipality_number.clone()),
-        county: request.county.clone(),
-        region: request.region.clone(),
+        county: request.county.clone().map(String::from),
+        region: request.region.clone().map(String::from),
         county_number: request.county_number.clone(),
     };
     idempotency::create_by(
@@ -323,10 +314,10 @@ async fn update_organisation(
     let request = body.into_inner();
     let precondition = if_match.precondition()?;
     let changes = OrganisationChanges {
-        name: request.name,
+        name: request.name.map(String::from),
         municipality_number: request.municipality_number.map(parse_number),
-        county: request.county,
-        region: request.region,
+        county: request.county.map(|inner| inner.map(String::from)),
+        region: request.region.map(|inner| inner.map(String::from)),
         county_number: request.county_number,
     };
     let organisation = record::operate(

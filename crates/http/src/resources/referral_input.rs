@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::text::{
-    check_language, check_municipality_number, check_phone, check_plain_text, LanguageTag,
+    check_language, check_municipality_number, check_phone, Label, LanguageTag,
     MunicipalityNumberText, Phone,
 };
 use chrono::{DateTime, SubsecRound, Utc};
@@ -23,13 +23,9 @@ use validator::{Validate, ValidationError};
 #[validate(schema(function = "check_reachable"))]
 pub struct PersonInput {
     /// Fornavn.
-    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-    #[schema(value_type = crate::text::Label)]
-    pub given_name: String,
+    pub given_name: Label,
     /// Etternavn.
-    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-    #[schema(value_type = crate::text::Label)]
-    pub family_name: String,
+    pub family_name: Label,
     /// Phone number.
     #[serde(default, deserialize_with = "crate::text::present")]
     #[validate(custom(function = "check_phone"))]
@@ -69,8 +65,8 @@ impl PersonInput {
     /// The person as stored.
     pub fn to_person(&self, wishes: Option<String>) -> Person {
         Person {
-            given_name: self.given_name.clone(),
-            family_name: self.family_name.clone(),
+            given_name: self.given_name.to_string(),
+            family_name: self.family_name.to_string(),
             phone: self.phone.clone(),
             email: self.email.clone(),
             preferred_language: self.preferred_language.clone(),
@@ -105,9 +101,8 @@ macro_rules! referral_request {
             pub target_groups: Vec<samhandling_domain::referral::TargetGroup>,
             /// What the person wishes, in their own words (at most 2000 characters).
             #[serde(default, deserialize_with = "crate::text::present")]
-            #[validate(length(min = 1, max = 2000), custom(function = "crate::text::check_free_text"))]
-            #[schema(value_type = Option<crate::text::FreeText>, nullable = false)]
-            pub wishes: Option<String>,
+            #[schema(nullable = false)]
+            pub wishes: Option<crate::text::FreeText>,
             /// How the person would like to meet (default `no_preference`).
             #[serde(default = "crate::resources::referral_input::no_preference")]
             pub preferred_format: samhandling_domain::referral::PreferredFormat,

@@ -92,9 +92,8 @@ referral_request! {
         /// The referrer's own case reference, unique among its referrals; find it again with
         /// `GET /api/v1/referrals?external_reference=…`.
         #[serde(default, deserialize_with = "crate::text::present")]
-        #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-        #[schema(value_type = Option<Label>, nullable = false)]
-        pub external_reference: (Option<String>),
+        #[schema(nullable = false)]
+        pub external_reference: (Option<Label>),
         /// The person's consent.
         #[validate(nested)]
         pub consent: (ConsentInput),

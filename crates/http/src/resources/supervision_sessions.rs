@@ -9,7 +9,7 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_log_lines, check_plain_text, LogLine, Subject};
+use crate::text::{LogLine, Subject};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
@@ -37,9 +37,7 @@ pub struct SupervisionAttendee {
     /// The facilitator's employer.
     pub employer_organisation_id: Uuid,
     /// The facilitator's token subject.
-    #[validate(length(min = 1, max = 255), custom(function = "check_plain_text"))]
-    #[schema(value_type = Subject)]
-    pub subject: String,
+    pub subject: Subject,
 }
 
 /// A supervision session to record.
@@ -55,9 +53,9 @@ pub struct RecordSupervisionSession {
     /// The date.
     pub held_on: NaiveDate,
     /// What it was about: lines that name nobody.
-    #[validate(length(min = 1, max = 20), custom(function = "check_log_lines"))]
-    #[schema(value_type = Vec<LogLine>, min_items = 1, max_items = 20)]
-    pub topics: Vec<String>,
+    #[validate(length(min = 1, max = 20))]
+    #[schema(min_items = 1, max_items = 20)]
+    pub topics: Vec<LogLine>,
     /// The facilitators there: each one your centre follows up (else 422 naming
     /// `facilitators[i]`).
     #[validate(length(min = 1, max = 50), nested)]
@@ -105,7 +103,7 @@ impl From<SupervisionSession> for SupervisionSessionView {
                 .into_iter()
                 .map(|(employer_organisation_id, subject)| SupervisionAttendee {
                     employer_organisation_id,
-                    subject,
+                    subject: Subject::from_stored(subject),
                 })
                 .collect(),
             answers: session.answers,
@@ -160,9 +158,14 @@ async fn record_supervision_session(
         facilitators: request
             .facilitators
             .iter()
-            .map(|f| (f.employer_organisation_id, f.subject.clone()))
+            .map(|f| (f.employer_organisation_id, f.subject.to_string()))
             .collect(),
-        topics: request.topics.clone(),
+        topics: request
+            .topics
+            .clone()
+            .into_iter()
+            .map(String::from)
+            .collect(),
         answers: request.answers.clone(),
         created_at: Utc::now(),
     };
