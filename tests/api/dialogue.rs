@@ -685,3 +685,32 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
     let done = post(&app, &moved, contact, &json!({"to": "in_progress"})).await;
     assert_eq!(done.status, 200, "{}", done.text);
 }
+
+#[actix_web::test]
+async fn a_meeting_is_marked_held_on_its_day_not_before() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let d = trondelag(&t);
+    let all: Vec<&Organisation> = d.municipalities.iter().collect();
+    let mut body = meeting_body(&all, &[d.partner_id]);
+    body["held_on"] = json!("2031-10-14");
+    let planned = created(&app, "/api/v1/dialogue-meetings", &d.governor, &body).await;
+    let id = planned.body["id"].as_str().unwrap();
+    let early = post(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{id}/transitions"),
+        &d.governor,
+        &json!({"to": "held"}),
+    )
+    .await;
+    let problem = early.assert_problem(422);
+    assert_eq!(problem["errors"][0]["field"], "to");
+    assert_eq!(problem["errors"][0]["code"], "not_yet_held");
+    let read = get(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{id}"),
+        &d.governor,
+    )
+    .await;
+    assert_eq!(read.body["status"], "planned");
+}

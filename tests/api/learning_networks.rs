@@ -998,3 +998,59 @@ async fn no_text_field_of_a_network_or_gathering_stores_a_national_identity_numb
     }
     assert!(tables_containing(&t.database, id).is_empty());
 }
+
+#[actix_web::test]
+async fn a_planned_gathering_gets_its_evaluation_highlights_and_attendance_once_held() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let f = familienettverket(&t);
+    let network = created_network(&app, &f).await;
+    let gatherings = format!("/api/v1/learning-networks/{}/gatherings", network.id);
+
+    // Planned for next year with an evaluation already: both refused, nothing stored.
+    let refused = post(
+        &app,
+        &gatherings,
+        &f.coordinator,
+        &gathering_body("2031-03-10", true),
+    )
+    .await;
+    let problem = refused.assert_problem(422);
+    let fields: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("evaluation", "not_yet_held"),
+            ("highlights", "not_yet_held")
+        ]
+    );
+
+    // Planned without them: stored; its attendance waits for the day.
+    let mut planned = gathering_body("2031-03-10", true);
+    planned["evaluation"] = Value::Null;
+    planned.as_object_mut().unwrap().remove("evaluation");
+    planned["highlights"] = json!([]);
+    let (gathering, etag) = created_gathering(&app, &f, &network.id, &planned).await;
+    let counted = send_if_match(
+        &app,
+        TestRequest::put().uri(&attendance_uri(
+            &network.id,
+            &gathering,
+            &network.members[0],
+        )),
+        &f.coordinator,
+        Some(&etag),
+        &json!({"attendees": 12}),
+    )
+    .await;
+    let problem = counted.assert_problem(422);
+    assert_eq!(problem["errors"][0]["field"], "attendees");
+    assert_eq!(problem["errors"][0]["code"], "not_yet_held");
+    let read = get(&app, &format!("{gatherings}/{gathering}"), &f.coordinator).await;
+    assert_eq!(read.header("etag"), Some(etag.as_str()), "unchanged");
+}

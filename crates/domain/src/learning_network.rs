@@ -102,6 +102,41 @@ pub struct Gathering {
 }
 
 impl Gathering {
+    /// What a gathering may hold before it is held: its date, place and programme. Its
+    /// evaluation and highlights come once held (`held_on` not past tomorrow), and so does its
+    /// attendance ([`Gathering::check_attendance`]).
+    pub fn check_coherent(&self, now: DateTime<Utc>) -> Vec<crate::refusal::FieldRefusal> {
+        if crate::chronology::check_past_on(self.held_on, now).is_ok() {
+            return Vec::new();
+        }
+        let not_yet = |field: &str| {
+            crate::refusal::FieldRefusal::new(
+                field,
+                "not_yet_held",
+                "the gathering is not held yet: record this once it has been",
+            )
+        };
+        let mut refusals = Vec::new();
+        if self.evaluation.is_some() {
+            refusals.push(not_yet("evaluation"));
+        }
+        if !self.highlights.is_empty() {
+            refusals.push(not_yet("highlights"));
+        }
+        refusals
+    }
+
+    /// Attendance is counted once the gathering is held.
+    pub fn check_attendance(&self, now: DateTime<Utc>) -> Result<(), crate::refusal::FieldRefusal> {
+        crate::chronology::check_past_on(self.held_on, now).map_err(|_| {
+            crate::refusal::FieldRefusal::new(
+                "attendees",
+                "not_yet_held",
+                "the gathering is not held yet: count who came once it has been",
+            )
+        })
+    }
+
     /// Whether a user representative presented anything: the network's user involvement.
     pub fn has_user_involvement(&self) -> bool {
         self.programme

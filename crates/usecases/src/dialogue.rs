@@ -6,6 +6,7 @@
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::chronology::check_past_on;
 use samhandling_domain::dialogue::{
     check_figures, check_participants, county_of, ActionStatus, AttendeeRole, CollaborationNeed,
     DialogueAccess, DialogueMeeting, DialogueStatus, DialogueView, Finding, FocusArea,
@@ -14,6 +15,7 @@ use samhandling_domain::dialogue::{
 use samhandling_domain::ids::{DialogueMeetingId, FindingId};
 use samhandling_domain::lifecycle::Lifecycle;
 use samhandling_domain::page::{Page, PageRequest};
+use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::venue::Venue;
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::dialogue::{self as store, EVALUATION_KEY, FINDING_KEY};
@@ -128,6 +130,16 @@ pub fn move_meeting(
 ) -> Result<(DialogueAccess, DialogueMeeting), UseCaseError> {
     let (access, meeting) = governed(ctx, caller, id)?;
     meeting.status.check_transition(to)?;
+    if to == DialogueStatus::Held {
+        // A meeting is held on its day: marking it held before then would count it early.
+        check_past_on(meeting.held_on, ctx.now()).map_err(|refusal| {
+            UseCaseError::Invalid(vec![FieldRefusal::new(
+                "to",
+                "not_yet_held",
+                format!("the meeting is planned for {}: {refusal}", meeting.held_on),
+            )])
+        })?;
+    }
     let moved = store::transition(ctx.conn(), &meeting, to)?;
     ctx.audit(AuditAction::Transitioned, ResourceType::DialogueMeeting, id)?;
     Ok((access, moved))

@@ -131,6 +131,14 @@ pub fn add_member(
     Ok(changed)
 }
 
+fn refused(refusals: Vec<FieldRefusal>) -> Result<(), UseCaseError> {
+    if refusals.is_empty() {
+        Ok(())
+    } else {
+        Err(UseCaseError::Invalid(refusals))
+    }
+}
+
 /// Records `gathering` of the coordinated network it names.
 pub fn record_gathering(
     ctx: &mut Context<'_>,
@@ -138,6 +146,7 @@ pub fn record_gathering(
     gathering: &Gathering,
 ) -> Result<(LearningNetwork, Gathering), UseCaseError> {
     Venue::new("a gathering", gathering.place.clone(), gathering.digital)?;
+    refused(gathering.check_coherent(ctx.now()))?;
     let network = store::find_for_update(ctx.conn(), gathering.network_id, scope)?
         .ok_or(UseCaseError::NotFound)?;
     let stored = gatherings::insert(ctx.conn(), gathering)?;
@@ -206,6 +215,7 @@ pub fn update_gathering(
     if let Some(highlights) = edit.highlights {
         gathering.highlights = highlights;
     }
+    refused(gathering.check_coherent(ctx.now()))?;
     let changed = gatherings::update(ctx.conn(), &gathering)?;
     ctx.audit(
         AuditAction::Updated,
@@ -239,6 +249,9 @@ pub fn record_attendance(
         ));
     }
     read.check(gathering.version)?;
+    gathering
+        .check_attendance(ctx.now())
+        .map_err(|refusal| UseCaseError::Invalid(vec![refusal]))?;
     let changed = gatherings::record_attendance(
         ctx.conn(),
         gathering_id.uuid(),
