@@ -1,8 +1,9 @@
 //! The network-meeting part's tests.
 
 use super::*;
-use samhandling_persistence::meeting_statistics;
+use samhandling_domain::course::CourseScope;
 use samhandling_persistence::network_meetings::MeetingFilter;
+use samhandling_persistence::{courses, meeting_statistics, network_meetings};
 use samhandling_tests::TestDatabase;
 
 /// The `KKKK` of a course and of a network-meeting log.

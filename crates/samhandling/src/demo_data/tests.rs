@@ -3,6 +3,7 @@
 
 use super::*;
 use samhandling_domain::audit::AuditAction;
+use samhandling_domain::group::{CentreScope, GroupScope};
 use samhandling_domain::intake::IntakeOutcome;
 use samhandling_domain::organisation::MunicipalityNumber;
 use samhandling_domain::page::{Page, Position};
@@ -12,7 +13,9 @@ use samhandling_persistence::intakes::IntakeFilter;
 use samhandling_persistence::matching;
 use samhandling_persistence::organisations::{list, OrganisationFilter};
 use samhandling_persistence::referrals::ReferralFilter;
-use samhandling_persistence::{audit, group_sessions, memberships};
+use samhandling_persistence::{
+    audit, group_sessions, groups, intakes, memberships, organisations, referrals,
+};
 use samhandling_tests::TestDatabase;
 use std::collections::BTreeSet;
 
