@@ -22,7 +22,8 @@ use chrono::{
 use samhandling_domain::audit::{Actor, AuditFilter};
 use samhandling_domain::course::{CourseScope, EnrolmentStatus, Facilitator};
 use samhandling_domain::dialogue::{ActionStatus, DialogueStatus};
-use samhandling_domain::group::{CentreAccess, Group, GroupStatus, LeaveReason, Starter};
+use samhandling_domain::group::{CentreAccess, CentreScope, Group, GroupScope, GroupStatus};
+use samhandling_domain::group::{LeaveReason, Starter};
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
 use samhandling_domain::intake::Intake;
@@ -345,129 +346,77 @@ impl Demo {
             key => self.organisation(key).map(Some),
         }
     }
+}
 
-    /// The listing's line of the record `op` made, as it is now, after its kind's rank.
-    fn line(&self, conn: &mut PgConnection, by: Option<Uuid>, op: &Op) -> Result<Line, DemoError> {
-        let (name, today) = (|id| self.name(id), self.now.date_naive());
-        let pick = |then: bool, yes: &str, no: &str| if then { yes } else { no }.to_owned();
-        Ok(match op {
-            Op::CreateGroup(group) => {
-                let own = CentreAccess::of(&staff(Some(group.centre_id))).own_groups();
-                store::groups::find(conn, group.id, own)?.map(|g| {
-                    let seats = format!("{} of {} seats taken", g.member_count, g.size.maximum);
-                    let about = format!("{}: {} ({seats})", name(g.centre_id), g.title);
-                    (0, g.id, "group", g.status.to_string(), about)
-                })
-            }
-            Op::Refer(new) => store::referrals::find(conn, new.id, EVERY_REFERRAL)?.map(|r| {
-                let from = r
-                    .referring_organisation_id
-                    .map(|id| format!("from {}", name(id)));
-                let from = from.unwrap_or_else(|| "self-registration".to_owned());
-                let about = format!("{} ({}, {from})", r.reference, r.offer);
-                let about = format!("{}: {about}", name(r.target_centre_id));
-                (1, r.id, "referral", r.status.to_string(), about)
-            }),
-            Op::BookIntake(intake) => {
-                let scope = CentreAccess::of(&staff(Some(intake.centre_id))).scope();
-                store::intakes::find(conn, intake.id, scope)?.map(|i| {
-                    let done = i.completion.as_ref();
-                    let state = done.map_or("booked", |c| c.outcome.as_str()).to_owned();
-                    let who = done.and_then(|c| c.pseudonym.as_deref());
-                    let at = i.scheduled_at.format("%Y-%m-%d %H:%M UTC");
-                    let about = format!("{} ({at})", who.unwrap_or("no pseudonym"));
-                    (
-                        2,
-                        i.id,
-                        "intake",
-                        state,
-                        format!("{}: {about}", name(i.centre_id)),
-                    )
-                })
-            }
-            Op::CreateCourse(id, _) => store::courses::find(conn, *id, CourseScope { centre: by })?
-                .map(|c| {
-                    let held = c.dates.last().is_some_and(|last| *last < today);
-                    let by: Vec<String> = c.organisers.iter().map(|id| name(*id)).collect();
-                    let seats = format!("{} of {} seats taken", c.taken, c.capacity);
-                    let about = format!("{} ({seats}, {} waiting)", c.title, c.waiting);
-                    let about = format!("{}: {about}", by.join(" and "));
-                    (3, c.id, "course", pick(held, "held", "upcoming"), about)
-                }),
-            Op::LogMeeting(log) => {
-                let own = Some((log.organisation_id, log.facilitator_subject.clone()));
-                let (facilitator, competence_centre) = (own, None);
-                let scope = NetworkMeetingScope {
-                    facilitator,
-                    competence_centre,
-                };
-                store::network_meetings::find(conn, log.id, &scope)?.map(|m| {
-                    let answered = m.supervision_answered_on.is_some();
-                    let asked = pick(answered, "supervision_answered", "supervision_wanted");
-                    let size = m.participants.size();
-                    let about = format!("{}, {}, {size} in the network", m.service, m.age_group);
-                    let about = format!("{} in {} ({about})", m.held_on, m.municipality_number);
-                    let about = format!("{}: {about}", name(m.organisation_id));
-                    (
-                        5,
-                        m.id,
-                        "network_meeting",
-                        pick(m.supervision_wanted, &asked, "logged"),
-                        about,
-                    )
-                })
-            }
-            Op::RecordSupervision(held) => {
-                let centre = held.competence_centre_id;
-                store::supervision::find(conn, held.id, centre)?.map(|s| {
-                    let counts = (s.facilitators.len(), s.answers.len());
-                    let about =
-                        format!("{} facilitators, {} requests answered", counts.0, counts.1);
-                    let about = format!("{}: {} ({about})", name(centre), s.held_on);
-                    (6, s.id, "supervision_session", "held".to_owned(), about)
-                })
-            }
-            Op::StartNetwork(network) => {
-                let (coordinator, member) = (Some(network.coordinating_centre_id), None);
-                let scope = LearningNetworkScope {
-                    coordinator,
-                    member,
-                };
-                store::learning_networks::find(conn, network.id, scope)?.map(|n| {
-                    let ended = n.ends_on.is_some_and(|end| end < today);
-                    let about = format!("{} ({} member services)", n.name, n.members.len());
-                    let about = format!("{}: {about}", name(n.coordinating_centre_id));
-                    (
-                        7,
-                        n.id,
-                        "learning_network",
-                        pick(ended, "ended", "active"),
-                        about,
-                    )
-                })
-            }
-            Op::RecordGathering(held) => store::gatherings::find(conn, held.network_id, held.id)?
-                .map(|g| {
-                    let came: i32 = g.attendance.iter().map(|(_, count)| count).sum();
-                    let place = g.place.as_deref().unwrap_or("digital");
-                    let about = format!("{} {place} ({came} attended)", g.held_on);
-                    let state = pick(g.held_on < today, "held", "planned");
-                    (
-                        8,
-                        g.id,
-                        "gathering",
-                        state,
-                        format!("{}: {about}", name(g.network_id)),
-                    )
-                }),
-            _ => None,
-        })
+/// Declares [`listing`]: the steps whose record the load lists, each with the rank of its kind
+/// in the listing, how the record is found now, and its kind, state and description.
+macro_rules! listing {
+    (|$conn:ident, $by:ident, $name:ident, $today:ident| $($rank:literal $op:ident($($made:pat),*) =>
+        $found:expr, |$r:ident| $kind:literal, $state:expr, $about:expr;)*) => {
+        /// The listing's line of the record the step `op` made, as it is now, after its rank.
+        fn listing(demo: &Demo, $conn: &mut PgConnection, $by: Option<Uuid>, op: &Op) -> Listed {
+            let ($name, $today) = (|id| demo.name(id), demo.now.date_naive());
+            Ok(match op {
+                $(Op::$op($($made),*) => $found.map(|$r| ($rank, row($r.id, $kind, $state, $about))),)*
+                _ => None,
+            })
+        }
+    };
+}
+
+/// A line of the listing, if the step made a record it lists, after the rank of its kind.
+type Listed = Result<Option<(u8, String)>, DemoError>;
+
+/// `yes` if `then`, else `no`.
+fn pick<'s>(then: bool, yes: &'s str, no: &'s str) -> &'s str {
+    if then {
+        yes
+    } else {
+        no
     }
 }
 
-/// A line of the listing, if the step made a record it lists: the kind's rank, id, kind,
-/// state, description.
-type Line = Option<(u8, Uuid, &'static str, String, String)>;
+/// One line of the listing: `id<TAB>kind<TAB>state<TAB>description`.
+fn row(id: Uuid, kind: &str, state: impl std::fmt::Display, about: String) -> String {
+    format!("{id}\t{kind}\t{state}\t{about}")
+}
+
+listing! { |conn, by, name, today|
+    0 CreateGroup(g) => store::groups::find(conn, g.id, own_groups(g.centre_id))?, |g| "group",
+        g.status, format!("{}: {} ({} of {} seats taken)", name(g.centre_id), g.title,
+        g.member_count, g.size.maximum);
+    1 Refer(new) => store::referrals::find(conn, new.id, EVERY_REFERRAL)?, |r| "referral",
+        r.status, format!("{}: {} ({}, {})", name(r.target_centre_id), r.reference, r.offer,
+        r.referring_organisation_id.map_or("self-registration".into(), |id| format!("from {}", name(id))));
+    2 BookIntake(i) => store::intakes::find(conn, i.id, CentreScope { centre: Some(i.centre_id) })?,
+        |i| "intake", i.completion.as_ref().map_or("booked", |c| c.outcome.as_str()),
+        format!("{}: {} ({})", name(i.centre_id), i.completion.and_then(|c| c.pseudonym)
+        .as_deref().unwrap_or("no pseudonym"), i.scheduled_at.format("%Y-%m-%d %H:%M UTC"));
+    3 CreateCourse(id, _) => store::courses::find(conn, *id, CourseScope { centre: by })?,
+        |c| "course", pick(c.dates.last().is_some_and(|last| *last < today), "held", "upcoming"),
+        format!("{}: {} ({} of {} seats taken, {} waiting)", c.organisers.iter().map(|id| name(*id))
+        .collect::<Vec<_>>().join(" and "), c.title, c.taken, c.capacity, c.waiting);
+    5 LogMeeting(m) => store::network_meetings::find(conn, m.id, &NetworkMeetingScope {
+        facilitator: Some((m.organisation_id, m.facilitator_subject.clone())), competence_centre: None })?,
+        |m| "network_meeting", pick(m.supervision_wanted, pick(m.supervision_answered_on.is_some(),
+        "supervision_answered", "supervision_wanted"), "logged"), format!("{}: {} in {} ({}, {}, {} in the network)",
+        name(m.organisation_id), m.held_on, m.municipality_number, m.service, m.age_group, m.participants.size());
+    6 RecordSupervision(s) => store::supervision::find(conn, s.id, s.competence_centre_id)?,
+        |s| "supervision_session", "held", format!("{}: {} ({} facilitators, {} requests answered)",
+        name(s.competence_centre_id), s.held_on, s.facilitators.len(), s.answers.len());
+    7 StartNetwork(n) => store::learning_networks::find(conn, n.id, LearningNetworkScope {
+        coordinator: Some(n.coordinating_centre_id), member: None })?, |n| "learning_network",
+        pick(n.ends_on.is_some_and(|end| end < today), "ended", "active"), format!("{}: {} ({} member services)",
+        name(n.coordinating_centre_id), n.name, n.members.len());
+    8 RecordGathering(g) => store::gatherings::find(conn, g.network_id, g.id)?, |g| "gathering",
+        pick(g.held_on < today, "held", "planned"), format!("{}: {} {} ({} attended)", name(g.network_id),
+        g.held_on, g.place.as_deref().unwrap_or("digital"), g.attendance.iter().map(|(_, n)| n).sum::<i32>());
+}
+
+/// The groups of `centre`, as its coordinators see them.
+fn own_groups(centre: Uuid) -> GroupScope {
+    CentreAccess::of(&staff(Some(centre))).own_groups()
+}
 
 /// A coordinator of `organisation` (none: the system's own work), as the demo acts for it.
 fn staff(organisation: Option<Uuid>) -> Caller {
@@ -663,18 +612,17 @@ fn load_all(
                 };
                 let (actor, clock) = (actor(by), FixedClock(step.at.unwrap_or(demo.now)));
                 let ctx = &mut Context::new(conn, &actor, &clock);
-                let called = call(step.op.clone(), ctx, &caller, &mut demo.last_action);
+                let result = call(step.op.clone(), ctx, &caller, &mut demo.last_action);
                 let step = format!("{file}, story {}, step {index}", story.first);
-                called.map_err(|error| DemoError::Step { step, error })?;
+                result.map_err(|error| DemoError::Step { step, error })?;
             }
         }
     }
     let mut lines = Vec::new();
-    for (story, step) in all
-        .iter()
-        .flat_map(|(_, story)| story.steps.iter().map(move |step| (story, step)))
-    {
-        lines.extend(demo.line(conn, demo.acting(story, step)?, &step.op)?);
+    for (_, story) in &all {
+        for step in &story.steps {
+            lines.extend(listing(&demo, conn, demo.acting(story, step)?, &step.op)?);
+        }
     }
     if stories {
         let (employer, subject) = FACILITATOR;
@@ -683,11 +631,7 @@ fn load_all(
             store::facilitators::list_own(conn, employer, subject, ALL)?.items;
     }
     for link in &loaded.facilitator_links {
-        let state = if link.confirmed_at.is_some() {
-            "confirmed"
-        } else {
-            "pending"
-        };
+        let state = pick(link.confirmed_at.is_some(), "confirmed", "pending");
         let about = format!(
             "{}, {}",
             link.subject,
@@ -698,12 +642,9 @@ fn load_all(
             demo.name(link.competence_centre_id),
             link.name
         );
-        lines.push((4, link.id, "facilitator", state.to_owned(), about));
+        lines.push((4, row(link.id, "facilitator", state, about)));
     }
     lines.sort_by_key(|line| line.0);
-    let rows = lines
-        .into_iter()
-        .map(|(_, id, kind, state, about)| format!("{id}\t{kind}\t{state}\t{about}"));
-    loaded.lines = rows.collect();
+    loaded.lines = lines.into_iter().map(|(_, line)| line).collect();
     Ok(loaded)
 }

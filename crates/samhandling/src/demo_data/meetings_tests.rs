@@ -56,9 +56,9 @@ fn loading_twice_gives_the_same_courses_logs_and_networks() {
     assert_eq!(count(&second, "supervision_session"), 2);
     assert_eq!(count(&second, "learning_network"), 2);
     assert_eq!(count(&second, "gathering"), 5);
-    let links = &second.facilitator_links;
-    assert_eq!(links.len(), 2, "linked to KoRus Midt and NAPHA");
-    assert!(links.iter().all(|l| l.confirmed_at.is_some()));
+    let karis = &second.facilitator_links;
+    assert_eq!(karis.len(), 2, "linked to KoRus Midt and NAPHA");
+    assert!(karis.iter().all(|l| l.confirmed_at.is_some()));
     assert_eq!(count(&second, "facilitator"), 2);
     let lines = &second.lines;
     assert!(lines.iter().any(|l| l.contains("\tcourse\t")));
