@@ -182,7 +182,8 @@ struct NewReferralData {
 /// the id of the last action agreed is kept).
 macro_rules! operations {
     (|$ctx:ident, $caller:ident, $centre:ident, $referral:ident, $course:ident, $network:ident,
-      $org:ident, $last:ident| $($(#[$doc:meta])* $op:ident($($arg:ident: $ty:ty),*) => $call:expr;)*) => {
+      $org:ident, $last:ident|
+      $($(#[$doc:meta])* $op:ident($($arg:ident: $ty:ty),*) => $call:expr;)*) => {
         /// A use case a step calls, with its input.
         #[derive(Deserialize, Clone)]
         #[serde(tag = "do", content = "with", rename_all = "snake_case")]
@@ -210,44 +211,60 @@ use cases::{learning_networks as networks, memberships, network_meetings, referr
 
 operations! { |ctx, caller, centre, referral, course, network, org, last|
     Refer(new: Box<NewReferralData>) => refer(ctx, &new);
-    MoveReferral(id: Uuid, to: ReferralStatus, why: Option<ReasonCode>) => referrals::move_referral(ctx, referral, id, to, why);
+    MoveReferral(id: Uuid, to: ReferralStatus, why: Option<ReasonCode>) =>
+        referrals::move_referral(ctx, referral, id, to, why);
     Expire(id: Uuid) => referrals::expire(ctx, id);
     EraseAsDue(id: Uuid) => referrals::erase_as_due(ctx, id);
-    WithdrawFeedbackConsent(id: Uuid) => referrals::withdraw_feedback_consent(ctx, referral, id);
+    WithdrawFeedbackConsent(id: Uuid) =>
+        referrals::withdraw_feedback_consent(ctx, referral, id);
     BookIntake(intake: Box<Intake>) => intakes::book_intake(ctx, referral, &intake);
-    CompleteIntake(id: Uuid, result: IntakeResult) => intakes::complete_intake(ctx, caller, id, result);
+    CompleteIntake(id: Uuid, result: IntakeResult) =>
+        intakes::complete_intake(ctx, caller, id, result);
     CreateGroup(group: Box<Group>) => groups::create_group(ctx, &group);
     AssignStarter(starter: Starter) => groups::assign_starter(ctx, centre, &starter);
     MoveGroup(id: Uuid, to: GroupStatus) => groups::move_group(ctx, centre, id, to);
     PlaceMember(placement: Placement) => memberships::place_member(ctx, caller, placement);
     SignDeclaration(id: Uuid) => memberships::sign_declaration(ctx, centre, id);
-    RecordDeparture(id: Uuid, why: LeaveReason) => memberships::record_departure(ctx, centre, id, why, None);
+    RecordDeparture(id: Uuid, why: LeaveReason) =>
+        memberships::record_departure(ctx, centre, id, why, None);
     LogSession(log: SessionLog) => group_sessions::log_session(ctx, centre, log);
-    RequestFollowUp(id: FollowUpId, group: GroupId, on: NaiveDate) => groups::request_follow_up(ctx, centre, id, group, on);
+    RequestFollowUp(id: FollowUpId, group: GroupId, on: NaiveDate) =>
+        groups::request_follow_up(ctx, centre, id, group, on);
     RecordVisit(id: FollowUpId, visit: Visit) => groups::record_visit(ctx, centre, id, visit);
     CreateCourse(id: Uuid, draft: CourseDraft) => courses::create_course(ctx, org, id, draft);
-    Enrol(id: CourseId, who: EnrolmentId, to: Professional) => enrolments::enrol(ctx, course, id, who, to);
-    MoveEnrolment(id: CourseId, who: EnrolmentId, to: EnrolmentStatus) => enrolments::move_enrolment(ctx, course, id, who, to);
+    Enrol(id: CourseId, who: EnrolmentId, to: Professional) =>
+        enrolments::enrol(ctx, course, id, who, to);
+    MoveEnrolment(id: CourseId, who: EnrolmentId, to: EnrolmentStatus) =>
+        enrolments::move_enrolment(ctx, course, id, who, to);
     /// Confirms the links of the acting employer's `subject` not confirmed yet.
     ConfirmLinks(subject: String) => confirm_links(ctx, org, &subject);
     LogMeeting(log: Box<NetworkMeeting>) => network_meetings::log_meeting(ctx, &log);
-    RecordSupervision(held: SupervisionSession) => network_meetings::record_supervision(ctx, &held);
+    RecordSupervision(held: SupervisionSession) =>
+        network_meetings::record_supervision(ctx, &held);
     StartNetwork(started: LearningNetwork) => networks::start_network(ctx, &started);
     RecordGathering(held: Box<Gathering>) => networks::record_gathering(ctx, network, &held);
-    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: i32) => networks::record_attendance(ctx, network, ids, Precondition::Any, came);
-    LoadQuestionnaire(year: i16, variables: Vec<(String, String, String)>) => is24::load_questionnaire(ctx, year, &variables);
+    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: i32) =>
+        networks::record_attendance(ctx, network, ids, Precondition::Any, came);
+    LoadQuestionnaire(year: i16, variables: Vec<(String, String, String)>) =>
+        is24::load_questionnaire(ctx, year, &variables);
     PlanMeeting(id: Uuid, plan: MeetingPlan) => dialogue::plan_meeting(ctx, caller, id, plan);
     MoveMeeting(id: Uuid, to: DialogueStatus) => dialogue::move_meeting(ctx, caller, id, to);
-    RecordBasis(id: Uuid, municipality: Uuid, year: i16, figures: Vec<(String, Option<f64>)>) => dialogue::record_basis(ctx, caller, id, municipality, year, &figures);
-    RecordFinding(meeting: DialogueMeetingId, draft: FindingDraft) => dialogue::record_finding(ctx, caller, meeting, Uuid::now_v7().into(), draft);
-    SubmitEvaluation(id: Uuid, rating: i16, comments: Option<String>) => dialogue::submit_evaluation(ctx, caller, id, rating, comments.as_deref());
+    RecordBasis(id: Uuid, municipality: Uuid, year: i16, figures: Vec<(String, Option<f64>)>) =>
+        dialogue::record_basis(ctx, caller, id, municipality, year, &figures);
+    RecordFinding(meeting: DialogueMeetingId, draft: FindingDraft) =>
+        dialogue::record_finding(ctx, caller, meeting, Uuid::now_v7().into(), draft);
+    SubmitEvaluation(id: Uuid, rating: i16, comments: Option<String>) =>
+        dialogue::submit_evaluation(ctx, caller, id, rating, comments.as_deref());
     /// A [`NewAction`]: meeting, owner, description, due date, follow-up meeting, digital.
-    AgreeAction(id: Uuid, owner: Uuid, text: String, due: NaiveDate, on: Option<NaiveDate>, digital: bool) => {
-        let new = NewAction { meeting_id: id, owner_organisation_id: owner, description: &text, due_on: due, follow_up_meeting_on: on, follow_up_digital: digital };
+    AgreeAction(id: Uuid, owner: Uuid, text: String, due: NaiveDate, on: Option<NaiveDate>,
+        digital: bool) => {
+        let new = NewAction { meeting_id: id, owner_organisation_id: owner, description: &text,
+            due_on: due, follow_up_meeting_on: on, follow_up_digital: digital };
         dialogue::agree_action(ctx, caller, id, &new).map(|agreed| *last = Some(agreed.id))
     };
     /// Moves the action the step before agreed (storage gives its id).
-    MoveAction(to: ActionStatus) => dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to);
+    MoveAction(to: ActionStatus) =>
+        dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to);
 }
 
 /// Confirms every link of `subject` at `employer` not confirmed yet, as the professional does.
@@ -301,8 +318,7 @@ impl Demo {
     fn name(&self, id: Uuid) -> String {
         self.names
             .get(&id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+            .map_or_else(|| id.to_string(), Clone::clone)
     }
 
     /// Replaces the placeholders in `value`.
@@ -351,13 +367,15 @@ impl Demo {
 /// Declares [`listing`]: the steps whose record the load lists, each with the rank of its kind
 /// in the listing, how the record is found now, and its kind, state and description.
 macro_rules! listing {
-    (|$conn:ident, $by:ident, $name:ident, $today:ident| $($rank:literal $op:ident($($made:pat),*) =>
+    (|$conn:ident, $by:ident, $name:ident, $today:ident|
+        $($rank:literal $op:ident($($made:pat),*) =>
         $found:expr, |$r:ident| $kind:literal, $state:expr, $about:expr;)*) => {
         /// The listing's line of the record the step `op` made, as it is now, after its rank.
         fn listing(demo: &Demo, $conn: &mut PgConnection, $by: Option<Uuid>, op: &Op) -> Listed {
             let ($name, $today) = (|id| demo.name(id), demo.now.date_naive());
             Ok(match op {
-                $(Op::$op($($made),*) => $found.map(|$r| ($rank, row($r.id, $kind, $state, $about))),)*
+                $(Op::$op($($made),*) =>
+                    $found.map(|$r| ($rank, row($r.id, $kind, $state, $about))),)*
                 _ => None,
             })
         }
@@ -382,35 +400,41 @@ fn row(id: Uuid, kind: &str, state: impl std::fmt::Display, about: String) -> St
 }
 
 listing! { |conn, by, name, today|
-    0 CreateGroup(g) => store::groups::find(conn, g.id, own_groups(g.centre_id))?, |g| "group",
-        g.status, format!("{}: {} ({} of {} seats taken)", name(g.centre_id), g.title,
-        g.member_count, g.size.maximum);
-    1 Refer(new) => store::referrals::find(conn, new.id, EVERY_REFERRAL)?, |r| "referral",
-        r.status, format!("{}: {} ({}, {})", name(r.target_centre_id), r.reference, r.offer,
-        r.referring_organisation_id.map_or("self-registration".into(), |id| format!("from {}", name(id))));
+    0 CreateGroup(g) => store::groups::find(conn, g.id, own_groups(g.centre_id))?,
+        |g| "group", g.status, format!("{}: {} ({} of {} seats taken)", name(g.centre_id),
+        g.title, g.member_count, g.size.maximum);
+    1 Refer(new) => store::referrals::find(conn, new.id, EVERY_REFERRAL)?,
+        |r| "referral", r.status, format!("{}: {} ({}, {})", name(r.target_centre_id),
+        r.reference, r.offer, r.referring_organisation_id
+        .map_or("self-registration".into(), |id| format!("from {}", name(id))));
     2 BookIntake(i) => store::intakes::find(conn, i.id, CentreScope { centre: Some(i.centre_id) })?,
         |i| "intake", i.completion.as_ref().map_or("booked", |c| c.outcome.as_str()),
         format!("{}: {} ({})", name(i.centre_id), i.completion.and_then(|c| c.pseudonym)
         .as_deref().unwrap_or("no pseudonym"), i.scheduled_at.format("%Y-%m-%d %H:%M UTC"));
     3 CreateCourse(id, _) => store::courses::find(conn, *id, CourseScope { centre: by })?,
         |c| "course", pick(c.dates.last().is_some_and(|last| *last < today), "held", "upcoming"),
-        format!("{}: {} ({} of {} seats taken, {} waiting)", c.organisers.iter().map(|id| name(*id))
-        .collect::<Vec<_>>().join(" and "), c.title, c.taken, c.capacity, c.waiting);
+        format!("{}: {} ({} of {} seats taken, {} waiting)", c.organisers.iter()
+        .map(|id| name(*id)).collect::<Vec<_>>().join(" and "), c.title, c.taken, c.capacity,
+        c.waiting);
     5 LogMeeting(m) => store::network_meetings::find(conn, m.id, &NetworkMeetingScope {
-        facilitator: Some((m.organisation_id, m.facilitator_subject.clone())), competence_centre: None })?,
-        |m| "network_meeting", pick(m.supervision_wanted, pick(m.supervision_answered_on.is_some(),
-        "supervision_answered", "supervision_wanted"), "logged"), format!("{}: {} in {} ({}, {}, {} in the network)",
-        name(m.organisation_id), m.held_on, m.municipality_number, m.service, m.age_group, m.participants.size());
+        facilitator: Some((m.organisation_id, m.facilitator_subject.clone())),
+        competence_centre: None })?,
+        |m| "network_meeting", pick(m.supervision_wanted, pick(m.supervision_answered_on
+        .is_some(), "supervision_answered", "supervision_wanted"), "logged"),
+        format!("{}: {} in {} ({}, {}, {} in the network)", name(m.organisation_id), m.held_on,
+        m.municipality_number, m.service, m.age_group, m.participants.size());
     6 RecordSupervision(s) => store::supervision::find(conn, s.id, s.competence_centre_id)?,
-        |s| "supervision_session", "held", format!("{}: {} ({} facilitators, {} requests answered)",
-        name(s.competence_centre_id), s.held_on, s.facilitators.len(), s.answers.len());
+        |s| "supervision_session", "held", format!("{}: {} ({} facilitators, {} requests \
+        answered)", name(s.competence_centre_id), s.held_on, s.facilitators.len(), s.answers.len());
     7 StartNetwork(n) => store::learning_networks::find(conn, n.id, LearningNetworkScope {
-        coordinator: Some(n.coordinating_centre_id), member: None })?, |n| "learning_network",
-        pick(n.ends_on.is_some_and(|end| end < today), "ended", "active"), format!("{}: {} ({} member services)",
-        name(n.coordinating_centre_id), n.name, n.members.len());
-    8 RecordGathering(g) => store::gatherings::find(conn, g.network_id, g.id)?, |g| "gathering",
-        pick(g.held_on < today, "held", "planned"), format!("{}: {} {} ({} attended)", name(g.network_id),
-        g.held_on, g.place.as_deref().unwrap_or("digital"), g.attendance.iter().map(|(_, n)| n).sum::<i32>());
+        coordinator: Some(n.coordinating_centre_id), member: None })?,
+        |n| "learning_network", pick(n.ends_on.is_some_and(|end| end < today), "ended", "active"),
+        format!("{}: {} ({} member services)", name(n.coordinating_centre_id), n.name,
+        n.members.len());
+    8 RecordGathering(g) => store::gatherings::find(conn, g.network_id, g.id)?,
+        |g| "gathering", pick(g.held_on < today, "held", "planned"), format!("{}: {} {} ({} \
+        attended)", name(g.network_id), g.held_on, g.place.as_deref().unwrap_or("digital"),
+        g.attendance.iter().map(|(_, n)| n).sum::<i32>());
 }
 
 /// The groups of `centre`, as its coordinators see them.
@@ -501,15 +525,9 @@ fn read<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, DemoError> {
 
 /// Whether the record `id` has an audit event: a story's first record, made by an earlier load.
 fn audited(conn: &mut PgConnection, id: Uuid) -> Result<bool, DemoError> {
-    let resource_id = Some(id);
-    let filter = AuditFilter {
-        resource_id,
-        ..AuditFilter::default()
-    };
-    let first = PageRequest {
-        limit: 1,
-        after: None,
-    };
+    let mut filter = AuditFilter::default();
+    filter.resource_id = Some(id);
+    let first = PageRequest { limit: 1, ..ALL };
     Ok(!store::audit::list(conn, &filter, first)?.items.is_empty())
 }
 
@@ -595,11 +613,8 @@ fn load_all(
     }
     for (file, story) in &all {
         let done = audited(conn, story.first)?;
-        *(if done {
-            &mut loaded.present
-        } else {
-            &mut loaded.created
-        }) += 1;
+        loaded.present += usize::from(done);
+        loaded.created += usize::from(!done);
         for (index, step) in (1..).zip(&story.steps) {
             if let Op::StartNetwork(network) = &step.op {
                 demo.names.insert(network.id, network.name.clone());
