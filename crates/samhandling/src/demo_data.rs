@@ -525,8 +525,10 @@ fn read<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, DemoError> {
 
 /// Whether the record `id` has an audit event: a story's first record, made by an earlier load.
 fn audited(conn: &mut PgConnection, id: Uuid) -> Result<bool, DemoError> {
-    let mut filter = AuditFilter::default();
-    filter.resource_id = Some(id);
+    let filter = AuditFilter {
+        resource_id: Some(id),
+        ..AuditFilter::default()
+    };
     let first = PageRequest { limit: 1, ..ALL };
     Ok(!store::audit::list(conn, &filter, first)?.items.is_empty())
 }

@@ -1,5 +1,6 @@
 //! The network-meeting part's tests.
 
+use super::tests::centre_id as org;
 use super::*;
 use samhandling_domain::course::CourseScope;
 use samhandling_persistence::network_meetings::MeetingFilter;
@@ -9,16 +10,6 @@ use samhandling_tests::TestDatabase;
 /// The `KKKK` of a course and of a network-meeting log.
 const COURSE: u32 = 9;
 const NETWORK_MEETING: u32 = 11;
-
-/// The id of the demo organisation `name`.
-fn org(loaded: &Loaded, name: &str) -> Uuid {
-    loaded
-        .organisations
-        .iter()
-        .find(|(organisation, _)| organisation.name == name)
-        .map(|(organisation, _)| organisation.id)
-        .expect("a demo organisation")
-}
 
 const KORUS: &str = "KoRus Midt (Kompetansesenter rus – Midt-Norge)";
 const NAPHA: &str = "NAPHA (Nasjonalt kompetansesenter for psykisk helsearbeid)";

@@ -48,7 +48,8 @@ fn from(after: Option<Position>) -> PageRequest {
     }
 }
 
-fn centre_id(loaded: &Loaded, name: &str) -> Uuid {
+/// The id of the demo organisation `name`.
+pub(super) fn centre_id(loaded: &Loaded, name: &str) -> Uuid {
     loaded
         .organisations
         .iter()
