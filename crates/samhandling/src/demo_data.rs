@@ -22,7 +22,7 @@ use chrono::{
 use samhandling_domain::audit::{Actor, AuditFilter};
 use samhandling_domain::course::{CourseScope, EnrolmentStatus, Facilitator};
 use samhandling_domain::dialogue::{ActionStatus, DialogueStatus};
-use samhandling_domain::group::{CentreAccess, CentreScope, Group, GroupScope, GroupStatus};
+use samhandling_domain::group::{CentreAccess, CentreScope, Group, GroupStatus};
 use samhandling_domain::group::{LeaveReason, Starter};
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
@@ -400,10 +400,12 @@ fn row(id: Uuid, kind: &str, state: impl std::fmt::Display, about: String) -> St
 }
 
 listing! { |conn, by, name, today|
-    0 CreateGroup(g) => store::groups::find(conn, g.id, own_groups(g.centre_id))?,
+    0 CreateGroup(g) => store::groups::find(conn, g.id,
+        CentreAccess::of(&staff(Some(g.centre_id))).own_groups())?,
         |g| "group", g.status, format!("{}: {} ({} of {} seats taken)", name(g.centre_id),
         g.title, g.member_count, g.size.maximum);
-    1 Refer(new) => store::referrals::find(conn, new.id, EVERY_REFERRAL)?,
+    1 Refer(new) => store::referrals::find(conn, new.id,
+        ReferralScope { everything: true, ..ReferralScope::default() })?,
         |r| "referral", r.status, format!("{}: {} ({}, {})", name(r.target_centre_id),
         r.reference, r.offer, r.referring_organisation_id
         .map_or("self-registration".into(), |id| format!("from {}", name(id))));
@@ -437,11 +439,6 @@ listing! { |conn, by, name, today|
         g.attendance.iter().map(|(_, n)| n).sum::<i32>());
 }
 
-/// The groups of `centre`, as its coordinators see them.
-fn own_groups(centre: Uuid) -> GroupScope {
-    CentreAccess::of(&staff(Some(centre))).own_groups()
-}
-
 /// A coordinator of `organisation` (none: the system's own work), as the demo acts for it.
 fn staff(organisation: Option<Uuid>) -> Caller {
     Caller {
@@ -450,13 +447,6 @@ fn staff(organisation: Option<Uuid>) -> Caller {
         roles: vec![Role::CentreCoordinator],
     }
 }
-
-/// Every referral, whoever it is for.
-const EVERY_REFERRAL: ReferralScope = ReferralScope {
-    centre: None,
-    referrer: None,
-    everything: true,
-};
 
 /// The demo acting for `organisation`.
 fn actor(organisation: Option<Uuid>) -> Actor {
