@@ -97,7 +97,8 @@ pub fn steps_to_scheduled(from: ReferralStatus) -> Option<Vec<ReferralStatus>> {
 }
 
 /// What the person would like from a group, as said at intake; drives matching.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Preferences {
     /// Themes, most wanted first.
     pub themes: Vec<GroupTheme>,
@@ -108,7 +109,8 @@ pub struct Preferences {
 }
 
 /// What a completed intake records.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Completion {
     /// When it was held.
     pub held_at: DateTime<Utc>,
@@ -162,7 +164,8 @@ impl Completion {
 }
 
 /// An intake. All of it is the person's: erasing the referral deletes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Intake {
     /// Identifier.
     pub id: Uuid,

@@ -15,7 +15,8 @@ pub struct SteeringMember {
 }
 
 /// A member service: an organisation's service taking part.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MemberService {
     /// Identifier.
     pub id: Uuid,
@@ -26,7 +27,8 @@ pub struct MemberService {
 }
 
 /// A learning network.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LearningNetwork {
     /// Identifier.
     pub id: Uuid,
@@ -64,7 +66,8 @@ pub struct ProgrammeItem {
 }
 
 /// The evaluation of a gathering, summed up.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EvaluationSummary {
     /// How many answered.
     pub respondents: i32,
@@ -73,7 +76,8 @@ pub struct EvaluationSummary {
 }
 
 /// A gathering.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Gathering {
     /// Identifier.
     pub id: Uuid,

@@ -75,7 +75,8 @@ wire_enum! {
 }
 
 /// Who came, counted by their relation to the main person; nobody is named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Participants {
     /// Family.
     pub family: i16,
@@ -113,7 +114,8 @@ pub const PRINCIPLE: &str =
      a meeting where someone else chose is not a network meeting and cannot be logged as one";
 
 /// A network meeting's log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NetworkMeeting {
     /// Identifier.
     pub id: Uuid,
@@ -173,7 +175,8 @@ pub struct NetworkMeetingScope {
 }
 
 /// A supervision session a competence centre held.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SupervisionSession {
     /// Identifier.
     pub id: Uuid,

@@ -158,7 +158,8 @@ pub struct Organisation {
 }
 
 /// The fields of an organisation that a client sets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrganisationDraft {
     /// See [`Organisation::kind`].
     pub kind: OrganisationKind,

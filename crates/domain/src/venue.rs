@@ -4,7 +4,8 @@
 use crate::refusal::FieldRefusal;
 
 /// A venue that says where: digital, or with a place (a digital event may name a place too).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Venue {
     place: Option<String>,
     digital: bool,

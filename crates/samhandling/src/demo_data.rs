@@ -1,84 +1,72 @@
 //! The demo data `make run` loads, idempotently, so that a newcomer meets a living system: the
-//! organisations named in the domain notes and seed articles, and at the LINK centres a few
-//! months of work on them. LINK Trondheim has groups in every stage of their life, referrals from
-//! the Trøndelag municipalities (and self-registrations) at every status, intakes booked and held
-//! with every outcome, members known by pseudonyms, starters, session logs and follow-up visits;
-//! LINK Bergen og omegn (referred to by NAV Årstad) and LINK Oslo have a little, so that the
-//! catalogue shows other centres' groups.
+//! organisations of the domain notes and a few months of work on them, as data in `data/demo/`
+//! (embedded in the binary): `organisations.json`, then the scripts `groups.json`,
+//! `referrals.json`, `dialogue.json` and `meetings.json`.
 //!
-//! The seeds are data, in `data/demo/` (embedded in the binary): `organisations.json`,
-//! `groups.json` (each group with its starters, members, sessions and follow-ups) and
-//! `stories.json` (the referrals outside the groups), read into the seed structs below; the
-//! procedures here walk them. Everything is done the way the API does it: through the use cases
-//! where there is one (referrals, intakes, memberships, group moves), otherwise through the same
-//! storage functions and domain checks. Each change has its audit event, as `system:demo-data`
-//! acting for the organisation whose staff would have made it.
+//! A script is a list of stories (a group's life, a person's referral, a course, a meeting); a
+//! story is a list of steps, each one use-case call as the API would make it: who acts (`as`, an
+//! organisation's key or `system`, and a `role`; the story's when left out), when (`at`; the
+//! load's instant when left out), which use case (`do`) and its input (`with`: the use case's
+//! input type, or its arguments in order). Every change is audited as [`ACTOR`]. A story whose
+//! `first` record has an audit event is left alone, so loading again changes nothing, whatever
+//! was done to the demo records since.
 //!
-//! The organisations and the records of the living part have fixed ids,
-//! `de300000-0000-7000-8000-KKKKNNNNNNNN` with the kind in `KKKK` (0001 group, 0002 referral,
-//! 0003 intake, 0004 membership, 0005 session, 0006 starter, 0007 follow-up, 0016 organisation)
-//! and the number of the seed in `NNNNNNNN`, both written in decimal digits; a referral's intake
-//! and membership share its number. So a walkthrough can name them: see [`WALKTHROUGH_INTAKE`]
-//! and [`WALKTHROUGH_GROUP`]. A story (a group with its members, or one person's referral) whose
-//! first record exists is left alone, so loading again changes nothing, whatever was done to the
-//! demo records since.
-//!
-//! Time: the data says "N days ago"; the load reads its clock once and computes every time from
-//! that instant, which the use cases are handed too as a [`FixedClock`]. So the times the
-//! operations stamp (history steps after creation, placements, group starts and ends) are those
-//! of the load; referrals, intakes, sessions and follow-ups are spread over the weeks before it.
+//! Placeholders: `@org KEY`; `@id KIND NUMBER`, a fixed id (see [`demo_id`]); `@time …` and
+//! `@date …`, the load's instant (its clock is read once) moved by each token in turn: `±N` with
+//! `w`, `d`, `h` or `m`; `day`, its midnight; a weekday, the last such day before it. So the
+//! history is back-dated from the load.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, SubsecRound, TimeDelta, Utc};
-use samhandling_domain::audit::Actor;
-use samhandling_domain::group::{
-    AgeBand, CentreAccess, Group, GroupFormat, GroupStatus, GroupTheme, LeaveReason, Schedule,
-    Size, Starter, Weekday,
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, SubsecRound, TimeDelta, Utc,
 };
-use samhandling_domain::intake::{Completion, Intake, IntakeFormat, IntakeOutcome, Preferences};
-use samhandling_domain::organisation::{
-    MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
+use samhandling_domain::audit::{Actor, AuditFilter};
+use samhandling_domain::course::{CourseScope, EnrolmentStatus, Facilitator};
+use samhandling_domain::dialogue::{ActionStatus, DialogueStatus};
+use samhandling_domain::group::{CentreAccess, CentreScope, Group, GroupStatus};
+use samhandling_domain::group::{LeaveReason, Starter};
+use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
+use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
+use samhandling_domain::intake::Intake;
+use samhandling_domain::learning_network::{Gathering, LearningNetwork, LearningNetworkScope};
+use samhandling_domain::network_meeting::{
+    NetworkMeeting, NetworkMeetingScope, SupervisionSession,
 };
-use samhandling_domain::referral::{
-    Consent, ConsentMethod, Offer, Person, PreferredFormat, ReasonCode, Referral, ReferralAccess,
-    ReferralScope, ReferralStatus, Source, TargetGroup,
-};
-use samhandling_domain::{Caller, Role};
-use samhandling_persistence::referrals::NewReferral;
+use samhandling_domain::organisation::{Organisation, OrganisationDraft, OrganisationKind};
+use samhandling_domain::page::PageRequest;
+use samhandling_domain::referral::{Consent, Offer, Person, PreferredFormat, ReasonCode, Source};
+use samhandling_domain::referral::{ReferralAccess, ReferralScope, ReferralStatus, TargetGroup};
+use samhandling_domain::{version::Precondition, Caller, Role};
 use samhandling_persistence::{
-    groups, in_transaction, intakes, organisations, referrals, PgConnection, StoreError,
+    self as store, follow_up_actions::NewAction, referrals::NewReferral,
 };
-use samhandling_usecases::group_sessions::{self as session_cases, SessionLog};
-use samhandling_usecases::groups::{self as group_cases, Visit as GroupVisit};
-use samhandling_usecases::intakes::{self as intake_cases, IntakeResult};
-use samhandling_usecases::memberships::{self as membership_cases, Placement};
-use samhandling_usecases::organisations as organisation_cases;
+use samhandling_persistence::{in_transaction, PgConnection, StoreError};
 use samhandling_usecases::references::{with_free_reference, References};
-use samhandling_usecases::referrals as referral_cases;
-use samhandling_usecases::{
-    Clock, Context as UseCaseContext, FixedClock, SystemClock, UseCaseError,
-};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
+use samhandling_usecases::{courses::CourseDraft, dialogue::FindingDraft, dialogue::MeetingPlan};
+use samhandling_usecases::{enrolments::Professional, group_sessions::SessionLog, groups::Visit};
+use samhandling_usecases::{intakes::IntakeResult, memberships::Placement};
+use serde::{de::DeserializeOwned, Deserialize};
+use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+#[cfg(test)]
+mod dialogue_tests;
+#[cfg(test)]
+mod meetings_tests;
 #[cfg(test)]
 mod tests;
 
 /// Who the loader's changes are recorded as: in the audit trail and the referrals' histories.
 pub const ACTOR: &str = "system:demo-data";
-/// The request id of the loader's audit events.
-pub(crate) const REQUEST_ID: &str = "demo-data";
 
-/// The kinds of record with a fixed id, as the `KKKK` of the id.
-const GROUP: u32 = 1;
-const REFERRAL: u32 = 2;
-const INTAKE: u32 = 3;
-const MEMBERSHIP: u32 = 4;
-const SESSION: u32 = 5;
-const STARTER: u32 = 6;
-const FOLLOW_UP: u32 = 7;
-/// An organisation (kinds 8 to 15 are the dialogue meetings' and the network meetings').
+/// The kinds of record with a fixed id, as `@id` names them: a kind's `KKKK` is its place here.
+const KINDS: &str = "group referral intake membership session starter follow_up dialogue_meeting \
+    course enrolment network_meeting supervision_session learning_network member_service \
+    gathering organisation";
+/// The `KKKK` of a group, an intake and an organisation.
+pub const GROUP: u32 = 1;
+pub const INTAKE: u32 = 3;
 pub const ORGANISATION: u32 = 16;
 
 /// The fixed id of demo record `number` of `kind`: `de300000-0000-7000-8000-KKKKNNNNNNNN`, with
@@ -103,280 +91,204 @@ pub const WALKTHROUGH_INTAKE: u32 = 27;
 /// LINK Trondheim's recruiting group on anxiety and depression: 3 of 8 seats taken, 2 short of
 /// starting; place Kristin there with `POST /groups/{id}/members`.
 pub const WALKTHROUGH_GROUP: u32 = 2;
+/// Kari, the facilitator the README names (her employer's key, her token's subject): the load
+/// lists her links to the course organisers, the ids a tester confirms or ends.
+const FACILITATOR: (&str, &str) = ("trondheim", "kari.nordmann@trondheim.kommune.example");
 
-/// The organisations, the groups and the stories, as data.
 const ORGANISATIONS: &str = include_str!("../data/demo/organisations.json");
-const GROUPS: &str = include_str!("../data/demo/groups.json");
-const STORIES: &str = include_str!("../data/demo/stories.json");
+const SCRIPTS: [(&str, &str); 4] = [
+    ("groups.json", include_str!("../data/demo/groups.json")),
+    (
+        "referrals.json",
+        include_str!("../data/demo/referrals.json"),
+    ),
+    ("dialogue.json", include_str!("../data/demo/dialogue.json")),
+    ("meetings.json", include_str!("../data/demo/meetings.json")),
+];
 
-/// Reads one of the demo's data files (embedded in the binary).
-pub(crate) fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, DemoError> {
-    serde_json::from_str(text).map_err(|error| refused(format!("data/demo/{file}: {error}")))
-}
+/// A page big enough for every demo record of one kind.
+const ALL: PageRequest = PageRequest {
+    limit: PageRequest::MAX_LIMIT,
+    after: None,
+};
 
-/// One organisation to load: its fixed id is `demo_id(ORGANISATION, number)`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OrganisationSeed {
-    number: u32,
-    kind: OrganisationKind,
-    name: String,
-    municipality_number: Option<String>,
-    county: Option<String>,
-    region: Option<String>,
-    county_number: Option<String>,
-}
-
-/// A person referred (or self-registered, without a referrer), with the referral's details.
-/// Left out: offer `self_help_group`, language `nb`, no format preference, consent to feedback,
-/// consent taken in person (digitally on the centre's web page for a self-registration).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PersonSeed {
-    /// The number of the referral's id, and of its intake's and membership's.
-    number: u32,
-    referrer: Option<String>,
-    external_reference: Option<String>,
-    offer: Option<Offer>,
-    given_name: String,
-    family_name: String,
-    birth_year: Option<i16>,
-    language: Option<String>,
-    municipality: String,
-    #[serde(default)]
-    target_groups: Vec<TargetGroup>,
-    preferred_format: Option<PreferredFormat>,
-    wishes: Option<String>,
-    feedback: Option<bool>,
-    consent_via: Option<ConsentMethod>,
-    /// How long ago the referral was made.
-    #[serde(default)]
-    days_ago: i64,
-}
-
-/// When a member signed the confidentiality declaration.
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-enum Signed {
-    AtPlacement,
-    AtFirstMeeting,
-    NotYet,
-}
-
-/// A member of a group: the person, the pseudonym chosen at intake, and what happened since.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MemberSeed {
-    person: PersonSeed,
-    pseudonym: String,
-    notes: Option<String>,
-    signed: Signed,
-    /// Left the group (with `group_ended`: when it ended; otherwise once it had started).
-    leaves: Option<LeaveReason>,
-    /// The centre closed the referral, its follow-up done.
-    #[serde(default)]
-    closed: bool,
-}
-
-/// A follow-up visit made, some days after the request, by a staff member.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Visit {
-    days_later: i64,
-    by: String,
-}
-
-/// A follow-up asked for at a meeting, and the visit if it was made.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Asked {
-    visit: Option<Visit>,
-}
-
-/// One meeting of a group.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SessionSeed {
-    /// Meetings ago: 1 is the last meeting day before today.
-    meetings_ago: i64,
-    held: bool,
-    present: Option<i16>,
-    #[serde(default)]
-    starter_present: bool,
-    note: Option<String>,
-    follow_up: Option<Asked>,
-}
-
-/// A follow-up requested outside a session log, `days_ago`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FollowUpSeed {
-    days_ago: i64,
-    visit: Option<Visit>,
-}
-
-/// A starter (igangsetter) of the centre.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StarterSeed {
-    subject: String,
-    display_name: String,
-    planned_meetings: i16,
-}
-
-fn norwegian() -> Vec<String> {
-    vec!["nb".to_owned()]
-}
-
-const fn weekly() -> i16 {
-    1
-}
-
-/// A group and its life up to `status`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GroupSeed {
-    number: u32,
-    centre: String,
-    status: GroupStatus,
-    title: String,
-    theme: GroupTheme,
-    #[serde(default = "norwegian")]
-    languages: Vec<String>,
-    format: GroupFormat,
-    municipality: String,
-    weekday: Weekday,
-    /// `HH:MM`.
-    start: String,
-    #[serde(default = "weekly")]
-    interval_weeks: i16,
-    /// Minimum and maximum.
-    size: (i16, i16),
-    ages: Option<(i16, i16)>,
-    address: Option<String>,
-    #[serde(default)]
-    confidential_location: bool,
-    #[serde(default)]
-    starters: Vec<StarterSeed>,
-    #[serde(default)]
-    members: Vec<MemberSeed>,
-    #[serde(default)]
-    sessions: Vec<SessionSeed>,
-    #[serde(default)]
-    follow_ups: Vec<FollowUpSeed>,
-}
-
-/// What an intake concluded, with the theme of a specific group and the pseudonym.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OutcomeSeed {
-    outcome: IntakeOutcome,
-    theme: Option<GroupTheme>,
-    pseudonym: Option<String>,
-}
-
-/// An intake conversation outside a group story (in person and in Norwegian when left out).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IntakeSeed {
-    format: Option<IntakeFormat>,
-    #[serde(default)]
-    themes: Vec<GroupTheme>,
-    #[serde(default = "norwegian")]
-    languages: Vec<String>,
-    #[serde(default)]
-    weekdays: Vec<Weekday>,
-    notes: Option<String>,
-    /// Days after the referral it was held; or, while only booked, days from today.
-    days: i64,
-    /// `None` while it is only booked.
-    outcome: Option<OutcomeSeed>,
-}
-
-/// How far a referral outside a group has come.
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Path {
-    Submitted,
-    Received,
-    Contacted,
-    /// Received, then not reached after several attempts.
-    NotReachable,
-    /// Received, then withdrawn by the referrer.
-    Withdrawn,
-    /// Received, then nobody worked on it: ended as expired and erased, as the retention sweep
-    /// does.
-    Expired,
-    /// An intake booked or held.
-    Intake(IntakeSeed),
-}
-
-/// One person's referral to a centre, outside any group.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Story {
-    centre: String,
-    person: PersonSeed,
-    path: Path,
-    /// The person withdrew consent to feedback to the referrer.
-    #[serde(default)]
-    feedback_withdrawn: bool,
-}
-
-/// The groups and the stories outside them.
-fn living_seeds() -> Result<(Vec<GroupSeed>, Vec<Story>), DemoError> {
-    Ok((
-        parse("groups.json", GROUPS)?,
-        parse("stories.json", STORIES)?,
-    ))
-}
-
-/// What stops the demo: storage, or a step the rules refuse (a bug in the demo data, never
-/// expected).
+/// What stops the demo: storage, data that does not read, or a step a use case refuses (a bug
+/// in the data, never expected).
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The domain refused a step of the demo, or its data does not read.
-    #[error("the demo data breaks a rule: {0}")]
-    Refused(String),
-    /// A use case refused a step of the demo.
-    #[error("the demo data breaks a rule: {0}")]
-    UseCase(#[from] UseCaseError),
+    /// The data does not read.
+    #[error("the demo data does not read: {0}")]
+    Data(String),
+    /// A use case refused a step.
+    #[error("the demo data breaks a rule at {step}: {error}")]
+    Step { step: String, error: UseCaseError },
 }
 
-pub(crate) fn refused(what: impl std::fmt::Display) -> DemoError {
-    DemoError::Refused(what.to_string())
+/// An organisation of the directory: its key in the scripts and the number of its fixed id.
+#[derive(Deserialize)]
+struct Member {
+    key: String,
+    number: u32,
+    #[serde(flatten)]
+    draft: OrganisationDraft,
 }
 
-/// The living part: what each centre has now, as its coordinators would see it.
-#[derive(Debug, Default)]
-pub struct Activity {
-    /// Stories (a group with its members, or one person's referral) this run created.
-    pub created: usize,
-    /// Stories already there.
-    pub present: usize,
-    /// The demo groups, as they are now.
-    pub groups: Vec<Group>,
-    /// The demo referrals, as they are now.
-    pub referrals: Vec<Referral>,
-    /// The demo intakes, as they are now.
-    pub intakes: Vec<Intake>,
+/// Steps that belong together, left alone when the `first` record has an audit event.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Story {
+    first: Uuid,
+    #[serde(rename = "as")]
+    by: String,
+    role: Role,
+    steps: Vec<Step>,
+}
+
+/// One use-case call: who acts, when, and what.
+#[derive(Deserialize)]
+struct Step {
+    #[serde(rename = "as")]
+    by: Option<String>,
+    role: Option<Role>,
+    at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    op: Op,
+}
+
+/// A referral as [`NewReferral`] holds it, owned; its reference is drawn at the load.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct NewReferralData {
+    id: Uuid,
+    source: Source,
+    target_centre_id: Uuid,
+    referrer: Option<(Uuid, String)>,
+    external_reference: Option<String>,
+    offer: Offer,
+    target_groups: Vec<TargetGroup>,
+    preferred_format: PreferredFormat,
+    residence_municipality: Option<String>,
+    consent: Consent,
+    person: Person,
+    created_at: DateTime<Utc>,
+}
+
+/// Declares [`Op`], the use cases a step can call, and [`call`], which calls them: one line per
+/// use case, with its input (its input type, or its arguments in order) and the call, which has
+/// the names given first (the context, the caller, its accesses, its organisation, and where
+/// the id of the last action agreed is kept).
+macro_rules! operations {
+    (|$ctx:ident, $caller:ident, $centre:ident, $referral:ident, $course:ident, $network:ident,
+      $org:ident, $last:ident|
+      $($(#[$doc:meta])* $op:ident($($arg:ident: $ty:ty),*) => $call:expr;)*) => {
+        /// A use case a step calls, with its input.
+        #[derive(Deserialize, Clone)]
+        #[serde(tag = "do", content = "with", rename_all = "snake_case")]
+        enum Op {
+            $($(#[$doc])* $op($($ty),*),)*
+        }
+
+        /// Calls the use case of `op`.
+        fn call(op: Op, $ctx: &mut Context<'_>, $caller: &Caller, $last: &mut Option<Uuid>)
+            -> Result<(), UseCaseError> {
+            let $org = $caller.organisation_id.uuid();
+            let ($centre, $referral) = (CentreAccess::of($caller), ReferralAccess::of($caller));
+            let $course = CourseScope { centre: Some($org) };
+            let $network = LearningNetworkScope { coordinator: Some($org), member: None };
+            match op {
+                $(Op::$op($($arg),*) => drop($call?),)*
+            }
+            Ok(())
+        }
+    };
+}
+
+use cases::{courses, dialogue, enrolments, group_sessions, groups, intakes, is24};
+use cases::{learning_networks as networks, memberships, network_meetings, referrals};
+
+operations! { |ctx, caller, centre, referral, course, network, org, last|
+    Refer(new: Box<NewReferralData>) => refer(ctx, &new);
+    MoveReferral(id: Uuid, to: ReferralStatus, why: Option<ReasonCode>) =>
+        referrals::move_referral(ctx, referral, id, to, why);
+    Expire(id: Uuid) => referrals::expire(ctx, id);
+    EraseAsDue(id: Uuid) => referrals::erase_as_due(ctx, id);
+    WithdrawFeedbackConsent(id: Uuid) =>
+        referrals::withdraw_feedback_consent(ctx, referral, id);
+    BookIntake(intake: Box<Intake>) => intakes::book_intake(ctx, referral, &intake);
+    CompleteIntake(id: Uuid, result: IntakeResult) =>
+        intakes::complete_intake(ctx, caller, id, result);
+    CreateGroup(group: Box<Group>) => groups::create_group(ctx, &group);
+    AssignStarter(starter: Starter) => groups::assign_starter(ctx, centre, &starter);
+    MoveGroup(id: Uuid, to: GroupStatus) => groups::move_group(ctx, centre, id, to);
+    PlaceMember(placement: Placement) => memberships::place_member(ctx, caller, placement);
+    SignDeclaration(id: Uuid) => memberships::sign_declaration(ctx, centre, id);
+    RecordDeparture(id: Uuid, why: LeaveReason) =>
+        memberships::record_departure(ctx, centre, id, why, None);
+    LogSession(log: SessionLog) => group_sessions::log_session(ctx, centre, log);
+    RequestFollowUp(id: FollowUpId, group: GroupId, on: NaiveDate) =>
+        groups::request_follow_up(ctx, centre, id, group, on);
+    RecordVisit(id: FollowUpId, visit: Visit) => groups::record_visit(ctx, centre, id, visit);
+    CreateCourse(id: Uuid, draft: CourseDraft) => courses::create_course(ctx, org, id, draft);
+    Enrol(id: CourseId, who: EnrolmentId, to: Professional) =>
+        enrolments::enrol(ctx, course, id, who, to);
+    MoveEnrolment(id: CourseId, who: EnrolmentId, to: EnrolmentStatus) =>
+        enrolments::move_enrolment(ctx, course, id, who, to);
+    /// Confirms the links of the acting employer's `subject` not confirmed yet.
+    ConfirmLinks(subject: String) => confirm_links(ctx, org, &subject);
+    LogMeeting(log: Box<NetworkMeeting>) => network_meetings::log_meeting(ctx, &log);
+    RecordSupervision(held: SupervisionSession) =>
+        network_meetings::record_supervision(ctx, &held);
+    StartNetwork(started: LearningNetwork) => networks::start_network(ctx, &started);
+    RecordGathering(held: Box<Gathering>) => networks::record_gathering(ctx, network, &held);
+    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: i32) =>
+        networks::record_attendance(ctx, network, ids, Precondition::Any, came);
+    LoadQuestionnaire(year: i16, variables: Vec<(String, String, String)>) =>
+        is24::load_questionnaire(ctx, year, &variables);
+    PlanMeeting(id: Uuid, plan: MeetingPlan) => dialogue::plan_meeting(ctx, caller, id, plan);
+    MoveMeeting(id: Uuid, to: DialogueStatus) => dialogue::move_meeting(ctx, caller, id, to);
+    RecordBasis(id: Uuid, municipality: Uuid, year: i16, figures: Vec<(String, Option<f64>)>) =>
+        dialogue::record_basis(ctx, caller, id, municipality, year, &figures);
+    RecordFinding(meeting: DialogueMeetingId, draft: FindingDraft) =>
+        dialogue::record_finding(ctx, caller, meeting, Uuid::now_v7().into(), draft);
+    SubmitEvaluation(id: Uuid, rating: i16, comments: Option<String>) =>
+        dialogue::submit_evaluation(ctx, caller, id, rating, comments.as_deref());
+    /// A [`NewAction`]: meeting, owner, description, due date, follow-up meeting, digital.
+    AgreeAction(id: Uuid, owner: Uuid, text: String, due: NaiveDate, on: Option<NaiveDate>,
+        digital: bool) => {
+        let new = NewAction { meeting_id: id, owner_organisation_id: owner, description: &text,
+            due_on: due, follow_up_meeting_on: on, follow_up_digital: digital };
+        dialogue::agree_action(ctx, caller, id, &new).map(|agreed| *last = Some(agreed.id))
+    };
+    /// Moves the action the step before agreed (storage gives its id).
+    MoveAction(to: ActionStatus) =>
+        dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to);
+}
+
+/// Confirms every link of `subject` at `employer` not confirmed yet, as the professional does.
+fn confirm_links(ctx: &mut Context<'_>, employer: Uuid, subject: &str) -> Result<(), UseCaseError> {
+    let links = store::facilitators::list_own(ctx.conn(), employer, subject, ALL)?.items;
+    for link in links.iter().filter(|link| link.confirmed_at.is_none()) {
+        cases::facilitators::confirm_link(ctx, employer, subject, link.id)?;
+    }
+    Ok(())
 }
 
 /// What the load found and did.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Loaded {
     /// Each organisation, and whether this run created it.
     pub organisations: Vec<(Organisation, bool)>,
-    /// The living part; empty when only the organisations were loaded.
-    pub activity: Activity,
-    /// The courses, facilitators, network-meeting logs, supervision and learning networks;
-    /// empty when only the organisations were loaded.
-    pub meetings: crate::demo_meetings::Meetings,
-    /// The day of the load, which tells held from upcoming.
-    pub today: NaiveDate,
+    /// Stories this run created, and stories already there.
+    pub created: usize,
+    pub present: usize,
+    /// The demo records as they are now, one `id<TAB>kind<TAB>state<TAB>description` line each;
+    /// none when only the organisations were loaded.
+    pub lines: Vec<String>,
+    /// Kari's links to the course organisers.
+    pub facilitator_links: Vec<Facilitator>,
 }
 
 /// The intake and the group of the walkthrough: ask the intake's suggested groups, place its
@@ -388,949 +300,358 @@ pub fn walkthrough() -> (Uuid, Uuid) {
     )
 }
 
-impl Loaded {
-    /// The living records, one `id<TAB>kind<TAB>state<TAB>description` line each (four fields,
-    /// where an organisation's line has three).
-    pub fn activity_lines(&self) -> Vec<String> {
-        let name = |id: Uuid| {
-            self.organisations
-                .iter()
-                .find(|(organisation, _)| organisation.id == id)
-                .map_or_else(
-                    || id.to_string(),
-                    |(organisation, _)| organisation.name.clone(),
-                )
-        };
-        let activity = &self.activity;
-        let groups = activity.groups.iter().map(|group| {
-            format!(
-                "{}\tgroup\t{}\t{}: {} ({} of {} seats taken)",
-                group.id,
-                group.status,
-                name(group.centre_id),
-                group.title,
-                group.member_count,
-                group.size.maximum
-            )
-        });
-        let referrals = activity.referrals.iter().map(|referral| {
-            let from = referral.referring_organisation_id.map_or_else(
-                || "self-registration".to_owned(),
-                |id| format!("from {}", name(id)),
-            );
-            format!(
-                "{}\treferral\t{}\t{}: {} ({}, {from})",
-                referral.id,
-                referral.status,
-                name(referral.target_centre_id),
-                referral.reference,
-                referral.offer
-            )
-        });
-        let intakes = activity.intakes.iter().map(|intake| {
-            let (state, pseudonym) = intake.completion.as_ref().map_or(("booked", None), |c| {
-                (c.outcome.as_str(), c.pseudonym.as_deref())
-            });
-            format!(
-                "{}\tintake\t{state}\t{}: {} ({})",
-                intake.id,
-                name(intake.centre_id),
-                pseudonym.unwrap_or("no pseudonym"),
-                intake.scheduled_at.format("%Y-%m-%d %H:%M UTC")
-            )
-        });
-        let meetings = self.meetings.lines(&name, self.today);
-        groups
-            .chain(referrals)
-            .chain(intakes)
-            .chain(meetings)
-            .collect()
-    }
-}
-
-/// One load: the organisations by name, and the instant it runs at, read once from its clock.
-pub(crate) struct Demo {
-    organisations: HashMap<String, Uuid>,
-    /// The clock the use cases are handed: it stands still at `now`.
-    clock: FixedClock,
-    pub(crate) now: DateTime<Utc>,
-    pub(crate) today: NaiveDate,
+/// One load: the organisations (and learning networks) by key and by id, the instant it runs
+/// at, and the last action agreed.
+struct Demo {
+    keys: HashMap<String, Uuid>,
+    names: HashMap<Uuid, String>,
+    now: DateTime<Utc>,
+    last_action: Option<Uuid>,
 }
 
 impl Demo {
-    pub(crate) fn new(organisations: &[(Organisation, bool)], clock: &dyn Clock) -> Demo {
-        let now = clock.now().trunc_subsecs(6);
-        Demo {
-            organisations: organisations
-                .iter()
-                .map(|(organisation, _)| (organisation.name.clone(), organisation.id))
-                .collect(),
-            clock: FixedClock(now),
-            now,
-            today: now.date_naive(),
+    fn organisation(&self, key: &str) -> Result<Uuid, DemoError> {
+        let id = self.keys.get(key).copied();
+        id.ok_or_else(|| DemoError::Data(format!("no demo organisation has the key {key}")))
+    }
+
+    fn name(&self, id: Uuid) -> String {
+        self.names
+            .get(&id)
+            .map_or_else(|| id.to_string(), Clone::clone)
+    }
+
+    /// Replaces the placeholders in `value`.
+    fn resolve(&self, value: &mut Value) -> Result<(), DemoError> {
+        match value {
+            Value::String(text) if text.starts_with('@') => *text = self.placeholder(text)?,
+            Value::Array(items) => items.iter_mut().try_for_each(|item| self.resolve(item))?,
+            Value::Object(fields) => fields.values_mut().try_for_each(|v| self.resolve(v))?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn placeholder(&self, text: &str) -> Result<String, DemoError> {
+        let bad = || DemoError::Data(format!("the placeholder {text:?}"));
+        let mut words = text.split_whitespace();
+        let what = words.next().unwrap_or_default();
+        Ok(match (what, words.next(), words.next()) {
+            ("@org", Some(key), None) => self.organisation(key)?.to_string(),
+            ("@id", Some(kind), Some(number)) => {
+                let kind = KINDS.split_whitespace().position(|known| known == kind);
+                let kind = u32::try_from(kind.ok_or_else(bad)? + 1).map_err(|_| bad())?;
+                demo_id(kind, number.parse().map_err(|_| bad())?).to_string()
+            }
+            ("@time" | "@date", first, second) => {
+                let mut words = first.into_iter().chain(second).chain(words);
+                let time = words.try_fold(self.now, shift).ok_or_else(bad)?;
+                match what {
+                    "@time" => time.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+                    _ => time.date_naive().to_string(),
+                }
+            }
+            _ => return Err(bad()),
+        })
+    }
+
+    /// The organisation a step of `story` acts for (`None`: the system's own work).
+    fn acting(&self, story: &Story, step: &Step) -> Result<Option<Uuid>, DemoError> {
+        match step.by.as_deref().unwrap_or(&story.by) {
+            "system" => Ok(None),
+            key => self.organisation(key).map(Some),
         }
     }
+}
 
-    /// The id of the demo organisation `name`.
-    pub(crate) fn organisation(&self, name: &str) -> Result<Uuid, DemoError> {
-        self.organisations
-            .get(name)
-            .copied()
-            .ok_or_else(|| refused(format!("no demo organisation is named {name}")))
-    }
+/// Declares [`listing`]: the steps whose record the load lists, each with the rank of its kind
+/// in the listing, how the record is found now, and its kind, state and description.
+macro_rules! listing {
+    (|$conn:ident, $by:ident, $name:ident, $today:ident|
+        $($rank:literal $op:ident($($made:pat),*) =>
+        $found:expr, |$r:ident| $kind:literal, $state:expr, $about:expr;)*) => {
+        /// The listing's line of the record the step `op` made, as it is now, after its rank.
+        fn listing(demo: &Demo, $conn: &mut PgConnection, $by: Option<Uuid>, op: &Op) -> Listed {
+            let ($name, $today) = (|id| demo.name(id), demo.now.date_naive());
+            Ok(match op {
+                $(Op::$op($($made),*) =>
+                    $found.map(|$r| ($rank, row($r.id, $kind, $state, $about))),)*
+                _ => None,
+            })
+        }
+    };
+}
 
-    /// Runs a use case as the demo, acting for `organisation` (none: the system's own work), at
-    /// the load's instant.
-    pub(crate) fn as_demo<T>(
-        &self,
-        conn: &mut PgConnection,
-        organisation: Option<Uuid>,
-        work: impl FnOnce(&mut UseCaseContext<'_>) -> Result<T, UseCaseError>,
-    ) -> Result<T, DemoError> {
-        as_demo_at(conn, organisation, self.clock.0, work)
-    }
+/// A line of the listing, if the step made a record it lists, after the rank of its kind.
+type Listed = Result<Option<(u8, String)>, DemoError>;
 
-    /// The meeting day of a group `meetings_ago` meetings back: 1 is its last meeting day
-    /// before today.
-    fn meeting_day(&self, seed: &GroupSeed, meetings_ago: i64) -> NaiveDate {
-        let today = i64::from(self.today.weekday().num_days_from_monday());
-        let back = match (today - days_from_monday(seed.weekday)).rem_euclid(7) {
-            0 => 7,
-            days => days,
-        };
-        let weeks = i64::from(seed.interval_weeks) * (meetings_ago - 1);
-        self.today - TimeDelta::days(back + 7 * weeks)
+/// `yes` if `then`, else `no`.
+fn pick<'s>(then: bool, yes: &'s str, no: &'s str) -> &'s str {
+    if then {
+        yes
+    } else {
+        no
     }
 }
 
-/// 09:00 UTC (10:00 in Norway in winter) on the day of `time`.
-fn morning_of(time: DateTime<Utc>) -> DateTime<Utc> {
-    time.date_naive().and_time(NaiveTime::MIN).and_utc() + TimeDelta::hours(9)
+/// One line of the listing: `id<TAB>kind<TAB>state<TAB>description`.
+fn row(id: Uuid, kind: &str, state: impl std::fmt::Display, about: String) -> String {
+    format!("{id}\t{kind}\t{state}\t{about}")
 }
 
-fn days_from_monday(day: Weekday) -> i64 {
-    match day {
-        Weekday::Monday => 0,
-        Weekday::Tuesday => 1,
-        Weekday::Wednesday => 2,
-        Weekday::Thursday => 3,
-        Weekday::Friday => 4,
-        Weekday::Saturday => 5,
-        Weekday::Sunday => 6,
-    }
+listing! { |conn, by, name, today|
+    0 CreateGroup(g) => store::groups::find(conn, g.id,
+        CentreAccess::of(&staff(Some(g.centre_id))).own_groups())?,
+        |g| "group", g.status, format!("{}: {} ({} of {} seats taken)", name(g.centre_id),
+        g.title, g.member_count, g.size.maximum);
+    1 Refer(new) => store::referrals::find(conn, new.id,
+        ReferralScope { everything: true, ..ReferralScope::default() })?,
+        |r| "referral", r.status, format!("{}: {} ({}, {})", name(r.target_centre_id),
+        r.reference, r.offer, r.referring_organisation_id
+        .map_or("self-registration".into(), |id| format!("from {}", name(id))));
+    2 BookIntake(i) => store::intakes::find(conn, i.id, CentreScope { centre: Some(i.centre_id) })?,
+        |i| "intake", i.completion.as_ref().map_or("booked", |c| c.outcome.as_str()),
+        format!("{}: {} ({})", name(i.centre_id), i.completion.and_then(|c| c.pseudonym)
+        .as_deref().unwrap_or("no pseudonym"), i.scheduled_at.format("%Y-%m-%d %H:%M UTC"));
+    3 CreateCourse(id, _) => store::courses::find(conn, *id, CourseScope { centre: by })?,
+        |c| "course", pick(c.dates.last().is_some_and(|last| *last < today), "held", "upcoming"),
+        format!("{}: {} ({} of {} seats taken, {} waiting)", c.organisers.iter()
+        .map(|id| name(*id)).collect::<Vec<_>>().join(" and "), c.title, c.taken, c.capacity,
+        c.waiting);
+    5 LogMeeting(m) => store::network_meetings::find(conn, m.id, &NetworkMeetingScope {
+        facilitator: Some((m.organisation_id, m.facilitator_subject.clone())),
+        competence_centre: None })?,
+        |m| "network_meeting", pick(m.supervision_wanted, pick(m.supervision_answered_on
+        .is_some(), "supervision_answered", "supervision_wanted"), "logged"),
+        format!("{}: {} in {} ({}, {}, {} in the network)", name(m.organisation_id), m.held_on,
+        m.municipality_number, m.service, m.age_group, m.participants.size());
+    6 RecordSupervision(s) => store::supervision::find(conn, s.id, s.competence_centre_id)?,
+        |s| "supervision_session", "held", format!("{}: {} ({} facilitators, {} requests \
+        answered)", name(s.competence_centre_id), s.held_on, s.facilitators.len(), s.answers.len());
+    7 StartNetwork(n) => store::learning_networks::find(conn, n.id, LearningNetworkScope {
+        coordinator: Some(n.coordinating_centre_id), member: None })?,
+        |n| "learning_network", pick(n.ends_on.is_some_and(|end| end < today), "ended", "active"),
+        format!("{}: {} ({} member services)", name(n.coordinating_centre_id), n.name,
+        n.members.len());
+    8 RecordGathering(g) => store::gatherings::find(conn, g.network_id, g.id)?,
+        |g| "gathering", pick(g.held_on < today, "held", "planned"), format!("{}: {} {} ({} \
+        attended)", name(g.network_id), g.held_on, g.place.as_deref().unwrap_or("digital"),
+        g.attendance.iter().map(|(_, n)| n).sum::<i32>());
 }
 
-/// The staff of `organisation` in `role`, as the demo acts for them.
-pub(crate) fn staff(organisation: Uuid, role: Role) -> Caller {
+/// A coordinator of `organisation` (none: the system's own work), as the demo acts for it.
+fn staff(organisation: Option<Uuid>) -> Caller {
     Caller {
         subject: ACTOR.to_owned(),
-        organisation_id: organisation.into(),
-        roles: vec![role],
+        organisation_id: organisation.unwrap_or_default().into(),
+        roles: vec![Role::CentreCoordinator],
     }
 }
 
-/// Runs a use case as the demo, acting for `organisation`, at the back-dated time `at`.
-pub(crate) fn as_demo_at<T>(
-    conn: &mut PgConnection,
-    organisation: Option<Uuid>,
-    at: DateTime<Utc>,
-    work: impl FnOnce(&mut UseCaseContext<'_>) -> Result<T, UseCaseError>,
-) -> Result<T, DemoError> {
-    let actor = Actor {
+/// The demo acting for `organisation`.
+fn actor(organisation: Option<Uuid>) -> Actor {
+    Actor {
         actor: ACTOR.to_owned(),
         actor_organisation_id: organisation,
-        request_id: REQUEST_ID.to_owned(),
-    };
-    Ok(work(&mut UseCaseContext::new(
-        conn,
-        &actor,
-        &FixedClock(at),
-    ))?)
-}
-
-/// A made-up address at a domain reserved for examples.
-fn email(seed: &PersonSeed) -> String {
-    let mut local = String::new();
-    for c in format!("{} {}", seed.given_name, seed.family_name)
-        .to_lowercase()
-        .chars()
-    {
-        match c {
-            'æ' => local.push_str("ae"),
-            'ø' => local.push('o'),
-            'å' => local.push('a'),
-            ' ' => local.push('.'),
-            c if c.is_ascii_alphanumeric() || c == '-' => local.push(c),
-            _ => {}
-        }
+        request_id: "demo-data".to_owned(),
     }
-    format!("{local}@example.org")
 }
 
-/// Stores a referral as `POST /referrals` (or a self-registration) does: submitted, with its
-/// person, the first step of its history and the audit event of its creation.
-fn refer(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    seed: &PersonSeed,
-) -> Result<Referral, DemoError> {
-    let referrer = seed
+/// Stores a referral as `POST /referrals` does, under a free reference.
+fn refer(ctx: &mut Context<'_>, data: &NewReferralData) -> Result<(), UseCaseError> {
+    let referrer = data
         .referrer
-        .as_deref()
-        .map(|name| demo.organisation(name))
-        .transpose()?;
-    // A little past the hour, so that referrals of one day do not share a time.
-    let created_at =
-        demo.now - TimeDelta::days(seed.days_ago) - TimeDelta::minutes(i64::from(seed.number) * 7);
-    let consent = Consent {
-        contact: true,
-        feedback_to_referrer: seed.feedback.unwrap_or(true) && referrer.is_some(),
-        method: seed.consent_via.unwrap_or(if referrer.is_some() {
-            ConsentMethod::InPerson
-        } else {
-            ConsentMethod::Digital
-        }),
-        obtained_at: if referrer.is_some() {
-            created_at - TimeDelta::hours(2)
-        } else {
-            created_at
-        },
-        feedback_withdrawn_at: None,
-    };
-    let person = Person {
-        given_name: seed.given_name.clone(),
-        family_name: seed.family_name.clone(),
-        phone: None,
-        email: Some(email(seed)),
-        preferred_language: seed.language.clone().unwrap_or_else(|| "nb".to_owned()),
-        birth_year: seed.birth_year,
-        wishes: seed.wishes.clone(),
-    };
+        .as_ref()
+        .map(|(id, subject)| (*id, subject.as_str()));
     let stored = with_free_reference(&References::random(), |reference| {
         let new = NewReferral {
-            id: demo_id(REFERRAL, seed.number),
+            id: data.id,
             reference,
-            source: if referrer.is_some() {
-                Source::Referral
-            } else {
-                Source::SelfRegistration
-            },
-            target_centre_id: centre,
-            referrer: referrer.map(|organisation| (organisation, ACTOR)),
-            external_reference: seed.external_reference.as_deref(),
-            offer: seed.offer.unwrap_or(Offer::SelfHelpGroup),
-            target_groups: &seed.target_groups,
-            preferred_format: seed
-                .preferred_format
-                .unwrap_or(PreferredFormat::NoPreference),
-            residence_municipality: Some(&seed.municipality),
-            consent: &consent,
-            person: &person,
-            created_at,
+            source: data.source,
+            target_centre_id: data.target_centre_id,
+            referrer,
+            external_reference: data.external_reference.as_deref(),
+            offer: data.offer,
+            target_groups: &data.target_groups,
+            preferred_format: data.preferred_format,
+            residence_municipality: data.residence_municipality.as_deref(),
+            consent: &data.consent,
+            person: &data.person,
+            created_at: data.created_at,
         };
-        as_demo_at(conn, referrer, created_at, |ctx| {
-            referral_cases::refer(ctx, &new, None)
-        })
+        cases::referrals::refer(ctx, &new, None)
     })?;
-    stored.ok_or_else(|| refused(format!("{centre} is not a self-help centre")))
+    let not_a_centre = UseCaseError::MissingReference("target_centre_id");
+    stored.map(drop).ok_or(not_a_centre)
 }
 
-/// One move of a referral for `caller`, as `POST /referrals/{id}/transitions` makes it.
-fn advance(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    caller: &Caller,
-    id: Uuid,
-    to: ReferralStatus,
-    reason: Option<ReasonCode>,
-) -> Result<Referral, DemoError> {
-    demo.as_demo(conn, Some(caller.organisation_id.uuid()), |ctx| {
-        referral_cases::move_referral(ctx, ReferralAccess::of(caller), id, to, reason)
-    })
-}
-
-/// Ends an open referral as the retention sweep does after a year without work: `expired`,
-/// then the person erased.
-fn expire(conn: &mut PgConnection, demo: &Demo, id: Uuid) -> Result<(), DemoError> {
-    demo.as_demo(conn, None, |ctx| {
-        referral_cases::expire(ctx, id)?;
-        referral_cases::erase_as_due(ctx, id)
-    })?;
-    Ok(())
-}
-
-/// Records that the person withdrew consent to feedback, as the centre does.
-fn withdraw_feedback(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    id: Uuid,
-) -> Result<(), DemoError> {
-    let access = ReferralAccess::of(&staff(centre, Role::CentreCoordinator));
-    demo.as_demo(conn, Some(centre), |ctx| {
-        referral_cases::withdraw_feedback_consent(ctx, access, id)
-    })?;
-    Ok(())
-}
-
-/// Books an intake as `POST /intakes` does: the referral walks to `intake_scheduled`, step by
-/// step from where it is.
-fn book_intake(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    intake: &Intake,
-) -> Result<Intake, DemoError> {
-    let access = ReferralAccess::of(&staff(centre, Role::CentreCoordinator));
-    demo.as_demo(conn, Some(centre), |ctx| {
-        intake_cases::book_intake(ctx, access, intake)
-    })
-}
-
-/// Records a held intake as `POST /intakes/{id}/completion` does: the referral moves to
-/// `intake_completed` and on to where the outcome leads.
-fn complete_intake(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    id: Uuid,
-    completion: &Completion,
-    notes: Option<&str>,
-) -> Result<Intake, DemoError> {
-    completion
-        .check()
-        .map_err(|refusal| refused(format!("intake {id}: {refusal}")))?;
-    let result = IntakeResult {
-        completion: completion.clone(),
-        preferences: None,
-        notes: notes.map(str::to_owned),
+/// `time` moved by one token of a `@time`.
+fn shift(time: DateTime<Utc>, word: &str) -> Option<DateTime<Utc>> {
+    let midnight = time.date_naive().and_time(NaiveTime::MIN).and_utc();
+    if word == "day" {
+        return Some(midnight);
+    }
+    if let Ok(day) = word.parse::<chrono::Weekday>() {
+        let today = time.weekday().num_days_from_monday();
+        let back = (today + 6 - day.num_days_from_monday()) % 7 + 1;
+        return Some(midnight - TimeDelta::days(back.into()));
+    }
+    let unit = word.chars().last()?;
+    let count: i64 = word[..word.len() - unit.len_utf8()].parse().ok()?;
+    let delta = match unit {
+        'w' => TimeDelta::try_weeks(count),
+        'd' => TimeDelta::try_days(count),
+        'h' => TimeDelta::try_hours(count),
+        'm' => TimeDelta::try_minutes(count),
+        _ => None,
     };
-    demo.as_demo(conn, Some(centre), |ctx| {
-        intake_cases::complete_intake(ctx, &staff(centre, Role::CentreCoordinator), id, result)
-    })
+    time.checked_add_signed(delta?)
 }
 
-/// The intake of a referral, as the centre would book it.
-fn new_intake(
-    demo: &Demo,
-    centre: Uuid,
-    number: u32,
-    scheduled_at: DateTime<Utc>,
-    format: IntakeFormat,
-    preferences: Preferences,
-) -> Intake {
-    Intake {
-        id: demo_id(INTAKE, number),
-        referral_id: demo_id(REFERRAL, number),
-        centre_id: centre,
-        scheduled_at,
-        format,
-        preferences,
-        completion: None,
-        notes: None,
-        version: 1,
-        created_at: demo.now,
-        updated_at: demo.now,
-    }
+/// Reads one of the data files, as JSON or as what it holds.
+fn read<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, DemoError> {
+    serde_json::from_str(text).map_err(|error| DemoError::Data(format!("{file}: {error}")))
 }
 
-/// What the person would like, as the API stores it (weekdays in order).
-fn preferences(themes: &[GroupTheme], languages: &[String], weekdays: &[Weekday]) -> Preferences {
-    let mut weekdays = weekdays.to_vec();
-    weekdays.sort();
-    weekdays.dedup();
-    Preferences {
-        themes: themes.to_vec(),
-        languages: languages.to_vec(),
-        weekdays,
-    }
-}
-
-/// Moves a group as `POST /groups/{id}/transitions` does (ending it ends its members' places).
-fn move_group(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    id: Uuid,
-    to: GroupStatus,
-) -> Result<Group, DemoError> {
-    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    demo.as_demo(conn, Some(centre), |ctx| {
-        samhandling_usecases::groups::move_group(ctx, access, id, to)
-    })
-}
-
-/// Places the person of a completed intake as `POST /groups/{id}/members` does: the referral
-/// moves to `placed`, and the group counts the member.
-fn place(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    group_id: Uuid,
-    intake_id: Uuid,
-    membership_id: Uuid,
-    confidentiality_signed: bool,
-) -> Result<(), DemoError> {
-    let placement = Placement {
-        id: membership_id.into(),
-        group_id: group_id.into(),
-        intake_id: intake_id.into(),
-        group_agreed: false,
-        confidentiality_signed,
+/// Whether the record `id` has an audit event: a story's first record, made by an earlier load.
+fn audited(conn: &mut PgConnection, id: Uuid) -> Result<bool, DemoError> {
+    let filter = AuditFilter {
+        resource_id: Some(id),
+        ..AuditFilter::default()
     };
-    demo.as_demo(conn, Some(centre), |ctx| {
-        membership_cases::place_member(ctx, &staff(centre, Role::CentreCoordinator), placement)
-    })?;
-    Ok(())
+    let first = PageRequest { limit: 1, ..ALL };
+    Ok(!store::audit::list(conn, &filter, first)?.items.is_empty())
 }
 
-/// Records the confidentiality declaration, as `POST /memberships/{id}/confidentiality-declaration`.
-fn sign_declaration(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    id: Uuid,
-) -> Result<(), DemoError> {
-    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    demo.as_demo(conn, Some(centre), |ctx| {
-        membership_cases::sign_declaration(ctx, access, id)
-    })?;
-    Ok(())
-}
-
-/// Records that a member left, as `POST /memberships/{id}/departure` does.
-fn depart(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    id: Uuid,
-    reason: LeaveReason,
-) -> Result<(), DemoError> {
-    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    demo.as_demo(conn, Some(centre), |ctx| {
-        membership_cases::record_departure(ctx, access, id, reason, None)
-    })?;
-    Ok(())
-}
-
-/// Logs a meeting as `POST /groups/{id}/sessions` does, with the follow-up it asks for.
-fn log_session(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    group: &GroupSeed,
-    index: u32,
-    seed: &SessionSeed,
-) -> Result<(), DemoError> {
-    let group_id = demo_id(GROUP, group.number);
-    let number = group.number * 10 + index;
-    let held_on = demo.meeting_day(group, seed.meetings_ago);
-    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    let log = SessionLog {
-        id: demo_id(SESSION, number).into(),
-        group_id: group_id.into(),
-        held_on,
-        held: seed.held,
-        present: seed.present,
-        starter_present: seed.starter_present,
-        format: None,
-        follow_up_requested: seed.follow_up.is_some(),
-        follow_up_id: demo_id(FOLLOW_UP, number).into(),
-        note: seed.note.clone(),
-    };
-    demo.as_demo(conn, Some(centre), |ctx| {
-        session_cases::log_session(ctx, access, log)
-    })?;
-    if let Some(visit) = seed
-        .follow_up
-        .as_ref()
-        .and_then(|asked| asked.visit.as_ref())
-    {
-        let visit = GroupVisit {
-            visited_on: held_on + TimeDelta::days(visit.days_later),
-            visited_by: visit.by.clone(),
-        };
-        demo.as_demo(conn, Some(centre), |ctx| {
-            group_cases::record_visit(ctx, access, demo_id(FOLLOW_UP, number).into(), visit)
-        })?;
-    }
-    Ok(())
-}
-
-/// Creates a group as `POST /groups` does (planned) and assigns its starters.
-fn create_group(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    seed: &GroupSeed,
-) -> Result<Uuid, DemoError> {
-    let id = demo_id(GROUP, seed.number);
-    let start_time = NaiveTime::parse_from_str(&seed.start, "%H:%M")
-        .map_err(|_| refused(format!("group {id} starts at no time of day")))?;
-    let size = Size {
-        minimum: seed.size.0,
-        maximum: seed.size.1,
-    }
-    .check()
-    .map_err(|refusal| refused(format!("group {id}: {refusal}")))?;
-    // Created two weeks before its first logged meeting or follow-up, so each lies after it.
-    let sessions = seed
-        .sessions
-        .iter()
-        .map(|session| demo.meeting_day(seed, session.meetings_ago));
-    let follow_ups = seed
-        .follow_ups
-        .iter()
-        .map(|follow_up| demo.today - TimeDelta::days(follow_up.days_ago));
-    let first_meeting = sessions.chain(follow_ups).min().unwrap_or(demo.today);
-    let created = (first_meeting - TimeDelta::days(14))
-        .and_time(NaiveTime::MIN)
-        .and_utc()
-        .min(demo.now);
-    let group = Group {
-        id,
-        centre_id: centre,
-        title: seed.title.clone(),
-        theme: seed.theme,
-        languages: seed.languages.clone(),
-        format: seed.format,
-        municipality: seed.municipality.clone(),
-        schedule: Schedule {
-            weekday: seed.weekday,
-            start_time,
-            interval_weeks: seed.interval_weeks,
-        },
-        size,
-        age_band: AgeBand {
-            from: seed.ages.map(|(from, _)| from),
-            to: seed.ages.map(|(_, to)| to),
-        },
-        address: seed.address.clone(),
-        confidential_location: seed.confidential_location,
-        status: GroupStatus::Planned,
-        member_count: 0,
-        started_at: None,
-        ended_at: None,
-        version: 1,
-        created_at: created,
-        updated_at: created,
-    };
-    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    as_demo_at(conn, Some(centre), created, |ctx| {
-        group_cases::create_group(ctx, &group)
-    })?;
-    for (index, starter) in (1..).zip(&seed.starters) {
-        let starter = Starter {
-            id: demo_id(STARTER, seed.number * 10 + index),
-            group_id: id,
-            subject: starter.subject.clone(),
-            display_name: starter.display_name.clone(),
-            planned_meetings: starter.planned_meetings,
-            created_at: created,
-        };
-        as_demo_at(conn, Some(centre), created, |ctx| {
-            group_cases::assign_starter(ctx, access, &starter)
-        })?;
-    }
-    Ok(id)
-}
-
-/// A member's way in: referred, an intake held with a group outcome, placed.
-fn join(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    group: &GroupSeed,
-    member: &MemberSeed,
-) -> Result<(), DemoError> {
-    let person = &member.person;
-    let referral = refer(conn, demo, centre, person)?;
-    let format = if group.format == GroupFormat::Digital {
-        IntakeFormat::Digital
-    } else {
-        IntakeFormat::InPerson
-    };
-    let languages = &group.languages[..group.languages.len().min(1)];
-    let wanted = preferences(&[group.theme], languages, &[group.weekday]);
-    let held_at = morning_of(referral.created_at + TimeDelta::days((person.days_ago / 3).max(1)));
-    let booked = book_intake(
-        conn,
-        demo,
-        centre,
-        &new_intake(demo, centre, person.number, held_at, format, wanted),
-    )?;
-    let (outcome, outcome_theme) = if group.theme == GroupTheme::General {
-        (IntakeOutcome::GeneralGroup, None)
-    } else {
-        (IntakeOutcome::SpecificGroup, Some(group.theme))
-    };
-    let completion = Completion {
-        held_at,
-        outcome,
-        outcome_theme,
-        pseudonym: Some(member.pseudonym.clone()),
-    };
-    complete_intake(
-        conn,
-        demo,
-        centre,
-        booked.id,
-        &completion,
-        member.notes.as_deref(),
-    )?;
-    place(
-        conn,
-        demo,
-        centre,
-        demo_id(GROUP, group.number),
-        booked.id,
-        demo_id(MEMBERSHIP, person.number),
-        member.signed == Signed::AtPlacement,
-    )
-}
-
-/// Closes a member's referral, the centre's follow-up done.
-fn close(conn: &mut PgConnection, demo: &Demo, centre: Uuid, number: u32) -> Result<(), DemoError> {
-    let caller = staff(centre, Role::CentreCoordinator);
-    advance(
-        conn,
-        demo,
-        &caller,
-        demo_id(REFERRAL, number),
-        ReferralStatus::Closed,
-        None,
-    )?;
-    Ok(())
-}
-
-/// A group's life up to its status, with its members, sessions and follow-ups. `false` when
-/// the group exists already.
-fn group_story(conn: &mut PgConnection, demo: &Demo, seed: &GroupSeed) -> Result<bool, DemoError> {
-    let centre = demo.organisation(&seed.centre)?;
-    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    let id = demo_id(GROUP, seed.number);
-    if groups::find(conn, id, access.own_groups())?.is_some() {
-        return Ok(false);
-    }
-    create_group(conn, demo, centre, seed)?;
-    if seed.status == GroupStatus::Planned {
-        return Ok(true);
-    }
-    move_group(conn, demo, centre, id, GroupStatus::Recruiting)?;
-    for member in &seed.members {
-        join(conn, demo, centre, seed, member)?;
-    }
-    if seed.status != GroupStatus::Recruiting {
-        meet(conn, demo, centre, seed)?;
-    }
-    for member in seed.members.iter().filter(|member| member.closed) {
-        close(conn, demo, centre, member.person.number)?;
-    }
-    let access = CentreAccess::of(&staff(centre, Role::CentreCoordinator));
-    for (index, follow_up) in (1..).zip(&seed.follow_ups) {
-        let requested_on = demo.today - TimeDelta::days(follow_up.days_ago);
-        // Apart from the follow-ups of session logs, which share their session's number.
-        let number = 900 + seed.number * 10 + index;
-        let follow_up_id = demo_id(FOLLOW_UP, number).into();
-        demo.as_demo(conn, Some(centre), |ctx| {
-            group_cases::request_follow_up(ctx, access, follow_up_id, id.into(), requested_on)
-        })?;
-        if let Some(visit) = &follow_up.visit {
-            let visit = GroupVisit {
-                visited_on: requested_on + TimeDelta::days(visit.days_later),
-                visited_by: visit.by.clone(),
-            };
-            demo.as_demo(conn, Some(centre), |ctx| {
-                group_cases::record_visit(ctx, access, follow_up_id, visit)
-            })?;
-        }
-    }
-    Ok(true)
-}
-
-/// A recruited group meets: it starts, the starter's meetings, then on its own, and on to where
-/// the seed leaves it; members sign and leave on the way.
-fn meet(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    seed: &GroupSeed,
-) -> Result<(), DemoError> {
-    let id = demo_id(GROUP, seed.number);
-    move_group(conn, demo, centre, id, GroupStatus::Starting)?;
-    let membership = |member: &MemberSeed| demo_id(MEMBERSHIP, member.person.number);
-    for member in &seed.members {
-        if member.signed == Signed::AtFirstMeeting {
-            sign_declaration(conn, demo, centre, membership(member))?;
-        }
-    }
-    // The starter's meetings while starting; the rest once the group runs itself.
-    let sessions: Vec<(u32, &SessionSeed)> = (1..).zip(&seed.sessions).collect();
-    let starting = seed.status == GroupStatus::Starting;
-    for &(index, session) in &sessions {
-        if starting || session.starter_present {
-            log_session(conn, demo, centre, seed, index, session)?;
-        }
-    }
-    if starting {
-        return Ok(());
-    }
-    move_group(conn, demo, centre, id, GroupStatus::SelfRunning)?;
-    for &(index, session) in &sessions {
-        if !session.starter_present {
-            log_session(conn, demo, centre, seed, index, session)?;
-        }
-    }
-    for member in &seed.members {
-        match member.leaves {
-            Some(reason) if reason != LeaveReason::GroupEnded => {
-                depart(conn, demo, centre, membership(member), reason)?;
-            }
-            _ => {}
-        }
-    }
-    match seed.status {
-        GroupStatus::Paused => {
-            move_group(conn, demo, centre, id, GroupStatus::Paused)?;
-        }
-        GroupStatus::Ended => {
-            // Its members still in it leave with it, as `group_ended`.
-            move_group(conn, demo, centre, id, GroupStatus::Ended)?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// One person's referral outside the groups, up to where the story leaves it. `false` when the
-/// referral exists already.
-fn person_story(conn: &mut PgConnection, demo: &Demo, story: &Story) -> Result<bool, DemoError> {
-    let centre = demo.organisation(&story.centre)?;
-    let id = demo_id(REFERRAL, story.person.number);
-    let everything = ReferralScope {
-        everything: true,
-        ..ReferralScope::default()
-    };
-    if referrals::find(conn, id, everything)?.is_some() {
-        return Ok(false);
-    }
-    let referral = refer(conn, demo, centre, &story.person)?;
-    let coordinator = staff(centre, Role::CentreCoordinator);
-    match &story.path {
-        Path::Submitted => {}
-        Path::Received => {
-            advance(conn, demo, &coordinator, id, ReferralStatus::Received, None)?;
-        }
-        Path::Contacted => {
-            advance(conn, demo, &coordinator, id, ReferralStatus::Received, None)?;
-            advance(
-                conn,
-                demo,
-                &coordinator,
-                id,
-                ReferralStatus::Contacted,
-                None,
-            )?;
-        }
-        Path::NotReachable => {
-            advance(conn, demo, &coordinator, id, ReferralStatus::Received, None)?;
-            let reason = Some(ReasonCode::NoContactAfterAttempts);
-            advance(
-                conn,
-                demo,
-                &coordinator,
-                id,
-                ReferralStatus::NotReachable,
-                reason,
-            )?;
-        }
-        Path::Withdrawn => {
-            advance(conn, demo, &coordinator, id, ReferralStatus::Received, None)?;
-            let referrer = referral
-                .referring_organisation_id
-                .ok_or_else(|| refused(format!("self-registration {id} has no referrer")))?;
-            let reason = Some(ReasonCode::PersonRequest);
-            let caller = staff(referrer, Role::Referrer);
-            advance(conn, demo, &caller, id, ReferralStatus::Withdrawn, reason)?;
-        }
-        Path::Expired => {
-            advance(conn, demo, &coordinator, id, ReferralStatus::Received, None)?;
-            expire(conn, demo, id)?;
-        }
-        Path::Intake(seed) => {
-            intake_story(conn, demo, centre, &referral, story.person.number, seed)?;
-        }
-    }
-    if story.feedback_withdrawn {
-        withdraw_feedback(conn, demo, centre, id)?;
-    }
-    Ok(true)
-}
-
-/// An intake booked, and held if the seed has its outcome.
-fn intake_story(
-    conn: &mut PgConnection,
-    demo: &Demo,
-    centre: Uuid,
-    referral: &Referral,
-    number: u32,
-    seed: &IntakeSeed,
-) -> Result<(), DemoError> {
-    let wanted = || preferences(&seed.themes, &seed.languages, &seed.weekdays);
-    let format = seed.format.unwrap_or(IntakeFormat::InPerson);
-    let Some(concluded) = &seed.outcome else {
-        let scheduled_at = morning_of(demo.now + TimeDelta::days(seed.days));
-        let mut intake = new_intake(demo, centre, number, scheduled_at, format, wanted());
-        intake.notes.clone_from(&seed.notes);
-        book_intake(conn, demo, centre, &intake)?;
-        return Ok(());
-    };
-    let held_at = morning_of(referral.created_at + TimeDelta::days(seed.days));
-    let intake = new_intake(demo, centre, number, held_at, format, wanted());
-    book_intake(conn, demo, centre, &intake)?;
-    let completion = Completion {
-        held_at,
-        outcome: concluded.outcome,
-        outcome_theme: concluded.theme,
-        pseudonym: concluded.pseudonym.clone(),
-    };
-    complete_intake(
-        conn,
-        demo,
-        centre,
-        demo_id(INTAKE, number),
-        &completion,
-        seed.notes.as_deref(),
-    )?;
-    Ok(())
-}
-
-/// Loads every story not yet present, and reads what the demo records are now.
-fn load_activity(conn: &mut PgConnection, demo: &Demo) -> Result<Activity, DemoError> {
-    let (group_seeds, stories) = living_seeds()?;
-    let mut activity = Activity::default();
-    let mut count = |created: bool| {
-        if created {
-            activity.created += 1;
-        } else {
-            activity.present += 1;
-        }
-    };
-    for group in &group_seeds {
-        count(group_story(conn, demo, group)?);
-    }
-    for story in &stories {
-        count(person_story(conn, demo, story)?);
-    }
-    for group in &group_seeds {
-        let centre = demo.organisation(&group.centre)?;
-        let scope = CentreAccess::of(&staff(centre, Role::CentreCoordinator)).own_groups();
-        let id = demo_id(GROUP, group.number);
-        activity.groups.extend(groups::find(conn, id, scope)?);
-    }
-    let everything = ReferralScope {
-        everything: true,
-        ..ReferralScope::default()
-    };
-    // Every person of the demo, with the centre their referral is addressed to.
-    let members = group_seeds.iter().flat_map(|group| {
-        let people = group.members.iter().map(|member| &member.person);
-        people.map(|person| (&group.centre, person))
-    });
-    let people = members.chain(stories.iter().map(|story| (&story.centre, &story.person)));
-    for (centre, person) in people {
-        let centre = demo.organisation(centre)?;
-        let scope = CentreAccess::of(&staff(centre, Role::CentreCoordinator)).scope();
-        let referral = demo_id(REFERRAL, person.number);
-        activity
-            .referrals
-            .extend(referrals::find(conn, referral, everything)?);
-        let intake = demo_id(INTAKE, person.number);
-        activity.intakes.extend(intakes::find(conn, intake, scope)?);
-    }
-    Ok(activity)
-}
-
-fn draft(seed: &OrganisationSeed) -> Result<OrganisationDraft, DemoError> {
-    Ok(OrganisationDraft {
-        kind: seed.kind,
-        name: seed.name.clone(),
-        municipality_number: seed
-            .municipality_number
-            .clone()
-            .map(MunicipalityNumber::try_from)
-            .transpose()
-            .map_err(|error| refused(format!("{}: {error}", seed.name)))?,
-        county: seed.county.clone(),
-        region: seed.region.clone(),
-        county_number: seed.county_number.clone(),
-    })
-}
-
-/// Loads every organisation not yet present, with its fixed id. One an older load made with a
-/// random id (found by its kommunenummer, or by kind and name) is kept as it is: its id is
-/// referred to everywhere, so it is not changed.
+/// Loads every organisation not yet present, with its fixed id; returns them with their keys.
+/// One an older load made with a random id (found by its kommunenummer, or by kind and name)
+/// is kept as it is: its id is referred to everywhere.
 fn load_directory(
     conn: &mut PgConnection,
     clock: &dyn Clock,
-) -> Result<Vec<(Organisation, bool)>, DemoError> {
-    let seeds: Vec<OrganisationSeed> = parse("organisations.json", ORGANISATIONS)?;
-    let mut loaded = Vec::with_capacity(seeds.len());
-    for seed in &seeds {
-        let id = demo_id(ORGANISATION, seed.number);
-        let draft = draft(seed)?;
-        let existing = match (organisations::find(conn, id)?, &draft.municipality_number) {
+) -> Result<Vec<(String, Organisation, bool)>, DemoError> {
+    let mut loaded = Vec::new();
+    for Member { key, number, draft } in read::<Vec<Member>>("organisations.json", ORGANISATIONS)? {
+        let id = demo_id(ORGANISATION, number);
+        let (kind, found) = (draft.kind, store::organisations::find(conn, id)?);
+        let existing = match (found, &draft.municipality_number) {
             (Some(organisation), _) => Some(organisation),
-            (None, Some(number)) if seed.kind == OrganisationKind::Municipality => {
-                organisations::find_municipality(conn, number)?
+            (None, Some(number)) if kind == OrganisationKind::Municipality => {
+                store::organisations::find_municipality(conn, number)?
             }
-            (None, _) => organisations::find_by_kind_and_name(conn, seed.kind, &seed.name)?,
+            (None, _) => store::organisations::find_by_kind_and_name(conn, kind, &draft.name)?,
         };
         if let Some(organisation) = existing {
-            loaded.push((organisation, false));
+            loaded.push((key, organisation, false));
             continue;
         }
-        let organisation = as_demo_at(conn, None, clock.now(), |ctx| {
-            organisation_cases::register(ctx, id, &draft)
-        })?;
-        loaded.push((organisation, true));
+        let actor = actor(None);
+        let registered =
+            cases::organisations::register(&mut Context::new(conn, &actor, clock), id, &draft);
+        let step = format!("organisations.json, {}", draft.name);
+        let registered = registered.map_err(|error| DemoError::Step { step, error })?;
+        loaded.push((key, registered, true));
     }
     Ok(loaded)
 }
 
-/// Loads every organisation and every story of the living demo not yet present, in one
-/// transaction, at the system clock's time; running it again changes nothing.
+/// Loads every organisation and every story not yet present, in one transaction, at the
+/// system clock's time; running it again changes nothing.
 pub fn load(conn: &mut PgConnection) -> Result<Loaded, DemoError> {
     load_at(conn, &SystemClock)
 }
 
 /// [`load`], with "now" read once from `clock`.
 pub fn load_at(conn: &mut PgConnection, clock: &dyn Clock) -> Result<Loaded, DemoError> {
-    in_transaction(conn, |conn| {
-        let organisations = load_directory(conn, clock)?;
-        let demo = Demo::new(&organisations, clock);
-        let activity = load_activity(conn, &demo)?;
-        crate::demo_dialogue::load(conn, &demo)?;
-        let meetings = crate::demo_meetings::load(conn, &demo)?;
-        Ok(Loaded {
-            organisations,
-            activity,
-            meetings,
-            today: demo.today,
-        })
-    })
+    in_transaction(conn, |conn| load_all(conn, clock, true))
 }
 
 /// Loads only the organisations (for scripts that want the centres without any work on them),
 /// in one transaction; running it again changes nothing.
 pub fn load_organisations(conn: &mut PgConnection) -> Result<Loaded, DemoError> {
-    in_transaction(conn, |conn| {
-        Ok(Loaded {
-            organisations: load_directory(conn, &SystemClock)?,
-            activity: Activity::default(),
-            meetings: crate::demo_meetings::Meetings::default(),
-            today: SystemClock.now().date_naive(),
-        })
-    })
+    in_transaction(conn, |conn| load_all(conn, &SystemClock, false))
+}
+
+fn load_all(
+    conn: &mut PgConnection,
+    clock: &dyn Clock,
+    stories: bool,
+) -> Result<Loaded, DemoError> {
+    let directory = load_directory(conn, clock)?;
+    let mut demo = Demo {
+        keys: directory
+            .iter()
+            .map(|(key, o, _)| (key.clone(), o.id))
+            .collect(),
+        names: directory
+            .iter()
+            .map(|(_, o, _)| (o.id, o.name.clone()))
+            .collect(),
+        now: clock.now().trunc_subsecs(6),
+        last_action: None,
+    };
+    let organisations = directory.into_iter().map(|(_, o, created)| (o, created));
+    let mut loaded = Loaded {
+        organisations: organisations.collect(),
+        ..Loaded::default()
+    };
+    let mut all = Vec::new();
+    for (file, text) in SCRIPTS.iter().filter(|_| stories) {
+        let mut value = read(file, text)?;
+        demo.resolve(&mut value)?;
+        let stories: Vec<Story> = serde_json::from_value(value)
+            .map_err(|error| DemoError::Data(format!("{file}: {error}")))?;
+        all.extend(stories.into_iter().map(|story| (file, story)));
+    }
+    for (file, story) in &all {
+        let done = audited(conn, story.first)?;
+        loaded.present += usize::from(done);
+        loaded.created += usize::from(!done);
+        for (index, step) in (1..).zip(&story.steps) {
+            if let Op::StartNetwork(network) = &step.op {
+                demo.names.insert(network.id, network.name.clone());
+            }
+            if !done {
+                let by = demo.acting(story, step)?;
+                let caller = Caller {
+                    roles: vec![step.role.unwrap_or(story.role)],
+                    ..staff(by)
+                };
+                let (actor, clock) = (actor(by), FixedClock(step.at.unwrap_or(demo.now)));
+                let ctx = &mut Context::new(conn, &actor, &clock);
+                let result = call(step.op.clone(), ctx, &caller, &mut demo.last_action);
+                let step = format!("{file}, story {}, step {index}", story.first);
+                result.map_err(|error| DemoError::Step { step, error })?;
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    for (_, story) in &all {
+        for step in &story.steps {
+            lines.extend(listing(&demo, conn, demo.acting(story, step)?, &step.op)?);
+        }
+    }
+    if stories {
+        let (employer, subject) = FACILITATOR;
+        let employer = demo.organisation(employer)?;
+        loaded.facilitator_links =
+            store::facilitators::list_own(conn, employer, subject, ALL)?.items;
+    }
+    for link in &loaded.facilitator_links {
+        let state = pick(link.confirmed_at.is_some(), "confirmed", "pending");
+        let about = format!(
+            "{}, {}",
+            link.subject,
+            demo.name(link.employer_organisation_id)
+        );
+        let about = format!(
+            "{}: {} ({about})",
+            demo.name(link.competence_centre_id),
+            link.name
+        );
+        lines.push((4, row(link.id, "facilitator", state, about)));
+    }
+    lines.sort_by_key(|line| line.0);
+    loaded.lines = lines.into_iter().map(|(_, line)| line).collect();
+    Ok(loaded)
 }

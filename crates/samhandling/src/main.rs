@@ -2,8 +2,6 @@
 
 mod config;
 mod demo_data;
-mod demo_dialogue;
-mod demo_meetings;
 
 use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
@@ -182,22 +180,18 @@ fn load_demo_data(organisations_only: bool) -> Result<(), Failure> {
         loaded.organisations.len() - created
     );
     if !organisations_only {
-        let activity = &loaded.activity;
         log::info!(
-            "demo data: {} stories of groups and referrals created, {} already present; {} groups, \
-             {} referrals and {} intakes at the LINK centres",
-            activity.created,
-            activity.present,
-            activity.groups.len(),
-            activity.referrals.len(),
-            activity.intakes.len()
+            "demo data: {} stories created, {} already present; {} records",
+            loaded.created,
+            loaded.present,
+            loaded.lines.len()
         );
         let (intake, group) = demo_data::walkthrough();
         log::info!(
             "demo data: as LINK Trondheim's coordinator, try GET /api/v1/intakes/{intake}/suggested-groups \
              and place her with POST /api/v1/groups/{group}/members"
         );
-        if let Some(link) = loaded.meetings.kari_links.first() {
+        if let Some(link) = loaded.facilitator_links.first() {
             log::info!(
                 "demo data: facilitator {} is confirmed; sign in with samhandling token --org {} \
                  --role facilitator --sub {}",
@@ -214,7 +208,7 @@ fn load_demo_data(organisations_only: bool) -> Result<(), Failure> {
             organisation.id, organisation.kind, organisation.name
         );
     }
-    for line in loaded.activity_lines() {
+    for line in &loaded.lines {
         println!("{line}");
     }
     Ok(())

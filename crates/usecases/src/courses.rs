@@ -14,7 +14,8 @@ use samhandling_persistence::PgConnection;
 use uuid::Uuid;
 
 /// A course to create.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CourseDraft {
     /// What it is called.
     pub title: String,

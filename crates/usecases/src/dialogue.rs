@@ -53,7 +53,8 @@ fn governed(
 }
 
 /// A meeting to plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MeetingPlan {
     /// What it is called.
     pub title: String,
@@ -201,7 +202,8 @@ pub fn record_basis(
 }
 
 /// What the governor found for one municipality.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FindingDraft {
     /// The municipality.
     pub municipality_id: Uuid,

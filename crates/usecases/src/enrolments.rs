@@ -65,7 +65,8 @@ pub fn move_enrolment(
 }
 
 /// A professional to enrol.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Professional {
     /// Their name.
     pub name: String,

@@ -15,7 +15,8 @@ use samhandling_persistence::PgConnection;
 use uuid::Uuid;
 
 /// A meeting to log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SessionLog {
     /// The new log's id.
     pub id: SessionId,

@@ -167,7 +167,8 @@ pub fn request_follow_up(
 }
 
 /// A visit that answers a follow-up request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Visit {
     /// The day of the visit.
     pub visited_on: NaiveDate,

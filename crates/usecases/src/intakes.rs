@@ -49,7 +49,8 @@ pub fn book_intake(
 }
 
 /// What a held intake concluded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IntakeResult {
     /// The outcome, checked by [`Completion::check`] before the call.
     pub completion: Completion,

@@ -17,7 +17,8 @@ use samhandling_persistence::{groups, intakes, referrals};
 use uuid::Uuid;
 
 /// A person to place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Placement {
     /// The new membership's id.
     pub id: MembershipId,

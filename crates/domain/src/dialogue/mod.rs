@@ -219,7 +219,8 @@ pub struct CollaborationNeed {
 }
 
 /// The governor's risk judgement.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RiskAssessment {
     /// The level.
     pub level: RiskLevel,

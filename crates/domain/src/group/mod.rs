@@ -184,7 +184,8 @@ pub enum GroupRefusal {
 }
 
 /// When a group meets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Schedule {
     /// The day of the week.
     pub weekday: Weekday,
@@ -195,7 +196,8 @@ pub struct Schedule {
 }
 
 /// How many members a group takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Size {
     /// The fewest it starts with (usually 5, at least 4).
     pub minimum: i16,
@@ -226,7 +228,8 @@ impl Size {
 }
 
 /// Adults only; the band narrows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AgeBand {
     /// The youngest (18 or more).
     pub from: Option<i16>,
@@ -235,7 +238,8 @@ pub struct AgeBand {
 }
 
 /// A self-help group.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Group {
     /// Identifier (UUIDv7).
     pub id: Uuid,
@@ -370,7 +374,8 @@ pub struct Membership {
 }
 
 /// A starter (igangsetter): staff of the centre who attends a group's first meetings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Starter {
     /// Identifier.
     pub id: Uuid,

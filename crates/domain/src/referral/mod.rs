@@ -230,7 +230,8 @@ pub fn check_transition(
 }
 
 /// What the person agreed to, when and how: checked fail-closed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Consent {
     /// The centre may contact the person (required).
     pub contact: bool,
@@ -252,7 +253,7 @@ impl Consent {
 }
 
 /// The person a referral is about: everything here is erased on request or after retention.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, serde::Deserialize)]
 pub struct Person {
     /// Fornavn.
     pub given_name: String,

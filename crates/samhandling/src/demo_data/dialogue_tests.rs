@@ -1,28 +1,37 @@
 //! The dialogue part's tests.
 
 use super::*;
-use samhandling_domain::dialogue::{DialogueAccess, DialogueView};
-use samhandling_domain::{Caller, Role};
-use samhandling_persistence::follow_up_actions;
+use samhandling_domain::dialogue::{DialogueAccess, DialogueScope, DialogueView};
+use samhandling_persistence::{dialogue, follow_up_actions, is24};
 use samhandling_tests::TestDatabase;
+
+/// The `KKKK` of a dialogue meeting.
+const MEETING: u32 = 8;
 
 #[test]
 fn the_trondelag_meetings_load_once_with_their_findings_and_an_overdue_action() {
     let database = TestDatabase::create();
     let mut conn = database.connect();
-    let first = crate::demo_data::load(&mut conn).expect("loads");
-    let demo = Demo::new(&first.organisations, &samhandling_usecases::SystemClock);
-    let meetings = load(&mut conn, &demo).expect("loads again");
-    assert_eq!(meetings.len(), 3);
-    assert_eq!(meetings[0].municipalities.len(), 4);
-    assert_eq!(meetings[1].municipalities.len(), 5);
-    assert_eq!(meetings[2].status, DialogueStatus::Planned);
+    let first = load(&mut conn).expect("loads");
+    assert_eq!(load(&mut conn).expect("loads again").created, 0);
     let governor = first
         .organisations
         .iter()
         .find(|(o, _)| o.name == "Statsforvalteren i Trøndelag")
         .map(|(o, _)| o.id)
         .expect("the governor");
+    let scope = DialogueScope {
+        governor: Some(governor),
+        municipality: None,
+        partner: None,
+    };
+    let meetings: Vec<_> = (1..=3)
+        .map(|number| dialogue::find(&mut conn, demo_id(MEETING, number), scope))
+        .map(|found| found.expect("reads").expect("the meeting"))
+        .collect();
+    assert_eq!(meetings[0].municipalities.len(), 4);
+    assert_eq!(meetings[1].municipalities.len(), 5);
+    assert_eq!(meetings[2].status, DialogueStatus::Planned);
     let caller = Caller {
         subject: "t".into(),
         organisation_id: governor.into(),
@@ -40,7 +49,7 @@ fn the_trondelag_meetings_load_once_with_their_findings_and_an_overdue_action() 
         &mut conn,
         access.scope(),
         follow_up_actions::ActionFilter {
-            overdue_on: Some(demo.today),
+            overdue_on: Some(chrono::Utc::now().date_naive()),
             meeting_id: None,
         },
         samhandling_domain::page::PageRequest {

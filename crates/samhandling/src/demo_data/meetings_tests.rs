@@ -1,19 +1,15 @@
 //! The network-meeting part's tests.
 
+use super::tests::centre_id as org;
 use super::*;
-use samhandling_persistence::meeting_statistics;
+use samhandling_domain::course::CourseScope;
 use samhandling_persistence::network_meetings::MeetingFilter;
+use samhandling_persistence::{courses, meeting_statistics, network_meetings};
 use samhandling_tests::TestDatabase;
 
-/// The id of the demo organisation `name`.
-fn org(loaded: &crate::demo_data::Loaded, name: &str) -> Uuid {
-    loaded
-        .organisations
-        .iter()
-        .find(|(organisation, _)| organisation.name == name)
-        .map(|(organisation, _)| organisation.id)
-        .expect("a demo organisation")
-}
+/// The `KKKK` of a course and of a network-meeting log.
+const COURSE: u32 = 9;
+const NETWORK_MEETING: u32 = 11;
 
 const KORUS: &str = "KoRus Midt (Kompetansesenter rus – Midt-Norge)";
 const NAPHA: &str = "NAPHA (Nasjonalt kompetansesenter for psykisk helsearbeid)";
@@ -22,29 +18,40 @@ const KARI: &str = "kari.nordmann@trondheim.kommune.example";
 
 /// How many logs the data holds.
 fn logs() -> usize {
-    seeds().expect("the data parses").logs.len()
+    let step = "\"do\": \"log_meeting\"";
+    SCRIPTS
+        .iter()
+        .map(|(_, text)| text.matches(step).count())
+        .sum()
+}
+
+/// How many of the load's lines are of `kind`.
+fn count(loaded: &Loaded, kind: &str) -> usize {
+    let kind = format!("\t{kind}\t");
+    loaded
+        .lines
+        .iter()
+        .filter(|line| line.contains(&kind))
+        .count()
 }
 
 #[test]
 fn loading_twice_gives_the_same_courses_logs_and_networks() {
     let database = TestDatabase::create();
     let mut conn = database.connect();
-    let first = crate::demo_data::load(&mut conn).expect("loads");
-    let second = crate::demo_data::load(&mut conn).expect("loads again");
-    assert_eq!(first.activity_lines(), second.activity_lines());
-    let meetings = &second.meetings;
-    assert_eq!(meetings.courses.len(), 2);
-    assert_eq!(meetings.logs.len(), logs());
-    assert_eq!(meetings.supervision_sessions.len(), 2);
-    assert_eq!(meetings.learning_networks.len(), 2);
-    assert_eq!(meetings.gatherings.len(), 5);
-    assert_eq!(
-        meetings.kari_links.len(),
-        2,
-        "linked to KoRus Midt and NAPHA"
-    );
-    assert!(meetings.kari_links.iter().all(|l| l.confirmed_at.is_some()));
-    let lines = second.activity_lines();
+    let first = load(&mut conn).expect("loads");
+    let second = load(&mut conn).expect("loads again");
+    assert_eq!(first.lines, second.lines);
+    assert_eq!(count(&second, "course"), 2);
+    assert_eq!(count(&second, "network_meeting"), logs());
+    assert_eq!(count(&second, "supervision_session"), 2);
+    assert_eq!(count(&second, "learning_network"), 2);
+    assert_eq!(count(&second, "gathering"), 5);
+    let karis = &second.facilitator_links;
+    assert_eq!(karis.len(), 2, "linked to KoRus Midt and NAPHA");
+    assert!(karis.iter().all(|l| l.confirmed_at.is_some()));
+    assert_eq!(count(&second, "facilitator"), 2);
+    let lines = &second.lines;
     assert!(lines.iter().any(|l| l.contains("\tcourse\t")));
     assert!(lines.iter().any(|l| l.contains(KARI)));
     assert!(lines.iter().any(|l| l.contains("Familienettverket")));
@@ -54,7 +61,7 @@ fn loading_twice_gives_the_same_courses_logs_and_networks() {
 fn each_course_seats_35_and_the_rest_wait() {
     let database = TestDatabase::create();
     let mut conn = database.connect();
-    let loaded = crate::demo_data::load(&mut conn).expect("loads");
+    let loaded = load(&mut conn).expect("loads");
     let scope = CourseScope {
         centre: Some(org(&loaded, NAPHA)),
     };
@@ -81,21 +88,25 @@ fn each_course_seats_35_and_the_rest_wait() {
 fn korus_sees_the_logs_of_confirmed_facilitators_only() {
     let database = TestDatabase::create();
     let mut conn = database.connect();
-    let loaded = crate::demo_data::load(&mut conn).expect("loads");
+    let loaded = load(&mut conn).expect("loads");
     let korus = org(&loaded, KORUS);
     let centre = NetworkMeetingScope {
         facilitator: None,
         competence_centre: Some(korus),
     };
-    // A pending facilitator (third on the held course, at Verdal) logs a meeting.
-    let seeds = seeds().expect("the data parses");
-    let pending = seeds.trainee(1, 3).expect("a sign-up");
-    assert!(!confirms(3));
-    let verdal = org(&loaded, &pending.municipality.name);
-    let mut unconfirmed = loaded.meetings.logs[0].clone();
+    let followed = network_meetings::list(&mut conn, &centre, &MeetingFilter::default(), ALL)
+        .expect("lists")
+        .items;
+    // A pending facilitator (third on the held course, at Verdal: every third does not
+    // confirm) logs a meeting.
+    let verdal = org(&loaded, "Verdal kommune");
+    let first = demo_id(NETWORK_MEETING, 1);
+    let mut unconfirmed = network_meetings::find(&mut conn, first, &centre)
+        .expect("reads")
+        .expect("the first log");
     unconfirmed.id = Uuid::now_v7();
     unconfirmed.organisation_id = verdal;
-    unconfirmed.facilitator_subject = pending.subject();
+    unconfirmed.facilitator_subject = "fagperson3@verdal.kommune.example".to_owned();
     unconfirmed.series_id = None;
     network_meetings::insert(&mut conn, &unconfirmed).expect("stores");
 
@@ -106,9 +117,7 @@ fn korus_sees_the_logs_of_confirmed_facilitators_only() {
             .iter()
             .map(|meeting| meeting.id)
             .collect();
-    let karis: Vec<&NetworkMeeting> = loaded
-        .meetings
-        .logs
+    let karis: Vec<&NetworkMeeting> = followed
         .iter()
         .filter(|meeting| meeting.facilitator_subject == KARI)
         .collect();
@@ -139,7 +148,7 @@ fn korus_sees_the_logs_of_confirmed_facilitators_only() {
 fn the_statistics_have_a_municipality_of_five_or_more_and_one_below() {
     let database = TestDatabase::create();
     let mut conn = database.connect();
-    crate::demo_data::load(&mut conn).expect("loads");
+    load(&mut conn).expect("loads");
     let counts = meeting_statistics::meetings_by_quarter(&mut conn, Some(2026)).expect("counts");
     let most = |number: &str| {
         counts
