@@ -4,6 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::{assemble_found, assemble_one, find_and_lock, first_optional};
 use crate::schema::{
     dialogue_attendees, dialogue_evaluations, dialogue_findings, dialogue_meetings,
     dialogue_participants, organisations,
@@ -242,10 +243,7 @@ pub fn insert(
     diesel::insert_into(dialogue_participants::table)
         .values(participants)
         .execute(conn)?;
-    let mut stored = with_participants(conn, vec![row])?;
-    stored
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a stored meeting vanished".into()))
+    assemble_one(conn, row, with_participants, "a stored meeting vanished")
 }
 
 fn find_scoped(
@@ -254,40 +252,20 @@ fn find_scoped(
     scope: DialogueScope,
     lock: bool,
 ) -> Result<Option<DialogueMeeting>, StoreError> {
-    let query = || {
+    let row = first_optional!(
+        conn,
         dialogue_meetings::table
             .filter(dialogue_meetings::id.eq(id))
             .filter(condition(scope))
-            .select(MeetingRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    }
-    .optional()?;
-    match row {
-        Some(row) => Ok(with_participants(conn, vec![row])?.pop()),
-        None => Ok(None),
-    }
+            .select(MeetingRow::as_select()),
+        lock
+    )?;
+    assemble_found(conn, row, with_participants, "a found meeting vanished")
 }
 
-/// The meeting `id` if `scope` reaches it.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: DialogueScope,
-) -> Result<Option<DialogueMeeting>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locked until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: DialogueScope,
-) -> Result<Option<DialogueMeeting>, StoreError> {
-    find_scoped(conn, id, scope, true)
+find_and_lock! {
+    /// The meeting `id` if `scope` reaches it.
+    fn find / find_for_update(id: Uuid, scope: DialogueScope) -> DialogueMeeting = find_scoped;
 }
 
 /// One page of the meetings `scope` reaches, optionally of one status.
@@ -332,9 +310,7 @@ pub fn transition(
         ))
         .returning(MeetingRow::as_returning())
         .get_result(conn)?;
-    with_participants(conn, vec![row])?
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a stored meeting vanished".into()))
+    assemble_one(conn, row, with_participants, "a stored meeting vanished")
 }
 
 /// An attendee of a meeting, by municipality and role.

@@ -4,6 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
+use crate::record::{assemble_found, assemble_one, find_and_lock, first_optional};
 use crate::schema::{gathering_attendance, gatherings};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -90,9 +91,7 @@ fn with_attendance(
 }
 
 fn one(conn: &mut PgConnection, row: GatheringRow) -> Result<Gathering, StoreError> {
-    with_attendance(conn, vec![row])?
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a gathering vanished".into()))
+    assemble_one(conn, row, with_attendance, "a gathering vanished")
 }
 
 /// Stores a new gathering (its network found in the caller's scope and locked).
@@ -130,40 +129,20 @@ fn find_in(
     id: Uuid,
     lock: bool,
 ) -> Result<Option<Gathering>, StoreError> {
-    let query = || {
+    let row = first_optional!(
+        conn,
         gatherings::table
             .filter(gatherings::id.eq(id))
             .filter(gatherings::network_id.eq(network_id))
-            .select(GatheringRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    }
-    .optional()?;
-    match row {
-        Some(row) => Ok(Some(one(conn, row)?)),
-        None => Ok(None),
-    }
+            .select(GatheringRow::as_select()),
+        lock
+    )?;
+    assemble_found(conn, row, with_attendance, "a gathering vanished")
 }
 
-/// The gathering `id` of the network `network_id` (already found in the caller's scope).
-pub fn find(
-    conn: &mut PgConnection,
-    network_id: Uuid,
-    id: Uuid,
-) -> Result<Option<Gathering>, StoreError> {
-    find_in(conn, network_id, id, false)
-}
-
-/// As [`find`], locked until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    network_id: Uuid,
-    id: Uuid,
-) -> Result<Option<Gathering>, StoreError> {
-    find_in(conn, network_id, id, true)
+find_and_lock! {
+    /// The gathering `id` of the network `network_id` (already found in the caller's scope).
+    fn find / find_for_update(network_id: Uuid, id: Uuid) -> Gathering = find_in;
 }
 
 /// One page of the gatherings of the network `network_id`, in the order recorded.

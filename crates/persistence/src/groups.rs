@@ -4,6 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::{find_and_lock, first_optional};
 use crate::schema::{group_follow_ups, group_starters, groups};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -170,38 +171,28 @@ fn editable(
     )
 }
 
-/// The group `id` if `scope` reaches it.
-pub fn find(
+fn find_scoped(
     conn: &mut PgConnection,
     id: Uuid,
     scope: GroupScope,
+    lock: bool,
 ) -> Result<Option<Group>, StoreError> {
-    groups::table
-        .filter(groups::id.eq(id))
-        .filter(condition(scope))
-        .select(GroupRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Group::try_from)
-        .transpose()
+    first_optional!(
+        conn,
+        groups::table
+            .filter(groups::id.eq(id))
+            .filter(condition(scope))
+            .select(GroupRow::as_select()),
+        lock
+    )?
+    .map(Group::try_from)
+    .transpose()
 }
 
-/// As [`find`], locking the row until the transaction ends: placements, departures and moves of
-/// one group take turns, so its member count stays true.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: GroupScope,
-) -> Result<Option<Group>, StoreError> {
-    groups::table
-        .filter(groups::id.eq(id))
-        .filter(condition(scope))
-        .select(GroupRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .map(Group::try_from)
-        .transpose()
+find_and_lock! {
+    /// The group `id` if `scope` reaches it.
+    fn find / find_for_update(id: Uuid, scope: GroupScope) -> Group = find_scoped;
+    /// Placements, departures and moves of one group take turns, so its member count stays true.
 }
 
 /// Filters for the list; they combine with AND.

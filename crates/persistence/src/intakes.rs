@@ -4,6 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::{find_and_lock, first_optional};
 use crate::schema::intakes;
 use chrono::{DateTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -122,36 +123,21 @@ fn find_scoped(
     scope: CentreScope,
     lock: bool,
 ) -> Result<Option<Intake>, StoreError> {
-    let query = || {
+    first_optional!(
+        conn,
         intakes::table
             .filter(intakes::id.eq(id))
             .filter(condition(scope))
-            .select(IntakeRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    };
-    row.optional()?.map(Intake::try_from).transpose()
+            .select(IntakeRow::as_select()),
+        lock
+    )?
+    .map(Intake::try_from)
+    .transpose()
 }
 
-/// The intake `id`, if the scope's centre holds it.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-) -> Result<Option<Intake>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locked until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-) -> Result<Option<Intake>, StoreError> {
-    find_scoped(conn, id, scope, true)
+find_and_lock! {
+    /// The intake `id`, if the scope's centre holds it.
+    fn find / find_for_update(id: Uuid, scope: CentreScope) -> Intake = find_scoped;
 }
 
 /// Filters for the list; they combine with AND.

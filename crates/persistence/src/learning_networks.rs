@@ -4,6 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
+use crate::record::{assemble_found, assemble_one, find_and_lock, first_optional};
 use crate::schema::{learning_network_members, learning_networks, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -167,9 +168,7 @@ fn find_unscoped(conn: &mut PgConnection, id: Uuid) -> Result<LearningNetwork, S
         .find(id)
         .select(NetworkRow::as_select())
         .first(conn)?;
-    with_members(conn, vec![row])?
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a stored network vanished".into()))
+    assemble_one(conn, row, with_members, "a stored network vanished")
 }
 
 fn find_scoped(
@@ -178,41 +177,22 @@ fn find_scoped(
     scope: LearningNetworkScope,
     lock: bool,
 ) -> Result<Option<LearningNetwork>, StoreError> {
-    let query = || {
+    let row = first_optional!(
+        conn,
         learning_networks::table
             .filter(learning_networks::id.eq(id))
             .filter(condition(scope))
-            .select(NetworkRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    }
-    .optional()?;
-    match row {
-        Some(row) => Ok(with_members(conn, vec![row])?.pop()),
-        None => Ok(None),
-    }
+            .select(NetworkRow::as_select()),
+        lock
+    )?;
+    assemble_found(conn, row, with_members, "a found network vanished")
 }
 
-/// The network `id` if `scope` reaches it, with its member services.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: LearningNetworkScope,
-) -> Result<Option<LearningNetwork>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locked until the transaction ends: every change to the network, its members or
-/// its gatherings takes this lock first.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: LearningNetworkScope,
-) -> Result<Option<LearningNetwork>, StoreError> {
-    find_scoped(conn, id, scope, true)
+find_and_lock! {
+    /// The network `id` if `scope` reaches it, with its member services.
+    fn find / find_for_update(id: Uuid, scope: LearningNetworkScope)
+        -> LearningNetwork = find_scoped;
+    /// Every change to the network, its members or its gatherings takes this lock first.
 }
 
 /// One page of the networks `scope` reaches, with their member services.

@@ -4,6 +4,7 @@
 use crate::error::{parse_stored, StoreError};
 use crate::groups::{count_members, owned_by};
 use crate::pagination;
+use crate::record::{find_and_lock, first_optional};
 use crate::schema::{groups, memberships};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -111,7 +112,8 @@ fn find_scoped(
     let Some(centre) = owned_by(scope) else {
         return Ok(None);
     };
-    let query = || {
+    first_optional!(
+        conn,
         memberships::table
             .filter(memberships::id.eq(id))
             .filter(
@@ -121,32 +123,16 @@ fn find_scoped(
                         .select(groups::id),
                 ),
             )
-            .select(MembershipRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    };
-    row.optional()?.map(Membership::try_from).transpose()
+            .select(MembershipRow::as_select()),
+        lock
+    )?
+    .map(Membership::try_from)
+    .transpose()
 }
 
-/// The membership `id`, if the scope's centre runs its group.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-) -> Result<Option<Membership>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locked until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-) -> Result<Option<Membership>, StoreError> {
-    find_scoped(conn, id, scope, true)
+find_and_lock! {
+    /// The membership `id`, if the scope's centre runs its group.
+    fn find / find_for_update(id: Uuid, scope: CentreScope) -> Membership = find_scoped;
 }
 
 /// The places still held in a group (already locked), locked in their order of joining: what

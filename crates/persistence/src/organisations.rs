@@ -5,6 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::{find_and_lock, first_optional};
 use crate::schema::organisations;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -111,30 +112,23 @@ pub fn insert(
     row.try_into()
 }
 
-/// Finds an organisation by id.
-pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<Organisation>, StoreError> {
-    organisations::table
+fn find_scoped(
+    conn: &mut PgConnection,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<Organisation>, StoreError> {
+    let query = organisations::table
         .find(id)
-        .select(OrganisationRow::as_select())
-        .first(conn)
-        .optional()?
+        .select(OrganisationRow::as_select());
+    first_optional!(conn, query, lock)?
         .map(Organisation::try_from)
         .transpose()
 }
 
-/// Finds an organisation and locks it until the transaction ends, for read-modify-write.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-) -> Result<Option<Organisation>, StoreError> {
-    organisations::table
-        .find(id)
-        .select(OrganisationRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .map(Organisation::try_from)
-        .transpose()
+find_and_lock! {
+    /// Finds an organisation by id.
+    fn find / find_for_update(id: Uuid) -> Organisation = find_scoped;
+    /// For read-modify-write.
 }
 
 /// Finds a municipality by its kommunenummer.

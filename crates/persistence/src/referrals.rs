@@ -5,6 +5,7 @@
 use crate::error::{parse_stored, StoreError};
 use crate::idempotency::NewKey;
 use crate::pagination;
+use crate::record::{find_and_lock, first_optional};
 use crate::schema::{memberships, referral_people, referral_transitions, referrals};
 use crate::statement::statement;
 use chrono::{DateTime, Utc};
@@ -389,22 +390,9 @@ fn insert_statement(
     row.map(Referral::try_from).transpose()
 }
 
-/// Finds a referral the scope may see.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: ReferralScope,
-) -> Result<Option<Referral>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locking the row until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: ReferralScope,
-) -> Result<Option<Referral>, StoreError> {
-    find_scoped(conn, id, scope, true)
+find_and_lock! {
+    /// Finds a referral the scope may see.
+    fn find / find_for_update(id: Uuid, scope: ReferralScope) -> Referral = find_scoped;
 }
 
 fn find_scoped(
@@ -413,18 +401,16 @@ fn find_scoped(
     scope: ReferralScope,
     lock: bool,
 ) -> Result<Option<Referral>, StoreError> {
-    let query = || {
+    first_optional!(
+        conn,
         referrals::table
             .filter(referrals::id.eq(id))
             .filter(condition(scope))
-            .select(ReferralRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    };
-    row.optional()?.map(Referral::try_from).transpose()
+            .select(ReferralRow::as_select()),
+        lock
+    )?
+    .map(Referral::try_from)
+    .transpose()
 }
 
 /// A referral read whole: with the person (`None` once erased; shown to the target centre only)
