@@ -7,7 +7,7 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    act, authorized, created, get, post, send, tables_containing, Reply, TestApp,
+    act, authorized, created, get, post, send, tables_containing, App, Reply, TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -73,28 +73,12 @@ fn enrolment_body(name: &str, email: &str, employer: Uuid) -> Value {
 }
 
 /// Creates a course as `token`; returns its id.
-async fn course<S, B>(app: &S, token: &str, body: &Value) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn course(app: &impl App, token: &str, body: &Value) -> String {
     created(app, "/api/v1/courses", token, body).await.id()
 }
 
 /// Enrols the three Levanger professionals Kari, Ola and Siri on `course` as `token`.
-async fn three_enrolments<S, B>(app: &S, token: &str, course: &str, employer: Uuid) -> Vec<Reply>
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn three_enrolments(app: &impl App, token: &str, course: &str, employer: Uuid) -> Vec<Reply> {
     let mut replies = Vec::new();
     for (name, email) in [
         ("Kari Nordmann", "Kari.Nordmann@levanger.kommune.no"),

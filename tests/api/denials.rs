@@ -9,7 +9,7 @@ use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::groups::{book_intake, day, meeting_group};
 use samhandling_tests::referrals::{field, refer, referral_body, Field};
-use samhandling_tests::{authorized, created, get, post, send, TestApp};
+use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -269,15 +269,7 @@ async fn every_404_on_another_organisations_record_leaves_an_access_denied_event
 
 /// One record of each kind, each owned by the party the probes are not.
 #[rustfmt::skip]
-async fn world<S, B>(t: &TestApp, app: &S) -> World
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn world(t: &TestApp, app: &impl App) -> World {
     let f = field(t);
     let admin = t.admin_token();
     let mut ids = BTreeMap::new();

@@ -4,7 +4,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, created, get, post, send, TestApp};
+use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
 use serde_json::{json, Value};
 
 /// Statsforvalteren i Trøndelag (county 50), the four Innherred and Namdal municipalities, Bergen,
@@ -75,15 +75,7 @@ fn meeting_body(municipalities: &[&Organisation], partners: &[uuid::Uuid]) -> Va
 }
 
 /// Plans and holds the Namsos-area meeting with KoRus as partner; returns its id.
-async fn held_meeting<S, B>(app: &S, d: &Trondelag) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn held_meeting(app: &impl App, d: &Trondelag) -> String {
     let all: Vec<&Organisation> = d.municipalities.iter().collect();
     let created = created(
         app,

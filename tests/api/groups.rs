@@ -9,7 +9,9 @@ use samhandling_tests::groups::{
 };
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
-use samhandling_tests::{act, authorized, created, get, post, send, tables_containing, TestApp};
+use samhandling_tests::{
+    act, authorized, created, get, post, send, tables_containing, App, TestApp,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -290,20 +292,12 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
 
 /// A recruiting group of `f`'s centre with `placed` members; returns the group and the intakes
 /// of its members.
-async fn group_with_members<S, B>(
-    app: &S,
+async fn group_with_members(
+    app: &impl App,
     f: &Field,
     body: &Value,
     placed: usize,
-) -> (String, Vec<String>)
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+) -> (String, Vec<String>) {
     let group = recruiting_group(app, &f.coordinator, body).await;
     let mut intakes = Vec::new();
     for index in 0..placed {

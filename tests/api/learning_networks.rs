@@ -7,7 +7,7 @@ use diesel::RunQueryDsl;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, get, post, send, send_if_match, tables_containing, TestApp,
+    authorized, created, get, post, send, send_if_match, tables_containing, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -103,15 +103,7 @@ struct Network {
     members: Vec<String>,
 }
 
-async fn created_network<S, B>(app: &S, f: &Familienettverket) -> Network
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn created_network(app: &impl App, f: &Familienettverket) -> Network {
     let created = created(
         app,
         "/api/v1/learning-networks",
@@ -147,20 +139,12 @@ fn gathering_body(held_on: &str, by_user_representative: bool) -> Value {
 }
 
 /// Records a gathering; returns its id and ETag.
-async fn created_gathering<S, B>(
-    app: &S,
+async fn created_gathering(
+    app: &impl App,
     f: &Familienettverket,
     network: &str,
     body: &Value,
-) -> (String, String)
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+) -> (String, String) {
     let created = created(
         app,
         &format!("/api/v1/learning-networks/{network}/gatherings"),

@@ -7,7 +7,9 @@ use diesel::RunQueryDsl;
 use samhandling_domain::network_meeting::PRINCIPLE;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, created, get, ids, post, send, tables_containing, TestApp};
+use samhandling_tests::{
+    authorized, created, get, ids, post, send, tables_containing, App, TestApp,
+};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -88,15 +90,7 @@ fn log_body(municipality: &str) -> Value {
     })
 }
 
-async fn logged<S, B>(app: &S, token: &str, body: &Value) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn logged(app: &impl App, token: &str, body: &Value) -> String {
     let created = created(app, "/api/v1/network-meetings", token, body).await;
     assert_eq!(created.body["view"], "facilitator");
     assert_eq!(created.header("etag"), Some("\"1\""));

@@ -5,7 +5,7 @@ use actix_web::test::TestRequest;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition};
-use samhandling_tests::{act, authorized, get, send, TestApp};
+use samhandling_tests::{act, authorized, get, send, App, TestApp};
 use serde_json::json;
 use std::time::Duration;
 
@@ -30,15 +30,7 @@ async fn deliver(deliverer: &Deliverer) -> usize {
 }
 
 /// The id of a subscription's first delivery, as its log shows it.
-async fn deliveries_id<S, B>(app: &S, token: &str, subscription: &str) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn deliveries_id(app: &impl App, token: &str, subscription: &str) -> String {
     let log = get(
         app,
         &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),
@@ -49,15 +41,7 @@ where
 }
 
 /// Subscribes `token`'s organisation to status changes at `url`.
-async fn subscribe<S, B>(app: &S, token: &str, url: &str) -> samhandling_tests::Reply
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn subscribe(app: &impl App, token: &str, url: &str) -> samhandling_tests::Reply {
     send(
         app,
         authorized(

@@ -1,9 +1,7 @@
 //! The group and intake fixtures every test module shares: a valid group, and the calls that
 //! book and complete an intake and place its person, each asserting its success.
 
-use crate::{post, Reply};
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
+use crate::{post, App, Reply};
 use serde_json::{json, Value};
 
 /// A valid group meeting in Trondheim (5001) on Tuesdays, in Norwegian, on `theme`.
@@ -20,11 +18,7 @@ pub fn group_body(title: &str, theme: &str) -> Value {
 }
 
 /// Creates a group as `token` (a centre coordinator) and opens it for members; returns its id.
-pub async fn recruiting_group<S, B>(app: &S, token: &str, body: &Value) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn recruiting_group(app: &impl App, token: &str, body: &Value) -> String {
     let created = post(app, "/api/v1/groups", token, body).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.body["id"].as_str().unwrap_or_default().to_owned();
@@ -40,11 +34,7 @@ where
 }
 
 /// Books an intake for `referral` as `token`; returns its id.
-pub async fn book_intake<S, B>(app: &S, token: &str, referral: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn book_intake(app: &impl App, token: &str, referral: &str) -> String {
     let booked = post(
         app,
         "/api/v1/intakes",
@@ -57,17 +47,13 @@ where
 }
 
 /// Completes `intake` with a wish for a `theme` group under `pseudonym`.
-pub async fn complete_for_group<S, B>(
-    app: &S,
+pub async fn complete_for_group(
+    app: &impl App,
     token: &str,
     intake: &str,
     theme: &str,
     pseudonym: &str,
-) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+) -> Reply {
     let completed = post(
         app,
         &format!("/api/v1/intakes/{intake}/completion"),
@@ -86,11 +72,7 @@ where
 }
 
 /// Places the person of `intake` in `group`; returns the reply.
-pub async fn place<S, B>(app: &S, token: &str, group: &str, intake: &str) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn place(app: &impl App, token: &str, group: &str, intake: &str) -> Reply {
     post(
         app,
         &format!("/api/v1/groups/{group}/members"),
@@ -108,11 +90,7 @@ pub fn day(days: i64) -> String {
 
 /// A group of `f`'s centre that meets: created today with four members (its minimum) and moved to
 /// `starting`; returns its id.
-pub async fn meeting_group<S, B>(app: &S, f: &crate::referrals::Field, title: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn meeting_group(app: &impl App, f: &crate::referrals::Field, title: &str) -> String {
     use crate::referrals::{refer, referral_body};
     let mut body = group_body(title, "relatives");
     body["min_members"] = json!(4);

@@ -164,13 +164,7 @@ impl TestApp {
     }
 
     /// The application, ready to be called in-process.
-    pub async fn service(
-        &self,
-    ) -> impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    > {
+    pub async fn service(&self) -> impl App {
         test::init_service(build_app(self.state.clone(), &[])).await
     }
 
@@ -223,12 +217,26 @@ impl Default for TestApp {
     }
 }
 
-/// Sends `request` to `app` and reads the whole response.
-pub async fn send<S, B>(app: &S, request: TestRequest) -> Reply
+/// The application under test as the helpers take it: any actix service that answers test
+/// requests. Named once, so that a helper says `app: &impl App` rather than spelling out the
+/// service bounds again.
+pub trait App:
+    Service<actix_http::Request, Response = ServiceResponse<Self::Body>, Error = actix_web::Error>
+{
+    /// The body of the service's responses.
+    type Body: MessageBody;
+}
+
+impl<S, B> App for S
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
+    type Body = B;
+}
+
+/// Sends `request` to `app` and reads the whole response.
+pub async fn send(app: &impl App, request: TestRequest) -> Reply {
     let response = test::call_service(app, request.to_request()).await;
     let status = response.status();
     let headers = response.headers().clone();
@@ -244,20 +252,12 @@ where
 }
 
 /// `GET uri` with a bearer token, read whole.
-pub async fn get<S, B>(app: &S, uri: &str, token: &str) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn get(app: &impl App, uri: &str, token: &str) -> Reply {
     send(app, authorized(TestRequest::get().uri(uri), token)).await
 }
 
 /// POSTs `body` to `uri` as `token`.
-pub async fn post<S, B>(app: &S, uri: &str, token: &str, body: &Value) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn post(app: &impl App, uri: &str, token: &str, body: &Value) -> Reply {
     send(
         app,
         authorized(TestRequest::post().uri(uri), token).set_json(body),
@@ -266,11 +266,7 @@ where
 }
 
 /// POSTs `body` to `uri` as `token` and asserts that it was created.
-pub async fn created<S, B>(app: &S, uri: &str, token: &str, body: &Value) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn created(app: &impl App, uri: &str, token: &str, body: &Value) -> Reply {
     let reply = post(app, uri, token, body).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     reply
@@ -278,17 +274,13 @@ where
 
 /// Sends `request` with `body` as `token`, with `If-Match: etag` when there is one: a change
 /// made with or without the version the caller last read.
-pub async fn send_if_match<S, B>(
-    app: &S,
+pub async fn send_if_match(
+    app: &impl App,
     request: TestRequest,
     token: &str,
     etag: Option<&str>,
     body: &Value,
-) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+) -> Reply {
     let request = authorized(request, token).set_json(body);
     let request = match etag {
         Some(etag) => request.insert_header(("If-Match", etag)),
@@ -308,11 +300,7 @@ pub fn ids(page: &Value) -> Vec<String> {
 }
 
 /// `POST uri` with a bearer token and no body (a named action), read whole.
-pub async fn act<S, B>(app: &S, uri: &str, token: &str) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn act(app: &impl App, uri: &str, token: &str) -> Reply {
     send(app, authorized(TestRequest::post().uri(uri), token)).await
 }
 
