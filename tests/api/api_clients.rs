@@ -182,9 +182,7 @@ async fn the_token_endpoint_answers_in_rfc_6749_terms() {
 
 #[actix_web::test]
 async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let centre = t.organisation(
         OrganisationKind::SelfHelpCentre,
         "LINK Bergen og omegn",
@@ -244,9 +242,7 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
 /// itself a way to read people's names.
 #[actix_web::test]
 async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_approves() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Trondheim", None);
     let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", None);
     let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
@@ -317,9 +313,7 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
 
 #[actix_web::test]
 async fn a_client_is_registered_only_with_roles_its_organisation_can_hold() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let nav = t.organisation(OrganisationKind::NavOffice, "NAV Stjørdal", None);
     let reply = send(
         &app,

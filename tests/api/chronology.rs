@@ -12,9 +12,7 @@ use serde_json::json;
 
 #[actix_web::test]
 async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stores_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let referral = refer(
         &app,
         &f.referrer,
@@ -63,9 +61,7 @@ async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stor
 
 #[actix_web::test]
 async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_seat_taken() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let group = recruiting_group(&app, &f.coordinator, &group_body("Datoer", "relatives")).await;
     let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Dato", false)).await;
     let intake = book_intake(&app, &f.coordinator, referral["id"].as_str().unwrap()).await;
@@ -113,9 +109,7 @@ async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_se
 
 #[actix_web::test]
 async fn a_session_dated_before_its_group_or_in_the_future_is_refused_and_stores_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let group = meeting_group(&app, &f, "Møtedato").await;
     let sessions = format!("/api/v1/groups/{group}/sessions");
     let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 4, "follow_up_requested": true});
@@ -148,9 +142,7 @@ async fn a_session_dated_before_its_group_or_in_the_future_is_refused_and_stores
 
 #[actix_web::test]
 async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let group = meeting_group(&app, &f, "Oppfølging").await;
     let follow_ups = format!("/api/v1/groups/{group}/follow-ups");
 

@@ -104,9 +104,7 @@ fn transition(course: &str, enrolment: &str) -> String {
 
 #[actix_web::test]
 async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let created = created(&app, "/api/v1/courses", &c.korus, &course_body(2, &[])).await;
     let id = created.id();
     assert_eq!(
@@ -221,9 +219,7 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
 
 #[actix_web::test]
 async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_nobody_else() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(20, &[c.napha_id])).await;
 
     let co = get(&app, &format!("/api/v1/courses/{id}"), &c.napha).await;
@@ -327,9 +323,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
 
 #[actix_web::test]
 async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transitions() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let kari = replies[0].id();
@@ -406,9 +400,7 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
 
 #[actix_web::test]
 async fn a_co_organiser_that_is_not_a_competence_centre_is_422_and_nothing_is_stored() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let mut body = course_body(10, &[c.napha_id, c.levanger_id]);
     body["title"] = json!("Kurs som ikke skal lagres");
     let refused = post(&app, "/api/v1/courses", &c.korus, &body).await;
@@ -471,9 +463,7 @@ async fn a_co_organiser_that_is_not_a_competence_centre_is_422_and_nothing_is_st
 
 #[actix_web::test]
 async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let siri = replies[2].id();
@@ -531,9 +521,7 @@ async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() 
 
 #[actix_web::test]
 async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let patch = |capacity: i32, etag: &str| {
@@ -588,9 +576,7 @@ async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up(
 
 #[actix_web::test]
 async fn a_change_without_if_match_is_428() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (_t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let unconditional = send(
         &app,
@@ -612,9 +598,7 @@ async fn a_change_without_if_match_is_428() {
 
 #[actix_web::test]
 async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let kari = replies[0].id();
@@ -676,9 +660,7 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
 
 #[actix_web::test]
 async fn the_line_closes_up_and_a_retried_enrolment_is_stored_once() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(1, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let positions: Vec<&Value> = replies
@@ -741,9 +723,7 @@ fn log_body() -> Value {
 
 #[actix_web::test]
 async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_the_link() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let facilitator = t.token_as("levanger-idp|kari", c.levanger_id, &[Role::Facilitator]);
     // KBT names Kari as its facilitator, and she has a log: a link alone shows KBT nothing.
     let affiliated = created(
@@ -818,9 +798,7 @@ async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_th
 #[actix_web::test]
 async fn a_course_title_or_place_holding_a_national_identity_number_is_refused_and_stored_nowhere()
 {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = "01010150074";
     for field in ["title", "place"] {
         let mut body = course_body(10, &[]);

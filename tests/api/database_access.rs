@@ -76,9 +76,7 @@ async fn more_concurrent_requests_than_connections_are_all_served_in_turn() {
 
 #[actix_web::test]
 async fn every_read_of_the_person_is_on_record_and_only_those() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Ingrid", true)).await;
     let id = created["id"].as_str().unwrap();
     let path = format!("/api/v1/referrals/{id}");
@@ -113,9 +111,7 @@ async fn every_read_of_the_person_is_on_record_and_only_those() {
 
 #[actix_web::test]
 async fn no_person_leaves_when_the_read_cannot_be_recorded() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Sigrid", true)).await;
     let id = created["id"].as_str().unwrap();
     let path = format!("/api/v1/referrals/{id}");

@@ -9,6 +9,7 @@ use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::groups::{book_intake, day, meeting_group};
 use samhandling_tests::referrals::{field, refer, referral_body, Field};
+use samhandling_tests::webhooks::subscribe;
 use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -291,8 +292,7 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     ids.insert("follow_up", follow_up.id());
     ids.insert("group", group);
     ids.insert("referral", referral);
-    let subscription = send(app, authorized(TestRequest::post().uri("/api/v1/webhook-subscriptions"), &f.referrer)
-        .set_json(json!({"url": "http://127.0.0.1:9/hook", "event_types": ["referral_status_changed"]}))).await;
+    let subscription = subscribe(app, &f.referrer, "http://127.0.0.1:9/hook").await;
     assert_eq!(subscription.status, 201, "{}", subscription.text);
     ids.insert("subscription", subscription.id());
     let client = created(app, "/api/v1/api-clients", &admin, &json!({

@@ -99,9 +99,7 @@ async fn held_meeting(app: &impl App, d: &Trondelag) -> String {
 
 #[actix_web::test]
 async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_sees() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     let [levanger, verdal, ..] = &d.municipalities[..] else {
         unreachable!()
@@ -198,9 +196,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
 
 #[actix_web::test]
 async fn a_meeting_with_bergen_is_422_for_the_trondelag_governor() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (_t, app, d) = TestApp::started(trondelag).await;
     let refused = post(
         &app,
         "/api/v1/dialogue-meetings",
@@ -217,9 +213,7 @@ async fn a_meeting_with_bergen_is_422_for_the_trondelag_governor() {
 
 #[actix_web::test]
 async fn an_evaluation_is_submitted_once() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     let uri = format!("/api/v1/dialogue-meetings/{id}/evaluations");
     created(
@@ -251,9 +245,7 @@ async fn an_evaluation_is_submitted_once() {
 
 #[actix_web::test]
 async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_before() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (_t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     for (year, variables) in [
         (
@@ -341,9 +333,7 @@ async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_bef
 
 #[actix_web::test]
 async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_owner() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (_t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     let uri = format!("/api/v1/dialogue-meetings/{id}/actions");
     let mut actions = Vec::new();
@@ -450,9 +440,7 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
 
 #[actix_web::test]
 async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let governor = created(
         &app,
         "/api/v1/organisations",
@@ -497,9 +485,7 @@ async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
 
 #[actix_web::test]
 async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first_time() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     let uri = format!("/api/v1/dialogue-meetings/{id}/evaluations");
     let submit = |body: Value| {
@@ -539,9 +525,7 @@ async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first
 
 #[actix_web::test]
 async fn a_county_has_one_county_governor() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let first = created(
         &app,
         "/api/v1/organisations",
@@ -606,9 +590,7 @@ async fn a_county_has_one_county_governor() {
 #[actix_web::test]
 async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisation_by_its_facilitators(
 ) {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (t, app, d) = TestApp::started(trondelag).await;
     let mental_helse = t.organisation(OrganisationKind::UserOrganisation, "Mental Helse", None);
     let all: Vec<&Organisation> = d.municipalities.iter().collect();
     let meeting = created(

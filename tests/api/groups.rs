@@ -3,29 +3,16 @@
 //! statistics that give no small count away.
 
 use actix_web::test::TestRequest;
-use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::groups::{
     book_intake, complete_for_group, day, group_body, place, recruiting_group,
 };
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
+use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
 use samhandling_tests::{
     act, authorized, created, get, post, send, tables_containing, App, TestApp,
 };
 use serde_json::{json, Value};
-use std::time::Duration;
-
-fn immediate_retries() -> DeliverySettings {
-    DeliverySettings {
-        retry: samhandling_domain::webhook::RetryPolicy {
-            base: chrono::TimeDelta::zero(),
-            ..samhandling_domain::webhook::RetryPolicy::default()
-        },
-        timeout: Duration::from_secs(5),
-        allow_private_targets: true,
-        ..DeliverySettings::default()
-    }
-}
 
 fn statuses(history: &Value) -> Vec<String> {
     history
@@ -38,17 +25,10 @@ fn statuses(history: &Value) -> Vec<String> {
 
 #[actix_web::test]
 async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees_only_its_part() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(0);
-    created(
-        &app,
-        "/api/v1/webhook-subscriptions",
-        &f.referrer,
-        &json!({"url": receiver.url, "event_types": ["referral_status_changed"]}),
-    )
-    .await;
+    let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
+    assert_eq!(subscribed.status, 201, "{}", subscribed.text);
 
     let title = "Pårørendegruppe tirsdager";
     let mut fitting = group_body(title, "relatives");
@@ -222,12 +202,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
 
     // The referrer's webhooks: every step Kari consented to hear of, in order; for the others
     // only the changes of the coarse status.
-    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
-    let deliverer_handle = deliverer.clone();
-    actix_web::web::block(move || deliverer_handle.deliver_due())
-        .await
-        .unwrap()
-        .unwrap();
+    deliver(&deliverer(&t)).await;
     let delivered = receiver.received();
     let events: Vec<Value> = delivered
         .iter()
@@ -315,9 +290,7 @@ async fn group_with_members(
 
 #[actix_web::test]
 async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Samtalegruppe", "general"), 4).await;
     let refused = post(
         &app,
@@ -350,9 +323,7 @@ async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
 
 #[actix_web::test]
 async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_agreement() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut body = group_body("Liten gruppe", "relatives");
     body["min_members"] = json!(4);
     body["max_members"] = json!(4);
@@ -418,9 +389,7 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
 
 #[actix_web::test]
 async fn another_centre_gets_404_on_every_id() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut body = group_body("Hemmelig sted", "relatives");
     body["confidential_location"] = json!(true);
     // Full, so that it is not in the catalogue, where anyone signed in may read it.
@@ -533,9 +502,7 @@ async fn another_centre_gets_404_on_every_id() {
 
 #[actix_web::test]
 async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confidential_address() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut body = group_body("Hemmelig sted", "relatives");
     body["confidential_location"] = json!(true);
     let (group, _) = group_with_members(&app, &f, &body, 2).await;
@@ -589,9 +556,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
 
 #[actix_web::test]
 async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseudonym() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let group = recruiting_group(&app, &f.coordinator, &group_body("Gruppe", "relatives")).await;
     let created = refer(
         &app,
@@ -653,9 +618,7 @@ async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseud
 
 #[actix_web::test]
 async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column_totals() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut trondheim = group_body("Trondheim", "relatives");
     trondheim["municipality_number"] = json!("5001");
     let mut stjordal = group_body("Stjørdal", "relatives");
@@ -723,9 +686,7 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
 async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
     use diesel::RunQueryDsl;
     use samhandling_jobs::retention;
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let group = recruiting_group(
         &app,
         &f.coordinator,
@@ -787,9 +748,7 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
 
 #[actix_web::test]
 async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Siste runde", "relatives"), 5).await;
     for to in ["starting", "self_running"] {
         let moved = post(
@@ -873,9 +832,7 @@ async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats
 
 #[actix_web::test]
 async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggestions() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Oppstart", "relatives"), 5).await;
     let sessions = format!("/api/v1/groups/{group}/sessions");
     let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 5, "follow_up_requested": false});

@@ -164,9 +164,7 @@ fn attendance_uri(network: &str, gathering: &str, member: &str) -> String {
 
 #[actix_web::test]
 async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (_t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let [jordmor, stjordal_helsestasjon, malvik_helsestasjon] = &network.members[..] else {
         panic!("three members")
@@ -287,9 +285,7 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
 
 #[actix_web::test]
 async fn a_member_contact_reads_the_network_and_records_only_its_own_services_attendance() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let (gathering, etag) =
         created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", false)).await;
@@ -407,9 +403,7 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
 
 #[actix_web::test]
 async fn a_municipality_outside_the_network_and_another_centre_get_404() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let (gathering, etag) =
         created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", true)).await;
@@ -478,9 +472,7 @@ async fn a_municipality_outside_the_network_and_another_centre_get_404() {
 
 #[actix_web::test]
 async fn a_highlight_holding_a_national_identity_number_is_refused_and_nothing_stored() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let mut body = gathering_body("2026-11-12", false);
     body["highlights"] = json!(["Godt møte", "Mor (15076500565) fortalte om sin erfaring"]);
@@ -530,9 +522,7 @@ async fn a_highlight_holding_a_national_identity_number_is_refused_and_nothing_s
 
 #[actix_web::test]
 async fn the_coordinator_changes_the_network_and_its_gatherings_with_if_match() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (_t, app, f) = TestApp::started(familienettverket).await;
 
     let mut unknown = network_body(&f);
     unknown["members"][1]["organisation_id"] = json!(uuid::Uuid::now_v7());
@@ -685,9 +675,7 @@ async fn the_coordinator_changes_the_network_and_its_gatherings_with_if_match() 
 
 #[actix_web::test]
 async fn reads_and_writes_leave_audit_events() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let (gathering, etag) =
         created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", true)).await;
@@ -826,9 +814,7 @@ fn log_meetings(
 
 #[actix_web::test]
 async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     log_meetings(&t, f.stjordal.id, "5035", "2026-10-05", 2, 2, 0);
     log_meetings(&t, f.malvik.id, "5031", "2026-11-10", 7, 2, 4);
     log_meetings(&t, f.malvik.id, "5001", "2026-12-01", 9, 2, 5);
@@ -896,9 +882,7 @@ async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
 
 #[actix_web::test]
 async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (_t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let uri = format!(
         "/api/v1/statistics/learning-networks?learning_network_id={}",
@@ -937,9 +921,7 @@ async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
 
 #[actix_web::test]
 async fn no_text_field_of_a_network_or_gathering_stores_a_national_identity_number() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let id = "15076500565";
     let mut refused_bodies = Vec::new();
     for (field, path) in [

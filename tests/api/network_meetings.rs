@@ -103,9 +103,7 @@ fn patch(uri: &str, token: &str, body: &Value) -> TestRequest {
 
 #[actix_web::test]
 async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let karis = logged(&app, &d.kari, &log_body("5037")).await;
     let olas = logged(&app, &d.ola, &log_body("5038")).await;
     let uri = format!("/api/v1/network-meetings/{karis}");
@@ -199,9 +197,7 @@ async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() 
 
 #[actix_web::test]
 async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logged() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["main_person"]["chose_participants"] = json!(false);
     let refused = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
@@ -239,9 +235,7 @@ async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logg
 
 #[actix_web::test]
 async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["next_steps"] = json!(format!(
         "Ringe hovedpersonen, fnr {NATIONAL_ID}, på fredag."
@@ -276,9 +270,7 @@ async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
 
 #[actix_web::test]
 async fn rules_across_fields_are_checked() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["next_meeting"] = json!({"planned": false, "on": "2026-12-22"});
     let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
@@ -320,9 +312,7 @@ async fn rules_across_fields_are_checked() {
 
 #[actix_web::test]
 async fn a_change_needs_the_current_version() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let id = logged(&app, &d.kari, &log_body("5037")).await;
     let uri = format!("/api/v1/network-meetings/{id}");
     let edit =
@@ -371,9 +361,7 @@ async fn a_change_needs_the_current_version() {
 
 #[actix_web::test]
 async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["supervision"] = json!({"wanted": true, "topic": "Når hovedpersonen vil avlyse"});
     let karis = logged(&app, &d.kari, &body).await;
@@ -519,9 +507,7 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
 
 #[actix_web::test]
 async fn a_retried_log_is_stored_once_and_pages_follow_the_order_logged() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let retry = || {
         authorized(TestRequest::post().uri("/api/v1/network-meetings"), &d.kari)
             .insert_header(("Idempotency-Key", "nettverksmote-2026-11-24"))

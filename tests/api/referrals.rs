@@ -8,9 +8,7 @@ use serde_json::{json, Value};
 
 #[actix_web::test]
 async fn a_referral_travels_from_referrer_to_centre_and_back() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Kari", true)).await;
     assert_eq!(created["view"], "referrer");
     assert_eq!(created["coarse_status"], "received");
@@ -81,9 +79,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
 
 #[actix_web::test]
 async fn another_organisation_finds_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Per", true)).await;
     let id = created["id"].as_str().unwrap();
     for token in [&f.other_municipality, &f.other_centre] {
@@ -119,9 +115,7 @@ async fn another_organisation_finds_nothing() {
 
 #[actix_web::test]
 async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let without = refer(&app, &f.referrer, &referral_body(&f.centre, "Ola", false)).await;
     let id = without["id"].as_str().unwrap();
     assert_eq!(without["status"], Value::Null);
@@ -168,9 +162,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
 
 #[actix_web::test]
 async fn an_illegal_transition_is_409_naming_the_allowed_ones() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Siri", true)).await;
     let id = created["id"].as_str().unwrap();
     let refused = send(&app, transition(id, &f.coordinator, "placed")).await;
@@ -199,9 +191,7 @@ async fn an_illegal_transition_is_409_naming_the_allowed_ones() {
 
 #[actix_web::test]
 async fn creation_is_idempotent_and_external_references_are_unique() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let body = referral_body(&f.centre, "Liv", true);
     let create = || {
         authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
@@ -232,9 +222,7 @@ async fn creation_is_idempotent_and_external_references_are_unique() {
 
 #[actix_web::test]
 async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let mut no_consent = referral_body(&f.centre, "Evelina", true);
     no_consent["consent"]["contact"] = json!(false);
     let reply = send(
@@ -326,9 +314,7 @@ async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored(
 
 #[actix_web::test]
 async fn lists_filter_by_what_integrations_need() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let first = refer(&app, &f.referrer, &referral_body(&f.centre, "Tor", true)).await;
     let mut ida = referral_body(&f.centre, "Ida", true);
     ida["target_groups"] = json!(["immigrant_or_refugee"]);
@@ -438,9 +424,7 @@ async fn a_taken_reference_is_chosen_again_never_answered_with_409() {
 /// sync) tells it the detailed status or counts the centre's steps.
 #[actix_web::test]
 async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_status() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut body = referral_body(&f.centre, "Ola", false);
     body["external_reference"] = json!("SAK-1");
     let created = refer(&app, &f.referrer, &body).await;
@@ -518,9 +502,7 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
 /// `access_denied` event for the operator; an id that names nothing leaves none.
 #[actix_web::test]
 async fn probing_another_organisations_ids_leaves_a_trace() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Probe", true)).await;
     let id = created["id"].as_str().unwrap();
     let unknown = uuid::Uuid::now_v7();

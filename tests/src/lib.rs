@@ -9,6 +9,7 @@ pub mod groups;
 pub mod logs;
 pub mod receiver;
 pub mod referrals;
+pub mod webhooks;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -161,6 +162,20 @@ impl TestApp {
             state,
             tokens,
         }
+    }
+
+    /// A fresh application, the service to call it, and what `fixture` stores in it (the
+    /// organisations and tokens a test works with): the set-up most tests start with. Bind the
+    /// `TestApp` even when the test does not use it (`_t`, never `_`): its database lives as long.
+    pub async fn started<F>(fixture: impl FnOnce(&TestApp) -> F) -> (TestApp, impl App, F) {
+        Self::new().serve(fixture).await
+    }
+
+    /// This application, the service to call it, and what `fixture` stores in it.
+    pub async fn serve<F>(self, fixture: impl FnOnce(&TestApp) -> F) -> (TestApp, impl App, F) {
+        let app = self.service().await;
+        let fixture = fixture(&self);
+        (self, app, fixture)
     }
 
     /// The application, ready to be called in-process.
