@@ -32,11 +32,7 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     t.state = actix_web::web::Data::new(state);
     let app = t.service().await;
     let admin = t.admin_token();
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
+    let municipality = t.municipality("Stjørdal kommune", "5035");
 
     let registered = send(
         &app,
@@ -296,11 +292,7 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
         .any(|event| event["action"] == "approved"));
 
     // A referrer's client reads no personal data: registration is enough.
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
+    let municipality = t.municipality("Stjørdal kommune", "5035");
     let referrer_client = send(
         &app,
         authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({

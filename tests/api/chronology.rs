@@ -4,7 +4,8 @@
 //! naming the field, and stores nothing.
 
 use samhandling_tests::groups::{
-    book_intake, complete_for_group, day, group_body, meeting_group, place, recruiting_group,
+    book_intake, candidate, complete_for_group, day, group_body, meeting_group, place,
+    recruiting_group,
 };
 use samhandling_tests::referrals::{field, refer, referral_body};
 use samhandling_tests::{get, post, TestApp};
@@ -63,9 +64,7 @@ async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stor
 async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_seat_taken() {
     let (_t, app, f) = TestApp::started(field).await;
     let group = recruiting_group(&app, &f.coordinator, &group_body("Datoer", "relatives")).await;
-    let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Dato", false)).await;
-    let intake = book_intake(&app, &f.coordinator, referral["id"].as_str().unwrap()).await;
-    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Dato").await;
+    let intake = candidate(&app, &f, "Dato", "Dato").await.intake;
     let placed = place(&app, &f.coordinator, &group, &intake).await;
     assert_eq!(placed.status, 201, "{}", placed.text);
     let membership = placed.body["id"].as_str().unwrap();

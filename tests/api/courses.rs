@@ -7,7 +7,7 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    act, authorized, created, get, post, send, tables_containing, App, Reply, TestApp,
+    act, authorized, created, get, post, send, tables_containing, texts, App, Reply, TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -30,11 +30,7 @@ fn centres(t: &TestApp) -> Centres {
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
     let napha = t.organisation(OrganisationKind::CompetenceCentre, "NAPHA", None);
     let kbt = t.organisation(OrganisationKind::CompetenceCentre, "KBT", None);
-    let levanger = t.organisation(
-        OrganisationKind::Municipality,
-        "Levanger kommune",
-        Some("5037"),
-    );
+    let levanger = t.municipality("Levanger kommune", "5037");
     let governor = t.organisation(
         OrganisationKind::CountyGovernor,
         "Statsforvalteren i Trøndelag",
@@ -171,12 +167,7 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
 
     let listed = get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.korus).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
-    let statuses: Vec<&str> = listed.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["status"].as_str().unwrap())
-        .collect();
+    let statuses = texts(&listed.body["items"], "status");
     assert_eq!(
         statuses,
         ["cancelled", "enrolled", "enrolled"],

@@ -8,7 +8,7 @@ use diesel::RunQueryDsl;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{DbOptions, Pools};
 use samhandling_tests::referrals::{field, refer, referral_body};
-use samhandling_tests::{authorized, get, send, TestApp, SECRET};
+use samhandling_tests::{authorized, get, send, texts, TestApp, SECRET};
 use serde_json::json;
 use std::time::Duration;
 
@@ -50,12 +50,7 @@ async fn a_request_that_gets_no_connection_in_time_answers_503_and_changes_nothi
 
     let listed = get(&app, "/api/v1/organisations?kind=other", &admin).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
-    let names: Vec<&str> = listed.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|organisation| organisation["name"].as_str().unwrap())
-        .collect();
+    let names = texts(&listed.body["items"], "name");
     assert!(!names.contains(&"Mental Helse Trøndelag"), "{names:?}");
 }
 

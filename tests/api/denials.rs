@@ -303,8 +303,8 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     // learning network; Kari's network meeting log at Verdal.
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
     let kbt = t.organisation(OrganisationKind::CompetenceCentre, "KBT", None);
-    let verdal = t.organisation(OrganisationKind::Municipality, "Verdal kommune", Some("5038"));
-    let namsos = t.organisation(OrganisationKind::Municipality, "Namsos kommune", Some("5007"));
+    let verdal = t.municipality("Verdal kommune", "5038");
+    let namsos = t.municipality("Namsos kommune", "5007");
     let adviser = t.token_as("radgiver@korus", korus.id, &[Role::CompetenceAdviser]);
     let kari = t.token_as("verdal-idp|kari", verdal.id, &[Role::Facilitator]);
     tokens.insert("kbt", t.token_as("radgiver@kbt", kbt.id, &[Role::CompetenceAdviser]));

@@ -4,7 +4,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
+use samhandling_tests::{authorized, created, get, post, send, texts, App, TestApp};
 use serde_json::{json, Value};
 
 /// Statsforvalteren i Trøndelag (county 50), the four Innherred and Namdal municipalities, Bergen,
@@ -45,11 +45,7 @@ fn trondelag(t: &TestApp) -> Trondelag {
         .iter()
         .map(|m| t.token(m.id, &[Role::MunicipalContact]))
         .collect();
-    let bergen = t.organisation(
-        OrganisationKind::Municipality,
-        "Bergen kommune",
-        Some("4601"),
-    );
+    let bergen = t.municipality("Bergen kommune", "4601");
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
     Trondelag {
         governor: t.token(governor.id, &[Role::GovernorAdviser]),
@@ -179,11 +175,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
     assert!(partner.body.get("findings").is_none());
     assert!(!partner.text.contains("Utfordring"));
 
-    let outsider = t.organisation(
-        OrganisationKind::Municipality,
-        "Frøya kommune",
-        Some("5014"),
-    );
+    let outsider = t.municipality("Frøya kommune", "5014");
     let frøya = t.token(outsider.id, &[Role::MunicipalContact]);
     get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &frøya)
         .await
@@ -228,11 +220,7 @@ async fn an_evaluation_is_submitted_once() {
         second.assert_problem(409)["detail"],
         "your municipality has evaluated this meeting already"
     );
-    let outsider = t.organisation(
-        OrganisationKind::Municipality,
-        "Hitra kommune",
-        Some("5056"),
-    );
+    let outsider = t.municipality("Hitra kommune", "5056");
     post(
         &app,
         &uri,
@@ -351,12 +339,7 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
         actions.push(created.body["id"].as_str().unwrap().to_owned());
     }
     let overdue = get(&app, "/api/v1/follow-up-actions?overdue=true", &d.governor).await;
-    let owners: Vec<&str> = overdue.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["owner_organisation_id"].as_str().unwrap())
-        .collect();
+    let owners = texts(&overdue.body["items"], "owner_organisation_id");
     assert_eq!(
         owners,
         [
@@ -404,12 +387,7 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
 
     let timeline = get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[0]).await;
     assert_eq!(timeline.status, 200, "{}", timeline.text);
-    let kinds: Vec<&str> = timeline.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = texts(&timeline.body["items"], "kind");
     assert_eq!(kinds, ["meeting", "action"]);
     get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[1])
         .await
@@ -459,11 +437,7 @@ async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
         municipality.assert_problem(422)["errors"][0]["field"],
         "county_number"
     );
-    let bergen = t.organisation(
-        OrganisationKind::Municipality,
-        "Bergen kommune",
-        Some("4601"),
-    );
+    let bergen = t.municipality("Bergen kommune", "4601");
     let token = t.token(
         uuid::Uuid::parse_str(governor.body["id"].as_str().unwrap()).unwrap(),
         &[Role::GovernorAdviser],

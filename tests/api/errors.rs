@@ -1,7 +1,7 @@
 //! Every failure is problem+json with a 4xx status, and changes nothing.
 
 use actix_web::test::TestRequest;
-use samhandling_tests::{authorized, get, send, TestApp};
+use samhandling_tests::{authorized, get, send, texts, TestApp};
 use serde_json::json;
 
 #[actix_web::test]
@@ -94,12 +94,7 @@ async fn validation_reports_every_failing_field_at_once() {
         }));
     let reply = send(&app, request).await;
     let body = reply.assert_problem(422);
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = texts(&body["errors"], "field");
     assert!(fields.contains(&"name"), "{fields:?}");
     assert!(fields.contains(&"municipality_number"), "{fields:?}");
     assert!(fields.contains(&"county"), "{fields:?}");

@@ -4,13 +4,13 @@
 
 use actix_web::test::TestRequest;
 use samhandling_tests::groups::{
-    book_intake, complete_for_group, day, group_body, place, recruiting_group,
+    book_intake, candidate, complete_for_group, day, group_body, place, recruiting_group, Candidate,
 };
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
 use samhandling_tests::{
-    act, authorized, created, get, post, send, tables_containing, App, TestApp,
+    act, authorized, created, get, post, send, tables_containing, texts, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -277,10 +277,7 @@ async fn group_with_members(
     let mut intakes = Vec::new();
     for index in 0..placed {
         let name = format!("{}{index}", body["title"].as_str().unwrap());
-        let created = refer(app, &f.referrer, &referral_body(&f.centre, &name, false)).await;
-        let id = created["id"].as_str().unwrap();
-        let intake = book_intake(app, &f.coordinator, id).await;
-        complete_for_group(app, &f.coordinator, &intake, "relatives", &name).await;
+        let intake = candidate(app, f, &name, &name).await.intake;
         let placed = place(app, &f.coordinator, &group, &intake).await;
         assert_eq!(placed.status, 201, "{}", placed.text);
         intakes.push(intake);
@@ -336,9 +333,7 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
         "this person already has a place in a group"
     );
 
-    let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Femte", false)).await;
-    let intake = book_intake(&app, &f.coordinator, referral["id"].as_str().unwrap()).await;
-    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Femte").await;
+    let intake = candidate(&app, &f, "Femte", "Femte").await.intake;
     let full = place(&app, &f.coordinator, &group, &intake).await;
     assert_eq!(
         full.assert_problem(409)["detail"],
@@ -538,12 +533,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
         .await
         .assert_problem(404);
     let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
-    let ids: Vec<&str> = catalogue.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["id"].as_str().unwrap())
-        .collect();
+    let ids = texts(&catalogue.body["items"], "id");
     assert_eq!(ids, [group.as_str()]);
     let own = get(&app, "/api/v1/groups", &f.coordinator).await;
     assert_eq!(own.body["items"].as_array().unwrap().len(), 2);
@@ -558,15 +548,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
 async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseudonym() {
     let (t, app, f) = TestApp::started(field).await;
     let group = recruiting_group(&app, &f.coordinator, &group_body("Gruppe", "relatives")).await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Sigrid", false),
-    )
-    .await;
-    let referral = created["id"].as_str().unwrap().to_owned();
-    let intake = book_intake(&app, &f.coordinator, &referral).await;
-    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Solstråle").await;
+    let Candidate { referral, intake } = candidate(&app, &f, "Sigrid", "Solstråle").await;
     let placed = place(&app, &f.coordinator, &group, &intake).await;
     let membership = placed.body["id"].as_str().unwrap().to_owned();
 
@@ -579,12 +561,7 @@ async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseud
         &admin,
     )
     .await;
-    let actions: Vec<&str> = trail.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = texts(&trail.body["items"], "action");
     assert_eq!(actions, ["created", "completed", "read"]);
     let listed = get(&app, "/api/v1/intakes", &f.coordinator).await;
     assert!(listed.body["items"][0].get("pseudonym").is_none());
@@ -693,15 +670,7 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
         &group_body("Lang gruppe", "relatives"),
     )
     .await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Trofast", false),
-    )
-    .await;
-    let referral = created["id"].as_str().unwrap().to_owned();
-    let intake = book_intake(&app, &f.coordinator, &referral).await;
-    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Trofast").await;
+    let Candidate { referral, intake } = candidate(&app, &f, "Trofast", "Trofast").await;
     let placed = place(&app, &f.coordinator, &group, &intake).await;
     let membership = placed.body["id"].as_str().unwrap().to_owned();
     let idle = "UPDATE referrals SET updated_at = now() - interval '400 days', \
@@ -862,12 +831,7 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     let waiting = |name: &'static str| {
         let app = &app;
         let f = &f;
-        async move {
-            let referral = refer(app, &f.referrer, &referral_body(&f.centre, name, false)).await;
-            let intake = book_intake(app, &f.coordinator, referral["id"].as_str().unwrap()).await;
-            complete_for_group(app, &f.coordinator, &intake, "relatives", name).await;
-            intake
-        }
+        async move { candidate(app, f, name, name).await.intake }
     };
     let sixth = waiting("Sjette").await;
     let suggested = get(

@@ -26,17 +26,9 @@ struct Familienettverket {
 fn familienettverket(t: &TestApp) -> Familienettverket {
     let nk_tsb = t.organisation(OrganisationKind::CompetenceCentre, "NK TSB", None);
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Øst", None);
-    let stjordal = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
-    let malvik = t.organisation(
-        OrganisationKind::Municipality,
-        "Malvik kommune",
-        Some("5031"),
-    );
-    let oslo = t.organisation(OrganisationKind::Municipality, "Oslo kommune", Some("0301"));
+    let stjordal = t.municipality("Stjørdal kommune", "5035");
+    let malvik = t.municipality("Malvik kommune", "5031");
+    let oslo = t.municipality("Oslo kommune", "0301");
     Familienettverket {
         coordinator: t.token_as(
             "radgiver@nktsb.example",

@@ -47,16 +47,8 @@ fn follow(t: &TestApp, centre: Uuid, employer: Uuid, subject: &str, name: &str) 
 }
 
 fn innherred(t: &TestApp) -> Innherred {
-    let levanger = t.organisation(
-        OrganisationKind::Municipality,
-        "Levanger kommune",
-        Some("5037"),
-    );
-    let verdal = t.organisation(
-        OrganisationKind::Municipality,
-        "Verdal kommune",
-        Some("5038"),
-    );
+    let levanger = t.municipality("Levanger kommune", "5037");
+    let verdal = t.municipality("Verdal kommune", "5038");
     let midt = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
     let nord = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Nord", None);
     follow(t, midt.id, levanger.id, "kari-levanger", "Kari Nordmann");

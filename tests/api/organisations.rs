@@ -137,11 +137,7 @@ async fn a_change_needs_the_current_etag() {
 #[actix_web::test]
 async fn a_change_cannot_break_the_rules() {
     let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Frosta kommune",
-        Some("5036"),
-    );
+    let municipality = t.municipality("Frosta kommune", "5036");
     let uri = format!("/api/v1/organisations/{}", municipality.id);
     let change = |body: serde_json::Value| {
         authorized(TestRequest::patch().uri(&uri), &admin)

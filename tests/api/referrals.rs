@@ -1,9 +1,8 @@
 //! Referrals: consent-bound, closed-loop, audited, scoped to the organisations involved.
 
 use actix_web::test::TestRequest;
-use samhandling_domain::organisation::OrganisationKind;
 use samhandling_tests::referrals::{field, refer, referral_body, transition};
-use samhandling_tests::{act, authorized, get, send, TestApp};
+use samhandling_tests::{act, authorized, get, send, texts, TestApp};
 use serde_json::{json, Value};
 
 #[actix_web::test]
@@ -66,12 +65,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         &f.coordinator,
     )
     .await;
-    let actions: Vec<&str> = log.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = texts(&log.body["items"], "action");
     assert_eq!(actions[0], "created");
     assert_eq!(actions[1], "read", "reading contact details is audited");
     assert_eq!(actions.iter().filter(|a| **a == "transitioned").count(), 6);
@@ -247,12 +241,7 @@ async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored(
             .set_json(&unreachable),
     )
     .await;
-    let fields: Vec<&str> = reply.assert_problem(422)["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = texts(&reply.assert_problem(422)["errors"], "field");
     assert!(fields.contains(&"person.birth_year"), "{fields:?}");
     assert!(fields.iter().any(|f| f.starts_with("person")), "{fields:?}");
 
@@ -265,11 +254,7 @@ async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored(
     .await;
     assert_eq!(reply.assert_problem(422)["errors"][0]["field"], "diagnosis");
 
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Frosta kommune",
-        Some("5036"),
-    );
+    let municipality = t.municipality("Frosta kommune", "5036");
     let mut not_a_centre = referral_body(&f.centre, "Evelina", true);
     not_a_centre["target_centre_id"] = json!(municipality.id);
     send(
@@ -410,12 +395,7 @@ async fn a_taken_reference_is_chosen_again_never_answered_with_409() {
     );
 
     let listed = get(&app, "/api/v1/referrals", &f.coordinator).await;
-    let references: Vec<&str> = listed.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["reference"].as_str().unwrap())
-        .collect();
+    let references = texts(&listed.body["items"], "reference");
     assert_eq!(references, ["AAAA-1111", "BBBB-2222", "CCCC-3333"]);
 }
 

@@ -1,6 +1,7 @@
 //! The group and intake fixtures every test module shares: a valid group, and the calls that
 //! book and complete an intake and place its person, each asserting its success.
 
+use crate::referrals::{refer, referral_body, Field};
 use crate::{post, App, Reply};
 use serde_json::{json, Value};
 
@@ -82,6 +83,26 @@ pub async fn place(app: &impl App, token: &str, group: &str, intake: &str) -> Re
     .await
 }
 
+/// A person referred to a centre, with an intake completed with a wish for a group: ready to be
+/// placed.
+#[derive(Debug)]
+pub struct Candidate {
+    /// The referral's id.
+    pub referral: String,
+    /// The completed intake's id.
+    pub intake: String,
+}
+
+/// Refers `name` to `f`'s centre (without consent to feedback), then books and completes the
+/// intake with a wish for a `relatives` group under `pseudonym`.
+pub async fn candidate(app: &impl App, f: &Field, name: &str, pseudonym: &str) -> Candidate {
+    let referral = refer(app, &f.referrer, &referral_body(&f.centre, name, false)).await;
+    let referral = referral["id"].as_str().unwrap_or_default().to_owned();
+    let intake = book_intake(app, &f.coordinator, &referral).await;
+    complete_for_group(app, &f.coordinator, &intake, "relatives", pseudonym).await;
+    Candidate { referral, intake }
+}
+
 /// The day `days` from today (UTC), as the API writes a date: for dated facts, which must not lie
 /// before what they belong to (records created today) nor after tomorrow.
 pub fn day(days: i64) -> String {
@@ -90,21 +111,13 @@ pub fn day(days: i64) -> String {
 
 /// A group of `f`'s centre that meets: created today with four members (its minimum) and moved to
 /// `starting`; returns its id.
-pub async fn meeting_group(app: &impl App, f: &crate::referrals::Field, title: &str) -> String {
-    use crate::referrals::{refer, referral_body};
+pub async fn meeting_group(app: &impl App, f: &Field, title: &str) -> String {
     let mut body = group_body(title, "relatives");
     body["min_members"] = json!(4);
     let group = recruiting_group(app, &f.coordinator, &body).await;
     for index in 0..4 {
         let name = format!("{title}{index}");
-        let referral = refer(app, &f.referrer, &referral_body(&f.centre, &name, false)).await;
-        let intake = book_intake(
-            app,
-            &f.coordinator,
-            referral["id"].as_str().unwrap_or_default(),
-        )
-        .await;
-        complete_for_group(app, &f.coordinator, &intake, "relatives", &name).await;
+        let intake = candidate(app, f, &name, &name).await.intake;
         let placed = place(app, &f.coordinator, &group, &intake).await;
         assert_eq!(placed.status, 201, "{}", placed.text);
     }

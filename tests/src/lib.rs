@@ -219,6 +219,11 @@ impl TestApp {
         organisations::insert(&mut conn, Uuid::now_v7(), &draft).expect("inserts")
     }
 
+    /// Stores the municipality `name`, kommunenummer `number`, directly, bypassing the API.
+    pub fn municipality(&self, name: &str, number: &str) -> Organisation {
+        self.organisation(OrganisationKind::Municipality, name, Some(number))
+    }
+
     /// An administrator's token, acting for a fresh operator organisation.
     pub fn admin_token(&self) -> String {
         let operator = self.organisation(OrganisationKind::Other, "Samhandling forvaltning", None);
@@ -306,11 +311,24 @@ pub async fn send_if_match(
 
 /// The ids of a page's items, in order.
 pub fn ids(page: &Value) -> Vec<String> {
-    page["items"]
+    texts(&page["items"], "id")
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The text under `key` in each element of the JSON array `array` (a page's `items`, a
+/// problem's `errors`), in order.
+pub fn texts<'a>(array: &'a Value, key: &str) -> Vec<&'a str> {
+    array
         .as_array()
-        .unwrap_or_else(|| panic!("no items in {page}"))
+        .unwrap_or_else(|| panic!("not an array: {array}"))
         .iter()
-        .map(|item| item["id"].as_str().expect("an item id").to_owned())
+        .map(|element| {
+            element[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text `{key}` in {element}"))
+        })
         .collect()
 }
 

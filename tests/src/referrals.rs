@@ -28,16 +28,8 @@ pub fn field(t: &TestApp) -> Field {
         "LINK Trondheim",
         Some("5001"),
     );
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
-    let other = t.organisation(
-        OrganisationKind::Municipality,
-        "Levanger kommune",
-        Some("5037"),
-    );
+    let municipality = t.municipality("Stjørdal kommune", "5035");
+    let other = t.municipality("Levanger kommune", "5037");
     let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301"));
     Field {
         coordinator: t.token(centre.id, &[Role::CentreCoordinator]),
