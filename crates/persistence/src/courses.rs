@@ -5,7 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{assemble_found, assemble_one, completed, find_and_lock, first_optional};
+use crate::record::{assemble_found, assemble_one, completed, find_and_lock, first_row};
 use crate::schema::{course_organisers, courses, enrolments, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -204,14 +204,15 @@ fn find_scoped(
     scope: CourseScope,
     lock: bool,
 ) -> Result<Option<Course>, StoreError> {
-    let row = first_optional!(
+    let row = first_row!(
         conn,
         courses::table
             .filter(courses::id.eq(id))
             .filter(courses::id.eq_any(organised(scope)))
             .select(CourseRow::as_select()),
         lock
-    )?;
+    )
+    .optional()?;
     assemble_found(conn, row, courses_of, "a found course went missing")
 }
 
@@ -330,7 +331,7 @@ fn find_enrolment_scoped(
     scope: CourseScope,
     lock: bool,
 ) -> Result<Option<Enrolment>, StoreError> {
-    let row = first_optional!(
+    let row = first_row!(
         conn,
         enrolments::table
             .filter(enrolments::id.eq(id))
@@ -338,7 +339,8 @@ fn find_enrolment_scoped(
             .filter(enrolments::course_id.eq_any(organised(scope)))
             .select(EnrolmentRow::as_select()),
         lock
-    )?;
+    )
+    .optional()?;
     assemble_found(conn, row, enrolments_of, "a found enrolment went missing")
 }
 

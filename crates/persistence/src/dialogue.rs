@@ -4,7 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{assemble_found, assemble_one, find_and_lock, first_optional};
+use crate::record::{assemble_found, assemble_one, find_and_lock, first_row};
 use crate::schema::{
     dialogue_attendees, dialogue_evaluations, dialogue_findings, dialogue_meetings,
     dialogue_participants, organisations,
@@ -252,14 +252,15 @@ fn find_scoped(
     scope: DialogueScope,
     lock: bool,
 ) -> Result<Option<DialogueMeeting>, StoreError> {
-    let row = first_optional!(
+    let row = first_row!(
         conn,
         dialogue_meetings::table
             .filter(dialogue_meetings::id.eq(id))
             .filter(condition(scope))
             .select(MeetingRow::as_select()),
         lock
-    )?;
+    )
+    .optional()?;
     assemble_found(conn, row, with_participants, "a found meeting vanished")
 }
 

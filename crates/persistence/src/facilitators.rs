@@ -5,6 +5,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
+use crate::record::OptionalRecord;
 use crate::schema::{enrolments, facilitators};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -106,9 +107,7 @@ pub fn find(
         .filter(facilitators::competence_centre_id.eq(centre))
         .select(FacilitatorRow::as_select())
         .first(conn)
-        .optional()?
-        .map(Facilitator::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// One page of the centre's facilitators, in the order linked.
@@ -186,9 +185,7 @@ pub fn confirm(
     >("coalesce(confirmed_at, now())")))
     .returning(FacilitatorRow::as_returning())
     .get_result(conn)
-    .optional()?
-    .map(Facilitator::try_from)
-    .transpose()
+    .optional_record()
 }
 
 /// Ends the link `id` if it names the facilitator `subject` of `employer`: the centre no
@@ -206,7 +203,5 @@ pub fn withdraw(
     )
     .returning(FacilitatorRow::as_returning())
     .get_result(conn)
-    .optional()?
-    .map(Facilitator::try_from)
-    .transpose()
+    .optional_record()
 }

@@ -3,6 +3,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::OptionalRecord;
 use crate::schema::{dialogue_meetings, follow_up_actions, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -141,9 +142,7 @@ pub fn find_for_update(
         .select(ActionRow::as_select())
         .for_update()
         .first(conn)
-        .optional()?
-        .map(FollowUpAction::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// Moves an action (locked and checked) to `to`.

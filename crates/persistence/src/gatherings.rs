@@ -4,7 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
-use crate::record::{assemble_found, assemble_one, find_and_lock, first_optional};
+use crate::record::{assemble_found, assemble_one, find_and_lock, first_row};
 use crate::schema::{gathering_attendance, gatherings};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -96,18 +96,11 @@ fn one(conn: &mut PgConnection, row: GatheringRow) -> Result<Gathering, StoreErr
 
 /// Stores a new gathering (its network found in the caller's scope and locked).
 pub fn insert(conn: &mut PgConnection, gathering: &Gathering) -> Result<Gathering, StoreError> {
-    let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
     let row: GatheringRow = diesel::insert_into(gatherings::table)
         .values((
             gatherings::id.eq(gathering.id),
             gatherings::network_id.eq(gathering.network_id),
-            gatherings::held_on.eq(gathering.held_on),
-            gatherings::place.eq(gathering.place.as_deref()),
-            gatherings::digital.eq(gathering.digital),
-            gatherings::programme.eq(programme_json(&gathering.programme)?),
-            gatherings::respondents.eq(respondents),
-            gatherings::average_rating.eq(average_rating),
-            gatherings::highlights.eq(&gathering.highlights),
+            recorded(gathering)?,
         ))
         .returning(GatheringRow::as_returning())
         .get_result(conn)?;
@@ -123,20 +116,49 @@ fn evaluation_columns(evaluation: Option<&EvaluationSummary>) -> (Option<i32>, O
     })
 }
 
+/// The columns a gathering records and a change may rewrite: all but its network and its times.
+#[allow(clippy::type_complexity)]
+fn recorded(
+    gathering: &Gathering,
+) -> Result<
+    (
+        diesel::dsl::Eq<gatherings::held_on, NaiveDate>,
+        diesel::dsl::Eq<gatherings::place, Option<&str>>,
+        diesel::dsl::Eq<gatherings::digital, bool>,
+        diesel::dsl::Eq<gatherings::programme, serde_json::Value>,
+        diesel::dsl::Eq<gatherings::respondents, Option<i32>>,
+        diesel::dsl::Eq<gatherings::average_rating, Option<f64>>,
+        diesel::dsl::Eq<gatherings::highlights, &Vec<String>>,
+    ),
+    StoreError,
+> {
+    let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
+    Ok((
+        gatherings::held_on.eq(gathering.held_on),
+        gatherings::place.eq(gathering.place.as_deref()),
+        gatherings::digital.eq(gathering.digital),
+        gatherings::programme.eq(programme_json(&gathering.programme)?),
+        gatherings::respondents.eq(respondents),
+        gatherings::average_rating.eq(average_rating),
+        gatherings::highlights.eq(&gathering.highlights),
+    ))
+}
+
 fn find_in(
     conn: &mut PgConnection,
     network_id: Uuid,
     id: Uuid,
     lock: bool,
 ) -> Result<Option<Gathering>, StoreError> {
-    let row = first_optional!(
+    let row = first_row!(
         conn,
         gatherings::table
             .filter(gatherings::id.eq(id))
             .filter(gatherings::network_id.eq(network_id))
             .select(GatheringRow::as_select()),
         lock
-    )?;
+    )
+    .optional()?;
     assemble_found(conn, row, with_attendance, "a gathering vanished")
 }
 
@@ -171,16 +193,9 @@ pub fn list(
 
 /// Writes the changeable fields of `gathering` (locked and checked) as a new version.
 pub fn update(conn: &mut PgConnection, gathering: &Gathering) -> Result<Gathering, StoreError> {
-    let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
     let row: GatheringRow = diesel::update(gatherings::table.find(gathering.id))
         .set((
-            gatherings::held_on.eq(gathering.held_on),
-            gatherings::place.eq(gathering.place.as_deref()),
-            gatherings::digital.eq(gathering.digital),
-            gatherings::programme.eq(programme_json(&gathering.programme)?),
-            gatherings::respondents.eq(respondents),
-            gatherings::average_rating.eq(average_rating),
-            gatherings::highlights.eq(&gathering.highlights),
+            recorded(gathering)?,
             gatherings::version.eq(gatherings::version + 1),
             gatherings::updated_at.eq(diesel::dsl::now),
         ))

@@ -4,7 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{find_and_lock, first_optional};
+use crate::record::{find_and_lock, first_row, OptionalRecord};
 use crate::schema::{group_follow_ups, group_starters, groups};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -44,6 +44,19 @@ fn condition(scope: GroupScope) -> Condition {
         (None, true) => in_catalogue(),
         (None, false) => Box::new(groups::id.is_null()),
     }
+}
+
+type GroupsOf = diesel::dsl::Select<
+    diesel::dsl::Filter<groups::table, diesel::dsl::Eq<groups::centre_id, Uuid>>,
+    groups::id,
+>;
+
+/// The ids of the groups `centre` runs, as a subquery: what reaches a group's members and
+/// follow-ups.
+pub(crate) fn groups_of(centre: Uuid) -> GroupsOf {
+    groups::table
+        .filter(groups::centre_id.eq(centre))
+        .select(groups::id)
 }
 
 /// The groups a [`CentreScope`] owns, for the records that hang off a group.
@@ -177,16 +190,15 @@ fn find_scoped(
     scope: GroupScope,
     lock: bool,
 ) -> Result<Option<Group>, StoreError> {
-    first_optional!(
+    first_row!(
         conn,
         groups::table
             .filter(groups::id.eq(id))
             .filter(condition(scope))
             .select(GroupRow::as_select()),
         lock
-    )?
-    .map(Group::try_from)
-    .transpose()
+    )
+    .optional_record()
 }
 
 find_and_lock! {
@@ -421,13 +433,7 @@ pub fn find_follow_up_for_update(
     };
     Ok(group_follow_ups::table
         .filter(group_follow_ups::id.eq(id))
-        .filter(
-            group_follow_ups::group_id.eq_any(
-                groups::table
-                    .filter(groups::centre_id.eq(centre))
-                    .select(groups::id),
-            ),
-        )
+        .filter(group_follow_ups::group_id.eq_any(groups_of(centre)))
         .select(FollowUpRow::as_select())
         .for_update()
         .first(conn)

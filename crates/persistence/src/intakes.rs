@@ -4,7 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{find_and_lock, first_optional};
+use crate::record::{find_and_lock, first_row, OptionalRecord};
 use crate::schema::intakes;
 use chrono::{DateTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -123,16 +123,15 @@ fn find_scoped(
     scope: CentreScope,
     lock: bool,
 ) -> Result<Option<Intake>, StoreError> {
-    first_optional!(
+    first_row!(
         conn,
         intakes::table
             .filter(intakes::id.eq(id))
             .filter(condition(scope))
             .select(IntakeRow::as_select()),
         lock
-    )?
-    .map(Intake::try_from)
-    .transpose()
+    )
+    .optional_record()
 }
 
 find_and_lock! {

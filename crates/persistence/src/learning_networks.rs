@@ -4,7 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
-use crate::record::{assemble_found, assemble_one, find_and_lock, first_optional};
+use crate::record::{assemble_found, assemble_one, find_and_lock, first_row};
 use crate::schema::{learning_network_members, learning_networks, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -177,14 +177,15 @@ fn find_scoped(
     scope: LearningNetworkScope,
     lock: bool,
 ) -> Result<Option<LearningNetwork>, StoreError> {
-    let row = first_optional!(
+    let row = first_row!(
         conn,
         learning_networks::table
             .filter(learning_networks::id.eq(id))
             .filter(condition(scope))
             .select(NetworkRow::as_select()),
         lock
-    )?;
+    )
+    .optional()?;
     assemble_found(conn, row, with_members, "a found network vanished")
 }
 

@@ -2,10 +2,10 @@
 //! runs the group reaches it ([`CentreScope`], through the group's centre, in SQL).
 
 use crate::error::{parse_stored, StoreError};
-use crate::groups::{count_members, owned_by};
+use crate::groups::{count_members, groups_of, owned_by};
 use crate::pagination;
-use crate::record::{find_and_lock, first_optional};
-use crate::schema::{groups, memberships};
+use crate::record::{find_and_lock, first_row, OptionalRecord};
+use crate::schema::memberships;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use samhandling_domain::group::{CentreScope, LeaveReason, Membership};
@@ -112,22 +112,15 @@ fn find_scoped(
     let Some(centre) = owned_by(scope) else {
         return Ok(None);
     };
-    first_optional!(
+    first_row!(
         conn,
         memberships::table
             .filter(memberships::id.eq(id))
-            .filter(
-                memberships::group_id.eq_any(
-                    groups::table
-                        .filter(groups::centre_id.eq(centre))
-                        .select(groups::id),
-                ),
-            )
+            .filter(memberships::group_id.eq_any(groups_of(centre)))
             .select(MembershipRow::as_select()),
         lock
-    )?
-    .map(Membership::try_from)
-    .transpose()
+    )
+    .optional_record()
 }
 
 find_and_lock! {

@@ -5,7 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{find_and_lock, first_optional};
+use crate::record::{find_and_lock, first_row, OptionalRecord};
 use crate::schema::organisations;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -120,9 +120,7 @@ fn find_scoped(
     let query = organisations::table
         .find(id)
         .select(OrganisationRow::as_select());
-    first_optional!(conn, query, lock)?
-        .map(Organisation::try_from)
-        .transpose()
+    first_row!(conn, query, lock).optional_record()
 }
 
 find_and_lock! {
@@ -141,9 +139,7 @@ pub fn find_municipality(
         .filter(organisations::municipality_number.eq(number.as_str()))
         .select(OrganisationRow::as_select())
         .first(conn)
-        .optional()?
-        .map(Organisation::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// Finds an organisation of another kind by its exact name; how `demo-data` stays idempotent.
@@ -158,9 +154,7 @@ pub fn find_by_kind_and_name(
         .select(OrganisationRow::as_select())
         .order((organisations::created_at, organisations::id))
         .first(conn)
-        .optional()?
-        .map(Organisation::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// One page of organisations in `(created_at, id)` order.

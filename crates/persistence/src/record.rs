@@ -2,24 +2,23 @@
 //! when asked), completed the way a page of them is, or declared missing as corrupt data.
 
 use crate::error::StoreError;
-use diesel::PgConnection;
+use diesel::{OptionalExtension, PgConnection};
 
-/// `$query.first($conn).optional()`, with `FOR UPDATE` when `$lock` is true.
+/// `$query.first($conn)`, with `FOR UPDATE` when `$lock` is true.
 ///
 /// The plain and the locked query differ in type, and diesel does not name its lock clauses
 /// outside the crate, so no function can take either; every "find, or find and lock" goes
 /// through here instead of writing the `if` again.
-macro_rules! first_optional {
+macro_rules! first_row {
     ($conn:expr, $query:expr, $lock:expr) => {
         if $lock {
             $query.for_update().first($conn)
         } else {
             $query.first($conn)
         }
-        .optional()
     };
 }
-pub(crate) use first_optional;
+pub(crate) use first_row;
 
 /// Declares a read of one record and its locked twin over a `scoped(conn, …, lock)` function:
 /// the plain read and the one a change takes first, which every aggregate offers alike.
@@ -94,4 +93,24 @@ where
         .collect::<Result<Vec<_>, _>>()?;
     complete(conn, &mut items)?;
     Ok(items)
+}
+
+/// The record of the one row a query found, if it found one.
+///
+/// How every find and every change of a row that may not exist ends: `first` or `get_result`,
+/// "not found" made `None`, and the row converted, which may fail on data this build cannot read.
+pub(crate) trait OptionalRecord<Row> {
+    /// `None` when there was no row, else the row as its record.
+    fn optional_record<Item>(self) -> Result<Option<Item>, StoreError>
+    where
+        Item: TryFrom<Row, Error = StoreError>;
+}
+
+impl<Row> OptionalRecord<Row> for diesel::QueryResult<Row> {
+    fn optional_record<Item>(self) -> Result<Option<Item>, StoreError>
+    where
+        Item: TryFrom<Row, Error = StoreError>,
+    {
+        self.optional()?.map(Item::try_from).transpose()
+    }
 }

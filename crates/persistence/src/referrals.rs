@@ -5,7 +5,7 @@
 use crate::error::{parse_stored, StoreError};
 use crate::idempotency::NewKey;
 use crate::pagination;
-use crate::record::{find_and_lock, first_optional};
+use crate::record::{find_and_lock, first_row, OptionalRecord};
 use crate::schema::{memberships, referral_people, referral_transitions, referrals};
 use crate::statement::statement;
 use chrono::{DateTime, Utc};
@@ -401,16 +401,15 @@ fn find_scoped(
     scope: ReferralScope,
     lock: bool,
 ) -> Result<Option<Referral>, StoreError> {
-    first_optional!(
+    first_row!(
         conn,
         referrals::table
             .filter(referrals::id.eq(id))
             .filter(condition(scope))
             .select(ReferralRow::as_select()),
         lock
-    )?
-    .map(Referral::try_from)
-    .transpose()
+    )
+    .optional_record()
 }
 
 /// A referral read whole: with the person (`None` once erased; shown to the target centre only)

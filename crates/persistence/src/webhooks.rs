@@ -9,6 +9,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::OptionalRecord;
 use crate::schema::{webhook_attempts, webhook_deliveries, webhook_subscriptions};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -144,9 +145,7 @@ pub fn find_subscription(
         .filter(webhook_subscriptions::id.eq(id))
         .select(SubscriptionRow::as_select())
         .first(conn)
-        .optional()?
-        .map(Subscription::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// One page of an organisation's active subscriptions.
