@@ -5,7 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{assemble_found, assemble_one, completed, find_and_lock, first_row};
+use crate::record::{assemble_one, completed, find_and_lock};
 use crate::schema::{course_organisers, courses, enrolments, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -198,27 +198,14 @@ fn courses_of(conn: &mut PgConnection, rows: Vec<CourseRow>) -> Result<Vec<Cours
     completed(conn, rows, complete)
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CourseScope,
-    lock: bool,
-) -> Result<Option<Course>, StoreError> {
-    let row = first_row!(
-        conn,
+find_and_lock! {
+    /// The course `id`, if `scope` reaches it.
+    fn find / find_for_update(id: Uuid, scope: CourseScope) -> Course {
         courses::table
             .filter(courses::id.eq(id))
             .filter(courses::id.eq_any(organised(scope)))
-            .select(CourseRow::as_select()),
-        lock
-    )
-    .optional()?;
-    assemble_found(conn, row, courses_of, "a found course went missing")
-}
-
-find_and_lock! {
-    /// The course `id`, if `scope` reaches it.
-    fn find / find_for_update(id: Uuid, scope: CourseScope) -> Course = find_scoped;
+            .select(CourseRow::as_select())
+    } assembled by courses_of;
     /// Every change of its seats (enrolling, cancelling, completing, a new capacity) takes this
     /// lock first.
 }
@@ -322,32 +309,16 @@ fn enrolments_of(
     completed(conn, rows, place_in_line)
 }
 
-/// The enrolment `id` on the course `course_id`, if `scope` reaches the course; locked when
-/// `lock` (take the course's lock first).
-fn find_enrolment_scoped(
-    conn: &mut PgConnection,
-    course_id: Uuid,
-    id: Uuid,
-    scope: CourseScope,
-    lock: bool,
-) -> Result<Option<Enrolment>, StoreError> {
-    let row = first_row!(
-        conn,
+find_and_lock! {
+    /// The enrolment `id` on the course `course_id`, if `scope` reaches the course.
+    fn find_enrolment / find_enrolment_for_update(course_id: Uuid, id: Uuid, scope: CourseScope)
+        -> Enrolment {
         enrolments::table
             .filter(enrolments::id.eq(id))
             .filter(enrolments::course_id.eq(course_id))
             .filter(enrolments::course_id.eq_any(organised(scope)))
-            .select(EnrolmentRow::as_select()),
-        lock
-    )
-    .optional()?;
-    assemble_found(conn, row, enrolments_of, "a found enrolment went missing")
-}
-
-find_and_lock! {
-    /// The enrolment `id` on the course `course_id`, if `scope` reaches the course.
-    fn find_enrolment / find_enrolment_for_update(course_id: Uuid, id: Uuid, scope: CourseScope)
-        -> Enrolment = find_enrolment_scoped;
+            .select(EnrolmentRow::as_select())
+    } assembled by enrolments_of;
     /// Take the course's lock first.
 }
 

@@ -2,9 +2,9 @@
 //! Every query that loads a meeting takes a [`DialogueScope`] into its WHERE clause: the meetings
 //! of the county the caller governs, and those its organisation took part in.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
-use crate::record::{assemble_found, assemble_one, find_and_lock, first_row};
+use crate::record::{assemble_one, find_and_lock, with_children};
 use crate::schema::{
     dialogue_attendees, dialogue_evaluations, dialogue_findings, dialogue_meetings,
     dialogue_participants, organisations,
@@ -167,12 +167,7 @@ impl MeetingRow {
             place: self.place,
             digital: self.digital,
             status: parse_stored(&self.status)?,
-            focus_areas: self
-                .focus_areas
-                .iter()
-                .flatten()
-                .map(|area| parse_stored(area))
-                .collect::<Result<_, _>>()?,
+            focus_areas: parse_stored_all(&self.focus_areas)?,
             programme: self.programme.into_iter().flatten().collect(),
             version: self.version,
             created_at: self.created_at,
@@ -200,11 +195,13 @@ fn with_participants(
     conn: &mut PgConnection,
     rows: Vec<MeetingRow>,
 ) -> Result<Vec<DialogueMeeting>, StoreError> {
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let participants = participants_of(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| row.into_meeting(&participants))
-        .collect()
+    with_children(
+        conn,
+        rows,
+        |row| row.id,
+        participants_of,
+        MeetingRow::into_meeting,
+    )
 }
 
 /// Stores a new meeting with its municipalities and partners (already checked).
@@ -246,27 +243,14 @@ pub fn insert(
     assemble_one(conn, row, with_participants, "a stored meeting vanished")
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: DialogueScope,
-    lock: bool,
-) -> Result<Option<DialogueMeeting>, StoreError> {
-    let row = first_row!(
-        conn,
+find_and_lock! {
+    /// The meeting `id` if `scope` reaches it.
+    fn find / find_for_update(id: Uuid, scope: DialogueScope) -> DialogueMeeting {
         dialogue_meetings::table
             .filter(dialogue_meetings::id.eq(id))
             .filter(condition(scope))
-            .select(MeetingRow::as_select()),
-        lock
-    )
-    .optional()?;
-    assemble_found(conn, row, with_participants, "a found meeting vanished")
-}
-
-find_and_lock! {
-    /// The meeting `id` if `scope` reaches it.
-    fn find / find_for_update(id: Uuid, scope: DialogueScope) -> DialogueMeeting = find_scoped;
+            .select(MeetingRow::as_select())
+    } assembled by with_participants;
 }
 
 /// One page of the meetings `scope` reaches, optionally of one status.

@@ -4,7 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
-use crate::record::{assemble_found, assemble_one, find_and_lock, first_row};
+use crate::record::{assemble_one, find_and_lock, with_children};
 use crate::schema::{gathering_attendance, gatherings};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -83,11 +83,13 @@ fn with_attendance(
     conn: &mut PgConnection,
     rows: Vec<GatheringRow>,
 ) -> Result<Vec<Gathering>, StoreError> {
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let attendance = attendance_of(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| row.into_gathering(&attendance))
-        .collect()
+    with_children(
+        conn,
+        rows,
+        |row| row.id,
+        attendance_of,
+        GatheringRow::into_gathering,
+    )
 }
 
 fn one(conn: &mut PgConnection, row: GatheringRow) -> Result<Gathering, StoreError> {
@@ -144,27 +146,14 @@ fn recorded(
     ))
 }
 
-fn find_in(
-    conn: &mut PgConnection,
-    network_id: Uuid,
-    id: Uuid,
-    lock: bool,
-) -> Result<Option<Gathering>, StoreError> {
-    let row = first_row!(
-        conn,
+find_and_lock! {
+    /// The gathering `id` of the network `network_id` (already found in the caller's scope).
+    fn find / find_for_update(network_id: Uuid, id: Uuid) -> Gathering {
         gatherings::table
             .filter(gatherings::id.eq(id))
             .filter(gatherings::network_id.eq(network_id))
-            .select(GatheringRow::as_select()),
-        lock
-    )
-    .optional()?;
-    assemble_found(conn, row, with_attendance, "a gathering vanished")
-}
-
-find_and_lock! {
-    /// The gathering `id` of the network `network_id` (already found in the caller's scope).
-    fn find / find_for_update(network_id: Uuid, id: Uuid) -> Gathering = find_in;
+            .select(GatheringRow::as_select())
+    } assembled by with_attendance;
 }
 
 /// One page of the gatherings of the network `network_id`, in the order recorded.

@@ -4,7 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{find_and_lock, first_row, OptionalRecord};
+use crate::record::find_and_lock;
 use crate::schema::{group_follow_ups, group_starters, groups};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -184,26 +184,14 @@ fn editable(
     )
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: GroupScope,
-    lock: bool,
-) -> Result<Option<Group>, StoreError> {
-    first_row!(
-        conn,
+find_and_lock! {
+    /// The group `id` if `scope` reaches it.
+    fn find / find_for_update(id: Uuid, scope: GroupScope) -> Group {
         groups::table
             .filter(groups::id.eq(id))
             .filter(condition(scope))
-            .select(GroupRow::as_select()),
-        lock
-    )
-    .optional_record()
-}
-
-find_and_lock! {
-    /// The group `id` if `scope` reaches it.
-    fn find / find_for_update(id: Uuid, scope: GroupScope) -> Group = find_scoped;
+            .select(GroupRow::as_select())
+    }
     /// Placements, departures and moves of one group take turns, so its member count stays true.
 }
 

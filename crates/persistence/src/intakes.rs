@@ -2,9 +2,9 @@
 //! ([`CentreScope`] in the WHERE clause of every query). All of it is the person's: erasing the
 //! referral deletes it.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
-use crate::record::{find_and_lock, first_row, OptionalRecord};
+use crate::record::find_and_lock;
 use crate::schema::intakes;
 use chrono::{DateTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -50,17 +50,6 @@ pub(crate) struct IntakeRow {
     updated_at: DateTime<Utc>,
 }
 
-fn parse_all<T: std::str::FromStr>(names: &[Option<String>]) -> Result<Vec<T>, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    names
-        .iter()
-        .flatten()
-        .map(|name| parse_stored(name))
-        .collect()
-}
-
 impl TryFrom<IntakeRow> for Intake {
     type Error = StoreError;
 
@@ -81,9 +70,9 @@ impl TryFrom<IntakeRow> for Intake {
             scheduled_at: row.scheduled_at,
             format: parse_stored(&row.format)?,
             preferences: Preferences {
-                themes: parse_all(&row.preferred_themes)?,
+                themes: parse_stored_all(&row.preferred_themes)?,
                 languages: row.preferred_languages.into_iter().flatten().collect(),
-                weekdays: parse_all(&row.preferred_weekdays)?,
+                weekdays: parse_stored_all(&row.preferred_weekdays)?,
             },
             completion,
             notes: row.notes,
@@ -117,26 +106,14 @@ pub fn insert(conn: &mut PgConnection, intake: &Intake) -> Result<Intake, StoreE
     row.try_into()
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-    lock: bool,
-) -> Result<Option<Intake>, StoreError> {
-    first_row!(
-        conn,
+find_and_lock! {
+    /// The intake `id`, if the scope's centre holds it.
+    fn find / find_for_update(id: Uuid, scope: CentreScope) -> Intake {
         intakes::table
             .filter(intakes::id.eq(id))
             .filter(condition(scope))
-            .select(IntakeRow::as_select()),
-        lock
-    )
-    .optional_record()
-}
-
-find_and_lock! {
-    /// The intake `id`, if the scope's centre holds it.
-    fn find / find_for_update(id: Uuid, scope: CentreScope) -> Intake = find_scoped;
+            .select(IntakeRow::as_select())
+    }
 }
 
 /// Filters for the list; they combine with AND.

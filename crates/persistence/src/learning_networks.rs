@@ -4,7 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
-use crate::record::{assemble_found, assemble_one, find_and_lock, first_row};
+use crate::record::{assemble_one, find_and_lock, with_children};
 use crate::schema::{learning_network_members, learning_networks, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -122,11 +122,13 @@ fn with_members(
     conn: &mut PgConnection,
     rows: Vec<NetworkRow>,
 ) -> Result<Vec<LearningNetwork>, StoreError> {
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let members = members_of(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| row.into_network(&members))
-        .collect()
+    with_children(
+        conn,
+        rows,
+        |row| row.id,
+        members_of,
+        NetworkRow::into_network,
+    )
 }
 
 /// Stores a new network with its member services (their organisations checked to exist).
@@ -171,28 +173,15 @@ fn find_unscoped(conn: &mut PgConnection, id: Uuid) -> Result<LearningNetwork, S
     assemble_one(conn, row, with_members, "a stored network vanished")
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: LearningNetworkScope,
-    lock: bool,
-) -> Result<Option<LearningNetwork>, StoreError> {
-    let row = first_row!(
-        conn,
-        learning_networks::table
-            .filter(learning_networks::id.eq(id))
-            .filter(condition(scope))
-            .select(NetworkRow::as_select()),
-        lock
-    )
-    .optional()?;
-    assemble_found(conn, row, with_members, "a found network vanished")
-}
-
 find_and_lock! {
     /// The network `id` if `scope` reaches it, with its member services.
     fn find / find_for_update(id: Uuid, scope: LearningNetworkScope)
-        -> LearningNetwork = find_scoped;
+        -> LearningNetwork {
+        learning_networks::table
+            .filter(learning_networks::id.eq(id))
+            .filter(condition(scope))
+            .select(NetworkRow::as_select())
+    } assembled by with_members;
     /// Every change to the network, its members or its gatherings takes this lock first.
 }
 

@@ -3,7 +3,7 @@
 //! whose `facilitators` rows follow that facilitator up. Nobody else, not even a colleague of
 //! the same organisation.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
 use crate::record::OptionalRecord;
 use crate::schema::{facilitators, network_meetings, supervision_answers, supervision_sessions};
@@ -74,12 +74,7 @@ impl TryFrom<MeetingRow> for NetworkMeeting {
                 professional: row.professional,
                 other: row.other,
             },
-            themes: row
-                .themes
-                .iter()
-                .flatten()
-                .map(|theme| parse_stored(theme))
-                .collect::<Result<_, _>>()?,
+            themes: parse_stored_all(&row.themes)?,
             resources_identified: row.resources_identified,
             next_steps: row.next_steps,
             next_meeting_planned: row.next_meeting_planned,

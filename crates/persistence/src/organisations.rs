@@ -5,7 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{find_and_lock, first_row, OptionalRecord};
+use crate::record::{find_and_lock, OptionalRecord};
 use crate::schema::organisations;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -112,20 +112,13 @@ pub fn insert(
     row.try_into()
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    lock: bool,
-) -> Result<Option<Organisation>, StoreError> {
-    let query = organisations::table
-        .find(id)
-        .select(OrganisationRow::as_select());
-    first_row!(conn, query, lock).optional_record()
-}
-
 find_and_lock! {
     /// Finds an organisation by id.
-    fn find / find_for_update(id: Uuid) -> Organisation = find_scoped;
+    fn find / find_for_update(id: Uuid) -> Organisation {
+        organisations::table
+            .find(id)
+            .select(OrganisationRow::as_select())
+    }
     /// For read-modify-write.
 }
 

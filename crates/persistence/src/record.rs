@@ -3,6 +3,7 @@
 
 use crate::error::StoreError;
 use diesel::{OptionalExtension, PgConnection};
+use uuid::Uuid;
 
 /// `$query.first($conn)`, with `FOR UPDATE` when `$lock` is true.
 ///
@@ -20,33 +21,84 @@ macro_rules! first_row {
 }
 pub(crate) use first_row;
 
-/// Declares a read of one record and its locked twin over a `scoped(conn, …, lock)` function:
-/// the plain read and the one a change takes first, which every aggregate offers alike.
+/// Declares a read of one record and its locked twin: the plain read and the one a change
+/// takes first, which every aggregate offers alike. The doc comments before the `fn` line are
+/// the plain read's; those after it are added to the locked one's.
 ///
-/// `fn find / find_for_update(id: Uuid, scope: Scope) -> Record = find_scoped;` declares
-/// `find(conn, id, scope)` and `find_for_update(conn, id, scope)`; the doc comments before the
-/// line are `find`'s, those after it are added to the locked one's.
+/// - `fn find / find_for_update(id: Uuid, scope: Scope) -> Record { query }` reads the first row
+///   of `query` (a select of the record's row type), locked `FOR UPDATE` in the twin, and
+///   converts it with `TryFrom`.
+/// - `… { query } assembled by with_children` completes the row with `with_children`, as a page
+///   of such records is completed.
+/// - `fn find / find_for_update(…) -> Record = find_scoped;` delegates to
+///   `find_scoped(conn, …, lock)`, for a read that is more than one query.
 macro_rules! find_and_lock {
+    (
+        $(#[$find_doc:meta])*
+        fn $find:ident / $locked:ident($($arg:ident: $type:ty),+) -> $item:ty { $query:expr }
+        $(#[$locked_doc:meta])*
+    ) => {
+        $crate::record::find_and_lock! {
+            @declare [$(#[$find_doc])*] [$(#[$locked_doc])*]
+            $find / $locked($($arg: $type),+) -> $item;
+            conn, lock => $crate::record::OptionalRecord::optional_record(
+                $crate::record::first_row!(conn, $query, lock),
+            )
+        }
+    };
+    (
+        $(#[$find_doc:meta])*
+        fn $find:ident / $locked:ident($($arg:ident: $type:ty),+) -> $item:ty { $query:expr }
+            assembled by $assemble:path;
+        $(#[$locked_doc:meta])*
+    ) => {
+        $crate::record::find_and_lock! {
+            @declare [$(#[$find_doc])*] [$(#[$locked_doc])*]
+            $find / $locked($($arg: $type),+) -> $item;
+            conn, lock => {
+                let row = diesel::OptionalExtension::optional(
+                    $crate::record::first_row!(conn, $query, lock),
+                )?;
+                match row {
+                    Some(row) => Ok($assemble(conn, vec![row])?.pop()),
+                    None => Ok(None),
+                }
+            }
+        }
+    };
     (
         $(#[$find_doc:meta])*
         fn $find:ident / $locked:ident($($arg:ident: $type:ty),+) -> $item:ty = $scoped:ident;
         $(#[$locked_doc:meta])*
     ) => {
+        $crate::record::find_and_lock! {
+            @declare [$(#[$find_doc])*] [$(#[$locked_doc])*]
+            $find / $locked($($arg: $type),+) -> $item;
+            conn, lock => $scoped(conn, $($arg),+, lock)
+        }
+    };
+    (
+        @declare [$(#[$find_doc:meta])*] [$(#[$locked_doc:meta])*]
+        $find:ident / $locked:ident($($arg:ident: $type:ty),+) -> $item:ty;
+        $conn:ident, $lock:ident => $read:expr
+    ) => {
         $(#[$find_doc])*
         pub fn $find(
-            conn: &mut PgConnection,
+            $conn: &mut PgConnection,
             $($arg: $type),+
         ) -> Result<Option<$item>, StoreError> {
-            $scoped(conn, $($arg),+, false)
+            let $lock = false;
+            $read
         }
 
         #[doc = concat!("As [`", stringify!($find), "`], locked until the transaction ends.")]
         $(#[$locked_doc])*
         pub fn $locked(
-            conn: &mut PgConnection,
+            $conn: &mut PgConnection,
             $($arg: $type),+
         ) -> Result<Option<$item>, StoreError> {
-            $scoped(conn, $($arg),+, true)
+            let $lock = true;
+            $read
         }
     };
 }
@@ -66,15 +118,21 @@ pub(crate) fn assemble_one<Row, Item>(
         .ok_or_else(|| StoreError::Corrupt(missing.to_owned()))
 }
 
-/// As [`assemble_one`], for a row that may not have been found.
-pub(crate) fn assemble_found<Row, Item>(
+/// The records of `rows`, each with the child rows it owns, all read in one query: `children_of`
+/// is given the rows' ids, and `into_record` makes a row its record from the children it is
+/// handed (all of them; it picks its own).
+pub(crate) fn with_children<Row, Child, Item>(
     conn: &mut PgConnection,
-    row: Option<Row>,
-    assemble: impl FnOnce(&mut PgConnection, Vec<Row>) -> Result<Vec<Item>, StoreError>,
-    missing: &str,
-) -> Result<Option<Item>, StoreError> {
-    row.map(|row| assemble_one(conn, row, assemble, missing))
-        .transpose()
+    rows: Vec<Row>,
+    id: impl Fn(&Row) -> Uuid,
+    children_of: impl FnOnce(&mut PgConnection, &[Uuid]) -> Result<Vec<Child>, StoreError>,
+    into_record: impl Fn(Row, &[Child]) -> Result<Item, StoreError>,
+) -> Result<Vec<Item>, StoreError> {
+    let ids: Vec<Uuid> = rows.iter().map(id).collect();
+    let children = children_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| into_record(row, &children))
+        .collect()
 }
 
 /// The records of `rows`, completed together by `complete` (their organisers, their place in

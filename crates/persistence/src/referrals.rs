@@ -2,10 +2,10 @@
 //! a referral another organisation may not see is never loaded, so it cannot leak through a
 //! forgotten check after loading.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::idempotency::NewKey;
 use crate::pagination;
-use crate::record::{find_and_lock, first_row, OptionalRecord};
+use crate::record::find_and_lock;
 use crate::schema::{memberships, referral_people, referral_transitions, referrals};
 use crate::statement::statement;
 use chrono::{DateTime, Utc};
@@ -94,12 +94,7 @@ impl TryFrom<ReferralRow> for Referral {
             external_reference: row.external_reference,
             offer: parse_stored(&row.offer)?,
             status: parse_stored(&row.status)?,
-            target_groups: row
-                .target_groups
-                .iter()
-                .flatten()
-                .map(|group| parse_stored(group))
-                .collect::<Result<_, _>>()?,
+            target_groups: parse_stored_all(&row.target_groups)?,
             preferred_format: parse_stored(&row.preferred_format)?,
             residence_municipality: row.residence_municipality,
             consent: Consent {
@@ -392,24 +387,12 @@ fn insert_statement(
 
 find_and_lock! {
     /// Finds a referral the scope may see.
-    fn find / find_for_update(id: Uuid, scope: ReferralScope) -> Referral = find_scoped;
-}
-
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: ReferralScope,
-    lock: bool,
-) -> Result<Option<Referral>, StoreError> {
-    first_row!(
-        conn,
+    fn find / find_for_update(id: Uuid, scope: ReferralScope) -> Referral {
         referrals::table
             .filter(referrals::id.eq(id))
             .filter(condition(scope))
-            .select(ReferralRow::as_select()),
-        lock
-    )
-    .optional_record()
+            .select(ReferralRow::as_select())
+    }
 }
 
 /// A referral read whole: with the person (`None` once erased; shown to the target centre only)
