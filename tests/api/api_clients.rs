@@ -6,7 +6,7 @@ use base64::Engine;
 use diesel::RunQueryDsl;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{act, authorized, get, send, TestApp};
+use samhandling_tests::{act, authorized, get, post, send, TestApp};
 use serde_json::json;
 
 fn token_request(form: &str) -> TestRequest {
@@ -34,11 +34,13 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     let admin = t.admin_token();
     let municipality = t.municipality("Stjørdal kommune", "5035");
 
-    let registered = send(
+    let registered = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+        "/api/v1/api-clients",
+        &admin,
+        &json!({
             "organisation_id": municipality.id, "name": "Stjørdal fagsystem", "roles": ["referrer"]
-        })),
+        }),
     )
     .await;
     assert_eq!(registered.status, 201, "{}", registered.text);
@@ -201,12 +203,9 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
     let body = unknown_org.assert_problem(404);
     assert!(body["detail"].as_str().unwrap().contains("organisation_id"));
 
-    let registered = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+    let registered = post(&app, "/api/v1/api-clients", &admin, &json!({
             "organisation_id": centre.id, "name": "LINK intake", "roles": ["centre_coordinator", "facilitator"]
-        })),
-    )
+        }))
     .await;
     let client_id = registered.body["id"].as_str().unwrap();
     let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
@@ -243,11 +242,13 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
     let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", None);
     let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
     let stranger = t.token(other_centre.id, &[Role::CentreCoordinator]);
-    let registered = send(
+    let registered = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+        "/api/v1/api-clients",
+        &admin,
+        &json!({
             "organisation_id": centre.id, "name": "Intake system", "roles": ["centre_coordinator"]
-        })),
+        }),
     )
     .await;
     assert_eq!(registered.status, 201, "{}", registered.text);
@@ -293,11 +294,13 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
 
     // A referrer's client reads no personal data: registration is enough.
     let municipality = t.municipality("Stjørdal kommune", "5035");
-    let referrer_client = send(
+    let referrer_client = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+        "/api/v1/api-clients",
+        &admin,
+        &json!({
             "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
-        })),
+        }),
     )
     .await;
     assert_eq!(referrer_client.body["approval"], "not_needed");
@@ -307,12 +310,9 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
 async fn a_client_is_registered_only_with_roles_its_organisation_can_hold() {
     let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let nav = t.organisation(OrganisationKind::NavOffice, "NAV Stjørdal", None);
-    let reply = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+    let reply = post(&app, "/api/v1/api-clients", &admin, &json!({
             "organisation_id": nav.id, "name": "NAV system", "roles": ["referrer", "centre_coordinator"]
-        })),
-    )
+        }))
     .await;
     let body = reply.assert_problem(422);
     assert_eq!(body["errors"][0]["field"], "roles");

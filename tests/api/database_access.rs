@@ -8,7 +8,7 @@ use diesel::RunQueryDsl;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{DbOptions, Pools};
 use samhandling_tests::referrals::{field, refer, referral_body};
-use samhandling_tests::{authorized, get, send, texts, TestApp, SECRET};
+use samhandling_tests::{get, post, send, texts, TestApp, SECRET};
 use serde_json::json;
 use std::time::Duration;
 
@@ -38,10 +38,11 @@ async fn a_request_that_gets_no_connection_in_time_answers_503_and_changes_nothi
     let app = test::init_service(build_app(state.clone(), &[])).await;
 
     let held = state.database.pool().connection().unwrap();
-    let refused = send(
+    let refused = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)
-            .set_json(json!({"kind": "other", "name": "Mental Helse Trøndelag"})),
+        "/api/v1/organisations",
+        &admin,
+        &json!({"kind": "other", "name": "Mental Helse Trøndelag"}),
     )
     .await;
     refused.assert_problem(503);
@@ -191,11 +192,13 @@ async fn a_token_request_holds_no_connection_while_its_secret_is_verified() {
         "Stjørdal kommune",
         Some("5035"),
     );
-    let registered = send(
+    let registered = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+        "/api/v1/api-clients",
+        &admin,
+        &json!({
             "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
-        })),
+        }),
     )
     .await;
     let client_id = registered.body["id"].as_str().unwrap().to_owned();

@@ -2,7 +2,7 @@
 
 use actix_web::test::TestRequest;
 use samhandling_tests::referrals::{field, refer, referral_body, transition};
-use samhandling_tests::{act, authorized, get, send, texts, TestApp};
+use samhandling_tests::{act, authorized, get, post, send, texts, TestApp};
 use serde_json::{json, Value};
 
 #[actix_web::test]
@@ -198,11 +198,7 @@ async fn creation_is_idempotent_and_external_references_are_unique() {
     assert_eq!(again.status, 201);
     assert_eq!(again.body["id"], first.body["id"]);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
-    let duplicate = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&body),
-    )
-    .await;
+    let duplicate = post(&app, "/api/v1/referrals", &f.referrer, &body).await;
     duplicate.assert_problem(409);
     let found = get(
         &app,
@@ -219,11 +215,7 @@ async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored(
     let (t, app, f) = TestApp::started(field).await;
     let mut no_consent = referral_body(&f.centre, "Evelina", true);
     no_consent["consent"]["contact"] = json!(false);
-    let reply = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&no_consent),
-    )
-    .await;
+    let reply = post(&app, "/api/v1/referrals", &f.referrer, &no_consent).await;
     assert_eq!(
         reply.assert_problem(422)["errors"][0]["field"],
         "consent.contact"
@@ -235,59 +227,39 @@ async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored(
         .unwrap()
         .remove("phone");
     unreachable["person"]["birth_year"] = json!(1850);
-    let reply = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
-            .set_json(&unreachable),
-    )
-    .await;
+    let reply = post(&app, "/api/v1/referrals", &f.referrer, &unreachable).await;
     let fields = texts(&reply.assert_problem(422)["errors"], "field");
     assert!(fields.contains(&"person.birth_year"), "{fields:?}");
     assert!(fields.iter().any(|f| f.starts_with("person")), "{fields:?}");
 
     let mut diagnosis = referral_body(&f.centre, "Evelina", true);
     diagnosis["diagnosis"] = json!("F32.1");
-    let reply = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&diagnosis),
-    )
-    .await;
+    let reply = post(&app, "/api/v1/referrals", &f.referrer, &diagnosis).await;
     assert_eq!(reply.assert_problem(422)["errors"][0]["field"], "diagnosis");
 
     let municipality = t.municipality("Frosta kommune", "5036");
     let mut not_a_centre = referral_body(&f.centre, "Evelina", true);
     not_a_centre["target_centre_id"] = json!(municipality.id);
-    send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
-            .set_json(&not_a_centre),
-    )
-    .await
-    .assert_problem(422);
+    post(&app, "/api/v1/referrals", &f.referrer, &not_a_centre)
+        .await
+        .assert_problem(422);
     let mut nowhere = referral_body(&f.centre, "Evelina", true);
     nowhere["target_centre_id"] = json!(uuid::Uuid::now_v7());
-    send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&nowhere),
-    )
-    .await
-    .assert_problem(404);
+    post(&app, "/api/v1/referrals", &f.referrer, &nowhere)
+        .await
+        .assert_problem(404);
     // Network meetings are offered by the person's own professional and logged without identity,
     // never referred: the offer is not part of the contract.
     let mut network_meeting = referral_body(&f.centre, "Evelina", true);
     network_meeting["offer"] = json!("network_meeting");
-    let refused = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
-            .set_json(&network_meeting),
-    )
-    .await;
+    let refused = post(&app, "/api/v1/referrals", &f.referrer, &network_meeting).await;
     assert_eq!(refused.assert_problem(400)["errors"][0]["field"], "offer");
 
-    send(
+    post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.coordinator)
-            .set_json(referral_body(&f.centre, "Evelina", true)),
+        "/api/v1/referrals",
+        &f.coordinator,
+        &referral_body(&f.centre, "Evelina", true),
     )
     .await
     .assert_problem(403);
@@ -309,7 +281,7 @@ async fn lists_filter_by_what_integrations_need() {
         let app = &app;
         let token = f.coordinator.clone();
         async move {
-            let reply = send(app, authorized(TestRequest::get().uri(&uri), &token)).await;
+            let reply = get(app, &uri, &token).await;
             assert_eq!(reply.status, 200, "{uri}: {}", reply.text);
             reply.body["items"].as_array().unwrap().len()
         }
