@@ -10,7 +10,7 @@ use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
 use samhandling_tests::{
-    act, authorized, created, get, post, send, tables_containing, texts, App, TestApp,
+    act, authorized, created, get, moved, post, send, tables_containing, texts, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -133,14 +133,13 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     let listed = get(&app, "/api/v1/referrals", &f.referrer).await;
     seen_by_referrer.push(listed.text.clone());
 
-    let started = post(
+    let started = moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "starting"}),
+        "starting",
     )
     .await;
-    assert_eq!(started.status, 200, "{}", started.text);
     assert_eq!(started.body["member_count"], 5);
     assert_eq!(started.body["open_seats"], 3);
 
@@ -191,14 +190,13 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     )
     .await;
     again.assert_problem(409);
-    let running = post(
+    moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "self_running"}),
+        "self_running",
     )
     .await;
-    assert_eq!(running.status, 200, "{}", running.text);
 
     // The referrer's webhooks: every step Kari consented to hear of, in order; for the others
     // only the changes of the coarse status.
@@ -746,14 +744,13 @@ async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats
     .await;
     assert_eq!(done.status, 200, "{}", done.text);
 
-    let ended = post(
+    let ended = moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "ended"}),
+        "ended",
     )
     .await;
-    assert_eq!(ended.status, 200, "{}", ended.text);
     assert_eq!(ended.body["status"], "ended");
     assert_eq!(ended.body["member_count"], 0);
     assert_eq!(ended.body["open_seats"], 8);
@@ -808,14 +805,13 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     post(&app, &sessions, &f.coordinator, &session(&day(0)))
         .await
         .assert_problem(409);
-    let started = post(
+    moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "starting"}),
+        "starting",
     )
     .await;
-    assert_eq!(started.status, 200, "{}", started.text);
     // A starting group meets, with its starter.
     created(&app, &sessions, &f.coordinator, &session(&day(0))).await;
 
@@ -851,14 +847,13 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     assert_eq!(read.body["open_seats"], 2);
 
     // Running itself, it is closed: out of the catalogue, and a new member needs its agreement.
-    let running = post(
+    moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "self_running"}),
+        "self_running",
     )
     .await;
-    assert_eq!(running.status, 200, "{}", running.text);
     let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
     assert_eq!(catalogue.body["items"], json!([]));
     let seventh = waiting("Sjuende").await;

@@ -2,7 +2,7 @@
 //! book and complete an intake and place its person, each asserting its success.
 
 use crate::referrals::{refer, referral_body, Field};
-use crate::{post, App, Reply};
+use crate::{moved, post, App, Reply};
 use serde_json::{json, Value};
 
 /// A valid group meeting in Trondheim (5001) on Tuesdays, in Norwegian, on `theme`.
@@ -23,14 +23,7 @@ pub async fn recruiting_group(app: &impl App, token: &str, body: &Value) -> Stri
     let created = post(app, "/api/v1/groups", token, body).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.body["id"].as_str().unwrap_or_default().to_owned();
-    let opened = post(
-        app,
-        &format!("/api/v1/groups/{id}/transitions"),
-        token,
-        &json!({"to": "recruiting"}),
-    )
-    .await;
-    assert_eq!(opened.status, 200, "{}", opened.text);
+    moved(app, &format!("/api/v1/groups/{id}"), token, "recruiting").await;
     id
 }
 
@@ -121,13 +114,12 @@ pub async fn meeting_group(app: &impl App, f: &Field, title: &str) -> String {
         let placed = place(app, &f.coordinator, &group, &intake).await;
         assert_eq!(placed.status, 201, "{}", placed.text);
     }
-    let started = post(
+    moved(
         app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "starting"}),
+        "starting",
     )
     .await;
-    assert_eq!(started.status, 200, "{}", started.text);
     group
 }

@@ -292,6 +292,20 @@ pub async fn created(app: &impl App, uri: &str, token: &str, body: &Value) -> Re
     reply
 }
 
+/// Moves the record at `resource` (its URI) to the status `to` as `token`, and asserts that it
+/// moved.
+pub async fn moved(app: &impl App, resource: &str, token: &str, to: &str) -> Reply {
+    let reply = post(
+        app,
+        &format!("{resource}/transitions"),
+        token,
+        &serde_json::json!({ "to": to }),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply
+}
+
 /// Sends `request` with `body` as `token`, with `If-Match: etag` when there is one: a change
 /// made with or without the version the caller last read.
 pub async fn send_if_match(
