@@ -5,7 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{assemble_one, completed, find_and_lock};
+use crate::record::{assemble_one, completed, find_and_lock, one_version_up};
 use crate::schema::{course_organisers, courses, enrolments, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -235,8 +235,7 @@ pub fn update(conn: &mut PgConnection, course: &Course) -> Result<Course, StoreE
             courses::digital.eq(course.digital),
             courses::dates.eq(&course.dates),
             courses::capacity.eq(course.capacity),
-            courses::version.eq(courses::version + 1),
-            courses::updated_at.eq(diesel::dsl::now),
+            one_version_up!(courses),
         ))
         .returning(CourseRow::as_returning())
         .get_result(conn)?;
@@ -370,8 +369,7 @@ pub fn set_enrolment_status(
     let row: EnrolmentRow = diesel::update(enrolments::table.find(id))
         .set((
             enrolments::status.eq(to.as_str()),
-            enrolments::version.eq(enrolments::version + 1),
-            enrolments::updated_at.eq(diesel::dsl::now),
+            one_version_up!(enrolments),
         ))
         .returning(EnrolmentRow::as_returning())
         .get_result(conn)?;

@@ -4,7 +4,7 @@
 
 use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
-use crate::record::{assemble_one, find_and_lock, with_children};
+use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{
     dialogue_attendees, dialogue_evaluations, dialogue_findings, dialogue_meetings,
     dialogue_participants, organisations,
@@ -290,8 +290,7 @@ pub fn transition(
     let row: MeetingRow = diesel::update(dialogue_meetings::table.find(meeting.id))
         .set((
             dialogue_meetings::status.eq(to.as_str()),
-            dialogue_meetings::version.eq(dialogue_meetings::version + 1),
-            dialogue_meetings::updated_at.eq(diesel::dsl::now),
+            one_version_up!(dialogue_meetings),
         ))
         .returning(MeetingRow::as_returning())
         .get_result(conn)?;

@@ -3,7 +3,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::OptionalRecord;
+use crate::record::{one_version_up, OptionalRecord};
 use crate::schema::{dialogue_meetings, follow_up_actions, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -154,8 +154,7 @@ pub fn set_status(
     let row: ActionRow = diesel::update(follow_up_actions::table.find(id))
         .set((
             follow_up_actions::status.eq(to.as_str()),
-            follow_up_actions::version.eq(follow_up_actions::version + 1),
-            follow_up_actions::updated_at.eq(diesel::dsl::now),
+            one_version_up!(follow_up_actions),
         ))
         .returning(ActionRow::as_returning())
         .get_result(conn)?;

@@ -4,7 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
-use crate::record::{assemble_one, find_and_lock, with_children};
+use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{gathering_attendance, gatherings};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -183,11 +183,7 @@ pub fn list(
 /// Writes the changeable fields of `gathering` (locked and checked) as a new version.
 pub fn update(conn: &mut PgConnection, gathering: &Gathering) -> Result<Gathering, StoreError> {
     let row: GatheringRow = diesel::update(gatherings::table.find(gathering.id))
-        .set((
-            recorded(gathering)?,
-            gatherings::version.eq(gatherings::version + 1),
-            gatherings::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((recorded(gathering)?, one_version_up!(gatherings)))
         .returning(GatheringRow::as_returning())
         .get_result(conn)?;
     one(conn, row)
@@ -218,10 +214,7 @@ pub fn record_attendance(
         ))
         .execute(conn)?;
     let row: GatheringRow = diesel::update(gatherings::table.find(gathering_id))
-        .set((
-            gatherings::version.eq(gatherings::version + 1),
-            gatherings::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((one_version_up!(gatherings),))
         .returning(GatheringRow::as_returning())
         .get_result(conn)?;
     one(conn, row)

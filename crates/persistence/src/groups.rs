@@ -4,7 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::find_and_lock;
+use crate::record::{find_and_lock, one_version_up};
 use crate::schema::{group_follow_ups, group_starters, groups};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -248,11 +248,7 @@ pub fn list(
 /// Stores a coordinator's edit of a group already locked and checked.
 pub fn update(conn: &mut PgConnection, group: &Group) -> Result<Group, StoreError> {
     let row: GroupRow = diesel::update(groups::table.find(group.id))
-        .set((
-            editable(group),
-            groups::version.eq(groups::version + 1),
-            groups::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((editable(group), one_version_up!(groups)))
         .returning(GroupRow::as_returning())
         .get_result(conn)?;
     row.try_into()
@@ -275,8 +271,7 @@ pub fn transition(
             groups::status.eq(to.as_str()),
             groups::started_at.eq(started_at),
             groups::ended_at.eq(ended_at),
-            groups::version.eq(groups::version + 1),
-            groups::updated_at.eq(diesel::dsl::now),
+            one_version_up!(groups),
         ))
         .returning(GroupRow::as_returning())
         .get_result(conn)?;
@@ -292,8 +287,7 @@ pub(crate) fn count_members(
     diesel::update(groups::table.find(group_id))
         .set((
             groups::member_count.eq(groups::member_count + delta),
-            groups::version.eq(groups::version + 1),
-            groups::updated_at.eq(diesel::dsl::now),
+            one_version_up!(groups),
         ))
         .execute(conn)?;
     Ok(())

@@ -4,7 +4,7 @@
 
 use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
-use crate::record::find_and_lock;
+use crate::record::{find_and_lock, one_version_up};
 use crate::schema::intakes;
 use chrono::{DateTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -178,8 +178,7 @@ pub fn complete(
             intakes::preferred_languages.eq(&preferences.languages),
             intakes::preferred_weekdays.eq(names(&preferences.weekdays, Weekday::as_str)),
             intakes::notes.eq(notes),
-            intakes::version.eq(intakes::version + 1),
-            intakes::updated_at.eq(diesel::dsl::now),
+            one_version_up!(intakes),
         ))
         .returning(IntakeRow::as_returning())
         .get_result(conn)?;

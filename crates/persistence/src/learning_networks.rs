@@ -4,7 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
-use crate::record::{assemble_one, find_and_lock, with_children};
+use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{learning_network_members, learning_networks, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -220,8 +220,7 @@ pub fn update(
             learning_networks::target_group.eq(&network.target_group),
             learning_networks::ends_on.eq(network.ends_on),
             learning_networks::steering_group.eq(steering_json(&network.steering_group)?),
-            learning_networks::version.eq(learning_networks::version + 1),
-            learning_networks::updated_at.eq(diesel::dsl::now),
+            one_version_up!(learning_networks),
         ))
         .execute(conn)?;
     find_unscoped(conn, network.id)
@@ -242,10 +241,7 @@ pub fn add_member(
         ))
         .execute(conn)?;
     diesel::update(learning_networks::table.find(network_id))
-        .set((
-            learning_networks::version.eq(learning_networks::version + 1),
-            learning_networks::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((one_version_up!(learning_networks),))
         .execute(conn)?;
     find_unscoped(conn, network_id)
 }

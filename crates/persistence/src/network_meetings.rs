@@ -5,7 +5,7 @@
 
 use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
-use crate::record::OptionalRecord;
+use crate::record::{one_version_up, OptionalRecord};
 use crate::schema::{facilitators, network_meetings, supervision_answers, supervision_sessions};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -290,11 +290,7 @@ pub fn update(
     meeting: &NetworkMeeting,
 ) -> Result<NetworkMeeting, StoreError> {
     let row: MeetingRow = diesel::update(network_meetings::table.find(meeting.id))
-        .set((
-            recorded(meeting),
-            network_meetings::version.eq(network_meetings::version + 1),
-            network_meetings::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((recorded(meeting), one_version_up!(network_meetings)))
         .returning(MeetingRow::as_returning())
         .get_result(conn)?;
     let mut changed: NetworkMeeting = row.try_into()?;

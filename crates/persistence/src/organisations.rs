@@ -5,7 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
-use crate::record::{find_and_lock, OptionalRecord};
+use crate::record::{find_and_lock, one_version_up, OptionalRecord};
 use crate::schema::organisations;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -181,8 +181,7 @@ pub fn update(
     let row: OrganisationRow = diesel::update(organisations::table.find(id))
         .set((
             OrganisationFields::from(draft),
-            organisations::version.eq(organisations::version + 1),
-            organisations::updated_at.eq(diesel::dsl::now),
+            one_version_up!(organisations),
         ))
         .returning(OrganisationRow::as_returning())
         .get_result(conn)?;

@@ -21,6 +21,18 @@ macro_rules! first_row {
 }
 pub(crate) use first_row;
 
+/// What every change of a versioned row sets besides its own columns: the version one up (what
+/// ETags and `If-Match` compare) and `updated_at` now, as a tuple for `.set(…)`.
+macro_rules! one_version_up {
+    ($table:ident) => {
+        (
+            $table::version.eq($table::version + 1),
+            $table::updated_at.eq(diesel::dsl::now),
+        )
+    };
+}
+pub(crate) use one_version_up;
+
 /// Declares a read of one record and its locked twin: the plain read and the one a change
 /// takes first, which every aggregate offers alike. The doc comments before the `fn` line are
 /// the plain read's; those after it are added to the locked one's.

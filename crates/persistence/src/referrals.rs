@@ -5,7 +5,7 @@
 use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::idempotency::NewKey;
 use crate::pagination;
-use crate::record::find_and_lock;
+use crate::record::{find_and_lock, one_version_up};
 use crate::schema::{memberships, referral_people, referral_transitions, referrals};
 use crate::statement::statement;
 use chrono::{DateTime, Utc};
@@ -631,8 +631,7 @@ pub fn transition(
         .set((
             referrals::status.eq(to.as_str()),
             referrals::ended_at.eq(ended_at),
-            referrals::version.eq(referrals::version + 1),
-            referrals::updated_at.eq(diesel::dsl::now),
+            one_version_up!(referrals),
             // A change is work on the referral: the inactivity clock and its notice start over.
             referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
             referrer_view_changed(noticed),
@@ -685,8 +684,7 @@ fn referrer_view_changed_when(condition: &str) -> ReferrerViewChange {
 pub fn touch(conn: &mut PgConnection, id: Uuid) -> Result<(), StoreError> {
     diesel::update(referrals::table.find(id))
         .set((
-            referrals::version.eq(referrals::version + 1),
-            referrals::updated_at.eq(diesel::dsl::now),
+            one_version_up!(referrals),
             referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)?;
@@ -708,8 +706,7 @@ pub fn withdraw_feedback_consent(
             >(
                 "coalesce(feedback_withdrawn_at, now())"
             )),
-            referrals::version.eq(referrals::version + 1),
-            referrals::updated_at.eq(diesel::dsl::now),
+            one_version_up!(referrals),
             // A change is work on the referral: the inactivity clock and its notice start over.
             referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
             // The referrer's view loses the detailed status the first time only.
@@ -764,8 +761,7 @@ pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> 
             referrals::target_groups.eq(Vec::<String>::new()),
             referrals::residence_municipality.eq(None::<String>),
             referrals::preferred_format.eq(PreferredFormat::NoPreference.as_str()),
-            referrals::version.eq(referrals::version + 1),
-            referrals::updated_at.eq(diesel::dsl::now),
+            one_version_up!(referrals),
             // The referrer's view loses its external reference the first time only.
             referrer_view_changed_when("external_reference IS NOT NULL"),
         ))
