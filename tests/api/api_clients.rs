@@ -6,7 +6,7 @@ use base64::Engine;
 use diesel::RunQueryDsl;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{act, authorized, get, send, TestApp};
+use samhandling_tests::{act, authorized, get, post, send, TestApp};
 use serde_json::json;
 
 fn token_request(form: &str) -> TestRequest {
@@ -32,17 +32,15 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     t.state = actix_web::web::Data::new(state);
     let app = t.service().await;
     let admin = t.admin_token();
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
+    let municipality = t.municipality("Stjørdal kommune", "5035");
 
-    let registered = send(
+    let registered = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+        "/api/v1/api-clients",
+        &admin,
+        &json!({
             "organisation_id": municipality.id, "name": "Stjørdal fagsystem", "roles": ["referrer"]
-        })),
+        }),
     )
     .await;
     assert_eq!(registered.status, 201, "{}", registered.text);
@@ -182,9 +180,7 @@ async fn the_token_endpoint_answers_in_rfc_6749_terms() {
 
 #[actix_web::test]
 async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let centre = t.organisation(
         OrganisationKind::SelfHelpCentre,
         "LINK Bergen og omegn",
@@ -207,12 +203,9 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
     let body = unknown_org.assert_problem(404);
     assert!(body["detail"].as_str().unwrap().contains("organisation_id"));
 
-    let registered = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+    let registered = post(&app, "/api/v1/api-clients", &admin, &json!({
             "organisation_id": centre.id, "name": "LINK intake", "roles": ["centre_coordinator", "facilitator"]
-        })),
-    )
+        }))
     .await;
     let client_id = registered.body["id"].as_str().unwrap();
     let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
@@ -244,18 +237,18 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
 /// itself a way to read people's names.
 #[actix_web::test]
 async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_approves() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Trondheim", None);
     let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", None);
     let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
     let stranger = t.token(other_centre.id, &[Role::CentreCoordinator]);
-    let registered = send(
+    let registered = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+        "/api/v1/api-clients",
+        &admin,
+        &json!({
             "organisation_id": centre.id, "name": "Intake system", "roles": ["centre_coordinator"]
-        })),
+        }),
     )
     .await;
     assert_eq!(registered.status, 201, "{}", registered.text);
@@ -300,16 +293,14 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
         .any(|event| event["action"] == "approved"));
 
     // A referrer's client reads no personal data: registration is enough.
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
-    let referrer_client = send(
+    let municipality = t.municipality("Stjørdal kommune", "5035");
+    let referrer_client = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+        "/api/v1/api-clients",
+        &admin,
+        &json!({
             "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
-        })),
+        }),
     )
     .await;
     assert_eq!(referrer_client.body["approval"], "not_needed");
@@ -317,16 +308,11 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
 
 #[actix_web::test]
 async fn a_client_is_registered_only_with_roles_its_organisation_can_hold() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let nav = t.organisation(OrganisationKind::NavOffice, "NAV Stjørdal", None);
-    let reply = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+    let reply = post(&app, "/api/v1/api-clients", &admin, &json!({
             "organisation_id": nav.id, "name": "NAV system", "roles": ["referrer", "centre_coordinator"]
-        })),
-    )
+        }))
     .await;
     let body = reply.assert_problem(422);
     assert_eq!(body["errors"][0]["field"], "roles");

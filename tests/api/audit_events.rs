@@ -8,9 +8,7 @@ use serde_json::json;
 
 #[actix_web::test]
 async fn organisation_changes_are_audited_with_actor_and_request() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (_t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let created = send(
         &app,
         authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)

@@ -110,11 +110,7 @@ async fn a_token_with_the_none_algorithm_is_401() {
 async fn a_non_admin_creating_an_organisation_is_403_and_nothing_is_stored() {
     let t = TestApp::new();
     let app = t.service().await;
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
+    let municipality = t.municipality("Stjørdal kommune", "5035");
     let token = t.token(municipality.id, &[Role::Referrer, Role::MunicipalContact]);
     let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &token)
         .set_json(json!({"kind": "other", "name": "Not allowed"}));
@@ -152,16 +148,8 @@ async fn an_external_issuer_is_trusted_only_with_its_configured_organisations_an
 
     // The organisations must exist before the trust names them.
     let directory = TestApp::new();
-    let municipality = directory.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
-    let untrusted = directory.organisation(
-        OrganisationKind::Municipality,
-        "Levanger kommune",
-        Some("5037"),
-    );
+    let municipality = directory.municipality("Stjørdal kommune", "5035");
+    let untrusted = directory.municipality("Levanger kommune", "5037");
     let centre = directory.organisation(OrganisationKind::SelfHelpCentre, "LINK Trondheim", None);
     let t = TestApp::with_database(
         directory,

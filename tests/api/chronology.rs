@@ -4,7 +4,8 @@
 //! naming the field, and stores nothing.
 
 use samhandling_tests::groups::{
-    book_intake, complete_for_group, day, group_body, meeting_group, place, recruiting_group,
+    book_intake, candidate, complete_for_group, day, group_body, meeting_group, place,
+    recruiting_group,
 };
 use samhandling_tests::referrals::{field, refer, referral_body};
 use samhandling_tests::{get, post, TestApp};
@@ -12,9 +13,7 @@ use serde_json::json;
 
 #[actix_web::test]
 async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stores_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let referral = refer(
         &app,
         &f.referrer,
@@ -63,13 +62,9 @@ async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stor
 
 #[actix_web::test]
 async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_seat_taken() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let group = recruiting_group(&app, &f.coordinator, &group_body("Datoer", "relatives")).await;
-    let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Dato", false)).await;
-    let intake = book_intake(&app, &f.coordinator, referral["id"].as_str().unwrap()).await;
-    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Dato").await;
+    let intake = candidate(&app, &f, "Dato", "Dato").await.intake;
     let placed = place(&app, &f.coordinator, &group, &intake).await;
     assert_eq!(placed.status, 201, "{}", placed.text);
     let membership = placed.body["id"].as_str().unwrap();
@@ -113,9 +108,7 @@ async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_se
 
 #[actix_web::test]
 async fn a_session_dated_before_its_group_or_in_the_future_is_refused_and_stores_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let group = meeting_group(&app, &f, "Møtedato").await;
     let sessions = format!("/api/v1/groups/{group}/sessions");
     let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 4, "follow_up_requested": true});
@@ -148,9 +141,7 @@ async fn a_session_dated_before_its_group_or_in_the_future_is_refused_and_stores
 
 #[actix_web::test]
 async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let group = meeting_group(&app, &f, "Oppfølging").await;
     let follow_ups = format!("/api/v1/groups/{group}/follow-ups");
 

@@ -7,7 +7,7 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    act, authorized, created, get, post, send, tables_containing, Reply, TestApp,
+    act, authorized, created, get, post, send, tables_containing, texts, App, Reply, TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -30,11 +30,7 @@ fn centres(t: &TestApp) -> Centres {
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
     let napha = t.organisation(OrganisationKind::CompetenceCentre, "NAPHA", None);
     let kbt = t.organisation(OrganisationKind::CompetenceCentre, "KBT", None);
-    let levanger = t.organisation(
-        OrganisationKind::Municipality,
-        "Levanger kommune",
-        Some("5037"),
-    );
+    let levanger = t.municipality("Levanger kommune", "5037");
     let governor = t.organisation(
         OrganisationKind::CountyGovernor,
         "Statsforvalteren i Trøndelag",
@@ -73,28 +69,12 @@ fn enrolment_body(name: &str, email: &str, employer: Uuid) -> Value {
 }
 
 /// Creates a course as `token`; returns its id.
-async fn course<S, B>(app: &S, token: &str, body: &Value) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn course(app: &impl App, token: &str, body: &Value) -> String {
     created(app, "/api/v1/courses", token, body).await.id()
 }
 
 /// Enrols the three Levanger professionals Kari, Ola and Siri on `course` as `token`.
-async fn three_enrolments<S, B>(app: &S, token: &str, course: &str, employer: Uuid) -> Vec<Reply>
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn three_enrolments(app: &impl App, token: &str, course: &str, employer: Uuid) -> Vec<Reply> {
     let mut replies = Vec::new();
     for (name, email) in [
         ("Kari Nordmann", "Kari.Nordmann@levanger.kommune.no"),
@@ -120,9 +100,7 @@ fn transition(course: &str, enrolment: &str) -> String {
 
 #[actix_web::test]
 async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let created = created(&app, "/api/v1/courses", &c.korus, &course_body(2, &[])).await;
     let id = created.id();
     assert_eq!(
@@ -189,12 +167,7 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
 
     let listed = get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.korus).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
-    let statuses: Vec<&str> = listed.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["status"].as_str().unwrap())
-        .collect();
+    let statuses = texts(&listed.body["items"], "status");
     assert_eq!(
         statuses,
         ["cancelled", "enrolled", "enrolled"],
@@ -237,9 +210,7 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
 
 #[actix_web::test]
 async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_nobody_else() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(20, &[c.napha_id])).await;
 
     let co = get(&app, &format!("/api/v1/courses/{id}"), &c.napha).await;
@@ -343,9 +314,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
 
 #[actix_web::test]
 async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transitions() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let kari = replies[0].id();
@@ -422,9 +391,7 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
 
 #[actix_web::test]
 async fn a_co_organiser_that_is_not_a_competence_centre_is_422_and_nothing_is_stored() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let mut body = course_body(10, &[c.napha_id, c.levanger_id]);
     body["title"] = json!("Kurs som ikke skal lagres");
     let refused = post(&app, "/api/v1/courses", &c.korus, &body).await;
@@ -487,9 +454,7 @@ async fn a_co_organiser_that_is_not_a_competence_centre_is_422_and_nothing_is_st
 
 #[actix_web::test]
 async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let siri = replies[2].id();
@@ -547,9 +512,7 @@ async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() 
 
 #[actix_web::test]
 async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let patch = |capacity: i32, etag: &str| {
@@ -604,9 +567,7 @@ async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up(
 
 #[actix_web::test]
 async fn a_change_without_if_match_is_428() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (_t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let unconditional = send(
         &app,
@@ -628,9 +589,7 @@ async fn a_change_without_if_match_is_428() {
 
 #[actix_web::test]
 async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let kari = replies[0].id();
@@ -692,9 +651,7 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
 
 #[actix_web::test]
 async fn the_line_closes_up_and_a_retried_enrolment_is_stored_once() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(1, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let positions: Vec<&Value> = replies
@@ -757,9 +714,7 @@ fn log_body() -> Value {
 
 #[actix_web::test]
 async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_the_link() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let facilitator = t.token_as("levanger-idp|kari", c.levanger_id, &[Role::Facilitator]);
     // KBT names Kari as its facilitator, and she has a log: a link alone shows KBT nothing.
     let affiliated = created(
@@ -834,9 +789,7 @@ async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_th
 #[actix_web::test]
 async fn a_course_title_or_place_holding_a_national_identity_number_is_refused_and_stored_nowhere()
 {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let c = centres(&t);
+    let (t, app, c) = TestApp::started(centres).await;
     let id = "01010150074";
     for field in ["title", "place"] {
         let mut body = course_body(10, &[]);

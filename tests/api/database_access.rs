@@ -8,7 +8,7 @@ use diesel::RunQueryDsl;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{DbOptions, Pools};
 use samhandling_tests::referrals::{field, refer, referral_body};
-use samhandling_tests::{authorized, get, send, TestApp, SECRET};
+use samhandling_tests::{get, post, send, texts, TestApp, SECRET};
 use serde_json::json;
 use std::time::Duration;
 
@@ -38,10 +38,11 @@ async fn a_request_that_gets_no_connection_in_time_answers_503_and_changes_nothi
     let app = test::init_service(build_app(state.clone(), &[])).await;
 
     let held = state.database.pool().connection().unwrap();
-    let refused = send(
+    let refused = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)
-            .set_json(json!({"kind": "other", "name": "Mental Helse Trøndelag"})),
+        "/api/v1/organisations",
+        &admin,
+        &json!({"kind": "other", "name": "Mental Helse Trøndelag"}),
     )
     .await;
     refused.assert_problem(503);
@@ -50,12 +51,7 @@ async fn a_request_that_gets_no_connection_in_time_answers_503_and_changes_nothi
 
     let listed = get(&app, "/api/v1/organisations?kind=other", &admin).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
-    let names: Vec<&str> = listed.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|organisation| organisation["name"].as_str().unwrap())
-        .collect();
+    let names = texts(&listed.body["items"], "name");
     assert!(!names.contains(&"Mental Helse Trøndelag"), "{names:?}");
 }
 
@@ -76,9 +72,7 @@ async fn more_concurrent_requests_than_connections_are_all_served_in_turn() {
 
 #[actix_web::test]
 async fn every_read_of_the_person_is_on_record_and_only_those() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Ingrid", true)).await;
     let id = created["id"].as_str().unwrap();
     let path = format!("/api/v1/referrals/{id}");
@@ -113,9 +107,7 @@ async fn every_read_of_the_person_is_on_record_and_only_those() {
 
 #[actix_web::test]
 async fn no_person_leaves_when_the_read_cannot_be_recorded() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Sigrid", true)).await;
     let id = created["id"].as_str().unwrap();
     let path = format!("/api/v1/referrals/{id}");
@@ -200,11 +192,13 @@ async fn a_token_request_holds_no_connection_while_its_secret_is_verified() {
         "Stjørdal kommune",
         Some("5035"),
     );
-    let registered = send(
+    let registered = post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/api-clients"), &admin).set_json(json!({
+        "/api/v1/api-clients",
+        &admin,
+        &json!({
             "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
-        })),
+        }),
     )
     .await;
     let client_id = registered.body["id"].as_str().unwrap().to_owned();

@@ -9,7 +9,8 @@ use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::groups::{book_intake, day, meeting_group};
 use samhandling_tests::referrals::{field, refer, referral_body, Field};
-use samhandling_tests::{authorized, created, get, post, send, TestApp};
+use samhandling_tests::webhooks::subscribe;
+use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -269,15 +270,7 @@ async fn every_404_on_another_organisations_record_leaves_an_access_denied_event
 
 /// One record of each kind, each owned by the party the probes are not.
 #[rustfmt::skip]
-async fn world<S, B>(t: &TestApp, app: &S) -> World
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn world(t: &TestApp, app: &impl App) -> World {
     let f = field(t);
     let admin = t.admin_token();
     let mut ids = BTreeMap::new();
@@ -299,8 +292,7 @@ where
     ids.insert("follow_up", follow_up.id());
     ids.insert("group", group);
     ids.insert("referral", referral);
-    let subscription = send(app, authorized(TestRequest::post().uri("/api/v1/webhook-subscriptions"), &f.referrer)
-        .set_json(json!({"url": "http://127.0.0.1:9/hook", "event_types": ["referral_status_changed"]}))).await;
+    let subscription = subscribe(app, &f.referrer, "http://127.0.0.1:9/hook").await;
     assert_eq!(subscription.status, 201, "{}", subscription.text);
     ids.insert("subscription", subscription.id());
     let client = created(app, "/api/v1/api-clients", &admin, &json!({
@@ -311,8 +303,8 @@ where
     // learning network; Kari's network meeting log at Verdal.
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
     let kbt = t.organisation(OrganisationKind::CompetenceCentre, "KBT", None);
-    let verdal = t.organisation(OrganisationKind::Municipality, "Verdal kommune", Some("5038"));
-    let namsos = t.organisation(OrganisationKind::Municipality, "Namsos kommune", Some("5007"));
+    let verdal = t.municipality("Verdal kommune", "5038");
+    let namsos = t.municipality("Namsos kommune", "5007");
     let adviser = t.token_as("radgiver@korus", korus.id, &[Role::CompetenceAdviser]);
     let kari = t.token_as("verdal-idp|kari", verdal.id, &[Role::Facilitator]);
     tokens.insert("kbt", t.token_as("radgiver@kbt", kbt.id, &[Role::CompetenceAdviser]));

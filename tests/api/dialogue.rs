@@ -4,7 +4,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, created, get, post, send, TestApp};
+use samhandling_tests::{authorized, created, get, moved, post, send, texts, App, TestApp};
 use serde_json::{json, Value};
 
 /// Statsforvalteren i Trøndelag (county 50), the four Innherred and Namdal municipalities, Bergen,
@@ -45,11 +45,7 @@ fn trondelag(t: &TestApp) -> Trondelag {
         .iter()
         .map(|m| t.token(m.id, &[Role::MunicipalContact]))
         .collect();
-    let bergen = t.organisation(
-        OrganisationKind::Municipality,
-        "Bergen kommune",
-        Some("4601"),
-    );
+    let bergen = t.municipality("Bergen kommune", "4601");
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
     Trondelag {
         governor: t.token(governor.id, &[Role::GovernorAdviser]),
@@ -75,15 +71,7 @@ fn meeting_body(municipalities: &[&Organisation], partners: &[uuid::Uuid]) -> Va
 }
 
 /// Plans and holds the Namsos-area meeting with KoRus as partner; returns its id.
-async fn held_meeting<S, B>(app: &S, d: &Trondelag) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn held_meeting(app: &impl App, d: &Trondelag) -> String {
     let all: Vec<&Organisation> = d.municipalities.iter().collect();
     let created = created(
         app,
@@ -94,22 +82,19 @@ where
     .await;
     assert_eq!(created.body["view"], "governor");
     let id = created.body["id"].as_str().unwrap().to_owned();
-    let held = post(
+    moved(
         app,
-        &format!("/api/v1/dialogue-meetings/{id}/transitions"),
+        &format!("/api/v1/dialogue-meetings/{id}"),
         &d.governor,
-        &json!({"to": "held"}),
+        "held",
     )
     .await;
-    assert_eq!(held.status, 200, "{}", held.text);
     id
 }
 
 #[actix_web::test]
 async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_sees() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     let [levanger, verdal, ..] = &d.municipalities[..] else {
         unreachable!()
@@ -189,11 +174,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
     assert!(partner.body.get("findings").is_none());
     assert!(!partner.text.contains("Utfordring"));
 
-    let outsider = t.organisation(
-        OrganisationKind::Municipality,
-        "Frøya kommune",
-        Some("5014"),
-    );
+    let outsider = t.municipality("Frøya kommune", "5014");
     let frøya = t.token(outsider.id, &[Role::MunicipalContact]);
     get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &frøya)
         .await
@@ -206,9 +187,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
 
 #[actix_web::test]
 async fn a_meeting_with_bergen_is_422_for_the_trondelag_governor() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (_t, app, d) = TestApp::started(trondelag).await;
     let refused = post(
         &app,
         "/api/v1/dialogue-meetings",
@@ -225,9 +204,7 @@ async fn a_meeting_with_bergen_is_422_for_the_trondelag_governor() {
 
 #[actix_web::test]
 async fn an_evaluation_is_submitted_once() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     let uri = format!("/api/v1/dialogue-meetings/{id}/evaluations");
     created(
@@ -242,11 +219,7 @@ async fn an_evaluation_is_submitted_once() {
         second.assert_problem(409)["detail"],
         "your municipality has evaluated this meeting already"
     );
-    let outsider = t.organisation(
-        OrganisationKind::Municipality,
-        "Hitra kommune",
-        Some("5056"),
-    );
+    let outsider = t.municipality("Hitra kommune", "5056");
     post(
         &app,
         &uri,
@@ -259,9 +232,7 @@ async fn an_evaluation_is_submitted_once() {
 
 #[actix_web::test]
 async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_before() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (_t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     for (year, variables) in [
         (
@@ -349,9 +320,7 @@ async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_bef
 
 #[actix_web::test]
 async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_owner() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (_t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     let uri = format!("/api/v1/dialogue-meetings/{id}/actions");
     let mut actions = Vec::new();
@@ -369,12 +338,7 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
         actions.push(created.body["id"].as_str().unwrap().to_owned());
     }
     let overdue = get(&app, "/api/v1/follow-up-actions?overdue=true", &d.governor).await;
-    let owners: Vec<&str> = overdue.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["owner_organisation_id"].as_str().unwrap())
-        .collect();
+    let owners = texts(&overdue.body["items"], "owner_organisation_id");
     assert_eq!(
         owners,
         [
@@ -422,12 +386,7 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
 
     let timeline = get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[0]).await;
     assert_eq!(timeline.status, 200, "{}", timeline.text);
-    let kinds: Vec<&str> = timeline.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = texts(&timeline.body["items"], "kind");
     assert_eq!(kinds, ["meeting", "action"]);
     get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[1])
         .await
@@ -458,9 +417,7 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
 
 #[actix_web::test]
 async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let governor = created(
         &app,
         "/api/v1/organisations",
@@ -479,11 +436,7 @@ async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
         municipality.assert_problem(422)["errors"][0]["field"],
         "county_number"
     );
-    let bergen = t.organisation(
-        OrganisationKind::Municipality,
-        "Bergen kommune",
-        Some("4601"),
-    );
+    let bergen = t.municipality("Bergen kommune", "4601");
     let token = t.token(
         uuid::Uuid::parse_str(governor.body["id"].as_str().unwrap()).unwrap(),
         &[Role::GovernorAdviser],
@@ -505,9 +458,7 @@ async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
 
 #[actix_web::test]
 async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first_time() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (t, app, d) = TestApp::started(trondelag).await;
     let id = held_meeting(&app, &d).await;
     let uri = format!("/api/v1/dialogue-meetings/{id}/evaluations");
     let submit = |body: Value| {
@@ -547,9 +498,7 @@ async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first
 
 #[actix_web::test]
 async fn a_county_has_one_county_governor() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let first = created(
         &app,
         "/api/v1/organisations",
@@ -614,9 +563,7 @@ async fn a_county_has_one_county_governor() {
 #[actix_web::test]
 async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisation_by_its_facilitators(
 ) {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (t, app, d) = TestApp::started(trondelag).await;
     let mental_helse = t.organisation(OrganisationKind::UserOrganisation, "Mental Helse", None);
     let all: Vec<&Organisation> = d.municipalities.iter().collect();
     let meeting = created(

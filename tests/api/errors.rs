@@ -1,7 +1,7 @@
 //! Every failure is problem+json with a 4xx status, and changes nothing.
 
 use actix_web::test::TestRequest;
-use samhandling_tests::{authorized, get, send, TestApp};
+use samhandling_tests::{authorized, get, send, texts, TestApp};
 use serde_json::json;
 
 #[actix_web::test]
@@ -31,9 +31,7 @@ async fn a_wrong_method_is_a_405_problem_naming_the_allowed_ones() {
 
 #[actix_web::test]
 async fn malformed_json_is_a_400_problem() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let token = t.admin_token();
+    let (_t, app, token) = TestApp::started(TestApp::admin_token).await;
     let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &token)
         .insert_header(("content-type", "application/json"))
         .set_payload(r#"{"kind": "municipality", "name": "#);
@@ -43,9 +41,7 @@ async fn malformed_json_is_a_400_problem() {
 
 #[actix_web::test]
 async fn a_body_that_is_not_json_is_a_415_problem() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let token = t.admin_token();
+    let (_t, app, token) = TestApp::started(TestApp::admin_token).await;
     let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &token)
         .insert_header(("content-type", "text/plain"))
         .set_payload("kind=municipality");
@@ -54,9 +50,7 @@ async fn a_body_that_is_not_json_is_a_415_problem() {
 
 #[actix_web::test]
 async fn an_oversized_body_is_a_413_problem() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let token = t.admin_token();
+    let (_t, app, token) = TestApp::started(TestApp::admin_token).await;
     let huge = format!(
         r#"{{"kind": "other", "name": "{}"}}"#,
         "x".repeat(300 * 1024)
@@ -69,9 +63,7 @@ async fn an_oversized_body_is_a_413_problem() {
 
 #[actix_web::test]
 async fn an_unknown_field_is_a_422_problem_naming_it() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let token = t.admin_token();
+    let (_t, app, token) = TestApp::started(TestApp::admin_token).await;
     let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &token)
         .set_json(json!({"kind": "other", "name": "Mental Helse", "diagnosis": "F32"}));
     let reply = send(&app, request).await;
@@ -82,9 +74,7 @@ async fn an_unknown_field_is_a_422_problem_naming_it() {
 
 #[actix_web::test]
 async fn an_unknown_enum_value_is_a_400_problem() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let token = t.admin_token();
+    let (_t, app, token) = TestApp::started(TestApp::admin_token).await;
     let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &token)
         .set_json(json!({"kind": "hospital", "name": "St. Olavs"}));
     let reply = send(&app, request).await;
@@ -94,9 +84,7 @@ async fn an_unknown_enum_value_is_a_400_problem() {
 
 #[actix_web::test]
 async fn validation_reports_every_failing_field_at_once() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let token = t.admin_token();
+    let (_t, app, token) = TestApp::started(TestApp::admin_token).await;
     let request =
         authorized(TestRequest::post().uri("/api/v1/organisations"), &token).set_json(json!({
             "kind": "other",
@@ -106,12 +94,7 @@ async fn validation_reports_every_failing_field_at_once() {
         }));
     let reply = send(&app, request).await;
     let body = reply.assert_problem(422);
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = texts(&body["errors"], "field");
     assert!(fields.contains(&"name"), "{fields:?}");
     assert!(fields.contains(&"municipality_number"), "{fields:?}");
     assert!(fields.contains(&"county"), "{fields:?}");
@@ -144,9 +127,7 @@ async fn a_request_id_is_echoed_and_named_in_problems() {
 
 #[actix_web::test]
 async fn a_malformed_path_id_is_a_400_problem() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let token = t.admin_token();
+    let (_t, app, token) = TestApp::started(TestApp::admin_token).await;
     let reply = get(&app, "/api/v1/organisations/not-a-uuid", &token).await;
     reply.assert_problem(400);
 }
@@ -228,9 +209,7 @@ async fn a_browser_may_call_every_method_the_api_serves() {
 
 #[actix_web::test]
 async fn responses_carry_the_headers_health_data_needs() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let token = t.admin_token();
+    let (_t, app, token) = TestApp::started(TestApp::admin_token).await;
     for reply in [
         get(&app, "/api/v1/organisations", &token).await,
         get(&app, "/api/v1/organisations/not-a-uuid", &token).await,

@@ -3,27 +3,16 @@
 //! statistics that give no small count away.
 
 use actix_web::test::TestRequest;
-use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::groups::{
-    book_intake, complete_for_group, day, group_body, place, recruiting_group,
+    book_intake, candidate, complete_for_group, day, group_body, place, recruiting_group, Candidate,
 };
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
-use samhandling_tests::{act, authorized, created, get, post, send, tables_containing, TestApp};
+use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
+use samhandling_tests::{
+    act, authorized, created, get, moved, post, send, tables_containing, texts, App, TestApp,
+};
 use serde_json::{json, Value};
-use std::time::Duration;
-
-fn immediate_retries() -> DeliverySettings {
-    DeliverySettings {
-        retry: samhandling_domain::webhook::RetryPolicy {
-            base: chrono::TimeDelta::zero(),
-            ..samhandling_domain::webhook::RetryPolicy::default()
-        },
-        timeout: Duration::from_secs(5),
-        allow_private_targets: true,
-        ..DeliverySettings::default()
-    }
-}
 
 fn statuses(history: &Value) -> Vec<String> {
     history
@@ -36,17 +25,10 @@ fn statuses(history: &Value) -> Vec<String> {
 
 #[actix_web::test]
 async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees_only_its_part() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(0);
-    created(
-        &app,
-        "/api/v1/webhook-subscriptions",
-        &f.referrer,
-        &json!({"url": receiver.url, "event_types": ["referral_status_changed"]}),
-    )
-    .await;
+    let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
+    assert_eq!(subscribed.status, 201, "{}", subscribed.text);
 
     let title = "Pårørendegruppe tirsdager";
     let mut fitting = group_body(title, "relatives");
@@ -151,14 +133,13 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     let listed = get(&app, "/api/v1/referrals", &f.referrer).await;
     seen_by_referrer.push(listed.text.clone());
 
-    let started = post(
+    let started = moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "starting"}),
+        "starting",
     )
     .await;
-    assert_eq!(started.status, 200, "{}", started.text);
     assert_eq!(started.body["member_count"], 5);
     assert_eq!(started.body["open_seats"], 3);
 
@@ -209,23 +190,17 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     )
     .await;
     again.assert_problem(409);
-    let running = post(
+    moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "self_running"}),
+        "self_running",
     )
     .await;
-    assert_eq!(running.status, 200, "{}", running.text);
 
     // The referrer's webhooks: every step Kari consented to hear of, in order; for the others
     // only the changes of the coarse status.
-    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
-    let deliverer_handle = deliverer.clone();
-    actix_web::web::block(move || deliverer_handle.deliver_due())
-        .await
-        .unwrap()
-        .unwrap();
+    deliver(&deliverer(&t)).await;
     let delivered = receiver.received();
     let events: Vec<Value> = delivered
         .iter()
@@ -290,28 +265,17 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
 
 /// A recruiting group of `f`'s centre with `placed` members; returns the group and the intakes
 /// of its members.
-async fn group_with_members<S, B>(
-    app: &S,
+async fn group_with_members(
+    app: &impl App,
     f: &Field,
     body: &Value,
     placed: usize,
-) -> (String, Vec<String>)
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+) -> (String, Vec<String>) {
     let group = recruiting_group(app, &f.coordinator, body).await;
     let mut intakes = Vec::new();
     for index in 0..placed {
         let name = format!("{}{index}", body["title"].as_str().unwrap());
-        let created = refer(app, &f.referrer, &referral_body(&f.centre, &name, false)).await;
-        let id = created["id"].as_str().unwrap();
-        let intake = book_intake(app, &f.coordinator, id).await;
-        complete_for_group(app, &f.coordinator, &intake, "relatives", &name).await;
+        let intake = candidate(app, f, &name, &name).await.intake;
         let placed = place(app, &f.coordinator, &group, &intake).await;
         assert_eq!(placed.status, 201, "{}", placed.text);
         intakes.push(intake);
@@ -321,9 +285,7 @@ where
 
 #[actix_web::test]
 async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Samtalegruppe", "general"), 4).await;
     let refused = post(
         &app,
@@ -356,9 +318,7 @@ async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
 
 #[actix_web::test]
 async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_agreement() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut body = group_body("Liten gruppe", "relatives");
     body["min_members"] = json!(4);
     body["max_members"] = json!(4);
@@ -371,9 +331,7 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
         "this person already has a place in a group"
     );
 
-    let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Femte", false)).await;
-    let intake = book_intake(&app, &f.coordinator, referral["id"].as_str().unwrap()).await;
-    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Femte").await;
+    let intake = candidate(&app, &f, "Femte", "Femte").await.intake;
     let full = place(&app, &f.coordinator, &group, &intake).await;
     assert_eq!(
         full.assert_problem(409)["detail"],
@@ -424,9 +382,7 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
 
 #[actix_web::test]
 async fn another_centre_gets_404_on_every_id() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut body = group_body("Hemmelig sted", "relatives");
     body["confidential_location"] = json!(true);
     // Full, so that it is not in the catalogue, where anyone signed in may read it.
@@ -539,9 +495,7 @@ async fn another_centre_gets_404_on_every_id() {
 
 #[actix_web::test]
 async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confidential_address() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut body = group_body("Hemmelig sted", "relatives");
     body["confidential_location"] = json!(true);
     let (group, _) = group_with_members(&app, &f, &body, 2).await;
@@ -577,12 +531,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
         .await
         .assert_problem(404);
     let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
-    let ids: Vec<&str> = catalogue.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["id"].as_str().unwrap())
-        .collect();
+    let ids = texts(&catalogue.body["items"], "id");
     assert_eq!(ids, [group.as_str()]);
     let own = get(&app, "/api/v1/groups", &f.coordinator).await;
     assert_eq!(own.body["items"].as_array().unwrap().len(), 2);
@@ -595,19 +544,9 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
 
 #[actix_web::test]
 async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseudonym() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let group = recruiting_group(&app, &f.coordinator, &group_body("Gruppe", "relatives")).await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Sigrid", false),
-    )
-    .await;
-    let referral = created["id"].as_str().unwrap().to_owned();
-    let intake = book_intake(&app, &f.coordinator, &referral).await;
-    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Solstråle").await;
+    let Candidate { referral, intake } = candidate(&app, &f, "Sigrid", "Solstråle").await;
     let placed = place(&app, &f.coordinator, &group, &intake).await;
     let membership = placed.body["id"].as_str().unwrap().to_owned();
 
@@ -620,12 +559,7 @@ async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseud
         &admin,
     )
     .await;
-    let actions: Vec<&str> = trail.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = texts(&trail.body["items"], "action");
     assert_eq!(actions, ["created", "completed", "read"]);
     let listed = get(&app, "/api/v1/intakes", &f.coordinator).await;
     assert!(listed.body["items"][0].get("pseudonym").is_none());
@@ -659,9 +593,7 @@ async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseud
 
 #[actix_web::test]
 async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column_totals() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut trondheim = group_body("Trondheim", "relatives");
     trondheim["municipality_number"] = json!("5001");
     let mut stjordal = group_body("Stjørdal", "relatives");
@@ -729,24 +661,14 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
 async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
     use diesel::RunQueryDsl;
     use samhandling_jobs::retention;
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let group = recruiting_group(
         &app,
         &f.coordinator,
         &group_body("Lang gruppe", "relatives"),
     )
     .await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Trofast", false),
-    )
-    .await;
-    let referral = created["id"].as_str().unwrap().to_owned();
-    let intake = book_intake(&app, &f.coordinator, &referral).await;
-    complete_for_group(&app, &f.coordinator, &intake, "relatives", "Trofast").await;
+    let Candidate { referral, intake } = candidate(&app, &f, "Trofast", "Trofast").await;
     let placed = place(&app, &f.coordinator, &group, &intake).await;
     let membership = placed.body["id"].as_str().unwrap().to_owned();
     let idle = "UPDATE referrals SET updated_at = now() - interval '400 days', \
@@ -793,9 +715,7 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
 
 #[actix_web::test]
 async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Siste runde", "relatives"), 5).await;
     for to in ["starting", "self_running"] {
         let moved = post(
@@ -824,14 +744,13 @@ async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats
     .await;
     assert_eq!(done.status, 200, "{}", done.text);
 
-    let ended = post(
+    let ended = moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "ended"}),
+        "ended",
     )
     .await;
-    assert_eq!(ended.status, 200, "{}", ended.text);
     assert_eq!(ended.body["status"], "ended");
     assert_eq!(ended.body["member_count"], 0);
     assert_eq!(ended.body["open_seats"], 8);
@@ -879,23 +798,20 @@ async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats
 
 #[actix_web::test]
 async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggestions() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Oppstart", "relatives"), 5).await;
     let sessions = format!("/api/v1/groups/{group}/sessions");
     let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 5, "follow_up_requested": false});
     post(&app, &sessions, &f.coordinator, &session(&day(0)))
         .await
         .assert_problem(409);
-    let started = post(
+    moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "starting"}),
+        "starting",
     )
     .await;
-    assert_eq!(started.status, 200, "{}", started.text);
     // A starting group meets, with its starter.
     created(&app, &sessions, &f.coordinator, &session(&day(0))).await;
 
@@ -911,12 +827,7 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     let waiting = |name: &'static str| {
         let app = &app;
         let f = &f;
-        async move {
-            let referral = refer(app, &f.referrer, &referral_body(&f.centre, name, false)).await;
-            let intake = book_intake(app, &f.coordinator, referral["id"].as_str().unwrap()).await;
-            complete_for_group(app, &f.coordinator, &intake, "relatives", name).await;
-            intake
-        }
+        async move { candidate(app, f, name, name).await.intake }
     };
     let sixth = waiting("Sjette").await;
     let suggested = get(
@@ -936,14 +847,13 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     assert_eq!(read.body["open_seats"], 2);
 
     // Running itself, it is closed: out of the catalogue, and a new member needs its agreement.
-    let running = post(
+    moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "self_running"}),
+        "self_running",
     )
     .await;
-    assert_eq!(running.status, 200, "{}", running.text);
     let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
     assert_eq!(catalogue.body["items"], json!([]));
     let seventh = waiting("Sjuende").await;

@@ -9,9 +9,7 @@ use serde_json::json;
 
 #[actix_web::test]
 async fn a_replay_returns_the_first_response_and_creates_nothing_more() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let body = json!({"kind": "user_organisation", "name": "RIO"});
     let create = || {
         authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)
@@ -39,9 +37,7 @@ async fn a_replay_returns_the_first_response_and_creates_nothing_more() {
 
 #[actix_web::test]
 async fn the_same_key_with_a_different_body_is_422_and_creates_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let create = |name: &str| {
         authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)
             .insert_header(("idempotency-key", "same-key"))
@@ -60,9 +56,7 @@ async fn the_same_key_with_a_different_body_is_422_and_creates_nothing() {
 
 #[actix_web::test]
 async fn keys_are_scoped_to_the_caller() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let first_admin = t.admin_token();
+    let (t, app, first_admin) = TestApp::started(TestApp::admin_token).await;
     let other_operator = t.organisation(OrganisationKind::Other, "Another operator", None);
     let second_admin = t.token(other_operator.id, &[Role::Admin]);
     let create = |token: &str| {
@@ -79,9 +73,7 @@ async fn keys_are_scoped_to_the_caller() {
 
 #[actix_web::test]
 async fn a_malformed_key_is_400() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (_t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let request = authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)
         .insert_header(("idempotency-key", "x".repeat(300)))
         .set_json(json!({"kind": "other", "name": "KBT"}));
@@ -90,9 +82,7 @@ async fn a_malformed_key_is_400() {
 
 #[actix_web::test]
 async fn a_key_older_than_a_day_starts_afresh() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let create = |name: &str| {
         authorized(TestRequest::post().uri("/api/v1/organisations"), &admin)
             .insert_header(("idempotency-key", "yearly-import"))

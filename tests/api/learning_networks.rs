@@ -7,7 +7,7 @@ use diesel::RunQueryDsl;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, get, post, send, send_if_match, tables_containing, TestApp,
+    authorized, created, get, post, send, send_if_match, tables_containing, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -26,17 +26,9 @@ struct Familienettverket {
 fn familienettverket(t: &TestApp) -> Familienettverket {
     let nk_tsb = t.organisation(OrganisationKind::CompetenceCentre, "NK TSB", None);
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Øst", None);
-    let stjordal = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
-    let malvik = t.organisation(
-        OrganisationKind::Municipality,
-        "Malvik kommune",
-        Some("5031"),
-    );
-    let oslo = t.organisation(OrganisationKind::Municipality, "Oslo kommune", Some("0301"));
+    let stjordal = t.municipality("Stjørdal kommune", "5035");
+    let malvik = t.municipality("Malvik kommune", "5031");
+    let oslo = t.municipality("Oslo kommune", "0301");
     Familienettverket {
         coordinator: t.token_as(
             "radgiver@nktsb.example",
@@ -103,15 +95,7 @@ struct Network {
     members: Vec<String>,
 }
 
-async fn created_network<S, B>(app: &S, f: &Familienettverket) -> Network
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn created_network(app: &impl App, f: &Familienettverket) -> Network {
     let created = created(
         app,
         "/api/v1/learning-networks",
@@ -147,20 +131,12 @@ fn gathering_body(held_on: &str, by_user_representative: bool) -> Value {
 }
 
 /// Records a gathering; returns its id and ETag.
-async fn created_gathering<S, B>(
-    app: &S,
+async fn created_gathering(
+    app: &impl App,
     f: &Familienettverket,
     network: &str,
     body: &Value,
-) -> (String, String)
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+) -> (String, String) {
     let created = created(
         app,
         &format!("/api/v1/learning-networks/{network}/gatherings"),
@@ -180,9 +156,7 @@ fn attendance_uri(network: &str, gathering: &str, member: &str) -> String {
 
 #[actix_web::test]
 async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (_t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let [jordmor, stjordal_helsestasjon, malvik_helsestasjon] = &network.members[..] else {
         panic!("three members")
@@ -303,9 +277,7 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
 
 #[actix_web::test]
 async fn a_member_contact_reads_the_network_and_records_only_its_own_services_attendance() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let (gathering, etag) =
         created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", false)).await;
@@ -423,9 +395,7 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
 
 #[actix_web::test]
 async fn a_municipality_outside_the_network_and_another_centre_get_404() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let (gathering, etag) =
         created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", true)).await;
@@ -494,9 +464,7 @@ async fn a_municipality_outside_the_network_and_another_centre_get_404() {
 
 #[actix_web::test]
 async fn a_highlight_holding_a_national_identity_number_is_refused_and_nothing_stored() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let mut body = gathering_body("2026-11-12", false);
     body["highlights"] = json!(["Godt møte", "Mor (15076500565) fortalte om sin erfaring"]);
@@ -546,9 +514,7 @@ async fn a_highlight_holding_a_national_identity_number_is_refused_and_nothing_s
 
 #[actix_web::test]
 async fn the_coordinator_changes_the_network_and_its_gatherings_with_if_match() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (_t, app, f) = TestApp::started(familienettverket).await;
 
     let mut unknown = network_body(&f);
     unknown["members"][1]["organisation_id"] = json!(uuid::Uuid::now_v7());
@@ -701,9 +667,7 @@ async fn the_coordinator_changes_the_network_and_its_gatherings_with_if_match() 
 
 #[actix_web::test]
 async fn reads_and_writes_leave_audit_events() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let (gathering, etag) =
         created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", true)).await;
@@ -842,9 +806,7 @@ fn log_meetings(
 
 #[actix_web::test]
 async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     log_meetings(&t, f.stjordal.id, "5035", "2026-10-05", 2, 2, 0);
     log_meetings(&t, f.malvik.id, "5031", "2026-11-10", 7, 2, 4);
     log_meetings(&t, f.malvik.id, "5001", "2026-12-01", 9, 2, 5);
@@ -912,9 +874,7 @@ async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
 
 #[actix_web::test]
 async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (_t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let uri = format!(
         "/api/v1/statistics/learning-networks?learning_network_id={}",
@@ -953,9 +913,7 @@ async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
 
 #[actix_web::test]
 async fn no_text_field_of_a_network_or_gathering_stores_a_national_identity_number() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (t, app, f) = TestApp::started(familienettverket).await;
     let id = "15076500565";
     let mut refused_bodies = Vec::new();
     for (field, path) in [

@@ -55,9 +55,7 @@ struct Offer {
 
 #[actix_web::test]
 async fn a_stored_network_meeting_referral_becomes_a_self_help_group_referral() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let referral = refer(&app, &f.referrer, &referral_body(&f.centre, "Kjell", true)).await;
     let id: uuid::Uuid = referral["id"].as_str().unwrap().parse().unwrap();
     let mut conn = t.database.connect();

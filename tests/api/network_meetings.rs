@@ -7,7 +7,9 @@ use diesel::RunQueryDsl;
 use samhandling_domain::network_meeting::PRINCIPLE;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, created, get, ids, post, send, tables_containing, TestApp};
+use samhandling_tests::{
+    authorized, created, get, ids, post, send, tables_containing, App, TestApp,
+};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -45,16 +47,8 @@ fn follow(t: &TestApp, centre: Uuid, employer: Uuid, subject: &str, name: &str) 
 }
 
 fn innherred(t: &TestApp) -> Innherred {
-    let levanger = t.organisation(
-        OrganisationKind::Municipality,
-        "Levanger kommune",
-        Some("5037"),
-    );
-    let verdal = t.organisation(
-        OrganisationKind::Municipality,
-        "Verdal kommune",
-        Some("5038"),
-    );
+    let levanger = t.municipality("Levanger kommune", "5037");
+    let verdal = t.municipality("Verdal kommune", "5038");
     let midt = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
     let nord = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Nord", None);
     follow(t, midt.id, levanger.id, "kari-levanger", "Kari Nordmann");
@@ -88,15 +82,7 @@ fn log_body(municipality: &str) -> Value {
     })
 }
 
-async fn logged<S, B>(app: &S, token: &str, body: &Value) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn logged(app: &impl App, token: &str, body: &Value) -> String {
     let created = created(app, "/api/v1/network-meetings", token, body).await;
     assert_eq!(created.body["view"], "facilitator");
     assert_eq!(created.header("etag"), Some("\"1\""));
@@ -109,9 +95,7 @@ fn patch(uri: &str, token: &str, body: &Value) -> TestRequest {
 
 #[actix_web::test]
 async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let karis = logged(&app, &d.kari, &log_body("5037")).await;
     let olas = logged(&app, &d.ola, &log_body("5038")).await;
     let uri = format!("/api/v1/network-meetings/{karis}");
@@ -205,9 +189,7 @@ async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() 
 
 #[actix_web::test]
 async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logged() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["main_person"]["chose_participants"] = json!(false);
     let refused = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
@@ -245,9 +227,7 @@ async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logg
 
 #[actix_web::test]
 async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["next_steps"] = json!(format!(
         "Ringe hovedpersonen, fnr {NATIONAL_ID}, på fredag."
@@ -282,9 +262,7 @@ async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
 
 #[actix_web::test]
 async fn rules_across_fields_are_checked() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["next_meeting"] = json!({"planned": false, "on": "2026-12-22"});
     let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
@@ -383,9 +361,7 @@ async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
 
 #[actix_web::test]
 async fn a_change_needs_the_current_version() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let id = logged(&app, &d.kari, &log_body("5037")).await;
     let uri = format!("/api/v1/network-meetings/{id}");
     let edit =
@@ -434,9 +410,7 @@ async fn a_change_needs_the_current_version() {
 
 #[actix_web::test]
 async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["supervision"] = json!({"wanted": true, "topic": "Når hovedpersonen vil avlyse"});
     let karis = logged(&app, &d.kari, &body).await;
@@ -582,9 +556,7 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
 
 #[actix_web::test]
 async fn a_retried_log_is_stored_once_and_pages_follow_the_order_logged() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let retry = || {
         authorized(TestRequest::post().uri("/api/v1/network-meetings"), &d.kari)
             .insert_header(("Idempotency-Key", "nettverksmote-2026-11-24"))

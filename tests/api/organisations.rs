@@ -8,9 +8,7 @@ use serde_json::json;
 
 #[actix_web::test]
 async fn an_admin_registers_a_municipality_and_anyone_can_read_it() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let request =
         authorized(TestRequest::post().uri("/api/v1/organisations"), &admin).set_json(json!({
             "kind": "municipality", "name": "Selbu kommune", "municipality_number": "5032",
@@ -54,9 +52,7 @@ async fn an_admin_registers_a_municipality_and_anyone_can_read_it() {
 
 #[actix_web::test]
 async fn a_municipality_needs_a_unique_kommunenummer() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (_t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let create = |body: serde_json::Value| {
         authorized(TestRequest::post().uri("/api/v1/organisations"), &admin).set_json(body)
     };
@@ -98,9 +94,7 @@ async fn a_municipality_needs_a_unique_kommunenummer() {
 
 #[actix_web::test]
 async fn a_change_needs_the_current_etag() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     let centre = t.organisation(
         OrganisationKind::SelfHelpCentre,
         "LINK Trondheim",
@@ -142,14 +136,8 @@ async fn a_change_needs_the_current_etag() {
 
 #[actix_web::test]
 async fn a_change_cannot_break_the_rules() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Frosta kommune",
-        Some("5036"),
-    );
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
+    let municipality = t.municipality("Frosta kommune", "5036");
     let uri = format!("/api/v1/organisations/{}", municipality.id);
     let change = |body: serde_json::Value| {
         authorized(TestRequest::patch().uri(&uri), &admin)

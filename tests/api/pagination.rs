@@ -7,9 +7,7 @@ use std::collections::HashSet;
 
 #[actix_web::test]
 async fn paging_through_250_organisations_returns_each_exactly_once() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     // One transaction: all 250 share created_at, so the order rests on the id tie-breaker.
     let mut conn = t.state.database.pool().connection().unwrap();
     in_transaction(&mut conn, |conn| {
@@ -58,9 +56,7 @@ async fn paging_through_250_organisations_returns_each_exactly_once() {
 
 #[actix_web::test]
 async fn a_tampered_cursor_or_a_bad_limit_is_400() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let admin = t.admin_token();
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
     for n in 0..3 {
         t.organisation(OrganisationKind::Other, &format!("Org {n}"), None);
     }

@@ -1,11 +1,10 @@
 //! Erasure, retention and logs: a person's name leaves no trace once erased, and never reaches
 //! the logs.
 
-use actix_web::test::TestRequest;
 use diesel::RunQueryDsl;
 use samhandling_jobs::retention;
 use samhandling_tests::referrals::{field, refer, referral_body, transition};
-use samhandling_tests::{act, authorized, get, logs, send, tables_containing, TestApp};
+use samhandling_tests::{act, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
 
 /// A row of what erasure keeps for statistics.
@@ -20,9 +19,7 @@ struct Statistic {
 #[actix_web::test]
 async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
     logs::capture();
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let name = "Gunnhildsdottir";
     let mut body = referral_body(&f.centre, "Solveig", true);
     body["person"]["family_name"] = json!(name);
@@ -111,9 +108,7 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
 
 #[actix_web::test]
 async fn admins_erase_but_do_not_read() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let created = refer(
         &app,
         &f.referrer,
@@ -137,9 +132,7 @@ async fn admins_erase_but_do_not_read() {
 
 #[actix_web::test]
 async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let old = refer(&app, &f.referrer, &referral_body(&f.centre, "Gammel", true)).await;
     let recent = refer(&app, &f.referrer, &referral_body(&f.centre, "Fersk", true)).await;
     let active = refer(&app, &f.referrer, &referral_body(&f.centre, "Aktiv", true)).await;
@@ -182,15 +175,13 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
     assert!(!tables_containing(&t.database, "Fersk").is_empty());
     assert!(!tables_containing(&t.database, "Aktiv").is_empty());
     let admin = t.admin_token();
-    let trail = send(
+    let trail = get(
         &app,
-        authorized(
-            TestRequest::get().uri(&format!(
-                "/api/v1/audit-events?resource_id={}&action=erased",
-                old["id"].as_str().unwrap()
-            )),
-            &admin,
+        &format!(
+            "/api/v1/audit-events?resource_id={}&action=erased",
+            old["id"].as_str().unwrap()
         ),
+        &admin,
     )
     .await;
     assert_eq!(trail.body["items"][0]["actor"], "system:retention");
@@ -210,29 +201,15 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
 async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
     use samhandling_tests::receiver::Receiver;
+    use samhandling_tests::webhooks::{deliver, subscribe_to};
     let t = TestApp::with_local_webhooks();
     let app = t.service().await;
     let f = samhandling_tests::referrals::field(&t);
     let receiver = Receiver::start(0);
-    let subscribed = send(
-        &app,
-        authorized(
-            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
-            &f.coordinator,
-        )
-        .set_json(json!({"url": receiver.url, "event_types": ["referral_erasure_due"]})),
-    )
-    .await;
+    let subscribed =
+        subscribe_to(&app, &f.coordinator, &receiver.url, "referral_erasure_due").await;
     assert_eq!(subscribed.status, 201, "{}", subscribed.text);
-    let refused = send(
-        &app,
-        authorized(
-            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
-            &f.referrer,
-        )
-        .set_json(json!({"url": receiver.url, "event_types": ["referral_erasure_due"]})),
-    )
-    .await;
+    let refused = subscribe_to(&app, &f.referrer, &receiver.url, "referral_erasure_due").await;
     refused.assert_problem(422);
 
     let idle = refer(&app, &f.referrer, &referral_body(&f.centre, "Glemt", false)).await;
@@ -285,10 +262,7 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
             ..DeliverySettings::default()
         },
     );
-    actix_web::web::block(move || deliverer.deliver_due())
-        .await
-        .unwrap()
-        .unwrap();
+    deliver(&deliverer).await;
     let notices: Vec<serde_json::Value> = receiver
         .received()
         .iter()

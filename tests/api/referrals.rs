@@ -1,16 +1,13 @@
 //! Referrals: consent-bound, closed-loop, audited, scoped to the organisations involved.
 
 use actix_web::test::TestRequest;
-use samhandling_domain::organisation::OrganisationKind;
 use samhandling_tests::referrals::{field, refer, referral_body, transition};
-use samhandling_tests::{act, authorized, get, send, TestApp};
+use samhandling_tests::{act, authorized, get, post, send, texts, TestApp};
 use serde_json::{json, Value};
 
 #[actix_web::test]
 async fn a_referral_travels_from_referrer_to_centre_and_back() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Kari", true)).await;
     assert_eq!(created["view"], "referrer");
     assert_eq!(created["coarse_status"], "received");
@@ -68,12 +65,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         &f.coordinator,
     )
     .await;
-    let actions: Vec<&str> = log.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = texts(&log.body["items"], "action");
     assert_eq!(actions[0], "created");
     assert_eq!(actions[1], "read", "reading contact details is audited");
     assert_eq!(actions.iter().filter(|a| **a == "transitioned").count(), 6);
@@ -81,9 +73,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
 
 #[actix_web::test]
 async fn another_organisation_finds_nothing() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Per", true)).await;
     let id = created["id"].as_str().unwrap();
     for token in [&f.other_municipality, &f.other_centre] {
@@ -119,9 +109,7 @@ async fn another_organisation_finds_nothing() {
 
 #[actix_web::test]
 async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let without = refer(&app, &f.referrer, &referral_body(&f.centre, "Ola", false)).await;
     let id = without["id"].as_str().unwrap();
     assert_eq!(without["status"], Value::Null);
@@ -168,9 +156,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
 
 #[actix_web::test]
 async fn an_illegal_transition_is_409_naming_the_allowed_ones() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Siri", true)).await;
     let id = created["id"].as_str().unwrap();
     let refused = send(&app, transition(id, &f.coordinator, "placed")).await;
@@ -199,9 +185,7 @@ async fn an_illegal_transition_is_409_naming_the_allowed_ones() {
 
 #[actix_web::test]
 async fn creation_is_idempotent_and_external_references_are_unique() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let body = referral_body(&f.centre, "Liv", true);
     let create = || {
         authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
@@ -214,11 +198,7 @@ async fn creation_is_idempotent_and_external_references_are_unique() {
     assert_eq!(again.status, 201);
     assert_eq!(again.body["id"], first.body["id"]);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
-    let duplicate = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&body),
-    )
-    .await;
+    let duplicate = post(&app, "/api/v1/referrals", &f.referrer, &body).await;
     duplicate.assert_problem(409);
     let found = get(
         &app,
@@ -232,16 +212,10 @@ async fn creation_is_idempotent_and_external_references_are_unique() {
 
 #[actix_web::test]
 async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let mut no_consent = referral_body(&f.centre, "Evelina", true);
     no_consent["consent"]["contact"] = json!(false);
-    let reply = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&no_consent),
-    )
-    .await;
+    let reply = post(&app, "/api/v1/referrals", &f.referrer, &no_consent).await;
     assert_eq!(
         reply.assert_problem(422)["errors"][0]["field"],
         "consent.contact"
@@ -253,68 +227,39 @@ async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored(
         .unwrap()
         .remove("phone");
     unreachable["person"]["birth_year"] = json!(1850);
-    let reply = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
-            .set_json(&unreachable),
-    )
-    .await;
-    let fields: Vec<&str> = reply.assert_problem(422)["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let reply = post(&app, "/api/v1/referrals", &f.referrer, &unreachable).await;
+    let fields = texts(&reply.assert_problem(422)["errors"], "field");
     assert!(fields.contains(&"person.birth_year"), "{fields:?}");
     assert!(fields.iter().any(|f| f.starts_with("person")), "{fields:?}");
 
     let mut diagnosis = referral_body(&f.centre, "Evelina", true);
     diagnosis["diagnosis"] = json!("F32.1");
-    let reply = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&diagnosis),
-    )
-    .await;
+    let reply = post(&app, "/api/v1/referrals", &f.referrer, &diagnosis).await;
     assert_eq!(reply.assert_problem(422)["errors"][0]["field"], "diagnosis");
 
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Frosta kommune",
-        Some("5036"),
-    );
+    let municipality = t.municipality("Frosta kommune", "5036");
     let mut not_a_centre = referral_body(&f.centre, "Evelina", true);
     not_a_centre["target_centre_id"] = json!(municipality.id);
-    send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
-            .set_json(&not_a_centre),
-    )
-    .await
-    .assert_problem(422);
+    post(&app, "/api/v1/referrals", &f.referrer, &not_a_centre)
+        .await
+        .assert_problem(422);
     let mut nowhere = referral_body(&f.centre, "Evelina", true);
     nowhere["target_centre_id"] = json!(uuid::Uuid::now_v7());
-    send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer).set_json(&nowhere),
-    )
-    .await
-    .assert_problem(404);
+    post(&app, "/api/v1/referrals", &f.referrer, &nowhere)
+        .await
+        .assert_problem(404);
     // Network meetings are offered by the person's own professional and logged without identity,
     // never referred: the offer is not part of the contract.
     let mut network_meeting = referral_body(&f.centre, "Evelina", true);
     network_meeting["offer"] = json!("network_meeting");
-    let refused = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.referrer)
-            .set_json(&network_meeting),
-    )
-    .await;
+    let refused = post(&app, "/api/v1/referrals", &f.referrer, &network_meeting).await;
     assert_eq!(refused.assert_problem(400)["errors"][0]["field"], "offer");
 
-    send(
+    post(
         &app,
-        authorized(TestRequest::post().uri("/api/v1/referrals"), &f.coordinator)
-            .set_json(referral_body(&f.centre, "Evelina", true)),
+        "/api/v1/referrals",
+        &f.coordinator,
+        &referral_body(&f.centre, "Evelina", true),
     )
     .await
     .assert_problem(403);
@@ -326,9 +271,7 @@ async fn a_referral_without_consent_or_contact_is_refused_and_nothing_is_stored(
 
 #[actix_web::test]
 async fn lists_filter_by_what_integrations_need() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let first = refer(&app, &f.referrer, &referral_body(&f.centre, "Tor", true)).await;
     let mut ida = referral_body(&f.centre, "Ida", true);
     ida["target_groups"] = json!(["immigrant_or_refugee"]);
@@ -338,7 +281,7 @@ async fn lists_filter_by_what_integrations_need() {
         let app = &app;
         let token = f.coordinator.clone();
         async move {
-            let reply = send(app, authorized(TestRequest::get().uri(&uri), &token)).await;
+            let reply = get(app, &uri, &token).await;
             assert_eq!(reply.status, 200, "{uri}: {}", reply.text);
             reply.body["items"].as_array().unwrap().len()
         }
@@ -424,12 +367,7 @@ async fn a_taken_reference_is_chosen_again_never_answered_with_409() {
     );
 
     let listed = get(&app, "/api/v1/referrals", &f.coordinator).await;
-    let references: Vec<&str> = listed.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["reference"].as_str().unwrap())
-        .collect();
+    let references = texts(&listed.body["items"], "reference");
     assert_eq!(references, ["AAAA-1111", "BBBB-2222", "CCCC-3333"]);
 }
 
@@ -438,9 +376,7 @@ async fn a_taken_reference_is_chosen_again_never_answered_with_409() {
 /// sync) tells it the detailed status or counts the centre's steps.
 #[actix_web::test]
 async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_status() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let mut body = referral_body(&f.centre, "Ola", false);
     body["external_reference"] = json!("SAK-1");
     let created = refer(&app, &f.referrer, &body).await;
@@ -518,9 +454,7 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
 /// `access_denied` event for the operator; an id that names nothing leaves none.
 #[actix_web::test]
 async fn probing_another_organisations_ids_leaves_a_trace() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Probe", true)).await;
     let id = created["id"].as_str().unwrap();
     let unknown = uuid::Uuid::now_v7();

@@ -25,9 +25,7 @@ fn post(body: &serde_json::Value) -> TestRequest {
 
 #[actix_web::test]
 async fn a_person_signs_up_without_a_token_and_the_centre_sees_it() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     let reply = send(&app, post(&registration(f.centre.id, "Amina"))).await;
     assert_eq!(reply.status, 202, "{}", reply.text);
     let reference = reply.body["reference"].as_str().unwrap();
@@ -104,9 +102,7 @@ async fn too_many_registrations_from_one_address_get_429() {
 /// reference), keys must be UUIDs, and erasure forgets the stored receipt.
 #[actix_web::test]
 async fn idempotency_keys_are_per_address_uuids_and_erasure_forgets_the_receipt() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::started(field).await;
     let key = uuid::Uuid::new_v4().to_string();
     let from = |address: &str, body: &serde_json::Value, key: &str| {
         TestRequest::post()

@@ -5,40 +5,13 @@ use actix_web::test::TestRequest;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition};
-use samhandling_tests::{act, authorized, get, send, TestApp};
+use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe};
+use samhandling_tests::{act, authorized, get, send, App, TestApp};
 use serde_json::json;
 use std::time::Duration;
 
-fn immediate_retries() -> DeliverySettings {
-    DeliverySettings {
-        retry: samhandling_domain::webhook::RetryPolicy {
-            base: chrono::TimeDelta::zero(),
-            ..samhandling_domain::webhook::RetryPolicy::default()
-        },
-        timeout: Duration::from_secs(5),
-        allow_private_targets: true,
-        ..DeliverySettings::default()
-    }
-}
-
-async fn deliver(deliverer: &Deliverer) -> usize {
-    let deliverer = deliverer.clone();
-    actix_web::web::block(move || deliverer.deliver_due())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 /// The id of a subscription's first delivery, as its log shows it.
-async fn deliveries_id<S, B>(app: &S, token: &str, subscription: &str) -> String
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+async fn deliveries_id(app: &impl App, token: &str, subscription: &str) -> String {
     let log = get(
         app,
         &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),
@@ -48,32 +21,9 @@ where
     log.body["items"][0]["id"].as_str().unwrap().to_owned()
 }
 
-/// Subscribes `token`'s organisation to status changes at `url`.
-async fn subscribe<S, B>(app: &S, token: &str, url: &str) -> samhandling_tests::Reply
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
-    send(
-        app,
-        authorized(
-            TestRequest::post().uri("/api/v1/webhook-subscriptions"),
-            token,
-        )
-        .set_json(json!({"url": url, "event_types": ["referral_status_changed"]})),
-    )
-    .await
-}
-
 #[actix_web::test]
 async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_personal_data() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(0);
     let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
     assert_eq!(subscribed.status, 201, "{}", subscribed.text);
@@ -85,7 +35,7 @@ async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_perso
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap();
     send(&app, transition(id, &f.coordinator, "received")).await;
-    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
+    let deliverer = deliverer(&t);
     assert_eq!(deliver(&deliverer).await, 1);
 
     let received = receiver.received();
@@ -140,9 +90,7 @@ async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_perso
 
 #[actix_web::test]
 async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(2);
     let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
     let subscription = subscribed.body["id"].as_str().unwrap().to_owned();
@@ -152,7 +100,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
         transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
     )
     .await;
-    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
+    let deliverer = deliverer(&t);
     for _ in 0..5 {
         deliver(&deliverer).await;
     }
@@ -184,9 +132,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
 
 #[actix_web::test]
 async fn without_consent_only_coarse_changes_are_announced() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(0);
     subscribe(&app, &f.referrer, &receiver.url).await;
     let created = refer(
@@ -204,7 +150,7 @@ async fn without_consent_only_coarse_changes_are_announced() {
     ] {
         send(&app, transition(id, &f.coordinator, step)).await;
     }
-    let deliverer = Deliverer::new(t.state.database.pool().clone(), immediate_retries());
+    let deliverer = deliverer(&t);
     deliver(&deliverer).await;
     let statuses: Vec<serde_json::Value> = receiver
         .received()
@@ -223,36 +169,21 @@ async fn without_consent_only_coarse_changes_are_announced() {
 
 #[actix_web::test]
 async fn private_and_plain_http_targets_are_refused_by_default() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     for url in [
         "https://127.0.0.1/hook",
         "https://169.254.169.254/latest",
         "http://fagsystem.example.no/hook",
         "https://localhost/hook",
     ] {
-        let reply = send(
-            &app,
-            authorized(
-                TestRequest::post().uri("/api/v1/webhook-subscriptions"),
-                &f.referrer,
-            )
-            .set_json(json!({"url": url, "event_types": ["referral_status_changed"]})),
-        )
-        .await;
+        let reply = subscribe(&app, &f.referrer, url).await;
         assert_eq!(
             reply.assert_problem(422)["errors"][0]["field"],
             "url",
             "{url}"
         );
     }
-    let ok = send(
-        &app,
-        authorized(TestRequest::post().uri("/api/v1/webhook-subscriptions"), &f.referrer)
-            .set_json(json!({"url": "https://fagsystem.example.no/hook", "event_types": ["referral_status_changed"]})),
-    )
-    .await;
+    let ok = subscribe(&app, &f.referrer, "https://fagsystem.example.no/hook").await;
     assert_eq!(ok.status, 201);
     let id = ok.body["id"].as_str().unwrap();
     assert!(get(
@@ -287,9 +218,7 @@ async fn private_and_plain_http_targets_are_refused_by_default() {
 /// record the outcome.
 #[actix_web::test]
 async fn the_worker_holds_no_connection_while_a_receiver_keeps_it_waiting() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start_answering_after(0, Duration::from_millis(1500));
     subscribe(&app, &f.referrer, &receiver.url).await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Tormod", true)).await;
@@ -330,9 +259,7 @@ async fn registration_enforces_the_published_target_pattern() {
         spec["components"]["schemas"]["CreateWebhookSubscription"]["properties"]["url"]["pattern"],
         samhandling_http::webhook_target::TARGET_PATTERN
     );
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = field(&t);
+    let (_t, app, f) = TestApp::started(field).await;
     for url in [
         "https://8m0swrci055.25-0.i2z6.jbvurd*",
         "https://Fagsystem.example.no/hook",
@@ -387,9 +314,7 @@ async fn eventually(limit: Duration, done: impl Fn() -> bool) -> bool {
 /// poll interval plus two seconds.
 #[actix_web::test]
 async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let hanging = Receiver::start_answering_after(0, Duration::from_secs(4));
     for _ in 0..10 {
         subscribe(&app, &f.referrer, &hanging.url).await;
@@ -476,9 +401,7 @@ async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang(
 /// oldest one and with two instances' workers sharing the outbox, each delivered once.
 #[actix_web::test]
 async fn order_is_kept_per_subscription_across_retries_and_two_instances() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(3);
     subscribe(&app, &f.referrer, &receiver.url).await;
     let created = refer(
@@ -564,9 +487,7 @@ async fn order_is_kept_per_subscription_across_retries_and_two_instances() {
 /// delivers what was abandoned minus what the person has since withdrawn consent to.
 #[actix_web::test]
 async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_consent() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let broken = Receiver::start(usize::MAX);
     let subscribed = subscribe(&app, &f.referrer, &broken.url).await;
     let subscription = subscribed.body["id"].as_str().unwrap().to_owned();
@@ -734,9 +655,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
 /// sign every delivery, so a receiver verifies with either while it switches.
 #[actix_web::test]
 async fn during_a_secret_rotation_both_secrets_verify() {
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(0);
     let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
     let old = subscribed.body["secret"].as_str().unwrap().to_owned();
@@ -798,9 +717,7 @@ async fn during_a_secret_rotation_both_secrets_verify() {
 #[actix_web::test]
 async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
     use samhandling_persistence::webhooks::{self, AttemptOutcome, NextStep};
-    let t = TestApp::with_local_webhooks();
-    let app = t.service().await;
-    let f = field(&t);
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     subscribe(&app, &f.referrer, "http://127.0.0.1:9/hook").await;
     let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Flyt", true)).await;
     let id = created["id"].as_str().unwrap();

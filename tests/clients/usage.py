@@ -22,10 +22,10 @@ import attrs
 from samhandling_client import AuthenticatedClient
 from samhandling_client.api.organisations import list_organisations
 from samhandling_client.api.referrals import create_referral, get_referral, list_referrals
-from samhandling_client.models import CreateReferral, Organisation, OrganisationKind, PaginatedOrganisation, Problem
+from samhandling_client.models import Organisation, OrganisationKind, PaginatedOrganisation, Problem
 from samhandling_client.types import Unset
 
-from common import BASE, Checks, client
+from common import BASE, Checks, client, kari_referral
 
 
 
@@ -104,29 +104,7 @@ def problems(checks):
 def referrals(checks, centre_id):
     """Stjørdal kommune refers Kari to LINK Trondheim: the referrer sees its view, the centre its own."""
     reference = f"CLIENTS-{uuid.uuid4().hex[:12]}"
-    body = CreateReferral.from_dict(
-        {
-            "target_centre_id": str(centre_id),
-            "offer": "self_help_group",
-            "person": {
-                "given_name": "Kari",
-                "family_name": "Nordmann",
-                "phone": "+4791234567",
-                "preferred_language": "nb",
-                "municipality_number": "5035",
-            },
-            "target_groups": ["work_assessment_allowance"],
-            "preferred_format": "digital",
-            "wishes": "Ønsker en gruppe på dagtid.",
-            "external_reference": reference,
-            "consent": {
-                "contact": True,
-                "feedback_to_referrer": True,
-                "obtained_via": "in_person",
-                "obtained_at": (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)).isoformat(),
-            },
-        }
-    )
+    body = kari_referral(centre_id, reference, {"municipality_number": "5035"}, wishes="Ønsker en gruppe på dagtid.")
     with client("SAMHANDLING_REFERRER_TOKEN") as referrer:
         response = create_referral.sync_detailed(client=referrer, body=body, idempotency_key=reference)
         created = response.parsed

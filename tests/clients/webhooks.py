@@ -38,7 +38,6 @@ from samhandling_client.api.webhook_subscriptions import (
 )
 from samhandling_client.models import (
     CreatedWebhookSubscription,
-    CreateReferral,
     CreateWebhookSubscription,
     RotatedSecret,
     TransitionRequest,
@@ -46,7 +45,7 @@ from samhandling_client.models import (
 )
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from common import Checks, client
+from common import Checks, client, kari_referral
 
 # How long a delivery may take to arrive: the server looks for due deliveries every 200 ms.
 DELIVERY_WAIT = 10.0
@@ -124,30 +123,6 @@ def a_secret_of_our_own():
     return "whsec_" + base64.b64encode(os.urandom(32)).decode()
 
 
-def referral_body(centre_id, reference):
-    return CreateReferral.from_dict(
-        {
-            "target_centre_id": centre_id,
-            "offer": "self_help_group",
-            "person": {
-                "given_name": "Kari",
-                "family_name": "Nordmann",
-                "phone": "+4791234567",
-                "preferred_language": "nb",
-            },
-            "target_groups": ["work_assessment_allowance"],
-            "preferred_format": "digital",
-            "external_reference": reference,
-            "consent": {
-                "contact": True,
-                "feedback_to_referrer": True,
-                "obtained_via": "in_person",
-                "obtained_at": (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)).isoformat(),
-            },
-        }
-    )
-
-
 def move(checks, referral_id, to):
     with client("SAMHANDLING_CENTRE_TOKEN") as centre:
         response = transition_referral.sync_detailed(
@@ -218,7 +193,7 @@ def run(checks, receiver):
         secret = created.secret
         reference = f"WEBHOOKS-{uuid.uuid4().hex[:12]}"
         response = create_referral.sync_detailed(
-            client=referrer, body=referral_body(centre_id, reference), idempotency_key=reference
+            client=referrer, body=kari_referral(centre_id, reference), idempotency_key=reference
         )
         if not checks.check("create_referral as referrer: 201", response.status_code == 201, f"{response.status_code}"):
             return

@@ -1,9 +1,8 @@
 //! The group and intake fixtures every test module shares: a valid group, and the calls that
 //! book and complete an intake and place its person, each asserting its success.
 
-use crate::{post, Reply};
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
+use crate::referrals::{refer, referral_body, Field};
+use crate::{moved, post, App, Reply};
 use serde_json::{json, Value};
 
 /// A valid group meeting in Trondheim (5001) on Tuesdays, in Norwegian, on `theme`.
@@ -20,31 +19,16 @@ pub fn group_body(title: &str, theme: &str) -> Value {
 }
 
 /// Creates a group as `token` (a centre coordinator) and opens it for members; returns its id.
-pub async fn recruiting_group<S, B>(app: &S, token: &str, body: &Value) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn recruiting_group(app: &impl App, token: &str, body: &Value) -> String {
     let created = post(app, "/api/v1/groups", token, body).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.body["id"].as_str().unwrap_or_default().to_owned();
-    let opened = post(
-        app,
-        &format!("/api/v1/groups/{id}/transitions"),
-        token,
-        &json!({"to": "recruiting"}),
-    )
-    .await;
-    assert_eq!(opened.status, 200, "{}", opened.text);
+    moved(app, &format!("/api/v1/groups/{id}"), token, "recruiting").await;
     id
 }
 
 /// Books an intake for `referral` as `token`; returns its id.
-pub async fn book_intake<S, B>(app: &S, token: &str, referral: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn book_intake(app: &impl App, token: &str, referral: &str) -> String {
     let booked = post(
         app,
         "/api/v1/intakes",
@@ -57,17 +41,13 @@ where
 }
 
 /// Completes `intake` with a wish for a `theme` group under `pseudonym`.
-pub async fn complete_for_group<S, B>(
-    app: &S,
+pub async fn complete_for_group(
+    app: &impl App,
     token: &str,
     intake: &str,
     theme: &str,
     pseudonym: &str,
-) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+) -> Reply {
     let completed = post(
         app,
         &format!("/api/v1/intakes/{intake}/completion"),
@@ -86,11 +66,7 @@ where
 }
 
 /// Places the person of `intake` in `group`; returns the reply.
-pub async fn place<S, B>(app: &S, token: &str, group: &str, intake: &str) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn place(app: &impl App, token: &str, group: &str, intake: &str) -> Reply {
     post(
         app,
         &format!("/api/v1/groups/{group}/members"),
@@ -98,6 +74,26 @@ where
         &json!({"intake_id": intake}),
     )
     .await
+}
+
+/// A person referred to a centre, with an intake completed with a wish for a group: ready to be
+/// placed.
+#[derive(Debug)]
+pub struct Candidate {
+    /// The referral's id.
+    pub referral: String,
+    /// The completed intake's id.
+    pub intake: String,
+}
+
+/// Refers `name` to `f`'s centre (without consent to feedback), then books and completes the
+/// intake with a wish for a `relatives` group under `pseudonym`.
+pub async fn candidate(app: &impl App, f: &Field, name: &str, pseudonym: &str) -> Candidate {
+    let referral = refer(app, &f.referrer, &referral_body(&f.centre, name, false)).await;
+    let referral = referral["id"].as_str().unwrap_or_default().to_owned();
+    let intake = book_intake(app, &f.coordinator, &referral).await;
+    complete_for_group(app, &f.coordinator, &intake, "relatives", pseudonym).await;
+    Candidate { referral, intake }
 }
 
 /// The day `days` from today (UTC), as the API writes a date: for dated facts, which must not lie
@@ -108,35 +104,22 @@ pub fn day(days: i64) -> String {
 
 /// A group of `f`'s centre that meets: created today with four members (its minimum) and moved to
 /// `starting`; returns its id.
-pub async fn meeting_group<S, B>(app: &S, f: &crate::referrals::Field, title: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    use crate::referrals::{refer, referral_body};
+pub async fn meeting_group(app: &impl App, f: &Field, title: &str) -> String {
     let mut body = group_body(title, "relatives");
     body["min_members"] = json!(4);
     let group = recruiting_group(app, &f.coordinator, &body).await;
     for index in 0..4 {
         let name = format!("{title}{index}");
-        let referral = refer(app, &f.referrer, &referral_body(&f.centre, &name, false)).await;
-        let intake = book_intake(
-            app,
-            &f.coordinator,
-            referral["id"].as_str().unwrap_or_default(),
-        )
-        .await;
-        complete_for_group(app, &f.coordinator, &intake, "relatives", &name).await;
+        let intake = candidate(app, f, &name, &name).await.intake;
         let placed = place(app, &f.coordinator, &group, &intake).await;
         assert_eq!(placed.status, 201, "{}", placed.text);
     }
-    let started = post(
+    moved(
         app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "starting"}),
+        "starting",
     )
     .await;
-    assert_eq!(started.status, 200, "{}", started.text);
     group
 }

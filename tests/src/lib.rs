@@ -9,6 +9,7 @@ pub mod groups;
 pub mod logs;
 pub mod receiver;
 pub mod referrals;
+pub mod webhooks;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -163,14 +164,22 @@ impl TestApp {
         }
     }
 
+    /// A fresh application, the service to call it, and what `fixture` stores in it (the
+    /// organisations and tokens a test works with): the set-up most tests start with. Bind the
+    /// `TestApp` even when the test does not use it (`_t`, never `_`): its database lives as long.
+    pub async fn started<F>(fixture: impl FnOnce(&TestApp) -> F) -> (TestApp, impl App, F) {
+        Self::new().serve(fixture).await
+    }
+
+    /// This application, the service to call it, and what `fixture` stores in it.
+    pub async fn serve<F>(self, fixture: impl FnOnce(&TestApp) -> F) -> (TestApp, impl App, F) {
+        let app = self.service().await;
+        let fixture = fixture(&self);
+        (self, app, fixture)
+    }
+
     /// The application, ready to be called in-process.
-    pub async fn service(
-        &self,
-    ) -> impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    > {
+    pub async fn service(&self) -> impl App {
         test::init_service(build_app(self.state.clone(), &[])).await
     }
 
@@ -210,6 +219,11 @@ impl TestApp {
         organisations::insert(&mut conn, Uuid::now_v7(), &draft).expect("inserts")
     }
 
+    /// Stores the municipality `name`, kommunenummer `number`, directly, bypassing the API.
+    pub fn municipality(&self, name: &str, number: &str) -> Organisation {
+        self.organisation(OrganisationKind::Municipality, name, Some(number))
+    }
+
     /// An administrator's token, acting for a fresh operator organisation.
     pub fn admin_token(&self) -> String {
         let operator = self.organisation(OrganisationKind::Other, "Samhandling forvaltning", None);
@@ -223,12 +237,26 @@ impl Default for TestApp {
     }
 }
 
-/// Sends `request` to `app` and reads the whole response.
-pub async fn send<S, B>(app: &S, request: TestRequest) -> Reply
+/// The application under test as the helpers take it: any actix service that answers test
+/// requests. Named once, so that a helper says `app: &impl App` rather than spelling out the
+/// service bounds again.
+pub trait App:
+    Service<actix_http::Request, Response = ServiceResponse<Self::Body>, Error = actix_web::Error>
+{
+    /// The body of the service's responses.
+    type Body: MessageBody;
+}
+
+impl<S, B> App for S
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
+    type Body = B;
+}
+
+/// Sends `request` to `app` and reads the whole response.
+pub async fn send(app: &impl App, request: TestRequest) -> Reply {
     let response = test::call_service(app, request.to_request()).await;
     let status = response.status();
     let headers = response.headers().clone();
@@ -244,20 +272,12 @@ where
 }
 
 /// `GET uri` with a bearer token, read whole.
-pub async fn get<S, B>(app: &S, uri: &str, token: &str) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn get(app: &impl App, uri: &str, token: &str) -> Reply {
     send(app, authorized(TestRequest::get().uri(uri), token)).await
 }
 
 /// POSTs `body` to `uri` as `token`.
-pub async fn post<S, B>(app: &S, uri: &str, token: &str, body: &Value) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn post(app: &impl App, uri: &str, token: &str, body: &Value) -> Reply {
     send(
         app,
         authorized(TestRequest::post().uri(uri), token).set_json(body),
@@ -266,29 +286,35 @@ where
 }
 
 /// POSTs `body` to `uri` as `token` and asserts that it was created.
-pub async fn created<S, B>(app: &S, uri: &str, token: &str, body: &Value) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn created(app: &impl App, uri: &str, token: &str, body: &Value) -> Reply {
     let reply = post(app, uri, token, body).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     reply
 }
 
+/// Moves the record at `resource` (its URI) to the status `to` as `token`, and asserts that it
+/// moved.
+pub async fn moved(app: &impl App, resource: &str, token: &str, to: &str) -> Reply {
+    let reply = post(
+        app,
+        &format!("{resource}/transitions"),
+        token,
+        &serde_json::json!({ "to": to }),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply
+}
+
 /// Sends `request` with `body` as `token`, with `If-Match: etag` when there is one: a change
 /// made with or without the version the caller last read.
-pub async fn send_if_match<S, B>(
-    app: &S,
+pub async fn send_if_match(
+    app: &impl App,
     request: TestRequest,
     token: &str,
     etag: Option<&str>,
     body: &Value,
-) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+) -> Reply {
     let request = authorized(request, token).set_json(body);
     let request = match etag {
         Some(etag) => request.insert_header(("If-Match", etag)),
@@ -299,20 +325,29 @@ where
 
 /// The ids of a page's items, in order.
 pub fn ids(page: &Value) -> Vec<String> {
-    page["items"]
+    texts(&page["items"], "id")
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The text under `key` in each element of the JSON array `array` (a page's `items`, a
+/// problem's `errors`), in order.
+pub fn texts<'a>(array: &'a Value, key: &str) -> Vec<&'a str> {
+    array
         .as_array()
-        .unwrap_or_else(|| panic!("no items in {page}"))
+        .unwrap_or_else(|| panic!("not an array: {array}"))
         .iter()
-        .map(|item| item["id"].as_str().expect("an item id").to_owned())
+        .map(|element| {
+            element[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text `{key}` in {element}"))
+        })
         .collect()
 }
 
 /// `POST uri` with a bearer token and no body (a named action), read whole.
-pub async fn act<S, B>(app: &S, uri: &str, token: &str) -> Reply
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
+pub async fn act(app: &impl App, uri: &str, token: &str) -> Reply {
     send(app, authorized(TestRequest::post().uri(uri), token)).await
 }
 

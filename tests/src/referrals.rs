@@ -1,7 +1,7 @@
 //! The referral fixtures every test module shares: the organisations a referral involves, with
 //! their tokens, a valid referral body, and the calls that refer and move.
 
-use crate::{authorized, send, TestApp};
+use crate::{authorized, send, App, TestApp};
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
@@ -28,16 +28,8 @@ pub fn field(t: &TestApp) -> Field {
         "LINK Trondheim",
         Some("5001"),
     );
-    let municipality = t.organisation(
-        OrganisationKind::Municipality,
-        "Stjørdal kommune",
-        Some("5035"),
-    );
-    let other = t.organisation(
-        OrganisationKind::Municipality,
-        "Levanger kommune",
-        Some("5037"),
-    );
+    let municipality = t.municipality("Stjørdal kommune", "5035");
+    let other = t.municipality("Levanger kommune", "5037");
     let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301"));
     Field {
         coordinator: t.token(centre.id, &[Role::CentreCoordinator]),
@@ -67,15 +59,7 @@ pub fn referral_body(centre: &Organisation, given_name: &str, feedback: bool) ->
 }
 
 /// Refers with `body` as `token`'s organisation; asserts 201 and returns the body.
-pub async fn refer<S, B>(app: &S, token: &str, body: &Value) -> Value
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-    B: actix_web::body::MessageBody,
-{
+pub async fn refer(app: &impl App, token: &str, body: &Value) -> Value {
     let reply = send(
         app,
         authorized(TestRequest::post().uri("/api/v1/referrals"), token).set_json(body),

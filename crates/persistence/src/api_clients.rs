@@ -2,6 +2,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::OptionalRecord;
 use crate::schema::api_clients;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -98,9 +99,7 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<ApiClient>, Stor
         .find(id)
         .select(ApiClientRow::as_select())
         .first(conn)
-        .optional()?
-        .map(ApiClient::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// Finds a client and its secret hash, to authenticate it.
@@ -147,9 +146,7 @@ pub fn revoke(conn: &mut PgConnection, id: Uuid) -> Result<Option<ApiClient>, St
         >("coalesce(revoked_at, now())")))
         .returning(ApiClientRow::as_returning())
         .get_result(conn)
-        .optional()?
-        .map(ApiClient::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// Records that `organisation_id` approved the client, once; approving again keeps the first
@@ -177,7 +174,5 @@ pub fn approve(
     ))
     .returning(ApiClientRow::as_returning())
     .get_result(conn)
-    .optional()?
-    .map(ApiClient::try_from)
-    .transpose()
+    .optional_record()
 }

@@ -5,6 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::{assemble_one, completed, find_and_lock, one_version_up};
 use crate::schema::{course_organisers, courses, enrolments, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -148,11 +149,7 @@ pub fn insert(conn: &mut PgConnection, course: &Course) -> Result<Course, StoreE
     diesel::insert_into(course_organisers::table)
         .values(&organisers)
         .execute(conn)?;
-    let mut stored = vec![Course::try_from(row)?];
-    complete(conn, &mut stored)?;
-    stored
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a stored course went missing".into()))
+    assemble_one(conn, row, courses_of, "a stored course went missing")
 }
 
 /// Adds to each course its organisers and its counts of seats taken and enrolments waiting.
@@ -196,48 +193,21 @@ fn complete(conn: &mut PgConnection, found: &mut [Course]) -> Result<(), StoreEr
     Ok(())
 }
 
-fn completed(
-    conn: &mut PgConnection,
-    row: Option<CourseRow>,
-) -> Result<Option<Course>, StoreError> {
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let mut found = vec![Course::try_from(row)?];
-    complete(conn, &mut found)?;
-    Ok(found.pop())
+/// The courses of `rows`, with their organisers and counts.
+fn courses_of(conn: &mut PgConnection, rows: Vec<CourseRow>) -> Result<Vec<Course>, StoreError> {
+    completed(conn, rows, complete)
 }
 
-/// The course `id`, if `scope` reaches it.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CourseScope,
-) -> Result<Option<Course>, StoreError> {
-    let row = courses::table
-        .filter(courses::id.eq(id))
-        .filter(courses::id.eq_any(organised(scope)))
-        .select(CourseRow::as_select())
-        .first(conn)
-        .optional()?;
-    completed(conn, row)
-}
-
-/// The course `id`, locked until the transaction ends, if `scope` reaches it: every change of
-/// its seats (enrolling, cancelling, completing, a new capacity) takes this lock first.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CourseScope,
-) -> Result<Option<Course>, StoreError> {
-    let row = courses::table
-        .filter(courses::id.eq(id))
-        .filter(courses::id.eq_any(organised(scope)))
-        .select(CourseRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?;
-    completed(conn, row)
+find_and_lock! {
+    /// The course `id`, if `scope` reaches it.
+    fn find / find_for_update(id: Uuid, scope: CourseScope) -> Course {
+        courses::table
+            .filter(courses::id.eq(id))
+            .filter(courses::id.eq_any(organised(scope)))
+            .select(CourseRow::as_select())
+    } assembled by courses_of;
+    /// Every change of its seats (enrolling, cancelling, completing, a new capacity) takes this
+    /// lock first.
 }
 
 /// One page of the courses `scope` reaches, in the order created.
@@ -265,13 +235,11 @@ pub fn update(conn: &mut PgConnection, course: &Course) -> Result<Course, StoreE
             courses::digital.eq(course.digital),
             courses::dates.eq(&course.dates),
             courses::capacity.eq(course.capacity),
-            courses::version.eq(courses::version + 1),
-            courses::updated_at.eq(diesel::dsl::now),
+            one_version_up!(courses),
         ))
         .returning(CourseRow::as_returning())
         .get_result(conn)?;
-    completed(conn, Some(row))?
-        .ok_or_else(|| StoreError::Corrupt("an updated course went missing".into()))
+    assemble_one(conn, row, courses_of, "an updated course went missing")
 }
 
 /// Stores an enrolment on a course locked by the caller's transaction.
@@ -294,11 +262,7 @@ pub fn insert_enrolment(
         ))
         .returning(EnrolmentRow::as_returning())
         .get_result(conn)?;
-    let mut stored = vec![Enrolment::try_from(row)?];
-    place_in_line(conn, &mut stored)?;
-    stored
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a stored enrolment went missing".into()))
+    assemble_one(conn, row, enrolments_of, "a stored enrolment went missing")
 }
 
 /// Adds each waiting enrolment's place in its course's line (1 is next).
@@ -336,51 +300,25 @@ fn place_in_line(conn: &mut PgConnection, found: &mut [Enrolment]) -> Result<(),
     Ok(())
 }
 
-fn with_place(
+/// The enrolments of `rows`, each with its place in line.
+fn enrolments_of(
     conn: &mut PgConnection,
-    row: Option<EnrolmentRow>,
-) -> Result<Option<Enrolment>, StoreError> {
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let mut found = vec![Enrolment::try_from(row)?];
-    place_in_line(conn, &mut found)?;
-    Ok(found.pop())
+    rows: Vec<EnrolmentRow>,
+) -> Result<Vec<Enrolment>, StoreError> {
+    completed(conn, rows, place_in_line)
 }
 
-/// The enrolment `id` on the course `course_id`, if `scope` reaches the course.
-pub fn find_enrolment(
-    conn: &mut PgConnection,
-    course_id: Uuid,
-    id: Uuid,
-    scope: CourseScope,
-) -> Result<Option<Enrolment>, StoreError> {
-    let row = enrolments::table
-        .filter(enrolments::id.eq(id))
-        .filter(enrolments::course_id.eq(course_id))
-        .filter(enrolments::course_id.eq_any(organised(scope)))
-        .select(EnrolmentRow::as_select())
-        .first(conn)
-        .optional()?;
-    with_place(conn, row)
-}
-
-/// As [`find_enrolment`], locked until the transaction ends (take the course's lock first).
-pub fn find_enrolment_for_update(
-    conn: &mut PgConnection,
-    course_id: Uuid,
-    id: Uuid,
-    scope: CourseScope,
-) -> Result<Option<Enrolment>, StoreError> {
-    let row = enrolments::table
-        .filter(enrolments::id.eq(id))
-        .filter(enrolments::course_id.eq(course_id))
-        .filter(enrolments::course_id.eq_any(organised(scope)))
-        .select(EnrolmentRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?;
-    with_place(conn, row)
+find_and_lock! {
+    /// The enrolment `id` on the course `course_id`, if `scope` reaches the course.
+    fn find_enrolment / find_enrolment_for_update(course_id: Uuid, id: Uuid, scope: CourseScope)
+        -> Enrolment {
+        enrolments::table
+            .filter(enrolments::id.eq(id))
+            .filter(enrolments::course_id.eq(course_id))
+            .filter(enrolments::course_id.eq_any(organised(scope)))
+            .select(EnrolmentRow::as_select())
+    } assembled by enrolments_of;
+    /// Take the course's lock first.
 }
 
 /// One page of the enrolments on the course `course_id` (which `scope` must reach), in the
@@ -431,11 +369,9 @@ pub fn set_enrolment_status(
     let row: EnrolmentRow = diesel::update(enrolments::table.find(id))
         .set((
             enrolments::status.eq(to.as_str()),
-            enrolments::version.eq(enrolments::version + 1),
-            enrolments::updated_at.eq(diesel::dsl::now),
+            one_version_up!(enrolments),
         ))
         .returning(EnrolmentRow::as_returning())
         .get_result(conn)?;
-    with_place(conn, Some(row))?
-        .ok_or_else(|| StoreError::Corrupt("a moved enrolment went missing".into()))
+    assemble_one(conn, row, enrolments_of, "a moved enrolment went missing")
 }

@@ -2,8 +2,9 @@
 //! Every query that loads a meeting takes a [`DialogueScope`] into its WHERE clause: the meetings
 //! of the county the caller governs, and those its organisation took part in.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
+use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{
     dialogue_attendees, dialogue_evaluations, dialogue_findings, dialogue_meetings,
     dialogue_participants, organisations,
@@ -166,12 +167,7 @@ impl MeetingRow {
             place: self.place,
             digital: self.digital,
             status: parse_stored(&self.status)?,
-            focus_areas: self
-                .focus_areas
-                .iter()
-                .flatten()
-                .map(|area| parse_stored(area))
-                .collect::<Result<_, _>>()?,
+            focus_areas: parse_stored_all(&self.focus_areas)?,
             programme: self.programme.into_iter().flatten().collect(),
             version: self.version,
             created_at: self.created_at,
@@ -199,11 +195,13 @@ fn with_participants(
     conn: &mut PgConnection,
     rows: Vec<MeetingRow>,
 ) -> Result<Vec<DialogueMeeting>, StoreError> {
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let participants = participants_of(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| row.into_meeting(&participants))
-        .collect()
+    with_children(
+        conn,
+        rows,
+        |row| row.id,
+        participants_of,
+        MeetingRow::into_meeting,
+    )
 }
 
 /// Stores a new meeting with its municipalities and partners (already checked).
@@ -242,52 +240,17 @@ pub fn insert(
     diesel::insert_into(dialogue_participants::table)
         .values(participants)
         .execute(conn)?;
-    let mut stored = with_participants(conn, vec![row])?;
-    stored
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a stored meeting vanished".into()))
+    assemble_one(conn, row, with_participants, "a stored meeting vanished")
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: DialogueScope,
-    lock: bool,
-) -> Result<Option<DialogueMeeting>, StoreError> {
-    let query = || {
+find_and_lock! {
+    /// The meeting `id` if `scope` reaches it.
+    fn find / find_for_update(id: Uuid, scope: DialogueScope) -> DialogueMeeting {
         dialogue_meetings::table
             .filter(dialogue_meetings::id.eq(id))
             .filter(condition(scope))
             .select(MeetingRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    }
-    .optional()?;
-    match row {
-        Some(row) => Ok(with_participants(conn, vec![row])?.pop()),
-        None => Ok(None),
-    }
-}
-
-/// The meeting `id` if `scope` reaches it.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: DialogueScope,
-) -> Result<Option<DialogueMeeting>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locked until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: DialogueScope,
-) -> Result<Option<DialogueMeeting>, StoreError> {
-    find_scoped(conn, id, scope, true)
+    } assembled by with_participants;
 }
 
 /// One page of the meetings `scope` reaches, optionally of one status.
@@ -327,14 +290,11 @@ pub fn transition(
     let row: MeetingRow = diesel::update(dialogue_meetings::table.find(meeting.id))
         .set((
             dialogue_meetings::status.eq(to.as_str()),
-            dialogue_meetings::version.eq(dialogue_meetings::version + 1),
-            dialogue_meetings::updated_at.eq(diesel::dsl::now),
+            one_version_up!(dialogue_meetings),
         ))
         .returning(MeetingRow::as_returning())
         .get_result(conn)?;
-    with_participants(conn, vec![row])?
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a stored meeting vanished".into()))
+    assemble_one(conn, row, with_participants, "a stored meeting vanished")
 }
 
 /// An attendee of a meeting, by municipality and role.

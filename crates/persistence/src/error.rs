@@ -84,3 +84,19 @@ where
         .parse()
         .map_err(|error: T::Err| StoreError::Corrupt(error.to_string()))
 }
+
+/// Reads a stored array of enum names (`NULL` elements skipped), as [`parse_stored`] reads one.
+pub(crate) fn parse_stored_all<T, Collection>(
+    names: &[Option<String>],
+) -> Result<Collection, StoreError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+    Collection: FromIterator<T>,
+{
+    names
+        .iter()
+        .flatten()
+        .map(|name| parse_stored(name))
+        .collect()
+}

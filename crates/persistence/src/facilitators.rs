@@ -5,9 +5,13 @@
 
 use crate::error::StoreError;
 use crate::pagination;
+use crate::record::OptionalRecord;
 use crate::schema::{enrolments, facilitators};
 use chrono::{DateTime, Utc};
+use diesel::expression::BoxableExpression;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use samhandling_domain::course::{Enrolment, Facilitator};
 use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
@@ -106,9 +110,7 @@ pub fn find(
         .filter(facilitators::competence_centre_id.eq(centre))
         .select(FacilitatorRow::as_select())
         .first(conn)
-        .optional()?
-        .map(Facilitator::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// One page of the centre's facilitators, in the order linked.
@@ -117,8 +119,24 @@ pub fn list(
     centre: Uuid,
     page: PageRequest,
 ) -> Result<Page<Facilitator>, StoreError> {
+    page_where(
+        conn,
+        Box::new(facilitators::competence_centre_id.eq(centre)),
+        page,
+    )
+}
+
+type Condition = Box<dyn BoxableExpression<facilitators::table, Pg, SqlType = Bool>>;
+
+/// One page of the links `condition` keeps, in the order linked: the centre's list and the
+/// facilitator's own differ only in whose links they keep.
+fn page_where(
+    conn: &mut PgConnection,
+    condition: Condition,
+    page: PageRequest,
+) -> Result<Page<Facilitator>, StoreError> {
     let query = facilitators::table
-        .filter(facilitators::competence_centre_id.eq(centre))
+        .filter(condition)
         .select(FacilitatorRow::as_select())
         .order((facilitators::created_at, facilitators::id))
         .into_boxed();
@@ -160,12 +178,7 @@ pub fn list_own(
     subject: &str,
     page: PageRequest,
 ) -> Result<Page<Facilitator>, StoreError> {
-    let query = facilitators::table
-        .filter(of_facilitator(employer, subject))
-        .select(FacilitatorRow::as_select())
-        .order((facilitators::created_at, facilitators::id))
-        .into_boxed();
-    pagination::load_page::<_, FacilitatorRow, Facilitator>(conn, query, "created_at", page)
+    page_where(conn, Box::new(of_facilitator(employer, subject)), page)
 }
 
 /// Confirms the link `id` if it names the facilitator `subject` of `employer` (a second
@@ -186,9 +199,7 @@ pub fn confirm(
     >("coalesce(confirmed_at, now())")))
     .returning(FacilitatorRow::as_returning())
     .get_result(conn)
-    .optional()?
-    .map(Facilitator::try_from)
-    .transpose()
+    .optional_record()
 }
 
 /// Ends the link `id` if it names the facilitator `subject` of `employer`: the centre no
@@ -206,7 +217,5 @@ pub fn withdraw(
     )
     .returning(FacilitatorRow::as_returning())
     .get_result(conn)
-    .optional()?
-    .map(Facilitator::try_from)
-    .transpose()
+    .optional_record()
 }

@@ -3,6 +3,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::{one_version_up, OptionalRecord};
 use crate::schema::{dialogue_meetings, follow_up_actions, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -141,9 +142,7 @@ pub fn find_for_update(
         .select(ActionRow::as_select())
         .for_update()
         .first(conn)
-        .optional()?
-        .map(FollowUpAction::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// Moves an action (locked and checked) to `to`.
@@ -155,8 +154,7 @@ pub fn set_status(
     let row: ActionRow = diesel::update(follow_up_actions::table.find(id))
         .set((
             follow_up_actions::status.eq(to.as_str()),
-            follow_up_actions::version.eq(follow_up_actions::version + 1),
-            follow_up_actions::updated_at.eq(diesel::dsl::now),
+            one_version_up!(follow_up_actions),
         ))
         .returning(ActionRow::as_returning())
         .get_result(conn)?;

@@ -4,6 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
+use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{gathering_attendance, gatherings};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -82,33 +83,26 @@ fn with_attendance(
     conn: &mut PgConnection,
     rows: Vec<GatheringRow>,
 ) -> Result<Vec<Gathering>, StoreError> {
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let attendance = attendance_of(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| row.into_gathering(&attendance))
-        .collect()
+    with_children(
+        conn,
+        rows,
+        |row| row.id,
+        attendance_of,
+        GatheringRow::into_gathering,
+    )
 }
 
 fn one(conn: &mut PgConnection, row: GatheringRow) -> Result<Gathering, StoreError> {
-    with_attendance(conn, vec![row])?
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a gathering vanished".into()))
+    assemble_one(conn, row, with_attendance, "a gathering vanished")
 }
 
 /// Stores a new gathering (its network found in the caller's scope and locked).
 pub fn insert(conn: &mut PgConnection, gathering: &Gathering) -> Result<Gathering, StoreError> {
-    let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
     let row: GatheringRow = diesel::insert_into(gatherings::table)
         .values((
             gatherings::id.eq(gathering.id),
             gatherings::network_id.eq(gathering.network_id),
-            gatherings::held_on.eq(gathering.held_on),
-            gatherings::place.eq(gathering.place.as_deref()),
-            gatherings::digital.eq(gathering.digital),
-            gatherings::programme.eq(programme_json(&gathering.programme)?),
-            gatherings::respondents.eq(respondents),
-            gatherings::average_rating.eq(average_rating),
-            gatherings::highlights.eq(&gathering.highlights),
+            recorded(gathering)?,
         ))
         .returning(GatheringRow::as_returning())
         .get_result(conn)?;
@@ -124,46 +118,42 @@ fn evaluation_columns(evaluation: Option<&EvaluationSummary>) -> (Option<i32>, O
     })
 }
 
-fn find_in(
-    conn: &mut PgConnection,
-    network_id: Uuid,
-    id: Uuid,
-    lock: bool,
-) -> Result<Option<Gathering>, StoreError> {
-    let query = || {
+/// The columns a gathering records and a change may rewrite: all but its network and its times.
+#[allow(clippy::type_complexity)]
+fn recorded(
+    gathering: &Gathering,
+) -> Result<
+    (
+        diesel::dsl::Eq<gatherings::held_on, NaiveDate>,
+        diesel::dsl::Eq<gatherings::place, Option<&str>>,
+        diesel::dsl::Eq<gatherings::digital, bool>,
+        diesel::dsl::Eq<gatherings::programme, serde_json::Value>,
+        diesel::dsl::Eq<gatherings::respondents, Option<i32>>,
+        diesel::dsl::Eq<gatherings::average_rating, Option<f64>>,
+        diesel::dsl::Eq<gatherings::highlights, &Vec<String>>,
+    ),
+    StoreError,
+> {
+    let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
+    Ok((
+        gatherings::held_on.eq(gathering.held_on),
+        gatherings::place.eq(gathering.place.as_deref()),
+        gatherings::digital.eq(gathering.digital),
+        gatherings::programme.eq(programme_json(&gathering.programme)?),
+        gatherings::respondents.eq(respondents),
+        gatherings::average_rating.eq(average_rating),
+        gatherings::highlights.eq(&gathering.highlights),
+    ))
+}
+
+find_and_lock! {
+    /// The gathering `id` of the network `network_id` (already found in the caller's scope).
+    fn find / find_for_update(network_id: Uuid, id: Uuid) -> Gathering {
         gatherings::table
             .filter(gatherings::id.eq(id))
             .filter(gatherings::network_id.eq(network_id))
             .select(GatheringRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    }
-    .optional()?;
-    match row {
-        Some(row) => Ok(Some(one(conn, row)?)),
-        None => Ok(None),
-    }
-}
-
-/// The gathering `id` of the network `network_id` (already found in the caller's scope).
-pub fn find(
-    conn: &mut PgConnection,
-    network_id: Uuid,
-    id: Uuid,
-) -> Result<Option<Gathering>, StoreError> {
-    find_in(conn, network_id, id, false)
-}
-
-/// As [`find`], locked until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    network_id: Uuid,
-    id: Uuid,
-) -> Result<Option<Gathering>, StoreError> {
-    find_in(conn, network_id, id, true)
+    } assembled by with_attendance;
 }
 
 /// One page of the gatherings of the network `network_id`, in the order recorded.
@@ -192,19 +182,8 @@ pub fn list(
 
 /// Writes the changeable fields of `gathering` (locked and checked) as a new version.
 pub fn update(conn: &mut PgConnection, gathering: &Gathering) -> Result<Gathering, StoreError> {
-    let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
     let row: GatheringRow = diesel::update(gatherings::table.find(gathering.id))
-        .set((
-            gatherings::held_on.eq(gathering.held_on),
-            gatherings::place.eq(gathering.place.as_deref()),
-            gatherings::digital.eq(gathering.digital),
-            gatherings::programme.eq(programme_json(&gathering.programme)?),
-            gatherings::respondents.eq(respondents),
-            gatherings::average_rating.eq(average_rating),
-            gatherings::highlights.eq(&gathering.highlights),
-            gatherings::version.eq(gatherings::version + 1),
-            gatherings::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((recorded(gathering)?, one_version_up!(gatherings)))
         .returning(GatheringRow::as_returning())
         .get_result(conn)?;
     one(conn, row)
@@ -235,10 +214,7 @@ pub fn record_attendance(
         ))
         .execute(conn)?;
     let row: GatheringRow = diesel::update(gatherings::table.find(gathering_id))
-        .set((
-            gatherings::version.eq(gatherings::version + 1),
-            gatherings::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((one_version_up!(gatherings),))
         .returning(GatheringRow::as_returning())
         .get_result(conn)?;
     one(conn, row)

@@ -4,6 +4,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::{find_and_lock, one_version_up};
 use crate::schema::{group_follow_ups, group_starters, groups};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -43,6 +44,19 @@ fn condition(scope: GroupScope) -> Condition {
         (None, true) => in_catalogue(),
         (None, false) => Box::new(groups::id.is_null()),
     }
+}
+
+type GroupsOf = diesel::dsl::Select<
+    diesel::dsl::Filter<groups::table, diesel::dsl::Eq<groups::centre_id, Uuid>>,
+    groups::id,
+>;
+
+/// The ids of the groups `centre` runs, as a subquery: what reaches a group's members and
+/// follow-ups.
+pub(crate) fn groups_of(centre: Uuid) -> GroupsOf {
+    groups::table
+        .filter(groups::centre_id.eq(centre))
+        .select(groups::id)
 }
 
 /// The groups a [`CentreScope`] owns, for the records that hang off a group.
@@ -170,38 +184,15 @@ fn editable(
     )
 }
 
-/// The group `id` if `scope` reaches it.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: GroupScope,
-) -> Result<Option<Group>, StoreError> {
-    groups::table
-        .filter(groups::id.eq(id))
-        .filter(condition(scope))
-        .select(GroupRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Group::try_from)
-        .transpose()
-}
-
-/// As [`find`], locking the row until the transaction ends: placements, departures and moves of
-/// one group take turns, so its member count stays true.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: GroupScope,
-) -> Result<Option<Group>, StoreError> {
-    groups::table
-        .filter(groups::id.eq(id))
-        .filter(condition(scope))
-        .select(GroupRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .map(Group::try_from)
-        .transpose()
+find_and_lock! {
+    /// The group `id` if `scope` reaches it.
+    fn find / find_for_update(id: Uuid, scope: GroupScope) -> Group {
+        groups::table
+            .filter(groups::id.eq(id))
+            .filter(condition(scope))
+            .select(GroupRow::as_select())
+    }
+    /// Placements, departures and moves of one group take turns, so its member count stays true.
 }
 
 /// Filters for the list; they combine with AND.
@@ -257,11 +248,7 @@ pub fn list(
 /// Stores a coordinator's edit of a group already locked and checked.
 pub fn update(conn: &mut PgConnection, group: &Group) -> Result<Group, StoreError> {
     let row: GroupRow = diesel::update(groups::table.find(group.id))
-        .set((
-            editable(group),
-            groups::version.eq(groups::version + 1),
-            groups::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((editable(group), one_version_up!(groups)))
         .returning(GroupRow::as_returning())
         .get_result(conn)?;
     row.try_into()
@@ -284,8 +271,7 @@ pub fn transition(
             groups::status.eq(to.as_str()),
             groups::started_at.eq(started_at),
             groups::ended_at.eq(ended_at),
-            groups::version.eq(groups::version + 1),
-            groups::updated_at.eq(diesel::dsl::now),
+            one_version_up!(groups),
         ))
         .returning(GroupRow::as_returning())
         .get_result(conn)?;
@@ -301,8 +287,7 @@ pub(crate) fn count_members(
     diesel::update(groups::table.find(group_id))
         .set((
             groups::member_count.eq(groups::member_count + delta),
-            groups::version.eq(groups::version + 1),
-            groups::updated_at.eq(diesel::dsl::now),
+            one_version_up!(groups),
         ))
         .execute(conn)?;
     Ok(())
@@ -430,13 +415,7 @@ pub fn find_follow_up_for_update(
     };
     Ok(group_follow_ups::table
         .filter(group_follow_ups::id.eq(id))
-        .filter(
-            group_follow_ups::group_id.eq_any(
-                groups::table
-                    .filter(groups::centre_id.eq(centre))
-                    .select(groups::id),
-            ),
-        )
+        .filter(group_follow_ups::group_id.eq_any(groups_of(centre)))
         .select(FollowUpRow::as_select())
         .for_update()
         .first(conn)

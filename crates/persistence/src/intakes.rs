@@ -2,8 +2,9 @@
 //! ([`CentreScope`] in the WHERE clause of every query). All of it is the person's: erasing the
 //! referral deletes it.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
+use crate::record::{find_and_lock, one_version_up};
 use crate::schema::intakes;
 use chrono::{DateTime, Utc};
 use diesel::expression::BoxableExpression;
@@ -49,17 +50,6 @@ pub(crate) struct IntakeRow {
     updated_at: DateTime<Utc>,
 }
 
-fn parse_all<T: std::str::FromStr>(names: &[Option<String>]) -> Result<Vec<T>, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    names
-        .iter()
-        .flatten()
-        .map(|name| parse_stored(name))
-        .collect()
-}
-
 impl TryFrom<IntakeRow> for Intake {
     type Error = StoreError;
 
@@ -80,9 +70,9 @@ impl TryFrom<IntakeRow> for Intake {
             scheduled_at: row.scheduled_at,
             format: parse_stored(&row.format)?,
             preferences: Preferences {
-                themes: parse_all(&row.preferred_themes)?,
+                themes: parse_stored_all(&row.preferred_themes)?,
                 languages: row.preferred_languages.into_iter().flatten().collect(),
-                weekdays: parse_all(&row.preferred_weekdays)?,
+                weekdays: parse_stored_all(&row.preferred_weekdays)?,
             },
             completion,
             notes: row.notes,
@@ -116,42 +106,14 @@ pub fn insert(conn: &mut PgConnection, intake: &Intake) -> Result<Intake, StoreE
     row.try_into()
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-    lock: bool,
-) -> Result<Option<Intake>, StoreError> {
-    let query = || {
+find_and_lock! {
+    /// The intake `id`, if the scope's centre holds it.
+    fn find / find_for_update(id: Uuid, scope: CentreScope) -> Intake {
         intakes::table
             .filter(intakes::id.eq(id))
             .filter(condition(scope))
             .select(IntakeRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    };
-    row.optional()?.map(Intake::try_from).transpose()
-}
-
-/// The intake `id`, if the scope's centre holds it.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-) -> Result<Option<Intake>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locked until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-) -> Result<Option<Intake>, StoreError> {
-    find_scoped(conn, id, scope, true)
+    }
 }
 
 /// Filters for the list; they combine with AND.
@@ -216,8 +178,7 @@ pub fn complete(
             intakes::preferred_languages.eq(&preferences.languages),
             intakes::preferred_weekdays.eq(names(&preferences.weekdays, Weekday::as_str)),
             intakes::notes.eq(notes),
-            intakes::version.eq(intakes::version + 1),
-            intakes::updated_at.eq(diesel::dsl::now),
+            one_version_up!(intakes),
         ))
         .returning(IntakeRow::as_returning())
         .get_result(conn)?;

@@ -4,6 +4,7 @@
 
 use crate::error::StoreError;
 use crate::pagination;
+use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{learning_network_members, learning_networks, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -121,11 +122,13 @@ fn with_members(
     conn: &mut PgConnection,
     rows: Vec<NetworkRow>,
 ) -> Result<Vec<LearningNetwork>, StoreError> {
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let members = members_of(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| row.into_network(&members))
-        .collect()
+    with_children(
+        conn,
+        rows,
+        |row| row.id,
+        members_of,
+        NetworkRow::into_network,
+    )
 }
 
 /// Stores a new network with its member services (their organisations checked to exist).
@@ -167,52 +170,19 @@ fn find_unscoped(conn: &mut PgConnection, id: Uuid) -> Result<LearningNetwork, S
         .find(id)
         .select(NetworkRow::as_select())
         .first(conn)?;
-    with_members(conn, vec![row])?
-        .pop()
-        .ok_or_else(|| StoreError::Corrupt("a stored network vanished".into()))
+    assemble_one(conn, row, with_members, "a stored network vanished")
 }
 
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: LearningNetworkScope,
-    lock: bool,
-) -> Result<Option<LearningNetwork>, StoreError> {
-    let query = || {
+find_and_lock! {
+    /// The network `id` if `scope` reaches it, with its member services.
+    fn find / find_for_update(id: Uuid, scope: LearningNetworkScope)
+        -> LearningNetwork {
         learning_networks::table
             .filter(learning_networks::id.eq(id))
             .filter(condition(scope))
             .select(NetworkRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    }
-    .optional()?;
-    match row {
-        Some(row) => Ok(with_members(conn, vec![row])?.pop()),
-        None => Ok(None),
-    }
-}
-
-/// The network `id` if `scope` reaches it, with its member services.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: LearningNetworkScope,
-) -> Result<Option<LearningNetwork>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locked until the transaction ends: every change to the network, its members or
-/// its gatherings takes this lock first.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: LearningNetworkScope,
-) -> Result<Option<LearningNetwork>, StoreError> {
-    find_scoped(conn, id, scope, true)
+    } assembled by with_members;
+    /// Every change to the network, its members or its gatherings takes this lock first.
 }
 
 /// One page of the networks `scope` reaches, with their member services.
@@ -250,8 +220,7 @@ pub fn update(
             learning_networks::target_group.eq(&network.target_group),
             learning_networks::ends_on.eq(network.ends_on),
             learning_networks::steering_group.eq(steering_json(&network.steering_group)?),
-            learning_networks::version.eq(learning_networks::version + 1),
-            learning_networks::updated_at.eq(diesel::dsl::now),
+            one_version_up!(learning_networks),
         ))
         .execute(conn)?;
     find_unscoped(conn, network.id)
@@ -272,10 +241,7 @@ pub fn add_member(
         ))
         .execute(conn)?;
     diesel::update(learning_networks::table.find(network_id))
-        .set((
-            learning_networks::version.eq(learning_networks::version + 1),
-            learning_networks::updated_at.eq(diesel::dsl::now),
-        ))
+        .set((one_version_up!(learning_networks),))
         .execute(conn)?;
     find_unscoped(conn, network_id)
 }

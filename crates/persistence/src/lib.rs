@@ -28,6 +28,7 @@ pub mod organisations;
 mod pagination;
 mod pool;
 pub mod rate_limits;
+mod record;
 pub mod referrals;
 /// The tables, as `diesel print-schema` writes them.
 #[allow(missing_docs)]

@@ -120,6 +120,25 @@ struct SuggestionRow {
     met: Met,
 }
 
+/// The first `limit` rows of a ranking statement, whose `$1` is what is matched (an intake, a
+/// group), `$2` the centre and `$3` the limit: the binds of both rankings, in one place.
+fn ranked<Row>(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    matched: Uuid,
+    centre_id: Uuid,
+    limit: u16,
+) -> Result<Vec<Row>, StoreError>
+where
+    Row: QueryableByName<diesel::pg::Pg> + 'static,
+{
+    Ok(statement(sql)
+        .bind::<SqlUuid, _>(matched)
+        .bind::<SqlUuid, _>(centre_id)
+        .bind::<BigInt, _>(i64::from(limit))
+        .load(conn)?)
+}
+
 /// Up to `limit` groups for the intake `intake_id` of `centre_id`, best first.
 pub fn suggested_groups(
     conn: &mut PgConnection,
@@ -127,11 +146,7 @@ pub fn suggested_groups(
     centre_id: Uuid,
     limit: u16,
 ) -> Result<Vec<Suggestion>, StoreError> {
-    let rows: Vec<SuggestionRow> = statement(SUGGESTED_GROUPS)
-        .bind::<SqlUuid, _>(intake_id)
-        .bind::<SqlUuid, _>(centre_id)
-        .bind::<BigInt, _>(i64::from(limit))
-        .load(conn)?;
+    let rows: Vec<SuggestionRow> = ranked(conn, SUGGESTED_GROUPS, intake_id, centre_id, limit)?;
     rows.into_iter()
         .map(|row| {
             Ok(Suggestion {
@@ -181,11 +196,7 @@ pub fn candidates(
     centre_id: Uuid,
     limit: u16,
 ) -> Result<Vec<Candidate>, StoreError> {
-    let rows: Vec<CandidateRow> = statement(CANDIDATES)
-        .bind::<SqlUuid, _>(group_id)
-        .bind::<SqlUuid, _>(centre_id)
-        .bind::<BigInt, _>(i64::from(limit))
-        .load(conn)?;
+    let rows: Vec<CandidateRow> = ranked(conn, CANDIDATES, group_id, centre_id, limit)?;
     rows.into_iter()
         .map(|row| {
             Ok(Candidate {

@@ -108,11 +108,7 @@ pub fn network_sums(
     network_id: Option<Uuid>,
     scope: LearningNetworkScope,
 ) -> Result<Vec<NetworkSums>, StoreError> {
-    Ok(crate::statement::statement(NETWORK_SUMS)
-        .bind::<Nullable<SqlUuid>, _>(network_id)
-        .bind::<Nullable<SqlUuid>, _>(scope.coordinator)
-        .bind::<Nullable<SqlUuid>, _>(scope.member)
-        .load(conn)?)
+    load_for_networks(conn, NETWORK_SUMS, network_id, scope)
 }
 
 /// One network's attendance cell: member service by gathering date.
@@ -151,7 +147,22 @@ pub fn attendance(
     network_id: Option<Uuid>,
     scope: LearningNetworkScope,
 ) -> Result<Vec<AttendanceCount>, StoreError> {
-    Ok(crate::statement::statement(ATTENDANCE)
+    load_for_networks(conn, ATTENDANCE, network_id, scope)
+}
+
+/// Runs `sql`, whose `$1` is the one network asked for (or none), `$2` the coordinating centre
+/// and `$3` the member organisation `scope` reaches networks as: the parameters of every
+/// statistic over learning networks, bound in one place so that none binds them in another order.
+fn load_for_networks<Row>(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    network_id: Option<Uuid>,
+    scope: LearningNetworkScope,
+) -> Result<Vec<Row>, StoreError>
+where
+    Row: QueryableByName<diesel::pg::Pg> + 'static,
+{
+    Ok(crate::statement::statement(sql)
         .bind::<Nullable<SqlUuid>, _>(network_id)
         .bind::<Nullable<SqlUuid>, _>(scope.coordinator)
         .bind::<Nullable<SqlUuid>, _>(scope.member)

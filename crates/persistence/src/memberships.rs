@@ -2,9 +2,10 @@
 //! runs the group reaches it ([`CentreScope`], through the group's centre, in SQL).
 
 use crate::error::{parse_stored, StoreError};
-use crate::groups::{count_members, owned_by};
+use crate::groups::{count_members, groups_of, owned_by};
 use crate::pagination;
-use crate::schema::{groups, memberships};
+use crate::record::{find_and_lock, first_row, OptionalRecord};
+use crate::schema::memberships;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use samhandling_domain::group::{CentreScope, LeaveReason, Membership};
@@ -111,42 +112,20 @@ fn find_scoped(
     let Some(centre) = owned_by(scope) else {
         return Ok(None);
     };
-    let query = || {
+    first_row!(
+        conn,
         memberships::table
             .filter(memberships::id.eq(id))
-            .filter(
-                memberships::group_id.eq_any(
-                    groups::table
-                        .filter(groups::centre_id.eq(centre))
-                        .select(groups::id),
-                ),
-            )
-            .select(MembershipRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    };
-    row.optional()?.map(Membership::try_from).transpose()
+            .filter(memberships::group_id.eq_any(groups_of(centre)))
+            .select(MembershipRow::as_select()),
+        lock
+    )
+    .optional_record()
 }
 
-/// The membership `id`, if the scope's centre runs its group.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-) -> Result<Option<Membership>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locked until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: CentreScope,
-) -> Result<Option<Membership>, StoreError> {
-    find_scoped(conn, id, scope, true)
+find_and_lock! {
+    /// The membership `id`, if the scope's centre runs its group.
+    fn find / find_for_update(id: Uuid, scope: CentreScope) -> Membership = find_scoped;
 }
 
 /// The places still held in a group (already locked), locked in their order of joining: what

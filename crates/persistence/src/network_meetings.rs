@@ -3,8 +3,9 @@
 //! whose `facilitators` rows follow that facilitator up. Nobody else, not even a colleague of
 //! the same organisation.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
+use crate::record::{one_version_up, OptionalRecord};
 use crate::schema::{facilitators, network_meetings, supervision_answers, supervision_sessions};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -73,12 +74,7 @@ impl TryFrom<MeetingRow> for NetworkMeeting {
                 professional: row.professional,
                 other: row.other,
             },
-            themes: row
-                .themes
-                .iter()
-                .flatten()
-                .map(|theme| parse_stored(theme))
-                .collect::<Result<_, _>>()?,
+            themes: parse_stored_all(&row.themes)?,
             resources_identified: row.resources_identified,
             next_steps: row.next_steps,
             next_meeting_planned: row.next_meeting_planned,
@@ -201,12 +197,53 @@ pub fn insert(
     conn: &mut PgConnection,
     meeting: &NetworkMeeting,
 ) -> Result<NetworkMeeting, StoreError> {
-    let participants = meeting.participants;
     let row: MeetingRow = diesel::insert_into(network_meetings::table)
         .values((
             network_meetings::id.eq(meeting.id),
             network_meetings::organisation_id.eq(meeting.organisation_id),
             network_meetings::facilitator_subject.eq(&meeting.facilitator_subject),
+            recorded(meeting),
+        ))
+        .returning(MeetingRow::as_returning())
+        .get_result(conn)?;
+    row.try_into()
+}
+
+/// The columns a log records and a change may rewrite: everything but who logged it and when.
+#[allow(clippy::type_complexity)]
+fn recorded(
+    meeting: &NetworkMeeting,
+) -> (
+    (
+        diesel::dsl::Eq<network_meetings::held_on, NaiveDate>,
+        diesel::dsl::Eq<network_meetings::municipality_number, &String>,
+        diesel::dsl::Eq<network_meetings::service, &String>,
+        diesel::dsl::Eq<network_meetings::co_facilitators, Vec<Option<String>>>,
+        diesel::dsl::Eq<network_meetings::suggested_by, &'static str>,
+        diesel::dsl::Eq<network_meetings::age_band, &'static str>,
+        diesel::dsl::Eq<network_meetings::gender, Option<&'static str>>,
+        diesel::dsl::Eq<network_meetings::family, i16>,
+        diesel::dsl::Eq<network_meetings::partner, i16>,
+        diesel::dsl::Eq<network_meetings::friend, i16>,
+        diesel::dsl::Eq<network_meetings::colleague, i16>,
+        diesel::dsl::Eq<network_meetings::neighbour, i16>,
+        diesel::dsl::Eq<network_meetings::professional, i16>,
+    ),
+    (
+        diesel::dsl::Eq<network_meetings::other, i16>,
+        diesel::dsl::Eq<network_meetings::themes, Vec<Option<String>>>,
+        diesel::dsl::Eq<network_meetings::resources_identified, &Option<String>>,
+        diesel::dsl::Eq<network_meetings::next_steps, &Option<String>>,
+        diesel::dsl::Eq<network_meetings::next_meeting_planned, bool>,
+        diesel::dsl::Eq<network_meetings::next_meeting_on, Option<NaiveDate>>,
+        diesel::dsl::Eq<network_meetings::supervision_wanted, bool>,
+        diesel::dsl::Eq<network_meetings::supervision_topic, &Option<String>>,
+        diesel::dsl::Eq<network_meetings::series_id, &Option<String>>,
+    ),
+) {
+    let participants = meeting.participants;
+    (
+        (
             network_meetings::held_on.eq(meeting.held_on),
             network_meetings::municipality_number.eq(&meeting.municipality_number),
             network_meetings::service.eq(&meeting.service),
@@ -220,6 +257,8 @@ pub fn insert(
             network_meetings::colleague.eq(participants.colleague),
             network_meetings::neighbour.eq(participants.neighbour),
             network_meetings::professional.eq(participants.professional),
+        ),
+        (
             network_meetings::other.eq(participants.other),
             network_meetings::themes.eq(theme_array(meeting)),
             network_meetings::resources_identified.eq(&meeting.resources_identified),
@@ -229,10 +268,8 @@ pub fn insert(
             network_meetings::supervision_wanted.eq(meeting.supervision_wanted),
             network_meetings::supervision_topic.eq(&meeting.supervision_topic),
             network_meetings::series_id.eq(&meeting.series_id),
-        ))
-        .returning(MeetingRow::as_returning())
-        .get_result(conn)?;
-    row.try_into()
+        ),
+    )
 }
 
 fn text_array(values: &[String]) -> Vec<Option<String>> {
@@ -252,38 +289,8 @@ pub fn update(
     conn: &mut PgConnection,
     meeting: &NetworkMeeting,
 ) -> Result<NetworkMeeting, StoreError> {
-    let participants = meeting.participants;
     let row: MeetingRow = diesel::update(network_meetings::table.find(meeting.id))
-        .set((
-            (
-                network_meetings::held_on.eq(meeting.held_on),
-                network_meetings::municipality_number.eq(&meeting.municipality_number),
-                network_meetings::service.eq(&meeting.service),
-                network_meetings::co_facilitators.eq(text_array(&meeting.co_facilitators)),
-                network_meetings::suggested_by.eq(meeting.suggested_by.as_str()),
-                network_meetings::age_band.eq(meeting.age_group.as_str()),
-                network_meetings::gender.eq(meeting.gender.map(Gender::as_str)),
-                network_meetings::family.eq(participants.family),
-                network_meetings::partner.eq(participants.partner),
-                network_meetings::friend.eq(participants.friend),
-                network_meetings::colleague.eq(participants.colleague),
-                network_meetings::neighbour.eq(participants.neighbour),
-                network_meetings::professional.eq(participants.professional),
-            ),
-            (
-                network_meetings::other.eq(participants.other),
-                network_meetings::themes.eq(theme_array(meeting)),
-                network_meetings::resources_identified.eq(&meeting.resources_identified),
-                network_meetings::next_steps.eq(&meeting.next_steps),
-                network_meetings::next_meeting_planned.eq(meeting.next_meeting_planned),
-                network_meetings::next_meeting_on.eq(meeting.next_meeting_on),
-                network_meetings::supervision_wanted.eq(meeting.supervision_wanted),
-                network_meetings::supervision_topic.eq(&meeting.supervision_topic),
-                network_meetings::series_id.eq(&meeting.series_id),
-                network_meetings::version.eq(network_meetings::version + 1),
-                network_meetings::updated_at.eq(diesel::dsl::now),
-            ),
-        ))
+        .set((recorded(meeting), one_version_up!(network_meetings)))
         .returning(MeetingRow::as_returning())
         .get_result(conn)?;
     let mut changed: NetworkMeeting = row.try_into()?;
@@ -327,9 +334,7 @@ pub fn find_for_update(
         .select(MeetingRow::as_select())
         .for_update()
         .first(conn)
-        .optional()?
-        .map(NetworkMeeting::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// Filters for the list.

@@ -5,6 +5,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination;
+use crate::record::{find_and_lock, one_version_up, OptionalRecord};
 use crate::schema::organisations;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -111,30 +112,14 @@ pub fn insert(
     row.try_into()
 }
 
-/// Finds an organisation by id.
-pub fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<Organisation>, StoreError> {
-    organisations::table
-        .find(id)
-        .select(OrganisationRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Organisation::try_from)
-        .transpose()
-}
-
-/// Finds an organisation and locks it until the transaction ends, for read-modify-write.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-) -> Result<Option<Organisation>, StoreError> {
-    organisations::table
-        .find(id)
-        .select(OrganisationRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?
-        .map(Organisation::try_from)
-        .transpose()
+find_and_lock! {
+    /// Finds an organisation by id.
+    fn find / find_for_update(id: Uuid) -> Organisation {
+        organisations::table
+            .find(id)
+            .select(OrganisationRow::as_select())
+    }
+    /// For read-modify-write.
 }
 
 /// Finds a municipality by its kommunenummer.
@@ -147,9 +132,7 @@ pub fn find_municipality(
         .filter(organisations::municipality_number.eq(number.as_str()))
         .select(OrganisationRow::as_select())
         .first(conn)
-        .optional()?
-        .map(Organisation::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// Finds an organisation of another kind by its exact name; how `demo-data` stays idempotent.
@@ -164,9 +147,7 @@ pub fn find_by_kind_and_name(
         .select(OrganisationRow::as_select())
         .order((organisations::created_at, organisations::id))
         .first(conn)
-        .optional()?
-        .map(Organisation::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// One page of organisations in `(created_at, id)` order.
@@ -200,8 +181,7 @@ pub fn update(
     let row: OrganisationRow = diesel::update(organisations::table.find(id))
         .set((
             OrganisationFields::from(draft),
-            organisations::version.eq(organisations::version + 1),
-            organisations::updated_at.eq(diesel::dsl::now),
+            one_version_up!(organisations),
         ))
         .returning(OrganisationRow::as_returning())
         .get_result(conn)?;

@@ -60,6 +60,18 @@ impl QueryFragment<Pg> for After {
     }
 }
 
+/// A list query as the pages are read from it: a boxed select, with its filters and its order,
+/// that can be limited, cut at a position and loaded as `Row`s.
+pub(crate) trait PageQuery<'a, Row>:
+    LimitDsl<Output = Self> + FilterDsl<After, Output = Self> + LoadQuery<'a, PgConnection, Row>
+{
+}
+
+impl<'a, Row, Q> PageQuery<'a, Row> for Q where
+    Q: LimitDsl<Output = Q> + FilterDsl<After, Output = Q> + LoadQuery<'a, PgConnection, Row>
+{
+}
+
 /// Fetch one row more than the page holds: its presence tells that another page follows.
 fn overfetch(limit: u16) -> i64 {
     i64::from(limit) + 1
@@ -77,7 +89,7 @@ pub(crate) fn load_page<'a, Q, Row, Item>(
     page: PageRequest,
 ) -> Result<Page<Item>, StoreError>
 where
-    Q: LimitDsl<Output = Q> + FilterDsl<After, Output = Q> + LoadQuery<'a, PgConnection, Row>,
+    Q: PageQuery<'a, Row>,
     Item: TryFrom<Row, Error = StoreError> + Keyed,
 {
     let items = load_overfetched(conn, query, time_column, page)?
@@ -99,7 +111,7 @@ pub(crate) fn load_assembled_page<'a, Q, Row, Item>(
     assemble: impl FnOnce(&mut PgConnection, Vec<Row>) -> Result<Vec<Item>, StoreError>,
 ) -> Result<Page<Item>, StoreError>
 where
-    Q: LimitDsl<Output = Q> + FilterDsl<After, Output = Q> + LoadQuery<'a, PgConnection, Row>,
+    Q: PageQuery<'a, Row>,
 {
     let rows = load_overfetched(conn, query, time_column, page)?;
     let rows = Page::from_overfetched(rows, page.limit, position);
@@ -117,7 +129,7 @@ fn load_overfetched<'a, Q, Row>(
     page: PageRequest,
 ) -> Result<Vec<Row>, StoreError>
 where
-    Q: LimitDsl<Output = Q> + FilterDsl<After, Output = Q> + LoadQuery<'a, PgConnection, Row>,
+    Q: PageQuery<'a, Row>,
 {
     let mut query = query.limit(overfetch(page.limit));
     if let Some(position) = page.after {

@@ -2,9 +2,10 @@
 //! a referral another organisation may not see is never loaded, so it cannot leak through a
 //! forgotten check after loading.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::idempotency::NewKey;
 use crate::pagination;
+use crate::record::{find_and_lock, one_version_up};
 use crate::schema::{memberships, referral_people, referral_transitions, referrals};
 use crate::statement::statement;
 use chrono::{DateTime, Utc};
@@ -93,12 +94,7 @@ impl TryFrom<ReferralRow> for Referral {
             external_reference: row.external_reference,
             offer: parse_stored(&row.offer)?,
             status: parse_stored(&row.status)?,
-            target_groups: row
-                .target_groups
-                .iter()
-                .flatten()
-                .map(|group| parse_stored(group))
-                .collect::<Result<_, _>>()?,
+            target_groups: parse_stored_all(&row.target_groups)?,
             preferred_format: parse_stored(&row.preferred_format)?,
             residence_municipality: row.residence_municipality,
             consent: Consent {
@@ -389,42 +385,14 @@ fn insert_statement(
     row.map(Referral::try_from).transpose()
 }
 
-/// Finds a referral the scope may see.
-pub fn find(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: ReferralScope,
-) -> Result<Option<Referral>, StoreError> {
-    find_scoped(conn, id, scope, false)
-}
-
-/// As [`find`], locking the row until the transaction ends.
-pub fn find_for_update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: ReferralScope,
-) -> Result<Option<Referral>, StoreError> {
-    find_scoped(conn, id, scope, true)
-}
-
-fn find_scoped(
-    conn: &mut PgConnection,
-    id: Uuid,
-    scope: ReferralScope,
-    lock: bool,
-) -> Result<Option<Referral>, StoreError> {
-    let query = || {
+find_and_lock! {
+    /// Finds a referral the scope may see.
+    fn find / find_for_update(id: Uuid, scope: ReferralScope) -> Referral {
         referrals::table
             .filter(referrals::id.eq(id))
             .filter(condition(scope))
             .select(ReferralRow::as_select())
-    };
-    let row = if lock {
-        query().for_update().first(conn)
-    } else {
-        query().first(conn)
-    };
-    row.optional()?.map(Referral::try_from).transpose()
+    }
 }
 
 /// A referral read whole: with the person (`None` once erased; shown to the target centre only)
@@ -663,8 +631,7 @@ pub fn transition(
         .set((
             referrals::status.eq(to.as_str()),
             referrals::ended_at.eq(ended_at),
-            referrals::version.eq(referrals::version + 1),
-            referrals::updated_at.eq(diesel::dsl::now),
+            one_version_up!(referrals),
             // A change is work on the referral: the inactivity clock and its notice start over.
             referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
             referrer_view_changed(noticed),
@@ -717,8 +684,7 @@ fn referrer_view_changed_when(condition: &str) -> ReferrerViewChange {
 pub fn touch(conn: &mut PgConnection, id: Uuid) -> Result<(), StoreError> {
     diesel::update(referrals::table.find(id))
         .set((
-            referrals::version.eq(referrals::version + 1),
-            referrals::updated_at.eq(diesel::dsl::now),
+            one_version_up!(referrals),
             referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)?;
@@ -740,8 +706,7 @@ pub fn withdraw_feedback_consent(
             >(
                 "coalesce(feedback_withdrawn_at, now())"
             )),
-            referrals::version.eq(referrals::version + 1),
-            referrals::updated_at.eq(diesel::dsl::now),
+            one_version_up!(referrals),
             // A change is work on the referral: the inactivity clock and its notice start over.
             referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
             // The referrer's view loses the detailed status the first time only.
@@ -796,8 +761,7 @@ pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> 
             referrals::target_groups.eq(Vec::<String>::new()),
             referrals::residence_municipality.eq(None::<String>),
             referrals::preferred_format.eq(PreferredFormat::NoPreference.as_str()),
-            referrals::version.eq(referrals::version + 1),
-            referrals::updated_at.eq(diesel::dsl::now),
+            one_version_up!(referrals),
             // The referrer's view loses its external reference the first time only.
             referrer_view_changed_when("external_reference IS NOT NULL"),
         ))

@@ -7,8 +7,9 @@
 //! number of workers and instances share the outbox, a receiver sees its events one at a time
 //! and in order, and a receiver that fails or hangs delays only its own subscription.
 
-use crate::error::{parse_stored, StoreError};
+use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
+use crate::record::OptionalRecord;
 use crate::schema::{webhook_attempts, webhook_deliveries, webhook_subscriptions};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -82,12 +83,7 @@ impl TryFrom<SubscriptionRow> for Subscription {
             id: row.id,
             organisation_id: row.organisation_id.into(),
             url: row.url,
-            event_types: row
-                .event_types
-                .iter()
-                .flatten()
-                .map(|name| parse_stored(name))
-                .collect::<Result<_, _>>()?,
+            event_types: parse_stored_all(&row.event_types)?,
             health: SubscriptionHealth {
                 state,
                 consecutive_failures: row.consecutive_failures,
@@ -144,9 +140,7 @@ pub fn find_subscription(
         .filter(webhook_subscriptions::id.eq(id))
         .select(SubscriptionRow::as_select())
         .first(conn)
-        .optional()?
-        .map(Subscription::try_from)
-        .transpose()
+        .optional_record()
 }
 
 /// One page of an organisation's active subscriptions.
