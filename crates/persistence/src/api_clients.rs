@@ -1,7 +1,7 @@
 //! API clients in storage. The secret hash leaves this module only for verification.
 
 use crate::error::{parse_stored, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::OptionalRecord;
 use crate::schema::api_clients;
 use chrono::{DateTime, Utc};
@@ -128,14 +128,11 @@ pub fn list(
     organisation_id: Option<Uuid>,
     page: PageRequest,
 ) -> Result<Page<ApiClient>, StoreError> {
-    let mut query = api_clients::table
-        .select(ApiClientRow::as_select())
-        .order((api_clients::created_at, api_clients::id))
-        .into_boxed();
+    let mut query = created_order!(api_clients, ApiClientRow);
     if let Some(organisation_id) = organisation_id {
         query = query.filter(api_clients::organisation_id.eq(organisation_id));
     }
-    pagination::load_page::<_, ApiClientRow, ApiClient>(conn, query, "created_at", page)
+    pagination::load_created_page::<_, ApiClientRow, ApiClient>(conn, query, page)
 }
 
 /// Revokes a client; revoking twice keeps the first time. `None` when there is no such client.

@@ -4,7 +4,7 @@
 //! course's row lock, so two sign-ups can never take the last seat both.
 
 use crate::error::{parse_stored, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{assemble_one, completed, find_and_lock, one_version_up};
 use crate::schema::{course_organisers, courses, enrolments, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -216,12 +216,8 @@ pub fn list(
     scope: CourseScope,
     page: PageRequest,
 ) -> Result<Page<Course>, StoreError> {
-    let query = courses::table
-        .filter(courses::id.eq_any(organised(scope)))
-        .select(CourseRow::as_select())
-        .order((courses::created_at, courses::id))
-        .into_boxed();
-    let mut found = pagination::load_page::<_, CourseRow, Course>(conn, query, "created_at", page)?;
+    let query = created_order!(courses, CourseRow).filter(courses::id.eq_any(organised(scope)));
+    let mut found = pagination::load_created_page::<_, CourseRow, Course>(conn, query, page)?;
     complete(conn, &mut found.items)?;
     Ok(found)
 }
@@ -329,14 +325,10 @@ pub fn list_enrolments(
     scope: CourseScope,
     page: PageRequest,
 ) -> Result<Page<Enrolment>, StoreError> {
-    let query = enrolments::table
+    let query = created_order!(enrolments, EnrolmentRow)
         .filter(enrolments::course_id.eq(course_id))
-        .filter(enrolments::course_id.eq_any(organised(scope)))
-        .select(EnrolmentRow::as_select())
-        .order((enrolments::created_at, enrolments::id))
-        .into_boxed();
-    let mut found =
-        pagination::load_page::<_, EnrolmentRow, Enrolment>(conn, query, "created_at", page)?;
+        .filter(enrolments::course_id.eq_any(organised(scope)));
+    let mut found = pagination::load_created_page::<_, EnrolmentRow, Enrolment>(conn, query, page)?;
     place_in_line(conn, &mut found.items)?;
     Ok(found)
 }

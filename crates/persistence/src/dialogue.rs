@@ -3,7 +3,7 @@
 //! of the county the caller governs, and those its organisation took part in.
 
 use crate::error::{parse_stored, parse_stored_all, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{
     dialogue_attendees, dialogue_evaluations, dialogue_findings, dialogue_meetings,
@@ -260,11 +260,7 @@ pub fn list(
     status: Option<DialogueStatus>,
     page: PageRequest,
 ) -> Result<Page<DialogueMeeting>, StoreError> {
-    let mut query = dialogue_meetings::table
-        .filter(condition(scope))
-        .select(MeetingRow::as_select())
-        .order((dialogue_meetings::created_at, dialogue_meetings::id))
-        .into_boxed();
+    let mut query = created_order!(dialogue_meetings, MeetingRow).filter(condition(scope));
     if let Some(status) = status {
         query = query.filter(dialogue_meetings::status.eq(status.as_str()));
     }
@@ -426,11 +422,8 @@ pub fn findings(
     meeting_id: Uuid,
     municipality: Option<Uuid>,
 ) -> Result<Vec<Finding>, StoreError> {
-    let mut query = dialogue_findings::table
-        .filter(dialogue_findings::meeting_id.eq(meeting_id))
-        .select(FindingRow::as_select())
-        .order((dialogue_findings::created_at, dialogue_findings::id))
-        .into_boxed();
+    let mut query = created_order!(dialogue_findings, FindingRow)
+        .filter(dialogue_findings::meeting_id.eq(meeting_id));
     if let Some(municipality) = municipality {
         query = query.filter(dialogue_findings::municipality_id.eq(municipality));
     }
@@ -489,11 +482,8 @@ pub fn evaluations(
     meeting_id: Uuid,
     municipality: Option<Uuid>,
 ) -> Result<Vec<EvaluationRow>, StoreError> {
-    let mut query = dialogue_evaluations::table
-        .filter(dialogue_evaluations::meeting_id.eq(meeting_id))
-        .select(EvaluationRow::as_select())
-        .order((dialogue_evaluations::created_at, dialogue_evaluations::id))
-        .into_boxed();
+    let mut query = created_order!(dialogue_evaluations, EvaluationRow)
+        .filter(dialogue_evaluations::meeting_id.eq(meeting_id));
     if let Some(municipality) = municipality {
         query = query.filter(dialogue_evaluations::municipality_id.eq(municipality));
     }

@@ -4,7 +4,7 @@
 //! facilitator's logs only once the facilitator has confirmed it.
 
 use crate::error::StoreError;
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::OptionalRecord;
 use crate::schema::{enrolments, facilitators};
 use chrono::{DateTime, Utc};
@@ -135,12 +135,8 @@ fn page_where(
     condition: Condition,
     page: PageRequest,
 ) -> Result<Page<Facilitator>, StoreError> {
-    let query = facilitators::table
-        .filter(condition)
-        .select(FacilitatorRow::as_select())
-        .order((facilitators::created_at, facilitators::id))
-        .into_boxed();
-    pagination::load_page::<_, FacilitatorRow, Facilitator>(conn, query, "created_at", page)
+    let query = created_order!(facilitators, FacilitatorRow).filter(condition);
+    pagination::load_created_page::<_, FacilitatorRow, Facilitator>(conn, query, page)
 }
 
 /// The course of each of `enrolment_ids`: where a facilitator was trained.

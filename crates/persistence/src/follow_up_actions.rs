@@ -2,7 +2,7 @@
 //! [`DialogueScope`]; a municipality reaches only the actions it owns.
 
 use crate::error::{parse_stored, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{one_version_up, OptionalRecord};
 use crate::schema::{dialogue_meetings, follow_up_actions, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -177,11 +177,7 @@ pub fn list(
     filter: ActionFilter,
     page: PageRequest,
 ) -> Result<Page<FollowUpAction>, StoreError> {
-    let mut query = follow_up_actions::table
-        .filter(reachable(scope))
-        .select(ActionRow::as_select())
-        .order((follow_up_actions::created_at, follow_up_actions::id))
-        .into_boxed();
+    let mut query = created_order!(follow_up_actions, ActionRow).filter(reachable(scope));
     if let Some(today) = filter.overdue_on {
         query = query
             .filter(follow_up_actions::due_on.lt(today))
@@ -190,5 +186,5 @@ pub fn list(
     if let Some(meeting) = filter.meeting_id {
         query = query.filter(follow_up_actions::meeting_id.eq(meeting));
     }
-    pagination::load_page::<_, ActionRow, FollowUpAction>(conn, query, "created_at", page)
+    pagination::load_created_page::<_, ActionRow, FollowUpAction>(conn, query, page)
 }

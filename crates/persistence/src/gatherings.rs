@@ -3,7 +3,7 @@
 //! scope first (`learning_networks::find`), then the gathering within that network only.
 
 use crate::error::StoreError;
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{gathering_attendance, gatherings};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -162,11 +162,8 @@ pub fn list(
     network_id: Uuid,
     page: PageRequest,
 ) -> Result<Page<Gathering>, StoreError> {
-    let query = gatherings::table
-        .filter(gatherings::network_id.eq(network_id))
-        .select(GatheringRow::as_select())
-        .order((gatherings::created_at, gatherings::id))
-        .into_boxed();
+    let query =
+        created_order!(gatherings, GatheringRow).filter(gatherings::network_id.eq(network_id));
     pagination::load_assembled_page(
         conn,
         query,

@@ -2,7 +2,7 @@
 //! there. Only the centre that runs the group reaches them.
 
 use crate::error::{parse_stored, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::schema::group_sessions;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -72,10 +72,7 @@ pub fn list_for_group(
     group_id: Uuid,
     page: PageRequest,
 ) -> Result<Page<Session>, StoreError> {
-    let query = group_sessions::table
-        .filter(group_sessions::group_id.eq(group_id))
-        .select(SessionRow::as_select())
-        .order((group_sessions::created_at, group_sessions::id))
-        .into_boxed();
-    pagination::load_page::<_, SessionRow, Session>(conn, query, "created_at", page)
+    let query =
+        created_order!(group_sessions, SessionRow).filter(group_sessions::group_id.eq(group_id));
+    pagination::load_created_page::<_, SessionRow, Session>(conn, query, page)
 }

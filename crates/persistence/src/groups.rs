@@ -3,7 +3,7 @@
 //! browsing only) the catalogue of open (recruiting or starting) groups with an open seat.
 
 use crate::error::{parse_stored, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{find_and_lock, one_version_up};
 use crate::schema::{group_follow_ups, group_starters, groups};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -219,11 +219,7 @@ pub fn list(
     filter: &GroupFilter,
     page: PageRequest,
 ) -> Result<Page<Group>, StoreError> {
-    let mut query = groups::table
-        .filter(condition(scope))
-        .select(GroupRow::as_select())
-        .order((groups::created_at, groups::id))
-        .into_boxed();
+    let mut query = created_order!(groups, GroupRow).filter(condition(scope));
     if filter.catalogue_only {
         query = query.filter(in_catalogue());
     }
@@ -242,7 +238,7 @@ pub fn list(
     if let Some(language) = &filter.language {
         query = query.filter(groups::languages.contains(vec![language.clone()]));
     }
-    pagination::load_page::<_, GroupRow, Group>(conn, query, "created_at", page)
+    pagination::load_created_page::<_, GroupRow, Group>(conn, query, page)
 }
 
 /// Stores a coordinator's edit of a group already locked and checked.

@@ -3,7 +3,7 @@
 //! referral deletes it.
 
 use crate::error::{parse_stored, parse_stored_all, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{find_and_lock, one_version_up};
 use crate::schema::intakes;
 use chrono::{DateTime, Utc};
@@ -136,11 +136,7 @@ pub fn list(
     filter: &IntakeFilter,
     page: PageRequest,
 ) -> Result<Page<Intake>, StoreError> {
-    let mut query = intakes::table
-        .filter(condition(scope))
-        .select(IntakeRow::as_select())
-        .order((intakes::created_at, intakes::id))
-        .into_boxed();
+    let mut query = created_order!(intakes, IntakeRow).filter(condition(scope));
     if let Some(held) = filter.held {
         query = if held {
             query.filter(intakes::held_at.is_not_null())
@@ -157,7 +153,7 @@ pub fn list(
     if let Some(before) = filter.scheduled_before {
         query = query.filter(intakes::scheduled_at.lt(before));
     }
-    pagination::load_page::<_, IntakeRow, Intake>(conn, query, "created_at", page)
+    pagination::load_created_page::<_, IntakeRow, Intake>(conn, query, page)
 }
 
 /// Records a held intake (already locked and checked), with what the person said.

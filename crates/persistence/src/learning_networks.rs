@@ -3,7 +3,7 @@
 //! coordinates, and those its organisation has a member service in.
 
 use crate::error::StoreError;
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{learning_network_members, learning_networks, organisations};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -191,11 +191,7 @@ pub fn list(
     scope: LearningNetworkScope,
     page: PageRequest,
 ) -> Result<Page<LearningNetwork>, StoreError> {
-    let query = learning_networks::table
-        .filter(condition(scope))
-        .select(NetworkRow::as_select())
-        .order((learning_networks::created_at, learning_networks::id))
-        .into_boxed();
+    let query = created_order!(learning_networks, NetworkRow).filter(condition(scope));
     pagination::load_assembled_page(
         conn,
         query,

@@ -3,7 +3,7 @@
 
 use crate::error::{parse_stored, StoreError};
 use crate::groups::{count_members, groups_of, owned_by};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{find_and_lock, first_row, OptionalRecord};
 use crate::schema::memberships;
 use chrono::{DateTime, Utc};
@@ -152,12 +152,9 @@ pub fn list_for_group(
     group_id: Uuid,
     page: PageRequest,
 ) -> Result<Page<Membership>, StoreError> {
-    let query = memberships::table
-        .filter(memberships::group_id.eq(group_id))
-        .select(MembershipRow::as_select())
-        .order((memberships::created_at, memberships::id))
-        .into_boxed();
-    pagination::load_page::<_, MembershipRow, Membership>(conn, query, "created_at", page)
+    let query =
+        created_order!(memberships, MembershipRow).filter(memberships::group_id.eq(group_id));
+    pagination::load_created_page::<_, MembershipRow, Membership>(conn, query, page)
 }
 
 /// Records the signed confidentiality declaration; signing again keeps the first time.

@@ -4,7 +4,7 @@
 //! the same organisation.
 
 use crate::error::{parse_stored, parse_stored_all, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{one_version_up, OptionalRecord};
 use crate::schema::{facilitators, network_meetings, supervision_answers, supervision_sessions};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -351,16 +351,12 @@ pub fn list(
     filter: &MeetingFilter,
     page: PageRequest,
 ) -> Result<Page<NetworkMeeting>, StoreError> {
-    let mut query = network_meetings::table
-        .filter(reachable(scope))
-        .select(MeetingRow::as_select())
-        .order((network_meetings::created_at, network_meetings::id))
-        .into_boxed();
+    let mut query = created_order!(network_meetings, MeetingRow).filter(reachable(scope));
     if let Some(series) = &filter.series_id {
         query = query.filter(network_meetings::series_id.eq(series.clone()));
     }
     let mut found =
-        pagination::load_page::<_, MeetingRow, NetworkMeeting>(conn, query, "created_at", page)?;
+        pagination::load_created_page::<_, MeetingRow, NetworkMeeting>(conn, query, page)?;
     with_answers(conn, scope, &mut found.items)?;
     Ok(found)
 }
@@ -483,12 +479,8 @@ pub fn supervision_requests(
         Some(false) => query = query.filter(diesel::dsl::not(answered_here)),
         None => {}
     }
-    let mut found = pagination::load_page::<_, RequestRow, SupervisionRequest>(
-        conn,
-        query,
-        "created_at",
-        page,
-    )?;
+    let mut found =
+        pagination::load_created_page::<_, RequestRow, SupervisionRequest>(conn, query, page)?;
     let ids: Vec<Uuid> = found
         .items
         .iter()

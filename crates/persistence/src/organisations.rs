@@ -4,7 +4,7 @@
 #![allow(clippy::ref_option_ref)]
 
 use crate::error::{parse_stored, StoreError};
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{find_and_lock, one_version_up, OptionalRecord};
 use crate::schema::organisations;
 use chrono::{DateTime, Utc};
@@ -156,10 +156,7 @@ pub fn list(
     filter: &OrganisationFilter,
     page: PageRequest,
 ) -> Result<Page<Organisation>, StoreError> {
-    let mut query = organisations::table
-        .select(OrganisationRow::as_select())
-        .order((organisations::created_at, organisations::id))
-        .into_boxed();
+    let mut query = created_order!(organisations, OrganisationRow);
     if let Some(kind) = filter.kind {
         query = query.filter(organisations::kind.eq(kind.as_str()));
     }
@@ -169,7 +166,7 @@ pub fn list(
     if let Some(region) = &filter.region {
         query = query.filter(organisations::region.eq(region.clone()));
     }
-    pagination::load_page::<_, OrganisationRow, Organisation>(conn, query, "created_at", page)
+    pagination::load_created_page::<_, OrganisationRow, Organisation>(conn, query, page)
 }
 
 /// Replaces the client-set fields, bumping the version.

@@ -99,6 +99,32 @@ where
     Ok(Page::from_overfetched(items, page.limit, Keyed::position))
 }
 
+/// `$table`'s rows as `$row`, oldest first by `(created_at, id)`, boxed for the list to add its
+/// filters: the order in which [`load_created_page`] cuts the pages, written with it so that
+/// the order and the keyset name the same column.
+macro_rules! created_order {
+    ($table:ident, $row:ty) => {
+        $table::table
+            .select(<$row>::as_select())
+            .order(($table::created_at, $table::id))
+            .into_boxed()
+    };
+}
+pub(crate) use created_order;
+
+/// [`load_page`] for a list in [`created_order!`].
+pub(crate) fn load_created_page<'a, Q, Row, Item>(
+    conn: &mut PgConnection,
+    query: Q,
+    page: PageRequest,
+) -> Result<Page<Item>, StoreError>
+where
+    Q: PageQuery<'a, Row>,
+    Item: TryFrom<Row, Error = StoreError> + Keyed,
+{
+    load_page(conn, query, "created_at", page)
+}
+
 /// As [`load_page`], for records that are their row plus child rows (members, attendance,
 /// participants): the page is cut at the rows' own `position`, then `assemble` completes the
 /// page's rows together, so the children cost one query per page rather than one per record.

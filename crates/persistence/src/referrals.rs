@@ -4,7 +4,7 @@
 
 use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::idempotency::NewKey;
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::record::{find_and_lock, one_version_up};
 use crate::schema::{memberships, referral_people, referral_transitions, referrals};
 use crate::statement::statement;
@@ -548,11 +548,7 @@ pub fn list(
     filter: &ReferralFilter,
     page: PageRequest,
 ) -> Result<Page<Referral>, StoreError> {
-    let mut query = referrals::table
-        .filter(condition(scope))
-        .select(ReferralRow::as_select())
-        .order((referrals::created_at, referrals::id))
-        .into_boxed();
+    let mut query = created_order!(referrals, ReferralRow).filter(condition(scope));
     // A referrer's filters see what its view shows: the detailed status only under consent, the
     // time of the last change it could see.
     let as_referrer = scope.is_referrer_only();
@@ -613,7 +609,7 @@ pub fn list(
     if let Some(external) = &filter.external_reference {
         query = query.filter(referrals::external_reference.eq(external.clone()));
     }
-    pagination::load_page::<_, ReferralRow, Referral>(conn, query, "created_at", page)
+    pagination::load_created_page::<_, ReferralRow, Referral>(conn, query, page)
 }
 
 /// Moves a referral (already locked and checked) to `to`, recording the step.

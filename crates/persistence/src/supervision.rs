@@ -3,7 +3,7 @@
 //! own sessions.
 
 use crate::error::StoreError;
-use crate::pagination;
+use crate::pagination::{self, created_order};
 use crate::schema::{supervision_answers, supervision_attendees, supervision_sessions};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -163,17 +163,10 @@ pub fn list(
     centre: Uuid,
     page: PageRequest,
 ) -> Result<Page<SupervisionSession>, StoreError> {
-    let query = supervision_sessions::table
-        .filter(supervision_sessions::competence_centre_id.eq(centre))
-        .select(SessionRow::as_select())
-        .order((supervision_sessions::created_at, supervision_sessions::id))
-        .into_boxed();
-    let mut found = pagination::load_page::<_, SessionRow, SupervisionSession>(
-        conn,
-        query,
-        "created_at",
-        page,
-    )?;
+    let query = created_order!(supervision_sessions, SessionRow)
+        .filter(supervision_sessions::competence_centre_id.eq(centre));
+    let mut found =
+        pagination::load_created_page::<_, SessionRow, SupervisionSession>(conn, query, page)?;
     with_details(conn, &mut found.items)?;
     Ok(found)
 }
