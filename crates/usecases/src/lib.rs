@@ -19,6 +19,7 @@ pub mod error;
 pub mod facilitators;
 pub mod group_sessions;
 pub mod groups;
+pub mod input;
 pub mod intakes;
 pub mod is24;
 pub mod learning_networks;
