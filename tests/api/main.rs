@@ -10,6 +10,7 @@ mod courses;
 mod database_access;
 mod denials;
 mod dialogue;
+mod disclosure;
 mod errors;
 mod groups;
 mod health;

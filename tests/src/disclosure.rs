@@ -1,0 +1,339 @@
+//! The attacker of published statistics, as a test harness: a reader who can call every
+//! statistics endpoint with every filter, and reasons over all that was published at once.
+//!
+//! Each published figure is a constraint on the true counts of the finest cells the reader can
+//! name (a municipality's quarter, say): a number is the sum of its cells exactly, `<5` puts the
+//! sum between 1 and 4, a hidden `x` says nothing but that it is not negative. The reader
+//! tightens the bounds of every cell by interval propagation over all constraints until nothing
+//! changes, which finds what direct reading, differencing of tables and the two markers
+//! combined give away (a linear program can do no better on a single cell's bounds when the
+//! constraints are as these are, sums with intervals, but it can be slower to reach it).
+//! A true count of 1 to 4 is disclosed when its bounds are narrower than the `<5` marker
+//! promises: anything other than "between 1 and 4", or wider.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A cell the reader can name: a row label and a column label.
+pub type CellName = (String, String);
+
+/// What a published figure says of the sum of its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// The smallest the sum can be.
+    pub low: u64,
+    /// The largest; `u64::MAX` for unbounded.
+    pub high: u64,
+    /// Whether the sum is known not to be 1 to 4 (a hidden `x`: 0, or 5 and more).
+    pub not_small: bool,
+}
+
+const UNKNOWN: Bounds = Bounds {
+    low: 0,
+    high: u64::MAX,
+    not_small: false,
+};
+
+impl Bounds {
+    /// The bounds a published cell (`{"count", "shown", "suppressed"}`) gives.
+    pub fn of_published(cell: &Value) -> Bounds {
+        if let Some(count) = cell["count"].as_u64() {
+            return Bounds {
+                low: count,
+                high: count,
+                not_small: false,
+            };
+        }
+        match cell["shown"].as_str() {
+            Some("<5") => Bounds {
+                low: 1,
+                high: 4,
+                not_small: false,
+            },
+            Some("x") => Bounds {
+                not_small: true,
+                ..UNKNOWN
+            },
+            _ => UNKNOWN,
+        }
+    }
+}
+
+/// One constraint: the true counts of `cells` sum to within `bounds`.
+#[derive(Debug, Clone)]
+struct Constraint {
+    cells: Vec<CellName>,
+    bounds: Bounds,
+    source: String,
+}
+
+/// Everything the reader harvested, and what it concludes.
+#[derive(Debug, Default)]
+pub struct Reader {
+    constraints: Vec<Constraint>,
+}
+
+/// A true count of 1 to 4 the reader narrowed beyond its marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disclosure {
+    /// The cell.
+    pub cell: CellName,
+    /// Its true count.
+    pub truth: u64,
+    /// What the reader concluded.
+    pub low: u64,
+    /// What the reader concluded.
+    pub high: u64,
+}
+
+impl Reader {
+    /// Takes in a published table (the shared `Table` shape: `columns`, `rows` with `label`,
+    /// `cells` and `total`, `column_totals`, `total`) that covers `universe`: the cells the
+    /// reader knows the table's filter includes. A cell of the universe that the table does not
+    /// list was counted as 0 (tables leave out empty rows and columns).
+    pub fn harvest(&mut self, source: &str, table: &Value, universe: &[CellName]) {
+        let columns: Vec<String> = table["columns"]
+            .as_array()
+            .map(|columns| {
+                columns
+                    .iter()
+                    .filter_map(|c| c.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let rows = table["rows"].as_array().cloned().unwrap_or_default();
+        let row_labels: Vec<String> = rows
+            .iter()
+            .filter_map(|row| row["label"].as_str().map(str::to_owned))
+            .collect();
+        let listed =
+            |(row, column): &CellName| row_labels.contains(row) && columns.contains(column);
+        for cell in universe.iter().filter(|cell| !listed(cell)) {
+            let zero = Bounds {
+                low: 0,
+                high: 0,
+                not_small: false,
+            };
+            self.add(source, vec![cell.clone()], zero);
+        }
+        for (row, label) in rows.iter().zip(&row_labels) {
+            let cells = row["cells"].as_array().cloned().unwrap_or_default();
+            for (cell, column) in cells.iter().zip(&columns) {
+                self.add(
+                    source,
+                    vec![(label.clone(), column.clone())],
+                    Bounds::of_published(cell),
+                );
+            }
+            let whole_row = universe
+                .iter()
+                .filter(|(r, _)| r == label)
+                .cloned()
+                .collect();
+            self.add(source, whole_row, Bounds::of_published(&row["total"]));
+        }
+        let totals = table["column_totals"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for (total, column) in totals.iter().zip(&columns) {
+            let whole_column = universe
+                .iter()
+                .filter(|(_, c)| c == column)
+                .cloned()
+                .collect();
+            self.add(source, whole_column, Bounds::of_published(total));
+        }
+        self.add(
+            source,
+            universe.to_vec(),
+            Bounds::of_published(&table["total"]),
+        );
+    }
+
+    fn add(&mut self, source: &str, cells: Vec<CellName>, bounds: Bounds) {
+        if bounds == UNKNOWN {
+            return;
+        }
+        self.constraints.push(Constraint {
+            cells,
+            bounds,
+            source: source.to_owned(),
+        });
+    }
+
+    /// The tightest bounds of every cell named in a constraint, by propagation to a fixpoint.
+    pub fn bounds(&self) -> BTreeMap<CellName, Bounds> {
+        let mut bounds: BTreeMap<CellName, Bounds> = BTreeMap::new();
+        for constraint in &self.constraints {
+            for cell in &constraint.cells {
+                bounds.entry(cell.clone()).or_insert(UNKNOWN);
+            }
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for constraint in &self.constraints {
+                let sum_low: u64 = constraint.cells.iter().map(|c| bounds[c].low).sum();
+                let sum_high = constraint
+                    .cells
+                    .iter()
+                    .map(|c| bounds[c].high)
+                    .try_fold(0_u64, u64::checked_add);
+                // A hidden `x` (not 1 to 4): once the sum cannot reach 5 it is 0, and once it
+                // cannot be 0 it is at least 5.
+                let mut limit = constraint.bounds;
+                if limit.not_small {
+                    if sum_high.is_some_and(|high| high < 5) {
+                        limit.high = 0;
+                    } else if sum_low >= 1 {
+                        limit.low = limit.low.max(5);
+                    }
+                }
+                for cell in &constraint.cells {
+                    let own = bounds[cell];
+                    let others_low = sum_low - own.low;
+                    let others_high = sum_high.map(|high| high - own.high);
+                    let mut tightened = own;
+                    if let Some(others_high) = others_high {
+                        tightened.low = tightened.low.max(limit.low.saturating_sub(others_high));
+                    }
+                    tightened.high = tightened.high.min(limit.high.saturating_sub(others_low));
+                    if tightened != own {
+                        bounds.insert(cell.clone(), tightened);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        bounds
+    }
+
+    /// Every true count of 1 to 4 in `truth` that the reader narrowed beyond "between 1 and 4".
+    pub fn disclosures(&self, truth: &BTreeMap<CellName, u64>) -> Vec<Disclosure> {
+        let bounds = self.bounds();
+        truth
+            .iter()
+            .filter(|(_, count)| (1..5).contains(*count))
+            .filter_map(|(cell, count)| {
+                let found = bounds.get(cell)?;
+                (found.low > 1 || found.high < 4).then_some(Disclosure {
+                    cell: cell.clone(),
+                    truth: *count,
+                    low: found.low,
+                    high: found.high,
+                })
+            })
+            .collect()
+    }
+
+    /// The sources of the figures harvested, for a report.
+    pub fn sources(&self) -> usize {
+        let mut sources: Vec<&str> = self.constraints.iter().map(|c| c.source.as_str()).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        sources.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cell(count: Option<u64>, shown: &str) -> Value {
+        json!({"count": count, "shown": shown})
+    }
+
+    #[test]
+    fn differencing_a_total_against_a_filtered_table_pins_a_small_count() {
+        let a23 = ("A".to_owned(), "2023-Q1".to_owned());
+        let a24 = ("A".to_owned(), "2024-Q1".to_owned());
+        let all = [a23.clone(), a24.clone()];
+        let mut reader = Reader::default();
+        // All years: 6 and 2 hidden, the row total 8 shown.
+        reader.harvest(
+            "all",
+            &json!({
+                "columns": ["2023-Q1", "2024-Q1"],
+                "rows": [{"label": "A", "cells": [cell(None, "x"), cell(None, "<5")], "total": cell(Some(8), "8")}],
+                "column_totals": [cell(None, "x"), cell(None, "<5")],
+                "total": cell(Some(8), "8")
+            }),
+            &all,
+        );
+        // 2023 alone: 6.
+        reader.harvest(
+            "2023",
+            &json!({
+                "columns": ["2023-Q1"],
+                "rows": [{"label": "A", "cells": [cell(Some(6), "6")], "total": cell(Some(6), "6")}],
+                "column_totals": [cell(Some(6), "6")],
+                "total": cell(Some(6), "6")
+            }),
+            std::slice::from_ref(&a23),
+        );
+        let truth = BTreeMap::from([(a23, 6), (a24.clone(), 2)]);
+        assert_eq!(
+            reader.disclosures(&truth),
+            [Disclosure {
+                cell: a24,
+                truth: 2,
+                low: 2,
+                high: 2
+            }]
+        );
+    }
+
+    #[test]
+    fn the_two_markers_and_a_total_pin_both_cells() {
+        let a = ("A".to_owned(), "2024-Q1".to_owned());
+        let b = ("B".to_owned(), "2024-Q1".to_owned());
+        let mut reader = Reader::default();
+        reader.harvest(
+            "all",
+            &json!({
+                "columns": ["2024-Q1"],
+                "rows": [
+                    {"label": "A", "cells": [cell(None, "<5")], "total": cell(None, "<5")},
+                    {"label": "B", "cells": [cell(None, "x")], "total": cell(None, "x")}
+                ],
+                "column_totals": [cell(Some(6), "6")],
+                "total": cell(Some(6), "6")
+            }),
+            &[a.clone(), b.clone()],
+        );
+        let truth = BTreeMap::from([(a.clone(), 1), (b, 5)]);
+        assert_eq!(
+            reader.disclosures(&truth),
+            [Disclosure {
+                cell: a,
+                truth: 1,
+                low: 1,
+                high: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn a_small_count_behind_its_marker_alone_is_not_disclosed() {
+        let a = ("A".to_owned(), "2024-Q1".to_owned());
+        let b = ("B".to_owned(), "2024-Q1".to_owned());
+        let mut reader = Reader::default();
+        reader.harvest(
+            "all",
+            &json!({
+                "columns": ["2024-Q1"],
+                "rows": [
+                    {"label": "A", "cells": [cell(None, "<5")], "total": cell(None, "<5")},
+                    {"label": "B", "cells": [cell(None, "x")], "total": cell(None, "x")}
+                ],
+                "column_totals": [cell(None, "x")],
+                "total": cell(None, "x")
+            }),
+            &[a.clone(), b.clone()],
+        );
+        let truth = BTreeMap::from([(a, 3), (b, 9)]);
+        assert_eq!(reader.disclosures(&truth), []);
+    }
+}
