@@ -3,10 +3,9 @@
 //! of them in cells of 1 to 4; the reader harvests the table for all years and for each year,
 //! and reasons over all of it at once. No true count of 1 to 4 may be narrowed beyond `<5`.
 //!
-//! Against small-cell suppression with secondary suppression (what is published today) the
-//! reader recovers small counts by differencing years against all years and by the two markers,
-//! so this test is ignored until disclosure control holds across tables (issue 21); run it with
-//! `cargo nextest run --run-ignored only -E 'test(disclosure)'` to see what it recovers.
+//! Against small-cell suppression with secondary suppression alone, computed afresh for each
+//! year, the reader narrowed 6 of 6 small counts to their exact value from these 4 tables. With
+//! the audited pattern and a year as a view of the table for all years, it narrows none.
 
 use samhandling_domain::Role;
 use samhandling_tests::disclosure::{CellName, Reader};
@@ -35,7 +34,6 @@ fn quarter(held_on: &str) -> String {
 }
 
 #[actix_web::test]
-#[ignore = "small-cell suppression is differenced back today; disclosure control across tables is issue 21"]
 async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
     let t = TestApp::new();
     let app = t.service().await;

@@ -1,8 +1,12 @@
 //! Small-cell suppression for every published count. A count of 1 to 4 people or groups could
 //! point at someone in a small municipality, so it is shown as `<5`; and because a row or column
 //! total would let a reader subtract their way back to a hidden cell, a second cell is hidden
-//! wherever only one would be (secondary suppression). Written once here for groups, network
-//! meetings and dialogue records alike.
+//! wherever only one would be (secondary suppression). Hiding two per line is not enough, since
+//! the totals of other lines and the markers themselves (`<5` is 1 to 4, `x` is 0 or at least 5)
+//! can still pin a hidden count; so the pattern is then audited the way a reader would attack it
+//! ([`audit`]: every published figure as a constraint, each hidden count's bounds tightened until
+//! nothing changes), and more is hidden until no count of 1 to 4 is narrowed beyond `<5`.
+//! Written once here for groups, network meetings and dialogue records alike.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -56,6 +60,9 @@ pub enum Suppression {
     Primary,
     /// Hidden so that a total cannot reveal a primary cell.
     Secondary,
+    /// Not published for this view of the table: it is not a sum of the full table's published
+    /// figures, so showing it would let a reader difference two views.
+    Unpublished,
 }
 
 /// One published count: the number, or why it is hidden.
@@ -65,7 +72,8 @@ pub struct Cell {
     /// The count; `null` when hidden.
     pub count: Option<u64>,
     /// The count as text to display: the number, `<5` when it is small, `x` when it is hidden
-    /// to protect another cell.
+    /// to protect another cell (it is then 0 or at least 5), `..` when this view does not publish
+    /// it.
     pub shown: String,
     /// Why it is hidden, if it is.
     pub suppressed: Option<Suppression>,
@@ -115,13 +123,211 @@ pub fn suppress(table: &CountTable) -> SuppressedTable {
                 .collect()
         })
         .collect();
-    let lines: Vec<Vec<(usize, usize)>> = (0..=height)
-        .map(|r| (0..=width).map(|c| (r, c)).collect())
-        .chain((0..=width).map(|c| (0..=height).map(|r| (r, c)).collect()))
+    // Partners for every hidden entry first, then whatever the audit asks for, until neither
+    // hides more.
+    loop {
+        let partnered = hide_partners(&values, &mut hidden);
+        let audited = hide_narrowed(&values, &mut hidden);
+        if !partnered && !audited {
+            break;
+        }
+    }
+    let cell = |r: usize, c: usize| -> Cell {
+        match hidden[r][c] {
+            None => Cell {
+                count: Some(values[r][c]),
+                shown: values[r][c].to_string(),
+                suppressed: None,
+            },
+            Some(Suppression::Primary) => Cell {
+                count: None,
+                shown: "<5".to_owned(),
+                suppressed: Some(Suppression::Primary),
+            },
+            Some(hidden) => Cell::hidden(hidden),
+        }
+    };
+    SuppressedTable {
+        rows: table.rows.clone(),
+        columns: table.columns.clone(),
+        cells: (0..height)
+            .map(|r| (0..width).map(|c| cell(r, c)).collect())
+            .collect(),
+        row_totals: (0..height).map(|r| cell(r, width)).collect(),
+        column_totals: (0..width).map(|c| cell(height, c)).collect(),
+        total: cell(height, width),
+    }
+}
+
+impl SuppressedTable {
+    /// The view of this table through a filter on its columns (a year of quarters, say): every
+    /// row, the columns `keep` takes, their totals as they are. A row total or the grand total of
+    /// the view is published only where it is the sum of published figures (all its cells shown),
+    /// and is otherwise `..`: a figure computed afresh for the filter would let a reader
+    /// difference two views and recover what the full table hides.
+    #[must_use]
+    pub fn view(&self, keep: impl Fn(&str) -> bool) -> SuppressedTable {
+        let kept: Vec<usize> = (0..self.columns.len())
+            .filter(|&c| keep(&self.columns[c]))
+            .collect();
+        if kept.len() == self.columns.len() {
+            return self.clone();
+        }
+        let sum_of = |cells: Vec<&Cell>| -> Cell {
+            cells
+                .iter()
+                .map(|cell| cell.count)
+                .sum::<Option<u64>>()
+                .map_or_else(
+                    || Cell::hidden(Suppression::Unpublished),
+                    |count| Cell {
+                        count: Some(count),
+                        shown: count.to_string(),
+                        suppressed: None,
+                    },
+                )
+        };
+        let cells: Vec<Vec<Cell>> = self
+            .cells
+            .iter()
+            .map(|row| kept.iter().map(|&c| row[c].clone()).collect())
+            .collect();
+        let column_totals: Vec<Cell> = kept
+            .iter()
+            .map(|&c| self.column_totals[c].clone())
+            .collect();
+        SuppressedTable {
+            rows: self.rows.clone(),
+            columns: kept.iter().map(|&c| self.columns[c].clone()).collect(),
+            row_totals: cells
+                .iter()
+                .map(|row| sum_of(row.iter().collect()))
+                .collect(),
+            total: sum_of(column_totals.iter().collect()),
+            cells,
+            column_totals,
+        }
+    }
+}
+
+impl Cell {
+    /// A cell hidden for `why`.
+    pub fn hidden(why: Suppression) -> Cell {
+        let shown = match why {
+            Suppression::Primary => "<5",
+            Suppression::Secondary => "x",
+            Suppression::Unpublished => "..",
+        };
+        Cell {
+            count: None,
+            shown: shown.to_owned(),
+            suppressed: Some(why),
+        }
+    }
+}
+
+/// The bounds a reader can put on one entry of a table: `low..=high`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// The least it can be.
+    pub low: u64,
+    /// The most it can be; `u64::MAX` when nothing bounds it.
+    pub high: u64,
+}
+
+impl Bounds {
+    const SMALL: Bounds = Bounds { low: 1, high: 4 };
+
+    /// What a reader knows of an entry from its own marker alone.
+    fn of(value: u64, hidden: Option<Suppression>) -> Bounds {
+        match hidden {
+            None => Bounds {
+                low: value,
+                high: value,
+            },
+            Some(Suppression::Primary) => Bounds::SMALL,
+            Some(Suppression::Secondary | Suppression::Unpublished) => Bounds {
+                low: 0,
+                high: u64::MAX,
+            },
+        }
+    }
+
+    /// `x` is 0 or at least 5: bounds that leave only 1 to 4 on one side close on the other.
+    fn not_small(self) -> Bounds {
+        if self.high < SMALLEST_SHOWN {
+            Bounds { low: 0, high: 0 }
+        } else if self.low >= 1 {
+            Bounds {
+                low: self.low.max(SMALLEST_SHOWN),
+                high: self.high,
+            }
+        } else {
+            self
+        }
+    }
+}
+
+/// What a reader of the published table can work out: the bounds of every entry of `values`
+/// (the table with its margins: the last column holds row totals, the last row column totals),
+/// given which entries are hidden. Every row and column is a constraint (its entries sum to its
+/// total); each entry's bounds are tightened through them until nothing changes, with `<5` as 1
+/// to 4 and `x` as 0 or at least 5.
+pub fn audit(values: &[Vec<u64>], hidden: &[Vec<Option<Suppression>>]) -> Vec<Vec<Bounds>> {
+    let height = values.len().saturating_sub(1);
+    let width = values.first().map_or(0, |row| row.len().saturating_sub(1));
+    let mut bounds: Vec<Vec<Bounds>> = values
+        .iter()
+        .zip(hidden)
+        .map(|(row, hidden)| {
+            row.iter()
+                .zip(hidden)
+                .map(|(value, hidden)| Bounds::of(*value, *hidden))
+                .collect()
+        })
         .collect();
+    let lines = lines(height, width);
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for line in &lines {
+            let (inner, total) = line.split_at(line.len() - 1);
+            let total = total[0];
+            let sum_low: u64 = inner.iter().map(|&(r, c)| bounds[r][c].low).sum();
+            let sum_high = inner
+                .iter()
+                .map(|&(r, c)| bounds[r][c].high)
+                .try_fold(0_u64, u64::checked_add)
+                .unwrap_or(u64::MAX);
+            changed |= tighten(&mut bounds, hidden, total, sum_low, sum_high);
+            let (total_low, total_high) =
+                (bounds[total.0][total.1].low, bounds[total.0][total.1].high);
+            for &(r, c) in inner {
+                let own = bounds[r][c];
+                let others_low = sum_low - own.low;
+                let low = if sum_high == u64::MAX {
+                    0
+                } else {
+                    total_low.saturating_sub(sum_high - own.high)
+                };
+                let high = total_high.saturating_sub(others_low);
+                changed |= tighten(&mut bounds, hidden, (r, c), low, high);
+            }
+        }
+    }
+    bounds
+}
+
+/// Hides a partner wherever a row or column (totals included) has exactly one hidden entry,
+/// since that entry would be its total minus the others: the smallest shown count in the line
+/// first, a total last. Whether it hid anything.
+fn hide_partners(values: &[Vec<u64>], hidden: &mut [Vec<Option<Suppression>>]) -> bool {
+    let height = values.len().saturating_sub(1);
+    let width = values.first().map_or(0, |row| row.len().saturating_sub(1));
+    let mut any = false;
     loop {
         let mut changed = false;
-        for line in &lines {
+        for line in &lines(height, width) {
             let hidden_here = line
                 .iter()
                 .filter(|(r, c)| hidden[*r][*c].is_some())
@@ -152,38 +358,119 @@ pub fn suppress(table: &CountTable) -> SuppressedTable {
             }
         }
         if !changed {
-            break;
+            return any;
         }
+        any = true;
     }
-    let cell = |r: usize, c: usize| -> Cell {
-        match hidden[r][c] {
-            None => Cell {
-                count: Some(values[r][c]),
-                shown: values[r][c].to_string(),
-                suppressed: None,
-            },
-            Some(Suppression::Primary) => Cell {
-                count: None,
-                shown: "<5".to_owned(),
-                suppressed: Some(Suppression::Primary),
-            },
-            Some(Suppression::Secondary) => Cell {
-                count: None,
-                shown: "x".to_owned(),
-                suppressed: Some(Suppression::Secondary),
-            },
-        }
+}
+
+/// Narrows the bounds of entry `(r, c)` to `low..=high` where that is tighter; whether it was.
+fn tighten(
+    bounds: &mut [Vec<Bounds>],
+    hidden: &[Vec<Option<Suppression>>],
+    (r, c): (usize, usize),
+    low: u64,
+    high: u64,
+) -> bool {
+    let old = bounds[r][c];
+    let mut new = Bounds {
+        low: old.low.max(low),
+        high: old.high.min(high),
     };
-    SuppressedTable {
-        rows: table.rows.clone(),
-        columns: table.columns.clone(),
-        cells: (0..height)
-            .map(|r| (0..width).map(|c| cell(r, c)).collect())
-            .collect(),
-        row_totals: (0..height).map(|r| cell(r, width)).collect(),
-        column_totals: (0..width).map(|c| cell(height, c)).collect(),
-        total: cell(height, width),
+    if hidden[r][c] == Some(Suppression::Secondary) {
+        new = new.not_small();
     }
+    if new != old && new.low <= new.high {
+        bounds[r][c] = new;
+        true
+    } else {
+        false
+    }
+}
+
+/// Every row and column of a table with margins, each ending with its total.
+fn lines(height: usize, width: usize) -> Vec<Vec<(usize, usize)>> {
+    (0..=height)
+        .map(|r| (0..=width).map(|c| (r, c)).collect())
+        .chain((0..=width).map(|c| (0..=height).map(|r| (r, c)).collect()))
+        .collect()
+}
+
+/// One round of the audit: for each count of 1 to 4 that it narrows beyond `<5`, hides the
+/// smallest shown count of the count's row and of its column (a total last). Where a line has
+/// nothing left to hide, a hidden entry of it is withheld (`..`, a total first) instead, since
+/// what its own marker tells (`x`: 0 or at least 5; `<5` on a total) is what narrows the count.
+/// Whether it hid anything.
+fn hide_narrowed(values: &[Vec<u64>], hidden: &mut [Vec<Option<Suppression>>]) -> bool {
+    let height = values.len().saturating_sub(1);
+    let width = values.first().map_or(0, |row| row.len().saturating_sub(1));
+    let bounds = audit(values, hidden);
+    let narrowed: Vec<(usize, usize)> = (0..=height)
+        .flat_map(|r| (0..=width).map(move |c| (r, c)))
+        .filter(|&(r, c)| {
+            hidden[r][c] == Some(Suppression::Primary) && bounds[r][c] != Bounds::SMALL
+        })
+        .collect();
+    let mut changed = false;
+    let still_narrowed = !narrowed.is_empty();
+    for (r, c) in narrowed {
+        let row: Vec<(usize, usize)> = (0..=width).map(|c| (r, c)).collect();
+        let column: Vec<(usize, usize)> = (0..=height).map(|r| (r, c)).collect();
+        for line in [row, column] {
+            let is_total = |&(r, c): &(usize, usize)| r == height || c == width;
+            let pick = line
+                .iter()
+                .copied()
+                .filter(|&(r, c)| hidden[r][c].is_none() && values[r][c] > 0)
+                .min_by_key(|entry| (is_total(entry), values[entry.0][entry.1]));
+            if let Some((r, c)) = pick {
+                hidden[r][c] = Some(Suppression::Secondary);
+                changed = true;
+            } else if let Some((r, c)) = line
+                .iter()
+                .copied()
+                .filter(|&entry| entry != (r, c))
+                .filter(|&(r, c)| match hidden[r][c] {
+                    Some(Suppression::Secondary) => true,
+                    Some(Suppression::Primary) => is_total(&(r, c)),
+                    _ => false,
+                })
+                .min_by_key(|entry| !is_total(entry))
+            {
+                hidden[r][c] = Some(Suppression::Unpublished);
+                changed = true;
+            }
+        }
+    }
+    if still_narrowed && !changed {
+        // The narrowing comes from further away: hide a shown total, or withhold a marker, the
+        // row and column totals first, then any `x`, the grand total (the most read) last.
+        let is_total = |r: usize, c: usize| r == height || c == width;
+        let withheld = (0..=height)
+            .flat_map(|r| (0..=width).map(move |c| (r, c)))
+            .filter(|&(r, c)| match hidden[r][c] {
+                None => is_total(r, c) && values[r][c] > 0,
+                Some(Suppression::Secondary) => true,
+                Some(Suppression::Primary) => is_total(r, c),
+                Some(Suppression::Unpublished) => false,
+            })
+            .min_by_key(|&(r, c)| {
+                (
+                    r == height && c == width,
+                    !is_total(r, c),
+                    hidden[r][c].is_some(),
+                )
+            });
+        if let Some((r, c)) = withheld {
+            hidden[r][c] = Some(if hidden[r][c].is_none() {
+                Suppression::Secondary
+            } else {
+                Suppression::Unpublished
+            });
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// A mean of `sum` over `count` people, shown only when it rests on enough of them.
@@ -273,6 +560,107 @@ mod tests {
             let counts = (0..4).map(|_| (0..3).map(|_| next()).collect()).collect();
             no_line_gives_one_away(&suppress(&table(counts)));
         }
+    }
+
+    /// The bounds a reader puts on every entry of a published table with margins.
+    fn read(t: &SuppressedTable, truth: &CountTable) -> (Vec<Vec<u64>>, Vec<Vec<Bounds>>) {
+        let (height, width) = (truth.rows.len(), truth.columns.len());
+        let mut values = vec![vec![0_u64; width + 1]; height + 1];
+        for (r, row) in truth.counts.iter().enumerate() {
+            for (c, count) in row.iter().enumerate() {
+                values[r][c] = *count;
+                values[r][width] += count;
+                values[height][c] += count;
+                values[height][width] += count;
+            }
+        }
+        let published: Vec<Vec<&Cell>> = t
+            .cells
+            .iter()
+            .zip(&t.row_totals)
+            .map(|(row, total)| row.iter().chain([total]).collect())
+            .chain([t.column_totals.iter().chain([&t.total]).collect()])
+            .collect();
+        let hidden: Vec<Vec<Option<Suppression>>> = published
+            .iter()
+            .map(|row| row.iter().map(|cell| cell.suppressed).collect())
+            .collect();
+        let bounds = audit(&values, &hidden);
+        (values, bounds)
+    }
+
+    #[test]
+    fn the_totals_of_other_lines_no_longer_pin_a_small_count() {
+        // Two hidden per line, yet row 1 gives its `x` as 37 - 9 - 20 = 8, and column 0 then
+        // gives the `<5` as 11 - 8 = 3: the audit hides more.
+        let truth = table(vec![vec![3, 10, 12], vec![8, 9, 20]]);
+        let t = suppress(&truth);
+        let (values, bounds) = read(&t, &truth);
+        assert_eq!(values[0][0], 3);
+        assert_eq!(bounds[0][0], Bounds { low: 1, high: 4 });
+        no_line_gives_one_away(&t);
+    }
+
+    #[test]
+    fn no_random_table_narrows_a_small_count_beyond_its_marker() {
+        let mut seed = 11_u64;
+        for round in 0..3_000_u64 {
+            let mut next = || {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                (seed >> 33) % 9
+            };
+            let (height, width) = (1 + round % 15, 1 + (round / 15) % 10);
+            let truth = table(
+                (0..height)
+                    .map(|_| (0..width).map(|_| next()).collect())
+                    .collect(),
+            );
+            let t = suppress(&truth);
+            let (values, bounds) = read(&t, &truth);
+            let marker = |r: usize, c: usize| {
+                let height = truth.rows.len();
+                let width = truth.columns.len();
+                match (r == height, c == width) {
+                    (true, true) => t.total.suppressed,
+                    (true, false) => t.column_totals[c].suppressed,
+                    (false, true) => t.row_totals[r].suppressed,
+                    (false, false) => t.cells[r][c].suppressed,
+                }
+            };
+            for (r, row) in values.iter().enumerate() {
+                for (c, value) in row.iter().enumerate() {
+                    if !(1..SMALLEST_SHOWN).contains(value) {
+                        continue;
+                    }
+                    let found = bounds[r][c];
+                    assert!(found.low < found.high, "{truth:?} pinned at {r},{c}");
+                    if marker(r, c) == Some(Suppression::Primary) {
+                        assert_eq!(found, Bounds::SMALL, "{truth:?} at {r},{c}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_view_publishes_only_sums_of_published_figures() {
+        let truth = CountTable {
+            rows: vec!["5037".into(), "5038".into()],
+            columns: vec!["2023-Q1".into(), "2024-Q1".into(), "2024-Q2".into()],
+            counts: vec![vec![6, 2, 0], vec![7, 8, 9]],
+        };
+        let full = suppress(&truth);
+        let year = full.view(|column| column.starts_with("2024"));
+        assert_eq!(year.columns, ["2024-Q1", "2024-Q2"]);
+        assert_eq!(
+            year.rows, full.rows,
+            "every row, so an empty one tells nothing"
+        );
+        assert_eq!(year.cells[0][0].shown, "<5");
+        // 5037's 2024 would be 2: not a sum of published figures, so withheld.
+        assert_eq!(year.row_totals[0], Cell::hidden(Suppression::Unpublished));
+        assert_eq!(year.column_totals[1], full.column_totals[2]);
+        assert_eq!(full.view(|_| true), full);
     }
 
     #[test]

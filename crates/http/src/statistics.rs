@@ -1,7 +1,7 @@
 //! Published statistics on the wire: a table of counts with its totals, after the domain's
 //! small-cell suppression. Every statistics endpoint answers in this one shape.
 
-use samhandling_domain::statistics::{self, Cell, CountTable};
+use samhandling_domain::statistics::{self, Cell, CountTable, SuppressedTable};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,8 +16,9 @@ pub struct Row {
     pub total: Cell,
 }
 
-/// A table of counts, suppressed: counts of 1 to 4 are `<5`, and a second cell (`x`) is hidden
-/// wherever a total would otherwise give a hidden one away.
+/// A table of counts, suppressed: counts of 1 to 4 are `<5`; a cell hidden to protect another is
+/// `x` (0 or at least 5); a figure withheld is `..` (no range is told: its marker, or a filter's
+/// view of the table, would otherwise give a small count away).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Table {
     /// The column labels.
@@ -33,7 +34,12 @@ pub struct Table {
 impl Table {
     /// `counts`, suppressed.
     pub fn suppressed(counts: &CountTable) -> Table {
-        let suppressed = statistics::suppress(counts);
+        Table::from(statistics::suppress(counts))
+    }
+}
+
+impl From<SuppressedTable> for Table {
+    fn from(suppressed: SuppressedTable) -> Table {
         Table {
             columns: suppressed.columns,
             rows: suppressed

@@ -9,7 +9,7 @@ use crate::input::ValidQuery;
 use crate::state::AppState;
 use crate::statistics::Table;
 use actix_web::{get, web};
-use samhandling_domain::statistics::{mean_if_enough, share_if_enough, Cell, CountTable};
+use samhandling_domain::statistics::{mean_if_enough, share_if_enough, suppress, Cell, CountTable};
 use samhandling_usecases::network_meetings as usecases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,7 +25,9 @@ pub fn configure(config: &mut ServiceConfig) {
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NetworkMeetingStatisticsQuery {
-    /// Only meetings held in this year.
+    /// Only the quarters of this year: a view of the table for all years, with the same cells;
+    /// a row's total for the year is shown only where all its cells are (else `..`), and the
+    /// averages and shares, which are for all years only, are `null`.
     #[validate(range(min = 2000, max = 2100))]
     #[param(minimum = 2000, maximum = 2100, example = 2026)]
     year: Option<i32>,
@@ -39,18 +41,22 @@ pub struct NetworkMeetingStatistics {
     pub meetings: Table,
     /// Meetings logged in all: the table's total, suppressed like it.
     pub meetings_logged: Cell,
-    /// The average number of people in a meeting's network; `null` below 5 meetings.
+    /// The average number of people in a meeting's network, over all years; `null` below 5
+    /// meetings, and for a year's view.
     pub average_network_size: Option<f64>,
-    /// The share (0 to 1) of meetings whose facilitator asked for supervision; `null` below 5.
+    /// The share (0 to 1) of meetings whose facilitator asked for supervision, over all years;
+    /// `null` below 5, and for a year's view.
     pub supervision_requested_share: Option<f64>,
-    /// The share (0 to 1) of meetings with a next meeting planned; `null` below 5.
+    /// The share (0 to 1) of meetings with a next meeting planned, over all years; `null` below
+    /// 5, and for a year's view.
     pub follow_up_meeting_share: Option<f64>,
 }
 
 /// Network-meeting statistics.
 ///
-/// For anyone signed in: aggregates only, never a log. Counts below 5 are `<5`, with a second
-/// cell hidden (`x`) wherever a total would give one away.
+/// For anyone signed in: aggregates only, never a log. Counts below 5 are `<5`, with more hidden
+/// (`x`) or withheld (`..`) until no published figure, of this table or of any year's view of it,
+/// narrows a count of 1 to 4 beyond `<5`.
 #[utoipa::path(
     tag = "statistics",
     params(NetworkMeetingStatisticsQuery),
@@ -64,24 +70,41 @@ async fn network_meeting_statistics(
     query: ValidQuery<NetworkMeetingStatisticsQuery>,
 ) -> Result<web::Json<NetworkMeetingStatistics>, ApiError> {
     let year = query.0.year;
+    // One table for all years, suppressed and audited once; a year is a view of it, so that no
+    // two answers can be differenced.
     let (counts, sums) = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::statistics(conn, year)?)
+        Ok(usecases::statistics(conn, None)?)
     })
     .await?;
-    let meetings = Table::suppressed(&CountTable::from_triples(counts.into_iter().map(|count| {
+    let all_years = suppress(&CountTable::from_triples(counts.into_iter().map(|count| {
         (
             count.row_label,
             count.column_label,
             u64::try_from(count.count).unwrap_or(0),
         )
     })));
+    let meetings = match year {
+        None => Table::from(all_years),
+        Some(year) => {
+            let year = format!("{year}-");
+            Table::from(all_years.view(|quarter| quarter.starts_with(&year)))
+        }
+    };
+    // Means and shares only for all years: a year's beside them would difference one meeting out.
     let logged = u64::try_from(sums.meetings).unwrap_or(0);
     let part = |count: i64| u64::try_from(count).unwrap_or(0);
+    let all = year.is_none();
     Ok(web::Json(NetworkMeetingStatistics {
         meetings_logged: meetings.total.clone(),
         meetings,
-        average_network_size: mean_if_enough(sums.network_size_sum, logged),
-        supervision_requested_share: share_if_enough(part(sums.supervision_wanted), logged),
-        follow_up_meeting_share: share_if_enough(part(sums.next_meeting_planned), logged),
+        average_network_size: all
+            .then(|| mean_if_enough(sums.network_size_sum, logged))
+            .flatten(),
+        supervision_requested_share: all
+            .then(|| share_if_enough(part(sums.supervision_wanted), logged))
+            .flatten(),
+        follow_up_meeting_share: all
+            .then(|| share_if_enough(part(sums.next_meeting_planned), logged))
+            .flatten(),
     }))
 }
