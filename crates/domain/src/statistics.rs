@@ -173,20 +173,6 @@ impl SuppressedTable {
         if kept.len() == self.columns.len() {
             return self.clone();
         }
-        let sum_of = |cells: Vec<&Cell>| -> Cell {
-            cells
-                .iter()
-                .map(|cell| cell.count)
-                .sum::<Option<u64>>()
-                .map_or_else(
-                    || Cell::hidden(Suppression::Unpublished),
-                    |count| Cell {
-                        count: Some(count),
-                        shown: count.to_string(),
-                        suppressed: None,
-                    },
-                )
-        };
         let cells: Vec<Vec<Cell>> = self
             .cells
             .iter()
@@ -201,13 +187,85 @@ impl SuppressedTable {
             columns: kept.iter().map(|&c| self.columns[c].clone()).collect(),
             row_totals: cells
                 .iter()
-                .map(|row| sum_of(row.iter().collect()))
+                .map(|row| sum_of_published(row.iter()))
                 .collect(),
-            total: sum_of(column_totals.iter().collect()),
+            total: sum_of_published(column_totals.iter()),
             cells,
             column_totals,
         }
     }
+}
+
+impl SuppressedTable {
+    /// The view of this table through a filter on its rows (a county, say): the rows `keep`
+    /// takes with their cells and totals as they are, every column. A column total or the grand
+    /// total of the view is published only where it is the sum of published figures, else `..`.
+    #[must_use]
+    pub fn rows_view(&self, keep: impl Fn(&str) -> bool) -> SuppressedTable {
+        let kept: Vec<usize> = (0..self.rows.len())
+            .filter(|&r| keep(&self.rows[r]))
+            .collect();
+        if kept.len() == self.rows.len() {
+            return self.clone();
+        }
+        let cells: Vec<Vec<Cell>> = kept.iter().map(|&r| self.cells[r].clone()).collect();
+        let row_totals: Vec<Cell> = kept.iter().map(|&r| self.row_totals[r].clone()).collect();
+        SuppressedTable {
+            rows: kept.iter().map(|&r| self.rows[r].clone()).collect(),
+            columns: self.columns.clone(),
+            column_totals: (0..self.columns.len())
+                .map(|c| sum_of_published(cells.iter().map(|row| &row[c])))
+                .collect(),
+            total: sum_of_published(row_totals.iter()),
+            cells,
+            row_totals,
+        }
+    }
+
+    /// A table published as it is: every count shown, for figures that are not about people
+    /// (organisations reached, the governor's own meetings).
+    pub fn exact(table: &CountTable) -> SuppressedTable {
+        let shown = |count: u64| Cell {
+            count: Some(count),
+            shown: count.to_string(),
+            suppressed: None,
+        };
+        let width = table.columns.len();
+        let column_totals: Vec<u64> = (0..width)
+            .map(|c| table.counts.iter().map(|row| row[c]).sum())
+            .collect();
+        SuppressedTable {
+            rows: table.rows.clone(),
+            columns: table.columns.clone(),
+            cells: table
+                .counts
+                .iter()
+                .map(|row| row.iter().map(|count| shown(*count)).collect())
+                .collect(),
+            row_totals: table
+                .counts
+                .iter()
+                .map(|row| shown(row.iter().sum()))
+                .collect(),
+            total: shown(column_totals.iter().sum()),
+            column_totals: column_totals.into_iter().map(shown).collect(),
+        }
+    }
+}
+
+/// The sum of published cells, or `..` where one of them is hidden.
+fn sum_of_published<'a>(cells: impl Iterator<Item = &'a Cell>) -> Cell {
+    cells
+        .map(|cell| cell.count)
+        .sum::<Option<u64>>()
+        .map_or_else(
+            || Cell::hidden(Suppression::Unpublished),
+            |count| Cell {
+                count: Some(count),
+                shown: count.to_string(),
+                suppressed: None,
+            },
+        )
 }
 
 impl Cell {
@@ -661,6 +719,31 @@ mod tests {
         assert_eq!(year.row_totals[0], Cell::hidden(Suppression::Unpublished));
         assert_eq!(year.column_totals[1], full.column_totals[2]);
         assert_eq!(full.view(|_| true), full);
+    }
+
+    #[test]
+    fn a_row_view_keeps_its_rows_and_sums_only_published_figures() {
+        let truth = table(vec![vec![2, 9], vec![7, 8], vec![6, 6]]);
+        let full = suppress(&truth);
+        let one = full.rows_view(|row| row == "r1");
+        assert_eq!(one.rows, ["r1"]);
+        assert_eq!(one.cells[0], full.cells[1]);
+        assert_eq!(one.row_totals[0], full.row_totals[1]);
+        for (total, cell) in one.column_totals.iter().zip(&one.cells[0]) {
+            assert_eq!(
+                total.count, cell.count,
+                "a one-row view's column total is its cell"
+            );
+        }
+    }
+
+    #[test]
+    fn an_exact_table_shows_every_count_and_its_totals() {
+        let t = SuppressedTable::exact(&table(vec![vec![2, 0], vec![1, 3]]));
+        assert_eq!(t.cells[0][0].count, Some(2));
+        assert_eq!(t.row_totals[1].count, Some(4));
+        assert_eq!(t.column_totals[0].count, Some(3));
+        assert_eq!(t.total.count, Some(6));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::input::ValidQuery;
 use crate::state::AppState;
 use crate::statistics::Table;
 use actix_web::{get, web};
-use samhandling_domain::statistics::{mean_if_enough, CountTable};
+use samhandling_domain::statistics::{mean_if_enough, suppress, CountTable, SuppressedTable};
 use samhandling_usecases::dialogue::{self as usecases, DialogueYear};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -63,16 +63,19 @@ pub struct CountyYear {
 pub struct DialogueStatistics {
     /// Meetings and actions, per county and year.
     pub years: Vec<CountyYear>,
-    /// Municipalities reached, county by year, suppressed.
+    /// Municipalities reached, county by year: organisations, not people, so shown as they are.
     pub municipalities_reached: Table,
-    /// Evaluations submitted, county by year, suppressed.
+    /// Evaluations submitted, county by year, suppressed (a county's is a view of the table for
+    /// every county).
     pub evaluations: Table,
 }
 
 /// Dialogue statistics.
 ///
-/// For anyone signed in. Counts of municipalities and evaluations below 5 are `<5`, with a
-/// second cell hidden (`x`) wherever a total would give one away.
+/// For anyone signed in. Meetings, actions and municipalities reached are the governor's own
+/// work with organisations and are shown as they are. Evaluations are people's: below 5 they are
+/// `<5`, with more hidden (`x`) or withheld (`..`) until no published figure, of any county's
+/// view, narrows one beyond `<5`.
 #[utoipa::path(
     tag = "statistics",
     params(DialogueStatisticsQuery),
@@ -86,24 +89,34 @@ async fn dialogue_statistics(
     query: ValidQuery<DialogueStatisticsQuery>,
 ) -> Result<web::Json<DialogueStatistics>, ApiError> {
     let county = query.0.county_number;
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::statistics(conn, county.as_deref())?)
+    // Every county, always: a county is a view of the one table, so that no two answers can be
+    // differenced.
+    let everywhere = crate::db::run(&state.database, move |conn| {
+        Ok(usecases::statistics(conn, None)?)
     })
     .await?;
     let table = |count: fn(&DialogueYear) -> i64| {
-        Table::suppressed(&CountTable::from_triples(found.iter().map(|year| {
+        CountTable::from_triples(everywhere.iter().map(|year| {
             (
                 year.county_number.clone(),
                 year.year.to_string(),
                 u64::try_from(count(year)).unwrap_or(0),
             )
-        })))
+        }))
     };
-    let municipalities_reached = table(|year| year.municipalities_reached);
-    let evaluations = table(|year| year.evaluations);
+    let in_county = |row: &str| county.as_deref().is_none_or(|county| row == county);
+    // Municipalities are organisations, not people: their count is published as it is.
+    let municipalities_reached = Table::from(
+        SuppressedTable::exact(&table(|year| year.municipalities_reached)).rows_view(in_county),
+    );
+    let evaluations = Table::from(suppress(&table(|year| year.evaluations)).rows_view(in_county));
+    let found: Vec<&DialogueYear> = everywhere
+        .iter()
+        .filter(|year| in_county(&year.county_number))
+        .collect();
     #[allow(clippy::cast_precision_loss)]
     let years = found
-        .iter()
+        .into_iter()
         .map(|year| CountyYear {
             county_number: year.county_number.clone(),
             year: year.year,
