@@ -7,9 +7,10 @@
 //! year, the reader narrowed 6 of 6 small counts to their exact value from these 4 tables. With
 //! the audited pattern and a year as a view of the table for all years, it narrows none.
 
+use actix_web::test::TestRequest;
 use samhandling_domain::Role;
 use samhandling_tests::disclosure::{CellName, Reader};
-use samhandling_tests::{created, get, TestApp};
+use samhandling_tests::{authorized, created, get, send, TestApp};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -123,4 +124,80 @@ async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
             .filter(|count| (1..5).contains(*count))
             .count()
     );
+}
+
+#[actix_web::test]
+async fn every_statistics_endpoint_answers_csv_that_states_its_method() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let employer = t.municipality("Levanger kommune", "5037");
+    let facilitator = t.token_as("veileder", employer.id, &[Role::Facilitator]);
+    for _ in 0..3 {
+        created(
+            &app,
+            "/api/v1/network-meetings",
+            &facilitator,
+            &json!({
+                "held_on": "2026-03-12",
+                "municipality_number": "5037",
+                "service": "Psykisk helse og rus",
+                "suggested_by": "main_person",
+                "main_person": {"age_group": "30_49", "gender": "female", "chose_participants": true},
+                "participants": {"family": 2},
+                "themes": ["mental_health"],
+                "next_meeting": {"planned": false}
+            }),
+        )
+        .await;
+    }
+    let reader = t.token(
+        t.municipality("Frosta kommune", "5036").id,
+        &[Role::Referrer],
+    );
+    for uri in [
+        "/api/v1/statistics/network-meetings",
+        "/api/v1/statistics/dialogue",
+        "/api/v1/statistics/learning-networks",
+        "/api/v1/statistics/groups?year=2026",
+    ] {
+        let reply = send(
+            &app,
+            authorized(TestRequest::get().uri(uri), &reader)
+                .insert_header(("Accept", "text/csv, application/json;q=0.5")),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{uri}: {}", reply.text);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/csv; charset=utf-8"),
+            "{uri}"
+        );
+        let mut lines = reply.text.lines();
+        assert!(
+            lines
+                .next()
+                .is_some_and(|line| line.starts_with("# ") && line.contains("<5 is 1 to 4")),
+            "{uri}: {}",
+            reply.text
+        );
+        assert_eq!(lines.next(), Some("table,row,column,shown,count"), "{uri}");
+    }
+    let reply = send(
+        &app,
+        authorized(
+            TestRequest::get().uri("/api/v1/statistics/network-meetings"),
+            &reader,
+        )
+        .insert_header(("Accept", "text/csv")),
+    )
+    .await;
+    assert!(
+        reply.text.contains("\nmeetings,5037,2026-Q1,<5,\n"),
+        "{}",
+        reply.text
+    );
+    // JSON stays the default.
+    let json = get(&app, "/api/v1/statistics/network-meetings", &reader).await;
+    assert_eq!(json.header("content-type"), Some("application/json"));
+    assert_eq!(json.body["meetings"]["rows"][0]["cells"][0]["shown"], "<5");
 }

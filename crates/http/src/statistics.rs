@@ -1,9 +1,92 @@
 //! Published statistics on the wire: a table of counts with its totals, after the domain's
-//! small-cell suppression. Every statistics endpoint answers in this one shape.
+//! audited small-cell suppression. Every statistics endpoint answers in this one shape, as JSON,
+//! or as CSV for a spreadsheet when the caller asks for `text/csv`.
 
+use crate::error::ApiError;
+use actix_web::http::header::{self, Accept, Header};
+use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 use samhandling_domain::statistics::{self, Cell, CountTable, SuppressedTable};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// The first line of every CSV answer: how to read it.
+pub const CSV_METHOD_LINE: &str = "# Samhandling statistics, audited small-cell suppression: <5 is 1 to 4; x is hidden to protect another cell (0, or 5 and more); .. is withheld; totals are true totals, so shown figures need not add up to them (docs/api-conventions.md, Published statistics)";
+
+/// A statistics answer that names its tables, so that it can be written as CSV too.
+pub trait Tables {
+    /// Each table with the name its CSV rows carry.
+    fn tables(&self) -> Vec<(String, &Table)>;
+}
+
+/// A statistics answer: JSON, or CSV when `text/csv` is what the caller prefers. The CSV is
+/// long, one row per figure (`table,row,column,shown,count`, with `total` for a row's or a
+/// column's total), so every endpoint's answer reads and pivots the same way.
+pub struct Published<T>(pub T);
+
+/// Whether the caller's `Accept` ranks `text/csv` above JSON.
+fn wants_csv(request: &HttpRequest) -> bool {
+    Accept::parse(request).ok().is_some_and(|accept| {
+        accept
+            .ranked()
+            .into_iter()
+            .find(|mime| {
+                (mime.type_() == "text" && mime.subtype() == "csv")
+                    || (mime.type_() == "application" && mime.subtype() == "json")
+                    || mime.type_() == "*"
+                    || mime.subtype() == "*"
+            })
+            .is_some_and(|mime| mime.type_() == "text" && mime.subtype() == "csv")
+    })
+}
+
+/// The answer's tables as CSV.
+fn to_csv(tables: &[(String, &Table)]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = format!("{CSV_METHOD_LINE}\n").into_bytes();
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer.write_record(["table", "row", "column", "shown", "count"])?;
+        for (name, table) in tables {
+            let mut figure = |row: &str, column: &str, cell: &Cell| {
+                let count = cell
+                    .count
+                    .map(|count| count.to_string())
+                    .unwrap_or_default();
+                writer.write_record([name.as_str(), row, column, &cell.shown, &count])
+            };
+            for row in &table.rows {
+                for (column, cell) in table.columns.iter().zip(&row.cells) {
+                    figure(&row.label, column, cell)?;
+                }
+                figure(&row.label, "total", &row.total)?;
+            }
+            for (column, cell) in table.columns.iter().zip(&table.column_totals) {
+                figure("total", column, cell)?;
+            }
+            figure("total", "total", &table.total)?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+impl<T: Serialize + Tables> Responder for Published<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, request: &HttpRequest) -> HttpResponse {
+        if !wants_csv(request) {
+            return HttpResponse::Ok()
+                .insert_header((header::VARY, "Accept"))
+                .json(self.0);
+        }
+        match to_csv(&self.0.tables()) {
+            Ok(body) => HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((header::VARY, "Accept"))
+                .body(body),
+            Err(error) => ApiError::Internal(error.to_string()).error_response(),
+        }
+    }
+}
 
 /// One row of a table.
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,7 +7,7 @@ use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::state::AppState;
-use crate::statistics::Table;
+use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
 use samhandling_domain::statistics::{mean_if_enough, suppress, CountTable, SuppressedTable};
 use samhandling_usecases::dialogue::{self as usecases, DialogueYear};
@@ -70,6 +70,18 @@ pub struct DialogueStatistics {
     pub evaluations: Table,
 }
 
+impl Tables for DialogueStatistics {
+    fn tables(&self) -> Vec<(String, &Table)> {
+        vec![
+            (
+                "municipalities_reached".to_owned(),
+                &self.municipalities_reached,
+            ),
+            ("evaluations".to_owned(), &self.evaluations),
+        ]
+    }
+}
+
 /// Dialogue statistics.
 ///
 /// For anyone signed in. Meetings, actions and municipalities reached are the governor's own
@@ -79,7 +91,7 @@ pub struct DialogueStatistics {
 #[utoipa::path(
     tag = "statistics",
     params(DialogueStatisticsQuery),
-    responses((status = 200, description = "Per county and year", body = DialogueStatistics)),
+    responses((status = 200, description = "Per county and year", content((DialogueStatistics = "application/json"), (String = "text/csv")))),
     security(("bearer" = []))
 )]
 #[get("/statistics/dialogue")]
@@ -87,7 +99,7 @@ async fn dialogue_statistics(
     _caller: Authorized<AnyRole>,
     state: web::Data<AppState>,
     query: ValidQuery<DialogueStatisticsQuery>,
-) -> Result<web::Json<DialogueStatistics>, ApiError> {
+) -> Result<Published<DialogueStatistics>, ApiError> {
     let county = query.0.county_number;
     // Every county, always: a county is a view of the one table, so that no two answers can be
     // differenced.
@@ -130,7 +142,7 @@ async fn dialogue_statistics(
             ),
         })
         .collect();
-    Ok(web::Json(DialogueStatistics {
+    Ok(Published(DialogueStatistics {
         years,
         municipalities_reached,
         evaluations,

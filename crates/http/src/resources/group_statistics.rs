@@ -7,7 +7,7 @@ use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::state::AppState;
-use crate::statistics::Table;
+use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
@@ -71,6 +71,12 @@ pub struct GroupStatistics {
     pub average_wait_days: Option<AverageWaits>,
 }
 
+impl Tables for GroupStatistics {
+    fn tables(&self) -> Vec<(String, &Table)> {
+        vec![(self.measure.to_string(), &self.table)]
+    }
+}
+
 /// Group statistics.
 ///
 /// For anyone signed in. Counts of 1 to 4 are shown as `<5`, and a second cell is hidden (`x`)
@@ -81,7 +87,7 @@ pub struct GroupStatistics {
     tag = "statistics",
     params(StatisticsQuery),
     responses(
-        (status = 200, description = "The table", body = GroupStatistics),
+        (status = 200, description = "The table", content((GroupStatistics = "application/json"), (String = "text/csv"))),
         (status = 422, description = "`rows` and `columns` name the same dimension", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -91,7 +97,7 @@ async fn group_statistics(
     _caller: Authorized<AnyRole>,
     state: web::Data<AppState>,
     query: ValidQuery<StatisticsQuery>,
-) -> Result<web::Json<GroupStatistics>, ApiError> {
+) -> Result<Published<GroupStatistics>, ApiError> {
     let query = query.0;
     let measure = query.measure.unwrap_or(GroupMeasure::MembersPlaced);
     let rows = query.rows.unwrap_or(GroupDimension::Municipality);
@@ -147,7 +153,7 @@ async fn group_statistics(
             total: mean_if_enough(sum, people),
         }
     });
-    Ok(web::Json(GroupStatistics {
+    Ok(Published(GroupStatistics {
         measure,
         year,
         rows_by: rows,

@@ -7,7 +7,7 @@ use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::state::AppState;
-use crate::statistics::Table;
+use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
 use samhandling_domain::learning_network::LearningNetworkScope;
 use samhandling_domain::statistics::{share_if_enough, Cell, CountTable};
@@ -66,6 +66,15 @@ pub struct LearningNetworkStatistics {
     pub networks: Vec<NetworkStatistics>,
 }
 
+impl Tables for LearningNetworkStatistics {
+    fn tables(&self) -> Vec<(String, &Table)> {
+        self.networks
+            .iter()
+            .map(|network| (format!("attendance: {}", network.name), &network.attendance))
+            .collect()
+    }
+}
+
 /// Learning-network statistics.
 ///
 /// For the networks the caller reaches: the coordinating centre's advisers and the member
@@ -75,7 +84,7 @@ pub struct LearningNetworkStatistics {
 #[utoipa::path(
     tag = "statistics",
     params(LearningNetworkStatisticsQuery),
-    responses((status = 200, description = "Per network", body = LearningNetworkStatistics)),
+    responses((status = 200, description = "Per network", content((LearningNetworkStatistics = "application/json"), (String = "text/csv")))),
     security(("bearer" = []))
 )]
 #[get("/statistics/learning-networks")]
@@ -83,7 +92,7 @@ async fn learning_network_statistics(
     caller: Authorized<AnyRole>,
     state: web::Data<AppState>,
     query: ValidQuery<LearningNetworkStatisticsQuery>,
-) -> Result<web::Json<LearningNetworkStatistics>, ApiError> {
+) -> Result<Published<LearningNetworkStatistics>, ApiError> {
     let network_id = query.0.learning_network_id;
     let scope = LearningNetworkScope::of(&caller.caller);
     let (sums, attendance) = crate::db::run(&state.database, move |conn| {
@@ -125,5 +134,5 @@ async fn learning_network_statistics(
             }
         })
         .collect();
-    Ok(web::Json(LearningNetworkStatistics { networks }))
+    Ok(Published(LearningNetworkStatistics { networks }))
 }

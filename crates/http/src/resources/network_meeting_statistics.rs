@@ -7,7 +7,7 @@ use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::state::AppState;
-use crate::statistics::Table;
+use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
 use samhandling_domain::statistics::{mean_if_enough, share_if_enough, suppress, Cell, CountTable};
 use samhandling_usecases::network_meetings as usecases;
@@ -52,6 +52,12 @@ pub struct NetworkMeetingStatistics {
     pub follow_up_meeting_share: Option<f64>,
 }
 
+impl Tables for NetworkMeetingStatistics {
+    fn tables(&self) -> Vec<(String, &Table)> {
+        vec![("meetings".to_owned(), &self.meetings)]
+    }
+}
+
 /// Network-meeting statistics.
 ///
 /// For anyone signed in: aggregates only, never a log. Counts below 5 are `<5`, with more hidden
@@ -60,7 +66,7 @@ pub struct NetworkMeetingStatistics {
 #[utoipa::path(
     tag = "statistics",
     params(NetworkMeetingStatisticsQuery),
-    responses((status = 200, description = "By municipality and quarter", body = NetworkMeetingStatistics)),
+    responses((status = 200, description = "By municipality and quarter", content((NetworkMeetingStatistics = "application/json"), (String = "text/csv")))),
     security(("bearer" = []))
 )]
 #[get("/statistics/network-meetings")]
@@ -68,7 +74,7 @@ async fn network_meeting_statistics(
     _caller: Authorized<AnyRole>,
     state: web::Data<AppState>,
     query: ValidQuery<NetworkMeetingStatisticsQuery>,
-) -> Result<web::Json<NetworkMeetingStatistics>, ApiError> {
+) -> Result<Published<NetworkMeetingStatistics>, ApiError> {
     let year = query.0.year;
     // One table for all years, suppressed and audited once; a year is a view of it, so that no
     // two answers can be differenced.
@@ -94,7 +100,7 @@ async fn network_meeting_statistics(
     let logged = u64::try_from(sums.meetings).unwrap_or(0);
     let part = |count: i64| u64::try_from(count).unwrap_or(0);
     let all = year.is_none();
-    Ok(web::Json(NetworkMeetingStatistics {
+    Ok(Published(NetworkMeetingStatistics {
         meetings_logged: meetings.total.clone(),
         meetings,
         average_network_size: all
