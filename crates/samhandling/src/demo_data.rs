@@ -27,7 +27,7 @@ use samhandling_domain::group::{LeaveReason, Starter};
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
 use samhandling_domain::intake::Intake;
-use samhandling_domain::learning_network::{Gathering, LearningNetwork, LearningNetworkScope};
+use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
 use samhandling_domain::network_meeting::{
     NetworkMeeting, NetworkMeetingScope, SupervisionSession,
 };
@@ -40,6 +40,7 @@ use samhandling_persistence::{
     self as store, follow_up_actions::NewAction, referrals::NewReferral,
 };
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
+use samhandling_usecases::learning_networks::{CreateGathering, RecordAttendance};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
 use samhandling_usecases::{courses::CourseDraft, dialogue::FindingDraft, dialogue::MeetingPlan};
@@ -242,9 +243,10 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
     RecordSupervision(held: SupervisionSession) =>
         network_meetings::record_supervision(ctx, &held);
     StartNetwork(started: LearningNetwork) => networks::start_network(ctx, &started);
-    RecordGathering(held: Box<Gathering>) => networks::record_gathering(ctx, network, &held);
-    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: i32) =>
-        networks::record_attendance(ctx, network, ids, Precondition::Any, came);
+    RecordGathering(ids: (LearningNetworkId, GatheringId), held: Box<CreateGathering>) =>
+        networks::record_gathering(ctx, network, ids, &held);
+    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: RecordAttendance) =>
+        networks::record_attendance(ctx, network, ids, Precondition::Any, &came);
     LoadQuestionnaire(year: i16, variables: Vec<(String, String, String)>) =>
         is24::load_questionnaire(ctx, year, &variables);
     PlanMeeting(id: Uuid, plan: MeetingPlan) => dialogue::plan_meeting(ctx, caller, id, plan);
@@ -433,7 +435,7 @@ listing! { |conn, by, name, today|
         |n| "learning_network", pick(n.ends_on.is_some_and(|end| end < today), "ended", "active"),
         format!("{}: {} ({} member services)", name(n.coordinating_centre_id), n.name,
         n.members.len());
-    8 RecordGathering(g) => store::gatherings::find(conn, g.network_id, g.id)?,
+    8 RecordGathering((network, id), _) => store::gatherings::find(conn, network.uuid(), id.uuid())?,
         |g| "gathering", pick(g.held_on < today, "held", "planned"), format!("{}: {} {} ({} \
         attended)", name(g.network_id), g.held_on, g.place.as_deref().unwrap_or("digital"),
         g.attendance.iter().map(|(_, n)| n).sum::<i32>());
