@@ -28,9 +28,7 @@ use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUp
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
 use samhandling_domain::intake::Intake;
 use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
-use samhandling_domain::network_meeting::{
-    NetworkMeeting, NetworkMeetingScope, SupervisionSession,
-};
+use samhandling_domain::network_meeting::NetworkMeetingScope;
 use samhandling_domain::organisation::{Organisation, OrganisationDraft, OrganisationKind};
 use samhandling_domain::page::PageRequest;
 use samhandling_domain::referral::{Consent, Offer, Person, PreferredFormat, ReasonCode, Source};
@@ -41,6 +39,7 @@ use samhandling_persistence::{
 };
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
 use samhandling_usecases::learning_networks::{CreateGathering, RecordAttendance};
+use samhandling_usecases::network_meetings::{LogNetworkMeeting, RecordSupervisionSession};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
 use samhandling_usecases::{courses::CourseDraft, dialogue::FindingDraft, dialogue::MeetingPlan};
@@ -239,9 +238,10 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
         enrolments::move_enrolment(ctx, course, id, who, to);
     /// Confirms the links of the acting employer's `subject` not confirmed yet.
     ConfirmLinks(subject: String) => confirm_links(ctx, org, &subject);
-    LogMeeting(log: Box<NetworkMeeting>) => network_meetings::log_meeting(ctx, &log);
-    RecordSupervision(held: SupervisionSession) =>
-        network_meetings::record_supervision(ctx, &held);
+    LogMeeting(id: Uuid, by: String, log: Box<LogNetworkMeeting>) =>
+        network_meetings::log_meeting(ctx, (org, &by), id, &log);
+    RecordSupervision(id: Uuid, by: String, held: RecordSupervisionSession) =>
+        network_meetings::record_supervision(ctx, (org, &by, id), &held);
     StartNetwork(started: LearningNetwork) => networks::start_network(ctx, &started);
     RecordGathering(ids: (LearningNetworkId, GatheringId), held: Box<CreateGathering>) =>
         networks::record_gathering(ctx, network, ids, &held);
@@ -420,14 +420,13 @@ listing! { |conn, by, name, today|
         format!("{}: {} ({} of {} seats taken, {} waiting)", c.organisers.iter()
         .map(|id| name(*id)).collect::<Vec<_>>().join(" and "), c.title, c.taken, c.capacity,
         c.waiting);
-    5 LogMeeting(m) => store::network_meetings::find(conn, m.id, &NetworkMeetingScope {
-        facilitator: Some((m.organisation_id, m.facilitator_subject.clone())),
-        competence_centre: None })?,
+    5 LogMeeting(id, subject, _) => store::network_meetings::find(conn, *id, &NetworkMeetingScope {
+        facilitator: Some((by.unwrap_or_default(), subject.clone())), competence_centre: None })?,
         |m| "network_meeting", pick(m.supervision_wanted, pick(m.supervision_answered_on
         .is_some(), "supervision_answered", "supervision_wanted"), "logged"),
         format!("{}: {} in {} ({}, {}, {} in the network)", name(m.organisation_id), m.held_on,
         m.municipality_number, m.service, m.age_group, m.participants.size());
-    6 RecordSupervision(s) => store::supervision::find(conn, s.id, s.competence_centre_id)?,
+    6 RecordSupervision(id, _, _) => store::supervision::find(conn, *id, by.unwrap_or_default())?,
         |s| "supervision_session", "held", format!("{}: {} ({} facilitators, {} requests \
         answered)", name(s.competence_centre_id), s.held_on, s.facilitators.len(), s.answers.len());
     7 StartNetwork(n) => store::learning_networks::find(conn, n.id, LearningNetworkScope {
