@@ -34,15 +34,14 @@ use samhandling_domain::page::PageRequest;
 use samhandling_domain::referral::{Consent, Offer, Person, PreferredFormat, ReasonCode, Source};
 use samhandling_domain::referral::{ReferralAccess, ReferralScope, ReferralStatus, TargetGroup};
 use samhandling_domain::{version::Precondition, Caller, Role};
-use samhandling_persistence::{
-    self as store, follow_up_actions::NewAction, referrals::NewReferral,
-};
+use samhandling_persistence::{self as store, referrals::NewReferral};
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
+use samhandling_usecases::courses::CourseDraft;
+use samhandling_usecases::dialogue::{CreateAction, CreateMeeting, RecordFinding};
 use samhandling_usecases::learning_networks::{CreateGathering, RecordAttendance};
 use samhandling_usecases::network_meetings::{LogNetworkMeeting, RecordSupervisionSession};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
-use samhandling_usecases::{courses::CourseDraft, dialogue::FindingDraft, dialogue::MeetingPlan};
 use samhandling_usecases::{enrolments::Professional, group_sessions::SessionLog, groups::Visit};
 use samhandling_usecases::{intakes::IntakeResult, memberships::Placement};
 use serde::{de::DeserializeOwned, Deserialize};
@@ -249,21 +248,16 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
         networks::record_attendance(ctx, network, ids, Precondition::Any, &came);
     LoadQuestionnaire(year: i16, variables: Vec<(String, String, String)>) =>
         is24::load_questionnaire(ctx, year, &variables);
-    PlanMeeting(id: Uuid, plan: MeetingPlan) => dialogue::plan_meeting(ctx, caller, id, plan);
+    PlanMeeting(id: Uuid, plan: CreateMeeting) => dialogue::plan_meeting(ctx, caller, id, &plan);
     MoveMeeting(id: Uuid, to: DialogueStatus) => dialogue::move_meeting(ctx, caller, id, to);
-    RecordBasis(id: Uuid, municipality: Uuid, year: i16, figures: Vec<(String, Option<f64>)>) =>
-        dialogue::record_basis(ctx, caller, id, municipality, year, &figures);
-    RecordFinding(meeting: DialogueMeetingId, draft: FindingDraft) =>
-        dialogue::record_finding(ctx, caller, meeting, Uuid::now_v7().into(), draft);
-    SubmitEvaluation(id: Uuid, rating: i16, comments: Option<String>) =>
-        dialogue::submit_evaluation(ctx, caller, id, rating, comments.as_deref());
-    /// A [`NewAction`]: meeting, owner, description, due date, follow-up meeting, digital.
-    AgreeAction(id: Uuid, owner: Uuid, text: String, due: NaiveDate, on: Option<NaiveDate>,
-        digital: bool) => {
-        let new = NewAction { meeting_id: id, owner_organisation_id: owner, description: &text,
-            due_on: due, follow_up_meeting_on: on, follow_up_digital: digital };
-        dialogue::agree_action(ctx, caller, id, &new).map(|agreed| *last = Some(agreed.id))
-    };
+    RecordBasis(id: Uuid, basis: dialogue::RecordBasis) =>
+        dialogue::record_basis(ctx, caller, id, &basis);
+    RecordFinding(meeting: DialogueMeetingId, finding: RecordFinding) =>
+        dialogue::record_finding(ctx, caller, (meeting, Uuid::now_v7().into()), &finding);
+    SubmitEvaluation(id: Uuid, evaluation: dialogue::SubmitEvaluation) =>
+        dialogue::submit_evaluation(ctx, caller, id, &evaluation);
+    AgreeAction(id: Uuid, action: CreateAction) =>
+        dialogue::agree_action(ctx, caller, id, &action).map(|agreed| *last = Some(agreed.id));
     /// Moves the action the step before agreed (storage gives its id).
     MoveAction(to: ActionStatus) =>
         dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to);
