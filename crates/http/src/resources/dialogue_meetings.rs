@@ -21,8 +21,8 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::dialogue::{
-    ActionStatus, AttendeeRole, DialogueAccess, DialogueMeeting, DialogueStatus, DialogueView,
-    Finding, FocusArea, FollowUpAction, PartnerKind, RiskLevel,
+    ActionStatus, AttendeeRole, CollaborationNeed, DialogueAccess, DialogueMeeting, DialogueStatus,
+    DialogueView, Finding, FollowUpAction,
 };
 use samhandling_domain::Role;
 use samhandling_usecases::dialogue::{
@@ -93,60 +93,6 @@ pub struct MeetingTransition {
     pub to: DialogueStatus,
 }
 
-/// The meeting itself, as every view shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MeetingFacts {
-    /// Identifier.
-    pub id: Uuid,
-    /// The county governor holding it.
-    pub county_governor_id: Uuid,
-    /// The county (fylkesnummer).
-    pub county_number: String,
-    /// What it is called.
-    pub title: String,
-    /// The date.
-    pub held_on: NaiveDate,
-    /// Where, unless digital.
-    pub place: Option<String>,
-    /// Whether digital.
-    pub digital: bool,
-    /// Where it is.
-    pub status: DialogueStatus,
-    /// What it is about.
-    pub focus_areas: Vec<FocusArea>,
-    /// The programme.
-    pub programme: Vec<String>,
-    /// The participating municipalities.
-    pub municipalities: Vec<Uuid>,
-    /// The partners.
-    pub partners: Vec<Uuid>,
-    /// Version.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&DialogueMeeting> for MeetingFacts {
-    fn from(meeting: &DialogueMeeting) -> Self {
-        MeetingFacts {
-            id: meeting.id,
-            county_governor_id: meeting.county_governor_id,
-            county_number: meeting.county_number.clone(),
-            title: meeting.title.clone(),
-            held_on: meeting.held_on,
-            place: meeting.place.clone(),
-            digital: meeting.digital,
-            status: meeting.status,
-            focus_areas: meeting.focus_areas.clone(),
-            programme: meeting.programme.clone(),
-            municipalities: meeting.municipalities.clone(),
-            partners: meeting.partners.clone(),
-            version: meeting.version,
-            created_at: meeting.created_at,
-        }
-    }
-}
-
 /// An attendee.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttendeeView {
@@ -160,47 +106,6 @@ pub struct AttendeeView {
     pub title: String,
     /// Their name, if recorded.
     pub name: Option<String>,
-}
-
-/// A need for collaboration.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CollaborationNeedView {
-    /// From whom.
-    pub partner_kind: PartnerKind,
-    /// What.
-    pub description: String,
-}
-
-/// The risk judgement, in the governor's view only.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RiskView {
-    /// The level.
-    pub level: RiskLevel,
-    /// Why.
-    pub rationale: String,
-}
-
-/// A finding as the governor sees it: with the risk assessment.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GovernorFinding {
-    /// Identifier.
-    pub id: Uuid,
-    /// The municipality.
-    pub municipality_id: Uuid,
-    /// The work presented.
-    pub presented_work: Option<String>,
-    /// Strengths.
-    pub strengths: Option<String>,
-    /// Challenges.
-    pub challenges: Option<String>,
-    /// Improvement areas.
-    pub improvement_areas: Option<String>,
-    /// What help it needs.
-    pub collaboration_needs: Vec<CollaborationNeedView>,
-    /// The internal risk judgement.
-    pub risk: Option<RiskView>,
-    /// Recorded.
-    pub created_at: DateTime<Utc>,
 }
 
 /// A finding as its municipality sees it: no risk assessment.
@@ -219,45 +124,15 @@ pub struct MunicipalityFinding {
     /// Improvement areas.
     pub improvement_areas: Option<String>,
     /// What help it needs.
-    pub collaboration_needs: Vec<CollaborationNeedView>,
+    pub collaboration_needs: Vec<CollaborationNeed>,
     /// Recorded.
     pub created_at: DateTime<Utc>,
-}
-
-fn needs(finding: &Finding) -> Vec<CollaborationNeedView> {
-    finding
-        .collaboration_needs
-        .iter()
-        .map(|need| CollaborationNeedView {
-            partner_kind: need.partner_kind,
-            description: need.description.clone(),
-        })
-        .collect()
-}
-
-impl From<Finding> for GovernorFinding {
-    fn from(finding: Finding) -> Self {
-        GovernorFinding {
-            collaboration_needs: needs(&finding),
-            risk: finding.risk.map(|risk| RiskView {
-                level: risk.level,
-                rationale: risk.rationale,
-            }),
-            id: finding.id,
-            municipality_id: finding.municipality_id,
-            presented_work: finding.presented_work,
-            strengths: finding.strengths,
-            challenges: finding.challenges,
-            improvement_areas: finding.improvement_areas,
-            created_at: finding.created_at,
-        }
-    }
 }
 
 impl From<Finding> for MunicipalityFinding {
     fn from(finding: Finding) -> Self {
         MunicipalityFinding {
-            collaboration_needs: needs(&finding),
+            collaboration_needs: finding.collaboration_needs,
             id: finding.id,
             municipality_id: finding.municipality_id,
             presented_work: finding.presented_work,
@@ -355,7 +230,7 @@ impl From<FollowUpAction> for ActionView {
 pub struct GovernorMeeting {
     /// The meeting.
     #[serde(flatten)]
-    pub meeting: MeetingFacts,
+    pub meeting: DialogueMeeting,
     /// Where it may move.
     pub allowed_transitions: Vec<DialogueStatus>,
     /// Attendees; absent in lists.
@@ -363,7 +238,7 @@ pub struct GovernorMeeting {
     pub attendees: Option<Vec<AttendeeView>>,
     /// Findings per municipality; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub findings: Option<Vec<GovernorFinding>>,
+    pub findings: Option<Vec<Finding>>,
     /// Evaluations; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluations: Option<Vec<EvaluationView>>,
@@ -378,7 +253,7 @@ pub struct GovernorMeeting {
 pub struct MunicipalityMeeting {
     /// The meeting.
     #[serde(flatten)]
-    pub meeting: MeetingFacts,
+    pub meeting: DialogueMeeting,
     /// Your findings; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<MunicipalityFinding>>,
@@ -395,7 +270,7 @@ pub struct MunicipalityMeeting {
 pub struct PartnerMeeting {
     /// The meeting.
     #[serde(flatten)]
-    pub meeting: MeetingFacts,
+    pub meeting: DialogueMeeting,
 }
 
 /// A meeting as the caller may see it.
@@ -415,7 +290,7 @@ fn view(
     meeting: &DialogueMeeting,
     details: MeetingDetails,
 ) -> MeetingView {
-    let facts = MeetingFacts::from(meeting);
+    let facts = meeting.clone();
     let evaluations = details
         .evaluations
         .map(|rows| rows.into_iter().map(EvaluationView::from).collect());
@@ -438,9 +313,7 @@ fn view(
                     })
                     .collect()
             }),
-            findings: details
-                .findings
-                .map(|rows| rows.into_iter().map(GovernorFinding::from).collect()),
+            findings: details.findings,
             evaluations,
             actions,
             meeting: facts,
@@ -774,7 +647,7 @@ async fn get_basis(
     params(MeetingPath, IdempotencyKeyHeader),
     request_body = RecordFinding,
     responses(
-        (status = 201, description = "Recorded", body = GovernorFinding),
+        (status = 201, description = "Recorded", body = Finding),
         (status = 409, description = "Not held yet, or the municipality's finding is recorded", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -795,7 +668,7 @@ async fn record_finding(
         idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
             let ids = (id.into(), Uuid::now_v7().into());
             let stored = usecases::record_finding(ctx, &who, ids, &request)?;
-            Created::new(&GovernorFinding::from(stored), location(id), None)
+            Created::new(&stored, location(id), None)
         })
         .await;
     caller
