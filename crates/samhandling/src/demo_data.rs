@@ -38,6 +38,7 @@ use samhandling_persistence::{self as store, referrals::NewReferral};
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
 use samhandling_usecases::courses::CourseDraft;
 use samhandling_usecases::dialogue::{CreateAction, CreateMeeting, RecordFinding};
+use samhandling_usecases::is24::Questionnaire;
 use samhandling_usecases::learning_networks::{CreateGathering, RecordAttendance};
 use samhandling_usecases::network_meetings::{LogNetworkMeeting, RecordSupervisionSession};
 use samhandling_usecases::references::{with_free_reference, References};
@@ -246,8 +247,8 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
         networks::record_gathering(ctx, network, ids, &held);
     RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: RecordAttendance) =>
         networks::record_attendance(ctx, network, ids, Precondition::Any, &came);
-    LoadQuestionnaire(year: i16, variables: Vec<(String, String, String)>) =>
-        is24::load_questionnaire(ctx, year, &variables);
+    LoadQuestionnaire(year: i16, questionnaire: Questionnaire) =>
+        is24::load_questionnaire(ctx, year, &questionnaire);
     PlanMeeting(id: Uuid, plan: CreateMeeting) => dialogue::plan_meeting(ctx, caller, id, &plan);
     MoveMeeting(id: Uuid, to: DialogueStatus) => dialogue::move_meeting(ctx, caller, id, to);
     RecordBasis(id: Uuid, basis: dialogue::RecordBasis) =>
