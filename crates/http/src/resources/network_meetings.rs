@@ -92,27 +92,6 @@ pub struct SupervisionState {
     pub answered_on: Option<NaiveDate>,
 }
 
-/// A facilitator as its competence centre knows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NetworkMeetingFacilitator {
-    /// The employer.
-    pub employer_organisation_id: Uuid,
-    /// The token subject.
-    pub subject: String,
-    /// The name in the centre's register of facilitators.
-    pub name: String,
-}
-
-impl From<FollowedFacilitator> for NetworkMeetingFacilitator {
-    fn from(facilitator: FollowedFacilitator) -> Self {
-        NetworkMeetingFacilitator {
-            employer_organisation_id: facilitator.employer_organisation_id,
-            subject: facilitator.subject,
-            name: facilitator.name,
-        }
-    }
-}
-
 /// What every view of a log shows.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NetworkMeetingFacts {
@@ -174,7 +153,7 @@ pub struct CentreNetworkMeeting {
     #[serde(flatten)]
     pub meeting: NetworkMeetingFacts,
     /// The facilitator who logged it.
-    pub facilitator: NetworkMeetingFacilitator,
+    pub facilitator: FollowedFacilitator,
 }
 
 /// A log as the caller may see it.
@@ -242,7 +221,7 @@ fn view(shown: ShownMeeting) -> NetworkMeetingView {
     match shown.facilitator {
         Some(facilitator) => NetworkMeetingView::CompetenceCentre(Box::new(CentreNetworkMeeting {
             meeting: facts(&shown.meeting),
-            facilitator: facilitator.into(),
+            facilitator,
         })),
         None => NetworkMeetingView::Facilitator(Box::new(facilitator_view(shown.meeting))),
     }
