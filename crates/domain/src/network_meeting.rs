@@ -199,15 +199,17 @@ pub struct SupervisionSession {
 crate::page::keyed_by!(NetworkMeeting, created_at);
 crate::page::keyed_by!(SupervisionSession, created_at);
 
-/// A facilitator a competence centre follows up, as its `facilitators` row names it: the centre
-/// knows its facilitators by name, the logs never do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A facilitator as its competence centre knows it.
+// As the centre's `facilitators` row names it: the centre knows its facilitators by name, the
+// logs never do.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = NetworkMeetingFacilitator)]
 pub struct FollowedFacilitator {
-    /// The facilitator's employer.
+    /// The employer.
     pub employer_organisation_id: Uuid,
-    /// The facilitator's token subject.
+    /// The token subject.
     pub subject: String,
-    /// The facilitator's name, as the centre knows it.
+    /// The name in the centre's register of facilitators.
     pub name: String,
 }
 

@@ -27,22 +27,22 @@ use samhandling_domain::group::{LeaveReason, Starter};
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
 use samhandling_domain::intake::Intake;
-use samhandling_domain::learning_network::{Gathering, LearningNetwork, LearningNetworkScope};
-use samhandling_domain::network_meeting::{
-    NetworkMeeting, NetworkMeetingScope, SupervisionSession,
-};
+use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
+use samhandling_domain::network_meeting::NetworkMeetingScope;
 use samhandling_domain::organisation::{Organisation, OrganisationDraft, OrganisationKind};
 use samhandling_domain::page::PageRequest;
 use samhandling_domain::referral::{Consent, Offer, Person, PreferredFormat, ReasonCode, Source};
 use samhandling_domain::referral::{ReferralAccess, ReferralScope, ReferralStatus, TargetGroup};
 use samhandling_domain::{version::Precondition, Caller, Role};
-use samhandling_persistence::{
-    self as store, follow_up_actions::NewAction, referrals::NewReferral,
-};
+use samhandling_persistence::{self as store, referrals::NewReferral};
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
+use samhandling_usecases::courses::CourseDraft;
+use samhandling_usecases::dialogue::{CreateAction, CreateMeeting, RecordFinding};
+use samhandling_usecases::is24::Questionnaire;
+use samhandling_usecases::learning_networks::{CreateGathering, RecordAttendance};
+use samhandling_usecases::network_meetings::{LogNetworkMeeting, RecordSupervisionSession};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
-use samhandling_usecases::{courses::CourseDraft, dialogue::FindingDraft, dialogue::MeetingPlan};
 use samhandling_usecases::{enrolments::Professional, group_sessions::SessionLog, groups::Visit};
 use samhandling_usecases::{intakes::IntakeResult, memberships::Placement};
 use serde::{de::DeserializeOwned, Deserialize};
@@ -238,30 +238,27 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
         enrolments::move_enrolment(ctx, course, id, who, to);
     /// Confirms the links of the acting employer's `subject` not confirmed yet.
     ConfirmLinks(subject: String) => confirm_links(ctx, org, &subject);
-    LogMeeting(log: Box<NetworkMeeting>) => network_meetings::log_meeting(ctx, &log);
-    RecordSupervision(held: SupervisionSession) =>
-        network_meetings::record_supervision(ctx, &held);
+    LogMeeting(id: Uuid, by: String, log: Box<LogNetworkMeeting>) =>
+        network_meetings::log_meeting(ctx, (org, &by), id, &log);
+    RecordSupervision(id: Uuid, by: String, held: RecordSupervisionSession) =>
+        network_meetings::record_supervision(ctx, (org, &by, id), &held);
     StartNetwork(started: LearningNetwork) => networks::start_network(ctx, &started);
-    RecordGathering(held: Box<Gathering>) => networks::record_gathering(ctx, network, &held);
-    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: i32) =>
-        networks::record_attendance(ctx, network, ids, Precondition::Any, came);
-    LoadQuestionnaire(year: i16, variables: Vec<(String, String, String)>) =>
-        is24::load_questionnaire(ctx, year, &variables);
-    PlanMeeting(id: Uuid, plan: MeetingPlan) => dialogue::plan_meeting(ctx, caller, id, plan);
+    RecordGathering(ids: (LearningNetworkId, GatheringId), held: Box<CreateGathering>) =>
+        networks::record_gathering(ctx, network, ids, &held);
+    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: RecordAttendance) =>
+        networks::record_attendance(ctx, network, ids, Precondition::Any, &came);
+    LoadQuestionnaire(year: i16, questionnaire: Questionnaire) =>
+        is24::load_questionnaire(ctx, year, &questionnaire);
+    PlanMeeting(id: Uuid, plan: CreateMeeting) => dialogue::plan_meeting(ctx, caller, id, &plan);
     MoveMeeting(id: Uuid, to: DialogueStatus) => dialogue::move_meeting(ctx, caller, id, to);
-    RecordBasis(id: Uuid, municipality: Uuid, year: i16, figures: Vec<(String, Option<f64>)>) =>
-        dialogue::record_basis(ctx, caller, id, municipality, year, &figures);
-    RecordFinding(meeting: DialogueMeetingId, draft: FindingDraft) =>
-        dialogue::record_finding(ctx, caller, meeting, Uuid::now_v7().into(), draft);
-    SubmitEvaluation(id: Uuid, rating: i16, comments: Option<String>) =>
-        dialogue::submit_evaluation(ctx, caller, id, rating, comments.as_deref());
-    /// A [`NewAction`]: meeting, owner, description, due date, follow-up meeting, digital.
-    AgreeAction(id: Uuid, owner: Uuid, text: String, due: NaiveDate, on: Option<NaiveDate>,
-        digital: bool) => {
-        let new = NewAction { meeting_id: id, owner_organisation_id: owner, description: &text,
-            due_on: due, follow_up_meeting_on: on, follow_up_digital: digital };
-        dialogue::agree_action(ctx, caller, id, &new).map(|agreed| *last = Some(agreed.id))
-    };
+    RecordBasis(id: Uuid, basis: dialogue::RecordBasis) =>
+        dialogue::record_basis(ctx, caller, id, &basis);
+    RecordFinding(meeting: DialogueMeetingId, finding: RecordFinding) =>
+        dialogue::record_finding(ctx, caller, (meeting, Uuid::now_v7().into()), &finding);
+    SubmitEvaluation(id: Uuid, evaluation: dialogue::SubmitEvaluation) =>
+        dialogue::submit_evaluation(ctx, caller, id, &evaluation);
+    AgreeAction(id: Uuid, action: CreateAction) =>
+        dialogue::agree_action(ctx, caller, id, &action).map(|agreed| *last = Some(agreed.id));
     /// Moves the action the step before agreed (storage gives its id).
     MoveAction(to: ActionStatus) =>
         dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to);
@@ -418,14 +415,13 @@ listing! { |conn, by, name, today|
         format!("{}: {} ({} of {} seats taken, {} waiting)", c.organisers.iter()
         .map(|id| name(*id)).collect::<Vec<_>>().join(" and "), c.title, c.taken, c.capacity,
         c.waiting);
-    5 LogMeeting(m) => store::network_meetings::find(conn, m.id, &NetworkMeetingScope {
-        facilitator: Some((m.organisation_id, m.facilitator_subject.clone())),
-        competence_centre: None })?,
+    5 LogMeeting(id, subject, _) => store::network_meetings::find(conn, *id, &NetworkMeetingScope {
+        facilitator: Some((by.unwrap_or_default(), subject.clone())), competence_centre: None })?,
         |m| "network_meeting", pick(m.supervision_wanted, pick(m.supervision_answered_on
         .is_some(), "supervision_answered", "supervision_wanted"), "logged"),
         format!("{}: {} in {} ({}, {}, {} in the network)", name(m.organisation_id), m.held_on,
         m.municipality_number, m.service, m.age_group, m.participants.size());
-    6 RecordSupervision(s) => store::supervision::find(conn, s.id, s.competence_centre_id)?,
+    6 RecordSupervision(id, _, _) => store::supervision::find(conn, *id, by.unwrap_or_default())?,
         |s| "supervision_session", "held", format!("{}: {} ({} facilitators, {} requests \
         answered)", name(s.competence_centre_id), s.held_on, s.facilitators.len(), s.answers.len());
     7 StartNetwork(n) => store::learning_networks::find(conn, n.id, LearningNetworkScope {
@@ -433,7 +429,7 @@ listing! { |conn, by, name, today|
         |n| "learning_network", pick(n.ends_on.is_some_and(|end| end < today), "ended", "active"),
         format!("{}: {} ({} member services)", name(n.coordinating_centre_id), n.name,
         n.members.len());
-    8 RecordGathering(g) => store::gatherings::find(conn, g.network_id, g.id)?,
+    8 RecordGathering((network, id), _) => store::gatherings::find(conn, network.uuid(), id.uuid())?,
         |g| "gathering", pick(g.held_on < today, "held", "planned"), format!("{}: {} {} ({} \
         attended)", name(g.network_id), g.held_on, g.place.as_deref().unwrap_or("digital"),
         g.attendance.iter().map(|(_, n)| n).sum::<i32>());

@@ -3,6 +3,7 @@
 //! advisers write to the meetings of their county; a municipality's contacts evaluate and move
 //! its actions. A meeting outside what the caller may write to is [`UseCaseError::NotFound`].
 
+use crate::input::{check_plain_text, FreeText, Name};
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
@@ -10,7 +11,7 @@ use samhandling_domain::chronology::check_past_on;
 use samhandling_domain::dialogue::{
     check_figures, check_participants, county_of, ActionStatus, AttendeeRole, CollaborationNeed,
     DialogueAccess, DialogueMeeting, DialogueStatus, DialogueView, Finding, FocusArea,
-    FollowUpAction, RiskAssessment,
+    FollowUpAction, PartnerKind, RiskAssessment, RiskLevel,
 };
 use samhandling_domain::ids::{DialogueMeetingId, FindingId};
 use samhandling_domain::lifecycle::Lifecycle;
@@ -21,7 +22,11 @@ use samhandling_domain::{Caller, Role};
 use samhandling_persistence::dialogue::{self as store, EVALUATION_KEY, FINDING_KEY};
 use samhandling_persistence::follow_up_actions as actions;
 use samhandling_persistence::{is24, PgConnection, StoreError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 pub use samhandling_persistence::dialogue::{
     AttendeeRow, DialogueYear, EvaluationRow, TimelineEntry,
@@ -52,24 +57,192 @@ fn governed(
     Ok((access, meeting))
 }
 
-/// A meeting to plan.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+/// A new dialogue meeting.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MeetingPlan {
+#[schema(example = json!({
+    "title": "Dialogmøte Innherred og Namdal",
+    "held_on": "2026-10-14",
+    "place": "Levanger rådhus",
+    "digital": false,
+    "focus_areas": ["substance_abuse", "mental_health"],
+    "programme": ["Kommunene presenterer sitt arbeid", "IS-24/8: hva tallene viser", "Behov for bistand"],
+    "municipalities": ["0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70"],
+    "partners": []
+}))]
+pub struct CreateMeeting {
     /// What it is called.
-    pub title: String,
+    pub title: Name,
     /// The date.
     pub held_on: NaiveDate,
-    /// Where.
-    pub venue: Venue,
+    /// Where, unless digital.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
+    /// Whether it is held digitally.
+    #[serde(default)]
+    pub digital: bool,
     /// What it is about.
+    #[validate(length(min = 1, max = 3))]
+    #[schema(min_items = 1, max_items = 3)]
     pub focus_areas: Vec<FocusArea>,
     /// The programme, item by item.
+    #[serde(default)]
+    #[validate(length(max = 30), custom(function = "check_programme"))]
+    #[schema(value_type = Vec<Name>, max_items = 30)]
     pub programme: Vec<String>,
-    /// The participating municipalities.
+    /// The participating municipalities (organisations of kind `municipality` in your county).
+    #[validate(length(min = 1, max = 30))]
+    #[schema(min_items = 1, max_items = 30)]
     pub municipalities: Vec<Uuid>,
-    /// The partner organisations.
+    /// Partner organisations (Mental Helse, RIO, KoRus, NAPHA, KBT …).
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub partners: Vec<Uuid>,
+}
+
+/// Each programme item is a name: a line of plain text of at most 200 characters.
+fn check_programme(items: &[String]) -> Result<(), validator::ValidationError> {
+    items.iter().try_for_each(|item| {
+        if item.chars().count() > 200 {
+            return Err(validator::ValidationError::new("length"));
+        }
+        check_plain_text(item)
+    })
+}
+
+/// An attendee, by municipality and role.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "role": "unit_leader", "title": "Enhetsleder psykisk helse og rus"}))]
+pub struct AddAttendee {
+    /// The participating municipality the attendee came from.
+    pub municipality_id: Uuid,
+    /// Their role.
+    pub role: AttendeeRole,
+    /// Their title.
+    pub title: Name,
+    /// Their name, if they want it recorded.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub name: Option<Name>,
+}
+
+/// The IS-24/8 figures a meeting used for one municipality.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "report_year": 2026, "figures": {"arsverk_psykisk_helse": 12.5, "arsverk_rus": 4.0}}))]
+pub struct RecordBasis {
+    /// The participating municipality.
+    pub municipality_id: Uuid,
+    /// The report year; its questionnaire must be loaded (`PUT /api/v1/is24-questionnaires/{year}`).
+    #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub report_year: i16,
+    /// Variable code → value; every code in the year's questionnaire, every value a number.
+    #[validate(length(min = 1, max = 500))]
+    #[schema(value_type = BTreeMap<String, f64>)]
+    pub figures: BTreeMap<String, serde_json::Value>,
+}
+
+/// A need for help, naming the kind of partner.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollaborationNeedInput {
+    /// From whom.
+    pub partner_kind: PartnerKind,
+    /// What.
+    pub description: FreeText,
+}
+
+/// The governor's risk judgement: internal, seen by the county governor alone.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskInput {
+    /// The level.
+    pub level: RiskLevel,
+    /// Why.
+    pub rationale: FreeText,
+}
+
+/// What the governor found for one municipality.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+    "presented_work": "Lavterskel rustilbud og FACT-team i samarbeid med nabokommunene.",
+    "strengths": "Godt samarbeid med brukerorganisasjonene.",
+    "challenges": "Få årsverk i rustjenesten.",
+    "improvement_areas": "Systematisk brukermedvirkning.",
+    "collaboration_needs": [{"partner_kind": "competence_centre", "description": "Opplæring i kartleggingsverktøy"}],
+    "risk": {"level": "moderate", "rationale": "Bemanningen er sårbar."}
+}))]
+pub struct RecordFinding {
+    /// The participating municipality.
+    pub municipality_id: Uuid,
+    /// The work presented, and good practice.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub presented_work: Option<FreeText>,
+    /// Strengths.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub strengths: Option<FreeText>,
+    /// Challenges.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub challenges: Option<FreeText>,
+    /// Improvement areas.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub improvement_areas: Option<FreeText>,
+    /// What help it needs, and from whom.
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    pub collaboration_needs: Vec<CollaborationNeedInput>,
+    /// The governor's internal risk judgement.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub risk: Option<RiskInput>,
+}
+
+/// A municipality's evaluation of a meeting.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"rating": 4, "comments": "Nyttig å høre hvordan nabokommunene jobber."}))]
+pub struct SubmitEvaluation {
+    /// 1 (poor) to 5 (very good).
+    #[serde(deserialize_with = "crate::input::integral_required")]
+    #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub rating: i16,
+    /// Comments.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub comments: Option<FreeText>,
+}
+
+/// A follow-up action.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"owner_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "description": "Lage plan for brukermedvirkning", "due_on": "2027-03-01", "follow_up_meeting_on": "2027-03-15", "follow_up_digital": true}))]
+pub struct CreateAction {
+    /// Whose action it is: a participant of the meeting, or your own organisation.
+    pub owner_organisation_id: Uuid,
+    /// What to do.
+    pub description: FreeText,
+    /// By when.
+    pub due_on: NaiveDate,
+    /// A follow-up meeting, if one is planned.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub follow_up_meeting_on: Option<NaiveDate>,
+    /// Whether that meeting is digital.
+    #[serde(default)]
+    pub follow_up_digital: bool,
 }
 
 /// Plans the meeting `id` for the caller's county governor: every municipality of its county,
@@ -79,8 +252,13 @@ pub fn plan_meeting(
     ctx: &mut Context<'_>,
     caller: &Caller,
     id: Uuid,
-    plan: MeetingPlan,
+    plan: &CreateMeeting,
 ) -> Result<(DialogueAccess, DialogueMeeting), UseCaseError> {
+    Venue::new(
+        "a meeting",
+        plan.place.clone().map(String::from),
+        plan.digital,
+    )?;
     let access = access_of(ctx.conn(), caller)?;
     let county = access.governs().map(str::to_owned).ok_or_else(|| {
         UseCaseError::Conflict(
@@ -99,15 +277,15 @@ pub fn plan_meeting(
         return Err(UseCaseError::Invalid(refusals));
     }
     let now = ctx.now();
-    let (place, digital) = plan.venue.into_parts();
+    let plan = plan.clone();
     let meeting = DialogueMeeting {
         id,
         county_governor_id: access.organisation_id(),
         county_number: county,
-        title: plan.title,
+        title: plan.title.into(),
         held_on: plan.held_on,
-        place,
-        digital,
+        place: plan.place.map(String::from),
+        digital: plan.digital,
         status: DialogueStatus::Planned,
         focus_areas: plan.focus_areas,
         programme: plan.programme,
@@ -146,25 +324,12 @@ pub fn move_meeting(
     Ok((access, moved))
 }
 
-/// Someone who attended for a municipality.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewAttendee {
-    /// The municipality.
-    pub municipality_id: Uuid,
-    /// In which capacity.
-    pub role: AttendeeRole,
-    /// Their title.
-    pub title: String,
-    /// Their name, if given.
-    pub name: Option<String>,
-}
-
 /// Records an attendee of the governed meeting `id`, for one of its municipalities.
 pub fn add_attendee(
     ctx: &mut Context<'_>,
     caller: &Caller,
     id: Uuid,
-    attendee: &NewAttendee,
+    attendee: &AddAttendee,
 ) -> Result<AttendeeRow, UseCaseError> {
     let (_, meeting) = governed(ctx, caller, id)?;
     meeting.check_municipality(attendee.municipality_id)?;
@@ -180,17 +345,22 @@ pub fn add_attendee(
     Ok(row)
 }
 
-/// Records the IS-24/8 figures of `year` the governed meeting `id` used for `municipality`,
-/// replacing that year's: every code a variable of the year's questionnaire, every value a
-/// number (`None` where the input was not one).
+/// Records the IS-24/8 figures of a report year the governed meeting `id` used for a
+/// municipality, replacing that year's: every code a variable of the year's questionnaire, every
+/// value a number.
 pub fn record_basis(
     ctx: &mut Context<'_>,
     caller: &Caller,
     id: Uuid,
-    municipality: Uuid,
-    year: i16,
-    figures: &[(String, Option<f64>)],
+    basis: &RecordBasis,
 ) -> Result<(), UseCaseError> {
+    let (municipality, year) = (basis.municipality_id, basis.report_year);
+    let figures: Vec<(String, Option<f64>)> = basis
+        .figures
+        .iter()
+        .map(|(code, value)| (code.clone(), value.as_f64()))
+        .collect();
+    let figures = &figures;
     let (_, meeting) = governed(ctx, caller, id)?;
     meeting.check_municipality(municipality)?;
     let variables = is24::questionnaire(ctx.conn(), year)?;
@@ -199,26 +369,6 @@ pub fn record_basis(
     is24::record_basis(ctx.conn(), id, municipality, year, &checked)?;
     ctx.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id)?;
     Ok(())
-}
-
-/// What the governor found for one municipality.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FindingDraft {
-    /// The municipality.
-    pub municipality_id: Uuid,
-    /// The work presented, and good practice.
-    pub presented_work: Option<String>,
-    /// Strengths.
-    pub strengths: Option<String>,
-    /// Challenges.
-    pub challenges: Option<String>,
-    /// Improvement areas.
-    pub improvement_areas: Option<String>,
-    /// What help it needs, and from whom.
-    pub collaboration_needs: Vec<CollaborationNeed>,
-    /// The governor's internal judgement.
-    pub risk: Option<RiskAssessment>,
 }
 
 fn check_held(meeting: &DialogueMeeting) -> Result<(), UseCaseError> {
@@ -231,14 +381,15 @@ fn check_held(meeting: &DialogueMeeting) -> Result<(), UseCaseError> {
     }
 }
 
-/// Records the finding `finding_id` of the held, governed meeting `id`: once per municipality.
+/// Records the finding `finding_id` of the held, governed meeting `meeting_id`: once per
+/// municipality.
 pub fn record_finding(
     ctx: &mut Context<'_>,
     caller: &Caller,
-    meeting_id: DialogueMeetingId,
-    finding_id: FindingId,
-    draft: FindingDraft,
+    (meeting_id, finding_id): (DialogueMeetingId, FindingId),
+    draft: &RecordFinding,
 ) -> Result<Finding, UseCaseError> {
+    let draft = draft.clone();
     let id = meeting_id.uuid();
     let (_, meeting) = governed(ctx, caller, id)?;
     check_held(&meeting)?;
@@ -247,12 +398,22 @@ pub fn record_finding(
         id: finding_id.uuid(),
         meeting_id: id,
         municipality_id: draft.municipality_id,
-        presented_work: draft.presented_work,
-        strengths: draft.strengths,
-        challenges: draft.challenges,
-        improvement_areas: draft.improvement_areas,
-        collaboration_needs: draft.collaboration_needs,
-        risk: draft.risk,
+        presented_work: draft.presented_work.map(String::from),
+        strengths: draft.strengths.map(String::from),
+        challenges: draft.challenges.map(String::from),
+        improvement_areas: draft.improvement_areas.map(String::from),
+        collaboration_needs: draft
+            .collaboration_needs
+            .into_iter()
+            .map(|need| CollaborationNeed {
+                partner_kind: need.partner_kind,
+                description: need.description.into(),
+            })
+            .collect(),
+        risk: draft.risk.map(|risk| RiskAssessment {
+            level: risk.level,
+            rationale: risk.rationale.into(),
+        }),
         version: 1,
         created_at: ctx.now(),
     };
@@ -270,8 +431,7 @@ pub fn submit_evaluation(
     ctx: &mut Context<'_>,
     caller: &Caller,
     id: Uuid,
-    rating: i16,
-    comments: Option<&str>,
+    evaluation: &SubmitEvaluation,
 ) -> Result<EvaluationRow, UseCaseError> {
     let access = access_of(ctx.conn(), caller)?;
     let meeting = store::find_for_update(ctx.conn(), id, access.scope())?
@@ -282,8 +442,8 @@ pub fn submit_evaluation(
         ctx.conn(),
         id,
         access.organisation_id(),
-        rating,
-        comments,
+        evaluation.rating,
+        evaluation.comments.as_deref(),
         &caller.subject,
     )
     .map_err(UseCaseError::unique(
@@ -300,11 +460,19 @@ pub fn agree_action(
     ctx: &mut Context<'_>,
     caller: &Caller,
     id: Uuid,
-    action: &NewAction<'_>,
+    action: &CreateAction,
 ) -> Result<FollowUpAction, UseCaseError> {
     let (_, meeting) = governed(ctx, caller, id)?;
     meeting.check_action_owner(action.owner_organisation_id)?;
-    let stored = actions::insert(ctx.conn(), action)?;
+    let new = NewAction {
+        meeting_id: id,
+        owner_organisation_id: action.owner_organisation_id,
+        description: action.description.as_str(),
+        due_on: action.due_on,
+        follow_up_meeting_on: action.follow_up_meeting_on,
+        follow_up_digital: action.follow_up_digital,
+    };
+    let stored = actions::insert(ctx.conn(), &new)?;
     ctx.audit(
         AuditAction::Created,
         ResourceType::FollowUpAction,

@@ -2,6 +2,7 @@
 //! network of member services, records its gatherings, and the coordinator or each member's
 //! contact records how many came from each member service.
 
+use crate::input::{check_plain_text, LogLine, Name};
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
@@ -15,7 +16,10 @@ use samhandling_domain::venue::Venue;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::learning_networks::{self as store, MEMBER_KEY};
 use samhandling_persistence::{gatherings, meeting_statistics, PgConnection};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
+use utoipa::ToSchema;
+use validator::Validate;
 
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
 pub use samhandling_persistence::meeting_statistics::{AttendanceCount, NetworkSums};
@@ -24,6 +28,131 @@ use uuid::Uuid;
 fn period(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> Result<(), FieldRefusal> {
     check_period(starts_on, ends_on)
         .map_err(|message| FieldRefusal::new("ends_on", "range", message))
+}
+
+/// A seat in the steering group.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SteeringSeat {
+    /// The organisation holding it (ProLAR, BAR, NUBS, a municipality …).
+    pub name: Name,
+    /// Whether it is a user organisation (brukerorganisasjon).
+    #[serde(default)]
+    pub user_organisation: bool,
+}
+
+impl From<SteeringSeat> for SteeringMember {
+    fn from(seat: SteeringSeat) -> Self {
+        SteeringMember {
+            name: String::from(seat.name),
+            user_organisation: seat.user_organisation,
+        }
+    }
+}
+
+impl From<SteeringMember> for SteeringSeat {
+    fn from(member: SteeringMember) -> Self {
+        SteeringSeat {
+            name: Name::from_stored(member.name),
+            user_organisation: member.user_organisation,
+        }
+    }
+}
+
+/// A member service to add: an organisation's service taking part.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "service": "Jordmortjenesten"}))]
+pub struct AddMember {
+    /// The organisation (it must exist).
+    pub organisation_id: Uuid,
+    /// Its service in the network.
+    pub service: Name,
+}
+
+impl AddMember {
+    /// The member service this adds, under a fresh id.
+    fn service(&self) -> MemberService {
+        MemberService {
+            id: Uuid::now_v7(),
+            organisation_id: self.organisation_id,
+            service: self.service.to_string(),
+        }
+    }
+}
+
+/// A new learning network, coordinated by the caller's centre.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Familienettverket",
+    "target_group": "Tjenester til gravide og familier med små barn der foreldrene har rusproblemer",
+    "starts_on": "2026-01-15",
+    "ends_on": "2028-12-31",
+    "steering_group": [
+        {"name": "ProLAR", "user_organisation": true},
+        {"name": "BAR", "user_organisation": true},
+        {"name": "NUBS", "user_organisation": true}
+    ],
+    "members": [{"organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "service": "Jordmortjenesten"}]
+}))]
+pub struct CreateLearningNetwork {
+    /// What it is called.
+    pub name: Name,
+    /// Whom its services serve.
+    #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    pub target_group: String,
+    /// When it starts.
+    pub starts_on: NaiveDate,
+    /// When it ends, if decided; not before `starts_on` (422).
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub ends_on: Option<NaiveDate>,
+    /// The steering group; mark the user organisations.
+    #[serde(default)]
+    #[validate(length(max = 30), nested)]
+    #[schema(max_items = 30)]
+    pub steering_group: Vec<SteeringSeat>,
+    /// The member services; each organisation must exist, each service is a member once.
+    #[serde(default)]
+    #[validate(length(max = 200), nested)]
+    #[schema(max_items = 200)]
+    pub members: Vec<AddMember>,
+}
+
+/// Changes to a network; absent fields stay as they are. Send `If-Match` with its `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ends_on": "2029-06-30", "steering_group": [{"name": "ProLAR", "user_organisation": true}]}))]
+pub struct UpdateLearningNetwork {
+    /// What it is called.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub name: Option<Name>,
+    /// Whom its services serve.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
+        nullable = false
+    )]
+    pub target_group: Option<String>,
+    /// When it ends; not before its start (422).
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub ends_on: Option<NaiveDate>,
+    /// The steering group, replaced whole.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(length(max = 30), nested)]
+    #[schema(max_items = 30, nullable = false)]
+    pub steering_group: Option<Vec<SteeringSeat>>,
 }
 
 /// Starts the learning network `network`: a coherent period, every member organisation one
@@ -65,17 +194,28 @@ pub fn start_network(
     Ok(stored)
 }
 
-/// What may change on a network; absent fields stay.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NetworkEdit {
-    /// A new name.
-    pub name: Option<String>,
-    /// A new target group.
-    pub target_group: Option<String>,
-    /// A new end: not before the start.
-    pub ends_on: Option<NaiveDate>,
-    /// A new steering group.
-    pub steering_group: Option<Vec<SteeringMember>>,
+/// Starts the network `new` asks for, coordinated by `centre`: [`start_network`] with fresh
+/// ids for it and its member services.
+pub fn create_network(
+    ctx: &mut Context<'_>,
+    centre: Uuid,
+    new: &CreateLearningNetwork,
+) -> Result<LearningNetwork, UseCaseError> {
+    let now = ctx.now();
+    let network = LearningNetwork {
+        id: Uuid::now_v7(),
+        name: new.name.to_string(),
+        coordinating_centre_id: centre,
+        target_group: new.target_group.clone(),
+        starts_on: new.starts_on,
+        ends_on: new.ends_on,
+        steering_group: new.steering_group.iter().cloned().map(Into::into).collect(),
+        members: new.members.iter().map(AddMember::service).collect(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    start_network(ctx, &network)
 }
 
 /// Changes the coordinated network `id` as of the version the caller read.
@@ -84,7 +224,7 @@ pub fn update_network(
     scope: LearningNetworkScope,
     id: Uuid,
     read: Precondition,
-    edit: NetworkEdit,
+    edit: UpdateLearningNetwork,
 ) -> Result<LearningNetwork, UseCaseError> {
     let mut network =
         store::find_for_update(ctx.conn(), id, scope)?.ok_or(UseCaseError::NotFound)?;
@@ -94,13 +234,13 @@ pub fn update_network(
         network.ends_on = Some(ends_on);
     }
     if let Some(name) = edit.name {
-        network.name = name;
+        network.name = name.into();
     }
     if let Some(target_group) = edit.target_group {
         network.target_group = target_group;
     }
     if let Some(steering_group) = edit.steering_group {
-        network.steering_group = steering_group;
+        network.steering_group = steering_group.into_iter().map(Into::into).collect();
     }
     let changed = store::update(ctx.conn(), &network)?;
     ctx.audit(AuditAction::Updated, ResourceType::LearningNetwork, id)?;
@@ -113,8 +253,9 @@ pub fn add_member(
     ctx: &mut Context<'_>,
     scope: LearningNetworkScope,
     id: Uuid,
-    member: &MemberService,
+    member: &AddMember,
 ) -> Result<LearningNetwork, UseCaseError> {
+    let member = &member.service();
     store::find_for_update(ctx.conn(), id, scope)?.ok_or(UseCaseError::NotFound)?;
     if store::organisation_names(ctx.conn(), &[member.organisation_id])?.is_empty() {
         return Err(UseCaseError::invalid(
@@ -139,12 +280,181 @@ fn refused(refusals: Vec<FieldRefusal>) -> Result<(), UseCaseError> {
     }
 }
 
-/// Records `gathering` of the coordinated network it names.
+/// One item of the programme.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeEntry {
+    /// The title; never a name of a person the services work with.
+    pub title: LogLine,
+    /// The presenter's organisation.
+    pub presenter_organisation: Name,
+    /// Whether a user representative presented it (the network's user involvement).
+    #[serde(default)]
+    pub by_user_representative: bool,
+}
+
+impl From<ProgrammeEntry> for ProgrammeItem {
+    fn from(entry: ProgrammeEntry) -> Self {
+        ProgrammeItem {
+            title: String::from(entry.title),
+            presenter_organisation: String::from(entry.presenter_organisation),
+            by_user_representative: entry.by_user_representative,
+        }
+    }
+}
+
+impl From<ProgrammeItem> for ProgrammeEntry {
+    fn from(item: ProgrammeItem) -> Self {
+        ProgrammeEntry {
+            title: LogLine::from_stored(item.title),
+            presenter_organisation: Name::from_stored(item.presenter_organisation),
+            by_user_representative: item.by_user_representative,
+        }
+    }
+}
+
+/// The evaluation of a gathering, summed up: how many answered and their average rating.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    /// How many answered.
+    #[serde(deserialize_with = "crate::input::integral_required")]
+    #[validate(range(min = 1, max = 10000))]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub respondents: i32,
+    /// Their average rating, 1 (poor) to 5 (very good).
+    #[validate(range(min = 1.0, max = 5.0))]
+    #[schema(minimum = 1.0, maximum = 5.0)]
+    pub average_rating: f64,
+}
+
+impl From<Evaluation> for EvaluationSummary {
+    fn from(evaluation: Evaluation) -> Self {
+        EvaluationSummary {
+            respondents: evaluation.respondents,
+            average_rating: evaluation.average_rating,
+        }
+    }
+}
+
+impl From<EvaluationSummary> for Evaluation {
+    fn from(summary: EvaluationSummary) -> Self {
+        Evaluation {
+            respondents: summary.respondents,
+            average_rating: summary.average_rating,
+        }
+    }
+}
+
+/// A new gathering.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "held_on": "2026-11-12",
+    "place": "Værnes",
+    "digital": false,
+    "programme": [
+        {"title": "Hvordan vi samarbeider med barnevernet", "presenter_organisation": "Stjørdal kommune", "by_user_representative": false},
+        {"title": "Erfaringer fra en forelder i LAR", "presenter_organisation": "ProLAR", "by_user_representative": true}
+    ],
+    "evaluation": {"respondents": 24, "average_rating": 4.4},
+    "highlights": ["Nyttig å høre hvordan nabokommunene organiserer oppfølgingen"]
+}))]
+pub struct CreateGathering {
+    /// The date.
+    pub held_on: NaiveDate,
+    /// Where; required unless `digital`.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
+    /// Whether it is held digitally.
+    #[serde(default)]
+    pub digital: bool,
+    /// The programme, item by item.
+    #[serde(default)]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
+    pub programme: Vec<ProgrammeEntry>,
+    /// The evaluation, once summed up.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub evaluation: Option<Evaluation>,
+    /// Highlights from the evaluation: free text without names or national identity numbers.
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub highlights: Vec<LogLine>,
+}
+
+/// Changes to a gathering; absent fields stay as they are. Send `If-Match` with its `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"evaluation": {"respondents": 31, "average_rating": 4.6}}))]
+pub struct UpdateGathering {
+    /// The date.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub held_on: Option<NaiveDate>,
+    /// Where; a gathering that is not digital keeps a place (422).
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
+    /// Whether it is held digitally.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub digital: Option<bool>,
+    /// The programme, replaced whole.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50, nullable = false)]
+    pub programme: Option<Vec<ProgrammeEntry>>,
+    /// The evaluation.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub evaluation: Option<Evaluation>,
+    /// The highlights, replaced whole.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20, nullable = false)]
+    pub highlights: Option<Vec<LogLine>>,
+}
+
+/// How many came from one member service. Send `If-Match` with the gathering's `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"attendees": 4}))]
+pub struct RecordAttendance {
+    /// How many came, 0 to 1000.
+    #[serde(deserialize_with = "crate::input::integral_required")]
+    #[validate(range(min = 0, max = 1000))]
+    #[schema(minimum = 0, maximum = 1000)]
+    pub attendees: i32,
+}
+
+/// Records the gathering `id` of the coordinated network `network_id`, as `held` describes it.
 pub fn record_gathering(
     ctx: &mut Context<'_>,
     scope: LearningNetworkScope,
-    gathering: &Gathering,
+    (network_id, id): (LearningNetworkId, GatheringId),
+    held: &CreateGathering,
 ) -> Result<(LearningNetwork, Gathering), UseCaseError> {
+    let now = ctx.now();
+    let gathering = &Gathering {
+        id: id.uuid(),
+        network_id: network_id.uuid(),
+        held_on: held.held_on,
+        place: held.place.clone().map(String::from),
+        digital: held.digital,
+        programme: held.programme.iter().cloned().map(Into::into).collect(),
+        evaluation: held.evaluation.clone().map(Into::into),
+        highlights: held.highlights.iter().cloned().map(String::from).collect(),
+        attendance: Vec::new(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
     Venue::new("a gathering", gathering.place.clone(), gathering.digital)?;
     refused(gathering.check_coherent(ctx.now()))?;
     let network = store::find_for_update(ctx.conn(), gathering.network_id, scope)?
@@ -152,23 +462,6 @@ pub fn record_gathering(
     let stored = gatherings::insert(ctx.conn(), gathering)?;
     ctx.audit(AuditAction::Created, ResourceType::Gathering, stored.id)?;
     Ok((network, stored))
-}
-
-/// What may change on a gathering; absent fields stay.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GatheringEdit {
-    /// A new date.
-    pub held_on: Option<NaiveDate>,
-    /// A new place.
-    pub place: Option<String>,
-    /// Whether it is digital now.
-    pub digital: Option<bool>,
-    /// A new programme.
-    pub programme: Option<Vec<ProgrammeItem>>,
-    /// The participants' evaluation.
-    pub evaluation: Option<EvaluationSummary>,
-    /// New highlights.
-    pub highlights: Option<Vec<String>>,
 }
 
 /// The gathering `gathering_id` of the network `network_id` in `scope`, both locked.
@@ -191,7 +484,7 @@ pub fn update_gathering(
     scope: LearningNetworkScope,
     (network_id, gathering_id): (LearningNetworkId, GatheringId),
     read: Precondition,
-    edit: GatheringEdit,
+    edit: UpdateGathering,
 ) -> Result<(LearningNetwork, Gathering), UseCaseError> {
     let (network, mut gathering) =
         locked(ctx.conn(), scope, network_id.uuid(), gathering_id.uuid())?;
@@ -200,20 +493,20 @@ pub fn update_gathering(
         gathering.held_on = held_on;
     }
     if let Some(place) = edit.place {
-        gathering.place = Some(place);
+        gathering.place = Some(place.into());
     }
     if let Some(digital) = edit.digital {
         gathering.digital = digital;
     }
     Venue::new("a gathering", gathering.place.clone(), gathering.digital)?;
     if let Some(programme) = edit.programme {
-        gathering.programme = programme;
+        gathering.programme = programme.into_iter().map(Into::into).collect();
     }
     if let Some(evaluation) = edit.evaluation {
-        gathering.evaluation = Some(evaluation);
+        gathering.evaluation = Some(evaluation.into());
     }
     if let Some(highlights) = edit.highlights {
-        gathering.highlights = highlights;
+        gathering.highlights = highlights.into_iter().map(String::from).collect();
     }
     refused(gathering.check_coherent(ctx.now()))?;
     let changed = gatherings::update(ctx.conn(), &gathering)?;
@@ -233,7 +526,7 @@ pub fn record_attendance(
     scope: LearningNetworkScope,
     (network_id, gathering_id, member_id): (LearningNetworkId, GatheringId, MemberServiceId),
     read: Precondition,
-    attendees: i32,
+    came: &RecordAttendance,
 ) -> Result<(LearningNetwork, Gathering), UseCaseError> {
     let (network, gathering) = locked(ctx.conn(), scope, network_id.uuid(), gathering_id.uuid())?;
     let member = network
@@ -256,7 +549,7 @@ pub fn record_attendance(
         ctx.conn(),
         gathering_id.uuid(),
         member_id.uuid(),
-        attendees,
+        came.attendees,
     )?;
     ctx.audit(
         AuditAction::Updated,

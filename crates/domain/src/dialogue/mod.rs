@@ -147,14 +147,15 @@ pub fn county_of(municipality_number: &str) -> &str {
     municipality_number.get(..2).unwrap_or_default()
 }
 
-/// A dialogue meeting.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The meeting itself, as every view shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = MeetingFacts)]
 pub struct DialogueMeeting {
     /// Identifier.
     pub id: Uuid,
-    /// The county governor's organisation that holds it.
+    /// The county governor holding it.
     pub county_governor_id: Uuid,
-    /// The county all its municipalities belong to.
+    /// The county (fylkesnummer).
     pub county_number: String,
     /// What it is called.
     pub title: String,
@@ -162,36 +163,39 @@ pub struct DialogueMeeting {
     pub held_on: NaiveDate,
     /// Where, unless digital.
     pub place: Option<String>,
-    /// Whether it is held digitally.
+    /// Whether digital.
     pub digital: bool,
     /// Where it is.
     pub status: DialogueStatus,
     /// What it is about.
     pub focus_areas: Vec<FocusArea>,
-    /// The programme, item by item.
+    /// The programme.
     pub programme: Vec<String>,
-    /// The participating municipalities (organisation ids).
+    /// The participating municipalities.
     pub municipalities: Vec<Uuid>,
-    /// The partner organisations (Mental Helse, RIO, KoRus, NAPHA, KBT …).
+    /// The partners.
     pub partners: Vec<Uuid>,
-    /// Increases with every change.
+    /// Version.
     pub version: i32,
     /// Created.
     pub created_at: DateTime<Utc>,
-    /// Last changed.
+    /// Last changed; not shown.
+    #[serde(skip)]
     pub updated_at: DateTime<Utc>,
 }
 
-/// What the governor found for one municipality in one meeting.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A finding as the governor sees it: with the risk assessment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = GovernorFinding)]
 pub struct Finding {
     /// Identifier.
     pub id: Uuid,
-    /// The meeting.
+    /// The meeting; not shown (the finding is read with it).
+    #[serde(skip)]
     pub meeting_id: Uuid,
-    /// The municipality (organisation id).
+    /// The municipality.
     pub municipality_id: Uuid,
-    /// The work presented, and good practice.
+    /// The work presented.
     pub presented_work: Option<String>,
     /// Strengths.
     pub strengths: Option<String>,
@@ -199,18 +203,20 @@ pub struct Finding {
     pub challenges: Option<String>,
     /// Improvement areas.
     pub improvement_areas: Option<String>,
-    /// What help it needs, and from whom.
+    /// What help it needs.
     pub collaboration_needs: Vec<CollaborationNeed>,
-    /// The governor's internal judgement: seen by the county governor alone.
+    /// The internal risk judgement.
     pub risk: Option<RiskAssessment>,
-    /// Increases with every change.
+    /// Increases with every change; not shown.
+    #[serde(skip)]
     pub version: i32,
-    /// Created.
+    /// Recorded.
     pub created_at: DateTime<Utc>,
 }
 
-/// A need for collaboration, naming the kind of partner.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// A need for collaboration.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = CollaborationNeedView)]
 pub struct CollaborationNeed {
     /// From whom.
     pub partner_kind: PartnerKind,
@@ -218,9 +224,9 @@ pub struct CollaborationNeed {
     pub description: String,
 }
 
-/// The governor's risk judgement.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The risk judgement, in the governor's view only.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = RiskView)]
 pub struct RiskAssessment {
     /// The level.
     pub level: RiskLevel,

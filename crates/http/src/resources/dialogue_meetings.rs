@@ -17,22 +17,19 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_plain_text, FreeText, Name};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::dialogue::{
     ActionStatus, AttendeeRole, CollaborationNeed, DialogueAccess, DialogueMeeting, DialogueStatus,
-    DialogueView, Finding, FocusArea, FollowUpAction, PartnerKind, RiskAssessment, RiskLevel,
+    DialogueView, Finding, FollowUpAction,
 };
-use samhandling_domain::venue::Venue;
 use samhandling_domain::Role;
 use samhandling_usecases::dialogue::{
-    self as usecases, EvaluationRow, FindingDraft, MeetingDetails, MeetingPlan, NewAction,
-    NewAttendee,
+    self as usecases, AddAttendee, CreateAction, CreateMeeting, EvaluationRow, MeetingDetails,
+    RecordBasis, RecordFinding, SubmitEvaluation,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -87,61 +84,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     )]
 }
 
-/// A new dialogue meeting.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "title": "Dialogmøte Innherred og Namdal",
-    "held_on": "2026-10-14",
-    "place": "Levanger rådhus",
-    "digital": false,
-    "focus_areas": ["substance_abuse", "mental_health"],
-    "programme": ["Kommunene presenterer sitt arbeid", "IS-24/8: hva tallene viser", "Behov for bistand"],
-    "municipalities": ["0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70"],
-    "partners": []
-}))]
-pub struct CreateMeeting {
-    /// What it is called.
-    pub title: Name,
-    /// The date.
-    pub held_on: NaiveDate,
-    /// Where, unless digital.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub place: Option<Name>,
-    /// Whether it is held digitally.
-    #[serde(default)]
-    pub digital: bool,
-    /// What it is about.
-    #[validate(length(min = 1, max = 3))]
-    #[schema(min_items = 1, max_items = 3)]
-    pub focus_areas: Vec<FocusArea>,
-    /// The programme, item by item.
-    #[serde(default)]
-    #[validate(length(max = 30), custom(function = "check_programme"))]
-    #[schema(value_type = Vec<Name>, max_items = 30)]
-    pub programme: Vec<String>,
-    /// The participating municipalities (organisations of kind `municipality` in your county).
-    #[validate(length(min = 1, max = 30))]
-    #[schema(min_items = 1, max_items = 30)]
-    pub municipalities: Vec<Uuid>,
-    /// Partner organisations (Mental Helse, RIO, KoRus, NAPHA, KBT …).
-    #[serde(default)]
-    #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
-    pub partners: Vec<Uuid>,
-}
-
-/// Each programme item is a name: a line of plain text of at most 200 characters.
-fn check_programme(items: &[String]) -> Result<(), validator::ValidationError> {
-    items.iter().try_for_each(|item| {
-        if item.chars().count() > 200 {
-            return Err(validator::ValidationError::new("length"));
-        }
-        check_plain_text(item)
-    })
-}
-
 /// A status change.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -149,193 +91,6 @@ fn check_programme(items: &[String]) -> Result<(), validator::ValidationError> {
 pub struct MeetingTransition {
     /// The next status: `planned → held → followed_up → closed`.
     pub to: DialogueStatus,
-}
-
-/// An attendee, by municipality and role.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "role": "unit_leader", "title": "Enhetsleder psykisk helse og rus"}))]
-pub struct AddAttendee {
-    /// The participating municipality the attendee came from.
-    pub municipality_id: Uuid,
-    /// Their role.
-    pub role: AttendeeRole,
-    /// Their title.
-    pub title: Name,
-    /// Their name, if they want it recorded.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub name: Option<Name>,
-}
-
-/// The IS-24/8 figures a meeting used for one municipality.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "report_year": 2026, "figures": {"arsverk_psykisk_helse": 12.5, "arsverk_rus": 4.0}}))]
-pub struct RecordBasis {
-    /// The participating municipality.
-    pub municipality_id: Uuid,
-    /// The report year; its questionnaire must be loaded (`PUT /api/v1/is24-questionnaires/{year}`).
-    #[validate(range(min = 2000, max = 2100))]
-    #[schema(minimum = 2000, maximum = 2100)]
-    pub report_year: i16,
-    /// Variable code → value; every code in the year's questionnaire, every value a number.
-    #[validate(length(min = 1, max = 500))]
-    #[schema(value_type = BTreeMap<String, f64>)]
-    pub figures: BTreeMap<String, serde_json::Value>,
-}
-
-/// A need for help, naming the kind of partner.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CollaborationNeedInput {
-    /// From whom.
-    pub partner_kind: PartnerKind,
-    /// What.
-    pub description: FreeText,
-}
-
-/// The governor's risk judgement: internal, seen by the county governor alone.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RiskInput {
-    /// The level.
-    pub level: RiskLevel,
-    /// Why.
-    pub rationale: FreeText,
-}
-
-/// What the governor found for one municipality.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "municipality_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
-    "presented_work": "Lavterskel rustilbud og FACT-team i samarbeid med nabokommunene.",
-    "strengths": "Godt samarbeid med brukerorganisasjonene.",
-    "challenges": "Få årsverk i rustjenesten.",
-    "improvement_areas": "Systematisk brukermedvirkning.",
-    "collaboration_needs": [{"partner_kind": "competence_centre", "description": "Opplæring i kartleggingsverktøy"}],
-    "risk": {"level": "moderate", "rationale": "Bemanningen er sårbar."}
-}))]
-pub struct RecordFinding {
-    /// The participating municipality.
-    pub municipality_id: Uuid,
-    /// The work presented, and good practice.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub presented_work: Option<FreeText>,
-    /// Strengths.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub strengths: Option<FreeText>,
-    /// Challenges.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub challenges: Option<FreeText>,
-    /// Improvement areas.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub improvement_areas: Option<FreeText>,
-    /// What help it needs, and from whom.
-    #[serde(default)]
-    #[validate(length(max = 20), nested)]
-    #[schema(max_items = 20)]
-    pub collaboration_needs: Vec<CollaborationNeedInput>,
-    /// The governor's internal risk judgement.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub risk: Option<RiskInput>,
-}
-
-/// A municipality's evaluation of a meeting.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"rating": 4, "comments": "Nyttig å høre hvordan nabokommunene jobber."}))]
-pub struct SubmitEvaluation {
-    /// 1 (poor) to 5 (very good).
-    #[serde(deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
-    pub rating: i16,
-    /// Comments.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub comments: Option<FreeText>,
-}
-
-/// A follow-up action.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"owner_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "description": "Lage plan for brukermedvirkning", "due_on": "2027-03-01", "follow_up_meeting_on": "2027-03-15", "follow_up_digital": true}))]
-pub struct CreateAction {
-    /// Whose action it is: a participant of the meeting, or your own organisation.
-    pub owner_organisation_id: Uuid,
-    /// What to do.
-    pub description: FreeText,
-    /// By when.
-    pub due_on: NaiveDate,
-    /// A follow-up meeting, if one is planned.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub follow_up_meeting_on: Option<NaiveDate>,
-    /// Whether that meeting is digital.
-    #[serde(default)]
-    pub follow_up_digital: bool,
-}
-
-/// The meeting itself, as every view shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MeetingFacts {
-    /// Identifier.
-    pub id: Uuid,
-    /// The county governor holding it.
-    pub county_governor_id: Uuid,
-    /// The county (fylkesnummer).
-    pub county_number: String,
-    /// What it is called.
-    pub title: String,
-    /// The date.
-    pub held_on: NaiveDate,
-    /// Where, unless digital.
-    pub place: Option<String>,
-    /// Whether digital.
-    pub digital: bool,
-    /// Where it is.
-    pub status: DialogueStatus,
-    /// What it is about.
-    pub focus_areas: Vec<FocusArea>,
-    /// The programme.
-    pub programme: Vec<String>,
-    /// The participating municipalities.
-    pub municipalities: Vec<Uuid>,
-    /// The partners.
-    pub partners: Vec<Uuid>,
-    /// Version.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&DialogueMeeting> for MeetingFacts {
-    fn from(meeting: &DialogueMeeting) -> Self {
-        MeetingFacts {
-            id: meeting.id,
-            county_governor_id: meeting.county_governor_id,
-            county_number: meeting.county_number.clone(),
-            title: meeting.title.clone(),
-            held_on: meeting.held_on,
-            place: meeting.place.clone(),
-            digital: meeting.digital,
-            status: meeting.status,
-            focus_areas: meeting.focus_areas.clone(),
-            programme: meeting.programme.clone(),
-            municipalities: meeting.municipalities.clone(),
-            partners: meeting.partners.clone(),
-            version: meeting.version,
-            created_at: meeting.created_at,
-        }
-    }
 }
 
 /// An attendee.
@@ -351,47 +106,6 @@ pub struct AttendeeView {
     pub title: String,
     /// Their name, if recorded.
     pub name: Option<String>,
-}
-
-/// A need for collaboration.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CollaborationNeedView {
-    /// From whom.
-    pub partner_kind: PartnerKind,
-    /// What.
-    pub description: String,
-}
-
-/// The risk judgement, in the governor's view only.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RiskView {
-    /// The level.
-    pub level: RiskLevel,
-    /// Why.
-    pub rationale: String,
-}
-
-/// A finding as the governor sees it: with the risk assessment.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GovernorFinding {
-    /// Identifier.
-    pub id: Uuid,
-    /// The municipality.
-    pub municipality_id: Uuid,
-    /// The work presented.
-    pub presented_work: Option<String>,
-    /// Strengths.
-    pub strengths: Option<String>,
-    /// Challenges.
-    pub challenges: Option<String>,
-    /// Improvement areas.
-    pub improvement_areas: Option<String>,
-    /// What help it needs.
-    pub collaboration_needs: Vec<CollaborationNeedView>,
-    /// The internal risk judgement.
-    pub risk: Option<RiskView>,
-    /// Recorded.
-    pub created_at: DateTime<Utc>,
 }
 
 /// A finding as its municipality sees it: no risk assessment.
@@ -410,45 +124,15 @@ pub struct MunicipalityFinding {
     /// Improvement areas.
     pub improvement_areas: Option<String>,
     /// What help it needs.
-    pub collaboration_needs: Vec<CollaborationNeedView>,
+    pub collaboration_needs: Vec<CollaborationNeed>,
     /// Recorded.
     pub created_at: DateTime<Utc>,
-}
-
-fn needs(finding: &Finding) -> Vec<CollaborationNeedView> {
-    finding
-        .collaboration_needs
-        .iter()
-        .map(|need| CollaborationNeedView {
-            partner_kind: need.partner_kind,
-            description: need.description.clone(),
-        })
-        .collect()
-}
-
-impl From<Finding> for GovernorFinding {
-    fn from(finding: Finding) -> Self {
-        GovernorFinding {
-            collaboration_needs: needs(&finding),
-            risk: finding.risk.map(|risk| RiskView {
-                level: risk.level,
-                rationale: risk.rationale,
-            }),
-            id: finding.id,
-            municipality_id: finding.municipality_id,
-            presented_work: finding.presented_work,
-            strengths: finding.strengths,
-            challenges: finding.challenges,
-            improvement_areas: finding.improvement_areas,
-            created_at: finding.created_at,
-        }
-    }
 }
 
 impl From<Finding> for MunicipalityFinding {
     fn from(finding: Finding) -> Self {
         MunicipalityFinding {
-            collaboration_needs: needs(&finding),
+            collaboration_needs: finding.collaboration_needs,
             id: finding.id,
             municipality_id: finding.municipality_id,
             presented_work: finding.presented_work,
@@ -546,7 +230,7 @@ impl From<FollowUpAction> for ActionView {
 pub struct GovernorMeeting {
     /// The meeting.
     #[serde(flatten)]
-    pub meeting: MeetingFacts,
+    pub meeting: DialogueMeeting,
     /// Where it may move.
     pub allowed_transitions: Vec<DialogueStatus>,
     /// Attendees; absent in lists.
@@ -554,7 +238,7 @@ pub struct GovernorMeeting {
     pub attendees: Option<Vec<AttendeeView>>,
     /// Findings per municipality; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub findings: Option<Vec<GovernorFinding>>,
+    pub findings: Option<Vec<Finding>>,
     /// Evaluations; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluations: Option<Vec<EvaluationView>>,
@@ -569,7 +253,7 @@ pub struct GovernorMeeting {
 pub struct MunicipalityMeeting {
     /// The meeting.
     #[serde(flatten)]
-    pub meeting: MeetingFacts,
+    pub meeting: DialogueMeeting,
     /// Your findings; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<MunicipalityFinding>>,
@@ -586,7 +270,7 @@ pub struct MunicipalityMeeting {
 pub struct PartnerMeeting {
     /// The meeting.
     #[serde(flatten)]
-    pub meeting: MeetingFacts,
+    pub meeting: DialogueMeeting,
 }
 
 /// A meeting as the caller may see it.
@@ -606,7 +290,7 @@ fn view(
     meeting: &DialogueMeeting,
     details: MeetingDetails,
 ) -> MeetingView {
-    let facts = MeetingFacts::from(meeting);
+    let facts = meeting.clone();
     let evaluations = details
         .evaluations
         .map(|rows| rows.into_iter().map(EvaluationView::from).collect());
@@ -629,9 +313,7 @@ fn view(
                     })
                     .collect()
             }),
-            findings: details
-                .findings
-                .map(|rows| rows.into_iter().map(GovernorFinding::from).collect()),
+            findings: details.findings,
             evaluations,
             actions,
             meeting: facts,
@@ -685,28 +367,15 @@ async fn create_meeting(
     body: ValidJson<CreateMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let plan = MeetingPlan {
-        title: request.title.to_string(),
-        held_on: request.held_on,
-        venue: Venue::new(
-            "a meeting",
-            request.place.clone().map(String::from),
-            request.digital,
-        )?,
-        focus_areas: request.focus_areas.clone(),
-        programme: request.programme.clone(),
-        municipalities: request.municipalities.clone(),
-        partners: request.partners.clone(),
-    };
     let who = caller.caller.clone();
     idempotency::create_by(
         &state,
         &caller,
         key,
         "/api/v1/dialogue-meetings",
-        &request,
+        &request.clone(),
         move |ctx| {
-            let (access, stored) = usecases::plan_meeting(ctx, &who, Uuid::now_v7(), plan)?;
+            let (access, stored) = usecases::plan_meeting(ctx, &who, Uuid::now_v7(), &request)?;
             let shown = view(&access, &stored, MeetingDetails::default());
             Created::new(&shown, location(stored.id), None)
         },
@@ -837,24 +506,19 @@ async fn add_attendee(
     let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/dialogue-meetings/{id}/attendees");
-    let attendee = NewAttendee {
-        municipality_id: request.municipality_id,
-        role: request.role,
-        title: request.title.to_string(),
-        name: request.name.clone().map(String::from),
-    };
-    let added = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let row = usecases::add_attendee(ctx, &who, id, &attendee)?;
-        let shown = AttendeeView {
-            id: row.id,
-            municipality_id: row.municipality_id,
-            role: attendee.role,
-            title: row.title,
-            name: row.name,
-        };
-        Created::new(&shown, location(id), None)
-    })
-    .await;
+    let added =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let row = usecases::add_attendee(ctx, &who, id, &request)?;
+            let shown = AttendeeView {
+                id: row.id,
+                municipality_id: row.municipality_id,
+                role: request.role,
+                title: row.title,
+                name: row.name,
+            };
+            Created::new(&shown, location(id), None)
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::DialogueMeeting, id, added)
         .await
@@ -881,26 +545,12 @@ async fn record_basis(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let figures: Vec<(String, Option<f64>)> = request
-        .figures
-        .iter()
-        .map(|(code, value)| (code.clone(), value.as_f64()))
-        .collect();
     record::operate(
         &state,
         &caller,
         ResourceType::DialogueMeeting,
         id,
-        move |ctx| {
-            usecases::record_basis(
-                ctx,
-                &who,
-                id,
-                request.municipality_id,
-                request.report_year,
-                &figures,
-            )
-        },
+        move |ctx| usecases::record_basis(ctx, &who, id, &request),
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -997,7 +647,7 @@ async fn get_basis(
     params(MeetingPath, IdempotencyKeyHeader),
     request_body = RecordFinding,
     responses(
-        (status = 201, description = "Recorded", body = GovernorFinding),
+        (status = 201, description = "Recorded", body = Finding),
         (status = 409, description = "Not held yet, or the municipality's finding is recorded", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -1014,30 +664,13 @@ async fn record_finding(
     let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/dialogue-meetings/{id}/findings");
-    let draft = FindingDraft {
-        municipality_id: request.municipality_id,
-        presented_work: request.presented_work.clone().map(String::from),
-        strengths: request.strengths.clone().map(String::from),
-        challenges: request.challenges.clone().map(String::from),
-        improvement_areas: request.improvement_areas.clone().map(String::from),
-        collaboration_needs: request
-            .collaboration_needs
-            .iter()
-            .map(|need| CollaborationNeed {
-                partner_kind: need.partner_kind,
-                description: need.description.to_string(),
-            })
-            .collect(),
-        risk: request.risk.as_ref().map(|risk| RiskAssessment {
-            level: risk.level,
-            rationale: risk.rationale.to_string(),
-        }),
-    };
-    let recorded = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let stored = usecases::record_finding(ctx, &who, id.into(), Uuid::now_v7().into(), draft)?;
-        Created::new(&GovernorFinding::from(stored), location(id), None)
-    })
-    .await;
+    let recorded =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let ids = (id.into(), Uuid::now_v7().into());
+            let stored = usecases::record_finding(ctx, &who, ids, &request)?;
+            Created::new(&stored, location(id), None)
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::DialogueMeeting, id, recorded)
         .await
@@ -1071,13 +704,12 @@ async fn submit_evaluation(
     let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/dialogue-meetings/{id}/evaluations");
-    let wanted = request.clone();
-    let submitted = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let row =
-            usecases::submit_evaluation(ctx, &who, id, wanted.rating, wanted.comments.as_deref())?;
-        Created::new(&EvaluationView::from(row), location(id), None)
-    })
-    .await;
+    let submitted =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let row = usecases::submit_evaluation(ctx, &who, id, &request)?;
+            Created::new(&EvaluationView::from(row), location(id), None)
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::DialogueMeeting, id, submitted)
         .await
@@ -1105,29 +737,17 @@ async fn create_action(
     let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/dialogue-meetings/{id}/actions");
-    let wanted = request.clone();
-    let created = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let action = usecases::agree_action(
-            ctx,
-            &who,
-            id,
-            &NewAction {
-                meeting_id: id,
-                owner_organisation_id: wanted.owner_organisation_id,
-                description: wanted.description.as_str(),
-                due_on: wanted.due_on,
-                follow_up_meeting_on: wanted.follow_up_meeting_on,
-                follow_up_digital: wanted.follow_up_digital,
-            },
-        )?;
-        let shown = ActionView::from(action);
-        Created::new(
-            &shown,
-            format!("/api/v1/follow-up-actions/{}", shown.id),
-            Some(shown.version),
-        )
-    })
-    .await;
+    let created =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let action = usecases::agree_action(ctx, &who, id, &request)?;
+            let shown = ActionView::from(action);
+            Created::new(
+                &shown,
+                format!("/api/v1/follow-up-actions/{}", shown.id),
+                Some(shown.version),
+            )
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::DialogueMeeting, id, created)
         .await

@@ -17,19 +17,18 @@ use crate::resources::learning_networks::{
     coordinator_scope, location as network_location, scope_of, NetworkParties, NetworkPath,
 };
 use crate::state::AppState;
-use crate::text::{LogLine, Name};
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::learning_network::{
-    EvaluationSummary, Gathering, LearningNetwork, ProgrammeItem,
+use samhandling_domain::learning_network::{Gathering, LearningNetwork};
+use samhandling_usecases::learning_networks::{
+    self as usecases, CreateGathering, Evaluation, ProgrammeEntry, RecordAttendance,
+    UpdateGathering,
 };
-use samhandling_usecases::learning_networks::{self as usecases, GatheringEdit};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -51,159 +50,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
             "then": { "required": ["place"] }
         }),
     )]
-}
-
-/// One item of the programme.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProgrammeEntry {
-    /// The title; never a name of a person the services work with.
-    pub title: LogLine,
-    /// The presenter's organisation.
-    pub presenter_organisation: Name,
-    /// Whether a user representative presented it (the network's user involvement).
-    #[serde(default)]
-    pub by_user_representative: bool,
-}
-
-impl From<ProgrammeEntry> for ProgrammeItem {
-    fn from(entry: ProgrammeEntry) -> Self {
-        ProgrammeItem {
-            title: String::from(entry.title),
-            presenter_organisation: String::from(entry.presenter_organisation),
-            by_user_representative: entry.by_user_representative,
-        }
-    }
-}
-
-impl From<ProgrammeItem> for ProgrammeEntry {
-    fn from(item: ProgrammeItem) -> Self {
-        ProgrammeEntry {
-            title: LogLine::from_stored(item.title),
-            presenter_organisation: Name::from_stored(item.presenter_organisation),
-            by_user_representative: item.by_user_representative,
-        }
-    }
-}
-
-/// The evaluation of a gathering, summed up: how many answered and their average rating.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Evaluation {
-    /// How many answered.
-    #[serde(deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 1, max = 10000))]
-    #[schema(minimum = 1, maximum = 10000)]
-    pub respondents: i32,
-    /// Their average rating, 1 (poor) to 5 (very good).
-    #[validate(range(min = 1.0, max = 5.0))]
-    #[schema(minimum = 1.0, maximum = 5.0)]
-    pub average_rating: f64,
-}
-
-impl From<Evaluation> for EvaluationSummary {
-    fn from(evaluation: Evaluation) -> Self {
-        EvaluationSummary {
-            respondents: evaluation.respondents,
-            average_rating: evaluation.average_rating,
-        }
-    }
-}
-
-impl From<EvaluationSummary> for Evaluation {
-    fn from(summary: EvaluationSummary) -> Self {
-        Evaluation {
-            respondents: summary.respondents,
-            average_rating: summary.average_rating,
-        }
-    }
-}
-
-/// A new gathering.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "held_on": "2026-11-12",
-    "place": "Værnes",
-    "digital": false,
-    "programme": [
-        {"title": "Hvordan vi samarbeider med barnevernet", "presenter_organisation": "Stjørdal kommune", "by_user_representative": false},
-        {"title": "Erfaringer fra en forelder i LAR", "presenter_organisation": "ProLAR", "by_user_representative": true}
-    ],
-    "evaluation": {"respondents": 24, "average_rating": 4.4},
-    "highlights": ["Nyttig å høre hvordan nabokommunene organiserer oppfølgingen"]
-}))]
-pub struct CreateGathering {
-    /// The date.
-    pub held_on: NaiveDate,
-    /// Where; required unless `digital`.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub place: Option<Name>,
-    /// Whether it is held digitally.
-    #[serde(default)]
-    pub digital: bool,
-    /// The programme, item by item.
-    #[serde(default)]
-    #[validate(length(max = 50), nested)]
-    #[schema(max_items = 50)]
-    pub programme: Vec<ProgrammeEntry>,
-    /// The evaluation, once summed up.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub evaluation: Option<Evaluation>,
-    /// Highlights from the evaluation: free text without names or national identity numbers.
-    #[serde(default)]
-    #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
-    pub highlights: Vec<LogLine>,
-}
-
-/// Changes to a gathering; absent fields stay as they are. Send `If-Match` with its `ETag`.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"evaluation": {"respondents": 31, "average_rating": 4.6}}))]
-pub struct UpdateGathering {
-    /// The date.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub held_on: Option<NaiveDate>,
-    /// Where; a gathering that is not digital keeps a place (422).
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub place: Option<Name>,
-    /// Whether it is held digitally.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub digital: Option<bool>,
-    /// The programme, replaced whole.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(max = 50), nested)]
-    #[schema(max_items = 50, nullable = false)]
-    pub programme: Option<Vec<ProgrammeEntry>>,
-    /// The evaluation.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub evaluation: Option<Evaluation>,
-    /// The highlights, replaced whole.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(max = 20))]
-    #[schema(max_items = 20, nullable = false)]
-    pub highlights: Option<Vec<LogLine>>,
-}
-
-/// How many came from one member service. Send `If-Match` with the gathering's `ETag`.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"attendees": 4}))]
-pub struct RecordAttendance {
-    /// How many came, 0 to 1000.
-    #[serde(deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 0, max = 1000))]
-    #[schema(minimum = 0, maximum = 1000)]
-    pub attendees: i32,
 }
 
 /// One member service's attendance.
@@ -337,43 +183,20 @@ async fn create_gathering(
     let network_id = path.id;
     let request = body.into_inner();
     let scope = coordinator_scope(&caller);
-    let now = Utc::now();
-    let gathering = Gathering {
-        id: Uuid::now_v7(),
-        network_id,
-        held_on: request.held_on,
-        place: request.place.clone().map(String::from),
-        digital: request.digital,
-        programme: request
-            .programme
-            .iter()
-            .cloned()
-            .map(ProgrammeItem::from)
-            .collect(),
-        evaluation: request.evaluation.clone().map(EvaluationSummary::from),
-        highlights: request
-            .highlights
-            .clone()
-            .into_iter()
-            .map(String::from)
-            .collect(),
-        attendance: Vec::new(),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
     let route = format!("{}/gatherings", network_location(network_id));
     let gatherings_at = route.clone();
-    let created = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let (network, stored) = usecases::record_gathering(ctx, scope, &gathering)?;
-        let (id, version) = (stored.id, stored.version);
-        Created::new(
-            &view(&network, stored),
-            format!("{gatherings_at}/{id}"),
-            Some(version),
-        )
-    })
-    .await;
+    let created =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let ids = (network_id.into(), Uuid::now_v7().into());
+            let (network, stored) = usecases::record_gathering(ctx, scope, ids, &request)?;
+            let (id, version) = (stored.id, stored.version);
+            Created::new(
+                &view(&network, stored),
+                format!("{gatherings_at}/{id}"),
+                Some(version),
+            )
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::LearningNetwork, network_id, created)
         .await
@@ -480,18 +303,6 @@ async fn update_gathering(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = coordinator_scope(&caller);
-    let edit = GatheringEdit {
-        held_on: edit.held_on,
-        place: edit.place.map(String::from),
-        digital: edit.digital,
-        programme: edit
-            .programme
-            .map(|programme| programme.into_iter().map(ProgrammeItem::from).collect()),
-        evaluation: edit.evaluation.map(EvaluationSummary::from),
-        highlights: edit
-            .highlights
-            .map(|lines| lines.into_iter().map(String::from).collect()),
-    };
     let (network, changed) = record::operate(
         &state,
         &caller,
@@ -534,7 +345,7 @@ async fn record_attendance(
     body: ValidJson<RecordAttendance>,
 ) -> Result<Tagged<GatheringView>, ApiError> {
     let (network_id, gathering_id, member_id) = (path.id, path.gathering_id, path.member_id);
-    let attendees = body.into_inner().attendees;
+    let came = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = scope_of(&caller);
     let (network, recorded) = record::operate(
@@ -548,7 +359,7 @@ async fn record_attendance(
                 scope,
                 (network_id.into(), gathering_id.into(), member_id.into()),
                 precondition,
-                attendees,
+                &came,
             )
         },
     )

@@ -7,74 +7,19 @@ use crate::error::ApiError;
 use crate::input::ValidJson;
 use crate::record;
 use crate::state::AppState;
-use crate::text::check_plain_text;
 use actix_web::{get, put, web};
 use samhandling_domain::audit::ResourceType;
-use samhandling_usecases::is24;
+use samhandling_usecases::is24::{self, Questionnaire, Variable};
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::{Validate, ValidationError};
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
     config
         .service(load_questionnaire)
         .service(get_questionnaire);
-}
-
-/// The published pattern of a variable code.
-fn check_code(code: &str) -> Result<(), ValidationError> {
-    if !code.is_empty()
-        && code.len() <= 40
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-    {
-        Ok(())
-    } else {
-        Err(ValidationError::new("code")
-            .with_message(Cow::Borrowed("1 to 40 letters, digits, `_`, `.` or `-`")))
-    }
-}
-
-/// What one variable asks, and in which unit.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Variable {
-    /// What it asks.
-    #[validate(length(min = 1, max = 300), custom(function = "check_plain_text"))]
-    #[schema(
-        min_length = 1,
-        max_length = 300,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
-        example = "Årsverk i psykisk helsearbeid"
-    )]
-    pub label: String,
-    /// Its unit.
-    #[validate(length(min = 1, max = 50), custom(function = "check_plain_text"))]
-    #[schema(
-        min_length = 1,
-        max_length = 50,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
-        example = "årsverk"
-    )]
-    pub unit: String,
-}
-
-/// A questionnaire version: its variables by code (a code appears once).
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"variables": {
-    "arsverk_psykisk_helse": {"label": "Årsverk i psykisk helsearbeid", "unit": "årsverk"},
-    "arsverk_rus": {"label": "Årsverk i rusarbeid", "unit": "årsverk"}
-}}))]
-pub struct Questionnaire {
-    /// Code (`^[A-Za-z0-9_.-]{1,40}$`) → what it asks; 1 to 500 variables.
-    #[validate(length(min = 1, max = 500), nested)]
-    pub variables: BTreeMap<String, Variable>,
 }
 
 /// The rules JSON Schema can say beyond the derived schema: the codes' shape and how many.
@@ -98,6 +43,13 @@ pub struct QuestionnaireView {
     pub variables: BTreeMap<String, Variable>,
 }
 
+fn shown(report_year: i16, variables: BTreeMap<String, Variable>) -> QuestionnaireView {
+    QuestionnaireView {
+        report_year,
+        variables,
+    }
+}
+
 /// The path of one questionnaire.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -114,24 +66,6 @@ fn check_year(year: i16) -> Result<i16, ApiError> {
         Err(ApiError::bad_request(
             "the report year lies between 2000 and 2100",
         ))
-    }
-}
-
-fn shown(year: i16, variables: Vec<is24::Variable>) -> QuestionnaireView {
-    QuestionnaireView {
-        report_year: year,
-        variables: variables
-            .into_iter()
-            .map(|variable| {
-                (
-                    variable.code,
-                    Variable {
-                        label: variable.label,
-                        unit: variable.unit,
-                    },
-                )
-            })
-            .collect(),
     }
 }
 
@@ -155,28 +89,12 @@ async fn load_questionnaire(
 ) -> Result<web::Json<QuestionnaireView>, ApiError> {
     let year = check_year(path.year)?;
     let request = body.into_inner();
-    if let Some(code) = request
-        .variables
-        .keys()
-        .find(|code| check_code(code).is_err())
-    {
-        return Err(ApiError::invalid_field(
-            &format!("variables.{code}"),
-            "code",
-            "a code is 1 to 40 letters, digits, `_`, `.` or `-`",
-        ));
-    }
-    let variables: Vec<(String, String, String)> = request
-        .variables
-        .into_iter()
-        .map(|(code, v)| (code, v.label, v.unit))
-        .collect();
     let loaded = record::operate(
         &state,
         &caller,
         ResourceType::Questionnaire,
         is24::audit_id(year),
-        move |ctx| is24::load_questionnaire(ctx, year, &variables),
+        move |ctx| is24::load_questionnaire(ctx, year, &request),
     )
     .await?;
     Ok(web::Json(shown(year, loaded)))

@@ -15,21 +15,19 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_plain_text, Name};
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::learning_network::{
-    LearningNetwork, LearningNetworkScope, MemberService, SteeringMember,
-};
+use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
 use samhandling_domain::Role;
-use samhandling_usecases::learning_networks::{self as usecases, NetworkEdit};
+use samhandling_usecases::learning_networks::{
+    self as usecases, AddMember, CreateLearningNetwork, SteeringSeat, UpdateLearningNetwork,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -65,120 +63,6 @@ pub(crate) fn scope_of<P: Policy>(caller: &Authorized<P>) -> LearningNetworkScop
 /// The caller's reach as a coordinator only: for the changes only the coordinating centre makes.
 pub(crate) fn coordinator_scope<P: Policy>(caller: &Authorized<P>) -> LearningNetworkScope {
     LearningNetworkScope::coordinator_of(&caller.caller)
-}
-
-/// A seat in the steering group.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SteeringSeat {
-    /// The organisation holding it (ProLAR, BAR, NUBS, a municipality …).
-    pub name: Name,
-    /// Whether it is a user organisation (brukerorganisasjon).
-    #[serde(default)]
-    pub user_organisation: bool,
-}
-
-impl From<SteeringSeat> for SteeringMember {
-    fn from(seat: SteeringSeat) -> Self {
-        SteeringMember {
-            name: String::from(seat.name),
-            user_organisation: seat.user_organisation,
-        }
-    }
-}
-
-impl From<SteeringMember> for SteeringSeat {
-    fn from(member: SteeringMember) -> Self {
-        SteeringSeat {
-            name: Name::from_stored(member.name),
-            user_organisation: member.user_organisation,
-        }
-    }
-}
-
-/// A member service to add: an organisation's service taking part.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "service": "Jordmortjenesten"}))]
-pub struct AddMember {
-    /// The organisation (it must exist).
-    pub organisation_id: Uuid,
-    /// Its service in the network.
-    pub service: Name,
-}
-
-/// A new learning network, coordinated by the caller's centre.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "name": "Familienettverket",
-    "target_group": "Tjenester til gravide og familier med små barn der foreldrene har rusproblemer",
-    "starts_on": "2026-01-15",
-    "ends_on": "2028-12-31",
-    "steering_group": [
-        {"name": "ProLAR", "user_organisation": true},
-        {"name": "BAR", "user_organisation": true},
-        {"name": "NUBS", "user_organisation": true}
-    ],
-    "members": [{"organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "service": "Jordmortjenesten"}]
-}))]
-pub struct CreateLearningNetwork {
-    /// What it is called.
-    pub name: Name,
-    /// Whom its services serve.
-    #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
-    )]
-    pub target_group: String,
-    /// When it starts.
-    pub starts_on: NaiveDate,
-    /// When it ends, if decided; not before `starts_on` (422).
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub ends_on: Option<NaiveDate>,
-    /// The steering group; mark the user organisations.
-    #[serde(default)]
-    #[validate(length(max = 30), nested)]
-    #[schema(max_items = 30)]
-    pub steering_group: Vec<SteeringSeat>,
-    /// The member services; each organisation must exist, each service is a member once.
-    #[serde(default)]
-    #[validate(length(max = 200), nested)]
-    #[schema(max_items = 200)]
-    pub members: Vec<AddMember>,
-}
-
-/// Changes to a network; absent fields stay as they are. Send `If-Match` with its `ETag`.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"ends_on": "2029-06-30", "steering_group": [{"name": "ProLAR", "user_organisation": true}]}))]
-pub struct UpdateLearningNetwork {
-    /// What it is called.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub name: Option<Name>,
-    /// Whom its services serve.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
-        nullable = false
-    )]
-    pub target_group: Option<String>,
-    /// When it ends; not before its start (422).
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub ends_on: Option<NaiveDate>,
-    /// The steering group, replaced whole.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(max = 30), nested)]
-    #[schema(max_items = 30, nullable = false)]
-    pub steering_group: Option<Vec<SteeringSeat>>,
 }
 
 /// A member service, as shown.
@@ -346,41 +230,15 @@ async fn create_learning_network(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let scope = scope_of(&caller);
-    let now = Utc::now();
-    let network = LearningNetwork {
-        id: Uuid::now_v7(),
-        name: request.name.to_string(),
-        coordinating_centre_id: caller.caller.organisation_id.uuid(),
-        target_group: request.target_group.clone(),
-        starts_on: request.starts_on,
-        ends_on: request.ends_on,
-        steering_group: request
-            .steering_group
-            .iter()
-            .cloned()
-            .map(SteeringMember::from)
-            .collect(),
-        members: request
-            .members
-            .iter()
-            .map(|member| MemberService {
-                id: Uuid::now_v7(),
-                organisation_id: member.organisation_id,
-                service: member.service.to_string(),
-            })
-            .collect(),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let centre = caller.caller.organisation_id.uuid();
     idempotency::create_by(
         &state,
         &caller,
         key,
         "/api/v1/learning-networks",
-        &request,
+        &request.clone(),
         move |ctx| {
-            let stored = usecases::start_network(ctx, &network)?;
+            let stored = usecases::create_network(ctx, centre, &request)?;
             let names = usecases::names_of(ctx.conn(), &[&stored])?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&view(scope, stored, &names), location(id), Some(version))
@@ -481,14 +339,6 @@ async fn update_learning_network(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = coordinator_scope(&caller);
-    let edit = NetworkEdit {
-        name: edit.name.map(String::from),
-        target_group: edit.target_group,
-        ends_on: edit.ends_on,
-        steering_group: edit
-            .steering_group
-            .map(|group| group.into_iter().map(SteeringMember::from).collect()),
-    };
     let (changed, names) = record::operate(
         &state,
         &caller,
@@ -531,18 +381,14 @@ async fn add_learning_network_member(
     let request = body.into_inner();
     let scope = coordinator_scope(&caller);
     let route = format!("/api/v1/learning-networks/{id}/members");
-    let member = MemberService {
-        id: Uuid::now_v7(),
-        organisation_id: request.organisation_id,
-        service: request.service.to_string(),
-    };
-    let added = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let changed = usecases::add_member(ctx, scope, id, &member)?;
-        let names = usecases::names_of(ctx.conn(), &[&changed])?;
-        let version = changed.version;
-        Created::new(&view(scope, changed, &names), location(id), Some(version))
-    })
-    .await;
+    let added =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let changed = usecases::add_member(ctx, scope, id, &request)?;
+            let names = usecases::names_of(ctx.conn(), &[&changed])?;
+            let version = changed.version;
+            Created::new(&view(scope, changed, &names), location(id), Some(version))
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::LearningNetwork, id, added)
         .await

@@ -16,24 +16,23 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{
-    check_municipality_number, check_plain_text, LogLine, LogText, MunicipalityNumberText, Name,
-};
+use crate::text::check_plain_text;
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::network_meeting::{
-    distinct_themes, AgeGroup, FollowedFacilitator, Gender, NetworkMeeting, NetworkMeetingScope,
-    NetworkTheme, Participants, SuggestedBy, PRINCIPLE,
+    FollowedFacilitator, NetworkMeeting, NetworkMeetingScope, NetworkTheme, SuggestedBy,
 };
 use samhandling_domain::Role;
-use samhandling_usecases::network_meetings::{self as usecases, MeetingFilter, ShownMeeting};
+use samhandling_usecases::network_meetings::{
+    self as usecases, LogNetworkMeeting, MainPerson, MeetingFilter, NetworkParticipants,
+    NextNetworkMeeting, ShownMeeting, UpdateNetworkMeeting,
+};
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -51,149 +50,6 @@ pub struct MeetingReaders;
 
 impl Policy for MeetingReaders {
     const ROLES: &'static [Role] = &[Role::Facilitator, Role::CompetenceAdviser];
-}
-
-// validator hands custom checks a reference.
-#[allow(clippy::trivially_copy_pass_by_ref)]
-fn check_principle(chose: &bool) -> Result<(), ValidationError> {
-    if *chose {
-        Ok(())
-    } else {
-        Err(ValidationError::new("principle").with_message(Cow::Borrowed(PRINCIPLE)))
-    }
-}
-
-fn check_themes(themes: &[NetworkTheme]) -> Result<(), ValidationError> {
-    if distinct_themes(themes) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("distinct")
-            .with_message(Cow::Borrowed("name each theme at most once")))
-    }
-}
-
-/// The main person of a meeting: described by age band and optional gender, never identified.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MainPerson {
-    /// The age band.
-    pub age_group: AgeGroup,
-    /// The gender, if recorded.
-    #[serde(
-        default,
-        deserialize_with = "crate::text::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(nullable = false)]
-    pub gender: Option<Gender>,
-    /// Whether the main person alone chose who from their network took part. The method stands
-    /// on it: it must be `true`, and `false` is refused with 422 on
-    /// `main_person.chose_participants` explaining why (such a meeting is not a network meeting).
-    #[validate(custom(function = "check_principle"))]
-    pub chose_participants: bool,
-}
-
-/// Who came besides the main person and the facilitators, counted by relation; nobody is named.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NetworkParticipants {
-    /// Family.
-    #[serde(default, deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 0, max = 50))]
-    #[schema(minimum = 0, maximum = 50, default = 0)]
-    pub family: i16,
-    /// Partner.
-    #[serde(default, deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 0, max = 50))]
-    #[schema(minimum = 0, maximum = 50, default = 0)]
-    pub partner: i16,
-    /// Friends.
-    #[serde(default, deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 0, max = 50))]
-    #[schema(minimum = 0, maximum = 50, default = 0)]
-    pub friend: i16,
-    /// Colleagues.
-    #[serde(default, deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 0, max = 50))]
-    #[schema(minimum = 0, maximum = 50, default = 0)]
-    pub colleague: i16,
-    /// Neighbours.
-    #[serde(default, deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 0, max = 50))]
-    #[schema(minimum = 0, maximum = 50, default = 0)]
-    pub neighbour: i16,
-    /// Professionals besides the facilitators.
-    #[serde(default, deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 0, max = 50))]
-    #[schema(minimum = 0, maximum = 50, default = 0)]
-    pub professional: i16,
-    /// Anyone else.
-    #[serde(default, deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 0, max = 50))]
-    #[schema(minimum = 0, maximum = 50, default = 0)]
-    pub other: i16,
-}
-
-impl From<NetworkParticipants> for Participants {
-    fn from(counts: NetworkParticipants) -> Self {
-        Participants {
-            family: counts.family,
-            partner: counts.partner,
-            friend: counts.friend,
-            colleague: counts.colleague,
-            neighbour: counts.neighbour,
-            professional: counts.professional,
-            other: counts.other,
-        }
-    }
-}
-
-impl From<Participants> for NetworkParticipants {
-    fn from(counts: Participants) -> Self {
-        NetworkParticipants {
-            family: counts.family,
-            partner: counts.partner,
-            friend: counts.friend,
-            colleague: counts.colleague,
-            neighbour: counts.neighbour,
-            professional: counts.professional,
-            other: counts.other,
-        }
-    }
-}
-
-/// Whether another meeting is planned, and when if known.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NextNetworkMeeting {
-    /// Whether another meeting is planned.
-    pub planned: bool,
-    /// Its date, if known (only when planned).
-    #[serde(
-        default,
-        deserialize_with = "crate::text::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(nullable = false)]
-    pub on: Option<NaiveDate>,
-}
-
-/// Whether the facilitator wants supervision (veiledning) on the meeting.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SupervisionWish {
-    /// Whether supervision is wanted: the log then waits in the centres' queues.
-    pub wanted: bool,
-    /// On what (only when wanted): one line, never a name.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 500), custom(function = "check_plain_text"))]
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
-        nullable = false
-    )]
-    pub topic: Option<String>,
 }
 
 /// The rules across fields of a log, as JSON Schema: a date only for a planned next meeting, a
@@ -225,220 +81,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     ]
 }
 
-/// A network meeting to log. Identify nobody: no names, initials, birth dates or national
-/// identity numbers in any field (text holding one is refused with 422).
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "held_on": "2026-11-24",
-    "municipality_number": "5037",
-    "service": "Psykisk helse og rus, Levanger kommune",
-    "co_facilitators": ["Rådgiver i NAV Levanger"],
-    "suggested_by": "main_person",
-    "main_person": {"age_group": "30_49", "gender": "female", "chose_participants": true},
-    "participants": {"family": 2, "friend": 1, "professional": 1},
-    "themes": ["mental_health", "housing"],
-    "resources_identified": "Søsteren kan være med på møter med NAV; en venn hjelper med flyttingen.",
-    "next_steps": "Nytt møte om fire uker; hovedpersonen tar kontakt med boligkontoret.",
-    "next_meeting": {"planned": true, "on": "2026-12-22"},
-    "supervision": {"wanted": true, "topic": "Hvordan holde nettverket samlet mellom møtene"},
-    "series_id": "levanger-2026-07"
-}))]
-pub struct LogNetworkMeeting {
-    /// The date.
-    pub held_on: NaiveDate,
-    /// The municipality it was held in (kommunenummer).
-    #[validate(custom(function = "check_municipality_number"))]
-    #[schema(value_type = MunicipalityNumberText)]
-    pub municipality_number: String,
-    /// The service that held it.
-    pub service: Name,
-    /// Co-facilitators: professionals, by name or title (at most 5).
-    #[serde(default)]
-    #[validate(length(max = 5))]
-    #[schema(max_items = 5)]
-    pub co_facilitators: Vec<LogLine>,
-    /// Who suggested the meeting.
-    pub suggested_by: SuggestedBy,
-    /// The main person.
-    #[validate(nested)]
-    pub main_person: MainPerson,
-    /// Who came, by relation; absent relations count 0.
-    #[serde(default)]
-    #[validate(nested)]
-    pub participants: NetworkParticipants,
-    /// What it was about: each theme at most once.
-    #[serde(default)]
-    #[validate(length(max = 9), custom(function = "check_themes"))]
-    #[schema(max_items = 9)]
-    pub themes: Vec<NetworkTheme>,
-    /// The resources the person and the network found.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub resources_identified: Option<LogText>,
-    /// What was agreed next.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub next_steps: Option<LogText>,
-    /// Whether another meeting is planned; not planned when absent.
-    #[serde(default)]
-    #[validate(nested)]
-    pub next_meeting: NextNetworkMeeting,
-    /// Whether supervision is wanted; not wanted when absent.
-    #[serde(default)]
-    #[validate(nested)]
-    pub supervision: SupervisionWish,
-    /// A label you choose to link the meetings of one main person — never a name, initials or
-    /// birth date. Only you see it.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 64), custom(function = "check_plain_text"))]
-    #[schema(
-        min_length = 1,
-        max_length = 64,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
-        nullable = false
-    )]
-    pub series_id: Option<String>,
-}
-
-/// Changes to a log; absent fields stay as they are, `null` clears an optional text. Send
-/// `If-Match` with the log's `ETag`. The same rules as for a new log apply.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "next_steps": "Hovedpersonen har fått time hos boligkontoret; nytt møte om to uker.",
-    "next_meeting": {"planned": true, "on": "2026-12-08"}
-}))]
-#[allow(clippy::option_option)]
-pub struct UpdateNetworkMeeting {
-    /// The date.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub held_on: Option<NaiveDate>,
-    /// The municipality it was held in.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(custom(function = "check_municipality_number"))]
-    #[schema(value_type = Option<MunicipalityNumberText>, nullable = false)]
-    pub municipality_number: Option<String>,
-    /// The service that held it.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub service: Option<Name>,
-    /// Co-facilitators, replacing the list.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(max = 5))]
-    #[schema(max_items = 5, nullable = false)]
-    pub co_facilitators: Option<Vec<LogLine>>,
-    /// Who suggested the meeting.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub suggested_by: Option<SuggestedBy>,
-    /// The main person, replaced whole (`chose_participants` stays `true`).
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub main_person: Option<MainPerson>,
-    /// Who came, replaced whole; absent relations count 0.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub participants: Option<NetworkParticipants>,
-    /// What it was about, replacing the list.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(max = 9), custom(function = "check_themes"))]
-    #[schema(max_items = 9, nullable = false)]
-    pub themes: Option<Vec<NetworkTheme>>,
-    /// The resources found, or `null` to clear them.
-    #[serde(
-        default,
-        deserialize_with = "crate::text::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(nullable = true)]
-    pub resources_identified: Option<Option<LogText>>,
-    /// What was agreed next, or `null` to clear it.
-    #[serde(
-        default,
-        deserialize_with = "crate::text::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(nullable = true)]
-    pub next_steps: Option<Option<LogText>>,
-    /// The next meeting, replaced whole.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub next_meeting: Option<NextNetworkMeeting>,
-    /// The supervision wish, replaced whole.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub supervision: Option<SupervisionWish>,
-    /// Your series label, or `null` to clear it: never a name, initials or birth date.
-    #[serde(
-        default,
-        deserialize_with = "crate::text::present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[validate(length(min = 1, max = 64), custom(function = "check_plain_text"))]
-    #[schema(
-        value_type = Option<String>,
-        min_length = 1,
-        max_length = 64,
-        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$",
-        nullable = true
-    )]
-    pub series_id: Option<Option<String>>,
-}
-
-impl UpdateNetworkMeeting {
-    /// `meeting` with the changes applied.
-    fn apply(self, meeting: &mut NetworkMeeting) {
-        if let Some(held_on) = self.held_on {
-            meeting.held_on = held_on;
-        }
-        if let Some(number) = self.municipality_number {
-            meeting.municipality_number = number;
-        }
-        if let Some(service) = self.service {
-            meeting.service = String::from(service);
-        }
-        if let Some(co_facilitators) = self.co_facilitators {
-            meeting.co_facilitators = co_facilitators.into_iter().map(String::from).collect();
-        }
-        if let Some(suggested_by) = self.suggested_by {
-            meeting.suggested_by = suggested_by;
-        }
-        if let Some(person) = self.main_person {
-            meeting.age_group = person.age_group;
-            meeting.gender = person.gender;
-        }
-        if let Some(participants) = self.participants {
-            meeting.participants = participants.into();
-        }
-        if let Some(themes) = self.themes {
-            meeting.themes = themes;
-        }
-        if let Some(resources) = self.resources_identified {
-            meeting.resources_identified = resources.map(String::from);
-        }
-        if let Some(next_steps) = self.next_steps {
-            meeting.next_steps = next_steps.map(String::from);
-        }
-        if let Some(next) = self.next_meeting {
-            meeting.next_meeting_planned = next.planned;
-            meeting.next_meeting_on = next.on;
-        }
-        if let Some(wish) = self.supervision {
-            meeting.supervision_wanted = wish.wanted;
-            meeting.supervision_topic = wish.topic;
-        }
-        if let Some(series) = self.series_id {
-            meeting.series_id = series;
-        }
-    }
-}
-
 /// Whether supervision is wanted, and whether a centre has answered.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SupervisionState {
@@ -448,27 +90,6 @@ pub struct SupervisionState {
     pub topic: Option<String>,
     /// When a supervision session answered the request; `null` while open.
     pub answered_on: Option<NaiveDate>,
-}
-
-/// A facilitator as its competence centre knows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NetworkMeetingFacilitator {
-    /// The employer.
-    pub employer_organisation_id: Uuid,
-    /// The token subject.
-    pub subject: String,
-    /// The name in the centre's register of facilitators.
-    pub name: String,
-}
-
-impl From<FollowedFacilitator> for NetworkMeetingFacilitator {
-    fn from(facilitator: FollowedFacilitator) -> Self {
-        NetworkMeetingFacilitator {
-            employer_organisation_id: facilitator.employer_organisation_id,
-            subject: facilitator.subject,
-            name: facilitator.name,
-        }
-    }
 }
 
 /// What every view of a log shows.
@@ -532,7 +153,7 @@ pub struct CentreNetworkMeeting {
     #[serde(flatten)]
     pub meeting: NetworkMeetingFacts,
     /// The facilitator who logged it.
-    pub facilitator: NetworkMeetingFacilitator,
+    pub facilitator: FollowedFacilitator,
 }
 
 /// A log as the caller may see it.
@@ -600,7 +221,7 @@ fn view(shown: ShownMeeting) -> NetworkMeetingView {
     match shown.facilitator {
         Some(facilitator) => NetworkMeetingView::CompetenceCentre(Box::new(CentreNetworkMeeting {
             meeting: facts(&shown.meeting),
-            facilitator: facilitator.into(),
+            facilitator,
         })),
         None => NetworkMeetingView::Facilitator(Box::new(facilitator_view(shown.meeting))),
     }
@@ -644,45 +265,19 @@ async fn log_network_meeting(
     body: ValidJson<LogNetworkMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let now = Utc::now();
-    let meeting = NetworkMeeting {
-        id: Uuid::now_v7(),
-        organisation_id: caller.caller.organisation_id.uuid(),
-        facilitator_subject: caller.caller.subject.clone(),
-        held_on: request.held_on,
-        municipality_number: request.municipality_number.clone(),
-        service: request.service.to_string(),
-        co_facilitators: request
-            .co_facilitators
-            .clone()
-            .into_iter()
-            .map(String::from)
-            .collect(),
-        suggested_by: request.suggested_by,
-        age_group: request.main_person.age_group,
-        gender: request.main_person.gender,
-        participants: request.participants.into(),
-        themes: request.themes.clone(),
-        resources_identified: request.resources_identified.clone().map(String::from),
-        next_steps: request.next_steps.clone().map(String::from),
-        next_meeting_planned: request.next_meeting.planned,
-        next_meeting_on: request.next_meeting.on,
-        supervision_wanted: request.supervision.wanted,
-        supervision_topic: request.supervision.topic.clone(),
-        series_id: request.series_id.clone(),
-        supervision_answered_on: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let facilitator = (
+        caller.caller.organisation_id.uuid(),
+        caller.caller.subject.clone(),
+    );
     idempotency::create_by(
         &state,
         &caller,
         key,
         "/api/v1/network-meetings",
-        &request,
+        &request.clone(),
         move |ctx| {
-            let stored = usecases::log_meeting(ctx, &meeting)?;
+            let by = (facilitator.0, facilitator.1.as_str());
+            let stored = usecases::log_meeting(ctx, by, Uuid::now_v7(), &request)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(
                 &NetworkMeetingView::Facilitator(Box::new(facilitator_view(stored))),
@@ -814,9 +409,7 @@ async fn update_network_meeting(
         &caller,
         ResourceType::NetworkMeeting,
         id,
-        move |ctx| {
-            usecases::update_meeting(ctx, &scope, id, precondition, |meeting| edit.apply(meeting))
-        },
+        move |ctx| usecases::update_meeting(ctx, &scope, id, precondition, edit),
     )
     .await?;
     Ok(tagged(changed))

@@ -6,12 +6,11 @@ use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::network_meetings::NetworkMeetingFacilitator;
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::network_meeting::SupervisionRequest;
+use samhandling_domain::network_meeting::{FollowedFacilitator, SupervisionRequest};
 use samhandling_usecases::network_meetings::{self as usecases, RequestFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -39,7 +38,7 @@ pub struct SupervisionRequestView {
     /// The log that asks (readable in the centre's view).
     pub network_meeting_id: Uuid,
     /// Who asks.
-    pub facilitator: NetworkMeetingFacilitator,
+    pub facilitator: FollowedFacilitator,
     /// On what.
     pub topic: Option<String>,
     /// When the meeting was held.
@@ -56,7 +55,7 @@ impl From<SupervisionRequest> for SupervisionRequestView {
     fn from(request: SupervisionRequest) -> Self {
         SupervisionRequestView {
             network_meeting_id: request.network_meeting_id,
-            facilitator: request.facilitator.into(),
+            facilitator: request.facilitator,
             topic: request.topic,
             held_on: request.held_on,
             requested_at: request.requested_at,

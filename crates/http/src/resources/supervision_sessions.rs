@@ -9,17 +9,18 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{LogLine, Subject};
+use crate::text::Subject;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::network_meeting::SupervisionSession;
-use samhandling_usecases::network_meetings as usecases;
+use samhandling_usecases::network_meetings::{
+    self as usecases, RecordSupervisionSession, SupervisionAttendee,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -27,46 +28,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(record_supervision_session)
         .service(list_supervision_sessions)
         .service(get_supervision_session);
-}
-
-/// A facilitator at a session: employer and token subject, as the centre's register of
-/// facilitators names them.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SupervisionAttendee {
-    /// The facilitator's employer.
-    pub employer_organisation_id: Uuid,
-    /// The facilitator's token subject.
-    pub subject: Subject,
-}
-
-/// A supervision session to record.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "held_on": "2026-12-01",
-    "topics": ["Å holde nettverket samlet mellom møtene", "Når hovedpersonen vil avlyse"],
-    "facilitators": [{"employer_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70", "subject": "veileder-levanger-1"}],
-    "answers": ["0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a71"]
-}))]
-pub struct RecordSupervisionSession {
-    /// The date.
-    pub held_on: NaiveDate,
-    /// What it was about: lines that name nobody.
-    #[validate(length(min = 1, max = 20))]
-    #[schema(min_items = 1, max_items = 20)]
-    pub topics: Vec<LogLine>,
-    /// The facilitators there: each one your centre follows up (else 422 naming
-    /// `facilitators[i]`).
-    #[validate(length(min = 1, max = 50), nested)]
-    #[schema(min_items = 1, max_items = 50)]
-    pub facilitators: Vec<SupervisionAttendee>,
-    /// The requests it answered: ids of logs in your centre's supervision queue (else 422 naming
-    /// `answers[i]`).
-    #[serde(default)]
-    #[validate(length(max = 100))]
-    #[schema(max_items = 100)]
-    pub answers: Vec<Uuid>,
 }
 
 /// A supervision session.
@@ -149,34 +110,20 @@ async fn record_supervision_session(
     body: ValidJson<RecordSupervisionSession>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let centre = caller.caller.organisation_id.uuid();
-    let session = SupervisionSession {
-        id: Uuid::now_v7(),
-        competence_centre_id: centre,
-        held_on: request.held_on,
-        adviser_subject: caller.caller.subject.clone(),
-        facilitators: request
-            .facilitators
-            .iter()
-            .map(|f| (f.employer_organisation_id, f.subject.to_string()))
-            .collect(),
-        topics: request
-            .topics
-            .clone()
-            .into_iter()
-            .map(String::from)
-            .collect(),
-        answers: request.answers.clone(),
-        created_at: Utc::now(),
-    };
+    let adviser = (
+        caller.caller.organisation_id.uuid(),
+        caller.caller.subject.clone(),
+    );
     idempotency::create_by(
         &state,
         &caller,
         key,
         "/api/v1/supervision-sessions",
-        &request,
+        &request.clone(),
         move |ctx| {
-            let stored = usecases::record_supervision(ctx, &session)?;
+            let (centre, subject) = (adviser.0, adviser.1.as_str());
+            let held = (centre, subject, Uuid::now_v7());
+            let stored = usecases::record_supervision(ctx, held, &request)?;
             let id = stored.id;
             Created::new(&SupervisionSessionView::from(stored), location(id), None)
         },

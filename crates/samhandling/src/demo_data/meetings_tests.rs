@@ -3,6 +3,7 @@
 use super::tests::centre_id as org;
 use super::*;
 use samhandling_domain::course::CourseScope;
+use samhandling_domain::network_meeting::NetworkMeeting;
 use samhandling_persistence::network_meetings::MeetingFilter;
 use samhandling_persistence::{courses, meeting_statistics, network_meetings};
 use samhandling_tests::TestDatabase;
