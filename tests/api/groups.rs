@@ -647,6 +647,50 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
         Value::Null,
         "an average of 3 people is not shown"
     );
+    assert_eq!(
+        waits["total"],
+        Value::Null,
+        "beside Stjørdal's twelve, the total average would give Trondheim's three away"
+    );
+
+    // A centre's figures are a view of the table by centre, never a table of its own.
+    let centre = f.centre.id;
+    get(
+        &app,
+        &format!("/api/v1/statistics/groups?rows=municipality&columns=theme&year={year}&centre_id={centre}"),
+        &f.referrer,
+    )
+    .await
+    .assert_problem(422);
+    let by_centre = |query: String| {
+        let app = &app;
+        let token = f.referrer.clone();
+        async move {
+            let reply = get(
+                app,
+                &format!("/api/v1/statistics/groups?rows=centre&columns=theme&year={year}{query}"),
+                &token,
+            )
+            .await;
+            assert_eq!(reply.status, 200, "{}", reply.text);
+            reply.body
+        }
+    };
+    let everyone = by_centre(String::new()).await;
+    let one = by_centre(format!("&centre_id={centre}")).await;
+    let rows = one["table"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["label"], centre.to_string());
+    let same_row = everyone["table"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["label"] == centre.to_string())
+        .unwrap();
+    assert_eq!(
+        &rows[0], same_row,
+        "the centre's row as the table by centre shows it"
+    );
 
     let same = get(
         &app,

@@ -11,7 +11,7 @@ use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
-use samhandling_domain::statistics::{mean_if_enough, CountTable};
+use samhandling_domain::statistics::{mean_if_enough, suppress, CountTable};
 use samhandling_usecases::groups::{self as usecases, CountQuery};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -39,7 +39,10 @@ pub struct StatisticsQuery {
     #[validate(range(min = 2000, max = 2100))]
     #[param(minimum = 2000, maximum = 2100)]
     year: Option<i32>,
-    /// Only this centre's groups.
+    /// Only this centre's row (with `rows=centre`) or column (with `columns=centre`): a view of
+    /// the table by centre, whose new totals show only where they sum shown figures. With neither
+    /// breakdown by centre it is refused (422), since a table of one centre's groups computed
+    /// afresh could be subtracted from the national one.
     centre_id: Option<Uuid>,
 }
 
@@ -49,7 +52,8 @@ pub struct AverageWaits {
     /// Days from referral to place, averaged over each row's people, in the order of the rows;
     /// `null` where fewer than 5 people stand behind it.
     pub rows: Vec<Option<f64>>,
-    /// Over everyone counted.
+    /// Over everyone counted; `null` also when a row's average is, since beside the others it
+    /// would give that row's away.
     pub total: Option<f64>,
 }
 
@@ -109,6 +113,18 @@ async fn group_statistics(
             "rows and columns must break the counts down by different dimensions",
         ));
     }
+    // A centre's figures are a view of the table broken down by centre: computed afresh from its
+    // groups alone they could be subtracted from the national table's.
+    if query.centre_id.is_some()
+        && rows != GroupDimension::Centre
+        && columns != GroupDimension::Centre
+    {
+        return Err(ApiError::invalid_field(
+            "centre_id",
+            "needs_centre_breakdown",
+            "a centre's figures are a view of the table by centre: set rows or columns to centre",
+        ));
+    }
     let year = query.year.unwrap_or_else(|| Utc::now().year());
     let (Some(from), Some(to)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
@@ -122,7 +138,7 @@ async fn group_statistics(
         columns,
         from,
         to,
-        centre: query.centre_id,
+        centre: None,
     };
     let counts = crate::db::run(&state.database, move |conn| {
         Ok(usecases::counts(conn, &count_query)?)
@@ -144,21 +160,43 @@ async fn group_statistics(
         let (sum, people) = waits
             .values()
             .fold((0.0, 0), |(sum, n), (s, c)| (sum + s, n + c));
-        AverageWaits {
-            rows: table
-                .rows
-                .iter()
-                .map(|row| waits.get(row).and_then(|(s, n)| mean_if_enough(*s, *n)))
-                .collect(),
-            total: mean_if_enough(sum, people),
-        }
+        let rows: Vec<Option<f64>> = table
+            .rows
+            .iter()
+            .map(|row| waits.get(row).and_then(|(s, n)| mean_if_enough(*s, *n)))
+            .collect();
+        // Beside the rows' averages, the total average would give a withheld row's away.
+        let total = rows
+            .iter()
+            .all(Option::is_some)
+            .then(|| mean_if_enough(sum, people))
+            .flatten();
+        AverageWaits { rows, total }
+    });
+    let centre = query.centre_id.map(|centre| centre.to_string());
+    let in_centre = |label: &str| centre.as_deref().is_none_or(|centre| label == centre);
+    let suppressed = suppress(&table);
+    let suppressed = match (rows, columns) {
+        (GroupDimension::Centre, _) => suppressed.rows_view(in_centre),
+        (_, GroupDimension::Centre) => suppressed.view(in_centre),
+        _ => suppressed,
+    };
+    let average_wait_days = average_wait_days.map(|waits| AverageWaits {
+        rows: table
+            .rows
+            .iter()
+            .zip(waits.rows)
+            .filter(|(row, _)| rows != GroupDimension::Centre || in_centre(row))
+            .map(|(_, wait)| wait)
+            .collect(),
+        total: waits.total,
     });
     Ok(Published(GroupStatistics {
         measure,
         year,
         rows_by: rows,
         columns_by: columns,
-        table: Table::suppressed(&table),
+        table: Table::from(suppressed),
         average_wait_days,
     }))
 }
