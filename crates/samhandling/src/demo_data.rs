@@ -22,10 +22,9 @@ use chrono::{
 use samhandling_domain::audit::{Actor, AuditFilter};
 use samhandling_domain::course::{CourseScope, EnrolmentStatus, Facilitator};
 use samhandling_domain::dialogue::{ActionStatus, DialogueStatus};
-use samhandling_domain::group::{CentreAccess, CentreScope, Group, GroupStatus};
-use samhandling_domain::group::{LeaveReason, Starter};
+use samhandling_domain::group::{CentreAccess, CentreScope, GroupStatus};
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
-use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
+use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId, MembershipId};
 use samhandling_domain::intake::Intake;
 use samhandling_domain::learning_network::{Gathering, LearningNetwork, LearningNetworkScope};
 use samhandling_domain::network_meeting::{
@@ -40,11 +39,13 @@ use samhandling_persistence::{
     self as store, follow_up_actions::NewAction, referrals::NewReferral,
 };
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
+use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
+use samhandling_usecases::intakes::IntakeResult;
+use samhandling_usecases::memberships::{PlaceMember, RecordDeparture};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
 use samhandling_usecases::{courses::CourseDraft, dialogue::FindingDraft, dialogue::MeetingPlan};
-use samhandling_usecases::{enrolments::Professional, group_sessions::SessionLog, groups::Visit};
-use samhandling_usecases::{intakes::IntakeResult, memberships::Placement};
+use samhandling_usecases::{enrolments::Professional, group_sessions::SessionLog};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -220,17 +221,19 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
     BookIntake(intake: Box<Intake>) => intakes::book_intake(ctx, referral, &intake);
     CompleteIntake(id: Uuid, result: IntakeResult) =>
         intakes::complete_intake(ctx, caller, id, result);
-    CreateGroup(group: Box<Group>) => groups::create_group(ctx, &group);
-    AssignStarter(starter: Starter) => groups::assign_starter(ctx, centre, &starter);
+    CreateGroup(id: Uuid, group: Box<CreateGroup>) => groups::create_group(ctx, org, id, &group);
+    AssignStarter(group: Uuid, id: Uuid, starter: AssignStarter) =>
+        groups::assign_starter(ctx, centre, group, id, &starter);
     MoveGroup(id: Uuid, to: GroupStatus) => groups::move_group(ctx, centre, id, to);
-    PlaceMember(placement: Placement) => memberships::place_member(ctx, caller, placement);
+    PlaceMember(id: MembershipId, group: GroupId, placement: PlaceMember) =>
+        memberships::place_member(ctx, caller, id, group, &placement);
     SignDeclaration(id: Uuid) => memberships::sign_declaration(ctx, centre, id);
-    RecordDeparture(id: Uuid, why: LeaveReason) =>
-        memberships::record_departure(ctx, centre, id, why, None);
+    RecordDeparture(id: Uuid, why: RecordDeparture) =>
+        memberships::record_departure(ctx, centre, id, &why);
     LogSession(log: SessionLog) => group_sessions::log_session(ctx, centre, log);
-    RequestFollowUp(id: FollowUpId, group: GroupId, on: NaiveDate) =>
-        groups::request_follow_up(ctx, centre, id, group, on);
-    RecordVisit(id: FollowUpId, visit: Visit) => groups::record_visit(ctx, centre, id, visit);
+    RequestFollowUp(id: FollowUpId, group: GroupId, on: RequestFollowUp) =>
+        groups::request_follow_up(ctx, centre, id, group, &on);
+    RecordVisit(id: FollowUpId, visit: RecordVisit) => groups::record_visit(ctx, centre, id, &visit);
     CreateCourse(id: Uuid, draft: CourseDraft) => courses::create_course(ctx, org, id, draft);
     Enrol(id: CourseId, who: EnrolmentId, to: Professional) =>
         enrolments::enrol(ctx, course, id, who, to);
@@ -400,8 +403,7 @@ fn row(id: Uuid, kind: &str, state: impl std::fmt::Display, about: String) -> St
 }
 
 listing! { |conn, by, name, today|
-    0 CreateGroup(g) => store::groups::find(conn, g.id,
-        CentreAccess::of(&staff(Some(g.centre_id))).own_groups())?,
+    0 CreateGroup(id, _) => store::groups::find(conn, *id, CentreAccess::of(&staff(by)).own_groups())?,
         |g| "group", g.status, format!("{}: {} ({} of {} seats taken)", name(g.centre_id),
         g.title, g.member_count, g.size.maximum);
     1 Refer(new) => store::referrals::find(conn, new.id,
