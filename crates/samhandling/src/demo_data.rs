@@ -25,7 +25,6 @@ use samhandling_domain::dialogue::{ActionStatus, DialogueStatus};
 use samhandling_domain::group::{CentreAccess, CentreScope, GroupStatus};
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId, MembershipId};
-use samhandling_domain::intake::Intake;
 use samhandling_domain::learning_network::{Gathering, LearningNetwork, LearningNetworkScope};
 use samhandling_domain::network_meeting::{
     NetworkMeeting, NetworkMeetingScope, SupervisionSession,
@@ -40,7 +39,7 @@ use samhandling_persistence::{
 };
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
 use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
-use samhandling_usecases::intakes::IntakeResult;
+use samhandling_usecases::intakes::{CompleteIntake, CreateIntake};
 use samhandling_usecases::memberships::{PlaceMember, RecordDeparture};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
@@ -218,9 +217,10 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
     EraseAsDue(id: Uuid) => referrals::erase_as_due(ctx, id);
     WithdrawFeedbackConsent(id: Uuid) =>
         referrals::withdraw_feedback_consent(ctx, referral, id);
-    BookIntake(intake: Box<Intake>) => intakes::book_intake(ctx, referral, &intake);
-    CompleteIntake(id: Uuid, result: IntakeResult) =>
-        intakes::complete_intake(ctx, caller, id, result);
+    BookIntake(id: Uuid, intake: Box<CreateIntake>) =>
+        intakes::book_intake(ctx, referral, id, &intake);
+    CompleteIntake(id: Uuid, result: Box<CompleteIntake>) =>
+        intakes::complete_intake(ctx, caller, id, &result);
     CreateGroup(id: Uuid, group: Box<CreateGroup>) => groups::create_group(ctx, org, id, &group);
     AssignStarter(group: Uuid, id: Uuid, starter: AssignStarter) =>
         groups::assign_starter(ctx, centre, group, id, &starter);
@@ -411,7 +411,7 @@ listing! { |conn, by, name, today|
         |r| "referral", r.status, format!("{}: {} ({}, {})", name(r.target_centre_id),
         r.reference, r.offer, r.referring_organisation_id
         .map_or("self-registration".into(), |id| format!("from {}", name(id))));
-    2 BookIntake(i) => store::intakes::find(conn, i.id, CentreScope { centre: Some(i.centre_id) })?,
+    2 BookIntake(id, _) => store::intakes::find(conn, *id, CentreScope { centre: by })?,
         |i| "intake", i.completion.as_ref().map_or("booked", |c| c.outcome.as_str()),
         format!("{}: {} ({})", name(i.centre_id), i.completion.and_then(|c| c.pseudonym)
         .as_deref().unwrap_or("no pseudonym"), i.scheduled_at.format("%Y-%m-%d %H:%M UTC"));
