@@ -43,7 +43,7 @@ use samhandling_usecases::intakes::{CompleteIntake, CreateIntake};
 use samhandling_usecases::memberships::{PlaceMember, RecordDeparture};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
-use samhandling_usecases::{courses::CourseDraft, dialogue::FindingDraft, dialogue::MeetingPlan};
+use samhandling_usecases::{courses::CreateCourse, dialogue::FindingDraft, dialogue::MeetingPlan};
 use samhandling_usecases::{enrolments::Professional, group_sessions::SessionLog};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
@@ -234,7 +234,7 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
     RequestFollowUp(id: FollowUpId, group: GroupId, on: RequestFollowUp) =>
         groups::request_follow_up(ctx, centre, id, group, &on);
     RecordVisit(id: FollowUpId, visit: RecordVisit) => groups::record_visit(ctx, centre, id, &visit);
-    CreateCourse(id: Uuid, draft: CourseDraft) => courses::create_course(ctx, org, id, draft);
+    CreateCourse(id: Uuid, draft: CreateCourse) => courses::create_course(ctx, org, id, &draft);
     Enrol(id: CourseId, who: EnrolmentId, to: Professional) =>
         enrolments::enrol(ctx, course, id, who, to);
     MoveEnrolment(id: CourseId, who: EnrolmentId, to: EnrolmentStatus) =>
