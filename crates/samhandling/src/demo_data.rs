@@ -38,13 +38,13 @@ use samhandling_persistence::{
     self as store, follow_up_actions::NewAction, referrals::NewReferral,
 };
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
+use samhandling_usecases::group_sessions::SessionLog;
 use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
 use samhandling_usecases::intakes::{CompleteIntake, CreateIntake};
 use samhandling_usecases::memberships::{PlaceMember, RecordDeparture};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
 use samhandling_usecases::{courses::CreateCourse, dialogue::FindingDraft, dialogue::MeetingPlan};
-use samhandling_usecases::{enrolments::Professional, group_sessions::SessionLog};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -235,8 +235,8 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
         groups::request_follow_up(ctx, centre, id, group, &on);
     RecordVisit(id: FollowUpId, visit: RecordVisit) => groups::record_visit(ctx, centre, id, &visit);
     CreateCourse(id: Uuid, draft: CreateCourse) => courses::create_course(ctx, org, id, &draft);
-    Enrol(id: CourseId, who: EnrolmentId, to: Professional) =>
-        enrolments::enrol(ctx, course, id, who, to);
+    Enrol(id: CourseId, who: EnrolmentId, to: Box<enrolments::Enrol>) =>
+        enrolments::enrol(ctx, course, id, who, &to);
     MoveEnrolment(id: CourseId, who: EnrolmentId, to: EnrolmentStatus) =>
         enrolments::move_enrolment(ctx, course, id, who, to);
     /// Confirms the links of the acting employer's `subject` not confirmed yet.
