@@ -23,6 +23,7 @@ use samhandling_domain::audit::{Actor, AuditFilter};
 use samhandling_domain::course::{CourseScope, EnrolmentStatus, Facilitator};
 use samhandling_domain::dialogue::{ActionStatus, DialogueStatus};
 use samhandling_domain::group::{CentreAccess, CentreScope, GroupStatus};
+use samhandling_domain::ids::SessionId;
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId, MembershipId};
 use samhandling_domain::learning_network::{Gathering, LearningNetwork, LearningNetworkScope};
@@ -38,7 +39,7 @@ use samhandling_persistence::{
     self as store, follow_up_actions::NewAction, referrals::NewReferral,
 };
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
-use samhandling_usecases::group_sessions::SessionLog;
+use samhandling_usecases::group_sessions::LogSession;
 use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
 use samhandling_usecases::intakes::{CompleteIntake, CreateIntake};
 use samhandling_usecases::memberships::{PlaceMember, RecordDeparture};
@@ -230,7 +231,8 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
     SignDeclaration(id: Uuid) => memberships::sign_declaration(ctx, centre, id);
     RecordDeparture(id: Uuid, why: RecordDeparture) =>
         memberships::record_departure(ctx, centre, id, &why);
-    LogSession(log: SessionLog) => group_sessions::log_session(ctx, centre, log);
+    LogSession(group: GroupId, ids: (SessionId, FollowUpId), log: Box<LogSession>) =>
+        group_sessions::log_session(ctx, centre, group, ids, &log);
     RequestFollowUp(id: FollowUpId, group: GroupId, on: RequestFollowUp) =>
         groups::request_follow_up(ctx, centre, id, group, &on);
     RecordVisit(id: FollowUpId, visit: RecordVisit) => groups::record_visit(ctx, centre, id, &visit);

@@ -420,7 +420,8 @@ pub struct FollowUp {
 }
 
 /// One meeting of a group, held or cancelled. Counts only: the note is never about a person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = SessionView, description = "A session log.")]
 pub struct Session {
     /// Identifier.
     pub id: Uuid,
@@ -430,7 +431,7 @@ pub struct Session {
     pub held_on: NaiveDate,
     /// Whether it took place.
     pub held: bool,
-    /// How many members came.
+    /// How many came.
     pub present: Option<i16>,
     /// Whether a starter was there.
     pub starter_present: bool,
@@ -438,9 +439,9 @@ pub struct Session {
     pub format: GroupFormat,
     /// Whether the group asked for a follow-up visit.
     pub follow_up_requested: bool,
-    /// A short note, never about any person.
+    /// The note.
     pub note: Option<String>,
-    /// Created.
+    /// Logged.
     pub created_at: DateTime<Utc>,
 }
 
