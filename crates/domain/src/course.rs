@@ -55,13 +55,14 @@ impl EnrolmentStatus {
 }
 
 /// A course.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CourseView, description = "A course, as its organisers see it.")]
 pub struct Course {
     /// Identifier.
     pub id: Uuid,
     /// What it is called.
     pub title: String,
-    /// The competence centres that organise it (organisation ids).
+    /// The competence centres that organise it (organisation ids); each reaches it.
     pub organisers: Vec<Uuid>,
     /// Where, unless digital.
     pub place: Option<String>,
@@ -72,10 +73,12 @@ pub struct Course {
     /// Seats.
     pub capacity: i32,
     /// Seats held (enrolled or completed).
+    #[serde(rename = "seats_taken")]
     pub taken: i64,
     /// Enrolments waiting for a seat.
     pub waiting: i64,
-    /// Increases with every change.
+    /// Version, also the `ETag`: of the course's own fields, so enrolments (which change
+    /// `seats_taken` and `waiting`) never make an organiser's change fail with 412.
     pub version: i32,
     /// Created.
     pub created_at: DateTime<Utc>,

@@ -96,21 +96,21 @@ pub fn steps_to_scheduled(from: ReferralStatus) -> Option<Vec<ReferralStatus>> {
     Some(LINE[at + 1..].to_vec())
 }
 
-/// What the person would like from a group, as said at intake; drives matching.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// What the person would like from a group, as said at intake; drives matching. Themes come
+/// most wanted first, languages as BCP 47 tags.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = PreferencesView, description = "What the person would like, as shown.")]
 pub struct Preferences {
-    /// Themes, most wanted first.
+    /// Themes.
     pub themes: Vec<GroupTheme>,
-    /// Languages, as BCP 47 tags.
+    /// Languages.
     pub languages: Vec<String>,
-    /// Weekdays the person can meet.
+    /// Weekdays; none means any.
     pub weekdays: Vec<Weekday>,
 }
 
 /// What a completed intake records.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
     /// When it was held.
     pub held_at: DateTime<Utc>,
@@ -164,8 +164,7 @@ impl Completion {
 }
 
 /// An intake. All of it is the person's: erasing the referral deletes it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intake {
     /// Identifier.
     pub id: Uuid,

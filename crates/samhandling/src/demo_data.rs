@@ -16,17 +16,14 @@
 //! `w`, `d`, `h` or `m`; `day`, its midnight; a weekday, the last such day before it. So the
 //! history is back-dated from the load.
 
-use chrono::{
-    DateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, SubsecRound, TimeDelta, Utc,
-};
+use chrono::{DateTime, Datelike, NaiveTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
 use samhandling_domain::audit::{Actor, AuditFilter};
 use samhandling_domain::course::{CourseScope, EnrolmentStatus, Facilitator};
 use samhandling_domain::dialogue::{ActionStatus, DialogueStatus};
-use samhandling_domain::group::{CentreAccess, CentreScope, Group, GroupStatus};
-use samhandling_domain::group::{LeaveReason, Starter};
+use samhandling_domain::group::{CentreAccess, CentreScope, GroupStatus};
+use samhandling_domain::ids::SessionId;
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
-use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId};
-use samhandling_domain::intake::Intake;
+use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId, MembershipId};
 use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
 use samhandling_domain::network_meeting::NetworkMeetingScope;
 use samhandling_domain::organisation::{Organisation, OrganisationDraft, OrganisationKind};
@@ -36,15 +33,17 @@ use samhandling_domain::referral::{ReferralAccess, ReferralScope, ReferralStatus
 use samhandling_domain::{version::Precondition, Caller, Role};
 use samhandling_persistence::{self as store, referrals::NewReferral};
 use samhandling_persistence::{in_transaction, PgConnection, StoreError};
-use samhandling_usecases::courses::CourseDraft;
+use samhandling_usecases::courses::CreateCourse;
 use samhandling_usecases::dialogue::{CreateAction, CreateMeeting, RecordFinding};
+use samhandling_usecases::group_sessions::LogSession;
+use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
+use samhandling_usecases::intakes::{CompleteIntake, CreateIntake};
 use samhandling_usecases::is24::Questionnaire;
 use samhandling_usecases::learning_networks::{CreateGathering, RecordAttendance};
+use samhandling_usecases::memberships::{PlaceMember, RecordDeparture};
 use samhandling_usecases::network_meetings::{LogNetworkMeeting, RecordSupervisionSession};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
-use samhandling_usecases::{enrolments::Professional, group_sessions::SessionLog, groups::Visit};
-use samhandling_usecases::{intakes::IntakeResult, memberships::Placement};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -217,23 +216,27 @@ operations! { |ctx, caller, centre, referral, course, network, org, last|
     EraseAsDue(id: Uuid) => referrals::erase_as_due(ctx, id);
     WithdrawFeedbackConsent(id: Uuid) =>
         referrals::withdraw_feedback_consent(ctx, referral, id);
-    BookIntake(intake: Box<Intake>) => intakes::book_intake(ctx, referral, &intake);
-    CompleteIntake(id: Uuid, result: IntakeResult) =>
-        intakes::complete_intake(ctx, caller, id, result);
-    CreateGroup(group: Box<Group>) => groups::create_group(ctx, &group);
-    AssignStarter(starter: Starter) => groups::assign_starter(ctx, centre, &starter);
+    BookIntake(id: Uuid, intake: Box<CreateIntake>) =>
+        intakes::book_intake(ctx, referral, id, &intake);
+    CompleteIntake(id: Uuid, result: Box<CompleteIntake>) =>
+        intakes::complete_intake(ctx, caller, id, &result);
+    CreateGroup(id: Uuid, group: Box<CreateGroup>) => groups::create_group(ctx, org, id, &group);
+    AssignStarter(group: Uuid, id: Uuid, starter: AssignStarter) =>
+        groups::assign_starter(ctx, centre, group, id, &starter);
     MoveGroup(id: Uuid, to: GroupStatus) => groups::move_group(ctx, centre, id, to);
-    PlaceMember(placement: Placement) => memberships::place_member(ctx, caller, placement);
+    PlaceMember(id: MembershipId, group: GroupId, placement: PlaceMember) =>
+        memberships::place_member(ctx, caller, id, group, &placement);
     SignDeclaration(id: Uuid) => memberships::sign_declaration(ctx, centre, id);
-    RecordDeparture(id: Uuid, why: LeaveReason) =>
-        memberships::record_departure(ctx, centre, id, why, None);
-    LogSession(log: SessionLog) => group_sessions::log_session(ctx, centre, log);
-    RequestFollowUp(id: FollowUpId, group: GroupId, on: NaiveDate) =>
-        groups::request_follow_up(ctx, centre, id, group, on);
-    RecordVisit(id: FollowUpId, visit: Visit) => groups::record_visit(ctx, centre, id, visit);
-    CreateCourse(id: Uuid, draft: CourseDraft) => courses::create_course(ctx, org, id, draft);
-    Enrol(id: CourseId, who: EnrolmentId, to: Professional) =>
-        enrolments::enrol(ctx, course, id, who, to);
+    RecordDeparture(id: Uuid, why: RecordDeparture) =>
+        memberships::record_departure(ctx, centre, id, &why);
+    LogSession(group: GroupId, ids: (SessionId, FollowUpId), log: Box<LogSession>) =>
+        group_sessions::log_session(ctx, centre, group, ids, &log);
+    RequestFollowUp(id: FollowUpId, group: GroupId, on: RequestFollowUp) =>
+        groups::request_follow_up(ctx, centre, id, group, &on);
+    RecordVisit(id: FollowUpId, visit: RecordVisit) => groups::record_visit(ctx, centre, id, &visit);
+    CreateCourse(id: Uuid, draft: CreateCourse) => courses::create_course(ctx, org, id, &draft);
+    Enrol(id: CourseId, who: EnrolmentId, to: Box<enrolments::Enrol>) =>
+        enrolments::enrol(ctx, course, id, who, &to);
     MoveEnrolment(id: CourseId, who: EnrolmentId, to: EnrolmentStatus) =>
         enrolments::move_enrolment(ctx, course, id, who, to);
     /// Confirms the links of the acting employer's `subject` not confirmed yet.
@@ -397,8 +400,7 @@ fn row(id: Uuid, kind: &str, state: impl std::fmt::Display, about: String) -> St
 }
 
 listing! { |conn, by, name, today|
-    0 CreateGroup(g) => store::groups::find(conn, g.id,
-        CentreAccess::of(&staff(Some(g.centre_id))).own_groups())?,
+    0 CreateGroup(id, _) => store::groups::find(conn, *id, CentreAccess::of(&staff(by)).own_groups())?,
         |g| "group", g.status, format!("{}: {} ({} of {} seats taken)", name(g.centre_id),
         g.title, g.member_count, g.size.maximum);
     1 Refer(new) => store::referrals::find(conn, new.id,
@@ -406,7 +408,7 @@ listing! { |conn, by, name, today|
         |r| "referral", r.status, format!("{}: {} ({}, {})", name(r.target_centre_id),
         r.reference, r.offer, r.referring_organisation_id
         .map_or("self-registration".into(), |id| format!("from {}", name(id))));
-    2 BookIntake(i) => store::intakes::find(conn, i.id, CentreScope { centre: Some(i.centre_id) })?,
+    2 BookIntake(id, _) => store::intakes::find(conn, *id, CentreScope { centre: by })?,
         |i| "intake", i.completion.as_ref().map_or("booked", |c| c.outcome.as_str()),
         format!("{}: {} ({})", name(i.centre_id), i.completion.and_then(|c| c.pseudonym)
         .as_deref().unwrap_or("no pseudonym"), i.scheduled_at.format("%Y-%m-%d %H:%M UTC"));

@@ -1,7 +1,9 @@
 //! API clients: an administrator registers a client for an organisation (with roles its kind
 //! can hold) and revokes it; the organisation approves a client that reads its personal data.
 
+use crate::input::Name;
 use crate::{Context, UseCaseError};
+use samhandling_domain::api_client::check_client_roles;
 use samhandling_domain::api_client::ApiClient;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::page::{Page, PageRequest};
@@ -9,16 +11,76 @@ use samhandling_domain::role::misfit;
 use samhandling_domain::{Caller, OrganisationId, Role};
 use samhandling_persistence::api_clients as store;
 use samhandling_persistence::{organisations, PgConnection};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
+use validator::Validate;
 
 pub use samhandling_persistence::api_clients::{ApiClientCredentials, NewApiClient};
 
-/// Registers `client` for its organisation: the organisation exists (else `organisation_id`
-/// names no record), and every role fits its kind.
+/// A system to register.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a61",
+    "name": "Stjørdal fagsystem",
+    "roles": ["referrer"]
+}))]
+pub struct CreateApiClient {
+    /// The organisation its tokens act for.
+    pub organisation_id: Uuid,
+    /// A name people recognise.
+    pub name: Name,
+    /// The roles its tokens carry; at least one, never `admin`.
+    #[validate(length(min = 1, max = 7))]
+    #[schema(value_type = Vec<ClientRole>, min_items = 1, max_items = 7)]
+    pub roles: Vec<Role>,
+}
+
+/// A role an API client may hold: every role the domain rule admits (all but `admin`). Derived
+/// from that rule, so the documented enum cannot drift from what registration accepts.
+pub struct ClientRole;
+
+impl PartialSchema for ClientRole {
+    fn schema() -> RefOr<Schema> {
+        let admitted = Role::ALL
+            .into_iter()
+            .filter(|role| check_client_roles(&[*role]).is_ok())
+            .map(Role::as_str);
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(admitted))
+            .into()
+    }
+}
+
+impl ToSchema for ClientRole {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ClientRole")
+    }
+}
+
+/// Registers the client `id` (its secret kept as `secret_hash`) for its organisation: no role is
+/// one a client may not hold, the organisation exists (else `organisation_id` names no
+/// record), and every role fits its kind.
 pub fn register(
     ctx: &mut Context<'_>,
-    client: &NewApiClient<'_>,
+    id: Uuid,
+    input: &CreateApiClient,
+    secret_hash: &str,
 ) -> Result<ApiClient, UseCaseError> {
+    check_client_roles(&input.roles)
+        .map_err(|rule| UseCaseError::invalid("roles", "roles", rule.to_string()))?;
+    let client = &NewApiClient {
+        id,
+        organisation_id: input.organisation_id,
+        name: input.name.as_str(),
+        roles: &input.roles,
+        secret_hash,
+    };
     let organisation = organisations::find(ctx.conn(), client.organisation_id)?
         .ok_or(UseCaseError::MissingReference("organisation_id"))?;
     if let Some(role) = misfit(client.roles, organisation.kind) {

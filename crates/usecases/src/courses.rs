@@ -2,6 +2,7 @@
 //! it; a raised capacity moves the waiting line up.
 
 use crate::enrolments::fill_seats;
+use crate::input::Name;
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
@@ -11,57 +12,128 @@ use samhandling_domain::venue::Venue;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::courses as store;
 use samhandling_persistence::PgConnection;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::{Validate, ValidationError};
 
-/// A course to create.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+/// The course days: each date once (they are stored in order).
+fn check_dates(dates: &[NaiveDate]) -> Result<(), ValidationError> {
+    let mut sorted = dates.to_vec();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(ValidationError::new("duplicate")
+            .with_message(Cow::Borrowed("each course day is given once")));
+    }
+    Ok(())
+}
+
+/// A new course. The caller's centre organises it, with the co-organisers it names.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CourseDraft {
+#[schema(example = json!({
+    "title": "Nettverksmøter i praksis, Trøndelag vår 2027",
+    "co_organisers": [],
+    "place": "Scandic Nidelven, Trondheim",
+    "digital": false,
+    "dates": ["2027-02-09", "2027-02-10", "2027-03-16"],
+    "capacity": 40
+}))]
+pub struct CreateCourse {
     /// What it is called.
-    pub title: String,
-    /// Where.
-    pub venue: Venue,
-    /// Its dates.
-    pub dates: Vec<NaiveDate>,
-    /// Seats.
-    pub capacity: i32,
-    /// Other competence centres organising it.
+    pub title: Name,
+    /// Other competence centres that organise it too (organisation ids of kind
+    /// `competence_centre`); they reach the course as the caller does.
+    #[serde(default)]
+    #[validate(length(max = 5))]
+    #[schema(max_items = 5)]
     pub co_organisers: Vec<Uuid>,
+    /// Where it is held; required unless `digital`.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
+    /// Whether it is given digitally.
+    #[serde(default)]
+    pub digital: bool,
+    /// The course days, each once (stored in order).
+    #[validate(length(min = 1, max = 20), custom(function = "check_dates"))]
+    #[schema(min_items = 1, max_items = 20)]
+    pub dates: Vec<NaiveDate>,
+    /// Seats; past them, enrolments wait in line.
+    #[serde(deserialize_with = "crate::input::integral_required")]
+    #[validate(range(min = 1, max = 500))]
+    #[schema(minimum = 1, maximum = 500)]
+    pub capacity: i32,
+}
+
+/// Changes to a course; absent fields stay as they are. Send `If-Match` with the course's `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"capacity": 45}))]
+pub struct UpdateCourse {
+    /// What it is called.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub title: Option<Name>,
+    /// Where it is held (a course that is not digital keeps one).
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub place: Option<Name>,
+    /// Whether it is given digitally.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub digital: Option<bool>,
+    /// The course days, each once; replaces them all.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(length(min = 1, max = 20), custom(function = "check_dates"))]
+    #[schema(min_items = 1, max_items = 20, nullable = false)]
+    pub dates: Option<Vec<NaiveDate>>,
+    /// Seats: never below the seats held (409 says how many). Raising it moves the first in
+    /// line up.
+    #[serde(default, deserialize_with = "crate::input::integral")]
+    #[validate(range(min = 1, max = 500))]
+    #[schema(minimum = 1, maximum = 500, nullable = false)]
+    pub capacity: Option<i32>,
 }
 
 /// Creates the course `id`, organised by the caller's `centre` and the co-organisers (each a
-/// competence centre; every other is refused by field).
+/// competence centre; every other is refused by field, with a missing place, all at once).
 pub fn create_course(
     ctx: &mut Context<'_>,
     centre: Uuid,
     id: Uuid,
-    draft: CourseDraft,
+    input: &CreateCourse,
 ) -> Result<Course, UseCaseError> {
-    if !draft.co_organisers.is_empty() {
-        let known = store::organisation_kinds(ctx.conn(), &draft.co_organisers)?;
-        let refusals = check_co_organisers(&draft.co_organisers, &known);
-        if !refusals.is_empty() {
-            return Err(UseCaseError::Invalid(refusals));
-        }
+    let place = input.place.as_ref().map(ToString::to_string);
+    let venue = Venue::new("a course", place, input.digital);
+    let mut refusals: Vec<_> = venue.as_ref().err().cloned().into_iter().collect();
+    if !input.co_organisers.is_empty() {
+        let known = store::organisation_kinds(ctx.conn(), &input.co_organisers)?;
+        refusals.extend(check_co_organisers(&input.co_organisers, &known));
     }
+    let venue = match venue {
+        Ok(venue) if refusals.is_empty() => venue,
+        _ => return Err(UseCaseError::Invalid(refusals)),
+    };
     let mut organisers = vec![centre];
-    for co in draft.co_organisers {
-        if !organisers.contains(&co) {
-            organisers.push(co);
+    for co in &input.co_organisers {
+        if !organisers.contains(co) {
+            organisers.push(*co);
         }
     }
-    let mut dates = draft.dates;
+    let mut dates = input.dates.clone();
     dates.sort_unstable();
     let now = ctx.now();
-    let (place, digital) = draft.venue.into_parts();
+    let (place, digital) = venue.into_parts();
     let course = Course {
         id,
-        title: draft.title,
+        title: input.title.to_string(),
         organisers,
         place,
         digital,
         dates,
-        capacity: draft.capacity,
+        capacity: input.capacity,
         taken: 0,
         waiting: 0,
         version: 1,
@@ -73,21 +145,6 @@ pub fn create_course(
     Ok(stored)
 }
 
-/// What may change on a course; absent fields stay.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CourseEdit {
-    /// A new title.
-    pub title: Option<String>,
-    /// A new place.
-    pub place: Option<String>,
-    /// Whether it is digital now.
-    pub digital: Option<bool>,
-    /// New dates.
-    pub dates: Option<Vec<NaiveDate>>,
-    /// A new capacity: not below the seats held.
-    pub capacity: Option<i32>,
-}
-
 /// Changes the course `id` in `scope` as of the version the caller read. A raised capacity
 /// gives the new seats to the first in line.
 pub fn update_course(
@@ -95,22 +152,22 @@ pub fn update_course(
     scope: CourseScope,
     id: Uuid,
     read: Precondition,
-    edit: CourseEdit,
+    edit: &UpdateCourse,
 ) -> Result<Course, UseCaseError> {
     let mut course =
         store::find_for_update(ctx.conn(), id, scope)?.ok_or(UseCaseError::NotFound)?;
     read.check(course.version)?;
-    if let Some(title) = edit.title {
-        course.title = title;
+    if let Some(title) = &edit.title {
+        course.title = title.to_string();
     }
-    if let Some(place) = edit.place {
-        course.place = Some(place);
+    if let Some(place) = &edit.place {
+        course.place = Some(place.to_string());
     }
     if let Some(digital) = edit.digital {
         course.digital = digital;
     }
     Venue::new("a course", course.place.clone(), course.digital)?;
-    if let Some(mut dates) = edit.dates {
+    if let Some(mut dates) = edit.dates.clone() {
         dates.sort_unstable();
         course.dates = dates;
     }

@@ -2,6 +2,7 @@
 //! when a seat frees. Completing an enrolment makes the professional a facilitator of every
 //! organising centre.
 
+use crate::input::{Name, Subject};
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
@@ -11,7 +12,10 @@ use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::courses::{self as store, ENROLMENT_ONCE_KEY};
 use samhandling_persistence::facilitators;
 use samhandling_persistence::PgConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 /// An enrolment after a move, with the facilitator links a completion created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,30 +69,43 @@ pub fn move_enrolment(
 }
 
 /// A professional to enrol.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Professional {
-    /// Their name.
-    pub name: String,
-    /// Their work e-mail.
+#[schema(example = json!({
+    "name": "Kari Nordmann",
+    "work_email": "kari.nordmann@levanger.kommune.no",
+    "employer_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+    "service": "oppfølgingstjenesten psykisk helse og rus"
+}))]
+pub struct Enrol {
+    /// The professional's name.
+    pub name: Name,
+    /// Work e-mail: one live enrolment per e-mail and course (409 again).
+    #[validate(email, length(min = 3, max = 254))]
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub work_email: String,
-    /// Their employer.
+    /// The employer: an organisation whose staff can be facilitators (municipality, NAV office,
+    /// self-help centre, user organisation or other; 422 otherwise).
     pub employer_organisation_id: Uuid,
-    /// The service they work in.
-    pub service: String,
-    /// The token subject they will sign in with as a facilitator.
-    pub subject: String,
+    /// The service the professional works in.
+    #[schema(example = "oppfølgingstjenesten psykisk helse og rus")]
+    pub service: Name,
+    /// The token subject (`sub`) the professional will sign in with as a facilitator; the
+    /// lower-cased work e-mail when absent.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub subject: Option<Subject>,
 }
 
 /// Enrols `professional` as `id` on the course `course_id` in `scope`: a seat while seats are
 /// free, else a place in line. Their employer must be able to have facilitators; an e-mail
-/// enrols once.
+/// enrols once; their subject is the lower-cased work e-mail unless they give one.
 pub fn enrol(
     ctx: &mut Context<'_>,
     scope: CourseScope,
     course_id: CourseId,
     id: EnrolmentId,
-    professional: Professional,
+    professional: &Enrol,
 ) -> Result<Enrolment, UseCaseError> {
     let course = store::find_for_update(ctx.conn(), course_id.uuid(), scope)?
         .ok_or(UseCaseError::NotFound)?;
@@ -101,11 +118,14 @@ pub fn enrol(
     let enrolment = Enrolment {
         id: id.uuid(),
         course_id: course_id.uuid(),
-        name: professional.name,
-        work_email: professional.work_email,
+        name: professional.name.to_string(),
+        work_email: professional.work_email.clone(),
         employer_organisation_id: professional.employer_organisation_id,
-        service: professional.service,
-        subject: professional.subject,
+        service: professional.service.to_string(),
+        subject: professional.subject.as_ref().map_or_else(
+            || professional.work_email.to_lowercase(),
+            ToString::to_string,
+        ),
         status: EnrolmentStatus::on_enrolment(course.taken, course.capacity),
         waiting_position: None,
         version: 1,

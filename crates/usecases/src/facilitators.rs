@@ -2,13 +2,17 @@
 //! affiliates a facilitator trained elsewhere, and the facilitator confirms or ends each link.
 //! Only a confirmed link lets the centre read the facilitator's network-meeting logs.
 
+use crate::input::{Name, Subject};
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{check_employer, Facilitator};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::facilitators::{self as store, LINKED_ONCE_KEY};
 use samhandling_persistence::{courses, PgConnection};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 /// Checks that the organisation `id` (the input's `field`) can employ facilitators.
 pub fn check_employer_of(
@@ -22,17 +26,48 @@ pub fn check_employer_of(
     Ok(check_employer(field, kind)?)
 }
 
-/// Links `facilitator` (trained elsewhere) to its competence centre, unconfirmed.
+/// A facilitator trained elsewhere, to follow up once it confirms.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "subject": "ola.hansen@verdal.kommune.no",
+    "name": "Ola Hansen",
+    "employer_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70"
+}))]
+pub struct AffiliateFacilitator {
+    /// The token subject (`sub`) the facilitator signs in with.
+    pub subject: Subject,
+    /// The facilitator's name.
+    pub name: Name,
+    /// The employer the facilitator signs in for: an organisation whose staff can be
+    /// facilitators (municipality, NAV office, self-help centre, user organisation or other).
+    pub employer_organisation_id: Uuid,
+}
+
+/// Links a facilitator trained elsewhere to the competence `centre`, as the link `id`,
+/// unconfirmed.
 pub fn affiliate(
     ctx: &mut Context<'_>,
-    facilitator: &Facilitator,
+    centre: Uuid,
+    id: Uuid,
+    input: &AffiliateFacilitator,
 ) -> Result<Facilitator, UseCaseError> {
     check_employer_of(
         ctx.conn(),
         "employer_organisation_id",
-        facilitator.employer_organisation_id,
+        input.employer_organisation_id,
     )?;
-    let stored = store::affiliate(ctx.conn(), facilitator).map_err(UseCaseError::unique(
+    let facilitator = Facilitator {
+        id,
+        competence_centre_id: centre,
+        employer_organisation_id: input.employer_organisation_id,
+        subject: input.subject.to_string(),
+        name: input.name.to_string(),
+        enrolment_id: None,
+        created_at: ctx.now(),
+        confirmed_at: None,
+    };
+    let stored = store::affiliate(ctx.conn(), &facilitator).map_err(UseCaseError::unique(
         LINKED_ONCE_KEY,
         "this facilitator is already linked to your centre",
     ))?;

@@ -2,48 +2,262 @@
 //! and its follow-ups: a request for a visit and the visit that answers it, each dated by its day
 //! and checked against what it belongs to (`chronology::check_happened_on`).
 
+use crate::input::{
+    check_languages, check_municipality_number, Label, LanguageTag, MunicipalityNumberText, Name,
+    Subject,
+};
 use crate::{Context, UseCaseError};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened_on;
 use samhandling_domain::group::GroupScope;
 use samhandling_domain::group::{
-    CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, LeaveReason, Schedule, Size, Starter,
+    AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, LeaveReason,
+    Schedule, Size, Starter, Weekday,
 };
 use samhandling_domain::ids::{FollowUpId, GroupId};
 use samhandling_domain::page::{Page, PageRequest};
+use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::groups::{self as store, STARTER_KEY};
 use samhandling_persistence::{matching, PgConnection};
 use samhandling_persistence::{memberships, referrals};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::{Validate, ValidationError};
 
-/// Creates `group` (planned) for its centre.
-pub fn create_group(ctx: &mut Context<'_>, group: &Group) -> Result<Group, UseCaseError> {
-    let stored = store::insert(ctx.conn(), group)?;
+/// When a group meets.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleInput {
+    /// The day of the week.
+    pub weekday: Weekday,
+    /// The local time a meeting starts, `HH:MM`.
+    #[validate(custom(function = "check_start_time"))]
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "18:00")]
+    pub start_time: String,
+    /// Every how many weeks it meets (1, weekly, is usual).
+    #[serde(
+        default = "weekly",
+        deserialize_with = "crate::input::integral_required"
+    )]
+    #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4, default = 1)]
+    pub interval_weeks: i16,
+}
+
+fn check_start_time(value: &str) -> Result<(), ValidationError> {
+    parse_start_time(value).map(|_| ()).ok_or_else(|| {
+        ValidationError::new("start_time")
+            .with_message(Cow::Borrowed("a local time as HH:MM, e.g. 18:00"))
+    })
+}
+
+fn parse_start_time(value: &str) -> Option<NaiveTime> {
+    if value.len() != 5 {
+        return None;
+    }
+    NaiveTime::parse_from_str(value, "%H:%M").ok()
+}
+
+fn weekly() -> i16 {
+    1
+}
+
+fn usual_minimum() -> i16 {
+    Size::DEFAULT_MINIMUM
+}
+
+fn usual_maximum() -> i16 {
+    Size::HIGHEST_MAXIMUM
+}
+
+impl ScheduleInput {
+    /// The schedule, its start time read (refused naming `schedule.start_time`).
+    fn to_schedule(&self) -> Result<Schedule, FieldRefusal> {
+        let start_time = parse_start_time(&self.start_time)
+            .ok_or_else(|| FieldRefusal::new("schedule.start_time", "start_time", "HH:MM"))?;
+        Ok(Schedule {
+            weekday: self.weekday,
+            start_time,
+            interval_weeks: self.interval_weeks,
+        })
+    }
+}
+
+/// A new group. It starts `planned`; move it to `recruiting` to open it for members.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Samtalegruppe for pårørende, tirsdager",
+    "theme": "relatives",
+    "languages": ["nb"],
+    "format": "centre_premises",
+    "municipality_number": "5001",
+    "schedule": {"weekday": "tuesday", "start_time": "18:00", "interval_weeks": 1},
+    "min_members": 5,
+    "max_members": 8,
+    "age_from": 18,
+    "address": "Kongens gate 30, Trondheim",
+    "confidential_location": false
+}))]
+pub struct CreateGroup {
+    /// What it is called in the catalogue: describe the theme and time, never a member.
+    pub title: Name,
+    /// What it is about.
+    pub theme: GroupTheme,
+    /// The languages it talks in, as BCP 47 tags.
+    #[validate(length(min = 1, max = 5), custom(function = "check_languages"))]
+    #[schema(value_type = Vec<LanguageTag>, min_items = 1, max_items = 5)]
+    pub languages: Vec<String>,
+    /// Where it meets.
+    pub format: GroupFormat,
+    /// The municipality it meets in (kommunenummer).
+    #[validate(custom(function = "check_municipality_number"))]
+    #[schema(value_type = MunicipalityNumberText)]
+    pub municipality_number: String,
+    /// When it meets.
+    #[validate(nested)]
+    pub schedule: ScheduleInput,
+    /// The fewest it starts with: 5 is usual, 4 can be enough.
+    #[serde(
+        default = "usual_minimum",
+        deserialize_with = "crate::input::integral_required"
+    )]
+    #[validate(range(min = 4, max = 8))]
+    #[schema(minimum = 4, maximum = 8, default = 5)]
+    pub min_members: i16,
+    /// The most it takes.
+    #[serde(
+        default = "usual_maximum",
+        deserialize_with = "crate::input::integral_required"
+    )]
+    #[validate(range(min = 4, max = 8))]
+    #[schema(minimum = 4, maximum = 8, default = 8)]
+    pub max_members: i16,
+    /// The youngest it is for (adults only: 18 or more).
+    #[serde(default, deserialize_with = "crate::input::integral")]
+    #[validate(range(min = 18, max = 120))]
+    #[schema(minimum = 18, maximum = 120, nullable = false)]
+    pub age_from: Option<i16>,
+    /// The oldest it is for.
+    #[serde(default, deserialize_with = "crate::input::integral")]
+    #[validate(range(min = 18, max = 120))]
+    #[schema(minimum = 18, maximum = 120, nullable = false)]
+    pub age_to: Option<i16>,
+    /// Where it meets.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub address: Option<Name>,
+    /// Whether the address is for the centre and the members only (hidden from the catalogue).
+    #[serde(default)]
+    pub confidential_location: bool,
+}
+
+/// Creates the group `id` (planned) for the centre `centre` as `input` describes it; a size, an
+/// age band or a start time that does not hold is refused, every one at once (422).
+pub fn create_group(
+    ctx: &mut Context<'_>,
+    centre: Uuid,
+    id: Uuid,
+    input: &CreateGroup,
+) -> Result<Group, UseCaseError> {
+    let age_band = match (input.age_from, input.age_to) {
+        (Some(from), Some(to)) if to < from => Err(FieldRefusal::new(
+            "age_to",
+            "range",
+            "age_to cannot be below age_from",
+        )),
+        (from, to) => Ok(AgeBand { from, to }),
+    };
+    let checked = (
+        check_size(input.min_members, input.max_members),
+        age_band,
+        input.schedule.to_schedule(),
+    );
+    let (Ok(size), Ok(age_band), Ok(schedule)) = checked else {
+        let refusals = [checked.0.err(), checked.1.err(), checked.2.err()];
+        return Err(UseCaseError::Invalid(
+            refusals.into_iter().flatten().collect(),
+        ));
+    };
+    let now = ctx.now();
+    let group = Group {
+        id,
+        centre_id: centre,
+        title: input.title.to_string(),
+        theme: input.theme,
+        languages: input.languages.clone(),
+        format: input.format,
+        municipality: input.municipality_number.clone(),
+        schedule,
+        size,
+        age_band,
+        address: input.address.as_ref().map(ToString::to_string),
+        confidential_location: input.confidential_location,
+        status: GroupStatus::Planned,
+        member_count: 0,
+        started_at: None,
+        ended_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let stored = store::insert(ctx.conn(), &group)?;
     ctx.audit(AuditAction::Created, ResourceType::Group, stored.id)?;
     Ok(stored)
 }
 
-/// What may change on a group; absent fields stay.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GroupEdit {
-    /// A new title.
-    pub title: Option<String>,
-    /// New languages.
+/// A size between its bounds, refused naming `max_members`.
+fn check_size(minimum: i16, maximum: i16) -> Result<Size, FieldRefusal> {
+    Size { minimum, maximum }
+        .check()
+        .map_err(|message| FieldRefusal::new("max_members", "range", message))
+}
+
+/// Changes to a group; absent fields stay as they are. Send `If-Match` with the group's `ETag`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"schedule": {"weekday": "wednesday", "start_time": "17:30", "interval_weeks": 1}}))]
+pub struct UpdateGroup {
+    /// What it is called.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub title: Option<Name>,
+    /// The languages it talks in.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(length(min = 1, max = 5), custom(function = "check_languages"))]
+    #[schema(value_type = Option<Vec<LanguageTag>>, min_items = 1, max_items = 5, nullable = false)]
     pub languages: Option<Vec<String>>,
-    /// A new format.
+    /// Where it meets.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
     pub format: Option<GroupFormat>,
-    /// A new schedule.
-    pub schedule: Option<Schedule>,
-    /// A new address.
-    pub address: Option<String>,
-    /// Whether the location is confidential.
-    pub confidential_location: Option<bool>,
-    /// A new minimum.
+    /// When it meets.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[validate(nested)]
+    #[schema(nullable = false)]
+    pub schedule: Option<ScheduleInput>,
+    /// The fewest it starts with.
+    #[serde(default, deserialize_with = "crate::input::integral")]
+    #[validate(range(min = 4, max = 8))]
+    #[schema(minimum = 4, maximum = 8, nullable = false)]
     pub min_members: Option<i16>,
-    /// A new maximum: never below the members placed.
+    /// The most it takes (never below the members it has).
+    #[serde(default, deserialize_with = "crate::input::integral")]
+    #[validate(range(min = 4, max = 8))]
+    #[schema(minimum = 4, maximum = 8, nullable = false)]
     pub max_members: Option<i16>,
+    /// Where it meets.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub address: Option<Name>,
+    /// Whether the address is for the centre and the members only.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub confidential_location: Option<bool>,
 }
 
 /// Changes the caller's centre's group `id` as of the version the caller read.
@@ -52,33 +266,33 @@ pub fn update_group(
     access: CentreAccess,
     id: Uuid,
     read: Precondition,
-    edit: GroupEdit,
+    edit: &UpdateGroup,
 ) -> Result<Group, UseCaseError> {
+    let schedule = edit.schedule.as_ref().map(ScheduleInput::to_schedule);
+    let schedule = schedule.transpose()?;
     let mut group = store::find_for_update(ctx.conn(), id, access.own_groups())?
         .ok_or(UseCaseError::NotFound)?;
     read.check(group.version)?;
-    let size = Size {
-        minimum: edit.min_members.unwrap_or(group.size.minimum),
-        maximum: edit.max_members.unwrap_or(group.size.maximum),
-    }
-    .check()
-    .map_err(|message| UseCaseError::invalid("max_members", "range", message))?;
+    let size = check_size(
+        edit.min_members.unwrap_or(group.size.minimum),
+        edit.max_members.unwrap_or(group.size.maximum),
+    )?;
     group.check_resize(size).map_err(UseCaseError::Conflict)?;
     group.size = size;
-    if let Some(title) = edit.title {
-        group.title = title;
+    if let Some(title) = &edit.title {
+        group.title = title.to_string();
     }
-    if let Some(languages) = edit.languages {
-        group.languages = languages;
+    if let Some(languages) = &edit.languages {
+        group.languages.clone_from(languages);
     }
     if let Some(format) = edit.format {
         group.format = format;
     }
-    if let Some(schedule) = edit.schedule {
+    if let Some(schedule) = schedule {
         group.schedule = schedule;
     }
-    if let Some(address) = edit.address {
-        group.address = Some(address);
+    if let Some(address) = &edit.address {
+        group.address = Some(address.to_string());
     }
     if let Some(confidential) = edit.confidential_location {
         group.confidential_location = confidential;
@@ -88,20 +302,46 @@ pub fn update_group(
     Ok(updated)
 }
 
-/// Assigns `starter` (a staff member of the centre) to the caller's centre's group it names;
-/// a staff member starts a group once.
+/// A starter to assign.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"subject": "ansatt-17@link-trondheim.example", "display_name": "Ingrid", "planned_meetings": 3}))]
+pub struct AssignStarter {
+    /// The staff member's token subject.
+    pub subject: Subject,
+    /// The name the group will know the starter by.
+    pub display_name: Label,
+    /// How many of the first meetings the starter plans to attend (typically 2 to 5).
+    #[serde(deserialize_with = "crate::input::integral_required")]
+    #[validate(range(min = 1, max = 10))]
+    #[schema(minimum = 1, maximum = 10)]
+    pub planned_meetings: i16,
+}
+
+/// Assigns a staff member of the centre, as the starter `id`, to the caller's centre's group
+/// `group_id`; a staff member starts a group once.
 pub fn assign_starter(
     ctx: &mut Context<'_>,
     access: CentreAccess,
-    starter: &Starter,
+    group_id: Uuid,
+    id: Uuid,
+    input: &AssignStarter,
 ) -> Result<Starter, UseCaseError> {
-    store::find_for_update(ctx.conn(), starter.group_id, access.own_groups())?
+    store::find_for_update(ctx.conn(), group_id, access.own_groups())?
         .ok_or(UseCaseError::NotFound)?;
-    let stored = store::insert_starter(ctx.conn(), starter).map_err(UseCaseError::unique(
+    let starter = Starter {
+        id,
+        group_id,
+        subject: input.subject.to_string(),
+        display_name: input.display_name.to_string(),
+        planned_meetings: input.planned_meetings,
+        created_at: ctx.now(),
+    };
+    let stored = store::insert_starter(ctx.conn(), &starter).map_err(UseCaseError::unique(
         STARTER_KEY,
         "this staff member is already a starter of the group",
     ))?;
-    ctx.audit(AuditAction::Updated, ResourceType::Group, starter.group_id)?;
+    ctx.audit(AuditAction::Updated, ResourceType::Group, group_id)?;
     Ok(stored)
 }
 
@@ -140,6 +380,15 @@ fn end_places(ctx: &mut Context<'_>, group_id: Uuid) -> Result<(), UseCaseError>
     Ok(())
 }
 
+/// A group's request for a follow-up visit.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"requested_on": "2026-12-01"}))]
+pub struct RequestFollowUp {
+    /// When the group asked.
+    pub requested_on: NaiveDate,
+}
+
 /// Records that the caller's centre's group `group_id` (locked) asks for a follow-up visit, as
 /// the follow-up `id`: `requested_on` lies between the day the group was created and tomorrow
 /// (422 naming `requested_on`). Audited as an update of the group.
@@ -148,8 +397,9 @@ pub fn request_follow_up(
     access: CentreAccess,
     id: FollowUpId,
     group_id: GroupId,
-    requested_on: NaiveDate,
+    request: &RequestFollowUp,
 ) -> Result<FollowUp, UseCaseError> {
+    let requested_on = request.requested_on;
     let group = store::find_for_update(ctx.conn(), group_id.uuid(), access.own_groups())?
         .ok_or(UseCaseError::NotFound)?;
     check_happened_on(
@@ -166,24 +416,28 @@ pub fn request_follow_up(
     Ok(stored)
 }
 
-/// A visit that answers a follow-up request.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+/// A follow-up visit made.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Visit {
-    /// The day of the visit.
+#[schema(example = json!({"visited_on": "2026-12-08", "visited_by": "ansatt-17@link-trondheim.example"}))]
+pub struct RecordVisit {
+    /// When.
     pub visited_on: NaiveDate,
-    /// Who visited (a token subject).
-    pub visited_by: String,
+    /// Who (a token subject); the caller when absent.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub visited_by: Option<Subject>,
 }
 
 /// Records the visit that answers the follow-up `id` of one of the caller's centre's groups
 /// (locked): once only (409 again), and `visited_on` lies between the day the follow-up was
-/// requested and tomorrow (422 naming `visited_on`). Audited as an update of the group.
+/// requested and tomorrow (422 naming `visited_on`); made by the actor unless it says who.
+/// Audited as an update of the group.
 pub fn record_visit(
     ctx: &mut Context<'_>,
     access: CentreAccess,
     id: FollowUpId,
-    visit: Visit,
+    visit: &RecordVisit,
 ) -> Result<FollowUp, UseCaseError> {
     let follow_up = store::find_follow_up_for_update(ctx.conn(), id.uuid(), access.scope())?
         .ok_or(UseCaseError::NotFound)?;
@@ -199,7 +453,11 @@ pub fn record_visit(
         ctx.now(),
     )
     .map_err(|refusal| UseCaseError::invalid("visited_on", refusal.code(), refusal.to_string()))?;
-    let visited = store::record_visit(ctx.conn(), id.uuid(), visit.visited_on, &visit.visited_by)?;
+    let visited_by = visit
+        .visited_by
+        .as_ref()
+        .map_or_else(|| ctx.actor().actor.clone(), ToString::to_string);
+    let visited = store::record_visit(ctx.conn(), id.uuid(), visit.visited_on, &visited_by)?;
     ctx.audit(AuditAction::Updated, ResourceType::Group, visited.group_id)?;
     Ok(visited)
 }

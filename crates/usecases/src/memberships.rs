@@ -7,34 +7,51 @@ use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened;
 use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
-use samhandling_domain::ids::{GroupId, IntakeId, MembershipId};
+use samhandling_domain::ids::{GroupId, MembershipId};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{ReferralAccess, ReferralStatus};
 use samhandling_domain::Caller;
 use samhandling_persistence::memberships::{self as store, NewMembership, ONE_PLACE_KEY};
 use samhandling_persistence::PgConnection;
 use samhandling_persistence::{groups, intakes, referrals};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 /// A person to place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Placement {
-    /// The new membership's id.
-    pub id: MembershipId,
-    /// The group.
-    pub group_id: GroupId,
-    /// The person's completed intake.
-    pub intake_id: IntakeId,
-    /// For a group that has started: the group agreed to take a new member.
+#[schema(example = json!({"intake_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a80"}))]
+pub struct PlaceMember {
+    /// The person's completed intake (with a group outcome and a pseudonym).
+    pub intake_id: Uuid,
+    /// For a group that has started (and is therefore closed): the group agreed to take a new
+    /// member.
+    #[serde(default)]
     pub group_agreed: bool,
-    /// The member signed the confidentiality declaration at placement.
+    /// The member signed the confidentiality declaration (taushetserklæring) at placement.
+    #[serde(default)]
     pub confidentiality_signed: bool,
+}
+
+/// Why and when a member left.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "completed"}))]
+pub struct RecordDeparture {
+    /// Why.
+    pub reason: LeaveReason,
+    /// When the member told the group (meldeplikt); now when absent.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub left_at: Option<DateTime<Utc>>,
 }
 
 const PLACED_ALREADY: &str = "this person already has a place in a group";
 
-/// Places the person of a completed intake in one of the caller's centre's groups. The group is
+/// Places the person of a completed intake in the caller's centre's group `group_id`, as the
+/// membership `id`. The group is
 /// locked first, then the intake; the intake must have concluded with a group and a pseudonym,
 /// the person may hold one place only, and the group must take members. The referral walks to
 /// `placed`. A group outside the caller's centre is [`UseCaseError::NotFound`]; an intake
@@ -42,13 +59,14 @@ const PLACED_ALREADY: &str = "this person already has a place in a group";
 pub fn place_member(
     ctx: &mut Context<'_>,
     caller: &Caller,
-    placement: Placement,
+    id: MembershipId,
+    group_id: GroupId,
+    placement: &PlaceMember,
 ) -> Result<Membership, UseCaseError> {
     let access = CentreAccess::of(caller);
-    let group =
-        groups::find_for_update(ctx.conn(), placement.group_id.uuid(), access.own_groups())?
-            .ok_or(UseCaseError::NotFound)?;
-    let intake = intakes::find_for_update(ctx.conn(), placement.intake_id.uuid(), access.scope())?
+    let group = groups::find_for_update(ctx.conn(), group_id.uuid(), access.own_groups())?
+        .ok_or(UseCaseError::NotFound)?;
+    let intake = intakes::find_for_update(ctx.conn(), placement.intake_id, access.scope())?
         .ok_or(UseCaseError::MissingReference("intake_id"))?;
     let pseudonym = intake
         .completion
@@ -80,8 +98,8 @@ pub fn place_member(
     let membership = store::insert(
         ctx.conn(),
         &NewMembership {
-            id: placement.id.uuid(),
-            group_id: placement.group_id.uuid(),
+            id: id.uuid(),
+            group_id: group_id.uuid(),
             referral_id: referral.id,
             intake_id: intake.id,
             pseudonym: &pseudonym,
@@ -90,15 +108,11 @@ pub fn place_member(
         },
     )
     .map_err(UseCaseError::unique(ONE_PLACE_KEY, PLACED_ALREADY))?;
-    ctx.audit(
-        AuditAction::Created,
-        ResourceType::Membership,
-        placement.id.uuid(),
-    )?;
+    ctx.audit(AuditAction::Created, ResourceType::Membership, id.uuid())?;
     Ok(membership)
 }
 
-/// Records that the member `id` left, at `left_at` (now when absent): not before joining, not
+/// Records that the member `id` left, for its `reason`, at its `left_at` (now when absent): not before joining, not
 /// in the future. The group is locked before the place, the order every placement takes too.
 /// Leaving twice is a conflict. The referral keeps its status, and its inactivity clock starts
 /// over: while the person held a place, the retention sweep did not count it as inactive.
@@ -106,8 +120,7 @@ pub fn record_departure(
     ctx: &mut Context<'_>,
     access: CentreAccess,
     id: Uuid,
-    reason: LeaveReason,
-    left_at: Option<DateTime<Utc>>,
+    departure: &RecordDeparture,
 ) -> Result<Membership, UseCaseError> {
     let found = store::find(ctx.conn(), id, access.scope())?.ok_or(UseCaseError::NotFound)?;
     groups::find_for_update(ctx.conn(), found.group_id, access.own_groups())?
@@ -118,10 +131,10 @@ pub fn record_departure(
         return Err(UseCaseError::Conflict("the member has left already".into()));
     }
     let now = ctx.now();
-    let left_at = left_at.unwrap_or(now);
+    let left_at = departure.left_at.unwrap_or(now);
     check_happened(left_at, membership.joined_at, "the member joined", now)
         .map_err(|refusal| UseCaseError::invalid("left_at", refusal.code(), refusal.to_string()))?;
-    let left = store::depart(ctx.conn(), &membership, reason, left_at)?;
+    let left = store::depart(ctx.conn(), &membership, departure.reason, left_at)?;
     if let Some(referral) = left.referral_id {
         referrals::touch(ctx.conn(), referral)?;
     }

@@ -2,8 +2,10 @@
 //! organisations and changes them. A municipality's kommunenummer and a county governor's county
 //! are each held by one organisation.
 
+use crate::input::{check_municipality_number, Label, MunicipalityNumberText, Name};
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::organisation::{MunicipalityNumber, OrganisationKind};
 use samhandling_domain::organisation::{Organisation, OrganisationChanges, OrganisationDraft};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
@@ -12,9 +14,125 @@ use samhandling_persistence::organisations::{
     self as store, COUNTY_GOVERNOR_KEY, MUNICIPALITY_NUMBER_KEY,
 };
 use samhandling_persistence::{PgConnection, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
 
 pub use samhandling_persistence::organisations::OrganisationFilter;
+
+/// A new organisation.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "municipality",
+    "name": "Stjørdal kommune",
+    "municipality_number": "5035",
+    "county": "Trøndelag",
+    "region": "Værnesregionen"
+}))]
+pub struct CreateOrganisation {
+    /// What sort of actor it is; cannot be changed later.
+    pub kind: OrganisationKind,
+    /// Display name.
+    pub name: Name,
+    /// Kommunenummer; required when `kind` is `municipality`.
+    #[validate(custom(function = "check_municipality_number"))]
+    #[schema(value_type = Option<MunicipalityNumberText>)]
+    pub municipality_number: Option<String>,
+    /// Fylke.
+    pub county: Option<Label>,
+    /// Inter-municipal region, e.g. Værnesregionen.
+    pub region: Option<Label>,
+    /// For a county governor: the fylkesnummer of the county it covers (`50` for Trøndelag).
+    /// It acts on dialogue meetings with the municipalities whose kommunenummer starts with it.
+    #[validate(custom(function = "check_county_number"))]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", example = "50")]
+    pub county_number: Option<String>,
+}
+
+/// A validator check: a fylkesnummer (two ASCII digits).
+fn check_county_number(value: &str) -> Result<(), validator::ValidationError> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(
+            validator::ValidationError::new("county_number").with_message(
+                std::borrow::Cow::Borrowed("a fylkesnummer is exactly two digits"),
+            ),
+        )
+    }
+}
+
+/// A change to an organisation (JSON merge patch): omitted fields stay, `null` clears an optional
+/// field. The kind cannot be changed.
+#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"region": "Værnesregionen"}))]
+pub struct UpdateOrganisation {
+    /// New display name.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(required = false, nullable = false)]
+    pub name: Option<Name>,
+    /// New kommunenummer, or `null` to clear it (not for municipalities).
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(custom(function = "check_municipality_number"))]
+    #[schema(value_type = Option<MunicipalityNumberText>, nullable = true)]
+    pub municipality_number: Option<Option<String>>,
+    /// New county, or `null` to clear it.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(nullable = true)]
+    pub county: Option<Option<Label>>,
+    /// New region, or `null` to clear it.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(nullable = true)]
+    pub region: Option<Option<Label>>,
+    /// New county number (county governors only), or `null` to clear it.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(custom(function = "check_county_number"))]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", nullable = true)]
+    pub county_number: Option<Option<String>>,
+}
+
+impl CreateOrganisation {
+    /// The draft to register: the fields checked already, the kommunenummer read.
+    pub fn draft(&self) -> OrganisationDraft {
+        OrganisationDraft {
+            kind: self.kind,
+            name: self.name.to_string(),
+            municipality_number: parse_number(self.municipality_number.clone()),
+            county: self.county.as_ref().map(ToString::to_string),
+            region: self.region.as_ref().map(ToString::to_string),
+            county_number: self.county_number.clone(),
+        }
+    }
+}
+
+/// A kommunenummer already validated (`check_municipality_number`): reading it cannot fail,
+/// and `None` would only drop an invalid value.
+pub fn parse_number(value: Option<String>) -> Option<MunicipalityNumber> {
+    value.and_then(|number| MunicipalityNumber::try_from(number).ok())
+}
 
 /// The conflict of a number another organisation holds: a municipality's kommunenummer, or a
 /// county governor's county.
@@ -51,8 +169,15 @@ pub fn change(
     ctx: &mut Context<'_>,
     id: Uuid,
     read: Precondition,
-    changes: OrganisationChanges,
+    request: &UpdateOrganisation,
 ) -> Result<Organisation, UseCaseError> {
+    let changes = OrganisationChanges {
+        name: request.name.as_ref().map(ToString::to_string),
+        municipality_number: request.municipality_number.clone().map(parse_number),
+        county: (request.county.as_ref()).map(|inner| inner.as_ref().map(ToString::to_string)),
+        region: (request.region.as_ref()).map(|inner| inner.as_ref().map(ToString::to_string)),
+        county_number: request.county_number.clone(),
+    };
     let current = store::find_for_update(ctx.conn(), id)?.ok_or(UseCaseError::NotFound)?;
     read.check(current.version)?;
     let draft = OrganisationDraft::from(current)

@@ -344,55 +344,62 @@ impl Group {
     }
 }
 
-/// A place in a group, known by the pseudonym the person chose at intake.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A place in a group, known by the pseudonym the person chose at intake (a first name or an
+/// alias); the days waited are kept for statistics.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(
+    as = MembershipView,
+    description = "A place in a group, as the running centre sees it."
+)]
 pub struct Membership {
     /// Identifier.
     pub id: Uuid,
     /// The group.
     pub group_id: Uuid,
-    /// The referral or self-registration of the person; `None` once the person is erased.
+    /// The person's referral; `null` once the person is erased.
     pub referral_id: Option<Uuid>,
-    /// The intake the person was placed from; `None` once the person is erased.
+    /// The intake the person was placed from; `null` once erased.
     pub intake_id: Option<Uuid>,
-    /// A first name or an alias; `None` once the person is erased.
+    /// The name the person goes by in the group; `null` once erased.
     pub pseudonym: Option<String>,
     /// When the person joined.
     pub joined_at: DateTime<Utc>,
-    /// Days from the referral to the place, kept for statistics.
+    /// Days from the referral to the place.
     pub waited_days: i32,
-    /// When the member signed the confidentiality declaration (taushetserklæring).
+    /// When the member signed the confidentiality declaration; `null` until then.
     pub confidentiality_signed_at: Option<DateTime<Utc>>,
-    /// When the member left.
+    /// When the member left; `null` while a member.
     pub left_at: Option<DateTime<Utc>>,
     /// Why.
     pub leave_reason: Option<LeaveReason>,
-    /// Increases with every change.
+    /// Version, also the `ETag`.
     pub version: i32,
     /// Created.
     pub created_at: DateTime<Utc>,
 }
 
 /// A starter (igangsetter): staff of the centre who attends a group's first meetings.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = StarterView, description = "A starter, as shown to the centre.")]
 pub struct Starter {
     /// Identifier.
     pub id: Uuid,
-    /// The group.
+    /// The group (the path it is shown under).
+    #[serde(skip)]
     pub group_id: Uuid,
     /// The staff member's token subject.
     pub subject: String,
     /// The name the group knows the starter by.
     pub display_name: String,
-    /// How many of the first meetings the starter plans to attend (typically 2 to 5).
+    /// How many of the first meetings the starter plans to attend.
     pub planned_meetings: i16,
     /// When assigned.
     pub created_at: DateTime<Utc>,
 }
 
 /// A group's request for a follow-up visit by its starter, and the visit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = FollowUpView, description = "A follow-up request and its visit.")]
 pub struct FollowUp {
     /// Identifier.
     pub id: Uuid,
@@ -400,20 +407,21 @@ pub struct FollowUp {
     pub group_id: Uuid,
     /// When the group asked.
     pub requested_on: NaiveDate,
-    /// The session log that asked, if it came from one.
+    /// The session log that asked, if any.
     pub session_id: Option<Uuid>,
-    /// When the visit was made.
+    /// When the visit was made; `null` while it is due.
     pub visited_on: Option<NaiveDate>,
-    /// Who made it (a token subject).
+    /// Who made it.
     pub visited_by: Option<String>,
-    /// Increases with every change.
+    /// Version, also the `ETag`.
     pub version: i32,
     /// Created.
     pub created_at: DateTime<Utc>,
 }
 
 /// One meeting of a group, held or cancelled. Counts only: the note is never about a person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = SessionView, description = "A session log.")]
 pub struct Session {
     /// Identifier.
     pub id: Uuid,
@@ -423,7 +431,7 @@ pub struct Session {
     pub held_on: NaiveDate,
     /// Whether it took place.
     pub held: bool,
-    /// How many members came.
+    /// How many came.
     pub present: Option<i16>,
     /// Whether a starter was there.
     pub starter_present: bool,
@@ -431,9 +439,9 @@ pub struct Session {
     pub format: GroupFormat,
     /// Whether the group asked for a follow-up visit.
     pub follow_up_requested: bool,
-    /// A short note, never about any person.
+    /// The note.
     pub note: Option<String>,
-    /// Created.
+    /// Logged.
     pub created_at: DateTime<Utc>,
 }
 

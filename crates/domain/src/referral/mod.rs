@@ -331,16 +331,21 @@ impl Referral {
     }
 }
 
-/// One step of a referral's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One step of a referral's history; none of the organisation for system jobs either.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(
+    as = TransitionView,
+    description = "One step of a referral's history. Codes only: no free text, no names."
+)]
 pub struct Transition {
-    /// The status before; none for creation.
+    /// The status before (none for the first step).
     pub from_status: Option<ReferralStatus>,
     /// The status after.
     pub to_status: ReferralStatus,
-    /// Why, as a code.
+    /// Why.
     pub reason: Option<ReasonCode>,
-    /// The organisation that made the change; none for self-registration and system jobs.
+    /// The organisation that made the change (the centre or the referrer); none for a
+    /// self-registration.
     pub actor_organisation_id: Option<uuid::Uuid>,
     /// When.
     pub occurred_at: DateTime<Utc>,

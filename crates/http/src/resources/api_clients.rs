@@ -8,18 +8,13 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::Name;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_auth::secrets;
-use samhandling_domain::api_client::{check_client_roles, ApiClient};
+use samhandling_domain::api_client::ApiClient;
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::Role;
-use samhandling_usecases::api_clients::{self as usecases, ClientScope, NewApiClient};
+use samhandling_usecases::api_clients::{self as usecases, ClientScope, CreateApiClient};
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::RefOr;
-use utoipa::PartialSchema;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -48,48 +43,6 @@ impl Policy for ClientStewards {
 pub struct DataOwners;
 impl Policy for DataOwners {
     const ROLES: &'static [Role] = &[Role::CentreCoordinator];
-}
-
-/// A system to register.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a61",
-    "name": "Stjørdal fagsystem",
-    "roles": ["referrer"]
-}))]
-pub struct CreateApiClient {
-    /// The organisation its tokens act for.
-    pub organisation_id: Uuid,
-    /// A name people recognise.
-    pub name: Name,
-    /// The roles its tokens carry; at least one, never `admin`.
-    #[validate(length(min = 1, max = 7))]
-    #[schema(value_type = Vec<ClientRole>, min_items = 1, max_items = 7)]
-    pub roles: Vec<Role>,
-}
-
-/// A role an API client may hold: every role the domain rule admits (all but `admin`). Derived
-/// from that rule, so the documented enum cannot drift from what registration accepts.
-pub struct ClientRole;
-
-impl PartialSchema for ClientRole {
-    fn schema() -> RefOr<Schema> {
-        let admitted = Role::ALL
-            .into_iter()
-            .filter(|role| check_client_roles(&[*role]).is_ok())
-            .map(Role::as_str);
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .enum_values(Some(admitted))
-            .into()
-    }
-}
-
-impl ToSchema for ClientRole {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("ClientRole")
-    }
 }
 
 /// A registered client with its secret: the only time the secret is shown.
@@ -153,8 +106,6 @@ async fn create_api_client(
     body: ValidJson<CreateApiClient>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = body.into_inner();
-    check_client_roles(&request.roles)
-        .map_err(|rule| ApiError::invalid_field("roles", "roles", rule.to_string()))?;
     request.roles.sort();
     request.roles.dedup();
     let secret = secrets::generate();
@@ -166,22 +117,9 @@ async fn create_api_client(
     .map_err(|error| ApiError::Internal(error.to_string()))?
     .map_err(|error| ApiError::Internal(error.to_string()))?;
     let path = "/api/v1/api-clients";
-    let fingerprint = &request;
-    let organisation_id = request.organisation_id;
-    let name = request.name.clone();
-    let roles = request.roles.clone();
-    idempotency::create_by(&state, &caller, key, path, fingerprint, move |ctx| {
+    idempotency::create_by(&state, &caller, key, path, &request.clone(), move |ctx| {
         let id = Uuid::now_v7();
-        let client = usecases::register(
-            ctx,
-            &NewApiClient {
-                id,
-                organisation_id,
-                name: name.as_str(),
-                roles: &roles,
-                secret_hash: &secret_hash,
-            },
-        )?;
+        let client = usecases::register(ctx, id, &request, &secret_hash)?;
         let location = format!("{path}/{id}");
         let created = Created::new(
             &RegisteredApiClient {

@@ -11,19 +11,14 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::Name;
 use actix_web::{get, patch, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{Course, CourseScope};
-use samhandling_domain::venue::Venue;
-use samhandling_usecases::courses::{self as usecases, CourseDraft, CourseEdit};
-use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
-use utoipa::{IntoParams, ToSchema};
+use samhandling_usecases::courses::{self as usecases, CreateCourse, UpdateCourse};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::{Validate, ValidationError};
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -32,85 +27,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_courses)
         .service(get_course)
         .service(update_course);
-}
-
-/// The course days: each date once (they are stored in order).
-fn check_dates(dates: &[NaiveDate]) -> Result<(), ValidationError> {
-    let mut sorted = dates.to_vec();
-    sorted.sort_unstable();
-    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
-        return Err(ValidationError::new("duplicate")
-            .with_message(Cow::Borrowed("each course day is given once")));
-    }
-    Ok(())
-}
-
-/// A new course. The caller's centre organises it, with the co-organisers it names.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "title": "Nettverksmøter i praksis, Trøndelag vår 2027",
-    "co_organisers": [],
-    "place": "Scandic Nidelven, Trondheim",
-    "digital": false,
-    "dates": ["2027-02-09", "2027-02-10", "2027-03-16"],
-    "capacity": 40
-}))]
-pub struct CreateCourse {
-    /// What it is called.
-    pub title: Name,
-    /// Other competence centres that organise it too (organisation ids of kind
-    /// `competence_centre`); they reach the course as the caller does.
-    #[serde(default)]
-    #[validate(length(max = 5))]
-    #[schema(max_items = 5)]
-    pub co_organisers: Vec<Uuid>,
-    /// Where it is held; required unless `digital`.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub place: Option<Name>,
-    /// Whether it is given digitally.
-    #[serde(default)]
-    pub digital: bool,
-    /// The course days, each once (stored in order).
-    #[validate(length(min = 1, max = 20), custom(function = "check_dates"))]
-    #[schema(min_items = 1, max_items = 20)]
-    pub dates: Vec<NaiveDate>,
-    /// Seats; past them, enrolments wait in line.
-    #[serde(deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 1, max = 500))]
-    #[schema(minimum = 1, maximum = 500)]
-    pub capacity: i32,
-}
-
-/// Changes to a course; absent fields stay as they are. Send `If-Match` with the course's `ETag`.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"capacity": 45}))]
-pub struct UpdateCourse {
-    /// What it is called.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub title: Option<Name>,
-    /// Where it is held (a course that is not digital keeps one).
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub place: Option<Name>,
-    /// Whether it is given digitally.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub digital: Option<bool>,
-    /// The course days, each once; replaces them all.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 20), custom(function = "check_dates"))]
-    #[schema(min_items = 1, max_items = 20, nullable = false)]
-    pub dates: Option<Vec<NaiveDate>>,
-    /// Seats: never below the seats held (409 says how many). Raising it moves the first in
-    /// line up.
-    #[serde(default, deserialize_with = "crate::text::integral")]
-    #[validate(range(min = 1, max = 500))]
-    #[schema(minimum = 1, maximum = 500, nullable = false)]
-    pub capacity: Option<i32>,
 }
 
 /// The rules across fields of a course, as JSON Schema: a course that is not digital needs its
@@ -132,56 +48,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     ]
 }
 
-/// A course, as its organisers see it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CourseView {
-    /// Identifier.
-    pub id: Uuid,
-    /// What it is called.
-    pub title: String,
-    /// The competence centres that organise it (organisation ids); each reaches it.
-    pub organisers: Vec<Uuid>,
-    /// Where, unless digital.
-    pub place: Option<String>,
-    /// Whether it is given digitally.
-    pub digital: bool,
-    /// The course days, in order.
-    pub dates: Vec<NaiveDate>,
-    /// Seats.
-    pub capacity: i32,
-    /// Seats held (enrolled or completed).
-    pub seats_taken: i64,
-    /// Enrolments waiting for a seat.
-    pub waiting: i64,
-    /// Version, also the `ETag`: of the course's own fields, so enrolments (which change
-    /// `seats_taken` and `waiting`) never make an organiser's change fail with 412.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<Course> for CourseView {
-    fn from(course: Course) -> Self {
-        CourseView {
-            id: course.id,
-            title: course.title,
-            organisers: course.organisers,
-            place: course.place,
-            digital: course.digital,
-            dates: course.dates,
-            capacity: course.capacity,
-            seats_taken: course.taken,
-            waiting: course.waiting,
-            version: course.version,
-            created_at: course.created_at,
-            updated_at: course.updated_at,
-        }
-    }
-}
-
-impl Versioned for CourseView {
+impl Versioned for Course {
     fn version(&self) -> i32 {
         self.version
     }
@@ -210,7 +77,7 @@ fn location(id: Uuid) -> String {
     params(IdempotencyKeyHeader),
     request_body = CreateCourse,
     responses(
-        (status = 201, description = "Created", body = CourseView,
+        (status = 201, description = "Created", body = Course,
             headers(("Location" = String, description = "The course"), ("ETag" = String, description = "Its version"))),
         (status = 422, description = "Invalid fields: a co-organiser that is not a competence centre, a repeated date, no place for a course that is not digital", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
@@ -224,28 +91,16 @@ async fn create_course(
     body: ValidJson<CreateCourse>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let draft = CourseDraft {
-        title: request.title.to_string(),
-        venue: Venue::new(
-            "a course",
-            request.place.clone().map(String::from),
-            request.digital,
-        )?,
-        dates: request.dates.clone(),
-        capacity: request.capacity,
-        co_organisers: request.co_organisers.clone(),
-    };
     let centre = caller.caller.organisation_id.uuid();
     idempotency::create_by(
         &state,
         &caller,
         key,
         "/api/v1/courses",
-        &request,
+        &request.clone(),
         move |ctx| {
-            let stored = usecases::create_course(ctx, centre, Uuid::now_v7(), draft)?;
-            let (id, version) = (stored.id, stored.version);
-            Created::new(&CourseView::from(stored), location(id), Some(version))
+            let stored = usecases::create_course(ctx, centre, Uuid::now_v7(), &request)?;
+            Created::new(&stored, location(stored.id), Some(stored.version))
         },
     )
     .await
@@ -257,7 +112,7 @@ async fn create_course(
 #[utoipa::path(
     tag = "courses",
     params(PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<CourseView>)),
+    responses((status = 200, description = "One page", body = Paginated<Course>)),
     security(("bearer" = []))
 )]
 #[get("/courses")]
@@ -265,7 +120,7 @@ async fn list_courses(
     caller: Authorized<CompetenceAdvisers>,
     state: web::Data<AppState>,
     page: Pagination,
-) -> Result<web::Json<Paginated<CourseView>>, ApiError> {
+) -> Result<web::Json<Paginated<Course>>, ApiError> {
     let scope = CourseScope::of(&caller.caller);
     let found = crate::db::run(&state.database, move |conn| {
         Ok(usecases::list_courses(conn, scope, page.0)?)
@@ -278,11 +133,9 @@ async fn list_courses(
         found.items.iter().map(|course| course.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        CourseView::from,
-    )?))
+    Ok(web::Json(pagination::to_wire(&state, found, |shown| {
+        shown
+    })?))
 }
 
 /// Read a course.
@@ -292,7 +145,7 @@ async fn list_courses(
 #[utoipa::path(
     tag = "courses",
     params(CoursePath),
-    responses((status = 200, description = "The course", body = CourseView,
+    responses((status = 200, description = "The course", body = Course,
         headers(("ETag" = String, description = "Its version")))),
     security(("bearer" = []))
 )]
@@ -301,14 +154,14 @@ async fn get_course(
     caller: Authorized<CompetenceAdvisers>,
     state: web::Data<AppState>,
     path: web::Path<CoursePath>,
-) -> Result<Tagged<CourseView>, ApiError> {
+) -> Result<Tagged<Course>, ApiError> {
     let id = path.id;
     let scope = CourseScope::of(&caller.caller);
     let course = record::read_audited(&state, &caller, ResourceType::Course, id, move |conn| {
         Ok(Some(usecases::read_course(conn, scope, id)?))
     })
     .await?;
-    Ok(Tagged::new(CourseView::from(course)))
+    Ok(Tagged::new(course))
 }
 
 /// Change a course.
@@ -321,7 +174,7 @@ async fn get_course(
     params(CoursePath, IfMatchHeader),
     request_body = UpdateCourse,
     responses(
-        (status = 200, description = "Changed", body = CourseView, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, description = "Changed", body = Course, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The capacity would be below the seats held", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -333,21 +186,14 @@ async fn update_course(
     path: web::Path<CoursePath>,
     if_match: IfMatch,
     body: ValidJson<UpdateCourse>,
-) -> Result<Tagged<CourseView>, ApiError> {
+) -> Result<Tagged<Course>, ApiError> {
     let id = path.id;
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = CourseScope::of(&caller.caller);
-    let edit = CourseEdit {
-        title: edit.title.map(String::from),
-        place: edit.place.map(String::from),
-        digital: edit.digital,
-        dates: edit.dates,
-        capacity: edit.capacity,
-    };
     let changed = record::operate(&state, &caller, ResourceType::Course, id, move |ctx| {
-        usecases::update_course(ctx, scope, id, precondition, edit)
+        usecases::update_course(ctx, scope, id, precondition, &edit)
     })
     .await?;
-    Ok(Tagged::new(CourseView::from(changed)))
+    Ok(Tagged::new(changed))
 }

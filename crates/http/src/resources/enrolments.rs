@@ -13,12 +13,11 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::courses::CoursePath;
 use crate::state::AppState;
-use crate::text::{Name, Subject};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{CourseScope, Enrolment, EnrolmentStatus};
-use samhandling_usecases::enrolments::{self as usecases, Professional};
+use samhandling_usecases::enrolments::{self as usecases, Enrol};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -32,35 +31,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_enrolments)
         .service(get_enrolment)
         .service(move_enrolment);
-}
-
-/// A professional to enrol.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "name": "Kari Nordmann",
-    "work_email": "kari.nordmann@levanger.kommune.no",
-    "employer_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
-    "service": "oppfølgingstjenesten psykisk helse og rus"
-}))]
-pub struct Enrol {
-    /// The professional's name.
-    pub name: Name,
-    /// Work e-mail: one live enrolment per e-mail and course (409 again).
-    #[validate(email, length(min = 3, max = 254))]
-    #[schema(format = Email, min_length = 3, max_length = 254)]
-    pub work_email: String,
-    /// The employer: an organisation whose staff can be facilitators (municipality, NAV office,
-    /// self-help centre, user organisation or other; 422 otherwise).
-    pub employer_organisation_id: Uuid,
-    /// The service the professional works in.
-    #[schema(example = "oppfølgingstjenesten psykisk helse og rus")]
-    pub service: Name,
-    /// The token subject (`sub`) the professional will sign in with as a facilitator; the
-    /// lower-cased work e-mail when absent.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub subject: Option<Subject>,
 }
 
 /// Where an enrolment can be moved by hand; a waiting one moves up by itself.
@@ -195,32 +165,18 @@ async fn enrol(
     let request = body.into_inner();
     let scope = CourseScope::of(&caller.caller);
     let route = format!("/api/v1/courses/{course_id}/enrolments");
-    let professional = Professional {
-        name: request.name.to_string(),
-        work_email: request.work_email.clone(),
-        employer_organisation_id: request.employer_organisation_id,
-        service: request.service.to_string(),
-        subject: request
-            .subject
-            .as_deref()
-            .map_or_else(|| request.work_email.to_lowercase(), str::to_owned),
-    };
-    let enrolled = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let stored = usecases::enrol(
-            ctx,
-            scope,
-            course_id.into(),
-            Uuid::now_v7().into(),
-            professional,
-        )?;
-        let (id, version) = (stored.id, stored.version);
-        Created::new(
-            &EnrolmentView::from(stored),
-            location(course_id, id),
-            Some(version),
-        )
-    })
-    .await;
+    let enrolled =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let id = Uuid::now_v7().into();
+            let stored = usecases::enrol(ctx, scope, course_id.into(), id, &request)?;
+            let (id, version) = (stored.id, stored.version);
+            Created::new(
+                &EnrolmentView::from(stored),
+                location(course_id, id),
+                Some(version),
+            )
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::Course, course_id, enrolled)
         .await

@@ -16,17 +16,15 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{Name, Subject};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::Facilitator;
-use samhandling_usecases::facilitators::{self as usecases, TrainedOn};
+use samhandling_usecases::facilitators::{self as usecases, AffiliateFacilitator, TrainedOn};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -34,24 +32,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(affiliate_facilitator)
         .service(list_facilitators)
         .service(get_facilitator);
-}
-
-/// A facilitator trained elsewhere, to follow up once it confirms.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "subject": "ola.hansen@verdal.kommune.no",
-    "name": "Ola Hansen",
-    "employer_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70"
-}))]
-pub struct AffiliateFacilitator {
-    /// The token subject (`sub`) the facilitator signs in with.
-    pub subject: Subject,
-    /// The facilitator's name.
-    pub name: Name,
-    /// The employer the facilitator signs in for: an organisation whose staff can be
-    /// facilitators (municipality, NAV office, self-help centre, user organisation or other).
-    pub employer_organisation_id: Uuid,
 }
 
 /// A facilitator the caller's centre follows up.
@@ -124,24 +104,15 @@ async fn affiliate_facilitator(
     body: ValidJson<AffiliateFacilitator>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let facilitator = Facilitator {
-        id: Uuid::now_v7(),
-        competence_centre_id: caller.caller.organisation_id.uuid(),
-        employer_organisation_id: request.employer_organisation_id,
-        subject: request.subject.to_string(),
-        name: request.name.to_string(),
-        enrolment_id: None,
-        created_at: Utc::now(),
-        confirmed_at: None,
-    };
+    let centre = caller.caller.organisation_id.uuid();
     idempotency::create_by(
         &state,
         &caller,
         key,
         "/api/v1/facilitators",
-        &request,
+        &request.clone(),
         move |ctx| {
-            let stored = usecases::affiliate(ctx, &facilitator)?;
+            let stored = usecases::affiliate(ctx, centre, Uuid::now_v7(), &request)?;
             let id = stored.id;
             Created::new(
                 &FacilitatorView::of(stored, &TrainedOn::default()),

@@ -16,25 +16,22 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
-use crate::text::{
-    check_language, check_languages, check_municipality_number, Label, LanguageTag,
-    MunicipalityNumberText, Name, Subject,
-};
+use crate::text::{check_language, check_municipality_number, LanguageTag, MunicipalityNumberText};
 use actix_web::{get, patch, post, web, Either};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{
-    AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Schedule, Size,
-    Starter, Weekday,
+    CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Schedule, Starter, Weekday,
 };
 use samhandling_domain::intake::MatchCriterion;
-use samhandling_usecases::groups::{self as usecases, GroupEdit, GroupFilter, Visit};
+use samhandling_usecases::groups::UpdateGroup;
+use samhandling_usecases::groups::{self as usecases, GroupDetails, GroupFilter};
+use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -48,176 +45,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(request_follow_up)
         .service(record_visit)
         .service(group_candidates);
-}
-
-fn check_start_time(value: &str) -> Result<(), ValidationError> {
-    parse_start_time(value).map(|_| ()).ok_or_else(|| {
-        ValidationError::new("start_time")
-            .with_message(Cow::Borrowed("a local time as HH:MM, e.g. 18:00"))
-    })
-}
-
-fn parse_start_time(value: &str) -> Option<NaiveTime> {
-    if value.len() != 5 {
-        return None;
-    }
-    NaiveTime::parse_from_str(value, "%H:%M").ok()
-}
-
-/// When a group meets.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleInput {
-    /// The day of the week.
-    pub weekday: Weekday,
-    /// The local time a meeting starts, `HH:MM`.
-    #[validate(custom(function = "check_start_time"))]
-    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "18:00")]
-    pub start_time: String,
-    /// Every how many weeks it meets (1, weekly, is usual).
-    #[serde(
-        default = "weekly",
-        deserialize_with = "crate::text::integral_required"
-    )]
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4, default = 1)]
-    pub interval_weeks: i16,
-}
-
-fn weekly() -> i16 {
-    1
-}
-
-fn usual_minimum() -> i16 {
-    Size::DEFAULT_MINIMUM
-}
-
-fn usual_maximum() -> i16 {
-    Size::HIGHEST_MAXIMUM
-}
-
-impl ScheduleInput {
-    fn to_schedule(&self) -> Result<Schedule, ApiError> {
-        Ok(Schedule {
-            weekday: self.weekday,
-            start_time: parse_start_time(&self.start_time).ok_or_else(|| {
-                ApiError::invalid_field("schedule.start_time", "start_time", "HH:MM")
-            })?,
-            interval_weeks: self.interval_weeks,
-        })
-    }
-}
-
-/// A new group. It starts `planned`; move it to `recruiting` to open it for members.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "title": "Samtalegruppe for pårørende, tirsdager",
-    "theme": "relatives",
-    "languages": ["nb"],
-    "format": "centre_premises",
-    "municipality_number": "5001",
-    "schedule": {"weekday": "tuesday", "start_time": "18:00", "interval_weeks": 1},
-    "min_members": 5,
-    "max_members": 8,
-    "age_from": 18,
-    "address": "Kongens gate 30, Trondheim",
-    "confidential_location": false
-}))]
-pub struct CreateGroup {
-    /// What it is called in the catalogue: describe the theme and time, never a member.
-    pub title: Name,
-    /// What it is about.
-    pub theme: GroupTheme,
-    /// The languages it talks in, as BCP 47 tags.
-    #[validate(length(min = 1, max = 5), custom(function = "check_languages"))]
-    #[schema(value_type = Vec<LanguageTag>, min_items = 1, max_items = 5)]
-    pub languages: Vec<String>,
-    /// Where it meets.
-    pub format: GroupFormat,
-    /// The municipality it meets in (kommunenummer).
-    #[validate(custom(function = "check_municipality_number"))]
-    #[schema(value_type = MunicipalityNumberText)]
-    pub municipality_number: String,
-    /// When it meets.
-    #[validate(nested)]
-    pub schedule: ScheduleInput,
-    /// The fewest it starts with: 5 is usual, 4 can be enough.
-    #[serde(
-        default = "usual_minimum",
-        deserialize_with = "crate::text::integral_required"
-    )]
-    #[validate(range(min = 4, max = 8))]
-    #[schema(minimum = 4, maximum = 8, default = 5)]
-    pub min_members: i16,
-    /// The most it takes.
-    #[serde(
-        default = "usual_maximum",
-        deserialize_with = "crate::text::integral_required"
-    )]
-    #[validate(range(min = 4, max = 8))]
-    #[schema(minimum = 4, maximum = 8, default = 8)]
-    pub max_members: i16,
-    /// The youngest it is for (adults only: 18 or more).
-    #[serde(default, deserialize_with = "crate::text::integral")]
-    #[validate(range(min = 18, max = 120))]
-    #[schema(minimum = 18, maximum = 120, nullable = false)]
-    pub age_from: Option<i16>,
-    /// The oldest it is for.
-    #[serde(default, deserialize_with = "crate::text::integral")]
-    #[validate(range(min = 18, max = 120))]
-    #[schema(minimum = 18, maximum = 120, nullable = false)]
-    pub age_to: Option<i16>,
-    /// Where it meets.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub address: Option<Name>,
-    /// Whether the address is for the centre and the members only (hidden from the catalogue).
-    #[serde(default)]
-    pub confidential_location: bool,
-}
-
-/// Changes to a group; absent fields stay as they are. Send `If-Match` with the group's `ETag`.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"schedule": {"weekday": "wednesday", "start_time": "17:30", "interval_weeks": 1}}))]
-pub struct UpdateGroup {
-    /// What it is called.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub title: Option<Name>,
-    /// The languages it talks in.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 5), custom(function = "check_languages"))]
-    #[schema(value_type = Option<Vec<LanguageTag>>, min_items = 1, max_items = 5, nullable = false)]
-    pub languages: Option<Vec<String>>,
-    /// Where it meets.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub format: Option<GroupFormat>,
-    /// When it meets.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub schedule: Option<ScheduleInput>,
-    /// The fewest it starts with.
-    #[serde(default, deserialize_with = "crate::text::integral")]
-    #[validate(range(min = 4, max = 8))]
-    #[schema(minimum = 4, maximum = 8, nullable = false)]
-    pub min_members: Option<i16>,
-    /// The most it takes (never below the members it has).
-    #[serde(default, deserialize_with = "crate::text::integral")]
-    #[validate(range(min = 4, max = 8))]
-    #[schema(minimum = 4, maximum = 8, nullable = false)]
-    pub max_members: Option<i16>,
-    /// Where it meets.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub address: Option<Name>,
-    /// Whether the address is for the centre and the members only.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub confidential_location: Option<bool>,
 }
 
 /// A group's lifecycle move.
@@ -251,70 +78,7 @@ impl From<Schedule> for ScheduleView {
     }
 }
 
-/// A starter, as shown to the centre.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StarterView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The staff member's token subject.
-    pub subject: String,
-    /// The name the group knows the starter by.
-    pub display_name: String,
-    /// How many of the first meetings the starter plans to attend.
-    pub planned_meetings: i16,
-    /// When assigned.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Starter> for StarterView {
-    fn from(starter: Starter) -> Self {
-        StarterView {
-            id: starter.id,
-            subject: starter.subject,
-            display_name: starter.display_name,
-            planned_meetings: starter.planned_meetings,
-            created_at: starter.created_at,
-        }
-    }
-}
-
-/// A follow-up request and its visit.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FollowUpView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The group.
-    pub group_id: Uuid,
-    /// When the group asked.
-    pub requested_on: NaiveDate,
-    /// The session log that asked, if any.
-    pub session_id: Option<Uuid>,
-    /// When the visit was made; `null` while it is due.
-    pub visited_on: Option<NaiveDate>,
-    /// Who made it.
-    pub visited_by: Option<String>,
-    /// Version, also the `ETag`.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<FollowUp> for FollowUpView {
-    fn from(follow_up: FollowUp) -> Self {
-        FollowUpView {
-            id: follow_up.id,
-            group_id: follow_up.group_id,
-            requested_on: follow_up.requested_on,
-            session_id: follow_up.session_id,
-            visited_on: follow_up.visited_on,
-            visited_by: follow_up.visited_by,
-            version: follow_up.version,
-            created_at: follow_up.created_at,
-        }
-    }
-}
-
-impl Versioned for FollowUpView {
+impl Versioned for FollowUp {
     fn version(&self) -> i32 {
         self.version
     }
@@ -365,10 +129,10 @@ pub struct CentreGroup {
     pub ended_at: Option<DateTime<Utc>>,
     /// Its starters; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starters: Option<Vec<StarterView>>,
+    pub starters: Option<Vec<Starter>>,
     /// Its follow-up requests and visits; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub follow_ups: Option<Vec<FollowUpView>>,
+    pub follow_ups: Option<Vec<FollowUp>>,
     /// Version, also the `ETag`.
     pub version: i32,
     /// Created.
@@ -417,22 +181,9 @@ pub enum GroupView {
     Catalogue(CatalogueGroup),
 }
 
-/// What a read adds to a group: its starters and follow-ups.
-struct Details {
-    starters: Option<Vec<StarterView>>,
-    follow_ups: Option<Vec<FollowUpView>>,
-}
-
-impl Details {
-    const NONE: Details = Details {
-        starters: None,
-        follow_ups: None,
-    };
-}
-
 /// The centre's view of a group, as lists show it.
 pub(crate) fn centre_summary(group: Group) -> GroupView {
-    GroupView::Centre(Box::new(centre_view(group, Details::NONE)))
+    GroupView::Centre(Box::new(centre_view(group, None)))
 }
 
 /// The centre's view as a versioned answer: every answer about a group says which `view` it is.
@@ -443,7 +194,10 @@ fn tagged(centre: CentreGroup) -> Tagged<GroupView> {
     }
 }
 
-fn centre_view(group: Group, details: Details) -> CentreGroup {
+fn centre_view(group: Group, details: Option<GroupDetails>) -> CentreGroup {
+    let (starters, follow_ups) = details
+        .map(|details| (details.starters, details.follow_ups))
+        .unzip();
     CentreGroup {
         allowed_transitions: group.status.allowed_transitions(),
         open_seats: group.open_seats(),
@@ -465,8 +219,8 @@ fn centre_view(group: Group, details: Details) -> CentreGroup {
         member_count: group.member_count,
         started_at: group.started_at,
         ended_at: group.ended_at,
-        starters: details.starters,
-        follow_ups: details.follow_ups,
+        starters,
+        follow_ups,
         version: group.version,
         created_at: group.created_at,
         updated_at: group.updated_at,
@@ -493,29 +247,12 @@ pub(crate) fn catalogue_view(group: Group) -> CatalogueGroup {
     }
 }
 
-fn view(access: CentreAccess, group: Group, details: Details) -> GroupView {
+fn view(access: CentreAccess, group: Group, details: Option<GroupDetails>) -> GroupView {
     if access.runs(group.centre_id) {
         GroupView::Centre(Box::new(centre_view(group, details)))
     } else {
         GroupView::Catalogue(catalogue_view(group))
     }
-}
-
-fn check_age_band(from: Option<i16>, to: Option<i16>) -> Result<AgeBand, ApiError> {
-    match (from, to) {
-        (Some(from), Some(to)) if to < from => Err(ApiError::invalid_field(
-            "age_to",
-            "range",
-            "age_to cannot be below age_from",
-        )),
-        _ => Ok(AgeBand { from, to }),
-    }
-}
-
-fn check_size(minimum: i16, maximum: i16) -> Result<Size, ApiError> {
-    Size { minimum, maximum }
-        .check()
-        .map_err(|message| ApiError::invalid_field("max_members", "range", message))
 }
 
 fn location(id: Uuid) -> String {
@@ -558,38 +295,15 @@ async fn create_group(
     body: ValidJson<CreateGroup>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let request = body.into_inner();
-    let size = check_size(request.min_members, request.max_members)?;
-    let age_band = check_age_band(request.age_from, request.age_to)?;
-    let now = Utc::now();
-    let group = Group {
-        id: Uuid::now_v7(),
-        centre_id: caller.caller.organisation_id.uuid(),
-        title: request.title.to_string(),
-        theme: request.theme,
-        languages: request.languages.clone(),
-        format: request.format,
-        municipality: request.municipality_number.clone(),
-        schedule: request.schedule.to_schedule()?,
-        size,
-        age_band,
-        address: request.address.clone().map(String::from),
-        confidential_location: request.confidential_location,
-        status: GroupStatus::Planned,
-        member_count: 0,
-        started_at: None,
-        ended_at: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let centre = caller.caller.organisation_id.uuid();
     idempotency::create_by(
         &state,
         &caller,
         key,
         "/api/v1/groups",
-        &request,
+        &request.clone(),
         move |ctx| {
-            let stored = usecases::create_group(ctx, &group)?;
+            let stored = usecases::create_group(ctx, centre, Uuid::now_v7(), &request)?;
             let (id, version) = (stored.id, stored.version);
             Created::new(&centre_summary(stored), location(id), Some(version))
         },
@@ -654,7 +368,7 @@ async fn list_groups(
     })
     .await?;
     Ok(web::Json(pagination::to_wire(&state, found, |group| {
-        view(access, group, Details::NONE)
+        view(access, group, None)
     })?))
 }
 
@@ -678,13 +392,7 @@ async fn get_group(
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
     let (group, details) = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        Ok(usecases::read(conn, access, id)?.map(|(group, details)| {
-            let details = details.map_or(Details::NONE, |own| Details {
-                starters: Some(own.starters.into_iter().map(StarterView::from).collect()),
-                follow_ups: Some(own.follow_ups.into_iter().map(FollowUpView::from).collect()),
-            });
-            (group, details)
-        }))
+        Ok(usecases::read(conn, access, id)?)
     })
     .await?;
     Ok(match view(access, group, details) {
@@ -719,26 +427,11 @@ async fn update_group(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let access = CentreAccess::of(&caller.caller);
-    let schedule = edit
-        .schedule
-        .as_ref()
-        .map(ScheduleInput::to_schedule)
-        .transpose()?;
-    let edit = GroupEdit {
-        title: edit.title.map(String::from),
-        languages: edit.languages,
-        format: edit.format,
-        schedule,
-        address: edit.address.map(String::from),
-        confidential_location: edit.confidential_location,
-        min_members: edit.min_members,
-        max_members: edit.max_members,
-    };
     let changed = record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
-        usecases::update_group(ctx, access, id, precondition, edit)
+        usecases::update_group(ctx, access, id, precondition, &edit)
     })
     .await?;
-    Ok(tagged(centre_view(changed, Details::NONE)))
+    Ok(tagged(centre_view(changed, None)))
 }
 
 /// Move a group through its lifecycle.
@@ -768,26 +461,10 @@ async fn transition_group(
     let to = body.into_inner().to;
     let access = CentreAccess::of(&caller.caller);
     let moved = record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
-        samhandling_usecases::groups::move_group(ctx, access, id, to)
+        usecases::move_group(ctx, access, id, to)
     })
     .await?;
-    Ok(tagged(centre_view(moved, Details::NONE)))
-}
-
-/// A starter to assign.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"subject": "ansatt-17@link-trondheim.example", "display_name": "Ingrid", "planned_meetings": 3}))]
-pub struct AssignStarter {
-    /// The staff member's token subject.
-    pub subject: Subject,
-    /// The name the group will know the starter by.
-    pub display_name: Label,
-    /// How many of the first meetings the starter plans to attend (typically 2 to 5).
-    #[serde(deserialize_with = "crate::text::integral_required")]
-    #[validate(range(min = 1, max = 10))]
-    #[schema(minimum = 1, maximum = 10)]
-    pub planned_meetings: i16,
+    Ok(tagged(centre_view(moved, None)))
 }
 
 /// Assign a starter (igangsetter) to a group.
@@ -799,7 +476,7 @@ pub struct AssignStarter {
     params(GroupPath, IdempotencyKeyHeader),
     request_body = AssignStarter,
     responses(
-        (status = 201, description = "Assigned", body = StarterView),
+        (status = 201, description = "Assigned", body = Starter),
         (status = 409, description = "Already a starter of this group", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -816,31 +493,15 @@ async fn assign_starter(
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
     let route = format!("/api/v1/groups/{id}/starters");
-    let starter = Starter {
-        id: Uuid::now_v7(),
-        group_id: id,
-        subject: request.subject.to_string(),
-        display_name: request.display_name.to_string(),
-        planned_meetings: request.planned_meetings,
-        created_at: Utc::now(),
-    };
-    let assigned = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let stored = usecases::assign_starter(ctx, access, &starter)?;
-        Created::new(&StarterView::from(stored), location(id), None)
-    })
-    .await;
+    let assigned =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let stored = usecases::assign_starter(ctx, access, id, Uuid::now_v7(), &request)?;
+            Created::new(&stored, location(id), None)
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::Group, id, assigned)
         .await
-}
-
-/// A group's request for a follow-up visit.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"requested_on": "2026-12-01"}))]
-pub struct RequestFollowUp {
-    /// When the group asked.
-    pub requested_on: NaiveDate,
 }
 
 /// Record that a group asks for a follow-up visit.
@@ -852,7 +513,7 @@ pub struct RequestFollowUp {
     tag = "groups",
     params(GroupPath, IdempotencyKeyHeader),
     request_body = RequestFollowUp,
-    responses((status = 201, description = "Recorded", body = FollowUpView)),
+    responses((status = 201, description = "Recorded", body = FollowUp)),
     security(("bearer" = []))
 )]
 #[post("/groups/{id}/follow-ups")]
@@ -867,33 +528,21 @@ async fn request_follow_up(
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
     let route = format!("/api/v1/groups/{id}/follow-ups");
-    let requested = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let stored = samhandling_usecases::groups::request_follow_up(
-            ctx,
-            access,
-            Uuid::now_v7().into(),
-            id.into(),
-            request.requested_on,
-        )?;
-        Created::new(&FollowUpView::from(stored), location(id), None)
-    })
-    .await;
+    let requested =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let stored = usecases::request_follow_up(
+                ctx,
+                access,
+                Uuid::now_v7().into(),
+                id.into(),
+                &request,
+            )?;
+            Created::new(&stored, location(id), None)
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::Group, id, requested)
         .await
-}
-
-/// A follow-up visit made.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"visited_on": "2026-12-08", "visited_by": "ansatt-17@link-trondheim.example"}))]
-pub struct RecordVisit {
-    /// When.
-    pub visited_on: NaiveDate,
-    /// Who (a token subject); the caller when absent.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub visited_by: Option<Subject>,
 }
 
 /// Record the visit that answers a follow-up request.
@@ -906,7 +555,7 @@ pub struct RecordVisit {
     params(FollowUpPath),
     request_body = RecordVisit,
     responses(
-        (status = 200, description = "Recorded", body = FollowUpView, headers(("ETag" = String, description = "Its version"))),
+        (status = 200, description = "Recorded", body = FollowUp, headers(("ETag" = String, description = "Its version"))),
         (status = 409, description = "The visit is already recorded", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -917,25 +566,19 @@ async fn record_visit(
     state: web::Data<AppState>,
     path: web::Path<FollowUpPath>,
     body: ValidJson<RecordVisit>,
-) -> Result<Tagged<FollowUpView>, ApiError> {
+) -> Result<Tagged<FollowUp>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let visit = Visit {
-        visited_on: request.visited_on,
-        visited_by: request
-            .visited_by
-            .map_or_else(|| caller.caller.subject.clone(), String::from),
-    };
     let visited = record::operate(
         &state,
         &caller,
         ResourceType::GroupFollowUp,
         id,
-        move |ctx| samhandling_usecases::groups::record_visit(ctx, access, id.into(), visit),
+        move |ctx| usecases::record_visit(ctx, access, id.into(), &request),
     )
     .await?;
-    Ok(Tagged::new(FollowUpView::from(visited)))
+    Ok(Tagged::new(visited))
 }
 
 /// How many to rank.

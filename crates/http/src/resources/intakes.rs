@@ -18,14 +18,13 @@ use crate::record;
 use crate::resources::groups::{centre_summary, GroupView, MatchExplanation, RankQuery};
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
-use crate::text::{check_languages, check_plain_text, FreeText, LanguageTag};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::group::{CentreAccess, GroupTheme, Weekday};
-use samhandling_domain::intake::{Completion, Intake, IntakeFormat, IntakeOutcome, Preferences};
+use samhandling_domain::group::{CentreAccess, GroupTheme};
+use samhandling_domain::intake::{Intake, IntakeFormat, IntakeOutcome, Preferences};
 use samhandling_domain::referral::ReferralAccess;
-use samhandling_usecases::intakes::{self as usecases, IntakeFilter, IntakeResult};
+use samhandling_usecases::intakes::{self as usecases, CompleteIntake, CreateIntake, IntakeFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -41,104 +40,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(complete_intake)
         .service(suggested_groups)
         .service(waiting_demand);
-}
-
-/// What the person would like from a group.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PreferencesInput {
-    /// Themes, most wanted first.
-    #[serde(default)]
-    #[validate(length(max = 8))]
-    #[schema(max_items = 8)]
-    pub themes: Vec<GroupTheme>,
-    /// Languages, as BCP 47 tags.
-    #[serde(default)]
-    #[validate(length(max = 5), custom(function = "check_languages"))]
-    #[schema(value_type = Vec<LanguageTag>, max_items = 5)]
-    pub languages: Vec<String>,
-    /// Weekdays the person can meet; none means any.
-    #[serde(default)]
-    #[validate(length(max = 7))]
-    #[schema(max_items = 7)]
-    pub weekdays: Vec<Weekday>,
-}
-
-impl PreferencesInput {
-    fn to_preferences(&self) -> Preferences {
-        let mut themes = self.themes.clone();
-        themes.dedup();
-        let mut weekdays = self.weekdays.clone();
-        weekdays.sort();
-        weekdays.dedup();
-        Preferences {
-            themes,
-            languages: self.languages.clone(),
-            weekdays,
-        }
-    }
-}
-
-/// An intake to book.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "referral_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
-    "scheduled_at": "2026-12-03T10:00:00Z",
-    "format": "in_person",
-    "preferences": {"themes": ["anxiety_and_depression"], "languages": ["nb"], "weekdays": ["tuesday", "thursday"]}
-}))]
-pub struct CreateIntake {
-    /// The referral or self-registration, addressed to your centre.
-    pub referral_id: Uuid,
-    /// When the conversation is booked.
-    pub scheduled_at: DateTime<Utc>,
-    /// How it is held.
-    pub format: IntakeFormat,
-    /// What the person would like, if already known.
-    #[serde(default)]
-    #[validate(nested)]
-    pub preferences: PreferencesInput,
-    /// The centre's notes. Keep to what the group offer needs: no diagnosis.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub notes: Option<FreeText>,
-}
-
-/// The outcome of a held intake.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "held_at": "2026-12-03T10:00:00Z",
-    "outcome": "specific_group",
-    "outcome_theme": "anxiety_and_depression",
-    "pseudonym": "Kari",
-    "preferences": {"themes": ["anxiety_and_depression"], "languages": ["nb"], "weekdays": ["tuesday"]}
-}))]
-pub struct CompleteIntake {
-    /// When it was held.
-    pub held_at: DateTime<Utc>,
-    /// What it concluded.
-    pub outcome: IntakeOutcome,
-    /// The theme, for `specific_group` (and only then).
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub outcome_theme: Option<GroupTheme>,
-    /// The name the person goes by in a group: a first name or an alias the person chooses.
-    /// Required when the outcome is a group.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(length(min = 1, max = 50), custom(function = "check_plain_text"))]
-    #[schema(value_type = Option<crate::text::Label>, max_length = 50, nullable = false)]
-    pub pseudonym: Option<String>,
-    /// What the person would like; replaces what booking recorded when given.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[validate(nested)]
-    #[schema(nullable = false)]
-    pub preferences: Option<PreferencesInput>,
-    /// The centre's notes; replace earlier ones when given.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub notes: Option<FreeText>,
 }
 
 /// The rules across fields of a completion, as JSON Schema: `outcome_theme` with
@@ -160,17 +61,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
             ]
         }),
     )]
-}
-
-/// What the person would like, as shown.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PreferencesView {
-    /// Themes.
-    pub themes: Vec<GroupTheme>,
-    /// Languages.
-    pub languages: Vec<String>,
-    /// Weekdays; none means any.
-    pub weekdays: Vec<Weekday>,
 }
 
 /// An intake, as its centre sees it. Lists leave out `preferences`, `pseudonym` and `notes`;
@@ -195,7 +85,7 @@ pub struct IntakeView {
     pub outcome_theme: Option<GroupTheme>,
     /// What the person would like; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preferences: Option<PreferencesView>,
+    pub preferences: Option<Preferences>,
     /// The name the person goes by in a group; absent in lists.
     #[allow(clippy::option_option)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -231,11 +121,7 @@ fn view(intake: Intake, whole: bool) -> IntakeView {
         held_at: completion.as_ref().map(|c| c.held_at),
         outcome: completion.as_ref().map(|c| c.outcome),
         outcome_theme: completion.as_ref().and_then(|c| c.outcome_theme),
-        preferences: whole.then_some(PreferencesView {
-            themes: intake.preferences.themes,
-            languages: intake.preferences.languages,
-            weekdays: intake.preferences.weekdays,
-        }),
+        preferences: whole.then_some(intake.preferences),
         pseudonym: whole.then(|| completion.and_then(|c| c.pseudonym)),
         notes: whole.then_some(intake.notes),
         version: intake.version,
@@ -279,28 +165,14 @@ async fn create_intake(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let referral_access = ReferralAccess::of(&caller.caller);
-    let now = Utc::now();
-    let intake = Intake {
-        id: Uuid::now_v7(),
-        referral_id: request.referral_id,
-        centre_id: referral_access.organisation_id(),
-        scheduled_at: request.scheduled_at,
-        format: request.format,
-        preferences: request.preferences.to_preferences(),
-        completion: None,
-        notes: request.notes.clone().map(String::from),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
     idempotency::create_by(
         &state,
         &caller,
         key,
         "/api/v1/intakes",
-        &request,
+        &request.clone(),
         move |ctx| {
-            let stored = usecases::book_intake(ctx, referral_access, &intake)?;
+            let stored = usecases::book_intake(ctx, referral_access, Uuid::now_v7(), &request)?;
             let shown = view(stored, true);
             Created::new(
                 &shown,
@@ -413,26 +285,9 @@ async fn complete_intake(
 ) -> Result<Tagged<IntakeView>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
-    let completion = Completion {
-        held_at: request.held_at,
-        outcome: request.outcome,
-        outcome_theme: request.outcome_theme,
-        pseudonym: request.pseudonym.clone(),
-    };
-    completion.check().map_err(|refusal| {
-        ApiError::invalid_field(refusal.field(), "required", refusal.to_string())
-    })?;
-    let result = IntakeResult {
-        completion,
-        preferences: request
-            .preferences
-            .as_ref()
-            .map(PreferencesInput::to_preferences),
-        notes: request.notes.clone().map(String::from),
-    };
     let who = caller.caller.clone();
     let completed = record::operate(&state, &caller, ResourceType::Intake, id, move |ctx| {
-        usecases::complete_intake(ctx, &who, id, result)
+        usecases::complete_intake(ctx, &who, id, &request)
     })
     .await?;
     Ok(Tagged::new(view(completed, true)))

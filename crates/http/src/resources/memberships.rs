@@ -17,15 +17,13 @@ use crate::resources::groups::GroupPath;
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::group::{CentreAccess, LeaveReason, Membership};
-use samhandling_usecases::memberships::{self as usecases, Placement};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use samhandling_domain::group::{CentreAccess, Membership};
+use samhandling_usecases::memberships::{self as usecases, PlaceMember, RecordDeparture};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -37,86 +35,9 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(record_departure);
 }
 
-/// A person to place.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"intake_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a80"}))]
-pub struct PlaceMember {
-    /// The person's completed intake (with a group outcome and a pseudonym).
-    pub intake_id: Uuid,
-    /// For a group that has started (and is therefore closed): the group agreed to take a new
-    /// member.
-    #[serde(default)]
-    pub group_agreed: bool,
-    /// The member signed the confidentiality declaration (taushetserklæring) at placement.
-    #[serde(default)]
-    pub confidentiality_signed: bool,
-}
-
-/// Why and when a member left.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "completed"}))]
-pub struct RecordDeparture {
-    /// Why.
-    pub reason: LeaveReason,
-    /// When the member told the group (meldeplikt); now when absent.
-    #[serde(default, deserialize_with = "crate::text::present")]
-    #[schema(nullable = false)]
-    pub left_at: Option<DateTime<Utc>>,
-}
-
-/// A place in a group, as the running centre sees it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MembershipView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The group.
-    pub group_id: Uuid,
-    /// The person's referral; `null` once the person is erased.
-    pub referral_id: Option<Uuid>,
-    /// The intake the person was placed from; `null` once erased.
-    pub intake_id: Option<Uuid>,
-    /// The name the person goes by in the group; `null` once erased.
-    pub pseudonym: Option<String>,
-    /// When the person joined.
-    pub joined_at: DateTime<Utc>,
-    /// Days from the referral to the place.
-    pub waited_days: i32,
-    /// When the member signed the confidentiality declaration; `null` until then.
-    pub confidentiality_signed_at: Option<DateTime<Utc>>,
-    /// When the member left; `null` while a member.
-    pub left_at: Option<DateTime<Utc>>,
-    /// Why.
-    pub leave_reason: Option<LeaveReason>,
-    /// Version, also the `ETag`.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl Versioned for MembershipView {
+impl Versioned for Membership {
     fn version(&self) -> i32 {
         self.version
-    }
-}
-
-impl From<Membership> for MembershipView {
-    fn from(membership: Membership) -> Self {
-        MembershipView {
-            id: membership.id,
-            group_id: membership.group_id,
-            referral_id: membership.referral_id,
-            intake_id: membership.intake_id,
-            pseudonym: membership.pseudonym,
-            joined_at: membership.joined_at,
-            waited_days: membership.waited_days,
-            confidentiality_signed_at: membership.confidentiality_signed_at,
-            left_at: membership.left_at,
-            leave_reason: membership.leave_reason,
-            version: membership.version,
-            created_at: membership.created_at,
-        }
     }
 }
 
@@ -138,7 +59,7 @@ pub struct MembershipPath {
     params(GroupPath, IdempotencyKeyHeader),
     request_body = PlaceMember,
     responses(
-        (status = 201, description = "Placed", body = MembershipView,
+        (status = 201, description = "Placed", body = Membership,
             headers(("Location" = String, description = "The membership"), ("ETag" = String, description = "Its version"))),
         (status = 404, description = "`intake_id` names no intake of your centre", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Full, closed, not a group outcome, or placed already", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -157,23 +78,17 @@ async fn place_member(
     let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/groups/{group_id}/members");
-    let placed = idempotency::create_by(&state, &caller, key, &route, &request, move |ctx| {
-        let placement = Placement {
-            id: Uuid::now_v7().into(),
-            group_id: group_id.into(),
-            intake_id: request.intake_id.into(),
-            group_agreed: request.group_agreed,
-            confidentiality_signed: request.confidentiality_signed,
-        };
-        let membership = usecases::place_member(ctx, &who, placement)?;
-        let shown = MembershipView::from(membership);
-        Created::new(
-            &shown,
-            format!("/api/v1/memberships/{}", shown.id),
-            Some(shown.version),
-        )
-    })
-    .await;
+    let placed =
+        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
+            let id = Uuid::now_v7().into();
+            let shown = usecases::place_member(ctx, &who, id, group_id.into(), &request)?;
+            Created::new(
+                &shown,
+                format!("/api/v1/memberships/{}", shown.id),
+                Some(shown.version),
+            )
+        })
+        .await;
     caller
         .noting_denial(&state, ResourceType::Group, group_id, placed)
         .await
@@ -185,7 +100,7 @@ async fn place_member(
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<MembershipView>)),
+    responses((status = 200, description = "One page", body = Paginated<Membership>)),
     security(("bearer" = []))
 )]
 #[get("/groups/{id}/members")]
@@ -194,25 +109,23 @@ async fn list_members(
     state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     page: Pagination,
-) -> Result<web::Json<Paginated<MembershipView>>, ApiError> {
+) -> Result<web::Json<Paginated<Membership>>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
         Ok(usecases::list_for_group(conn, access, id, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        MembershipView::from,
-    )?))
+    Ok(web::Json(pagination::to_wire(&state, found, |shown| {
+        shown
+    })?))
 }
 
 /// Read a membership.
 #[utoipa::path(
     tag = "groups",
     params(MembershipPath),
-    responses((status = 200, description = "The membership", body = MembershipView,
+    responses((status = 200, description = "The membership", body = Membership,
         headers(("ETag" = String, description = "Its version")))),
     security(("bearer" = []))
 )]
@@ -221,14 +134,14 @@ async fn get_membership(
     caller: Authorized<Coordinators>,
     state: web::Data<AppState>,
     path: web::Path<MembershipPath>,
-) -> Result<Tagged<MembershipView>, ApiError> {
+) -> Result<Tagged<Membership>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Membership, id, move |conn| {
         Ok(usecases::find(conn, access, id)?)
     })
     .await?;
-    Ok(Tagged::new(MembershipView::from(found)))
+    Ok(Tagged::new(found))
 }
 
 /// Record that a member signed the confidentiality declaration (taushetserklæring).
@@ -237,7 +150,7 @@ async fn get_membership(
 #[utoipa::path(
     tag = "groups",
     params(MembershipPath),
-    responses((status = 200, description = "Recorded", body = MembershipView,
+    responses((status = 200, description = "Recorded", body = Membership,
         headers(("ETag" = String, description = "The new version")))),
     security(("bearer" = []))
 )]
@@ -246,14 +159,14 @@ async fn sign_declaration(
     caller: Authorized<Coordinators>,
     state: web::Data<AppState>,
     path: web::Path<MembershipPath>,
-) -> Result<Tagged<MembershipView>, ApiError> {
+) -> Result<Tagged<Membership>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
     let signed = record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
         usecases::sign_declaration(ctx, access, id)
     })
     .await?;
-    Ok(Tagged::new(MembershipView::from(signed)))
+    Ok(Tagged::new(signed))
 }
 
 /// Record that a member left the group.
@@ -266,7 +179,7 @@ async fn sign_declaration(
     params(MembershipPath),
     request_body = RecordDeparture,
     responses(
-        (status = 200, description = "Recorded", body = MembershipView, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, description = "Recorded", body = Membership, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The member has left already", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -277,13 +190,13 @@ async fn record_departure(
     state: web::Data<AppState>,
     path: web::Path<MembershipPath>,
     body: ValidJson<RecordDeparture>,
-) -> Result<Tagged<MembershipView>, ApiError> {
+) -> Result<Tagged<Membership>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
     let left = record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
-        usecases::record_departure(ctx, access, id, request.reason, request.left_at)
+        usecases::record_departure(ctx, access, id, &request)
     })
     .await?;
-    Ok(Tagged::new(MembershipView::from(left)))
+    Ok(Tagged::new(left))
 }

@@ -11,17 +11,14 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{
-    check_municipality_number, check_plain_text, present, Label, MunicipalityNumberText, Name,
-};
+use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, patch, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::organisation::{
-    MunicipalityNumber, Organisation, OrganisationChanges, OrganisationDraft, OrganisationKind,
-};
+use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_usecases::organisations::{self as usecases, OrganisationFilter};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use samhandling_usecases::organisations::{CreateOrganisation, UpdateOrganisation};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
@@ -33,99 +30,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_organisations)
         .service(get_organisation)
         .service(update_organisation);
-}
-
-/// A new organisation.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "kind": "municipality",
-    "name": "Stjørdal kommune",
-    "municipality_number": "5035",
-    "county": "Trøndelag",
-    "region": "Værnesregionen"
-}))]
-pub struct CreateOrganisation {
-    /// What sort of actor it is; cannot be changed later.
-    pub kind: OrganisationKind,
-    /// Display name.
-    pub name: Name,
-    /// Kommunenummer; required when `kind` is `municipality`.
-    #[validate(custom(function = "check_municipality_number"))]
-    #[schema(value_type = Option<MunicipalityNumberText>)]
-    pub municipality_number: Option<String>,
-    /// Fylke.
-    pub county: Option<Label>,
-    /// Inter-municipal region, e.g. Værnesregionen.
-    pub region: Option<Label>,
-    /// For a county governor: the fylkesnummer of the county it covers (`50` for Trøndelag).
-    /// It acts on dialogue meetings with the municipalities whose kommunenummer starts with it.
-    #[validate(custom(function = "check_county_number"))]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", example = "50")]
-    pub county_number: Option<String>,
-}
-
-/// A validator check: a fylkesnummer (two ASCII digits).
-fn check_county_number(value: &str) -> Result<(), validator::ValidationError> {
-    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(
-            validator::ValidationError::new("county_number").with_message(
-                std::borrow::Cow::Borrowed("a fylkesnummer is exactly two digits"),
-            ),
-        )
-    }
-}
-
-/// A change to an organisation (JSON merge patch): omitted fields stay, `null` clears an optional
-/// field. The kind cannot be changed.
-#[derive(Debug, Default, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"region": "Værnesregionen"}))]
-pub struct UpdateOrganisation {
-    /// New display name.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(required = false, nullable = false)]
-    pub name: Option<Name>,
-    /// New kommunenummer, or `null` to clear it (not for municipalities).
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[validate(custom(function = "check_municipality_number"))]
-    #[schema(value_type = Option<MunicipalityNumberText>, nullable = true)]
-    pub municipality_number: Option<Option<String>>,
-    /// New county, or `null` to clear it.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(nullable = true)]
-    pub county: Option<Option<Label>>,
-    /// New region, or `null` to clear it.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(nullable = true)]
-    pub region: Option<Option<Label>>,
-    /// New county number (county governors only), or `null` to clear it.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[validate(custom(function = "check_county_number"))]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", nullable = true)]
-    pub county_number: Option<Option<String>>,
 }
 
 /// Filters for the list.
@@ -152,12 +56,7 @@ pub struct OrganisationPath {
     id: Uuid,
 }
 
-fn parse_number(value: Option<String>) -> Option<MunicipalityNumber> {
-    // Already validated: conversion cannot fail here, and `None` would only drop an invalid value.
-    value.and_then(|number| MunicipalityNumber::try_from(number).ok())
-}
-
-/// The rule of [`OrganisationDraft::check`] in JSON Schema terms, merged into the published
+/// The rule of [`samhandling_domain::organisation::OrganisationDraft::check`] in JSON Schema terms, merged into the published
 /// `CreateOrganisation` schema so that the contract states it too.
 pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     vec![(
@@ -206,14 +105,7 @@ async fn create_organisation(
     body: ValidJson<CreateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let draft = OrganisationDraft {
-        kind: request.kind,
-        name: request.name.to_string(),
-        municipality_number: parse_number(request.municipality_number.clone()),
-        county: request.county.clone().map(String::from),
-        region: request.region.clone().map(String::from),
-        county_number: request.county_number.clone(),
-    };
+    let draft = request.draft();
     idempotency::create_by(
         &state,
         &caller,
@@ -248,7 +140,7 @@ async fn list_organisations(
     let query = query.0;
     let filter = OrganisationFilter {
         kind: query.kind,
-        municipality_number: parse_number(query.municipality_number),
+        municipality_number: usecases::parse_number(query.municipality_number),
         region: query.region,
     };
     let found = crate::db::run(&state.database, move |conn| {
@@ -313,19 +205,12 @@ async fn update_organisation(
     let id = path.id;
     let request = body.into_inner();
     let precondition = if_match.precondition()?;
-    let changes = OrganisationChanges {
-        name: request.name.map(String::from),
-        municipality_number: request.municipality_number.map(parse_number),
-        county: request.county.map(|inner| inner.map(String::from)),
-        region: request.region.map(|inner| inner.map(String::from)),
-        county_number: request.county_number,
-    };
     let organisation = record::operate(
         &state,
         &caller,
         ResourceType::Organisation,
         id,
-        move |ctx| usecases::change(ctx, id, precondition, changes),
+        move |ctx| usecases::change(ctx, id, precondition, &request),
     )
     .await?;
     Ok(Tagged::new(organisation))

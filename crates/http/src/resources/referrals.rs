@@ -100,34 +100,6 @@ referral_request! {
     }
 }
 
-/// One step of a referral's history. Codes only: no free text, no names.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TransitionView {
-    /// The status before (none for the first step).
-    pub from_status: Option<ReferralStatus>,
-    /// The status after.
-    pub to_status: ReferralStatus,
-    /// Why.
-    pub reason: Option<ReasonCode>,
-    /// The organisation that made the change (the centre or the referrer); none for a
-    /// self-registration.
-    pub actor_organisation_id: Option<Uuid>,
-    /// When.
-    pub occurred_at: DateTime<Utc>,
-}
-
-impl From<Transition> for TransitionView {
-    fn from(step: Transition) -> Self {
-        TransitionView {
-            from_status: step.from_status,
-            to_status: step.to_status,
-            reason: step.reason,
-            actor_organisation_id: step.actor_organisation_id,
-            occurred_at: step.occurred_at,
-        }
-    }
-}
-
 /// The consent as recorded.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsentView {
@@ -179,7 +151,7 @@ pub struct CentreReferral {
     pub person: Option<Option<Person>>,
     /// Every step so far; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<TransitionView>>,
+    pub history: Option<Vec<Transition>>,
     /// When it ended.
     pub ended_at: Option<DateTime<Utc>>,
     /// When the retention sweep will erase the person unless the referral changes first
@@ -222,7 +194,7 @@ pub struct ReferrerReferral {
     pub allowed_transitions: Vec<ReferralStatus>,
     /// Every step so far, with feedback consent; absent otherwise and in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<TransitionView>>,
+    pub history: Option<Vec<Transition>>,
     /// The version of this view, also the `ETag`: it moves only when something shown here
     /// changes, never with the centre's steps the view does not show.
     pub version: i32,
@@ -309,7 +281,7 @@ pub struct ReferralPath {
 #[allow(clippy::option_option)]
 struct Details {
     person: Option<Option<Person>>,
-    history: Option<Vec<TransitionView>>,
+    history: Option<Vec<Transition>>,
 }
 
 impl Details {
@@ -540,13 +512,7 @@ async fn get_referral(
     };
     let details = Details {
         person,
-        history: Some(
-            found
-                .history
-                .into_iter()
-                .map(TransitionView::from)
-                .collect(),
-        ),
+        history: Some(found.history),
     };
     Ok(Tagged::new(view(
         access,

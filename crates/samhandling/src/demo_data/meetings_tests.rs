@@ -2,6 +2,7 @@
 
 use super::tests::centre_id as org;
 use super::*;
+use chrono::NaiveDate;
 use samhandling_domain::course::CourseScope;
 use samhandling_domain::network_meeting::NetworkMeeting;
 use samhandling_persistence::network_meetings::MeetingFilter;

@@ -3,8 +3,8 @@
 
 use super::*;
 use samhandling_domain::audit::AuditAction;
-use samhandling_domain::group::{CentreScope, GroupScope};
-use samhandling_domain::intake::IntakeOutcome;
+use samhandling_domain::group::{CentreScope, Group, GroupScope};
+use samhandling_domain::intake::{Intake, IntakeOutcome};
 use samhandling_domain::organisation::MunicipalityNumber;
 use samhandling_domain::page::{Page, Position};
 use samhandling_domain::referral::Referral;
