@@ -385,7 +385,8 @@ async fn another_centre_gets_404_on_every_id() {
     let (_t, app, f) = TestApp::started(field).await;
     let mut body = group_body("Hemmelig sted", "relatives");
     body["confidential_location"] = json!(true);
-    // Full, so that it is not in the catalogue, where anyone signed in may read it.
+    // Unpublished (the default), so that it is not in the catalogue, where anyone signed in may
+    // read it; and full.
     body["max_members"] = json!(5);
     let (group, intakes) = group_with_members(&app, &f, &body, 5).await;
     post(
@@ -498,6 +499,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
     let (_t, app, f) = TestApp::started(field).await;
     let mut body = group_body("Hemmelig sted", "relatives");
     body["confidential_location"] = json!(true);
+    body["published"] = json!(true);
     let (group, _) = group_with_members(&app, &f, &body, 2).await;
     let planned = post(
         &app,
@@ -511,6 +513,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
     let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
     assert_eq!(seen.status, 200, "{}", seen.text);
     assert_eq!(seen.body["view"], "catalogue");
+    assert_eq!(seen.body["seats"], "available");
     assert_eq!(seen.body["address"], Value::Null);
     assert_eq!(seen.body["confidential_location"], true);
     for hidden in [
@@ -843,7 +846,9 @@ async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats
 #[actix_web::test]
 async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggestions() {
     let (_t, app, f) = TestApp::started(field).await;
-    let (group, _) = group_with_members(&app, &f, &group_body("Oppstart", "relatives"), 5).await;
+    let mut body = group_body("Oppstart", "relatives");
+    body["published"] = json!(true);
+    let (group, _) = group_with_members(&app, &f, &body, 5).await;
     let sessions = format!("/api/v1/groups/{group}/sessions");
     let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 5, "follow_up_requested": false});
     post(&app, &sessions, &f.coordinator, &session(&day(0)))
@@ -907,4 +912,126 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
         "the group has started and is closed: place someone only when the group agrees (group_agreed: true)"
     );
     created(&app, &sessions, &f.coordinator, &session(&day(1))).await;
+}
+
+#[actix_web::test]
+async fn an_unpublished_group_is_the_centre_s_own_and_404_to_everyone_else() {
+    let (_t, app, f) = TestApp::started(field).await;
+    let (group, _) = group_with_members(&app, &f, &group_body("Uten register", "grief"), 1).await;
+    let uri = format!("/api/v1/groups/{group}");
+
+    // Recruiting, but not published: only its centre sees it, and the suggestions still offer it.
+    let own = get(&app, &uri, &f.coordinator).await;
+    assert_eq!(own.body["published"], false);
+    for outsider in [&f.referrer, &f.other_centre] {
+        get(&app, &uri, outsider).await.assert_problem(404);
+        let catalogue = get(&app, "/api/v1/groups", outsider).await;
+        assert_eq!(catalogue.body["items"], json!([]), "{}", catalogue.text);
+    }
+    let waiting = candidate(&app, &f, "Venter", "Venter").await.intake;
+    let suggested = get(
+        &app,
+        &format!("/api/v1/intakes/{waiting}/suggested-groups"),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(suggested.body["items"][0]["group"]["id"], group.as_str());
+
+    // Published, it is in the catalogue; withdrawn, it is 404 again.
+    let publish = |published: bool| {
+        let app = &app;
+        let uri = uri.clone();
+        let token = f.coordinator.clone();
+        async move {
+            let version = get(app, &uri, &token).await.body["version"].to_string();
+            let request = TestRequest::patch()
+                .uri(&uri)
+                .insert_header(("If-Match", format!("\"{version}\"")))
+                .set_json(json!({"published": published}));
+            let changed = send(app, authorized(request, &token)).await;
+            assert_eq!(changed.status, 200, "{}", changed.text);
+            assert_eq!(changed.body["published"], published);
+        }
+    };
+    publish(true).await;
+    let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
+    assert_eq!(samhandling_tests::ids(&catalogue.body), [group.as_str()]);
+    assert_eq!(get(&app, &uri, &f.referrer).await.body["view"], "catalogue");
+    publish(false).await;
+    get(&app, &uri, &f.referrer).await.assert_problem(404);
+}
+
+#[actix_web::test]
+async fn a_status_filter_never_reaches_another_centre_s_groups() {
+    let (_t, app, f) = TestApp::started(field).await;
+    let mut body = group_body("Publisert", "general");
+    body["published"] = json!(true);
+    let (group, _) = group_with_members(&app, &f, &body, 5).await;
+    moved(
+        &app,
+        &format!("/api/v1/groups/{group}"),
+        &f.coordinator,
+        "starting",
+    )
+    .await;
+
+    // The catalogue shows no status, so filtering on one must not tell which group has its
+    // minimum: another centre finds nothing, its own centre finds its group.
+    let mut outsider = Vec::new();
+    for status in ["recruiting", "starting"] {
+        let uri = format!("/api/v1/groups?status={status}");
+        outsider.push(get(&app, &uri, &f.other_centre).await.body["items"].clone());
+    }
+    assert_eq!(outsider, [json!([]), json!([])]);
+    let own = get(&app, "/api/v1/groups?status=starting", &f.coordinator).await;
+    assert_eq!(samhandling_tests::ids(&own.body), [group.as_str()]);
+}
+
+#[actix_web::test]
+async fn catalogue_seats_are_a_band_of_the_day_start_and_a_full_group_stays_listed() {
+    let (t, app, f) = TestApp::started(field).await;
+    let mut body = group_body("Fullt i dag", "relatives");
+    body["published"] = json!(true);
+    body["max_members"] = json!(5);
+    let (group, _) = group_with_members(&app, &f, &body, 5).await;
+    let uri = format!("/api/v1/groups/{group}");
+
+    // Full now, but the five joined today: the band is as the day began, and the group stays.
+    let seats = |token: String| {
+        let app = &app;
+        let uri = uri.clone();
+        async move { get(app, &uri, &token).await.body["seats"].clone() }
+    };
+    assert_eq!(seats(f.referrer.clone()).await, "available");
+    let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
+    assert_eq!(samhandling_tests::ids(&catalogue.body), [group.as_str()]);
+
+    // The same places, joined before today: three leave two seats, five leave none.
+    let back_date = |count: i64| {
+        let statement = "UPDATE memberships SET joined_at = now() - interval '2 days' \
+            WHERE id IN (SELECT id FROM memberships WHERE group_id = $1::uuid \
+            ORDER BY id LIMIT $2)";
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query(statement)
+                .bind::<diesel::sql_types::Text, _>(group.clone())
+                .bind::<diesel::sql_types::BigInt, _>(count),
+            &mut t.database.connect(),
+        )
+        .unwrap();
+    };
+    back_date(3);
+    assert_eq!(seats(f.referrer.clone()).await, "few");
+    back_date(5);
+    assert_eq!(seats(f.other_centre.clone()).await, "full");
+    let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
+    assert_eq!(catalogue.body["items"][0]["seats"], "full");
+    // Its own centre counts exactly.
+    let own = get(&app, &uri, &f.coordinator).await;
+    assert_eq!(
+        (
+            own.body["member_count"].clone(),
+            own.body["open_seats"].clone()
+        ),
+        (json!(5), json!(0))
+    );
 }

@@ -1,6 +1,6 @@
 //! Self-help groups in storage, with their starters and follow-up visits. Every query that loads
 //! a group takes a [`GroupScope`] into its WHERE clause: the centre's own groups, and (for
-//! browsing only) the catalogue of open (recruiting or starting) groups with an open seat.
+//! browsing only) the catalogue: the open (recruiting or starting) groups their centres publish.
 
 use crate::error::{parse_stored, StoreError};
 use crate::pagination::{self, created_order};
@@ -23,13 +23,12 @@ pub const STARTER_KEY: &str = "group_starters_key";
 
 type Condition = Box<dyn BoxableExpression<groups::table, Pg, SqlType = Bool>>;
 
-/// Open ([`GroupStatus::OPEN`]: recruiting or starting) with a free seat: what the catalogue
-/// shows (the partial index `groups_catalogue`).
+/// Published and open ([`GroupStatus::OPEN`]: recruiting or starting), full or not: what the
+/// catalogue shows (the partial index `groups_catalogue`). A full group stays, so that it does not
+/// drop out at the moment someone is placed in it.
 fn in_catalogue() -> Condition {
     Box::new(
-        groups::status
-            .eq_any(GroupStatus::OPEN.map(GroupStatus::as_str))
-            .and(groups::member_count.lt(groups::max_members)),
+        groups::published.and(groups::status.eq_any(GroupStatus::OPEN.map(GroupStatus::as_str))),
     )
 }
 
@@ -90,6 +89,7 @@ pub(crate) struct GroupRow {
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    published: bool,
 }
 
 impl TryFrom<GroupRow> for Group {
@@ -119,6 +119,7 @@ impl TryFrom<GroupRow> for Group {
             },
             address: row.address,
             confidential_location: row.confidential_location,
+            published: row.published,
             status: parse_stored(&row.status)?,
             member_count: row.member_count,
             started_at: row.started_at,
@@ -165,6 +166,7 @@ fn editable(
     diesel::dsl::Eq<groups::age_to, Option<i16>>,
     diesel::dsl::Eq<groups::address, Option<&str>>,
     diesel::dsl::Eq<groups::confidential_location, bool>,
+    diesel::dsl::Eq<groups::published, bool>,
 ) {
     (
         groups::title.eq(group.title.as_str()),
@@ -181,6 +183,7 @@ fn editable(
         groups::age_to.eq(group.age_band.to),
         groups::address.eq(group.address.as_deref()),
         groups::confidential_location.eq(group.confidential_location),
+        groups::published.eq(group.published),
     )
 }
 
@@ -208,7 +211,7 @@ pub struct GroupFilter {
     pub municipality: Option<String>,
     /// Only groups talking this language.
     pub language: Option<String>,
-    /// Only the catalogue (open groups with open seats), even for the centre's coordinators.
+    /// Only the catalogue (published open groups), even for the centre's coordinators.
     pub catalogue_only: bool,
 }
 

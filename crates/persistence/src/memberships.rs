@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use samhandling_domain::group::{CentreScope, LeaveReason, Membership};
 use samhandling_domain::page::{Page, PageRequest};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The unique index that gives a person one place at a time.
@@ -210,4 +211,25 @@ pub(crate) fn erase_for_referral(
             .returning(memberships::id)
             .get_results(conn)?,
     )
+}
+
+/// How many members each of `group_ids` held at the instant `at` (joined before it, not left by
+/// it): what the catalogue's seat bands are read from, so that a placement shows only after it.
+pub fn members_at(
+    conn: &mut PgConnection,
+    group_ids: &[Uuid],
+    at: DateTime<Utc>,
+) -> Result<HashMap<Uuid, i64>, StoreError> {
+    let counts: Vec<(Uuid, i64)> = memberships::table
+        .filter(memberships::group_id.eq_any(group_ids))
+        .filter(memberships::joined_at.lt(at))
+        .filter(
+            memberships::left_at
+                .is_null()
+                .or(memberships::left_at.ge(at)),
+        )
+        .group_by(memberships::group_id)
+        .select((memberships::group_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counts.into_iter().collect())
 }

@@ -280,6 +280,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        published -> Bool,
     }
 }
 

@@ -7,13 +7,12 @@ use crate::input::{
     Subject,
 };
 use crate::{Context, UseCaseError};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened_on;
-use samhandling_domain::group::GroupScope;
 use samhandling_domain::group::{
     AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, LeaveReason,
-    Schedule, Size, Starter, Weekday,
+    Schedule, SeatBand, Size, Starter, Weekday,
 };
 use samhandling_domain::ids::{FollowUpId, GroupId};
 use samhandling_domain::page::{Page, PageRequest};
@@ -24,6 +23,7 @@ use samhandling_persistence::{matching, PgConnection};
 use samhandling_persistence::{memberships, referrals};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
@@ -154,6 +154,11 @@ pub struct CreateGroup {
     /// Whether the address is for the centre and the members only (hidden from the catalogue).
     #[serde(default)]
     pub confidential_location: bool,
+    /// Whether the catalogue shows the group to every signed-in organisation while it recruits
+    /// or starts. Off unless the centre turns it on: the intake conversation decides the group,
+    /// and an unpublished group is 404 to everyone outside the centre.
+    #[serde(default)]
+    pub published: bool,
 }
 
 /// Creates the group `id` (planned) for the centre `centre` as `input` describes it; a size, an
@@ -197,6 +202,7 @@ pub fn create_group(
         age_band,
         address: input.address.as_ref().map(ToString::to_string),
         confidential_location: input.confidential_location,
+        published: input.published,
         status: GroupStatus::Planned,
         member_count: 0,
         started_at: None,
@@ -258,6 +264,10 @@ pub struct UpdateGroup {
     #[serde(default, deserialize_with = "crate::input::present")]
     #[schema(nullable = false)]
     pub confidential_location: Option<bool>,
+    /// Whether the catalogue shows the group while it recruits or starts.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub published: Option<bool>,
 }
 
 /// Changes the caller's centre's group `id` as of the version the caller read.
@@ -296,6 +306,9 @@ pub fn update_group(
     }
     if let Some(confidential) = edit.confidential_location {
         group.confidential_location = confidential;
+    }
+    if let Some(published) = edit.published {
+        group.published = published;
     }
     let updated = store::update(ctx.conn(), &group)?;
     ctx.audit(AuditAction::Updated, ResourceType::Group, id)?;
@@ -465,14 +478,34 @@ pub fn record_visit(
 pub use samhandling_persistence::groups::GroupFilter;
 pub use samhandling_persistence::matching::Candidate;
 
-/// One page of the groups in `scope` (the centre's own, or the catalogue) that pass `filter`.
+/// A group as the caller may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeenGroup {
+    /// The caller's centre runs it: all of it, with its details when one group is read.
+    Own(Group, Option<GroupDetails>),
+    /// Another centre's published group, in the catalogue: its seats only as a band.
+    Catalogue(Group, SeatBand),
+}
+
+/// One page of the groups the caller sees (its centre's own, and the catalogue) that pass
+/// `filter`.
 pub fn list(
     conn: &mut PgConnection,
-    scope: GroupScope,
+    access: CentreAccess,
     filter: &GroupFilter,
     page: PageRequest,
-) -> Result<Page<Group>, UseCaseError> {
-    Ok(store::list(conn, scope, filter, page)?)
+    now: DateTime<Utc>,
+) -> Result<Page<SeenGroup>, UseCaseError> {
+    // The catalogue does not show a group's status, so a status filter must not reach it either:
+    // `starting` would tell which of another centre's groups has its minimum.
+    let scope = if filter.status.is_some() {
+        access.own_groups()
+    } else {
+        access.group_scope()
+    };
+    let found = store::list(conn, scope, filter, page)?;
+    let bands = seat_bands(conn, access, &found.items, now)?;
+    Ok(found.map(|group| seen(access, group, None, &bands)))
 }
 
 /// The running centre's own parts of a group: its starters and follow-ups.
@@ -490,19 +523,65 @@ pub fn read(
     conn: &mut PgConnection,
     access: CentreAccess,
     id: Uuid,
-) -> Result<Option<(Group, Option<GroupDetails>)>, UseCaseError> {
+    now: DateTime<Utc>,
+) -> Result<Option<SeenGroup>, UseCaseError> {
     let Some(group) = store::find(conn, id, access.group_scope())? else {
         return Ok(None);
     };
-    let details = if access.runs(group.centre_id) {
-        Some(GroupDetails {
-            starters: store::starters(conn, id)?,
-            follow_ups: store::follow_ups(conn, id)?,
-        })
-    } else {
-        None
+    if !access.runs(group.centre_id) {
+        let bands = seat_bands(conn, access, std::slice::from_ref(&group), now)?;
+        return Ok(Some(seen(access, group, None, &bands)));
+    }
+    let details = GroupDetails {
+        starters: store::starters(conn, id)?,
+        follow_ups: store::follow_ups(conn, id)?,
     };
-    Ok(Some((group, details)))
+    Ok(Some(SeenGroup::Own(group, Some(details))))
+}
+
+/// The seat bands of the catalogue groups among `groups`, as they stood at the start of the day
+/// (UTC): a placement shows only the next day, among the day's other placements, and only where
+/// it moves a group to another band, so that the moment a referrer learns its person was placed
+/// does not point at a group.
+fn seat_bands(
+    conn: &mut PgConnection,
+    access: CentreAccess,
+    groups: &[Group],
+    now: DateTime<Utc>,
+) -> Result<HashMap<Uuid, SeatBand>, UseCaseError> {
+    let others: Vec<Uuid> = groups
+        .iter()
+        .filter(|group| !access.runs(group.centre_id))
+        .map(|group| group.id)
+        .collect();
+    if others.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let day_start = now.date_naive().and_time(NaiveTime::MIN).and_utc();
+    let members = memberships::members_at(conn, &others, day_start)?;
+    Ok(groups
+        .iter()
+        .filter(|group| others.contains(&group.id))
+        .map(|group| {
+            let held = members.get(&group.id).copied().unwrap_or(0);
+            let band = SeatBand::of(i64::from(group.size.maximum) - held);
+            (group.id, band)
+        })
+        .collect())
+}
+
+/// `group` as `access` sees it, with the band `bands` holds for a catalogue group.
+fn seen(
+    access: CentreAccess,
+    group: Group,
+    details: Option<GroupDetails>,
+    bands: &HashMap<Uuid, SeatBand>,
+) -> SeenGroup {
+    if access.runs(group.centre_id) {
+        return SeenGroup::Own(group, details);
+    }
+    let band = bands.get(&group.id).copied().unwrap_or(SeatBand::Full);
+    SeenGroup::Catalogue(group, band)
 }
 
 /// The caller's centre's own group `id`; `None` for anyone else's.

@@ -1,7 +1,8 @@
 //! Who may see which group, intake, membership and session. A centre's records are its own:
 //! storage turns these scopes into the WHERE clause of every query, so another centre's record is
 //! never loaded and answers 404. The one exception is the catalogue, where anyone signed in sees
-//! the groups that recruit, without their members or a confidential address.
+//! the open groups their centres chose to publish, without their members or a confidential
+//! address. An unpublished group is 404 to everyone outside its centre.
 
 use crate::access::Caller;
 use crate::role::Role;
@@ -15,13 +16,13 @@ pub struct CentreScope {
     pub centre: Option<Uuid>,
 }
 
-/// Which groups a caller may see: its centre's, and the catalogue of open groups
-/// ([`GroupStatus::OPEN`](super::GroupStatus::OPEN): recruiting or starting) with open seats.
+/// Which groups a caller may see: its centre's, and the catalogue: the published open groups
+/// ([`GroupStatus::OPEN`](super::GroupStatus::OPEN): recruiting or starting), full or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GroupScope {
     /// The centre whose groups the caller runs.
     pub centre: Option<Uuid>,
-    /// Also every open (recruiting or starting) group with an open seat.
+    /// Also every published open (recruiting or starting) group.
     pub catalogue: bool,
 }
 

@@ -118,7 +118,8 @@ impl GroupStatus {
 
     /// The statuses in which a group takes new members, while it has an open seat, without
     /// asking the group: recruiting, and starting (it has its minimum and fills its remaining
-    /// seats as it begins). The catalogue and the suggested groups show exactly these; the SQL
+    /// seats as it begins). The suggested groups, and the catalogue of published groups, show
+    /// exactly these; the SQL
     /// of `groups_catalogue`, `groups_open_seats` and the matching queries spells them out.
     pub const OPEN: [GroupStatus; 2] = [GroupStatus::Recruiting, GroupStatus::Starting];
 
@@ -227,6 +228,30 @@ impl Size {
     }
 }
 
+wire_enum! {
+    /// How many seats a catalogue group has, as a band: the catalogue never shows the count, so
+    /// that a referrer who learns its person was placed cannot tell which group took them.
+    SeatBand {
+        /// Three or more seats free.
+        Available => "available",
+        /// One or two seats free.
+        Few => "few",
+        /// No seat free: ask the centre about the next group.
+        Full => "full",
+    }
+}
+
+impl SeatBand {
+    /// The band of `open_seats` free seats.
+    pub const fn of(open_seats: i64) -> SeatBand {
+        match open_seats {
+            i64::MIN..=0 => SeatBand::Full,
+            1 | 2 => SeatBand::Few,
+            _ => SeatBand::Available,
+        }
+    }
+}
+
 /// Adults only; the band narrows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -265,6 +290,9 @@ pub struct Group {
     pub address: Option<String>,
     /// Whether the address is for the centre and the members only.
     pub confidential_location: bool,
+    /// Whether its centre shows it in the catalogue (while it is open). Off until the centre
+    /// turns it on: the intake decides the group, and a low-threshold offer may want no register.
+    pub published: bool,
     /// Where it is in its life.
     pub status: GroupStatus,
     /// Members placed and not left.
@@ -474,6 +502,7 @@ mod tests {
             age_band: AgeBand::default(),
             address: None,
             confidential_location: false,
+            published: false,
             status,
             member_count: members,
             started_at: None,

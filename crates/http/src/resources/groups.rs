@@ -3,9 +3,10 @@
 //! visits and the people who wait for them.
 //!
 //! A centre's coordinators see and change their own groups ([`GroupScope`] in SQL; another
-//! centre gets 404). Anyone signed in may browse the catalogue: open (recruiting or starting)
-//! groups with an open seat, shown without members, counts, version or a confidential address, so that nothing in
-//! it tells who joined.
+//! centre gets 404). Anyone signed in may browse the catalogue: the open (recruiting or starting)
+//! groups their centres chose to publish (`published`, off by default), full or not, shown
+//! without members, counts, version or a confidential address, and with their seats only as a
+//! band as of the start of the day, so that nothing in it tells who joined or when.
 
 use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
@@ -21,11 +22,12 @@ use actix_web::{get, patch, post, web, Either};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{
-    CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Schedule, Starter, Weekday,
+    CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Schedule, SeatBand,
+    Starter, Weekday,
 };
 use samhandling_domain::intake::MatchCriterion;
 use samhandling_usecases::groups::UpdateGroup;
-use samhandling_usecases::groups::{self as usecases, GroupDetails, GroupFilter};
+use samhandling_usecases::groups::{self as usecases, GroupDetails, GroupFilter, SeenGroup};
 use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -115,6 +117,8 @@ pub struct CentreGroup {
     pub address: Option<String>,
     /// Whether the address is hidden outside the centre.
     pub confidential_location: bool,
+    /// Whether the catalogue shows it to other organisations while it recruits or starts.
+    pub published: bool,
     /// Where it is in its life.
     pub status: GroupStatus,
     /// Where it may move.
@@ -169,6 +173,9 @@ pub struct CatalogueGroup {
     pub address: Option<String>,
     /// Whether the location is confidential (ask the centre).
     pub confidential_location: bool,
+    /// Seats free as a band, as they stood at the start of the day (UTC); a full group stays
+    /// listed while it recruits or starts.
+    pub seats: SeatBand,
 }
 
 /// A group as the caller may see it.
@@ -215,6 +222,7 @@ fn centre_view(group: Group, details: Option<GroupDetails>) -> CentreGroup {
         age_to: group.age_band.to,
         address: group.address,
         confidential_location: group.confidential_location,
+        published: group.published,
         status: group.status,
         member_count: group.member_count,
         started_at: group.started_at,
@@ -227,8 +235,9 @@ fn centre_view(group: Group, details: Option<GroupDetails>) -> CentreGroup {
     }
 }
 
-/// The catalogue's face of a group: no counts, no version, no confidential address.
-pub(crate) fn catalogue_view(group: Group) -> CatalogueGroup {
+/// The catalogue's face of a group: no counts, no version, no confidential address; its seats
+/// as a band.
+pub(crate) fn catalogue_view(group: Group, seats: SeatBand) -> CatalogueGroup {
     CatalogueGroup {
         id: group.id,
         centre_id: group.centre_id,
@@ -244,14 +253,14 @@ pub(crate) fn catalogue_view(group: Group) -> CatalogueGroup {
             .then_some(group.address)
             .flatten(),
         confidential_location: group.confidential_location,
+        seats,
     }
 }
 
-fn view(access: CentreAccess, group: Group, details: Option<GroupDetails>) -> GroupView {
-    if access.runs(group.centre_id) {
-        GroupView::Centre(Box::new(centre_view(group, details)))
-    } else {
-        GroupView::Catalogue(catalogue_view(group))
+fn view(seen: SeenGroup) -> GroupView {
+    match seen {
+        SeenGroup::Own(group, details) => GroupView::Centre(Box::new(centre_view(group, details))),
+        SeenGroup::Catalogue(group, seats) => GroupView::Catalogue(catalogue_view(group, seats)),
     }
 }
 
@@ -277,8 +286,9 @@ pub struct FollowUpPath {
 
 /// Start a group.
 ///
-/// For the centre's coordinators. The group is `planned`; move it to `recruiting` to show it in
-/// the catalogue. Send an `Idempotency-Key` so that a retry cannot create it twice.
+/// For the centre's coordinators. The group is `planned` and unpublished: it shows in the
+/// catalogue once it is `recruiting` (or `starting`) and the centre sets `published`. Send an
+/// `Idempotency-Key` so that a retry cannot create it twice.
 #[utoipa::path(
     tag = "groups",
     params(IdempotencyKeyHeader),
@@ -315,11 +325,11 @@ async fn create_group(
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GroupQuery {
-    /// Only the catalogue: open (recruiting or starting) groups with an open seat (what everyone
-    /// but the running centre sees anyway).
+    /// Only the catalogue: the published open (recruiting or starting) groups, full or not (what
+    /// everyone but the running centre sees anyway).
     catalogue: Option<bool>,
-    /// Only this status (the centre's own groups; the catalogue is all `recruiting` or
-    /// `starting`).
+    /// Only the centre's own groups in this status. The catalogue does not show a group's status,
+    /// so this filter never reaches another centre's groups.
     status: Option<GroupStatus>,
     /// Only this theme.
     theme: Option<GroupTheme>,
@@ -338,8 +348,8 @@ pub struct GroupQuery {
 /// List groups.
 ///
 /// A centre's coordinators see their own groups in every status, and the catalogue. Everyone
-/// else sees the catalogue: open (recruiting or starting) groups with an open seat, without
-/// members or counts.
+/// else sees the catalogue: the open (recruiting or starting) groups their centres publish, full
+/// or not, without members or counts, with seats as a band as of the start of the day.
 #[utoipa::path(
     tag = "groups",
     params(GroupQuery, PageQuery),
@@ -364,18 +374,17 @@ async fn list_groups(
         catalogue_only: query.catalogue.unwrap_or(false),
     };
     let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list(conn, access.group_scope(), &filter, page.0)?)
+        Ok(usecases::list(conn, access, &filter, page.0, Utc::now())?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |group| {
-        view(access, group, None)
-    })?))
+    Ok(web::Json(pagination::to_wire(&state, found, view)?))
 }
 
 /// Read a group.
 ///
 /// The running centre sees all of it, with its starters and follow-ups, and an `ETag`. Anyone
-/// else sees a group in the catalogue only (404 otherwise), without members, counts or version.
+/// else sees a group in the catalogue only (404 for an unpublished group, or one not open),
+/// without members, counts or version.
 #[utoipa::path(
     tag = "groups",
     params(GroupPath),
@@ -391,11 +400,11 @@ async fn get_group(
 ) -> Result<Either<Tagged<GroupView>, web::Json<GroupView>>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
-    let (group, details) = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        Ok(usecases::read(conn, access, id)?)
+    let seen = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
+        Ok(usecases::read(conn, access, id, Utc::now())?)
     })
     .await?;
-    Ok(match view(access, group, details) {
+    Ok(match view(seen) {
         GroupView::Centre(centre) => Either::Left(tagged(*centre)),
         catalogue @ GroupView::Catalogue(_) => Either::Right(web::Json(catalogue)),
     })
