@@ -15,7 +15,7 @@ doing the same SQL work straight against PostgreSQL, in its default simple proto
              it  vs  matching.rs's ranking SQL (SUGGESTED_GROUPS written out) for the same ones
   statistics GET /api/v1/statistics/groups for the whole country's bench year (the last whole
              calendar one): members_placed by municipality x quarter and groups_running by
-             theme x quarter  vs  the sum group_statistics.rs builds for each over the
+             theme x quarter  vs  the read of every cell group_statistics.rs builds for each over the
              group_statistics summary; and
              members_placed one request at a time, API and twin, to tell its cost from the queue
   webhooks   webhook delivery to 50 receivers of which 5 hang (scripts/bench/webhooks.py), one
@@ -322,7 +322,7 @@ def groups_scenarios(base, centre, municipality, seeded):
         f"Over {int(counts[0]):,} groups, {int(counts[1]):,} intakes, {int(counts[2]):,} places and"
         f" {int(counts[3]):,} sessions of {YEAR} (groups-seed.sql), beside the {ROWS:,} referrals.",
         "Twins: matching.rs's ranking SQL for a random waiting intake of the same centre, and the",
-        "sum over the group_statistics summary that group_statistics.rs builds, straight against",
+        "read of every cell of the group_statistics summary that group_statistics.rs builds, straight against",
         "PostgreSQL with pgbench.",
         "",
         f"Server peak memory (VmHWM): {memory:.0f} MiB; load average at the end {load[0]:.1f} (1 min),"

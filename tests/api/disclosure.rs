@@ -6,11 +6,22 @@
 //! Against small-cell suppression with secondary suppression alone, computed afresh for each
 //! year, the reader narrowed 6 of 6 small counts to their exact value from these 4 tables. With
 //! the audited pattern and a year as a view of the table for all years, it narrows none.
+//!
+//! The same reader, against the group statistics: places in groups of two centres, read in
+//! every breakdown and every centre's view, by an outsider and by each centre knowing its own
+//! places. With each breakdown suppressed on its own, the outsider narrowed all 5 small counts
+//! (and 4 small sums) to their exact value from 24 tables; with every breakdown suppressed
+//! together, no reader narrows any.
 
 use actix_web::test::TestRequest;
+use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::disclosure::{CellName, Reader};
-use samhandling_tests::{authorized, created, get, send, TestApp};
+use samhandling_tests::groups::{
+    book_intake, complete_for_group, group_body, place, recruiting_group,
+};
+use samhandling_tests::referrals::{refer, referral_body};
+use samhandling_tests::{authorized, created, get, send, App, TestApp};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -200,4 +211,167 @@ async fn every_statistics_endpoint_answers_csv_that_states_its_method() {
     let json = get(&app, "/api/v1/statistics/network-meetings", &reader).await;
     assert_eq!(json.header("content-type"), Some("application/json"));
     assert_eq!(json.body["meetings"]["rows"][0]["cells"][0]["shown"], "<5");
+}
+
+/// The places behind the group-statistics attack: which centre runs a group of which theme in
+/// which municipality, and how many people it takes this year. Two centres share Trondheim and
+/// Snåsa, and many combinations hold 1 to 4 people.
+const PLACED: [(usize, &str, &str, u64); 13] = [
+    (0, "grief", "5001", 6),
+    (0, "relatives", "5001", 2),
+    (0, "grief", "5035", 3),
+    (0, "general", "5037", 7),
+    (0, "relatives", "5037", 1),
+    (1, "grief", "5001", 1),
+    (1, "relatives", "0301", 5),
+    (1, "general", "0301", 2),
+    // Four cells of Trondheim's that only it can tell apart, and Oslo's 2 beside one of them.
+    (0, "anxiety_and_depression", "5041", 6),
+    (0, "anxiety_and_depression", "5043", 5),
+    (0, "loneliness", "5041", 5),
+    (0, "loneliness", "5043", 6),
+    (1, "anxiety_and_depression", "5041", 2),
+];
+
+/// The dimensions a group-statistics breakdown takes.
+const DIMENSIONS: [&str; 4] = ["centre", "theme", "municipality", "quarter"];
+
+/// Places `count` people referred by `referrer` in a new group of `centre` (coordinated with
+/// `coordinator`) of `theme` meeting in `municipality`.
+async fn fill_group(
+    app: &impl App,
+    centre: &samhandling_domain::organisation::Organisation,
+    (coordinator, referrer): (&str, &str),
+    (theme, municipality, count): (&str, &str, u64),
+) {
+    let mut body = group_body(&format!("{theme} {municipality}"), theme);
+    body["municipality_number"] = json!(municipality);
+    let group = recruiting_group(app, coordinator, &body).await;
+    for index in 0..count {
+        let name = format!("{}{theme}{municipality}{index}", &centre.name[5..]);
+        let referral = refer(app, referrer, &referral_body(centre, &name, false)).await;
+        let referral = referral["id"].as_str().unwrap_or_default().to_owned();
+        let intake = book_intake(app, coordinator, &referral).await;
+        complete_for_group(app, coordinator, &intake, theme, &name).await;
+        let placed = place(app, coordinator, &group, &intake).await;
+        assert_eq!(placed.status, 201, "{}", placed.text);
+    }
+}
+
+#[actix_web::test]
+async fn no_small_count_of_group_places_is_narrowed_across_breakdowns() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let centres = [
+        t.organisation(
+            OrganisationKind::SelfHelpCentre,
+            "LINK Trondheim",
+            Some("5001"),
+        ),
+        t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301")),
+    ];
+    let referrer = t.token(
+        t.municipality("Stjørdal kommune", "5035").id,
+        &[Role::Referrer],
+    );
+    let coordinators = centres
+        .each_ref()
+        .map(|centre| t.token(centre.id, &[Role::CentreCoordinator]));
+    let quarter = {
+        let today = chrono::Utc::now().date_naive();
+        format!(
+            "{}-Q{}",
+            today.format("%Y"),
+            (today.format("%m").to_string().parse::<u32>().unwrap_or(1) - 1) / 3 + 1
+        )
+    };
+    let mut truth: BTreeMap<CellName, u64> = BTreeMap::new();
+    for (centre, theme, municipality, count) in PLACED {
+        fill_group(
+            &app,
+            &centres[centre],
+            (&coordinators[centre], &referrer),
+            (theme, municipality, count),
+        )
+        .await;
+        let name = format!("{}|{theme}|{municipality}", centres[centre].id);
+        *truth.entry((name, quarter.clone())).or_default() += count;
+    }
+    let universe: Vec<CellName> = truth.keys().cloned().collect();
+    // The label a fine cell counts under in a breakdown by `dimension`.
+    let label = |(name, quarter): &CellName, dimension: &str| -> String {
+        let mut parts = name.split('|');
+        let (centre, theme, municipality) = (parts.next(), parts.next(), parts.next());
+        match dimension {
+            "centre" => centre,
+            "theme" => theme,
+            "municipality" => municipality,
+            _ => Some(quarter.as_str()),
+        }
+        .unwrap_or_default()
+        .to_owned()
+    };
+
+    // An outsider, and each centre, which knows its own places without asking.
+    let outsider = t.token(
+        t.municipality("Frosta kommune", "5036").id,
+        &[Role::Referrer],
+    );
+    let readers = [
+        (None, outsider),
+        (Some(0), coordinators[0].clone()),
+        (Some(1), coordinators[1].clone()),
+    ];
+    let year = &quarter[..4];
+    for (own_centre, token) in readers {
+        let mut reader = Reader::default();
+        let mut own = BTreeMap::new();
+        if let Some(centre) = own_centre {
+            let id = centres[centre].id.to_string();
+            for (cell, count) in truth.iter().filter(|(cell, _)| label(cell, "centre") == id) {
+                reader.know(cell, *count);
+                own.insert(cell.clone(), *count);
+            }
+        }
+        for rows in DIMENSIONS {
+            for columns in DIMENSIONS.iter().filter(|columns| **columns != rows) {
+                let mut views = vec![String::new()];
+                if rows == "centre" || *columns == "centre" {
+                    views.extend(
+                        centres
+                            .iter()
+                            .map(|centre| format!("&centre_id={}", centre.id)),
+                    );
+                }
+                for view in views {
+                    let uri = format!(
+                        "/api/v1/statistics/groups?measure=members_placed&rows={rows}&columns={columns}&year={year}{view}"
+                    );
+                    let published = get(&app, &uri, &token).await;
+                    assert_eq!(published.status, 200, "{uri}: {}", published.text);
+                    let in_view: Vec<CellName> = universe
+                        .iter()
+                        .filter(|cell| view.is_empty() || view.ends_with(&label(cell, "centre")))
+                        .cloned()
+                        .collect();
+                    reader.harvest_projected(&uri, &published.body["table"], &in_view, |cell| {
+                        (label(cell, rows), label(cell, columns))
+                    });
+                }
+            }
+        }
+        // What a centre knows of its own is no disclosure; the others' counts are.
+        let others: BTreeMap<CellName, u64> = truth
+            .iter()
+            .filter(|(cell, _)| !own.contains_key(*cell))
+            .map(|(cell, count)| (cell.clone(), *count))
+            .collect();
+        let disclosed = reader.disclosures(&others);
+        assert!(
+            disclosed.is_empty(),
+            "reading as centre {own_centre:?}, from {} tables the reader narrowed {} small counts beyond `<5`: {disclosed:#?}",
+            reader.sources(),
+            disclosed.len(),
+        );
+    }
 }

@@ -92,6 +92,20 @@ impl Reader {
     /// reader knows the table's filter includes. A cell of the universe that the table does not
     /// list was counted as 0 (tables leave out empty rows and columns).
     pub fn harvest(&mut self, source: &str, table: &Value, universe: &[CellName]) {
+        self.harvest_projected(source, table, universe, Clone::clone);
+    }
+
+    /// Takes in a published table whose cells are sums of the reader's finer cells: `project`
+    /// names the row and column of the table that a cell of `universe` counts in (a group
+    /// statistics breakdown by municipality and theme, of cells named by centre, theme and
+    /// municipality, say). A cell whose row or column the table does not list was counted as 0.
+    pub fn harvest_projected(
+        &mut self,
+        source: &str,
+        table: &Value,
+        universe: &[CellName],
+        project: impl Fn(&CellName) -> CellName,
+    ) {
         let columns: Vec<String> = table["columns"]
             .as_array()
             .map(|columns| {
@@ -106,30 +120,35 @@ impl Reader {
             .iter()
             .filter_map(|row| row["label"].as_str().map(str::to_owned))
             .collect();
-        let listed =
-            |(row, column): &CellName| row_labels.contains(row) && columns.contains(column);
-        for cell in universe.iter().filter(|cell| !listed(cell)) {
+        let projected: Vec<(CellName, CellName)> = universe
+            .iter()
+            .map(|cell| (cell.clone(), project(cell)))
+            .collect();
+        let those = |keep: &dyn Fn(&CellName) -> bool| -> Vec<CellName> {
+            projected
+                .iter()
+                .filter(|(_, at)| keep(at))
+                .map(|(cell, _)| cell.clone())
+                .collect()
+        };
+        let unlisted = those(&|(row, column): &CellName| {
+            !row_labels.contains(row) || !columns.contains(column)
+        });
+        for cell in unlisted {
             let zero = Bounds {
                 low: 0,
                 high: 0,
                 not_small: false,
             };
-            self.add(source, vec![cell.clone()], zero);
+            self.add(source, vec![cell], zero);
         }
         for (row, label) in rows.iter().zip(&row_labels) {
             let cells = row["cells"].as_array().cloned().unwrap_or_default();
             for (cell, column) in cells.iter().zip(&columns) {
-                self.add(
-                    source,
-                    vec![(label.clone(), column.clone())],
-                    Bounds::of_published(cell),
-                );
+                let at = (label.clone(), column.clone());
+                self.add(source, those(&|p| *p == at), Bounds::of_published(cell));
             }
-            let whole_row = universe
-                .iter()
-                .filter(|(r, _)| r == label)
-                .cloned()
-                .collect();
+            let whole_row = those(&|(r, _)| r == label);
             self.add(source, whole_row, Bounds::of_published(&row["total"]));
         }
         let totals = table["column_totals"]
@@ -137,11 +156,7 @@ impl Reader {
             .cloned()
             .unwrap_or_default();
         for (total, column) in totals.iter().zip(&columns) {
-            let whole_column = universe
-                .iter()
-                .filter(|(_, c)| c == column)
-                .cloned()
-                .collect();
+            let whole_column = those(&|(_, c)| c == column);
             self.add(source, whole_column, Bounds::of_published(total));
         }
         self.add(
@@ -149,6 +164,17 @@ impl Reader {
             universe.to_vec(),
             Bounds::of_published(&table["total"]),
         );
+    }
+
+    /// What the reader knows without asking: `cell` holds `count` (a centre knows its own
+    /// groups' places).
+    pub fn know(&mut self, cell: &CellName, count: u64) {
+        let exact = Bounds {
+            low: count,
+            high: count,
+            not_small: false,
+        };
+        self.add("own records", vec![cell.clone()], exact);
     }
 
     fn add(&mut self, source: &str, cells: Vec<CellName>, bounds: Bounds) {
@@ -209,22 +235,71 @@ impl Reader {
         bounds
     }
 
-    /// Every true count of 1 to 4 in `truth` that the reader narrowed beyond "between 1 and 4".
+    /// Every true count of 1 to 4 that the reader narrowed beyond "between 1 and 4": of a cell
+    /// in `truth`, or of a published figure (a sum of cells, as a breakdown's cell or total); and
+    /// every part of a figure of 1 to 4 that `truth` holds (the rest being the reader's own)
+    /// that the reader pins.
     pub fn disclosures(&self, truth: &BTreeMap<CellName, u64>) -> Vec<Disclosure> {
         let bounds = self.bounds();
-        truth
+        let narrowed =
+            |truth: u64, low: u64, high: u64| (1..5).contains(&truth) && (low > 1 || high < 4);
+        let mut found: Vec<Disclosure> = truth
             .iter()
-            .filter(|(_, count)| (1..5).contains(*count))
             .filter_map(|(cell, count)| {
-                let found = bounds.get(cell)?;
-                (found.low > 1 || found.high < 4).then_some(Disclosure {
+                let known = bounds.get(cell)?;
+                narrowed(*count, known.low, known.high).then_some(Disclosure {
                     cell: cell.clone(),
                     truth: *count,
-                    low: found.low,
-                    high: found.high,
+                    low: known.low,
+                    high: known.high,
                 })
             })
-            .collect()
+            .collect();
+        // The part of each published sum that `truth` holds (all of it, or what is not the
+        // reader's own), as tightly as the reader can bound it.
+        for constraint in &self.constraints {
+            let part: Vec<&CellName> = constraint
+                .cells
+                .iter()
+                .filter(|cell| truth.contains_key(*cell))
+                .collect();
+            if part.len() < 2 {
+                continue;
+            }
+            let count: u64 = part.iter().map(|cell| truth[*cell]).sum();
+            let mut low = part.iter().map(|cell| bounds[*cell].low).sum::<u64>();
+            let mut high = part
+                .iter()
+                .map(|cell| bounds[*cell].high)
+                .try_fold(0_u64, u64::checked_add)
+                .unwrap_or(u64::MAX);
+            let whole = part.len() == constraint.cells.len();
+            if whole {
+                low = low.max(constraint.bounds.low);
+                high = high.min(constraint.bounds.high);
+            }
+            let name = (
+                format!("sum of {} cells in {}", part.len(), constraint.source),
+                format!("{part:?}"),
+            );
+            // A published figure keeps its marker's 1 to 4; of a part of one (what is left of it
+            // beside the reader's own records), the reader may know no more than its cells'
+            // markers tell, and must not pin it.
+            let disclosed = if whole {
+                narrowed(count, low, high)
+            } else {
+                (1..5).contains(&count) && low == high
+            };
+            if disclosed && !found.iter().any(|d| d.cell.1 == name.1) {
+                found.push(Disclosure {
+                    cell: name,
+                    truth: count,
+                    low,
+                    high,
+                });
+            }
+        }
+        found
     }
 
     /// The sources of the figures harvested, for a report.

@@ -11,6 +11,8 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub mod linked;
+
 /// The smallest count shown as it is.
 pub const SMALLEST_SHOWN: u64 = 5;
 

@@ -1,48 +1,13 @@
 //! Counts of groups, places and sessions for statistics, before suppression (which the domain's
-//! `statistics::suppress` applies to whatever this returns). They are read from
+//! `statistics::linked` applies to every breakdown of what this returns, together). They are read from
 //! `group_statistics`, which triggers keep per centre, theme, municipality and quarter as each
 //! placement, session and start or end happens, so a country's year never reads the places.
 
 use crate::error::StoreError;
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Double, Nullable, Text, Uuid as SqlUuid};
-use samhandling_domain::group::{GroupDimension, GroupMeasure};
-use uuid::Uuid;
-
-/// One cell's count, with the sum of waiting days behind it for `members_placed`.
-#[derive(Debug, QueryableByName)]
-pub struct Count {
-    /// The row's label.
-    #[diesel(sql_type = Text)]
-    pub row_label: String,
-    /// The column's label.
-    #[diesel(sql_type = Text)]
-    pub column_label: String,
-    /// The count.
-    #[diesel(sql_type = BigInt)]
-    pub count: i64,
-    /// Days waited, summed (places only).
-    #[diesel(sql_type = Double)]
-    pub wait_days: f64,
-}
-
-/// Which counts to take.
-#[derive(Debug, Clone, Copy)]
-pub struct CountQuery {
-    /// What to count.
-    pub measure: GroupMeasure,
-    /// The rows.
-    pub rows: GroupDimension,
-    /// The columns.
-    pub columns: GroupDimension,
-    /// The first quarter (its first day).
-    pub from: NaiveDate,
-    /// The quarter after the last (its first day).
-    pub to: NaiveDate,
-    /// Only this centre's groups.
-    pub centre: Option<Uuid>,
-}
+use diesel::sql_types::{BigInt, Date, Double, Text};
+use samhandling_domain::group::GroupMeasure;
 
 /// The column of `group_statistics` a measure adds up.
 fn column(measure: GroupMeasure) -> &'static str {
@@ -55,37 +20,54 @@ fn column(measure: GroupMeasure) -> &'static str {
     }
 }
 
-fn label(dimension: GroupDimension) -> &'static str {
-    match dimension {
-        GroupDimension::Centre => "centre_id::text",
-        GroupDimension::Theme => "theme",
-        GroupDimension::Municipality => "municipality",
-        GroupDimension::Quarter => "to_char(quarter, 'YYYY-\"Q\"Q')",
-    }
+/// One cell of the finest grain the group statistics break down to: a centre's groups of one
+/// theme in one municipality in one quarter, as the summary holds it.
+#[derive(Debug, QueryableByName)]
+pub struct CubeCount {
+    /// The centre, as text.
+    #[diesel(sql_type = Text)]
+    pub centre: String,
+    /// The theme.
+    #[diesel(sql_type = Text)]
+    pub theme: String,
+    /// The municipality.
+    #[diesel(sql_type = Text)]
+    pub municipality: String,
+    /// The quarter, as `2026-Q1`.
+    #[diesel(sql_type = Text)]
+    pub quarter: String,
+    /// The count.
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+    /// Days waited, summed (places only).
+    #[diesel(sql_type = Double)]
+    pub wait_days: f64,
 }
 
-/// The counts of `query`, one per non-empty cell, from the summary the triggers keep (its primary
-/// key, which starts with the quarter, finds a year's rows).
-pub fn counts(conn: &mut PgConnection, query: &CountQuery) -> Result<Vec<Count>, StoreError> {
-    let measure = column(query.measure);
-    let wait = if query.measure == GroupMeasure::MembersPlaced {
+/// Every non-empty cell of `measure` from `from` to the day before `to`, by centre, theme,
+/// municipality and quarter: what every breakdown sums, so that they can be suppressed together.
+pub fn cube(
+    conn: &mut PgConnection,
+    measure: GroupMeasure,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<CubeCount>, StoreError> {
+    let wait = if measure == GroupMeasure::MembersPlaced {
         "wait_days"
     } else {
         "0"
     };
     // Every piece of the text comes from the whitelists above; the values are binds.
     let sql = format!(
-        "SELECT {rows} AS row_label, {columns} AS column_label, sum({measure})::bigint AS count, \
+        "SELECT centre_id::text AS centre, theme, municipality, \
+             to_char(quarter, 'YYYY-\"Q\"Q') AS quarter, sum({measure})::bigint AS count, \
              sum({wait})::float8 AS wait_days \
          FROM group_statistics WHERE quarter >= $1 AND quarter < $2 \
-             AND ($3::uuid IS NULL OR centre_id = $3) \
-         GROUP BY 1, 2 HAVING sum({measure}) > 0",
-        rows = label(query.rows),
-        columns = label(query.columns),
+         GROUP BY 1, 2, 3, 4 HAVING sum({measure}) > 0",
+        measure = column(measure),
     );
     Ok(diesel::sql_query(sql)
-        .bind::<Date, _>(query.from)
-        .bind::<Date, _>(query.to)
-        .bind::<Nullable<SqlUuid>, _>(query.centre)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to)
         .load(conn)?)
 }

@@ -610,12 +610,3 @@ pub fn candidates(
         limit,
     )?))
 }
-
-pub use samhandling_persistence::group_statistics::{Count, CountQuery};
-
-/// The counts behind the published group statistics, before disclosure control.
-pub fn counts(conn: &mut PgConnection, query: &CountQuery) -> Result<Vec<Count>, UseCaseError> {
-    Ok(samhandling_persistence::group_statistics::counts(
-        conn, query,
-    )?)
-}

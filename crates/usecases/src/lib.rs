@@ -18,6 +18,7 @@ pub mod enrolments;
 pub mod error;
 pub mod facilitators;
 pub mod group_sessions;
+pub mod group_statistics;
 pub mod groups;
 pub mod input;
 pub mod intakes;

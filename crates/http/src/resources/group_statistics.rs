@@ -11,10 +11,8 @@ use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
-use samhandling_domain::statistics::{mean_if_enough, suppress, CountTable};
-use samhandling_usecases::groups::{self as usecases, CountQuery};
+use samhandling_usecases::group_statistics as usecases;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -49,11 +47,13 @@ pub struct StatisticsQuery {
 /// Average waits behind `members_placed`, by row.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AverageWaits {
-    /// Days from referral to place, averaged over each row's people, in the order of the rows;
-    /// `null` where fewer than 5 people stand behind it.
+    /// Days from referral to place, averaged over each row's people, in the order of the rows:
+    /// by centre only (`rows=centre`), and `null` where fewer than 5 people stand behind it.
+    /// Other breakdowns give `null` for every row, since averages by two breakdowns could be
+    /// differenced into a few people's wait.
     pub rows: Vec<Option<f64>>,
-    /// Over everyone counted; `null` also when a row's average is, since beside the others it
-    /// would give that row's away.
+    /// Over everyone counted; `null` also when a centre's average is, since beside the others it
+    /// would give that centre's away.
     pub total: Option<f64>,
 }
 
@@ -83,9 +83,10 @@ impl Tables for GroupStatistics {
 
 /// Group statistics.
 ///
-/// For anyone signed in. Counts of 1 to 4 are shown as `<5`, and a second cell is hidden (`x`)
-/// wherever a row or column total would otherwise give a small one away. Averages rest on at
-/// least 5 people. Quarters and years are in Norwegian time; a group meeting in two quarters
+/// For anyone signed in. Counts of 1 to 4 are shown as `<5`, and more is hidden (`x`, or `..`
+/// for a marker withheld) until no figure of any breakdown, combined with every other
+/// breakdown's, narrows a small count: a figure is marked alike in every breakdown that shows
+/// it. Averages are by centre, each over at least 5 people. Quarters and years are in Norwegian time; a group meeting in two quarters
 /// counts as running in each.
 #[utoipa::path(
     tag = "statistics",
@@ -132,65 +133,31 @@ async fn group_statistics(
     ) else {
         return Err(ApiError::invalid_field("year", "range", "not a year"));
     };
-    let count_query = CountQuery {
-        measure,
-        rows,
-        columns,
-        from,
-        to,
-        centre: None,
-    };
-    let counts = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::counts(conn, &count_query)?)
+    let figures = crate::db::run(&state.database, move |conn| {
+        Ok(usecases::publish(conn, measure, from, to)?)
     })
     .await?;
-    let mut waits: BTreeMap<String, (f64, u64)> = BTreeMap::new();
-    let triples: Vec<(String, String, u64)> = counts
-        .into_iter()
-        .map(|count| {
-            let n = u64::try_from(count.count).unwrap_or(0);
-            let wait = waits.entry(count.row_label.clone()).or_default();
-            wait.0 += count.wait_days;
-            wait.1 += n;
-            (count.row_label, count.column_label, n)
-        })
-        .collect();
-    let table = CountTable::from_triples(triples);
-    let average_wait_days = (measure == GroupMeasure::MembersPlaced).then(|| {
-        let (sum, people) = waits
-            .values()
-            .fold((0.0, 0), |(sum, n), (s, c)| (sum + s, n + c));
-        let rows: Vec<Option<f64>> = table
-            .rows
-            .iter()
-            .map(|row| waits.get(row).and_then(|(s, n)| mean_if_enough(*s, *n)))
-            .collect();
-        // Beside the rows' averages, the total average would give a withheld row's away.
-        let total = rows
-            .iter()
-            .all(Option::is_some)
-            .then(|| mean_if_enough(sum, people))
-            .flatten();
-        AverageWaits { rows, total }
-    });
     let centre = query.centre_id.map(|centre| centre.to_string());
     let in_centre = |label: &str| centre.as_deref().is_none_or(|centre| label == centre);
-    let suppressed = suppress(&table);
-    let suppressed = match (rows, columns) {
-        (GroupDimension::Centre, _) => suppressed.rows_view(in_centre),
-        (_, GroupDimension::Centre) => suppressed.view(in_centre),
-        _ => suppressed,
-    };
-    let average_wait_days = average_wait_days.map(|waits| AverageWaits {
-        rows: table
-            .rows
-            .iter()
-            .zip(waits.rows)
-            .filter(|(row, _)| rows != GroupDimension::Centre || in_centre(row))
-            .map(|(_, wait)| wait)
-            .collect(),
-        total: waits.total,
+    let table = figures.table(rows, columns);
+    let average_wait_days = (measure == GroupMeasure::MembersPlaced).then(|| {
+        let waits = figures.waits(rows, &table.rows);
+        AverageWaits {
+            rows: table
+                .rows
+                .iter()
+                .zip(waits.rows)
+                .filter(|(row, _)| rows != GroupDimension::Centre || in_centre(row))
+                .map(|(_, wait)| wait)
+                .collect(),
+            total: waits.total,
+        }
     });
+    let suppressed = match (rows, columns) {
+        (GroupDimension::Centre, _) => table.rows_view(in_centre),
+        (_, GroupDimension::Centre) => table.view(in_centre),
+        _ => table,
+    };
     Ok(Published(GroupStatistics {
         measure,
         year,

@@ -1,0 +1,534 @@
+//! Tables that share their counts: every two-way breakdown of one set of finest-grain counts (a
+//! cube), suppressed together. A reader who may ask for any breakdown (groups by centre and
+//! theme, by theme and municipality, …) holds all of them at once, and since each breakdown
+//! sums the same cells in another way, a count hidden in one can be worked out from the others:
+//! suppressing each table on its own gave back five of five small counts in the attacker test.
+//!
+//! So the figures of every breakdown (each two-way cell, each one-way margin, the grand total)
+//! get one marker each, whichever table shows them, and the pattern is audited over all of them
+//! at once: every figure is a constraint on the cube's cells, which a reader tightens until
+//! nothing changes (`<5` is 1 to 4, `x` is 0 or at least 5), taking every empty combination as
+//! known to be empty. More is hidden until no count of 1 to 4, of a figure or of a cube cell, is
+//! narrowed beyond `<5`. The same audit is run for each owner of cells (a centre, which holds
+//! its own records and may subtract them from any figure): what is left of a figure beside the
+//! owner's own cells must not be pinned either.
+
+use super::{Cell, SuppressedTable, Suppression, SMALLEST_SHOWN};
+use std::collections::{BTreeMap, HashMap};
+
+/// One count at the finest grain, with its label in every dimension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CubeCell {
+    /// One label per dimension.
+    pub labels: Vec<String>,
+    /// The count.
+    pub count: u64,
+}
+
+/// What a published figure sums: one two-way cell, a margin of one dimension, or everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key {
+    /// The cell of dimensions `d1 < d2` at labels `l1`, `l2`.
+    Pair(usize, usize, usize, usize),
+    /// The margin of dimension `d` at label `l`.
+    Margin(usize, usize),
+    /// The grand total.
+    Total,
+}
+
+#[derive(Debug, Clone)]
+struct Figure {
+    key: Key,
+    /// The cube cells it sums.
+    members: Vec<usize>,
+    value: u64,
+    hidden: Option<Suppression>,
+}
+
+/// Every breakdown of a cube, suppressed together; [`LinkedTables::table`] reads one of them.
+#[derive(Debug, Clone)]
+pub struct LinkedTables {
+    /// The labels of each dimension that hold a count, sorted.
+    labels: Vec<Vec<String>>,
+    figures: Vec<Figure>,
+    index: HashMap<Key, usize>,
+}
+
+/// What a reader can tell of a sum: `low..=high`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    low: u64,
+    high: u64,
+}
+
+const UNBOUNDED: Span = Span {
+    low: 0,
+    high: u64::MAX,
+};
+const SMALL: Span = Span { low: 1, high: 4 };
+
+fn is_small(count: u64) -> bool {
+    (1..SMALLEST_SHOWN).contains(&count)
+}
+
+impl LinkedTables {
+    /// Suppresses every two-way breakdown of the cube of `dimensions` dimensions made of `cells`
+    /// together, against a reader who knows nothing beforehand and against each owner (the
+    /// label of dimension `owner`: a centre) who knows its own cells exactly and may subtract
+    /// them from any figure.
+    pub fn publish(dimensions: usize, cells: &[CubeCell], owner: Option<usize>) -> LinkedTables {
+        let cells: Vec<&CubeCell> = cells.iter().filter(|cell| cell.count > 0).collect();
+        let labels: Vec<Vec<String>> = (0..dimensions)
+            .map(|d| {
+                let mut labels: Vec<String> =
+                    cells.iter().map(|cell| cell.labels[d].clone()).collect();
+                labels.sort();
+                labels.dedup();
+                labels
+            })
+            .collect();
+        let position =
+            |d: usize, label: &str| labels[d].binary_search_by(|l| l.as_str().cmp(label));
+        let mut members: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+        members.insert(Key::Total, Vec::new());
+        for (i, cell) in cells.iter().enumerate() {
+            let at: Vec<usize> = (0..dimensions)
+                .map(|d| position(d, &cell.labels[d]).unwrap_or(0))
+                .collect();
+            members.entry(Key::Total).or_default().push(i);
+            for d1 in 0..dimensions {
+                members.entry(Key::Margin(d1, at[d1])).or_default().push(i);
+                for d2 in d1 + 1..dimensions {
+                    members
+                        .entry(Key::Pair(d1, d2, at[d1], at[d2]))
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
+        let counts: Vec<u64> = cells.iter().map(|cell| cell.count).collect();
+        let owners: Vec<Option<usize>> = cells
+            .iter()
+            .map(|cell| owner.and_then(|d| position(d, &cell.labels[d]).ok()))
+            .collect();
+        let figures: Vec<Figure> = members
+            .into_iter()
+            .map(|(key, members)| {
+                let value = members.iter().map(|&i| counts[i]).sum();
+                Figure {
+                    key,
+                    members,
+                    value,
+                    hidden: is_small(value).then_some(Suppression::Primary),
+                }
+            })
+            .collect();
+        let index = figures
+            .iter()
+            .enumerate()
+            .map(|(i, figure)| (figure.key, i))
+            .collect();
+        let mut tables = LinkedTables {
+            labels,
+            figures,
+            index,
+        };
+        let lines = tables.lines();
+        loop {
+            let partnered = tables.hide_partners(&lines);
+            let audited = tables.hide_narrowed(&counts, &owners);
+            if !partnered && !audited {
+                break;
+            }
+        }
+        tables
+    }
+
+    /// Every row and column of every breakdown, the margins' lines included, each ending with
+    /// its total; a cell no count reaches is a shown 0 and left out.
+    fn lines(&self) -> Vec<Vec<usize>> {
+        let dimensions = self.labels.len();
+        let mut lines = Vec::new();
+        let get = |key: Key| self.index.get(&key).copied();
+        for d in 0..dimensions {
+            let mut line: Vec<usize> = (0..self.labels[d].len())
+                .filter_map(|l| get(Key::Margin(d, l)))
+                .collect();
+            line.extend(get(Key::Total));
+            lines.push(line);
+        }
+        for d1 in 0..dimensions {
+            for d2 in d1 + 1..dimensions {
+                for l1 in 0..self.labels[d1].len() {
+                    let mut line: Vec<usize> = (0..self.labels[d2].len())
+                        .filter_map(|l2| get(Key::Pair(d1, d2, l1, l2)))
+                        .collect();
+                    line.extend(get(Key::Margin(d1, l1)));
+                    lines.push(line);
+                }
+                for l2 in 0..self.labels[d2].len() {
+                    let mut line: Vec<usize> = (0..self.labels[d1].len())
+                        .filter_map(|l1| get(Key::Pair(d1, d2, l1, l2)))
+                        .collect();
+                    line.extend(get(Key::Margin(d2, l2)));
+                    lines.push(line);
+                }
+            }
+        }
+        lines
+    }
+
+    /// Hides a partner wherever a line has exactly one hidden entry: the smallest shown count of
+    /// the line first, its total last. Whether it hid anything.
+    fn hide_partners(&mut self, lines: &[Vec<usize>]) -> bool {
+        let mut any = false;
+        loop {
+            let mut changed = false;
+            for line in lines {
+                let hidden = line
+                    .iter()
+                    .filter(|&&f| self.figures[f].hidden.is_some())
+                    .count();
+                if hidden != 1 {
+                    continue;
+                }
+                let (inner, total) = line.split_at(line.len().saturating_sub(1));
+                let shown = |entries: &[usize]| -> Option<usize> {
+                    entries
+                        .iter()
+                        .copied()
+                        .filter(|&f| self.figures[f].hidden.is_none())
+                        .min_by_key(|&f| (self.figures[f].value == 0, self.figures[f].value))
+                };
+                if let Some(f) = shown(inner).or_else(|| shown(total)) {
+                    self.figures[f].hidden = Some(Suppression::Secondary);
+                    changed = true;
+                }
+            }
+            if !changed {
+                return any;
+            }
+            any = true;
+        }
+    }
+
+    /// What the reader can tell of every cube cell from every figure's marker, by propagation
+    /// until nothing changes, knowing the cells `known` holds (its own records) to begin with.
+    fn audit(&self, known: &[Option<u64>]) -> Vec<Span> {
+        let mut bounds: Vec<Span> = known
+            .iter()
+            .map(|known| {
+                known.map_or(UNBOUNDED, |count| Span {
+                    low: count,
+                    high: count,
+                })
+            })
+            .collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for figure in &self.figures {
+                let limit = match figure.hidden {
+                    None => Span {
+                        low: figure.value,
+                        high: figure.value,
+                    },
+                    Some(Suppression::Primary) => SMALL,
+                    Some(Suppression::Secondary) => UNBOUNDED,
+                    Some(Suppression::Unpublished) => continue,
+                };
+                let (low, high) = sum(&bounds, &figure.members);
+                let limit = if figure.hidden == Some(Suppression::Secondary) {
+                    not_small(Span { low, high })
+                } else {
+                    limit
+                };
+                for &member in &figure.members {
+                    let own = bounds[member];
+                    let others_low = low - own.low;
+                    let floor = if high == u64::MAX || own.high == u64::MAX {
+                        0
+                    } else {
+                        limit.low.saturating_sub(high - own.high)
+                    };
+                    let tightened = Span {
+                        low: own.low.max(floor),
+                        high: own.high.min(limit.high.saturating_sub(others_low)),
+                    };
+                    if tightened != own && tightened.low <= tightened.high {
+                        bounds[member] = tightened;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        bounds
+    }
+
+    /// One round of the audit, for a reader who knows nothing beforehand and for each owner
+    /// (the label of dimension `owner` a cell has: its centre), who knows its own cells: for
+    /// every count of 1 to 4 not the reader's own (a figure's, or the part of one beside the
+    /// reader's cells, or a cube cell's) that the reader narrows beyond `<5`, hides the smallest
+    /// shown figure that shares a cell with it (a two-way cell before a margin, the grand total
+    /// last), or where none is left withholds a marker (`..`) that shares one. Whether it hid
+    /// anything.
+    fn hide_narrowed(&mut self, counts: &[u64], owners: &[Option<usize>]) -> bool {
+        let mut readers: Vec<Option<usize>> = vec![None];
+        readers.extend(owners.iter().flatten().map(|&owner| Some(owner)));
+        readers.sort_unstable();
+        readers.dedup();
+        let mut narrowed: Vec<Vec<usize>> = Vec::new();
+        for reader in readers {
+            let own = |i: usize| reader.is_some() && owners[i] == reader;
+            let known: Vec<Option<u64>> = (0..counts.len())
+                .map(|i| own(i).then_some(counts[i]))
+                .collect();
+            let bounds = self.audit(&known);
+            for figure in &self.figures {
+                let others: Vec<usize> = figure
+                    .members
+                    .iter()
+                    .copied()
+                    .filter(|&m| !own(m))
+                    .collect();
+                let count: u64 = others.iter().map(|&m| counts[m]).sum();
+                if others.is_empty() || !is_small(count) {
+                    continue;
+                }
+                let (mut low, mut high) = sum(&bounds, &others);
+                if figure.hidden == Some(Suppression::Primary)
+                    && others.len() == figure.members.len()
+                {
+                    (low, high) = (low.max(1), high.min(4));
+                }
+                let whole = others.len() == figure.members.len();
+                let disclosed = if whole {
+                    figure.hidden == Some(Suppression::Primary) && (low > 1 || high < 4)
+                } else {
+                    low == high
+                };
+                if disclosed {
+                    narrowed.push(others);
+                }
+            }
+            narrowed.extend(
+                (0..counts.len())
+                    .filter(|&i| !own(i) && is_small(counts[i]))
+                    .filter(|&i| bounds[i].low > 1 || bounds[i].high < 4)
+                    .map(|i| vec![i]),
+            );
+        }
+        let mut changed = false;
+        for members in narrowed {
+            let touches = |figure: &Figure| figure.members.iter().any(|m| members.contains(m));
+            let rank = |key: Key| match key {
+                Key::Pair(..) => 0,
+                Key::Margin(..) => 1,
+                Key::Total => 2,
+            };
+            let shown = self
+                .figures
+                .iter()
+                .enumerate()
+                .filter(|(_, figure)| figure.hidden.is_none() && figure.value > 0)
+                .filter(|(_, figure)| touches(figure))
+                .min_by_key(|(_, figure)| (rank(figure.key), figure.value))
+                .map(|(f, _)| f);
+            if let Some(f) = shown {
+                self.figures[f].hidden = Some(Suppression::Secondary);
+                changed = true;
+                continue;
+            }
+            let marker = self
+                .figures
+                .iter()
+                .enumerate()
+                .filter(|(_, figure)| {
+                    figure.hidden == Some(Suppression::Secondary)
+                        || (figure.hidden == Some(Suppression::Primary)
+                            && figure.members != members)
+                })
+                .filter(|(_, figure)| touches(figure))
+                .min_by_key(|(_, figure)| std::cmp::Reverse(rank(figure.key)))
+                .map(|(f, _)| f);
+            if let Some(f) = marker {
+                self.figures[f].hidden = Some(Suppression::Unpublished);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// The breakdown by dimension `rows` and dimension `columns`, as every other breakdown's
+    /// figures are marked.
+    pub fn table(&self, rows: usize, columns: usize) -> SuppressedTable {
+        let figure = |key: Key| -> Cell {
+            self.index.get(&key).map_or_else(
+                || shown(0),
+                |&f| {
+                    let figure = &self.figures[f];
+                    figure
+                        .hidden
+                        .map_or_else(|| shown(figure.value), Cell::hidden)
+                },
+            )
+        };
+        let pair = |r: usize, c: usize| {
+            if rows < columns {
+                Key::Pair(rows, columns, r, c)
+            } else {
+                Key::Pair(columns, rows, c, r)
+            }
+        };
+        let (height, width) = (
+            self.labels.get(rows).map_or(0, Vec::len),
+            self.labels.get(columns).map_or(0, Vec::len),
+        );
+        SuppressedTable {
+            rows: self.labels.get(rows).cloned().unwrap_or_default(),
+            columns: self.labels.get(columns).cloned().unwrap_or_default(),
+            cells: (0..height)
+                .map(|r| (0..width).map(|c| figure(pair(r, c))).collect())
+                .collect(),
+            row_totals: (0..height).map(|r| figure(Key::Margin(rows, r))).collect(),
+            column_totals: (0..width)
+                .map(|c| figure(Key::Margin(columns, c)))
+                .collect(),
+            total: figure(Key::Total),
+        }
+    }
+}
+
+fn shown(count: u64) -> Cell {
+    Cell {
+        count: Some(count),
+        shown: count.to_string(),
+        suppressed: None,
+    }
+}
+
+/// The least and the most the cells `members` can sum to.
+fn sum(bounds: &[Span], members: &[usize]) -> (u64, u64) {
+    let low = members.iter().map(|&m| bounds[m].low).sum();
+    let high = members
+        .iter()
+        .map(|&m| bounds[m].high)
+        .try_fold(0_u64, u64::checked_add)
+        .unwrap_or(u64::MAX);
+    (low, high)
+}
+
+/// `x` is 0 or at least 5: bounds that leave only 1 to 4 on one side close on the other.
+fn not_small(span: Span) -> Span {
+    if span.high < SMALLEST_SHOWN {
+        Span { low: 0, high: 0 }
+    } else if span.low >= 1 {
+        Span {
+            low: SMALLEST_SHOWN,
+            high: u64::MAX,
+        }
+    } else {
+        UNBOUNDED
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cube(cells: &[(&str, &str, &str, u64)]) -> Vec<CubeCell> {
+        cells
+            .iter()
+            .map(|(a, b, c, count)| CubeCell {
+                labels: vec![(*a).to_owned(), (*b).to_owned(), (*c).to_owned()],
+                count: *count,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_figure_is_marked_alike_in_every_breakdown_that_shows_it() {
+        let tables = LinkedTables::publish(
+            3,
+            &cube(&[
+                ("A", "grief", "5001", 6),
+                ("A", "relatives", "5001", 2),
+                ("B", "grief", "5001", 1),
+                ("B", "relatives", "0301", 5),
+            ]),
+            Some(0),
+        );
+        let by_centre_and_theme = tables.table(0, 1);
+        let by_centre_and_place = tables.table(0, 2);
+        // The centre margins are the same figures in both.
+        assert_eq!(
+            by_centre_and_theme.row_totals,
+            by_centre_and_place.row_totals
+        );
+        // Transposed, a breakdown shows the same cells.
+        let transposed = tables.table(1, 0);
+        assert_eq!(transposed.cells[0][1], by_centre_and_theme.cells[1][0]);
+        assert_eq!(by_centre_and_theme.cells[1][0].shown, "<5");
+    }
+
+    /// The bounds a reader who knows `owner`'s cells (or nothing) puts on every cell.
+    fn read(tables: &LinkedTables, cells: &[CubeCell], owner: Option<&str>) -> Vec<Span> {
+        let known: Vec<Option<u64>> = cells
+            .iter()
+            .map(|cell| (Some(cell.labels[0].as_str()) == owner).then_some(cell.count))
+            .collect();
+        tables.audit(&known)
+    }
+
+    fn assert_unpinned(cells: &[CubeCell], tables: &LinkedTables, owner: Option<&str>) {
+        for (cell, bound) in cells.iter().zip(read(tables, cells, owner)) {
+            if is_small(cell.count) && Some(cell.labels[0].as_str()) != owner {
+                assert!(
+                    bound.low <= 1 && bound.high >= 4,
+                    "{owner:?} reads {cell:?} as {bound:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_small_cube_cell_is_pinned_by_the_breakdowns_together() {
+        let cells = cube(&[
+            ("A", "grief", "5001", 6),
+            ("A", "relatives", "5001", 2),
+            ("A", "grief", "5035", 3),
+            ("B", "grief", "5001", 1),
+            ("B", "relatives", "0301", 5),
+            ("B", "general", "0301", 2),
+        ]);
+        let tables = LinkedTables::publish(3, &cells, None);
+        assert_unpinned(&cells, &tables, None);
+    }
+
+    #[test]
+    fn an_owner_subtracting_its_own_cells_pins_nothing_of_another() {
+        // A's four cells are a square only A can tell apart; B's 2 sits beside one of them, so
+        // the figure for anxiety in 5041 (8) less A's own 6 would be B's 2.
+        let cells = cube(&[
+            ("A", "anxiety", "5041", 6),
+            ("A", "anxiety", "5043", 5),
+            ("A", "loneliness", "5041", 5),
+            ("A", "loneliness", "5043", 6),
+            ("B", "anxiety", "5041", 2),
+            ("B", "grief", "5001", 7),
+        ]);
+        let outsider_only = LinkedTables::publish(3, &cells, None);
+        assert_unpinned(&cells, &outsider_only, None);
+        let pinned = read(&outsider_only, &cells, Some("A"))[4];
+        assert_eq!(
+            (pinned.low, pinned.high),
+            (2, 2),
+            "without the owners' audit, A pins B's 2"
+        );
+
+        let tables = LinkedTables::publish(3, &cells, Some(0));
+        for owner in [None, Some("A"), Some("B")] {
+            assert_unpinned(&cells, &tables, owner);
+        }
+    }
+}
