@@ -4,7 +4,7 @@
 use actix_web::test::TestRequest;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::referrals::{field, refer, referral_body, transition};
+use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
 use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe};
 use samhandling_tests::{act, authorized, get, send, App, TestApp};
 use serde_json::json;
@@ -135,13 +135,7 @@ async fn without_consent_only_coarse_changes_are_announced() {
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(0);
     subscribe(&app, &f.referrer, &receiver.url).await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Sverre", false),
-    )
-    .await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Sverre", false).await;
     for step in [
         "received",
         "contacted",
@@ -404,13 +398,7 @@ async fn order_is_kept_per_subscription_across_retries_and_two_instances() {
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(3);
     subscribe(&app, &f.referrer, &receiver.url).await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Ordnung", true),
-    )
-    .await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Ordnung", true).await;
     let steps = [
         "received",
         "contacted",
