@@ -485,8 +485,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
     // Two referrals with consent; each makes a coarse move and a detailed one.
     let mut ids = Vec::new();
     for name in ["Kari", "Ola"] {
-        let created = refer(&app, &f.referrer, &referral_body(&f.centre, name, true)).await;
-        let id = created["id"].as_str().unwrap().to_owned();
+        let id = referred(&app, &f, name, true).await;
         for step in ["received", "contacted", "intake_scheduled"] {
             send(&app, transition(&id, &f.coordinator, step)).await;
         }
@@ -707,8 +706,7 @@ async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
     use samhandling_persistence::webhooks::{self, AttemptOutcome, NextStep};
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     subscribe(&app, &f.referrer, "http://127.0.0.1:9/hook").await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Flyt", true)).await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Flyt", true).await;
     send(&app, transition(id, &f.coordinator, "received")).await;
     let mut conn = t.database.connect();
     let claimed = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();
