@@ -7,20 +7,14 @@ use samhandling_tests::groups::{
     book_intake, candidate, complete_for_group, day, group_body, meeting_group, place,
     recruiting_group,
 };
-use samhandling_tests::referrals::{field, refer, referral_body};
+use samhandling_tests::referrals::{field, referred};
 use samhandling_tests::{get, post, TestApp};
 use serde_json::json;
 
 #[actix_web::test]
 async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stores_nothing() {
     let (_t, app, f) = TestApp::started(field).await;
-    let referral = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Tidlig", false),
-    )
-    .await;
-    let referral_id = referral["id"].as_str().unwrap();
+    let referral_id = &referred(&app, &f, "Tidlig", false).await;
     let intake = book_intake(&app, &f.coordinator, referral_id).await;
     let completion = format!("/api/v1/intakes/{intake}/completion");
 

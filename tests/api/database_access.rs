@@ -7,7 +7,7 @@ use actix_web::web;
 use diesel::RunQueryDsl;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{DbOptions, Pools};
-use samhandling_tests::referrals::{field, refer, referral_body};
+use samhandling_tests::referrals::{field, referred};
 use samhandling_tests::{get, post, send, texts, TestApp, SECRET};
 use serde_json::json;
 use std::time::Duration;
@@ -73,8 +73,7 @@ async fn more_concurrent_requests_than_connections_are_all_served_in_turn() {
 #[actix_web::test]
 async fn every_read_of_the_person_is_on_record_and_only_those() {
     let (_t, app, f) = TestApp::started(field).await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Ingrid", true)).await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Ingrid", true).await;
     let path = format!("/api/v1/referrals/{id}");
 
     // Concurrent reads share batches; each must have its own event.
@@ -108,8 +107,7 @@ async fn every_read_of_the_person_is_on_record_and_only_those() {
 #[actix_web::test]
 async fn no_person_leaves_when_the_read_cannot_be_recorded() {
     let (t, app, f) = TestApp::started(field).await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Sigrid", true)).await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Sigrid", true).await;
     let path = format!("/api/v1/referrals/{id}");
     sql(
         &t,

@@ -3,7 +3,7 @@
 
 use diesel::RunQueryDsl;
 use samhandling_jobs::retention;
-use samhandling_tests::referrals::{field, refer, referral_body, transition};
+use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
 use samhandling_tests::{act, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
 
@@ -109,13 +109,7 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
 #[actix_web::test]
 async fn admins_erase_but_do_not_read() {
     let (t, app, f) = TestApp::started(field).await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Magnhild", true),
-    )
-    .await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Magnhild", true).await;
     let admin = t.admin_token();
     get(&app, &format!("/api/v1/referrals/{id}"), &admin)
         .await

@@ -1,7 +1,7 @@
 //! Referrals: consent-bound, closed-loop, audited, scoped to the organisations involved.
 
 use actix_web::test::TestRequest;
-use samhandling_tests::referrals::{field, refer, referral_body, transition};
+use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
 use samhandling_tests::{act, authorized, get, post, send, texts, TestApp};
 use serde_json::{json, Value};
 
@@ -74,8 +74,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
 #[actix_web::test]
 async fn another_organisation_finds_nothing() {
     let (_t, app, f) = TestApp::started(field).await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Per", true)).await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Per", true).await;
     for token in [&f.other_municipality, &f.other_centre] {
         get(&app, &format!("/api/v1/referrals/{id}"), token)
             .await
@@ -123,8 +122,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     assert_eq!(seen.body["feedback_consent"], false);
 
     // With consent, then withdrawn: from then on coarse only.
-    let with = refer(&app, &f.referrer, &referral_body(&f.centre, "Anne", true)).await;
-    let id = with["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Anne", true).await;
     send(&app, transition(id, &f.coordinator, "received")).await;
     let before = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
     assert_eq!(before.body["status"], "received");
@@ -157,8 +155,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
 #[actix_web::test]
 async fn an_illegal_transition_is_409_naming_the_allowed_ones() {
     let (_t, app, f) = TestApp::started(field).await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Siri", true)).await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Siri", true).await;
     let refused = send(&app, transition(id, &f.coordinator, "placed")).await;
     let body = refused.assert_problem(409);
     assert_eq!(
@@ -455,8 +452,7 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
 #[actix_web::test]
 async fn probing_another_organisations_ids_leaves_a_trace() {
     let (t, app, f) = TestApp::started(field).await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Probe", true)).await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Probe", true).await;
     let unknown = uuid::Uuid::now_v7();
     get(&app, &format!("/api/v1/referrals/{id}"), &f.other_centre)
         .await
@@ -475,7 +471,9 @@ async fn probing_another_organisations_ids_leaves_a_trace() {
     let denied = get(&app, "/api/v1/audit-events?action=access_denied", &admin).await;
     let events = denied.body["items"].as_array().unwrap();
     assert_eq!(events.len(), 2, "{}", denied.text);
-    assert!(events.iter().all(|event| event["resource_id"] == id));
+    assert!(events
+        .iter()
+        .all(|event| event["resource_id"] == id.as_str()));
     assert!(events
         .iter()
         .all(|event| event["resource_type"] == "referral"));

@@ -4,7 +4,7 @@
 use actix_web::test::TestRequest;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::referrals::{field, refer, referral_body, transition};
+use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
 use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe};
 use samhandling_tests::{act, authorized, get, send, App, TestApp};
 use serde_json::json;
@@ -135,13 +135,7 @@ async fn without_consent_only_coarse_changes_are_announced() {
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(0);
     subscribe(&app, &f.referrer, &receiver.url).await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Sverre", false),
-    )
-    .await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Sverre", false).await;
     for step in [
         "received",
         "contacted",
@@ -404,13 +398,7 @@ async fn order_is_kept_per_subscription_across_retries_and_two_instances() {
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start(3);
     subscribe(&app, &f.referrer, &receiver.url).await;
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Ordnung", true),
-    )
-    .await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Ordnung", true).await;
     let steps = [
         "received",
         "contacted",
@@ -497,8 +485,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
     // Two referrals with consent; each makes a coarse move and a detailed one.
     let mut ids = Vec::new();
     for name in ["Kari", "Ola"] {
-        let created = refer(&app, &f.referrer, &referral_body(&f.centre, name, true)).await;
-        let id = created["id"].as_str().unwrap().to_owned();
+        let id = referred(&app, &f, name, true).await;
         for step in ["received", "contacted", "intake_scheduled"] {
             send(&app, transition(&id, &f.coordinator, step)).await;
         }
@@ -719,8 +706,7 @@ async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
     use samhandling_persistence::webhooks::{self, AttemptOutcome, NextStep};
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     subscribe(&app, &f.referrer, "http://127.0.0.1:9/hook").await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Flyt", true)).await;
-    let id = created["id"].as_str().unwrap();
+    let id = &referred(&app, &f, "Flyt", true).await;
     send(&app, transition(id, &f.coordinator, "received")).await;
     let mut conn = t.database.connect();
     let claimed = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();

@@ -69,6 +69,17 @@ pub async fn refer(app: &impl App, token: &str, body: &Value) -> Value {
     reply.body
 }
 
+/// The id of a referral of `given_name` to the field's centre, made by its referrer: the start
+/// of most tests about what happens to a referral.
+pub async fn referred(app: &impl App, f: &Field, given_name: &str, feedback: bool) -> String {
+    let body = referral_body(&f.centre, given_name, feedback);
+    let created = refer(app, &f.referrer, &body).await;
+    created["id"]
+        .as_str()
+        .expect("a referral has an id")
+        .to_owned()
+}
+
 /// The request that moves referral `id` to `to` as `token`.
 pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
     authorized(

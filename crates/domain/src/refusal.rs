@@ -22,4 +22,21 @@ impl FieldRefusal {
             message: message.into(),
         }
     }
+
+    /// `list[index]` refused for `code` for each entry of `list` that `fails`: the check of a
+    /// list whose every entry must name something known, each failing entry told apart.
+    pub fn each<T>(
+        list: &str,
+        entries: &[T],
+        mut fails: impl FnMut(&T) -> bool,
+        code: &'static str,
+        message: &'static str,
+    ) -> impl Iterator<Item = FieldRefusal> {
+        let failing = entries.iter().enumerate().filter(|(_, entry)| fails(entry));
+        let failing: Vec<usize> = failing.map(|(index, _)| index).collect();
+        let list = list.to_owned();
+        failing
+            .into_iter()
+            .map(move |index| FieldRefusal::new(format!("{list}[{index}]"), code, message))
+    }
 }

@@ -18,36 +18,25 @@
 
 use chrono::{DateTime, Datelike, NaiveTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
 use samhandling_domain::audit::{Actor, AuditFilter};
-use samhandling_domain::course::{CourseScope, EnrolmentStatus, Facilitator};
-use samhandling_domain::dialogue::{ActionStatus, DialogueStatus};
-use samhandling_domain::group::{CentreAccess, CentreScope, GroupStatus};
-use samhandling_domain::ids::SessionId;
+use samhandling_domain::course::{CourseScope, Facilitator};
+use samhandling_domain::group::CentreAccess;
 use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
 use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId, MembershipId};
 use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
-use samhandling_domain::network_meeting::NetworkMeetingScope;
 use samhandling_domain::organisation::{Organisation, OrganisationDraft, OrganisationKind};
-use samhandling_domain::page::PageRequest;
-use samhandling_domain::referral::{Consent, Offer, Person, PreferredFormat, ReasonCode, Source};
-use samhandling_domain::referral::{ReferralAccess, ReferralScope, ReferralStatus, TargetGroup};
-use samhandling_domain::{version::Precondition, Caller, Role};
-use samhandling_persistence::{self as store, referrals::NewReferral};
-use samhandling_persistence::{in_transaction, PgConnection, StoreError};
-use samhandling_usecases::courses::CreateCourse;
-use samhandling_usecases::dialogue::{CreateAction, CreateMeeting, RecordFinding};
-use samhandling_usecases::group_sessions::LogSession;
-use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
-use samhandling_usecases::intakes::{CompleteIntake, CreateIntake};
-use samhandling_usecases::is24::Questionnaire;
-use samhandling_usecases::learning_networks::{CreateGathering, RecordAttendance};
-use samhandling_usecases::memberships::{PlaceMember, RecordDeparture};
-use samhandling_usecases::network_meetings::{LogNetworkMeeting, RecordSupervisionSession};
+use samhandling_domain::referral::{self as referral, ReferralAccess};
+use samhandling_domain::{ids::SessionId, page::PageRequest, version::Precondition, Caller, Role};
+use samhandling_persistence::{self as store, in_transaction, PgConnection, StoreError};
 use samhandling_usecases::references::{with_free_reference, References};
 use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;
+
+mod listing;
+
+use listing::{facilitator, listing};
 
 #[cfg(test)]
 mod dialogue_tests;
@@ -71,17 +60,8 @@ pub const ORGANISATION: u32 = 16;
 /// The fixed id of demo record `number` of `kind`: `de300000-0000-7000-8000-KKKKNNNNNNNN`, with
 /// both numbers written in decimal digits (a UUIDv7 in shape).
 pub fn demo_id(kind: u32, number: u32) -> Uuid {
-    fn decimal_digits(mut n: u32) -> u128 {
-        let (mut digits, mut shift) = (0_u128, 0);
-        while n > 0 {
-            digits |= u128::from(n % 10) << shift;
-            n /= 10;
-            shift += 4;
-        }
-        digits
-    }
-    const BASE: u128 = 0xde30_0000_0000_7000_8000_0000_0000_0000;
-    Uuid::from_u128(BASE | decimal_digits(kind) << 32 | decimal_digits(number))
+    let digits = u128::from_str_radix(&format!("{kind:04}{number:08}"), 16).unwrap_or_default();
+    Uuid::from_u128(0xde30_0000_0000_7000_8000_0000_0000_0000 | digits)
 }
 
 /// Kristin's intake at LINK Trondheim: held, she waits for a group on anxiety and depression;
@@ -162,16 +142,16 @@ struct Step {
 #[serde(deny_unknown_fields)]
 struct NewReferralData {
     id: Uuid,
-    source: Source,
+    source: referral::Source,
     target_centre_id: Uuid,
     referrer: Option<(Uuid, String)>,
     external_reference: Option<String>,
-    offer: Offer,
-    target_groups: Vec<TargetGroup>,
-    preferred_format: PreferredFormat,
+    offer: referral::Offer,
+    target_groups: Vec<referral::TargetGroup>,
+    preferred_format: referral::PreferredFormat,
     residence_municipality: Option<String>,
-    consent: Consent,
-    person: Person,
+    consent: referral::Consent,
+    person: referral::Person,
     created_at: DateTime<Utc>,
 }
 
@@ -210,60 +190,67 @@ use cases::{learning_networks as networks, memberships, network_meetings, referr
 
 operations! { |ctx, caller, centre, referral, course, network, org, last|
     Refer(new: Box<NewReferralData>) => refer(ctx, &new);
-    MoveReferral(id: Uuid, to: ReferralStatus, why: Option<ReasonCode>) =>
+    MoveReferral(id: Uuid, to: referral::ReferralStatus, why: Option<referral::ReasonCode>) =>
         referrals::move_referral(ctx, referral, id, to, why);
     Expire(id: Uuid) => referrals::expire(ctx, id);
     EraseAsDue(id: Uuid) => referrals::erase_as_due(ctx, id);
     WithdrawFeedbackConsent(id: Uuid) =>
         referrals::withdraw_feedback_consent(ctx, referral, id);
-    BookIntake(id: Uuid, intake: Box<CreateIntake>) =>
+    BookIntake(id: Uuid, intake: Box<intakes::CreateIntake>) =>
         intakes::book_intake(ctx, referral, id, &intake);
-    CompleteIntake(id: Uuid, result: Box<CompleteIntake>) =>
+    CompleteIntake(id: Uuid, result: Box<intakes::CompleteIntake>) =>
         intakes::complete_intake(ctx, caller, id, &result);
-    CreateGroup(id: Uuid, group: Box<CreateGroup>) => groups::create_group(ctx, org, id, &group);
-    AssignStarter(group: Uuid, id: Uuid, starter: AssignStarter) =>
+    CreateGroup(id: Uuid, group: Box<groups::CreateGroup>) =>
+        groups::create_group(ctx, org, id, &group);
+    AssignStarter(group: Uuid, id: Uuid, starter: groups::AssignStarter) =>
         groups::assign_starter(ctx, centre, group, id, &starter);
-    MoveGroup(id: Uuid, to: GroupStatus) => groups::move_group(ctx, centre, id, to);
-    PlaceMember(id: MembershipId, group: GroupId, placement: PlaceMember) =>
+    MoveGroup(id: Uuid, to: samhandling_domain::group::GroupStatus) =>
+        groups::move_group(ctx, centre, id, to);
+    PlaceMember(id: MembershipId, group: GroupId, placement: memberships::PlaceMember) =>
         memberships::place_member(ctx, caller, id, group, &placement);
     SignDeclaration(id: Uuid) => memberships::sign_declaration(ctx, centre, id);
-    RecordDeparture(id: Uuid, why: RecordDeparture) =>
+    RecordDeparture(id: Uuid, why: memberships::RecordDeparture) =>
         memberships::record_departure(ctx, centre, id, &why);
-    LogSession(group: GroupId, ids: (SessionId, FollowUpId), log: Box<LogSession>) =>
+    LogSession(group: GroupId, ids: (SessionId, FollowUpId), log: Box<group_sessions::LogSession>) =>
         group_sessions::log_session(ctx, centre, group, ids, &log);
-    RequestFollowUp(id: FollowUpId, group: GroupId, on: RequestFollowUp) =>
+    RequestFollowUp(id: FollowUpId, group: GroupId, on: groups::RequestFollowUp) =>
         groups::request_follow_up(ctx, centre, id, group, &on);
-    RecordVisit(id: FollowUpId, visit: RecordVisit) => groups::record_visit(ctx, centre, id, &visit);
-    CreateCourse(id: Uuid, draft: CreateCourse) => courses::create_course(ctx, org, id, &draft);
+    RecordVisit(id: FollowUpId, visit: groups::RecordVisit) =>
+        groups::record_visit(ctx, centre, id, &visit);
+    CreateCourse(id: Uuid, draft: courses::CreateCourse) =>
+        courses::create_course(ctx, org, id, &draft);
     Enrol(id: CourseId, who: EnrolmentId, to: Box<enrolments::Enrol>) =>
         enrolments::enrol(ctx, course, id, who, &to);
-    MoveEnrolment(id: CourseId, who: EnrolmentId, to: EnrolmentStatus) =>
+    MoveEnrolment(id: CourseId, who: EnrolmentId, to: samhandling_domain::course::EnrolmentStatus) =>
         enrolments::move_enrolment(ctx, course, id, who, to);
     /// Confirms the links of the acting employer's `subject` not confirmed yet.
     ConfirmLinks(subject: String) => confirm_links(ctx, org, &subject);
-    LogMeeting(id: Uuid, by: String, log: Box<LogNetworkMeeting>) =>
+    LogMeeting(id: Uuid, by: String, log: Box<network_meetings::LogNetworkMeeting>) =>
         network_meetings::log_meeting(ctx, (org, &by), id, &log);
-    RecordSupervision(id: Uuid, by: String, held: RecordSupervisionSession) =>
+    RecordSupervision(id: Uuid, by: String, held: network_meetings::RecordSupervisionSession) =>
         network_meetings::record_supervision(ctx, (org, &by, id), &held);
     StartNetwork(started: LearningNetwork) => networks::start_network(ctx, &started);
-    RecordGathering(ids: (LearningNetworkId, GatheringId), held: Box<CreateGathering>) =>
+    RecordGathering(ids: (LearningNetworkId, GatheringId), held: Box<networks::CreateGathering>) =>
         networks::record_gathering(ctx, network, ids, &held);
-    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId), came: RecordAttendance) =>
+    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId),
+        came: networks::RecordAttendance) =>
         networks::record_attendance(ctx, network, ids, Precondition::Any, &came);
-    LoadQuestionnaire(year: i16, questionnaire: Questionnaire) =>
+    LoadQuestionnaire(year: i16, questionnaire: is24::Questionnaire) =>
         is24::load_questionnaire(ctx, year, &questionnaire);
-    PlanMeeting(id: Uuid, plan: CreateMeeting) => dialogue::plan_meeting(ctx, caller, id, &plan);
-    MoveMeeting(id: Uuid, to: DialogueStatus) => dialogue::move_meeting(ctx, caller, id, to);
+    PlanMeeting(id: Uuid, plan: dialogue::CreateMeeting) =>
+        dialogue::plan_meeting(ctx, caller, id, &plan);
+    MoveMeeting(id: Uuid, to: samhandling_domain::dialogue::DialogueStatus) =>
+        dialogue::move_meeting(ctx, caller, id, to);
     RecordBasis(id: Uuid, basis: dialogue::RecordBasis) =>
         dialogue::record_basis(ctx, caller, id, &basis);
-    RecordFinding(meeting: DialogueMeetingId, finding: RecordFinding) =>
+    RecordFinding(meeting: DialogueMeetingId, finding: dialogue::RecordFinding) =>
         dialogue::record_finding(ctx, caller, (meeting, Uuid::now_v7().into()), &finding);
     SubmitEvaluation(id: Uuid, evaluation: dialogue::SubmitEvaluation) =>
         dialogue::submit_evaluation(ctx, caller, id, &evaluation);
-    AgreeAction(id: Uuid, action: CreateAction) =>
+    AgreeAction(id: Uuid, action: dialogue::CreateAction) =>
         dialogue::agree_action(ctx, caller, id, &action).map(|agreed| *last = Some(agreed.id));
     /// Moves the action the step before agreed (storage gives its id).
-    MoveAction(to: ActionStatus) =>
+    MoveAction(to: samhandling_domain::dialogue::ActionStatus) =>
         dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to);
 }
 
@@ -364,79 +351,6 @@ impl Demo {
     }
 }
 
-/// Declares [`listing`]: the steps whose record the load lists, each with the rank of its kind
-/// in the listing, how the record is found now, and its kind, state and description.
-macro_rules! listing {
-    (|$conn:ident, $by:ident, $name:ident, $today:ident|
-        $($rank:literal $op:ident($($made:pat),*) =>
-        $found:expr, |$r:ident| $kind:literal, $state:expr, $about:expr;)*) => {
-        /// The listing's line of the record the step `op` made, as it is now, after its rank.
-        fn listing(demo: &Demo, $conn: &mut PgConnection, $by: Option<Uuid>, op: &Op) -> Listed {
-            let ($name, $today) = (|id| demo.name(id), demo.now.date_naive());
-            Ok(match op {
-                $(Op::$op($($made),*) =>
-                    $found.map(|$r| ($rank, row($r.id, $kind, $state, $about))),)*
-                _ => None,
-            })
-        }
-    };
-}
-
-/// A line of the listing, if the step made a record it lists, after the rank of its kind.
-type Listed = Result<Option<(u8, String)>, DemoError>;
-
-/// `yes` if `then`, else `no`.
-fn pick<'s>(then: bool, yes: &'s str, no: &'s str) -> &'s str {
-    if then {
-        yes
-    } else {
-        no
-    }
-}
-
-/// One line of the listing: `id<TAB>kind<TAB>state<TAB>description`.
-fn row(id: Uuid, kind: &str, state: impl std::fmt::Display, about: String) -> String {
-    format!("{id}\t{kind}\t{state}\t{about}")
-}
-
-listing! { |conn, by, name, today|
-    0 CreateGroup(id, _) => store::groups::find(conn, *id, CentreAccess::of(&staff(by)).own_groups())?,
-        |g| "group", g.status, format!("{}: {} ({} of {} seats taken)", name(g.centre_id),
-        g.title, g.member_count, g.size.maximum);
-    1 Refer(new) => store::referrals::find(conn, new.id,
-        ReferralScope { everything: true, ..ReferralScope::default() })?,
-        |r| "referral", r.status, format!("{}: {} ({}, {})", name(r.target_centre_id),
-        r.reference, r.offer, r.referring_organisation_id
-        .map_or("self-registration".into(), |id| format!("from {}", name(id))));
-    2 BookIntake(id, _) => store::intakes::find(conn, *id, CentreScope { centre: by })?,
-        |i| "intake", i.completion.as_ref().map_or("booked", |c| c.outcome.as_str()),
-        format!("{}: {} ({})", name(i.centre_id), i.completion.and_then(|c| c.pseudonym)
-        .as_deref().unwrap_or("no pseudonym"), i.scheduled_at.format("%Y-%m-%d %H:%M UTC"));
-    3 CreateCourse(id, _) => store::courses::find(conn, *id, CourseScope { centre: by })?,
-        |c| "course", pick(c.dates.last().is_some_and(|last| *last < today), "held", "upcoming"),
-        format!("{}: {} ({} of {} seats taken, {} waiting)", c.organisers.iter()
-        .map(|id| name(*id)).collect::<Vec<_>>().join(" and "), c.title, c.taken, c.capacity,
-        c.waiting);
-    5 LogMeeting(id, subject, _) => store::network_meetings::find(conn, *id, &NetworkMeetingScope {
-        facilitator: Some((by.unwrap_or_default(), subject.clone())), competence_centre: None })?,
-        |m| "network_meeting", pick(m.supervision_wanted, pick(m.supervision_answered_on
-        .is_some(), "supervision_answered", "supervision_wanted"), "logged"),
-        format!("{}: {} in {} ({}, {}, {} in the network)", name(m.organisation_id), m.held_on,
-        m.municipality_number, m.service, m.age_group, m.participants.size());
-    6 RecordSupervision(id, _, _) => store::supervision::find(conn, *id, by.unwrap_or_default())?,
-        |s| "supervision_session", "held", format!("{}: {} ({} facilitators, {} requests \
-        answered)", name(s.competence_centre_id), s.held_on, s.facilitators.len(), s.answers.len());
-    7 StartNetwork(n) => store::learning_networks::find(conn, n.id, LearningNetworkScope {
-        coordinator: Some(n.coordinating_centre_id), member: None })?,
-        |n| "learning_network", pick(n.ends_on.is_some_and(|end| end < today), "ended", "active"),
-        format!("{}: {} ({} member services)", name(n.coordinating_centre_id), n.name,
-        n.members.len());
-    8 RecordGathering((network, id), _) => store::gatherings::find(conn, network.uuid(), id.uuid())?,
-        |g| "gathering", pick(g.held_on < today, "held", "planned"), format!("{}: {} {} ({} \
-        attended)", name(g.network_id), g.held_on, g.place.as_deref().unwrap_or("digital"),
-        g.attendance.iter().map(|(_, n)| n).sum::<i32>());
-}
-
 /// A coordinator of `organisation` (none: the system's own work), as the demo acts for it.
 fn staff(organisation: Option<Uuid>) -> Caller {
     Caller {
@@ -462,7 +376,7 @@ fn refer(ctx: &mut Context<'_>, data: &NewReferralData) -> Result<(), UseCaseErr
         .as_ref()
         .map(|(id, subject)| (*id, subject.as_str()));
     let stored = with_free_reference(&References::random(), |reference| {
-        let new = NewReferral {
+        let new = cases::referrals::NewReferral {
             id: data.id,
             reference,
             source: data.source,
@@ -597,58 +511,61 @@ fn load_all(
     for (file, text) in SCRIPTS.iter().filter(|_| stories) {
         let mut value = read(file, text)?;
         demo.resolve(&mut value)?;
-        let stories: Vec<Story> = serde_json::from_value(value)
-            .map_err(|error| DemoError::Data(format!("{file}: {error}")))?;
+        let stories: Vec<Story> = read(file, &value.to_string())?;
         all.extend(stories.into_iter().map(|story| (file, story)));
     }
     for (file, story) in &all {
         let done = audited(conn, story.first)?;
-        loaded.present += usize::from(done);
-        loaded.created += usize::from(!done);
+        (loaded.present, loaded.created) = (
+            loaded.present + usize::from(done),
+            loaded.created + usize::from(!done),
+        );
         for (index, step) in (1..).zip(&story.steps) {
             if let Op::StartNetwork(network) = &step.op {
                 demo.names.insert(network.id, network.name.clone());
             }
-            if !done {
-                let by = demo.acting(story, step)?;
-                let caller = Caller {
-                    roles: vec![step.role.unwrap_or(story.role)],
-                    ..staff(by)
-                };
-                let (actor, clock) = (actor(by), FixedClock(step.at.unwrap_or(demo.now)));
-                let ctx = &mut Context::new(conn, &actor, &clock);
-                let result = call(step.op.clone(), ctx, &caller, &mut demo.last_action);
-                let step = format!("{file}, story {}, step {index}", story.first);
-                result.map_err(|error| DemoError::Step { step, error })?;
+            if done {
+                continue;
             }
+            let by = demo.acting(story, step)?;
+            let caller = Caller {
+                roles: vec![step.role.unwrap_or(story.role)],
+                ..staff(by)
+            };
+            let (actor, clock) = (actor(by), FixedClock(step.at.unwrap_or(demo.now)));
+            let result = call(
+                step.op.clone(),
+                &mut Context::new(conn, &actor, &clock),
+                &caller,
+                &mut demo.last_action,
+            );
+            let step = format!("{file}, story {}, step {index}", story.first);
+            result.map_err(|error| DemoError::Step { step, error })?;
         }
     }
     let mut lines = Vec::new();
-    for (_, story) in &all {
-        for step in &story.steps {
-            lines.extend(listing(&demo, conn, demo.acting(story, step)?, &step.op)?);
-        }
+    for step in all
+        .iter()
+        .flat_map(|(_, story)| story.steps.iter().map(move |step| (story, step)))
+    {
+        lines.extend(listing(
+            &demo,
+            conn,
+            demo.acting(step.0, step.1)?,
+            &step.1.op,
+        )?);
     }
     if stories {
-        let (employer, subject) = FACILITATOR;
-        let employer = demo.organisation(employer)?;
+        let employer = demo.organisation(FACILITATOR.0)?;
         loaded.facilitator_links =
-            store::facilitators::list_own(conn, employer, subject, ALL)?.items;
+            store::facilitators::list_own(conn, employer, FACILITATOR.1, ALL)?.items;
     }
-    for link in &loaded.facilitator_links {
-        let state = pick(link.confirmed_at.is_some(), "confirmed", "pending");
-        let about = format!(
-            "{}, {}",
-            link.subject,
-            demo.name(link.employer_organisation_id)
-        );
-        let about = format!(
-            "{}: {} ({about})",
-            demo.name(link.competence_centre_id),
-            link.name
-        );
-        lines.push((4, row(link.id, "facilitator", state, about)));
-    }
+    lines.extend(
+        loaded
+            .facilitator_links
+            .iter()
+            .map(|link| facilitator(&demo, link)),
+    );
     lines.sort_by_key(|line| line.0);
     loaded.lines = lines.into_iter().map(|(_, line)| line).collect();
     Ok(loaded)

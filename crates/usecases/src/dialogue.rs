@@ -273,9 +273,7 @@ pub fn plan_meeting(
         .collect();
     let known = store::candidates(ctx.conn(), &named)?;
     let refusals = check_participants(&county, &plan.municipalities, &plan.partners, &known);
-    if !refusals.is_empty() {
-        return Err(UseCaseError::Invalid(refusals));
-    }
+    UseCaseError::unless_refused(refusals)?;
     let now = ctx.now();
     let plan = plan.clone();
     let meeting = DialogueMeeting {

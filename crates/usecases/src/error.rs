@@ -44,6 +44,15 @@ impl UseCaseError {
         UseCaseError::Invalid(vec![FieldRefusal::new(field, code, message)])
     }
 
+    /// `Ok` when nothing is refused, else every refusal at once.
+    pub fn unless_refused(refusals: Vec<FieldRefusal>) -> Result<(), Self> {
+        if refusals.is_empty() {
+            Ok(())
+        } else {
+            Err(UseCaseError::Invalid(refusals))
+        }
+    }
+
     /// Maps a store error as usual, except that a violation of the unique index `constraint` is
     /// a conflict told as `message`.
     pub fn unique(

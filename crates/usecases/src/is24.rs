@@ -106,9 +106,7 @@ pub fn load_questionnaire(
             )
         })
         .collect();
-    if !refusals.is_empty() {
-        return Err(UseCaseError::Invalid(refusals));
-    }
+    UseCaseError::unless_refused(refusals)?;
     let variables: Vec<(String, String, String)> = questionnaire
         .variables
         .iter()

@@ -182,9 +182,7 @@ pub fn start_network(
             ));
         }
     }
-    if !refusals.is_empty() {
-        return Err(UseCaseError::Invalid(refusals));
-    }
+    UseCaseError::unless_refused(refusals)?;
     let stored = store::insert(ctx.conn(), network)?;
     ctx.audit(
         AuditAction::Created,

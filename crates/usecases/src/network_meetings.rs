@@ -521,30 +521,25 @@ pub fn record_supervision(
     let followed = store::followed_facilitators(ctx.conn(), centre, &session.facilitators)?;
     let queued = store::requests_in_queue(ctx.conn(), centre, &session.answers)?;
     let mut refusals = session.check_coherent(ctx.now());
-    for (index, (employer, subject)) in session.facilitators.iter().enumerate() {
-        if !followed
-            .iter()
-            .any(|f| f.employer_organisation_id == *employer && f.subject == *subject)
-        {
-            refusals.push(FieldRefusal::new(
-                format!("facilitators[{index}]"),
-                "not_followed",
-                "your centre does not follow up this facilitator",
-            ));
-        }
-    }
-    for (index, id) in session.answers.iter().enumerate() {
-        if !queued.contains(id) {
-            refusals.push(FieldRefusal::new(
-                format!("answers[{index}]"),
-                "not_in_queue",
-                "no request for supervision in your centre's queue has this id",
-            ));
-        }
-    }
-    if !refusals.is_empty() {
-        return Err(UseCaseError::Invalid(refusals));
-    }
+    refusals.extend(FieldRefusal::each(
+        "facilitators",
+        &session.facilitators,
+        |(employer, subject)| {
+            !followed
+                .iter()
+                .any(|f| f.employer_organisation_id == *employer && f.subject == *subject)
+        },
+        "not_followed",
+        "your centre does not follow up this facilitator",
+    ));
+    refusals.extend(FieldRefusal::each(
+        "answers",
+        &session.answers,
+        |id| !queued.contains(id),
+        "not_in_queue",
+        "no request for supervision in your centre's queue has this id",
+    ));
+    UseCaseError::unless_refused(refusals)?;
     let stored = supervision::insert(ctx.conn(), session)?;
     ctx.audit(
         AuditAction::Created,

@@ -1,6 +1,7 @@
 //! The dialogue part's tests.
 
 use super::*;
+use samhandling_domain::dialogue::DialogueStatus;
 use samhandling_domain::dialogue::{DialogueAccess, DialogueScope, DialogueView};
 use samhandling_persistence::{dialogue, follow_up_actions, is24};
 use samhandling_tests::TestDatabase;

@@ -3,11 +3,13 @@
 
 use super::*;
 use samhandling_domain::audit::AuditAction;
+use samhandling_domain::group::GroupStatus;
 use samhandling_domain::group::{CentreScope, Group, GroupScope};
 use samhandling_domain::intake::{Intake, IntakeOutcome};
 use samhandling_domain::organisation::MunicipalityNumber;
 use samhandling_domain::page::{Page, Position};
 use samhandling_domain::referral::Referral;
+use samhandling_domain::referral::{Offer, ReferralScope, ReferralStatus, Source};
 use samhandling_persistence::groups::GroupFilter;
 use samhandling_persistence::intakes::IntakeFilter;
 use samhandling_persistence::matching;
