@@ -3,7 +3,7 @@
 
 use crate::auth::{AdminOnly, Authorized, Policy};
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -117,7 +117,7 @@ async fn create_api_client(
     .map_err(|error| ApiError::Internal(error.to_string()))?
     .map_err(|error| ApiError::Internal(error.to_string()))?;
     let path = "/api/v1/api-clients";
-    idempotency::create_by(&state, &caller, key, path, &request.clone(), move |ctx| {
+    key.create_by(&state, &caller, path, request, move |ctx, request| {
         let id = Uuid::now_v7();
         let client = usecases::register(ctx, id, &request, &secret_hash)?;
         let location = format!("{path}/{id}");
@@ -162,9 +162,7 @@ async fn list_api_clients(
         Ok(usecases::list(conn, scope, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |client| {
-        client
-    })?))
+    pagination::to_wire(&state, found, |client| client)
 }
 
 /// Get an API client.
@@ -183,7 +181,7 @@ async fn get_api_client(
     let id = path.id;
     let scope = ClientScope::of(&caller.caller);
     let client = record::read(&state, &caller, ResourceType::ApiClient, id, move |conn| {
-        Ok(Some(usecases::find(conn, scope, id)?))
+        usecases::find(conn, scope, id).map(Some)
     })
     .await?;
     Ok(web::Json(client))

@@ -74,7 +74,5 @@ async fn list_audit_events(
         Ok(audit::events(conn, &filter, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |event| {
-        event
-    })?))
+    pagination::to_wire(&state, found, |event| event)
 }

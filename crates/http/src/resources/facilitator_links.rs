@@ -108,11 +108,7 @@ async fn list_facilitator_links(
         found.items.iter().map(|link| link.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        FacilitatorLinkView::from,
-    )?))
+    pagination::to_wire(&state, found, FacilitatorLinkView::from)
 }
 
 /// Confirm a centre's link to me.

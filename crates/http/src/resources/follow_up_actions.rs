@@ -81,11 +81,7 @@ async fn list_actions(
         Ok(usecases::list_actions(conn, &who, filter, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        ActionView::from,
-    )?))
+    pagination::to_wire(&state, found, ActionView::from)
 }
 
 /// Move a follow-up action.

@@ -9,7 +9,7 @@
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -181,25 +181,22 @@ async fn create_gathering(
     body: ValidJson<CreateGathering>,
 ) -> Result<HttpResponse, ApiError> {
     let network_id = path.id;
-    let request = body.into_inner();
     let scope = coordinator_scope(&caller);
     let route = format!("{}/gatherings", network_location(network_id));
     let gatherings_at = route.clone();
-    let created =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let ids = (network_id.into(), Uuid::now_v7().into());
-            let (network, stored) = usecases::record_gathering(ctx, scope, ids, &request)?;
-            let (id, version) = (stored.id, stored.version);
-            Created::new(
-                &view(&network, stored),
-                format!("{gatherings_at}/{id}"),
-                Some(version),
-            )
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::LearningNetwork, network_id, created)
-        .await
+    let under = (ResourceType::LearningNetwork, network_id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let ids = (network_id.into(), Uuid::now_v7().into());
+        let (network, stored) = usecases::record_gathering(ctx, scope, ids, &request)?;
+        let (id, version) = (stored.id, stored.version);
+        Created::new(
+            &view(&network, stored),
+            format!("{gatherings_at}/{id}"),
+            Some(version),
+        )
+    })
+    .await
 }
 
 /// List a learning network's gatherings.
@@ -240,11 +237,7 @@ async fn list_gatherings(
         found.items.iter().map(|gathering| gathering.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        |gathering| view(&network, gathering),
-    )?))
+    pagination::to_wire(&state, found, |gathering| view(&network, gathering))
 }
 
 /// Read a gathering.

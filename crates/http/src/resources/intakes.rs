@@ -11,7 +11,7 @@
 use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::etag::{Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -30,6 +30,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/intakes";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -163,24 +166,17 @@ async fn create_intake(
     state: web::Data<AppState>,
     body: ValidJson<CreateIntake>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
     let referral_access = ReferralAccess::of(&caller.caller);
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/intakes",
-        &request.clone(),
-        move |ctx| {
-            let stored = usecases::book_intake(ctx, referral_access, Uuid::now_v7(), &request)?;
-            let shown = view(stored, true);
-            Created::new(
-                &shown,
-                format!("/api/v1/intakes/{}", shown.id),
-                Some(shown.version),
-            )
-        },
-    )
+    let request = body.into_inner();
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let stored = usecases::book_intake(ctx, referral_access, Uuid::now_v7(), &request)?;
+        let shown = view(stored, true);
+        Created::new(
+            &shown,
+            format!("/api/v1/intakes/{}", shown.id),
+            Some(shown.version),
+        )
+    })
     .await
 }
 
@@ -226,9 +222,7 @@ async fn list_intakes(
         Ok(usecases::list(conn, scope, &filter, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |intake| {
-        view(intake, false)
-    })?))
+    pagination::to_wire(&state, found, |intake| view(intake, false))
 }
 
 /// Read an intake.
@@ -251,7 +245,7 @@ async fn get_intake(
     let id = path.id;
     let scope = CentreAccess::of(&caller.caller).scope();
     let intake = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
-        Ok(usecases::find(conn, scope, id)?)
+        usecases::find(conn, scope, id)
     })
     .await?;
     // What the person said leaves only once the read is on record.
@@ -331,7 +325,7 @@ async fn suggested_groups(
     let limit = query.0.limit();
     let access = CentreAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
-        Ok(usecases::suggested_groups(conn, access, id, limit)?)
+        usecases::suggested_groups(conn, access, id, limit)
     })
     .await?;
     Ok(web::Json(Suggestions {

@@ -93,14 +93,12 @@ async fn municipality_dialogue(
                 .await
         }
     };
-    Ok(web::Json(pagination::to_wire(&state, found, |entry| {
-        TimelineEntryView {
-            kind: entry.kind,
-            id: entry.id,
-            meeting_id: entry.meeting_id,
-            at: entry.at,
-            summary: entry.summary,
-            status: entry.status,
-        }
-    })?))
+    pagination::to_wire(&state, found, |entry| TimelineEntryView {
+        kind: entry.kind,
+        id: entry.id,
+        meeting_id: entry.meeting_id,
+        at: entry.at,
+        summary: entry.summary,
+        status: entry.status,
+    })
 }

@@ -4,9 +4,9 @@
 
 use crate::auth::{AdminOnly, Authorized};
 use crate::error::ApiError;
+use crate::etag::Tagged;
 use crate::etag::{IfMatch, IfMatchHeader};
-use crate::etag::{Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -22,6 +22,9 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/organisations";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -80,7 +83,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
 }
 
 fn location(id: Uuid) -> String {
-    format!("/api/v1/organisations/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// Register an organisation.
@@ -106,18 +109,11 @@ async fn create_organisation(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let draft = request.draft();
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/organisations",
-        &request,
-        move |ctx| {
-            let id = Uuid::now_v7();
-            let organisation = usecases::register(ctx, id, &draft)?;
-            Created::new(&organisation, location(id), Some(organisation.version))
-        },
-    )
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, _| {
+        let id = Uuid::now_v7();
+        let organisation = usecases::register(ctx, id, &draft)?;
+        Created::new(&organisation, location(id), Some(organisation.version))
+    })
     .await
 }
 
@@ -147,11 +143,7 @@ async fn list_organisations(
         Ok(usecases::list(conn, &filter, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        |organisation| organisation,
-    )?))
+    pagination::to_wire(&state, found, |organisation| organisation)
 }
 
 /// Get an organisation.
@@ -174,7 +166,7 @@ async fn get_organisation(
         &caller,
         ResourceType::Organisation,
         id,
-        move |conn| Ok(Some(usecases::find(conn, id)?)),
+        move |conn| usecases::find(conn, id).map(Some),
     )
     .await?;
     Ok(Tagged::new(organisation))
@@ -214,10 +206,4 @@ async fn update_organisation(
     )
     .await?;
     Ok(Tagged::new(organisation))
-}
-
-impl Versioned for Organisation {
-    fn version(&self) -> i32 {
-        self.version
-    }
 }

@@ -99,9 +99,5 @@ async fn list_supervision_requests(
         found.items.iter().map(|request| request.network_meeting_id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        SupervisionRequestView::from,
-    )?))
+    pagination::to_wire(&state, found, SupervisionRequestView::from)
 }

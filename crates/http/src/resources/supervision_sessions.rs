@@ -4,7 +4,7 @@
 
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -21,6 +21,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/supervision-sessions";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -74,7 +77,7 @@ impl From<SupervisionSession> for SupervisionSessionView {
 }
 
 fn location(id: Uuid) -> String {
-    format!("/api/v1/supervision-sessions/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// The path of one session.
@@ -114,20 +117,13 @@ async fn record_supervision_session(
         caller.caller.organisation_id.uuid(),
         caller.caller.subject.clone(),
     );
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/supervision-sessions",
-        &request.clone(),
-        move |ctx| {
-            let (centre, subject) = (adviser.0, adviser.1.as_str());
-            let held = (centre, subject, Uuid::now_v7());
-            let stored = usecases::record_supervision(ctx, held, &request)?;
-            let id = stored.id;
-            Created::new(&SupervisionSessionView::from(stored), location(id), None)
-        },
-    )
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let (centre, subject) = (adviser.0, adviser.1.as_str());
+        let held = (centre, subject, Uuid::now_v7());
+        let stored = usecases::record_supervision(ctx, held, &request)?;
+        let id = stored.id;
+        Created::new(&SupervisionSessionView::from(stored), location(id), None)
+    })
     .await
 }
 
@@ -156,11 +152,7 @@ async fn list_supervision_sessions(
         found.items.iter().map(|session| session.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        SupervisionSessionView::from,
-    )?))
+    pagination::to_wire(&state, found, SupervisionSessionView::from)
 }
 
 /// Read a supervision session.
@@ -185,7 +177,7 @@ async fn get_supervision_session(
         &caller,
         ResourceType::SupervisionSession,
         id,
-        move |conn| Ok(Some(usecases::read_session(conn, centre, id)?)),
+        move |conn| usecases::read_session(conn, centre, id).map(Some),
     )
     .await?;
     Ok(web::Json(SupervisionSessionView::from(session)))
