@@ -95,8 +95,7 @@ pub struct ApiClientPath {
         (status = 201, description = "Registered", body = RegisteredApiClient,
             headers(("Location" = String, description = "The new client"))),
         (status = 404, description = "No organisation has this `organisation_id`", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/api-clients")]
 async fn create_api_client(
@@ -141,8 +140,7 @@ async fn create_api_client(
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<ApiClient>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<ApiClient>))
 )]
 #[get("/api-clients")]
 async fn list_api_clients(
@@ -169,8 +167,7 @@ async fn list_api_clients(
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientPath),
-    responses((status = 200, description = "The client; never its secret", body = ApiClient)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The client; never its secret", body = ApiClient))
 )]
 #[get("/api-clients/{id}")]
 async fn get_api_client(
@@ -194,8 +191,7 @@ async fn get_api_client(
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientPath),
-    responses((status = 200, description = "Revoked", body = ApiClient)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Revoked", body = ApiClient))
 )]
 #[post("/api-clients/{id}/revoke")]
 async fn revoke_api_client(
@@ -222,8 +218,7 @@ async fn revoke_api_client(
     responses(
         (status = 200, description = "Approved", body = ApiClient),
         (status = 409, description = "The client is revoked", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/api-clients/{id}/approval")]
 async fn approve_api_client(

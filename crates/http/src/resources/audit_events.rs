@@ -50,8 +50,7 @@ pub struct AuditEventQuery {
 #[utoipa::path(
     tag = "audit-events",
     params(AuditEventQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<AuditEvent>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<AuditEvent>))
 )]
 #[get("/audit-events")]
 async fn list_audit_events(

@@ -78,8 +78,7 @@ fn location(id: Uuid) -> String {
         (status = 201, description = "Created", body = Course,
             headers(("Location" = String, description = "The course"), ("ETag" = String, description = "Its version"))),
         (status = 422, description = "Invalid fields: a co-organiser that is not a competence centre, a repeated date, no place for a course that is not digital", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/courses")]
 async fn create_course(
@@ -103,8 +102,7 @@ async fn create_course(
 #[utoipa::path(
     tag = "courses",
     params(PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<Course>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<Course>))
 )]
 #[get("/courses")]
 async fn list_courses(
@@ -131,8 +129,7 @@ async fn list_courses(
     tag = "courses",
     params(CoursePath),
     responses((status = 200, description = "The course", body = Course,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/courses/{id}")]
 async fn get_course(
@@ -161,8 +158,7 @@ async fn get_course(
     responses(
         (status = 200, description = "Changed", body = Course, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The capacity would be below the seats held", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/courses/{id}")]
 async fn update_course(

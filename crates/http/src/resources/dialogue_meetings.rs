@@ -120,8 +120,7 @@ fn location(id: Uuid) -> String {
     params(IdempotencyKeyHeader),
     request_body = CreateMeeting,
     responses((status = 201, description = "Planned; the governor's view", body = MeetingView,
-        headers(("Location" = String, description = "The meeting")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The meeting"))))
 )]
 #[post("/dialogue-meetings")]
 async fn create_meeting(
@@ -155,8 +154,7 @@ pub struct MeetingQuery {
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<MeetingView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<MeetingView>))
 )]
 #[get("/dialogue-meetings")]
 async fn list_meetings(
@@ -184,8 +182,7 @@ async fn list_meetings(
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingPath),
-    responses((status = 200, description = "The meeting, as the caller may see it", body = MeetingView)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The meeting, as the caller may see it", body = MeetingView))
 )]
 #[get("/dialogue-meetings/{id}")]
 async fn get_meeting(
@@ -211,8 +208,7 @@ async fn get_meeting(
     responses(
         (status = 200, description = "Moved", body = MeetingView),
         (status = 409, description = "Not the next status; `allowed_transitions` names it", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/dialogue-meetings/{id}/transitions")]
 async fn transition_meeting(
@@ -238,8 +234,7 @@ async fn transition_meeting(
     tag = "dialogue",
     params(MeetingPath, IdempotencyKeyHeader),
     request_body = AddAttendee,
-    responses((status = 201, description = "Recorded", body = AttendeeView)),
-    security(("bearer" = []))
+    responses((status = 201, description = "Recorded", body = AttendeeView))
 )]
 #[post("/dialogue-meetings/{id}/attendees")]
 async fn add_attendee(
@@ -276,8 +271,7 @@ async fn add_attendee(
     tag = "dialogue",
     params(MeetingPath),
     request_body = RecordBasis,
-    responses((status = 204, description = "Recorded")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Recorded"))
 )]
 #[post("/dialogue-meetings/{id}/basis")]
 async fn record_basis(
@@ -300,8 +294,7 @@ async fn record_basis(
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingPath),
-    responses((status = 200, description = "Per municipality", body = Basis)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Per municipality", body = Basis))
 )]
 #[get("/dialogue-meetings/{id}/basis")]
 async fn get_basis(
@@ -329,8 +322,7 @@ async fn get_basis(
     responses(
         (status = 201, description = "Recorded", body = Finding),
         (status = 409, description = "Not held yet, or the municipality's finding is recorded", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/dialogue-meetings/{id}/findings")]
 async fn record_finding(
@@ -366,8 +358,7 @@ async fn record_finding(
         (status = 201, description = "Submitted", body = EvaluationView,
             headers(("Location" = String, description = "The meeting, which shows the evaluation among its `evaluations`"))),
         (status = 409, description = "Submitted already, or the meeting is not held yet", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/dialogue-meetings/{id}/evaluations")]
 async fn submit_evaluation(
@@ -396,8 +387,7 @@ async fn submit_evaluation(
     tag = "dialogue",
     params(MeetingPath, IdempotencyKeyHeader),
     request_body = CreateAction,
-    responses((status = 201, description = "Created", body = ActionView)),
-    security(("bearer" = []))
+    responses((status = 201, description = "Created", body = ActionView))
 )]
 #[post("/dialogue-meetings/{id}/actions")]
 async fn create_action(

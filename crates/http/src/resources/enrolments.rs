@@ -150,8 +150,7 @@ fn location(course_id: Uuid, id: Uuid) -> String {
             headers(("Location" = String, description = "The enrolment"), ("ETag" = String, description = "Its version"))),
         (status = 409, description = "This e-mail is already enrolled on the course", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or an employer whose staff cannot be facilitators", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/courses/{id}/enrolments")]
 async fn enrol(
@@ -186,8 +185,7 @@ async fn enrol(
 #[utoipa::path(
     tag = "courses",
     params(CoursePath, PageQuery),
-    responses((status = 200, description = "One page, in the order enrolled", body = Paginated<EnrolmentView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order enrolled", body = Paginated<EnrolmentView>))
 )]
 #[get("/courses/{id}/enrolments")]
 async fn list_enrolments(
@@ -227,8 +225,7 @@ async fn list_enrolments(
     tag = "courses",
     params(EnrolmentPath),
     responses((status = 200, description = "The enrolment", body = EnrolmentView,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/courses/{id}/enrolments/{enrolment_id}")]
 async fn get_enrolment(
@@ -263,8 +260,7 @@ async fn get_enrolment(
     responses(
         (status = 200, description = "Moved", body = EnrolmentView, headers(("ETag" = String, description = "Its version"))),
         (status = 409, description = "Not allowed from the current status (`allowed_transitions`)", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/courses/{id}/enrolments/{enrolment_id}/transitions")]
 async fn move_enrolment(

@@ -96,8 +96,7 @@ pub struct FacilitatorPath {
             headers(("Location" = String, description = "The link"))),
         (status = 409, description = "Already linked to the centre", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or an employer whose staff cannot be facilitators", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/facilitators")]
 async fn affiliate_facilitator(
@@ -129,8 +128,7 @@ async fn affiliate_facilitator(
 #[utoipa::path(
     tag = "courses",
     params(PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<FacilitatorView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<FacilitatorView>))
 )]
 #[get("/facilitators")]
 async fn list_facilitators(
@@ -161,8 +159,7 @@ async fn list_facilitators(
 #[utoipa::path(
     tag = "courses",
     params(FacilitatorPath),
-    responses((status = 200, description = "The facilitator", body = FacilitatorView)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The facilitator", body = FacilitatorView))
 )]
 #[get("/facilitators/{id}")]
 async fn get_facilitator(

@@ -169,8 +169,7 @@ pub struct AttendancePath {
     params(NetworkPath, IdempotencyKeyHeader),
     request_body = CreateGathering,
     responses((status = 201, description = "Recorded", body = GatheringView,
-        headers(("Location" = String, description = "The gathering"), ("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The gathering"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("/learning-networks/{id}/gatherings")]
 async fn create_gathering(
@@ -206,8 +205,7 @@ async fn create_gathering(
 #[utoipa::path(
     tag = "learning-networks",
     params(NetworkPath, PageQuery),
-    responses((status = 200, description = "One page, in the order recorded", body = Paginated<GatheringView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order recorded", body = Paginated<GatheringView>))
 )]
 #[get("/learning-networks/{id}/gatherings")]
 async fn list_gatherings(
@@ -248,8 +246,7 @@ async fn list_gatherings(
     tag = "learning-networks",
     params(GatheringPath),
     responses((status = 200, description = "The gathering", body = GatheringView,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/learning-networks/{id}/gatherings/{gathering_id}")]
 async fn get_gathering(
@@ -281,8 +278,7 @@ async fn get_gathering(
     tag = "learning-networks",
     params(GatheringPath, IfMatchHeader),
     request_body = UpdateGathering,
-    responses((status = 200, description = "Changed", body = GatheringView, headers(("ETag" = String, description = "The new version")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Changed", body = GatheringView, headers(("ETag" = String, description = "The new version"))))
 )]
 #[patch("/learning-networks/{id}/gatherings/{gathering_id}")]
 async fn update_gathering(
@@ -326,8 +322,7 @@ async fn update_gathering(
         (status = 403, description = "Not your role, or another member organisation's service: only your own services' attendance", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match does not name the gathering's current version", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is required", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[put("/learning-networks/{id}/gatherings/{gathering_id}/attendance/{member_id}")]
 async fn record_attendance(

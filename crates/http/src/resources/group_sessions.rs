@@ -49,8 +49,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     responses(
         (status = 201, description = "Logged", body = Session),
         (status = 409, description = "The group does not meet, or this date is logged", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/groups/{id}/sessions")]
 async fn log_session(
@@ -77,8 +76,7 @@ async fn log_session(
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, PageQuery),
-    responses((status = 200, description = "One page, in the order logged", body = Paginated<Session>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order logged", body = Paginated<Session>))
 )]
 #[get("/groups/{id}/sessions")]
 async fn list_sessions(

@@ -175,8 +175,7 @@ pub struct FollowUpPath {
     params(IdempotencyKeyHeader),
     request_body = CreateGroup,
     responses((status = 201, description = "Created; the centre's view", body = GroupView,
-        headers(("Location" = String, description = "The group"), ("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The group"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("/groups")]
 async fn create_group(
@@ -227,8 +226,7 @@ pub struct GroupQuery {
 #[utoipa::path(
     tag = "groups",
     params(GroupQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<GroupView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<GroupView>))
 )]
 #[get("/groups")]
 async fn list_groups(
@@ -262,8 +260,7 @@ async fn list_groups(
     tag = "groups",
     params(GroupPath),
     responses((status = 200, description = "The group, as the caller may see it", body = GroupView,
-        headers(("ETag" = String, description = "Its version (the centre's view only)")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version (the centre's view only)"))))
 )]
 #[get("/groups/{id}")]
 async fn get_group(
@@ -294,8 +291,7 @@ async fn get_group(
     responses(
         (status = 200, description = "Changed", body = GroupView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The maximum would be below the members placed", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/groups/{id}")]
 async fn update_group(
@@ -329,8 +325,7 @@ async fn update_group(
     responses(
         (status = 200, description = "Moved", body = GroupView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from here (`allowed_transitions`), or too few members to start", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/groups/{id}/transitions")]
 async fn transition_group(
@@ -360,8 +355,7 @@ async fn transition_group(
     responses(
         (status = 201, description = "Assigned", body = Starter),
         (status = 409, description = "Already a starter of this group", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/groups/{id}/starters")]
 async fn assign_starter(
@@ -392,8 +386,7 @@ async fn assign_starter(
     tag = "groups",
     params(GroupPath, IdempotencyKeyHeader),
     request_body = RequestFollowUp,
-    responses((status = 201, description = "Recorded", body = FollowUp)),
-    security(("bearer" = []))
+    responses((status = 201, description = "Recorded", body = FollowUp))
 )]
 #[post("/groups/{id}/follow-ups")]
 async fn request_follow_up(
@@ -428,8 +421,7 @@ async fn request_follow_up(
     responses(
         (status = 200, description = "Recorded", body = FollowUp, headers(("ETag" = String, description = "Its version"))),
         (status = 409, description = "The visit is already recorded", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/follow-ups/{id}/visit")]
 async fn record_visit(
@@ -477,8 +469,7 @@ impl RankQuery {
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, RankQuery),
-    responses((status = 200, description = "Ranked, best first", body = Candidates)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Ranked, best first", body = Candidates))
 )]
 #[get("/groups/{id}/candidates")]
 async fn group_candidates(

@@ -156,8 +156,7 @@ pub struct IntakePath {
             headers(("Location" = String, description = "The intake"), ("ETag" = String, description = "Its version"))),
         (status = 404, description = "`referral_id` names no referral addressed to your centre", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The referral has an intake already, or is past booking", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/intakes")]
 async fn create_intake(
@@ -200,8 +199,7 @@ pub struct IntakeQuery {
 #[utoipa::path(
     tag = "intakes",
     params(IntakeQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<IntakeView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<IntakeView>))
 )]
 #[get("/intakes")]
 async fn list_intakes(
@@ -233,8 +231,7 @@ async fn list_intakes(
     tag = "intakes",
     params(IntakePath),
     responses((status = 200, description = "The intake", body = IntakeView,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/intakes/{id}")]
 async fn get_intake(
@@ -267,8 +264,7 @@ async fn get_intake(
     responses(
         (status = 200, description = "Recorded", body = IntakeView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Already completed, or the referral has moved on", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/intakes/{id}/completion")]
 async fn complete_intake(
@@ -311,8 +307,7 @@ pub struct Suggestions {
 #[utoipa::path(
     tag = "intakes",
     params(IntakePath, RankQuery),
-    responses((status = 200, description = "Ranked, best first", body = Suggestions)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Ranked, best first", body = Suggestions))
 )]
 #[get("/intakes/{id}/suggested-groups")]
 async fn suggested_groups(
@@ -370,8 +365,7 @@ pub struct WaitingDemand {
 /// take them. Where many wait for a theme with few seats, a new group of that theme can start.
 #[utoipa::path(
     tag = "intakes",
-    responses((status = 200, description = "By theme and municipality", body = WaitingDemand)),
-    security(("bearer" = []))
+    responses((status = 200, description = "By theme and municipality", body = WaitingDemand))
 )]
 #[get("/waiting-demand")]
 async fn waiting_demand(

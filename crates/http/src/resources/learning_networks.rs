@@ -221,8 +221,7 @@ pub(crate) fn location(id: Uuid) -> String {
     params(IdempotencyKeyHeader),
     request_body = CreateLearningNetwork,
     responses((status = 201, description = "Started; the coordinator's view", body = LearningNetworkView,
-        headers(("Location" = String, description = "The network"), ("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The network"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("/learning-networks")]
 async fn create_learning_network(
@@ -250,8 +249,7 @@ async fn create_learning_network(
 #[utoipa::path(
     tag = "learning-networks",
     params(PageQuery),
-    responses((status = 200, description = "One page, in the order started", body = Paginated<LearningNetworkView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order started", body = Paginated<LearningNetworkView>))
 )]
 #[get("/learning-networks")]
 async fn list_learning_networks(
@@ -282,8 +280,7 @@ async fn list_learning_networks(
     tag = "learning-networks",
     params(NetworkPath),
     responses((status = 200, description = "The network, as the caller may see it", body = LearningNetworkView,
-        headers(("ETag" = String, description = "Its version (the coordinator's view only)")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version (the coordinator's view only)"))))
 )]
 #[get("/learning-networks/{id}")]
 async fn get_learning_network(
@@ -318,8 +315,7 @@ async fn get_learning_network(
     tag = "learning-networks",
     params(NetworkPath, IfMatchHeader),
     request_body = UpdateLearningNetwork,
-    responses((status = 200, description = "Changed", body = LearningNetworkView, headers(("ETag" = String, description = "The new version")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Changed", body = LearningNetworkView, headers(("ETag" = String, description = "The new version"))))
 )]
 #[patch("/learning-networks/{id}")]
 async fn update_learning_network(
@@ -360,8 +356,7 @@ async fn update_learning_network(
         (status = 201, description = "Added; the coordinator's view of the network", body = LearningNetworkView,
             headers(("Location" = String, description = "The network"), ("ETag" = String, description = "Its new version"))),
         (status = 409, description = "This organisation's service is already a member", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/learning-networks/{id}/members")]
 async fn add_learning_network_member(

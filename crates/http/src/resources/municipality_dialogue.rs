@@ -57,8 +57,7 @@ pub struct TimelineEntryView {
 #[utoipa::path(
     tag = "dialogue",
     params(MunicipalityPath, PageQuery),
-    responses((status = 200, description = "One page, oldest first", body = Paginated<TimelineEntryView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, oldest first", body = Paginated<TimelineEntryView>))
 )]
 #[get("/municipalities/{municipality_number}/dialogue")]
 async fn municipality_dialogue(

@@ -257,8 +257,7 @@ pub struct MeetingPath {
         (status = 201, description = "Logged; the facilitator's view", body = NetworkMeetingView,
             headers(("Location" = String, description = "The log"), ("ETag" = String, description = "Its version"))),
         (status = 422, description = "Invalid fields: a national identity number in text, a main person who did not choose the participants, a rule across fields", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/network-meetings")]
 async fn log_network_meeting(
@@ -308,8 +307,7 @@ pub struct MeetingQuery {
     responses(
         (status = 200, description = "One page", body = Paginated<NetworkMeetingView>),
         (status = 400, description = "`series_id` asked by a caller who is not a facilitator", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/network-meetings")]
 async fn list_network_meetings(
@@ -346,8 +344,7 @@ async fn list_network_meetings(
     tag = "network-meetings",
     params(MeetingPath),
     responses((status = 200, description = "The log, as the caller may see it", body = NetworkMeetingView,
-        headers(("ETag" = String, description = "Its version (the facilitator's view only)")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version (the facilitator's view only)"))))
 )]
 #[get("/network-meetings/{id}")]
 async fn get_network_meeting(
@@ -382,8 +379,7 @@ async fn get_network_meeting(
     responses(
         (status = 200, description = "Changed; the facilitator's view", body = NetworkMeetingView, headers(("ETag" = String, description = "The new version"))),
         (status = 422, description = "Invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/network-meetings/{id}")]
 async fn update_network_meeting(

@@ -97,8 +97,7 @@ fn location(id: Uuid) -> String {
         (status = 201, description = "Registered", body = Organisation,
             headers(("Location" = String, description = "The new organisation"), ("ETag" = String, description = "Its version"))),
         (status = 409, description = "A municipality with this kommunenummer exists, or a county governor for this county_number does", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/organisations")]
 async fn create_organisation(
@@ -123,8 +122,7 @@ async fn create_organisation(
 #[utoipa::path(
     tag = "organisations",
     params(OrganisationQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<Organisation>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<Organisation>))
 )]
 #[get("/organisations")]
 async fn list_organisations(
@@ -151,8 +149,7 @@ async fn list_organisations(
     tag = "organisations",
     params(OrganisationPath),
     responses((status = 200, description = "The organisation", body = Organisation,
-        headers(("ETag" = String, description = "Its version, for If-Match")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version, for If-Match"))))
 )]
 #[get("/organisations/{id}")]
 async fn get_organisation(
@@ -183,8 +180,7 @@ async fn get_organisation(
     responses(
         (status = 200, description = "Changed", body = Organisation, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "A municipality with this kommunenummer exists, a county governor for this county_number exists, or the change would leave a municipality without one", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/organisations/{id}")]
 async fn update_organisation(

@@ -161,8 +161,7 @@ fn location(id: Uuid) -> String {
             headers(("Location" = String, description = "The referral"), ("ETag" = String, description = "Its version"))),
         (status = 404, description = "`target_centre_id` names no organisation", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A referral of yours already has this `external_reference`", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/referrals")]
 async fn create_referral(
@@ -224,8 +223,7 @@ async fn create_referral(
 #[utoipa::path(
     tag = "referrals",
     params(ReferralQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<ReferralView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<ReferralView>))
 )]
 #[get("/referrals")]
 async fn list_referrals(
@@ -276,8 +274,7 @@ async fn list_referrals(
     tag = "referrals",
     params(ReferralPath),
     responses((status = 200, description = "The referral, as the caller may see it", body = ReferralView,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/referrals/{id}")]
 async fn get_referral(
@@ -326,8 +323,7 @@ async fn get_referral(
     responses(
         (status = 200, description = "Moved", body = ReferralView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from the current status; `allowed_transitions` names what is", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/referrals/{id}/transitions")]
 async fn transition_referral(
@@ -353,8 +349,7 @@ async fn transition_referral(
 #[utoipa::path(
     tag = "referrals",
     params(ReferralPath),
-    responses((status = 204, description = "Recorded (again, if already withdrawn)")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Recorded (again, if already withdrawn)"))
 )]
 #[post("/referrals/{id}/feedback-consent/withdrawal")]
 async fn withdraw_feedback_consent(
@@ -381,8 +376,7 @@ async fn withdraw_feedback_consent(
 #[utoipa::path(
     tag = "referrals",
     params(ReferralPath),
-    responses((status = 204, description = "Erased")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Erased"))
 )]
 #[post("/referrals/{id}/erase")]
 async fn erase_referral(
@@ -406,8 +400,7 @@ async fn erase_referral(
 #[utoipa::path(
     tag = "referrals",
     params(ReferralPath, PageQuery),
-    responses((status = 200, description = "One page of audit events", body = Paginated<AuditEvent>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of audit events", body = Paginated<AuditEvent>))
 )]
 #[get("/referrals/{id}/access-log")]
 async fn referral_access_log(

@@ -74,8 +74,7 @@ impl From<SupervisionRequest> for SupervisionRequestView {
 #[utoipa::path(
     tag = "network-meetings",
     params(RequestQuery, PageQuery),
-    responses((status = 200, description = "One page, oldest request first", body = Paginated<SupervisionRequestView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, oldest request first", body = Paginated<SupervisionRequestView>))
 )]
 #[get("/supervision-requests")]
 async fn list_supervision_requests(

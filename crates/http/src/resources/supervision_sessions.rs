@@ -102,8 +102,7 @@ pub struct SessionPath {
         (status = 201, description = "Recorded", body = SupervisionSessionView,
             headers(("Location" = String, description = "The session"))),
         (status = 422, description = "Invalid fields, a facilitator the centre does not follow up, or an answer not in its queue", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/supervision-sessions")]
 async fn record_supervision_session(
@@ -131,8 +130,7 @@ async fn record_supervision_session(
 #[utoipa::path(
     tag = "network-meetings",
     params(PageQuery),
-    responses((status = 200, description = "One page, in the order recorded", body = Paginated<SupervisionSessionView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order recorded", body = Paginated<SupervisionSessionView>))
 )]
 #[get("/supervision-sessions")]
 async fn list_supervision_sessions(
@@ -161,8 +159,7 @@ async fn list_supervision_sessions(
 #[utoipa::path(
     tag = "network-meetings",
     params(SessionPath),
-    responses((status = 200, description = "The session", body = SupervisionSessionView)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The session", body = SupervisionSessionView))
 )]
 #[get("/supervision-sessions/{id}")]
 async fn get_supervision_session(

@@ -154,8 +154,7 @@ pub struct SubscriptionPath {
     params(IdempotencyKeyHeader),
     request_body = CreateWebhookSubscription,
     responses((status = 201, description = "Subscribed", body = CreatedWebhookSubscription,
-        headers(("Location" = String, description = "The subscription")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The subscription"))))
 )]
 #[post("/webhook-subscriptions")]
 async fn create_webhook_subscription(
@@ -202,8 +201,7 @@ async fn create_webhook_subscription(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<WebhookSubscription>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<WebhookSubscription>))
 )]
 #[get("/webhook-subscriptions")]
 async fn list_webhook_subscriptions(
@@ -223,8 +221,7 @@ async fn list_webhook_subscriptions(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath),
-    responses((status = 200, description = "The subscription; never its secret", body = WebhookSubscription)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The subscription; never its secret", body = WebhookSubscription))
 )]
 #[get("/webhook-subscriptions/{id}")]
 async fn get_webhook_subscription(
@@ -250,8 +247,7 @@ async fn get_webhook_subscription(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath),
-    responses((status = 204, description = "Ended")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Ended"))
 )]
 #[delete("/webhook-subscriptions/{id}")]
 async fn delete_webhook_subscription(
@@ -276,8 +272,7 @@ async fn delete_webhook_subscription(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, PageQuery),
-    responses((status = 200, description = "One page, oldest first", body = Paginated<Delivery>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, oldest first", body = Paginated<Delivery>))
 )]
 #[get("/webhook-subscriptions/{id}/deliveries")]
 async fn list_webhook_deliveries(
@@ -307,8 +302,7 @@ async fn list_webhook_deliveries(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, IdempotencyKeyHeader),
     request_body = ReplayRequest,
-    responses((status = 200, description = "Replayed", body = ReplayResult)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Replayed", body = ReplayResult))
 )]
 #[post("/webhook-subscriptions/{id}/replay")]
 async fn replay_webhook_deliveries(
@@ -344,8 +338,7 @@ async fn replay_webhook_deliveries(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, IdempotencyKeyHeader),
-    responses((status = 200, description = "Rotated", body = RotatedSecret)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Rotated", body = RotatedSecret))
 )]
 #[post("/webhook-subscriptions/{id}/secret-rotation")]
 async fn rotate_webhook_secret(
