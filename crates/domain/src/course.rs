@@ -137,6 +137,7 @@ pub struct Facilitator {
 }
 
 crate::page::keyed_by!(Course, created_at);
+crate::versioned!(Course);
 crate::page::keyed_by!(Enrolment, created_at);
 crate::page::keyed_by!(Facilitator, created_at);
 

@@ -259,6 +259,7 @@ impl From<Organisation> for OrganisationDraft {
 }
 
 crate::page::keyed_by!(Organisation, created_at);
+crate::versioned!(Organisation);
 
 #[cfg(test)]
 mod tests {

@@ -27,3 +27,21 @@ impl Precondition {
         }
     }
 }
+
+/// A record or view that knows the version its `ETag` carries.
+pub trait Versioned {
+    /// The version.
+    fn version(&self) -> i32;
+}
+
+/// Implements [`Versioned`] for records whose `version` field is their `ETag`.
+#[macro_export]
+macro_rules! versioned {
+    ($($record:ty),+ $(,)?) => {
+        $(impl $crate::version::Versioned for $record {
+            fn version(&self) -> i32 {
+                self.version
+            }
+        })+
+    };
+}

@@ -33,11 +33,7 @@ impl<T: Versioned> Tagged<T> {
     }
 }
 
-/// A representation that knows the version its `ETag` carries.
-pub trait Versioned {
-    /// The version.
-    fn version(&self) -> i32;
-}
+pub use samhandling_domain::version::Versioned;
 
 impl<T: serde::Serialize> actix_web::Responder for Tagged<T> {
     type Body = actix_web::body::BoxBody;

@@ -10,6 +10,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use samhandling_domain::audit::ResourceType;
 use samhandling_domain::Caller;
 use samhandling_persistence::idempotency::{self, Claim, KeyScope, NewKey, StoredResponse};
 use samhandling_persistence::PgConnection;
@@ -230,16 +231,21 @@ pub async fn create<F>(
 where
     F: FnOnce(&mut PgConnection) -> Result<Created, ApiError> + Send + 'static,
 {
-    let claim = KeyClaim::of(caller, key, path, request)?;
+    claimed(state, KeyClaim::of(caller, key, path, request)?, create).await
+}
+
+/// Runs `create` in one transaction with the claim of its key: fresh, it stores the response; a
+/// replay answers the stored one.
+async fn claimed<F>(state: &AppState, claim: KeyClaim, create: F) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<Created, ApiError> + Send + 'static,
+{
     let (stored, body, replayed) = crate::db::transaction(&state.database, move |conn| {
         let scope = claim.scope();
         if let Some(scope) = &scope {
             match idempotency::claim(conn, scope, &claim.request_hash)? {
                 Claim::Fresh => {}
-                Claim::Replay(stored) => {
-                    let body = stored.body.clone();
-                    return Ok((stored, body, true));
-                }
+                Claim::Replay(stored) => return Ok(replay(stored)),
                 Claim::Mismatch => return Err(ApiError::IdempotencyKeyReused),
             }
         }
@@ -254,25 +260,60 @@ where
     Ok(respond(&stored, &body, replayed))
 }
 
-/// As [`create`], for a creation by a use case run as `caller`: `create` gets the use case's
-/// context (the caller's actor, the system clock) in the key's transaction.
-pub async fn create_by<P, F>(
-    state: &AppState,
-    caller: &Authorized<P>,
-    key: IdempotencyKey,
-    path: &str,
-    request: &impl Serialize,
-    create_with: F,
-) -> Result<HttpResponse, ApiError>
-where
-    P: Policy,
-    F: FnOnce(&mut Context<'_>) -> Result<Created, ApiError> + Send + 'static,
-{
-    let actor = caller.actor();
-    create(state, &caller.caller, key, path, request, move |conn| {
-        create_with(&mut Context::new(conn, &actor, &SystemClock))
-    })
-    .await
+/// The response kept for an earlier request with the key, to answer again as a replay.
+fn replay(stored: StoredResponse) -> (StoredResponse, serde_json::Value, bool) {
+    let body = stored.body.clone();
+    (stored, body, true)
+}
+
+impl IdempotencyKey {
+    /// As [`create`], for a creation by a use case run as `caller`: `create_with` gets the use
+    /// case's context (the caller's actor, the system clock) in the key's transaction, and the
+    /// request, which is the use case's input.
+    pub async fn create_by<P, R, F>(
+        self,
+        state: &AppState,
+        caller: &Authorized<P>,
+        path: &str,
+        request: R,
+        create_with: F,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        P: Policy,
+        R: Serialize + Send + 'static,
+        F: FnOnce(&mut Context<'_>, R) -> Result<Created, ApiError> + Send + 'static,
+    {
+        let actor = caller.actor();
+        let claim = KeyClaim::of(&caller.caller, self, path, &request)?;
+        claimed(state, claim, move |conn| {
+            create_with(&mut Context::new(conn, &actor, &SystemClock), request)
+        })
+        .await
+    }
+
+    /// As [`IdempotencyKey::create_by`] at `path`, for a record created under the record `parent`
+    /// of `resource_type` (a member of a group, an attendee of a meeting): a parent outside the
+    /// caller's scope is a 404 that leaves the trace of a denial.
+    pub async fn create_under<P, R, F>(
+        self,
+        state: &AppState,
+        caller: &Authorized<P>,
+        (resource_type, parent, path): (ResourceType, Uuid, String),
+        request: R,
+        create_with: F,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        P: Policy,
+        R: Serialize + Send + 'static,
+        F: FnOnce(&mut Context<'_>, R) -> Result<Created, ApiError> + Send + 'static,
+    {
+        let created = self
+            .create_by(state, caller, &path, request, create_with)
+            .await;
+        caller
+            .noting_denial(state, resource_type, parent, created)
+            .await
+    }
 }
 
 /// The caller's key, if it sent one, with the fingerprint of the request: claimed by [`create`]'s
@@ -361,10 +402,7 @@ where
             return Err(why);
         };
         match idempotency::find(conn, &scope, &claim.request_hash)? {
-            Some(Claim::Replay(stored)) => {
-                let body = stored.body.clone();
-                Ok((stored, body, true))
-            }
+            Some(Claim::Replay(stored)) => Ok(replay(stored)),
             Some(Claim::Mismatch) => Err(ApiError::IdempotencyKeyReused),
             Some(Claim::Fresh) | None => Err(why),
         }

@@ -7,7 +7,7 @@ use crate::text::{Label, MunicipalityNumberText, Name, Subject};
 use serde_json::json;
 use serde_json::Value;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
 use utoipa::OpenApi as _;
 
@@ -205,7 +205,8 @@ fn add_links(document: &mut Value) {
     }
 }
 
-/// Completes the generated document: the bearer scheme and every operation's problem responses.
+/// Completes the generated document: the bearer scheme, which every operation that names no
+/// other security takes, and every operation's problem responses.
 pub fn finish(mut api: OpenApi) -> OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
@@ -232,6 +233,10 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             let Some(operation) = operation.as_mut() else {
                 continue;
             };
+            // Every operation takes a bearer token unless it says otherwise (`security(())`).
+            operation.security.get_or_insert_with(|| {
+                vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]
+            });
             let facts = facts(path, operation, is_patch);
             for problem in &STANDARD_PROBLEMS {
                 if (problem.applies)(&facts) {

@@ -9,6 +9,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_persistence::PgConnection;
+use samhandling_usecases::UseCaseError;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use utoipa::{IntoParams, ToSchema};
@@ -135,20 +137,36 @@ fn parse_page(req: &HttpRequest) -> Result<Pagination, ApiError> {
     Ok(Pagination(PageRequest { limit, after }))
 }
 
-/// Converts a domain page to the wire shape, signing the next cursor.
+/// Answers a domain page in the wire shape, each item as `show` makes it, signing the next
+/// cursor.
 pub fn to_wire<T, U>(
     state: &AppState,
     page: Page<T>,
     show: impl FnMut(T) -> U,
-) -> Result<Paginated<U>, ApiError> {
+) -> Result<web::Json<Paginated<U>>, ApiError> {
     let next_cursor = page
         .next
         .map(|position| encode_cursor(&state.cursor_key, &position))
         .transpose()?;
-    Ok(Paginated {
+    Ok(web::Json(Paginated {
         items: page.items.into_iter().map(show).collect(),
         next_cursor,
-    })
+    }))
+}
+
+/// Reads one page with the use-case read `work`, outside any transaction, and answers it like
+/// [`to_wire`]: the whole of a list whose reads are not audited one by one.
+pub async fn list<T, U, F>(
+    state: &AppState,
+    work: F,
+    show: impl FnMut(T) -> U,
+) -> Result<web::Json<Paginated<U>>, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<Page<T>, UseCaseError> + Send + 'static,
+    T: Send + 'static,
+{
+    let found = crate::db::run(&state.database, move |conn| Ok(work(conn)?)).await?;
+    to_wire(state, found, show)
 }
 
 #[cfg(test)]

@@ -4,12 +4,16 @@
 //! `samhandling-usecases`, which writes the change's audit event itself.
 //!
 //! A resource supplies only what it reads or which use case it runs: a read finds the record in
-//! its scope (`None` when the caller may not see it).
+//! its scope (`None`, or [`UseCaseError::NotFound`], when the caller may not see it). A handler
+//! is then parse, one call here, render.
 
 use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
+use crate::pagination::{self, Paginated};
 use crate::state::AppState;
+use actix_web::web;
 use samhandling_domain::audit::{Actor, AuditAction, ResourceType};
+use samhandling_domain::page::{Keyed, Page};
 use samhandling_persistence::PgConnection;
 use samhandling_usecases::{Context, SystemClock, UseCaseError};
 use uuid::Uuid;
@@ -24,7 +28,7 @@ pub async fn read<P, T, F>(
 ) -> Result<T, ApiError>
 where
     P: Policy,
-    F: FnOnce(&mut PgConnection) -> Result<Option<T>, ApiError> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<Option<T>, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
     let result = crate::db::run(&state.database, move |conn| {
@@ -45,7 +49,7 @@ pub async fn read_audited<P, T, F>(
 ) -> Result<T, ApiError>
 where
     P: Policy,
-    F: FnOnce(&mut PgConnection) -> Result<Option<T>, ApiError> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<Option<T>, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
     let found = read(state, caller, resource_type, id, work).await?;
@@ -68,6 +72,46 @@ pub async fn note_list_read<P: Policy>(
         .map(|id| caller.audit(AuditAction::Read, resource_type, id))
         .collect();
     state.read_audit.record_all(events).await
+}
+
+/// Lists one page with the use-case read `work`, and answers it (each record as `show` makes it)
+/// only once a `read` event of every record on it is committed: for the lists of records every
+/// read of which is audited.
+pub async fn list_audited<P, T, U, F>(
+    state: &AppState,
+    caller: &Authorized<P>,
+    resource_type: ResourceType,
+    work: F,
+    show: impl FnMut(T) -> U,
+) -> Result<web::Json<Paginated<U>>, ApiError>
+where
+    P: Policy,
+    F: FnOnce(&mut PgConnection) -> Result<Page<T>, UseCaseError> + Send + 'static,
+    T: Keyed + Send + 'static,
+{
+    let found = crate::db::run(&state.database, move |conn| Ok(work(conn)?)).await?;
+    let ids = found.items.iter().map(|record| record.position().id);
+    note_list_read(state, caller, resource_type, ids).await?;
+    pagination::to_wire(state, found, show)
+}
+
+/// Lists one page of what the record `id` of `resource_type` holds (a group's members, a
+/// referral's access log): `work` reads it in the caller's scope, as [`read`] does.
+pub async fn list_in<P, T, U, F>(
+    state: &AppState,
+    caller: &Authorized<P>,
+    resource_type: ResourceType,
+    id: Uuid,
+    work: F,
+    show: impl FnMut(T) -> U,
+) -> Result<web::Json<Paginated<U>>, ApiError>
+where
+    P: Policy,
+    F: FnOnce(&mut PgConnection) -> Result<Option<Page<T>>, UseCaseError> + Send + 'static,
+    T: Send + 'static,
+{
+    let found = read(state, caller, resource_type, id, work).await?;
+    pagination::to_wire(state, found, show)
 }
 
 /// Runs the use case `work` on the record `id` of `resource_type` as the caller, in one

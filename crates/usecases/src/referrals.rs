@@ -3,6 +3,8 @@
 //! each step is checked by the lifecycle, kept in the history, told to the referrer's webhooks
 //! when its view changes, and audited.
 
+use crate::references::{with_free_reference, References};
+use crate::referral_input::{Prepared, SelfRegistration};
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::Creation;
 use samhandling_domain::audit::{AuditAction, ResourceType};
@@ -11,7 +13,8 @@ use samhandling_domain::lifecycle::IllegalTransition;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{
-    ReasonCode, Referral, ReferralAccess, ReferralScope, ReferralStatus,
+    Consent, ConsentMethod, ReasonCode, Referral, ReferralAccess, ReferralScope, ReferralStatus,
+    Source,
 };
 use samhandling_domain::webhook::WebhookEvent;
 use samhandling_persistence::audit;
@@ -53,6 +56,33 @@ pub fn refer(
             "a referral of yours already has this external_reference",
         ))?;
     Ok(stored)
+}
+
+/// Stores a person's own registration, as the public: under a free reference, with the consent
+/// to contact the form gave and none to feedback (there is no referrer). Answers the reference
+/// to quote when the centre calls; a target that is no self-help centre is refused.
+pub fn register_self(
+    ctx: &mut Context<'_>,
+    references: &References,
+    request: &SelfRegistration,
+) -> Result<String, UseCaseError> {
+    let prepared = Prepared::from_request(request);
+    let consent = Consent {
+        contact: true,
+        feedback_to_referrer: false,
+        method: ConsentMethod::Digital,
+        obtained_at: ctx.now(),
+        feedback_withdrawn_at: None,
+    };
+    let stored = with_free_reference(references, |reference| {
+        let source = Source::SelfRegistration;
+        let new = prepared.new_referral(reference, source, None, None, &consent);
+        refer(ctx, &new, None)
+    })?;
+    match stored {
+        Some(stored) => Ok(stored.reference),
+        None => Err(why_not_admitted(ctx.conn(), prepared.target_centre_id)),
+    }
 }
 
 /// Why the organisation `id` refused a referral: it does not exist, or it is no self-help

@@ -475,6 +475,7 @@ pub struct Session {
 
 crate::page::keyed_by!(Group, created_at);
 crate::page::keyed_by!(Membership, created_at);
+crate::versioned!(Membership, FollowUp);
 crate::page::keyed_by!(Session, created_at);
 
 #[cfg(test)]

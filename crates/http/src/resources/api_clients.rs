@@ -3,7 +3,7 @@
 
 use crate::auth::{AdminOnly, Authorized, Policy};
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -95,8 +95,7 @@ pub struct ApiClientPath {
         (status = 201, description = "Registered", body = RegisteredApiClient,
             headers(("Location" = String, description = "The new client"))),
         (status = 404, description = "No organisation has this `organisation_id`", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/api-clients")]
 async fn create_api_client(
@@ -117,7 +116,7 @@ async fn create_api_client(
     .map_err(|error| ApiError::Internal(error.to_string()))?
     .map_err(|error| ApiError::Internal(error.to_string()))?;
     let path = "/api/v1/api-clients";
-    idempotency::create_by(&state, &caller, key, path, &request.clone(), move |ctx| {
+    key.create_by(&state, &caller, path, request, move |ctx, request| {
         let id = Uuid::now_v7();
         let client = usecases::register(ctx, id, &request, &secret_hash)?;
         let location = format!("{path}/{id}");
@@ -141,8 +140,7 @@ async fn create_api_client(
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<ApiClient>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<ApiClient>))
 )]
 #[get("/api-clients")]
 async fn list_api_clients(
@@ -162,17 +160,14 @@ async fn list_api_clients(
         Ok(usecases::list(conn, scope, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |client| {
-        client
-    })?))
+    pagination::to_wire(&state, found, |client| client)
 }
 
 /// Get an API client.
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientPath),
-    responses((status = 200, description = "The client; never its secret", body = ApiClient)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The client; never its secret", body = ApiClient))
 )]
 #[get("/api-clients/{id}")]
 async fn get_api_client(
@@ -183,7 +178,7 @@ async fn get_api_client(
     let id = path.id;
     let scope = ClientScope::of(&caller.caller);
     let client = record::read(&state, &caller, ResourceType::ApiClient, id, move |conn| {
-        Ok(Some(usecases::find(conn, scope, id)?))
+        usecases::find(conn, scope, id).map(Some)
     })
     .await?;
     Ok(web::Json(client))
@@ -196,8 +191,7 @@ async fn get_api_client(
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientPath),
-    responses((status = 200, description = "Revoked", body = ApiClient)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Revoked", body = ApiClient))
 )]
 #[post("/api-clients/{id}/revoke")]
 async fn revoke_api_client(
@@ -224,8 +218,7 @@ async fn revoke_api_client(
     responses(
         (status = 200, description = "Approved", body = ApiClient),
         (status = 409, description = "The client is revoked", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/api-clients/{id}/approval")]
 async fn approve_api_client(

@@ -5,10 +5,10 @@
 
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
-use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::etag::{IfMatch, IfMatchHeader, Tagged};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
-use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use actix_web::{get, patch, post, web, HttpResponse};
@@ -16,9 +16,13 @@ use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{Course, CourseScope};
 use samhandling_usecases::courses::{self as usecases, CreateCourse, UpdateCourse};
 use serde::Deserialize;
+use std::convert::identity;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/courses";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -48,12 +52,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     ]
 }
 
-impl Versioned for Course {
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
 /// The path of one course.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -63,7 +61,7 @@ pub struct CoursePath {
 }
 
 fn location(id: Uuid) -> String {
-    format!("/api/v1/courses/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// Create a course.
@@ -80,8 +78,7 @@ fn location(id: Uuid) -> String {
         (status = 201, description = "Created", body = Course,
             headers(("Location" = String, description = "The course"), ("ETag" = String, description = "Its version"))),
         (status = 422, description = "Invalid fields: a co-organiser that is not a competence centre, a repeated date, no place for a course that is not digital", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/courses")]
 async fn create_course(
@@ -90,19 +87,12 @@ async fn create_course(
     state: web::Data<AppState>,
     body: ValidJson<CreateCourse>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
     let centre = caller.caller.organisation_id.uuid();
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/courses",
-        &request.clone(),
-        move |ctx| {
-            let stored = usecases::create_course(ctx, centre, Uuid::now_v7(), &request)?;
-            Created::new(&stored, location(stored.id), Some(stored.version))
-        },
-    )
+    let request = body.into_inner();
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let stored = usecases::create_course(ctx, centre, Uuid::now_v7(), &request)?;
+        Created::new(&stored, location(stored.id), Some(stored.version))
+    })
     .await
 }
 
@@ -112,8 +102,7 @@ async fn create_course(
 #[utoipa::path(
     tag = "courses",
     params(PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<Course>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<Course>))
 )]
 #[get("/courses")]
 async fn list_courses(
@@ -122,20 +111,14 @@ async fn list_courses(
     page: Pagination,
 ) -> Result<web::Json<Paginated<Course>>, ApiError> {
     let scope = CourseScope::of(&caller.caller);
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_courses(conn, scope, page.0)?)
-    })
-    .await?;
-    record::note_list_read(
+    record::list_audited(
         &state,
         &caller,
         ResourceType::Course,
-        found.items.iter().map(|course| course.id),
+        move |conn| usecases::list_courses(conn, scope, page.0),
+        identity,
     )
-    .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |shown| {
-        shown
-    })?))
+    .await
 }
 
 /// Read a course.
@@ -146,8 +129,7 @@ async fn list_courses(
     tag = "courses",
     params(CoursePath),
     responses((status = 200, description = "The course", body = Course,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/courses/{id}")]
 async fn get_course(
@@ -157,11 +139,11 @@ async fn get_course(
 ) -> Result<Tagged<Course>, ApiError> {
     let id = path.id;
     let scope = CourseScope::of(&caller.caller);
-    let course = record::read_audited(&state, &caller, ResourceType::Course, id, move |conn| {
-        Ok(Some(usecases::read_course(conn, scope, id)?))
+    record::read_audited(&state, &caller, ResourceType::Course, id, move |conn| {
+        usecases::read_course(conn, scope, id).map(Some)
     })
-    .await?;
-    Ok(Tagged::new(course))
+    .await
+    .map(Tagged::new)
 }
 
 /// Change a course.
@@ -176,8 +158,7 @@ async fn get_course(
     responses(
         (status = 200, description = "Changed", body = Course, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The capacity would be below the seats held", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/courses/{id}")]
 async fn update_course(
@@ -191,9 +172,9 @@ async fn update_course(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = CourseScope::of(&caller.caller);
-    let changed = record::operate(&state, &caller, ResourceType::Course, id, move |ctx| {
+    record::operate(&state, &caller, ResourceType::Course, id, move |ctx| {
         usecases::update_course(ctx, scope, id, precondition, &edit)
     })
-    .await?;
-    Ok(Tagged::new(changed))
+    .await
+    .map(Tagged::new)
 }

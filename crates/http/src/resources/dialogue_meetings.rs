@@ -12,28 +12,33 @@
 use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
 use crate::etag::Tagged;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::dialogue::{
-    ActionStatus, AttendeeRole, CollaborationNeed, DialogueAccess, DialogueMeeting, DialogueStatus,
-    DialogueView, Finding, FollowUpAction,
-};
+use samhandling_domain::dialogue::{DialogueStatus, Finding, FollowUpAction};
 use samhandling_domain::Role;
 use samhandling_usecases::dialogue::{
-    self as usecases, AddAttendee, CreateAction, CreateMeeting, EvaluationRow, MeetingDetails,
-    RecordBasis, RecordFinding, SubmitEvaluation,
+    self as usecases, AddAttendee, CreateAction, CreateMeeting, MeetingDetails, RecordBasis,
+    RecordFinding, SubmitEvaluation,
+};
+pub use samhandling_usecases::dialogue_views::{
+    view, ActionView, AttendeeView, Basis, EvaluationView, MeetingView,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/dialogue-meetings";
+
+/// What every route here names: a meeting.
+const MEETING: ResourceType = ResourceType::DialogueMeeting;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -93,247 +98,6 @@ pub struct MeetingTransition {
     pub to: DialogueStatus,
 }
 
-/// An attendee.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AttendeeView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The municipality.
-    pub municipality_id: Uuid,
-    /// Their role.
-    pub role: AttendeeRole,
-    /// Their title.
-    pub title: String,
-    /// Their name, if recorded.
-    pub name: Option<String>,
-}
-
-/// A finding as its municipality sees it: no risk assessment.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MunicipalityFinding {
-    /// Identifier.
-    pub id: Uuid,
-    /// The municipality (yours).
-    pub municipality_id: Uuid,
-    /// The work presented.
-    pub presented_work: Option<String>,
-    /// Strengths.
-    pub strengths: Option<String>,
-    /// Challenges.
-    pub challenges: Option<String>,
-    /// Improvement areas.
-    pub improvement_areas: Option<String>,
-    /// What help it needs.
-    pub collaboration_needs: Vec<CollaborationNeed>,
-    /// Recorded.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Finding> for MunicipalityFinding {
-    fn from(finding: Finding) -> Self {
-        MunicipalityFinding {
-            collaboration_needs: finding.collaboration_needs,
-            id: finding.id,
-            municipality_id: finding.municipality_id,
-            presented_work: finding.presented_work,
-            strengths: finding.strengths,
-            challenges: finding.challenges,
-            improvement_areas: finding.improvement_areas,
-            created_at: finding.created_at,
-        }
-    }
-}
-
-/// An evaluation.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EvaluationView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The municipality.
-    pub municipality_id: Uuid,
-    /// 1 to 5.
-    pub rating: i16,
-    /// Comments.
-    pub comments: Option<String>,
-    /// Submitted.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<EvaluationRow> for EvaluationView {
-    fn from(row: EvaluationRow) -> Self {
-        EvaluationView {
-            id: row.id,
-            municipality_id: row.municipality_id,
-            rating: row.rating,
-            comments: row.comments,
-            created_at: row.created_at,
-        }
-    }
-}
-
-/// A follow-up action.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ActionView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The meeting.
-    pub meeting_id: Uuid,
-    /// Whose it is.
-    pub owner_organisation_id: Uuid,
-    /// What to do.
-    pub description: String,
-    /// By when.
-    pub due_on: NaiveDate,
-    /// A follow-up meeting.
-    pub follow_up_meeting_on: Option<NaiveDate>,
-    /// Whether that meeting is digital.
-    pub follow_up_digital: bool,
-    /// Where it is.
-    pub status: ActionStatus,
-    /// Where it may go.
-    pub allowed_transitions: Vec<ActionStatus>,
-    /// Whether it is late today.
-    pub overdue: bool,
-    /// Version, also the `ETag`.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl crate::etag::Versioned for ActionView {
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl From<FollowUpAction> for ActionView {
-    fn from(action: FollowUpAction) -> Self {
-        ActionView {
-            overdue: action.is_overdue(Utc::now().date_naive()),
-            allowed_transitions: action.status.allowed_transitions(),
-            id: action.id,
-            meeting_id: action.meeting_id,
-            owner_organisation_id: action.owner_organisation_id,
-            description: action.description,
-            due_on: action.due_on,
-            follow_up_meeting_on: action.follow_up_meeting_on,
-            follow_up_digital: action.follow_up_digital,
-            status: action.status,
-            version: action.version,
-            created_at: action.created_at,
-        }
-    }
-}
-
-/// The governor's view of a meeting: everything, with every risk assessment.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GovernorMeeting {
-    /// The meeting.
-    #[serde(flatten)]
-    pub meeting: DialogueMeeting,
-    /// Where it may move.
-    pub allowed_transitions: Vec<DialogueStatus>,
-    /// Attendees; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<Vec<AttendeeView>>,
-    /// Findings per municipality; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub findings: Option<Vec<Finding>>,
-    /// Evaluations; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evaluations: Option<Vec<EvaluationView>>,
-    /// Follow-up actions; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<ActionView>>,
-}
-
-/// A participating municipality's view: its own findings (never a risk assessment), its own
-/// evaluations and actions.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MunicipalityMeeting {
-    /// The meeting.
-    #[serde(flatten)]
-    pub meeting: DialogueMeeting,
-    /// Your findings; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub findings: Option<Vec<MunicipalityFinding>>,
-    /// Your evaluation, once submitted; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evaluations: Option<Vec<EvaluationView>>,
-    /// Your actions; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<ActionView>>,
-}
-
-/// A partner's view: the meeting, without findings.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PartnerMeeting {
-    /// The meeting.
-    #[serde(flatten)]
-    pub meeting: DialogueMeeting,
-}
-
-/// A meeting as the caller may see it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(tag = "view", rename_all = "snake_case")]
-pub enum MeetingView {
-    /// The county governor's.
-    Governor(Box<GovernorMeeting>),
-    /// A participating municipality's.
-    Municipality(Box<MunicipalityMeeting>),
-    /// A partner's.
-    Partner(Box<PartnerMeeting>),
-}
-
-fn view(
-    access: &DialogueAccess,
-    meeting: &DialogueMeeting,
-    details: MeetingDetails,
-) -> MeetingView {
-    let facts = meeting.clone();
-    let evaluations = details
-        .evaluations
-        .map(|rows| rows.into_iter().map(EvaluationView::from).collect());
-    let actions = details
-        .actions
-        .map(|rows| rows.into_iter().map(ActionView::from).collect());
-    match access.view_of(meeting) {
-        Some(DialogueView::Governor) => MeetingView::Governor(Box::new(GovernorMeeting {
-            allowed_transitions: meeting.status.next().into_iter().collect(),
-            attendees: details.attendees.map(|rows| {
-                rows.into_iter()
-                    .filter_map(|row| {
-                        Some(AttendeeView {
-                            role: row.role.parse().ok()?,
-                            id: row.id,
-                            municipality_id: row.municipality_id,
-                            title: row.title,
-                            name: row.name,
-                        })
-                    })
-                    .collect()
-            }),
-            findings: details.findings,
-            evaluations,
-            actions,
-            meeting: facts,
-        })),
-        Some(DialogueView::Municipality) => {
-            MeetingView::Municipality(Box::new(MunicipalityMeeting {
-                findings: details
-                    .findings
-                    .map(|rows| rows.into_iter().map(MunicipalityFinding::from).collect()),
-                evaluations,
-                actions,
-                meeting: facts,
-            }))
-        }
-        Some(DialogueView::Partner) | None => {
-            MeetingView::Partner(Box::new(PartnerMeeting { meeting: facts }))
-        }
-    }
-}
-
 /// The path of one meeting.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -343,7 +107,7 @@ pub struct MeetingPath {
 }
 
 fn location(id: Uuid) -> String {
-    format!("/api/v1/dialogue-meetings/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// Plan a dialogue meeting.
@@ -356,8 +120,7 @@ fn location(id: Uuid) -> String {
     params(IdempotencyKeyHeader),
     request_body = CreateMeeting,
     responses((status = 201, description = "Planned; the governor's view", body = MeetingView,
-        headers(("Location" = String, description = "The meeting")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The meeting"))))
 )]
 #[post("/dialogue-meetings")]
 async fn create_meeting(
@@ -366,20 +129,13 @@ async fn create_meeting(
     state: web::Data<AppState>,
     body: ValidJson<CreateMeeting>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
     let who = caller.caller.clone();
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/dialogue-meetings",
-        &request.clone(),
-        move |ctx| {
-            let (access, stored) = usecases::plan_meeting(ctx, &who, Uuid::now_v7(), &request)?;
-            let shown = view(&access, &stored, MeetingDetails::default());
-            Created::new(&shown, location(stored.id), None)
-        },
-    )
+    let request = body.into_inner();
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let (access, stored) = usecases::plan_meeting(ctx, &who, Uuid::now_v7(), &request)?;
+        let shown = view(&access, &stored, MeetingDetails::default());
+        Created::new(&shown, location(stored.id), None)
+    })
     .await
 }
 
@@ -398,8 +154,7 @@ pub struct MeetingQuery {
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<MeetingView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<MeetingView>))
 )]
 #[get("/dialogue-meetings")]
 async fn list_meetings(
@@ -414,9 +169,9 @@ async fn list_meetings(
         Ok(usecases::list_meetings(conn, &who, status, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |meeting| {
+    pagination::to_wire(&state, found, |meeting| {
         view(&access, &meeting, MeetingDetails::default())
-    })?))
+    })
 }
 
 /// Read a dialogue meeting.
@@ -427,8 +182,7 @@ async fn list_meetings(
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingPath),
-    responses((status = 200, description = "The meeting, as the caller may see it", body = MeetingView)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The meeting, as the caller may see it", body = MeetingView))
 )]
 #[get("/dialogue-meetings/{id}")]
 async fn get_meeting(
@@ -438,18 +192,12 @@ async fn get_meeting(
 ) -> Result<web::Json<MeetingView>, ApiError> {
     let id = path.id;
     let who = caller.caller.clone();
-    let shown = record::read(
-        &state,
-        &caller,
-        ResourceType::DialogueMeeting,
-        id,
-        move |conn| {
-            let (access, meeting, details) = usecases::read_meeting(conn, &who, id)?;
-            Ok(Some(view(&access, &meeting, details)))
-        },
-    )
-    .await?;
-    Ok(web::Json(shown))
+    record::read(&state, &caller, MEETING, id, move |conn| {
+        let (access, meeting, details) = usecases::read_meeting(conn, &who, id)?;
+        Ok(Some(view(&access, &meeting, details)))
+    })
+    .await
+    .map(web::Json)
 }
 
 /// Move a meeting on: `planned → held → followed_up → closed`.
@@ -460,8 +208,7 @@ async fn get_meeting(
     responses(
         (status = 200, description = "Moved", body = MeetingView),
         (status = 409, description = "Not the next status; `allowed_transitions` names it", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/dialogue-meetings/{id}/transitions")]
 async fn transition_meeting(
@@ -473,13 +220,9 @@ async fn transition_meeting(
     let id = path.id;
     let to = body.into_inner().to;
     let who = caller.caller.clone();
-    let (access, moved) = record::operate(
-        &state,
-        &caller,
-        ResourceType::DialogueMeeting,
-        id,
-        move |ctx| usecases::move_meeting(ctx, &who, id, to),
-    )
+    let (access, moved) = record::operate(&state, &caller, MEETING, id, move |ctx| {
+        usecases::move_meeting(ctx, &who, id, to)
+    })
     .await?;
     Ok(web::Json(view(&access, &moved, MeetingDetails::default())))
 }
@@ -491,8 +234,7 @@ async fn transition_meeting(
     tag = "dialogue",
     params(MeetingPath, IdempotencyKeyHeader),
     request_body = AddAttendee,
-    responses((status = 201, description = "Recorded", body = AttendeeView)),
-    security(("bearer" = []))
+    responses((status = 201, description = "Recorded", body = AttendeeView))
 )]
 #[post("/dialogue-meetings/{id}/attendees")]
 async fn add_attendee(
@@ -503,25 +245,22 @@ async fn add_attendee(
     body: ValidJson<AddAttendee>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
-    let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/dialogue-meetings/{id}/attendees");
-    let added =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let row = usecases::add_attendee(ctx, &who, id, &request)?;
-            let shown = AttendeeView {
-                id: row.id,
-                municipality_id: row.municipality_id,
-                role: request.role,
-                title: row.title,
-                name: row.name,
-            };
-            Created::new(&shown, location(id), None)
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::DialogueMeeting, id, added)
-        .await
+    let under = (MEETING, id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let row = usecases::add_attendee(ctx, &who, id, &request)?;
+        let shown = AttendeeView {
+            id: row.id,
+            municipality_id: row.municipality_id,
+            role: request.role,
+            title: row.title,
+            name: row.name,
+        };
+        Created::new(&shown, location(id), None)
+    })
+    .await
 }
 
 /// Record the IS-24/8 figures a meeting used for a municipality.
@@ -532,8 +271,7 @@ async fn add_attendee(
     tag = "dialogue",
     params(MeetingPath),
     request_body = RecordBasis,
-    responses((status = 204, description = "Recorded")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Recorded"))
 )]
 #[post("/dialogue-meetings/{id}/basis")]
 async fn record_basis(
@@ -545,58 +283,18 @@ async fn record_basis(
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    record::operate(
-        &state,
-        &caller,
-        ResourceType::DialogueMeeting,
-        id,
-        move |ctx| usecases::record_basis(ctx, &who, id, &request),
-    )
+    record::operate(&state, &caller, MEETING, id, move |ctx| {
+        usecases::record_basis(ctx, &who, id, &request)
+    })
     .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// One figure of the basis, with the previous year's when both exist.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FigureView {
-    /// The variable's code.
-    pub code: String,
-    /// What it asks.
-    pub label: String,
-    /// Its unit.
-    pub unit: String,
-    /// The value.
-    pub value: f64,
-    /// The same variable the year before, when reported.
-    pub previous_year: Option<f64>,
-    /// `value - previous_year`, when both exist.
-    pub change: Option<f64>,
-}
-
-/// A municipality's basis in a meeting.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MunicipalityBasis {
-    /// The municipality.
-    pub municipality_id: Uuid,
-    /// The report year used.
-    pub report_year: i16,
-    /// Its figures, by code.
-    pub figures: Vec<FigureView>,
-}
-
-/// The basis of a meeting.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Basis {
-    /// Per municipality (your own, for a municipality; none for a partner).
-    pub items: Vec<MunicipalityBasis>,
 }
 
 /// The IS-24/8 figures a meeting used, compared with the year before.
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingPath),
-    responses((status = 200, description = "Per municipality", body = Basis)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Per municipality", body = Basis))
 )]
 #[get("/dialogue-meetings/{id}/basis")]
 async fn get_basis(
@@ -606,36 +304,11 @@ async fn get_basis(
 ) -> Result<web::Json<Basis>, ApiError> {
     let id = path.id;
     let who = caller.caller.clone();
-    let figures = record::read(
-        &state,
-        &caller,
-        ResourceType::DialogueMeeting,
-        id,
-        move |conn| Ok(Some(usecases::read_basis(conn, &who, id)?)),
-    )
+    let figures = record::read(&state, &caller, MEETING, id, move |conn| {
+        usecases::read_basis(conn, &who, id).map(Some)
+    })
     .await?;
-    let mut items: Vec<MunicipalityBasis> = Vec::new();
-    for figure in figures {
-        let shown = FigureView {
-            change: figure.previous.map(|previous| figure.value - previous),
-            code: figure.code,
-            label: figure.label,
-            unit: figure.unit,
-            value: figure.value,
-            previous_year: figure.previous,
-        };
-        match items.last_mut() {
-            Some(last) if last.municipality_id == figure.municipality_id => {
-                last.figures.push(shown);
-            }
-            _ => items.push(MunicipalityBasis {
-                municipality_id: figure.municipality_id,
-                report_year: figure.report_year,
-                figures: vec![shown],
-            }),
-        }
-    }
-    Ok(web::Json(Basis { items }))
+    Ok(web::Json(Basis::of(figures)))
 }
 
 /// Record what the governor found for one municipality.
@@ -649,8 +322,7 @@ async fn get_basis(
     responses(
         (status = 201, description = "Recorded", body = Finding),
         (status = 409, description = "Not held yet, or the municipality's finding is recorded", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/dialogue-meetings/{id}/findings")]
 async fn record_finding(
@@ -661,19 +333,16 @@ async fn record_finding(
     body: ValidJson<RecordFinding>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
-    let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/dialogue-meetings/{id}/findings");
-    let recorded =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let ids = (id.into(), Uuid::now_v7().into());
-            let stored = usecases::record_finding(ctx, &who, ids, &request)?;
-            Created::new(&stored, location(id), None)
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::DialogueMeeting, id, recorded)
-        .await
+    let under = (MEETING, id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let ids = (id.into(), Uuid::now_v7().into());
+        let stored = usecases::record_finding(ctx, &who, ids, &request)?;
+        Created::new(&stored, location(id), None)
+    })
+    .await
 }
 
 /// Evaluate a meeting, once, for your municipality.
@@ -689,8 +358,7 @@ async fn record_finding(
         (status = 201, description = "Submitted", body = EvaluationView,
             headers(("Location" = String, description = "The meeting, which shows the evaluation among its `evaluations`"))),
         (status = 409, description = "Submitted already, or the meeting is not held yet", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/dialogue-meetings/{id}/evaluations")]
 async fn submit_evaluation(
@@ -701,18 +369,15 @@ async fn submit_evaluation(
     body: ValidJson<SubmitEvaluation>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
-    let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/dialogue-meetings/{id}/evaluations");
-    let submitted =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let row = usecases::submit_evaluation(ctx, &who, id, &request)?;
-            Created::new(&EvaluationView::from(row), location(id), None)
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::DialogueMeeting, id, submitted)
-        .await
+    let under = (MEETING, id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let row = usecases::submit_evaluation(ctx, &who, id, &request)?;
+        Created::new(&EvaluationView::from(row), location(id), None)
+    })
+    .await
 }
 
 /// Agree on a follow-up action.
@@ -722,8 +387,7 @@ async fn submit_evaluation(
     tag = "dialogue",
     params(MeetingPath, IdempotencyKeyHeader),
     request_body = CreateAction,
-    responses((status = 201, description = "Created", body = ActionView)),
-    security(("bearer" = []))
+    responses((status = 201, description = "Created", body = ActionView))
 )]
 #[post("/dialogue-meetings/{id}/actions")]
 async fn create_action(
@@ -734,23 +398,20 @@ async fn create_action(
     body: ValidJson<CreateAction>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
-    let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/dialogue-meetings/{id}/actions");
-    let created =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let action = usecases::agree_action(ctx, &who, id, &request)?;
-            let shown = ActionView::from(action);
-            Created::new(
-                &shown,
-                format!("/api/v1/follow-up-actions/{}", shown.id),
-                Some(shown.version),
-            )
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::DialogueMeeting, id, created)
-        .await
+    let under = (MEETING, id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let action = usecases::agree_action(ctx, &who, id, &request)?;
+        let shown = ActionView::from(action);
+        Created::new(
+            &shown,
+            format!("/api/v1/follow-up-actions/{}", shown.id),
+            Some(shown.version),
+        )
+    })
+    .await
 }
 
 /// A tagged answer for the action routes beside this module.

@@ -91,8 +91,7 @@ impl Tables for DialogueStatistics {
 #[utoipa::path(
     tag = "statistics",
     params(DialogueStatisticsQuery),
-    responses((status = 200, description = "Per county and year", content((DialogueStatistics = "application/json"), (String = "text/csv")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Per county and year", content((DialogueStatistics = "application/json"), (String = "text/csv"))))
 )]
 #[get("/statistics/dialogue")]
 async fn dialogue_statistics(

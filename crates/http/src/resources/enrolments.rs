@@ -7,7 +7,7 @@
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
 use crate::etag::{Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -150,8 +150,7 @@ fn location(course_id: Uuid, id: Uuid) -> String {
             headers(("Location" = String, description = "The enrolment"), ("ETag" = String, description = "Its version"))),
         (status = 409, description = "This e-mail is already enrolled on the course", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or an employer whose staff cannot be facilitators", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/courses/{id}/enrolments")]
 async fn enrol(
@@ -162,24 +161,21 @@ async fn enrol(
     body: ValidJson<Enrol>,
 ) -> Result<HttpResponse, ApiError> {
     let course_id = path.id;
-    let request = body.into_inner();
     let scope = CourseScope::of(&caller.caller);
     let route = format!("/api/v1/courses/{course_id}/enrolments");
-    let enrolled =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let id = Uuid::now_v7().into();
-            let stored = usecases::enrol(ctx, scope, course_id.into(), id, &request)?;
-            let (id, version) = (stored.id, stored.version);
-            Created::new(
-                &EnrolmentView::from(stored),
-                location(course_id, id),
-                Some(version),
-            )
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::Course, course_id, enrolled)
-        .await
+    let under = (ResourceType::Course, course_id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let id = Uuid::now_v7().into();
+        let stored = usecases::enrol(ctx, scope, course_id.into(), id, &request)?;
+        let (id, version) = (stored.id, stored.version);
+        Created::new(
+            &EnrolmentView::from(stored),
+            location(course_id, id),
+            Some(version),
+        )
+    })
+    .await
 }
 
 /// List a course's enrolments.
@@ -189,8 +185,7 @@ async fn enrol(
 #[utoipa::path(
     tag = "courses",
     params(CoursePath, PageQuery),
-    responses((status = 200, description = "One page, in the order enrolled", body = Paginated<EnrolmentView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order enrolled", body = Paginated<EnrolmentView>))
 )]
 #[get("/courses/{id}/enrolments")]
 async fn list_enrolments(
@@ -220,11 +215,7 @@ async fn list_enrolments(
         found.items.iter().map(|enrolment| enrolment.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        EnrolmentView::from,
-    )?))
+    pagination::to_wire(&state, found, EnrolmentView::from)
 }
 
 /// Read an enrolment.
@@ -234,8 +225,7 @@ async fn list_enrolments(
     tag = "courses",
     params(EnrolmentPath),
     responses((status = 200, description = "The enrolment", body = EnrolmentView,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/courses/{id}/enrolments/{enrolment_id}")]
 async fn get_enrolment(
@@ -247,7 +237,7 @@ async fn get_enrolment(
     let scope = CourseScope::of(&caller.caller);
     let enrolment =
         record::read_audited(&state, &caller, ResourceType::Enrolment, id, move |conn| {
-            Ok(Some(usecases::read_enrolment(conn, scope, course_id, id)?))
+            usecases::read_enrolment(conn, scope, course_id, id).map(Some)
         })
         .await?;
     Ok(Tagged::new(EnrolmentView::from(enrolment)))
@@ -270,8 +260,7 @@ async fn get_enrolment(
     responses(
         (status = 200, description = "Moved", body = EnrolmentView, headers(("ETag" = String, description = "Its version"))),
         (status = 409, description = "Not allowed from the current status (`allowed_transitions`)", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/courses/{id}/enrolments/{enrolment_id}/transitions")]
 async fn move_enrolment(

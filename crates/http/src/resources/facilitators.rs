@@ -11,7 +11,7 @@
 
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -25,6 +25,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/facilitators";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -93,8 +96,7 @@ pub struct FacilitatorPath {
             headers(("Location" = String, description = "The link"))),
         (status = 409, description = "Already linked to the centre", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or an employer whose staff cannot be facilitators", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/facilitators")]
 async fn affiliate_facilitator(
@@ -103,24 +105,17 @@ async fn affiliate_facilitator(
     state: web::Data<AppState>,
     body: ValidJson<AffiliateFacilitator>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
     let centre = caller.caller.organisation_id.uuid();
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/facilitators",
-        &request.clone(),
-        move |ctx| {
-            let stored = usecases::affiliate(ctx, centre, Uuid::now_v7(), &request)?;
-            let id = stored.id;
-            Created::new(
-                &FacilitatorView::of(stored, &TrainedOn::default()),
-                format!("/api/v1/facilitators/{id}"),
-                None,
-            )
-        },
-    )
+    let request = body.into_inner();
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let stored = usecases::affiliate(ctx, centre, Uuid::now_v7(), &request)?;
+        let id = stored.id;
+        Created::new(
+            &FacilitatorView::of(stored, &TrainedOn::default()),
+            format!("{ROUTE}/{id}"),
+            None,
+        )
+    })
     .await
 }
 
@@ -133,8 +128,7 @@ async fn affiliate_facilitator(
 #[utoipa::path(
     tag = "courses",
     params(PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<FacilitatorView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<FacilitatorView>))
 )]
 #[get("/facilitators")]
 async fn list_facilitators(
@@ -154,11 +148,9 @@ async fn list_facilitators(
         found.items.iter().map(|facilitator| facilitator.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        |facilitator| FacilitatorView::of(facilitator, &trained),
-    )?))
+    pagination::to_wire(&state, found, |facilitator| {
+        FacilitatorView::of(facilitator, &trained)
+    })
 }
 
 /// Read a facilitator link.
@@ -167,8 +159,7 @@ async fn list_facilitators(
 #[utoipa::path(
     tag = "courses",
     params(FacilitatorPath),
-    responses((status = 200, description = "The facilitator", body = FacilitatorView)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The facilitator", body = FacilitatorView))
 )]
 #[get("/facilitators/{id}")]
 async fn get_facilitator(

@@ -58,8 +58,7 @@ pub struct ActionPath {
 #[utoipa::path(
     tag = "dialogue",
     params(ActionQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<ActionView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<ActionView>))
 )]
 #[get("/follow-up-actions")]
 async fn list_actions(
@@ -81,11 +80,7 @@ async fn list_actions(
         Ok(usecases::list_actions(conn, &who, filter, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        ActionView::from,
-    )?))
+    pagination::to_wire(&state, found, ActionView::from)
 }
 
 /// Move a follow-up action.
@@ -99,8 +94,7 @@ async fn list_actions(
     responses(
         (status = 200, description = "Moved", body = ActionView, headers(("ETag" = String, description = "Its version"))),
         (status = 409, description = "Not allowed from the current status", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/follow-up-actions/{id}/transitions")]
 async fn move_action(

@@ -9,7 +9,7 @@
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -169,8 +169,7 @@ pub struct AttendancePath {
     params(NetworkPath, IdempotencyKeyHeader),
     request_body = CreateGathering,
     responses((status = 201, description = "Recorded", body = GatheringView,
-        headers(("Location" = String, description = "The gathering"), ("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The gathering"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("/learning-networks/{id}/gatherings")]
 async fn create_gathering(
@@ -181,25 +180,22 @@ async fn create_gathering(
     body: ValidJson<CreateGathering>,
 ) -> Result<HttpResponse, ApiError> {
     let network_id = path.id;
-    let request = body.into_inner();
     let scope = coordinator_scope(&caller);
     let route = format!("{}/gatherings", network_location(network_id));
     let gatherings_at = route.clone();
-    let created =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let ids = (network_id.into(), Uuid::now_v7().into());
-            let (network, stored) = usecases::record_gathering(ctx, scope, ids, &request)?;
-            let (id, version) = (stored.id, stored.version);
-            Created::new(
-                &view(&network, stored),
-                format!("{gatherings_at}/{id}"),
-                Some(version),
-            )
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::LearningNetwork, network_id, created)
-        .await
+    let under = (ResourceType::LearningNetwork, network_id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let ids = (network_id.into(), Uuid::now_v7().into());
+        let (network, stored) = usecases::record_gathering(ctx, scope, ids, &request)?;
+        let (id, version) = (stored.id, stored.version);
+        Created::new(
+            &view(&network, stored),
+            format!("{gatherings_at}/{id}"),
+            Some(version),
+        )
+    })
+    .await
 }
 
 /// List a learning network's gatherings.
@@ -209,8 +205,7 @@ async fn create_gathering(
 #[utoipa::path(
     tag = "learning-networks",
     params(NetworkPath, PageQuery),
-    responses((status = 200, description = "One page, in the order recorded", body = Paginated<GatheringView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order recorded", body = Paginated<GatheringView>))
 )]
 #[get("/learning-networks/{id}/gatherings")]
 async fn list_gatherings(
@@ -240,11 +235,7 @@ async fn list_gatherings(
         found.items.iter().map(|gathering| gathering.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        |gathering| view(&network, gathering),
-    )?))
+    pagination::to_wire(&state, found, |gathering| view(&network, gathering))
 }
 
 /// Read a gathering.
@@ -255,8 +246,7 @@ async fn list_gatherings(
     tag = "learning-networks",
     params(GatheringPath),
     responses((status = 200, description = "The gathering", body = GatheringView,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/learning-networks/{id}/gatherings/{gathering_id}")]
 async fn get_gathering(
@@ -288,8 +278,7 @@ async fn get_gathering(
     tag = "learning-networks",
     params(GatheringPath, IfMatchHeader),
     request_body = UpdateGathering,
-    responses((status = 200, description = "Changed", body = GatheringView, headers(("ETag" = String, description = "The new version")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Changed", body = GatheringView, headers(("ETag" = String, description = "The new version"))))
 )]
 #[patch("/learning-networks/{id}/gatherings/{gathering_id}")]
 async fn update_gathering(
@@ -333,8 +322,7 @@ async fn update_gathering(
         (status = 403, description = "Not your role, or another member organisation's service: only your own services' attendance", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match does not name the gathering's current version", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is required", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[put("/learning-networks/{id}/gatherings/{gathering_id}/attendance/{member_id}")]
 async fn record_attendance(

@@ -4,9 +4,9 @@
 
 use crate::auth::Authorized;
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
-use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::groups::GroupPath;
 use crate::resources::referrals::Coordinators;
@@ -15,6 +15,7 @@ use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, Session};
 use samhandling_usecases::group_sessions::{self as usecases, LogSession};
+use std::convert::identity;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -48,8 +49,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     responses(
         (status = 201, description = "Logged", body = Session),
         (status = 409, description = "The group does not meet, or this date is logged", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/groups/{id}/sessions")]
 async fn log_session(
@@ -60,27 +60,23 @@ async fn log_session(
     body: ValidJson<LogSession>,
 ) -> Result<HttpResponse, ApiError> {
     let group_id = path.id;
-    let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
     let route = format!("/api/v1/groups/{group_id}/sessions");
-    let logged =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let ids = (Uuid::now_v7().into(), Uuid::now_v7().into());
-            let stored = usecases::log_session(ctx, access, group_id.into(), ids, &request)?;
-            Created::new(&stored, format!("/api/v1/groups/{group_id}/sessions"), None)
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::Group, group_id, logged)
-        .await
+    let under = (ResourceType::Group, group_id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let ids = (Uuid::now_v7().into(), Uuid::now_v7().into());
+        let stored = usecases::log_session(ctx, access, group_id.into(), ids, &request)?;
+        Created::new(&stored, format!("/api/v1/groups/{group_id}/sessions"), None)
+    })
+    .await
 }
 
 /// List a group's session logs.
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, PageQuery),
-    responses((status = 200, description = "One page, in the order logged", body = Paginated<Session>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order logged", body = Paginated<Session>))
 )]
 #[get("/groups/{id}/sessions")]
 async fn list_sessions(
@@ -91,11 +87,13 @@ async fn list_sessions(
 ) -> Result<web::Json<Paginated<Session>>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        Ok(usecases::list_for_group(conn, access, id, page.0)?)
-    })
-    .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |shown| {
-        shown
-    })?))
+    record::list_in(
+        &state,
+        &caller,
+        ResourceType::Group,
+        id,
+        move |conn| usecases::list_for_group(conn, access, id, page.0),
+        identity,
+    )
+    .await
 }

@@ -94,8 +94,7 @@ impl Tables for GroupStatistics {
     responses(
         (status = 200, description = "The table", content((GroupStatistics = "application/json"), (String = "text/csv"))),
         (status = 422, description = "`rows` and `columns` name the same dimension", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/statistics/groups")]
 async fn group_statistics(

@@ -10,8 +10,8 @@
 
 use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
-use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::etag::{IfMatch, IfMatchHeader, Tagged};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -19,21 +19,25 @@ use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use crate::text::{check_language, check_municipality_number, LanguageTag, MunicipalityNumberText};
 use actix_web::{get, patch, post, web, Either};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{
-    CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Schedule, SeatBand,
-    Starter, Weekday,
+    CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Starter,
 };
-use samhandling_domain::intake::MatchCriterion;
+pub use samhandling_usecases::group_views::{
+    CandidateView, Candidates, CatalogueGroup, CentreGroup, MatchExplanation, ScheduleView,
+};
 use samhandling_usecases::groups::UpdateGroup;
-use samhandling_usecases::groups::{self as usecases, GroupDetails, GroupFilter, SeenGroup};
+use samhandling_usecases::groups::{self as usecases, GroupFilter, SeenGroup};
 use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/groups";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -58,126 +62,6 @@ pub struct GroupTransition {
     pub to: GroupStatus,
 }
 
-/// When a group meets, as shown.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScheduleView {
-    /// The day of the week.
-    pub weekday: Weekday,
-    /// The local start time, `HH:MM`.
-    #[schema(example = "18:00")]
-    pub start_time: String,
-    /// Every how many weeks.
-    pub interval_weeks: i16,
-}
-
-impl From<Schedule> for ScheduleView {
-    fn from(schedule: Schedule) -> Self {
-        ScheduleView {
-            weekday: schedule.weekday,
-            start_time: schedule.start_time.format("%H:%M").to_string(),
-            interval_weeks: schedule.interval_weeks,
-        }
-    }
-}
-
-impl Versioned for FollowUp {
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-/// A group as its centre sees it. Lists leave out `starters` and `follow_ups`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CentreGroup {
-    /// Identifier.
-    pub id: Uuid,
-    /// The centre that runs it.
-    pub centre_id: Uuid,
-    /// What it is called.
-    pub title: String,
-    /// What it is about.
-    pub theme: GroupTheme,
-    /// Its languages.
-    pub languages: Vec<String>,
-    /// Where it meets.
-    pub format: GroupFormat,
-    /// The municipality it meets in.
-    pub municipality_number: String,
-    /// When it meets.
-    pub schedule: ScheduleView,
-    /// The fewest it starts with.
-    pub min_members: i16,
-    /// The most it takes.
-    pub max_members: i16,
-    /// The youngest it is for.
-    pub age_from: Option<i16>,
-    /// The oldest it is for.
-    pub age_to: Option<i16>,
-    /// Where it meets.
-    pub address: Option<String>,
-    /// Whether the address is hidden outside the centre.
-    pub confidential_location: bool,
-    /// Whether the catalogue shows it to other organisations while it recruits or starts.
-    pub published: bool,
-    /// Where it is in its life.
-    pub status: GroupStatus,
-    /// Where it may move.
-    pub allowed_transitions: Vec<GroupStatus>,
-    /// Members placed and not left.
-    pub member_count: i16,
-    /// Seats free.
-    pub open_seats: i16,
-    /// When it started meeting.
-    pub started_at: Option<DateTime<Utc>>,
-    /// When it ended.
-    pub ended_at: Option<DateTime<Utc>>,
-    /// Its starters; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starters: Option<Vec<Starter>>,
-    /// Its follow-up requests and visits; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub follow_ups: Option<Vec<FollowUp>>,
-    /// Version, also the `ETag`.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A group as the catalogue shows it to anyone signed in: what a referrer or a person needs to
-/// know to suggest it, and nothing about who is in it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CatalogueGroup {
-    /// Identifier.
-    pub id: Uuid,
-    /// The centre that runs it; ask it for a place.
-    pub centre_id: Uuid,
-    /// What it is called.
-    pub title: String,
-    /// What it is about.
-    pub theme: GroupTheme,
-    /// Its languages.
-    pub languages: Vec<String>,
-    /// Where it meets.
-    pub format: GroupFormat,
-    /// The municipality it meets in.
-    pub municipality_number: String,
-    /// When it meets.
-    pub schedule: ScheduleView,
-    /// The youngest it is for.
-    pub age_from: Option<i16>,
-    /// The oldest it is for.
-    pub age_to: Option<i16>,
-    /// Where it meets; `null` when the location is confidential.
-    pub address: Option<String>,
-    /// Whether the location is confidential (ask the centre).
-    pub confidential_location: bool,
-    /// Seats free as a band, as they stood at the start of the day (UTC); a full group stays
-    /// listed while it recruits or starts.
-    pub seats: SeatBand,
-}
-
 /// A group as the caller may see it.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(tag = "view", rename_all = "snake_case")]
@@ -190,7 +74,12 @@ pub enum GroupView {
 
 /// The centre's view of a group, as lists show it.
 pub(crate) fn centre_summary(group: Group) -> GroupView {
-    GroupView::Centre(Box::new(centre_view(group, None)))
+    GroupView::Centre(Box::new(CentreGroup::of(group, None)))
+}
+
+/// The centre's view of a changed group, as a versioned answer.
+fn centre_tagged(group: Group) -> Tagged<GroupView> {
+    tagged(CentreGroup::of(group, None))
 }
 
 /// The centre's view as a versioned answer: every answer about a group says which `view` it is.
@@ -201,71 +90,19 @@ fn tagged(centre: CentreGroup) -> Tagged<GroupView> {
     }
 }
 
-fn centre_view(group: Group, details: Option<GroupDetails>) -> CentreGroup {
-    let (starters, follow_ups) = details
-        .map(|details| (details.starters, details.follow_ups))
-        .unzip();
-    CentreGroup {
-        allowed_transitions: group.status.allowed_transitions(),
-        open_seats: group.open_seats(),
-        id: group.id,
-        centre_id: group.centre_id,
-        title: group.title,
-        theme: group.theme,
-        languages: group.languages,
-        format: group.format,
-        municipality_number: group.municipality,
-        schedule: group.schedule.into(),
-        min_members: group.size.minimum,
-        max_members: group.size.maximum,
-        age_from: group.age_band.from,
-        age_to: group.age_band.to,
-        address: group.address,
-        confidential_location: group.confidential_location,
-        published: group.published,
-        status: group.status,
-        member_count: group.member_count,
-        started_at: group.started_at,
-        ended_at: group.ended_at,
-        starters,
-        follow_ups,
-        version: group.version,
-        created_at: group.created_at,
-        updated_at: group.updated_at,
-    }
-}
-
-/// The catalogue's face of a group: no counts, no version, no confidential address; its seats
-/// as a band.
-pub(crate) fn catalogue_view(group: Group, seats: SeatBand) -> CatalogueGroup {
-    CatalogueGroup {
-        id: group.id,
-        centre_id: group.centre_id,
-        title: group.title,
-        theme: group.theme,
-        languages: group.languages,
-        format: group.format,
-        municipality_number: group.municipality,
-        schedule: group.schedule.into(),
-        age_from: group.age_band.from,
-        age_to: group.age_band.to,
-        address: (!group.confidential_location)
-            .then_some(group.address)
-            .flatten(),
-        confidential_location: group.confidential_location,
-        seats,
-    }
-}
-
 fn view(seen: SeenGroup) -> GroupView {
     match seen {
-        SeenGroup::Own(group, details) => GroupView::Centre(Box::new(centre_view(group, details))),
-        SeenGroup::Catalogue(group, seats) => GroupView::Catalogue(catalogue_view(group, seats)),
+        SeenGroup::Own(group, details) => {
+            GroupView::Centre(Box::new(CentreGroup::of(group, details)))
+        }
+        SeenGroup::Catalogue(group, seats) => {
+            GroupView::Catalogue(CatalogueGroup::of(group, seats))
+        }
     }
 }
 
 fn location(id: Uuid) -> String {
-    format!("/api/v1/groups/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// The path of one group.
@@ -294,8 +131,7 @@ pub struct FollowUpPath {
     params(IdempotencyKeyHeader),
     request_body = CreateGroup,
     responses((status = 201, description = "Created; the centre's view", body = GroupView,
-        headers(("Location" = String, description = "The group"), ("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The group"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("/groups")]
 async fn create_group(
@@ -304,20 +140,13 @@ async fn create_group(
     state: web::Data<AppState>,
     body: ValidJson<CreateGroup>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    let request = body.into_inner();
     let centre = caller.caller.organisation_id.uuid();
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/groups",
-        &request.clone(),
-        move |ctx| {
-            let stored = usecases::create_group(ctx, centre, Uuid::now_v7(), &request)?;
-            let (id, version) = (stored.id, stored.version);
-            Created::new(&centre_summary(stored), location(id), Some(version))
-        },
-    )
+    let request = body.into_inner();
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let stored = usecases::create_group(ctx, centre, Uuid::now_v7(), &request)?;
+        let (id, version) = (stored.id, stored.version);
+        Created::new(&centre_summary(stored), location(id), Some(version))
+    })
     .await
 }
 
@@ -353,8 +182,7 @@ pub struct GroupQuery {
 #[utoipa::path(
     tag = "groups",
     params(GroupQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<GroupView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<GroupView>))
 )]
 #[get("/groups")]
 async fn list_groups(
@@ -377,7 +205,7 @@ async fn list_groups(
         Ok(usecases::list(conn, access, &filter, page.0, Utc::now())?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, view)?))
+    pagination::to_wire(&state, found, view)
 }
 
 /// Read a group.
@@ -389,8 +217,7 @@ async fn list_groups(
     tag = "groups",
     params(GroupPath),
     responses((status = 200, description = "The group, as the caller may see it", body = GroupView,
-        headers(("ETag" = String, description = "Its version (the centre's view only)")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version (the centre's view only)"))))
 )]
 #[get("/groups/{id}")]
 async fn get_group(
@@ -401,7 +228,7 @@ async fn get_group(
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
     let seen = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        Ok(usecases::read(conn, access, id, Utc::now())?)
+        usecases::read(conn, access, id, Utc::now())
     })
     .await?;
     Ok(match view(seen) {
@@ -421,8 +248,7 @@ async fn get_group(
     responses(
         (status = 200, description = "Changed", body = GroupView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The maximum would be below the members placed", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/groups/{id}")]
 async fn update_group(
@@ -436,11 +262,11 @@ async fn update_group(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let access = CentreAccess::of(&caller.caller);
-    let changed = record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
+    record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
         usecases::update_group(ctx, access, id, precondition, &edit)
     })
-    .await?;
-    Ok(tagged(centre_view(changed, None)))
+    .await
+    .map(centre_tagged)
 }
 
 /// Move a group through its lifecycle.
@@ -456,8 +282,7 @@ async fn update_group(
     responses(
         (status = 200, description = "Moved", body = GroupView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from here (`allowed_transitions`), or too few members to start", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/groups/{id}/transitions")]
 async fn transition_group(
@@ -469,11 +294,11 @@ async fn transition_group(
     let id = path.id;
     let to = body.into_inner().to;
     let access = CentreAccess::of(&caller.caller);
-    let moved = record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
+    record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
         usecases::move_group(ctx, access, id, to)
     })
-    .await?;
-    Ok(tagged(centre_view(moved, None)))
+    .await
+    .map(centre_tagged)
 }
 
 /// Assign a starter (igangsetter) to a group.
@@ -487,8 +312,7 @@ async fn transition_group(
     responses(
         (status = 201, description = "Assigned", body = Starter),
         (status = 409, description = "Already a starter of this group", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/groups/{id}/starters")]
 async fn assign_starter(
@@ -499,18 +323,15 @@ async fn assign_starter(
     body: ValidJson<AssignStarter>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let id = path.id;
-    let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
     let route = format!("/api/v1/groups/{id}/starters");
-    let assigned =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let stored = usecases::assign_starter(ctx, access, id, Uuid::now_v7(), &request)?;
-            Created::new(&stored, location(id), None)
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::Group, id, assigned)
-        .await
+    let under = (ResourceType::Group, id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let stored = usecases::assign_starter(ctx, access, id, Uuid::now_v7(), &request)?;
+        Created::new(&stored, location(id), None)
+    })
+    .await
 }
 
 /// Record that a group asks for a follow-up visit.
@@ -522,8 +343,7 @@ async fn assign_starter(
     tag = "groups",
     params(GroupPath, IdempotencyKeyHeader),
     request_body = RequestFollowUp,
-    responses((status = 201, description = "Recorded", body = FollowUp)),
-    security(("bearer" = []))
+    responses((status = 201, description = "Recorded", body = FollowUp))
 )]
 #[post("/groups/{id}/follow-ups")]
 async fn request_follow_up(
@@ -534,24 +354,16 @@ async fn request_follow_up(
     body: ValidJson<RequestFollowUp>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let id = path.id;
-    let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
     let route = format!("/api/v1/groups/{id}/follow-ups");
-    let requested =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let stored = usecases::request_follow_up(
-                ctx,
-                access,
-                Uuid::now_v7().into(),
-                id.into(),
-                &request,
-            )?;
-            Created::new(&stored, location(id), None)
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::Group, id, requested)
-        .await
+    let under = (ResourceType::Group, id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let stored =
+            usecases::request_follow_up(ctx, access, Uuid::now_v7().into(), id.into(), &request)?;
+        Created::new(&stored, location(id), None)
+    })
+    .await
 }
 
 /// Record the visit that answers a follow-up request.
@@ -566,8 +378,7 @@ async fn request_follow_up(
     responses(
         (status = 200, description = "Recorded", body = FollowUp, headers(("ETag" = String, description = "Its version"))),
         (status = 409, description = "The visit is already recorded", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/follow-ups/{id}/visit")]
 async fn record_visit(
@@ -579,15 +390,15 @@ async fn record_visit(
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let visited = record::operate(
+    record::operate(
         &state,
         &caller,
         ResourceType::GroupFollowUp,
         id,
         move |ctx| usecases::record_visit(ctx, access, id.into(), &request),
     )
-    .await?;
-    Ok(Tagged::new(visited))
+    .await
+    .map(Tagged::new)
 }
 
 /// How many to rank.
@@ -607,51 +418,6 @@ impl RankQuery {
     }
 }
 
-/// How one match fits, criterion by criterion.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MatchExplanation {
-    /// The rank's score: theme 4, language 2, format 2, municipality 1, weekday 1.
-    pub score: i32,
-    /// The criteria met.
-    pub met: Vec<MatchCriterion>,
-    /// The criteria not met.
-    pub not_met: Vec<MatchCriterion>,
-}
-
-impl MatchExplanation {
-    /// The explanation of `criteria` scored `score`.
-    pub fn of(criteria: samhandling_domain::intake::MatchCriteria, score: i32) -> Self {
-        let (met, not_met) = criteria.explain();
-        MatchExplanation {
-            score,
-            met,
-            not_met,
-        }
-    }
-}
-
-/// A person who waits, as a candidate for a group: known by pseudonym, in the centre only.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CandidateView {
-    /// The person's intake; place them with `POST /groups/{id}/members`.
-    pub intake_id: Uuid,
-    /// The name they go by in a group.
-    pub pseudonym: Option<String>,
-    /// The theme they asked for, for a specific group.
-    pub outcome_theme: Option<GroupTheme>,
-    /// When they were referred (their wait counts from here).
-    pub referred_at: DateTime<Utc>,
-    /// How they fit.
-    pub fit: MatchExplanation,
-}
-
-/// Ranked candidates.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Candidates {
-    /// Best first.
-    pub items: Vec<CandidateView>,
-}
-
 /// The people who wait, ranked for a group.
 ///
 /// For the running centre's coordinators filling a group: people whose referral waits for a
@@ -660,8 +426,7 @@ pub struct Candidates {
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, RankQuery),
-    responses((status = 200, description = "Ranked, best first", body = Candidates)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Ranked, best first", body = Candidates))
 )]
 #[get("/groups/{id}/candidates")]
 async fn group_candidates(
@@ -674,19 +439,9 @@ async fn group_candidates(
     let limit = query.0.limit();
     let access = CentreAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        Ok(usecases::candidates(conn, access, id, limit)?)
+        usecases::candidates(conn, access, id, limit)
     })
     .await?;
-    Ok(web::Json(Candidates {
-        items: found
-            .into_iter()
-            .map(|candidate| CandidateView {
-                intake_id: candidate.intake_id,
-                pseudonym: candidate.pseudonym,
-                outcome_theme: candidate.outcome_theme,
-                referred_at: candidate.referred_at,
-                fit: MatchExplanation::of(candidate.criteria, candidate.score),
-            })
-            .collect(),
-    }))
+    let items = found.into_iter().map(CandidateView::from).collect();
+    Ok(web::Json(Candidates { items }))
 }

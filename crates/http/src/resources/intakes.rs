@@ -11,7 +11,7 @@
 use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::etag::{Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -30,6 +30,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/intakes";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -153,8 +156,7 @@ pub struct IntakePath {
             headers(("Location" = String, description = "The intake"), ("ETag" = String, description = "Its version"))),
         (status = 404, description = "`referral_id` names no referral addressed to your centre", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The referral has an intake already, or is past booking", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/intakes")]
 async fn create_intake(
@@ -163,24 +165,17 @@ async fn create_intake(
     state: web::Data<AppState>,
     body: ValidJson<CreateIntake>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
     let referral_access = ReferralAccess::of(&caller.caller);
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/intakes",
-        &request.clone(),
-        move |ctx| {
-            let stored = usecases::book_intake(ctx, referral_access, Uuid::now_v7(), &request)?;
-            let shown = view(stored, true);
-            Created::new(
-                &shown,
-                format!("/api/v1/intakes/{}", shown.id),
-                Some(shown.version),
-            )
-        },
-    )
+    let request = body.into_inner();
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let stored = usecases::book_intake(ctx, referral_access, Uuid::now_v7(), &request)?;
+        let shown = view(stored, true);
+        Created::new(
+            &shown,
+            format!("/api/v1/intakes/{}", shown.id),
+            Some(shown.version),
+        )
+    })
     .await
 }
 
@@ -204,8 +199,7 @@ pub struct IntakeQuery {
 #[utoipa::path(
     tag = "intakes",
     params(IntakeQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<IntakeView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<IntakeView>))
 )]
 #[get("/intakes")]
 async fn list_intakes(
@@ -226,9 +220,7 @@ async fn list_intakes(
         Ok(usecases::list(conn, scope, &filter, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |intake| {
-        view(intake, false)
-    })?))
+    pagination::to_wire(&state, found, |intake| view(intake, false))
 }
 
 /// Read an intake.
@@ -239,8 +231,7 @@ async fn list_intakes(
     tag = "intakes",
     params(IntakePath),
     responses((status = 200, description = "The intake", body = IntakeView,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/intakes/{id}")]
 async fn get_intake(
@@ -251,7 +242,7 @@ async fn get_intake(
     let id = path.id;
     let scope = CentreAccess::of(&caller.caller).scope();
     let intake = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
-        Ok(usecases::find(conn, scope, id)?)
+        usecases::find(conn, scope, id)
     })
     .await?;
     // What the person said leaves only once the read is on record.
@@ -273,8 +264,7 @@ async fn get_intake(
     responses(
         (status = 200, description = "Recorded", body = IntakeView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Already completed, or the referral has moved on", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/intakes/{id}/completion")]
 async fn complete_intake(
@@ -317,8 +307,7 @@ pub struct Suggestions {
 #[utoipa::path(
     tag = "intakes",
     params(IntakePath, RankQuery),
-    responses((status = 200, description = "Ranked, best first", body = Suggestions)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Ranked, best first", body = Suggestions))
 )]
 #[get("/intakes/{id}/suggested-groups")]
 async fn suggested_groups(
@@ -331,7 +320,7 @@ async fn suggested_groups(
     let limit = query.0.limit();
     let access = CentreAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
-        Ok(usecases::suggested_groups(conn, access, id, limit)?)
+        usecases::suggested_groups(conn, access, id, limit)
     })
     .await?;
     Ok(web::Json(Suggestions {
@@ -376,8 +365,7 @@ pub struct WaitingDemand {
 /// take them. Where many wait for a theme with few seats, a new group of that theme can start.
 #[utoipa::path(
     tag = "intakes",
-    responses((status = 200, description = "By theme and municipality", body = WaitingDemand)),
-    security(("bearer" = []))
+    responses((status = 200, description = "By theme and municipality", body = WaitingDemand))
 )]
 #[get("/waiting-demand")]
 async fn waiting_demand(

@@ -77,8 +77,7 @@ fn check_year(year: i16) -> Result<i16, ApiError> {
     tag = "dialogue",
     params(YearPath),
     request_body = Questionnaire,
-    responses((status = 200, description = "Loaded", body = QuestionnaireView)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Loaded", body = QuestionnaireView))
 )]
 #[put("/is24-questionnaires/{year}")]
 async fn load_questionnaire(
@@ -104,8 +103,7 @@ async fn load_questionnaire(
 #[utoipa::path(
     tag = "dialogue",
     params(YearPath),
-    responses((status = 200, description = "The questionnaire", body = QuestionnaireView)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The questionnaire", body = QuestionnaireView))
 )]
 #[get("/is24-questionnaires/{year}")]
 async fn get_questionnaire(

@@ -84,8 +84,7 @@ impl Tables for LearningNetworkStatistics {
 #[utoipa::path(
     tag = "statistics",
     params(LearningNetworkStatisticsQuery),
-    responses((status = 200, description = "Per network", content((LearningNetworkStatistics = "application/json"), (String = "text/csv")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Per network", content((LearningNetworkStatistics = "application/json"), (String = "text/csv"))))
 )]
 #[get("/statistics/learning-networks")]
 async fn learning_network_statistics(

@@ -10,7 +10,7 @@
 use crate::auth::{Authorized, CompetenceAdvisers, Policy};
 use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -28,6 +28,9 @@ use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/learning-networks";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -206,7 +209,7 @@ pub struct NetworkPath {
 
 /// Where a network is read.
 pub(crate) fn location(id: Uuid) -> String {
-    format!("/api/v1/learning-networks/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// Start a learning network.
@@ -218,8 +221,7 @@ pub(crate) fn location(id: Uuid) -> String {
     params(IdempotencyKeyHeader),
     request_body = CreateLearningNetwork,
     responses((status = 201, description = "Started; the coordinator's view", body = LearningNetworkView,
-        headers(("Location" = String, description = "The network"), ("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The network"), ("ETag" = String, description = "Its version"))))
 )]
 #[post("/learning-networks")]
 async fn create_learning_network(
@@ -228,22 +230,15 @@ async fn create_learning_network(
     state: web::Data<AppState>,
     body: ValidJson<CreateLearningNetwork>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
     let scope = scope_of(&caller);
     let centre = caller.caller.organisation_id.uuid();
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/learning-networks",
-        &request.clone(),
-        move |ctx| {
-            let stored = usecases::create_network(ctx, centre, &request)?;
-            let names = usecases::names_of(ctx.conn(), &[&stored])?;
-            let (id, version) = (stored.id, stored.version);
-            Created::new(&view(scope, stored, &names), location(id), Some(version))
-        },
-    )
+    let request = body.into_inner();
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let stored = usecases::create_network(ctx, centre, &request)?;
+        let names = usecases::names_of(ctx.conn(), &[&stored])?;
+        let (id, version) = (stored.id, stored.version);
+        Created::new(&view(scope, stored, &names), location(id), Some(version))
+    })
     .await
 }
 
@@ -254,8 +249,7 @@ async fn create_learning_network(
 #[utoipa::path(
     tag = "learning-networks",
     params(PageQuery),
-    responses((status = 200, description = "One page, in the order started", body = Paginated<LearningNetworkView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order started", body = Paginated<LearningNetworkView>))
 )]
 #[get("/learning-networks")]
 async fn list_learning_networks(
@@ -275,9 +269,7 @@ async fn list_learning_networks(
         found.items.iter().map(|network| network.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |network| {
-        view(scope, network, &names)
-    })?))
+    pagination::to_wire(&state, found, |network| view(scope, network, &names))
 }
 
 /// Read a learning network.
@@ -288,8 +280,7 @@ async fn list_learning_networks(
     tag = "learning-networks",
     params(NetworkPath),
     responses((status = 200, description = "The network, as the caller may see it", body = LearningNetworkView,
-        headers(("ETag" = String, description = "Its version (the coordinator's view only)")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version (the coordinator's view only)"))))
 )]
 #[get("/learning-networks/{id}")]
 async fn get_learning_network(
@@ -304,7 +295,7 @@ async fn get_learning_network(
         &caller,
         ResourceType::LearningNetwork,
         id,
-        move |conn| Ok(Some(usecases::read_network(conn, scope, id)?)),
+        move |conn| usecases::read_network(conn, scope, id).map(Some),
     )
     .await?;
     // Only the coordinator's view carries a version, and so an `ETag`.
@@ -324,8 +315,7 @@ async fn get_learning_network(
     tag = "learning-networks",
     params(NetworkPath, IfMatchHeader),
     request_body = UpdateLearningNetwork,
-    responses((status = 200, description = "Changed", body = LearningNetworkView, headers(("ETag" = String, description = "The new version")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "Changed", body = LearningNetworkView, headers(("ETag" = String, description = "The new version"))))
 )]
 #[patch("/learning-networks/{id}")]
 async fn update_learning_network(
@@ -366,8 +356,7 @@ async fn update_learning_network(
         (status = 201, description = "Added; the coordinator's view of the network", body = LearningNetworkView,
             headers(("Location" = String, description = "The network"), ("ETag" = String, description = "Its new version"))),
         (status = 409, description = "This organisation's service is already a member", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/learning-networks/{id}/members")]
 async fn add_learning_network_member(
@@ -378,18 +367,15 @@ async fn add_learning_network_member(
     body: ValidJson<AddMember>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
-    let request = body.into_inner();
     let scope = coordinator_scope(&caller);
     let route = format!("/api/v1/learning-networks/{id}/members");
-    let added =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let changed = usecases::add_member(ctx, scope, id, &request)?;
-            let names = usecases::names_of(ctx.conn(), &[&changed])?;
-            let version = changed.version;
-            Created::new(&view(scope, changed, &names), location(id), Some(version))
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::LearningNetwork, id, added)
-        .await
+    let under = (ResourceType::LearningNetwork, id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let changed = usecases::add_member(ctx, scope, id, &request)?;
+        let names = usecases::names_of(ctx.conn(), &[&changed])?;
+        let version = changed.version;
+        Created::new(&view(scope, changed, &names), location(id), Some(version))
+    })
+    .await
 }

@@ -8,10 +8,10 @@
 
 use crate::auth::Authorized;
 use crate::error::ApiError;
-use crate::etag::{Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::etag::Tagged;
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
-use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::groups::GroupPath;
 use crate::resources::referrals::Coordinators;
@@ -21,6 +21,7 @@ use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, Membership};
 use samhandling_usecases::memberships::{self as usecases, PlaceMember, RecordDeparture};
 use serde::Deserialize;
+use std::convert::identity;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -33,12 +34,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_membership)
         .service(sign_declaration)
         .service(record_departure);
-}
-
-impl Versioned for Membership {
-    fn version(&self) -> i32 {
-        self.version
-    }
 }
 
 /// The path of one membership.
@@ -63,8 +58,7 @@ pub struct MembershipPath {
             headers(("Location" = String, description = "The membership"), ("ETag" = String, description = "Its version"))),
         (status = 404, description = "`intake_id` names no intake of your centre", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Full, closed, not a group outcome, or placed already", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/groups/{id}/members")]
 async fn place_member(
@@ -75,23 +69,17 @@ async fn place_member(
     body: ValidJson<PlaceMember>,
 ) -> Result<HttpResponse, ApiError> {
     let group_id = path.id;
-    let request = body.into_inner();
     let who = caller.caller.clone();
     let route = format!("/api/v1/groups/{group_id}/members");
-    let placed =
-        idempotency::create_by(&state, &caller, key, &route, &request.clone(), move |ctx| {
-            let id = Uuid::now_v7().into();
-            let shown = usecases::place_member(ctx, &who, id, group_id.into(), &request)?;
-            Created::new(
-                &shown,
-                format!("/api/v1/memberships/{}", shown.id),
-                Some(shown.version),
-            )
-        })
-        .await;
-    caller
-        .noting_denial(&state, ResourceType::Group, group_id, placed)
-        .await
+    let under = (ResourceType::Group, group_id, route);
+    let request = body.into_inner();
+    key.create_under(&state, &caller, under, request, move |ctx, request| {
+        let id = Uuid::now_v7().into();
+        let shown = usecases::place_member(ctx, &who, id, group_id.into(), &request)?;
+        let location = format!("/api/v1/memberships/{}", shown.id);
+        Created::new(&shown, location, Some(shown.version))
+    })
+    .await
 }
 
 /// List a group's members.
@@ -100,8 +88,7 @@ async fn place_member(
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<Membership>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<Membership>))
 )]
 #[get("/groups/{id}/members")]
 async fn list_members(
@@ -112,13 +99,15 @@ async fn list_members(
 ) -> Result<web::Json<Paginated<Membership>>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
-        Ok(usecases::list_for_group(conn, access, id, page.0)?)
-    })
-    .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |shown| {
-        shown
-    })?))
+    record::list_in(
+        &state,
+        &caller,
+        ResourceType::Group,
+        id,
+        move |conn| usecases::list_for_group(conn, access, id, page.0),
+        identity,
+    )
+    .await
 }
 
 /// Read a membership.
@@ -126,8 +115,7 @@ async fn list_members(
     tag = "groups",
     params(MembershipPath),
     responses((status = 200, description = "The membership", body = Membership,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/memberships/{id}")]
 async fn get_membership(
@@ -137,11 +125,11 @@ async fn get_membership(
 ) -> Result<Tagged<Membership>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Membership, id, move |conn| {
-        Ok(usecases::find(conn, access, id)?)
+    record::read(&state, &caller, ResourceType::Membership, id, move |conn| {
+        usecases::find(conn, access, id)
     })
-    .await?;
-    Ok(Tagged::new(found))
+    .await
+    .map(Tagged::new)
 }
 
 /// Record that a member signed the confidentiality declaration (taushetserklæring).
@@ -151,8 +139,7 @@ async fn get_membership(
     tag = "groups",
     params(MembershipPath),
     responses((status = 200, description = "Recorded", body = Membership,
-        headers(("ETag" = String, description = "The new version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "The new version"))))
 )]
 #[post("/memberships/{id}/confidentiality-declaration")]
 async fn sign_declaration(
@@ -162,11 +149,11 @@ async fn sign_declaration(
 ) -> Result<Tagged<Membership>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
-    let signed = record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
+    record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
         usecases::sign_declaration(ctx, access, id)
     })
-    .await?;
-    Ok(Tagged::new(signed))
+    .await
+    .map(Tagged::new)
 }
 
 /// Record that a member left the group.
@@ -181,8 +168,7 @@ async fn sign_declaration(
     responses(
         (status = 200, description = "Recorded", body = Membership, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "The member has left already", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/memberships/{id}/departure")]
 async fn record_departure(
@@ -194,9 +180,9 @@ async fn record_departure(
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    let left = record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
+    record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
         usecases::record_departure(ctx, access, id, &request)
     })
-    .await?;
-    Ok(Tagged::new(left))
+    .await
+    .map(Tagged::new)
 }

@@ -24,7 +24,6 @@ pub mod network_meeting_statistics;
 pub mod network_meetings;
 pub mod oauth;
 pub mod organisations;
-pub mod referral_input;
 pub mod referrals;
 pub mod self_registrations;
 pub mod supervision_requests;
@@ -68,7 +67,7 @@ pub fn configure_v1(config: &mut ServiceConfig) {
 /// JSON Schema rules that span fields, per schema name, merged into the published document.
 pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     let mut rules = organisations::schema_rules();
-    rules.extend(referral_input::schema_rules());
+    rules.extend(referrals::schema_rules());
     rules.extend(self_registrations::schema_rules());
     rules.extend(intakes::schema_rules());
     rules.extend(group_sessions::schema_rules());

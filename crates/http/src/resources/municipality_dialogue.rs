@@ -57,8 +57,7 @@ pub struct TimelineEntryView {
 #[utoipa::path(
     tag = "dialogue",
     params(MunicipalityPath, PageQuery),
-    responses((status = 200, description = "One page, oldest first", body = Paginated<TimelineEntryView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, oldest first", body = Paginated<TimelineEntryView>))
 )]
 #[get("/municipalities/{municipality_number}/dialogue")]
 async fn municipality_dialogue(
@@ -93,14 +92,12 @@ async fn municipality_dialogue(
                 .await
         }
     };
-    Ok(web::Json(pagination::to_wire(&state, found, |entry| {
-        TimelineEntryView {
-            kind: entry.kind,
-            id: entry.id,
-            meeting_id: entry.meeting_id,
-            at: entry.at,
-            summary: entry.summary,
-            status: entry.status,
-        }
-    })?))
+    pagination::to_wire(&state, found, |entry| TimelineEntryView {
+        kind: entry.kind,
+        id: entry.id,
+        meeting_id: entry.meeting_id,
+        at: entry.at,
+        summary: entry.summary,
+        status: entry.status,
+    })
 }

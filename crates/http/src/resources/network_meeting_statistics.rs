@@ -66,8 +66,7 @@ impl Tables for NetworkMeetingStatistics {
 #[utoipa::path(
     tag = "statistics",
     params(NetworkMeetingStatisticsQuery),
-    responses((status = 200, description = "By municipality and quarter", content((NetworkMeetingStatistics = "application/json"), (String = "text/csv")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "By municipality and quarter", content((NetworkMeetingStatistics = "application/json"), (String = "text/csv"))))
 )]
 #[get("/statistics/network-meetings")]
 async fn network_meeting_statistics(

@@ -11,7 +11,7 @@
 use crate::auth::{Authorized, Facilitators, Policy};
 use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -33,6 +33,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/network-meetings";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -228,7 +231,7 @@ fn view(shown: ShownMeeting) -> NetworkMeetingView {
 }
 
 fn location(id: Uuid) -> String {
-    format!("/api/v1/network-meetings/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// The path of one log.
@@ -254,8 +257,7 @@ pub struct MeetingPath {
         (status = 201, description = "Logged; the facilitator's view", body = NetworkMeetingView,
             headers(("Location" = String, description = "The log"), ("ETag" = String, description = "Its version"))),
         (status = 422, description = "Invalid fields: a national identity number in text, a main person who did not choose the participants, a rule across fields", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/network-meetings")]
 async fn log_network_meeting(
@@ -269,23 +271,13 @@ async fn log_network_meeting(
         caller.caller.organisation_id.uuid(),
         caller.caller.subject.clone(),
     );
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/network-meetings",
-        &request.clone(),
-        move |ctx| {
-            let by = (facilitator.0, facilitator.1.as_str());
-            let stored = usecases::log_meeting(ctx, by, Uuid::now_v7(), &request)?;
-            let (id, version) = (stored.id, stored.version);
-            Created::new(
-                &NetworkMeetingView::Facilitator(Box::new(facilitator_view(stored))),
-                location(id),
-                Some(version),
-            )
-        },
-    )
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let by = (facilitator.0, facilitator.1.as_str());
+        let stored = usecases::log_meeting(ctx, by, Uuid::now_v7(), &request)?;
+        let (id, version) = (stored.id, stored.version);
+        let shown = NetworkMeetingView::Facilitator(Box::new(facilitator_view(stored)));
+        Created::new(&shown, location(id), Some(version))
+    })
     .await
 }
 
@@ -315,8 +307,7 @@ pub struct MeetingQuery {
     responses(
         (status = 200, description = "One page", body = Paginated<NetworkMeetingView>),
         (status = 400, description = "`series_id` asked by a caller who is not a facilitator", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[get("/network-meetings")]
 async fn list_network_meetings(
@@ -341,7 +332,7 @@ async fn list_network_meetings(
     .await?;
     let ids: Vec<Uuid> = found.items.iter().map(|shown| shown.meeting.id).collect();
     record::note_list_read(&state, &caller, ResourceType::NetworkMeeting, ids).await?;
-    Ok(web::Json(pagination::to_wire(&state, found, view)?))
+    pagination::to_wire(&state, found, view)
 }
 
 /// Read a network-meeting log.
@@ -353,8 +344,7 @@ async fn list_network_meetings(
     tag = "network-meetings",
     params(MeetingPath),
     responses((status = 200, description = "The log, as the caller may see it", body = NetworkMeetingView,
-        headers(("ETag" = String, description = "Its version (the facilitator's view only)")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version (the facilitator's view only)"))))
 )]
 #[get("/network-meetings/{id}")]
 async fn get_network_meeting(
@@ -369,7 +359,7 @@ async fn get_network_meeting(
         &caller,
         ResourceType::NetworkMeeting,
         id,
-        move |conn| Ok(Some(usecases::read_meeting(conn, &scope, id)?)),
+        move |conn| usecases::read_meeting(conn, &scope, id).map(Some),
     )
     .await?;
     Ok(match found.facilitator {
@@ -389,8 +379,7 @@ async fn get_network_meeting(
     responses(
         (status = 200, description = "Changed; the facilitator's view", body = NetworkMeetingView, headers(("ETag" = String, description = "The new version"))),
         (status = 422, description = "Invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/network-meetings/{id}")]
 async fn update_network_meeting(

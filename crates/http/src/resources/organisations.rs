@@ -4,9 +4,9 @@
 
 use crate::auth::{AdminOnly, Authorized};
 use crate::error::ApiError;
+use crate::etag::Tagged;
 use crate::etag::{IfMatch, IfMatchHeader};
-use crate::etag::{Tagged, Versioned};
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -22,6 +22,9 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/organisations";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -80,7 +83,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
 }
 
 fn location(id: Uuid) -> String {
-    format!("/api/v1/organisations/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// Register an organisation.
@@ -94,8 +97,7 @@ fn location(id: Uuid) -> String {
         (status = 201, description = "Registered", body = Organisation,
             headers(("Location" = String, description = "The new organisation"), ("ETag" = String, description = "Its version"))),
         (status = 409, description = "A municipality with this kommunenummer exists, or a county governor for this county_number does", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/organisations")]
 async fn create_organisation(
@@ -106,18 +108,11 @@ async fn create_organisation(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let draft = request.draft();
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/organisations",
-        &request,
-        move |ctx| {
-            let id = Uuid::now_v7();
-            let organisation = usecases::register(ctx, id, &draft)?;
-            Created::new(&organisation, location(id), Some(organisation.version))
-        },
-    )
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, _| {
+        let id = Uuid::now_v7();
+        let organisation = usecases::register(ctx, id, &draft)?;
+        Created::new(&organisation, location(id), Some(organisation.version))
+    })
     .await
 }
 
@@ -127,8 +122,7 @@ async fn create_organisation(
 #[utoipa::path(
     tag = "organisations",
     params(OrganisationQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<Organisation>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<Organisation>))
 )]
 #[get("/organisations")]
 async fn list_organisations(
@@ -147,11 +141,7 @@ async fn list_organisations(
         Ok(usecases::list(conn, &filter, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        |organisation| organisation,
-    )?))
+    pagination::to_wire(&state, found, |organisation| organisation)
 }
 
 /// Get an organisation.
@@ -159,8 +149,7 @@ async fn list_organisations(
     tag = "organisations",
     params(OrganisationPath),
     responses((status = 200, description = "The organisation", body = Organisation,
-        headers(("ETag" = String, description = "Its version, for If-Match")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version, for If-Match"))))
 )]
 #[get("/organisations/{id}")]
 async fn get_organisation(
@@ -174,7 +163,7 @@ async fn get_organisation(
         &caller,
         ResourceType::Organisation,
         id,
-        move |conn| Ok(Some(usecases::find(conn, id)?)),
+        move |conn| usecases::find(conn, id).map(Some),
     )
     .await?;
     Ok(Tagged::new(organisation))
@@ -191,8 +180,7 @@ async fn get_organisation(
     responses(
         (status = 200, description = "Changed", body = Organisation, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "A municipality with this kommunenummer exists, a county governor for this county_number exists, or the change would leave a municipality without one", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[patch("/organisations/{id}")]
 async fn update_organisation(
@@ -214,10 +202,4 @@ async fn update_organisation(
     )
     .await?;
     Ok(Tagged::new(organisation))
-}
-
-impl Versioned for Organisation {
-    fn version(&self) -> i32 {
-        self.version
-    }
 }

@@ -13,21 +13,22 @@ use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyH
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::referral_input::{referral_request, ConsentInput, Prepared};
 use crate::state::AppState;
 use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, AuditEvent, ResourceType};
 use samhandling_domain::referral::{
-    CoarseStatus, ConsentMethod, Offer, Person, PreferredFormat, ReasonCode, Referral,
-    ReferralAccess, ReferralStatus, RetentionPolicy, Source, TargetGroup, Transition,
+    CoarseStatus, Offer, ReasonCode, ReferralAccess, ReferralStatus, Source, TargetGroup,
 };
 use samhandling_domain::Role;
 use samhandling_usecases::references::with_free_reference;
+use samhandling_usecases::referral_input::{CreateReferral, Prepared};
+use samhandling_usecases::referral_views::{view, Details, ReferralView};
 use samhandling_usecases::referrals::{self as usecases, ReferralFilter};
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
+use std::convert::identity;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -43,6 +44,21 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(withdraw_feedback_consent)
         .service(erase_referral)
         .service(referral_access_log);
+}
+
+/// JSON Schema rules that span fields: a person needs a phone or an e-mail address, and
+/// consent to contact must be given.
+pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
+    vec![
+        (
+            "PersonInput",
+            serde_json::json!({ "anyOf": [ { "required": ["phone"] }, { "required": ["email"] } ] }),
+        ),
+        (
+            "ConsentInput",
+            serde_json::json!({ "properties": { "contact": { "type": "boolean", "const": true } } }),
+        ),
+    ]
 }
 
 /// Referrers create referrals.
@@ -71,156 +87,6 @@ impl Policy for Coordinators {
 pub struct DataStewards;
 impl Policy for DataStewards {
     const ROLES: &'static [Role] = &[Role::CentreCoordinator, Role::Admin];
-}
-
-referral_request! {
-    /// A new referral. The referring organisation is the caller's; no diagnosis is asked for.
-    #[schema(example = json!({
-        "target_centre_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
-        "offer": "self_help_group",
-        "person": {
-            "given_name": "Kari", "family_name": "Nordmann", "phone": "+4791234567",
-            "preferred_language": "nb", "birth_year": 1990, "municipality_number": "5035"
-        },
-        "target_groups": ["work_assessment_allowance"],
-        "wishes": "Ønsker en gruppe på dagtid, gjerne digitalt.",
-        "preferred_format": "digital",
-        "external_reference": "SAK-2026-00412",
-        "consent": {"contact": true, "feedback_to_referrer": true, "obtained_via": "in_person", "obtained_at": "2026-11-20T10:15:00Z"}
-    }))]
-    pub struct CreateReferral {
-        /// The referrer's own case reference, unique among its referrals; find it again with
-        /// `GET /api/v1/referrals?external_reference=…`.
-        #[serde(default, deserialize_with = "crate::text::present")]
-        #[schema(nullable = false)]
-        pub external_reference: (Option<Label>),
-        /// The person's consent.
-        #[validate(nested)]
-        pub consent: (ConsentInput),
-    }
-}
-
-/// The consent as recorded.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConsentView {
-    /// The centre may contact the person.
-    pub contact: bool,
-    /// The referrer may be told how it goes.
-    pub feedback_to_referrer: bool,
-    /// How consent was obtained.
-    pub obtained_via: ConsentMethod,
-    /// When.
-    pub obtained_at: DateTime<Utc>,
-    /// When the person withdrew consent to feedback.
-    pub feedback_withdrawn_at: Option<DateTime<Utc>>,
-}
-
-/// A referral as the target centre sees it. Lists leave out `person` and `history`; reading one
-/// referral shows them, and that read is audited.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CentreReferral {
-    /// Identifier.
-    pub id: Uuid,
-    /// Short reference to quote on the phone.
-    pub reference: String,
-    /// Referred or self-registered.
-    pub source: Source,
-    /// The centre.
-    pub target_centre_id: Uuid,
-    /// The referring organisation, for referrals.
-    pub referring_organisation_id: Option<Uuid>,
-    /// The referrer's case reference.
-    pub external_reference: Option<String>,
-    /// What the person is referred to.
-    pub offer: Offer,
-    /// Where it is.
-    pub status: ReferralStatus,
-    /// What the caller may move it to.
-    pub allowed_transitions: Vec<ReferralStatus>,
-    /// Target groups.
-    pub target_groups: Vec<TargetGroup>,
-    /// How the person would like to meet.
-    pub preferred_format: PreferredFormat,
-    /// Kommunenummer of residence.
-    pub municipality_number: Option<String>,
-    /// The consent.
-    pub consent: ConsentView,
-    /// The person; absent in lists, `null` once erased.
-    #[allow(clippy::option_option)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub person: Option<Option<Person>>,
-    /// Every step so far; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<Transition>>,
-    /// When it ended.
-    pub ended_at: Option<DateTime<Utc>>,
-    /// When the retention sweep will erase the person unless the referral changes first
-    /// (`RETENTION_DAYS` after the end, or `RETENTION_INACTIVE_DAYS` after the last change of an
-    /// open one, which it then ends as `expired`); you are told `RETENTION_NOTICE_DAYS` before
-    /// by a `referral_erasure_due` webhook event. `null` once erased. A person who holds a place
-    /// in a group is not inactive: the sweep waits until they leave, and their clock starts then.
-    pub erasure_due_at: Option<DateTime<Utc>>,
-    /// When the person's data was erased.
-    pub erased_at: Option<DateTime<Utc>>,
-    /// Version, also the `ETag`.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A referral as its referrer sees it: never the person, and the detailed status and history only
-/// while the person consents to feedback.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReferrerReferral {
-    /// Identifier.
-    pub id: Uuid,
-    /// Short reference.
-    pub reference: String,
-    /// The centre.
-    pub target_centre_id: Uuid,
-    /// The referrer's case reference.
-    pub external_reference: Option<String>,
-    /// What the person is referred to.
-    pub offer: Offer,
-    /// The status as far as the referrer may know it.
-    pub coarse_status: CoarseStatus,
-    /// The detailed status; `null` without the person's consent to feedback.
-    pub status: Option<ReferralStatus>,
-    /// Whether the person consents to feedback now.
-    pub feedback_consent: bool,
-    /// What the caller may move it to.
-    pub allowed_transitions: Vec<ReferralStatus>,
-    /// Every step so far, with feedback consent; absent otherwise and in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<Transition>>,
-    /// The version of this view, also the `ETag`: it moves only when something shown here
-    /// changes, never with the centre's steps the view does not show.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// When this view last changed (not when the centre last worked the referral).
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A referral as the caller may see it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(tag = "view", rename_all = "snake_case")]
-pub enum ReferralView {
-    /// The target centre's view.
-    Centre(Box<CentreReferral>),
-    /// The referrer's view.
-    Referrer(ReferrerReferral),
-}
-
-impl Versioned for ReferralView {
-    fn version(&self) -> i32 {
-        match self {
-            ReferralView::Centre(centre) => centre.version,
-            ReferralView::Referrer(referrer) => referrer.version,
-        }
-    }
 }
 
 /// A status change.
@@ -277,82 +143,6 @@ pub struct ReferralPath {
     id: Uuid,
 }
 
-/// What a read adds to the bare referral. `person` is absent (lists, referrers), erased, or shown.
-#[allow(clippy::option_option)]
-struct Details {
-    person: Option<Option<Person>>,
-    history: Option<Vec<Transition>>,
-}
-
-impl Details {
-    const NONE: Details = Details {
-        person: None,
-        history: None,
-    };
-}
-
-fn consent_view(referral: &Referral) -> ConsentView {
-    ConsentView {
-        contact: referral.consent.contact,
-        feedback_to_referrer: referral.consent.feedback_to_referrer,
-        obtained_via: referral.consent.method,
-        obtained_at: referral.consent.obtained_at,
-        feedback_withdrawn_at: referral.consent.feedback_withdrawn_at,
-    }
-}
-
-fn view(
-    access: ReferralAccess,
-    retention: &RetentionPolicy,
-    referral: Referral,
-    details: Details,
-) -> ReferralView {
-    let allowed_transitions = access.allowed(&referral);
-    if access.is_centre_of(&referral) {
-        let erasure_due_at = retention.erasure_due_at(&referral);
-        return ReferralView::Centre(Box::new(CentreReferral {
-            consent: consent_view(&referral),
-            id: referral.id,
-            reference: referral.reference,
-            source: referral.source,
-            target_centre_id: referral.target_centre_id,
-            referring_organisation_id: referral.referring_organisation_id,
-            external_reference: referral.external_reference,
-            offer: referral.offer,
-            status: referral.status,
-            allowed_transitions,
-            target_groups: referral.target_groups,
-            preferred_format: referral.preferred_format,
-            municipality_number: referral.residence_municipality,
-            person: details.person,
-            history: details.history,
-            ended_at: referral.ended_at,
-            erasure_due_at,
-            erased_at: referral.erased_at,
-            version: referral.version,
-            created_at: referral.created_at,
-            updated_at: referral.updated_at,
-        }));
-    }
-    let (coarse_status, status) = referral.status_for_referrer();
-    let feedback_consent = referral.consent.allows_feedback();
-    ReferralView::Referrer(ReferrerReferral {
-        id: referral.id,
-        reference: referral.reference,
-        target_centre_id: referral.target_centre_id,
-        external_reference: referral.external_reference,
-        offer: referral.offer,
-        coarse_status,
-        status,
-        feedback_consent,
-        allowed_transitions,
-        history: details.history.filter(|_| feedback_consent),
-        version: referral.referrer_version,
-        created_at: referral.created_at,
-        updated_at: referral.referrer_updated_at,
-    })
-}
-
 fn location(id: Uuid) -> String {
     format!("/api/v1/referrals/{id}")
 }
@@ -371,8 +161,7 @@ fn location(id: Uuid) -> String {
             headers(("Location" = String, description = "The referral"), ("ETag" = String, description = "Its version"))),
         (status = 404, description = "`target_centre_id` names no organisation", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A referral of yours already has this `external_reference`", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/referrals")]
 async fn create_referral(
@@ -434,8 +223,7 @@ async fn create_referral(
 #[utoipa::path(
     tag = "referrals",
     params(ReferralQuery, PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<ReferralView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<ReferralView>))
 )]
 #[get("/referrals")]
 async fn list_referrals(
@@ -468,13 +256,13 @@ async fn list_referrals(
             .erasure_due_before
             .map(|before| (before, state.policies.retention)),
     };
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list(conn, access.scope(), &filter, page.0)?)
-    })
-    .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |referral| {
-        view(access, &state.policies.retention, referral, Details::NONE)
-    })?))
+    let retention = &state.policies.retention;
+    pagination::list(
+        &state,
+        move |conn| usecases::list(conn, access.scope(), &filter, page.0),
+        |referral| view(access, retention, referral, Details::NONE),
+    )
+    .await
 }
 
 /// Read a referral.
@@ -486,8 +274,7 @@ async fn list_referrals(
     tag = "referrals",
     params(ReferralPath),
     responses((status = 200, description = "The referral, as the caller may see it", body = ReferralView,
-        headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
+        headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/referrals/{id}")]
 async fn get_referral(
@@ -498,7 +285,7 @@ async fn get_referral(
     let id = path.id;
     let access = ReferralAccess::of(&caller.caller);
     let found = record::read(&state, &caller, ResourceType::Referral, id, move |conn| {
-        Ok(usecases::read(conn, access.scope(), id)?)
+        usecases::read(conn, access.scope(), id)
     })
     .await?;
     let referral = found.referral;
@@ -536,8 +323,7 @@ async fn get_referral(
     responses(
         (status = 200, description = "Moved", body = ReferralView, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from the current status; `allowed_transitions` names what is", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/referrals/{id}/transitions")]
 async fn transition_referral(
@@ -549,16 +335,12 @@ async fn transition_referral(
     let id = path.id;
     let request = body.into_inner();
     let access = ReferralAccess::of(&caller.caller);
-    let moved = record::operate(&state, &caller, ResourceType::Referral, id, move |ctx| {
+    let retention = &state.policies.retention;
+    record::operate(&state, &caller, ResourceType::Referral, id, move |ctx| {
         usecases::move_referral(ctx, access, id, request.to, request.reason)
     })
-    .await?;
-    Ok(Tagged::new(view(
-        access,
-        &state.policies.retention,
-        moved,
-        Details::NONE,
-    )))
+    .await
+    .map(|moved| Tagged::new(view(access, retention, moved, Details::NONE)))
 }
 
 /// Record that the person withdrew consent to feedback.
@@ -567,8 +349,7 @@ async fn transition_referral(
 #[utoipa::path(
     tag = "referrals",
     params(ReferralPath),
-    responses((status = 204, description = "Recorded (again, if already withdrawn)")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Recorded (again, if already withdrawn)"))
 )]
 #[post("/referrals/{id}/feedback-consent/withdrawal")]
 async fn withdraw_feedback_consent(
@@ -595,8 +376,7 @@ async fn withdraw_feedback_consent(
 #[utoipa::path(
     tag = "referrals",
     params(ReferralPath),
-    responses((status = 204, description = "Erased")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Erased"))
 )]
 #[post("/referrals/{id}/erase")]
 async fn erase_referral(
@@ -620,8 +400,7 @@ async fn erase_referral(
 #[utoipa::path(
     tag = "referrals",
     params(ReferralPath, PageQuery),
-    responses((status = 200, description = "One page of audit events", body = Paginated<AuditEvent>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of audit events", body = Paginated<AuditEvent>))
 )]
 #[get("/referrals/{id}/access-log")]
 async fn referral_access_log(
@@ -632,11 +411,13 @@ async fn referral_access_log(
 ) -> Result<web::Json<Paginated<AuditEvent>>, ApiError> {
     let id = path.id;
     let scope = ReferralAccess::of(&caller.caller).stewardship_scope();
-    let found = record::read(&state, &caller, ResourceType::Referral, id, move |conn| {
-        Ok(usecases::access_log(conn, scope, id, page.0)?)
-    })
-    .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |event| {
-        event
-    })?))
+    record::list_in(
+        &state,
+        &caller,
+        ResourceType::Referral,
+        id,
+        move |conn| usecases::access_log(conn, scope, id, page.0),
+        identity,
+    )
+    .await
 }

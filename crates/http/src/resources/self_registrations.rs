@@ -6,49 +6,21 @@ use crate::error::ApiError;
 use crate::idempotency::{self, Created, IdempotencyKey, PublicIdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::rate_limit::Limit;
-use crate::resources::referral_input::{referral_request, Prepared};
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use samhandling_domain::audit::Actor;
-use samhandling_domain::referral::{Consent, ConsentMethod, Source};
 use samhandling_domain::Caller;
-use samhandling_usecases::references::with_free_reference;
+use samhandling_usecases::referral_input::SelfRegistration;
 use samhandling_usecases::referrals as usecases;
 use samhandling_usecases::{Context, SystemClock};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Registers the route.
 pub fn configure(config: &mut ServiceConfig) {
     config.service(create_self_registration);
-}
-
-/// The person's agreement, given in the form itself.
-#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SelfConsent {
-    /// The person agrees to be contacted by the centre. Must be true.
-    pub contact: bool,
-}
-
-referral_request! {
-    /// A person signing themselves up.
-    #[schema(example = json!({
-        "target_centre_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
-        "offer": "self_help_group",
-        "person": {"given_name": "Ola", "family_name": "Nordmann", "email": "ola@example.no", "preferred_language": "nb"},
-        "wishes": "Jeg har mistet en nær venn og vil snakke med andre som har opplevd det samme.",
-        "consent": {"contact": true}
-    }))]
-    pub struct SelfRegistration {
-        /// The person's agreement to be contacted.
-        #[validate(nested)]
-        pub consent: (SelfConsent),
-    }
 }
 
 /// The answer: a reference to quote when the centre calls, and nothing else.
@@ -110,7 +82,6 @@ async fn create_self_registration(
         state.policies.self_registrations_per_hour,
     )?;
     let request_id = crate::context::RequestId::from_request_sync(&req);
-    let prepared = Prepared::from_request(&request);
     let references = state.references.clone();
     // Each client address has its own idempotency scope (by the same keyed hash the rate limit
     // counts, never the address): a key reused from another address is a fresh request, so a key
@@ -128,33 +99,15 @@ async fn create_self_registration(
         &public,
         key,
         "/api/v1/self-registrations",
-        &request,
+        &request.clone(),
         move |conn| {
-            let consent = Consent {
-                contact: true,
-                feedback_to_referrer: false,
-                method: ConsentMethod::Digital,
-                obtained_at: Utc::now(),
-                feedback_withdrawn_at: None,
-            };
             let public = Actor {
                 actor: ANONYMOUS.to_owned(),
                 actor_organisation_id: None,
                 request_id: request_id.0,
             };
-            let target_centre_id = prepared.target_centre_id;
-            let reference = with_free_reference::<_, ApiError>(&references, |reference| {
-                let new = prepared.new_referral(
-                    reference,
-                    Source::SelfRegistration,
-                    None,
-                    None,
-                    &consent,
-                );
-                let ctx = &mut Context::new(conn, &public, &SystemClock);
-                Ok(usecases::refer(ctx, &new, None)?.map(|stored| stored.reference))
-            })?
-            .ok_or_else(|| ApiError::from(usecases::why_not_admitted(conn, target_centre_id)))?;
+            let ctx = &mut Context::new(conn, &public, &SystemClock);
+            let reference = usecases::register_self(ctx, &references, &request)?;
             Created::accepted(&SelfRegistrationReceipt { reference })
         },
     )

@@ -74,8 +74,7 @@ impl From<SupervisionRequest> for SupervisionRequestView {
 #[utoipa::path(
     tag = "network-meetings",
     params(RequestQuery, PageQuery),
-    responses((status = 200, description = "One page, oldest request first", body = Paginated<SupervisionRequestView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, oldest request first", body = Paginated<SupervisionRequestView>))
 )]
 #[get("/supervision-requests")]
 async fn list_supervision_requests(
@@ -99,9 +98,5 @@ async fn list_supervision_requests(
         found.items.iter().map(|request| request.network_meeting_id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        SupervisionRequestView::from,
-    )?))
+    pagination::to_wire(&state, found, SupervisionRequestView::from)
 }

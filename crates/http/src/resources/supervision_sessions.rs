@@ -4,7 +4,7 @@
 
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -21,6 +21,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
+
+/// The collection new records are posted to.
+const ROUTE: &str = "/api/v1/supervision-sessions";
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -74,7 +77,7 @@ impl From<SupervisionSession> for SupervisionSessionView {
 }
 
 fn location(id: Uuid) -> String {
-    format!("/api/v1/supervision-sessions/{id}")
+    format!("{ROUTE}/{id}")
 }
 
 /// The path of one session.
@@ -99,8 +102,7 @@ pub struct SessionPath {
         (status = 201, description = "Recorded", body = SupervisionSessionView,
             headers(("Location" = String, description = "The session"))),
         (status = 422, description = "Invalid fields, a facilitator the centre does not follow up, or an answer not in its queue", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = []))
+    )
 )]
 #[post("/supervision-sessions")]
 async fn record_supervision_session(
@@ -114,20 +116,13 @@ async fn record_supervision_session(
         caller.caller.organisation_id.uuid(),
         caller.caller.subject.clone(),
     );
-    idempotency::create_by(
-        &state,
-        &caller,
-        key,
-        "/api/v1/supervision-sessions",
-        &request.clone(),
-        move |ctx| {
-            let (centre, subject) = (adviser.0, adviser.1.as_str());
-            let held = (centre, subject, Uuid::now_v7());
-            let stored = usecases::record_supervision(ctx, held, &request)?;
-            let id = stored.id;
-            Created::new(&SupervisionSessionView::from(stored), location(id), None)
-        },
-    )
+    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+        let (centre, subject) = (adviser.0, adviser.1.as_str());
+        let held = (centre, subject, Uuid::now_v7());
+        let stored = usecases::record_supervision(ctx, held, &request)?;
+        let id = stored.id;
+        Created::new(&SupervisionSessionView::from(stored), location(id), None)
+    })
     .await
 }
 
@@ -135,8 +130,7 @@ async fn record_supervision_session(
 #[utoipa::path(
     tag = "network-meetings",
     params(PageQuery),
-    responses((status = 200, description = "One page, in the order recorded", body = Paginated<SupervisionSessionView>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, in the order recorded", body = Paginated<SupervisionSessionView>))
 )]
 #[get("/supervision-sessions")]
 async fn list_supervision_sessions(
@@ -156,11 +150,7 @@ async fn list_supervision_sessions(
         found.items.iter().map(|session| session.id),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        SupervisionSessionView::from,
-    )?))
+    pagination::to_wire(&state, found, SupervisionSessionView::from)
 }
 
 /// Read a supervision session.
@@ -169,8 +159,7 @@ async fn list_supervision_sessions(
 #[utoipa::path(
     tag = "network-meetings",
     params(SessionPath),
-    responses((status = 200, description = "The session", body = SupervisionSessionView)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The session", body = SupervisionSessionView))
 )]
 #[get("/supervision-sessions/{id}")]
 async fn get_supervision_session(
@@ -185,7 +174,7 @@ async fn get_supervision_session(
         &caller,
         ResourceType::SupervisionSession,
         id,
-        move |conn| Ok(Some(usecases::read_session(conn, centre, id)?)),
+        move |conn| usecases::read_session(conn, centre, id).map(Some),
     )
     .await?;
     Ok(web::Json(SupervisionSessionView::from(session)))

@@ -6,7 +6,7 @@
 
 use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
-use crate::idempotency::{self, Created, IdempotencyKey, IdempotencyKeyHeader};
+use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -154,8 +154,7 @@ pub struct SubscriptionPath {
     params(IdempotencyKeyHeader),
     request_body = CreateWebhookSubscription,
     responses((status = 201, description = "Subscribed", body = CreatedWebhookSubscription,
-        headers(("Location" = String, description = "The subscription")))),
-    security(("bearer" = []))
+        headers(("Location" = String, description = "The subscription"))))
 )]
 #[post("/webhook-subscriptions")]
 async fn create_webhook_subscription(
@@ -172,7 +171,7 @@ async fn create_webhook_subscription(
     let secret = webhook_signatures::generate_secret();
     let event_types = request.event_types.clone();
     let path = "/api/v1/webhook-subscriptions";
-    idempotency::create_by(&state, &caller, key, path, &request, move |ctx| {
+    key.create_by(&state, &caller, path, request, move |ctx, _| {
         let id = Uuid::now_v7();
         let new = NewSubscription {
             id,
@@ -202,8 +201,7 @@ async fn create_webhook_subscription(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(PageQuery),
-    responses((status = 200, description = "One page", body = Paginated<WebhookSubscription>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page", body = Paginated<WebhookSubscription>))
 )]
 #[get("/webhook-subscriptions")]
 async fn list_webhook_subscriptions(
@@ -216,19 +214,14 @@ async fn list_webhook_subscriptions(
         Ok(usecases::subscriptions(conn, &who, page.0)?)
     })
     .await?;
-    Ok(web::Json(pagination::to_wire(
-        &state,
-        found,
-        WebhookSubscription::from,
-    )?))
+    pagination::to_wire(&state, found, WebhookSubscription::from)
 }
 
 /// Get a subscription.
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath),
-    responses((status = 200, description = "The subscription; never its secret", body = WebhookSubscription)),
-    security(("bearer" = []))
+    responses((status = 200, description = "The subscription; never its secret", body = WebhookSubscription))
 )]
 #[get("/webhook-subscriptions/{id}")]
 async fn get_webhook_subscription(
@@ -242,7 +235,7 @@ async fn get_webhook_subscription(
         &caller,
         ResourceType::WebhookSubscription,
         id,
-        move |conn| Ok(Some(usecases::subscription(conn, &who, id)?)),
+        move |conn| usecases::subscription(conn, &who, id).map(Some),
     )
     .await?;
     Ok(web::Json(found.into()))
@@ -254,8 +247,7 @@ async fn get_webhook_subscription(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath),
-    responses((status = 204, description = "Ended")),
-    security(("bearer" = []))
+    responses((status = 204, description = "Ended"))
 )]
 #[delete("/webhook-subscriptions/{id}")]
 async fn delete_webhook_subscription(
@@ -280,8 +272,7 @@ async fn delete_webhook_subscription(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, PageQuery),
-    responses((status = 200, description = "One page, oldest first", body = Paginated<Delivery>)),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page, oldest first", body = Paginated<Delivery>))
 )]
 #[get("/webhook-subscriptions/{id}/deliveries")]
 async fn list_webhook_deliveries(
@@ -296,12 +287,10 @@ async fn list_webhook_deliveries(
         &caller,
         ResourceType::WebhookSubscription,
         id,
-        move |conn| Ok(Some(usecases::deliveries(conn, &who, id, page.0)?)),
+        move |conn| usecases::deliveries(conn, &who, id, page.0).map(Some),
     )
     .await?;
-    Ok(web::Json(pagination::to_wire(&state, found, |delivery| {
-        delivery
-    })?))
+    pagination::to_wire(&state, found, |delivery| delivery)
 }
 
 /// Re-enable a subscription and replay what was abandoned.
@@ -313,8 +302,7 @@ async fn list_webhook_deliveries(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, IdempotencyKeyHeader),
     request_body = ReplayRequest,
-    responses((status = 200, description = "Replayed", body = ReplayResult)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Replayed", body = ReplayResult))
 )]
 #[post("/webhook-subscriptions/{id}/replay")]
 async fn replay_webhook_deliveries(
@@ -328,18 +316,17 @@ async fn replay_webhook_deliveries(
     let id = path.id;
     let who = caller.caller.clone();
     let since = request.since;
-    let path = format!("/api/v1/webhook-subscriptions/{id}/replay");
-    let replayed = idempotency::create_by(&state, &caller, key, &path, &request, move |ctx| {
+    let route = format!("/api/v1/webhook-subscriptions/{id}/replay");
+    let under = (ResourceType::WebhookSubscription, id, route);
+    key.create_under(&state, &caller, under, request, move |ctx, _| {
         let (replayed, subscription) = usecases::replay(ctx, &who, id, since)?;
+        let subscription = subscription.into();
         Created::done(&ReplayResult {
             replayed,
-            subscription: subscription.into(),
+            subscription,
         })
     })
-    .await;
-    caller
-        .noting_denial(&state, ResourceType::WebhookSubscription, id, replayed)
-        .await
+    .await
 }
 
 /// Rotate a subscription's signing secret.
@@ -351,8 +338,7 @@ async fn replay_webhook_deliveries(
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, IdempotencyKeyHeader),
-    responses((status = 200, description = "Rotated", body = RotatedSecret)),
-    security(("bearer" = []))
+    responses((status = 200, description = "Rotated", body = RotatedSecret))
 )]
 #[post("/webhook-subscriptions/{id}/secret-rotation")]
 async fn rotate_webhook_secret(
@@ -364,8 +350,9 @@ async fn rotate_webhook_secret(
     let id = path.id;
     let who = caller.caller.clone();
     let secret = webhook_signatures::generate_secret();
-    let path = format!("/api/v1/webhook-subscriptions/{id}/secret-rotation");
-    let rotated = idempotency::create_by(&state, &caller, key, &path, &(), move |ctx| {
+    let route = format!("/api/v1/webhook-subscriptions/{id}/secret-rotation");
+    let under = (ResourceType::WebhookSubscription, id, route);
+    key.create_under(&state, &caller, under, (), move |ctx, ()| {
         let rotated = usecases::rotate_secret(ctx, &who, id, &secret, SECRET_OVERLAP)?;
         let valid_until = rotated.previous_secret_until;
         Created::done(&RotatedSecret {
@@ -377,8 +364,5 @@ async fn rotate_webhook_secret(
             previous_secret_valid_until: valid_until,
         })
     })
-    .await;
-    caller
-        .noting_denial(&state, ResourceType::WebhookSubscription, id, rotated)
-        .await
+    .await
 }

@@ -1,16 +1,17 @@
 //! The input a referral and a self-registration share: the person, what they want, and the
-//! target centre. Validated once here for both resources.
+//! target centre, validated once here for both; and the two request bodies, which are the use
+//! cases' input ([`crate::referrals::register_self`] stores a self-registration).
 
-use crate::error::ApiError;
-use crate::text::{
+use crate::input::{
     check_language, check_municipality_number, check_phone, Label, LanguageTag,
     MunicipalityNumberText, Phone,
 };
+use crate::UseCaseError;
 use chrono::{DateTime, SubsecRound, Utc};
 use samhandling_domain::referral::{
     Consent, ConsentMethod, Offer, Person, PreferredFormat, Source, TargetGroup,
 };
-use samhandling_usecases::referrals::NewReferral;
+use samhandling_persistence::referrals::NewReferral;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use utoipa::ToSchema;
@@ -27,12 +28,12 @@ pub struct PersonInput {
     /// Etternavn.
     pub family_name: Label,
     /// Phone number.
-    #[serde(default, deserialize_with = "crate::text::present")]
+    #[serde(default, deserialize_with = "crate::input::present")]
     #[validate(custom(function = "check_phone"))]
     #[schema(value_type = Option<Phone>, nullable = false)]
     pub phone: Option<String>,
     /// E-mail address.
-    #[serde(default, deserialize_with = "crate::text::present")]
+    #[serde(default, deserialize_with = "crate::input::present")]
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254, nullable = false)]
     pub email: Option<String>,
@@ -41,12 +42,12 @@ pub struct PersonInput {
     #[schema(value_type = LanguageTag)]
     pub preferred_language: String,
     /// Birth year, if the person wants to give it.
-    #[serde(default, deserialize_with = "crate::text::integral")]
+    #[serde(default, deserialize_with = "crate::input::integral")]
     #[validate(range(min = 1900, max = 2030))]
     #[schema(minimum = 1900, maximum = 2030, nullable = false)]
     pub birth_year: Option<i16>,
     /// Kommunenummer of the municipality the person lives in.
-    #[serde(default, deserialize_with = "crate::text::present")]
+    #[serde(default, deserialize_with = "crate::input::present")]
     #[validate(custom(function = "check_municipality_number"))]
     #[schema(value_type = Option<MunicipalityNumberText>, nullable = false)]
     pub municipality_number: Option<String>,
@@ -93,25 +94,25 @@ macro_rules! referral_request {
             pub offer: samhandling_domain::referral::Offer,
             /// The person.
             #[validate(nested)]
-            pub person: $crate::resources::referral_input::PersonInput,
+            pub person: $crate::referral_input::PersonInput,
             /// Target groups the person belongs to, if any.
             #[serde(default)]
             #[validate(length(max = 4))]
             #[schema(max_items = 4)]
             pub target_groups: Vec<samhandling_domain::referral::TargetGroup>,
             /// What the person wishes, in their own words (at most 2000 characters).
-            #[serde(default, deserialize_with = "crate::text::present")]
+            #[serde(default, deserialize_with = "crate::input::present")]
             #[schema(nullable = false)]
-            pub wishes: Option<crate::text::FreeText>,
+            pub wishes: Option<crate::input::FreeText>,
             /// How the person would like to meet (default `no_preference`).
-            #[serde(default = "crate::resources::referral_input::no_preference")]
+            #[serde(default = "crate::referral_input::no_preference")]
             pub preferred_format: samhandling_domain::referral::PreferredFormat,
             $($(#[$fmeta])* pub $field: $($ty)+,)*
         }
 
-        impl $crate::resources::referral_input::ReferralRequest for $name {
-            fn common(&self) -> $crate::resources::referral_input::Common<'_> {
-                $crate::resources::referral_input::Common {
+        impl $crate::referral_input::ReferralRequest for $name {
+            fn common(&self) -> $crate::referral_input::Common<'_> {
+                $crate::referral_input::Common {
                     target_centre_id: self.target_centre_id,
                     offer: self.offer,
                     person: &self.person,
@@ -123,8 +124,6 @@ macro_rules! referral_request {
         }
     };
 }
-
-pub(crate) use referral_request;
 
 /// The shared fields of a request, borrowed.
 #[derive(Debug, Clone, Copy)]
@@ -153,7 +152,8 @@ pub trait ReferralRequest {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     person: Person,
-    pub(crate) target_centre_id: Uuid,
+    /// The self-help centre it is addressed to.
+    pub target_centre_id: Uuid,
     offer: Offer,
     preferred_format: PreferredFormat,
     target_groups: Vec<TargetGroup>,
@@ -203,7 +203,7 @@ impl Prepared {
 }
 
 /// The default format.
-pub(crate) fn no_preference() -> PreferredFormat {
+pub fn no_preference() -> PreferredFormat {
     PreferredFormat::NoPreference
 }
 
@@ -225,9 +225,9 @@ pub struct ConsentInput {
 
 impl ConsentInput {
     /// The consent as stored; 422 unless the person agreed to be contacted.
-    pub fn to_consent(&self) -> Result<Consent, ApiError> {
+    pub fn to_consent(&self) -> Result<Consent, UseCaseError> {
         if !self.contact {
-            return Err(ApiError::invalid_field(
+            return Err(UseCaseError::invalid(
                 "consent.contact",
                 "required",
                 "the person must consent to being contacted by the centre",
@@ -243,17 +243,53 @@ impl ConsentInput {
     }
 }
 
-/// JSON Schema rules that span fields: a person needs a phone or an e-mail address, and
-/// consent to contact must be given.
-pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
-    vec![
-        (
-            "PersonInput",
-            serde_json::json!({ "anyOf": [ { "required": ["phone"] }, { "required": ["email"] } ] }),
-        ),
-        (
-            "ConsentInput",
-            serde_json::json!({ "properties": { "contact": { "type": "boolean", "const": true } } }),
-        ),
-    ]
+referral_request! {
+    /// A new referral. The referring organisation is the caller's; no diagnosis is asked for.
+    #[schema(example = json!({
+        "target_centre_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+        "offer": "self_help_group",
+        "person": {
+            "given_name": "Kari", "family_name": "Nordmann", "phone": "+4791234567",
+            "preferred_language": "nb", "birth_year": 1990, "municipality_number": "5035"
+        },
+        "target_groups": ["work_assessment_allowance"],
+        "wishes": "Ønsker en gruppe på dagtid, gjerne digitalt.",
+        "preferred_format": "digital",
+        "external_reference": "SAK-2026-00412",
+        "consent": {"contact": true, "feedback_to_referrer": true, "obtained_via": "in_person", "obtained_at": "2026-11-20T10:15:00Z"}
+    }))]
+    pub struct CreateReferral {
+        /// The referrer's own case reference, unique among its referrals; find it again with
+        /// `GET /api/v1/referrals?external_reference=…`.
+        #[serde(default, deserialize_with = "crate::input::present")]
+        #[schema(nullable = false)]
+        pub external_reference: (Option<Label>),
+        /// The person's consent.
+        #[validate(nested)]
+        pub consent: (ConsentInput),
+    }
+}
+
+/// The person's agreement, given in the form itself.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelfConsent {
+    /// The person agrees to be contacted by the centre. Must be true.
+    pub contact: bool,
+}
+
+referral_request! {
+    /// A person signing themselves up.
+    #[schema(example = json!({
+        "target_centre_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a70",
+        "offer": "self_help_group",
+        "person": {"given_name": "Ola", "family_name": "Nordmann", "email": "ola@example.no", "preferred_language": "nb"},
+        "wishes": "Jeg har mistet en nær venn og vil snakke med andre som har opplevd det samme.",
+        "consent": {"contact": true}
+    }))]
+    pub struct SelfRegistration {
+        /// The person's agreement to be contacted.
+        #[validate(nested)]
+        pub consent: (SelfConsent),
+    }
 }
