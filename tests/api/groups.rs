@@ -4,7 +4,8 @@
 
 use actix_web::test::TestRequest;
 use samhandling_tests::groups::{
-    book_intake, candidate, complete_for_group, day, group_body, place, recruiting_group, Candidate,
+    as_last_quarter, book_intake, candidate, complete_for_group, day, group_body, place,
+    recruiting_group, Candidate,
 };
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
@@ -596,7 +597,7 @@ async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseud
 
 #[actix_web::test]
 async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column_totals() {
-    let (_t, app, f) = TestApp::started(field).await;
+    let (t, app, f) = TestApp::started(field).await;
     let mut trondheim = group_body("Trondheim", "relatives");
     trondheim["municipality_number"] = json!("5001");
     let mut stjordal = group_body("Stjørdal", "relatives");
@@ -607,7 +608,16 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
     stjordal_grief["municipality_number"] = json!("5035");
     group_with_members(&app, &f, &stjordal_grief, 6).await;
 
-    let year = chrono::Datelike::year(&chrono::Utc::now());
+    // This quarter is not counted until it ends.
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    let now = get(
+        &app,
+        &format!("/api/v1/statistics/groups?year={this_year}"),
+        &f.referrer,
+    )
+    .await;
+    assert_eq!(now.body["table"]["total"]["count"], 0, "{}", now.text);
+    let year = as_last_quarter(&t);
     let stats = get(
         &app,
         &format!("/api/v1/statistics/groups?measure=members_placed&rows=municipality&columns=theme&year={year}"),
@@ -1030,4 +1040,36 @@ async fn catalogue_seats_are_a_band_of_the_day_start_and_a_full_group_stays_list
         ),
         (json!(5), json!(0))
     );
+}
+
+#[actix_web::test]
+async fn published_statistics_are_kept_until_a_count_behind_them_changes() {
+    let (t, app, f) = TestApp::started(field).await;
+    group_with_members(&app, &f, &group_body("Holdt", "grief"), 6).await;
+    let year = as_last_quarter(&t);
+    let uri = format!("/api/v1/statistics/groups?rows=theme&columns=quarter&year={year}");
+    let total = || async {
+        let reply = get(&app, &uri, &f.referrer).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.body["table"]["total"]["count"].clone()
+    };
+    let sql = |statement: &str| {
+        diesel::RunQueryDsl::execute(diesel::sql_query(statement), &mut t.database.connect())
+            .unwrap();
+    };
+    assert_eq!(total().await, 6);
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) FROM published_group_statistics"),
+        1
+    );
+    // Counts changed behind the versions' back are not seen: the kept result is served.
+    sql("ALTER TABLE group_statistics DISABLE TRIGGER group_statistics_version");
+    sql("UPDATE group_statistics SET members_placed = members_placed + 5");
+    assert_eq!(total().await, 6);
+    // A count of an ended quarter that changes as counts do (a late log, say) bumps its version,
+    // and the next reader gets it counted.
+    sql("ALTER TABLE group_statistics ENABLE TRIGGER group_statistics_version");
+    sql("UPDATE group_statistics SET members_placed = members_placed");
+    assert_eq!(total().await, 11);
 }

@@ -2,7 +2,7 @@
 //! book and complete an intake and place its person, each asserting its success.
 
 use crate::referrals::{refer, referral_body, Field};
-use crate::{moved, post, App, Reply};
+use crate::{moved, post, App, Reply, TestApp};
 use serde_json::{json, Value};
 
 /// A valid group meeting in Trondheim (5001) on Tuesdays, in Norwegian, on `theme`.
@@ -122,4 +122,18 @@ pub async fn meeting_group(app: &impl App, f: &Field, title: &str) -> String {
     )
     .await;
     group
+}
+
+/// Moves every count of the group statistics back one quarter, as if this quarter's groups,
+/// places and sessions had been last quarter's (the statistics count only quarters that have
+/// ended); returns last quarter's year.
+pub fn as_last_quarter(t: &TestApp) -> i32 {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(
+        "UPDATE group_statistics SET quarter = (quarter - interval '3 months')::date",
+    )
+    .execute(&mut t.database.connect())
+    .expect("moves the counts back");
+    let today = chrono::Utc::now().date_naive();
+    chrono::Datelike::year(&(today - chrono::TimeDelta::days(92)))
 }

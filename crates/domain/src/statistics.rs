@@ -55,7 +55,7 @@ impl CountTable {
 }
 
 /// Why a cell is hidden.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Suppression {
     /// The count is between 1 and 4.

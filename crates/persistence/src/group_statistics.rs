@@ -4,6 +4,7 @@
 //! placement, session and start or end happens, so a country's year never reads the places.
 
 use crate::error::StoreError;
+use crate::schema::published_group_statistics;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Double, Text};
@@ -70,4 +71,63 @@ pub fn cube(
         .bind::<Date, _>(from)
         .bind::<Date, _>(to)
         .load(conn)?)
+}
+
+/// How often the counts of the quarters from `from` to the day before `to` have changed since
+/// each ended: a published result counted as of this version still stands.
+pub fn version(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> Result<i64, StoreError> {
+    #[derive(QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = BigInt)]
+        version: i64,
+    }
+    let found: Version = diesel::sql_query(
+        "SELECT coalesce(sum(version), 0)::bigint AS version FROM group_statistics_versions \
+         WHERE quarter >= $1 AND quarter < $2",
+    )
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .get_result(conn)?;
+    Ok(found.version)
+}
+
+/// The result kept for `measure`'s `year` counted until `until`, if it was computed at
+/// `version`.
+pub fn kept(
+    conn: &mut PgConnection,
+    measure: GroupMeasure,
+    (year, until): (i32, NaiveDate),
+    version: i64,
+) -> Result<Option<serde_json::Value>, StoreError> {
+    Ok(published_group_statistics::table
+        .find((measure.as_str(), year, until))
+        .filter(published_group_statistics::version.eq(version))
+        .select(published_group_statistics::figures)
+        .first(conn)
+        .optional()?)
+}
+
+/// Keeps `figures`, computed at `version`, as the result for `measure`'s `year` counted until
+/// `until`, unless one of a later version is already kept (by another instance).
+pub fn keep(
+    conn: &mut PgConnection,
+    measure: GroupMeasure,
+    (year, until): (i32, NaiveDate),
+    version: i64,
+    figures: &serde_json::Value,
+) -> Result<(), StoreError> {
+    diesel::sql_query(
+        "INSERT INTO published_group_statistics AS p (measure, year, counted_until, version, figures) \
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (measure, year, counted_until) DO UPDATE \
+         SET version = EXCLUDED.version, figures = EXCLUDED.figures, computed_at = now() \
+         WHERE p.version < EXCLUDED.version",
+    )
+    .bind::<Text, _>(measure.as_str())
+    .bind::<diesel::sql_types::Integer, _>(year)
+    .bind::<Date, _>(until)
+    .bind::<BigInt, _>(version)
+    .bind::<diesel::sql_types::Jsonb, _>(figures)
+    .execute(conn)?;
+    Ok(())
 }

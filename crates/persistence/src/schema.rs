@@ -256,6 +256,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_statistics_versions (quarter) {
+        quarter -> Date,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     groups (id) {
         id -> Uuid,
         centre_id -> Uuid,
@@ -424,6 +431,17 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         county_number -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    published_group_statistics (measure, year, counted_until) {
+        measure -> Text,
+        year -> Int4,
+        counted_until -> Date,
+        version -> Int8,
+        figures -> Jsonb,
+        computed_at -> Timestamptz,
     }
 }
 
@@ -654,6 +672,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_sessions,
     group_starters,
     group_statistics,
+    group_statistics_versions,
     groups,
     idempotency_keys,
     intakes,
@@ -664,6 +683,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     network_meetings,
     organisations,
+    published_group_statistics,
     rate_limit_windows,
     referral_people,
     referral_statistics,

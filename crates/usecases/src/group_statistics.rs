@@ -3,16 +3,18 @@
 //! another; and the average wait, published by centre only.
 
 use crate::UseCaseError;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
 use samhandling_domain::statistics::linked::{CubeCell, LinkedTables};
 use samhandling_domain::statistics::{mean_if_enough, SuppressedTable};
 use samhandling_persistence::group_statistics as store;
 use samhandling_persistence::PgConnection;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// One measure's figures for a period, in every breakdown.
-#[derive(Debug, Clone)]
+/// One measure's figures for a period, in every breakdown. It serializes, so that it is kept and
+/// served again while the counts behind it stand.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GroupFigures {
     tables: LinkedTables,
     /// Days waited and people placed, by centre (places only).
@@ -40,8 +42,39 @@ fn dimension(of: GroupDimension) -> usize {
     DIMENSIONS.iter().position(|d| *d == of).unwrap_or(0)
 }
 
-/// The figures of `measure` from `from` to the day before `to`, suppressed together.
+/// The figures of `measure` for the quarters of `year` that ended before `today`, suppressed
+/// together. A quarter still running is not counted: a referrer learns the day its person is
+/// placed, and a figure that moved that day (a theme's count in its centre's row) would tell it
+/// the group's theme. Counted once the quarter is over, a place is one of the quarter's many.
 pub fn publish(
+    conn: &mut PgConnection,
+    measure: GroupMeasure,
+    year: i32,
+    today: NaiveDate,
+) -> Result<GroupFigures, UseCaseError> {
+    let (Some(from), Some(next_year)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year + 1, 1, 1),
+    ) else {
+        return Err(UseCaseError::invalid("year", "range", "not a year"));
+    };
+    let to = next_year.min(quarter_start(today));
+    let version = store::version(conn, from, to)?;
+    let kept = store::kept(conn, measure, (year, to), version)?
+        .and_then(|figures| serde_json::from_value::<GroupFigures>(figures).ok());
+    if let Some(figures) = kept {
+        return Ok(figures);
+    }
+    let figures = compute(conn, measure, from, to)?;
+    // Plain data serializes; were it ever to fail, the figures are only not kept.
+    if let Ok(value) = serde_json::to_value(&figures) {
+        store::keep(conn, measure, (year, to), version, &value)?;
+    }
+    Ok(figures)
+}
+
+/// The figures of `measure` from `from` to the day before `to`, computed afresh.
+fn compute(
     conn: &mut PgConnection,
     measure: GroupMeasure,
     from: NaiveDate,
@@ -73,6 +106,13 @@ pub fn publish(
         ),
         waits_by_centre,
     })
+}
+
+/// The first day of the quarter `day` is in. In UTC, which is behind Norwegian time: a quarter
+/// that has begun in UTC has begun in Norway.
+pub fn quarter_start(day: NaiveDate) -> NaiveDate {
+    let month = (day.month0() / 3) * 3 + 1;
+    NaiveDate::from_ymd_opt(day.year(), month, 1).unwrap_or(day)
 }
 
 impl GroupFigures {
@@ -110,5 +150,20 @@ impl GroupFigures {
                 .collect(),
             total,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quarter_start;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_day_belongs_to_the_quarter_that_begins_on_the_first_of_its_third_month_back() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        assert_eq!(quarter_start(day(2026, 12, 6)), day(2026, 10, 1));
+        assert_eq!(quarter_start(day(2026, 10, 1)), day(2026, 10, 1));
+        assert_eq!(quarter_start(day(2026, 3, 31)), day(2026, 1, 1));
+        assert_eq!(quarter_start(day(2027, 6, 30)), day(2027, 4, 1));
     }
 }

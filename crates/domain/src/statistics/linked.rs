@@ -14,6 +14,7 @@
 //! owner's own cells must not be pinned either.
 
 use super::{Cell, SuppressedTable, Suppression, SMALLEST_SHOWN};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// One count at the finest grain, with its label in every dimension.
@@ -26,7 +27,7 @@ pub struct CubeCell {
 }
 
 /// What a published figure sums: one two-way cell, a margin of one dimension, or everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 enum Key {
     /// The cell of dimensions `d1 < d2` at labels `l1`, `l2`.
     Pair(usize, usize, usize, usize),
@@ -36,6 +37,7 @@ enum Key {
     Total,
 }
 
+/// A figure as the audit works on it: with the cube cells it sums.
 #[derive(Debug, Clone)]
 struct Figure {
     key: Key,
@@ -45,13 +47,31 @@ struct Figure {
     hidden: Option<Suppression>,
 }
 
+/// A figure as published: what it sums, its count, and its marker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Published {
+    key: Key,
+    value: u64,
+    hidden: Option<Suppression>,
+}
+
 /// Every breakdown of a cube, suppressed together; [`LinkedTables::table`] reads one of them.
-#[derive(Debug, Clone)]
+/// It serializes, so that a result can be kept and served again while its counts stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkedTables {
     /// The labels of each dimension that hold a count, sorted.
     labels: Vec<Vec<String>>,
+    figures: Vec<Published>,
+}
+
+/// The audit's working state: the figures with their cells, found by key.
+struct Audit {
     figures: Vec<Figure>,
     index: HashMap<Key, usize>,
+    /// The cube cells' counts.
+    counts: Vec<u64>,
+    /// Each cube cell's owner (its label in the owner dimension), if owners are audited.
+    owners: Vec<Option<usize>>,
 }
 
 /// What a reader can tell of a sum: `low..=high`.
@@ -77,6 +97,81 @@ impl LinkedTables {
     /// label of dimension `owner`: a centre) who knows its own cells exactly and may subtract
     /// them from any figure.
     pub fn publish(dimensions: usize, cells: &[CubeCell], owner: Option<usize>) -> LinkedTables {
+        let (labels, mut audit) = Audit::of(dimensions, cells, owner);
+        let lines = audit.lines(&labels);
+        loop {
+            let partnered = audit.hide_partners(&lines);
+            let audited = audit.hide_narrowed();
+            if !partnered && !audited {
+                break;
+            }
+        }
+        LinkedTables {
+            labels,
+            figures: audit
+                .figures
+                .into_iter()
+                .map(|figure| Published {
+                    key: figure.key,
+                    value: figure.value,
+                    hidden: figure.hidden,
+                })
+                .collect(),
+        }
+    }
+
+    /// The breakdown by dimension `rows` and dimension `columns`, as every other breakdown's
+    /// figures are marked.
+    pub fn table(&self, rows: usize, columns: usize) -> SuppressedTable {
+        let index: HashMap<Key, &Published> = self
+            .figures
+            .iter()
+            .map(|figure| (figure.key, figure))
+            .collect();
+        let figure = |key: Key| -> Cell {
+            index.get(&key).map_or_else(
+                || shown(0),
+                |figure| {
+                    figure
+                        .hidden
+                        .map_or_else(|| shown(figure.value), Cell::hidden)
+                },
+            )
+        };
+        let pair = |r: usize, c: usize| {
+            if rows < columns {
+                Key::Pair(rows, columns, r, c)
+            } else {
+                Key::Pair(columns, rows, c, r)
+            }
+        };
+        let (height, width) = (
+            self.labels.get(rows).map_or(0, Vec::len),
+            self.labels.get(columns).map_or(0, Vec::len),
+        );
+        SuppressedTable {
+            rows: self.labels.get(rows).cloned().unwrap_or_default(),
+            columns: self.labels.get(columns).cloned().unwrap_or_default(),
+            cells: (0..height)
+                .map(|r| (0..width).map(|c| figure(pair(r, c))).collect())
+                .collect(),
+            row_totals: (0..height).map(|r| figure(Key::Margin(rows, r))).collect(),
+            column_totals: (0..width)
+                .map(|c| figure(Key::Margin(columns, c)))
+                .collect(),
+            total: figure(Key::Total),
+        }
+    }
+}
+
+impl Audit {
+    /// The figures of every breakdown of `cells` with their primary markers, and the labels of
+    /// each dimension that hold a count.
+    fn of(
+        dimensions: usize,
+        cells: &[CubeCell],
+        owner: Option<usize>,
+    ) -> (Vec<Vec<String>>, Audit) {
         let cells: Vec<&CubeCell> = cells.iter().filter(|cell| cell.count > 0).collect();
         let labels: Vec<Vec<String>> = (0..dimensions)
             .map(|d| {
@@ -128,30 +223,23 @@ impl LinkedTables {
             .enumerate()
             .map(|(i, figure)| (figure.key, i))
             .collect();
-        let mut tables = LinkedTables {
-            labels,
+        let audit = Audit {
             figures,
             index,
+            counts,
+            owners,
         };
-        let lines = tables.lines();
-        loop {
-            let partnered = tables.hide_partners(&lines);
-            let audited = tables.hide_narrowed(&counts, &owners);
-            if !partnered && !audited {
-                break;
-            }
-        }
-        tables
+        (labels, audit)
     }
 
     /// Every row and column of every breakdown, the margins' lines included, each ending with
     /// its total; a cell no count reaches is a shown 0 and left out.
-    fn lines(&self) -> Vec<Vec<usize>> {
-        let dimensions = self.labels.len();
+    fn lines(&self, labels: &[Vec<String>]) -> Vec<Vec<usize>> {
+        let dimensions = labels.len();
         let mut lines = Vec::new();
         let get = |key: Key| self.index.get(&key).copied();
-        for d in 0..dimensions {
-            let mut line: Vec<usize> = (0..self.labels[d].len())
+        for (d, of_d) in labels.iter().enumerate() {
+            let mut line: Vec<usize> = (0..of_d.len())
                 .filter_map(|l| get(Key::Margin(d, l)))
                 .collect();
             line.extend(get(Key::Total));
@@ -159,15 +247,15 @@ impl LinkedTables {
         }
         for d1 in 0..dimensions {
             for d2 in d1 + 1..dimensions {
-                for l1 in 0..self.labels[d1].len() {
-                    let mut line: Vec<usize> = (0..self.labels[d2].len())
+                for l1 in 0..labels[d1].len() {
+                    let mut line: Vec<usize> = (0..labels[d2].len())
                         .filter_map(|l2| get(Key::Pair(d1, d2, l1, l2)))
                         .collect();
                     line.extend(get(Key::Margin(d1, l1)));
                     lines.push(line);
                 }
-                for l2 in 0..self.labels[d2].len() {
-                    let mut line: Vec<usize> = (0..self.labels[d1].len())
+                for l2 in 0..labels[d2].len() {
+                    let mut line: Vec<usize> = (0..labels[d1].len())
                         .filter_map(|l1| get(Key::Pair(d1, d2, l1, l2)))
                         .collect();
                     line.extend(get(Key::Margin(d2, l2)));
@@ -272,7 +360,8 @@ impl LinkedTables {
     /// shown figure that shares a cell with it (a two-way cell before a margin, the grand total
     /// last), or where none is left withholds a marker (`..`) that shares one. Whether it hid
     /// anything.
-    fn hide_narrowed(&mut self, counts: &[u64], owners: &[Option<usize>]) -> bool {
+    fn hide_narrowed(&mut self) -> bool {
+        let (counts, owners) = (self.counts.clone(), self.owners.clone());
         let mut readers: Vec<Option<usize>> = vec![None];
         readers.extend(owners.iter().flatten().map(|&owner| Some(owner)));
         readers.sort_unstable();
@@ -358,45 +447,6 @@ impl LinkedTables {
         }
         changed
     }
-
-    /// The breakdown by dimension `rows` and dimension `columns`, as every other breakdown's
-    /// figures are marked.
-    pub fn table(&self, rows: usize, columns: usize) -> SuppressedTable {
-        let figure = |key: Key| -> Cell {
-            self.index.get(&key).map_or_else(
-                || shown(0),
-                |&f| {
-                    let figure = &self.figures[f];
-                    figure
-                        .hidden
-                        .map_or_else(|| shown(figure.value), Cell::hidden)
-                },
-            )
-        };
-        let pair = |r: usize, c: usize| {
-            if rows < columns {
-                Key::Pair(rows, columns, r, c)
-            } else {
-                Key::Pair(columns, rows, c, r)
-            }
-        };
-        let (height, width) = (
-            self.labels.get(rows).map_or(0, Vec::len),
-            self.labels.get(columns).map_or(0, Vec::len),
-        );
-        SuppressedTable {
-            rows: self.labels.get(rows).cloned().unwrap_or_default(),
-            columns: self.labels.get(columns).cloned().unwrap_or_default(),
-            cells: (0..height)
-                .map(|r| (0..width).map(|c| figure(pair(r, c))).collect())
-                .collect(),
-            row_totals: (0..height).map(|r| figure(Key::Margin(rows, r))).collect(),
-            column_totals: (0..width)
-                .map(|c| figure(Key::Margin(columns, c)))
-                .collect(),
-            total: figure(Key::Total),
-        }
-    }
 }
 
 fn shown(count: u64) -> Cell {
@@ -447,6 +497,17 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_result_reads_as_the_one_computed() {
+        let cells = cube(&[("A", "grief", "5001", 6), ("B", "grief", "5001", 2)]);
+        let tables = LinkedTables::publish(3, &cells, Some(0));
+        let kept: LinkedTables =
+            serde_json::from_value(serde_json::to_value(&tables).expect("serializes"))
+                .expect("deserializes");
+        assert_eq!(kept, tables);
+        assert_eq!(kept.table(1, 2), tables.table(1, 2));
+    }
+
+    #[test]
     fn a_figure_is_marked_alike_in_every_breakdown_that_shows_it() {
         let tables = LinkedTables::publish(
             3,
@@ -471,13 +532,19 @@ mod tests {
         assert_eq!(by_centre_and_theme.cells[1][0].shown, "<5");
     }
 
-    /// The bounds a reader who knows `owner`'s cells (or nothing) puts on every cell.
+    /// The bounds a reader who knows `owner`'s cells (or nothing) puts on every cell from what
+    /// `tables` publishes.
     fn read(tables: &LinkedTables, cells: &[CubeCell], owner: Option<&str>) -> Vec<Span> {
+        let (_, mut audit) = Audit::of(3, cells, None);
+        for (figure, published) in audit.figures.iter_mut().zip(&tables.figures) {
+            assert_eq!(figure.key, published.key);
+            figure.hidden = published.hidden;
+        }
         let known: Vec<Option<u64>> = cells
             .iter()
             .map(|cell| (Some(cell.labels[0].as_str()) == owner).then_some(cell.count))
             .collect();
-        tables.audit(&known)
+        audit.audit(&known)
     }
 
     fn assert_unpinned(cells: &[CubeCell], tables: &LinkedTables, owner: Option<&str>) {

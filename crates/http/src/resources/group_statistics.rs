@@ -9,7 +9,7 @@ use crate::input::ValidQuery;
 use crate::state::AppState;
 use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, Utc};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
 use samhandling_usecases::group_statistics as usecases;
 use serde::{Deserialize, Serialize};
@@ -86,7 +86,9 @@ impl Tables for GroupStatistics {
 /// For anyone signed in. Counts of 1 to 4 are shown as `<5`, and more is hidden (`x`, or `..`
 /// for a marker withheld) until no figure of any breakdown, combined with every other
 /// breakdown's, narrows a small count: a figure is marked alike in every breakdown that shows
-/// it. Averages are by centre, each over at least 5 people. Quarters and years are in Norwegian time; a group meeting in two quarters
+/// it. Averages are by centre, each over at least 5 people. Only quarters that have ended are
+/// counted: a figure that moved the day someone was placed could tell a referrer, who learns
+/// that day, which kind of group took its person. Quarters and years are in Norwegian time; a group meeting in two quarters
 /// counts as running in each.
 #[utoipa::path(
     tag = "statistics",
@@ -125,15 +127,10 @@ async fn group_statistics(
             "a centre's figures are a view of the table by centre: set rows or columns to centre",
         ));
     }
-    let year = query.year.unwrap_or_else(|| Utc::now().year());
-    let (Some(from), Some(to)) = (
-        NaiveDate::from_ymd_opt(year, 1, 1),
-        NaiveDate::from_ymd_opt(year + 1, 1, 1),
-    ) else {
-        return Err(ApiError::invalid_field("year", "range", "not a year"));
-    };
+    let today = Utc::now().date_naive();
+    let year = query.year.unwrap_or_else(|| today.year());
     let figures = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::publish(conn, measure, from, to)?)
+        Ok(usecases::publish(conn, measure, year, today)?)
     })
     .await?;
     let centre = query.centre_id.map(|centre| centre.to_string());
