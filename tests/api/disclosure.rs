@@ -135,6 +135,24 @@ async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
             .filter(|count| (1..5).contains(*count))
             .count()
     );
+    // Each employer knows its own facilitators' meetings and may subtract them: what is left
+    // must not give another's away either.
+    for municipality in facilitators.keys() {
+        let mut insider = reader.clone();
+        let (own, others): (BTreeMap<CellName, u64>, BTreeMap<CellName, u64>) = truth
+            .iter()
+            .map(|(cell, count)| (cell.clone(), *count))
+            .partition(|((row, _), _)| row == municipality);
+        for (cell, count) in &own {
+            insider.know(cell, *count);
+        }
+        let disclosed = insider.disclosures(&others);
+        assert!(
+            disclosed.is_empty(),
+            "{municipality}'s employer narrowed {} small counts of others: {disclosed:#?}",
+            disclosed.len()
+        );
+    }
 }
 
 #[actix_web::test]

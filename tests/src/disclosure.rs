@@ -68,7 +68,7 @@ struct Constraint {
 }
 
 /// Everything the reader harvested, and what it concludes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Reader {
     constraints: Vec<Constraint>,
 }

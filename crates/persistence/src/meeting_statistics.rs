@@ -1,42 +1,48 @@
-//! Counts behind the meeting statistics, before suppression (which the domain's
-//! `statistics::suppress` applies to whatever this returns): network meetings by municipality
-//! and quarter with their sums, and learning-network attendance by member service and gathering.
+//! Counts behind the meeting statistics, before suppression: network meetings by municipality,
+//! quarter and facilitator (with who knows them, for `statistics::linked`) with their sums, and learning-network attendance by member service and gathering.
 
 use crate::error::StoreError;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Uuid as SqlUuid};
 use samhandling_domain::learning_network::LearningNetworkScope;
 use uuid::Uuid;
 
-/// One cell's count: a row label, a column label and how many.
+/// The network meetings of one municipality and quarter logged by one facilitator, with who
+/// knows their count from its own records: the facilitator's employer, and the competence
+/// centres that follow the facilitator up.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-pub struct Count {
-    /// The row's label.
+pub struct MeetingCount {
+    /// Where the meetings were held (kommunenummer).
     #[diesel(sql_type = Text)]
-    pub row_label: String,
-    /// The column's label.
+    pub municipality: String,
+    /// The quarter, as `2026-Q1`.
     #[diesel(sql_type = Text)]
-    pub column_label: String,
-    /// The count.
+    pub quarter: String,
+    /// The facilitator's employer.
+    #[diesel(sql_type = Text)]
+    pub employer: String,
+    /// The competence centres that follow the facilitator up.
+    #[diesel(sql_type = Array<Text>)]
+    pub followers: Vec<String>,
+    /// How many.
     #[diesel(sql_type = BigInt)]
     pub count: i64,
 }
 
-const MEETINGS_BY_QUARTER: &str = "\
-SELECT municipality_number AS row_label, to_char(held_on, 'YYYY-\"Q\"Q') AS column_label,
-    count(*) AS count
-FROM network_meetings
-WHERE $1::int IS NULL OR (held_on >= make_date($1, 1, 1) AND held_on < make_date($1 + 1, 1, 1))
-GROUP BY 1, 2";
+const MEETINGS_BY_FACILITATOR: &str = "\
+SELECT m.municipality_number AS municipality, to_char(m.held_on, 'YYYY-\"Q\"Q') AS quarter,
+    m.organisation_id::text AS employer,
+    coalesce(array_agg(DISTINCT f.competence_centre_id::text)
+        FILTER (WHERE f.competence_centre_id IS NOT NULL), '{}') AS followers,
+    count(DISTINCT m.id) AS count
+FROM network_meetings m
+LEFT JOIN facilitators f
+    ON f.employer_organisation_id = m.organisation_id AND f.subject = m.facilitator_subject
+GROUP BY m.municipality_number, 2, m.organisation_id, m.facilitator_subject";
 
-/// Network meetings logged, by municipality number and quarter of `held_on`, in `year` or all.
-pub fn meetings_by_quarter(
-    conn: &mut PgConnection,
-    year: Option<i32>,
-) -> Result<Vec<Count>, StoreError> {
-    Ok(crate::statement::statement(MEETINGS_BY_QUARTER)
-        .bind::<Nullable<Integer>, _>(year)
-        .load(conn)?)
+/// Network meetings logged, by municipality number, quarter of `held_on` and facilitator.
+pub fn meetings_by_facilitator(conn: &mut PgConnection) -> Result<Vec<MeetingCount>, StoreError> {
+    Ok(crate::statement::statement(MEETINGS_BY_FACILITATOR).load(conn)?)
 }
 
 /// What the averages and shares of network meetings rest on.

@@ -5,7 +5,7 @@
 use crate::UseCaseError;
 use chrono::{Datelike, NaiveDate};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
-use samhandling_domain::statistics::linked::{CubeCell, LinkedTables};
+use samhandling_domain::statistics::linked::{Breakdowns, CubeCell, LinkedTables};
 use samhandling_domain::statistics::{mean_if_enough, SuppressedTable};
 use samhandling_persistence::group_statistics as store;
 use samhandling_persistence::PgConnection;
@@ -89,7 +89,9 @@ fn compute(
             let wait = waits_by_centre.entry(count.centre.clone()).or_default();
             wait.0 += count.wait_days;
             wait.1 += n;
+            // A centre knows its own places.
             CubeCell {
+                known_by: vec![count.centre.clone()],
                 labels: vec![count.centre, count.theme, count.municipality, count.quarter],
                 count: n,
             }
@@ -99,11 +101,7 @@ fn compute(
         waits_by_centre.clear();
     }
     Ok(GroupFigures {
-        tables: LinkedTables::publish(
-            DIMENSIONS.len(),
-            &cells,
-            Some(dimension(GroupDimension::Centre)),
-        ),
+        tables: LinkedTables::publish(DIMENSIONS.len(), &cells, Breakdowns::All),
         waits_by_centre,
     })
 }

@@ -19,7 +19,7 @@ use samhandling_domain::version::Precondition;
 use samhandling_persistence::PgConnection;
 use samhandling_persistence::{meeting_statistics, network_meetings as store, supervision};
 
-pub use samhandling_persistence::meeting_statistics::{Count, MeetingSums};
+pub use samhandling_persistence::meeting_statistics::{MeetingCount, MeetingSums};
 pub use samhandling_persistence::network_meetings::{MeetingFilter, RequestFilter};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -661,13 +661,12 @@ pub fn read_session(
     supervision::find(conn, id, centre)?.ok_or(UseCaseError::NotFound)
 }
 
-/// The logs of `year` (or of every year), counted by municipality and quarter, and their sums.
+/// The logs of every year, counted by municipality, quarter and facilitator, and their sums.
 pub fn statistics(
     conn: &mut PgConnection,
-    year: Option<i32>,
-) -> Result<(Vec<Count>, MeetingSums), UseCaseError> {
+) -> Result<(Vec<MeetingCount>, MeetingSums), UseCaseError> {
     Ok((
-        meeting_statistics::meetings_by_quarter(conn, year)?,
-        meeting_statistics::meeting_sums(conn, year)?,
+        meeting_statistics::meetings_by_facilitator(conn)?,
+        meeting_statistics::meeting_sums(conn, None)?,
     ))
 }

@@ -9,21 +9,47 @@
 //! at once: every figure is a constraint on the cube's cells, which a reader tightens until
 //! nothing changes (`<5` is 1 to 4, `x` is 0 or at least 5), taking every empty combination as
 //! known to be empty. More is hidden until no count of 1 to 4, of a figure or of a cube cell, is
-//! narrowed beyond `<5`. The same audit is run for each owner of cells (a centre, which holds
-//! its own records and may subtract them from any figure): what is left of a figure beside the
-//! owner's own cells must not be pinned either.
+//! narrowed beyond `<5`. The same audit is run for each organisation that holds some of the
+//! records (a centre its places, an employer or a competence centre its facilitators' logs), which
+//! knows those cells and may subtract them from any figure: what is left of a figure beside its
+//! own cells must not be pinned either. Only the breakdowns a caller can ask for are published
+//! and audited (every two-way one of the group statistics; municipality by quarter of the
+//! network meetings, whose employers are a dimension no table shows).
 
 use super::{Cell, SuppressedTable, Suppression, SMALLEST_SHOWN};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-/// One count at the finest grain, with its label in every dimension.
+/// One count at the finest grain, with its label in every dimension and who holds the records
+/// behind it. Two cells may share their labels when different parties hold their records (two
+/// employers' meetings in one municipality and quarter).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CubeCell {
     /// One label per dimension.
     pub labels: Vec<String>,
     /// The count.
     pub count: u64,
+    /// The organisations that know this count exactly without asking, from their own records.
+    pub known_by: Vec<String>,
+}
+
+/// Which breakdowns are published: the pairs of dimensions (`rows < columns`) that make a table,
+/// with the totals of each dimension in them and the grand total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breakdowns<'a> {
+    /// Every two-way breakdown.
+    All,
+    /// These only.
+    Only(&'a [(usize, usize)]),
+}
+
+impl Breakdowns<'_> {
+    fn includes(self, d1: usize, d2: usize) -> bool {
+        match self {
+            Breakdowns::All => true,
+            Breakdowns::Only(pairs) => pairs.contains(&(d1, d2)),
+        }
+    }
 }
 
 /// What a published figure sums: one two-way cell, a margin of one dimension, or everything.
@@ -70,8 +96,10 @@ struct Audit {
     index: HashMap<Key, usize>,
     /// The cube cells' counts.
     counts: Vec<u64>,
-    /// Each cube cell's owner (its label in the owner dimension), if owners are audited.
-    owners: Vec<Option<usize>>,
+    /// The readers (by number) that know each cube cell from their own records.
+    known_by: Vec<Vec<usize>>,
+    /// How many such readers there are.
+    readers: usize,
 }
 
 /// What a reader can tell of a sum: `low..=high`.
@@ -92,13 +120,17 @@ fn is_small(count: u64) -> bool {
 }
 
 impl LinkedTables {
-    /// Suppresses every two-way breakdown of the cube of `dimensions` dimensions made of `cells`
-    /// together, against a reader who knows nothing beforehand and against each owner (the
-    /// label of dimension `owner`: a centre) who knows its own cells exactly and may subtract
-    /// them from any figure.
-    pub fn publish(dimensions: usize, cells: &[CubeCell], owner: Option<usize>) -> LinkedTables {
-        let (labels, mut audit) = Audit::of(dimensions, cells, owner);
-        let lines = audit.lines(&labels);
+    /// Suppresses the `published` breakdowns of the cube of `dimensions` dimensions made of
+    /// `cells` together, against a reader who knows nothing beforehand and against each
+    /// organisation that knows some cells exactly (`known_by`) and may subtract them from any
+    /// figure.
+    pub fn publish(
+        dimensions: usize,
+        cells: &[CubeCell],
+        published: Breakdowns<'_>,
+    ) -> LinkedTables {
+        let (labels, mut audit) = Audit::of(dimensions, cells, published);
+        let lines = audit.lines(&labels, published);
         loop {
             let partnered = audit.hide_partners(&lines);
             let audited = audit.hide_narrowed();
@@ -170,7 +202,7 @@ impl Audit {
     fn of(
         dimensions: usize,
         cells: &[CubeCell],
-        owner: Option<usize>,
+        published: Breakdowns<'_>,
     ) -> (Vec<Vec<String>>, Audit) {
         let cells: Vec<&CubeCell> = cells.iter().filter(|cell| cell.count > 0).collect();
         let labels: Vec<Vec<String>> = (0..dimensions)
@@ -192,8 +224,16 @@ impl Audit {
                 .collect();
             members.entry(Key::Total).or_default().push(i);
             for d1 in 0..dimensions {
-                members.entry(Key::Margin(d1, at[d1])).or_default().push(i);
                 for d2 in d1 + 1..dimensions {
+                    if !published.includes(d1, d2) {
+                        continue;
+                    }
+                    for (d, at) in [(d1, at[d1]), (d2, at[d2])] {
+                        let margin = members.entry(Key::Margin(d, at)).or_default();
+                        if margin.last() != Some(&i) {
+                            margin.push(i);
+                        }
+                    }
                     members
                         .entry(Key::Pair(d1, d2, at[d1], at[d2]))
                         .or_default()
@@ -202,9 +242,21 @@ impl Audit {
             }
         }
         let counts: Vec<u64> = cells.iter().map(|cell| cell.count).collect();
-        let owners: Vec<Option<usize>> = cells
+        // Each reader with knowledge of its own, by number, and the readers of each cell.
+        let mut readers: Vec<&str> = cells
             .iter()
-            .map(|cell| owner.and_then(|d| position(d, &cell.labels[d]).ok()))
+            .flat_map(|cell| cell.known_by.iter().map(String::as_str))
+            .collect();
+        readers.sort_unstable();
+        readers.dedup();
+        let known_by: Vec<Vec<usize>> = cells
+            .iter()
+            .map(|cell| {
+                cell.known_by
+                    .iter()
+                    .filter_map(|reader| readers.binary_search(&reader.as_str()).ok())
+                    .collect()
+            })
             .collect();
         let figures: Vec<Figure> = members
             .into_iter()
@@ -227,14 +279,15 @@ impl Audit {
             figures,
             index,
             counts,
-            owners,
+            known_by,
+            readers: readers.len(),
         };
         (labels, audit)
     }
 
     /// Every row and column of every breakdown, the margins' lines included, each ending with
     /// its total; a cell no count reaches is a shown 0 and left out.
-    fn lines(&self, labels: &[Vec<String>]) -> Vec<Vec<usize>> {
+    fn lines(&self, labels: &[Vec<String>], published: Breakdowns<'_>) -> Vec<Vec<usize>> {
         let dimensions = labels.len();
         let mut lines = Vec::new();
         let get = |key: Key| self.index.get(&key).copied();
@@ -242,11 +295,17 @@ impl Audit {
             let mut line: Vec<usize> = (0..of_d.len())
                 .filter_map(|l| get(Key::Margin(d, l)))
                 .collect();
+            if line.is_empty() {
+                continue;
+            }
             line.extend(get(Key::Total));
             lines.push(line);
         }
         for d1 in 0..dimensions {
             for d2 in d1 + 1..dimensions {
+                if !published.includes(d1, d2) {
+                    continue;
+                }
                 for l1 in 0..labels[d1].len() {
                     let mut line: Vec<usize> = (0..labels[d2].len())
                         .filter_map(|l2| get(Key::Pair(d1, d2, l1, l2)))
@@ -353,22 +412,18 @@ impl Audit {
         bounds
     }
 
-    /// One round of the audit, for a reader who knows nothing beforehand and for each owner
-    /// (the label of dimension `owner` a cell has: its centre), who knows its own cells: for
+    /// One round of the audit, for a reader who knows nothing beforehand and for each reader
+    /// that knows some cells from its own records (`known_by`): for
     /// every count of 1 to 4 not the reader's own (a figure's, or the part of one beside the
     /// reader's cells, or a cube cell's) that the reader narrows beyond `<5`, hides the smallest
     /// shown figure that shares a cell with it (a two-way cell before a margin, the grand total
     /// last), or where none is left withholds a marker (`..`) that shares one. Whether it hid
     /// anything.
     fn hide_narrowed(&mut self) -> bool {
-        let (counts, owners) = (self.counts.clone(), self.owners.clone());
-        let mut readers: Vec<Option<usize>> = vec![None];
-        readers.extend(owners.iter().flatten().map(|&owner| Some(owner)));
-        readers.sort_unstable();
-        readers.dedup();
+        let (counts, known_by) = (self.counts.clone(), self.known_by.clone());
         let mut narrowed: Vec<Vec<usize>> = Vec::new();
-        for reader in readers {
-            let own = |i: usize| reader.is_some() && owners[i] == reader;
+        for reader in std::iter::once(None).chain((0..self.readers).map(Some)) {
+            let own = |i: usize| reader.is_some_and(|reader| known_by[i].contains(&reader));
             let known: Vec<Option<u64>> = (0..counts.len())
                 .map(|i| own(i).then_some(counts[i]))
                 .collect();
@@ -449,6 +504,19 @@ impl Audit {
     }
 }
 
+/// Whether some organisation's own records leave 1 to 4 of everyone else's among `cells`: a
+/// mean or share over all of them would then give those few away to it, by subtracting its own.
+pub fn leaves_few_to_others(cells: &[CubeCell]) -> bool {
+    let total: u64 = cells.iter().map(|cell| cell.count).sum();
+    let mut known: BTreeMap<&str, u64> = BTreeMap::new();
+    for cell in cells {
+        for reader in &cell.known_by {
+            *known.entry(reader.as_str()).or_default() += cell.count;
+        }
+    }
+    known.values().any(|own| is_small(total - own))
+}
+
 fn shown(count: u64) -> Cell {
     Cell {
         count: Some(count),
@@ -492,6 +560,7 @@ mod tests {
             .map(|(a, b, c, count)| CubeCell {
                 labels: vec![(*a).to_owned(), (*b).to_owned(), (*c).to_owned()],
                 count: *count,
+                known_by: vec![(*a).to_owned()],
             })
             .collect()
     }
@@ -499,7 +568,7 @@ mod tests {
     #[test]
     fn a_kept_result_reads_as_the_one_computed() {
         let cells = cube(&[("A", "grief", "5001", 6), ("B", "grief", "5001", 2)]);
-        let tables = LinkedTables::publish(3, &cells, Some(0));
+        let tables = LinkedTables::publish(3, &cells, Breakdowns::All);
         let kept: LinkedTables =
             serde_json::from_value(serde_json::to_value(&tables).expect("serializes"))
                 .expect("deserializes");
@@ -517,7 +586,7 @@ mod tests {
                 ("B", "grief", "5001", 1),
                 ("B", "relatives", "0301", 5),
             ]),
-            Some(0),
+            Breakdowns::All,
         );
         let by_centre_and_theme = tables.table(0, 1);
         let by_centre_and_place = tables.table(0, 2);
@@ -535,7 +604,7 @@ mod tests {
     /// The bounds a reader who knows `owner`'s cells (or nothing) puts on every cell from what
     /// `tables` publishes.
     fn read(tables: &LinkedTables, cells: &[CubeCell], owner: Option<&str>) -> Vec<Span> {
-        let (_, mut audit) = Audit::of(3, cells, None);
+        let (_, mut audit) = Audit::of(3, cells, Breakdowns::All);
         for (figure, published) in audit.figures.iter_mut().zip(&tables.figures) {
             assert_eq!(figure.key, published.key);
             figure.hidden = published.hidden;
@@ -568,7 +637,7 @@ mod tests {
             ("B", "relatives", "0301", 5),
             ("B", "general", "0301", 2),
         ]);
-        let tables = LinkedTables::publish(3, &cells, None);
+        let tables = LinkedTables::publish(3, &cells, Breakdowns::All);
         assert_unpinned(&cells, &tables, None);
     }
 
@@ -584,7 +653,14 @@ mod tests {
             ("B", "anxiety", "5041", 2),
             ("B", "grief", "5001", 7),
         ]);
-        let outsider_only = LinkedTables::publish(3, &cells, None);
+        let unknown: Vec<CubeCell> = cells
+            .iter()
+            .map(|cell| CubeCell {
+                known_by: Vec::new(),
+                ..cell.clone()
+            })
+            .collect();
+        let outsider_only = LinkedTables::publish(3, &unknown, Breakdowns::All);
         assert_unpinned(&cells, &outsider_only, None);
         let pinned = read(&outsider_only, &cells, Some("A"))[4];
         assert_eq!(
@@ -593,9 +669,37 @@ mod tests {
             "without the owners' audit, A pins B's 2"
         );
 
-        let tables = LinkedTables::publish(3, &cells, Some(0));
+        let tables = LinkedTables::publish(3, &cells, Breakdowns::All);
         for owner in [None, Some("A"), Some("B")] {
             assert_unpinned(&cells, &tables, owner);
         }
+    }
+
+    #[test]
+    fn an_employer_subtracting_its_own_logs_from_a_total_pins_nothing_of_another() {
+        // Municipality by quarter only; two employers' small counts in one quarter whose total
+        // is 5: each alone is `<5` to an outsider, but either employer, knowing its own, would
+        // get the other's from the total.
+        let cell = |municipality: &str, count: u64| CubeCell {
+            labels: vec![municipality.to_owned(), "2025-Q1".to_owned()],
+            count,
+            known_by: vec![format!("employer {municipality}")],
+        };
+        let cells = [cell("5037", 3), cell("5038", 2), cell("5041", 9)];
+        let tables = LinkedTables::publish(2, &cells, Breakdowns::Only(&[(0, 1)]));
+        let (_, mut audit) = Audit::of(2, &cells, Breakdowns::Only(&[(0, 1)]));
+        for (figure, published) in audit.figures.iter_mut().zip(&tables.figures) {
+            figure.hidden = published.hidden;
+        }
+        for knows in 0..2 {
+            let known: Vec<Option<u64>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| (i == knows).then_some(cell.count))
+                .collect();
+            let other = audit.audit(&known)[1 - knows];
+            assert!(other.low <= 1 && other.high >= 4, "{knows}: {other:?}");
+        }
+        assert_eq!(tables.table(0, 1).rows, ["5037", "5038", "5041"]);
     }
 }

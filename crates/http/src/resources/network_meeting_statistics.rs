@@ -9,7 +9,10 @@ use crate::input::ValidQuery;
 use crate::state::AppState;
 use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
-use samhandling_domain::statistics::{mean_if_enough, share_if_enough, suppress, Cell, CountTable};
+use samhandling_domain::statistics::linked::{
+    leaves_few_to_others, Breakdowns, CubeCell, LinkedTables,
+};
+use samhandling_domain::statistics::{mean_if_enough, share_if_enough, Cell};
 use samhandling_usecases::network_meetings as usecases;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -42,7 +45,8 @@ pub struct NetworkMeetingStatistics {
     /// Meetings logged in all: the table's total, suppressed like it.
     pub meetings_logged: Cell,
     /// The average number of people in a meeting's network, over all years; `null` below 5
-    /// meetings, and for a year's view.
+    /// meetings, for a year's view, and where a facilitator's employer or competence centre,
+    /// subtracting its own meetings, would be left with 1 to 4 of others' (as for the shares).
     pub average_network_size: Option<f64>,
     /// The share (0 to 1) of meetings whose facilitator asked for supervision, over all years;
     /// `null` below 5, and for a year's view.
@@ -77,17 +81,23 @@ async fn network_meeting_statistics(
     let year = query.0.year;
     // One table for all years, suppressed and audited once; a year is a view of it, so that no
     // two answers can be differenced.
-    let (counts, sums) = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::statistics(conn, None)?)
-    })
-    .await?;
-    let all_years = suppress(&CountTable::from_triples(counts.into_iter().map(|count| {
-        (
-            count.row_label,
-            count.column_label,
-            u64::try_from(count.count).unwrap_or(0),
-        )
-    })));
+    // Each facilitator's employer and the competence centres that follow it up know its logs:
+    // the table is audited for each of them too.
+    let (counts, sums) =
+        crate::db::run(&state.database, move |conn| Ok(usecases::statistics(conn)?)).await?;
+    let cells: Vec<CubeCell> = counts
+        .into_iter()
+        .map(|count| CubeCell {
+            labels: vec![count.municipality, count.quarter],
+            count: u64::try_from(count.count).unwrap_or(0),
+            known_by: std::iter::once(count.employer)
+                .chain(count.followers)
+                .collect(),
+        })
+        .collect();
+    let all_years = LinkedTables::publish(2, &cells, Breakdowns::Only(&[(0, 1)])).table(0, 1);
+    // An employer or a centre would subtract its own meetings from an average over all.
+    let few_beside_own = leaves_few_to_others(&cells);
     let meetings = match year {
         None => Table::from(all_years),
         Some(year) => {
@@ -98,7 +108,7 @@ async fn network_meeting_statistics(
     // Means and shares only for all years: a year's beside them would difference one meeting out.
     let logged = u64::try_from(sums.meetings).unwrap_or(0);
     let part = |count: i64| u64::try_from(count).unwrap_or(0);
-    let all = year.is_none();
+    let all = year.is_none() && !few_beside_own;
     Ok(Published(NetworkMeetingStatistics {
         meetings_logged: meetings.total.clone(),
         meetings,
