@@ -12,6 +12,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod context;
+pub mod course_views;
 pub mod courses;
 pub mod dialogue;
 pub mod dialogue_views;
@@ -25,8 +26,10 @@ pub mod groups;
 pub mod input;
 pub mod intakes;
 pub mod is24;
+pub mod learning_network_views;
 pub mod learning_networks;
 pub mod memberships;
+pub mod network_meeting_views;
 pub mod network_meetings;
 pub mod organisations;
 pub mod references;
