@@ -24,6 +24,7 @@ pub mod group_statistics;
 pub mod group_views;
 pub mod groups;
 pub mod input;
+pub mod intake_views;
 pub mod intakes;
 pub mod is24;
 pub mod learning_network_views;
@@ -36,6 +37,7 @@ pub mod references;
 pub mod referral_input;
 pub mod referral_views;
 pub mod referrals;
+pub mod webhook_views;
 pub mod webhooks;
 
 pub use context::{Clock, Context, FixedClock, SystemClock};
