@@ -80,14 +80,7 @@ impl<P: Policy> Authorized<P> {
         resource_type: ResourceType,
         resource_id: Uuid,
     ) -> NewAuditEvent {
-        NewAuditEvent {
-            actor: self.caller.subject.clone(),
-            actor_organisation_id: Some(self.caller.organisation_id.uuid()),
-            action,
-            resource_type,
-            resource_id,
-            request_id: self.request_id.0.clone(),
-        }
+        self.actor().event(action, resource_type, resource_id)
     }
 }
 

@@ -6,6 +6,7 @@ use crate::error::{ApiError, PROBLEM_JSON};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use std::future::{ready, Ready};
@@ -51,13 +52,7 @@ impl FromRequest for RequestId {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(req
-            .extensions()
-            .get::<RequestId>()
-            .cloned()
-            .unwrap_or_else(|| {
-                RequestId::from_header(req.headers().get(REQUEST_ID_HEADER))
-            })))
+        ready(Ok(RequestId::from_request_sync(req)))
     }
 }
 
@@ -85,15 +80,8 @@ pub async fn request_context(
             // Only middleware fails this way (handlers' errors arrive inside the response). No
             // request is left to build a response around: let actix render the problem.
             log_internal(&error, &request_id);
-            log::info!(
-                target: "samhandling::access",
-                "request_id={} {} {} {} {}ms",
-                request_id.0,
-                method,
-                path,
-                error.as_response_error().status_code().as_u16(),
-                started.elapsed().as_millis()
-            );
+            let status = error.as_response_error().status_code();
+            log_access(&request_id, &method, &path, status.as_u16(), started);
             let api_error = as_api_error(&error).map_or_else(
                 || ApiError::from_status(error.as_response_error().status_code()),
                 clone_public,
@@ -106,16 +94,27 @@ pub async fn request_context(
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     protect(response.headers_mut(), &path);
+    log_access(
+        &request_id,
+        &method,
+        &path,
+        response.status().as_u16(),
+        started,
+    );
+    Ok(response)
+}
+
+/// The access log line of one request: its id, method, path (never the query), status and time.
+fn log_access(request_id: &RequestId, method: &Method, path: &str, status: u16, started: Instant) {
     log::info!(
         target: "samhandling::access",
         "request_id={} {} {} {} {}ms",
         request_id.0,
         method,
         path,
-        response.status().as_u16(),
+        status,
         started.elapsed().as_millis()
     );
-    Ok(response)
 }
 
 /// What Swagger UI needs and nothing more: its own scripts, its inline styles, its `data:` icons,

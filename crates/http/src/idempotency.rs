@@ -131,6 +131,16 @@ impl Created {
         Ok(self)
     }
 
+    /// The answer `answer` makes of `shown(Some(secret))`, kept for replays as `shown(None)`: a
+    /// secret is shown once, and never stored in clear text.
+    pub fn showing_once<B: Serialize>(
+        secret: String,
+        shown: impl Fn(Option<String>) -> B,
+        answer: impl FnOnce(&B) -> Result<Created, ApiError>,
+    ) -> Result<Created, ApiError> {
+        answer(&shown(Some(secret)))?.replaying(&shown(None))
+    }
+
     /// An action done (200) with its result, for a POST that must not be repeated by a retry
     /// (a replay, a secret rotation) but creates nothing addressable.
     pub fn done(body: &impl Serialize) -> Result<Created, ApiError> {

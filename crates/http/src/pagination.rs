@@ -165,7 +165,7 @@ where
     F: FnOnce(&mut PgConnection) -> Result<Page<T>, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
-    let found = crate::db::run(&state.database, move |conn| Ok(work(conn)?)).await?;
+    let found = crate::record::load(state, work).await?;
     to_wire(state, found, show)
 }
 

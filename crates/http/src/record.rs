@@ -60,23 +60,34 @@ where
     Ok(found)
 }
 
-/// Commits one `read` event per record of a list page (`ids`) before the page is answered.
-pub async fn note_list_read<P: Policy>(
+/// Runs the use-case read `work` outside any transaction: for what is no one record (a list, a
+/// figure), whose scope the read itself applies.
+pub async fn load<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, UseCaseError> + Send + 'static,
+    T: Send + 'static,
+{
+    crate::db::run(&state.database, move |conn| Ok(work(conn)?)).await
+}
+
+/// Commits one `read` event per record of the list page `found` before the page is answered:
+/// for the lists of records every read of which is audited.
+pub async fn note_page_read<P: Policy, T: Keyed>(
     state: &AppState,
     caller: &Authorized<P>,
     resource_type: ResourceType,
-    ids: impl IntoIterator<Item = Uuid>,
+    found: &Page<T>,
 ) -> Result<(), ApiError> {
-    let events = ids
-        .into_iter()
-        .map(|id| caller.audit(AuditAction::Read, resource_type, id))
+    let events = found
+        .items
+        .iter()
+        .map(|record| caller.audit(AuditAction::Read, resource_type, record.position().id))
         .collect();
     state.read_audit.record_all(events).await
 }
 
 /// Lists one page with the use-case read `work`, and answers it (each record as `show` makes it)
-/// only once a `read` event of every record on it is committed: for the lists of records every
-/// read of which is audited.
+/// only once a `read` event of every record on it is committed (see [`note_page_read`]).
 pub async fn list_audited<P, T, U, F>(
     state: &AppState,
     caller: &Authorized<P>,
@@ -89,9 +100,8 @@ where
     F: FnOnce(&mut PgConnection) -> Result<Page<T>, UseCaseError> + Send + 'static,
     T: Keyed + Send + 'static,
 {
-    let found = crate::db::run(&state.database, move |conn| Ok(work(conn)?)).await?;
-    let ids = found.items.iter().map(|record| record.position().id);
-    note_list_read(state, caller, resource_type, ids).await?;
+    let found = load(state, work).await?;
+    note_page_read(state, caller, resource_type, &found).await?;
     pagination::to_wire(state, found, show)
 }
 
@@ -129,11 +139,7 @@ where
     F: FnOnce(&mut Context<'_>) -> Result<T, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
-    let actor = caller.actor();
-    let result = crate::db::transaction(&state.database, move |conn| {
-        Ok(work(&mut Context::new(conn, &actor, &SystemClock))?)
-    })
-    .await;
+    let result = operate_as(state, caller.actor(), work).await;
     caller.noting_denial(state, resource_type, id, result).await
 }
 

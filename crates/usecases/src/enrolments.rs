@@ -26,6 +26,34 @@ pub struct MovedEnrolment {
     pub links: Vec<Facilitator>,
 }
 
+/// Where an enrolment can be moved by hand; a waiting one moves up by itself.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrolmentMove {
+    /// Give the seat (or the place in line) back.
+    Cancelled,
+    /// The professional took the whole course.
+    Completed,
+}
+
+impl From<EnrolmentMove> for EnrolmentStatus {
+    fn from(to: EnrolmentMove) -> Self {
+        match to {
+            EnrolmentMove::Cancelled => EnrolmentStatus::Cancelled,
+            EnrolmentMove::Completed => EnrolmentStatus::Completed,
+        }
+    }
+}
+
+/// A status change.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to": "completed"}))]
+pub struct EnrolmentTransition {
+    /// The new status; see `allowed_transitions`.
+    pub to: EnrolmentMove,
+}
+
 /// Moves the enrolment `id` of the course `course_id` (both within `scope`, the course locked
 /// first) to `to`, checked by the lifecycle. A cancelled seat goes to the first in line; a
 /// completion links the professional as a facilitator to every organiser, each link audited.

@@ -1,7 +1,7 @@
 //! A group as its running centre is shown it, and as the catalogue shows it to everyone else, and the people who wait as candidates for it:
 //! computed from the stored group (where it may move, the seats free) and the ranking.
 
-use crate::groups::GroupDetails;
+use crate::groups::{GroupDetails, SeenGroup};
 use chrono::{DateTime, Utc};
 use samhandling_domain::group::{
     FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Schedule, SeatBand, Starter, Weekday,
@@ -183,6 +183,37 @@ impl CatalogueGroup {
                 .flatten(),
             confidential_location: group.confidential_location,
             seats,
+        }
+    }
+}
+
+/// A group as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum GroupView {
+    /// The running centre's view.
+    Centre(Box<CentreGroup>),
+    /// The catalogue's view, for everyone else.
+    Catalogue(CatalogueGroup),
+}
+
+impl GroupView {
+    /// The centre's view of a group, as lists show it.
+    pub fn centre_summary(group: Group) -> Self {
+        GroupView::Centre(Box::new(CentreGroup::of(group, None)))
+    }
+}
+
+impl From<SeenGroup> for GroupView {
+    /// The centre's view of its own group, the catalogue's of another's.
+    fn from(seen: SeenGroup) -> Self {
+        match seen {
+            SeenGroup::Own(group, details) => {
+                GroupView::Centre(Box::new(CentreGroup::of(group, details)))
+            }
+            SeenGroup::Catalogue(group, seats) => {
+                GroupView::Catalogue(CatalogueGroup::of(group, seats))
+            }
         }
     }
 }

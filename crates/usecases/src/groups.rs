@@ -3,8 +3,8 @@
 //! and checked against what it belongs to (`chronology::check_happened_on`).
 
 use crate::input::{
-    check_languages, check_municipality_number, Label, LanguageTag, MunicipalityNumberText, Name,
-    Subject,
+    check_language, check_languages, check_municipality_number, Label, LanguageTag,
+    MunicipalityNumberText, Name, Subject,
 };
 use crate::{Context, UseCaseError};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -24,7 +24,7 @@ use samhandling_persistence::{memberships, referrals};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
@@ -476,6 +476,43 @@ pub fn record_visit(
 }
 
 pub use samhandling_persistence::groups::GroupFilter;
+
+/// Filters for the list; they combine with AND.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupQuery {
+    /// Only the catalogue: the published open (recruiting or starting) groups, full or not (what
+    /// everyone but the running centre sees anyway).
+    pub catalogue: Option<bool>,
+    /// Only the centre's own groups in this status. The catalogue does not show a group's status,
+    /// so this filter never reaches another centre's groups.
+    pub status: Option<GroupStatus>,
+    /// Only this theme.
+    pub theme: Option<GroupTheme>,
+    /// Only this format.
+    pub format: Option<GroupFormat>,
+    /// Only groups meeting in this municipality.
+    #[validate(custom(function = "check_municipality_number"))]
+    #[param(value_type = Option<MunicipalityNumberText>)]
+    pub municipality: Option<String>,
+    /// Only groups talking this language (BCP 47).
+    #[validate(custom(function = "check_language"))]
+    #[param(value_type = Option<LanguageTag>)]
+    pub language: Option<String>,
+}
+
+impl From<GroupQuery> for GroupFilter {
+    fn from(query: GroupQuery) -> Self {
+        GroupFilter {
+            status: query.status,
+            theme: query.theme,
+            format: query.format,
+            municipality: query.municipality,
+            language: query.language,
+            catalogue_only: query.catalogue.unwrap_or(false),
+        }
+    }
+}
 pub use samhandling_persistence::matching::Candidate;
 
 /// A group as the caller may see it.

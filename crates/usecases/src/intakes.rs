@@ -18,7 +18,7 @@ use samhandling_persistence::intakes::{self as store, ONE_PER_REFERRAL_KEY};
 use samhandling_persistence::referrals;
 use samhandling_persistence::{matching, PgConnection};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
@@ -229,6 +229,32 @@ pub fn complete_intake(
 }
 
 pub use samhandling_persistence::intakes::IntakeFilter;
+
+/// Filters for the list; they combine with AND.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IntakeQuery {
+    /// Only held (`true`) or only booked (`false`) intakes.
+    pub held: Option<bool>,
+    /// Only this outcome.
+    pub outcome: Option<IntakeOutcome>,
+    /// Only intakes booked at or after this time.
+    pub scheduled_after: Option<DateTime<Utc>>,
+    /// Only intakes booked before this time.
+    pub scheduled_before: Option<DateTime<Utc>>,
+}
+
+impl From<IntakeQuery> for IntakeFilter {
+    fn from(query: IntakeQuery) -> Self {
+        IntakeFilter {
+            held: query.held,
+            outcome: query.outcome,
+            scheduled_after: query.scheduled_after,
+            scheduled_before: query.scheduled_before,
+        }
+    }
+}
+
 pub use samhandling_persistence::matching::{Demand, Suggestion};
 
 /// One page of the intakes in `scope` that pass `filter`.

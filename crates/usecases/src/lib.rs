@@ -12,6 +12,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod context;
+pub mod course_views;
 pub mod courses;
 pub mod dialogue;
 pub mod dialogue_views;
@@ -23,16 +24,20 @@ pub mod group_statistics;
 pub mod group_views;
 pub mod groups;
 pub mod input;
+pub mod intake_views;
 pub mod intakes;
 pub mod is24;
+pub mod learning_network_views;
 pub mod learning_networks;
 pub mod memberships;
+pub mod network_meeting_views;
 pub mod network_meetings;
 pub mod organisations;
 pub mod references;
 pub mod referral_input;
 pub mod referral_views;
 pub mod referrals;
+pub mod webhook_views;
 pub mod webhooks;
 
 pub use context::{Clock, Context, FixedClock, SystemClock};

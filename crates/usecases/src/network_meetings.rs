@@ -13,7 +13,7 @@ use samhandling_domain::network_meeting::{
     distinct_themes, AgeGroup, FollowedFacilitator, Gender, NetworkMeeting, NetworkMeetingScope,
     NetworkTheme, Participants, SuggestedBy, SupervisionRequest, SupervisionSession, PRINCIPLE,
 };
-use samhandling_domain::page::{Page, PageRequest};
+use samhandling_domain::page::{Keyed, Page, PageRequest, Position};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::PgConnection;
@@ -559,6 +559,12 @@ pub struct ShownMeeting {
     pub meeting: NetworkMeeting,
     /// The facilitator as the centre follows it up.
     pub facilitator: Option<FollowedFacilitator>,
+}
+
+impl Keyed for ShownMeeting {
+    fn position(&self) -> Position {
+        self.meeting.position()
+    }
 }
 
 /// Pairs each log with the centre's record of its facilitator, unless it is the caller's own.

@@ -3,18 +3,19 @@
 //! cases' input ([`crate::referrals::register_self`] stores a self-registration).
 
 use crate::input::{
-    check_language, check_municipality_number, check_phone, Label, LanguageTag,
+    check_language, check_municipality_number, check_phone, check_plain_text, Label, LanguageTag,
     MunicipalityNumberText, Phone,
 };
 use crate::UseCaseError;
 use chrono::{DateTime, SubsecRound, Utc};
 use samhandling_domain::referral::{
-    Consent, ConsentMethod, Offer, Person, PreferredFormat, Source, TargetGroup,
+    CoarseStatus, Consent, ConsentMethod, Offer, Person, PreferredFormat, ReferralScope,
+    ReferralStatus, RetentionPolicy, Source, TargetGroup,
 };
-use samhandling_persistence::referrals::NewReferral;
+use samhandling_persistence::referrals::{NewReferral, ReferralFilter};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
@@ -291,5 +292,69 @@ referral_request! {
         /// The person's agreement to be contacted.
         #[validate(nested)]
         pub consent: (SelfConsent),
+    }
+}
+
+/// Filters for the list; they combine with AND.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralQuery {
+    /// Only this status. A referrer finds by it only the referrals whose detailed status it may
+    /// see (with the person's consent to feedback); `coarse_status` works for all of its own.
+    pub status: Option<ReferralStatus>,
+    /// Only this coarse status.
+    pub coarse_status: Option<CoarseStatus>,
+    /// Only this offer.
+    pub offer: Option<Offer>,
+    /// Only referrals tagged with this target group.
+    pub target_group: Option<TargetGroup>,
+    /// Only people living in this municipality (kommunenummer).
+    #[validate(custom(function = "check_municipality_number"))]
+    #[param(value_type = Option<MunicipalityNumberText>)]
+    pub municipality: Option<String>,
+    /// Only referrals created at or after this time.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Only referrals created before this time.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Only referrals changed after this time: for syncing deltas. For a referrer, changed in
+    /// its view (`updated_at` of its view).
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Only referrals whose person is due for erasure before this time (for the centre: what
+    /// the retention sweep will erase unless someone acts).
+    pub erasure_due_before: Option<DateTime<Utc>>,
+    /// Only the referral with this external reference (yours, as referrer).
+    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
+    #[param(value_type = Option<Label>)]
+    pub external_reference: Option<String>,
+}
+
+impl ReferralQuery {
+    /// The use case's filter for a caller of `scope`, due dates counted under `retention`.
+    /// `erasure_due_before` is the centre's alone: due dates count from the centre's last
+    /// change, which a referrer's view hides (422 for a referrer).
+    pub fn filter(
+        self,
+        scope: ReferralScope,
+        retention: RetentionPolicy,
+    ) -> Result<ReferralFilter, UseCaseError> {
+        if self.erasure_due_before.is_some() && scope.is_referrer_only() {
+            return Err(UseCaseError::invalid(
+                "erasure_due_before",
+                "not_for_role",
+                "erasure_due_before is for the centre",
+            ));
+        }
+        Ok(ReferralFilter {
+            status: self.status,
+            coarse_status: self.coarse_status,
+            offer: self.offer,
+            target_group: self.target_group,
+            municipality: self.municipality,
+            created_after: self.created_after,
+            created_before: self.created_before,
+            updated_after: self.updated_after,
+            external_reference: self.external_reference,
+            erasure_due_before: self.erasure_due_before.map(|before| (before, retention)),
+        })
     }
 }

@@ -119,18 +119,12 @@ async fn create_api_client(
     key.create_by(&state, &caller, path, request, move |ctx, request| {
         let id = Uuid::now_v7();
         let client = usecases::register(ctx, id, &request, &secret_hash)?;
-        let location = format!("{path}/{id}");
-        let created = Created::new(
-            &RegisteredApiClient {
-                client: client.clone(),
-                client_secret: Some(secret),
-            },
-            location,
-            None,
-        )?;
-        created.replaying(&RegisteredApiClient {
-            client,
-            client_secret: None,
+        let shown = |client_secret| RegisteredApiClient {
+            client: client.clone(),
+            client_secret,
+        };
+        Created::showing_once(secret, shown, |body| {
+            Created::new(body, format!("{path}/{id}"), None)
         })
     })
     .await
@@ -156,11 +150,12 @@ async fn list_api_clients(
             next_cursor: None,
         }));
     };
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list(conn, scope, page.0)?)
-    })
-    .await?;
-    pagination::to_wire(&state, found, |client| client)
+    pagination::list(
+        &state,
+        move |conn| usecases::list(conn, scope, page.0),
+        |client| client,
+    )
+    .await
 }
 
 /// Get an API client.

@@ -69,9 +69,10 @@ async fn list_audit_events(
         occurred_after: query.occurred_after,
         occurred_before: query.occurred_before,
     };
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(audit::events(conn, &filter, page.0)?)
-    })
-    .await?;
-    pagination::to_wire(&state, found, |event| event)
+    pagination::list(
+        &state,
+        move |conn| audit::events(conn, &filter, page.0),
+        |event| event,
+    )
+    .await
 }

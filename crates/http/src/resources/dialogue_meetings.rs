@@ -165,8 +165,8 @@ async fn list_meetings(
 ) -> Result<web::Json<Paginated<MeetingView>>, ApiError> {
     let who = caller.caller.clone();
     let status = query.0.status;
-    let (access, found) = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_meetings(conn, &who, status, page.0)?)
+    let (access, found) = record::load(&state, move |conn| {
+        usecases::list_meetings(conn, &who, status, page.0)
     })
     .await?;
     pagination::to_wire(&state, found, |meeting| {

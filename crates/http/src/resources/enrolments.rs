@@ -6,7 +6,7 @@
 
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
-use crate::etag::{Tagged, Versioned};
+use crate::etag::Tagged;
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
@@ -14,15 +14,14 @@ use crate::record;
 use crate::resources::courses::CoursePath;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::course::{CourseScope, Enrolment, EnrolmentStatus};
-use samhandling_usecases::enrolments::{self as usecases, Enrol};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use samhandling_domain::course::{CourseScope, EnrolmentStatus};
+use samhandling_usecases::course_views::EnrolmentView;
+use samhandling_usecases::enrolments::{self as usecases, Enrol, EnrolmentTransition};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Registers the routes.
 pub fn configure(config: &mut ServiceConfig) {
@@ -31,91 +30,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_enrolments)
         .service(get_enrolment)
         .service(move_enrolment);
-}
-
-/// Where an enrolment can be moved by hand; a waiting one moves up by itself.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EnrolmentMove {
-    /// Give the seat (or the place in line) back.
-    Cancelled,
-    /// The professional took the whole course.
-    Completed,
-}
-
-impl From<EnrolmentMove> for EnrolmentStatus {
-    fn from(to: EnrolmentMove) -> Self {
-        match to {
-            EnrolmentMove::Cancelled => EnrolmentStatus::Cancelled,
-            EnrolmentMove::Completed => EnrolmentStatus::Completed,
-        }
-    }
-}
-
-/// A status change.
-#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"to": "completed"}))]
-pub struct EnrolmentTransition {
-    /// The new status; see `allowed_transitions`.
-    pub to: EnrolmentMove,
-}
-
-/// An enrolment, as the course's organisers see it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EnrolmentView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The course.
-    pub course_id: Uuid,
-    /// The professional's name.
-    pub name: String,
-    /// Work e-mail.
-    pub work_email: String,
-    /// The employer (organisation id).
-    pub employer_organisation_id: Uuid,
-    /// The service the professional works in.
-    pub service: String,
-    /// The token subject the professional signs in with as a facilitator.
-    pub subject: String,
-    /// Where it is.
-    pub status: EnrolmentStatus,
-    /// Place in line (1 is next), while waiting; `null` otherwise.
-    pub waiting_position: Option<i64>,
-    /// Where it may be moved.
-    pub allowed_transitions: Vec<EnrolmentStatus>,
-    /// Version, also the `ETag`.
-    pub version: i32,
-    /// Enrolled (the line's order).
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<Enrolment> for EnrolmentView {
-    fn from(enrolment: Enrolment) -> Self {
-        EnrolmentView {
-            allowed_transitions: enrolment.status.allowed_transitions(),
-            id: enrolment.id,
-            course_id: enrolment.course_id,
-            name: enrolment.name,
-            work_email: enrolment.work_email,
-            employer_organisation_id: enrolment.employer_organisation_id,
-            service: enrolment.service,
-            subject: enrolment.subject,
-            status: enrolment.status,
-            waiting_position: enrolment.waiting_position,
-            version: enrolment.version,
-            created_at: enrolment.created_at,
-            updated_at: enrolment.updated_at,
-        }
-    }
-}
-
-impl Versioned for EnrolmentView {
-    fn version(&self) -> i32 {
-        self.version
-    }
 }
 
 /// The path of one enrolment.
@@ -201,20 +115,10 @@ async fn list_enrolments(
         &caller,
         ResourceType::Course,
         course_id,
-        move |conn| {
-            Ok(Some(usecases::list_enrolments(
-                conn, scope, course_id, page.0,
-            )?))
-        },
+        move |conn| usecases::list_enrolments(conn, scope, course_id, page.0).map(Some),
     )
     .await?;
-    record::note_list_read(
-        &state,
-        &caller,
-        ResourceType::Enrolment,
-        found.items.iter().map(|enrolment| enrolment.id),
-    )
-    .await?;
+    record::note_page_read(&state, &caller, ResourceType::Enrolment, &found).await?;
     pagination::to_wire(&state, found, EnrolmentView::from)
 }
 

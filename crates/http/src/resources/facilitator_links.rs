@@ -6,16 +6,15 @@
 
 use crate::auth::{Authorized, Facilitators};
 use crate::error::ApiError;
-use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::course::Facilitator;
+use samhandling_usecases::course_views::FacilitatorLinkView;
 use samhandling_usecases::facilitators as usecases;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -25,42 +24,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_facilitator_links)
         .service(confirm_facilitator_link)
         .service(withdraw_facilitator_link);
-}
-
-/// A competence centre's link to the caller, as the facilitator sees it.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a71",
-    "competence_centre_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a72",
-    "trained": true,
-    "since": "2026-11-23T10:00:00Z",
-    "confirmed_at": null
-}))]
-pub struct FacilitatorLinkView {
-    /// Identifier of the link.
-    pub id: Uuid,
-    /// The competence centre that follows the facilitator up.
-    pub competence_centre_id: Uuid,
-    /// Whether the link comes from a course the facilitator completed with the centre (else an
-    /// affiliation).
-    pub trained: bool,
-    /// Linked since.
-    pub since: DateTime<Utc>,
-    /// When the facilitator confirmed it; `null` while pending: until then the centre sees none
-    /// of the facilitator's logs.
-    pub confirmed_at: Option<DateTime<Utc>>,
-}
-
-impl From<Facilitator> for FacilitatorLinkView {
-    fn from(link: Facilitator) -> Self {
-        FacilitatorLinkView {
-            id: link.id,
-            competence_centre_id: link.competence_centre_id,
-            trained: link.enrolment_id.is_some(),
-            since: link.created_at,
-            confirmed_at: link.confirmed_at,
-        }
-    }
 }
 
 /// The path of one link.
@@ -96,18 +59,14 @@ async fn list_facilitator_links(
     page: Pagination,
 ) -> Result<web::Json<Paginated<FacilitatorLinkView>>, ApiError> {
     let (employer, subject) = facilitator_of(&caller);
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_links(conn, employer, &subject, page.0)?)
-    })
-    .await?;
-    record::note_list_read(
+    record::list_audited(
         &state,
         &caller,
         ResourceType::Facilitator,
-        found.items.iter().map(|link| link.id),
+        move |conn| usecases::list_links(conn, employer, &subject, page.0),
+        FacilitatorLinkView::from,
     )
-    .await?;
-    pagination::to_wire(&state, found, FacilitatorLinkView::from)
+    .await
 }
 
 /// Confirm a centre's link to me.

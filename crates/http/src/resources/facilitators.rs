@@ -17,12 +17,11 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::course::Facilitator;
+use samhandling_usecases::course_views::FacilitatorView;
 use samhandling_usecases::facilitators::{self as usecases, AffiliateFacilitator, TrainedOn};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -35,41 +34,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(affiliate_facilitator)
         .service(list_facilitators)
         .service(get_facilitator);
-}
-
-/// A facilitator the caller's centre follows up.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FacilitatorView {
-    /// Identifier of the link.
-    pub id: Uuid,
-    /// The employer the facilitator signs in for (the token's organisation).
-    pub employer_organisation_id: Uuid,
-    /// The token subject (`sub`) the facilitator signs in with.
-    pub subject: String,
-    /// The facilitator's name.
-    pub name: String,
-    /// The course completed with the centre; `null` for an affiliation.
-    pub trained_on_course: Option<Uuid>,
-    /// Linked since.
-    pub since: DateTime<Utc>,
-    /// When the facilitator confirmed the link (`POST /api/v1/facilitator-links/{id}/confirmation`);
-    /// `null` while pending, and until then the centre sees none of its logs.
-    pub confirmed_at: Option<DateTime<Utc>>,
-}
-
-impl FacilitatorView {
-    /// The view of `facilitator`, with the course it was trained on among `trained`.
-    fn of(facilitator: Facilitator, trained: &TrainedOn) -> Self {
-        FacilitatorView {
-            trained_on_course: trained.course_of(&facilitator),
-            id: facilitator.id,
-            employer_organisation_id: facilitator.employer_organisation_id,
-            subject: facilitator.subject,
-            name: facilitator.name,
-            since: facilitator.created_at,
-            confirmed_at: facilitator.confirmed_at,
-        }
-    }
 }
 
 /// The path of one facilitator link.
@@ -137,17 +101,11 @@ async fn list_facilitators(
     page: Pagination,
 ) -> Result<web::Json<Paginated<FacilitatorView>>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let (found, trained) = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_facilitators(conn, centre, page.0)?)
+    let (found, trained) = record::load(&state, move |conn| {
+        usecases::list_facilitators(conn, centre, page.0)
     })
     .await?;
-    record::note_list_read(
-        &state,
-        &caller,
-        ResourceType::Facilitator,
-        found.items.iter().map(|facilitator| facilitator.id),
-    )
-    .await?;
+    record::note_page_read(&state, &caller, ResourceType::Facilitator, &found).await?;
     pagination::to_wire(&state, found, |facilitator| {
         FacilitatorView::of(facilitator, &trained)
     })

@@ -76,11 +76,12 @@ async fn list_actions(
             .then(|| Utc::now().date_naive()),
         meeting_id: query.0.meeting_id,
     };
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_actions(conn, &who, filter, page.0)?)
-    })
-    .await?;
-    pagination::to_wire(&state, found, ActionView::from)
+    pagination::list(
+        &state,
+        move |conn| usecases::list_actions(conn, &who, filter, page.0),
+        ActionView::from,
+    )
+    .await
 }
 
 /// Move a follow-up action.

@@ -8,7 +8,7 @@
 
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
-use crate::etag::{IfMatch, IfMatchHeader, Tagged, Versioned};
+use crate::etag::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
@@ -18,15 +18,13 @@ use crate::resources::learning_networks::{
 };
 use crate::state::AppState;
 use actix_web::{get, patch, post, put, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::learning_network::{Gathering, LearningNetwork};
+use samhandling_usecases::learning_network_views::GatheringView;
 use samhandling_usecases::learning_networks::{
-    self as usecases, CreateGathering, Evaluation, ProgrammeEntry, RecordAttendance,
-    UpdateGathering,
+    self as usecases, CreateGathering, RecordAttendance, UpdateGathering,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -50,92 +48,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
             "then": { "required": ["place"] }
         }),
     )]
-}
-
-/// One member service's attendance.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AttendanceView {
-    /// The member service.
-    pub member_id: Uuid,
-    /// Its organisation.
-    pub organisation_id: Uuid,
-    /// The service.
-    pub service: String,
-    /// How many came; `null` until recorded.
-    pub attendees: Option<i32>,
-}
-
-/// A gathering, as the coordinator and the members see it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GatheringView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The network.
-    pub network_id: Uuid,
-    /// The date.
-    pub held_on: NaiveDate,
-    /// Where, unless digital.
-    pub place: Option<String>,
-    /// Whether digital.
-    pub digital: bool,
-    /// The programme.
-    pub programme: Vec<ProgrammeEntry>,
-    /// Whether a user representative presented anything.
-    pub user_involvement: bool,
-    /// The evaluation, once summed up.
-    pub evaluation: Option<Evaluation>,
-    /// Highlights from the evaluation.
-    pub highlights: Vec<String>,
-    /// Attendance, per member service of the network.
-    pub attendance: Vec<AttendanceView>,
-    /// Version, also the `ETag`: attendance is recorded against it.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Versioned for GatheringView {
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-fn view(network: &LearningNetwork, gathering: Gathering) -> GatheringView {
-    let user_involvement = gathering.has_user_involvement();
-    GatheringView {
-        attendance: network
-            .members
-            .iter()
-            .map(|member| AttendanceView {
-                member_id: member.id,
-                organisation_id: member.organisation_id,
-                service: member.service.clone(),
-                attendees: gathering
-                    .attendance
-                    .iter()
-                    .find(|(id, _)| *id == member.id)
-                    .map(|(_, attendees)| *attendees),
-            })
-            .collect(),
-        user_involvement,
-        id: gathering.id,
-        network_id: gathering.network_id,
-        held_on: gathering.held_on,
-        place: gathering.place,
-        digital: gathering.digital,
-        programme: gathering
-            .programme
-            .into_iter()
-            .map(ProgrammeEntry::from)
-            .collect(),
-        evaluation: gathering.evaluation.map(Evaluation::from),
-        highlights: gathering.highlights,
-        version: gathering.version,
-        created_at: gathering.created_at,
-        updated_at: gathering.updated_at,
-    }
 }
 
 /// The path of one gathering.
@@ -190,7 +102,7 @@ async fn create_gathering(
         let (network, stored) = usecases::record_gathering(ctx, scope, ids, &request)?;
         let (id, version) = (stored.id, stored.version);
         Created::new(
-            &view(&network, stored),
+            &GatheringView::of(&network, stored),
             format!("{gatherings_at}/{id}"),
             Some(version),
         )
@@ -221,21 +133,13 @@ async fn list_gatherings(
         &caller,
         ResourceType::LearningNetwork,
         network_id,
-        move |conn| {
-            Ok(Some(usecases::list_gatherings(
-                conn, scope, network_id, page.0,
-            )?))
-        },
+        move |conn| usecases::list_gatherings(conn, scope, network_id, page.0).map(Some),
     )
     .await?;
-    record::note_list_read(
-        &state,
-        &caller,
-        ResourceType::Gathering,
-        found.items.iter().map(|gathering| gathering.id),
-    )
-    .await?;
-    pagination::to_wire(&state, found, |gathering| view(&network, gathering))
+    record::note_page_read(&state, &caller, ResourceType::Gathering, &found).await?;
+    pagination::to_wire(&state, found, |gathering| {
+        GatheringView::of(&network, gathering)
+    })
 }
 
 /// Read a gathering.
@@ -263,7 +167,7 @@ async fn get_gathering(
         gathering_id,
         move |conn| {
             let (network, found) = usecases::read_gathering(conn, scope, network_id, gathering_id)?;
-            Ok(Some(view(&network, found)))
+            Ok(Some(GatheringView::of(&network, found)))
         },
     )
     .await?;
@@ -303,8 +207,7 @@ async fn update_gathering(
         },
     )
     .await?;
-    let changed = view(&network, changed);
-    Ok(Tagged::new(changed))
+    Ok(Tagged::new(GatheringView::of(&network, changed)))
 }
 
 /// Record how many came from a member service.
@@ -352,6 +255,5 @@ async fn record_attendance(
         },
     )
     .await?;
-    let recorded = view(&network, recorded);
-    Ok(Tagged::new(recorded))
+    Ok(Tagged::new(GatheringView::of(&network, recorded)))
 }

@@ -17,18 +17,16 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
-use crate::text::{check_language, check_municipality_number, LanguageTag, MunicipalityNumberText};
 use actix_web::{get, patch, post, web, Either};
 use chrono::Utc;
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::group::{
-    CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, Starter,
-};
+use samhandling_domain::group::{CentreAccess, FollowUp, Group, GroupStatus, Starter};
 pub use samhandling_usecases::group_views::{
-    CandidateView, Candidates, CatalogueGroup, CentreGroup, MatchExplanation, ScheduleView,
+    CandidateView, Candidates, CatalogueGroup, CentreGroup, GroupView, MatchExplanation,
+    ScheduleView,
 };
 use samhandling_usecases::groups::UpdateGroup;
-use samhandling_usecases::groups::{self as usecases, GroupFilter, SeenGroup};
+use samhandling_usecases::groups::{self as usecases, GroupFilter, GroupQuery};
 use samhandling_usecases::groups::{AssignStarter, CreateGroup, RecordVisit, RequestFollowUp};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -62,21 +60,6 @@ pub struct GroupTransition {
     pub to: GroupStatus,
 }
 
-/// A group as the caller may see it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(tag = "view", rename_all = "snake_case")]
-pub enum GroupView {
-    /// The running centre's view.
-    Centre(Box<CentreGroup>),
-    /// The catalogue's view, for everyone else.
-    Catalogue(CatalogueGroup),
-}
-
-/// The centre's view of a group, as lists show it.
-pub(crate) fn centre_summary(group: Group) -> GroupView {
-    GroupView::Centre(Box::new(CentreGroup::of(group, None)))
-}
-
 /// The centre's view of a changed group, as a versioned answer.
 fn centre_tagged(group: Group) -> Tagged<GroupView> {
     tagged(CentreGroup::of(group, None))
@@ -87,17 +70,6 @@ fn tagged(centre: CentreGroup) -> Tagged<GroupView> {
     Tagged {
         version: centre.version,
         body: GroupView::Centre(Box::new(centre)),
-    }
-}
-
-fn view(seen: SeenGroup) -> GroupView {
-    match seen {
-        SeenGroup::Own(group, details) => {
-            GroupView::Centre(Box::new(CentreGroup::of(group, details)))
-        }
-        SeenGroup::Catalogue(group, seats) => {
-            GroupView::Catalogue(CatalogueGroup::of(group, seats))
-        }
     }
 }
 
@@ -145,33 +117,13 @@ async fn create_group(
     key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::create_group(ctx, centre, Uuid::now_v7(), &request)?;
         let (id, version) = (stored.id, stored.version);
-        Created::new(&centre_summary(stored), location(id), Some(version))
+        Created::new(
+            &GroupView::centre_summary(stored),
+            location(id),
+            Some(version),
+        )
     })
     .await
-}
-
-/// Filters for the list; they combine with AND.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GroupQuery {
-    /// Only the catalogue: the published open (recruiting or starting) groups, full or not (what
-    /// everyone but the running centre sees anyway).
-    catalogue: Option<bool>,
-    /// Only the centre's own groups in this status. The catalogue does not show a group's status,
-    /// so this filter never reaches another centre's groups.
-    status: Option<GroupStatus>,
-    /// Only this theme.
-    theme: Option<GroupTheme>,
-    /// Only this format.
-    format: Option<GroupFormat>,
-    /// Only groups meeting in this municipality.
-    #[validate(custom(function = "check_municipality_number"))]
-    #[param(value_type = Option<MunicipalityNumberText>)]
-    municipality: Option<String>,
-    /// Only groups talking this language (BCP 47).
-    #[validate(custom(function = "check_language"))]
-    #[param(value_type = Option<LanguageTag>)]
-    language: Option<String>,
 }
 
 /// List groups.
@@ -192,20 +144,13 @@ async fn list_groups(
     page: Pagination,
 ) -> Result<web::Json<Paginated<GroupView>>, ApiError> {
     let access = CentreAccess::of(&caller.caller);
-    let query = query.0;
-    let filter = GroupFilter {
-        status: query.status,
-        theme: query.theme,
-        format: query.format,
-        municipality: query.municipality,
-        language: query.language,
-        catalogue_only: query.catalogue.unwrap_or(false),
-    };
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list(conn, access, &filter, page.0, Utc::now())?)
-    })
-    .await?;
-    pagination::to_wire(&state, found, view)
+    let filter = GroupFilter::from(query.0);
+    pagination::list(
+        &state,
+        move |conn| usecases::list(conn, access, &filter, page.0, Utc::now()),
+        GroupView::from,
+    )
+    .await
 }
 
 /// Read a group.
@@ -231,7 +176,7 @@ async fn get_group(
         usecases::read(conn, access, id, Utc::now())
     })
     .await?;
-    Ok(match view(seen) {
+    Ok(match GroupView::from(seen) {
         GroupView::Centre(centre) => Either::Left(tagged(*centre)),
         catalogue @ GroupView::Catalogue(_) => Either::Right(web::Json(catalogue)),
     })

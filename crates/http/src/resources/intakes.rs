@@ -10,26 +10,26 @@
 
 use crate::auth::Authorized;
 use crate::error::ApiError;
-use crate::etag::{Tagged, Versioned};
+use crate::etag::Tagged;
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::groups::{centre_summary, GroupView, MatchExplanation, RankQuery};
+use crate::resources::groups::RankQuery;
 use crate::resources::referrals::Coordinators;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::group::{CentreAccess, GroupTheme};
-use samhandling_domain::intake::{Intake, IntakeFormat, IntakeOutcome, Preferences};
+use samhandling_domain::group::CentreAccess;
 use samhandling_domain::referral::ReferralAccess;
-use samhandling_usecases::intakes::{self as usecases, CompleteIntake, CreateIntake, IntakeFilter};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use samhandling_usecases::intake_views::{IntakeView, Suggestions, WaitingDemand};
+use samhandling_usecases::intakes::{
+    self as usecases, CompleteIntake, CreateIntake, IntakeFilter, IntakeQuery,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
-use validator::Validate;
 
 /// The collection new records are posted to.
 const ROUTE: &str = "/api/v1/intakes";
@@ -64,73 +64,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
             ]
         }),
     )]
-}
-
-/// An intake, as its centre sees it. Lists leave out `preferences`, `pseudonym` and `notes`;
-/// reading one intake shows them, and that read is audited.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IntakeView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The referral or self-registration.
-    pub referral_id: Uuid,
-    /// The centre.
-    pub centre_id: Uuid,
-    /// When it is booked.
-    pub scheduled_at: DateTime<Utc>,
-    /// How it is held.
-    pub format: IntakeFormat,
-    /// When it was held; `null` until then.
-    pub held_at: Option<DateTime<Utc>>,
-    /// What it concluded.
-    pub outcome: Option<IntakeOutcome>,
-    /// The theme, for `specific_group`.
-    pub outcome_theme: Option<GroupTheme>,
-    /// What the person would like; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preferences: Option<Preferences>,
-    /// The name the person goes by in a group; absent in lists.
-    #[allow(clippy::option_option)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub pseudonym: Option<Option<String>>,
-    /// The centre's notes; absent in lists.
-    #[allow(clippy::option_option)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Option<Option<String>>,
-    /// Version, also the `ETag`.
-    pub version: i32,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Versioned for IntakeView {
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-fn view(intake: Intake, whole: bool) -> IntakeView {
-    let completion = intake.completion;
-    IntakeView {
-        id: intake.id,
-        referral_id: intake.referral_id,
-        centre_id: intake.centre_id,
-        scheduled_at: intake.scheduled_at,
-        format: intake.format,
-        held_at: completion.as_ref().map(|c| c.held_at),
-        outcome: completion.as_ref().map(|c| c.outcome),
-        outcome_theme: completion.as_ref().and_then(|c| c.outcome_theme),
-        preferences: whole.then_some(intake.preferences),
-        pseudonym: whole.then(|| completion.and_then(|c| c.pseudonym)),
-        notes: whole.then_some(intake.notes),
-        version: intake.version,
-        created_at: intake.created_at,
-        updated_at: intake.updated_at,
-    }
 }
 
 /// The path of one intake.
@@ -169,7 +102,7 @@ async fn create_intake(
     let request = body.into_inner();
     key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::book_intake(ctx, referral_access, Uuid::now_v7(), &request)?;
-        let shown = view(stored, true);
+        let shown = IntakeView::of(stored, true);
         Created::new(
             &shown,
             format!("/api/v1/intakes/{}", shown.id),
@@ -177,20 +110,6 @@ async fn create_intake(
         )
     })
     .await
-}
-
-/// Filters for the list; they combine with AND.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct IntakeQuery {
-    /// Only held (`true`) or only booked (`false`) intakes.
-    held: Option<bool>,
-    /// Only this outcome.
-    outcome: Option<IntakeOutcome>,
-    /// Only intakes booked at or after this time.
-    scheduled_after: Option<DateTime<Utc>>,
-    /// Only intakes booked before this time.
-    scheduled_before: Option<DateTime<Utc>>,
 }
 
 /// List your centre's intakes.
@@ -209,18 +128,13 @@ async fn list_intakes(
     page: Pagination,
 ) -> Result<web::Json<Paginated<IntakeView>>, ApiError> {
     let scope = CentreAccess::of(&caller.caller).scope();
-    let query = query.0;
-    let filter = IntakeFilter {
-        held: query.held,
-        outcome: query.outcome,
-        scheduled_after: query.scheduled_after,
-        scheduled_before: query.scheduled_before,
-    };
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list(conn, scope, &filter, page.0)?)
-    })
-    .await?;
-    pagination::to_wire(&state, found, |intake| view(intake, false))
+    let filter = IntakeFilter::from(query.0);
+    pagination::list(
+        &state,
+        move |conn| usecases::list(conn, scope, &filter, page.0),
+        |intake| IntakeView::of(intake, false),
+    )
+    .await
 }
 
 /// Read an intake.
@@ -248,7 +162,7 @@ async fn get_intake(
     // What the person said leaves only once the read is on record.
     let event = caller.audit(AuditAction::Read, ResourceType::Intake, id);
     state.read_audit.record(event).await?;
-    Ok(Tagged::new(view(intake, true)))
+    Ok(Tagged::new(IntakeView::of(intake, true)))
 }
 
 /// Record the outcome of a held intake.
@@ -280,23 +194,7 @@ async fn complete_intake(
         usecases::complete_intake(ctx, &who, id, &request)
     })
     .await?;
-    Ok(Tagged::new(view(completed, true)))
-}
-
-/// A group suggested for a person.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionView {
-    /// The group.
-    pub group: GroupView,
-    /// How it fits.
-    pub fit: MatchExplanation,
-}
-
-/// Ranked suggestions.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Suggestions {
-    /// Best first.
-    pub items: Vec<SuggestionView>,
+    Ok(Tagged::new(IntakeView::of(completed, true)))
 }
 
 /// Groups for a person.
@@ -323,40 +221,7 @@ async fn suggested_groups(
         usecases::suggested_groups(conn, access, id, limit)
     })
     .await?;
-    Ok(web::Json(Suggestions {
-        items: found
-            .into_iter()
-            .map(|suggestion| SuggestionView {
-                group: centre_summary(suggestion.group),
-                fit: MatchExplanation::of(suggestion.criteria, suggestion.score),
-            })
-            .collect(),
-    }))
-}
-
-/// What the people who wait ask for, in one theme and municipality.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DemandView {
-    /// The theme (`general` for a general group).
-    pub theme: String,
-    /// Where they live; `null` when not given.
-    pub municipality_number: Option<String>,
-    /// How many wait.
-    pub waiting: i64,
-    /// The longest wait so far, in days since the referral.
-    pub longest_wait_days: i32,
-    /// The median wait so far, in days.
-    pub median_wait_days: i32,
-    /// Open seats in your recruiting and starting groups of the theme there (or digital): when
-    /// `waiting` outgrows it, a new group of the theme can start.
-    pub open_seats: i64,
-}
-
-/// The demand of those who wait.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WaitingDemand {
-    /// The largest demand first.
-    pub items: Vec<DemandView>,
+    Ok(web::Json(found.into()))
 }
 
 /// How many of your centre's people wait for a group, by theme and municipality.
@@ -373,21 +238,6 @@ async fn waiting_demand(
     state: web::Data<AppState>,
 ) -> Result<web::Json<WaitingDemand>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::waiting_demand(conn, centre)?)
-    })
-    .await?;
-    Ok(web::Json(WaitingDemand {
-        items: found
-            .into_iter()
-            .map(|demand| DemandView {
-                theme: demand.theme,
-                municipality_number: demand.municipality,
-                waiting: demand.waiting,
-                longest_wait_days: demand.longest_wait_days,
-                median_wait_days: demand.median_wait_days,
-                open_seats: demand.open_seats,
-            })
-            .collect(),
-    }))
+    let found = record::load(&state, move |conn| usecases::waiting_demand(conn, centre)).await?;
+    Ok(web::Json(found.into()))
 }

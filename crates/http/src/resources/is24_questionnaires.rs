@@ -112,9 +112,6 @@ async fn get_questionnaire(
     path: web::Path<YearPath>,
 ) -> Result<web::Json<QuestionnaireView>, ApiError> {
     let year = check_year(path.year)?;
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(is24::questionnaire(conn, year)?)
-    })
-    .await?;
+    let found = record::load(&state, move |conn| is24::questionnaire(conn, year)).await?;
     Ok(web::Json(shown(year, found)))
 }

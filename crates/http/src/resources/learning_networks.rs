@@ -16,16 +16,16 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use actix_web::{get, patch, post, web, Either, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
 use samhandling_domain::Role;
+use samhandling_usecases::learning_network_views::LearningNetworkView;
 use samhandling_usecases::learning_networks::{
-    self as usecases, AddMember, CreateLearningNetwork, SteeringSeat, UpdateLearningNetwork,
+    self as usecases, AddMember, CreateLearningNetwork, UpdateLearningNetwork,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -68,125 +68,6 @@ pub(crate) fn coordinator_scope<P: Policy>(caller: &Authorized<P>) -> LearningNe
     LearningNetworkScope::coordinator_of(&caller.caller)
 }
 
-/// A member service, as shown.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MemberView {
-    /// Identifier: attendance is recorded per member service.
-    pub id: Uuid,
-    /// The organisation.
-    pub organisation_id: Uuid,
-    /// The organisation's name.
-    pub organisation_name: String,
-    /// The service.
-    pub service: String,
-}
-
-/// The network, as both views show it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NetworkFacts {
-    /// Identifier.
-    pub id: Uuid,
-    /// What it is called.
-    pub name: String,
-    /// The competence centre that coordinates it.
-    pub coordinating_centre_id: Uuid,
-    /// Whom its services serve.
-    pub target_group: String,
-    /// When it starts.
-    pub starts_on: NaiveDate,
-    /// When it ends, if decided.
-    pub ends_on: Option<NaiveDate>,
-    /// The steering group.
-    pub steering_group: Vec<SteeringSeat>,
-    /// The member services, in the order they joined.
-    pub members: Vec<MemberView>,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The coordinating centre's view: the network with its version, which changes need.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CoordinatorNetwork {
-    /// The network.
-    #[serde(flatten)]
-    pub network: NetworkFacts,
-    /// Version, also the `ETag`.
-    pub version: i32,
-}
-
-/// A member organisation's view: the network, without a version (members do not change it).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MemberNetwork {
-    /// The network.
-    #[serde(flatten)]
-    pub network: NetworkFacts,
-}
-
-/// A learning network as the caller may see it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(tag = "view", rename_all = "snake_case")]
-pub enum LearningNetworkView {
-    /// The coordinating centre's.
-    Coordinator(Box<CoordinatorNetwork>),
-    /// A member organisation's.
-    Member(Box<MemberNetwork>),
-}
-
-/// The member services of `network`, labelled with their organisations' names.
-pub(crate) fn member_views(
-    network: &LearningNetwork,
-    names: &BTreeMap<Uuid, String>,
-) -> Vec<MemberView> {
-    network
-        .members
-        .iter()
-        .map(|member| MemberView {
-            id: member.id,
-            organisation_id: member.organisation_id,
-            organisation_name: names
-                .get(&member.organisation_id)
-                .cloned()
-                .unwrap_or_default(),
-            service: member.service.clone(),
-        })
-        .collect()
-}
-
-fn view(
-    scope: LearningNetworkScope,
-    network: LearningNetwork,
-    names: &BTreeMap<Uuid, String>,
-) -> LearningNetworkView {
-    let coordinates = scope.coordinates(&network);
-    let version = network.version;
-    let facts = NetworkFacts {
-        members: member_views(&network, names),
-        steering_group: network
-            .steering_group
-            .into_iter()
-            .map(SteeringSeat::from)
-            .collect(),
-        id: network.id,
-        name: network.name,
-        coordinating_centre_id: network.coordinating_centre_id,
-        target_group: network.target_group,
-        starts_on: network.starts_on,
-        ends_on: network.ends_on,
-        created_at: network.created_at,
-        updated_at: network.updated_at,
-    };
-    if coordinates {
-        LearningNetworkView::Coordinator(Box::new(CoordinatorNetwork {
-            network: facts,
-            version,
-        }))
-    } else {
-        LearningNetworkView::Member(Box::new(MemberNetwork { network: facts }))
-    }
-}
-
 /// The coordinator's view as a versioned answer.
 fn tagged(
     scope: LearningNetworkScope,
@@ -195,7 +76,7 @@ fn tagged(
 ) -> Tagged<LearningNetworkView> {
     Tagged {
         version: network.version,
-        body: view(scope, network, names),
+        body: LearningNetworkView::of(scope, network, names),
     }
 }
 
@@ -237,7 +118,8 @@ async fn create_learning_network(
         let stored = usecases::create_network(ctx, centre, &request)?;
         let names = usecases::names_of(ctx.conn(), &[&stored])?;
         let (id, version) = (stored.id, stored.version);
-        Created::new(&view(scope, stored, &names), location(id), Some(version))
+        let shown = LearningNetworkView::of(scope, stored, &names);
+        Created::new(&shown, location(id), Some(version))
     })
     .await
 }
@@ -258,18 +140,14 @@ async fn list_learning_networks(
     page: Pagination,
 ) -> Result<web::Json<Paginated<LearningNetworkView>>, ApiError> {
     let scope = scope_of(&caller);
-    let (found, names) = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_networks(conn, scope, page.0)?)
+    let (found, names) = record::load(&state, move |conn| {
+        usecases::list_networks(conn, scope, page.0)
     })
     .await?;
-    record::note_list_read(
-        &state,
-        &caller,
-        ResourceType::LearningNetwork,
-        found.items.iter().map(|network| network.id),
-    )
-    .await?;
-    pagination::to_wire(&state, found, |network| view(scope, network, &names))
+    record::note_page_read(&state, &caller, ResourceType::LearningNetwork, &found).await?;
+    pagination::to_wire(&state, found, |network| {
+        LearningNetworkView::of(scope, network, &names)
+    })
 }
 
 /// Read a learning network.
@@ -303,7 +181,7 @@ async fn get_learning_network(
     Ok(if coordinates {
         Either::Left(tagged(scope, network, &names))
     } else {
-        Either::Right(web::Json(view(scope, network, &names)))
+        Either::Right(web::Json(LearningNetworkView::of(scope, network, &names)))
     })
 }
 
@@ -375,7 +253,8 @@ async fn add_learning_network_member(
         let changed = usecases::add_member(ctx, scope, id, &request)?;
         let names = usecases::names_of(ctx.conn(), &[&changed])?;
         let version = changed.version;
-        Created::new(&view(scope, changed, &names), location(id), Some(version))
+        let shown = LearningNetworkView::of(scope, changed, &names);
+        Created::new(&shown, location(id), Some(version))
     })
     .await
 }

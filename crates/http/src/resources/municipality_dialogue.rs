@@ -5,6 +5,7 @@
 use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::record;
 use crate::resources::dialogue_meetings::DialogueParties;
 use crate::state::AppState;
 use crate::text::MunicipalityNumberText;
@@ -73,10 +74,8 @@ async fn municipality_dialogue(
         ));
     }
     let who = caller.caller.clone();
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::municipality_timeline(
-            conn, &who, &number, page.0,
-        )?)
+    let found = record::load(&state, move |conn| {
+        usecases::municipality_timeline(conn, &who, &number, page.0)
     })
     .await?;
     let found = match found {

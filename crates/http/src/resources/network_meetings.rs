@@ -13,23 +13,20 @@ use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
-use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use crate::text::check_plain_text;
 use actix_web::{get, patch, post, web, Either, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::network_meeting::{
-    FollowedFacilitator, NetworkMeeting, NetworkMeetingScope, NetworkTheme, SuggestedBy,
-};
+use samhandling_domain::network_meeting::{NetworkMeeting, NetworkMeetingScope};
 use samhandling_domain::Role;
+use samhandling_usecases::network_meeting_views::NetworkMeetingView;
 use samhandling_usecases::network_meetings::{
-    self as usecases, LogNetworkMeeting, MainPerson, MeetingFilter, NetworkParticipants,
-    NextNetworkMeeting, ShownMeeting, UpdateNetworkMeeting,
+    self as usecases, LogNetworkMeeting, MeetingFilter, UpdateNetworkMeeting,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
@@ -84,149 +81,11 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     ]
 }
 
-/// Whether supervision is wanted, and whether a centre has answered.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SupervisionState {
-    /// Whether supervision is wanted.
-    pub wanted: bool,
-    /// On what.
-    pub topic: Option<String>,
-    /// When a supervision session answered the request; `null` while open.
-    pub answered_on: Option<NaiveDate>,
-}
-
-/// What every view of a log shows.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NetworkMeetingFacts {
-    /// Identifier.
-    pub id: Uuid,
-    /// The date.
-    pub held_on: NaiveDate,
-    /// The municipality it was held in.
-    pub municipality_number: String,
-    /// The service that held it.
-    pub service: String,
-    /// Co-facilitators.
-    pub co_facilitators: Vec<String>,
-    /// Who suggested it.
-    pub suggested_by: SuggestedBy,
-    /// The main person.
-    pub main_person: MainPerson,
-    /// Who came, by relation.
-    pub participants: NetworkParticipants,
-    /// Everyone who came besides the main person and the facilitators.
-    pub network_size: i16,
-    /// What it was about.
-    pub themes: Vec<NetworkTheme>,
-    /// The resources found.
-    pub resources_identified: Option<String>,
-    /// What was agreed next.
-    pub next_steps: Option<String>,
-    /// The next meeting.
-    pub next_meeting: NextNetworkMeeting,
-    /// The supervision request and its answer.
-    pub supervision: SupervisionState,
-    /// Logged.
-    pub created_at: DateTime<Utc>,
-}
-
-/// The facilitator's own view: everything, with the series label and the version.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FacilitatorNetworkMeeting {
-    /// The log.
-    #[serde(flatten)]
-    pub meeting: NetworkMeetingFacts,
-    /// The facilitator's employer.
-    pub organisation_id: Uuid,
-    /// The facilitator (token subject).
-    pub facilitator_subject: String,
-    /// Your label linking the meetings of one main person.
-    pub series_id: Option<String>,
-    /// Version, also the `ETag`.
-    pub version: i32,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A competence centre's view: the log and who wrote it, without the series label or the
-/// version (either could tell what the view leaves out).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CentreNetworkMeeting {
-    /// The log.
-    #[serde(flatten)]
-    pub meeting: NetworkMeetingFacts,
-    /// The facilitator who logged it.
-    pub facilitator: FollowedFacilitator,
-}
-
-/// A log as the caller may see it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(tag = "view", rename_all = "snake_case")]
-pub enum NetworkMeetingView {
-    /// The facilitator's own.
-    Facilitator(Box<FacilitatorNetworkMeeting>),
-    /// A competence centre's.
-    CompetenceCentre(Box<CentreNetworkMeeting>),
-}
-
-fn facts(meeting: &NetworkMeeting) -> NetworkMeetingFacts {
-    NetworkMeetingFacts {
-        id: meeting.id,
-        held_on: meeting.held_on,
-        municipality_number: meeting.municipality_number.clone(),
-        service: meeting.service.clone(),
-        co_facilitators: meeting.co_facilitators.clone(),
-        suggested_by: meeting.suggested_by,
-        main_person: MainPerson {
-            age_group: meeting.age_group,
-            gender: meeting.gender,
-            chose_participants: true,
-        },
-        participants: meeting.participants.into(),
-        network_size: meeting.participants.size(),
-        themes: meeting.themes.clone(),
-        resources_identified: meeting.resources_identified.clone(),
-        next_steps: meeting.next_steps.clone(),
-        next_meeting: NextNetworkMeeting {
-            planned: meeting.next_meeting_planned,
-            on: meeting.next_meeting_on,
-        },
-        supervision: SupervisionState {
-            wanted: meeting.supervision_wanted,
-            topic: meeting.supervision_topic.clone(),
-            answered_on: meeting.supervision_answered_on,
-        },
-        created_at: meeting.created_at,
-    }
-}
-
-fn facilitator_view(meeting: NetworkMeeting) -> FacilitatorNetworkMeeting {
-    FacilitatorNetworkMeeting {
-        meeting: facts(&meeting),
-        organisation_id: meeting.organisation_id,
-        facilitator_subject: meeting.facilitator_subject,
-        series_id: meeting.series_id,
-        version: meeting.version,
-        updated_at: meeting.updated_at,
-    }
-}
-
 /// The facilitator's view as a versioned answer.
 fn tagged(meeting: NetworkMeeting) -> Tagged<NetworkMeetingView> {
-    let view = facilitator_view(meeting);
     Tagged {
-        version: view.version,
-        body: NetworkMeetingView::Facilitator(Box::new(view)),
-    }
-}
-
-fn view(shown: ShownMeeting) -> NetworkMeetingView {
-    match shown.facilitator {
-        Some(facilitator) => NetworkMeetingView::CompetenceCentre(Box::new(CentreNetworkMeeting {
-            meeting: facts(&shown.meeting),
-            facilitator,
-        })),
-        None => NetworkMeetingView::Facilitator(Box::new(facilitator_view(shown.meeting))),
+        version: meeting.version,
+        body: NetworkMeetingView::own(meeting),
     }
 }
 
@@ -275,8 +134,11 @@ async fn log_network_meeting(
         let by = (facilitator.0, facilitator.1.as_str());
         let stored = usecases::log_meeting(ctx, by, Uuid::now_v7(), &request)?;
         let (id, version) = (stored.id, stored.version);
-        let shown = NetworkMeetingView::Facilitator(Box::new(facilitator_view(stored)));
-        Created::new(&shown, location(id), Some(version))
+        Created::new(
+            &NetworkMeetingView::own(stored),
+            location(id),
+            Some(version),
+        )
     })
     .await
 }
@@ -326,13 +188,14 @@ async fn list_network_meetings(
              alone, so a competence centre cannot filter by one",
         ));
     }
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_meetings(conn, scope, &filter, page.0)?)
-    })
-    .await?;
-    let ids: Vec<Uuid> = found.items.iter().map(|shown| shown.meeting.id).collect();
-    record::note_list_read(&state, &caller, ResourceType::NetworkMeeting, ids).await?;
-    pagination::to_wire(&state, found, view)
+    record::list_audited(
+        &state,
+        &caller,
+        ResourceType::NetworkMeeting,
+        move |conn| usecases::list_meetings(conn, scope, &filter, page.0),
+        NetworkMeetingView::from,
+    )
+    .await
 }
 
 /// Read a network-meeting log.
@@ -364,7 +227,7 @@ async fn get_network_meeting(
     .await?;
     Ok(match found.facilitator {
         None => Either::Left(tagged(found.meeting)),
-        Some(_) => Either::Right(web::Json(view(found))),
+        Some(_) => Either::Right(web::Json(found.into())),
     })
 }
 

@@ -328,10 +328,7 @@ async fn issue_for(
         limits.iter().try_for_each(|limit| limit.check(conn))
     })
     .await?;
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(api_clients::credentials(conn, client_id)?)
-    })
-    .await?;
+    let found = record::load(state, move |conn| api_clients::credentials(conn, client_id)).await?;
     // Verified with no connection held and at most a few hashes at once: Argon2 is meant to be
     // slow, and neither the pool nor the cores may be taken from other requests by it.
     let hash = found

@@ -137,11 +137,12 @@ async fn list_organisations(
         municipality_number: usecases::parse_number(query.municipality_number),
         region: query.region,
     };
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list(conn, &filter, page.0)?)
-    })
-    .await?;
-    pagination::to_wire(&state, found, |organisation| organisation)
+    pagination::list(
+        &state,
+        move |conn| usecases::list(conn, &filter, page.0),
+        |organisation| organisation,
+    )
+    .await
 }
 
 /// Get an organisation.

@@ -14,18 +14,14 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, AuditEvent, ResourceType};
-use samhandling_domain::referral::{
-    CoarseStatus, Offer, ReasonCode, ReferralAccess, ReferralStatus, Source, TargetGroup,
-};
+use samhandling_domain::referral::{ReasonCode, ReferralAccess, ReferralStatus, Source};
 use samhandling_domain::Role;
 use samhandling_usecases::references::with_free_reference;
-use samhandling_usecases::referral_input::{CreateReferral, Prepared};
+use samhandling_usecases::referral_input::{CreateReferral, Prepared, ReferralQuery};
 use samhandling_usecases::referral_views::{view, Details, ReferralView};
-use samhandling_usecases::referrals::{self as usecases, ReferralFilter};
+use samhandling_usecases::referrals as usecases;
 use samhandling_usecases::{Context, SystemClock};
 use serde::{Deserialize, Serialize};
 use std::convert::identity;
@@ -100,39 +96,6 @@ pub struct TransitionRequest {
     #[serde(default, deserialize_with = "crate::text::present")]
     #[schema(nullable = false)]
     pub reason: Option<ReasonCode>,
-}
-
-/// Filters for the list; they combine with AND.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ReferralQuery {
-    /// Only this status. A referrer finds by it only the referrals whose detailed status it may
-    /// see (with the person's consent to feedback); `coarse_status` works for all of its own.
-    status: Option<ReferralStatus>,
-    /// Only this coarse status.
-    coarse_status: Option<CoarseStatus>,
-    /// Only this offer.
-    offer: Option<Offer>,
-    /// Only referrals tagged with this target group.
-    target_group: Option<TargetGroup>,
-    /// Only people living in this municipality (kommunenummer).
-    #[validate(custom(function = "check_municipality_number"))]
-    #[param(value_type = Option<MunicipalityNumberText>)]
-    municipality: Option<String>,
-    /// Only referrals created at or after this time.
-    created_after: Option<DateTime<Utc>>,
-    /// Only referrals created before this time.
-    created_before: Option<DateTime<Utc>>,
-    /// Only referrals changed after this time: for syncing deltas. For a referrer, changed in
-    /// its view (`updated_at` of its view).
-    updated_after: Option<DateTime<Utc>>,
-    /// Only referrals whose person is due for erasure before this time (for the centre: what
-    /// the retention sweep will erase unless someone acts).
-    erasure_due_before: Option<DateTime<Utc>>,
-    /// Only the referral with this external reference (yours, as referrer).
-    #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
-    #[param(value_type = Option<Label>)]
-    external_reference: Option<String>,
 }
 
 /// The path of one referral.
@@ -233,29 +196,7 @@ async fn list_referrals(
     page: Pagination,
 ) -> Result<web::Json<Paginated<ReferralView>>, ApiError> {
     let access = ReferralAccess::of(&caller.caller);
-    let query = query.0;
-    if query.erasure_due_before.is_some() && access.scope().is_referrer_only() {
-        // Due dates count from the centre's last change, which a referrer's view hides.
-        return Err(ApiError::invalid_field(
-            "erasure_due_before",
-            "not_for_role",
-            "erasure_due_before is for the centre",
-        ));
-    }
-    let filter = ReferralFilter {
-        status: query.status,
-        coarse_status: query.coarse_status,
-        offer: query.offer,
-        target_group: query.target_group,
-        municipality: query.municipality,
-        created_after: query.created_after,
-        created_before: query.created_before,
-        updated_after: query.updated_after,
-        external_reference: query.external_reference,
-        erasure_due_before: query
-            .erasure_due_before
-            .map(|before| (before, state.policies.retention)),
-    };
+    let filter = query.0.filter(access.scope(), state.policies.retention)?;
     let retention = &state.policies.retention;
     pagination::list(
         &state,

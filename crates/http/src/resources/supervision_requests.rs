@@ -4,18 +4,16 @@
 use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
-use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
 use actix_web::{get, web};
-use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::network_meeting::{FollowedFacilitator, SupervisionRequest};
+use samhandling_usecases::network_meeting_views::SupervisionRequestView;
 use samhandling_usecases::network_meetings::{self as usecases, RequestFilter};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
-use uuid::Uuid;
 use validator::Validate;
 
 /// Registers the routes.
@@ -30,39 +28,6 @@ pub struct RequestQuery {
     /// Only requests one of your centre's sessions has answered (`true`), or that none has
     /// (`false`, the open queue). Both when absent.
     answered: Option<bool>,
-}
-
-/// A request for supervision, as the centre's queue shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SupervisionRequestView {
-    /// The log that asks (readable in the centre's view).
-    pub network_meeting_id: Uuid,
-    /// Who asks.
-    pub facilitator: FollowedFacilitator,
-    /// On what.
-    pub topic: Option<String>,
-    /// When the meeting was held.
-    pub held_on: NaiveDate,
-    /// When the log was written: the queue's order.
-    pub requested_at: DateTime<Utc>,
-    /// When one of the centre's sessions answered it; `null` while open.
-    pub answered_on: Option<NaiveDate>,
-    /// That session; `null` while open.
-    pub session_id: Option<Uuid>,
-}
-
-impl From<SupervisionRequest> for SupervisionRequestView {
-    fn from(request: SupervisionRequest) -> Self {
-        SupervisionRequestView {
-            network_meeting_id: request.network_meeting_id,
-            facilitator: request.facilitator,
-            topic: request.topic,
-            held_on: request.held_on,
-            requested_at: request.requested_at,
-            answered_on: request.answer.map(|answer| answer.held_on),
-            session_id: request.answer.map(|answer| answer.session_id),
-        }
-    }
 }
 
 /// List the supervision queue.
@@ -87,16 +52,12 @@ async fn list_supervision_requests(
     let filter = RequestFilter {
         answered: query.0.answered,
     };
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_requests(conn, centre, filter, page.0)?)
-    })
-    .await?;
-    record::note_list_read(
+    record::list_audited(
         &state,
         &caller,
         ResourceType::NetworkMeeting,
-        found.items.iter().map(|request| request.network_meeting_id),
+        move |conn| usecases::list_requests(conn, centre, filter, page.0),
+        SupervisionRequestView::from,
     )
-    .await?;
-    pagination::to_wire(&state, found, SupervisionRequestView::from)
+    .await
 }

@@ -6,19 +6,15 @@ use crate::auth::{Authorized, CompetenceAdvisers};
 use crate::error::ApiError;
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
-use crate::pagination::{self, PageQuery, Paginated, Pagination};
+use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::Subject;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::network_meeting::SupervisionSession;
-use samhandling_usecases::network_meetings::{
-    self as usecases, RecordSupervisionSession, SupervisionAttendee,
-};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use samhandling_usecases::network_meeting_views::SupervisionSessionView;
+use samhandling_usecases::network_meetings::{self as usecases, RecordSupervisionSession};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -31,49 +27,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(record_supervision_session)
         .service(list_supervision_sessions)
         .service(get_supervision_session);
-}
-
-/// A supervision session.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SupervisionSessionView {
-    /// Identifier.
-    pub id: Uuid,
-    /// The competence centre that held it.
-    pub competence_centre_id: Uuid,
-    /// The date.
-    pub held_on: NaiveDate,
-    /// The adviser who held it (token subject).
-    pub adviser_subject: String,
-    /// What it was about.
-    pub topics: Vec<String>,
-    /// The facilitators there.
-    pub facilitators: Vec<SupervisionAttendee>,
-    /// The requests (log ids) it answered.
-    pub answers: Vec<Uuid>,
-    /// Recorded.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<SupervisionSession> for SupervisionSessionView {
-    fn from(session: SupervisionSession) -> Self {
-        SupervisionSessionView {
-            id: session.id,
-            competence_centre_id: session.competence_centre_id,
-            held_on: session.held_on,
-            adviser_subject: session.adviser_subject,
-            topics: session.topics,
-            facilitators: session
-                .facilitators
-                .into_iter()
-                .map(|(employer_organisation_id, subject)| SupervisionAttendee {
-                    employer_organisation_id,
-                    subject: Subject::from_stored(subject),
-                })
-                .collect(),
-            answers: session.answers,
-            created_at: session.created_at,
-        }
-    }
 }
 
 fn location(id: Uuid) -> String {
@@ -139,18 +92,14 @@ async fn list_supervision_sessions(
     page: Pagination,
 ) -> Result<web::Json<Paginated<SupervisionSessionView>>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::list_sessions(conn, centre, page.0)?)
-    })
-    .await?;
-    record::note_list_read(
+    record::list_audited(
         &state,
         &caller,
         ResourceType::SupervisionSession,
-        found.items.iter().map(|session| session.id),
+        move |conn| usecases::list_sessions(conn, centre, page.0),
+        SupervisionSessionView::from,
     )
-    .await?;
-    pagination::to_wire(&state, found, SupervisionSessionView::from)
+    .await
 }
 
 /// Read a supervision session.

@@ -15,9 +15,12 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_auth::webhook_signatures;
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::webhook::{Delivery, EventType, SubscriptionHealth};
+use samhandling_domain::webhook::{Delivery, EventType};
 use samhandling_domain::Role;
-use samhandling_usecases::webhooks::{self as usecases, NewSubscription, Subscription};
+use samhandling_usecases::webhook_views::{
+    CreatedWebhookSubscription, ReplayResult, RotatedSecret, WebhookSubscription,
+};
+use samhandling_usecases::webhooks::{self as usecases, NewSubscription};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -67,48 +70,6 @@ pub struct CreateWebhookSubscription {
     pub event_types: Vec<EventType>,
 }
 
-/// A subscription.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct WebhookSubscription {
-    /// Identifier.
-    pub id: Uuid,
-    /// Where events are POSTed.
-    pub url: String,
-    /// What it is told about.
-    pub event_types: Vec<EventType>,
-    /// How its deliveries fare: `paused` after failures (until `paused_until`), `failing` once
-    /// they were abandoned (replay to re-enable it).
-    pub health: SubscriptionHealth,
-    /// Until when the secret replaced by the last rotation still signs beside the current one.
-    pub previous_secret_valid_until: Option<DateTime<Utc>>,
-    /// When it was created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Subscription> for WebhookSubscription {
-    fn from(subscription: Subscription) -> Self {
-        WebhookSubscription {
-            id: subscription.id,
-            url: subscription.url,
-            event_types: subscription.event_types,
-            health: subscription.health,
-            previous_secret_valid_until: subscription.previous_secret_until,
-            created_at: subscription.created_at,
-        }
-    }
-}
-
-/// A new subscription with its signing secret: the only time the secret is shown.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedWebhookSubscription {
-    /// The subscription.
-    #[serde(flatten)]
-    pub subscription: WebhookSubscription,
-    /// The Standard Webhooks secret (`whsec_…`) that signs deliveries; verify them with the
-    /// `standardwebhooks` package. Shown once; `null` on an idempotent replay.
-    pub secret: Option<String>,
-}
-
 /// What to replay.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -116,24 +77,6 @@ pub struct CreatedWebhookSubscription {
 pub struct ReplayRequest {
     /// Queue again the abandoned deliveries of events that happened at or after this time.
     pub since: DateTime<Utc>,
-}
-
-/// What a replay did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReplayResult {
-    /// Deliveries queued again, sent in the order their events happened.
-    pub replayed: usize,
-    /// The subscription, active again.
-    pub subscription: WebhookSubscription,
-}
-
-/// A rotated secret: the only time it is shown.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RotatedSecret {
-    /// The new secret (`whsec_…`); `null` on an idempotent replay.
-    pub secret: Option<String>,
-    /// Until when the previous secret goes on signing beside it.
-    pub previous_secret_valid_until: Option<DateTime<Utc>>,
 }
 
 /// The path of one subscription.
@@ -180,18 +123,12 @@ async fn create_webhook_subscription(
             secret: &secret,
         };
         let subscription = usecases::subscribe(ctx, &who, &new)?;
-        let shown = WebhookSubscription::from(subscription);
-        let created = Created::new(
-            &CreatedWebhookSubscription {
-                subscription: shown.clone(),
-                secret: Some(secret),
-            },
-            format!("{path}/{id}"),
-            None,
-        )?;
-        created.replaying(&CreatedWebhookSubscription {
-            subscription: shown,
-            secret: None,
+        let shown = |secret| CreatedWebhookSubscription {
+            subscription: WebhookSubscription::from(subscription.clone()),
+            secret,
+        };
+        Created::showing_once(secret, shown, |body| {
+            Created::new(body, format!("{path}/{id}"), None)
         })
     })
     .await
@@ -210,11 +147,12 @@ async fn list_webhook_subscriptions(
     page: Pagination,
 ) -> Result<web::Json<Paginated<WebhookSubscription>>, ApiError> {
     let who = caller.caller.clone();
-    let found = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::subscriptions(conn, &who, page.0)?)
-    })
-    .await?;
-    pagination::to_wire(&state, found, WebhookSubscription::from)
+    pagination::list(
+        &state,
+        move |conn| usecases::subscriptions(conn, &who, page.0),
+        WebhookSubscription::from,
+    )
+    .await
 }
 
 /// Get a subscription.
@@ -354,15 +292,11 @@ async fn rotate_webhook_secret(
     let under = (ResourceType::WebhookSubscription, id, route);
     key.create_under(&state, &caller, under, (), move |ctx, ()| {
         let rotated = usecases::rotate_secret(ctx, &who, id, &secret, SECRET_OVERLAP)?;
-        let valid_until = rotated.previous_secret_until;
-        Created::done(&RotatedSecret {
-            secret: Some(secret),
-            previous_secret_valid_until: valid_until,
-        })?
-        .replaying(&RotatedSecret {
-            secret: None,
-            previous_secret_valid_until: valid_until,
-        })
+        let shown = |secret| RotatedSecret {
+            secret,
+            previous_secret_valid_until: rotated.previous_secret_until,
+        };
+        Created::showing_once(secret, shown, Created::done)
     })
     .await
 }

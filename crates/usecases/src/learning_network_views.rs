@@ -1,0 +1,216 @@
+//! A learning network as its coordinating centre and its members are shown it, and its
+//! gatherings with the attendance of every member service: computed from the stored records and
+//! the names of the member organisations.
+
+use crate::learning_networks::{Evaluation, ProgrammeEntry, SteeringSeat};
+use chrono::{DateTime, NaiveDate, Utc};
+use samhandling_domain::learning_network::{Gathering, LearningNetwork, LearningNetworkScope};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A member service, as shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberView {
+    /// Identifier: attendance is recorded per member service.
+    pub id: Uuid,
+    /// The organisation.
+    pub organisation_id: Uuid,
+    /// The organisation's name.
+    pub organisation_name: String,
+    /// The service.
+    pub service: String,
+}
+
+/// The network, as both views show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NetworkFacts {
+    /// Identifier.
+    pub id: Uuid,
+    /// What it is called.
+    pub name: String,
+    /// The competence centre that coordinates it.
+    pub coordinating_centre_id: Uuid,
+    /// Whom its services serve.
+    pub target_group: String,
+    /// When it starts.
+    pub starts_on: NaiveDate,
+    /// When it ends, if decided.
+    pub ends_on: Option<NaiveDate>,
+    /// The steering group.
+    pub steering_group: Vec<SteeringSeat>,
+    /// The member services, in the order they joined.
+    pub members: Vec<MemberView>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The coordinating centre's view: the network with its version, which changes need.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoordinatorNetwork {
+    /// The network.
+    #[serde(flatten)]
+    pub network: NetworkFacts,
+    /// Version, also the `ETag`.
+    pub version: i32,
+}
+
+/// A member organisation's view: the network, without a version (members do not change it).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberNetwork {
+    /// The network.
+    #[serde(flatten)]
+    pub network: NetworkFacts,
+}
+
+/// A learning network as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum LearningNetworkView {
+    /// The coordinating centre's.
+    Coordinator(Box<CoordinatorNetwork>),
+    /// A member organisation's.
+    Member(Box<MemberNetwork>),
+}
+
+/// The member services of `network`, labelled with their organisations' names.
+fn member_views(network: &LearningNetwork, names: &BTreeMap<Uuid, String>) -> Vec<MemberView> {
+    network
+        .members
+        .iter()
+        .map(|member| MemberView {
+            id: member.id,
+            organisation_id: member.organisation_id,
+            organisation_name: names
+                .get(&member.organisation_id)
+                .cloned()
+                .unwrap_or_default(),
+            service: member.service.clone(),
+        })
+        .collect()
+}
+
+impl LearningNetworkView {
+    /// `network` as the caller with `scope` may see it: the coordinator's view (with the
+    /// version) or a member's, its member services labelled with `names`.
+    pub fn of(
+        scope: LearningNetworkScope,
+        network: LearningNetwork,
+        names: &BTreeMap<Uuid, String>,
+    ) -> Self {
+        let coordinates = scope.coordinates(&network);
+        let version = network.version;
+        let facts = NetworkFacts {
+            members: member_views(&network, names),
+            steering_group: network
+                .steering_group
+                .into_iter()
+                .map(SteeringSeat::from)
+                .collect(),
+            id: network.id,
+            name: network.name,
+            coordinating_centre_id: network.coordinating_centre_id,
+            target_group: network.target_group,
+            starts_on: network.starts_on,
+            ends_on: network.ends_on,
+            created_at: network.created_at,
+            updated_at: network.updated_at,
+        };
+        if coordinates {
+            LearningNetworkView::Coordinator(Box::new(CoordinatorNetwork {
+                network: facts,
+                version,
+            }))
+        } else {
+            LearningNetworkView::Member(Box::new(MemberNetwork { network: facts }))
+        }
+    }
+}
+
+/// One member service's attendance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceView {
+    /// The member service.
+    pub member_id: Uuid,
+    /// Its organisation.
+    pub organisation_id: Uuid,
+    /// The service.
+    pub service: String,
+    /// How many came; `null` until recorded.
+    pub attendees: Option<i32>,
+}
+
+/// A gathering, as the coordinator and the members see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatheringView {
+    /// Identifier.
+    pub id: Uuid,
+    /// The network.
+    pub network_id: Uuid,
+    /// The date.
+    pub held_on: NaiveDate,
+    /// Where, unless digital.
+    pub place: Option<String>,
+    /// Whether digital.
+    pub digital: bool,
+    /// The programme.
+    pub programme: Vec<ProgrammeEntry>,
+    /// Whether a user representative presented anything.
+    pub user_involvement: bool,
+    /// The evaluation, once summed up.
+    pub evaluation: Option<Evaluation>,
+    /// Highlights from the evaluation.
+    pub highlights: Vec<String>,
+    /// Attendance, per member service of the network.
+    pub attendance: Vec<AttendanceView>,
+    /// Version, also the `ETag`: attendance is recorded against it.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+samhandling_domain::versioned!(GatheringView);
+
+impl GatheringView {
+    /// `gathering` of `network`, with the attendance of each of the network's member services.
+    pub fn of(network: &LearningNetwork, gathering: Gathering) -> Self {
+        let user_involvement = gathering.has_user_involvement();
+        GatheringView {
+            attendance: network
+                .members
+                .iter()
+                .map(|member| AttendanceView {
+                    member_id: member.id,
+                    organisation_id: member.organisation_id,
+                    service: member.service.clone(),
+                    attendees: gathering
+                        .attendance
+                        .iter()
+                        .find(|(id, _)| *id == member.id)
+                        .map(|(_, attendees)| *attendees),
+                })
+                .collect(),
+            user_involvement,
+            id: gathering.id,
+            network_id: gathering.network_id,
+            held_on: gathering.held_on,
+            place: gathering.place,
+            digital: gathering.digital,
+            programme: gathering
+                .programme
+                .into_iter()
+                .map(ProgrammeEntry::from)
+                .collect(),
+            evaluation: gathering.evaluation.map(Evaluation::from),
+            highlights: gathering.highlights,
+            version: gathering.version,
+            created_at: gathering.created_at,
+            updated_at: gathering.updated_at,
+        }
+    }
+}
