@@ -19,8 +19,9 @@
 use chrono::{DateTime, Datelike, NaiveTime, SecondsFormat, SubsecRound, TimeDelta, Utc, Weekday};
 use samhandling_domain::audit::{Actor, AuditFilter};
 use samhandling_domain::course::Facilitator;
+use samhandling_domain::learning_network::LearningNetwork;
 use samhandling_domain::organisation::{Organisation, OrganisationDraft, OrganisationKind};
-use samhandling_domain::{page::PageRequest, Caller, Role};
+use samhandling_domain::{page::PageRequest, Role};
 use samhandling_persistence::{self as store, in_transaction, PgConnection, StoreError};
 use samhandling_usecases::organisations::register;
 use samhandling_usecases::{Clock, Context, FixedClock, SystemClock, UseCaseError};
@@ -31,6 +32,8 @@ use uuid::Uuid;
 
 mod listing;
 mod operations;
+
+use listing::{facilitator, listing};
 
 #[cfg(test)]
 mod dialogue_tests;
@@ -364,6 +367,11 @@ fn load_all(
             loaded.created += usize::from(!done);
             for (number, step) in (1..).zip(story.steps.iter()) {
                 let by = demo.acting(&story, step)?;
+                if step.op == "start_network" {
+                    let network = LearningNetwork::deserialize(&step.with);
+                    let network = network.map_err(|error| DemoError::Data(error.to_string()))?;
+                    demo.names.insert(network.id, network.name);
+                }
                 if !done {
                     let role = step.role.unwrap_or(story.role);
                     let at = FixedClock(step.at.unwrap_or(demo.now));
@@ -380,9 +388,20 @@ fn load_all(
             }
         }
     }
+    let mut lines = Vec::new();
+    for (by, op, with) in &steps {
+        lines.extend(listing(&demo, conn, *by, op, with)?);
+    }
     let employer = demo.organisation(FACILITATOR.0)?;
     loaded.facilitator_links =
         store::facilitators::list_own(conn, employer, FACILITATOR.1, ALL)?.items;
-    loaded.lines = listing::lines(&mut demo, conn, &steps, &loaded.facilitator_links)?;
+    lines.extend(
+        loaded
+            .facilitator_links
+            .iter()
+            .map(|link| facilitator(&demo, link)),
+    );
+    lines.sort_by_key(|line| line.0);
+    loaded.lines = lines.into_iter().map(|(_, line)| line).collect();
     Ok(loaded)
 }
