@@ -6,35 +6,32 @@
 //! A script is a list of stories (a group's life, a person's referral, a course, a meeting); a
 //! story is a list of steps, each one use-case call as the API would make it: who acts (`as`, an
 //! organisation's key or `system`, and a `role`; the story's when left out), when (`at`; the
-//! load's instant when left out), which use case (`do`) and its input (`with`: the use case's
-//! input type, or its arguments in order). Every change is audited as [`ACTOR`]. A story whose
-//! `first` record has an audit event is left alone, so loading again changes nothing, whatever
-//! was done to the demo records since.
+//! load's instant when left out), which use case (`do`, named in [`operations`]) and its input
+//! (`with`: the use case's input type, or its arguments in order). Every change is audited as
+//! [`ACTOR`]. A story whose `first` record has an audit event is left alone, so loading again
+//! changes nothing, whatever was done to the demo records since.
 //!
 //! Placeholders: `@org KEY`; `@id KIND NUMBER`, a fixed id (see [`demo_id`]); `@time …` and
-//! `@date …`, the load's instant (its clock is read once) moved by each token in turn: `±N` with
-//! `w`, `d`, `h` or `m`; `day`, its midnight; a weekday, the last such day before it. So the
-//! history is back-dated from the load.
+//! `@date …`, the load's instant (its clock is read once) moved by each token in turn: `±` and a
+//! duration (`16d`, `2h`, `30m`: see `humantime`); `day`, its midnight; a weekday, the last such
+//! day before it. So the history is back-dated from the load.
 
-use chrono::{DateTime, Datelike, NaiveTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveTime, SecondsFormat, SubsecRound, TimeDelta, Utc, Weekday};
 use samhandling_domain::audit::{Actor, AuditFilter};
-use samhandling_domain::course::{CourseScope, Facilitator};
-use samhandling_domain::group::CentreAccess;
-use samhandling_domain::ids::{CourseId, DialogueMeetingId, EnrolmentId, FollowUpId, GroupId};
-use samhandling_domain::ids::{GatheringId, LearningNetworkId, MemberServiceId, MembershipId};
-use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
+use samhandling_domain::course::Facilitator;
+use samhandling_domain::learning_network::LearningNetwork;
 use samhandling_domain::organisation::{Organisation, OrganisationDraft, OrganisationKind};
-use samhandling_domain::referral::{self as referral, ReferralAccess};
-use samhandling_domain::{ids::SessionId, page::PageRequest, version::Precondition, Caller, Role};
+use samhandling_domain::{page::PageRequest, Role};
 use samhandling_persistence::{self as store, in_transaction, PgConnection, StoreError};
-use samhandling_usecases::references::{with_free_reference, References};
-use samhandling_usecases::{self as cases, Clock, Context, FixedClock, SystemClock, UseCaseError};
+use samhandling_usecases::organisations::register;
+use samhandling_usecases::{Clock, Context, FixedClock, SystemClock, UseCaseError};
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;
 
 mod listing;
+mod operations;
 
 use listing::{facilitator, listing};
 
@@ -91,8 +88,8 @@ const ALL: PageRequest = PageRequest {
     after: None,
 };
 
-/// What stops the demo: storage, data that does not read, or a step a use case refuses (a bug
-/// in the data, never expected).
+/// What stops the demo: storage, data that does not read, or a step that fails (a bug in the
+/// data, never expected).
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     /// Storage failed.
@@ -101,9 +98,23 @@ pub enum DemoError {
     /// The data does not read.
     #[error("the demo data does not read: {0}")]
     Data(String),
-    /// A use case refused a step.
-    #[error("the demo data breaks a rule at {step}: {error}")]
-    Step { step: String, error: UseCaseError },
+    /// A step failed.
+    #[error("the demo data fails at {step}: {error}")]
+    Step { step: String, error: StepError },
+}
+
+/// Why a step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// No use case has its name.
+    #[error("no use case is called {0:?}")]
+    Unknown(String),
+    /// Its input is not what the use case takes.
+    #[error("its input does not read: {0}")]
+    Input(#[from] serde_json::Error),
+    /// The use case refused it.
+    #[error("it breaks a rule: {0}")]
+    Refused(#[from] UseCaseError),
 }
 
 /// An organisation of the directory: its key in the scripts and the number of its fixed id.
@@ -126,141 +137,17 @@ struct Story {
     steps: Vec<Step>,
 }
 
-/// One use-case call: who acts, when, and what.
+/// One use-case call: who acts, when, which use case and its input.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Step {
     #[serde(rename = "as")]
     by: Option<String>,
     role: Option<Role>,
     at: Option<DateTime<Utc>>,
-    #[serde(flatten)]
-    op: Op,
-}
-
-/// A referral as [`NewReferral`] holds it, owned; its reference is drawn at the load.
-#[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
-struct NewReferralData {
-    id: Uuid,
-    source: referral::Source,
-    target_centre_id: Uuid,
-    referrer: Option<(Uuid, String)>,
-    external_reference: Option<String>,
-    offer: referral::Offer,
-    target_groups: Vec<referral::TargetGroup>,
-    preferred_format: referral::PreferredFormat,
-    residence_municipality: Option<String>,
-    consent: referral::Consent,
-    person: referral::Person,
-    created_at: DateTime<Utc>,
-}
-
-/// Declares [`Op`], the use cases a step can call, and [`call`], which calls them: one line per
-/// use case, with its input (its input type, or its arguments in order) and the call, which has
-/// the names given first (the context, the caller, its accesses, its organisation, and where
-/// the id of the last action agreed is kept).
-macro_rules! operations {
-    (|$ctx:ident, $caller:ident, $centre:ident, $referral:ident, $course:ident, $network:ident,
-      $org:ident, $last:ident|
-      $($(#[$doc:meta])* $op:ident($($arg:ident: $ty:ty),*) => $call:expr;)*) => {
-        /// A use case a step calls, with its input.
-        #[derive(Deserialize, Clone)]
-        #[serde(tag = "do", content = "with", rename_all = "snake_case")]
-        enum Op {
-            $($(#[$doc])* $op($($ty),*),)*
-        }
-
-        /// Calls the use case of `op`.
-        fn call(op: Op, $ctx: &mut Context<'_>, $caller: &Caller, $last: &mut Option<Uuid>)
-            -> Result<(), UseCaseError> {
-            let $org = $caller.organisation_id.uuid();
-            let ($centre, $referral) = (CentreAccess::of($caller), ReferralAccess::of($caller));
-            let $course = CourseScope { centre: Some($org) };
-            let $network = LearningNetworkScope { coordinator: Some($org), member: None };
-            match op {
-                $(Op::$op($($arg),*) => drop($call?),)*
-            }
-            Ok(())
-        }
-    };
-}
-
-use cases::{courses, dialogue, enrolments, group_sessions, groups, intakes, is24};
-use cases::{learning_networks as networks, memberships, network_meetings, referrals};
-
-operations! { |ctx, caller, centre, referral, course, network, org, last|
-    Refer(new: Box<NewReferralData>) => refer(ctx, &new);
-    MoveReferral(id: Uuid, to: referral::ReferralStatus, why: Option<referral::ReasonCode>) =>
-        referrals::move_referral(ctx, referral, id, to, why);
-    Expire(id: Uuid) => referrals::expire(ctx, id);
-    EraseAsDue(id: Uuid) => referrals::erase_as_due(ctx, id);
-    WithdrawFeedbackConsent(id: Uuid) =>
-        referrals::withdraw_feedback_consent(ctx, referral, id);
-    BookIntake(id: Uuid, intake: Box<intakes::CreateIntake>) =>
-        intakes::book_intake(ctx, referral, id, &intake);
-    CompleteIntake(id: Uuid, result: Box<intakes::CompleteIntake>) =>
-        intakes::complete_intake(ctx, caller, id, &result);
-    CreateGroup(id: Uuid, group: Box<groups::CreateGroup>) =>
-        groups::create_group(ctx, org, id, &group);
-    AssignStarter(group: Uuid, id: Uuid, starter: groups::AssignStarter) =>
-        groups::assign_starter(ctx, centre, group, id, &starter);
-    MoveGroup(id: Uuid, to: samhandling_domain::group::GroupStatus) =>
-        groups::move_group(ctx, centre, id, to);
-    PlaceMember(id: MembershipId, group: GroupId, placement: memberships::PlaceMember) =>
-        memberships::place_member(ctx, caller, id, group, &placement);
-    SignDeclaration(id: Uuid) => memberships::sign_declaration(ctx, centre, id);
-    RecordDeparture(id: Uuid, why: memberships::RecordDeparture) =>
-        memberships::record_departure(ctx, centre, id, &why);
-    LogSession(group: GroupId, ids: (SessionId, FollowUpId), log: Box<group_sessions::LogSession>) =>
-        group_sessions::log_session(ctx, centre, group, ids, &log);
-    RequestFollowUp(id: FollowUpId, group: GroupId, on: groups::RequestFollowUp) =>
-        groups::request_follow_up(ctx, centre, id, group, &on);
-    RecordVisit(id: FollowUpId, visit: groups::RecordVisit) =>
-        groups::record_visit(ctx, centre, id, &visit);
-    CreateCourse(id: Uuid, draft: courses::CreateCourse) =>
-        courses::create_course(ctx, org, id, &draft);
-    Enrol(id: CourseId, who: EnrolmentId, to: Box<enrolments::Enrol>) =>
-        enrolments::enrol(ctx, course, id, who, &to);
-    MoveEnrolment(id: CourseId, who: EnrolmentId, to: samhandling_domain::course::EnrolmentStatus) =>
-        enrolments::move_enrolment(ctx, course, id, who, to);
-    /// Confirms the links of the acting employer's `subject` not confirmed yet.
-    ConfirmLinks(subject: String) => confirm_links(ctx, org, &subject);
-    LogMeeting(id: Uuid, by: String, log: Box<network_meetings::LogNetworkMeeting>) =>
-        network_meetings::log_meeting(ctx, (org, &by), id, &log);
-    RecordSupervision(id: Uuid, by: String, held: network_meetings::RecordSupervisionSession) =>
-        network_meetings::record_supervision(ctx, (org, &by, id), &held);
-    StartNetwork(started: LearningNetwork) => networks::start_network(ctx, &started);
-    RecordGathering(ids: (LearningNetworkId, GatheringId), held: Box<networks::CreateGathering>) =>
-        networks::record_gathering(ctx, network, ids, &held);
-    RecordAttendance(ids: (LearningNetworkId, GatheringId, MemberServiceId),
-        came: networks::RecordAttendance) =>
-        networks::record_attendance(ctx, network, ids, Precondition::Any, &came);
-    LoadQuestionnaire(year: i16, questionnaire: is24::Questionnaire) =>
-        is24::load_questionnaire(ctx, year, &questionnaire);
-    PlanMeeting(id: Uuid, plan: dialogue::CreateMeeting) =>
-        dialogue::plan_meeting(ctx, caller, id, &plan);
-    MoveMeeting(id: Uuid, to: samhandling_domain::dialogue::DialogueStatus) =>
-        dialogue::move_meeting(ctx, caller, id, to);
-    RecordBasis(id: Uuid, basis: dialogue::RecordBasis) =>
-        dialogue::record_basis(ctx, caller, id, &basis);
-    RecordFinding(meeting: DialogueMeetingId, finding: dialogue::RecordFinding) =>
-        dialogue::record_finding(ctx, caller, (meeting, Uuid::now_v7().into()), &finding);
-    SubmitEvaluation(id: Uuid, evaluation: dialogue::SubmitEvaluation) =>
-        dialogue::submit_evaluation(ctx, caller, id, &evaluation);
-    AgreeAction(id: Uuid, action: dialogue::CreateAction) =>
-        dialogue::agree_action(ctx, caller, id, &action).map(|agreed| *last = Some(agreed.id));
-    /// Moves the action the step before agreed (storage gives its id).
-    MoveAction(to: samhandling_domain::dialogue::ActionStatus) =>
-        dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to);
-}
-
-/// Confirms every link of `subject` at `employer` not confirmed yet, as the professional does.
-fn confirm_links(ctx: &mut Context<'_>, employer: Uuid, subject: &str) -> Result<(), UseCaseError> {
-    let links = store::facilitators::list_own(ctx.conn(), employer, subject, ALL)?.items;
-    for link in links.iter().filter(|link| link.confirmed_at.is_none()) {
-        cases::facilitators::confirm_link(ctx, employer, subject, link.id)?;
-    }
-    Ok(())
+    #[serde(rename = "do")]
+    op: String,
+    with: Value,
 }
 
 /// What the load found and did.
@@ -287,13 +174,12 @@ pub fn walkthrough() -> (Uuid, Uuid) {
     )
 }
 
-/// One load: the organisations (and learning networks) by key and by id, the instant it runs
-/// at, and the last action agreed.
+/// One load: the organisations by key, the names of the organisations (and learning networks)
+/// by id, and the instant it runs at.
 struct Demo {
     keys: HashMap<String, Uuid>,
     names: HashMap<Uuid, String>,
     now: DateTime<Utc>,
-    last_action: Option<Uuid>,
 }
 
 impl Demo {
@@ -305,7 +191,16 @@ impl Demo {
     fn name(&self, id: Uuid) -> String {
         self.names
             .get(&id)
-            .map_or_else(|| id.to_string(), Clone::clone)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The organisation a step of `story` acts for (`None`: the system's own work).
+    fn acting(&self, story: &Story, step: &Step) -> Result<Option<Uuid>, DemoError> {
+        match step.by.as_deref().unwrap_or(&story.by) {
+            "system" => Ok(None),
+            key => self.organisation(key).map(Some),
+        }
     }
 
     /// Replaces the placeholders in `value`.
@@ -322,102 +217,51 @@ impl Demo {
     fn placeholder(&self, text: &str) -> Result<String, DemoError> {
         let bad = || DemoError::Data(format!("the placeholder {text:?}"));
         let mut words = text.split_whitespace();
-        let what = words.next().unwrap_or_default();
-        Ok(match (what, words.next(), words.next()) {
-            ("@org", Some(key), None) => self.organisation(key)?.to_string(),
-            ("@id", Some(kind), Some(number)) => {
-                let kind = KINDS.split_whitespace().position(|known| known == kind);
-                let kind = u32::try_from(kind.ok_or_else(bad)? + 1).map_err(|_| bad())?;
-                demo_id(kind, number.parse().map_err(|_| bad())?).to_string()
-            }
-            ("@time" | "@date", first, second) => {
-                let mut words = first.into_iter().chain(second).chain(words);
-                let time = words.try_fold(self.now, shift).ok_or_else(bad)?;
-                match what {
-                    "@time" => time.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-                    _ => time.date_naive().to_string(),
+        Ok(
+            match (words.next().unwrap_or_default(), words.next(), words.next()) {
+                ("@org", Some(key), None) => self.organisation(key)?.to_string(),
+                ("@id", Some(kind), Some(number)) => {
+                    let kind = KINDS.split_whitespace().position(|known| known == kind);
+                    let kind = u32::try_from(kind.ok_or_else(bad)? + 1).map_err(|_| bad())?;
+                    demo_id(kind, number.parse().map_err(|_| bad())?).to_string()
                 }
-            }
-            _ => return Err(bad()),
-        })
-    }
-
-    /// The organisation a step of `story` acts for (`None`: the system's own work).
-    fn acting(&self, story: &Story, step: &Step) -> Result<Option<Uuid>, DemoError> {
-        match step.by.as_deref().unwrap_or(&story.by) {
-            "system" => Ok(None),
-            key => self.organisation(key).map(Some),
-        }
-    }
-}
-
-/// A coordinator of `organisation` (none: the system's own work), as the demo acts for it.
-fn staff(organisation: Option<Uuid>) -> Caller {
-    Caller {
-        subject: ACTOR.to_owned(),
-        organisation_id: organisation.unwrap_or_default().into(),
-        roles: vec![Role::CentreCoordinator],
+                (what @ ("@time" | "@date"), first, second) => {
+                    let mut words = first.into_iter().chain(second).chain(words);
+                    let time = words.try_fold(self.now, shift).ok_or_else(bad)?;
+                    match what {
+                        "@time" => time.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+                        _ => time.date_naive().to_string(),
+                    }
+                }
+                _ => return Err(bad()),
+            },
+        )
     }
 }
 
-/// The demo acting for `organisation`.
+/// `time` moved by one token of a `@time`.
+fn shift(time: DateTime<Utc>, word: &str) -> Option<DateTime<Utc>> {
+    let midnight = time.date_naive().and_time(NaiveTime::MIN).and_utc();
+    if let Ok(day) = word.parse::<Weekday>() {
+        let today = time.weekday().num_days_from_monday();
+        let back = (today + 6 - day.num_days_from_monday()) % 7 + 1;
+        return Some(midnight - TimeDelta::days(back.into()));
+    }
+    let by = || TimeDelta::from_std(humantime::parse_duration(word.get(1..)?).ok()?).ok();
+    match word.chars().next()? {
+        '+' => time.checked_add_signed(by()?),
+        '-' => time.checked_sub_signed(by()?),
+        _ => (word == "day").then_some(midnight),
+    }
+}
+
+/// The demo acting for `organisation` (none: the system's own work).
 fn actor(organisation: Option<Uuid>) -> Actor {
     Actor {
         actor: ACTOR.to_owned(),
         actor_organisation_id: organisation,
         request_id: "demo-data".to_owned(),
     }
-}
-
-/// Stores a referral as `POST /referrals` does, under a free reference.
-fn refer(ctx: &mut Context<'_>, data: &NewReferralData) -> Result<(), UseCaseError> {
-    let referrer = data
-        .referrer
-        .as_ref()
-        .map(|(id, subject)| (*id, subject.as_str()));
-    let stored = with_free_reference(&References::random(), |reference| {
-        let new = cases::referrals::NewReferral {
-            id: data.id,
-            reference,
-            source: data.source,
-            target_centre_id: data.target_centre_id,
-            referrer,
-            external_reference: data.external_reference.as_deref(),
-            offer: data.offer,
-            target_groups: &data.target_groups,
-            preferred_format: data.preferred_format,
-            residence_municipality: data.residence_municipality.as_deref(),
-            consent: &data.consent,
-            person: &data.person,
-            created_at: data.created_at,
-        };
-        cases::referrals::refer(ctx, &new, None)
-    })?;
-    let not_a_centre = UseCaseError::MissingReference("target_centre_id");
-    stored.map(drop).ok_or(not_a_centre)
-}
-
-/// `time` moved by one token of a `@time`.
-fn shift(time: DateTime<Utc>, word: &str) -> Option<DateTime<Utc>> {
-    let midnight = time.date_naive().and_time(NaiveTime::MIN).and_utc();
-    if word == "day" {
-        return Some(midnight);
-    }
-    if let Ok(day) = word.parse::<chrono::Weekday>() {
-        let today = time.weekday().num_days_from_monday();
-        let back = (today + 6 - day.num_days_from_monday()) % 7 + 1;
-        return Some(midnight - TimeDelta::days(back.into()));
-    }
-    let unit = word.chars().last()?;
-    let count: i64 = word[..word.len() - unit.len_utf8()].parse().ok()?;
-    let delta = match unit {
-        'w' => TimeDelta::try_weeks(count),
-        'd' => TimeDelta::try_days(count),
-        'h' => TimeDelta::try_hours(count),
-        'm' => TimeDelta::try_minutes(count),
-        _ => None,
-    };
-    time.checked_add_signed(delta?)
 }
 
 /// Reads one of the data files, as JSON or as what it holds.
@@ -458,11 +302,13 @@ fn load_directory(
             continue;
         }
         let actor = actor(None);
-        let registered =
-            cases::organisations::register(&mut Context::new(conn, &actor, clock), id, &draft);
+        let registered = register(&mut Context::new(conn, &actor, clock), id, &draft);
         let step = format!("organisations.json, {}", draft.name);
-        let registered = registered.map_err(|error| DemoError::Step { step, error })?;
-        loaded.push((key, registered, true));
+        let registered = registered.map_err(|error| DemoError::Step {
+            step,
+            error: error.into(),
+        });
+        loaded.push((key, registered?, true));
     }
     Ok(loaded)
 }
@@ -500,66 +346,55 @@ fn load_all(
             .map(|(_, o, _)| (o.id, o.name.clone()))
             .collect(),
         now: clock.now().trunc_subsecs(6),
-        last_action: None,
     };
-    let organisations = directory.into_iter().map(|(_, o, created)| (o, created));
     let mut loaded = Loaded {
-        organisations: organisations.collect(),
+        organisations: directory
+            .into_iter()
+            .map(|(_, o, created)| (o, created))
+            .collect(),
         ..Loaded::default()
     };
-    let mut all = Vec::new();
-    for (file, text) in SCRIPTS.iter().filter(|_| stories) {
+    if !stories {
+        return Ok(loaded);
+    }
+    let (mut steps, mut last) = (Vec::new(), None);
+    for (file, text) in SCRIPTS {
         let mut value = read(file, text)?;
         demo.resolve(&mut value)?;
-        let stories: Vec<Story> = read(file, &value.to_string())?;
-        all.extend(stories.into_iter().map(|story| (file, story)));
-    }
-    for (file, story) in &all {
-        let done = audited(conn, story.first)?;
-        (loaded.present, loaded.created) = (
-            loaded.present + usize::from(done),
-            loaded.created + usize::from(!done),
-        );
-        for (index, step) in (1..).zip(&story.steps) {
-            if let Op::StartNetwork(network) = &step.op {
-                demo.names.insert(network.id, network.name.clone());
+        for story in read::<Vec<Story>>(file, &value.to_string())? {
+            let done = audited(conn, story.first)?;
+            loaded.present += usize::from(done);
+            loaded.created += usize::from(!done);
+            for (number, step) in (1..).zip(story.steps.iter()) {
+                let by = demo.acting(&story, step)?;
+                if step.op == "start_network" {
+                    let network = LearningNetwork::deserialize(&step.with);
+                    let network = network.map_err(|error| DemoError::Data(error.to_string()))?;
+                    demo.names.insert(network.id, network.name);
+                }
+                if !done {
+                    let role = step.role.unwrap_or(story.role);
+                    let at = FixedClock(step.at.unwrap_or(demo.now));
+                    let played = operations::play(
+                        &mut Context::new(conn, &actor(by), &at),
+                        role,
+                        step,
+                        &mut last,
+                    );
+                    let step = format!("{file}, story {}, step {number}", story.first);
+                    played.map_err(|error| DemoError::Step { step, error })?;
+                }
+                steps.push((by, step.op.clone(), step.with.clone()));
             }
-            if done {
-                continue;
-            }
-            let by = demo.acting(story, step)?;
-            let caller = Caller {
-                roles: vec![step.role.unwrap_or(story.role)],
-                ..staff(by)
-            };
-            let (actor, clock) = (actor(by), FixedClock(step.at.unwrap_or(demo.now)));
-            let result = call(
-                step.op.clone(),
-                &mut Context::new(conn, &actor, &clock),
-                &caller,
-                &mut demo.last_action,
-            );
-            let step = format!("{file}, story {}, step {index}", story.first);
-            result.map_err(|error| DemoError::Step { step, error })?;
         }
     }
     let mut lines = Vec::new();
-    for step in all
-        .iter()
-        .flat_map(|(_, story)| story.steps.iter().map(move |step| (story, step)))
-    {
-        lines.extend(listing(
-            &demo,
-            conn,
-            demo.acting(step.0, step.1)?,
-            &step.1.op,
-        )?);
+    for (by, op, with) in &steps {
+        lines.extend(listing(&demo, conn, *by, op, with)?);
     }
-    if stories {
-        let employer = demo.organisation(FACILITATOR.0)?;
-        loaded.facilitator_links =
-            store::facilitators::list_own(conn, employer, FACILITATOR.1, ALL)?.items;
-    }
+    let employer = demo.organisation(FACILITATOR.0)?;
+    loaded.facilitator_links =
+        store::facilitators::list_own(conn, employer, FACILITATOR.1, ALL)?.items;
     lines.extend(
         loaded
             .facilitator_links

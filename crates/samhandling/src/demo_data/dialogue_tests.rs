@@ -3,6 +3,7 @@
 use super::*;
 use samhandling_domain::dialogue::DialogueStatus;
 use samhandling_domain::dialogue::{DialogueAccess, DialogueScope, DialogueView};
+use samhandling_domain::Caller;
 use samhandling_persistence::{dialogue, follow_up_actions, is24};
 use samhandling_tests::TestDatabase;
 
