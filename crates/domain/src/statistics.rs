@@ -4,9 +4,10 @@
 //! wherever only one would be (secondary suppression). Hiding two per line is not enough, since
 //! the totals of other lines and the markers themselves (`<5` is 1 to 4, `x` is 0 or at least 5)
 //! can still pin a hidden count; so the pattern is then audited the way a reader would attack it
-//! ([`audit`]: every published figure as a constraint, each hidden count's bounds tightened until
-//! nothing changes), and more is hidden until no count of 1 to 4 is narrowed beyond `<5`.
-//! Written once here for groups, network meetings and dialogue records alike.
+//! (every published figure as a constraint, each hidden count's bounds tightened until nothing
+//! changes), and more is hidden until no count of 1 to 4 is narrowed beyond `<5`. Written once,
+//! in [`linked`], for groups, network meetings, dialogue records and learning networks alike; a
+//! single table goes through it as [`suppress`].
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -98,70 +99,80 @@ pub struct SuppressedTable {
     pub total: Cell,
 }
 
-fn is_small(count: u64) -> bool {
-    (1..SMALLEST_SHOWN).contains(&count)
+/// Hides every count of 1 to 4, then hides more until no row or column (totals included) has
+/// exactly one hidden entry and no published figure narrows a count of 1 to 4 beyond `<5`: the
+/// table as the one breakdown of [`linked::LinkedTables`], where every audit lives.
+pub fn suppress(table: &CountTable) -> SuppressedTable {
+    suppress_known(table, |_, _| Vec::new())
 }
 
-/// Hides every count of 1 to 4, then hides more until no row or column (totals included) has
-/// exactly one hidden entry, since that entry would be its total minus the others. Where a second
-/// entry must go, the smallest shown count in the line goes first, a total last.
-pub fn suppress(table: &CountTable) -> SuppressedTable {
-    let (height, width) = (table.rows.len(), table.columns.len());
-    // The table with its margins: column `width` holds row totals, row `height` column totals.
-    let mut values = vec![vec![0_u64; width + 1]; height + 1];
-    for (r, row) in table.counts.iter().enumerate().take(height) {
-        for (c, count) in row.iter().enumerate().take(width) {
-            values[r][c] = *count;
-            values[r][width] += count;
-            values[height][c] += count;
-            values[height][width] += count;
-        }
-    }
-    let mut hidden: Vec<Vec<Option<Suppression>>> = values
+/// [`suppress`], also against each organisation that knows some cells from its own records
+/// (`known_by(row, column)`): subtracting them must not pin anyone else's count either.
+pub fn suppress_known(
+    table: &CountTable,
+    known_by: impl Fn(&str, &str) -> Vec<String>,
+) -> SuppressedTable {
+    let cells: Vec<linked::CubeCell> = table
+        .rows
         .iter()
-        .map(|row| {
-            row.iter()
-                .map(|count| is_small(*count).then_some(Suppression::Primary))
-                .collect()
+        .zip(&table.counts)
+        .flat_map(|(row, counts)| {
+            table
+                .columns
+                .iter()
+                .zip(counts)
+                .map(|(column, count)| linked::CubeCell {
+                    labels: vec![row.clone(), column.clone()],
+                    count: *count,
+                    known_by: known_by(row, column),
+                })
         })
         .collect();
-    // Partners for every hidden entry first, then whatever the audit asks for, until neither
-    // hides more.
-    loop {
-        let partnered = hide_partners(&values, &mut hidden);
-        let audited = hide_narrowed(&values, &mut hidden);
-        if !partnered && !audited {
-            break;
-        }
-    }
-    let cell = |r: usize, c: usize| -> Cell {
-        match hidden[r][c] {
-            None => Cell {
-                count: Some(values[r][c]),
-                shown: values[r][c].to_string(),
-                suppressed: None,
-            },
-            Some(Suppression::Primary) => Cell {
-                count: None,
-                shown: "<5".to_owned(),
-                suppressed: Some(Suppression::Primary),
-            },
-            Some(hidden) => Cell::hidden(hidden),
-        }
-    };
-    SuppressedTable {
-        rows: table.rows.clone(),
-        columns: table.columns.clone(),
-        cells: (0..height)
-            .map(|r| (0..width).map(|c| cell(r, c)).collect())
-            .collect(),
-        row_totals: (0..height).map(|r| cell(r, width)).collect(),
-        column_totals: (0..width).map(|c| cell(height, c)).collect(),
-        total: cell(height, width),
-    }
+    let published =
+        linked::LinkedTables::publish(2, &cells, linked::Breakdowns::Only(&[(0, 1)])).table(0, 1);
+    published.over(&table.rows, &table.columns)
 }
 
 impl SuppressedTable {
+    /// This table over `rows` and `columns`, a row or column it lacks (it held no count) shown
+    /// as zeros.
+    fn over(&self, rows: &[String], columns: &[String]) -> SuppressedTable {
+        let zero = || Cell {
+            count: Some(0),
+            shown: "0".to_owned(),
+            suppressed: None,
+        };
+        let row_at = |label: &String| self.rows.iter().position(|r| r == label);
+        let column_at = |label: &String| self.columns.iter().position(|c| c == label);
+        SuppressedTable {
+            rows: rows.to_vec(),
+            columns: columns.to_vec(),
+            cells: rows
+                .iter()
+                .map(|row| {
+                    columns
+                        .iter()
+                        .map(|column| match (row_at(row), column_at(column)) {
+                            (Some(r), Some(c)) => self.cells[r][c].clone(),
+                            _ => zero(),
+                        })
+                        .collect()
+                })
+                .collect(),
+            row_totals: rows
+                .iter()
+                .map(|row| row_at(row).map_or_else(zero, |r| self.row_totals[r].clone()))
+                .collect(),
+            column_totals: columns
+                .iter()
+                .map(|column| {
+                    column_at(column).map_or_else(zero, |c| self.column_totals[c].clone())
+                })
+                .collect(),
+            total: self.total.clone(),
+        }
+    }
+
     /// The view of this table through a filter on its columns (a year of quarters, say): every
     /// row, the columns `keep` takes, their totals as they are. A row total or the grand total of
     /// the view is published only where it is the sum of published figures (all its cells shown),
@@ -286,253 +297,6 @@ impl Cell {
     }
 }
 
-/// The bounds a reader can put on one entry of a table: `low..=high`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bounds {
-    /// The least it can be.
-    pub low: u64,
-    /// The most it can be; `u64::MAX` when nothing bounds it.
-    pub high: u64,
-}
-
-impl Bounds {
-    const SMALL: Bounds = Bounds { low: 1, high: 4 };
-
-    /// What a reader knows of an entry from its own marker alone.
-    fn of(value: u64, hidden: Option<Suppression>) -> Bounds {
-        match hidden {
-            None => Bounds {
-                low: value,
-                high: value,
-            },
-            Some(Suppression::Primary) => Bounds::SMALL,
-            Some(Suppression::Secondary | Suppression::Unpublished) => Bounds {
-                low: 0,
-                high: u64::MAX,
-            },
-        }
-    }
-
-    /// `x` is 0 or at least 5: bounds that leave only 1 to 4 on one side close on the other.
-    fn not_small(self) -> Bounds {
-        if self.high < SMALLEST_SHOWN {
-            Bounds { low: 0, high: 0 }
-        } else if self.low >= 1 {
-            Bounds {
-                low: self.low.max(SMALLEST_SHOWN),
-                high: self.high,
-            }
-        } else {
-            self
-        }
-    }
-}
-
-/// What a reader of the published table can work out: the bounds of every entry of `values`
-/// (the table with its margins: the last column holds row totals, the last row column totals),
-/// given which entries are hidden. Every row and column is a constraint (its entries sum to its
-/// total); each entry's bounds are tightened through them until nothing changes, with `<5` as 1
-/// to 4 and `x` as 0 or at least 5.
-pub fn audit(values: &[Vec<u64>], hidden: &[Vec<Option<Suppression>>]) -> Vec<Vec<Bounds>> {
-    let height = values.len().saturating_sub(1);
-    let width = values.first().map_or(0, |row| row.len().saturating_sub(1));
-    let mut bounds: Vec<Vec<Bounds>> = values
-        .iter()
-        .zip(hidden)
-        .map(|(row, hidden)| {
-            row.iter()
-                .zip(hidden)
-                .map(|(value, hidden)| Bounds::of(*value, *hidden))
-                .collect()
-        })
-        .collect();
-    let lines = lines(height, width);
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for line in &lines {
-            let (inner, total) = line.split_at(line.len() - 1);
-            let total = total[0];
-            let sum_low: u64 = inner.iter().map(|&(r, c)| bounds[r][c].low).sum();
-            let sum_high = inner
-                .iter()
-                .map(|&(r, c)| bounds[r][c].high)
-                .try_fold(0_u64, u64::checked_add)
-                .unwrap_or(u64::MAX);
-            changed |= tighten(&mut bounds, hidden, total, sum_low, sum_high);
-            let (total_low, total_high) =
-                (bounds[total.0][total.1].low, bounds[total.0][total.1].high);
-            for &(r, c) in inner {
-                let own = bounds[r][c];
-                let others_low = sum_low - own.low;
-                let low = if sum_high == u64::MAX {
-                    0
-                } else {
-                    total_low.saturating_sub(sum_high - own.high)
-                };
-                let high = total_high.saturating_sub(others_low);
-                changed |= tighten(&mut bounds, hidden, (r, c), low, high);
-            }
-        }
-    }
-    bounds
-}
-
-/// Hides a partner wherever a row or column (totals included) has exactly one hidden entry,
-/// since that entry would be its total minus the others: the smallest shown count in the line
-/// first, a total last. Whether it hid anything.
-fn hide_partners(values: &[Vec<u64>], hidden: &mut [Vec<Option<Suppression>>]) -> bool {
-    let height = values.len().saturating_sub(1);
-    let width = values.first().map_or(0, |row| row.len().saturating_sub(1));
-    let mut any = false;
-    loop {
-        let mut changed = false;
-        for line in &lines(height, width) {
-            let hidden_here = line
-                .iter()
-                .filter(|(r, c)| hidden[*r][*c].is_some())
-                .count();
-            if hidden_here != 1 {
-                continue;
-            }
-            // The last entry of a line is its total: hide an inner cell before it.
-            let (inner, total) = line.split_at(line.len() - 1);
-            let shown = |cells: &[(usize, usize)]| -> Vec<(usize, usize)> {
-                cells
-                    .iter()
-                    .copied()
-                    .filter(|(r, c)| hidden[*r][*c].is_none())
-                    .collect()
-            };
-            let candidates = shown(inner);
-            let pick = candidates
-                .iter()
-                .copied()
-                .filter(|(r, c)| values[*r][*c] > 0)
-                .min_by_key(|(r, c)| values[*r][*c])
-                .or_else(|| candidates.first().copied())
-                .or_else(|| shown(total).first().copied());
-            if let Some((r, c)) = pick {
-                hidden[r][c] = Some(Suppression::Secondary);
-                changed = true;
-            }
-        }
-        if !changed {
-            return any;
-        }
-        any = true;
-    }
-}
-
-/// Narrows the bounds of entry `(r, c)` to `low..=high` where that is tighter; whether it was.
-fn tighten(
-    bounds: &mut [Vec<Bounds>],
-    hidden: &[Vec<Option<Suppression>>],
-    (r, c): (usize, usize),
-    low: u64,
-    high: u64,
-) -> bool {
-    let old = bounds[r][c];
-    let mut new = Bounds {
-        low: old.low.max(low),
-        high: old.high.min(high),
-    };
-    if hidden[r][c] == Some(Suppression::Secondary) {
-        new = new.not_small();
-    }
-    if new != old && new.low <= new.high {
-        bounds[r][c] = new;
-        true
-    } else {
-        false
-    }
-}
-
-/// Every row and column of a table with margins, each ending with its total.
-fn lines(height: usize, width: usize) -> Vec<Vec<(usize, usize)>> {
-    (0..=height)
-        .map(|r| (0..=width).map(|c| (r, c)).collect())
-        .chain((0..=width).map(|c| (0..=height).map(|r| (r, c)).collect()))
-        .collect()
-}
-
-/// One round of the audit: for each count of 1 to 4 that it narrows beyond `<5`, hides the
-/// smallest shown count of the count's row and of its column (a total last). Where a line has
-/// nothing left to hide, a hidden entry of it is withheld (`..`, a total first) instead, since
-/// what its own marker tells (`x`: 0 or at least 5; `<5` on a total) is what narrows the count.
-/// Whether it hid anything.
-fn hide_narrowed(values: &[Vec<u64>], hidden: &mut [Vec<Option<Suppression>>]) -> bool {
-    let height = values.len().saturating_sub(1);
-    let width = values.first().map_or(0, |row| row.len().saturating_sub(1));
-    let bounds = audit(values, hidden);
-    let narrowed: Vec<(usize, usize)> = (0..=height)
-        .flat_map(|r| (0..=width).map(move |c| (r, c)))
-        .filter(|&(r, c)| {
-            hidden[r][c] == Some(Suppression::Primary) && bounds[r][c] != Bounds::SMALL
-        })
-        .collect();
-    let mut changed = false;
-    let still_narrowed = !narrowed.is_empty();
-    for (r, c) in narrowed {
-        let row: Vec<(usize, usize)> = (0..=width).map(|c| (r, c)).collect();
-        let column: Vec<(usize, usize)> = (0..=height).map(|r| (r, c)).collect();
-        for line in [row, column] {
-            let is_total = |&(r, c): &(usize, usize)| r == height || c == width;
-            let pick = line
-                .iter()
-                .copied()
-                .filter(|&(r, c)| hidden[r][c].is_none() && values[r][c] > 0)
-                .min_by_key(|entry| (is_total(entry), values[entry.0][entry.1]));
-            if let Some((r, c)) = pick {
-                hidden[r][c] = Some(Suppression::Secondary);
-                changed = true;
-            } else if let Some((r, c)) = line
-                .iter()
-                .copied()
-                .filter(|&entry| entry != (r, c))
-                .filter(|&(r, c)| match hidden[r][c] {
-                    Some(Suppression::Secondary) => true,
-                    Some(Suppression::Primary) => is_total(&(r, c)),
-                    _ => false,
-                })
-                .min_by_key(|entry| !is_total(entry))
-            {
-                hidden[r][c] = Some(Suppression::Unpublished);
-                changed = true;
-            }
-        }
-    }
-    if still_narrowed && !changed {
-        // The narrowing comes from further away: hide a shown total, or withhold a marker, the
-        // row and column totals first, then any `x`, the grand total (the most read) last.
-        let is_total = |r: usize, c: usize| r == height || c == width;
-        let withheld = (0..=height)
-            .flat_map(|r| (0..=width).map(move |c| (r, c)))
-            .filter(|&(r, c)| match hidden[r][c] {
-                None => is_total(r, c) && values[r][c] > 0,
-                Some(Suppression::Secondary) => true,
-                Some(Suppression::Primary) => is_total(r, c),
-                Some(Suppression::Unpublished) => false,
-            })
-            .min_by_key(|&(r, c)| {
-                (
-                    r == height && c == width,
-                    !is_total(r, c),
-                    hidden[r][c].is_some(),
-                )
-            });
-        if let Some((r, c)) = withheld {
-            hidden[r][c] = Some(if hidden[r][c].is_none() {
-                Suppression::Secondary
-            } else {
-                Suppression::Unpublished
-            });
-            changed = true;
-        }
-    }
-    changed
-}
-
 /// A mean of `sum` over `count` people, shown only when it rests on enough of them.
 pub fn mean_if_enough(sum: f64, count: u64) -> Option<f64> {
     #[allow(clippy::cast_precision_loss)]
@@ -551,6 +315,132 @@ pub fn share_if_enough(part: u64, count: u64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The reader of one table, written apart from the suppression it checks: every row and
+    // column a constraint, each entry's bounds tightened through them until nothing changes.
+    /// The bounds a reader can put on one entry of a table: `low..=high`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Bounds {
+        /// The least it can be.
+        low: u64,
+        /// The most it can be; `u64::MAX` when nothing bounds it.
+        high: u64,
+    }
+
+    impl Bounds {
+        const SMALL: Bounds = Bounds { low: 1, high: 4 };
+
+        /// What a reader knows of an entry from its own marker alone.
+        fn of(value: u64, hidden: Option<Suppression>) -> Bounds {
+            match hidden {
+                None => Bounds {
+                    low: value,
+                    high: value,
+                },
+                Some(Suppression::Primary) => Bounds::SMALL,
+                Some(Suppression::Secondary | Suppression::Unpublished) => Bounds {
+                    low: 0,
+                    high: u64::MAX,
+                },
+            }
+        }
+
+        /// `x` is 0 or at least 5: bounds that leave only 1 to 4 on one side close on the other.
+        fn not_small(self) -> Bounds {
+            if self.high < SMALLEST_SHOWN {
+                Bounds { low: 0, high: 0 }
+            } else if self.low >= 1 {
+                Bounds {
+                    low: self.low.max(SMALLEST_SHOWN),
+                    high: self.high,
+                }
+            } else {
+                self
+            }
+        }
+    }
+
+    /// What a reader of the published table can work out: the bounds of every entry of `values`
+    /// (the table with its margins: the last column holds row totals, the last row column totals),
+    /// given which entries are hidden. Every row and column is a constraint (its entries sum to its
+    /// total); each entry's bounds are tightened through them until nothing changes, with `<5` as 1
+    /// to 4 and `x` as 0 or at least 5.
+    fn audit(values: &[Vec<u64>], hidden: &[Vec<Option<Suppression>>]) -> Vec<Vec<Bounds>> {
+        let height = values.len().saturating_sub(1);
+        let width = values.first().map_or(0, |row| row.len().saturating_sub(1));
+        let mut bounds: Vec<Vec<Bounds>> = values
+            .iter()
+            .zip(hidden)
+            .map(|(row, hidden)| {
+                row.iter()
+                    .zip(hidden)
+                    .map(|(value, hidden)| Bounds::of(*value, *hidden))
+                    .collect()
+            })
+            .collect();
+        let lines = lines(height, width);
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for line in &lines {
+                let (inner, total) = line.split_at(line.len() - 1);
+                let total = total[0];
+                let sum_low: u64 = inner.iter().map(|&(r, c)| bounds[r][c].low).sum();
+                let sum_high = inner
+                    .iter()
+                    .map(|&(r, c)| bounds[r][c].high)
+                    .try_fold(0_u64, u64::checked_add)
+                    .unwrap_or(u64::MAX);
+                changed |= tighten(&mut bounds, hidden, total, sum_low, sum_high);
+                let (total_low, total_high) =
+                    (bounds[total.0][total.1].low, bounds[total.0][total.1].high);
+                for &(r, c) in inner {
+                    let own = bounds[r][c];
+                    let others_low = sum_low - own.low;
+                    let low = if sum_high == u64::MAX {
+                        0
+                    } else {
+                        total_low.saturating_sub(sum_high - own.high)
+                    };
+                    let high = total_high.saturating_sub(others_low);
+                    changed |= tighten(&mut bounds, hidden, (r, c), low, high);
+                }
+            }
+        }
+        bounds
+    }
+
+    /// Narrows the bounds of entry `(r, c)` to `low..=high` where that is tighter; whether it was.
+    fn tighten(
+        bounds: &mut [Vec<Bounds>],
+        hidden: &[Vec<Option<Suppression>>],
+        (r, c): (usize, usize),
+        low: u64,
+        high: u64,
+    ) -> bool {
+        let old = bounds[r][c];
+        let mut new = Bounds {
+            low: old.low.max(low),
+            high: old.high.min(high),
+        };
+        if hidden[r][c] == Some(Suppression::Secondary) {
+            new = new.not_small();
+        }
+        if new != old && new.low <= new.high {
+            bounds[r][c] = new;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Every row and column of a table with margins, each ending with its total.
+    fn lines(height: usize, width: usize) -> Vec<Vec<(usize, usize)>> {
+        (0..=height)
+            .map(|r| (0..=width).map(|c| (r, c)).collect())
+            .chain((0..=width).map(|c| (0..=height).map(|r| (r, c)).collect()))
+            .collect()
+    }
 
     fn table(counts: Vec<Vec<u64>>) -> CountTable {
         CountTable {

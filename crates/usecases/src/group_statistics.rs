@@ -121,28 +121,47 @@ impl GroupFigures {
     }
 
     /// The average wait beside the breakdown whose rows are `row_labels` of `rows`. Averages are
-    /// published by centre only, each over at least 5 people: averages by two breakdowns could
-    /// be differenced (a centre's against a municipality's) into a few people's wait. The total
-    /// shows only when every centre's average does, since beside them it would give a withheld
-    /// one away.
+    /// published by centre only, each over at least 5 people and beside a shown count: averages
+    /// by two breakdowns could be differenced (a centre's against a municipality's) into a few
+    /// people's wait. The total shows only when every centre's average does, since beside them it
+    /// would give a withheld one away.
     pub fn waits(&self, rows: GroupDimension, row_labels: &[String]) -> Waits {
-        let mean = |(sum, people): &(f64, u64)| mean_if_enough(*sum, *people);
+        // An average tells that at least 5 stand behind it: only beside a centre's count that is
+        // shown, so that it says no more of a hidden one than its marker does.
+        let by_centre = self.table(GroupDimension::Centre, GroupDimension::Quarter);
+        let count_shown = |centre: &str| {
+            by_centre
+                .rows
+                .iter()
+                .position(|row| row == centre)
+                .is_some_and(|r| by_centre.row_totals[r].count.is_some())
+        };
+        let mean = |centre: &str, (sum, people): &(f64, u64)| {
+            count_shown(centre)
+                .then(|| mean_if_enough(*sum, *people))
+                .flatten()
+        };
         let (sum, people) = self
             .waits_by_centre
             .values()
             .fold((0.0, 0), |(sum, n), (s, c)| (sum + s, n + c));
-        let total = self
-            .waits_by_centre
-            .values()
-            .all(|wait| mean(wait).is_some())
-            .then(|| mean_if_enough(sum, people))
-            .flatten();
+        let total = (by_centre.total.count.is_some()
+            && self
+                .waits_by_centre
+                .iter()
+                .all(|(centre, wait)| mean(centre, wait).is_some()))
+        .then(|| mean_if_enough(sum, people))
+        .flatten();
         Waits {
             rows: row_labels
                 .iter()
                 .map(|label| {
                     (rows == GroupDimension::Centre)
-                        .then(|| self.waits_by_centre.get(label).and_then(mean))
+                        .then(|| {
+                            self.waits_by_centre
+                                .get(label)
+                                .and_then(|wait| mean(label, wait))
+                        })
                         .flatten()
                 })
                 .collect(),

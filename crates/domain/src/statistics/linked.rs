@@ -100,6 +100,8 @@ struct Audit {
     known_by: Vec<Vec<usize>>,
     /// How many such readers there are.
     readers: usize,
+    /// Every row and column of every published breakdown, each ending with its total.
+    lines: Vec<Vec<usize>>,
 }
 
 /// What a reader can tell of a sum: `low..=high`.
@@ -130,7 +132,7 @@ impl LinkedTables {
         published: Breakdowns<'_>,
     ) -> LinkedTables {
         let (labels, mut audit) = Audit::of(dimensions, cells, published);
-        let lines = audit.lines(&labels, published);
+        let lines = audit.lines.clone();
         loop {
             let partnered = audit.hide_partners(&lines);
             let audited = audit.hide_narrowed();
@@ -275,13 +277,15 @@ impl Audit {
             .enumerate()
             .map(|(i, figure)| (figure.key, i))
             .collect();
-        let audit = Audit {
+        let mut audit = Audit {
             figures,
             index,
             counts,
             known_by,
             readers: readers.len(),
+            lines: Vec::new(),
         };
+        audit.lines = audit.lines(&labels, published);
         (labels, audit)
     }
 
@@ -359,10 +363,14 @@ impl Audit {
         }
     }
 
-    /// What the reader can tell of every cube cell from every figure's marker, by propagation
-    /// until nothing changes, knowing the cells `known` holds (its own records) to begin with.
-    fn audit(&self, known: &[Option<u64>]) -> Vec<Span> {
-        let mut bounds: Vec<Span> = known
+    /// What the reader can tell of every cube cell and every figure from every figure's marker,
+    /// knowing the cells `known` holds (its own records) to begin with. Both are unknowns: each
+    /// figure is the sum of its cells, and each line (a row or column of a breakdown, or of the
+    /// totals) sums to its total, and the bounds of all of them are tightened through every such
+    /// sum until nothing changes. Working on the figures as well as the cells finds what either
+    /// alone would miss, as an attacker's linear program would.
+    fn audit(&self, known: &[Option<u64>]) -> (Vec<Span>, Vec<Span>) {
+        let mut cells: Vec<Span> = known
             .iter()
             .map(|known| {
                 known.map_or(UNBOUNDED, |count| Span {
@@ -371,45 +379,44 @@ impl Audit {
                 })
             })
             .collect();
+        let mut figures: Vec<Span> = self
+            .figures
+            .iter()
+            .map(|figure| match figure.hidden {
+                None => Span {
+                    low: figure.value,
+                    high: figure.value,
+                },
+                Some(Suppression::Primary) => SMALL,
+                Some(Suppression::Secondary | Suppression::Unpublished) => UNBOUNDED,
+            })
+            .collect();
+        let secondary = |f: usize| self.figures[f].hidden == Some(Suppression::Secondary);
         let mut changed = true;
         while changed {
             changed = false;
-            for figure in &self.figures {
-                let limit = match figure.hidden {
-                    None => Span {
-                        low: figure.value,
-                        high: figure.value,
-                    },
-                    Some(Suppression::Primary) => SMALL,
-                    Some(Suppression::Secondary) => UNBOUNDED,
-                    Some(Suppression::Unpublished) => continue,
-                };
-                let (low, high) = sum(&bounds, &figure.members);
-                let limit = if figure.hidden == Some(Suppression::Secondary) {
-                    not_small(Span { low, high })
-                } else {
-                    limit
-                };
-                for &member in &figure.members {
-                    let own = bounds[member];
-                    let others_low = low - own.low;
-                    let floor = if high == u64::MAX || own.high == u64::MAX {
-                        0
-                    } else {
-                        limit.low.saturating_sub(high - own.high)
-                    };
-                    let tightened = Span {
-                        low: own.low.max(floor),
-                        high: own.high.min(limit.high.saturating_sub(others_low)),
-                    };
-                    if tightened != own && tightened.low <= tightened.high {
-                        bounds[member] = tightened;
-                        changed = true;
+            for (f, figure) in self.figures.iter().enumerate() {
+                changed |= tighten_sum(&mut figures[f], &mut cells, &figure.members, secondary(f));
+            }
+            for line in &self.lines {
+                let (inner, total) = line.split_at(line.len() - 1);
+                let mut whole = figures[total[0]];
+                let mut parts: Vec<Span> = inner.iter().map(|&f| figures[f]).collect();
+                let indices: Vec<usize> = (0..parts.len()).collect();
+                if tighten_sum(&mut whole, &mut parts, &indices, secondary(total[0])) {
+                    changed = true;
+                    figures[total[0]] = whole;
+                    for (&f, part) in inner.iter().zip(parts) {
+                        figures[f] = if secondary(f) {
+                            not_small_within(part)
+                        } else {
+                            part
+                        };
                     }
                 }
             }
         }
-        bounds
+        (cells, figures)
     }
 
     /// One round of the audit, for a reader who knows nothing beforehand and for each reader
@@ -427,8 +434,8 @@ impl Audit {
             let known: Vec<Option<u64>> = (0..counts.len())
                 .map(|i| own(i).then_some(counts[i]))
                 .collect();
-            let bounds = self.audit(&known);
-            for figure in &self.figures {
+            let (bounds, figure_bounds) = self.audit(&known);
+            for (f, figure) in self.figures.iter().enumerate() {
                 let others: Vec<usize> = figure
                     .members
                     .iter()
@@ -439,13 +446,12 @@ impl Audit {
                 if others.is_empty() || !is_small(count) {
                     continue;
                 }
-                let (mut low, mut high) = sum(&bounds, &others);
-                if figure.hidden == Some(Suppression::Primary)
-                    && others.len() == figure.members.len()
-                {
-                    (low, high) = (low.max(1), high.min(4));
-                }
                 let whole = others.len() == figure.members.len();
+                let (low, high) = if whole {
+                    (figure_bounds[f].low, figure_bounds[f].high)
+                } else {
+                    sum(&bounds, &others)
+                };
                 let disclosed = if whole {
                     figure.hidden == Some(Suppression::Primary) && (low > 1 || high < 4)
                 } else {
@@ -525,6 +531,56 @@ fn shown(count: u64) -> Cell {
     }
 }
 
+/// Tightens `whole`, the sum of the `members` of `parts`, and each of those parts, through that
+/// sum; `x` on the whole (0 or at least 5) where `not_small`. Whether anything changed.
+fn tighten_sum(whole: &mut Span, parts: &mut [Span], members: &[usize], not_small: bool) -> bool {
+    let mut changed = false;
+    let (low, high) = sum(parts, members);
+    let mut limit = Span {
+        low: whole.low.max(low),
+        high: whole.high.min(high),
+    };
+    if not_small {
+        limit = not_small_within(limit);
+    }
+    if limit.low <= limit.high && limit != *whole {
+        *whole = limit;
+        changed = true;
+    }
+    for &member in members {
+        let own = parts[member];
+        let others_low = low - own.low;
+        let floor = if high == u64::MAX || own.high == u64::MAX {
+            0
+        } else {
+            whole.low.saturating_sub(high - own.high)
+        };
+        let tightened = Span {
+            low: own.low.max(floor),
+            high: own.high.min(whole.high.saturating_sub(others_low)),
+        };
+        if tightened != own && tightened.low <= tightened.high {
+            parts[member] = tightened;
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// `x` is 0 or at least 5: bounds that leave only 1 to 4 on one side close on the other.
+fn not_small_within(span: Span) -> Span {
+    if span.high < SMALLEST_SHOWN {
+        Span { low: 0, high: 0 }
+    } else if span.low >= 1 {
+        Span {
+            low: span.low.max(SMALLEST_SHOWN),
+            high: span.high,
+        }
+    } else {
+        span
+    }
+}
+
 /// The least and the most the cells `members` can sum to.
 fn sum(bounds: &[Span], members: &[usize]) -> (u64, u64) {
     let low = members.iter().map(|&m| bounds[m].low).sum();
@@ -534,20 +590,6 @@ fn sum(bounds: &[Span], members: &[usize]) -> (u64, u64) {
         .try_fold(0_u64, u64::checked_add)
         .unwrap_or(u64::MAX);
     (low, high)
-}
-
-/// `x` is 0 or at least 5: bounds that leave only 1 to 4 on one side close on the other.
-fn not_small(span: Span) -> Span {
-    if span.high < SMALLEST_SHOWN {
-        Span { low: 0, high: 0 }
-    } else if span.low >= 1 {
-        Span {
-            low: SMALLEST_SHOWN,
-            high: u64::MAX,
-        }
-    } else {
-        UNBOUNDED
-    }
 }
 
 #[cfg(test)]
@@ -613,7 +655,7 @@ mod tests {
             .iter()
             .map(|cell| (Some(cell.labels[0].as_str()) == owner).then_some(cell.count))
             .collect();
-        audit.audit(&known)
+        audit.audit(&known).0
     }
 
     fn assert_unpinned(cells: &[CubeCell], tables: &LinkedTables, owner: Option<&str>) {
@@ -642,62 +684,53 @@ mod tests {
     }
 
     #[test]
-    fn an_owner_subtracting_its_own_cells_pins_nothing_of_another() {
-        // A's four cells are a square only A can tell apart; B's 2 sits beside one of them, so
-        // the figure for anxiety in 5041 (8) less A's own 6 would be B's 2.
-        let cells = cube(&[
-            ("A", "anxiety", "5041", 6),
-            ("A", "anxiety", "5043", 5),
-            ("A", "loneliness", "5041", 5),
-            ("A", "loneliness", "5043", 6),
-            ("B", "anxiety", "5041", 2),
-            ("B", "grief", "5001", 7),
-        ]);
-        let unknown: Vec<CubeCell> = cells
-            .iter()
-            .map(|cell| CubeCell {
-                known_by: Vec::new(),
-                ..cell.clone()
-            })
-            .collect();
-        let outsider_only = LinkedTables::publish(3, &unknown, Breakdowns::All);
-        assert_unpinned(&cells, &outsider_only, None);
-        let pinned = read(&outsider_only, &cells, Some("A"))[4];
-        assert_eq!(
-            (pinned.low, pinned.high),
-            (2, 2),
-            "without the owners' audit, A pins B's 2"
-        );
-
-        let tables = LinkedTables::publish(3, &cells, Breakdowns::All);
-        for owner in [None, Some("A"), Some("B")] {
-            assert_unpinned(&cells, &tables, owner);
-        }
-    }
-
-    #[test]
     fn an_employer_subtracting_its_own_logs_from_a_total_pins_nothing_of_another() {
-        // Municipality by quarter only; two employers' small counts in one quarter whose total
-        // is 5: each alone is `<5` to an outsider, but either employer, knowing its own, would
-        // get the other's from the total.
-        let cell = |municipality: &str, count: u64| CubeCell {
+        // Municipality by quarter only; two employers' small counts in one quarter beside a 9:
+        // each is `<5` to an outsider, but either employer, knowing its own, would get the
+        // other's from the quarter's total.
+        let cell = |municipality: &str, count: u64, known: bool| CubeCell {
             labels: vec![municipality.to_owned(), "2025-Q1".to_owned()],
             count,
-            known_by: vec![format!("employer {municipality}")],
+            known_by: if known {
+                vec![format!("employer {municipality}")]
+            } else {
+                Vec::new()
+            },
         };
-        let cells = [cell("5037", 3), cell("5038", 2), cell("5041", 9)];
-        let tables = LinkedTables::publish(2, &cells, Breakdowns::Only(&[(0, 1)]));
-        let (_, mut audit) = Audit::of(2, &cells, Breakdowns::Only(&[(0, 1)]));
-        for (figure, published) in audit.figures.iter_mut().zip(&tables.figures) {
-            figure.hidden = published.hidden;
-        }
-        for knows in 0..2 {
+        let published = Breakdowns::Only(&[(0, 1)]);
+        let read = |tables: &LinkedTables, cells: &[CubeCell], knows: usize| {
+            let (_, mut audit) = Audit::of(2, cells, published);
+            for (figure, published) in audit.figures.iter_mut().zip(&tables.figures) {
+                figure.hidden = published.hidden;
+            }
             let known: Vec<Option<u64>> = cells
                 .iter()
                 .enumerate()
                 .map(|(i, cell)| (i == knows).then_some(cell.count))
                 .collect();
-            let other = audit.audit(&known)[1 - knows];
+            audit.audit(&known).0[1 - knows]
+        };
+        let unknown = [
+            cell("5037", 3, false),
+            cell("5038", 2, false),
+            cell("5041", 9, false),
+        ];
+        let outsider_only = LinkedTables::publish(2, &unknown, published);
+        let pinned = read(&outsider_only, &unknown, 0);
+        assert_eq!(
+            (pinned.low, pinned.high),
+            (2, 2),
+            "without the employers' audit, 5037 pins 5038's 2"
+        );
+
+        let cells = [
+            cell("5037", 3, true),
+            cell("5038", 2, true),
+            cell("5041", 9, true),
+        ];
+        let tables = LinkedTables::publish(2, &cells, published);
+        for knows in 0..2 {
+            let other = read(&tables, &cells, knows);
             assert!(other.low <= 1 && other.high >= 4, "{knows}: {other:?}");
         }
         assert_eq!(tables.table(0, 1).rows, ["5037", "5038", "5041"]);

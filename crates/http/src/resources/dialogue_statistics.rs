@@ -9,7 +9,7 @@ use crate::input::ValidQuery;
 use crate::state::AppState;
 use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
-use samhandling_domain::statistics::{mean_if_enough, suppress, CountTable, SuppressedTable};
+use samhandling_domain::statistics::{mean_if_enough, suppress_known, CountTable, SuppressedTable};
 use samhandling_usecases::dialogue::{self as usecases, DialogueYear};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -54,7 +54,8 @@ pub struct CountyYear {
     pub actions_done: i64,
     /// Of those, pending past their due date.
     pub actions_overdue: i64,
-    /// The average rating, 1 to 5; `null` below 5 evaluations.
+    /// The average rating, 1 to 5; `null` below 5 evaluations, and where the count of
+    /// evaluations is hidden.
     pub average_rating: Option<f64>,
 }
 
@@ -120,7 +121,25 @@ async fn dialogue_statistics(
     let municipalities_reached = Table::from(
         SuppressedTable::exact(&table(|year| year.municipalities_reached)).rows_view(in_county),
     );
-    let evaluations = Table::from(suppress(&table(|year| year.evaluations)).rows_view(in_county));
+    // A county's governor holds its own meetings' evaluations, and could subtract them.
+    let all_evaluations = suppress_known(&table(|year| year.evaluations), |county, _| {
+        vec![county.to_owned()]
+    });
+    // An average tells that at least 5 stand behind it: only beside a count that is shown, so
+    // that it says no more of a hidden one than its marker does.
+    let shown = |year: &DialogueYear| {
+        let row = all_evaluations
+            .rows
+            .iter()
+            .position(|r| *r == year.county_number);
+        let column = all_evaluations
+            .columns
+            .iter()
+            .position(|c| *c == year.year.to_string());
+        row.zip(column)
+            .is_some_and(|(r, c)| all_evaluations.cells[r][c].count.is_some())
+    };
+    let evaluations = Table::from(all_evaluations.rows_view(in_county));
     let found: Vec<&DialogueYear> = everywhere
         .iter()
         .filter(|year| in_county(&year.county_number))
@@ -135,10 +154,14 @@ async fn dialogue_statistics(
             actions_opened: year.actions_opened,
             actions_done: year.actions_done,
             actions_overdue: year.actions_overdue,
-            average_rating: mean_if_enough(
-                year.rating_sum as f64,
-                u64::try_from(year.evaluations).unwrap_or(0),
-            ),
+            average_rating: shown(year)
+                .then(|| {
+                    mean_if_enough(
+                        year.rating_sum as f64,
+                        u64::try_from(year.evaluations).unwrap_or(0),
+                    )
+                })
+                .flatten(),
         })
         .collect();
     Ok(Published(DialogueStatistics {
