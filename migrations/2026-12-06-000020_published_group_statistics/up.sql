@@ -33,13 +33,15 @@ INSERT INTO group_statistics_versions (quarter, version)
 SELECT DISTINCT quarter, 1 FROM group_statistics WHERE quarter < oslo_quarter(now());
 
 -- One published result: a measure's year, counted up to the first day of `counted_until`'s
--- quarter, as of the sum of the versions of the quarters it counts.
+-- quarter, as of the sum of the versions of the quarters it counts. While one request computes
+-- a newer one (`refreshing_since`, claimed for a minute at most), the others serve this one.
 CREATE TABLE published_group_statistics (
-    measure       text NOT NULL,
-    year          integer NOT NULL,
-    counted_until date NOT NULL,
-    version       bigint NOT NULL,
-    figures       jsonb NOT NULL,
-    computed_at   timestamptz NOT NULL DEFAULT now(),
+    measure          text NOT NULL,
+    year             integer NOT NULL,
+    counted_until    date NOT NULL,
+    version          bigint NOT NULL,
+    figures          jsonb NOT NULL,
+    computed_at      timestamptz NOT NULL DEFAULT now(),
+    refreshing_since timestamptz,
     PRIMARY KEY (measure, year, counted_until)
 );

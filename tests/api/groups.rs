@@ -1067,9 +1067,19 @@ async fn published_statistics_are_kept_until_a_count_behind_them_changes() {
     sql("ALTER TABLE group_statistics DISABLE TRIGGER group_statistics_version");
     sql("UPDATE group_statistics SET members_placed = members_placed + 5");
     assert_eq!(total().await, 6);
-    // A count of an ended quarter that changes as counts do (a late log, say) bumps its version,
-    // and the next reader gets it counted.
+    // A count of an ended quarter that changes as counts do (a late log, say) bumps its version.
+    // While another request refreshes the result, a reader is served the last one.
     sql("ALTER TABLE group_statistics ENABLE TRIGGER group_statistics_version");
     sql("UPDATE group_statistics SET members_placed = members_placed");
+    sql("UPDATE published_group_statistics SET refreshing_since = now()");
+    assert_eq!(total().await, 6);
+    // A refresh claimed over a minute ago is taken over: the next reader gets the change counted.
+    sql("UPDATE published_group_statistics SET refreshing_since = now() - interval '2 minutes'");
     assert_eq!(total().await, 11);
+    assert_eq!(
+        t.database.count(
+            "SELECT count(*) FROM published_group_statistics WHERE refreshing_since IS NULL"
+        ),
+        1
+    );
 }

@@ -91,24 +91,45 @@ pub fn version(conn: &mut PgConnection, from: NaiveDate, to: NaiveDate) -> Resul
     Ok(found.version)
 }
 
-/// The result kept for `measure`'s `year` counted until `until`, if it was computed at
-/// `version`.
+/// The result kept for `measure`'s `year` counted until `until`, with the version it was
+/// computed at.
 pub fn kept(
     conn: &mut PgConnection,
     measure: GroupMeasure,
     (year, until): (i32, NaiveDate),
-    version: i64,
-) -> Result<Option<serde_json::Value>, StoreError> {
+) -> Result<Option<(i64, serde_json::Value)>, StoreError> {
     Ok(published_group_statistics::table
         .find((measure.as_str(), year, until))
-        .filter(published_group_statistics::version.eq(version))
-        .select(published_group_statistics::figures)
+        .select((
+            published_group_statistics::version,
+            published_group_statistics::figures,
+        ))
         .first(conn)
         .optional()?)
 }
 
+/// Claims the refresh of the kept result for `measure`'s `year` counted until `until`, unless
+/// another request claimed it less than a minute ago; whether this one did.
+pub fn claim_refresh(
+    conn: &mut PgConnection,
+    measure: GroupMeasure,
+    (year, until): (i32, NaiveDate),
+) -> Result<bool, StoreError> {
+    let claimed = diesel::sql_query(
+        "UPDATE published_group_statistics SET refreshing_since = now() \
+         WHERE measure = $1 AND year = $2 AND counted_until = $3 \
+             AND (refreshing_since IS NULL OR refreshing_since < now() - interval '1 minute')",
+    )
+    .bind::<Text, _>(measure.as_str())
+    .bind::<diesel::sql_types::Integer, _>(year)
+    .bind::<Date, _>(until)
+    .execute(conn)?;
+    Ok(claimed > 0)
+}
+
 /// Keeps `figures`, computed at `version`, as the result for `measure`'s `year` counted until
-/// `until`, unless one of a later version is already kept (by another instance).
+/// `until` (ending a claimed refresh), unless one of a later version is already kept (by another
+/// instance).
 pub fn keep(
     conn: &mut PgConnection,
     measure: GroupMeasure,
@@ -120,7 +141,8 @@ pub fn keep(
         "INSERT INTO published_group_statistics AS p (measure, year, counted_until, version, figures) \
          VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (measure, year, counted_until) DO UPDATE \
-         SET version = EXCLUDED.version, figures = EXCLUDED.figures, computed_at = now() \
+         SET version = EXCLUDED.version, figures = EXCLUDED.figures, computed_at = now(), \
+             refreshing_since = NULL \
          WHERE p.version < EXCLUDED.version",
     )
     .bind::<Text, _>(measure.as_str())

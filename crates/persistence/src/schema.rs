@@ -442,6 +442,7 @@ diesel::table! {
         version -> Int8,
         figures -> Jsonb,
         computed_at -> Timestamptz,
+        refreshing_since -> Nullable<Timestamptz>,
     }
 }
 

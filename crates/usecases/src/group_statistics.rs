@@ -60,10 +60,16 @@ pub fn publish(
     };
     let to = next_year.min(quarter_start(today));
     let version = store::version(conn, from, to)?;
-    let kept = store::kept(conn, measure, (year, to), version)?
-        .and_then(|figures| serde_json::from_value::<GroupFigures>(figures).ok());
-    if let Some(figures) = kept {
-        return Ok(figures);
+    let kept = store::kept(conn, measure, (year, to))?.and_then(|(kept_version, figures)| {
+        let figures = serde_json::from_value::<GroupFigures>(figures).ok()?;
+        Some((kept_version, figures))
+    });
+    if let Some((kept_version, figures)) = kept {
+        // An outdated result is refreshed by one request; meanwhile the others are served it,
+        // as it was audited in full on the counts of its time, rather than each computing anew.
+        if kept_version == version || !store::claim_refresh(conn, measure, (year, to))? {
+            return Ok(figures);
+        }
     }
     let figures = compute(conn, measure, from, to)?;
     // Plain data serializes; were it ever to fail, the figures are only not kept.
