@@ -12,6 +12,11 @@
 //! places. With each breakdown suppressed on its own, the outsider narrowed all 5 small counts
 //! (and 4 small sums) to their exact value from 24 tables; with every breakdown suppressed
 //! together, no reader narrows any.
+//!
+//! And against the dialogue statistics: evaluations by county and year, read whole and through
+//! every county's view, by an outsider and by each county's governor, which holds its own
+//! meetings' evaluations. Unaudited for what a governor knows, county 50's governor pinned
+//! county 46's 2; audited, none narrows any.
 
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
@@ -389,6 +394,106 @@ async fn no_small_count_of_group_places_is_narrowed_across_breakdowns() {
             "reading as centre {own_centre:?}, from {} tables the reader narrowed {} small counts beyond `<5`: {disclosed:#?}",
             reader.sources(),
             disclosed.len(),
+        );
+    }
+}
+
+/// Evaluations of the governors' dialogue meetings behind the dialogue attack: county, year and
+/// how many municipalities evaluated that year's meeting. Many are 1 to 4. With the governors
+/// not audited as knowing their own, county 50's governor pinned county 46's 2.
+const EVALUATED: [(&str, i32, u64); 4] = [
+    // Two counties' few beside a 9 in 2025: each is `<5` to an outsider, but either governor,
+    // knowing its own, would get the other's from the year's total.
+    ("50", 2025, 3),
+    ("46", 2025, 2),
+    ("18", 2025, 9),
+    ("18", 2024, 8),
+];
+
+#[actix_web::test]
+async fn no_small_count_of_dialogue_evaluations_is_narrowed_by_any_county_view_or_governor() {
+    use diesel::RunQueryDsl;
+    let t = TestApp::new();
+    let app = t.service().await;
+    let mut conn = t.database.connect();
+    let mut truth: BTreeMap<CellName, u64> = BTreeMap::new();
+    for (county, year, count) in EVALUATED {
+        let governor = t.organisation(
+            OrganisationKind::CountyGovernor,
+            &format!("Statsforvalteren {county} {year}"),
+            None,
+        );
+        let meeting = uuid::Uuid::now_v7();
+        diesel::sql_query(
+            "INSERT INTO dialogue_meetings (id, county_governor_id, county_number, title, held_on, \
+                 digital, status, focus_areas) \
+             VALUES ($1, $2, $3, 'Dialogmøte', make_date($4, 6, 1), true, 'held', '{rus}')",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(meeting)
+        .bind::<diesel::sql_types::Uuid, _>(governor.id)
+        .bind::<diesel::sql_types::Text, _>(county)
+        .bind::<diesel::sql_types::Integer, _>(year)
+        .execute(&mut conn)
+        .unwrap();
+        for index in 0..count {
+            // Municipalities of different numbers; the table counts evaluations, not who.
+            let number = format!(
+                "{:04}",
+                1000 + truth.len() * 10 + usize::try_from(index).unwrap_or(0)
+            );
+            let municipality = t.municipality(&format!("Kommune {number}"), &number);
+            diesel::sql_query(
+                "INSERT INTO dialogue_evaluations (id, meeting_id, municipality_id, rating, \
+                     submitted_by) VALUES (gen_random_uuid(), $1, $2, 4, 'kontakt')",
+            )
+            .bind::<diesel::sql_types::Uuid, _>(meeting)
+            .bind::<diesel::sql_types::Uuid, _>(municipality.id)
+            .execute(&mut conn)
+            .unwrap();
+        }
+        truth.insert((county.to_owned(), year.to_string()), count);
+    }
+    let universe: Vec<CellName> = truth.keys().cloned().collect();
+    let token = t.token(
+        t.municipality("Frosta kommune", "5036").id,
+        &[Role::Referrer],
+    );
+
+    let mut reader = Reader::default();
+    let all = get(&app, "/api/v1/statistics/dialogue", &token).await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    reader.harvest("all counties", &all.body["evaluations"], &universe);
+    for county in ["50", "46", "18"] {
+        let view = get(
+            &app,
+            &format!("/api/v1/statistics/dialogue?county_number={county}"),
+            &token,
+        )
+        .await;
+        assert_eq!(view.status, 200, "{}", view.text);
+        let in_county: Vec<CellName> = universe
+            .iter()
+            .filter(|(row, _)| row == county)
+            .cloned()
+            .collect();
+        reader.harvest(county, &view.body["evaluations"], &in_county);
+    }
+    let disclosed = reader.disclosures(&truth);
+    assert!(disclosed.is_empty(), "an outsider narrowed: {disclosed:#?}");
+    // Each county's governor holds its own meetings' evaluations.
+    for county in ["50", "46", "18"] {
+        let mut governor = reader.clone();
+        let (own, others): (BTreeMap<CellName, u64>, BTreeMap<CellName, u64>) = truth
+            .iter()
+            .map(|(cell, count)| (cell.clone(), *count))
+            .partition(|((row, _), _)| row == county);
+        for (cell, count) in &own {
+            governor.know(cell, *count);
+        }
+        let disclosed = governor.disclosures(&others);
+        assert!(
+            disclosed.is_empty(),
+            "county {county}'s governor narrowed: {disclosed:#?}"
         );
     }
 }
