@@ -143,3 +143,32 @@ async fn unions_are_discriminated_and_list_items_are_named() {
     }
     assert!(unions >= 1, "ReferralView should be a discriminated union");
 }
+
+#[actix_web::test]
+async fn every_operation_taking_an_idempotency_key_documents_the_422_of_its_reuse() {
+    let t = TestApp::new();
+    let app = t.service().await;
+    let served = send(&app, TestRequest::get().uri("/api-docs/openapi.json")).await;
+    assert_eq!(served.status, 200);
+    let mut taking = 0;
+    for (path, item) in served.body["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let takes_key = operation["parameters"]
+                .as_array()
+                .is_some_and(|parameters| {
+                    parameters.iter().any(|p| p["name"] == "Idempotency-Key")
+                });
+            if takes_key {
+                taking += 1;
+                assert!(
+                    operation["responses"]["422"].is_object(),
+                    "{method} {path} takes an Idempotency-Key but documents no 422 for its reuse"
+                );
+            }
+        }
+    }
+    assert!(
+        taking > 20,
+        "only {taking} operations take an Idempotency-Key"
+    );
+}

@@ -62,6 +62,8 @@ struct OperationFacts {
     json_body: bool,
     is_patch: bool,
     uses_database: bool,
+    /// Takes an `Idempotency-Key`, whose reuse for a different request is 422.
+    idempotent: bool,
 }
 
 const STANDARD_PROBLEMS: [StandardProblem; 11] = [
@@ -72,7 +74,7 @@ const STANDARD_PROBLEMS: [StandardProblem; 11] = [
     StandardProblem { status: "412", description: "If-Match does not name the current version", example_type: "precondition-failed", applies: |f| f.is_patch },
     StandardProblem { status: "413", description: "The body exceeds 256 KiB", example_type: "payload-too-large", applies: |f| f.json_body },
     StandardProblem { status: "415", description: "The body is not JSON", example_type: "unsupported-media-type", applies: |f| f.json_body },
-    StandardProblem { status: "422", description: "Invalid fields (all listed in `errors`), or an Idempotency-Key reused for a different request", example_type: "validation", applies: |f| f.json_body },
+    StandardProblem { status: "422", description: "Invalid fields (all listed in `errors`), or an Idempotency-Key reused for a different request", example_type: "validation", applies: |f| f.json_body || f.idempotent },
     StandardProblem { status: "428", description: "If-Match is required", example_type: "precondition-required", applies: |f| f.is_patch },
     StandardProblem { status: "500", description: "A bug; the body carries the request id to report", example_type: "internal", applies: |_| true },
     StandardProblem { status: "503", description: "The database is unavailable; retry shortly", example_type: "unavailable", applies: |f| f.uses_database },
@@ -96,6 +98,11 @@ fn facts(path: &str, operation: &Operation, is_patch: bool) -> OperationFacts {
         json_body,
         is_patch,
         uses_database: path != "/health/live",
+        idempotent: operation.parameters.as_ref().is_some_and(|parameters| {
+            parameters
+                .iter()
+                .any(|parameter| parameter.name == "Idempotency-Key")
+        }),
     }
 }
 
