@@ -73,6 +73,11 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     assert_eq!(issued.body["token_type"], "Bearer");
     assert_eq!(issued.body["expires_in"], 600);
     assert_eq!(issued.header("cache-control"), Some("no-store"));
+    // The tighter of the token endpoint's two allowances (per address, per client) is told.
+    assert!(issued.header("ratelimit-policy").is_some());
+    assert!(issued
+        .header("ratelimit")
+        .is_some_and(|left| left.starts_with("\"hourly\";r=")));
     let access_token = issued.body["access_token"].as_str().unwrap().to_owned();
     let caller = t.tokens.verify(&access_token).unwrap();
     assert_eq!(caller.organisation_id.uuid(), municipality.id);
@@ -346,6 +351,10 @@ async fn the_token_endpoint_is_rate_limited_per_address_and_per_client() {
     let flooded = send(&app, from("203.0.113.7", uuid::Uuid::now_v7())).await;
     flooded.assert_problem(429);
     assert!(flooded.header("retry-after").is_some());
+    assert!(flooded.header("ratelimit-policy").is_some());
+    assert!(flooded
+        .header("ratelimit")
+        .is_some_and(|left| left.starts_with("\"hourly\";r=0;")));
 
     let target = uuid::Uuid::now_v7();
     for address in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {

@@ -67,14 +67,23 @@ async fn too_many_registrations_from_one_address_get_429() {
     let app = t.service().await;
     let f = field(&t);
     for n in 0..3 {
+        let received = send(
+            &app,
+            post(&registration(f.centre.id, &format!("Person{n}"))),
+        )
+        .await;
+        assert_eq!(received.status, 202, "{}", received.text);
+        // Each answer tells what is left of the hour's 3.
         assert_eq!(
-            send(
-                &app,
-                post(&registration(f.centre.id, &format!("Person{n}")))
-            )
-            .await
-            .status,
-            202
+            received.header("ratelimit-policy"),
+            Some("\"hourly\";q=3;w=3600")
+        );
+        assert!(
+            received
+                .header("ratelimit")
+                .is_some_and(|left| left.starts_with(&format!("\"hourly\";r={};t=", 2 - n))),
+            "{:?}",
+            received.header("ratelimit")
         );
     }
     let refused = send(&app, post(&registration(f.centre.id, "Person3"))).await;
@@ -82,6 +91,18 @@ async fn too_many_registrations_from_one_address_get_429() {
     assert!(refused
         .header("retry-after")
         .is_some_and(|seconds| seconds.parse::<u64>().unwrap() > 0));
+    // The IETF fields tell the allowance and that nothing is left of it.
+    assert_eq!(
+        refused.header("ratelimit-policy"),
+        Some("\"hourly\";q=3;w=3600")
+    );
+    assert!(
+        refused
+            .header("ratelimit")
+            .is_some_and(|left| left.starts_with("\"hourly\";r=0;t=")),
+        "{:?}",
+        refused.header("ratelimit")
+    );
     let elsewhere = TestRequest::post()
         .uri("/api/v1/self-registrations")
         .peer_addr("198.51.100.9:40000".parse().unwrap())

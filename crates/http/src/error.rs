@@ -116,9 +116,10 @@ pub enum ApiError {
         /// What is allowed instead.
         allowed: Vec<String>,
     },
-    /// Too many requests from this client; try again after the given seconds.
+    /// Too many requests from this client; try again after the given seconds, with what is left
+    /// of its allowance when a limit of ours refused it.
     #[error("rate limited")]
-    TooManyRequests(u64),
+    TooManyRequests(u64, Option<crate::rate_limit::Quota>),
     /// `If-Match` names a version that is no longer current.
     #[error("the resource has changed since it was read")]
     PreconditionFailed,
@@ -164,7 +165,7 @@ impl ApiError {
         match status.as_u16() {
             401 => ApiError::Unauthorized("authentication is required".into()),
             403 => ApiError::Forbidden("not allowed".into()),
-            429 => ApiError::TooManyRequests(60),
+            429 => ApiError::TooManyRequests(60, None),
             404 => ApiError::NotFound,
             405 => ApiError::MethodNotAllowed(Vec::new()),
             413 => ApiError::PayloadTooLarge,
@@ -191,7 +192,7 @@ impl ApiError {
             ApiError::IllegalTransition { .. } => {
                 ("illegal-transition", "The transition is not allowed")
             }
-            ApiError::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
+            ApiError::TooManyRequests(..) => ("too-many-requests", "Too many requests"),
             ApiError::PreconditionFailed => ("precondition-failed", "The resource has changed"),
             ApiError::PayloadTooLarge => ("payload-too-large", "The request body is too large"),
             ApiError::UnsupportedMediaType(_) => {
@@ -217,7 +218,9 @@ impl ApiError {
             | ApiError::Conflict(detail)
             | ApiError::IllegalTransition { detail, .. }
             | ApiError::UnsupportedMediaType(detail) => Some(detail.clone()),
-            ApiError::TooManyRequests(seconds) => Some(format!("try again in {seconds} seconds")),
+            ApiError::TooManyRequests(seconds, _) => {
+                Some(format!("try again in {seconds} seconds"))
+            }
             ApiError::NotFound => Some("no such resource".into()),
             ApiError::MissingReference(field) => Some(format!("{field} names no record that exists")),
             ApiError::MethodNotAllowed(_) => Some("the path does not support this method".into()),
@@ -286,8 +289,11 @@ impl ApiError {
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
-            ApiError::TooManyRequests(seconds) => {
+            ApiError::TooManyRequests(seconds, quota) => {
                 response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+                for (name, value) in quota.iter().flat_map(|quota| quota.headers()) {
+                    response.insert_header((name, value));
+                }
             }
             _ => {}
         }
@@ -306,7 +312,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound | ApiError::MissingReference(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::IllegalTransition { .. } => StatusCode::CONFLICT,
-            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

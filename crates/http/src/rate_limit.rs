@@ -3,7 +3,8 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use actix_web::HttpRequest;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DurationRound, TimeDelta, Utc};
@@ -111,20 +112,77 @@ impl Limit {
         URL_SAFE_NO_PAD.encode(&self.client_hash)
     }
 
-    /// Counts this request; 429 with `Retry-After` when the client is over its allowance.
-    pub fn check(&self, conn: &mut PgConnection) -> Result<(), ApiError> {
+    /// Counts this request and answers what is left of the allowance; 429 with `Retry-After`
+    /// and the `RateLimit` fields when the client is over it.
+    pub fn check(&self, conn: &mut PgConnection) -> Result<Quota, ApiError> {
         let now = Utc::now();
         let window = now
             .duration_trunc(TimeDelta::hours(1))
             .map_err(|error| ApiError::Internal(error.to_string()))?;
-        let hits = rate_limits::hit(conn, self.bucket, &self.client_hash, window)?;
-        if u32::try_from(hits).unwrap_or(u32::MAX) > self.per_hour {
-            let retry_after = (window + TimeDelta::hours(1) - now).num_seconds().max(1);
-            return Err(ApiError::TooManyRequests(
-                u64::try_from(retry_after).unwrap_or(3600),
-            ));
+        let hits = u32::try_from(rate_limits::hit(
+            conn,
+            self.bucket,
+            &self.client_hash,
+            window,
+        )?)
+        .unwrap_or(u32::MAX);
+        let reset = (window + TimeDelta::hours(1) - now).num_seconds().max(1);
+        let quota = Quota {
+            limit: self.per_hour,
+            remaining: self.per_hour.saturating_sub(hits),
+            reset_seconds: u64::try_from(reset).unwrap_or(3600),
+        };
+        if hits > self.per_hour {
+            return Err(ApiError::TooManyRequests(quota.reset_seconds, Some(quota)));
         }
-        Ok(())
+        Ok(quota)
+    }
+}
+
+/// What is left of a client's hourly allowance, told in the IETF `RateLimit-Policy` and
+/// `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers), so that an integrator can pace
+/// itself instead of finding the limit by its 429s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Requests allowed per hour.
+    pub limit: u32,
+    /// Requests left in this hour.
+    pub remaining: u32,
+    /// Seconds until the hour's allowance starts over.
+    pub reset_seconds: u64,
+}
+
+impl Quota {
+    /// The tightest of `quotas` (the one with the least left), for an endpoint with several.
+    pub fn tightest(quotas: impl IntoIterator<Item = Quota>) -> Option<Quota> {
+        quotas.into_iter().min_by_key(|quota| quota.remaining)
+    }
+
+    /// The fields, as `(name, value)`.
+    pub fn headers(self) -> [(&'static str, String); 2] {
+        [
+            (
+                "RateLimit-Policy",
+                format!("\"hourly\";q={};w=3600", self.limit),
+            ),
+            (
+                "RateLimit",
+                format!("\"hourly\";r={};t={}", self.remaining, self.reset_seconds),
+            ),
+        ]
+    }
+
+    /// `response` with the fields.
+    pub fn told(self, mut response: HttpResponse) -> HttpResponse {
+        for (name, value) in self.headers() {
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        response
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::context::RequestId;
 use crate::error::ApiError;
 use crate::input::read_body;
-use crate::rate_limit::Limit;
+use crate::rate_limit::{Limit, Quota};
 use crate::record;
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -213,11 +213,15 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FtaGFuZGxpbmdzYWx0$0O
     tag = "oauth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 200, description = "Issued", body = TokenResponse),
+        (status = 200, description = "Issued", body = TokenResponse,
+            headers(("RateLimit-Policy" = String, description = "The hourly allowance: `\"hourly\";q=<requests>;w=3600`"),
+                ("RateLimit" = String, description = "What is left of it: `\"hourly\";r=<requests>;t=<seconds until it starts over>`"))),
         (status = 400, description = "Malformed request, unsupported grant type or invalid scope", body = OAuthError),
         (status = 401, description = "Client authentication failed", body = OAuthError),
         (status = 429, description = "Too many token requests from this address or for this client; retry after `Retry-After` seconds", body = crate::error::Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds until the next hour's allowance"))),
+            headers(("Retry-After" = u64, description = "Seconds until the next hour's allowance"),
+                ("RateLimit-Policy" = String, description = "The hourly allowance"),
+                ("RateLimit" = String, description = "What is left of it: none"))),
     ),
     security(())
 )]
@@ -324,8 +328,11 @@ async fn issue_for(
             &client_id.to_string(),
         )?,
     ];
-    crate::db::run(&state.database, move |conn| {
-        limits.iter().try_for_each(|limit| limit.check(conn))
+    let quotas = crate::db::run(&state.database, move |conn| {
+        limits
+            .iter()
+            .map(|limit| limit.check(conn))
+            .collect::<Result<Vec<_>, _>>()
     })
     .await?;
     let found = record::load(state, move |conn| api_clients::credentials(conn, client_id)).await?;
@@ -359,12 +366,16 @@ async fn issue_for(
     let id = found.client.id;
     record::operate_as(state, actor, move |ctx| api_clients::token_issued(ctx, id)).await?;
     let scope: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
-    Ok(oauth_response(StatusCode::OK).json(TokenResponse {
+    let response = oauth_response(StatusCode::OK).json(TokenResponse {
         access_token: issued.token,
         token_type: "Bearer",
         expires_in: issued.expires_in,
         scope: scope.join(" "),
-    }))
+    });
+    Ok(match Quota::tightest(quotas) {
+        Some(quota) => quota.told(response),
+        None => response,
+    })
 }
 
 /// The rate-limit counters of the token endpoint.

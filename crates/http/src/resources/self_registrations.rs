@@ -47,15 +47,21 @@ const BUCKET: &str = "self_registrations";
 /// Sign up for a self-help group or network meeting, without a referral.
 ///
 /// Public: no token. The centre contacts the person. At most `SELF_REGISTRATION_RATE_LIMIT`
-/// registrations per client address and hour (429 beyond that, with `Retry-After`).
+/// registrations per client address and hour (429 beyond that, with `Retry-After`); every answer
+/// tells what is left in the `RateLimit-Policy` and `RateLimit` fields.
 #[utoipa::path(
     tag = "self-registrations",
     params(PublicIdempotencyKeyHeader),
     request_body = SelfRegistration,
     responses(
-        (status = 202, description = "Received; the centre will make contact", body = SelfRegistrationReceipt),
+        (status = 202, description = "Received; the centre will make contact", body = SelfRegistrationReceipt,
+            headers(("RateLimit-Policy" = String, description = "The hourly allowance: `\"hourly\";q=<requests>;w=3600`"),
+                ("RateLimit" = String, description = "What is left of it: `\"hourly\";r=<requests>;t=<seconds until it starts over>`"))),
         (status = 404, description = "`target_centre_id` names no organisation", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many registrations from this address; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many registrations from this address; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the next hour's allowance"),
+                ("RateLimit-Policy" = String, description = "The hourly allowance"),
+                ("RateLimit" = String, description = "What is left of it: none"))),
     ),
     security(())
 )]
@@ -93,8 +99,8 @@ async fn create_self_registration(
         roles: Vec::new(),
     };
     // Counted in its own transaction: a refused registration still counts against the limit.
-    crate::db::run(&state.database, move |conn| limit.check(conn)).await?;
-    idempotency::create(
+    let quota = crate::db::run(&state.database, move |conn| limit.check(conn)).await?;
+    let received = idempotency::create(
         &state,
         &public,
         key,
@@ -111,5 +117,6 @@ async fn create_self_registration(
             Created::accepted(&SelfRegistrationReceipt { reference })
         },
     )
-    .await
+    .await?;
+    Ok(quota.told(received))
 }
