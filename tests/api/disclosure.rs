@@ -23,7 +23,8 @@ use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::disclosure::{CellName, Reader};
 use samhandling_tests::groups::{
-    as_last_quarter, book_intake, complete_for_group, group_body, place, recruiting_group,
+    as_last_quarter, book_intake, complete_for_group, group_body, last_quarter, place,
+    recruiting_group,
 };
 use samhandling_tests::referrals::{refer, referral_body};
 use samhandling_tests::{authorized, created, get, send, App, TestApp};
@@ -301,11 +302,7 @@ async fn no_small_count_of_group_places_is_narrowed_across_breakdowns() {
         .each_ref()
         .map(|centre| t.token(centre.id, &[Role::CentreCoordinator]));
     // The places are counted as last quarter's: the statistics count only quarters that ended.
-    let quarter = {
-        let day = chrono::Utc::now().date_naive() - chrono::TimeDelta::days(92);
-        let month: u32 = day.format("%m").to_string().parse().unwrap_or(1);
-        format!("{}-Q{}", day.format("%Y"), (month - 1) / 3 + 1)
-    };
+    let (_, quarter) = last_quarter();
     let mut truth: BTreeMap<CellName, u64> = BTreeMap::new();
     for (centre, theme, municipality, count) in PLACED {
         fill_group(

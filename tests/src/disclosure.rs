@@ -360,8 +360,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_two_markers_and_a_total_pin_both_cells() {
+    /// A reader of one quarter's column: A's count shown as `<5` and B's as `x`, with the
+    /// column's total and the grand total as `total`.
+    fn column_of_two(total: &Value) -> (Reader, CellName, CellName) {
         let a = ("A".to_owned(), "2024-Q1".to_owned());
         let b = ("B".to_owned(), "2024-Q1".to_owned());
         let mut reader = Reader::default();
@@ -373,11 +374,17 @@ mod tests {
                     {"label": "A", "cells": [cell(None, "<5")], "total": cell(None, "<5")},
                     {"label": "B", "cells": [cell(None, "x")], "total": cell(None, "x")}
                 ],
-                "column_totals": [cell(Some(6), "6")],
-                "total": cell(Some(6), "6")
+                "column_totals": [total],
+                "total": total
             }),
             &[a.clone(), b.clone()],
         );
+        (reader, a, b)
+    }
+
+    #[test]
+    fn the_two_markers_and_a_total_pin_both_cells() {
+        let (reader, a, b) = column_of_two(&cell(Some(6), "6"));
         let truth = BTreeMap::from([(a.clone(), 1), (b, 5)]);
         assert_eq!(
             reader.disclosures(&truth),
@@ -392,22 +399,7 @@ mod tests {
 
     #[test]
     fn a_small_count_behind_its_marker_alone_is_not_disclosed() {
-        let a = ("A".to_owned(), "2024-Q1".to_owned());
-        let b = ("B".to_owned(), "2024-Q1".to_owned());
-        let mut reader = Reader::default();
-        reader.harvest(
-            "all",
-            &json!({
-                "columns": ["2024-Q1"],
-                "rows": [
-                    {"label": "A", "cells": [cell(None, "<5")], "total": cell(None, "<5")},
-                    {"label": "B", "cells": [cell(None, "x")], "total": cell(None, "x")}
-                ],
-                "column_totals": [cell(None, "x")],
-                "total": cell(None, "x")
-            }),
-            &[a.clone(), b.clone()],
-        );
+        let (reader, a, b) = column_of_two(&cell(None, "x"));
         let truth = BTreeMap::from([(a, 3), (b, 9)]);
         assert_eq!(reader.disclosures(&truth), []);
     }

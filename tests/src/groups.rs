@@ -124,6 +124,16 @@ pub async fn meeting_group(app: &impl App, f: &Field, title: &str) -> String {
     group
 }
 
+/// Last quarter: its year and its label as the statistics write it (`2026-Q3`).
+pub fn last_quarter() -> (i32, String) {
+    use chrono::Datelike;
+    let day = chrono::Utc::now().date_naive() - chrono::TimeDelta::days(92);
+    (
+        day.year(),
+        format!("{}-Q{}", day.year(), day.month0() / 3 + 1),
+    )
+}
+
 /// Moves every count of the group statistics back one quarter, as if this quarter's groups,
 /// places and sessions had been last quarter's (the statistics count only quarters that have
 /// ended); returns last quarter's year.
@@ -134,6 +144,5 @@ pub fn as_last_quarter(t: &TestApp) -> i32 {
     )
     .execute(&mut t.database.connect())
     .expect("moves the counts back");
-    let today = chrono::Utc::now().date_naive();
-    chrono::Datelike::year(&(today - chrono::TimeDelta::days(92)))
+    last_quarter().0
 }
