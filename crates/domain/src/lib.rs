@@ -6,6 +6,7 @@ pub mod access;
 pub mod api_client;
 pub mod audit;
 pub mod chronology;
+pub mod coordination;
 pub mod course;
 pub mod dialogue;
 pub mod group;
