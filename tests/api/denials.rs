@@ -88,6 +88,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
     let (log, session) = (w.id("network_meeting"), w.id("supervision_session"));
     let (network, gathering, member) = (w.id("network"), w.id("gathering"), w.id("member"));
     let (meeting, action, verdal) = (w.id("meeting"), w.id("action"), w.id("verdal"));
+    let need = w.id("need");
     let other_centre = f.other_centre.as_str();
     let other_referrer = f.other_municipality.as_str();
     let (kbt, colleague) = (w.token("kbt"), w.token("colleague"));
@@ -136,6 +137,9 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         ("transition_meeting", call(format!("{meeting_path}/transitions"), vestland, Some(json!({"to": "followed_up"})), meeting)),
         ("move_action", call(format!("/api/v1/follow-up-actions/{action}/transitions"), vestland, Some(json!({"to": "done"})), action)),
         ("municipality_dialogue", call("/api/v1/municipalities/5038/dialogue".to_owned(), vestland, None, verdal)),
+        // Coordination: Verdal's request to KoRus Midt, probed by KBT's adviser.
+        ("get_need", call(format!("/api/v1/collaboration-needs/{need}"), kbt, None, need)),
+        ("move_need", patch(format!("/api/v1/collaboration-needs/{need}/transitions"), kbt, json!({"to": "accepted"}), need)),
         ("get_questionnaire", Probe::NotCovered("public, keyed by year: no organisation's record")),
         ("load_questionnaire", Probe::NotCovered("administrators only, keyed by year: no organisation's record")),
         // Groups, intakes and places: LINK Trondheim's, probed by LINK Oslo's coordinator.
@@ -371,6 +375,10 @@ async fn world(t: &TestApp, app: &impl App) -> World {
         "due_on": "2027-03-01", "follow_up_digital": true})).await;
     ids.insert("action", action.id());
     ids.insert("meeting", meeting);
+    let verdal_contact = t.token(verdal.id, &[Role::MunicipalContact]);
+    let need = created(app, "/api/v1/collaboration-needs", &verdal_contact, &json!({
+        "partner_organisation_id": korus.id, "topic": "Ettervern", "description": "Råd om ettervern"})).await;
+    ids.insert("need", need.id());
     ids.insert("verdal", verdal.id.to_string());
 
     World { f, admin, ids, tokens }

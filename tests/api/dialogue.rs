@@ -1,5 +1,6 @@
 //! The county governor's dialogue meetings: a county's governor plans and records them, each
-//! municipality sees its own part and never a risk assessment, partners see the meeting only.
+//! municipality sees its own part and never a risk assessment, partners see the meeting and the
+//! findings shared with them, without risk.
 
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
@@ -100,7 +101,8 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
         unreachable!()
     };
 
-    for (municipality, risk) in [(levanger, "high"), (verdal, "low")] {
+    // Levanger's finding is withheld from the partners; Verdal's is shared.
+    for (municipality, risk, shared) in [(levanger, "high", false), (verdal, "low", true)] {
         let finding = created(
             &app,
             &format!("/api/v1/dialogue-meetings/{id}/findings"),
@@ -110,7 +112,8 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
                 "strengths": format!("{} har godt samarbeid med brukerorganisasjonene.", municipality.name),
                 "challenges": format!("Utfordring i {}", municipality.name),
                 "collaboration_needs": [{"partner_kind": "competence_centre", "description": "Opplæring"}],
-                "risk": {"level": risk, "rationale": format!("Vurdering av {}", municipality.name)}
+                "risk": {"level": risk, "rationale": format!("Vurdering av {}", municipality.name)},
+                "shared_with_partners": shared
             }),
         ).await;
         assert_eq!(finding.body["risk"]["level"], risk);
@@ -171,8 +174,25 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
 
     let partner = get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &d.partner).await;
     assert_eq!(partner.body["view"], "partner");
-    assert!(partner.body.get("findings").is_none());
-    assert!(!partner.text.contains("Utfordring"));
+    // The partner sees the shared finding's challenges, never a risk or a strength, and not
+    // the withheld finding at all.
+    let shared = partner.body["findings"].as_array().unwrap();
+    assert_eq!(shared.len(), 1, "{}", partner.text);
+    assert_eq!(shared[0]["municipality_id"], verdal.id.to_string());
+    assert_eq!(shared[0]["challenges"], "Utfordring i Verdal kommune");
+    for hidden in [
+        "risk",
+        "Vurdering",
+        "Utfordring i Levanger",
+        "strengths",
+        "samarbeid",
+    ] {
+        assert!(
+            !partner.text.contains(hidden),
+            "{hidden} in the partner's view: {}",
+            partner.text
+        );
+    }
 
     let outsider = t.municipality("Frøya kommune", "5014");
     let frøya = t.token(outsider.id, &[Role::MunicipalContact]);

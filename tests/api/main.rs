@@ -6,6 +6,7 @@ mod api_clients;
 mod audit_events;
 mod authentication;
 mod chronology;
+mod coordination;
 mod courses;
 mod database_access;
 mod denials;

@@ -220,6 +220,20 @@ impl TestApp {
         organisations::insert(&mut conn, Uuid::now_v7(), &draft).expect("inserts")
     }
 
+    /// Stores the county governor of the county numbered `county`, directly, bypassing the API.
+    pub fn county_governor(&self, name: &str, county: &str) -> Organisation {
+        let mut conn = self.state.database.pool().connection().expect("connects");
+        let draft = OrganisationDraft {
+            kind: OrganisationKind::CountyGovernor,
+            name: name.to_owned(),
+            municipality_number: None,
+            county: None,
+            region: None,
+            county_number: Some(county.to_owned()),
+        };
+        organisations::insert(&mut conn, Uuid::now_v7(), &draft).expect("inserts")
+    }
+
     /// Stores the municipality `name`, kommunenummer `number`, directly, bypassing the API.
     pub fn municipality(&self, name: &str, number: &str) -> Organisation {
         self.organisation(OrganisationKind::Municipality, name, Some(number))

@@ -88,6 +88,8 @@ wire_enum! {
         LearningNetwork => "learning_network",
         /// A learning network's gathering (with its attendance).
         Gathering => "gathering",
+        /// A municipality's need for help, from a dialogue finding or its own request.
+        CollaborationNeed => "collaboration_need",
     }
 }
 

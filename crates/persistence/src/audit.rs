@@ -84,6 +84,7 @@ pub fn record_if_exists(
         ResourceType::SupervisionSession => "supervision_sessions",
         ResourceType::LearningNetwork => "learning_networks",
         ResourceType::Gathering => "gatherings",
+        ResourceType::CollaborationNeed => "collaboration_needs",
         // Questionnaires are public and keyed by year: there is nothing to probe.
         ResourceType::Questionnaire => return Ok(false),
     };

@@ -358,11 +358,11 @@ struct FindingRow {
     strengths: Option<String>,
     challenges: Option<String>,
     improvement_areas: Option<String>,
-    collaboration_needs: serde_json::Value,
     risk_level: Option<String>,
     risk_rationale: Option<String>,
     version: i32,
     created_at: DateTime<Utc>,
+    shared_with_partners: bool,
 }
 
 impl TryFrom<FindingRow> for Finding {
@@ -384,19 +384,17 @@ impl TryFrom<FindingRow> for Finding {
             strengths: row.strengths,
             challenges: row.challenges,
             improvement_areas: row.improvement_areas,
-            collaboration_needs: serde_json::from_value(row.collaboration_needs)
-                .map_err(|error| StoreError::Corrupt(error.to_string()))?,
+            collaboration_needs: Vec::new(),
             risk,
+            shared_with_partners: row.shared_with_partners,
             version: row.version,
             created_at: row.created_at,
         })
     }
 }
 
-/// Stores a finding.
+/// Stores a finding, without its needs (stored with [`crate::coordination::insert`]).
 pub fn insert_finding(conn: &mut PgConnection, finding: &Finding) -> Result<Finding, StoreError> {
-    let needs = serde_json::to_value(&finding.collaboration_needs)
-        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
     let row: FindingRow = diesel::insert_into(dialogue_findings::table)
         .values((
             dialogue_findings::id.eq(finding.id),
@@ -406,7 +404,7 @@ pub fn insert_finding(conn: &mut PgConnection, finding: &Finding) -> Result<Find
             dialogue_findings::strengths.eq(finding.strengths.as_deref()),
             dialogue_findings::challenges.eq(finding.challenges.as_deref()),
             dialogue_findings::improvement_areas.eq(finding.improvement_areas.as_deref()),
-            dialogue_findings::collaboration_needs.eq(needs),
+            dialogue_findings::shared_with_partners.eq(finding.shared_with_partners),
             dialogue_findings::risk_level.eq(finding.risk.as_ref().map(|r| r.level.as_str())),
             dialogue_findings::risk_rationale
                 .eq(finding.risk.as_ref().map(|r| r.rationale.as_str())),
@@ -416,22 +414,47 @@ pub fn insert_finding(conn: &mut PgConnection, finding: &Finding) -> Result<Find
     row.try_into()
 }
 
-/// A meeting's findings, of one municipality when `municipality` is given.
+/// Which of a meeting's findings a read loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingsOf {
+    /// Every one: the governor's.
+    All,
+    /// One municipality's: its own.
+    Municipality(Uuid),
+    /// Those shared with the partners.
+    SharedWithPartners,
+}
+
+/// A meeting's findings, as `which` selects them, each with its collaboration needs.
 pub fn findings(
     conn: &mut PgConnection,
     meeting_id: Uuid,
-    municipality: Option<Uuid>,
+    which: FindingsOf,
 ) -> Result<Vec<Finding>, StoreError> {
     let mut query = created_order!(dialogue_findings, FindingRow)
         .filter(dialogue_findings::meeting_id.eq(meeting_id));
-    if let Some(municipality) = municipality {
-        query = query.filter(dialogue_findings::municipality_id.eq(municipality));
-    }
-    query
+    query = match which {
+        FindingsOf::All => query,
+        FindingsOf::Municipality(municipality) => {
+            query.filter(dialogue_findings::municipality_id.eq(municipality))
+        }
+        FindingsOf::SharedWithPartners => query.filter(dialogue_findings::shared_with_partners),
+    };
+    let mut found = query
         .load(conn)?
         .into_iter()
         .map(Finding::try_from)
-        .collect()
+        .collect::<Result<Vec<Finding>, StoreError>>()?;
+    let ids: Vec<Uuid> = found.iter().map(|finding| finding.id).collect();
+    for need in crate::coordination::of_findings(conn, &ids)? {
+        if let Some(finding) = found
+            .iter_mut()
+            .find(|finding| need.finding_id == Some(finding.id))
+        {
+            finding.collaboration_needs.push(need.into());
+        }
+    }
+    Ok(found)
 }
 
 /// A municipality's evaluation of a meeting.

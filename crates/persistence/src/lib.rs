@@ -6,6 +6,7 @@
 
 pub mod api_clients;
 pub mod audit;
+pub mod coordination;
 pub mod courses;
 pub mod dialogue;
 mod error;

@@ -28,6 +28,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    collaboration_needs (id) {
+        id -> Uuid,
+        origin -> Text,
+        municipality_id -> Uuid,
+        county_number -> Text,
+        meeting_id -> Nullable<Uuid>,
+        finding_id -> Nullable<Uuid>,
+        position -> Int2,
+        partner_kind -> Text,
+        partner_organisation_id -> Nullable<Uuid>,
+        topic -> Nullable<Text>,
+        description -> Text,
+        status -> Text,
+        decline_reason -> Nullable<Text>,
+        offer_kind -> Nullable<Text>,
+        offer_course_id -> Nullable<Uuid>,
+        offer_learning_network_id -> Nullable<Uuid>,
+        offer_text -> Nullable<Text>,
+        answered_at -> Nullable<Timestamptz>,
+        raised_by -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     course_organisers (course_id, organisation_id) {
         course_id -> Uuid,
         organisation_id -> Uuid,
@@ -89,11 +116,11 @@ diesel::table! {
         strengths -> Nullable<Text>,
         challenges -> Nullable<Text>,
         improvement_areas -> Nullable<Text>,
-        collaboration_needs -> Jsonb,
         risk_level -> Nullable<Text>,
         risk_rationale -> Nullable<Text>,
         version -> Int4,
         created_at -> Timestamptz,
+        shared_with_partners -> Bool,
     }
 }
 
@@ -604,6 +631,10 @@ diesel::table! {
 }
 
 diesel::joinable!(api_clients -> organisations (organisation_id));
+diesel::joinable!(collaboration_needs -> courses (offer_course_id));
+diesel::joinable!(collaboration_needs -> dialogue_findings (finding_id));
+diesel::joinable!(collaboration_needs -> dialogue_meetings (meeting_id));
+diesel::joinable!(collaboration_needs -> learning_networks (offer_learning_network_id));
 diesel::joinable!(course_organisers -> courses (course_id));
 diesel::joinable!(course_organisers -> organisations (organisation_id));
 diesel::joinable!(dialogue_attendees -> dialogue_meetings (meeting_id));
@@ -655,6 +686,7 @@ diesel::joinable!(webhook_subscriptions -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
+    collaboration_needs,
     course_organisers,
     courses,
     dialogue_attendees,

@@ -1,7 +1,7 @@
 //! The demo data `make run` loads, idempotently, so that a newcomer meets a living system: the
 //! organisations of the domain notes and a few months of work on them, as data in `data/demo/`
 //! (embedded in the binary): `organisations.json`, then the scripts `groups.json`,
-//! `referrals.json`, `dialogue.json` and `meetings.json`.
+//! `referrals.json`, `dialogue.json`, `meetings.json` and `coordination.json`.
 //!
 //! A script is a list of stories (a group's life, a person's referral, a course, a meeting); a
 //! story is a list of steps, each one use-case call as the API would make it: who acts (`as`, an
@@ -48,7 +48,7 @@ pub const ACTOR: &str = "system:demo-data";
 /// The kinds of record with a fixed id, as `@id` names them: a kind's `KKKK` is its place here.
 const KINDS: &str = "group referral intake membership session starter follow_up dialogue_meeting \
     course enrolment network_meeting supervision_session learning_network member_service \
-    gathering organisation";
+    gathering organisation collaboration_need";
 /// The `KKKK` of a group, an intake and an organisation.
 pub const GROUP: u32 = 1;
 pub const INTAKE: u32 = 3;
@@ -72,7 +72,7 @@ pub const WALKTHROUGH_GROUP: u32 = 2;
 const FACILITATOR: (&str, &str) = ("trondheim", "kari.nordmann@trondheim.kommune.example");
 
 const ORGANISATIONS: &str = include_str!("../data/demo/organisations.json");
-const SCRIPTS: [(&str, &str); 4] = [
+const SCRIPTS: [(&str, &str); 5] = [
     ("groups.json", include_str!("../data/demo/groups.json")),
     (
         "referrals.json",
@@ -80,6 +80,10 @@ const SCRIPTS: [(&str, &str); 4] = [
     ),
     ("dialogue.json", include_str!("../data/demo/dialogue.json")),
     ("meetings.json", include_str!("../data/demo/meetings.json")),
+    (
+        "coordination.json",
+        include_str!("../data/demo/coordination.json"),
+    ),
 ];
 
 /// A page big enough for every demo record of one kind.

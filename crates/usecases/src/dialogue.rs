@@ -3,15 +3,16 @@
 //! advisers write to the meetings of their county; a municipality's contacts evaluate and move
 //! its actions. A meeting outside what the caller may write to is [`UseCaseError::NotFound`].
 
+use crate::coordination::{self, FindingNeedDraft, FindingOfNeeds};
 use crate::input::{check_plain_text, FreeText, Name};
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_past_on;
 use samhandling_domain::dialogue::{
-    check_figures, check_participants, county_of, ActionStatus, AttendeeRole, CollaborationNeed,
-    DialogueAccess, DialogueMeeting, DialogueStatus, DialogueView, Finding, FocusArea,
-    FollowUpAction, PartnerKind, RiskAssessment, RiskLevel,
+    check_figures, check_participants, county_of, ActionStatus, AttendeeRole, DialogueAccess,
+    DialogueMeeting, DialogueStatus, DialogueView, Finding, FindingNeed, FocusArea, FollowUpAction,
+    PartnerKind, RiskAssessment, RiskLevel,
 };
 use samhandling_domain::ids::{DialogueMeetingId, FindingId};
 use samhandling_domain::lifecycle::Lifecycle;
@@ -19,7 +20,7 @@ use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::venue::Venue;
 use samhandling_domain::{Caller, Role};
-use samhandling_persistence::dialogue::{self as store, EVALUATION_KEY, FINDING_KEY};
+use samhandling_persistence::dialogue::{self as store, FindingsOf, EVALUATION_KEY, FINDING_KEY};
 use samhandling_persistence::follow_up_actions as actions;
 use samhandling_persistence::{is24, PgConnection, StoreError};
 use serde::{Deserialize, Serialize};
@@ -146,14 +147,31 @@ pub struct RecordBasis {
     pub figures: BTreeMap<String, serde_json::Value>,
 }
 
-/// A need for help, naming the kind of partner.
+/// A need for help, naming the partner asked (who then sees and answers it), or at least the
+/// kind of partner.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CollaborationNeedInput {
-    /// From whom.
-    pub partner_kind: PartnerKind,
+    /// The kind of partner; may be left out when `partner_organisation_id` is given.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub partner_kind: Option<PartnerKind>,
+    /// The partner asked: a competence centre, a user organisation, or the governor itself.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub partner_organisation_id: Option<Uuid>,
     /// What.
     pub description: FreeText,
+}
+
+impl From<CollaborationNeedInput> for FindingNeedDraft {
+    fn from(input: CollaborationNeedInput) -> Self {
+        FindingNeedDraft {
+            partner_kind: input.partner_kind,
+            partner_organisation_id: input.partner_organisation_id,
+            description: input.description.into(),
+        }
+    }
 }
 
 /// The governor's risk judgement: internal, seen by the county governor alone.
@@ -175,7 +193,7 @@ pub struct RiskInput {
     "strengths": "Godt samarbeid med brukerorganisasjonene.",
     "challenges": "Få årsverk i rustjenesten.",
     "improvement_areas": "Systematisk brukermedvirkning.",
-    "collaboration_needs": [{"partner_kind": "competence_centre", "description": "Opplæring i kartleggingsverktøy"}],
+    "collaboration_needs": [{"partner_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a71", "description": "Opplæring i kartleggingsverktøy"}],
     "risk": {"level": "moderate", "rationale": "Bemanningen er sårbar."}
 }))]
 pub struct RecordFinding {
@@ -207,6 +225,17 @@ pub struct RecordFinding {
     #[validate(nested)]
     #[schema(nullable = false)]
     pub risk: Option<RiskInput>,
+    /// Whether the partners who took part in the meeting see the finding's presented work,
+    /// challenges and improvement areas (never the risk); `false` withholds it from them.
+    #[serde(default = "shared_by_default")]
+    #[schema(default = true)]
+    pub shared_with_partners: bool,
+}
+
+/// A finding is shared with the meeting's partners unless the governor withholds it: the
+/// meetings are where the competence centres and user organisations learn where they can help.
+const fn shared_by_default() -> bool {
+    true
 }
 
 /// A municipality's evaluation of a meeting.
@@ -380,7 +409,7 @@ fn check_held(meeting: &DialogueMeeting) -> Result<(), UseCaseError> {
 }
 
 /// Records the finding `finding_id` of the held, governed meeting `meeting_id`: once per
-/// municipality.
+/// municipality. Its needs are raised with it, each told to the partner it names.
 pub fn record_finding(
     ctx: &mut Context<'_>,
     caller: &Caller,
@@ -392,6 +421,12 @@ pub fn record_finding(
     let (_, meeting) = governed(ctx, caller, id)?;
     check_held(&meeting)?;
     meeting.check_municipality(draft.municipality_id)?;
+    let needs: Vec<FindingNeedDraft> = draft
+        .collaboration_needs
+        .into_iter()
+        .map(FindingNeedDraft::from)
+        .collect();
+    let kinds = coordination::check_finding_needs(ctx.conn(), &meeting.county_number, &needs)?;
     let finding = Finding {
         id: finding_id.uuid(),
         meeting_id: id,
@@ -400,25 +435,29 @@ pub fn record_finding(
         strengths: draft.strengths.map(String::from),
         challenges: draft.challenges.map(String::from),
         improvement_areas: draft.improvement_areas.map(String::from),
-        collaboration_needs: draft
-            .collaboration_needs
-            .into_iter()
-            .map(|need| CollaborationNeed {
-                partner_kind: need.partner_kind,
-                description: need.description.into(),
-            })
-            .collect(),
+        collaboration_needs: Vec::new(),
         risk: draft.risk.map(|risk| RiskAssessment {
             level: risk.level,
             rationale: risk.rationale.into(),
         }),
+        shared_with_partners: draft.shared_with_partners,
         version: 1,
         created_at: ctx.now(),
     };
-    let stored = store::insert_finding(ctx.conn(), &finding).map_err(UseCaseError::unique(
+    let mut stored = store::insert_finding(ctx.conn(), &finding).map_err(UseCaseError::unique(
         FINDING_KEY,
         "the municipality's finding for this meeting is recorded already",
     ))?;
+    let of = FindingOfNeeds {
+        meeting_id: id,
+        finding_id: stored.id,
+        municipality_id: stored.municipality_id,
+        county: &meeting.county_number,
+    };
+    stored.collaboration_needs = coordination::raise_from_finding(ctx, of, needs, kinds)?
+        .into_iter()
+        .map(FindingNeed::from)
+        .collect();
     ctx.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id)?;
     Ok(stored)
 }
@@ -515,7 +554,8 @@ pub fn list_meetings(
 pub struct MeetingDetails {
     /// The attendees.
     pub attendees: Option<Vec<AttendeeRow>>,
-    /// The findings: every one for the governor, its own for a municipality.
+    /// The findings: every one for the governor, its own for a municipality, those shared with
+    /// partners for a partner.
     pub findings: Option<Vec<Finding>>,
     /// The evaluations, likewise.
     pub evaluations: Option<Vec<EvaluationRow>>,
@@ -524,7 +564,8 @@ pub struct MeetingDetails {
 }
 
 /// The meeting `id` in the caller's scope, with what its view shows: a partner sees the
-/// meeting only, a municipality only its own findings and evaluations.
+/// meeting and the findings shared with partners, a municipality only its own findings and
+/// evaluations.
 pub fn read_meeting(
     conn: &mut PgConnection,
     caller: &Caller,
@@ -532,12 +573,25 @@ pub fn read_meeting(
 ) -> Result<(DialogueAccess, DialogueMeeting, MeetingDetails), UseCaseError> {
     let access = access_of(conn, caller)?;
     let meeting = store::find(conn, id, access.scope())?.ok_or(UseCaseError::NotFound)?;
-    let own = match access.view_of(&meeting) {
-        Some(DialogueView::Governor) => None,
-        Some(DialogueView::Municipality) => Some(access.organisation_id()),
-        Some(DialogueView::Partner) | None => {
-            return Ok((access, meeting, MeetingDetails::default()))
+    let which = match access.view_of(&meeting) {
+        Some(DialogueView::Governor) => FindingsOf::All,
+        Some(DialogueView::Municipality) => FindingsOf::Municipality(access.organisation_id()),
+        Some(DialogueView::Partner) => {
+            let details = MeetingDetails {
+                findings: Some(store::findings(
+                    conn,
+                    meeting.id,
+                    FindingsOf::SharedWithPartners,
+                )?),
+                ..MeetingDetails::default()
+            };
+            return Ok((access, meeting, details));
         }
+        None => return Ok((access, meeting, MeetingDetails::default())),
+    };
+    let own = match which {
+        FindingsOf::Municipality(municipality) => Some(municipality),
+        _ => None,
     };
     let filter = ActionFilter {
         meeting_id: Some(meeting.id),
@@ -549,7 +603,7 @@ pub fn read_meeting(
     };
     let details = MeetingDetails {
         attendees: Some(store::attendees(conn, meeting.id)?),
-        findings: Some(store::findings(conn, meeting.id, own)?),
+        findings: Some(store::findings(conn, meeting.id, which)?),
         evaluations: Some(store::evaluations(conn, meeting.id, own)?),
         actions: Some(actions::list(conn, access.scope(), filter, page)?.items),
     };

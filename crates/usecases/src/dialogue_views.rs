@@ -4,8 +4,8 @@
 use crate::dialogue::{AttendeeRow, BasisFigure, EvaluationRow, MeetingDetails};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::dialogue::{
-    ActionStatus, AttendeeRole, CollaborationNeed, DialogueAccess, DialogueMeeting, DialogueStatus,
-    DialogueView, Finding, FollowUpAction,
+    ActionStatus, AttendeeRole, DialogueAccess, DialogueMeeting, DialogueStatus, DialogueView,
+    Finding, FindingNeed, FollowUpAction,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -41,8 +41,8 @@ pub struct MunicipalityFinding {
     pub challenges: Option<String>,
     /// Improvement areas.
     pub improvement_areas: Option<String>,
-    /// What help it needs.
-    pub collaboration_needs: Vec<CollaborationNeed>,
+    /// What help it needs, from whom, and where each need stands.
+    pub collaboration_needs: Vec<FindingNeed>,
     /// Recorded.
     pub created_at: DateTime<Utc>,
 }
@@ -192,12 +192,47 @@ pub struct MunicipalityMeeting {
     pub actions: Option<Vec<ActionView>>,
 }
 
-/// A partner's view: the meeting, without findings.
+/// A finding as the meeting's partners see it, when the governor shares it: the work presented,
+/// the challenges and the improvement areas; never the risk, the strengths or the needs (a
+/// partner sees the needs addressed to it at `/collaboration-needs`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerFinding {
+    /// Identifier.
+    pub id: Uuid,
+    /// The municipality.
+    pub municipality_id: Uuid,
+    /// The work presented.
+    pub presented_work: Option<String>,
+    /// Challenges.
+    pub challenges: Option<String>,
+    /// Improvement areas.
+    pub improvement_areas: Option<String>,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Finding> for PartnerFinding {
+    fn from(finding: Finding) -> Self {
+        PartnerFinding {
+            id: finding.id,
+            municipality_id: finding.municipality_id,
+            presented_work: finding.presented_work,
+            challenges: finding.challenges,
+            improvement_areas: finding.improvement_areas,
+            created_at: finding.created_at,
+        }
+    }
+}
+
+/// A partner's view: the meeting, with the findings the governor shares with partners.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartnerMeeting {
     /// The meeting.
     #[serde(flatten)]
     pub meeting: DialogueMeeting,
+    /// The findings shared with partners; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<PartnerFinding>>,
 }
 
 /// A meeting as the caller may see it.
@@ -246,9 +281,12 @@ pub fn view(
                 meeting: facts,
             }))
         }
-        Some(DialogueView::Partner) | None => {
-            MeetingView::Partner(Box::new(PartnerMeeting { meeting: facts }))
-        }
+        Some(DialogueView::Partner) | None => MeetingView::Partner(Box::new(PartnerMeeting {
+            findings: details
+                .findings
+                .map(|rows| rows.into_iter().map(PartnerFinding::from).collect()),
+            meeting: facts,
+        })),
     }
 }
 

@@ -12,6 +12,8 @@
 pub mod api_clients;
 pub mod audit;
 pub mod context;
+pub mod coordination;
+pub mod coordination_views;
 pub mod course_views;
 pub mod courses;
 pub mod dialogue;

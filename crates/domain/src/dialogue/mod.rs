@@ -203,10 +203,12 @@ pub struct Finding {
     pub challenges: Option<String>,
     /// Improvement areas.
     pub improvement_areas: Option<String>,
-    /// What help it needs.
-    pub collaboration_needs: Vec<CollaborationNeed>,
+    /// What help it needs, and from whom.
+    pub collaboration_needs: Vec<FindingNeed>,
     /// The internal risk judgement.
     pub risk: Option<RiskAssessment>,
+    /// Whether the partners who took part in the meeting see it (without the risk).
+    pub shared_with_partners: bool,
     /// Increases with every change; not shown.
     #[serde(skip)]
     pub version: i32,
@@ -214,14 +216,33 @@ pub struct Finding {
     pub created_at: DateTime<Utc>,
 }
 
-/// A need for collaboration.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+/// A need for collaboration, as its finding shows it: to whom, what, and where it stands (the
+/// need itself is `/collaboration-needs/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[schema(as = CollaborationNeedView)]
-pub struct CollaborationNeed {
-    /// From whom.
+pub struct FindingNeed {
+    /// The need.
+    pub id: Uuid,
+    /// The kind of partner asked.
     pub partner_kind: PartnerKind,
+    /// The partner asked; absent when the need names a kind only.
+    pub partner_organisation_id: Option<Uuid>,
     /// What.
     pub description: String,
+    /// Where it stands.
+    pub status: crate::coordination::NeedStatus,
+}
+
+impl From<crate::coordination::CollaborationNeed> for FindingNeed {
+    fn from(need: crate::coordination::CollaborationNeed) -> Self {
+        FindingNeed {
+            id: need.id,
+            partner_kind: need.partner_kind,
+            partner_organisation_id: need.partner_organisation_id,
+            description: need.description,
+            status: need.status,
+        }
+    }
 }
 
 /// The risk judgement, in the governor's view only.

@@ -2,6 +2,7 @@
 
 pub mod api_clients;
 pub mod audit_events;
+pub mod collaboration_needs;
 pub mod courses;
 pub mod dialogue_meetings;
 pub mod dialogue_statistics;
@@ -48,6 +49,7 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     group_statistics::configure(config);
     dialogue_meetings::configure(config);
     follow_up_actions::configure(config);
+    collaboration_needs::configure(config);
     municipality_dialogue::configure(config);
     is24_questionnaires::configure(config);
     dialogue_statistics::configure(config);

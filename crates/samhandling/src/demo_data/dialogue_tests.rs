@@ -42,7 +42,7 @@ fn the_trondelag_meetings_load_once_with_their_findings_and_an_overdue_action() 
     let access = DialogueAccess::of(&caller, Some("50".into()));
     assert_eq!(access.view_of(&meetings[0]), Some(DialogueView::Governor));
     assert_eq!(
-        dialogue::findings(&mut conn, meetings[0].id, None)
+        dialogue::findings(&mut conn, meetings[0].id, dialogue::FindingsOf::All)
             .expect("reads")
             .len(),
         4

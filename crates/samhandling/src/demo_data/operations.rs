@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
-use cases::{courses, dialogue, enrolments, group_sessions, groups, intakes, is24};
+use cases::{coordination, courses, dialogue, enrolments, group_sessions, groups, intakes, is24};
 use cases::{learning_networks as networks, memberships, network_meetings, referrals};
 
 /// Calls the use case of `step` for the organisation `ctx` acts for (none: the system's own
@@ -120,7 +120,44 @@ pub(super) fn play(
         "move_action" => run(with, |to| {
             dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to)
         }),
+        "request_help" => run(with, |(id, request)| {
+            coordination::request_help(ctx, caller, id, &request)
+        }),
+        // A finding's need addressed to the acting partner; storage chose its id.
+        "answer_finding_need" => run(with, |(of, step): (FindingOf, _)| {
+            let id = of.need_of(ctx.conn(), caller)?;
+            coordination::move_need(ctx, caller, id, Precondition::Any, &step)
+        }),
         op => Err(StepError::Unknown(op.to_owned())),
+    }
+}
+
+/// Where a finding's need was voiced: its meeting and municipality.
+#[derive(Debug, serde::Deserialize)]
+struct FindingOf {
+    meeting: Uuid,
+    municipality: Uuid,
+}
+
+impl FindingOf {
+    /// The need of this finding addressed to the caller's organisation, as the caller lists it.
+    fn need_of(
+        &self,
+        conn: &mut store::PgConnection,
+        caller: &Caller,
+    ) -> Result<Uuid, UseCaseError> {
+        let filter = coordination::NeedFilter {
+            municipality_id: Some(self.municipality),
+            partner_organisation_id: Some(caller.organisation_id.uuid()),
+            ..coordination::NeedFilter::default()
+        };
+        let (_, found) = coordination::list_needs(conn, caller, &filter, ALL)?;
+        found
+            .items
+            .into_iter()
+            .find(|need| need.meeting_id == Some(self.meeting))
+            .map(|need| need.id)
+            .ok_or(UseCaseError::NotFound)
     }
 }
 
