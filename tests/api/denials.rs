@@ -137,6 +137,8 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         ("transition_meeting", call(format!("{meeting_path}/transitions"), vestland, Some(json!({"to": "followed_up"})), meeting)),
         ("move_action", call(format!("/api/v1/follow-up-actions/{action}/transitions"), vestland, Some(json!({"to": "done"})), action)),
         ("municipality_dialogue", call("/api/v1/municipalities/5038/dialogue".to_owned(), vestland, None, verdal)),
+        ("municipality_picture", call("/api/v1/municipalities/5038/picture".to_owned(), vestland, None, verdal)),
+        ("county_overview", Probe::NotCovered("a county is no organisation's record: another county's governor gets the 404 of a county that does not exist, and neither leaves a trace")),
         // Coordination: Verdal's request to KoRus Midt, probed by KBT's adviser.
         ("get_need", call(format!("/api/v1/collaboration-needs/{need}"), kbt, None, need)),
         ("move_need", patch(format!("/api/v1/collaboration-needs/{need}/transitions"), kbt, json!({"to": "accepted"}), need)),

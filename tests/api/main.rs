@@ -22,6 +22,7 @@ mod network_meetings;
 mod openapi;
 mod organisations;
 mod pagination;
+mod picture;
 mod privacy;
 mod referrals;
 mod self_registrations;

@@ -18,9 +18,9 @@ pub trait Tables {
     fn tables(&self) -> Vec<(String, &Table)>;
 }
 
-/// A statistics answer: JSON, or CSV when `text/csv` is what the caller prefers. The CSV is
-/// long, one row per figure (`table,row,column,shown,count`, with `total` for a row's or a
-/// column's total), so every endpoint's answer reads and pivots the same way.
+/// A statistics answer: JSON, or CSV when `text/csv` is what the caller prefers. A statistics
+/// table's CSV is long, one row per figure (`table,row,column,shown,count`, with `total` for a
+/// row's or a column's total), so every endpoint's answer reads and pivots the same way.
 pub struct Published<T>(pub T);
 
 /// Whether the caller's `Accept` ranks `text/csv` above JSON.
@@ -39,19 +39,19 @@ fn wants_csv(request: &HttpRequest) -> bool {
     })
 }
 
-/// The answer's tables as CSV.
-fn to_csv(tables: &[(String, &Table)]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = format!("{CSV_METHOD_LINE}\n").into_bytes();
-    {
-        let mut writer = csv::Writer::from_writer(&mut out);
+/// An answer that can be written as CSV, after [`CSV_METHOD_LINE`].
+pub trait Csv {
+    /// Writes the answer's records, its header first.
+    fn write_csv(&self, writer: &mut csv::Writer<&mut Vec<u8>>) -> Result<(), csv::Error>;
+}
+
+/// Statistics are long, one row per figure.
+impl<T: Tables> Csv for T {
+    fn write_csv(&self, writer: &mut csv::Writer<&mut Vec<u8>>) -> Result<(), csv::Error> {
         writer.write_record(["table", "row", "column", "shown", "count"])?;
-        for (name, table) in tables {
+        for (name, table) in self.tables() {
             let mut figure = |row: &str, column: &str, cell: &Cell| {
-                let count = cell
-                    .count
-                    .map(|count| count.to_string())
-                    .unwrap_or_default();
-                writer.write_record([name.as_str(), row, column, &cell.shown, &count])
+                writer.write_record([name.as_str(), row, column, &cell.shown, &count_of(cell)])
             };
             for row in &table.rows {
                 for (column, cell) in table.columns.iter().zip(&row.cells) {
@@ -64,12 +64,29 @@ fn to_csv(tables: &[(String, &Table)]) -> Result<Vec<u8>, csv::Error> {
             }
             figure("total", "total", &table.total)?;
         }
+        Ok(())
+    }
+}
+
+/// A figure's count as CSV has it: empty when hidden.
+pub fn count_of(cell: &Cell) -> String {
+    cell.count
+        .map(|count| count.to_string())
+        .unwrap_or_default()
+}
+
+/// The answer as CSV.
+fn to_csv(answer: &impl Csv) -> Result<Vec<u8>, csv::Error> {
+    let mut out = format!("{CSV_METHOD_LINE}\n").into_bytes();
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        answer.write_csv(&mut writer)?;
         writer.flush()?;
     }
     Ok(out)
 }
 
-impl<T: Serialize + Tables> Responder for Published<T> {
+impl<T: Serialize + Csv> Responder for Published<T> {
     type Body = actix_web::body::BoxBody;
 
     fn respond_to(self, request: &HttpRequest) -> HttpResponse {
@@ -78,7 +95,7 @@ impl<T: Serialize + Tables> Responder for Published<T> {
                 .insert_header((header::VARY, "Accept"))
                 .json(self.0);
         }
-        match to_csv(&self.0.tables()) {
+        match to_csv(&self.0) {
             Ok(body) => HttpResponse::Ok()
                 .content_type("text/csv; charset=utf-8")
                 .insert_header((header::VARY, "Accept"))

@@ -245,6 +245,8 @@ pub struct NeedFilter {
     pub partner_organisation_id: Option<Uuid>,
     /// Only needs of this origin.
     pub origin: Option<NeedOrigin>,
+    /// Only needs still waiting for help (open or accepted).
+    pub pending: bool,
 }
 
 /// One page of the needs `scope` reaches that pass `filter`.
@@ -266,6 +268,9 @@ pub fn list(
     }
     if let Some(origin) = filter.origin {
         query = query.filter(collaboration_needs::origin.eq(origin.as_str()));
+    }
+    if filter.pending {
+        query = query.filter(collaboration_needs::status.eq_any(["open", "accepted"]));
     }
     pagination::load_created_page::<_, NeedRow, CollaborationNeed>(conn, query, page)
 }

@@ -168,6 +168,10 @@ pub struct ActionFilter {
     pub overdue_on: Option<NaiveDate>,
     /// Only the actions of this meeting.
     pub meeting_id: Option<Uuid>,
+    /// Only the actions this organisation owns.
+    pub owner_organisation_id: Option<Uuid>,
+    /// Only the actions still to be done (open or in progress).
+    pub pending: bool,
 }
 
 /// One page of the actions `scope` reaches.
@@ -185,6 +189,12 @@ pub fn list(
     }
     if let Some(meeting) = filter.meeting_id {
         query = query.filter(follow_up_actions::meeting_id.eq(meeting));
+    }
+    if let Some(owner) = filter.owner_organisation_id {
+        query = query.filter(follow_up_actions::owner_organisation_id.eq(owner));
+    }
+    if filter.pending {
+        query = query.filter(follow_up_actions::status.eq_any(["open", "in_progress"]));
     }
     pagination::load_created_page::<_, ActionRow, FollowUpAction>(conn, query, page)
 }

@@ -157,3 +157,25 @@ pub fn basis(
     .bind::<Nullable<SqlUuid>, _>(municipality)
     .load(conn)?)
 }
+
+/// The figures `municipality` reported for its latest report year up to `year`, each beside the
+/// year before.
+pub fn latest(
+    conn: &mut PgConnection,
+    municipality: Uuid,
+    year: i16,
+) -> Result<Vec<BasisFigure>, StoreError> {
+    Ok(diesel::sql_query(
+        "SELECT f.municipality_id, f.report_year, f.code, v.label, v.unit, f.value, p.value AS previous \
+         FROM is24_figures f \
+         JOIN is24_variables v ON v.report_year = f.report_year AND v.code = f.code \
+         LEFT JOIN is24_figures p ON p.municipality_id = f.municipality_id \
+             AND p.report_year = f.report_year - 1 AND p.code = f.code \
+         WHERE f.municipality_id = $1 AND f.report_year = ( \
+             SELECT max(report_year) FROM is24_figures WHERE municipality_id = $1 AND report_year <= $2) \
+         ORDER BY f.code",
+    )
+    .bind::<SqlUuid, _>(municipality)
+    .bind::<Int2, _>(year)
+    .load(conn)?)
+}

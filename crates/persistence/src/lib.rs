@@ -27,6 +27,7 @@ pub mod migrations;
 pub mod network_meetings;
 pub mod organisations;
 mod pagination;
+pub mod picture;
 mod pool;
 pub mod rate_limits;
 mod record;

@@ -637,29 +637,54 @@ pub fn list_actions(
     Ok(actions::list(conn, access.scope(), filter, page)?)
 }
 
-/// A timeline the caller may not see: the organisation its denial is traced on.
+/// A municipality the caller may not see: the organisation its denial is traced on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HiddenTimeline(pub Uuid);
 
+/// Who reads a municipality's own records across meetings: its county's governor, or the
+/// municipality itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MunicipalityReader {
+    /// The governor of the municipality's county.
+    Governor,
+    /// The municipality's own contacts.
+    Municipality,
+}
+
+/// The municipality numbered `number`, if the caller reads its records as its county's
+/// governor or as the municipality itself. An unknown number is hidden as the nil id, which
+/// names no organisation, so that its denial takes the same path as a municipality's the caller
+/// may not see.
+pub fn reach_municipality(
+    conn: &mut PgConnection,
+    caller: &Caller,
+    number: &str,
+) -> Result<Result<(Uuid, MunicipalityReader), HiddenTimeline>, UseCaseError> {
+    let access = access_of(conn, caller)?;
+    let Some(municipality) = store::municipality_by_number(conn, number)? else {
+        return Ok(Err(HiddenTimeline(Uuid::nil())));
+    };
+    Ok(if access.governs() == Some(county_of(number)) {
+        Ok((municipality, MunicipalityReader::Governor))
+    } else if access.speaks_for(municipality) {
+        Ok((municipality, MunicipalityReader::Municipality))
+    } else {
+        Err(HiddenTimeline(municipality))
+    })
+}
+
 /// The dialogue timeline of the municipality numbered `number`, for its county's governor and
-/// the municipality itself. An unknown number is hidden as the nil id, which names no
-/// organisation, so that its denial takes the same path as a municipality's the caller may not
-/// see.
+/// the municipality itself (see [`reach_municipality`]).
 pub fn municipality_timeline(
     conn: &mut PgConnection,
     caller: &Caller,
     number: &str,
     page: PageRequest,
 ) -> Result<Result<Page<TimelineEntry>, HiddenTimeline>, UseCaseError> {
-    let access = access_of(conn, caller)?;
-    let Some(municipality) = store::municipality_by_number(conn, number)? else {
-        return Ok(Err(HiddenTimeline(Uuid::nil())));
-    };
-    let governs = access.governs() == Some(county_of(number));
-    if !governs && !access.speaks_for(municipality) {
-        return Ok(Err(HiddenTimeline(municipality)));
-    }
-    Ok(Ok(store::timeline(conn, municipality, page)?))
+    Ok(match reach_municipality(conn, caller, number)? {
+        Ok((municipality, _)) => Ok(store::timeline(conn, municipality, page)?),
+        Err(hidden) => Err(hidden),
+    })
 }
 
 /// The yearly dialogue counts, of one county or of all.

@@ -307,6 +307,19 @@ pub struct FigureView {
     pub change: Option<f64>,
 }
 
+impl From<BasisFigure> for FigureView {
+    fn from(figure: BasisFigure) -> Self {
+        FigureView {
+            change: figure.previous.map(|previous| figure.value - previous),
+            code: figure.code,
+            label: figure.label,
+            unit: figure.unit,
+            value: figure.value,
+            previous_year: figure.previous,
+        }
+    }
+}
+
 /// A municipality's basis in a meeting.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MunicipalityBasis {
@@ -331,21 +344,15 @@ impl Basis {
     pub fn of(figures: Vec<BasisFigure>) -> Basis {
         let mut items: Vec<MunicipalityBasis> = Vec::new();
         for figure in figures {
-            let shown = FigureView {
-                change: figure.previous.map(|previous| figure.value - previous),
-                code: figure.code,
-                label: figure.label,
-                unit: figure.unit,
-                value: figure.value,
-                previous_year: figure.previous,
-            };
+            let (municipality_id, report_year) = (figure.municipality_id, figure.report_year);
+            let shown = FigureView::from(figure);
             match items.last_mut() {
-                Some(last) if last.municipality_id == figure.municipality_id => {
+                Some(last) if last.municipality_id == municipality_id => {
                     last.figures.push(shown);
                 }
                 _ => items.push(MunicipalityBasis {
-                    municipality_id: figure.municipality_id,
-                    report_year: figure.report_year,
+                    municipality_id,
+                    report_year,
                     figures: vec![shown],
                 }),
             }

@@ -15,11 +15,15 @@ use samhandling_domain::network_meeting::{
 };
 use samhandling_domain::page::{Keyed, Page, PageRequest, Position};
 use samhandling_domain::refusal::FieldRefusal;
+use samhandling_domain::statistics::linked::{
+    leaves_few_to_others, Breakdowns, CubeCell, LinkedTables,
+};
+use samhandling_domain::statistics::SuppressedTable;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::PgConnection;
 use samhandling_persistence::{meeting_statistics, network_meetings as store, supervision};
 
-pub use samhandling_persistence::meeting_statistics::{MeetingCount, MeetingSums};
+pub use samhandling_persistence::meeting_statistics::MeetingSums;
 pub use samhandling_persistence::network_meetings::{MeetingFilter, RequestFilter};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -667,12 +671,36 @@ pub fn read_session(
     supervision::find(conn, id, centre)?.ok_or(UseCaseError::NotFound)
 }
 
-/// The logs of every year, counted by municipality, quarter and facilitator, and their sums.
-pub fn statistics(
-    conn: &mut PgConnection,
-) -> Result<(Vec<MeetingCount>, MeetingSums), UseCaseError> {
-    Ok((
-        meeting_statistics::meetings_by_facilitator(conn)?,
-        meeting_statistics::meeting_sums(conn, None)?,
-    ))
+/// The network meetings logged, municipality (kommunenummer) by quarter, over every year: one
+/// table, suppressed and audited once, of which a year or a municipality is only ever a view, so
+/// that no two answers can be differenced. Each facilitator's employer and the competence
+/// centres that follow it up know its logs, so the table is audited for each of them too.
+#[derive(Debug, Clone)]
+pub struct PublishedMeetings {
+    /// The table.
+    pub table: SuppressedTable,
+    /// Whether an employer or a centre, subtracting its own meetings from a figure over all,
+    /// would be left with 1 to 4 of others': averages over all are then withheld.
+    pub few_beside_own: bool,
+    /// What the averages and shares rest on.
+    pub sums: MeetingSums,
+}
+
+/// The network meetings of every year, published (see [`PublishedMeetings`]).
+pub fn published_meetings(conn: &mut PgConnection) -> Result<PublishedMeetings, UseCaseError> {
+    let cells: Vec<CubeCell> = meeting_statistics::meetings_by_facilitator(conn)?
+        .into_iter()
+        .map(|count| CubeCell {
+            labels: vec![count.municipality, count.quarter],
+            count: u64::try_from(count.count).unwrap_or(0),
+            known_by: std::iter::once(count.employer)
+                .chain(count.followers)
+                .collect(),
+        })
+        .collect();
+    Ok(PublishedMeetings {
+        table: LinkedTables::publish(2, &cells, Breakdowns::Only(&[(0, 1)])).table(0, 1),
+        few_beside_own: leaves_few_to_others(&cells),
+        sums: meeting_statistics::meeting_sums(conn, None)?,
+    })
 }

@@ -72,6 +72,35 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// Where the governor's risk judgement of a municipality went at its latest meeting.
+    RiskTrend {
+        /// Judged once only.
+        First => "first",
+        /// Higher than at the meeting before.
+        Rising => "rising",
+        /// As at the meeting before.
+        Steady => "steady",
+        /// Lower than at the meeting before.
+        Falling => "falling",
+    }
+}
+
+impl RiskTrend {
+    /// The trend of judgements `levels`, oldest first; `None` when there are none.
+    pub fn of(levels: &[RiskLevel]) -> Option<RiskTrend> {
+        match levels {
+            [] => None,
+            [_] => Some(RiskTrend::First),
+            [.., before, latest] => Some(match latest.cmp(before) {
+                std::cmp::Ordering::Greater => RiskTrend::Rising,
+                std::cmp::Ordering::Equal => RiskTrend::Steady,
+                std::cmp::Ordering::Less => RiskTrend::Falling,
+            }),
+        }
+    }
+}
+
+wire_enum! {
     /// The kind of partner a municipality needs help from.
     PartnerKind {
         /// A competence centre (KoRus, NAPHA, KBT).
@@ -462,5 +491,18 @@ mod tests {
         assert_eq!(county_of("5037"), "50");
         assert_eq!(county_of("4601"), "46");
         assert_eq!(county_of(""), "");
+    }
+
+    #[test]
+    fn the_risk_trend_compares_the_latest_judgement_with_the_one_before() {
+        use RiskLevel::{High, Low, Moderate};
+        assert_eq!(RiskTrend::of(&[]), None);
+        assert_eq!(RiskTrend::of(&[High]), Some(RiskTrend::First));
+        assert_eq!(
+            RiskTrend::of(&[High, Low, Moderate]),
+            Some(RiskTrend::Rising)
+        );
+        assert_eq!(RiskTrend::of(&[Low, High, High]), Some(RiskTrend::Steady));
+        assert_eq!(RiskTrend::of(&[Low, High, Low]), Some(RiskTrend::Falling));
     }
 }

@@ -77,6 +77,8 @@ pub struct NeedQuery {
     partner_organisation_id: Option<Uuid>,
     /// Only needs from findings, or only requests.
     origin: Option<NeedOrigin>,
+    /// Only needs still waiting for help (open or accepted).
+    pending: Option<bool>,
 }
 
 fn location(id: Uuid) -> String {
@@ -135,6 +137,7 @@ async fn list_needs(
         municipality_id: query.municipality_id,
         partner_organisation_id: query.partner_organisation_id,
         origin: query.origin,
+        pending: query.pending.unwrap_or(false),
     };
     let (access, found) = record::load(&state, move |conn| {
         usecases::list_needs(conn, &who, &filter, page.0)

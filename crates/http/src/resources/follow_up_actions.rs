@@ -75,6 +75,7 @@ async fn list_actions(
             .unwrap_or(false)
             .then(|| Utc::now().date_naive()),
         meeting_id: query.0.meeting_id,
+        ..ActionFilter::default()
     };
     pagination::list(
         &state,

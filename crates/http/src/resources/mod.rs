@@ -21,6 +21,7 @@ pub mod learning_network_statistics;
 pub mod learning_networks;
 pub mod memberships;
 pub mod municipality_dialogue;
+pub mod municipality_picture;
 pub mod network_meeting_statistics;
 pub mod network_meetings;
 pub mod oauth;
@@ -50,6 +51,7 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     dialogue_meetings::configure(config);
     follow_up_actions::configure(config);
     collaboration_needs::configure(config);
+    municipality_picture::configure(config);
     municipality_dialogue::configure(config);
     is24_questionnaires::configure(config);
     dialogue_statistics::configure(config);

@@ -9,9 +9,6 @@ use crate::input::ValidQuery;
 use crate::state::AppState;
 use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, web};
-use samhandling_domain::statistics::linked::{
-    leaves_few_to_others, Breakdowns, CubeCell, LinkedTables,
-};
 use samhandling_domain::statistics::{mean_if_enough, share_if_enough, Cell};
 use samhandling_usecases::network_meetings as usecases;
 use serde::{Deserialize, Serialize};
@@ -79,25 +76,12 @@ async fn network_meeting_statistics(
     query: ValidQuery<NetworkMeetingStatisticsQuery>,
 ) -> Result<Published<NetworkMeetingStatistics>, ApiError> {
     let year = query.0.year;
-    // One table for all years, suppressed and audited once; a year is a view of it, so that no
-    // two answers can be differenced.
-    // Each facilitator's employer and the competence centres that follow it up know its logs:
-    // the table is audited for each of them too.
-    let (counts, sums) =
-        crate::db::run(&state.database, move |conn| Ok(usecases::statistics(conn)?)).await?;
-    let cells: Vec<CubeCell> = counts
-        .into_iter()
-        .map(|count| CubeCell {
-            labels: vec![count.municipality, count.quarter],
-            count: u64::try_from(count.count).unwrap_or(0),
-            known_by: std::iter::once(count.employer)
-                .chain(count.followers)
-                .collect(),
-        })
-        .collect();
-    let all_years = LinkedTables::publish(2, &cells, Breakdowns::Only(&[(0, 1)])).table(0, 1);
-    // An employer or a centre would subtract its own meetings from an average over all.
-    let few_beside_own = leaves_few_to_others(&cells);
+    let published = crate::db::run(&state.database, move |conn| {
+        Ok(usecases::published_meetings(conn)?)
+    })
+    .await?;
+    let (all_years, sums) = (published.table, published.sums);
+    let few_beside_own = published.few_beside_own;
     let meetings = match year {
         None => Table::from(all_years),
         Some(year) => {

@@ -52,7 +52,7 @@ fn the_trondelag_meetings_load_once_with_their_findings_and_an_overdue_action() 
         access.scope(),
         follow_up_actions::ActionFilter {
             overdue_on: Some(chrono::Utc::now().date_naive()),
-            meeting_id: None,
+            ..follow_up_actions::ActionFilter::default()
         },
         samhandling_domain::page::PageRequest {
             limit: 50,
