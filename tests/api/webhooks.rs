@@ -775,7 +775,10 @@ async fn an_event_type_is_for_its_audience_and_a_subscription_for_the_roles_that
 
     let listed = |token| get(&app, "/api/v1/webhook-subscriptions", token);
     assert_eq!(ids(&listed(&contact).await.body), contacts);
-    assert_eq!(ids(&listed(&referrer).await.body), [referrals.clone()]);
+    assert_eq!(
+        ids(&listed(&referrer).await.body),
+        std::slice::from_ref(&referrals)
+    );
     let theirs = format!("/api/v1/webhook-subscriptions/{referrals}");
     get(&app, &theirs, &contact).await.assert_problem(404);
     get(&app, &format!("{theirs}/deliveries"), &contact)
