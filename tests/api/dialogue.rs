@@ -5,7 +5,12 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, created, get, moved, post, send, texts, App, TestApp};
+use samhandling_jobs::overdue_actions;
+use samhandling_tests::receiver::Receiver;
+use samhandling_tests::webhooks::{deliver, deliverer, subscribe_to};
+use samhandling_tests::{
+    authorized, client_token, created, get, moved, post, send, texts, App, TestApp,
+};
 use serde_json::{json, Value};
 
 /// Statsforvalteren i Trøndelag (county 50), the four Innherred and Namdal municipalities, Bergen,
@@ -447,6 +452,88 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
             .unwrap()
     };
     assert_eq!(row(&stats.body), row(&everywhere.body));
+}
+
+/// A municipality's own system hears, once, that an action it owns is overdue: the sweep tells it
+/// on the first day after the due date (not on the day), never again however often it runs or the
+/// action moves between open and in progress, and never of another municipality's action or of
+/// one done in time. The body carries ids and the date, not what the action says.
+#[actix_web::test]
+async fn a_municipalitys_system_is_told_once_that_its_action_is_overdue() {
+    let (t, app, d) = TestApp::with_local_webhooks().serve(trondelag).await;
+    let meeting = held_meeting(&app, &d).await;
+    let (levanger, verdal) = (d.municipalities[0].id, d.municipalities[1].id);
+    let system = client_token(&app, &d.admin, levanger, &[Role::MunicipalContact]).await;
+    let receiver = Receiver::start(0);
+    let subscribed = subscribe_to(&app, &system, &receiver.url, "follow_up_action_overdue").await;
+    assert_eq!(subscribed.status, 201, "{}", subscribed.text);
+
+    let due = chrono::Utc::now().date_naive() + chrono::TimeDelta::days(10);
+    let mut actions = Vec::new();
+    for owner in [levanger, levanger, verdal] {
+        let action = created(
+            &app,
+            &format!("/api/v1/dialogue-meetings/{meeting}/actions"),
+            &d.governor,
+            &json!({"owner_organisation_id": owner, "description": "Plan for brukermedvirkning",
+                    "due_on": due, "follow_up_digital": false}),
+        )
+        .await;
+        actions.push(format!("/api/v1/follow-up-actions/{}", action.id()));
+    }
+    moved(&app, &actions[1], &d.contacts[0], "done").await;
+
+    let db = t.state.database.pool();
+    let day = |days| due + chrono::TimeDelta::days(days);
+    assert_eq!(overdue_actions::sweep(db, day(0)).unwrap(), 0, "due today");
+    assert_eq!(
+        overdue_actions::sweep(db, day(1)).unwrap(),
+        2,
+        "Levanger's open action and Verdal's"
+    );
+    assert_eq!(overdue_actions::sweep(db, day(1)).unwrap(), 0, "told once");
+    moved(&app, &actions[0], &d.contacts[0], "in_progress").await;
+    assert_eq!(
+        overdue_actions::sweep(db, day(2)).unwrap(),
+        0,
+        "still told once"
+    );
+
+    let deliverer = deliverer(&t);
+    assert_eq!(deliver(&deliverer).await, 1);
+    assert_eq!(deliver(&deliverer).await, 0);
+    let received = receiver.received();
+    assert_eq!(received.len(), 1);
+    let told = received[0].json();
+    let action_id = actions[0].rsplit('/').next().unwrap();
+    assert_eq!(
+        told,
+        json!({"type": "follow_up_action_overdue", "timestamp": told["timestamp"],
+               "data": {"follow_up_action": {
+                   "id": action_id, "meeting_id": meeting, "due_on": due.to_string()}}})
+    );
+    assert!(!String::from_utf8_lossy(&received[0].body).contains("brukermedvirkning"));
+    let log = get(
+        &app,
+        &format!(
+            "/api/v1/webhook-subscriptions/{}/deliveries",
+            subscribed.id()
+        ),
+        &system,
+    )
+    .await;
+    assert_eq!(
+        log.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        log.text
+    );
+    assert_eq!(
+        log.body["items"][0]["event_type"],
+        "follow_up_action_overdue"
+    );
+    assert_eq!(log.body["items"][0]["payload"], told);
+    receiver.stop().await;
 }
 
 #[actix_web::test]

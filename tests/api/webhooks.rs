@@ -2,11 +2,13 @@
 //! sent to private addresses unless configured.
 
 use actix_web::test::TestRequest;
+use samhandling_domain::organisation::OrganisationKind;
+use samhandling_domain::Role;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
-use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe};
-use samhandling_tests::{act, authorized, get, send, App, TestApp};
+use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe, subscribe_to};
+use samhandling_tests::{act, authorized, get, ids, send, App, TestApp};
 use serde_json::json;
 use std::time::Duration;
 
@@ -730,4 +732,151 @@ async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
     let next = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();
     assert_eq!(next.len(), 1, "the subscription waited out its lease");
     assert_ne!(next[0].id, claimed[0].id);
+}
+
+/// Each event type is for the roles that take part in what it reports: a municipality's contact
+/// subscribes to answers to its needs and to its overdue actions but not to the needs addressed
+/// to partners, a referrer to none of them, a competence centre to the needs addressed to it. And
+/// one municipality's contact and referrer do not reach each other's subscriptions.
+#[actix_web::test]
+async fn an_event_type_is_for_its_audience_and_a_subscription_for_the_roles_that_hear_it() {
+    let (t, app, ()) = TestApp::started(|_| ()).await;
+    let levanger = t.municipality("Levanger kommune", "5037");
+    let contact = t.token(levanger.id, &[Role::MunicipalContact]);
+    let referrer = t.token(levanger.id, &[Role::Referrer]);
+    let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
+    let adviser = t.token(korus.id, &[Role::CompetenceAdviser]);
+    let url = "https://fagsystem.levanger.kommune.no/hooks/samhandling";
+
+    for (token, event_type) in [
+        (&contact, "collaboration_need_addressed"),
+        (&referrer, "follow_up_action_overdue"),
+        (&referrer, "collaboration_need_answered"),
+        (&adviser, "collaboration_need_answered"),
+    ] {
+        let refused = subscribe_to(&app, token, url, event_type).await;
+        let error = &refused.assert_problem(422)["errors"][0];
+        assert_eq!(
+            (&error["field"], &error["code"]),
+            (&json!("event_types"), &json!("not_for_role")),
+            "{event_type}: {}",
+            refused.text
+        );
+    }
+    let mut contacts = Vec::new();
+    for event_type in ["collaboration_need_answered", "follow_up_action_overdue"] {
+        let subscribed = subscribe_to(&app, &contact, url, event_type).await;
+        assert_eq!(subscribed.status, 201, "{}", subscribed.text);
+        contacts.push(subscribed.id());
+    }
+    let addressed = subscribe_to(&app, &adviser, url, "collaboration_need_addressed").await;
+    assert_eq!(addressed.status, 201, "{}", addressed.text);
+    let referrals = subscribe(&app, &referrer, url).await.id();
+
+    let listed = |token| get(&app, "/api/v1/webhook-subscriptions", token);
+    assert_eq!(ids(&listed(&contact).await.body), contacts);
+    assert_eq!(
+        ids(&listed(&referrer).await.body),
+        std::slice::from_ref(&referrals)
+    );
+    let theirs = format!("/api/v1/webhook-subscriptions/{referrals}");
+    get(&app, &theirs, &contact).await.assert_problem(404);
+    get(&app, &format!("{theirs}/deliveries"), &contact)
+        .await
+        .assert_problem(404);
+    let deleted = send(
+        &app,
+        authorized(TestRequest::delete().uri(&theirs), &contact),
+    )
+    .await;
+    deleted.assert_problem(404);
+    assert_eq!(get(&app, &theirs, &referrer).await.status, 200);
+}
+
+/// The need events the coordination use cases enqueue go through the outbox like any other: the
+/// partner a need is addressed to and the municipality it answers each get theirs, signed, with
+/// the need's id, municipality and status, and the delivery log shows the same body.
+#[actix_web::test]
+async fn need_events_reach_the_partner_and_the_municipality_through_the_outbox() {
+    use samhandling_domain::coordination::NeedStatus;
+    use samhandling_domain::webhook::{NeedNotice, WebhookEvent};
+    use samhandling_domain::OrganisationId;
+    let (t, app, ()) = TestApp::with_local_webhooks().serve(|_| ()).await;
+    let levanger = t.municipality("Levanger kommune", "5037");
+    let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
+    let contact = t.token(levanger.id, &[Role::MunicipalContact]);
+    let adviser = t.token(korus.id, &[Role::CompetenceAdviser]);
+    let receiver = Receiver::start(0);
+    let partner = subscribe_to(
+        &app,
+        &adviser,
+        &receiver.url,
+        "collaboration_need_addressed",
+    )
+    .await;
+    let municipality =
+        subscribe_to(&app, &contact, &receiver.url, "collaboration_need_answered").await;
+    let (partner, municipality) = (partner.id(), municipality.id());
+
+    let need_id = uuid::Uuid::now_v7();
+    let notice = |status| NeedNotice {
+        need_id,
+        municipality_id: levanger.id,
+        status,
+    };
+    let mut conn = t.database.connect();
+    for (to, event) in [
+        (
+            korus.id,
+            WebhookEvent::CollaborationNeedAddressed(notice(NeedStatus::Open)),
+        ),
+        (
+            levanger.id,
+            WebhookEvent::CollaborationNeedAnswered(notice(NeedStatus::Accepted)),
+        ),
+        // Each organisation hears only of the events it subscribed to.
+        (
+            korus.id,
+            WebhookEvent::CollaborationNeedAnswered(notice(NeedStatus::Done)),
+        ),
+    ] {
+        samhandling_persistence::webhooks::enqueue(&mut conn, OrganisationId::new(to), &event)
+            .unwrap();
+    }
+    let deliverer = deliverer(&t);
+    assert_eq!(deliver(&deliverer).await, 2);
+    let mut told: Vec<serde_json::Value> = receiver
+        .received()
+        .iter()
+        .map(samhandling_tests::receiver::Received::json)
+        .collect();
+    told.sort_by_key(|body| body["type"].to_string());
+    let data = |status| {
+        json!({"collaboration_need": {
+        "id": need_id, "municipality_id": levanger.id, "status": status}})
+    };
+    assert_eq!(told.len(), 2);
+    assert_eq!(told[0]["type"], "collaboration_need_addressed");
+    assert_eq!(told[0]["data"], data("open"));
+    assert_eq!(told[1]["type"], "collaboration_need_answered");
+    assert_eq!(told[1]["data"], data("accepted"));
+    for (subscription, token, body) in [
+        (partner, &adviser, &told[0]),
+        (municipality, &contact, &told[1]),
+    ] {
+        let log = get(
+            &app,
+            &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),
+            token,
+        )
+        .await;
+        assert_eq!(
+            log.body["items"].as_array().unwrap().len(),
+            1,
+            "{}",
+            log.text
+        );
+        assert_eq!(&log.body["items"][0]["payload"], body);
+    }
+    receiver.stop().await;
 }

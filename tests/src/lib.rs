@@ -366,6 +366,42 @@ pub async fn act(app: &impl App, uri: &str, token: &str) -> Reply {
     send(app, authorized(TestRequest::post().uri(uri), token)).await
 }
 
+/// The access token of a third-party system of `organisation_id` holding `roles`, the way an
+/// integration gets one: an administrator registers the API client, and the system uses the
+/// client-credentials grant with the secret it was shown.
+pub async fn client_token(
+    app: &impl App,
+    admin: &str,
+    organisation_id: Uuid,
+    roles: &[Role],
+) -> String {
+    let registered = created(
+        app,
+        "/api/v1/api-clients",
+        admin,
+        &serde_json::json!({
+            "organisation_id": organisation_id, "name": "Fagsystem", "roles": roles}),
+    )
+    .await;
+    let (id, secret) = (registered.id(), &registered.body["client_secret"]);
+    let secret = secret.as_str().expect("the secret is shown once");
+    let granted = send(
+        app,
+        TestRequest::post()
+            .uri("/api/v1/oauth/token")
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .set_payload(format!(
+                "grant_type=client_credentials&client_id={id}&client_secret={secret}"
+            )),
+    )
+    .await;
+    assert_eq!(granted.status, 200, "{}", granted.text);
+    granted.body["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned()
+}
+
 /// A request with a bearer token.
 pub fn authorized(request: TestRequest, token: &str) -> TestRequest {
     request.insert_header(("Authorization", format!("Bearer {token}")))

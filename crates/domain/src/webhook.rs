@@ -1,14 +1,21 @@
-//! Webhooks close the loop: a referring organisation is told when a referral it sent changes, and
-//! a centre when a referral's person is due for erasure, so their case-management systems need
-//! not poll. The rules here (what is told to whom, which addresses may be called, when to retry)
-//! are pure, so they are tested without a network.
+//! Webhooks close the loop: a referring organisation is told when a referral it sent changes, a
+//! centre when a referral's person is due for erasure, a partner when a municipality's need for
+//! help is addressed to it, the municipality when the partner answers, and the owner of a dialogue
+//! follow-up action when it becomes overdue, so their case-management systems need not poll. The
+//! rules here (what is told to whom, which addresses may be called, when to retry) are pure, so
+//! they are tested without a network.
 
 use crate::access::Caller;
+use crate::coordination::{CollaborationNeed, NeedStatus};
+use crate::dialogue::FollowUpAction;
 use crate::referral::{CoarseStatus, Referral, ReferralStatus};
 use crate::refusal::FieldRefusal;
+use crate::role::Role;
 use crate::wire::wire_enum;
-use chrono::{DateTime, TimeDelta, Utc};
+use crate::OrganisationId;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use std::net::IpAddr;
+use uuid::Uuid;
 
 wire_enum! {
     /// What a subscription can be told about.
@@ -18,15 +25,85 @@ wire_enum! {
         /// A referral's person will be erased by the retention sweep unless the centre works on
         /// it before `erasure_due_at`. For centres.
         ReferralErasureDue => "referral_erasure_due",
+        /// A municipality's need or request for help was addressed to the subscriber. For the
+        /// partners that can be asked: competence centres, user organisations and the county
+        /// governor.
+        CollaborationNeedAddressed => "collaboration_need_addressed",
+        /// The partner a municipality asked answered its need (accepted, declined or done). For
+        /// the municipality's contacts.
+        CollaborationNeedAnswered => "collaboration_need_answered",
+        /// A dialogue follow-up action the subscriber owns is still open or in progress after
+        /// its due date. For every party that can own one.
+        FollowUpActionOverdue => "follow_up_action_overdue",
     }
 }
 
+/// Every role that is the audience of some event type: the roles that may manage webhook
+/// subscriptions at all. A unit test keeps it equal to the union of [`EventType::audience`].
+pub const SUBSCRIBER_ROLES: &[Role] = &[
+    Role::Referrer,
+    Role::CentreCoordinator,
+    Role::MunicipalContact,
+    Role::GovernorAdviser,
+    Role::CompetenceAdviser,
+    Role::Facilitator,
+];
+
 impl EventType {
-    /// The role an event is for: a subscriber must hold it to be told.
-    pub const fn audience(self) -> crate::role::Role {
+    /// The roles an event is for: a subscriber must hold one of them to be told. Each is the
+    /// role through which its organisation takes part in what the event reports, so no one
+    /// hears of records their role does not reach.
+    pub const fn audience(self) -> &'static [Role] {
         match self {
-            EventType::ReferralStatusChanged => crate::role::Role::Referrer,
-            EventType::ReferralErasureDue => crate::role::Role::CentreCoordinator,
+            EventType::ReferralStatusChanged => &[Role::Referrer],
+            EventType::ReferralErasureDue => &[Role::CentreCoordinator],
+            // A need is addressed to a competence centre (its advisers), a user organisation
+            // (which speaks through its facilitators) or the county governor.
+            EventType::CollaborationNeedAddressed => &[
+                Role::CompetenceAdviser,
+                Role::Facilitator,
+                Role::GovernorAdviser,
+            ],
+            EventType::CollaborationNeedAnswered => &[Role::MunicipalContact],
+            // An action is owned by a municipality, the governor or a partner of the meeting.
+            // Not `facilitator`: a municipality's facilitators hold it too, and reach none of
+            // its dialogue records, so a user organisation's actions are read, not pushed.
+            EventType::FollowUpActionOverdue => &[
+                Role::MunicipalContact,
+                Role::GovernorAdviser,
+                Role::CompetenceAdviser,
+            ],
+        }
+    }
+
+    /// Whether `caller` holds one of the roles the event is for.
+    pub fn is_for(self, caller: &Caller) -> bool {
+        self.audience().iter().any(|role| caller.has_role(*role))
+    }
+}
+
+/// The webhook subscriptions a caller reaches: its organisation's, and of those only the ones
+/// whose every event type the caller could have subscribed to. So a municipality's contact does
+/// not read the delivery log of its referrers' subscription (referral ids and case references),
+/// nor a centre's facilitator the erasure notices its coordinators receive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriberScope {
+    /// The caller's organisation.
+    pub organisation_id: OrganisationId,
+    /// The event types the caller may hear of.
+    pub event_types: Vec<EventType>,
+}
+
+impl SubscriberScope {
+    /// The scope of `caller`.
+    pub fn of(caller: &Caller) -> SubscriberScope {
+        SubscriberScope {
+            organisation_id: caller.organisation_id,
+            event_types: EventType::ALL
+                .iter()
+                .copied()
+                .filter(|event| event.is_for(caller))
+                .collect(),
         }
     }
 }
@@ -138,6 +215,47 @@ pub enum WebhookEvent {
     ReferralStatusChanged(ReferralStatusChanged),
     /// A referral's person is due for erasure; to the centre.
     ReferralErasureDue(ReferralErasureDue),
+    /// A need was addressed to a partner; to the partner.
+    CollaborationNeedAddressed(NeedNotice),
+    /// A partner answered a need; to the municipality.
+    CollaborationNeedAnswered(NeedNotice),
+    /// A follow-up action is overdue; to its owner.
+    FollowUpActionOverdue(ActionOverdue),
+}
+
+/// A need as its parties are told of it: ids and its status. Never its topic, description,
+/// decline reason or offer, which are free text a receiver reads through the API, under its
+/// own access rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeedNotice {
+    /// The need.
+    pub need_id: Uuid,
+    /// The municipality that needs the help.
+    pub municipality_id: Uuid,
+    /// Where it stands.
+    pub status: NeedStatus,
+}
+
+impl NeedNotice {
+    /// The notice of `need` as it stands.
+    pub fn of(need: &CollaborationNeed) -> NeedNotice {
+        NeedNotice {
+            need_id: need.id,
+            municipality_id: need.municipality_id,
+            status: need.status,
+        }
+    }
+}
+
+/// A follow-up action past its due date: ids and the date, never its description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionOverdue {
+    /// The action.
+    pub action_id: Uuid,
+    /// The dialogue meeting it follows up.
+    pub meeting_id: Uuid,
+    /// The date it was due.
+    pub due_on: NaiveDate,
 }
 
 /// The centre is told that a referral's person will be erased unless it acts: ids and a time.
@@ -171,8 +289,8 @@ impl WebhookEvent {
     pub fn of_referral_move(
         before: &Referral,
         after: &Referral,
-    ) -> Option<(crate::OrganisationId, WebhookEvent)> {
-        let referrer = crate::OrganisationId::new(after.referring_organisation_id?);
+    ) -> Option<(OrganisationId, WebhookEvent)> {
+        let referrer = OrganisationId::new(after.referring_organisation_id?);
         if !before.referrer_notices(after.status) {
             return None;
         }
@@ -189,11 +307,54 @@ impl WebhookEvent {
         ))
     }
 
+    /// The event for the partner `need` is addressed to, with that partner's organisation; none
+    /// for a need recorded with a partner kind only, which no partner is told of.
+    pub fn of_need_addressed(need: &CollaborationNeed) -> Option<(OrganisationId, WebhookEvent)> {
+        let partner = OrganisationId::new(need.partner_organisation_id?);
+        Some((
+            partner,
+            WebhookEvent::CollaborationNeedAddressed(NeedNotice::of(need)),
+        ))
+    }
+
+    /// The event for the municipality of `need` once its partner answered it (its status is
+    /// accepted, declined or done), with the municipality's organisation; none for any other
+    /// status, which is no answer.
+    pub fn of_need_answered(need: &CollaborationNeed) -> Option<(OrganisationId, WebhookEvent)> {
+        need.status.is_answer().then(|| {
+            (
+                OrganisationId::new(need.municipality_id),
+                WebhookEvent::CollaborationNeedAnswered(NeedNotice::of(need)),
+            )
+        })
+    }
+
+    /// The event for the owner of `action` when it is overdue on `today`, with the owner's
+    /// organisation; none while it is not.
+    pub fn of_overdue_action(
+        action: &FollowUpAction,
+        today: NaiveDate,
+    ) -> Option<(OrganisationId, WebhookEvent)> {
+        action.is_overdue(today).then(|| {
+            (
+                OrganisationId::new(action.owner_organisation_id),
+                WebhookEvent::FollowUpActionOverdue(ActionOverdue {
+                    action_id: action.id,
+                    meeting_id: action.meeting_id,
+                    due_on: action.due_on,
+                }),
+            )
+        })
+    }
+
     /// Its type.
     pub fn event_type(&self) -> EventType {
         match self {
             WebhookEvent::ReferralStatusChanged(_) => EventType::ReferralStatusChanged,
             WebhookEvent::ReferralErasureDue(_) => EventType::ReferralErasureDue,
+            WebhookEvent::CollaborationNeedAddressed(_) => EventType::CollaborationNeedAddressed,
+            WebhookEvent::CollaborationNeedAnswered(_) => EventType::CollaborationNeedAnswered,
+            WebhookEvent::FollowUpActionOverdue(_) => EventType::FollowUpActionOverdue,
         }
     }
 
@@ -213,6 +374,21 @@ impl WebhookEvent {
                 "referral": {
                     "id": event.referral_id,
                     "erasure_due_at": event.erasure_due_at,
+                }
+            }),
+            WebhookEvent::CollaborationNeedAddressed(need)
+            | WebhookEvent::CollaborationNeedAnswered(need) => serde_json::json!({
+                "collaboration_need": {
+                    "id": need.need_id,
+                    "municipality_id": need.municipality_id,
+                    "status": need.status,
+                }
+            }),
+            WebhookEvent::FollowUpActionOverdue(action) => serde_json::json!({
+                "follow_up_action": {
+                    "id": action.action_id,
+                    "meeting_id": action.meeting_id,
+                    "due_on": action.due_on,
                 }
             }),
         };
@@ -323,18 +499,23 @@ pub fn is_public_address(address: IpAddr) -> bool {
 
 crate::page::keyed_by!(Delivery, created_at);
 
-/// Checks that `caller` may subscribe to every one of `event_types`: each event is for one
-/// role (referral events for referrers, erasure notices for centres).
+/// Checks that `caller` may subscribe to every one of `event_types`: each event is for a set of
+/// roles (referral events for referrers, erasure notices for centres, a need addressed for the
+/// partners' roles, …), and the caller must hold one of each event's.
 pub fn check_audience(caller: &Caller, event_types: &[EventType]) -> Result<(), FieldRefusal> {
-    match event_types
-        .iter()
-        .find(|event| !caller.has_role(event.audience()))
-    {
-        Some(event) => Err(FieldRefusal::new(
-            "event_types",
-            "not_for_role",
-            format!("{event} is for the role {}", event.audience()),
-        )),
+    match event_types.iter().find(|event| !event.is_for(caller)) {
+        Some(event) => {
+            let roles: Vec<&str> = event.audience().iter().map(|role| role.as_str()).collect();
+            let whom = match roles.as_slice() {
+                [one] => format!("the role {one}"),
+                many => format!("one of the roles {}", many.join(", ")),
+            };
+            Err(FieldRefusal::new(
+                "event_types",
+                "not_for_role",
+                format!("{event} is for {whom}"),
+            ))
+        }
         None => Ok(()),
     }
 }
@@ -381,6 +562,216 @@ mod tests {
                 "{allowed}"
             );
         }
+    }
+
+    fn caller(roles: &[Role]) -> Caller {
+        Caller {
+            subject: "tester".into(),
+            organisation_id: OrganisationId::new(Uuid::now_v7()),
+            roles: roles.to_vec(),
+        }
+    }
+
+    fn need(partner: Option<Uuid>, status: NeedStatus) -> CollaborationNeed {
+        let now = Utc::now();
+        CollaborationNeed {
+            id: Uuid::now_v7(),
+            origin: crate::coordination::NeedOrigin::Request,
+            municipality_id: Uuid::now_v7(),
+            county_number: "50".into(),
+            meeting_id: None,
+            finding_id: None,
+            partner_kind: crate::dialogue::PartnerKind::CompetenceCentre,
+            partner_organisation_id: partner,
+            topic: Some("Kartlegging".into()),
+            description: "Opplæring i kartlegging av rusbruk".into(),
+            status,
+            decline_reason: None,
+            offer: None,
+            answered_at: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn action(status: crate::dialogue::ActionStatus, due_on: NaiveDate) -> FollowUpAction {
+        let now = Utc::now();
+        FollowUpAction {
+            id: Uuid::now_v7(),
+            meeting_id: Uuid::now_v7(),
+            owner_organisation_id: Uuid::now_v7(),
+            description: "Plan for brukermedvirkning".into(),
+            due_on,
+            follow_up_meeting_on: None,
+            follow_up_digital: false,
+            status,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().expect("a date")
+    }
+
+    #[test]
+    fn the_subscriber_roles_are_every_audience_and_no_other_role() {
+        let mut audiences: Vec<Role> = EventType::ALL
+            .iter()
+            .flat_map(|event| event.audience().iter().copied())
+            .collect();
+        audiences.sort();
+        audiences.dedup();
+        let mut subscribers = SUBSCRIBER_ROLES.to_vec();
+        subscribers.sort();
+        assert_eq!(audiences, subscribers);
+        assert!(EventType::ALL
+            .iter()
+            .all(|event| !event.audience().is_empty()));
+        assert!(!SUBSCRIBER_ROLES.contains(&Role::Admin));
+    }
+
+    #[test]
+    fn a_caller_subscribes_to_what_one_of_its_roles_is_the_audience_of() {
+        use EventType as E;
+        let contact = caller(&[Role::MunicipalContact]);
+        check_audience(
+            &contact,
+            &[E::CollaborationNeedAnswered, E::FollowUpActionOverdue],
+        )
+        .expect("a municipality's contact hears of answers and overdue actions");
+        let refused = check_audience(&contact, &[E::CollaborationNeedAddressed])
+            .expect_err("needs are addressed to partners, not municipalities");
+        assert_eq!(refused.code, "not_for_role");
+        assert_eq!(
+            refused.message,
+            "collaboration_need_addressed is for one of the roles competence_adviser, \
+             facilitator, governor_adviser"
+        );
+        for partner in [Role::CompetenceAdviser, Role::GovernorAdviser] {
+            check_audience(
+                &caller(&[partner]),
+                &[E::CollaborationNeedAddressed, E::FollowUpActionOverdue],
+            )
+            .expect("a partner hears of needs addressed to it and of its overdue actions");
+        }
+        // A facilitator hears of needs (a user organisation's), never of actions: a
+        // municipality's facilitators hold the role too, and reach none of its dialogue records.
+        let facilitator = caller(&[Role::Facilitator]);
+        check_audience(&facilitator, &[E::CollaborationNeedAddressed])
+            .expect("a user organisation");
+        assert!(check_audience(&facilitator, &[E::FollowUpActionOverdue]).is_err());
+        let referrer = caller(&[Role::Referrer]);
+        assert_eq!(
+            check_audience(&referrer, &[E::FollowUpActionOverdue])
+                .expect_err("not a party to dialogue")
+                .message,
+            "follow_up_action_overdue is for one of the roles municipal_contact, \
+             governor_adviser, competence_adviser"
+        );
+        assert_eq!(
+            check_audience(&referrer, &[E::ReferralErasureDue])
+                .expect_err("for centres")
+                .message,
+            "referral_erasure_due is for the role centre_coordinator"
+        );
+        check_audience(
+            &caller(&[Role::Referrer, Role::MunicipalContact]),
+            &[E::ReferralStatusChanged, E::FollowUpActionOverdue],
+        )
+        .expect("each event by one of the caller's roles");
+    }
+
+    #[test]
+    fn a_caller_reaches_the_subscriptions_of_event_types_its_roles_hear_of() {
+        let scope = SubscriberScope::of(&caller(&[Role::MunicipalContact]));
+        assert_eq!(
+            scope.event_types,
+            [
+                EventType::CollaborationNeedAnswered,
+                EventType::FollowUpActionOverdue
+            ]
+        );
+        assert!(SubscriberScope::of(&caller(&[Role::Admin]))
+            .event_types
+            .is_empty());
+    }
+
+    #[test]
+    fn a_need_is_told_to_its_partner_and_an_answer_to_its_municipality_by_ids_and_status() {
+        let partner = Uuid::now_v7();
+        let open = need(Some(partner), NeedStatus::Open);
+        let (to, addressed) = WebhookEvent::of_need_addressed(&open).expect("a partner is named");
+        assert_eq!(to.uuid(), partner);
+        let at: DateTime<Utc> = "2026-12-06T09:30:00Z".parse().expect("a time");
+        assert_eq!(
+            addressed.body(at),
+            serde_json::json!({
+                "type": "collaboration_need_addressed",
+                "timestamp": "2026-12-06T09:30:00Z",
+                "data": {"collaboration_need": {
+                    "id": open.id, "municipality_id": open.municipality_id, "status": "open"}}
+            })
+        );
+        assert_eq!(
+            WebhookEvent::of_need_addressed(&need(None, NeedStatus::Open)),
+            None,
+            "a need recorded with a partner kind only is told to no one"
+        );
+
+        assert_eq!(WebhookEvent::of_need_answered(&open), None);
+        let declined = need(Some(partner), NeedStatus::Declined);
+        let (to, answered) = WebhookEvent::of_need_answered(&declined).expect("an answer");
+        assert_eq!(to.uuid(), declined.municipality_id);
+        assert_eq!(answered.event_type(), EventType::CollaborationNeedAnswered);
+        let body = answered.body(at);
+        assert_eq!(
+            body["data"],
+            serde_json::json!({"collaboration_need": {
+                "id": declined.id, "municipality_id": declined.municipality_id,
+                "status": "declined"}})
+        );
+        let text = body.to_string();
+        for free_text in ["Kartlegging", "rusbruk"] {
+            assert!(!text.contains(free_text), "{free_text} in {text}");
+        }
+        assert_eq!(
+            WebhookEvent::of_need_answered(&need(Some(partner), NeedStatus::Withdrawn)),
+            None,
+            "a withdrawal is the municipality's own move, no answer"
+        );
+    }
+
+    #[test]
+    fn an_overdue_action_is_told_to_its_owner_by_ids_and_due_date() {
+        use crate::dialogue::ActionStatus;
+        let today = date("2027-03-02");
+        let late = action(ActionStatus::InProgress, date("2027-03-01"));
+        let (to, event) = WebhookEvent::of_overdue_action(&late, today).expect("overdue");
+        assert_eq!(to.uuid(), late.owner_organisation_id);
+        let body = event.body("2027-03-02T02:00:00Z".parse().expect("a time"));
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "type": "follow_up_action_overdue",
+                "timestamp": "2027-03-02T02:00:00Z",
+                "data": {"follow_up_action": {
+                    "id": late.id, "meeting_id": late.meeting_id, "due_on": "2027-03-01"}}
+            })
+        );
+        assert!(!body.to_string().contains("brukermedvirkning"));
+        assert_eq!(
+            WebhookEvent::of_overdue_action(&action(ActionStatus::Open, today), today),
+            None,
+            "due today is not late yet"
+        );
+        assert_eq!(
+            WebhookEvent::of_overdue_action(&action(ActionStatus::Done, date("2027-01-01")), today),
+            None,
+            "a done action is not overdue"
+        );
     }
 
     #[test]

@@ -7,12 +7,13 @@
 //! audited. Housekeeping tables forget what they no longer need. Runs periodically in the server
 //! and on demand with `samhandling retention run`; instances share the work row by row.
 
+use crate::{in_batches, BATCH};
 use chrono::{TimeDelta, Utc};
 use samhandling_domain::audit::Actor;
 use samhandling_domain::referral::RetentionPolicy;
 use samhandling_domain::webhook::{ReferralErasureDue, WebhookEvent};
 use samhandling_persistence::{
-    idempotency, in_transaction, rate_limits, referrals, webhooks, Db, PgConnection, StoreError,
+    idempotency, rate_limits, referrals, webhooks, Db, PgConnection, StoreError,
 };
 use samhandling_usecases::referrals as usecases;
 use samhandling_usecases::{Context, SystemClock, UseCaseError};
@@ -40,26 +41,10 @@ pub struct SweepReport {
 pub const RETENTION_ACTOR: &str = "system:retention";
 /// How long a subscription's delivery log keeps what was delivered or abandoned.
 pub const DELIVERY_LOG_DAYS: i64 = 30;
-const BATCH: i64 = 100;
 
 /// One sweep. Blocking.
 pub fn sweep(db: &Db, policy: &RetentionPolicy) -> Result<SweepReport, UseCaseError> {
     db.with_connection(|conn| sweep_on(conn, policy))
-}
-
-/// Runs `step` in batches of its own transactions until a batch comes back short.
-fn in_batches<E: From<StoreError>>(
-    conn: &mut PgConnection,
-    mut step: impl FnMut(&mut PgConnection) -> Result<usize, E>,
-) -> Result<usize, E> {
-    let mut total = 0;
-    loop {
-        let done = in_transaction(conn, &mut step)?;
-        total += done;
-        if done < usize::try_from(BATCH).unwrap_or(usize::MAX) {
-            return Ok(total);
-        }
-    }
 }
 
 fn sweep_on(

@@ -185,7 +185,7 @@ pub fn list(
     if let Some(today) = filter.overdue_on {
         query = query
             .filter(follow_up_actions::due_on.lt(today))
-            .filter(follow_up_actions::status.eq_any(["open", "in_progress"]));
+            .filter(follow_up_actions::status.eq_any(pending()));
     }
     if let Some(meeting) = filter.meeting_id {
         query = query.filter(follow_up_actions::meeting_id.eq(meeting));
@@ -197,4 +197,42 @@ pub fn list(
         query = query.filter(follow_up_actions::status.eq_any(["open", "in_progress"]));
     }
     pagination::load_created_page::<_, ActionRow, FollowUpAction>(conn, query, page)
+}
+
+/// The stored statuses of an action that still counts as to be done.
+fn pending() -> Vec<&'static str> {
+    ActionStatus::ALL
+        .iter()
+        .filter(|status| status.is_pending())
+        .map(|status| status.as_str())
+        .collect()
+}
+
+/// Claims up to `limit` actions that are overdue on `today` and whose owner was never told,
+/// records `today` as the day they were told, and returns them; call it inside a transaction,
+/// which holds the claimed rows until it commits. Rows another transaction holds are skipped
+/// (`FOR UPDATE SKIP LOCKED`) and a told row no longer matches, so instances sweeping at once
+/// claim each action once between them. The action's version does not move:
+/// telling its owner changes nothing the owner or the governor wrote.
+pub fn claim_overdue(
+    conn: &mut PgConnection,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<FollowUpAction>, StoreError> {
+    let untold: Vec<Uuid> = follow_up_actions::table
+        .filter(follow_up_actions::status.eq_any(pending()))
+        .filter(follow_up_actions::due_on.lt(today))
+        .filter(follow_up_actions::overdue_notified_on.is_null())
+        .order((follow_up_actions::due_on, follow_up_actions::id))
+        .limit(limit)
+        .select(follow_up_actions::id)
+        .for_update()
+        .skip_locked()
+        .load(conn)?;
+    let rows: Vec<ActionRow> =
+        diesel::update(follow_up_actions::table.filter(follow_up_actions::id.eq_any(&untold)))
+            .set(follow_up_actions::overdue_notified_on.eq(today))
+            .returning(ActionRow::as_returning())
+            .get_results(conn)?;
+    rows.into_iter().map(FollowUpAction::try_from).collect()
 }

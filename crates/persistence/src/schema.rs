@@ -192,6 +192,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        overdue_notified_on -> Nullable<Date>,
     }
 }
 
@@ -606,6 +607,12 @@ diesel::table! {
         detailed_status -> Nullable<Text>,
         coarse_changed -> Bool,
         due_at -> Nullable<Timestamptz>,
+        collaboration_need_id -> Nullable<Uuid>,
+        municipality_id -> Nullable<Uuid>,
+        need_status -> Nullable<Text>,
+        follow_up_action_id -> Nullable<Uuid>,
+        meeting_id -> Nullable<Uuid>,
+        due_on -> Nullable<Date>,
     }
 }
 

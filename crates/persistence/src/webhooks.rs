@@ -11,15 +11,17 @@ use crate::error::{parse_stored, parse_stored_all, StoreError};
 use crate::pagination;
 use crate::record::OptionalRecord;
 use crate::schema::{webhook_attempts, webhook_deliveries, webhook_subscriptions};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::expression::BoxableExpression;
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{
-    BigInt, Bool, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid,
+    BigInt, Bool, Date, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid,
 };
 use samhandling_domain::page::{Keyed, Page, PageRequest, Position};
 use samhandling_domain::webhook::{
-    Attempt, Delivery, DeliveryOutcome, EventType, ReferralErasureDue, ReferralStatusChanged,
-    SubscriptionHealth, SubscriptionState, WebhookEvent,
+    ActionOverdue, Attempt, Delivery, DeliveryOutcome, EventType, NeedNotice, ReferralErasureDue,
+    ReferralStatusChanged, SubscriberScope, SubscriptionHealth, SubscriptionState, WebhookEvent,
 };
 use samhandling_domain::OrganisationId;
 use uuid::Uuid;
@@ -120,36 +122,51 @@ pub fn insert_subscription(
     row.try_into()
 }
 
-/// The active subscriptions of `organisation_id`.
-fn of_organisation(
-    organisation_id: OrganisationId,
-) -> webhook_subscriptions::BoxedQuery<'static, diesel::pg::Pg> {
+/// A condition on subscriptions.
+type Reach = Box<dyn BoxableExpression<webhook_subscriptions::table, Pg, SqlType = Bool>>;
+
+/// The active subscriptions `scope` reaches: its organisation's, of event types all in the
+/// scope.
+fn reached(scope: &SubscriberScope) -> Reach {
+    let audible: Vec<&'static str> = scope
+        .event_types
+        .iter()
+        .map(|event| event.as_str())
+        .collect();
+    Box::new(
+        webhook_subscriptions::organisation_id
+            .eq(scope.organisation_id.uuid())
+            .and(webhook_subscriptions::deleted_at.is_null())
+            .and(webhook_subscriptions::event_types.is_contained_by(audible)),
+    )
+}
+
+fn reached_by(scope: &SubscriberScope) -> webhook_subscriptions::BoxedQuery<'static, Pg> {
     webhook_subscriptions::table
-        .filter(webhook_subscriptions::organisation_id.eq(organisation_id.uuid()))
-        .filter(webhook_subscriptions::deleted_at.is_null())
+        .filter(reached(scope))
         .into_boxed()
 }
 
-/// Finds an active subscription of `organisation_id`.
+/// Finds an active subscription `scope` reaches.
 pub fn find_subscription(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: OrganisationId,
+    scope: &SubscriberScope,
 ) -> Result<Option<Subscription>, StoreError> {
-    of_organisation(organisation_id)
+    reached_by(scope)
         .filter(webhook_subscriptions::id.eq(id))
         .select(SubscriptionRow::as_select())
         .first(conn)
         .optional_record()
 }
 
-/// One page of an organisation's active subscriptions.
+/// One page of the active subscriptions `scope` reaches.
 pub fn list_subscriptions(
     conn: &mut PgConnection,
-    organisation_id: OrganisationId,
+    scope: &SubscriberScope,
     page: PageRequest,
 ) -> Result<Page<Subscription>, StoreError> {
-    let query = of_organisation(organisation_id)
+    let query = reached_by(scope)
         .select(SubscriptionRow::as_select())
         .order((webhook_subscriptions::created_at, webhook_subscriptions::id));
     pagination::load_page::<_, SubscriptionRow, Subscription>(conn, query, "created_at", page)
@@ -159,18 +176,20 @@ pub fn list_subscriptions(
 pub fn delete_subscription(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: OrganisationId,
+    scope: &SubscriberScope,
 ) -> Result<bool, StoreError> {
     let deleted = diesel::update(
         webhook_subscriptions::table
             .filter(webhook_subscriptions::id.eq(id))
-            .filter(webhook_subscriptions::organisation_id.eq(organisation_id.uuid()))
-            .filter(webhook_subscriptions::deleted_at.is_null()),
+            .filter(reached(scope)),
     )
     .set(webhook_subscriptions::deleted_at.eq(diesel::dsl::now))
     .execute(conn)?;
+    if deleted == 0 {
+        return Ok(false);
+    }
     abandon_pending(conn, id)?;
-    Ok(deleted == 1)
+    Ok(true)
 }
 
 fn abandon_pending(conn: &mut PgConnection, subscription_id: Uuid) -> Result<usize, StoreError> {
@@ -185,45 +204,45 @@ fn abandon_pending(conn: &mut PgConnection, subscription_id: Uuid) -> Result<usi
 }
 
 /// Makes `secret` the subscription's signing secret. The one it replaces goes on signing beside
-/// it until `overlap` has passed, so receivers can switch without missing a delivery. `false`
-/// when the organisation has no such subscription.
+/// it until `overlap` has passed, so receivers can switch without missing a delivery. `None`
+/// when `scope` reaches no such subscription.
 pub fn rotate_secret(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: OrganisationId,
+    scope: &SubscriberScope,
     secret: &str,
     overlap: std::time::Duration,
 ) -> Result<Option<Subscription>, StoreError> {
-    let rotated = diesel::sql_query(
-        "UPDATE webhook_subscriptions SET previous_secret = secret, secret = $3, \
-             previous_secret_until = now() + $4 \
-         WHERE id = $1 AND organisation_id = $2 AND deleted_at IS NULL",
+    diesel::update(
+        webhook_subscriptions::table
+            .filter(webhook_subscriptions::id.eq(id))
+            .filter(reached(scope)),
     )
-    .bind::<SqlUuid, _>(id)
-    .bind::<SqlUuid, _>(organisation_id.uuid())
-    .bind::<Text, _>(secret)
-    .bind::<Interval, _>(interval(overlap))
-    .execute(conn)?;
-    if rotated == 0 {
-        return Ok(None);
-    }
-    find_subscription(conn, id, organisation_id)
+    .set((
+        webhook_subscriptions::previous_secret.eq(webhook_subscriptions::secret.nullable()),
+        webhook_subscriptions::secret.eq(secret),
+        webhook_subscriptions::previous_secret_until
+            .eq(diesel::dsl::sql::<Nullable<Timestamptz>>("now() + ")
+                .bind::<Interval, _>(interval(overlap))),
+    ))
+    .returning(SubscriptionRow::as_returning())
+    .get_result::<SubscriptionRow>(conn)
+    .optional_record()
 }
 
 /// Re-enables a subscription and queues again what was abandoned since `since`, in the order it
-/// happened. Returns how many deliveries were queued, or `None` when the organisation has no
-/// such subscription.
+/// happened. Returns how many deliveries were queued, or `None` when `scope` reaches no such
+/// subscription.
 pub fn replay(
     conn: &mut PgConnection,
     id: Uuid,
-    organisation_id: OrganisationId,
+    scope: &SubscriberScope,
     since: DateTime<Utc>,
 ) -> Result<Option<usize>, StoreError> {
     let enabled = diesel::update(
         webhook_subscriptions::table
             .filter(webhook_subscriptions::id.eq(id))
-            .filter(webhook_subscriptions::organisation_id.eq(organisation_id.uuid()))
-            .filter(webhook_subscriptions::deleted_at.is_null()),
+            .filter(reached(scope)),
     )
     .set((
         webhook_subscriptions::state.eq("active"),
@@ -249,6 +268,16 @@ pub fn replay(
     Ok(Some(queued))
 }
 
+/// The columns of `webhook_deliveries` that make its event, in [`EventColumns`]' order: written
+/// once for the statements that insert and read them.
+macro_rules! event_columns {
+    () => {
+        "event_type, referral_id, external_reference, coarse_status, detailed_status, \
+         coarse_changed, due_at, collaboration_need_id, municipality_id, need_status, \
+         follow_up_action_id, meeting_id, due_on"
+    };
+}
+
 /// Enqueues `event` for every active subscription of `organisation_id` to its type, in the
 /// caller's transaction. A failing subscription gets it as abandoned, to be replayed. Returns
 /// how many deliveries were enqueued.
@@ -258,15 +287,15 @@ pub fn enqueue(
     event: &WebhookEvent,
 ) -> Result<usize, StoreError> {
     let columns = EventColumns::of(event);
-    Ok(diesel::sql_query(
-        "INSERT INTO webhook_deliveries (id, subscription_id, event_type, referral_id, \
-             external_reference, coarse_status, detailed_status, coarse_changed, due_at, \
-             abandoned_at) \
-         SELECT gen_random_uuid(), id, $2, $3, $4, $5, $6, $7, $8, \
+    Ok(diesel::sql_query(concat!(
+        "INSERT INTO webhook_deliveries (id, subscription_id, ",
+        event_columns!(),
+        ", abandoned_at) \
+         SELECT gen_random_uuid(), id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
              CASE WHEN state = 'failing' THEN now() END \
          FROM webhook_subscriptions \
          WHERE organisation_id = $1 AND deleted_at IS NULL AND $2 = ANY (event_types)",
-    )
+    ))
     .bind::<SqlUuid, _>(organisation_id.uuid())
     .bind::<Text, _>(columns.event_type)
     .bind::<Nullable<SqlUuid>, _>(columns.referral_id)
@@ -275,11 +304,19 @@ pub fn enqueue(
     .bind::<Nullable<Text>, _>(columns.detailed_status)
     .bind::<Bool, _>(columns.coarse_changed)
     .bind::<Nullable<Timestamptz>, _>(columns.due_at)
+    .bind::<Nullable<SqlUuid>, _>(columns.collaboration_need_id)
+    .bind::<Nullable<SqlUuid>, _>(columns.municipality_id)
+    .bind::<Nullable<Text>, _>(columns.need_status)
+    .bind::<Nullable<SqlUuid>, _>(columns.follow_up_action_id)
+    .bind::<Nullable<SqlUuid>, _>(columns.meeting_id)
+    .bind::<Nullable<Date>, _>(columns.due_on)
     .execute(conn)?)
 }
 
-/// The columns of a delivery that make its event.
-#[derive(Debug, Clone, QueryableByName, Queryable)]
+/// The columns of a delivery that make its event. Each event type fills its own and leaves the
+/// others empty; a CHECK per type keeps what it needs present.
+#[derive(Debug, Clone, Default, QueryableByName, Queryable, Selectable)]
+#[diesel(table_name = webhook_deliveries, check_for_backend(diesel::pg::Pg))]
 struct EventColumns {
     #[diesel(sql_type = Text)]
     event_type: String,
@@ -295,30 +332,56 @@ struct EventColumns {
     coarse_changed: bool,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     due_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    collaboration_need_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    municipality_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    need_status: Option<String>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    follow_up_action_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    meeting_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Date>)]
+    due_on: Option<NaiveDate>,
 }
 
 impl EventColumns {
     /// The columns that store `event`.
     fn of(event: &WebhookEvent) -> EventColumns {
-        let event_type = event.event_type().as_str().to_owned();
+        let none = EventColumns {
+            event_type: event.event_type().as_str().to_owned(),
+            // Only a referral's move can tell a detailed step alone, which a withdrawn consent
+            // takes back; every other event stays.
+            coarse_changed: true,
+            ..EventColumns::default()
+        };
         match event {
             WebhookEvent::ReferralStatusChanged(change) => EventColumns {
-                event_type,
                 referral_id: Some(change.referral_id),
                 external_reference: change.external_reference.clone(),
                 coarse_status: Some(change.coarse_status.as_str().to_owned()),
                 detailed_status: change.status.map(|status| status.as_str().to_owned()),
                 coarse_changed: change.coarse_changed,
-                due_at: None,
+                ..none
             },
             WebhookEvent::ReferralErasureDue(due) => EventColumns {
-                event_type,
                 referral_id: Some(due.referral_id),
-                external_reference: None,
-                coarse_status: None,
-                detailed_status: None,
-                coarse_changed: true,
                 due_at: Some(due.erasure_due_at),
+                ..none
+            },
+            WebhookEvent::CollaborationNeedAddressed(need)
+            | WebhookEvent::CollaborationNeedAnswered(need) => EventColumns {
+                collaboration_need_id: Some(need.need_id),
+                municipality_id: Some(need.municipality_id),
+                need_status: Some(need.status.as_str().to_owned()),
+                ..none
+            },
+            WebhookEvent::FollowUpActionOverdue(action) => EventColumns {
+                follow_up_action_id: Some(action.action_id),
+                meeting_id: Some(action.meeting_id),
+                due_on: Some(action.due_on),
+                ..none
             },
         }
     }
@@ -348,7 +411,31 @@ impl EventColumns {
                     erasure_due_at: self.due_at.ok_or_else(corrupt)?,
                 }))
             }
+            EventType::CollaborationNeedAddressed => Ok(WebhookEvent::CollaborationNeedAddressed(
+                self.need_notice()?,
+            )),
+            EventType::CollaborationNeedAnswered => {
+                Ok(WebhookEvent::CollaborationNeedAnswered(self.need_notice()?))
+            }
+            EventType::FollowUpActionOverdue => {
+                Ok(WebhookEvent::FollowUpActionOverdue(ActionOverdue {
+                    action_id: self.follow_up_action_id.ok_or_else(corrupt)?,
+                    meeting_id: self.meeting_id.ok_or_else(corrupt)?,
+                    due_on: self.due_on.ok_or_else(corrupt)?,
+                }))
+            }
         }
+    }
+
+    /// The need both need events tell of.
+    fn need_notice(&self) -> Result<NeedNotice, StoreError> {
+        let corrupt =
+            || StoreError::Corrupt(format!("a {} delivery lacks its need", self.event_type));
+        Ok(NeedNotice {
+            need_id: self.collaboration_need_id.ok_or_else(corrupt)?,
+            municipality_id: self.municipality_id.ok_or_else(corrupt)?,
+            status: parse_stored(self.need_status.as_deref().ok_or_else(corrupt)?)?,
+        })
     }
 }
 
@@ -415,7 +502,7 @@ pub fn claim_due(
     lease: std::time::Duration,
     limit: i64,
 ) -> Result<Vec<ClaimedDelivery>, StoreError> {
-    let rows: Vec<ClaimedRow> = diesel::sql_query(
+    let rows: Vec<ClaimedRow> = diesel::sql_query(concat!(
         "WITH ready AS ( \
              SELECT s.id FROM webhook_subscriptions s \
              CROSS JOIN LATERAL (SELECT 1 FROM webhook_deliveries d \
@@ -431,14 +518,15 @@ pub fn claim_due(
              FROM ready WHERE s.id = ready.id \
              RETURNING s.id, s.url, s.secret, s.consecutive_failures, \
                  CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret) \
-         SELECT l.id AS subscription_id, d.id, d.event_type, d.referral_id, d.external_reference, \
-             d.coarse_status, d.detailed_status, d.coarse_changed, d.due_at, d.attempts, \
+         SELECT l.id AS subscription_id, d.id, ",
+        event_columns!(),
+        ", d.attempts, \
              l.consecutive_failures, d.created_at, l.url, l.secret, l.previous_secret \
          FROM leased l CROSS JOIN LATERAL ( \
              SELECT * FROM webhook_deliveries d WHERE d.subscription_id = l.id \
                AND d.delivered_at IS NULL AND d.abandoned_at IS NULL \
              ORDER BY d.created_at, d.id LIMIT 1) d",
-    )
+    ))
     .bind::<Interval, _>(interval(lease))
     .bind::<BigInt, _>(limit)
     .load(conn)?;
@@ -651,15 +739,7 @@ pub fn list_deliveries(
         .filter(webhook_deliveries::subscription_id.eq(subscription_id))
         .select((
             webhook_deliveries::id,
-            (
-                webhook_deliveries::event_type,
-                webhook_deliveries::referral_id,
-                webhook_deliveries::external_reference,
-                webhook_deliveries::coarse_status,
-                webhook_deliveries::detailed_status,
-                webhook_deliveries::coarse_changed,
-                webhook_deliveries::due_at,
-            ),
+            EventColumns::as_select(),
             webhook_deliveries::created_at,
             webhook_deliveries::delivered_at,
             webhook_deliveries::abandoned_at,

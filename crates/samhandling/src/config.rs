@@ -63,6 +63,9 @@ pub struct Config {
     pub retention: RetentionPolicy,
     /// How often the retention sweep runs.
     pub retention_sweep_interval: Duration,
+    /// How often the sweep that tells owners of their overdue follow-up actions runs. An action
+    /// becomes overdue when a day begins (UTC), so an hour tells it within the hour.
+    pub overdue_sweep_interval: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -78,6 +81,7 @@ impl std::fmt::Debug for Config {
             .field("delivery", &self.delivery)
             .field("retention", &self.retention)
             .field("retention_sweep_interval", &self.retention_sweep_interval)
+            .field("overdue_sweep_interval", &self.overdue_sweep_interval)
             .finish()
     }
 }
@@ -351,6 +355,7 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
             "RETENTION_SWEEP_INTERVAL",
             Duration::from_hours(1),
         )?,
+        overdue_sweep_interval: duration(env, "OVERDUE_SWEEP_INTERVAL", Duration::from_hours(1))?,
     })
 }
 
@@ -469,11 +474,13 @@ mod tests {
         assert_eq!(config.tokens.ttl, Duration::from_hours(1));
         assert_eq!(config.db.max_size, 10);
         assert!(config.cors_allowed_origins.is_empty());
+        assert_eq!(config.overdue_sweep_interval, Duration::from_hours(1));
         let config = load(&env(&[
             URL,
             STRONG,
             ("TOKEN_TTL", "30m"),
             ("DB_POOL_SIZE", "16"),
+            ("OVERDUE_SWEEP_INTERVAL", "15m"),
             (
                 "CORS_ALLOWED_ORIGINS",
                 "https://a.example, https://b.example,",
@@ -482,6 +489,7 @@ mod tests {
         .expect("valid");
         assert_eq!(config.tokens.ttl, Duration::from_mins(30));
         assert_eq!(config.db.max_size, 16);
+        assert_eq!(config.overdue_sweep_interval, Duration::from_mins(15));
         assert_eq!(
             config.cors_allowed_origins,
             vec!["https://a.example", "https://b.example"]

@@ -22,9 +22,10 @@ use samhandling_domain::lifecycle::check_among;
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::version::Precondition;
+use samhandling_domain::webhook::WebhookEvent;
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::coordination::{self as store, NeedMove, NeedScope};
-use samhandling_persistence::PgConnection;
+use samhandling_persistence::{webhooks, PgConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -300,15 +301,18 @@ fn raise(
 }
 
 /// Tells the partner a new need is addressed to, through the webhook outbox.
-fn tell_addressee(_ctx: &mut Context<'_>, _need: &CollaborationNeed) -> Result<(), UseCaseError> {
+fn tell_addressee(ctx: &mut Context<'_>, need: &CollaborationNeed) -> Result<(), UseCaseError> {
+    if let Some((partner, event)) = WebhookEvent::of_need_addressed(need) {
+        webhooks::enqueue(ctx.conn(), partner, &event)?;
+    }
     Ok(())
 }
 
 /// Tells the municipality its need was answered, through the webhook outbox.
-fn tell_municipality(
-    _ctx: &mut Context<'_>,
-    _need: &CollaborationNeed,
-) -> Result<(), UseCaseError> {
+fn tell_municipality(ctx: &mut Context<'_>, need: &CollaborationNeed) -> Result<(), UseCaseError> {
+    if let Some((municipality, event)) = WebhookEvent::of_need_answered(need) {
+        webhooks::enqueue(ctx.conn(), municipality, &event)?;
+    }
     Ok(())
 }
 
@@ -415,9 +419,7 @@ pub fn move_need(
         ResourceType::CollaborationNeed,
         id,
     )?;
-    if answer {
-        tell_municipality(ctx, &moved)?;
-    }
+    tell_municipality(ctx, &moved)?;
     Ok((access, moved))
 }
 

@@ -35,6 +35,7 @@ pub mod memberships;
 pub mod network_meeting_views;
 pub mod network_meetings;
 pub mod organisations;
+pub mod overdue_actions;
 pub mod picture;
 pub mod references;
 pub mod referral_input;

@@ -1,11 +1,14 @@
 //! Webhook subscriptions: an organisation subscribes to the events its roles may hear of, ends
-//! a subscription, replays what was abandoned, and rotates the signing secret.
+//! a subscription, replays what was abandoned, and rotates the signing secret. A caller reaches
+//! only its organisation's subscriptions whose every event type one of its roles may hear of
+//! ([`SubscriberScope`]), so that the roles now sharing these endpoints do not read each other's
+//! delivery logs.
 
 use crate::{Context, UseCaseError};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::page::{Page, PageRequest};
-use samhandling_domain::webhook::{check_audience, Delivery, EventType};
+use samhandling_domain::webhook::{check_audience, Delivery, EventType, SubscriberScope};
 use samhandling_domain::Caller;
 use samhandling_persistence::webhooks as store;
 use samhandling_persistence::PgConnection;
@@ -53,7 +56,7 @@ pub fn subscribe(
 
 /// Ends the caller's organisation's subscription `id`; pending deliveries are abandoned.
 pub fn unsubscribe(ctx: &mut Context<'_>, caller: &Caller, id: Uuid) -> Result<(), UseCaseError> {
-    if !store::delete_subscription(ctx.conn(), id, caller.organisation_id)? {
+    if !store::delete_subscription(ctx.conn(), id, &SubscriberScope::of(caller))? {
         return Err(UseCaseError::NotFound);
     }
     ctx.audit(AuditAction::Revoked, ResourceType::WebhookSubscription, id)?;
@@ -68,11 +71,10 @@ pub fn replay(
     id: Uuid,
     since: DateTime<Utc>,
 ) -> Result<(usize, Subscription), UseCaseError> {
-    let organisation = caller.organisation_id;
-    let replayed =
-        store::replay(ctx.conn(), id, organisation, since)?.ok_or(UseCaseError::NotFound)?;
+    let scope = SubscriberScope::of(caller);
+    let replayed = store::replay(ctx.conn(), id, &scope, since)?.ok_or(UseCaseError::NotFound)?;
     let subscription =
-        store::find_subscription(ctx.conn(), id, organisation)?.ok_or(UseCaseError::NotFound)?;
+        store::find_subscription(ctx.conn(), id, &scope)?.ok_or(UseCaseError::NotFound)?;
     ctx.audit(AuditAction::Replayed, ResourceType::WebhookSubscription, id)?;
     Ok((replayed, subscription))
 }
@@ -86,8 +88,14 @@ pub fn rotate_secret(
     secret: &str,
     overlap: Duration,
 ) -> Result<Subscription, UseCaseError> {
-    let rotated = store::rotate_secret(ctx.conn(), id, caller.organisation_id, secret, overlap)?
-        .ok_or(UseCaseError::NotFound)?;
+    let rotated = store::rotate_secret(
+        ctx.conn(),
+        id,
+        &SubscriberScope::of(caller),
+        secret,
+        overlap,
+    )?
+    .ok_or(UseCaseError::NotFound)?;
     ctx.audit(
         AuditAction::SecretRotated,
         ResourceType::WebhookSubscription,
@@ -104,18 +112,19 @@ pub fn subscriptions(
 ) -> Result<Page<Subscription>, UseCaseError> {
     Ok(store::list_subscriptions(
         conn,
-        caller.organisation_id,
+        &SubscriberScope::of(caller),
         page,
     )?)
 }
 
-/// The caller's organisation's subscription `id`; another organisation's is not found.
+/// The caller's organisation's subscription `id`; another organisation's, or one of an event
+/// type the caller's roles do not hear of, is not found.
 pub fn subscription(
     conn: &mut PgConnection,
     caller: &Caller,
     id: Uuid,
 ) -> Result<Subscription, UseCaseError> {
-    store::find_subscription(conn, id, caller.organisation_id)?.ok_or(UseCaseError::NotFound)
+    store::find_subscription(conn, id, &SubscriberScope::of(caller))?.ok_or(UseCaseError::NotFound)
 }
 
 /// A page of the deliveries of the caller's organisation's subscription `id`, oldest first,

@@ -1,5 +1,6 @@
-//! `/api/v1/webhook-subscriptions`: a referring organisation asks to be told when its referrals
-//! change. Deliveries follow Standard Webhooks 1.0 (`webhook-id`, `webhook-timestamp`,
+//! `/api/v1/webhook-subscriptions`: an organisation asks to be told of what concerns it (its
+//! referrals' changes, erasures due, needs for help addressed to it or answered, its overdue
+//! follow-up actions). Deliveries follow Standard Webhooks 1.0 (`webhook-id`, `webhook-timestamp`,
 //! `webhook-signature`, `whsec_` secrets shown once), in order per subscription, retried with a
 //! back-off of the whole subscription for more than a day; every attempt is visible to the
 //! subscriber, and what was abandoned can be replayed.
@@ -15,7 +16,7 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_auth::webhook_signatures;
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::webhook::{Delivery, EventType};
+use samhandling_domain::webhook::{self, Delivery, EventType};
 use samhandling_domain::Role;
 use samhandling_usecases::webhook_views::{
     CreatedWebhookSubscription, ReplayResult, RotatedSecret, WebhookSubscription,
@@ -43,11 +44,13 @@ pub fn configure(config: &mut ServiceConfig) {
 /// time for a receiver's operator to deploy the new secret without missing a delivery.
 pub const SECRET_OVERLAP: std::time::Duration = std::time::Duration::from_hours(24);
 
-/// Referrers subscribe to news of their referrals, centres to notices about theirs.
+/// Every role some event is for: referrers hear of their referrals, centres of erasures due,
+/// partners of needs addressed to them, municipalities of answers, and the owners of follow-up
+/// actions of overdue ones. Which subscriptions each reaches is the use cases' scope.
 #[derive(Debug)]
 pub struct Subscribers;
 impl Policy for Subscribers {
-    const ROLES: &'static [Role] = &[Role::Referrer, Role::CentreCoordinator];
+    const ROLES: &'static [Role] = webhook::SUBSCRIBER_ROLES;
 }
 
 /// A subscription to create.
@@ -63,8 +66,12 @@ pub struct CreateWebhookSubscription {
         max_length = 2000
     )]
     pub url: String,
-    /// What to be told about: `referral_status_changed` for referrers, `referral_erasure_due`
-    /// for centre coordinators.
+    /// What to be told about, each for the roles that may hear of it (422 `not_for_role` when
+    /// the caller holds none of them): `referral_status_changed` for referrers,
+    /// `referral_erasure_due` for centre coordinators, `collaboration_need_addressed` for
+    /// competence advisers, facilitators and governor advisers, `collaboration_need_answered`
+    /// for municipal contacts, and `follow_up_action_overdue` for municipal contacts, governor
+    /// advisers, competence advisers and facilitators.
     #[validate(length(min = 1, max = 10))]
     #[schema(min_items = 1, max_items = 10)]
     pub event_types: Vec<EventType>,
@@ -89,9 +96,10 @@ pub struct SubscriptionPath {
 
 /// Subscribe to events.
 ///
-/// For referrers (status changes of your referrals) and centre coordinators (notices of erasures
-/// due): events are POSTed to `url` as Standard Webhooks, signed with the returned `secret`
-/// (shown once).
+/// For referrers (status changes of your referrals), centre coordinators (notices of erasures
+/// due), the partners a municipality's need for help is addressed to, municipal contacts (answers
+/// to their needs) and the owners of dialogue follow-up actions (actions overdue): events are
+/// POSTed to `url` as Standard Webhooks, signed with the returned `secret` (shown once).
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(IdempotencyKeyHeader),

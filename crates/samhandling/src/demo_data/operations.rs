@@ -100,6 +100,19 @@ pub(super) fn play(
         "load_questionnaire" => run(with, |(year, questionnaire)| {
             is24::load_questionnaire(ctx, year, &questionnaire)
         }),
+        op => play_dialogue(ctx, caller, op, with, last),
+    }
+}
+
+/// The dialogue's and coordination's steps, as [`play`] calls them for `caller`.
+fn play_dialogue(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    op: &str,
+    with: Value,
+    last: &mut Option<Uuid>,
+) -> Result<(), StepError> {
+    match op {
         "plan_meeting" => run(with, |(id, plan)| {
             dialogue::plan_meeting(ctx, caller, id, &plan)
         }),
