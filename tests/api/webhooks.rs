@@ -8,7 +8,7 @@ use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
 use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe, subscribe_to};
-use samhandling_tests::{act, authorized, get, ids, send, App, TestApp};
+use samhandling_tests::{act, authorized, created, get, ids, send, App, TestApp};
 use serde_json::json;
 use std::time::Duration;
 
@@ -793,14 +793,12 @@ async fn an_event_type_is_for_its_audience_and_a_subscription_for_the_roles_that
     assert_eq!(get(&app, &theirs, &referrer).await.status, 200);
 }
 
-/// The need events the coordination use cases enqueue go through the outbox like any other: the
-/// partner a need is addressed to and the municipality it answers each get theirs, signed, with
-/// the need's id, municipality and status, and the delivery log shows the same body.
+/// The need events go through the outbox like any other: the partner a request is addressed to
+/// is told of it, and the municipality of the partner's answer (not of its own withdrawal of
+/// another request), signed, with the need's id, municipality and status; the delivery log
+/// shows the same body.
 #[actix_web::test]
 async fn need_events_reach_the_partner_and_the_municipality_through_the_outbox() {
-    use samhandling_domain::coordination::NeedStatus;
-    use samhandling_domain::webhook::{NeedNotice, WebhookEvent};
-    use samhandling_domain::OrganisationId;
     let (t, app, ()) = TestApp::with_local_webhooks().serve(|_| ()).await;
     let levanger = t.municipality("Levanger kommune", "5037");
     let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Midt", None);
@@ -818,31 +816,29 @@ async fn need_events_reach_the_partner_and_the_municipality_through_the_outbox()
         subscribe_to(&app, &contact, &receiver.url, "collaboration_need_answered").await;
     let (partner, municipality) = (partner.id(), municipality.id());
 
-    let need_id = uuid::Uuid::now_v7();
-    let notice = |status| NeedNotice {
-        need_id,
-        municipality_id: levanger.id,
-        status,
+    let request = |topic: &str| json!({"partner_organisation_id": korus.id, "topic": topic, "description": "Råd om ettervern"});
+    let need_id = created(
+        &app,
+        "/api/v1/collaboration-needs",
+        &contact,
+        &request("Ettervern"),
+    )
+    .await
+    .id();
+    let answer = |token: &str, id: &str, to: &str| {
+        authorized(
+            TestRequest::post().uri(&format!("/api/v1/collaboration-needs/{id}/transitions")),
+            token,
+        )
+        .insert_header(("If-Match", "*"))
+        .set_json(json!({"to": to}))
     };
-    let mut conn = t.database.connect();
-    for (to, event) in [
-        (
-            korus.id,
-            WebhookEvent::CollaborationNeedAddressed(notice(NeedStatus::Open)),
-        ),
-        (
-            levanger.id,
-            WebhookEvent::CollaborationNeedAnswered(notice(NeedStatus::Accepted)),
-        ),
-        // Each organisation hears only of the events it subscribed to.
-        (
-            korus.id,
-            WebhookEvent::CollaborationNeedAnswered(notice(NeedStatus::Done)),
-        ),
-    ] {
-        samhandling_persistence::webhooks::enqueue(&mut conn, OrganisationId::new(to), &event)
-            .unwrap();
-    }
+    assert_eq!(
+        send(&app, answer(&adviser, &need_id, "accepted"))
+            .await
+            .status,
+        200
+    );
     let deliverer = deliverer(&t);
     assert_eq!(deliver(&deliverer).await, 2);
     let mut told: Vec<serde_json::Value> = receiver
@@ -878,5 +874,25 @@ async fn need_events_reach_the_partner_and_the_municipality_through_the_outbox()
         );
         assert_eq!(&log.body["items"][0]["payload"], body);
     }
+    // A request the municipality withdraws tells its partner of the request only.
+    let withdrawn = created(
+        &app,
+        "/api/v1/collaboration-needs",
+        &contact,
+        &request("Bolig"),
+    )
+    .await
+    .id();
+    assert_eq!(
+        send(&app, answer(&contact, &withdrawn, "withdrawn"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        deliver(&deliverer).await,
+        1,
+        "the second request's addressed event only"
+    );
     receiver.stop().await;
 }
