@@ -234,11 +234,13 @@ class Ledger:
             return list(self.acknowledged.values())
 
 
-def attempt(ledger, method, url, token, body=None, key=None, kind=None):
+def attempt(ledger, method, url, token, body=None, key=None, kind=None, if_match=None):
     """Sends one request and records it; returns the reply, or None when it failed in transport."""
     headers = {"Authorization": f"Bearer {token}"}
     if key:
         headers["Idempotency-Key"] = key
+    if if_match:
+        headers["If-Match"] = if_match
     started = time.monotonic()
     try:
         reply = request(method, url, headers=headers, body=body, timeout=CLIENT_TIMEOUT)
@@ -381,19 +383,21 @@ def stage(binary, cluster, database, instances=1, server_env=None, referrers=("S
         "facilitator_token": servers[0].token(ids[COURSE_EMPLOYER], "facilitator"),
         "referrers": tokens,
         "referrer_token": tokens[referrers[0]],
+        "contact_token": servers[0].token(ids[COURSE_EMPLOYER], "municipal_contact"),
+        "partner": ids[COURSE_CENTRE],
     }
     return url, servers, world
 
 
-def subscribe(server, token, receiver, url=None):
-    """Subscribes the referrer of `token` to `url` (the receiver's default URL unless given) and
-    tells the receiver the secret; returns the subscription's id."""
+def subscribe(server, token, receiver, url=None, event_type="referral_status_changed"):
+    """Subscribes the organisation of `token` to `event_type` at `url` (the receiver's default URL
+    unless given) and tells the receiver the secret; returns the subscription's id."""
     url = url or receiver.url
     reply = request(
         "POST",
         f"{server.base}/api/v1/webhook-subscriptions",
         headers={"Authorization": f"Bearer {token}"},
-        body={"url": url, "event_types": ["referral_status_changed"]},
+        body={"url": url, "event_types": [event_type]},
     )
     if reply.status != 201:
         raise RuntimeError(f"subscribing failed with {reply.status}: {reply.body!r}")
@@ -586,20 +590,24 @@ def two_instances(checks, binary, cluster):
     receiver = Receiver()
     subscribe(first, world["referrer_token"], receiver)
     ledger = Ledger()
+    subscribe(first, world["contact_token"], receiver, receiver.url_for("answers"), "collaboration_need_answered")
     places = Places("two", url, [first.base, second.base], world, racing=True).prepare()
     courses = Enrolments("two", url, [first.base, second.base], world, racing=True).prepare()
+    needs = Needs("two", url, [first.base, second.base], world, racing=True)
     workload = Workload("two", [first.base, second.base], world, ledger, creators=3, racing=True).start()
     places.start()
     courses.start()
+    needs.start()
     try:
         time.sleep(8)
     finally:
-        finish(workload, places, courses)
+        finish(workload, places, courses, needs)
     try:
         check_exactly_once(checks, scenario, url, "two", ledger)
         check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats=0)
         check_places(checks, scenario, url, places)
         check_enrolments(checks, scenario, url, courses)
+        check_needs(checks, scenario, url, needs)
     finally:
         first.stop()
         second.stop()
@@ -653,13 +661,13 @@ class Writes:
     def retrying(self):
         return self.deadline is None or time.monotonic() < self.deadline
 
-    def final(self, kind, method, path, token, body=None, key=None, first=0):
-        """The first final answer (status below 500) to the request, retried with the same key and
-        body on every other outcome; None when the deadline came first."""
+    def final(self, kind, method, path, token, body=None, key=None, first=0, if_match=None):
+        """The first final answer (status below 500) to the request, retried with the same key,
+        body and `If-Match` on every other outcome; None when the deadline came first."""
         tries = 0
         while self.retrying():
             base = self.bases[(first + tries) % len(self.bases)]
-            reply = attempt(self.ledger, method, f"{base}{path}", token, body, key, kind=kind)
+            reply = attempt(self.ledger, method, f"{base}{path}", token, body, key, kind=kind, if_match=if_match)
             if reply is not None and reply.status < 500:
                 return self.note(kind, reply, key, tries)
             tries += 1
@@ -691,14 +699,14 @@ class Writes:
             with self.lock:
                 self.repeats.append((kind, reply.status, reply.headers.get("idempotent-replayed") == "true", same))
 
-    def final_everywhere(self, kind, method, path, token, body, key):
+    def final_everywhere(self, kind, method, path, token, body, key, if_match=None):
         """As `final`; with `racing`, sent to every instance at once, the answers all returned."""
         if not self.racing:
-            return [self.final(kind, method, path, token, body, key)]
+            return [self.final(kind, method, path, token, body, key, if_match=if_match)]
         replies = [None] * len(self.bases)
 
         def race(index):
-            replies[index] = self.final(kind, method, path, token, body, key, first=index)
+            replies[index] = self.final(kind, method, path, token, body, key, first=index, if_match=if_match)
 
         racers = [threading.Thread(target=race, args=(index,)) for index in range(len(self.bases))]
         for racer in racers:
@@ -979,6 +987,92 @@ def check_enrolments(checks, scenario, url, load, unavailable_allowed=False):
                  and not load.ledger.conflicting_ids,
                  f"{len(cancelled)} cancelled, {len(not_cancelled)} lost; {len(repeats)} sent again, {len(not_replayed)} "
                  f"not replayed; {len(load.ledger.conflicting_ids)} keys with two ids")
+
+
+# --- coordination: needs answered under the same faults ------------------------------------------
+
+# NEEDS_FLOWS requests for help at a time, from COURSE_EMPLOYER's contact to COURSE_CENTRE.
+NEEDS_FLOWS = 2
+# An answer names the version it read: a second answer, by a retry whose first attempt was taken
+# or by the other instance's racer, is 412.
+NEEDS_EXPECTED = {"request": {201}, "answer": {200, 412}}
+
+
+class Needs(Writes):
+    """Coordination under the faults: NEEDS_FLOWS flows each send one request for help after
+    another from COURSE_EMPLOYER's contact to COURSE_CENTRE (each sent again once, which must be
+    replayed), and the centre's adviser accepts each with `If-Match: "1"`, through every instance
+    at once when racing: one answer is taken, every other is 412, and the municipality is told
+    once."""
+
+    EXPECTED = NEEDS_EXPECTED
+
+    def __init__(self, name, url, bases, world, racing=False):
+        super().__init__(name, url, bases, racing)
+        self.contact_token = world["contact_token"]
+        self.adviser_token = world["adviser_token"]
+        self.partner = world["partner"]
+        self.accepted = []  # need ids whose acceptance was acknowledged
+        self.threads = [threading.Thread(target=self.flow, args=(n,)) for n in range(NEEDS_FLOWS)]
+
+    def flow(self, number):
+        sequence = 0
+        while not self.stop.is_set():
+            self.need(f"{self.name}-{number}-{sequence}")
+            sequence += 1
+
+    def need(self, who):
+        path = "/api/v1/collaboration-needs"
+        body = {"partner_organisation_id": self.partner, "topic": f"Chaos {who}",
+                "description": "Råd om ettervern for unge voksne."}
+        replies = self.final_everywhere("request", "POST", path, self.contact_token, body, f"need-{who}")
+        made = next((reply for reply in replies if reply is not None and reply.status == 201), None)
+        if made is None:
+            return
+        need_id = made.json()["id"]
+        self.repeat("request", path, self.contact_token, body, f"need-{who}", need_id)
+        replies = self.final_everywhere("answer", "POST", f"{path}/{need_id}/transitions", self.adviser_token,
+                                        {"to": "accepted"}, None, if_match='"1"')
+        if any(reply is not None and reply.status == 200 for reply in replies):
+            with self.lock:
+                self.accepted.append(need_id)
+
+
+def check_needs(checks, scenario, url, load):
+    """Each need answered exactly once, in the database and as the clients saw it."""
+    attempts = list(load.ledger.attempts)
+    server_errors = [a for a in attempts if a.status is not None and a.status >= 500]
+    checks.check(scenario, "needs: no request was answered 5xx or failed",
+                 bool(attempts) and not server_errors and not any(a.error for a in attempts),
+                 f"{len(attempts)} requests, {len(server_errors)} 5xx")
+    with load.lock:
+        unexpected, repeats, accepted = list(load.unexpected), list(load.repeats), list(load.accepted)
+    checks.check(scenario, "needs: every final answer was one its step expects (an answer 412 only when another was taken)",
+                 not unexpected, f"{len(unexpected)} otherwise, e.g. {unexpected[:2]}")
+    rows = psql(url, "-At", "-F", "\t", "-c",
+                "SELECT n.id, n.status, n.version, "
+                "(SELECT count(*) FROM audit_events a WHERE a.resource_id = n.id AND a.action = 'created'), "
+                "(SELECT count(*) FROM audit_events a WHERE a.resource_id = n.id AND a.action = 'transitioned'), "
+                "(SELECT count(*) FROM webhook_deliveries d WHERE d.collaboration_need_id = n.id "
+                "AND d.event_type = 'collaboration_need_answered') "
+                "FROM collaboration_needs n WHERE n.topic LIKE 'Chaos %'").stdout.splitlines()
+    stored = {fields[0]: (fields[1], int(fields[2]), int(fields[3]), int(fields[4]), int(fields[5]))
+              for fields in (row.split("\t") for row in rows)}
+    acknowledged = dict(load.ledger.acknowledged)
+    missing = [need for need in acknowledged.values() if need not in stored]
+    wrong = {need: row for need, row in stored.items()
+             if row[2] != 1 or (row[0] == "accepted") != (row[1] == 2 and row[3] == 1 and row[4] == 1)
+             or row[0] not in ("open", "accepted") or (row[0] == "open" and (row[3], row[4]) != (0, 0))}
+    checks.check(scenario, "needs: every acknowledged request exists once with its id; each accepted need moved, was "
+                           "audited and told its municipality exactly once, and an open one not at all",
+                 bool(acknowledged) and not missing and not wrong and len(stored) == len(acknowledged),
+                 f"{len(acknowledged)} acknowledged, {len(stored)} stored, {len(missing)} missing, "
+                 f"{len(wrong)} wrong, e.g. {list(wrong.items())[:2]}")
+    lost = [need for need in accepted if stored.get(need, ("",))[0] != "accepted"]
+    not_replayed = [r for r in repeats if not (r[1] == 201 and r[2] and r[3])]
+    checks.check(scenario, "needs: every acknowledged answer is stored, and every request sent again was replayed",
+                 bool(accepted) and not lost and bool(repeats) and not not_replayed,
+                 f"{len(accepted)} answered, {len(lost)} lost; {len(repeats)} sent again, {len(not_replayed)} not replayed")
 
 
 def finish(*loads, within=45.0):

@@ -1,7 +1,8 @@
 //! Who sees which dialogue meeting, and how much of it. The county governor sees everything in
 //! its own county; a municipality sees the meetings it took part in, its own findings (never a
 //! risk assessment), evaluations and actions; a partner sees the meetings it took part in,
-//! without findings. Storage applies the scope in SQL; anything outside it is 404.
+//! with the findings the governor shares with partners, never a risk. Storage applies the scope
+//! in SQL; anything outside it is 404.
 //!
 //! Who speaks for whom: a municipality is spoken for in the governor's dialogue by its
 //! `municipal_contact`s alone, the people it names for the dialogue. Its other staff
@@ -36,7 +37,7 @@ pub enum DialogueView {
     /// A participating municipality: the meeting, its own findings without the risk assessment,
     /// its evaluations and actions.
     Municipality,
-    /// A partner: the meeting, without findings.
+    /// A partner: the meeting, with the findings shared with partners (never a risk).
     Partner,
 }
 

@@ -6,7 +6,8 @@
 //! The `governor_adviser` of the `county_governor` whose county the municipalities belong to
 //! writes. A meeting is answered in one of three views, told apart by `view` and each its own
 //! schema: the governor's (everything), a participating municipality's (its own findings without
-//! any risk assessment, its own evaluations and actions) and a partner's (the meeting only).
+//! any risk assessment, its own evaluations and actions) and a partner's (the meeting, with the
+//! findings the governor shares with partners, never a risk).
 //! Anyone else gets 404.
 
 use crate::auth::{Authorized, Policy};
@@ -178,7 +179,8 @@ async fn list_meetings(
 ///
 /// In the caller's view: the governor's with every finding and risk assessment; a participating
 /// municipality's with its own findings (no risk assessment), evaluations and actions; a
-/// partner's without findings. Anyone else: 404.
+/// partner's with the findings shared with partners (presented work, challenges, improvement
+/// areas; never a risk). Anyone else: 404.
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingPath),
