@@ -343,14 +343,20 @@ describe('Swagger UI', { timeout: 5 * TEST_TIMEOUT }, () => {
         assert.deepEqual(created.body.allowed_transitions, ['held']);
         flow.meeting = created.body.id;
         flow.verdal = innherred.municipalities[1];
+        flow.korus = innherred.partners[0];
         const held = await execute('dialogue', 'transition_meeting', { params: { id: flow.meeting }, body: { to: 'held' } });
         assert.equal(held.status, '200', held.text);
         const finding = await execute('dialogue', 'record_finding', {
             params: { id: flow.meeting, 'Idempotency-Key': `browser-finding-${Date.now()}` },
-            body: { municipality_id: flow.verdal, strengths: 'Godt pårørendearbeid.', risk: { level: 'low', rationale: 'Stabil bemanning.' } },
+            body: {
+                municipality_id: flow.verdal, strengths: 'Godt pårørendearbeid.', risk: { level: 'low', rationale: 'Stabil bemanning.' },
+                collaboration_needs: [{ partner_organisation_id: flow.korus, description: 'Veiledning i nettverksmøter for unge voksne' }],
+            },
         });
         assert.equal(finding.status, '201', finding.text);
         assert.equal(finding.body.risk.level, 'low');
+        assert.equal(finding.body.collaboration_needs[0].status, 'open');
+        flow.need = finding.body.collaboration_needs[0].id;
     });
 
     test('as Verdal\'s contact, GET /api/v1/dialogue-meetings/{id} shows its finding and no risk assessment', async () => {
@@ -461,6 +467,35 @@ describe('Swagger UI', { timeout: 5 * TEST_TIMEOUT }, () => {
         assert.equal(own.status, '200', own.text);
         assert.equal(own.body.view, 'facilitator');
         assert.ok(own.body.supervision.answered_on, own.text);
+    });
+
+    test('as KoRus Midt\'s adviser, the need the governor addressed to it is listed, and answered with its course: 200', async () => {
+        assert.ok(flow.need && flow.course, 'the finding and course steps ran');
+        await authorizeWith(ADVISER_TOKEN);
+        const listed = await execute('coordination', 'list_needs', { params: { municipality_id: flow.verdal } });
+        assert.equal(listed.status, '200', listed.text);
+        const need = listed.body.items.find((item) => item.id === flow.need);
+        assert.ok(need, 'the need is addressed to KoRus Midt');
+        assert.equal(need.description, 'Veiledning i nettverksmøter for unge voksne');
+        assert.ok(!listed.text.includes('Stabil bemanning'), 'no risk reaches the partner');
+        const answered = await execute('coordination', 'move_need', {
+            params: { id: flow.need, 'If-Match': `"${need.version}"` },
+            body: { to: 'accepted', offer: { kind: 'course', course_id: flow.course, text: 'En plass på grunnkurset i februar.' } },
+        });
+        assert.equal(answered.status, '200', answered.text);
+        assert.equal(answered.body.status, 'accepted');
+        assert.match(answered.headers, /etag: "2"/i);
+    });
+
+    test('as Verdal\'s contact, GET /api/v1/collaboration-needs/{id} shows KoRus Midt\'s answer and its course', async () => {
+        assert.ok(flow.need, 'the answer step ran');
+        await authorizeWith(CONTACT_TOKEN);
+        const seen = await execute('coordination', 'get_need', { params: { id: flow.need } });
+        assert.equal(seen.status, '200', seen.text);
+        assert.equal(seen.body.status, 'accepted');
+        assert.equal(seen.body.offer.kind, 'course');
+        assert.equal(seen.body.offer.course_id, flow.course);
+        assert.ok(seen.body.answered_at, 'when it was answered');
     });
 
     test('the page raised no errors and fetched nothing from elsewhere', () => {

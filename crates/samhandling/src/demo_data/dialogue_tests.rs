@@ -68,3 +68,90 @@ fn the_trondelag_meetings_load_once_with_their_findings_and_an_overdue_action() 
         5
     );
 }
+
+#[test]
+fn the_innherred_and_namdal_needs_reach_their_partners_and_trondelag_has_its_overview() {
+    use samhandling_domain::coordination::{NeedOrigin, NeedStatus, OfferKind};
+    use samhandling_domain::dialogue::RiskLevel;
+    use samhandling_usecases::coordination::{list_needs, NeedFilter};
+    use samhandling_usecases::picture::{county_overview, OverviewOrder};
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let loaded = load(&mut conn).expect("loads");
+    let caller = |name: &str, role| {
+        let organisation = loaded
+            .organisations
+            .iter()
+            .find(|(o, _)| o.name.starts_with(name))
+            .map_or_else(|| panic!("{name} is in the demo"), |(o, _)| o.id);
+        Caller {
+            subject: "t".into(),
+            organisation_id: organisation.into(),
+            roles: vec![role],
+        }
+    };
+    let statuses = |who: &Caller| {
+        let (_, page) =
+            list_needs(&mut database.connect(), who, &NeedFilter::default(), ALL).expect("lists");
+        page.items
+            .into_iter()
+            .map(|need| (need.origin, need.status, need.offer.map(|offer| offer.kind)))
+            .collect::<Vec<_>>()
+    };
+    let korus = statuses(&caller("KoRus Midt", Role::CompetenceAdviser));
+    assert_eq!(korus.len(), 2, "Levanger's and Steinkjer's: {korus:?}");
+    assert!(korus.contains(&(
+        NeedOrigin::DialogueFinding,
+        NeedStatus::Accepted,
+        Some(OfferKind::Course)
+    )));
+    assert!(korus.contains(&(NeedOrigin::DialogueFinding, NeedStatus::Open, None)));
+    let napha = statuses(&caller("NAPHA", Role::CompetenceAdviser));
+    assert!(
+        napha.contains(&(NeedOrigin::Request, NeedStatus::Open, None)),
+        "Verdal's request"
+    );
+    assert!(napha.contains(&(
+        NeedOrigin::DialogueFinding,
+        NeedStatus::Done,
+        Some(OfferKind::Advice)
+    )));
+    let mental_helse = statuses(&caller("Mental Helse", Role::Facilitator));
+    assert_eq!(
+        mental_helse.len(),
+        2,
+        "Verdal's and Stjørdal's: {mental_helse:?}"
+    );
+
+    let governor = caller("Statsforvalteren i Trøndelag", Role::GovernorAdviser);
+    let today = chrono::Utc::now().date_naive();
+    let overview = county_overview(
+        &mut conn,
+        &governor,
+        "50",
+        (2026, today),
+        OverviewOrder::Risk,
+    )
+    .expect("reads")
+    .expect("the governor's own county");
+    assert_eq!(
+        overview.municipalities.len(),
+        13,
+        "the twelve of the meetings and Trondheim"
+    );
+    let top = &overview.municipalities[0];
+    assert_eq!(
+        (top.name.as_str(), top.risk),
+        ("Namsos kommune", Some(RiskLevel::High))
+    );
+    assert_eq!(
+        top.pending_needs, 1,
+        "its need to the governor; NAPHA's is done"
+    );
+    let levanger = overview
+        .municipalities
+        .iter()
+        .find(|row| row.name == "Levanger kommune")
+        .expect("Levanger");
+    assert_eq!((levanger.pending_needs, levanger.overdue_actions), (1, 1));
+}
