@@ -19,6 +19,10 @@ doing the same SQL work straight against PostgreSQL, in its default simple proto
              group_statistics.rs runs for that (the versions and the kept result); the first
              request of each, which computes and keeps the result, timed on its own; and
              members_placed one request at a time, API and twin, to tell its cost from the queue
+  overview   GET /api/v1/counties/{county}/overview for the last whole year, as the county's
+             governor, over a county of 40 municipalities with ten years of dialogue, needs,
+             referrals and courses (county-seed.sql)  vs  the statements picture.rs runs for it
+             (pgbench-overview.sql), its read event included
   webhooks   webhook delivery to 50 receivers of which 5 hang (scripts/bench/webhooks.py), one
              municipality subscribed 50 times: a burst of 200 moves (10,000 deliveries) and a
              steady 2 moves/s, each with the deliveries/s the 45 prompt receivers acknowledged,
@@ -30,7 +34,8 @@ pgbench twins, after seeding BENCH_ROWS referrals, the long part), `groups` (sug
 statistics and their twins: groups-seed.sql adds BENCH_ROWS / 200 groups, at least 250, and
 BENCH_ROWS / 5 places, with their intakes and sessions, to the BENCH_ROWS database `wrk` seeded,
 or seeds that database itself when `wrk` does not run; about 6 minutes at 1M rows on its own) and
-`webhooks` (a second of seeding, under a minute of measuring; needs no wrk). Unset, all three run.
+`webhooks` (a second of seeding, under a minute of measuring; needs no wrk) and `coordination` (the
+county overview and its twins on a database of its own, about a minute). Unset, all four run.
 Just the webhook figure, or just the groups':
 
   BENCH_ONLY=webhooks scripts/bench/run.py          (the release binary built already)
@@ -67,7 +72,8 @@ DURATION = int(os.environ.get("BENCH_DURATION", "20"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
 CONNECTIONS = 32
 POOL = os.environ.get("BENCH_DB_POOL_SIZE", "")
-GROUPS = ("wrk", "groups", "webhooks")
+GROUPS = ("wrk", "groups", "webhooks", "coordination")
+COUNTY = 99  # the bench county: its municipalities are 9901 to 9940
 LARGE = "samhandling_bench"  # the BENCH_ROWS database, which `groups` reuses when `wrk` seeded it
 # The self-help groups over the BENCH_ROWS referrals: 5,000 groups and 200,000 places at 1M rows.
 GROUP_COUNT = max(250, ROWS // 200)
@@ -267,6 +273,15 @@ STATISTICS = [
 ]
 
 
+def timed_get(server, token, path):
+    """Milliseconds of one GET of `path` as `token`."""
+    request = urllib.request.Request(f"{server.base}{path}", headers={"Authorization": f"Bearer {token}"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
 def first_request(server, token, query):
     """Milliseconds of one GET of the group statistics `query` with no result kept: what the first
     reader after a change of an ended quarter's counts waits, while the result is computed."""
@@ -354,6 +369,47 @@ def groups_scenarios(base, centre, municipality, seeded):
     return lines
 
 
+def coordination_scenario(base):
+    """The county overview with wrk and its pgbench twins, over county-seed.sql's county; the
+    report's lines."""
+    url = fresh_database(base, "samhandling_bench_county", 0)
+    started = time.time()
+    psql(url, "-v", f"county={COUNTY}", "-v", f"first_year={YEAR - 9}",
+         "-f", str(ROOT / "scripts" / "bench" / "county-seed.sql"))
+    log(f"seeded county {COUNTY} ({YEAR - 9} to {YEAR}) in {time.time() - started:.0f} s")
+    governor = psql(url, "-At", "-c", "SELECT md5('county-governor')::uuid").stdout.strip()
+    server = start_server(url)
+    env = {
+        "BENCH_GOVERNOR_TOKEN": server.token(governor, "governor_adviser"),
+        "BENCH_OVERVIEW_PATH": f"/api/v1/counties/{COUNTY}/overview?year={YEAR}",
+    }
+    log(f"county overview {COUNTY}, {YEAR}")
+    first = timed_get(server, env["BENCH_GOVERNOR_TOKEN"], env["BENCH_OVERVIEW_PATH"])
+    results = {"overview": wrk(server, "overview.lua", env)}
+    memory = server.peak_memory_mib()
+    server.stop()
+    twins = {}
+    for protocol in ("simple", "prepared"):
+        log(f"pgbench twin of overview ({protocol} protocol)")
+        twins["overview", protocol] = pgbench(url, "pgbench-overview.sql", 0, protocol, {"county": COUNTY, "year": YEAR})
+    counts = psql(url, "-At", "-F", " ", "-c", "SELECT (SELECT count(*) FROM dialogue_findings), "
+                  "(SELECT count(*) FROM collaboration_needs), (SELECT count(*) FROM follow_up_actions), "
+                  "(SELECT count(*) FROM referrals), (SELECT count(*) FROM enrolments)").stdout.split()
+    lines = table("Coordination", [(f"GET /counties/{COUNTY}/overview, {YEAR}", "overview")], results, twins)
+    lines += [
+        "",
+        f"A county of 40 municipalities over ten years ({YEAR - 9} to {YEAR}, county-seed.sql): {int(counts[0]):,}"
+        f" findings with their risk, {int(counts[1]):,} needs, {int(counts[2]):,} follow-up actions,"
+        f" {int(counts[3]):,} referrals and {int(counts[4]):,} completed enrolments.",
+        "Twin: the statements picture.rs runs for the overview while the county's counts are kept",
+        "(pgbench-overview.sql), with its read event.",
+        f"First request, computing and auditing the county's counts about people: {first:.0f} ms",
+        f"Server peak memory (VmHWM): {memory:.0f} MiB",
+        "Goal: p99 <= 100 ms; zero errors.",
+    ]
+    return lines
+
+
 def webhook_scenario(base, centre, municipality):
     """The webhook delivery scenario (webhooks.py) on its own small database; the report's lines."""
     url = fresh_database(base, "samhandling_bench_webhooks", SMALL_ROWS)
@@ -385,6 +441,8 @@ def main():
         lines += ["", *groups_scenarios(base, centre, municipality, seeded="wrk" in ONLY)]
     if "webhooks" in ONLY:
         lines += webhook_scenario(base, centre, municipality)
+    if "coordination" in ONLY:
+        lines += ["", *coordination_scenario(base)]
     report = "\n".join(lines) + "\n"
     (OUT / "report.md").write_text(report)
     print(report)

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 /// Trøndelag's and Vestland's governors, Levanger, Verdal and Bergen, a centre and KoRus Midt.
 struct Field {
     governor: String,
+    trondelag: Organisation,
     vestland: String,
     levanger: Organisation,
     verdal: Organisation,
@@ -45,6 +46,7 @@ fn field(t: &TestApp) -> Field {
         verdal_referrer: t.token(verdal.id, &[Role::Referrer]),
         bergen_contact: t.token(bergen.id, &[Role::MunicipalContact]),
         korus_adviser: t.token(korus.id, &[Role::CompetenceAdviser]),
+        trondelag,
         levanger,
         verdal,
         centre,
@@ -79,7 +81,7 @@ fn picture_of(number: &str, year: i32) -> String {
 
 #[actix_web::test]
 async fn each_municipality_reads_its_own_picture_and_each_governor_only_its_own_county() {
-    let (_t, app, f) = TestApp::started(field).await;
+    let (t, app, f) = TestApp::started(field).await;
     // Verdal reads its own; Levanger and Bergen do not read Verdal's; Vestland's governor does
     // not; Trøndelag's does, with the risk.
     let own = get(&app, &picture_of("5038", 2025), &f.verdal_contact).await;
@@ -108,6 +110,10 @@ async fn each_municipality_reads_its_own_picture_and_each_governor_only_its_own_
         .map(|row| row["municipality_number"].as_str().unwrap())
         .collect();
     assert_eq!(numbers, ["5037", "5038"]);
+    // Each read is audited: the picture on the municipality, the overview on the county's
+    // governor, whose alone it is.
+    assert_eq!(t.database.events("read", &f.verdal.id.to_string()), 2);
+    assert_eq!(t.database.events("read", &f.trondelag.id.to_string()), 1);
     get(&app, "/api/v1/counties/50/overview", &f.vestland)
         .await
         .assert_problem(404);

@@ -69,7 +69,7 @@ pub enum Suppression {
 }
 
 /// One published count: the number, or why it is hidden.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[schema(example = json!({"count": null, "shown": "<5", "suppressed": "primary"}))]
 pub struct Cell {
     /// The count; `null` when hidden.

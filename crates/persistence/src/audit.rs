@@ -66,7 +66,8 @@ pub fn record_if_exists(
 ) -> Result<bool, StoreError> {
     use samhandling_domain::audit::ResourceType;
     let table = match event.resource_type {
-        ResourceType::Organisation => "organisations",
+        // A county's overview is named by its governor's organisation.
+        ResourceType::Organisation | ResourceType::CountyOverview => "organisations",
         ResourceType::ApiClient => "api_clients",
         ResourceType::Referral => "referrals",
         ResourceType::WebhookSubscription => "webhook_subscriptions",

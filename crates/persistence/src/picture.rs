@@ -1,7 +1,8 @@
 //! What a municipality's whole picture and its county's overview read across the families, for
 //! one county at a time: its municipalities, the counts about people before suppression (with
 //! who knows each count from its own records, for `statistics::linked`), the governor's risk
-//! judgements over time, and the pending needs and overdue actions per municipality.
+//! judgements over time, the pending needs and overdue actions per municipality, and the kept
+//! results of the counts.
 
 use crate::error::StoreError;
 use crate::statement::statement;
@@ -40,7 +41,7 @@ pub fn municipalities(
 }
 
 /// Referrals a municipality sent to one centre in a period, by whether the person was placed in
-/// a group by the period's end.
+/// a group by the period's end (a place taken in the period: none is taken before its referral).
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct ReferralCount {
     /// The referring municipality (kommunenummer).
@@ -61,15 +62,17 @@ pub struct ReferralCount {
 }
 
 const REFERRALS: &str = "\
-SELECT o.municipality_number AS municipality, o.id::text AS referrer,
-    r.target_centre_id::text AS centre,
-    EXISTS (SELECT 1 FROM memberships m WHERE m.referral_id = r.id AND m.joined_at < $3) AS placed,
-    count(*) AS count
-FROM organisations o
-JOIN referrals r ON r.referring_organisation_id = o.id
-WHERE o.kind = 'municipality' AND left(o.municipality_number, 2) = $1
-    AND r.created_at >= $2 AND r.created_at < $3
-GROUP BY 1, 2, 3, 4";
+SELECT municipality, referrer::text AS referrer, centre::text AS centre, placed, count FROM (
+    SELECT o.municipality_number AS municipality, o.id AS referrer, r.target_centre_id AS centre,
+        p.referral_id IS NOT NULL AS placed, count(*) AS count
+    FROM organisations o
+    JOIN referrals r ON r.referring_organisation_id = o.id
+    LEFT JOIN (SELECT DISTINCT referral_id FROM memberships
+               WHERE joined_at >= $2 AND joined_at < $3) p ON p.referral_id = r.id
+    WHERE o.kind = 'municipality' AND left(o.municipality_number, 2) = $1
+        AND r.created_at >= $2 AND r.created_at < $3
+    GROUP BY 1, 2, 3, 4
+) counted";
 
 /// The referrals the municipalities of `county` sent from `from` to the day before `to`.
 pub fn referrals(
@@ -254,4 +257,75 @@ pub fn network_memberships(
         .bind::<Date, _>(from)
         .bind::<Date, _>(to)
         .load(conn)?)
+}
+
+const KEPT: &str = "\
+SELECT figures, computed_at > now() - interval '1 minute' AS fresh FROM published_county_figures
+WHERE county = $1 AND year = $2 AND counted_until = $3";
+
+/// A kept result of a county's counts about people.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct KeptFigures {
+    /// The figures, as kept.
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    pub figures: serde_json::Value,
+    /// Whether it was computed less than a minute ago.
+    #[diesel(sql_type = Bool)]
+    pub fresh: bool,
+}
+
+/// The figures kept for `county`'s `year` counted until `until`.
+pub fn kept(
+    conn: &mut PgConnection,
+    county: &str,
+    (year, until): (i32, NaiveDate),
+) -> Result<Option<KeptFigures>, StoreError> {
+    Ok(statement(KEPT)
+        .bind::<Text, _>(county)
+        .bind::<diesel::sql_types::Integer, _>(year)
+        .bind::<Date, _>(until)
+        .load(conn)?
+        .pop())
+}
+
+const CLAIM: &str = "\
+UPDATE published_county_figures SET refreshing_since = now()
+WHERE county = $1 AND year = $2 AND counted_until = $3
+    AND (refreshing_since IS NULL OR refreshing_since < now() - interval '1 minute')";
+
+/// Claims the refresh of the figures kept for `county`'s `year` counted until `until`, unless
+/// another request claimed it less than a minute ago; whether this one did.
+pub fn claim_refresh(
+    conn: &mut PgConnection,
+    county: &str,
+    (year, until): (i32, NaiveDate),
+) -> Result<bool, StoreError> {
+    Ok(statement(CLAIM)
+        .bind::<Text, _>(county)
+        .bind::<diesel::sql_types::Integer, _>(year)
+        .bind::<Date, _>(until)
+        .execute(conn)?
+        > 0)
+}
+
+const KEEP: &str = "\
+INSERT INTO published_county_figures (county, year, counted_until, figures) VALUES ($1, $2, $3, $4)
+ON CONFLICT (county, year, counted_until) DO UPDATE
+SET figures = EXCLUDED.figures, computed_at = now(), refreshing_since = NULL";
+
+/// Keeps `figures` as the result for `county`'s `year` counted until `until`, ending a claimed
+/// refresh.
+pub fn keep(
+    conn: &mut PgConnection,
+    county: &str,
+    (year, until): (i32, NaiveDate),
+    figures: &serde_json::Value,
+) -> Result<(), StoreError> {
+    statement(KEEP)
+        .bind::<Text, _>(county)
+        .bind::<diesel::sql_types::Integer, _>(year)
+        .bind::<Date, _>(until)
+        .bind::<diesel::sql_types::Jsonb, _>(figures)
+        .execute(conn)?;
+    Ok(())
 }

@@ -463,6 +463,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    published_county_figures (county, year, counted_until) {
+        county -> Text,
+        year -> Int4,
+        counted_until -> Date,
+        figures -> Jsonb,
+        computed_at -> Timestamptz,
+        refreshing_since -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     published_group_statistics (measure, year, counted_until) {
         measure -> Text,
         year -> Int4,
@@ -723,6 +734,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     network_meetings,
     organisations,
+    published_county_figures,
     published_group_statistics,
     rate_limit_windows,
     referral_people,

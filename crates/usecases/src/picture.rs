@@ -30,7 +30,7 @@ use samhandling_domain::Caller;
 use samhandling_persistence::follow_up_actions::{self as actions, ActionFilter};
 use samhandling_persistence::picture::{self as store, CountyMunicipality, RiskJudgement};
 use samhandling_persistence::{coordination, is24, PgConnection};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -73,7 +73,7 @@ impl Counted {
 }
 
 /// The counts about people of one municipality, as published.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PeopleFigures {
     /// Referrals the municipality sent to self-help centres.
     pub referrals_sent: Cell,
@@ -83,7 +83,9 @@ pub struct PeopleFigures {
     pub staff_trained: Cell,
 }
 
-/// The counts about people of every municipality of a county, suppressed together.
+/// The counts about people of every municipality of a county, suppressed together. It
+/// serializes, so that it is kept and served again (see [`CountyFigures::published`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct CountyFigures {
     referrals: BTreeMap<String, (Cell, Cell)>,
     trained: BTreeMap<String, Cell>,
@@ -91,7 +93,34 @@ struct CountyFigures {
 }
 
 impl CountyFigures {
-    /// The county's figures for the quarters `counted`.
+    /// The county's figures for the quarters `counted`, as kept: a result is served for a minute
+    /// after it was computed, then one request computes it again while the others serve it. The
+    /// ended quarters it counts change only through a late record, and each result was audited
+    /// whole on the counts of its time.
+    fn published(
+        conn: &mut PgConnection,
+        county: &str,
+        counted: Counted,
+    ) -> Result<Self, UseCaseError> {
+        let key = (counted.year, counted.to);
+        let kept = store::kept(conn, county, key)?.and_then(|kept| {
+            let figures = serde_json::from_value::<CountyFigures>(kept.figures).ok()?;
+            Some((kept.fresh, figures))
+        });
+        if let Some((fresh, figures)) = kept {
+            if fresh || !store::claim_refresh(conn, county, key)? {
+                return Ok(figures);
+            }
+        }
+        let figures = CountyFigures::of(conn, county, counted)?;
+        // Plain data serializes; were it ever to fail, the figures are only not kept.
+        if let Ok(value) = serde_json::to_value(&figures) {
+            store::keep(conn, county, key, &value)?;
+        }
+        Ok(figures)
+    }
+
+    /// The county's figures for the quarters `counted`, computed afresh.
     fn of(conn: &mut PgConnection, county: &str, counted: Counted) -> Result<Self, UseCaseError> {
         let period = (counted.from, counted.to);
         let referrals: Vec<CubeCell> = store::referrals(conn, county, period)?
@@ -373,7 +402,7 @@ pub fn municipality_picture(
         needs,
         follow_up_actions,
         is24,
-        people: CountyFigures::of(conn, &county, counted)?.of_municipality(number),
+        people: CountyFigures::published(conn, &county, counted)?.of_municipality(number),
         network_meetings_logged,
         learning_networks,
         risk,
@@ -443,7 +472,7 @@ pub fn county_overview(
     if crate::dialogue::access_of(conn, caller)?.governs() != Some(county) {
         return Ok(None);
     }
-    let figures = CountyFigures::of(conn, county, counted)?;
+    let figures = CountyFigures::published(conn, county, counted)?;
     let mut risks = risks_by_municipality(conn, county, today)?;
     let count_by = |counts: Vec<store::MunicipalityCount>| -> BTreeMap<Uuid, i64> {
         counts

@@ -148,8 +148,8 @@ async fn municipality_picture(
 ///
 /// For the county's `governor_adviser`: every municipality of the county with its latest risk
 /// and trend, its pending needs, its overdue actions and the counts about people of its picture
-/// (the same figures). Anyone else, and an unknown county, gets 404. Every read is audited, on
-/// each municipality shown.
+/// (the same figures). Anyone else, and an unknown county, gets 404. Every read is audited, as a
+/// `read` of the `county_overview` named by the governor's organisation.
 #[utoipa::path(
     tag = "coordination",
     params(CountyPath, OverviewQuery),
@@ -176,18 +176,11 @@ async fn county_overview(
     })
     .await?
     .ok_or(ApiError::NotFound)?;
-    let reads = overview
-        .municipalities
-        .iter()
-        .map(|row| {
-            caller.audit(
-                AuditAction::Read,
-                ResourceType::Organisation,
-                row.municipality_id,
-            )
-        })
-        .collect();
-    state.read_audit.record_all(reads).await?;
+    // One event names the overview by the county's governor, whose alone it is: which
+    // municipalities it showed then is the county's list.
+    let governor = caller.caller.organisation_id.uuid();
+    let read = caller.audit(AuditAction::Read, ResourceType::CountyOverview, governor);
+    state.read_audit.record(read).await?;
     Ok(Published(overview))
 }
 

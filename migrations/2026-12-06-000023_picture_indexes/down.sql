@@ -1,0 +1,4 @@
+DROP TABLE published_county_figures;
+DROP INDEX enrolments_employer_completed;
+DROP INDEX memberships_referral_joined_at;
+DROP INDEX referrals_referrer_created_centre;
