@@ -458,32 +458,13 @@ async fn a_request_goes_to_a_partner_or_the_own_governor_and_a_change_needs_the_
         "partner_organisation_id": f.mental_helse.id, "topic": "Selvhjelp", "description": "Selvhjelpsgrupper"})).await;
     let uri = format!("/api/v1/collaboration-needs/{}/transitions", need.id());
     let body = json!({"to": "accepted", "offer": {"kind": "visit", "text": "Vi kommer på besøk"}});
-    let missing = send_if_match(
-        &app,
-        TestRequest::post().uri(&uri),
-        &f.mental_helse_facilitator,
-        None,
-        &body,
-    )
-    .await;
-    missing.assert_problem(428);
-    let stale = send_if_match(
-        &app,
-        TestRequest::post().uri(&uri),
-        &f.mental_helse_facilitator,
-        Some("\"7\""),
-        &body,
-    )
-    .await;
-    stale.assert_problem(412);
-    let fresh = send_if_match(
-        &app,
-        TestRequest::post().uri(&uri),
-        &f.mental_helse_facilitator,
-        Some("\"1\""),
-        &body,
-    )
-    .await;
+    let answer = |etag: Option<&'static str>| {
+        let request = TestRequest::post().uri(&uri);
+        send_if_match(&app, request, &f.mental_helse_facilitator, etag, &body)
+    };
+    answer(None).await.assert_problem(428);
+    answer(Some("\"7\"")).await.assert_problem(412);
+    let fresh = answer(Some("\"1\"")).await;
     assert_eq!(fresh.status, 200, "{}", fresh.text);
     assert_eq!(fresh.body["offer"]["text"], "Vi kommer på besøk");
 }

@@ -270,6 +270,55 @@ pub struct CollaborationNeed {
 
 crate::page::keyed_by!(CollaborationNeed, created_at);
 
+/// A need as it is raised: where from, about whom, to whom and what. [`NewNeed::open`] makes it
+/// an open need, unanswered, at version 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNeed {
+    /// Identifier.
+    pub id: Uuid,
+    /// Where it comes from.
+    pub origin: NeedOrigin,
+    /// The municipality that needs the help.
+    pub municipality_id: Uuid,
+    /// That municipality's county.
+    pub county_number: String,
+    /// The meeting and finding, for a need from a finding.
+    pub finding: Option<(Uuid, Uuid)>,
+    /// The kind of partner asked.
+    pub partner_kind: PartnerKind,
+    /// The partner asked, when named.
+    pub partner_organisation_id: Option<Uuid>,
+    /// What it is about, in a line.
+    pub topic: Option<String>,
+    /// What is needed.
+    pub description: String,
+}
+
+impl NewNeed {
+    /// The need, open since `at`.
+    pub fn open(self, at: DateTime<Utc>) -> CollaborationNeed {
+        CollaborationNeed {
+            id: self.id,
+            origin: self.origin,
+            municipality_id: self.municipality_id,
+            county_number: self.county_number,
+            meeting_id: self.finding.map(|(meeting, _)| meeting),
+            finding_id: self.finding.map(|(_, finding)| finding),
+            partner_kind: self.partner_kind,
+            partner_organisation_id: self.partner_organisation_id,
+            topic: self.topic,
+            description: self.description,
+            status: NeedStatus::Open,
+            decline_reason: None,
+            offer: None,
+            answered_at: None,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 impl CollaborationNeed {
     /// Whether it is addressed to `organisation`.
     pub fn is_addressed_to(&self, organisation: Uuid) -> bool {

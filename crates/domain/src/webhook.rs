@@ -573,25 +573,20 @@ mod tests {
     }
 
     fn need(partner: Option<Uuid>, status: NeedStatus) -> CollaborationNeed {
-        let now = Utc::now();
-        CollaborationNeed {
+        let raised = crate::coordination::NewNeed {
             id: Uuid::now_v7(),
             origin: crate::coordination::NeedOrigin::Request,
             municipality_id: Uuid::now_v7(),
             county_number: "50".into(),
-            meeting_id: None,
-            finding_id: None,
+            finding: None,
             partner_kind: crate::dialogue::PartnerKind::CompetenceCentre,
             partner_organisation_id: partner,
             topic: Some("Kartlegging".into()),
             description: "Opplæring i kartlegging av rusbruk".into(),
+        };
+        CollaborationNeed {
             status,
-            decline_reason: None,
-            offer: None,
-            answered_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
+            ..raised.open(Utc::now())
         }
     }
 

@@ -14,8 +14,8 @@ use crate::input::{FreeText, Name};
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::coordination::{
-    check_addressee, check_answer, CollaborationNeed, NeedOrigin, NeedParty, NeedStatus, Offer,
-    OfferKind,
+    check_addressee, check_answer, CollaborationNeed, NeedOrigin, NeedParty, NeedStatus, NewNeed,
+    Offer, OfferKind,
 };
 use samhandling_domain::dialogue::{county_of, PartnerKind};
 use samhandling_domain::lifecycle::check_among;
@@ -259,25 +259,18 @@ pub fn raise_from_finding(
 ) -> Result<Vec<CollaborationNeed>, UseCaseError> {
     let mut raised = Vec::new();
     for (position, (draft, partner_kind)) in (0_i16..).zip(drafts.into_iter().zip(kinds)) {
-        let need = CollaborationNeed {
+        let need = NewNeed {
             id: Uuid::now_v7(),
             origin: NeedOrigin::DialogueFinding,
             municipality_id: of.municipality_id,
             county_number: of.county.to_owned(),
-            meeting_id: Some(of.meeting_id),
-            finding_id: Some(of.finding_id),
+            finding: Some((of.meeting_id, of.finding_id)),
             partner_kind,
             partner_organisation_id: draft.partner_organisation_id,
             topic: None,
             description: draft.description,
-            status: NeedStatus::Open,
-            decline_reason: None,
-            offer: None,
-            answered_at: None,
-            version: 1,
-            created_at: ctx.now(),
-            updated_at: ctx.now(),
-        };
+        }
+        .open(ctx.now());
         raised.push(raise(ctx, &need, position)?);
     }
     Ok(raised)
@@ -343,26 +336,18 @@ pub fn request_help(
         None,
         &county,
     )?;
-    let now = ctx.now();
-    let need = CollaborationNeed {
+    let need = NewNeed {
         id,
         origin: NeedOrigin::Request,
         municipality_id: municipality,
         county_number: county,
-        meeting_id: None,
-        finding_id: None,
+        finding: None,
         partner_kind,
         partner_organisation_id: Some(request.partner_organisation_id),
         topic: Some(request.topic.to_string()),
         description: request.description.to_string(),
-        status: NeedStatus::Open,
-        decline_reason: None,
-        offer: None,
-        answered_at: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    }
+    .open(ctx.now());
     let stored = raise(ctx, &need, 0)?;
     Ok((access, stored))
 }

@@ -2,7 +2,7 @@
 //! its county governor in date order: every meeting it took part in, its findings (never a risk
 //! assessment), evaluations and actions. For that county's governor and the municipality itself.
 
-use crate::auth::Authorized;
+use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
@@ -30,6 +30,34 @@ pub struct MunicipalityPath {
     /// Its kommunenummer.
     #[param(value_type = MunicipalityNumberText)]
     municipality_number: String,
+}
+
+/// `number` if it is a kommunenummer (four digits), else 400.
+pub(crate) fn municipality_number(number: String) -> Result<String, ApiError> {
+    match crate::text::check_municipality_number(&number) {
+        Ok(()) => Ok(number),
+        Err(_) => Err(ApiError::bad_request(
+            "a kommunenummer is exactly four digits",
+        )),
+    }
+}
+
+/// What a read of one municipality's records found, or the 404 of a municipality the caller may
+/// not see, traced as a denial on the municipality.
+pub(crate) async fn revealed<P: Policy, T>(
+    caller: &Authorized<P>,
+    state: &AppState,
+    found: Result<T, HiddenTimeline>,
+) -> Result<T, ApiError> {
+    match found {
+        Ok(found) => Ok(found),
+        Err(HiddenTimeline(municipality)) => {
+            let denied = Err(ApiError::NotFound);
+            caller
+                .noting_denial(state, ResourceType::Organisation, municipality, denied)
+                .await
+        }
+    }
 }
 
 /// One entry of the timeline.
@@ -67,30 +95,13 @@ async fn municipality_dialogue(
     path: web::Path<MunicipalityPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<TimelineEntryView>>, ApiError> {
-    let number = path.into_inner().municipality_number;
-    if crate::text::check_municipality_number(&number).is_err() {
-        return Err(ApiError::bad_request(
-            "a kommunenummer is exactly four digits",
-        ));
-    }
+    let number = municipality_number(path.into_inner().municipality_number)?;
     let who = caller.caller.clone();
     let found = record::load(&state, move |conn| {
         usecases::municipality_timeline(conn, &who, &number, page.0)
     })
     .await?;
-    let found = match found {
-        Ok(found) => found,
-        Err(HiddenTimeline(municipality)) => {
-            return caller
-                .noting_denial(
-                    &state,
-                    ResourceType::Organisation,
-                    municipality,
-                    Err(ApiError::NotFound),
-                )
-                .await
-        }
-    };
+    let found = revealed(&caller, &state, found).await?;
     pagination::to_wire(&state, found, |entry| TimelineEntryView {
         kind: entry.kind,
         id: entry.id,

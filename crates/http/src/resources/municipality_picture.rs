@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::record;
 use crate::resources::dialogue_meetings::GovernorAdvisers;
+use crate::resources::municipality_dialogue::{municipality_number, revealed};
 use crate::state::AppState;
 use crate::statistics::{count_of, Csv, Published};
 use crate::text::MunicipalityNumberText;
@@ -18,7 +19,6 @@ use chrono::{Datelike, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::statistics::Cell;
 use samhandling_domain::Role;
-use samhandling_usecases::dialogue::HiddenTimeline;
 use samhandling_usecases::picture::{
     self as usecases, CountyOverview, MunicipalityPicture, OverviewOrder,
 };
@@ -110,31 +110,14 @@ async fn municipality_picture(
     path: web::Path<PicturePath>,
     query: ValidQuery<YearQuery>,
 ) -> Result<Published<MunicipalityPicture>, ApiError> {
-    let number = path.into_inner().municipality_number;
-    if crate::text::check_municipality_number(&number).is_err() {
-        return Err(ApiError::bad_request(
-            "a kommunenummer is exactly four digits",
-        ));
-    }
+    let number = municipality_number(path.into_inner().municipality_number)?;
     let who = caller.caller.clone();
     let when = year_and_today(query.0.year);
     let found = record::load(&state, move |conn| {
         usecases::municipality_picture(conn, &who, &number, when)
     })
     .await?;
-    let picture = match found {
-        Ok(picture) => picture,
-        Err(HiddenTimeline(municipality)) => {
-            return caller
-                .noting_denial(
-                    &state,
-                    ResourceType::Organisation,
-                    municipality,
-                    Err(ApiError::NotFound),
-                )
-                .await
-        }
-    };
+    let picture = revealed(&caller, &state, found).await?;
     let read = caller.audit(
         AuditAction::Read,
         ResourceType::Organisation,
