@@ -75,7 +75,8 @@ chaos: build
 
 ## The API against the database's own limit (wrk vs pgbench) and webhook delivery; the report lands in
 ## target/bench/. BENCH_ONLY picks groups, comma-separated: wrk (referrals), groups (suggested groups
-## and statistics over 5,000 groups and 200,000 places), webhooks (no wrk, no long seeding).
+## and statistics over 5,000 groups and 200,000 places), webhooks (no wrk, no long seeding),
+## coordination (the county overview over a county of 40 municipalities and ten years).
 bench:
 	@[ "$(BENCH_ONLY)" = webhooks ] || command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "make bench needs wrk: apt-get install wrk"; exit 1; }
