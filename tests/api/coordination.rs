@@ -469,6 +469,14 @@ async fn a_request_goes_to_a_partner_or_the_own_governor_and_a_change_needs_the_
     assert_eq!(fresh.body["offer"]["text"], "Vi kommer på besøk");
 }
 
+/// Withholds the finding at `uri` (`…/sharing`) from the meeting's partners as `token`, with
+/// `If-Match: etag` when given.
+async fn withhold(app: &impl App, uri: &str, token: &str, etag: Option<&str>) -> Reply {
+    let request = TestRequest::put().uri(uri);
+    let body = json!({"shared_with_partners": false});
+    send_if_match(app, request, token, etag, &body).await
+}
+
 #[actix_web::test]
 async fn a_finding_shared_with_partners_shows_no_risk_and_a_withheld_one_does_not_appear() {
     let (_t, app, f) = TestApp::started(field).await;
@@ -498,6 +506,45 @@ async fn a_finding_shared_with_partners_shows_no_risk_and_a_withheld_one_does_no
             );
         }
     }
+    // The governor withholds the shared finding after all, as of the version it read: the
+    // partners no longer see it. Another county's governor reaches neither the meeting nor it.
+    let governor = get(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{meeting}"),
+        &f.governor,
+    )
+    .await;
+    let levanger = governor.body["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["municipality_id"] == f.levanger.id.to_string())
+        .unwrap()
+        .clone();
+    let uri = format!(
+        "/api/v1/dialogue-meetings/{meeting}/findings/{}/sharing",
+        levanger["id"].as_str().unwrap()
+    );
+    withhold(&app, &uri, &f.governor, None)
+        .await
+        .assert_problem(428);
+    withhold(&app, &uri, &f.vestland_adviser, Some("*"))
+        .await
+        .assert_problem(404);
+    let version = format!("\"{}\"", levanger["version"]);
+    let withheld = withhold(&app, &uri, &f.governor, Some(&version)).await;
+    assert_eq!(withheld.status, 200, "{}", withheld.text);
+    assert_eq!(withheld.body["shared_with_partners"], false);
+    withhold(&app, &uri, &f.governor, Some(&version))
+        .await
+        .assert_problem(412);
+    let seen = get(
+        &app,
+        &format!("/api/v1/dialogue-meetings/{meeting}"),
+        &f.korus_adviser,
+    )
+    .await;
+    assert_eq!(seen.body["findings"], json!([]), "{}", seen.text);
     // NAPHA took no part in the meeting: 404.
     get(
         &app,

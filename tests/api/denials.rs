@@ -132,6 +132,8 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         ("record_basis", call(format!("{meeting_path}/basis"), vestland, Some(json!({
             "municipality_id": verdal, "report_year": 2025, "figures": {"arsverk_rus": 3}})), meeting)),
         ("submit_evaluation", call(format!("{meeting_path}/evaluations"), namsos, Some(json!({"rating": 4})), meeting)),
+        ("share_finding", patch(format!("{meeting_path}/findings/{}/sharing", w.id("finding")), vestland,
+            json!({"shared_with_partners": false}), meeting)),
         ("record_finding", call(format!("{meeting_path}/findings"), vestland, Some(json!({
             "municipality_id": verdal, "strengths": "Godt samarbeid."})), meeting)),
         ("transition_meeting", call(format!("{meeting_path}/transitions"), vestland, Some(json!({"to": "followed_up"})), meeting)),
@@ -376,6 +378,9 @@ async fn world(t: &TestApp, app: &impl App) -> World {
         "owner_organisation_id": verdal.id, "description": "Plan for brukermedvirkning",
         "due_on": "2027-03-01", "follow_up_digital": true})).await;
     ids.insert("action", action.id());
+    let finding = created(app, &format!("/api/v1/dialogue-meetings/{meeting}/findings"), &governor, &json!({
+        "municipality_id": verdal.id, "challenges": "Bemanning"})).await;
+    ids.insert("finding", finding.id());
     ids.insert("meeting", meeting);
     let verdal_contact = t.token(verdal.id, &[Role::MunicipalContact]);
     let need = created(app, "/api/v1/collaboration-needs", &verdal_contact, &json!({

@@ -414,6 +414,40 @@ pub fn insert_finding(conn: &mut PgConnection, finding: &Finding) -> Result<Find
     row.try_into()
 }
 
+/// Whether the finding `id` of the meeting `meeting_id` is shared with the meeting's partners,
+/// with its version, locked; `None` when the meeting has no such finding.
+pub fn finding_sharing_for_update(
+    conn: &mut PgConnection,
+    meeting_id: Uuid,
+    id: Uuid,
+) -> Result<Option<(bool, i32)>, StoreError> {
+    Ok(dialogue_findings::table
+        .filter(dialogue_findings::id.eq(id))
+        .filter(dialogue_findings::meeting_id.eq(meeting_id))
+        .select((
+            dialogue_findings::shared_with_partners,
+            dialogue_findings::version,
+        ))
+        .for_update()
+        .first(conn)
+        .optional()?)
+}
+
+/// Shares the finding `id` with the meeting's partners, or withholds it, one version up.
+pub fn set_finding_sharing(
+    conn: &mut PgConnection,
+    id: Uuid,
+    shared: bool,
+) -> Result<(), StoreError> {
+    diesel::update(dialogue_findings::table.find(id))
+        .set((
+            dialogue_findings::shared_with_partners.eq(shared),
+            dialogue_findings::version.eq(dialogue_findings::version + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Which of a meeting's findings a read loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingsOf {

@@ -19,6 +19,7 @@ use samhandling_domain::lifecycle::Lifecycle;
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::venue::Venue;
+use samhandling_domain::version::Precondition;
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::dialogue::{self as store, FindingsOf, EVALUATION_KEY, FINDING_KEY};
 use samhandling_persistence::follow_up_actions as actions;
@@ -460,6 +461,32 @@ pub fn record_finding(
         .collect();
     ctx.audit(AuditAction::Updated, ResourceType::DialogueMeeting, id)?;
     Ok(stored)
+}
+
+/// Shares the finding `finding_id` of the governed meeting `meeting_id` with the meeting's
+/// partners, or withholds it from them, as of the version the governor read.
+pub fn share_finding(
+    ctx: &mut Context<'_>,
+    caller: &Caller,
+    (meeting_id, finding_id): (DialogueMeetingId, FindingId),
+    read: Precondition,
+    shared: bool,
+) -> Result<Finding, UseCaseError> {
+    let (meeting_id, finding_id) = (meeting_id.uuid(), finding_id.uuid());
+    governed(ctx, caller, meeting_id)?;
+    let (_, version) = store::finding_sharing_for_update(ctx.conn(), meeting_id, finding_id)?
+        .ok_or(UseCaseError::NotFound)?;
+    read.check(version)?;
+    store::set_finding_sharing(ctx.conn(), finding_id, shared)?;
+    ctx.audit(
+        AuditAction::Updated,
+        ResourceType::DialogueMeeting,
+        meeting_id,
+    )?;
+    store::findings(ctx.conn(), meeting_id, FindingsOf::All)?
+        .into_iter()
+        .find(|finding| finding.id == finding_id)
+        .ok_or(UseCaseError::NotFound)
 }
 
 /// Records the caller's municipality's evaluation of the held meeting `id`, once. Only a

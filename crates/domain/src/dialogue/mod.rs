@@ -238,12 +238,13 @@ pub struct Finding {
     pub risk: Option<RiskAssessment>,
     /// Whether the partners who took part in the meeting see it (without the risk).
     pub shared_with_partners: bool,
-    /// Increases with every change; not shown.
-    #[serde(skip)]
+    /// Increases with every change (its sharing with partners); the `ETag` of a change.
     pub version: i32,
     /// Recorded.
     pub created_at: DateTime<Utc>,
 }
+
+crate::versioned!(Finding);
 
 /// A need for collaboration, as its finding shows it: to whom, what, and where it stands (the
 /// need itself is `/collaboration-needs/{id}`).

@@ -12,13 +12,13 @@
 
 use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
-use crate::etag::Tagged;
+use crate::etag::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::dialogue::{DialogueStatus, Finding, FollowUpAction};
 use samhandling_domain::Role;
@@ -52,6 +52,7 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(record_basis)
         .service(get_basis)
         .service(record_finding)
+        .service(share_finding)
         .service(submit_evaluation)
         .service(create_action);
 }
@@ -345,6 +346,56 @@ async fn record_finding(
         Created::new(&stored, location(id), None)
     })
     .await
+}
+
+/// The path of one finding of a meeting.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FindingPath {
+    /// The meeting's id.
+    id: Uuid,
+    /// The finding's id.
+    finding_id: Uuid,
+}
+
+/// Whether the meeting's partners see a finding.
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"shared_with_partners": false}))]
+pub struct FindingSharing {
+    /// `true` shares the finding's presented work, challenges and improvement areas with the
+    /// partners who took part in the meeting (never its risk); `false` withholds it.
+    pub shared_with_partners: bool,
+}
+
+/// Share a finding with the meeting's partners, or withhold it.
+///
+/// For the governor, with `If-Match` (the finding's `version` in the governor's view of the
+/// meeting). A withheld finding is gone from the partners' view of the meeting at once.
+#[utoipa::path(
+    tag = "dialogue",
+    params(FindingPath, IfMatchHeader),
+    request_body = FindingSharing,
+    responses((status = 200, description = "Changed; the governor's view of the finding", body = Finding,
+        headers(("ETag" = String, description = "The finding's new version"))))
+)]
+#[put("/dialogue-meetings/{id}/findings/{finding_id}/sharing")]
+async fn share_finding(
+    caller: Authorized<GovernorAdvisers>,
+    state: web::Data<AppState>,
+    path: web::Path<FindingPath>,
+    if_match: IfMatch,
+    body: ValidJson<FindingSharing>,
+) -> Result<Tagged<Finding>, ApiError> {
+    let ids = (path.id.into(), path.finding_id.into());
+    let shared = body.into_inner().shared_with_partners;
+    let precondition = if_match.precondition()?;
+    let who = caller.caller.clone();
+    record::operate(&state, &caller, MEETING, path.id, move |ctx| {
+        usecases::share_finding(ctx, &who, ids, precondition, shared)
+    })
+    .await
+    .map(Tagged::new)
 }
 
 /// Evaluate a meeting, once, for your municipality.
