@@ -5,7 +5,7 @@
 //! the table below says, per operation, who probes which record and how.
 
 use actix_web::test::TestRequest;
-use samhandling_domain::organisation::OrganisationKind;
+use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::groups::{book_intake, day, meeting_group};
 use samhandling_tests::referrals::{field, refer, referral_body, Field};
@@ -352,7 +352,21 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     ids.insert("gathering", gathering.id());
     ids.insert("network", network_id);
 
-    // Trøndelag's governor's held meeting with Verdal, and its action; Vestland's governor.
+    dialogue_world(t, app, (&verdal, &korus), &mut ids, &mut tokens).await;
+
+    World { f, admin, ids, tokens }
+}
+
+/// Trøndelag's governor's held meeting with Verdal, its action and finding, and Verdal's request
+/// to KoRus Midt; Vestland's governor, who probes them.
+#[rustfmt::skip]
+async fn dialogue_world(
+    t: &TestApp,
+    app: &impl App,
+    (verdal, korus): (&Organisation, &Organisation),
+    ids: &mut BTreeMap<&'static str, String>,
+    tokens: &mut BTreeMap<&'static str, String>,
+) {
     let trondelag = t.organisation(OrganisationKind::CountyGovernor, "Statsforvalteren i Trøndelag", None);
     let vestland = t.organisation(OrganisationKind::CountyGovernor, "Statsforvalteren i Vestland", None);
     for (governor, county) in [(trondelag.id, "50"), (vestland.id, "46")] {
@@ -388,5 +402,4 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     ids.insert("need", need.id());
     ids.insert("verdal", verdal.id.to_string());
 
-    World { f, admin, ids, tokens }
 }

@@ -174,8 +174,10 @@ pub fn check_addressee(
     Ok(partner)
 }
 
-/// What a partner offers with its answer.
+/// What a partner offers with its answer. (Named `NeedOffer` in the contract: a referral's
+/// `Offer` is the kind of help a person is referred to.)
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = NeedOffer)]
 pub struct Offer {
     /// What kind of help.
     pub kind: OfferKind,
