@@ -61,7 +61,8 @@ struct OperationFacts {
     has_path_id: bool,
     has_input: bool,
     json_body: bool,
-    is_patch: bool,
+    /// Takes `If-Match`: 428 without it, 412 when it names another version.
+    conditional: bool,
     uses_database: bool,
     /// Takes an `Idempotency-Key`, whose reuse for a different request is 422.
     idempotent: bool,
@@ -72,16 +73,16 @@ const STANDARD_PROBLEMS: [StandardProblem; 11] = [
     StandardProblem { status: "401", description: "Missing, expired or invalid bearer token", example_type: "unauthorized", applies: |f| f.secured },
     StandardProblem { status: "403", description: "The token's roles do not allow this operation", example_type: "forbidden", applies: |f| f.secured },
     StandardProblem { status: "404", description: "No such resource, or one the caller's organisation may not see", example_type: "not-found", applies: |f| f.has_path_id },
-    StandardProblem { status: "412", description: "If-Match does not name the current version", example_type: "precondition-failed", applies: |f| f.is_patch },
+    StandardProblem { status: "412", description: "If-Match does not name the current version", example_type: "precondition-failed", applies: |f| f.conditional },
     StandardProblem { status: "413", description: "The body exceeds 256 KiB", example_type: "payload-too-large", applies: |f| f.json_body },
     StandardProblem { status: "415", description: "The body is not JSON", example_type: "unsupported-media-type", applies: |f| f.json_body },
     StandardProblem { status: "422", description: "Invalid fields (all listed in `errors`), or an Idempotency-Key reused for a different request", example_type: "validation", applies: |f| f.json_body || f.idempotent },
-    StandardProblem { status: "428", description: "If-Match is required", example_type: "precondition-required", applies: |f| f.is_patch },
+    StandardProblem { status: "428", description: "If-Match is required", example_type: "precondition-required", applies: |f| f.conditional },
     StandardProblem { status: "500", description: "A bug; the body carries the request id to report", example_type: "internal", applies: |_| true },
     StandardProblem { status: "503", description: "The database is unavailable; retry shortly", example_type: "unavailable", applies: |f| f.uses_database },
 ];
 
-fn facts(path: &str, operation: &Operation, is_patch: bool) -> OperationFacts {
+fn facts(path: &str, operation: &Operation) -> OperationFacts {
     let secured = operation.security.as_ref().is_some_and(|requirements| {
         requirements.iter().any(|requirement| {
             serde_json::to_value(requirement).is_ok_and(|value| value != json!({}))
@@ -97,7 +98,11 @@ fn facts(path: &str, operation: &Operation, is_patch: bool) -> OperationFacts {
         has_input: operation.parameters.as_ref().is_some_and(|p| !p.is_empty())
             || operation.request_body.is_some(),
         json_body,
-        is_patch,
+        conditional: operation.parameters.as_ref().is_some_and(|parameters| {
+            parameters
+                .iter()
+                .any(|parameter| parameter.name == "If-Match")
+        }),
         uses_database: path != "/health/live",
         idempotent: operation.parameters.as_ref().is_some_and(|parameters| {
             parameters
@@ -231,13 +236,13 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
     );
     for (path, item) in &mut api.paths.paths {
         let operations = [
-            (&mut item.get, false),
-            (&mut item.post, false),
-            (&mut item.put, false),
-            (&mut item.delete, false),
-            (&mut item.patch, true),
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
         ];
-        for (operation, is_patch) in operations {
+        for operation in operations {
             let Some(operation) = operation.as_mut() else {
                 continue;
             };
@@ -245,7 +250,7 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             operation.security.get_or_insert_with(|| {
                 vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]
             });
-            let facts = facts(path, operation, is_patch);
+            let facts = facts(path, operation);
             for problem in &STANDARD_PROBLEMS {
                 if (problem.applies)(&facts) {
                     operation
