@@ -37,7 +37,9 @@ use tokio::sync::{Notify, Semaphore};
 /// How the worker behaves.
 #[derive(Debug, Clone, Copy)]
 pub struct DeliverySettings {
-    /// Longest pause between looks at the outbox when nothing is in flight.
+    /// Longest pause between looks at the outbox when nothing is in flight. With a listener
+    /// (see [`Deliverer::listening_on`]) new deliveries wake the worker sooner; the poll then
+    /// only catches retries coming due and what was queued while the listener was down.
     pub poll_interval: Duration,
     /// When a failing subscription is tried again, and when it is given up.
     pub retry: RetryPolicy,
