@@ -310,10 +310,12 @@ impl Deliverer {
 /// it is back the worker is woken, since deliveries may have been enqueued unannounced meanwhile.
 fn listen(database_url: &str, wake: &Weak<Notify>) {
     let mut pause = LISTEN_RECONNECT_CAP / 10;
+    let mut interrupted = false;
     loop {
         let mut listener = match OutboxListener::connect(database_url) {
             Ok(listener) => listener,
             Err(error) => {
+                interrupted = true;
                 log::warn!("webhook delivery: cannot listen for new deliveries: {error}");
                 if !sleep_while_wanted(wake, pause) {
                     return;
@@ -323,6 +325,9 @@ fn listen(database_url: &str, wake: &Weak<Notify>) {
             }
         };
         pause = LISTEN_RECONNECT_CAP / 10;
+        if std::mem::take(&mut interrupted) {
+            log::info!("webhook delivery: listening for new deliveries again");
+        }
         let Some(worker) = wake.upgrade() else {
             return;
         };
@@ -347,6 +352,7 @@ fn listen(database_url: &str, wake: &Weak<Notify>) {
             }
         };
         log::warn!("webhook delivery: lost the listening connection, reconnecting: {lost}");
+        interrupted = true;
     }
 }
 
