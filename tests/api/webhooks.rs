@@ -5,6 +5,7 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
+use samhandling_persistence::webhooks::LISTENER_APPLICATION_NAME;
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
 use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe, subscribe_to};
@@ -894,5 +895,67 @@ async fn need_events_reach_the_partner_and_the_municipality_through_the_outbox()
         1,
         "the second request's addressed event only"
     );
+    receiver.stop().await;
+}
+
+/// The backends in `t`'s database listening for new deliveries.
+fn listening(t: &TestApp) -> i64 {
+    t.database.count_with(
+        LISTENER_APPLICATION_NAME,
+        "SELECT count(*) AS count FROM pg_stat_activity \
+         WHERE datname = current_database() AND application_name = $1",
+    )
+}
+
+/// A change wakes the worker on commit: with a poll interval far longer than the test, the
+/// receiver still hears of each move within a couple of seconds, also after the listening
+/// connection was cut (as a PostgreSQL restart cuts it) and opened again.
+#[actix_web::test]
+async fn a_status_change_wakes_the_worker_without_waiting_for_its_poll() {
+    let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
+    let receiver = Receiver::start(0);
+    subscribe(&app, &f.referrer, &receiver.url).await;
+    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Vekket", true)).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let deliverer = Deliverer::new(
+        t.state.database.pool().clone(),
+        DeliverySettings {
+            poll_interval: Duration::from_secs(30),
+            ..immediate_retries()
+        },
+    )
+    .listening_on(&t.database.url);
+    let running = actix_web::rt::spawn(deliverer.run());
+    assert!(eventually(Duration::from_secs(5), || listening(&t) == 1).await);
+    // Past the worker's first look at the outbox: it now sleeps for its poll interval.
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+
+    let moved_at = std::time::Instant::now();
+    send(&app, transition(&id, &f.coordinator, "received")).await;
+    assert!(
+        eventually(Duration::from_secs(2), || receiver.received().len() == 1).await,
+        "the worker waited for its poll"
+    );
+    assert!(moved_at.elapsed() < Duration::from_secs(2));
+
+    t.database.count_with(
+        LISTENER_APPLICATION_NAME,
+        "SELECT count(pg_terminate_backend(pid)) AS count FROM pg_stat_activity \
+         WHERE datname = current_database() AND application_name = $1",
+    );
+    assert!(eventually(Duration::from_secs(5), || listening(&t) == 1).await);
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    let moved_at = std::time::Instant::now();
+    send(&app, transition(&id, &f.coordinator, "contacted")).await;
+    assert!(
+        eventually(Duration::from_secs(2), || receiver.received().len() == 2).await,
+        "the listener did not come back"
+    );
+    assert!(moved_at.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        receiver.received()[1].json()["data"]["referral"]["status"],
+        "contacted"
+    );
+    running.abort();
     receiver.stop().await;
 }

@@ -129,6 +129,15 @@ impl TestDatabase {
             .count
     }
 
+    /// As [`TestDatabase::count`], with `$1` bound to `text`.
+    pub fn count_with(&self, text: &str, sql: &str) -> i64 {
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Text, _>(text)
+            .get_result::<Count>(&mut self.connect())
+            .expect("counts")
+            .count
+    }
+
     /// How many audit events of `action` there are on the record `resource_id`.
     pub fn events(&self, action: &str, resource_id: &str) -> i64 {
         diesel::sql_query(

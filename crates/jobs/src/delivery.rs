@@ -10,6 +10,13 @@
 //! replays. A slow or failing receiver therefore delays only its own deliveries, and no pooled
 //! connection is held while a receiver is waited for.
 //!
+//! A worker need not wait for its next poll to hear of new deliveries: the transaction that
+//! enqueues them notifies on a PostgreSQL channel when it commits, and each instance's worker
+//! listens on a connection of its own (see [`Deliverer::listening_on`]), so a receiver hears of a
+//! change within milliseconds on whichever instance claims it. The poll stays as the safety net:
+//! a notification missed while the listening connection was down costs at most one poll
+//! interval, and a reconnected listener wakes the worker once to catch up.
+//!
 //! Delivery is at least once: a worker that dies after receivers answered and before the outcomes
 //! were recorded leaves those deliveries (at most one per subscription, the one in flight) to be
 //! sent again, with the same `webhook-id`.
@@ -17,18 +24,22 @@
 use chrono::Utc;
 use samhandling_auth::webhook_signatures::signature_header;
 use samhandling_domain::webhook::{is_public_address, DeliveryOutcome, RetryPolicy};
-use samhandling_persistence::webhooks::{self, AttemptOutcome, ClaimedDelivery, NextStep};
+use samhandling_persistence::webhooks::{
+    self, AttemptOutcome, ClaimedDelivery, NextStep, OutboxListener,
+};
 use samhandling_persistence::{in_transaction, Db, StoreError};
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, Semaphore};
 
 /// How the worker behaves.
 #[derive(Debug, Clone, Copy)]
 pub struct DeliverySettings {
-    /// Longest pause between looks at the outbox when nothing is in flight.
+    /// Longest pause between looks at the outbox when nothing is in flight. With a listener
+    /// (see [`Deliverer::listening_on`]) new deliveries wake the worker sooner; the poll then
+    /// only catches retries coming due and what was queued while the listener was down.
     pub poll_interval: Duration,
     /// When a failing subscription is tried again, and when it is given up.
     pub retry: RetryPolicy,
@@ -79,7 +90,19 @@ pub struct Deliverer {
     db: Db,
     agent: ureq::Agent,
     settings: DeliverySettings,
+    /// Where the worker listens for new deliveries; `None` relies on the poll alone.
+    listen_url: Option<Arc<str>>,
 }
+
+/// How often the listener reads what its connection has received. diesel offers no socket to
+/// wait on, so it looks: a non-blocking read every few milliseconds costs next to nothing and
+/// bounds what a notification adds to a delivery's latency.
+const LISTEN_TICK: Duration = Duration::from_millis(5);
+/// How often an idle listening connection makes a round trip, so that one lost without a reset
+/// (a dead host, a dropped route) is found and replaced.
+const LISTEN_PING: Duration = Duration::from_secs(10);
+/// The longest pause between attempts to reconnect the listener; the first is a tenth of it.
+const LISTEN_RECONNECT_CAP: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for Deliverer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -132,7 +155,16 @@ impl Deliverer {
             db,
             agent,
             settings,
+            listen_url: None,
         }
+    }
+
+    /// Makes [`Deliverer::run`] listen for new deliveries on a connection of its own to
+    /// `database_url` (one more than the pool's), waking at once when one is enqueued.
+    #[must_use]
+    pub fn listening_on(mut self, database_url: &str) -> Deliverer {
+        self.listen_url = Some(Arc::from(database_url));
+        self
     }
 
     /// The settings.
@@ -217,11 +249,21 @@ impl Deliverer {
 
     /// Delivers until the runtime stops, with up to `concurrency` attempts in flight; spawn it on
     /// the server's runtime. Each attempt runs on a blocking thread; a finished one wakes the
-    /// loop at once, so a subscription's next delivery follows without waiting for a poll.
+    /// loop at once, so a subscription's next delivery follows without waiting for a poll; so
+    /// does a notification of new deliveries when [`Deliverer::listening_on`] was set.
     pub async fn run(self) {
         let worker = Arc::new(self);
         let slots = Arc::new(Semaphore::new(worker.settings.concurrency.max(1)));
         let finished = Arc::new(Notify::new());
+        if let Some(url) = worker.listen_url.clone() {
+            let wake = Arc::downgrade(&finished);
+            let spawned = std::thread::Builder::new()
+                .name("webhook-listener".to_owned())
+                .spawn(move || listen(&url, &wake));
+            if let Err(error) = spawned {
+                log::error!("webhook delivery: no listener, polling only: {error}");
+            }
+        }
         loop {
             let free = slots.available_permits();
             if free == 0 {
@@ -261,6 +303,69 @@ impl Deliverer {
             }
         }
     }
+}
+
+/// Listens for new deliveries and wakes the worker for each batch of them, until the worker is
+/// gone. Runs on a thread of its own. A lost connection is opened again with growing pauses; once
+/// it is back the worker is woken, since deliveries may have been enqueued unannounced meanwhile.
+fn listen(database_url: &str, wake: &Weak<Notify>) {
+    let mut pause = LISTEN_RECONNECT_CAP / 10;
+    let mut interrupted = false;
+    loop {
+        let mut listener = match OutboxListener::connect(database_url) {
+            Ok(listener) => listener,
+            Err(error) => {
+                interrupted = true;
+                log::warn!("webhook delivery: cannot listen for new deliveries: {error}");
+                if !sleep_while_wanted(wake, pause) {
+                    return;
+                }
+                pause = pause.saturating_mul(2).min(LISTEN_RECONNECT_CAP);
+                continue;
+            }
+        };
+        pause = LISTEN_RECONNECT_CAP / 10;
+        if std::mem::take(&mut interrupted) {
+            log::info!("webhook delivery: listening for new deliveries again");
+        }
+        let Some(worker) = wake.upgrade() else {
+            return;
+        };
+        worker.notify_one();
+        drop(worker);
+        let mut pinged = Instant::now();
+        let lost = loop {
+            std::thread::sleep(LISTEN_TICK);
+            let Some(worker) = wake.upgrade() else {
+                return;
+            };
+            match listener.woken() {
+                Ok(true) => worker.notify_one(),
+                Ok(false) => {}
+                Err(error) => break error,
+            }
+            if pinged.elapsed() >= LISTEN_PING {
+                if let Err(error) = listener.ping() {
+                    break error;
+                }
+                pinged = Instant::now();
+            }
+        };
+        log::warn!("webhook delivery: lost the listening connection, reconnecting: {lost}");
+        interrupted = true;
+    }
+}
+
+/// Sleeps for `pause` unless the worker goes first; returns whether it is still there.
+fn sleep_while_wanted(wake: &Weak<Notify>, pause: Duration) -> bool {
+    let until = Instant::now() + pause;
+    while Instant::now() < until {
+        if wake.strong_count() == 0 {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100).min(pause));
+    }
+    wake.strong_count() > 0
 }
 
 #[cfg(test)]

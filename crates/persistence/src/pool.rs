@@ -142,7 +142,8 @@ impl Db {
 /// The pools of one instance, kept apart so that no party can take a connection another counts
 /// on: requests have every connection of theirs (and wait for a turn at exactly that many), the
 /// read-audit writer has its own, and background jobs share a small one. A job stuck on a slow
-/// statement, or a burst of audited reads, then never makes a request wait.
+/// statement, or a burst of audited reads, then never makes a request wait. The webhook worker's
+/// listening connection is not among them (see `webhooks::OutboxListener`): it is one more.
 #[derive(Debug, Clone)]
 pub struct Pools {
     /// Requests' connections: `DbOptions::max_size` of them.

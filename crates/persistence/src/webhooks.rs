@@ -265,6 +265,9 @@ pub fn replay(
         webhook_deliveries::attempts.eq(0),
     ))
     .execute(conn)?;
+    if queued > 0 {
+        wake_workers(conn)?;
+    }
     Ok(Some(queued))
 }
 
@@ -279,15 +282,16 @@ macro_rules! event_columns {
 }
 
 /// Enqueues `event` for every active subscription of `organisation_id` to its type, in the
-/// caller's transaction. A failing subscription gets it as abandoned, to be replayed. Returns
-/// how many deliveries were enqueued.
+/// caller's transaction. A failing subscription gets it as abandoned, to be replayed. When any
+/// was enqueued, the workers are woken on commit (see [`wake_workers`]). Returns how many
+/// deliveries were enqueued.
 pub fn enqueue(
     conn: &mut PgConnection,
     organisation_id: OrganisationId,
     event: &WebhookEvent,
 ) -> Result<usize, StoreError> {
     let columns = EventColumns::of(event);
-    Ok(diesel::sql_query(concat!(
+    let enqueued = diesel::sql_query(concat!(
         "INSERT INTO webhook_deliveries (id, subscription_id, ",
         event_columns!(),
         ", abandoned_at) \
@@ -310,7 +314,70 @@ pub fn enqueue(
     .bind::<Nullable<SqlUuid>, _>(columns.follow_up_action_id)
     .bind::<Nullable<SqlUuid>, _>(columns.meeting_id)
     .bind::<Nullable<Date>, _>(columns.due_on)
-    .execute(conn)?)
+    .execute(conn)?;
+    if enqueued > 0 {
+        wake_workers(conn)?;
+    }
+    Ok(enqueued)
+}
+
+/// The channel on which the outbox announces new deliveries to the workers of every instance.
+pub const WAKE_CHANNEL: &str = "webhook_deliveries";
+
+/// Tells the workers listening on [`WAKE_CHANNEL`] that something is due, so that they claim it
+/// at once instead of at their next poll. PostgreSQL sends the notification when the caller's
+/// transaction commits and never for one rolled back, so a worker is woken only for deliveries
+/// it can see; notifications of one transaction are folded into one.
+fn wake_workers(conn: &mut PgConnection) -> Result<(), StoreError> {
+    diesel::sql_query("SELECT pg_notify($1, '')")
+        .bind::<Text, _>(WAKE_CHANNEL)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How the listening connection names itself in `pg_stat_activity`.
+pub const LISTENER_APPLICATION_NAME: &str = "samhandling-webhook-listener";
+
+/// A connection of its own that listens on [`WAKE_CHANNEL`]: not a pooled one, because it stays
+/// checked out for the life of the worker and would otherwise be missing from the jobs' pool.
+pub struct OutboxListener {
+    conn: PgConnection,
+}
+
+impl std::fmt::Debug for OutboxListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxListener").finish_non_exhaustive()
+    }
+}
+
+impl OutboxListener {
+    /// Opens the connection and starts listening. Blocking.
+    pub fn connect(database_url: &str) -> Result<OutboxListener, StoreError> {
+        let mut conn = PgConnection::establish(database_url)?;
+        diesel::sql_query("SELECT set_config('application_name', $1, false)")
+            .bind::<Text, _>(LISTENER_APPLICATION_NAME)
+            .execute(&mut conn)?;
+        diesel::sql_query(format!("LISTEN {WAKE_CHANNEL}")).execute(&mut conn)?;
+        Ok(OutboxListener { conn })
+    }
+
+    /// Whether a notification arrived since the last call, taking all that did. Never waits:
+    /// it reads what the server has already sent. An error means the connection is lost.
+    pub fn woken(&mut self) -> Result<bool, StoreError> {
+        let mut woken = false;
+        for notification in self.conn.notifications_iter() {
+            notification?;
+            woken = true;
+        }
+        Ok(woken)
+    }
+
+    /// A round trip, to find out that a connection which went silent (no reset from a dead
+    /// server or network) is lost. Blocking.
+    pub fn ping(&mut self) -> Result<(), StoreError> {
+        diesel::sql_query("SELECT 1").execute(&mut self.conn)?;
+        Ok(())
+    }
 }
 
 /// The columns of a delivery that make its event. Each event type fills its own and leaves the

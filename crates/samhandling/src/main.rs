@@ -245,7 +245,7 @@ fn serve() -> Result<(), Failure> {
     );
     let origins = config.cors_allowed_origins.clone();
     let db = pools.jobs;
-    let deliverer = Deliverer::new(db.clone(), config.delivery);
+    let deliverer = Deliverer::new(db.clone(), config.delivery).listening_on(&config.database_url);
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(deliverer.run());
         actix_web::rt::spawn(retention::run(
