@@ -344,9 +344,13 @@ async fn the_token_endpoint_is_rate_limited_per_address_and_per_client() {
         ))
         .peer_addr(format!("{address}:40000").parse().unwrap())
     };
-    for _ in 0..3 {
+    // A refused attempt is told what is left of the allowance, as an issued token is.
+    for left in ["2", "1", "0"] {
         let reply = send(&app, from("203.0.113.7", uuid::Uuid::now_v7())).await;
         assert_eq!(reply.status, 401, "{}", reply.text);
+        assert!(reply.header("ratelimit-policy").is_some());
+        let told = reply.header("ratelimit").unwrap_or_default();
+        assert!(told.starts_with(&format!("\"hourly\";r={left};")), "{told}");
     }
     let flooded = send(&app, from("203.0.113.7", uuid::Uuid::now_v7())).await;
     flooded.assert_problem(429);

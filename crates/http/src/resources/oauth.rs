@@ -216,8 +216,12 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FtaGFuZGxpbmdzYWx0$0O
         (status = 200, description = "Issued", body = TokenResponse,
             headers(("RateLimit-Policy" = String, description = "The hourly allowance: `\"hourly\";q=<requests>;w=3600`"),
                 ("RateLimit" = String, description = "What is left of it: `\"hourly\";r=<requests>;t=<seconds until it starts over>`"))),
-        (status = 400, description = "Malformed request, unsupported grant type or invalid scope", body = OAuthError),
-        (status = 401, description = "Client authentication failed", body = OAuthError),
+        (status = 400, description = "Malformed request, unsupported grant type or invalid scope", body = OAuthError,
+            headers(("RateLimit-Policy" = String, description = "The hourly allowance, once the request was counted (a malformed form is refused before)"),
+                ("RateLimit" = String, description = "What is left of it, once the request was counted"))),
+        (status = 401, description = "Client authentication failed", body = OAuthError,
+            headers(("RateLimit-Policy" = String, description = "The hourly allowance"),
+                ("RateLimit" = String, description = "What is left of it"))),
         (status = 429, description = "Too many token requests from this address or for this client; retry after `Retry-After` seconds", body = crate::error::Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds until the next hour's allowance"),
                 ("RateLimit-Policy" = String, description = "The hourly allowance"),
@@ -298,8 +302,8 @@ struct Credentials {
     used_basic: bool,
 }
 
-/// Authenticates the client and issues its token: limits first, then the secret, then the
-/// client's standing and the requested scope.
+/// Counts the request against the address's and the client's allowances, then authenticates the
+/// client and issues its token ([`authenticate`]); every answer past the count tells what is left.
 async fn issue_for(
     req: &HttpRequest,
     state: &AppState,
@@ -311,7 +315,6 @@ async fn issue_for(
         client_secret,
         used_basic,
     } = credentials;
-    let invalid_client = Refusal::InvalidClient { basic: used_basic };
     // Counted before any hashing, per address and per client id, in PostgreSQL so that every
     // instance counts alike: a flood is refused for the price of one small upsert.
     let limits = [
@@ -335,6 +338,37 @@ async fn issue_for(
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
+    let credentials = Credentials {
+        client_id,
+        client_secret,
+        used_basic,
+    };
+    // A request counted against the allowance is told what is left of it, refused or not.
+    let answer = match authenticate(req, state, credentials, scope).await {
+        Ok(issued) => issued,
+        Err(Refusal::Server(error)) => return Err(Refusal::Server(error)),
+        Err(refusal) => refusal.into_response()?,
+    };
+    Ok(match Quota::tightest(quotas) {
+        Some(quota) => quota.told(answer),
+        None => answer,
+    })
+}
+
+/// Authenticates the client, counted already, and issues its token: the secret, then the
+/// client's standing and the requested scope.
+async fn authenticate(
+    req: &HttpRequest,
+    state: &AppState,
+    credentials: Credentials,
+    scope: Option<&str>,
+) -> Result<HttpResponse, Refusal> {
+    let Credentials {
+        client_id,
+        client_secret,
+        used_basic,
+    } = credentials;
+    let invalid_client = Refusal::InvalidClient { basic: used_basic };
     let found = record::load(state, move |conn| api_clients::credentials(conn, client_id)).await?;
     // Verified with no connection held and at most a few hashes at once: Argon2 is meant to be
     // slow, and neither the pool nor the cores may be taken from other requests by it.
@@ -366,16 +400,12 @@ async fn issue_for(
     let id = found.client.id;
     record::operate_as(state, actor, move |ctx| api_clients::token_issued(ctx, id)).await?;
     let scope: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
-    let response = oauth_response(StatusCode::OK).json(TokenResponse {
+    Ok(oauth_response(StatusCode::OK).json(TokenResponse {
         access_token: issued.token,
         token_type: "Bearer",
         expires_in: issued.expires_in,
         scope: scope.join(" "),
-    });
-    Ok(match Quota::tightest(quotas) {
-        Some(quota) => quota.told(response),
-        None => response,
-    })
+    }))
 }
 
 /// The rate-limit counters of the token endpoint.
