@@ -88,6 +88,18 @@ impl Reply {
         self.header("content-type").unwrap_or_default()
     }
 
+    /// Asserts that none of `hidden` appears anywhere in the body: what `who` may not see is
+    /// absent from the answer, not only from the fields a view names.
+    pub fn assert_hides(&self, who: &str, hidden: &[&str]) {
+        for word in hidden {
+            assert!(
+                !self.text.contains(word),
+                "{word} in {who}'s answer: {}",
+                self.text
+            );
+        }
+    }
+
     /// Asserts a problem+json body with this status, and returns its body.
     pub fn assert_problem(&self, status: u16) -> &serde_json::Value {
         assert_eq!(

@@ -135,6 +135,16 @@ pub fn check_municipality_number(value: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A validator check: a fylkesnummer, two digits.
+pub fn check_county_number(value: &str) -> Result<(), ValidationError> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("county_number")
+            .with_message(Cow::Borrowed("a fylkesnummer is exactly two digits")))
+    }
+}
+
 /// Deserialises a present field as `Some`, so that `null` is refused for a field that may be
 /// omitted but not nulled, and `Option<Option<T>>` tells "absent" from "set to null".
 pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>

@@ -46,22 +46,9 @@ pub struct CreateOrganisation {
     pub region: Option<Label>,
     /// For a county governor: the fylkesnummer of the county it covers (`50` for Trøndelag).
     /// It acts on dialogue meetings with the municipalities whose kommunenummer starts with it.
-    #[validate(custom(function = "check_county_number"))]
+    #[validate(custom(function = "crate::input::check_county_number"))]
     #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", example = "50")]
     pub county_number: Option<String>,
-}
-
-/// A validator check: a fylkesnummer (two ASCII digits).
-fn check_county_number(value: &str) -> Result<(), validator::ValidationError> {
-    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(
-            validator::ValidationError::new("county_number").with_message(
-                std::borrow::Cow::Borrowed("a fylkesnummer is exactly two digits"),
-            ),
-        )
-    }
 }
 
 /// A change to an organisation (JSON merge patch): omitted fields stay, `null` clears an optional
@@ -109,7 +96,7 @@ pub struct UpdateOrganisation {
         deserialize_with = "crate::input::present",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(custom(function = "check_county_number"))]
+    #[validate(custom(function = "crate::input::check_county_number"))]
     #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", nullable = true)]
     pub county_number: Option<Option<String>>,
 }

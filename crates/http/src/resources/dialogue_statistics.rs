@@ -26,17 +26,12 @@ pub fn configure(config: &mut ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct DialogueStatisticsQuery {
     /// Only this county (fylkesnummer).
-    #[validate(length(equal = 2), custom(function = "check_county"))]
+    #[validate(
+        length(equal = 2),
+        custom(function = "crate::text::check_county_number")
+    )]
     #[param(pattern = "^[0-9]{2}$", example = "50")]
     county_number: Option<String>,
-}
-
-fn check_county(value: &str) -> Result<(), validator::ValidationError> {
-    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("county_number"))
-    }
 }
 
 /// One county's year.

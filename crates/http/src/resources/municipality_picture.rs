@@ -146,7 +146,7 @@ async fn county_overview(
     query: ValidQuery<OverviewQuery>,
 ) -> Result<Published<CountyOverview>, ApiError> {
     let county = path.into_inner().county_number;
-    if county.len() != 2 || !county.bytes().all(|byte| byte.is_ascii_digit()) {
+    if crate::text::check_county_number(&county).is_err() {
         return Err(ApiError::bad_request(
             "a fylkesnummer is exactly two digits",
         ));

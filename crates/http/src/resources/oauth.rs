@@ -310,11 +310,7 @@ async fn issue_for(
     credentials: Credentials,
     scope: Option<&str>,
 ) -> Result<HttpResponse, Refusal> {
-    let Credentials {
-        client_id,
-        client_secret,
-        used_basic,
-    } = credentials;
+    let client_id = credentials.client_id;
     // Counted before any hashing, per address and per client id, in PostgreSQL so that every
     // instance counts alike: a flood is refused for the price of one small upsert.
     let limits = [
@@ -338,11 +334,6 @@ async fn issue_for(
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
-    let credentials = Credentials {
-        client_id,
-        client_secret,
-        used_basic,
-    };
     // A request counted against the allowance is told what is left of it, refused or not.
     let answer = match authenticate(req, state, credentials, scope).await {
         Ok(issued) => issued,
