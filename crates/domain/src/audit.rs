@@ -90,6 +90,8 @@ wire_enum! {
         Gathering => "gathering",
         /// A municipality's need for help, from a dialogue finding or its own request.
         CollaborationNeed => "collaboration_need",
+        /// A collaboration agreement between a self-help centre and a municipality or NAV office.
+        CollaborationAgreement => "collaboration_agreement",
         /// A county's overview, named by the organisation of the county's one governor.
         CountyOverview => "county_overview",
     }

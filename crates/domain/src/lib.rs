@@ -3,6 +3,7 @@
 //! tested in isolation and every outer layer (storage, auth, HTTP) depends inward on it.
 
 pub mod access;
+pub mod agreement;
 pub mod api_client;
 pub mod audit;
 pub mod chronology;

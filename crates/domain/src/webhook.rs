@@ -294,7 +294,10 @@ impl WebhookEvent {
         if !before.referrer_notices(after.status) {
             return None;
         }
-        let (coarse_status, status) = after.status_for_referrer();
+        // A referrer told nothing beyond the receipt notices no move, so it has a coarse status.
+        let (Some(coarse_status), status) = after.status_for_referrer() else {
+            return None;
+        };
         Some((
             referrer,
             WebhookEvent::ReferralStatusChanged(ReferralStatusChanged {

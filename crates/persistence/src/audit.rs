@@ -86,6 +86,7 @@ pub fn record_if_exists(
         ResourceType::LearningNetwork => "learning_networks",
         ResourceType::Gathering => "gatherings",
         ResourceType::CollaborationNeed => "collaboration_needs",
+        ResourceType::CollaborationAgreement => "collaboration_agreements",
         // Questionnaires are public and keyed by year: there is nothing to probe.
         ResourceType::Questionnaire => return Ok(false),
     };

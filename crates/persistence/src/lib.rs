@@ -4,6 +4,7 @@
 //! Every function takes `&mut PgConnection`, so callers decide the transaction: a change, its
 //! audit event and its idempotency record commit together or not at all.
 
+pub mod agreements;
 pub mod api_clients;
 pub mod audit;
 pub mod coordination;

@@ -14,6 +14,7 @@ use diesel::expression::BoxableExpression;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Int2, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::audit::{AuditAction, Creation};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::referral::{
@@ -79,6 +80,7 @@ struct ReferralRow {
     updated_at: DateTime<Utc>,
     referrer_version: i32,
     referrer_updated_at: DateTime<Utc>,
+    agreed_feedback: String,
 }
 
 impl TryFrom<ReferralRow> for Referral {
@@ -104,6 +106,7 @@ impl TryFrom<ReferralRow> for Referral {
                 obtained_at: row.consent_obtained_at,
                 feedback_withdrawn_at: row.feedback_withdrawn_at,
             },
+            agreed_feedback: parse_stored(&row.agreed_feedback)?,
             ended_at: row.ended_at,
             erased_at: row.erased_at,
             version: row.version,
@@ -142,6 +145,8 @@ pub struct NewReferral<'a> {
     pub consent: &'a Consent,
     /// The person.
     pub person: &'a Person,
+    /// The feedback the agreement between the referrer and the centre gives now.
+    pub agreed_feedback: FeedbackLevel,
     /// When it is created, to the microsecond PostgreSQL keeps: chosen before it is stored, so
     /// that its representation is known before the statement that stores it.
     pub created_at: DateTime<Utc>,
@@ -166,6 +171,7 @@ impl NewReferral<'_> {
                 contact: true,
                 ..self.consent.clone()
             },
+            agreed_feedback: self.agreed_feedback,
             ended_at: None,
             erased_at: None,
             version: 1,
@@ -253,8 +259,8 @@ WITH centre AS (
     INSERT INTO referrals (id, reference, source, target_centre_id, referring_organisation_id,
         referring_subject, external_reference, offer, status, target_groups, preferred_format,
         residence_municipality, consent_contact, consent_feedback, consent_method, consent_obtained_at,
-        created_at, updated_at, referrer_updated_at)
-    SELECT $1, $2, $3, centre.id, $5, $6, $7, $8, 'submitted', $9, $10, $11, true, $12, $13, $14, $38, $38, $38
+        created_at, updated_at, referrer_updated_at, agreed_feedback)
+    SELECT $1, $2, $3, centre.id, $5, $6, $7, $8, 'submitted', $9, $10, $11, true, $12, $13, $14, $38, $38, $38, $39
     FROM centre
     WHERE $32::text IS NULL OR EXISTS (SELECT 1 FROM claim)
     RETURNING *
@@ -380,6 +386,7 @@ fn insert_statement(
         .bind::<Nullable<Jsonb>, _>(key.map(|key| &key.response.headers))
         .bind::<Timestamptz, _>(NewKey::expired_before())
         .bind::<Timestamptz, _>(new.created_at)
+        .bind::<Text, _>(new.agreed_feedback.as_str())
         .get_result(conn)
         .optional()?;
     row.map(Referral::try_from).transpose()
@@ -549,18 +556,23 @@ pub fn list(
     page: PageRequest,
 ) -> Result<Page<Referral>, StoreError> {
     let mut query = created_order!(referrals, ReferralRow).filter(condition(scope));
-    // A referrer's filters see what its view shows: the detailed status only under consent, the
-    // time of the last change it could see.
+    // A referrer's filters see what its view shows: the coarse status only under an agreement
+    // that gives feedback, the detailed status only under a detailed one and consent, the time
+    // of the last change it could see.
     let as_referrer = scope.is_referrer_only();
     if let Some(status) = filter.status {
         query = query.filter(referrals::status.eq(status.as_str()));
         if as_referrer {
             query = query
+                .filter(referrals::agreed_feedback.eq(FeedbackLevel::Detailed.as_str()))
                 .filter(referrals::consent_feedback)
                 .filter(referrals::feedback_withdrawn_at.is_null());
         }
     }
     if let Some(coarse) = filter.coarse_status {
+        if as_referrer {
+            query = query.filter(referrals::agreed_feedback.ne(FeedbackLevel::None.as_str()));
+        }
         let statuses: Vec<&str> = ReferralStatus::ALL
             .iter()
             .filter(|status| status.coarse() == coarse)
@@ -694,7 +706,7 @@ pub fn withdraw_feedback_consent(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<Referral, StoreError> {
-    crate::webhooks::redact_for_withdrawn_consent(conn, id)?;
+    crate::webhooks::redact_referrer_feedback(conn, &[id], FeedbackLevel::Coarse)?;
     let row: ReferralRow = diesel::update(referrals::table.find(id))
         .set((
             referrals::feedback_withdrawn_at.eq(sql::<
@@ -706,7 +718,9 @@ pub fn withdraw_feedback_consent(
             // A change is work on the referral: the inactivity clock and its notice start over.
             referrals::erasure_notice_at.eq(None::<DateTime<Utc>>),
             // The referrer's view loses the detailed status the first time only.
-            referrer_view_changed_when("consent_feedback AND feedback_withdrawn_at IS NULL"),
+            referrer_view_changed_when(
+                "consent_feedback AND feedback_withdrawn_at IS NULL AND agreed_feedback = 'detailed'",
+            ),
         ))
         .returning(ReferralRow::as_returning())
         .get_result(conn)?;
@@ -840,4 +854,39 @@ pub fn due_for_erasure(
     .bind::<Timestamptz, _>(Utc::now() - policy.notice)
     .load(conn)?;
     Ok(due.into_iter().map(|due| (due.id, due.open)).collect())
+}
+
+/// Gives the referrals from `partner` to `centre` made under agreements the feedback `level`,
+/// moving the referrer's version and time where its view changes, and withdrawing from the
+/// referrer's webhooks what it may no longer be told. Referrals from before agreements existed
+/// keep theirs. Answers how many referrals changed.
+pub fn apply_agreed_feedback(
+    conn: &mut PgConnection,
+    centre: Uuid,
+    partner: Uuid,
+    level: FeedbackLevel,
+) -> Result<usize, StoreError> {
+    // The referrer's view shows the coarse status under any feedback, the detailed one under
+    // detailed feedback and consent: the view changes when either differs between the levels.
+    let level_sql = format!("'{}'", level.as_str());
+    let view_changes = format!(
+        "(agreed_feedback <> 'none') <> ({level_sql} <> 'none') \
+         OR ((agreed_feedback = 'detailed') <> ({level_sql} = 'detailed') \
+             AND consent_feedback AND feedback_withdrawn_at IS NULL)"
+    );
+    let changed: Vec<Uuid> = diesel::update(
+        referrals::table
+            .filter(referrals::target_centre_id.eq(centre))
+            .filter(referrals::referring_organisation_id.eq(partner))
+            .filter(referrals::feedback_by_agreement)
+            .filter(referrals::agreed_feedback.ne(level.as_str())),
+    )
+    .set((
+        referrals::agreed_feedback.eq(level.as_str()),
+        referrer_view_changed_when(&view_changes),
+    ))
+    .returning(referrals::id)
+    .get_results(conn)?;
+    crate::webhooks::redact_referrer_feedback(conn, &changed, level)?;
+    Ok(changed.len())
 }

@@ -28,6 +28,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    collaboration_agreements (id) {
+        id -> Uuid,
+        centre_id -> Uuid,
+        partner_organisation_id -> Uuid,
+        refers -> Text,
+        feedback -> Text,
+        centre_contact_role -> Text,
+        partner_contact_role -> Text,
+        valid_from -> Date,
+        valid_until -> Nullable<Date>,
+        status -> Text,
+        end_reason -> Nullable<Text>,
+        applied_feedback -> Text,
+        proposed_by -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     collaboration_needs (id) {
         id -> Uuid,
         origin -> Text,
@@ -563,6 +584,8 @@ diesel::table! {
         referrer_version -> Int4,
         referrer_updated_at -> Timestamptz,
         erasure_notice_at -> Nullable<Timestamptz>,
+        agreed_feedback -> Text,
+        feedback_by_agreement -> Bool,
     }
 }
 
@@ -704,6 +727,7 @@ diesel::joinable!(webhook_subscriptions -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
+    collaboration_agreements,
     collaboration_needs,
     course_organisers,
     courses,

@@ -18,6 +18,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{
     BigInt, Bool, Date, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid,
 };
+use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::page::{Keyed, Page, PageRequest, Position};
 use samhandling_domain::webhook::{
     ActionOverdue, Attempt, Delivery, DeliveryOutcome, EventType, NeedNotice, ReferralErasureDue,
@@ -709,26 +710,34 @@ pub fn record_attempt(
     })
 }
 
-/// The person withdrew consent to feedback: what was queued or logged for the referrer loses
-/// the detailed status, and events that told nothing but a detailed step are withdrawn (still
-/// pending or abandoned ones; a delivered one is in the receiver's hands already, and its log
-/// keeps only the coarse status).
-pub fn redact_for_withdrawn_consent(
+/// The referrer of `referral_ids` may now be told only `left` of them: the person withdrew
+/// consent to feedback, or the collaboration agreement changed. What was queued or logged loses
+/// the detailed status, and events that told nothing the referrer may still see are withdrawn:
+/// those that told a detailed step only, or every one when it is told nothing (still pending or
+/// abandoned ones; a delivered one is in the receiver's hands already, and its log keeps only the
+/// coarse status).
+pub fn redact_referrer_feedback(
     conn: &mut PgConnection,
-    referral_id: Uuid,
+    referral_ids: &[Uuid],
+    left: FeedbackLevel,
 ) -> Result<(), StoreError> {
+    if left.shows_detailed() || referral_ids.is_empty() {
+        return Ok(());
+    }
+    let of_referrals = || webhook_deliveries::referral_id.eq_any(referral_ids);
+    // A detailed step only; with nothing left to tell, a coarse change as well.
+    let told_nothing_left =
+        webhook_deliveries::coarse_changed.eq_any([false, !left.shows_coarse()]);
     diesel::delete(
         webhook_deliveries::table
-            .filter(webhook_deliveries::referral_id.eq(referral_id))
+            .filter(of_referrals())
             .filter(webhook_deliveries::delivered_at.is_null())
-            .filter(webhook_deliveries::coarse_changed.eq(false)),
+            .filter(told_nothing_left),
     )
     .execute(conn)?;
-    diesel::update(
-        webhook_deliveries::table.filter(webhook_deliveries::referral_id.eq(referral_id)),
-    )
-    .set(webhook_deliveries::detailed_status.eq(None::<String>))
-    .execute(conn)?;
+    diesel::update(webhook_deliveries::table.filter(of_referrals()))
+        .set(webhook_deliveries::detailed_status.eq(None::<String>))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ pub mod retention;
 pub use access::{MoveRefusal, ReferralAccess, ReferralScope};
 pub use retention::RetentionPolicy;
 
+use crate::agreement::FeedbackLevel;
 use crate::lifecycle::check_among;
 pub use crate::lifecycle::IllegalTransition;
 use crate::wire::wire_enum;
@@ -298,6 +299,9 @@ pub struct Referral {
     pub residence_municipality: Option<String>,
     /// What the person consented to.
     pub consent: Consent,
+    /// The feedback the collaboration agreement between the referrer and the centre gives (see
+    /// [`crate::agreement`]); referrals from before agreements existed keep `detailed`.
+    pub agreed_feedback: FeedbackLevel,
     /// When it reached a terminal status.
     pub ended_at: Option<DateTime<Utc>>,
     /// When the person's data was erased.
@@ -316,18 +320,34 @@ pub struct Referral {
 }
 
 impl Referral {
-    /// The status its referrer may see: detailed with feedback consent, coarse without.
-    pub fn status_for_referrer(&self) -> (CoarseStatus, Option<ReferralStatus>) {
-        let detailed = self.consent.allows_feedback().then_some(self.status);
-        (self.status.coarse(), detailed)
+    /// The status its referrer may see: the coarse status when the agreement gives feedback, and
+    /// the detailed status when it gives detailed feedback and the person consents; nothing
+    /// beyond the receipt without an agreement that gives feedback.
+    pub fn status_for_referrer(&self) -> (Option<CoarseStatus>, Option<ReferralStatus>) {
+        self.referrer_sees(self.status)
     }
 
-    /// Whether its referrer's view changes when the referral moves to `to`. Without consent to
-    /// feedback only a change of the coarse status shows; every counter, time and filter the
-    /// referrer has moves with this and nothing else, so none of them counts the centre's steps.
+    /// Whether the referrer may see the detailed status and history now.
+    pub fn shows_referrer_detail(&self) -> bool {
+        self.agreed_feedback.shows_detailed() && self.consent.allows_feedback()
+    }
+
+    fn referrer_sees(
+        &self,
+        status: ReferralStatus,
+    ) -> (Option<CoarseStatus>, Option<ReferralStatus>) {
+        let coarse = self
+            .agreed_feedback
+            .shows_coarse()
+            .then_some(status.coarse());
+        (coarse, self.shows_referrer_detail().then_some(status))
+    }
+
+    /// Whether its referrer's view changes when the referral moves to `to`. Only what the
+    /// agreement and consent let it see shows; every counter, time and filter the referrer has
+    /// moves with this and nothing else, so none of them counts the centre's steps.
     pub fn referrer_notices(&self, to: ReferralStatus) -> bool {
-        let detailed = self.consent.allows_feedback().then_some(to);
-        self.status_for_referrer() != (to.coarse(), detailed)
+        self.status_for_referrer() != self.referrer_sees(to)
     }
 }
 
@@ -475,6 +495,7 @@ mod tests {
                 obtained_at: Utc::now(),
                 feedback_withdrawn_at: None,
             },
+            agreed_feedback: FeedbackLevel::Detailed,
             ended_at: None,
             erased_at: None,
             version: 1,
@@ -487,6 +508,19 @@ mod tests {
         assert!(referral.referrer_notices(ReferralStatus::Placed));
         referral.consent.feedback_to_referrer = true;
         assert!(referral.referrer_notices(ReferralStatus::IntakeScheduled));
+
+        // The agreement caps what consent allows: coarse shows only coarse changes, none nothing.
+        referral.agreed_feedback = FeedbackLevel::Coarse;
+        assert_eq!(
+            referral.status_for_referrer(),
+            (Some(CoarseStatus::InProgress), None)
+        );
+        assert!(!referral.referrer_notices(ReferralStatus::IntakeScheduled));
+        assert!(referral.referrer_notices(ReferralStatus::Placed));
+        referral.agreed_feedback = FeedbackLevel::None;
+        assert_eq!(referral.status_for_referrer(), (None, None));
+        assert!(!referral.referrer_notices(ReferralStatus::Placed));
+        assert!(!referral.referrer_notices(ReferralStatus::Withdrawn));
     }
 
     #[test]
