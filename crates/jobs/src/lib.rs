@@ -1,10 +1,11 @@
 //! Work the service does on its own, beside requests: delivering webhooks from the outbox,
-//! erasing personal data past its retention, and telling owners of their overdue follow-up
-//! actions. Each job keeps its state in PostgreSQL and is safe to run in several instances at
+//! erasing personal data past its retention, telling owners of their overdue follow-up
+//! actions, and applying collaboration agreements whose period starts or runs out. Each job keeps its state in PostgreSQL and is safe to run in several instances at
 //! once. It depends on the domain, persistence and auth (for webhook
 //! signatures): no job knows about HTTP requests, and the API knows nothing of how its outbox is
 //! drained.
 
+pub mod agreement_periods;
 pub mod delivery;
 pub mod overdue_actions;
 pub mod retention;

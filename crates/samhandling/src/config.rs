@@ -66,6 +66,9 @@ pub struct Config {
     /// How often the sweep that tells owners of their overdue follow-up actions runs. An action
     /// becomes overdue when a day begins (UTC), so an hour tells it within the hour.
     pub overdue_sweep_interval: Duration,
+    /// How often the sweep that applies collaboration agreements whose period starts or runs out
+    /// runs. A period turns when a day begins (UTC), so an hour applies it within the hour.
+    pub agreement_sweep_interval: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +85,7 @@ impl std::fmt::Debug for Config {
             .field("retention", &self.retention)
             .field("retention_sweep_interval", &self.retention_sweep_interval)
             .field("overdue_sweep_interval", &self.overdue_sweep_interval)
+            .field("agreement_sweep_interval", &self.agreement_sweep_interval)
             .finish()
     }
 }
@@ -356,6 +360,11 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
             Duration::from_hours(1),
         )?,
         overdue_sweep_interval: duration(env, "OVERDUE_SWEEP_INTERVAL", Duration::from_hours(1))?,
+        agreement_sweep_interval: duration(
+            env,
+            "AGREEMENT_SWEEP_INTERVAL",
+            Duration::from_hours(1),
+        )?,
     })
 }
 

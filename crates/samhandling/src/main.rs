@@ -9,7 +9,7 @@ use samhandling_auth::TokenService;
 use samhandling_domain::Role;
 use samhandling_http::{build_app, AppState};
 use samhandling_jobs::delivery::Deliverer;
-use samhandling_jobs::{overdue_actions, retention};
+use samhandling_jobs::{agreement_periods, overdue_actions, retention};
 use samhandling_persistence::{migrations, Db, DbOptions, Pools};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -253,7 +253,11 @@ fn serve() -> Result<(), Failure> {
             config.retention,
             config.retention_sweep_interval,
         ));
-        actix_web::rt::spawn(overdue_actions::run(db, config.overdue_sweep_interval));
+        actix_web::rt::spawn(overdue_actions::run(
+            db.clone(),
+            config.overdue_sweep_interval,
+        ));
+        actix_web::rt::spawn(agreement_periods::run(db, config.agreement_sweep_interval));
         let server = HttpServer::new(move || build_app(state.clone(), &origins))
             .shutdown_timeout(30)
             .bind(&config.bind_addr)?;

@@ -9,6 +9,7 @@
 //! with one error enum that the HTTP layer maps to problem+json in one place. The caller opens
 //! and commits the transaction: an `Err` rolls everything back.
 
+pub mod agreements;
 pub mod api_clients;
 pub mod audit;
 pub mod context;

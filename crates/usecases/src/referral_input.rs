@@ -8,6 +8,7 @@ use crate::input::{
 };
 use crate::UseCaseError;
 use chrono::{DateTime, SubsecRound, Utc};
+use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::referral::{
     CoarseStatus, Consent, ConsentMethod, Offer, Person, PreferredFormat, ReferralScope,
     ReferralStatus, RetentionPolicy, Source, TargetGroup,
@@ -183,6 +184,7 @@ impl Prepared {
         referrer: Option<(Uuid, &'a str)>,
         external_reference: Option<&'a str>,
         consent: &'a Consent,
+        agreed_feedback: FeedbackLevel,
     ) -> NewReferral<'a> {
         NewReferral {
             id: Uuid::now_v7(),
@@ -197,6 +199,7 @@ impl Prepared {
             residence_municipality: self.residence.as_deref(),
             consent,
             person: &self.person,
+            agreed_feedback,
             // PostgreSQL keeps microseconds: the time shown before storing is the time stored.
             created_at: Utc::now().trunc_subsecs(6),
         }

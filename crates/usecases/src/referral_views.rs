@@ -3,6 +3,7 @@
 //! know, when the person is due for erasure).
 
 use chrono::{DateTime, Utc};
+use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::referral::{
     CoarseStatus, ConsentMethod, Offer, Person, PreferredFormat, Referral, ReferralAccess,
     ReferralStatus, RetentionPolicy, Source, TargetGroup, Transition,
@@ -81,8 +82,9 @@ pub struct CentreReferral {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A referral as its referrer sees it: never the person, and the detailed status and history only
-/// while the person consents to feedback.
+/// A referral as its referrer sees it: never the person; the coarse status only under a
+/// collaboration agreement that gives feedback, and the detailed status and history only under
+/// one that gives detailed feedback, while the person consents to it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferrerReferral {
     /// Identifier.
@@ -95,15 +97,21 @@ pub struct ReferrerReferral {
     pub external_reference: Option<String>,
     /// What the person is referred to.
     pub offer: Offer,
-    /// The status as far as the referrer may know it.
-    pub coarse_status: CoarseStatus,
-    /// The detailed status; `null` without the person's consent to feedback.
+    /// The feedback the collaboration agreement between your organisation and the centre gives:
+    /// `none` (the receipt only), `coarse` or `detailed`.
+    pub feedback: FeedbackLevel,
+    /// The status as far as the referrer may know it; `null` when the agreement gives no
+    /// feedback (or there is none).
+    pub coarse_status: Option<CoarseStatus>,
+    /// The detailed status; `null` unless the agreement gives detailed feedback and the person
+    /// consents to it.
     pub status: Option<ReferralStatus>,
     /// Whether the person consents to feedback now.
     pub feedback_consent: bool,
-    /// What the caller may move it to.
+    /// What the caller may move it to; empty when the agreement gives no feedback, since it would
+    /// tell how far the referral has come (a withdrawal is still taken while it is possible).
     pub allowed_transitions: Vec<ReferralStatus>,
-    /// Every step so far, with feedback consent; absent otherwise and in lists.
+    /// Every step so far, with detailed feedback and consent; absent otherwise and in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<Transition>>,
     /// The version of this view, also the `ETag`: it moves only when something shown here
@@ -199,7 +207,14 @@ pub fn view(
     }
     let (coarse_status, status) = referral.status_for_referrer();
     let feedback_consent = referral.consent.allows_feedback();
+    let detailed = referral.shows_referrer_detail();
+    let allowed_transitions = if referral.agreed_feedback.shows_coarse() {
+        allowed_transitions
+    } else {
+        Vec::new()
+    };
     ReferralView::Referrer(ReferrerReferral {
+        feedback: referral.agreed_feedback,
         id: referral.id,
         reference: referral.reference,
         target_centre_id: referral.target_centre_id,
@@ -209,7 +224,7 @@ pub fn view(
         status,
         feedback_consent,
         allowed_transitions,
-        history: details.history.filter(|_| feedback_consent),
+        history: details.history.filter(|_| detailed),
         version: referral.referrer_version,
         created_at: referral.created_at,
         updated_at: referral.referrer_updated_at,

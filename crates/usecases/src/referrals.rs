@@ -6,6 +6,7 @@
 use crate::references::{with_free_reference, References};
 use crate::referral_input::{Prepared, SelfRegistration};
 use crate::{Context, UseCaseError};
+use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::audit::Creation;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::audit::{AuditEvent, AuditFilter};
@@ -76,7 +77,8 @@ pub fn register_self(
     };
     let stored = with_free_reference(references, |reference| {
         let source = Source::SelfRegistration;
-        let new = prepared.new_referral(reference, source, None, None, &consent);
+        let no_referrer = FeedbackLevel::None;
+        let new = prepared.new_referral(reference, source, None, None, &consent, no_referrer);
         refer(ctx, &new, None)
     })?;
     match stored {

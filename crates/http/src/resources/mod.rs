@@ -2,6 +2,7 @@
 
 pub mod api_clients;
 pub mod audit_events;
+pub mod collaboration_agreements;
 pub mod collaboration_needs;
 pub mod courses;
 pub mod dialogue_meetings;
@@ -51,6 +52,7 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     dialogue_meetings::configure(config);
     follow_up_actions::configure(config);
     collaboration_needs::configure(config);
+    collaboration_agreements::configure(config);
     municipality_picture::configure(config);
     municipality_dialogue::configure(config);
     is24_questionnaires::configure(config);

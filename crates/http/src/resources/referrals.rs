@@ -18,6 +18,7 @@ use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::{AuditAction, AuditEvent, ResourceType};
 use samhandling_domain::referral::{ReasonCode, ReferralAccess, ReferralStatus, Source};
 use samhandling_domain::Role;
+use samhandling_usecases::agreements::feedback_for_referral;
 use samhandling_usecases::references::with_free_reference;
 use samhandling_usecases::referral_input::{CreateReferral, Prepared, ReferralQuery};
 use samhandling_usecases::referral_views::{view, Details, ReferralView};
@@ -150,20 +151,23 @@ async fn create_referral(
         "/api/v1/referrals",
         &request,
         move |conn, claim| {
+            let ctx = &mut Context::new(conn, &actor, &SystemClock);
+            let referrer = access.organisation_id();
+            let feedback = feedback_for_referral(ctx, target_centre_id, Some(referrer))?;
             let stored = with_free_reference::<_, ApiError>(&references, |reference| {
                 let new = prepared.new_referral(
                     reference,
                     Source::Referral,
-                    Some((access.organisation_id(), &subject)),
+                    Some((referrer, &subject)),
                     external_reference.as_deref(),
                     &consent,
+                    feedback,
                 );
                 let referral = new.to_referral();
                 // The creator sees the referrer's view, whatever other roles it holds.
                 let shown = view(access.as_referrer(), &retention, referral, Details::NONE);
                 let created = Created::new(&shown, location(new.id), Some(shown.version()))?;
                 let response = KeyClaim::response(&created);
-                let ctx = &mut Context::new(conn, &actor, &SystemClock);
                 let stored = usecases::refer(ctx, &new, claim.key(&response).as_ref())?;
                 Ok(stored.map(|_| created))
             })?;
