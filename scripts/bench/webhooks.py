@@ -170,10 +170,12 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(len(values) * q))]
 
 
-def call(method, url, token, body=None, key=None):
+def call(method, url, token, body=None, key=None, if_match=None):
     headers = {"Authorization": f"Bearer {token}"}
     if key:
         headers["Idempotency-Key"] = key
+    if if_match:
+        headers["If-Match"] = if_match
     reply = request(method, url, headers=headers, body=body, timeout=30)
     if reply.status >= 300:
         raise RuntimeError(f"{method} {url}: {reply.status} {reply.body[:300]!r}")
@@ -285,6 +287,14 @@ def run(server, centre, municipality, psql_at, settle, log):
     coordinator = server.token(centre, "centre_coordinator")
     api = f"{server.base}/api/v1"
     paced_events = round(PACED_RATE * PACED_SECONDS)
+
+    # Without a collaboration agreement the referrer is told nothing: agree on detailed feedback.
+    proposed = call("POST", f"{api}/collaboration-agreements", coordinator, {
+        "partner_organisation_id": municipality, "refers": "Alle", "feedback": "detailed",
+        "centre_contact_role": "Koordinator", "partner_contact_role": "Saksbehandler",
+        "valid_from": "2026-01-01"}, key=f"bench-agreement-{uuid.uuid4()}").json()
+    call("POST", f"{api}/collaboration-agreements/{proposed['id']}/transitions", referrer, {"to": "in_force"},
+         if_match="*")
 
     log(f"webhooks: creating {WARMUP + EVENTS + paced_events} referrals")
     with concurrent.futures.ThreadPoolExecutor(CLIENTS) as pool:

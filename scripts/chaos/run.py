@@ -386,7 +386,33 @@ def stage(binary, cluster, database, instances=1, server_env=None, referrers=("S
         "contact_token": servers[0].token(ids[COURSE_EMPLOYER], "municipal_contact"),
         "partner": ids[COURSE_CENTRE],
     }
+    for name in referrers:
+        agree(servers[0], world["centre_token"], ids[name], tokens[name])
     return url, servers, world
+
+
+def agree(server, centre_token, municipality, referrer_token):
+    """LINK Trondheim proposes a collaboration agreement for detailed feedback to `municipality`,
+    whose referrer accepts it: without one, a referrer is told nothing of its referrals, and these
+    scenarios count the status changes it is told of."""
+    proposed = request(
+        "POST",
+        f"{server.base}/api/v1/collaboration-agreements",
+        headers={"Authorization": f"Bearer {centre_token}"},
+        body={"partner_organisation_id": municipality, "refers": "Alle som ønsker en selvhjelpsgruppe",
+              "feedback": "detailed", "centre_contact_role": "Koordinator",
+              "partner_contact_role": "Saksbehandler", "valid_from": "2026-01-01"},
+    )
+    if proposed.status != 201:
+        raise RuntimeError(f"proposing an agreement failed with {proposed.status}: {proposed.body!r}")
+    accepted = request(
+        "POST",
+        f"{server.base}/api/v1/collaboration-agreements/{proposed.json()['id']}/transitions",
+        headers={"Authorization": f"Bearer {referrer_token}", "If-Match": "*"},
+        body={"to": "in_force"},
+    )
+    if accepted.status != 200:
+        raise RuntimeError(f"accepting an agreement failed with {accepted.status}: {accepted.body!r}")
 
 
 def subscribe(server, token, receiver, url=None, event_type="referral_status_changed"):

@@ -88,7 +88,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
     let (log, session) = (w.id("network_meeting"), w.id("supervision_session"));
     let (network, gathering, member) = (w.id("network"), w.id("gathering"), w.id("member"));
     let (meeting, action, verdal) = (w.id("meeting"), w.id("action"), w.id("verdal"));
-    let need = w.id("need");
+    let (need, agreement) = (w.id("need"), w.id("agreement"));
     let other_centre = f.other_centre.as_str();
     let other_referrer = f.other_municipality.as_str();
     let (kbt, colleague) = (w.token("kbt"), w.token("colleague"));
@@ -144,6 +144,9 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         // Coordination: Verdal's request to KoRus Midt, probed by KBT's adviser.
         ("get_need", call(format!("/api/v1/collaboration-needs/{need}"), kbt, None, need)),
         ("move_need", patch(format!("/api/v1/collaboration-needs/{need}/transitions"), kbt, json!({"to": "accepted"}), need)),
+        // Agreements: LINK Trondheim's proposal to Verdal, probed by LINK Oslo's coordinator.
+        ("get_agreement", call(format!("/api/v1/collaboration-agreements/{agreement}"), other_centre, None, agreement)),
+        ("move_agreement", patch(format!("/api/v1/collaboration-agreements/{agreement}/transitions"), other_centre, json!({"to": "withdrawn"}), agreement)),
         ("get_questionnaire", Probe::NotCovered("public, keyed by year: no organisation's record")),
         ("load_questionnaire", Probe::NotCovered("administrators only, keyed by year: no organisation's record")),
         // Groups, intakes and places: LINK Trondheim's, probed by LINK Oslo's coordinator.
@@ -353,6 +356,12 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     ids.insert("network", network_id);
 
     dialogue_world(t, app, (&verdal, &korus), &mut ids, &mut tokens).await;
+    // LINK Trondheim's proposal of an agreement to Verdal.
+    let agreement = created(app, "/api/v1/collaboration-agreements", &f.coordinator, &json!({
+        "partner_organisation_id": verdal.id, "refers": "Unge voksne", "feedback": "coarse",
+        "centre_contact_role": "Koordinator", "partner_contact_role": "Veileder",
+        "valid_from": day(0)})).await;
+    ids.insert("agreement", agreement.id());
 
     World { f, admin, ids, tokens }
 }

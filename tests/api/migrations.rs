@@ -2,8 +2,8 @@
 
 use diesel::RunQueryDsl;
 use samhandling_persistence::migrations::{revert_all, revert_last, run_pending};
-use samhandling_tests::referrals::{field, refer, referral_body};
-use samhandling_tests::{get, TestApp, TestDatabase};
+use samhandling_tests::referrals::{field, refer, referral_body, transition};
+use samhandling_tests::{get, send, TestApp, TestDatabase};
 
 #[derive(diesel::QueryableByName)]
 struct TableCount {
@@ -101,4 +101,34 @@ fn one_governor_per_county_stops_on_duplicates_and_names_the_county() {
     .execute(&mut conn)
     .unwrap();
     assert_eq!(run_pending(&mut conn).unwrap().len(), reverted);
+}
+
+/// Referrals made before collaboration agreements existed keep the feedback they were sent
+/// under (the detailed status with the person's consent), and no agreement change touches them;
+/// referrals made since follow the agreement, none without one.
+#[actix_web::test]
+async fn referrals_from_before_agreements_keep_their_feedback() {
+    let (t, app, f) = TestApp::started(field).await;
+    let earlier = refer(&app, &f.referrer, &referral_body(&f.centre, "Kjell", true)).await;
+    let earlier = earlier["id"].as_str().unwrap().to_owned();
+    let mut conn = t.database.connect();
+    let reverted = revert_through(&mut conn, "20261206000024");
+    assert_eq!(run_pending(&mut conn).unwrap().len(), reverted);
+    // The agreements went with the revert: the municipality has none now.
+    let later = refer(&app, &f.referrer, &referral_body(&f.centre, "Liv", true)).await;
+    assert_eq!(later["feedback"], "none");
+    for id in [&earlier, later["id"].as_str().unwrap()] {
+        let moved = send(&app, transition(id, &f.coordinator, "received")).await;
+        assert_eq!(moved.status, 200, "{}", moved.text);
+    }
+    let kept = get(&app, &format!("/api/v1/referrals/{earlier}"), &f.referrer).await;
+    assert_eq!(kept.body["feedback"], "detailed");
+    assert_eq!(kept.body["status"], "received");
+    let later = get(
+        &app,
+        &format!("/api/v1/referrals/{}", later["id"].as_str().unwrap()),
+        &f.referrer,
+    )
+    .await;
+    assert_eq!(later.body["status"], serde_json::Value::Null);
 }

@@ -19,12 +19,13 @@ use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use samhandling_auth::{TokenService, TokenSettings};
+use samhandling_domain::agreement::{AgreementStatus, CollaborationAgreement, FeedbackLevel};
 use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
 };
 use samhandling_domain::Role;
 use samhandling_http::{build_app, AppState, Policies};
-use samhandling_persistence::{organisations, DbOptions, Pools};
+use samhandling_persistence::{agreements, organisations, DbOptions, Pools};
 use serde_json::Value;
 use std::time::Duration;
 use uuid::Uuid;
@@ -249,6 +250,31 @@ impl TestApp {
     /// Stores the municipality `name`, kommunenummer `number`, directly, bypassing the API.
     pub fn municipality(&self, name: &str, number: &str) -> Organisation {
         self.organisation(OrganisationKind::Municipality, name, Some(number))
+    }
+
+    /// Stores a collaboration agreement in force since last year between `centre` and `partner`,
+    /// giving `feedback`, directly, bypassing the API (which the agreement tests go through).
+    pub fn agreement_in_force(&self, centre: Uuid, partner: Uuid, feedback: FeedbackLevel) {
+        let mut conn = self.state.database.pool().connection().expect("connects");
+        let now = chrono::Utc::now();
+        let agreement = CollaborationAgreement {
+            id: Uuid::now_v7(),
+            centre_id: centre,
+            partner_organisation_id: partner,
+            refers: "Personer som ønsker en selvhjelpsgruppe".into(),
+            feedback,
+            centre_contact_role: "Koordinator".into(),
+            partner_contact_role: "Saksbehandler".into(),
+            valid_from: now.date_naive() - chrono::Days::new(365),
+            valid_until: None,
+            status: AgreementStatus::InForce,
+            end_reason: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        agreements::insert(&mut conn, &agreement, "tester").expect("inserts");
+        agreements::mark_applied(&mut conn, agreement.id, feedback).expect("marks");
     }
 
     /// An administrator's token, acting for a fresh operator organisation.

@@ -3,11 +3,13 @@
 
 use crate::{authorized, send, App, TestApp};
 use actix_web::test::TestRequest;
+use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use serde_json::{json, Value};
 
-/// A centre, a referring municipality, a second municipality and a second centre, with tokens.
+/// A centre, a referring municipality and a second municipality, each with a collaboration
+/// agreement for detailed feedback with the centre, and a second centre, with tokens.
 pub struct Field {
     /// LINK Trondheim, the centre referrals go to.
     pub centre: Organisation,
@@ -31,6 +33,9 @@ pub fn field(t: &TestApp) -> Field {
     let municipality = t.municipality("Stjørdal kommune", "5035");
     let other = t.municipality("Levanger kommune", "5037");
     let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", Some("0301"));
+    // Both municipalities agreed on detailed feedback with the centre.
+    t.agreement_in_force(centre.id, municipality.id, FeedbackLevel::Detailed);
+    t.agreement_in_force(centre.id, other.id, FeedbackLevel::Detailed);
     Field {
         coordinator: t.token(centre.id, &[Role::CentreCoordinator]),
         referrer: t.token(municipality.id, &[Role::Referrer]),

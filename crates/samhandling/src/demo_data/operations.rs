@@ -15,7 +15,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
-use cases::{coordination, courses, dialogue, enrolments, group_sessions, groups, intakes, is24};
+use cases::{
+    agreements, coordination, courses, dialogue, enrolments, group_sessions, groups, intakes, is24,
+};
 use cases::{learning_networks as networks, memberships, network_meetings, referrals};
 
 /// Calls the use case of `step` for the organisation `ctx` acts for (none: the system's own
@@ -133,6 +135,12 @@ fn play_dialogue(
         "move_action" => run(with, |to| {
             dialogue::move_action(ctx, caller, last.ok_or(UseCaseError::NotFound)?, to)
         }),
+        "propose_agreement" => run(with, |(id, proposal)| {
+            agreements::propose_agreement(ctx, caller, id, &proposal)
+        }),
+        "move_agreement" => run(with, |(id, step)| {
+            agreements::move_agreement(ctx, caller, id, Precondition::Any, &step)
+        }),
         "request_help" => run(with, |(id, request)| {
             coordination::request_help(ctx, caller, id, &request)
         }),
@@ -195,8 +203,14 @@ fn refer(
     let referrer = (source == Source::Referral).then_some((org, ACTOR));
     let (prepared, consent) = (Prepared::from_request(new), new.consent.to_consent()?);
     let external = new.external_reference.as_deref();
+    let feedback = cases::agreements::feedback_for_referral(
+        ctx,
+        new.target_centre_id,
+        referrer.map(|(org, _)| org),
+    )?;
     let stored = with_free_reference(&References::random(), |reference| {
-        let mut new = prepared.new_referral(reference, source, referrer, external, &consent);
+        let mut new =
+            prepared.new_referral(reference, source, referrer, external, &consent, feedback);
         (new.id, new.created_at) = (id, ctx.now());
         referrals::refer(ctx, &new, None)
     })?;

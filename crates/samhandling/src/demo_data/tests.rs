@@ -2,6 +2,7 @@
 //! nothing.
 
 use super::*;
+use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::audit::AuditAction;
 use samhandling_domain::group::GroupStatus;
 use samhandling_domain::group::{CentreScope, Group, GroupScope};
@@ -224,6 +225,26 @@ fn link_trondheim_has_groups_and_referrals_at_every_status() {
         .find(|r| r.status == ReferralStatus::Expired)
         .expect("an expired referral");
     assert!(expired.erased_at.is_some(), "the sweep erases what expires");
+
+    // Each referral gets the feedback its municipality agreed on with the centre: Stjørdal
+    // detailed, Levanger coarse, Selbu none, and Frosta, without an agreement, the receipt only.
+    for (municipality, agreed) in [
+        ("Stjørdal kommune", FeedbackLevel::Detailed),
+        ("Levanger kommune", FeedbackLevel::Coarse),
+        ("Selbu kommune", FeedbackLevel::None),
+        ("Frosta kommune", FeedbackLevel::None),
+    ] {
+        let referrer = centre_id(&loaded, municipality);
+        let theirs: Vec<_> = seen
+            .referrals
+            .iter()
+            .filter(|r| r.referring_organisation_id == Some(referrer))
+            .collect();
+        assert!(!theirs.is_empty(), "{municipality} referred nobody");
+        for referral in theirs {
+            assert_eq!(referral.agreed_feedback, agreed, "{municipality}");
+        }
+    }
 
     // Intakes: booked, and held with every outcome.
     assert!(seen.intakes.iter().any(|i| i.completion.is_none()));
