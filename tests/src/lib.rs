@@ -169,7 +169,9 @@ impl TestApp {
             },
         );
         let tokens = TokenService::new(settings).expect("token settings are valid");
-        let state = web::Data::new(AppState::new(&pools, tokens.clone(), &settings.secret));
+        let state = web::Data::new(
+            AppState::new(&pools, tokens.clone(), &settings.secret).expect("the metrics register"),
+        );
         TestApp {
             database,
             state,

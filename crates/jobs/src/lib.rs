@@ -6,6 +6,7 @@
 //! drained.
 
 pub mod delivery;
+pub mod metrics;
 pub mod overdue_actions;
 pub mod retention;
 

@@ -9,6 +9,7 @@ use samhandling_auth::TokenService;
 use samhandling_domain::Role;
 use samhandling_http::{build_app, AppState};
 use samhandling_jobs::delivery::Deliverer;
+use samhandling_jobs::metrics::JobMetrics;
 use samhandling_jobs::{overdue_actions, retention};
 use samhandling_persistence::{migrations, Db, DbOptions, Pools};
 use std::process::ExitCode;
@@ -86,6 +87,8 @@ enum Failure {
     Io(#[from] std::io::Error),
     #[error("the OpenAPI document cannot be printed: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the metrics cannot be set up: {0}")]
+    Metrics(#[from] samhandling_http::metrics::MetricsError),
 }
 
 fn main() -> ExitCode {
@@ -241,17 +244,22 @@ fn serve() -> Result<(), Failure> {
     migrate_with(&pools.jobs)?;
     let tokens = TokenService::new(&config.tokens)?;
     let state = web::Data::new(
-        AppState::new(&pools, tokens, &config.tokens.secret).with_policies(config.policies.clone()),
+        AppState::new(&pools, tokens, &config.tokens.secret)?
+            .with_policies(config.policies.clone()),
     );
+    let job_metrics = JobMetrics::register(state.metrics.registry())?;
     let origins = config.cors_allowed_origins.clone();
     let db = pools.jobs;
-    let deliverer = Deliverer::new(db.clone(), config.delivery).listening_on(&config.database_url);
+    let deliverer = Deliverer::new(db.clone(), config.delivery)
+        .listening_on(&config.database_url)
+        .counted_in(job_metrics.deliveries);
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(deliverer.run());
         actix_web::rt::spawn(retention::run(
             db.clone(),
             config.retention,
             config.retention_sweep_interval,
+            job_metrics.retention,
         ));
         actix_web::rt::spawn(overdue_actions::run(db, config.overdue_sweep_interval));
         let server = HttpServer::new(move || build_app(state.clone(), &origins))
