@@ -7,7 +7,7 @@ use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
 use samhandling_auth::TokenService;
 use samhandling_domain::Role;
-use samhandling_http::{build_app, AppState};
+use samhandling_http::{build_app, metrics_app, AppState};
 use samhandling_jobs::delivery::Deliverer;
 use samhandling_jobs::metrics::JobMetrics;
 use samhandling_jobs::{overdue_actions, retention};
@@ -262,14 +262,40 @@ fn serve() -> Result<(), Failure> {
             job_metrics.retention,
         ));
         actix_web::rt::spawn(overdue_actions::run(db, config.overdue_sweep_interval));
+        let metrics = match &config.metrics_bind {
+            Some(address) => Some(serve_metrics(state.clone(), address)?),
+            None => None,
+        };
         let server = HttpServer::new(move || build_app(state.clone(), &origins))
             .shutdown_timeout(30)
             .bind(&config.bind_addr)?;
         for address in server.addrs() {
             log::info!("serving on http://{address} (Swagger UI: http://{address}/swagger-ui/)");
         }
-        server.run().await
+        let outcome = server.run().await;
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
+        outcome
     })?;
     log::info!("stopped");
     Ok(())
+}
+
+/// Serves `GET /metrics` on `address`, apart from the API, on one worker; answers its handle.
+fn serve_metrics(
+    state: web::Data<AppState>,
+    address: &str,
+) -> std::io::Result<actix_web::dev::ServerHandle> {
+    let server = HttpServer::new(move || metrics_app(state.clone()))
+        .workers(1)
+        .disable_signals()
+        .bind(address)?;
+    for address in server.addrs() {
+        log::info!("metrics on http://{address}/metrics");
+    }
+    let running = server.run();
+    let handle = running.handle();
+    actix_web::rt::spawn(running);
+    Ok(handle)
 }
