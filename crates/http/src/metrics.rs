@@ -46,7 +46,7 @@ const LATENCY_BUCKETS: &[f64] = &[
 const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0];
 
 /// Registers `collector` in `registry` and hands it back.
-pub fn register<C: Collector + Clone + 'static>(
+fn register<C: Collector + Clone + 'static>(
     registry: &Registry,
     collector: C,
 ) -> Result<C, MetricsError> {
@@ -55,7 +55,7 @@ pub fn register<C: Collector + Clone + 'static>(
 }
 
 /// A latency histogram of `name`, registered.
-pub fn histogram(registry: &Registry, name: &str, help: &str) -> Result<Histogram, MetricsError> {
+fn histogram(registry: &Registry, name: &str, help: &str) -> Result<Histogram, MetricsError> {
     register(
         registry,
         Histogram::with_opts(HistogramOpts::new(name, help).buckets(LATENCY_BUCKETS.to_vec()))?,
@@ -63,7 +63,7 @@ pub fn histogram(registry: &Registry, name: &str, help: &str) -> Result<Histogra
 }
 
 /// A counter of `name` by `labels`, registered.
-pub fn counter_vec(
+fn counter_vec(
     registry: &Registry,
     name: &str,
     help: &str,
@@ -73,7 +73,7 @@ pub fn counter_vec(
 }
 
 /// A gauge of `name` by `labels`, registered.
-pub fn gauge_vec(
+fn gauge_vec(
     registry: &Registry,
     name: &str,
     help: &str,

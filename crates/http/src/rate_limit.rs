@@ -23,7 +23,7 @@ pub struct Limit {
     /// The keyed hash of the client's address.
     pub client_hash: Vec<u8>,
     /// Counts this limit's refusals for the metrics (by bucket, never by client).
-    pub refusals: prometheus::IntCounter,
+    refusals: prometheus::IntCounter,
 }
 
 /// The client's address as rate limits count it.
