@@ -22,7 +22,7 @@ fn state_with_pool(t: &TestApp, connections: u32, checkout: Duration) -> web::Da
             ..DbOptions::default()
         },
     );
-    web::Data::new(AppState::new(&pools, t.tokens.clone(), SECRET))
+    web::Data::new(AppState::new(&pools, t.tokens.clone(), SECRET).unwrap())
 }
 
 fn sql(t: &TestApp, statement: &str) {
@@ -151,7 +151,7 @@ async fn background_work_and_the_read_audit_never_take_a_request_connection() {
             ..DbOptions::default()
         },
     );
-    let state = web::Data::new(AppState::new(&pools, t.tokens.clone(), SECRET));
+    let state = web::Data::new(AppState::new(&pools, t.tokens.clone(), SECRET).unwrap());
     let requests = pools.requests.clone();
     let held = web::block(move || (requests.connection(), requests.connection()))
         .await

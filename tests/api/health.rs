@@ -38,7 +38,7 @@ async fn without_a_database_the_api_answers_503_quickly() {
         .unwrap()
         .token;
     let app = test::init_service(build_app(
-        web::Data::new(AppState::new(&pools, tokens, &settings.secret)),
+        web::Data::new(AppState::new(&pools, tokens, &settings.secret).unwrap()),
         &[],
     ))
     .await;

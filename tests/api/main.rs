@@ -18,6 +18,7 @@ mod groups;
 mod health;
 mod idempotency;
 mod learning_networks;
+mod metrics;
 mod migrations;
 mod network_meetings;
 mod openapi;

@@ -2,6 +2,7 @@
 
 use actix_web::test::TestRequest;
 use samhandling_http::Policies;
+use samhandling_tests::metrics::scrape;
 use samhandling_tests::referrals::field;
 use samhandling_tests::{get, send, TestApp};
 use serde_json::json;
@@ -88,6 +89,13 @@ async fn too_many_registrations_from_one_address_get_429() {
     }
     let refused = send(&app, post(&registration(f.centre.id, "Person3"))).await;
     refused.assert_problem(429);
+    assert_eq!(
+        scrape(&t).await.expect(
+            "samhandling_rate_limit_refusals_total",
+            &[("bucket", "self_registrations")]
+        ),
+        1
+    );
     assert!(refused
         .header("retry-after")
         .is_some_and(|seconds| seconds.parse::<u64>().unwrap() > 0));

@@ -5,7 +5,9 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_jobs::delivery::{Deliverer, DeliverySettings};
+use samhandling_jobs::metrics::JobMetrics;
 use samhandling_persistence::webhooks::LISTENER_APPLICATION_NAME;
+use samhandling_tests::metrics::scrape;
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
 use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe, subscribe_to};
@@ -103,7 +105,8 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
         transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
     )
     .await;
-    let deliverer = deliverer(&t);
+    let counted = JobMetrics::register(t.state.metrics.registry()).unwrap();
+    let deliverer = deliverer(&t).counted_in(counted.deliveries);
     for _ in 0..5 {
         deliver(&deliverer).await;
     }
@@ -112,6 +115,15 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
         received.iter().map(|r| r.answered).collect::<Vec<_>>(),
         vec![500, 500, 200]
     );
+    // The metrics count the attempts by outcome, and the outbox by state.
+    let scraped = scrape(&t).await;
+    let attempts = "samhandling_webhook_delivery_attempts_total";
+    assert_eq!(scraped.expect(attempts, &[("outcome", "http_5xx")]), 2);
+    assert_eq!(scraped.expect(attempts, &[("outcome", "delivered")]), 1);
+    assert_eq!(scraped.expect(attempts, &[("outcome", "timeout")]), 0);
+    let outbox = "samhandling_webhook_outbox_deliveries";
+    assert_eq!(scraped.expect(outbox, &[("state", "delivered")]), 1);
+    assert_eq!(scraped.expect(outbox, &[("state", "pending")]), 0);
     let ids: Vec<&str> = received
         .iter()
         .map(|r| r.header("webhook-id").unwrap())
@@ -548,6 +560,13 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
     assert_eq!(paused.body["health"]["last_outcome"], "http_5xx");
     assert!(paused.body["health"]["paused_until"].is_string());
     assert_eq!(deliver(&pausing).await, 0, "nothing is tried while paused");
+    let scraped = scrape(&t).await;
+    let subscriptions = "samhandling_webhook_subscriptions";
+    assert_eq!(scraped.expect(subscriptions, &[("state", "paused")]), 1);
+    assert_eq!(scraped.expect(subscriptions, &[("state", "failing")]), 0);
+    let outbox = "samhandling_webhook_outbox_deliveries";
+    assert_eq!(scraped.expect(outbox, &[("state", "pending")]), 6);
+    assert!(scraped.value("samhandling_webhook_outbox_oldest_pending_seconds", &[]) > 0.0);
 
     // Past the retry window: abandoned, failing.
     let since = chrono::Utc::now() - chrono::TimeDelta::hours(1);
@@ -573,6 +592,10 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
         "{}",
         failing.text
     );
+    let scraped = scrape(&t).await;
+    assert_eq!(scraped.expect(subscriptions, &[("state", "paused")]), 0);
+    assert_eq!(scraped.expect(subscriptions, &[("state", "failing")]), 1);
+    assert_eq!(scraped.expect(outbox, &[("state", "abandoned")]), 6);
     let log = get(
         &app,
         &format!("/api/v1/webhook-subscriptions/{subscription}/deliveries"),

@@ -8,6 +8,7 @@ pub mod database;
 pub mod disclosure;
 pub mod groups;
 pub mod logs;
+pub mod metrics;
 pub mod receiver;
 pub mod referrals;
 pub mod webhooks;
@@ -24,7 +25,7 @@ use samhandling_domain::organisation::{
     MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
 };
 use samhandling_domain::Role;
-use samhandling_http::{build_app, AppState, Policies};
+use samhandling_http::{build_app, metrics_app, AppState, Policies};
 use samhandling_persistence::{agreements, organisations, DbOptions, Pools};
 use serde_json::Value;
 use std::time::Duration;
@@ -170,7 +171,9 @@ impl TestApp {
             },
         );
         let tokens = TokenService::new(settings).expect("token settings are valid");
-        let state = web::Data::new(AppState::new(&pools, tokens.clone(), &settings.secret));
+        let state = web::Data::new(
+            AppState::new(&pools, tokens.clone(), &settings.secret).expect("the metrics register"),
+        );
         TestApp {
             database,
             state,
@@ -195,6 +198,11 @@ impl TestApp {
     /// The application, ready to be called in-process.
     pub async fn service(&self) -> impl App {
         test::init_service(build_app(self.state.clone(), &[])).await
+    }
+
+    /// The metrics application (what `METRICS_BIND` serves), ready to be called in-process.
+    pub async fn metrics_service(&self) -> impl App {
+        test::init_service(metrics_app(self.state.clone())).await
     }
 
     /// A token for `organisation_id` with `roles`.
@@ -438,6 +446,22 @@ pub async fn client_token(
         .as_str()
         .expect("an access token")
         .to_owned()
+}
+
+/// `GET path` over a real TCP connection to `address`, as raw HTTP/1.1 text (status line,
+/// headers and body). Blocking work runs on a blocking thread.
+pub async fn get_over_tcp(address: std::net::SocketAddr, path: &str) -> String {
+    use std::io::{Read, Write};
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    web::block(move || {
+        let mut stream = std::net::TcpStream::connect(address).expect("connects");
+        stream.write_all(request.as_bytes()).expect("sends");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("reads");
+        response
+    })
+    .await
+    .expect("the blocking thread runs")
 }
 
 /// A request with a bearer token.

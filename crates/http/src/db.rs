@@ -8,30 +8,41 @@
 //! 503, never a hang.
 
 use crate::error::ApiError;
+use crate::metrics::TurnMetrics;
 use actix_web::web;
 use samhandling_persistence::{in_transaction, Db, PgConnection};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-/// Turns at the database, one per pooled connection, granted first come, first served.
+/// Turns at the database, one per pooled connection, granted first come, first served, with
+/// the waits counted for the metrics.
 #[derive(Debug)]
-pub struct Turns(Semaphore);
+pub struct Turns {
+    semaphore: Semaphore,
+    metrics: TurnMetrics,
+}
 
 impl Turns {
     /// As many turns as the pool has connections.
-    pub fn new(connections: u32) -> Turns {
-        Turns(Semaphore::new(
-            usize::try_from(connections).unwrap_or(usize::MAX),
-        ))
+    pub fn new(connections: u32, metrics: TurnMetrics) -> Turns {
+        Turns {
+            semaphore: Semaphore::new(usize::try_from(connections).unwrap_or(usize::MAX)),
+            metrics,
+        }
     }
 
     async fn take(&self, deadline: Instant) -> Result<SemaphorePermit<'_>, ApiError> {
         let busy = || ApiError::Unavailable("every database connection stayed busy".into());
-        tokio::time::timeout_at(deadline.into(), self.0.acquire())
-            .await
-            .map_err(|_| busy())?
-            .map_err(|_| busy())
+        let started = Instant::now();
+        self.metrics.waiting.inc();
+        let turn = tokio::time::timeout_at(deadline.into(), self.semaphore.acquire()).await;
+        self.metrics.waiting.dec();
+        self.metrics.wait.observe(started.elapsed().as_secs_f64());
+        if turn.is_err() {
+            self.metrics.timeouts.inc();
+        }
+        turn.map_err(|_| busy())?.map_err(|_| busy())
     }
 }
 
@@ -46,11 +57,16 @@ pub struct Database {
 impl Database {
     /// Requests drawing from `pool`, with one turn per connection of it (nothing else draws from
     /// it, so a turn is a connection).
-    pub fn new(pool: Db) -> Database {
+    pub fn new(pool: Db, metrics: TurnMetrics) -> Database {
         Database {
-            turns: Arc::new(Turns::new(pool.max_size())),
+            turns: Arc::new(Turns::new(pool.max_size(), metrics)),
             pool,
         }
+    }
+
+    /// Turns no request holds now.
+    pub fn free_turns(&self) -> usize {
+        self.turns.semaphore.available_permits()
     }
 
     /// The pool itself, for what waits for no turn (readiness) and for tests.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod etag;
 pub mod idempotency;
 pub mod input;
+pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod rate_limit;
@@ -33,6 +34,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
+pub use metrics::metrics_app;
 pub use state::{AppState, Policies};
 
 /// Where the document is served.
@@ -129,4 +131,5 @@ pub fn build_app(
             cors(allowed_origins, methods),
         ))
         .wrap(from_fn(context::request_context))
+        .wrap(from_fn(metrics::track))
 }

@@ -22,6 +22,8 @@ pub struct Limit {
     pub per_hour: u32,
     /// The keyed hash of the client's address.
     pub client_hash: Vec<u8>,
+    /// Counts this limit's refusals for the metrics (by bucket, never by client).
+    refusals: prometheus::IntCounter,
 }
 
 /// The client's address as rate limits count it.
@@ -85,6 +87,7 @@ impl Limit {
             bucket,
             per_hour,
             client_hash: mac.finalize().into_bytes().to_vec(),
+            refusals: state.metrics.rate_limit_refusals(bucket),
         })
     }
 
@@ -104,6 +107,7 @@ impl Limit {
             bucket,
             per_hour,
             client_hash: mac.finalize().into_bytes().to_vec(),
+            refusals: state.metrics.rate_limit_refusals(bucket),
         })
     }
 
@@ -133,6 +137,7 @@ impl Limit {
             reset_seconds: u64::try_from(reset).unwrap_or(3600),
         };
         if hits > self.per_hour {
+            self.refusals.inc();
             return Err(ApiError::TooManyRequests(quota.reset_seconds, Some(quota)));
         }
         Ok(quota)

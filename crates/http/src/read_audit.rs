@@ -19,6 +19,7 @@
 //! the 404 of an id that never existed take the same path and the same time.
 
 use crate::error::ApiError;
+use crate::metrics::ReadAuditMetrics;
 use samhandling_domain::audit::NewAuditEvent;
 use samhandling_persistence::{audit, Db};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
@@ -50,17 +51,29 @@ struct Pending {
 #[derive(Debug, Clone)]
 pub struct ReadAudit {
     queue: SyncSender<Pending>,
+    metrics: ReadAuditMetrics,
 }
 
 impl ReadAudit {
     /// Starts the writer on its own thread; it ends when the last handle is dropped.
-    pub fn start(db: Db) -> ReadAudit {
+    pub fn start(db: Db, metrics: ReadAuditMetrics) -> ReadAudit {
         let (queue, pending) = mpsc::sync_channel(BACKLOG);
+        let counted = metrics.clone();
         std::thread::Builder::new()
             .name("read-audit".into())
-            .spawn(move || write_batches(&db, &pending))
+            .spawn(move || write_batches(&db, &pending, &counted))
             .unwrap_or_else(|error| panic!("cannot start the read-audit writer: {error}"));
-        ReadAudit { queue }
+        ReadAudit { queue, metrics }
+    }
+
+    /// Hands `pending` to the writer, counted in its backlog (before it is queued, so that the
+    /// writer never takes away what was not yet added).
+    fn send(&self, pending: Pending) -> Result<(), ApiError> {
+        self.metrics.backlog.inc();
+        self.queue.try_send(pending).map_err(|error| {
+            self.metrics.backlog.dec();
+            refused(error)
+        })
     }
 
     /// Records `event` durably; returns once it is committed.
@@ -76,13 +89,11 @@ impl ReadAudit {
 
     async fn queue_one(&self, kind: Kind, event: NewAuditEvent) -> Result<(), ApiError> {
         let (written, committed) = oneshot::channel();
-        self.queue
-            .try_send(Pending {
-                kind,
-                event,
-                written,
-            })
-            .map_err(refused)?;
+        self.send(Pending {
+            kind,
+            event,
+            written,
+        })?;
         committed
             .await
             .map_err(|_| ApiError::Internal("the read-audit writer dropped an event".into()))?
@@ -95,14 +106,12 @@ impl ReadAudit {
             .into_iter()
             .map(|event| {
                 let (written, committed) = oneshot::channel();
-                self.queue
-                    .try_send(Pending {
-                        kind: Kind::Read,
-                        event,
-                        written,
-                    })
-                    .map(|()| committed)
-                    .map_err(refused)
+                self.send(Pending {
+                    kind: Kind::Read,
+                    event,
+                    written,
+                })
+                .map(|()| committed)
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
         for committed in waiting {
@@ -129,10 +138,13 @@ fn refused(error: TrySendError<Pending>) -> ApiError {
 /// The writer: takes whatever is waiting (at least one event), commits it as one batch, answers
 /// every request in it, and starts over. A failed batch fails every request in it; a denial that
 /// fails alone fails only its own request.
-fn write_batches(db: &Db, pending: &Receiver<Pending>) {
+fn write_batches(db: &Db, pending: &Receiver<Pending>, metrics: &ReadAuditMetrics) {
     while let Ok(first) = pending.recv() {
         let mut batch = vec![first];
         batch.extend(pending.try_iter().take(MAX_BATCH - 1));
+        let size = batch.len();
+        metrics.backlog.sub(i64::try_from(size).unwrap_or(i64::MAX));
+        let started = std::time::Instant::now();
         let (reads, denials): (Vec<Pending>, Vec<Pending>) = batch
             .into_iter()
             .partition(|pending| pending.kind == Kind::Read);
@@ -145,7 +157,12 @@ fn write_batches(db: &Db, pending: &Receiver<Pending>) {
         let result: Result<Vec<_>, ApiError> =
             db.with_connection(|conn| Ok(audit::record_batch(conn, &read_events, &denial_events)?));
         let batch_result = result.as_ref().map(|_| ()).map_err(Clone::clone);
+        metrics.flush.observe(started.elapsed().as_secs_f64());
+        metrics
+            .batch_events
+            .observe(f64::from(u32::try_from(size).unwrap_or(u32::MAX)));
         if let Err(error) = &batch_result {
+            metrics.failed_batches.inc();
             log::warn!(
                 "read audit: a batch of {} events failed: {error}",
                 read_events.len() + denial_events.len()

@@ -6,6 +6,7 @@
 use crate::db::Database;
 use crate::directory::Directory;
 use crate::error::ApiError;
+use crate::metrics::{Metrics, MetricsError};
 use crate::read_audit::ReadAudit;
 use samhandling_auth::TokenService;
 use samhandling_domain::referral::RetentionPolicy;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub directory: Arc<Directory>,
     /// Verifies client secrets a few at a time.
     pub hashing: Arc<Hashing>,
+    /// This instance's metrics, served on `METRICS_BIND` when set.
+    pub metrics: Metrics,
 }
 
 /// Client-secret verification, bounded: Argon2 is slow on purpose (tens of milliseconds of a
@@ -114,10 +117,17 @@ impl AppState {
     /// turn per connection of it (nothing else draws from it, so a turn is a connection), and read
     /// events are written on `pools.read_audit`. Keys are derived from the token secret, so every
     /// instance that shares the secret accepts the others' cursors and counts the same clients.
-    pub fn new(pools: &Pools, tokens: TokenService, token_secret: &[u8]) -> AppState {
-        AppState {
-            database: Database::new(pools.requests.clone()),
-            read_audit: ReadAudit::start(pools.read_audit.clone()),
+    /// The metrics get a registry of their own, watching `pools`; it fails only if a metric's
+    /// definition is malformed.
+    pub fn new(
+        pools: &Pools,
+        tokens: TokenService,
+        token_secret: &[u8],
+    ) -> Result<AppState, MetricsError> {
+        let metrics = Metrics::new(pools)?;
+        Ok(AppState {
+            database: Database::new(pools.requests.clone(), metrics.turns()),
+            read_audit: ReadAudit::start(pools.read_audit.clone(), metrics.read_audit()),
             tokens,
             cursor_key: derive_key(b"samhandling pagination cursor v1", token_secret),
             client_key: derive_key(b"samhandling client address v1", token_secret),
@@ -125,7 +135,8 @@ impl AppState {
             references: References::random(),
             directory: Arc::new(Directory::default()),
             hashing: Arc::new(Hashing::for_this_machine()),
-        }
+            metrics,
+        })
     }
 
     /// The same state drawing references from `references` (tests force collisions with it).

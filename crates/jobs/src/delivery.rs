@@ -21,6 +21,7 @@
 //! were recorded leaves those deliveries (at most one per subscription, the one in flight) to be
 //! sent again, with the same `webhook-id`.
 
+use crate::metrics::DeliveryMetrics;
 use chrono::Utc;
 use samhandling_auth::webhook_signatures::signature_header;
 use samhandling_domain::webhook::{is_public_address, DeliveryOutcome, RetryPolicy};
@@ -92,6 +93,8 @@ pub struct Deliverer {
     settings: DeliverySettings,
     /// Where the worker listens for new deliveries; `None` relies on the poll alone.
     listen_url: Option<Arc<str>>,
+    /// Counts attempts by outcome; `None` counts nothing.
+    metrics: Option<DeliveryMetrics>,
 }
 
 /// How often the listener reads what its connection has received. diesel offers no socket to
@@ -156,7 +159,15 @@ impl Deliverer {
             agent,
             settings,
             listen_url: None,
+            metrics: None,
         }
+    }
+
+    /// Makes the worker count its attempts by outcome in `metrics`.
+    #[must_use]
+    pub fn counted_in(mut self, metrics: DeliveryMetrics) -> Deliverer {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Makes [`Deliverer::run`] listen for new deliveries on a connection of its own to
@@ -186,6 +197,9 @@ impl Deliverer {
     /// held while the receiver is waited for.
     fn attempt(&self, claimed: &ClaimedDelivery) -> Result<(), StoreError> {
         let outcome = self.send(claimed);
+        if let Some(metrics) = &self.metrics {
+            metrics.attempted(outcome.outcome);
+        }
         let next = if outcome.outcome.is_delivered() {
             NextStep::Delivered
         } else {

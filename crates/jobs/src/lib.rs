@@ -7,6 +7,7 @@
 
 pub mod agreement_periods;
 pub mod delivery;
+pub mod metrics;
 pub mod overdue_actions;
 pub mod retention;
 

@@ -7,6 +7,7 @@
 //! audited. Housekeeping tables forget what they no longer need. Runs periodically in the server
 //! and on demand with `samhandling retention run`; instances share the work row by row.
 
+use crate::metrics::RetentionMetrics;
 use crate::{in_batches, BATCH};
 use chrono::{TimeDelta, Utc};
 use samhandling_domain::audit::Actor;
@@ -17,7 +18,7 @@ use samhandling_persistence::{
 };
 use samhandling_usecases::referrals as usecases;
 use samhandling_usecases::{Context, SystemClock, UseCaseError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// What a sweep did.
@@ -91,10 +92,14 @@ fn sweep_on(
     Ok(report)
 }
 
-/// Sweeps every `interval` until the runtime stops; spawn it on the server's runtime.
-pub async fn run(db: Db, policy: RetentionPolicy, interval: Duration) {
+/// Sweeps every `interval` until the runtime stops, recording each run in `metrics`; spawn it on
+/// the server's runtime.
+pub async fn run(db: Db, policy: RetentionPolicy, interval: Duration, metrics: RetentionMetrics) {
     super::every(interval, "retention sweep", move || {
-        let report = sweep(&db, &policy)?;
+        let started = Instant::now();
+        let swept = sweep(&db, &policy);
+        metrics.swept(swept.as_ref().ok(), started.elapsed());
+        let report = swept?;
         if report.erased > 0 || report.notices > 0 {
             log::info!(
                 "retention sweep: {} centres told, {} referrals expired, {} erased",

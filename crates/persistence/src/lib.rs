@@ -43,5 +43,5 @@ pub mod webhooks;
 
 pub use diesel::PgConnection;
 pub use error::StoreError;
-pub use pool::{Db, DbOptions, PooledConnection, Pools};
+pub use pool::{Db, DbOptions, PoolState, PooledConnection, Pools};
 pub use transaction::in_transaction;

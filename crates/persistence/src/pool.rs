@@ -50,6 +50,17 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// How many connections a pool holds now, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    /// Connections open, in use or idle.
+    pub connections: u32,
+    /// Open connections no one has checked out.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max_size: u32,
+}
+
 /// Sets per-session limits on every new connection.
 #[derive(Debug)]
 struct SessionSettings {
@@ -88,6 +99,16 @@ impl Db {
     /// The most connections the pool opens.
     pub fn max_size(&self) -> u32 {
         self.pool.max_size()
+    }
+
+    /// How many connections are open and idle now.
+    pub fn state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState {
+            connections: state.connections,
+            idle: state.idle_connections,
+            max_size: self.pool.max_size(),
+        }
     }
 
     /// The longest a caller waits for a connection.

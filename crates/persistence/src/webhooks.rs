@@ -852,3 +852,47 @@ pub fn list_deliveries(
     }
     Ok(found)
 }
+
+/// How the outbox and the subscriptions stand now, for the metrics: counts only, never an id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, QueryableByName)]
+pub struct OutboxState {
+    /// Deliveries still to be sent.
+    #[diesel(sql_type = BigInt)]
+    pub pending: i64,
+    /// Deliveries acknowledged and still kept in the delivery log.
+    #[diesel(sql_type = BigInt)]
+    pub delivered: i64,
+    /// Deliveries given up on and still kept in the delivery log.
+    #[diesel(sql_type = BigInt)]
+    pub abandoned: i64,
+    /// Seconds since the oldest pending delivery's event (0 when nothing is pending).
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub oldest_pending_seconds: f64,
+    /// Subscriptions waiting after failures (`paused_until` ahead).
+    #[diesel(sql_type = BigInt)]
+    pub subscriptions_paused: i64,
+    /// Subscriptions whose deliveries were abandoned, until their owner replays.
+    #[diesel(sql_type = BigInt)]
+    pub subscriptions_failing: i64,
+}
+
+/// The outbox by state and the subscriptions paused or failing, in one statement: the pending
+/// count reads the partial pending index, the finished ones the finished index (what the
+/// retention sweep keeps, 30 days), the subscriptions' a table of one row per subscription.
+pub fn outbox_state(conn: &mut PgConnection) -> Result<OutboxState, StoreError> {
+    Ok(diesel::sql_query(
+        "SELECT \
+             (SELECT count(*) FROM webhook_deliveries \
+                 WHERE delivered_at IS NULL AND abandoned_at IS NULL) AS pending, \
+             (SELECT count(*) FROM webhook_deliveries WHERE delivered_at IS NOT NULL) AS delivered, \
+             (SELECT count(*) FROM webhook_deliveries WHERE abandoned_at IS NOT NULL) AS abandoned, \
+             COALESCE((SELECT extract(epoch FROM now() - min(created_at))::float8 \
+                 FROM webhook_deliveries \
+                 WHERE delivered_at IS NULL AND abandoned_at IS NULL), 0) AS oldest_pending_seconds, \
+             count(*) FILTER (WHERE state = 'active' AND paused_until > now()) \
+                 AS subscriptions_paused, \
+             count(*) FILTER (WHERE state = 'failing') AS subscriptions_failing \
+         FROM webhook_subscriptions WHERE deleted_at IS NULL",
+    )
+    .get_result(conn)?)
+}

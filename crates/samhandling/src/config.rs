@@ -47,6 +47,9 @@ pub struct Config {
     pub database_url: String,
     /// Address to listen on.
     pub bind_addr: String,
+    /// Address to serve `GET /metrics` on, apart from the API; `None` (the default) serves no
+    /// metrics at all.
+    pub metrics_bind: Option<String>,
     /// Token signing and checking.
     pub tokens: TokenSettings,
     /// Origins allowed to call from a browser.
@@ -76,6 +79,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("database_url", &"<redacted>")
             .field("bind_addr", &self.bind_addr)
+            .field("metrics_bind", &self.metrics_bind)
             .field("tokens", &self.tokens)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("db", &self.db)
@@ -310,9 +314,18 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
     if tokens.secret == DEVELOPMENT_SECRET && !is_loopback(&bind_addr) {
         return Err(ConfigError::DevSecretBeyondLoopback);
     }
+    let metrics_bind = env.var("METRICS_BIND").map(|value| value.trim().to_owned());
+    if metrics_bind.as_deref() == Some(bind_addr.as_str()) {
+        return Err(ConfigError::Invalid {
+            name: "METRICS_BIND",
+            reason: "must differ from BIND_ADDR: metrics are never served on the API's address"
+                .into(),
+        });
+    }
     Ok(Config {
         database_url: database_url(env)?,
         bind_addr,
+        metrics_bind,
         tokens,
         cors_allowed_origins: env
             .var("CORS_ALLOWED_ORIGINS")
@@ -480,6 +493,7 @@ mod tests {
     fn defaults_and_overrides() {
         let config = load(&env(&[URL, STRONG])).expect("valid");
         assert_eq!(config.bind_addr, "127.0.0.1:8080");
+        assert_eq!(config.metrics_bind, None, "no metrics unless asked for");
         assert_eq!(config.tokens.ttl, Duration::from_hours(1));
         assert_eq!(config.db.max_size, 10);
         assert!(config.cors_allowed_origins.is_empty());
@@ -490,6 +504,7 @@ mod tests {
             ("TOKEN_TTL", "30m"),
             ("DB_POOL_SIZE", "16"),
             ("OVERDUE_SWEEP_INTERVAL", "15m"),
+            ("METRICS_BIND", "127.0.0.1:9464"),
             (
                 "CORS_ALLOWED_ORIGINS",
                 "https://a.example, https://b.example,",
@@ -499,6 +514,7 @@ mod tests {
         assert_eq!(config.tokens.ttl, Duration::from_mins(30));
         assert_eq!(config.db.max_size, 16);
         assert_eq!(config.overdue_sweep_interval, Duration::from_mins(15));
+        assert_eq!(config.metrics_bind.as_deref(), Some("127.0.0.1:9464"));
         assert_eq!(
             config.cors_allowed_origins,
             vec!["https://a.example", "https://b.example"]
@@ -528,6 +544,13 @@ mod tests {
         assert!(matches!(
             load(&env(&[STRONG])),
             Err(ConfigError::Missing("DATABASE_URL"))
+        ));
+        assert!(matches!(
+            load(&env(&[URL, STRONG, ("METRICS_BIND", "127.0.0.1:8080")])),
+            Err(ConfigError::Invalid {
+                name: "METRICS_BIND",
+                ..
+            })
         ));
     }
 }

@@ -7,8 +7,9 @@ use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
 use samhandling_auth::TokenService;
 use samhandling_domain::Role;
-use samhandling_http::{build_app, AppState};
+use samhandling_http::{build_app, metrics_app, AppState};
 use samhandling_jobs::delivery::Deliverer;
+use samhandling_jobs::metrics::JobMetrics;
 use samhandling_jobs::{agreement_periods, overdue_actions, retention};
 use samhandling_persistence::{migrations, Db, DbOptions, Pools};
 use std::process::ExitCode;
@@ -86,6 +87,8 @@ enum Failure {
     Io(#[from] std::io::Error),
     #[error("the OpenAPI document cannot be printed: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the metrics cannot be set up: {0}")]
+    Metrics(#[from] samhandling_http::metrics::MetricsError),
 }
 
 fn main() -> ExitCode {
@@ -241,31 +244,62 @@ fn serve() -> Result<(), Failure> {
     migrate_with(&pools.jobs)?;
     let tokens = TokenService::new(&config.tokens)?;
     let state = web::Data::new(
-        AppState::new(&pools, tokens, &config.tokens.secret).with_policies(config.policies.clone()),
+        AppState::new(&pools, tokens, &config.tokens.secret)?
+            .with_policies(config.policies.clone()),
     );
+    let job_metrics = JobMetrics::register(state.metrics.registry())?;
     let origins = config.cors_allowed_origins.clone();
     let db = pools.jobs;
-    let deliverer = Deliverer::new(db.clone(), config.delivery).listening_on(&config.database_url);
+    let deliverer = Deliverer::new(db.clone(), config.delivery)
+        .listening_on(&config.database_url)
+        .counted_in(job_metrics.deliveries);
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(deliverer.run());
         actix_web::rt::spawn(retention::run(
             db.clone(),
             config.retention,
             config.retention_sweep_interval,
+            job_metrics.retention,
         ));
         actix_web::rt::spawn(overdue_actions::run(
             db.clone(),
             config.overdue_sweep_interval,
         ));
         actix_web::rt::spawn(agreement_periods::run(db, config.agreement_sweep_interval));
+        let metrics = match &config.metrics_bind {
+            Some(address) => Some(serve_metrics(state.clone(), address)?),
+            None => None,
+        };
         let server = HttpServer::new(move || build_app(state.clone(), &origins))
             .shutdown_timeout(30)
             .bind(&config.bind_addr)?;
         for address in server.addrs() {
             log::info!("serving on http://{address} (Swagger UI: http://{address}/swagger-ui/)");
         }
-        server.run().await
+        let outcome = server.run().await;
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
+        outcome
     })?;
     log::info!("stopped");
     Ok(())
+}
+
+/// Serves `GET /metrics` on `address`, apart from the API, on one worker; answers its handle.
+fn serve_metrics(
+    state: web::Data<AppState>,
+    address: &str,
+) -> std::io::Result<actix_web::dev::ServerHandle> {
+    let server = HttpServer::new(move || metrics_app(state.clone()))
+        .workers(1)
+        .disable_signals()
+        .bind(address)?;
+    for address in server.addrs() {
+        log::info!("metrics on http://{address}/metrics");
+    }
+    let running = server.run();
+    let handle = running.handle();
+    actix_web::rt::spawn(running);
+    Ok(handle)
 }
