@@ -8,7 +8,7 @@ use serde_json::json;
 use serde_json::Value;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi as _;
 
 /// The document's fixed parts.
@@ -131,6 +131,26 @@ fn problem_response(problem: &StandardProblem) -> utoipa::openapi::Response {
                 .build(),
         )
         .build()
+}
+
+/// What a reused `Idempotency-Key` answers, in every 422 of an operation that takes one.
+const KEY_REUSE: &str = "an Idempotency-Key reused for a different request";
+
+/// An operation that takes an `Idempotency-Key` answers 422 when the key was first used with
+/// another request. Its own 422 (invalid fields of its kind) keeps its description, extended by
+/// the reuse, and is answered as problem+json like the standard one.
+fn document_key_reuse(operation: &mut Operation) {
+    let Some(RefOr::T(response)) = operation.responses.responses.get_mut("422") else {
+        return;
+    };
+    if !response.description.contains("Idempotency-Key") {
+        response.description = format!("{}; or {KEY_REUSE}", response.description);
+    }
+    if !response.content.contains_key(PROBLEM_JSON) {
+        if let Some(standard) = STANDARD_PROBLEMS.iter().find(|p| p.status == "422") {
+            response.content.extend(problem_response(standard).content);
+        }
+    }
 }
 
 /// OpenAPI links, so that generated clients and stateful testers know how responses feed the
@@ -259,6 +279,9 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
                         .entry(problem.status.to_owned())
                         .or_insert_with(|| problem_response(problem).into());
                 }
+            }
+            if facts.idempotent {
+                document_key_reuse(operation);
             }
         }
     }
