@@ -249,7 +249,12 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
                 .description(Some(
-                    "A token from `samhandling token` or `POST /api/v1/oauth/token`.",
+                    "A token from `samhandling token` or `POST /api/v1/oauth/token`: a signed JWT \
+                     (JWS), checked as RFC8725 (JSON Web Token Best Current Practices) asks. Each \
+                     key takes only its own algorithm (HS256 for this API's own tokens; RS256 or \
+                     ES256, as its key is, for a configured external issuer), so `none` and \
+                     algorithm confusion are refused; `iss`, `aud`, `exp` and `sub` are required \
+                     and checked, and `nbf` when present.",
                 ))
                 .build(),
         ),
@@ -297,6 +302,7 @@ pub fn document() -> Value {
 pub(crate) fn to_document(api: &OpenApi) -> Value {
     let mut document = serde_json::to_value(api).unwrap_or_default();
     add_links(&mut document);
+    bound_formatted_strings(&mut document);
     if let Some(schemas) = document
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -310,6 +316,47 @@ pub(crate) fn to_document(api: &OpenApi) -> Value {
         }
     }
     document
+}
+
+/// The longest text of each string format the server reads, declared as the `maxLength` of every
+/// string of that format that declares none: a UUID in its hyphenated form (RFC 9562), a
+/// full-date and a date-time with nanoseconds and an offset (RFC 3339). A longer UUID or date does
+/// not parse; a longer timestamp is refused by `samhandling_usecases::input::timestamp`, which
+/// every timestamp a client sends is read with.
+const FORMAT_MAX_LENGTHS: [(&str, u64); 3] = [
+    ("uuid", 36),
+    ("date", 10),
+    (
+        "date-time",
+        samhandling_usecases::input::TIMESTAMP_MAX_LENGTH as u64,
+    ),
+];
+
+fn bound_formatted_strings(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let is_string = match object.get("type") {
+                Some(Value::String(kind)) => kind == "string",
+                Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "string"),
+                _ => false,
+            };
+            let bound = object
+                .get("format")
+                .and_then(Value::as_str)
+                .and_then(|format| {
+                    FORMAT_MAX_LENGTHS
+                        .iter()
+                        .find(|(name, _)| *name == format)
+                        .map(|(_, length)| *length)
+                });
+            if let (true, Some(length)) = (is_string, bound) {
+                object.entry("maxLength").or_insert(json!(length));
+            }
+            object.values_mut().for_each(bound_formatted_strings);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_formatted_strings),
+        _ => {}
+    }
 }
 
 /// Rewrites every internally tagged union (serde's `#[serde(tag = "…")]`, which utoipa renders as

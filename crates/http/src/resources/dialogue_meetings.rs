@@ -87,7 +87,12 @@ impl Policy for MunicipalContacts {
 pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     vec![(
         "RecordBasis",
-        serde_json::json!({ "properties": { "figures": { "minProperties": 1, "maxProperties": 500 } } }),
+        // Codes are the questionnaire's (at most 40 characters); any other is 422.
+        serde_json::json!({ "properties": { "figures": {
+            "minProperties": 1,
+            "maxProperties": 500,
+            "propertyNames": { "maxLength": 40 }
+        } } }),
     )]
 }
 

@@ -27,7 +27,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     vec![(
         "Questionnaire",
         serde_json::json!({ "properties": { "variables": {
-            "propertyNames": { "pattern": "^[A-Za-z0-9_.-]{1,40}$" },
+            "propertyNames": { "pattern": "^[A-Za-z0-9_.-]{1,40}$", "maxLength": 40 },
             "minProperties": 1,
             "maxProperties": 500
         } } }),

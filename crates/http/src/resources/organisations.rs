@@ -70,7 +70,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
                     "if": { "properties": { "kind": { "const": "municipality" } }, "required": ["kind"] },
                     "then": {
                         "required": ["municipality_number"],
-                        "properties": { "municipality_number": { "type": "string" } }
+                        "properties": { "municipality_number": { "type": "string", "maxLength": 4 } }
                     }
                 },
                 {

@@ -83,6 +83,7 @@ pub struct CreateWebhookSubscription {
 #[schema(example = json!({"since": "2026-12-01T00:00:00Z"}))]
 pub struct ReplayRequest {
     /// Queue again the abandoned deliveries of events that happened at or after this time.
+    #[serde(deserialize_with = "samhandling_usecases::input::timestamp")]
     pub since: DateTime<Utc>,
 }
 
