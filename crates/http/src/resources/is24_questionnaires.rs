@@ -100,6 +100,9 @@ async fn load_questionnaire(
 }
 
 /// Read the questionnaire of a report year.
+///
+/// Any role: the year's IS-24/8 variables by code, which a dialogue meeting's basis must use. A
+/// year without a questionnaire is 404.
 #[utoipa::path(
     tag = "dialogue",
     params(YearPath),

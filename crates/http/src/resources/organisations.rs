@@ -146,6 +146,9 @@ async fn list_organisations(
 }
 
 /// Get an organisation.
+///
+/// Any caller with a token: the directory holds organisations, not people. The answer carries its
+/// version in `ETag`, for `If-Match` on a change.
 #[utoipa::path(
     tag = "organisations",
     params(OrganisationPath),

@@ -144,6 +144,8 @@ async fn create_webhook_subscription(
 }
 
 /// List your subscriptions.
+///
+/// Your organisation's subscriptions, oldest first, with their health; never a secret.
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(PageQuery),
@@ -165,6 +167,9 @@ async fn list_webhook_subscriptions(
 }
 
 /// Get a subscription.
+///
+/// One of your organisation's subscriptions; another organisation's, or one of an event type your
+/// roles do not hear of, is 404. Never its secret.
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath),
@@ -216,6 +221,9 @@ async fn delete_webhook_subscription(
 }
 
 /// List a subscription's deliveries and their attempts.
+///
+/// The deliveries of one of your organisation's subscriptions (404 for another's), oldest first,
+/// each with its attempts.
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, PageQuery),
