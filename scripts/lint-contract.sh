@@ -10,6 +10,8 @@
 # installs openapi-typescript). Any error fails the run; warnings are printed and do not.
 #
 # The committed document is the served one (tests/api/openapi.rs checks), so no server is needed.
+# The ruleset's overrides name ../../openapi/openapi.json (Spectral takes them relative to the
+# ruleset), so another document given as OPENAPI_DOCUMENT is linted without those exceptions.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
