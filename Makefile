@@ -7,7 +7,7 @@ CARGO ?= cargo
 TARGET_DIR = $(or $(shell CARGO='$(CARGO)' scripts/target-dir.sh),$(error cannot find cargo's target directory))
 BIN = $(TARGET_DIR)/debug/samhandling
 
-.PHONY: build run test lint fmt openapi schema schema-check contract browser clients chaos bench clean-db
+.PHONY: build run test lint fmt openapi lint-contract schema schema-check contract browser clients chaos bench clean-db
 
 build:
 	$(CARGO) build --bin samhandling
@@ -37,6 +37,12 @@ fmt:
 ## Rewrite the committed contract from the code.
 openapi: build
 	"$(BIN)" openapi > openapi/openapi.json
+
+## Spectral with the OWASP API Security ruleset over the committed contract, failing on any error;
+## the ruleset (tests/spectral/spectral.yaml) gives the reason for every rule it switches off.
+## Spectral is pinned in tests/spectral/package-lock.json and installed with npm ci when that changes.
+lint-contract:
+	scripts/lint-contract.sh
 
 ## Regenerate crates/persistence/src/schema.rs with `diesel print-schema`; schema-check compares.
 schema: build

@@ -231,3 +231,60 @@ async fn responses_carry_the_headers_health_data_needs() {
     let health = send(&app, TestRequest::get().uri("/health/live")).await;
     assert_eq!(health.header("x-content-type-options"), Some("nosniff"));
 }
+
+#[actix_web::test]
+async fn input_longer_than_the_contract_declares_is_a_400() {
+    let (t, app, admin) = TestApp::started(TestApp::admin_token).await;
+    // A timestamp: nanoseconds and an offset (35 characters) are taken, a tenth digit is not,
+    // though chrono alone would drop it.
+    let audit = |after: &str| {
+        authorized(
+            TestRequest::get().uri(&format!(
+                "/api/v1/audit-events?occurred_after={}",
+                after.replace('+', "%2B")
+            )),
+            &admin,
+        )
+    };
+    let longest = send(&app, audit("2026-11-20T10:15:00.123456789+01:00")).await;
+    assert_eq!(longest.status, 200, "{}", longest.text);
+    send(&app, audit("2026-11-20T10:15:00.1234567890+01:00"))
+        .await
+        .assert_problem(400);
+
+    // If-Match: at most 64 characters.
+    let centre = t.organisation(
+        samhandling_domain::organisation::OrganisationKind::SelfHelpCentre,
+        "LINK Trondheim",
+        Some("5001"),
+    );
+    let patch = |tag: String| {
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/organisations/{}", centre.id)),
+            &admin,
+        )
+        .insert_header(("if-match", tag))
+        .set_json(json!({"region": "Trondheimsregionen"}))
+    };
+    send(&app, patch(format!("\"{}\"", "9".repeat(62))))
+        .await
+        .assert_problem(412);
+    send(&app, patch(format!("\"{}\"", "9".repeat(63))))
+        .await
+        .assert_problem(400);
+
+    // The token form: a client id longer than a UUID is invalid_request, not invalid_client.
+    let token = |client_id: &str| {
+        TestRequest::post()
+            .uri("/api/v1/oauth/token")
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .set_payload(format!(
+                "grant_type=client_credentials&client_id={client_id}&client_secret=wrong"
+            ))
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    assert_eq!(send(&app, token(&id)).await.status, 401);
+    let long = send(&app, token(&format!("{id}0"))).await;
+    assert_eq!(long.status, 400, "{}", long.text);
+    assert_eq!(long.body["error"], "invalid_request");
+}

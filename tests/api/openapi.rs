@@ -160,9 +160,17 @@ async fn every_operation_taking_an_idempotency_key_documents_the_422_of_its_reus
                 });
             if takes_key {
                 taking += 1;
+                let answer = &operation["responses"]["422"];
                 assert!(
-                    operation["responses"]["422"].is_object(),
-                    "{method} {path} takes an Idempotency-Key but documents no 422 for its reuse"
+                    answer["description"]
+                        .as_str()
+                        .is_some_and(|text| text.contains("Idempotency-Key reused")),
+                    "{method} {path} takes an Idempotency-Key but its 422 does not tell of its reuse: {answer}"
+                );
+                assert_eq!(
+                    answer["content"]["application/problem+json"]["schema"]["$ref"],
+                    "#/components/schemas/Problem",
+                    "{method} {path}: the 422 of a reused Idempotency-Key is not problem+json"
                 );
             }
         }
@@ -170,5 +178,12 @@ async fn every_operation_taking_an_idempotency_key_documents_the_422_of_its_reus
     assert!(
         taking > 20,
         "only {taking} operations take an Idempotency-Key"
+    );
+    // An operation's own 422 keeps its description; the reuse is added to it.
+    let course = &served.body["paths"]["/api/v1/courses"]["post"]["responses"]["422"];
+    assert_eq!(
+        course["description"],
+        "Invalid fields: a co-organiser that is not a competence centre, a repeated date, no place \
+         for a course that is not digital; or an Idempotency-Key reused for a different request"
     );
 }

@@ -53,6 +53,7 @@ pub struct IfMatchHeader {
     #[param(
         rename = "If-Match",
         pattern = r#"^(\*|(W/)?"[^"]*")$"#,
+        max_length = 64,
         example = "\"1\""
     )]
     pub if_match: String,
@@ -76,7 +77,14 @@ impl IfMatch {
     }
 }
 
+/// The longest `If-Match` taken (400 beyond), the `maxLength` of [`IfMatchHeader`]; this
+/// server's own tags are at most 15 characters.
+const IF_MATCH_MAX_LENGTH: usize = 64;
+
 fn parse(value: &str) -> Option<Precondition> {
+    if value.len() > IF_MATCH_MAX_LENGTH {
+        return None;
+    }
     let value = value.trim();
     if value == "*" {
         return Some(Precondition::Any);
@@ -128,6 +136,12 @@ mod tests {
         assert_eq!(parse("\"4\", \"5\""), Some(Precondition::Version(4)));
         assert_eq!(parse("3"), None);
         assert_eq!(parse(""), None);
+        let long = format!("\"{}\"", "1".repeat(IF_MATCH_MAX_LENGTH - 1));
+        assert_eq!(parse(&long), None);
+        assert_eq!(
+            parse(&format!("\"{}\"", "1".repeat(IF_MATCH_MAX_LENGTH - 2))),
+            Some(Precondition::Unmatchable)
+        );
         assert!(Precondition::Version(3).check(3).is_ok());
         assert!(Precondition::Version(2).check(3).is_err());
         assert!(Precondition::Unmatchable.check(3).is_err());

@@ -8,7 +8,7 @@ use serde_json::json;
 use serde_json::Value;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi as _;
 
 /// The document's fixed parts.
@@ -133,6 +133,26 @@ fn problem_response(problem: &StandardProblem) -> utoipa::openapi::Response {
         .build()
 }
 
+/// What a reused `Idempotency-Key` answers, in every 422 of an operation that takes one.
+const KEY_REUSE: &str = "an Idempotency-Key reused for a different request";
+
+/// An operation that takes an `Idempotency-Key` answers 422 when the key was first used with
+/// another request. Its own 422 (invalid fields of its kind) keeps its description, extended by
+/// the reuse, and is answered as problem+json like the standard one.
+fn document_key_reuse(operation: &mut Operation) {
+    let Some(RefOr::T(response)) = operation.responses.responses.get_mut("422") else {
+        return;
+    };
+    if !response.description.contains("Idempotency-Key") {
+        response.description = format!("{}; or {KEY_REUSE}", response.description);
+    }
+    if !response.content.contains_key(PROBLEM_JSON) {
+        if let Some(standard) = STANDARD_PROBLEMS.iter().find(|p| p.status == "422") {
+            response.content.extend(problem_response(standard).content);
+        }
+    }
+}
+
 /// OpenAPI links, so that generated clients and stateful testers know how responses feed the
 /// next request: a created resource's id (and `ETag`) into its reads, changes and actions, a read's
 /// `ETag` into a change, a list's first item into its read, and `next_cursor` into the next page.
@@ -229,7 +249,12 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
                 .description(Some(
-                    "A token from `samhandling token` or `POST /api/v1/oauth/token`.",
+                    "A token from `samhandling token` or `POST /api/v1/oauth/token`: a signed JWT \
+                     (JWS), checked as RFC8725 (JSON Web Token Best Current Practices) asks. Each \
+                     key takes only its own algorithm (HS256 for this API's own tokens; RS256 or \
+                     ES256, as its key is, for a configured external issuer), so `none` and \
+                     algorithm confusion are refused; `iss`, `aud`, `exp` and `sub` are required \
+                     and checked, and `nbf` when present.",
                 ))
                 .build(),
         ),
@@ -260,6 +285,9 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
                         .or_insert_with(|| problem_response(problem).into());
                 }
             }
+            if facts.idempotent {
+                document_key_reuse(operation);
+            }
         }
     }
     api
@@ -274,6 +302,7 @@ pub fn document() -> Value {
 pub(crate) fn to_document(api: &OpenApi) -> Value {
     let mut document = serde_json::to_value(api).unwrap_or_default();
     add_links(&mut document);
+    bound_formatted_strings(&mut document);
     if let Some(schemas) = document
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -287,6 +316,47 @@ pub(crate) fn to_document(api: &OpenApi) -> Value {
         }
     }
     document
+}
+
+/// The longest text of each string format the server reads, declared as the `maxLength` of every
+/// string of that format that declares none: a UUID in its hyphenated form (RFC 9562), a
+/// full-date and a date-time with nanoseconds and an offset (RFC 3339). A longer UUID or date does
+/// not parse; a longer timestamp is refused by `samhandling_usecases::input::timestamp`, which
+/// every timestamp a client sends is read with.
+const FORMAT_MAX_LENGTHS: [(&str, u64); 3] = [
+    ("uuid", 36),
+    ("date", 10),
+    (
+        "date-time",
+        samhandling_usecases::input::TIMESTAMP_MAX_LENGTH as u64,
+    ),
+];
+
+fn bound_formatted_strings(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let is_string = match object.get("type") {
+                Some(Value::String(kind)) => kind == "string",
+                Some(Value::Array(kinds)) => kinds.iter().any(|kind| kind == "string"),
+                _ => false,
+            };
+            let bound = object
+                .get("format")
+                .and_then(Value::as_str)
+                .and_then(|format| {
+                    FORMAT_MAX_LENGTHS
+                        .iter()
+                        .find(|(name, _)| *name == format)
+                        .map(|(_, length)| *length)
+                });
+            if let (true, Some(length)) = (is_string, bound) {
+                object.entry("maxLength").or_insert(json!(length));
+            }
+            object.values_mut().for_each(bound_formatted_strings);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_formatted_strings),
+        _ => {}
+    }
 }
 
 /// Rewrites every internally tagged union (serde's `#[serde(tag = "…")]`, which utoipa renders as

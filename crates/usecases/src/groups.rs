@@ -36,7 +36,11 @@ pub struct ScheduleInput {
     pub weekday: Weekday,
     /// The local time a meeting starts, `HH:MM`.
     #[validate(custom(function = "check_start_time"))]
-    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "18:00")]
+    #[schema(
+        pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        max_length = 5,
+        example = "18:00"
+    )]
     pub start_time: String,
     /// Every how many weeks it meets (1, weekly, is usual).
     #[serde(

@@ -1,5 +1,6 @@
 //! What the use cases' inputs are read from, shared by every resource: the rules for text input,
-//! and the deserialisers for fields that may be omitted but not nulled and for whole numbers.
+//! and the deserialisers for fields that may be omitted but not nulled, for whole numbers and for
+//! timestamps of a bounded length.
 //! A request body that is a use case's input is described here once, for the HTTP layer, the
 //! demo data and the contract alike.
 //!
@@ -155,6 +156,39 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
+/// The longest RFC 3339 timestamp taken: `2026-11-20T10:15:00.123456789+01:00`, with nanoseconds
+/// and an offset. chrono alone would take any number of fractional digits; the contract declares
+/// this `maxLength` on every `date-time` (`crates/http/src/openapi.rs`), and the server holds
+/// every timestamp a client sends to it with [`timestamp`] and [`optional_timestamp`].
+pub const TIMESTAMP_MAX_LENGTH: usize = 35;
+
+/// Deserialises an RFC 3339 timestamp of at most [`TIMESTAMP_MAX_LENGTH`] characters.
+pub fn timestamp<'de, D>(deserializer: D) -> Result<chrono::DateTime<chrono::Utc>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error;
+    let text = String::deserialize(deserializer)?;
+    if text.len() > TIMESTAMP_MAX_LENGTH {
+        return Err(D::Error::custom(format!(
+            "a timestamp has at most {TIMESTAMP_MAX_LENGTH} characters"
+        )));
+    }
+    text.parse::<chrono::DateTime<chrono::FixedOffset>>()
+        .map(|time| time.with_timezone(&chrono::Utc))
+        .map_err(D::Error::custom)
+}
+
+/// [`timestamp`] for a field that may be omitted (with `#[serde(default)]`) but not nulled.
+pub fn optional_timestamp<'de, D>(
+    deserializer: D,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    timestamp(deserializer).map(Some)
+}
+
 /// Deserialises a whole number that JSON may spell `1990` or `1990.0` (JSON Schema calls both
 /// integers), refusing fractions and values out of range.
 pub fn integral<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
@@ -193,6 +227,28 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[derive(Debug, serde::Deserialize)]
+    struct Stamped {
+        #[serde(deserialize_with = "super::timestamp")]
+        at: chrono::DateTime<chrono::Utc>,
+    }
+
+    #[test]
+    fn timestamps_are_held_to_the_documented_length() {
+        let read =
+            |text: &str| serde_json::from_value::<Stamped>(serde_json::json!({ "at": text }));
+        let longest = "2026-11-20T10:15:00.123456789+01:00";
+        assert_eq!(longest.len(), super::TIMESTAMP_MAX_LENGTH);
+        assert_eq!(
+            read(longest).map(|stamped| stamped.at.to_rfc3339()).ok(),
+            Some("2026-11-20T09:15:00.123456789+00:00".to_owned())
+        );
+        assert!(read("2026-11-20T10:15:00Z").is_ok());
+        // chrono alone takes (and drops) digits past the ninth.
+        assert!(read("2026-11-20T10:15:00.1234567890+01:00").is_err());
+        assert!(read("not a time").is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -72,6 +72,7 @@ pub struct CreateIntake {
     /// The referral or self-registration, addressed to your centre.
     pub referral_id: Uuid,
     /// When the conversation is booked.
+    #[serde(deserialize_with = "crate::input::timestamp")]
     pub scheduled_at: DateTime<Utc>,
     /// How it is held.
     pub format: IntakeFormat,
@@ -97,6 +98,7 @@ pub struct CreateIntake {
 }))]
 pub struct CompleteIntake {
     /// When it was held.
+    #[serde(deserialize_with = "crate::input::timestamp")]
     pub held_at: DateTime<Utc>,
     /// What it concluded.
     pub outcome: IntakeOutcome,
@@ -239,8 +241,10 @@ pub struct IntakeQuery {
     /// Only this outcome.
     pub outcome: Option<IntakeOutcome>,
     /// Only intakes booked at or after this time.
+    #[serde(default, deserialize_with = "crate::input::optional_timestamp")]
     pub scheduled_after: Option<DateTime<Utc>>,
     /// Only intakes booked before this time.
+    #[serde(default, deserialize_with = "crate::input::optional_timestamp")]
     pub scheduled_before: Option<DateTime<Utc>>,
 }
 

@@ -43,7 +43,7 @@ pub struct RecordDeparture {
     /// Why.
     pub reason: LeaveReason,
     /// When the member told the group (meldeplikt); now when absent.
-    #[serde(default, deserialize_with = "crate::input::present")]
+    #[serde(default, deserialize_with = "crate::input::optional_timestamp")]
     #[schema(nullable = false)]
     pub left_at: Option<DateTime<Utc>>,
 }

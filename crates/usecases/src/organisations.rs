@@ -47,7 +47,7 @@ pub struct CreateOrganisation {
     /// For a county governor: the fylkesnummer of the county it covers (`50` for Trøndelag).
     /// It acts on dialogue meetings with the municipalities whose kommunenummer starts with it.
     #[validate(custom(function = "crate::input::check_county_number"))]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", example = "50")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", max_length = 2, example = "50")]
     pub county_number: Option<String>,
 }
 
@@ -97,7 +97,7 @@ pub struct UpdateOrganisation {
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(custom(function = "crate::input::check_county_number"))]
-    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", nullable = true)]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", max_length = 2, nullable = true)]
     pub county_number: Option<Option<String>>,
 }
 

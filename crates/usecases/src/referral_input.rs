@@ -224,6 +224,7 @@ pub struct ConsentInput {
     /// How consent was obtained.
     pub obtained_via: ConsentMethod,
     /// When consent was obtained.
+    #[serde(deserialize_with = "crate::input::timestamp")]
     pub obtained_at: DateTime<Utc>,
 }
 
@@ -316,14 +317,18 @@ pub struct ReferralQuery {
     #[param(value_type = Option<MunicipalityNumberText>)]
     pub municipality: Option<String>,
     /// Only referrals created at or after this time.
+    #[serde(default, deserialize_with = "crate::input::optional_timestamp")]
     pub created_after: Option<DateTime<Utc>>,
     /// Only referrals created before this time.
+    #[serde(default, deserialize_with = "crate::input::optional_timestamp")]
     pub created_before: Option<DateTime<Utc>>,
     /// Only referrals changed after this time: for syncing deltas. For a referrer, changed in
     /// its view (`updated_at` of its view).
+    #[serde(default, deserialize_with = "crate::input::optional_timestamp")]
     pub updated_after: Option<DateTime<Utc>>,
     /// Only referrals whose person is due for erasure before this time (for the centre: what
     /// the retention sweep will erase unless someone acts).
+    #[serde(default, deserialize_with = "crate::input::optional_timestamp")]
     pub erasure_due_before: Option<DateTime<Utc>>,
     /// Only the referral with this external reference (yours, as referrer).
     #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]

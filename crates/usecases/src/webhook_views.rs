@@ -54,6 +54,7 @@ pub struct CreatedWebhookSubscription {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReplayResult {
     /// Deliveries queued again, sent in the order their events happened.
+    #[schema(format = Int64)]
     pub replayed: usize,
     /// The subscription, active again.
     pub subscription: WebhookSubscription,

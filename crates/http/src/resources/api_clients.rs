@@ -131,6 +131,9 @@ async fn create_api_client(
 }
 
 /// List API clients.
+///
+/// Administrators see every organisation's clients (or those of `organisation_id`); a centre's
+/// coordinators see their own organisation's, and none when they ask for another's. Never a secret.
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientQuery, PageQuery),
@@ -159,6 +162,9 @@ async fn list_api_clients(
 }
 
 /// Get an API client.
+///
+/// Administrators read any client; a centre's coordinators their own organisation's (404 for
+/// another's). Never its secret.
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientPath),

@@ -39,8 +39,16 @@ pub struct AuditEventQuery {
     /// Only this record.
     resource_id: Option<Uuid>,
     /// Only events at or after this time (RFC 3339).
+    #[serde(
+        default,
+        deserialize_with = "samhandling_usecases::input::optional_timestamp"
+    )]
     occurred_after: Option<DateTime<Utc>>,
     /// Only events before this time (RFC 3339).
+    #[serde(
+        default,
+        deserialize_with = "samhandling_usecases::input::optional_timestamp"
+    )]
     occurred_before: Option<DateTime<Utc>>,
 }
 

@@ -148,6 +148,9 @@ async fn list_needs(
 }
 
 /// Read a collaboration need.
+///
+/// A partner reads the needs addressed to it; a municipality its own; a governor those of its
+/// county's municipalities. Any other need is 404. The read is audited.
 #[utoipa::path(
     tag = "coordination",
     params(NeedPath),

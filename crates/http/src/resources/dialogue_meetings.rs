@@ -87,7 +87,12 @@ impl Policy for MunicipalContacts {
 pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     vec![(
         "RecordBasis",
-        serde_json::json!({ "properties": { "figures": { "minProperties": 1, "maxProperties": 500 } } }),
+        // Codes are the questionnaire's (at most 40 characters); any other is 422.
+        serde_json::json!({ "properties": { "figures": {
+            "minProperties": 1,
+            "maxProperties": 500,
+            "propertyNames": { "maxLength": 40 }
+        } } }),
     )]
 }
 
@@ -204,6 +209,10 @@ async fn get_meeting(
 }
 
 /// Move a meeting on: `planned → held → followed_up → closed`.
+///
+/// For the advisers of the county governor that holds the meeting. Any other move is 409 with
+/// `allowed_transitions`; a meeting is `held` only once its `held_on` is not past tomorrow (422
+/// `not_yet_held`).
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingPath),
@@ -294,6 +303,9 @@ async fn record_basis(
 }
 
 /// The IS-24/8 figures a meeting used, compared with the year before.
+///
+/// Municipality by municipality, for the meeting's parties: every municipality for the governor,
+/// its own for a municipality's contact, none for a partner.
 #[utoipa::path(
     tag = "dialogue",
     params(MeetingPath),

@@ -30,7 +30,7 @@ pub struct DialogueStatisticsQuery {
         length(equal = 2),
         custom(function = "crate::text::check_county_number")
     )]
-    #[param(pattern = "^[0-9]{2}$", example = "50")]
+    #[param(pattern = "^[0-9]{2}$", max_length = 2, example = "50")]
     county_number: Option<String>,
 }
 

@@ -73,6 +73,8 @@ async fn log_session(
 }
 
 /// List a group's session logs.
+///
+/// For the coordinators of the group's centre; another centre's group is 404.
 #[utoipa::path(
     tag = "groups",
     params(GroupPath, PageQuery),

@@ -21,6 +21,9 @@ pub struct Health {
 }
 
 /// Liveness: the process answers.
+///
+/// No token and no database: 200 while the process serves requests, for an orchestrator's liveness
+/// probe.
 #[utoipa::path(tag = "health", operation_id = "check_liveness", responses((status = 200, description = "Alive", body = Health)), security(()))]
 #[get("/live")]
 async fn live() -> web::Json<Health> {
@@ -28,6 +31,9 @@ async fn live() -> web::Json<Health> {
 }
 
 /// Readiness: the database answers; 503 while it does not, so a load balancer stops sending.
+///
+/// No token. 200 once the database answers a ping from the pool, for a load balancer's readiness
+/// check.
 #[utoipa::path(tag = "health", operation_id = "check_readiness", responses((status = 200, description = "Ready", body = Health)), security(()))]
 #[get("/ready")]
 async fn ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {

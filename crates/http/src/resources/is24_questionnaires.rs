@@ -27,7 +27,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     vec![(
         "Questionnaire",
         serde_json::json!({ "properties": { "variables": {
-            "propertyNames": { "pattern": "^[A-Za-z0-9_.-]{1,40}$" },
+            "propertyNames": { "pattern": "^[A-Za-z0-9_.-]{1,40}$", "maxLength": 40 },
             "minProperties": 1,
             "maxProperties": 500
         } } }),
@@ -100,6 +100,9 @@ async fn load_questionnaire(
 }
 
 /// Read the questionnaire of a report year.
+///
+/// Any role: the year's IS-24/8 variables by code, which a dialogue meeting's basis must use. A
+/// year without a questionnaire is 404.
 #[utoipa::path(
     tag = "dialogue",
     params(YearPath),

@@ -111,6 +111,8 @@ async fn list_members(
 }
 
 /// Read a membership.
+///
+/// For the coordinators of the group's centre; a membership of another centre's group is 404.
 #[utoipa::path(
     tag = "groups",
     params(MembershipPath),

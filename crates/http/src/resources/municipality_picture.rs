@@ -55,7 +55,7 @@ pub struct PicturePath {
 #[into_params(parameter_in = Path)]
 pub struct CountyPath {
     /// Its fylkesnummer: two digits.
-    #[param(pattern = "^[0-9]{2}$", example = "50")]
+    #[param(pattern = "^[0-9]{2}$", max_length = 2, example = "50")]
     county_number: String,
 }
 

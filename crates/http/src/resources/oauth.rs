@@ -36,14 +36,25 @@ pub struct TokenRequest {
     #[schema(value_type = GrantType, required = true)]
     pub grant_type: Option<String>,
     /// The client id, unless sent with HTTP Basic.
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_length = 36)]
     pub client_id: Option<String>,
     /// The client secret, unless sent with HTTP Basic.
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_length = 128)]
     pub client_secret: Option<String>,
     /// Space-separated roles to narrow the token to; all of the client's roles when omitted.
-    #[schema(nullable = false, example = "referrer")]
+    #[schema(nullable = false, max_length = 256, example = "referrer")]
     pub scope: Option<String>,
+}
+
+impl TokenRequest {
+    /// Whether a field is longer than its documented `maxLength` (`invalid_request`): a client id
+    /// is a UUID, a secret 43 characters, a scope a few role names.
+    fn exceeds_limits(&self) -> bool {
+        let longer = |field: &Option<String>, max: usize| {
+            field.as_ref().is_some_and(|value| value.len() > max)
+        };
+        longer(&self.client_id, 36) || longer(&self.client_secret, 128) || longer(&self.scope, 256)
+    }
 }
 
 /// The grants this endpoint supports.
@@ -267,6 +278,11 @@ async fn grant(
         .map_err(|_| Refusal::InvalidRequest("the body could not be read or is too large"))?;
     let form: TokenRequest = serde_urlencoded::from_bytes(&body)
         .map_err(|_| Refusal::InvalidRequest("the form is malformed"))?;
+    if form.exceeds_limits() {
+        return Err(Refusal::InvalidRequest(
+            "client_id, client_secret or scope is longer than documented",
+        ));
+    }
     match form.grant_type.as_deref() {
         None => return Err(Refusal::InvalidRequest("grant_type is required")),
         Some("client_credentials") => {}

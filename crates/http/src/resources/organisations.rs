@@ -70,7 +70,7 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
                     "if": { "properties": { "kind": { "const": "municipality" } }, "required": ["kind"] },
                     "then": {
                         "required": ["municipality_number"],
-                        "properties": { "municipality_number": { "type": "string" } }
+                        "properties": { "municipality_number": { "type": "string", "maxLength": 4 } }
                     }
                 },
                 {
@@ -146,6 +146,9 @@ async fn list_organisations(
 }
 
 /// Get an organisation.
+///
+/// Any caller with a token: the directory holds organisations, not people. The answer carries its
+/// version in `ETag`, for `If-Match` on a change.
 #[utoipa::path(
     tag = "organisations",
     params(OrganisationPath),

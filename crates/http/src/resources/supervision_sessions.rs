@@ -80,6 +80,9 @@ async fn record_supervision_session(
 }
 
 /// List your centre's supervision sessions.
+///
+/// For a competence centre's advisers: the sessions their centre recorded, in the order recorded.
+/// Each item read is audited.
 #[utoipa::path(
     tag = "network-meetings",
     params(PageQuery),

@@ -83,6 +83,7 @@ pub struct CreateWebhookSubscription {
 #[schema(example = json!({"since": "2026-12-01T00:00:00Z"}))]
 pub struct ReplayRequest {
     /// Queue again the abandoned deliveries of events that happened at or after this time.
+    #[serde(deserialize_with = "samhandling_usecases::input::timestamp")]
     pub since: DateTime<Utc>,
 }
 
@@ -143,6 +144,8 @@ async fn create_webhook_subscription(
 }
 
 /// List your subscriptions.
+///
+/// Your organisation's subscriptions, oldest first, with their health; never a secret.
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(PageQuery),
@@ -164,6 +167,9 @@ async fn list_webhook_subscriptions(
 }
 
 /// Get a subscription.
+///
+/// One of your organisation's subscriptions; another organisation's, or one of an event type your
+/// roles do not hear of, is 404. Never its secret.
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath),
@@ -215,6 +221,9 @@ async fn delete_webhook_subscription(
 }
 
 /// List a subscription's deliveries and their attempts.
+///
+/// The deliveries of one of your organisation's subscriptions (404 for another's), oldest first,
+/// each with its attempts.
 #[utoipa::path(
     tag = "webhook-subscriptions",
     params(SubscriptionPath, PageQuery),
