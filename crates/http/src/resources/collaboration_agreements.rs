@@ -143,6 +143,9 @@ async fn list_agreements(
 }
 
 /// Read a collaboration agreement.
+///
+/// For its two parties (404 for anyone else, which leaves a trace), with what it gives today
+/// (`feedback_today`), where you may move it, and an `ETag`.
 #[utoipa::path(
     tag = "coordination",
     params(AgreementPath),
