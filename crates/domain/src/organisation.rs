@@ -25,19 +25,31 @@ pub enum OrganisationKind {
     CountyGovernor,
     /// Brukerorganisasjon (Mental Helse, RIO): represents service users.
     UserOrganisation,
+    /// Nasjonal myndighet (Helsedirektoratet, KS): runs national programmes and learning
+    /// networks, and funds them.
+    NationalAuthority,
+    /// Regionalt helseforetak (Helse Sør-Øst and the other three RHFs): funds and steers
+    /// specialist health services, and sits on learning networks' steering groups.
+    RegionalHealthAuthority,
+    /// Spesialisthelsetjeneste (a TSB inpatient unit, a family ambulatory, a DPS): a member of
+    /// learning networks beside the municipal services.
+    SpecialistHealthService,
     /// Anything else that takes part.
     Other,
 }
 
 impl OrganisationKind {
     /// Every kind, in a stable order.
-    pub const ALL: [OrganisationKind; 7] = [
+    pub const ALL: [OrganisationKind; 10] = [
         OrganisationKind::Municipality,
         OrganisationKind::NavOffice,
         OrganisationKind::SelfHelpCentre,
         OrganisationKind::CompetenceCentre,
         OrganisationKind::CountyGovernor,
         OrganisationKind::UserOrganisation,
+        OrganisationKind::NationalAuthority,
+        OrganisationKind::RegionalHealthAuthority,
+        OrganisationKind::SpecialistHealthService,
         OrganisationKind::Other,
     ];
 
@@ -50,6 +62,9 @@ impl OrganisationKind {
             OrganisationKind::CompetenceCentre => "competence_centre",
             OrganisationKind::CountyGovernor => "county_governor",
             OrganisationKind::UserOrganisation => "user_organisation",
+            OrganisationKind::NationalAuthority => "national_authority",
+            OrganisationKind::RegionalHealthAuthority => "regional_health_authority",
+            OrganisationKind::SpecialistHealthService => "specialist_health_service",
             OrganisationKind::Other => "other",
         }
     }

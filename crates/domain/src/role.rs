@@ -27,11 +27,14 @@ pub enum Role {
     GovernorAdviser,
     /// A municipality's contact person for dialogue meetings and follow-up.
     MunicipalContact,
+    /// Runs national or regional programmes: learning networks and their funding (rådgiver i
+    /// Helsedirektoratet, KS or a regional health authority).
+    ProgrammeAdviser,
 }
 
 impl Role {
     /// Every role, in a stable order, for documentation and validation messages.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::Referrer,
         Role::CentreCoordinator,
@@ -39,6 +42,7 @@ impl Role {
         Role::CompetenceAdviser,
         Role::GovernorAdviser,
         Role::MunicipalContact,
+        Role::ProgrammeAdviser,
     ];
 
     /// The wire name, identical to the JSON and token representation.
@@ -51,6 +55,7 @@ impl Role {
             Role::CompetenceAdviser => "competence_adviser",
             Role::GovernorAdviser => "governor_adviser",
             Role::MunicipalContact => "municipal_contact",
+            Role::ProgrammeAdviser => "programme_adviser",
         }
     }
 }
@@ -70,6 +75,10 @@ impl Role {
     /// - `competence_adviser`: competence centres (KoRus, NAPHA, KBT).
     /// - `governor_adviser`: the county governor.
     /// - `municipal_contact`: municipalities.
+    /// - `programme_adviser`: national authorities and regional health authorities.
+    ///
+    /// A specialist health service holds `facilitator` (its staff lead network meetings), and is
+    /// otherwise a member of learning networks, which needs no role.
     pub const fn organisation_kinds(self) -> &'static [OrganisationKind] {
         use OrganisationKind as Kind;
         match self {
@@ -81,11 +90,13 @@ impl Role {
                 Kind::Municipality,
                 Kind::NavOffice,
                 Kind::UserOrganisation,
+                Kind::SpecialistHealthService,
                 Kind::Other,
             ],
             Role::CompetenceAdviser => &[Kind::CompetenceCentre],
             Role::GovernorAdviser => &[Kind::CountyGovernor],
             Role::MunicipalContact => &[Kind::Municipality],
+            Role::ProgrammeAdviser => &[Kind::NationalAuthority, Kind::RegionalHealthAuthority],
         }
     }
 
@@ -155,6 +166,11 @@ mod tests {
         assert!(!Role::CentreCoordinator.fits(Kind::NavOffice));
         assert!(!Role::GovernorAdviser.fits(Kind::Municipality));
         assert!(!Role::Admin.fits(Kind::SelfHelpCentre));
+        assert!(Role::ProgrammeAdviser.fits(Kind::NationalAuthority));
+        assert!(Role::ProgrammeAdviser.fits(Kind::RegionalHealthAuthority));
+        assert!(!Role::ProgrammeAdviser.fits(Kind::CompetenceCentre));
+        assert!(Role::Facilitator.fits(Kind::SpecialistHealthService));
+        assert!(!Role::Referrer.fits(Kind::SpecialistHealthService));
         assert_eq!(
             misfit(
                 &[Role::Referrer, Role::MunicipalContact],
