@@ -125,6 +125,55 @@ async fn a_request_id_is_echoed_and_named_in_problems() {
         .is_some_and(|id| !id.is_empty()));
 }
 
+/// A W3C `traceparent` is continued: the answer names the same trace with a span of its own, the
+/// problem's `request_id` is the trace id when no `X-Request-Id` came, and the access log names
+/// the trace. A malformed one starts a new trace rather than failing the request.
+#[actix_web::test]
+async fn a_traceparent_is_continued_into_the_answer_the_problem_and_the_log() {
+    samhandling_tests::logs::capture();
+    let t = TestApp::new();
+    let app = t.service().await;
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let reply = send(
+        &app,
+        TestRequest::get()
+            .uri("/nowhere")
+            .insert_header(("traceparent", format!("00-{trace}-00f067aa0ba902b7-01"))),
+    )
+    .await;
+    let answered = reply.header("traceparent").expect("a traceparent");
+    let fields: Vec<&str> = answered.split('-').collect();
+    assert_eq!(fields.len(), 4, "{answered}");
+    assert_eq!((fields[0], fields[1], fields[3]), ("00", trace, "01"));
+    assert_ne!(fields[2], "00f067aa0ba902b7", "a span of its own");
+    assert_eq!(reply.body["request_id"], trace);
+    assert!(samhandling_tests::logs::lines()
+        .iter()
+        .any(|line| line.contains(&format!("trace_id={trace}")) && line.contains("/nowhere")));
+
+    for malformed in [
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        "nonsense",
+    ] {
+        let reply = send(
+            &app,
+            TestRequest::get()
+                .uri("/health/live")
+                .insert_header(("traceparent", malformed)),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{malformed}");
+        let answered = reply.header("traceparent").expect("a traceparent");
+        assert!(
+            !answered.contains("4bf92f3577b34da6"),
+            "{malformed} → {answered}"
+        );
+        assert_eq!(answered.len(), 55, "{answered}");
+    }
+}
+
 #[actix_web::test]
 async fn a_malformed_path_id_is_a_400_problem() {
     let (_t, app, token) = TestApp::started(TestApp::admin_token).await;

@@ -1,6 +1,7 @@
-//! The request context middleware: gives every request an id, writes the access log line, and
-//! turns every error (ours, actix's, or a bare status from another component) into problem+json
-//! carrying the request path and id.
+//! The request context middleware: places every request in a W3C trace (continuing the client's
+//! `traceparent`, or starting one), gives it an id, writes the access log line, and turns every
+//! error (ours, actix's, or a bare status from another component) into problem+json carrying the
+//! request path and id.
 
 use crate::error::{ApiError, PROBLEM_JSON};
 use actix_web::body::{EitherBody, MessageBody};
@@ -16,12 +17,91 @@ use uuid::Uuid;
 /// The request id header, accepted from clients and always echoed.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The id of the current request: the client's `X-Request-Id` when it is sane, else a new UUIDv7.
+/// The W3C Trace Context header, accepted from clients and answered with this request's span.
+pub const TRACEPARENT_HEADER: HeaderName = HeaderName::from_static("traceparent");
+
+/// The current request's place in a distributed trace (W3C Trace Context): the trace the
+/// client's `traceparent` names, or a new one, and a span of this request's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceContext {
+    /// 32 lowercase hex digits.
+    pub trace_id: String,
+    /// This request's span: 16 lowercase hex digits.
+    pub span_id: String,
+    /// Whether the caller asked for the trace to be recorded.
+    pub sampled: bool,
+}
+
+impl TraceContext {
+    /// Continues the trace `value` names when it is a valid `traceparent`, else starts one.
+    fn continuing(value: Option<&HeaderValue>) -> TraceContext {
+        let span_id = random_hex(8);
+        match value
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_traceparent)
+        {
+            Some((trace_id, sampled)) => TraceContext {
+                trace_id,
+                span_id,
+                sampled,
+            },
+            None => TraceContext {
+                trace_id: random_hex(16),
+                span_id,
+                sampled: false,
+            },
+        }
+    }
+
+    /// The `traceparent` naming this request's span, for the response and for calls it makes.
+    pub fn traceparent(&self) -> String {
+        let flags = if self.sampled { "01" } else { "00" };
+        format!("00-{}-{}-{flags}", self.trace_id, self.span_id)
+    }
+}
+
+/// The trace id and sampled flag of a `traceparent` (version-traceid-parentid-flags), when it is
+/// valid: lowercase hex of the right lengths, no all-zero ids, version `ff` refused, and fields
+/// after the fourth only from a version after `00`.
+fn parse_traceparent(value: &str) -> Option<(String, bool)> {
+    let is_hex = |field: &str, len: usize| {
+        field.len() == len
+            && field
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    let mut fields = value.trim().split('-');
+    let (version, trace, parent, flags) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
+    let valid = is_hex(version, 2)
+        && version != "ff"
+        && is_hex(trace, 32)
+        && is_hex(parent, 16)
+        && is_hex(flags, 2)
+        && !(version == "00" && fields.next().is_some())
+        && trace.bytes().any(|b| b != b'0')
+        && parent.bytes().any(|b| b != b'0');
+    let flags = u8::from_str_radix(flags, 16).ok()?;
+    valid.then(|| (trace.to_owned(), flags & 1 == 1))
+}
+
+/// `bytes` random bytes as lowercase hex.
+fn random_hex(bytes: usize) -> String {
+    let mut hex = Uuid::new_v4().simple().to_string();
+    hex.truncate(bytes * 2);
+    hex
+}
+
+/// The id of the current request: the client's `X-Request-Id` when it is sane, else the trace id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestId(pub String);
 
 impl RequestId {
-    fn from_header(value: Option<&HeaderValue>) -> RequestId {
+    fn from_header(value: Option<&HeaderValue>, otherwise: impl FnOnce() -> String) -> RequestId {
         value
             .and_then(|value| value.to_str().ok())
             .filter(|id| {
@@ -30,10 +110,7 @@ impl RequestId {
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
             })
-            .map_or_else(
-                || RequestId(Uuid::now_v7().to_string()),
-                |id| RequestId(id.to_owned()),
-            )
+            .map_or_else(|| RequestId(otherwise()), |id| RequestId(id.to_owned()))
     }
 }
 
@@ -43,7 +120,11 @@ impl RequestId {
         req.extensions()
             .get::<RequestId>()
             .cloned()
-            .unwrap_or_else(|| RequestId::from_header(req.headers().get(REQUEST_ID_HEADER)))
+            .unwrap_or_else(|| {
+                RequestId::from_header(req.headers().get(REQUEST_ID_HEADER), || {
+                    Uuid::now_v7().to_string()
+                })
+            })
     }
 }
 
@@ -62,14 +143,22 @@ pub async fn request_context(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let started = Instant::now();
-    let request_id = RequestId::from_header(req.headers().get(REQUEST_ID_HEADER));
+    let trace = TraceContext::continuing(req.headers().get(TRACEPARENT_HEADER));
+    let request_id = RequestId::from_header(req.headers().get(REQUEST_ID_HEADER), || {
+        trace.trace_id.clone()
+    });
     req.extensions_mut().insert(request_id.clone());
+    req.extensions_mut().insert(trace.clone());
+    let logged = Logged {
+        request_id: &request_id,
+        trace: &trace,
+    };
     let method = req.method().clone();
     // The path only: query strings may carry filters, and logs must never carry personal data.
     let path = req.path().to_owned();
 
     let response = match next.call(req).await {
-        Ok(response) => match problem_for(&response, &path, &request_id) {
+        Ok(response) => match problem_for(&response, &path, logged) {
             None => response.map_into_left_body(),
             Some(problem) => {
                 let (request, _) = response.into_parts();
@@ -79,9 +168,9 @@ pub async fn request_context(
         Err(error) => {
             // Only middleware fails this way (handlers' errors arrive inside the response). No
             // request is left to build a response around: let actix render the problem.
-            log_internal(&error, &request_id);
+            log_internal(&error, logged);
             let status = error.as_response_error().status_code();
-            log_access(&request_id, &method, &path, status.as_u16(), started);
+            log_access(logged, &method, &path, status.as_u16(), started);
             let api_error = as_api_error(&error).map_or_else(
                 || ApiError::from_status(error.as_response_error().status_code()),
                 clone_public,
@@ -93,26 +182,36 @@ pub async fn request_context(
     if let Ok(value) = HeaderValue::from_str(&request_id.0) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
+    if let Ok(value) = HeaderValue::from_str(&trace.traceparent()) {
+        response.headers_mut().insert(TRACEPARENT_HEADER, value);
+    }
     protect(response.headers_mut(), &path);
-    log_access(
-        &request_id,
-        &method,
-        &path,
-        response.status().as_u16(),
-        started,
-    );
+    log_access(logged, &method, &path, response.status().as_u16(), started);
     Ok(response)
 }
 
-/// The access log line of one request: its id, method, path (never the query), status and time.
-fn log_access(request_id: &RequestId, method: &Method, path: &str, status: u16, started: Instant) {
+/// What every log line of a request names it by.
+#[derive(Clone, Copy)]
+struct Logged<'a> {
+    request_id: &'a RequestId,
+    trace: &'a TraceContext,
+}
+
+impl std::fmt::Display for Logged<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "request_id={} trace_id={} span_id={}",
+            self.request_id.0, self.trace.trace_id, self.trace.span_id
+        )
+    }
+}
+
+/// The access log line of one request: its ids, method, path (never the query), status and time.
+fn log_access(logged: Logged<'_>, method: &Method, path: &str, status: u16, started: Instant) {
     log::info!(
         target: "samhandling::access",
-        "request_id={} {} {} {} {}ms",
-        request_id.0,
-        method,
-        path,
-        status,
+        "{logged} {method} {path} {status} {}ms",
         started.elapsed().as_millis()
     );
 }
@@ -153,19 +252,16 @@ fn as_api_error(error: &actix_web::Error) -> Option<&ApiError> {
     error.as_error::<ApiError>()
 }
 
-fn log_internal(error: &actix_web::Error, request_id: &RequestId) {
+fn log_internal(error: &actix_web::Error, logged: Logged<'_>) {
     match as_api_error(error) {
         Some(ApiError::Internal(message)) => {
-            log::error!("request_id={} internal error: {message}", request_id.0);
+            log::error!("{logged} internal error: {message}");
         }
         Some(ApiError::Unavailable(message)) => {
-            log::warn!(
-                "request_id={} database unavailable: {message}",
-                request_id.0
-            );
+            log::warn!("{logged} database unavailable: {message}");
         }
         None if error.as_response_error().status_code().is_server_error() => {
-            log::error!("request_id={} internal error: {error}", request_id.0);
+            log::error!("{logged} internal error: {error}");
         }
         Some(_) | None => {}
     }
@@ -175,10 +271,11 @@ fn log_internal(error: &actix_web::Error, request_id: &RequestId) {
 fn problem_for<B>(
     response: &ServiceResponse<B>,
     path: &str,
-    request_id: &RequestId,
+    logged: Logged<'_>,
 ) -> Option<actix_web::HttpResponse> {
+    let request_id = logged.request_id;
     if let Some(error) = response.response().error() {
-        log_internal(error, request_id);
+        log_internal(error, logged);
         let api_error = as_api_error(error);
         return Some(api_error.map_or_else(
             || {

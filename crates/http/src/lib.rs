@@ -75,11 +75,13 @@ fn cors(allowed_origins: &[String], methods: Vec<actix_web::http::Method>) -> Co
                 header::IF_MATCH,
                 idempotency::IDEMPOTENCY_KEY,
                 context::REQUEST_ID_HEADER,
+                context::TRACEPARENT_HEADER,
             ])
             .expose_headers([
                 header::ETAG,
                 header::LOCATION,
                 context::REQUEST_ID_HEADER,
+                context::TRACEPARENT_HEADER,
                 idempotency::IDEMPOTENT_REPLAYED,
             ])
             .max_age(3600),

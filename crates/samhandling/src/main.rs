@@ -2,6 +2,7 @@
 
 mod config;
 mod demo_data;
+mod logging;
 
 use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
@@ -92,7 +93,13 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match logging::LogFormat::from_env(std::env::var("LOG_FORMAT").ok().as_deref()) {
+        Ok(format) => logging::init(format),
+        Err(error) => {
+            eprintln!("samhandling: {error}");
+            return ExitCode::from(2);
+        }
+    }
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
