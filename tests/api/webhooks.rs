@@ -39,13 +39,26 @@ async fn a_status_change_reaches_the_referrers_receiver_signed_and_without_perso
     body["external_reference"] = json!("SAK-2026-0001");
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap();
-    send(&app, transition(id, &f.coordinator, "received")).await;
+    // The centre's system traces its calls: the delivery continues the trace of the move.
+    let trace = "0af7651916cd43dd8448eb211c80319c";
+    let traced = transition(id, &f.coordinator, "received")
+        .insert_header(("traceparent", format!("00-{trace}-b7ad6b7169203331-01")));
+    send(&app, traced).await;
     let deliverer = deliverer(&t);
     assert_eq!(deliver(&deliverer).await, 1);
 
     let received = receiver.received();
     assert_eq!(received.len(), 1);
     let delivery = &received[0];
+    let traceparent = delivery.header("traceparent").expect("a traceparent");
+    assert!(
+        traceparent.starts_with(&format!("00-{trace}-")) && traceparent.ends_with("-01"),
+        "{traceparent}"
+    );
+    assert!(
+        !traceparent.contains("b7ad6b7169203331"),
+        "a span of its own"
+    );
     assert!(secret.starts_with("whsec_"), "{secret}");
     assert!(delivery.verifies_with(&secret));
     assert!(!delivery.verifies_with(&samhandling_auth::webhook_signatures::generate_secret()));

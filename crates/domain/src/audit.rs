@@ -152,6 +152,9 @@ pub struct Actor {
     pub actor_organisation_id: Option<Uuid>,
     /// The request.
     pub request_id: String,
+    /// The request's W3C `traceparent`, passed on to the webhook deliveries it causes; none for
+    /// the system's own work.
+    pub traceparent: Option<String>,
 }
 
 impl Actor {

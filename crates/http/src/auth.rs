@@ -2,12 +2,12 @@
 //! (`caller: Authorized<AdminOnly>`), and everyone else is refused before the handler runs:
 //! 401 without a valid token, 403 without a fitting role.
 
-use crate::context::RequestId;
+use crate::context::{RequestId, TraceContext};
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use samhandling_domain::audit::{Actor, AuditAction, NewAuditEvent, ResourceType};
 use samhandling_domain::{Caller, Role};
@@ -60,6 +60,8 @@ pub struct Authorized<P: Policy = AnyRole> {
     pub caller: Caller,
     /// The current request, recorded in audit events.
     pub request_id: RequestId,
+    /// The request's `traceparent`, passed on to the webhook deliveries it causes.
+    traceparent: Option<String>,
     policy: PhantomData<P>,
 }
 
@@ -70,6 +72,7 @@ impl<P: Policy> Authorized<P> {
             actor: self.caller.subject.clone(),
             actor_organisation_id: Some(self.caller.organisation_id.uuid()),
             request_id: self.request_id.0.clone(),
+            traceparent: self.traceparent.clone(),
         }
     }
 
@@ -155,6 +158,10 @@ impl<P: Policy> FromRequest for Authorized<P> {
             Ok(caller)
         });
         let request_id = RequestId::from_request_sync(req);
+        let traceparent = req
+            .extensions()
+            .get::<TraceContext>()
+            .map(TraceContext::traceparent);
         Box::pin(async move {
             let caller = verified?;
             let state = state
@@ -163,6 +170,7 @@ impl<P: Policy> FromRequest for Authorized<P> {
             Ok(Authorized {
                 caller,
                 request_id,
+                traceparent,
                 policy: PhantomData,
             })
         })

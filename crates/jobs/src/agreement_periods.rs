@@ -22,6 +22,7 @@ pub fn sweep(db: &Db) -> Result<usize, UseCaseError> {
         actor: AGREEMENT_ACTOR.to_owned(),
         actor_organisation_id: None,
         request_id: format!("agreement-periods-{}", Uuid::now_v7()),
+        traceparent: None,
     };
     db.with_connection(|conn| {
         in_transaction(conn, |conn| {

@@ -80,6 +80,23 @@ impl DeliverySettings {
 /// The Standard Webhooks header naming the delivery (the same on every retry and replay:
 /// receivers deduplicate on it).
 pub const ID_HEADER: &str = "webhook-id";
+/// The W3C Trace Context header a delivery carries when the request that caused it had a trace.
+pub const TRACEPARENT_HEADER: &str = "traceparent";
+
+/// A `traceparent` for a new span in the trace of `parent` (a stored, valid `traceparent`): the
+/// same version, trace and flags, with a random span id.
+fn child_span(parent: &str) -> Option<String> {
+    let mut fields = parent.split('-');
+    let (version, trace, _, flags) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
+    let mut span = uuid::Uuid::new_v4().simple().to_string();
+    span.truncate(16);
+    Some(format!("{version}-{trace}-{span}-{flags}"))
+}
 /// The Standard Webhooks header with the Unix time of the attempt, signed with the body.
 pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
 /// The Standard Webhooks header with the signatures.
@@ -234,7 +251,7 @@ impl Deliverer {
         let body = serde_json::to_vec(&claimed.event.body(claimed.created_at)).unwrap_or_default();
         let id = claimed.id.to_string();
         let timestamp = Utc::now().timestamp();
-        let result = self
+        let request = self
             .agent
             .post(&claimed.url)
             .set("Content-Type", "application/json")
@@ -243,8 +260,13 @@ impl Deliverer {
             .set(
                 SIGNATURE_HEADER,
                 &signature_header(&claimed.secrets, &id, timestamp, &body),
-            )
-            .send_bytes(&body);
+            );
+        // The delivery is a span of the trace of the request that caused it.
+        let request = match claimed.traceparent.as_deref().and_then(child_span) {
+            Some(traceparent) => request.set(TRACEPARENT_HEADER, &traceparent),
+            None => request,
+        };
+        let result = request.send_bytes(&body);
         let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
         let (status_code, outcome) = match result {
             Ok(response) => (

@@ -22,6 +22,7 @@ pub fn sweep(db: &Db, today: NaiveDate) -> Result<usize, UseCaseError> {
         actor: OVERDUE_ACTOR.to_owned(),
         actor_organisation_id: None,
         request_id: format!("overdue-actions-{}", Uuid::now_v7()),
+        traceparent: None,
     };
     db.with_connection(|conn| {
         in_batches(conn, |conn| {

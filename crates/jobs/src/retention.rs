@@ -56,6 +56,7 @@ fn sweep_on(
         actor: RETENTION_ACTOR.to_owned(),
         actor_organisation_id: None,
         request_id: format!("retention-{}", Uuid::now_v7()),
+        traceparent: None,
     };
     let mut report = SweepReport {
         notices: in_batches(conn, |conn| -> Result<usize, StoreError> {
@@ -65,7 +66,7 @@ fn sweep_on(
                     referral_id: notice.id,
                     erasure_due_at: notice.due_at,
                 });
-                webhooks::enqueue(conn, notice.target_centre_id.into(), &due)?;
+                webhooks::enqueue(conn, notice.target_centre_id.into(), &due, None)?;
             }
             Ok(notices.len())
         })?,

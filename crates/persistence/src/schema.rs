@@ -647,6 +647,7 @@ diesel::table! {
         follow_up_action_id -> Nullable<Uuid>,
         meeting_id -> Nullable<Uuid>,
         due_on -> Nullable<Date>,
+        traceparent -> Nullable<Text>,
     }
 }
 

@@ -285,19 +285,21 @@ macro_rules! event_columns {
 /// Enqueues `event` for every active subscription of `organisation_id` to its type, in the
 /// caller's transaction. A failing subscription gets it as abandoned, to be replayed. When any
 /// was enqueued, the workers are woken on commit (see [`wake_workers`]). Returns how many
-/// deliveries were enqueued.
+/// deliveries were enqueued. `traceparent` is the W3C trace of the request that caused it, which
+/// each delivery continues.
 pub fn enqueue(
     conn: &mut PgConnection,
     organisation_id: OrganisationId,
     event: &WebhookEvent,
+    traceparent: Option<&str>,
 ) -> Result<usize, StoreError> {
     let columns = EventColumns::of(event);
     let enqueued = diesel::sql_query(concat!(
         "INSERT INTO webhook_deliveries (id, subscription_id, ",
         event_columns!(),
-        ", abandoned_at) \
+        ", abandoned_at, traceparent) \
          SELECT gen_random_uuid(), id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-             CASE WHEN state = 'failing' THEN now() END \
+             CASE WHEN state = 'failing' THEN now() END, $15 \
          FROM webhook_subscriptions \
          WHERE organisation_id = $1 AND deleted_at IS NULL AND $2 = ANY (event_types)",
     ))
@@ -315,6 +317,7 @@ pub fn enqueue(
     .bind::<Nullable<SqlUuid>, _>(columns.follow_up_action_id)
     .bind::<Nullable<SqlUuid>, _>(columns.meeting_id)
     .bind::<Nullable<Date>, _>(columns.due_on)
+    .bind::<Nullable<Text>, _>(traceparent)
     .execute(conn)?;
     if enqueued > 0 {
         wake_workers(conn)?;
@@ -526,6 +529,8 @@ pub struct ClaimedDelivery {
     pub url: String,
     /// The secrets to sign it with, the current one first.
     pub secrets: Vec<String>,
+    /// The W3C trace of the request that caused it, if any.
+    pub traceparent: Option<String>,
 }
 
 #[derive(Debug, QueryableByName)]
@@ -548,6 +553,8 @@ struct ClaimedRow {
     secret: String,
     #[diesel(sql_type = Nullable<Text>)]
     previous_secret: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    traceparent: Option<String>,
 }
 
 fn interval(duration: std::time::Duration) -> diesel::pg::data_types::PgInterval {
@@ -589,7 +596,8 @@ pub fn claim_due(
          SELECT l.id AS subscription_id, d.id, ",
         event_columns!(),
         ", d.attempts, \
-             l.consecutive_failures, d.created_at, l.url, l.secret, l.previous_secret \
+             l.consecutive_failures, d.created_at, l.url, l.secret, l.previous_secret, \
+             d.traceparent \
          FROM leased l CROSS JOIN LATERAL ( \
              SELECT * FROM webhook_deliveries d WHERE d.subscription_id = l.id \
                AND d.delivered_at IS NULL AND d.abandoned_at IS NULL \
@@ -611,6 +619,7 @@ pub fn claim_due(
                 secrets: std::iter::once(row.secret)
                     .chain(row.previous_secret)
                     .collect(),
+                traceparent: row.traceparent,
             })
         })
         .collect()

@@ -270,6 +270,7 @@ fn actor(organisation: Option<Uuid>) -> Actor {
         actor: ACTOR.to_owned(),
         actor_organisation_id: organisation,
         request_id: "demo-data".to_owned(),
+        traceparent: None,
     }
 }
 

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{Actor, AuditAction, ResourceType};
-use samhandling_persistence::{audit, PgConnection, StoreError};
+use samhandling_domain::webhook::WebhookEvent;
+use samhandling_domain::OrganisationId;
+use samhandling_persistence::{audit, webhooks, PgConnection, StoreError};
 use uuid::Uuid;
 
 /// Where "now" comes from: the system clock in the server and the jobs, a fixed time for the
@@ -78,5 +80,20 @@ impl<'c> Context<'c> {
         id: Uuid,
     ) -> Result<(), StoreError> {
         audit::record(self.conn, &self.actor.event(action, resource_type, id))
+    }
+
+    /// Queues `event` for the webhook subscriptions of `organisation`, in the same transaction,
+    /// continuing the actor's trace.
+    pub fn enqueue(
+        &mut self,
+        organisation: OrganisationId,
+        event: &WebhookEvent,
+    ) -> Result<usize, StoreError> {
+        webhooks::enqueue(
+            self.conn,
+            organisation,
+            event,
+            self.actor.traceparent.as_deref(),
+        )
     }
 }

@@ -25,7 +25,7 @@ use samhandling_domain::version::Precondition;
 use samhandling_domain::webhook::WebhookEvent;
 use samhandling_domain::{Caller, Role};
 use samhandling_persistence::coordination::{self as store, NeedMove, NeedScope};
-use samhandling_persistence::{webhooks, PgConnection};
+use samhandling_persistence::PgConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -296,7 +296,7 @@ fn raise(
 /// Tells the partner a new need is addressed to, through the webhook outbox.
 fn tell_addressee(ctx: &mut Context<'_>, need: &CollaborationNeed) -> Result<(), UseCaseError> {
     if let Some((partner, event)) = WebhookEvent::of_need_addressed(need) {
-        webhooks::enqueue(ctx.conn(), partner, &event)?;
+        ctx.enqueue(partner, &event)?;
     }
     Ok(())
 }
@@ -304,7 +304,7 @@ fn tell_addressee(ctx: &mut Context<'_>, need: &CollaborationNeed) -> Result<(),
 /// Tells the municipality its need was answered, through the webhook outbox.
 fn tell_municipality(ctx: &mut Context<'_>, need: &CollaborationNeed) -> Result<(), UseCaseError> {
     if let Some((municipality, event)) = WebhookEvent::of_need_answered(need) {
-        webhooks::enqueue(ctx.conn(), municipality, &event)?;
+        ctx.enqueue(municipality, &event)?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::webhook::WebhookEvent;
-use samhandling_persistence::{follow_up_actions, webhooks};
+use samhandling_persistence::follow_up_actions;
 
 /// Tells the owners of up to `limit` actions overdue on `today` (UTC) that were never told, one
 /// `follow_up_action_overdue` event each to the owner's subscriptions, and records that they
@@ -24,7 +24,7 @@ pub fn notify_overdue(
     let claimed = follow_up_actions::claim_overdue(ctx.conn(), today, limit)?;
     for action in &claimed {
         if let Some((owner, overdue)) = WebhookEvent::of_overdue_action(action, today) {
-            webhooks::enqueue(ctx.conn(), owner, &overdue)?;
+            ctx.enqueue(owner, &overdue)?;
         }
     }
     Ok(claimed.len())

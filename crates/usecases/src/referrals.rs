@@ -22,9 +22,7 @@ use samhandling_persistence::audit;
 use samhandling_persistence::idempotency::NewKey;
 use samhandling_persistence::referrals::EXTERNAL_REFERENCE_KEY;
 pub use samhandling_persistence::referrals::{Inserted, NewReferral};
-use samhandling_persistence::{
-    organisations, referrals as store, webhooks, PgConnection, StoreError,
-};
+use samhandling_persistence::{organisations, referrals as store, PgConnection, StoreError};
 use uuid::Uuid;
 
 /// Every referral: for the system's own work (the retention sweep), never for a caller.
@@ -200,7 +198,7 @@ fn step(
     let actor = ctx.actor().actor.clone();
     let moved = store::transition(ctx.conn(), current, to, reason, &actor, organisation)?;
     if let Some((referrer, event)) = WebhookEvent::of_referral_move(current, &moved) {
-        webhooks::enqueue(ctx.conn(), referrer, &event)?;
+        ctx.enqueue(referrer, &event)?;
     }
     ctx.audit(
         AuditAction::Transitioned,

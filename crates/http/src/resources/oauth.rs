@@ -403,6 +403,7 @@ async fn authenticate(
             .extensions()
             .get::<RequestId>()
             .map_or_else(String::new, |id| id.0.clone()),
+        traceparent: None,
     };
     let id = found.client.id;
     record::operate_as(state, actor, move |ctx| api_clients::token_issued(ctx, id)).await?;

@@ -111,6 +111,7 @@ async fn create_self_registration(
                 actor: ANONYMOUS.to_owned(),
                 actor_organisation_id: None,
                 request_id: request_id.0,
+                traceparent: None,
             };
             let ctx = &mut Context::new(conn, &public, &SystemClock);
             let reference = usecases::register_self(ctx, &references, &request)?;
