@@ -88,7 +88,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
     let (log, session) = (w.id("network_meeting"), w.id("supervision_session"));
     let (network, gathering, member) = (w.id("network"), w.id("gathering"), w.id("member"));
     let (meeting, action, verdal) = (w.id("meeting"), w.id("action"), w.id("verdal"));
-    let (need, agreement) = (w.id("need"), w.id("agreement"));
+    let (need, agreement, outreach) = (w.id("need"), w.id("agreement"), w.id("outreach"));
     let other_centre = f.other_centre.as_str();
     let other_referrer = f.other_municipality.as_str();
     let (kbt, colleague) = (w.token("kbt"), w.token("colleague"));
@@ -101,6 +101,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
     let group_path = format!("/api/v1/groups/{group}");
     let referral_path = format!("/api/v1/referrals/{referral}");
     let subscription_path = format!("/api/v1/webhook-subscriptions/{subscription}");
+    let outreach_path = format!("/api/v1/outreach-meetings/{outreach}");
     let gathering_body = json!({"held_on": "2026-03-10", "place": "Værnes", "programme": []});
     BTreeMap::from([
         // API clients: a centre's client, seen by another centre's coordinator.
@@ -147,6 +148,12 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         // Agreements: LINK Trondheim's proposal to Verdal, probed by LINK Oslo's coordinator.
         ("get_agreement", call(format!("/api/v1/collaboration-agreements/{agreement}"), other_centre, None, agreement)),
         ("move_agreement", patch(format!("/api/v1/collaboration-agreements/{agreement}/transitions"), other_centre, json!({"to": "withdrawn"}), agreement)),
+        // Outreach: LINK Trondheim's meeting with Verdal invited, probed by LINK Oslo's
+        // coordinator.
+        ("get_outreach_meeting", call(outreach_path.clone(), other_centre, None, outreach)),
+        ("update_outreach_meeting", patch(outreach_path.clone(), other_centre, json!({"title": "Kapret"}), outreach)),
+        ("move_outreach_meeting", patch(format!("{outreach_path}/transitions"), other_centre, json!({"to": "cancelled"}), outreach)),
+        ("record_outreach_invitation", patch(format!("{outreach_path}/invitations/{verdal}"), other_centre, json!({"present": true}), outreach)),
         ("get_questionnaire", Probe::NotCovered("public, keyed by year: no organisation's record")),
         ("load_questionnaire", Probe::NotCovered("administrators only, keyed by year: no organisation's record")),
         // Groups, intakes and places: LINK Trondheim's, probed by LINK Oslo's coordinator.
@@ -362,6 +369,11 @@ async fn world(t: &TestApp, app: &impl App) -> World {
         "centre_contact_role": "Koordinator", "partner_contact_role": "Veileder",
         "valid_from": day(0)})).await;
     ids.insert("agreement", agreement.id());
+    // LINK Trondheim's information meeting, with Verdal invited.
+    let outreach = created(app, "/api/v1/outreach-meetings", &f.coordinator, &json!({
+        "kind": "information_meeting", "title": "Informasjonsmøte", "held_on": day(7),
+        "digital": true, "invited": [verdal.id]})).await;
+    ids.insert("outreach", outreach.id());
 
     World { f, admin, ids, tokens }
 }

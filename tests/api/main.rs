@@ -23,6 +23,7 @@ mod migrations;
 mod network_meetings;
 mod openapi;
 mod organisations;
+mod outreach_meetings;
 mod pagination;
 mod picture;
 mod privacy;

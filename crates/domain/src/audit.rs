@@ -94,6 +94,8 @@ wire_enum! {
         CollaborationAgreement => "collaboration_agreement",
         /// A county's overview, named by the organisation of the county's one governor.
         CountyOverview => "county_overview",
+        /// An outreach meeting (kommunemøte, informasjonsmøte), with its invitations.
+        OutreachMeeting => "outreach_meeting",
     }
 }
 

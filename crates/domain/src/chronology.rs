@@ -11,6 +11,10 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 /// differ and a date entered in Norwegian time.
 pub const FUTURE_MARGIN: TimeDelta = TimeDelta::days(1);
 
+/// How far from today a meeting's date may lie, ahead (a plan) or back (recorded afterwards):
+/// further is a typing error (2062 for 2026), and would be counted in another year.
+pub const MEETING_HORIZON: TimeDelta = TimeDelta::days(2 * 366);
+
 /// Why a dated fact is incoherent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DateRefusal {
@@ -20,6 +24,9 @@ pub enum DateRefusal {
     /// Further into the future than the margin.
     #[error("it has happened, so it cannot be later than a day from now")]
     InTheFuture,
+    /// Further from today than [`MEETING_HORIZON`].
+    #[error("it lies more than two years from today")]
+    BeyondHorizon,
 }
 
 impl DateRefusal {
@@ -28,6 +35,7 @@ impl DateRefusal {
         match self {
             DateRefusal::BeforeItsStart(_) => "before_start",
             DateRefusal::InTheFuture => "in_the_future",
+            DateRefusal::BeyondHorizon => "beyond_horizon",
         }
     }
 }
@@ -80,6 +88,16 @@ pub fn check_past_on(on: NaiveDate, now: DateTime<Utc>) -> Result<(), DateRefusa
     check_happened_on(on, NaiveDate::MIN, "", now)
 }
 
+/// Checks the calendar date `on` of a meeting that may be planned ahead or recorded afterwards:
+/// within [`MEETING_HORIZON`] of the date of `now`, either way.
+pub fn check_within_horizon(on: NaiveDate, now: DateTime<Utc>) -> Result<(), DateRefusal> {
+    let today = now.date_naive();
+    if on < today - MEETING_HORIZON || on > today + MEETING_HORIZON {
+        return Err(DateRefusal::BeyondHorizon);
+    }
+    Ok(())
+}
+
 impl DateRefusal {
     /// The refusal as the 422 lists it, for the dated field `field`.
     pub fn at(self, field: impl Into<String>) -> crate::refusal::FieldRefusal {
@@ -108,6 +126,26 @@ mod tests {
             check_happened(now + TimeDelta::days(2), start, "x", now),
             Err(DateRefusal::InTheFuture)
         );
+    }
+
+    #[test]
+    fn a_meeting_lies_within_two_years_of_today() {
+        let now = Utc::now();
+        let today = now.date_naive();
+        assert_eq!(
+            check_within_horizon(today + TimeDelta::days(700), now),
+            Ok(())
+        );
+        assert_eq!(
+            check_within_horizon(today - TimeDelta::days(700), now),
+            Ok(())
+        );
+        for far in [today + TimeDelta::days(800), today - TimeDelta::days(800)] {
+            assert_eq!(
+                check_within_horizon(far, now),
+                Err(DateRefusal::BeyondHorizon)
+            );
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod national_id;
 pub mod network_meeting;
 pub mod organisation;
+pub mod outreach;
 pub mod page;
 pub mod referral;
 pub mod refusal;

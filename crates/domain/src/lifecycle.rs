@@ -89,6 +89,7 @@ mod tests {
     use crate::course::EnrolmentStatus;
     use crate::dialogue::{ActionStatus, DialogueStatus};
     use crate::group::GroupStatus;
+    use crate::outreach::OutreachStatus;
 
     /// Every status of `S` refuses exactly the moves its table leaves out, naming that table.
     fn refuses_all_but_its_table<S: Lifecycle + fmt::Debug>(all: &[S]) {
@@ -114,6 +115,7 @@ mod tests {
         refuses_all_but_its_table(EnrolmentStatus::ALL);
         refuses_all_but_its_table(DialogueStatus::ALL);
         refuses_all_but_its_table(ActionStatus::ALL);
+        refuses_all_but_its_table(OutreachStatus::ALL);
     }
 
     #[test]

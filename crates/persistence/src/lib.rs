@@ -27,6 +27,7 @@ pub mod memberships;
 pub mod migrations;
 pub mod network_meetings;
 pub mod organisations;
+pub mod outreach;
 mod pagination;
 pub mod picture;
 mod pool;

@@ -484,6 +484,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    outreach_invitations (meeting_id, organisation_id) {
+        meeting_id -> Uuid,
+        organisation_id -> Uuid,
+        present -> Bool,
+        follow_up -> Nullable<Text>,
+        followed_up_on -> Nullable<Date>,
+        agreement_id -> Nullable<Uuid>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outreach_meetings (id) {
+        id -> Uuid,
+        organiser_id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        digital -> Bool,
+        programme -> Jsonb,
+        status -> Text,
+        created_by -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     published_county_figures (county, year, counted_until) {
         county -> Text,
         year -> Int4,
@@ -714,6 +744,10 @@ diesel::joinable!(memberships -> groups (group_id));
 diesel::joinable!(memberships -> intakes (intake_id));
 diesel::joinable!(memberships -> referrals (referral_id));
 diesel::joinable!(network_meetings -> organisations (organisation_id));
+diesel::joinable!(outreach_invitations -> collaboration_agreements (agreement_id));
+diesel::joinable!(outreach_invitations -> organisations (organisation_id));
+diesel::joinable!(outreach_invitations -> outreach_meetings (meeting_id));
+diesel::joinable!(outreach_meetings -> organisations (organiser_id));
 diesel::joinable!(referral_people -> referrals (referral_id));
 diesel::joinable!(referral_transitions -> referrals (referral_id));
 diesel::joinable!(supervision_answers -> network_meetings (network_meeting_id));
@@ -759,6 +793,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     network_meetings,
     organisations,
+    outreach_invitations,
+    outreach_meetings,
     published_county_figures,
     published_group_statistics,
     rate_limit_windows,

@@ -36,6 +36,7 @@ pub mod memberships;
 pub mod network_meeting_views;
 pub mod network_meetings;
 pub mod organisations;
+pub mod outreach;
 pub mod overdue_actions;
 pub mod picture;
 pub mod references;

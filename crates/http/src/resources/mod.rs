@@ -27,6 +27,7 @@ pub mod network_meeting_statistics;
 pub mod network_meetings;
 pub mod oauth;
 pub mod organisations;
+pub mod outreach_meetings;
 pub mod referrals;
 pub mod self_registrations;
 pub mod supervision_requests;
@@ -53,6 +54,7 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     follow_up_actions::configure(config);
     collaboration_needs::configure(config);
     collaboration_agreements::configure(config);
+    outreach_meetings::configure(config);
     municipality_picture::configure(config);
     municipality_dialogue::configure(config);
     is24_questionnaires::configure(config);
@@ -83,5 +85,6 @@ pub fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     rules.extend(learning_networks::schema_rules());
     rules.extend(gatherings::schema_rules());
     rules.extend(network_meetings::schema_rules());
+    rules.extend(outreach_meetings::schema_rules());
     rules
 }

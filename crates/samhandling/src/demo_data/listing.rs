@@ -6,6 +6,7 @@ use samhandling_domain::course::{CourseScope, Facilitator};
 use samhandling_domain::group::{CentreScope, GroupScope};
 use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
 use samhandling_domain::network_meeting::NetworkMeetingScope;
+use samhandling_domain::outreach::OutreachScope;
 use samhandling_domain::referral::ReferralScope;
 use samhandling_persistence::{self as store, PgConnection};
 use serde_json::Value;
@@ -93,6 +94,11 @@ listing! { |conn, by, name, today|
         |g| "gathering", pick(g.held_on < today, "held", "planned"), format!("{}: {} {} ({} \
         attended)", name(g.network_id), g.held_on, g.place.as_deref().unwrap_or("digital"),
         g.attendance.iter().map(|(_, n)| n).sum::<i32>());
+    9 "plan_outreach_meeting" (id, _) = (Uuid, Value) => store::outreach::find(conn, id, OutreachScope {
+        organisation: by.unwrap_or_default(), organiser: true, invited: false })?,
+        |m| "outreach_meeting", m.status, format!("{}: {} {} ({} invited, {} present, {} followed \
+        up)", name(m.organiser_id), m.title, m.held_on, m.invitations.len(), m.invitations.iter()
+        .filter(|i| i.present).count(), m.invitations.iter().filter(|i| i.follow_up.is_some()).count());
 }
 
 /// The listing's line of a link of the facilitator the README names, after its rank.

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use cases::{
     agreements, coordination, courses, dialogue, enrolments, group_sessions, groups, intakes, is24,
 };
-use cases::{learning_networks as networks, memberships, network_meetings, referrals};
+use cases::{learning_networks as networks, memberships, network_meetings, outreach, referrals};
 
 /// Calls the use case of `step` for the organisation `ctx` acts for (none: the system's own
 /// work) in `role`; `last` is the id of the last action agreed, which storage chose.
@@ -106,7 +106,7 @@ pub(super) fn play(
     }
 }
 
-/// The dialogue's and coordination's steps, as [`play`] calls them for `caller`.
+/// The dialogue's, coordination's and outreach's steps, as [`play`] calls them for `caller`.
 fn play_dialogue(
     ctx: &mut Context<'_>,
     caller: &Caller,
@@ -140,6 +140,15 @@ fn play_dialogue(
         }),
         "move_agreement" => run(with, |(id, step)| {
             agreements::move_agreement(ctx, caller, id, Precondition::Any, &step)
+        }),
+        "plan_outreach_meeting" => run(with, |(id, plan)| {
+            outreach::plan_outreach_meeting(ctx, caller, id, &plan)
+        }),
+        "move_outreach_meeting" => run(with, |(id, step)| {
+            outreach::move_outreach_meeting(ctx, caller, id, Precondition::Any, &step)
+        }),
+        "record_outreach_invitation" => run(with, |(ids, record)| {
+            outreach::record_outreach_invitation(ctx, caller, ids, Precondition::Any, &record)
         }),
         "request_help" => run(with, |(id, request)| {
             coordination::request_help(ctx, caller, id, &request)

@@ -24,6 +24,9 @@ use std::collections::BTreeSet;
 
 /// The `KKKK` of a referral.
 const REFERRAL: u32 = 2;
+/// The `KKKK` of a collaboration agreement and of an outreach meeting.
+const AGREEMENT: u32 = 18;
+const OUTREACH: u32 = 19;
 
 const FIRST_PAGE: PageRequest = PageRequest {
     limit: PageRequest::MAX_LIMIT,
@@ -155,14 +158,15 @@ fn loading_twice_creates_each_organisation_once() {
                 .map(MunicipalityNumber::as_str)
         })
         .collect();
-    // The twelve of the dialogue meetings, and the three LINK cities.
+    // The twelve of the dialogue meetings, the three LINK cities, and Askøy and Bjørnafjorden,
+    // invited to LINK Bergen's kommunemøte.
     for number in [
         "5037", "5038", "5006", "5007", "5035", "5032", "5033", "5034", "5036", "5056", "5014",
-        "5055", "5001", "4601", "0301",
+        "5055", "5001", "4601", "0301", "4627", "4624",
     ] {
         assert!(numbers.contains(&number), "{number} missing");
     }
-    assert_eq!(numbers.len(), 15);
+    assert_eq!(numbers.len(), 17);
 }
 
 #[test]
@@ -504,4 +508,55 @@ fn the_organisations_alone_leave_the_centres_without_work() {
     let full = load(&mut conn).expect("loads the rest");
     assert!(full.organisations.iter().all(|(_, created)| !*created));
     assert_eq!(full.created, stories());
+}
+
+#[test]
+fn link_bergens_kommunemote_is_held_and_followed_up() {
+    use samhandling_domain::outreach::{OutreachOutcome, OutreachScope, OutreachStatus};
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let loaded = load(&mut conn).expect("loads");
+    let (centre, bergen, nav) = (
+        centre_id(&loaded, "LINK Bergen og omegn"),
+        centre_id(&loaded, "Bergen kommune"),
+        centre_id(&loaded, "NAV Årstad"),
+    );
+    let id = demo_id(OUTREACH, 1);
+    let organiser = OutreachScope {
+        organisation: centre,
+        organiser: true,
+        invited: false,
+    };
+    let meeting = store::outreach::find(&mut conn, id, organiser)
+        .expect("reads")
+        .expect("the kommunemøte");
+    assert_eq!(meeting.status, OutreachStatus::Held);
+    assert_eq!(meeting.programme.len(), 4);
+    let outcomes: Vec<_> = meeting
+        .invitations
+        .iter()
+        .filter_map(|invitation| invitation.follow_up.as_ref().map(|f| f.outcome))
+        .collect();
+    assert_eq!(outcomes.len(), 3);
+    assert!(outcomes.contains(&OutreachOutcome::NotNow));
+    let of = |organisation: Uuid| {
+        meeting
+            .invitations
+            .iter()
+            .find(|invitation| invitation.organisation_id == organisation)
+            .and_then(|invitation| invitation.follow_up.clone())
+            .expect("a follow-up")
+    };
+    assert_eq!(of(bergen).outcome, OutreachOutcome::Interested);
+    assert_eq!(of(nav).agreement_id, Some(demo_id(AGREEMENT, 7)));
+    // Bergen sees its own invitation only.
+    let invited = OutreachScope {
+        organisation: bergen,
+        organiser: false,
+        invited: true,
+    };
+    let seen = store::outreach::find(&mut conn, id, invited)
+        .expect("reads")
+        .expect("Bergen is invited");
+    assert_eq!(seen.invitations.len(), 1);
 }

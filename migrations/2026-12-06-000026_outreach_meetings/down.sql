@@ -1,0 +1,2 @@
+DROP TABLE outreach_invitations;
+DROP TABLE outreach_meetings;
