@@ -41,8 +41,12 @@ pub struct OutreachSpeaker {
     /// The speaker's organisation; it must exist (422 naming
     /// `programme[i].speaker_organisation_id`).
     pub speaker_organisation_id: Uuid,
-    /// The speaker's role ("daglig leder", "deltaker"), if it says something.
-    #[serde(default, deserialize_with = "crate::input::present")]
+    /// The speaker's role ("daglig leder", "deltaker"), if it says something; absent otherwise.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(nullable = false)]
     pub speaker_role: Option<Name>,
 }
