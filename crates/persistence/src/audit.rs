@@ -87,6 +87,7 @@ pub fn record_if_exists(
         ResourceType::Gathering => "gatherings",
         ResourceType::CollaborationNeed => "collaboration_needs",
         ResourceType::CollaborationAgreement => "collaboration_agreements",
+        ResourceType::Grant => "grants",
         // Questionnaires are public and keyed by year: there is nothing to probe.
         ResourceType::Questionnaire => return Ok(false),
     };
