@@ -270,14 +270,9 @@ impl GrantScope {
 
     /// The moves open to the caller on `grant`, over every party it is to it.
     pub fn allowed_moves(&self, grant: &Grant) -> Vec<GrantStatus> {
-        let mut allowed: Vec<GrantStatus> = self
-            .parties(grant)
-            .into_iter()
-            .flat_map(|party| grant.status.allowed_for(party))
-            .collect();
-        allowed.sort_unstable();
-        allowed.dedup();
-        allowed
+        crate::lifecycle::open_to_parties(self.parties(grant), |party| {
+            grant.status.allowed_for(party)
+        })
     }
 }
 
@@ -300,6 +295,7 @@ impl Quarter {
     }
 
     /// The quarter before.
+    #[must_use]
     pub const fn previous(self) -> Quarter {
         if self.number == 1 {
             Quarter {
@@ -315,6 +311,7 @@ impl Quarter {
     }
 
     /// The quarter after.
+    #[must_use]
     pub const fn next(self) -> Quarter {
         if self.number == 4 {
             Quarter {

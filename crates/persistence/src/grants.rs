@@ -266,6 +266,15 @@ pub fn list(
     )
 }
 
+/// The ids of `asked` that are not among `found`.
+fn absent(asked: &[Uuid], found: &[Uuid]) -> Vec<Uuid> {
+    asked
+        .iter()
+        .copied()
+        .filter(|id| !found.contains(id))
+        .collect()
+}
+
 /// The courses of `courses` that `organisation` does not organise (or that do not exist).
 pub fn courses_not_organised_by(
     conn: &mut PgConnection,
@@ -277,11 +286,7 @@ pub fn courses_not_organised_by(
         .filter(course_organisers::organisation_id.eq(organisation))
         .select(course_organisers::course_id)
         .load(conn)?;
-    Ok(courses
-        .iter()
-        .copied()
-        .filter(|course| !organised.contains(course))
-        .collect())
+    Ok(absent(courses, &organised))
 }
 
 /// The networks of `networks` that `organisation` does not coordinate (or that do not exist).
@@ -295,11 +300,7 @@ pub fn networks_not_coordinated_by(
         .filter(learning_networks::coordinating_centre_id.eq(organisation))
         .select(learning_networks::id)
         .load(conn)?;
-    Ok(networks
-        .iter()
-        .copied()
-        .filter(|network| !coordinated.contains(network))
-        .collect())
+    Ok(absent(networks, &coordinated))
 }
 
 /// A grant as a funded activity shows it.
@@ -321,6 +322,19 @@ pub struct Funding {
     pub closed_on: Option<NaiveDate>,
 }
 
+/// A funding row as loaded: the activity's course or network and the grant.
+#[derive(Debug, Queryable)]
+struct FundingRow {
+    course_id: Option<Uuid>,
+    learning_network_id: Option<Uuid>,
+    grant_id: Uuid,
+    funder_organisation_id: Uuid,
+    recipient_organisation_id: Uuid,
+    status: String,
+    amount_nok: i64,
+    closed_on: Option<NaiveDate>,
+}
+
 /// The grants that fund the courses `courses` or the networks `networks` and show as funding
 /// (granted, paid, or stopped), oldest first.
 pub fn funding_of(
@@ -333,16 +347,7 @@ pub fn funding_of(
         .filter(|status| status.shows_as_funding())
         .map(|status| status.as_str())
         .collect();
-    let rows: Vec<(
-        Option<Uuid>,
-        Option<Uuid>,
-        Uuid,
-        Uuid,
-        Uuid,
-        String,
-        i64,
-        Option<NaiveDate>,
-    )> = grant_activities::table
+    let rows: Vec<FundingRow> = grant_activities::table
         .inner_join(grants::table)
         .filter(
             grant_activities::course_id
@@ -363,26 +368,18 @@ pub fn funding_of(
         ))
         .load(conn)?;
     rows.into_iter()
-        .filter_map(
-            |(course, network, grant, funder, recipient, status, amount, closed)| {
-                course
-                    .or(network)
-                    .map(|activity| (activity, grant, funder, recipient, status, amount, closed))
-            },
-        )
-        .map(
-            |(activity_id, grant_id, funder, recipient, status, amount_nok, closed_on)| {
-                Ok(Funding {
-                    activity_id,
-                    grant_id,
-                    funder_organisation_id: funder,
-                    recipient_organisation_id: recipient,
-                    status: parse_stored(&status)?,
-                    amount_nok,
-                    closed_on,
-                })
-            },
-        )
+        .filter_map(|row| {
+            let activity_id = row.course_id.or(row.learning_network_id)?;
+            Some(parse_stored(&row.status).map(|status| Funding {
+                activity_id,
+                grant_id: row.grant_id,
+                funder_organisation_id: row.funder_organisation_id,
+                recipient_organisation_id: row.recipient_organisation_id,
+                status,
+                amount_nok: row.amount_nok,
+                closed_on: row.closed_on,
+            }))
+        })
         .collect()
 }
 

@@ -105,7 +105,7 @@ impl GrantActivity {
 #[schema(example = json!({
     "funder_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a73",
     "recipient_organisation_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a74",
-    "amount_nok": 100000,
+    "amount_nok": 100_000,
     "valid_from": "2027-09-01",
     "valid_until": "2027-12-31",
     "purpose": "Driftsmidler til nettverksmøtekursene resten av året",

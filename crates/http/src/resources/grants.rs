@@ -81,6 +81,7 @@ pub enum GrantRole {
 #[into_params(parameter_in = Query)]
 pub struct GrantQuery {
     /// Only the grants your organisation gives (`funder`) or receives (`recipient`).
+    #[param(inline)]
     role: Option<GrantRole>,
     /// Only this status.
     status: Option<GrantStatus>,
