@@ -383,9 +383,13 @@ pub fn funding_of(
         .collect()
 }
 
-/// One dated count behind a report: what happened on `day`, `count` times.
+/// One dated count behind a report: what happened to the activity `activity` (a course, a
+/// network, or the recipient centre) on `day`, `count` times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
 pub struct Dated {
+    /// The course, the network, or the centre.
+    #[diesel(sql_type = SqlUuid)]
+    pub activity: Uuid,
     /// The day.
     #[diesel(sql_type = Date)]
     pub day: NaiveDate,
@@ -401,7 +405,8 @@ pub enum Measure {
     CoursesHeld,
     /// Completed enrolments on the grant's courses, on the course's last day.
     PeopleTrained,
-    /// Network meetings logged by facilitators trained on the grant's courses.
+    /// Network meetings logged by facilitators trained on the grant's courses (under each of its
+    /// courses the facilitator was trained on).
     NetworkMeetings,
     /// Gatherings of the grant's networks.
     GatheringsHeld,
@@ -417,13 +422,13 @@ impl Measure {
     /// The query: `$1` the courses or networks, `$2` the recipient, `$3` and `$4` the days.
     const fn sql(self) -> &'static str {
         match self {
-            Measure::CoursesHeld => "SELECT day, 1::bigint AS count FROM (SELECT (SELECT max(d) FROM unnest(c.dates) d) AS day FROM courses c WHERE c.id = ANY($1)) x WHERE day >= $3 AND day < $4",
-            Measure::PeopleTrained => "SELECT day, count(*) AS count FROM (SELECT (SELECT max(d) FROM unnest(c.dates) d) AS day FROM courses c JOIN enrolments e ON e.course_id = c.id AND e.status = 'completed' WHERE c.id = ANY($1)) x WHERE day >= $3 AND day < $4 GROUP BY day",
-            Measure::NetworkMeetings => "SELECT nm.held_on AS day, count(*) AS count FROM network_meetings nm WHERE EXISTS (SELECT 1 FROM facilitators f JOIN enrolments e ON e.id = f.enrolment_id WHERE e.course_id = ANY($1) AND f.subject = nm.facilitator_subject AND f.employer_organisation_id = nm.organisation_id) AND nm.held_on >= $3 AND nm.held_on < $4 GROUP BY nm.held_on",
-            Measure::GatheringsHeld => "SELECT g.held_on AS day, count(*) AS count FROM gatherings g WHERE g.network_id = ANY($1) AND g.held_on >= $3 AND g.held_on < $4 GROUP BY g.held_on",
-            Measure::Attendances => "SELECT g.held_on AS day, sum(a.attendees)::bigint AS count FROM gatherings g JOIN gathering_attendance a ON a.gathering_id = g.id WHERE g.network_id = ANY($1) AND g.held_on >= $3 AND g.held_on < $4 GROUP BY g.held_on",
-            Measure::GroupsStarted => "SELECT (g.started_at AT TIME ZONE 'UTC')::date AS day, count(*) AS count FROM groups g WHERE g.centre_id = $2 AND (g.started_at AT TIME ZONE 'UTC')::date >= $3 AND (g.started_at AT TIME ZONE 'UTC')::date < $4 GROUP BY 1",
-            Measure::PeoplePlaced => "SELECT (m.joined_at AT TIME ZONE 'UTC')::date AS day, count(*) AS count FROM memberships m JOIN groups g ON g.id = m.group_id WHERE g.centre_id = $2 AND (m.joined_at AT TIME ZONE 'UTC')::date >= $3 AND (m.joined_at AT TIME ZONE 'UTC')::date < $4 GROUP BY 1",
+            Measure::CoursesHeld => "SELECT id AS activity, day, 1::bigint AS count FROM (SELECT c.id, (SELECT max(d) FROM unnest(c.dates) d) AS day FROM courses c WHERE c.id = ANY($1)) x WHERE day >= $3 AND day < $4",
+            Measure::PeopleTrained => "SELECT id AS activity, day, count(*) AS count FROM (SELECT c.id, (SELECT max(d) FROM unnest(c.dates) d) AS day FROM courses c JOIN enrolments e ON e.course_id = c.id AND e.status = 'completed' WHERE c.id = ANY($1)) x WHERE day >= $3 AND day < $4 GROUP BY id, day",
+            Measure::NetworkMeetings => "SELECT e.course_id AS activity, nm.held_on AS day, count(DISTINCT nm.id) AS count FROM network_meetings nm JOIN facilitators f ON f.subject = nm.facilitator_subject AND f.employer_organisation_id = nm.organisation_id JOIN enrolments e ON e.id = f.enrolment_id WHERE e.course_id = ANY($1) AND nm.held_on >= $3 AND nm.held_on < $4 GROUP BY e.course_id, nm.held_on",
+            Measure::GatheringsHeld => "SELECT g.network_id AS activity, g.held_on AS day, count(*) AS count FROM gatherings g WHERE g.network_id = ANY($1) AND g.held_on >= $3 AND g.held_on < $4 GROUP BY g.network_id, g.held_on",
+            Measure::Attendances => "SELECT g.network_id AS activity, g.held_on AS day, sum(a.attendees)::bigint AS count FROM gatherings g JOIN gathering_attendance a ON a.gathering_id = g.id WHERE g.network_id = ANY($1) AND g.held_on >= $3 AND g.held_on < $4 GROUP BY g.network_id, g.held_on",
+            Measure::GroupsStarted => "SELECT g.centre_id AS activity, (g.started_at AT TIME ZONE 'UTC')::date AS day, count(*) AS count FROM groups g WHERE g.centre_id = $2 AND (g.started_at AT TIME ZONE 'UTC')::date >= $3 AND (g.started_at AT TIME ZONE 'UTC')::date < $4 GROUP BY 1, 2",
+            Measure::PeoplePlaced => "SELECT g.centre_id AS activity, (m.joined_at AT TIME ZONE 'UTC')::date AS day, count(*) AS count FROM memberships m JOIN groups g ON g.id = m.group_id WHERE g.centre_id = $2 AND (m.joined_at AT TIME ZONE 'UTC')::date >= $3 AND (m.joined_at AT TIME ZONE 'UTC')::date < $4 GROUP BY 1, 2",
         }
     }
 }

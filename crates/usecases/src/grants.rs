@@ -428,64 +428,76 @@ const fn measure_name(measure: Measure) -> &'static str {
 }
 
 /// What a grant's report holds: the counts of each measure its activities have, by ended
-/// quarter within its period, suppressed.
+/// quarter within its period, each published on its own.
 #[derive(Debug)]
 pub struct GrantReport {
     /// The grant.
     pub grant_id: Uuid,
     /// The quarters counted (`2027-Q1`), oldest first.
     pub quarters: Vec<String>,
-    /// Each measure's table: one row (the measure), a column per quarter, the period's total.
+    /// Each measure's table: a row per activity (a course's or a network's id, or
+    /// `centre_operation`), a column per quarter, and the totals.
     pub tables: Vec<(&'static str, SuppressedTable)>,
     /// The projects it pays for, which are described rather than counted.
     pub projects: Vec<String>,
 }
 
-/// The measures `grant`'s activities are counted by, with the ids each is counted over.
-fn measures_of(grant: &Grant) -> Vec<(Measure, Vec<Uuid>)> {
-    let courses: Vec<Uuid> = grant
-        .activities
-        .iter()
-        .filter_map(|activity| match activity {
-            Activity::Course(id) => Some(*id),
-            _ => None,
+/// The measures `grant`'s activities are counted by, each with its rows: the label and the id
+/// (course, network, or the recipient centre) of each activity it counts.
+fn measures_of(grant: &Grant) -> Vec<(Measure, Vec<(String, Uuid)>)> {
+    let rows = |kind: ActivityKind| -> Vec<(String, Uuid)> {
+        grant
+            .activities
+            .iter()
+            .filter(|activity| activity.kind() == kind)
+            .map(|activity| match activity {
+                Activity::Course(id) | Activity::LearningNetwork(id) => (id.to_string(), *id),
+                _ => (
+                    ActivityKind::CentreOperation.to_string(),
+                    grant.recipient_organisation_id,
+                ),
+            })
+            .collect()
+    };
+    let per_kind = [
+        (
+            ActivityKind::Course,
+            &[
+                Measure::CoursesHeld,
+                Measure::PeopleTrained,
+                Measure::NetworkMeetings,
+            ][..],
+        ),
+        (
+            ActivityKind::LearningNetwork,
+            &[Measure::GatheringsHeld, Measure::Attendances][..],
+        ),
+        (
+            ActivityKind::CentreOperation,
+            &[Measure::GroupsStarted, Measure::PeoplePlaced][..],
+        ),
+    ];
+    per_kind
+        .into_iter()
+        .flat_map(|(kind, measures)| {
+            let rows = rows(kind);
+            if rows.is_empty() {
+                return Vec::new();
+            }
+            measures
+                .iter()
+                .map(|measure| (*measure, rows.clone()))
+                .collect::<Vec<_>>()
         })
-        .collect();
-    let networks: Vec<Uuid> = grant
-        .activities
-        .iter()
-        .filter_map(|activity| match activity {
-            Activity::LearningNetwork(id) => Some(*id),
-            _ => None,
-        })
-        .collect();
-    let operation = grant.activities.contains(&Activity::CentreOperation);
-    let mut measures = Vec::new();
-    if !courses.is_empty() {
-        for measure in [
-            Measure::CoursesHeld,
-            Measure::PeopleTrained,
-            Measure::NetworkMeetings,
-        ] {
-            measures.push((measure, courses.clone()));
-        }
-    }
-    if !networks.is_empty() {
-        measures.push((Measure::GatheringsHeld, networks.clone()));
-        measures.push((Measure::Attendances, networks));
-    }
-    if operation {
-        measures.push((Measure::GroupsStarted, Vec::new()));
-        measures.push((Measure::PeoplePlaced, Vec::new()));
-    }
-    measures
+        .collect()
 }
 
-/// The report of the grant `id`, for its funder or recipient: what its activities did in every
-/// whole, ended quarter of its period, and over them all, each measure's quarters and total
-/// suppressed together so that no count of 1 to 4 can be worked out from them. The quarters
-/// are fixed by the grant, never chosen by the reader, so two reports cannot be differenced
-/// down to a few days.
+/// The report of the grant `id`, for its funder or recipient: what each of its activities did
+/// in every whole, ended quarter of its period, and the totals. Every count goes through the
+/// disclosure control on its own ([`statistics::cellwise`]): a count of 1 to 4 is `<5` in every
+/// report that shows it, and a total is published only as the sum of shown counts. So no report,
+/// nor any set of reports over periods and activities a funder chose, pins a small count. The
+/// quarters are fixed by the grant, never chosen by the reader.
 pub fn grant_report(
     conn: &mut PgConnection,
     scope: GrantScope,
@@ -500,20 +512,22 @@ pub fn grant_report(
     let mut tables = Vec::new();
     if let (Some(first), Some(last)) = (quarters.first(), quarters.last()) {
         let span = (first.first_day(), last.end());
-        for (measure, ids) in measures_of(&grant) {
-            let dated = store::count(conn, measure, &ids, grant.recipient_organisation_id, span)?;
-            let mut counts = vec![0_u64; quarters.len()];
-            for row in dated {
-                if let Ok(at) = quarters.binary_search(&Quarter::of(row.day)) {
-                    counts[at] += u64::try_from(row.count).unwrap_or(0);
+        for (measure, rows) in measures_of(&grant) {
+            let ids: Vec<Uuid> = rows.iter().map(|(_, id)| *id).collect();
+            let mut counts = vec![vec![0_u64; quarters.len()]; rows.len()];
+            for dated in store::count(conn, measure, &ids, grant.recipient_organisation_id, span)? {
+                let row = ids.iter().position(|id| *id == dated.activity);
+                let column = quarters.binary_search(&Quarter::of(dated.day)).ok();
+                if let (Some(row), Some(column)) = (row, column) {
+                    counts[row][column] += u64::try_from(dated.count).unwrap_or(0);
                 }
             }
             let table = CountTable {
-                rows: vec![measure_name(measure).to_owned()],
+                rows: rows.into_iter().map(|(label, _)| label).collect(),
                 columns: labels.clone(),
-                counts: vec![counts],
+                counts,
             };
-            tables.push((measure_name(measure), statistics::suppress(&table)));
+            tables.push((measure_name(measure), statistics::cellwise(&table)));
         }
     }
     let projects = grant

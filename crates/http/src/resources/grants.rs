@@ -227,17 +227,17 @@ pub struct GrantReport {
     /// The quarters counted (`2027-Q1`): every whole calendar quarter that overlaps the grant's
     /// period (up to the day it ended or stopped) and has ended, oldest first.
     pub quarters_counted: Vec<String>,
-    /// Courses held (on their last day) among the grant's courses.
+    /// Courses held (on their last day): a row per course of the grant.
     pub courses_held: Option<Table>,
-    /// People trained: enrolments completed on the grant's courses.
+    /// People trained: enrolments completed on each course of the grant.
     pub people_trained: Option<Table>,
-    /// Network meetings logged by facilitators trained on the grant's courses.
+    /// Network meetings logged by facilitators trained on each course of the grant.
     pub network_meetings: Option<Table>,
-    /// Gatherings of the grant's learning networks.
+    /// Gatherings of each learning network of the grant.
     pub gatherings_held: Option<Table>,
     /// Attendance recorded at those gatherings.
     pub attendances: Option<Table>,
-    /// Groups the recipient centre started (for its operation).
+    /// Groups the recipient centre started (for its operation; one row, `centre_operation`).
     pub groups_started: Option<Table>,
     /// People the recipient centre placed in its groups (for its operation).
     pub people_placed: Option<Table>,
@@ -286,13 +286,14 @@ impl From<usecases::GrantReport> for GrantReport {
 
 /// Read a grant's report.
 ///
-/// For its funder and its recipient (404 for anyone else, which leaves a trace): what its
-/// activities did in each whole calendar quarter of its period that has ended, and over them
-/// all. Each measure is one table (a row, a column per quarter, the total) whose figures go
-/// through the disclosure control together: a count of 1 to 4 is `<5`, and more is hidden
-/// (`x`, `..`) until no figure, nor any difference of figures, pins it. The quarters are the
-/// grant's, never a span the reader picks. A measure the grant's activities do not have is
-/// `null`. Also as CSV (`Accept: text/csv`).
+/// For its funder and its recipient (404 for anyone else, which leaves a trace): what each of
+/// its activities did in each whole calendar quarter of its period that has ended. Each measure
+/// is one table (a row per activity, a column per quarter). Every count goes through the
+/// disclosure control on its own, alike in every report that shows it: a count of 1 to 4 is
+/// `<5`; a total is the sum of shown counts, `..` where one of them is hidden, so that no
+/// figure, nor any difference of figures from several reports, pins a small count. The quarters
+/// are the grant's, never a span the reader picks. A measure the grant's activities do not have
+/// is `null`. Also as CSV (`Accept: text/csv`).
 #[utoipa::path(
     tag = "grants",
     params(GrantPath),
