@@ -69,7 +69,8 @@ demo_parties
 REFERRER_TOKEN=$(mint_token "$BIN" 15m --org "$MUNICIPALITY_ORG" --role referrer)
 CENTRE_TOKEN=$(mint_token "$BIN" 15m --org "$CENTRE_ORG" --role centre_coordinator)
 # The county governor of the demo data (county 50) and the contact of one of its municipalities.
-GOVERNOR_TOKEN=$(mint_token "$BIN" 15m --org "$(demo_org_id "$DEMO" "Statsforvalteren i Trøndelag")" --role governor_adviser)
+GOVERNOR_ID=$(demo_org_id "$DEMO" "Statsforvalteren i Trøndelag")
+GOVERNOR_TOKEN=$(mint_token "$BIN" 15m --org "$GOVERNOR_ID" --role governor_adviser)
 CONTACT_TOKEN=$(mint_token "$BIN" 15m --org "$(demo_org_id "$DEMO" "Verdal kommune")" --role municipal_contact)
 # KoRus Midt's adviser, and a professional of Trondheim kommune it trains as a facilitator.
 ADVISER_TOKEN=$(mint_token "$BIN" 15m --org "$(demo_org_id "$DEMO" "KoRus Midt (Kompetansesenter rus – Midt-Norge)")" --role competence_adviser)
@@ -82,7 +83,8 @@ log "running the Swagger UI test with $CHROMIUM"
 set +e
 (cd "$TEST_DIR" && SAMHANDLING_BASE_URL=$BASE SAMHANDLING_TOKEN=$TOKEN CHROMIUM=$CHROMIUM \
     SAMHANDLING_REFERRER_TOKEN=$REFERRER_TOKEN SAMHANDLING_CENTRE_TOKEN=$CENTRE_TOKEN \
-    SAMHANDLING_GOVERNOR_TOKEN=$GOVERNOR_TOKEN SAMHANDLING_CONTACT_TOKEN=$CONTACT_TOKEN \
+    SAMHANDLING_GOVERNOR_TOKEN=$GOVERNOR_TOKEN SAMHANDLING_GOVERNOR_ID=$GOVERNOR_ID \
+    SAMHANDLING_CONTACT_TOKEN=$CONTACT_TOKEN \
     SAMHANDLING_ADVISER_TOKEN=$ADVISER_TOKEN SAMHANDLING_FACILITATOR_TOKEN=$FACILITATOR_TOKEN \
     SAMHANDLING_FACILITATOR_SUBJECT=$FACILITATOR_SUBJECT SAMHANDLING_TRONDHEIM_ID=$TRONDHEIM_ID \
     BROWSER_SCREENSHOT="$OUT/swagger-ui.png" \

@@ -88,7 +88,8 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
     let (log, session) = (w.id("network_meeting"), w.id("supervision_session"));
     let (network, gathering, member) = (w.id("network"), w.id("gathering"), w.id("member"));
     let (meeting, action, verdal) = (w.id("meeting"), w.id("action"), w.id("verdal"));
-    let (need, agreement, outreach) = (w.id("need"), w.id("agreement"), w.id("outreach"));
+    let (need, agreement) = (w.id("need"), w.id("agreement"));
+    let (outreach, grant) = (w.id("outreach"), w.id("grant"));
     let other_centre = f.other_centre.as_str();
     let other_referrer = f.other_municipality.as_str();
     let (kbt, colleague) = (w.token("kbt"), w.token("colleague"));
@@ -154,6 +155,10 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         ("update_outreach_meeting", patch(outreach_path.clone(), other_centre, json!({"title": "Kapret"}), outreach)),
         ("move_outreach_meeting", patch(format!("{outreach_path}/transitions"), other_centre, json!({"to": "cancelled"}), outreach)),
         ("record_outreach_invitation", patch(format!("{outreach_path}/invitations/{verdal}"), other_centre, json!({"present": true}), outreach)),
+        // Grants: Trøndelag's governor's grant to KoRus Midt, probed by Vestland's governor.
+        ("get_grant", call(format!("/api/v1/grants/{grant}"), vestland, None, grant)),
+        ("move_grant", patch(format!("/api/v1/grants/{grant}/transitions"), vestland, json!({"to": "paid"}), grant)),
+        ("grant_report", call(format!("/api/v1/grants/{grant}/report"), vestland, None, grant)),
         ("get_questionnaire", Probe::NotCovered("public, keyed by year: no organisation's record")),
         ("load_questionnaire", Probe::NotCovered("administrators only, keyed by year: no organisation's record")),
         // Groups, intakes and places: LINK Trondheim's, probed by LINK Oslo's coordinator.
@@ -422,5 +427,10 @@ async fn dialogue_world(
         "partner_organisation_id": korus.id, "topic": "Ettervern", "description": "Råd om ettervern"})).await;
     ids.insert("need", need.id());
     ids.insert("verdal", verdal.id.to_string());
+    let grant = created(app, "/api/v1/grants", &governor, &json!({
+        "funder_organisation_id": trondelag.id, "recipient_organisation_id": korus.id,
+        "amount_nok": 100_000, "valid_from": "2026-09-01", "purpose": "Driftsmidler",
+        "activities": [{"project": "Nettverksmøtekurs"}]})).await;
+    ids.insert("grant", grant.id());
 
 }

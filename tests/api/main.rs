@@ -14,6 +14,7 @@ mod denials;
 mod dialogue;
 mod disclosure;
 mod errors;
+mod grants;
 mod groups;
 mod health;
 mod idempotency;

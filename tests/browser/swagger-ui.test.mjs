@@ -35,6 +35,7 @@ const TOKEN = process.env.SAMHANDLING_TOKEN ?? '';
 const REFERRER_TOKEN = process.env.SAMHANDLING_REFERRER_TOKEN ?? '';
 const CENTRE_TOKEN = process.env.SAMHANDLING_CENTRE_TOKEN ?? '';
 const GOVERNOR_TOKEN = process.env.SAMHANDLING_GOVERNOR_TOKEN ?? '';
+const GOVERNOR_ID = process.env.SAMHANDLING_GOVERNOR_ID ?? '';
 const CONTACT_TOKEN = process.env.SAMHANDLING_CONTACT_TOKEN ?? '';
 const ADVISER_TOKEN = process.env.SAMHANDLING_ADVISER_TOKEN ?? '';
 const FACILITATOR_TOKEN = process.env.SAMHANDLING_FACILITATOR_TOKEN ?? '';
@@ -496,6 +497,38 @@ describe('Swagger UI', { timeout: 5 * TEST_TIMEOUT }, () => {
         assert.equal(seen.body.offer.kind, 'course');
         assert.equal(seen.body.offer.course_id, flow.course);
         assert.ok(seen.body.answered_at, 'when it was answered');
+    });
+
+    test('as the county governor\'s adviser, a funder records a grant and reads its report: whole kroner, small counts suppressed', async () => {
+        assert.ok(flow.course && flow.korus, 'the course step ran');
+        await authorizeWith(GOVERNOR_TOKEN);
+        const recorded = await execute('grants', 'record_grant', {
+            params: { 'Idempotency-Key': `browser-grant-${Date.now()}` },
+            body: { funder_organisation_id: GOVERNOR_ID, recipient_organisation_id: flow.korus, amount_nok: 100000,
+                valid_from: '2026-01-01', valid_until: '2026-12-31', purpose: 'Driftsmidler til nettverksmøtekursene resten av året',
+                activities: [{ course_id: flow.course }] },
+        });
+        assert.equal(recorded.status, '201', recorded.text);
+        assert.equal(recorded.body.status, 'granted');
+        assert.equal(recorded.body.amount_nok, 100000);
+        assert.deepEqual(recorded.body.allowed_transitions, ['paid', 'stopped']);
+        const paid = await execute('grants', 'move_grant', {
+            params: { id: recorded.body.id, 'If-Match': `"${recorded.body.version}"` }, body: { to: 'paid' },
+        });
+        assert.equal(paid.status, '200', paid.text);
+        assert.equal(paid.body.status, 'paid');
+        const report = await execute('grants', 'grant_report', { params: { id: recorded.body.id } });
+        assert.equal(report.status, '200', report.text);
+        assert.equal(report.body.grant_id, recorded.body.id);
+        assert.ok(report.body.quarters_counted.length >= 1, report.text);
+        assert.deepEqual(report.body.courses_held.columns, report.body.quarters_counted);
+        assert.equal(report.body.people_placed, null);
+        const figures = ['courses_held', 'people_trained', 'network_meetings']
+            .flatMap((measure) => [...report.body[measure].rows[0].cells, report.body[measure].total]);
+        for (const figure of figures) {
+            assert.ok(figure.count === null ? ['<5', 'x', '..'].includes(figure.shown) : figure.count === 0 || figure.count >= 5,
+                `no count of 1 to 4 is shown: ${JSON.stringify(figure)}`);
+        }
     });
 
     test('the page raised no errors and fetched nothing from elsewhere', () => {

@@ -92,6 +92,8 @@ wire_enum! {
         CollaborationNeed => "collaboration_need",
         /// A collaboration agreement between a self-help centre and a municipality or NAV office.
         CollaborationAgreement => "collaboration_agreement",
+        /// A grant from a funder to a recipient (with its activities).
+        Grant => "grant",
         /// A county's overview, named by the organisation of the county's one governor.
         CountyOverview => "county_overview",
         /// An outreach meeting (kommunemøte, informasjonsmøte), with its invitations.

@@ -10,6 +10,7 @@ pub mod chronology;
 pub mod coordination;
 pub mod course;
 pub mod dialogue;
+pub mod grant;
 pub mod group;
 pub mod ids;
 pub mod intake;

@@ -59,6 +59,19 @@ pub fn check_among<S: Status>(from: S, to: S, allowed: &[S]) -> Result<(), Illeg
     ))
 }
 
+/// The moves open to a caller who is each of `parties` to a record, where `allowed` gives one
+/// party's moves: every party's, once each, in the status order (a record whose moves depend on
+/// the party, and whose caller may be more than one party to it).
+pub fn open_to_parties<S: Status + Ord, P>(
+    parties: impl IntoIterator<Item = P>,
+    allowed: impl Fn(P) -> Vec<S>,
+) -> Vec<S> {
+    let mut open: Vec<S> = parties.into_iter().flat_map(allowed).collect();
+    open.sort_unstable();
+    open.dedup();
+    open
+}
+
 /// Implements [`Status`] for a `wire_enum!` status, and [`Lifecycle`] when its inherent
 /// `allowed_transitions` takes the status alone.
 macro_rules! lifecycle {

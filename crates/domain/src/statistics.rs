@@ -133,6 +133,43 @@ pub fn suppress_known(
     published.over(&table.rows, &table.columns)
 }
 
+/// A table whose every cell is published on its own, through [`suppress`] as a table of one
+/// count, so that its marker is the same in every table that shows it: a count of 1 to 4 is `<5`,
+/// any other is shown. Each total is the sum of its shown cells, `..` where one of them is hidden.
+/// For tables a reader may hold many of, each over rows and columns of its own choosing (a
+/// funder's reports on its grants, over the periods and activities it named): no published
+/// figure is a sum over a hidden count, so no two of them can be differenced down to one.
+pub fn cellwise(table: &CountTable) -> SuppressedTable {
+    let alone = |count: u64| {
+        suppress(&CountTable {
+            rows: vec![String::new()],
+            columns: vec![String::new()],
+            counts: vec![vec![count]],
+        })
+        .total
+    };
+    let cells: Vec<Vec<Cell>> = table
+        .counts
+        .iter()
+        .map(|row| row.iter().map(|count| alone(*count)).collect())
+        .collect();
+    let row_totals: Vec<Cell> = cells
+        .iter()
+        .map(|row| sum_of_published(row.iter()))
+        .collect();
+    let column_totals: Vec<Cell> = (0..table.columns.len())
+        .map(|c| sum_of_published(cells.iter().filter_map(|row| row.get(c))))
+        .collect();
+    SuppressedTable {
+        rows: table.rows.clone(),
+        columns: table.columns.clone(),
+        total: sum_of_published(row_totals.iter()),
+        cells,
+        row_totals,
+        column_totals,
+    }
+}
+
 impl SuppressedTable {
     /// This table over `rows` and `columns`, a row or column it lacks (it held no count) shown
     /// as zeros.
@@ -315,6 +352,28 @@ pub fn share_if_enough(part: u64, count: u64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cellwise_marks_each_count_alike_and_totals_only_shown_counts() {
+        let table = CountTable {
+            rows: vec!["a".into(), "b".into()],
+            columns: vec!["q1".into(), "q2".into()],
+            counts: vec![vec![6, 3], vec![0, 7]],
+        };
+        let published = cellwise(&table);
+        let shown: Vec<Vec<&str>> = published
+            .cells
+            .iter()
+            .map(|row| row.iter().map(|cell| cell.shown.as_str()).collect())
+            .collect();
+        assert_eq!(shown, vec![vec!["6", "<5"], vec!["0", "7"]]);
+        let totals = |cells: &[Cell]| -> Vec<String> {
+            cells.iter().map(|cell| cell.shown.clone()).collect()
+        };
+        assert_eq!(totals(&published.row_totals), vec!["..", "7"]);
+        assert_eq!(totals(&published.column_totals), vec!["6", ".."]);
+        assert_eq!(published.total.shown, "..");
+    }
 
     // The reader of one table, written apart from the suppression it checks: every row and
     // column a constraint, each entry's bounds tightened through them until nothing changes.

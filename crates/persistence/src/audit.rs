@@ -88,6 +88,7 @@ pub fn record_if_exists(
         ResourceType::CollaborationNeed => "collaboration_needs",
         ResourceType::CollaborationAgreement => "collaboration_agreements",
         ResourceType::OutreachMeeting => "outreach_meetings",
+        ResourceType::Grant => "grants",
         // Questionnaires are public and keyed by year: there is nothing to probe.
         ResourceType::Questionnaire => return Ok(false),
     };

@@ -14,6 +14,7 @@ mod error;
 pub mod facilitators;
 pub mod follow_up_actions;
 pub mod gatherings;
+pub mod grants;
 pub mod group_sessions;
 pub mod group_statistics;
 pub mod groups;

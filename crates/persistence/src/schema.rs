@@ -244,6 +244,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    grant_activities (grant_id, position) {
+        grant_id -> Uuid,
+        position -> Int2,
+        kind -> Text,
+        course_id -> Nullable<Uuid>,
+        learning_network_id -> Nullable<Uuid>,
+        project -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    grants (id) {
+        id -> Uuid,
+        funder_organisation_id -> Uuid,
+        recipient_organisation_id -> Uuid,
+        amount_nok -> Int8,
+        valid_from -> Date,
+        valid_until -> Nullable<Date>,
+        purpose -> Text,
+        status -> Text,
+        stop_reason -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+        recorded_by -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     group_follow_ups (id) {
         id -> Uuid,
         group_id -> Uuid,
@@ -728,6 +758,9 @@ diesel::joinable!(follow_up_actions -> organisations (owner_organisation_id));
 diesel::joinable!(gathering_attendance -> gatherings (gathering_id));
 diesel::joinable!(gathering_attendance -> learning_network_members (member_id));
 diesel::joinable!(gatherings -> learning_networks (network_id));
+diesel::joinable!(grant_activities -> courses (course_id));
+diesel::joinable!(grant_activities -> grants (grant_id));
+diesel::joinable!(grant_activities -> learning_networks (learning_network_id));
 diesel::joinable!(group_follow_ups -> group_sessions (session_id));
 diesel::joinable!(group_follow_ups -> groups (group_id));
 diesel::joinable!(group_quarters_met -> groups (group_id));
@@ -777,6 +810,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     follow_up_actions,
     gathering_attendance,
     gatherings,
+    grant_activities,
+    grants,
     group_follow_ups,
     group_quarters_met,
     group_sessions,

@@ -48,7 +48,7 @@ pub const ACTOR: &str = "system:demo-data";
 /// The kinds of record with a fixed id, as `@id` names them: a kind's `KKKK` is its place here.
 const KINDS: &str = "group referral intake membership session starter follow_up dialogue_meeting \
     course enrolment network_meeting supervision_session learning_network member_service \
-    gathering organisation collaboration_need collaboration_agreement outreach_meeting";
+    gathering organisation collaboration_need collaboration_agreement outreach_meeting grant";
 /// The `KKKK` of a group, an intake and an organisation.
 pub const GROUP: u32 = 1;
 pub const INTAKE: u32 = 3;
@@ -72,7 +72,7 @@ pub const WALKTHROUGH_GROUP: u32 = 2;
 const FACILITATOR: (&str, &str) = ("trondheim", "kari.nordmann@trondheim.kommune.example");
 
 const ORGANISATIONS: &str = include_str!("../data/demo/organisations.json");
-const SCRIPTS: [(&str, &str); 7] = [
+const SCRIPTS: [(&str, &str); 8] = [
     // First: the agreements decide the feedback on the referrals made after them.
     (
         "agreements.json",
@@ -91,6 +91,8 @@ const SCRIPTS: [(&str, &str); 7] = [
     ),
     // After the agreements: a follow-up names the agreement made.
     ("outreach.json", include_str!("../data/demo/outreach.json")),
+    // After the meetings: a grant names the courses and networks it funds.
+    ("grants.json", include_str!("../data/demo/grants.json")),
 ];
 
 /// A page big enough for every demo record of one kind.

@@ -14,7 +14,7 @@ use samhandling_domain::agreement::{
     check_move, check_partner, check_period, AgreementStatus, CollaborationAgreement, FeedbackLevel,
 };
 use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::lifecycle::check_among;
+use samhandling_domain::lifecycle::{check_among, open_to_parties};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::version::Precondition;
 use samhandling_domain::Caller;
@@ -137,14 +137,9 @@ impl AgreementView {
 
 /// The moves of every party `organisation` is to `agreement`.
 fn allowed_for(organisation: Uuid, agreement: &CollaborationAgreement) -> Vec<AgreementStatus> {
-    let mut allowed: Vec<AgreementStatus> = agreement
-        .parties_of(organisation)
-        .into_iter()
-        .flat_map(|party| agreement.status.allowed_for(party))
-        .collect();
-    allowed.sort_unstable();
-    allowed.dedup();
-    allowed
+    open_to_parties(agreement.parties_of(organisation), |party| {
+        agreement.status.allowed_for(party)
+    })
 }
 
 /// The caller's centre proposes an agreement to a municipality or NAV office. Every fault of

@@ -22,6 +22,7 @@ pub mod dialogue_views;
 pub mod enrolments;
 pub mod error;
 pub mod facilitators;
+pub mod grants;
 pub mod group_sessions;
 pub mod group_statistics;
 pub mod group_views;

@@ -15,6 +15,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{Course, CourseScope};
 use samhandling_usecases::courses::{self as usecases, CreateCourse, UpdateCourse};
+use samhandling_usecases::grants::{self, Funded};
 use serde::Deserialize;
 use std::convert::identity;
 use utoipa::IntoParams;
@@ -123,12 +124,13 @@ async fn list_courses(
 
 /// Read a course.
 ///
-/// For its organisers (404 for anyone else), with its seats taken, the line's length and an
+/// For its organisers (404 for anyone else), with its seats taken, the line's length, the
+/// grants that fund it (`funding`: the amount only to the grant's funder and recipient) and an
 /// `ETag`.
 #[utoipa::path(
     tag = "courses",
     params(CoursePath),
-    responses((status = 200, description = "The course", body = Course,
+    responses((status = 200, description = "The course", body = Funded<Course>,
         headers(("ETag" = String, description = "Its version"))))
 )]
 #[get("/courses/{id}")]
@@ -136,14 +138,23 @@ async fn get_course(
     caller: Authorized<CompetenceAdvisers>,
     state: web::Data<AppState>,
     path: web::Path<CoursePath>,
-) -> Result<Tagged<Course>, ApiError> {
+) -> Result<Tagged<Funded<Course>>, ApiError> {
     let id = path.id;
     let scope = CourseScope::of(&caller.caller);
+    let viewer = caller.caller.organisation_id.uuid();
     record::read_audited(&state, &caller, ResourceType::Course, id, move |conn| {
-        usecases::read_course(conn, scope, id).map(Some)
+        let course = usecases::read_course(conn, scope, id)?;
+        let funding = grants::funding_of(conn, viewer, &[course.id], &[])?;
+        Ok(Some(Funded {
+            record: course,
+            funding,
+        }))
     })
     .await
-    .map(Tagged::new)
+    .map(|funded| Tagged {
+        version: funded.record.version,
+        body: funded,
+    })
 }
 
 /// Change a course.

@@ -19,6 +19,7 @@ use actix_web::{get, patch, post, web, Either, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
 use samhandling_domain::Role;
+use samhandling_usecases::grants::{self, Funded};
 use samhandling_usecases::learning_network_views::LearningNetworkView;
 use samhandling_usecases::learning_networks::{
     self as usecases, AddMember, CreateLearningNetwork, UpdateLearningNetwork,
@@ -153,11 +154,13 @@ async fn list_learning_networks(
 /// Read a learning network.
 ///
 /// The coordinating centre sees it with its version and an `ETag`; a member organisation's
-/// contact in the `member` view, without. Anyone else gets 404. Every read is audited.
+/// contact in the `member` view, without. Both see the grants that fund it (`funding`: the
+/// amount only to the grant's funder and recipient). Anyone else gets 404. Every read is
+/// audited.
 #[utoipa::path(
     tag = "learning-networks",
     params(NetworkPath),
-    responses((status = 200, description = "The network, as the caller may see it", body = LearningNetworkView,
+    responses((status = 200, description = "The network, as the caller may see it", body = Funded<LearningNetworkView>,
         headers(("ETag" = String, description = "Its version (the coordinator's view only)"))))
 )]
 #[get("/learning-networks/{id}")]
@@ -165,23 +168,39 @@ async fn get_learning_network(
     caller: Authorized<NetworkParties>,
     state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
-) -> Result<Either<Tagged<LearningNetworkView>, web::Json<LearningNetworkView>>, ApiError> {
+) -> Result<
+    Either<Tagged<Funded<LearningNetworkView>>, web::Json<Funded<LearningNetworkView>>>,
+    ApiError,
+> {
     let id = path.id;
     let scope = scope_of(&caller);
-    let (network, names) = record::read_audited(
+    let viewer = caller.caller.organisation_id.uuid();
+    let (network, names, funding) = record::read_audited(
         &state,
         &caller,
         ResourceType::LearningNetwork,
         id,
-        move |conn| usecases::read_network(conn, scope, id).map(Some),
+        move |conn| {
+            let (network, names) = usecases::read_network(conn, scope, id)?;
+            let funding = grants::funding_of(conn, viewer, &[], &[id])?;
+            Ok(Some((network, names, funding)))
+        },
     )
     .await?;
     // Only the coordinator's view carries a version, and so an `ETag`.
     let coordinates = scope.coordinates(&network);
+    let version = network.version;
+    let funded = Funded {
+        record: LearningNetworkView::of(scope, network, &names),
+        funding,
+    };
     Ok(if coordinates {
-        Either::Left(tagged(scope, network, &names))
+        Either::Left(Tagged {
+            version,
+            body: funded,
+        })
     } else {
-        Either::Right(web::Json(LearningNetworkView::of(scope, network, &names)))
+        Either::Right(web::Json(funded))
     })
 }
 

@@ -12,6 +12,7 @@ pub mod facilitator_links;
 pub mod facilitators;
 pub mod follow_up_actions;
 pub mod gatherings;
+pub mod grants;
 pub mod group_sessions;
 pub mod group_statistics;
 pub mod groups;
@@ -55,6 +56,7 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     collaboration_needs::configure(config);
     collaboration_agreements::configure(config);
     outreach_meetings::configure(config);
+    grants::configure(config);
     municipality_picture::configure(config);
     municipality_dialogue::configure(config);
     is24_questionnaires::configure(config);

@@ -3,6 +3,7 @@
 
 use super::{Step, StepError, ACTOR, ALL};
 use samhandling_domain::course::CourseScope;
+use samhandling_domain::grant::GrantScope;
 use samhandling_domain::group::CentreAccess;
 use samhandling_domain::learning_network::LearningNetworkScope;
 use samhandling_domain::referral::{ReferralAccess, Source};
@@ -16,7 +17,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use cases::{
-    agreements, coordination, courses, dialogue, enrolments, group_sessions, groups, intakes, is24,
+    agreements, coordination, courses, dialogue, enrolments, grants, group_sessions, groups,
+    intakes, is24,
 };
 use cases::{learning_networks as networks, memberships, network_meetings, outreach, referrals};
 
@@ -149,6 +151,12 @@ fn play_dialogue(
         }),
         "record_outreach_invitation" => run(with, |(ids, record)| {
             outreach::record_outreach_invitation(ctx, caller, ids, Precondition::Any, &record)
+        }),
+        "record_grant" => run(with, |(id, request)| {
+            grants::record_grant(ctx, GrantScope::of(caller), caller, id, &request)
+        }),
+        "move_grant" => run(with, |(id, step)| {
+            grants::move_grant(ctx, GrantScope::of(caller), id, Precondition::Any, &step)
         }),
         "request_help" => run(with, |(id, request)| {
             coordination::request_help(ctx, caller, id, &request)

@@ -560,3 +560,42 @@ fn link_bergens_kommunemote_is_held_and_followed_up() {
         .expect("Bergen is invited");
     assert_eq!(seen.invitations.len(), 1);
 }
+
+#[test]
+fn the_demo_funds_the_courses_link_trondheim_and_familienettverket_until_its_funding_stopped() {
+    use samhandling_domain::grant::{GrantScope, GrantStatus};
+    use samhandling_persistence::grants;
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let loaded = load(&mut conn).expect("loads");
+    let grant = |number: u32| {
+        demo_id(
+            KINDS
+                .split_whitespace()
+                .count()
+                .try_into()
+                .expect("few kinds"),
+            number,
+        )
+    };
+    let funder = |name: &str| GrantScope {
+        funder: Some(centre_id(&loaded, name)),
+        recipient: None,
+    };
+    let course_grant = grants::find(&mut conn, grant(1), funder("Statsforvalteren i Trøndelag"))
+        .expect("reads")
+        .expect("the governor funds the courses");
+    assert_eq!(course_grant.amount_nok, 100_000);
+    assert_eq!(course_grant.status, GrantStatus::Paid);
+    let family = grants::find(&mut conn, grant(3), funder("Helse Sør-Øst RHF"))
+        .expect("reads")
+        .expect("Helse Sør-Øst funded Familienettverket");
+    assert_eq!(family.status, GrantStatus::Stopped);
+    assert_eq!(
+        family.closed_on.map(|day| day.to_string()),
+        Some("2019-03-31".to_owned())
+    );
+    // The grant is no one else's to see.
+    let outsider = grants::find(&mut conn, grant(3), funder("Statsforvalteren i Trøndelag"));
+    assert_eq!(outsider.expect("reads"), None);
+}

@@ -1,0 +1,2 @@
+DROP TABLE grant_activities;
+DROP TABLE grants;
