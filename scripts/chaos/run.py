@@ -13,7 +13,10 @@ without touching any other server), is bounded in time and traffic, and stops by
                      outbox delivers everything pending, and a delivery the receiver acknowledged
                      is repeated only if the kill fell between its acknowledgement and its record.
   two instances      two servers on one database: the same create sent to both at once gives one
-                     referral and one id; every webhook delivery reaches the receiver once.
+                     referral and one id; every webhook delivery reaches the receiver once. A
+                     municipality's requests for help and its grants are created and then moved
+                     (accepted, paid) through both at once: one record per create, one move per
+                     record (the other 412), each audited once.
   hanging receivers  one municipality subscribes ten times to a receiver that answers only after
                      WEBHOOK_TIMEOUT, another once to a prompt one, under creates and reads flat
                      out and moves (webhook events) ten a second: no request fails or hangs, read
@@ -620,20 +623,23 @@ def two_instances(checks, binary, cluster):
     places = Places("two", url, [first.base, second.base], world, racing=True).prepare()
     courses = Enrolments("two", url, [first.base, second.base], world, racing=True).prepare()
     needs = Needs("two", url, [first.base, second.base], world, racing=True)
+    grants = Grants("two", url, [first.base, second.base], world, racing=True)
     workload = Workload("two", [first.base, second.base], world, ledger, creators=3, racing=True).start()
     places.start()
     courses.start()
     needs.start()
+    grants.start()
     try:
         time.sleep(8)
     finally:
-        finish(workload, places, courses, needs)
+        finish(workload, places, courses, needs, grants)
     try:
         check_exactly_once(checks, scenario, url, "two", ledger)
         check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats=0)
         check_places(checks, scenario, url, places)
         check_enrolments(checks, scenario, url, courses)
         check_needs(checks, scenario, url, needs)
+        check_grants(checks, scenario, url, grants)
     finally:
         first.stop()
         second.stop()
@@ -1015,90 +1021,142 @@ def check_enrolments(checks, scenario, url, load, unavailable_allowed=False):
                  f"not replayed; {len(load.ledger.conflicting_ids)} keys with two ids")
 
 
-# --- coordination: needs answered under the same faults ------------------------------------------
+# --- coordination and funding: records created, then moved once, under the same faults ----------
 
-# NEEDS_FLOWS requests for help at a time, from COURSE_EMPLOYER's contact to COURSE_CENTRE.
-NEEDS_FLOWS = 2
-# An answer names the version it read: a second answer, by a retry whose first attempt was taken
-# or by the other instance's racer, is 412.
-NEEDS_EXPECTED = {"request": {201}, "answer": {200, 412}}
+# FLOWS_PER_KIND records of a kind at a time. A move names the version it read: a second move, by a
+# retry whose first attempt was taken or by the other instance's racer, is 412.
+FLOWS_PER_KIND = 2
+MOVES_EXPECTED = {"create": {201}, "move": {200, 412}}
 
 
-class Needs(Writes):
-    """Coordination under the faults: NEEDS_FLOWS flows each send one request for help after
-    another from COURSE_EMPLOYER's contact to COURSE_CENTRE (each sent again once, which must be
-    replayed), and the centre's adviser accepts each with `If-Match: "1"`, through every instance
-    at once when racing: one answer is taken, every other is 412, and the municipality is told
-    once."""
+class CreateThenMove(Writes):
+    """Records of one kind under the faults: FLOWS_PER_KIND flows each create one record after
+    another (each create sent again once, which must be replayed), and another party (or the
+    same) moves each with `If-Match: "1"`, through every instance at once when racing: one move is
+    taken, every other is 412. A subclass names the path, the two tokens, a body for a label and
+    the move's body; `check_moved` checks the database."""
 
-    EXPECTED = NEEDS_EXPECTED
+    EXPECTED = MOVES_EXPECTED
+    PATH = ""
+    MOVE = {}
 
-    def __init__(self, name, url, bases, world, racing=False):
+    def __init__(self, name, url, bases, create_token, move_token, racing=False):
         super().__init__(name, url, bases, racing)
-        self.contact_token = world["contact_token"]
-        self.adviser_token = world["adviser_token"]
-        self.partner = world["partner"]
-        self.accepted = []  # need ids whose acceptance was acknowledged
-        self.threads = [threading.Thread(target=self.flow, args=(n,)) for n in range(NEEDS_FLOWS)]
+        self.create_token = create_token
+        self.move_token = move_token
+        self.moved = []  # ids whose move was acknowledged
+        self.threads = [threading.Thread(target=self.flow, args=(n,)) for n in range(FLOWS_PER_KIND)]
+
+    def body(self, label):
+        raise NotImplementedError
 
     def flow(self, number):
         sequence = 0
         while not self.stop.is_set():
-            self.need(f"{self.name}-{number}-{sequence}")
+            self.create_and_move(f"{self.name}-{number}-{sequence}")
             sequence += 1
 
-    def need(self, who):
-        path = "/api/v1/collaboration-needs"
-        body = {"partner_organisation_id": self.partner, "topic": f"Chaos {who}",
-                "description": "Råd om ettervern for unge voksne."}
-        replies = self.final_everywhere("request", "POST", path, self.contact_token, body, f"need-{who}")
+    def create_and_move(self, label):
+        body = self.body(label)
+        key = f"{self.PATH.rsplit('/', 1)[-1]}-{label}"
+        replies = self.final_everywhere("create", "POST", self.PATH, self.create_token, body, key)
         made = next((reply for reply in replies if reply is not None and reply.status == 201), None)
         if made is None:
             return
-        need_id = made.json()["id"]
-        self.repeat("request", path, self.contact_token, body, f"need-{who}", need_id)
-        replies = self.final_everywhere("answer", "POST", f"{path}/{need_id}/transitions", self.adviser_token,
-                                        {"to": "accepted"}, None, if_match='"1"')
+        record_id = made.json()["id"]
+        self.repeat("create", self.PATH, self.create_token, body, key, record_id)
+        replies = self.final_everywhere("move", "POST", f"{self.PATH}/{record_id}/transitions", self.move_token,
+                                        self.MOVE, None, if_match='"1"')
         if any(reply is not None and reply.status == 200 for reply in replies):
             with self.lock:
-                self.accepted.append(need_id)
+                self.moved.append(record_id)
 
 
-def check_needs(checks, scenario, url, load):
-    """Each need answered exactly once, in the database and as the clients saw it."""
+class Needs(CreateThenMove):
+    """Requests for help from COURSE_EMPLOYER's contact to COURSE_CENTRE, accepted by the centre's
+    adviser; the municipality is told of each acceptance once."""
+
+    PATH = "/api/v1/collaboration-needs"
+    MOVE = {"to": "accepted"}
+
+    def __init__(self, name, url, bases, world, racing=False):
+        super().__init__(name, url, bases, world["contact_token"], world["adviser_token"], racing)
+        self.partner = world["partner"]
+
+    def body(self, label):
+        return {"partner_organisation_id": self.partner, "topic": f"Chaos {label}",
+                "description": "Råd om ettervern for unge voksne."}
+
+
+class Grants(CreateThenMove):
+    """Grants COURSE_EMPLOYER (through its municipal contact) records to COURSE_CENTRE for a
+    project, then pays: each starts granted and is paid once."""
+
+    PATH = "/api/v1/grants"
+    MOVE = {"to": "paid"}
+
+    def __init__(self, name, url, bases, world, racing=False):
+        super().__init__(name, url, bases, world["contact_token"], world["contact_token"], racing)
+        self.funder = world["employer"]
+        self.recipient = world["partner"]
+
+    def body(self, label):
+        return {"funder_organisation_id": self.funder, "recipient_organisation_id": self.recipient,
+                "amount_nok": 100000, "valid_from": "2026-01-01", "valid_until": "2026-12-31",
+                "purpose": f"Chaos {label}", "activities": [{"project": "Nettverksmøtekurs"}]}
+
+
+def check_moved(checks, scenario, url, load, what, table, label_column, statuses, told=None):
+    """Each record of `load` created once and moved exactly once, in the database and as the
+    clients saw it: `statuses` is (created, moved); `told`, an SQL count of the webhook deliveries
+    of a record `r`, must be 1 for a moved one and 0 for another."""
     attempts = list(load.ledger.attempts)
     server_errors = [a for a in attempts if a.status is not None and a.status >= 500]
-    checks.check(scenario, "needs: no request was answered 5xx or failed",
+    checks.check(scenario, f"{what}: no request was answered 5xx or failed",
                  bool(attempts) and not server_errors and not any(a.error for a in attempts),
                  f"{len(attempts)} requests, {len(server_errors)} 5xx")
     with load.lock:
-        unexpected, repeats, accepted = list(load.unexpected), list(load.repeats), list(load.accepted)
-    checks.check(scenario, "needs: every final answer was one its step expects (an answer 412 only when another was taken)",
+        unexpected, repeats, moved = list(load.unexpected), list(load.repeats), list(load.moved)
+    checks.check(scenario, f"{what}: every final answer was one its step expects (a move 412 only when another was taken)",
                  not unexpected, f"{len(unexpected)} otherwise, e.g. {unexpected[:2]}")
     rows = psql(url, "-At", "-F", "\t", "-c",
-                "SELECT n.id, n.status, n.version, "
-                "(SELECT count(*) FROM audit_events a WHERE a.resource_id = n.id AND a.action = 'created'), "
-                "(SELECT count(*) FROM audit_events a WHERE a.resource_id = n.id AND a.action = 'transitioned'), "
-                "(SELECT count(*) FROM webhook_deliveries d WHERE d.collaboration_need_id = n.id "
-                "AND d.event_type = 'collaboration_need_answered') "
-                "FROM collaboration_needs n WHERE n.topic LIKE 'Chaos %'").stdout.splitlines()
+                "SELECT r.id, r.status, r.version, "
+                "(SELECT count(*) FROM audit_events a WHERE a.resource_id = r.id AND a.action = 'created'), "
+                "(SELECT count(*) FROM audit_events a WHERE a.resource_id = r.id AND a.action = 'transitioned'), "
+                f"{told or '0'} "
+                f"FROM {table} r WHERE r.{label_column} LIKE 'Chaos %'").stdout.splitlines()
     stored = {fields[0]: (fields[1], int(fields[2]), int(fields[3]), int(fields[4]), int(fields[5]))
               for fields in (row.split("\t") for row in rows)}
     acknowledged = dict(load.ledger.acknowledged)
-    missing = [need for need in acknowledged.values() if need not in stored]
-    wrong = {need: row for need, row in stored.items()
-             if row[2] != 1 or (row[0] == "accepted") != (row[1] == 2 and row[3] == 1 and row[4] == 1)
-             or row[0] not in ("open", "accepted") or (row[0] == "open" and (row[3], row[4]) != (0, 0))}
-    checks.check(scenario, "needs: every acknowledged request exists once with its id; each accepted need moved, was "
-                           "audited and told its municipality exactly once, and an open one not at all",
+    missing = [record for record in acknowledged.values() if record not in stored]
+    once = 1 if told else 0
+    created, moved_to = statuses
+    wrong = {record: row for record, row in stored.items()
+             if row[2] != 1 or row[0] not in statuses
+             or (row[0] == moved_to) != (row[1] == 2 and row[3] == 1 and row[4] == once)
+             or (row[0] == created and (row[1], row[3], row[4]) != (1, 0, 0))}
+    checks.check(scenario, f"{what}: every acknowledged create exists once with its id; each moved record moved, was "
+                           "audited (and told) exactly once, and an unmoved one not at all",
                  bool(acknowledged) and not missing and not wrong and len(stored) == len(acknowledged),
                  f"{len(acknowledged)} acknowledged, {len(stored)} stored, {len(missing)} missing, "
                  f"{len(wrong)} wrong, e.g. {list(wrong.items())[:2]}")
-    lost = [need for need in accepted if stored.get(need, ("",))[0] != "accepted"]
+    lost = [record for record in moved if stored.get(record, ("",))[0] != moved_to]
     not_replayed = [r for r in repeats if not (r[1] == 201 and r[2] and r[3])]
-    checks.check(scenario, "needs: every acknowledged answer is stored, and every request sent again was replayed",
-                 bool(accepted) and not lost and bool(repeats) and not not_replayed,
-                 f"{len(accepted)} answered, {len(lost)} lost; {len(repeats)} sent again, {len(not_replayed)} not replayed")
+    checks.check(scenario, f"{what}: every acknowledged move is stored, and every create sent again was replayed",
+                 bool(moved) and not lost and bool(repeats) and not not_replayed,
+                 f"{len(moved)} moved, {len(lost)} lost; {len(repeats)} sent again, {len(not_replayed)} not replayed")
+
+
+def check_needs(checks, scenario, url, load):
+    """Each need answered exactly once, and its municipality told once."""
+    check_moved(checks, scenario, url, load, "needs", "collaboration_needs", "topic", ("open", "accepted"),
+                told="(SELECT count(*) FROM webhook_deliveries d WHERE d.collaboration_need_id = r.id "
+                     "AND d.event_type = 'collaboration_need_answered')")
+
+
+def check_grants(checks, scenario, url, load):
+    """Each grant recorded once and paid once."""
+    check_moved(checks, scenario, url, load, "grants", "grants", "purpose", ("granted", "paid"))
 
 
 def finish(*loads, within=45.0):
