@@ -1020,3 +1020,320 @@ async fn a_planned_gathering_gets_its_evaluation_highlights_and_attendance_once_
     let read = get(&app, &format!("{gatherings}/{gathering}"), &f.coordinator).await;
     assert_eq!(read.header("etag"), Some(etag.as_str()), "unchanged");
 }
+
+/// A network coordinated by NK TSB and Helsedirektoratet, with a TSB unit as a member service.
+struct TwoCoordinators {
+    nk_tsb: String,
+    directorate: Organisation,
+    directorate_adviser: String,
+    other_centre: String,
+    ks_adviser: String,
+    tsb_unit: Organisation,
+    tsb_facilitator: String,
+    municipality: Organisation,
+}
+
+fn two_coordinators(t: &TestApp) -> TwoCoordinators {
+    let nk_tsb = t.organisation(OrganisationKind::CompetenceCentre, "NK TSB", None);
+    let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Øst", None);
+    let directorate = t.organisation(
+        OrganisationKind::NationalAuthority,
+        "Helsedirektoratet",
+        None,
+    );
+    let ks = t.organisation(OrganisationKind::NationalAuthority, "KS", None);
+    let tsb_unit = t.organisation(
+        OrganisationKind::SpecialistHealthService,
+        "Avdeling for rusbehandling, St. Olavs hospital",
+        None,
+    );
+    TwoCoordinators {
+        nk_tsb: t.token_as(
+            "radgiver@nktsb.example",
+            nk_tsb.id,
+            &[Role::CompetenceAdviser],
+        ),
+        directorate_adviser: t.token_as(
+            "radgiver@helsedir.example",
+            directorate.id,
+            &[Role::ProgrammeAdviser],
+        ),
+        other_centre: t.token_as(
+            "radgiver@korus.example",
+            korus.id,
+            &[Role::CompetenceAdviser],
+        ),
+        ks_adviser: t.token_as("radgiver@ks.example", ks.id, &[Role::ProgrammeAdviser]),
+        tsb_facilitator: t.token_as(
+            "miljoterapeut@stolav.example",
+            tsb_unit.id,
+            &[Role::Facilitator],
+        ),
+        municipality: t.municipality("Stjørdal kommune", "5035"),
+        directorate,
+        tsb_unit,
+    }
+}
+
+fn two_coordinator_body(f: &TwoCoordinators) -> Value {
+    json!({
+        "name": "Familienettverket",
+        "coordinator_ids": [f.directorate.id],
+        "target_group": "Tjenester til gravide og familier med små barn der foreldrene har rusproblemer",
+        "starts_on": "2016-01-15",
+        "members": [
+            {"organisation_id": f.tsb_unit.id, "service": "Døgnbehandling for gravide"},
+            {"organisation_id": f.municipality.id, "service": "Helsestasjonen"}
+        ]
+    })
+}
+
+#[actix_web::test]
+async fn a_learning_network_with_two_coordinators_is_writable_by_both_and_by_no_one_else() {
+    let (_t, app, f) = TestApp::started(two_coordinators).await;
+    let created = created(
+        &app,
+        "/api/v1/learning-networks",
+        &f.nk_tsb,
+        &two_coordinator_body(&f),
+    )
+    .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/learning-networks/{id}");
+    assert_eq!(created.body["coordinators"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        created.body["coordinators"][1]["organisation_name"],
+        "Helsedirektoratet"
+    );
+    assert_eq!(
+        created.body["coordinating_centre_id"], created.body["coordinators"][0]["organisation_id"],
+        "the lead is the creator's organisation"
+    );
+
+    // Both coordinators change it, each with the version it read.
+    for (token, etag, name) in [
+        (&f.nk_tsb, "\"1\"", "Familienettverket I"),
+        (&f.directorate_adviser, "\"2\"", "Familienettverket II"),
+    ] {
+        let read = get(&app, &uri, token).await;
+        assert_eq!(read.body["view"], "coordinator");
+        assert_eq!(read.header("etag"), Some(etag));
+        let changed = send_if_match(
+            &app,
+            TestRequest::patch().uri(&uri),
+            token,
+            Some(etag),
+            &json!({"name": name}),
+        )
+        .await;
+        assert_eq!(changed.status, 200, "{}", changed.text);
+        assert_eq!(changed.body["name"], name);
+    }
+    let gathering = created_gathering_by(&app, &f.directorate_adviser, &id).await;
+    assert_eq!(gathering.status, 201, "{}", gathering.text);
+
+    // No one else: another centre and another national authority get 404, the member reads
+    // without a version and cannot write (403 by role, 404 by reach).
+    for outsider in [&f.other_centre, &f.ks_adviser] {
+        get(&app, &uri, outsider).await.assert_problem(404);
+        send_if_match(
+            &app,
+            TestRequest::patch().uri(&uri),
+            outsider,
+            Some("\"3\""),
+            &json!({"name": "Overtatt"}),
+        )
+        .await
+        .assert_problem(404);
+        created_gathering_by(&app, outsider, &id)
+            .await
+            .assert_problem(404);
+    }
+    let member = get(&app, &uri, &f.tsb_facilitator).await;
+    assert_eq!(member.status, 200, "{}", member.text);
+    assert_eq!(member.body["view"], "member");
+    send_if_match(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.tsb_facilitator,
+        Some("\"3\""),
+        &json!({"name": "Overtatt"}),
+    )
+    .await
+    .assert_problem(403);
+    let listed = get(&app, "/api/v1/learning-networks", &f.ks_adviser).await;
+    assert_eq!(listed.body["items"], json!([]));
+    let unchanged = get(&app, &uri, &f.nk_tsb).await;
+    assert_eq!(unchanged.body["name"], "Familienettverket II");
+}
+
+async fn created_gathering_by(
+    app: &impl App,
+    token: &str,
+    network: &str,
+) -> samhandling_tests::Reply {
+    post(
+        app,
+        &format!("/api/v1/learning-networks/{network}/gatherings"),
+        token,
+        &json!({"held_on": "2016-11-29", "place": "Værnes"}),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn coordinators_and_members_must_fit_their_places() {
+    let (t, app, f) = TestApp::started(two_coordinators).await;
+    let governor = t.organisation(
+        OrganisationKind::CountyGovernor,
+        "Statsforvalteren i Trøndelag",
+        None,
+    );
+    let rhf = t.organisation(
+        OrganisationKind::RegionalHealthAuthority,
+        "Helse Sør-Øst RHF",
+        None,
+    );
+    let mut body = two_coordinator_body(&f);
+    body["coordinator_ids"] = json!([f.municipality.id, uuid::Uuid::now_v7()]);
+    body["members"][1]["organisation_id"] = json!(rhf.id);
+    body["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"organisation_id": governor.id, "service": "Tilsyn"}));
+    let refused = post(&app, "/api/v1/learning-networks", &f.nk_tsb, &body).await;
+    let fields: Vec<_> = refused.assert_problem(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| {
+            (
+                error["field"].as_str().unwrap().to_owned(),
+                error["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("coordinator_ids[1]".to_owned(), "kind".to_owned()),
+            ("coordinator_ids[2]".to_owned(), "not_found".to_owned()),
+            ("members[1].organisation_id".to_owned(), "kind".to_owned()),
+            ("members[2].organisation_id".to_owned(), "kind".to_owned()),
+        ]
+    );
+    // A specialist health service joins as a member service later too.
+    let network = created(
+        &app,
+        "/api/v1/learning-networks",
+        &f.nk_tsb,
+        &json!({
+            "name": "Nettverk", "target_group": "Gravide i LAR", "starts_on": "2016-01-15"
+        }),
+    )
+    .await;
+    let id = network.body["id"].as_str().unwrap();
+    let added = created(
+        &app,
+        &format!("/api/v1/learning-networks/{id}/members"),
+        &f.nk_tsb,
+        &json!({"organisation_id": f.tsb_unit.id, "service": "Familieambulatoriet"}),
+    )
+    .await;
+    assert_eq!(
+        added.body["members"][0]["organisation_name"],
+        "Avdeling for rusbehandling, St. Olavs hospital"
+    );
+    post(
+        &app,
+        &format!("/api/v1/learning-networks/{id}/members"),
+        &f.nk_tsb,
+        &json!({"organisation_id": rhf.id, "service": "Finansiering"}),
+    )
+    .await
+    .assert_problem(422);
+}
+
+#[actix_web::test]
+async fn steering_seats_name_organisations_and_an_end_says_funding_stopped() {
+    let (t, app, f) = TestApp::started(two_coordinators).await;
+    let rhf = t.organisation(
+        OrganisationKind::RegionalHealthAuthority,
+        "Helse Sør-Øst RHF",
+        None,
+    );
+    let bar = t.organisation(OrganisationKind::UserOrganisation, "BAR", None);
+    let mut body = two_coordinator_body(&f);
+    body["steering_group"] = json!([
+        {"organisation_id": rhf.id},
+        {"organisation_id": bar.id},
+        {"name": "Foreningen for en lokal gruppe", "user_organisation": true}
+    ]);
+    let network = created(&app, "/api/v1/learning-networks", &f.nk_tsb, &body).await;
+    assert_eq!(
+        network.body["steering_group"],
+        json!([
+            {"organisation_id": rhf.id, "name": "Helse Sør-Øst RHF", "user_organisation": false},
+            {"organisation_id": bar.id, "name": "BAR", "user_organisation": true},
+            {"organisation_id": null, "name": "Foreningen for en lokal gruppe", "user_organisation": true}
+        ])
+    );
+    let uri = format!(
+        "/api/v1/learning-networks/{}",
+        network.body["id"].as_str().unwrap()
+    );
+    for seat in [
+        json!({}),
+        json!({"organisation_id": rhf.id, "name": "Helse Sør-Øst"}),
+        json!({"organisation_id": uuid::Uuid::now_v7()}),
+    ] {
+        send_if_match(
+            &app,
+            TestRequest::patch().uri(&uri),
+            &f.nk_tsb,
+            Some("\"1\""),
+            &json!({"steering_group": [seat]}),
+        )
+        .await
+        .assert_problem(422);
+    }
+
+    for early in ["2015-12-31", "2999-01-01"] {
+        let refused = send_if_match(
+            &app,
+            TestRequest::patch().uri(&uri),
+            &f.nk_tsb,
+            Some("\"1\""),
+            &json!({"end": {"on": early, "reason": "completed"}}),
+        )
+        .await;
+        assert_eq!(refused.assert_problem(422)["errors"][0]["field"], "end.on");
+    }
+    let ended = send_if_match(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.nk_tsb,
+        Some("\"1\""),
+        &json!({"end": {"on": "2019-03-31", "reason": "funding_stopped",
+            "note": "Helse Sør-Øst stopped its funding without explanation"}}),
+    )
+    .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    assert_eq!(ended.body["ends_on"], "2019-03-31");
+    assert_eq!(
+        ended.body["end"],
+        json!({"on": "2019-03-31", "reason": "funding_stopped",
+            "note": "Helse Sør-Øst stopped its funding without explanation"})
+    );
+    let member = get(&app, &uri, &f.tsb_facilitator).await;
+    assert_eq!(member.body["end"]["reason"], "funding_stopped");
+    send_if_match(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.nk_tsb,
+        Some("\"2\""),
+        &json!({"end": {"on": "2019-03-31", "reason": "the money ran out"}}),
+    )
+    .await
+    .assert_problem(400);
+}

@@ -1,17 +1,71 @@
 //! Learning networks (læringsnettverk): services with the same target group meet in recurring
-//! gatherings (samlinger), coordinated by a competence centre, to share experience. Attendance is
+//! gatherings (samlinger), coordinated by one or more organisations (competence centres, and
+//! national or regional authorities running a programme), to share experience. Attendance is
 //! counted per member service, and an evaluation is summed up without names.
 
+use crate::organisation::OrganisationKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-/// One seat in a network's steering group.
+/// One seat in a network's steering group, held by an organisation in the directory (a
+/// regional health authority, ProLAR Nett, BAR, NUBS …) or, for one that is not, by its name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SteeringMember {
-    /// The organisation (ProLAR, BAR, NUBS, a municipality …).
-    pub name: String,
+    /// The organisation holding the seat, when it is in the directory.
+    #[serde(default)]
+    pub organisation_id: Option<Uuid>,
+    /// The name of an organisation not in the directory (kept from before seats named one).
+    #[serde(default)]
+    pub name: Option<String>,
     /// Whether it is a user organisation (brukerorganisasjon).
+    #[serde(default)]
     pub user_organisation: bool,
+}
+
+crate::wire::wire_enum! {
+    /// Why a learning network ended.
+    EndReason {
+        /// It ran its planned course.
+        Completed => "completed",
+        /// Its funder stopped funding it (Familienettverket, 2019).
+        FundingStopped => "funding_stopped",
+        /// Anything else; say what in the note.
+        Other => "other",
+    }
+}
+
+/// Why a network ended; its end date is the network's `ends_on`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkEnd {
+    /// The kind of reason.
+    pub reason: EndReason,
+    /// What else to say about it.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The kinds of organisation that may coordinate a network: those whose advisers
+/// (`competence_adviser`, `programme_adviser`) write networks.
+pub const COORDINATOR_KINDS: [OrganisationKind; 3] = [
+    OrganisationKind::CompetenceCentre,
+    OrganisationKind::NationalAuthority,
+    OrganisationKind::RegionalHealthAuthority,
+];
+
+/// Whether an organisation of `kind` may take part with a member service: the services that
+/// work with the target group (municipal services, NAV, self-help centres, user organisations,
+/// specialist health services such as TSB units and family ambulatories), not those that
+/// coordinate, fund or oversee networks.
+pub fn may_be_member(kind: OrganisationKind) -> bool {
+    !matches!(
+        kind,
+        OrganisationKind::CompetenceCentre
+            | OrganisationKind::CountyGovernor
+            | OrganisationKind::NationalAuthority
+            | OrganisationKind::RegionalHealthAuthority
+    )
 }
 
 /// A member service: an organisation's service taking part.
@@ -34,14 +88,17 @@ pub struct LearningNetwork {
     pub id: Uuid,
     /// What it is called.
     pub name: String,
-    /// The competence centre that coordinates it.
-    pub coordinating_centre_id: Uuid,
+    /// The organisations that coordinate it, the lead first; never empty.
+    pub coordinators: Vec<Uuid>,
     /// Whom its services serve.
     pub target_group: String,
     /// Its period.
     pub starts_on: NaiveDate,
     /// The end, if decided.
     pub ends_on: Option<NaiveDate>,
+    /// Why it ended, once it has (its end date is `ends_on`).
+    #[serde(default)]
+    pub end: Option<NetworkEnd>,
     /// The steering group.
     pub steering_group: Vec<SteeringMember>,
     /// The member services.
@@ -152,27 +209,38 @@ impl Gathering {
 /// Which networks a caller reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LearningNetworkScope {
-    /// A competence centre's adviser: the networks it coordinates.
+    /// A coordinating organisation's adviser: the networks it coordinates.
     pub coordinator: Option<Uuid>,
     /// A member organisation's contact: the networks it is a member of.
     pub member: Option<Uuid>,
 }
 
+/// The roles that write networks for the organisations that coordinate them.
+pub const COORDINATOR_ROLES: [crate::Role; 2] = [
+    crate::Role::CompetenceAdviser,
+    crate::Role::ProgrammeAdviser,
+];
+
+/// The roles that read a network, and record their own services' attendance, for a member
+/// organisation: a municipality's contact, and the facilitators a member service employs (a
+/// specialist health service holds no other role).
+pub const MEMBER_ROLES: [crate::Role; 2] =
+    [crate::Role::MunicipalContact, crate::Role::Facilitator];
+
 crate::page::keyed_by!(LearningNetwork, created_at);
 crate::page::keyed_by!(Gathering, created_at);
 
 impl LearningNetworkScope {
-    /// The networks `caller` reaches: a competence adviser those its centre coordinates, a
-    /// municipal contact those its organisation has a member service in.
+    /// The networks `caller` reaches: a competence or programme adviser those its organisation
+    /// coordinates; a municipal contact, or a facilitator (a specialist health service's staff,
+    /// a municipal service's), those its organisation has a member service in.
     pub fn of(caller: &crate::Caller) -> LearningNetworkScope {
+        use crate::Role;
         let organisation = caller.organisation_id.uuid();
+        let any = |roles: &[Role]| roles.iter().any(|role| caller.has_role(*role));
         LearningNetworkScope {
-            coordinator: caller
-                .has_role(crate::Role::CompetenceAdviser)
-                .then_some(organisation),
-            member: caller
-                .has_role(crate::Role::MunicipalContact)
-                .then_some(organisation),
+            coordinator: any(&COORDINATOR_ROLES).then_some(organisation),
+            member: any(&MEMBER_ROLES).then_some(organisation),
         }
     }
 
@@ -187,7 +255,8 @@ impl LearningNetworkScope {
 
     /// Whether the caller coordinates `network` (and so may change it).
     pub fn coordinates(&self, network: &LearningNetwork) -> bool {
-        self.coordinator == Some(network.coordinating_centre_id)
+        self.coordinator
+            .is_some_and(|organisation| network.coordinators.contains(&organisation))
     }
 
     /// Whether the caller may record attendance for `member`: the coordinator for any member
@@ -218,5 +287,12 @@ mod tests {
     }
 
     #[test]
-    fn a_gathering_on_site_needs_a_place() {}
+    fn specialist_health_services_are_members_and_authorities_coordinate() {
+        assert!(may_be_member(OrganisationKind::SpecialistHealthService));
+        assert!(may_be_member(OrganisationKind::Municipality));
+        assert!(!may_be_member(OrganisationKind::RegionalHealthAuthority));
+        for kind in COORDINATOR_KINDS {
+            assert!(!may_be_member(kind));
+        }
+    }
 }

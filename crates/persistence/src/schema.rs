@@ -240,6 +240,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        ends_on -> Nullable<Date>,
     }
 }
 
@@ -393,6 +394,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    learning_network_coordinators (network_id, organisation_id) {
+        network_id -> Uuid,
+        organisation_id -> Uuid,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
     learning_network_members (id) {
         id -> Uuid,
         network_id -> Uuid,
@@ -406,7 +415,6 @@ diesel::table! {
     learning_networks (id) {
         id -> Uuid,
         name -> Text,
-        coordinating_centre_id -> Uuid,
         target_group -> Text,
         starts_on -> Date,
         ends_on -> Nullable<Date>,
@@ -414,6 +422,10 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        national_programme -> Bool,
+        national_programme_id -> Nullable<Uuid>,
+        end_reason -> Nullable<Text>,
+        end_note -> Nullable<Text>,
     }
 }
 
@@ -706,9 +718,10 @@ diesel::joinable!(groups -> organisations (centre_id));
 diesel::joinable!(intakes -> organisations (centre_id));
 diesel::joinable!(intakes -> referrals (referral_id));
 diesel::joinable!(is24_figures -> organisations (municipality_id));
+diesel::joinable!(learning_network_coordinators -> learning_networks (network_id));
+diesel::joinable!(learning_network_coordinators -> organisations (organisation_id));
 diesel::joinable!(learning_network_members -> learning_networks (network_id));
 diesel::joinable!(learning_network_members -> organisations (organisation_id));
-diesel::joinable!(learning_networks -> organisations (coordinating_centre_id));
 diesel::joinable!(memberships -> groups (group_id));
 diesel::joinable!(memberships -> intakes (intake_id));
 diesel::joinable!(memberships -> referrals (referral_id));
@@ -753,6 +766,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     intakes,
     is24_figures,
     is24_variables,
+    learning_network_coordinators,
     learning_network_members,
     learning_networks,
     memberships,
