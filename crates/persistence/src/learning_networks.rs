@@ -16,7 +16,6 @@ use diesel::sql_types::{Array, Bool};
 use samhandling_domain::learning_network::{
     LearningNetwork, LearningNetworkScope, MemberService, NetworkEnd, SteeringMember,
 };
-use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::page::{Page, PageRequest, Position};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -302,21 +301,6 @@ pub fn add_member(
         .set((one_version_up!(learning_networks),))
         .execute(conn)?;
     find_unscoped(conn, network_id)
-}
-
-/// The kinds of the organisations `ids` that exist, by id: to check coordinators, members and
-/// steering-group seats.
-pub fn organisation_kinds(
-    conn: &mut PgConnection,
-    ids: &[Uuid],
-) -> Result<BTreeMap<Uuid, OrganisationKind>, StoreError> {
-    organisations::table
-        .filter(organisations::id.eq_any(ids))
-        .select((organisations::id, organisations::kind))
-        .load::<(Uuid, String)>(conn)?
-        .into_iter()
-        .map(|(id, kind)| Ok((id, parse_stored(&kind)?)))
-        .collect()
 }
 
 /// The names of the organisations `ids` that exist, by id: to check members and label them.

@@ -254,6 +254,7 @@ diesel::table! {
         visited_by -> Nullable<Text>,
         version -> Int4,
         created_at -> Timestamptz,
+        reason -> Nullable<Text>,
     }
 }
 

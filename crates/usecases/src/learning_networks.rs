@@ -20,7 +20,7 @@ use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::venue::Venue;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::learning_networks::{self as store, MEMBER_KEY};
-use samhandling_persistence::{gatherings, meeting_statistics, PgConnection};
+use samhandling_persistence::{courses, gatherings, meeting_statistics, PgConnection};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use utoipa::ToSchema;
@@ -194,6 +194,16 @@ pub struct UpdateLearningNetwork {
     pub steering_group: Option<Vec<SteeringSeat>>,
 }
 
+/// The kinds of the organisations `ids` that exist, by id.
+fn kinds_of(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> Result<BTreeMap<Uuid, OrganisationKind>, UseCaseError> {
+    Ok(courses::organisation_kinds(conn, ids)?
+        .into_iter()
+        .collect())
+}
+
 /// Every refusal of `network`'s organisations, by field: each coordinator, member and
 /// steering-group seat an organisation that exists, the coordinators of a kind that coordinates
 /// and a member of a kind that takes part, each coordinator and each service once.
@@ -206,7 +216,7 @@ fn check_organisations(
         .chain(network.members.iter().map(|m| m.organisation_id))
         .chain(seats.filter_map(|seat| seat.organisation_id))
         .collect();
-    let kinds = store::organisation_kinds(conn, &ids)?;
+    let kinds = kinds_of(conn, &ids)?;
     let mut refusals = Vec::new();
     let check =
         |field: String, id: Uuid, fits: &dyn Fn(OrganisationKind) -> bool| match kinds.get(&id) {
@@ -282,7 +292,7 @@ fn mark_user_organisations(
         .iter()
         .filter_map(|seat| seat.organisation_id)
         .collect();
-    let kinds = store::organisation_kinds(conn, &ids)?;
+    let kinds = kinds_of(conn, &ids)?;
     for seat in seats {
         if let Some(kind) = seat.organisation_id.and_then(|id| kinds.get(&id)) {
             seat.user_organisation = *kind == OrganisationKind::UserOrganisation;
@@ -406,9 +416,7 @@ pub fn add_member(
 ) -> Result<LearningNetwork, UseCaseError> {
     let member = &member.service();
     store::find_for_update(ctx.conn(), id, scope)?.ok_or(UseCaseError::NotFound)?;
-    match store::organisation_kinds(ctx.conn(), &[member.organisation_id])?
-        .get(&member.organisation_id)
-    {
+    match kinds_of(ctx.conn(), &[member.organisation_id])?.get(&member.organisation_id) {
         None => {
             return Err(UseCaseError::invalid(
                 "organisation_id",
