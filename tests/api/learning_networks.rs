@@ -1337,3 +1337,53 @@ async fn steering_seats_name_organisations_and_an_end_says_funding_stopped() {
     .await
     .assert_problem(400);
 }
+
+#[actix_web::test]
+async fn a_gathering_over_two_days_counts_as_one_and_lasts_at_most_five() {
+    let (_t, app, f) = TestApp::started(familienettverket).await;
+    let network = created_network(&app, &f).await;
+    let gatherings = format!("/api/v1/learning-networks/{}/gatherings", network.id);
+    for (ends_on, why) in [
+        ("2026-02-28", "before its first day"),
+        ("2026-03-06", "six days"),
+    ] {
+        let mut body = gathering_body("2026-03-01", false);
+        body["ends_on"] = json!(ends_on);
+        let refused = post(&app, &gatherings, &f.coordinator, &body).await;
+        assert_eq!(
+            refused.assert_problem(422)["errors"][0]["field"],
+            "ends_on",
+            "{why}"
+        );
+    }
+    let mut two_days = gathering_body("2026-03-01", true);
+    two_days["ends_on"] = json!("2026-03-02");
+    let (id, etag) = created_gathering(&app, &f, &network.id, &two_days).await;
+    let uri = format!("{gatherings}/{id}");
+    let read = get(&app, &uri, &f.stjordal_contact).await;
+    assert_eq!(read.body["held_on"], "2026-03-01");
+    assert_eq!(read.body["ends_on"], "2026-03-02");
+    let changed = send_if_match(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.coordinator,
+        Some(&etag),
+        &json!({"ends_on": "2026-03-05"}),
+    )
+    .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["ends_on"], "2026-03-05");
+
+    let statistics = get(
+        &app,
+        &format!(
+            "/api/v1/statistics/learning-networks?learning_network_id={}",
+            network.id
+        ),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(statistics.body["networks"][0]["gatherings_held"], 1);
+    let columns = &statistics.body["networks"][0]["attendance"]["columns"];
+    assert_eq!(columns.as_array().unwrap().len(), 1, "{columns}");
+}

@@ -140,8 +140,11 @@ pub struct Gathering {
     pub id: Uuid,
     /// The network.
     pub network_id: Uuid,
-    /// The date.
+    /// The (first) day.
     pub held_on: NaiveDate,
+    /// The last day of a gathering over several days; `None` for one day.
+    #[serde(default)]
+    pub ends_on: Option<NaiveDate>,
     /// Where, unless digital.
     pub place: Option<String>,
     /// Whether it is held digitally.
@@ -167,8 +170,9 @@ impl Gathering {
     /// evaluation and highlights come once held (`held_on` not past tomorrow), and so does its
     /// attendance ([`Gathering::check_attendance`]).
     pub fn check_coherent(&self, now: DateTime<Utc>) -> Vec<crate::refusal::FieldRefusal> {
+        let mut refusals: Vec<_> = self.check_days().err().into_iter().collect();
         if crate::chronology::check_past_on(self.held_on, now).is_ok() {
-            return Vec::new();
+            return refusals;
         }
         let not_yet = |field: &str| {
             crate::refusal::FieldRefusal::new(
@@ -177,7 +181,6 @@ impl Gathering {
                 "the gathering is not held yet: record this once it has been",
             )
         };
-        let mut refusals = Vec::new();
         if self.evaluation.is_some() {
             refusals.push(not_yet("evaluation"));
         }
@@ -186,6 +189,30 @@ impl Gathering {
         }
         refusals
     }
+
+    /// A gathering over several days ends on or after its first day, and lasts at most
+    /// [`Gathering::MAX_DAYS`]; it is still one gathering in every count.
+    pub fn check_days(&self) -> Result<(), crate::refusal::FieldRefusal> {
+        let Some(ends_on) = self.ends_on else {
+            return Ok(());
+        };
+        let days = (ends_on - self.held_on).num_days() + 1;
+        if (1..=Self::MAX_DAYS).contains(&days) {
+            Ok(())
+        } else {
+            Err(crate::refusal::FieldRefusal::new(
+                "ends_on",
+                "range",
+                format!(
+                    "a gathering ends on or after held_on, its first day, and lasts at most {} days",
+                    Self::MAX_DAYS
+                ),
+            ))
+        }
+    }
+
+    /// The longest a gathering lasts, in days (the database holds it to the same).
+    pub const MAX_DAYS: i64 = 5;
 
     /// Attendance is counted once the gathering is held.
     pub fn check_attendance(&self, now: DateTime<Utc>) -> Result<(), crate::refusal::FieldRefusal> {

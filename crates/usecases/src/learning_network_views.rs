@@ -217,8 +217,10 @@ pub struct GatheringView {
     pub id: Uuid,
     /// The network.
     pub network_id: Uuid,
-    /// The date.
+    /// The (first) day.
     pub held_on: NaiveDate,
+    /// The last day of a gathering over several days; `null` for one day.
+    pub ends_on: Option<NaiveDate>,
     /// Where, unless digital.
     pub place: Option<String>,
     /// Whether digital.
@@ -266,6 +268,7 @@ impl GatheringView {
             id: gathering.id,
             network_id: gathering.network_id,
             held_on: gathering.held_on,
+            ends_on: gathering.ends_on,
             place: gathering.place,
             digital: gathering.digital,
             programme: gathering

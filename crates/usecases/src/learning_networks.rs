@@ -530,8 +530,13 @@ impl From<EvaluationSummary> for Evaluation {
     "highlights": ["Nyttig å høre hvordan nabokommunene organiserer oppfølgingen"]
 }))]
 pub struct CreateGathering {
-    /// The date.
+    /// The date: its first day.
     pub held_on: NaiveDate,
+    /// The last day of a gathering over several days (at most 5 in all, not before `held_on`:
+    /// 422); absent for one day.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub ends_on: Option<NaiveDate>,
     /// Where; required unless `digital`.
     #[serde(default, deserialize_with = "crate::input::present")]
     #[schema(nullable = false)]
@@ -561,10 +566,14 @@ pub struct CreateGathering {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"evaluation": {"respondents": 31, "average_rating": 4.6}}))]
 pub struct UpdateGathering {
-    /// The date.
+    /// The date: its first day.
     #[serde(default, deserialize_with = "crate::input::present")]
     #[schema(nullable = false)]
     pub held_on: Option<NaiveDate>,
+    /// The last day of a gathering over several days.
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub ends_on: Option<NaiveDate>,
     /// Where; a gathering that is not digital keeps a place (422).
     #[serde(default, deserialize_with = "crate::input::present")]
     #[schema(nullable = false)]
@@ -614,6 +623,7 @@ pub fn record_gathering(
         id: id.uuid(),
         network_id: network_id.uuid(),
         held_on: held.held_on,
+        ends_on: held.ends_on,
         place: held.place.clone().map(String::from),
         digital: held.digital,
         programme: held.programme.iter().cloned().map(Into::into).collect(),
@@ -660,6 +670,9 @@ pub fn update_gathering(
     read.check(gathering.version)?;
     if let Some(held_on) = edit.held_on {
         gathering.held_on = held_on;
+    }
+    if let Some(ends_on) = edit.ends_on {
+        gathering.ends_on = Some(ends_on);
     }
     if let Some(place) = edit.place {
         gathering.place = Some(place.into());
