@@ -179,6 +179,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         ("record_attendance", patch(format!("{gathering_path}/attendance/{member}"), kbt, json!({"attendees": 4}), gathering)),
         ("add_learning_network_member", call(format!("{network_path}/members"), kbt, Some(json!({
             "organisation_id": verdal, "service": "Helsestasjonen"})), network)),
+        ("list_regional_networks", call(format!("{network_path}/regional-networks"), kbt, None, network)),
         // Network meetings: Kari's log, probed by her colleague; KoRus Midt's supervision
         // session, probed by KBT's adviser.
         ("get_network_meeting", call(format!("/api/v1/network-meetings/{log}"), colleague, None, log)),

@@ -1387,3 +1387,107 @@ async fn a_gathering_over_two_days_counts_as_one_and_lasts_at_most_five() {
     let columns = &statistics.body["networks"][0]["attendance"]["columns"];
     assert_eq!(columns.as_array().unwrap().len(), 1, "{columns}");
 }
+
+#[actix_web::test]
+async fn a_regional_network_belongs_to_a_national_programme_whose_coordinators_see_it_coarsely() {
+    let (_t, app, f) = TestApp::started(two_coordinators).await;
+    let mut programme = two_coordinator_body(&f);
+    programme["name"] = json!("Nasjonalt læringsnettverk for barn og unge");
+    programme["national_programme"] = json!(true);
+    programme["coordinator_ids"] = json!([]);
+    programme["members"] = json!([]);
+    let programme = created(
+        &app,
+        "/api/v1/learning-networks",
+        &f.directorate_adviser,
+        &programme,
+    )
+    .await;
+    let programme_id = programme.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(programme.body["national_programme"], true);
+    let plain = created(
+        &app,
+        "/api/v1/learning-networks",
+        &f.nk_tsb,
+        &json!({
+            "name": "Ikke et program", "target_group": "Gravide i LAR", "starts_on": "2016-01-15"
+        }),
+    )
+    .await;
+
+    let mut regional = two_coordinator_body(&f);
+    regional["coordinator_ids"] = json!([]);
+    regional["name"] = json!("Læringsnettverk Midt-Norge");
+    for (wrong, field) in [
+        (
+            json!({"national_programme_id": plain.body["id"]}),
+            "national_programme_id",
+        ),
+        (
+            json!({"national_programme_id": uuid::Uuid::now_v7()}),
+            "national_programme_id",
+        ),
+        (
+            json!({"national_programme_id": programme_id, "national_programme": true}),
+            "national_programme_id",
+        ),
+    ] {
+        let mut body = regional.clone();
+        body.as_object_mut()
+            .unwrap()
+            .extend(wrong.as_object().unwrap().clone());
+        let refused = post(&app, "/api/v1/learning-networks", &f.nk_tsb, &body).await;
+        assert_eq!(
+            refused.assert_problem(422)["errors"][0]["field"],
+            field,
+            "{body}"
+        );
+    }
+    regional["national_programme_id"] = json!(programme_id);
+    let regional = created(&app, "/api/v1/learning-networks", &f.nk_tsb, &regional).await;
+    assert_eq!(regional.body["national_programme_id"], json!(programme_id));
+    let regional_id = regional.body["id"].as_str().unwrap().to_owned();
+    created_gathering_by(&app, &f.nk_tsb, &regional_id).await;
+
+    // The programme's coordinators see its regional networks: who runs them and how much.
+    let uri = format!("/api/v1/learning-networks/{programme_id}/regional-networks");
+    let seen = get(&app, &uri, &f.directorate_adviser).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    let items = seen.body.as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], json!(regional_id));
+    assert_eq!(items[0]["name"], "Læringsnettverk Midt-Norge");
+    assert_eq!(items[0]["coordinators"][0]["organisation_name"], "NK TSB");
+    assert_eq!(items[0]["member_services"], 2);
+    assert_eq!(items[0]["gatherings"], 1);
+    assert!(items[0].get("members").is_none());
+    assert!(!seen.text.contains("Døgnbehandling"));
+    // But not the regional network itself: it is its own coordinators' and members'.
+    get(
+        &app,
+        &format!("/api/v1/learning-networks/{regional_id}"),
+        &f.directorate_adviser,
+    )
+    .await
+    .assert_problem(404);
+    // The regional network's coordinators do not coordinate the programme: 404.
+    get(&app, &uri, &f.nk_tsb).await.assert_problem(404);
+    get(&app, &uri, &f.ks_adviser).await.assert_problem(404);
+
+    // A programme with regional networks stays one; nor is it under itself.
+    let programme_uri = format!("/api/v1/learning-networks/{programme_id}");
+    for change in [
+        json!({"national_programme": false}),
+        json!({"national_programme_id": programme_id}),
+    ] {
+        send_if_match(
+            &app,
+            TestRequest::patch().uri(&programme_uri),
+            &f.directorate_adviser,
+            Some("\"1\""),
+            &change,
+        )
+        .await
+        .assert_problem(422);
+    }
+}

@@ -99,6 +99,12 @@ pub struct LearningNetwork {
     /// Why it ended, once it has (its end date is `ends_on`).
     #[serde(default)]
     pub end: Option<NetworkEnd>,
+    /// Whether it is a national programme that regional networks belong to.
+    #[serde(default)]
+    pub national_programme: bool,
+    /// The national programme this regional network belongs to.
+    #[serde(default)]
+    pub national_programme_id: Option<Uuid>,
     /// The steering group.
     pub steering_group: Vec<SteeringMember>,
     /// The member services.
@@ -291,6 +297,43 @@ impl LearningNetworkScope {
     pub fn records_attendance_of(&self, network: &LearningNetwork, member: &MemberService) -> bool {
         self.coordinates(network) || self.member == Some(member.organisation_id)
     }
+}
+
+/// Why a network's place among national programmes is refused, given whether the programme it
+/// names is one (`programme_is_one`) and whether regional networks belong to it already
+/// (`has_regional`): a programme is a network marked as one, a programme belongs to no other
+/// (so no chain, and no cycle, can form), and a programme with regional networks stays one.
+pub fn check_programme(
+    network: &LearningNetwork,
+    programme_is_one: bool,
+    has_regional: bool,
+) -> Vec<crate::refusal::FieldRefusal> {
+    use crate::refusal::FieldRefusal;
+    let mut refusals = Vec::new();
+    if let Some(programme) = network.national_programme_id {
+        if programme == network.id || !programme_is_one {
+            refusals.push(FieldRefusal::new(
+                "national_programme_id",
+                "not_a_national_programme",
+                "names no other network that is a national programme",
+            ));
+        }
+        if network.national_programme {
+            refusals.push(FieldRefusal::new(
+                "national_programme_id",
+                "programme_in_programme",
+                "a national programme belongs to no other programme",
+            ));
+        }
+    }
+    if !network.national_programme && has_regional {
+        refusals.push(FieldRefusal::new(
+            "national_programme",
+            "has_regional_networks",
+            "regional networks belong to this programme: it stays a national programme",
+        ));
+    }
+    refusals
 }
 
 /// Why a network's dates are refused.

@@ -6,7 +6,8 @@ use crate::error::{parse_stored, StoreError};
 use crate::pagination::{self, created_order};
 use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
 use crate::schema::{
-    learning_network_coordinators, learning_network_members, learning_networks, organisations,
+    gatherings, learning_network_coordinators, learning_network_members, learning_networks,
+    organisations,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
@@ -69,6 +70,8 @@ struct NetworkRow {
     ends_on: Option<NaiveDate>,
     end_reason: Option<String>,
     end_note: Option<String>,
+    national_programme: bool,
+    national_programme_id: Option<Uuid>,
     steering_group: serde_json::Value,
     version: i32,
     created_at: DateTime<Utc>,
@@ -113,6 +116,8 @@ impl NetworkRow {
                     })
                 })
                 .transpose()?,
+            national_programme: self.national_programme,
+            national_programme_id: self.national_programme_id,
             id: self.id,
             name: self.name,
             coordinators: self.coordinators,
@@ -201,6 +206,8 @@ pub fn insert(
             learning_networks::ends_on.eq(network.ends_on),
             learning_networks::end_reason.eq(end_reason(network)),
             learning_networks::end_note.eq(end_note(network)),
+            learning_networks::national_programme.eq(network.national_programme),
+            learning_networks::national_programme_id.eq(network.national_programme_id),
             learning_networks::steering_group.eq(steering_json(&network.steering_group)?),
         ))
         .execute(conn)?;
@@ -275,6 +282,8 @@ pub fn update(
             learning_networks::ends_on.eq(network.ends_on),
             learning_networks::end_reason.eq(end_reason(network)),
             learning_networks::end_note.eq(end_note(network)),
+            learning_networks::national_programme.eq(network.national_programme),
+            learning_networks::national_programme_id.eq(network.national_programme_id),
             learning_networks::steering_group.eq(steering_json(&network.steering_group)?),
             one_version_up!(learning_networks),
         ))
@@ -301,6 +310,56 @@ pub fn add_member(
         .set((one_version_up!(learning_networks),))
         .execute(conn)?;
     find_unscoped(conn, network_id)
+}
+
+/// Whether the network `id` is a national programme, holding it as one (`FOR SHARE`) while a
+/// regional network is attached to it; in no caller's scope: a programme's coordinators need not
+/// be the regional network's.
+pub fn is_national_programme(conn: &mut PgConnection, id: Uuid) -> Result<bool, StoreError> {
+    Ok(learning_networks::table
+        .find(id)
+        .select(learning_networks::national_programme)
+        .for_share()
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Whether any regional network belongs to the national programme `programme`.
+pub fn has_regional_networks(conn: &mut PgConnection, programme: Uuid) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        learning_networks::table.filter(learning_networks::national_programme_id.eq(programme)),
+    ))
+    .get_result(conn)?)
+}
+
+/// The regional networks of the national programme `programme`, in the order started, with
+/// their member services and how many gatherings each has had.
+pub fn regional_networks(
+    conn: &mut PgConnection,
+    programme: Uuid,
+) -> Result<Vec<(LearningNetwork, i64)>, StoreError> {
+    let rows = learning_networks::table
+        .filter(learning_networks::national_programme_id.eq(programme))
+        .order((learning_networks::created_at, learning_networks::id))
+        .select(NetworkRow::as_select())
+        .load(conn)?;
+    let networks = with_members(conn, rows)?;
+    let ids: Vec<Uuid> = networks.iter().map(|network| network.id).collect();
+    let counts: BTreeMap<Uuid, i64> = gatherings::table
+        .filter(gatherings::network_id.eq_any(&ids))
+        .group_by(gatherings::network_id)
+        .select((gatherings::network_id, diesel::dsl::count_star()))
+        .load::<(Uuid, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(networks
+        .into_iter()
+        .map(|network| {
+            let held = counts.get(&network.id).copied().unwrap_or(0);
+            (network, held)
+        })
+        .collect())
 }
 
 /// The names of the organisations `ids` that exist, by id: to check members and label them.

@@ -86,6 +86,10 @@ pub struct NetworkFacts {
     pub coordinators: Vec<NamedOrganisation>,
     /// Whom its services serve.
     pub target_group: String,
+    /// Whether it is a national programme that regional networks belong to.
+    pub national_programme: bool,
+    /// The national programme it belongs to, as a regional network.
+    pub national_programme_id: Option<Uuid>,
     /// When it starts.
     pub starts_on: NaiveDate,
     /// When it ends, if decided.
@@ -156,20 +160,15 @@ impl LearningNetworkView {
         let version = network.version;
         let facts = NetworkFacts {
             members: member_views(&network, names),
+            coordinators: coordinator_views(&network, names),
             steering_group: network
                 .steering_group
                 .into_iter()
                 .map(|seat| seat_view(seat, names))
                 .collect(),
             coordinating_centre_id: network.coordinators.first().copied().unwrap_or_default(),
-            coordinators: network
-                .coordinators
-                .iter()
-                .map(|id| NamedOrganisation {
-                    organisation_id: *id,
-                    organisation_name: name_in(names, *id),
-                })
-                .collect(),
+            national_programme: network.national_programme,
+            national_programme_id: network.national_programme_id,
             end: network
                 .end
                 .zip(network.ends_on)
@@ -193,6 +192,59 @@ impl LearningNetworkView {
             }))
         } else {
             LearningNetworkView::Member(Box::new(MemberNetwork { network: facts }))
+        }
+    }
+}
+
+/// The coordinators of `network`, labelled with their names.
+fn coordinator_views(
+    network: &LearningNetwork,
+    names: &BTreeMap<Uuid, String>,
+) -> Vec<NamedOrganisation> {
+    network
+        .coordinators
+        .iter()
+        .map(|id| NamedOrganisation {
+            organisation_id: *id,
+            organisation_name: name_in(names, *id),
+        })
+        .collect()
+}
+
+/// A regional network as its national programme's coordinators see it: who runs it and how
+/// much, not its member services (for its own coordinators and members only).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionalNetworkView {
+    /// Identifier.
+    pub id: Uuid,
+    /// What it is called.
+    pub name: String,
+    /// The organisations that coordinate it, the lead first.
+    pub coordinators: Vec<NamedOrganisation>,
+    /// When it starts.
+    pub starts_on: NaiveDate,
+    /// When it ends, if decided.
+    pub ends_on: Option<NaiveDate>,
+    /// Why it ended, once it has.
+    pub end_reason: Option<EndReason>,
+    /// How many member services take part.
+    pub member_services: usize,
+    /// How many gatherings it has had or planned.
+    pub gatherings: i64,
+}
+
+impl RegionalNetworkView {
+    /// `network`, with its `gatherings` counted, its coordinators labelled with `names`.
+    pub fn of(network: &LearningNetwork, gatherings: i64, names: &BTreeMap<Uuid, String>) -> Self {
+        RegionalNetworkView {
+            id: network.id,
+            name: network.name.clone(),
+            coordinators: coordinator_views(network, names),
+            starts_on: network.starts_on,
+            ends_on: network.ends_on,
+            end_reason: network.end.as_ref().map(|end| end.reason),
+            member_services: network.members.len(),
+            gatherings,
         }
     }
 }

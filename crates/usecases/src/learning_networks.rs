@@ -5,14 +5,15 @@
 //! service.
 
 use crate::input::{check_plain_text, FreeText, LogLine, Name};
+use crate::learning_network_views::RegionalNetworkView;
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::check_happened_on;
 use samhandling_domain::learning_network::{
-    check_period, may_be_member, EndReason, EvaluationSummary, Gathering, LearningNetwork,
-    LearningNetworkScope, MemberService, NetworkEnd, ProgrammeItem, SteeringMember,
-    COORDINATOR_KINDS,
+    check_period, check_programme, may_be_member, EndReason, EvaluationSummary, Gathering,
+    LearningNetwork, LearningNetworkScope, MemberService, NetworkEnd, ProgrammeItem,
+    SteeringMember, COORDINATOR_KINDS,
 };
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::page::{Page, PageRequest};
@@ -135,6 +136,14 @@ pub struct CreateLearningNetwork {
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     )]
     pub target_group: String,
+    /// Whether it is a national programme, which regional networks may belong to.
+    #[serde(default)]
+    pub national_programme: bool,
+    /// The national programme it belongs to, as a regional network: a network marked as one,
+    /// itself under no programme (422 otherwise).
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub national_programme_id: Option<Uuid>,
     /// When it starts.
     pub starts_on: NaiveDate,
     /// When it ends, if decided; not before `starts_on` (422).
@@ -182,6 +191,15 @@ pub struct UpdateLearningNetwork {
     #[validate(length(min = 1, max = 20))]
     #[schema(min_items = 1, max_items = 20, nullable = false)]
     pub coordinator_ids: Option<Vec<Uuid>>,
+    /// Whether it is a national programme; one that regional networks belong to stays one (422).
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub national_programme: Option<bool>,
+    /// The national programme it belongs to, as a regional network (422 unless a network marked
+    /// as one and under no programme itself).
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub national_programme_id: Option<Uuid>,
     /// That the network has ended, and why; its date becomes `ends_on`.
     #[serde(default, deserialize_with = "crate::input::present")]
     #[validate(nested)]
@@ -282,6 +300,20 @@ fn check_organisations(
     Ok(refusals)
 }
 
+/// Every refusal of `network`'s place among national programmes ([`check_programme`]).
+fn check_programmes(
+    conn: &mut PgConnection,
+    network: &LearningNetwork,
+) -> Result<Vec<FieldRefusal>, UseCaseError> {
+    let programme_is_one = match network.national_programme_id {
+        Some(programme) => store::is_national_programme(conn, programme)?,
+        None => false,
+    };
+    let has_regional =
+        !network.national_programme && store::has_regional_networks(conn, network.id)?;
+    Ok(check_programme(network, programme_is_one, has_regional))
+}
+
 /// A seat held by an organisation in the directory is a user organisation's when its kind says
 /// so, whatever the request said.
 fn mark_user_organisations(
@@ -321,6 +353,7 @@ pub fn start_network(
         ));
     }
     refusals.extend(check_organisations(ctx.conn(), &network)?);
+    refusals.extend(check_programmes(ctx.conn(), &network)?);
     UseCaseError::unless_refused(refusals)?;
     mark_user_organisations(ctx.conn(), &mut network.steering_group)?;
     let stored = store::insert(ctx.conn(), &network)?;
@@ -349,6 +382,8 @@ pub fn create_network(
         starts_on: new.starts_on,
         ends_on: new.ends_on,
         end: None,
+        national_programme: new.national_programme,
+        national_programme_id: new.national_programme_id,
         steering_group: new.steering_group.iter().cloned().map(Into::into).collect(),
         members: new.members.iter().map(AddMember::service).collect(),
         version: 1,
@@ -389,6 +424,12 @@ pub fn update_network(
     if let Some(coordinators) = edit.coordinator_ids {
         network.coordinators = coordinators;
     }
+    if let Some(programme) = edit.national_programme {
+        network.national_programme = programme;
+    }
+    if let Some(programme) = edit.national_programme_id {
+        network.national_programme_id = Some(programme);
+    }
     if let Some(name) = edit.name {
         network.name = name.into();
     }
@@ -399,6 +440,7 @@ pub fn update_network(
         network.steering_group = steering_group.into_iter().map(Into::into).collect();
     }
     refusals.extend(check_organisations(ctx.conn(), &network)?);
+    refusals.extend(check_programmes(ctx.conn(), &network)?);
     UseCaseError::unless_refused(refusals)?;
     mark_user_organisations(ctx.conn(), &mut network.steering_group)?;
     let changed = store::update(ctx.conn(), &network)?;
@@ -787,6 +829,25 @@ pub fn read_network(
     let network = store::find(conn, id, scope)?.ok_or(UseCaseError::NotFound)?;
     let names = names_of(conn, &[&network])?;
     Ok((network, names))
+}
+
+/// The regional networks of the national programme `id`, which `scope` (a coordinator's)
+/// reaches, as its coordinators see them: with their coordinators' names and their counts.
+pub fn regional_networks(
+    conn: &mut PgConnection,
+    scope: LearningNetworkScope,
+    id: Uuid,
+) -> Result<Vec<RegionalNetworkView>, UseCaseError> {
+    let programme = store::find(conn, id, scope)?.ok_or(UseCaseError::NotFound)?;
+    if !scope.coordinates(&programme) {
+        return Err(UseCaseError::NotFound);
+    }
+    let regional = store::regional_networks(conn, programme.id)?;
+    let names = names_of(conn, &regional.iter().map(|(n, _)| n).collect::<Vec<_>>())?;
+    Ok(regional
+        .iter()
+        .map(|(network, gatherings)| RegionalNetworkView::of(network, *gatherings, &names))
+        .collect())
 }
 
 /// The gatherings of the network `network_id` in `scope`, in the order recorded.

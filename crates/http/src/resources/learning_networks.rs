@@ -23,7 +23,7 @@ use samhandling_domain::learning_network::{
     LearningNetwork, LearningNetworkScope, COORDINATOR_ROLES, MEMBER_ROLES,
 };
 use samhandling_domain::Role;
-use samhandling_usecases::learning_network_views::LearningNetworkView;
+use samhandling_usecases::learning_network_views::{LearningNetworkView, RegionalNetworkView};
 use samhandling_usecases::learning_networks::{
     self as usecases, AddMember, CreateLearningNetwork, UpdateLearningNetwork,
 };
@@ -43,7 +43,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_learning_networks)
         .service(get_learning_network)
         .service(update_learning_network)
-        .service(add_learning_network_member);
+        .service(add_learning_network_member)
+        .service(list_regional_networks);
 }
 
 /// Who reaches learning networks: the coordinating organisations' advisers and the member
@@ -279,4 +280,34 @@ async fn add_learning_network_member(
         Created::new(&shown, location(id), Some(version))
     })
     .await
+}
+
+/// List the regional networks of a national programme.
+///
+/// For the programme's coordinators: each regional network that belongs to it, with its
+/// coordinators, period, end reason and how many member services and gatherings it has; not
+/// its members (those are for its own coordinators and members). Anyone else gets 404. The read
+/// is audited as a read of the programme.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(NetworkPath),
+    responses((status = 200, description = "The regional networks, in the order started (a programme has few)", body = Vec<RegionalNetworkView>))
+)]
+#[get("/learning-networks/{id}/regional-networks")]
+async fn list_regional_networks(
+    caller: Authorized<NetworkCoordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<NetworkPath>,
+) -> Result<web::Json<Vec<RegionalNetworkView>>, ApiError> {
+    let id = path.id;
+    let scope = coordinator_scope(&caller);
+    let regional = record::read_audited(
+        &state,
+        &caller,
+        ResourceType::LearningNetwork,
+        id,
+        move |conn| usecases::regional_networks(conn, scope, id).map(Some),
+    )
+    .await?;
+    Ok(web::Json(regional))
 }
