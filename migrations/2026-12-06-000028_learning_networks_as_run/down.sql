@@ -1,3 +1,4 @@
+DROP TABLE improvement_tasks;
 ALTER TABLE gatherings DROP COLUMN ends_on;
 DROP INDEX learning_networks_programme;
 ALTER TABLE learning_networks

@@ -62,3 +62,25 @@ CREATE INDEX learning_networks_programme
 ALTER TABLE gatherings
     ADD COLUMN ends_on date,
     ADD CHECK (ends_on IS NULL OR (ends_on >= held_on AND ends_on <= held_on + 4));
+
+-- Improvement tasks (forbedringsoppgaver): a member service takes one home from a gathering and
+-- reports on it before a later one. The coordinators record them; the member's organisation
+-- reports.
+CREATE TABLE improvement_tasks (
+    id           uuid PRIMARY KEY,
+    network_id   uuid NOT NULL REFERENCES learning_networks (id),
+    gathering_id uuid NOT NULL REFERENCES gatherings (id),
+    member_id    uuid NOT NULL REFERENCES learning_network_members (id),
+    title        text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+    description  text CHECK (length(description) BETWEEN 1 AND 2000),
+    status       text NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'in_progress', 'done')),
+    report       text CHECK (length(report) BETWEEN 1 AND 2000),
+    reported_at  timestamptz,
+    version      integer NOT NULL DEFAULT 1,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    CHECK ((report IS NULL) = (reported_at IS NULL))
+);
+
+CREATE INDEX improvement_tasks_network ON improvement_tasks (network_id, created_at, id);
+CREATE INDEX improvement_tasks_member ON improvement_tasks (member_id, created_at, id);

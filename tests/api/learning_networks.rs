@@ -1491,3 +1491,130 @@ async fn a_regional_network_belongs_to_a_national_programme_whose_coordinators_s
         .assert_problem(422);
     }
 }
+
+#[actix_web::test]
+async fn a_member_service_reports_on_the_improvement_task_it_took_home() {
+    let (_t, app, f) = TestApp::started(familienettverket).await;
+    let network = created_network(&app, &f).await;
+    let (gathering, _) =
+        created_gathering(&app, &f, &network.id, &gathering_body("2026-03-01", false)).await;
+    let tasks = format!("/api/v1/learning-networks/{}/improvement-tasks", network.id);
+    // Stjørdal's jordmortjeneste and Malvik's helsestasjon each take one home.
+    let mut ids = Vec::new();
+    for member in [&network.members[0], &network.members[2]] {
+        let task = created(
+            &app,
+            &tasks,
+            &f.coordinator,
+            &json!({"gathering_id": gathering, "member_id": member,
+                "title": "Felles rutine for samarbeid jordmor–helsestasjon",
+                "description": "Prøve ut rutinen og ta erfaringene med til neste samling."}),
+        )
+        .await;
+        assert_eq!(task.body["status"], "planned");
+        ids.push(task.body["id"].as_str().unwrap().to_owned());
+    }
+    let refused = post(
+        &app,
+        &tasks,
+        &f.coordinator,
+        &json!({"gathering_id": uuid::Uuid::now_v7(), "member_id": uuid::Uuid::now_v7(), "title": "X"}),
+    )
+    .await;
+    let fields: Vec<_> = refused.assert_problem(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].clone())
+        .collect();
+    assert_eq!(fields, [json!("gathering_id"), json!("member_id")]);
+    post(
+        &app,
+        &tasks,
+        &f.stjordal_contact,
+        &json!({"gathering_id": gathering,
+        "member_id": network.members[0], "title": "X"}),
+    )
+    .await
+    .assert_problem(403);
+
+    // The coordinator sees both; each member organisation its own only; an outsider nothing.
+    let all = get(&app, &tasks, &f.coordinator).await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
+    let own = get(&app, &tasks, &f.stjordal_contact).await;
+    assert_eq!(samhandling_tests::ids(&own.body), [ids[0].as_str()]);
+    let malviks = format!("{tasks}/{}", ids[1]);
+    get(&app, &malviks, &f.stjordal_contact)
+        .await
+        .assert_problem(404);
+    get(&app, &tasks, &f.oslo_contact).await.assert_problem(404);
+    get(&app, &tasks, &f.other_centre).await.assert_problem(404);
+
+    // Stjørdal reports, with If-Match, through the lifecycle.
+    let stjordals = format!("{tasks}/{}", ids[0]);
+    let report = format!("{stjordals}/report");
+    let body = json!({"status": "in_progress", "report": "Rutinen er tatt i bruk i to team."});
+    send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.stjordal_contact,
+        None,
+        &body,
+    )
+    .await
+    .assert_problem(428);
+    send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.coordinator,
+        Some("\"1\""),
+        &body,
+    )
+    .await
+    .assert_problem(403);
+    send_if_match(
+        &app,
+        TestRequest::post().uri(&format!("{malviks}/report")),
+        &f.stjordal_contact,
+        Some("\"1\""),
+        &body,
+    )
+    .await
+    .assert_problem(404);
+    let reported = send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.stjordal_contact,
+        Some("\"1\""),
+        &body,
+    )
+    .await;
+    assert_eq!(reported.status, 200, "{}", reported.text);
+    assert_eq!(reported.body["status"], "in_progress");
+    assert_eq!(reported.body["report"], "Rutinen er tatt i bruk i to team.");
+    assert_eq!(reported.header("etag"), Some("\"2\""));
+    let back = send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.stjordal_contact,
+        Some("\"2\""),
+        &json!({"status": "planned"}),
+    )
+    .await;
+    assert_eq!(
+        back.assert_problem(409)["allowed_transitions"],
+        json!(["done"])
+    );
+    let done = send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.stjordal_contact,
+        Some("\"2\""),
+        &json!({"status": "done"}),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["report"], "Rutinen er tatt i bruk i to team.");
+    let seen = get(&app, &stjordals, &f.coordinator).await;
+    assert_eq!(seen.body["status"], "done");
+}

@@ -299,6 +299,76 @@ impl LearningNetworkScope {
     }
 }
 
+crate::wire::wire_enum! {
+    /// Where an improvement task stands, as its member service reports it.
+    ImprovementStatus {
+        /// Taken home, not begun.
+        Planned => "planned",
+        /// Under way.
+        InProgress => "in_progress",
+        /// Done.
+        Done => "done",
+    }
+}
+
+crate::lifecycle::lifecycle!(ImprovementStatus, "an improvement task");
+
+impl ImprovementStatus {
+    /// Where a task may go from here: on, never back; done is final.
+    pub fn allowed_transitions(self) -> Vec<ImprovementStatus> {
+        use ImprovementStatus as S;
+        match self {
+            S::Planned => vec![S::InProgress, S::Done],
+            S::InProgress => vec![S::Done],
+            S::Done => Vec::new(),
+        }
+    }
+}
+
+/// An improvement task (forbedringsoppgave): what a member service took home from a gathering
+/// to try out in its own service, and what it reports of it before a later gathering.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ImprovementTaskView)]
+pub struct ImprovementTask {
+    /// Identifier.
+    pub id: Uuid,
+    /// The network.
+    pub network_id: Uuid,
+    /// The gathering it was taken home from.
+    pub gathering_id: Uuid,
+    /// The member service that took it home.
+    pub member_id: Uuid,
+    /// What it is.
+    pub title: String,
+    /// What it involves.
+    pub description: Option<String>,
+    /// Where it stands.
+    pub status: ImprovementStatus,
+    /// The member service's report, once it has given one.
+    pub report: Option<String>,
+    /// When it last reported.
+    pub reported_at: Option<DateTime<Utc>>,
+    /// Version, also the `ETag`.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+crate::versioned!(ImprovementTask);
+crate::page::keyed_by!(ImprovementTask, created_at);
+
+impl LearningNetworkScope {
+    /// Whether the caller reports on `task` for its member service: only the organisation
+    /// whose service took it home does, not the coordinators who recorded it.
+    pub fn reports_on(&self, network: &LearningNetwork, task: &ImprovementTask) -> bool {
+        network.members.iter().any(|member| {
+            member.id == task.member_id && self.member == Some(member.organisation_id)
+        })
+    }
+}
+
 /// Why a network's place among national programmes is refused, given whether the programme it
 /// names is one (`programme_is_one`) and whether regional networks belong to it already
 /// (`has_regional`): a programme is a network marked as one, a programme belongs to no other
@@ -354,6 +424,18 @@ mod tests {
         assert!(check_period(start, start.pred_opt()).is_err());
         assert!(check_period(start, Some(start)).is_ok());
         assert!(check_period(start, None).is_ok());
+    }
+
+    #[test]
+    fn an_improvement_task_moves_on_and_is_done_for_good() {
+        use crate::lifecycle::Lifecycle;
+        assert!(ImprovementStatus::Planned
+            .check_transition(ImprovementStatus::Done)
+            .is_ok());
+        assert!(ImprovementStatus::InProgress
+            .check_transition(ImprovementStatus::Planned)
+            .is_err());
+        assert!(ImprovementStatus::Done.allowed_transitions().is_empty());
     }
 
     #[test]

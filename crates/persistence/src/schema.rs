@@ -356,6 +356,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    improvement_tasks (id) {
+        id -> Uuid,
+        network_id -> Uuid,
+        gathering_id -> Uuid,
+        member_id -> Uuid,
+        title -> Text,
+        description -> Nullable<Text>,
+        status -> Text,
+        report -> Nullable<Text>,
+        reported_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     intakes (id) {
         id -> Uuid,
         referral_id -> Uuid,
@@ -716,6 +733,9 @@ diesel::joinable!(group_quarters_met -> groups (group_id));
 diesel::joinable!(group_sessions -> groups (group_id));
 diesel::joinable!(group_starters -> groups (group_id));
 diesel::joinable!(groups -> organisations (centre_id));
+diesel::joinable!(improvement_tasks -> gatherings (gathering_id));
+diesel::joinable!(improvement_tasks -> learning_network_members (member_id));
+diesel::joinable!(improvement_tasks -> learning_networks (network_id));
 diesel::joinable!(intakes -> organisations (centre_id));
 diesel::joinable!(intakes -> referrals (referral_id));
 diesel::joinable!(is24_figures -> organisations (municipality_id));
@@ -764,6 +784,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_statistics_versions,
     groups,
     idempotency_keys,
+    improvement_tasks,
     intakes,
     is24_figures,
     is24_variables,
