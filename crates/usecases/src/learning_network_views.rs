@@ -228,7 +228,7 @@ pub struct RegionalNetworkView {
     /// Why it ended, once it has.
     pub end_reason: Option<EndReason>,
     /// How many member services take part.
-    pub member_services: usize,
+    pub member_services: i64,
     /// How many gatherings it has had or planned.
     pub gatherings: i64,
 }
@@ -243,7 +243,7 @@ impl RegionalNetworkView {
             starts_on: network.starts_on,
             ends_on: network.ends_on,
             end_reason: network.end.as_ref().map(|end| end.reason),
-            member_services: network.members.len(),
+            member_services: i64::try_from(network.members.len()).unwrap_or(i64::MAX),
             gatherings,
         }
     }
