@@ -1216,8 +1216,8 @@ async fn coordinators_and_members_must_fit_their_places() {
     assert_eq!(
         fields,
         [
-            ("coordinator_ids[1]".to_owned(), "kind".to_owned()),
-            ("coordinator_ids[2]".to_owned(), "not_found".to_owned()),
+            ("coordinator_ids[0]".to_owned(), "kind".to_owned()),
+            ("coordinator_ids[1]".to_owned(), "not_found".to_owned()),
             ("members[1].organisation_id".to_owned(), "kind".to_owned()),
             ("members[2].organisation_id".to_owned(), "kind".to_owned()),
         ]

@@ -224,11 +224,18 @@ fn kinds_of(
 
 /// Every refusal of `network`'s organisations, by field: each coordinator, member and
 /// steering-group seat an organisation that exists, the coordinators of a kind that coordinates
-/// and a member of a kind that takes part, each coordinator and each service once.
+/// and a member of a kind that takes part, each coordinator and each service once. The first
+/// `unlisted` coordinators are not in the request's `coordinator_ids` (the caller's organisation
+/// leading a new network), so the others are named by their place in it.
 fn check_organisations(
     conn: &mut PgConnection,
     network: &LearningNetwork,
+    unlisted: usize,
 ) -> Result<Vec<FieldRefusal>, UseCaseError> {
+    let listed = |index: usize| match index.checked_sub(unlisted) {
+        Some(place) => format!("coordinator_ids[{place}]"),
+        None => "coordinator_ids".to_owned(),
+    };
     let seats = network.steering_group.iter();
     let ids: Vec<Uuid> = (network.coordinators.iter().copied())
         .chain(network.members.iter().map(|m| m.organisation_id))
@@ -251,7 +258,7 @@ fn check_organisations(
             Some(_) => None,
         };
     for (index, id) in network.coordinators.iter().enumerate() {
-        refusals.extend(check(format!("coordinator_ids[{index}]"), *id, &|kind| {
+        refusals.extend(check(listed(index), *id, &|kind| {
             COORDINATOR_KINDS.contains(&kind)
         }));
     }
@@ -281,7 +288,7 @@ fn check_organisations(
     for (index, id) in network.coordinators.iter().enumerate() {
         if !coordinators.insert(id) {
             refusals.push(FieldRefusal::new(
-                format!("coordinator_ids[{index}]"),
+                listed(index),
                 "duplicate",
                 "this organisation already coordinates the network",
             ));
@@ -340,6 +347,15 @@ pub fn start_network(
     ctx: &mut Context<'_>,
     network: &LearningNetwork,
 ) -> Result<LearningNetwork, UseCaseError> {
+    start(ctx, network, 0)
+}
+
+/// [`start_network`], the first `unlisted` coordinators not named by the request.
+fn start(
+    ctx: &mut Context<'_>,
+    network: &LearningNetwork,
+    unlisted: usize,
+) -> Result<LearningNetwork, UseCaseError> {
     let mut network = network.clone();
     let mut refusals: Vec<FieldRefusal> = period(network.starts_on, network.ends_on)
         .err()
@@ -352,7 +368,7 @@ pub fn start_network(
             "a network has a coordinator",
         ));
     }
-    refusals.extend(check_organisations(ctx.conn(), &network)?);
+    refusals.extend(check_organisations(ctx.conn(), &network, unlisted)?);
     refusals.extend(check_programmes(ctx.conn(), &network)?);
     UseCaseError::unless_refused(refusals)?;
     mark_user_organisations(ctx.conn(), &mut network.steering_group)?;
@@ -390,7 +406,7 @@ pub fn create_network(
         created_at: now,
         updated_at: now,
     };
-    start_network(ctx, &network)
+    start(ctx, &network, 1)
 }
 
 /// Changes the coordinated network `id` as of the version the caller read.
@@ -439,7 +455,7 @@ pub fn update_network(
     if let Some(steering_group) = edit.steering_group {
         network.steering_group = steering_group.into_iter().map(Into::into).collect();
     }
-    refusals.extend(check_organisations(ctx.conn(), &network)?);
+    refusals.extend(check_organisations(ctx.conn(), &network, 0)?);
     refusals.extend(check_programmes(ctx.conn(), &network)?);
     UseCaseError::unless_refused(refusals)?;
     mark_user_organisations(ctx.conn(), &mut network.steering_group)?;
