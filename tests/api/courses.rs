@@ -801,3 +801,53 @@ async fn a_course_title_or_place_holding_a_national_identity_number_is_refused_a
     }
     assert!(tables_containing(&t.database, id).is_empty());
 }
+
+#[actix_web::test]
+async fn the_county_governor_co_organises_a_course_and_reaches_it_like_an_organiser() {
+    let (t, app, c) = TestApp::started(centres).await;
+    let governor = t.token_as(
+        "radgiver@statsforvalteren",
+        c.governor_id,
+        &[Role::GovernorAdviser],
+    );
+    let other_governor_org = t.organisation(
+        OrganisationKind::CountyGovernor,
+        "Statsforvalteren i Nordland",
+        None,
+    );
+    let other_governor = t.token(other_governor_org.id, &[Role::GovernorAdviser]);
+    let id = course(&app, &c.korus, &course_body(10, &[c.governor_id])).await;
+    let uri = format!("/api/v1/courses/{id}");
+
+    let seen = get(&app, &uri, &governor).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    let listed = get(&app, "/api/v1/courses", &governor).await;
+    assert_eq!(texts(&listed.body["items"], "id"), [id.as_str()]);
+    get(&app, &uri, &other_governor).await.assert_problem(404);
+    // A governor creates no course of its own: it co-organises.
+    post(&app, "/api/v1/courses", &governor, &course_body(10, &[]))
+        .await
+        .assert_problem(403);
+
+    let mut kari = enrolment_body("Kari Nordmann", "kari@levanger.kommune.no", c.levanger_id);
+    kari["subject"] = json!("levanger-idp|kari");
+    let enrolled = created(&app, &format!("{uri}/enrolments"), &governor, &kari).await;
+    let completed = post(
+        &app,
+        &transition(&id, &enrolled.id()),
+        &governor,
+        &json!({"to": "completed"}),
+    )
+    .await;
+    assert_eq!(completed.status, 200, "{}", completed.text);
+    // The facilitator follows the competence centre only, never the governor.
+    assert_eq!(
+        t.database.count(&format!(
+            "SELECT count(*) AS count FROM facilitators WHERE competence_centre_id = '{}'",
+            c.governor_id
+        )),
+        0
+    );
+    let followed = get(&app, "/api/v1/facilitators", &c.korus).await;
+    assert_eq!(followed.body["items"].as_array().unwrap().len(), 1);
+}

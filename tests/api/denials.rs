@@ -98,6 +98,8 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
     let enrolment_path = format!("{course_path}/enrolments/{enrolment}");
     let network_path = format!("/api/v1/learning-networks/{network}");
     let gathering_path = format!("{network_path}/gatherings/{gathering}");
+    let task = w.id("improvement_task");
+    let task_path = format!("{network_path}/improvement-tasks/{task}");
     let meeting_path = format!("/api/v1/dialogue-meetings/{meeting}");
     let group_path = format!("/api/v1/groups/{group}");
     let referral_path = format!("/api/v1/referrals/{referral}");
@@ -191,6 +193,12 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         ("record_attendance", patch(format!("{gathering_path}/attendance/{member}"), kbt, json!({"attendees": 4}), gathering)),
         ("add_learning_network_member", call(format!("{network_path}/members"), kbt, Some(json!({
             "organisation_id": verdal, "service": "Helsestasjonen"})), network)),
+        ("record_improvement_task", call(format!("{network_path}/improvement-tasks"), kbt, Some(json!({
+            "gathering_id": gathering, "member_id": member, "title": "Overtatt"})), network)),
+        ("list_improvement_tasks", call(format!("{network_path}/improvement-tasks"), kbt, None, network)),
+        ("get_improvement_task", call(task_path.clone(), kbt, None, task)),
+        ("report_improvement_task", patch(format!("{task_path}/report"), kbt, json!({"status": "done"}), task)),
+        ("list_regional_networks", call(format!("{network_path}/regional-networks"), kbt, None, network)),
         // Network meetings: Kari's log, probed by her colleague; KoRus Midt's supervision
         // session, probed by KBT's adviser.
         ("get_network_meeting", call(format!("/api/v1/network-meetings/{log}"), colleague, None, log)),
@@ -365,6 +373,9 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     let gathering = created(app, &format!("/api/v1/learning-networks/{network_id}/gatherings"), &adviser,
         &json!({"held_on": "2026-03-10", "place": "Værnes", "programme": []})).await;
     ids.insert("gathering", gathering.id());
+    let task = created(app, &format!("/api/v1/learning-networks/{network_id}/improvement-tasks"), &adviser,
+        &json!({"gathering_id": gathering.id(), "member_id": ids["member"], "title": "Felles rutine"})).await;
+    ids.insert("improvement_task", task.id());
     ids.insert("network", network_id);
 
     dialogue_world(t, app, (&verdal, &korus), &mut ids, &mut tokens).await;

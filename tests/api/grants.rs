@@ -415,7 +415,7 @@ async fn a_grant_lists_every_fault_and_stores_nothing() {
     let (t, app, g) = TestApp::started(funding).await;
     let korus_course = course(&app, &g.korus_token, "Nettverksmøter i praksis").await;
     let kbt_course = course(&app, &g.kbt_token, "KBT for nettverksmøter").await;
-    let stranger_network = network(&app, &g.kbt_token, &g.korus.id.to_string()).await;
+    let stranger_network = network(&app, &g.kbt_token, &g.verdal.id.to_string()).await;
     // The text types refuse first.
     let mut body = grant_body(&g.governor, &g.korus, json!([{"course_id": korus_course}]));
     body["purpose"] = json!("Til Kari 01010150074");

@@ -1083,3 +1083,72 @@ async fn published_statistics_are_kept_until_a_count_behind_them_changes() {
         1
     );
 }
+
+#[actix_web::test]
+async fn a_home_format_group_hides_its_address_from_the_catalogue_like_a_confidential_location() {
+    let (_t, app, f) = TestApp::started(field).await;
+    let mut body = group_body("Hjemmegruppe", "relatives");
+    body["format"] = json!("home");
+    body["address"] = json!("Bakkeveien 3, Stjørdal");
+    body["published"] = json!(true);
+    let group = recruiting_group(&app, &f.coordinator, &body).await;
+
+    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert_eq!(seen.body["view"], "catalogue");
+    assert_eq!(seen.body["format"], "home");
+    assert_eq!(seen.body["address"], Value::Null);
+    assert_eq!(seen.body["confidential_location"], true);
+    let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
+    assert_eq!(texts(&catalogue.body["items"], "id"), [group.as_str()]);
+    assert!(!catalogue.text.contains("Bakkeveien"));
+    // The centre keeps the address.
+    let own = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(own.body["address"], "Bakkeveien 3, Stjørdal");
+}
+
+#[actix_web::test]
+async fn an_intake_at_home_is_booked_and_a_follow_up_says_why_the_group_asked() {
+    let (_t, app, f) = TestApp::started(field).await;
+    let referral = samhandling_tests::referrals::referred(&app, &f, "Sigrid", false).await;
+    let booked = post(
+        &app,
+        "/api/v1/intakes",
+        &f.coordinator,
+        &json!({"referral_id": referral, "scheduled_at": "2026-12-03T10:00:00Z", "format": "home"}),
+    )
+    .await;
+    assert_eq!(booked.status, 201, "{}", booked.text);
+    assert_eq!(booked.body["format"], "home");
+
+    let group = recruiting_group(
+        &app,
+        &f.coordinator,
+        &group_body("Samtalegruppe", "general"),
+    )
+    .await;
+    let uri = format!("/api/v1/groups/{group}/follow-ups");
+    let asked = created(
+        &app,
+        &uri,
+        &f.coordinator,
+        &json!({"requested_on": day(0), "reason": "Én person tar mye plass i gruppa"}),
+    )
+    .await;
+    assert_eq!(asked.body["reason"], "Én person tar mye plass i gruppa");
+    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    assert_eq!(
+        read.body["follow_ups"][0]["reason"],
+        "Én person tar mye plass i gruppa"
+    );
+    let refused = post(
+        &app,
+        &uri,
+        &f.coordinator,
+        &json!({"requested_on": day(0), "reason": "Kari 01010150074 tar mye plass"}),
+    )
+    .await;
+    assert_eq!(refused.assert_problem(422)["errors"][0]["field"], "reason");
+    let unreasoned = created(&app, &uri, &f.coordinator, &json!({"requested_on": day(0)})).await;
+    assert_eq!(unreasoned.body["reason"], Value::Null);
+}

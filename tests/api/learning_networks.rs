@@ -1020,3 +1020,601 @@ async fn a_planned_gathering_gets_its_evaluation_highlights_and_attendance_once_
     let read = get(&app, &format!("{gatherings}/{gathering}"), &f.coordinator).await;
     assert_eq!(read.header("etag"), Some(etag.as_str()), "unchanged");
 }
+
+/// A network coordinated by NK TSB and Helsedirektoratet, with a TSB unit as a member service.
+struct TwoCoordinators {
+    nk_tsb: String,
+    directorate: Organisation,
+    directorate_adviser: String,
+    other_centre: String,
+    ks_adviser: String,
+    tsb_unit: Organisation,
+    tsb_facilitator: String,
+    municipality: Organisation,
+}
+
+fn two_coordinators(t: &TestApp) -> TwoCoordinators {
+    let nk_tsb = t.organisation(OrganisationKind::CompetenceCentre, "NK TSB", None);
+    let korus = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Øst", None);
+    let directorate = t.organisation(
+        OrganisationKind::NationalAuthority,
+        "Helsedirektoratet",
+        None,
+    );
+    let ks = t.organisation(OrganisationKind::NationalAuthority, "KS", None);
+    let tsb_unit = t.organisation(
+        OrganisationKind::SpecialistHealthService,
+        "Avdeling for rusbehandling, St. Olavs hospital",
+        None,
+    );
+    TwoCoordinators {
+        nk_tsb: t.token_as(
+            "radgiver@nktsb.example",
+            nk_tsb.id,
+            &[Role::CompetenceAdviser],
+        ),
+        directorate_adviser: t.token_as(
+            "radgiver@helsedir.example",
+            directorate.id,
+            &[Role::ProgrammeAdviser],
+        ),
+        other_centre: t.token_as(
+            "radgiver@korus.example",
+            korus.id,
+            &[Role::CompetenceAdviser],
+        ),
+        ks_adviser: t.token_as("radgiver@ks.example", ks.id, &[Role::ProgrammeAdviser]),
+        tsb_facilitator: t.token_as(
+            "miljoterapeut@stolav.example",
+            tsb_unit.id,
+            &[Role::Facilitator],
+        ),
+        municipality: t.municipality("Stjørdal kommune", "5035"),
+        directorate,
+        tsb_unit,
+    }
+}
+
+fn two_coordinator_body(f: &TwoCoordinators) -> Value {
+    json!({
+        "name": "Familienettverket",
+        "coordinator_ids": [f.directorate.id],
+        "target_group": "Tjenester til gravide og familier med små barn der foreldrene har rusproblemer",
+        "starts_on": "2016-01-15",
+        "members": [
+            {"organisation_id": f.tsb_unit.id, "service": "Døgnbehandling for gravide"},
+            {"organisation_id": f.municipality.id, "service": "Helsestasjonen"}
+        ]
+    })
+}
+
+#[actix_web::test]
+async fn a_learning_network_with_two_coordinators_is_writable_by_both_and_by_no_one_else() {
+    let (_t, app, f) = TestApp::started(two_coordinators).await;
+    let created = created(
+        &app,
+        "/api/v1/learning-networks",
+        &f.nk_tsb,
+        &two_coordinator_body(&f),
+    )
+    .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/learning-networks/{id}");
+    assert_eq!(created.body["coordinators"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        created.body["coordinators"][1]["organisation_name"],
+        "Helsedirektoratet"
+    );
+    assert_eq!(
+        created.body["coordinating_centre_id"], created.body["coordinators"][0]["organisation_id"],
+        "the lead is the creator's organisation"
+    );
+
+    // Both coordinators change it, each with the version it read.
+    for (token, etag, name) in [
+        (&f.nk_tsb, "\"1\"", "Familienettverket I"),
+        (&f.directorate_adviser, "\"2\"", "Familienettverket II"),
+    ] {
+        let read = get(&app, &uri, token).await;
+        assert_eq!(read.body["view"], "coordinator");
+        assert_eq!(read.header("etag"), Some(etag));
+        let changed = send_if_match(
+            &app,
+            TestRequest::patch().uri(&uri),
+            token,
+            Some(etag),
+            &json!({"name": name}),
+        )
+        .await;
+        assert_eq!(changed.status, 200, "{}", changed.text);
+        assert_eq!(changed.body["name"], name);
+    }
+    let gathering = created_gathering_by(&app, &f.directorate_adviser, &id).await;
+    assert_eq!(gathering.status, 201, "{}", gathering.text);
+
+    // No one else: another centre and another national authority get 404, the member reads
+    // without a version and cannot write (403 by role, 404 by reach).
+    for outsider in [&f.other_centre, &f.ks_adviser] {
+        get(&app, &uri, outsider).await.assert_problem(404);
+        send_if_match(
+            &app,
+            TestRequest::patch().uri(&uri),
+            outsider,
+            Some("\"3\""),
+            &json!({"name": "Overtatt"}),
+        )
+        .await
+        .assert_problem(404);
+        created_gathering_by(&app, outsider, &id)
+            .await
+            .assert_problem(404);
+    }
+    let member = get(&app, &uri, &f.tsb_facilitator).await;
+    assert_eq!(member.status, 200, "{}", member.text);
+    assert_eq!(member.body["view"], "member");
+    send_if_match(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.tsb_facilitator,
+        Some("\"3\""),
+        &json!({"name": "Overtatt"}),
+    )
+    .await
+    .assert_problem(403);
+    let listed = get(&app, "/api/v1/learning-networks", &f.ks_adviser).await;
+    assert_eq!(listed.body["items"], json!([]));
+    let unchanged = get(&app, &uri, &f.nk_tsb).await;
+    assert_eq!(unchanged.body["name"], "Familienettverket II");
+}
+
+async fn created_gathering_by(
+    app: &impl App,
+    token: &str,
+    network: &str,
+) -> samhandling_tests::Reply {
+    post(
+        app,
+        &format!("/api/v1/learning-networks/{network}/gatherings"),
+        token,
+        &json!({"held_on": "2016-11-29", "place": "Værnes"}),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn coordinators_and_members_must_fit_their_places() {
+    let (t, app, f) = TestApp::started(two_coordinators).await;
+    let governor = t.organisation(
+        OrganisationKind::CountyGovernor,
+        "Statsforvalteren i Trøndelag",
+        None,
+    );
+    let rhf = t.organisation(
+        OrganisationKind::RegionalHealthAuthority,
+        "Helse Sør-Øst RHF",
+        None,
+    );
+    let mut body = two_coordinator_body(&f);
+    body["coordinator_ids"] = json!([f.municipality.id, uuid::Uuid::now_v7()]);
+    body["members"][1]["organisation_id"] = json!(rhf.id);
+    body["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"organisation_id": governor.id, "service": "Tilsyn"}));
+    let refused = post(&app, "/api/v1/learning-networks", &f.nk_tsb, &body).await;
+    let fields: Vec<_> = refused.assert_problem(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| {
+            (
+                error["field"].as_str().unwrap().to_owned(),
+                error["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("coordinator_ids[0]".to_owned(), "kind".to_owned()),
+            ("coordinator_ids[1]".to_owned(), "not_found".to_owned()),
+            ("members[1].organisation_id".to_owned(), "kind".to_owned()),
+            ("members[2].organisation_id".to_owned(), "kind".to_owned()),
+        ]
+    );
+    // A specialist health service joins as a member service later too.
+    let network = created(
+        &app,
+        "/api/v1/learning-networks",
+        &f.nk_tsb,
+        &json!({
+            "name": "Nettverk", "target_group": "Gravide i LAR", "starts_on": "2016-01-15"
+        }),
+    )
+    .await;
+    let id = network.body["id"].as_str().unwrap();
+    let added = created(
+        &app,
+        &format!("/api/v1/learning-networks/{id}/members"),
+        &f.nk_tsb,
+        &json!({"organisation_id": f.tsb_unit.id, "service": "Familieambulatoriet"}),
+    )
+    .await;
+    assert_eq!(
+        added.body["members"][0]["organisation_name"],
+        "Avdeling for rusbehandling, St. Olavs hospital"
+    );
+    post(
+        &app,
+        &format!("/api/v1/learning-networks/{id}/members"),
+        &f.nk_tsb,
+        &json!({"organisation_id": rhf.id, "service": "Finansiering"}),
+    )
+    .await
+    .assert_problem(422);
+}
+
+#[actix_web::test]
+async fn steering_seats_name_organisations_and_an_end_says_funding_stopped() {
+    let (t, app, f) = TestApp::started(two_coordinators).await;
+    let rhf = t.organisation(
+        OrganisationKind::RegionalHealthAuthority,
+        "Helse Sør-Øst RHF",
+        None,
+    );
+    let bar = t.organisation(OrganisationKind::UserOrganisation, "BAR", None);
+    let mut body = two_coordinator_body(&f);
+    body["steering_group"] = json!([
+        {"organisation_id": rhf.id},
+        {"organisation_id": bar.id},
+        {"name": "Foreningen for en lokal gruppe", "user_organisation": true}
+    ]);
+    let network = created(&app, "/api/v1/learning-networks", &f.nk_tsb, &body).await;
+    assert_eq!(
+        network.body["steering_group"],
+        json!([
+            {"organisation_id": rhf.id, "name": "Helse Sør-Øst RHF", "user_organisation": false},
+            {"organisation_id": bar.id, "name": "BAR", "user_organisation": true},
+            {"organisation_id": null, "name": "Foreningen for en lokal gruppe", "user_organisation": true}
+        ])
+    );
+    let uri = format!(
+        "/api/v1/learning-networks/{}",
+        network.body["id"].as_str().unwrap()
+    );
+    for seat in [
+        json!({}),
+        json!({"organisation_id": rhf.id, "name": "Helse Sør-Øst"}),
+        json!({"organisation_id": uuid::Uuid::now_v7()}),
+    ] {
+        send_if_match(
+            &app,
+            TestRequest::patch().uri(&uri),
+            &f.nk_tsb,
+            Some("\"1\""),
+            &json!({"steering_group": [seat]}),
+        )
+        .await
+        .assert_problem(422);
+    }
+
+    for early in ["2015-12-31", "2999-01-01"] {
+        let refused = send_if_match(
+            &app,
+            TestRequest::patch().uri(&uri),
+            &f.nk_tsb,
+            Some("\"1\""),
+            &json!({"end": {"on": early, "reason": "completed"}}),
+        )
+        .await;
+        assert_eq!(refused.assert_problem(422)["errors"][0]["field"], "end.on");
+    }
+    let ended = send_if_match(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.nk_tsb,
+        Some("\"1\""),
+        &json!({"end": {"on": "2019-03-31", "reason": "funding_stopped",
+            "note": "Helse Sør-Øst stopped its funding without explanation"}}),
+    )
+    .await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    assert_eq!(ended.body["ends_on"], "2019-03-31");
+    assert_eq!(
+        ended.body["end"],
+        json!({"on": "2019-03-31", "reason": "funding_stopped",
+            "note": "Helse Sør-Øst stopped its funding without explanation"})
+    );
+    let member = get(&app, &uri, &f.tsb_facilitator).await;
+    assert_eq!(member.body["end"]["reason"], "funding_stopped");
+    send_if_match(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.nk_tsb,
+        Some("\"2\""),
+        &json!({"end": {"on": "2019-03-31", "reason": "the money ran out"}}),
+    )
+    .await
+    .assert_problem(400);
+}
+
+#[actix_web::test]
+async fn a_gathering_over_two_days_counts_as_one_and_lasts_at_most_five() {
+    let (_t, app, f) = TestApp::started(familienettverket).await;
+    let network = created_network(&app, &f).await;
+    let gatherings = format!("/api/v1/learning-networks/{}/gatherings", network.id);
+    for (ends_on, why) in [
+        ("2026-02-28", "before its first day"),
+        ("2026-03-06", "six days"),
+    ] {
+        let mut body = gathering_body("2026-03-01", false);
+        body["ends_on"] = json!(ends_on);
+        let refused = post(&app, &gatherings, &f.coordinator, &body).await;
+        assert_eq!(
+            refused.assert_problem(422)["errors"][0]["field"],
+            "ends_on",
+            "{why}"
+        );
+    }
+    let mut two_days = gathering_body("2026-03-01", true);
+    two_days["ends_on"] = json!("2026-03-02");
+    let (id, etag) = created_gathering(&app, &f, &network.id, &two_days).await;
+    let uri = format!("{gatherings}/{id}");
+    let read = get(&app, &uri, &f.stjordal_contact).await;
+    assert_eq!(read.body["held_on"], "2026-03-01");
+    assert_eq!(read.body["ends_on"], "2026-03-02");
+    let changed = send_if_match(
+        &app,
+        TestRequest::patch().uri(&uri),
+        &f.coordinator,
+        Some(&etag),
+        &json!({"ends_on": "2026-03-05"}),
+    )
+    .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["ends_on"], "2026-03-05");
+
+    let statistics = get(
+        &app,
+        &format!(
+            "/api/v1/statistics/learning-networks?learning_network_id={}",
+            network.id
+        ),
+        &f.coordinator,
+    )
+    .await;
+    assert_eq!(statistics.body["networks"][0]["gatherings_held"], 1);
+    let columns = &statistics.body["networks"][0]["attendance"]["columns"];
+    assert_eq!(columns.as_array().unwrap().len(), 1, "{columns}");
+}
+
+#[actix_web::test]
+async fn a_regional_network_belongs_to_a_national_programme_whose_coordinators_see_it_coarsely() {
+    let (_t, app, f) = TestApp::started(two_coordinators).await;
+    let mut programme = two_coordinator_body(&f);
+    programme["name"] = json!("Nasjonalt læringsnettverk for barn og unge");
+    programme["national_programme"] = json!(true);
+    programme["coordinator_ids"] = json!([]);
+    programme["members"] = json!([]);
+    let programme = created(
+        &app,
+        "/api/v1/learning-networks",
+        &f.directorate_adviser,
+        &programme,
+    )
+    .await;
+    let programme_id = programme.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(programme.body["national_programme"], true);
+    let plain = created(
+        &app,
+        "/api/v1/learning-networks",
+        &f.nk_tsb,
+        &json!({
+            "name": "Ikke et program", "target_group": "Gravide i LAR", "starts_on": "2016-01-15"
+        }),
+    )
+    .await;
+
+    let mut regional = two_coordinator_body(&f);
+    regional["coordinator_ids"] = json!([]);
+    regional["name"] = json!("Læringsnettverk Midt-Norge");
+    for (wrong, field) in [
+        (
+            json!({"national_programme_id": plain.body["id"]}),
+            "national_programme_id",
+        ),
+        (
+            json!({"national_programme_id": uuid::Uuid::now_v7()}),
+            "national_programme_id",
+        ),
+        (
+            json!({"national_programme_id": programme_id, "national_programme": true}),
+            "national_programme_id",
+        ),
+    ] {
+        let mut body = regional.clone();
+        body.as_object_mut()
+            .unwrap()
+            .extend(wrong.as_object().unwrap().clone());
+        let refused = post(&app, "/api/v1/learning-networks", &f.nk_tsb, &body).await;
+        assert_eq!(
+            refused.assert_problem(422)["errors"][0]["field"],
+            field,
+            "{body}"
+        );
+    }
+    regional["national_programme_id"] = json!(programme_id);
+    let regional = created(&app, "/api/v1/learning-networks", &f.nk_tsb, &regional).await;
+    assert_eq!(regional.body["national_programme_id"], json!(programme_id));
+    let regional_id = regional.body["id"].as_str().unwrap().to_owned();
+    created_gathering_by(&app, &f.nk_tsb, &regional_id).await;
+
+    // The programme's coordinators see its regional networks: who runs them and how much.
+    let uri = format!("/api/v1/learning-networks/{programme_id}/regional-networks");
+    let seen = get(&app, &uri, &f.directorate_adviser).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    let items = seen.body.as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], json!(regional_id));
+    assert_eq!(items[0]["name"], "Læringsnettverk Midt-Norge");
+    assert_eq!(items[0]["coordinators"][0]["organisation_name"], "NK TSB");
+    assert_eq!(items[0]["member_services"], 2);
+    assert_eq!(items[0]["gatherings"], 1);
+    assert!(items[0].get("members").is_none());
+    assert!(!seen.text.contains("Døgnbehandling"));
+    // But not the regional network itself: it is its own coordinators' and members'.
+    get(
+        &app,
+        &format!("/api/v1/learning-networks/{regional_id}"),
+        &f.directorate_adviser,
+    )
+    .await
+    .assert_problem(404);
+    // The regional network's coordinators do not coordinate the programme: 404.
+    get(&app, &uri, &f.nk_tsb).await.assert_problem(404);
+    get(&app, &uri, &f.ks_adviser).await.assert_problem(404);
+
+    // A programme with regional networks stays one; nor is it under itself.
+    let programme_uri = format!("/api/v1/learning-networks/{programme_id}");
+    for change in [
+        json!({"national_programme": false}),
+        json!({"national_programme_id": programme_id}),
+    ] {
+        send_if_match(
+            &app,
+            TestRequest::patch().uri(&programme_uri),
+            &f.directorate_adviser,
+            Some("\"1\""),
+            &change,
+        )
+        .await
+        .assert_problem(422);
+    }
+}
+
+#[actix_web::test]
+async fn a_member_service_reports_on_the_improvement_task_it_took_home() {
+    let (_t, app, f) = TestApp::started(familienettverket).await;
+    let network = created_network(&app, &f).await;
+    let (gathering, _) =
+        created_gathering(&app, &f, &network.id, &gathering_body("2026-03-01", false)).await;
+    let tasks = format!("/api/v1/learning-networks/{}/improvement-tasks", network.id);
+    // Stjørdal's jordmortjeneste and Malvik's helsestasjon each take one home.
+    let mut ids = Vec::new();
+    for member in [&network.members[0], &network.members[2]] {
+        let task = created(
+            &app,
+            &tasks,
+            &f.coordinator,
+            &json!({"gathering_id": gathering, "member_id": member,
+                "title": "Felles rutine for samarbeid jordmor–helsestasjon",
+                "description": "Prøve ut rutinen og ta erfaringene med til neste samling."}),
+        )
+        .await;
+        assert_eq!(task.body["status"], "planned");
+        ids.push(task.body["id"].as_str().unwrap().to_owned());
+    }
+    let refused = post(
+        &app,
+        &tasks,
+        &f.coordinator,
+        &json!({"gathering_id": uuid::Uuid::now_v7(), "member_id": uuid::Uuid::now_v7(), "title": "X"}),
+    )
+    .await;
+    let fields: Vec<_> = refused.assert_problem(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].clone())
+        .collect();
+    assert_eq!(fields, [json!("gathering_id"), json!("member_id")]);
+    post(
+        &app,
+        &tasks,
+        &f.stjordal_contact,
+        &json!({"gathering_id": gathering,
+        "member_id": network.members[0], "title": "X"}),
+    )
+    .await
+    .assert_problem(403);
+
+    // The coordinator sees both; each member organisation its own only; an outsider nothing.
+    let all = get(&app, &tasks, &f.coordinator).await;
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
+    let own = get(&app, &tasks, &f.stjordal_contact).await;
+    assert_eq!(samhandling_tests::ids(&own.body), [ids[0].as_str()]);
+    let malviks = format!("{tasks}/{}", ids[1]);
+    get(&app, &malviks, &f.stjordal_contact)
+        .await
+        .assert_problem(404);
+    get(&app, &tasks, &f.oslo_contact).await.assert_problem(404);
+    get(&app, &tasks, &f.other_centre).await.assert_problem(404);
+
+    // Stjørdal reports, with If-Match, through the lifecycle.
+    let stjordals = format!("{tasks}/{}", ids[0]);
+    let report = format!("{stjordals}/report");
+    let body = json!({"status": "in_progress", "report": "Rutinen er tatt i bruk i to team."});
+    send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.stjordal_contact,
+        None,
+        &body,
+    )
+    .await
+    .assert_problem(428);
+    send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.coordinator,
+        Some("\"1\""),
+        &body,
+    )
+    .await
+    .assert_problem(403);
+    send_if_match(
+        &app,
+        TestRequest::post().uri(&format!("{malviks}/report")),
+        &f.stjordal_contact,
+        Some("\"1\""),
+        &body,
+    )
+    .await
+    .assert_problem(404);
+    let reported = send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.stjordal_contact,
+        Some("\"1\""),
+        &body,
+    )
+    .await;
+    assert_eq!(reported.status, 200, "{}", reported.text);
+    assert_eq!(reported.body["status"], "in_progress");
+    assert_eq!(reported.body["report"], "Rutinen er tatt i bruk i to team.");
+    assert_eq!(reported.header("etag"), Some("\"2\""));
+    let back = send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.stjordal_contact,
+        Some("\"2\""),
+        &json!({"status": "planned"}),
+    )
+    .await;
+    assert_eq!(
+        back.assert_problem(409)["allowed_transitions"],
+        json!(["done"])
+    );
+    let done = send_if_match(
+        &app,
+        TestRequest::post().uri(&report),
+        &f.stjordal_contact,
+        Some("\"2\""),
+        &json!({"status": "done"}),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["report"], "Rutinen er tatt i bruk i to team.");
+    let seen = get(&app, &stjordals, &f.coordinator).await;
+    assert_eq!(seen.body["status"], "done");
+}

@@ -132,3 +132,59 @@ async fn referrals_from_before_agreements_keep_their_feedback() {
     .await;
     assert_eq!(later.body["status"], serde_json::Value::Null);
 }
+
+/// A network stored before networks had several coordinators keeps its centre as its lead, and
+/// a steering-group seat whose name is an organisation's becomes that organisation's seat, while
+/// a name not in the directory stays a named seat.
+#[actix_web::test]
+async fn a_network_from_before_keeps_its_centre_as_lead_and_its_seats_find_their_organisations() {
+    use samhandling_domain::organisation::OrganisationKind;
+    use samhandling_domain::Role;
+    let (t, app, adviser) = TestApp::started(|t| {
+        let centre = t.organisation(OrganisationKind::CompetenceCentre, "NK TSB", None);
+        let bar = t.organisation(OrganisationKind::UserOrganisation, "BAR", None);
+        let token = t.token_as(
+            "radgiver@nktsb.example",
+            centre.id,
+            &[Role::CompetenceAdviser],
+        );
+        (centre, bar, token)
+    })
+    .await;
+    let (centre, bar, token) = adviser;
+    let mut conn = t.database.connect();
+    let reverted = revert_through(&mut conn, "20261206000028");
+    let network = uuid::Uuid::now_v7();
+    diesel::sql_query(format!(
+        "INSERT INTO learning_networks (id, name, coordinating_centre_id, target_group, \
+             starts_on, steering_group) \
+         VALUES ('{network}', 'Familienettverket', '{}', 'Familier', '2016-01-04', \
+             '[{{\"name\": \"bar\", \"user_organisation\": false}}, \
+               {{\"name\": \"Foreldreforeningen\", \"user_organisation\": true}}]')",
+        centre.id
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    assert_eq!(run_pending(&mut conn).unwrap().len(), reverted);
+
+    let read = get(
+        &app,
+        &format!("/api/v1/learning-networks/{network}"),
+        &token,
+    )
+    .await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    assert_eq!(read.body["view"], "coordinator");
+    assert_eq!(
+        read.body["coordinating_centre_id"],
+        serde_json::json!(centre.id)
+    );
+    assert_eq!(read.body["coordinators"][0]["organisation_name"], "NK TSB");
+    assert_eq!(
+        read.body["steering_group"],
+        serde_json::json!([
+            {"organisation_id": bar.id, "name": "BAR", "user_organisation": true},
+            {"organisation_id": null, "name": "Foreldreforeningen", "user_organisation": true}
+        ])
+    );
+}

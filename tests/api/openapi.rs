@@ -183,7 +183,8 @@ async fn every_operation_taking_an_idempotency_key_documents_the_422_of_its_reus
     let course = &served.body["paths"]["/api/v1/courses"]["post"]["responses"]["422"];
     assert_eq!(
         course["description"],
-        "Invalid fields: a co-organiser that is not a competence centre, a repeated date, no place \
-         for a course that is not digital; or an Idempotency-Key reused for a different request"
+        "Invalid fields: a co-organiser that is neither a competence centre nor a county governor, \
+         a repeated date, no place for a course that is not digital; or an Idempotency-Key reused \
+         for a different request"
     );
 }

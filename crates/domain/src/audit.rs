@@ -88,6 +88,8 @@ wire_enum! {
         LearningNetwork => "learning_network",
         /// A learning network's gathering (with its attendance).
         Gathering => "gathering",
+        /// An improvement task a member service took home from a gathering, and its report.
+        ImprovementTask => "improvement_task",
         /// A municipality's need for help, from a dialogue finding or its own request.
         CollaborationNeed => "collaboration_need",
         /// A collaboration agreement between a self-help centre and a municipality or NAV office.

@@ -145,16 +145,21 @@ crate::page::keyed_by!(Facilitator, created_at);
 /// centre organises, alone or with others. Anyone else reaches none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CourseScope {
-    /// The caller's centre, when the caller is one of its competence advisers.
+    /// The caller's organisation, when the caller is one of a competence centre's advisers or,
+    /// for the courses it co-organises, the county governor's.
     pub centre: Option<Uuid>,
 }
+
+/// The roles that reach the courses their organisation organises.
+pub const ORGANISER_ROLES: [Role; 2] = [Role::CompetenceAdviser, Role::GovernorAdviser];
 
 impl CourseScope {
     /// The scope of `caller`.
     pub fn of(caller: &Caller) -> CourseScope {
         CourseScope {
-            centre: caller
-                .has_role(Role::CompetenceAdviser)
+            centre: ORGANISER_ROLES
+                .iter()
+                .any(|role| caller.has_role(*role))
                 .then(|| caller.organisation_id.uuid()),
         }
     }
@@ -181,7 +186,15 @@ impl Course {
     }
 }
 
-/// Checks that every co-organiser exists and is a competence centre (`known`: the named
+/// The kinds of organisation that organise courses: competence centres, and county governors
+/// as co-organisers.
+pub const ORGANISER_KINDS: [OrganisationKind; 2] = [
+    OrganisationKind::CompetenceCentre,
+    OrganisationKind::CountyGovernor,
+];
+
+/// Checks that every co-organiser exists and is a competence centre or a county governor (who
+/// co-organises and funds network-meeting courses in its county; `known`: the named
 /// organisations that exist, with their kind); every refusal, by field.
 pub fn check_co_organisers(
     co_organisers: &[Uuid],
@@ -193,13 +206,18 @@ pub fn check_co_organisers(
         .filter_map(|(index, id)| {
             let field = format!("co_organisers[{index}]");
             match known.iter().find(|(found, _)| found == id) {
-                None => Some(FieldRefusal::new(field, "not_found", "names no organisation")),
-                Some((_, OrganisationKind::CompetenceCentre)) => None,
+                None => Some(FieldRefusal::new(
+                    field,
+                    "not_found",
+                    "names no organisation",
+                )),
+                Some((_, kind)) if ORGANISER_KINDS.contains(kind) => None,
                 Some((_, kind)) => Some(FieldRefusal::new(
                     field,
-                    "not_a_competence_centre",
+                    "not_an_organiser",
                     format!(
-                        "names an organisation of kind {kind}: only competence centres organise courses"
+                        "names an organisation of kind {kind}: only competence centres and county \
+                         governors organise courses"
                     ),
                 )),
             }

@@ -18,6 +18,8 @@ wire_enum! {
         Phone => "phone",
         /// By video.
         Digital => "digital",
+        /// At the person's home: the centre comes to them.
+        Home => "home",
     }
 }
 

@@ -85,6 +85,7 @@ pub fn record_if_exists(
         ResourceType::SupervisionSession => "supervision_sessions",
         ResourceType::LearningNetwork => "learning_networks",
         ResourceType::Gathering => "gatherings",
+        ResourceType::ImprovementTask => "improvement_tasks",
         ResourceType::CollaborationNeed => "collaboration_needs",
         ResourceType::CollaborationAgreement => "collaboration_agreements",
         ResourceType::OutreachMeeting => "outreach_meetings",

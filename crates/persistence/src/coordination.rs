@@ -5,7 +5,9 @@
 use crate::error::{parse_stored, StoreError};
 use crate::pagination::{self, created_order};
 use crate::record::{find_and_lock, one_version_up};
-use crate::schema::{collaboration_needs, course_organisers, learning_networks, organisations};
+use crate::schema::{
+    collaboration_needs, course_organisers, learning_network_coordinators, organisations,
+};
 use chrono::{DateTime, Utc};
 use diesel::expression::BoxableExpression;
 use diesel::pg::Pg;
@@ -309,9 +311,9 @@ pub fn can_offer(
             ))
             .get_result(conn)?,
             (OfferKind::LearningNetwork, _, Some(network)) => diesel::select(diesel::dsl::exists(
-                learning_networks::table
-                    .filter(learning_networks::id.eq(network))
-                    .filter(learning_networks::coordinating_centre_id.eq(organisation)),
+                learning_network_coordinators::table
+                    .filter(learning_network_coordinators::network_id.eq(network))
+                    .filter(learning_network_coordinators::organisation_id.eq(organisation)),
             ))
             .get_result(conn)?,
             _ => true,

@@ -27,6 +27,7 @@ struct GatheringRow {
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    ends_on: Option<NaiveDate>,
 }
 
 impl GatheringRow {
@@ -49,6 +50,7 @@ impl GatheringRow {
             id: self.id,
             network_id: self.network_id,
             held_on: self.held_on,
+            ends_on: self.ends_on,
             place: self.place,
             digital: self.digital,
             version: self.version,
@@ -125,6 +127,7 @@ fn recorded(
 ) -> Result<
     (
         diesel::dsl::Eq<gatherings::held_on, NaiveDate>,
+        diesel::dsl::Eq<gatherings::ends_on, Option<NaiveDate>>,
         diesel::dsl::Eq<gatherings::place, Option<&str>>,
         diesel::dsl::Eq<gatherings::digital, bool>,
         diesel::dsl::Eq<gatherings::programme, serde_json::Value>,
@@ -137,6 +140,7 @@ fn recorded(
     let (respondents, average_rating) = evaluation_columns(gathering.evaluation.as_ref());
     Ok((
         gatherings::held_on.eq(gathering.held_on),
+        gatherings::ends_on.eq(gathering.ends_on),
         gatherings::place.eq(gathering.place.as_deref()),
         gatherings::digital.eq(gathering.digital),
         gatherings::programme.eq(programme_json(&gathering.programme)?),

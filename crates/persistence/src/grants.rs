@@ -5,7 +5,7 @@
 use crate::error::{parse_stored, StoreError};
 use crate::pagination::{self, created_order};
 use crate::record::{assemble_one, find_and_lock, one_version_up, with_children};
-use crate::schema::{course_organisers, grant_activities, grants, learning_networks};
+use crate::schema::{course_organisers, grant_activities, grants, learning_network_coordinators};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::expression::BoxableExpression;
 use diesel::pg::Pg;
@@ -295,10 +295,10 @@ pub fn networks_not_coordinated_by(
     networks: &[Uuid],
     organisation: Uuid,
 ) -> Result<Vec<Uuid>, StoreError> {
-    let coordinated: Vec<Uuid> = learning_networks::table
-        .filter(learning_networks::id.eq_any(networks))
-        .filter(learning_networks::coordinating_centre_id.eq(organisation))
-        .select(learning_networks::id)
+    let coordinated: Vec<Uuid> = learning_network_coordinators::table
+        .filter(learning_network_coordinators::network_id.eq_any(networks))
+        .filter(learning_network_coordinators::organisation_id.eq(organisation))
+        .select(learning_network_coordinators::network_id)
         .load(conn)?;
     Ok(absent(networks, &coordinated))
 }

@@ -354,6 +354,7 @@ struct FollowUpRow {
     visited_by: Option<String>,
     version: i32,
     created_at: DateTime<Utc>,
+    reason: Option<String>,
 }
 
 impl From<FollowUpRow> for FollowUp {
@@ -363,6 +364,7 @@ impl From<FollowUpRow> for FollowUp {
             group_id: row.group_id,
             requested_on: row.requested_on,
             session_id: row.session_id,
+            reason: row.reason,
             visited_on: row.visited_on,
             visited_by: row.visited_by,
             version: row.version,
@@ -371,13 +373,13 @@ impl From<FollowUpRow> for FollowUp {
     }
 }
 
-/// Records a group's request for a follow-up visit.
+/// Records a group's request for a follow-up visit, from a session log or with its reason.
 pub fn request_follow_up(
     conn: &mut PgConnection,
     id: Uuid,
     group_id: Uuid,
     requested_on: NaiveDate,
-    session_id: Option<Uuid>,
+    (session_id, reason): (Option<Uuid>, Option<&str>),
 ) -> Result<FollowUp, StoreError> {
     let row: FollowUpRow = diesel::insert_into(group_follow_ups::table)
         .values((
@@ -385,6 +387,7 @@ pub fn request_follow_up(
             group_follow_ups::group_id.eq(group_id),
             group_follow_ups::requested_on.eq(requested_on),
             group_follow_ups::session_id.eq(session_id),
+            group_follow_ups::reason.eq(reason),
         ))
         .returning(FollowUpRow::as_returning())
         .get_result(conn)?;

@@ -19,6 +19,7 @@ pub mod group_sessions;
 pub mod group_statistics;
 pub mod groups;
 pub mod idempotency;
+pub mod improvement_tasks;
 pub mod intakes;
 pub mod is24;
 pub mod learning_networks;

@@ -101,7 +101,9 @@ SELECT n.id AS network_id, n.name,
         WHERE item->>'by_user_representative' = 'true')) AS with_user_involvement
 FROM learning_networks n
 LEFT JOIN gatherings g ON g.network_id = n.id
-WHERE ($1::uuid IS NULL OR n.id = $1) AND (n.coordinating_centre_id = $2 OR EXISTS (
+WHERE ($1::uuid IS NULL OR n.id = $1) AND (EXISTS (
+    SELECT 1 FROM learning_network_coordinators c WHERE c.network_id = n.id AND c.organisation_id = $2)
+    OR EXISTS (
     SELECT 1 FROM learning_network_members r WHERE r.network_id = n.id AND r.organisation_id = $3))
 GROUP BY n.id, n.name
 ORDER BY n.name, n.id";
@@ -143,7 +145,9 @@ JOIN organisations o ON o.id = m.organisation_id
 JOIN gatherings g ON g.network_id = m.network_id
 JOIN learning_networks n ON n.id = m.network_id
 LEFT JOIN gathering_attendance a ON a.gathering_id = g.id AND a.member_id = m.id
-WHERE ($1::uuid IS NULL OR m.network_id = $1) AND (n.coordinating_centre_id = $2 OR EXISTS (
+WHERE ($1::uuid IS NULL OR m.network_id = $1) AND (EXISTS (
+    SELECT 1 FROM learning_network_coordinators c WHERE c.network_id = n.id AND c.organisation_id = $2)
+    OR EXISTS (
     SELECT 1 FROM learning_network_members r WHERE r.network_id = n.id AND r.organisation_id = $3))";
 
 /// Attendance of every member service at every gathering of every network `scope` reaches (or
@@ -156,7 +160,7 @@ pub fn attendance(
     load_for_networks(conn, ATTENDANCE, network_id, scope)
 }
 
-/// Runs `sql`, whose `$1` is the one network asked for (or none), `$2` the coordinating centre
+/// Runs `sql`, whose `$1` is the one network asked for (or none), `$2` the coordinating organisation
 /// and `$3` the member organisation `scope` reaches networks as: the parameters of every
 /// statistic over learning networks, bound in one place so that none binds them in another order.
 fn load_for_networks<Row>(

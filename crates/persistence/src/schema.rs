@@ -240,6 +240,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        ends_on -> Nullable<Date>,
     }
 }
 
@@ -283,6 +284,7 @@ diesel::table! {
         visited_by -> Nullable<Text>,
         version -> Int4,
         created_at -> Timestamptz,
+        reason -> Nullable<Text>,
     }
 }
 
@@ -384,6 +386,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    improvement_tasks (id) {
+        id -> Uuid,
+        network_id -> Uuid,
+        gathering_id -> Uuid,
+        member_id -> Uuid,
+        title -> Text,
+        description -> Nullable<Text>,
+        status -> Text,
+        report -> Nullable<Text>,
+        reported_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     intakes (id) {
         id -> Uuid,
         referral_id -> Uuid,
@@ -423,6 +442,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    learning_network_coordinators (network_id, organisation_id) {
+        network_id -> Uuid,
+        organisation_id -> Uuid,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
     learning_network_members (id) {
         id -> Uuid,
         network_id -> Uuid,
@@ -436,7 +463,6 @@ diesel::table! {
     learning_networks (id) {
         id -> Uuid,
         name -> Text,
-        coordinating_centre_id -> Uuid,
         target_group -> Text,
         starts_on -> Date,
         ends_on -> Nullable<Date>,
@@ -444,6 +470,10 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        national_programme -> Bool,
+        national_programme_id -> Nullable<Uuid>,
+        end_reason -> Nullable<Text>,
+        end_note -> Nullable<Text>,
     }
 }
 
@@ -767,12 +797,16 @@ diesel::joinable!(group_quarters_met -> groups (group_id));
 diesel::joinable!(group_sessions -> groups (group_id));
 diesel::joinable!(group_starters -> groups (group_id));
 diesel::joinable!(groups -> organisations (centre_id));
+diesel::joinable!(improvement_tasks -> gatherings (gathering_id));
+diesel::joinable!(improvement_tasks -> learning_network_members (member_id));
+diesel::joinable!(improvement_tasks -> learning_networks (network_id));
 diesel::joinable!(intakes -> organisations (centre_id));
 diesel::joinable!(intakes -> referrals (referral_id));
 diesel::joinable!(is24_figures -> organisations (municipality_id));
+diesel::joinable!(learning_network_coordinators -> learning_networks (network_id));
+diesel::joinable!(learning_network_coordinators -> organisations (organisation_id));
 diesel::joinable!(learning_network_members -> learning_networks (network_id));
 diesel::joinable!(learning_network_members -> organisations (organisation_id));
-diesel::joinable!(learning_networks -> organisations (coordinating_centre_id));
 diesel::joinable!(memberships -> groups (group_id));
 diesel::joinable!(memberships -> intakes (intake_id));
 diesel::joinable!(memberships -> referrals (referral_id));
@@ -820,9 +854,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_statistics_versions,
     groups,
     idempotency_keys,
+    improvement_tasks,
     intakes,
     is24_figures,
     is24_variables,
+    learning_network_coordinators,
     learning_network_members,
     learning_networks,
     memberships,

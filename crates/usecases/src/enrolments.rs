@@ -1,6 +1,6 @@
 //! Enrolments on courses: moving one through its lifecycle, and the waiting line that moves up
 //! when a seat frees. Completing an enrolment makes the professional a facilitator of every
-//! organising centre.
+//! organising competence centre (not of a county governor that co-organises it).
 
 use crate::input::{Name, Subject};
 use crate::{Context, UseCaseError};
@@ -8,6 +8,7 @@ use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{Course, CourseScope, Enrolment, EnrolmentStatus, Facilitator};
 use samhandling_domain::ids::{CourseId, EnrolmentId};
 use samhandling_domain::lifecycle::Lifecycle;
+use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::courses::{self as store, ENROLMENT_ONCE_KEY};
 use samhandling_persistence::facilitators;
@@ -83,7 +84,15 @@ pub fn move_enrolment(
             fill_seats(ctx, &course)?;
         }
         EnrolmentStatus::Completed => {
-            links = facilitators::link_trained(ctx.conn(), &moved, &course.organisers)?;
+            // The facilitator follows the competence centres among the organisers: a county
+            // governor co-organises and funds, but does not follow facilitators up.
+            let kinds = store::organisation_kinds(ctx.conn(), &course.organisers)?;
+            let centres: Vec<Uuid> = kinds
+                .into_iter()
+                .filter(|(_, kind)| *kind == OrganisationKind::CompetenceCentre)
+                .map(|(id, _)| id)
+                .collect();
+            links = facilitators::link_trained(ctx.conn(), &moved, &centres)?;
             for link in &links {
                 ctx.audit(AuditAction::Created, ResourceType::Facilitator, link.id)?;
             }

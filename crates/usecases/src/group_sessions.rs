@@ -112,7 +112,7 @@ pub fn log_session(
             ids.1.uuid(),
             group.id,
             stored.held_on,
-            Some(stored.id),
+            (Some(stored.id), None),
         )?;
     }
     ctx.audit(AuditAction::Created, ResourceType::GroupSession, stored.id)?;

@@ -154,9 +154,9 @@ pub struct CatalogueGroup {
     pub age_from: Option<i16>,
     /// The oldest it is for.
     pub age_to: Option<i16>,
-    /// Where it meets; `null` when the location is confidential.
+    /// Where it meets; `null` when the location is confidential or the group meets at home.
     pub address: Option<String>,
-    /// Whether the location is confidential (ask the centre).
+    /// Whether the location is confidential (ask the centre): always for a group at home.
     pub confidential_location: bool,
     /// Seats free as a band, as they stood at the start of the day (UTC); a full group stays
     /// listed while it recruits or starts.
@@ -167,6 +167,8 @@ impl CatalogueGroup {
     /// The catalogue's face of `group`: no counts, no version, no confidential address; its
     /// seats as the band `seats`.
     pub fn of(group: Group, seats: SeatBand) -> CatalogueGroup {
+        // A group that meets at home is confidential whatever the centre marked.
+        let hidden = group.confidential_location || group.format == GroupFormat::Home;
         CatalogueGroup {
             id: group.id,
             centre_id: group.centre_id,
@@ -178,10 +180,8 @@ impl CatalogueGroup {
             schedule: group.schedule.into(),
             age_from: group.age_band.from,
             age_to: group.age_band.to,
-            address: (!group.confidential_location)
-                .then_some(group.address)
-                .flatten(),
-            confidential_location: group.confidential_location,
+            address: (!hidden).then_some(group.address).flatten(),
+            confidential_location: hidden,
             seats,
         }
     }

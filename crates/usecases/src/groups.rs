@@ -3,7 +3,7 @@
 //! and checked against what it belongs to (`chronology::check_happened_on`).
 
 use crate::input::{
-    check_language, check_languages, check_municipality_number, Label, LanguageTag,
+    check_language, check_languages, check_municipality_number, Label, LanguageTag, LogLine,
     MunicipalityNumberText, Name, Subject,
 };
 use crate::{Context, UseCaseError};
@@ -400,10 +400,14 @@ fn end_places(ctx: &mut Context<'_>, group_id: Uuid) -> Result<(), UseCaseError>
 /// A group's request for a follow-up visit.
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"requested_on": "2026-12-01"}))]
+#[schema(example = json!({"requested_on": "2026-12-01", "reason": "Én person tar mye plass i gruppa"}))]
 pub struct RequestFollowUp {
     /// When the group asked.
     pub requested_on: NaiveDate,
+    /// Why the group asked, for the centre; never a name or a national identity number (422).
+    #[serde(default, deserialize_with = "crate::input::present")]
+    #[schema(nullable = false)]
+    pub reason: Option<LogLine>,
 }
 
 /// Records that the caller's centre's group `group_id` (locked) asks for a follow-up visit, as
@@ -428,7 +432,14 @@ pub fn request_follow_up(
     .map_err(|refusal| {
         UseCaseError::invalid("requested_on", refusal.code(), refusal.to_string())
     })?;
-    let stored = store::request_follow_up(ctx.conn(), id.uuid(), group.id, requested_on, None)?;
+    let reason = request.reason.as_ref().map(LogLine::as_str);
+    let stored = store::request_follow_up(
+        ctx.conn(),
+        id.uuid(),
+        group.id,
+        requested_on,
+        (None, reason),
+    )?;
     ctx.audit(AuditAction::Updated, ResourceType::Group, group.id)?;
     Ok(stored)
 }

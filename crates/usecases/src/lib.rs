@@ -27,6 +27,7 @@ pub mod group_sessions;
 pub mod group_statistics;
 pub mod group_views;
 pub mod groups;
+pub mod improvement_tasks;
 pub mod input;
 pub mod intake_views;
 pub mod intakes;

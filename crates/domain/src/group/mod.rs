@@ -42,6 +42,9 @@ wire_enum! {
         MunicipalityPremises => "municipality_premises",
         /// Digitally.
         Digital => "digital",
+        /// At a participant's home: the centre comes to them. Its address never reaches the
+        /// catalogue.
+        Home => "home",
     }
 }
 
@@ -437,6 +440,8 @@ pub struct FollowUp {
     pub requested_on: NaiveDate,
     /// The session log that asked, if any.
     pub session_id: Option<Uuid>,
+    /// Why the group asked ("one person takes too much space"), when it said.
+    pub reason: Option<String>,
     /// When the visit was made; `null` while it is due.
     pub visited_on: Option<NaiveDate>,
     /// Who made it.

@@ -1,9 +1,10 @@
 //! `/api/v1/courses`: the network-meeting courses competence centres (KoRus, NAPHA, KBT, NK TSB)
 //! run to train professionals as facilitators. A course is organised by the centre that creates
-//! it and the co-organisers it names; each of them reaches it alike, and every other
-//! organisation gets 404. Every read is audited: the enrolments on a course are personal data.
+//! it and the co-organisers it names (competence centres, and the county governor that
+//! co-organises and funds it); each of them reaches it alike (a centre's `competence_adviser`,
+//! the governor's `governor_adviser`), and every other organisation gets 404. Every read is audited: the enrolments on a course are personal data.
 
-use crate::auth::{Authorized, CompetenceAdvisers};
+use crate::auth::{Authorized, CompetenceAdvisers, Policy};
 use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
@@ -13,7 +14,8 @@ use crate::record;
 use crate::state::AppState;
 use actix_web::{get, patch, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::course::{Course, CourseScope};
+use samhandling_domain::course::{Course, CourseScope, ORGANISER_ROLES};
+use samhandling_domain::Role;
 use samhandling_usecases::courses::{self as usecases, CreateCourse, UpdateCourse};
 use samhandling_usecases::grants::{self, Funded};
 use serde::Deserialize;
@@ -53,6 +55,14 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
     ]
 }
 
+/// Who reaches a course and its enrolments: the advisers of its organisers (which courses,
+/// [`CourseScope`] decides).
+#[derive(Debug)]
+pub struct CourseOrganisers;
+impl Policy for CourseOrganisers {
+    const ROLES: &'static [Role] = &ORGANISER_ROLES;
+}
+
 /// The path of one course.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -68,7 +78,8 @@ fn location(id: Uuid) -> String {
 /// Create a course.
 ///
 /// For a competence centre's `competence_adviser`. The caller's centre organises it, with the
-/// `co_organisers` named (other competence centres: anything else is 422 naming the entry).
+/// `co_organisers` named (other competence centres, or the county governor that co-organises
+/// and funds it: anything else is 422 naming the entry).
 /// Enrolments take seats in the order they come; past `capacity` they wait in line. A
 /// professional who completes the course becomes a facilitator of every organising centre.
 #[utoipa::path(
@@ -78,7 +89,7 @@ fn location(id: Uuid) -> String {
     responses(
         (status = 201, description = "Created", body = Course,
             headers(("Location" = String, description = "The course"), ("ETag" = String, description = "Its version"))),
-        (status = 422, description = "Invalid fields: a co-organiser that is not a competence centre, a repeated date, no place for a course that is not digital", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields: a co-organiser that is neither a competence centre nor a county governor, a repeated date, no place for a course that is not digital", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/courses")]
@@ -107,7 +118,7 @@ async fn create_course(
 )]
 #[get("/courses")]
 async fn list_courses(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<CourseOrganisers>,
     state: web::Data<AppState>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<Course>>, ApiError> {
@@ -135,7 +146,7 @@ async fn list_courses(
 )]
 #[get("/courses/{id}")]
 async fn get_course(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<CourseOrganisers>,
     state: web::Data<AppState>,
     path: web::Path<CoursePath>,
 ) -> Result<Tagged<Funded<Course>>, ApiError> {
@@ -173,7 +184,7 @@ async fn get_course(
 )]
 #[patch("/courses/{id}")]
 async fn update_course(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<CourseOrganisers>,
     state: web::Data<AppState>,
     path: web::Path<CoursePath>,
     if_match: IfMatch,

@@ -4,14 +4,14 @@
 //! professional a facilitator of every organising centre. Names and e-mails are personal data:
 //! every read is audited, and only the course's organisers reach them (404 for anyone else).
 
-use crate::auth::{Authorized, CompetenceAdvisers};
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::etag::Tagged;
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::resources::courses::CoursePath;
+use crate::resources::courses::{CourseOrganisers, CoursePath};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
@@ -68,7 +68,7 @@ fn location(course_id: Uuid, id: Uuid) -> String {
 )]
 #[post("/courses/{id}/enrolments")]
 async fn enrol(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<CourseOrganisers>,
     key: IdempotencyKey,
     state: web::Data<AppState>,
     path: web::Path<CoursePath>,
@@ -103,7 +103,7 @@ async fn enrol(
 )]
 #[get("/courses/{id}/enrolments")]
 async fn list_enrolments(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<CourseOrganisers>,
     state: web::Data<AppState>,
     path: web::Path<CoursePath>,
     page: Pagination,
@@ -133,7 +133,7 @@ async fn list_enrolments(
 )]
 #[get("/courses/{id}/enrolments/{enrolment_id}")]
 async fn get_enrolment(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<CourseOrganisers>,
     state: web::Data<AppState>,
     path: web::Path<EnrolmentPath>,
 ) -> Result<Tagged<EnrolmentView>, ApiError> {
@@ -168,7 +168,7 @@ async fn get_enrolment(
 )]
 #[post("/courses/{id}/enrolments/{enrolment_id}/transitions")]
 async fn move_enrolment(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<CourseOrganisers>,
     state: web::Data<AppState>,
     path: web::Path<EnrolmentPath>,
     body: ValidJson<EnrolmentTransition>,

@@ -2,11 +2,11 @@
 //! network, with their programme, the evaluation summed up without names, highlights, and how
 //! many came from each member service.
 //!
-//! The coordinating centre writes. Member organisations' contacts read the gatherings of their
+//! The coordinators write. Member organisations' contacts and facilitators read the gatherings of their
 //! networks (with the `ETag` attendance needs) and record their own services' attendance. A
 //! gathering is reached through its network in the caller's scope: anyone else gets 404.
 
-use crate::auth::{Authorized, CompetenceAdvisers};
+use crate::auth::Authorized;
 use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
@@ -14,7 +14,8 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::learning_networks::{
-    coordinator_scope, location as network_location, scope_of, NetworkParties, NetworkPath,
+    coordinator_scope, location as network_location, scope_of, NetworkCoordinators, NetworkParties,
+    NetworkPath,
 };
 use crate::state::AppState;
 use actix_web::{get, patch, post, put, web, HttpResponse};
@@ -74,7 +75,7 @@ pub struct AttendancePath {
 
 /// Record a gathering of a learning network.
 ///
-/// For the coordinating centre's advisers. One that is not digital needs its place (422);
+/// For the coordinators' advisers. One that is not digital needs its place (422);
 /// highlights holding a national identity number are refused (422) and nothing is stored.
 #[utoipa::path(
     tag = "learning-networks",
@@ -85,7 +86,7 @@ pub struct AttendancePath {
 )]
 #[post("/learning-networks/{id}/gatherings")]
 async fn create_gathering(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<NetworkCoordinators>,
     key: IdempotencyKey,
     state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
@@ -112,7 +113,7 @@ async fn create_gathering(
 
 /// List a learning network's gatherings.
 ///
-/// For the coordinating centre and the member organisations' contacts. Each item read is
+/// For the coordinators and the member organisations' contacts and facilitators. Each item read is
 /// audited.
 #[utoipa::path(
     tag = "learning-networks",
@@ -144,7 +145,7 @@ async fn list_gatherings(
 
 /// Read a gathering.
 ///
-/// For the coordinating centre and the member organisations' contacts, with the `ETag` that
+/// For the coordinators and the member organisations' contacts and facilitators, with the `ETag` that
 /// recording attendance needs. Every read is audited.
 #[utoipa::path(
     tag = "learning-networks",
@@ -176,7 +177,7 @@ async fn get_gathering(
 
 /// Change a gathering.
 ///
-/// For the coordinating centre's advisers, with `If-Match`: programme and highlights are
+/// For the coordinators' advisers, with `If-Match`: programme and highlights are
 /// replaced whole. One that is not digital keeps a place (422).
 #[utoipa::path(
     tag = "learning-networks",
@@ -186,7 +187,7 @@ async fn get_gathering(
 )]
 #[patch("/learning-networks/{id}/gatherings/{gathering_id}")]
 async fn update_gathering(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<NetworkCoordinators>,
     state: web::Data<AppState>,
     path: web::Path<GatheringPath>,
     if_match: IfMatch,
@@ -213,7 +214,7 @@ async fn update_gathering(
 /// Record how many came from a member service.
 ///
 /// With `If-Match` of the gathering, which becomes a new version (answered with its `ETag`).
-/// The coordinating centre records for any member service; a member organisation's contact for
+/// A coordinator records for any member service; a member organisation's contact for
 /// its own services only (403 for another member's service; 404 for a member id not in this
 /// network). A second recording replaces the first.
 #[utoipa::path(

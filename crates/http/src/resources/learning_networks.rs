@@ -2,12 +2,14 @@
 //! where services with the same target group meet in gatherings to share experience, with their
 //! steering group and member services.
 //!
-//! The coordinating centre's `competence_adviser` writes and sees the network with its version.
-//! A member organisation's `municipal_contact` reads the networks it has a service in, in the
-//! `member` view (no version: it cannot change them). Anyone else gets 404 ([`LearningNetworkScope`]
-//! in SQL). Every read and write is audited.
+//! A network has one or more coordinating organisations (competence centres, and national or
+//! regional authorities): each one's `competence_adviser` or `programme_adviser` writes and sees
+//! the network with its version. A member organisation's `municipal_contact` or `facilitator`
+//! (a specialist health service's staff) reads the networks it has a service in, in the
+//! `member` view (no version: it cannot change them). Anyone else gets 404
+//! ([`LearningNetworkScope`] in SQL). Every read and write is audited.
 
-use crate::auth::{Authorized, CompetenceAdvisers, Policy};
+use crate::auth::{Authorized, Policy};
 use crate::error::ApiError;
 use crate::etag::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
@@ -17,10 +19,12 @@ use crate::record;
 use crate::state::AppState;
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use samhandling_domain::audit::ResourceType;
-use samhandling_domain::learning_network::{LearningNetwork, LearningNetworkScope};
+use samhandling_domain::learning_network::{
+    LearningNetwork, LearningNetworkScope, COORDINATOR_ROLES, MEMBER_ROLES,
+};
 use samhandling_domain::Role;
 use samhandling_usecases::grants::{self, Funded};
-use samhandling_usecases::learning_network_views::LearningNetworkView;
+use samhandling_usecases::learning_network_views::{LearningNetworkView, RegionalNetworkView};
 use samhandling_usecases::learning_networks::{
     self as usecases, AddMember, CreateLearningNetwork, UpdateLearningNetwork,
 };
@@ -40,15 +44,28 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(list_learning_networks)
         .service(get_learning_network)
         .service(update_learning_network)
-        .service(add_learning_network_member);
+        .service(add_learning_network_member)
+        .service(list_regional_networks);
 }
 
-/// Who reaches learning networks: the coordinating centres' advisers and the member
-/// organisations' contacts (which networks, the scope decides).
+/// Who reaches learning networks: the coordinating organisations' advisers and the member
+/// organisations' contacts and facilitators (which networks, the scope decides).
 #[derive(Debug)]
 pub struct NetworkParties;
 impl Policy for NetworkParties {
-    const ROLES: &'static [Role] = &[Role::CompetenceAdviser, Role::MunicipalContact];
+    const ROLES: &'static [Role] = &[
+        COORDINATOR_ROLES[0],
+        COORDINATOR_ROLES[1],
+        MEMBER_ROLES[0],
+        MEMBER_ROLES[1],
+    ];
+}
+
+/// Who writes learning networks: the advisers of the organisations that coordinate them.
+#[derive(Debug)]
+pub struct NetworkCoordinators;
+impl Policy for NetworkCoordinators {
+    const ROLES: &'static [Role] = &COORDINATOR_ROLES;
 }
 
 /// The rules JSON Schema can say beyond the derived schemas: a service is a member once.
@@ -96,8 +113,11 @@ pub(crate) fn location(id: Uuid) -> String {
 
 /// Start a learning network.
 ///
-/// For a competence centre's `competence_adviser`: the caller's centre coordinates it. Every
-/// member organisation must exist (422 naming `members[i]`), and a service is a member once.
+/// For a competence centre's `competence_adviser` or a national or regional authority's
+/// `programme_adviser`: the caller's organisation leads it, with the other coordinators
+/// `coordinator_ids` names (competence centres, national or regional authorities). Every
+/// organisation named must exist and fit its place (422 naming the field: a member service is
+/// not a coordinating, funding or overseeing body's), and a service is a member once.
 #[utoipa::path(
     tag = "learning-networks",
     params(IdempotencyKeyHeader),
@@ -107,16 +127,16 @@ pub(crate) fn location(id: Uuid) -> String {
 )]
 #[post("/learning-networks")]
 async fn create_learning_network(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<NetworkCoordinators>,
     key: IdempotencyKey,
     state: web::Data<AppState>,
     body: ValidJson<CreateLearningNetwork>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_of(&caller);
-    let centre = caller.caller.organisation_id.uuid();
+    let lead = caller.caller.organisation_id.uuid();
     let request = body.into_inner();
     key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
-        let stored = usecases::create_network(ctx, centre, &request)?;
+        let stored = usecases::create_network(ctx, lead, &request)?;
         let names = usecases::names_of(ctx.conn(), &[&stored])?;
         let (id, version) = (stored.id, stored.version);
         let shown = LearningNetworkView::of(scope, stored, &names);
@@ -206,8 +226,10 @@ async fn get_learning_network(
 
 /// Change a learning network.
 ///
-/// For the coordinating centre's advisers, with `If-Match`: name, target group, end date and
-/// steering group (replaced whole). The end cannot come before the start (422).
+/// For the coordinators' advisers, with `If-Match`: name, target group, end date, coordinators
+/// and steering group (each replaced whole), and the network's `end` (its date, why:
+/// `completed`, `funding_stopped` or `other`, and a note). The end cannot come before the start,
+/// nor a recorded end lie in the future (422).
 #[utoipa::path(
     tag = "learning-networks",
     params(NetworkPath, IfMatchHeader),
@@ -216,7 +238,7 @@ async fn get_learning_network(
 )]
 #[patch("/learning-networks/{id}")]
 async fn update_learning_network(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<NetworkCoordinators>,
     state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
     if_match: IfMatch,
@@ -243,8 +265,9 @@ async fn update_learning_network(
 
 /// Add a member service to a learning network.
 ///
-/// For the coordinating centre's advisers. The organisation must exist (422), and its service
-/// is a member once (409 again). The network becomes a new version.
+/// For the coordinators' advisers. The organisation must exist and be of a kind that takes part
+/// (a municipality, a specialist health service …; 422), and its service is a member once (409
+/// again). The network becomes a new version.
 #[utoipa::path(
     tag = "learning-networks",
     params(NetworkPath, IdempotencyKeyHeader),
@@ -257,7 +280,7 @@ async fn update_learning_network(
 )]
 #[post("/learning-networks/{id}/members")]
 async fn add_learning_network_member(
-    caller: Authorized<CompetenceAdvisers>,
+    caller: Authorized<NetworkCoordinators>,
     key: IdempotencyKey,
     state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
@@ -276,4 +299,34 @@ async fn add_learning_network_member(
         Created::new(&shown, location(id), Some(version))
     })
     .await
+}
+
+/// List the regional networks of a national programme.
+///
+/// For the programme's coordinators: each regional network that belongs to it, with its
+/// coordinators, period, end reason and how many member services and gatherings it has; not
+/// its members (those are for its own coordinators and members). Anyone else gets 404. The read
+/// is audited as a read of the programme.
+#[utoipa::path(
+    tag = "learning-networks",
+    params(NetworkPath),
+    responses((status = 200, description = "The regional networks, in the order started (a programme has few)", body = Vec<RegionalNetworkView>))
+)]
+#[get("/learning-networks/{id}/regional-networks")]
+async fn list_regional_networks(
+    caller: Authorized<NetworkCoordinators>,
+    state: web::Data<AppState>,
+    path: web::Path<NetworkPath>,
+) -> Result<web::Json<Vec<RegionalNetworkView>>, ApiError> {
+    let id = path.id;
+    let scope = coordinator_scope(&caller);
+    let regional = record::read_audited(
+        &state,
+        &caller,
+        ResourceType::LearningNetwork,
+        id,
+        move |conn| usecases::regional_networks(conn, scope, id).map(Some),
+    )
+    .await?;
+    Ok(web::Json(regional))
 }

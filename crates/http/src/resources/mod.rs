@@ -17,6 +17,7 @@ pub mod group_sessions;
 pub mod group_statistics;
 pub mod groups;
 pub mod health;
+pub mod improvement_tasks;
 pub mod intakes;
 pub mod is24_questionnaires;
 pub mod learning_network_statistics;
@@ -67,6 +68,7 @@ pub fn configure_v1(config: &mut ServiceConfig) {
     facilitator_links::configure(config);
     learning_networks::configure(config);
     gatherings::configure(config);
+    improvement_tasks::configure(config);
     network_meeting_statistics::configure(config);
     learning_network_statistics::configure(config);
     network_meetings::configure(config);

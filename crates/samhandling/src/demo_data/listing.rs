@@ -85,9 +85,9 @@ listing! { |conn, by, name, today|
         |s| "supervision_session", "held", format!("{}: {} ({} facilitators, {} requests \
         answered)", name(s.competence_centre_id), s.held_on, s.facilitators.len(), s.answers.len());
     7 "start_network" n = LearningNetwork => store::learning_networks::find(conn, n.id, LearningNetworkScope {
-        coordinator: Some(n.coordinating_centre_id), member: None })?,
+        coordinator: n.coordinators.first().copied(), member: None })?,
         |n| "learning_network", pick(n.ends_on.is_some_and(|end| end < today), "ended", "active"),
-        format!("{}: {} ({} member services)", name(n.coordinating_centre_id), n.name,
+        format!("{}: {} ({} member services)", name(n.coordinators.first().copied().unwrap_or_default()), n.name,
         n.members.len());
     8 "record_gathering" ((network, id), _) = ((Uuid, Uuid), Value) =>
         store::gatherings::find(conn, network, id)?,

@@ -95,6 +95,9 @@ pub(super) fn play(
             network_meetings::record_supervision(ctx, (org, &by, id), &held)
         }),
         "start_network" => run(with, |started| networks::start_network(ctx, &started)),
+        "update_network" => run(with, |(id, edit)| {
+            networks::update_network(ctx, network, id, Precondition::Any, edit)
+        }),
         "record_gathering" => run(with, |(ids, held)| {
             networks::record_gathering(ctx, network, ids, &held)
         }),
