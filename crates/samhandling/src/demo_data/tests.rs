@@ -531,7 +531,7 @@ fn link_bergens_kommunemote_is_held_and_followed_up() {
         .expect("reads")
         .expect("the kommunemøte");
     assert_eq!(meeting.status, OutreachStatus::Held);
-    assert_eq!(meeting.programme.len(), 4);
+    assert_eq!(meeting.programme.len(), 6);
     let outcomes: Vec<_> = meeting
         .invitations
         .iter()
