@@ -14,9 +14,10 @@ without touching any other server), is bounded in time and traffic, and stops by
                      is repeated only if the kill fell between its acknowledgement and its record.
   two instances      two servers on one database: the same create sent to both at once gives one
                      referral and one id; every webhook delivery reaches the receiver once. A
-                     municipality's requests for help and its grants are created and then moved
-                     (accepted, paid) through both at once: one record per create, one move per
-                     record (the other 412), each audited once.
+                     municipality's requests for help and its grants, a centre's collaboration
+                     agreements and a competence centre's outreach meetings are created and then
+                     moved (accepted, paid, withdrawn, cancelled) through both at once: one
+                     record per create, one move per record (the other 412), each audited once.
   hanging receivers  one municipality subscribes ten times to a receiver that answers only after
                      WEBHOOK_TIMEOUT, another once to a prompt one, under creates and reads flat
                      out and moves (webhook events) ten a second: no request fails or hangs, read
@@ -624,15 +625,19 @@ def two_instances(checks, binary, cluster):
     courses = Enrolments("two", url, [first.base, second.base], world, racing=True).prepare()
     needs = Needs("two", url, [first.base, second.base], world, racing=True)
     grants = Grants("two", url, [first.base, second.base], world, racing=True)
+    agreements = Agreements("two", url, [first.base, second.base], world, racing=True)
+    outreach = OutreachMeetings("two", url, [first.base, second.base], world, racing=True)
     workload = Workload("two", [first.base, second.base], world, ledger, creators=3, racing=True).start()
     places.start()
     courses.start()
     needs.start()
     grants.start()
+    agreements.start()
+    outreach.start()
     try:
         time.sleep(8)
     finally:
-        finish(workload, places, courses, needs, grants)
+        finish(workload, places, courses, needs, grants, agreements, outreach)
     try:
         check_exactly_once(checks, scenario, url, "two", ledger)
         check_deliveries(checks, scenario, url, receiver, ledger, allowed_repeats=0)
@@ -640,6 +645,8 @@ def two_instances(checks, binary, cluster):
         check_enrolments(checks, scenario, url, courses)
         check_needs(checks, scenario, url, needs)
         check_grants(checks, scenario, url, grants)
+        check_agreements(checks, scenario, url, agreements)
+        check_outreach(checks, scenario, url, outreach)
     finally:
         first.stop()
         second.stop()
@@ -1106,6 +1113,40 @@ class Grants(CreateThenMove):
                 "purpose": f"Chaos {label}", "activities": [{"project": "Nettverksmøtekurs"}]}
 
 
+class Agreements(CreateThenMove):
+    """Collaboration agreements LINK Trondheim proposes to COURSE_EMPLOYER, then withdraws: each
+    starts proposed and is withdrawn once (an acceptance would leave one in force per pair)."""
+
+    PATH = "/api/v1/collaboration-agreements"
+    MOVE = {"to": "withdrawn"}
+
+    def __init__(self, name, url, bases, world, racing=False):
+        super().__init__(name, url, bases, world["centre_token"], world["centre_token"], racing)
+        self.partner = world["employer"]
+
+    def body(self, label):
+        return {"partner_organisation_id": self.partner, "refers": f"Chaos {label}", "feedback": "coarse",
+                "centre_contact_role": "Koordinator", "partner_contact_role": "Saksbehandler",
+                "valid_from": "2026-01-01"}
+
+
+class OutreachMeetings(CreateThenMove):
+    """Kommunemøter COURSE_CENTRE plans with COURSE_EMPLOYER invited, then cancels: each starts
+    planned and is cancelled once."""
+
+    PATH = "/api/v1/outreach-meetings"
+    MOVE = {"to": "cancelled"}
+
+    def __init__(self, name, url, bases, world, racing=False):
+        super().__init__(name, url, bases, world["adviser_token"], world["adviser_token"], racing)
+        self.invited = world["employer"]
+
+    def body(self, label):
+        held_on = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+        return {"kind": "municipal_meeting", "title": f"Chaos {label}", "held_on": held_on, "digital": True,
+                "programme": [], "invited": [self.invited]}
+
+
 def check_moved(checks, scenario, url, load, what, table, label_column, statuses, told=None):
     """Each record of `load` created once and moved exactly once, in the database and as the
     clients saw it: `statuses` is (created, moved); `told`, an SQL count of the webhook deliveries
@@ -1157,6 +1198,18 @@ def check_needs(checks, scenario, url, load):
 def check_grants(checks, scenario, url, load):
     """Each grant recorded once and paid once."""
     check_moved(checks, scenario, url, load, "grants", "grants", "purpose", ("granted", "paid"))
+
+
+def check_agreements(checks, scenario, url, load):
+    """Each agreement proposed once and withdrawn once."""
+    check_moved(checks, scenario, url, load, "agreements", "collaboration_agreements", "refers",
+                ("proposed", "withdrawn"))
+
+
+def check_outreach(checks, scenario, url, load):
+    """Each outreach meeting planned once and cancelled once."""
+    check_moved(checks, scenario, url, load, "outreach meetings", "outreach_meetings", "title",
+                ("planned", "cancelled"))
 
 
 def finish(*loads, within=45.0):
