@@ -153,16 +153,26 @@ pub fn cellwise(table: &CountTable) -> SuppressedTable {
         .iter()
         .map(|row| row.iter().map(|count| alone(*count)).collect())
         .collect();
+    with_published_totals(table.rows.clone(), table.columns.clone(), cells)
+}
+
+/// A table of `cells` published already (each alone, or taken from another published table),
+/// with its totals published only as sums of shown cells, as [`cellwise`] publishes them.
+pub fn with_published_totals(
+    rows: Vec<String>,
+    columns: Vec<String>,
+    cells: Vec<Vec<Cell>>,
+) -> SuppressedTable {
     let row_totals: Vec<Cell> = cells
         .iter()
         .map(|row| sum_of_published(row.iter()))
         .collect();
-    let column_totals: Vec<Cell> = (0..table.columns.len())
+    let column_totals: Vec<Cell> = (0..columns.len())
         .map(|c| sum_of_published(cells.iter().filter_map(|row| row.get(c))))
         .collect();
     SuppressedTable {
-        rows: table.rows.clone(),
-        columns: table.columns.clone(),
+        rows,
+        columns,
         total: sum_of_published(row_totals.iter()),
         cells,
         row_totals,

@@ -6,6 +6,7 @@
 //! [`UseCaseError::NotFound`]. A funded course or network shows what funds it
 //! ([`funding_of`]).
 
+use crate::group_statistics;
 use crate::input::FreeText;
 use crate::{Context, UseCaseError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -15,16 +16,18 @@ use samhandling_domain::grant::{
     check_amount, check_move, check_party_kind, check_period, Activity, ActivityKind, Grant,
     GrantParty, GrantScope, GrantStatus, Quarter,
 };
+use samhandling_domain::group::{GroupDimension, GroupMeasure};
 use samhandling_domain::lifecycle::check_among;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
-use samhandling_domain::statistics::{self, CountTable, SuppressedTable};
+use samhandling_domain::statistics::{self, Cell, CountTable, SuppressedTable};
 use samhandling_domain::version::Precondition;
 use samhandling_domain::Caller;
 use samhandling_persistence::grants::{self as store, Funding, Measure};
 use samhandling_persistence::{agreements, PgConnection};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
@@ -513,6 +516,14 @@ pub fn grant_report(
     if let (Some(first), Some(last)) = (quarters.first(), quarters.last()) {
         let span = (first.first_day(), last.end());
         for (measure, rows) in measures_of(&grant) {
+            if measure == Measure::PeoplePlaced {
+                let labels_of_rows = rows.into_iter().map(|(label, _)| label).collect();
+                let centre = grant.recipient_organisation_id;
+                let table =
+                    placements_as_published(conn, centre, labels_of_rows, &quarters, today)?;
+                tables.push((measure_name(measure), table));
+                continue;
+            }
             let ids: Vec<Uuid> = rows.iter().map(|(_, id)| *id).collect();
             let mut counts = vec![vec![0_u64; quarters.len()]; rows.len()];
             for dated in store::count(conn, measure, &ids, grant.recipient_organisation_id, span)? {
@@ -544,6 +555,46 @@ pub fn grant_report(
         tables,
         projects,
     }))
+}
+
+/// The recipient centre's placements in `quarters`, one row per `rows` label, exactly as the
+/// published group statistics show them (the centre's row of their centre × quarter breakdown,
+/// which is suppressed with every other breakdown): a funder that knew a centre's placements
+/// exactly could subtract them from the public breakdowns and pin a small count there, so the
+/// report tells it nothing those breakdowns do not. Totals are sums of shown cells only.
+fn placements_as_published(
+    conn: &mut PgConnection,
+    centre: Uuid,
+    rows: Vec<String>,
+    quarters: &[Quarter],
+    today: NaiveDate,
+) -> Result<SuppressedTable, UseCaseError> {
+    let centre = centre.to_string();
+    let mut published: BTreeMap<i32, SuppressedTable> = BTreeMap::new();
+    let mut row = Vec::new();
+    for quarter in quarters {
+        if !published.contains_key(&quarter.year) {
+            let figures =
+                group_statistics::publish(conn, GroupMeasure::MembersPlaced, quarter.year, today)?;
+            let breakdown = figures.table(GroupDimension::Centre, GroupDimension::Quarter);
+            published.insert(quarter.year, breakdown);
+        }
+        let label = quarter.label();
+        let shown = published.get(&quarter.year).and_then(|table| {
+            let r = table.rows.iter().position(|l| *l == centre)?;
+            let c = table.columns.iter().position(|l| *l == label)?;
+            table.cells.get(r)?.get(c).cloned()
+        });
+        // No cell: the centre placed nobody that quarter.
+        row.push(shown.unwrap_or(Cell {
+            count: Some(0),
+            shown: "0".to_owned(),
+            suppressed: None,
+        }));
+    }
+    let cells = vec![row; rows.len()];
+    let columns = quarters.iter().map(|quarter| quarter.label()).collect();
+    Ok(statistics::with_published_totals(rows, columns, cells))
 }
 
 /// A grant as a funded course or network shows it: the amount only to the grant's funder and
