@@ -27,7 +27,7 @@ use samhandling_domain::Caller;
 use samhandling_persistence::grants::{self as store, Funding, Measure};
 use samhandling_persistence::{agreements, PgConnection};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::btree_map::{BTreeMap, Entry};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
@@ -573,20 +573,20 @@ fn placements_as_published(
     let mut published: BTreeMap<i32, SuppressedTable> = BTreeMap::new();
     let mut row = Vec::new();
     for quarter in quarters {
-        if !published.contains_key(&quarter.year) {
-            let figures =
-                group_statistics::publish(conn, GroupMeasure::MembersPlaced, quarter.year, today)?;
-            let breakdown = figures.table(GroupDimension::Centre, GroupDimension::Quarter);
-            published.insert(quarter.year, breakdown);
-        }
-        let label = quarter.label();
-        let shown = published.get(&quarter.year).and_then(|table| {
-            let r = table.rows.iter().position(|l| *l == centre)?;
-            let c = table.columns.iter().position(|l| *l == label)?;
-            table.cells.get(r)?.get(c).cloned()
-        });
+        let table = match published.entry(quarter.year) {
+            Entry::Occupied(kept) => kept.into_mut(),
+            Entry::Vacant(slot) => {
+                let figures = group_statistics::publish(
+                    conn,
+                    GroupMeasure::MembersPlaced,
+                    quarter.year,
+                    today,
+                )?;
+                slot.insert(figures.table(GroupDimension::Centre, GroupDimension::Quarter))
+            }
+        };
         // No cell: the centre placed nobody that quarter.
-        row.push(shown.unwrap_or(Cell {
+        row.push(cell_of(table, &centre, &quarter.label()).unwrap_or(Cell {
             count: Some(0),
             shown: "0".to_owned(),
             suppressed: None,
@@ -595,6 +595,13 @@ fn placements_as_published(
     let cells = vec![row; rows.len()];
     let columns = quarters.iter().map(|quarter| quarter.label()).collect();
     Ok(statistics::with_published_totals(rows, columns, cells))
+}
+
+/// The cell of `table` in the row `row` and the column `column`, if it has them.
+fn cell_of(table: &SuppressedTable, row: &str, column: &str) -> Option<Cell> {
+    let r = table.rows.iter().position(|label| label == row)?;
+    let c = table.columns.iter().position(|label| label == column)?;
+    table.cells.get(r)?.get(c).cloned()
 }
 
 /// A grant as a funded course or network shows it: the amount only to the grant's funder and
