@@ -174,3 +174,88 @@ async fn only_admins_change_organisations() {
     .set_json(json!({"name": "LINK Oslo og omegn"}));
     send(&app, request).await.assert_problem(403);
 }
+
+#[actix_web::test]
+async fn an_organisation_number_is_checked_unique_and_findable() {
+    let (_t, app, admin) = TestApp::started(TestApp::admin_token).await;
+    let create = |body: serde_json::Value| {
+        authorized(TestRequest::post().uri("/api/v1/organisations"), &admin).set_json(body)
+    };
+    // A wrong check digit and a short number are each named, and nothing is stored.
+    let refused = send(
+        &app,
+        create(json!({"kind": "other", "name": "Feil", "organisation_number": "974760674"})),
+    )
+    .await;
+    let problem = refused.assert_problem(422);
+    assert_eq!(problem["errors"][0]["field"], "organisation_number");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("check digit"),
+        "{problem}"
+    );
+    let short = send(
+        &app,
+        create(json!({"kind": "other", "name": "Kort", "organisation_number": "97476067"})),
+    )
+    .await;
+    short.assert_problem(422);
+
+    let created = send(
+        &app,
+        create(json!({
+            "kind": "other", "name": "Brønnøysundregistrene", "organisation_number": "974760673"
+        })),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["organisation_number"], "974760673");
+    let second = send(
+        &app,
+        create(json!({"kind": "other", "name": "Kopi", "organisation_number": "974760673"})),
+    )
+    .await;
+    second.assert_problem(409);
+
+    let found = get(
+        &app,
+        "/api/v1/organisations?organisation_number=974760673",
+        &admin,
+    )
+    .await;
+    assert_eq!(found.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found.body["items"][0]["id"], created.body["id"]);
+    let bad_filter = get(
+        &app,
+        "/api/v1/organisations?organisation_number=123",
+        &admin,
+    )
+    .await;
+    assert_eq!(
+        bad_filter.assert_problem(400)["errors"][0]["field"],
+        "organisation_number"
+    );
+
+    // The operator clears it with a merge patch, and the number is free again.
+    let id = created.body["id"].as_str().unwrap();
+    let cleared = send(
+        &app,
+        authorized(
+            TestRequest::patch().uri(&format!("/api/v1/organisations/{id}")),
+            &admin,
+        )
+        .insert_header(("If-Match", "\"1\""))
+        .set_json(json!({"organisation_number": null})),
+    )
+    .await;
+    assert_eq!(cleared.status, 200, "{}", cleared.text);
+    assert_eq!(cleared.body["organisation_number"], serde_json::Value::Null);
+    let again = send(
+        &app,
+        create(json!({"kind": "other", "name": "Kopi", "organisation_number": "974760673"})),
+    )
+    .await;
+    assert_eq!(again.status, 201, "{}", again.text);
+}

@@ -19,6 +19,7 @@ async fn paging_through_250_organisations_returns_each_exactly_once() {
                 county: None,
                 region: None,
                 county_number: None,
+                organisation_number: None,
             };
             organisations::insert(conn, uuid::Uuid::now_v7(), &draft)?;
         }

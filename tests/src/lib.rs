@@ -237,6 +237,7 @@ impl TestApp {
             county: None,
             region: None,
             county_number: None,
+            organisation_number: None,
         };
         organisations::insert(&mut conn, Uuid::now_v7(), &draft).expect("inserts")
     }
@@ -251,6 +252,7 @@ impl TestApp {
             county: None,
             region: None,
             county_number: Some(county.to_owned()),
+            organisation_number: None,
         };
         organisations::insert(&mut conn, Uuid::now_v7(), &draft).expect("inserts")
     }

@@ -134,6 +134,80 @@ impl fmt::Display for MunicipalityNumber {
     }
 }
 
+/// An organisasjonsnummer: the nine digits Brønnøysundregistrene gives every Norwegian legal unit,
+/// the key every register and every token (Maskinporten's `consumer`, HelseID's `orgnr_*`) names an
+/// organisation by. The last digit is a modulus-11 check digit, so a mistyped number is refused
+/// rather than matched to nobody. Built only valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "String", into = "String")]
+#[schema(value_type = String, pattern = "^[0-9]{9}$", example = "974760673")]
+pub struct OrganisationNumber(String);
+
+/// A string that is not nine digits with a valid modulus-11 check digit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an organisasjonsnummer is nine digits whose last is its modulus-11 check digit")]
+pub struct InvalidOrganisationNumber;
+
+impl OrganisationNumber {
+    /// Brønnøysund's weights for the first eight digits.
+    const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
+
+    /// The nine digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The check digit the first eight digits call for, or `None` when they call for 10: such
+    /// numbers are never issued.
+    fn check_digit(first_eight: &[u8]) -> Option<u32> {
+        let sum: u32 = first_eight
+            .iter()
+            .zip(Self::WEIGHTS)
+            .map(|(digit, weight)| u32::from(digit - b'0') * weight)
+            .sum();
+        match 11 - sum % 11 {
+            11 => Some(0),
+            10 => None,
+            digit => Some(digit),
+        }
+    }
+}
+
+impl TryFrom<String> for OrganisationNumber {
+    type Error = InvalidOrganisationNumber;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        let bytes = value.as_bytes();
+        if bytes.len() != 9 || !bytes.iter().all(u8::is_ascii_digit) {
+            return Err(InvalidOrganisationNumber);
+        }
+        match OrganisationNumber::check_digit(&bytes[..8]) {
+            Some(digit) if digit == u32::from(bytes[8] - b'0') => Ok(OrganisationNumber(value)),
+            _ => Err(InvalidOrganisationNumber),
+        }
+    }
+}
+
+impl FromStr for OrganisationNumber {
+    type Err = InvalidOrganisationNumber;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OrganisationNumber::try_from(s.to_owned())
+    }
+}
+
+impl From<OrganisationNumber> for String {
+    fn from(value: OrganisationNumber) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for OrganisationNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// An organisation as stored and shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -144,6 +218,7 @@ impl fmt::Display for MunicipalityNumber {
     "county": "Trøndelag",
     "region": "Værnesregionen",
     "county_number": null,
+    "organisation_number": null,
     "version": 1,
     "created_at": "2026-11-23T10:00:00Z",
     "updated_at": "2026-11-23T10:00:00Z"
@@ -164,6 +239,9 @@ pub struct Organisation {
     /// Fylkesnummer of the county a county governor covers, e.g. `50` for Trøndelag: it acts on
     /// dialogue meetings with the municipalities whose kommunenummer starts with it.
     pub county_number: Option<String>,
+    /// Organisasjonsnummer, unique: how tokens from Maskinporten and HelseID name the organisation.
+    /// Optional, since the operator may register an organisation before its number is known.
+    pub organisation_number: Option<OrganisationNumber>,
     /// Increases with every change; the `ETag` and `If-Match` value.
     pub version: i32,
     /// When it was registered.
@@ -188,6 +266,9 @@ pub struct OrganisationDraft {
     pub region: Option<String>,
     /// See [`Organisation::county_number`].
     pub county_number: Option<String>,
+    /// See [`Organisation::organisation_number`].
+    #[serde(default)]
+    pub organisation_number: Option<OrganisationNumber>,
 }
 
 /// A change to an organisation: `None` keeps a field, `Some(None)` clears an optional one.
@@ -203,6 +284,8 @@ pub struct OrganisationChanges {
     pub region: Option<Option<String>>,
     /// New or cleared county number.
     pub county_number: Option<Option<String>>,
+    /// New or cleared organisasjonsnummer.
+    pub organisation_number: Option<Option<OrganisationNumber>>,
 }
 
 /// A rule an organisation would break.
@@ -255,6 +338,9 @@ impl OrganisationDraft {
         if let Some(county_number) = changes.county_number {
             self.county_number = county_number;
         }
+        if let Some(organisation_number) = changes.organisation_number {
+            self.organisation_number = organisation_number;
+        }
         self.check()?;
         Ok(self)
     }
@@ -269,6 +355,7 @@ impl From<Organisation> for OrganisationDraft {
             county: organisation.county,
             region: organisation.region,
             county_number: organisation.county_number,
+            organisation_number: organisation.organisation_number,
         }
     }
 }
@@ -282,6 +369,36 @@ mod tests {
 
     fn number(s: &str) -> Option<MunicipalityNumber> {
         MunicipalityNumber::try_from(s.to_owned()).ok()
+    }
+
+    fn organisation_number(s: &str) -> Option<OrganisationNumber> {
+        s.parse().ok()
+    }
+
+    #[test]
+    fn an_organisation_number_carries_its_modulus_11_check_digit() {
+        // Brønnøysundregistrene's own number, and a number whose check digit comes out as 11 → 0.
+        assert!(organisation_number("974760673").is_some());
+        assert!(organisation_number("000000000").is_some());
+        // One digit off, transposed, too short, too long, not ASCII digits.
+        assert!(organisation_number("974760674").is_none());
+        assert!(organisation_number("947760673").is_none());
+        assert!(organisation_number("97476067").is_none());
+        assert!(organisation_number("9747606730").is_none());
+        assert!(organisation_number("97476067a").is_none());
+        assert!(organisation_number("９74760673").is_none());
+    }
+
+    #[test]
+    fn a_number_whose_check_digit_would_be_10_is_never_valid() {
+        // Some first eight digits call for a check digit of 10; no ninth digit makes them valid.
+        let calls_for_ten = (10_000_000u32..10_000_100)
+            .map(|n| n.to_string())
+            .find(|eight| OrganisationNumber::check_digit(eight.as_bytes()).is_none())
+            .expect("some eight digits call for 10");
+        for last in 0..=9 {
+            assert!(organisation_number(&format!("{calls_for_ten}{last}")).is_none());
+        }
     }
 
     #[test]
@@ -303,6 +420,7 @@ mod tests {
             county: None,
             region: None,
             county_number: None,
+            organisation_number: None,
         };
         assert_eq!(
             draft.check(),
@@ -332,6 +450,7 @@ mod tests {
             county: None,
             region: None,
             county_number: None,
+            organisation_number: None,
         };
         assert_eq!(draft.check(), Ok(()));
     }

@@ -10,7 +10,7 @@ use crate::schema::organisations;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use samhandling_domain::organisation::{
-    MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind,
+    MunicipalityNumber, Organisation, OrganisationDraft, OrganisationKind, OrganisationNumber,
 };
 use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
@@ -20,6 +20,9 @@ pub const MUNICIPALITY_NUMBER_KEY: &str = "organisations_municipality_number_key
 
 /// The unique index that gives a county (its `county_number`) one county governor.
 pub const COUNTY_GOVERNOR_KEY: &str = "organisations_county_governor_key";
+
+/// The unique index that makes an organisasjonsnummer name one organisation.
+pub const ORGANISATION_NUMBER_KEY: &str = "organisations_organisation_number_key";
 
 /// A row as stored.
 #[derive(Debug, Queryable, Selectable)]
@@ -35,6 +38,7 @@ struct OrganisationRow {
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    organisation_number: Option<String>,
 }
 
 impl TryFrom<OrganisationRow> for Organisation {
@@ -53,6 +57,11 @@ impl TryFrom<OrganisationRow> for Organisation {
             county: row.county,
             region: row.region,
             county_number: row.county_number,
+            organisation_number: row
+                .organisation_number
+                .map(OrganisationNumber::try_from)
+                .transpose()
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -70,6 +79,7 @@ struct OrganisationFields<'a> {
     county: Option<&'a str>,
     region: Option<&'a str>,
     county_number: Option<&'a str>,
+    organisation_number: Option<&'a str>,
 }
 
 impl<'a> From<&'a OrganisationDraft> for OrganisationFields<'a> {
@@ -84,6 +94,10 @@ impl<'a> From<&'a OrganisationDraft> for OrganisationFields<'a> {
             county: draft.county.as_deref(),
             region: draft.region.as_deref(),
             county_number: draft.county_number.as_deref(),
+            organisation_number: draft
+                .organisation_number
+                .as_ref()
+                .map(OrganisationNumber::as_str),
         }
     }
 }
@@ -97,6 +111,8 @@ pub struct OrganisationFilter {
     pub municipality_number: Option<MunicipalityNumber>,
     /// Only this region.
     pub region: Option<String>,
+    /// Only the organisation with this organisasjonsnummer.
+    pub organisation_number: Option<OrganisationNumber>,
 }
 
 /// Stores a new organisation with the given id.
@@ -135,6 +151,19 @@ pub fn find_municipality(
         .optional_record()
 }
 
+/// Finds the organisation an organisasjonsnummer names: how a token from Maskinporten or HelseID,
+/// which knows organisations only by their numbers, is tied to one here.
+pub fn find_by_organisation_number(
+    conn: &mut PgConnection,
+    number: &OrganisationNumber,
+) -> Result<Option<Organisation>, StoreError> {
+    organisations::table
+        .filter(organisations::organisation_number.eq(number.as_str()))
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .optional_record()
+}
+
 /// Finds an organisation of another kind by its exact name; how `demo-data` stays idempotent.
 pub fn find_by_kind_and_name(
     conn: &mut PgConnection,
@@ -165,6 +194,9 @@ pub fn list(
     }
     if let Some(region) = &filter.region {
         query = query.filter(organisations::region.eq(region.clone()));
+    }
+    if let Some(number) = &filter.organisation_number {
+        query = query.filter(organisations::organisation_number.eq(number.as_str().to_owned()));
     }
     pagination::load_created_page::<_, OrganisationRow, Organisation>(conn, query, page)
 }

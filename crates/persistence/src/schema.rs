@@ -540,6 +540,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         county_number -> Nullable<Text>,
+        organisation_number -> Nullable<Text>,
     }
 }
 

@@ -62,6 +62,10 @@ string_schema!(
     /// A kommunenummer: four digits.
     MunicipalityNumberText, min = 4, max = 4, pattern = "^[0-9]{4}$", example = "5035"
 );
+string_schema!(
+    /// An organisasjonsnummer: nine digits, the last a modulus-11 check digit.
+    OrganisationNumberText, min = 9, max = 9, pattern = "^[0-9]{9}$", example = "974760673"
+);
 
 /// Refuses text holding a national identity number; the message never repeats the text. Every
 /// text check below calls it, so no text field of any resource stores one.
@@ -134,6 +138,16 @@ pub fn check_municipality_number(value: &str) -> Result<(), ValidationError> {
         Err(ValidationError::new("municipality_number")
             .with_message(Cow::Borrowed("a kommunenummer is exactly four digits")))
     }
+}
+
+/// A validator check: an organisasjonsnummer, nine digits with Brønnøysund's check digit.
+pub fn check_organisation_number(value: &str) -> Result<(), ValidationError> {
+    value
+        .parse::<samhandling_domain::organisation::OrganisationNumber>()
+        .map(drop)
+        .map_err(|error| {
+            ValidationError::new("organisation_number").with_message(Cow::Owned(error.to_string()))
+        })
 }
 
 /// A validator check: a fylkesnummer, two digits.

@@ -2,16 +2,19 @@
 //! organisations and changes them. A municipality's kommunenummer and a county governor's county
 //! are each held by one organisation.
 
-use crate::input::{check_municipality_number, Label, MunicipalityNumberText, Name};
+use crate::input::{
+    check_municipality_number, check_organisation_number, Label, MunicipalityNumberText, Name,
+    OrganisationNumberText,
+};
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
-use samhandling_domain::organisation::{MunicipalityNumber, OrganisationKind};
+use samhandling_domain::organisation::{MunicipalityNumber, OrganisationKind, OrganisationNumber};
 use samhandling_domain::organisation::{Organisation, OrganisationChanges, OrganisationDraft};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::version::Precondition;
 use samhandling_persistence::organisations::{
-    self as store, COUNTY_GOVERNOR_KEY, MUNICIPALITY_NUMBER_KEY,
+    self as store, COUNTY_GOVERNOR_KEY, MUNICIPALITY_NUMBER_KEY, ORGANISATION_NUMBER_KEY,
 };
 use samhandling_persistence::{PgConnection, StoreError};
 use serde::{Deserialize, Serialize};
@@ -49,6 +52,11 @@ pub struct CreateOrganisation {
     #[validate(custom(function = "crate::input::check_county_number"))]
     #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", max_length = 2, example = "50")]
     pub county_number: Option<String>,
+    /// Organisasjonsnummer (nine digits, Brønnøysund's modulus-11 check digit last), unique. Tokens
+    /// from Maskinporten and HelseID name the organisation by it.
+    #[validate(custom(function = "check_organisation_number"))]
+    #[schema(value_type = Option<OrganisationNumberText>)]
+    pub organisation_number: Option<String>,
 }
 
 /// A change to an organisation (JSON merge patch): omitted fields stay, `null` clears an optional
@@ -99,6 +107,15 @@ pub struct UpdateOrganisation {
     #[validate(custom(function = "crate::input::check_county_number"))]
     #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", max_length = 2, nullable = true)]
     pub county_number: Option<Option<String>>,
+    /// New organisasjonsnummer, or `null` to clear it.
+    #[serde(
+        default,
+        deserialize_with = "crate::input::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(custom(function = "check_organisation_number"))]
+    #[schema(value_type = Option<OrganisationNumberText>, nullable = true)]
+    pub organisation_number: Option<Option<String>>,
 }
 
 impl CreateOrganisation {
@@ -111,6 +128,7 @@ impl CreateOrganisation {
             county: self.county.as_ref().map(ToString::to_string),
             region: self.region.as_ref().map(ToString::to_string),
             county_number: self.county_number.clone(),
+            organisation_number: parse_organisation_number(self.organisation_number.clone()),
         }
     }
 }
@@ -121,10 +139,22 @@ pub fn parse_number(value: Option<String>) -> Option<MunicipalityNumber> {
     value.and_then(|number| MunicipalityNumber::try_from(number).ok())
 }
 
-/// The conflict of a number another organisation holds: a municipality's kommunenummer, or a
-/// county governor's county.
+/// An organisasjonsnummer already validated (`check_organisation_number`): reading it cannot fail,
+/// and `None` would only drop an invalid value.
+pub fn parse_organisation_number(value: Option<String>) -> Option<OrganisationNumber> {
+    value.and_then(|number| number.parse().ok())
+}
+
+/// The conflict of a number another organisation holds: a municipality's kommunenummer, a
+/// county governor's county, or an organisasjonsnummer.
 fn number_taken(error: StoreError) -> UseCaseError {
     match &error {
+        StoreError::UniqueViolation(index) if index == ORGANISATION_NUMBER_KEY => {
+            UseCaseError::unique(
+                ORGANISATION_NUMBER_KEY,
+                "an organisation with this organisation_number is already registered",
+            )(error)
+        }
         StoreError::UniqueViolation(index) if index == COUNTY_GOVERNOR_KEY => UseCaseError::unique(
             COUNTY_GOVERNOR_KEY,
             "a county governor for this county_number is already registered",
@@ -164,6 +194,10 @@ pub fn change(
         county: (request.county.as_ref()).map(|inner| inner.as_ref().map(ToString::to_string)),
         region: (request.region.as_ref()).map(|inner| inner.as_ref().map(ToString::to_string)),
         county_number: request.county_number.clone(),
+        organisation_number: request
+            .organisation_number
+            .clone()
+            .map(parse_organisation_number),
     };
     let current = store::find_for_update(ctx.conn(), id)?.ok_or(UseCaseError::NotFound)?;
     read.check(current.version)?;

@@ -11,7 +11,10 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::state::AppState;
-use crate::text::{check_municipality_number, check_plain_text, Label, MunicipalityNumberText};
+use crate::text::{
+    check_municipality_number, check_organisation_number, check_plain_text, Label,
+    MunicipalityNumberText, OrganisationNumberText,
+};
 use actix_web::{get, patch, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
@@ -49,6 +52,10 @@ pub struct OrganisationQuery {
     #[validate(length(min = 1, max = 100), custom(function = "check_plain_text"))]
     #[param(value_type = Option<Label>)]
     region: Option<String>,
+    /// Only the organisation with this organisasjonsnummer.
+    #[validate(custom(function = "check_organisation_number"))]
+    #[param(value_type = Option<OrganisationNumberText>)]
+    organisation_number: Option<String>,
 }
 
 /// The path of one organisation.
@@ -96,7 +103,7 @@ fn location(id: Uuid) -> String {
     responses(
         (status = 201, description = "Registered", body = Organisation,
             headers(("Location" = String, description = "The new organisation"), ("ETag" = String, description = "Its version"))),
-        (status = 409, description = "A municipality with this kommunenummer exists, or a county governor for this county_number does", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A municipality with this kommunenummer exists, a county governor for this county_number does, or another organisation has this organisation_number", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/organisations")]
@@ -136,6 +143,7 @@ async fn list_organisations(
         kind: query.kind,
         municipality_number: usecases::parse_number(query.municipality_number),
         region: query.region,
+        organisation_number: usecases::parse_organisation_number(query.organisation_number),
     };
     pagination::list(
         &state,
@@ -183,7 +191,7 @@ async fn get_organisation(
     request_body = UpdateOrganisation,
     responses(
         (status = 200, description = "Changed", body = Organisation, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "A municipality with this kommunenummer exists, a county governor for this county_number exists, or the change would leave a municipality without one", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A municipality with this kommunenummer exists, a county governor for this county_number exists, another organisation has this organisation_number, or the change would leave a municipality without one", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/organisations/{id}")]

@@ -180,6 +180,7 @@ fn organisations_have_fixed_ids_and_one_an_older_load_made_is_kept() {
         county: None,
         region: None,
         county_number: None,
+        organisation_number: None,
     };
     let random = Uuid::now_v7();
     organisations::insert(&mut conn, random, &older).expect("stores");
