@@ -10,6 +10,7 @@ mod chronology;
 mod coordination;
 mod courses;
 mod database_access;
+mod demo_token;
 mod denials;
 mod dialogue;
 mod disclosure;

@@ -107,6 +107,20 @@ impl Role {
         matches!(self, Role::CentreCoordinator)
     }
 
+    /// The job in a few words, for the OAuth scopes of the contract and the demo token page.
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Role::Admin => "operate the platform: organisations, API clients, the audit trail",
+            Role::Referrer => "refer people to self-help centres (municipality or NAV office)",
+            Role::CentreCoordinator => "run intake and groups at a self-help centre",
+            Role::Facilitator => "start groups and lead and log network meetings",
+            Role::CompetenceAdviser => "train and follow up professionals (competence centre)",
+            Role::GovernorAdviser => "hold dialogue meetings with municipalities (county governor)",
+            Role::MunicipalContact => "speak for a municipality in dialogue and coordination",
+            Role::ProgrammeAdviser => "run national or regional programmes and their funding",
+        }
+    }
+
     /// Whether an organisation of `kind` can hold this role.
     pub fn fits(self, kind: OrganisationKind) -> bool {
         self.organisation_kinds().contains(&kind)

@@ -292,7 +292,9 @@ fn problem_for<B>(
         .is_some_and(|value| {
             value.starts_with("application/json") || value.starts_with(PROBLEM_JSON)
         });
-    if response.status().as_u16() >= 400 && !is_json {
+    // The development token page answers a refused form with the page itself, telling why.
+    let is_page = path == crate::demo_token::PATH;
+    if response.status().as_u16() >= 400 && !is_json && !is_page {
         return Some(
             ApiError::from_status(response.status())
                 .to_response(Some(path.to_owned()), Some(request_id.0.clone())),

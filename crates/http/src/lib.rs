@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod context;
 pub mod db;
+pub mod demo_token;
 pub mod directory;
 pub mod error;
 pub mod etag;
@@ -35,7 +36,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 pub use metrics::metrics_app;
-pub use state::{AppState, Policies};
+pub use state::{AppState, Development, Policies};
 
 /// Where the document is served.
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
@@ -105,7 +106,8 @@ pub fn build_app(
     let (app, api) = routes();
     let route_table = routing::RouteTable::new(&api);
     let methods = route_table.methods();
-    let persist_authorization = state.policies.development;
+    let persist_authorization = state.policies.development.persists_authorization();
+    let demo_tokens = state.policies.development.serves_demo_tokens();
     let document = web::Data::new(openapi::to_document(&api));
     app.app_data(state)
         .app_data(web::PayloadConfig::new(input::BODY_LIMIT))
@@ -125,6 +127,11 @@ pub fn build_app(
                     .try_it_out_enabled(true),
             ),
         )
+        .configure(|config| {
+            if demo_tokens {
+                demo_token::configure(config);
+            }
+        })
         .service(web::redirect("/swagger-ui", "/swagger-ui/"))
         .service(web::redirect("/", "/swagger-ui/"))
         .default_service(web::to(routing::fallback))

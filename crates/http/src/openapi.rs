@@ -7,7 +7,10 @@ use crate::text::{Label, MunicipalityNumberText, Name, Subject};
 use serde_json::json;
 use serde_json::Value;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityRequirement,
+    SecurityScheme,
+};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi as _;
 
@@ -48,6 +51,14 @@ pub struct ApiDoc;
 
 /// The name of the bearer security scheme operations refer to.
 pub const BEARER: &str = "bearer";
+
+/// The name of the OAuth 2.0 client-credentials scheme: the same bearer token, obtained from the
+/// token endpoint, so that a tester with a client id and secret gets one from Swagger UI's
+/// Authorize dialog.
+pub const OAUTH2: &str = "oauth2";
+
+/// Where the client-credentials scheme gets its tokens.
+const TOKEN_URL: &str = "/api/v1/oauth/token";
 
 struct StandardProblem {
     status: &'static str,
@@ -261,6 +272,23 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
                 .build(),
         ),
     );
+    let scopes: Scopes = samhandling_domain::Role::ALL
+        .into_iter()
+        .map(|role| (role.as_str(), role.summary()))
+        .collect();
+    components.add_security_scheme(
+        OAUTH2,
+        SecurityScheme::OAuth2(OAuth2::with_description(
+            [Flow::ClientCredentials(ClientCredentials::new(
+                TOKEN_URL, scopes,
+            ))],
+            "A registered API client's id and secret, exchanged at the token endpoint for a \
+             bearer token with the roles (scopes) asked for, each one the client holds. The \
+             token is the same signed JWT as the bearer scheme's, checked as RFC8725 (JSON Web \
+             Token Best Current Practices) asks, and expires after `TOKEN_TTL` (`expires_in`); \
+             ask again rather than refresh, as the client-credentials grant does.",
+        )),
+    );
     for (path, item) in &mut api.paths.paths {
         let operations = [
             &mut item.get,
@@ -273,9 +301,13 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
             let Some(operation) = operation.as_mut() else {
                 continue;
             };
-            // Every operation takes a bearer token unless it says otherwise (`security(())`).
+            // Every operation takes a bearer token unless it says otherwise (`security(())`):
+            // pasted, or obtained with a client's credentials.
             operation.security.get_or_insert_with(|| {
-                vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]
+                vec![
+                    SecurityRequirement::new(BEARER, Vec::<String>::new()),
+                    SecurityRequirement::new(OAUTH2, Vec::<String>::new()),
+                ]
             });
             let facts = facts(path, operation);
             for problem in &STANDARD_PROBLEMS {

@@ -29,11 +29,36 @@ pub struct Policies {
     pub webhook_allow_http: bool,
     /// Allow webhook targets in private, loopback and link-local ranges (development only).
     pub webhook_allow_private_targets: bool,
-    /// Development mode: Swagger UI keeps the pasted token across reloads (in `localStorage`,
-    /// where any script on the origin could read an admin's token, so never in production).
-    pub development: bool,
+    /// Development mode, and whether it serves on loopback only.
+    pub development: Development,
     /// How long personal data is kept, shown to the centre as each referral's `erasure_due_at`.
     pub retention: RetentionPolicy,
+}
+
+/// Whether the server runs in development mode, which trades safety for convenience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Development {
+    /// Production.
+    #[default]
+    Off,
+    /// Development mode: Swagger UI keeps the pasted token across reloads (in `localStorage`,
+    /// where any script on the origin could read an admin's token, so never in production).
+    On,
+    /// Development mode on a loopback address: also `/dev/demo-token`, where whoever reaches
+    /// the server picks an organisation and a role and gets a token.
+    OnLoopback,
+}
+
+impl Development {
+    /// Whether Swagger UI keeps a pasted token across reloads.
+    pub fn persists_authorization(self) -> bool {
+        self != Development::Off
+    }
+
+    /// Whether `/dev/demo-token` is served.
+    pub fn serves_demo_tokens(self) -> bool {
+        self == Development::OnLoopback
+    }
 }
 
 impl Default for Policies {
@@ -44,7 +69,7 @@ impl Default for Policies {
             forwarded_hops: 0,
             webhook_allow_http: false,
             webhook_allow_private_targets: false,
-            development: false,
+            development: Development::Off,
             retention: RetentionPolicy::default(),
         }
     }

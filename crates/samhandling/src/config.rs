@@ -6,7 +6,7 @@ use samhandling_auth::{ExternalTrust, TokenSettings};
 use samhandling_domain::referral::RetentionPolicy;
 use samhandling_domain::webhook::RetryPolicy;
 use samhandling_domain::Role;
-use samhandling_http::Policies;
+use samhandling_http::{Development, Policies};
 use samhandling_jobs::delivery::DeliverySettings;
 use samhandling_persistence::DbOptions;
 use std::time::Duration;
@@ -314,6 +314,11 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
     if tokens.secret == DEVELOPMENT_SECRET && !is_loopback(&bind_addr) {
         return Err(ConfigError::DevSecretBeyondLoopback);
     }
+    let development = match (dev_mode, is_loopback(&bind_addr)) {
+        (false, _) => Development::Off,
+        (true, false) => Development::On,
+        (true, true) => Development::OnLoopback,
+    };
     let metrics_bind = env.var("METRICS_BIND").map(|value| value.trim().to_owned());
     if metrics_bind.as_deref() == Some(bind_addr.as_str()) {
         return Err(ConfigError::Invalid {
@@ -354,7 +359,7 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
             forwarded_hops: forwarded_hops(env)?,
             webhook_allow_http: env.flag("WEBHOOK_ALLOW_HTTP", dev_mode)?,
             webhook_allow_private_targets: allow_private_targets,
-            development: dev_mode,
+            development,
             retention,
         },
         delivery: DeliverySettings {
