@@ -7,7 +7,8 @@
 # It finds PostgreSQL with scripts/pg.sh, recreates the database samhandling_browser, migrates it
 # and loads the demo data, starts the server on a free loopback port, mints an operator admin token,
 # a referrer token for Stjørdal kommune and a centre coordinator token for LINK Trondheim (the
-# self-help group steps switch between them through Authorize), and runs
+# self-help group steps switch between them through Authorize), registers an API client for
+# Stjørdal (its id and secret go through Authorize's client-credentials form), and runs
 # tests/browser/swagger-ui.test.mjs with node's test runner. Chromium (Debian's package)
 # is installed if missing, and the pinned npm packages with `npm ci` when node_modules is missing
 # or older than package-lock.json. The server is stopped and the database dropped on exit; the
@@ -78,6 +79,15 @@ TRONDHEIM_ID=$(demo_org_id "$DEMO" "Trondheim kommune")
 FACILITATOR_SUBJECT=browser.fasilitator@trondheim.kommune.example
 FACILITATOR_TOKEN=$(mint_token "$BIN" 15m --org "$TRONDHEIM_ID" --role facilitator --sub "$FACILITATOR_SUBJECT")
 
+# Stjørdal's case system, registered as an API client: the test signs in with its id and secret
+# through Authorize's OAuth 2.0 client-credentials form, as an integrator's tester would.
+CLIENT_JSON=$(curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' -H "Idempotency-Key: browser-client-$$" \
+    -d "{\"organisation_id\": \"$MUNICIPALITY_ORG\", \"name\": \"Stjørdal fagsystem\", \"roles\": [\"referrer\"]}") \
+    || die "could not register the API client"
+CLIENT_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' <<<"$CLIENT_JSON")
+CLIENT_SECRET=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["client_secret"])' <<<"$CLIENT_JSON")
+
 # --- The test -------------------------------------------------------------------------------
 log "running the Swagger UI test with $CHROMIUM"
 set +e
@@ -85,6 +95,7 @@ set +e
     SAMHANDLING_REFERRER_TOKEN=$REFERRER_TOKEN SAMHANDLING_CENTRE_TOKEN=$CENTRE_TOKEN \
     SAMHANDLING_GOVERNOR_TOKEN=$GOVERNOR_TOKEN SAMHANDLING_GOVERNOR_ID=$GOVERNOR_ID \
     SAMHANDLING_CONTACT_TOKEN=$CONTACT_TOKEN \
+    SAMHANDLING_CLIENT_ID=$CLIENT_ID SAMHANDLING_CLIENT_SECRET=$CLIENT_SECRET \
     SAMHANDLING_ADVISER_TOKEN=$ADVISER_TOKEN SAMHANDLING_FACILITATOR_TOKEN=$FACILITATOR_TOKEN \
     SAMHANDLING_FACILITATOR_SUBJECT=$FACILITATOR_SUBJECT SAMHANDLING_TRONDHEIM_ID=$TRONDHEIM_ID \
     BROWSER_SCREENSHOT="$OUT/swagger-ui.png" \

@@ -12,8 +12,9 @@
 #   CONTRACT_SEED         fix the random seed to replay a run (default: random)
 #
 # It creates a throw-away database, loads the demo data, starts the server on a free
-# loopback port, mints an operator admin token and runs every Schemathesis check against
-# /api-docs/openapi.json. The server and the database are removed on exit, and the script
+# loopback port, mints an operator admin token, registers API clients for the parties that are
+# systems and gets their tokens through the contract's oauth2 scheme (client credentials at the
+# token endpoint), and runs every Schemathesis check against /api-docs/openapi.json. The server and the database are removed on exit, and the script
 # exits with Schemathesis's exit code. Everything talks to 127.0.0.1 only.
 #
 # Outputs (all under target/, which is ignored by git):
@@ -88,7 +89,7 @@ load_demo_data "$BIN"
 
 # --- Server on a free loopback port ---------------------------------------------------------
 # Schemathesis self-registers far more often than a person could.
-serve "$BIN" SELF_REGISTRATION_RATE_LIMIT=100000
+serve "$BIN" SELF_REGISTRATION_RATE_LIMIT=100000 TOKEN_TTL=2h
 
 # Each operation is called by the party it is for (tests/contract/schemathesis.toml picks the
 # token): an administrator of the operator, a referrer of a municipality, a coordinator of the
@@ -97,7 +98,26 @@ serve "$BIN" SELF_REGISTRATION_RATE_LIMIT=100000
 demo_parties
 export CONTRACT_CENTRE_ID=$CENTRE_ORG CONTRACT_BASE_URL=$BASE
 TOKEN=$(mint_token "$BIN" 2h --org "$OPERATOR_ORG" --role admin)
-CONTRACT_REFERRER_TOKEN=$(mint_token "$BIN" 2h --org "$MUNICIPALITY_ORG" --role referrer)
+# register_client ORG NAME ROLE: registers an API client as the administrator; prints its JSON.
+register_client() {
+    curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: application/json' \
+        -d "{\"organisation_id\": \"$1\", \"name\": \"$2\", \"roles\": [\"$3\"]}" \
+        || die "could not register the API client $2"
+}
+field_of() { python3 -c "import json, sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
+# client_token ORG NAME ROLE: the token of a newly registered API client, obtained as the
+# contract's oauth2 security scheme says (client credentials at its tokenUrl), as an integrator's
+# system would; the parties below that are systems get their tokens this way.
+client_token() {
+    local client id secret
+    client=$(register_client "$1" "$2" "$3")
+    id=$(field_of id <<<"$client")
+    secret=$(field_of client_secret <<<"$client")
+    curl -sf -u "$id:$secret" -d grant_type=client_credentials -d "scope=$3" "$BASE/api/v1/oauth/token" \
+        | field_of access_token || die "the token endpoint refused the API client $2"
+}
+CONTRACT_REFERRER_TOKEN=$(client_token "$MUNICIPALITY_ORG" "Stjørdal fagsystem" referrer)
 CONTRACT_CENTRE_TOKEN=$(mint_token "$BIN" 2h --org "$CENTRE_ORG" --role centre_coordinator)
 # The county governor of the demo data (county 50) and the contact of one of its municipalities,
 # for the dialogue meetings; the hooks name those municipalities in positive cases.
@@ -106,8 +126,8 @@ LEVANGER_ORG=$(demo_org_id "$DEMO" "Levanger kommune")
 VERDAL_ORG=$(demo_org_id "$DEMO" "Verdal kommune")
 [[ -n $GOVERNOR_ORG && -n $LEVANGER_ORG && -n $VERDAL_ORG ]] \
     || die "'samhandling demo-data' printed no Statsforvalteren i Trøndelag, Levanger or Verdal"
-CONTRACT_GOVERNOR_TOKEN=$(mint_token "$BIN" 2h --org "$GOVERNOR_ORG" --role governor_adviser)
-CONTRACT_MUNICIPAL_CONTACT_TOKEN=$(mint_token "$BIN" 2h --org "$LEVANGER_ORG" --role municipal_contact)
+CONTRACT_GOVERNOR_TOKEN=$(client_token "$GOVERNOR_ORG" "Statsforvalterens saksbehandlingssystem" governor_adviser)
+CONTRACT_MUNICIPAL_CONTACT_TOKEN=$(client_token "$LEVANGER_ORG" "Levanger kommunes sak" municipal_contact)
 export CONTRACT_ADMIN_TOKEN=$TOKEN CONTRACT_REFERRER_TOKEN CONTRACT_CENTRE_TOKEN \
     CONTRACT_GOVERNOR_TOKEN CONTRACT_MUNICIPAL_CONTACT_TOKEN
 export CONTRACT_DIALOGUE_MUNICIPALITIES="$LEVANGER_ORG,$VERDAL_ORG"
@@ -117,18 +137,10 @@ KORUS_ORG=$(demo_org_id "$DEMO" "KoRus Midt (Kompetansesenter rus – Midt-Norge
 TRONDHEIM_ORG=$(demo_org_id "$DEMO" "Trondheim kommune")
 [[ -n $KORUS_ORG && -n $TRONDHEIM_ORG ]] || die "'samhandling demo-data' printed no KoRus Midt or Trondheim kommune"
 CONTRACT_FACILITATOR_SUBJECT=contract.facilitator@trondheim.kommune.example
-CONTRACT_ADVISER_TOKEN=$(mint_token "$BIN" 2h --org "$KORUS_ORG" --role competence_adviser)
+CONTRACT_ADVISER_TOKEN=$(client_token "$KORUS_ORG" "KoRus Midt kurssystem" competence_adviser)
 CONTRACT_FACILITATOR_TOKEN=$(mint_token "$BIN" 2h --org "$TRONDHEIM_ORG" --role facilitator --sub "$CONTRACT_FACILITATOR_SUBJECT")
 export CONTRACT_ADVISER_TOKEN CONTRACT_FACILITATOR_TOKEN CONTRACT_FACILITATOR_SUBJECT \
     CONTRACT_FACILITATOR_EMPLOYER=$TRONDHEIM_ORG
-# register_client ORG NAME ROLE: registers an API client as the administrator; prints its JSON.
-register_client() {
-    curl -sf -X POST "$BASE/api/v1/api-clients" -H "Authorization: Bearer $TOKEN" \
-        -H 'Content-Type: application/json' \
-        -d "{\"organisation_id\": \"$1\", \"name\": \"$2\", \"roles\": [\"$3\"]}" \
-        || die "could not register the API client $2"
-}
-field_of() { python3 -c "import json, sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 # A registered API client, so that positive token requests can succeed (the hooks send its
 # credentials).
 client=$(register_client "$MUNICIPALITY_ORG" "Contract client" referrer)

@@ -39,6 +39,8 @@ const GOVERNOR_ID = process.env.SAMHANDLING_GOVERNOR_ID ?? '';
 const CONTACT_TOKEN = process.env.SAMHANDLING_CONTACT_TOKEN ?? '';
 const ADVISER_TOKEN = process.env.SAMHANDLING_ADVISER_TOKEN ?? '';
 const FACILITATOR_TOKEN = process.env.SAMHANDLING_FACILITATOR_TOKEN ?? '';
+const CLIENT_ID = process.env.SAMHANDLING_CLIENT_ID ?? '';
+const CLIENT_SECRET = process.env.SAMHANDLING_CLIENT_SECRET ?? '';
 const FACILITATOR_SUBJECT = process.env.SAMHANDLING_FACILITATOR_SUBJECT ?? '';
 const TRONDHEIM = process.env.SAMHANDLING_TRONDHEIM_ID ?? '';
 const SCREENSHOT = resolve(ROOT, process.env.BROWSER_SCREENSHOT ?? 'target/browser/swagger-ui.png');
@@ -147,7 +149,7 @@ describe('Swagger UI', { timeout: 5 * TEST_TIMEOUT }, () => {
         await scheme.getByRole('button', { name: 'Apply credentials' }).click();
         await scheme.locator('h6', { hasText: 'Authorized' }).waitFor();
         await scheme.getByRole('button', { name: 'Remove authorization' }).waitFor();
-        await dialog.locator('.btn-done').click();
+        await dialog.locator('.btn-done').first().click();
         await dialog.waitFor({ state: 'detached' });
 
         await page.locator('.auth-wrapper .btn.authorize.locked').waitFor();
@@ -531,6 +533,38 @@ describe('Swagger UI', { timeout: 5 * TEST_TIMEOUT }, () => {
         }
     });
 
+    test('as Stjørdal\'s case system, Authorize\'s client-credentials form gets a token from the token endpoint, and calls carry it', async () => {
+        assert.ok(CLIENT_ID && CLIENT_SECRET, 'SAMHANDLING_CLIENT_ID and SAMHANDLING_CLIENT_SECRET must be set (run scripts/browser.sh)');
+        await page.locator('.auth-wrapper .btn.authorize').click();
+        const dialog = page.locator('.dialog-ux .modal-ux');
+        // The pasted token goes first, so that only the client's token can authorize the call.
+        const bearer = dialog.locator('.auth-container').filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
+        const logout = bearer.getByRole('button', { name: 'Remove authorization' });
+        if (await logout.isVisible()) await logout.click();
+        const oauth = dialog.locator('.auth-container').filter({ has: page.locator('h4', { hasText: /^oauth2 \(OAuth2, clientCredentials\)/ }) });
+        assert.match(await oauth.innerText(), /\/api\/v1\/oauth\/token/, 'it names the token endpoint');
+        const tokenAnswer = page.waitForResponse((response) => response.url().endsWith('/api/v1/oauth/token'));
+        await oauth.locator('input[id^="client_id"]').fill(CLIENT_ID);
+        await oauth.locator('input[id^="client_secret"]').fill(CLIENT_SECRET);
+        await oauth.getByRole('button', { name: 'Apply given OAuth2 credentials' }).click();
+        const answered = await tokenAnswer;
+        assert.equal(answered.status(), 200, 'the token endpoint issued a token');
+        const issued = await answered.json();
+        await oauth.locator('h6', { hasText: 'Authorized' }).waitFor();
+        await dialog.locator('.btn-done').first().click();
+        await dialog.waitFor({ state: 'detached' });
+
+        const listed = await execute('referrals', 'list_referrals');
+        assert.equal(listed.status, '200', listed.text);
+        assert.equal(listed.authorization, `Bearer ${issued.access_token}`, 'the call carried the client\'s token');
+
+        // Back to pasted tokens for whatever follows: the client's authorization is removed.
+        await page.locator('.auth-wrapper .btn.authorize').click();
+        await oauth.getByRole('button', { name: 'Remove authorization' }).click();
+        await dialog.locator('.btn-done').first().click();
+        await dialog.waitFor({ state: 'detached' });
+    });
+
     test('the page raised no errors and fetched nothing from elsewhere', () => {
         assert.deepEqual(pageErrors, []);
         assert.deepEqual(foreignRequests, []);
@@ -547,7 +581,7 @@ async function authorizeWith(token) {
     await scheme.locator('input#auth-bearer-value').fill(token);
     await scheme.getByRole('button', { name: 'Apply credentials' }).click();
     await scheme.locator('h6', { hasText: 'Authorized' }).waitFor();
-    await dialog.locator('.btn-done').click();
+    await dialog.locator('.btn-done').first().click();
     await dialog.waitFor({ state: 'detached' });
     await page.locator('.auth-wrapper .btn.authorize.locked').waitFor();
 }
@@ -596,7 +630,8 @@ async function execute(tag, operationId, { params = {}, body, fold = true } = {}
         await operation.locator('.opblock-summary-control').click();
         await operation.locator('.opblock-body').waitFor({ state: 'detached' });
     }
-    return { status, body: JSON.parse(text), text, headers };
+    const authorization = response.request().headers().authorization;
+    return { status, body: JSON.parse(text), text, headers, authorization };
 }
 
 function escapeRegExp(text) {
