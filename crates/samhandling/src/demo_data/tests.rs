@@ -7,7 +7,7 @@ use samhandling_domain::audit::AuditAction;
 use samhandling_domain::group::GroupStatus;
 use samhandling_domain::group::{CentreScope, Group, GroupScope};
 use samhandling_domain::intake::{Intake, IntakeOutcome};
-use samhandling_domain::organisation::MunicipalityNumber;
+use samhandling_domain::organisation::{MunicipalityNumber, OrganisationNumber};
 use samhandling_domain::page::{Page, Position};
 use samhandling_domain::referral::Referral;
 use samhandling_domain::referral::{Offer, ReferralScope, ReferralStatus, Source};
@@ -167,6 +167,19 @@ fn loading_twice_creates_each_organisation_once() {
         assert!(numbers.contains(&number), "{number} missing");
     }
     assert_eq!(numbers.len(), 17);
+
+    // Organisation numbers only where two public sources agree: Trondheim is found by its own.
+    let trondheim: OrganisationNumber = "942110464".parse().expect("a valid number");
+    let found = organisations::find_by_organisation_number(&mut conn, &trondheim)
+        .expect("reads")
+        .expect("Trondheim kommune has its number");
+    assert_eq!(
+        found
+            .municipality_number
+            .as_ref()
+            .map(MunicipalityNumber::as_str),
+        Some("5001")
+    );
 }
 
 #[test]
