@@ -109,11 +109,16 @@ field_of() { python3 -c "import json, sys; print(json.load(sys.stdin)[sys.argv[1
 # client_token ORG NAME ROLE: the token of a newly registered API client, obtained as the
 # contract's oauth2 security scheme says (client credentials at its tokenUrl), as an integrator's
 # system would; the parties below that are systems get their tokens this way.
+# Their ids are kept (in PARTY_CLIENTS, a file, since the function runs in a subshell) so that the
+# hooks can spare them from revocation.
+PARTY_CLIENTS="$OUT/party-clients"
+: >"$PARTY_CLIENTS"
 client_token() {
     local client id secret
     client=$(register_client "$1" "$2" "$3")
     id=$(field_of id <<<"$client")
     secret=$(field_of client_secret <<<"$client")
+    echo "$id" >>"$PARTY_CLIENTS"
     curl -sf -u "$id:$secret" -d grant_type=client_credentials -d "scope=$3" "$BASE/api/v1/oauth/token" \
         | field_of access_token || die "the token endpoint refused the API client $2"
 }
@@ -151,6 +156,10 @@ export CONTRACT_CLIENT_ID CONTRACT_CLIENT_SECRET
 # cases name it (an invented id is rightly 404).
 CONTRACT_PENDING_CLIENT_ID=$(register_client "$CENTRE_ORG" "Contract intake system" centre_coordinator | field_of id)
 export CONTRACT_PENDING_CLIENT_ID
+# The party clients are spared from revocation, which goes to this one instead (see the hooks).
+CONTRACT_REVOCABLE_CLIENT_ID=$(register_client "$MUNICIPALITY_ORG" "Contract client to revoke" referrer | field_of id)
+CONTRACT_PARTY_CLIENT_IDS=$(paste -sd, "$PARTY_CLIENTS")
+export CONTRACT_REVOCABLE_CLIENT_ID CONTRACT_PARTY_CLIENT_IDS
 
 # --- Schemathesis ----------------------------------------------------------------------------
 # Every check (`--checks all`), positive and negative data, all phases (examples, coverage,

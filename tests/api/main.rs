@@ -32,4 +32,5 @@ mod privacy;
 mod referrals;
 mod self_registrations;
 mod server;
+mod telemetry;
 mod webhooks;

@@ -4,6 +4,7 @@
 //! request path and id.
 
 use crate::error::{ApiError, PROBLEM_JSON};
+use crate::telemetry::RequestSpan;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
@@ -11,7 +12,7 @@ use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use std::future::{ready, Ready};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 use uuid::Uuid;
 
 /// The request id header, accepted from clients and always echoed.
@@ -28,6 +29,8 @@ pub struct TraceContext {
     pub trace_id: String,
     /// This request's span: 16 lowercase hex digits.
     pub span_id: String,
+    /// The caller's span, when the request continued a trace.
+    pub parent_span_id: Option<String>,
     /// Whether the caller asked for the trace to be recorded.
     pub sampled: bool,
 }
@@ -40,15 +43,18 @@ impl TraceContext {
             .and_then(|value| value.to_str().ok())
             .and_then(parse_traceparent)
         {
-            Some((trace_id, sampled)) => TraceContext {
+            Some((trace_id, parent_span_id, sampled)) => TraceContext {
                 trace_id,
                 span_id,
+                parent_span_id: Some(parent_span_id),
                 sampled,
             },
+            // A trace started here is recorded when spans are exported.
             None => TraceContext {
                 trace_id: random_hex(16),
                 span_id,
-                sampled: false,
+                parent_span_id: None,
+                sampled: crate::telemetry::exporting(),
             },
         }
     }
@@ -60,10 +66,10 @@ impl TraceContext {
     }
 }
 
-/// The trace id and sampled flag of a `traceparent` (version-traceid-parentid-flags), when it is
-/// valid: lowercase hex of the right lengths, no all-zero ids, version `ff` refused, and fields
+/// The trace id, parent span id and sampled flag of a `traceparent`
+/// (version-traceid-parentid-flags), when it is valid: lowercase hex of the right lengths, no all-zero ids, version `ff` refused, and fields
 /// after the fourth only from a version after `00`.
-fn parse_traceparent(value: &str) -> Option<(String, bool)> {
+fn parse_traceparent(value: &str) -> Option<(String, String, bool)> {
     let is_hex = |field: &str, len: usize| {
         field.len() == len
             && field
@@ -86,7 +92,7 @@ fn parse_traceparent(value: &str) -> Option<(String, bool)> {
         && trace.bytes().any(|b| b != b'0')
         && parent.bytes().any(|b| b != b'0');
     let flags = u8::from_str_radix(flags, 16).ok()?;
-    valid.then(|| (trace.to_owned(), flags & 1 == 1))
+    valid.then(|| (trace.to_owned(), parent.to_owned(), flags & 1 == 1))
 }
 
 /// `bytes` random bytes as lowercase hex.
@@ -143,6 +149,7 @@ pub async fn request_context(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let started = Instant::now();
+    let started_at = SystemTime::now();
     let trace = TraceContext::continuing(req.headers().get(TRACEPARENT_HEADER));
     let request_id = RequestId::from_header(req.headers().get(REQUEST_ID_HEADER), || {
         trace.trace_id.clone()
@@ -171,6 +178,13 @@ pub async fn request_context(
             log_internal(&error, logged);
             let status = error.as_response_error().status_code();
             log_access(logged, &method, &path, status.as_u16(), started);
+            crate::telemetry::record_request(&RequestSpan {
+                trace: &trace,
+                method: method.as_str(),
+                route: None,
+                status: status.as_u16(),
+                started: started_at,
+            });
             let api_error = as_api_error(&error).map_or_else(
                 || ApiError::from_status(error.as_response_error().status_code()),
                 clone_public,
@@ -187,6 +201,13 @@ pub async fn request_context(
     }
     protect(response.headers_mut(), &path);
     log_access(logged, &method, &path, response.status().as_u16(), started);
+    crate::telemetry::record_request(&RequestSpan {
+        trace: &trace,
+        method: method.as_str(),
+        route: response.request().match_pattern().as_deref(),
+        status: response.status().as_u16(),
+        started: started_at,
+    });
     Ok(response)
 }
 

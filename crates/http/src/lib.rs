@@ -21,6 +21,7 @@ pub mod resources;
 pub mod routing;
 pub mod state;
 pub mod statistics;
+pub mod telemetry;
 pub mod text;
 pub mod webhook_target;
 

@@ -6,6 +6,7 @@ use samhandling_auth::{ExternalTrust, TokenSettings};
 use samhandling_domain::referral::RetentionPolicy;
 use samhandling_domain::webhook::RetryPolicy;
 use samhandling_domain::Role;
+use samhandling_http::telemetry::SpanExport;
 use samhandling_http::{Development, Policies};
 use samhandling_jobs::delivery::DeliverySettings;
 use samhandling_persistence::DbOptions;
@@ -72,6 +73,10 @@ pub struct Config {
     /// How often the sweep that applies collaboration agreements whose period starts or runs out
     /// runs. A period turns when a day begins (UTC), so an hour applies it within the hour.
     pub agreement_sweep_interval: Duration,
+    /// Where request spans are exported, when an OTLP collector is configured
+    /// (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`); `None` exports
+    /// nothing, the default.
+    pub span_export: Option<SpanExport>,
 }
 
 impl std::fmt::Debug for Config {
@@ -90,6 +95,7 @@ impl std::fmt::Debug for Config {
             .field("retention_sweep_interval", &self.retention_sweep_interval)
             .field("overdue_sweep_interval", &self.overdue_sweep_interval)
             .field("agreement_sweep_interval", &self.agreement_sweep_interval)
+            .field("span_export", &self.span_export)
             .finish()
     }
 }
@@ -296,18 +302,7 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
         ..RetryPolicy::default()
     };
     let allow_private_targets = env.flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?;
-    let days = |name, default| -> Result<TimeDelta, ConfigError> {
-        Ok(TimeDelta::days(i64::from(env.number(
-            name,
-            default,
-            1..=3650,
-        )?)))
-    };
-    let retention = RetentionPolicy {
-        after_end: days("RETENTION_DAYS", 180)?,
-        when_inactive: days("RETENTION_INACTIVE_DAYS", 365)?,
-        notice: days("RETENTION_NOTICE_DAYS", 30)?,
-    };
+    let retention = retention_policy(env)?;
     let bind_addr = env
         .var("BIND_ADDR")
         .unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -383,6 +378,41 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
             "AGREEMENT_SWEEP_INTERVAL",
             Duration::from_hours(1),
         )?,
+        span_export: span_export(env),
+    })
+}
+
+/// How long personal data is kept, in days.
+fn retention_policy(env: &Environment<'_>) -> Result<RetentionPolicy, ConfigError> {
+    let days = |name, default| -> Result<TimeDelta, ConfigError> {
+        Ok(TimeDelta::days(i64::from(env.number(
+            name,
+            default,
+            1..=3650,
+        )?)))
+    };
+    Ok(RetentionPolicy {
+        after_end: days("RETENTION_DAYS", 180)?,
+        when_inactive: days("RETENTION_INACTIVE_DAYS", 365)?,
+        notice: days("RETENTION_NOTICE_DAYS", 30)?,
+    })
+}
+
+/// Where to export request spans, read from the standard OpenTelemetry variables: the traces URL
+/// as given, or the base URL with `/v1/traces`, as the OTLP specification says.
+fn span_export(env: &Environment<'_>) -> Option<SpanExport> {
+    let traces_endpoint = env
+        .var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        .map(|url| url.trim().to_owned())
+        .or_else(|| {
+            env.var("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .map(|base| format!("{}/v1/traces", base.trim().trim_end_matches('/')))
+        })?;
+    Some(SpanExport {
+        traces_endpoint,
+        service_name: env
+            .var("OTEL_SERVICE_NAME")
+            .unwrap_or_else(|| "samhandling".to_owned()),
     })
 }
 
@@ -491,6 +521,42 @@ mod tests {
         assert_eq!(
             config.tokens.external_trust.roles,
             vec![Role::Referrer, Role::MunicipalContact]
+        );
+    }
+
+    #[test]
+    fn spans_are_exported_only_to_a_configured_collector() {
+        assert_eq!(load(&env(&[URL, STRONG])).expect("valid").span_export, None);
+        let base = load(&env(&[
+            URL,
+            STRONG,
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"),
+        ]))
+        .expect("valid");
+        assert_eq!(
+            base.span_export,
+            Some(SpanExport {
+                traces_endpoint: "http://collector:4318/v1/traces".into(),
+                service_name: "samhandling".into(),
+            })
+        );
+        let traces = load(&env(&[
+            URL,
+            STRONG,
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            (
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "http://tempo:4318/traces",
+            ),
+            ("OTEL_SERVICE_NAME", "samhandling-oslo"),
+        ]))
+        .expect("valid");
+        assert_eq!(
+            traces.span_export,
+            Some(SpanExport {
+                traces_endpoint: "http://tempo:4318/traces".into(),
+                service_name: "samhandling-oslo".into(),
+            })
         );
     }
 

@@ -90,6 +90,8 @@ enum Failure {
     Json(#[from] serde_json::Error),
     #[error("the metrics cannot be set up: {0}")]
     Metrics(#[from] samhandling_http::metrics::MetricsError),
+    #[error("span export cannot be set up: {0}")]
+    Telemetry(#[from] samhandling_http::telemetry::TelemetryError),
 }
 
 fn main() -> ExitCode {
@@ -250,6 +252,11 @@ fn serve() -> Result<(), Failure> {
     let pools = Pools::new(&config.database_url, &config.db);
     migrate_with(&pools.jobs)?;
     let tokens = TokenService::new(&config.tokens)?;
+    let spans = config
+        .span_export
+        .as_ref()
+        .map(samhandling_http::telemetry::install)
+        .transpose()?;
     let state = web::Data::new(
         AppState::new(&pools, tokens, &config.tokens.secret)?
             .with_policies(config.policies.clone()),
@@ -289,6 +296,12 @@ fn serve() -> Result<(), Failure> {
         }
         outcome
     })?;
+    if let Some(spans) = spans {
+        // The last batch goes out before the process ends; a collector that is gone is logged.
+        if let Err(error) = spans.shutdown() {
+            log::warn!("the last spans were not exported: {error}");
+        }
+    }
     log::info!("stopped");
     Ok(())
 }
