@@ -240,6 +240,16 @@ impl KeyCache {
         }
     }
 
+    /// Whether any key is held (so an unknown `kid` is the token's fault, not the issuer's).
+    pub fn holds_keys(&self) -> bool {
+        !self
+            .held
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keys
+            .is_empty()
+    }
+
     /// How long a fetch may take.
     pub fn fetch_timeout(&self) -> Duration {
         self.policy.fetch_timeout

@@ -8,6 +8,7 @@ pub mod db;
 pub mod directory;
 pub mod error;
 pub mod etag;
+pub mod external;
 pub mod idempotency;
 pub mod input;
 pub mod metrics;

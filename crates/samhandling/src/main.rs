@@ -252,7 +252,8 @@ fn serve() -> Result<(), Failure> {
     let tokens = TokenService::new(&config.tokens)?;
     let state = web::Data::new(
         AppState::new(&pools, tokens, &config.tokens.secret)?
-            .with_policies(config.policies.clone()),
+            .with_policies(config.policies.clone())
+            .with_issuers(config.issuers.clone()),
     );
     let job_metrics = JobMetrics::register(state.metrics.registry())?;
     let origins = config.cors_allowed_origins.clone();
