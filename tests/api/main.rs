@@ -18,6 +18,7 @@ mod grants;
 mod groups;
 mod health;
 mod idempotency;
+mod issuers;
 mod learning_networks;
 mod metrics;
 mod migrations;
