@@ -588,4 +588,52 @@ mod tests {
             })
         ));
     }
+
+    #[test]
+    fn the_documented_issuers_file_loads_and_a_broken_one_stops_the_start() {
+        let example = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/trusted-issuers.example.json"
+        );
+        let config = load(&env(&[URL, STRONG, ("TRUSTED_ISSUERS_FILE", example)]))
+            .expect("the documented example is valid");
+        assert!(config.issuers.find("https://maskinporten.no/").is_some());
+        assert!(config
+            .issuers
+            .find("https://helseid-sts.nhn.no")
+            .is_some_and(|helseid| helseid.requires_dpop()));
+
+        let directory = std::env::temp_dir().join(format!("issuers-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&directory).expect("a temporary directory");
+        let broken = directory.join("issuers.json");
+        std::fs::write(
+            &broken,
+            r#"{"issuers": [{"name": "mp", "issuer": "https://maskinporten.no/",
+                "discovery": "oauth_authorization_server", "audiences": ["a"],
+                "organisation": {"from": "maskinporten_consumer"},
+                "roles": {"grants": {"x:admin": ["admin"]}}}]}"#,
+        )
+        .expect("writes");
+        let refused = load(&env(&[
+            URL,
+            STRONG,
+            ("TRUSTED_ISSUERS_FILE", broken.to_str().expect("utf-8")),
+        ]));
+        assert!(
+            matches!(&refused, Err(ConfigError::Issuers(error)) if error.reason.contains("admin")),
+            "{refused:?}"
+        );
+        assert!(matches!(
+            load(&env(&[URL, STRONG, ("TRUSTED_ISSUERS_FILE", "/nonexistent.json")])),
+            Err(ConfigError::Issuers(_))
+        ));
+        assert!(matches!(
+            load(&env(&[URL, STRONG, ("PUBLIC_BASE_URL", "api.example.no")])),
+            Err(ConfigError::Invalid {
+                name: "PUBLIC_BASE_URL",
+                ..
+            })
+        ));
+        std::fs::remove_dir_all(directory).ok();
+    }
 }
