@@ -270,7 +270,9 @@ impl KeyCache {
             .attempted_at
             .is_none_or(|at| at.elapsed() >= self.policy.refetch_interval);
         match found {
-            Some(key) if !stale => Lookup::Found(key),
+            // Stale keys are fetched again at most once per interval: while the issuer is down,
+            // requests use the key held instead of each waiting for a fetch to time out.
+            Some(key) if !stale || !may_refetch => Lookup::Found(key),
             Some(key) => Lookup::Fetch(Some(key)),
             None if may_refetch => Lookup::Fetch(None),
             None if held.fetched_at.is_none() => Lookup::Unavailable,

@@ -200,12 +200,11 @@ fn credentials(req: &HttpRequest, state: &AppState) -> Result<Credentials, ApiEr
 /// balancer the configured public base URL, else what the connection says.
 fn public_url(req: &HttpRequest, policies: &Policies) -> String {
     let path = req.path();
-    match &policies.public_base_url {
-        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-        None => {
-            let info = req.connection_info();
-            format!("{}://{}{path}", info.scheme(), info.host())
-        }
+    if let Some(base) = &policies.public_base_url {
+        format!("{}{path}", base.trim_end_matches('/'))
+    } else {
+        let info = req.connection_info();
+        format!("{}://{}{path}", info.scheme(), info.host())
     }
 }
 

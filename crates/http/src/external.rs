@@ -9,6 +9,7 @@ use samhandling_auth::dpop::{self, ProofContext};
 use samhandling_auth::issuers::{ExternalIdentity, IssuerTokenError, TrustedIssuer};
 use samhandling_auth::jwks::{Lookup, VerifyingKey};
 use samhandling_domain::audit::Provenance;
+use samhandling_domain::organisation::OrganisationNumber;
 use samhandling_domain::Caller;
 use samhandling_persistence::dpop_proofs;
 use std::sync::Arc;
@@ -88,7 +89,7 @@ fn unknown_organisation(identity: &ExternalIdentity) -> ApiError {
     let numbers: Vec<&str> = identity
         .organisation_numbers
         .iter()
-        .map(|number| number.as_str())
+        .map(OrganisationNumber::as_str)
         .collect();
     ApiError::Forbidden(format!(
         "no organisation in the directory has the organisation number {} that the token names",

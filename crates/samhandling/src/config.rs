@@ -275,6 +275,15 @@ fn forwarded_hops(env: &Environment<'_>) -> Result<u8, ConfigError> {
     Ok(u8::try_from(hops).unwrap_or(legacy))
 }
 
+/// `TRUSTED_ISSUERS_FILE`, read and checked; none when unset.
+fn trusted_issuers(env: &Environment<'_>) -> Result<TrustedIssuers, ConfigError> {
+    Ok(env
+        .var("TRUSTED_ISSUERS_FILE")
+        .map(|path| TrustedIssuers::from_file(std::path::Path::new(path.trim())))
+        .transpose()?
+        .unwrap_or_default())
+}
+
 /// `PUBLIC_BASE_URL`: the scheme, host and optional path prefix clients address the API by.
 fn public_base_url(env: &Environment<'_>) -> Result<Option<String>, ConfigError> {
     let Some(value) = env.var("PUBLIC_BASE_URL") else {
@@ -350,17 +359,12 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
                 .into(),
         });
     }
-    let issuers = env
-        .var("TRUSTED_ISSUERS_FILE")
-        .map(|path| TrustedIssuers::from_file(std::path::Path::new(path.trim())))
-        .transpose()?
-        .unwrap_or_default();
     Ok(Config {
         database_url: database_url(env)?,
         bind_addr,
         metrics_bind,
         tokens,
-        issuers,
+        issuers: trusted_issuers(env)?,
         cors_allowed_origins: env
             .var("CORS_ALLOWED_ORIGINS")
             .map(|value| {
@@ -624,7 +628,11 @@ mod tests {
             "{refused:?}"
         );
         assert!(matches!(
-            load(&env(&[URL, STRONG, ("TRUSTED_ISSUERS_FILE", "/nonexistent.json")])),
+            load(&env(&[
+                URL,
+                STRONG,
+                ("TRUSTED_ISSUERS_FILE", "/nonexistent.json")
+            ])),
             Err(ConfigError::Issuers(_))
         ));
         assert!(matches!(
