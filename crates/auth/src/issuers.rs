@@ -649,4 +649,37 @@ mod tests {
         no_audience["audiences"] = json!([]);
         assert!(config(no_audience).is_err());
     }
+
+    #[test]
+    fn a_jwks_file_serves_closed_networks_and_only_with_discovery_none() {
+        let directory = std::env::temp_dir().join(format!("jwks-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&directory).expect("a temporary directory");
+        std::fs::write(
+            directory.join("keys.json"),
+            json!({"keys": [{"kty": "EC", "crv": "P-256", "kid": "k1",
+                "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]})
+            .to_string(),
+        )
+        .expect("writes");
+        let entry = |discovery: &str| {
+            serde_json::from_value::<IssuerConfig>(json!({
+                "name": "closed",
+                "issuer": "https://sts.helsenett.example/",
+                "discovery": discovery,
+                "jwks_file": "keys.json",
+                "audiences": ["samhandling"],
+                "organisation": {"from": "fixed", "organisation_number": "974760673"},
+                "roles": {"grants": {"samhandling": ["referrer"]}}
+            }))
+            .expect("the shape parses")
+        };
+        let closed = TrustedIssuer::new(entry("none"), &directory).expect("valid");
+        assert!(matches!(
+            closed.keys().lookup(Some("k1")),
+            crate::jwks::Lookup::Found(_)
+        ));
+        assert!(TrustedIssuer::new(entry("openid_configuration"), &directory).is_err());
+        std::fs::remove_dir_all(directory).ok();
+    }
 }

@@ -413,6 +413,37 @@ mod tests {
     }
 
     #[test]
+    fn an_unreachable_issuer_is_tried_once_per_interval_and_then_unavailable() {
+        // Nothing listens on the discard port of loopback: the connection is refused at once.
+        let keys = KeyCache::discovered(
+            KeySource::Discovery {
+                url: "http://127.0.0.1:9/.well-known/openid-configuration".into(),
+                issuer: "http://127.0.0.1:9".into(),
+            },
+            CachePolicy {
+                ttl: Duration::from_secs(3600),
+                refetch_interval: Duration::from_secs(3600),
+                fetch_timeout: Duration::from_secs(1),
+            },
+        );
+        assert!(matches!(keys.lookup(Some("k1")), Lookup::Fetch(None)));
+        assert!(matches!(keys.refresh(), Err(KeyError::Unreachable(_))));
+        assert!(!keys.holds_keys());
+        assert!(matches!(keys.lookup(Some("k1")), Lookup::Unavailable));
+    }
+
+    #[test]
+    fn fixed_keys_are_never_fetched() {
+        let ec = json!({"kty": "EC", "crv": "P-256", "kid": "k1",
+            "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"});
+        let keys = KeyCache::fixed(vec![key_from_jwk(&ec).expect("usable")]);
+        assert!(matches!(keys.lookup(Some("k1")), Lookup::Found(_)));
+        assert!(matches!(keys.lookup(None), Lookup::Found(_)));
+        assert!(matches!(keys.lookup(Some("k2")), Lookup::Unknown));
+    }
+
+    #[test]
     fn only_https_or_loopback_is_fetched() {
         assert!(is_fetchable("https://maskinporten.no/jwk"));
         assert!(is_fetchable("http://127.0.0.1:8080/jwks"));
