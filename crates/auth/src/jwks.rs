@@ -421,8 +421,8 @@ mod tests {
                 issuer: "http://127.0.0.1:9".into(),
             },
             CachePolicy {
-                ttl: Duration::from_secs(3600),
-                refetch_interval: Duration::from_secs(3600),
+                ttl: Duration::from_hours(1),
+                refetch_interval: Duration::from_hours(1),
                 fetch_timeout: Duration::from_secs(1),
             },
         );
