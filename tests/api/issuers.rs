@@ -126,7 +126,11 @@ async fn a_maskinporten_token_acts_for_its_consumer_and_the_audit_trail_names_wh
     .await;
     assert_eq!(trail.status, 200, "{}", trail.text);
     let event = &trail.body["items"][0];
-    assert_eq!(event["actor"], "0d3c6b8e-mp-client", "{}", trail.text);
+    assert_eq!(
+        event["actor"], "maskinporten:0d3c6b8e-mp-client",
+        "{}",
+        trail.text
+    );
     assert_eq!(event["actor_client"], "0d3c6b8e-mp-client");
     assert_eq!(event["actor_organisation_id"], municipality.to_string());
     assert_eq!(event["actor_organisation_number"], MUNICIPALITY);
@@ -397,7 +401,11 @@ async fn an_oidc_staff_token_acts_for_its_tenants_organisation_and_no_pid_is_kep
     )
     .await;
     let event = &trail.body["items"][0];
-    assert_eq!(event["actor"], "Yp2wq8mUu3kP-pairwise", "{}", trail.text);
+    assert_eq!(
+        event["actor"], "entra-trondheim:Yp2wq8mUu3kP-pairwise",
+        "{}",
+        trail.text
+    );
     assert_eq!(event["actor_organisation_id"], f.centre.id.to_string());
     assert_eq!(event["actor_organisation_number"], CENTRE);
     assert_eq!(event["actor_client"], "samhandling-web");

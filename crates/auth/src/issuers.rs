@@ -35,7 +35,8 @@ pub struct IssuersFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IssuerConfig {
-    /// A short name for logs and errors (`maskinporten`, `helseid`).
+    /// A short name (`maskinporten`, `helseid`): lowercase letters, digits and hyphens. It
+    /// prefixes its tokens' subjects (`maskinporten:<client_id>`).
     pub name: String,
     /// The exact `iss` its tokens carry, e.g. `https://maskinporten.no/`.
     pub issuer: String,
@@ -219,7 +220,8 @@ impl IssuerTokenError {
 pub struct ExternalIdentity {
     /// The issuer (`iss`).
     pub issuer: String,
-    /// Who acts (never a national identity number).
+    /// Who acts, as `<issuer name>:<subject>`, so that two issuers' subjects never meet, nor
+    /// one of Samhandling's own (never a national identity number).
     pub subject: String,
     /// The client system, when the token names one.
     pub client: Option<String>,
@@ -251,11 +253,22 @@ impl TrustedIssuer {
             issuer: config.name.clone(),
             reason: reason.to_owned(),
         };
-        if config.name.trim().is_empty() {
-            return Err(fail("name must not be empty"));
+        let name_is_usable = !config.name.is_empty()
+            && config.name.len() <= 40
+            && config
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !matches!(config.name.as_str(), "client" | "system" | "anonymous");
+        if !name_is_usable {
+            return Err(fail(
+                "name must be 1 to 40 lowercase letters, digits and hyphens, and not client, system or anonymous",
+            ));
         }
-        if !jwks::is_fetchable(&config.issuer) {
-            return Err(fail("issuer must be an https URL (http only on loopback)"));
+        if config.issuer.len() > 500 || !jwks::is_fetchable(&config.issuer) {
+            return Err(fail(
+                "issuer must be an https URL (http only on loopback) of at most 500 characters",
+            ));
         }
         if config.audiences.iter().all(|aud| aud.trim().is_empty()) {
             return Err(fail("audiences must name at least one audience"));
@@ -414,7 +427,9 @@ impl TrustedIssuer {
         };
         let subject =
             text(&self.config.subject_claim).ok_or(IssuerTokenError::Malformed("no subject"))?;
-        if subject.len() > 255 || is_reserved_subject(subject) || contains_national_id(subject) {
+        // Subjects are stored where they may be at most 255 characters, prefix included.
+        let too_long = subject.len() + self.config.name.len() + 1 > 255;
+        if too_long || is_reserved_subject(subject) || contains_national_id(subject) {
             return Err(IssuerTokenError::ReservedSubject);
         }
         let (organisation_numbers, supplier) = self.organisation(&claims)?;
@@ -426,7 +441,7 @@ impl TrustedIssuer {
             .map(str::to_owned);
         Ok(ExternalIdentity {
             issuer: self.config.issuer.clone(),
-            subject: subject.to_owned(),
+            subject: format!("{}:{subject}", self.config.name),
             client: text(&self.config.client_claim)
                 .filter(|client| client.len() <= 255)
                 .map(str::to_owned),
