@@ -312,43 +312,7 @@ impl TrustedIssuer {
             ),
             _ => None,
         };
-        let settings = config.keys;
-        let policy = CachePolicy {
-            ttl: Duration::from_secs(settings.ttl_seconds),
-            refetch_interval: Duration::from_secs(settings.refetch_interval_seconds),
-            fetch_timeout: Duration::from_secs(settings.fetch_timeout_seconds.clamp(1, 30)),
-        };
-        let keys = match (config.discovery, &config.jwks_file) {
-            (Discovery::None, Some(file)) => {
-                let path = base.join(file);
-                let document = std::fs::read(&path).map_err(|error| {
-                    fail(&format!(
-                        "jwks_file {} cannot be read: {error}",
-                        path.display()
-                    ))
-                })?;
-                let keys = jwks::parse_key_set(&document)
-                    .map_err(|error| fail(&format!("jwks_file: {error}")))?;
-                if keys.is_empty() {
-                    return Err(fail("jwks_file holds no usable public signing key"));
-                }
-                KeyCache::fixed(keys)
-            }
-            (Discovery::None, None) => {
-                return Err(fail("discovery none needs a jwks_file"));
-            }
-            (_, Some(_)) => {
-                return Err(fail("jwks_file is used only with discovery none"));
-            }
-            (discovery, None) => KeyCache::discovered(
-                KeySource::Discovery {
-                    url: well_known(&config.issuer, discovery)
-                        .ok_or_else(|| fail("issuer is not a URL"))?,
-                    issuer: config.issuer.clone(),
-                },
-                policy,
-            ),
-        };
+        let keys = key_cache(&config, base).map_err(|reason| fail(&reason))?;
         Ok(TrustedIssuer {
             config,
             fixed_organisation,
@@ -501,6 +465,42 @@ impl TrustedIssuer {
         }
         Ok(roles.into_iter().collect())
     }
+}
+
+/// The issuer's keys: read from its JWKS file, or a cache filled through its discovery document.
+fn key_cache(config: &IssuerConfig, base: &Path) -> Result<KeyCache, String> {
+    let settings = config.keys;
+    let policy = CachePolicy {
+        ttl: Duration::from_secs(settings.ttl_seconds),
+        refetch_interval: Duration::from_secs(settings.refetch_interval_seconds),
+        fetch_timeout: Duration::from_secs(settings.fetch_timeout_seconds.clamp(1, 30)),
+    };
+    Ok(match (config.discovery, &config.jwks_file) {
+        (Discovery::None, Some(file)) => {
+            let path = base.join(file);
+            let document = std::fs::read(&path)
+                .map_err(|error| format!("jwks_file {} cannot be read: {error}", path.display()))?;
+            let keys =
+                jwks::parse_key_set(&document).map_err(|error| format!("jwks_file: {error}"))?;
+            if keys.is_empty() {
+                return Err("jwks_file holds no usable public signing key".into());
+            }
+            KeyCache::fixed(keys)
+        }
+        (Discovery::None, None) => {
+            return Err("discovery none needs a jwks_file".into());
+        }
+        (_, Some(_)) => {
+            return Err("jwks_file is used only with discovery none".into());
+        }
+        (discovery, None) => KeyCache::discovered(
+            KeySource::Discovery {
+                url: well_known(&config.issuer, discovery).ok_or("issuer is not a URL")?,
+                issuer: config.issuer.clone(),
+            },
+            policy,
+        ),
+    })
 }
 
 /// The organisation number of an ISO 6523 party as Maskinporten writes it: authority
