@@ -158,7 +158,13 @@ async fn a_maskinporten_token_is_refused_when_it_should_be() {
     let mut expired = claims();
     expired["iat"] = json!(now() - 600);
     expired["exp"] = json!(now() - 300);
+    let mut bound = claims();
+    bound["cnf"] = json!({"jkt": SigningKey::generate("client").thumbprint()});
     let refused = [
+        (
+            "a DPoP-bound token sent as Bearer",
+            key.sign("at+jwt", &bound),
+        ),
         ("a wrong audience", key.sign("at+jwt", &wrong_audience)),
         ("an expired token", key.sign("at+jwt", &expired)),
         ("alg none", unsigned(&claims())),
