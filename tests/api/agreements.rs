@@ -356,6 +356,7 @@ async fn the_feedback_ends_on_the_day_after_the_period_runs_out() {
             actor_organisation_id: None,
             request_id: "sweep".into(),
             traceparent: None,
+            provenance: samhandling_domain::audit::Provenance::default(),
         };
         let mut conn = t.database.connect();
         in_transaction(&mut conn, |conn| {

@@ -164,6 +164,7 @@ async fn background_work_and_the_read_audit_never_take_a_request_connection() {
         resource_type: samhandling_domain::audit::ResourceType::Referral,
         resource_id: uuid::Uuid::now_v7(),
         request_id: "held".into(),
+        provenance: samhandling_domain::audit::Provenance::default(),
     };
     state
         .read_audit

@@ -19,6 +19,7 @@ mod grants;
 mod groups;
 mod health;
 mod idempotency;
+mod issuers;
 mod learning_networks;
 mod metrics;
 mod migrations;

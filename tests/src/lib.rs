@@ -7,6 +7,7 @@
 pub mod database;
 pub mod disclosure;
 pub mod groups;
+pub mod issuer;
 pub mod logs;
 pub mod metrics;
 pub mod receiver;
@@ -47,6 +48,9 @@ pub fn token_settings() -> TokenSettings {
         external_trust: samhandling_auth::ExternalTrust::default(),
     }
 }
+
+/// The URL the application under test is addressed by, as DPoP proofs name it.
+pub const PUBLIC_BASE_URL: &str = "https://api.samhandling.test";
 
 /// A database and the application state wired to it.
 pub struct TestApp {
@@ -141,6 +145,40 @@ impl TestApp {
         let mut t = Self::new();
         t.state = web::Data::new(t.state.get_ref().clone().with_policies(policies));
         t
+    }
+
+    /// As [`TestApp::new`], trusting the issuers `issuers` describes (the shape of
+    /// `TRUSTED_ISSUERS_FILE`), served at [`PUBLIC_BASE_URL`].
+    pub fn trusting(issuers: &Value) -> TestApp {
+        let mut t = Self::new();
+        let file: samhandling_auth::issuers::IssuersFile =
+            serde_json::from_value(issuers.clone()).expect("the issuers file parses");
+        let issuers =
+            samhandling_auth::issuers::TrustedIssuers::new(file, std::path::Path::new("."))
+                .expect("the issuers are valid");
+        let policies = Policies {
+            public_base_url: Some(PUBLIC_BASE_URL.into()),
+            ..Policies::default()
+        };
+        t.state = web::Data::new(
+            t.state
+                .get_ref()
+                .clone()
+                .with_issuers(issuers)
+                .with_policies(policies),
+        );
+        t
+    }
+
+    /// Gives the organisation `id` the organisation number `number`, directly.
+    pub fn set_organisation_number(&self, id: Uuid, number: &str) {
+        use diesel::prelude::*;
+        use samhandling_persistence::schema::organisations::dsl;
+        let mut conn = self.state.database.pool().connection().expect("connects");
+        diesel::update(dsl::organisations.find(id))
+            .set(dsl::organisation_number.eq(number))
+            .execute(&mut *conn)
+            .expect("updates");
     }
 
     /// As [`TestApp::new`], with policies that let webhooks reach a receiver on 127.0.0.1.

@@ -3,6 +3,9 @@
 //! authenticate deliveries. No HTTP and no storage here: the HTTP layer extracts the token,
 //! storage keeps the hashes.
 
+pub mod dpop;
+pub mod issuers;
+pub mod jwks;
 pub mod secrets;
 pub mod tokens;
 pub mod webhook_signatures;

@@ -63,6 +63,12 @@ pub struct ExternalTrust {
 /// The subject of tokens for API clients, `client:<id>`: only the token endpoint issues those.
 pub const CLIENT_SUBJECT_PREFIX: &str = "client:";
 
+/// Subjects only Samhandling itself names: an external issuer's token may pose as neither the
+/// system nor an API client.
+pub(crate) fn is_reserved_subject(subject: &str) -> bool {
+    is_system_subject(subject) || subject.starts_with(CLIENT_SUBJECT_PREFIX)
+}
+
 /// Subjects the audit trail uses for the system itself; no token may pose as them.
 fn is_system_subject(subject: &str) -> bool {
     subject == "anonymous" || subject.starts_with("system:")
@@ -158,7 +164,7 @@ impl std::fmt::Debug for TokenService {
 }
 
 /// Tolerated clock difference between issuer and Samhandling.
-const LEEWAY_SECONDS: u64 = 30;
+pub(crate) const LEEWAY_SECONDS: u64 = 30;
 
 impl TokenService {
     /// Builds the service; fails only when the public key cannot be read.

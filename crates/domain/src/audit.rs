@@ -103,6 +103,21 @@ wire_enum! {
     }
 }
 
+/// Who vouched for the actor, when a trusted issuer's token named it: what the issuer said about
+/// the client system, the organisation and the vendor acting for it. Empty for Samhandling's own
+/// tokens, the public and system jobs. Never holds a national identity number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// The client system (`client_id`).
+    pub client: Option<String>,
+    /// The organisation number the token named.
+    pub organisation_number: Option<String>,
+    /// The organisation number of the vendor acting for that organisation.
+    pub supplier_number: Option<String>,
+    /// The token's issuer (`iss`).
+    pub issuer: Option<String>,
+}
+
 /// An event about to be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAuditEvent {
@@ -118,6 +133,8 @@ pub struct NewAuditEvent {
     pub resource_id: Uuid,
     /// The request that did it, to join with access logs.
     pub request_id: String,
+    /// Who vouched for the actor.
+    pub provenance: Provenance,
 }
 
 /// The audit event of a creation, while the record has no id yet: the id is all that is missing,
@@ -133,6 +150,8 @@ pub struct Creation {
     pub resource_type: ResourceType,
     /// The request that did it.
     pub request_id: String,
+    /// Who vouched for the actor.
+    pub provenance: Provenance,
 }
 
 impl Creation {
@@ -145,6 +164,7 @@ impl Creation {
             resource_type: self.resource_type,
             resource_id,
             request_id: self.request_id.clone(),
+            provenance: self.provenance.clone(),
         }
     }
 }
@@ -161,6 +181,8 @@ pub struct Actor {
     /// The request's W3C `traceparent`, passed on to the webhook deliveries it causes; none for
     /// the system's own work.
     pub traceparent: Option<String>,
+    /// Who vouched for the actor.
+    pub provenance: Provenance,
 }
 
 impl Actor {
@@ -178,6 +200,7 @@ impl Actor {
             resource_type,
             resource_id,
             request_id: self.request_id.clone(),
+            provenance: self.provenance.clone(),
         }
     }
 }
@@ -192,7 +215,11 @@ impl Actor {
     "action": "created",
     "resource_type": "organisation",
     "resource_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a64",
-    "request_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a65"
+    "request_id": "0192f0c1-5b7a-7cc3-9a40-2f1d3c4b5a65",
+    "actor_client": "5d3a1f0e-4c2b-4e8a-9f6d-1b2c3d4e5f60",
+    "actor_organisation_number": "974760673",
+    "actor_supplier_number": "991825827",
+    "actor_issuer": "https://maskinporten.no/"
 }))]
 pub struct AuditEvent {
     /// Identifier (UUIDv7).
@@ -211,6 +238,14 @@ pub struct AuditEvent {
     pub resource_id: Uuid,
     /// The request that did it.
     pub request_id: String,
+    /// The client system the token's issuer named, when a trusted issuer's token was used.
+    pub actor_client: Option<String>,
+    /// The organisation number the token named (the organisation above, as the issuer knows it).
+    pub actor_organisation_number: Option<String>,
+    /// The organisation number of the vendor acting for that organisation, when one did.
+    pub actor_supplier_number: Option<String>,
+    /// The issuer of the token (`iss`); none for Samhandling's own tokens.
+    pub actor_issuer: Option<String>,
 }
 
 /// Filters an administrator can apply to the trail; every one is optional and they combine with AND.

@@ -4,14 +4,20 @@
 
 use crate::context::{RequestId, TraceContext};
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::external::{self, Presented, Scheme};
+use crate::state::{AppState, Policies};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use samhandling_domain::audit::{Actor, AuditAction, NewAuditEvent, ResourceType};
+use samhandling_auth::issuers::{claimed_issuer, TrustedIssuer};
+use samhandling_domain::audit::{Actor, AuditAction, NewAuditEvent, Provenance, ResourceType};
 use samhandling_domain::{Caller, Role};
 use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// The header carrying a DPoP proof (RFC 9449).
+const DPOP_HEADER: header::HeaderName = header::HeaderName::from_static("dpop");
 use uuid::Uuid;
 
 /// Which roles an operation admits.
@@ -62,6 +68,8 @@ pub struct Authorized<P: Policy = AnyRole> {
     pub request_id: RequestId,
     /// The request's `traceparent`, passed on to the webhook deliveries it causes.
     traceparent: Option<String>,
+    /// What a trusted issuer said about the caller, for the audit trail.
+    provenance: Provenance,
     policy: PhantomData<P>,
 }
 
@@ -73,6 +81,7 @@ impl<P: Policy> Authorized<P> {
             actor_organisation_id: Some(self.caller.organisation_id.uuid()),
             request_id: self.request_id.0.clone(),
             traceparent: self.traceparent.clone(),
+            provenance: self.provenance.clone(),
         }
     }
 
@@ -118,10 +127,15 @@ impl<P: Policy> Authorized<P> {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::Internal("application state is not configured".into()))?;
+/// What the request's credentials are: one of Samhandling's own tokens (or the single external
+/// key's), already checked, or a trusted issuer's token, to be checked asynchronously (its keys
+/// may need fetching, its DPoP proof remembering).
+enum Credentials {
+    Own(Caller),
+    External(Arc<TrustedIssuer>, Presented),
+}
+
+fn credentials(req: &HttpRequest, state: &AppState) -> Result<Credentials, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -129,16 +143,69 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let value = value
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the Authorization header is malformed".into()))?;
-    let token = value
+    let (scheme, token) = value
         .split_once(' ')
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim())
-        .filter(|token| !token.is_empty())
-        .ok_or_else(|| ApiError::Unauthorized("the Authorization scheme must be Bearer".into()))?;
+        .and_then(|(scheme, token)| {
+            let scheme = if scheme.eq_ignore_ascii_case("bearer") {
+                Scheme::Bearer
+            } else if scheme.eq_ignore_ascii_case("dpop") {
+                Scheme::Dpop
+            } else {
+                return None;
+            };
+            Some((scheme, token.trim()))
+        })
+        .filter(|(_, token)| !token.is_empty())
+        .ok_or_else(|| {
+            ApiError::Unauthorized("the Authorization scheme must be Bearer or DPoP".into())
+        })?;
+    let trusted = claimed_issuer(token).and_then(|issuer| state.issuers.find(&issuer));
+    if let Some(issuer) = trusted {
+        let mut proofs = req.headers().get_all(DPOP_HEADER);
+        let proof = proofs.next().map(|first| {
+            let only = proofs.next().is_none();
+            first
+                .to_str()
+                .ok()
+                .filter(|_| only)
+                .map(str::to_owned)
+                .ok_or(())
+        });
+        return Ok(Credentials::External(
+            issuer,
+            Presented {
+                scheme,
+                token: token.to_owned(),
+                proof,
+                method: req.method().as_str().to_owned(),
+                url: public_url(req, &state.policies),
+            },
+        ));
+    }
+    if scheme == Scheme::Dpop {
+        return Err(ApiError::DpopRefused {
+            error: "invalid_token",
+            detail: "only the tokens of trusted issuers that bind them to a key are sent as DPoP"
+                .into(),
+        });
+    }
     state
         .tokens
         .verify(token)
+        .map(Credentials::Own)
         .map_err(|error| ApiError::Unauthorized(error.to_string()))
+}
+
+/// The request's URL as the client addressed it, for a DPoP proof's `htu`: behind a load
+/// balancer the configured public base URL, else what the connection says.
+fn public_url(req: &HttpRequest, policies: &Policies) -> String {
+    let path = req.path();
+    if let Some(base) = &policies.public_base_url {
+        format!("{}{path}", base.trim_end_matches('/'))
+    } else {
+        let info = req.connection_info();
+        format!("{}://{}{path}", info.scheme(), info.host())
+    }
 }
 
 impl<P: Policy> FromRequest for Authorized<P> {
@@ -147,7 +214,25 @@ impl<P: Policy> FromRequest for Authorized<P> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let verified = authenticate(req).and_then(|caller| {
+        let presented = state
+            .as_ref()
+            .ok_or_else(|| ApiError::Internal("application state is not configured".into()))
+            .and_then(|state| credentials(req, state));
+        let request_id = RequestId::from_request_sync(req);
+        let traceparent = req
+            .extensions()
+            .get::<TraceContext>()
+            .map(TraceContext::traceparent);
+        Box::pin(async move {
+            let presented = presented?;
+            let state = state
+                .ok_or_else(|| ApiError::Internal("application state is not configured".into()))?;
+            let (caller, provenance) = match presented {
+                Credentials::Own(caller) => (caller, Provenance::default()),
+                Credentials::External(issuer, presented) => {
+                    external::authenticate(&state, issuer, presented).await?
+                }
+            };
             if !caller.has_any_role(P::ROLES) {
                 let needed: Vec<&str> = P::ROLES.iter().map(|role| role.as_str()).collect();
                 return Err(ApiError::Forbidden(format!(
@@ -155,22 +240,12 @@ impl<P: Policy> FromRequest for Authorized<P> {
                     needed.join(", ")
                 )));
             }
-            Ok(caller)
-        });
-        let request_id = RequestId::from_request_sync(req);
-        let traceparent = req
-            .extensions()
-            .get::<TraceContext>()
-            .map(TraceContext::traceparent);
-        Box::pin(async move {
-            let caller = verified?;
-            let state = state
-                .ok_or_else(|| ApiError::Internal("application state is not configured".into()))?;
             state.directory.admit(&state.database, &caller).await?;
             Ok(Authorized {
                 caller,
                 request_id,
                 traceparent,
+                provenance,
                 policy: PhantomData,
             })
         })

@@ -12,7 +12,7 @@
 use crate::db::Database;
 use crate::error::ApiError;
 use samhandling_auth::CLIENT_SUBJECT_PREFIX;
-use samhandling_domain::organisation::OrganisationKind;
+use samhandling_domain::organisation::{OrganisationKind, OrganisationNumber};
 use samhandling_domain::role::misfit;
 use samhandling_domain::Caller;
 use samhandling_persistence::{api_clients, organisations};
@@ -31,6 +31,9 @@ pub struct Directory {
     kinds: RwLock<HashMap<Uuid, OrganisationKind>>,
     /// Per client: the organisation it acts for while active (`None` when revoked or unknown).
     clients: RwLock<HashMap<Uuid, (Option<Uuid>, Instant)>>,
+    /// Per organisation number: the organisation holding it. The operator may move or clear a
+    /// number, so it is read again after [`CLIENT_RECHECK`] like a client's standing.
+    numbers: RwLock<HashMap<OrganisationNumber, (Uuid, Instant)>>,
 }
 
 impl Default for Directory {
@@ -46,6 +49,7 @@ impl Directory {
             client_recheck,
             kinds: RwLock::default(),
             clients: RwLock::default(),
+            numbers: RwLock::default(),
         }
     }
 
@@ -80,6 +84,44 @@ impl Directory {
             }
         }
         Ok(())
+    }
+
+    /// The first of `numbers` an organisation in the directory holds, with that organisation;
+    /// `None` when it holds none of them.
+    pub async fn organisation_by_number(
+        &self,
+        database: &Database,
+        numbers: &[OrganisationNumber],
+    ) -> Result<Option<(OrganisationNumber, Uuid)>, ApiError> {
+        for number in numbers {
+            let remembered = self
+                .numbers
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(number)
+                .filter(|(_, read_at)| read_at.elapsed() < self.client_recheck)
+                .map(|(id, _)| *id);
+            if let Some(id) = remembered {
+                return Ok(Some((number.clone(), id)));
+            }
+            let wanted = number.clone();
+            let found = crate::db::run(database, move |conn| {
+                Ok(organisations::find_by_organisation_number(conn, &wanted)?)
+            })
+            .await?;
+            if let Some(found) = found {
+                self.kinds
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(found.id, found.kind);
+                self.numbers
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(number.clone(), (found.id, Instant::now()));
+                return Ok(Some((number.clone(), found.id)));
+            }
+        }
+        Ok(None)
     }
 
     async fn kind_of(

@@ -11,6 +11,9 @@ use samhandling_usecases::UseCaseError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// The algorithms a DPoP proof may be signed with, as the `DPoP` challenge lists them.
+pub const DPOP_ALGORITHMS: &str = "ES256 ES384 RS256 PS256";
+
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -93,6 +96,15 @@ pub enum ApiError {
     /// No valid bearer token.
     #[error("{0}")]
     Unauthorized(String),
+    /// A DPoP-bound request (RFC 9449) refused: `error` is `invalid_dpop_proof` for the proof,
+    /// `invalid_token` for the token; answered 401 with a `DPoP` challenge.
+    #[error("{detail}")]
+    DpopRefused {
+        /// The RFC 9449 error code.
+        error: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
     /// The token's roles do not allow the operation.
     #[error("{0}")]
     Forbidden(String),
@@ -184,7 +196,9 @@ impl ApiError {
     fn kind(&self) -> (&'static str, &'static str) {
         match self {
             ApiError::BadRequest { .. } => ("bad-request", "The request is malformed"),
-            ApiError::Unauthorized(_) => ("unauthorized", "Authentication is required"),
+            ApiError::Unauthorized(_) | ApiError::DpopRefused { .. } => {
+                ("unauthorized", "Authentication is required")
+            }
             ApiError::Forbidden(_) => ("forbidden", "The operation is not allowed for this caller"),
             ApiError::NotFound | ApiError::MissingReference(_) => ("not-found", "Not found"),
             ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
@@ -214,6 +228,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest { detail, .. }
             | ApiError::Unauthorized(detail)
+            | ApiError::DpopRefused { detail, .. }
             | ApiError::Forbidden(detail)
             | ApiError::Conflict(detail)
             | ApiError::IllegalTransition { detail, .. }
@@ -282,6 +297,13 @@ impl ApiError {
                     format!("Bearer realm=\"samhandling\", error=\"invalid_token\", error_description=\"{description}\""),
                 ));
             }
+            ApiError::DpopRefused { error, detail } => {
+                let description = detail.replace('"', "'");
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!("DPoP error=\"{error}\", error_description=\"{description}\", algs=\"{DPOP_ALGORITHMS}\""),
+                ));
+            }
             ApiError::MethodNotAllowed(allowed) if !allowed.is_empty() => {
                 let allow: Vec<&str> = allowed.iter().map(Method::as_str).collect();
                 response.insert_header((header::ALLOW, allow.join(", ")));
@@ -307,7 +329,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized(_) | ApiError::DpopRefused { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::MissingReference(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,

@@ -9,6 +9,7 @@ pub mod demo_token;
 pub mod directory;
 pub mod error;
 pub mod etag;
+pub mod external;
 pub mod idempotency;
 pub mod input;
 pub mod metrics;

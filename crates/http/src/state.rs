@@ -8,6 +8,7 @@ use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::metrics::{Metrics, MetricsError};
 use crate::read_audit::ReadAudit;
+use samhandling_auth::issuers::TrustedIssuers;
 use samhandling_auth::TokenService;
 use samhandling_domain::referral::RetentionPolicy;
 use samhandling_persistence::Pools;
@@ -33,6 +34,9 @@ pub struct Policies {
     pub development: Development,
     /// How long personal data is kept, shown to the centre as each referral's `erasure_due_at`.
     pub retention: RetentionPolicy,
+    /// The URL clients address the API by (`PUBLIC_BASE_URL`), e.g. behind a load balancer; DPoP
+    /// proofs name it in `htu`. `None` takes the scheme and host the request arrived with.
+    pub public_base_url: Option<String>,
 }
 
 /// Whether the server runs in development mode, which trades safety for convenience.
@@ -71,6 +75,7 @@ impl Default for Policies {
             webhook_allow_private_targets: false,
             development: Development::Off,
             retention: RetentionPolicy::default(),
+            public_base_url: None,
         }
     }
 }
@@ -84,6 +89,8 @@ pub struct AppState {
     pub read_audit: ReadAudit,
     /// Verifies and issues bearer tokens.
     pub tokens: TokenService,
+    /// The trusted issuers whose tokens are accepted beside Samhandling's own.
+    pub issuers: TrustedIssuers,
     /// Signs pagination cursors, so a tampered cursor is recognised.
     pub cursor_key: [u8; 32],
     /// Hashes client addresses for rate limiting, so no address is stored.
@@ -154,6 +161,7 @@ impl AppState {
             database: Database::new(pools.requests.clone(), metrics.turns()),
             read_audit: ReadAudit::start(pools.read_audit.clone(), metrics.read_audit()),
             tokens,
+            issuers: TrustedIssuers::default(),
             cursor_key: derive_key(b"samhandling pagination cursor v1", token_secret),
             client_key: derive_key(b"samhandling client address v1", token_secret),
             policies: Policies::default(),
@@ -168,6 +176,13 @@ impl AppState {
     #[must_use]
     pub fn with_references(mut self, references: References) -> AppState {
         self.references = references;
+        self
+    }
+
+    /// The same state trusting `issuers`.
+    #[must_use]
+    pub fn with_issuers(mut self, issuers: TrustedIssuers) -> AppState {
+        self.issuers = issuers;
         self
     }
 

@@ -23,6 +23,7 @@ pub fn sweep(db: &Db) -> Result<usize, UseCaseError> {
         actor_organisation_id: None,
         request_id: format!("agreement-periods-{}", Uuid::now_v7()),
         traceparent: None,
+        provenance: samhandling_domain::audit::Provenance::default(),
     };
     db.with_connection(|conn| {
         in_transaction(conn, |conn| {

@@ -23,6 +23,7 @@ pub fn sweep(db: &Db, today: NaiveDate) -> Result<usize, UseCaseError> {
         actor_organisation_id: None,
         request_id: format!("overdue-actions-{}", Uuid::now_v7()),
         traceparent: None,
+        provenance: samhandling_domain::audit::Provenance::default(),
     };
     db.with_connection(|conn| {
         in_batches(conn, |conn| {

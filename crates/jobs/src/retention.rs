@@ -14,7 +14,7 @@ use samhandling_domain::audit::Actor;
 use samhandling_domain::referral::RetentionPolicy;
 use samhandling_domain::webhook::{ReferralErasureDue, WebhookEvent};
 use samhandling_persistence::{
-    idempotency, rate_limits, referrals, webhooks, Db, PgConnection, StoreError,
+    dpop_proofs, idempotency, rate_limits, referrals, webhooks, Db, PgConnection, StoreError,
 };
 use samhandling_usecases::referrals as usecases;
 use samhandling_usecases::{Context, SystemClock, UseCaseError};
@@ -34,6 +34,8 @@ pub struct SweepReport {
     pub idempotency_keys: usize,
     /// Old rate-limit windows forgotten.
     pub rate_limit_windows: usize,
+    /// DPoP proofs past the time they could be replayed, forgotten.
+    pub dpop_proofs: usize,
     /// Delivered and abandoned webhook deliveries past [`DELIVERY_LOG_DAYS`] forgotten.
     pub deliveries: usize,
 }
@@ -57,6 +59,7 @@ fn sweep_on(
         actor_organisation_id: None,
         request_id: format!("retention-{}", Uuid::now_v7()),
         traceparent: None,
+        provenance: samhandling_domain::audit::Provenance::default(),
     };
     let mut report = SweepReport {
         notices: in_batches(conn, |conn| -> Result<usize, StoreError> {
@@ -88,6 +91,7 @@ fn sweep_on(
     report.expired = expired;
     report.idempotency_keys = idempotency::purge_expired(conn)?;
     report.rate_limit_windows = rate_limits::purge_before(conn, Utc::now() - TimeDelta::hours(2))?;
+    report.dpop_proofs = dpop_proofs::purge_expired(conn)?;
     report.deliveries =
         webhooks::purge_finished_before(conn, Utc::now() - TimeDelta::days(DELIVERY_LOG_DAYS))?;
     Ok(report)

@@ -7,7 +7,7 @@ use crate::schema::audit_events;
 use crate::statement::statement;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use samhandling_domain::audit::{AuditEvent, AuditFilter, NewAuditEvent};
+use samhandling_domain::audit::{AuditEvent, AuditFilter, NewAuditEvent, Provenance};
 use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
@@ -22,6 +22,10 @@ struct AuditEventRow {
     resource_type: String,
     resource_id: Uuid,
     request_id: String,
+    actor_client: Option<String>,
+    actor_organisation_number: Option<String>,
+    actor_supplier_number: Option<String>,
+    actor_issuer: Option<String>,
 }
 
 impl TryFrom<AuditEventRow> for AuditEvent {
@@ -37,6 +41,10 @@ impl TryFrom<AuditEventRow> for AuditEvent {
             resource_type: parse_stored(&row.resource_type)?,
             resource_id: row.resource_id,
             request_id: row.request_id,
+            actor_client: row.actor_client,
+            actor_organisation_number: row.actor_organisation_number,
+            actor_supplier_number: row.actor_supplier_number,
+            actor_issuer: row.actor_issuer,
         })
     }
 }
@@ -52,6 +60,10 @@ pub fn record(conn: &mut PgConnection, event: &NewAuditEvent) -> Result<(), Stor
             audit_events::resource_type.eq(event.resource_type.as_str()),
             audit_events::resource_id.eq(event.resource_id),
             audit_events::request_id.eq(&event.request_id),
+            audit_events::actor_client.eq(&event.provenance.client),
+            audit_events::actor_organisation_number.eq(&event.provenance.organisation_number),
+            audit_events::actor_supplier_number.eq(&event.provenance.supplier_number),
+            audit_events::actor_issuer.eq(&event.provenance.issuer),
         ))
         .execute(conn)?;
     Ok(())
@@ -95,8 +107,10 @@ pub fn record_if_exists(
     };
     let written = diesel::sql_query(format!(
         "INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, \
-             resource_id, request_id) \
-         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM {table} WHERE id = $6)"
+             resource_id, request_id, actor_client, actor_organisation_number, \
+             actor_supplier_number, actor_issuer) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 \
+         WHERE EXISTS (SELECT 1 FROM {table} WHERE id = $6)"
     ))
     .bind::<diesel::sql_types::Uuid, _>(Uuid::now_v7())
     .bind::<diesel::sql_types::Text, _>(&event.actor)
@@ -105,6 +119,14 @@ pub fn record_if_exists(
     .bind::<diesel::sql_types::Text, _>(event.resource_type.as_str())
     .bind::<diesel::sql_types::Uuid, _>(event.resource_id)
     .bind::<diesel::sql_types::Text, _>(&event.request_id)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(&event.provenance.client)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(
+        &event.provenance.organisation_number,
+    )
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(
+        &event.provenance.supplier_number,
+    )
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(&event.provenance.issuer)
     .execute(conn)?;
     Ok(written == 1)
 }
@@ -112,8 +134,10 @@ pub fn record_if_exists(
 /// Many events as one statement of fixed text (its arrays carry the rows), so it stays prepared
 /// whatever the number of events.
 const RECORD_ALL: &str = "\
-INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id)
-SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[])";
+INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id,
+    actor_client, actor_organisation_number, actor_supplier_number, actor_issuer)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[],
+    $8::text[], $9::text[], $10::text[], $11::text[])";
 
 /// Writes `events` in one statement: for the batches of read events, which commit on their own.
 pub fn record_all(conn: &mut PgConnection, events: &[NewAuditEvent]) -> Result<(), StoreError> {
@@ -142,8 +166,23 @@ pub fn record_all(conn: &mut PgConnection, events: &[NewAuditEvent]) -> Result<(
                 .map(|e| e.request_id.as_str())
                 .collect::<Vec<_>>(),
         )
+        .bind::<Array<Nullable<Text>>, _>(provenance(events, |p| &p.client))
+        .bind::<Array<Nullable<Text>>, _>(provenance(events, |p| &p.organisation_number))
+        .bind::<Array<Nullable<Text>>, _>(provenance(events, |p| &p.supplier_number))
+        .bind::<Array<Nullable<Text>>, _>(provenance(events, |p| &p.issuer))
         .execute(conn)?;
     Ok(())
+}
+
+/// One field of every event's provenance, as a column of [`RECORD_ALL`].
+fn provenance<'a>(
+    events: &'a [NewAuditEvent],
+    field: impl Fn(&'a Provenance) -> &'a Option<String>,
+) -> Vec<Option<&'a str>> {
+    events
+        .iter()
+        .map(|event| field(&event.provenance).as_deref())
+        .collect()
 }
 
 /// The write every batch begins with: a transactional logical-decoding message, which any role

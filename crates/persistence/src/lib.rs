@@ -10,6 +10,7 @@ pub mod audit;
 pub mod coordination;
 pub mod courses;
 pub mod dialogue;
+pub mod dpop_proofs;
 mod error;
 pub mod facilitators;
 pub mod follow_up_actions;

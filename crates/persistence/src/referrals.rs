@@ -272,8 +272,9 @@ WITH centre AS (
     INSERT INTO referral_transitions (id, referral_id, from_status, to_status, actor, actor_organisation_id, occurred_at)
     SELECT $22, id, NULL, 'submitted', $23, $5, $38 FROM referral
 ), audited AS (
-    INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id)
-    SELECT $24, $25, $26, $27, $28, id, $29 FROM referral
+    INSERT INTO audit_events (id, actor, actor_organisation_id, action, resource_type, resource_id, request_id,
+        actor_client, actor_organisation_number, actor_supplier_number, actor_issuer)
+    SELECT $24, $25, $26, $27, $28, id, $29, $40, $41, $42, $43 FROM referral
 )
 SELECT * FROM referral";
 
@@ -387,6 +388,10 @@ fn insert_statement(
         .bind::<Timestamptz, _>(NewKey::expired_before())
         .bind::<Timestamptz, _>(new.created_at)
         .bind::<Text, _>(new.agreed_feedback.as_str())
+        .bind::<Nullable<Text>, _>(&created_event.provenance.client)
+        .bind::<Nullable<Text>, _>(&created_event.provenance.organisation_number)
+        .bind::<Nullable<Text>, _>(&created_event.provenance.supplier_number)
+        .bind::<Nullable<Text>, _>(&created_event.provenance.issuer)
         .get_result(conn)
         .optional()?;
     row.map(Referral::try_from).transpose()

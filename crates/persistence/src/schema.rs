@@ -24,6 +24,10 @@ diesel::table! {
         resource_type -> Text,
         resource_id -> Uuid,
         request_id -> Text,
+        actor_client -> Nullable<Text>,
+        actor_organisation_number -> Nullable<Text>,
+        actor_supplier_number -> Nullable<Text>,
+        actor_issuer -> Nullable<Text>,
     }
 }
 
@@ -168,6 +172,13 @@ diesel::table! {
         meeting_id -> Uuid,
         organisation_id -> Uuid,
         role -> Text,
+    }
+}
+
+diesel::table! {
+    dpop_proofs (replay_key) {
+        replay_key -> Text,
+        expires_at -> Timestamptz,
     }
 }
 
@@ -840,6 +851,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     dialogue_findings,
     dialogue_meetings,
     dialogue_participants,
+    dpop_proofs,
     enrolments,
     facilitators,
     follow_up_actions,

@@ -2,6 +2,7 @@
 //! output or logs.
 
 use chrono::TimeDelta;
+use samhandling_auth::issuers::{IssuerConfigError, TrustedIssuers};
 use samhandling_auth::{ExternalTrust, TokenSettings};
 use samhandling_domain::referral::RetentionPolicy;
 use samhandling_domain::webhook::RetryPolicy;
@@ -32,6 +33,9 @@ pub enum ConfigError {
     /// The public key file cannot be read.
     #[error("JWT_PUBLIC_KEY_FILE cannot be read: {0}")]
     PublicKey(std::io::Error),
+    /// The trusted issuers' file is missing, malformed, or names something unusable.
+    #[error("TRUSTED_ISSUERS_FILE: {0}")]
+    Issuers(#[from] IssuerConfigError),
     /// The published development secret would sign tokens for a server others can reach.
     #[error("without JWT_SECRET, development mode signs with a published secret and may only bind a loopback address; set JWT_SECRET or BIND_ADDR=127.0.0.1:…")]
     DevSecretBeyondLoopback,
@@ -53,6 +57,8 @@ pub struct Config {
     pub metrics_bind: Option<String>,
     /// Token signing and checking.
     pub tokens: TokenSettings,
+    /// The trusted issuers (`TRUSTED_ISSUERS_FILE`), none unless configured.
+    pub issuers: TrustedIssuers,
     /// Origins allowed to call from a browser.
     pub cors_allowed_origins: Vec<String>,
     /// Pool behaviour.
@@ -86,6 +92,7 @@ impl std::fmt::Debug for Config {
             .field("bind_addr", &self.bind_addr)
             .field("metrics_bind", &self.metrics_bind)
             .field("tokens", &self.tokens)
+            .field("issuers", &self.issuers)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("db", &self.db)
             .field("dev_mode", &self.dev_mode)
@@ -274,6 +281,36 @@ fn forwarded_hops(env: &Environment<'_>) -> Result<u8, ConfigError> {
     Ok(u8::try_from(hops).unwrap_or(legacy))
 }
 
+/// `TRUSTED_ISSUERS_FILE`, read and checked; none when unset.
+fn trusted_issuers(env: &Environment<'_>) -> Result<TrustedIssuers, ConfigError> {
+    Ok(env
+        .var("TRUSTED_ISSUERS_FILE")
+        .map(|path| TrustedIssuers::from_file(std::path::Path::new(path.trim())))
+        .transpose()?
+        .unwrap_or_default())
+}
+
+/// `PUBLIC_BASE_URL`: the scheme, host and optional path prefix clients address the API by.
+fn public_base_url(env: &Environment<'_>) -> Result<Option<String>, ConfigError> {
+    let Some(value) = env.var("PUBLIC_BASE_URL") else {
+        return Ok(None);
+    };
+    let invalid = || ConfigError::Invalid {
+        name: "PUBLIC_BASE_URL",
+        reason: "must be an http(s) URL without query or fragment, e.g. https://api.example.no"
+            .into(),
+    };
+    let url = url::Url::parse(value.trim()).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(invalid());
+    }
+    Ok(Some(url.as_str().trim_end_matches('/').to_owned()))
+}
+
 /// Whether `bind_addr` listens on loopback only.
 fn is_loopback(bind_addr: &str) -> bool {
     bind_addr
@@ -327,6 +364,7 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
         bind_addr,
         metrics_bind,
         tokens,
+        issuers: trusted_issuers(env)?,
         cors_allowed_origins: env
             .var("CORS_ALLOWED_ORIGINS")
             .map(|value| {
@@ -356,6 +394,7 @@ pub fn load(env: &Environment<'_>) -> Result<Config, ConfigError> {
             webhook_allow_private_targets: allow_private_targets,
             development,
             retention,
+            public_base_url: public_base_url(env)?,
         },
         delivery: DeliverySettings {
             poll_interval: duration(env, "WEBHOOK_POLL_INTERVAL", Duration::from_secs(1))?,
@@ -623,5 +662,57 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn the_documented_issuers_file_loads_and_a_broken_one_stops_the_start() {
+        let example = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/trusted-issuers.example.json"
+        );
+        let config = load(&env(&[URL, STRONG, ("TRUSTED_ISSUERS_FILE", example)]))
+            .expect("the documented example is valid");
+        assert!(config.issuers.find("https://maskinporten.no/").is_some());
+        assert!(config
+            .issuers
+            .find("https://helseid-sts.nhn.no")
+            .is_some_and(|helseid| helseid.requires_dpop()));
+
+        let directory = std::env::temp_dir().join(format!("issuers-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&directory).expect("a temporary directory");
+        let broken = directory.join("issuers.json");
+        std::fs::write(
+            &broken,
+            r#"{"issuers": [{"name": "mp", "issuer": "https://maskinporten.no/",
+                "discovery": "oauth_authorization_server", "audiences": ["a"],
+                "organisation": {"from": "maskinporten_consumer"},
+                "roles": {"grants": {"x:admin": ["admin"]}}}]}"#,
+        )
+        .expect("writes");
+        let refused = load(&env(&[
+            URL,
+            STRONG,
+            ("TRUSTED_ISSUERS_FILE", broken.to_str().expect("utf-8")),
+        ]));
+        assert!(
+            matches!(&refused, Err(ConfigError::Issuers(error)) if error.reason.contains("admin")),
+            "{refused:?}"
+        );
+        assert!(matches!(
+            load(&env(&[
+                URL,
+                STRONG,
+                ("TRUSTED_ISSUERS_FILE", "/nonexistent.json")
+            ])),
+            Err(ConfigError::Issuers(_))
+        ));
+        assert!(matches!(
+            load(&env(&[URL, STRONG, ("PUBLIC_BASE_URL", "api.example.no")])),
+            Err(ConfigError::Invalid {
+                name: "PUBLIC_BASE_URL",
+                ..
+            })
+        ));
+        std::fs::remove_dir_all(directory).ok();
     }
 }

@@ -275,6 +275,7 @@ fn actor(organisation: Option<Uuid>) -> Actor {
         actor_organisation_id: organisation,
         request_id: "demo-data".to_owned(),
         traceparent: None,
+        provenance: samhandling_domain::audit::Provenance::default(),
     }
 }
 

@@ -259,7 +259,8 @@ fn serve() -> Result<(), Failure> {
         .transpose()?;
     let state = web::Data::new(
         AppState::new(&pools, tokens, &config.tokens.secret)?
-            .with_policies(config.policies.clone()),
+            .with_policies(config.policies.clone())
+            .with_issuers(config.issuers.clone()),
     );
     let job_metrics = JobMetrics::register(state.metrics.registry())?;
     let origins = config.cors_allowed_origins.clone();

@@ -47,6 +47,7 @@ pub fn refer(
         actor_organisation_id: actor.actor_organisation_id,
         resource_type: ResourceType::Referral,
         request_id: actor.request_id.clone(),
+        provenance: actor.provenance.clone(),
     };
     let actor = actor.actor.clone();
     let stored =

@@ -404,6 +404,7 @@ async fn authenticate(
             .get::<RequestId>()
             .map_or_else(String::new, |id| id.0.clone()),
         traceparent: None,
+        provenance: samhandling_domain::audit::Provenance::default(),
     };
     let id = found.client.id;
     record::operate_as(state, actor, move |ctx| api_clients::token_issued(ctx, id)).await?;

@@ -112,6 +112,7 @@ async fn create_self_registration(
                 actor_organisation_id: None,
                 request_id: request_id.0,
                 traceparent: None,
+                provenance: samhandling_domain::audit::Provenance::default(),
             };
             let ctx = &mut Context::new(conn, &public, &SystemClock);
             let reference = usecases::register_self(ctx, &references, &request)?;
