@@ -197,6 +197,7 @@ diesel::table! {
         enrolment_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         confirmed_at -> Nullable<Timestamptz>,
+        facilitator -> Text,
     }
 }
 
@@ -525,6 +526,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        facilitator -> Text,
     }
 }
 
