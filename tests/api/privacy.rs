@@ -236,10 +236,7 @@ async fn a_sweep_takes_more_due_referrals_than_a_batch_ended_and_idle_alike() {
     .execute(&mut t.database.connect())
     .unwrap();
     let swept = retention::sweep(t.state.database.pool(), &policy).unwrap();
-    assert_eq!(
-        (swept.notices, swept.expired, swept.erased),
-        (0, 10, 120)
-    );
+    assert_eq!((swept.notices, swept.expired, swept.erased), (0, 10, 120));
     assert!(tables_containing(&t.database, "Avsluttet").is_empty());
     assert!(tables_containing(&t.database, "Glemt").is_empty());
     assert!(!tables_containing(&t.database, "Fersk").is_empty());
