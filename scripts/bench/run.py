@@ -23,6 +23,13 @@ doing the same SQL work straight against PostgreSQL, in its default simple proto
              governor, over a county of 40 municipalities with ten years of dialogue, needs,
              referrals and courses (county-seed.sql)  vs  the statements picture.rs runs for it
              (pgbench-overview.sql), its read event included
+  newer      over county-seed.sql's county with newer-seed.sql's evaluations, 2,000 facilitators
+             of 350 municipalities and 300,000 network-meeting logs over the same ten years: a
+             municipality's dialogue timeline (pages of 20, as its county's governor), a centre's
+             list of its facilitators' logs (pages of 50 by cursor, as a competence adviser), the
+             network-meeting statistics and the dialogue statistics  vs  the statements each runs
+             (pgbench-timeline.sql, pgbench-network-logs.sql, pgbench-network-statistics.sql,
+             pgbench-dialogue-statistics.sql), each row with its p99 goal and whether it was met
   webhooks   webhook delivery to 50 receivers of which 5 hang (scripts/bench/webhooks.py), one
              municipality subscribed 50 times: a burst of 200 moves (10,000 deliveries) and a
              steady 2 moves/s, each with the deliveries/s the 45 prompt receivers acknowledged,
@@ -34,16 +41,19 @@ pgbench twins, after seeding BENCH_ROWS referrals, the long part), `groups` (sug
 statistics and their twins: groups-seed.sql adds BENCH_ROWS / 200 groups, at least 250, and
 BENCH_ROWS / 5 places, with their intakes and sessions, to the BENCH_ROWS database `wrk` seeded,
 or seeds that database itself when `wrk` does not run; about 6 minutes at 1M rows on its own) and
-`webhooks` (a second of seeding, under a minute of measuring; needs no wrk) and `coordination` (the
-county overview and its twins on a database of its own, about a minute). Unset, all four run.
+`webhooks` (a second of seeding, under a minute of measuring; needs no wrk), `coordination` (the
+county overview and its twins on a database of its own, about a minute) and `newer` (the four
+rows above on a database of their own, about 20 s of seeding and 6 minutes of measuring). Unset,
+all five run.
 Just the webhook figure, or just the groups':
 
   BENCH_ONLY=webhooks scripts/bench/run.py          (the release binary built already)
   make bench BENCH_ONLY=webhooks                    (builds it first)
   BENCH_ONLY=groups scripts/bench/run.py
 
-Prints a table per group (also written to target/bench/report.md): for wrk and groups, requests/s,
-p50, p99, max, errors, the server's peak memory and each API figure as a ratio to its pgbench twins; for
+Prints a table per group (also written to target/bench/report.md): for wrk, groups, coordination and
+newer, requests/s, p50, p99, max, errors, the server's peak memory and each API figure as a ratio to
+its pgbench twins, then each row's goal and whether this run met it; for
 webhooks, the figures above with the machine's CPU split into ours and other processes', so
 contention from other builds shows. Nothing here is asserted: speed goals live in this report,
 never in timed tests.
@@ -72,8 +82,10 @@ DURATION = int(os.environ.get("BENCH_DURATION", "20"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
 CONNECTIONS = 32
 POOL = os.environ.get("BENCH_DB_POOL_SIZE", "")
-GROUPS = ("wrk", "groups", "webhooks", "coordination")
+GROUPS = ("wrk", "groups", "webhooks", "coordination", "newer")
 COUNTY = 99  # the bench county: its municipalities are 9901 to 9940
+FACILITATORS = 2000  # newer-seed.sql's network-meeting facilitators, of 350 municipalities
+LOGS = 300000  # and their logs over the county's ten years
 LARGE = "samhandling_bench"  # the BENCH_ROWS database, which `groups` reuses when `wrk` seeded it
 # The self-help groups over the BENCH_ROWS referrals: 5,000 groups and 200,000 places at 1M rows.
 GROUP_COUNT = max(250, ROWS // 200)
@@ -173,6 +185,12 @@ def centre_ids(url, centre, limit=20000):
     return path
 
 
+def rate(per_second):
+    """Requests or transactions per second as the report shows them: whole ones, but two decimals
+    below 10, so that a read taking seconds does not show as 0."""
+    return f"{per_second:.2f}" if per_second < 10 else f"{per_second:.0f}"
+
+
 def table(heading, rows, results, twins):
     """A table of the report under `heading`: a line per (label, name) of `rows`, the API's figures
     in `results` beside its pgbench twins' in `twins` (by name and protocol)."""
@@ -185,11 +203,29 @@ def table(heading, rows, results, twins):
     for label, name in rows:
         api, simple, prepared = results[name], twins[name, "simple"], twins[name, "prepared"]
         lines.append(
-            f"| {label} | {api['rps']:.0f} | {api['p50']:.1f} | {api['p99']:.1f} | {api['max']:.0f} | {api['errors']} "
-            f"| {simple['rps']:.0f} | {simple['p99']:.1f} | {api['rps'] / simple['rps']:.2f} "
-            f"| {prepared['rps']:.0f} | {api['rps'] / prepared['rps']:.2f} |"
+            f"| {label} | {rate(api['rps'])} | {api['p50']:.1f} | {api['p99']:.1f} | {api['max']:.0f} | {api['errors']} "
+            f"| {rate(simple['rps'])} | {simple['p99']:.1f} | {api['rps'] / simple['rps']:.2f} "
+            f"| {rate(prepared['rps'])} | {api['rps'] / prepared['rps']:.2f} |"
         )
     return lines
+
+
+def goals(rows):
+    """The report's lines that say, per row of a group, its goal and whether this run met it:
+    `rows` are (label, goal as text, whether met)."""
+    return [
+        "",
+        "| scenario | goal | met |",
+        "|---|---|---|",
+        *(f"| {label} | {goal} | {'yes' if met else 'no'} |" for label, goal, met in rows),
+    ]
+
+
+def ratio_goal(api, twin, least, p99):
+    """A row's goal of at least `least` of its twin's rate with a p99 within `p99` ms, no request
+    over 1 s and no errors: (the goal as text, whether `api` met it)."""
+    met = api["rps"] / twin["rps"] >= least and api["p99"] <= p99 and api["max"] <= 1000 and api["errors"] == 0
+    return f">= {least} of its twin, p99 <= {p99} ms, none over 1 s, no errors", met
 
 
 def wrk_scenarios(base, centre, municipality):
@@ -252,6 +288,13 @@ def wrk_scenarios(base, centre, municipality):
         f" the pgbench page itself: {twin_slowdown:.2f}x",
         "Goals: create >= 0.5 of insert, get >= 0.5 of select, list >= 0.45 of page, p99 <= 50 ms,"
         " no request over 1 s, memory < 150 MiB, zero errors.",
+        *goals([
+            (label, *ratio_goal(results[name], twins[name, "simple"], least, 50))
+            for (label, name), least in zip(rows, (0.5, 0.5, 0.45, 0.45))
+        ] + [
+            (f"list page @ {ROWS:,} vs @ {SMALL_ROWS:,}", "<= 1.3x slower", slowdown <= 1.3),
+            ("server peak memory", "< 150 MiB", memory < 150),
+        ]),
     ]
     return lines
 
@@ -365,6 +408,13 @@ def groups_scenarios(base, centre, municipality, seeded):
         f" {alone['p99']:.1f} ms; its prepared twin {twin_alone['rps']:.1f}/s, p50 {twin_alone['p50']:.1f} ms,"
         f" p99 {twin_alone['p99']:.1f} ms",
         "Goals: suggested >= 0.45 of its twin with p99 <= 50 ms; statistics p99 <= 200 ms; zero errors.",
+        *goals([
+            ("GET /intakes/{id}/suggested-groups", *ratio_goal(results["suggested"], twins["suggested", "prepared"],
+                                                              0.45, 50)),
+            *[(f"GET /statistics/groups {measure}", "p99 <= 200 ms, no errors",
+               results[name]["p99"] <= 200 and results[name]["errors"] == 0)
+              for name, query, _ in STATISTICS for measure in re.findall(r"measure=(\w+)", query)],
+        ]),
     ]
     return lines
 
@@ -406,6 +456,97 @@ def coordination_scenario(base):
         f"First request, computing and auditing the county's counts about people: {first:.0f} ms",
         f"Server peak memory (VmHWM): {memory:.0f} MiB",
         "Goal: p99 <= 100 ms; zero errors.",
+        *goals([(f"GET /counties/{COUNTY}/overview, {YEAR}", "p99 <= 100 ms, no errors",
+                 results["overview"]["p99"] <= 100 and results["overview"]["errors"] == 0)]),
+    ]
+    return lines
+
+
+# The `newer` reads: (name, label, who reads, path, twin script, p99 goal in ms, why that goal).
+NEWER = [
+    ("timeline", f"GET /municipalities/{COUNTY}01/dialogue, pages of 20", "governor",
+     f"/api/v1/municipalities/{COUNTY}01/dialogue?limit=20", "pgbench-timeline.sql", 50,
+     "a page a person waits for, as the referral list's"),
+    ("network_logs", f"GET /network-meetings, pages of 50 @ {LOGS:,} logs", "adviser",
+     "/api/v1/network-meetings?limit=50", "pgbench-network-logs.sql", 50,
+     "a page a person waits for, as the referral list's"),
+    ("dialogue_statistics", "GET /statistics/dialogue", "governor",
+     "/api/v1/statistics/dialogue", "pgbench-dialogue-statistics.sql", 200,
+     "a published table, as the group statistics'"),
+    ("network_statistics", f"GET /statistics/network-meetings @ {LOGS:,} logs", "governor",
+     "/api/v1/statistics/network-meetings", "pgbench-network-statistics.sql", 200,
+     "a published table, as the group statistics'"),
+]
+# Reads too slow for wrk's 32 connections (every request computes the whole table: tens of
+# seconds at LOGS logs), timed one request at a time instead, ALONE_REQUESTS of them, beside
+# their twin on one connection.
+ALONE = {"network_statistics"}
+ALONE_REQUESTS = 3
+
+
+def one_at_a_time(server, token, path, first):
+    """wrk's figures for `path` from ALONE_REQUESTS sequential requests, `first` (ms) among them:
+    requests/s of one connection, the median as p50 and the slowest as p99 and max."""
+    times = sorted([first, *(timed_get(server, token, path) for _ in range(ALONE_REQUESTS - 1))])
+    return {"rps": 1000.0 * len(times) / sum(times), "p50": times[len(times) // 2], "p99": times[-1],
+            "max": times[-1], "errors": 0}
+
+
+def newer_scenarios(base):
+    """The newer reads with wrk and their pgbench twins, over county-seed.sql's county and
+    newer-seed.sql's facilitators and logs; the report's lines."""
+    url = fresh_database(base, "samhandling_bench_newer", 0)
+    started = time.time()
+    psql(url, "-v", f"county={COUNTY}", "-v", f"first_year={YEAR - 9}",
+         "-f", str(ROOT / "scripts" / "bench" / "county-seed.sql"))
+    psql(url, "-v", f"county={COUNTY}", "-v", f"first_year={YEAR - 9}", "-v", f"facilitators={FACILITATORS}",
+         "-v", f"logs={LOGS}", "-f", str(ROOT / "scripts" / "bench" / "newer-seed.sql"))
+    log(f"seeded county {COUNTY} ({YEAR - 9} to {YEAR}) with {LOGS:,} network-meeting logs in"
+        f" {time.time() - started:.0f} s")
+    governor = psql(url, "-At", "-c", "SELECT md5('county-governor')::uuid").stdout.strip()
+    adviser = psql(url, "-At", "-c", "SELECT md5('county-competence-1')::uuid").stdout.strip()
+    server = start_server(url)
+    tokens = {"governor": server.token(governor, "governor_adviser"), "adviser": server.token(adviser, "competence_adviser")}
+    results, first = {}, {}
+    for name, label, who, path, _, _, _ in NEWER:
+        log(label)
+        first[name] = timed_get(server, tokens[who], path)
+        if name in ALONE:
+            results[name] = one_at_a_time(server, tokens[who], path, first[name])
+        else:
+            results[name] = wrk(server, "read.lua", {"BENCH_READ_PATH": path, "BENCH_READ_TOKEN": tokens[who]},
+                                name=name)
+    memory = server.peak_memory_mib()
+    server.stop()
+    defines = {"county": COUNTY, "first_year": YEAR - 9, "logs": LOGS, "facilitators": FACILITATORS}
+    twins = {}
+    for protocol in ("simple", "prepared"):
+        for name, _, _, _, script, _, _ in NEWER:
+            log(f"pgbench twin of {name} ({protocol} protocol)")
+            twins[name, protocol] = pgbench(url, script, 0, protocol, defines, connections=1 if name in ALONE else CONNECTIONS)
+    load = os.getloadavg()
+    counts = psql(url, "-At", "-F", " ", "-c", "SELECT (SELECT count(*) FROM dialogue_meetings), "
+                  "(SELECT count(*) FROM dialogue_evaluations), (SELECT count(*) FROM facilitators), "
+                  "(SELECT count(*) FROM network_meetings), (SELECT count(*) FROM network_meetings WHERE EXISTS "
+                  f"(SELECT 1 FROM facilitators f WHERE f.competence_centre_id = '{adviser}' "
+                  "AND f.facilitator = network_meetings.facilitator))").stdout.split()
+    lines = table("Newer reads", [(label, name) for name, label, *_ in NEWER], results, twins)
+    lines += [
+        "",
+        f"County {COUNTY}'s ten years ({YEAR - 9} to {YEAR}, county-seed.sql) with newer-seed.sql: {int(counts[0]):,}"
+        f" dialogue meetings and {int(counts[1]):,} evaluations (a municipality's timeline holds 50 entries),"
+        f" {int(counts[2]):,} facilitator links and {int(counts[3]):,} network-meeting logs, {int(counts[4]):,} of"
+        " them followed by the listing centre.",
+        "Twins: the statements each read runs, straight against PostgreSQL with pgbench (the log list's with its"
+        " read events).",
+        "First request of each: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in first.items()),
+        f"{', '.join(sorted(ALONE))}: {ALONE_REQUESTS} requests one at a time (p50 their median, p99 and max the"
+        " slowest) beside its twin on one connection; every other row at 32 connections.",
+        f"Server peak memory (VmHWM): {memory:.0f} MiB; load average at the end {load[0]:.1f} (1 min),"
+        f" {load[2]:.1f} (15 min) on {os.cpu_count()} cores",
+        *goals([(f"{label} (p99 {results[name]['p99']:.1f} ms)", f"p99 <= {goal} ms, no errors: {why}",
+                 results[name]["p99"] <= goal and results[name]["errors"] == 0)
+                for name, label, _, _, _, goal, why in NEWER]),
     ]
     return lines
 
@@ -443,6 +584,8 @@ def main():
         lines += webhook_scenario(base, centre, municipality)
     if "coordination" in ONLY:
         lines += ["", *coordination_scenario(base)]
+    if "newer" in ONLY:
+        lines += ["", *newer_scenarios(base)]
     report = "\n".join(lines) + "\n"
     (OUT / "report.md").write_text(report)
     print(report)

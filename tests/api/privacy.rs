@@ -188,6 +188,60 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
     );
 }
 
+/// More referrals due than a sweep's batch holds, ended and idle together: one sweep tells the
+/// centre of every one, and one sweep after the notice period erases every one. The sweep reads
+/// the ended ones and then the idle ones from their own indexes, a batch at a time, so a batch
+/// that the ended ones fill must not end the sweep before the idle ones behind them.
+#[actix_web::test]
+async fn a_sweep_takes_more_due_referrals_than_a_batch_ended_and_idle_alike() {
+    let (t, app, f) = TestApp::started(field).await;
+    // Each with a case reference of its own, which a referrer may not use twice.
+    let body = |name: &str, n: usize| {
+        let mut body = referral_body(&f.centre, name, true);
+        body["external_reference"] = json!(format!("SAK-{name}-{n}"));
+        body
+    };
+    for n in 0..110 {
+        let ended = refer(&app, &f.referrer, &body("Avsluttet", n)).await;
+        let withdrawn = send(
+            &app,
+            transition(ended["id"].as_str().unwrap(), &f.referrer, "withdrawn"),
+        )
+        .await;
+        assert_eq!(withdrawn.status, 200, "{}", withdrawn.text);
+    }
+    for n in 0..10 {
+        refer(&app, &f.referrer, &body("Glemt", n)).await;
+    }
+    diesel::sql_query(
+        "UPDATE referrals SET ended_at = now() - interval '200 days' WHERE ended_at IS NOT NULL",
+    )
+    .execute(&mut t.database.connect())
+    .unwrap();
+    diesel::sql_query(
+        "UPDATE referrals SET updated_at = now() - interval '400 days' WHERE ended_at IS NULL",
+    )
+    .execute(&mut t.database.connect())
+    .unwrap();
+    // Worked on today: kept.
+    refer(&app, &f.referrer, &referral_body(&f.centre, "Fersk", true)).await;
+    let policy = samhandling_domain::referral::RetentionPolicy::default();
+
+    let told = retention::sweep(t.state.database.pool(), &policy).unwrap();
+    assert_eq!((told.notices, told.erased), (120, 0));
+    diesel::sql_query(
+        "UPDATE referrals SET erasure_notice_at = now() - interval '31 days' \
+         WHERE erasure_notice_at IS NOT NULL",
+    )
+    .execute(&mut t.database.connect())
+    .unwrap();
+    let swept = retention::sweep(t.state.database.pool(), &policy).unwrap();
+    assert_eq!((swept.notices, swept.expired, swept.erased), (0, 10, 120));
+    assert!(tables_containing(&t.database, "Avsluttet").is_empty());
+    assert!(tables_containing(&t.database, "Glemt").is_empty());
+    assert!(!tables_containing(&t.database, "Fersk").is_empty());
+}
+
 /// A referral nobody works on keeps no one's name forever: the centre sees when it is due and is
 /// told by webhook a notice period before; only after that does the sweep end it as expired and
 /// erase the person (the referrer sees it ended). Working on it in between starts the clock over.

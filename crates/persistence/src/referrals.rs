@@ -785,12 +785,28 @@ pub fn erase(conn: &mut PgConnection, id: Uuid) -> Result<Referral, StoreError> 
     row.try_into()
 }
 
-/// `policy` as SQL: the referrals holding personal data whose erasure is due before `$1`
-/// (ended longer ago than `after_end`, or untouched for `when_inactive` while open). A person who
-/// holds a place in a group is not inactive, however long the group runs.
-const ERASURE_DUE_BEFORE: &str = "erased_at IS NULL AND CASE WHEN ended_at IS NOT NULL \
-     THEN ended_at + $2 < $1 ELSE updated_at + $3 < $1 AND NOT EXISTS (SELECT 1 FROM memberships m \
-     WHERE m.referral_id = referrals.id AND m.left_at IS NULL) END";
+/// `policy` as SQL, in two halves that each read one partial index in its order and stop at the
+/// batch: the referrals holding personal data whose erasure is due before `$1`, those that
+/// ended longer ago than `after_end` (`$2`, from `referrals_retention`) and those open and
+/// untouched for `when_inactive` (`$3`, from `referrals_open_idle`), oldest first. A person who
+/// holds a place in a group is not inactive, however long the group runs. `$4` is the batch;
+/// `{notice}` is where each half adds its condition on the notice.
+///
+/// One condition on both (a `CASE` on `ended_at`) matched neither index: every sweep read every
+/// referral, and on a database of a million it ran into the statement timeout.
+fn erasure_due(notice: &str) -> String {
+    format!(
+        "ended AS (SELECT id, false AS open FROM referrals \
+             WHERE erased_at IS NULL AND ended_at < $1 - $2 AND {notice} \
+             ORDER BY ended_at LIMIT $4 FOR UPDATE SKIP LOCKED), \
+         idle AS (SELECT id, true AS open FROM referrals \
+             WHERE erased_at IS NULL AND ended_at IS NULL AND updated_at < $1 - $3 AND {notice} \
+                 AND NOT EXISTS (SELECT 1 FROM memberships m \
+                     WHERE m.referral_id = referrals.id AND m.left_at IS NULL) \
+             ORDER BY updated_at LIMIT $4 - (SELECT count(*) FROM ended) FOR UPDATE SKIP LOCKED), \
+         due AS (SELECT id, open FROM ended UNION ALL SELECT id, open FROM idle)"
+    )
+}
 
 fn interval(delta: chrono::TimeDelta) -> diesel::pg::data_types::PgInterval {
     diesel::pg::data_types::PgInterval::from_microseconds(
@@ -820,11 +836,11 @@ pub fn take_erasure_notices(
     limit: i64,
 ) -> Result<Vec<ErasureNotice>, StoreError> {
     Ok(diesel::sql_query(format!(
-        "WITH due AS (SELECT id FROM referrals WHERE erasure_notice_at IS NULL AND {ERASURE_DUE_BEFORE} \
-             ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+        "WITH {} \
          UPDATE referrals r SET erasure_notice_at = now() FROM due WHERE r.id = due.id \
          RETURNING r.id, r.target_centre_id, \
-             CASE WHEN r.ended_at IS NOT NULL THEN r.ended_at + $2 ELSE r.updated_at + $3 END AS due_at"
+             CASE WHEN r.ended_at IS NOT NULL THEN r.ended_at + $2 ELSE r.updated_at + $3 END AS due_at",
+        erasure_due("erasure_notice_at IS NULL")
     ))
     .bind::<Timestamptz, _>(Utc::now() + policy.notice)
     .bind::<diesel::sql_types::Interval, _>(interval(policy.after_end))
@@ -848,9 +864,8 @@ pub fn due_for_erasure(
         open: bool,
     }
     let due: Vec<Due> = diesel::sql_query(format!(
-        "SELECT id, ended_at IS NULL AS open FROM referrals \
-         WHERE erasure_notice_at <= $5 AND {ERASURE_DUE_BEFORE} \
-         ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED"
+        "WITH {} SELECT id, open FROM due",
+        erasure_due("erasure_notice_at <= $5")
     ))
     .bind::<Timestamptz, _>(Utc::now())
     .bind::<diesel::sql_types::Interval, _>(interval(policy.after_end))

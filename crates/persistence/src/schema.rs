@@ -208,6 +208,7 @@ diesel::table! {
         enrolment_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         confirmed_at -> Nullable<Timestamptz>,
+        facilitator -> Text,
     }
 }
 
@@ -536,6 +537,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        facilitator -> Text,
     }
 }
 
