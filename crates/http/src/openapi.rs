@@ -262,12 +262,15 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
                 .scheme(HttpAuthScheme::Bearer)
                 .bearer_format("JWT")
                 .description(Some(
-                    "A token from `samhandling token` or `POST /api/v1/oauth/token`: a signed JWT \
-                     (JWS), checked as RFC8725 (JSON Web Token Best Current Practices) asks. Each \
-                     key takes only its own algorithm (HS256 for this API's own tokens; RS256 or \
-                     ES256, as its key is, for a configured external issuer), so `none` and \
-                     algorithm confusion are refused; `iss`, `aud`, `exp` and `sub` are required \
-                     and checked, and `nbf` when present.",
+                    "A token from `samhandling token` or `POST /api/v1/oauth/token`, or an access \
+                     token from a trusted issuer (Maskinporten, HelseID, ID-porten, Entra ID): a \
+                     signed JWT (JWS), checked as RFC8725 (JSON Web Token Best Current Practices) \
+                     asks. Each key takes only its own algorithm (HS256 for this API's own tokens; \
+                     RSA (RS/PS) or EC (ES256/ES384), as an issuer's key is), so `none` and algorithm \
+                     confusion are refused; `iss`, `aud`, `exp` and `sub` are required and \
+                     checked, and `nbf` when present. A DPoP-bound token (RFC 9449, `cnf.jkt`) is \
+                     sent as `Authorization: DPoP <token>` with a `DPoP` proof header instead, and \
+                     refused as Bearer; refusals then answer `WWW-Authenticate: DPoP`.",
                 ))
                 .build(),
         ),
