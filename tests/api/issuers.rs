@@ -136,6 +136,57 @@ async fn a_maskinporten_token_acts_for_its_consumer_and_the_audit_trail_names_wh
     assert_eq!(event["actor_organisation_number"], MUNICIPALITY);
     assert_eq!(event["actor_supplier_number"], VENDOR);
     assert_eq!(event["actor_issuer"], issuer.issuer.as_str());
+
+    // The trail is asked by the numbers and the issuer too, and a number no token named finds
+    // nothing.
+    let admin = t.admin_token();
+    let ids = |reply: &samhandling_tests::Reply| -> Vec<String> {
+        reply.body["items"]
+            .as_array()
+            .expect("a page")
+            .iter()
+            .map(|event| event["resource_id"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    for filter in [
+        format!("actor_organisation_number={MUNICIPALITY}"),
+        format!("actor_supplier_number={VENDOR}"),
+        format!(
+            "actor_issuer={}",
+            issuer.issuer.replace(':', "%3A").replace('/', "%2F")
+        ),
+    ] {
+        let found = get(&app, &format!("/api/v1/audit-events?{filter}"), &admin).await;
+        assert_eq!(found.status, 200, "{filter}: {}", found.text);
+        assert!(ids(&found).contains(&id), "{filter}: {}", found.text);
+    }
+    let none = get(
+        &app,
+        "/api/v1/audit-events?actor_organisation_number=974760673",
+        &admin,
+    )
+    .await;
+    assert_eq!(none.body["items"], json!([]));
+    let bad = get(
+        &app,
+        "/api/v1/audit-events?actor_organisation_number=974760674",
+        &admin,
+    )
+    .await;
+    assert_eq!(
+        bad.assert_problem(400)["errors"][0]["field"],
+        "actor_organisation_number"
+    );
+    let not_a_url = get(
+        &app,
+        "/api/v1/audit-events?actor_issuer=maskinporten",
+        &admin,
+    )
+    .await;
+    assert_eq!(
+        not_a_url.assert_problem(400)["errors"][0]["field"],
+        "actor_issuer"
+    );
 }
 
 #[actix_web::test]

@@ -265,6 +265,12 @@ pub struct AuditFilter {
     pub occurred_after: Option<DateTime<Utc>>,
     /// Only events before this time.
     pub occurred_before: Option<DateTime<Utc>>,
+    /// Only events by callers whose token named this organisation number (a trusted issuer's).
+    pub actor_organisation_number: Option<String>,
+    /// Only events by callers for whom this supplier (a vendor) acted.
+    pub actor_supplier_number: Option<String>,
+    /// Only events by callers whose token this issuer signed.
+    pub actor_issuer: Option<String>,
 }
 
 crate::page::keyed_by!(AuditEvent, occurred_at);

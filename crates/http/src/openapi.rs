@@ -3,7 +3,7 @@
 //! once: the bearer scheme and the problem responses each operation can give.
 
 use crate::error::{FieldError, Problem, PROBLEM_JSON};
-use crate::text::{Label, MunicipalityNumberText, Name, Subject};
+use crate::text::{IssuerUrl, Label, MunicipalityNumberText, Name, Subject};
 use serde_json::json;
 use serde_json::Value;
 use utoipa::openapi::path::Operation;
@@ -25,7 +25,15 @@ referrals to self-help groups, group intake, meeting logs and the county governo
 Authenticate with a bearer token (\"Authorize\" above). Errors are RFC 9457 problem+json. Lists use keyset \
 pagination (`limit`, `cursor` → `next_cursor`). Creating POSTs accept `Idempotency-Key`; changes need `If-Match`."
     ),
-    components(schemas(Problem, FieldError, Name, Label, Subject, MunicipalityNumberText)),
+    components(schemas(
+        Problem,
+        FieldError,
+        Name,
+        Label,
+        Subject,
+        MunicipalityNumberText,
+        IssuerUrl
+    )),
     tags(
         (name = "organisations", description = "Organisations (kommuner, NAV-kontor, LINK-sentre, kompetansesentre, Statsforvalteren, brukerorganisasjoner)."),
         (name = "api-clients", description = "Third-party systems that obtain tokens with the client-credentials grant."),

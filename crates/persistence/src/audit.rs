@@ -248,5 +248,14 @@ pub fn list(
     if let Some(before) = filter.occurred_before {
         query = query.filter(audit_events::occurred_at.lt(before));
     }
+    if let Some(number) = &filter.actor_organisation_number {
+        query = query.filter(audit_events::actor_organisation_number.eq(number.clone()));
+    }
+    if let Some(number) = &filter.actor_supplier_number {
+        query = query.filter(audit_events::actor_supplier_number.eq(number.clone()));
+    }
+    if let Some(issuer) = &filter.actor_issuer {
+        query = query.filter(audit_events::actor_issuer.eq(issuer.clone()));
+    }
     pagination::load_page::<_, AuditEventRow, AuditEvent>(conn, query, "occurred_at", page)
 }

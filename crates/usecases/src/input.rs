@@ -63,6 +63,10 @@ string_schema!(
     MunicipalityNumberText, min = 4, max = 4, pattern = "^[0-9]{4}$", example = "5035"
 );
 string_schema!(
+    /// A token issuer's identifier, its `iss`: an https URL.
+    IssuerUrl, min = 8, max = 255, pattern = r"^https?://[!-~]+$", example = "https://maskinporten.no/"
+);
+string_schema!(
     /// An organisasjonsnummer: nine digits, the last a modulus-11 check digit.
     OrganisationNumberText, min = 9, max = 9, pattern = "^[0-9]{9}$", example = "974760673"
 );
@@ -148,6 +152,21 @@ pub fn check_organisation_number(value: &str) -> Result<(), ValidationError> {
         .map_err(|error| {
             ValidationError::new("organisation_number").with_message(Cow::Owned(error.to_string()))
         })
+}
+
+/// A validator check: an issuer's `iss`, an http(s) URL of printable ASCII (`IssuerUrl`'s
+/// pattern).
+pub fn check_issuer_url(value: &str) -> Result<(), ValidationError> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    if rest.is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_graphic())) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("issuer").with_message(Cow::Borrowed(
+            "an issuer is its http(s) URL, as tokens name it in iss",
+        )))
+    }
 }
 
 /// A validator check: a fylkesnummer, two digits.

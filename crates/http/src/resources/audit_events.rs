@@ -6,7 +6,10 @@ use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::state::AppState;
-use crate::text::{check_plain_text, Subject};
+use crate::text::{
+    check_issuer_url, check_organisation_number, check_plain_text, IssuerUrl,
+    OrganisationNumberText, Subject,
+};
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use samhandling_domain::audit::{AuditAction, AuditEvent, AuditFilter, ResourceType};
@@ -50,6 +53,18 @@ pub struct AuditEventQuery {
         deserialize_with = "samhandling_usecases::input::optional_timestamp"
     )]
     occurred_before: Option<DateTime<Utc>>,
+    /// Only events by callers whose token (a trusted issuer's) named this organisation number.
+    #[validate(custom(function = "check_organisation_number"))]
+    #[param(value_type = Option<OrganisationNumberText>)]
+    actor_organisation_number: Option<String>,
+    /// Only events by callers for whom this supplier (a vendor's organisation number) acted.
+    #[validate(custom(function = "check_organisation_number"))]
+    #[param(value_type = Option<OrganisationNumberText>)]
+    actor_supplier_number: Option<String>,
+    /// Only events by callers whose token this issuer (its `iss`) signed.
+    #[validate(length(min = 8, max = 255), custom(function = "check_issuer_url"))]
+    #[param(value_type = Option<IssuerUrl>)]
+    actor_issuer: Option<String>,
 }
 
 /// List audit events.
@@ -76,6 +91,9 @@ async fn list_audit_events(
         resource_id: query.resource_id,
         occurred_after: query.occurred_after,
         occurred_before: query.occurred_before,
+        actor_organisation_number: query.actor_organisation_number,
+        actor_supplier_number: query.actor_supplier_number,
+        actor_issuer: query.actor_issuer,
     };
     pagination::list(
         &state,

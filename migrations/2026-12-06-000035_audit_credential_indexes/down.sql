@@ -1,0 +1,3 @@
+DROP INDEX audit_events_actor_issuer;
+DROP INDEX audit_events_actor_supplier_number;
+DROP INDEX audit_events_actor_organisation_number;
