@@ -499,13 +499,20 @@ mod tests {
             ])),
             Err(ConfigError::DevSecretBeyondLoopback)
         ));
-        load(&env(&[
+        let beyond_loopback = load(&env(&[
             URL,
             STRONG,
             ("SAMHANDLING_DEV_MODE", "1"),
             ("BIND_ADDR", "0.0.0.0:8080"),
         ]))
         .expect("a real secret may bind anywhere");
+        // The demo token page hands out any organisation's token: never beyond loopback.
+        assert_eq!(beyond_loopback.policies.development, Development::On);
+        assert!(!beyond_loopback.policies.development.serves_demo_tokens());
+        assert!(dev.policies.development.serves_demo_tokens());
+        let production = load(&env(&[URL, STRONG])).expect("valid");
+        assert_eq!(production.policies.development, Development::Off);
+        assert!(!production.policies.development.persists_authorization());
     }
 
     #[test]
