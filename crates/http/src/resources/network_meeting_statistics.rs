@@ -76,14 +76,15 @@ async fn network_meeting_statistics(
     query: ValidQuery<NetworkMeetingStatisticsQuery>,
 ) -> Result<Published<NetworkMeetingStatistics>, ApiError> {
     let year = query.0.year;
+    let served = state.served.clone();
     let published = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::published_meetings(conn)?)
+        Ok(usecases::published_meetings(conn, &served)?)
     })
     .await?;
-    let (all_years, sums) = (published.table, published.sums);
+    let (all_years, sums) = (&published.table, &published.sums);
     let few_beside_own = published.few_beside_own;
     let meetings = match year {
-        None => Table::from(all_years),
+        None => Table::from(all_years.clone()),
         Some(year) => {
             let year = format!("{year}-");
             Table::from(all_years.view(|quarter| quarter.starts_with(&year)))
