@@ -8,6 +8,7 @@ use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::metrics::{Metrics, MetricsError};
 use crate::read_audit::ReadAudit;
+use crate::statistics::RenderedAnswers;
 use samhandling_auth::issuers::TrustedIssuers;
 use samhandling_auth::TokenService;
 use samhandling_domain::referral::RetentionPolicy;
@@ -109,6 +110,8 @@ pub struct AppState {
     /// The kept statistics this instance has read, each served again while its version is the
     /// database's.
     pub served: Arc<ServedResults>,
+    /// The JSON answers this instance has rendered from them.
+    pub rendered: Arc<RenderedAnswers>,
 }
 
 /// Client-secret verification, bounded: Argon2 is slow on purpose (tens of milliseconds of a
@@ -174,6 +177,7 @@ impl AppState {
             hashing: Arc::new(Hashing::for_this_machine()),
             metrics,
             served: Arc::new(ServedResults::default()),
+            rendered: Arc::new(RenderedAnswers::default()),
         })
     }
 
