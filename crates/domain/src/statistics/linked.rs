@@ -1089,7 +1089,7 @@ mod tests {
                     .map(|d| format!("{d}-{}", draws.below(if d == 0 { 5 } else { 4 })))
                     .collect(),
                 count: [0, 1, 2, 3, 4, 5, 6, 9, 14][usize::try_from(draws.below(9)).unwrap_or(0)],
-                known_by: (0..1 + draws.below(2))
+                known_by: (0..=draws.below(2))
                     .map(|_| format!("org {}", draws.below(5)))
                     .collect(),
             })
