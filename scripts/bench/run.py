@@ -477,21 +477,6 @@ NEWER = [
      "/api/v1/statistics/network-meetings", "pgbench-network-statistics.sql", 200,
      "a published table, as the group statistics'"),
 ]
-# Reads too slow for wrk's 32 connections (every request computes the whole table: tens of
-# seconds at LOGS logs), timed one request at a time instead, ALONE_REQUESTS of them, beside
-# their twin on one connection.
-ALONE = {"network_statistics"}
-ALONE_REQUESTS = 3
-
-
-def one_at_a_time(server, token, path, first):
-    """wrk's figures for `path` from ALONE_REQUESTS sequential requests, `first` (ms) among them:
-    requests/s of one connection, the median as p50 and the slowest as p99 and max."""
-    times = sorted([first, *(timed_get(server, token, path) for _ in range(ALONE_REQUESTS - 1))])
-    return {"rps": 1000.0 * len(times) / sum(times), "p50": times[len(times) // 2], "p99": times[-1],
-            "max": times[-1], "errors": 0}
-
-
 def newer_scenarios(base):
     """The newer reads with wrk and their pgbench twins, over county-seed.sql's county and
     newer-seed.sql's facilitators and logs; the report's lines."""
@@ -510,12 +495,11 @@ def newer_scenarios(base):
     results, first = {}, {}
     for name, label, who, path, _, _, _ in NEWER:
         log(label)
+        # The first request computes what later ones may be served from (the network-meeting
+        # statistics keep their result), so it is timed on its own before wrk's warm-up.
         first[name] = timed_get(server, tokens[who], path)
-        if name in ALONE:
-            results[name] = one_at_a_time(server, tokens[who], path, first[name])
-        else:
-            results[name] = wrk(server, "read.lua", {"BENCH_READ_PATH": path, "BENCH_READ_TOKEN": tokens[who]},
-                                name=name)
+        results[name] = wrk(server, "read.lua", {"BENCH_READ_PATH": path, "BENCH_READ_TOKEN": tokens[who]},
+                            name=name)
     memory = server.peak_memory_mib()
     server.stop()
     defines = {"county": COUNTY, "first_year": YEAR - 9, "logs": LOGS, "facilitators": FACILITATORS}
@@ -523,7 +507,7 @@ def newer_scenarios(base):
     for protocol in ("simple", "prepared"):
         for name, _, _, _, script, _, _ in NEWER:
             log(f"pgbench twin of {name} ({protocol} protocol)")
-            twins[name, protocol] = pgbench(url, script, 0, protocol, defines, connections=1 if name in ALONE else CONNECTIONS)
+            twins[name, protocol] = pgbench(url, script, 0, protocol, defines)
     load = os.getloadavg()
     counts = psql(url, "-At", "-F", " ", "-c", "SELECT (SELECT count(*) FROM dialogue_meetings), "
                   "(SELECT count(*) FROM dialogue_evaluations), (SELECT count(*) FROM facilitators), "
@@ -540,8 +524,8 @@ def newer_scenarios(base):
         "Twins: the statements each read runs, straight against PostgreSQL with pgbench (the log list's with its"
         " read events).",
         "First request of each: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in first.items()),
-        f"{', '.join(sorted(ALONE))}: {ALONE_REQUESTS} requests one at a time (p50 their median, p99 and max the"
-        " slowest) beside its twin on one connection; every other row at 32 connections.",
+        "Every row at 32 connections; the network-meeting statistics served from the result kept by the first"
+        " request, their twin the statements that serve it.",
         f"Server peak memory (VmHWM): {memory:.0f} MiB; load average at the end {load[0]:.1f} (1 min),"
         f" {load[2]:.1f} (15 min) on {os.cpu_count()} cores",
         *goals([(f"{label} (p99 {results[name]['p99']:.1f} ms)", f"p99 <= {goal} ms, no errors: {why}",

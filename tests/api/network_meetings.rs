@@ -590,3 +590,158 @@ async fn a_retried_log_is_stored_once_and_pages_follow_the_order_logged() {
     assert_eq!(ids(&next.body), vec![second]);
     assert_eq!(next.body["next_cursor"], Value::Null);
 }
+
+/// Runs `statement` straight against the test database.
+fn sql(t: &TestApp, statement: &str) {
+    diesel::sql_query(statement)
+        .execute(&mut t.database.connect())
+        .unwrap();
+}
+
+/// Stores `count` of Kari's meetings in Frosta (5041) straight in the table with the statistics'
+/// version trigger off: counts changed behind the version's back, which only a recomputed answer
+/// would show.
+fn stored_unversioned(t: &TestApp, levanger: Uuid, count: i32) {
+    sql(
+        t,
+        "ALTER TABLE network_meetings DISABLE TRIGGER network_meeting_statistics_version",
+    );
+    diesel::sql_query(
+        "INSERT INTO network_meetings (id, organisation_id, facilitator_subject, held_on, \
+             municipality_number, service, suggested_by, age_band, family, partner, friend, \
+             colleague, neighbour, professional, other, next_meeting_planned, supervision_wanted) \
+         SELECT gen_random_uuid(), $1, 'kari-levanger', '2026-11-24', '5041', 'Familieteamet', \
+             'professional', '30-39', 3, 1, 1, 0, 0, 1, 0, false, false \
+         FROM generate_series(1, $2)",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(levanger)
+    .bind::<diesel::sql_types::Integer, _>(count)
+    .execute(&mut t.database.connect())
+    .unwrap();
+    sql(
+        t,
+        "ALTER TABLE network_meetings ENABLE TRIGGER network_meeting_statistics_version",
+    );
+}
+
+/// The network-meeting statistics as `token` reads them from `app`.
+async fn network_statistics(app: &impl App, token: &str) -> Value {
+    let reply = get(app, "/api/v1/statistics/network-meetings", token).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.body
+}
+
+/// Meetings logged in all, as published.
+fn logged_in_all(statistics: &Value) -> Value {
+    statistics["meetings_logged"]["count"].clone()
+}
+
+/// A municipality's row total, as published.
+fn row_total(statistics: &Value, municipality: &str) -> Option<Value> {
+    statistics["meetings"]["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|row| row["label"] == municipality)
+        .map(|row| row["total"]["count"].clone())
+}
+
+#[actix_web::test]
+async fn network_meeting_statistics_are_kept_until_a_log_or_a_facilitator_link_changes() {
+    let (t, app, d) = TestApp::started(innherred).await;
+    let mut karis = Vec::new();
+    for _ in 0..6 {
+        karis.push(logged(&app, &d.kari, &log_body("5037")).await);
+    }
+    let statistics = || network_statistics(&app, &d.contact);
+
+    let first = statistics().await;
+    assert_eq!(logged_in_all(&first), 6, "{first}");
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM published_statistics"),
+        1
+    );
+    // Logs stored behind the version's back are not counted: the answer is the kept one, and
+    // another instance on the database, which has read nothing yet, is served it from there.
+    stored_unversioned(&t, d.levanger, 5);
+    assert_eq!(statistics().await, first);
+    let other = t.other_instance().await;
+    assert_eq!(network_statistics(&other, &d.contact).await, first);
+
+    // A log written through the API bumps the version: the next answer counts every log.
+    for _ in 0..5 {
+        logged(&app, &d.ola, &log_body("5038")).await;
+    }
+    let counted = statistics().await;
+    assert_eq!(logged_in_all(&counted), 16, "{counted}");
+    assert_eq!(row_total(&counted, "5041"), Some(json!(5)));
+    // What another instance reads back from the kept result is what was computed, and what a
+    // third computes afresh with nothing kept.
+    let fresh = t.other_instance().await;
+    assert_eq!(network_statistics(&fresh, &d.contact).await, counted);
+    sql(&t, "DELETE FROM published_statistics");
+    let third = t.other_instance().await;
+    assert_eq!(network_statistics(&third, &d.contact).await, counted);
+    assert_eq!(
+        t.database
+            .count("SELECT count(*) AS count FROM published_statistics"),
+        1
+    );
+
+    // A centre starting to follow a facilitator changes who knows which counts, which the
+    // audit rests on: it bumps the version too.
+    stored_unversioned(&t, d.levanger, 5);
+    assert_eq!(logged_in_all(&statistics().await), 16);
+    let sor = t.organisation(OrganisationKind::CompetenceCentre, "KoRus Sør", None);
+    follow(&t, sor.id, d.levanger, "kari-levanger", "Kari Nordmann");
+    assert_eq!(logged_in_all(&statistics().await), 21);
+
+    // A changed log: while another request refreshes the result, a reader is served the last
+    // one; a refresh claimed over a minute ago is taken over, and the change is counted.
+    stored_unversioned(&t, d.levanger, 5);
+    let moved = send(
+        &app,
+        patch(
+            &format!("/api/v1/network-meetings/{}", karis[0]),
+            &d.kari,
+            &json!({"municipality_number": "5041"}),
+        )
+        .insert_header(("If-Match", "\"1\"")),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    sql(
+        &t,
+        "UPDATE published_statistics SET refreshing_since = now()",
+    );
+    assert_eq!(row_total(&statistics().await, "5041"), Some(json!(10)));
+    sql(
+        &t,
+        "UPDATE published_statistics SET refreshing_since = now() - interval '2 minutes'",
+    );
+    let refreshed = statistics().await;
+    assert_eq!(
+        row_total(&refreshed, "5041"),
+        Some(json!(16)),
+        "{refreshed}"
+    );
+    assert_eq!(row_total(&refreshed, "5037"), Some(json!(5)));
+    assert_eq!(logged_in_all(&refreshed), 26);
+    assert_eq!(
+        t.database.count(
+            "SELECT count(*) AS count FROM published_statistics WHERE refreshing_since IS NULL"
+        ),
+        1
+    );
+    // The other instances, which served older versions, count the change too.
+    assert_eq!(network_statistics(&other, &d.contact).await, refreshed);
+
+    // A log deleted (as the retention sweep deletes) leaves the next answer.
+    sql(
+        &t,
+        "DELETE FROM network_meetings WHERE id IN \
+         (SELECT id FROM network_meetings WHERE municipality_number = '5041' LIMIT 1)",
+    );
+    assert_eq!(logged_in_all(&statistics().await), 25);
+}

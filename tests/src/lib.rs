@@ -238,6 +238,16 @@ impl TestApp {
         test::init_service(build_app(self.state.clone(), &[])).await
     }
 
+    /// Another server instance on this database, as a second process would be: nothing this
+    /// one holds in memory (the statistics it has served and their answers) is shared, only the
+    /// database.
+    pub async fn other_instance(&self) -> impl App {
+        let mut state = self.state.get_ref().clone();
+        state.served = std::sync::Arc::default();
+        state.rendered = std::sync::Arc::default();
+        test::init_service(build_app(web::Data::new(state), &[])).await
+    }
+
     /// The metrics application (what `METRICS_BIND` serves), ready to be called in-process.
     pub async fn metrics_service(&self) -> impl App {
         test::init_service(metrics_app(self.state.clone())).await

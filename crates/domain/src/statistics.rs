@@ -82,8 +82,9 @@ pub struct Cell {
     pub suppressed: Option<Suppression>,
 }
 
-/// A table with its row and column totals, after suppression.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A table with its row and column totals, after suppression. It serializes, so that a
+/// published table can be kept and served again while its counts stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SuppressedTable {
     /// The row labels.
     pub rows: Vec<String>,

@@ -8,10 +8,12 @@ use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::metrics::{Metrics, MetricsError};
 use crate::read_audit::ReadAudit;
+use crate::statistics::RenderedAnswers;
 use samhandling_auth::issuers::TrustedIssuers;
 use samhandling_auth::TokenService;
 use samhandling_domain::referral::RetentionPolicy;
 use samhandling_persistence::Pools;
+use samhandling_usecases::kept::ServedResults;
 pub use samhandling_usecases::references::References;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -105,6 +107,11 @@ pub struct AppState {
     pub hashing: Arc<Hashing>,
     /// This instance's metrics, served on `METRICS_BIND` when set.
     pub metrics: Metrics,
+    /// The kept statistics this instance has read, each served again while its version is the
+    /// database's.
+    pub served: Arc<ServedResults>,
+    /// The JSON answers this instance has rendered from them.
+    pub rendered: Arc<RenderedAnswers>,
 }
 
 /// Client-secret verification, bounded: Argon2 is slow on purpose (tens of milliseconds of a
@@ -169,6 +176,8 @@ impl AppState {
             directory: Arc::new(Directory::default()),
             hashing: Arc::new(Hashing::for_this_machine()),
             metrics,
+            served: Arc::new(ServedResults::default()),
+            rendered: Arc::new(RenderedAnswers::default()),
         })
     }
 

@@ -3,10 +3,14 @@
 //! or as CSV for a spreadsheet when the caller asks for `text/csv`.
 
 use crate::error::ApiError;
-use actix_web::http::header::{self, Accept, Header};
+use actix_web::http::header::{self, Accept, ContentType, Header};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 use samhandling_domain::statistics::{self, Cell, CountTable, SuppressedTable};
 use serde::Serialize;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use utoipa::ToSchema;
 
 /// The first line of every CSV answer: how to read it.
@@ -91,9 +95,10 @@ impl<T: Serialize + Csv> Responder for Published<T> {
 
     fn respond_to(self, request: &HttpRequest) -> HttpResponse {
         if !wants_csv(request) {
-            return HttpResponse::Ok()
-                .insert_header((header::VARY, "Accept"))
-                .json(self.0);
+            return match serde_json::to_vec(&self.0) {
+                Ok(body) => json_answer(Bytes::from(body)),
+                Err(error) => ApiError::Internal(error.to_string()).error_response(),
+            };
         }
         match to_csv(&self.0) {
             Ok(body) => HttpResponse::Ok()
@@ -102,6 +107,83 @@ impl<T: Serialize + Csv> Responder for Published<T> {
                 .body(body),
             Err(error) => ApiError::Internal(error.to_string()).error_response(),
         }
+    }
+}
+
+/// A statistics answer's JSON, as every one is sent.
+fn json_answer(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .insert_header((header::VARY, "Accept"))
+        .body(body)
+}
+
+/// JSON answers rendered from results a server instance holds in memory (the kept statistics of
+/// `usecases::kept::ServedResults`): the network-meeting table for all years is 660 KB of JSON,
+/// whose rendering cost more than everything else a request does once the result is kept. Each
+/// answer is rendered once per result and query and sent as rendered while that result is the
+/// one served; a new result of a statistic (a new version of its counts) drops what was rendered
+/// from the last.
+#[derive(Debug, Default)]
+pub struct RenderedAnswers(Mutex<HashMap<&'static str, Renders>>);
+
+/// What was rendered from one statistic's result, by query.
+#[derive(Debug)]
+struct Renders {
+    /// The result, held so that it is the same one while this is kept.
+    source: Arc<dyn Any + Send + Sync>,
+    answers: HashMap<String, Bytes>,
+}
+
+impl RenderedAnswers {
+    /// The answer `answer` makes of `source`, the result of `statistic` served now, for the
+    /// query `query`: as [`Published`] answers, with its JSON rendered once per result and query.
+    pub fn answer<S, T>(
+        &self,
+        request: &HttpRequest,
+        (statistic, query): (&'static str, &str),
+        source: &Arc<S>,
+        answer: impl FnOnce() -> T,
+    ) -> HttpResponse
+    where
+        S: Any + Send + Sync,
+        T: Serialize + Csv,
+    {
+        if wants_csv(request) {
+            return Published(answer()).respond_to(request);
+        }
+        let same = |held: &Arc<dyn Any + Send + Sync>| {
+            std::ptr::addr_eq(Arc::as_ptr(held), Arc::as_ptr(source))
+        };
+        let rendered = self
+            .lock()
+            .get(statistic)
+            .filter(|renders| same(&renders.source))
+            .and_then(|renders| renders.answers.get(query).cloned());
+        if let Some(body) = rendered {
+            return json_answer(body);
+        }
+        let body = match serde_json::to_vec(&answer()) {
+            Ok(body) => Bytes::from(body),
+            Err(error) => return ApiError::Internal(error.to_string()).error_response(),
+        };
+        let mut renders = self.lock();
+        let renders = renders.entry(statistic).or_insert_with(|| Renders {
+            source: Arc::clone(source) as Arc<dyn Any + Send + Sync>,
+            answers: HashMap::new(),
+        });
+        if !same(&renders.source) {
+            // Requests served different results at once: the last to render keeps its own.
+            renders.source = Arc::clone(source) as Arc<dyn Any + Send + Sync>;
+            renders.answers.clear();
+        }
+        renders.answers.insert(query.to_owned(), body.clone());
+        json_answer(body)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<&'static str, Renders>> {
+        // Entries are replaced whole, so a panic while holding the lock leaves none half made.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

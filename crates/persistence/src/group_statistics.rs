@@ -129,7 +129,8 @@ pub fn claim_refresh(
 
 /// Keeps `figures`, computed at `version`, as the result for `measure`'s `year` counted until
 /// `until` (ending a claimed refresh), unless one of a later version is already kept (by another
-/// instance).
+/// instance). One of the same version is replaced: it may be kept in a shape this release no
+/// longer reads.
 pub fn keep(
     conn: &mut PgConnection,
     measure: GroupMeasure,
@@ -143,7 +144,7 @@ pub fn keep(
          ON CONFLICT (measure, year, counted_until) DO UPDATE \
          SET version = EXCLUDED.version, figures = EXCLUDED.figures, computed_at = now(), \
              refreshing_since = NULL \
-         WHERE p.version < EXCLUDED.version",
+         WHERE p.version <= EXCLUDED.version",
     )
     .bind::<Text, _>(measure.as_str())
     .bind::<diesel::sql_types::Integer, _>(year)

@@ -34,6 +34,7 @@ pub mod outreach;
 mod pagination;
 pub mod picture;
 mod pool;
+pub mod published_statistics;
 pub mod rate_limits;
 mod record;
 pub mod referrals;

@@ -5,6 +5,7 @@ use crate::error::StoreError;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Uuid as SqlUuid};
 use samhandling_domain::learning_network::LearningNetworkScope;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The network meetings of one municipality and quarter logged by one facilitator, with who
@@ -40,13 +41,23 @@ LEFT JOIN facilitators f
     ON f.employer_organisation_id = m.organisation_id AND f.subject = m.facilitator_subject
 GROUP BY m.municipality_number, 2, m.organisation_id, m.facilitator_subject";
 
+/// How often the logs or the facilitator links behind [`meetings_by_facilitator`] and
+/// [`meeting_sums`] have changed: a result computed from counts read after this version was
+/// read stands while it is the same. Read it before the counts, so that a result is never kept
+/// under a version newer than its counts.
+pub fn version(conn: &mut PgConnection) -> Result<i64, StoreError> {
+    use crate::schema::network_meeting_statistics_version as versions;
+    Ok(versions::table.select(versions::version).first(conn)?)
+}
+
 /// Network meetings logged, by municipality number, quarter of `held_on` and facilitator.
 pub fn meetings_by_facilitator(conn: &mut PgConnection) -> Result<Vec<MeetingCount>, StoreError> {
     Ok(crate::statement::statement(MEETINGS_BY_FACILITATOR).load(conn)?)
 }
 
-/// What the averages and shares of network meetings rest on.
-#[derive(Debug, Clone, PartialEq, QueryableByName)]
+/// What the averages and shares of network meetings rest on. It serializes, to be kept with
+/// the table it is published beside.
+#[derive(Debug, Clone, PartialEq, QueryableByName, Serialize, Deserialize)]
 pub struct MeetingSums {
     /// Meetings logged.
     #[diesel(sql_type = BigInt)]

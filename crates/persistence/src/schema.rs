@@ -507,6 +507,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    network_meeting_statistics_version (only_row) {
+        only_row -> Bool,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     network_meetings (id) {
         id -> Uuid,
         organisation_id -> Uuid,
@@ -603,6 +610,16 @@ diesel::table! {
         measure -> Text,
         year -> Int4,
         counted_until -> Date,
+        version -> Int8,
+        figures -> Jsonb,
+        computed_at -> Timestamptz,
+        refreshing_since -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    published_statistics (statistic) {
+        statistic -> Text,
         version -> Int8,
         figures -> Jsonb,
         computed_at -> Timestamptz,
@@ -877,12 +894,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     learning_network_members,
     learning_networks,
     memberships,
+    network_meeting_statistics_version,
     network_meetings,
     organisations,
     outreach_invitations,
     outreach_meetings,
     published_county_figures,
     published_group_statistics,
+    published_statistics,
     rate_limit_windows,
     referral_people,
     referral_statistics,

@@ -2,13 +2,14 @@
 //! (`statistics::linked`), since a reader may ask for all of them and difference one against
 //! another; and the average wait, published by centre only.
 
+use crate::kept::{kept_or_computed, Keeping};
 use crate::UseCaseError;
 use chrono::{Datelike, NaiveDate};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
 use samhandling_domain::statistics::linked::{Breakdowns, CubeCell, LinkedTables};
 use samhandling_domain::statistics::{mean_if_enough, SuppressedTable};
 use samhandling_persistence::group_statistics as store;
-use samhandling_persistence::PgConnection;
+use samhandling_persistence::{PgConnection, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -60,23 +61,39 @@ pub fn publish(
     };
     let to = next_year.min(quarter_start(today));
     let version = store::version(conn, from, to)?;
-    let kept = store::kept(conn, measure, (year, to))?.and_then(|(kept_version, figures)| {
-        let figures = serde_json::from_value::<GroupFigures>(figures).ok()?;
-        Some((kept_version, figures))
-    });
-    if let Some((kept_version, figures)) = kept {
-        // An outdated result is refreshed by one request; meanwhile the others are served it,
-        // as it was audited in full on the counts of its time, rather than each computing anew.
-        if kept_version == version || !store::claim_refresh(conn, measure, (year, to))? {
-            return Ok(figures);
-        }
-    }
-    let figures = compute(conn, measure, from, to)?;
-    // Plain data serializes; were it ever to fail, the figures are only not kept.
-    if let Ok(value) = serde_json::to_value(&figures) {
-        store::keep(conn, measure, (year, to), version, &value)?;
-    }
+    let (_, figures) = kept_or_computed(conn, &Kept { measure, year, to }, version, |conn| {
+        compute(conn, measure, from, to)
+    })?;
     Ok(figures)
+}
+
+/// Where the figures of `measure`'s `year` counted until `to` are kept.
+struct Kept {
+    measure: GroupMeasure,
+    year: i32,
+    to: NaiveDate,
+}
+
+impl Keeping for Kept {
+    fn kept(
+        &self,
+        conn: &mut PgConnection,
+    ) -> Result<Option<(i64, serde_json::Value)>, StoreError> {
+        store::kept(conn, self.measure, (self.year, self.to))
+    }
+
+    fn claim_refresh(&self, conn: &mut PgConnection) -> Result<bool, StoreError> {
+        store::claim_refresh(conn, self.measure, (self.year, self.to))
+    }
+
+    fn keep(
+        &self,
+        conn: &mut PgConnection,
+        version: i64,
+        figures: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        store::keep(conn, self.measure, (self.year, self.to), version, figures)
+    }
 }
 
 /// The figures of `measure` from `from` to the day before `to`, computed afresh.

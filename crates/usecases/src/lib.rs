@@ -32,6 +32,7 @@ pub mod input;
 pub mod intake_views;
 pub mod intakes;
 pub mod is24;
+pub mod kept;
 pub mod learning_network_views;
 pub mod learning_networks;
 pub mod memberships;

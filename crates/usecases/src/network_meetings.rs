@@ -6,6 +6,7 @@ use crate::input::{
     check_municipality_number, check_plain_text, LogLine, LogText, MunicipalityNumberText, Name,
     Subject,
 };
+use crate::kept::{kept_or_computed, ServedResults, Statistic};
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
@@ -27,6 +28,7 @@ pub use samhandling_persistence::meeting_statistics::MeetingSums;
 pub use samhandling_persistence::network_meetings::{MeetingFilter, RequestFilter};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::sync::Arc;
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
@@ -674,8 +676,9 @@ pub fn read_session(
 /// The network meetings logged, municipality (kommunenummer) by quarter, over every year: one
 /// table, suppressed and audited once, of which a year or a municipality is only ever a view, so
 /// that no two answers can be differenced. Each facilitator's employer and the competence
-/// centres that follow it up know its logs, so the table is audited for each of them too.
-#[derive(Debug, Clone)]
+/// centres that follow it up know its logs, so the table is audited for each of them too. It
+/// serializes, so that it is kept and served again while the counts behind it stand.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PublishedMeetings {
     /// The table.
     pub table: SuppressedTable,
@@ -686,8 +689,27 @@ pub struct PublishedMeetings {
     pub sums: MeetingSums,
 }
 
-/// The network meetings of every year, published (see [`PublishedMeetings`]).
-pub fn published_meetings(conn: &mut PgConnection) -> Result<PublishedMeetings, UseCaseError> {
+/// The network meetings of every year, published (see [`PublishedMeetings`]): the result kept
+/// since the last change to a log or a facilitator link, computed afresh after one, and read
+/// from the database once per version by each server instance (`served`).
+pub fn published_meetings(
+    conn: &mut PgConnection,
+    served: &ServedResults,
+) -> Result<Arc<PublishedMeetings>, UseCaseError> {
+    const STATISTIC: &str = "network_meetings";
+    let version = meeting_statistics::version(conn)?;
+    served.at_version(STATISTIC, version, || {
+        kept_or_computed(
+            conn,
+            &Statistic(STATISTIC),
+            version,
+            compute_published_meetings,
+        )
+    })
+}
+
+/// The network meetings of every year, suppressed and audited afresh from the logs.
+fn compute_published_meetings(conn: &mut PgConnection) -> Result<PublishedMeetings, UseCaseError> {
     let cells: Vec<CubeCell> = meeting_statistics::meetings_by_facilitator(conn)?
         .into_iter()
         .map(|count| CubeCell {

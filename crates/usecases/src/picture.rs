@@ -19,6 +19,7 @@ use crate::coordination_views::NeedView;
 use crate::dialogue::{reach_municipality, HiddenTimeline, MunicipalityReader};
 use crate::dialogue_views::{ActionView, FigureView};
 use crate::group_statistics::quarter_start;
+use crate::kept::ServedResults;
 use crate::network_meetings::published_meetings;
 use crate::UseCaseError;
 use chrono::{Datelike, NaiveDate};
@@ -319,9 +320,11 @@ pub struct MunicipalityPicture {
 }
 
 /// The picture of the municipality numbered `number` in `year` on `today`, for its county's
-/// governor (with the risk) or the municipality itself; hidden from anyone else.
+/// governor (with the risk) or the municipality itself; hidden from anyone else. Its network
+/// meetings are the published table's, as this server instance last served it (`served`).
 pub fn municipality_picture(
     conn: &mut PgConnection,
+    served: &ServedResults,
     caller: &Caller,
     number: &str,
     (year, today): (i32, NaiveDate),
@@ -369,7 +372,7 @@ pub fn municipality_picture(
             figures: figures.into_iter().map(FigureView::from).collect(),
         });
     let quarters = counted.quarters();
-    let meetings = published_meetings(conn)?
+    let meetings = published_meetings(conn, served)?
         .table
         .view(|quarter| quarters.iter().any(|counted| counted == quarter));
     let network_meetings_logged = meetings

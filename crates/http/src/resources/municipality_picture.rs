@@ -113,8 +113,9 @@ async fn municipality_picture(
     let number = municipality_number(path.into_inner().municipality_number)?;
     let who = caller.caller.clone();
     let when = year_and_today(query.0.year);
+    let served = state.served.clone();
     let found = record::load(&state, move |conn| {
-        usecases::municipality_picture(conn, &who, &number, when)
+        usecases::municipality_picture(conn, &served, &who, &number, when)
     })
     .await?;
     let picture = revealed(&caller, &state, found).await?;

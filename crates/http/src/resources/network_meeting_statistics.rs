@@ -7,10 +7,10 @@ use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::state::AppState;
-use crate::statistics::{Published, Table, Tables};
-use actix_web::{get, web};
+use crate::statistics::{Table, Tables};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use samhandling_domain::statistics::{mean_if_enough, share_if_enough, Cell};
-use samhandling_usecases::network_meetings as usecases;
+use samhandling_usecases::network_meetings::{self as usecases, PublishedMeetings};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -72,18 +72,29 @@ impl Tables for NetworkMeetingStatistics {
 #[get("/statistics/network-meetings")]
 async fn network_meeting_statistics(
     _caller: Authorized<AnyRole>,
+    request: HttpRequest,
     state: web::Data<AppState>,
     query: ValidQuery<NetworkMeetingStatisticsQuery>,
-) -> Result<Published<NetworkMeetingStatistics>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let year = query.0.year;
+    let served = state.served.clone();
     let published = crate::db::run(&state.database, move |conn| {
-        Ok(usecases::published_meetings(conn)?)
+        Ok(usecases::published_meetings(conn, &served)?)
     })
     .await?;
-    let (all_years, sums) = (published.table, published.sums);
-    let few_beside_own = published.few_beside_own;
+    let query = year.map(|year| year.to_string()).unwrap_or_default();
+    Ok(state
+        .rendered
+        .answer(&request, ("network-meetings", &query), &published, || {
+            answer(&published, year)
+        }))
+}
+
+/// The answer for `year` (every year when `None`) from the published table.
+fn answer(published: &PublishedMeetings, year: Option<i32>) -> NetworkMeetingStatistics {
+    let (all_years, sums) = (&published.table, &published.sums);
     let meetings = match year {
-        None => Table::from(all_years),
+        None => Table::from(all_years.clone()),
         Some(year) => {
             let year = format!("{year}-");
             Table::from(all_years.view(|quarter| quarter.starts_with(&year)))
@@ -92,8 +103,8 @@ async fn network_meeting_statistics(
     // Means and shares only for all years: a year's beside them would difference one meeting out.
     let logged = u64::try_from(sums.meetings).unwrap_or(0);
     let part = |count: i64| u64::try_from(count).unwrap_or(0);
-    let all = year.is_none() && !few_beside_own;
-    Ok(Published(NetworkMeetingStatistics {
+    let all = year.is_none() && !published.few_beside_own;
+    NetworkMeetingStatistics {
         meetings_logged: meetings.total.clone(),
         meetings,
         average_network_size: all
@@ -105,5 +116,5 @@ async fn network_meeting_statistics(
         follow_up_meeting_share: all
             .then(|| share_if_enough(part(sums.next_meeting_planned), logged))
             .flatten(),
-    }))
+    }
 }

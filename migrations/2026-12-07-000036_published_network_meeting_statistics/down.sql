@@ -1,0 +1,5 @@
+DROP TABLE published_statistics;
+DROP TRIGGER network_meeting_statistics_version ON facilitators;
+DROP TRIGGER network_meeting_statistics_version ON network_meetings;
+DROP FUNCTION bump_network_meeting_statistics_version();
+DROP TABLE network_meeting_statistics_version;
