@@ -35,6 +35,37 @@ fn every_migration_reverts_and_reapplies() {
     assert_eq!(tables(&mut conn), before);
 }
 
+/// Two instances started at once on a database that lacks the migrations: one applies them while
+/// the other waits, then finds nothing to apply. Without the lock the second failed on a type
+/// the first had just created.
+#[test]
+fn instances_migrating_at_once_take_turns() {
+    let database = TestDatabase::create();
+    let mut conn = database.connect();
+    let before = tables(&mut conn);
+    let reverted = revert_all(&mut conn).unwrap().len();
+    let barrier = std::sync::Barrier::new(2);
+    let applied: Vec<usize> = std::thread::scope(|scope| {
+        let instances: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut conn = database.connect();
+                    barrier.wait();
+                    run_pending(&mut conn).unwrap().len()
+                })
+            })
+            .collect();
+        instances
+            .into_iter()
+            .map(|instance| instance.join().unwrap())
+            .collect()
+    });
+    let mut applied = applied;
+    applied.sort_unstable();
+    assert_eq!(applied, vec![0, reverted], "one instance applied them all");
+    assert_eq!(tables(&mut conn), before);
+}
+
 /// Reverts the newest migrations down to and including `version`; returns how many.
 fn revert_through(conn: &mut diesel::PgConnection, version: &str) -> usize {
     let mut reverted = 0;
