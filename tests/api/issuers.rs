@@ -167,26 +167,21 @@ async fn a_maskinporten_token_acts_for_its_consumer_and_the_audit_trail_names_wh
     )
     .await;
     assert_eq!(none.body["items"], json!([]));
-    let bad = get(
-        &app,
-        "/api/v1/audit-events?actor_organisation_number=974760674",
-        &admin,
-    )
-    .await;
-    assert_eq!(
-        bad.assert_problem(400)["errors"][0]["field"],
-        "actor_organisation_number"
-    );
-    let not_a_url = get(
-        &app,
-        "/api/v1/audit-events?actor_issuer=maskinporten",
-        &admin,
-    )
-    .await;
-    assert_eq!(
-        not_a_url.assert_problem(400)["errors"][0]["field"],
-        "actor_issuer"
-    );
+    // A wrong check digit, and an issuer that is not a URL.
+    for (filter, field) in [
+        (
+            "actor_organisation_number=974760674",
+            "actor_organisation_number",
+        ),
+        ("actor_issuer=maskinporten", "actor_issuer"),
+    ] {
+        let bad = get(&app, &format!("/api/v1/audit-events?{filter}"), &admin).await;
+        assert_eq!(
+            bad.assert_problem(400)["errors"][0]["field"],
+            field,
+            "{filter}"
+        );
+    }
 }
 
 #[actix_web::test]

@@ -1096,17 +1096,23 @@ mod tests {
             .collect()
     }
 
+    /// Case `case` of a drawn comparison: a two-dimensional cube published as one table, or a
+    /// three-dimensional one published in every breakdown, alternately.
+    fn drawn_case(draws: &mut Draws, case: u32) -> (usize, Vec<CubeCell>, Breakdowns<'static>) {
+        let dimensions = 2 + usize::try_from(case % 2).unwrap_or(0);
+        let published = if dimensions == 2 {
+            Breakdowns::Only(&[(0, 1)])
+        } else {
+            Breakdowns::All
+        };
+        (dimensions, drawn_cube(draws, dimensions), published)
+    }
+
     #[test]
     fn a_reading_tightened_where_it_changed_ends_where_every_sum_swept_ends() {
         let mut draws = Draws(0x9e37_79b9_7f4a_7c15);
         for case in 0..300 {
-            let dimensions = 2 + usize::try_from(case % 2).unwrap_or(0);
-            let cells = drawn_cube(&mut draws, dimensions);
-            let published = if dimensions == 2 {
-                Breakdowns::Only(&[(0, 1)])
-            } else {
-                Breakdowns::All
-            };
+            let (dimensions, cells, published) = drawn_case(&mut draws, case);
             let (_, mut audit) = Audit::of(dimensions, &cells, published);
             // Markers as a round of hiding leaves them, some `x` and `..` among the `<5`.
             for figure in &mut audit.figures {
@@ -1143,13 +1149,7 @@ mod tests {
     fn every_round_hides_what_the_plain_audit_of_every_reader_hid() {
         let mut draws = Draws(0x2545_f491_4f6c_dd1d);
         for case in 0..150 {
-            let dimensions = 2 + usize::try_from(case % 2).unwrap_or(0);
-            let cells = drawn_cube(&mut draws, dimensions);
-            let published = if dimensions == 2 {
-                Breakdowns::Only(&[(0, 1)])
-            } else {
-                Breakdowns::All
-            };
+            let (dimensions, cells, published) = drawn_case(&mut draws, case);
             let (_, mut fast) = Audit::of(dimensions, &cells, published);
             let (_, mut plain) = Audit::of(dimensions, &cells, published);
             let lines = fast.lines.clone();
