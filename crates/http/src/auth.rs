@@ -59,7 +59,8 @@ impl Policy for Facilitators {
     const ROLES: &'static [Role] = &[Role::Facilitator];
 }
 
-/// An authenticated caller admitted by policy `P`, with the request id for audit events.
+/// An authenticated caller admitted by policy `P`, with the request id for audit events and the
+/// application it was admitted by: what a handler needs to act for it.
 #[derive(Debug)]
 pub struct Authorized<P: Policy = AnyRole> {
     /// Who is calling.
@@ -70,10 +71,17 @@ pub struct Authorized<P: Policy = AnyRole> {
     traceparent: Option<String>,
     /// What a trusted issuer said about the caller, for the audit trail.
     provenance: Provenance,
+    /// The application that admitted the caller: its database, audit writers and policies.
+    state: web::Data<AppState>,
     policy: PhantomData<P>,
 }
 
 impl<P: Policy> Authorized<P> {
+    /// The application that admitted the caller.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// This caller in this request, for the events of every record a change touches.
     pub fn actor(&self) -> Actor {
         Actor {
@@ -109,14 +117,13 @@ impl<P: Policy> Authorized<P> {
     /// still gets its 404.
     pub async fn noting_denial<T>(
         &self,
-        state: &AppState,
         resource_type: ResourceType,
         id: Uuid,
         result: Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         if matches!(result, Err(ApiError::NotFound)) {
             let event = self.audit(AuditAction::AccessDenied, resource_type, id);
-            if let Err(error) = state.read_audit.note_denial(event).await {
+            if let Err(error) = self.state.read_audit.note_denial(event).await {
                 log::warn!(
                     "request_id={} an access denial was not recorded: {error}",
                     self.request_id.0
@@ -246,6 +253,7 @@ impl<P: Policy> FromRequest for Authorized<P> {
                 request_id,
                 traceparent,
                 provenance,
+                state,
                 policy: PhantomData,
             })
         })

@@ -282,7 +282,6 @@ impl IdempotencyKey {
     /// request, which is the use case's input.
     pub async fn create_by<P, R, F>(
         self,
-        state: &AppState,
         caller: &Authorized<P>,
         path: &str,
         request: R,
@@ -295,7 +294,7 @@ impl IdempotencyKey {
     {
         let actor = caller.actor();
         let claim = KeyClaim::of(&caller.caller, self, path, &request)?;
-        claimed(state, claim, move |conn| {
+        claimed(caller.state(), claim, move |conn| {
             create_with(&mut Context::new(conn, &actor, &SystemClock), request)
         })
         .await
@@ -306,7 +305,6 @@ impl IdempotencyKey {
     /// caller's scope is a 404 that leaves the trace of a denial.
     pub async fn create_under<P, R, F>(
         self,
-        state: &AppState,
         caller: &Authorized<P>,
         (resource_type, parent, path): (ResourceType, Uuid, String),
         request: R,
@@ -317,12 +315,8 @@ impl IdempotencyKey {
         R: Serialize + Send + 'static,
         F: FnOnce(&mut Context<'_>, R) -> Result<Created, ApiError> + Send + 'static,
     {
-        let created = self
-            .create_by(state, caller, &path, request, create_with)
-            .await;
-        caller
-            .noting_denial(state, resource_type, parent, created)
-            .await
+        let created = self.create_by(caller, &path, request, create_with).await;
+        caller.noting_denial(resource_type, parent, created).await
     }
 }
 

@@ -20,7 +20,6 @@ use uuid::Uuid;
 
 /// Reads the record `id` of `resource_type` with `work`, outside any transaction.
 pub async fn read<P, T, F>(
-    state: &AppState,
     caller: &Authorized<P>,
     resource_type: ResourceType,
     id: Uuid,
@@ -31,17 +30,16 @@ where
     F: FnOnce(&mut PgConnection) -> Result<Option<T>, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
-    let result = crate::db::run(&state.database, move |conn| {
+    let result = crate::db::run(&caller.state().database, move |conn| {
         work(conn)?.ok_or(ApiError::NotFound)
     })
     .await;
-    caller.noting_denial(state, resource_type, id, result).await
+    caller.noting_denial(resource_type, id, result).await
 }
 
 /// Reads the record `id` like [`read`], and answers only once the caller's `read` event is
 /// committed: for records every read of which is audited (meeting logs, enrolments, networks).
 pub async fn read_audited<P, T, F>(
-    state: &AppState,
     caller: &Authorized<P>,
     resource_type: ResourceType,
     id: Uuid,
@@ -52,8 +50,9 @@ where
     F: FnOnce(&mut PgConnection) -> Result<Option<T>, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
-    let found = read(state, caller, resource_type, id, work).await?;
-    state
+    let found = read(caller, resource_type, id, work).await?;
+    caller
+        .state()
         .read_audit
         .record(caller.audit(AuditAction::Read, resource_type, id))
         .await?;
@@ -73,7 +72,6 @@ where
 /// Commits one `read` event per record of the list page `found` before the page is answered:
 /// for the lists of records every read of which is audited.
 pub async fn note_page_read<P: Policy, T: Keyed>(
-    state: &AppState,
     caller: &Authorized<P>,
     resource_type: ResourceType,
     found: &Page<T>,
@@ -83,13 +81,12 @@ pub async fn note_page_read<P: Policy, T: Keyed>(
         .iter()
         .map(|record| caller.audit(AuditAction::Read, resource_type, record.position().id))
         .collect();
-    state.read_audit.record_all(events).await
+    caller.state().read_audit.record_all(events).await
 }
 
 /// Lists one page with the use-case read `work`, and answers it (each record as `show` makes it)
 /// only once a `read` event of every record on it is committed (see [`note_page_read`]).
 pub async fn list_audited<P, T, U, F>(
-    state: &AppState,
     caller: &Authorized<P>,
     resource_type: ResourceType,
     work: F,
@@ -100,15 +97,14 @@ where
     F: FnOnce(&mut PgConnection) -> Result<Page<T>, UseCaseError> + Send + 'static,
     T: Keyed + Send + 'static,
 {
-    let found = load(state, work).await?;
-    note_page_read(state, caller, resource_type, &found).await?;
-    pagination::to_wire(state, found, show)
+    let found = load(caller.state(), work).await?;
+    note_page_read(caller, resource_type, &found).await?;
+    pagination::to_wire(caller.state(), found, show)
 }
 
 /// Lists one page of what the record `id` of `resource_type` holds (a group's members, a
 /// referral's access log): `work` reads it in the caller's scope, as [`read`] does.
 pub async fn list_in<P, T, U, F>(
-    state: &AppState,
     caller: &Authorized<P>,
     resource_type: ResourceType,
     id: Uuid,
@@ -120,15 +116,14 @@ where
     F: FnOnce(&mut PgConnection) -> Result<Option<Page<T>>, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
-    let found = read(state, caller, resource_type, id, work).await?;
-    pagination::to_wire(state, found, show)
+    let found = read(caller, resource_type, id, work).await?;
+    pagination::to_wire(caller.state(), found, show)
 }
 
 /// Runs the use case `work` on the record `id` of `resource_type` as the caller, in one
 /// transaction; the use case writes its own audit events. A [`UseCaseError::NotFound`] leaves the
 /// trace of a denial, as [`read`] and [`change`] do.
 pub async fn operate<P, T, F>(
-    state: &AppState,
     caller: &Authorized<P>,
     resource_type: ResourceType,
     id: Uuid,
@@ -139,8 +134,8 @@ where
     F: FnOnce(&mut Context<'_>) -> Result<T, UseCaseError> + Send + 'static,
     T: Send + 'static,
 {
-    let result = operate_as(state, caller.actor(), work).await;
-    caller.noting_denial(state, resource_type, id, result).await
+    let result = operate_as(caller.state(), caller.actor(), work).await;
+    caller.noting_denial(resource_type, id, result).await
 }
 
 /// Runs the use case `work` as `actor` in one transaction, for a request no bearer token

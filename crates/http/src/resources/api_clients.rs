@@ -7,7 +7,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_auth::secrets;
 use samhandling_domain::api_client::ApiClient;
@@ -101,7 +100,6 @@ pub struct ApiClientPath {
 async fn create_api_client(
     caller: Authorized<AdminOnly>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateApiClient>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = body.into_inner();
@@ -116,7 +114,7 @@ async fn create_api_client(
     .map_err(|error| ApiError::Internal(error.to_string()))?
     .map_err(|error| ApiError::Internal(error.to_string()))?;
     let path = "/api/v1/api-clients";
-    key.create_by(&state, &caller, path, request, move |ctx, request| {
+    key.create_by(&caller, path, request, move |ctx, request| {
         let id = Uuid::now_v7();
         let client = usecases::register(ctx, id, &request, &secret_hash)?;
         let shown = |client_secret| RegisteredApiClient {
@@ -142,7 +140,6 @@ async fn create_api_client(
 #[get("/api-clients")]
 async fn list_api_clients(
     caller: Authorized<ClientStewards>,
-    state: web::Data<AppState>,
     query: ValidQuery<ApiClientQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<ApiClient>>, ApiError> {
@@ -154,7 +151,7 @@ async fn list_api_clients(
         }));
     };
     pagination::list(
-        &state,
+        caller.state(),
         move |conn| usecases::list(conn, scope, page.0),
         |client| client,
     )
@@ -173,12 +170,11 @@ async fn list_api_clients(
 #[get("/api-clients/{id}")]
 async fn get_api_client(
     caller: Authorized<ClientStewards>,
-    state: web::Data<AppState>,
     path: web::Path<ApiClientPath>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
     let scope = ClientScope::of(&caller.caller);
-    let client = record::read(&state, &caller, ResourceType::ApiClient, id, move |conn| {
+    let client = record::read(&caller, ResourceType::ApiClient, id, move |conn| {
         usecases::find(conn, scope, id).map(Some)
     })
     .await?;
@@ -197,11 +193,10 @@ async fn get_api_client(
 #[post("/api-clients/{id}/revoke")]
 async fn revoke_api_client(
     caller: Authorized<AdminOnly>,
-    state: web::Data<AppState>,
     path: web::Path<ApiClientPath>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
-    let client = record::operate(&state, &caller, ResourceType::ApiClient, id, move |ctx| {
+    let client = record::operate(&caller, ResourceType::ApiClient, id, move |ctx| {
         usecases::revoke(ctx, id)
     })
     .await?;
@@ -224,13 +219,12 @@ async fn revoke_api_client(
 #[post("/api-clients/{id}/approval")]
 async fn approve_api_client(
     caller: Authorized<DataOwners>,
-    state: web::Data<AppState>,
     path: web::Path<ApiClientPath>,
 ) -> Result<web::Json<ApiClient>, ApiError> {
     let id = path.id;
     let organisation_id = caller.caller.organisation_id;
     let approver = caller.caller.subject.clone();
-    let client = record::operate(&state, &caller, ResourceType::ApiClient, id, move |ctx| {
+    let client = record::operate(&caller, ResourceType::ApiClient, id, move |ctx| {
         usecases::approve(ctx, organisation_id, &approver, id)
     })
     .await?;

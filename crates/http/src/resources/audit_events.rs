@@ -5,7 +5,6 @@ use crate::auth::{AdminOnly, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
-use crate::state::AppState;
 use crate::text::{
     check_issuer_url, check_organisation_number, check_plain_text, IssuerUrl,
     OrganisationNumberText, Subject,
@@ -77,8 +76,7 @@ pub struct AuditEventQuery {
 )]
 #[get("/audit-events")]
 async fn list_audit_events(
-    _caller: Authorized<AdminOnly>,
-    state: web::Data<AppState>,
+    caller: Authorized<AdminOnly>,
     query: ValidQuery<AuditEventQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<AuditEvent>>, ApiError> {
@@ -96,7 +94,7 @@ async fn list_audit_events(
         actor_issuer: query.actor_issuer,
     };
     pagination::list(
-        &state,
+        caller.state(),
         move |conn| audit::events(conn, &filter, page.0),
         |event| event,
     )

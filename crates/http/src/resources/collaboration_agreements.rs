@@ -12,7 +12,6 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::referrals::Coordinators;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Utc;
 use samhandling_domain::agreement::AgreementStatus;
@@ -95,12 +94,11 @@ fn location(id: Uuid) -> String {
 async fn propose_agreement(
     caller: Authorized<Coordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<ProposeAgreement>,
 ) -> Result<HttpResponse, ApiError> {
     let who = caller.caller.clone();
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::propose_agreement(ctx, &who, Uuid::now_v7(), &request)?;
         let viewer = who.organisation_id.uuid();
         let shown = AgreementView::of(viewer, ctx.now().date_naive(), stored);
@@ -121,7 +119,6 @@ async fn propose_agreement(
 #[get("/collaboration-agreements")]
 async fn list_agreements(
     caller: Authorized<AgreementParties>,
-    state: web::Data<AppState>,
     query: ValidQuery<AgreementQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<AgreementView>>, ApiError> {
@@ -130,14 +127,14 @@ async fn list_agreements(
         status: query.0.status,
         counterpart: query.0.counterpart_id,
     };
-    let found = record::load(&state, move |conn| {
+    let found = record::load(caller.state(), move |conn| {
         usecases::list_agreements(conn, &who, &filter, page.0)
     })
     .await?;
-    record::note_page_read(&state, &caller, AGREEMENT, &found).await?;
+    record::note_page_read(&caller, AGREEMENT, &found).await?;
     let viewer = caller.caller.organisation_id.uuid();
     let today = Utc::now().date_naive();
-    pagination::to_wire(&state, found, |agreement| {
+    pagination::to_wire(caller.state(), found, |agreement| {
         AgreementView::of(viewer, today, agreement)
     })
 }
@@ -155,14 +152,13 @@ async fn list_agreements(
 #[get("/collaboration-agreements/{id}")]
 async fn get_agreement(
     caller: Authorized<AgreementParties>,
-    state: web::Data<AppState>,
     path: web::Path<AgreementPath>,
 ) -> Result<Tagged<AgreementView>, ApiError> {
     let id = path.id;
     let who = caller.caller.clone();
     let viewer = who.organisation_id.uuid();
     let today = Utc::now().date_naive();
-    record::read_audited(&state, &caller, AGREEMENT, id, move |conn| {
+    record::read_audited(&caller, AGREEMENT, id, move |conn| {
         let found = usecases::read_agreement(conn, &who, id)?;
         Ok(found.map(|agreement| AgreementView::of(viewer, today, agreement)))
     })
@@ -191,7 +187,6 @@ async fn get_agreement(
 #[post("/collaboration-agreements/{id}/transitions")]
 async fn move_agreement(
     caller: Authorized<AgreementParties>,
-    state: web::Data<AppState>,
     path: web::Path<AgreementPath>,
     if_match: IfMatch,
     body: ValidJson<MoveAgreement>,
@@ -201,7 +196,7 @@ async fn move_agreement(
     let precondition = if_match.precondition()?;
     let who = caller.caller.clone();
     let viewer = who.organisation_id.uuid();
-    let moved = record::operate(&state, &caller, AGREEMENT, id, move |ctx| {
+    let moved = record::operate(&caller, AGREEMENT, id, move |ctx| {
         usecases::move_agreement(ctx, &who, id, precondition, &step)
     })
     .await?;

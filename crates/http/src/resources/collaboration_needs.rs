@@ -15,7 +15,6 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::dialogue_meetings::MunicipalContacts;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::coordination::{NeedOrigin, NeedStatus};
@@ -101,12 +100,11 @@ fn location(id: Uuid) -> String {
 async fn request_help(
     caller: Authorized<MunicipalContacts>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<RequestHelp>,
 ) -> Result<HttpResponse, ApiError> {
     let who = caller.caller.clone();
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let (access, stored) = usecases::request_help(ctx, &who, Uuid::now_v7(), &request)?;
         let shown = NeedView::of(&access, stored);
         Created::new(&shown, location(shown.id), Some(shown.version))
@@ -126,7 +124,6 @@ async fn request_help(
 #[get("/collaboration-needs")]
 async fn list_needs(
     caller: Authorized<NeedParties>,
-    state: web::Data<AppState>,
     query: ValidQuery<NeedQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<NeedView>>, ApiError> {
@@ -139,12 +136,12 @@ async fn list_needs(
         origin: query.origin,
         pending: query.pending.unwrap_or(false),
     };
-    let (access, found) = record::load(&state, move |conn| {
+    let (access, found) = record::load(caller.state(), move |conn| {
         usecases::list_needs(conn, &who, &filter, page.0)
     })
     .await?;
-    record::note_page_read(&state, &caller, NEED, &found).await?;
-    pagination::to_wire(&state, found, |need| NeedView::of(&access, need))
+    record::note_page_read(&caller, NEED, &found).await?;
+    pagination::to_wire(caller.state(), found, |need| NeedView::of(&access, need))
 }
 
 /// Read a collaboration need.
@@ -160,12 +157,11 @@ async fn list_needs(
 #[get("/collaboration-needs/{id}")]
 async fn get_need(
     caller: Authorized<NeedParties>,
-    state: web::Data<AppState>,
     path: web::Path<NeedPath>,
 ) -> Result<Tagged<NeedView>, ApiError> {
     let id = path.id;
     let who = caller.caller.clone();
-    record::read_audited(&state, &caller, NEED, id, move |conn| {
+    record::read_audited(&caller, NEED, id, move |conn| {
         Ok(usecases::read_need(conn, &who, id)?.map(|(access, need)| NeedView::of(&access, need)))
     })
     .await
@@ -193,7 +189,6 @@ async fn get_need(
 #[post("/collaboration-needs/{id}/transitions")]
 async fn move_need(
     caller: Authorized<NeedParties>,
-    state: web::Data<AppState>,
     path: web::Path<NeedPath>,
     if_match: IfMatch,
     body: ValidJson<MoveNeed>,
@@ -202,7 +197,7 @@ async fn move_need(
     let step = body.into_inner();
     let precondition = if_match.precondition()?;
     let who = caller.caller.clone();
-    let (access, moved) = record::operate(&state, &caller, NEED, id, move |ctx| {
+    let (access, moved) = record::operate(&caller, NEED, id, move |ctx| {
         usecases::move_need(ctx, &who, id, precondition, &step)
     })
     .await?;

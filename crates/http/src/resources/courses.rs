@@ -11,7 +11,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, patch, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{Course, CourseScope, ORGANISER_ROLES};
@@ -96,12 +95,11 @@ fn location(id: Uuid) -> String {
 async fn create_course(
     caller: Authorized<CompetenceAdvisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateCourse>,
 ) -> Result<HttpResponse, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::create_course(ctx, centre, Uuid::now_v7(), &request)?;
         Created::new(&stored, location(stored.id), Some(stored.version))
     })
@@ -119,12 +117,10 @@ async fn create_course(
 #[get("/courses")]
 async fn list_courses(
     caller: Authorized<CourseOrganisers>,
-    state: web::Data<AppState>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<Course>>, ApiError> {
     let scope = CourseScope::of(&caller.caller);
     record::list_audited(
-        &state,
         &caller,
         ResourceType::Course,
         move |conn| usecases::list_courses(conn, scope, page.0),
@@ -147,13 +143,12 @@ async fn list_courses(
 #[get("/courses/{id}")]
 async fn get_course(
     caller: Authorized<CourseOrganisers>,
-    state: web::Data<AppState>,
     path: web::Path<CoursePath>,
 ) -> Result<Tagged<Funded<Course>>, ApiError> {
     let id = path.id;
     let scope = CourseScope::of(&caller.caller);
     let viewer = caller.caller.organisation_id.uuid();
-    record::read_audited(&state, &caller, ResourceType::Course, id, move |conn| {
+    record::read_audited(&caller, ResourceType::Course, id, move |conn| {
         let course = usecases::read_course(conn, scope, id)?;
         let funding = grants::funding_of(conn, viewer, &[course.id], &[])?;
         Ok(Some(Funded {
@@ -185,7 +180,6 @@ async fn get_course(
 #[patch("/courses/{id}")]
 async fn update_course(
     caller: Authorized<CourseOrganisers>,
-    state: web::Data<AppState>,
     path: web::Path<CoursePath>,
     if_match: IfMatch,
     body: ValidJson<UpdateCourse>,
@@ -194,7 +188,7 @@ async fn update_course(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = CourseScope::of(&caller.caller);
-    record::operate(&state, &caller, ResourceType::Course, id, move |ctx| {
+    record::operate(&caller, ResourceType::Course, id, move |ctx| {
         usecases::update_course(ctx, scope, id, precondition, &edit)
     })
     .await

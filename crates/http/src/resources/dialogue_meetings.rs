@@ -17,7 +17,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, post, put, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::dialogue::{DialogueStatus, Finding, FollowUpAction};
@@ -133,12 +132,11 @@ fn location(id: Uuid) -> String {
 async fn create_meeting(
     caller: Authorized<GovernorAdvisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let who = caller.caller.clone();
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let (access, stored) = usecases::plan_meeting(ctx, &who, Uuid::now_v7(), &request)?;
         let shown = view(&access, &stored, MeetingDetails::default());
         Created::new(&shown, location(stored.id), None)
@@ -166,17 +164,16 @@ pub struct MeetingQuery {
 #[get("/dialogue-meetings")]
 async fn list_meetings(
     caller: Authorized<DialogueParties>,
-    state: web::Data<AppState>,
     query: ValidQuery<MeetingQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<MeetingView>>, ApiError> {
     let who = caller.caller.clone();
     let status = query.0.status;
-    let (access, found) = record::load(&state, move |conn| {
+    let (access, found) = record::load(caller.state(), move |conn| {
         usecases::list_meetings(conn, &who, status, page.0)
     })
     .await?;
-    pagination::to_wire(&state, found, |meeting| {
+    pagination::to_wire(caller.state(), found, |meeting| {
         view(&access, &meeting, MeetingDetails::default())
     })
 }
@@ -195,12 +192,11 @@ async fn list_meetings(
 #[get("/dialogue-meetings/{id}")]
 async fn get_meeting(
     caller: Authorized<DialogueParties>,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
 ) -> Result<web::Json<MeetingView>, ApiError> {
     let id = path.id;
     let who = caller.caller.clone();
-    record::read(&state, &caller, MEETING, id, move |conn| {
+    record::read(&caller, MEETING, id, move |conn| {
         let (access, meeting, details) = usecases::read_meeting(conn, &who, id)?;
         Ok(Some(view(&access, &meeting, details)))
     })
@@ -225,14 +221,13 @@ async fn get_meeting(
 #[post("/dialogue-meetings/{id}/transitions")]
 async fn transition_meeting(
     caller: Authorized<GovernorAdvisers>,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     body: ValidJson<MeetingTransition>,
 ) -> Result<web::Json<MeetingView>, ApiError> {
     let id = path.id;
     let to = body.into_inner().to;
     let who = caller.caller.clone();
-    let (access, moved) = record::operate(&state, &caller, MEETING, id, move |ctx| {
+    let (access, moved) = record::operate(&caller, MEETING, id, move |ctx| {
         usecases::move_meeting(ctx, &who, id, to)
     })
     .await?;
@@ -252,7 +247,6 @@ async fn transition_meeting(
 async fn add_attendee(
     caller: Authorized<GovernorAdvisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     body: ValidJson<AddAttendee>,
 ) -> Result<HttpResponse, ApiError> {
@@ -261,7 +255,7 @@ async fn add_attendee(
     let route = format!("/api/v1/dialogue-meetings/{id}/attendees");
     let under = (MEETING, id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let row = usecases::add_attendee(ctx, &who, id, &request)?;
         let shown = AttendeeView {
             id: row.id,
@@ -288,14 +282,13 @@ async fn add_attendee(
 #[post("/dialogue-meetings/{id}/basis")]
 async fn record_basis(
     caller: Authorized<GovernorAdvisers>,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     body: ValidJson<RecordBasis>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    record::operate(&state, &caller, MEETING, id, move |ctx| {
+    record::operate(&caller, MEETING, id, move |ctx| {
         usecases::record_basis(ctx, &who, id, &request)
     })
     .await?;
@@ -314,12 +307,11 @@ async fn record_basis(
 #[get("/dialogue-meetings/{id}/basis")]
 async fn get_basis(
     caller: Authorized<DialogueParties>,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
 ) -> Result<web::Json<Basis>, ApiError> {
     let id = path.id;
     let who = caller.caller.clone();
-    let figures = record::read(&state, &caller, MEETING, id, move |conn| {
+    let figures = record::read(&caller, MEETING, id, move |conn| {
         usecases::read_basis(conn, &who, id).map(Some)
     })
     .await?;
@@ -343,7 +335,6 @@ async fn get_basis(
 async fn record_finding(
     caller: Authorized<GovernorAdvisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     body: ValidJson<RecordFinding>,
 ) -> Result<HttpResponse, ApiError> {
@@ -352,7 +343,7 @@ async fn record_finding(
     let route = format!("/api/v1/dialogue-meetings/{id}/findings");
     let under = (MEETING, id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let ids = (id.into(), Uuid::now_v7().into());
         let stored = usecases::record_finding(ctx, &who, ids, &request)?;
         Created::new(&stored, location(id), None)
@@ -394,7 +385,6 @@ pub struct FindingSharing {
 #[put("/dialogue-meetings/{id}/findings/{finding_id}/sharing")]
 async fn share_finding(
     caller: Authorized<GovernorAdvisers>,
-    state: web::Data<AppState>,
     path: web::Path<FindingPath>,
     if_match: IfMatch,
     body: ValidJson<FindingSharing>,
@@ -403,7 +393,7 @@ async fn share_finding(
     let shared = body.into_inner().shared_with_partners;
     let precondition = if_match.precondition()?;
     let who = caller.caller.clone();
-    record::operate(&state, &caller, MEETING, path.id, move |ctx| {
+    record::operate(&caller, MEETING, path.id, move |ctx| {
         usecases::share_finding(ctx, &who, ids, precondition, shared)
     })
     .await
@@ -429,7 +419,6 @@ async fn share_finding(
 async fn submit_evaluation(
     caller: Authorized<MunicipalContacts>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     body: ValidJson<SubmitEvaluation>,
 ) -> Result<HttpResponse, ApiError> {
@@ -438,7 +427,7 @@ async fn submit_evaluation(
     let route = format!("/api/v1/dialogue-meetings/{id}/evaluations");
     let under = (MEETING, id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let row = usecases::submit_evaluation(ctx, &who, id, &request)?;
         Created::new(&EvaluationView::from(row), location(id), None)
     })
@@ -458,7 +447,6 @@ async fn submit_evaluation(
 async fn create_action(
     caller: Authorized<GovernorAdvisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     body: ValidJson<CreateAction>,
 ) -> Result<HttpResponse, ApiError> {
@@ -467,7 +455,7 @@ async fn create_action(
     let route = format!("/api/v1/dialogue-meetings/{id}/actions");
     let under = (MEETING, id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let action = usecases::agree_action(ctx, &who, id, &request)?;
         let shown = ActionView::from(action);
         Created::new(

@@ -6,9 +6,8 @@
 use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
-use crate::state::AppState;
 use crate::statistics::{Published, Table, Tables};
-use actix_web::{get, web};
+use actix_web::get;
 use samhandling_domain::statistics::{mean_if_enough, suppress_known, CountTable, SuppressedTable};
 use samhandling_usecases::dialogue::{self as usecases, DialogueYear};
 use serde::{Deserialize, Serialize};
@@ -91,14 +90,13 @@ impl Tables for DialogueStatistics {
 )]
 #[get("/statistics/dialogue")]
 async fn dialogue_statistics(
-    _caller: Authorized<AnyRole>,
-    state: web::Data<AppState>,
+    caller: Authorized<AnyRole>,
     query: ValidQuery<DialogueStatisticsQuery>,
 ) -> Result<Published<DialogueStatistics>, ApiError> {
     let county = query.0.county_number;
     // Every county, always: a county is a view of the one table, so that no two answers can be
     // differenced.
-    let everywhere = crate::db::run(&state.database, move |conn| {
+    let everywhere = crate::db::run(&caller.state().database, move |conn| {
         Ok(usecases::statistics(conn, None)?)
     })
     .await?;

@@ -12,7 +12,6 @@ use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::courses::{CourseOrganisers, CoursePath};
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{CourseScope, EnrolmentStatus};
@@ -70,7 +69,6 @@ fn location(course_id: Uuid, id: Uuid) -> String {
 async fn enrol(
     caller: Authorized<CourseOrganisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<CoursePath>,
     body: ValidJson<Enrol>,
 ) -> Result<HttpResponse, ApiError> {
@@ -79,7 +77,7 @@ async fn enrol(
     let route = format!("/api/v1/courses/{course_id}/enrolments");
     let under = (ResourceType::Course, course_id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let id = Uuid::now_v7().into();
         let stored = usecases::enrol(ctx, scope, course_id.into(), id, &request)?;
         let (id, version) = (stored.id, stored.version);
@@ -104,22 +102,17 @@ async fn enrol(
 #[get("/courses/{id}/enrolments")]
 async fn list_enrolments(
     caller: Authorized<CourseOrganisers>,
-    state: web::Data<AppState>,
     path: web::Path<CoursePath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<EnrolmentView>>, ApiError> {
     let course_id = path.id;
     let scope = CourseScope::of(&caller.caller);
-    let found = record::read(
-        &state,
-        &caller,
-        ResourceType::Course,
-        course_id,
-        move |conn| usecases::list_enrolments(conn, scope, course_id, page.0).map(Some),
-    )
+    let found = record::read(&caller, ResourceType::Course, course_id, move |conn| {
+        usecases::list_enrolments(conn, scope, course_id, page.0).map(Some)
+    })
     .await?;
-    record::note_page_read(&state, &caller, ResourceType::Enrolment, &found).await?;
-    pagination::to_wire(&state, found, EnrolmentView::from)
+    record::note_page_read(&caller, ResourceType::Enrolment, &found).await?;
+    pagination::to_wire(caller.state(), found, EnrolmentView::from)
 }
 
 /// Read an enrolment.
@@ -134,16 +127,14 @@ async fn list_enrolments(
 #[get("/courses/{id}/enrolments/{enrolment_id}")]
 async fn get_enrolment(
     caller: Authorized<CourseOrganisers>,
-    state: web::Data<AppState>,
     path: web::Path<EnrolmentPath>,
 ) -> Result<Tagged<EnrolmentView>, ApiError> {
     let (course_id, id) = (path.id, path.enrolment_id);
     let scope = CourseScope::of(&caller.caller);
-    let enrolment =
-        record::read_audited(&state, &caller, ResourceType::Enrolment, id, move |conn| {
-            usecases::read_enrolment(conn, scope, course_id, id).map(Some)
-        })
-        .await?;
+    let enrolment = record::read_audited(&caller, ResourceType::Enrolment, id, move |conn| {
+        usecases::read_enrolment(conn, scope, course_id, id).map(Some)
+    })
+    .await?;
     Ok(Tagged::new(EnrolmentView::from(enrolment)))
 }
 
@@ -169,14 +160,13 @@ async fn get_enrolment(
 #[post("/courses/{id}/enrolments/{enrolment_id}/transitions")]
 async fn move_enrolment(
     caller: Authorized<CourseOrganisers>,
-    state: web::Data<AppState>,
     path: web::Path<EnrolmentPath>,
     body: ValidJson<EnrolmentTransition>,
 ) -> Result<Tagged<EnrolmentView>, ApiError> {
     let (course_id, id) = (path.id, path.enrolment_id);
     let to = EnrolmentStatus::from(body.into_inner().to);
     let scope = CourseScope::of(&caller.caller);
-    let moved = record::operate(&state, &caller, ResourceType::Enrolment, id, move |ctx| {
+    let moved = record::operate(&caller, ResourceType::Enrolment, id, move |ctx| {
         usecases::move_enrolment(ctx, scope, course_id.into(), id.into(), to)
     })
     .await?

@@ -8,7 +8,6 @@ use crate::auth::{Authorized, Facilitators};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_usecases::course_views::FacilitatorLinkView;
@@ -55,12 +54,10 @@ fn facilitator_of(caller: &Authorized<Facilitators>) -> (Uuid, String) {
 #[get("/facilitator-links")]
 async fn list_facilitator_links(
     caller: Authorized<Facilitators>,
-    state: web::Data<AppState>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<FacilitatorLinkView>>, ApiError> {
     let (employer, subject) = facilitator_of(&caller);
     record::list_audited(
-        &state,
         &caller,
         ResourceType::Facilitator,
         move |conn| usecases::list_links(conn, employer, &subject, page.0),
@@ -85,12 +82,11 @@ async fn list_facilitator_links(
 #[post("/facilitator-links/{id}/confirmation")]
 async fn confirm_facilitator_link(
     caller: Authorized<Facilitators>,
-    state: web::Data<AppState>,
     path: web::Path<LinkPath>,
 ) -> Result<web::Json<FacilitatorLinkView>, ApiError> {
     let id = path.id;
     let (employer, subject) = facilitator_of(&caller);
-    let confirmed = record::operate(&state, &caller, ResourceType::Facilitator, id, move |ctx| {
+    let confirmed = record::operate(&caller, ResourceType::Facilitator, id, move |ctx| {
         usecases::confirm_link(ctx, employer, &subject, id)
     })
     .await?;
@@ -113,12 +109,11 @@ async fn confirm_facilitator_link(
 #[post("/facilitator-links/{id}/withdrawal")]
 async fn withdraw_facilitator_link(
     caller: Authorized<Facilitators>,
-    state: web::Data<AppState>,
     path: web::Path<LinkPath>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let (employer, subject) = facilitator_of(&caller);
-    record::operate(&state, &caller, ResourceType::Facilitator, id, move |ctx| {
+    record::operate(&caller, ResourceType::Facilitator, id, move |ctx| {
         usecases::withdraw_link(ctx, employer, &subject, id)
     })
     .await?;

@@ -15,7 +15,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_usecases::course_views::FacilitatorView;
@@ -66,12 +65,11 @@ pub struct FacilitatorPath {
 async fn affiliate_facilitator(
     caller: Authorized<CompetenceAdvisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<AffiliateFacilitator>,
 ) -> Result<HttpResponse, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::affiliate(ctx, centre, Uuid::now_v7(), &request)?;
         let id = stored.id;
         Created::new(
@@ -97,16 +95,15 @@ async fn affiliate_facilitator(
 #[get("/facilitators")]
 async fn list_facilitators(
     caller: Authorized<CompetenceAdvisers>,
-    state: web::Data<AppState>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<FacilitatorView>>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let (found, trained) = record::load(&state, move |conn| {
+    let (found, trained) = record::load(caller.state(), move |conn| {
         usecases::list_facilitators(conn, centre, page.0)
     })
     .await?;
-    record::note_page_read(&state, &caller, ResourceType::Facilitator, &found).await?;
-    pagination::to_wire(&state, found, |facilitator| {
+    record::note_page_read(&caller, ResourceType::Facilitator, &found).await?;
+    pagination::to_wire(caller.state(), found, |facilitator| {
         FacilitatorView::of(facilitator, &trained)
     })
 }
@@ -122,21 +119,14 @@ async fn list_facilitators(
 #[get("/facilitators/{id}")]
 async fn get_facilitator(
     caller: Authorized<CompetenceAdvisers>,
-    state: web::Data<AppState>,
     path: web::Path<FacilitatorPath>,
 ) -> Result<web::Json<FacilitatorView>, ApiError> {
     let id = path.id;
     let centre = caller.caller.organisation_id.uuid();
-    let view = record::read_audited(
-        &state,
-        &caller,
-        ResourceType::Facilitator,
-        id,
-        move |conn| {
-            let (facilitator, trained) = usecases::read_facilitator(conn, centre, id)?;
-            Ok(Some(FacilitatorView::of(facilitator, &trained)))
-        },
-    )
+    let view = record::read_audited(&caller, ResourceType::Facilitator, id, move |conn| {
+        let (facilitator, trained) = usecases::read_facilitator(conn, centre, id)?;
+        Ok(Some(FacilitatorView::of(facilitator, &trained)))
+    })
     .await?;
     Ok(web::Json(view))
 }

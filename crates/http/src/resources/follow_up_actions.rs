@@ -7,7 +7,6 @@ use crate::etag::Tagged;
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::resources::dialogue_meetings::{tagged_action, ActionView, DialogueParties};
-use crate::state::AppState;
 use actix_web::{get, post, web};
 use chrono::Utc;
 use samhandling_domain::audit::ResourceType;
@@ -63,7 +62,6 @@ pub struct ActionPath {
 #[get("/follow-up-actions")]
 async fn list_actions(
     caller: Authorized<DialogueParties>,
-    state: web::Data<AppState>,
     query: ValidQuery<ActionQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<ActionView>>, ApiError> {
@@ -78,7 +76,7 @@ async fn list_actions(
         ..ActionFilter::default()
     };
     pagination::list(
-        &state,
+        caller.state(),
         move |conn| usecases::list_actions(conn, &who, filter, page.0),
         ActionView::from,
     )
@@ -101,20 +99,15 @@ async fn list_actions(
 #[post("/follow-up-actions/{id}/transitions")]
 async fn move_action(
     caller: Authorized<DialogueParties>,
-    state: web::Data<AppState>,
     path: web::Path<ActionPath>,
     body: ValidJson<ActionTransition>,
 ) -> Result<Tagged<ActionView>, ApiError> {
     let id = path.id;
     let to = body.into_inner().to;
     let who = caller.caller.clone();
-    let moved = crate::record::operate(
-        &state,
-        &caller,
-        ResourceType::FollowUpAction,
-        id,
-        move |ctx| usecases::move_action(ctx, &who, id, to),
-    )
+    let moved = crate::record::operate(&caller, ResourceType::FollowUpAction, id, move |ctx| {
+        usecases::move_action(ctx, &who, id, to)
+    })
     .await?;
     Ok(tagged_action(moved))
 }

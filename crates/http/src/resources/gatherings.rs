@@ -17,7 +17,6 @@ use crate::resources::learning_networks::{
     coordinator_scope, location as network_location, scope_of, NetworkCoordinators, NetworkParties,
     NetworkPath,
 };
-use crate::state::AppState;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_usecases::learning_network_views::GatheringView;
@@ -88,7 +87,6 @@ pub struct AttendancePath {
 async fn create_gathering(
     caller: Authorized<NetworkCoordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
     body: ValidJson<CreateGathering>,
 ) -> Result<HttpResponse, ApiError> {
@@ -98,7 +96,7 @@ async fn create_gathering(
     let gatherings_at = route.clone();
     let under = (ResourceType::LearningNetwork, network_id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let ids = (network_id.into(), Uuid::now_v7().into());
         let (network, stored) = usecases::record_gathering(ctx, scope, ids, &request)?;
         let (id, version) = (stored.id, stored.version);
@@ -123,22 +121,20 @@ async fn create_gathering(
 #[get("/learning-networks/{id}/gatherings")]
 async fn list_gatherings(
     caller: Authorized<NetworkParties>,
-    state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<GatheringView>>, ApiError> {
     let network_id = path.id;
     let scope = scope_of(&caller);
     let (network, found) = record::read(
-        &state,
         &caller,
         ResourceType::LearningNetwork,
         network_id,
         move |conn| usecases::list_gatherings(conn, scope, network_id, page.0).map(Some),
     )
     .await?;
-    record::note_page_read(&state, &caller, ResourceType::Gathering, &found).await?;
-    pagination::to_wire(&state, found, |gathering| {
+    record::note_page_read(&caller, ResourceType::Gathering, &found).await?;
+    pagination::to_wire(caller.state(), found, |gathering| {
         GatheringView::of(&network, gathering)
     })
 }
@@ -156,13 +152,11 @@ async fn list_gatherings(
 #[get("/learning-networks/{id}/gatherings/{gathering_id}")]
 async fn get_gathering(
     caller: Authorized<NetworkParties>,
-    state: web::Data<AppState>,
     path: web::Path<GatheringPath>,
 ) -> Result<Tagged<GatheringView>, ApiError> {
     let (network_id, gathering_id) = (path.id, path.gathering_id);
     let scope = scope_of(&caller);
     let shown = record::read_audited(
-        &state,
         &caller,
         ResourceType::Gathering,
         gathering_id,
@@ -188,7 +182,6 @@ async fn get_gathering(
 #[patch("/learning-networks/{id}/gatherings/{gathering_id}")]
 async fn update_gathering(
     caller: Authorized<NetworkCoordinators>,
-    state: web::Data<AppState>,
     path: web::Path<GatheringPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateGathering>,
@@ -197,17 +190,12 @@ async fn update_gathering(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = coordinator_scope(&caller);
-    let (network, changed) = record::operate(
-        &state,
-        &caller,
-        ResourceType::Gathering,
-        gathering_id,
-        move |ctx| {
+    let (network, changed) =
+        record::operate(&caller, ResourceType::Gathering, gathering_id, move |ctx| {
             let gathering = (network_id.into(), gathering_id.into());
             usecases::update_gathering(ctx, scope, gathering, precondition, edit)
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(Tagged::new(GatheringView::of(&network, changed)))
 }
 
@@ -231,7 +219,6 @@ async fn update_gathering(
 #[put("/learning-networks/{id}/gatherings/{gathering_id}/attendance/{member_id}")]
 async fn record_attendance(
     caller: Authorized<NetworkParties>,
-    state: web::Data<AppState>,
     path: web::Path<AttendancePath>,
     if_match: IfMatch,
     body: ValidJson<RecordAttendance>,
@@ -240,12 +227,8 @@ async fn record_attendance(
     let came = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = scope_of(&caller);
-    let (network, recorded) = record::operate(
-        &state,
-        &caller,
-        ResourceType::Gathering,
-        gathering_id,
-        move |ctx| {
+    let (network, recorded) =
+        record::operate(&caller, ResourceType::Gathering, gathering_id, move |ctx| {
             usecases::record_attendance(
                 ctx,
                 scope,
@@ -253,8 +236,7 @@ async fn record_attendance(
                 precondition,
                 &came,
             )
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(Tagged::new(GatheringView::of(&network, recorded)))
 }

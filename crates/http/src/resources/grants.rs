@@ -11,7 +11,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use crate::statistics::{Published, Table, Tables};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Utc;
@@ -112,13 +111,12 @@ fn location(id: Uuid) -> String {
 async fn record_grant(
     caller: Authorized<GrantParties>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<RecordGrant>,
 ) -> Result<HttpResponse, ApiError> {
     let who = caller.caller.clone();
     let scope = GrantScope::of(&who);
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::record_grant(ctx, scope, &who, Uuid::now_v7(), &request)?;
         let shown = GrantView::of(scope, stored);
         Created::new(&shown, location(shown.id), Some(shown.version))
@@ -138,7 +136,6 @@ async fn record_grant(
 #[get("/grants")]
 async fn list_grants(
     caller: Authorized<GrantParties>,
-    state: web::Data<AppState>,
     query: ValidQuery<GrantQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<GrantView>>, ApiError> {
@@ -150,12 +147,12 @@ async fn list_grants(
         }),
         status: query.0.status,
     };
-    let found = record::load(&state, move |conn| {
+    let found = record::load(caller.state(), move |conn| {
         usecases::list_grants(conn, scope, &filter, page.0)
     })
     .await?;
-    record::note_page_read(&state, &caller, GRANT, &found).await?;
-    pagination::to_wire(&state, found, |grant| GrantView::of(scope, grant))
+    record::note_page_read(&caller, GRANT, &found).await?;
+    pagination::to_wire(caller.state(), found, |grant| GrantView::of(scope, grant))
 }
 
 /// Read a grant.
@@ -171,12 +168,11 @@ async fn list_grants(
 #[get("/grants/{id}")]
 async fn get_grant(
     caller: Authorized<GrantParties>,
-    state: web::Data<AppState>,
     path: web::Path<GrantPath>,
 ) -> Result<Tagged<GrantView>, ApiError> {
     let id = path.id;
     let scope = GrantScope::of(&caller.caller);
-    record::read_audited(&state, &caller, GRANT, id, move |conn| {
+    record::read_audited(&caller, GRANT, id, move |conn| {
         Ok(usecases::read_grant(conn, scope, id)?.map(|grant| GrantView::of(scope, grant)))
     })
     .await
@@ -203,7 +199,6 @@ async fn get_grant(
 #[post("/grants/{id}/transitions")]
 async fn move_grant(
     caller: Authorized<GrantParties>,
-    state: web::Data<AppState>,
     path: web::Path<GrantPath>,
     if_match: IfMatch,
     body: ValidJson<MoveGrant>,
@@ -212,7 +207,7 @@ async fn move_grant(
     let step = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = GrantScope::of(&caller.caller);
-    let moved = record::operate(&state, &caller, GRANT, id, move |ctx| {
+    let moved = record::operate(&caller, GRANT, id, move |ctx| {
         usecases::move_grant(ctx, scope, id, precondition, &step)
     })
     .await?;
@@ -302,13 +297,12 @@ impl From<usecases::GrantReport> for GrantReport {
 #[get("/grants/{id}/report")]
 async fn grant_report(
     caller: Authorized<GrantParties>,
-    state: web::Data<AppState>,
     path: web::Path<GrantPath>,
 ) -> Result<Published<GrantReport>, ApiError> {
     let id = path.id;
     let scope = GrantScope::of(&caller.caller);
     let today = Utc::now().date_naive();
-    let report = record::read_audited(&state, &caller, GRANT, id, move |conn| {
+    let report = record::read_audited(&caller, GRANT, id, move |conn| {
         usecases::grant_report(conn, scope, id, today)
     })
     .await?;

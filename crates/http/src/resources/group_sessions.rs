@@ -10,7 +10,6 @@ use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::groups::GroupPath;
 use crate::resources::referrals::Coordinators;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, Session};
@@ -55,7 +54,6 @@ pub(crate) fn schema_rules() -> Vec<(&'static str, serde_json::Value)> {
 async fn log_session(
     caller: Authorized<Coordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     body: ValidJson<LogSession>,
 ) -> Result<HttpResponse, ApiError> {
@@ -64,7 +62,7 @@ async fn log_session(
     let route = format!("/api/v1/groups/{group_id}/sessions");
     let under = (ResourceType::Group, group_id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let ids = (Uuid::now_v7().into(), Uuid::now_v7().into());
         let stored = usecases::log_session(ctx, access, group_id.into(), ids, &request)?;
         Created::new(&stored, format!("/api/v1/groups/{group_id}/sessions"), None)
@@ -83,14 +81,12 @@ async fn log_session(
 #[get("/groups/{id}/sessions")]
 async fn list_sessions(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<Session>>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
     record::list_in(
-        &state,
         &caller,
         ResourceType::Group,
         id,

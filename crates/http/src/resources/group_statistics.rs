@@ -6,9 +6,8 @@
 use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
-use crate::state::AppState;
 use crate::statistics::{Published, Table, Tables};
-use actix_web::{get, web};
+use actix_web::get;
 use chrono::{Datelike, Utc};
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
 use samhandling_usecases::group_statistics as usecases;
@@ -100,8 +99,7 @@ impl Tables for GroupStatistics {
 )]
 #[get("/statistics/groups")]
 async fn group_statistics(
-    _caller: Authorized<AnyRole>,
-    state: web::Data<AppState>,
+    caller: Authorized<AnyRole>,
     query: ValidQuery<StatisticsQuery>,
 ) -> Result<Published<GroupStatistics>, ApiError> {
     let query = query.0;
@@ -129,7 +127,7 @@ async fn group_statistics(
     }
     let today = Utc::now().date_naive();
     let year = query.year.unwrap_or_else(|| today.year());
-    let figures = crate::db::run(&state.database, move |conn| {
+    let figures = crate::db::run(&caller.state().database, move |conn| {
         Ok(usecases::publish(conn, measure, year, today)?)
     })
     .await?;

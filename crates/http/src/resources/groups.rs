@@ -16,7 +16,6 @@ use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::referrals::Coordinators;
-use crate::state::AppState;
 use actix_web::{get, patch, post, web, Either};
 use chrono::Utc;
 use samhandling_domain::audit::ResourceType;
@@ -109,12 +108,11 @@ pub struct FollowUpPath {
 async fn create_group(
     caller: Authorized<Coordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateGroup>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::create_group(ctx, centre, Uuid::now_v7(), &request)?;
         let (id, version) = (stored.id, stored.version);
         Created::new(
@@ -139,14 +137,13 @@ async fn create_group(
 #[get("/groups")]
 async fn list_groups(
     caller: Authorized<AnyRole>,
-    state: web::Data<AppState>,
     query: ValidQuery<GroupQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<GroupView>>, ApiError> {
     let access = CentreAccess::of(&caller.caller);
     let filter = GroupFilter::from(query.0);
     pagination::list(
-        &state,
+        caller.state(),
         move |conn| usecases::list(conn, access, &filter, page.0, Utc::now()),
         GroupView::from,
     )
@@ -167,12 +164,11 @@ async fn list_groups(
 #[get("/groups/{id}")]
 async fn get_group(
     caller: Authorized<AnyRole>,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
 ) -> Result<Either<Tagged<GroupView>, web::Json<GroupView>>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
-    let seen = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
+    let seen = record::read(&caller, ResourceType::Group, id, move |conn| {
         usecases::read(conn, access, id, Utc::now())
     })
     .await?;
@@ -198,7 +194,6 @@ async fn get_group(
 #[patch("/groups/{id}")]
 async fn update_group(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateGroup>,
@@ -207,7 +202,7 @@ async fn update_group(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let access = CentreAccess::of(&caller.caller);
-    record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
+    record::operate(&caller, ResourceType::Group, id, move |ctx| {
         usecases::update_group(ctx, access, id, precondition, &edit)
     })
     .await
@@ -232,14 +227,13 @@ async fn update_group(
 #[post("/groups/{id}/transitions")]
 async fn transition_group(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     body: ValidJson<GroupTransition>,
 ) -> Result<Tagged<GroupView>, ApiError> {
     let id = path.id;
     let to = body.into_inner().to;
     let access = CentreAccess::of(&caller.caller);
-    record::operate(&state, &caller, ResourceType::Group, id, move |ctx| {
+    record::operate(&caller, ResourceType::Group, id, move |ctx| {
         usecases::move_group(ctx, access, id, to)
     })
     .await
@@ -263,7 +257,6 @@ async fn transition_group(
 async fn assign_starter(
     caller: Authorized<Coordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     body: ValidJson<AssignStarter>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
@@ -272,7 +265,7 @@ async fn assign_starter(
     let route = format!("/api/v1/groups/{id}/starters");
     let under = (ResourceType::Group, id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let stored = usecases::assign_starter(ctx, access, id, Uuid::now_v7(), &request)?;
         Created::new(&stored, location(id), None)
     })
@@ -294,7 +287,6 @@ async fn assign_starter(
 async fn request_follow_up(
     caller: Authorized<Coordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     body: ValidJson<RequestFollowUp>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
@@ -303,7 +295,7 @@ async fn request_follow_up(
     let route = format!("/api/v1/groups/{id}/follow-ups");
     let under = (ResourceType::Group, id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let stored =
             usecases::request_follow_up(ctx, access, Uuid::now_v7().into(), id.into(), &request)?;
         Created::new(&stored, location(id), None)
@@ -328,20 +320,15 @@ async fn request_follow_up(
 #[post("/follow-ups/{id}/visit")]
 async fn record_visit(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<FollowUpPath>,
     body: ValidJson<RecordVisit>,
 ) -> Result<Tagged<FollowUp>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    record::operate(
-        &state,
-        &caller,
-        ResourceType::GroupFollowUp,
-        id,
-        move |ctx| usecases::record_visit(ctx, access, id.into(), &request),
-    )
+    record::operate(&caller, ResourceType::GroupFollowUp, id, move |ctx| {
+        usecases::record_visit(ctx, access, id.into(), &request)
+    })
     .await
     .map(Tagged::new)
 }
@@ -376,14 +363,13 @@ impl RankQuery {
 #[get("/groups/{id}/candidates")]
 async fn group_candidates(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     query: ValidQuery<RankQuery>,
 ) -> Result<web::Json<Candidates>, ApiError> {
     let id = path.id;
     let limit = query.0.limit();
     let access = CentreAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Group, id, move |conn| {
+    let found = record::read(&caller, ResourceType::Group, id, move |conn| {
         usecases::candidates(conn, access, id, limit)
     })
     .await?;

@@ -18,7 +18,6 @@ use crate::resources::learning_networks::{
     coordinator_scope, location as network_location, scope_of, NetworkCoordinators, NetworkParties,
     NetworkPath,
 };
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::learning_network::ImprovementTask;
@@ -65,7 +64,6 @@ pub struct TaskPath {
 async fn record_improvement_task(
     caller: Authorized<NetworkCoordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
     body: ValidJson<RecordImprovementTask>,
 ) -> Result<HttpResponse, ApiError> {
@@ -75,7 +73,7 @@ async fn record_improvement_task(
     let tasks_at = route.clone();
     let under = (ResourceType::LearningNetwork, network_id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let ids = (network_id, Uuid::now_v7());
         let stored = usecases::record_task(ctx, scope, ids, &request)?;
         let (id, version) = (stored.id, stored.version);
@@ -96,22 +94,20 @@ async fn record_improvement_task(
 #[get("/learning-networks/{id}/improvement-tasks")]
 async fn list_improvement_tasks(
     caller: Authorized<NetworkParties>,
-    state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<ImprovementTask>>, ApiError> {
     let network_id = path.id;
     let scope = scope_of(&caller);
     let found = record::read(
-        &state,
         &caller,
         ResourceType::LearningNetwork,
         network_id,
         move |conn| usecases::list_tasks(conn, scope, network_id, page.0).map(Some),
     )
     .await?;
-    record::note_page_read(&state, &caller, ResourceType::ImprovementTask, &found).await?;
-    pagination::to_wire(&state, found, std::convert::identity)
+    record::note_page_read(&caller, ResourceType::ImprovementTask, &found).await?;
+    pagination::to_wire(caller.state(), found, std::convert::identity)
 }
 
 /// Read an improvement task.
@@ -127,13 +123,11 @@ async fn list_improvement_tasks(
 #[get("/learning-networks/{id}/improvement-tasks/{task_id}")]
 async fn get_improvement_task(
     caller: Authorized<NetworkParties>,
-    state: web::Data<AppState>,
     path: web::Path<TaskPath>,
 ) -> Result<Tagged<ImprovementTask>, ApiError> {
     let (network_id, task_id) = (path.id, path.task_id);
     let scope = scope_of(&caller);
     let found = record::read_audited(
-        &state,
         &caller,
         ResourceType::ImprovementTask,
         task_id,
@@ -161,7 +155,6 @@ async fn get_improvement_task(
 #[post("/learning-networks/{id}/improvement-tasks/{task_id}/report")]
 async fn report_improvement_task(
     caller: Authorized<NetworkParties>,
-    state: web::Data<AppState>,
     path: web::Path<TaskPath>,
     if_match: IfMatch,
     body: ValidJson<ReportImprovementTask>,
@@ -171,7 +164,6 @@ async fn report_improvement_task(
     let precondition = if_match.precondition()?;
     let scope = scope_of(&caller);
     let changed = record::operate(
-        &state,
         &caller,
         ResourceType::ImprovementTask,
         task_id,

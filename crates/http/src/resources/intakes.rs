@@ -17,7 +17,6 @@ use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::groups::RankQuery;
 use crate::resources::referrals::Coordinators;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::group::CentreAccess;
@@ -95,12 +94,11 @@ pub struct IntakePath {
 async fn create_intake(
     caller: Authorized<Coordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateIntake>,
 ) -> Result<HttpResponse, ApiError> {
     let referral_access = ReferralAccess::of(&caller.caller);
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::book_intake(ctx, referral_access, Uuid::now_v7(), &request)?;
         let shown = IntakeView::of(stored, true);
         Created::new(
@@ -123,14 +121,13 @@ async fn create_intake(
 #[get("/intakes")]
 async fn list_intakes(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     query: ValidQuery<IntakeQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<IntakeView>>, ApiError> {
     let scope = CentreAccess::of(&caller.caller).scope();
     let filter = IntakeFilter::from(query.0);
     pagination::list(
-        &state,
+        caller.state(),
         move |conn| usecases::list(conn, scope, &filter, page.0),
         |intake| IntakeView::of(intake, false),
     )
@@ -150,18 +147,17 @@ async fn list_intakes(
 #[get("/intakes/{id}")]
 async fn get_intake(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<IntakePath>,
 ) -> Result<Tagged<IntakeView>, ApiError> {
     let id = path.id;
     let scope = CentreAccess::of(&caller.caller).scope();
-    let intake = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
+    let intake = record::read(&caller, ResourceType::Intake, id, move |conn| {
         usecases::find(conn, scope, id)
     })
     .await?;
     // What the person said leaves only once the read is on record.
     let event = caller.audit(AuditAction::Read, ResourceType::Intake, id);
-    state.read_audit.record(event).await?;
+    caller.state().read_audit.record(event).await?;
     Ok(Tagged::new(IntakeView::of(intake, true)))
 }
 
@@ -183,14 +179,13 @@ async fn get_intake(
 #[post("/intakes/{id}/completion")]
 async fn complete_intake(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<IntakePath>,
     body: ValidJson<CompleteIntake>,
 ) -> Result<Tagged<IntakeView>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let who = caller.caller.clone();
-    let completed = record::operate(&state, &caller, ResourceType::Intake, id, move |ctx| {
+    let completed = record::operate(&caller, ResourceType::Intake, id, move |ctx| {
         usecases::complete_intake(ctx, &who, id, &request)
     })
     .await?;
@@ -210,14 +205,13 @@ async fn complete_intake(
 #[get("/intakes/{id}/suggested-groups")]
 async fn suggested_groups(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<IntakePath>,
     query: ValidQuery<RankQuery>,
 ) -> Result<web::Json<Suggestions>, ApiError> {
     let id = path.id;
     let limit = query.0.limit();
     let access = CentreAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Intake, id, move |conn| {
+    let found = record::read(&caller, ResourceType::Intake, id, move |conn| {
         usecases::suggested_groups(conn, access, id, limit)
     })
     .await?;
@@ -235,9 +229,11 @@ async fn suggested_groups(
 #[get("/waiting-demand")]
 async fn waiting_demand(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
 ) -> Result<web::Json<WaitingDemand>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
-    let found = record::load(&state, move |conn| usecases::waiting_demand(conn, centre)).await?;
+    let found = record::load(caller.state(), move |conn| {
+        usecases::waiting_demand(conn, centre)
+    })
+    .await?;
     Ok(web::Json(found.into()))
 }

@@ -6,7 +6,6 @@ use crate::auth::{AdminOnly, AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidJson;
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, put, web};
 use samhandling_domain::audit::ResourceType;
 use samhandling_usecases::is24::{self, Questionnaire, Variable};
@@ -82,14 +81,12 @@ fn check_year(year: i16) -> Result<i16, ApiError> {
 #[put("/is24-questionnaires/{year}")]
 async fn load_questionnaire(
     caller: Authorized<AdminOnly>,
-    state: web::Data<AppState>,
     path: web::Path<YearPath>,
     body: ValidJson<Questionnaire>,
 ) -> Result<web::Json<QuestionnaireView>, ApiError> {
     let year = check_year(path.year)?;
     let request = body.into_inner();
     let loaded = record::operate(
-        &state,
         &caller,
         ResourceType::Questionnaire,
         is24::audit_id(year),
@@ -110,11 +107,10 @@ async fn load_questionnaire(
 )]
 #[get("/is24-questionnaires/{year}")]
 async fn get_questionnaire(
-    _caller: Authorized<AnyRole>,
-    state: web::Data<AppState>,
+    caller: Authorized<AnyRole>,
     path: web::Path<YearPath>,
 ) -> Result<web::Json<QuestionnaireView>, ApiError> {
     let year = check_year(path.year)?;
-    let found = record::load(&state, move |conn| is24::questionnaire(conn, year)).await?;
+    let found = record::load(caller.state(), move |conn| is24::questionnaire(conn, year)).await?;
     Ok(web::Json(shown(year, found)))
 }

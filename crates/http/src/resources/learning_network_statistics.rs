@@ -6,9 +6,8 @@
 use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
-use crate::state::AppState;
 use crate::statistics::{Published, Table, Tables};
-use actix_web::{get, web};
+use actix_web::get;
 use samhandling_domain::learning_network::LearningNetworkScope;
 use samhandling_domain::statistics::{share_if_enough, Cell, CountTable};
 use samhandling_usecases::learning_networks as usecases;
@@ -89,12 +88,11 @@ impl Tables for LearningNetworkStatistics {
 #[get("/statistics/learning-networks")]
 async fn learning_network_statistics(
     caller: Authorized<AnyRole>,
-    state: web::Data<AppState>,
     query: ValidQuery<LearningNetworkStatisticsQuery>,
 ) -> Result<Published<LearningNetworkStatistics>, ApiError> {
     let network_id = query.0.learning_network_id;
     let scope = LearningNetworkScope::of(&caller.caller);
-    let (sums, attendance) = crate::db::run(&state.database, move |conn| {
+    let (sums, attendance) = crate::db::run(&caller.state().database, move |conn| {
         Ok(usecases::statistics(conn, scope, network_id)?)
     })
     .await?;

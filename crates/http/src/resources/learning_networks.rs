@@ -16,7 +16,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::learning_network::{
@@ -129,13 +128,12 @@ pub(crate) fn location(id: Uuid) -> String {
 async fn create_learning_network(
     caller: Authorized<NetworkCoordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateLearningNetwork>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_of(&caller);
     let lead = caller.caller.organisation_id.uuid();
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::create_network(ctx, lead, &request)?;
         let names = usecases::names_of(ctx.conn(), &[&stored])?;
         let (id, version) = (stored.id, stored.version);
@@ -157,16 +155,15 @@ async fn create_learning_network(
 #[get("/learning-networks")]
 async fn list_learning_networks(
     caller: Authorized<NetworkParties>,
-    state: web::Data<AppState>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<LearningNetworkView>>, ApiError> {
     let scope = scope_of(&caller);
-    let (found, names) = record::load(&state, move |conn| {
+    let (found, names) = record::load(caller.state(), move |conn| {
         usecases::list_networks(conn, scope, page.0)
     })
     .await?;
-    record::note_page_read(&state, &caller, ResourceType::LearningNetwork, &found).await?;
-    pagination::to_wire(&state, found, |network| {
+    record::note_page_read(&caller, ResourceType::LearningNetwork, &found).await?;
+    pagination::to_wire(caller.state(), found, |network| {
         LearningNetworkView::of(scope, network, &names)
     })
 }
@@ -186,7 +183,6 @@ async fn list_learning_networks(
 #[get("/learning-networks/{id}")]
 async fn get_learning_network(
     caller: Authorized<NetworkParties>,
-    state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
 ) -> Result<
     Either<Tagged<Funded<LearningNetworkView>>, web::Json<Funded<LearningNetworkView>>>,
@@ -195,18 +191,13 @@ async fn get_learning_network(
     let id = path.id;
     let scope = scope_of(&caller);
     let viewer = caller.caller.organisation_id.uuid();
-    let (network, names, funding) = record::read_audited(
-        &state,
-        &caller,
-        ResourceType::LearningNetwork,
-        id,
-        move |conn| {
+    let (network, names, funding) =
+        record::read_audited(&caller, ResourceType::LearningNetwork, id, move |conn| {
             let (network, names) = usecases::read_network(conn, scope, id)?;
             let funding = grants::funding_of(conn, viewer, &[], &[id])?;
             Ok(Some((network, names, funding)))
-        },
-    )
-    .await?;
+        })
+        .await?;
     // Only the coordinator's view carries a version, and so an `ETag`.
     let coordinates = scope.coordinates(&network);
     let version = network.version;
@@ -239,7 +230,6 @@ async fn get_learning_network(
 #[patch("/learning-networks/{id}")]
 async fn update_learning_network(
     caller: Authorized<NetworkCoordinators>,
-    state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateLearningNetwork>,
@@ -248,18 +238,13 @@ async fn update_learning_network(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = coordinator_scope(&caller);
-    let (changed, names) = record::operate(
-        &state,
-        &caller,
-        ResourceType::LearningNetwork,
-        id,
-        move |ctx| {
+    let (changed, names) =
+        record::operate(&caller, ResourceType::LearningNetwork, id, move |ctx| {
             let changed = usecases::update_network(ctx, scope, id, precondition, edit)?;
             let names = usecases::names_of(ctx.conn(), &[&changed])?;
             Ok((changed, names))
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(tagged(scope, changed, &names))
 }
 
@@ -282,7 +267,6 @@ async fn update_learning_network(
 async fn add_learning_network_member(
     caller: Authorized<NetworkCoordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
     body: ValidJson<AddMember>,
 ) -> Result<HttpResponse, ApiError> {
@@ -291,7 +275,7 @@ async fn add_learning_network_member(
     let route = format!("/api/v1/learning-networks/{id}/members");
     let under = (ResourceType::LearningNetwork, id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let changed = usecases::add_member(ctx, scope, id, &request)?;
         let names = usecases::names_of(ctx.conn(), &[&changed])?;
         let version = changed.version;
@@ -315,18 +299,13 @@ async fn add_learning_network_member(
 #[get("/learning-networks/{id}/regional-networks")]
 async fn list_regional_networks(
     caller: Authorized<NetworkCoordinators>,
-    state: web::Data<AppState>,
     path: web::Path<NetworkPath>,
 ) -> Result<web::Json<Vec<RegionalNetworkView>>, ApiError> {
     let id = path.id;
     let scope = coordinator_scope(&caller);
-    let regional = record::read_audited(
-        &state,
-        &caller,
-        ResourceType::LearningNetwork,
-        id,
-        move |conn| usecases::regional_networks(conn, scope, id).map(Some),
-    )
+    let regional = record::read_audited(&caller, ResourceType::LearningNetwork, id, move |conn| {
+        usecases::regional_networks(conn, scope, id).map(Some)
+    })
     .await?;
     Ok(web::Json(regional))
 }

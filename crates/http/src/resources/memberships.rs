@@ -15,7 +15,6 @@ use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::groups::GroupPath;
 use crate::resources::referrals::Coordinators;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_domain::group::{CentreAccess, Membership};
@@ -64,7 +63,6 @@ pub struct MembershipPath {
 async fn place_member(
     caller: Authorized<Coordinators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     body: ValidJson<PlaceMember>,
 ) -> Result<HttpResponse, ApiError> {
@@ -73,7 +71,7 @@ async fn place_member(
     let route = format!("/api/v1/groups/{group_id}/members");
     let under = (ResourceType::Group, group_id, route);
     let request = body.into_inner();
-    key.create_under(&state, &caller, under, request, move |ctx, request| {
+    key.create_under(&caller, under, request, move |ctx, request| {
         let id = Uuid::now_v7().into();
         let shown = usecases::place_member(ctx, &who, id, group_id.into(), &request)?;
         let location = format!("/api/v1/memberships/{}", shown.id);
@@ -93,14 +91,12 @@ async fn place_member(
 #[get("/groups/{id}/members")]
 async fn list_members(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<GroupPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<Membership>>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
     record::list_in(
-        &state,
         &caller,
         ResourceType::Group,
         id,
@@ -122,12 +118,11 @@ async fn list_members(
 #[get("/memberships/{id}")]
 async fn get_membership(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<MembershipPath>,
 ) -> Result<Tagged<Membership>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
-    record::read(&state, &caller, ResourceType::Membership, id, move |conn| {
+    record::read(&caller, ResourceType::Membership, id, move |conn| {
         usecases::find(conn, access, id)
     })
     .await
@@ -146,12 +141,11 @@ async fn get_membership(
 #[post("/memberships/{id}/confidentiality-declaration")]
 async fn sign_declaration(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<MembershipPath>,
 ) -> Result<Tagged<Membership>, ApiError> {
     let id = path.id;
     let access = CentreAccess::of(&caller.caller);
-    record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
+    record::operate(&caller, ResourceType::Membership, id, move |ctx| {
         usecases::sign_declaration(ctx, access, id)
     })
     .await
@@ -175,14 +169,13 @@ async fn sign_declaration(
 #[post("/memberships/{id}/departure")]
 async fn record_departure(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<MembershipPath>,
     body: ValidJson<RecordDeparture>,
 ) -> Result<Tagged<Membership>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let access = CentreAccess::of(&caller.caller);
-    record::operate(&state, &caller, ResourceType::Membership, id, move |ctx| {
+    record::operate(&caller, ResourceType::Membership, id, move |ctx| {
         usecases::record_departure(ctx, access, id, &request)
     })
     .await

@@ -7,7 +7,6 @@ use crate::error::ApiError;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
 use crate::resources::dialogue_meetings::DialogueParties;
-use crate::state::AppState;
 use crate::text::MunicipalityNumberText;
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
@@ -46,7 +45,6 @@ pub(crate) fn municipality_number(number: String) -> Result<String, ApiError> {
 /// not see, traced as a denial on the municipality.
 pub(crate) async fn revealed<P: Policy, T>(
     caller: &Authorized<P>,
-    state: &AppState,
     found: Result<T, HiddenTimeline>,
 ) -> Result<T, ApiError> {
     match found {
@@ -54,7 +52,7 @@ pub(crate) async fn revealed<P: Policy, T>(
         Err(HiddenTimeline(municipality)) => {
             let denied = Err(ApiError::NotFound);
             caller
-                .noting_denial(state, ResourceType::Organisation, municipality, denied)
+                .noting_denial(ResourceType::Organisation, municipality, denied)
                 .await
         }
     }
@@ -91,18 +89,17 @@ pub struct TimelineEntryView {
 #[get("/municipalities/{municipality_number}/dialogue")]
 async fn municipality_dialogue(
     caller: Authorized<DialogueParties>,
-    state: web::Data<AppState>,
     path: web::Path<MunicipalityPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<TimelineEntryView>>, ApiError> {
     let number = municipality_number(path.into_inner().municipality_number)?;
     let who = caller.caller.clone();
-    let found = record::load(&state, move |conn| {
+    let found = record::load(caller.state(), move |conn| {
         usecases::municipality_timeline(conn, &who, &number, page.0)
     })
     .await?;
-    let found = revealed(&caller, &state, found).await?;
-    pagination::to_wire(&state, found, |entry| TimelineEntryView {
+    let found = revealed(&caller, found).await?;
+    pagination::to_wire(caller.state(), found, |entry| TimelineEntryView {
         kind: entry.kind,
         id: entry.id,
         meeting_id: entry.meeting_id,

@@ -11,7 +11,6 @@ use crate::input::ValidQuery;
 use crate::record;
 use crate::resources::dialogue_meetings::GovernorAdvisers;
 use crate::resources::municipality_dialogue::{municipality_number, revealed};
-use crate::state::AppState;
 use crate::statistics::{count_of, Csv, Published};
 use crate::text::MunicipalityNumberText;
 use actix_web::{get, web};
@@ -106,25 +105,24 @@ fn year_and_today(year: Option<i32>) -> (i32, chrono::NaiveDate) {
 #[get("/municipalities/{municipality_number}/picture")]
 async fn municipality_picture(
     caller: Authorized<PictureReaders>,
-    state: web::Data<AppState>,
     path: web::Path<PicturePath>,
     query: ValidQuery<YearQuery>,
 ) -> Result<Published<MunicipalityPicture>, ApiError> {
     let number = municipality_number(path.into_inner().municipality_number)?;
     let who = caller.caller.clone();
     let when = year_and_today(query.0.year);
-    let served = state.served.clone();
-    let found = record::load(&state, move |conn| {
+    let served = caller.state().served.clone();
+    let found = record::load(caller.state(), move |conn| {
         usecases::municipality_picture(conn, &served, &who, &number, when)
     })
     .await?;
-    let picture = revealed(&caller, &state, found).await?;
+    let picture = revealed(&caller, found).await?;
     let read = caller.audit(
         AuditAction::Read,
         ResourceType::Organisation,
         picture.municipality_id,
     );
-    state.read_audit.record(read).await?;
+    caller.state().read_audit.record(read).await?;
     Ok(Published(picture))
 }
 
@@ -142,7 +140,6 @@ async fn municipality_picture(
 #[get("/counties/{county_number}/overview")]
 async fn county_overview(
     caller: Authorized<GovernorAdvisers>,
-    state: web::Data<AppState>,
     path: web::Path<CountyPath>,
     query: ValidQuery<OverviewQuery>,
 ) -> Result<Published<CountyOverview>, ApiError> {
@@ -155,7 +152,7 @@ async fn county_overview(
     let who = caller.caller.clone();
     let when = year_and_today(query.0.year);
     let order = query.0.sort.unwrap_or_default();
-    let overview = record::load(&state, move |conn| {
+    let overview = record::load(caller.state(), move |conn| {
         usecases::county_overview(conn, &who, &county, when, order)
     })
     .await?
@@ -164,7 +161,7 @@ async fn county_overview(
     // municipalities it showed then is the county's list.
     let governor = caller.caller.organisation_id.uuid();
     let read = caller.audit(AuditAction::Read, ResourceType::CountyOverview, governor);
-    state.read_audit.record(read).await?;
+    caller.state().read_audit.record(read).await?;
     Ok(Published(overview))
 }
 

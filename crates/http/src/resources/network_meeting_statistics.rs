@@ -6,9 +6,8 @@
 use crate::auth::{AnyRole, Authorized};
 use crate::error::ApiError;
 use crate::input::ValidQuery;
-use crate::state::AppState;
 use crate::statistics::{Table, Tables};
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, HttpRequest, HttpResponse};
 use samhandling_domain::statistics::{mean_if_enough, share_if_enough, Cell};
 use samhandling_usecases::network_meetings::{self as usecases, PublishedMeetings};
 use serde::{Deserialize, Serialize};
@@ -71,19 +70,19 @@ impl Tables for NetworkMeetingStatistics {
 )]
 #[get("/statistics/network-meetings")]
 async fn network_meeting_statistics(
-    _caller: Authorized<AnyRole>,
+    caller: Authorized<AnyRole>,
     request: HttpRequest,
-    state: web::Data<AppState>,
     query: ValidQuery<NetworkMeetingStatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = query.0.year;
-    let served = state.served.clone();
-    let published = crate::db::run(&state.database, move |conn| {
+    let served = caller.state().served.clone();
+    let published = crate::db::run(&caller.state().database, move |conn| {
         Ok(usecases::published_meetings(conn, &served)?)
     })
     .await?;
     let query = year.map(|year| year.to_string()).unwrap_or_default();
-    Ok(state
+    Ok(caller
+        .state()
         .rendered
         .answer(&request, ("network-meetings", &query), &published, || {
             answer(&published, year)

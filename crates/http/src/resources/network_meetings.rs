@@ -15,7 +15,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use crate::text::check_plain_text;
 use actix_web::{get, patch, post, web, Either, HttpResponse};
 use samhandling_domain::audit::ResourceType;
@@ -122,7 +121,6 @@ pub struct MeetingPath {
 async fn log_network_meeting(
     caller: Authorized<Facilitators>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<LogNetworkMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
@@ -130,7 +128,7 @@ async fn log_network_meeting(
         caller.caller.organisation_id.uuid(),
         caller.caller.subject.clone(),
     );
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let by = (facilitator.0, facilitator.1.as_str());
         let stored = usecases::log_meeting(ctx, by, Uuid::now_v7(), &request)?;
         let (id, version) = (stored.id, stored.version);
@@ -174,7 +172,6 @@ pub struct MeetingQuery {
 #[get("/network-meetings")]
 async fn list_network_meetings(
     caller: Authorized<MeetingReaders>,
-    state: web::Data<AppState>,
     query: ValidQuery<MeetingQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<NetworkMeetingView>>, ApiError> {
@@ -189,7 +186,6 @@ async fn list_network_meetings(
         ));
     }
     record::list_audited(
-        &state,
         &caller,
         ResourceType::NetworkMeeting,
         move |conn| usecases::list_meetings(conn, scope, &filter, page.0),
@@ -212,18 +208,13 @@ async fn list_network_meetings(
 #[get("/network-meetings/{id}")]
 async fn get_network_meeting(
     caller: Authorized<MeetingReaders>,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
 ) -> Result<Either<Tagged<NetworkMeetingView>, web::Json<NetworkMeetingView>>, ApiError> {
     let id = path.id;
     let scope = NetworkMeetingScope::of(&caller.caller);
-    let found = record::read_audited(
-        &state,
-        &caller,
-        ResourceType::NetworkMeeting,
-        id,
-        move |conn| usecases::read_meeting(conn, &scope, id).map(Some),
-    )
+    let found = record::read_audited(&caller, ResourceType::NetworkMeeting, id, move |conn| {
+        usecases::read_meeting(conn, &scope, id).map(Some)
+    })
     .await?;
     Ok(match found.facilitator {
         None => Either::Left(tagged(found.meeting)),
@@ -247,7 +238,6 @@ async fn get_network_meeting(
 #[patch("/network-meetings/{id}")]
 async fn update_network_meeting(
     caller: Authorized<Facilitators>,
-    state: web::Data<AppState>,
     path: web::Path<MeetingPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateNetworkMeeting>,
@@ -256,13 +246,9 @@ async fn update_network_meeting(
     let edit = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = NetworkMeetingScope::own(&caller.caller);
-    let changed = record::operate(
-        &state,
-        &caller,
-        ResourceType::NetworkMeeting,
-        id,
-        move |ctx| usecases::update_meeting(ctx, &scope, id, precondition, edit),
-    )
+    let changed = record::operate(&caller, ResourceType::NetworkMeeting, id, move |ctx| {
+        usecases::update_meeting(ctx, &scope, id, precondition, edit)
+    })
     .await?;
     Ok(tagged(changed))
 }

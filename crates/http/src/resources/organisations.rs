@@ -110,12 +110,11 @@ fn location(id: Uuid) -> String {
 async fn create_organisation(
     caller: Authorized<AdminOnly>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let draft = request.draft();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, _| {
+    key.create_by(&caller, ROUTE, request, move |ctx, _| {
         let id = Uuid::now_v7();
         let organisation = usecases::register(ctx, id, &draft)?;
         Created::new(&organisation, location(id), Some(organisation.version))
@@ -166,17 +165,12 @@ async fn list_organisations(
 #[get("/organisations/{id}")]
 async fn get_organisation(
     caller: Authorized,
-    state: web::Data<AppState>,
     path: web::Path<OrganisationPath>,
 ) -> Result<Tagged<Organisation>, ApiError> {
     let id = path.id;
-    let organisation = record::read(
-        &state,
-        &caller,
-        ResourceType::Organisation,
-        id,
-        move |conn| usecases::find(conn, id).map(Some),
-    )
+    let organisation = record::read(&caller, ResourceType::Organisation, id, move |conn| {
+        usecases::find(conn, id).map(Some)
+    })
     .await?;
     Ok(Tagged::new(organisation))
 }
@@ -198,20 +192,15 @@ async fn get_organisation(
 async fn update_organisation(
     caller: Authorized<AdminOnly>,
     if_match: IfMatch,
-    state: web::Data<AppState>,
     path: web::Path<OrganisationPath>,
     body: ValidJson<UpdateOrganisation>,
 ) -> Result<Tagged<Organisation>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let precondition = if_match.precondition()?;
-    let organisation = record::operate(
-        &state,
-        &caller,
-        ResourceType::Organisation,
-        id,
-        move |ctx| usecases::change(ctx, id, precondition, &request),
-    )
+    let organisation = record::operate(&caller, ResourceType::Organisation, id, move |ctx| {
+        usecases::change(ctx, id, precondition, &request)
+    })
     .await?;
     Ok(Tagged::new(organisation))
 }

@@ -12,7 +12,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::NaiveDate;
 use samhandling_domain::audit::ResourceType;
@@ -133,13 +132,12 @@ fn location(id: Uuid) -> String {
 async fn create_outreach_meeting(
     caller: Authorized<OutreachOrganisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateOutreachMeeting>,
 ) -> Result<HttpResponse, ApiError> {
     let who = caller.caller.clone();
     let scope = OutreachScope::organiser_of(&who);
     let request = body.into_inner();
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let stored = usecases::plan_outreach_meeting(ctx, &who, Uuid::now_v7(), &request)?;
         let shown = OutreachMeetingView::of(scope, stored);
         Created::new(&shown, location(shown.id), Some(shown.version))
@@ -159,7 +157,6 @@ async fn create_outreach_meeting(
 #[get("/outreach-meetings")]
 async fn list_outreach_meetings(
     caller: Authorized<OutreachParties>,
-    state: web::Data<AppState>,
     query: ValidQuery<OutreachQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<OutreachMeetingView>>, ApiError> {
@@ -170,12 +167,12 @@ async fn list_outreach_meetings(
         held_from: query.0.held_from,
         held_until: query.0.held_until,
     };
-    let found = record::load(&state, move |conn| {
+    let found = record::load(caller.state(), move |conn| {
         usecases::list_outreach_meetings(conn, scope, &filter, page.0)
     })
     .await?;
-    record::note_page_read(&state, &caller, MEETING, &found).await?;
-    pagination::to_wire(&state, found, |meeting| {
+    record::note_page_read(&caller, MEETING, &found).await?;
+    pagination::to_wire(caller.state(), found, |meeting| {
         OutreachMeetingView::of(scope, meeting)
     })
 }
@@ -194,12 +191,11 @@ async fn list_outreach_meetings(
 #[get("/outreach-meetings/{id}")]
 async fn get_outreach_meeting(
     caller: Authorized<OutreachParties>,
-    state: web::Data<AppState>,
     path: web::Path<OutreachPath>,
 ) -> Result<Tagged<OutreachMeetingView>, ApiError> {
     let id = path.id;
     let scope = OutreachScope::of(&caller.caller);
-    record::read_audited(&state, &caller, MEETING, id, move |conn| {
+    record::read_audited(&caller, MEETING, id, move |conn| {
         let found = usecases::read_outreach_meeting(conn, scope, id)?;
         Ok(found.map(|meeting| OutreachMeetingView::of(scope, meeting)))
     })
@@ -224,7 +220,6 @@ async fn get_outreach_meeting(
 #[patch("/outreach-meetings/{id}")]
 async fn update_outreach_meeting(
     caller: Authorized<OutreachOrganisers>,
-    state: web::Data<AppState>,
     path: web::Path<OutreachPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateOutreachMeeting>,
@@ -234,7 +229,7 @@ async fn update_outreach_meeting(
     let precondition = if_match.precondition()?;
     let who = caller.caller.clone();
     let scope = OutreachScope::organiser_of(&who);
-    let changed = record::operate(&state, &caller, MEETING, id, move |ctx| {
+    let changed = record::operate(&caller, MEETING, id, move |ctx| {
         usecases::change_outreach_plan(ctx, &who, id, precondition, edit)
     })
     .await?;
@@ -258,7 +253,6 @@ async fn update_outreach_meeting(
 #[post("/outreach-meetings/{id}/transitions")]
 async fn move_outreach_meeting(
     caller: Authorized<OutreachOrganisers>,
-    state: web::Data<AppState>,
     path: web::Path<OutreachPath>,
     if_match: IfMatch,
     body: ValidJson<MoveOutreachMeeting>,
@@ -268,7 +262,7 @@ async fn move_outreach_meeting(
     let precondition = if_match.precondition()?;
     let who = caller.caller.clone();
     let scope = OutreachScope::organiser_of(&who);
-    let moved = record::operate(&state, &caller, MEETING, id, move |ctx| {
+    let moved = record::operate(&caller, MEETING, id, move |ctx| {
         usecases::move_outreach_meeting(ctx, &who, id, precondition, &step)
     })
     .await?;
@@ -294,7 +288,6 @@ async fn move_outreach_meeting(
 #[put("/outreach-meetings/{id}/invitations/{organisation_id}")]
 async fn record_outreach_invitation(
     caller: Authorized<OutreachOrganisers>,
-    state: web::Data<AppState>,
     path: web::Path<InvitationPath>,
     if_match: IfMatch,
     body: ValidJson<RecordOutreachInvitation>,
@@ -304,7 +297,7 @@ async fn record_outreach_invitation(
     let precondition = if_match.precondition()?;
     let who = caller.caller.clone();
     let scope = OutreachScope::organiser_of(&who);
-    let recorded = record::operate(&state, &caller, MEETING, id, move |ctx| {
+    let recorded = record::operate(&caller, MEETING, id, move |ctx| {
         usecases::record_outreach_invitation(ctx, &who, (id, organisation), precondition, &record)
     })
     .await?;

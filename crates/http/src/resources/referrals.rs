@@ -13,7 +13,6 @@ use crate::idempotency::{self, Attempt, Created, IdempotencyKey, IdempotencyKeyH
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::{AuditAction, AuditEvent, ResourceType};
 use samhandling_domain::referral::{ReasonCode, ReferralAccess, ReferralStatus, Source};
@@ -131,7 +130,6 @@ fn location(id: Uuid) -> String {
 async fn create_referral(
     caller: Authorized<Referrers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateReferral>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
@@ -142,10 +140,10 @@ async fn create_referral(
     let actor = caller.actor();
     let external_reference = request.external_reference.clone();
     let target_centre_id = request.target_centre_id;
-    let references = state.references.clone();
-    let retention = state.policies.retention;
+    let references = caller.state().references.clone();
+    let retention = caller.state().policies.retention;
     idempotency::create_claiming(
-        &state,
+        caller.state(),
         &caller.caller,
         key,
         "/api/v1/referrals",
@@ -195,15 +193,16 @@ async fn create_referral(
 #[get("/referrals")]
 async fn list_referrals(
     caller: Authorized<ReferralParties>,
-    state: web::Data<AppState>,
     query: ValidQuery<ReferralQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<ReferralView>>, ApiError> {
     let access = ReferralAccess::of(&caller.caller);
-    let filter = query.0.filter(access.scope(), state.policies.retention)?;
-    let retention = &state.policies.retention;
+    let filter = query
+        .0
+        .filter(access.scope(), caller.state().policies.retention)?;
+    let retention = &caller.state().policies.retention;
     pagination::list(
-        &state,
+        caller.state(),
         move |conn| usecases::list(conn, access.scope(), &filter, page.0),
         |referral| view(access, retention, referral, Details::NONE),
     )
@@ -224,12 +223,11 @@ async fn list_referrals(
 #[get("/referrals/{id}")]
 async fn get_referral(
     caller: Authorized<ReferralParties>,
-    state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<Tagged<ReferralView>, ApiError> {
     let id = path.id;
     let access = ReferralAccess::of(&caller.caller);
-    let found = record::read(&state, &caller, ResourceType::Referral, id, move |conn| {
+    let found = record::read(&caller, ResourceType::Referral, id, move |conn| {
         usecases::read(conn, access.scope(), id)
     })
     .await?;
@@ -237,7 +235,7 @@ async fn get_referral(
     // Only the target centre is shown the person, and only once the read is on record.
     let person = if access.is_centre_of(&referral) {
         let event = caller.audit(AuditAction::Read, ResourceType::Referral, id);
-        state.read_audit.record(event).await?;
+        caller.state().read_audit.record(event).await?;
         Some(found.person)
     } else {
         None
@@ -248,7 +246,7 @@ async fn get_referral(
     };
     Ok(Tagged::new(view(
         access,
-        &state.policies.retention,
+        &caller.state().policies.retention,
         referral,
         details,
     )))
@@ -273,15 +271,14 @@ async fn get_referral(
 #[post("/referrals/{id}/transitions")]
 async fn transition_referral(
     caller: Authorized<ReferralParties>,
-    state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
     body: ValidJson<TransitionRequest>,
 ) -> Result<Tagged<ReferralView>, ApiError> {
     let id = path.id;
     let request = body.into_inner();
     let access = ReferralAccess::of(&caller.caller);
-    let retention = &state.policies.retention;
-    record::operate(&state, &caller, ResourceType::Referral, id, move |ctx| {
+    let retention = &caller.state().policies.retention;
+    record::operate(&caller, ResourceType::Referral, id, move |ctx| {
         usecases::move_referral(ctx, access, id, request.to, request.reason)
     })
     .await
@@ -299,12 +296,11 @@ async fn transition_referral(
 #[post("/referrals/{id}/feedback-consent/withdrawal")]
 async fn withdraw_feedback_consent(
     caller: Authorized<Coordinators>,
-    state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let access = ReferralAccess::of(&caller.caller);
-    record::operate(&state, &caller, ResourceType::Referral, id, move |ctx| {
+    record::operate(&caller, ResourceType::Referral, id, move |ctx| {
         usecases::withdraw_feedback_consent(ctx, access, id)
     })
     .await?;
@@ -326,12 +322,11 @@ async fn withdraw_feedback_consent(
 #[post("/referrals/{id}/erase")]
 async fn erase_referral(
     caller: Authorized<DataStewards>,
-    state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let scope = ReferralAccess::of(&caller.caller).stewardship_scope();
-    record::operate(&state, &caller, ResourceType::Referral, id, move |ctx| {
+    record::operate(&caller, ResourceType::Referral, id, move |ctx| {
         usecases::erase(ctx, scope, id)
     })
     .await?;
@@ -350,14 +345,12 @@ async fn erase_referral(
 #[get("/referrals/{id}/access-log")]
 async fn referral_access_log(
     caller: Authorized<DataStewards>,
-    state: web::Data<AppState>,
     path: web::Path<ReferralPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<AuditEvent>>, ApiError> {
     let id = path.id;
     let scope = ReferralAccess::of(&caller.caller).stewardship_scope();
     record::list_in(
-        &state,
         &caller,
         ResourceType::Referral,
         id,

@@ -6,7 +6,6 @@ use crate::error::ApiError;
 use crate::input::ValidQuery;
 use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, web};
 use samhandling_domain::audit::ResourceType;
 use samhandling_usecases::network_meeting_views::SupervisionRequestView;
@@ -44,7 +43,6 @@ pub struct RequestQuery {
 #[get("/supervision-requests")]
 async fn list_supervision_requests(
     caller: Authorized<CompetenceAdvisers>,
-    state: web::Data<AppState>,
     query: ValidQuery<RequestQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<SupervisionRequestView>>, ApiError> {
@@ -53,7 +51,6 @@ async fn list_supervision_requests(
         answered: query.0.answered,
     };
     record::list_audited(
-        &state,
         &caller,
         ResourceType::NetworkMeeting,
         move |conn| usecases::list_requests(conn, centre, filter, page.0),

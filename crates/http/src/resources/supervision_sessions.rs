@@ -8,7 +8,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use samhandling_domain::audit::ResourceType;
 use samhandling_usecases::network_meeting_views::SupervisionSessionView;
@@ -61,7 +60,6 @@ pub struct SessionPath {
 async fn record_supervision_session(
     caller: Authorized<CompetenceAdvisers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<RecordSupervisionSession>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
@@ -69,7 +67,7 @@ async fn record_supervision_session(
         caller.caller.organisation_id.uuid(),
         caller.caller.subject.clone(),
     );
-    key.create_by(&state, &caller, ROUTE, request, move |ctx, request| {
+    key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let (centre, subject) = (adviser.0, adviser.1.as_str());
         let held = (centre, subject, Uuid::now_v7());
         let stored = usecases::record_supervision(ctx, held, &request)?;
@@ -91,12 +89,10 @@ async fn record_supervision_session(
 #[get("/supervision-sessions")]
 async fn list_supervision_sessions(
     caller: Authorized<CompetenceAdvisers>,
-    state: web::Data<AppState>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<SupervisionSessionView>>, ApiError> {
     let centre = caller.caller.organisation_id.uuid();
     record::list_audited(
-        &state,
         &caller,
         ResourceType::SupervisionSession,
         move |conn| usecases::list_sessions(conn, centre, page.0),
@@ -116,18 +112,14 @@ async fn list_supervision_sessions(
 #[get("/supervision-sessions/{id}")]
 async fn get_supervision_session(
     caller: Authorized<CompetenceAdvisers>,
-    state: web::Data<AppState>,
     path: web::Path<SessionPath>,
 ) -> Result<web::Json<SupervisionSessionView>, ApiError> {
     let id = path.id;
     let centre = caller.caller.organisation_id.uuid();
-    let session = record::read_audited(
-        &state,
-        &caller,
-        ResourceType::SupervisionSession,
-        id,
-        move |conn| usecases::read_session(conn, centre, id).map(Some),
-    )
-    .await?;
+    let session =
+        record::read_audited(&caller, ResourceType::SupervisionSession, id, move |conn| {
+            usecases::read_session(conn, centre, id).map(Some)
+        })
+        .await?;
     Ok(web::Json(SupervisionSessionView::from(session)))
 }

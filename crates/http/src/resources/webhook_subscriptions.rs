@@ -11,7 +11,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::ValidJson;
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use samhandling_auth::webhook_signatures;
@@ -112,18 +111,17 @@ pub struct SubscriptionPath {
 async fn create_webhook_subscription(
     caller: Authorized<Subscribers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     body: ValidJson<CreateWebhookSubscription>,
 ) -> Result<HttpResponse, ApiError> {
     let mut request = body.into_inner();
-    let url = crate::webhook_target::check(&request.url, &state.policies)?.to_string();
+    let url = crate::webhook_target::check(&request.url, &caller.state().policies)?.to_string();
     request.event_types.sort();
     request.event_types.dedup();
     let who = caller.caller.clone();
     let secret = webhook_signatures::generate_secret();
     let event_types = request.event_types.clone();
     let path = "/api/v1/webhook-subscriptions";
-    key.create_by(&state, &caller, path, request, move |ctx, _| {
+    key.create_by(&caller, path, request, move |ctx, _| {
         let id = Uuid::now_v7();
         let new = NewSubscription {
             id,
@@ -154,12 +152,11 @@ async fn create_webhook_subscription(
 #[get("/webhook-subscriptions")]
 async fn list_webhook_subscriptions(
     caller: Authorized<Subscribers>,
-    state: web::Data<AppState>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<WebhookSubscription>>, ApiError> {
     let who = caller.caller.clone();
     pagination::list(
-        &state,
+        caller.state(),
         move |conn| usecases::subscriptions(conn, &who, page.0),
         WebhookSubscription::from,
     )
@@ -178,12 +175,10 @@ async fn list_webhook_subscriptions(
 #[get("/webhook-subscriptions/{id}")]
 async fn get_webhook_subscription(
     caller: Authorized<Subscribers>,
-    state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
 ) -> Result<web::Json<WebhookSubscription>, ApiError> {
     let (id, who) = (path.id, caller.caller.clone());
     let found = record::read(
-        &state,
         &caller,
         ResourceType::WebhookSubscription,
         id,
@@ -204,18 +199,13 @@ async fn get_webhook_subscription(
 #[delete("/webhook-subscriptions/{id}")]
 async fn delete_webhook_subscription(
     caller: Authorized<Subscribers>,
-    state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
     let who = caller.caller.clone();
-    record::operate(
-        &state,
-        &caller,
-        ResourceType::WebhookSubscription,
-        id,
-        move |ctx| usecases::unsubscribe(ctx, &who, id),
-    )
+    record::operate(&caller, ResourceType::WebhookSubscription, id, move |ctx| {
+        usecases::unsubscribe(ctx, &who, id)
+    })
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -232,20 +222,18 @@ async fn delete_webhook_subscription(
 #[get("/webhook-subscriptions/{id}/deliveries")]
 async fn list_webhook_deliveries(
     caller: Authorized<Subscribers>,
-    state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<Delivery>>, ApiError> {
     let (id, who) = (path.id, caller.caller.clone());
     let found = record::read(
-        &state,
         &caller,
         ResourceType::WebhookSubscription,
         id,
         move |conn| usecases::deliveries(conn, &who, id, page.0).map(Some),
     )
     .await?;
-    pagination::to_wire(&state, found, |delivery| delivery)
+    pagination::to_wire(caller.state(), found, |delivery| delivery)
 }
 
 /// Re-enable a subscription and replay what was abandoned.
@@ -263,7 +251,6 @@ async fn list_webhook_deliveries(
 async fn replay_webhook_deliveries(
     caller: Authorized<Subscribers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
     body: ValidJson<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -273,7 +260,7 @@ async fn replay_webhook_deliveries(
     let since = request.since;
     let route = format!("/api/v1/webhook-subscriptions/{id}/replay");
     let under = (ResourceType::WebhookSubscription, id, route);
-    key.create_under(&state, &caller, under, request, move |ctx, _| {
+    key.create_under(&caller, under, request, move |ctx, _| {
         let (replayed, subscription) = usecases::replay(ctx, &who, id, since)?;
         let subscription = subscription.into();
         Created::done(&ReplayResult {
@@ -299,7 +286,6 @@ async fn replay_webhook_deliveries(
 async fn rotate_webhook_secret(
     caller: Authorized<Subscribers>,
     key: IdempotencyKey,
-    state: web::Data<AppState>,
     path: web::Path<SubscriptionPath>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.id;
@@ -307,7 +293,7 @@ async fn rotate_webhook_secret(
     let secret = webhook_signatures::generate_secret();
     let route = format!("/api/v1/webhook-subscriptions/{id}/secret-rotation");
     let under = (ResourceType::WebhookSubscription, id, route);
-    key.create_under(&state, &caller, under, (), move |ctx, ()| {
+    key.create_under(&caller, under, (), move |ctx, ()| {
         let rotated = usecases::rotate_secret(ctx, &who, id, &secret, SECRET_OVERLAP)?;
         let shown = |secret| RotatedSecret {
             secret,
