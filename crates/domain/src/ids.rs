@@ -91,3 +91,23 @@ typed_id!(
     /// The id of the governor's finding for one municipality at a meeting.
     FindingId
 );
+typed_id!(
+    /// The id of a facilitator's link to a competence centre, which follows the facilitator up.
+    FacilitatorId
+);
+typed_id!(
+    /// The id of a starter assigned to a group.
+    StarterId
+);
+typed_id!(
+    /// The id of a learning network's improvement task.
+    ImprovementTaskId
+);
+typed_id!(
+    /// The id of a competence centre's supervision session.
+    SupervisionSessionId
+);
+typed_id!(
+    /// The id of an outreach meeting.
+    OutreachMeetingId
+);

@@ -14,6 +14,7 @@ use samhandling_domain::agreement::{
     check_move, check_partner, check_period, AgreementStatus, CollaborationAgreement, FeedbackLevel,
 };
 use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::ids::OrganisationId;
 use samhandling_domain::lifecycle::{check_among, open_to_parties};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::version::Precondition;
@@ -260,17 +261,19 @@ pub fn apply_periods(ctx: &mut Context<'_>) -> Result<usize, UseCaseError> {
 /// an end reaches it.
 pub fn feedback_for_referral(
     ctx: &mut Context<'_>,
-    centre: Uuid,
-    referrer: Option<Uuid>,
+    centre: OrganisationId,
+    referrer: Option<OrganisationId>,
 ) -> Result<FeedbackLevel, UseCaseError> {
     let Some(referrer) = referrer else {
         return Ok(FeedbackLevel::None);
     };
     let today = ctx.now().date_naive();
-    Ok(store::in_force_for_share(ctx.conn(), centre, referrer)?
-        .map_or(FeedbackLevel::None, |agreement| {
-            agreement.feedback_on(today)
-        }))
+    Ok(
+        store::in_force_for_share(ctx.conn(), centre.uuid(), referrer.uuid())?
+            .map_or(FeedbackLevel::None, |agreement| {
+                agreement.feedback_on(today)
+            }),
+    )
 }
 
 /// The agreement `id`, if the caller's organisation is a party to it.

@@ -7,6 +7,7 @@ use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{check_co_organisers, Course, CourseScope};
+use samhandling_domain::ids::{CourseId, OrganisationId};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::venue::Venue;
 use samhandling_domain::version::Precondition;
@@ -101,10 +102,11 @@ pub struct UpdateCourse {
 /// competence centre; every other is refused by field, with a missing place, all at once).
 pub fn create_course(
     ctx: &mut Context<'_>,
-    centre: Uuid,
-    id: Uuid,
+    centre: OrganisationId,
+    id: CourseId,
     input: &CreateCourse,
 ) -> Result<Course, UseCaseError> {
+    let (centre, id) = (centre.uuid(), id.uuid());
     let place = input.place.as_ref().map(ToString::to_string);
     let venue = Venue::new("a course", place, input.digital);
     let mut refusals: Vec<_> = venue.as_ref().err().cloned().into_iter().collect();

@@ -214,8 +214,8 @@ pub fn list_enrolments(
 pub fn read_enrolment(
     conn: &mut PgConnection,
     scope: CourseScope,
-    course_id: Uuid,
-    id: Uuid,
+    course_id: CourseId,
+    id: EnrolmentId,
 ) -> Result<Enrolment, UseCaseError> {
-    store::find_enrolment(conn, course_id, id, scope)?.ok_or(UseCaseError::NotFound)
+    store::find_enrolment(conn, course_id.uuid(), id.uuid(), scope)?.ok_or(UseCaseError::NotFound)
 }

@@ -6,6 +6,7 @@ use crate::input::{Name, Subject};
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::course::{check_employer, Facilitator};
+use samhandling_domain::ids::{FacilitatorId, OrganisationId};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_persistence::facilitators::{self as store, LINKED_ONCE_KEY};
 use samhandling_persistence::{courses, PgConnection};
@@ -48,10 +49,11 @@ pub struct AffiliateFacilitator {
 /// unconfirmed.
 pub fn affiliate(
     ctx: &mut Context<'_>,
-    centre: Uuid,
-    id: Uuid,
+    centre: OrganisationId,
+    id: FacilitatorId,
     input: &AffiliateFacilitator,
 ) -> Result<Facilitator, UseCaseError> {
+    let (centre, id) = (centre.uuid(), id.uuid());
     check_employer_of(
         ctx.conn(),
         "employer_organisation_id",
@@ -79,10 +81,11 @@ pub fn affiliate(
 /// found. Confirming again keeps the first time.
 pub fn confirm_link(
     ctx: &mut Context<'_>,
-    employer: Uuid,
+    employer: OrganisationId,
     subject: &str,
-    id: Uuid,
+    id: FacilitatorId,
 ) -> Result<Facilitator, UseCaseError> {
+    let (employer, id) = (employer.uuid(), id.uuid());
     let confirmed =
         store::confirm(ctx.conn(), id, employer, subject)?.ok_or(UseCaseError::NotFound)?;
     ctx.audit(AuditAction::Approved, ResourceType::Facilitator, id)?;
@@ -92,10 +95,11 @@ pub fn confirm_link(
 /// The facilitator (`subject` at `employer`) ends the link `id`; another's link is not found.
 pub fn withdraw_link(
     ctx: &mut Context<'_>,
-    employer: Uuid,
+    employer: OrganisationId,
     subject: &str,
-    id: Uuid,
+    id: FacilitatorId,
 ) -> Result<Facilitator, UseCaseError> {
+    let (employer, id) = (employer.uuid(), id.uuid());
     let withdrawn =
         store::withdraw(ctx.conn(), id, employer, subject)?.ok_or(UseCaseError::NotFound)?;
     ctx.audit(AuditAction::Revoked, ResourceType::Facilitator, id)?;
@@ -143,10 +147,10 @@ pub fn list_facilitators(
 /// The facilitator `id` of the competence centre `centre`, with the course it was trained on.
 pub fn read_facilitator(
     conn: &mut PgConnection,
-    centre: Uuid,
-    id: Uuid,
+    centre: OrganisationId,
+    id: FacilitatorId,
 ) -> Result<(Facilitator, TrainedOn), UseCaseError> {
-    let facilitator = store::find(conn, id, centre)?.ok_or(UseCaseError::NotFound)?;
+    let facilitator = store::find(conn, id.uuid(), centre.uuid())?.ok_or(UseCaseError::NotFound)?;
     let trained = TrainedOn::of(conn, [&facilitator])?;
     Ok((facilitator, trained))
 }

@@ -14,7 +14,7 @@ use samhandling_domain::group::{
     AgeBand, CentreAccess, FollowUp, Group, GroupFormat, GroupStatus, GroupTheme, LeaveReason,
     Schedule, SeatBand, Size, Starter, Weekday,
 };
-use samhandling_domain::ids::{FollowUpId, GroupId};
+use samhandling_domain::ids::{FollowUpId, GroupId, OrganisationId, StarterId};
 use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::refusal::FieldRefusal;
 use samhandling_domain::version::Precondition;
@@ -169,10 +169,11 @@ pub struct CreateGroup {
 /// age band or a start time that does not hold is refused, every one at once (422).
 pub fn create_group(
     ctx: &mut Context<'_>,
-    centre: Uuid,
-    id: Uuid,
+    centre: OrganisationId,
+    id: GroupId,
     input: &CreateGroup,
 ) -> Result<Group, UseCaseError> {
+    let (centre, id) = (centre.uuid(), id.uuid());
     let age_band = match (input.age_from, input.age_to) {
         (Some(from), Some(to)) if to < from => Err(FieldRefusal::new(
             "age_to",
@@ -340,10 +341,11 @@ pub struct AssignStarter {
 pub fn assign_starter(
     ctx: &mut Context<'_>,
     access: CentreAccess,
-    group_id: Uuid,
-    id: Uuid,
+    group_id: GroupId,
+    id: StarterId,
     input: &AssignStarter,
 ) -> Result<Starter, UseCaseError> {
+    let (group_id, id) = (group_id.uuid(), id.uuid());
     store::find_for_update(ctx.conn(), group_id, access.own_groups())?
         .ok_or(UseCaseError::NotFound)?;
     let starter = Starter {

@@ -5,6 +5,7 @@
 use crate::input::{FreeText, Name};
 use crate::{Context, UseCaseError};
 use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::ids::{ImprovementTaskId, LearningNetworkId};
 use samhandling_domain::learning_network::{
     ImprovementStatus, ImprovementTask, LearningNetwork, LearningNetworkScope,
 };
@@ -76,9 +77,10 @@ fn reach(
 pub fn record_task(
     ctx: &mut Context<'_>,
     scope: LearningNetworkScope,
-    (network_id, id): (Uuid, Uuid),
+    (network_id, id): (LearningNetworkId, ImprovementTaskId),
     new: &RecordImprovementTask,
 ) -> Result<ImprovementTask, UseCaseError> {
+    let (network_id, id) = (network_id.uuid(), id.uuid());
     let network =
         networks::find_for_update(ctx.conn(), network_id, scope)?.ok_or(UseCaseError::NotFound)?;
     let mut refusals = Vec::new();
@@ -129,10 +131,11 @@ pub fn record_task(
 pub fn report_task(
     ctx: &mut Context<'_>,
     scope: LearningNetworkScope,
-    (network_id, id): (Uuid, Uuid),
+    (network_id, id): (LearningNetworkId, ImprovementTaskId),
     read: Precondition,
     report: &ReportImprovementTask,
 ) -> Result<ImprovementTask, UseCaseError> {
+    let (network_id, id) = (network_id.uuid(), id.uuid());
     let (network, member_of) = reach(ctx.conn(), scope, network_id)?;
     let task = store::find_for_update(ctx.conn(), network_id, id, member_of)?
         .ok_or(UseCaseError::NotFound)?;
@@ -173,9 +176,10 @@ pub fn list_tasks(
 pub fn read_task(
     conn: &mut PgConnection,
     scope: LearningNetworkScope,
-    network_id: Uuid,
-    id: Uuid,
+    network_id: LearningNetworkId,
+    id: ImprovementTaskId,
 ) -> Result<ImprovementTask, UseCaseError> {
+    let (network_id, id) = (network_id.uuid(), id.uuid());
     let (_, member_of) = reach(conn, scope, network_id)?;
     store::find(conn, network_id, id, member_of)?.ok_or(UseCaseError::NotFound)
 }

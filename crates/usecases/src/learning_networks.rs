@@ -882,9 +882,10 @@ pub fn list_gatherings(
 pub fn read_gathering(
     conn: &mut PgConnection,
     scope: LearningNetworkScope,
-    network_id: Uuid,
-    id: Uuid,
+    network_id: LearningNetworkId,
+    id: GatheringId,
 ) -> Result<(LearningNetwork, Gathering), UseCaseError> {
+    let (network_id, id) = (network_id.uuid(), id.uuid());
     let network = store::find(conn, network_id, scope)?.ok_or(UseCaseError::NotFound)?;
     let gathering = gatherings::find(conn, network_id, id)?.ok_or(UseCaseError::NotFound)?;
     Ok((network, gathering))

@@ -10,6 +10,7 @@ use crate::kept::{kept_or_computed, ServedResults, Statistic};
 use crate::{Context, UseCaseError};
 use chrono::NaiveDate;
 use samhandling_domain::audit::{AuditAction, ResourceType};
+use samhandling_domain::ids::{OrganisationId, SupervisionSessionId};
 use samhandling_domain::network_meeting::{
     distinct_themes, AgeGroup, FollowedFacilitator, Gender, NetworkMeeting, NetworkMeetingScope,
     NetworkTheme, Participants, SuggestedBy, SupervisionRequest, SupervisionSession, PRINCIPLE,
@@ -507,9 +508,10 @@ pub fn update_meeting(
 /// queue (each refusal by field). Each answered request leaves the open queue.
 pub fn record_supervision(
     ctx: &mut Context<'_>,
-    (centre, adviser, id): (Uuid, &str, Uuid),
+    (centre, adviser, id): (OrganisationId, &str, SupervisionSessionId),
     held: &RecordSupervisionSession,
 ) -> Result<SupervisionSession, UseCaseError> {
+    let (centre, id) = (centre.uuid(), id.uuid());
     let session = &SupervisionSession {
         id,
         competence_centre_id: centre,
@@ -667,10 +669,10 @@ pub fn list_sessions(
 /// The supervision session `id`, if the competence centre `centre` held it.
 pub fn read_session(
     conn: &mut PgConnection,
-    centre: Uuid,
-    id: Uuid,
+    centre: OrganisationId,
+    id: SupervisionSessionId,
 ) -> Result<SupervisionSession, UseCaseError> {
-    supervision::find(conn, id, centre)?.ok_or(UseCaseError::NotFound)
+    supervision::find(conn, id.uuid(), centre.uuid())?.ok_or(UseCaseError::NotFound)
 }
 
 /// The network meetings logged, municipality (kommunenummer) by quarter, over every year: one

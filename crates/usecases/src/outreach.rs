@@ -11,6 +11,7 @@ use crate::{Context, UseCaseError};
 use chrono::{DateTime, NaiveDate, Utc};
 use samhandling_domain::audit::{AuditAction, ResourceType};
 use samhandling_domain::chronology::{check_happened_on, check_past_on, check_within_horizon};
+use samhandling_domain::ids::{OrganisationId, OutreachMeetingId};
 use samhandling_domain::lifecycle::Lifecycle;
 use samhandling_domain::outreach::{
     check_follow_up, check_invited, check_present, FollowUp, Invitation, OutreachKind,
@@ -496,10 +497,11 @@ pub fn move_outreach_meeting(
 pub fn record_outreach_invitation(
     ctx: &mut Context<'_>,
     caller: &Caller,
-    (id, organisation): (Uuid, Uuid),
+    (id, organisation): (OutreachMeetingId, OrganisationId),
     read: Precondition,
     record: &RecordOutreachInvitation,
 ) -> Result<OutreachMeeting, UseCaseError> {
+    let (id, organisation) = (id.uuid(), organisation.uuid());
     let scope = OutreachScope::organiser_of(caller);
     let meeting = locked(ctx, scope, id, read)?;
     if !meeting

@@ -97,10 +97,10 @@ async fn create_course(
     key: IdempotencyKey,
     body: ValidJson<CreateCourse>,
 ) -> Result<HttpResponse, ApiError> {
-    let centre = caller.caller.organisation_id.uuid();
+    let centre = caller.caller.organisation_id;
     let request = body.into_inner();
     key.create_by(&caller, ROUTE, request, move |ctx, request| {
-        let stored = usecases::create_course(ctx, centre, Uuid::now_v7(), &request)?;
+        let stored = usecases::create_course(ctx, centre, Uuid::now_v7().into(), &request)?;
         Created::new(&stored, location(stored.id), Some(stored.version))
     })
     .await

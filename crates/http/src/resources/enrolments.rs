@@ -132,7 +132,7 @@ async fn get_enrolment(
     let (course_id, id) = (path.id, path.enrolment_id);
     let scope = CourseScope::of(&caller.caller);
     let enrolment = record::read_audited(&caller, ResourceType::Enrolment, id, move |conn| {
-        usecases::read_enrolment(conn, scope, course_id, id).map(Some)
+        usecases::read_enrolment(conn, scope, course_id.into(), id.into()).map(Some)
     })
     .await?;
     Ok(Tagged::new(EnrolmentView::from(enrolment)))

@@ -87,7 +87,7 @@ async fn confirm_facilitator_link(
     let id = path.id;
     let (employer, subject) = facilitator_of(&caller);
     let confirmed = record::operate(&caller, ResourceType::Facilitator, id, move |ctx| {
-        usecases::confirm_link(ctx, employer, &subject, id)
+        usecases::confirm_link(ctx, employer.into(), &subject, id.into())
     })
     .await?;
     Ok(web::Json(confirmed.into()))
@@ -114,7 +114,7 @@ async fn withdraw_facilitator_link(
     let id = path.id;
     let (employer, subject) = facilitator_of(&caller);
     record::operate(&caller, ResourceType::Facilitator, id, move |ctx| {
-        usecases::withdraw_link(ctx, employer, &subject, id)
+        usecases::withdraw_link(ctx, employer.into(), &subject, id.into())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -67,10 +67,10 @@ async fn affiliate_facilitator(
     key: IdempotencyKey,
     body: ValidJson<AffiliateFacilitator>,
 ) -> Result<HttpResponse, ApiError> {
-    let centre = caller.caller.organisation_id.uuid();
+    let centre = caller.caller.organisation_id;
     let request = body.into_inner();
     key.create_by(&caller, ROUTE, request, move |ctx, request| {
-        let stored = usecases::affiliate(ctx, centre, Uuid::now_v7(), &request)?;
+        let stored = usecases::affiliate(ctx, centre, Uuid::now_v7().into(), &request)?;
         let id = stored.id;
         Created::new(
             &FacilitatorView::of(stored, &TrainedOn::default()),
@@ -122,9 +122,9 @@ async fn get_facilitator(
     path: web::Path<FacilitatorPath>,
 ) -> Result<web::Json<FacilitatorView>, ApiError> {
     let id = path.id;
-    let centre = caller.caller.organisation_id.uuid();
+    let centre = caller.caller.organisation_id;
     let view = record::read_audited(&caller, ResourceType::Facilitator, id, move |conn| {
-        let (facilitator, trained) = usecases::read_facilitator(conn, centre, id)?;
+        let (facilitator, trained) = usecases::read_facilitator(conn, centre, id.into())?;
         Ok(Some(FacilitatorView::of(facilitator, &trained)))
     })
     .await?;

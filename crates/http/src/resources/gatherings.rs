@@ -161,7 +161,8 @@ async fn get_gathering(
         ResourceType::Gathering,
         gathering_id,
         move |conn| {
-            let (network, found) = usecases::read_gathering(conn, scope, network_id, gathering_id)?;
+            let (network, found) =
+                usecases::read_gathering(conn, scope, network_id.into(), gathering_id.into())?;
             Ok(Some(GatheringView::of(&network, found)))
         },
     )

@@ -110,10 +110,10 @@ async fn create_group(
     key: IdempotencyKey,
     body: ValidJson<CreateGroup>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    let centre = caller.caller.organisation_id.uuid();
+    let centre = caller.caller.organisation_id;
     let request = body.into_inner();
     key.create_by(&caller, ROUTE, request, move |ctx, request| {
-        let stored = usecases::create_group(ctx, centre, Uuid::now_v7(), &request)?;
+        let stored = usecases::create_group(ctx, centre, Uuid::now_v7().into(), &request)?;
         let (id, version) = (stored.id, stored.version);
         Created::new(
             &GroupView::centre_summary(stored),
@@ -266,7 +266,8 @@ async fn assign_starter(
     let under = (ResourceType::Group, id, route);
     let request = body.into_inner();
     key.create_under(&caller, under, request, move |ctx, request| {
-        let stored = usecases::assign_starter(ctx, access, id, Uuid::now_v7(), &request)?;
+        let stored =
+            usecases::assign_starter(ctx, access, id.into(), Uuid::now_v7().into(), &request)?;
         Created::new(&stored, location(id), None)
     })
     .await

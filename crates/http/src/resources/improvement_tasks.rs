@@ -74,7 +74,7 @@ async fn record_improvement_task(
     let under = (ResourceType::LearningNetwork, network_id, route);
     let request = body.into_inner();
     key.create_under(&caller, under, request, move |ctx, request| {
-        let ids = (network_id, Uuid::now_v7());
+        let ids = (network_id.into(), Uuid::now_v7().into());
         let stored = usecases::record_task(ctx, scope, ids, &request)?;
         let (id, version) = (stored.id, stored.version);
         Created::new(&stored, format!("{tasks_at}/{id}"), Some(version))
@@ -131,7 +131,7 @@ async fn get_improvement_task(
         &caller,
         ResourceType::ImprovementTask,
         task_id,
-        move |conn| usecases::read_task(conn, scope, network_id, task_id).map(Some),
+        move |conn| usecases::read_task(conn, scope, network_id.into(), task_id.into()).map(Some),
     )
     .await?;
     Ok(Tagged::new(found))
@@ -160,6 +160,7 @@ async fn report_improvement_task(
     body: ValidJson<ReportImprovementTask>,
 ) -> Result<Tagged<ImprovementTask>, ApiError> {
     let (network_id, task_id) = (path.id, path.task_id);
+    let ids = (network_id.into(), task_id.into());
     let report = body.into_inner();
     let precondition = if_match.precondition()?;
     let scope = scope_of(&caller);
@@ -167,7 +168,7 @@ async fn report_improvement_task(
         &caller,
         ResourceType::ImprovementTask,
         task_id,
-        move |ctx| usecases::report_task(ctx, scope, (network_id, task_id), precondition, &report),
+        move |ctx| usecases::report_task(ctx, scope, ids, precondition, &report),
     )
     .await?;
     Ok(Tagged::new(changed))

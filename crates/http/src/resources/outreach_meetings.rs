@@ -293,12 +293,13 @@ async fn record_outreach_invitation(
     body: ValidJson<RecordOutreachInvitation>,
 ) -> Result<Tagged<OutreachMeetingView>, ApiError> {
     let (id, organisation) = (path.id, path.organisation_id);
+    let ids = (id.into(), organisation.into());
     let record = body.into_inner();
     let precondition = if_match.precondition()?;
     let who = caller.caller.clone();
     let scope = OutreachScope::organiser_of(&who);
     let recorded = record::operate(&caller, MEETING, id, move |ctx| {
-        usecases::record_outreach_invitation(ctx, &who, (id, organisation), precondition, &record)
+        usecases::record_outreach_invitation(ctx, &who, ids, precondition, &record)
     })
     .await?;
     Ok(Tagged::new(OutreachMeetingView::of(scope, recorded)))

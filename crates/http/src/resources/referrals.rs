@@ -151,7 +151,8 @@ async fn create_referral(
         move |conn, claim| {
             let ctx = &mut Context::new(conn, &actor, &SystemClock);
             let referrer = access.organisation_id();
-            let feedback = feedback_for_referral(ctx, target_centre_id, Some(referrer))?;
+            let feedback =
+                feedback_for_referral(ctx, target_centre_id.into(), Some(referrer.into()))?;
             let stored = with_free_reference::<_, ApiError>(&references, |reference| {
                 let new = prepared.new_referral(
                     reference,

@@ -63,13 +63,10 @@ async fn record_supervision_session(
     body: ValidJson<RecordSupervisionSession>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
-    let adviser = (
-        caller.caller.organisation_id.uuid(),
-        caller.caller.subject.clone(),
-    );
+    let adviser = (caller.caller.organisation_id, caller.caller.subject.clone());
     key.create_by(&caller, ROUTE, request, move |ctx, request| {
         let (centre, subject) = (adviser.0, adviser.1.as_str());
-        let held = (centre, subject, Uuid::now_v7());
+        let held = (centre, subject, Uuid::now_v7().into());
         let stored = usecases::record_supervision(ctx, held, &request)?;
         let id = stored.id;
         Created::new(&SupervisionSessionView::from(stored), location(id), None)
@@ -115,10 +112,10 @@ async fn get_supervision_session(
     path: web::Path<SessionPath>,
 ) -> Result<web::Json<SupervisionSessionView>, ApiError> {
     let id = path.id;
-    let centre = caller.caller.organisation_id.uuid();
+    let centre = caller.caller.organisation_id;
     let session =
         record::read_audited(&caller, ResourceType::SupervisionSession, id, move |conn| {
-            usecases::read_session(conn, centre, id).map(Some)
+            usecases::read_session(conn, centre, id.into()).map(Some)
         })
         .await?;
     Ok(web::Json(SupervisionSessionView::from(session)))

@@ -59,7 +59,9 @@ pub(super) fn play(
         "complete_intake" => run(with, |(id, held)| {
             intakes::complete_intake(ctx, caller, id, &held)
         }),
-        "create_group" => run(with, |(id, new)| groups::create_group(ctx, org, id, &new)),
+        "create_group" => run(with, |(id, new)| {
+            groups::create_group(ctx, caller.organisation_id, id, &new)
+        }),
         "assign_starter" => run(with, |(group, id, starter)| {
             groups::assign_starter(ctx, centre, group, id, &starter)
         }),
@@ -80,7 +82,9 @@ pub(super) fn play(
         "record_visit" => run(with, |(id, visit)| {
             groups::record_visit(ctx, centre, id, &visit)
         }),
-        "create_course" => run(with, |(id, new)| courses::create_course(ctx, org, id, &new)),
+        "create_course" => run(with, |(id, new)| {
+            courses::create_course(ctx, caller.organisation_id, id, &new)
+        }),
         "enrol" => run(with, |(id, who, to)| {
             enrolments::enrol(ctx, course, id, who, &to)
         }),
@@ -92,7 +96,7 @@ pub(super) fn play(
             network_meetings::log_meeting(ctx, (org, &by), id, &log)
         }),
         "record_supervision" => run(with, |(id, by, held): (_, String, _)| {
-            network_meetings::record_supervision(ctx, (org, &by, id), &held)
+            network_meetings::record_supervision(ctx, (caller.organisation_id, &by, id), &held)
         }),
         "start_network" => run(with, |started| networks::start_network(ctx, &started)),
         "update_network" => run(with, |(id, edit)| {
@@ -225,8 +229,8 @@ fn refer(
     let external = new.external_reference.as_deref();
     let feedback = cases::agreements::feedback_for_referral(
         ctx,
-        new.target_centre_id,
-        referrer.map(|(org, _)| org),
+        new.target_centre_id.into(),
+        referrer.map(|(org, _)| org.into()),
     )?;
     let stored = with_free_reference(&References::random(), |reference| {
         let mut new =
@@ -243,7 +247,7 @@ fn refer(
 fn confirm_links(ctx: &mut Context<'_>, employer: Uuid, subject: &str) -> Result<(), UseCaseError> {
     let links = store::facilitators::list_own(ctx.conn(), employer, subject, ALL)?.items;
     for link in links.iter().filter(|link| link.confirmed_at.is_none()) {
-        cases::facilitators::confirm_link(ctx, employer, subject, link.id)?;
+        cases::facilitators::confirm_link(ctx, employer.into(), subject, link.id.into())?;
     }
     Ok(())
 }
