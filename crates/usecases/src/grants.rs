@@ -17,6 +17,7 @@ use samhandling_domain::grant::{
     GrantParty, GrantScope, GrantStatus, Quarter,
 };
 use samhandling_domain::group::{GroupDimension, GroupMeasure};
+use samhandling_domain::ids::{CourseId, LearningNetworkId, OrganisationId};
 use samhandling_domain::lifecycle::check_among;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::page::{Page, PageRequest};
@@ -645,16 +646,27 @@ pub struct Funded<T> {
     pub funding: Vec<FundingView>,
 }
 
-/// The funding of the courses `courses` and the networks `networks`, as the organisation
-/// `viewer` (which reaches them) sees it.
+/// What a grant can fund that shows its funding: a course or a learning network.
+#[derive(Debug, Clone, Copy)]
+pub enum Fundable {
+    /// A course.
+    Course(CourseId),
+    /// A learning network.
+    Network(LearningNetworkId),
+}
+
+/// The funding of `funded`, as the organisation `viewer` (which reaches it) sees it.
 pub fn funding_of(
     conn: &mut PgConnection,
-    viewer: Uuid,
-    courses: &[Uuid],
-    networks: &[Uuid],
+    viewer: OrganisationId,
+    funded: Fundable,
 ) -> Result<Vec<FundingView>, UseCaseError> {
-    Ok(store::funding_of(conn, courses, networks)?
+    let (courses, networks) = match funded {
+        Fundable::Course(id) => (vec![id.uuid()], vec![]),
+        Fundable::Network(id) => (vec![], vec![id.uuid()]),
+    };
+    Ok(store::funding_of(conn, &courses, &networks)?
         .into_iter()
-        .map(|funding| FundingView::of(viewer, funding))
+        .map(|funding| FundingView::of(viewer.uuid(), funding))
         .collect())
 }

@@ -16,7 +16,7 @@ use samhandling_domain::audit::ResourceType;
 use samhandling_domain::course::{Course, CourseScope, ORGANISER_ROLES};
 use samhandling_domain::Role;
 use samhandling_usecases::courses::{self as usecases, CreateCourse, UpdateCourse};
-use samhandling_usecases::grants::{self, Funded};
+use samhandling_usecases::grants::{self, Fundable, Funded};
 use serde::Deserialize;
 use std::convert::identity;
 use utoipa::IntoParams;
@@ -147,10 +147,10 @@ async fn get_course(
 ) -> Result<Tagged<Funded<Course>>, ApiError> {
     let id = path.id;
     let scope = CourseScope::of(&caller.caller);
-    let viewer = caller.caller.organisation_id.uuid();
+    let viewer = caller.caller.organisation_id;
     record::read_audited(&caller, ResourceType::Course, id, move |conn| {
         let course = usecases::read_course(conn, scope, id)?;
-        let funding = grants::funding_of(conn, viewer, &[course.id], &[])?;
+        let funding = grants::funding_of(conn, viewer, Fundable::Course(course.id.into()))?;
         Ok(Some(Funded {
             record: course,
             funding,

@@ -22,7 +22,7 @@ use samhandling_domain::learning_network::{
     LearningNetwork, LearningNetworkScope, COORDINATOR_ROLES, MEMBER_ROLES,
 };
 use samhandling_domain::Role;
-use samhandling_usecases::grants::{self, Funded};
+use samhandling_usecases::grants::{self, Fundable, Funded};
 use samhandling_usecases::learning_network_views::{LearningNetworkView, RegionalNetworkView};
 use samhandling_usecases::learning_networks::{
     self as usecases, AddMember, CreateLearningNetwork, UpdateLearningNetwork,
@@ -190,11 +190,11 @@ async fn get_learning_network(
 > {
     let id = path.id;
     let scope = scope_of(&caller);
-    let viewer = caller.caller.organisation_id.uuid();
+    let viewer = caller.caller.organisation_id;
     let (network, names, funding) =
         record::read_audited(&caller, ResourceType::LearningNetwork, id, move |conn| {
             let (network, names) = usecases::read_network(conn, scope, id)?;
-            let funding = grants::funding_of(conn, viewer, &[], &[id])?;
+            let funding = grants::funding_of(conn, viewer, Fundable::Network(id.into()))?;
             Ok(Some((network, names, funding)))
         })
         .await?;
