@@ -21,6 +21,7 @@ pub trait Keyed {
 }
 
 /// Implements [`Keyed`] for a record listed by `(<time field>, id)`.
+#[macro_export]
 macro_rules! keyed_by {
     ($record:ty, $time:ident) => {
         impl $crate::page::Keyed for $record {
@@ -34,7 +35,7 @@ macro_rules! keyed_by {
     };
 }
 
-pub(crate) use keyed_by;
+pub use keyed_by;
 
 /// How many items a page may hold, and where it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use samhandling_domain::dialogue::{
     AttendeeRole, Candidate, DialogueMeeting, DialogueScope, DialogueStatus, Finding,
     RiskAssessment,
 };
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
 /// The unique index that gives a municipality one finding per meeting.
@@ -144,6 +144,8 @@ struct MeetingRow {
     updated_at: DateTime<Utc>,
 }
 
+samhandling_domain::keyed_by!(MeetingRow, created_at);
+
 impl MeetingRow {
     fn into_meeting(
         self,
@@ -264,17 +266,7 @@ pub fn list(
     if let Some(status) = status {
         query = query.filter(dialogue_meetings::status.eq(status.as_str()));
     }
-    pagination::load_assembled_page(
-        conn,
-        query,
-        "created_at",
-        page,
-        |row: &MeetingRow| Position {
-            created_at: row.created_at,
-            id: row.id,
-        },
-        with_participants,
-    )
+    pagination::load_assembled_page(conn, query, page, with_participants)
 }
 
 /// Moves a meeting (locked and checked) to `to`.
@@ -572,14 +564,7 @@ pub struct TimelineEntry {
     pub status: Option<String>,
 }
 
-impl samhandling_domain::page::Keyed for TimelineEntry {
-    fn position(&self) -> samhandling_domain::page::Position {
-        samhandling_domain::page::Position {
-            created_at: self.at,
-            id: self.id,
-        }
-    }
-}
+samhandling_domain::keyed_by!(TimelineEntry, at);
 
 const TIMELINE: &str = "\
 WITH m AS (SELECT id FROM organisations WHERE kind = 'municipality' AND id = $1),

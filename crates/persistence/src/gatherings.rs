@@ -9,7 +9,7 @@ use crate::schema::{gathering_attendance, gatherings};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use samhandling_domain::learning_network::{EvaluationSummary, Gathering, ProgrammeItem};
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
 #[derive(Debug, Queryable, Selectable)]
@@ -29,6 +29,8 @@ struct GatheringRow {
     updated_at: DateTime<Utc>,
     ends_on: Option<NaiveDate>,
 }
+
+samhandling_domain::keyed_by!(GatheringRow, created_at);
 
 impl GatheringRow {
     fn into_gathering(self, attendance: &[(Uuid, Uuid, i32)]) -> Result<Gathering, StoreError> {
@@ -168,17 +170,7 @@ pub fn list(
 ) -> Result<Page<Gathering>, StoreError> {
     let query =
         created_order!(gatherings, GatheringRow).filter(gatherings::network_id.eq(network_id));
-    pagination::load_assembled_page(
-        conn,
-        query,
-        "created_at",
-        page,
-        |row: &GatheringRow| Position {
-            created_at: row.created_at,
-            id: row.id,
-        },
-        with_attendance,
-    )
+    pagination::load_assembled_page(conn, query, page, with_attendance)
 }
 
 /// Writes the changeable fields of `gathering` (locked and checked) as a new version.

@@ -12,7 +12,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Date, Uuid as SqlUuid};
 use samhandling_domain::grant::{Activity, ActivityKind, Grant, GrantScope, GrantStatus};
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
 #[derive(Debug, Queryable, Selectable)]
@@ -32,6 +32,8 @@ struct GrantRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+
+samhandling_domain::keyed_by!(GrantRow, created_at);
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = grant_activities, check_for_backend(diesel::pg::Pg))]
@@ -253,17 +255,7 @@ pub fn list(
     if let Some(status) = filter.status {
         query = query.filter(grants::status.eq(status.as_str()));
     }
-    pagination::load_assembled_page(
-        conn,
-        query,
-        "created_at",
-        page,
-        |row: &GrantRow| Position {
-            created_at: row.created_at,
-            id: row.id,
-        },
-        with_activities,
-    )
+    pagination::load_assembled_page(conn, query, page, with_activities)
 }
 
 /// The ids of `asked` that are not among `found`.

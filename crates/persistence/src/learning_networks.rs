@@ -17,7 +17,7 @@ use diesel::sql_types::{Array, Bool};
 use samhandling_domain::learning_network::{
     LearningNetwork, LearningNetworkScope, MemberService, NetworkEnd, SteeringMember,
 };
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -77,6 +77,8 @@ struct NetworkRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+
+samhandling_domain::keyed_by!(NetworkRow, created_at);
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = learning_network_members, check_for_backend(diesel::pg::Pg))]
@@ -257,17 +259,7 @@ pub fn list(
     page: PageRequest,
 ) -> Result<Page<LearningNetwork>, StoreError> {
     let query = created_order!(learning_networks, NetworkRow).filter(condition(scope));
-    pagination::load_assembled_page(
-        conn,
-        query,
-        "created_at",
-        page,
-        |row: &NetworkRow| Position {
-            created_at: row.created_at,
-            id: row.id,
-        },
-        with_members,
-    )
+    pagination::load_assembled_page(conn, query, page, with_members)
 }
 
 /// Writes the changeable fields of `network` (locked and checked) as a new version.

@@ -15,7 +15,7 @@ use diesel::sql_types::Bool;
 use samhandling_domain::outreach::{
     FollowUp, Invitation, OutreachKind, OutreachMeeting, OutreachScope, OutreachStatus, SpeakerItem,
 };
-use samhandling_domain::page::{Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
 type Condition = Box<dyn BoxableExpression<outreach_meetings::table, Pg, SqlType = Bool>>;
@@ -57,6 +57,8 @@ struct MeetingRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
+
+samhandling_domain::keyed_by!(MeetingRow, created_at);
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = outreach_invitations, check_for_backend(diesel::pg::Pg))]
@@ -346,15 +348,5 @@ pub fn list(
     if let Some(until) = filter.held_until {
         query = query.filter(outreach_meetings::held_on.le(until));
     }
-    pagination::load_assembled_page(
-        conn,
-        query,
-        "created_at",
-        page,
-        |row: &MeetingRow| Position {
-            created_at: row.created_at,
-            id: row.id,
-        },
-        |conn, rows| assemble(conn, scope, rows),
-    )
+    pagination::load_assembled_page(conn, query, page, |conn, rows| assemble(conn, scope, rows))
 }

@@ -125,22 +125,22 @@ where
     load_page(conn, query, "created_at", page)
 }
 
-/// As [`load_page`], for records that are their row plus child rows (members, attendance,
-/// participants): the page is cut at the rows' own `position`, then `assemble` completes the
-/// page's rows together, so the children cost one query per page rather than one per record.
+/// As [`load_created_page`], for records that are their row plus child rows (members,
+/// attendance, participants): the page is cut at the rows' own position, then `assemble`
+/// completes the page's rows together, so the children cost one query per page rather than one
+/// per record.
 pub(crate) fn load_assembled_page<'a, Q, Row, Item>(
     conn: &mut PgConnection,
     query: Q,
-    time_column: &'static str,
     page: PageRequest,
-    position: impl Fn(&Row) -> Position,
     assemble: impl FnOnce(&mut PgConnection, Vec<Row>) -> Result<Vec<Item>, StoreError>,
 ) -> Result<Page<Item>, StoreError>
 where
     Q: PageQuery<'a, Row>,
+    Row: Keyed,
 {
-    let rows = load_overfetched(conn, query, time_column, page)?;
-    let rows = Page::from_overfetched(rows, page.limit, position);
+    let rows = load_overfetched(conn, query, "created_at", page)?;
+    let rows = Page::from_overfetched(rows, page.limit, Keyed::position);
     Ok(Page {
         items: assemble(conn, rows.items)?,
         next: rows.next,

@@ -19,7 +19,7 @@ use diesel::sql_types::{
     BigInt, Bool, Date, Integer, Interval, Nullable, Text, Timestamptz, Uuid as SqlUuid,
 };
 use samhandling_domain::agreement::FeedbackLevel;
-use samhandling_domain::page::{Keyed, Page, PageRequest, Position};
+use samhandling_domain::page::{Page, PageRequest};
 use samhandling_domain::webhook::{
     ActionOverdue, Attempt, Delivery, DeliveryOutcome, EventType, NeedNotice, ReferralErasureDue,
     ReferralStatusChanged, SubscriberScope, SubscriptionHealth, SubscriptionState, WebhookEvent,
@@ -46,14 +46,7 @@ pub struct Subscription {
     pub created_at: DateTime<Utc>,
 }
 
-impl Keyed for Subscription {
-    fn position(&self) -> Position {
-        Position {
-            created_at: self.created_at,
-            id: self.id,
-        }
-    }
-}
+samhandling_domain::keyed_by!(Subscription, created_at);
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = webhook_subscriptions, check_for_backend(diesel::pg::Pg))]
