@@ -122,7 +122,7 @@ where
 
 /// Runs the use case `work` on the record `id` of `resource_type` as the caller, in one
 /// transaction; the use case writes its own audit events. A [`UseCaseError::NotFound`] leaves the
-/// trace of a denial, as [`read`] and [`change`] do.
+/// trace of a denial, as [`read`] does.
 pub async fn operate<P, T, F>(
     caller: &Authorized<P>,
     resource_type: ResourceType,
