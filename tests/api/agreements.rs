@@ -7,7 +7,7 @@ use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_persistence::in_transaction;
 use samhandling_tests::groups::day;
-use samhandling_tests::referrals::{refer, referral_body, transition};
+use samhandling_tests::referrals::{move_referral, refer, referral_body};
 use samhandling_tests::webhooks::subscribe;
 use samhandling_tests::{created, get, ids, post, send, send_if_match, texts, Reply, TestApp};
 use samhandling_usecases::{agreements, Context, FixedClock};
@@ -108,10 +108,7 @@ async fn referred_and_contacted(
         .as_str()
         .unwrap()
         .to_owned();
-    for step in ["received", "contacted"] {
-        let moved = send(app, transition(&id, &p.coordinator, step)).await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
-    }
+    move_referral(app, &id, &p.coordinator, &["received", "contacted"]).await;
     id
 }
 
@@ -127,9 +124,13 @@ async fn without_an_agreement_a_referrer_gets_the_receipt_and_nothing_more() {
     assert_eq!(receipt["status"], Value::Null);
     assert_eq!(receipt["allowed_transitions"], json!([]));
     let id = receipt["id"].as_str().unwrap();
-    for step in ["received", "contacted", "intake_scheduled"] {
-        send(&app, transition(id, &p.coordinator, step)).await;
-    }
+    move_referral(
+        &app,
+        id,
+        &p.coordinator,
+        &["received", "contacted", "intake_scheduled"],
+    )
+    .await;
 
     let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
     assert_eq!(read.status, 200, "{}", read.text);
@@ -211,7 +212,7 @@ async fn ending_the_agreement_withdraws_queued_deliveries_as_a_consent_withdrawa
         before.body["version"].as_i64().map(|v| v + 1)
     );
     // And the centre's next steps reach neither the view nor the outbox.
-    send(&app, transition(&id, &p.coordinator, "intake_scheduled")).await;
+    move_referral(&app, &id, &p.coordinator, &["intake_scheduled"]).await;
     assert_eq!(t.database.count(queued), 0);
     let later = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
     assert_eq!(later.body["version"], after.body["version"]);

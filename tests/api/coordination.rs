@@ -6,7 +6,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::{created, get, ids, post, send_if_match, App, Reply, TestApp};
+use samhandling_tests::{created, get, ids, moved, post, send_if_match, App, Reply, TestApp};
 use serde_json::{json, Value};
 
 /// Trøndelag's governor, Levanger and Verdal, KoRus Midt, NAPHA and Mental Helse, Vestland's
@@ -62,14 +62,13 @@ async fn held_meeting(app: &impl App, f: &Field) -> String {
         "focus_areas": ["mental_health"], "programme": ["Behov for bistand"],
         "municipalities": [f.levanger.id, f.verdal.id], "partners": [f.korus.id, f.mental_helse.id]})).await;
     let id = meeting.id();
-    let held = post(
+    moved(
         app,
-        &format!("/api/v1/dialogue-meetings/{id}/transitions"),
+        &format!("/api/v1/dialogue-meetings/{id}"),
         &f.governor,
-        &json!({"to": "held"}),
+        "held",
     )
     .await;
-    assert_eq!(held.status, 200, "{}", held.text);
     id
 }
 

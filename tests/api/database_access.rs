@@ -8,7 +8,7 @@ use diesel::RunQueryDsl;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{DbOptions, Pools};
 use samhandling_tests::referrals::{field, referred};
-use samhandling_tests::{get, post, send, texts, TestApp, SECRET};
+use samhandling_tests::{get, post, register_client, send, texts, TestApp, SECRET};
 use serde_json::json;
 use std::time::Duration;
 
@@ -191,16 +191,9 @@ async fn a_token_request_holds_no_connection_while_its_secret_is_verified() {
         "Stjørdal kommune",
         Some("5035"),
     );
-    let registered = post(
-        &app,
-        "/api/v1/api-clients",
-        &admin,
-        &json!({
-            "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
-        }),
-    )
-    .await;
-    let client_id = registered.body["id"].as_str().unwrap().to_owned();
+    let roles = [samhandling_domain::Role::Referrer];
+    let registered = register_client(&app, &admin, municipality.id, "Fagsystem", &roles).await;
+    let client_id = registered.id();
     let state = state_with_pool(&t, 1, Duration::from_millis(200));
     let app = test::init_service(build_app(state, &[])).await;
     // Warm the directory, so the read below needs only its own query.

@@ -10,7 +10,9 @@ use samhandling_domain::Role;
 use samhandling_tests::groups::{book_intake, day, meeting_group};
 use samhandling_tests::referrals::{field, refer, referral_body, Field};
 use samhandling_tests::webhooks::subscribe;
-use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
+use samhandling_tests::{
+    authorized, created, get, moved, post, register_client, send, App, TestApp,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -310,9 +312,7 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     // LINK Trondheim's group (running itself, so out of the catalogue), a place in it, a
     // referral's intake, a follow-up.
     let group = meeting_group(app, &f, "Sveip").await;
-    let running = post(app, &format!("/api/v1/groups/{group}/transitions"), &f.coordinator,
-        &json!({"to": "self_running"})).await;
-    assert_eq!(running.status, 200, "{}", running.text);
+    moved(app, &format!("/api/v1/groups/{group}"), &f.coordinator, "self_running").await;
     let members = get(app, &format!("/api/v1/groups/{group}/members"), &f.coordinator).await;
     ids.insert("membership", members.body["items"][0]["id"].as_str().unwrap().to_owned());
     let referral = refer(app, &f.referrer, &referral_body(&f.centre, "Sveip", true)).await;
@@ -326,8 +326,7 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     let subscription = subscribe(app, &f.referrer, "http://127.0.0.1:9/hook").await;
     assert_eq!(subscription.status, 201, "{}", subscription.text);
     ids.insert("subscription", subscription.id());
-    let client = created(app, "/api/v1/api-clients", &admin, &json!({
-        "organisation_id": f.centre.id, "name": "LINK intake", "roles": ["centre_coordinator"]})).await;
+    let client = register_client(app, &admin, f.centre.id, "LINK intake", &[Role::CentreCoordinator]).await;
     ids.insert("client", client.id());
 
     // KoRus Midt's course, enrolment, facilitator link (confirmed), supervision session and
@@ -422,9 +421,7 @@ async fn dialogue_world(
         "focus_areas": ["mental_health"], "programme": ["IS-24/8"],
         "municipalities": [verdal.id], "partners": [korus.id]})).await;
     let meeting = meeting.id();
-    let held = post(app, &format!("/api/v1/dialogue-meetings/{meeting}/transitions"), &governor,
-        &json!({"to": "held"})).await;
-    assert_eq!(held.status, 200, "{}", held.text);
+    moved(app, &format!("/api/v1/dialogue-meetings/{meeting}"), &governor, "held").await;
     let action = created(app, &format!("/api/v1/dialogue-meetings/{meeting}/actions"), &governor, &json!({
         "owner_organisation_id": verdal.id, "description": "Plan for brukermedvirkning",
         "due_on": "2027-03-01", "follow_up_digital": true})).await;

@@ -9,7 +9,7 @@ use samhandling_jobs::overdue_actions;
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe_to};
 use samhandling_tests::{
-    authorized, client_token, created, get, moved, post, send, texts, App, TestApp,
+    authorized, client_token, created, get, moved, post, send, texts, try_move, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -354,7 +354,7 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
             &d.governor,
             &json!({"owner_organisation_id": owner, "description": "Plan for brukermedvirkning", "due_on": due, "follow_up_digital": true}),
         ).await;
-        actions.push(created.body["id"].as_str().unwrap().to_owned());
+        actions.push(format!("/api/v1/follow-up-actions/{}", created.id()));
     }
     let overdue = get(&app, "/api/v1/follow-up-actions?overdue=true", &d.governor).await;
     let owners = texts(&overdue.body["items"], "owner_organisation_id");
@@ -377,31 +377,14 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
         "Levanger's own"
     );
 
-    let moved = post(
-        &app,
-        &format!("/api/v1/follow-up-actions/{}/transitions", actions[0]),
-        &d.contacts[0],
-        &json!({"to": "done"}),
-    )
-    .await;
-    assert_eq!(moved.status, 200, "{}", moved.text);
-    assert_eq!(moved.body["overdue"], false);
-    post(
-        &app,
-        &format!("/api/v1/follow-up-actions/{}/transitions", actions[1]),
-        &d.contacts[0],
-        &json!({"to": "done"}),
-    )
-    .await
-    .assert_problem(404);
-    post(
-        &app,
-        &format!("/api/v1/follow-up-actions/{}/transitions", actions[0]),
-        &d.contacts[0],
-        &json!({"to": "open"}),
-    )
-    .await
-    .assert_problem(409);
+    let done = moved(&app, &actions[0], &d.contacts[0], "done").await;
+    assert_eq!(done.body["overdue"], false);
+    try_move(&app, &actions[1], &d.contacts[0], "done")
+        .await
+        .assert_problem(404);
+    try_move(&app, &actions[0], &d.contacts[0], "open")
+        .await
+        .assert_problem(409);
 
     let timeline = get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[0]).await;
     assert_eq!(timeline.status, 200, "{}", timeline.text);
@@ -689,13 +672,8 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
     )
     .await
     .id();
-    post(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{meeting}/transitions"),
-        &d.governor,
-        &json!({"to": "held"}),
-    )
-    .await;
+    let resource = format!("/api/v1/dialogue-meetings/{meeting}");
+    moved(&app, &resource, &d.governor, "held").await;
     let levanger = d.municipalities[0].id;
     let action = created(
         &app,
@@ -758,11 +736,11 @@ async fn a_meeting_is_marked_held_on_its_day_not_before() {
     body["held_on"] = json!("2031-10-14");
     let planned = created(&app, "/api/v1/dialogue-meetings", &d.governor, &body).await;
     let id = planned.body["id"].as_str().unwrap();
-    let early = post(
+    let early = try_move(
         &app,
-        &format!("/api/v1/dialogue-meetings/{id}/transitions"),
+        &format!("/api/v1/dialogue-meetings/{id}"),
         &d.governor,
-        &json!({"to": "held"}),
+        "held",
     )
     .await;
     let problem = early.assert_problem(422);

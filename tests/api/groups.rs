@@ -8,10 +8,11 @@ use samhandling_tests::groups::{
     recruiting_group, Candidate,
 };
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
+use samhandling_tests::referrals::{field, move_referral, refer, referral_body, Field};
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
 use samhandling_tests::{
-    act, authorized, created, get, moved, post, send, tables_containing, texts, App, TestApp,
+    act, authorized, created, get, move_through, moved, post, send, tables_containing, texts,
+    try_move, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -53,12 +54,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         .await;
         seen_by_referrer.push(created.to_string());
         let id = created["id"].as_str().unwrap().to_owned();
-        assert_eq!(
-            send(&app, transition(&id, &f.coordinator, "received"))
-                .await
-                .status,
-            200
-        );
+        move_referral(&app, &id, &f.coordinator, &["received"]).await;
         let intake = book_intake(&app, &f.coordinator, &id).await;
         let booked = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
         seen_by_referrer.push(booked.text.clone());
@@ -288,11 +284,11 @@ async fn group_with_members(
 async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
     let (_t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Samtalegruppe", "general"), 4).await;
-    let refused = post(
+    let refused = try_move(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "starting"}),
+        "starting",
     )
     .await;
     let problem = refused.assert_problem(409);
@@ -306,11 +302,11 @@ async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
     let mut small = group_body("Liten gruppe", "general");
     small["min_members"] = json!(4);
     let (small, _) = group_with_members(&app, &f, &small, 0).await;
-    let early = post(
+    let early = try_move(
         &app,
-        &format!("/api/v1/groups/{small}/transitions"),
+        &format!("/api/v1/groups/{small}"),
         &f.coordinator,
-        &json!({"to": "self_running"}),
+        "self_running",
     )
     .await;
     let problem = early.assert_problem(409);
@@ -340,16 +336,14 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
     );
 
     let (open, _) = group_with_members(&app, &f, &group_body("Åpen", "relatives"), 5).await;
-    for to in ["starting", "self_running"] {
-        let moved = post(
-            &app,
-            &format!("/api/v1/groups/{open}/transitions"),
-            &f.coordinator,
-            &json!({"to": to}),
-        )
-        .await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
-    }
+    let resource = format!("/api/v1/groups/{open}");
+    move_through(
+        &app,
+        &resource,
+        &f.coordinator,
+        &["starting", "self_running"],
+    )
+    .await;
     let closed = place(&app, &f.coordinator, &open, &intake).await;
     closed.assert_problem(409);
     let agreed = created(
@@ -390,11 +384,11 @@ async fn another_centre_gets_404_on_every_id() {
     // read it; and full.
     body["max_members"] = json!(5);
     let (group, intakes) = group_with_members(&app, &f, &body, 5).await;
-    post(
+    moved(
         &app,
-        &format!("/api/v1/groups/{group}/transitions"),
+        &format!("/api/v1/groups/{group}"),
         &f.coordinator,
-        &json!({"to": "starting"}),
+        "starting",
     )
     .await;
     created(
@@ -770,16 +764,14 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
 async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats() {
     let (t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Siste runde", "relatives"), 5).await;
-    for to in ["starting", "self_running"] {
-        let moved = post(
-            &app,
-            &format!("/api/v1/groups/{group}/transitions"),
-            &f.coordinator,
-            &json!({"to": to}),
-        )
-        .await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
-    }
+    let resource = format!("/api/v1/groups/{group}");
+    move_through(
+        &app,
+        &resource,
+        &f.coordinator,
+        &["starting", "self_running"],
+    )
+    .await;
     let members = get(
         &app,
         &format!("/api/v1/groups/{group}/members"),

@@ -2,8 +2,8 @@
 
 use diesel::RunQueryDsl;
 use samhandling_persistence::migrations::{revert_all, revert_last, run_pending};
-use samhandling_tests::referrals::{field, refer, referral_body, transition};
-use samhandling_tests::{get, send, TestApp, TestDatabase};
+use samhandling_tests::referrals::{field, move_referral, refer, referral_body};
+use samhandling_tests::{get, TestApp, TestDatabase};
 
 #[derive(diesel::QueryableByName)]
 struct TableCount {
@@ -149,8 +149,7 @@ async fn referrals_from_before_agreements_keep_their_feedback() {
     let later = refer(&app, &f.referrer, &referral_body(&f.centre, "Liv", true)).await;
     assert_eq!(later["feedback"], "none");
     for id in [&earlier, later["id"].as_str().unwrap()] {
-        let moved = send(&app, transition(id, &f.coordinator, "received")).await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
+        move_referral(&app, id, &f.coordinator, &["received"]).await;
     }
     let kept = get(&app, &format!("/api/v1/referrals/{earlier}"), &f.referrer).await;
     assert_eq!(kept.body["feedback"], "detailed");

@@ -5,7 +5,7 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::referrals::{refer, referral_body};
-use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
+use samhandling_tests::{authorized, created, get, moved, send, App, TestApp};
 use serde_json::{json, Value};
 
 /// Trøndelag's and Vestland's governors, Levanger, Verdal and Bergen, a centre and KoRus Midt.
@@ -193,14 +193,13 @@ async fn the_governor_sees_risk_and_its_trend_and_both_readers_see_pending_needs
         )
         .await
         .id();
-        let held = post(
+        moved(
             &app,
-            &format!("/api/v1/dialogue-meetings/{meeting}/transitions"),
+            &format!("/api/v1/dialogue-meetings/{meeting}"),
             &f.governor,
-            &json!({"to": "held"}),
+            "held",
         )
         .await;
-        assert_eq!(held.status, 200, "{}", held.text);
         created(&app, &format!("/api/v1/dialogue-meetings/{meeting}/findings"), &f.governor, &json!({
             "municipality_id": f.verdal.id, "challenges": "Bemanning",
             "collaboration_needs": [{"partner_organisation_id": f.korus.id, "description": format!("Veiledning {held_on}")}],

@@ -3,7 +3,9 @@
 
 use diesel::RunQueryDsl;
 use samhandling_jobs::retention;
-use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
+use samhandling_tests::referrals::{
+    field, move_referral, refer, referral_body, referred, transition,
+};
 use samhandling_tests::{act, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
 
@@ -28,9 +30,13 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
     let id = created["id"].as_str().unwrap();
     let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
     assert_eq!(read.body["person"]["family_name"], name);
-    for step in ["received", "contacted", "declined_by_person"] {
-        send(&app, transition(id, &f.coordinator, step)).await;
-    }
+    move_referral(
+        &app,
+        id,
+        &f.coordinator,
+        &["received", "contacted", "declined_by_person"],
+    )
+    .await;
     assert!(
         !tables_containing(&t.database, name).is_empty(),
         "stored before erasure"
@@ -131,9 +137,11 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
     let recent = refer(&app, &f.referrer, &referral_body(&f.centre, "Fersk", true)).await;
     let active = refer(&app, &f.referrer, &referral_body(&f.centre, "Aktiv", true)).await;
     for referral in [&old, &recent] {
-        send(
+        move_referral(
             &app,
-            transition(referral["id"].as_str().unwrap(), &f.referrer, "withdrawn"),
+            referral["id"].as_str().unwrap(),
+            &f.referrer,
+            &["withdrawn"],
         )
         .await;
     }
@@ -329,7 +337,7 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     assert!(!tables_containing(&t.database, "Glemt").is_empty());
 
     // The centre works on one; the other stays idle past its due time and the notice period.
-    send(&app, transition(&worked_id, &f.coordinator, "received")).await;
+    move_referral(&app, &worked_id, &f.coordinator, &["received"]).await;
     diesel::sql_query(
         "UPDATE referrals SET updated_at = now() - interval '400 days', \
          erasure_notice_at = now() - interval '31 days' WHERE id = $1",

@@ -1,7 +1,9 @@
 //! Referrals: consent-bound, closed-loop, audited, scoped to the organisations involved.
 
 use actix_web::test::TestRequest;
-use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
+use samhandling_tests::referrals::{
+    field, move_referral, refer, referral_body, referred, transition,
+};
 use samhandling_tests::{act, authorized, get, post, send, texts, TestApp};
 use serde_json::{json, Value};
 
@@ -112,9 +114,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     let without = refer(&app, &f.referrer, &referral_body(&f.centre, "Ola", false)).await;
     let id = without["id"].as_str().unwrap();
     assert_eq!(without["status"], Value::Null);
-    for step in ["received", "contacted"] {
-        send(&app, transition(id, &f.coordinator, step)).await;
-    }
+    move_referral(&app, id, &f.coordinator, &["received", "contacted"]).await;
     let seen = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
     assert_eq!(seen.body["coarse_status"], "in_progress");
     assert_eq!(seen.body["status"], Value::Null);
@@ -123,7 +123,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
 
     // With consent, then withdrawn: from then on coarse only.
     let id = &referred(&app, &f, "Anne", true).await;
-    send(&app, transition(id, &f.coordinator, "received")).await;
+    move_referral(&app, id, &f.coordinator, &["received"]).await;
     let before = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
     assert_eq!(before.body["status"], "received");
     let withdrawn = act(
@@ -298,9 +298,11 @@ async fn lists_filter_by_what_integrations_need() {
     );
     assert_eq!(count("/api/v1/referrals?municipality=5037".into()).await, 1);
     let since = second["updated_at"].as_str().unwrap().replace('+', "%2B");
-    send(
+    move_referral(
         &app,
-        transition(first["id"].as_str().unwrap(), &f.coordinator, "received"),
+        first["id"].as_str().unwrap(),
+        &f.coordinator,
+        &["received"],
     )
     .await;
     assert_eq!(
@@ -378,12 +380,15 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
     body["external_reference"] = json!("SAK-1");
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap().to_owned();
-    send(&app, transition(&id, &f.coordinator, "received")).await;
+    move_referral(&app, &id, &f.coordinator, &["received"]).await;
     let first = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
-    for step in ["contacted", "intake_scheduled"] {
-        let moved = send(&app, transition(&id, &f.coordinator, step)).await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
-    }
+    move_referral(
+        &app,
+        &id,
+        &f.coordinator,
+        &["contacted", "intake_scheduled"],
+    )
+    .await;
 
     // The filter by detailed status finds nothing, whatever the status really is.
     for status in ["intake_scheduled", "contacted", "submitted"] {
@@ -417,7 +422,7 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
         first.body["version"].as_i64().unwrap() + 1
     );
     let reread = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
-    send(&app, transition(&id, &f.coordinator, "intake_completed")).await;
+    move_referral(&app, &id, &f.coordinator, &["intake_completed"]).await;
     let after_step = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
     assert_eq!(after_step.header("etag"), reread.header("etag"));
     assert_eq!(after_step.body["version"], reread.body["version"]);

@@ -9,7 +9,9 @@ use samhandling_jobs::metrics::JobMetrics;
 use samhandling_persistence::webhooks::LISTENER_APPLICATION_NAME;
 use samhandling_tests::metrics::scrape;
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
+use samhandling_tests::referrals::{
+    field, move_referral, received, refer, referral_body, referred, transition,
+};
 use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe, subscribe_to};
 use samhandling_tests::{act, authorized, created, get, ids, send, App, TestApp};
 use serde_json::json;
@@ -112,12 +114,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
     let receiver = Receiver::start(2);
     let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
     let subscription = subscribed.body["id"].as_str().unwrap().to_owned();
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Birgit", true)).await;
-    send(
-        &app,
-        transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
-    )
-    .await;
+    received(&app, &f, &f.referrer, "Birgit").await;
     let counted = JobMetrics::register(t.state.metrics.registry()).unwrap();
     let deliverer = deliverer(&t).counted_in(counted.deliveries);
     for _ in 0..5 {
@@ -164,14 +161,18 @@ async fn without_consent_only_coarse_changes_are_announced() {
     let receiver = Receiver::start(0);
     subscribe(&app, &f.referrer, &receiver.url).await;
     let id = &referred(&app, &f, "Sverre", false).await;
-    for step in [
-        "received",
-        "contacted",
-        "intake_scheduled",
-        "intake_completed",
-    ] {
-        send(&app, transition(id, &f.coordinator, step)).await;
-    }
+    move_referral(
+        &app,
+        id,
+        &f.coordinator,
+        &[
+            "received",
+            "contacted",
+            "intake_scheduled",
+            "intake_completed",
+        ],
+    )
+    .await;
     let deliverer = deliverer(&t);
     deliver(&deliverer).await;
     let statuses: Vec<serde_json::Value> = receiver
@@ -243,12 +244,7 @@ async fn the_worker_holds_no_connection_while_a_receiver_keeps_it_waiting() {
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start_answering_after(0, Duration::from_millis(1500));
     subscribe(&app, &f.referrer, &receiver.url).await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Tormod", true)).await;
-    send(
-        &app,
-        transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
-    )
-    .await;
+    received(&app, &f, &f.referrer, "Tormod").await;
     let one_connection = samhandling_persistence::Db::new(
         &t.database.url,
         &samhandling_persistence::DbOptions {
@@ -342,17 +338,7 @@ async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang(
         subscribe(&app, &f.referrer, &hanging.url).await;
     }
     for n in 0..30 {
-        let created = refer(
-            &app,
-            &f.referrer,
-            &referral_body(&f.centre, &format!("Hang{n}"), true),
-        )
-        .await;
-        send(
-            &app,
-            transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
-        )
-        .await;
+        received(&app, &f, &f.referrer, &format!("Hang{n}")).await;
     }
     assert_eq!(
         t.database
@@ -383,9 +369,11 @@ async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang(
     )
     .await;
     let moved_at = std::time::Instant::now();
-    send(
+    move_referral(
         &app,
-        transition(other["id"].as_str().unwrap(), &f.coordinator, "received"),
+        other["id"].as_str().unwrap(),
+        &f.coordinator,
+        &["received"],
     )
     .await;
     assert!(
@@ -451,14 +439,7 @@ async fn order_is_kept_per_subscription_across_retries_and_two_instances() {
         "intake_completed",
         "waiting_for_group",
     ];
-    for step in steps {
-        assert_eq!(
-            send(&app, transition(id, &f.coordinator, step))
-                .await
-                .status,
-            200
-        );
-    }
+    move_referral(&app, id, &f.coordinator, &steps).await;
     let instance = || {
         let pool = samhandling_persistence::Pools::new(
             &t.database.url,
@@ -531,22 +512,16 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
     let mut ids = Vec::new();
     for name in ["Kari", "Ola"] {
         let id = referred(&app, &f, name, true).await;
-        for step in ["received", "contacted", "intake_scheduled"] {
-            send(&app, transition(&id, &f.coordinator, step)).await;
-        }
+        move_referral(
+            &app,
+            &id,
+            &f.coordinator,
+            &["received", "contacted", "intake_scheduled"],
+        )
+        .await;
         ids.push(id);
     }
-    let theirs = refer(
-        &app,
-        &f.other_municipality,
-        &referral_body(&f.centre, "Anne", true),
-    )
-    .await;
-    send(
-        &app,
-        transition(theirs["id"].as_str().unwrap(), &f.coordinator, "received"),
-    )
-    .await;
+    received(&app, &f, &f.other_municipality, "Anne").await;
 
     // Paused: one failure makes the whole subscription wait, however much is queued.
     let pausing = Deliverer::new(
@@ -724,17 +699,7 @@ async fn during_a_secret_rotation_both_secrets_verify() {
         "shown once, and not rotated again"
     );
 
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Rotasjon", true),
-    )
-    .await;
-    send(
-        &app,
-        transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
-    )
-    .await;
+    received(&app, &f, &f.referrer, "Rotasjon").await;
     deliver(&Deliverer::new(
         t.state.database.pool().clone(),
         immediate_retries(),
@@ -763,7 +728,7 @@ async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     subscribe(&app, &f.referrer, "http://127.0.0.1:9/hook").await;
     let id = &referred(&app, &f, "Flyt", true).await;
-    send(&app, transition(id, &f.coordinator, "received")).await;
+    move_referral(&app, id, &f.coordinator, &["received"]).await;
     let mut conn = t.database.connect();
     let claimed = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();
     assert_eq!(claimed.len(), 1);
@@ -782,7 +747,7 @@ async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
     };
     webhooks::record_attempt(&mut conn, &claimed[0], &answered, NextStep::Delivered)
         .expect("nothing to record, and no error");
-    send(&app, transition(id, &f.coordinator, "contacted")).await;
+    move_referral(&app, id, &f.coordinator, &["contacted"]).await;
     let next = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();
     assert_eq!(next.len(), 1, "the subscription waited out its lease");
     assert_ne!(next[0].id, claimed[0].id);
@@ -984,7 +949,7 @@ async fn a_status_change_wakes_the_worker_without_waiting_for_its_poll() {
     actix_web::rt::time::sleep(Duration::from_millis(300)).await;
 
     let moved_at = std::time::Instant::now();
-    send(&app, transition(&id, &f.coordinator, "received")).await;
+    move_referral(&app, &id, &f.coordinator, &["received"]).await;
     assert!(
         eventually(Duration::from_secs(2), || receiver.received().len() == 1).await,
         "the worker waited for its poll"
@@ -999,7 +964,7 @@ async fn a_status_change_wakes_the_worker_without_waiting_for_its_poll() {
     assert!(eventually(Duration::from_secs(5), || listening(&t) == 1).await);
     actix_web::rt::time::sleep(Duration::from_millis(300)).await;
     let moved_at = std::time::Instant::now();
-    send(&app, transition(&id, &f.coordinator, "contacted")).await;
+    move_referral(&app, &id, &f.coordinator, &["contacted"]).await;
     assert!(
         eventually(Duration::from_secs(2), || receiver.received().len() == 2).await,
         "the listener did not come back"

@@ -1,7 +1,7 @@
 //! The referral fixtures every test module shares: the organisations a referral involves, with
 //! their tokens, a valid referral body, and the calls that refer and move.
 
-use crate::{authorized, send, App, TestApp};
+use crate::{authorized, move_through, send, App, Reply, TestApp};
 use actix_web::test::TestRequest;
 use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
@@ -92,4 +92,20 @@ pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
         token,
     )
     .set_json(json!({"to": to}))
+}
+
+/// Moves referral `id` through each status of `steps` in turn as `token`, asserting every move:
+/// how a test brings a referral to the status it is about. Returns the last answer.
+pub async fn move_referral(app: &impl App, id: &str, token: &str, steps: &[&str]) -> Reply {
+    move_through(app, &format!("/api/v1/referrals/{id}"), token, steps).await
+}
+
+/// Refers `given_name` to the field's centre as `referrer` (one of its municipalities'), with
+/// consent to feedback, and has the centre receive it: a referral whose first step the
+/// referrer's subscriptions are told of. Returns its id.
+pub async fn received(app: &impl App, f: &Field, referrer: &str, given_name: &str) -> String {
+    let created = refer(app, referrer, &referral_body(&f.centre, given_name, true)).await;
+    let id = created["id"].as_str().expect("a referral has an id");
+    move_referral(app, id, &f.coordinator, &["received"]).await;
+    id.to_owned()
 }
