@@ -9,7 +9,9 @@ use samhandling_persistence::in_transaction;
 use samhandling_tests::groups::day;
 use samhandling_tests::referrals::{move_referral, refer, referral_body};
 use samhandling_tests::webhooks::subscribe;
-use samhandling_tests::{created, get, ids, post, send, send_if_match, texts, Reply, TestApp};
+use samhandling_tests::{
+    created, fetched, get, ids, post, send, send_if_match, texts, Reply, TestApp,
+};
 use samhandling_usecases::{agreements, Context, FixedClock};
 use serde_json::{json, Value};
 
@@ -62,8 +64,7 @@ async fn move_agreement(
     to: &str,
     reason: Option<&str>,
 ) -> Reply {
-    let read = get(app, uri, token).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(app, uri, token).await;
     let mut body = json!({"to": to});
     if let Some(reason) = reason {
         body["reason"] = json!(reason);
@@ -132,8 +133,7 @@ async fn without_an_agreement_a_referrer_gets_the_receipt_and_nothing_more() {
     )
     .await;
 
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
     assert_eq!(read.body["coarse_status"], Value::Null);
     assert_eq!(read.body["status"], Value::Null);
     assert!(read.body.get("history").is_none());
@@ -234,8 +234,7 @@ async fn an_agreement_is_its_two_parties_business_and_moves_by_party() {
     let id = proposed.id();
 
     // The partner sees it and may answer it; anyone else gets 404, and a trace is left.
-    let seen = get(&app, &uri, &p.referrer).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &uri, &p.referrer).await;
     assert_eq!(
         seen.body["allowed_transitions"],
         json!(["in_force", "declined"])

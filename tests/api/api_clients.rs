@@ -6,7 +6,7 @@ use base64::Engine;
 use diesel::RunQueryDsl;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{act, authorized, get, post, register_client, send, TestApp};
+use samhandling_tests::{act, authorized, fetched, get, post, register_client, send, TestApp};
 use serde_json::json;
 
 fn token_request(form: &str) -> TestRequest {
@@ -51,8 +51,7 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
         .unwrap();
     assert!(stored.secret_hash.starts_with("$argon2id$"));
     assert!(!stored.secret_hash.contains(&secret));
-    let read = get(&app, &format!("/api/v1/api-clients/{client_id}"), &admin).await;
-    assert_eq!(read.status, 200);
+    let read = fetched(&app, &format!("/api/v1/api-clients/{client_id}"), &admin).await;
     assert!(read.body.get("client_secret").is_none());
 
     // The grant, with credentials in the form.
@@ -76,8 +75,7 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     let caller = t.tokens.verify(&access_token).unwrap();
     assert_eq!(caller.organisation_id.uuid(), municipality.id);
     assert_eq!(caller.roles, vec![Role::Referrer]);
-    let listed = get(&app, "/api/v1/organisations", &access_token).await;
-    assert_eq!(listed.status, 200);
+    fetched(&app, "/api/v1/organisations", &access_token).await;
     let forbidden = get(&app, "/api/v1/api-clients", &access_token).await;
     forbidden.assert_problem(403);
 

@@ -6,7 +6,9 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::{created, get, ids, moved, post, send_if_match, App, Reply, TestApp};
+use samhandling_tests::{
+    created, fetched, get, ids, moved, post, send_if_match, App, Reply, TestApp,
+};
 use serde_json::{json, Value};
 
 /// Trøndelag's governor, Levanger and Verdal, KoRus Midt, NAPHA and Mental Helse, Vestland's
@@ -96,8 +98,7 @@ async fn finding(
 /// `to` with `body`, as `token`, on the need `id`, with `If-Match` from a fresh read.
 async fn answer(app: &impl App, id: &str, token: &str, body: Value) -> Reply {
     let uri = format!("/api/v1/collaboration-needs/{id}");
-    let read = get(app, &uri, token).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(app, &uri, token).await;
     let etag = read.header("ETag").map(str::to_owned);
     send_if_match(
         app,
@@ -259,13 +260,12 @@ async fn verdal_sees_the_answer_to_its_need_and_levanger_does_not_see_verdals_ne
     );
 
     // Verdal sees the answer, and the governor follows it.
-    let verdal = get(
+    let verdal = fetched(
         &app,
         &format!("/api/v1/collaboration-needs/{need}"),
         &f.verdal_contact,
     )
     .await;
-    assert_eq!(verdal.status, 200, "{}", verdal.text);
     assert_eq!(verdal.body["status"], "accepted");
     assert_eq!(verdal.body["offer"]["course_id"], course.id());
     assert!(verdal.body["answered_at"].is_string());

@@ -7,7 +7,8 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    act, authorized, created, get, post, send, tables_containing, texts, App, Reply, TestApp,
+    act, authorized, created, fetched, get, post, send, tables_containing, texts, App, Reply,
+    TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -148,13 +149,12 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
     assert_eq!(cancelled.status, 200, "{}", cancelled.text);
     assert_eq!(cancelled.body["status"], "cancelled");
 
-    let moved = get(
+    let moved = fetched(
         &app,
         &format!("/api/v1/courses/{id}/enrolments/{siri}"),
         &c.korus,
     )
     .await;
-    assert_eq!(moved.status, 200, "{}", moved.text);
     assert_eq!(moved.body["status"], "enrolled");
     assert_eq!(moved.body["waiting_position"], Value::Null);
     assert_eq!(moved.header("etag"), Some("\"2\""));
@@ -165,8 +165,7 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
     );
     assert_eq!(t.database.events("transitioned", &kari), 1);
 
-    let listed = get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.korus).await;
-    assert_eq!(listed.status, 200, "{}", listed.text);
+    let listed = fetched(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.korus).await;
     let statuses = texts(&listed.body["items"], "status");
     assert_eq!(
         statuses,
@@ -257,8 +256,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
     assert_eq!(completed.body["allowed_transitions"], json!([]));
 
     for token in [&c.korus, &c.napha] {
-        let listed = get(&app, "/api/v1/facilitators", token).await;
-        assert_eq!(listed.status, 200, "{}", listed.text);
+        let listed = fetched(&app, "/api/v1/facilitators", token).await;
         let items = listed.body["items"].as_array().unwrap();
         assert_eq!(items.len(), 1, "{}", listed.text);
         assert_eq!(items[0]["subject"], "levanger-idp|kari");
@@ -267,8 +265,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
         assert_eq!(items[0]["trained_on_course"], id.as_str());
         assert!(items[0]["since"].is_string());
     }
-    let elsewhere = get(&app, "/api/v1/facilitators", &c.kbt).await;
-    assert_eq!(elsewhere.status, 200);
+    let elsewhere = fetched(&app, "/api/v1/facilitators", &c.kbt).await;
     assert_eq!(elsewhere.body["items"], json!([]));
     assert_eq!(
         t.database.count("SELECT count(*) AS count FROM audit_events WHERE resource_type = 'facilitator' AND action = 'created'"),
@@ -735,8 +732,7 @@ async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_th
     assert_eq!(queue.body["items"], json!([]), "{}", queue.text);
 
     // Kari sees the pending link; nobody else can confirm it, not even a colleague.
-    let links = get(&app, "/api/v1/facilitator-links", &facilitator).await;
-    assert_eq!(links.status, 200, "{}", links.text);
+    let links = fetched(&app, "/api/v1/facilitator-links", &facilitator).await;
     assert_eq!(links.body["items"][0]["id"], link.as_str());
     assert_eq!(
         links.body["items"][0]["competence_centre_id"],
@@ -759,8 +755,7 @@ async fn a_centre_sees_a_facilitators_logs_only_once_the_facilitator_confirms_th
     let confirmed = act(&app, &confirmation, &facilitator).await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.text);
     assert!(confirmed.body["confirmed_at"].is_string());
-    let seen = get(&app, &log_uri, &c.kbt).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &log_uri, &c.kbt).await;
     assert_eq!(seen.body["view"], "competence_centre");
     let queue = get(&app, "/api/v1/supervision-requests", &c.kbt).await;
     assert_eq!(queue.body["items"][0]["network_meeting_id"], log.as_str());
@@ -819,8 +814,7 @@ async fn the_county_governor_co_organises_a_course_and_reaches_it_like_an_organi
     let id = course(&app, &c.korus, &course_body(10, &[c.governor_id])).await;
     let uri = format!("/api/v1/courses/{id}");
 
-    let seen = get(&app, &uri, &governor).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    fetched(&app, &uri, &governor).await;
     let listed = get(&app, "/api/v1/courses", &governor).await;
     assert_eq!(texts(&listed.body["items"], "id"), [id.as_str()]);
     get(&app, &uri, &other_governor).await.assert_problem(404);

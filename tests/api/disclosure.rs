@@ -27,7 +27,7 @@ use samhandling_tests::groups::{
     recruiting_group,
 };
 use samhandling_tests::referrals::{refer, referral_body};
-use samhandling_tests::{authorized, created, get, send, App, TestApp};
+use samhandling_tests::{authorized, created, fetched, get, send, App, TestApp};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -94,8 +94,7 @@ async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
     );
 
     let mut reader = Reader::default();
-    let all = get(&app, "/api/v1/statistics/network-meetings", &reader_token).await;
-    assert_eq!(all.status, 200, "{}", all.text);
+    let all = fetched(&app, "/api/v1/statistics/network-meetings", &reader_token).await;
     let table = &all.body["meetings"];
     let names = |key: &str| -> Vec<String> {
         table[key]
@@ -115,13 +114,12 @@ async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
         .collect();
     reader.harvest("all years", table, &universe);
     for year in ["2024", "2025", "2026"] {
-        let published = get(
+        let published = fetched(
             &app,
             &format!("/api/v1/statistics/network-meetings?year={year}"),
             &reader_token,
         )
         .await;
-        assert_eq!(published.status, 200, "{}", published.text);
         let in_year: Vec<CellName> = universe
             .iter()
             .filter(|(_, column)| column.starts_with(year))
@@ -457,17 +455,15 @@ async fn no_small_count_of_dialogue_evaluations_is_narrowed_by_any_county_view_o
     );
 
     let mut reader = Reader::default();
-    let all = get(&app, "/api/v1/statistics/dialogue", &token).await;
-    assert_eq!(all.status, 200, "{}", all.text);
+    let all = fetched(&app, "/api/v1/statistics/dialogue", &token).await;
     reader.harvest("all counties", &all.body["evaluations"], &universe);
     for county in ["50", "46", "18"] {
-        let view = get(
+        let view = fetched(
             &app,
             &format!("/api/v1/statistics/dialogue?county_number={county}"),
             &token,
         )
         .await;
-        assert_eq!(view.status, 200, "{}", view.text);
         let in_county: Vec<CellName> = universe
             .iter()
             .filter(|(row, _)| row == county)

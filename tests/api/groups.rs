@@ -4,15 +4,15 @@
 
 use actix_web::test::TestRequest;
 use samhandling_tests::groups::{
-    as_last_quarter, book_intake, candidate, complete_for_group, day, group_body, place,
-    recruiting_group, Candidate,
+    as_last_quarter, book_intake, candidate, complete_for_group, day, group_body,
+    group_with_members, place, recruiting_group, running_itself, Candidate,
 };
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::referrals::{field, move_referral, refer, referral_body, Field};
+use samhandling_tests::referrals::{field, move_referral, refer, referral_body};
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
 use samhandling_tests::{
-    act, authorized, created, get, move_through, moved, post, send, tables_containing, texts,
-    try_move, App, TestApp,
+    act, authorized, created, fetched, get, moved, post, send, tables_containing, texts, try_move,
+    TestApp,
 };
 use serde_json::{json, Value};
 
@@ -74,13 +74,12 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         .await;
         assert_eq!(completed.body["pseudonym"], format!("{name}-alias"));
 
-        let suggested = get(
+        let suggested = fetched(
             &app,
             &format!("/api/v1/intakes/{intake}/suggested-groups"),
             &f.coordinator,
         )
         .await;
-        assert_eq!(suggested.status, 200, "{}", suggested.text);
         let best = &suggested.body["items"][0];
         assert_eq!(
             best["group"]["id"],
@@ -260,26 +259,6 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     members.assert_problem(403);
 }
 
-/// A recruiting group of `f`'s centre with `placed` members; returns the group and the intakes
-/// of its members.
-async fn group_with_members(
-    app: &impl App,
-    f: &Field,
-    body: &Value,
-    placed: usize,
-) -> (String, Vec<String>) {
-    let group = recruiting_group(app, &f.coordinator, body).await;
-    let mut intakes = Vec::new();
-    for index in 0..placed {
-        let name = format!("{}{index}", body["title"].as_str().unwrap());
-        let intake = candidate(app, f, &name, &name).await.intake;
-        let placed = place(app, &f.coordinator, &group, &intake).await;
-        assert_eq!(placed.status, 201, "{}", placed.text);
-        intakes.push(intake);
-    }
-    (group, intakes)
-}
-
 #[actix_web::test]
 async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
     let (_t, app, f) = TestApp::started(field).await;
@@ -335,15 +314,7 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
         "the group is full: 4 of 4 seats are taken"
     );
 
-    let (open, _) = group_with_members(&app, &f, &group_body("Åpen", "relatives"), 5).await;
-    let resource = format!("/api/v1/groups/{open}");
-    move_through(
-        &app,
-        &resource,
-        &f.coordinator,
-        &["starting", "self_running"],
-    )
-    .await;
+    let open = running_itself(&app, &f, "Åpen").await;
     let closed = place(&app, &f.coordinator, &open, &intake).await;
     closed.assert_problem(409);
     let agreed = created(
@@ -505,8 +476,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
     .await;
     let planned = planned.body["id"].as_str().unwrap().to_owned();
 
-    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
     assert_eq!(seen.body["view"], "catalogue");
     assert_eq!(seen.body["seats"], "available");
     assert_eq!(seen.body["address"], Value::Null);
@@ -612,13 +582,9 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
     .await;
     assert_eq!(now.body["table"]["total"]["count"], 0, "{}", now.text);
     let year = as_last_quarter(&t);
-    let stats = get(
-        &app,
+    let stats = fetched(&app,
         &format!("/api/v1/statistics/groups?measure=members_placed&rows=municipality&columns=theme&year={year}"),
-        &f.referrer,
-    )
-    .await;
-    assert_eq!(stats.status, 200, "{}", stats.text);
+        &f.referrer,).await;
     let table = &stats.body["table"];
     assert_eq!(table["columns"], json!(["grief", "relatives"]));
     let row = |label: &str| {
@@ -667,13 +633,12 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
         let app = &app;
         let token = f.referrer.clone();
         async move {
-            let reply = get(
+            let reply = fetched(
                 app,
                 &format!("/api/v1/statistics/groups?rows=centre&columns=theme&year={year}{query}"),
                 &token,
             )
             .await;
-            assert_eq!(reply.status, 200, "{}", reply.text);
             reply.body
         }
     };
@@ -763,15 +728,7 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
 #[actix_web::test]
 async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats() {
     let (t, app, f) = TestApp::started(field).await;
-    let (group, _) = group_with_members(&app, &f, &group_body("Siste runde", "relatives"), 5).await;
-    let resource = format!("/api/v1/groups/{group}");
-    move_through(
-        &app,
-        &resource,
-        &f.coordinator,
-        &["starting", "self_running"],
-    )
-    .await;
+    let group = running_itself(&app, &f, "Siste runde").await;
     let members = get(
         &app,
         &format!("/api/v1/groups/{group}/members"),
@@ -806,13 +763,12 @@ async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats
     assert_eq!(read.header("etag"), ended.header("etag"));
 
     for (index, place) in places.iter().enumerate() {
-        let membership = get(
+        let membership = fetched(
             &app,
             &format!("/api/v1/memberships/{place}"),
             &f.coordinator,
         )
         .await;
-        assert_eq!(membership.status, 200, "{}", membership.text);
         assert!(
             membership.body["left_at"].is_string(),
             "{}",
@@ -867,8 +823,7 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     assert_eq!(samhandling_tests::ids(&catalogue.body), [group.as_str()]);
     let own = get(&app, "/api/v1/groups?catalogue=true", &f.coordinator).await;
     assert_eq!(samhandling_tests::ids(&own.body), [group.as_str()]);
-    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
     assert_eq!(seen.body["view"], "catalogue");
 
     let waiting = |name: &'static str| {
@@ -877,13 +832,12 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
         async move { candidate(app, f, name, name).await.intake }
     };
     let sixth = waiting("Sjette").await;
-    let suggested = get(
+    let suggested = fetched(
         &app,
         &format!("/api/v1/intakes/{sixth}/suggested-groups"),
         &f.coordinator,
     )
     .await;
-    assert_eq!(suggested.status, 200, "{}", suggested.text);
     assert_eq!(suggested.body["items"][0]["group"]["id"], group.as_str());
 
     // It takes a new member without asking the group.
@@ -1041,8 +995,7 @@ async fn published_statistics_are_kept_until_a_count_behind_them_changes() {
     let year = as_last_quarter(&t);
     let uri = format!("/api/v1/statistics/groups?rows=theme&columns=quarter&year={year}");
     let total = || async {
-        let reply = get(&app, &uri, &f.referrer).await;
-        assert_eq!(reply.status, 200, "{}", reply.text);
+        let reply = fetched(&app, &uri, &f.referrer).await;
         reply.body["table"]["total"]["count"].clone()
     };
     let sql = |statement: &str| {
@@ -1085,8 +1038,7 @@ async fn a_home_format_group_hides_its_address_from_the_catalogue_like_a_confide
     body["published"] = json!(true);
     let group = recruiting_group(&app, &f.coordinator, &body).await;
 
-    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
     assert_eq!(seen.body["view"], "catalogue");
     assert_eq!(seen.body["format"], "home");
     assert_eq!(seen.body["address"], Value::Null);

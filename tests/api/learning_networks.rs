@@ -7,7 +7,7 @@ use diesel::RunQueryDsl;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, get, post, send, send_if_match, tables_containing, App, TestApp,
+    authorized, created, fetched, get, post, send, send_if_match, tables_containing, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -179,7 +179,7 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
             assert_eq!(recorded.status, 200, "{}", recorded.text);
             etag = recorded.header("etag").unwrap().to_owned();
         }
-        let read = get(
+        let read = fetched(
             &app,
             &format!(
                 "/api/v1/learning-networks/{}/gatherings/{gathering}",
@@ -188,7 +188,6 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
             &f.coordinator,
         )
         .await;
-        assert_eq!(read.status, 200, "{}", read.text);
         assert_eq!(read.header("etag"), Some(etag.as_str()));
         assert_eq!(read.body["version"], 4);
         assert_eq!(read.body["user_involvement"], true);
@@ -200,16 +199,15 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
         assert_eq!(attendance[0]["attendees"], counts[0]);
     }
 
-    let listed = get(
+    let listed = fetched(
         &app,
         &format!("/api/v1/learning-networks/{}/gatherings", network.id),
         &f.stjordal_contact,
     )
     .await;
-    assert_eq!(listed.status, 200, "{}", listed.text);
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
 
-    let stats = get(
+    let stats = fetched(
         &app,
         &format!(
             "/api/v1/statistics/learning-networks?learning_network_id={}",
@@ -218,11 +216,9 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
         &f.stjordal_contact,
     )
     .await;
-    assert_eq!(stats.status, 200, "{}", stats.text);
     // A network's name and member services are its own: outside it the statistics hold nothing.
     for outsider in [&f.oslo_contact, &f.other_centre] {
-        let outside = get(&app, "/api/v1/statistics/learning-networks", outsider).await;
-        assert_eq!(outside.status, 200, "{}", outside.text);
+        let outside = fetched(&app, "/api/v1/statistics/learning-networks", outsider).await;
         assert_eq!(outside.body["networks"], json!([]), "{}", outside.text);
         assert!(!outside.text.contains("Familienettverket"));
     }
@@ -285,13 +281,12 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
     let (gathering, etag) =
         created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", false)).await;
 
-    let read = get(
+    let read = fetched(
         &app,
         &format!("/api/v1/learning-networks/{}", network.id),
         &f.malvik_contact,
     )
     .await;
-    assert_eq!(read.status, 200, "{}", read.text);
     assert_eq!(read.body["view"], "member");
     assert!(read.body.get("version").is_none(), "{}", read.text);
     assert!(read.header("etag").is_none());
@@ -300,16 +295,14 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
         "Malvik kommune"
     );
     assert_eq!(read.body["steering_group"][0]["user_organisation"], true);
-    let listed = get(&app, "/api/v1/learning-networks", &f.malvik_contact).await;
-    assert_eq!(listed.status, 200, "{}", listed.text);
+    let listed = fetched(&app, "/api/v1/learning-networks", &f.malvik_contact).await;
     assert_eq!(listed.body["items"][0]["id"], network.id.as_str());
 
     let gathering_uri = format!(
         "/api/v1/learning-networks/{}/gatherings/{gathering}",
         network.id
     );
-    let seen = get(&app, &gathering_uri, &f.malvik_contact).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &gathering_uri, &f.malvik_contact).await;
     assert_eq!(seen.header("etag"), Some(etag.as_str()));
     assert_eq!(seen.body["user_involvement"], false);
 
@@ -413,8 +406,7 @@ async fn a_municipality_outside_the_network_and_another_centre_get_404() {
         get(&app, &format!("{network_uri}/gatherings"), outsider)
             .await
             .assert_problem(404);
-        let listed = get(&app, "/api/v1/learning-networks", outsider).await;
-        assert_eq!(listed.status, 200, "{}", listed.text);
+        let listed = fetched(&app, "/api/v1/learning-networks", outsider).await;
         assert_eq!(listed.body["items"], json!([]));
         send_if_match(
             &app,
@@ -815,13 +807,12 @@ async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
     log_meetings(&t, f.malvik.id, "5001", "2026-12-01", 9, 2, 5);
     log_meetings(&t, f.malvik.id, "5001", "2025-06-01", 3, 0, 0);
 
-    let stats = get(
+    let stats = fetched(
         &app,
         "/api/v1/statistics/network-meetings?year=2026",
         &f.oslo_contact,
     )
     .await;
-    assert_eq!(stats.status, 200, "{}", stats.text);
     let table = &stats.body["meetings"];
     assert_eq!(table["columns"], json!(["2026-Q4"]));
     let rows = table["rows"].as_array().unwrap();
@@ -841,8 +832,7 @@ async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
     assert_eq!(stats.body["average_network_size"], Value::Null);
     assert_eq!(stats.body["supervision_requested_share"], Value::Null);
 
-    let all = get(&app, "/api/v1/statistics/network-meetings", &f.coordinator).await;
-    assert_eq!(all.status, 200, "{}", all.text);
+    let all = fetched(&app, "/api/v1/statistics/network-meetings", &f.coordinator).await;
     let table = &all.body["meetings"];
     assert_eq!(table["columns"], json!(["2025-Q2", "2026-Q4"]));
     let rows = table["rows"].as_array().unwrap();
@@ -909,8 +899,7 @@ async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
         Value::Null
     );
     created_gathering(&app, &f, &network.id, &gathering_body("2026-06-01", false)).await;
-    let five = get(&app, &uri, &f.malvik_contact).await;
-    assert_eq!(five.status, 200, "{}", five.text);
+    let five = fetched(&app, &uri, &f.malvik_contact).await;
     assert_eq!(five.body["networks"][0]["gatherings_held"], 5);
     assert_eq!(five.body["networks"][0]["user_involvement_share"], 0.6);
     // Nothing was recorded: every service shows 0 at every gathering.
@@ -1149,8 +1138,7 @@ async fn a_learning_network_with_two_coordinators_is_writable_by_both_and_by_no_
             .await
             .assert_problem(404);
     }
-    let member = get(&app, &uri, &f.tsb_facilitator).await;
-    assert_eq!(member.status, 200, "{}", member.text);
+    let member = fetched(&app, &uri, &f.tsb_facilitator).await;
     assert_eq!(member.body["view"], "member");
     send_if_match(
         &app,
@@ -1451,8 +1439,7 @@ async fn a_regional_network_belongs_to_a_national_programme_whose_coordinators_s
 
     // The programme's coordinators see its regional networks: who runs them and how much.
     let uri = format!("/api/v1/learning-networks/{programme_id}/regional-networks");
-    let seen = get(&app, &uri, &f.directorate_adviser).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &uri, &f.directorate_adviser).await;
     let items = seen.body.as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], json!(regional_id));

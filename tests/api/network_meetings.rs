@@ -8,7 +8,7 @@ use samhandling_domain::network_meeting::PRINCIPLE;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, get, ids, post, send, tables_containing, App, TestApp,
+    authorized, created, fetched, get, ids, post, send, tables_containing, App, TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -100,8 +100,7 @@ async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() 
     let olas = logged(&app, &d.ola, &log_body("5038")).await;
     let uri = format!("/api/v1/network-meetings/{karis}");
 
-    let own = get(&app, &uri, &d.kari).await;
-    assert_eq!(own.status, 200, "{}", own.text);
+    let own = fetched(&app, &uri, &d.kari).await;
     assert_eq!(own.body["view"], "facilitator");
     assert_eq!(own.header("etag"), Some("\"1\""));
     assert_eq!(own.body["series_id"], "serie-7");
@@ -123,8 +122,7 @@ async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() 
     }
 
     // The centre following Kari up reads her log in its view: no label, no version, no ETag.
-    let centre = get(&app, &uri, &d.korus_midt).await;
-    assert_eq!(centre.status, 200, "{}", centre.text);
+    let centre = fetched(&app, &uri, &d.korus_midt).await;
     assert_eq!(centre.body["view"], "competence_centre");
     assert!(centre.header("etag").is_none());
     for hidden in ["series_id", "version", "updated_at", "organisation_id"] {
@@ -419,13 +417,12 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     let olas = logged(&app, &d.ola, &body).await;
     let unwanted = logged(&app, &d.kari, &log_body("5037")).await;
 
-    let open = get(
+    let open = fetched(
         &app,
         "/api/v1/supervision-requests?answered=false",
         &d.korus_midt,
     )
     .await;
-    assert_eq!(open.status, 200, "{}", open.text);
     let items = open.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{}", open.text);
     assert_eq!(items[0]["network_meeting_id"], karis.as_str());
@@ -534,8 +531,7 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
 
     // The session is the centre's own.
     let uri = format!("/api/v1/supervision-sessions/{session_id}");
-    let read = get(&app, &uri, &d.korus_midt).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(&app, &uri, &d.korus_midt).await;
     assert_eq!(read.body["facilitators"][0]["subject"], "kari-levanger");
     get(&app, &uri, &d.korus_nord).await.assert_problem(404);
     let listed = get(&app, "/api/v1/supervision-sessions", &d.korus_midt).await;
@@ -626,8 +622,7 @@ fn stored_unversioned(t: &TestApp, levanger: Uuid, count: i32) {
 
 /// The network-meeting statistics as `token` reads them from `app`.
 async fn network_statistics(app: &impl App, token: &str) -> Value {
-    let reply = get(app, "/api/v1/statistics/network-meetings", token).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
+    let reply = fetched(app, "/api/v1/statistics/network-meetings", token).await;
     reply.body
 }
 

@@ -5,7 +5,9 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::groups::day;
-use samhandling_tests::{authorized, created, get, ids, post, send, send_if_match, texts, TestApp};
+use samhandling_tests::{
+    authorized, created, fetched, get, ids, post, send, send_if_match, texts, TestApp,
+};
 use serde_json::{json, Value};
 
 const ROUTE: &str = "/api/v1/outreach-meetings";
@@ -71,8 +73,7 @@ async fn change(
     token: &str,
     body: &Value,
 ) -> samhandling_tests::Reply {
-    let read = get(app, meeting, token).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(app, meeting, token).await;
     send_if_match(app, request, token, read.header("etag"), body).await
 }
 
@@ -387,8 +388,7 @@ async fn an_invited_organisation_sees_its_own_invitation_and_a_stranger_nothing(
     let id = uri.rsplit('/').next().unwrap().to_owned();
 
     // Bergen sees the meeting and its own invitation, never Askøy's follow-up.
-    let seen = get(&app, &uri, &p.bergen_contact).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &uri, &p.bergen_contact).await;
     assert_eq!(seen.body["programme"].as_array().map(Vec::len), Some(3));
     assert_eq!(seen.body["allowed_transitions"], json!([]));
     let invitations = seen.body["invitations"].as_array().unwrap();

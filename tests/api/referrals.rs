@@ -4,7 +4,7 @@ use actix_web::test::TestRequest;
 use samhandling_tests::referrals::{
     field, move_referral, refer, referral_body, referred, transition,
 };
-use samhandling_tests::{act, authorized, get, post, send, texts, TestApp};
+use samhandling_tests::{act, authorized, fetched, get, post, send, texts, TestApp};
 use serde_json::{json, Value};
 
 #[actix_web::test]
@@ -29,8 +29,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         "lists leave the person out"
     );
 
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
     assert_eq!(read.body["person"]["given_name"], "Kari");
     assert_eq!(read.body["person"]["phone"], "+4791234567");
     assert_eq!(

@@ -395,6 +395,13 @@ pub async fn get(app: &impl App, uri: &str, token: &str) -> Reply {
     send(app, authorized(TestRequest::get().uri(uri), token)).await
 }
 
+/// `GET uri` as `token`, and asserts 200: a read the test expects to be answered.
+pub async fn fetched(app: &impl App, uri: &str, token: &str) -> Reply {
+    let reply = get(app, uri, token).await;
+    assert_eq!(reply.status, 200, "GET {uri}: {}", reply.text);
+    reply
+}
+
 /// POSTs `body` to `uri` as `token`.
 pub async fn post(app: &impl App, uri: &str, token: &str, body: &Value) -> Reply {
     send(
