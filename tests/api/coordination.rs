@@ -7,7 +7,7 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::{
-    created, fetched, get, ids, moved, post, send_if_match, App, Reply, TestApp,
+    created, fetched, get, ids, moved, post, send_if_match, texts, App, Reply, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -234,12 +234,7 @@ async fn verdal_sees_the_answer_to_its_need_and_levanger_does_not_see_verdals_ne
         "offer": {"kind": "visit"}}),
     )
     .await;
-    let fields: Vec<&str> = incomplete.assert_problem(422)["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|error| error["field"].as_str().unwrap())
-        .collect();
+    let fields = texts(&incomplete.assert_problem(422)["errors"], "field");
     assert_eq!(fields, ["reason", "offer"]);
     let unchanged = get(
         &app,
@@ -427,9 +422,7 @@ async fn a_request_goes_to_a_partner_or_the_own_governor_and_a_change_needs_the_
             "partner_organisation_id": partner, "topic": "Hjelp", "description": "Noe"}),
         )
         .await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(problem["errors"][0]["field"], "partner_organisation_id");
-        assert_eq!(problem["errors"][0]["code"], code);
+        refused.assert_invalid("partner_organisation_id", code);
     }
     // Only a municipality's contact asks: KoRus Midt's adviser is forbidden.
     post(

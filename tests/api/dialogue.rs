@@ -9,8 +9,8 @@ use samhandling_jobs::overdue_actions;
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe_to};
 use samhandling_tests::{
-    authorized, client_token, created, fetched, get, moved, post, send, texts, try_move, App,
-    TestApp,
+    authorized, client_token, created, fetched, get, moved, post, send, send_if_match, texts,
+    try_move, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -214,9 +214,7 @@ async fn a_meeting_with_bergen_is_422_for_the_trondelag_governor() {
         &meeting_body(&[&d.municipalities[0], &d.bergen], &[]),
     )
     .await;
-    let problem = refused.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "municipalities[1]");
-    assert_eq!(problem["errors"][0]["code"], "outside_county");
+    refused.assert_invalid("municipalities[1]", "outside_county");
     let listed = get(&app, "/api/v1/dialogue-meetings", &d.governor).await;
     assert_eq!(listed.body["items"], json!([]), "nothing was stored");
 }
@@ -286,9 +284,7 @@ async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_bef
         &json!({"municipality_id": levanger, "report_year": 2025, "figures": {"arsverk_rus": 3}}),
     )
     .await;
-    let problem = unknown.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "figures.arsverk_rus");
-    assert_eq!(problem["errors"][0]["code"], "unknown_variable");
+    unknown.assert_invalid("figures.arsverk_rus", "unknown_variable");
     let text = post(
         &app,
         &uri,
@@ -625,14 +621,12 @@ async fn a_county_has_one_county_governor() {
         &json!({"kind": "county_governor", "name": "Statsforvalteren i Rogaland", "county_number": "11"}),
     )
     .await;
-    let moved = send(
+    let moved = send_if_match(
         &app,
-        authorized(
-            TestRequest::patch().uri(&format!("/api/v1/organisations/{}", rogaland.id())),
-            &admin,
-        )
-        .insert_header(("If-Match", rogaland.header("etag").unwrap()))
-        .set_json(json!({"county_number": "46"})),
+        TestRequest::patch().uri(&format!("/api/v1/organisations/{}", rogaland.id())),
+        &admin,
+        Some(rogaland.header("etag").unwrap()),
+        &json!({"county_number": "46"}),
     )
     .await;
     assert_eq!(
@@ -739,9 +733,7 @@ async fn a_meeting_is_marked_held_on_its_day_not_before() {
         "held",
     )
     .await;
-    let problem = early.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "to");
-    assert_eq!(problem["errors"][0]["code"], "not_yet_held");
+    early.assert_invalid("to", "not_yet_held");
     let read = get(
         &app,
         &format!("/api/v1/dialogue-meetings/{id}"),

@@ -4,15 +4,15 @@
 
 use actix_web::test::TestRequest;
 use samhandling_tests::groups::{
-    as_last_quarter, book_intake, candidate, complete_for_group, day, group_body,
+    as_last_quarter, book_intake, candidate, complete_for_group, day, depart, group_body,
     group_with_members, place, recruiting_group, running_itself, Candidate,
 };
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, move_referral, refer, referral_body};
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
 use samhandling_tests::{
-    act, authorized, created, fetched, get, moved, post, send, tables_containing, texts, try_move,
-    TestApp,
+    act, authorized, created, fetched, get, moved, post, send, send_if_match, tables_containing,
+    texts, try_move, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -326,24 +326,13 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
     .await;
     assert!(agreed.body["confidentiality_signed_at"].is_string());
     let membership = agreed.body["id"].as_str().unwrap();
-    let left = post(
-        &app,
-        &format!("/api/v1/memberships/{membership}/departure"),
-        &f.coordinator,
-        &json!({"reason": "could_not_attend"}),
-    )
-    .await;
+    let left = depart(&app, &f.coordinator, membership, "could_not_attend").await;
     assert_eq!(left.status, 200, "{}", left.text);
     let read = get(&app, &format!("/api/v1/groups/{open}"), &f.coordinator).await;
     assert_eq!(read.body["member_count"], 5, "the seat is free again");
-    post(
-        &app,
-        &format!("/api/v1/memberships/{membership}/departure"),
-        &f.coordinator,
-        &json!({"reason": "other"}),
-    )
-    .await
-    .assert_problem(409);
+    depart(&app, &f.coordinator, membership, "other")
+        .await
+        .assert_problem(409);
 }
 
 #[actix_web::test]
@@ -438,14 +427,12 @@ async fn another_centre_gets_404_on_every_id() {
     )
     .await
     .assert_problem(404);
-    let patched = send(
+    let patched = send_if_match(
         &app,
-        authorized(
-            TestRequest::patch().uri(&format!("/api/v1/groups/{group}")),
-            other,
-        )
-        .insert_header(("If-Match", "*"))
-        .set_json(json!({"title": "Kapret"})),
+        TestRequest::patch().uri(&format!("/api/v1/groups/{group}")),
+        other,
+        Some("*"),
+        &json!({"title": "Kapret"}),
     )
     .await;
     patched.assert_problem(404);
@@ -705,13 +692,7 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
     .await;
     assert_eq!(due.body["items"], json!([]), "{}", due.text);
 
-    let left = post(
-        &app,
-        &format!("/api/v1/memberships/{membership}/departure"),
-        &f.coordinator,
-        &json!({"reason": "completed"}),
-    )
-    .await;
+    let left = depart(&app, &f.coordinator, &membership, "completed").await;
     assert_eq!(left.status, 200, "{}", left.text);
     let swept = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!(
@@ -737,13 +718,7 @@ async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats
     .await;
     let places: Vec<String> = samhandling_tests::ids(&members.body);
     assert_eq!(places.len(), 5);
-    let done = post(
-        &app,
-        &format!("/api/v1/memberships/{}/departure", places[0]),
-        &f.coordinator,
-        &json!({"reason": "completed"}),
-    )
-    .await;
+    let done = depart(&app, &f.coordinator, &places[0], "completed").await;
     assert_eq!(done.status, 200, "{}", done.text);
 
     let ended = moved(

@@ -7,7 +7,8 @@ use diesel::RunQueryDsl;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, fetched, get, post, send, send_if_match, tables_containing, App, TestApp,
+    authorized, created, fetched, get, post, send, send_if_match, tables_containing, texts, App,
+    TestApp,
 };
 use serde_json::{json, Value};
 
@@ -232,10 +233,7 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
     let table = &figures["attendance"];
     assert_eq!(table["columns"], json!(["2026-03-10", "2026-09-22"]));
     let rows = table["rows"].as_array().unwrap();
-    let labels: Vec<&str> = rows
-        .iter()
-        .map(|row| row["label"].as_str().unwrap())
-        .collect();
+    let labels = texts(&table["rows"], "label");
     assert_eq!(
         labels,
         [
@@ -943,9 +941,7 @@ async fn no_text_field_of_a_network_or_gathering_stores_a_national_identity_numb
 
     for (field, uri, body) in refused_bodies {
         let refused = post(&app, &uri, &f.coordinator, &body).await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(problem["errors"][0]["field"], field, "{field}");
-        assert_eq!(problem["errors"][0]["code"], "national_id", "{field}");
+        refused.assert_invalid(field, "national_id");
         assert!(
             !refused.text.contains(id),
             "{field}: the number is not echoed"
@@ -1003,9 +999,7 @@ async fn a_planned_gathering_gets_its_evaluation_highlights_and_attendance_once_
         &json!({"attendees": 12}),
     )
     .await;
-    let problem = counted.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "attendees");
-    assert_eq!(problem["errors"][0]["code"], "not_yet_held");
+    counted.assert_invalid("attendees", "not_yet_held");
     let read = get(&app, &format!("{gatherings}/{gathering}"), &f.coordinator).await;
     assert_eq!(read.header("etag"), Some(etag.as_str()), "unchanged");
 }

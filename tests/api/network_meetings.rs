@@ -8,7 +8,7 @@ use samhandling_domain::network_meeting::PRINCIPLE;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, fetched, get, ids, post, send, tables_containing, App, TestApp,
+    authorized, created, fetched, get, ids, post, send, tables_containing, texts, App, TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -191,12 +191,7 @@ async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logg
     let mut body = log_body("5037");
     body["main_person"]["chose_participants"] = json!(false);
     let refused = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    let problem = refused.assert_problem(422);
-    assert_eq!(
-        problem["errors"][0]["field"],
-        "main_person.chose_participants"
-    );
-    assert_eq!(problem["errors"][0]["code"], "principle");
+    let problem = refused.assert_invalid("main_person.chose_participants", "principle");
     assert_eq!(problem["errors"][0]["message"], PRINCIPLE);
     assert_eq!(
         t.database
@@ -231,9 +226,7 @@ async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
         "Ringe hovedpersonen, fnr {NATIONAL_ID}, på fredag."
     ));
     let refused = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    let problem = refused.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "next_steps");
-    assert_eq!(problem["errors"][0]["code"], "national_id");
+    refused.assert_invalid("next_steps", "national_id");
     assert!(!refused.text.contains(NATIONAL_ID));
 
     let id = logged(&app, &d.kari, &log_body("5037")).await;
@@ -261,24 +254,28 @@ async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
 #[actix_web::test]
 async fn rules_across_fields_are_checked() {
     let (t, app, d) = TestApp::started(innherred).await;
-    let mut body = log_body("5037");
-    body["next_meeting"] = json!({"planned": false, "on": "2026-12-22"});
-    let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    assert_eq!(
-        problem.assert_problem(422)["errors"][0]["field"],
-        "next_meeting.on"
-    );
-    let mut body = log_body("5037");
-    body["supervision"] = json!({"wanted": false, "topic": "Noe"});
-    let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    assert_eq!(
-        problem.assert_problem(422)["errors"][0]["field"],
-        "supervision.topic"
-    );
-    let mut body = log_body("5037");
-    body["themes"] = json!(["housing", "housing"]);
-    let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    assert_eq!(problem.assert_problem(422)["errors"][0]["field"], "themes");
+    for (key, value, field) in [
+        (
+            "next_meeting",
+            json!({"planned": false, "on": "2026-12-22"}),
+            "next_meeting.on",
+        ),
+        (
+            "supervision",
+            json!({"wanted": false, "topic": "Noe"}),
+            "supervision.topic",
+        ),
+        ("themes", json!(["housing", "housing"]), "themes"),
+    ] {
+        let mut body = log_body("5037");
+        body[key] = value;
+        let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
+        assert_eq!(
+            problem.assert_problem(422)["errors"][0]["field"],
+            field,
+            "{key}"
+        );
+    }
     let mut body = log_body("5037");
     body["participants"]["family"] = json!(51);
     post(&app, "/api/v1/network-meetings", &d.kari, &body)
@@ -309,15 +306,11 @@ async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
     body["held_on"] = json!("2031-01-07");
     body["next_meeting"] = json!({"planned": true, "on": "2031-02-04"});
     let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    let problem = problem.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "held_on");
-    assert_eq!(problem["errors"][0]["code"], "in_the_future");
+    problem.assert_invalid("held_on", "in_the_future");
     let mut body = log_body("5037");
     body["next_meeting"] = json!({"planned": true, "on": "2026-11-01"});
     let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    let problem = problem.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "next_meeting.on");
-    assert_eq!(problem["errors"][0]["code"], "before_start");
+    problem.assert_invalid("next_meeting.on", "before_start");
 
     // A change is held to the same rules, and leaves the log as it was.
     let id = logged(&app, &d.kari, &log_body("5037")).await;
@@ -342,9 +335,7 @@ async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
         }),
     )
     .await;
-    let refused = refused.assert_problem(422);
-    assert_eq!(refused["errors"][0]["field"], "held_on");
-    assert_eq!(refused["errors"][0]["code"], "in_the_future");
+    refused.assert_invalid("held_on", "in_the_future");
     assert_eq!(
         t.database
             .count("SELECT count(*) AS count FROM supervision_sessions"),
@@ -453,10 +444,7 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     .await;
     let problem = refused.assert_problem(422);
     let errors = problem["errors"].as_array().unwrap();
-    let fields: Vec<&str> = errors
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = texts(&problem["errors"], "field");
     assert_eq!(
         fields,
         ["facilitators[0]", "answers[0]", "answers[1]", "answers[2]"]

@@ -5,7 +5,9 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::referrals::{refer, referral_body};
-use samhandling_tests::{authorized, created, fetched, get, moved, send, App, TestApp};
+use samhandling_tests::{
+    authorized, created, fetched, get, moved, send, send_if_match, texts, App, TestApp,
+};
 use serde_json::{json, Value};
 
 /// Trøndelag's and Vestland's governors, Levanger, Verdal and Bergen, a centre and KoRus Midt.
@@ -100,12 +102,7 @@ async fn each_municipality_reads_its_own_picture_and_each_governor_only_its_own_
 
     // The county overview is the county governor's alone.
     let overview = fetched(&app, "/api/v1/counties/50/overview?year=2025", &f.governor).await;
-    let numbers: Vec<&str> = overview.body["municipalities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| row["municipality_number"].as_str().unwrap())
-        .collect();
+    let numbers = texts(&overview.body["municipalities"], "municipality_number");
     assert_eq!(numbers, ["5037", "5038"]);
     // Each read is audited: the picture on the municipality, the overview on the county's
     // governor, whose alone it is.
@@ -209,14 +206,12 @@ async fn the_governor_sees_risk_and_its_trend_and_both_readers_see_pending_needs
     // KoRus Midt declines one need: it no longer waits, and leaves the picture.
     let needs = get(&app, "/api/v1/collaboration-needs", &f.korus_adviser).await;
     let first = needs.body["items"][0]["id"].as_str().unwrap();
-    let declined = send(
+    let declined = send_if_match(
         &app,
-        authorized(
-            TestRequest::post().uri(&format!("/api/v1/collaboration-needs/{first}/transitions")),
-            &f.korus_adviser,
-        )
-        .insert_header(("If-Match", "*"))
-        .set_json(json!({"to": "declined", "reason": "Ikke kapasitet"})),
+        TestRequest::post().uri(&format!("/api/v1/collaboration-needs/{first}/transitions")),
+        &f.korus_adviser,
+        Some("*"),
+        &json!({"to": "declined", "reason": "Ikke kapasitet"}),
     )
     .await;
     assert_eq!(declined.status, 200, "{}", declined.text);

@@ -76,6 +76,18 @@ pub async fn place(app: &impl App, token: &str, group: &str, intake: &str) -> Re
     .await
 }
 
+/// Asks to end the place `membership` in a group for `reason` as `token`; returns the answer,
+/// whatever it is.
+pub async fn depart(app: &impl App, token: &str, membership: &str, reason: &str) -> Reply {
+    post(
+        app,
+        &format!("/api/v1/memberships/{membership}/departure"),
+        token,
+        &json!({"reason": reason}),
+    )
+    .await
+}
+
 /// A person referred to a centre, with an intake completed with a wish for a group: ready to be
 /// placed.
 #[derive(Debug)]

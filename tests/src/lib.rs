@@ -114,6 +114,15 @@ impl Reply {
         }
     }
 
+    /// Asserts a 422 whose first error names `field` with `code`, and returns the problem: a
+    /// refused value, named.
+    pub fn assert_invalid(&self, field: &str, code: &str) -> &serde_json::Value {
+        let problem = self.assert_problem(422);
+        assert_eq!(problem["errors"][0]["field"], field, "body: {}", self.text);
+        assert_eq!(problem["errors"][0]["code"], code, "body: {}", self.text);
+        problem
+    }
+
     /// Asserts a problem+json body with this status, and returns its body.
     pub fn assert_problem(&self, status: u16) -> &serde_json::Value {
         assert_eq!(
