@@ -8,8 +8,25 @@ use samhandling_tests::groups::{
     recruiting_group,
 };
 use samhandling_tests::referrals::{field, referred};
-use samhandling_tests::{get, post, TestApp};
-use serde_json::json;
+use samhandling_tests::{get, post, App, TestApp};
+use serde_json::{json, Value};
+
+/// POSTs to `uri` as `token` the body `body` makes of each date of `cases`, and asserts that
+/// each is refused with 422 naming `field` with the case's code: one rule, tried at its edges.
+async fn refuses_dates(
+    app: &impl App,
+    token: &str,
+    uri: &str,
+    field: &str,
+    cases: &[(String, &str)],
+    body: impl Fn(&str) -> Value,
+) {
+    for (date, code) in cases {
+        let refused = post(app, uri, token, &body(date)).await;
+        assert_eq!(refused.status, 422, "{date}: {}", refused.text);
+        refused.assert_invalid(field, code);
+    }
+}
 
 #[actix_web::test]
 async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stores_nothing() {
@@ -18,19 +35,19 @@ async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stor
     let intake = book_intake(&app, &f.coordinator, referral_id).await;
     let completion = format!("/api/v1/intakes/{intake}/completion");
 
-    for (held_at, code) in [
-        ("1990-01-01T10:00:00Z", "before_start"),
-        ("2031-01-01T10:00:00Z", "in_the_future"),
-    ] {
-        let refused = post(
-            &app,
-            &completion,
-            &f.coordinator,
-            &json!({"held_at": held_at, "outcome": "declined"}),
-        )
-        .await;
-        refused.assert_invalid("held_at", code);
-    }
+    let cases = [
+        ("1990-01-01T10:00:00Z".to_owned(), "before_start"),
+        ("2031-01-01T10:00:00Z".to_owned(), "in_the_future"),
+    ];
+    refuses_dates(
+        &app,
+        &f.coordinator,
+        &completion,
+        "held_at",
+        &cases,
+        |held_at| json!({"held_at": held_at, "outcome": "declined"}),
+    )
+    .await;
 
     let stored = get(&app, &format!("/api/v1/intakes/{intake}"), &f.coordinator).await;
     assert_eq!(
@@ -62,19 +79,19 @@ async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_se
     let membership = placed.body["id"].as_str().unwrap();
     let departure = format!("/api/v1/memberships/{membership}/departure");
 
-    for (left_at, code) in [
-        ("2001-05-01T10:00:00Z", "before_start"),
-        ("2031-05-01T10:00:00Z", "in_the_future"),
-    ] {
-        let refused = post(
-            &app,
-            &departure,
-            &f.coordinator,
-            &json!({"reason": "completed", "left_at": left_at}),
-        )
-        .await;
-        refused.assert_invalid("left_at", code);
-    }
+    let cases = [
+        ("2001-05-01T10:00:00Z".to_owned(), "before_start"),
+        ("2031-05-01T10:00:00Z".to_owned(), "in_the_future"),
+    ];
+    refuses_dates(
+        &app,
+        &f.coordinator,
+        &departure,
+        "left_at",
+        &cases,
+        |left_at| json!({"reason": "completed", "left_at": left_at}),
+    )
+    .await;
 
     let kept = get(
         &app,
@@ -103,15 +120,13 @@ async fn a_session_dated_before_its_group_or_in_the_future_is_refused_and_stores
     let sessions = format!("/api/v1/groups/{group}/sessions");
     let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 4, "follow_up_requested": true});
 
-    for (held_on, code) in [
+    let cases = [
         ("2001-03-13".to_owned(), "before_start"),
         (day(-1), "before_start"),
         (day(2), "in_the_future"),
         ("2031-03-11".to_owned(), "in_the_future"),
-    ] {
-        let refused = post(&app, &sessions, &f.coordinator, &session(&held_on)).await;
-        refused.assert_invalid("held_on", code);
-    }
+    ];
+    refuses_dates(&app, &f.coordinator, &sessions, "held_on", &cases, session).await;
     let listed = get(&app, &sessions, &f.coordinator).await;
     assert_eq!(listed.body["items"], json!([]), "no session was logged");
     let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
@@ -133,20 +148,20 @@ async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores
     let group = meeting_group(&app, &f, "Oppfølging").await;
     let follow_ups = format!("/api/v1/groups/{group}/follow-ups");
 
-    for (requested_on, code) in [
+    let cases = [
         ("2001-03-13".to_owned(), "before_start"),
         (day(-1), "before_start"),
         (day(2), "in_the_future"),
-    ] {
-        let refused = post(
-            &app,
-            &follow_ups,
-            &f.coordinator,
-            &json!({"requested_on": requested_on}),
-        )
-        .await;
-        refused.assert_invalid("requested_on", code);
-    }
+    ];
+    refuses_dates(
+        &app,
+        &f.coordinator,
+        &follow_ups,
+        "requested_on",
+        &cases,
+        |requested_on| json!({"requested_on": requested_on}),
+    )
+    .await;
     let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
     assert_eq!(read.body["follow_ups"], json!([]), "nothing was asked for");
 
@@ -162,21 +177,21 @@ async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores
         "/api/v1/follow-ups/{}/visit",
         requested.body["id"].as_str().unwrap()
     );
-    for (visited_on, code) in [
+    let cases = [
         ("2001-03-13".to_owned(), "before_start"),
         (day(0), "before_start"),
         (day(2), "in_the_future"),
         ("2031-03-11".to_owned(), "in_the_future"),
-    ] {
-        let refused = post(
-            &app,
-            &visit,
-            &f.coordinator,
-            &json!({"visited_on": visited_on}),
-        )
-        .await;
-        refused.assert_invalid("visited_on", code);
-    }
+    ];
+    refuses_dates(
+        &app,
+        &f.coordinator,
+        &visit,
+        "visited_on",
+        &cases,
+        |visited_on| json!({"visited_on": visited_on}),
+    )
+    .await;
     let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
     assert_eq!(
         read.body["follow_ups"][0]["visited_on"],

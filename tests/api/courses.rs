@@ -7,8 +7,8 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    act, authorized, created, fetched, get, post, send, send_if_match, tables_containing, texts,
-    App, Reply, TestApp,
+    act, authorized, created, fetched, get, moved, post, send, send_if_match, tables_containing,
+    texts, try_move, App, Reply, TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -95,8 +95,9 @@ async fn three_enrolments(app: &impl App, token: &str, course: &str, employer: U
     replies
 }
 
-fn transition(course: &str, enrolment: &str) -> String {
-    format!("/api/v1/courses/{course}/enrolments/{enrolment}/transitions")
+/// The URI of `enrolment` on `course`.
+fn enrolment(course: &str, enrolment: &str) -> String {
+    format!("/api/v1/courses/{course}/enrolments/{enrolment}")
 }
 
 #[actix_web::test]
@@ -139,22 +140,10 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
 
     let kari = replies[0].id();
     let siri = replies[2].id();
-    let cancelled = post(
-        &app,
-        &transition(&id, &kari),
-        &c.korus,
-        &json!({"to": "cancelled"}),
-    )
-    .await;
-    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let cancelled = moved(&app, &enrolment(&id, &kari), &c.korus, "cancelled").await;
     assert_eq!(cancelled.body["status"], "cancelled");
 
-    let moved = fetched(
-        &app,
-        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
-        &c.korus,
-    )
-    .await;
+    let moved = fetched(&app, &enrolment(&id, &siri), &c.korus).await;
     assert_eq!(moved.body["status"], "enrolled");
     assert_eq!(moved.body["waiting_position"], Value::Null);
     assert_eq!(moved.header("etag"), Some("\"2\""));
@@ -244,14 +233,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
     )
     .await;
     let kari = enrolled.id();
-    let completed = post(
-        &app,
-        &transition(&id, &kari),
-        &c.korus,
-        &json!({"to": "completed"}),
-    )
-    .await;
-    assert_eq!(completed.status, 200, "{}", completed.text);
+    let completed = moved(&app, &enrolment(&id, &kari), &c.korus, "completed").await;
     assert_eq!(completed.body["status"], "completed");
     assert_eq!(completed.body["allowed_transitions"], json!([]));
 
@@ -322,21 +304,12 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
     get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.kbt)
         .await
         .assert_problem(404);
-    get(
-        &app,
-        &format!("/api/v1/courses/{id}/enrolments/{kari}"),
-        &c.kbt,
-    )
-    .await
-    .assert_problem(404);
-    post(
-        &app,
-        &transition(&id, &kari),
-        &c.kbt,
-        &json!({"to": "cancelled"}),
-    )
-    .await
-    .assert_problem(404);
+    get(&app, &enrolment(&id, &kari), &c.kbt)
+        .await
+        .assert_problem(404);
+    try_move(&app, &enrolment(&id, &kari), &c.kbt, "cancelled")
+        .await
+        .assert_problem(404);
     post(
         &app,
         &format!("/api/v1/courses/{id}/enrolments"),
@@ -356,22 +329,13 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
     patched.assert_problem(404);
     // An enrolment reached through another course's path is 404 as well.
     let other = course(&app, &c.korus, &course_body(2, &[])).await;
-    get(
-        &app,
-        &format!("/api/v1/courses/{other}/enrolments/{kari}"),
-        &c.korus,
-    )
-    .await
-    .assert_problem(404);
+    get(&app, &enrolment(&other, &kari), &c.korus)
+        .await
+        .assert_problem(404);
 
     assert!(t.database.events("access_denied", &id) >= 1);
     assert!(t.database.events("access_denied", &kari) >= 1);
-    let unchanged = get(
-        &app,
-        &format!("/api/v1/courses/{id}/enrolments/{kari}"),
-        &c.korus,
-    )
-    .await;
+    let unchanged = get(&app, &enrolment(&id, &kari), &c.korus).await;
     assert_eq!(unchanged.body["status"], "enrolled");
     assert_eq!(
         get(&app, &format!("/api/v1/courses/{id}"), &c.korus)
@@ -453,13 +417,7 @@ async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() 
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let siri = replies[2].id();
-    let refused = post(
-        &app,
-        &transition(&id, &siri),
-        &c.korus,
-        &json!({"to": "completed"}),
-    )
-    .await;
+    let refused = try_move(&app, &enrolment(&id, &siri), &c.korus, "completed").await;
     let problem = refused.assert_problem(409);
     assert_eq!(
         problem["allowed_transitions"],
@@ -471,29 +429,11 @@ async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() 
             .count("SELECT count(*) AS count FROM facilitators"),
         0
     );
-    let waiting = get(
-        &app,
-        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
-        &c.korus,
-    )
-    .await;
+    let waiting = get(&app, &enrolment(&id, &siri), &c.korus).await;
     assert_eq!(waiting.body["status"], "waiting");
 
-    let cancelled = post(
-        &app,
-        &transition(&id, &siri),
-        &c.korus,
-        &json!({"to": "cancelled"}),
-    )
-    .await;
-    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
-    let final_ = post(
-        &app,
-        &transition(&id, &siri),
-        &c.korus,
-        &json!({"to": "cancelled"}),
-    )
-    .await;
+    moved(&app, &enrolment(&id, &siri), &c.korus, "cancelled").await;
+    let final_ = try_move(&app, &enrolment(&id, &siri), &c.korus, "cancelled").await;
     assert_eq!(final_.assert_problem(409)["allowed_transitions"], json!([]));
     let read = get(&app, &format!("/api/v1/courses/{id}"), &c.korus).await;
     assert_eq!(
@@ -535,12 +475,7 @@ async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up(
     assert_eq!(raised.body["seats_taken"], 3);
     assert_eq!(raised.body["waiting"], 0);
     let siri = replies[2].id();
-    let moved = get(
-        &app,
-        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
-        &c.korus,
-    )
-    .await;
+    let moved = get(&app, &enrolment(&id, &siri), &c.korus).await;
     assert_eq!(moved.body["status"], "enrolled");
     assert_eq!(t.database.events("transitioned", &siri), 1);
 
@@ -614,25 +549,12 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
         );
     }
     assert_eq!(
-        get(
-            &app,
-            &format!("/api/v1/courses/{id}/enrolments/{kari}"),
-            &c.korus
-        )
-        .await
-        .status,
+        get(&app, &enrolment(&id, &kari), &c.korus).await.status,
         200
     );
     assert_eq!(t.database.events("read", &kari), 2);
 
-    let completed = post(
-        &app,
-        &transition(&id, &ola),
-        &c.korus,
-        &json!({"to": "completed"}),
-    )
-    .await;
-    assert_eq!(completed.status, 200, "{}", completed.text);
+    moved(&app, &enrolment(&id, &ola), &c.korus, "completed").await;
     let listed = get(&app, "/api/v1/facilitators", &c.korus).await;
     let link = listed.body["items"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(t.database.events("read", &link), 1);
@@ -653,20 +575,8 @@ async fn the_line_closes_up_and_a_retried_enrolment_is_stored_once() {
         .collect();
     assert_eq!(positions, [&Value::Null, &json!(1), &json!(2)]);
     let (ola, siri) = (replies[1].id(), replies[2].id());
-    let left = post(
-        &app,
-        &transition(&id, &ola),
-        &c.korus,
-        &json!({"to": "cancelled"}),
-    )
-    .await;
-    assert_eq!(left.status, 200, "{}", left.text);
-    let next = get(
-        &app,
-        &format!("/api/v1/courses/{id}/enrolments/{siri}"),
-        &c.korus,
-    )
-    .await;
+    moved(&app, &enrolment(&id, &ola), &c.korus, "cancelled").await;
+    let next = get(&app, &enrolment(&id, &siri), &c.korus).await;
     assert_eq!(next.body["status"], "waiting", "a place in line is no seat");
     assert_eq!(next.body["waiting_position"], 1);
 
@@ -820,14 +730,13 @@ async fn the_county_governor_co_organises_a_course_and_reaches_it_like_an_organi
     let mut kari = enrolment_body("Kari Nordmann", "kari@levanger.kommune.no", c.levanger_id);
     kari["subject"] = json!("levanger-idp|kari");
     let enrolled = created(&app, &format!("{uri}/enrolments"), &governor, &kari).await;
-    let completed = post(
+    moved(
         &app,
-        &transition(&id, &enrolled.id()),
+        &enrolment(&id, &enrolled.id()),
         &governor,
-        &json!({"to": "completed"}),
+        "completed",
     )
     .await;
-    assert_eq!(completed.status, 200, "{}", completed.text);
     // The facilitator follows the competence centre only, never the governor.
     assert_eq!(
         t.database.count(&format!(
