@@ -142,15 +142,7 @@ async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
     // Each employer knows its own facilitators' meetings and may subtract them: what is left
     // must not give another's away either.
     for municipality in facilitators.keys() {
-        let mut insider = reader.clone();
-        let (own, others): (BTreeMap<CellName, u64>, BTreeMap<CellName, u64>) = truth
-            .iter()
-            .map(|(cell, count)| (cell.clone(), *count))
-            .partition(|((row, _), _)| row == municipality);
-        for (cell, count) in &own {
-            insider.know(cell, *count);
-        }
-        let disclosed = insider.disclosures(&others);
+        let disclosed = reader.insider_disclosures(&truth, municipality);
         assert!(
             disclosed.is_empty(),
             "{municipality}'s employer narrowed {} small counts of others: {disclosed:#?}",
@@ -475,15 +467,7 @@ async fn no_small_count_of_dialogue_evaluations_is_narrowed_by_any_county_view_o
     assert!(disclosed.is_empty(), "an outsider narrowed: {disclosed:#?}");
     // Each county's governor holds its own meetings' evaluations.
     for county in ["50", "46", "18"] {
-        let mut governor = reader.clone();
-        let (own, others): (BTreeMap<CellName, u64>, BTreeMap<CellName, u64>) = truth
-            .iter()
-            .map(|(cell, count)| (cell.clone(), *count))
-            .partition(|((row, _), _)| row == county);
-        for (cell, count) in &own {
-            governor.know(cell, *count);
-        }
-        let disclosed = governor.disclosures(&others);
+        let disclosed = reader.insider_disclosures(&truth, county);
         assert!(
             disclosed.is_empty(),
             "county {county}'s governor narrowed: {disclosed:#?}"

@@ -80,6 +80,7 @@ async fn get_with(app: &impl App, uri: &str, authorization: &str, proof: Option<
 fn numbered_field(t: &TestApp) -> samhandling_tests::referrals::Field {
     let f = field(t);
     t.set_organisation_number(f.centre.id, CENTRE);
+    t.set_organisation_number(municipality_id(t), MUNICIPALITY);
     f
 }
 
@@ -102,7 +103,6 @@ async fn a_maskinporten_token_acts_for_its_consumer_and_the_audit_trail_names_wh
     let t = TestApp::trusting(&json!({"issuers": [maskinporten(&issuer, keys(3600, 0))]}));
     let f = numbered_field(&t);
     let municipality = municipality_id(&t);
-    t.set_organisation_number(municipality, MUNICIPALITY);
     let app = t.service().await;
 
     let token = key.sign(
@@ -191,7 +191,6 @@ async fn a_maskinporten_token_is_refused_when_it_should_be() {
     let issuer = LocalIssuer::start("/", &[&key]);
     let t = TestApp::trusting(&json!({"issuers": [maskinporten(&issuer, keys(3600, 0))]}));
     let _f = numbered_field(&t);
-    t.set_organisation_number(municipality_id(&t), MUNICIPALITY);
     let app = t.service().await;
     let list = "/api/v1/referrals";
     let bearer = |token: &str| format!("Bearer {token}");
@@ -304,7 +303,6 @@ async fn a_helseid_token_needs_a_fresh_dpop_proof_by_the_key_it_is_bound_to() {
     let issuer = LocalIssuer::start("/helseid", &[&key]);
     let t = TestApp::trusting(&json!({"issuers": [helseid(&issuer)]}));
     let _f = numbered_field(&t);
-    t.set_organisation_number(municipality_id(&t), MUNICIPALITY);
     let app = t.service().await;
     let client = SigningKey::generate("client");
     let token = key.sign("at+jwt", &helseid_claims(&issuer, Some(&client)));
@@ -472,7 +470,6 @@ async fn a_rotated_key_is_fetched_for_its_unknown_kid_without_a_restart() {
     let issuer = LocalIssuer::start("/", &[&first]);
     let t = TestApp::trusting(&json!({"issuers": [maskinporten(&issuer, keys(3600, 0))]}));
     let _f = numbered_field(&t);
-    t.set_organisation_number(municipality_id(&t), MUNICIPALITY);
     let app = t.service().await;
     let bearer = |key: &SigningKey| {
         format!(
@@ -517,7 +514,6 @@ async fn unknown_kids_refetch_at_most_once_per_interval() {
     let issuer = LocalIssuer::start("/", &[&key]);
     let t = TestApp::trusting(&json!({"issuers": [maskinporten(&issuer, keys(3600, 3600))]}));
     let _f = numbered_field(&t);
-    t.set_organisation_number(municipality_id(&t), MUNICIPALITY);
     let app = t.service().await;
     let claims = maskinporten_claims(&issuer, MUNICIPALITY, "samhandling:referrals");
     let list = "/api/v1/referrals";
@@ -551,7 +547,6 @@ async fn an_issuer_that_is_down_keeps_its_cached_keys_and_without_them_is_503() 
     let t =
         TestApp::trusting(&json!({"issuers": [maskinporten(&issuer, keys(0, 0)), helseid_entry]}));
     let _f = numbered_field(&t);
-    t.set_organisation_number(municipality_id(&t), MUNICIPALITY);
     let app = t.service().await;
     let list = "/api/v1/referrals";
     let token = key.sign(
