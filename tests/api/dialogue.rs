@@ -514,7 +514,8 @@ async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
         "/api/v1/organisations",
         &admin,
         &json!({"kind": "county_governor", "name": "Statsforvalteren i Vestland", "county_number": "46"}),
-    ).await;
+    )
+    .await;
     assert_eq!(governor.body["county_number"], "46");
     let municipality = post(
         &app,
@@ -718,9 +719,7 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
 
 #[actix_web::test]
 async fn a_meeting_is_marked_held_on_its_day_not_before() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (_t, app, d) = TestApp::started(trondelag).await;
     let all: Vec<&Organisation> = d.municipalities.iter().collect();
     let mut body = meeting_body(&all, &[d.partner_id]);
     body["held_on"] = json!("2031-10-14");

@@ -952,9 +952,7 @@ async fn no_text_field_of_a_network_or_gathering_stores_a_national_identity_numb
 
 #[actix_web::test]
 async fn a_planned_gathering_gets_its_evaluation_highlights_and_attendance_once_held() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (_t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let gatherings = format!("/api/v1/learning-networks/{}/gatherings", network.id);
 

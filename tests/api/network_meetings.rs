@@ -299,9 +299,7 @@ async fn rules_across_fields_are_checked() {
 
 #[actix_web::test]
 async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["held_on"] = json!("2031-01-07");
     body["next_meeting"] = json!({"planned": true, "on": "2031-02-04"});

@@ -77,15 +77,37 @@ async fn change(
     send_if_match(app, request, token, read.header("etag"), body).await
 }
 
+/// Moves the meeting at `meeting` with `body` (the status `to` and what the move records), with
+/// the version `token` reads first.
+async fn move_meeting(
+    app: &impl samhandling_tests::App,
+    meeting: &str,
+    token: &str,
+    body: &Value,
+) -> samhandling_tests::Reply {
+    let request = TestRequest::post().uri(&format!("{meeting}/transitions"));
+    change(app, meeting, request, token, body).await
+}
+
+/// Changes the plan of the meeting at `meeting` with `body`, with the version `token` reads
+/// first.
+async fn amend(
+    app: &impl samhandling_tests::App,
+    meeting: &str,
+    token: &str,
+    body: &Value,
+) -> samhandling_tests::Reply {
+    change(app, meeting, TestRequest::patch().uri(meeting), token, body).await
+}
+
 /// Plans a meeting `days` from today and marks it held with Bergen and NAV Årstad present;
 /// returns its URI.
 async fn held(app: &impl samhandling_tests::App, p: &Parties, days: i64) -> String {
     let planned = created(app, ROUTE, &p.coordinator, &plan(p, days)).await;
     let uri = planned.header("location").unwrap().to_owned();
-    let moved = change(
+    let moved = move_meeting(
         app,
         &uri,
-        TestRequest::post().uri(&format!("{uri}/transitions")),
         &p.coordinator,
         &json!({"to": "held", "present": [p.bergen.id, p.nav.id]}),
     )
@@ -144,31 +166,21 @@ async fn a_centre_plans_holds_and_follows_up_a_kommunemote() {
 
     // Not held before its date; a change while planned moves it to today.
     let uri = planned.header("location").unwrap().to_owned();
-    let transitions = format!("{uri}/transitions");
-    let early = change(
-        &app,
-        &uri,
-        TestRequest::post().uri(&transitions),
-        &p.coordinator,
-        &json!({"to": "held"}),
-    )
-    .await;
+    let early = move_meeting(&app, &uri, &p.coordinator, &json!({"to": "held"})).await;
     let problem = early.assert_problem(422);
     assert_eq!(texts(&problem["errors"], "field"), vec!["to"]);
-    let moved = change(
+    let moved = amend(
         &app,
         &uri,
-        TestRequest::patch().uri(&uri),
         &p.coordinator,
         &json!({"held_on": day(0), "digital": true}),
     )
     .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
     assert_eq!(moved.body["held_on"], day(0));
-    let held = change(
+    let held = move_meeting(
         &app,
         &uri,
-        TestRequest::post().uri(&transitions),
         &p.coordinator,
         &json!({"to": "held", "present": [p.bergen.id]}),
     )
@@ -197,23 +209,9 @@ async fn a_centre_plans_holds_and_follows_up_a_kommunemote() {
     assert_eq!(bergen["present"], true);
     assert_eq!(bergen["follow_up"]["outcome"], "interested");
     // Held is final: a change of plan is 409, and so is cancelling.
-    let replan = change(
-        &app,
-        &uri,
-        TestRequest::patch().uri(&uri),
-        &p.coordinator,
-        &json!({"title": "Nytt navn"}),
-    )
-    .await;
+    let replan = amend(&app, &uri, &p.coordinator, &json!({"title": "Nytt navn"})).await;
     replan.assert_problem(409);
-    let cancel = change(
-        &app,
-        &uri,
-        TestRequest::post().uri(&transitions),
-        &p.coordinator,
-        &json!({"to": "cancelled"}),
-    )
-    .await;
+    let cancel = move_meeting(&app, &uri, &p.coordinator, &json!({"to": "cancelled"})).await;
     let problem = cancel.assert_problem(409);
     assert_eq!(problem["allowed_transitions"], json!([]));
     assert!(t.database.events("transitioned", &planned.id()) >= 1);
@@ -278,10 +276,9 @@ async fn presence_names_only_the_invited_and_a_follow_up_only_the_pairs_agreemen
     let planned = created(&app, ROUTE, &p.coordinator, &plan(&p, 0)).await;
     let uri = planned.header("location").unwrap().to_owned();
     let stranger_org = t.municipality("Bjørnafjorden kommune", "4624");
-    let refused = change(
+    let refused = move_meeting(
         &app,
         &uri,
-        TestRequest::post().uri(&format!("{uri}/transitions")),
         &p.coordinator,
         &json!({"to": "held", "present": [p.bergen.id, stranger_org.id, p.centre.id]}),
     )
@@ -407,14 +404,7 @@ async fn an_invited_organisation_sees_its_own_invitation_and_a_stranger_nothing(
     assert_eq!(nav.body["invitations"][0]["present"], true);
     assert_eq!(nav.body["invitations"][0]["follow_up"], Value::Null);
     // An invited organisation's contact does not change it: not an organiser's role.
-    let patched = change(
-        &app,
-        &uri,
-        TestRequest::patch().uri(&uri),
-        &p.bergen_contact,
-        &json!({"title": "Kapret"}),
-    )
-    .await;
+    let patched = amend(&app, &uri, &p.bergen_contact, &json!({"title": "Kapret"})).await;
     patched.assert_problem(403);
 
     // A stranger gets 404 on every path, and each leaves a trace; its list is empty.
