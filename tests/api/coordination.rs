@@ -7,7 +7,8 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::{
-    created, fetched, get, ids, moved, post, send_if_match, texts, App, Reply, TestApp,
+    assert_not_found, created, fetched, get, ids, moved, post, send_if_match, texts, App, Reply,
+    TestApp,
 };
 use serde_json::{json, Value};
 
@@ -287,20 +288,8 @@ async fn verdal_sees_the_answer_to_its_need_and_levanger_does_not_see_verdals_ne
     // Levanger does not see Verdal's need, in the list or by id; Vestland's governor neither.
     let levanger = get(&app, "/api/v1/collaboration-needs", &f.levanger_contact).await;
     assert_eq!(levanger.body["items"], json!([]));
-    get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.levanger_contact,
-    )
-    .await
-    .assert_problem(404);
-    get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.vestland_adviser,
-    )
-    .await
-    .assert_problem(404);
+    let uri = format!("/api/v1/collaboration-needs/{need}");
+    assert_not_found(&app, &[uri], &[&f.levanger_contact, &f.vestland_adviser]).await;
 
     // Done is final: KoRus Midt's further move is refused with what it may do instead.
     let done = answer(&app, &need, &f.korus_adviser, json!({"to": "done"})).await;

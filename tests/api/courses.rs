@@ -7,8 +7,8 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    act, authorized, created, fetched, get, moved, post, send, send_if_match, tables_containing,
-    texts, try_move, App, Reply, TestApp,
+    act, assert_not_found, authorized, created, fetched, get, moved, post, send, send_if_match,
+    tables_containing, texts, try_move, App, Reply, TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -298,15 +298,13 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let kari = replies[0].id();
 
-    get(&app, &format!("/api/v1/courses/{id}"), &c.kbt)
-        .await
-        .assert_problem(404);
-    get(&app, &format!("/api/v1/courses/{id}/enrolments"), &c.kbt)
-        .await
-        .assert_problem(404);
-    get(&app, &enrolment(&id, &kari), &c.kbt)
-        .await
-        .assert_problem(404);
+    let course_uri = format!("/api/v1/courses/{id}");
+    let uris = [
+        course_uri.clone(),
+        format!("{course_uri}/enrolments"),
+        enrolment(&id, &kari),
+    ];
+    assert_not_found(&app, &uris, &[&c.kbt]).await;
     try_move(&app, &enrolment(&id, &kari), &c.kbt, "cancelled")
         .await
         .assert_problem(404);

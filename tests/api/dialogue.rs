@@ -9,8 +9,8 @@ use samhandling_jobs::overdue_actions;
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe_to};
 use samhandling_tests::{
-    authorized, client_token, created, fetched, get, moved, post, send, send_if_match, texts,
-    try_move, App, TestApp,
+    assert_not_found, authorized, client_token, created, fetched, get, moved, post, send,
+    send_if_match, texts, try_move, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -688,8 +688,7 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
 
     // Levanger's facilitator logs network meetings; the dialogue is not theirs to read or move.
     let facilitator = t.token(levanger, &[Role::Facilitator]);
-    get(&app, &read, &facilitator).await.assert_problem(404);
-    get(&app, timeline, &facilitator).await.assert_problem(404);
+    assert_not_found(&app, &[read.as_str(), timeline], &[&facilitator]).await;
     let none = fetched(&app, "/api/v1/follow-up-actions", &facilitator).await;
     assert_eq!(none.body["items"], json!([]));
     post(&app, &moved, &facilitator, &json!({"to": "in_progress"}))

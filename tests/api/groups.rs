@@ -11,8 +11,8 @@ use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{field, move_referral, refer, referral_body};
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
 use samhandling_tests::{
-    act, authorized, created, fetched, get, moved, post, send, send_if_match, tables_containing,
-    texts, try_move, TestApp,
+    act, assert_not_found, authorized, created, fetched, get, moved, post, send, send_if_match,
+    tables_containing, texts, try_move, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -373,7 +373,7 @@ async fn another_centre_gets_404_on_every_id() {
     let intake = &intakes[0];
 
     let other = &f.other_centre;
-    for uri in [
+    let uris = [
         format!("/api/v1/groups/{group}"),
         format!("/api/v1/groups/{group}/members"),
         format!("/api/v1/groups/{group}/sessions"),
@@ -381,9 +381,8 @@ async fn another_centre_gets_404_on_every_id() {
         format!("/api/v1/intakes/{intake}"),
         format!("/api/v1/intakes/{intake}/suggested-groups"),
         format!("/api/v1/memberships/{membership}"),
-    ] {
-        get(&app, &uri, other).await.assert_problem(404);
-    }
+    ];
+    assert_not_found(&app, &uris, &[other]).await;
     for (uri, body) in [
         (
             format!("/api/v1/groups/{group}/transitions"),

@@ -7,8 +7,8 @@ use diesel::RunQueryDsl;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, fetched, get, post, send, send_if_match, tables_containing, texts, App,
-    TestApp,
+    assert_not_found, authorized, created, fetched, get, post, send, send_if_match,
+    tables_containing, texts, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -397,13 +397,12 @@ async fn a_municipality_outside_the_network_and_another_centre_get_404() {
     let gathering_uri = format!("{network_uri}/gatherings/{gathering}");
 
     for outsider in [&f.oslo_contact, &f.other_centre] {
-        get(&app, &network_uri, outsider).await.assert_problem(404);
-        get(&app, &gathering_uri, outsider)
-            .await
-            .assert_problem(404);
-        get(&app, &format!("{network_uri}/gatherings"), outsider)
-            .await
-            .assert_problem(404);
+        let uris = [
+            network_uri.clone(),
+            gathering_uri.clone(),
+            format!("{network_uri}/gatherings"),
+        ];
+        assert_not_found(&app, &uris, &[outsider]).await;
         let listed = fetched(&app, "/api/v1/learning-networks", outsider).await;
         assert_eq!(listed.body["items"], json!([]));
         send_if_match(
@@ -1450,8 +1449,7 @@ async fn a_regional_network_belongs_to_a_national_programme_whose_coordinators_s
     .await
     .assert_problem(404);
     // The regional network's coordinators do not coordinate the programme: 404.
-    get(&app, &uri, &f.nk_tsb).await.assert_problem(404);
-    get(&app, &uri, &f.ks_adviser).await.assert_problem(404);
+    assert_not_found(&app, &[&uri], &[&f.nk_tsb, &f.ks_adviser]).await;
 
     // A programme with regional networks stays one; nor is it under itself.
     let programme_uri = format!("/api/v1/learning-networks/{programme_id}");
@@ -1526,8 +1524,7 @@ async fn a_member_service_reports_on_the_improvement_task_it_took_home() {
     get(&app, &malviks, &f.stjordal_contact)
         .await
         .assert_problem(404);
-    get(&app, &tasks, &f.oslo_contact).await.assert_problem(404);
-    get(&app, &tasks, &f.other_centre).await.assert_problem(404);
+    assert_not_found(&app, &[&tasks], &[&f.oslo_contact, &f.other_centre]).await;
 
     // Stjørdal reports, with If-Match, through the lifecycle.
     let stjordals = format!("{tasks}/{}", ids[0]);

@@ -13,7 +13,7 @@ use samhandling_tests::referrals::{
     field, move_referral, received, refer, referral_body, referred, transition,
 };
 use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe, subscribe_to};
-use samhandling_tests::{act, authorized, created, get, ids, send, App, TestApp};
+use samhandling_tests::{act, assert_not_found, authorized, created, get, ids, send, App, TestApp};
 use serde_json::json;
 use std::time::Duration;
 
@@ -799,10 +799,8 @@ async fn an_event_type_is_for_its_audience_and_a_subscription_for_the_roles_that
         std::slice::from_ref(&referrals)
     );
     let theirs = format!("/api/v1/webhook-subscriptions/{referrals}");
-    get(&app, &theirs, &contact).await.assert_problem(404);
-    get(&app, &format!("{theirs}/deliveries"), &contact)
-        .await
-        .assert_problem(404);
+    let uris = [theirs.clone(), format!("{theirs}/deliveries")];
+    assert_not_found(&app, &uris, &[&contact]).await;
     let deleted = send(
         &app,
         authorized(TestRequest::delete().uri(&theirs), &contact),

@@ -411,6 +411,22 @@ pub async fn fetched(app: &impl App, uri: &str, token: &str) -> Reply {
     reply
 }
 
+/// Asserts that every caller of `callers` gets 404 on every one of `uris`: what a caller may not
+/// see, it is not even told exists.
+pub async fn assert_not_found(
+    app: &impl App,
+    uris: &[impl AsRef<str>],
+    callers: &[impl AsRef<str>],
+) {
+    for caller in callers {
+        for uri in uris {
+            get(app, uri.as_ref(), caller.as_ref())
+                .await
+                .assert_problem(404);
+        }
+    }
+}
+
 /// POSTs `body` to `uri` as `token`.
 pub async fn post(app: &impl App, uri: &str, token: &str, body: &Value) -> Reply {
     send(
