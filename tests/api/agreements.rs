@@ -7,7 +7,7 @@ use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_persistence::in_transaction;
 use samhandling_tests::groups::day;
-use samhandling_tests::referrals::{move_referral, refer, referral_body};
+use samhandling_tests::referrals::{move_referral, refer, referral_body, referral_uri};
 use samhandling_tests::webhooks::subscribe;
 use samhandling_tests::{
     created, fetched, get, ids, post, send, send_if_match, texts, Reply, TestApp,
@@ -133,7 +133,7 @@ async fn without_an_agreement_a_referrer_gets_the_receipt_and_nothing_more() {
     )
     .await;
 
-    let read = fetched(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let read = fetched(&app, &referral_uri(id), &p.referrer).await;
     assert_eq!(read.body["coarse_status"], Value::Null);
     assert_eq!(read.body["status"], Value::Null);
     assert!(read.body.get("history").is_none());
@@ -158,7 +158,7 @@ async fn the_agreement_and_the_persons_consent_together_decide_the_feedback() {
     // A coarse agreement gives the coarse status only, consent or not.
     let coarse = in_force(&app, &p, "coarse").await;
     let id = referred_and_contacted(&app, &p, "Kari", true).await;
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(read.body["feedback"], "coarse");
     assert_eq!(read.body["coarse_status"], "in_progress");
     assert_eq!(read.body["status"], Value::Null);
@@ -169,16 +169,16 @@ async fn the_agreement_and_the_persons_consent_together_decide_the_feedback() {
     assert_eq!(ended.status, 200, "{}", ended.text);
     in_force(&app, &p, "detailed").await;
     let with = referred_and_contacted(&app, &p, "Ola", true).await;
-    let read = get(&app, &format!("/api/v1/referrals/{with}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&with), &p.referrer).await;
     assert_eq!(read.body["feedback"], "detailed");
     assert_eq!(read.body["status"], "contacted");
     assert_eq!(read.body["history"].as_array().map(Vec::len), Some(3));
     let without = referred_and_contacted(&app, &p, "Per", false).await;
-    let read = get(&app, &format!("/api/v1/referrals/{without}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&without), &p.referrer).await;
     assert_eq!(read.body["coarse_status"], "in_progress");
     assert_eq!(read.body["status"], Value::Null);
     // The new agreement reaches the earlier referral too.
-    let earlier = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let earlier = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(earlier.body["status"], "contacted");
 }
 
@@ -195,14 +195,14 @@ async fn ending_the_agreement_withdraws_queued_deliveries_as_a_consent_withdrawa
     // received (a detailed step only) and contacted (a coarse change), nothing delivered yet.
     assert_eq!(t.database.count(queued), 2);
     assert_eq!(t.database.count(detailed), 2);
-    let before = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let before = get(&app, &referral_uri(&id), &p.referrer).await;
 
     let ended = move_agreement(&app, &agreement, &p.referrer, "ended", Some("Avsluttet")).await;
     assert_eq!(ended.status, 200, "{}", ended.text);
     assert_eq!(ended.body["feedback_today"], "none");
     assert_eq!(t.database.count(queued), 0);
     assert_eq!(t.database.count(detailed), 0);
-    let after = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let after = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(after.body["feedback"], "none");
     assert_eq!(after.body["coarse_status"], Value::Null);
     assert_eq!(after.body["status"], Value::Null);
@@ -214,7 +214,7 @@ async fn ending_the_agreement_withdraws_queued_deliveries_as_a_consent_withdrawa
     // And the centre's next steps reach neither the view nor the outbox.
     move_referral(&app, &id, &p.coordinator, &["intake_scheduled"]).await;
     assert_eq!(t.database.count(queued), 0);
-    let later = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let later = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(later.body["version"], after.body["version"]);
 }
 
@@ -347,7 +347,7 @@ async fn the_feedback_ends_on_the_day_after_the_period_runs_out() {
     let accepted = move_agreement(&app, &uri, &p.referrer, "in_force", None).await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);
     let id = referred_and_contacted(&app, &p, "Kari", true).await;
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(read.body["status"], "contacted");
 
     let sweep = |at: chrono::DateTime<chrono::Utc>| {
@@ -368,7 +368,7 @@ async fn the_feedback_ends_on_the_day_after_the_period_runs_out() {
     let tomorrow = chrono::Utc::now() + chrono::TimeDelta::days(1);
     assert_eq!(sweep(tomorrow), 1);
     assert_eq!(sweep(tomorrow), 0, "a second sweep finds nothing left");
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(read.body["feedback"], "none");
     assert_eq!(read.body["coarse_status"], Value::Null);
 }

@@ -4,10 +4,10 @@
 //! naming the field, and stores nothing.
 
 use samhandling_tests::groups::{
-    book_intake, candidate, complete_for_group, day, group_body, meeting_group, place,
+    book_intake, candidate, complete_for_group, day, group_body, group_uri, meeting_group, place,
     recruiting_group,
 };
-use samhandling_tests::referrals::{field, referred};
+use samhandling_tests::referrals::{field, referral_uri, referred};
 use samhandling_tests::{get, post, App, TestApp};
 use serde_json::{json, Value};
 
@@ -55,12 +55,7 @@ async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stor
         serde_json::Value::Null,
         "not completed"
     );
-    let read = get(
-        &app,
-        &format!("/api/v1/referrals/{referral_id}"),
-        &f.coordinator,
-    )
-    .await;
+    let read = get(&app, &referral_uri(referral_id), &f.coordinator).await;
     assert_eq!(
         read.body["status"], "intake_scheduled",
         "the referral did not move"
@@ -100,7 +95,7 @@ async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_se
     )
     .await;
     assert_eq!(kept.body["left_at"], serde_json::Value::Null);
-    let counted = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let counted = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(counted.body["member_count"], 1, "the seat is still taken");
 
     let left = post(
@@ -129,7 +124,7 @@ async fn a_session_dated_before_its_group_or_in_the_future_is_refused_and_stores
     refuses_dates(&app, &f.coordinator, &sessions, "held_on", &cases, session).await;
     let listed = get(&app, &sessions, &f.coordinator).await;
     assert_eq!(listed.body["items"], json!([]), "no session was logged");
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(
         read.body["follow_ups"],
         json!([]),
@@ -162,7 +157,7 @@ async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores
         |requested_on| json!({"requested_on": requested_on}),
     )
     .await;
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(read.body["follow_ups"], json!([]), "nothing was asked for");
 
     let requested = post(
@@ -192,7 +187,7 @@ async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores
         |visited_on| json!({"visited_on": visited_on}),
     )
     .await;
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(
         read.body["follow_ups"][0]["visited_on"],
         serde_json::Value::Null

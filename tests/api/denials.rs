@@ -7,7 +7,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::groups::{book_intake, day, meeting_group};
+use samhandling_tests::groups::{book_intake, day, group_uri, meeting_group};
 use samhandling_tests::referrals::{field, refer, referral_body, Field};
 use samhandling_tests::webhooks::subscribe;
 use samhandling_tests::{
@@ -312,7 +312,7 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     // LINK Trondheim's group (running itself, so out of the catalogue), a place in it, a
     // referral's intake, a follow-up.
     let group = meeting_group(app, &f, "Sveip").await;
-    moved(app, &format!("/api/v1/groups/{group}"), &f.coordinator, "self_running").await;
+    moved(app, &group_uri(&group), &f.coordinator, "self_running").await;
     let members = get(app, &format!("/api/v1/groups/{group}/members"), &f.coordinator).await;
     ids.insert("membership", members.body["items"][0]["id"].as_str().unwrap().to_owned());
     let referral = refer(app, &f.referrer, &referral_body(&f.centre, "Sveip", true)).await;

@@ -5,7 +5,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_tests::issuer::{hmac_signed, unsigned, LocalIssuer, SigningKey};
-use samhandling_tests::referrals::{field, referral_body};
+use samhandling_tests::referrals::{field, referral_body, referral_uri};
 use samhandling_tests::{
     fetched, get, send, tables_containing, App, Reply, TestApp, PUBLIC_BASE_URL,
 };
@@ -416,7 +416,7 @@ async fn an_oidc_staff_token_acts_for_its_tenants_organisation_and_no_pid_is_kep
         )
     };
     let token = staff(json!(["Samhandling.Koordinator"]));
-    let reply = fetched(&app, &format!("/api/v1/referrals/{referral}"), &token).await;
+    let reply = fetched(&app, &referral_uri(&referral), &token).await;
     reply.assert_hides("the coordinator", &[pid]);
 
     let trail = get(

@@ -2,7 +2,7 @@
 
 use diesel::RunQueryDsl;
 use samhandling_persistence::migrations::{revert_all, revert_last, run_pending};
-use samhandling_tests::referrals::{field, move_referral, refer, referral_body};
+use samhandling_tests::referrals::{field, move_referral, refer, referral_body, referral_uri};
 use samhandling_tests::{fetched, get, TestApp, TestDatabase};
 
 #[derive(diesel::QueryableByName)]
@@ -101,7 +101,7 @@ async fn a_stored_network_meeting_referral_becomes_a_self_help_group_referral() 
         .get_result::<Offer>(&mut conn)
         .unwrap();
     assert_eq!(stored.offer, "self_help_group");
-    let read = fetched(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let read = fetched(&app, &referral_uri(id), &f.coordinator).await;
     assert_eq!(read.body["offer"], "self_help_group");
 }
 
@@ -150,7 +150,7 @@ async fn referrals_from_before_agreements_keep_their_feedback() {
     for id in [&earlier, later["id"].as_str().unwrap()] {
         move_referral(&app, id, &f.coordinator, &["received"]).await;
     }
-    let kept = get(&app, &format!("/api/v1/referrals/{earlier}"), &f.referrer).await;
+    let kept = get(&app, &referral_uri(&earlier), &f.referrer).await;
     assert_eq!(kept.body["feedback"], "detailed");
     assert_eq!(kept.body["status"], "received");
     let later = get(

@@ -4,7 +4,7 @@
 use diesel::RunQueryDsl;
 use samhandling_jobs::retention;
 use samhandling_tests::referrals::{
-    field, move_referral, refer, referral_body, referred, transition,
+    field, move_referral, refer, referral_body, referral_uri, referred, transition,
 };
 use samhandling_tests::{act, fetched, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
@@ -28,7 +28,7 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
     body["person"]["email"] = json!("solveig@example.no");
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap();
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let read = get(&app, &referral_uri(id), &f.coordinator).await;
     assert_eq!(read.body["person"]["family_name"], name);
     move_referral(
         &app,
@@ -62,7 +62,7 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
             "{needle} left behind"
         );
     }
-    let tombstone = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let tombstone = get(&app, &referral_uri(id), &f.coordinator).await;
     assert_eq!(tombstone.body["person"], serde_json::Value::Null);
     assert!(tombstone.body["erased_at"].is_string());
     assert_eq!(tombstone.body["status"], "declined_by_person");
@@ -117,7 +117,7 @@ async fn admins_erase_but_do_not_read() {
     let (t, app, f) = TestApp::started(field).await;
     let id = &referred(&app, &f, "Magnhild", true).await;
     let admin = t.admin_token();
-    get(&app, &format!("/api/v1/referrals/{id}"), &admin)
+    get(&app, &referral_uri(id), &admin)
         .await
         .assert_problem(403);
     fetched(&app, &format!("/api/v1/referrals/{id}/access-log"), &admin).await;
@@ -279,12 +279,7 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     diesel::sql_query("UPDATE referrals SET updated_at = now() - interval '350 days'")
         .execute(&mut t.database.connect())
         .unwrap();
-    let read = get(
-        &app,
-        &format!("/api/v1/referrals/{idle_id}"),
-        &f.coordinator,
-    )
-    .await;
+    let read = get(&app, &referral_uri(&idle_id), &f.coordinator).await;
     let due = read.body["erasure_due_at"].as_str().unwrap().to_owned();
     let soon = chrono::Utc::now() + chrono::TimeDelta::days(20);
     let listed = get(
@@ -348,14 +343,9 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     assert_eq!((swept.expired, swept.erased), (1, 1));
     assert!(tables_containing(&t.database, "Glemt").is_empty());
     assert!(!tables_containing(&t.database, "Husket").is_empty());
-    let seen = get(&app, &format!("/api/v1/referrals/{idle_id}"), &f.referrer).await;
+    let seen = get(&app, &referral_uri(&idle_id), &f.referrer).await;
     assert_eq!(seen.body["coarse_status"], "ended");
-    let tombstone = get(
-        &app,
-        &format!("/api/v1/referrals/{idle_id}"),
-        &f.coordinator,
-    )
-    .await;
+    let tombstone = get(&app, &referral_uri(&idle_id), &f.coordinator).await;
     assert_eq!(tombstone.body["status"], "expired");
     assert_eq!(tombstone.body["erasure_due_at"], serde_json::Value::Null);
     receiver.stop().await;

@@ -2,7 +2,7 @@
 
 use actix_web::test::TestRequest;
 use samhandling_tests::referrals::{
-    field, move_referral, refer, referral_body, referred, transition,
+    field, move_referral, refer, referral_body, referral_uri, referred, transition,
 };
 use samhandling_tests::{act, authorized, fetched, get, post, send, texts, TestApp};
 use serde_json::{json, Value};
@@ -29,7 +29,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         "lists leave the person out"
     );
 
-    let read = fetched(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let read = fetched(&app, &referral_uri(&id), &f.coordinator).await;
     assert_eq!(read.body["person"]["given_name"], "Kari");
     assert_eq!(read.body["person"]["phone"], "+4791234567");
     assert_eq!(
@@ -49,7 +49,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         assert_eq!(moved.status, 200, "{step}: {}", moved.text);
         assert_eq!(moved.body["status"], step);
     }
-    let followed = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let followed = get(&app, &referral_uri(&id), &f.referrer).await;
     assert_eq!(followed.body["status"], "placed");
     assert_eq!(followed.body["coarse_status"], "completed");
     assert_eq!(followed.body["history"].as_array().unwrap().len(), 7);
@@ -77,7 +77,7 @@ async fn another_organisation_finds_nothing() {
     let (_t, app, f) = TestApp::started(field).await;
     let id = &referred(&app, &f, "Per", true).await;
     for token in [&f.other_municipality, &f.other_centre] {
-        get(&app, &format!("/api/v1/referrals/{id}"), token)
+        get(&app, &referral_uri(id), token)
             .await
             .assert_problem(404);
         send(&app, transition(id, token, "withdrawn"))
@@ -103,7 +103,7 @@ async fn another_organisation_finds_nothing() {
     )
     .await
     .assert_problem(404);
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let read = get(&app, &referral_uri(id), &f.coordinator).await;
     assert_eq!(read.body["status"], "submitted", "nothing changed");
 }
 
@@ -114,7 +114,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     let id = without["id"].as_str().unwrap();
     assert_eq!(without["status"], Value::Null);
     move_referral(&app, id, &f.coordinator, &["received", "contacted"]).await;
-    let seen = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let seen = get(&app, &referral_uri(id), &f.referrer).await;
     assert_eq!(seen.body["coarse_status"], "in_progress");
     assert_eq!(seen.body["status"], Value::Null);
     assert!(seen.body.get("history").is_none());
@@ -123,7 +123,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     // With consent, then withdrawn: from then on coarse only.
     let id = &referred(&app, &f, "Anne", true).await;
     move_referral(&app, id, &f.coordinator, &["received"]).await;
-    let before = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let before = get(&app, &referral_uri(id), &f.referrer).await;
     assert_eq!(before.body["status"], "received");
     let withdrawn = act(
         &app,
@@ -139,7 +139,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     )
     .await
     .assert_problem(403);
-    let after = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let after = get(&app, &referral_uri(id), &f.referrer).await;
     assert_eq!(after.body["status"], Value::Null);
     assert_eq!(after.body["coarse_status"], "received");
     assert!(after.body.get("history").is_none());
@@ -380,7 +380,7 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap().to_owned();
     move_referral(&app, &id, &f.coordinator, &["received"]).await;
-    let first = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let first = get(&app, &referral_uri(&id), &f.referrer).await;
     move_referral(
         &app,
         &id,
@@ -415,14 +415,14 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
 
     // Two steps inside "in_progress" moved nothing the referrer holds, except the one coarse
     // change from received to in_progress.
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let read = get(&app, &referral_uri(&id), &f.referrer).await;
     assert_eq!(
         read.body["version"],
         first.body["version"].as_i64().unwrap() + 1
     );
-    let reread = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let reread = get(&app, &referral_uri(&id), &f.referrer).await;
     move_referral(&app, &id, &f.coordinator, &["intake_completed"]).await;
-    let after_step = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let after_step = get(&app, &referral_uri(&id), &f.referrer).await;
     assert_eq!(after_step.header("etag"), reread.header("etag"));
     assert_eq!(after_step.body["version"], reread.body["version"]);
     assert_eq!(after_step.body["updated_at"], reread.body["updated_at"]);
@@ -445,7 +445,7 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
     );
 
     // The centre sees every step in its own counters.
-    let centre = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let centre = get(&app, &referral_uri(&id), &f.coordinator).await;
     assert!(
         centre.body["version"].as_i64().unwrap() > after_step.body["version"].as_i64().unwrap()
     );
@@ -458,19 +458,15 @@ async fn probing_another_organisations_ids_leaves_a_trace() {
     let (t, app, f) = TestApp::started(field).await;
     let id = &referred(&app, &f, "Probe", true).await;
     let unknown = uuid::Uuid::now_v7();
-    get(&app, &format!("/api/v1/referrals/{id}"), &f.other_centre)
+    get(&app, &referral_uri(id), &f.other_centre)
         .await
         .assert_problem(404);
     send(&app, transition(id, &f.other_municipality, "withdrawn"))
         .await
         .assert_problem(404);
-    get(
-        &app,
-        &format!("/api/v1/referrals/{unknown}"),
-        &f.other_centre,
-    )
-    .await
-    .assert_problem(404);
+    get(&app, &referral_uri(unknown), &f.other_centre)
+        .await
+        .assert_problem(404);
     let admin = t.admin_token();
     let denied = get(&app, "/api/v1/audit-events?action=access_denied", &admin).await;
     let events = denied.body["items"].as_array().unwrap();

@@ -18,12 +18,17 @@ pub fn group_body(title: &str, theme: &str) -> Value {
     })
 }
 
+/// The URI of the group `id`.
+pub fn group_uri(id: &str) -> String {
+    format!("/api/v1/groups/{id}")
+}
+
 /// Creates a group as `token` (a centre coordinator) and opens it for members; returns its id.
 pub async fn recruiting_group(app: &impl App, token: &str, body: &Value) -> String {
     let created = post(app, "/api/v1/groups", token, body).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.body["id"].as_str().unwrap_or_default().to_owned();
-    moved(app, &format!("/api/v1/groups/{id}"), token, "recruiting").await;
+    moved(app, &group_uri(&id), token, "recruiting").await;
     id
 }
 
@@ -79,13 +84,8 @@ pub async fn place(app: &impl App, token: &str, group: &str, intake: &str) -> Re
 /// Asks to end the place `membership` in a group for `reason` as `token`; returns the answer,
 /// whatever it is.
 pub async fn depart(app: &impl App, token: &str, membership: &str, reason: &str) -> Reply {
-    post(
-        app,
-        &format!("/api/v1/memberships/{membership}/departure"),
-        token,
-        &json!({"reason": reason}),
-    )
-    .await
+    let uri = format!("/api/v1/memberships/{membership}/departure");
+    post(app, &uri, token, &json!({"reason": reason})).await
 }
 
 /// A person referred to a centre, with an intake completed with a wish for a group: ready to be
@@ -143,13 +143,7 @@ pub async fn meeting_group(app: &impl App, f: &Field, title: &str) -> String {
     let mut body = group_body(title, "relatives");
     body["min_members"] = json!(4);
     let (group, _) = group_with_members(app, f, &body, 4).await;
-    moved(
-        app,
-        &format!("/api/v1/groups/{group}"),
-        &f.coordinator,
-        "starting",
-    )
-    .await;
+    moved(app, &group_uri(&group), &f.coordinator, "starting").await;
     group
 }
 
@@ -157,14 +151,8 @@ pub async fn meeting_group(app: &impl App, f: &Field, title: &str) -> String {
 /// now runs itself; returns its id.
 pub async fn running_itself(app: &impl App, f: &Field, title: &str) -> String {
     let (group, _) = group_with_members(app, f, &group_body(title, "relatives"), 5).await;
-    let resource = format!("/api/v1/groups/{group}");
-    move_through(
-        app,
-        &resource,
-        &f.coordinator,
-        &["starting", "self_running"],
-    )
-    .await;
+    let steps = ["starting", "self_running"];
+    move_through(app, &group_uri(&group), &f.coordinator, &steps).await;
     group
 }
 

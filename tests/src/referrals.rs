@@ -85,6 +85,11 @@ pub async fn referred(app: &impl App, f: &Field, given_name: &str, feedback: boo
         .to_owned()
 }
 
+/// The URI of the referral `id`.
+pub fn referral_uri(id: impl std::fmt::Display) -> String {
+    format!("/api/v1/referrals/{id}")
+}
+
 /// The request that moves referral `id` to `to` as `token`.
 pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
     authorized(
@@ -97,7 +102,7 @@ pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
 /// Moves referral `id` through each status of `steps` in turn as `token`, asserting every move:
 /// how a test brings a referral to the status it is about. Returns the last answer.
 pub async fn move_referral(app: &impl App, id: &str, token: &str, steps: &[&str]) -> Reply {
-    move_through(app, &format!("/api/v1/referrals/{id}"), token, steps).await
+    move_through(app, &referral_uri(id), token, steps).await
 }
 
 /// Refers `given_name` to the field's centre as `referrer` (one of its municipalities'), with
