@@ -79,16 +79,23 @@ async fn move_agreement(
     .await
 }
 
-/// Proposes an agreement giving `feedback` to the municipality and has it accepted; returns
-/// its URI.
-async fn in_force(app: &impl samhandling_tests::App, p: &Parties, feedback: &str) -> String {
-    let proposed = created(
+/// Proposes, as the centre, an agreement giving `feedback` to the municipality; returns the
+/// proposal as created.
+async fn propose(app: &impl samhandling_tests::App, p: &Parties, feedback: &str) -> Reply {
+    let body = proposal(&p.municipality, feedback);
+    created(
         app,
         "/api/v1/collaboration-agreements",
         &p.coordinator,
-        &proposal(&p.municipality, feedback),
+        &body,
     )
-    .await;
+    .await
+}
+
+/// Proposes an agreement giving `feedback` to the municipality and has it accepted; returns
+/// its URI.
+async fn in_force(app: &impl samhandling_tests::App, p: &Parties, feedback: &str) -> String {
+    let proposed = propose(app, p, feedback).await;
     let uri = proposed.header("location").unwrap().to_owned();
     let accepted = move_agreement(app, &uri, &p.referrer, "in_force", None).await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);
@@ -221,13 +228,7 @@ async fn ending_the_agreement_withdraws_queued_deliveries_as_a_consent_withdrawa
 #[actix_web::test]
 async fn an_agreement_is_its_two_parties_business_and_moves_by_party() {
     let (t, app, p) = TestApp::started(parties).await;
-    let proposed = created(
-        &app,
-        "/api/v1/collaboration-agreements",
-        &p.coordinator,
-        &proposal(&p.municipality, "detailed"),
-    )
-    .await;
+    let proposed = propose(&app, &p, "detailed").await;
     assert_eq!(proposed.body["status"], "proposed");
     assert_eq!(proposed.body["allowed_transitions"], json!(["withdrawn"]));
     let uri = proposed.header("location").unwrap().to_owned();
@@ -267,13 +268,7 @@ async fn an_agreement_is_its_two_parties_business_and_moves_by_party() {
     assert_eq!(accepted.body["allowed_transitions"], json!(["ended"]));
 
     // A second agreement with the same partner cannot come into force beside it.
-    let second = created(
-        &app,
-        "/api/v1/collaboration-agreements",
-        &p.coordinator,
-        &proposal(&p.municipality, "coarse"),
-    )
-    .await;
+    let second = propose(&app, &p, "coarse").await;
     let second_uri = second.header("location").unwrap().to_owned();
     let clash = move_agreement(&app, &second_uri, &p.referrer, "in_force", None).await;
     clash.assert_problem(409);

@@ -95,6 +95,11 @@ async fn three_enrolments(app: &impl App, token: &str, course: &str, employer: U
     replies
 }
 
+/// The URI of the course `id`.
+fn course_uri(id: &str) -> String {
+    format!("/api/v1/courses/{id}")
+}
+
 /// The URI of `enrolment` on `course`.
 fn enrolment(course: &str, enrolment: &str) -> String {
     format!("/api/v1/courses/{course}/enrolments/{enrolment}")
@@ -129,7 +134,7 @@ async fn a_full_course_puts_the_third_in_line_and_moves_it_up_when_one_cancels()
         replies[0].body["subject"], "kari.nordmann@levanger.kommune.no",
         "the subject defaults to the lower-cased work e-mail"
     );
-    let read = get(&app, &format!("/api/v1/courses/{id}"), &c.korus).await;
+    let read = get(&app, &course_uri(&id), &c.korus).await;
     assert_eq!(
         (
             read.body["seats_taken"].clone(),
@@ -201,7 +206,7 @@ async fn completing_makes_the_professional_a_facilitator_of_both_organisers_and_
     let (t, app, c) = TestApp::started(centres).await;
     let id = course(&app, &c.korus, &course_body(20, &[c.napha_id])).await;
 
-    let co = get(&app, &format!("/api/v1/courses/{id}"), &c.napha).await;
+    let co = get(&app, &course_uri(&id), &c.napha).await;
     assert_eq!(
         co.status, 200,
         "the co-organiser reaches the course: {}",
@@ -298,10 +303,9 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let kari = replies[0].id();
 
-    let course_uri = format!("/api/v1/courses/{id}");
     let uris = [
-        course_uri.clone(),
-        format!("{course_uri}/enrolments"),
+        course_uri(&id),
+        format!("{}/enrolments", course_uri(&id)),
         enrolment(&id, &kari),
     ];
     assert_not_found(&app, &uris, &[&c.kbt]).await;
@@ -318,7 +322,7 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
     .assert_problem(404);
     let patched = send_if_match(
         &app,
-        TestRequest::patch().uri(&format!("/api/v1/courses/{id}")),
+        TestRequest::patch().uri(&course_uri(&id)),
         &c.kbt,
         Some("\"1\""),
         &json!({"capacity": 100}),
@@ -336,9 +340,7 @@ async fn another_centre_gets_404_on_the_course_its_enrolments_and_their_transiti
     let unchanged = get(&app, &enrolment(&id, &kari), &c.korus).await;
     assert_eq!(unchanged.body["status"], "enrolled");
     assert_eq!(
-        get(&app, &format!("/api/v1/courses/{id}"), &c.korus)
-            .await
-            .body["capacity"],
+        get(&app, &course_uri(&id), &c.korus).await.body["capacity"],
         2
     );
 
@@ -433,7 +435,7 @@ async fn completing_a_waiting_enrolment_is_409_naming_the_allowed_transitions() 
     moved(&app, &enrolment(&id, &siri), &c.korus, "cancelled").await;
     let final_ = try_move(&app, &enrolment(&id, &siri), &c.korus, "cancelled").await;
     assert_eq!(final_.assert_problem(409)["allowed_transitions"], json!([]));
-    let read = get(&app, &format!("/api/v1/courses/{id}"), &c.korus).await;
+    let read = get(&app, &course_uri(&id), &c.korus).await;
     assert_eq!(
         (
             read.body["seats_taken"].clone(),
@@ -449,12 +451,9 @@ async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up(
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let replies = three_enrolments(&app, &c.korus, &id, c.levanger_id).await;
     let patch = |capacity: i32, etag: &str| {
-        authorized(
-            TestRequest::patch().uri(&format!("/api/v1/courses/{id}")),
-            &c.korus,
-        )
-        .insert_header(("If-Match", etag.to_owned()))
-        .set_json(json!({"capacity": capacity}))
+        authorized(TestRequest::patch().uri(&course_uri(&id)), &c.korus)
+            .insert_header(("If-Match", etag.to_owned()))
+            .set_json(json!({"capacity": capacity}))
     };
     let lowered = send(&app, patch(1, "\"1\"")).await;
     let problem = lowered.assert_problem(409);
@@ -480,7 +479,7 @@ async fn capacity_below_the_seats_taken_is_409_and_raising_it_moves_the_line_up(
     send(&app, patch(4, "\"1\"")).await.assert_problem(412);
     let renamed = send_if_match(
         &app,
-        TestRequest::patch().uri(&format!("/api/v1/courses/{id}")),
+        TestRequest::patch().uri(&course_uri(&id)),
         &c.korus,
         Some("\"2\""),
         &json!({"digital": true, "title": "Nettverksmøter, digitalt"}),
@@ -497,18 +496,13 @@ async fn a_change_without_if_match_is_428() {
     let id = course(&app, &c.korus, &course_body(2, &[])).await;
     let unconditional = send(
         &app,
-        authorized(
-            TestRequest::patch().uri(&format!("/api/v1/courses/{id}")),
-            &c.korus,
-        )
-        .set_json(json!({"capacity": 10})),
+        authorized(TestRequest::patch().uri(&course_uri(&id)), &c.korus)
+            .set_json(json!({"capacity": 10})),
     )
     .await;
     unconditional.assert_problem(428);
     assert_eq!(
-        get(&app, &format!("/api/v1/courses/{id}"), &c.korus)
-            .await
-            .body["capacity"],
+        get(&app, &course_uri(&id), &c.korus).await.body["capacity"],
         2
     );
 }
@@ -523,12 +517,7 @@ async fn reads_of_courses_enrolments_and_facilitators_leave_read_events() {
     assert_eq!(t.database.events("read", &id), 0);
     assert_eq!(t.database.events("created", &kari), 1);
 
-    assert_eq!(
-        get(&app, &format!("/api/v1/courses/{id}"), &c.korus)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(get(&app, &course_uri(&id), &c.korus).await.status, 200);
     assert_eq!(t.database.events("read", &id), 1);
     assert_eq!(get(&app, "/api/v1/courses", &c.korus).await.status, 200);
     assert_eq!(t.database.events("read", &id), 2);
