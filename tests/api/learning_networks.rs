@@ -155,6 +155,19 @@ fn attendance_uri(network: &str, gathering: &str, member: &str) -> String {
     format!("/api/v1/learning-networks/{network}/gatherings/{gathering}/attendance/{member}")
 }
 
+/// Records `attendees` at the attendance `uri` as `token`, with `If-Match: etag` when there is
+/// one; returns the answer, whatever it is.
+async fn attend(
+    app: &impl App,
+    uri: &str,
+    token: &str,
+    etag: Option<&str>,
+    attendees: i64,
+) -> samhandling_tests::Reply {
+    let body = json!({ "attendees": attendees });
+    send_if_match(app, TestRequest::put().uri(uri), token, etag, &body).await
+}
+
 #[actix_web::test]
 async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
     let (_t, app, f) = TestApp::started(familienettverket).await;
@@ -169,12 +182,12 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
             .into_iter()
             .zip(counts)
         {
-            let recorded = send_if_match(
+            let recorded = attend(
                 &app,
-                TestRequest::put().uri(&attendance_uri(&network.id, &gathering, member)),
+                &attendance_uri(&network.id, &gathering, member),
                 &f.coordinator,
                 Some(&etag),
-                &json!({"attendees": attendees}),
+                attendees,
             )
             .await;
             assert_eq!(recorded.status, 200, "{}", recorded.text);
@@ -304,45 +317,24 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
     assert_eq!(seen.header("etag"), Some(etag.as_str()));
     assert_eq!(seen.body["user_involvement"], false);
 
-    let malvik_service = &network.members[2];
+    let malviks = attendance_uri(&network.id, &gathering, &network.members[2]);
     let stjordal_service = &network.members[0];
-    let without = send_if_match(
-        &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
-        &f.malvik_contact,
-        None,
-        &json!({"attendees": 4}),
-    )
-    .await;
+    let without = attend(&app, &malviks, &f.malvik_contact, None, 4).await;
     without.assert_problem(428);
-    let recorded = send_if_match(
-        &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
-        &f.malvik_contact,
-        Some(&etag),
-        &json!({"attendees": 4}),
-    )
-    .await;
+    let recorded = attend(&app, &malviks, &f.malvik_contact, Some(&etag), 4).await;
     assert_eq!(recorded.status, 200, "{}", recorded.text);
     assert_eq!(recorded.header("etag"), Some("\"2\""));
     assert_eq!(recorded.body["attendance"][2]["attendees"], 4);
     assert_eq!(recorded.body["attendance"][0]["attendees"], Value::Null);
-    let stale = send_if_match(
-        &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
-        &f.malvik_contact,
-        Some(&etag),
-        &json!({"attendees": 5}),
-    )
-    .await;
+    let stale = attend(&app, &malviks, &f.malvik_contact, Some(&etag), 5).await;
     stale.assert_problem(412);
 
-    let others = send_if_match(
+    let others = attend(
         &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, stjordal_service)),
+        &attendance_uri(&network.id, &gathering, stjordal_service),
         &f.malvik_contact,
         Some("\"2\""),
-        &json!({"attendees": 30}),
+        30,
     )
     .await;
     let problem = others.assert_problem(403);
@@ -350,27 +342,16 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
         .as_str()
         .unwrap()
         .contains("only your own services' attendance"));
-    let stranger = send_if_match(
+    let stranger = attend(
         &app,
-        TestRequest::put().uri(&attendance_uri(
-            &network.id,
-            &gathering,
-            &uuid::Uuid::now_v7().to_string(),
-        )),
+        &attendance_uri(&network.id, &gathering, &uuid::Uuid::now_v7().to_string()),
         &f.malvik_contact,
         Some("\"2\""),
-        &json!({"attendees": 3}),
+        3,
     )
     .await;
     stranger.assert_problem(404);
-    let out_of_range = send_if_match(
-        &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
-        &f.malvik_contact,
-        Some("\"2\""),
-        &json!({"attendees": 1001}),
-    )
-    .await;
+    let out_of_range = attend(&app, &malviks, &f.malvik_contact, Some("\"2\""), 1001).await;
     out_of_range.assert_problem(422);
 
     // Members read; only the coordinator changes the network or its gatherings.
@@ -405,16 +386,12 @@ async fn a_municipality_outside_the_network_and_another_centre_get_404() {
         assert_not_found(&app, &uris, &[outsider]).await;
         let listed = fetched(&app, "/api/v1/learning-networks", outsider).await;
         assert_eq!(listed.body["items"], json!([]));
-        send_if_match(
+        attend(
             &app,
-            TestRequest::put().uri(&attendance_uri(
-                &network.id,
-                &gathering,
-                &network.members[0],
-            )),
+            &attendance_uri(&network.id, &gathering, &network.members[0]),
             outsider,
             Some(&etag),
-            &json!({"attendees": 3}),
+            3,
         )
         .await
         .assert_problem(404);
@@ -682,16 +659,12 @@ async fn reads_and_writes_leave_audit_events() {
             .status,
         200
     );
-    let recorded = send_if_match(
+    let recorded = attend(
         &app,
-        TestRequest::put().uri(&attendance_uri(
-            &network.id,
-            &gathering,
-            &network.members[2],
-        )),
+        &attendance_uri(&network.id, &gathering, &network.members[2]),
         &f.malvik_contact,
         Some(&etag),
-        &json!({"attendees": 6}),
+        6,
     )
     .await;
     assert_eq!(recorded.status, 200, "{}", recorded.text);
@@ -984,16 +957,12 @@ async fn a_planned_gathering_gets_its_evaluation_highlights_and_attendance_once_
     planned.as_object_mut().unwrap().remove("evaluation");
     planned["highlights"] = json!([]);
     let (gathering, etag) = created_gathering(&app, &f, &network.id, &planned).await;
-    let counted = send_if_match(
+    let counted = attend(
         &app,
-        TestRequest::put().uri(&attendance_uri(
-            &network.id,
-            &gathering,
-            &network.members[0],
-        )),
+        &attendance_uri(&network.id, &gathering, &network.members[0]),
         &f.coordinator,
         Some(&etag),
-        &json!({"attendees": 12}),
+        12,
     )
     .await;
     counted.assert_invalid("attendees", "not_yet_held");
