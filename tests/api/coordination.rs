@@ -6,6 +6,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
+use samhandling_tests::dialogue::{meeting_uri, need_uri};
 use samhandling_tests::{
     assert_not_found, created, fetched, get, ids, moved, post, send_if_match, texts, App, Reply,
     TestApp,
@@ -55,16 +56,6 @@ fn field(t: &TestApp) -> Field {
         vestland,
         trondelag,
     }
-}
-
-/// The URI of the collaboration need `id`.
-fn need_uri(id: impl std::fmt::Display) -> String {
-    format!("/api/v1/collaboration-needs/{id}")
-}
-
-/// The URI of the dialogue meeting `id`.
-fn meeting_uri(id: impl std::fmt::Display) -> String {
-    format!("/api/v1/dialogue-meetings/{id}")
 }
 
 /// A held meeting of Trøndelag's governor with Levanger and Verdal, KoRus Midt and Mental Helse

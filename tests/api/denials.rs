@@ -7,6 +7,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
+use samhandling_tests::dialogue::{meeting_uri, need_uri};
 use samhandling_tests::groups::{book_intake, day, group_uri, meeting_group};
 use samhandling_tests::referrals::{field, refer, referral_body, Field};
 use samhandling_tests::webhooks::subscribe;
@@ -102,7 +103,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
     let gathering_path = format!("{network_path}/gatherings/{gathering}");
     let task = w.id("improvement_task");
     let task_path = format!("{network_path}/improvement-tasks/{task}");
-    let meeting_path = format!("/api/v1/dialogue-meetings/{meeting}");
+    let meeting_path = meeting_uri(meeting);
     let group_path = format!("/api/v1/groups/{group}");
     let referral_path = format!("/api/v1/referrals/{referral}");
     let subscription_path = format!("/api/v1/webhook-subscriptions/{subscription}");
@@ -148,7 +149,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         ("municipality_picture", call("/api/v1/municipalities/5038/picture".to_owned(), vestland, None, verdal)),
         ("county_overview", Probe::NotCovered("a county is no organisation's record: another county's governor gets the 404 of a county that does not exist, and neither leaves a trace")),
         // Coordination: Verdal's request to KoRus Midt, probed by KBT's adviser.
-        ("get_need", call(format!("/api/v1/collaboration-needs/{need}"), kbt, None, need)),
+        ("get_need", call(need_uri(need), kbt, None, need)),
         ("move_need", patch(format!("/api/v1/collaboration-needs/{need}/transitions"), kbt, json!({"to": "accepted"}), need)),
         // Agreements: LINK Trondheim's proposal to Verdal, probed by LINK Oslo's coordinator.
         ("get_agreement", call(format!("/api/v1/collaboration-agreements/{agreement}"), other_centre, None, agreement)),
@@ -421,7 +422,7 @@ async fn dialogue_world(
         "focus_areas": ["mental_health"], "programme": ["IS-24/8"],
         "municipalities": [verdal.id], "partners": [korus.id]})).await;
     let meeting = meeting.id();
-    moved(app, &format!("/api/v1/dialogue-meetings/{meeting}"), &governor, "held").await;
+    moved(app, &meeting_uri(&meeting), &governor, "held").await;
     let action = created(app, &format!("/api/v1/dialogue-meetings/{meeting}/actions"), &governor, &json!({
         "owner_organisation_id": verdal.id, "description": "Plan for brukermedvirkning",
         "due_on": "2027-03-01", "follow_up_digital": true})).await;

@@ -6,6 +6,7 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_jobs::overdue_actions;
+use samhandling_tests::dialogue::meeting_uri;
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe_to};
 use samhandling_tests::{
@@ -89,13 +90,7 @@ async fn held_meeting(app: &impl App, d: &Trondelag) -> String {
     .await;
     assert_eq!(created.body["view"], "governor");
     let id = created.body["id"].as_str().unwrap().to_owned();
-    moved(
-        app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.governor,
-        "held",
-    )
-    .await;
+    moved(app, &meeting_uri(&id), &d.governor, "held").await;
     id
 }
 
@@ -139,12 +134,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
         &d.governor,
         &json!({"municipality_id": verdal.id, "role": "unit_leader", "title": "Enhetsleder psykisk helse og rus"}),
     ).await;
-    let governor = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.governor,
-    )
-    .await;
+    let governor = get(&app, &meeting_uri(&id), &d.governor).await;
     assert_eq!(governor.body["attendees"][0]["role"], "unit_leader");
     assert_eq!(governor.body["view"], "governor");
     assert_eq!(governor.body["municipalities"].as_array().unwrap().len(), 4);
@@ -152,12 +142,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
     assert!(governor.text.contains("risk"));
 
     // Verdal's contact sees its own finding only, and no risk assessment at all: in the JSON.
-    let seen = fetched(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.contacts[1],
-    )
-    .await;
+    let seen = fetched(&app, &meeting_uri(&id), &d.contacts[1]).await;
     assert_eq!(seen.body["view"], "municipality");
     let findings = seen.body["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1);
@@ -174,7 +159,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
         ],
     );
 
-    let partner = get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &d.partner).await;
+    let partner = get(&app, &meeting_uri(&id), &d.partner).await;
     assert_eq!(partner.body["view"], "partner");
     // The partner sees the shared finding's challenges, never a risk or a strength, and not
     // the withheld finding at all.
@@ -195,7 +180,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
 
     let outsider = t.municipality("Frøya kommune", "5014");
     let frøya = t.token(outsider.id, &[Role::MunicipalContact]);
-    get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &frøya)
+    get(&app, &meeting_uri(&id), &frøya)
         .await
         .assert_problem(404);
     let listed = get(&app, "/api/v1/dialogue-meetings", &frøya).await;
@@ -563,7 +548,7 @@ async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first
     assert_eq!(first.status, 201, "{}", first.text);
     assert_eq!(
         first.header("location"),
-        Some(format!("/api/v1/dialogue-meetings/{id}").as_str()),
+        Some(meeting_uri(&id).as_str()),
         "the meeting that shows the evaluation"
     );
     let again = send(&app, submit(body)).await;
@@ -578,12 +563,7 @@ async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first
             .count("SELECT count(*) AS count FROM dialogue_evaluations"),
         1
     );
-    let shown = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.contacts[1],
-    )
-    .await;
+    let shown = get(&app, &meeting_uri(&id), &d.contacts[1]).await;
     assert_eq!(shown.body["evaluations"][0]["id"], first.body["id"]);
     assert_eq!(t.database.events("updated", &id), 1, "audited once");
 }
@@ -664,7 +644,7 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
     )
     .await
     .id();
-    let resource = format!("/api/v1/dialogue-meetings/{meeting}");
+    let resource = meeting_uri(&meeting);
     moved(&app, &resource, &d.governor, "held").await;
     let levanger = d.municipalities[0].id;
     let action = created(
@@ -675,7 +655,7 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
     )
     .await
     .id();
-    let read = format!("/api/v1/dialogue-meetings/{meeting}");
+    let read = meeting_uri(&meeting);
     let timeline = "/api/v1/municipalities/5037/dialogue";
     let moved = format!("/api/v1/follow-up-actions/{action}/transitions");
 
@@ -724,19 +704,8 @@ async fn a_meeting_is_marked_held_on_its_day_not_before() {
     body["held_on"] = json!("2031-10-14");
     let planned = created(&app, "/api/v1/dialogue-meetings", &d.governor, &body).await;
     let id = planned.body["id"].as_str().unwrap();
-    let early = try_move(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.governor,
-        "held",
-    )
-    .await;
+    let early = try_move(&app, &meeting_uri(id), &d.governor, "held").await;
     early.assert_invalid("to", "not_yet_held");
-    let read = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.governor,
-    )
-    .await;
+    let read = get(&app, &meeting_uri(id), &d.governor).await;
     assert_eq!(read.body["status"], "planned");
 }

@@ -93,12 +93,17 @@ fn patch(uri: &str, token: &str, body: &Value) -> TestRequest {
     authorized(TestRequest::patch().uri(uri), token).set_json(body)
 }
 
+/// The URI of the network-meeting log `id`.
+fn log_uri(id: impl std::fmt::Display) -> String {
+    format!("/api/v1/network-meetings/{id}")
+}
+
 #[actix_web::test]
 async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() {
     let (t, app, d) = TestApp::started(innherred).await;
     let karis = logged(&app, &d.kari, &log_body("5037")).await;
     let olas = logged(&app, &d.ola, &log_body("5038")).await;
-    let uri = format!("/api/v1/network-meetings/{karis}");
+    let uri = log_uri(&karis);
 
     let own = fetched(&app, &uri, &d.kari).await;
     assert_eq!(own.body["view"], "facilitator");
@@ -204,7 +209,7 @@ async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logg
     let changed = send(
         &app,
         patch(
-            &format!("/api/v1/network-meetings/{id}"),
+            &log_uri(&id),
             &d.kari,
             &json!({"main_person": {"age_group": "18_29", "chose_participants": false}}),
         )
@@ -233,12 +238,8 @@ async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
     for field in ["resources_identified", "series_id"] {
         let changed = send(
             &app,
-            patch(
-                &format!("/api/v1/network-meetings/{id}"),
-                &d.kari,
-                &json!({ field: NATIONAL_ID }),
-            )
-            .insert_header(("If-Match", "\"1\"")),
+            patch(&log_uri(&id), &d.kari, &json!({ field: NATIONAL_ID }))
+                .insert_header(("If-Match", "\"1\"")),
         )
         .await;
         changed.assert_problem(422);
@@ -312,7 +313,7 @@ async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
 
     // A change is held to the same rules, and leaves the log as it was.
     let id = logged(&app, &d.kari, &log_body("5037")).await;
-    let uri = format!("/api/v1/network-meetings/{id}");
+    let uri = log_uri(&id);
     let moved = patch(&uri, &d.kari, &json!({"held_on": "2031-01-07"}))
         .insert_header(("If-Match", "\"1\""))
         .send_request(&app)
@@ -350,7 +351,7 @@ async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
 async fn a_change_needs_the_current_version() {
     let (t, app, d) = TestApp::started(innherred).await;
     let id = logged(&app, &d.kari, &log_body("5037")).await;
-    let uri = format!("/api/v1/network-meetings/{id}");
+    let uri = log_uri(&id);
     let edit =
         json!({"next_steps": "Hovedpersonen har fått time hos boligkontoret.", "series_id": null});
 
@@ -504,7 +505,7 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     assert_eq!(nord.body["items"][0]["network_meeting_id"], olas.as_str());
 
     // Kari sees on her log that her request was answered.
-    let own = get(&app, &format!("/api/v1/network-meetings/{karis}"), &d.kari).await;
+    let own = get(&app, &log_uri(&karis), &d.kari).await;
     assert_eq!(
         own.body["supervision"]["answered_on"], "2026-12-01",
         "{}",

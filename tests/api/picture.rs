@@ -4,6 +4,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
+use samhandling_tests::dialogue::meeting_uri;
 use samhandling_tests::referrals::{refer, referral_body};
 use samhandling_tests::{
     authorized, created, fetched, get, moved, send, send_if_match, texts, App, TestApp,
@@ -186,13 +187,7 @@ async fn the_governor_sees_risk_and_its_trend_and_both_readers_see_pending_needs
         )
         .await
         .id();
-        moved(
-            &app,
-            &format!("/api/v1/dialogue-meetings/{meeting}"),
-            &f.governor,
-            "held",
-        )
-        .await;
+        moved(&app, &meeting_uri(&meeting), &f.governor, "held").await;
         created(&app, &format!("/api/v1/dialogue-meetings/{meeting}/findings"), &f.governor, &json!({
             "municipality_id": f.verdal.id, "challenges": "Bemanning",
             "collaboration_needs": [{"partner_organisation_id": f.korus.id, "description": format!("Veiledning {held_on}")}],

@@ -12,7 +12,9 @@ use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{
     field, move_referral, received, refer, referral_body, referred, transition,
 };
-use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe, subscribe_to};
+use samhandling_tests::webhooks::{
+    deliver, deliverer, immediate_retries, subscribe, subscribe_to, subscription_uri,
+};
 use samhandling_tests::{act, assert_not_found, authorized, created, get, ids, send, App, TestApp};
 use serde_json::json;
 use std::time::Duration;
@@ -209,31 +211,23 @@ async fn private_and_plain_http_targets_are_refused_by_default() {
     let ok = subscribe(&app, &f.referrer, "https://fagsystem.example.no/hook").await;
     assert_eq!(ok.status, 201);
     let id = ok.body["id"].as_str().unwrap();
-    assert!(get(
-        &app,
-        &format!("/api/v1/webhook-subscriptions/{id}"),
-        &f.referrer
-    )
-    .await
-    .body
-    .get("secret")
-    .is_none());
+    assert!(get(&app, &subscription_uri(id), &f.referrer)
+        .await
+        .body
+        .get("secret")
+        .is_none());
     let deleted = send(
         &app,
         authorized(
-            TestRequest::delete().uri(&format!("/api/v1/webhook-subscriptions/{id}")),
+            TestRequest::delete().uri(&subscription_uri(id)),
             &f.referrer,
         ),
     )
     .await;
     assert_eq!(deleted.status, 204);
-    get(
-        &app,
-        &format!("/api/v1/webhook-subscriptions/{id}"),
-        &f.referrer,
-    )
-    .await
-    .assert_problem(404);
+    get(&app, &subscription_uri(id), &f.referrer)
+        .await
+        .assert_problem(404);
 }
 
 /// A receiver that takes its time holds up its own delivery and nothing that needs the
@@ -537,12 +531,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
         "one attempt for the broken subscription, one for the healthy one"
     );
     assert_eq!(healthy.received().len(), 1);
-    let paused = get(
-        &app,
-        &format!("/api/v1/webhook-subscriptions/{subscription}"),
-        &f.referrer,
-    )
-    .await;
+    let paused = get(&app, &subscription_uri(&subscription), &f.referrer).await;
     assert_eq!(paused.body["health"]["state"], "paused", "{}", paused.text);
     assert_eq!(paused.body["health"]["consecutive_failures"], 1);
     assert_eq!(paused.body["health"]["last_outcome"], "http_5xx");
@@ -569,12 +558,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
             .unwrap();
     }
     assert_eq!(deliver(&giving_up).await, 1);
-    let failing = get(
-        &app,
-        &format!("/api/v1/webhook-subscriptions/{subscription}"),
-        &f.referrer,
-    )
-    .await;
+    let failing = get(&app, &subscription_uri(&subscription), &f.referrer).await;
     assert_eq!(
         failing.body["health"]["state"], "failing",
         "{}",
@@ -798,7 +782,7 @@ async fn an_event_type_is_for_its_audience_and_a_subscription_for_the_roles_that
         ids(&listed(&referrer).await.body),
         std::slice::from_ref(&referrals)
     );
-    let theirs = format!("/api/v1/webhook-subscriptions/{referrals}");
+    let theirs = subscription_uri(&referrals);
     let uris = [theirs.clone(), format!("{theirs}/deliveries")];
     assert_not_found(&app, &uris, &[&contact]).await;
     let deleted = send(

@@ -5,6 +5,7 @@
 #![allow(clippy::missing_panics_doc)]
 
 pub mod database;
+pub mod dialogue;
 pub mod disclosure;
 pub mod groups;
 pub mod issuer;
