@@ -12,6 +12,14 @@ fn choose(organisation: uuid::Uuid, role: &str) -> TestRequest {
     ])
 }
 
+/// An application that serves the demo page, as it does on a loopback address in development.
+fn with_demo_page() -> TestApp {
+    TestApp::with_policies(Policies {
+        development: Development::OnLoopback,
+        ..Policies::default()
+    })
+}
+
 /// The token in the page, between the textarea's tags.
 fn token_in(page: &str) -> Option<&str> {
     let start = page.find("<textarea id=\"token\" readonly>")? + 30;
@@ -21,11 +29,7 @@ fn token_in(page: &str) -> Option<&str> {
 
 #[actix_web::test]
 async fn a_tester_picks_an_organisation_and_role_and_the_token_acts_for_them() {
-    let t = TestApp::with_policies(Policies {
-        development: Development::OnLoopback,
-        ..Policies::default()
-    });
-    let (_t, app, stjordal) = t
+    let (_t, app, stjordal) = with_demo_page()
         .serve(|t| t.municipality("Stjørdal <kommune>", "5035"))
         .await;
 
@@ -57,11 +61,7 @@ async fn a_tester_picks_an_organisation_and_role_and_the_token_acts_for_them() {
 
 #[actix_web::test]
 async fn a_role_the_organisations_kind_cannot_hold_gets_no_token() {
-    let t = TestApp::with_policies(Policies {
-        development: Development::OnLoopback,
-        ..Policies::default()
-    });
-    let (_t, app, centre) = t
+    let (_t, app, centre) = with_demo_page()
         .serve(|t| t.organisation(OrganisationKind::SelfHelpCentre, "LINK Trondheim", None))
         .await;
     for (role, expected) in [

@@ -296,13 +296,17 @@ async fn presence_names_only_the_invited_and_a_follow_up_only_the_pairs_agreemen
     // LINK Bergen's own agreement with NAV Årstad, and LINK Oslo's with NAV Årstad.
     let ours = agreement(&app, &p.coordinator, &p.nav).await;
     let theirs = agreement(&app, &p.stranger, &p.nav).await;
+    // NAV Årstad present, followed up with `outcome` `days` from today naming `agreement`.
+    let agreed = |outcome: &str, days: i64, agreement: &str| {
+        json!({"present": true,
+        "follow_up": {"outcome": outcome, "on": day(days), "agreement_id": agreement}})
+    };
     let foreign = record(
         &app,
         &p,
         &uri,
         &p.nav,
-        &json!({"present": true,
-        "follow_up": {"outcome": "agreement_made", "on": day(0), "agreement_id": theirs}}),
+        &agreed("agreement_made", 0, &theirs),
     )
     .await;
     let problem = foreign.assert_problem(422);
@@ -311,28 +315,12 @@ async fn presence_names_only_the_invited_and_a_follow_up_only_the_pairs_agreemen
         vec!["follow_up.agreement_id"]
     );
     // Nor before the meeting, nor an agreement with another outcome.
-    let muddled = record(
-        &app,
-        &p,
-        &uri,
-        &p.nav,
-        &json!({"present": true,
-        "follow_up": {"outcome": "not_now", "on": day(-1), "agreement_id": ours}}),
-    )
-    .await;
+    let muddled = record(&app, &p, &uri, &p.nav, &agreed("not_now", -1, &ours)).await;
     let problem = muddled.assert_problem(422);
     let mut fields = texts(&problem["errors"], "field");
     fields.sort_unstable();
     assert_eq!(fields, vec!["follow_up.agreement_id", "follow_up.on"]);
-    let made = record(
-        &app,
-        &p,
-        &uri,
-        &p.nav,
-        &json!({"present": true,
-        "follow_up": {"outcome": "agreement_made", "on": day(0), "agreement_id": ours}}),
-    )
-    .await;
+    let made = record(&app, &p, &uri, &p.nav, &agreed("agreement_made", 0, &ours)).await;
     assert_eq!(made.status, 200, "{}", made.text);
     // An organisation not invited has no invitation to record.
     record(&app, &p, &uri, &stranger_org, &json!({"present": true}))

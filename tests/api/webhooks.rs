@@ -10,7 +10,7 @@ use samhandling_persistence::webhooks::LISTENER_APPLICATION_NAME;
 use samhandling_tests::metrics::scrape;
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::referrals::{
-    field, move_referral, received, refer, referral_body, referred, transition,
+    field, move_referral, received, refer, referral_body, referred, transition, Field,
 };
 use samhandling_tests::webhooks::{
     deliver, deliverer, immediate_retries, subscribe, subscribe_to, subscription_uri,
@@ -907,6 +907,35 @@ fn listening(t: &TestApp) -> i64 {
     )
 }
 
+/// Waits until the worker in `t` listens, and then past its first look at the outbox: from then
+/// on it sleeps for its poll interval.
+async fn listening_and_asleep(t: &TestApp) {
+    assert!(eventually(Duration::from_secs(5), || listening(t) == 1).await);
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// Moves referral `id` to `step` as `f`'s coordinator and asserts that `receiver` holds
+/// `deliveries` within two seconds: the worker woke for the change, it did not wait for its poll.
+async fn wakes_the_worker(
+    app: &impl App,
+    f: &Field,
+    id: &str,
+    step: &str,
+    receiver: &Receiver,
+    deliveries: usize,
+    why: &str,
+) {
+    let moved_at = std::time::Instant::now();
+    move_referral(app, id, &f.coordinator, &[step]).await;
+    assert!(
+        eventually(Duration::from_secs(2), || receiver.received().len()
+            == deliveries)
+        .await,
+        "{why}"
+    );
+    assert!(moved_at.elapsed() < Duration::from_secs(2));
+}
+
 /// A change wakes the worker on commit: with a poll interval far longer than the test, the
 /// receiver still hears of each move within a couple of seconds, also after the listening
 /// connection was cut (as a PostgreSQL restart cuts it) and opened again.
@@ -926,32 +955,18 @@ async fn a_status_change_wakes_the_worker_without_waiting_for_its_poll() {
     )
     .listening_on(&t.database.url);
     let running = actix_web::rt::spawn(deliverer.run());
-    assert!(eventually(Duration::from_secs(5), || listening(&t) == 1).await);
-    // Past the worker's first look at the outbox: it now sleeps for its poll interval.
-    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
-
-    let moved_at = std::time::Instant::now();
-    move_referral(&app, &id, &f.coordinator, &["received"]).await;
-    assert!(
-        eventually(Duration::from_secs(2), || receiver.received().len() == 1).await,
-        "the worker waited for its poll"
-    );
-    assert!(moved_at.elapsed() < Duration::from_secs(2));
+    listening_and_asleep(&t).await;
+    let waited = "the worker waited for its poll";
+    wakes_the_worker(&app, &f, &id, "received", &receiver, 1, waited).await;
 
     t.database.count_with(
         LISTENER_APPLICATION_NAME,
         "SELECT count(pg_terminate_backend(pid)) AS count FROM pg_stat_activity \
          WHERE datname = current_database() AND application_name = $1",
     );
-    assert!(eventually(Duration::from_secs(5), || listening(&t) == 1).await);
-    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
-    let moved_at = std::time::Instant::now();
-    move_referral(&app, &id, &f.coordinator, &["contacted"]).await;
-    assert!(
-        eventually(Duration::from_secs(2), || receiver.received().len() == 2).await,
-        "the listener did not come back"
-    );
-    assert!(moved_at.elapsed() < Duration::from_secs(2));
+    listening_and_asleep(&t).await;
+    let lost = "the listener did not come back";
+    wakes_the_worker(&app, &f, &id, "contacted", &receiver, 2, lost).await;
     assert_eq!(
         receiver.received()[1].json()["data"]["referral"]["status"],
         "contacted"
