@@ -7,9 +7,11 @@ use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_persistence::in_transaction;
 use samhandling_tests::groups::day;
-use samhandling_tests::referrals::{refer, referral_body, transition};
+use samhandling_tests::referrals::{move_referral, refer, referral_body, referral_uri};
 use samhandling_tests::webhooks::subscribe;
-use samhandling_tests::{created, get, ids, post, send, send_if_match, texts, Reply, TestApp};
+use samhandling_tests::{
+    created, fetched, get, ids, post, send, send_if_match, texts, Reply, TestApp,
+};
 use samhandling_usecases::{agreements, Context, FixedClock};
 use serde_json::{json, Value};
 
@@ -62,8 +64,7 @@ async fn move_agreement(
     to: &str,
     reason: Option<&str>,
 ) -> Reply {
-    let read = get(app, uri, token).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(app, uri, token).await;
     let mut body = json!({"to": to});
     if let Some(reason) = reason {
         body["reason"] = json!(reason);
@@ -78,16 +79,23 @@ async fn move_agreement(
     .await
 }
 
-/// Proposes an agreement giving `feedback` to the municipality and has it accepted; returns
-/// its URI.
-async fn in_force(app: &impl samhandling_tests::App, p: &Parties, feedback: &str) -> String {
-    let proposed = created(
+/// Proposes, as the centre, an agreement giving `feedback` to the municipality; returns the
+/// proposal as created.
+async fn propose(app: &impl samhandling_tests::App, p: &Parties, feedback: &str) -> Reply {
+    let body = proposal(&p.municipality, feedback);
+    created(
         app,
         "/api/v1/collaboration-agreements",
         &p.coordinator,
-        &proposal(&p.municipality, feedback),
+        &body,
     )
-    .await;
+    .await
+}
+
+/// Proposes an agreement giving `feedback` to the municipality and has it accepted; returns
+/// its URI.
+async fn in_force(app: &impl samhandling_tests::App, p: &Parties, feedback: &str) -> String {
+    let proposed = propose(app, p, feedback).await;
     let uri = proposed.header("location").unwrap().to_owned();
     let accepted = move_agreement(app, &uri, &p.referrer, "in_force", None).await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);
@@ -108,10 +116,7 @@ async fn referred_and_contacted(
         .as_str()
         .unwrap()
         .to_owned();
-    for step in ["received", "contacted"] {
-        let moved = send(app, transition(&id, &p.coordinator, step)).await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
-    }
+    move_referral(app, &id, &p.coordinator, &["received", "contacted"]).await;
     id
 }
 
@@ -127,12 +132,15 @@ async fn without_an_agreement_a_referrer_gets_the_receipt_and_nothing_more() {
     assert_eq!(receipt["status"], Value::Null);
     assert_eq!(receipt["allowed_transitions"], json!([]));
     let id = receipt["id"].as_str().unwrap();
-    for step in ["received", "contacted", "intake_scheduled"] {
-        send(&app, transition(id, &p.coordinator, step)).await;
-    }
+    move_referral(
+        &app,
+        id,
+        &p.coordinator,
+        &["received", "contacted", "intake_scheduled"],
+    )
+    .await;
 
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(&app, &referral_uri(id), &p.referrer).await;
     assert_eq!(read.body["coarse_status"], Value::Null);
     assert_eq!(read.body["status"], Value::Null);
     assert!(read.body.get("history").is_none());
@@ -157,7 +165,7 @@ async fn the_agreement_and_the_persons_consent_together_decide_the_feedback() {
     // A coarse agreement gives the coarse status only, consent or not.
     let coarse = in_force(&app, &p, "coarse").await;
     let id = referred_and_contacted(&app, &p, "Kari", true).await;
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(read.body["feedback"], "coarse");
     assert_eq!(read.body["coarse_status"], "in_progress");
     assert_eq!(read.body["status"], Value::Null);
@@ -168,16 +176,16 @@ async fn the_agreement_and_the_persons_consent_together_decide_the_feedback() {
     assert_eq!(ended.status, 200, "{}", ended.text);
     in_force(&app, &p, "detailed").await;
     let with = referred_and_contacted(&app, &p, "Ola", true).await;
-    let read = get(&app, &format!("/api/v1/referrals/{with}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&with), &p.referrer).await;
     assert_eq!(read.body["feedback"], "detailed");
     assert_eq!(read.body["status"], "contacted");
     assert_eq!(read.body["history"].as_array().map(Vec::len), Some(3));
     let without = referred_and_contacted(&app, &p, "Per", false).await;
-    let read = get(&app, &format!("/api/v1/referrals/{without}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&without), &p.referrer).await;
     assert_eq!(read.body["coarse_status"], "in_progress");
     assert_eq!(read.body["status"], Value::Null);
     // The new agreement reaches the earlier referral too.
-    let earlier = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let earlier = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(earlier.body["status"], "contacted");
 }
 
@@ -194,14 +202,14 @@ async fn ending_the_agreement_withdraws_queued_deliveries_as_a_consent_withdrawa
     // received (a detailed step only) and contacted (a coarse change), nothing delivered yet.
     assert_eq!(t.database.count(queued), 2);
     assert_eq!(t.database.count(detailed), 2);
-    let before = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let before = get(&app, &referral_uri(&id), &p.referrer).await;
 
     let ended = move_agreement(&app, &agreement, &p.referrer, "ended", Some("Avsluttet")).await;
     assert_eq!(ended.status, 200, "{}", ended.text);
     assert_eq!(ended.body["feedback_today"], "none");
     assert_eq!(t.database.count(queued), 0);
     assert_eq!(t.database.count(detailed), 0);
-    let after = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let after = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(after.body["feedback"], "none");
     assert_eq!(after.body["coarse_status"], Value::Null);
     assert_eq!(after.body["status"], Value::Null);
@@ -211,30 +219,23 @@ async fn ending_the_agreement_withdraws_queued_deliveries_as_a_consent_withdrawa
         before.body["version"].as_i64().map(|v| v + 1)
     );
     // And the centre's next steps reach neither the view nor the outbox.
-    send(&app, transition(&id, &p.coordinator, "intake_scheduled")).await;
+    move_referral(&app, &id, &p.coordinator, &["intake_scheduled"]).await;
     assert_eq!(t.database.count(queued), 0);
-    let later = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let later = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(later.body["version"], after.body["version"]);
 }
 
 #[actix_web::test]
 async fn an_agreement_is_its_two_parties_business_and_moves_by_party() {
     let (t, app, p) = TestApp::started(parties).await;
-    let proposed = created(
-        &app,
-        "/api/v1/collaboration-agreements",
-        &p.coordinator,
-        &proposal(&p.municipality, "detailed"),
-    )
-    .await;
+    let proposed = propose(&app, &p, "detailed").await;
     assert_eq!(proposed.body["status"], "proposed");
     assert_eq!(proposed.body["allowed_transitions"], json!(["withdrawn"]));
     let uri = proposed.header("location").unwrap().to_owned();
     let id = proposed.id();
 
     // The partner sees it and may answer it; anyone else gets 404, and a trace is left.
-    let seen = get(&app, &uri, &p.referrer).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &uri, &p.referrer).await;
     assert_eq!(
         seen.body["allowed_transitions"],
         json!(["in_force", "declined"])
@@ -267,13 +268,7 @@ async fn an_agreement_is_its_two_parties_business_and_moves_by_party() {
     assert_eq!(accepted.body["allowed_transitions"], json!(["ended"]));
 
     // A second agreement with the same partner cannot come into force beside it.
-    let second = created(
-        &app,
-        "/api/v1/collaboration-agreements",
-        &p.coordinator,
-        &proposal(&p.municipality, "coarse"),
-    )
-    .await;
+    let second = propose(&app, &p, "coarse").await;
     let second_uri = second.header("location").unwrap().to_owned();
     let clash = move_agreement(&app, &second_uri, &p.referrer, "in_force", None).await;
     clash.assert_problem(409);
@@ -347,7 +342,7 @@ async fn the_feedback_ends_on_the_day_after_the_period_runs_out() {
     let accepted = move_agreement(&app, &uri, &p.referrer, "in_force", None).await;
     assert_eq!(accepted.status, 200, "{}", accepted.text);
     let id = referred_and_contacted(&app, &p, "Kari", true).await;
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(read.body["status"], "contacted");
 
     let sweep = |at: chrono::DateTime<chrono::Utc>| {
@@ -368,7 +363,7 @@ async fn the_feedback_ends_on_the_day_after_the_period_runs_out() {
     let tomorrow = chrono::Utc::now() + chrono::TimeDelta::days(1);
     assert_eq!(sweep(tomorrow), 1);
     assert_eq!(sweep(tomorrow), 0, "a second sweep finds nothing left");
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &p.referrer).await;
+    let read = get(&app, &referral_uri(&id), &p.referrer).await;
     assert_eq!(read.body["feedback"], "none");
     assert_eq!(read.body["coarse_status"], Value::Null);
 }

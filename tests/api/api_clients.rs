@@ -6,7 +6,7 @@ use base64::Engine;
 use diesel::RunQueryDsl;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{act, authorized, get, post, send, TestApp};
+use samhandling_tests::{act, authorized, fetched, get, post, register_client, send, TestApp};
 use serde_json::json;
 
 fn token_request(form: &str) -> TestRequest {
@@ -34,21 +34,15 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     let admin = t.admin_token();
     let municipality = t.municipality("Stjørdal kommune", "5035");
 
-    let registered = post(
+    let registered = register_client(
         &app,
-        "/api/v1/api-clients",
         &admin,
-        &json!({
-            "organisation_id": municipality.id, "name": "Stjørdal fagsystem", "roles": ["referrer"]
-        }),
+        municipality.id,
+        "Stjørdal fagsystem",
+        &[Role::Referrer],
     )
     .await;
-    assert_eq!(registered.status, 201, "{}", registered.text);
-    let client_id = registered.body["id"].as_str().unwrap().to_owned();
-    let secret = registered.body["client_secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (client_id, secret) = (registered.id(), registered.client_secret());
     assert!(secret.len() >= 40);
 
     // Stored only as an Argon2 hash; never shown again.
@@ -57,8 +51,7 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
         .unwrap();
     assert!(stored.secret_hash.starts_with("$argon2id$"));
     assert!(!stored.secret_hash.contains(&secret));
-    let read = get(&app, &format!("/api/v1/api-clients/{client_id}"), &admin).await;
-    assert_eq!(read.status, 200);
+    let read = fetched(&app, &format!("/api/v1/api-clients/{client_id}"), &admin).await;
     assert!(read.body.get("client_secret").is_none());
 
     // The grant, with credentials in the form.
@@ -82,8 +75,7 @@ async fn a_registered_client_obtains_tokens_until_revoked() {
     let caller = t.tokens.verify(&access_token).unwrap();
     assert_eq!(caller.organisation_id.uuid(), municipality.id);
     assert_eq!(caller.roles, vec![Role::Referrer]);
-    let listed = get(&app, "/api/v1/organisations", &access_token).await;
-    assert_eq!(listed.status, 200);
+    fetched(&app, "/api/v1/organisations", &access_token).await;
     let forbidden = get(&app, "/api/v1/api-clients", &access_token).await;
     forbidden.assert_problem(403);
 
@@ -208,11 +200,9 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
     let body = unknown_org.assert_problem(404);
     assert!(body["detail"].as_str().unwrap().contains("organisation_id"));
 
-    let registered = post(&app, "/api/v1/api-clients", &admin, &json!({
-            "organisation_id": centre.id, "name": "LINK intake", "roles": ["centre_coordinator", "facilitator"]
-        }))
-    .await;
-    let client_id = registered.body["id"].as_str().unwrap();
+    let roles = [Role::CentreCoordinator, Role::Facilitator];
+    let registered = register_client(&app, &admin, centre.id, "LINK intake", &roles).await;
+    let (client_id, secret) = (registered.id(), registered.client_secret());
     let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
     act(
         &app,
@@ -220,7 +210,6 @@ async fn scopes_narrow_a_token_and_clients_never_hold_admin() {
         &coordinator,
     )
     .await;
-    let secret = registered.body["client_secret"].as_str().unwrap();
     let form = |scope: &str| {
         format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}&scope={scope}")
     };
@@ -247,22 +236,10 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
     let other_centre = t.organisation(OrganisationKind::SelfHelpCentre, "LINK Oslo", None);
     let coordinator = t.token(centre.id, &[Role::CentreCoordinator]);
     let stranger = t.token(other_centre.id, &[Role::CentreCoordinator]);
-    let registered = post(
-        &app,
-        "/api/v1/api-clients",
-        &admin,
-        &json!({
-            "organisation_id": centre.id, "name": "Intake system", "roles": ["centre_coordinator"]
-        }),
-    )
-    .await;
-    assert_eq!(registered.status, 201, "{}", registered.text);
+    let roles = [Role::CentreCoordinator];
+    let registered = register_client(&app, &admin, centre.id, "Intake system", &roles).await;
     assert_eq!(registered.body["approval"], "pending");
-    let id = registered.body["id"].as_str().unwrap().to_owned();
-    let secret = registered.body["client_secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (id, secret) = (registered.id(), registered.client_secret());
     let grant = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
 
     let pending = send(&app, token_request(&grant)).await;
@@ -299,13 +276,12 @@ async fn a_client_that_reads_personal_data_acts_only_once_its_organisation_appro
 
     // A referrer's client reads no personal data: registration is enough.
     let municipality = t.municipality("Stjørdal kommune", "5035");
-    let referrer_client = post(
+    let referrer_client = register_client(
         &app,
-        "/api/v1/api-clients",
         &admin,
-        &json!({
-            "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
-        }),
+        municipality.id,
+        "Fagsystem",
+        &[Role::Referrer],
     )
     .await;
     assert_eq!(referrer_client.body["approval"], "not_needed");

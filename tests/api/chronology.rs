@@ -4,12 +4,29 @@
 //! naming the field, and stores nothing.
 
 use samhandling_tests::groups::{
-    book_intake, candidate, complete_for_group, day, group_body, meeting_group, place,
+    book_intake, candidate, complete_for_group, day, group_body, group_uri, meeting_group, place,
     recruiting_group,
 };
-use samhandling_tests::referrals::{field, referred};
-use samhandling_tests::{get, post, TestApp};
-use serde_json::json;
+use samhandling_tests::referrals::{field, referral_uri, referred};
+use samhandling_tests::{get, post, App, TestApp};
+use serde_json::{json, Value};
+
+/// POSTs to `uri` as `token` the body `body` makes of each date of `cases`, and asserts that
+/// each is refused with 422 naming `field` with the case's code: one rule, tried at its edges.
+async fn refuses_dates(
+    app: &impl App,
+    token: &str,
+    uri: &str,
+    field: &str,
+    cases: &[(String, &str)],
+    body: impl Fn(&str) -> Value,
+) {
+    for (date, code) in cases {
+        let refused = post(app, uri, token, &body(date)).await;
+        assert_eq!(refused.status, 422, "{date}: {}", refused.text);
+        refused.assert_invalid(field, code);
+    }
+}
 
 #[actix_web::test]
 async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stores_nothing() {
@@ -18,21 +35,19 @@ async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stor
     let intake = book_intake(&app, &f.coordinator, referral_id).await;
     let completion = format!("/api/v1/intakes/{intake}/completion");
 
-    for (held_at, code) in [
-        ("1990-01-01T10:00:00Z", "before_start"),
-        ("2031-01-01T10:00:00Z", "in_the_future"),
-    ] {
-        let refused = post(
-            &app,
-            &completion,
-            &f.coordinator,
-            &json!({"held_at": held_at, "outcome": "declined"}),
-        )
-        .await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(problem["errors"][0]["field"], "held_at", "{held_at}");
-        assert_eq!(problem["errors"][0]["code"], code, "{held_at}");
-    }
+    let cases = [
+        ("1990-01-01T10:00:00Z".to_owned(), "before_start"),
+        ("2031-01-01T10:00:00Z".to_owned(), "in_the_future"),
+    ];
+    refuses_dates(
+        &app,
+        &f.coordinator,
+        &completion,
+        "held_at",
+        &cases,
+        |held_at| json!({"held_at": held_at, "outcome": "declined"}),
+    )
+    .await;
 
     let stored = get(&app, &format!("/api/v1/intakes/{intake}"), &f.coordinator).await;
     assert_eq!(
@@ -40,12 +55,7 @@ async fn an_intake_held_before_its_referral_or_in_the_future_is_refused_and_stor
         serde_json::Value::Null,
         "not completed"
     );
-    let read = get(
-        &app,
-        &format!("/api/v1/referrals/{referral_id}"),
-        &f.coordinator,
-    )
-    .await;
+    let read = get(&app, &referral_uri(referral_id), &f.coordinator).await;
     assert_eq!(
         read.body["status"], "intake_scheduled",
         "the referral did not move"
@@ -64,21 +74,19 @@ async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_se
     let membership = placed.body["id"].as_str().unwrap();
     let departure = format!("/api/v1/memberships/{membership}/departure");
 
-    for (left_at, code) in [
-        ("2001-05-01T10:00:00Z", "before_start"),
-        ("2031-05-01T10:00:00Z", "in_the_future"),
-    ] {
-        let refused = post(
-            &app,
-            &departure,
-            &f.coordinator,
-            &json!({"reason": "completed", "left_at": left_at}),
-        )
-        .await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(problem["errors"][0]["field"], "left_at", "{left_at}");
-        assert_eq!(problem["errors"][0]["code"], code, "{left_at}");
-    }
+    let cases = [
+        ("2001-05-01T10:00:00Z".to_owned(), "before_start"),
+        ("2031-05-01T10:00:00Z".to_owned(), "in_the_future"),
+    ];
+    refuses_dates(
+        &app,
+        &f.coordinator,
+        &departure,
+        "left_at",
+        &cases,
+        |left_at| json!({"reason": "completed", "left_at": left_at}),
+    )
+    .await;
 
     let kept = get(
         &app,
@@ -87,7 +95,7 @@ async fn a_departure_before_joining_or_in_the_future_is_refused_and_keeps_the_se
     )
     .await;
     assert_eq!(kept.body["left_at"], serde_json::Value::Null);
-    let counted = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let counted = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(counted.body["member_count"], 1, "the seat is still taken");
 
     let left = post(
@@ -107,20 +115,16 @@ async fn a_session_dated_before_its_group_or_in_the_future_is_refused_and_stores
     let sessions = format!("/api/v1/groups/{group}/sessions");
     let session = |held_on: &str| json!({"held_on": held_on, "held": true, "present": 4, "follow_up_requested": true});
 
-    for (held_on, code) in [
+    let cases = [
         ("2001-03-13".to_owned(), "before_start"),
         (day(-1), "before_start"),
         (day(2), "in_the_future"),
         ("2031-03-11".to_owned(), "in_the_future"),
-    ] {
-        let refused = post(&app, &sessions, &f.coordinator, &session(&held_on)).await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(problem["errors"][0]["field"], "held_on", "{held_on}");
-        assert_eq!(problem["errors"][0]["code"], code, "{held_on}");
-    }
+    ];
+    refuses_dates(&app, &f.coordinator, &sessions, "held_on", &cases, session).await;
     let listed = get(&app, &sessions, &f.coordinator).await;
     assert_eq!(listed.body["items"], json!([]), "no session was logged");
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(
         read.body["follow_ups"],
         json!([]),
@@ -139,26 +143,21 @@ async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores
     let group = meeting_group(&app, &f, "Oppfølging").await;
     let follow_ups = format!("/api/v1/groups/{group}/follow-ups");
 
-    for (requested_on, code) in [
+    let cases = [
         ("2001-03-13".to_owned(), "before_start"),
         (day(-1), "before_start"),
         (day(2), "in_the_future"),
-    ] {
-        let refused = post(
-            &app,
-            &follow_ups,
-            &f.coordinator,
-            &json!({"requested_on": requested_on}),
-        )
-        .await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(
-            problem["errors"][0]["field"], "requested_on",
-            "{requested_on}"
-        );
-        assert_eq!(problem["errors"][0]["code"], code, "{requested_on}");
-    }
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    ];
+    refuses_dates(
+        &app,
+        &f.coordinator,
+        &follow_ups,
+        "requested_on",
+        &cases,
+        |requested_on| json!({"requested_on": requested_on}),
+    )
+    .await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(read.body["follow_ups"], json!([]), "nothing was asked for");
 
     let requested = post(
@@ -173,24 +172,22 @@ async fn a_follow_up_asked_for_or_visited_out_of_its_dates_is_refused_and_stores
         "/api/v1/follow-ups/{}/visit",
         requested.body["id"].as_str().unwrap()
     );
-    for (visited_on, code) in [
+    let cases = [
         ("2001-03-13".to_owned(), "before_start"),
         (day(0), "before_start"),
         (day(2), "in_the_future"),
         ("2031-03-11".to_owned(), "in_the_future"),
-    ] {
-        let refused = post(
-            &app,
-            &visit,
-            &f.coordinator,
-            &json!({"visited_on": visited_on}),
-        )
-        .await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(problem["errors"][0]["field"], "visited_on", "{visited_on}");
-        assert_eq!(problem["errors"][0]["code"], code, "{visited_on}");
-    }
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    ];
+    refuses_dates(
+        &app,
+        &f.coordinator,
+        &visit,
+        "visited_on",
+        &cases,
+        |visited_on| json!({"visited_on": visited_on}),
+    )
+    .await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(
         read.body["follow_ups"][0]["visited_on"],
         serde_json::Value::Null

@@ -6,7 +6,11 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::{created, get, ids, post, send_if_match, App, Reply, TestApp};
+use samhandling_tests::dialogue::{meeting_uri, need_uri};
+use samhandling_tests::{
+    assert_not_found, created, fetched, get, ids, moved, post, send_if_match, texts, App, Reply,
+    TestApp,
+};
 use serde_json::{json, Value};
 
 /// Trøndelag's governor, Levanger and Verdal, KoRus Midt, NAPHA and Mental Helse, Vestland's
@@ -62,14 +66,7 @@ async fn held_meeting(app: &impl App, f: &Field) -> String {
         "focus_areas": ["mental_health"], "programme": ["Behov for bistand"],
         "municipalities": [f.levanger.id, f.verdal.id], "partners": [f.korus.id, f.mental_helse.id]})).await;
     let id = meeting.id();
-    let held = post(
-        app,
-        &format!("/api/v1/dialogue-meetings/{id}/transitions"),
-        &f.governor,
-        &json!({"to": "held"}),
-    )
-    .await;
-    assert_eq!(held.status, 200, "{}", held.text);
+    moved(app, &meeting_uri(&id), &f.governor, "held").await;
     id
 }
 
@@ -96,9 +93,8 @@ async fn finding(
 
 /// `to` with `body`, as `token`, on the need `id`, with `If-Match` from a fresh read.
 async fn answer(app: &impl App, id: &str, token: &str, body: Value) -> Reply {
-    let uri = format!("/api/v1/collaboration-needs/{id}");
-    let read = get(app, &uri, token).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let uri = need_uri(id);
+    let read = fetched(app, &uri, token).await;
     let etag = read.header("ETag").map(str::to_owned);
     send_if_match(
         app,
@@ -149,13 +145,9 @@ async fn a_need_addressed_to_korus_midt_reaches_korus_midt_and_not_napha() {
     // NAPHA sees nothing of it; its id is 404. The need named by kind only reaches no partner.
     let napha = get(&app, "/api/v1/collaboration-needs", &f.napha_adviser).await;
     assert_eq!(napha.body["items"], json!([]));
-    get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.napha_adviser,
-    )
-    .await
-    .assert_problem(404);
+    get(&app, &need_uri(need), &f.napha_adviser)
+        .await
+        .assert_problem(404);
     let mental_helse = get(
         &app,
         "/api/v1/collaboration-needs",
@@ -234,19 +226,9 @@ async fn verdal_sees_the_answer_to_its_need_and_levanger_does_not_see_verdals_ne
         "offer": {"kind": "visit"}}),
     )
     .await;
-    let fields: Vec<&str> = incomplete.assert_problem(422)["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|error| error["field"].as_str().unwrap())
-        .collect();
+    let fields = texts(&incomplete.assert_problem(422)["errors"], "field");
     assert_eq!(fields, ["reason", "offer"]);
-    let unchanged = get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.korus_adviser,
-    )
-    .await;
+    let unchanged = get(&app, &need_uri(&need), &f.korus_adviser).await;
     assert_eq!(unchanged.body["status"], "open");
     assert_eq!(unchanged.body["version"], 1);
 
@@ -260,53 +242,25 @@ async fn verdal_sees_the_answer_to_its_need_and_levanger_does_not_see_verdals_ne
     );
 
     // Verdal sees the answer, and the governor follows it.
-    let verdal = get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.verdal_contact,
-    )
-    .await;
-    assert_eq!(verdal.status, 200, "{}", verdal.text);
+    let verdal = fetched(&app, &need_uri(&need), &f.verdal_contact).await;
     assert_eq!(verdal.body["status"], "accepted");
     assert_eq!(verdal.body["offer"]["course_id"], course.id());
     assert!(verdal.body["answered_at"].is_string());
     assert_eq!(verdal.body["allowed_transitions"], json!([]));
-    let meeting_view = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{meeting}"),
-        &f.verdal_contact,
-    )
-    .await;
+    let meeting_view = get(&app, &meeting_uri(&meeting), &f.verdal_contact).await;
     assert_eq!(
         meeting_view.body["findings"][0]["collaboration_needs"][0]["status"],
         "accepted"
     );
-    let governor = get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.governor,
-    )
-    .await;
+    let governor = get(&app, &need_uri(&need), &f.governor).await;
     assert_eq!(governor.body["status"], "accepted");
     assert_eq!(governor.body["allowed_transitions"], json!(["withdrawn"]));
 
     // Levanger does not see Verdal's need, in the list or by id; Vestland's governor neither.
     let levanger = get(&app, "/api/v1/collaboration-needs", &f.levanger_contact).await;
     assert_eq!(levanger.body["items"], json!([]));
-    get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.levanger_contact,
-    )
-    .await
-    .assert_problem(404);
-    get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.vestland_adviser,
-    )
-    .await
-    .assert_problem(404);
+    let uri = need_uri(&need);
+    assert_not_found(&app, &[uri], &[&f.levanger_contact, &f.vestland_adviser]).await;
 
     // Done is final: KoRus Midt's further move is refused with what it may do instead.
     let done = answer(&app, &need, &f.korus_adviser, json!({"to": "done"})).await;
@@ -338,10 +292,7 @@ async fn a_municipalitys_request_is_answered_by_its_partner_and_followed_by_its_
     let first = send_if_match(&app, request, &f.verdal_contact, None, &body).await;
     assert_eq!(first.status, 201, "{}", first.text);
     let need = first.id();
-    assert_eq!(
-        first.header("Location"),
-        Some(format!("/api/v1/collaboration-needs/{need}").as_str())
-    );
+    assert_eq!(first.header("Location"), Some(need_uri(&need).as_str()));
     assert_eq!(first.body["origin"], "request");
     assert_eq!(first.body["partner_kind"], "competence_centre");
     assert_eq!(first.body["allowed_transitions"], json!(["withdrawn"]));
@@ -378,33 +329,18 @@ async fn a_municipalitys_request_is_answered_by_its_partner_and_followed_by_its_
     )
     .await;
     assert_eq!(declined.status, 200, "{}", declined.text);
-    let verdal = get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.verdal_contact,
-    )
-    .await;
+    let verdal = get(&app, &need_uri(&need), &f.verdal_contact).await;
     assert_eq!(verdal.body["decline_reason"], "Ta kontakt med KoRus Midt.");
     let withdrawn = answer(&app, &need, &f.verdal_contact, json!({"to": "withdrawn"})).await;
     withdrawn.assert_problem(409);
-    let governor = get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{need}"),
-        &f.governor,
-    )
-    .await;
+    let governor = get(&app, &need_uri(&need), &f.governor).await;
     assert_eq!(governor.body["status"], "declined");
     assert!(!governor.text.contains("KoRus"), "{}", governor.text);
 
     // A request to the governor itself it reads whole, and answers.
     let own = created(&app, "/api/v1/collaboration-needs", &f.verdal_contact, &json!({
         "partner_organisation_id": f.trondelag.id, "topic": "Kompetansemidler", "description": "Dialog om midler"})).await;
-    let seen = get(
-        &app,
-        &format!("/api/v1/collaboration-needs/{}", own.id()),
-        &f.governor,
-    )
-    .await;
+    let seen = get(&app, &need_uri(own.id()), &f.governor).await;
     assert_eq!(seen.body["detail"], "full");
     assert_eq!(seen.body["description"], "Dialog om midler");
     let accepted = answer(&app, &own.id(), &f.governor, json!({"to": "accepted"})).await;
@@ -428,9 +364,7 @@ async fn a_request_goes_to_a_partner_or_the_own_governor_and_a_change_needs_the_
             "partner_organisation_id": partner, "topic": "Hjelp", "description": "Noe"}),
         )
         .await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(problem["errors"][0]["field"], "partner_organisation_id");
-        assert_eq!(problem["errors"][0]["code"], code);
+        refused.assert_invalid("partner_organisation_id", code);
     }
     // Only a municipality's contact asks: KoRus Midt's adviser is forbidden.
     post(
@@ -481,12 +415,7 @@ async fn a_finding_shared_with_partners_shows_no_risk_and_a_withheld_one_does_no
         "risk": {"level": "low", "rationale": "Stabil"}})).await;
     assert_eq!(withheld.body["shared_with_partners"], false);
     for partner in [&f.korus_adviser, &f.mental_helse_facilitator] {
-        let seen = get(
-            &app,
-            &format!("/api/v1/dialogue-meetings/{meeting}"),
-            partner,
-        )
-        .await;
+        let seen = get(&app, &meeting_uri(&meeting), partner).await;
         assert_eq!(seen.body["view"], "partner");
         let findings = seen.body["findings"].as_array().unwrap();
         assert_eq!(findings.len(), 1, "{}", seen.text);
@@ -499,12 +428,7 @@ async fn a_finding_shared_with_partners_shows_no_risk_and_a_withheld_one_does_no
     }
     // The governor withholds the shared finding after all, as of the version it read: the
     // partners no longer see it. Another county's governor reaches neither the meeting nor it.
-    let governor = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{meeting}"),
-        &f.governor,
-    )
-    .await;
+    let governor = get(&app, &meeting_uri(&meeting), &f.governor).await;
     let levanger = governor.body["findings"]
         .as_array()
         .unwrap()
@@ -529,19 +453,10 @@ async fn a_finding_shared_with_partners_shows_no_risk_and_a_withheld_one_does_no
     withhold(&app, &uri, &f.governor, Some(&version))
         .await
         .assert_problem(412);
-    let seen = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{meeting}"),
-        &f.korus_adviser,
-    )
-    .await;
+    let seen = get(&app, &meeting_uri(&meeting), &f.korus_adviser).await;
     assert_eq!(seen.body["findings"], json!([]), "{}", seen.text);
     // NAPHA took no part in the meeting: 404.
-    get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{meeting}"),
-        &f.napha_adviser,
-    )
-    .await
-    .assert_problem(404);
+    get(&app, &meeting_uri(&meeting), &f.napha_adviser)
+        .await
+        .assert_problem(404);
 }

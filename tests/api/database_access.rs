@@ -8,7 +8,7 @@ use diesel::RunQueryDsl;
 use samhandling_http::{build_app, AppState};
 use samhandling_persistence::{DbOptions, Pools};
 use samhandling_tests::referrals::{field, referred};
-use samhandling_tests::{get, post, send, texts, TestApp, SECRET};
+use samhandling_tests::{fetched, get, post, register_client, send, texts, TestApp, SECRET};
 use serde_json::json;
 use std::time::Duration;
 
@@ -49,8 +49,7 @@ async fn a_request_that_gets_no_connection_in_time_answers_503_and_changes_nothi
     assert!(refused.header("retry-after").is_some());
     drop(held);
 
-    let listed = get(&app, "/api/v1/organisations?kind=other", &admin).await;
-    assert_eq!(listed.status, 200, "{}", listed.text);
+    let listed = fetched(&app, "/api/v1/organisations?kind=other", &admin).await;
     let names = texts(&listed.body["items"], "name");
     assert!(!names.contains(&"Mental Helse Trøndelag"), "{names:?}");
 }
@@ -82,8 +81,7 @@ async fn every_read_of_the_person_is_on_record_and_only_those() {
     assert!(centre_reads
         .iter()
         .all(|read| read.status == 200 && read.body["person"]["given_name"] == "Ingrid"));
-    let referrer_read = get(&app, &path, &f.referrer).await;
-    assert_eq!(referrer_read.status, 200);
+    let referrer_read = fetched(&app, &path, &f.referrer).await;
     assert!(referrer_read.body.get("person").is_none());
 
     let log = get(
@@ -191,16 +189,9 @@ async fn a_token_request_holds_no_connection_while_its_secret_is_verified() {
         "Stjørdal kommune",
         Some("5035"),
     );
-    let registered = post(
-        &app,
-        "/api/v1/api-clients",
-        &admin,
-        &json!({
-            "organisation_id": municipality.id, "name": "Fagsystem", "roles": ["referrer"]
-        }),
-    )
-    .await;
-    let client_id = registered.body["id"].as_str().unwrap().to_owned();
+    let roles = [samhandling_domain::Role::Referrer];
+    let registered = register_client(&app, &admin, municipality.id, "Fagsystem", &roles).await;
+    let client_id = registered.id();
     let state = state_with_pool(&t, 1, Duration::from_millis(200));
     let app = test::init_service(build_app(state, &[])).await;
     // Warm the directory, so the read below needs only its own query.

@@ -3,13 +3,21 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_http::{Development, Policies};
-use samhandling_tests::{get, send, TestApp};
+use samhandling_tests::{fetched, get, send, TestApp};
 
 fn choose(organisation: uuid::Uuid, role: &str) -> TestRequest {
     TestRequest::post().uri("/dev/demo-token").set_form([
         ("organisation_id", organisation.to_string()),
         ("role", role.to_owned()),
     ])
+}
+
+/// An application that serves the demo page, as it does on a loopback address in development.
+fn with_demo_page() -> TestApp {
+    TestApp::with_policies(Policies {
+        development: Development::OnLoopback,
+        ..Policies::default()
+    })
 }
 
 /// The token in the page, between the textarea's tags.
@@ -21,11 +29,7 @@ fn token_in(page: &str) -> Option<&str> {
 
 #[actix_web::test]
 async fn a_tester_picks_an_organisation_and_role_and_the_token_acts_for_them() {
-    let t = TestApp::with_policies(Policies {
-        development: Development::OnLoopback,
-        ..Policies::default()
-    });
-    let (_t, app, stjordal) = t
+    let (_t, app, stjordal) = with_demo_page()
         .serve(|t| t.municipality("Stjørdal <kommune>", "5035"))
         .await;
 
@@ -49,8 +53,7 @@ async fn a_tester_picks_an_organisation_and_role_and_the_token_acts_for_them() {
     assert_eq!(issued.header("cache-control"), Some("no-store"));
     let token = token_in(&issued.text).expect("the page shows the token");
     // The token acts for Stjørdal as a referrer: it lists Stjørdal's referrals (none yet).
-    let referrals = get(&app, "/api/v1/referrals", token).await;
-    assert_eq!(referrals.status, 200, "{}", referrals.text);
+    fetched(&app, "/api/v1/referrals", token).await;
     // And it holds no other role.
     let clients = get(&app, "/api/v1/audit-events", token).await;
     assert_eq!(clients.status, 403);
@@ -58,11 +61,7 @@ async fn a_tester_picks_an_organisation_and_role_and_the_token_acts_for_them() {
 
 #[actix_web::test]
 async fn a_role_the_organisations_kind_cannot_hold_gets_no_token() {
-    let t = TestApp::with_policies(Policies {
-        development: Development::OnLoopback,
-        ..Policies::default()
-    });
-    let (_t, app, centre) = t
+    let (_t, app, centre) = with_demo_page()
         .serve(|t| t.organisation(OrganisationKind::SelfHelpCentre, "LINK Trondheim", None))
         .await;
     for (role, expected) in [

@@ -7,10 +7,13 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
-use samhandling_tests::groups::{book_intake, day, meeting_group};
+use samhandling_tests::dialogue::{meeting_uri, need_uri};
+use samhandling_tests::groups::{book_intake, day, group_uri, meeting_group};
 use samhandling_tests::referrals::{field, refer, referral_body, Field};
 use samhandling_tests::webhooks::subscribe;
-use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
+use samhandling_tests::{
+    authorized, created, get, moved, post, register_client, send, App, TestApp,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -100,7 +103,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
     let gathering_path = format!("{network_path}/gatherings/{gathering}");
     let task = w.id("improvement_task");
     let task_path = format!("{network_path}/improvement-tasks/{task}");
-    let meeting_path = format!("/api/v1/dialogue-meetings/{meeting}");
+    let meeting_path = meeting_uri(meeting);
     let group_path = format!("/api/v1/groups/{group}");
     let referral_path = format!("/api/v1/referrals/{referral}");
     let subscription_path = format!("/api/v1/webhook-subscriptions/{subscription}");
@@ -146,7 +149,7 @@ fn probes(w: &World) -> BTreeMap<&'static str, Probe> {
         ("municipality_picture", call("/api/v1/municipalities/5038/picture".to_owned(), vestland, None, verdal)),
         ("county_overview", Probe::NotCovered("a county is no organisation's record: another county's governor gets the 404 of a county that does not exist, and neither leaves a trace")),
         // Coordination: Verdal's request to KoRus Midt, probed by KBT's adviser.
-        ("get_need", call(format!("/api/v1/collaboration-needs/{need}"), kbt, None, need)),
+        ("get_need", call(need_uri(need), kbt, None, need)),
         ("move_need", patch(format!("/api/v1/collaboration-needs/{need}/transitions"), kbt, json!({"to": "accepted"}), need)),
         // Agreements: LINK Trondheim's proposal to Verdal, probed by LINK Oslo's coordinator.
         ("get_agreement", call(format!("/api/v1/collaboration-agreements/{agreement}"), other_centre, None, agreement)),
@@ -310,9 +313,7 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     // LINK Trondheim's group (running itself, so out of the catalogue), a place in it, a
     // referral's intake, a follow-up.
     let group = meeting_group(app, &f, "Sveip").await;
-    let running = post(app, &format!("/api/v1/groups/{group}/transitions"), &f.coordinator,
-        &json!({"to": "self_running"})).await;
-    assert_eq!(running.status, 200, "{}", running.text);
+    moved(app, &group_uri(&group), &f.coordinator, "self_running").await;
     let members = get(app, &format!("/api/v1/groups/{group}/members"), &f.coordinator).await;
     ids.insert("membership", members.body["items"][0]["id"].as_str().unwrap().to_owned());
     let referral = refer(app, &f.referrer, &referral_body(&f.centre, "Sveip", true)).await;
@@ -326,8 +327,7 @@ async fn world(t: &TestApp, app: &impl App) -> World {
     let subscription = subscribe(app, &f.referrer, "http://127.0.0.1:9/hook").await;
     assert_eq!(subscription.status, 201, "{}", subscription.text);
     ids.insert("subscription", subscription.id());
-    let client = created(app, "/api/v1/api-clients", &admin, &json!({
-        "organisation_id": f.centre.id, "name": "LINK intake", "roles": ["centre_coordinator"]})).await;
+    let client = register_client(app, &admin, f.centre.id, "LINK intake", &[Role::CentreCoordinator]).await;
     ids.insert("client", client.id());
 
     // KoRus Midt's course, enrolment, facilitator link (confirmed), supervision session and
@@ -422,9 +422,7 @@ async fn dialogue_world(
         "focus_areas": ["mental_health"], "programme": ["IS-24/8"],
         "municipalities": [verdal.id], "partners": [korus.id]})).await;
     let meeting = meeting.id();
-    let held = post(app, &format!("/api/v1/dialogue-meetings/{meeting}/transitions"), &governor,
-        &json!({"to": "held"})).await;
-    assert_eq!(held.status, 200, "{}", held.text);
+    moved(app, &meeting_uri(&meeting), &governor, "held").await;
     let action = created(app, &format!("/api/v1/dialogue-meetings/{meeting}/actions"), &governor, &json!({
         "owner_organisation_id": verdal.id, "description": "Plan for brukermedvirkning",
         "due_on": "2027-03-01", "follow_up_digital": true})).await;

@@ -6,10 +6,12 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_jobs::overdue_actions;
+use samhandling_tests::dialogue::meeting_uri;
 use samhandling_tests::receiver::Receiver;
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe_to};
 use samhandling_tests::{
-    authorized, client_token, created, get, moved, post, send, texts, App, TestApp,
+    assert_not_found, authorized, client_token, created, fetched, get, moved, post, send,
+    send_if_match, texts, try_move, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -88,13 +90,7 @@ async fn held_meeting(app: &impl App, d: &Trondelag) -> String {
     .await;
     assert_eq!(created.body["view"], "governor");
     let id = created.body["id"].as_str().unwrap().to_owned();
-    moved(
-        app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.governor,
-        "held",
-    )
-    .await;
+    moved(app, &meeting_uri(&id), &d.governor, "held").await;
     id
 }
 
@@ -138,12 +134,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
         &d.governor,
         &json!({"municipality_id": verdal.id, "role": "unit_leader", "title": "Enhetsleder psykisk helse og rus"}),
     ).await;
-    let governor = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.governor,
-    )
-    .await;
+    let governor = get(&app, &meeting_uri(&id), &d.governor).await;
     assert_eq!(governor.body["attendees"][0]["role"], "unit_leader");
     assert_eq!(governor.body["view"], "governor");
     assert_eq!(governor.body["municipalities"].as_array().unwrap().len(), 4);
@@ -151,13 +142,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
     assert!(governor.text.contains("risk"));
 
     // Verdal's contact sees its own finding only, and no risk assessment at all: in the JSON.
-    let seen = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.contacts[1],
-    )
-    .await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &meeting_uri(&id), &d.contacts[1]).await;
     assert_eq!(seen.body["view"], "municipality");
     let findings = seen.body["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1);
@@ -174,7 +159,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
         ],
     );
 
-    let partner = get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &d.partner).await;
+    let partner = get(&app, &meeting_uri(&id), &d.partner).await;
     assert_eq!(partner.body["view"], "partner");
     // The partner sees the shared finding's challenges, never a risk or a strength, and not
     // the withheld finding at all.
@@ -195,7 +180,7 @@ async fn a_meeting_with_the_four_namsos_area_municipalities_and_what_each_party_
 
     let outsider = t.municipality("Frøya kommune", "5014");
     let frøya = t.token(outsider.id, &[Role::MunicipalContact]);
-    get(&app, &format!("/api/v1/dialogue-meetings/{id}"), &frøya)
+    get(&app, &meeting_uri(&id), &frøya)
         .await
         .assert_problem(404);
     let listed = get(&app, "/api/v1/dialogue-meetings", &frøya).await;
@@ -214,9 +199,7 @@ async fn a_meeting_with_bergen_is_422_for_the_trondelag_governor() {
         &meeting_body(&[&d.municipalities[0], &d.bergen], &[]),
     )
     .await;
-    let problem = refused.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "municipalities[1]");
-    assert_eq!(problem["errors"][0]["code"], "outside_county");
+    refused.assert_invalid("municipalities[1]", "outside_county");
     let listed = get(&app, "/api/v1/dialogue-meetings", &d.governor).await;
     assert_eq!(listed.body["items"], json!([]), "nothing was stored");
 }
@@ -286,9 +269,7 @@ async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_bef
         &json!({"municipality_id": levanger, "report_year": 2025, "figures": {"arsverk_rus": 3}}),
     )
     .await;
-    let problem = unknown.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "figures.arsverk_rus");
-    assert_eq!(problem["errors"][0]["code"], "unknown_variable");
+    unknown.assert_invalid("figures.arsverk_rus", "unknown_variable");
     let text = post(
         &app,
         &uri,
@@ -317,8 +298,7 @@ async fn the_basis_refuses_unknown_codes_and_text_and_compares_with_the_year_bef
         .await;
         assert_eq!(recorded.status, 204, "{}", recorded.text);
     }
-    let basis = get(&app, &uri, &d.contacts[0]).await;
-    assert_eq!(basis.status, 200, "{}", basis.text);
+    let basis = fetched(&app, &uri, &d.contacts[0]).await;
     let figures = &basis.body["items"][0]["figures"];
     assert_eq!(basis.body["items"][0]["report_year"], 2026);
     assert_eq!(figures[0]["code"], "arsverk_psykisk_helse");
@@ -354,7 +334,7 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
             &d.governor,
             &json!({"owner_organisation_id": owner, "description": "Plan for brukermedvirkning", "due_on": due, "follow_up_digital": true}),
         ).await;
-        actions.push(created.body["id"].as_str().unwrap().to_owned());
+        actions.push(format!("/api/v1/follow-up-actions/{}", created.id()));
     }
     let overdue = get(&app, "/api/v1/follow-up-actions?overdue=true", &d.governor).await;
     let owners = texts(&overdue.body["items"], "owner_organisation_id");
@@ -377,34 +357,16 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
         "Levanger's own"
     );
 
-    let moved = post(
-        &app,
-        &format!("/api/v1/follow-up-actions/{}/transitions", actions[0]),
-        &d.contacts[0],
-        &json!({"to": "done"}),
-    )
-    .await;
-    assert_eq!(moved.status, 200, "{}", moved.text);
-    assert_eq!(moved.body["overdue"], false);
-    post(
-        &app,
-        &format!("/api/v1/follow-up-actions/{}/transitions", actions[1]),
-        &d.contacts[0],
-        &json!({"to": "done"}),
-    )
-    .await
-    .assert_problem(404);
-    post(
-        &app,
-        &format!("/api/v1/follow-up-actions/{}/transitions", actions[0]),
-        &d.contacts[0],
-        &json!({"to": "open"}),
-    )
-    .await
-    .assert_problem(409);
+    let done = moved(&app, &actions[0], &d.contacts[0], "done").await;
+    assert_eq!(done.body["overdue"], false);
+    try_move(&app, &actions[1], &d.contacts[0], "done")
+        .await
+        .assert_problem(404);
+    try_move(&app, &actions[0], &d.contacts[0], "open")
+        .await
+        .assert_problem(409);
 
-    let timeline = get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[0]).await;
-    assert_eq!(timeline.status, 200, "{}", timeline.text);
+    let timeline = fetched(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[0]).await;
     let kinds = texts(&timeline.body["items"], "kind");
     assert_eq!(kinds, ["meeting", "action"]);
     get(&app, "/api/v1/municipalities/5037/dialogue", &d.contacts[1])
@@ -418,13 +380,12 @@ async fn overdue_actions_are_listed_across_municipalities_and_moved_by_their_own
     .await;
     assert!(governor.body["next_cursor"].is_string());
 
-    let stats = get(
+    let stats = fetched(
         &app,
         "/api/v1/statistics/dialogue?county_number=50",
         &d.governor,
     )
     .await;
-    assert_eq!(stats.status, 200, "{}", stats.text);
     assert_eq!(stats.body["years"][0]["meetings_held"], 1);
     assert_eq!(stats.body["years"][0]["actions_opened"], 3);
     assert_eq!(stats.body["years"][0]["actions_overdue"], 1);
@@ -538,7 +499,8 @@ async fn a_county_governor_is_given_its_county_number_and_no_one_else_is() {
         "/api/v1/organisations",
         &admin,
         &json!({"kind": "county_governor", "name": "Statsforvalteren i Vestland", "county_number": "46"}),
-    ).await;
+    )
+    .await;
     assert_eq!(governor.body["county_number"], "46");
     let municipality = post(
         &app,
@@ -586,7 +548,7 @@ async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first
     assert_eq!(first.status, 201, "{}", first.text);
     assert_eq!(
         first.header("location"),
-        Some(format!("/api/v1/dialogue-meetings/{id}").as_str()),
+        Some(meeting_uri(&id).as_str()),
         "the meeting that shows the evaluation"
     );
     let again = send(&app, submit(body)).await;
@@ -601,12 +563,7 @@ async fn an_evaluation_retried_with_its_idempotency_key_is_answered_as_the_first
             .count("SELECT count(*) AS count FROM dialogue_evaluations"),
         1
     );
-    let shown = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.contacts[1],
-    )
-    .await;
+    let shown = get(&app, &meeting_uri(&id), &d.contacts[1]).await;
     assert_eq!(shown.body["evaluations"][0]["id"], first.body["id"]);
     assert_eq!(t.database.events("updated", &id), 1, "audited once");
 }
@@ -645,14 +602,12 @@ async fn a_county_has_one_county_governor() {
         &json!({"kind": "county_governor", "name": "Statsforvalteren i Rogaland", "county_number": "11"}),
     )
     .await;
-    let moved = send(
+    let moved = send_if_match(
         &app,
-        authorized(
-            TestRequest::patch().uri(&format!("/api/v1/organisations/{}", rogaland.id())),
-            &admin,
-        )
-        .insert_header(("If-Match", rogaland.header("etag").unwrap()))
-        .set_json(json!({"county_number": "46"})),
+        TestRequest::patch().uri(&format!("/api/v1/organisations/{}", rogaland.id())),
+        &admin,
+        Some(rogaland.header("etag").unwrap()),
+        &json!({"county_number": "46"}),
     )
     .await;
     assert_eq!(
@@ -689,13 +644,8 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
     )
     .await
     .id();
-    post(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{meeting}/transitions"),
-        &d.governor,
-        &json!({"to": "held"}),
-    )
-    .await;
+    let resource = meeting_uri(&meeting);
+    moved(&app, &resource, &d.governor, "held").await;
     let levanger = d.municipalities[0].id;
     let action = created(
         &app,
@@ -705,7 +655,7 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
     )
     .await
     .id();
-    let read = format!("/api/v1/dialogue-meetings/{meeting}");
+    let read = meeting_uri(&meeting);
     let timeline = "/api/v1/municipalities/5037/dialogue";
     let moved = format!("/api/v1/follow-up-actions/{action}/transitions");
 
@@ -718,10 +668,8 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
 
     // Levanger's facilitator logs network meetings; the dialogue is not theirs to read or move.
     let facilitator = t.token(levanger, &[Role::Facilitator]);
-    get(&app, &read, &facilitator).await.assert_problem(404);
-    get(&app, timeline, &facilitator).await.assert_problem(404);
-    let none = get(&app, "/api/v1/follow-up-actions", &facilitator).await;
-    assert_eq!(none.status, 200, "{}", none.text);
+    assert_not_found(&app, &[read.as_str(), timeline], &[&facilitator]).await;
+    let none = fetched(&app, "/api/v1/follow-up-actions", &facilitator).await;
     assert_eq!(none.body["items"], json!([]));
     post(&app, &moved, &facilitator, &json!({"to": "in_progress"}))
         .await
@@ -750,29 +698,14 @@ async fn a_municipality_is_spoken_for_by_its_contacts_alone_and_a_user_organisat
 
 #[actix_web::test]
 async fn a_meeting_is_marked_held_on_its_day_not_before() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = trondelag(&t);
+    let (_t, app, d) = TestApp::started(trondelag).await;
     let all: Vec<&Organisation> = d.municipalities.iter().collect();
     let mut body = meeting_body(&all, &[d.partner_id]);
     body["held_on"] = json!("2031-10-14");
     let planned = created(&app, "/api/v1/dialogue-meetings", &d.governor, &body).await;
     let id = planned.body["id"].as_str().unwrap();
-    let early = post(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}/transitions"),
-        &d.governor,
-        &json!({"to": "held"}),
-    )
-    .await;
-    let problem = early.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "to");
-    assert_eq!(problem["errors"][0]["code"], "not_yet_held");
-    let read = get(
-        &app,
-        &format!("/api/v1/dialogue-meetings/{id}"),
-        &d.governor,
-    )
-    .await;
+    let early = try_move(&app, &meeting_uri(id), &d.governor, "held").await;
+    early.assert_invalid("to", "not_yet_held");
+    let read = get(&app, &meeting_uri(id), &d.governor).await;
     assert_eq!(read.body["status"], "planned");
 }

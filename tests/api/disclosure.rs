@@ -27,7 +27,7 @@ use samhandling_tests::groups::{
     recruiting_group,
 };
 use samhandling_tests::referrals::{refer, referral_body};
-use samhandling_tests::{authorized, created, get, send, App, TestApp};
+use samhandling_tests::{authorized, created, fetched, get, send, App, TestApp};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -94,8 +94,7 @@ async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
     );
 
     let mut reader = Reader::default();
-    let all = get(&app, "/api/v1/statistics/network-meetings", &reader_token).await;
-    assert_eq!(all.status, 200, "{}", all.text);
+    let all = fetched(&app, "/api/v1/statistics/network-meetings", &reader_token).await;
     let table = &all.body["meetings"];
     let names = |key: &str| -> Vec<String> {
         table[key]
@@ -115,13 +114,12 @@ async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
         .collect();
     reader.harvest("all years", table, &universe);
     for year in ["2024", "2025", "2026"] {
-        let published = get(
+        let published = fetched(
             &app,
             &format!("/api/v1/statistics/network-meetings?year={year}"),
             &reader_token,
         )
         .await;
-        assert_eq!(published.status, 200, "{}", published.text);
         let in_year: Vec<CellName> = universe
             .iter()
             .filter(|(_, column)| column.starts_with(year))
@@ -144,15 +142,7 @@ async fn no_small_count_of_network_meetings_is_narrowed_beyond_its_marker() {
     // Each employer knows its own facilitators' meetings and may subtract them: what is left
     // must not give another's away either.
     for municipality in facilitators.keys() {
-        let mut insider = reader.clone();
-        let (own, others): (BTreeMap<CellName, u64>, BTreeMap<CellName, u64>) = truth
-            .iter()
-            .map(|(cell, count)| (cell.clone(), *count))
-            .partition(|((row, _), _)| row == municipality);
-        for (cell, count) in &own {
-            insider.know(cell, *count);
-        }
-        let disclosed = insider.disclosures(&others);
+        let disclosed = reader.insider_disclosures(&truth, municipality);
         assert!(
             disclosed.is_empty(),
             "{municipality}'s employer narrowed {} small counts of others: {disclosed:#?}",
@@ -457,17 +447,15 @@ async fn no_small_count_of_dialogue_evaluations_is_narrowed_by_any_county_view_o
     );
 
     let mut reader = Reader::default();
-    let all = get(&app, "/api/v1/statistics/dialogue", &token).await;
-    assert_eq!(all.status, 200, "{}", all.text);
+    let all = fetched(&app, "/api/v1/statistics/dialogue", &token).await;
     reader.harvest("all counties", &all.body["evaluations"], &universe);
     for county in ["50", "46", "18"] {
-        let view = get(
+        let view = fetched(
             &app,
             &format!("/api/v1/statistics/dialogue?county_number={county}"),
             &token,
         )
         .await;
-        assert_eq!(view.status, 200, "{}", view.text);
         let in_county: Vec<CellName> = universe
             .iter()
             .filter(|(row, _)| row == county)
@@ -479,15 +467,7 @@ async fn no_small_count_of_dialogue_evaluations_is_narrowed_by_any_county_view_o
     assert!(disclosed.is_empty(), "an outsider narrowed: {disclosed:#?}");
     // Each county's governor holds its own meetings' evaluations.
     for county in ["50", "46", "18"] {
-        let mut governor = reader.clone();
-        let (own, others): (BTreeMap<CellName, u64>, BTreeMap<CellName, u64>) = truth
-            .iter()
-            .map(|(cell, count)| (cell.clone(), *count))
-            .partition(|((row, _), _)| row == county);
-        for (cell, count) in &own {
-            governor.know(cell, *count);
-        }
-        let disclosed = governor.disclosures(&others);
+        let disclosed = reader.insider_disclosures(&truth, county);
         assert!(
             disclosed.is_empty(),
             "county {county}'s governor narrowed: {disclosed:#?}"

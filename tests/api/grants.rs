@@ -8,7 +8,7 @@ use samhandling_domain::Role;
 use samhandling_tests::groups::{candidate, day, group_body, place, recruiting_group};
 use samhandling_tests::referrals::{field, Field};
 use samhandling_tests::{
-    authorized, created, get, ids, post, send, send_if_match, texts, App, Reply, TestApp,
+    authorized, created, fetched, get, ids, post, send, send_if_match, texts, App, Reply, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -107,8 +107,7 @@ async fn operation_grant(app: &impl App, g: &Funding) -> Reply {
 
 /// Moves the grant at `uri` as `token` with `body`, with the version it reads first.
 async fn move_grant(app: &impl App, uri: &str, token: &str, body: &Value) -> Reply {
-    let read = get(app, uri, token).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(app, uri, token).await;
     send_if_match(
         app,
         TestRequest::post().uri(&format!("{uri}/transitions")),
@@ -285,16 +284,12 @@ async fn a_grant_is_invisible_to_a_third_organisation_and_its_reports_small_coun
     // hidden three, is withheld.
     for quarter in [last, before] {
         let year = &columns[quarter][..4];
-        let public = get(
-            &app,
+        let public = fetched(&app,
             &format!(
                 "/api/v1/statistics/groups?measure=members_placed&rows=centre&columns=quarter&year={year}&centre_id={}",
                 g.f.centre.id
             ),
-            &g.governor_token,
-        )
-        .await;
-        assert_eq!(public.status, 200, "{}", public.text);
+            &g.governor_token,).await;
         let public_table = &public.body["table"];
         let centre_row = public_table["rows"]
             .as_array()
@@ -543,13 +538,12 @@ async fn a_replayed_grant_is_recorded_once_and_its_course_and_network_show_it() 
     assert_eq!(t.database.count("SELECT count(*) AS count FROM grants"), 1);
 
     // The course's organisers see the grant with its amount (KoRus Midt receives it).
-    let course_view = get(
+    let course_view = fetched(
         &app,
         &format!("/api/v1/courses/{korus_course}"),
         &g.korus_token,
     )
     .await;
-    assert_eq!(course_view.status, 200, "{}", course_view.text);
     assert_eq!(
         course_view.body["funding"][0]["grant_id"],
         first.id().as_str()
@@ -561,13 +555,12 @@ async fn a_replayed_grant_is_recorded_once_and_its_course_and_network_show_it() 
     assert_eq!(course_view.body["funding"][0]["amount_nok"], 100_000);
     assert!(course_view.header("etag").is_some());
     // A member service sees that the governor funds its network, not how much.
-    let network_view = get(
+    let network_view = fetched(
         &app,
         &format!("/api/v1/learning-networks/{network}"),
         &g.member_token,
     )
     .await;
-    assert_eq!(network_view.status, 200, "{}", network_view.text);
     assert_eq!(network_view.body["view"], "member");
     assert_eq!(network_view.body["funding"][0]["status"], "granted");
     assert_eq!(network_view.body["funding"][0]["amount_nok"], Value::Null);

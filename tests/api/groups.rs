@@ -4,14 +4,15 @@
 
 use actix_web::test::TestRequest;
 use samhandling_tests::groups::{
-    as_last_quarter, book_intake, candidate, complete_for_group, day, group_body, place,
-    recruiting_group, Candidate,
+    as_last_quarter, book_intake, candidate, complete_for_group, day, depart, group_body,
+    group_uri, group_with_members, place, recruiting_group, running_itself, Candidate,
 };
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::referrals::{field, refer, referral_body, transition, Field};
+use samhandling_tests::referrals::{field, move_referral, refer, referral_body, referral_uri};
 use samhandling_tests::webhooks::{deliver, deliverer, subscribe};
 use samhandling_tests::{
-    act, authorized, created, get, moved, post, send, tables_containing, texts, App, TestApp,
+    act, assert_not_found, authorized, created, fetched, get, moved, post, send, send_if_match,
+    tables_containing, texts, try_move, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -53,14 +54,9 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         .await;
         seen_by_referrer.push(created.to_string());
         let id = created["id"].as_str().unwrap().to_owned();
-        assert_eq!(
-            send(&app, transition(&id, &f.coordinator, "received"))
-                .await
-                .status,
-            200
-        );
+        move_referral(&app, &id, &f.coordinator, &["received"]).await;
         let intake = book_intake(&app, &f.coordinator, &id).await;
-        let booked = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+        let booked = get(&app, &referral_uri(&id), &f.referrer).await;
         seen_by_referrer.push(booked.text.clone());
         if index == 0 {
             assert_eq!(booked.body["status"], "intake_scheduled");
@@ -78,13 +74,12 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         .await;
         assert_eq!(completed.body["pseudonym"], format!("{name}-alias"));
 
-        let suggested = get(
+        let suggested = fetched(
             &app,
             &format!("/api/v1/intakes/{intake}/suggested-groups"),
             &f.coordinator,
         )
         .await;
-        assert_eq!(suggested.status, 200, "{}", suggested.text);
         let best = &suggested.body["items"][0];
         assert_eq!(
             best["group"]["id"],
@@ -104,7 +99,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         let placed = place(&app, &f.coordinator, &group, &intake).await;
         assert_eq!(placed.status, 201, "{}", placed.text);
         assert_eq!(placed.body["pseudonym"], format!("{name}-alias"));
-        let after = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+        let after = get(&app, &referral_uri(&id), &f.referrer).await;
         assert_eq!(after.body["coarse_status"], "completed");
         seen_by_referrer.push(after.text.clone());
         referrals.push(id);
@@ -134,13 +129,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     let listed = get(&app, "/api/v1/referrals", &f.referrer).await;
     seen_by_referrer.push(listed.text.clone());
 
-    let started = moved(
-        &app,
-        &format!("/api/v1/groups/{group}"),
-        &f.coordinator,
-        "starting",
-    )
-    .await;
+    let started = moved(&app, &group_uri(&group), &f.coordinator, "starting").await;
     assert_eq!(started.body["member_count"], 5);
     assert_eq!(started.body["open_seats"], 3);
 
@@ -168,7 +157,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     )
     .await;
     assert_eq!(sessions.body["items"].as_array().unwrap().len(), 2);
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(read.body["starters"][0]["display_name"], "Ingrid");
     let follow_up = read.body["follow_ups"][0]["id"]
         .as_str()
@@ -191,13 +180,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     )
     .await;
     again.assert_problem(409);
-    moved(
-        &app,
-        &format!("/api/v1/groups/{group}"),
-        &f.coordinator,
-        "self_running",
-    )
-    .await;
+    moved(&app, &group_uri(&group), &f.coordinator, "self_running").await;
 
     // The referrer's webhooks: every step Kari consented to hear of, in order; for the others
     // only the changes of the coarse status.
@@ -253,7 +236,7 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
         !everything.contains("alias"),
         "a pseudonym reached the referrer"
     );
-    let probed = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
+    let probed = get(&app, &group_uri(&group), &f.referrer).await;
     probed.assert_problem(404);
     let members = get(
         &app,
@@ -264,55 +247,23 @@ async fn a_referral_travels_from_intake_to_a_started_group_and_its_referrer_sees
     members.assert_problem(403);
 }
 
-/// A recruiting group of `f`'s centre with `placed` members; returns the group and the intakes
-/// of its members.
-async fn group_with_members(
-    app: &impl App,
-    f: &Field,
-    body: &Value,
-    placed: usize,
-) -> (String, Vec<String>) {
-    let group = recruiting_group(app, &f.coordinator, body).await;
-    let mut intakes = Vec::new();
-    for index in 0..placed {
-        let name = format!("{}{index}", body["title"].as_str().unwrap());
-        let intake = candidate(app, f, &name, &name).await.intake;
-        let placed = place(app, &f.coordinator, &group, &intake).await;
-        assert_eq!(placed.status, 201, "{}", placed.text);
-        intakes.push(intake);
-    }
-    (group, intakes)
-}
-
 #[actix_web::test]
 async fn starting_one_member_short_is_409_and_says_how_many_are_missing() {
     let (_t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Samtalegruppe", "general"), 4).await;
-    let refused = post(
-        &app,
-        &format!("/api/v1/groups/{group}/transitions"),
-        &f.coordinator,
-        &json!({"to": "starting"}),
-    )
-    .await;
+    let refused = try_move(&app, &group_uri(&group), &f.coordinator, "starting").await;
     let problem = refused.assert_problem(409);
     assert_eq!(
         problem["detail"],
         "the group needs 5 members to start and has 4: 1 missing"
     );
-    let unchanged = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let unchanged = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(unchanged.body["status"], "recruiting");
 
     let mut small = group_body("Liten gruppe", "general");
     small["min_members"] = json!(4);
     let (small, _) = group_with_members(&app, &f, &small, 0).await;
-    let early = post(
-        &app,
-        &format!("/api/v1/groups/{small}/transitions"),
-        &f.coordinator,
-        &json!({"to": "self_running"}),
-    )
-    .await;
+    let early = try_move(&app, &group_uri(&small), &f.coordinator, "self_running").await;
     let problem = early.assert_problem(409);
     assert_eq!(problem["allowed_transitions"], json!(["starting", "ended"]));
 }
@@ -339,17 +290,7 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
         "the group is full: 4 of 4 seats are taken"
     );
 
-    let (open, _) = group_with_members(&app, &f, &group_body("Åpen", "relatives"), 5).await;
-    for to in ["starting", "self_running"] {
-        let moved = post(
-            &app,
-            &format!("/api/v1/groups/{open}/transitions"),
-            &f.coordinator,
-            &json!({"to": to}),
-        )
-        .await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
-    }
+    let open = running_itself(&app, &f, "Åpen").await;
     let closed = place(&app, &f.coordinator, &open, &intake).await;
     closed.assert_problem(409);
     let agreed = created(
@@ -361,24 +302,13 @@ async fn a_full_group_and_a_second_place_are_409_and_a_started_group_needs_its_a
     .await;
     assert!(agreed.body["confidentiality_signed_at"].is_string());
     let membership = agreed.body["id"].as_str().unwrap();
-    let left = post(
-        &app,
-        &format!("/api/v1/memberships/{membership}/departure"),
-        &f.coordinator,
-        &json!({"reason": "could_not_attend"}),
-    )
-    .await;
+    let left = depart(&app, &f.coordinator, membership, "could_not_attend").await;
     assert_eq!(left.status, 200, "{}", left.text);
-    let read = get(&app, &format!("/api/v1/groups/{open}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&open), &f.coordinator).await;
     assert_eq!(read.body["member_count"], 5, "the seat is free again");
-    post(
-        &app,
-        &format!("/api/v1/memberships/{membership}/departure"),
-        &f.coordinator,
-        &json!({"reason": "other"}),
-    )
-    .await
-    .assert_problem(409);
+    depart(&app, &f.coordinator, membership, "other")
+        .await
+        .assert_problem(409);
 }
 
 #[actix_web::test]
@@ -390,13 +320,7 @@ async fn another_centre_gets_404_on_every_id() {
     // read it; and full.
     body["max_members"] = json!(5);
     let (group, intakes) = group_with_members(&app, &f, &body, 5).await;
-    post(
-        &app,
-        &format!("/api/v1/groups/{group}/transitions"),
-        &f.coordinator,
-        &json!({"to": "starting"}),
-    )
-    .await;
+    moved(&app, &group_uri(&group), &f.coordinator, "starting").await;
     created(
         &app,
         &format!("/api/v1/groups/{group}/sessions"),
@@ -404,7 +328,7 @@ async fn another_centre_gets_404_on_every_id() {
         &json!({"held_on": day(0), "held": true, "present": 5, "follow_up_requested": true}),
     )
     .await;
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     let follow_up = read.body["follow_ups"][0]["id"]
         .as_str()
         .unwrap()
@@ -419,17 +343,16 @@ async fn another_centre_gets_404_on_every_id() {
     let intake = &intakes[0];
 
     let other = &f.other_centre;
-    for uri in [
-        format!("/api/v1/groups/{group}"),
+    let uris = [
+        group_uri(&group),
         format!("/api/v1/groups/{group}/members"),
         format!("/api/v1/groups/{group}/sessions"),
         format!("/api/v1/groups/{group}/candidates"),
         format!("/api/v1/intakes/{intake}"),
         format!("/api/v1/intakes/{intake}/suggested-groups"),
         format!("/api/v1/memberships/{membership}"),
-    ] {
-        get(&app, &uri, other).await.assert_problem(404);
-    }
+    ];
+    assert_not_found(&app, &uris, &[other]).await;
     for (uri, body) in [
         (
             format!("/api/v1/groups/{group}/transitions"),
@@ -473,14 +396,12 @@ async fn another_centre_gets_404_on_every_id() {
     )
     .await
     .assert_problem(404);
-    let patched = send(
+    let patched = send_if_match(
         &app,
-        authorized(
-            TestRequest::patch().uri(&format!("/api/v1/groups/{group}")),
-            other,
-        )
-        .insert_header(("If-Match", "*"))
-        .set_json(json!({"title": "Kapret"})),
+        TestRequest::patch().uri(&group_uri(&group)),
+        other,
+        Some("*"),
+        &json!({"title": "Kapret"}),
     )
     .await;
     patched.assert_problem(404);
@@ -490,7 +411,7 @@ async fn another_centre_gets_404_on_every_id() {
     assert_eq!(demand.body["items"], json!([]));
 
     // Nothing changed for the running centre.
-    let unchanged = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let unchanged = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(unchanged.body["status"], "starting");
     assert_eq!(unchanged.body["follow_ups"][0]["visited_on"], Value::Null);
 }
@@ -511,8 +432,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
     .await;
     let planned = planned.body["id"].as_str().unwrap().to_owned();
 
-    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &group_uri(&group), &f.referrer).await;
     assert_eq!(seen.body["view"], "catalogue");
     assert_eq!(seen.body["seats"], "available");
     assert_eq!(seen.body["address"], Value::Null);
@@ -531,7 +451,7 @@ async fn the_catalogue_shows_recruiting_groups_without_members_counts_or_a_confi
         "no version counter outside the centre"
     );
     assert!(!seen.text.contains("Kongens gate"));
-    get(&app, &format!("/api/v1/groups/{planned}"), &f.referrer)
+    get(&app, &group_uri(&planned), &f.referrer)
         .await
         .assert_problem(404);
     let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
@@ -591,7 +511,7 @@ async fn reading_an_intake_is_audited_and_erasure_takes_the_intake_and_the_pseud
     .await;
     assert_eq!(place.body["pseudonym"], Value::Null);
     assert_eq!(place.body["referral_id"], Value::Null);
-    let group_now = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let group_now = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(group_now.body["member_count"], 1, "counts stay true");
 }
 
@@ -618,13 +538,9 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
     .await;
     assert_eq!(now.body["table"]["total"]["count"], 0, "{}", now.text);
     let year = as_last_quarter(&t);
-    let stats = get(
-        &app,
+    let stats = fetched(&app,
         &format!("/api/v1/statistics/groups?measure=members_placed&rows=municipality&columns=theme&year={year}"),
-        &f.referrer,
-    )
-    .await;
-    assert_eq!(stats.status, 200, "{}", stats.text);
+        &f.referrer,).await;
     let table = &stats.body["table"];
     assert_eq!(table["columns"], json!(["grief", "relatives"]));
     let row = |label: &str| {
@@ -673,13 +589,12 @@ async fn statistics_hide_a_municipality_with_three_members_in_its_row_and_column
         let app = &app;
         let token = f.referrer.clone();
         async move {
-            let reply = get(
+            let reply = fetched(
                 app,
                 &format!("/api/v1/statistics/groups?rows=centre&columns=theme&year={year}{query}"),
                 &token,
             )
             .await;
-            assert_eq!(reply.status, 200, "{}", reply.text);
             reply.body
         }
     };
@@ -746,13 +661,7 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
     .await;
     assert_eq!(due.body["items"], json!([]), "{}", due.text);
 
-    let left = post(
-        &app,
-        &format!("/api/v1/memberships/{membership}/departure"),
-        &f.coordinator,
-        &json!({"reason": "completed"}),
-    )
-    .await;
+    let left = depart(&app, &f.coordinator, &membership, "completed").await;
     assert_eq!(left.status, 200, "{}", left.text);
     let swept = retention::sweep(t.state.database.pool(), &policy).unwrap();
     assert_eq!(
@@ -769,17 +678,7 @@ async fn a_member_of_a_long_running_group_is_not_erased_as_inactive() {
 #[actix_web::test]
 async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats() {
     let (t, app, f) = TestApp::started(field).await;
-    let (group, _) = group_with_members(&app, &f, &group_body("Siste runde", "relatives"), 5).await;
-    for to in ["starting", "self_running"] {
-        let moved = post(
-            &app,
-            &format!("/api/v1/groups/{group}/transitions"),
-            &f.coordinator,
-            &json!({"to": to}),
-        )
-        .await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
-    }
+    let group = running_itself(&app, &f, "Siste runde").await;
     let members = get(
         &app,
         &format!("/api/v1/groups/{group}/members"),
@@ -788,39 +687,26 @@ async fn ending_a_group_ends_every_open_place_as_group_ended_and_frees_the_seats
     .await;
     let places: Vec<String> = samhandling_tests::ids(&members.body);
     assert_eq!(places.len(), 5);
-    let done = post(
-        &app,
-        &format!("/api/v1/memberships/{}/departure", places[0]),
-        &f.coordinator,
-        &json!({"reason": "completed"}),
-    )
-    .await;
+    let done = depart(&app, &f.coordinator, &places[0], "completed").await;
     assert_eq!(done.status, 200, "{}", done.text);
 
-    let ended = moved(
-        &app,
-        &format!("/api/v1/groups/{group}"),
-        &f.coordinator,
-        "ended",
-    )
-    .await;
+    let ended = moved(&app, &group_uri(&group), &f.coordinator, "ended").await;
     assert_eq!(ended.body["status"], "ended");
     assert_eq!(ended.body["member_count"], 0);
     assert_eq!(ended.body["open_seats"], 8);
     assert!(ended.body["ended_at"].is_string());
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(read.body["member_count"], 0);
     assert_eq!(read.body["open_seats"], 8);
     assert_eq!(read.header("etag"), ended.header("etag"));
 
     for (index, place) in places.iter().enumerate() {
-        let membership = get(
+        let membership = fetched(
             &app,
             &format!("/api/v1/memberships/{place}"),
             &f.coordinator,
         )
         .await;
-        assert_eq!(membership.status, 200, "{}", membership.text);
         assert!(
             membership.body["left_at"].is_string(),
             "{}",
@@ -860,13 +746,7 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     post(&app, &sessions, &f.coordinator, &session(&day(0)))
         .await
         .assert_problem(409);
-    moved(
-        &app,
-        &format!("/api/v1/groups/{group}"),
-        &f.coordinator,
-        "starting",
-    )
-    .await;
+    moved(&app, &group_uri(&group), &f.coordinator, "starting").await;
     // A starting group meets, with its starter.
     created(&app, &sessions, &f.coordinator, &session(&day(0))).await;
 
@@ -875,8 +755,7 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
     assert_eq!(samhandling_tests::ids(&catalogue.body), [group.as_str()]);
     let own = get(&app, "/api/v1/groups?catalogue=true", &f.coordinator).await;
     assert_eq!(samhandling_tests::ids(&own.body), [group.as_str()]);
-    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &group_uri(&group), &f.referrer).await;
     assert_eq!(seen.body["view"], "catalogue");
 
     let waiting = |name: &'static str| {
@@ -885,30 +764,23 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
         async move { candidate(app, f, name, name).await.intake }
     };
     let sixth = waiting("Sjette").await;
-    let suggested = get(
+    let suggested = fetched(
         &app,
         &format!("/api/v1/intakes/{sixth}/suggested-groups"),
         &f.coordinator,
     )
     .await;
-    assert_eq!(suggested.status, 200, "{}", suggested.text);
     assert_eq!(suggested.body["items"][0]["group"]["id"], group.as_str());
 
     // It takes a new member without asking the group.
     let placed = place(&app, &f.coordinator, &group, &sixth).await;
     assert_eq!(placed.status, 201, "{}", placed.text);
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(read.body["member_count"], 6);
     assert_eq!(read.body["open_seats"], 2);
 
     // Running itself, it is closed: out of the catalogue, and a new member needs its agreement.
-    moved(
-        &app,
-        &format!("/api/v1/groups/{group}"),
-        &f.coordinator,
-        "self_running",
-    )
-    .await;
+    moved(&app, &group_uri(&group), &f.coordinator, "self_running").await;
     let catalogue = get(&app, "/api/v1/groups", &f.other_centre).await;
     assert_eq!(catalogue.body["items"], json!([]));
     let seventh = waiting("Sjuende").await;
@@ -924,7 +796,7 @@ async fn a_starting_group_takes_members_and_is_in_the_catalogue_and_the_suggesti
 async fn an_unpublished_group_is_the_centre_s_own_and_404_to_everyone_else() {
     let (_t, app, f) = TestApp::started(field).await;
     let (group, _) = group_with_members(&app, &f, &group_body("Uten register", "grief"), 1).await;
-    let uri = format!("/api/v1/groups/{group}");
+    let uri = group_uri(&group);
 
     // Recruiting, but not published: only its centre sees it, and the suggestions still offer it.
     let own = get(&app, &uri, &f.coordinator).await;
@@ -973,13 +845,7 @@ async fn a_status_filter_never_reaches_another_centre_s_groups() {
     let mut body = group_body("Publisert", "general");
     body["published"] = json!(true);
     let (group, _) = group_with_members(&app, &f, &body, 5).await;
-    moved(
-        &app,
-        &format!("/api/v1/groups/{group}"),
-        &f.coordinator,
-        "starting",
-    )
-    .await;
+    moved(&app, &group_uri(&group), &f.coordinator, "starting").await;
 
     // The catalogue shows no status, so filtering on one must not tell which group has its
     // minimum: another centre finds nothing, its own centre finds its group.
@@ -1000,7 +866,7 @@ async fn catalogue_seats_are_a_band_of_the_day_start_and_a_full_group_stays_list
     body["published"] = json!(true);
     body["max_members"] = json!(5);
     let (group, _) = group_with_members(&app, &f, &body, 5).await;
-    let uri = format!("/api/v1/groups/{group}");
+    let uri = group_uri(&group);
 
     // Full now, but the five joined today: the band is as the day began, and the group stays.
     let seats = |token: String| {
@@ -1049,8 +915,7 @@ async fn published_statistics_are_kept_until_a_count_behind_them_changes() {
     let year = as_last_quarter(&t);
     let uri = format!("/api/v1/statistics/groups?rows=theme&columns=quarter&year={year}");
     let total = || async {
-        let reply = get(&app, &uri, &f.referrer).await;
-        assert_eq!(reply.status, 200, "{}", reply.text);
+        let reply = fetched(&app, &uri, &f.referrer).await;
         reply.body["table"]["total"]["count"].clone()
     };
     let sql = |statement: &str| {
@@ -1093,8 +958,7 @@ async fn a_home_format_group_hides_its_address_from_the_catalogue_like_a_confide
     body["published"] = json!(true);
     let group = recruiting_group(&app, &f.coordinator, &body).await;
 
-    let seen = get(&app, &format!("/api/v1/groups/{group}"), &f.referrer).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &group_uri(&group), &f.referrer).await;
     assert_eq!(seen.body["view"], "catalogue");
     assert_eq!(seen.body["format"], "home");
     assert_eq!(seen.body["address"], Value::Null);
@@ -1103,7 +967,7 @@ async fn a_home_format_group_hides_its_address_from_the_catalogue_like_a_confide
     assert_eq!(texts(&catalogue.body["items"], "id"), [group.as_str()]);
     assert!(!catalogue.text.contains("Bakkeveien"));
     // The centre keeps the address.
-    let own = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let own = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(own.body["address"], "Bakkeveien 3, Stjørdal");
 }
 
@@ -1136,7 +1000,7 @@ async fn an_intake_at_home_is_booked_and_a_follow_up_says_why_the_group_asked() 
     )
     .await;
     assert_eq!(asked.body["reason"], "Én person tar mye plass i gruppa");
-    let read = get(&app, &format!("/api/v1/groups/{group}"), &f.coordinator).await;
+    let read = get(&app, &group_uri(&group), &f.coordinator).await;
     assert_eq!(
         read.body["follow_ups"][0]["reason"],
         "Én person tar mye plass i gruppa"

@@ -121,9 +121,7 @@ mod referrals {
 
     #[actix_web::test]
     async fn a_retried_referral_is_stored_once_and_answered_as_it_is_stored() {
-        let t = TestApp::new();
-        let app = t.service().await;
-        let f = field(&t);
+        let (t, app, f) = TestApp::started(field).await;
         let body = referral_body(&f.centre, "Astrid", true);
         let first = send(&app, refer(&f.referrer, "SAK-1", &body)).await;
         assert_eq!(first.status, 201, "{}", first.text);
@@ -158,9 +156,7 @@ mod referrals {
 
     #[actix_web::test]
     async fn concurrent_retries_of_one_referral_store_it_once() {
-        let t = TestApp::new();
-        let app = t.service().await;
-        let f = field(&t);
+        let (t, app, f) = TestApp::started(field).await;
         let body = referral_body(&f.centre, "Brita", true);
         let replies = futures_util::future::join_all(
             (0..8).map(|_| send(&app, refer(&f.referrer, "SAK-2", &body))),
@@ -177,18 +173,9 @@ mod referrals {
 
     #[actix_web::test]
     async fn a_referral_key_reused_for_another_person_is_422_and_stores_nothing() {
-        let t = TestApp::new();
-        let app = t.service().await;
-        let f = field(&t);
-        let first = send(
-            &app,
-            refer(
-                &f.referrer,
-                "SAK-3",
-                &referral_body(&f.centre, "Dagny", true),
-            ),
-        )
-        .await;
+        let (t, app, f) = TestApp::started(field).await;
+        let body = referral_body(&f.centre, "Dagny", true);
+        let first = send(&app, refer(&f.referrer, "SAK-3", &body)).await;
         assert_eq!(first.status, 201);
         send(
             &app,
@@ -201,9 +188,7 @@ mod referrals {
 
     #[actix_web::test]
     async fn a_refused_referral_does_not_spend_its_key() {
-        let t = TestApp::new();
-        let app = t.service().await;
-        let f = field(&t);
+        let (t, app, f) = TestApp::started(field).await;
         let mut nowhere = referral_body(&f.centre, "Frida", true);
         nowhere["target_centre_id"] = json!(uuid::Uuid::now_v7());
         send(&app, refer(&f.referrer, "SAK-4", &nowhere))
@@ -214,24 +199,15 @@ mod referrals {
                 .count("SELECT count(*) AS count FROM idempotency_keys"),
             0
         );
-        let fixed = send(
-            &app,
-            refer(
-                &f.referrer,
-                "SAK-4",
-                &referral_body(&f.centre, "Frida", true),
-            ),
-        )
-        .await;
+        let body = referral_body(&f.centre, "Frida", true);
+        let fixed = send(&app, refer(&f.referrer, "SAK-4", &body)).await;
         assert_eq!(fixed.status, 201, "{}", fixed.text);
         assert!(fixed.header("idempotent-replayed").is_none());
     }
 
     #[actix_web::test]
     async fn an_expired_referral_key_starts_afresh() {
-        let t = TestApp::new();
-        let app = t.service().await;
-        let f = field(&t);
+        let (t, app, f) = TestApp::started(field).await;
         let mut body = referral_body(&f.centre, "Gro", true);
         let first = send(&app, refer(&f.referrer, "SAK-5", &body)).await;
         diesel::sql_query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours'")

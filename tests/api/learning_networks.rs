@@ -7,7 +7,8 @@ use diesel::RunQueryDsl;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, get, post, send, send_if_match, tables_containing, App, TestApp,
+    assert_not_found, authorized, created, fetched, get, post, send, send_if_match,
+    tables_containing, texts, App, TestApp,
 };
 use serde_json::{json, Value};
 
@@ -154,6 +155,19 @@ fn attendance_uri(network: &str, gathering: &str, member: &str) -> String {
     format!("/api/v1/learning-networks/{network}/gatherings/{gathering}/attendance/{member}")
 }
 
+/// Records `attendees` at the attendance `uri` as `token`, with `If-Match: etag` when there is
+/// one; returns the answer, whatever it is.
+async fn attend(
+    app: &impl App,
+    uri: &str,
+    token: &str,
+    etag: Option<&str>,
+    attendees: i64,
+) -> samhandling_tests::Reply {
+    let body = json!({ "attendees": attendees });
+    send_if_match(app, TestRequest::put().uri(uri), token, etag, &body).await
+}
+
 #[actix_web::test]
 async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
     let (_t, app, f) = TestApp::started(familienettverket).await;
@@ -168,18 +182,18 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
             .into_iter()
             .zip(counts)
         {
-            let recorded = send_if_match(
+            let recorded = attend(
                 &app,
-                TestRequest::put().uri(&attendance_uri(&network.id, &gathering, member)),
+                &attendance_uri(&network.id, &gathering, member),
                 &f.coordinator,
                 Some(&etag),
-                &json!({"attendees": attendees}),
+                attendees,
             )
             .await;
             assert_eq!(recorded.status, 200, "{}", recorded.text);
             etag = recorded.header("etag").unwrap().to_owned();
         }
-        let read = get(
+        let read = fetched(
             &app,
             &format!(
                 "/api/v1/learning-networks/{}/gatherings/{gathering}",
@@ -188,7 +202,6 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
             &f.coordinator,
         )
         .await;
-        assert_eq!(read.status, 200, "{}", read.text);
         assert_eq!(read.header("etag"), Some(etag.as_str()));
         assert_eq!(read.body["version"], 4);
         assert_eq!(read.body["user_involvement"], true);
@@ -200,16 +213,15 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
         assert_eq!(attendance[0]["attendees"], counts[0]);
     }
 
-    let listed = get(
+    let listed = fetched(
         &app,
         &format!("/api/v1/learning-networks/{}/gatherings", network.id),
         &f.stjordal_contact,
     )
     .await;
-    assert_eq!(listed.status, 200, "{}", listed.text);
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
 
-    let stats = get(
+    let stats = fetched(
         &app,
         &format!(
             "/api/v1/statistics/learning-networks?learning_network_id={}",
@@ -218,11 +230,9 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
         &f.stjordal_contact,
     )
     .await;
-    assert_eq!(stats.status, 200, "{}", stats.text);
     // A network's name and member services are its own: outside it the statistics hold nothing.
     for outsider in [&f.oslo_contact, &f.other_centre] {
-        let outside = get(&app, "/api/v1/statistics/learning-networks", outsider).await;
-        assert_eq!(outside.status, 200, "{}", outside.text);
+        let outside = fetched(&app, "/api/v1/statistics/learning-networks", outsider).await;
         assert_eq!(outside.body["networks"], json!([]), "{}", outside.text);
         assert!(!outside.text.contains("Familienettverket"));
     }
@@ -236,10 +246,7 @@ async fn a_network_with_two_gatherings_reports_attendance_per_member_service() {
     let table = &figures["attendance"];
     assert_eq!(table["columns"], json!(["2026-03-10", "2026-09-22"]));
     let rows = table["rows"].as_array().unwrap();
-    let labels: Vec<&str> = rows
-        .iter()
-        .map(|row| row["label"].as_str().unwrap())
-        .collect();
+    let labels = texts(&table["rows"], "label");
     assert_eq!(
         labels,
         [
@@ -285,13 +292,12 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
     let (gathering, etag) =
         created_gathering(&app, &f, &network.id, &gathering_body("2026-11-12", false)).await;
 
-    let read = get(
+    let read = fetched(
         &app,
         &format!("/api/v1/learning-networks/{}", network.id),
         &f.malvik_contact,
     )
     .await;
-    assert_eq!(read.status, 200, "{}", read.text);
     assert_eq!(read.body["view"], "member");
     assert!(read.body.get("version").is_none(), "{}", read.text);
     assert!(read.header("etag").is_none());
@@ -300,58 +306,35 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
         "Malvik kommune"
     );
     assert_eq!(read.body["steering_group"][0]["user_organisation"], true);
-    let listed = get(&app, "/api/v1/learning-networks", &f.malvik_contact).await;
-    assert_eq!(listed.status, 200, "{}", listed.text);
+    let listed = fetched(&app, "/api/v1/learning-networks", &f.malvik_contact).await;
     assert_eq!(listed.body["items"][0]["id"], network.id.as_str());
 
     let gathering_uri = format!(
         "/api/v1/learning-networks/{}/gatherings/{gathering}",
         network.id
     );
-    let seen = get(&app, &gathering_uri, &f.malvik_contact).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &gathering_uri, &f.malvik_contact).await;
     assert_eq!(seen.header("etag"), Some(etag.as_str()));
     assert_eq!(seen.body["user_involvement"], false);
 
-    let malvik_service = &network.members[2];
+    let malviks = attendance_uri(&network.id, &gathering, &network.members[2]);
     let stjordal_service = &network.members[0];
-    let without = send_if_match(
-        &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
-        &f.malvik_contact,
-        None,
-        &json!({"attendees": 4}),
-    )
-    .await;
+    let without = attend(&app, &malviks, &f.malvik_contact, None, 4).await;
     without.assert_problem(428);
-    let recorded = send_if_match(
-        &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
-        &f.malvik_contact,
-        Some(&etag),
-        &json!({"attendees": 4}),
-    )
-    .await;
+    let recorded = attend(&app, &malviks, &f.malvik_contact, Some(&etag), 4).await;
     assert_eq!(recorded.status, 200, "{}", recorded.text);
     assert_eq!(recorded.header("etag"), Some("\"2\""));
     assert_eq!(recorded.body["attendance"][2]["attendees"], 4);
     assert_eq!(recorded.body["attendance"][0]["attendees"], Value::Null);
-    let stale = send_if_match(
-        &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
-        &f.malvik_contact,
-        Some(&etag),
-        &json!({"attendees": 5}),
-    )
-    .await;
+    let stale = attend(&app, &malviks, &f.malvik_contact, Some(&etag), 5).await;
     stale.assert_problem(412);
 
-    let others = send_if_match(
+    let others = attend(
         &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, stjordal_service)),
+        &attendance_uri(&network.id, &gathering, stjordal_service),
         &f.malvik_contact,
         Some("\"2\""),
-        &json!({"attendees": 30}),
+        30,
     )
     .await;
     let problem = others.assert_problem(403);
@@ -359,27 +342,16 @@ async fn a_member_contact_reads_the_network_and_records_only_its_own_services_at
         .as_str()
         .unwrap()
         .contains("only your own services' attendance"));
-    let stranger = send_if_match(
+    let stranger = attend(
         &app,
-        TestRequest::put().uri(&attendance_uri(
-            &network.id,
-            &gathering,
-            &uuid::Uuid::now_v7().to_string(),
-        )),
+        &attendance_uri(&network.id, &gathering, &uuid::Uuid::now_v7().to_string()),
         &f.malvik_contact,
         Some("\"2\""),
-        &json!({"attendees": 3}),
+        3,
     )
     .await;
     stranger.assert_problem(404);
-    let out_of_range = send_if_match(
-        &app,
-        TestRequest::put().uri(&attendance_uri(&network.id, &gathering, malvik_service)),
-        &f.malvik_contact,
-        Some("\"2\""),
-        &json!({"attendees": 1001}),
-    )
-    .await;
+    let out_of_range = attend(&app, &malviks, &f.malvik_contact, Some("\"2\""), 1001).await;
     out_of_range.assert_problem(422);
 
     // Members read; only the coordinator changes the network or its gatherings.
@@ -406,26 +378,20 @@ async fn a_municipality_outside_the_network_and_another_centre_get_404() {
     let gathering_uri = format!("{network_uri}/gatherings/{gathering}");
 
     for outsider in [&f.oslo_contact, &f.other_centre] {
-        get(&app, &network_uri, outsider).await.assert_problem(404);
-        get(&app, &gathering_uri, outsider)
-            .await
-            .assert_problem(404);
-        get(&app, &format!("{network_uri}/gatherings"), outsider)
-            .await
-            .assert_problem(404);
-        let listed = get(&app, "/api/v1/learning-networks", outsider).await;
-        assert_eq!(listed.status, 200, "{}", listed.text);
+        let uris = [
+            network_uri.clone(),
+            gathering_uri.clone(),
+            format!("{network_uri}/gatherings"),
+        ];
+        assert_not_found(&app, &uris, &[outsider]).await;
+        let listed = fetched(&app, "/api/v1/learning-networks", outsider).await;
         assert_eq!(listed.body["items"], json!([]));
-        send_if_match(
+        attend(
             &app,
-            TestRequest::put().uri(&attendance_uri(
-                &network.id,
-                &gathering,
-                &network.members[0],
-            )),
+            &attendance_uri(&network.id, &gathering, &network.members[0]),
             outsider,
             Some(&etag),
-            &json!({"attendees": 3}),
+            3,
         )
         .await
         .assert_problem(404);
@@ -693,16 +659,12 @@ async fn reads_and_writes_leave_audit_events() {
             .status,
         200
     );
-    let recorded = send_if_match(
+    let recorded = attend(
         &app,
-        TestRequest::put().uri(&attendance_uri(
-            &network.id,
-            &gathering,
-            &network.members[2],
-        )),
+        &attendance_uri(&network.id, &gathering, &network.members[2]),
         &f.malvik_contact,
         Some(&etag),
-        &json!({"attendees": 6}),
+        6,
     )
     .await;
     assert_eq!(recorded.status, 200, "{}", recorded.text);
@@ -815,13 +777,12 @@ async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
     log_meetings(&t, f.malvik.id, "5001", "2026-12-01", 9, 2, 5);
     log_meetings(&t, f.malvik.id, "5001", "2025-06-01", 3, 0, 0);
 
-    let stats = get(
+    let stats = fetched(
         &app,
         "/api/v1/statistics/network-meetings?year=2026",
         &f.oslo_contact,
     )
     .await;
-    assert_eq!(stats.status, 200, "{}", stats.text);
     let table = &stats.body["meetings"];
     assert_eq!(table["columns"], json!(["2026-Q4"]));
     let rows = table["rows"].as_array().unwrap();
@@ -841,8 +802,7 @@ async fn network_meeting_statistics_hide_a_municipality_with_two_meetings() {
     assert_eq!(stats.body["average_network_size"], Value::Null);
     assert_eq!(stats.body["supervision_requested_share"], Value::Null);
 
-    let all = get(&app, "/api/v1/statistics/network-meetings", &f.coordinator).await;
-    assert_eq!(all.status, 200, "{}", all.text);
+    let all = fetched(&app, "/api/v1/statistics/network-meetings", &f.coordinator).await;
     let table = &all.body["meetings"];
     assert_eq!(table["columns"], json!(["2025-Q2", "2026-Q4"]));
     let rows = table["rows"].as_array().unwrap();
@@ -909,8 +869,7 @@ async fn user_involvement_is_shared_once_five_gatherings_are_recorded() {
         Value::Null
     );
     created_gathering(&app, &f, &network.id, &gathering_body("2026-06-01", false)).await;
-    let five = get(&app, &uri, &f.malvik_contact).await;
-    assert_eq!(five.status, 200, "{}", five.text);
+    let five = fetched(&app, &uri, &f.malvik_contact).await;
     assert_eq!(five.body["networks"][0]["gatherings_held"], 5);
     assert_eq!(five.body["networks"][0]["user_involvement_share"], 0.6);
     // Nothing was recorded: every service shows 0 at every gathering.
@@ -954,9 +913,7 @@ async fn no_text_field_of_a_network_or_gathering_stores_a_national_identity_numb
 
     for (field, uri, body) in refused_bodies {
         let refused = post(&app, &uri, &f.coordinator, &body).await;
-        let problem = refused.assert_problem(422);
-        assert_eq!(problem["errors"][0]["field"], field, "{field}");
-        assert_eq!(problem["errors"][0]["code"], "national_id", "{field}");
+        refused.assert_invalid(field, "national_id");
         assert!(
             !refused.text.contains(id),
             "{field}: the number is not echoed"
@@ -967,9 +924,7 @@ async fn no_text_field_of_a_network_or_gathering_stores_a_national_identity_numb
 
 #[actix_web::test]
 async fn a_planned_gathering_gets_its_evaluation_highlights_and_attendance_once_held() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let f = familienettverket(&t);
+    let (_t, app, f) = TestApp::started(familienettverket).await;
     let network = created_network(&app, &f).await;
     let gatherings = format!("/api/v1/learning-networks/{}/gatherings", network.id);
 
@@ -1002,21 +957,15 @@ async fn a_planned_gathering_gets_its_evaluation_highlights_and_attendance_once_
     planned.as_object_mut().unwrap().remove("evaluation");
     planned["highlights"] = json!([]);
     let (gathering, etag) = created_gathering(&app, &f, &network.id, &planned).await;
-    let counted = send_if_match(
+    let counted = attend(
         &app,
-        TestRequest::put().uri(&attendance_uri(
-            &network.id,
-            &gathering,
-            &network.members[0],
-        )),
+        &attendance_uri(&network.id, &gathering, &network.members[0]),
         &f.coordinator,
         Some(&etag),
-        &json!({"attendees": 12}),
+        12,
     )
     .await;
-    let problem = counted.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "attendees");
-    assert_eq!(problem["errors"][0]["code"], "not_yet_held");
+    counted.assert_invalid("attendees", "not_yet_held");
     let read = get(&app, &format!("{gatherings}/{gathering}"), &f.coordinator).await;
     assert_eq!(read.header("etag"), Some(etag.as_str()), "unchanged");
 }
@@ -1149,8 +1098,7 @@ async fn a_learning_network_with_two_coordinators_is_writable_by_both_and_by_no_
             .await
             .assert_problem(404);
     }
-    let member = get(&app, &uri, &f.tsb_facilitator).await;
-    assert_eq!(member.status, 200, "{}", member.text);
+    let member = fetched(&app, &uri, &f.tsb_facilitator).await;
     assert_eq!(member.body["view"], "member");
     send_if_match(
         &app,
@@ -1451,8 +1399,7 @@ async fn a_regional_network_belongs_to_a_national_programme_whose_coordinators_s
 
     // The programme's coordinators see its regional networks: who runs them and how much.
     let uri = format!("/api/v1/learning-networks/{programme_id}/regional-networks");
-    let seen = get(&app, &uri, &f.directorate_adviser).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &uri, &f.directorate_adviser).await;
     let items = seen.body.as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], json!(regional_id));
@@ -1471,8 +1418,7 @@ async fn a_regional_network_belongs_to_a_national_programme_whose_coordinators_s
     .await
     .assert_problem(404);
     // The regional network's coordinators do not coordinate the programme: 404.
-    get(&app, &uri, &f.nk_tsb).await.assert_problem(404);
-    get(&app, &uri, &f.ks_adviser).await.assert_problem(404);
+    assert_not_found(&app, &[&uri], &[&f.nk_tsb, &f.ks_adviser]).await;
 
     // A programme with regional networks stays one; nor is it under itself.
     let programme_uri = format!("/api/v1/learning-networks/{programme_id}");
@@ -1547,8 +1493,7 @@ async fn a_member_service_reports_on_the_improvement_task_it_took_home() {
     get(&app, &malviks, &f.stjordal_contact)
         .await
         .assert_problem(404);
-    get(&app, &tasks, &f.oslo_contact).await.assert_problem(404);
-    get(&app, &tasks, &f.other_centre).await.assert_problem(404);
+    assert_not_found(&app, &[&tasks], &[&f.oslo_contact, &f.other_centre]).await;
 
     // Stjørdal reports, with If-Match, through the lifecycle.
     let stjordals = format!("{tasks}/{}", ids[0]);

@@ -2,8 +2,8 @@
 
 use diesel::RunQueryDsl;
 use samhandling_persistence::migrations::{revert_all, revert_last, run_pending};
-use samhandling_tests::referrals::{field, refer, referral_body, transition};
-use samhandling_tests::{get, send, TestApp, TestDatabase};
+use samhandling_tests::referrals::{field, move_referral, refer, referral_body, referral_uri};
+use samhandling_tests::{fetched, get, TestApp, TestDatabase};
 
 #[derive(diesel::QueryableByName)]
 struct TableCount {
@@ -101,8 +101,7 @@ async fn a_stored_network_meeting_referral_becomes_a_self_help_group_referral() 
         .get_result::<Offer>(&mut conn)
         .unwrap();
     assert_eq!(stored.offer, "self_help_group");
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(&app, &referral_uri(id), &f.coordinator).await;
     assert_eq!(read.body["offer"], "self_help_group");
 }
 
@@ -149,10 +148,9 @@ async fn referrals_from_before_agreements_keep_their_feedback() {
     let later = refer(&app, &f.referrer, &referral_body(&f.centre, "Liv", true)).await;
     assert_eq!(later["feedback"], "none");
     for id in [&earlier, later["id"].as_str().unwrap()] {
-        let moved = send(&app, transition(id, &f.coordinator, "received")).await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
+        move_referral(&app, id, &f.coordinator, &["received"]).await;
     }
-    let kept = get(&app, &format!("/api/v1/referrals/{earlier}"), &f.referrer).await;
+    let kept = get(&app, &referral_uri(&earlier), &f.referrer).await;
     assert_eq!(kept.body["feedback"], "detailed");
     assert_eq!(kept.body["status"], "received");
     let later = get(
@@ -198,13 +196,12 @@ async fn a_network_from_before_keeps_its_centre_as_lead_and_its_seats_find_their
     .unwrap();
     assert_eq!(run_pending(&mut conn).unwrap().len(), reverted);
 
-    let read = get(
+    let read = fetched(
         &app,
         &format!("/api/v1/learning-networks/{network}"),
         &token,
     )
     .await;
-    assert_eq!(read.status, 200, "{}", read.text);
     assert_eq!(read.body["view"], "coordinator");
     assert_eq!(
         read.body["coordinating_centre_id"],

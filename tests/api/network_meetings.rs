@@ -8,7 +8,7 @@ use samhandling_domain::network_meeting::PRINCIPLE;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
 use samhandling_tests::{
-    authorized, created, get, ids, post, send, tables_containing, App, TestApp,
+    authorized, created, fetched, get, ids, post, send, tables_containing, texts, App, TestApp,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -93,15 +93,19 @@ fn patch(uri: &str, token: &str, body: &Value) -> TestRequest {
     authorized(TestRequest::patch().uri(uri), token).set_json(body)
 }
 
+/// The URI of the network-meeting log `id`.
+fn log_uri(id: impl std::fmt::Display) -> String {
+    format!("/api/v1/network-meetings/{id}")
+}
+
 #[actix_web::test]
 async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() {
     let (t, app, d) = TestApp::started(innherred).await;
     let karis = logged(&app, &d.kari, &log_body("5037")).await;
     let olas = logged(&app, &d.ola, &log_body("5038")).await;
-    let uri = format!("/api/v1/network-meetings/{karis}");
+    let uri = log_uri(&karis);
 
-    let own = get(&app, &uri, &d.kari).await;
-    assert_eq!(own.status, 200, "{}", own.text);
+    let own = fetched(&app, &uri, &d.kari).await;
     assert_eq!(own.body["view"], "facilitator");
     assert_eq!(own.header("etag"), Some("\"1\""));
     assert_eq!(own.body["series_id"], "serie-7");
@@ -123,8 +127,7 @@ async fn a_log_is_read_by_its_facilitator_and_the_centre_following_it_up_only() 
     }
 
     // The centre following Kari up reads her log in its view: no label, no version, no ETag.
-    let centre = get(&app, &uri, &d.korus_midt).await;
-    assert_eq!(centre.status, 200, "{}", centre.text);
+    let centre = fetched(&app, &uri, &d.korus_midt).await;
     assert_eq!(centre.body["view"], "competence_centre");
     assert!(centre.header("etag").is_none());
     for hidden in ["series_id", "version", "updated_at", "organisation_id"] {
@@ -193,12 +196,7 @@ async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logg
     let mut body = log_body("5037");
     body["main_person"]["chose_participants"] = json!(false);
     let refused = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    let problem = refused.assert_problem(422);
-    assert_eq!(
-        problem["errors"][0]["field"],
-        "main_person.chose_participants"
-    );
-    assert_eq!(problem["errors"][0]["code"], "principle");
+    let problem = refused.assert_invalid("main_person.chose_participants", "principle");
     assert_eq!(problem["errors"][0]["message"], PRINCIPLE);
     assert_eq!(
         t.database
@@ -211,7 +209,7 @@ async fn a_meeting_whose_main_person_did_not_choose_the_participants_is_not_logg
     let changed = send(
         &app,
         patch(
-            &format!("/api/v1/network-meetings/{id}"),
+            &log_uri(&id),
             &d.kari,
             &json!({"main_person": {"age_group": "18_29", "chose_participants": false}}),
         )
@@ -233,21 +231,15 @@ async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
         "Ringe hovedpersonen, fnr {NATIONAL_ID}, på fredag."
     ));
     let refused = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    let problem = refused.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "next_steps");
-    assert_eq!(problem["errors"][0]["code"], "national_id");
+    refused.assert_invalid("next_steps", "national_id");
     assert!(!refused.text.contains(NATIONAL_ID));
 
     let id = logged(&app, &d.kari, &log_body("5037")).await;
     for field in ["resources_identified", "series_id"] {
         let changed = send(
             &app,
-            patch(
-                &format!("/api/v1/network-meetings/{id}"),
-                &d.kari,
-                &json!({ field: NATIONAL_ID }),
-            )
-            .insert_header(("If-Match", "\"1\"")),
+            patch(&log_uri(&id), &d.kari, &json!({ field: NATIONAL_ID }))
+                .insert_header(("If-Match", "\"1\"")),
         )
         .await;
         changed.assert_problem(422);
@@ -263,24 +255,28 @@ async fn a_national_identity_number_in_a_log_is_refused_and_stored_nowhere() {
 #[actix_web::test]
 async fn rules_across_fields_are_checked() {
     let (t, app, d) = TestApp::started(innherred).await;
-    let mut body = log_body("5037");
-    body["next_meeting"] = json!({"planned": false, "on": "2026-12-22"});
-    let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    assert_eq!(
-        problem.assert_problem(422)["errors"][0]["field"],
-        "next_meeting.on"
-    );
-    let mut body = log_body("5037");
-    body["supervision"] = json!({"wanted": false, "topic": "Noe"});
-    let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    assert_eq!(
-        problem.assert_problem(422)["errors"][0]["field"],
-        "supervision.topic"
-    );
-    let mut body = log_body("5037");
-    body["themes"] = json!(["housing", "housing"]);
-    let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    assert_eq!(problem.assert_problem(422)["errors"][0]["field"], "themes");
+    for (key, value, field) in [
+        (
+            "next_meeting",
+            json!({"planned": false, "on": "2026-12-22"}),
+            "next_meeting.on",
+        ),
+        (
+            "supervision",
+            json!({"wanted": false, "topic": "Noe"}),
+            "supervision.topic",
+        ),
+        ("themes", json!(["housing", "housing"]), "themes"),
+    ] {
+        let mut body = log_body("5037");
+        body[key] = value;
+        let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
+        assert_eq!(
+            problem.assert_problem(422)["errors"][0]["field"],
+            field,
+            "{key}"
+        );
+    }
     let mut body = log_body("5037");
     body["participants"]["family"] = json!(51);
     post(&app, "/api/v1/network-meetings", &d.kari, &body)
@@ -304,26 +300,20 @@ async fn rules_across_fields_are_checked() {
 
 #[actix_web::test]
 async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
-    let t = TestApp::new();
-    let app = t.service().await;
-    let d = innherred(&t);
+    let (t, app, d) = TestApp::started(innherred).await;
     let mut body = log_body("5037");
     body["held_on"] = json!("2031-01-07");
     body["next_meeting"] = json!({"planned": true, "on": "2031-02-04"});
     let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    let problem = problem.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "held_on");
-    assert_eq!(problem["errors"][0]["code"], "in_the_future");
+    problem.assert_invalid("held_on", "in_the_future");
     let mut body = log_body("5037");
     body["next_meeting"] = json!({"planned": true, "on": "2026-11-01"});
     let problem = post(&app, "/api/v1/network-meetings", &d.kari, &body).await;
-    let problem = problem.assert_problem(422);
-    assert_eq!(problem["errors"][0]["field"], "next_meeting.on");
-    assert_eq!(problem["errors"][0]["code"], "before_start");
+    problem.assert_invalid("next_meeting.on", "before_start");
 
     // A change is held to the same rules, and leaves the log as it was.
     let id = logged(&app, &d.kari, &log_body("5037")).await;
-    let uri = format!("/api/v1/network-meetings/{id}");
+    let uri = log_uri(&id);
     let moved = patch(&uri, &d.kari, &json!({"held_on": "2031-01-07"}))
         .insert_header(("If-Match", "\"1\""))
         .send_request(&app)
@@ -344,9 +334,7 @@ async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
         }),
     )
     .await;
-    let refused = refused.assert_problem(422);
-    assert_eq!(refused["errors"][0]["field"], "held_on");
-    assert_eq!(refused["errors"][0]["code"], "in_the_future");
+    refused.assert_invalid("held_on", "in_the_future");
     assert_eq!(
         t.database
             .count("SELECT count(*) AS count FROM supervision_sessions"),
@@ -363,7 +351,7 @@ async fn a_meeting_is_logged_once_held_and_its_next_one_not_before_it() {
 async fn a_change_needs_the_current_version() {
     let (t, app, d) = TestApp::started(innherred).await;
     let id = logged(&app, &d.kari, &log_body("5037")).await;
-    let uri = format!("/api/v1/network-meetings/{id}");
+    let uri = log_uri(&id);
     let edit =
         json!({"next_steps": "Hovedpersonen har fått time hos boligkontoret.", "series_id": null});
 
@@ -419,13 +407,12 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     let olas = logged(&app, &d.ola, &body).await;
     let unwanted = logged(&app, &d.kari, &log_body("5037")).await;
 
-    let open = get(
+    let open = fetched(
         &app,
         "/api/v1/supervision-requests?answered=false",
         &d.korus_midt,
     )
     .await;
-    assert_eq!(open.status, 200, "{}", open.text);
     let items = open.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{}", open.text);
     assert_eq!(items[0]["network_meeting_id"], karis.as_str());
@@ -456,10 +443,7 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     .await;
     let problem = refused.assert_problem(422);
     let errors = problem["errors"].as_array().unwrap();
-    let fields: Vec<&str> = errors
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = texts(&problem["errors"], "field");
     assert_eq!(
         fields,
         ["facilitators[0]", "answers[0]", "answers[1]", "answers[2]"]
@@ -521,7 +505,7 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
     assert_eq!(nord.body["items"][0]["network_meeting_id"], olas.as_str());
 
     // Kari sees on her log that her request was answered.
-    let own = get(&app, &format!("/api/v1/network-meetings/{karis}"), &d.kari).await;
+    let own = get(&app, &log_uri(&karis), &d.kari).await;
     assert_eq!(
         own.body["supervision"]["answered_on"], "2026-12-01",
         "{}",
@@ -534,8 +518,7 @@ async fn a_supervision_request_answered_in_a_session_leaves_the_open_queue() {
 
     // The session is the centre's own.
     let uri = format!("/api/v1/supervision-sessions/{session_id}");
-    let read = get(&app, &uri, &d.korus_midt).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(&app, &uri, &d.korus_midt).await;
     assert_eq!(read.body["facilitators"][0]["subject"], "kari-levanger");
     get(&app, &uri, &d.korus_nord).await.assert_problem(404);
     let listed = get(&app, "/api/v1/supervision-sessions", &d.korus_midt).await;
@@ -626,8 +609,7 @@ fn stored_unversioned(t: &TestApp, levanger: Uuid, count: i32) {
 
 /// The network-meeting statistics as `token` reads them from `app`.
 async fn network_statistics(app: &impl App, token: &str) -> Value {
-    let reply = get(app, "/api/v1/statistics/network-meetings", token).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
+    let reply = fetched(app, "/api/v1/statistics/network-meetings", token).await;
     reply.body
 }
 

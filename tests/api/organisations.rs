@@ -3,7 +3,7 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::OrganisationKind;
 use samhandling_domain::Role;
-use samhandling_tests::{authorized, get, send, TestApp};
+use samhandling_tests::{authorized, fetched, get, send, TestApp};
 use serde_json::json;
 
 #[actix_web::test]
@@ -27,8 +27,7 @@ async fn an_admin_registers_a_municipality_and_anyone_can_read_it() {
 
     let employer = t.organisation(OrganisationKind::UserOrganisation, "Mental Helse", None);
     let reader = t.token(employer.id, &[Role::Facilitator]);
-    let read = get(&app, &format!("/api/v1/organisations/{id}"), &reader).await;
-    assert_eq!(read.status, 200);
+    let read = fetched(&app, &format!("/api/v1/organisations/{id}"), &reader).await;
     assert_eq!(read.body, created.body);
     assert_eq!(read.header("etag"), Some("\"1\""));
 

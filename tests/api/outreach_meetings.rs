@@ -5,7 +5,9 @@ use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
 use samhandling_tests::groups::day;
-use samhandling_tests::{authorized, created, get, ids, post, send, send_if_match, texts, TestApp};
+use samhandling_tests::{
+    authorized, created, fetched, get, ids, post, send, send_if_match, texts, TestApp,
+};
 use serde_json::{json, Value};
 
 const ROUTE: &str = "/api/v1/outreach-meetings";
@@ -71,9 +73,31 @@ async fn change(
     token: &str,
     body: &Value,
 ) -> samhandling_tests::Reply {
-    let read = get(app, meeting, token).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(app, meeting, token).await;
     send_if_match(app, request, token, read.header("etag"), body).await
+}
+
+/// Moves the meeting at `meeting` with `body` (the status `to` and what the move records), with
+/// the version `token` reads first.
+async fn move_meeting(
+    app: &impl samhandling_tests::App,
+    meeting: &str,
+    token: &str,
+    body: &Value,
+) -> samhandling_tests::Reply {
+    let request = TestRequest::post().uri(&format!("{meeting}/transitions"));
+    change(app, meeting, request, token, body).await
+}
+
+/// Changes the plan of the meeting at `meeting` with `body`, with the version `token` reads
+/// first.
+async fn amend(
+    app: &impl samhandling_tests::App,
+    meeting: &str,
+    token: &str,
+    body: &Value,
+) -> samhandling_tests::Reply {
+    change(app, meeting, TestRequest::patch().uri(meeting), token, body).await
 }
 
 /// Plans a meeting `days` from today and marks it held with Bergen and NAV Årstad present;
@@ -81,10 +105,9 @@ async fn change(
 async fn held(app: &impl samhandling_tests::App, p: &Parties, days: i64) -> String {
     let planned = created(app, ROUTE, &p.coordinator, &plan(p, days)).await;
     let uri = planned.header("location").unwrap().to_owned();
-    let moved = change(
+    let moved = move_meeting(
         app,
         &uri,
-        TestRequest::post().uri(&format!("{uri}/transitions")),
         &p.coordinator,
         &json!({"to": "held", "present": [p.bergen.id, p.nav.id]}),
     )
@@ -143,31 +166,21 @@ async fn a_centre_plans_holds_and_follows_up_a_kommunemote() {
 
     // Not held before its date; a change while planned moves it to today.
     let uri = planned.header("location").unwrap().to_owned();
-    let transitions = format!("{uri}/transitions");
-    let early = change(
-        &app,
-        &uri,
-        TestRequest::post().uri(&transitions),
-        &p.coordinator,
-        &json!({"to": "held"}),
-    )
-    .await;
+    let early = move_meeting(&app, &uri, &p.coordinator, &json!({"to": "held"})).await;
     let problem = early.assert_problem(422);
     assert_eq!(texts(&problem["errors"], "field"), vec!["to"]);
-    let moved = change(
+    let moved = amend(
         &app,
         &uri,
-        TestRequest::patch().uri(&uri),
         &p.coordinator,
         &json!({"held_on": day(0), "digital": true}),
     )
     .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
     assert_eq!(moved.body["held_on"], day(0));
-    let held = change(
+    let held = move_meeting(
         &app,
         &uri,
-        TestRequest::post().uri(&transitions),
         &p.coordinator,
         &json!({"to": "held", "present": [p.bergen.id]}),
     )
@@ -196,23 +209,9 @@ async fn a_centre_plans_holds_and_follows_up_a_kommunemote() {
     assert_eq!(bergen["present"], true);
     assert_eq!(bergen["follow_up"]["outcome"], "interested");
     // Held is final: a change of plan is 409, and so is cancelling.
-    let replan = change(
-        &app,
-        &uri,
-        TestRequest::patch().uri(&uri),
-        &p.coordinator,
-        &json!({"title": "Nytt navn"}),
-    )
-    .await;
+    let replan = amend(&app, &uri, &p.coordinator, &json!({"title": "Nytt navn"})).await;
     replan.assert_problem(409);
-    let cancel = change(
-        &app,
-        &uri,
-        TestRequest::post().uri(&transitions),
-        &p.coordinator,
-        &json!({"to": "cancelled"}),
-    )
-    .await;
+    let cancel = move_meeting(&app, &uri, &p.coordinator, &json!({"to": "cancelled"})).await;
     let problem = cancel.assert_problem(409);
     assert_eq!(problem["allowed_transitions"], json!([]));
     assert!(t.database.events("transitioned", &planned.id()) >= 1);
@@ -277,10 +276,9 @@ async fn presence_names_only_the_invited_and_a_follow_up_only_the_pairs_agreemen
     let planned = created(&app, ROUTE, &p.coordinator, &plan(&p, 0)).await;
     let uri = planned.header("location").unwrap().to_owned();
     let stranger_org = t.municipality("Bjørnafjorden kommune", "4624");
-    let refused = change(
+    let refused = move_meeting(
         &app,
         &uri,
-        TestRequest::post().uri(&format!("{uri}/transitions")),
         &p.coordinator,
         &json!({"to": "held", "present": [p.bergen.id, stranger_org.id, p.centre.id]}),
     )
@@ -298,13 +296,17 @@ async fn presence_names_only_the_invited_and_a_follow_up_only_the_pairs_agreemen
     // LINK Bergen's own agreement with NAV Årstad, and LINK Oslo's with NAV Årstad.
     let ours = agreement(&app, &p.coordinator, &p.nav).await;
     let theirs = agreement(&app, &p.stranger, &p.nav).await;
+    // NAV Årstad present, followed up with `outcome` `days` from today naming `agreement`.
+    let agreed = |outcome: &str, days: i64, agreement: &str| {
+        json!({"present": true,
+        "follow_up": {"outcome": outcome, "on": day(days), "agreement_id": agreement}})
+    };
     let foreign = record(
         &app,
         &p,
         &uri,
         &p.nav,
-        &json!({"present": true,
-        "follow_up": {"outcome": "agreement_made", "on": day(0), "agreement_id": theirs}}),
+        &agreed("agreement_made", 0, &theirs),
     )
     .await;
     let problem = foreign.assert_problem(422);
@@ -313,28 +315,12 @@ async fn presence_names_only_the_invited_and_a_follow_up_only_the_pairs_agreemen
         vec!["follow_up.agreement_id"]
     );
     // Nor before the meeting, nor an agreement with another outcome.
-    let muddled = record(
-        &app,
-        &p,
-        &uri,
-        &p.nav,
-        &json!({"present": true,
-        "follow_up": {"outcome": "not_now", "on": day(-1), "agreement_id": ours}}),
-    )
-    .await;
+    let muddled = record(&app, &p, &uri, &p.nav, &agreed("not_now", -1, &ours)).await;
     let problem = muddled.assert_problem(422);
     let mut fields = texts(&problem["errors"], "field");
     fields.sort_unstable();
     assert_eq!(fields, vec!["follow_up.agreement_id", "follow_up.on"]);
-    let made = record(
-        &app,
-        &p,
-        &uri,
-        &p.nav,
-        &json!({"present": true,
-        "follow_up": {"outcome": "agreement_made", "on": day(0), "agreement_id": ours}}),
-    )
-    .await;
+    let made = record(&app, &p, &uri, &p.nav, &agreed("agreement_made", 0, &ours)).await;
     assert_eq!(made.status, 200, "{}", made.text);
     // An organisation not invited has no invitation to record.
     record(&app, &p, &uri, &stranger_org, &json!({"present": true}))
@@ -387,8 +373,7 @@ async fn an_invited_organisation_sees_its_own_invitation_and_a_stranger_nothing(
     let id = uri.rsplit('/').next().unwrap().to_owned();
 
     // Bergen sees the meeting and its own invitation, never Askøy's follow-up.
-    let seen = get(&app, &uri, &p.bergen_contact).await;
-    assert_eq!(seen.status, 200, "{}", seen.text);
+    let seen = fetched(&app, &uri, &p.bergen_contact).await;
     assert_eq!(seen.body["programme"].as_array().map(Vec::len), Some(3));
     assert_eq!(seen.body["allowed_transitions"], json!([]));
     let invitations = seen.body["invitations"].as_array().unwrap();
@@ -407,14 +392,7 @@ async fn an_invited_organisation_sees_its_own_invitation_and_a_stranger_nothing(
     assert_eq!(nav.body["invitations"][0]["present"], true);
     assert_eq!(nav.body["invitations"][0]["follow_up"], Value::Null);
     // An invited organisation's contact does not change it: not an organiser's role.
-    let patched = change(
-        &app,
-        &uri,
-        TestRequest::patch().uri(&uri),
-        &p.bergen_contact,
-        &json!({"title": "Kapret"}),
-    )
-    .await;
+    let patched = amend(&app, &uri, &p.bergen_contact, &json!({"title": "Kapret"})).await;
     patched.assert_problem(403);
 
     // A stranger gets 404 on every path, and each leaves a trace; its list is empty.

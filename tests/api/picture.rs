@@ -4,8 +4,11 @@
 use actix_web::test::TestRequest;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
 use samhandling_domain::Role;
+use samhandling_tests::dialogue::meeting_uri;
 use samhandling_tests::referrals::{refer, referral_body};
-use samhandling_tests::{authorized, created, get, post, send, App, TestApp};
+use samhandling_tests::{
+    authorized, created, fetched, get, moved, send, send_if_match, texts, App, TestApp,
+};
 use serde_json::{json, Value};
 
 /// Trøndelag's and Vestland's governors, Levanger, Verdal and Bergen, a centre and KoRus Midt.
@@ -84,8 +87,7 @@ async fn each_municipality_reads_its_own_picture_and_each_governor_only_its_own_
     let (t, app, f) = TestApp::started(field).await;
     // Verdal reads its own; Levanger and Bergen do not read Verdal's; Vestland's governor does
     // not; Trøndelag's does, with the risk.
-    let own = get(&app, &picture_of("5038", 2025), &f.verdal_contact).await;
-    assert_eq!(own.status, 200, "{}", own.text);
+    let own = fetched(&app, &picture_of("5038", 2025), &f.verdal_contact).await;
     assert_eq!(own.body["municipality_id"], f.verdal.id.to_string());
     assert!(own.body.get("risk").is_none());
     for other in [&f.levanger_contact, &f.bergen_contact, &f.vestland] {
@@ -97,18 +99,11 @@ async fn each_municipality_reads_its_own_picture_and_each_governor_only_its_own_
     get(&app, &picture_of("5099", 2025), &f.verdal_contact)
         .await
         .assert_problem(404);
-    let governor = get(&app, &picture_of("5038", 2025), &f.governor).await;
-    assert_eq!(governor.status, 200, "{}", governor.text);
+    fetched(&app, &picture_of("5038", 2025), &f.governor).await;
 
     // The county overview is the county governor's alone.
-    let overview = get(&app, "/api/v1/counties/50/overview?year=2025", &f.governor).await;
-    assert_eq!(overview.status, 200, "{}", overview.text);
-    let numbers: Vec<&str> = overview.body["municipalities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| row["municipality_number"].as_str().unwrap())
-        .collect();
+    let overview = fetched(&app, "/api/v1/counties/50/overview?year=2025", &f.governor).await;
+    let numbers = texts(&overview.body["municipalities"], "municipality_number");
     assert_eq!(numbers, ["5037", "5038"]);
     // Each read is audited: the picture on the municipality, the overview on the county's
     // governor, whose alone it is.
@@ -135,8 +130,7 @@ async fn counts_under_five_in_the_picture_are_protected_and_the_overview_shows_t
     // the county's total would give it away, so one of them is withheld too.
     referrals_in_2025(&t, &app, &f, &f.verdal_referrer, 3).await;
     referrals_in_2025(&t, &app, &f, &f.levanger_referrer, 7).await;
-    let verdal = get(&app, &picture_of("5038", 2025), &f.verdal_contact).await;
-    assert_eq!(verdal.status, 200, "{}", verdal.text);
+    let verdal = fetched(&app, &picture_of("5038", 2025), &f.verdal_contact).await;
     assert_eq!(
         verdal.body["quarters_counted"],
         json!(["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"])
@@ -193,14 +187,7 @@ async fn the_governor_sees_risk_and_its_trend_and_both_readers_see_pending_needs
         )
         .await
         .id();
-        let held = post(
-            &app,
-            &format!("/api/v1/dialogue-meetings/{meeting}/transitions"),
-            &f.governor,
-            &json!({"to": "held"}),
-        )
-        .await;
-        assert_eq!(held.status, 200, "{}", held.text);
+        moved(&app, &meeting_uri(&meeting), &f.governor, "held").await;
         created(&app, &format!("/api/v1/dialogue-meetings/{meeting}/findings"), &f.governor, &json!({
             "municipality_id": f.verdal.id, "challenges": "Bemanning",
             "collaboration_needs": [{"partner_organisation_id": f.korus.id, "description": format!("Veiledning {held_on}")}],
@@ -214,14 +201,12 @@ async fn the_governor_sees_risk_and_its_trend_and_both_readers_see_pending_needs
     // KoRus Midt declines one need: it no longer waits, and leaves the picture.
     let needs = get(&app, "/api/v1/collaboration-needs", &f.korus_adviser).await;
     let first = needs.body["items"][0]["id"].as_str().unwrap();
-    let declined = send(
+    let declined = send_if_match(
         &app,
-        authorized(
-            TestRequest::post().uri(&format!("/api/v1/collaboration-needs/{first}/transitions")),
-            &f.korus_adviser,
-        )
-        .insert_header(("If-Match", "*"))
-        .set_json(json!({"to": "declined", "reason": "Ikke kapasitet"})),
+        TestRequest::post().uri(&format!("/api/v1/collaboration-needs/{first}/transitions")),
+        &f.korus_adviser,
+        Some("*"),
+        &json!({"to": "declined", "reason": "Ikke kapasitet"}),
     )
     .await;
     assert_eq!(declined.status, 200, "{}", declined.text);

@@ -3,8 +3,10 @@
 
 use diesel::RunQueryDsl;
 use samhandling_jobs::retention;
-use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
-use samhandling_tests::{act, get, logs, send, tables_containing, TestApp};
+use samhandling_tests::referrals::{
+    field, move_referral, refer, referral_body, referral_uri, referred, transition,
+};
+use samhandling_tests::{act, fetched, get, logs, send, tables_containing, TestApp};
 use serde_json::json;
 
 /// A row of what erasure keeps for statistics.
@@ -26,11 +28,15 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
     body["person"]["email"] = json!("solveig@example.no");
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap();
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let read = get(&app, &referral_uri(id), &f.coordinator).await;
     assert_eq!(read.body["person"]["family_name"], name);
-    for step in ["received", "contacted", "declined_by_person"] {
-        send(&app, transition(id, &f.coordinator, step)).await;
-    }
+    move_referral(
+        &app,
+        id,
+        &f.coordinator,
+        &["received", "contacted", "declined_by_person"],
+    )
+    .await;
     assert!(
         !tables_containing(&t.database, name).is_empty(),
         "stored before erasure"
@@ -56,7 +62,7 @@ async fn erasure_leaves_no_trace_of_the_name_and_logs_never_had_one() {
             "{needle} left behind"
         );
     }
-    let tombstone = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let tombstone = get(&app, &referral_uri(id), &f.coordinator).await;
     assert_eq!(tombstone.body["person"], serde_json::Value::Null);
     assert!(tombstone.body["erased_at"].is_string());
     assert_eq!(tombstone.body["status"], "declined_by_person");
@@ -111,11 +117,10 @@ async fn admins_erase_but_do_not_read() {
     let (t, app, f) = TestApp::started(field).await;
     let id = &referred(&app, &f, "Magnhild", true).await;
     let admin = t.admin_token();
-    get(&app, &format!("/api/v1/referrals/{id}"), &admin)
+    get(&app, &referral_uri(id), &admin)
         .await
         .assert_problem(403);
-    let log = get(&app, &format!("/api/v1/referrals/{id}/access-log"), &admin).await;
-    assert_eq!(log.status, 200);
+    fetched(&app, &format!("/api/v1/referrals/{id}/access-log"), &admin).await;
     let erased = act(&app, &format!("/api/v1/referrals/{id}/erase"), &admin).await;
     assert_eq!(erased.status, 204);
     assert!(tables_containing(&t.database, "Magnhild").is_empty());
@@ -131,9 +136,11 @@ async fn the_retention_sweep_erases_what_ended_long_ago_and_nothing_else() {
     let recent = refer(&app, &f.referrer, &referral_body(&f.centre, "Fersk", true)).await;
     let active = refer(&app, &f.referrer, &referral_body(&f.centre, "Aktiv", true)).await;
     for referral in [&old, &recent] {
-        send(
+        move_referral(
             &app,
-            transition(referral["id"].as_str().unwrap(), &f.referrer, "withdrawn"),
+            referral["id"].as_str().unwrap(),
+            &f.referrer,
+            &["withdrawn"],
         )
         .await;
     }
@@ -272,12 +279,7 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     diesel::sql_query("UPDATE referrals SET updated_at = now() - interval '350 days'")
         .execute(&mut t.database.connect())
         .unwrap();
-    let read = get(
-        &app,
-        &format!("/api/v1/referrals/{idle_id}"),
-        &f.coordinator,
-    )
-    .await;
+    let read = get(&app, &referral_uri(&idle_id), &f.coordinator).await;
     let due = read.body["erasure_due_at"].as_str().unwrap().to_owned();
     let soon = chrono::Utc::now() + chrono::TimeDelta::days(20);
     let listed = get(
@@ -329,7 +331,7 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     assert!(!tables_containing(&t.database, "Glemt").is_empty());
 
     // The centre works on one; the other stays idle past its due time and the notice period.
-    send(&app, transition(&worked_id, &f.coordinator, "received")).await;
+    move_referral(&app, &worked_id, &f.coordinator, &["received"]).await;
     diesel::sql_query(
         "UPDATE referrals SET updated_at = now() - interval '400 days', \
          erasure_notice_at = now() - interval '31 days' WHERE id = $1",
@@ -341,14 +343,9 @@ async fn an_idle_referral_is_noticed_to_the_centre_then_expired_and_erased() {
     assert_eq!((swept.expired, swept.erased), (1, 1));
     assert!(tables_containing(&t.database, "Glemt").is_empty());
     assert!(!tables_containing(&t.database, "Husket").is_empty());
-    let seen = get(&app, &format!("/api/v1/referrals/{idle_id}"), &f.referrer).await;
+    let seen = get(&app, &referral_uri(&idle_id), &f.referrer).await;
     assert_eq!(seen.body["coarse_status"], "ended");
-    let tombstone = get(
-        &app,
-        &format!("/api/v1/referrals/{idle_id}"),
-        &f.coordinator,
-    )
-    .await;
+    let tombstone = get(&app, &referral_uri(&idle_id), &f.coordinator).await;
     assert_eq!(tombstone.body["status"], "expired");
     assert_eq!(tombstone.body["erasure_due_at"], serde_json::Value::Null);
     receiver.stop().await;

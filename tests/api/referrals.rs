@@ -1,8 +1,10 @@
 //! Referrals: consent-bound, closed-loop, audited, scoped to the organisations involved.
 
 use actix_web::test::TestRequest;
-use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
-use samhandling_tests::{act, authorized, get, post, send, texts, TestApp};
+use samhandling_tests::referrals::{
+    field, move_referral, refer, referral_body, referral_uri, referred, transition,
+};
+use samhandling_tests::{act, authorized, fetched, get, post, send, texts, TestApp};
 use serde_json::{json, Value};
 
 #[actix_web::test]
@@ -27,8 +29,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         "lists leave the person out"
     );
 
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
-    assert_eq!(read.status, 200, "{}", read.text);
+    let read = fetched(&app, &referral_uri(&id), &f.coordinator).await;
     assert_eq!(read.body["person"]["given_name"], "Kari");
     assert_eq!(read.body["person"]["phone"], "+4791234567");
     assert_eq!(
@@ -48,7 +49,7 @@ async fn a_referral_travels_from_referrer_to_centre_and_back() {
         assert_eq!(moved.status, 200, "{step}: {}", moved.text);
         assert_eq!(moved.body["status"], step);
     }
-    let followed = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let followed = get(&app, &referral_uri(&id), &f.referrer).await;
     assert_eq!(followed.body["status"], "placed");
     assert_eq!(followed.body["coarse_status"], "completed");
     assert_eq!(followed.body["history"].as_array().unwrap().len(), 7);
@@ -76,7 +77,7 @@ async fn another_organisation_finds_nothing() {
     let (_t, app, f) = TestApp::started(field).await;
     let id = &referred(&app, &f, "Per", true).await;
     for token in [&f.other_municipality, &f.other_centre] {
-        get(&app, &format!("/api/v1/referrals/{id}"), token)
+        get(&app, &referral_uri(id), token)
             .await
             .assert_problem(404);
         send(&app, transition(id, token, "withdrawn"))
@@ -102,7 +103,7 @@ async fn another_organisation_finds_nothing() {
     )
     .await
     .assert_problem(404);
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let read = get(&app, &referral_uri(id), &f.coordinator).await;
     assert_eq!(read.body["status"], "submitted", "nothing changed");
 }
 
@@ -112,10 +113,8 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     let without = refer(&app, &f.referrer, &referral_body(&f.centre, "Ola", false)).await;
     let id = without["id"].as_str().unwrap();
     assert_eq!(without["status"], Value::Null);
-    for step in ["received", "contacted"] {
-        send(&app, transition(id, &f.coordinator, step)).await;
-    }
-    let seen = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    move_referral(&app, id, &f.coordinator, &["received", "contacted"]).await;
+    let seen = get(&app, &referral_uri(id), &f.referrer).await;
     assert_eq!(seen.body["coarse_status"], "in_progress");
     assert_eq!(seen.body["status"], Value::Null);
     assert!(seen.body.get("history").is_none());
@@ -123,8 +122,8 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
 
     // With consent, then withdrawn: from then on coarse only.
     let id = &referred(&app, &f, "Anne", true).await;
-    send(&app, transition(id, &f.coordinator, "received")).await;
-    let before = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    move_referral(&app, id, &f.coordinator, &["received"]).await;
+    let before = get(&app, &referral_uri(id), &f.referrer).await;
     assert_eq!(before.body["status"], "received");
     let withdrawn = act(
         &app,
@@ -140,7 +139,7 @@ async fn without_feedback_consent_the_referrer_sees_only_the_coarse_status() {
     )
     .await
     .assert_problem(403);
-    let after = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let after = get(&app, &referral_uri(id), &f.referrer).await;
     assert_eq!(after.body["status"], Value::Null);
     assert_eq!(after.body["coarse_status"], "received");
     assert!(after.body.get("history").is_none());
@@ -298,9 +297,11 @@ async fn lists_filter_by_what_integrations_need() {
     );
     assert_eq!(count("/api/v1/referrals?municipality=5037".into()).await, 1);
     let since = second["updated_at"].as_str().unwrap().replace('+', "%2B");
-    send(
+    move_referral(
         &app,
-        transition(first["id"].as_str().unwrap(), &f.coordinator, "received"),
+        first["id"].as_str().unwrap(),
+        &f.coordinator,
+        &["received"],
     )
     .await;
     assert_eq!(
@@ -378,12 +379,15 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
     body["external_reference"] = json!("SAK-1");
     let created = refer(&app, &f.referrer, &body).await;
     let id = created["id"].as_str().unwrap().to_owned();
-    send(&app, transition(&id, &f.coordinator, "received")).await;
-    let first = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
-    for step in ["contacted", "intake_scheduled"] {
-        let moved = send(&app, transition(&id, &f.coordinator, step)).await;
-        assert_eq!(moved.status, 200, "{}", moved.text);
-    }
+    move_referral(&app, &id, &f.coordinator, &["received"]).await;
+    let first = get(&app, &referral_uri(&id), &f.referrer).await;
+    move_referral(
+        &app,
+        &id,
+        &f.coordinator,
+        &["contacted", "intake_scheduled"],
+    )
+    .await;
 
     // The filter by detailed status finds nothing, whatever the status really is.
     for status in ["intake_scheduled", "contacted", "submitted"] {
@@ -411,14 +415,14 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
 
     // Two steps inside "in_progress" moved nothing the referrer holds, except the one coarse
     // change from received to in_progress.
-    let read = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let read = get(&app, &referral_uri(&id), &f.referrer).await;
     assert_eq!(
         read.body["version"],
         first.body["version"].as_i64().unwrap() + 1
     );
-    let reread = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
-    send(&app, transition(&id, &f.coordinator, "intake_completed")).await;
-    let after_step = get(&app, &format!("/api/v1/referrals/{id}"), &f.referrer).await;
+    let reread = get(&app, &referral_uri(&id), &f.referrer).await;
+    move_referral(&app, &id, &f.coordinator, &["intake_completed"]).await;
+    let after_step = get(&app, &referral_uri(&id), &f.referrer).await;
     assert_eq!(after_step.header("etag"), reread.header("etag"));
     assert_eq!(after_step.body["version"], reread.body["version"]);
     assert_eq!(after_step.body["updated_at"], reread.body["updated_at"]);
@@ -441,7 +445,7 @@ async fn without_consent_no_filter_error_or_counter_discloses_the_detailed_statu
     );
 
     // The centre sees every step in its own counters.
-    let centre = get(&app, &format!("/api/v1/referrals/{id}"), &f.coordinator).await;
+    let centre = get(&app, &referral_uri(&id), &f.coordinator).await;
     assert!(
         centre.body["version"].as_i64().unwrap() > after_step.body["version"].as_i64().unwrap()
     );
@@ -454,19 +458,15 @@ async fn probing_another_organisations_ids_leaves_a_trace() {
     let (t, app, f) = TestApp::started(field).await;
     let id = &referred(&app, &f, "Probe", true).await;
     let unknown = uuid::Uuid::now_v7();
-    get(&app, &format!("/api/v1/referrals/{id}"), &f.other_centre)
+    get(&app, &referral_uri(id), &f.other_centre)
         .await
         .assert_problem(404);
     send(&app, transition(id, &f.other_municipality, "withdrawn"))
         .await
         .assert_problem(404);
-    get(
-        &app,
-        &format!("/api/v1/referrals/{unknown}"),
-        &f.other_centre,
-    )
-    .await
-    .assert_problem(404);
+    get(&app, &referral_uri(unknown), &f.other_centre)
+        .await
+        .assert_problem(404);
     let admin = t.admin_token();
     let denied = get(&app, "/api/v1/audit-events?action=access_denied", &admin).await;
     let events = denied.body["items"].as_array().unwrap();

@@ -9,9 +9,13 @@ use samhandling_jobs::metrics::JobMetrics;
 use samhandling_persistence::webhooks::LISTENER_APPLICATION_NAME;
 use samhandling_tests::metrics::scrape;
 use samhandling_tests::receiver::Receiver;
-use samhandling_tests::referrals::{field, refer, referral_body, referred, transition};
-use samhandling_tests::webhooks::{deliver, deliverer, immediate_retries, subscribe, subscribe_to};
-use samhandling_tests::{act, authorized, created, get, ids, send, App, TestApp};
+use samhandling_tests::referrals::{
+    field, move_referral, received, refer, referral_body, referred, transition, Field,
+};
+use samhandling_tests::webhooks::{
+    deliver, deliverer, immediate_retries, subscribe, subscribe_to, subscription_uri,
+};
+use samhandling_tests::{act, assert_not_found, authorized, created, get, ids, send, App, TestApp};
 use serde_json::json;
 use std::time::Duration;
 
@@ -112,12 +116,7 @@ async fn a_receiver_that_fails_twice_gets_the_event_exactly_once_in_the_end() {
     let receiver = Receiver::start(2);
     let subscribed = subscribe(&app, &f.referrer, &receiver.url).await;
     let subscription = subscribed.body["id"].as_str().unwrap().to_owned();
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Birgit", true)).await;
-    send(
-        &app,
-        transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
-    )
-    .await;
+    received(&app, &f, &f.referrer, "Birgit").await;
     let counted = JobMetrics::register(t.state.metrics.registry()).unwrap();
     let deliverer = deliverer(&t).counted_in(counted.deliveries);
     for _ in 0..5 {
@@ -164,14 +163,18 @@ async fn without_consent_only_coarse_changes_are_announced() {
     let receiver = Receiver::start(0);
     subscribe(&app, &f.referrer, &receiver.url).await;
     let id = &referred(&app, &f, "Sverre", false).await;
-    for step in [
-        "received",
-        "contacted",
-        "intake_scheduled",
-        "intake_completed",
-    ] {
-        send(&app, transition(id, &f.coordinator, step)).await;
-    }
+    move_referral(
+        &app,
+        id,
+        &f.coordinator,
+        &[
+            "received",
+            "contacted",
+            "intake_scheduled",
+            "intake_completed",
+        ],
+    )
+    .await;
     let deliverer = deliverer(&t);
     deliver(&deliverer).await;
     let statuses: Vec<serde_json::Value> = receiver
@@ -208,31 +211,23 @@ async fn private_and_plain_http_targets_are_refused_by_default() {
     let ok = subscribe(&app, &f.referrer, "https://fagsystem.example.no/hook").await;
     assert_eq!(ok.status, 201);
     let id = ok.body["id"].as_str().unwrap();
-    assert!(get(
-        &app,
-        &format!("/api/v1/webhook-subscriptions/{id}"),
-        &f.referrer
-    )
-    .await
-    .body
-    .get("secret")
-    .is_none());
+    assert!(get(&app, &subscription_uri(id), &f.referrer)
+        .await
+        .body
+        .get("secret")
+        .is_none());
     let deleted = send(
         &app,
         authorized(
-            TestRequest::delete().uri(&format!("/api/v1/webhook-subscriptions/{id}")),
+            TestRequest::delete().uri(&subscription_uri(id)),
             &f.referrer,
         ),
     )
     .await;
     assert_eq!(deleted.status, 204);
-    get(
-        &app,
-        &format!("/api/v1/webhook-subscriptions/{id}"),
-        &f.referrer,
-    )
-    .await
-    .assert_problem(404);
+    get(&app, &subscription_uri(id), &f.referrer)
+        .await
+        .assert_problem(404);
 }
 
 /// A receiver that takes its time holds up its own delivery and nothing that needs the
@@ -243,12 +238,7 @@ async fn the_worker_holds_no_connection_while_a_receiver_keeps_it_waiting() {
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     let receiver = Receiver::start_answering_after(0, Duration::from_millis(1500));
     subscribe(&app, &f.referrer, &receiver.url).await;
-    let created = refer(&app, &f.referrer, &referral_body(&f.centre, "Tormod", true)).await;
-    send(
-        &app,
-        transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
-    )
-    .await;
+    received(&app, &f, &f.referrer, "Tormod").await;
     let one_connection = samhandling_persistence::Db::new(
         &t.database.url,
         &samhandling_persistence::DbOptions {
@@ -342,17 +332,7 @@ async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang(
         subscribe(&app, &f.referrer, &hanging.url).await;
     }
     for n in 0..30 {
-        let created = refer(
-            &app,
-            &f.referrer,
-            &referral_body(&f.centre, &format!("Hang{n}"), true),
-        )
-        .await;
-        send(
-            &app,
-            transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
-        )
-        .await;
+        received(&app, &f, &f.referrer, &format!("Hang{n}")).await;
     }
     assert_eq!(
         t.database
@@ -383,9 +363,11 @@ async fn a_prompt_receiver_is_served_while_another_organisations_receivers_hang(
     )
     .await;
     let moved_at = std::time::Instant::now();
-    send(
+    move_referral(
         &app,
-        transition(other["id"].as_str().unwrap(), &f.coordinator, "received"),
+        other["id"].as_str().unwrap(),
+        &f.coordinator,
+        &["received"],
     )
     .await;
     assert!(
@@ -451,14 +433,7 @@ async fn order_is_kept_per_subscription_across_retries_and_two_instances() {
         "intake_completed",
         "waiting_for_group",
     ];
-    for step in steps {
-        assert_eq!(
-            send(&app, transition(id, &f.coordinator, step))
-                .await
-                .status,
-            200
-        );
-    }
+    move_referral(&app, id, &f.coordinator, &steps).await;
     let instance = || {
         let pool = samhandling_persistence::Pools::new(
             &t.database.url,
@@ -531,22 +506,16 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
     let mut ids = Vec::new();
     for name in ["Kari", "Ola"] {
         let id = referred(&app, &f, name, true).await;
-        for step in ["received", "contacted", "intake_scheduled"] {
-            send(&app, transition(&id, &f.coordinator, step)).await;
-        }
+        move_referral(
+            &app,
+            &id,
+            &f.coordinator,
+            &["received", "contacted", "intake_scheduled"],
+        )
+        .await;
         ids.push(id);
     }
-    let theirs = refer(
-        &app,
-        &f.other_municipality,
-        &referral_body(&f.centre, "Anne", true),
-    )
-    .await;
-    send(
-        &app,
-        transition(theirs["id"].as_str().unwrap(), &f.coordinator, "received"),
-    )
-    .await;
+    received(&app, &f, &f.other_municipality, "Anne").await;
 
     // Paused: one failure makes the whole subscription wait, however much is queued.
     let pausing = Deliverer::new(
@@ -562,12 +531,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
         "one attempt for the broken subscription, one for the healthy one"
     );
     assert_eq!(healthy.received().len(), 1);
-    let paused = get(
-        &app,
-        &format!("/api/v1/webhook-subscriptions/{subscription}"),
-        &f.referrer,
-    )
-    .await;
+    let paused = get(&app, &subscription_uri(&subscription), &f.referrer).await;
     assert_eq!(paused.body["health"]["state"], "paused", "{}", paused.text);
     assert_eq!(paused.body["health"]["consecutive_failures"], 1);
     assert_eq!(paused.body["health"]["last_outcome"], "http_5xx");
@@ -594,12 +558,7 @@ async fn a_failing_subscription_is_paused_abandoned_and_replayed_under_todays_co
             .unwrap();
     }
     assert_eq!(deliver(&giving_up).await, 1);
-    let failing = get(
-        &app,
-        &format!("/api/v1/webhook-subscriptions/{subscription}"),
-        &f.referrer,
-    )
-    .await;
+    let failing = get(&app, &subscription_uri(&subscription), &f.referrer).await;
     assert_eq!(
         failing.body["health"]["state"], "failing",
         "{}",
@@ -724,17 +683,7 @@ async fn during_a_secret_rotation_both_secrets_verify() {
         "shown once, and not rotated again"
     );
 
-    let created = refer(
-        &app,
-        &f.referrer,
-        &referral_body(&f.centre, "Rotasjon", true),
-    )
-    .await;
-    send(
-        &app,
-        transition(created["id"].as_str().unwrap(), &f.coordinator, "received"),
-    )
-    .await;
+    received(&app, &f, &f.referrer, "Rotasjon").await;
     deliver(&Deliverer::new(
         t.state.database.pool().clone(),
         immediate_retries(),
@@ -763,7 +712,7 @@ async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
     let (t, app, f) = TestApp::with_local_webhooks().serve(field).await;
     subscribe(&app, &f.referrer, "http://127.0.0.1:9/hook").await;
     let id = &referred(&app, &f, "Flyt", true).await;
-    send(&app, transition(id, &f.coordinator, "received")).await;
+    move_referral(&app, id, &f.coordinator, &["received"]).await;
     let mut conn = t.database.connect();
     let claimed = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();
     assert_eq!(claimed.len(), 1);
@@ -782,7 +731,7 @@ async fn a_delivery_withdrawn_in_flight_releases_its_subscription() {
     };
     webhooks::record_attempt(&mut conn, &claimed[0], &answered, NextStep::Delivered)
         .expect("nothing to record, and no error");
-    send(&app, transition(id, &f.coordinator, "contacted")).await;
+    move_referral(&app, id, &f.coordinator, &["contacted"]).await;
     let next = webhooks::claim_due(&mut conn, Duration::from_mins(1), 1).unwrap();
     assert_eq!(next.len(), 1, "the subscription waited out its lease");
     assert_ne!(next[0].id, claimed[0].id);
@@ -833,11 +782,9 @@ async fn an_event_type_is_for_its_audience_and_a_subscription_for_the_roles_that
         ids(&listed(&referrer).await.body),
         std::slice::from_ref(&referrals)
     );
-    let theirs = format!("/api/v1/webhook-subscriptions/{referrals}");
-    get(&app, &theirs, &contact).await.assert_problem(404);
-    get(&app, &format!("{theirs}/deliveries"), &contact)
-        .await
-        .assert_problem(404);
+    let theirs = subscription_uri(&referrals);
+    let uris = [theirs.clone(), format!("{theirs}/deliveries")];
+    assert_not_found(&app, &uris, &[&contact]).await;
     let deleted = send(
         &app,
         authorized(TestRequest::delete().uri(&theirs), &contact),
@@ -960,6 +907,35 @@ fn listening(t: &TestApp) -> i64 {
     )
 }
 
+/// Waits until the worker in `t` listens, and then past its first look at the outbox: from then
+/// on it sleeps for its poll interval.
+async fn listening_and_asleep(t: &TestApp) {
+    assert!(eventually(Duration::from_secs(5), || listening(t) == 1).await);
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// Moves referral `id` to `step` as `f`'s coordinator and asserts that `receiver` holds
+/// `deliveries` within two seconds: the worker woke for the change, it did not wait for its poll.
+async fn wakes_the_worker(
+    app: &impl App,
+    f: &Field,
+    id: &str,
+    step: &str,
+    receiver: &Receiver,
+    deliveries: usize,
+    why: &str,
+) {
+    let moved_at = std::time::Instant::now();
+    move_referral(app, id, &f.coordinator, &[step]).await;
+    assert!(
+        eventually(Duration::from_secs(2), || receiver.received().len()
+            == deliveries)
+        .await,
+        "{why}"
+    );
+    assert!(moved_at.elapsed() < Duration::from_secs(2));
+}
+
 /// A change wakes the worker on commit: with a poll interval far longer than the test, the
 /// receiver still hears of each move within a couple of seconds, also after the listening
 /// connection was cut (as a PostgreSQL restart cuts it) and opened again.
@@ -979,32 +955,18 @@ async fn a_status_change_wakes_the_worker_without_waiting_for_its_poll() {
     )
     .listening_on(&t.database.url);
     let running = actix_web::rt::spawn(deliverer.run());
-    assert!(eventually(Duration::from_secs(5), || listening(&t) == 1).await);
-    // Past the worker's first look at the outbox: it now sleeps for its poll interval.
-    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
-
-    let moved_at = std::time::Instant::now();
-    send(&app, transition(&id, &f.coordinator, "received")).await;
-    assert!(
-        eventually(Duration::from_secs(2), || receiver.received().len() == 1).await,
-        "the worker waited for its poll"
-    );
-    assert!(moved_at.elapsed() < Duration::from_secs(2));
+    listening_and_asleep(&t).await;
+    let waited = "the worker waited for its poll";
+    wakes_the_worker(&app, &f, &id, "received", &receiver, 1, waited).await;
 
     t.database.count_with(
         LISTENER_APPLICATION_NAME,
         "SELECT count(pg_terminate_backend(pid)) AS count FROM pg_stat_activity \
          WHERE datname = current_database() AND application_name = $1",
     );
-    assert!(eventually(Duration::from_secs(5), || listening(&t) == 1).await);
-    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
-    let moved_at = std::time::Instant::now();
-    send(&app, transition(&id, &f.coordinator, "contacted")).await;
-    assert!(
-        eventually(Duration::from_secs(2), || receiver.received().len() == 2).await,
-        "the listener did not come back"
-    );
-    assert!(moved_at.elapsed() < Duration::from_secs(2));
+    listening_and_asleep(&t).await;
+    let lost = "the listener did not come back";
+    wakes_the_worker(&app, &f, &id, "contacted", &receiver, 2, lost).await;
     assert_eq!(
         receiver.received()[1].json()["data"]["referral"]["status"],
         "contacted"

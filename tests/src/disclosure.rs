@@ -302,6 +302,25 @@ impl Reader {
         found
     }
 
+    /// What this reader narrows of the others' counts once it also knows every true count of the
+    /// row `row` (its own records, as an employer or a county's governor knows them): an insider
+    /// may subtract what is its own, and what is left must give no one else away.
+    pub fn insider_disclosures(
+        &self,
+        truth: &BTreeMap<CellName, u64>,
+        row: &str,
+    ) -> Vec<Disclosure> {
+        let mut insider = self.clone();
+        let (own, others): (BTreeMap<CellName, u64>, BTreeMap<CellName, u64>) = truth
+            .iter()
+            .map(|(cell, count)| (cell.clone(), *count))
+            .partition(|((cell_row, _), _)| cell_row == row);
+        for (cell, count) in &own {
+            insider.know(cell, *count);
+        }
+        insider.disclosures(&others)
+    }
+
     /// The sources of the figures harvested, for a report.
     pub fn sources(&self) -> usize {
         let mut sources: Vec<&str> = self.constraints.iter().map(|c| c.source.as_str()).collect();

@@ -2,7 +2,7 @@
 //! book and complete an intake and place its person, each asserting its success.
 
 use crate::referrals::{refer, referral_body, Field};
-use crate::{moved, post, App, Reply, TestApp};
+use crate::{move_through, moved, post, App, Reply, TestApp};
 use serde_json::{json, Value};
 
 /// A valid group meeting in Trondheim (5001) on Tuesdays, in Norwegian, on `theme`.
@@ -18,12 +18,17 @@ pub fn group_body(title: &str, theme: &str) -> Value {
     })
 }
 
+/// The URI of the group `id`.
+pub fn group_uri(id: &str) -> String {
+    format!("/api/v1/groups/{id}")
+}
+
 /// Creates a group as `token` (a centre coordinator) and opens it for members; returns its id.
 pub async fn recruiting_group(app: &impl App, token: &str, body: &Value) -> String {
     let created = post(app, "/api/v1/groups", token, body).await;
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.body["id"].as_str().unwrap_or_default().to_owned();
-    moved(app, &format!("/api/v1/groups/{id}"), token, "recruiting").await;
+    moved(app, &group_uri(&id), token, "recruiting").await;
     id
 }
 
@@ -76,6 +81,13 @@ pub async fn place(app: &impl App, token: &str, group: &str, intake: &str) -> Re
     .await
 }
 
+/// Asks to end the place `membership` in a group for `reason` as `token`; returns the answer,
+/// whatever it is.
+pub async fn depart(app: &impl App, token: &str, membership: &str, reason: &str) -> Reply {
+    let uri = format!("/api/v1/memberships/{membership}/departure");
+    post(app, &uri, token, &json!({"reason": reason})).await
+}
+
 /// A person referred to a centre, with an intake completed with a wish for a group: ready to be
 /// placed.
 #[derive(Debug)]
@@ -102,25 +114,45 @@ pub fn day(days: i64) -> String {
     (chrono::Utc::now().date_naive() + chrono::TimeDelta::days(days)).to_string()
 }
 
+/// A recruiting group of `f`'s centre with `placed` members, each a [`candidate`] named after
+/// the group's title and a number; returns the group and the intakes of its members.
+pub async fn group_with_members(
+    app: &impl App,
+    f: &Field,
+    body: &Value,
+    placed: usize,
+) -> (String, Vec<String>) {
+    let group = recruiting_group(app, &f.coordinator, body).await;
+    let mut intakes = Vec::new();
+    for index in 0..placed {
+        let name = format!(
+            "{}{index}",
+            body["title"].as_str().expect("a group has a title")
+        );
+        let intake = candidate(app, f, &name, &name).await.intake;
+        let placed = place(app, &f.coordinator, &group, &intake).await;
+        assert_eq!(placed.status, 201, "{}", placed.text);
+        intakes.push(intake);
+    }
+    (group, intakes)
+}
+
 /// A group of `f`'s centre that meets: created today with four members (its minimum) and moved to
 /// `starting`; returns its id.
 pub async fn meeting_group(app: &impl App, f: &Field, title: &str) -> String {
     let mut body = group_body(title, "relatives");
     body["min_members"] = json!(4);
-    let group = recruiting_group(app, &f.coordinator, &body).await;
-    for index in 0..4 {
-        let name = format!("{title}{index}");
-        let intake = candidate(app, f, &name, &name).await.intake;
-        let placed = place(app, &f.coordinator, &group, &intake).await;
-        assert_eq!(placed.status, 201, "{}", placed.text);
-    }
-    moved(
-        app,
-        &format!("/api/v1/groups/{group}"),
-        &f.coordinator,
-        "starting",
-    )
-    .await;
+    let (group, _) = group_with_members(app, f, &body, 4).await;
+    moved(app, &group_uri(&group), &f.coordinator, "starting").await;
+    group
+}
+
+/// A `relatives` group of `f`'s centre with five members (the default minimum) that started and
+/// now runs itself; returns its id.
+pub async fn running_itself(app: &impl App, f: &Field, title: &str) -> String {
+    let (group, _) = group_with_members(app, f, &group_body(title, "relatives"), 5).await;
+    let steps = ["starting", "self_running"];
+    move_through(app, &group_uri(&group), &f.coordinator, &steps).await;
     group
 }
 

@@ -5,6 +5,7 @@
 #![allow(clippy::missing_panics_doc)]
 
 pub mod database;
+pub mod dialogue;
 pub mod disclosure;
 pub mod groups;
 pub mod issuer;
@@ -89,6 +90,14 @@ impl Reply {
             .to_owned()
     }
 
+    /// The `client_secret` of a newly registered API client, the one answer that shows it.
+    pub fn client_secret(&self) -> String {
+        self.body["client_secret"]
+            .as_str()
+            .unwrap_or_else(|| panic!("the secret is shown once: {}", self.text))
+            .to_owned()
+    }
+
     /// The content type.
     pub fn content_type(&self) -> &str {
         self.header("content-type").unwrap_or_default()
@@ -104,6 +113,15 @@ impl Reply {
                 self.text
             );
         }
+    }
+
+    /// Asserts a 422 whose first error names `field` with `code`, and returns the problem: a
+    /// refused value, named.
+    pub fn assert_invalid(&self, field: &str, code: &str) -> &serde_json::Value {
+        let problem = self.assert_problem(422);
+        assert_eq!(problem["errors"][0]["field"], field, "body: {}", self.text);
+        assert_eq!(problem["errors"][0]["code"], code, "body: {}", self.text);
+        problem
     }
 
     /// Asserts a problem+json body with this status, and returns its body.
@@ -387,6 +405,29 @@ pub async fn get(app: &impl App, uri: &str, token: &str) -> Reply {
     send(app, authorized(TestRequest::get().uri(uri), token)).await
 }
 
+/// `GET uri` as `token`, and asserts 200: a read the test expects to be answered.
+pub async fn fetched(app: &impl App, uri: &str, token: &str) -> Reply {
+    let reply = get(app, uri, token).await;
+    assert_eq!(reply.status, 200, "GET {uri}: {}", reply.text);
+    reply
+}
+
+/// Asserts that every caller of `callers` gets 404 on every one of `uris`: what a caller may not
+/// see, it is not even told exists.
+pub async fn assert_not_found(
+    app: &impl App,
+    uris: &[impl AsRef<str>],
+    callers: &[impl AsRef<str>],
+) {
+    for caller in callers {
+        for uri in uris {
+            get(app, uri.as_ref(), caller.as_ref())
+                .await
+                .assert_problem(404);
+        }
+    }
+}
+
 /// POSTs `body` to `uri` as `token`.
 pub async fn post(app: &impl App, uri: &str, token: &str, body: &Value) -> Reply {
     send(
@@ -403,18 +444,35 @@ pub async fn created(app: &impl App, uri: &str, token: &str, body: &Value) -> Re
     reply
 }
 
-/// Moves the record at `resource` (its URI) to the status `to` as `token`, and asserts that it
-/// moved.
-pub async fn moved(app: &impl App, resource: &str, token: &str, to: &str) -> Reply {
-    let reply = post(
+/// Asks to move the record at `resource` (its URI) to the status `to` as `token`, and returns
+/// the answer, whatever it is: for moves a test expects to be refused.
+pub async fn try_move(app: &impl App, resource: &str, token: &str, to: &str) -> Reply {
+    post(
         app,
         &format!("{resource}/transitions"),
         token,
         &serde_json::json!({ "to": to }),
     )
-    .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
+    .await
+}
+
+/// Moves the record at `resource` (its URI) to the status `to` as `token`, and asserts that it
+/// moved.
+pub async fn moved(app: &impl App, resource: &str, token: &str, to: &str) -> Reply {
+    let reply = try_move(app, resource, token, to).await;
+    assert_eq!(reply.status, 200, "{to}: {}", reply.text);
     reply
+}
+
+/// Moves the record at `resource` through each status of `steps` in turn as `token`, asserting
+/// every move: the walk a test takes to bring a record to the status it starts from. Returns the
+/// last answer.
+pub async fn move_through(app: &impl App, resource: &str, token: &str, steps: &[&str]) -> Reply {
+    let mut last = None;
+    for to in steps {
+        last = Some(moved(app, resource, token, to).await);
+    }
+    last.expect("at least one step")
 }
 
 /// Sends `request` with `body` as `token`, with `If-Match: etag` when there is one: a change
@@ -462,6 +520,20 @@ pub async fn act(app: &impl App, uri: &str, token: &str) -> Reply {
     send(app, authorized(TestRequest::post().uri(uri), token)).await
 }
 
+/// Registers the API client `name` of `organisation_id` holding `roles` as the administrator
+/// `admin`, and asserts that it was created: the answer is the only one that shows its secret.
+pub async fn register_client(
+    app: &impl App,
+    admin: &str,
+    organisation_id: Uuid,
+    name: &str,
+    roles: &[Role],
+) -> Reply {
+    let body =
+        serde_json::json!({"organisation_id": organisation_id, "name": name, "roles": roles});
+    created(app, "/api/v1/api-clients", admin, &body).await
+}
+
 /// The access token of a third-party system of `organisation_id` holding `roles`, the way an
 /// integration gets one: an administrator registers the API client, and the system uses the
 /// client-credentials grant with the secret it was shown.
@@ -471,16 +543,8 @@ pub async fn client_token(
     organisation_id: Uuid,
     roles: &[Role],
 ) -> String {
-    let registered = created(
-        app,
-        "/api/v1/api-clients",
-        admin,
-        &serde_json::json!({
-            "organisation_id": organisation_id, "name": "Fagsystem", "roles": roles}),
-    )
-    .await;
-    let (id, secret) = (registered.id(), &registered.body["client_secret"]);
-    let secret = secret.as_str().expect("the secret is shown once");
+    let registered = register_client(app, admin, organisation_id, "Fagsystem", roles).await;
+    let (id, secret) = (registered.id(), registered.client_secret());
     let granted = send(
         app,
         TestRequest::post()

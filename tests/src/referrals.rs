@@ -1,7 +1,7 @@
 //! The referral fixtures every test module shares: the organisations a referral involves, with
 //! their tokens, a valid referral body, and the calls that refer and move.
 
-use crate::{authorized, send, App, TestApp};
+use crate::{authorized, move_through, send, App, Reply, TestApp};
 use actix_web::test::TestRequest;
 use samhandling_domain::agreement::FeedbackLevel;
 use samhandling_domain::organisation::{Organisation, OrganisationKind};
@@ -85,6 +85,11 @@ pub async fn referred(app: &impl App, f: &Field, given_name: &str, feedback: boo
         .to_owned()
 }
 
+/// The URI of the referral `id`.
+pub fn referral_uri(id: impl std::fmt::Display) -> String {
+    format!("/api/v1/referrals/{id}")
+}
+
 /// The request that moves referral `id` to `to` as `token`.
 pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
     authorized(
@@ -92,4 +97,20 @@ pub fn transition(id: &str, token: &str, to: &str) -> TestRequest {
         token,
     )
     .set_json(json!({"to": to}))
+}
+
+/// Moves referral `id` through each status of `steps` in turn as `token`, asserting every move:
+/// how a test brings a referral to the status it is about. Returns the last answer.
+pub async fn move_referral(app: &impl App, id: &str, token: &str, steps: &[&str]) -> Reply {
+    move_through(app, &referral_uri(id), token, steps).await
+}
+
+/// Refers `given_name` to the field's centre as `referrer` (one of its municipalities'), with
+/// consent to feedback, and has the centre receive it: a referral whose first step the
+/// referrer's subscriptions are told of. Returns its id.
+pub async fn received(app: &impl App, f: &Field, referrer: &str, given_name: &str) -> String {
+    let created = refer(app, referrer, &referral_body(&f.centre, given_name, true)).await;
+    let id = created["id"].as_str().expect("a referral has an id");
+    move_referral(app, id, &f.coordinator, &["received"]).await;
+    id.to_owned()
 }

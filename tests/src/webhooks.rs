@@ -26,6 +26,11 @@ pub async fn subscribe(app: &impl App, token: &str, url: &str) -> Reply {
     subscribe_to(app, token, url, "referral_status_changed").await
 }
 
+/// The URI of the webhook subscription `id`.
+pub fn subscription_uri(id: impl std::fmt::Display) -> String {
+    format!("/api/v1/webhook-subscriptions/{id}")
+}
+
 /// Delivery settings that retry at once (no backoff) and may reach a receiver on 127.0.0.1.
 pub fn immediate_retries() -> DeliverySettings {
     DeliverySettings {
