@@ -10,7 +10,6 @@ use crate::idempotency::{Created, IdempotencyKey, IdempotencyKeyHeader};
 use crate::input::{ValidJson, ValidQuery};
 use crate::pagination::{self, PageQuery, Paginated, Pagination};
 use crate::record;
-use crate::state::AppState;
 use crate::text::{
     check_municipality_number, check_organisation_number, check_plain_text, Label,
     MunicipalityNumberText, OrganisationNumberText,
@@ -132,8 +131,7 @@ async fn create_organisation(
 )]
 #[get("/organisations")]
 async fn list_organisations(
-    _caller: Authorized,
-    state: web::Data<AppState>,
+    caller: Authorized,
     query: ValidQuery<OrganisationQuery>,
     page: Pagination,
 ) -> Result<web::Json<Paginated<Organisation>>, ApiError> {
@@ -145,7 +143,7 @@ async fn list_organisations(
         organisation_number: usecases::parse_organisation_number(query.organisation_number),
     };
     pagination::list(
-        &state,
+        caller.state(),
         move |conn| usecases::list(conn, &filter, page.0),
         |organisation| organisation,
     )
